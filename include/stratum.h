@@ -1,0 +1,45 @@
+/* stratum.h: the public API of libstratum. Anything not declared under include/ is not API.
+ *
+ * stratum trains and evaluates regularised logistic regression and histogram gradient-boosted
+ * trees for binary classification on imbalanced clinical data.
+ *
+ * A first program:
+ *
+ *     #include <stratum.h>
+ *     #include <stdio.h>
+ *
+ *     int main(void) {
+ *         st_error err;
+ *         st_dataset *ds = NULL;
+ *         st_read_options opt = st_read_options_default();   // label column "label"
+ *         if (st_dataset_read("stroke.csv", &opt, &ds, &err) != ST_OK) {
+ *             fprintf(stderr, "%s\n", err.message);          // "stroke.csv:12:7: ..."
+ *             return 1;
+ *         }
+ *         st_label_summary ls;
+ *         st_dataset_label_summary(ds, &ls, NULL);
+ *         printf("%zu rows, %.1f%% positive\n", st_dataset_n_rows(ds), 100 * ls.positive_rate);
+ *         st_dataset_free(ds);
+ *         return 0;
+ *     }
+ *
+ * Build it with `cc prog.c $(pkg-config --cflags --libs stratum)`, or in CMake with
+ * `find_package(stratum)` and `target_link_libraries(prog stratum::stratum)`.
+ *
+ * Conventions, true of every function:
+ * - Fallible calls return st_status and fill an optional `st_error *err` (last argument)
+ *   with a message naming the file, line and column and what was expected. The library
+ *   never prints, never exits and never aborts on bad input.
+ * - Objects come back through OUT parameters; on failure the OUT pointer is set to NULL
+ *   and nothing leaks. Each object has one destructor, which accepts NULL.
+ * - Input arrays and strings stay the caller's; the library copies what it keeps.
+ * - There is no global mutable state. Read-only objects (datasets, trained models) may be
+ *   used from many threads at once.
+ */
+#ifndef STRATUM_H
+#define STRATUM_H
+
+#include "stratum/common.h"
+#include "stratum/dataset.h"
+
+#endif /* STRATUM_H */

@@ -1,0 +1,59 @@
+/* stratum/common.h: status codes, error reports and the export macro shared by every part
+ * of the API. Include <stratum.h> rather than this file. */
+#ifndef STRATUM_COMMON_H
+#define STRATUM_COMMON_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define ST_API __attribute__((visibility("default")))
+#else
+#define ST_API
+#endif
+
+#define ST_VERSION_MAJOR 0
+#define ST_VERSION_MINOR 1
+#define ST_VERSION_PATCH 0
+
+/* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
+ST_API const char *st_version(void);
+
+/* Every fallible call returns one of these. The numbers are stable. */
+typedef enum st_status {
+    ST_OK = 0,              /* success */
+    ST_ERR_NOMEM = 1,       /* an allocation failed */
+    ST_ERR_INVALID_ARG = 2, /* the caller passed a NULL handle, a bad size or a bad option */
+    ST_ERR_IO = 3,          /* a file could not be opened, read or written */
+    ST_ERR_PARSE = 4,       /* input text is malformed (the error names line and column) */
+    ST_ERR_DATA = 5,        /* input is well formed but unusable (one class, bad label, ...) */
+    ST_ERR_FORMAT = 6,      /* a model file is corrupt or of an unknown version */
+    ST_ERR_NUMERIC = 7      /* the numbers went wrong: NaN, divergence */
+} st_status;
+
+/* A static, human-readable name for a status ("out of memory", "parse error", ...). */
+ST_API const char *st_status_str(st_status status);
+
+/* What went wrong, filled by a failing call. Every fallible function takes an
+ * `st_error *err` as its last argument; pass NULL when you only need the status.
+ * The struct is plain data owned by the caller, so there is no hidden global or
+ * thread-local state: each thread keeps its own st_error. */
+#define ST_ERROR_MESSAGE_SIZE 768
+typedef struct st_error {
+    st_status code; /* same as the returned status; ST_OK when nothing failed */
+    long line;      /* 1-based line of the input where the problem is, 0 if not about a line */
+    long column;    /* 1-based byte column in that line, 0 if unknown */
+    char message[ST_ERROR_MESSAGE_SIZE]; /* "path:line:column: what was found, what was expected" */
+} st_error;
+
+/* Resets *err to "no error". NULL-safe. */
+ST_API void st_error_clear(st_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_COMMON_H */

@@ -1,0 +1,163 @@
+/* stratum/dataset.h: tables of features with a binary label, read from CSV or LibSVM files
+ * or built from caller arrays. Include <stratum.h> rather than this file.
+ *
+ * Storage is column-major 32-bit float, one contiguous array per feature: about 4 bytes per
+ * value. A missing value is NaN, never zero. A column whose present values are not all
+ * numbers is categorical: its values are level codes 0..n_levels-1 (stored as floats, exact
+ * up to 2^24 levels) into a dictionary of the strings seen, sorted in byte order.
+ *
+ * Ownership: a st_dataset is created by one of the st_dataset_read* or
+ * st_dataset_from_arrays functions and freed by st_dataset_free. Every pointer an accessor
+ * returns is owned by the dataset and valid until it is freed. A dataset is never changed
+ * after it is built, so any number of threads may read it at once. */
+#ifndef STRATUM_DATASET_H
+#define STRATUM_DATASET_H
+
+#include <stddef.h>
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct st_dataset st_dataset;
+
+typedef enum st_feature_type {
+    ST_FEATURE_NUMERIC = 0,    /* values are numbers; NaN = missing */
+    ST_FEATURE_CATEGORICAL = 1 /* values are level codes; NaN = missing */
+} st_feature_type;
+
+/* How to read a file. Start from st_read_options_default() and change what you need; the
+ * strings and arrays are borrowed for the duration of the read call only. */
+typedef struct st_read_options {
+    char delimiter;        /* CSV field separator: ',' ';' '\t' or '|'; 0 detects it from
+                              the header line (default 0) */
+    const char *label;     /* name of the label column (default "label"); NULL for data
+                              without labels */
+    long label_index;      /* >= 0: the label is the column at this 0-based index, whatever
+                              its name (default -1: use `label`) */
+    int label_required;    /* 1: no label column is an error; 0: read the file unlabelled
+                              (default 1) */
+    const char *positive;  /* label value of the positive class; NULL accepts 1/true/yes as
+                              positive and 0/false/no/-1 as negative (default NULL). With a
+                              value, the one other value seen is the negative class. */
+    const char *weight;    /* name of a column of non-negative row weights, or NULL (default) */
+    const char *const *ignore; /* names of columns to leave out (ids, leaky columns) */
+    size_t n_ignore;
+    const char *const *na_values; /* field texts that mean "missing"; NULL uses the default
+                                     list: "" NA N/A n/a NaN nan -nan NULL null None ? #N/A <NA> */
+    size_t n_na_values;
+    int skip_missing_labels; /* 1: rows whose label is missing are skipped and counted in
+                                st_dataset_rows_skipped; 0: they are an error (default 0) */
+    int libsvm_zero_based;   /* LibSVM feature indices: -1 detect (0-based if any index is 0),
+                                0 one-based, 1 zero-based (default -1) */
+} st_read_options;
+
+/* The defaults described above. */
+ST_API st_read_options st_read_options_default(void);
+
+/* Reads a CSV file (RFC 4180: header line, quoted fields with embedded delimiters, quotes
+ * and newlines, LF or CRLF line ends, optional UTF-8 BOM). Numbers are parsed without
+ * regard to the C locale. Blank lines are skipped. On success *out is a new dataset; on
+ * failure *out is NULL and err says which file, line and column and what was expected.
+ * opt may be NULL for the defaults. */
+ST_API st_status st_dataset_read_csv(const char *path, const st_read_options *opt,
+                                     st_dataset **out /* OUT */, st_error *err);
+
+/* The same from memory. `name` is used in error messages only (may be NULL). */
+ST_API st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *name,
+                                            const st_read_options *opt,
+                                            st_dataset **out /* OUT */, st_error *err);
+
+/* Reads a LibSVM/SVMlight file: "label index:value ..." per line, "qid:N" ignored, '#'
+ * starts a comment. Absent features are 0 (the format is sparse), stored densely, with
+ * names "f<index>" as written in the file. */
+ST_API st_status st_dataset_read_libsvm(const char *path, const st_read_options *opt,
+                                        st_dataset **out /* OUT */, st_error *err);
+ST_API st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const char *name,
+                                               const st_read_options *opt,
+                                               st_dataset **out /* OUT */, st_error *err);
+
+/* Reads CSV or LibSVM, chosen by the file's extension (.svm .libsvm .svmlight) or, failing
+ * that, by whether its first line looks like "label index:value ...". */
+ST_API st_status st_dataset_read(const char *path, const st_read_options *opt,
+                                 st_dataset **out /* OUT */, st_error *err);
+
+/* Builds a dataset of numeric features from caller arrays, which are copied.
+ * x:       n_rows * n_features floats, column-major (feature j at x[j * n_rows]); NaN = missing.
+ * labels:  n_rows values, each 0 or 1; NULL for unlabelled data.
+ * weights: n_rows finite values >= 0, or NULL for unit weights.
+ * names:   n_features strings, or NULL for "f0", "f1", ... */
+ST_API st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *x,
+                                        const float *labels, const float *weights,
+                                        const char *const *names,
+                                        st_dataset **out /* OUT */, st_error *err);
+
+/* Frees the dataset and everything it owns. NULL is a harmless no-op. */
+ST_API void st_dataset_free(st_dataset *ds);
+
+ST_API size_t st_dataset_n_rows(const st_dataset *ds);
+ST_API size_t st_dataset_n_features(const st_dataset *ds);
+ST_API const char *st_dataset_feature_name(const st_dataset *ds, size_t j);
+ST_API st_feature_type st_dataset_feature_type(const st_dataset *ds, size_t j);
+/* Index of the feature called `name`, or -1. */
+ST_API long st_dataset_find_feature(const st_dataset *ds, const char *name);
+/* The n_rows values of feature j (NaN = missing; level codes for categorical features). */
+ST_API const float *st_dataset_feature_values(const st_dataset *ds, size_t j);
+/* Levels of a categorical feature (0 for numeric ones) and the text of level k. */
+ST_API size_t st_dataset_n_levels(const st_dataset *ds, size_t j);
+ST_API const char *st_dataset_level(const st_dataset *ds, size_t j, size_t k);
+
+/* The n_rows labels, each 0 or 1, or NULL for unlabelled data. */
+ST_API const float *st_dataset_labels(const st_dataset *ds);
+/* The n_rows row weights, or NULL when every row weighs 1. */
+ST_API const float *st_dataset_weights(const st_dataset *ds);
+/* Name of the label column ("" when unlabelled) and the text of each class as found in the
+ * file (cls 0 or 1; "" when that class was never seen). */
+ST_API const char *st_dataset_label_name(const st_dataset *ds);
+ST_API const char *st_dataset_class_name(const st_dataset *ds, int cls);
+/* Name of the weight column, or "" when unweighted. */
+ST_API const char *st_dataset_weight_name(const st_dataset *ds);
+/* Rows left out on purpose (see skip_missing_labels), and blank lines skipped. */
+ST_API size_t st_dataset_rows_skipped(const st_dataset *ds);
+ST_API size_t st_dataset_blank_lines(const st_dataset *ds);
+/* Bytes held by the dataset: values, labels, weights, names and level dictionaries. */
+ST_API size_t st_dataset_memory_bytes(const st_dataset *ds);
+/* The field delimiter found in a CSV file (0 for LibSVM or array-built datasets). */
+ST_API char st_dataset_delimiter(const st_dataset *ds);
+
+/* Describes one feature, over its present values. */
+typedef struct st_column_summary {
+    size_t n_present;  /* rows with a value */
+    size_t n_missing;  /* rows without one */
+    double min, max;   /* numeric features; NaN when no value is present */
+    double mean, sd;   /* mean and sample standard deviation (n - 1); NaN when undefined */
+    size_t n_levels;   /* categorical features: dictionary size; 0 for numeric ones */
+} st_column_summary;
+
+ST_API st_status st_dataset_column_summary(const st_dataset *ds, size_t j,
+                                           st_column_summary *out /* OUT */, st_error *err);
+
+/* Row counts per level of categorical feature j into counts[0..n_levels-1]. */
+ST_API st_status st_dataset_level_counts(const st_dataset *ds, size_t j, size_t *counts,
+                                         size_t n_counts, st_error *err);
+
+/* Class balance of a labelled dataset. */
+typedef struct st_label_summary {
+    size_t n_positive, n_negative;
+    double positive_rate;          /* n_positive / n_rows */
+    double weighted_positive_rate; /* share of the total weight on positive rows */
+} st_label_summary;
+
+ST_API st_status st_dataset_label_summary(const st_dataset *ds, st_label_summary *out /* OUT */,
+                                          st_error *err);
+
+/* Checks that a dataset can train a binary classifier: labelled, at least one row of each
+ * class, positive total weight. Training functions call it themselves. */
+ST_API st_status st_dataset_check_trainable(const st_dataset *ds, st_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_DATASET_H */

@@ -1,0 +1,30 @@
+/* Internal: every allocation of the library goes through these, so that sizes are checked
+ * for overflow in one place and tests can make the Nth allocation fail. */
+#ifndef STRATUM_ALLOC_H
+#define STRATUM_ALLOC_H
+
+#include <stddef.h>
+
+void *st__malloc(size_t size);
+void *st__calloc(size_t count, size_t size);
+void *st__realloc(void *ptr, size_t size);
+void st__free(void *ptr);
+char *st__strdup(const char *s);
+char *st__strndup(const char *s, size_t len);
+
+/* a * b, or 0 with *overflow set when it does not fit in size_t. */
+static inline size_t st__mul_size(size_t a, size_t b, int *overflow)
+{
+    size_t r;
+    if (__builtin_mul_overflow(a, b, &r)) {
+        *overflow = 1;
+        return 0;
+    }
+    return r;
+}
+
+/* malloc of count * size bytes; NULL on overflow as on exhaustion. */
+void *st__malloc_array(size_t count, size_t size);
+void *st__realloc_array(void *ptr, size_t count, size_t size);
+
+#endif

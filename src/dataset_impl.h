@@ -1,0 +1,44 @@
+/* Internal: the dataset structure, shared by the readers and the accessors. */
+#ifndef STRATUM_DATASET_IMPL_H
+#define STRATUM_DATASET_IMPL_H
+
+#include <stratum/dataset.h>
+
+#include "category_dict.h"
+
+typedef struct st__feature {
+    char *name;
+    st_feature_type type;
+    float *values;               /* n_rows values (capacity row_cap while reading) */
+    st__category_dict levels;    /* categorical features only */
+} st__feature;
+
+struct st_dataset {
+    size_t n_rows, n_features;
+    size_t row_cap;              /* allocated rows per column while reading */
+    st__feature *features;
+    float *labels;               /* NULL when unlabelled */
+    float *weights;              /* NULL when unweighted */
+    char *label_name, *weight_name;
+    char *class_name[2];
+    size_t rows_skipped, blank_lines;
+    char delimiter;
+};
+
+/* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.
+ * labelled/weighted choose whether those arrays exist. NULL when out of memory. */
+st_dataset *st__dataset_new(size_t n_features, size_t row_cap, int labelled, int weighted);
+
+/* Gives feature j its name (copied). Returns 0 when out of memory. */
+int st__dataset_set_name(st_dataset *ds, size_t j, const char *name, size_t len);
+
+/* Makes room for at least rows rows in every array. Returns 0 when out of memory. */
+int st__dataset_reserve_rows(st_dataset *ds, size_t rows);
+
+/* Gives back unused capacity once reading is done (failure to shrink is harmless). */
+void st__dataset_shrink(st_dataset *ds);
+
+/* Sorts the levels of every categorical feature and renumbers the codes. */
+int st__dataset_sort_levels(st_dataset *ds);
+
+#endif

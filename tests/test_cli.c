@@ -1,0 +1,241 @@
+/* The stratum program as a user meets it: exit codes (0 ok, 1 failed, 2 usage), one clear
+ * line on stderr for each failure, and output on stdout. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CLI_DATA STRATUM_TEST_DATA "/cli"
+
+typedef struct run_result {
+    int exit_code;
+    char out[65536];
+    char err[65536];
+} run_result;
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f != NULL ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f != NULL)
+        fclose(f);
+}
+
+/* Runs the CLI with the given arguments (NULL-terminated), capturing stdout and stderr. */
+static run_result *run(const char *first, ...)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = STRATUM_CLI;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    char out_path[] = "/tmp/stratum_cli_out_XXXXXX", err_path[] = "/tmp/stratum_cli_err_XXXXXX";
+    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+    assert_true(out_fd >= 0 && err_fd >= 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(out_fd);
+    close(err_fd);
+    run_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    slurp(out_path, r->out, sizeof r->out);
+    slurp(err_path, r->err, sizeof r->err);
+    unlink(out_path);
+    unlink(err_path);
+    return r;
+}
+
+/* A failure is one line on stderr starting "stratum" and naming what was wrong. */
+static void assert_one_error_line(const run_result *r, const char *must_contain)
+{
+    assert_int_equal(strncmp(r->err, "stratum", 7), 0);
+    const char *nl = strchr(r->err, '\n');
+    assert_non_null(nl);
+    assert_int_equal(nl[1], '\0');
+    if (strstr(r->err, must_contain) == NULL)
+        fail_msg("stderr '%s' lacks '%s'", r->err, must_contain);
+}
+
+/* No command: usage on stderr, exit 2. */
+static void test_no_command_is_usage_error(void **state)
+{
+    run_result *r = run(NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_non_null(strstr(r->err, "Usage: stratum COMMAND"));
+    free(r);
+}
+
+/* --help lists the commands on stdout and exits 0. */
+static void test_help_lists_commands(void **state)
+{
+    run_result *r = run("--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "info"));
+    assert_non_null(strstr(r->out, "Exit codes"));
+    free(r);
+}
+
+/* --version prints the library version. */
+static void test_version(void **state)
+{
+    run_result *r = run("--version", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->out, "stratum 0.1.0\n");
+    free(r);
+}
+
+/* An unknown command is a usage error naming it. */
+static void test_unknown_command(void **state)
+{
+    run_result *r = run("trian", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "unknown command 'trian'");
+    free(r);
+}
+
+/* info --help documents the command and the common options, with defaults. */
+static void test_info_help(void **state)
+{
+    run_result *r = run("info", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "Usage: stratum info DATA"));
+    assert_non_null(strstr(r->out, "--label COL"));
+    assert_non_null(strstr(r->out, "(default: label)"));
+    free(r);
+}
+
+/* Wrong argument counts and bad option values are usage errors (exit 2). */
+static void test_info_usage_errors(void **state)
+{
+    run_result *r = run("info", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "expected one DATA file");
+    free(r);
+    r = run("info", CLI_DATA "/small.csv", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+    r = run("info", "--format", "xml", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--format 'xml': expected text, json, csv or markdown");
+    free(r);
+    r = run("info", "--threads", "-1", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--threads '-1'");
+    free(r);
+    r = run("info", "--no-such-option", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+}
+
+/* A missing file fails with exit 1 and the operating system's reason. */
+static void test_info_missing_file(void **state)
+{
+    run_result *r = run("info", "/nonexistent/x.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/x.csv: cannot open: No such file or directory");
+    free(r);
+}
+
+/* A ragged row fails with exit 1, naming file, line and column. */
+static void test_info_ragged_file(void **state)
+{
+    run_result *r = run("info", CLI_DATA "/ragged.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "ragged.csv:3:5: found 2 fields; expected 3, as in the header");
+    free(r);
+}
+
+/* Asking for a label column that is not there fails and lists the columns. */
+static void test_info_unknown_label(void **state)
+{
+    run_result *r = run("info", "--label", "outcome", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "no column named 'outcome'");
+    assert_non_null(strstr(r->err, "age, sex, bp, label"));
+    free(r);
+}
+
+/* The text summary states rows, classes, types and missing counts. */
+static void test_info_text_summary(void **state)
+{
+    run_result *r = run("info", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_non_null(strstr(r->out, "rows      5\n"));
+    assert_non_null(strstr(r->out, "features  3 (2 numeric, 1 categorical)"));
+    assert_non_null(strstr(r->out, "2 positive ('1'), 3 negative ('0'); positive rate 40.00%"));
+    assert_non_null(strstr(r->out, "2: F (3), M (2)"));
+    free(r);
+}
+
+/* JSON output is machine-readable and carries the same facts. */
+static void test_info_json(void **state)
+{
+    run_result *r = run("info", "--format", "json", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(r->out[0], '{');
+    assert_non_null(strstr(r->out, "\"rows\": 5,"));
+    assert_non_null(strstr(r->out, "\"n_positive\": 2, \"n_negative\": 3"));
+    assert_non_null(strstr(r->out, "{\"name\": \"bp\", \"type\": \"numeric\", \"missing\": 2,"));
+    assert_non_null(strstr(r->out, "\"levels\": [{\"value\": \"F\", \"count\": 3}, "
+                                   "{\"value\": \"M\", \"count\": 2}]"));
+    free(r);
+}
+
+/* --ignore and --positive change what is read. */
+static void test_info_ignore_and_positive(void **state)
+{
+    run_result *r = run("info", "--ignore", "sex,bp", "--format", "csv", CLI_DATA "/small.csv",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->out, "sex"));
+    assert_non_null(strstr(r->out, "age,numeric,0,0,38,53.4,70,"));
+    free(r);
+    r = run("info", "--positive", "0", "--format", "json", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\"n_positive\": 3, \"n_negative\": 2"));
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_command_is_usage_error),
+        cmocka_unit_test(test_help_lists_commands),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_unknown_command),
+        cmocka_unit_test(test_info_help),
+        cmocka_unit_test(test_info_usage_errors),
+        cmocka_unit_test(test_info_missing_file),
+        cmocka_unit_test(test_info_ragged_file),
+        cmocka_unit_test(test_info_unknown_label),
+        cmocka_unit_test(test_info_text_summary),
+        cmocka_unit_test(test_info_json),
+        cmocka_unit_test(test_info_ignore_and_positive),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

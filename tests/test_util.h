@@ -1,0 +1,148 @@
+/* Helpers shared by the cmocka suites. Include after <cmocka.h>'s prerequisites. */
+#ifndef STRATUM_TEST_UTIL_H
+#define STRATUM_TEST_UTIL_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <stratum.h>
+
+/* cmocka 1.1.5 has no double comparison: |a - b| <= tol, NaN never close. */
+#define assert_close(a, b, tol) \
+    test_assert_close((double)(a), (double)(b), (double)(tol), #a, #b, __FILE__, __LINE__)
+
+static inline void test_assert_close(double a, double b, double tol, const char *a_text,
+                                     const char *b_text, const char *file, int line)
+{
+    if (fabs(a - b) <= tol)
+        return;
+    print_error("%s = %.17g and %s = %.17g differ by more than %g\n", a_text, a, b_text, b,
+                tol);
+    _fail(file, line);
+}
+
+/* Exact double equality that also accepts NaN == NaN and tells -0 from +0. */
+#define assert_same_double(a, b) \
+    test_assert_same_double((double)(a), (double)(b), #a, #b, __FILE__, __LINE__)
+
+static inline void test_assert_same_double(double a, double b, const char *a_text,
+                                           const char *b_text, const char *file, int line)
+{
+    int same = isnan(a) ? isnan(b) : (a == b && signbit(a) == signbit(b));
+    if (same)
+        return;
+    print_error("%s = %.17g, expected %s = %.17g\n", a_text, a, b_text, b);
+    _fail(file, line);
+}
+
+#define assert_nan(x) test_assert_nan((double)(x), #x, __FILE__, __LINE__)
+
+static inline void test_assert_nan(double x, const char *text, const char *file, int line)
+{
+    if (isnan(x))
+        return;
+    print_error("%s = %.17g, expected NaN (missing)\n", text, x);
+    _fail(file, line);
+}
+
+/* The text contains the fragment. */
+#define assert_contains(text, fragment) \
+    test_assert_contains((text), (fragment), __FILE__, __LINE__)
+
+static inline void test_assert_contains(const char *text, const char *fragment, const char *file,
+                                        int line)
+{
+    if (text != NULL && strstr(text, fragment) != NULL)
+        return;
+    print_error("\"%s\" does not contain \"%s\"\n", text != NULL ? text : "(null)", fragment);
+    _fail(file, line);
+}
+
+/* The values of the feature called `name`; fails the test when there is none. */
+static inline const float *column(const st_dataset *ds, const char *name)
+{
+    long j = st_dataset_find_feature(ds, name);
+    if (j < 0)
+        fail_msg("no feature named '%s'", name);
+    return st_dataset_feature_values(ds, (size_t)j);
+}
+
+/* Each value equals the expected float exactly; NaN (missing) only where NaN is expected.
+ * A function, not a macro, so that compound literals can be passed. */
+static inline void assert_floats(const float *got, const float *expected, size_t n)
+{
+    assert_non_null(got);
+    for (size_t i = 0; i < n; i++) {
+        int same = isnan(expected[i]) ? isnan(got[i]) : got[i] == expected[i];
+        if (!same)
+            fail_msg("value %zu is %.9g, expected %.9g", i, (double)got[i], (double)expected[i]);
+    }
+}
+
+/* A non-NULL *out before a call that must set it to NULL on failure. */
+#define UNSET_DATASET ((st_dataset *)(uintptr_t)0x1)
+
+/* Any st_dataset_read_*_buffer function. */
+typedef st_status (*test_buffer_reader)(const char *data, size_t size, const char *name,
+                                        const st_read_options *opt, st_dataset **out,
+                                        st_error *err);
+
+/* Reads a string literal (embedded NUL bytes included) that must parse. */
+#define read_ok(reader, literal, opt) \
+    test_read_ok((reader), (literal), sizeof(literal) - 1, (opt), __FILE__, __LINE__)
+
+static inline st_dataset *test_read_ok(test_buffer_reader reader, const char *data, size_t size,
+                                       const st_read_options *opt, const char *file, int line)
+{
+    st_error err;
+    st_dataset *ds = NULL;
+    st_status rc = reader(data, size, "input", opt, &ds, &err);
+    if (rc != ST_OK || ds == NULL) {
+        print_error("read failed with status %d: %s\n", (int)rc, err.message);
+        _fail(file, line);
+    }
+    return ds;
+}
+
+/* Reads a string literal that must fail with this status at this line and column, with a
+ * message holding `fragment`, and leave *out NULL. */
+#define assert_read_fails(reader, literal, opt, status, line, column, fragment)                 \
+    test_assert_read_fails((reader), (literal), sizeof(literal) - 1, (opt), (status), (line),   \
+                           (column), (fragment), __FILE__, __LINE__)
+
+static inline void test_assert_read_fails(test_buffer_reader reader, const char *data,
+                                          size_t size, const st_read_options *opt,
+                                          st_status status, long line, long column,
+                                          const char *fragment, const char *file, int at)
+{
+    st_error err;
+    st_dataset *ds = UNSET_DATASET;
+    memset(&err, 0, sizeof err);
+    st_status rc = reader(data, size, "input", opt, &ds, &err);
+    int ok = rc == status && err.code == status && err.line == line && err.column == column &&
+             strstr(err.message, fragment) != NULL && ds == NULL;
+    if (ok)
+        return;
+    print_error("got status %d (err.code %d) at line %ld column %ld: \"%s\"%s\n"
+                "expected status %d at line %ld column %ld with \"%s\"\n",
+                (int)rc, (int)err.code, err.line, err.column, err.message,
+                ds == NULL ? "" : " and *out not NULL", (int)status, line, column, fragment);
+    if (rc == ST_OK && ds != UNSET_DATASET)
+        st_dataset_free(ds);
+    _fail(file, at);
+}
+
+/* Path of a file under tests/data. */
+static inline const char *test_data_path(const char *relative, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", STRATUM_TEST_DATA, relative);
+    return buf;
+}
+
+#endif /* STRATUM_TEST_UTIL_H */

@@ -1,0 +1,70 @@
+/* The stratum program's shared pieces: options common to every command, error reporting
+ * and output formats. Only the CLI prints and exits; the library never does. */
+#ifndef STRATUM_CLI_H
+#define STRATUM_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stratum.h>
+
+/* Exit codes, as documented in `stratum --help`. */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MARKDOWN } cli_format;
+
+/* Options every command accepts. Strings point into argv or into `lists`. */
+typedef struct cli_common {
+    const char *label;
+    long label_index;
+    int label_given;     /* --label was on the command line */
+    const char *positive;
+    const char *weight_col;
+    const char *ignore[256];
+    size_t n_ignore;
+    const char *na_values[64];
+    size_t n_na_values;
+    int use_na_values;
+    char delimiter;
+    int skip_missing_labels;
+    int threads;
+    unsigned long long seed;
+    cli_format format;
+    int quiet;
+    char lists[8192]; /* storage for the comma lists split above */
+    size_t lists_used;
+} cli_common;
+
+void cli_common_init(cli_common *c);
+
+/* getopt_long entries for the common options; a command appends its own after them. */
+#define CLI_COMMON_OPTIONS                                                               \
+    {"label", required_argument, NULL, 1001}, {"positive", required_argument, NULL, 1002}, \
+    {"ignore", required_argument, NULL, 1003}, {"weight-col", required_argument, NULL, 1004}, \
+    {"threads", required_argument, NULL, 1005}, {"seed", required_argument, NULL, 1006},   \
+    {"format", required_argument, NULL, 1007}, {"quiet", no_argument, NULL, 'q'},          \
+    {"delimiter", required_argument, NULL, 1008}, {"na-values", required_argument, NULL, 1009}, \
+    {"skip-missing-labels", no_argument, NULL, 1010}, {"help", no_argument, NULL, 'h'}
+
+/* Help text for the common options, printed by every command's --help. */
+extern const char cli_common_help[];
+
+/* Handles option `code` if it is a common one: returns 1 handled, 0 not common,
+ * -1 bad value (message printed). */
+int cli_common_option(cli_common *c, int code, const char *arg);
+
+/* Read options for the library from the common options. */
+st_read_options cli_read_options(const cli_common *c);
+
+/* "stratum: <message>" on stderr; returns EXIT_FAILED. */
+int cli_fail(const st_error *err, st_status rc);
+/* "stratum CMD: <message>" plus a hint to --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writers for JSON output. */
+void json_string(FILE *f, const char *s);
+void json_number(FILE *f, double v); /* NaN and infinities become null */
+
+/* Commands. */
+int cmd_info(int argc, char **argv);
+
+#endif

@@ -1,0 +1,200 @@
+/* Options shared by every command, and error reporting. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_common_help[] =
+    "Data options (all commands):\n"
+    "  --label COL            label column name, or #N for the 0-based column index (default: label)\n"
+    "  --positive VALUE       label value of the positive class (default: 1, true or yes;\n"
+    "                         0, false, no and -1 are then negative)\n"
+    "  --ignore COLS          comma-separated columns to leave out (ids, leaky columns)\n"
+    "  --weight-col COL       column of non-negative row weights (default: none)\n"
+    "  --delimiter C          CSV field separator: ',' ';' 'tab' or '|' (default: detected)\n"
+    "  --na-values LIST       comma-separated texts meaning missing (default: empty, NA, N/A,\n"
+    "                         n/a, NaN, nan, -nan, NULL, null, None, ?, #N/A, <NA>)\n"
+    "  --skip-missing-labels  skip rows whose label is missing and report how many\n"
+    "                         (default: such rows are an error)\n"
+    "General options:\n"
+    "  --threads N            worker threads, 0 = all cores (default: 0)\n"
+    "  --seed N               random seed (default: 42)\n"
+    "  --format F             output: text, json, csv or markdown (default: text)\n"
+    "  -q, --quiet            no progress or notes on stderr\n"
+    "  -h, --help             this help\n";
+
+void cli_common_init(cli_common *c)
+{
+    memset(c, 0, sizeof *c);
+    c->label = "label";
+    c->label_index = -1;
+    c->seed = 42;
+    c->format = FORMAT_TEXT;
+}
+
+/* Copies arg into c->lists and splits it at commas into out[]. */
+static int split_list(cli_common *c, const char *arg, const char **out, size_t max, size_t *n,
+                      const char *what)
+{
+    size_t len = strlen(arg);
+    if (c->lists_used + len + 1 > sizeof c->lists) {
+        fprintf(stderr, "stratum: the %s list is too long\n", what);
+        return -1;
+    }
+    char *copy = c->lists + c->lists_used;
+    memcpy(copy, arg, len + 1);
+    c->lists_used += len + 1;
+    for (char *item = copy;;) {
+        char *comma = strchr(item, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        if (*n == max) {
+            fprintf(stderr, "stratum: more than %zu %s\n", max, what);
+            return -1;
+        }
+        out[(*n)++] = item;
+        if (comma == NULL)
+            break;
+        item = comma + 1;
+    }
+    return 1;
+}
+
+static int parse_long(const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0' || errno != 0 || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int bad_value(const char *option, const char *arg, const char *expected)
+{
+    fprintf(stderr, "stratum: --%s '%s': expected %s\n", option, arg, expected);
+    return -1;
+}
+
+int cli_common_option(cli_common *c, int code, const char *arg)
+{
+    long v;
+    switch (code) {
+    case 1001:
+        c->label_given = 1;
+        if (arg[0] == '#') {
+            if (!parse_long(arg + 1, 0, 1000000000L, &v))
+                return bad_value("label", arg, "a column name or #INDEX");
+            c->label_index = v;
+        } else {
+            c->label = arg;
+        }
+        return 1;
+    case 1002: c->positive = arg; return 1;
+    case 1003:
+        return split_list(c, arg, c->ignore, sizeof c->ignore / sizeof c->ignore[0],
+                          &c->n_ignore, "ignored columns");
+    case 1004: c->weight_col = arg; return 1;
+    case 1005:
+        if (!parse_long(arg, 0, 1024, &v))
+            return bad_value("threads", arg, "a whole number from 0 to 1024");
+        c->threads = (int)v;
+        return 1;
+    case 1006: {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(arg, &end, 10);
+        if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-')
+            return bad_value("seed", arg, "a whole number >= 0");
+        c->seed = s;
+        return 1;
+    }
+    case 1007:
+        if (strcmp(arg, "text") == 0) c->format = FORMAT_TEXT;
+        else if (strcmp(arg, "json") == 0) c->format = FORMAT_JSON;
+        else if (strcmp(arg, "csv") == 0) c->format = FORMAT_CSV;
+        else if (strcmp(arg, "markdown") == 0) c->format = FORMAT_MARKDOWN;
+        else return bad_value("format", arg, "text, json, csv or markdown");
+        return 1;
+    case 1008:
+        if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0) c->delimiter = '\t';
+        else if (strlen(arg) == 1 && strchr(",;\t|", arg[0]) != NULL) c->delimiter = arg[0];
+        else return bad_value("delimiter", arg, "',', ';', 'tab' or '|'");
+        return 1;
+    case 1009:
+        c->use_na_values = 1;
+        return split_list(c, arg, c->na_values, sizeof c->na_values / sizeof c->na_values[0],
+                          &c->n_na_values, "missing-value texts");
+    case 1010: c->skip_missing_labels = 1; return 1;
+    case 'q': c->quiet = 1; return 1;
+    default: return 0;
+    }
+}
+
+st_read_options cli_read_options(const cli_common *c)
+{
+    st_read_options o = st_read_options_default();
+    o.delimiter = c->delimiter;
+    o.label = c->label;
+    o.label_index = c->label_index;
+    o.positive = c->positive;
+    o.weight = c->weight_col;
+    o.ignore = c->ignore;
+    o.n_ignore = c->n_ignore;
+    if (c->use_na_values) {
+        o.na_values = c->na_values;
+        o.n_na_values = c->n_na_values;
+    }
+    o.skip_missing_labels = c->skip_missing_labels;
+    return o;
+}
+
+int cli_fail(const st_error *err, st_status rc)
+{
+    if (err != NULL && err->message[0] != '\0')
+        fprintf(stderr, "stratum: %s\n", err->message);
+    else
+        fprintf(stderr, "stratum: %s\n", st_status_str(rc));
+    return EXIT_FAILED;
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "stratum %s: ", command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'stratum %s --help')\n", command);
+    return EXIT_USAGE;
+}
+
+void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+void json_number(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", f);
+    else
+        fprintf(f, "%.17g", v);
+}

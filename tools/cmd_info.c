@@ -1,0 +1,283 @@
+/* stratum info DATA: what a user checks before training. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char info_help[] =
+    "Usage: stratum info DATA [options]\n"
+    "\n"
+    "Summarises a CSV or LibSVM file as stratum reads it: rows, each column's type\n"
+    "(numeric or categorical), missing share, range and levels, and the label's\n"
+    "class balance. Check it before training.\n"
+    "\n"
+    "Options:\n"
+    "  --levels N             levels shown per categorical column in text output\n"
+    "                         (default: 5; json lists them all, up to 1000)\n";
+
+typedef struct level_count {
+    const char *text;
+    size_t count;
+} level_count;
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const level_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->text, y->text);
+}
+
+/* Levels of feature j, most frequent first; NULL when out of memory. */
+static level_count *sorted_levels(const st_dataset *ds, size_t j, size_t *n)
+{
+    *n = st_dataset_n_levels(ds, j);
+    size_t *counts = calloc(*n + 1, sizeof *counts);
+    level_count *levels = calloc(*n + 1, sizeof *levels);
+    if (counts == NULL || levels == NULL ||
+        st_dataset_level_counts(ds, j, counts, *n, NULL) != ST_OK) {
+        free(counts);
+        free(levels);
+        return NULL;
+    }
+    for (size_t k = 0; k < *n; k++) {
+        levels[k].text = st_dataset_level(ds, j, k);
+        levels[k].count = counts[k];
+    }
+    free(counts);
+    qsort(levels, *n, sizeof *levels, by_count_desc);
+    return levels;
+}
+
+static const char *type_name(st_feature_type t)
+{
+    return t == ST_FEATURE_CATEGORICAL ? "categorical" : "numeric";
+}
+
+static const char *delimiter_name(char d)
+{
+    switch (d) {
+    case ',': return ",";
+    case ';': return ";";
+    case '\t': return "tab";
+    case '|': return "|";
+    default: return "";
+    }
+}
+
+static double share(size_t part, size_t whole) { return whole ? (double)part / (double)whole : 0.0; }
+
+static void print_number_cell(double v, int width)
+{
+    if (isnan(v))
+        printf("  %*s", width, "");
+    else
+        printf("  %*.6g", width, v);
+}
+
+static int print_text(const char *path, const st_dataset *ds, size_t levels_shown)
+{
+    size_t n_rows = st_dataset_n_rows(ds), n_features = st_dataset_n_features(ds);
+    size_t n_cat = 0;
+    for (size_t j = 0; j < n_features; j++)
+        n_cat += st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL;
+    size_t mem = st_dataset_memory_bytes(ds);
+    printf("file      %s\n", path);
+    printf("rows      %zu", n_rows);
+    if (st_dataset_rows_skipped(ds) > 0)
+        printf(" (%zu rows with a missing label skipped)", st_dataset_rows_skipped(ds));
+    printf("\nfeatures  %zu (%zu numeric, %zu categorical)\n", n_features, n_features - n_cat, n_cat);
+    if (st_dataset_labels(ds) != NULL) {
+        st_label_summary ls;
+        st_dataset_label_summary(ds, &ls, NULL);
+        printf("label     %s: %zu positive ('%s'), %zu negative ('%s'); positive rate %.2f%%\n",
+               st_dataset_label_name(ds), ls.n_positive, st_dataset_class_name(ds, 1),
+               ls.n_negative, st_dataset_class_name(ds, 0), 100.0 * ls.positive_rate);
+        if (st_dataset_weights(ds) != NULL)
+            printf("weights   %s: weighted positive rate %.2f%%\n", st_dataset_weight_name(ds),
+                   100.0 * ls.weighted_positive_rate);
+    } else {
+        printf("label     none (no column named as the label)\n");
+    }
+    const char *unit = mem >= 1000000 ? "MB" : "kB";
+    printf("memory    %.1f %s (%.2f bytes per value)\n", (double)mem / (mem >= 1000000 ? 1e6 : 1e3),
+           unit, share(mem, n_rows * (n_features ? n_features : 1)));
+    printf("\n%4s  %-24s  %-11s  %17s  %12s  %12s  %12s  %s\n", "#", "column", "type",
+           "missing", "min", "mean", "max", "levels");
+    for (size_t j = 0; j < n_features; j++) {
+        st_column_summary s;
+        st_dataset_column_summary(ds, j, &s, NULL);
+        printf("%4zu  %-24s  %-11s  %8zu (%5.1f%%)", j + 1, st_dataset_feature_name(ds, j),
+               type_name(st_dataset_feature_type(ds, j)), s.n_missing,
+               100.0 * share(s.n_missing, n_rows));
+        print_number_cell(s.min, 12);
+        print_number_cell(s.mean, 12);
+        print_number_cell(s.max, 12);
+        if (st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL) {
+            size_t n;
+            level_count *lv = sorted_levels(ds, j, &n);
+            if (lv == NULL)
+                return EXIT_FAILED;
+            printf("  %zu:", n);
+            for (size_t k = 0; k < n && k < levels_shown; k++)
+                printf("%s %s (%zu)", k ? "," : "", lv[k].text, lv[k].count);
+            if (n > levels_shown)
+                printf(", ...");
+            free(lv);
+        }
+        printf("\n");
+    }
+    return EXIT_OK;
+}
+
+static int print_json(const char *path, const st_dataset *ds)
+{
+    size_t n_rows = st_dataset_n_rows(ds), n_features = st_dataset_n_features(ds);
+    printf("{\"file\": ");
+    json_string(stdout, path);
+    printf(", \"rows\": %zu, \"rows_skipped\": %zu, \"blank_lines\": %zu, \"n_features\": %zu",
+           n_rows, st_dataset_rows_skipped(ds), st_dataset_blank_lines(ds), n_features);
+    printf(", \"delimiter\": ");
+    json_string(stdout, delimiter_name(st_dataset_delimiter(ds)));
+    printf(", \"memory_bytes\": %zu, \"label\": ", st_dataset_memory_bytes(ds));
+    if (st_dataset_labels(ds) != NULL) {
+        st_label_summary ls;
+        st_dataset_label_summary(ds, &ls, NULL);
+        printf("{\"name\": ");
+        json_string(stdout, st_dataset_label_name(ds));
+        printf(", \"positive_class\": ");
+        json_string(stdout, st_dataset_class_name(ds, 1));
+        printf(", \"negative_class\": ");
+        json_string(stdout, st_dataset_class_name(ds, 0));
+        printf(", \"n_positive\": %zu, \"n_negative\": %zu, \"positive_rate\": ", ls.n_positive,
+               ls.n_negative);
+        json_number(stdout, ls.positive_rate);
+        printf(", \"weighted_positive_rate\": ");
+        json_number(stdout, ls.weighted_positive_rate);
+        printf("}");
+    } else {
+        printf("null");
+    }
+    printf(", \"weight\": ");
+    if (st_dataset_weights(ds) != NULL)
+        json_string(stdout, st_dataset_weight_name(ds));
+    else
+        printf("null");
+    printf(", \"features\": [");
+    for (size_t j = 0; j < n_features; j++) {
+        st_column_summary s;
+        st_dataset_column_summary(ds, j, &s, NULL);
+        printf("%s\n  {\"name\": ", j ? "," : "");
+        json_string(stdout, st_dataset_feature_name(ds, j));
+        printf(", \"type\": \"%s\", \"missing\": %zu, \"missing_share\": ",
+               type_name(st_dataset_feature_type(ds, j)), s.n_missing);
+        json_number(stdout, share(s.n_missing, n_rows));
+        printf(", \"min\": ");
+        json_number(stdout, s.min);
+        printf(", \"max\": ");
+        json_number(stdout, s.max);
+        printf(", \"mean\": ");
+        json_number(stdout, s.mean);
+        printf(", \"sd\": ");
+        json_number(stdout, s.sd);
+        printf(", \"n_levels\": %zu", s.n_levels);
+        if (st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL) {
+            size_t n;
+            level_count *lv = sorted_levels(ds, j, &n);
+            if (lv == NULL)
+                return EXIT_FAILED;
+            printf(", \"levels\": [");
+            for (size_t k = 0; k < n && k < 1000; k++) {
+                printf("%s{\"value\": ", k ? ", " : "");
+                json_string(stdout, lv[k].text);
+                printf(", \"count\": %zu}", lv[k].count);
+            }
+            printf("]");
+            free(lv);
+        }
+        printf("}");
+    }
+    printf("\n]}\n");
+    return EXIT_OK;
+}
+
+/* One row per column, for csv and markdown. */
+static int print_table(const st_dataset *ds, cli_format format)
+{
+    const char *sep = format == FORMAT_CSV ? "," : " | ";
+    const char *open = format == FORMAT_CSV ? "" : "| ", *close = format == FORMAT_CSV ? "" : " |";
+    size_t n_rows = st_dataset_n_rows(ds);
+    printf("%scolumn%stype%smissing%smissing_share%smin%smean%smax%ssd%slevels%s\n", open, sep,
+           sep, sep, sep, sep, sep, sep, sep, close);
+    if (format == FORMAT_MARKDOWN)
+        printf("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        st_column_summary s;
+        st_dataset_column_summary(ds, j, &s, NULL);
+        printf("%s%s%s%s%s%zu%s%.6g", open, st_dataset_feature_name(ds, j), sep,
+               type_name(st_dataset_feature_type(ds, j)), sep, s.n_missing, sep,
+               share(s.n_missing, n_rows));
+        double stats[4] = {s.min, s.mean, s.max, s.sd};
+        for (int k = 0; k < 4; k++) {
+            if (isnan(stats[k]))
+                printf("%s", sep);
+            else
+                printf("%s%.10g", sep, stats[k]);
+        }
+        printf("%s%zu%s\n", sep, s.n_levels, close);
+    }
+    return EXIT_OK;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_COMMON_OPTIONS, {"levels", required_argument, NULL, 2001}, {NULL, 0, NULL, 0}};
+    cli_common common;
+    cli_common_init(&common);
+    long levels_shown = 5;
+    int code;
+    optind = 1;
+    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+        int handled = cli_common_option(&common, code, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        if (code == 'h') {
+            printf("%s\n%s", info_help, cli_common_help);
+            return EXIT_OK;
+        }
+        if (code == 2001) {
+            char *end;
+            levels_shown = strtol(optarg, &end, 10);
+            if (*end != '\0' || levels_shown < 0)
+                return cli_usage_error("info", "--levels '%s': expected a whole number >= 0",
+                                       optarg);
+            continue;
+        }
+        return cli_usage_error("info", "unknown option");
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("info", "expected one DATA file, got %d", argc - optind);
+    const char *path = argv[optind];
+    st_read_options opt = cli_read_options(&common);
+    opt.label_required = common.label_given;
+    st_error err;
+    st_dataset *ds = NULL;
+    st_status rc = st_dataset_read(path, &opt, &ds, &err);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    int status;
+    switch (common.format) {
+    case FORMAT_JSON: status = print_json(path, ds); break;
+    case FORMAT_CSV:
+    case FORMAT_MARKDOWN: status = print_table(ds, common.format); break;
+    default: status = print_text(path, ds, (size_t)levels_shown); break;
+    }
+    st_dataset_free(ds);
+    if (status != EXIT_OK)
+        fprintf(stderr, "stratum: out of memory while printing the summary\n");
+    return status;
+}

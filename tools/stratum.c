@@ -1,0 +1,55 @@
+/* stratum: the command-line program. Each command lives in its own cmd_*.c file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"info", cmd_info, "summarise a data file: rows, column types, missing values, classes"},
+};
+
+static void print_help(FILE *f)
+{
+    fprintf(f,
+            "Usage: stratum COMMAND [options]\n"
+            "\n"
+            "Logistic regression and gradient-boosted trees for imbalanced clinical data.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\n"
+            "Run 'stratum COMMAND --help' for a command's options.\n"
+            "Data files are CSV (header line, label column 'label' by default) or LibSVM.\n"
+            "\n"
+            "Exit codes: 0 success, 1 failure (bad data, I/O), 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("stratum %s\n", st_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "stratum: unknown command '%s' (see 'stratum --help')\n", name);
+    return EXIT_USAGE;
+}
