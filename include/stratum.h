@@ -41,5 +41,6 @@
 
 #include "stratum/common.h"
 #include "stratum/dataset.h"
+#include "stratum/logreg.h"
 
 #endif /* STRATUM_H */

@@ -1,0 +1,134 @@
+/* stratum/logreg.h: regularised (elastic-net) logistic regression. Include <stratum.h>
+ * rather than this file.
+ *
+ * The problem solved, in glmnet's notation, for rows i with label y_i in {0,1}, weight w_i
+ * (row weight times class weight) and linear predictor eta_i = b0 + x_i . b:
+ *
+ *     minimise  (1 / sum_i w_i) * sum_i w_i * logloss(y_i, eta_i)
+ *               + lambda * (alpha * ||b||_1 + (1 - alpha) / 2 * ||b||_2^2)
+ *
+ * The intercept b0 is not penalised. alpha = 0 is ridge, alpha = 1 the lasso.
+ *
+ * Features are expanded before fitting: a numeric feature gives one column (missing values
+ * imputed by the unweighted mean or median of its present training values, 0 when it has
+ * none); a categorical feature with k levels gives k one-hot columns "name=level", all of
+ * them, as glmnet users write them (a missing value is all zeros); with missing_indicators,
+ * each feature that had missing training values also gives a 0/1 column "name_missing".
+ * With lambda = 0 the full one-hot is collinear with the intercept: the fit is still
+ * found (predictions are unique) but those coefficients are not.
+ * With standardize (the default) every column is scaled to unit weighted standard
+ * deviation before the penalty applies, as glmnet does, and the coefficients are reported
+ * back on the original scale. A column that is constant in the training data gets a zero
+ * coefficient.
+ *
+ *     st_logreg_params prm = st_logreg_params_default();
+ *     prm.lambda = 0.01; prm.alpha = 1;            // lasso
+ *     st_logreg *m = NULL;
+ *     if (st_logreg_train(train, &prm, &m, &err) != ST_OK) { ... err.message ... }
+ *     double *p = malloc(st_dataset_n_rows(test) * sizeof *p);
+ *     st_logreg_predict(m, test, p, st_dataset_n_rows(test), &err);   // P(y = 1)
+ *     st_logreg_free(m);
+ *
+ * Solvers: without an L1 part (alpha = 0 or lambda = 0) and with at most 256 expanded
+ * columns, damped exact Newton with a Cholesky factorisation; otherwise glmnet-style
+ * coordinate descent on proximal Newton (IRLS) steps. Both stop when the relative gap is
+ * below tol: the smaller of the duality gap and the decrease the (proximal) Newton model
+ * still predicts, divided by the objective. The first bounds the distance to the
+ * minimum and the second estimates it, staying accurate where the first cannot be
+ * evaluated well (1e6-scale columns with standardize off, the lasso near its optimum) or
+ * does not exist (lambda = 0).
+ *
+ * Non-convergence: with lambda = 0 and linearly separable classes the unpenalised
+ * coefficients are infinite; training detects it (some iterate classifies every row
+ * correctly) and fails with ST_ERR_NUMERIC. Any other failure to reach tol within max_iter
+ * iterations returns ST_OK with st_logreg_converged() == 0 and the gap reached.
+ *
+ * Results are bit-identical for any n_threads (and any OpenBLAS thread count): every sum
+ * is taken in an order fixed by the data, never by the thread count, which is why the
+ * solvers use their own kernels rather than BLAS. A trained model is read-only: any
+ * number of threads may predict with it at once. Training does not modify the dataset. */
+#ifndef STRATUM_LOGREG_H
+#define STRATUM_LOGREG_H
+
+#include <stddef.h>
+#include "common.h"
+#include "dataset.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct st_logreg st_logreg;
+
+typedef enum st_impute {
+    ST_IMPUTE_MEAN = 0,  /* mean of the present training values */
+    ST_IMPUTE_MEDIAN = 1 /* median of the present training values */
+} st_impute;
+
+typedef enum st_class_weight {
+    ST_CLASS_WEIGHT_NONE = 0,     /* every class weighs 1 */
+    ST_CLASS_WEIGHT_BALANCED = 1, /* class c weighs n_rows / (2 * rows of class c) */
+    ST_CLASS_WEIGHT_POSITIVE = 2  /* positives weigh positive_weight, negatives 1 */
+} st_class_weight;
+
+/* Training options. Start from st_logreg_params_default(). */
+typedef struct st_logreg_params {
+    double lambda;               /* penalty strength >= 0 (default 1e-4) */
+    double alpha;                /* L1 share of the penalty, in [0,1] (default 0: ridge) */
+    int standardize;             /* 1: penalise standardised columns (default 1) */
+    st_impute impute;            /* missing numeric values (default ST_IMPUTE_MEAN) */
+    int missing_indicators;      /* 1: add "name_missing" columns (default 0) */
+    st_class_weight class_weight; /* default ST_CLASS_WEIGHT_NONE */
+    double positive_weight;      /* with ST_CLASS_WEIGHT_POSITIVE: > 0 (default 1) */
+    double tol;                  /* relative gap to stop at, > 0 (default 1e-8; see above) */
+    int max_iter;                /* Newton / proximal Newton iterations, > 0 (default 100);
+                                    each proximal Newton iteration runs up to 100000
+                                    coordinate descent sweeps */
+    int n_threads;               /* threads for the numeric kernels; 0 = all (default 0) */
+} st_logreg_params;
+
+/* The defaults described above. */
+ST_API st_logreg_params st_logreg_params_default(void);
+
+/* NULL when the parameters are valid, else a static message such as "alpha must be in
+ * [0, 1]". st_logreg_train calls it too. */
+ST_API const char *st_logreg_params_check(const st_logreg_params *prm);
+
+/* Fits a model to a labelled dataset (st_dataset_check_trainable must pass). prm may be
+ * NULL for the defaults. On success *out is a new model; on failure it is NULL. */
+ST_API st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm,
+                                 st_logreg **out /* OUT */, st_error *err);
+
+/* Writes P(y = 1) for each of the n_rows(ds) rows into out[0..n_out-1] (n_out must be at
+ * least n_rows). Columns are found by feature name, so their order and any extra columns
+ * do not matter; a feature of the model absent from ds is an error. Categorical levels
+ * are matched by text; a level not seen in training gets an all-zero one-hot. */
+ST_API st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *out,
+                                   size_t n_out, st_error *err);
+
+/* The fitted model, on the original scale of the features. Coefficient k belongs to the
+ * expanded column named st_logreg_coef_name(m, k): "age", "sex=F", "bp_missing" (NULL when
+ * k is out of range); the columns come in dataset order, each feature followed by its
+ * indicator. A column constant in training has coefficient 0. The pointers stay valid
+ * until st_logreg_free. */
+ST_API size_t st_logreg_n_coefs(const st_logreg *m);
+ST_API const double *st_logreg_coefs(const st_logreg *m);
+ST_API const char *st_logreg_coef_name(const st_logreg *m, size_t k);
+ST_API double st_logreg_intercept(const st_logreg *m);
+
+/* How training went: iterations used, the final value of the objective above (on the
+ * solver's scale, i.e. standardised when standardize is on), its relative gap (see
+ * Solvers above), and whether that gap reached tol. */
+ST_API int st_logreg_iterations(const st_logreg *m);
+ST_API double st_logreg_objective(const st_logreg *m);
+ST_API double st_logreg_gap(const st_logreg *m);
+ST_API int st_logreg_converged(const st_logreg *m);
+
+/* Frees the model. NULL is a harmless no-op. */
+ST_API void st_logreg_free(st_logreg *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_LOGREG_H */

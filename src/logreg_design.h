@@ -1,0 +1,40 @@
+/* Internal: turning a dataset into the dense design logistic regression fits, and the
+ * per-feature transformation a model keeps so that it can predict on new data. */
+#ifndef STRATUM_LOGREG_DESIGN_H
+#define STRATUM_LOGREG_DESIGN_H
+
+#include <stratum/dataset.h>
+#include <stratum/logreg.h>
+
+/* One dataset feature as the model uses it. */
+typedef struct st__lr_feature {
+    char *name;
+    st_feature_type type;
+    double fill;     /* numeric: what replaces a missing value (training mean or median) */
+    size_t n_levels; /* categorical: number of one-hot columns */
+    char **levels;   /* categorical: the level texts, in byte order as in the dataset */
+    size_t col;      /* first expanded column: the value, or the one-hot of level 0 */
+    long indicator;  /* expanded column "<name>_missing", or -1 */
+} st__lr_feature;
+
+typedef struct st__lr_design {
+    size_t n_rows, n_features, n_cols;
+    st__lr_feature *features;
+    char **col_names; /* "age", "sex=F", "bp_missing" */
+    double *mean;     /* per column: the column is (value - mean) / scale */
+    double *scale;    /* 1 without standardisation; 0 for a column constant in training */
+    double *x;        /* n_rows x n_cols, column-major, centred (and scaled) */
+} st__lr_design;
+
+/* Learns the imputation, expansion and standardisation from ds with normalised row weights
+ * c (sum 1), and builds the design. On failure *d is left empty. */
+st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
+                              st__lr_design *d, st_error *err);
+
+/* Frees what *d still owns (a model may have taken features and col_names) and empties it. */
+void st__lr_design_free(st__lr_design *d);
+
+void st__lr_features_free(st__lr_feature *f, size_t n);
+void st__lr_names_free(char **names, size_t n);
+
+#endif

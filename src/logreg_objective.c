@@ -1,0 +1,274 @@
+/* The weighted logistic loss and its derivatives over a dense design, the duality gap that
+ * tells the solvers when to stop, and the matrix-vector kernels they share.
+ *
+ * The loss is computed as liblinear does, without overflow for any margin:
+ * logloss(y, eta) = log(1 + exp(-m)) with m = +-eta, written max(-m, 0) + log1p(exp(-|m|)).
+ *
+ * Threads: every loop over rows runs on fixed blocks of ST__LR_BLOCK rows and every sum
+ * over rows is formed per block and added in block order; loops over columns give each
+ * column to one thread. No result depends on the number of threads. (The `omp simd`
+ * reductions reorder a sum in a way fixed when the library is compiled, the same on
+ * every thread.) Problems of one block
+ * run on the calling thread alone: there, waking a team costs more than the work. */
+#include "logreg_solver.h"
+
+#include <math.h>
+
+static size_t n_blocks(size_t n) { return (n + ST__LR_BLOCK - 1) / ST__LR_BLOCK; }
+
+static size_t block_end(size_t lo, size_t n)
+{
+    return lo + ST__LR_BLOCK < n ? lo + ST__LR_BLOCK : n;
+}
+
+size_t st__lr_partial_size(size_t n) { return n_blocks(n) > 0 ? n_blocks(n) : 1; }
+
+static double logloss(double y, double eta)
+{
+    double m = y > 0.5 ? eta : -eta;
+    return (m >= 0 ? 0.0 : -m) + log1p(exp(-fabs(m)));
+}
+
+static double sigmoid(double eta)
+{
+    if (eta >= 0)
+        return 1.0 / (1.0 + exp(-eta));
+    double e = exp(eta);
+    return e / (1.0 + e);
+}
+
+/* s log s + (1 - s) log(1 - s), the negative binary entropy, with 0 log 0 = 0. */
+static double neg_entropy(double s)
+{
+    double a = s > 0 ? s * log(s) : 0.0;
+    double b = s < 1 ? (1 - s) * log1p(-s) : 0.0;
+    return a + b;
+}
+
+static double sum_partials(const st__lr_problem *pb)
+{
+    double s = 0;
+    for (size_t k = 0; k < n_blocks(pb->n); k++)
+        s += pb->partial[k];
+    return s;
+}
+
+double st__lr_sum(const st__lr_problem *pb, const double *v)
+{
+    const long nb = (long)n_blocks(pb->n);
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+        double s = 0;
+        for (size_t i = lo; i < hi; i++)
+            s += v[i];
+        pb->partial[k] = s;
+    }
+    return sum_partials(pb);
+}
+
+void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double *eta)
+{
+    const long nb = (long)n_blocks(pb->n);
+    const size_t n = pb->n;
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, n);
+        for (size_t i = lo; i < hi; i++)
+            eta[i] = b0;
+        for (size_t j = 0; j < pb->p; j++) {
+            if (b[j] == 0)
+                continue;
+            const double *xj = pb->x + j * n, bj = b[j];
+            for (size_t i = lo; i < hi; i++)
+                eta[i] += bj * xj[i];
+        }
+    }
+}
+
+double st__lr_loss(const st__lr_problem *pb, const double *eta, const double *deta, double t,
+                   double *prob)
+{
+    const long nb = (long)n_blocks(pb->n);
+    const size_t n = pb->n;
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, n);
+        double s = 0;
+        for (size_t i = lo; i < hi; i++) {
+            double e = deta != NULL ? eta[i] + t * deta[i] : eta[i];
+            if (pb->c[i] != 0)
+                s += pb->c[i] * logloss(pb->y[i], e);
+            if (prob != NULL)
+                prob[i] = sigmoid(e);
+        }
+        pb->partial[k] = s;
+    }
+    return sum_partials(pb);
+}
+
+double st__lr_penalty(const st__lr_problem *pb, const double *b)
+{
+    double a1 = 0, a2 = 0;
+    for (size_t j = 0; j < pb->p; j++) {
+        a1 += fabs(b[j]);
+        a2 += b[j] * b[j];
+    }
+    return pb->l1 * a1 + 0.5 * pb->l2 * a2;
+}
+
+void st__lr_xt(const st__lr_problem *pb, const double *v, double *out)
+{
+    const long p = (long)pb->p;
+    const size_t n = pb->n;
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (n > ST__LR_BLOCK)
+    for (long j = 0; j < p; j++) {
+        const double *xj = pb->x + (size_t)j * n;
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (size_t i = 0; i < n; i++)
+            s += xj[i] * v[i];
+        out[j] = s;
+    }
+}
+
+void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,
+                     double *work)
+{
+    for (size_t i = 0; i < pb->n; i++)
+        work[i] = pb->c[i] * (prob[i] - pb->y[i]);
+    g[0] = st__lr_sum(pb, work);
+    st__lr_xt(pb, work, g + 1);
+    for (size_t j = 0; j < pb->p; j++)
+        g[1 + j] += pb->l2 * b[j];
+}
+
+void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *s, double *out,
+                    double *work)
+{
+    st__lr_margins(pb, s[0], s + 1, work); /* work = [1 X] s */
+    for (size_t i = 0; i < pb->n; i++)
+        work[i] *= pb->c[i] * prob[i] * (1 - prob[i]);
+    out[0] = st__lr_sum(pb, work);
+    st__lr_xt(pb, work, out + 1);
+    for (size_t j = 0; j < pb->p; j++)
+        out[1 + j] += pb->l2 * s[1 + j];
+}
+
+/* Rows per chunk of the Hessian kernel: a chunk of every column (1024 * 8 bytes each)
+ * should stay in the core's L2 cache while a column of H is accumulated. */
+#define HESS_ROWS 1024
+
+void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
+{
+    const size_t n = pb->n, m = pb->p + 1;
+    const long p = (long)pb->p;
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
+    h[0] = st__lr_sum(pb, work);
+    /* Column j + 1 of H (rows 0..j+1) belongs to one thread, which walks the rows chunk by
+     * chunk, four columns k at a time so that each load of v x_j serves four products. */
+#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) if (n > ST__LR_BLOCK)
+    for (long j = 0; j < p; j++) {
+        const double *xj = pb->x + (size_t)j * n;
+        double *col = h + (size_t)(j + 1) * m;
+        double vx[HESS_ROWS]; /* v * x_j on one chunk */
+        for (long k = 0; k <= j + 1; k++)
+            col[k] = 0;
+        for (size_t lo = 0; lo < n; lo += HESS_ROWS) {
+            size_t len = lo + HESS_ROWS < n ? HESS_ROWS : n - lo;
+            double s0 = 0;
+#pragma omp simd reduction(+ : s0)
+            for (size_t i = 0; i < len; i++) {
+                vx[i] = work[lo + i] * xj[lo + i];
+                s0 += vx[i];
+            }
+            col[0] += s0;
+            long k = 0;
+            for (; k + 3 <= j; k += 4) {
+                const double *x0 = pb->x + (size_t)k * n + lo, *x1 = x0 + n, *x2 = x1 + n,
+                             *x3 = x2 + n;
+                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#pragma omp simd reduction(+ : a0, a1, a2, a3)
+                for (size_t i = 0; i < len; i++) {
+                    a0 += vx[i] * x0[i];
+                    a1 += vx[i] * x1[i];
+                    a2 += vx[i] * x2[i];
+                    a3 += vx[i] * x3[i];
+                }
+                col[k + 1] += a0, col[k + 2] += a1, col[k + 3] += a2, col[k + 4] += a3;
+            }
+            for (; k <= j; k++) {
+                const double *xk = pb->x + (size_t)k * n + lo;
+                double a = 0;
+#pragma omp simd reduction(+ : a)
+                for (size_t i = 0; i < len; i++)
+                    a += vx[i] * xk[i];
+                col[k + 1] += a;
+            }
+        }
+        col[j + 1] += pb->l2;
+    }
+}
+
+/* Fenchel duality: logloss(y, eta) >= (s - y) eta - neg_entropy(s) for any s in [0,1], so
+ * with theta_i = c_i (s_i - y_i), sum_i theta_i = 0 (the free intercept) and g the penalty,
+ *     D(theta) = -sum_i c_i neg_entropy(s_i) - g*(-X^T theta) <= F(b0, b)   for all b0, b.
+ * s starts at the fitted probabilities (the optimal dual point at the optimum), rescaled
+ * toward 0 or 1 so that sum_i c_i s_i equals the weighted label mean; for the pure lasso
+ * (l2 = 0, g* an indicator) theta is shrunk toward 0 until |X^T theta| <= l1. */
+double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
+                          double *work, double *work_p)
+{
+    if (pb->l1 <= 0 && pb->l2 <= 0)
+        return INFINITY;
+    const size_t n = pb->n;
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * pb->y[i];
+    double ybar = st__lr_sum(pb, work);
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * prob[i];
+    double pbar = st__lr_sum(pb, work);
+    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
+    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
+        work[i] = pb->c[i] * (s - pb->y[i]);
+    }
+    st__lr_xt(pb, work, work_p);
+    double t = 1, gstar = 0;
+    if (pb->l2 > 0) {
+        for (size_t j = 0; j < pb->p; j++) {
+            double e = fabs(work_p[j]) - pb->l1;
+            if (e > 0)
+                gstar += e * e;
+        }
+        gstar /= 2 * pb->l2;
+    } else {
+        double vmax = 0;
+        for (size_t j = 0; j < pb->p; j++)
+            vmax = fmax(vmax, fabs(work_p[j]));
+        if (vmax > pb->l1)
+            t = pb->l1 / vmax;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* s_i = y_i + theta_i / c_i, scaled by t */
+        double s = pb->c[i] > 0 ? pb->y[i] + t * work[i] / pb->c[i] : pb->y[i];
+        s = s < 0 ? 0 : s > 1 ? 1 : s;
+        work[i] = pb->c[i] * neg_entropy(s);
+    }
+    double d = -st__lr_sum(pb, work) - gstar;
+    double gap = f - d;
+    return gap > 0 ? gap : 0;
+}
+
+int st__lr_separated(const st__lr_problem *pb, const double *eta)
+{
+    for (size_t i = 0; i < pb->n; i++) {
+        if (pb->c[i] == 0)
+            continue;
+        if ((pb->y[i] > 0.5) != (eta[i] > 0) || eta[i] == 0)
+            return 0;
+    }
+    return 1;
+}

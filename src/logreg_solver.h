@@ -1,0 +1,88 @@
+/* Internal: the numerical core of logistic regression. A problem is a dense design, labels
+ * and normalised weights; the objective kernels evaluate the loss and its derivatives, and
+ * the two solvers minimise
+ *
+ *     F(b0, b) = sum_i c_i * logloss(y_i, b0 + x_i . b) + l1 * ||b||_1 + l2 / 2 * ||b||^2
+ *
+ * with sum_i c_i = 1 and the intercept b0 unpenalised. */
+#ifndef STRATUM_LOGREG_SOLVER_H
+#define STRATUM_LOGREG_SOLVER_H
+
+#include <stddef.h>
+#include <stratum/common.h>
+
+/* Rows per block of every reduction over rows. Sums are formed per block and the block
+ * sums added in block order, so results do not depend on the number of threads. */
+#define ST__LR_BLOCK 4096
+
+typedef struct st__lr_problem {
+    size_t n, p;
+    const double *x; /* n x p, column-major (column j at x + j * n) */
+    const double *y; /* n labels, each 0 or 1 */
+    const double *c; /* n weights >= 0 summing to 1 */
+    double l1, l2;   /* lambda * alpha, lambda * (1 - alpha) */
+    int n_threads;   /* >= 1 */
+    double *partial; /* scratch: one double per row block, see st__lr_partial_size */
+} st__lr_problem;
+
+/* What a solver reports besides the coefficients. */
+typedef struct st__lr_info {
+    int iterations;
+    double objective; /* F at the solution */
+    double gap;       /* relative duality gap (or Newton decrement) at the solution */
+    int converged;    /* gap <= tol */
+} st__lr_info;
+
+/* Length of the `partial` scratch for n rows. */
+size_t st__lr_partial_size(size_t n);
+
+/* eta = b0 + X b. */
+void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double *eta);
+
+/* sum_i c_i * logloss(y_i, eta_i + t * deta_i); deta may be NULL (then t is ignored).
+ * When prob is not NULL it receives P(y_i = 1) at those margins. */
+double st__lr_loss(const st__lr_problem *pb, const double *eta, const double *deta, double t,
+                   double *prob);
+
+/* l1 * ||b||_1 + l2 / 2 * ||b||^2. */
+double st__lr_penalty(const st__lr_problem *pb, const double *b);
+
+/* out_j = sum_i x_ij v_i for every column j. */
+void st__lr_xt(const st__lr_problem *pb, const double *v, double *out);
+
+/* sum_i v_i, blocked. */
+double st__lr_sum(const st__lr_problem *pb, const double *v);
+
+/* Gradient of the smooth part (loss + ridge) at margins eta: g[0] for b0, g[1 + j] for b_j.
+ * prob holds P(y = 1) at eta (from st__lr_loss); work has n doubles. */
+void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,
+                     double *work);
+
+/* Hessian of the smooth part times s (s[0] for b0, s[1 + j] for b_j) into out. */
+void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *s, double *out,
+                    double *work);
+
+/* The Hessian of the smooth part, (p + 1) x (p + 1) column-major, upper triangle filled.
+ * work has n doubles. */
+void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
+
+/* Duality gap P - D >= 0 at a point with probabilities prob and primal value f. Needs l1 > 0 or l2 > 0;
+ * returns INFINITY otherwise. work has n doubles, work_p has p. */
+double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
+                          double *work, double *work_p);
+
+/* 1 when every row of positive weight is on the right side of eta = 0, i.e. the classes
+ * are linearly separable and the unpenalised optimum is at infinity. */
+int st__lr_separated(const st__lr_problem *pb, const double *eta);
+
+/* Damped exact Newton for l1 = 0 (see logreg_newton.c). b0 and b hold a starting point on
+ * entry and the solution on return. */
+st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double tol,
+                        int max_iter, st__lr_info *info, st_error *err);
+
+/* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c). Same
+ * contract as st__lr_newton. */
+st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
+                    st__lr_info *info, st_error *err);
+
+#endif
