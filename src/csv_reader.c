@@ -9,7 +9,6 @@
 #include "csv_tokenizer.h"
 #include "dataset_impl.h"
 #include "error.h"
-#include "file_buffer.h"
 #include "label_rule.h"
 #include "na_values.h"
 #include "number_parse.h"
@@ -497,13 +496,5 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
 st_status st_dataset_read_csv(const char *path, const st_read_options *opt, st_dataset **out,
                               st_error *err)
 {
-    if (out != NULL)
-        *out = NULL;
-    st__file_buffer buf;
-    st_status rc = st__file_buffer_read(path, &buf, err);
-    if (rc != ST_OK)
-        return rc;
-    rc = st_dataset_read_csv_buffer(buf.data, buf.size, path, opt, out, err);
-    st__file_buffer_free(&buf);
-    return rc;
+    return st__dataset_read_file(path, st_dataset_read_csv_buffer, opt, out, err);
 }

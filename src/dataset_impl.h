@@ -41,4 +41,13 @@ void st__dataset_shrink(st_dataset *ds);
 /* Sorts the levels of every categorical feature and renumbers the codes. */
 int st__dataset_sort_levels(st_dataset *ds);
 
+/* A reader of a text buffer, such as st_dataset_read_csv_buffer. */
+typedef st_status (*st__buffer_reader)(const char *data, size_t size, const char *name,
+                                       const st_read_options *opt, st_dataset **out,
+                                       st_error *err);
+
+/* Reads the file at path into memory and hands it to reader. */
+st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
+                                const st_read_options *opt, st_dataset **out, st_error *err);
+
 #endif
