@@ -173,6 +173,8 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         goto done;
     if ((*out = make_model(&d, b, b0, &info)) == NULL)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the model");
+    else
+        (*out)->params = prm;
 done:
     st__lr_design_free(&d);
     st__free(y), st__free(c), st__free(partial), st__free(b);

@@ -17,6 +17,7 @@ struct st_logreg {
     double intercept;
     int iterations, converged;
     double objective, gap;
+    st_logreg_params params; /* as trained (n_threads aside), so a saved model records them */
 };
 
 #endif

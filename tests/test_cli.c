@@ -221,6 +221,198 @@ static void test_info_ignore_and_positive(void **state)
     free(r);
 }
 
+/* A scratch directory for model and prediction files, made once per run. */
+static const char *scratch(void)
+{
+    static char dir[] = "/tmp/stratum_cli_models_XXXXXX";
+    static int made;
+    if (!made) {
+        assert_non_null(mkdtemp(dir));
+        made = 1;
+    }
+    return dir;
+}
+
+static void scratch_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", scratch(), name);
+}
+
+/* train --help and predict --help list every option with its default. */
+static void test_train_predict_help(void **state)
+{
+    run_result *r = run("train", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    static const char *const train_opts[] = {"-o, --output MODEL", "--lambda L", "(default: 0.0001)",
+        "--alpha A", "--class-weight W", "--no-standardize", "--impute M", "(default: mean)",
+        "--missing-indicators", "--max-iter N", "(default: 100)", "--tol T", "(default: 1e-08)",
+        "--label COL"};
+    for (size_t i = 0; i < sizeof train_opts / sizeof train_opts[0]; i++)
+        if (strstr(r->out, train_opts[i]) == NULL)
+            fail_msg("train --help lacks '%s'", train_opts[i]);
+    free(r);
+    r = run("predict", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "Usage: stratum predict MODEL DATA"));
+    assert_non_null(strstr(r->out, "-o, --output OUT"));
+    assert_non_null(strstr(r->out, "(default: stdout)"));
+    free(r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r->out, "train"));
+    assert_non_null(strstr(r->out, "predict"));
+    free(r);
+}
+
+/* Training on small.csv succeeds, summarises on stderr and tabulates on stdout; predict
+ * then writes a header and one probability in (0, 1) per row, to stdout or a file. */
+static void test_train_then_predict(void **state)
+{
+    char model[512], out[512];
+    scratch_path(model, sizeof model, "small.model");
+    scratch_path(out, sizeof out, "p.csv");
+    run_result *r = run("train", "logreg", CLI_DATA "/small.csv", "-o", model, "--lambda", "0.1",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->err, "trained logreg on 5 rows (2 positive)"));
+    assert_non_null(strstr(r->err, "converged yes"));
+    assert_non_null(strstr(r->out, "(intercept)"));
+    assert_non_null(strstr(r->out, "sex=F"));
+    free(r);
+    r = run("train", "logreg", "--quiet", "--format", "csv", CLI_DATA "/small.csv", "-o", model,
+            "--lambda", "0.1", "--class-weight", "balanced", "--impute", "median",
+            "--missing-indicators", "--alpha", "0.5", "--max-iter", "50", "--tol", "1e-6", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_non_null(strstr(r->out, "name,coefficient\n(intercept),"));
+    assert_non_null(strstr(r->out, "\"bp_missing\","));
+    free(r);
+
+    for (int to_file = 0; to_file < 2; to_file++) {
+        r = to_file ? run("predict", model, CLI_DATA "/small.csv", "-o", out, NULL)
+                    : run("predict", model, CLI_DATA "/small.csv", NULL);
+        assert_int_equal(r->exit_code, 0);
+        if (to_file) {
+            assert_string_equal(r->out, "");
+            slurp(out, r->out, sizeof r->out);
+        }
+        assert_int_equal(strncmp(r->out, "p\n", 2), 0);
+        int lines = 0;
+        for (char *line = r->out + 2; *line != '\0'; lines++) {
+            char *end;
+            double p = strtod(line, &end);
+            assert_true(p > 0 && p < 1);
+            assert_int_equal(*end, '\n');
+            line = end + 1;
+        }
+        assert_int_equal(lines, 5);
+        free(r);
+    }
+    unlink(out);
+    unlink(model);
+}
+
+/* Data without the label column can still be scored. */
+static void test_predict_unlabelled(void **state)
+{
+    char model[512], data[512];
+    scratch_path(model, sizeof model, "u.model");
+    scratch_path(data, sizeof data, "unlabelled.csv");
+    FILE *f = fopen(data, "w");
+    assert_non_null(f);
+    fputs("bp,sex,age\n120,F,40\n,M,\n", f);
+    fclose(f);
+    run_result *r = run("train", "logreg", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
+                        "0.1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("predict", model, data, NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(strncmp(r->out, "p\n", 2), 0);
+    free(r);
+    unlink(data);
+    unlink(model);
+}
+
+/* Bad option values and arguments are usage errors (2); only logreg can be trained. */
+static void test_train_usage_errors(void **state)
+{
+    char model[512];
+    scratch_path(model, sizeof model, "never.model");
+    static const char *const bad[][2] = {
+        {"--lambda", "-1"}, {"--lambda", "abc"}, {"--alpha", "1.5"}, {"--class-weight", "heavy"},
+        {"--class-weight", "0"}, {"--impute", "mode"}, {"--max-iter", "0"}, {"--tol", "0"},
+        {"--format", "xml"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_result *r = run("train", "logreg", CLI_DATA "/small.csv", "-o", model, bad[i][0],
+                            bad[i][1], NULL);
+        if (r->exit_code != 2)
+            fail_msg("%s %s: exit %d, expected 2", bad[i][0], bad[i][1], r->exit_code);
+        assert_one_error_line(r, bad[i][0]);
+        free(r);
+    }
+    run_result *r = run("train", "logreg", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "-o MODEL is required");
+    free(r);
+    r = run("train", "gbdt", CLI_DATA "/small.csv", "-o", model, NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "only logreg is available");
+    free(r);
+    r = run("train", NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+    r = run("predict", model, NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+    assert_int_equal(access(model, F_OK), -1);
+}
+
+/* Missing files fail (1); so does writing over an input, which stays untouched. */
+static void test_train_predict_failures(void **state)
+{
+    char model[512], copy[512];
+    scratch_path(model, sizeof model, "f.model");
+    scratch_path(copy, sizeof copy, "copy.csv");
+    run_result *r = run("train", "logreg", "/nonexistent/x.csv", "-o", model, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/x.csv");
+    free(r);
+    r = run("predict", "/nonexistent/m.model", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/m.model");
+    free(r);
+
+    char original[4096], now[4096];
+    slurp(CLI_DATA "/small.csv", original, sizeof original);
+    FILE *f = fopen(copy, "w");
+    assert_non_null(f);
+    fputs(original, f);
+    fclose(f);
+    r = run("train", "logreg", copy, "-o", copy, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is the input data file");
+    free(r);
+    r = run("train", "logreg", "-q", copy, "-o", model, "--lambda", "0.1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("predict", model, copy, "-o", copy, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is an input file");
+    free(r);
+    r = run("predict", model, copy, "-o", model, NULL);
+    assert_int_equal(r->exit_code, 1);
+    free(r);
+    slurp(copy, now, sizeof now);
+    assert_string_equal(now, original);
+    r = run("predict", CLI_DATA "/small.csv", copy, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "not a stratum model file");
+    free(r);
+    unlink(copy);
+    unlink(model);
+    rmdir(scratch());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +428,11 @@ int main(void)
         cmocka_unit_test(test_info_text_summary),
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_info_ignore_and_positive),
+        cmocka_unit_test(test_train_predict_help),
+        cmocka_unit_test(test_train_then_predict),
+        cmocka_unit_test(test_predict_unlabelled),
+        cmocka_unit_test(test_train_usage_errors),
+        cmocka_unit_test(test_train_predict_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,22 @@ static int parse_long(const char *arg, long lo, long hi, long *out)
     return 1;
 }
 
+int cli_parse_double(const char *arg, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (end == arg || *end != '\0' || errno == ERANGE)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int cli_parse_int(const char *arg, long lo, long hi, long *out)
+{
+    return parse_long(arg, lo, hi, out);
+}
+
 static int bad_value(const char *option, const char *arg, const char *expected)
 {
     fprintf(stderr, "stratum: --%s '%s': expected %s\n", option, arg, expected);

@@ -124,6 +124,19 @@ ST_API double st_logreg_objective(const st_logreg *m);
 ST_API double st_logreg_gap(const st_logreg *m);
 ST_API int st_logreg_converged(const st_logreg *m);
 
+/* Model files: a versioned, human-readable text file ("stratum-model 1 logreg" on the
+ * first line) holding the training parameters, the feature transformation, the named
+ * coefficients and the training diagnostics, ending in a checksum line. Numbers are
+ * written so that they read back exactly: a loaded model predicts bit-identically.
+ *
+ * st_logreg_save replaces path atomically: it writes a temporary file next to it and
+ * renames it over path, so a failed or interrupted save leaves any old file unchanged
+ * (ST_ERR_IO). st_logreg_load fails with ST_ERR_FORMAT and "path:line: ..." on a file that
+ * is not a model, is of a newer format version, is truncated, corrupt (checksum mismatch)
+ * or malformed; with ST_ERR_IO when the file cannot be read. On failure *out is NULL. */
+ST_API st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err);
+ST_API st_status st_logreg_load(const char *path, st_logreg **out /* OUT */, st_error *err);
+
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_logreg_free(st_logreg *m);
 

@@ -1,0 +1,35 @@
+/* Internal: the pieces of stratum's text model files that do not depend on the model
+ * kind: a growing text buffer, the FNV-1a checksum, numbers that read back exactly and
+ * names that survive any bytes. */
+#ifndef STRATUM_MODEL_TEXT_H
+#define STRATUM_MODEL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stratum/common.h>
+
+#define ST__MODEL_MAGIC "stratum-model"
+#define ST__MODEL_VERSION 1
+
+typedef struct st__text {
+    char *data;
+    size_t size, cap;
+    int failed; /* an allocation failed: the text is incomplete */
+} st__text;
+
+void st__text_printf(st__text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with '\\', newline, carriage return and other control bytes escaped as \\, \n,
+ * \r and \xNN, so a name fits on one line and keeps leading and trailing spaces. */
+void st__text_name(st__text *t, const char *s);
+/* Appends v in the shortest of %.15g, %.16g, %.17g that st__parse_number reads back as
+ * the same bits; 0 when none does (never seen, but then the file could not be exact). */
+int st__text_number(st__text *t, double v);
+void st__text_free(st__text *t);
+
+uint64_t st__fnv1a64(const void *data, size_t size);
+
+/* Undoes st__text_name on [s, s+len): a new string, or NULL on a bad escape (*nomem = 0)
+ * or when out of memory (*nomem = 1). */
+char *st__name_unescape(const char *s, size_t len, int *nomem);
+
+#endif

@@ -1,0 +1,112 @@
+/* stratum predict MODEL DATA [-o OUT]: one probability per row, as CSV. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char predict_help[] =
+    "Usage: stratum predict MODEL DATA [-o OUT] [options]\n"
+    "\n"
+    "Writes P(y = 1) for each row of DATA with a model saved by 'stratum train', as CSV\n"
+    "with a header line 'p' and one line per row, in row order. DATA needs the model's\n"
+    "feature columns (found by name, in any order); the label column may be absent.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
+    "                         (default: stdout)\n";
+
+static void write_probabilities(FILE *f, const double *p, size_t n)
+{
+    fputs("p\n", f);
+    /* %.17g so that the file holds exactly the probabilities the library computed */
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.17g\n", p[i]);
+}
+
+/* Loads, reads and predicts; on success *p holds *n probabilities. */
+static int predict(const char *model_path, const char *data_path, const cli_common *common,
+                   double **p, size_t *n)
+{
+    st_read_options opt = cli_read_options(common);
+    opt.label_required = 0; /* new data usually has no outcome yet */
+    st_error err;
+    st_logreg *m = NULL;
+    st_dataset *ds = NULL;
+    st_status rc = st_logreg_load(model_path, &m, &err);
+    if (rc == ST_OK)
+        rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK) {
+        *n = st_dataset_n_rows(ds);
+        if ((*p = malloc((*n ? *n : 1) * sizeof **p)) == NULL) {
+            st_logreg_free(m);
+            st_dataset_free(ds);
+            fprintf(stderr, "stratum: out of memory for %zu predictions\n", *n);
+            return EXIT_FAILED;
+        }
+        rc = st_logreg_predict(m, ds, *p, *n, &err);
+    }
+    st_logreg_free(m);
+    st_dataset_free(ds);
+    if (rc != ST_OK) {
+        free(*p);
+        *p = NULL;
+        return cli_fail(&err, rc);
+    }
+    return EXIT_OK;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+    cli_common common;
+    cli_common_init(&common);
+    const char *out_path = NULL;
+    int code;
+    optind = 1;
+    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+        int handled = cli_common_option(&common, code, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        if (code == 'h') {
+            printf("%s\n%s", predict_help, cli_common_help);
+            return EXIT_OK;
+        }
+        if (code == 'o') {
+            out_path = optarg;
+            continue;
+        }
+        return cli_usage_error("predict", "unknown option");
+    }
+    if (optind != argc - 2)
+        return cli_usage_error("predict", "expected MODEL and DATA, got %d arguments",
+                               argc - optind);
+    const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    if (out_path != NULL &&
+        (cli_same_file(out_path, model_path) || cli_same_file(out_path, data_path))) {
+        fprintf(stderr, "stratum: -o %s is an input file; choose another output path\n",
+                out_path);
+        return EXIT_FAILED;
+    }
+    double *p = NULL;
+    size_t n = 0;
+    int status = predict(model_path, data_path, &common, &p, &n);
+    if (status != EXIT_OK)
+        return status;
+    if (out_path == NULL) {
+        write_probabilities(stdout, p, n);
+        free(p);
+        return EXIT_OK;
+    }
+    char tmp[4096];
+    FILE *f = cli_atomic_open(out_path, tmp, sizeof tmp);
+    if (f == NULL) {
+        free(p);
+        return EXIT_FAILED;
+    }
+    write_probabilities(f, p, n);
+    free(p);
+    return cli_atomic_commit(f, tmp, out_path);
+}

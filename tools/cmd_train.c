@@ -1,0 +1,213 @@
+/* stratum train logreg DATA -o MODEL: fit, save, and report how the fit went. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char train_help[] =
+    "Usage: stratum train logreg DATA -o MODEL [options]\n"
+    "\n"
+    "Trains an elastic-net logistic regression on a labelled CSV or LibSVM file and saves\n"
+    "it to MODEL (replaced atomically). A summary goes to stderr (unless --quiet) and the\n"
+    "coefficients to stdout. Only logreg is available; boosted trees are not yet.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output MODEL     model file to write (required; must not be DATA)\n"
+    "  --lambda L             penalty strength >= 0 (default: 0.0001)\n"
+    "  --alpha A              L1 share of the penalty in [0, 1]; 0 ridge, 1 lasso (default: 0)\n"
+    "  --class-weight W       none, balanced, or a number > 0 weighing positives\n"
+    "                         (default: none)\n"
+    "  --no-standardize       penalise the raw columns (default: standardised columns)\n"
+    "  --impute M             missing numeric values: mean or median (default: mean)\n"
+    "  --missing-indicators   add a 0/1 column per feature with missing values (default: off)\n"
+    "  --max-iter N           Newton iterations, > 0 (default: 100)\n"
+    "  --tol T                relative gap to stop at, > 0 (default: 1e-08)\n";
+
+enum { OPT_LAMBDA = 3001, OPT_ALPHA, OPT_CLASS_WEIGHT, OPT_NO_STANDARDIZE, OPT_IMPUTE,
+       OPT_MISSING_INDICATORS, OPT_MAX_ITER, OPT_TOL };
+
+/* Applies one train option; returns 1 handled, 0 not a train option, -1 bad value. */
+static int train_option(st_logreg_params *p, int code, const char *arg, const char **out)
+{
+    long v;
+    switch (code) {
+    case 'o': *out = arg; return 1;
+    case OPT_LAMBDA:
+        if (!cli_parse_double(arg, &p->lambda) || !(p->lambda >= 0) || isinf(p->lambda))
+            return cli_usage_error("train", "--lambda '%s': expected a number >= 0", arg), -1;
+        return 1;
+    case OPT_ALPHA:
+        if (!cli_parse_double(arg, &p->alpha) || !(p->alpha >= 0 && p->alpha <= 1))
+            return cli_usage_error("train", "--alpha '%s': expected a number in [0, 1]", arg), -1;
+        return 1;
+    case OPT_CLASS_WEIGHT:
+        if (strcmp(arg, "none") == 0) {
+            p->class_weight = ST_CLASS_WEIGHT_NONE;
+        } else if (strcmp(arg, "balanced") == 0) {
+            p->class_weight = ST_CLASS_WEIGHT_BALANCED;
+        } else if (cli_parse_double(arg, &p->positive_weight) && p->positive_weight > 0 &&
+                   !isinf(p->positive_weight)) {
+            p->class_weight = ST_CLASS_WEIGHT_POSITIVE;
+        } else {
+            return cli_usage_error("train", "--class-weight '%s': expected none, balanced or "
+                                   "a number > 0", arg), -1;
+        }
+        return 1;
+    case OPT_NO_STANDARDIZE: p->standardize = 0; return 1;
+    case OPT_IMPUTE:
+        if (strcmp(arg, "mean") == 0)
+            p->impute = ST_IMPUTE_MEAN;
+        else if (strcmp(arg, "median") == 0)
+            p->impute = ST_IMPUTE_MEDIAN;
+        else
+            return cli_usage_error("train", "--impute '%s': expected mean or median", arg), -1;
+        return 1;
+    case OPT_MISSING_INDICATORS: p->missing_indicators = 1; return 1;
+    case OPT_MAX_ITER:
+        if (!cli_parse_int(arg, 1, 1000000000L, &v))
+            return cli_usage_error("train", "--max-iter '%s': expected a whole number > 0",
+                                   arg), -1;
+        p->max_iter = (int)v;
+        return 1;
+    case OPT_TOL:
+        if (!cli_parse_double(arg, &p->tol) || !(p->tol > 0) || isinf(p->tol))
+            return cli_usage_error("train", "--tol '%s': expected a number > 0", arg), -1;
+        return 1;
+    default: return 0;
+    }
+}
+
+static void print_coefs(const st_logreg *m, cli_format format)
+{
+    size_t k, n = st_logreg_n_coefs(m);
+    const double *b = st_logreg_coefs(m);
+    switch (format) {
+    case FORMAT_JSON:
+        printf("{\"intercept\": ");
+        json_number(stdout, st_logreg_intercept(m));
+        printf(", \"coefficients\": [");
+        for (k = 0; k < n; k++) {
+            printf("%s{\"name\": ", k ? ", " : "");
+            json_string(stdout, st_logreg_coef_name(m, k));
+            printf(", \"value\": ");
+            json_number(stdout, b[k]);
+            printf("}");
+        }
+        printf("]}\n");
+        break;
+    case FORMAT_CSV:
+        /* names are quoted since a feature name may hold a comma */
+        printf("name,coefficient\n(intercept),%.17g\n", st_logreg_intercept(m));
+        for (k = 0; k < n; k++) {
+            putchar('"');
+            for (const char *c = st_logreg_coef_name(m, k); *c; c++)
+                printf(*c == '"' ? "\"\"" : "%c", *c);
+            printf("\",%.17g\n", b[k]);
+        }
+        break;
+    case FORMAT_MARKDOWN:
+        printf("| coefficient | value |\n|---|--:|\n| (intercept) | %.6g |\n",
+               st_logreg_intercept(m));
+        for (k = 0; k < n; k++)
+            printf("| %s | %.6g |\n", st_logreg_coef_name(m, k), b[k]);
+        break;
+    default:
+        printf("%-32s %14s\n%-32s %14.6g\n", "coefficient", "value", "(intercept)",
+               st_logreg_intercept(m));
+        for (k = 0; k < n; k++)
+            printf("%-32s %14.6g\n", st_logreg_coef_name(m, k), b[k]);
+    }
+}
+
+static void print_summary(const st_dataset *ds, const st_logreg *m, const char *model_path)
+{
+    st_label_summary ls;
+    st_dataset_label_summary(ds, &ls, NULL);
+    size_t nz = 0, n = st_logreg_n_coefs(m);
+    for (size_t k = 0; k < n; k++)
+        nz += st_logreg_coefs(m)[k] != 0;
+    fprintf(stderr, "trained logreg on %zu rows (%zu positive): %d iterations, converged %s, "
+            "objective %.6g, gap %.3g, %zu of %zu coefficients non-zero; saved %s\n",
+            st_dataset_n_rows(ds), ls.n_positive, st_logreg_iterations(m),
+            st_logreg_converged(m) ? "yes" : "no", st_logreg_objective(m), st_logreg_gap(m),
+            nz, n, model_path);
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_COMMON_OPTIONS,
+        {"output", required_argument, NULL, 'o'},
+        {"lambda", required_argument, NULL, OPT_LAMBDA},
+        {"alpha", required_argument, NULL, OPT_ALPHA},
+        {"class-weight", required_argument, NULL, OPT_CLASS_WEIGHT},
+        {"no-standardize", no_argument, NULL, OPT_NO_STANDARDIZE},
+        {"impute", required_argument, NULL, OPT_IMPUTE},
+        {"missing-indicators", no_argument, NULL, OPT_MISSING_INDICATORS},
+        {"max-iter", required_argument, NULL, OPT_MAX_ITER},
+        {"tol", required_argument, NULL, OPT_TOL},
+        {NULL, 0, NULL, 0}};
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s\n%s", train_help, cli_common_help);
+        return EXIT_OK;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage_error("train", "expected a model kind: stratum train logreg DATA -o MODEL");
+    if (strcmp(argv[1], "logreg") != 0)
+        return cli_usage_error("train", "unknown model kind '%s': only logreg is available "
+                               "(boosted trees are not implemented yet)", argv[1]);
+    argc--, argv++; /* getopt now sees "logreg" as the program name */
+    cli_common common;
+    cli_common_init(&common);
+    st_logreg_params prm = st_logreg_params_default();
+    const char *model_path = NULL;
+    int code;
+    optind = 1;
+    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+        int handled = cli_common_option(&common, code, optarg);
+        if (handled == 0)
+            handled = train_option(&prm, code, optarg, &model_path);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        if (code == 'h') {
+            printf("%s\n%s", train_help, cli_common_help);
+            return EXIT_OK;
+        }
+        return cli_usage_error("train", "unknown option");
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("train", "expected one DATA file, got %d", argc - optind);
+    if (model_path == NULL)
+        return cli_usage_error("train", "-o MODEL is required");
+    const char *data_path = argv[optind];
+    if (cli_same_file(data_path, model_path)) {
+        fprintf(stderr, "stratum: -o %s is the input data file; choose another model path\n",
+                model_path);
+        return EXIT_FAILED;
+    }
+    prm.n_threads = common.threads;
+    st_read_options opt = cli_read_options(&common);
+    opt.label_required = 1;
+    st_error err;
+    st_dataset *ds = NULL;
+    st_logreg *m = NULL;
+    st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK)
+        rc = st_logreg_train(ds, &prm, &m, &err);
+    if (rc == ST_OK)
+        rc = st_logreg_save(m, model_path, &err);
+    if (rc != ST_OK) {
+        st_logreg_free(m);
+        st_dataset_free(ds);
+        return cli_fail(&err, rc);
+    }
+    if (!common.quiet)
+        print_summary(ds, m, model_path);
+    print_coefs(m, common.format);
+    st_logreg_free(m);
+    st_dataset_free(ds);
+    return EXIT_OK;
+}
