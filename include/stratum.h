@@ -41,6 +41,7 @@
 
 #include "stratum/common.h"
 #include "stratum/dataset.h"
+#include "stratum/files.h"
 #include "stratum/logreg.h"
 
 #endif /* STRATUM_H */

@@ -3,12 +3,12 @@
 #include "logreg_impl.h"
 
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "logreg_solver.h"
+#include "parallel.h"
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
  * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */
@@ -156,7 +156,7 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
     st__lr_problem pb = {
         .n = n, .p = d.n_cols, .x = d.x, .y = y, .c = c,
         .l1 = prm.lambda * prm.alpha, .l2 = prm.lambda * (1 - prm.alpha),
-        .n_threads = prm.n_threads > 0 ? prm.n_threads : omp_get_max_threads(),
+        .n_threads = st__n_threads(prm.n_threads),
         .partial = partial,
     };
     /* start from the intercept-only fit: b = 0, b0 = logit of the weighted positive rate */

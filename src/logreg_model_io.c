@@ -18,10 +18,11 @@
  * logreg_model_load.c. */
 #include "logreg_impl.h"
 
+#include <stratum/files.h>
+
 #include <inttypes.h>
 
 #include "alloc.h"
-#include "atomic_file.h"
 #include "error.h"
 #include "model_text.h"
 
@@ -103,7 +104,7 @@ st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)
         rc = st__fail(err, ST_ERR_NUMERIC, "%s: a coefficient has no exact decimal form "
                       "this stratum can read back; the model was not saved", path);
     else
-        rc = st__atomic_write(path, t.data, t.size, err);
+        rc = st_file_write_atomic(path, t.data, t.size, err);
     st__text_free(&t);
     return rc;
 }

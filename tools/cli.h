@@ -68,11 +68,6 @@ void json_number(FILE *f, double v); /* NaN and infinities become null */
  * spelling: used to refuse writing over an input. */
 int cli_same_file(const char *a, const char *b);
 
-/* Atomic output: cli_atomic_open creates "path.tmp.XXXXXX" (its name in tmp) to write to;
- * cli_atomic_commit flushes it to disk and renames it over path, or removes it. Both
- * print the reason on failure; commit returns EXIT_OK or EXIT_FAILED. */
-FILE *cli_atomic_open(const char *path, char *tmp, size_t tmp_size);
-int cli_atomic_commit(FILE *f, const char *tmp, const char *path);
 
 /* Strict number parsing for option values: all of arg must be the number. */
 int cli_parse_double(const char *arg, double *out);

@@ -1,4 +1,5 @@
 /* stratum predict MODEL DATA [-o OUT]: one probability per row, as CSV. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,13 +101,25 @@ int cmd_predict(int argc, char **argv)
         free(p);
         return EXIT_OK;
     }
-    char tmp[4096];
-    FILE *f = cli_atomic_open(out_path, tmp, sizeof tmp);
+    /* built in memory, then written in one atomic replacement */
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
     if (f == NULL) {
         free(p);
+        fprintf(stderr, "stratum: out of memory for the predictions\n");
         return EXIT_FAILED;
     }
     write_probabilities(f, p, n);
     free(p);
-    return cli_atomic_commit(f, tmp, out_path);
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        fprintf(stderr, "stratum: out of memory for the predictions\n");
+        return EXIT_FAILED;
+    }
+    st_error err;
+    st_status rc = st_file_write_atomic(out_path, text, size, &err);
+    free(text);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }

@@ -2,7 +2,7 @@
  * within one file system), fsync before rename (else a crash can leave the new name
  * pointing at an empty file), and cleanup of the temporary on every failure path. */
 #define _POSIX_C_SOURCE 200809L
-#include "atomic_file.h"
+#include <stratum/files.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,10 +21,10 @@ static st_status io_fail(st_error *err, const char *path, const char *what, int 
                     st__errno_text(errnum, reason, sizeof reason));
 }
 
-st_status st__atomic_write(const char *path, const void *data, size_t size, st_error *err)
+st_status st_file_write_atomic(const char *path, const void *data, size_t size, st_error *err)
 {
     if (path == NULL || (data == NULL && size > 0))
-        return st__fail(err, ST_ERR_INVALID_ARG, "st__atomic_write: %s is NULL",
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_file_write_atomic: %s is NULL",
                         path == NULL ? "path" : "data");
     static const char suffix[] = ".tmp.XXXXXX";
     size_t len = strlen(path);
