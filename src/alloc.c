@@ -1,21 +1,71 @@
-/* Allocation wrappers. */
+/* Allocation wrappers. In a fault-injection build (ST_FAULT_INJECTION, used only by the
+ * out-of-memory tests) they can be told to fail from the Nth allocation on, and they count
+ * live blocks so a test can prove that every failure path frees what it took. That state is
+ * process-global, which is why it exists only in that test build. */
 #include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void *st__malloc(size_t size) { return malloc(size == 0 ? 1 : size); }
+#ifdef ST_FAULT_INJECTION
+static long allocations_left = -1; /* < 0: never fail */
+static long live_blocks = 0;
+
+void st__fault_fail_after(long n) { allocations_left = n; }
+long st__fault_live_blocks(void) { return live_blocks; }
+
+static int injected_failure(void)
+{
+    if (allocations_left < 0)
+        return 0;
+    if (allocations_left == 0)
+        return 1;
+    allocations_left--;
+    return 0;
+}
+#define FAIL_NOW() injected_failure()
+#define COUNT(delta) (live_blocks += (delta))
+#else
+#define FAIL_NOW() 0
+#define COUNT(delta) ((void)0)
+#endif
+
+void *st__malloc(size_t size)
+{
+    if (FAIL_NOW())
+        return NULL;
+    void *p = malloc(size == 0 ? 1 : size);
+    if (p != NULL)
+        COUNT(1);
+    return p;
+}
 
 void *st__calloc(size_t count, size_t size)
 {
-    if (count == 0 || size == 0)
-        return calloc(1, 1);
-    return calloc(count, size);
+    if (FAIL_NOW())
+        return NULL;
+    void *p = (count == 0 || size == 0) ? calloc(1, 1) : calloc(count, size);
+    if (p != NULL)
+        COUNT(1);
+    return p;
 }
 
-void *st__realloc(void *ptr, size_t size) { return realloc(ptr, size == 0 ? 1 : size); }
+void *st__realloc(void *ptr, size_t size)
+{
+    if (FAIL_NOW())
+        return NULL;
+    void *p = realloc(ptr, size == 0 ? 1 : size);
+    if (p != NULL && ptr == NULL)
+        COUNT(1);
+    return p;
+}
 
-void st__free(void *ptr) { free(ptr); }
+void st__free(void *ptr)
+{
+    if (ptr != NULL)
+        COUNT(-1);
+    free(ptr);
+}
 
 void *st__malloc_array(size_t count, size_t size)
 {

@@ -27,4 +27,11 @@ static inline size_t st__mul_size(size_t a, size_t b, int *overflow)
 void *st__malloc_array(size_t count, size_t size);
 void *st__realloc_array(void *ptr, size_t count, size_t size);
 
+#ifdef ST_FAULT_INJECTION
+/* Test builds only: allocations after the next n succeed no more (n < 0: never fail), and
+ * the number of blocks allocated and not yet freed. */
+void st__fault_fail_after(long n);
+long st__fault_live_blocks(void);
+#endif
+
 #endif
