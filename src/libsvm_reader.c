@@ -10,6 +10,10 @@
 #include "label_rule.h"
 #include "number_parse.h"
 
+/* Features are stored densely (a column per index), so a stray huge index would ask for
+ * gigabytes: indices past this are refused with a clear error instead. */
+#define ST__LIBSVM_MAX_INDEX 1000000L
+
 typedef struct libsvm_token {
     const char *ptr;
     size_t len;
@@ -118,6 +122,10 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
             return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
                               "feature index 0 in a file read as one-based; expected indices "
                               "from 1");
+        if (index > ST__LIBSVM_MAX_INDEX)
+            return fail_token(r, ST_ERR_DATA, line, line_start, &tok,
+                              "feature index above 1000000; stratum stores features densely, "
+                              "so indices must stay at most 1000000");
         previous = index;
         if (ds != NULL) {
             size_t j = feature_of[index - base];

@@ -291,6 +291,18 @@ static void test_zero_index_forced_one_based(void **state)
     assert_contains(err.message, path);
 }
 
+/* An index past 1,000,000 (dense storage) is refused at its line, instead of allocating
+ * gigabytes; 1,000,000 itself is allowed. */
+static void test_huge_index(void **state)
+{
+    (void)state;
+    assert_read_fails(SVM, "1 1:1\n0 3:1 2000000000:1\n", NULL, ST_ERR_DATA, 2, 7,
+                      "'2000000000:1': feature index above 1000000");
+    st_dataset *ds = read_ok(SVM, "1 1000000:1\n0 1:1\n", NULL);
+    assert_int_equal(st_dataset_n_features(ds), 1000000);
+    st_dataset_free(ds);
+}
+
 /* NUL bytes are not text. */
 static void test_nul_byte(void **state)
 {
@@ -337,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_non_increasing_indices),
         cmocka_unit_test(test_bad_label),
         cmocka_unit_test(test_zero_index_forced_one_based),
+        cmocka_unit_test(test_huge_index),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_no_data_lines),
         cmocka_unit_test(test_bad_options),
