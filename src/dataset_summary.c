@@ -101,9 +101,10 @@ st_status st_dataset_check_trainable(const st_dataset *ds, st_error *err)
     if (rc != ST_OK)
         return rc;
     if (s.n_positive == 0 || s.n_negative == 0)
-        return st__fail(err, ST_ERR_DATA, "every row of label '%s' is %s (%zu rows); training "
+        return st__fail(err, ST_ERR_DATA, "every row of label '%s' is %s (%zu row%s); training "
                         "a classifier needs rows of both classes", ds->label_name,
-                        s.n_positive == 0 ? "negative" : "positive", ds->n_rows);
+                        s.n_positive == 0 ? "negative" : "positive", ds->n_rows,
+                        ds->n_rows == 1 ? "" : "s");
     if (!(s.weighted_positive_rate > 0.0 && s.weighted_positive_rate < 1.0))
         return st__fail(err, ST_ERR_DATA, "the weights of one class sum to zero; training "
                         "needs positive weight on both classes");

@@ -201,10 +201,29 @@ static void standardise(double *x, size_t n, const double *c, int scale_it, doub
         x[i] = (x[i] - mu) / s;
 }
 
+/* An infinite value (often a number past the float range, like 1e400, in the file) would
+ * make every solver fail obscurely; name it instead. Missing values are fine: imputed. */
+static st_status check_finite(const st_dataset *ds, st_error *err)
+{
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        const float *v = st_dataset_feature_values(ds, j);
+        for (size_t i = 0; i < st_dataset_n_rows(ds); i++)
+            if (isinf(v[i]))
+                return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a "
+                                "number beyond the float range?); logistic regression needs "
+                                "finite values", st_dataset_feature_name(ds, j),
+                                v[i] > 0 ? "+infinity" : "-infinity", i + 1);
+    }
+    return ST_OK;
+}
+
 st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
                               st__lr_design *d, st_error *err)
 {
     memset(d, 0, sizeof *d);
+    st_status rc = check_finite(ds, err);
+    if (rc != ST_OK)
+        return rc;
     d->n_rows = st_dataset_n_rows(ds);
     d->n_features = st_dataset_n_features(ds);
     if (plan_features(ds, prm, d) != 0)

@@ -302,6 +302,10 @@ static st_status read_body(reader *r, st_logreg *m)
 static st_status check_header(reader *r)
 {
     static const char magic[] = ST__MODEL_MAGIC " ";
+    if (r->p >= r->end) {
+        r->line = 1;
+        return bad(r, "the file is empty; expected a stratum model file");
+    }
     if (!next_line(r) || r->len < sizeof magic - 1 || memcmp(r->text, magic, sizeof magic - 1) != 0)
         return bad(r, "not a stratum model file: expected '%s %d logreg' on the first line",
                    ST__MODEL_MAGIC, ST__MODEL_VERSION);

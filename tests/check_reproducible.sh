@@ -7,7 +7,7 @@ stratum=$1 gen=$2 datasets=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 # more rows than one 4096-row block, with categorical columns and missing values
-"$gen" clinical --rows 30000 --seed 7 -o "$work/clinical.csv"
+"$gen" clinical --rows 12000 --seed 7 -o "$work/clinical.csv"
 
 passed=0 failed=0
 check() { # name, data, train options...

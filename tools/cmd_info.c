@@ -50,6 +50,21 @@ static level_count *sorted_levels(const st_dataset *ds, size_t j, size_t *n)
     return levels;
 }
 
+/* One level in the text table, cut to 40 bytes (at a UTF-8 character boundary) so that a
+ * stray 10 MB field cannot flood the terminal. */
+static void print_level(const char *text, size_t count, int first)
+{
+    const size_t max_shown = 40;
+    size_t len = strlen(text), shown = len;
+    if (len > max_shown) {
+        shown = max_shown;
+        while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80)
+            shown--;
+    }
+    printf("%s %.*s%s (%zu)", first ? "" : ",", (int)shown, text, shown < len ? "..." : "",
+           count);
+}
+
 static const char *type_name(st_feature_type t)
 {
     return t == ST_FEATURE_CATEGORICAL ? "categorical" : "numeric";
@@ -121,7 +136,7 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
                 return EXIT_FAILED;
             printf("  %zu:", n);
             for (size_t k = 0; k < n && k < levels_shown; k++)
-                printf("%s %s (%zu)", k ? "," : "", lv[k].text, lv[k].count);
+                print_level(lv[k].text, lv[k].count, k == 0);
             if (n > levels_shown)
                 printf(", ...");
             free(lv);

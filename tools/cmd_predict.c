@@ -45,6 +45,11 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
             return EXIT_FAILED;
         }
         rc = st_logreg_predict(m, ds, *p, *n, &err);
+        if (rc != ST_OK) { /* the library does not know the data's file name: add it */
+            st_error named = err;
+            snprintf(named.message, sizeof named.message, "%.200s: %.560s", data_path, err.message);
+            err = named;
+        }
     }
     st_logreg_free(m);
     st_dataset_free(ds);
