@@ -4,6 +4,7 @@
  * (truncation, corruption), then each line in order. Every problem is ST_ERR_FORMAT with
  * "path:line: what was expected". */
 #include "logreg_impl.h"
+#include "logreg_model_load.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -365,6 +366,29 @@ static st_status check_checksum(reader *r, const char *data, size_t size)
     return ST_OK;
 }
 
+st_status st__logreg_load_buffer(const char *data, size_t size, const char *name,
+                                 st_logreg **out, st_error *err)
+{
+    *out = NULL;
+    reader r = {.path = name, .p = data, .end = data + size, .err = err};
+    st_logreg *m = NULL;
+    st_status rc;
+    if ((rc = check_header(&r)) != ST_OK)
+        return rc;
+    reader whole = r;
+    if ((rc = check_checksum(&whole, data, size)) != ST_OK)
+        return rc;
+    r.end = whole.end;
+    if ((m = st__calloc(1, sizeof *m)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory reading %s", name);
+    if ((rc = read_body(&r, m)) != ST_OK) {
+        st_logreg_free(m);
+        return rc;
+    }
+    *out = m;
+    return ST_OK;
+}
+
 st_status st_logreg_load(const char *path, st_logreg **out, st_error *err)
 {
     if (out != NULL)
@@ -376,24 +400,7 @@ st_status st_logreg_load(const char *path, st_logreg **out, st_error *err)
     st_status rc = st__file_buffer_read(path, &buf, err);
     if (rc != ST_OK)
         return rc;
-    reader r = {.path = path, .p = buf.data, .end = buf.data + buf.size, .err = err};
-    st_logreg *m = NULL;
-    if ((rc = check_header(&r)) != ST_OK)
-        goto done;
-    reader whole = r;
-    if ((rc = check_checksum(&whole, buf.data, buf.size)) != ST_OK)
-        goto done;
-    r.end = whole.end;
-    if ((m = st__calloc(1, sizeof *m)) == NULL) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory reading %s", path);
-        goto done;
-    }
-    if ((rc = read_body(&r, m)) != ST_OK)
-        goto done;
-    *out = m;
-    m = NULL;
-done:
-    st_logreg_free(m);
+    rc = st__logreg_load_buffer(buf.data, buf.size, path, out, err);
     st__file_buffer_free(&buf);
     return rc;
 }
