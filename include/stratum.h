@@ -42,6 +42,7 @@
 #include "stratum/common.h"
 #include "stratum/dataset.h"
 #include "stratum/files.h"
+#include "stratum/logreg_path.h"
 #include "stratum/logreg.h"
 
 #endif /* STRATUM_H */

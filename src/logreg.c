@@ -10,10 +10,6 @@
 #include "logreg_solver.h"
 #include "parallel.h"
 
-/* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
- * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */
-#define NEWTON_MAX_COLS 256
-
 st_logreg_params st_logreg_params_default(void)
 {
     st_logreg_params p = {
@@ -60,9 +56,8 @@ const char *st_logreg_params_check(const st_logreg_params *p)
     return NULL;
 }
 
-/* Row weights times class weights, normalised to sum 1, and labels as doubles. */
-static st_status row_weights(const st_dataset *ds, const st_logreg_params *prm, double *y,
-                             double *c, st_error *err)
+st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, double *y,
+                             double *c, double *total_out, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     const float *lab = st_dataset_labels(ds), *w = st_dataset_weights(ds);
@@ -88,6 +83,7 @@ static st_status row_weights(const st_dataset *ds, const st_logreg_params *prm, 
                         "in both classes (positive %g of %g)", pos, total);
     for (size_t i = 0; i < n; i++)
         c[i] /= total;
+    *total_out = total;
     return ST_OK;
 }
 
@@ -121,6 +117,39 @@ static st_logreg *make_model(st__lr_design *d, const double *b, double b0, const
     return m;
 }
 
+/* Standard errors at the solution when the fit has no L1 part and is narrow enough;
+ * otherwise *se stays NULL and *state says why. Fails only when out of memory. */
+static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, double b0,
+                             const double *b, double total, double **se, int *state,
+                             st_error *err)
+{
+    *se = NULL;
+    if (pb->l1 > 0) {
+        *state = ST__LR_SE_LASSO;
+        return ST_OK;
+    }
+    if (d->n_cols > ST__LR_SE_MAX_COLS) {
+        *state = ST__LR_SE_TOO_WIDE;
+        return ST_OK;
+    }
+    double *v = st__malloc_array(d->n_cols + 1, sizeof *v);
+    st_status rc = v == NULL ? ST_ERR_NOMEM
+                             : st__lr_standard_errors(pb, b0, b, d->mean, d->scale, total, v);
+    if (rc == ST_ERR_NOMEM) {
+        st__free(v);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the standard errors of %zu "
+                        "coefficients", d->n_cols);
+    }
+    if (rc != ST_OK) {
+        st__free(v);
+        *state = ST__LR_SE_SINGULAR;
+        return ST_OK;
+    }
+    *se = v;
+    *state = ST__LR_SE_OK;
+    return ST_OK;
+}
+
 st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
                           st_logreg **out, st_error *err)
 {
@@ -139,13 +168,16 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
 
     const size_t n = st_dataset_n_rows(ds);
     st__lr_design d = {0};
+    double *se = NULL;
+    int se_state = 0;
     double *y = st__malloc_array(n, sizeof *y), *c = st__malloc_array(n, sizeof *c);
     double *partial = st__malloc_array(st__lr_partial_size(n), sizeof *partial), *b = NULL;
     if (y == NULL || c == NULL || partial == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
         goto done;
     }
-    if ((rc = row_weights(ds, &prm, y, c, err)) != ST_OK)
+    double total = 0;
+    if ((rc = st__lr_row_weights(ds, &prm, y, c, &total, err)) != ST_OK)
         goto done;
     if ((rc = st__lr_design_build(ds, c, &prm, &d, err)) != ST_OK)
         goto done;
@@ -165,17 +197,24 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         ybar += c[i] * y[i];
     double b0 = log(ybar / (1 - ybar));
     st__lr_info info;
-    if (pb.l1 == 0 && d.n_cols <= NEWTON_MAX_COLS)
+    if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS)
         rc = st__lr_newton(&pb, &b0, b, prm.tol, prm.max_iter, &info, err);
     else
         rc = st__lr_cd(&pb, &b0, b, prm.tol, prm.max_iter, &info, err);
     if (rc != ST_OK)
         goto done;
-    if ((*out = make_model(&d, b, b0, &info)) == NULL)
+    if ((rc = wald_errors(&pb, &d, b0, b, total, &se, &se_state, err)) != ST_OK)
+        goto done;
+    if ((*out = make_model(&d, b, b0, &info)) == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the model");
-    else
+    } else {
         (*out)->params = prm;
+        (*out)->se = se;
+        (*out)->se_state = se_state;
+        se = NULL;
+    }
 done:
+    st__free(se);
     st__lr_design_free(&d);
     st__free(y), st__free(c), st__free(partial), st__free(b);
     return rc;
@@ -188,6 +227,7 @@ void st_logreg_free(st_logreg *m)
     st__lr_features_free(m->features, m->n_features);
     st__lr_names_free(m->coef_names, m->n_coefs);
     st__free(m->coefs);
+    st__free(m->se);
     st__free(m);
 }
 

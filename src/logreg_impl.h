@@ -18,6 +18,33 @@ struct st_logreg {
     int iterations, converged;
     double objective, gap;
     st_logreg_params params; /* as trained (n_threads aside), so a saved model records them */
+    double *se;              /* n_coefs + 1 standard errors, intercept first, original scale;
+                                NULL when se_state is not ST__LR_SE_OK */
+    int se_state;            /* why se is (not) there: one of the ST__LR_SE_* below */
 };
+
+/* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
+ * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */
+#define ST__LR_NEWTON_MAX_COLS 256
+
+/* Whether a model has standard errors. Zero, what a calloc'ed (e.g. loaded) model holds,
+ * means it was not trained in this process. */
+enum {
+    ST__LR_SE_NOT_TRAINED = 0, /* loaded from a file: standard errors are not saved */
+    ST__LR_SE_OK,              /* se holds them */
+    ST__LR_SE_LASSO,           /* alpha > 0 and lambda > 0: no Wald statistics */
+    ST__LR_SE_TOO_WIDE,        /* more than ST__LR_SE_MAX_COLS columns */
+    ST__LR_SE_SINGULAR         /* the (penalised) Hessian is singular: collinear columns */
+};
+
+/* Standard errors are computed up to this many expanded columns, where the Hessian costs
+ * no more than one more Newton iteration. */
+#define ST__LR_SE_MAX_COLS 256
+
+/* Labels as doubles into y and row weights times class weights into c (n_rows each),
+ * normalised to sum 1; *total gets their sum before normalising. Fails with ST_ERR_DATA
+ * when either class has no weight. */
+st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, double *y,
+                             double *c, double *total, st_error *err);
 
 #endif

@@ -36,9 +36,7 @@ static double trial_objective(const st__lr_problem *pb, const double *eta, const
     return st__lr_loss(pb, eta, deta, t, NULL) + 0.5 * pb->l2 * r;
 }
 
-/* H = U^T U for the upper triangle of the m x m column-major h, U written over it.
- * Returns 0, or -1 when H is not numerically positive definite. */
-static int cholesky(double *h, size_t m)
+int st__lr_cholesky(double *h, size_t m)
 {
     for (size_t j = 0; j < m; j++) {
         double *uj = h + j * m;
@@ -59,8 +57,7 @@ static int cholesky(double *h, size_t m)
     return 0;
 }
 
-/* Solves U^T U x = b in place (b becomes x). */
-static void cholesky_solve(const double *u, size_t m, double *b)
+void st__lr_cholesky_solve(const double *u, size_t m, double *b)
 {
     for (size_t i = 0; i < m; i++) { /* U^T z = b */
         const double *ui = u + i * m;
@@ -92,7 +89,7 @@ static int factorise(double *h, size_t m, double *diag)
     }
     double jitter = 0;
     for (int attempt = 0; attempt < 8; attempt++) {
-        if (cholesky(h, m) == 0)
+        if (st__lr_cholesky(h, m) == 0)
             return 0;
         /* the upper triangle is partly overwritten: restore it from the copy below */
         jitter = jitter == 0 ? 1e-12 * (dmax > 0 ? dmax : 1) : jitter * 100;
@@ -165,7 +162,7 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
         }
         for (size_t k = 0; k < m; k++)
             step[k] = -g[k];
-        cholesky_solve(h, m, step);
+        st__lr_cholesky_solve(h, m, step);
         double dec = 0; /* g^T H^-1 g */
         for (size_t k = 0; k < m; k++)
             dec -= g[k] * step[k];

@@ -75,6 +75,24 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
  * are linearly separable and the unpenalised optimum is at infinity. */
 int st__lr_separated(const st__lr_problem *pb, const double *eta);
 
+/* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
+ * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
+ * positive definite. A plain loop, not LAPACK: its result does not depend on threads. */
+int st__lr_cholesky(double *h, size_t m);
+
+/* Solves U^T U x = b in place (b becomes x), U from st__lr_cholesky. */
+void st__lr_cholesky_solve(const double *u, size_t m, double *b);
+
+/* Standard errors of the intercept and coefficients on the original scale, into
+ * se[0..p] (intercept first): the square roots of the diagonal of A H^-1 A^T / total,
+ * where H is the Hessian of F (with its ridge term) at (b0, b) on the solver's scale,
+ * total the sum of the weights before normalising, and A maps the solver's scale to
+ * the original one (column j was (value - mean[j]) / scale[j]). A column with scale 0
+ * gets NaN. Returns ST_OK, ST_ERR_NOMEM, or ST_ERR_NUMERIC when H is singular. */
+st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const double *b,
+                                 const double *mean, const double *scale, double total,
+                                 double *se);
+
 /* Damped exact Newton for l1 = 0 (see logreg_newton.c). b0 and b hold a starting point on
  * entry and the solution on return. */
 st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double tol,

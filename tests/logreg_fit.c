@@ -1,19 +1,85 @@
 /* Test helper: trains a logistic regression on a CSV file with options from the command
- * line and prints the model as one JSON object, for tests/logreg_vs_sklearn.py.
+ * line and prints the model as one JSON object, for tests/logreg_vs_sklearn.py,
+ * logreg_vs_glmnet.py and logreg_vs_statsmodels.py.
  *
  *     logreg_fit FILE [lambda=X] [alpha=X] [standardize=0|1] [impute=mean|median]
  *                [indicators=0|1] [class_weight=none|balanced|W] [tol=X] [max_iter=N]
  *                [threads=N] [label=NAME] [weight=NAME] [ignore=NAME] [predict=1]
+ *                [stats=1] [path=N] [lambdas=L1,L2,...]
  *
  * Output: {"names": [...], "coef": [...], "intercept": x, "iterations": n,
- * "objective": f, "gap": g, "converged": 0|1, "seconds": t[, "prob": [...]]}. */
+ * "objective": f, "gap": g, "converged": 0|1, "seconds": t[, "prob": [...]]
+ * [, "stats": [[estimate, se, z, p, ci_low, ci_high, or, or_low, or_high], ...]]}
+ * (stats: intercept first, level 0.95). With path=N (N lambdas, or the list in lambdas=)
+ * it fits the lambda path instead and prints {"names": [...], "lambda_max": x,
+ * "lambda": [...], "df": [...], "dev_ratio": [...], "intercept": [...], "coef": [[...]],
+ * "converged": [...]}. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <stratum.h>
+
+static void print_array(const char *key, const double *v, size_t n)
+{
+    printf("\"%s\": [", key);
+    for (size_t k = 0; k < n; k++)
+        printf("%s%.17g", k ? ", " : "", v[k]);
+    printf("]");
+}
+
+static int print_path(const st_dataset *ds, const st_logreg_params *prm, size_t n_lambda,
+                      const char *lambdas)
+{
+    st_logreg_path_options opt = st_logreg_path_options_default();
+    double given[1000];
+    opt.n_lambda = n_lambda;
+    if (lambdas != NULL) {
+        size_t n = 0;
+        for (const char *s = lambdas; *s && n < 1000; n++) {
+            char *end;
+            given[n] = strtod(s, &end);
+            s = *end == ',' ? end + 1 : end;
+        }
+        opt.n_lambda = n;
+        opt.lambda = given;
+    }
+    st_error err;
+    st_logreg_path *path = NULL;
+    if (st_logreg_path_fit(ds, prm, &opt, &path, &err) != ST_OK) {
+        fprintf(stderr, "logreg_fit: path: %s\n", err.message);
+        return 1;
+    }
+    size_t nl = st_logreg_path_n_lambda(path), p = st_logreg_path_n_coefs(path);
+    printf("{\"names\": [");
+    for (size_t k = 0; k < p; k++)
+        printf("%s\"%s\"", k ? ", " : "", st_logreg_path_coef_name(path, k));
+    printf("], \"lambda_max\": %.17g, ", st_logreg_path_lambda_max(path));
+    print_array("lambda", st_logreg_path_lambdas(path), nl);
+    printf(", \"df\": [");
+    for (size_t l = 0; l < nl; l++)
+        printf("%s%zu", l ? ", " : "", st_logreg_path_df(path)[l]);
+    printf("], ");
+    print_array("dev_ratio", st_logreg_path_dev_ratios(path), nl);
+    printf(", ");
+    print_array("intercept", st_logreg_path_intercepts(path), nl);
+    printf(", \"coef\": [");
+    for (size_t l = 0; l < nl; l++) {
+        printf("%s[", l ? ", " : "");
+        for (size_t k = 0; k < p; k++)
+            printf("%s%.17g", k ? ", " : "", st_logreg_path_coefs(path, l)[k]);
+        printf("]");
+    }
+    printf("], \"converged\": [");
+    for (size_t l = 0; l < nl; l++)
+        printf("%s%d", l ? ", " : "", st_logreg_path_converged(path, l));
+    printf("]}\n");
+    st_logreg_path_free(path);
+    return 0;
+}
 
 static int usage(const char *arg)
 {
@@ -27,7 +93,9 @@ int main(int argc, char **argv)
         return usage("(none)");
     st_logreg_params prm = st_logreg_params_default();
     st_read_options ro = st_read_options_default();
-    int predict = 0;
+    int predict = 0, stats = 0;
+    long path = 0;
+    const char *lambdas = NULL;
     const char *ignore[1] = {NULL};
     for (int a = 2; a < argc; a++) {
         char *eq = strchr(argv[a], '=');
@@ -52,6 +120,9 @@ int main(int argc, char **argv)
         else if (!strcmp(k, "weight")) ro.weight = v;
         else if (!strcmp(k, "ignore")) ignore[0] = v, ro.ignore = ignore, ro.n_ignore = 1;
         else if (!strcmp(k, "predict")) predict = atoi(v);
+        else if (!strcmp(k, "stats")) stats = atoi(v);
+        else if (!strcmp(k, "path")) path = atol(v);
+        else if (!strcmp(k, "lambdas")) lambdas = v, path = path > 0 ? path : 1;
         else return usage(k);
     }
     st_error err;
@@ -60,6 +131,11 @@ int main(int argc, char **argv)
     if (st_dataset_read(argv[1], &ro, &ds, &err) != ST_OK) {
         fprintf(stderr, "logreg_fit: %s\n", err.message);
         return 1;
+    }
+    if (path > 0) {
+        int rc = print_path(ds, &prm, (size_t)path, lambdas);
+        st_dataset_free(ds);
+        return rc;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -94,6 +170,24 @@ int main(int argc, char **argv)
             printf("%s%.17g", i ? ", " : "", prob[i]);
         printf("]");
         free(prob);
+    }
+    if (stats) {
+        st_logreg_coef_stat *st = malloc((p + 1) * sizeof *st);
+        if (st == NULL || st_logreg_coef_stats(m, 0.95, st, p + 1, &err) != ST_OK) {
+            fprintf(stderr, "logreg_fit: stats: %s\n", st ? err.message : "out of memory");
+            return 1;
+        }
+        printf(", \"stats\": [");
+        for (size_t k = 0; k <= p; k++) {
+            double v[9] = {st[k].estimate, st[k].se, st[k].z, st[k].p_value, st[k].ci_low,
+                           st[k].ci_high, st[k].odds_ratio, st[k].or_low, st[k].or_high};
+            printf("%s[", k ? ", " : "");
+            for (int q = 0; q < 9; q++) /* NaN, inf are not JSON: null */
+                printf(isfinite(v[q]) ? "%s%.17g" : "%snull", q ? ", " : "", v[q]);
+            printf("]");
+        }
+        printf("]");
+        free(st);
     }
     printf("}\n");
     st_logreg_free(m);

@@ -73,6 +73,17 @@ int cli_same_file(const char *a, const char *b);
 int cli_parse_double(const char *arg, double *out);
 int cli_parse_int(const char *arg, long lo, long hi, long *out);
 
+/* stratum train's coefficient table (cli_coefs.c), with Wald statistics when the model
+ * has them; text output shows the 30 largest |coefficients| unless `all`. Notes go to
+ * stderr unless `quiet`. */
+void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet);
+
+/* stratum train --lambda-path (cli_path.c): fits and writes the path table to stdout, or
+ * to out_path when not NULL. Returns an exit code. */
+int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
+                   const st_logreg_path_options *opt, const char *out_path, cli_format format,
+                   int quiet);
+
 /* Commands. */
 int cmd_info(int argc, char **argv);
 int cmd_train(int argc, char **argv);

@@ -124,6 +124,46 @@ ST_API double st_logreg_objective(const st_logreg *m);
 ST_API double st_logreg_gap(const st_logreg *m);
 ST_API int st_logreg_converged(const st_logreg *m);
 
+/* Wald statistics of the intercept and coefficients, on the original scale:
+ *
+ *     se         sqrt of the diagonal of the covariance below
+ *     z          estimate / se;  p_value = 2 (1 - Phi(|z|)), two-sided
+ *     ci         estimate -+ Phi^-1((1 + level) / 2) * se  (level 0.95: -+ 1.96 se)
+ *     odds ratio exp(estimate), with interval exp(ci)
+ *
+ * The covariance is the inverse of the Hessian of the training objective (penalty
+ * included) at the solution, scaled to the un-normalised weights: for an unpenalised fit,
+ * (sum_i w_i p_i (1 - p_i) [1 x_i][1 x_i]^T)^-1, the usual Wald covariance. Weights count
+ * as frequency weights: a row of weight 2 is two identical rows (class weights too), so
+ * multiplying every weight by k divides the standard errors by sqrt(k). Under a ridge
+ * penalty (lambda > 0) the estimates are biased toward 0 and these intervals and p-values
+ * are approximate: they ignore the bias and are narrower than the sampling variability
+ * of an unpenalised fit. They are computed at training, when the fit has no L1 part
+ * (alpha = 0 or lambda = 0) and at most 256 expanded columns, and are not stored in
+ * model files. A column constant in training gets NaN statistics.
+ *
+ * st_logreg_has_coef_stats: 1 when they are available. st_logreg_coef_stats writes
+ * n_coefs + 1 entries to out, the intercept first, then coefficient k at out[1 + k];
+ * level is the confidence level in (0, 1). It fails with ST_ERR_INVALID_ARG, saying why,
+ * when they are not available: an L1 penalty, more than 256 columns, a model loaded from a
+ * file, or a singular Hessian (collinear columns with lambda = 0, such as every level of a
+ * one-hot next to the intercept); that check comes first, so a call with out = NULL
+ * yields just the reason. */
+typedef struct st_logreg_coef_stat {
+    double estimate;          /* intercept or coefficient, original scale */
+    double se;                /* standard error */
+    double z;                 /* estimate / se */
+    double p_value;           /* two-sided, for estimate = 0 */
+    double ci_low, ci_high;   /* Wald confidence interval */
+    double odds_ratio;        /* exp(estimate) */
+    double or_low, or_high;   /* exp(ci_low), exp(ci_high) */
+} st_logreg_coef_stat;
+
+ST_API int st_logreg_has_coef_stats(const st_logreg *m);
+ST_API st_status st_logreg_coef_stats(const st_logreg *m, double level,
+                                      st_logreg_coef_stat *out /* OUT */, size_t n_out,
+                                      st_error *err);
+
 /* Model files: a versioned, human-readable text file ("stratum-model 1 logreg" on the
  * first line) holding the training parameters, the feature transformation, the named
  * coefficients and the training diagnostics, ending in a checksum line. Numbers are

@@ -1,0 +1,93 @@
+/* Allocation failure in the lambda path and in training with standard errors: with the
+ * Nth allocation failing, for N = 0, 1, 2, ... until the call succeeds, each failing call
+ * returns ST_ERR_NOMEM with *out NULL and leaves no block allocated. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stratum.h>
+
+#include "alloc.h"
+
+static const char csv[] =
+    "age,sex,bp,label\n"
+    "63,M,140,1\n45,F,,0\n51,F,130,0\n70,M,NA,1\n38,F,120,0\n59,M,150,1\n44,F,125,0\n"
+    "66,M,,1\n52,F,135,0\n47,M,128,0\n71,F,145,1\n36,M,118,0\n55,F,138,1\n49,M,122,0\n";
+
+typedef st_status (*fit_fn)(const st_dataset *ds, void **out, st_error *err);
+
+static st_status fit_path(const st_dataset *ds, void **out, st_error *err)
+{
+    st_logreg_params prm = st_logreg_params_default();
+    prm.alpha = 0.5;
+    prm.n_threads = 1;
+    st_logreg_path_options opt = st_logreg_path_options_default();
+    opt.n_lambda = 4;
+    return st_logreg_path_fit(ds, &prm, &opt, (st_logreg_path **)out, err);
+}
+
+static st_status fit_ridge(const st_dataset *ds, void **out, st_error *err)
+{
+    st_logreg_params prm = st_logreg_params_default();
+    prm.lambda = 0.05;
+    prm.n_threads = 1;
+    st_status rc = st_logreg_train(ds, &prm, (st_logreg **)out, err);
+    if (rc == ST_OK)
+        assert_true(st_logreg_has_coef_stats(*out));
+    return rc;
+}
+
+static void run_until_success(fit_fn fit, void (*release)(void *))
+{
+    st_error err;
+    st_dataset *ds = NULL;
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom.csv", NULL, &ds,
+                                                &err), ST_OK);
+    long baseline = st__fault_live_blocks(), n;
+    for (n = 0; n < 100000; n++) {
+        void *out = (void *)1;
+        st__fault_fail_after(n);
+        st_status rc = fit(ds, &out, &err);
+        st__fault_fail_after(-1);
+        if (rc == ST_OK) {
+            release(out);
+            break;
+        }
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_int_equal(err.code, ST_ERR_NOMEM);
+        assert_null(out);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+    }
+    assert_true(n > 5);
+    assert_true(n < 100000);
+    assert_int_equal(st__fault_live_blocks(), baseline);
+    st_dataset_free(ds);
+}
+
+static void free_path(void *p) { st_logreg_path_free(p); }
+static void free_model(void *m) { st_logreg_free(m); }
+
+/* The path (elastic net, coordinate descent) under every allocation failure. */
+static void test_path_oom(void **state)
+{
+    (void)state;
+    run_until_success(fit_path, free_path);
+}
+
+/* A ridge fit with its standard errors under every allocation failure. */
+static void test_ridge_stats_oom(void **state)
+{
+    (void)state;
+    run_until_success(fit_ridge, free_model);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_path_oom),
+        cmocka_unit_test(test_ridge_stats_oom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
