@@ -43,6 +43,7 @@
 #include "stratum/dataset.h"
 #include "stratum/files.h"
 #include "stratum/logreg_path.h"
+#include "stratum/metrics.h"
 #include "stratum/logreg.h"
 
 #endif /* STRATUM_H */

@@ -88,5 +88,6 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
 int cmd_info(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static const command commands[] = {
     {"info", cmd_info, "summarise a data file: rows, column types, missing values, classes"},
     {"train", cmd_train, "train a model (logreg) on a labelled data file and save it"},
     {"predict", cmd_predict, "write P(y = 1) for each row of a data file with a saved model"},
+    {"evaluate", cmd_evaluate, "metrics with confidence intervals for scores or a saved model"},
 };
 
 static void print_help(FILE *f)

@@ -1,0 +1,298 @@
+/* stratum evaluate as a user meets it: options and defaults in --help, exit codes (0 ok,
+ * 1 failed, 2 usage), one error line on stderr, and the report in each format. The numbers
+ * themselves are checked against scikit-learn by metrics_vs_sklearn.py. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_run.h"
+
+#define CLI_DATA STRATUM_TEST_DATA "/cli"
+
+/* The six rows of test_metrics.c: ROC-AUC 7/9, PR-AUC 29/36, at 0.5 tp 3 fp 2 tn 1 fn 0. */
+static const char six_rows[] = "p,y,w\n0.9,1,1\n0.8,0,1\n0.7,1,1\n0.6,1,1\n0.5,0,1\n0.4,0,0\n";
+
+static int starts_with(const char *text, const char *prefix)
+{
+    return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+static char scratch_dir[] = "/tmp/stratum_cli_eval_XXXXXX";
+
+static int make_scratch(void **state)
+{
+    return mkdtemp(scratch_dir) != NULL ? 0 : -1;
+}
+
+static int remove_scratch(void **state)
+{
+    return rmdir(scratch_dir);
+}
+
+/* Writes text to a file in the scratch directory; returns its path in buf. */
+static const char *scratch_file(char *buf, size_t size, const char *name, const char *text)
+{
+    snprintf(buf, size, "%s/%s", scratch_dir, name);
+    FILE *f = fopen(buf, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return buf;
+}
+
+/* --help lists every option with its default; the command is in stratum --help. */
+static void test_help(void **state)
+{
+    run_result *r = run("evaluate", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    static const char *const expected[] = {"Usage: stratum evaluate --scores FILE",
+        "stratum evaluate MODEL DATA", "--score-col COL", "(default: p)", "--label-col COL",
+        "--threshold T", "(default: 0.5)", "--threshold-rule R", "min-precision",
+        "--beta B", "(default: 2)", "--min-recall R", "(default: 0.9)", "--min-precision P",
+        "--bootstrap N", "(default: 1000)", "--by COL", "--roc-curve FILE", "--pr-curve FILE", "--seed N", "--threads N", "--format F",
+        "--weight-col COL"};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strstr(r->out, expected[i]) == NULL)
+            fail_msg("evaluate --help lacks '%s'", expected[i]);
+    free(r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r->out, "evaluate"));
+    free(r);
+}
+
+/* Bad arguments and option values are usage errors (2) with one line naming the problem. */
+static void test_usage_errors(void **state)
+{
+    char path[512];
+    scratch_file(path, sizeof path, "six.csv", six_rows);
+    run_result *r = run("evaluate", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "expected MODEL and DATA, or --scores FILE");
+    free(r);
+    r = run("evaluate", "--scores", path, "extra.csv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "takes no MODEL or DATA");
+    free(r);
+    static const char *const bad[][3] = {
+        {"--threshold-rule", "best", "--threshold-rule 'best'"}, {"--beta", "0", "--beta '0'"},
+        {"--bootstrap", "-1", "--bootstrap '-1'"}, {"--min-recall", "2", "--min-recall '2'"},
+        {"--min-precision", "x", "--min-precision 'x'"}, {"--threshold", "abc", "--threshold"},
+        {"--format", "xml", "--format 'xml'"}, {"--seed", "-3", "--seed '-3'"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run("evaluate", "--scores", path, "--label-col", "y", bad[i][0], bad[i][1], NULL);
+        if (r->exit_code != 2)
+            fail_msg("%s %s: exit %d, expected 2", bad[i][0], bad[i][1], r->exit_code);
+        assert_one_error_line(r, bad[i][2]);
+        free(r);
+    }
+    r = run("evaluate", "--scores", path, "--threshold", "0.3", "--threshold-rule", "f1", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "exclude each other");
+    free(r);
+    r = run("evaluate", "--scores", path, "--no-such-option", NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+    unlink(path);
+}
+
+/* Unreadable or unusable input fails (1) with one line saying why. */
+static void test_failures(void **state)
+{
+    char path[512], model[512];
+    run_result *r = run("evaluate", "--scores", "/nonexistent/s.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/s.csv");
+    free(r);
+    scratch_file(path, sizeof path, "six.csv", six_rows);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--score-col", "q", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "no score column named 'q'");
+    free(r);
+    scratch_file(path, sizeof path, "nan.csv", "p,y\n0.5,1\nNA,0\n");
+    r = run("evaluate", "--scores", path, "--label-col", "y", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "row 2: score");
+    free(r);
+    unlink(path);
+    scratch_file(model, sizeof model, "g.model", "stratum-model 1 gbdt\n");
+    r = run("evaluate", model, CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "evaluating gbdt models is not supported yet");
+    free(r);
+    unlink(model);
+    r = run("evaluate", CLI_DATA "/small.csv", CLI_DATA "/small.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "not a stratum model file");
+    free(r);
+}
+
+/* The text report: the table with CIs, the confusion matrix; undefined values say so. */
+static void test_text_report(void **state)
+{
+    char path[512];
+    scratch_file(path, sizeof path, "six.csv", six_rows);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--bootstrap", "50",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_non_null(strstr(r->out, "rows       6 (3 positive, 3 negative)"));
+    assert_non_null(strstr(r->out, "threshold  0.5 (fixed)"));
+    assert_non_null(strstr(r->out, "50 stratified bootstrap resamples, seed 42"));
+    assert_non_null(strstr(r->out, "\nROC-AUC                      0.7778     0."));
+    assert_non_null(strstr(r->out, "PR-AUC (average precision)   0.8056"));
+    assert_non_null(strstr(r->out, "actual 1                  3              0"));
+    free(r);
+    /* with weights the last row (weight 0) drops out; above every score nothing is
+     * predicted positive, so precision is undefined */
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--weight-col", "w",
+            "--threshold", "0.95", "--bootstrap", "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "weights    3 positive, 2 negative"));
+    assert_non_null(strstr(r->out, "precision (PPV)              undefined"));
+    assert_non_null(strstr(r->out, "CIs        none (--bootstrap 0)"));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold-rule", "min-recall",
+            "--min-recall", "0.5", "--bootstrap", "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "threshold  0.7 (highest with recall >= 0.5)"));
+    free(r);
+    unlink(path);
+}
+
+/* JSON follows the documented schema; csv and markdown carry the same table. */
+static void test_machine_formats(void **state)
+{
+    char path[512];
+    scratch_file(path, sizeof path, "six.csv", six_rows);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--format", "json",
+                        "--threshold-rule", "f1", "--bootstrap", "20", "--seed", "3", NULL);
+    assert_int_equal(r->exit_code, 0);
+    static const char *const json[] = {"\"schema\": \"stratum-evaluate 1\"",
+        "\"source\": {\"scores\": ", "\"score_col\": \"p\"}", "\"rows\": 6, \"n_positive\": 3",
+        "\"threshold\": {\"rule\": \"f1\", \"value\": 0.60000002384185791",
+        "\"bootstrap\": {\"resamples\": 20, \"seed\": 3, \"level\": 0.95}",
+        "\"roc_auc\": {\"value\": 0.77777777777777779, \"defined\": true, \"ci_low\": ",
+        "\"calibration_slope\": {", "\"delong\": {\"variance\": 0.061728395061728",
+        "\"confusion\": {\"tp\": 3, \"fp\": 1, \"tn\": 2, \"fn\": 0}", "\"calibration\": []"};
+    for (size_t i = 0; i < sizeof json / sizeof json[0]; i++)
+        if (strstr(r->out, json[i]) == NULL)
+            fail_msg("JSON lacks '%s' in:\n%s", json[i], r->out);
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--format", "csv", "--bootstrap",
+            "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_true(starts_with(r->out, "metric,value,ci_low,ci_high\nroc_auc,0.77777777777777779,,\n"));
+    assert_non_null(strstr(r->out, "\ntp,3,,\n"));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--format", "markdown",
+            "--bootstrap", "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "| metric | value | 95% CI |"));
+    assert_non_null(strstr(r->out, "| ROC-AUC | 0.7778 | - |"));
+    free(r);
+    unlink(path);
+}
+
+/* --roc-curve and --pr-curve write CSV files; an input file is never overwritten. */
+static void test_curve_files(void **state)
+{
+    char path[512], roc[512], pr[512], text[4096];
+    scratch_file(path, sizeof path, "six.csv", six_rows);
+    snprintf(roc, sizeof roc, "%s/roc.csv", scratch_dir);
+    snprintf(pr, sizeof pr, "%s/pr.csv", scratch_dir);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--bootstrap", "0",
+                        "--roc-curve", roc, "--pr-curve", pr, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    slurp(roc, text, sizeof text);
+    assert_true(starts_with(text, "threshold,fpr,tpr\ninf,0,0\n0.89999997615814209,0,0.333"));
+    slurp(pr, text, sizeof text);
+    assert_true(starts_with(text, "threshold,precision,recall\n0.89999997615814209,1,0.333"));
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--roc-curve", path, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is an input file");
+    free(r);
+    slurp(path, text, sizeof text);
+    assert_string_equal(text, six_rows);
+    unlink(roc);
+    unlink(pr);
+    unlink(path);
+}
+
+/* --by evaluates each level at the threshold chosen on all rows; missing values form their
+ * own group; a missing column or one of too many values fails. */
+static void test_by_group(void **state)
+{
+    char path[512];
+    scratch_file(path, sizeof path, "groups.csv",
+                 "p,y,sex\n0.9,1,F\n0.8,0,M\n0.7,1,F\n0.6,1,M\n0.5,0,\n0.4,0,F\n");
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "sex",
+                        "--threshold-rule", "f1", "--bootstrap", "0", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    /* all rows: max F1 at 0.6; F = 0.9+ 0.7+ 0.4-: tp 2 fp 0 tn 1 fn 0 */
+    static const char *const json[] = {
+        "\"subgroups\": {\"column\": \"sex\", \"threshold\": 0.60000002384185791",
+        "{\"value\": \"F\", \"rows\": 3, \"n_positive\": 2, \"n_negative\": 1",
+        "\"confusion\": {\"tp\": 2, \"fp\": 0, \"tn\": 1, \"fn\": 0}",
+        "{\"value\": \"M\", \"rows\": 2", "{\"value\": \"(missing)\", \"rows\": 1"};
+    for (size_t i = 0; i < sizeof json / sizeof json[0]; i++)
+        if (strstr(r->out, json[i]) == NULL)
+            fail_msg("JSON lacks '%s' in:\n%s", json[i], r->out);
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "sex", "--bootstrap", "20",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "by sex, at threshold 0.5 chosen on all rows"));
+    assert_non_null(strstr(r->out, "\nF                       3        2  1.000"));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "site", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "--by site: no such column");
+    free(r);
+    char many[4096] = "p,y,id\n";
+    for (int i = 0; i < 120; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "0.%d,%d,%d\n", i % 10, i % 2, i);
+    scratch_file(path, sizeof path, "many.csv", many);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "id", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "more than 100 distinct values");
+    free(r);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/groups.csv", scratch_dir);
+    unlink(path);
+}
+
+/* MODEL DATA: a logistic regression trained by stratum train is evaluated on its data. */
+static void test_model_and_data(void **state)
+{
+    char model[512];
+    snprintf(model, sizeof model, "%s/small.model", scratch_dir);
+    run_result *r = run("train", "logreg", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
+                        "0.1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("evaluate", model, CLI_DATA "/small.csv", "--bootstrap", "30", "--threads", "2",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "(logreg) on "));
+    assert_non_null(strstr(r->out, "rows       5 (2 positive, 3 negative)"));
+    assert_non_null(strstr(r->out, "ROC-AUC"));
+    free(r);
+    r = run("evaluate", model, CLI_DATA "/small.csv", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\"model_kind\": \"logreg\""));
+    free(r);
+    unlink(model);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_failures),
+        cmocka_unit_test(test_text_report),
+        cmocka_unit_test(test_machine_formats),
+        cmocka_unit_test(test_curve_files),
+        cmocka_unit_test(test_by_group),
+        cmocka_unit_test(test_model_and_data),
+    };
+    return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+}

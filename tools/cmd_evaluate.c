@@ -1,0 +1,371 @@
+/* stratum evaluate: metrics of scores against labels, with confidence intervals.
+ *
+ *     stratum evaluate --scores FILE [--score-col p] [--label-col y] [--weight-col w]
+ *     stratum evaluate MODEL DATA
+ *
+ * JSON output (--format json), schema "stratum-evaluate 1". Keys are never removed or
+ * renamed within a schema version; new keys may be added. Undefined numbers are null.
+ *
+ *   {
+ *     "schema": "stratum-evaluate 1",
+ *     "source": {"scores": PATH, "score_col": NAME}
+ *             | {"model": PATH, "model_kind": "logreg", "data": PATH},
+ *     "rows": N, "n_positive": N, "n_negative": N,   rows, whatever their weight
+ *     "weighted": BOOL, "weight_positive": X, "weight_negative": X,
+ *     "threshold": {"rule": "fixed"|"f1"|"fbeta"|"youden"|"min-recall"|"min-precision",
+ *                   "value": X|null (null: no threshold meets the rule),
+ *                   "beta": X, "min_recall": X, "min_precision": X},
+ *     "bootstrap": {"resamples": N (0 = off), "seed": N, "level": 0.95},
+ *     "metrics": {NAME: {"value": X|null, "defined": BOOL, "ci_low": X|null,
+ *                        "ci_high": X|null, "ci_resamples": N}, ...}
+ *         NAME, in this order: roc_auc pr_auc log_loss brier prevalence precision recall
+ *         specificity npv accuracy f1 fbeta balanced_accuracy mcc calibration_intercept
+ *         calibration_slope calibration_in_the_large (definitions in include/stratum/metrics.h);
+ *         ci_resamples counts the resamples in which the metric was defined,
+ *     "delong": {"variance": X|null, "se": X|null, "ci_low": X|null, "ci_high": X|null},
+ *         DeLong's ROC-AUC variance and 95% CI; null for weighted data or < 2 rows of a class,
+ *     "confusion": {"tp": X, "fp": X, "tn": X, "fn": X},   weighted counts at the threshold
+ *     "subgroups": {"column": NAME, "threshold": X|null, "groups": [{"value": TEXT,
+ *                   "rows": N, "n_positive": N, "n_negative": N, "weight_positive": X,
+ *                   "weight_negative": X, "confusion": {...}, "delong": {"variance": X|null,
+ *                   "ci_low": X|null, "ci_high": X|null}, "metrics": {...}}, ...]},
+ *         only with --by COL: one group per level of COL (ascending; "(missing)" last),
+ *         each at the threshold chosen on all rows, with the same "metrics" object,
+ *     "calibration": [{"bin": 1..10, "rows": N, "weight": X, "score_min": X,
+ *                      "score_max": X, "mean_predicted": X|null, "observed": X|null}, ...]
+ *         10 bins of equal row count in ascending score; [] with fewer than 10 rows
+ *   }
+ *
+ * Numbers are written with %.17g, so they read back exactly.
+ *
+ * CSV output is "metric,value,ci_low,ci_high" with one line per metric, then roc_auc_delong,
+ * threshold, tp, fp, tn, fn; with --by, lines "METRIC[COL=VALUE]" follow for each group.
+ * Undefined values are empty fields. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "evaluate_output.h"
+
+static const char evaluate_help[] =
+    "Usage: stratum evaluate --scores FILE [options]\n"
+    "       stratum evaluate MODEL DATA [options]\n"
+    "\n"
+    "Measures how well scores separate the classes and how well they are calibrated:\n"
+    "ROC-AUC, PR-AUC (average precision), log loss, Brier score, and at a threshold the\n"
+    "confusion matrix, precision, recall, specificity, NPV, accuracy, F1, F-beta, balanced\n"
+    "accuracy and MCC, each with a 95% stratified bootstrap CI; DeLong's CI for ROC-AUC;\n"
+    "calibration intercept and slope and a 10-bin calibration table. A value that is not\n"
+    "defined (e.g. precision when nothing is predicted positive) shows as 'undefined'.\n"
+    "With --scores, FILE holds a score column and a label column (e.g. the output of\n"
+    "'stratum predict' with the labels added); with MODEL DATA the model scores DATA.\n"
+    "\n"
+    "Options:\n"
+    "  --scores FILE          CSV of scores and labels to evaluate (instead of MODEL DATA)\n"
+    "  --score-col COL        the score column of FILE (default: p)\n"
+    "  --label-col COL        the label column; same as --label (default: label)\n"
+    "  --threshold T          predict positive when score >= T (default: 0.5)\n"
+    "  --threshold-rule R     choose the threshold from the data instead: f1 (max F1),\n"
+    "                         fbeta (max F-beta), youden (max sensitivity + specificity),\n"
+    "                         min-recall (highest keeping recall >= --min-recall),\n"
+    "                         min-precision (lowest with precision >= --min-precision)\n"
+    "                         (default: fixed, i.e. --threshold)\n"
+    "  --beta B               beta of F-beta, > 0 (default: 2)\n"
+    "  --min-recall R         for --threshold-rule min-recall, in [0, 1] (default: 0.9)\n"
+    "  --min-precision P      for --threshold-rule min-precision, in [0, 1] (default: 0.5)\n"
+    "  --bootstrap N          stratified bootstrap resamples for the CIs, 0 = none\n"
+    "                         (default: 1000); --seed and --threads apply\n"
+    "  --by COL               also evaluate each level of column COL (e.g. sex, site; at\n"
+    "                         most 100, plus missing) at the threshold chosen on all rows\n"
+    "                         (default: none)\n"
+    "  --roc-curve FILE       also write the ROC curve as CSV: threshold,fpr,tpr, one line\n"
+    "                         per distinct score (default: not written)\n"
+    "  --pr-curve FILE        also write the precision-recall curve as CSV:\n"
+    "                         threshold,precision,recall (default: not written)\n"
+    "\n"
+    "Scores read from FILE are stored as 32-bit floats, like every column stratum reads\n"
+    "(about 7 significant digits); MODEL DATA scores keep full double precision.\n";
+
+static const char *const rule_words[] = {"fixed", "f1", "fbeta", "youden", "min-recall",
+                                         "min-precision"};
+
+typedef struct eval_opts {
+    const char *scores_path;
+    const char *score_col;
+    const char *roc_path, *pr_path;
+    const char *by;
+    int threshold_given, rule_given;
+    st_eval_params prm;
+} eval_opts;
+
+static int bad(const char *option, const char *arg, const char *expected)
+{
+    fprintf(stderr, "stratum evaluate: --%s '%s': expected %s\n", option, arg, expected);
+    return -1;
+}
+
+/* Handles one of evaluate's own options: 1 handled, 0 not ours, -1 bad value. */
+static int eval_option(eval_opts *o, cli_common *common, int code, const char *arg)
+{
+    double v;
+    long n;
+    switch (code) {
+    case 2001: o->scores_path = arg; return 1;
+    case 2002: o->score_col = arg; return 1;
+    case 2003: return cli_common_option(common, 1001, arg); /* --label-col = --label */
+    case 2004:
+        if (!cli_parse_double(arg, &v) || v != v)
+            return bad("threshold", arg, "a number");
+        o->prm.threshold = v;
+        o->threshold_given = 1;
+        return 1;
+    case 2005:
+        for (size_t i = 0; i < sizeof rule_words / sizeof rule_words[0]; i++)
+            if (strcmp(arg, rule_words[i]) == 0) {
+                o->prm.rule = (st_threshold_rule)i;
+                o->rule_given = 1;
+                return 1;
+            }
+        return bad("threshold-rule", arg, "f1, fbeta, youden, min-recall or min-precision");
+    case 2006:
+        if (!cli_parse_double(arg, &v) || !(v > 0) || v > 1e6)
+            return bad("beta", arg, "a number > 0");
+        o->prm.beta = v;
+        return 1;
+    case 2007:
+        if (!cli_parse_double(arg, &v) || !(v >= 0 && v <= 1))
+            return bad("min-recall", arg, "a number from 0 to 1");
+        o->prm.min_recall = v;
+        return 1;
+    case 2008:
+        if (!cli_parse_double(arg, &v) || !(v >= 0 && v <= 1))
+            return bad("min-precision", arg, "a number from 0 to 1");
+        o->prm.min_precision = v;
+        return 1;
+    case 2009:
+        if (!cli_parse_int(arg, 0, 1000000, &n))
+            return bad("bootstrap", arg, "a whole number from 0 to 1000000");
+        o->prm.n_bootstrap = (int)n;
+        return 1;
+    case 2010: o->roc_path = arg; return 1;
+    case 2012: o->by = arg; return 1;
+    case 2011: o->pr_path = arg; return 1;
+    default: return 0;
+    }
+}
+
+/* Scores from a column of the scores file; *p is allocated with st_dataset_n_rows values. */
+static st_status scores_from_column(const st_dataset *ds, const char *col, double **p,
+                                    st_error *err)
+{
+    long j = st_dataset_find_feature(ds, col);
+    if (j < 0) {
+        snprintf(err->message, sizeof err->message, "no score column named '%s' (--score-col)",
+                 col);
+        return ST_ERR_DATA;
+    }
+    if (st_dataset_feature_type(ds, (size_t)j) != ST_FEATURE_NUMERIC) {
+        snprintf(err->message, sizeof err->message, "score column '%s' is not numeric", col);
+        return ST_ERR_DATA;
+    }
+    size_t n = st_dataset_n_rows(ds);
+    const float *x = st_dataset_feature_values(ds, (size_t)j);
+    if ((*p = malloc((n ? n : 1) * sizeof **p)) == NULL) {
+        snprintf(err->message, sizeof err->message, "out of memory for %zu scores", n);
+        return ST_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        (*p)[i] = x[i];
+    return ST_OK;
+}
+
+/* One kind of model file: how it is recognised and how it scores a dataset. */
+typedef struct model_kind {
+    const char *name; /* the third word of the file's first line */
+    st_status (*score)(const char *path, const st_dataset *ds, double *p, st_error *err);
+} model_kind;
+
+static st_status score_logreg(const char *path, const st_dataset *ds, double *p, st_error *err)
+{
+    st_logreg *m = NULL;
+    st_status rc = st_logreg_load(path, &m, err);
+    if (rc == ST_OK)
+        rc = st_logreg_predict(m, ds, p, st_dataset_n_rows(ds), err);
+    st_logreg_free(m);
+    return rc;
+}
+
+/* Add "gbdt" here once gbdt models can be saved and loaded. */
+static const model_kind model_kinds[] = {{"logreg", score_logreg}};
+
+/* The kind named on line 1 ("stratum-model 1 KIND"); logreg when the line is not of that
+ * form, so that st_logreg_load reports what is wrong with the file. */
+static const char *read_model_kind(const char *path, char *kind, size_t size)
+{
+    char line[256] = "";
+    FILE *f = fopen(path, "rb");
+    if (f != NULL) {
+        if (fgets(line, sizeof line, f) == NULL)
+            line[0] = '\0';
+        fclose(f);
+    }
+    int version;
+    char word[64];
+    if (sscanf(line, "stratum-model %d %63s", &version, word) == 2)
+        snprintf(kind, size, "%s", word);
+    else
+        snprintf(kind, size, "logreg");
+    return kind;
+}
+
+/* Reads the data (and the model) and computes the scores; fills *ds and *p. */
+static int load(const eval_opts *o, const cli_common *common, const char *model_path,
+                const char *data_path, char *kind, size_t kind_size, st_dataset **ds, double **p)
+{
+    st_read_options opt = cli_read_options(common);
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = st_dataset_read(o->scores_path != NULL ? o->scores_path : data_path, &opt, ds,
+                                   &err);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    if (o->scores_path != NULL) {
+        rc = scores_from_column(*ds, o->score_col, p, &err);
+        return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    }
+    read_model_kind(model_path, kind, kind_size);
+    const model_kind *mk = NULL;
+    for (size_t i = 0; i < sizeof model_kinds / sizeof model_kinds[0]; i++)
+        if (strcmp(kind, model_kinds[i].name) == 0)
+            mk = &model_kinds[i];
+    if (mk == NULL) {
+        fprintf(stderr, "stratum: %s: evaluating %s models is not supported yet\n", model_path,
+                kind);
+        return EXIT_FAILED;
+    }
+    size_t n = st_dataset_n_rows(*ds);
+    if ((*p = malloc((n ? n : 1) * sizeof **p)) == NULL) {
+        fprintf(stderr, "stratum: out of memory for %zu predictions\n", n);
+        return EXIT_FAILED;
+    }
+    rc = mk->score(model_path, *ds, *p, &err);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
+{
+    static const struct option options[] = {
+        CLI_COMMON_OPTIONS,
+        {"scores", required_argument, NULL, 2001}, {"score-col", required_argument, NULL, 2002},
+        {"label-col", required_argument, NULL, 2003}, {"threshold", required_argument, NULL, 2004},
+        {"threshold-rule", required_argument, NULL, 2005}, {"beta", required_argument, NULL, 2006},
+        {"min-recall", required_argument, NULL, 2007},
+        {"min-precision", required_argument, NULL, 2008},
+        {"bootstrap", required_argument, NULL, 2009}, {"roc-curve", required_argument, NULL, 2010},
+        {"pr-curve", required_argument, NULL, 2011}, {"by", required_argument, NULL, 2012},
+        {NULL, 0, NULL, 0}};
+    int code;
+    optind = 1;
+    opterr = 0;
+    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+        int handled = cli_common_option(common, code, optarg);
+        if (handled == 0)
+            handled = eval_option(o, common, code, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        if (code == 'h') {
+            printf("%s\n%s", evaluate_help, cli_common_help);
+            return EXIT_OK;
+        }
+        return cli_usage_error("evaluate", "unknown option or missing value '%s'",
+                               argv[optind - 1]);
+    }
+    if (o->threshold_given && o->rule_given && o->prm.rule != ST_THRESHOLD_FIXED)
+        return cli_usage_error("evaluate", "--threshold and --threshold-rule %s exclude each other",
+                               rule_words[o->prm.rule]);
+    int n_args = argc - optind;
+    if (o->scores_path != NULL && n_args != 0)
+        return cli_usage_error("evaluate", "--scores FILE takes no MODEL or DATA arguments");
+    if (o->scores_path == NULL && n_args != 2)
+        return cli_usage_error("evaluate", "expected MODEL and DATA, or --scores FILE; got %d "
+                               "arguments", n_args);
+    const char *outputs[2] = {o->roc_path, o->pr_path};
+    for (int i = 0; i < 2; i++) {
+        if (outputs[i] == NULL)
+            continue;
+        const char *inputs[3] = {o->scores_path, o->scores_path ? NULL : argv[optind],
+                                 o->scores_path ? NULL : argv[optind + 1]};
+        for (int k = 0; k < 3; k++)
+            if (inputs[k] != NULL && cli_same_file(outputs[i], inputs[k])) {
+                fprintf(stderr, "stratum: %s is an input file; choose another output path\n",
+                        outputs[i]);
+                return EXIT_FAILED;
+            }
+    }
+    o->prm.seed = common->seed;
+    o->prm.n_threads = common->threads;
+    return -1; /* go on */
+}
+
+int cmd_evaluate(int argc, char **argv)
+{
+    eval_opts o;
+    memset(&o, 0, sizeof o);
+    o.score_col = "p";
+    o.prm = st_eval_params_default();
+    cli_common common;
+    cli_common_init(&common);
+    int status = parse(argc, argv, &o, &common);
+    if (status != -1)
+        return status;
+    const char *model_path = o.scores_path == NULL ? argv[optind] : NULL;
+    const char *data_path = o.scores_path == NULL ? argv[optind + 1] : NULL;
+    char kind[64] = "";
+    st_dataset *ds = NULL;
+    double *p = NULL;
+    status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p);
+    st_eval ev;
+    st_error err;
+    memset(&err, 0, sizeof err);
+    if (status == EXIT_OK) {
+        const float *w = st_dataset_weights(ds);
+        st_status rc = st_evaluate(p, st_dataset_labels(ds), w, st_dataset_n_rows(ds), &o.prm,
+                                   &ev, &err);
+        if (rc != ST_OK)
+            status = cli_fail(&err, rc);
+        if (status == EXIT_OK && o.roc_path != NULL)
+            status = eval_write_curve(o.roc_path, 0, p, st_dataset_labels(ds), w,
+                                      st_dataset_n_rows(ds));
+        if (status == EXIT_OK && o.pr_path != NULL)
+            status = eval_write_curve(o.pr_path, 1, p, st_dataset_labels(ds), w,
+                                      st_dataset_n_rows(ds));
+    }
+    eval_groups groups = {NULL, 0, 0, NULL};
+    if (status == EXIT_OK && o.by != NULL)
+        status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
+    if (status == EXIT_OK) {
+        eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
+                         model_path, data_path, kind, st_dataset_weights(ds) != NULL,
+                         o.by != NULL ? &groups : NULL};
+        switch (common.format) {
+        case FORMAT_TEXT: eval_write_text(stdout, &r); break;
+        case FORMAT_JSON: eval_write_json(stdout, &r); break;
+        case FORMAT_CSV: eval_write_csv(stdout, &r); break;
+        case FORMAT_MARKDOWN: eval_write_markdown(stdout, &r); break;
+        }
+        if (o.by != NULL && common.format == FORMAT_CSV)
+            eval_groups_csv(stdout, &groups);
+        else if (o.by != NULL && common.format != FORMAT_JSON)
+            eval_groups_table(stdout, &groups, common.format);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "stratum: cannot write the report to stdout\n");
+            status = EXIT_FAILED;
+        }
+    }
+    eval_groups_free(&groups);
+    free(p);
+    st_dataset_free(ds);
+    return status;
+}

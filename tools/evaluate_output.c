@@ -1,0 +1,278 @@
+/* Writers for the report of `stratum evaluate`: text, JSON, CSV and markdown. */
+#include <math.h>
+#include <string.h>
+
+#include "evaluate_output.h"
+
+/* Display names for text and markdown, indexed by st_metric. */
+static const char *const labels[ST_METRIC_COUNT] = {
+    "ROC-AUC", "PR-AUC (average precision)", "log loss", "Brier score", "prevalence",
+    "precision (PPV)", "recall (sensitivity)", "specificity", "NPV", "accuracy", "F1",
+    "F-beta", "balanced accuracy", "MCC", "calibration intercept", "calibration slope",
+    "calibration-in-the-large"};
+
+static int has_ci(const eval_report *r, int m)
+{
+    return r->ev->n_bootstrap > 0 && !isnan(r->ev->ci_low[m]);
+}
+
+static const char *rule_text(const eval_report *r, char *buf, size_t size)
+{
+    const st_eval_params *p = r->prm;
+    switch (p->rule) {
+    case ST_THRESHOLD_FIXED: snprintf(buf, size, "fixed"); break;
+    case ST_THRESHOLD_MAX_F1: snprintf(buf, size, "max F1"); break;
+    case ST_THRESHOLD_MAX_FBETA: snprintf(buf, size, "max F-beta, beta %g", p->beta); break;
+    case ST_THRESHOLD_YOUDEN: snprintf(buf, size, "max Youden's J"); break;
+    case ST_THRESHOLD_MIN_RECALL:
+        snprintf(buf, size, "highest with recall >= %g", p->min_recall);
+        break;
+    case ST_THRESHOLD_MIN_PRECISION:
+        snprintf(buf, size, "lowest with precision >= %g", p->min_precision);
+        break;
+    }
+    return buf;
+}
+
+static void text_value(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "undefined");
+    else
+        snprintf(buf, size, "%.4f", v);
+}
+
+static void text_ci(char *buf, size_t size, double lo, double hi)
+{
+    if (isnan(lo))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.4f - %.4f", lo, hi);
+}
+
+static void write_header_lines(FILE *f, const eval_report *r, const char *prefix)
+{
+    const st_eval *ev = r->ev;
+    char rule[128];
+    if (r->scores_path != NULL)
+        fprintf(f, "%sscores     %s (column %s)\n", prefix, r->scores_path, r->score_col);
+    else
+        fprintf(f, "%smodel      %s (%s) on %s\n", prefix, r->model_path, r->model_kind,
+                r->data_path);
+    fprintf(f, "%srows       %zu (%zu positive, %zu negative)\n", prefix, ev->n_rows,
+            ev->n_positive, ev->n_negative);
+    if (r->weighted)
+        fprintf(f, "%sweights    %.6g positive, %.6g negative\n", prefix, ev->weight_positive,
+                ev->weight_negative);
+    if (isnan(ev->threshold))
+        fprintf(f, "%sthreshold  none meets the rule (%s)\n", prefix,
+                rule_text(r, rule, sizeof rule));
+    else
+        fprintf(f, "%sthreshold  %.6g (%s); positive when score >= threshold\n", prefix,
+                ev->threshold, rule_text(r, rule, sizeof rule));
+    if (ev->n_bootstrap > 0)
+        fprintf(f, "%sCIs        95%%, %d stratified bootstrap resamples, seed %llu\n", prefix,
+                ev->n_bootstrap, r->prm->seed);
+    else
+        fprintf(f, "%sCIs        none (--bootstrap 0)\n", prefix);
+}
+
+void eval_write_text(FILE *f, const eval_report *r)
+{
+    const st_eval *ev = r->ev;
+    char v[32], ci[48];
+    write_header_lines(f, r, "");
+    fprintf(f, "\n%-28s %-10s %s\n", "metric", "value", "95% CI");
+    for (int m = 0; m < ST_METRIC_COUNT; m++) {
+        char name[64];
+        if (m == ST_METRIC_FBETA)
+            snprintf(name, sizeof name, "F-beta (beta %g)", r->prm->beta);
+        else
+            snprintf(name, sizeof name, "%s", labels[m]);
+        text_value(v, sizeof v, ev->value[m]);
+        text_ci(ci, sizeof ci, has_ci(r, m) ? ev->ci_low[m] : NAN, ev->ci_high[m]);
+        fprintf(f, "%-28s %-10s %s\n", name, v, ci);
+        if (m == ST_METRIC_ROC_AUC && !isnan(ev->delong_variance)) {
+            text_ci(ci, sizeof ci, ev->delong_low, ev->delong_high);
+            fprintf(f, "%-28s %-10s %s\n", "  ROC-AUC, DeLong", "", ci);
+        }
+    }
+    fprintf(f, "\nconfusion matrix (weighted counts)\n");
+    fprintf(f, "%-12s %14s %14s\n", "", "predicted 1", "predicted 0");
+    fprintf(f, "%-12s %14.6g %14.6g\n", "actual 1", ev->confusion.tp, ev->confusion.fn);
+    fprintf(f, "%-12s %14.6g %14.6g\n", "actual 0", ev->confusion.fp, ev->confusion.tn);
+    if (ev->calibration[0].n_rows == 0)
+        return;
+    fprintf(f, "\ncalibration (%d bins of equal row count, ascending score)\n",
+            ST_CALIBRATION_BINS);
+    fprintf(f, "%-4s %8s %23s %15s %10s\n", "bin", "rows", "score range", "mean predicted",
+            "observed");
+    for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
+        const st_calibration_bin *c = &ev->calibration[b];
+        char mp[32], ob[32];
+        text_value(mp, sizeof mp, c->mean_predicted);
+        text_value(ob, sizeof ob, c->observed);
+        fprintf(f, "%-4d %8zu %11.4g - %-9.4g %15s %10s\n", b + 1, c->n_rows, c->score_min,
+                c->score_max, mp, ob);
+    }
+}
+
+static void json_key_number(FILE *f, const char *key, double v, const char *after)
+{
+    fprintf(f, "\"%s\": ", key);
+    json_number(f, v);
+    fputs(after, f);
+}
+
+void eval_json_metrics(FILE *f, const st_eval *ev, const char *indent)
+{
+    fputs("{\n", f);
+    for (int m = 0; m < ST_METRIC_COUNT; m++) {
+        fprintf(f, "%s  \"%s\": {", indent, st_metric_name((st_metric)m));
+        json_key_number(f, "value", ev->value[m], ", ");
+        fprintf(f, "\"defined\": %s, ", st_eval_undefined(ev, (st_metric)m) ? "false" : "true");
+        json_key_number(f, "ci_low", ev->ci_low[m], ", ");
+        json_key_number(f, "ci_high", ev->ci_high[m], ", ");
+        fprintf(f, "\"ci_resamples\": %d}%s\n", ev->ci_resamples[m],
+                m + 1 < ST_METRIC_COUNT ? "," : "");
+    }
+    fprintf(f, "%s}", indent);
+}
+
+void eval_write_json(FILE *f, const eval_report *r)
+{
+    const st_eval *ev = r->ev;
+    const st_eval_params *p = r->prm;
+    fputs("{\n  \"schema\": \"stratum-evaluate 1\",\n  \"source\": {", f);
+    if (r->scores_path != NULL) {
+        fputs("\"scores\": ", f);
+        json_string(f, r->scores_path);
+        fputs(", \"score_col\": ", f);
+        json_string(f, r->score_col);
+    } else {
+        fputs("\"model\": ", f);
+        json_string(f, r->model_path);
+        fputs(", \"model_kind\": ", f);
+        json_string(f, r->model_kind);
+        fputs(", \"data\": ", f);
+        json_string(f, r->data_path);
+    }
+    fprintf(f, "},\n  \"rows\": %zu, \"n_positive\": %zu, \"n_negative\": %zu, ", ev->n_rows,
+            ev->n_positive, ev->n_negative);
+    fprintf(f, "\"weighted\": %s,\n  ", r->weighted ? "true" : "false");
+    json_key_number(f, "weight_positive", ev->weight_positive, ", ");
+    json_key_number(f, "weight_negative", ev->weight_negative, ",\n");
+    fprintf(f, "  \"threshold\": {\"rule\": \"%s\", ", r->rule);
+    json_key_number(f, "value", ev->threshold, ", ");
+    json_key_number(f, "beta", p->beta, ", ");
+    json_key_number(f, "min_recall", p->min_recall, ", ");
+    json_key_number(f, "min_precision", p->min_precision, "},\n");
+    fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
+            ev->n_bootstrap, p->seed);
+    fputs("  \"metrics\": ", f);
+    eval_json_metrics(f, ev, "  ");
+    fputs(",\n  \"delong\": {", f);
+    json_key_number(f, "variance", ev->delong_variance, ", ");
+    json_key_number(f, "se", sqrt(ev->delong_variance), ", ");
+    json_key_number(f, "ci_low", ev->delong_low, ", ");
+    json_key_number(f, "ci_high", ev->delong_high, "},\n");
+    fputs("  \"confusion\": {", f);
+    json_key_number(f, "tp", ev->confusion.tp, ", ");
+    json_key_number(f, "fp", ev->confusion.fp, ", ");
+    json_key_number(f, "tn", ev->confusion.tn, ", ");
+    json_key_number(f, "fn", ev->confusion.fn, "},\n");
+    if (r->groups != NULL)
+        eval_groups_json(f, r->groups);
+    fputs("  \"calibration\": [", f);
+    int first = 1;
+    for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
+        const st_calibration_bin *c = &ev->calibration[b];
+        if (c->n_rows == 0)
+            continue;
+        fprintf(f, "%s\n    {\"bin\": %d, \"rows\": %zu, ", first ? "" : ",", b + 1, c->n_rows);
+        json_key_number(f, "weight", c->weight, ", ");
+        json_key_number(f, "score_min", c->score_min, ", ");
+        json_key_number(f, "score_max", c->score_max, ", ");
+        json_key_number(f, "mean_predicted", c->mean_predicted, ", ");
+        json_key_number(f, "observed", c->observed, "}");
+        first = 0;
+    }
+    fputs(first ? "]\n}\n" : "\n  ]\n}\n", f);
+}
+
+/* CSV and markdown cells: %.17g for CSV (exact), %.4f for markdown; empty when undefined. */
+static void cell(FILE *f, cli_format fmt, double v)
+{
+    if (isnan(v))
+        fputs(fmt == FORMAT_CSV ? "" : "undefined", f);
+    else if (fmt == FORMAT_CSV)
+        fprintf(f, "%.17g", v);
+    else
+        fprintf(f, "%.4f", v);
+}
+
+static void table_row(FILE *f, cli_format fmt, const char *name, double v, double lo, double hi)
+{
+    const char *sep = fmt == FORMAT_CSV ? "," : " | ";
+    fputs(fmt == FORMAT_CSV ? "" : "| ", f);
+    fputs(name, f);
+    fputs(sep, f);
+    cell(f, fmt, v);
+    fputs(sep, f);
+    if (fmt == FORMAT_MARKDOWN && isnan(lo)) {
+        fputs("-", f);
+    } else {
+        cell(f, fmt, lo);
+        fputs(fmt == FORMAT_CSV ? "," : " - ", f);
+        cell(f, fmt, hi);
+    }
+    fputs(fmt == FORMAT_CSV ? "\n" : " |\n", f);
+}
+
+static void metric_rows(FILE *f, cli_format fmt, const eval_report *r)
+{
+    const st_eval *ev = r->ev;
+    for (int m = 0; m < ST_METRIC_COUNT; m++) {
+        const char *name = fmt == FORMAT_CSV ? st_metric_name((st_metric)m) : labels[m];
+        table_row(f, fmt, name, ev->value[m], ev->ci_low[m], ev->ci_high[m]);
+        if (m == ST_METRIC_ROC_AUC)
+            table_row(f, fmt, fmt == FORMAT_CSV ? "roc_auc_delong" : "ROC-AUC, DeLong CI",
+                      isnan(ev->delong_variance) ? NAN : ev->value[m], ev->delong_low,
+                      ev->delong_high);
+    }
+}
+
+void eval_write_csv(FILE *f, const eval_report *r)
+{
+    const st_eval *ev = r->ev;
+    fputs("metric,value,ci_low,ci_high\n", f);
+    metric_rows(f, FORMAT_CSV, r);
+    table_row(f, FORMAT_CSV, "threshold", ev->threshold, NAN, NAN);
+    table_row(f, FORMAT_CSV, "tp", ev->confusion.tp, NAN, NAN);
+    table_row(f, FORMAT_CSV, "fp", ev->confusion.fp, NAN, NAN);
+    table_row(f, FORMAT_CSV, "tn", ev->confusion.tn, NAN, NAN);
+    table_row(f, FORMAT_CSV, "fn", ev->confusion.fn, NAN, NAN);
+}
+
+void eval_write_markdown(FILE *f, const eval_report *r)
+{
+    const st_eval *ev = r->ev;
+    write_header_lines(f, r, "    ");
+    fputs("\n| metric | value | 95% CI |\n|---|---:|---:|\n", f);
+    metric_rows(f, FORMAT_MARKDOWN, r);
+    fputs("\n| | predicted 1 | predicted 0 |\n|---|---:|---:|\n", f);
+    fprintf(f, "| actual 1 | %.6g | %.6g |\n", ev->confusion.tp, ev->confusion.fn);
+    fprintf(f, "| actual 0 | %.6g | %.6g |\n", ev->confusion.fp, ev->confusion.tn);
+    if (ev->calibration[0].n_rows == 0)
+        return;
+    fputs("\n| bin | rows | score range | mean predicted | observed |\n"
+          "|---:|---:|---:|---:|---:|\n", f);
+    for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
+        const st_calibration_bin *c = &ev->calibration[b];
+        fprintf(f, "| %d | %zu | %.4g - %.4g | ", b + 1, c->n_rows, c->score_min, c->score_max);
+        cell(f, FORMAT_MARKDOWN, c->mean_predicted);
+        fputs(" | ", f);
+        cell(f, FORMAT_MARKDOWN, c->observed);
+        fputs(" |\n", f);
+    }
+}

@@ -1,0 +1,59 @@
+/* The report of `stratum evaluate` in each output format (see the JSON schema at the top of
+ * cmd_evaluate.c). */
+#ifndef STRATUM_EVALUATE_OUTPUT_H
+#define STRATUM_EVALUATE_OUTPUT_H
+
+#include "cli.h"
+
+#define EVAL_MAX_GROUPS 100
+
+/* --by: one subgroup's name and metrics. */
+typedef struct eval_group {
+    char name[128]; /* the level, the number (%.9g) or "(missing)" */
+    st_eval ev;
+} eval_group;
+
+typedef struct eval_groups {
+    const char *column;
+    double threshold; /* the threshold chosen on all rows */
+    size_t n;
+    eval_group *groups;
+} eval_groups;
+
+/* Evaluates each level of `column` (at most EVAL_MAX_GROUPS, plus missing) at threshold;
+ * returns an exit code, with a message on stderr on failure. Free with eval_groups_free. */
+int eval_by(const st_dataset *ds, const char *column, const double *p, const st_eval_params *prm,
+            double threshold, eval_groups *out);
+void eval_groups_free(eval_groups *g);
+void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt); /* text, markdown */
+void eval_groups_json(FILE *f, const eval_groups *g);
+void eval_groups_csv(FILE *f, const eval_groups *g);
+
+typedef struct eval_report {
+    const st_eval *ev;
+    const st_eval_params *prm;
+    const char *rule;        /* the --threshold-rule word: fixed, f1, fbeta, ... */
+    const char *scores_path; /* --scores FILE, or NULL */
+    const char *score_col;
+    const char *model_path;  /* MODEL DATA, or NULL */
+    const char *data_path;
+    const char *model_kind;  /* "logreg", ... */
+    int weighted;            /* rows carry weights (--weight-col) */
+    const eval_groups *groups; /* --by, or NULL */
+} eval_report;
+
+/* The "metrics" object of the JSON schema for ev; indent prefixes its inner lines. */
+void eval_json_metrics(FILE *f, const st_eval *ev, const char *indent);
+
+void eval_write_text(FILE *f, const eval_report *r);
+void eval_write_json(FILE *f, const eval_report *r);
+void eval_write_csv(FILE *f, const eval_report *r);
+void eval_write_markdown(FILE *f, const eval_report *r);
+
+/* Writes the ROC curve (threshold,fpr,tpr) or, with pr, the precision-recall curve
+ * (threshold,precision,recall) as CSV to path, replaced atomically; an undefined value is
+ * an empty field, the first ROC threshold is "inf". Returns an exit code. */
+int eval_write_curve(const char *path, int pr, const double *p, const float *y, const float *w,
+                     size_t n);
+
+#endif
