@@ -1,9 +1,23 @@
-/* Decimal number parsing. strtod is avoided on purpose: it depends on the process locale
- * (a German locale reads "1.5" as 1) and is several times slower than this loop. */
+/* Decimal number parsing. Plain strtod is avoided: it depends on the process locale (a
+ * German locale reads "1.5" as 1) and is several times slower than this loop. Numbers the
+ * fast path cannot round exactly go to strtod_l with a "C" locale object, which is correctly
+ * rounded on every platform (a long double product is not where long double is double, as
+ * on valgrind, MSVC or 32-bit ARM, and that broke exact model round trips there). */
+#define _GNU_SOURCE /* strtod_l, newlocale */
 #include "number_parse.h"
 
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The "C" numeric locale, made once; it is never changed after, so sharing it between
+ * threads is safe. (locale_t)0 if the C library could not make it. */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void make_c_locale(void) { c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0); }
 
 static const double exact_pow10[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -102,14 +116,33 @@ static int read_exponent(const char **pp, const char *end, long *exponent)
     return 1;
 }
 
-static double scale(uint64_t mantissa, long exponent)
+/* mantissa * 10^exponent when that is exactly computable in double arithmetic (Clinger's
+ * fast path: both factors exact, one rounding); returns 0 otherwise. */
+static int scale_exactly(uint64_t mantissa, long exponent, double *out)
 {
-    if (mantissa == 0)
-        return 0.0;
-    if (mantissa <= (UINT64_C(1) << 53) && exponent >= -22 && exponent <= 22) {
-        double value = (double)mantissa;
-        return exponent < 0 ? value / exact_pow10[-exponent] : value * exact_pow10[exponent];
+    if (mantissa == 0) {
+        *out = 0.0;
+        return 1;
     }
+    if (mantissa > (UINT64_C(1) << 53) || exponent < -22 || exponent > 22)
+        return 0;
+    double value = (double)mantissa;
+    *out = exponent < 0 ? value / exact_pow10[-exponent] : value * exact_pow10[exponent];
+    return 1;
+}
+
+/* The correctly rounded value of the decimal text [p, end), already checked to be one. */
+static double parse_rounded(const char *p, const char *end, uint64_t mantissa, long exponent)
+{
+    char buf[128];
+    size_t len = (size_t)(end - p);
+    pthread_once(&c_locale_once, make_c_locale);
+    if (len < sizeof buf && c_locale != (locale_t)0) {
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        return strtod_l(buf, NULL, c_locale);
+    }
+    /* a 128-character number, or no locale: within an ulp, by long double scaling */
     if (exponent > 400)
         return INFINITY;
     if (exponent < -400)
@@ -122,6 +155,7 @@ int st__parse_number(const char *s, size_t len, double *out)
     const char *p = s, *end = s + len;
     while (p < end && is_space(*p))
         p++;
+    const char *number = p;
     /* Branch-free sign: half the values of a column can be negative, in no order. */
     int negative = p < end && *p == '-';
     p += p < end && (*p == '-' || *p == '+');
@@ -147,11 +181,18 @@ int st__parse_number(const char *s, size_t len, double *out)
         read_long_digits(digits, p, &mantissa, &exponent);
     if (p < end && (*p == 'e' || *p == 'E') && !read_exponent(&p, end, &exponent))
         return 0;
+    const char *number_end = p;
     while (p < end && is_space(*p))
         p++;
     if (p != end)
         return 0;
-    /* scale() never returns NaN, so times -1.0 is exactly negation, without a branch */
-    *out = scale(mantissa, exponent) * (negative ? -1.0 : 1.0);
+    double value;
+    if (scale_exactly(mantissa, exponent, &value)) {
+        /* never NaN, so times -1.0 is exactly negation, without a branch */
+        *out = value * (negative ? -1.0 : 1.0);
+        return 1;
+    }
+    value = parse_rounded(number, number_end, mantissa, exponent);
+    *out = negative && value > 0 ? -value : value; /* strtod_l kept the sign already */
     return 1;
 }

@@ -9,10 +9,9 @@
  * Hexadecimal, thousands separators and trailing text are not numbers. Returns 1 and
  * stores the value on success, 0 otherwise (out untouched).
  *
- * Up to 19 significant digits are exact; beyond that digits are dropped (below double
- * precision). With at most 15 digits and |exponent| <= 22 the result is correctly rounded
- * (Clinger's fast path); otherwise the scaling is done in long double and is within one
- * unit in the last place of the double result. Out-of-range values become +-inf or 0. */
+ * The result is the correctly rounded double: exactly computed in double arithmetic when
+ * the digits and exponent allow (Clinger's fast path), otherwise by strtod_l in the "C"
+ * locale. Out-of-range values become +-inf or 0. */
 int st__parse_number(const char *s, size_t len, double *out);
 
 #endif
