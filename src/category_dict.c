@@ -20,7 +20,7 @@ void st__category_dict_free(st__category_dict *d)
  * that only costs probe length). */
 static uint64_t hash_text(const char *s, size_t len)
 {
-    uint64_t h = UINT64_C(1469598103934665603);
+    uint64_t h = UINT64_C(14695981039346656037);
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= UINT64_C(1099511628211);

@@ -53,7 +53,7 @@ def numbers_in_model(path):
     with open(path) as f:
         for line in f:
             key, _, rest = line.partition(" ")
-            if key in ("coef", "intercept", "leaf", "leaves", "init_score", "value"):
+            if key in ("coef", "intercept", "leaf", "node", "init_score"):
                 for tok in rest.split():
                     try:
                         values.append(float(tok))

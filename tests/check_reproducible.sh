@@ -1,6 +1,7 @@
 #!/bin/sh
 # Reproducibility: the same data, options and seed give a byte-identical model file, whatever
-# the thread count (--threads 1 or 2, OMP_NUM_THREADS=1 or 2), for every solver.
+# the thread count (--threads 1 or 2, OMP_NUM_THREADS=1 or 2), for every solver and both
+# model families.
 # usage: check_reproducible.sh STRATUM STRATUM_GEN DATASETS_DIR WORK_DIR
 set -eu
 stratum=$1 gen=$2 datasets=$3 work=$4
@@ -10,13 +11,13 @@ mkdir -p "$work"
 "$gen" clinical --rows 12000 --seed 7 -o "$work/clinical.csv"
 
 passed=0 failed=0
-check() { # name, data, train options...
-    name=$1 data=$2
-    shift 2
-    OMP_NUM_THREADS=1 "$stratum" train logreg "$data" "$@" -o "$work/a.model" -q > /dev/null
-    OMP_NUM_THREADS=2 "$stratum" train logreg "$data" "$@" -o "$work/b.model" -q > /dev/null
-    "$stratum" train logreg "$data" "$@" --threads 1 -o "$work/c.model" -q > /dev/null
-    "$stratum" train logreg "$data" "$@" --threads 2 -o "$work/d.model" -q > /dev/null
+check() { # name, family, data, train options...
+    name=$1 family=$2 data=$3
+    shift 3
+    OMP_NUM_THREADS=1 "$stratum" train "$family" "$data" "$@" -o "$work/a.model" -q > /dev/null
+    OMP_NUM_THREADS=2 "$stratum" train "$family" "$data" "$@" -o "$work/b.model" -q > /dev/null
+    "$stratum" train "$family" "$data" "$@" --threads 1 -o "$work/c.model" -q > /dev/null
+    "$stratum" train "$family" "$data" "$@" --threads 2 -o "$work/d.model" -q > /dev/null
     if cmp -s "$work/a.model" "$work/b.model" && cmp -s "$work/a.model" "$work/c.model" &&
        cmp -s "$work/a.model" "$work/d.model"; then
         echo "ok: $name"
@@ -27,9 +28,12 @@ check() { # name, data, train options...
     fi
 }
 
-check "logreg ridge (Newton), sepsis_survival" "$datasets/sepsis_survival.csv" --lambda 1e-4
-check "logreg elastic net (CD), sepsis_survival" "$datasets/sepsis_survival.csv" --lambda 1e-4 --alpha 0.5
-check "logreg ridge, clinical with categoricals" "$work/clinical.csv" --lambda 1e-3 --missing-indicators
-check "logreg lasso, clinical with categoricals" "$work/clinical.csv" --lambda 1e-3 --alpha 1 --impute median
+check "logreg ridge (Newton), sepsis_survival" logreg "$datasets/sepsis_survival.csv" --lambda 1e-4
+check "logreg elastic net (CD), sepsis_survival" logreg "$datasets/sepsis_survival.csv" --lambda 1e-4 --alpha 0.5
+check "logreg ridge, clinical with categoricals" logreg "$work/clinical.csv" --lambda 1e-3 --missing-indicators
+check "logreg lasso, clinical with categoricals" logreg "$work/clinical.csv" --lambda 1e-3 --alpha 1 --impute median
+check "gbdt, sepsis_survival" gbdt "$datasets/sepsis_survival.csv" --num-trees 30
+check "gbdt with bagging and feature sampling, clinical" gbdt "$work/clinical.csv" --num-trees 50 \
+    --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.8 --seed 9
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

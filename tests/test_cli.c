@@ -258,7 +258,7 @@ static void test_predict_unlabelled(void **state)
     unlink(model);
 }
 
-/* Bad option values and arguments are usage errors (2); only logreg can be trained. */
+/* Bad option values and arguments are usage errors (2); an unknown model kind too. */
 static void test_train_usage_errors(void **state)
 {
     char model[512];
@@ -279,9 +279,9 @@ static void test_train_usage_errors(void **state)
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "-o MODEL is required");
     free(r);
-    r = run("train", "gbdt", CLI_DATA "/small.csv", "-o", model, NULL);
+    r = run("train", "forest", CLI_DATA "/small.csv", "-o", model, NULL);
     assert_int_equal(r->exit_code, 2);
-    assert_one_error_line(r, "only logreg is available");
+    assert_one_error_line(r, "unknown model kind 'forest': expected logreg or gbdt");
     free(r);
     r = run("train", NULL);
     assert_int_equal(r->exit_code, 2);

@@ -195,8 +195,17 @@ static st_status score_logreg(const char *path, const st_dataset *ds, double *p,
     return rc;
 }
 
-/* Add "gbdt" here once gbdt models can be saved and loaded. */
-static const model_kind model_kinds[] = {{"logreg", score_logreg}};
+static st_status score_gbdt(const char *path, const st_dataset *ds, double *p, st_error *err)
+{
+    st_gbdt *m = NULL;
+    st_status rc = st_gbdt_load(path, &m, err);
+    if (rc == ST_OK)
+        rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(ds), err);
+    st_gbdt_free(m);
+    return rc;
+}
+
+static const model_kind model_kinds[] = {{"logreg", score_logreg}, {"gbdt", score_gbdt}};
 
 /* The kind named on line 1 ("stratum-model 1 KIND"); logreg when the line is not of that
  * form, so that st_logreg_load reports what is wrong with the file. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_train_gbdt.h"
 
 static const char predict_help[] =
     "Usage: stratum predict MODEL DATA [-o OUT] [options]\n"
@@ -28,6 +29,8 @@ static void write_probabilities(FILE *f, const double *p, size_t n)
 static int predict(const char *model_path, const char *data_path, const cli_common *common,
                    double **p, size_t *n)
 {
+    if (cli_model_is_gbdt(model_path))
+        return cli_predict_gbdt(model_path, data_path, common, p, n);
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0; /* new data usually has no outcome yet */
     st_error err;

@@ -5,17 +5,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_train_gbdt.h"
 
 static const char train_help[] =
     "Usage: stratum train logreg DATA -o MODEL [options]\n"
     "       stratum train logreg DATA --lambda-path [-o PATH.csv] [options]\n"
+    "       stratum train gbdt DATA -o MODEL [options]   (see 'stratum train gbdt --help')\n"
     "\n"
     "Trains an elastic-net logistic regression on a labelled CSV or LibSVM file and saves\n"
     "it to MODEL (replaced atomically). A summary goes to stderr (unless --quiet) and the\n"
     "coefficients to stdout; without an L1 part (alpha 0 or lambda 0) and with at most 256\n"
     "columns, also Wald statistics: standard error, z, two-sided p-value, 95% interval,\n"
-    "odds ratio and its interval (approximate under a penalty, lambda > 0). Only logreg is\n"
-    "available; boosted trees are not yet.\n"
+    "odds ratio and its interval (approximate under a penalty, lambda > 0).\n"
     "\n"
     "With --lambda-path, fits N lambdas from lambda_max (the smallest lambda giving all-zero\n"
     "coefficients, as glmnet) down to lambda_max * R on a log scale, each fit warm-started\n"
@@ -166,9 +167,11 @@ int cmd_train(int argc, char **argv)
     }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error("train", "expected a model kind: stratum train logreg DATA -o MODEL");
+    if (strcmp(argv[1], "gbdt") == 0)
+        return cmd_train_gbdt(argc - 1, argv + 1);
     if (strcmp(argv[1], "logreg") != 0)
-        return cli_usage_error("train", "unknown model kind '%s': only logreg is available "
-                               "(boosted trees are not implemented yet)", argv[1]);
+        return cli_usage_error("train", "unknown model kind '%s': expected logreg or gbdt",
+                               argv[1]);
     argc--, argv++; /* getopt now sees "logreg" as the program name */
     cli_common common;
     cli_common_init(&common);

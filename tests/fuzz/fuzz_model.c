@@ -1,4 +1,4 @@
-/* libFuzzer harness for the model loader. A random mutation almost never keeps the
+/* libFuzzer harness for the model loaders (logistic regression and boosted trees). A random mutation almost never keeps the
  * checksum right, so each input is also loaded with a correct checksum line appended: that
  * is what lets the fuzzer reach the parser behind the checksum. */
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stratum.h>
 
+#include "gbdt_impl.h"
 #include "logreg_model_load.h"
 #include "model_text.h"
 
@@ -17,6 +18,9 @@ static void load(const char *data, size_t size)
     st_error err;
     st__logreg_load_buffer(data, size, "fuzz.model", &m, &err);
     st_logreg_free(m);
+    st_gbdt *g = NULL;
+    st__gbdt_load_buffer(data, size, "fuzz.model", &g, &err);
+    st_gbdt_free(g);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,252 @@
+/* Gradient-boosted trees: the boosting loop (Friedman, "Greedy function approximation: a
+ * gradient boosting machine", 2001, with the second-order leaf values of XGBoost, Chen &
+ * Guestrin 2016; LightGBM GBDT::TrainOneIter). Each round computes the log-loss gradients
+ * at the current scores, draws the rows (bagging: each row kept with probability
+ * bagging_fraction, redrawn every bagging_freq rounds) and the features (feature_fraction
+ * of them, at least one, per tree) from generators seeded by (seed, round), grows a tree
+ * and adds its leaf values to the scores: by leaf for the rows it was grown on, by walking
+ * the binned tree for the rows left out of the bag. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "parallel.h"
+
+/* Row weight times class weight (balanced: n / (2 n_c)) times scale_pos_weight. */
+static void row_weights(const st_dataset *ds, const st_gbdt_params *prm, double *w)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    const float *y = st_dataset_labels(ds), *rw = st_dataset_weights(ds);
+    size_t n_pos = 0;
+    for (size_t i = 0; i < n; i++)
+        n_pos += y[i] != 0;
+    double cw[2] = {1, prm->scale_pos_weight};
+    if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED) {
+        cw[0] *= (double)n / (2.0 * (double)(n - n_pos));
+        cw[1] *= (double)n / (2.0 * (double)n_pos);
+    }
+    for (size_t i = 0; i < n; i++)
+        w[i] = (rw != NULL ? (double)rw[i] : 1.0) * cw[y[i] != 0];
+}
+
+/* The bag of round t into rows (in order) and in_bag; returns its size. */
+static size_t draw_bag(const st_gbdt_params *prm, int t, size_t n, uint32_t *rows,
+                       uint8_t *in_bag)
+{
+    uint64_t state = prm->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)t * 0x632be59bd9b4e019ULL + 1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        in_bag[i] = st__gbdt_rand_unit(&state) < prm->bagging_fraction;
+        if (in_bag[i])
+            rows[k++] = (uint32_t)i;
+    }
+    return k;
+}
+
+/* The features of round t: max(1, round(nf * feature_fraction)) of them, by a partial
+ * Fisher-Yates shuffle of perm. */
+static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *perm,
+                          uint8_t *use)
+{
+    uint64_t state = prm->seed * 0xd1b54a32d192ed03ULL + (uint64_t)t * 0x8cb92ba72f3d8dd7ULL + 7;
+    size_t k = (size_t)floor((double)nf * prm->feature_fraction + 0.5);
+    k = k < 1 ? 1 : k > nf ? nf : k;
+    for (size_t j = 0; j < nf; j++) {
+        perm[j] = j;
+        use[j] = 0;
+    }
+    for (size_t j = 0; j < k; j++) {
+        size_t r = j + (size_t)(st__gbdt_rand_unit(&state) * (double)(nf - j));
+        size_t tmp = perm[j];
+        perm[j] = perm[r < nf ? r : nf - 1];
+        perm[r < nf ? r : nf - 1] = tmp;
+        use[perm[j]] = 1;
+    }
+}
+
+/* Below this many rows the scores are updated on one thread. */
+#define UPDATE_PARALLEL_MIN 32768
+
+/* Adds the new tree's leaf values to the scores. */
+static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, double *score,
+                          int nt)
+{
+    const int nl = gr->n_leaves;
+    const int par = nt > 1 && gr->bins->n_rows >= UPDATE_PARALLEL_MIN;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (par)
+    for (int l = 0; l < nl; l++) {
+        const uint32_t *rows = gr->rows + gr->begin[l];
+        const double v = gr->values[l];
+        for (size_t i = 0; i < gr->count[l]; i++)
+            score[rows[i]] += v;
+    }
+    if (in_bag == NULL)
+        return;
+    const st__gbdt_bins *b = gr->bins;
+    const long n = (long)b->n_rows;
+#pragma omp parallel for num_threads(nt) schedule(static) if (par)
+    for (long i = 0; i < n; i++) {
+        if (in_bag[i])
+            continue;
+        int32_t k = gr->n_leaves > 1 ? 0 : ~0;
+        while (k >= 0) {
+            const st__gbdt_node *nd = &gr->nodes[k];
+            const unsigned c = b->cols[(size_t)nd->feature * b->n_rows + (size_t)i];
+            const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k];
+            k = left ? nd->left : nd->right;
+        }
+        score[i] += gr->values[~k];
+    }
+}
+
+/* The model's features: names, types and levels copied from the dataset. */
+static st_status copy_features(const st_dataset *ds, st_gbdt *m, st_error *err)
+{
+    const size_t nf = st_dataset_n_features(ds);
+    if ((m->features = st__calloc(nf ? nf : 1, sizeof *m->features)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
+    m->n_features = nf;
+    for (size_t j = 0; j < nf; j++) {
+        st__gbdt_feature *f = &m->features[j];
+        f->type = st_dataset_feature_type(ds, j);
+        if ((f->name = st__strdup(st_dataset_feature_name(ds, j))) == NULL)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
+        if (f->type != ST_FEATURE_CATEGORICAL)
+            continue;
+        const size_t k = st_dataset_n_levels(ds, j);
+        if (k > 0 && (f->levels = st__calloc(k, sizeof *f->levels)) == NULL)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
+        f->n_levels = k;
+        for (size_t l = 0; l < k; l++)
+            if ((f->levels[l] = st__strdup(st_dataset_level(ds, j, l))) == NULL)
+                return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
+    }
+    return ST_OK;
+}
+
+/* Working arrays of the loop. */
+typedef struct boost_work {
+    double *w, *score, *g, *h;
+    uint32_t *bag;
+    uint8_t *in_bag, *use;
+    size_t *perm;
+} boost_work;
+
+static void work_free(boost_work *wk)
+{
+    st__free(wk->w);
+    st__free(wk->score);
+    st__free(wk->g);
+    st__free(wk->h);
+    st__free(wk->bag);
+    st__free(wk->in_bag);
+    st__free(wk->use);
+    st__free(wk->perm);
+}
+
+static int work_alloc(boost_work *wk, size_t n, size_t nf)
+{
+    n = n ? n : 1;
+    nf = nf ? nf : 1;
+    wk->w = st__malloc_array(n, sizeof *wk->w);
+    wk->score = st__malloc_array(n, sizeof *wk->score);
+    wk->g = st__malloc_array(n, sizeof *wk->g);
+    wk->h = st__malloc_array(n, sizeof *wk->h);
+    wk->bag = st__malloc_array(n, sizeof *wk->bag);
+    wk->in_bag = st__malloc_array(n, sizeof *wk->in_bag);
+    wk->use = st__malloc_array(nf, sizeof *wk->use);
+    wk->perm = st__malloc_array(nf, sizeof *wk->perm);
+    return wk->w && wk->score && wk->g && wk->h && wk->bag && wk->in_bag && wk->use && wk->perm;
+}
+
+static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
+                       st__gbdt_grower *gr, boost_work *wk, st_gbdt *m, st_error *err)
+{
+    const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
+    const float *y = st_dataset_labels(ds);
+    const int bagging = prm->bagging_freq > 0 && prm->bagging_fraction < 1;
+    const int sampling = prm->feature_fraction < 1;
+    size_t n_bag = n;
+    row_weights(ds, prm, wk->w);
+    m->init_score = st__gbdt_init_score(y, wk->w, n);
+    if (!isfinite(m->init_score))
+        return st__fail(err, ST_ERR_DATA, "a class has zero total weight: the initial score "
+                        "log(p / (1 - p)) is infinite");
+    for (size_t i = 0; i < n; i++)
+        wk->score[i] = m->init_score;
+    for (int t = 0; t < prm->num_trees; t++) {
+        st__gbdt_logloss_grad(wk->score, y, wk->w, n, wk->g, wk->h, nt);
+        if (bagging && t % prm->bagging_freq == 0)
+            n_bag = draw_bag(prm, t, n, wk->bag, wk->in_bag);
+        if (sampling)
+            draw_features(prm, t, nf, wk->perm, wk->use);
+        if (bagging)
+            memcpy(gr->rows, wk->bag, n_bag * sizeof *gr->rows);
+        else
+            for (size_t i = 0; i < n; i++)
+                gr->rows[i] = (uint32_t)i;
+        st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL);
+        if (!st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
+            return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
+        update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(wk->score[i]))
+            return st__fail(err, ST_ERR_NUMERIC, "the score of row %zu is not finite", i + 1);
+    return ST_OK;
+}
+
+st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_gbdt **out,
+                        st_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s is NULL",
+                        ds == NULL ? "dataset" : "out");
+    const st_gbdt_params prm = prm_in != NULL ? *prm_in : st_gbdt_params_default();
+    const char *why = st_gbdt_params_check(&prm);
+    if (why != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
+    st_status rc = st_dataset_check_trainable(ds, err);
+    if (rc != ST_OK)
+        return rc;
+    const size_t n = st_dataset_n_rows(ds);
+    if (n >= UINT32_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %zu rows; at most %u are "
+                        "supported", n, UINT32_MAX - 1);
+    const int nt = st__n_threads(prm.n_threads);
+    st_gbdt *m = st__calloc(1, sizeof *m);
+    st__gbdt_bins bins = {0};
+    st__gbdt_grower gr = {0};
+    boost_work wk = {0};
+    if (m == NULL || !work_alloc(&wk, n, st_dataset_n_features(ds))) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for training on %zu rows", n);
+        goto done;
+    }
+    m->params = prm;
+    m->params.n_threads = 0;
+    m->tree_cap = (size_t)prm.num_trees + 1;
+    m->node_start = st__calloc(m->tree_cap, sizeof *m->node_start);
+    m->leaf_start = st__calloc(m->tree_cap, sizeof *m->leaf_start);
+    if (m->node_start == NULL || m->leaf_start == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %d trees", prm.num_trees);
+        goto done;
+    }
+    if ((rc = copy_features(ds, m, err)) != ST_OK ||
+        (rc = st__gbdt_bins_build(ds, &prm, nt, &bins, err)) != ST_OK ||
+        (rc = st__gbdt_grower_init(&gr, &bins, &prm, nt, err)) != ST_OK ||
+        (rc = boost(ds, &prm, nt, &gr, &wk, m, err)) != ST_OK)
+        goto done;
+    *out = m;
+    m = NULL;
+done:
+    work_free(&wk);
+    st__gbdt_grower_free(&gr);
+    st__gbdt_bins_free(&bins);
+    st_gbdt_free(m);
+    return rc;
+}

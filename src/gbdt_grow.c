@@ -1,0 +1,193 @@
+/* Gradient-boosted trees: growing one tree leaf-wise, best-first (LightGBM
+ * SerialTreeLearner::Train; Shi, "Best-first decision tree learning", 2007). Each leaf
+ * keeps its rows (a range of one index array), its gradient sums, its histogram and its
+ * best split. Until the tree has num_leaves leaves, the leaf with the largest valid gain
+ * (the lowest-numbered one on a tie) is split: its left child keeps its number, the right
+ * child takes the next one. Only the child with fewer rows gets a histogram built from its
+ * rows; the other's is the parent's minus it, in place. A leaf at max_depth, or with fewer
+ * than 2 * min_data_in_leaf rows, is not split further. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+
+void st__gbdt_grower_free(st__gbdt_grower *gr)
+{
+    if (gr == NULL)
+        return;
+    st__free(gr->rows);
+    st__free(gr->scratch);
+    st__free(gr->og);
+    st__free(gr->oh);
+    if (gr->hist != NULL)
+        st__free(gr->hist[gr->prm->num_leaves]); /* the one block behind every slot */
+    st__free(gr->hist);
+    st__free(gr->per_feature);
+    st__free(gr->feats);
+    st__free(gr->begin);
+    st__free(gr->count);
+    st__free(gr->depth);
+    st__free(gr->sum_g);
+    st__free(gr->sum_h);
+    st__free(gr->best);
+    st__free(gr->parent_node);
+    st__free(gr->is_left);
+    st__free(gr->nodes);
+    st__free(gr->node_bin);
+    st__free(gr->values);
+    memset(gr, 0, sizeof *gr);
+}
+
+st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
+                               const st_gbdt_params *prm, int n_threads, st_error *err)
+{
+    memset(gr, 0, sizeof *gr);
+    gr->bins = b;
+    gr->prm = prm;
+    gr->n_threads = n_threads;
+    const size_t n = b->n_rows ? b->n_rows : 1, L = (size_t)prm->num_leaves;
+    int ovf = 0;
+    const size_t hist_entries = st__mul_size(L, b->total_bins ? b->total_bins : 1, &ovf);
+    gr->rows = st__malloc_array(n, sizeof *gr->rows);
+    gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
+    gr->og = st__malloc_array(n, sizeof *gr->og);
+    gr->oh = st__malloc_array(n, sizeof *gr->oh);
+    gr->hist = st__calloc(L + 1, sizeof *gr->hist);
+    gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
+    gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
+    gr->begin = st__malloc_array(L, sizeof *gr->begin);
+    gr->count = st__malloc_array(L, sizeof *gr->count);
+    gr->depth = st__malloc_array(L, sizeof *gr->depth);
+    gr->sum_g = st__malloc_array(L, sizeof *gr->sum_g);
+    gr->sum_h = st__malloc_array(L, sizeof *gr->sum_h);
+    gr->best = st__malloc_array(L, sizeof *gr->best);
+    gr->parent_node = st__malloc_array(L, sizeof *gr->parent_node);
+    gr->is_left = st__malloc_array(L, sizeof *gr->is_left);
+    gr->nodes = st__malloc_array(L, sizeof *gr->nodes);
+    gr->node_bin = st__malloc_array(L, sizeof *gr->node_bin);
+    gr->values = st__malloc_array(L, sizeof *gr->values);
+    st__gbdt_bin_stat *block = NULL;
+    if (gr->hist != NULL && !ovf)
+        block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
+    if (block == NULL || gr->rows == NULL || gr->scratch == NULL || gr->og == NULL ||
+        gr->oh == NULL || gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
+        gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
+        gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
+        gr->node_bin == NULL || gr->values == NULL) {
+        st__gbdt_grower_free(gr);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner (%zu leaves x "
+                        "%zu bins)", L, b->total_bins);
+    }
+    for (size_t l = 0; l < L; l++)
+        gr->hist[l] = block + l * b->total_bins;
+    return ST_OK;
+}
+
+static int can_split(const st__gbdt_grower *gr, int leaf)
+{
+    const st_gbdt_params *prm = gr->prm;
+    return (prm->max_depth <= 0 || gr->depth[leaf] < prm->max_depth) &&
+           gr->count[leaf] >= 2 * (size_t)prm->min_data_in_leaf;
+}
+
+static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
+{
+    gr->best[leaf].gain = -INFINITY;
+    if (can_split(gr, leaf))
+        st__gbdt_best_split(gr->bins, use, gr->hist[leaf], gr->sum_g[leaf], gr->sum_h[leaf],
+                            (double)gr->count[leaf], gr->prm, gr->per_feature, gr->n_threads,
+                            &gr->best[leaf]);
+}
+
+/* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
+static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double *h,
+                       const uint8_t *use)
+{
+    const st__gbdt_bins *b = gr->bins;
+    const st__gbdt_split s = gr->best[l];
+    const int r = gr->n_leaves, k = gr->n_leaves - 1; /* new leaf, new node */
+    gr->nodes[k] = (st__gbdt_node){.threshold = b->bounds[b->offset[s.feature] + (size_t)s.bin],
+                                   .gain = s.gain, .feature = s.feature, .left = ~l,
+                                   .right = ~r, .default_left = s.default_left};
+    gr->node_bin[k] = s.bin;
+    if (gr->parent_node[l] >= 0) {
+        st__gbdt_node *p = &gr->nodes[gr->parent_node[l]];
+        if (gr->is_left[l])
+            p->left = k;
+        else
+            p->right = k;
+    }
+    gr->parent_node[l] = gr->parent_node[r] = k;
+    gr->is_left[l] = 1;
+    gr->is_left[r] = 0;
+    const size_t nl = st__gbdt_partition(gr->rows + gr->begin[l], gr->count[l], b, s.feature,
+                                         s.bin, s.default_left, gr->scratch);
+    gr->begin[r] = gr->begin[l] + nl;
+    gr->count[r] = gr->count[l] - nl;
+    gr->count[l] = nl;
+    gr->depth[r] = ++gr->depth[l];
+    gr->sum_g[l] = s.gl;
+    gr->sum_h[l] = s.hl;
+    gr->sum_g[r] = s.gr;
+    gr->sum_h[r] = s.hr;
+    gr->n_leaves++;
+    if (!can_split(gr, l) && !can_split(gr, r)) {
+        gr->best[l].gain = gr->best[r].gain = -INFINITY;
+        return;
+    }
+    /* the smaller child into the free slot r, then the parent's slot minus it */
+    const int small = gr->count[l] <= gr->count[r] ? l : r;
+    st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[small],
+                        gr->count[small], g, h, gr->og, gr->oh, gr->hist[r], gr->n_threads);
+    st__gbdt_hist_subtract(b, gr->feats, gr->n_feats, gr->hist[l], gr->hist[r]);
+    if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
+        st__gbdt_bin_stat *t = gr->hist[l];
+        gr->hist[l] = gr->hist[r];
+        gr->hist[r] = t;
+    }
+    find_split(gr, l, use);
+    find_split(gr, r, use);
+}
+
+void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double *h,
+                   const uint8_t *use)
+{
+    const st_gbdt_params *prm = gr->prm;
+    double G = 0, H = 0;
+    for (size_t i = 0; i < n; i++) {
+        G += g[gr->rows[i]];
+        H += h[gr->rows[i]];
+    }
+    gr->n_leaves = 1;
+    gr->begin[0] = 0;
+    gr->count[0] = n;
+    gr->depth[0] = 0;
+    gr->sum_g[0] = G;
+    gr->sum_h[0] = H;
+    gr->parent_node[0] = -1;
+    gr->is_left[0] = 1;
+    gr->n_feats = 0;
+    for (size_t j = 0; j < gr->bins->n_features; j++)
+        if (use == NULL || use[j])
+            gr->feats[gr->n_feats++] = (uint32_t)j;
+    if (can_split(gr, 0)) {
+        const int all = n == gr->bins->n_rows; /* every row, in order: no gather needed */
+        st__gbdt_hist_build(gr->bins, gr->feats, gr->n_feats, all ? NULL : gr->rows, n, g, h,
+                            gr->og, gr->oh, gr->hist[0], gr->n_threads);
+    }
+    find_split(gr, 0, use);
+    while (gr->n_leaves < prm->num_leaves) {
+        int best = -1;
+        for (int l = 0; l < gr->n_leaves; l++)
+            if (gr->best[l].gain > -INFINITY && (best < 0 || gr->best[l].gain > gr->best[best].gain))
+                best = l;
+        if (best < 0)
+            break;
+        split_leaf(gr, best, g, h, use);
+    }
+    for (int l = 0; l < gr->n_leaves; l++)
+        gr->values[l] = prm->learning_rate * st__gbdt_leaf_output(gr->sum_g[l], gr->sum_h[l], prm);
+}

@@ -1,0 +1,76 @@
+/* Gradient-boosted trees: the training options, named and defaulted as LightGBM's
+ * (https://lightgbm.readthedocs.io/en/latest/Parameters.html), and their checks. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+
+st_gbdt_params st_gbdt_params_default(void)
+{
+    st_gbdt_params p = {
+        .num_trees = 100,
+        .num_leaves = 31,
+        .max_depth = -1,
+        .learning_rate = 0.1,
+        .max_bin = 255,
+        .min_data_in_leaf = 20,
+        .min_sum_hessian_in_leaf = 1e-3,
+        .lambda_l1 = 0,
+        .lambda_l2 = 0,
+        .min_gain_to_split = 0,
+        .feature_fraction = 1,
+        .bagging_fraction = 1,
+        .bagging_freq = 0,
+        .scale_pos_weight = 1,
+        .class_weight = ST_GBDT_CLASS_WEIGHT_NONE,
+        .bin_sample_rows = 200000,
+        .seed = 0,
+        .n_threads = 0,
+    };
+    return p;
+}
+
+/* v is a finite number >= 0. */
+static int nonneg(double v)
+{
+    return v >= 0 && isfinite(v);
+}
+
+const char *st_gbdt_params_check(const st_gbdt_params *p)
+{
+    if (p == NULL)
+        return "the parameters are NULL";
+    if (p->num_trees < 1)
+        return "num_trees must be > 0";
+    if (p->num_leaves < 2 || p->num_leaves > 131072)
+        return "num_leaves must be in [2, 131072]";
+    if (!(p->learning_rate > 0) || !isfinite(p->learning_rate))
+        return "learning_rate must be a finite number > 0";
+    if (p->max_bin < 2 || p->max_bin > 255)
+        return "max_bin must be in [2, 255]";
+    if (p->min_data_in_leaf < 1)
+        return "min_data_in_leaf must be >= 1";
+    if (!nonneg(p->min_sum_hessian_in_leaf))
+        return "min_sum_hessian_in_leaf must be a finite number >= 0";
+    if (!nonneg(p->lambda_l1))
+        return "lambda_l1 must be a finite number >= 0";
+    if (!nonneg(p->lambda_l2))
+        return "lambda_l2 must be a finite number >= 0";
+    if (!nonneg(p->min_gain_to_split))
+        return "min_gain_to_split must be a finite number >= 0";
+    if (!(p->feature_fraction > 0 && p->feature_fraction <= 1))
+        return "feature_fraction must be in (0, 1]";
+    if (!(p->bagging_fraction > 0 && p->bagging_fraction <= 1))
+        return "bagging_fraction must be in (0, 1]";
+    if (p->bagging_freq < 0)
+        return "bagging_freq must be >= 0";
+    if (!(p->scale_pos_weight > 0) || !isfinite(p->scale_pos_weight))
+        return "scale_pos_weight must be a finite number > 0";
+    if (p->class_weight != ST_GBDT_CLASS_WEIGHT_NONE &&
+        p->class_weight != ST_GBDT_CLASS_WEIGHT_BALANCED)
+        return "class_weight must be none or balanced";
+    if (p->bin_sample_rows < 1)
+        return "bin_sample_rows must be > 0";
+    if (p->n_threads < 0)
+        return "n_threads must be >= 0";
+    return NULL;
+}

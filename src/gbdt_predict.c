@@ -1,0 +1,157 @@
+/* Gradient-boosted trees: prediction. A row's raw score is the initial score plus each
+ * tree's leaf value, added in tree order (the same sums training made, so training scores
+ * and predictions agree to the bit); the probability is 1 / (1 + e^-score). For a dataset,
+ * the model's features are found by name and categorical levels are translated by text
+ * (an unknown level is missing); rows are then predicted in parallel blocks, each row
+ * gathered into a small buffer in the model's feature order. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "parallel.h"
+
+/* Rows gathered per block in batch prediction. */
+#define PREDICT_BLOCK 64
+
+static double finish(double score, st_gbdt_output kind)
+{
+    return kind == ST_GBDT_RAW_SCORE ? score : 1 / (1 + exp(-score));
+}
+
+double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind)
+{
+    if (m == NULL || x == NULL)
+        return NAN;
+    double s = m->init_score;
+    for (size_t t = 0; t < m->n_trees; t++)
+        s += st__gbdt_tree_value(m, t, x);
+    return finish(s, kind);
+}
+
+/* Index of text among the n sorted levels, or -1. */
+static long find_level(char *const *levels, size_t n, const char *text)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(levels[mid], text);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* For each model feature, the dataset column (col) and, for categorical ones, the model
+ * code of every dataset level (-1 when unknown) at map + map_off[j]. */
+typedef struct column_map {
+    const float **col;
+    size_t *map_off;
+    float *map;
+} column_map;
+
+static void map_free(column_map *cm)
+{
+    st__free(cm->col);
+    st__free(cm->map_off);
+    st__free(cm->map);
+}
+
+static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
+                             st_error *err)
+{
+    const size_t nf = m->n_features ? m->n_features : 1;
+    cm->col = st__calloc(nf, sizeof *cm->col);
+    cm->map_off = st__calloc(nf + 1, sizeof *cm->map_off);
+    if (cm->col == NULL || cm->map_off == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's columns");
+    size_t total = 0;
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__gbdt_feature *f = &m->features[j];
+        long src = st_dataset_find_feature(ds, f->name);
+        if (src < 0)
+            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
+                            "dataset", f->name);
+        if (st_dataset_feature_type(ds, (size_t)src) != f->type)
+            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
+                            "dataset", f->name,
+                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
+                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+        cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
+        cm->map_off[j] = total;
+        if (f->type == ST_FEATURE_CATEGORICAL)
+            total += st_dataset_n_levels(ds, (size_t)src);
+    }
+    cm->map_off[m->n_features] = total;
+    if ((cm->map = st__malloc_array(total ? total : 1, sizeof *cm->map)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's levels");
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__gbdt_feature *f = &m->features[j];
+        if (f->type != ST_FEATURE_CATEGORICAL)
+            continue;
+        const size_t src = (size_t)st_dataset_find_feature(ds, f->name);
+        for (size_t k = 0; k < cm->map_off[j + 1] - cm->map_off[j]; k++) {
+            long c = find_level(f->levels, f->n_levels, st_dataset_level(ds, src, k));
+            cm->map[cm->map_off[j] + k] = c >= 0 ? (float)c : NAN;
+        }
+    }
+    return ST_OK;
+}
+
+/* Rows [i0, i1) of the dataset, gathered a row at a time into x. */
+static void predict_block(const st_gbdt *m, const column_map *cm, size_t i0, size_t i1,
+                          st_gbdt_output kind, float *x, double *out)
+{
+    for (size_t i = i0; i < i1; i++) {
+        for (size_t j = 0; j < m->n_features; j++) {
+            float v = cm->col[j][i];
+            if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
+                v = cm->map[cm->map_off[j] + (size_t)v];
+            x[j] = v;
+        }
+        out[i] = st_gbdt_predict_row(m, x, kind);
+    }
+}
+
+st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output kind,
+                          int n_threads, double *out, size_t n_out, st_error *err)
+{
+    if (m == NULL || ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: %s is NULL",
+                        m == NULL ? "model" : ds == NULL ? "dataset" : "out");
+    const size_t n = st_dataset_n_rows(ds);
+    if (n_out < n)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: out has room for %zu "
+                        "values, the dataset has %zu rows", n_out, n);
+    if (kind != ST_GBDT_PROBABILITY && kind != ST_GBDT_RAW_SCORE)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: unknown output kind %d",
+                        (int)kind);
+    if (n_threads < 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: n_threads is negative");
+    const int nt = st__n_threads(n_threads);
+    column_map cm = {0};
+    const size_t width = m->n_features ? m->n_features : 1;
+    int ovf = 0;
+    const size_t n_x = st__mul_size((size_t)nt, width, &ovf);
+    float *x = ovf ? NULL : st__malloc_array(n_x, sizeof *x);
+    st_status rc = x == NULL ? st__fail(err, ST_ERR_NOMEM, "out of memory for prediction")
+                             : map_columns(m, ds, &cm, err);
+    if (rc == ST_OK) {
+        const long n_blocks = (long)((n + PREDICT_BLOCK - 1) / PREDICT_BLOCK);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (nt > 1 && n > 1024)
+        for (long bl = 0; bl < n_blocks; bl++) {
+            const size_t i0 = (size_t)bl * PREDICT_BLOCK;
+            const size_t i1 = i0 + PREDICT_BLOCK < n ? i0 + PREDICT_BLOCK : n;
+            predict_block(m, &cm, i0, i1, kind, x + (size_t)omp_get_thread_num() * width, out);
+        }
+    }
+    map_free(&cm);
+    st__free(x);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/* Allocation failure in gradient-boosted trees: train, save, load and predict are run with
+ * the Nth allocation failing, for N = 0, 1, 2, ... until the cycle succeeds. Each failing
+ * run must return ST_ERR_NOMEM, leave no block allocated and leave its OUT pointer NULL
+ * (SQLite's malloc test loop). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stratum.h>
+
+#include "alloc.h"
+
+static st_dataset *data;
+static char model_path[] = "/tmp/stratum_gbdt_oom_XXXXXX";
+
+/* A categorical feature and a numeric one with missing values. */
+static int setup(void **state)
+{
+    static const char csv[] =
+        "x,site,label\n1,a,0\n2,b,0\nNA,a,1\n4,c,1\n5,b,0\n6,,1\n7,c,1\n8,a,0\n9,b,1\n10,c,0\n";
+    st_read_options opt = st_read_options_default();
+    int fd = mkstemp(model_path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom", &opt, &data, NULL) == ST_OK
+               ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    st_dataset_free(data);
+    unlink(model_path);
+    return 0;
+}
+
+/* train -> save -> load -> predict; the OUT pointers are NULL after every failure. */
+static st_status cycle(void)
+{
+    st_gbdt_params prm = st_gbdt_params_default();
+    prm.num_trees = 3;
+    prm.num_leaves = 4;
+    prm.min_data_in_leaf = 1;
+    prm.bagging_fraction = 0.7;
+    prm.bagging_freq = 1;
+    prm.feature_fraction = 0.5;
+    prm.n_threads = 1;
+    st_gbdt *m = (st_gbdt *)(uintptr_t)1, *back = (st_gbdt *)(uintptr_t)1;
+    st_error err;
+    st_status rc = st_gbdt_train(data, &prm, &m, &err);
+    if (rc != ST_OK) {
+        assert_null(m);
+        return rc;
+    }
+    rc = st_gbdt_save(m, model_path, &err);
+    if (rc == ST_OK) {
+        rc = st_gbdt_load(model_path, &back, &err);
+        if (rc != ST_OK)
+            assert_null(back);
+    }
+    if (rc == ST_OK) {
+        double p[10];
+        rc = st_gbdt_predict(back, data, ST_GBDT_PROBABILITY, 1, p, 10, &err);
+        st_gbdt_free(back);
+    }
+    st_gbdt_free(m);
+    return rc;
+}
+
+/* The whole cycle fails cleanly at every allocation. */
+static void test_gbdt_oom(void **state)
+{
+    long baseline = st__fault_live_blocks();
+    for (long n = 0;; n++) {
+        st__fault_fail_after(n);
+        st_status rc = cycle();
+        st__fault_fail_after(-1);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+        if (rc == ST_OK)
+            return;
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_true(n < 10000);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom)};
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
