@@ -135,11 +135,73 @@ static void test_lasso_cycle(void **state)
     run_until_success(1.0);
 }
 
+/* The other allocating entry points: LibSVM and file reading, arrays, atomic writes. */
+static st_status other_entry_points(const char *dir)
+{
+    static const char svm[] = "1 1:0.5 3:2 # comment\n0 2:1\n-1 qid:3 1:1 2:2 3:3\n";
+    static const float x[6] = {1, 2, 3, 4, 5, 6};
+    static const float y[3] = {0, 1, 1};
+    char csv_path[256], out_path[256];
+    snprintf(csv_path, sizeof csv_path, "%s/in.csv", dir);
+    snprintf(out_path, sizeof out_path, "%s/out.txt", dir);
+    st_error err;
+    st_dataset *ds = (st_dataset *)1;
+    st_status rc = st_dataset_read_libsvm_buffer(svm, sizeof svm - 1, "oom.svm", NULL, &ds, &err);
+    if (rc != ST_OK) {
+        assert_null(ds);
+        return rc;
+    }
+    st_dataset_free(ds);
+    ds = (st_dataset *)1;
+    if ((rc = st_dataset_from_arrays(3, 2, x, y, NULL, NULL, &ds, &err)) != ST_OK) {
+        assert_null(ds);
+        return rc;
+    }
+    st_dataset_free(ds);
+    ds = (st_dataset *)1;
+    if ((rc = st_dataset_read(csv_path, NULL, &ds, &err)) != ST_OK) {
+        assert_null(ds);
+        return rc;
+    }
+    st_dataset_free(ds);
+    return st_file_write_atomic(out_path, "p\n0.5\n", 6, &err);
+}
+
+/* LibSVM and file reading, arrays and atomic writes under every allocation failure. */
+static void test_other_entry_points(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/stratum_oom_dir_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char csv_path[256];
+    snprintf(csv_path, sizeof csv_path, "%s/in.csv", dir);
+    FILE *f = fopen(csv_path, "w");
+    assert_non_null(f);
+    fputs(csv, f);
+    fclose(f);
+    long baseline = st__fault_live_blocks();
+    long n;
+    for (n = 0; n < 10000; n++) {
+        st__fault_fail_after(n);
+        st_status rc = other_entry_points(dir);
+        st__fault_fail_after(-1);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+        if (rc == ST_OK)
+            break;
+        assert_int_equal(rc, ST_ERR_NOMEM);
+    }
+    assert_true(n > 5 && n < 10000);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ridge_cycle),
         cmocka_unit_test(test_lasso_cycle),
+        cmocka_unit_test(test_other_entry_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
