@@ -42,6 +42,7 @@
 #include "stratum/common.h"
 #include "stratum/dataset.h"
 #include "stratum/files.h"
+#include "stratum/folds.h"
 #include "stratum/gbdt.h"
 #include "stratum/logreg_path.h"
 #include "stratum/metrics.h"

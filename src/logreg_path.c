@@ -20,6 +20,8 @@ struct st_logreg_path {
     double *coefs; /* n_lambda rows of n_coefs, original scale */
     size_t *df;
     int *converged;
+    size_t n_features;
+    st__lr_feature *features; /* the feature transformation, for st_logreg_path_predict */
 };
 
 st_logreg_path_options st_logreg_path_options_default(void)
@@ -33,6 +35,7 @@ void st_logreg_path_free(st_logreg_path *path)
     if (path == NULL)
         return;
     st__lr_names_free(path->coef_names, path->n_coefs);
+    st__lr_features_free(path->features, path->n_features);
     st__free(path->lambda), st__free(path->intercept), st__free(path->dev_ratio);
     st__free(path->coefs), st__free(path->df), st__free(path->converged);
     st__free(path);
@@ -218,6 +221,9 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
     path->n_coefs = d.n_cols;
     path->coef_names = d.col_names;
     d.col_names = NULL;
+    path->n_features = d.n_features;
+    path->features = d.features;
+    d.features = NULL;
     *out = path;
     path = NULL;
 done:
@@ -256,4 +262,19 @@ const double *st_logreg_path_coefs(const st_logreg_path *p, size_t l)
 int st_logreg_path_converged(const st_logreg_path *p, size_t l)
 {
     return p != NULL && l < p->n_lambda ? p->converged[l] : 0;
+}
+
+st_status st_logreg_path_predict(const st_logreg_path *path, size_t l, const st_dataset *ds,
+                                 double *out, size_t n_out, st_error *err)
+{
+    if (path == NULL || l >= path->n_lambda)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_path_predict: %s",
+                        path == NULL ? "path is NULL" : "lambda index out of range");
+    /* a model that borrows fit l's coefficients and the path's transformation */
+    struct st_logreg view = {
+        .n_features = path->n_features, .features = path->features,
+        .n_coefs = path->n_coefs, .coef_names = path->coef_names,
+        .coefs = path->coefs + l * path->n_coefs, .intercept = path->intercept[l],
+    };
+    return st_logreg_predict(&view, ds, out, n_out, err);
 }

@@ -161,10 +161,35 @@ static void test_path_matches_train(void **state)
             assert_close(st_logreg_path_intercepts(path)[l], st_logreg_intercept(m), 1e-5);
             for (size_t k = 0; k < 5; k++)
                 assert_close(st_logreg_path_coefs(path, l)[k], st_logreg_coefs(m)[k], 1e-5);
+            /* st_logreg_path_predict: the path's fit l predicts as the model does */
+            double p_path[500], p_model[500];
+            assert_int_equal(st_logreg_path_predict(path, l, ds, p_path, 500, &err), ST_OK);
+            assert_int_equal(st_logreg_predict(m, ds, p_model, 500, &err), ST_OK);
+            for (size_t i = 0; i < 500; i += 37)
+                assert_close(p_path[i], p_model[i], 1e-6);
             st_logreg_free(m);
         }
         st_logreg_path_free(path);
     }
+    st_dataset_free(ds);
+}
+
+/* st_logreg_path_predict refuses a NULL path, an index past the path and a short buffer. */
+static void test_path_predict_bad_args(void **state)
+{
+    (void)state;
+    st_dataset *ds = simulate(50, 2, 3, 0);
+    st_logreg_path_options opt = st_logreg_path_options_default();
+    opt.n_lambda = 3;
+    st_logreg_path *path = fit_path(ds, NULL, &opt);
+    double p[50];
+    st_error err;
+    assert_int_equal(st_logreg_path_predict(NULL, 0, ds, p, 50, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_logreg_path_predict(path, 3, ds, p, 50, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "out of range"));
+    assert_int_equal(st_logreg_path_predict(path, 2, ds, p, 49, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_logreg_path_predict(path, 2, ds, p, 50, &err), ST_OK);
+    st_logreg_path_free(path);
     st_dataset_free(ds);
 }
 
@@ -385,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_path_matches_train),
         cmocka_unit_test(test_path_threads),
         cmocka_unit_test(test_path_bad_args),
+        cmocka_unit_test(test_path_predict_bad_args),
         cmocka_unit_test(test_stats_invariances),
         cmocka_unit_test(test_stats_unavailable),
         cmocka_unit_test(test_stats_threads),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_logreg_options.h"
 #include "cmd_train_gbdt.h"
 
 static const char train_help[] =
@@ -44,9 +45,7 @@ static const char train_help[] =
     "  --lambda-min-ratio R   smallest / largest lambda on the path, in (0, 1] (default:\n"
     "                         0.0001, or 0.01 when there are more columns than rows)\n";
 
-enum { OPT_LAMBDA = 3001, OPT_ALPHA, OPT_CLASS_WEIGHT, OPT_NO_STANDARDIZE, OPT_IMPUTE,
-       OPT_MISSING_INDICATORS, OPT_MAX_ITER, OPT_TOL, OPT_ALL, OPT_LAMBDA_PATH, OPT_N_LAMBDA,
-       OPT_LAMBDA_MIN_RATIO };
+enum { OPT_ALL = 3101, OPT_LAMBDA_PATH, OPT_N_LAMBDA, OPT_LAMBDA_MIN_RATIO };
 
 /* What train does besides the training parameters. */
 typedef struct train_mode {
@@ -78,55 +77,13 @@ static int mode_option(train_mode *t, int code, const char *arg)
     }
 }
 
-/* Applies one train option; returns 1 handled, 0 not a train option, -1 bad value. */
-static int train_option(st_logreg_params *p, int code, const char *arg, const char **out)
+/* Applies -o; returns 1 handled, 0 not it. */
+static int output_option(int code, const char *arg, const char **out)
 {
-    long v;
-    switch (code) {
-    case 'o': *out = arg; return 1;
-    case OPT_LAMBDA:
-        if (!cli_parse_double(arg, &p->lambda) || !(p->lambda >= 0) || isinf(p->lambda))
-            return cli_usage_error("train", "--lambda '%s': expected a number >= 0", arg), -1;
-        return 1;
-    case OPT_ALPHA:
-        if (!cli_parse_double(arg, &p->alpha) || !(p->alpha >= 0 && p->alpha <= 1))
-            return cli_usage_error("train", "--alpha '%s': expected a number in [0, 1]", arg), -1;
-        return 1;
-    case OPT_CLASS_WEIGHT:
-        if (strcmp(arg, "none") == 0) {
-            p->class_weight = ST_CLASS_WEIGHT_NONE;
-        } else if (strcmp(arg, "balanced") == 0) {
-            p->class_weight = ST_CLASS_WEIGHT_BALANCED;
-        } else if (cli_parse_double(arg, &p->positive_weight) && p->positive_weight > 0 &&
-                   !isinf(p->positive_weight)) {
-            p->class_weight = ST_CLASS_WEIGHT_POSITIVE;
-        } else {
-            return cli_usage_error("train", "--class-weight '%s': expected none, balanced or "
-                                   "a number > 0", arg), -1;
-        }
-        return 1;
-    case OPT_NO_STANDARDIZE: p->standardize = 0; return 1;
-    case OPT_IMPUTE:
-        if (strcmp(arg, "mean") == 0)
-            p->impute = ST_IMPUTE_MEAN;
-        else if (strcmp(arg, "median") == 0)
-            p->impute = ST_IMPUTE_MEDIAN;
-        else
-            return cli_usage_error("train", "--impute '%s': expected mean or median", arg), -1;
-        return 1;
-    case OPT_MISSING_INDICATORS: p->missing_indicators = 1; return 1;
-    case OPT_MAX_ITER:
-        if (!cli_parse_int(arg, 1, 1000000000L, &v))
-            return cli_usage_error("train", "--max-iter '%s': expected a whole number > 0",
-                                   arg), -1;
-        p->max_iter = (int)v;
-        return 1;
-    case OPT_TOL:
-        if (!cli_parse_double(arg, &p->tol) || !(p->tol > 0) || isinf(p->tol))
-            return cli_usage_error("train", "--tol '%s': expected a number > 0", arg), -1;
-        return 1;
-    default: return 0;
-    }
+    if (code != 'o')
+        return 0;
+    *out = arg;
+    return 1;
 }
 
 static void print_summary(const st_dataset *ds, const st_logreg *m, const char *model_path)
@@ -148,14 +105,7 @@ int cmd_train(int argc, char **argv)
     static const struct option options[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'},
-        {"lambda", required_argument, NULL, OPT_LAMBDA},
-        {"alpha", required_argument, NULL, OPT_ALPHA},
-        {"class-weight", required_argument, NULL, OPT_CLASS_WEIGHT},
-        {"no-standardize", no_argument, NULL, OPT_NO_STANDARDIZE},
-        {"impute", required_argument, NULL, OPT_IMPUTE},
-        {"missing-indicators", no_argument, NULL, OPT_MISSING_INDICATORS},
-        {"max-iter", required_argument, NULL, OPT_MAX_ITER},
-        {"tol", required_argument, NULL, OPT_TOL},
+        CLI_LOGREG_OPTIONS,
         {"all", no_argument, NULL, OPT_ALL},
         {"lambda-path", no_argument, NULL, OPT_LAMBDA_PATH},
         {"n-lambda", required_argument, NULL, OPT_N_LAMBDA},
@@ -183,7 +133,9 @@ int cmd_train(int argc, char **argv)
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
-            handled = train_option(&prm, code, optarg, &model_path);
+            handled = output_option(code, optarg, &model_path);
+        if (handled == 0)
+            handled = cli_logreg_option("train", &prm, code, optarg);
         if (handled == 0)
             handled = mode_option(&mode, code, optarg);
         if (handled < 0)

@@ -81,6 +81,12 @@ ST_API const double *st_logreg_path_dev_ratios(const st_logreg_path *path);
 /* 1 when fit l reached tol (see st_logreg_converged), 0 otherwise or out of range. */
 ST_API int st_logreg_path_converged(const st_logreg_path *path, size_t l);
 
+/* Writes P(y = 1) under fit l (0-based) for each row of ds into out, exactly as
+ * st_logreg_predict would with a model trained at lambda l (same feature matching). */
+ST_API st_status st_logreg_path_predict(const st_logreg_path *path, size_t l,
+                                        const st_dataset *ds, double *out, size_t n_out,
+                                        st_error *err);
+
 /* Frees the path. NULL is a harmless no-op. */
 ST_API void st_logreg_path_free(st_logreg_path *path);
 

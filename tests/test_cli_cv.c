@@ -1,0 +1,329 @@
+/* stratum cv as a user meets it: --help, exit codes (0 ok, 1 failed, 2 usage) with one
+ * error line, the report's shape in text and CSV, the --oof file (every row once per
+ * repeat, its fold, label and a probability), groups kept whole, a caller's fold column
+ * obeyed, the same seed giving the same folds, and the --lambda-path table. The numbers of
+ * --lambda-path are checked against R's cv.glmnet by cv_vs_glmnet.py. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_run.h"
+
+#define N_ROWS 120
+
+static char scratch_dir[] = "/tmp/stratum_cli_cv_XXXXXX";
+static char data_path[600];
+
+/* Group (patient) of row i: 30 patients of 4 rows each, in scattered order. */
+static int patient_of(int i) { return (i * 7) % 30; }
+
+/* 120 rows: two informative numeric columns, a categorical site, a patient id, a given
+ * fold id (1..4) and a label with about 30% positives. */
+static int make_scratch(void **state)
+{
+    if (mkdtemp(scratch_dir) == NULL)
+        return -1;
+    snprintf(data_path, sizeof data_path, "%s/cohort.csv", scratch_dir);
+    FILE *f = fopen(data_path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "x1,x2,site,patient,given_fold,label\n");
+    unsigned long long s = 12345;
+    for (int i = 0; i < N_ROWS; i++) {
+        double u[3];
+        for (int k = 0; k < 3; k++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(s >> 11) * 0x1p-53;
+        }
+        int y = u[0] < 0.3;
+        fprintf(f, "%.4f,%.4f,%s,P%02d,%d,%d\n", u[1] + 0.8 * y, u[2] - 0.5 * y,
+                i % 3 == 0 ? "north" : "south", patient_of(i), i % 4 + 1, y);
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int remove_scratch(void **state)
+{
+    unlink(data_path);
+    return rmdir(scratch_dir);
+}
+
+static const char *scratch(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", scratch_dir, name);
+    return buf;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* --help lists the options with their defaults; cv is in stratum --help. */
+static void test_help(void **state)
+{
+    run_result *r = run("cv", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    static const char *const expected[] = {"Usage: stratum cv logreg DATA", "--folds K",
+        "(default: 5)", "--repeats R", "(default: 1)", "--group-col COL", "--fold-col COL",
+        "--oof FILE", "--threshold-rule R", "--lambda-path", "--measure M",
+        "(default: deviance)", "--lambda L", "--alpha A", "--seed N", "t-based 95%"};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strstr(r->out, expected[i]) == NULL)
+            fail_msg("cv --help lacks '%s'", expected[i]);
+    free(r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r->out, "\n  cv "));
+    free(r);
+}
+
+/* Bad arguments are usage errors (2) with one line naming the problem. */
+static void test_usage_errors(void **state)
+{
+    static const char *const cases[][6] = {
+        {"--folds", "1", NULL, NULL, NULL, "--folds '1'"},
+        {"--repeats", "0", NULL, NULL, NULL, "--repeats '0'"},
+        {"--measure", "mse", "--lambda-path", NULL, NULL, "--measure 'mse'"},
+        {"--measure", "auc", NULL, NULL, NULL, "--measure applies with --lambda-path"},
+        {"--lambda-path", "--oof", "x.csv", NULL, NULL, "--lambda-path"},
+        {"--threshold", "0.3", "--threshold-rule", "f1", NULL, "exclude each other"},
+        {"--fold-col", "given_fold", "--folds", "3", NULL, "--fold-col excludes"},
+        {"--format", "json", NULL, NULL, NULL, "expected text or csv"},
+        {"--alpha", "2", NULL, NULL, NULL, "stratum cv: --alpha '2'"},
+        {"--threshold-rule", "best", NULL, NULL, NULL, "--threshold-rule 'best'"},
+        {"--no-such-option", NULL, NULL, NULL, NULL, "unknown option"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *c = cases[i];
+        run_result *r = run("cv", "logreg", data_path, c[0], c[1], c[2], c[3], c[4], NULL);
+        if (r->exit_code != 2)
+            fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
+        assert_one_error_line(r, c[5]);
+        free(r);
+    }
+    run_result *r = run("cv", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "expected a model kind");
+    free(r);
+    r = run("cv", "gbdt", data_path, NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "unknown model kind 'gbdt'");
+    free(r);
+    r = run("cv", "logreg", data_path, data_path, NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "expected one DATA file, got 2");
+    free(r);
+}
+
+/* Unusable input fails (1) with one line saying why. */
+static void test_failures(void **state)
+{
+    run_result *r = run("cv", "logreg", "/nonexistent/d.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/d.csv");
+    free(r);
+    r = run("cv", "logreg", data_path, "--group-col", "nurse", "--ignore", "site", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "no column named 'nurse' (--group-col)");
+    free(r);
+    r = run("cv", "logreg", data_path, "--group-col", "site", "--ignore", "patient", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "2 groups cannot make 5 folds");
+    free(r);
+    r = run("cv", "logreg", data_path, "--folds", "121", "--ignore", "patient", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "120 rows cannot make 121 folds");
+    free(r);
+    r = run("cv", "logreg", data_path, "--oof", data_path, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is the input data file");
+    free(r);
+}
+
+/* The text report: a title, the rule, a header and one line per metric (and threshold);
+ * CSV: a header and 18 lines of 6 fields. Progress goes to stderr, nothing with -q. */
+static void test_report(void **state)
+{
+    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+                        "--lambda", "0.01", "--threshold-rule", "youden", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "logreg, 5-fold stratified cross-validation x 1 repeat on "
+                                    "120 rows"));
+    assert_non_null(strstr(r->out, "threshold: youden, chosen on each training part"));
+    assert_non_null(strstr(r->out, "\nroc_auc "));
+    assert_non_null(strstr(r->out, "\ncalibration_in_the_large "));
+    assert_int_equal(count_lines(r->out), 3 + 1 + 18);
+    assert_int_equal(count_lines(r->err), 5);
+    assert_non_null(strstr(r->err, "fold 5/5 of repeat 1/1"));
+    free(r);
+    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--format", "csv",
+            "-q", "--repeats", "2", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_true(strncmp(r->out, "metric,mean,sd,ci_low,ci_high,folds_defined\n", 44) == 0);
+    assert_int_equal(count_lines(r->out), 1 + 18);
+    assert_non_null(strstr(r->out, "\nroc_auc,"));
+    assert_non_null(strstr(r->out, ",10\n")); /* 5 folds x 2 repeats */
+    free(r);
+}
+
+typedef struct oof_row {
+    int row, fold, repeat, label;
+    double p;
+} oof_row;
+
+/* Reads an --oof file; returns its line count (header excluded). */
+static size_t read_oof(const char *path, oof_row *rows, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "row,fold,repeat,label,p\n");
+    size_t n = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        assert_true(n < cap);
+        oof_row *o = &rows[n++];
+        assert_int_equal(sscanf(line, "%d,%d,%d,%d,%lf", &o->row, &o->fold, &o->repeat,
+                                &o->label, &o->p), 5);
+    }
+    fclose(f);
+    return n;
+}
+
+/* The label of data row i (1-based), from the file. */
+static int label_of(int i)
+{
+    FILE *f = fopen(data_path, "r");
+    char line[256];
+    int y = -1;
+    for (int k = 0; k <= i && fgets(line, sizeof line, f) != NULL; k++)
+        y = line[strlen(line) - 2] - '0';
+    fclose(f);
+    return y;
+}
+
+/* --oof: every row once per repeat, folds 1..k each used, the row's label, p in (0, 1);
+ * the same seed gives the same file, another seed other folds. */
+static void test_oof(void **state)
+{
+    char oof[600], again[600];
+    scratch(oof, sizeof oof, "oof.csv");
+    scratch(again, sizeof again, "oof2.csv");
+    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+                        "--folds", "4", "--repeats", "2", "--seed", "9", "--oof", oof, "-q",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    static oof_row rows[2 * N_ROWS + 1];
+    assert_int_equal(read_oof(oof, rows, 2 * N_ROWS + 1), 2 * N_ROWS);
+    int seen[2][N_ROWS] = {{0}}, fold_rows[2][4] = {{0}};
+    for (size_t k = 0; k < 2 * N_ROWS; k++) {
+        const oof_row *o = &rows[k];
+        assert_true(o->repeat >= 1 && o->repeat <= 2 && o->row >= 1 && o->row <= N_ROWS);
+        assert_true(o->fold >= 1 && o->fold <= 4);
+        assert_true(o->p > 0 && o->p < 1);
+        seen[o->repeat - 1][o->row - 1]++;
+        fold_rows[o->repeat - 1][o->fold - 1]++;
+        if (k % 17 == 0)
+            assert_int_equal(o->label, label_of(o->row));
+    }
+    for (int rep = 0; rep < 2; rep++) {
+        for (int i = 0; i < N_ROWS; i++)
+            assert_int_equal(seen[rep][i], 1);
+        for (int f = 0; f < 4; f++)
+            assert_int_equal(fold_rows[rep][f], 30);
+    }
+    char a[65536], b[65536];
+    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--folds", "4",
+            "--repeats", "2", "--seed", "9", "--oof", again, "-q", "--threads", "1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    slurp(oof, a, sizeof a);
+    slurp(again, b, sizeof b);
+    assert_string_equal(a, b);
+    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--folds", "4",
+            "--repeats", "2", "--seed", "10", "--oof", again, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    slurp(again, b, sizeof b);
+    assert_string_not_equal(a, b);
+    unlink(oof);
+    unlink(again);
+}
+
+/* --group-col: a patient's rows share a fold in every repeat, and the column is not a
+ * feature; --fold-col: the given folds, in ascending order of the value. */
+static void test_groups_and_given(void **state)
+{
+    char oof[600];
+    scratch(oof, sizeof oof, "groups.csv");
+    run_result *r = run("cv", "logreg", data_path, "--ignore", "given_fold", "--group-col",
+                        "patient", "--repeats", "3", "--oof", oof, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "grouped by patient"));
+    free(r);
+    static oof_row rows[3 * N_ROWS + 1];
+    assert_int_equal(read_oof(oof, rows, 3 * N_ROWS + 1), 3 * N_ROWS);
+    int fold_of[3][30];
+    memset(fold_of, 0, sizeof fold_of);
+    for (size_t k = 0; k < 3 * N_ROWS; k++) {
+        const oof_row *o = &rows[k];
+        int *g = &fold_of[o->repeat - 1][patient_of(o->row - 1)];
+        if (*g == 0)
+            *g = o->fold;
+        else if (*g != o->fold)
+            fail_msg("repeat %d: patient P%02d is in folds %d and %d", o->repeat,
+                     patient_of(o->row - 1), *g, o->fold);
+    }
+    r = run("cv", "logreg", data_path, "--ignore", "patient", "--fold-col", "given_fold",
+            "--oof", oof, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "4-fold (folds given by given_fold)"));
+    free(r);
+    assert_int_equal(read_oof(oof, rows, 3 * N_ROWS + 1), N_ROWS);
+    for (size_t k = 0; k < N_ROWS; k++)
+        assert_int_equal(rows[k].fold, (rows[k].row - 1) % 4 + 1);
+    unlink(oof);
+}
+
+/* --lambda-path: one line per lambda, exactly one "min" and one "1se" choice (or one
+ * "min+1se"), and the two choices in the text report. */
+static void test_lambda_path(void **state)
+{
+    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+                        "--lambda-path", "--n-lambda", "20", "--alpha", "1", "--format", "csv",
+                        "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_true(strncmp(r->out, "index,lambda,df,deviance,se,folds,choice\n", 41) == 0);
+    assert_int_equal(count_lines(r->out), 21);
+    int n_min = 0, n_1se = 0;
+    for (const char *line = strchr(r->out, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\n'), *comma = end;
+        while (comma[-1] != ',')
+            comma--;
+        n_min += strncmp(comma, "min", 3) == 0;
+        n_1se += strstr(comma, "1se") != NULL && strstr(comma, "1se") < end;
+    }
+    assert_int_equal(n_min, 1);
+    assert_int_equal(n_1se, 1);
+    free(r);
+    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--lambda-path",
+            "--n-lambda", "10", "--measure", "pr-auc", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "measure pr_auc"));
+    assert_non_null(strstr(r->out, "\nlambda_min "));
+    assert_non_null(strstr(r->out, "\nlambda_1se "));
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),   cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_failures), cmocka_unit_test(test_report),
+        cmocka_unit_test(test_oof),    cmocka_unit_test(test_groups_and_given),
+        cmocka_unit_test(test_lambda_path),
+    };
+    return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+}

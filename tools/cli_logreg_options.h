@@ -1,0 +1,26 @@
+/* The logistic regression training options (--lambda, --alpha, --class-weight, ...) that
+ * stratum train and stratum cv share. */
+#ifndef STRATUM_CLI_LOGREG_OPTIONS_H
+#define STRATUM_CLI_LOGREG_OPTIONS_H
+
+#include "cli.h"
+
+enum { OPT_LAMBDA = 3001, OPT_ALPHA, OPT_CLASS_WEIGHT, OPT_NO_STANDARDIZE, OPT_IMPUTE,
+       OPT_MISSING_INDICATORS, OPT_MAX_ITER, OPT_TOL };
+
+/* getopt_long entries for them. */
+#define CLI_LOGREG_OPTIONS                                                                 \
+    {"lambda", required_argument, NULL, OPT_LAMBDA},                                       \
+    {"alpha", required_argument, NULL, OPT_ALPHA},                                         \
+    {"class-weight", required_argument, NULL, OPT_CLASS_WEIGHT},                           \
+    {"no-standardize", no_argument, NULL, OPT_NO_STANDARDIZE},                             \
+    {"impute", required_argument, NULL, OPT_IMPUTE},                                       \
+    {"missing-indicators", no_argument, NULL, OPT_MISSING_INDICATORS},                     \
+    {"max-iter", required_argument, NULL, OPT_MAX_ITER},                                   \
+    {"tol", required_argument, NULL, OPT_TOL}
+
+/* Applies one of them to p; returns 1 handled, 0 not one of them, -1 bad value (a usage
+ * error naming `command` is printed). */
+int cli_logreg_option(const char *command, st_logreg_params *p, int code, const char *arg);
+
+#endif
