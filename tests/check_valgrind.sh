@@ -34,6 +34,9 @@ step "train logreg, lasso" 0 train logreg "$data" --lambda 0.001 --alpha 1 -o "$
 step "train logreg, lambda path" 0 train logreg "$data" --lambda-path --n-lambda 10 -o "$work/path.csv" -q
 step "predict" 0 predict "$work/ridge.model" "$data" -o "$work/p.csv"
 step "evaluate" 0 evaluate "$work/lasso.model" "$data" --bootstrap 50 --threshold-rule f1
+step "cv logreg, grouped, with out-of-fold file" 0 cv logreg "$data" --lambda 0.01 --folds 3 \
+    --group-col referral_source --oof "$work/oof.csv"
+step "cv logreg, lambda path" 0 cv logreg "$data" --alpha 1 --lambda-path --folds 3 --seed 3
 step "train gbdt" 0 train gbdt "$data" --num-trees 20 -o "$work/gbdt.model" -q
 step "predict gbdt" 0 predict "$work/gbdt.model" "$data" -o "$work/pg.csv"
 step "evaluate gbdt" 0 evaluate "$work/gbdt.model" "$data" --bootstrap 20
