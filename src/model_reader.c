@@ -169,6 +169,10 @@ st_status st__mr_key_word(st__mreader *r, const char *key, const char *const *wo
 static st_status check_header(st__mreader *r, const char *kind)
 {
     static const char magic[] = ST__MODEL_MAGIC " ";
+    if (r->p >= r->end) {
+        r->line = 1;
+        return st__mr_bad(r, "the file is empty; expected a stratum model file");
+    }
     if (!st__mr_next(r) || r->len < sizeof magic - 1 ||
         memcmp(r->text, magic, sizeof magic - 1) != 0)
         return st__mr_bad(r, "not a stratum model file: expected '%s %d %s' on the first line",

@@ -1,5 +1,5 @@
 /* Internal: reading stratum's text model files line by line, for model kinds whose loader
- * is written against it (gbdt so far; the logreg loader has its own copy of these steps).
+ * is written against it (every kind: logreg and gbdt).
  * Checks run from the cheapest, most helpful diagnosis to the most detailed: magic and
  * version on line 1, then the checksum line, then each line in order. Every problem is
  * ST_ERR_FORMAT with "path:line: what was expected". */
