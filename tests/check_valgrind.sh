@@ -37,6 +37,7 @@ step "evaluate" 0 evaluate "$work/lasso.model" "$data" --bootstrap 50 --threshol
 step "cv logreg, grouped, with out-of-fold file" 0 cv logreg "$data" --lambda 0.01 --folds 3 \
     --group-col referral_source --oof "$work/oof.csv"
 step "cv logreg, lambda path" 0 cv logreg "$data" --alpha 1 --lambda-path --folds 3 --seed 3
+step "compare" 0 compare "$data" --weights none,5 --folds 3 --num-trees 10
 step "train gbdt" 0 train gbdt "$data" --num-trees 20 -o "$work/gbdt.model" -q
 step "predict gbdt" 0 predict "$work/gbdt.model" "$data" -o "$work/pg.csv"
 step "evaluate gbdt" 0 evaluate "$work/gbdt.model" "$data" --bootstrap 20

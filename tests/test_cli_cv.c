@@ -67,7 +67,8 @@ static void test_help(void **state)
     static const char *const expected[] = {"Usage: stratum cv logreg DATA", "--folds K",
         "(default: 5)", "--repeats R", "(default: 1)", "--group-col COL", "--fold-col COL",
         "--oof FILE", "--threshold-rule R", "--lambda-path", "--measure M",
-        "(default: deviance)", "--lambda L", "--alpha A", "--seed N", "t-based 95%"};
+        "(default: deviance)", "--lambda L", "--alpha A", "--seed N", "t-based 95%",
+        "stratum cv gbdt DATA", "--num-trees N", "--scale-pos-weight X"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         if (strstr(r->out, expected[i]) == NULL)
             fail_msg("cv --help lacks '%s'", expected[i]);
@@ -105,9 +106,9 @@ static void test_usage_errors(void **state)
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "expected a model kind");
     free(r);
-    r = run("cv", "gbdt", data_path, NULL);
+    r = run("cv", "forest", data_path, NULL);
     assert_int_equal(r->exit_code, 2);
-    assert_one_error_line(r, "unknown model kind 'gbdt'");
+    assert_one_error_line(r, "unknown model kind 'forest': expected logreg or gbdt");
     free(r);
     r = run("cv", "logreg", data_path, data_path, NULL);
     assert_int_equal(r->exit_code, 2);
@@ -317,13 +318,95 @@ static void test_lambda_path(void **state)
     free(r);
 }
 
+/* cv gbdt: its own options (logreg's and --lambda-path are unknown), the report titled
+ * gbdt, and the shared cv options (folds, rule, --oof) as for logreg. */
+static void test_gbdt(void **state)
+{
+    static const char *const cases[][4] = {
+        {"--num-leaves", "1", NULL, "stratum cv: --num-leaves '1'"},
+        {"--class-weight", "5", NULL, "--class-weight '5': expected none or balanced"},
+        {"--lambda", "0.1", NULL, "unknown option"},
+        {"--lambda-path", NULL, NULL, "unknown option"},
+        {"--folds", "1", NULL, "--folds '1'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *c = cases[i];
+        run_result *r = run("cv", "gbdt", data_path, c[0], c[1], c[2], NULL);
+        if (r->exit_code != 2)
+            fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
+        assert_one_error_line(r, c[3]);
+        free(r);
+    }
+    run_result *r = run("cv", "gbdt", "/nonexistent/d.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/d.csv");
+    free(r);
+    r = run("cv", "gbdt", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
+            "--threshold-rule", "f1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "gbdt, 5-fold stratified cross-validation x 1 repeat on "
+                                    "120 rows"));
+    assert_non_null(strstr(r->out, "threshold: f1, chosen on each training part"));
+    assert_int_equal(count_lines(r->out), 3 + 1 + 18);
+    assert_int_equal(count_lines(r->err), 5);
+    free(r);
+    r = run("cv", "gbdt", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
+            "--format", "csv", "-q", "--repeats", "2", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_int_equal(count_lines(r->out), 1 + 18);
+    assert_non_null(strstr(r->out, ",10\n"));
+    free(r);
+}
+
+/* The same seed gives the same folds whatever the family: the --oof files of logreg and
+ * gbdt list the same rows, folds, repeats and labels, with their own p; gbdt's file does
+ * not depend on the thread count. */
+static void test_same_folds_both_families(void **state)
+{
+    char lr[600], gb[600], gb1[600];
+    scratch(lr, sizeof lr, "oof_lr.csv");
+    scratch(gb, sizeof gb, "oof_gb.csv");
+    scratch(gb1, sizeof gb1, "oof_gb1.csv");
+    const char *kinds[3] = {"logreg", "gbdt", "gbdt"}, *paths[3] = {lr, gb, gb1};
+    const char *threads[3] = {"2", "2", "1"};
+    for (int k = 0; k < 3; k++) {
+        run_result *r = run("cv", kinds[k], data_path, "--ignore", "patient,given_fold",
+                            "--folds", "4", "--repeats", "2", "--seed", "5", "--oof",
+                            paths[k], "--threads", threads[k], "-q", NULL);
+        assert_int_equal(r->exit_code, 0);
+        free(r);
+    }
+    static oof_row a[2 * N_ROWS + 1], b[2 * N_ROWS + 1];
+    assert_int_equal(read_oof(lr, a, 2 * N_ROWS + 1), 2 * N_ROWS);
+    assert_int_equal(read_oof(gb, b, 2 * N_ROWS + 1), 2 * N_ROWS);
+    size_t differ = 0;
+    for (size_t k = 0; k < 2 * N_ROWS; k++) {
+        assert_int_equal(a[k].row, b[k].row);
+        assert_int_equal(a[k].fold, b[k].fold);
+        assert_int_equal(a[k].repeat, b[k].repeat);
+        assert_int_equal(a[k].label, b[k].label);
+        assert_true(b[k].p > 0 && b[k].p < 1);
+        differ += a[k].p != b[k].p;
+    }
+    assert_true(differ > N_ROWS);
+    static char x[65536], y[65536];
+    slurp(gb, x, sizeof x);
+    slurp(gb1, y, sizeof y);
+    assert_string_equal(x, y);
+    unlink(lr);
+    unlink(gb);
+    unlink(gb1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help),   cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_failures), cmocka_unit_test(test_report),
         cmocka_unit_test(test_oof),    cmocka_unit_test(test_groups_and_given),
-        cmocka_unit_test(test_lambda_path),
+        cmocka_unit_test(test_lambda_path), cmocka_unit_test(test_gbdt),
+        cmocka_unit_test(test_same_folds_both_families),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

@@ -90,5 +90,6 @@ int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
-/* stratum cv: what the command has set up (data, folds, options) and the two ways of
- * running it: one lambda with metrics per fold (cv_logreg.c), or the lambda path
- * cv.glmnet-style (cv_path.c). */
+/* stratum cv and stratum compare: what the command has set up (data, folds, options) and
+ * the ways of running it: one model setting with metrics per fold (cv_folds.c, with the
+ * families in cv_logreg.c and cv_gbdt.c, reported by cv_report.c), or the logreg lambda
+ * path cv.glmnet-style (cv_path.c). */
 #ifndef STRATUM_CV_H
 #define STRATUM_CV_H
 
@@ -8,13 +9,17 @@
 
 typedef enum cv_measure { CV_DEVIANCE, CV_AUC, CV_PR_AUC } cv_measure;
 
+typedef enum cv_model { CV_LOGREG, CV_GBDT } cv_model;
+
 typedef struct cv_setup {
     const st_dataset *ds;   /* the features to train on (a group or fold column removed) */
     const char *data_path;
     const int *fold;        /* fold[r * n + i]: test fold of row i in repeat r */
     size_t n_folds, n_repeats;
     const char *how;        /* "stratified", "grouped by COL", "given by COL" */
-    st_logreg_params prm;
+    cv_model model;         /* which family to fit */
+    st_logreg_params prm;   /* its options when logreg */
+    st_gbdt_params gprm;    /* its options when gbdt (n_threads and seed set) */
     st_eval_params eval;    /* threshold rule and its options; no bootstrap */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
@@ -37,7 +42,40 @@ void cv_split(const cv_setup *s, size_t r, size_t f, size_t *train, size_t *n_tr
 /* Two-sided 95% quantile of Student's t with df degrees of freedom. */
 double cv_t975(size_t df);
 
-int cv_run_logreg(const cv_setup *s);
+/* One fold's metrics on its test part, at the threshold chosen on its training part. */
+typedef struct cv_fold_result {
+    double value[ST_METRIC_COUNT]; /* NaN when undefined in that fold */
+    double threshold;
+} cv_fold_result;
+
+/* A metric across folds: mean, SD and a t-based 95% interval for the mean, clipped to the
+ * metric's range, over the folds where it is defined (NaN when it cannot be computed). */
+typedef struct cv_summary {
+    size_t defined;
+    double mean, sd, low, high;
+} cv_summary;
+
+/* "logreg" or "gbdt". */
+const char *cv_model_name(cv_model model);
+
+/* Fits s's model on tr and writes P(y = 1) for te's rows into p_test and, when p_train is
+ * not NULL, for tr's rows into p_train (cv_logreg.c, cv_gbdt.c). */
+st_status cv_logreg_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
+                                double *p_train, double *p_test, st_error *err);
+st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
+                              double *p_train, double *p_test, st_error *err);
+
+/* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
+ * (repeat-major), oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Per-fold
+ * progress goes to stderr when `progress`; a failure is one line on stderr. Returns an
+ * exit code. Whatever the thread count, the numbers are the same for a seed. */
+int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress);
+
+/* Metric `metric` (or the threshold when metric < 0) summarised over m fold results. */
+cv_summary cv_summarise(const cv_fold_result *res, size_t m, int metric);
+
+/* stratum cv at one setting: runs the folds, writes --oof, prints the report. */
+int cv_run(const cv_setup *s);
 int cv_run_path(const cv_setup *s, const st_logreg_path_options *popt, cv_measure measure);
 
 #endif

@@ -18,7 +18,8 @@ static const command commands[] = {
     {"train", cmd_train, "train a model (logreg) on a labelled data file and save it"},
     {"predict", cmd_predict, "write P(y = 1) for each row of a data file with a saved model"},
     {"evaluate", cmd_evaluate, "metrics with confidence intervals for scores or a saved model"},
-    {"cv", cmd_cv, "cross-validate logreg: metrics per fold, or CV over the lambda path"},
+    {"cv", cmd_cv, "cross-validate logreg or gbdt: metrics per fold, or the lambda path"},
+    {"compare", cmd_compare, "cross-validate model x class-weight settings on the same folds"},
 };
 
 static void print_help(FILE *f)

@@ -1,0 +1,287 @@
+/* stratum compare as a user meets it: --help, exit codes (0 ok, 1 failed, 2 usage) with one
+ * error line, one row per model x weight setting in each format, the best mean of each
+ * column marked, and each row equal to 'stratum cv' of that setting on the same folds. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_run.h"
+
+#include <math.h>
+
+#define N_ROWS 120
+#define N_COLS 7
+
+static char scratch_dir[] = "/tmp/stratum_cli_compare_XXXXXX";
+static char data_path[600];
+
+static const char *const metrics[N_COLS] = {"roc_auc", "pr_auc", "precision", "recall", "f1",
+                                            "brier", "log_loss"};
+
+/* 120 rows: two informative numeric columns, a categorical site, a patient id and a label
+ * with about 30% positives (as in test_cli_cv.c). */
+static int make_scratch(void **state)
+{
+    if (mkdtemp(scratch_dir) == NULL)
+        return -1;
+    snprintf(data_path, sizeof data_path, "%s/cohort.csv", scratch_dir);
+    FILE *f = fopen(data_path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "x1,x2,site,patient,label\n");
+    unsigned long long s = 12345;
+    for (int i = 0; i < N_ROWS; i++) {
+        double u[3];
+        for (int k = 0; k < 3; k++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(s >> 11) * 0x1p-53;
+        }
+        int y = u[0] < 0.3;
+        fprintf(f, "%.4f,%.4f,%s,P%02d,%d\n", u[1] + 0.8 * y, u[2] - 0.5 * y,
+                i % 3 == 0 ? "north" : "south", (i * 7) % 30, y);
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int remove_scratch(void **state)
+{
+    unlink(data_path);
+    return rmdir(scratch_dir);
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* Copies field k (0-based) of the CSV line starting at `line` into buf. */
+static void field(const char *line, int k, char *buf, size_t size)
+{
+    for (; k > 0; k--) {
+        line = strpbrk(line, ",\n");
+        assert_true(line != NULL && *line == ',');
+        line++;
+    }
+    size_t n = strcspn(line, ",\n");
+    assert_true(n < size);
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+}
+
+/* The line of a CSV text whose first field(s) are `key` (e.g. "logreg,none," or
+ * "roc_auc,"); fails when absent. */
+static const char *line_of(const char *csv, const char *key)
+{
+    for (const char *line = csv; *line; line = strchr(line, '\n') + 1)
+        if (strncmp(line, key, strlen(key)) == 0)
+            return line;
+    fail_msg("no line '%s' in:\n%s", key, csv);
+    return NULL;
+}
+
+/* --help lists the options and defaults; compare is in stratum --help. */
+static void test_help(void **state)
+{
+    run_result *r = run("compare", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    static const char *const expected[] = {"Usage: stratum compare DATA", "--models LIST",
+        "(default: logreg,gbdt)", "--weights LIST", "(default: none,balanced,2,5,10,25)",
+        "--threshold-rule R", "(default: f1)", "--scale-pos-weight", "--seed N"};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        if (strstr(r->out, expected[i]) == NULL)
+            fail_msg("compare --help lacks '%s'", expected[i]);
+    free(r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r->out, "\n  compare "));
+    free(r);
+}
+
+/* Bad arguments are usage errors (2) with one line naming the problem; unusable input
+ * fails (1). */
+static void test_errors(void **state)
+{
+    static const char *const cases[][4] = {
+        {"--models", "forest", NULL, "--models 'forest'"},
+        {"--models", "gbdt,gbdt", NULL, "each at most once"},
+        {"--weights", "none,0", NULL, "got '0'"},
+        {"--weights", "heavy", NULL, "expected none, balanced or a number > 0"},
+        {"--class-weight", "5", NULL, "--class-weight: expected no class weight option"},
+        {"--scale-pos-weight", "5", NULL, "--scale-pos-weight: expected no class weight"},
+        {"--num-leaves", "1", NULL, "stratum compare: --num-leaves '1'"},
+        {"--alpha", "2", NULL, "stratum compare: --alpha '2'"},
+        {"--threshold-rule", "best", NULL, "--threshold-rule 'best'"},
+        {"--lambda-path", NULL, NULL, "unknown option"},
+        {"--fold-col", "patient", "--folds", "--fold-col excludes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *c = cases[i];
+        run_result *r = c[2] != NULL ? run("compare", data_path, c[0], c[1], c[2], "3", NULL)
+                                     : run("compare", data_path, c[0], c[1], NULL);
+        if (r->exit_code != 2)
+            fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
+        assert_one_error_line(r, c[3]);
+        free(r);
+    }
+    run_result *r = run("compare", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "expected one DATA file, got 0");
+    free(r);
+    r = run("compare", "/nonexistent/d.csv", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "/nonexistent/d.csv");
+    free(r);
+    r = run("compare", data_path, "--group-col", "nurse", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "no column named 'nurse' (--group-col)");
+    free(r);
+}
+
+/* One row per setting, logreg's before gbdt's, weights in the order given: the default
+ * 2 x 6 in CSV; 2 x 3 in text (title, rule, blank, header), Markdown and JSON. */
+static void test_rows(void **state)
+{
+    run_result *r = run("compare", data_path, "--ignore", "patient", "--num-trees", "10",
+                        "--format", "csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(count_lines(r->out), 1 + 12);
+    assert_int_equal(count_lines(r->err), 12);
+    const char *header = "model,weight,roc_auc_mean,roc_auc_ci_low,roc_auc_ci_high,"
+                         "roc_auc_best,pr_auc_mean,";
+    assert_true(strncmp(r->out, header, strlen(header)) == 0);
+    static const char *const order[] = {"none", "balanced", "2", "5", "10", "25"};
+    const char *line = strchr(r->out, '\n') + 1;
+    for (int k = 0; k < 12; k++, line = strchr(line, '\n') + 1) {
+        char key[64];
+        snprintf(key, sizeof key, "%s,%s,", k < 6 ? "logreg" : "gbdt", order[k % 6]);
+        assert_int_equal(strncmp(line, key, strlen(key)), 0);
+    }
+    free(r);
+    const char *args[] = {"--weights", "none,balanced,3", "--num-trees", "10", "-q"};
+    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_int_equal(count_lines(r->out), 4 + 6);
+    assert_non_null(strstr(r->out, "5-fold stratified cross-validation x 1 repeat on 120 rows"));
+    assert_non_null(strstr(r->out, "threshold: f1, chosen on each training part"));
+    assert_non_null(strstr(r->out, "\ngbdt     balanced   0."));
+    free(r);
+    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
+            "markdown", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(count_lines(r->out), 2 + 6);
+    assert_true(strncmp(r->out, "| model | weight | ROC-AUC |", 27) == 0);
+    assert_non_null(strstr(r->out, "\n| logreg | 3 | 0."));
+    free(r);
+    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
+            "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(count_lines(r->out), 2 + 6);
+    assert_non_null(strstr(r->out, "\"threshold_rule\": \"f1\""));
+    assert_non_null(strstr(r->out, "{\"model\": \"gbdt\", \"weight\": \"3\", \"roc_auc\": "
+                                   "{\"mean\": 0."));
+    free(r);
+}
+
+/* In each column the rows marked best are exactly those with the highest mean (lowest for
+ * Brier and log loss), at least one per column; the text table shows the marks. */
+static void test_best_marked(void **state)
+{
+    run_result *r = run("compare", data_path, "--ignore", "patient", "--weights",
+                        "none,balanced,4,20", "--num-trees", "10", "--format", "csv", "-q",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    double mean[8][N_COLS];
+    int best[8][N_COLS];
+    const char *line = strchr(r->out, '\n') + 1;
+    for (int i = 0; i < 8; i++, line = strchr(line, '\n') + 1)
+        for (int k = 0; k < N_COLS; k++) {
+            char buf[64];
+            field(line, 2 + 4 * k, buf, sizeof buf);
+            mean[i][k] = strtod(buf, NULL);
+            field(line, 5 + 4 * k, buf, sizeof buf);
+            best[i][k] = atoi(buf);
+        }
+    for (int k = 0; k < N_COLS; k++) {
+        int lower = k >= 5, marked = 0;
+        double top = mean[0][k];
+        for (int i = 1; i < 8; i++)
+            top = lower ? fmin(top, mean[i][k]) : fmax(top, mean[i][k]);
+        for (int i = 0; i < 8; i++) {
+            if (best[i][k] != (mean[i][k] == top))
+                fail_msg("%s: row %d mean %.17g best %d, column best %.17g", metrics[k], i,
+                         mean[i][k], best[i][k], top);
+            marked += best[i][k];
+        }
+        assert_true(marked >= 1);
+    }
+    free(r);
+    r = run("compare", data_path, "--ignore", "patient", "--weights", "none,balanced,4,20",
+            "--num-trees", "10", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    size_t stars = 0;
+    for (const char *c = strchr(r->out, '\n') + 1; *c; c++)
+        stars += *c == '*';
+    assert_true(stars >= N_COLS + 1); /* the legend's and at least one per column */
+    free(r);
+}
+
+/* Row (model, weight) of compare's CSV equals 'stratum cv' of that setting on the same seed
+ * and folds: mean and interval of every column, to the last digit. */
+static void assert_row_equals_cv(const char *compare_csv, const char *key, const char *kind,
+                                 const char *weight_opt, const char *weight)
+{
+    /* the family option compare was given (a default for logreg) */
+    int gbdt = strcmp(kind, "gbdt") == 0;
+    run_result *r = run("cv", kind, data_path, "--ignore", "patient", "--seed", "3", "--folds",
+                        "4", "--repeats", "2", "--threshold-rule", "f1", "--format", "csv", "-q",
+                        gbdt ? "--num-trees" : "--max-iter", gbdt ? "10" : "100", weight_opt,
+                        weight, NULL);
+    assert_int_equal(r->exit_code, 0);
+    const char *row = line_of(compare_csv, key);
+    for (int k = 0; k < N_COLS; k++) {
+        char name[32], a[64], b[64];
+        snprintf(name, sizeof name, "%s,", metrics[k]);
+        const char *cv_line = line_of(r->out, name);
+        static const int cv_field[3] = {1, 3, 4}; /* mean, ci_low, ci_high */
+        for (int j = 0; j < 3; j++) {
+            field(row, 2 + 4 * k + j, a, sizeof a);
+            field(cv_line, cv_field[j], b, sizeof b);
+            if (strcmp(a, b) != 0)
+                fail_msg("%s %s field %d: compare %s, cv %s", key, metrics[k], j, a, b);
+        }
+    }
+    free(r);
+}
+
+/* The 'none' rows are 'stratum cv logreg' and 'stratum cv gbdt' with the same seed and
+ * folds, and a weight W is cv's --class-weight W (logreg) and --scale-pos-weight W (gbdt);
+ * one thread gives the same table. */
+static void test_rows_equal_cv(void **state)
+{
+    run_result *r = run("compare", data_path, "--ignore", "patient", "--seed", "3", "--folds",
+                        "4", "--repeats", "2", "--weights", "none,2", "--num-trees", "10",
+                        "--max-iter", "100", "--format", "csv", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_row_equals_cv(r->out, "logreg,none,", "logreg", "--class-weight", "none");
+    assert_row_equals_cv(r->out, "logreg,2,", "logreg", "--class-weight", "2");
+    assert_row_equals_cv(r->out, "gbdt,none,", "gbdt", "--class-weight", "none");
+    assert_row_equals_cv(r->out, "gbdt,2,", "gbdt", "--scale-pos-weight", "2");
+    run_result *one = run("compare", data_path, "--ignore", "patient", "--seed", "3",
+                          "--folds", "4", "--repeats", "2", "--weights", "none,2",
+                          "--num-trees", "10", "--max-iter", "100", "--format", "csv", "-q",
+                          "--threads", "1", NULL);
+    assert_int_equal(one->exit_code, 0);
+    assert_string_equal(one->out, r->out); /* the same table on one thread */
+    free(one);
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_rows),        cmocka_unit_test(test_best_marked),
+        cmocka_unit_test(test_rows_equal_cv),
+    };
+    return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+}

@@ -1,0 +1,86 @@
+/* The gradient-boosted trees training options shared by train, cv and compare. */
+#include <math.h>
+#include <string.h>
+
+#include "cli_gbdt_options.h"
+
+const char cli_gbdt_help[] =
+    "  --num-trees N                   boosting rounds (default: 100)\n"
+    "  --num-leaves N                  max leaves per tree, 2..131072 (default: 31)\n"
+    "  --max-depth N                   max depth; <= 0 no limit (default: -1)\n"
+    "  --learning-rate X               shrinkage > 0 (default: 0.1)\n"
+    "  --max-bin N                     bins per feature, 2..255 (default: 255)\n"
+    "  --min-data-in-leaf N            min rows per leaf >= 1 (default: 20)\n"
+    "  --min-sum-hessian-in-leaf X     min Hessian per leaf >= 0 (default: 0.001)\n"
+    "  --lambda-l1 X, --lambda-l2 X    penalties on leaf values >= 0 (default: 0)\n"
+    "  --min-gain-to-split X           min split gain >= 0 (default: 0)\n"
+    "  --feature-fraction X            features drawn per tree, (0, 1] (default: 1)\n"
+    "  --bagging-fraction X            rows drawn, (0, 1] (default: 1)\n"
+    "  --bagging-freq N                redraw rows every N trees; 0 = off (default: 0)\n"
+    "  --scale-pos-weight X            weight of positive rows > 0 (default: 1)\n"
+    "  --class-weight W                none or balanced (default: none)\n"
+    "  (--seed seeds bagging, feature_fraction and the bin sample)\n";
+
+/* A number option into *out, or a usage error naming it. */
+static int real_opt(const char *command, const char *name, const char *arg, double lo,
+                    int lo_open, double hi, double *out)
+{
+    double v;
+    if (!cli_parse_double(arg, &v) || !isfinite(v) || v < lo || (lo_open && v == lo) || v > hi)
+        return cli_usage_error(command, "--%s '%s': expected a number %s %g%s", name, arg,
+                               lo_open ? ">" : ">=", lo, hi == 1 ? " and <= 1" : ""), -1;
+    *out = v;
+    return 1;
+}
+
+static int int_opt(const char *command, const char *name, const char *arg, long lo, long hi,
+                   int *out)
+{
+    long v;
+    if (!cli_parse_int(arg, lo, hi, &v))
+        return cli_usage_error(command, "--%s '%s': expected a whole number from %ld to %ld",
+                               name, arg, lo, hi), -1;
+    *out = (int)v;
+    return 1;
+}
+
+int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char *arg)
+{
+    const double big = 1e308;
+    const char *c = command;
+    switch (code) {
+    case OPT_GBDT_NUM_TREES: return int_opt(c, "num-trees", arg, 1, 100000000L, &p->num_trees);
+    case OPT_GBDT_NUM_LEAVES: return int_opt(c, "num-leaves", arg, 2, 131072, &p->num_leaves);
+    case OPT_GBDT_MAX_DEPTH: return int_opt(c, "max-depth", arg, -1, 100000, &p->max_depth);
+    case OPT_GBDT_LEARNING_RATE:
+        return real_opt(c, "learning-rate", arg, 0, 1, big, &p->learning_rate);
+    case OPT_GBDT_MAX_BIN: return int_opt(c, "max-bin", arg, 2, 255, &p->max_bin);
+    case OPT_GBDT_MIN_DATA:
+        return int_opt(c, "min-data-in-leaf", arg, 1, 2147483647L, &p->min_data_in_leaf);
+    case OPT_GBDT_MIN_HESS:
+        return real_opt(c, "min-sum-hessian-in-leaf", arg, 0, 0, big,
+                        &p->min_sum_hessian_in_leaf);
+    case OPT_GBDT_L1: return real_opt(c, "lambda-l1", arg, 0, 0, big, &p->lambda_l1);
+    case OPT_GBDT_L2: return real_opt(c, "lambda-l2", arg, 0, 0, big, &p->lambda_l2);
+    case OPT_GBDT_MIN_GAIN:
+        return real_opt(c, "min-gain-to-split", arg, 0, 0, big, &p->min_gain_to_split);
+    case OPT_GBDT_FEATURE_FRACTION:
+        return real_opt(c, "feature-fraction", arg, 0, 1, 1, &p->feature_fraction);
+    case OPT_GBDT_BAGGING_FRACTION:
+        return real_opt(c, "bagging-fraction", arg, 0, 1, 1, &p->bagging_fraction);
+    case OPT_GBDT_BAGGING_FREQ:
+        return int_opt(c, "bagging-freq", arg, 0, 2147483647L, &p->bagging_freq);
+    case OPT_GBDT_SCALE_POS:
+        return real_opt(c, "scale-pos-weight", arg, 0, 1, big, &p->scale_pos_weight);
+    case OPT_GBDT_CLASS_WEIGHT:
+        if (strcmp(arg, "none") == 0)
+            p->class_weight = ST_GBDT_CLASS_WEIGHT_NONE;
+        else if (strcmp(arg, "balanced") == 0)
+            p->class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+        else
+            return cli_usage_error(c, "--class-weight '%s': expected none or balanced",
+                                   arg), -1;
+        return 1;
+    default: return 0;
+    }
+}

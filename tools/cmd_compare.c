@@ -1,0 +1,238 @@
+/* stratum compare DATA: cross-validates every model family x class-weight setting on the
+ * same folds (cv_run_folds, as stratum cv) and prints one table (compare_output.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_cv_options.h"
+#include "cli_gbdt_options.h"
+#include "cli_logreg_options.h"
+#include "compare.h"
+
+static const char compare_help[] =
+    "Usage: stratum compare DATA [--models logreg,gbdt] [--weights none,balanced,2,5,10,25]\n"
+    "                            [options]\n"
+    "\n"
+    "Cross-validates each model family with each class-weight setting on the same folds\n"
+    "(those of 'stratum cv' for the same --seed) and prints one row per setting: ROC-AUC,\n"
+    "PR-AUC, precision, recall, F1 (at the threshold the rule picks on each training part),\n"
+    "Brier score and log loss, each as the mean over the folds and a t-based 95% interval\n"
+    "for the mean; '*' marks the best mean of each column (the lowest for Brier and log\n"
+    "loss). A weight W > 0 is logreg's --class-weight W and gbdt's --scale-pos-weight W.\n"
+    "\n"
+    "Options:\n"
+    "  --models LIST          comma list of logreg and gbdt (default: logreg,gbdt)\n"
+    "  --weights LIST         comma list of none, balanced and numbers > 0\n"
+    "                         (default: none,balanced,2,5,10,25)\n"
+    "  --folds K              number of folds, >= 2 (default: 5)\n"
+    "  --repeats R            repetitions with different shuffles, >= 1 (default: 1)\n"
+    "  --group-col COL        keep rows with the same value of COL in one fold (default: none)\n"
+    "  --fold-col COL         use COL's distinct values as the folds (default: none)\n"
+    "  --threshold-rule R     fixed (0.5), f1, fbeta, youden, min-recall or min-precision,\n"
+    "                         chosen on each training part (default: f1)\n"
+    "  --beta B, --min-recall R, --min-precision P   as for 'stratum cv'\n"
+    "Family options, as for 'stratum train' (not --class-weight or --scale-pos-weight,\n"
+    "which --weights sets): --lambda, --alpha, --no-standardize, --impute,\n"
+    "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
+    "--max-depth, --learning-rate, --max-bin, --min-data-in-leaf, --min-sum-hessian-in-leaf,\n"
+    "--lambda-l1, --lambda-l2, --min-gain-to-split, --feature-fraction, --bagging-fraction,\n"
+    "--bagging-freq for gbdt.\n"
+    "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
+    "setting on stderr unless -q.\n";
+
+enum { OPT_MODELS = 6001, OPT_WEIGHTS };
+enum { MAX_WEIGHTS = 16 };
+
+/* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
+typedef struct weight_setting {
+    st_class_weight kind;
+    double value;
+    const char *text;
+} weight_setting;
+
+typedef struct compare_opts {
+    int use[2];                     /* indexed by cv_model */
+    weight_setting weight[MAX_WEIGHTS];
+    size_t n_weights;
+    char weight_text[512];
+} compare_opts;
+
+static int parse_models(compare_opts *o, const char *arg)
+{
+    char buf[64];
+    if (strlen(arg) >= sizeof buf)
+        return cli_usage_error("compare", "--models '%s': expected logreg, gbdt or both", arg),
+               -1;
+    strcpy(buf, arg);
+    o->use[CV_LOGREG] = o->use[CV_GBDT] = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int m = strcmp(t, "logreg") == 0 ? CV_LOGREG : strcmp(t, "gbdt") == 0 ? CV_GBDT : -1;
+        if (m < 0 || o->use[m])
+            return cli_usage_error("compare", "--models '%s': expected a comma list of "
+                                   "logreg and gbdt, each at most once", arg), -1;
+        o->use[m] = 1;
+    }
+    if (!o->use[CV_LOGREG] && !o->use[CV_GBDT])
+        return cli_usage_error("compare", "--models '%s': expected logreg, gbdt or both", arg),
+               -1;
+    return 1;
+}
+
+static int parse_weights(compare_opts *o, const char *arg)
+{
+    if (strlen(arg) >= sizeof o->weight_text)
+        return cli_usage_error("compare", "--weights: expected a shorter list"), -1;
+    strcpy(o->weight_text, arg);
+    o->n_weights = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(o->weight_text, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        weight_setting w = {ST_CLASS_WEIGHT_POSITIVE, 0, t};
+        if (strcmp(t, "none") == 0)
+            w.kind = ST_CLASS_WEIGHT_NONE;
+        else if (strcmp(t, "balanced") == 0)
+            w.kind = ST_CLASS_WEIGHT_BALANCED;
+        else if (!cli_parse_double(t, &w.value) || !(w.value > 0) || isinf(w.value))
+            return cli_usage_error("compare", "--weights '%s': expected none, balanced or a "
+                                   "number > 0, got '%s'", arg, t), -1;
+        if (o->n_weights == MAX_WEIGHTS)
+            return cli_usage_error("compare", "--weights '%s': expected at most %d settings",
+                                   arg, MAX_WEIGHTS), -1;
+        o->weight[o->n_weights++] = w;
+    }
+    if (o->n_weights == 0)
+        return cli_usage_error("compare", "--weights '%s': expected at least one setting",
+                               arg), -1;
+    return 1;
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common *c,
+                 cv_setup *s)
+{
+    static const struct option options[] = {
+        CLI_COMMON_OPTIONS, CLI_LOGREG_OPTIONS, CLI_GBDT_OPTIONS, CLI_CV_FOLD_OPTIONS,
+        CLI_CV_RULE_OPTIONS,
+        {"models", required_argument, NULL, OPT_MODELS},
+        {"weights", required_argument, NULL, OPT_WEIGHTS},
+        {NULL, 0, NULL, 0}};
+    int code;
+    optind = 1;
+    opterr = 0;
+    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+        if (code == OPT_CLASS_WEIGHT || code == OPT_GBDT_SCALE_POS)
+            return cli_usage_error("compare", "%s: expected no class weight option; --weights "
+                                   "sets them per row", code == OPT_CLASS_WEIGHT ?
+                                   "--class-weight" : "--scale-pos-weight");
+        int handled = cli_common_option(c, code, optarg);
+        if (handled == 0)
+            handled = cli_logreg_option("compare", &s->prm, code, optarg);
+        if (handled == 0)
+            handled = cli_gbdt_option("compare", &s->gprm, code, optarg);
+        if (handled == 0)
+            handled = cv_option("compare", o, code, optarg);
+        if (handled == 0 && code == OPT_MODELS)
+            handled = parse_models(co, optarg);
+        if (handled == 0 && code == OPT_WEIGHTS)
+            handled = parse_weights(co, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        if (code == 'h') {
+            printf("%s\n%s", compare_help, cli_common_help);
+            return EXIT_OK;
+        }
+        return cli_usage_error("compare", "unknown option or missing value '%s'",
+                               argv[optind - 1]);
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("compare", "expected one DATA file, got %d", argc - optind);
+    if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
+        return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
+                               "--repeats");
+    return -1;
+}
+
+/* The setting's class weights in a copy of the shared setup. */
+static cv_setup setting(const cv_setup *base, cv_model model, const weight_setting *w)
+{
+    cv_setup s = *base;
+    s.model = model;
+    s.prm.class_weight = w->kind;
+    s.prm.positive_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
+    s.gprm.class_weight = w->kind == ST_CLASS_WEIGHT_BALANCED ? ST_GBDT_CLASS_WEIGHT_BALANCED
+                                                              : ST_GBDT_CLASS_WEIGHT_NONE;
+    s.gprm.scale_pos_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
+    return s;
+}
+
+/* Cross-validates every setting into rows[] (n of them); returns an exit code. */
+static int run_settings(const cv_setup *base, const compare_opts *co, compare_row *rows,
+                        size_t *n)
+{
+    size_t m = base->n_folds * base->n_repeats;
+    cv_fold_result *res = calloc(m, sizeof *res);
+    if (res == NULL) {
+        fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
+        return EXIT_FAILED;
+    }
+    int status = EXIT_OK;
+    *n = 0;
+    for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
+        for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
+            cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
+            status = cv_run_folds(&s, res, NULL, 0);
+            if (status != EXIT_OK)
+                break;
+            compare_row *row = &rows[(*n)++];
+            row->model = (cv_model)model;
+            row->weight = co->weight[w].text;
+            for (int k = 0; k < COMPARE_N_COLS; k++)
+                row->col[k] = cv_summarise(res, m, (int)compare_metrics[k]);
+            char auc[32] = "undefined";
+            if (!isnan(row->col[0].mean))
+                snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
+            if (!base->quiet)
+                fprintf(stderr, "%s, weight %s: mean ROC-AUC %s over %zu of %zu folds\n",
+                        cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
+        }
+    }
+    free(res);
+    return status;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    compare_opts co = {.use = {1, 1}};
+    parse_weights(&co, "none,balanced,2,5,10,25");
+    cv_opts o = cv_opts_default();
+    o.eval.rule = ST_THRESHOLD_MAX_F1;
+    cli_common common;
+    cli_common_init(&common);
+    cv_setup s = {.model = CV_LOGREG, .prm = st_logreg_params_default(),
+                  .gprm = st_gbdt_params_default()};
+    int status = parse(argc, argv, &co, &o, &common, &s);
+    if (status != -1)
+        return status;
+    s.prm.n_threads = s.gprm.n_threads = common.threads;
+    s.gprm.seed = common.seed;
+    st_dataset *ds = NULL;
+    int *fold = NULL;
+    char how[300];
+    compare_row rows[2 * MAX_WEIGHTS];
+    size_t n_rows = 0;
+    status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
+    if (status == EXIT_OK)
+        status = run_settings(&s, &co, rows, &n_rows);
+    if (status == EXIT_OK) {
+        compare_mark_best(rows, n_rows);
+        compare_print(&s, rows, n_rows);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "stratum: cannot write the table to stdout\n");
+            status = EXIT_FAILED;
+        }
+    }
+    free(fold);
+    st_dataset_free(ds);
+    return status;
+}

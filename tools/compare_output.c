@@ -1,0 +1,156 @@
+/* stratum compare's table: a row per setting; per metric the mean over the folds and its
+ * t-based 95% interval, the best mean of each column marked. */
+#include <math.h>
+#include <string.h>
+
+#include "compare.h"
+
+const st_metric compare_metrics[COMPARE_N_COLS] = {
+    ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_PRECISION, ST_METRIC_RECALL,
+    ST_METRIC_F1, ST_METRIC_BRIER, ST_METRIC_LOG_LOSS};
+
+static const char *const titles[COMPARE_N_COLS] = {"ROC-AUC", "PR-AUC", "precision", "recall",
+                                                    "F1", "Brier", "log loss"};
+
+static int lower_is_better(st_metric m)
+{
+    return m == ST_METRIC_BRIER || m == ST_METRIC_LOG_LOSS;
+}
+
+void compare_mark_best(compare_row *rows, size_t n)
+{
+    for (int k = 0; k < COMPARE_N_COLS; k++) {
+        double sign = lower_is_better(compare_metrics[k]) ? -1 : 1, best = -INFINITY;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(rows[i].col[k].mean) && sign * rows[i].col[k].mean > best)
+                best = sign * rows[i].col[k].mean;
+        for (size_t i = 0; i < n; i++)
+            rows[i].best[k] = !isnan(rows[i].col[k].mean) && sign * rows[i].col[k].mean == best;
+    }
+}
+
+/* "0.971 [0.960, 0.982]", "0.971" when there is no interval, "undefined". */
+static void cell(char *buf, size_t size, const cv_summary *c)
+{
+    if (isnan(c->mean))
+        snprintf(buf, size, "undefined");
+    else if (isnan(c->low))
+        snprintf(buf, size, "%.3f", c->mean);
+    else
+        snprintf(buf, size, "%.3f [%.3f, %.3f]", c->mean, c->low, c->high);
+}
+
+static void csv_number(double v)
+{
+    if (!isnan(v))
+        printf("%.17g", v);
+}
+
+static void print_csv(const compare_row *rows, size_t n)
+{
+    printf("model,weight");
+    for (int k = 0; k < COMPARE_N_COLS; k++) {
+        const char *name = st_metric_name(compare_metrics[k]);
+        printf(",%s_mean,%s_ci_low,%s_ci_high,%s_best", name, name, name, name);
+    }
+    printf("\n");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s,%s", cv_model_name(rows[i].model), rows[i].weight);
+        for (int k = 0; k < COMPARE_N_COLS; k++) {
+            const cv_summary *c = &rows[i].col[k];
+            double v[3] = {c->mean, c->low, c->high};
+            for (int j = 0; j < 3; j++) {
+                printf(",");
+                csv_number(v[j]);
+            }
+            printf(",%d", rows[i].best[k]);
+        }
+        printf("\n");
+    }
+}
+
+static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
+{
+    printf("{\"data\": ");
+    json_string(stdout, s->data_path);
+    printf(", \"rows\": %zu, \"folds\": %zu, \"repeats\": %zu, \"threshold_rule\": ",
+           st_dataset_n_rows(s->ds), s->n_folds, s->n_repeats);
+    json_string(stdout, s->rule_word);
+    printf(", \"settings\": [");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s\n  {\"model\": \"%s\", \"weight\": ", i ? "," : "",
+               cv_model_name(rows[i].model));
+        json_string(stdout, rows[i].weight);
+        for (int k = 0; k < COMPARE_N_COLS; k++) {
+            const cv_summary *c = &rows[i].col[k];
+            printf(", \"%s\": {\"mean\": ", st_metric_name(compare_metrics[k]));
+            json_number(stdout, c->mean);
+            printf(", \"ci_low\": ");
+            json_number(stdout, c->low);
+            printf(", \"ci_high\": ");
+            json_number(stdout, c->high);
+            printf(", \"folds_defined\": %zu, \"best\": %s}", c->defined,
+                   rows[i].best[k] ? "true" : "false");
+        }
+        printf("}");
+    }
+    printf("\n]}\n");
+}
+
+/* One cell of column k: padded in text (but the last), between bars in Markdown. */
+static void put_cell(const char *text, int k, int markdown)
+{
+    if (markdown)
+        printf(" | %s", text);
+    else
+        printf("  %-*s", k + 1 < COMPARE_N_COLS ? 21 : 0, text);
+}
+
+static void row_start(const char *model, const char *weight, int markdown)
+{
+    if (markdown)
+        printf("| %s | %s", model, weight);
+    else
+        printf("%-7s  %-9s", model, weight);
+}
+
+/* Text (aligned columns) or a Markdown table. */
+static void print_table(const cv_setup *s, const compare_row *rows, size_t n, int markdown)
+{
+    if (!markdown) {
+        printf("%zu-fold %s cross-validation x %zu repeat%s on %zu rows of %s\n", s->n_folds,
+               s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s", st_dataset_n_rows(s->ds),
+               s->data_path);
+        printf("threshold: %s%s; each cell: mean [95%% interval] over the folds; * best in "
+               "its column (lowest for Brier and log loss)\n\n", s->rule_word,
+               s->eval.rule == ST_THRESHOLD_FIXED ? "" : ", chosen on each training part");
+    }
+    row_start("model", "weight", markdown);
+    for (int k = 0; k < COMPARE_N_COLS; k++)
+        put_cell(titles[k], k, markdown);
+    printf(markdown ? " |\n|---|---" : "\n");
+    for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
+        printf("|--:");
+    printf(markdown ? "|\n" : "");
+    for (size_t i = 0; i < n; i++) {
+        row_start(cv_model_name(rows[i].model), rows[i].weight, markdown);
+        for (int k = 0; k < COMPARE_N_COLS; k++) {
+            char text[96], marked[100];
+            cell(text, sizeof text, &rows[i].col[k]);
+            snprintf(marked, sizeof marked, "%s%s", text,
+                     rows[i].best[k] ? (markdown ? " \\*" : "*") : "");
+            put_cell(marked, k, markdown);
+        }
+        printf(markdown ? " |\n" : "\n");
+    }
+}
+
+void compare_print(const cv_setup *s, const compare_row *rows, size_t n)
+{
+    switch (s->format) {
+    case FORMAT_CSV: print_csv(rows, n); break;
+    case FORMAT_JSON: print_json(s, rows, n); break;
+    case FORMAT_MARKDOWN: print_table(s, rows, n, 1); break;
+    default: print_table(s, rows, n, 0);
+    }
+}

@@ -1,0 +1,99 @@
+/* stratum cv and compare at one model setting: train on each training part, predict its
+ * test fold, evaluate that fold with st_evaluate (no bootstrap). A threshold rule is
+ * applied to the training part's own (in-sample) predictions and the threshold it picks
+ * is used on the test fold, which never influences it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv.h"
+
+const char *cv_model_name(cv_model model)
+{
+    return model == CV_GBDT ? "gbdt" : "logreg";
+}
+
+/* Fits the training part, picks the threshold on it and evaluates the test part; the
+ * test predictions go to p_test. */
+static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train,
+                          const size_t *test, size_t n_test, double *p_test,
+                          cv_fold_result *res, st_error *err)
+{
+    st_dataset *tr = NULL, *te = NULL;
+    double *p_train = NULL;
+    st_eval ev;
+    st_eval_params ep = s->eval;
+    ep.n_bootstrap = 0;
+    int want_train = ep.rule != ST_THRESHOLD_FIXED;
+    st_status rc = st_dataset_subset(s->ds, train, n_train, &tr, err);
+    if (rc == ST_OK)
+        rc = st_dataset_subset(s->ds, test, n_test, &te, err);
+    if (rc == ST_OK && want_train && (p_train = malloc(n_train * sizeof *p_train)) == NULL)
+        rc = ST_ERR_NOMEM;
+    if (rc == ST_OK)
+        rc = s->model == CV_GBDT ? cv_gbdt_fit_predict(s, tr, te, p_train, p_test, err)
+                                 : cv_logreg_fit_predict(s, tr, te, p_train, p_test, err);
+    if (rc == ST_OK && want_train) {
+        rc = st_evaluate(p_train, st_dataset_labels(tr), st_dataset_weights(tr), n_train,
+                         &ep, &ev, err);
+        if (rc == ST_OK) {
+            ep.rule = ST_THRESHOLD_FIXED;
+            ep.threshold = ev.threshold;
+        }
+    }
+    if (rc == ST_OK)
+        rc = st_evaluate(p_test, st_dataset_labels(te), st_dataset_weights(te), n_test, &ep,
+                         &ev, err);
+    if (rc == ST_OK) {
+        memcpy(res->value, ev.value, sizeof res->value);
+        res->threshold = ev.threshold;
+    }
+    free(p_train);
+    st_dataset_free(tr);
+    st_dataset_free(te);
+    return rc;
+}
+
+int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress)
+{
+    size_t n = st_dataset_n_rows(s->ds);
+    size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
+    double *p = malloc(n * sizeof *p);
+    int status = EXIT_OK;
+    if (!train || !test || !p) {
+        fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
+        status = EXIT_FAILED;
+    }
+    for (size_t r = 0; status == EXIT_OK && r < s->n_repeats; r++) {
+        for (size_t f = 0; status == EXIT_OK && f < s->n_folds; f++) {
+            size_t n_train, n_test;
+            cv_split(s, r, f, train, &n_train, test, &n_test);
+            st_error err;
+            memset(&err, 0, sizeof err);
+            st_status rc = n_test == 0 ? ST_ERR_DATA
+                         : one_fold(s, train, n_train, test, n_test, p, &res[r * s->n_folds + f],
+                                    &err);
+            if (rc != ST_OK) {
+                fprintf(stderr, "stratum: %s, fold %zu of repeat %zu: %s\n",
+                        cv_model_name(s->model), f + 1, r + 1,
+                        n_test == 0 ? "the test part is empty"
+                        : err.message[0] ? err.message : st_status_str(rc));
+                status = EXIT_FAILED;
+                break;
+            }
+            if (oof != NULL)
+                for (size_t i = 0; i < n_test; i++)
+                    oof[r * n + test[i]] = p[i];
+            double auc = res[r * s->n_folds + f].value[ST_METRIC_ROC_AUC];
+            char auc_text[64] = "undefined (one class in the test fold)";
+            if (!isnan(auc))
+                snprintf(auc_text, sizeof auc_text, "%.4f", auc);
+            if (progress)
+                fprintf(stderr, "fold %zu/%zu of repeat %zu/%zu: %zu training rows, %zu test "
+                        "rows, ROC-AUC %s\n", f + 1, s->n_folds, r + 1, s->n_repeats,
+                        n_train, n_test, auc_text);
+        }
+    }
+    free(train), free(test), free(p);
+    return status;
+}

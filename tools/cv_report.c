@@ -1,0 +1,145 @@
+/* stratum cv at one model setting: runs the folds (cv_folds.c), summarises each metric
+ * across the folds (mean, standard deviation and a t-based 95% interval for the mean,
+ * clipped to the metric's range, e.g. [0, 1] for ROC-AUC, [-1, 1] for MCC), writes the
+ * out-of-fold predictions and prints the report. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv.h"
+
+/* The range a metric can take, to which its interval is clipped. */
+static void metric_range(int metric, double *lo, double *hi)
+{
+    *lo = -INFINITY, *hi = INFINITY;
+    if (metric == ST_METRIC_MCC)
+        *lo = -1, *hi = 1;
+    else if (metric == ST_METRIC_LOG_LOSS)
+        *lo = 0;
+    else if (metric >= 0 && metric != ST_METRIC_CALIBRATION_INTERCEPT &&
+             metric != ST_METRIC_CALIBRATION_SLOPE &&
+             metric != ST_METRIC_CALIBRATION_IN_THE_LARGE)
+        *lo = 0, *hi = 1;
+}
+
+cv_summary cv_summarise(const cv_fold_result *res, size_t m, int metric)
+{
+    cv_summary s = {0, NAN, NAN, NAN, NAN};
+    double sum = 0, ss = 0;
+    for (size_t i = 0; i < m; i++) {
+        double v = metric < 0 ? res[i].threshold : res[i].value[metric];
+        if (!isnan(v)) {
+            s.defined++;
+            sum += v;
+        }
+    }
+    if (s.defined == 0)
+        return s;
+    s.mean = sum / (double)s.defined;
+    for (size_t i = 0; i < m; i++) {
+        double v = metric < 0 ? res[i].threshold : res[i].value[metric];
+        if (!isnan(v))
+            ss += (v - s.mean) * (v - s.mean);
+    }
+    if (s.defined > 1) {
+        s.sd = sqrt(ss / (double)(s.defined - 1));
+        double half = cv_t975(s.defined - 1) * s.sd / sqrt((double)s.defined);
+        double lo, hi;
+        metric_range(metric, &lo, &hi);
+        s.low = fmax(lo, s.mean - half);
+        s.high = fmin(hi, s.mean + half);
+    }
+    return s;
+}
+
+static void print_number(FILE *f, double v, int csv)
+{
+    if (isnan(v))
+        fprintf(f, csv ? "" : "%10s", "undefined");
+    else
+        fprintf(f, csv ? "%.17g" : "%10.4f", v);
+}
+
+static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m)
+{
+    int csv = s->format == FORMAT_CSV;
+    if (csv) {
+        printf("metric,mean,sd,ci_low,ci_high,folds_defined\n");
+    } else {
+        printf("%s, %zu-fold %s cross-validation x %zu repeat%s on %zu rows of %s\n",
+               cv_model_name(s->model), s->n_folds, s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s",
+               st_dataset_n_rows(s->ds), s->data_path);
+        printf("threshold: %s%s; 95%% interval: mean -+ t(0.975, m-1) sd / sqrt(m) over the "
+               "m folds where the metric is defined\n\n", s->rule_word,
+               s->eval.rule == ST_THRESHOLD_FIXED ? "" : ", chosen on each training part");
+        printf("%-26s %10s %10s %10s %10s %6s\n", "metric", "mean", "sd", "ci_low", "ci_high",
+               "folds");
+    }
+    for (int k = -1; k < ST_METRIC_COUNT; k++) {
+        cv_summary sm = cv_summarise(res, m, k);
+        const char *name = k < 0 ? "threshold" : st_metric_name((st_metric)k);
+        printf(csv ? "%s," : "%-26s ", name);
+        double v[4] = {sm.mean, sm.sd, sm.low, sm.high};
+        for (int j = 0; j < 4; j++) {
+            print_number(stdout, v[j], csv);
+            printf(csv ? "," : " ");
+        }
+        printf(csv ? "%zu\n" : "%6zu\n", sm.defined);
+    }
+}
+
+/* The out-of-fold predictions as CSV: row (1-based, in the order read), fold and repeat
+ * (1-based), label, p; one line per row and repeat. */
+static int write_oof(const cv_setup *s, const double *oof)
+{
+    size_t n = st_dataset_n_rows(s->ds);
+    const float *y = st_dataset_labels(s->ds);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    if (mem == NULL) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    fprintf(mem, "row,fold,repeat,label,p\n");
+    for (size_t r = 0; r < s->n_repeats; r++)
+        for (size_t i = 0; i < n; i++)
+            fprintf(mem, "%zu,%d,%zu,%d,%.17g\n", i + 1, s->fold[r * n + i] + 1, r + 1,
+                    (int)y[i], oof[r * n + i]);
+    int bad = ferror(mem);
+    fclose(mem);
+    st_error err;
+    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(s->oof_path, buf, size, &err);
+    free(buf);
+    if (bad) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+int cv_run(const cv_setup *s)
+{
+    size_t n = st_dataset_n_rows(s->ds), m = s->n_folds * s->n_repeats;
+    double *oof = malloc(n * s->n_repeats * sizeof *oof);
+    cv_fold_result *res = calloc(m, sizeof *res);
+    int status = EXIT_OK;
+    if (!oof || !res) {
+        fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
+        status = EXIT_FAILED;
+    }
+    if (status == EXIT_OK)
+        status = cv_run_folds(s, res, oof, !s->quiet);
+    if (status == EXIT_OK && s->oof_path != NULL)
+        status = write_oof(s, oof);
+    if (status == EXIT_OK) {
+        print_summary(s, res, m);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "stratum: cannot write the report to stdout\n");
+            status = EXIT_FAILED;
+        }
+    }
+    free(oof), free(res);
+    return status;
+}
