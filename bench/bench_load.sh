@@ -6,6 +6,7 @@
 #   BUILD_DIR=build-release RUNS=9 bench/bench_load.sh > report.md
 #
 # Environment: BUILD_DIR (default build, relative to the repository), ROWS (1000000),
+# COMMIT (the commit the report names; default: git rev-parse --short HEAD),
 # RUNS (5), SEED (42), PYTHON (/usr/bin/python3). The data files are generated once with
 # stratum-gen and cached in bench/out/ (git-ignored); delete them to regenerate.
 # Progress goes to stderr, the report to stdout.
@@ -116,7 +117,7 @@ ROW_PD=$(bench "pandas.read_csv (whole process)" "$CSV" "$((VALUES + ROWS))" pyt
 PANDAS_CALL=$(awk '/^read_seconds/ { printf "%.2f", $2 }' "$OUT/time.log.stdout")
 
 # ---- report ---------------------------------------------------------------------------------
-COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo uncommitted)
+COMMIT=${COMMIT:-$(git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo uncommitted)}
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 PANDAS_VERSION=$("$PYTHON" -c 'import pandas; print(pandas.__version__)')
 cat << EOF
