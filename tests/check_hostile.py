@@ -119,6 +119,7 @@ def cases(h, t, model, small):
         ("zero iterations", ["train", "logreg", small, "--max-iter", "0", "-o", f"{t}/x.model"], 2, "", err),
         ("train without -o", ["train", "logreg", small], 2, "", err),
         ("train an unknown family", ["train", "forest", small, "-o", f"{t}/x.model"], 2, "expected logreg or gbdt", err),
+        ("gbdt: negative class weight", ["train", "gbdt", small, "--class-weight", "-1", "-o", f"{t}/x.model"], 2, "--class-weight '-1': expected none, balanced or a number > 0", err),
         ("gbdt: zero trees", ["train", "gbdt", small, "--num-trees", "0", "-o", f"{t}/x.model"], 2, "", err),
         ("gbdt: bagging fraction above 1", ["train", "gbdt", small, "--bagging-fraction", "1.5", "-o", f"{t}/x.model"], 2, "", err),
         ("cv with one fold", ["cv", "logreg", small, "--folds", "1"], 2, "--folds '1'", err),

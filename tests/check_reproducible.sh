@@ -35,5 +35,16 @@ check "logreg lasso, clinical with categoricals" logreg "$work/clinical.csv" --l
 check "gbdt, sepsis_survival" gbdt "$datasets/sepsis_survival.csv" --num-trees 30
 check "gbdt with bagging and feature sampling, clinical" gbdt "$work/clinical.csv" --num-trees 50 \
     --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.8 --seed 9
+
+# the shared --class-weight W means --scale-pos-weight W for boosted trees: same model bytes
+"$stratum" train gbdt "$work/clinical.csv" --num-trees 10 --class-weight 5 -o "$work/e.model" -q > /dev/null
+"$stratum" train gbdt "$work/clinical.csv" --num-trees 10 --scale-pos-weight 5 -o "$work/f.model" -q > /dev/null
+if cmp -s "$work/e.model" "$work/f.model"; then
+    echo "ok: gbdt --class-weight 5 is --scale-pos-weight 5"
+    passed=$((passed + 1))
+else
+    echo "FAILED: gbdt --class-weight 5 and --scale-pos-weight 5 give different models"
+    failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -18,7 +18,8 @@ const char cli_gbdt_help[] =
     "  --bagging-fraction X            rows drawn, (0, 1] (default: 1)\n"
     "  --bagging-freq N                redraw rows every N trees; 0 = off (default: 0)\n"
     "  --scale-pos-weight X            weight of positive rows > 0 (default: 1)\n"
-    "  --class-weight W                none or balanced (default: none)\n"
+    "  --class-weight W                none, balanced, or a number: positive rows weigh W,\n"
+    "                                  as with --scale-pos-weight W (default: none)\n"
     "  (--seed seeds bagging, feature_fraction and the bin sample)\n";
 
 /* A number option into *out, or a usage error naming it. */
@@ -48,6 +49,7 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
 {
     const double big = 1e308;
     const char *c = command;
+    double w;
     switch (code) {
     case OPT_GBDT_NUM_TREES: return int_opt(c, "num-trees", arg, 1, 100000000L, &p->num_trees);
     case OPT_GBDT_NUM_LEAVES: return int_opt(c, "num-leaves", arg, 2, 131072, &p->num_leaves);
@@ -77,9 +79,11 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
             p->class_weight = ST_GBDT_CLASS_WEIGHT_NONE;
         else if (strcmp(arg, "balanced") == 0)
             p->class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+        else if (cli_parse_double(arg, &w) && w > 0 && !isinf(w)) /* as logreg's W */
+            p->class_weight = ST_GBDT_CLASS_WEIGHT_NONE, p->scale_pos_weight = w;
         else
-            return cli_usage_error(c, "--class-weight '%s': expected none or balanced",
-                                   arg), -1;
+            return cli_usage_error(c, "--class-weight '%s': expected none, balanced or a "
+                                   "number > 0", arg), -1;
         return 1;
     default: return 0;
     }
