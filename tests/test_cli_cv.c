@@ -324,7 +324,7 @@ static void test_gbdt(void **state)
 {
     static const char *const cases[][4] = {
         {"--num-leaves", "1", NULL, "stratum cv: --num-leaves '1'"},
-        {"--class-weight", "5", NULL, "--class-weight '5': expected none or balanced"},
+        {"--class-weight", "-2", NULL, "--class-weight '-2': expected none, balanced or a number > 0"},
         {"--lambda", "0.1", NULL, "unknown option"},
         {"--lambda-path", NULL, NULL, "unknown option"},
         {"--folds", "1", NULL, "--folds '1'"},
