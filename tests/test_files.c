@@ -100,6 +100,27 @@ static void test_rename_failure_cleans_up(void **state)
 }
 
 /* NULL path, or NULL data with a size, is an invalid argument. */
+/* A new file gets 0666 less the umask, as fopen would give it; a replaced file keeps its
+ * mode (mkstemp alone would leave every output readable by its owner only). */
+static void test_modes(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/mode.txt", dir);
+    st_error err;
+    mode_t old = umask(027);
+    assert_int_equal(st_file_write_atomic(path, "a", 1, &err), ST_OK);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    assert_int_equal(chmod(path, 0604), 0);
+    assert_int_equal(st_file_write_atomic(path, "b", 1, &err), ST_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0604);
+    remove(path);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -114,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_write_and_replace),
         cmocka_unit_test(test_missing_directory),
         cmocka_unit_test(test_rename_failure_cleans_up),
+        cmocka_unit_test(test_modes),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
