@@ -25,15 +25,19 @@ static const char style_sheet[] =
     "th,td{padding:4px 12px;border-bottom:1px solid var(--rule);text-align:right;"
     "white-space:nowrap}\n"
     "th{background:var(--head);border-bottom:2px solid var(--rule);font-weight:600}\n"
-    "th.label,td.label{text-align:left;white-space:normal;max-width:320px;"
-    "word-break:break-word}\n"
+    "th.label,td.label{text-align:left;white-space:normal;min-width:5em;max-width:320px;"
+    "overflow-wrap:anywhere}\n"
     "td.best{background:var(--best);font-weight:bold}\n"
-    "td.best::after{content:\" \\2605\";color:#b07d00}\n"
+    "td.best::before{content:\"\\2605  \";color:#b07d00}\n"
     "td.undef{color:var(--muted);font-style:italic}\n"
+    "tbody th{font-weight:normal}\n"
+    ".ci{color:var(--muted)}td.best .ci{font-weight:normal}\n"
+    "table.wide .ci{display:block;font-size:12px}\n"
+    ".scroll{overflow-x:auto}\n"
     ".figures{display:flex;flex-wrap:wrap;gap:12px 28px}\n"
-    "figure{margin:8px 0;break-inside:avoid;page-break-inside:avoid}\n"
+    "figure{margin:8px 0;max-width:540px;break-inside:avoid;page-break-inside:avoid}\n"
     "figure svg{width:100%;max-width:540px;height:auto;display:block}\n"
-    "figure.bars svg{max-width:760px}\n"
+    "figure.bars,figure.bars svg{max-width:760px}\n"
     "svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;fill:#1b1f24}\n"
     "svg .title{font-size:15px;font-weight:bold}svg .axis{font-size:13px}\n"
     "svg .tick{font-size:11px;fill:#57606a}svg .legend{font-size:12px}\n"
@@ -194,27 +198,33 @@ static void number_attribute(FILE *f, const char *name, double v)
         fprintf(f, " data-%s=\"%.17g\"", name, v);
 }
 
+/* A number cell's text: the value, then the interval in a <span class="ci"> that wide
+ * tables put on a line of its own. */
+static void number_text(FILE *f, const report_cell *c)
+{
+    char text[64];
+    if (c->digits < 0)
+        snprintf(text, sizeof text, "%.6g", c->value);
+    else
+        snprintf(text, sizeof text, "%.*f", c->digits, c->value);
+    report_escape(f, text);
+    if (isnan(c->low) || isnan(c->high) || c->digits < 0)
+        return;
+    /* U+2013 EN DASH between the bounds */
+    snprintf(text, sizeof text, "(%.*f\xe2\x80\x93%.*f)", c->digits, c->low, c->digits, c->high);
+    fputs(" <span class=\"ci\">", f);
+    report_escape(f, text);
+    fputs("</span>", f);
+}
+
 static void write_cell(FILE *f, const report_cell *c, int label)
 {
-    char text[128];
-    const char *shown = c->text;
-    int undefined = 0;
-    if (shown == NULL) {
-        if (isnan(c->value)) {
-            shown = "undefined";
-            undefined = 1;
-        } else if (c->digits < 0) {
-            snprintf(text, sizeof text, "%.6g", c->value);
-            shown = text;
-        } else {
-            shown = report_format_ci(text, sizeof text, c->value, c->low, c->high, c->digits);
-        }
-    }
+    int number = c->text == NULL, undefined = number && isnan(c->value);
     const char *cls = label ? "label" : c->best ? "best" : undefined ? "undef" : NULL;
     fputs(label ? "<th scope=\"row\"" : "<td", f);
     if (cls != NULL)
         fprintf(f, " class=\"%s\"", cls);
-    if (c->text == NULL) {
+    if (number) {
         number_attribute(f, "value", c->value);
         number_attribute(f, "low", c->low);
         number_attribute(f, "high", c->high);
@@ -222,14 +232,23 @@ static void write_cell(FILE *f, const report_cell *c, int label)
     if (c->best)
         fputs(" title=\"best in its column\"", f);
     fputc('>', f);
-    report_escape(f, shown);
+    if (!number)
+        report_escape(f, c->text);
+    else if (undefined)
+        fputs("undefined", f);
+    else
+        number_text(f, c);
     fputs(label ? "</th>" : "</td>", f);
 }
 
 void report_table_write(report *r, const report_table *t)
 {
     FILE *f = r->f;
-    fputs("<table>\n", f);
+    /* more than four columns of values with intervals: each interval under its value */
+    size_t n_ci = 0;
+    for (size_t j = t->n_label_cols; t->n_rows > 0 && j < t->n_cols; j++)
+        n_ci += t->cells[j].text == NULL && !isnan(t->cells[j].low);
+    fprintf(f, "<div class=\"scroll\"><table%s>\n", n_ci > 4 ? " class=\"wide\"" : "");
     if (t->caption != NULL) {
         fputs("<caption>", f);
         report_escape(f, t->caption);
@@ -249,7 +268,7 @@ void report_table_write(report *r, const report_table *t)
             write_cell(f, &t->cells[i * t->n_cols + j], j < t->n_label_cols);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n", f);
+    fputs("</tbody>\n</table></div>\n", f);
     if (t->note != NULL) {
         fputs("<p class=\"tnote\">", f);
         report_escape(f, t->note);

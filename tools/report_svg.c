@@ -221,12 +221,17 @@ typedef struct legend_entry {
     int dashed, dotted, marked;
 } legend_entry;
 
+/* One column of entries, or two when there are more than LEGEND_ONE_COLUMN; two columns
+ * leave out the marks' notes (they stay in the marks' tooltips). */
+#define LEGEND_ONE_COLUMN 6
+
 static void legend(FILE *f, const legend_entry *e, size_t n, int y0)
 {
-    int two = n > 4, col_w = two ? (LC_WIDTH - 20) / 2 : LC_WIDTH - 20;
+    int two = n > LEGEND_ONE_COLUMN, col_w = two ? (LC_WIDTH - 20) / 2 : LC_WIDTH - 20;
+    size_t rows = two ? (n + 1) / 2 : n; /* filled down the first column, then the second */
     for (size_t i = 0; i < n; i++) {
-        int x = 12 + (two ? (int)(i % 2) * col_w : 0);
-        int y = y0 + (int)(two ? i / 2 : i) * LC_LEGEND_ROW;
+        int x = 12 + (int)(i / rows) * col_w;
+        int y = y0 + (int)(i % rows) * LC_LEGEND_ROW;
         fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                 "stroke-width=\"%s\"%s/>\n", x, y, x + 30, y, e[i].color,
                 e[i].dotted ? "1.3" : "2.2",
@@ -236,7 +241,7 @@ static void legend(FILE *f, const legend_entry *e, size_t n, int y0)
             fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\" stroke=\"#1b1f24\" "
                     "stroke-width=\"1.4\"/>\n", x + 15, y, e[i].color);
         fprintf(f, "<text class=\"legend\" x=\"%d\" y=\"%d\">", x + 38, y + 4);
-        legend_text(f, e[i].name, e[i].note, two ? 34 : 72);
+        legend_text(f, e[i].name, two ? NULL : e[i].note, two ? 30 : 66);
         fputs("</text>\n", f);
     }
 }
@@ -256,7 +261,7 @@ void report_line_chart(report *r, const report_chart *c)
         fputs("<p class=\"note\">(chart left out: out of memory)</p>\n", f);
         return;
     }
-    int legend_rows = (int)(n_legend > 4 ? (n_legend + 1) / 2 : n_legend);
+    int legend_rows = (int)(n_legend > LEGEND_ONE_COLUMN ? (n_legend + 1) / 2 : n_legend);
     int height = LC_TOP + LC_PLOT + 62 + legend_rows * LC_LEGEND_ROW;
     r->n_charts++;
     fprintf(f, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
