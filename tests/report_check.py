@@ -134,12 +134,13 @@ def check_value_cell(cell, value, low, high, what):
     check(same(num(cell, "low"), low), "%s low %s != %s" % (what, num(cell, "low"), low))
     check(same(num(cell, "high"), high), "%s high %s != %s" % (what, num(cell, "high"), high))
     shown = cell[2].split(" (")[0].strip()
+    fmt = lambda v: ("%.3f" % v).replace("-", "\u2212")  # noqa: E731 (a minus sign)
     if value is None:
         check(shown == "undefined", "%s shows %r, expected undefined" % (what, shown))
     else:
-        check(shown == "%.3f" % value, "%s shows %r for %r" % (what, shown, value))
+        check(shown == fmt(value), "%s shows %r for %r" % (what, shown, value))
         if low is not None:
-            check("(%.3f\u2013%.3f)" % (low, high) in cell[2], "%s interval shown as %r"
+            check("(%s\u2013%s)" % (fmt(low), fmt(high)) in cell[2], "%s interval shown as %r"
                   % (what, cell[2]))
 
 
