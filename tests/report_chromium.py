@@ -4,8 +4,8 @@ of non-white pixels, the curves' palette blue) and Chromium must log no page err
 (console message, blocked resource, failed load). A page with an inline script and an
 external image is rendered too, and must be caught, so the check can fail.
 
-Exit 77 (skipped) when Chromium is absent (see chromium_path) and the environment variable CI is not set; in
-CI a missing Chromium fails.
+Exit 77 (skipped) when Chromium is absent (see chromium_path) and the environment
+variable CI is not set; in CI a missing Chromium fails.
 
 usage: report_chromium.py STRATUM DATASETS WORKDIR"""
 import os
@@ -18,7 +18,8 @@ import report_make  # noqa: E402
 
 WIDTH, HEIGHT = 1200, 3000
 BROKEN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>broken</title></head><body><h1>broken</h1><script>console.log("ran")</script>
 <img src="http://example.invalid/x.png" alt=""></body></html>
 """

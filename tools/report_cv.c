@@ -79,12 +79,9 @@ void report_oof_charts(report *rep, const report_oof *o, const char *const *name
         for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
             cx[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].mean_predicted;
             cy[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].observed;
-            top = fmax(top, fmax(isnan(cx[i * ST_CALIBRATION_BINS + b]) ? 0 : cx[i * ST_CALIBRATION_BINS + b],
-                                 isnan(cy[i * ST_CALIBRATION_BINS + b]) ? 0 : cy[i * ST_CALIBRATION_BINS + b]));
         }
+        top = fmax(top, report_calibration_top(o[i].calibration));
     }
-    top = ceil(top * 10 - 1e-9) / 10;
-    top = top < 0.1 ? 0.1 : top > 1 ? 1 : top;
     const char *cap = "Out-of-fold predictions; the marked point is the mean over the folds "
                       "of each fold's operating point.";
     report_figures_begin(rep);
