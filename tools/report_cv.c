@@ -36,8 +36,14 @@ void report_cv_facts(report *rep, const cv_setup *s, const char *const *extra_te
     terms[k] = "prevalence", values[k++] = prev;
     for (size_t i = 0; i < n_extra && k < 12; i++)
         terms[k] = extra_terms[i], values[k++] = extra_values[i];
-    snprintf(folds, sizeof folds, "%zu, %s, \xc3\x97 %zu repeat%s, seed as given (--seed)",
-             s->n_folds, s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s");
+    /* s->how reads "stratified", "stratified, grouped by COL," or "(folds given by COL)" */
+    char how[320];
+    snprintf(how, sizeof how, "%s", s->how[0] == '(' ? s->how + 1 : s->how);
+    size_t len = strlen(how);
+    if (len > 0 && (how[len - 1] == ',' || how[len - 1] == ')'))
+        how[len - 1] = '\0';
+    snprintf(folds, sizeof folds, "%zu, %s, \xc3\x97 %zu repeat%s, seed %llu", s->n_folds, how,
+             s->n_repeats, s->n_repeats == 1 ? "" : "s", (unsigned long long)s->gprm.seed);
     terms[k] = "folds", values[k++] = folds;
     if (s->eval.rule == ST_THRESHOLD_FIXED)
         snprintf(rule, sizeof rule, "fixed at %g", s->eval.threshold);
