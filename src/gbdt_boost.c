@@ -70,6 +70,31 @@ static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *p
 /* Below this many rows the scores are updated on one thread. */
 #define UPDATE_PARALLEL_MIN 32768
 
+/* Adds the tree's leaf value to the score of each row out of the bag, walking the tree
+ * over the feature-major codes of type T (uint8_t, or uint16_t for more than 255 bins). */
+#define DEFINE_OUT_OF_BAG(NAME, T)                                                        \
+    static void NAME(const st__gbdt_grower *gr, const T *cols, const uint8_t *in_bag,     \
+                     double *score, int nt, int par)                                      \
+    {                                                                                     \
+        const st__gbdt_bins *b = gr->bins;                                                \
+        const long n = (long)b->n_rows;                                                   \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if (par)")             \
+        for (long i = 0; i < n; i++) {                                                    \
+            if (in_bag[i])                                                                \
+                continue;                                                                 \
+            int32_t k = gr->n_leaves > 1 ? 0 : ~0;                                        \
+            while (k >= 0) {                                                              \
+                const st__gbdt_node *nd = &gr->nodes[k];                                  \
+                const unsigned c = cols[(size_t)nd->feature * b->n_rows + (size_t)i];     \
+                const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k]; \
+                k = left ? nd->left : nd->right;                                          \
+            }                                                                             \
+            score[i] += gr->values[~k];                                                   \
+        }                                                                                 \
+    }
+DEFINE_OUT_OF_BAG(out_of_bag_u8, uint8_t)
+DEFINE_OUT_OF_BAG(out_of_bag_u16, uint16_t)
+
 /* Adds the new tree's leaf values to the scores. */
 static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, double *score,
                           int nt)
@@ -85,21 +110,10 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
     }
     if (in_bag == NULL)
         return;
-    const st__gbdt_bins *b = gr->bins;
-    const long n = (long)b->n_rows;
-#pragma omp parallel for num_threads(nt) schedule(static) if (par)
-    for (long i = 0; i < n; i++) {
-        if (in_bag[i])
-            continue;
-        int32_t k = gr->n_leaves > 1 ? 0 : ~0;
-        while (k >= 0) {
-            const st__gbdt_node *nd = &gr->nodes[k];
-            const unsigned c = b->cols[(size_t)nd->feature * b->n_rows + (size_t)i];
-            const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k];
-            k = left ? nd->left : nd->right;
-        }
-        score[i] += gr->values[~k];
-    }
+    if (gr->bins->wide)
+        out_of_bag_u16(gr, gr->bins->cols16, in_bag, score, nt, par);
+    else
+        out_of_bag_u8(gr, gr->bins->cols, in_bag, score, nt, par);
 }
 
 /* The model's features: names, types and levels copied from the dataset. */

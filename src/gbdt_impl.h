@@ -3,7 +3,7 @@
  * partition, leaf-wise growth) and src/boosting (the boosting loop):
  *
  *   gbdt_params.c      defaults and checks
- *   gbdt_bin.c         quantile bins per feature -> uint8 bin codes
+ *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
  *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_partition.c   stable partition of a leaf's rows
@@ -90,6 +90,11 @@ typedef struct st__gbdt_bins {
     size_t n_rows, n_features, total_bins;
     uint8_t *codes;   /* n_rows * n_features, row-major */
     uint8_t *cols;    /* n_features * n_rows, feature-major */
+    /* When some feature has more than 255 bins (max_bin > 255), the codes are two bytes:
+     * codes16 and cols16, laid out as codes and cols, are used instead (those are NULL).
+     * Each kernel picks its one- or two-byte version once per call. */
+    int wide;
+    uint16_t *codes16, *cols16;
     int *n_bins;
     size_t *offset;   /* n_features + 1 */
     double *bounds;   /* total_bins */
@@ -100,7 +105,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
 void st__gbdt_bins_free(st__gbdt_bins *b);
 
 /* Code of value v for feature j (binary search over its bounds). */
-uint8_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
+uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
 
 /* ---- histograms (gbdt_hist.c) ---- */
 

@@ -37,7 +37,7 @@ static st_status read_params(st__mreader *r, st_gbdt_params *p)
         (rc = read_int(r, "num_leaves", 2, 131072, &p->num_leaves)) != ST_OK ||
         (rc = read_int(r, "max_depth", -big, big, &p->max_depth)) != ST_OK ||
         (rc = st__mr_key_number(r, "learning_rate", &p->learning_rate)) != ST_OK ||
-        (rc = read_int(r, "max_bin", 2, 255, &p->max_bin)) != ST_OK ||
+        (rc = read_int(r, "max_bin", 2, 65535, &p->max_bin)) != ST_OK ||
         (rc = read_int(r, "min_data_in_leaf", 1, big, &p->min_data_in_leaf)) != ST_OK ||
         (rc = st__mr_key_number(r, "min_sum_hessian_in_leaf", &p->min_sum_hessian_in_leaf)) != ST_OK ||
         (rc = st__mr_key_number(r, "lambda_l1", &p->lambda_l1)) != ST_OK ||

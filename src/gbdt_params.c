@@ -45,8 +45,8 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "num_leaves must be in [2, 131072]";
     if (!(p->learning_rate > 0) || !isfinite(p->learning_rate))
         return "learning_rate must be a finite number > 0";
-    if (p->max_bin < 2 || p->max_bin > 255)
-        return "max_bin must be in [2, 255]";
+    if (p->max_bin < 2 || p->max_bin > 65535)
+        return "max_bin must be in [2, 65535]";
     if (p->min_data_in_leaf < 1)
         return "min_data_in_leaf must be >= 1";
     if (!nonneg(p->min_sum_hessian_in_leaf))

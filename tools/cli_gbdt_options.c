@@ -9,7 +9,8 @@ const char cli_gbdt_help[] =
     "  --num-leaves N                  max leaves per tree, 2..131072 (default: 31)\n"
     "  --max-depth N                   max depth; <= 0 no limit (default: -1)\n"
     "  --learning-rate X               shrinkage > 0 (default: 0.1)\n"
-    "  --max-bin N                     bins per feature, 2..255 (default: 255)\n"
+    "  --max-bin N                     bins per feature, 2..65535 (default: 255; more than\n"
+    "                                  255 stores two-byte bin codes: twice the memory)\n"
     "  --min-data-in-leaf N            min rows per leaf >= 1 (default: 20)\n"
     "  --min-sum-hessian-in-leaf X     min Hessian per leaf >= 0 (default: 0.001)\n"
     "  --lambda-l1 X, --lambda-l2 X    penalties on leaf values >= 0 (default: 0)\n"
@@ -56,7 +57,7 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
     case OPT_GBDT_MAX_DEPTH: return int_opt(c, "max-depth", arg, -1, 100000, &p->max_depth);
     case OPT_GBDT_LEARNING_RATE:
         return real_opt(c, "learning-rate", arg, 0, 1, big, &p->learning_rate);
-    case OPT_GBDT_MAX_BIN: return int_opt(c, "max-bin", arg, 2, 255, &p->max_bin);
+    case OPT_GBDT_MAX_BIN: return int_opt(c, "max-bin", arg, 2, 65535, &p->max_bin);
     case OPT_GBDT_MIN_DATA:
         return int_opt(c, "min-data-in-leaf", arg, 1, 2147483647L, &p->min_data_in_leaf);
     case OPT_GBDT_MIN_HESS:

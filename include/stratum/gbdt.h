@@ -57,7 +57,8 @@ typedef struct st_gbdt_params {
     int max_depth;                  /* max tree depth; <= 0 for no limit (default -1) */
     double learning_rate;           /* shrinkage, > 0 (default 0.1) */
     int max_bin;                    /* max bins per feature besides the missing bin, in
-                                       [2, 255] (default 255; bin codes are one byte) */
+                                       [2, 65535] (default 255; bin codes are one byte,
+                                       two when some feature gets more than 255 bins) */
     int min_data_in_leaf;           /* min rows in a leaf, >= 1 (default 20) */
     double min_sum_hessian_in_leaf; /* min Hessian sum in a leaf, >= 0 (default 1e-3) */
     double lambda_l1;               /* L1 penalty on leaf values, >= 0 (default 0) */
