@@ -177,7 +177,8 @@ static int work_alloc(boost_work *wk, size_t n, size_t nf)
 }
 
 static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
-                       st__gbdt_grower *gr, boost_work *wk, st_gbdt *m, st_error *err)
+                       st__gbdt_grower *gr, boost_work *wk, st__gbdt_monitor *mon,
+                       st_gbdt *m, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
     const float *y = st_dataset_labels(ds);
@@ -206,6 +207,13 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
         if (!st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
+        int stop = 0;
+        st_status rc = mon != NULL ? st__gbdt_monitor_step(mon, m, wk->score, t, &stop, err)
+                                   : ST_OK;
+        if (rc != ST_OK)
+            return rc;
+        if (stop)
+            break;
     }
     for (size_t i = 0; i < n; i++)
         if (!isfinite(wk->score[i]))
@@ -213,8 +221,15 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
     return ST_OK;
 }
 
-st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_gbdt **out,
+st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm, st_gbdt **out,
                         st_error *err)
+{
+    return st_gbdt_train_ex(ds, NULL, prm, NULL, out, err);
+}
+
+st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
+                           const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
+                           st_gbdt **out, st_error *err)
 {
     if (out != NULL)
         *out = NULL;
@@ -237,6 +252,7 @@ st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_g
     st__gbdt_bins bins = {0};
     st__gbdt_grower gr = {0};
     boost_work wk = {0};
+    st__gbdt_monitor *mon = NULL;
     if (m == NULL || !work_alloc(&wk, n, st_dataset_n_features(ds))) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for training on %zu rows", n);
         goto done;
@@ -252,12 +268,15 @@ st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_g
     }
     if ((rc = copy_features(ds, m, err)) != ST_OK ||
         (rc = st__gbdt_bins_build(ds, &prm, nt, &bins, err)) != ST_OK ||
+        (rc = st__gbdt_monitor_new(m, ds, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
         (rc = st__gbdt_grower_init(&gr, &bins, &prm, nt, err)) != ST_OK ||
-        (rc = boost(ds, &prm, nt, &gr, &wk, m, err)) != ST_OK)
+        (rc = boost(ds, &prm, nt, &gr, &wk, mon, m, err)) != ST_OK)
         goto done;
+    st__gbdt_monitor_finish(mon, m);
     *out = m;
     m = NULL;
 done:
+    st__gbdt_monitor_free(mon);
     work_free(&wk);
     st__gbdt_grower_free(&gr);
     st__gbdt_bins_free(&bins);

@@ -25,6 +25,8 @@ st_gbdt_params st_gbdt_params_default(void)
         .bin_sample_rows = 200000,
         .seed = 0,
         .n_threads = 0,
+        .early_stopping_rounds = 0,
+        .metric = ST_GBDT_METRIC_LOGLOSS,
     };
     return p;
 }
@@ -72,5 +74,19 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "bin_sample_rows must be > 0";
     if (p->n_threads < 0)
         return "n_threads must be >= 0";
+    if (p->early_stopping_rounds < 0)
+        return "early_stopping_rounds must be >= 0";
+    if (st_gbdt_metric_name(p->metric) == NULL)
+        return "metric must be logloss, auc or pr-auc";
+    return NULL;
+}
+
+const char *st_gbdt_metric_name(st_gbdt_metric m)
+{
+    switch (m) {
+    case ST_GBDT_METRIC_LOGLOSS: return "logloss";
+    case ST_GBDT_METRIC_AUC: return "auc";
+    case ST_GBDT_METRIC_PR_AUC: return "pr-auc";
+    }
     return NULL;
 }
