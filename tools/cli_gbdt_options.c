@@ -156,6 +156,7 @@ int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, const st_
         return cli_usage_error(command, "--valid and --valid-fraction exclude each other");
     if (p->early_stopping_rounds > 0 && v->path == NULL && v->fraction == 0)
         return cli_usage_error(command, "--early-stopping-rounds needs a validation set: "
-                               "--valid FILE or --valid-fraction F");
+                               "%s--valid-fraction F",
+                               strcmp(command, "train") == 0 ? "--valid FILE or " : "");
     return EXIT_OK;
 }
