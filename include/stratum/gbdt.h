@@ -27,6 +27,12 @@
  *     st_gbdt_save(m, "model.txt", &err);
  *     st_gbdt_free(m);
  *
+ * With a validation set and early stopping (see st_gbdt_train_ex):
+ *
+ *     prm.num_trees = 2000; prm.early_stopping_rounds = 50; prm.metric = ST_GBDT_METRIC_AUC;
+ *     st_gbdt_train_ex(train, valid, &prm, NULL, &m, &err);   // keeps the best iteration's trees
+ *     printf("%d trees, valid AUC %.4f\n", st_gbdt_best_iteration(m), st_gbdt_best_score(m, NULL));
+ *
  * Determinism: the same data, parameters and seed give the same model, byte for byte,
  * whatever n_threads is: histograms are built per feature (each summed in row order) and
  * every choice breaks ties by the lowest index. A trained model is read-only: any number
@@ -202,8 +208,9 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
                                             double *out, size_t n_out, st_error *err);
 
 /* Model files: a versioned text file ("stratum-model 1 gbdt" on the first line) with the
- * training parameters, the features (and levels), the initial score and every tree,
- * ending in a checksum line. Numbers read back exactly, so a loaded model predicts
+ * training parameters, the features (and levels), the initial score and every tree
+ * (followed, for a model trained with a validation set, by its metric, early stopping
+ * rounds, best iteration and best score), ending in a checksum line. Numbers read back exactly, so a loaded model predicts
  * bit-identically. Saving replaces path atomically; loading fails with ST_ERR_FORMAT and
  * "path:line: ..." on a file that is not a gbdt model, is newer, truncated, corrupt or
  * malformed, with ST_ERR_IO when it cannot be read. On failure *out is NULL. */
