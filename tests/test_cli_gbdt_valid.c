@@ -121,6 +121,13 @@ static void test_valid_file(void **state)
     assert_null(strstr(r->err, "[1]"));
     assert_contains(r->err, "best iteration 5: valid logloss ");
     free(r);
+    r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
+            "--format", "json", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    assert_contains(r->out, "\"best_iteration\": 5, \"valid_metric\": \"logloss\", "
+                            "\"best_score\": 0.");
+    free(r);
 
     char tr[160], va[160];
     snprintf(tr, sizeof tr, "%s/tr.csv", dir);

@@ -36,6 +36,13 @@ static void print_importance(const st_gbdt *m, cli_format format)
     case FORMAT_JSON:
         printf("{\"trees\": %zu, \"init_score\": ", st_gbdt_n_trees(m));
         json_number(stdout, st_gbdt_init_score(m));
+        if (st_gbdt_best_iteration(m) > 0) { /* trained with a validation set */
+            st_gbdt_metric metric;
+            const double best = st_gbdt_best_score(m, &metric);
+            printf(", \"best_iteration\": %d, \"valid_metric\": \"%s\", \"best_score\": ",
+                   st_gbdt_best_iteration(m), st_gbdt_metric_name(metric));
+            json_number(stdout, best);
+        }
         printf(", \"importance\": [");
         for (size_t j = 0; j < n; j++) {
             printf("%s{\"feature\": ", j ? ", " : "");
