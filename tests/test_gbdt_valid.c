@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gbdt_impl.h"
+#include "model_text.h"
 
 static st_dataset *arrays(size_t n, size_t nf, const float *x, const float *y)
 {
@@ -368,6 +369,34 @@ static void test_model_file(void **state)
     text[n] = '\0';
     assert_contains(text, "stratum-model 1 gbdt\n");
     assert_contains(text, "\nvalid_metric pr-auc\nearly_stopping_rounds 5\nbest_iteration ");
+    /* a bad validation line is a format error naming it */
+    static const struct {
+        const char *from, *to, *message;
+    } bad[] = {
+        {"valid_metric pr-auc", "valid_metric f1", "valid_metric"},
+        {"best_iteration ", "best_iteration 9999", "best_iteration"},
+        {"early_stopping_rounds 5", "early_stopping_rounds -5", "early_stopping_rounds"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char edited[1 << 16];
+        const char *at = strstr(text, bad[k].from);
+        assert_non_null(at);
+        size_t pre = (size_t)(at - text);
+        const char *rest = at + strlen(bad[k].from);
+        if (k == 1) /* replace the whole number */
+            rest = strchr(rest, '\n');
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)pre, text, bad[k].to, rest);
+        char *sum = strstr(edited, "checksum ");
+        assert_non_null(sum);
+        snprintf(sum, sizeof edited - (size_t)(sum - edited), "checksum %016llx\n",
+                 (unsigned long long)st__fnv1a64(edited, (size_t)(sum - edited)));
+        back = (st_gbdt *)&prm;
+        assert_int_equal(st__gbdt_load_buffer(edited, strlen(edited), "edited.model", &back,
+                                              &err),
+                         ST_ERR_FORMAT);
+        assert_null(back);
+        assert_contains(err.message, bad[k].message);
+    }
     st_gbdt_free(m);
     prm.early_stopping_rounds = 0;
     m = NULL;
