@@ -18,6 +18,7 @@ const char *st_status_str(st_status status)
     case ST_ERR_DATA: return "unusable data";
     case ST_ERR_FORMAT: return "bad model file";
     case ST_ERR_NUMERIC: return "numerical failure";
+    case ST_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }

@@ -101,7 +101,7 @@ static int find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
     return nb;
 }
 
-uint8_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
+uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
 {
     if (v != v)
         return 0;
@@ -114,7 +114,7 @@ uint8_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
         else
             lo = mid + 1;
     }
-    return (uint8_t)lo;
+    return (uint16_t)lo;
 }
 
 /* Rows of the sample, in order: all rows when n <= s. */
@@ -139,15 +139,17 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
         return;
     st__free(b->codes);
     st__free(b->cols);
+    st__free(b->codes16);
+    st__free(b->cols16);
     st__free(b->n_bins);
     st__free(b->offset);
     st__free(b->bounds);
     memset(b, 0, sizeof *b);
 }
 
-/* Finds every feature's bounds into tmp (max_bin + 1 per feature) and n_bins. */
+/* Finds every feature's bounds into tmp (per entries per feature) and n_bins. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
-                       int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
+                       size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
                        int *n_bins)
 {
     const long nf = (long)st_dataset_n_features(ds);
@@ -162,26 +164,41 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
             if (x[rows[i]] == x[rows[i]])
                 v[m++] = x[rows[i]];
         size_t k = distinct(v, m, c, k1, k2);
-        n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * ((size_t)max_bin + 1));
+        n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
     }
 }
 
 /* Rows coded per block of CODE_BLOCK, so that threads write disjoint cache lines. */
 #define CODE_BLOCK 4096
 
+/* Codes of rows [i0, i1) into codes (row-major) and cols (feature-major), of type T:
+ * uint8_t, or uint16_t when some feature has more than 255 bins. */
+#define DEFINE_CODE_BLOCK(NAME, T)                                                        \
+    static void NAME(const st_dataset *ds, const st__gbdt_bins *b, size_t i0, size_t i1,  \
+                     T *codes, T *cols)                                                   \
+    {                                                                                     \
+        const size_t nf = b->n_features, n = b->n_rows;                                   \
+        for (size_t j = 0; j < nf; j++) {                                                 \
+            const float *x = st_dataset_feature_values(ds, j);                            \
+            T *col = cols + j * n;                                                        \
+            for (size_t i = i0; i < i1; i++)                                              \
+                codes[i * nf + j] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);              \
+        }                                                                                 \
+    }
+DEFINE_CODE_BLOCK(code_block_u8, uint8_t)
+DEFINE_CODE_BLOCK(code_block_u16, uint16_t)
+
 static void all_codes(const st_dataset *ds, const st__gbdt_bins *b, int nt)
 {
-    const size_t nf = b->n_features, n = b->n_rows;
+    const size_t n = b->n_rows;
     const long n_blocks = (long)((n + CODE_BLOCK - 1) / CODE_BLOCK);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (long bl = 0; bl < n_blocks; bl++) {
         const size_t i0 = (size_t)bl * CODE_BLOCK, i1 = i0 + CODE_BLOCK < n ? i0 + CODE_BLOCK : n;
-        for (size_t j = 0; j < nf; j++) {
-            const float *x = st_dataset_feature_values(ds, j);
-            uint8_t *col = b->cols + j * n;
-            for (size_t i = i0; i < i1; i++)
-                b->codes[i * nf + j] = col[i] = st__gbdt_bin_of(b, j, x[i]);
-        }
+        if (b->wide)
+            code_block_u16(ds, b, i0, i1, b->codes16, b->cols16);
+        else
+            code_block_u8(ds, b, i0, i1, b->codes, b->cols);
     }
 }
 
@@ -191,7 +208,9 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     memset(b, 0, sizeof *b);
     const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
     const size_t s = n < (size_t)prm->bin_sample_rows ? n : (size_t)prm->bin_sample_rows;
-    const size_t per = (size_t)prm->max_bin + 1;
+    /* a feature has at most min(max_bin, s) bounds: with max_bin up to 65535 and a small
+     * sample this keeps the scratch from growing with max_bin */
+    const size_t per = ((size_t)prm->max_bin < (s ? s : 1) ? (size_t)prm->max_bin : (s ? s : 1)) + 1;
     int ovf = 0; /* an overflowing size makes the allocation below fail */
     const size_t per_thread = st__mul_size((size_t)nt, s ? s : 1, &ovf);
     const size_t n_tmp = st__mul_size(nf ? nf : 1, per, &ovf);
@@ -205,21 +224,30 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     b->n_features = nf;
     b->n_bins = st__malloc_array(nf ? nf : 1, sizeof *b->n_bins);
     b->offset = st__malloc_array(nf + 1, sizeof *b->offset);
-    b->codes = ovf ? NULL : st__malloc_array(n_codes, 1);
-    b->cols = ovf ? NULL : st__malloc_array(n_codes, 1);
     st_status rc = ST_OK;
-    if (rows == NULL || vals == NULL || cnt == NULL || keys == NULL || tmp == NULL ||
-        b->n_bins == NULL || b->offset == NULL || b->codes == NULL || b->cols == NULL) {
+    if (ovf || rows == NULL || vals == NULL || cnt == NULL || keys == NULL || tmp == NULL ||
+        b->n_bins == NULL || b->offset == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu rows x %zu features", n, nf);
         goto done;
     }
     draw_sample(n, s, prm->seed, rows);
-    all_bounds(ds, rows, s, prm->max_bin, nt, vals, cnt, keys, tmp, b->n_bins);
+    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins);
     b->offset[0] = 0;
-    for (size_t j = 0; j < nf; j++)
+    for (size_t j = 0; j < nf; j++) {
         b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
+        b->wide |= b->n_bins[j] > 255;
+    }
     b->total_bins = b->offset[nf];
-    if ((b->bounds = st__malloc_array(b->total_bins ? b->total_bins : 1, sizeof *b->bounds)) == NULL) {
+    if (b->wide) {
+        b->codes16 = st__malloc_array(n_codes, sizeof *b->codes16);
+        b->cols16 = st__malloc_array(n_codes, sizeof *b->cols16);
+    } else {
+        b->codes = st__malloc_array(n_codes, 1);
+        b->cols = st__malloc_array(n_codes, 1);
+    }
+    b->bounds = st__malloc_array(b->total_bins ? b->total_bins : 1, sizeof *b->bounds);
+    if (b->bounds == NULL || (b->wide ? b->codes16 == NULL || b->cols16 == NULL
+                                      : b->codes == NULL || b->cols == NULL)) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu features", nf);
         goto done;
     }

@@ -70,6 +70,31 @@ static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *p
 /* Below this many rows the scores are updated on one thread. */
 #define UPDATE_PARALLEL_MIN 32768
 
+/* Adds the tree's leaf value to the score of each row out of the bag, walking the tree
+ * over the feature-major codes of type T (uint8_t, or uint16_t for more than 255 bins). */
+#define DEFINE_OUT_OF_BAG(NAME, T)                                                        \
+    static void NAME(const st__gbdt_grower *gr, const T *cols, const uint8_t *in_bag,     \
+                     double *score, int nt, int par)                                      \
+    {                                                                                     \
+        const st__gbdt_bins *b = gr->bins;                                                \
+        const long n = (long)b->n_rows;                                                   \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if (par)")             \
+        for (long i = 0; i < n; i++) {                                                    \
+            if (in_bag[i])                                                                \
+                continue;                                                                 \
+            int32_t k = gr->n_leaves > 1 ? 0 : ~0;                                        \
+            while (k >= 0) {                                                              \
+                const st__gbdt_node *nd = &gr->nodes[k];                                  \
+                const unsigned c = cols[(size_t)nd->feature * b->n_rows + (size_t)i];     \
+                const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k]; \
+                k = left ? nd->left : nd->right;                                          \
+            }                                                                             \
+            score[i] += gr->values[~k];                                                   \
+        }                                                                                 \
+    }
+DEFINE_OUT_OF_BAG(out_of_bag_u8, uint8_t)
+DEFINE_OUT_OF_BAG(out_of_bag_u16, uint16_t)
+
 /* Adds the new tree's leaf values to the scores. */
 static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, double *score,
                           int nt)
@@ -85,21 +110,10 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
     }
     if (in_bag == NULL)
         return;
-    const st__gbdt_bins *b = gr->bins;
-    const long n = (long)b->n_rows;
-#pragma omp parallel for num_threads(nt) schedule(static) if (par)
-    for (long i = 0; i < n; i++) {
-        if (in_bag[i])
-            continue;
-        int32_t k = gr->n_leaves > 1 ? 0 : ~0;
-        while (k >= 0) {
-            const st__gbdt_node *nd = &gr->nodes[k];
-            const unsigned c = b->cols[(size_t)nd->feature * b->n_rows + (size_t)i];
-            const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k];
-            k = left ? nd->left : nd->right;
-        }
-        score[i] += gr->values[~k];
-    }
+    if (gr->bins->wide)
+        out_of_bag_u16(gr, gr->bins->cols16, in_bag, score, nt, par);
+    else
+        out_of_bag_u8(gr, gr->bins->cols, in_bag, score, nt, par);
 }
 
 /* The model's features: names, types and levels copied from the dataset. */
@@ -163,7 +177,8 @@ static int work_alloc(boost_work *wk, size_t n, size_t nf)
 }
 
 static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
-                       st__gbdt_grower *gr, boost_work *wk, st_gbdt *m, st_error *err)
+                       st__gbdt_grower *gr, boost_work *wk, st__gbdt_monitor *mon,
+                       st_gbdt *m, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
     const float *y = st_dataset_labels(ds);
@@ -192,6 +207,13 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
         if (!st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
+        int stop = 0;
+        st_status rc = mon != NULL ? st__gbdt_monitor_step(mon, m, wk->score, t, &stop, err)
+                                   : ST_OK;
+        if (rc != ST_OK)
+            return rc;
+        if (stop)
+            break;
     }
     for (size_t i = 0; i < n; i++)
         if (!isfinite(wk->score[i]))
@@ -199,8 +221,15 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
     return ST_OK;
 }
 
-st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_gbdt **out,
+st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm, st_gbdt **out,
                         st_error *err)
+{
+    return st_gbdt_train_ex(ds, NULL, prm, NULL, out, err);
+}
+
+st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
+                           const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
+                           st_gbdt **out, st_error *err)
 {
     if (out != NULL)
         *out = NULL;
@@ -223,6 +252,7 @@ st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_g
     st__gbdt_bins bins = {0};
     st__gbdt_grower gr = {0};
     boost_work wk = {0};
+    st__gbdt_monitor *mon = NULL;
     if (m == NULL || !work_alloc(&wk, n, st_dataset_n_features(ds))) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for training on %zu rows", n);
         goto done;
@@ -238,12 +268,15 @@ st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm_in, st_g
     }
     if ((rc = copy_features(ds, m, err)) != ST_OK ||
         (rc = st__gbdt_bins_build(ds, &prm, nt, &bins, err)) != ST_OK ||
+        (rc = st__gbdt_monitor_new(m, ds, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
         (rc = st__gbdt_grower_init(&gr, &bins, &prm, nt, err)) != ST_OK ||
-        (rc = boost(ds, &prm, nt, &gr, &wk, m, err)) != ST_OK)
+        (rc = boost(ds, &prm, nt, &gr, &wk, mon, m, err)) != ST_OK)
         goto done;
+    st__gbdt_monitor_finish(mon, m);
     *out = m;
     m = NULL;
 done:
+    st__gbdt_monitor_free(mon);
     work_free(&wk);
     st__gbdt_grower_free(&gr);
     st__gbdt_bins_free(&bins);

@@ -18,28 +18,42 @@
 /* Rows ahead whose codes are prefetched when gathering (XGBoost's kPrefetchOffset). */
 #define PREFETCH_AHEAD 16
 
-/* Features feats[k0..k1) over a leaf's rows; g, h in the order of rows (rows NULL: all). */
+/* Features feats[k0..k1) over a leaf's rows; g, h in the order of rows (rows NULL: all).
+ * One version per code type T (uint8_t, or uint16_t for more than 255 bins). */
+#define DEFINE_GROUP_HIST(NAME, T)                                                        \
+    static void NAME(const st__gbdt_bins *b, const T *codes, const uint32_t *feats,       \
+                     size_t k0, size_t k1, const uint32_t *rows, size_t n,                \
+                     const double *g, const double *h, st__gbdt_bin_stat *hist)           \
+    {                                                                                     \
+        const size_t nf = b->n_features;                                                  \
+        for (size_t k = k0; k < k1; k++)                                                  \
+            memset(hist + b->offset[feats[k]], 0,                                         \
+                   ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);                     \
+        for (size_t r = 0; r < n; r++) {                                                  \
+            if (rows != NULL && r + PREFETCH_AHEAD < n)                                   \
+                __builtin_prefetch(codes + (size_t)rows[r + PREFETCH_AHEAD] * nf);        \
+            const T *c = codes + (rows != NULL ? (size_t)rows[r] : r) * nf;               \
+            const double gr = g[r], hr = h[r];                                            \
+            for (size_t k = k0; k < k1; k++) {                                            \
+                const uint32_t j = feats[k];                                              \
+                st__gbdt_bin_stat *s = &hist[b->offset[j] + c[j]];                        \
+                s->g += gr;                                                               \
+                s->h += hr;                                                               \
+                s->n += 1;                                                                \
+            }                                                                             \
+        }                                                                                 \
+    }
+DEFINE_GROUP_HIST(group_hist_u8, uint8_t)
+DEFINE_GROUP_HIST(group_hist_u16, uint16_t)
+
 static void group_hist(const st__gbdt_bins *b, const uint32_t *feats, size_t k0, size_t k1,
                        const uint32_t *rows, size_t n, const double *g, const double *h,
                        st__gbdt_bin_stat *hist)
 {
-    const size_t nf = b->n_features;
-    for (size_t k = k0; k < k1; k++)
-        memset(hist + b->offset[feats[k]], 0,
-               ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);
-    for (size_t r = 0; r < n; r++) {
-        if (rows != NULL && r + PREFETCH_AHEAD < n)
-            __builtin_prefetch(b->codes + (size_t)rows[r + PREFETCH_AHEAD] * nf);
-        const uint8_t *c = b->codes + (rows != NULL ? (size_t)rows[r] : r) * nf;
-        const double gr = g[r], hr = h[r];
-        for (size_t k = k0; k < k1; k++) {
-            const uint32_t j = feats[k];
-            st__gbdt_bin_stat *s = &hist[b->offset[j] + c[j]];
-            s->g += gr;
-            s->h += hr;
-            s->n += 1;
-        }
-    }
+    if (b->wide)
+        group_hist_u16(b, b->codes16, feats, k0, k1, rows, n, g, h, hist);
+    else
+        group_hist_u8(b, b->codes, feats, k0, k1, rows, n, g, h, hist);
 }
 
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,

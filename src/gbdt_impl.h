@@ -3,7 +3,7 @@
  * partition, leaf-wise growth) and src/boosting (the boosting loop):
  *
  *   gbdt_params.c      defaults and checks
- *   gbdt_bin.c         quantile bins per feature -> uint8 bin codes
+ *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
  *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_partition.c   stable partition of a leaf's rows
@@ -12,6 +12,7 @@
  *   gbdt_boost.c       the boosting loop (st_gbdt_train), bagging, feature_fraction
  *   gbdt_model.c       the model object: tree storage, accessors, importance, free
  *   gbdt_predict.c     prediction (batch by column name, and one row)
+ *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
  *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c) */
 #ifndef STRATUM_GBDT_IMPL_H
 #define STRATUM_GBDT_IMPL_H
@@ -52,6 +53,9 @@ struct st_gbdt {
     double *leaf_values;         /* shrunk by learning_rate */
     size_t node_cap, leaf_cap; /* allocated nodes and leaf values */
     size_t tree_cap;           /* entries of node_start and leaf_start (trees + 1 at most) */
+    /* validation (st_gbdt_train_ex): the metric is params.metric */
+    int best_iteration;        /* 1-based; 0 when trained without a validation set */
+    double best_score;
 };
 
 /* Raw score of one tree for a row given by a value getter. */
@@ -90,6 +94,11 @@ typedef struct st__gbdt_bins {
     size_t n_rows, n_features, total_bins;
     uint8_t *codes;   /* n_rows * n_features, row-major */
     uint8_t *cols;    /* n_features * n_rows, feature-major */
+    /* When some feature has more than 255 bins (max_bin > 255), the codes are two bytes:
+     * codes16 and cols16, laid out as codes and cols, are used instead (those are NULL).
+     * Each kernel picks its one- or two-byte version once per call. */
+    int wide;
+    uint16_t *codes16, *cols16;
     int *n_bins;
     size_t *offset;   /* n_features + 1 */
     double *bounds;   /* total_bins */
@@ -100,7 +109,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
 void st__gbdt_bins_free(st__gbdt_bins *b);
 
 /* Code of value v for feature j (binary search over its bounds). */
-uint8_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
+uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
 
 /* ---- histograms (gbdt_hist.c) ---- */
 
@@ -210,6 +219,31 @@ static inline double st__gbdt_rand_unit(uint64_t *state)
 {
     return (double)(st__gbdt_rand(state) >> 11) * 0x1.0p-53;
 }
+
+/* ---- validation (gbdt_predict.c, gbdt_monitor.c) ---- */
+
+/* Rows of ds in the model's feature order: x[i * n_features + j] is feature j of row i
+ * (columns found by name, categorical levels translated by text, unknown ones NaN), as
+ * st_gbdt_predict reads them. x: n_rows * n_features floats. */
+st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
+                               st_error *err);
+
+typedef struct st__gbdt_monitor st__gbdt_monitor;
+
+/* Starts watching prm->metric on valid (may be NULL) for a model whose features are
+ * already set; cb may be NULL. *out NULL when there is nothing to watch or report. */
+st_status st__gbdt_monitor_new(const st_gbdt *m, const st_dataset *train,
+                               const st_dataset *valid, const st_gbdt_params *prm,
+                               const st_gbdt_train_callbacks *cb, int n_threads,
+                               st__gbdt_monitor **out, st_error *err);
+/* After tree t (0-based) was appended to m and the training raw scores train_score
+ * updated: updates the validation scores, the best iteration and calls the callback.
+ * *stop is set when early stopping says so. */
+st_status st__gbdt_monitor_step(st__gbdt_monitor *mon, st_gbdt *m, const double *train_score,
+                                int t, int *stop, st_error *err);
+/* Records the best iteration in m and, under early stopping, drops the trees after it. */
+void st__gbdt_monitor_finish(const st__gbdt_monitor *mon, st_gbdt *m);
+void st__gbdt_monitor_free(st__gbdt_monitor *mon);
 
 /* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
  * fuzzer). name is used in messages only. */

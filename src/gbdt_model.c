@@ -112,3 +112,15 @@ st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance kind, 
         out[m->nodes[k].feature] += kind == ST_GBDT_IMPORTANCE_SPLIT ? 1 : m->nodes[k].gain;
     return ST_OK;
 }
+
+int st_gbdt_best_iteration(const st_gbdt *m)
+{
+    return m != NULL ? m->best_iteration : 0;
+}
+
+double st_gbdt_best_score(const st_gbdt *m, st_gbdt_metric *metric)
+{
+    if (metric != NULL)
+        *metric = m != NULL ? m->params.metric : ST_GBDT_METRIC_LOGLOSS;
+    return m != NULL && m->best_iteration > 0 ? m->best_score : NAN;
+}

@@ -11,6 +11,10 @@
  *     tree N_LEAVES                     then N_LEAVES - 1 node lines and N_LEAVES leaf lines
  *     node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN
  *     leaf VALUE
+ *     valid_metric logloss|auc|pr-auc   these four lines only for a model trained with a
+ *     early_stopping_rounds K           validation set (st_gbdt_train_ex): the metric, the
+ *     best_iteration N                  early stopping rounds (0 = off), the best
+ *     best_score X                      iteration (1-based) and its validation score
  *     checksum HEX                      FNV-1a 64 of every byte before this line
  *
  * A node's children are node indices (>= 0, always greater than the node's own) or leaves
@@ -90,6 +94,12 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
     st__text_printf(t, "trees %zu\n", m->n_trees);
     for (size_t k = 0; k < m->n_trees; k++)
         write_tree(t, m, k, exact);
+    if (m->best_iteration > 0) {
+        st__text_printf(t, "valid_metric %s\nearly_stopping_rounds %d\nbest_iteration %d\n",
+                        st_gbdt_metric_name(m->params.metric), m->params.early_stopping_rounds,
+                        m->best_iteration);
+        number_line(t, "best_score", m->best_score, exact);
+    }
 }
 
 st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)

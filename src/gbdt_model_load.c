@@ -37,7 +37,7 @@ static st_status read_params(st__mreader *r, st_gbdt_params *p)
         (rc = read_int(r, "num_leaves", 2, 131072, &p->num_leaves)) != ST_OK ||
         (rc = read_int(r, "max_depth", -big, big, &p->max_depth)) != ST_OK ||
         (rc = st__mr_key_number(r, "learning_rate", &p->learning_rate)) != ST_OK ||
-        (rc = read_int(r, "max_bin", 2, 255, &p->max_bin)) != ST_OK ||
+        (rc = read_int(r, "max_bin", 2, 65535, &p->max_bin)) != ST_OK ||
         (rc = read_int(r, "min_data_in_leaf", 1, big, &p->min_data_in_leaf)) != ST_OK ||
         (rc = st__mr_key_number(r, "min_sum_hessian_in_leaf", &p->min_sum_hessian_in_leaf)) != ST_OK ||
         (rc = st__mr_key_number(r, "lambda_l1", &p->lambda_l1)) != ST_OK ||
@@ -166,6 +166,26 @@ static st_status read_tree(st__mreader *r, st_gbdt *m, st__gbdt_node *nodes, dou
     return st__gbdt_append_tree(m, nodes, values, (size_t)n_leaves) ? ST_OK : nomem(r);
 }
 
+/* The optional validation lines after the trees (gbdt_model_io.c). */
+static st_status read_validation(st__mreader *r, st_gbdt *m)
+{
+    static const char *const metrics[] = {"logloss", "auc", "pr-auc"};
+    static const char key[] = "valid_metric ";
+    if ((size_t)(r->end - r->p) < sizeof key - 1 || memcmp(r->p, key, sizeof key - 1) != 0)
+        return ST_OK;
+    long metric = 0, best = 0;
+    st_status rc;
+    if ((rc = st__mr_key_word(r, "valid_metric", metrics, 3, &metric)) != ST_OK ||
+        (rc = read_int(r, "early_stopping_rounds", 0, 2147483647L,
+                       &m->params.early_stopping_rounds)) != ST_OK ||
+        (rc = st__mr_key_integer(r, "best_iteration", 1, (long)m->n_trees, &best)) != ST_OK ||
+        (rc = st__mr_key_number(r, "best_score", &m->best_score)) != ST_OK)
+        return rc;
+    m->params.metric = (st_gbdt_metric)metric;
+    m->best_iteration = (int)best;
+    return ST_OK;
+}
+
 static st_status read_body(st__mreader *r, st_gbdt *m)
 {
     /* each feature and tree needs a line of text: bounds the allocations */
@@ -200,6 +220,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     st__free(nodes);
     st__free(values);
     st__free(seen);
+    if (rc == ST_OK)
+        rc = read_validation(r, m);
     if (rc == ST_OK && st__mr_next(r))
         rc = st__mr_bad(r, "unexpected line after the last tree; expected the checksum line");
     return rc;

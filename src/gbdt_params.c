@@ -25,6 +25,8 @@ st_gbdt_params st_gbdt_params_default(void)
         .bin_sample_rows = 200000,
         .seed = 0,
         .n_threads = 0,
+        .early_stopping_rounds = 0,
+        .metric = ST_GBDT_METRIC_LOGLOSS,
     };
     return p;
 }
@@ -45,8 +47,8 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "num_leaves must be in [2, 131072]";
     if (!(p->learning_rate > 0) || !isfinite(p->learning_rate))
         return "learning_rate must be a finite number > 0";
-    if (p->max_bin < 2 || p->max_bin > 255)
-        return "max_bin must be in [2, 255]";
+    if (p->max_bin < 2 || p->max_bin > 65535)
+        return "max_bin must be in [2, 65535]";
     if (p->min_data_in_leaf < 1)
         return "min_data_in_leaf must be >= 1";
     if (!nonneg(p->min_sum_hessian_in_leaf))
@@ -72,5 +74,19 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "bin_sample_rows must be > 0";
     if (p->n_threads < 0)
         return "n_threads must be >= 0";
+    if (p->early_stopping_rounds < 0)
+        return "early_stopping_rounds must be >= 0";
+    if (st_gbdt_metric_name(p->metric) == NULL)
+        return "metric must be logloss, auc or pr-auc";
+    return NULL;
+}
+
+const char *st_gbdt_metric_name(st_gbdt_metric m)
+{
+    switch (m) {
+    case ST_GBDT_METRIC_LOGLOSS: return "logloss";
+    case ST_GBDT_METRIC_AUC: return "auc";
+    case ST_GBDT_METRIC_PR_AUC: return "pr-auc";
+    }
     return NULL;
 }

@@ -6,22 +6,35 @@
 
 #include <string.h>
 
+/* The partition over one feature's codes, of type T (uint8_t, or uint16_t for more than
+ * 255 bins). */
+#define DEFINE_PARTITION(NAME, T)                                                         \
+    static size_t NAME(uint32_t *rows, size_t n, const T *codes, unsigned t, unsigned dl, \
+                       uint32_t *scratch)                                                 \
+    {                                                                                     \
+        size_t nl = 0, nr = 0;                                                            \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            const uint32_t r = rows[i];                                                   \
+            const unsigned c = codes[r];                                                  \
+            const unsigned left = c == 0 ? dl : c <= t;                                   \
+            /* both stores happen; only one of the counters moves (branch-free) */        \
+            rows[nl] = r;                                                                 \
+            scratch[nr] = r;                                                              \
+            nl += left;                                                                   \
+            nr += 1u - left;                                                              \
+        }                                                                                 \
+        memcpy(rows + nl, scratch, nr * sizeof *rows);                                    \
+        return nl;                                                                        \
+    }
+DEFINE_PARTITION(partition_u8, uint8_t)
+DEFINE_PARTITION(partition_u16, uint16_t)
+
 size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f, int bin,
                           int default_left, uint32_t *scratch)
 {
-    const uint8_t *codes = b->cols + (size_t)f * b->n_rows;
-    size_t nl = 0, nr = 0;
+    const size_t off = (size_t)f * b->n_rows;
     const unsigned t = (unsigned)bin, dl = default_left ? 1u : 0u;
-    for (size_t i = 0; i < n; i++) {
-        const uint32_t r = rows[i];
-        const unsigned c = codes[r];
-        const unsigned left = c == 0 ? dl : c <= t;
-        /* both stores happen; only one of the counters moves (branch-free) */
-        rows[nl] = r;
-        scratch[nr] = r;
-        nl += left;
-        nr += 1u - left;
-    }
-    memcpy(rows + nl, scratch, nr * sizeof *rows);
-    return nl;
+    if (b->wide)
+        return partition_u16(rows, n, b->cols16 + off, t, dl, scratch);
+    return partition_u8(rows, n, b->cols + off, t, dl, scratch);
 }

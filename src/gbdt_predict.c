@@ -155,3 +155,20 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
     st__free(x);
     return rc;
 }
+
+st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
+                               st_error *err)
+{
+    column_map cm = {0};
+    st_status rc = map_columns(m, ds, &cm, err);
+    const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
+    for (size_t i = 0; rc == ST_OK && i < n; i++)
+        for (size_t j = 0; j < nf; j++) {
+            float v = cm.col[j][i];
+            if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
+                v = cm.map[cm.map_off[j] + (size_t)v];
+            x[i * nf + j] = v;
+        }
+    map_free(&cm);
+    return rc;
+}

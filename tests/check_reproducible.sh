@@ -35,6 +35,10 @@ check "logreg lasso, clinical with categoricals" logreg "$work/clinical.csv" --l
 check "gbdt, sepsis_survival" gbdt "$datasets/sepsis_survival.csv" --num-trees 30
 check "gbdt with bagging and feature sampling, clinical" gbdt "$work/clinical.csv" --num-trees 50 \
     --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.8 --seed 9
+check "gbdt with two-byte bins (max_bin 1000) and bagging, clinical" gbdt "$work/clinical.csv" \
+    --num-trees 30 --max-bin 1000 --bagging-fraction 0.7 --bagging-freq 1 --seed 3
+check "gbdt early stopping on a held-out fraction, clinical" gbdt "$work/clinical.csv" \
+    --num-trees 200 --learning-rate 0.3 --valid-fraction 0.2 --early-stopping-rounds 5 --metric auc
 
 # the shared --class-weight W means --scale-pos-weight W for boosted trees: same model bytes
 "$stratum" train gbdt "$work/clinical.csv" --num-trees 10 --class-weight 5 -o "$work/e.model" -q > /dev/null

@@ -94,14 +94,14 @@ static void test_params(void **state)
     p.lambda_l2 = -1;
     assert_contains(st_gbdt_params_check(&p), "lambda_l2");
     p = st_gbdt_params_default();
-    p.max_bin = 256;
+    p.max_bin = 65536;
     assert_contains(st_gbdt_params_check(&p), "max_bin");
 
     const float x[4] = {1, 2, 3, 4}, y[4] = {0, 1, 0, 1};
     st_dataset *ds = arrays(4, 1, x, y);
     st_gbdt *m = (st_gbdt *)(uintptr_t)1;
     st_error err;
-    p.max_bin = 256;
+    p.max_bin = 65536;
     assert_int_equal(st_gbdt_train(ds, &p, &m, &err), ST_ERR_INVALID_ARG);
     assert_null(m);
     assert_contains(err.message, "max_bin");

@@ -90,8 +90,72 @@ static void test_gbdt_oom(void **state)
     }
 }
 
+/* train_ex with a validation set, early stopping, a callback asking for the training
+ * metric and two-byte bin codes (300 distinct values, max_bin 1000), then save and load. */
+static int no_cancel(const st_gbdt_progress *p, void *user_data)
+{
+    (void)p;
+    (void)user_data;
+    return 0;
+}
+
+static st_status cycle_valid(const st_dataset *wide)
+{
+    st_gbdt_params prm = st_gbdt_params_default();
+    prm.num_trees = 3;
+    prm.num_leaves = 4;
+    prm.max_bin = 1000;
+    prm.bagging_fraction = 0.7;
+    prm.bagging_freq = 1;
+    prm.early_stopping_rounds = 2;
+    prm.metric = ST_GBDT_METRIC_AUC;
+    prm.n_threads = 1;
+    const st_gbdt_train_callbacks cb = {no_cancel, NULL, 1};
+    st_gbdt *m = (st_gbdt *)(uintptr_t)1, *back = (st_gbdt *)(uintptr_t)1;
+    st_error err;
+    st_status rc = st_gbdt_train_ex(wide, wide, &prm, &cb, &m, &err);
+    if (rc != ST_OK) {
+        assert_null(m);
+        return rc;
+    }
+    rc = st_gbdt_save(m, model_path, &err);
+    if (rc == ST_OK) {
+        rc = st_gbdt_load(model_path, &back, &err);
+        if (rc != ST_OK)
+            assert_null(back);
+        st_gbdt_free(back);
+    }
+    st_gbdt_free(m);
+    return rc;
+}
+
+static void test_gbdt_valid_oom(void **state)
+{
+    (void)state;
+    float x[300], y[300];
+    for (int i = 0; i < 300; i++) {
+        x[i] = (float)((i * 7) % 300);
+        y[i] = (float)((i * 7) % 300 >= 120) == (i % 5 != 0);
+    }
+    st_dataset *wide = NULL;
+    assert_int_equal(st_dataset_from_arrays(300, 1, x, y, NULL, NULL, &wide, NULL), ST_OK);
+    long baseline = st__fault_live_blocks();
+    for (long n = 0;; n++) {
+        st__fault_fail_after(n);
+        st_status rc = cycle_valid(wide);
+        st__fault_fail_after(-1);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+        if (rc == ST_OK)
+            break;
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_true(n < 10000);
+    }
+    st_dataset_free(wide);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom),
+                                       cmocka_unit_test(test_gbdt_valid_oom)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,7 +9,8 @@ const char cli_gbdt_help[] =
     "  --num-leaves N                  max leaves per tree, 2..131072 (default: 31)\n"
     "  --max-depth N                   max depth; <= 0 no limit (default: -1)\n"
     "  --learning-rate X               shrinkage > 0 (default: 0.1)\n"
-    "  --max-bin N                     bins per feature, 2..255 (default: 255)\n"
+    "  --max-bin N                     bins per feature, 2..65535 (default: 255; more than\n"
+    "                                  255 stores two-byte bin codes: twice the memory)\n"
     "  --min-data-in-leaf N            min rows per leaf >= 1 (default: 20)\n"
     "  --min-sum-hessian-in-leaf X     min Hessian per leaf >= 0 (default: 0.001)\n"
     "  --lambda-l1 X, --lambda-l2 X    penalties on leaf values >= 0 (default: 0)\n"
@@ -56,7 +57,7 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
     case OPT_GBDT_MAX_DEPTH: return int_opt(c, "max-depth", arg, -1, 100000, &p->max_depth);
     case OPT_GBDT_LEARNING_RATE:
         return real_opt(c, "learning-rate", arg, 0, 1, big, &p->learning_rate);
-    case OPT_GBDT_MAX_BIN: return int_opt(c, "max-bin", arg, 2, 255, &p->max_bin);
+    case OPT_GBDT_MAX_BIN: return int_opt(c, "max-bin", arg, 2, 65535, &p->max_bin);
     case OPT_GBDT_MIN_DATA:
         return int_opt(c, "min-data-in-leaf", arg, 1, 2147483647L, &p->min_data_in_leaf);
     case OPT_GBDT_MIN_HESS:
@@ -87,4 +88,75 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
         return 1;
     default: return 0;
     }
+}
+
+const char cli_gbdt_cv_valid_help[] =
+    "  --valid-fraction F              hold out a stratified fraction F in (0, 1) of the\n"
+    "                                  training rows (drawn with --seed) as a validation set;\n"
+    "                                  the rows held out are not trained on\n"
+    "  --early-stopping-rounds N       stop when the validation metric has not improved for\n"
+    "                                  N trees and keep the trees up to its best iteration;\n"
+    "                                  needs a validation set; 0 = off (default: 0)\n"
+    "  --metric M                      validation metric: logloss, auc or pr-auc (average\n"
+    "                                  precision) (default: logloss)\n";
+
+const char cli_gbdt_valid_help[] =
+    "  --valid FILE                    validation set: labelled, columns matched by name\n"
+    "                                  (read with the same data options as DATA)\n"
+    "  --valid-fraction F              hold out a stratified fraction F in (0, 1) of DATA's\n"
+    "                                  rows (drawn with --seed) as the validation set; the\n"
+    "                                  rows held out are not trained on\n"
+    "  --early-stopping-rounds N       stop when the validation metric has not improved for\n"
+    "                                  N trees and keep the trees up to its best iteration;\n"
+    "                                  needs --valid or --valid-fraction; 0 = off (default: 0)\n"
+    "  --metric M                      validation metric: logloss, auc or pr-auc (average\n"
+    "                                  precision) (default: logloss)\n"
+    "  --metric-freq N                 print the validation (and training) metric on stderr\n"
+    "                                  every N trees; 0 = never (default: 10). When stderr is\n"
+    "                                  a terminal a progress bar is drawn too; --quiet\n"
+    "                                  silences both\n";
+
+cli_gbdt_valid cli_gbdt_valid_default(void)
+{
+    cli_gbdt_valid v = {NULL, 0, 10};
+    return v;
+}
+
+int cli_gbdt_valid_option(const char *command, cli_gbdt_valid *v, st_gbdt_params *p, int code,
+                          const char *arg)
+{
+    const char *c = command;
+    double f;
+    switch (code) {
+    case OPT_GBDT_VALID: v->path = arg; return 1;
+    case OPT_GBDT_VALID_FRACTION:
+        if (!cli_parse_double(arg, &f) || !(f > 0 && f < 1))
+            return cli_usage_error(c, "--valid-fraction '%s': expected a number > 0 and < 1",
+                                   arg), -1;
+        v->fraction = f;
+        return 1;
+    case OPT_GBDT_EARLY_STOPPING:
+        return int_opt(c, "early-stopping-rounds", arg, 0, 100000000L, &p->early_stopping_rounds);
+    case OPT_GBDT_METRIC:
+        for (int m = 0; m <= 2; m++)
+            if (strcmp(arg, st_gbdt_metric_name((st_gbdt_metric)m)) == 0) {
+                p->metric = (st_gbdt_metric)m;
+                return 1;
+            }
+        return cli_usage_error(c, "--metric '%s': expected logloss, auc or pr-auc", arg), -1;
+    case OPT_GBDT_METRIC_FREQ:
+        return int_opt(c, "metric-freq", arg, 0, 100000000L, &v->metric_freq);
+    default: return 0;
+    }
+}
+
+int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, const st_gbdt_params *p)
+{
+    if (v->path != NULL && v->fraction > 0)
+        return cli_usage_error(command, "--valid and --valid-fraction exclude each other");
+    if (p->early_stopping_rounds > 0 && v->path == NULL && v->fraction == 0)
+        return cli_usage_error(command, "--early-stopping-rounds needs a validation set: "
+                               "%s--valid-fraction F",
+                               strcmp(command, "train") == 0 ? "--valid FILE or " : "");
+    return EXIT_OK;
 }

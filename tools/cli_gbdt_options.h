@@ -38,4 +38,46 @@ extern const char cli_gbdt_help[];
  * error naming `command` is printed). */
 int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char *arg);
 
+/* Validation options: --valid-fraction, --early-stopping-rounds and --metric (train and
+ * cv), --valid and --metric-freq (train only). */
+enum { OPT_GBDT_VALID = 5101, OPT_GBDT_VALID_FRACTION, OPT_GBDT_EARLY_STOPPING,
+       OPT_GBDT_METRIC, OPT_GBDT_METRIC_FREQ };
+
+#define CLI_GBDT_VALID_OPTIONS                                                             \
+    {"valid-fraction", required_argument, NULL, OPT_GBDT_VALID_FRACTION},                  \
+    {"early-stopping-rounds", required_argument, NULL, OPT_GBDT_EARLY_STOPPING},           \
+    {"metric", required_argument, NULL, OPT_GBDT_METRIC}
+#define CLI_GBDT_VALID_FILE_OPTIONS                                                        \
+    {"valid", required_argument, NULL, OPT_GBDT_VALID},                                    \
+    {"metric-freq", required_argument, NULL, OPT_GBDT_METRIC_FREQ}
+
+typedef struct cli_gbdt_valid {
+    const char *path; /* --valid FILE, or NULL */
+    double fraction;  /* --valid-fraction, 0 when not given */
+    int metric_freq;  /* --metric-freq (default 10) */
+} cli_gbdt_valid;
+
+/* Help lines: train's (all five) and cv's (the first three). */
+extern const char cli_gbdt_valid_help[];
+extern const char cli_gbdt_cv_valid_help[];
+
+/* The defaults: no validation set, a metric line every 10 trees. */
+cli_gbdt_valid cli_gbdt_valid_default(void);
+
+/* Applies one of the validation options to v and p; 1 handled, 0 not one of them, -1 bad
+ * value (usage error printed). */
+int cli_gbdt_valid_option(const char *command, cli_gbdt_valid *v, st_gbdt_params *p, int code,
+                          const char *arg);
+
+/* After parsing: --valid and --valid-fraction exclude each other, and early stopping
+ * needs one of them. Returns EXIT_OK or a usage error. */
+int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, const st_gbdt_params *p);
+
+/* Holds out about `fraction` of each class of ds, chosen at random with `seed`, as *valid
+ * and the rest as *train (both keep the row order). A class with at least 2 rows gives
+ * between 1 and all but one of them; a class of one row stays in training
+ * (cli_valid_split.c). */
+st_status cli_gbdt_valid_split(const st_dataset *ds, double fraction, unsigned long long seed,
+                               st_dataset **train, st_dataset **valid, st_error *err);
+
 #endif

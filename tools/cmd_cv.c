@@ -91,7 +91,10 @@ static int check_options(const cv_opts *o, const cli_common *c)
 
 static void print_help(void)
 {
-    printf("%s%s%s\n%s", cv_help, cli_gbdt_help, "Output: --format text or csv (default: "
+    printf("%s%s%s%s%s\n%s", cv_help, cli_gbdt_help,
+           "Validation and early stopping for gbdt: inside each training fold (the test fold\n"
+           "is never used to choose the trees):\n", cli_gbdt_cv_valid_help,
+           "Output: --format text or csv (default: "
            "text); per-fold progress on stderr unless -q.\n", cli_common_help);
 }
 
@@ -109,12 +112,14 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         {NULL, 0, NULL, 0}};
     static const struct option gbdt_options[] = {
         CLI_COMMON_OPTIONS, CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
+        CLI_GBDT_VALID_OPTIONS,
         CLI_CV_FOLD_OPTIONS, CLI_CV_RULE_OPTIONS,
         {"oof", required_argument, NULL, OPT_OOF},
         {"report", required_argument, NULL, OPT_REPORT},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {NULL, 0, NULL, 0}};
     const struct option *options = s->model == CV_GBDT ? gbdt_options : logreg_options;
+    cli_gbdt_valid valid = cli_gbdt_valid_default();
     int code;
     optind = 1;
     opterr = 0;
@@ -123,6 +128,8 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         if (handled == 0)
             handled = s->model == CV_GBDT ? cli_gbdt_option("cv", &s->gprm, code, optarg)
                                           : cli_logreg_option("cv", &s->prm, code, optarg);
+        if (handled == 0 && s->model == CV_GBDT)
+            handled = cli_gbdt_valid_option("cv", &valid, &s->gprm, code, optarg);
         if (handled == 0)
             handled = cv_option("cv", o, code, optarg);
         if (handled < 0)
@@ -137,6 +144,9 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "expected one DATA file, got %d", argc - optind);
+    if (cli_gbdt_valid_check("cv", &valid, &s->gprm) != EXIT_OK)
+        return EXIT_USAGE;
+    s->valid_fraction = valid.fraction;
     if (o->oof != NULL && cli_same_file(o->oof, argv[optind])) {
         fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
                 "path\n", o->oof);

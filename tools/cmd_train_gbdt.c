@@ -2,6 +2,7 @@
  * feature importance; and the gbdt side of stratum predict. */
 #include "cmd_train_gbdt.h"
 #include "cli_gbdt_options.h"
+#include "train_progress.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,6 +36,13 @@ static void print_importance(const st_gbdt *m, cli_format format)
     case FORMAT_JSON:
         printf("{\"trees\": %zu, \"init_score\": ", st_gbdt_n_trees(m));
         json_number(stdout, st_gbdt_init_score(m));
+        if (st_gbdt_best_iteration(m) > 0) { /* trained with a validation set */
+            st_gbdt_metric metric;
+            const double best = st_gbdt_best_score(m, &metric);
+            printf(", \"best_iteration\": %d, \"valid_metric\": \"%s\", \"best_score\": ",
+                   st_gbdt_best_iteration(m), st_gbdt_metric_name(metric));
+            json_number(stdout, best);
+        }
         printf(", \"importance\": [");
         for (size_t j = 0; j < n; j++) {
             printf("%s{\"feature\": ", j ? ", " : "");
@@ -74,17 +82,21 @@ int cmd_train_gbdt(int argc, char **argv)
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
+        CLI_GBDT_VALID_OPTIONS, CLI_GBDT_VALID_FILE_OPTIONS,
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
     const char *model_path = NULL;
+    cli_gbdt_valid valid = cli_gbdt_valid_default();
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_option("train", &prm, code, optarg);
+        if (handled == 0)
+            handled = cli_gbdt_valid_option("train", &valid, &prm, code, optarg);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -94,7 +106,8 @@ int cmd_train_gbdt(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\n%s", train_gbdt_help, cli_gbdt_help, cli_common_help);
+            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s",
+                   train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -103,6 +116,8 @@ int cmd_train_gbdt(int argc, char **argv)
         return cli_usage_error("train", "expected one DATA file, got %d", argc - optind);
     if (model_path == NULL)
         return cli_usage_error("train", "-o MODEL is required");
+    if (cli_gbdt_valid_check("train", &valid, &prm) != EXIT_OK)
+        return EXIT_USAGE;
     const char *data_path = argv[optind];
     if (cli_same_file(data_path, model_path)) {
         fprintf(stderr, "stratum: -o %s is the input data file; choose another model path\n",
@@ -116,22 +131,47 @@ int cmd_train_gbdt(int argc, char **argv)
     st_error err;
     st_dataset *ds = NULL;
     st_gbdt *m = NULL;
+    st_dataset *tr = NULL, *va = NULL; /* the split of --valid-fraction */
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK && valid.fraction > 0)
+        rc = cli_gbdt_valid_split(ds, valid.fraction, common.seed, &tr, &va, &err);
+    else if (rc == ST_OK && valid.path != NULL)
+        rc = st_dataset_read(valid.path, &opt, &va, &err);
+    const st_dataset *train = tr != NULL ? tr : ds;
+    train_progress tp;
+    train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
+    const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     if (rc == ST_OK)
-        rc = st_gbdt_train(ds, &prm, &m, &err);
+        rc = st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
+    train_progress_done(&tp);
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
     if (rc != ST_OK) {
         st_gbdt_free(m);
+        st_dataset_free(tr);
+        st_dataset_free(va);
         st_dataset_free(ds);
         return cli_fail(&err, rc);
     }
     if (!common.quiet)
         fprintf(stderr, "trained gbdt on %zu rows x %zu features: %zu trees of at most %d "
-                "leaves; saved %s\n", st_dataset_n_rows(ds), st_dataset_n_features(ds),
+                "leaves; saved %s\n", st_dataset_n_rows(train), st_dataset_n_features(train),
                 st_gbdt_n_trees(m), prm.num_leaves, model_path);
+    if (!common.quiet && va != NULL) {
+        st_gbdt_metric metric;
+        const double best = st_gbdt_best_score(m, &metric);
+        fprintf(stderr, "best iteration %d: valid %s %.6f on %zu rows", st_gbdt_best_iteration(m),
+                st_gbdt_metric_name(metric), best, st_dataset_n_rows(va));
+        if (prm.early_stopping_rounds > 0 && tp.last_iteration < prm.num_trees)
+            fprintf(stderr, " (early stopping after %d trees; the model keeps %zu)\n",
+                    tp.last_iteration, st_gbdt_n_trees(m));
+        else
+            fprintf(stderr, " (the model keeps %zu trees)\n", st_gbdt_n_trees(m));
+    }
     print_importance(m, common.format);
     st_gbdt_free(m);
+    st_dataset_free(tr);
+    st_dataset_free(va);
     st_dataset_free(ds);
     return EXIT_OK;
 }

@@ -20,6 +20,8 @@ typedef struct cv_setup {
     cv_model model;         /* which family to fit */
     st_logreg_params prm;   /* its options when logreg */
     st_gbdt_params gprm;    /* its options when gbdt (n_threads and seed set) */
+    double valid_fraction;  /* gbdt: share of each training part held out as the
+                               validation set (early stopping); 0 = none */
     st_eval_params eval;    /* threshold rule and its options; no bootstrap */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */

@@ -1,14 +1,24 @@
 /* stratum cv and compare, gradient-boosted trees: fit one training part, predict. The
- * trees are the same for a seed whatever the thread count (stratum/gbdt.h). */
+ * trees are the same for a seed whatever the thread count (stratum/gbdt.h). With
+ * --valid-fraction, a stratified share of the training part is held out as the validation
+ * set for early stopping; the test part never is. */
 #include <stdlib.h>
 
+#include "cli_gbdt_options.h"
 #include "cv.h"
 
 st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
                               double *p_train, double *p_test, st_error *err)
 {
     st_gbdt *m = NULL;
-    st_status rc = st_gbdt_train(tr, &s->gprm, &m, err);
+    st_dataset *fit = NULL, *valid = NULL; /* the training part split by --valid-fraction */
+    st_status rc = ST_OK;
+    if (s->valid_fraction > 0)
+        rc = cli_gbdt_valid_split(tr, s->valid_fraction, s->gprm.seed, &fit, &valid, err);
+    if (rc == ST_OK)
+        rc = st_gbdt_train_ex(fit != NULL ? fit : tr, valid, &s->gprm, NULL, &m, err);
+    st_dataset_free(fit);
+    st_dataset_free(valid);
     if (rc == ST_OK && p_train != NULL)
         rc = st_gbdt_predict(m, tr, ST_GBDT_PROBABILITY, s->gprm.n_threads, p_train,
                              st_dataset_n_rows(tr), err);

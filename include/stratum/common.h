@@ -31,7 +31,8 @@ typedef enum st_status {
     ST_ERR_PARSE = 4,       /* input text is malformed (the error names line and column) */
     ST_ERR_DATA = 5,        /* input is well formed but unusable (one class, bad label, ...) */
     ST_ERR_FORMAT = 6,      /* a model file is corrupt or of an unknown version */
-    ST_ERR_NUMERIC = 7      /* the numbers went wrong: NaN, divergence */
+    ST_ERR_NUMERIC = 7,     /* the numbers went wrong: NaN, divergence */
+    ST_ERR_CANCELLED = 8    /* a caller's callback asked to stop (nothing was produced) */
 } st_status;
 
 /* A static, human-readable name for a status ("out of memory", "parse error", ...). */

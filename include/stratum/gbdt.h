@@ -27,6 +27,12 @@
  *     st_gbdt_save(m, "model.txt", &err);
  *     st_gbdt_free(m);
  *
+ * With a validation set and early stopping (see st_gbdt_train_ex):
+ *
+ *     prm.num_trees = 2000; prm.early_stopping_rounds = 50; prm.metric = ST_GBDT_METRIC_AUC;
+ *     st_gbdt_train_ex(train, valid, &prm, NULL, &m, &err);   // keeps the best iteration's trees
+ *     printf("%d trees, valid AUC %.4f\n", st_gbdt_best_iteration(m), st_gbdt_best_score(m, NULL));
+ *
  * Determinism: the same data, parameters and seed give the same model, byte for byte,
  * whatever n_threads is: histograms are built per feature (each summed in row order) and
  * every choice breaks ties by the lowest index. A trained model is read-only: any number
@@ -50,6 +56,20 @@ typedef enum st_gbdt_class_weight {
     ST_GBDT_CLASS_WEIGHT_BALANCED = 1 /* class c weighs n_rows / (2 * rows of class c) */
 } st_gbdt_class_weight;
 
+/* The metric watched on a validation set (st_gbdt_train_ex). All three are the
+ * definitions of stratum/metrics.h (st_evaluate), on the predicted probabilities with the
+ * validation set's row weights (class weights and scale_pos_weight play no part). */
+typedef enum st_gbdt_metric {
+    ST_GBDT_METRIC_LOGLOSS = 0, /* log loss; lower is better (LightGBM binary_logloss) */
+    ST_GBDT_METRIC_AUC = 1,     /* ROC-AUC; higher is better (LightGBM auc) */
+    ST_GBDT_METRIC_PR_AUC = 2   /* PR-AUC as average precision; higher is better (LightGBM
+                                   average_precision) */
+} st_gbdt_metric;
+
+/* "logloss", "auc" or "pr-auc" (the words of model files and of the CLI's --metric); NULL
+ * when m is out of range. */
+ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
+
 /* Training options, named and defaulted as in LightGBM. Start from st_gbdt_params_default(). */
 typedef struct st_gbdt_params {
     int num_trees;                  /* boosting rounds, > 0 (default 100) */
@@ -57,7 +77,8 @@ typedef struct st_gbdt_params {
     int max_depth;                  /* max tree depth; <= 0 for no limit (default -1) */
     double learning_rate;           /* shrinkage, > 0 (default 0.1) */
     int max_bin;                    /* max bins per feature besides the missing bin, in
-                                       [2, 255] (default 255; bin codes are one byte) */
+                                       [2, 65535] (default 255; bin codes are one byte,
+                                       two when some feature gets more than 255 bins) */
     int min_data_in_leaf;           /* min rows in a leaf, >= 1 (default 20) */
     double min_sum_hessian_in_leaf; /* min Hessian sum in a leaf, >= 0 (default 1e-3) */
     double lambda_l1;               /* L1 penalty on leaf values, >= 0 (default 0) */
@@ -74,6 +95,12 @@ typedef struct st_gbdt_params {
     uint64_t seed;                  /* seeds the bin sample, bagging and feature_fraction
                                        (default 0) */
     int n_threads;                  /* threads; 0 = all (default 0); never changes the model */
+    /* Validation (st_gbdt_train_ex with a validation set; ignored without one). */
+    int early_stopping_rounds;      /* stop when the validation metric has not improved for
+                                       this many trees and keep the trees up to its best;
+                                       0 = off (default 0); needs a validation set */
+    st_gbdt_metric metric;          /* monitored on the validation set (default
+                                       ST_GBDT_METRIC_LOGLOSS) */
 } st_gbdt_params;
 
 /* The defaults described above. */
@@ -87,6 +114,63 @@ ST_API const char *st_gbdt_params_check(const st_gbdt_params *prm);
  * the defaults. On success *out is a new model; on failure it is NULL. */
 ST_API st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm,
                                st_gbdt **out /* OUT */, st_error *err);
+
+/* What a progress callback is told after each tree. */
+typedef struct st_gbdt_progress {
+    int iteration;       /* trees so far, 1 .. num_trees */
+    int num_trees;       /* the most there will be (prm->num_trees) */
+    double train_metric; /* the metric on the training rows at the iterations asked for by
+                            train_metric_every; else NaN. (All rows, out of the bag ones
+                            included.) */
+    double valid_metric; /* the metric on the validation set; NaN without one */
+    int best_iteration;  /* the iteration with the best valid_metric so far (the earliest
+                            on a tie); 0 without a validation set */
+    double best_score;   /* its valid_metric; NaN without a validation set */
+} st_gbdt_progress;
+
+/* Called on the training thread after each tree. Return 0 to go on, anything else to
+ * cancel: training then fails with ST_ERR_CANCELLED and produces no model. */
+typedef int (*st_gbdt_progress_fn)(const st_gbdt_progress *p, void *user_data);
+
+typedef struct st_gbdt_train_callbacks {
+    st_gbdt_progress_fn progress; /* may be NULL */
+    void *user_data;              /* passed to progress as is; the library never reads it */
+    int train_metric_every;       /* k > 0: also compute prm->metric on the training rows
+                                     (their row weights, no class weights) at iteration 1
+                                     and every k-th, for train_metric (a sort of n_rows
+                                     each time for the AUCs); 0 = never (default) */
+} st_gbdt_train_callbacks;
+
+/* st_gbdt_train with a validation set and a progress callback; valid and cb may each be
+ * NULL (both NULL is st_gbdt_train). Neither dataset is modified or kept.
+ *
+ * valid must have labels; its columns are matched to the training features by name, as
+ * st_gbdt_predict does (order and extra columns do not matter; a missing feature is
+ * ST_ERR_DATA; a categorical level unseen in training counts as missing). After each tree
+ * its probabilities are updated by that tree alone and prm->metric is computed on them.
+ * The best iteration is the one with the lowest log loss or the highest AUC, the earliest
+ * on a tie. With prm->early_stopping_rounds = k > 0, training stops once k trees in a row
+ * have not improved on the best, and the model keeps only the trees up to the best
+ * iteration (so it predicts exactly as a model trained with num_trees = best iteration);
+ * without early stopping every tree is kept. Either way the model records the best
+ * iteration and score (st_gbdt_best_iteration), and so does its file.
+ *
+ * Fails with ST_ERR_INVALID_ARG when early_stopping_rounds > 0 without a validation set,
+ * ST_ERR_DATA when valid has no labels, lacks a feature, or has a single class under
+ * ST_GBDT_METRIC_AUC or ST_GBDT_METRIC_PR_AUC, and ST_ERR_CANCELLED when the callback
+ * returned non-zero. The trees do not depend on valid or cb: with the same data and
+ * parameters they are those of st_gbdt_train, cut at the best iteration under early
+ * stopping. On failure *out is NULL. */
+ST_API st_status st_gbdt_train_ex(const st_dataset *train, const st_dataset *valid,
+                                  const st_gbdt_params *prm,
+                                  const st_gbdt_train_callbacks *cb, st_gbdt **out /* OUT */,
+                                  st_error *err);
+
+/* The best iteration on the validation set of st_gbdt_train_ex (1-based), or 0 when the
+ * model was trained without one; and its score under *metric (metric may be NULL), or NaN
+ * when there is none. */
+ST_API int st_gbdt_best_iteration(const st_gbdt *m);
+ST_API double st_gbdt_best_score(const st_gbdt *m, st_gbdt_metric *metric /* OUT */);
 
 typedef enum st_gbdt_output {
     ST_GBDT_PROBABILITY = 0, /* P(y = 1) */
@@ -124,8 +208,9 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
                                             double *out, size_t n_out, st_error *err);
 
 /* Model files: a versioned text file ("stratum-model 1 gbdt" on the first line) with the
- * training parameters, the features (and levels), the initial score and every tree,
- * ending in a checksum line. Numbers read back exactly, so a loaded model predicts
+ * training parameters, the features (and levels), the initial score and every tree
+ * (followed, for a model trained with a validation set, by its metric, early stopping
+ * rounds, best iteration and best score), ending in a checksum line. Numbers read back exactly, so a loaded model predicts
  * bit-identically. Saving replaces path atomically; loading fails with ST_ERR_FORMAT and
  * "path:line: ..." on a file that is not a gbdt model, is newer, truncated, corrupt or
  * malformed, with ST_ERR_IO when it cannot be read. On failure *out is NULL. */
