@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+#include "calibration_impl.h"
+
 /* ---- the model ---- */
 
 typedef struct st__gbdt_feature {
@@ -52,6 +54,7 @@ struct st_gbdt {
     double *leaf_values;         /* shrunk by learning_rate */
     size_t node_cap, leaf_cap; /* allocated nodes and leaf values */
     size_t tree_cap;           /* entries of node_start and leaf_start (trees + 1 at most) */
+    st__post post;             /* calibration map and decision threshold (none when zero) */
 };
 
 /* Raw score of one tree for a row given by a value getter. */

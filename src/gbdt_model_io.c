@@ -11,6 +11,7 @@
  *     tree N_LEAVES                     then N_LEAVES - 1 node lines and N_LEAVES leaf lines
  *     node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN
  *     leaf VALUE
+ *     calibration ... / threshold ...   optional, only when set (src/calibration_impl.h)
  *     checksum HEX                      FNV-1a 64 of every byte before this line
  *
  * A node's children are node indices (>= 0, always greater than the node's own) or leaves
@@ -90,6 +91,7 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
     st__text_printf(t, "trees %zu\n", m->n_trees);
     for (size_t k = 0; k < m->n_trees; k++)
         write_tree(t, m, k, exact);
+    st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 
 st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)

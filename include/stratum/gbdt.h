@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calibration.h"
 #include "common.h"
 #include "dataset.h"
 
@@ -134,6 +135,20 @@ ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_erro
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_gbdt_free(st_gbdt *m);
+
+/* Post-processing (stratum/calibration.h): a calibration map applied to every
+ * ST_GBDT_PROBABILITY output (st_gbdt_predict and st_gbdt_predict_row; ST_GBDT_RAW_SCORE
+ * stays the trees' uncalibrated log-odds), and a decision threshold on the calibrated
+ * probability. A trained model has neither; both are saved and loaded back exactly. The
+ * rules are those of st_logreg_set_calibration and friends (stratum/logreg.h): the
+ * setters are for the training pipeline, before the model is saved or shared between
+ * threads; the map returned is the model's; the threshold is NaN when there is none. */
+ST_API st_status st_gbdt_set_calibration(st_gbdt *m, const st_calibration *c, st_error *err);
+ST_API st_status st_gbdt_set_threshold(st_gbdt *m, const st_decision_threshold *t,
+                                       st_error *err);
+ST_API const st_calibration *st_gbdt_calibration(const st_gbdt *m);
+ST_API double st_gbdt_threshold(const st_gbdt *m);
+ST_API int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t /* OUT */);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,7 @@
 #define STRATUM_LOGREG_H
 
 #include <stddef.h>
+#include "calibration.h"
 #include "common.h"
 #include "dataset.h"
 
@@ -179,6 +180,28 @@ ST_API st_status st_logreg_load(const char *path, st_logreg **out /* OUT */, st_
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_logreg_free(st_logreg *m);
+
+/* Post-processing (stratum/calibration.h): a calibration map applied to every probability
+ * st_logreg_predict returns, and a decision threshold on those (calibrated) probabilities.
+ * A trained model has neither. Both are saved in the model file and loaded back exactly.
+ *
+ * The setters modify the model: call them while building it (the training pipeline,
+ * before saving it or sharing it between threads), never while another thread uses it.
+ * st_logreg_set_calibration keeps a copy of c (NULL removes the map; c stays the
+ * caller's). st_logreg_set_threshold validates t (st_decision_threshold_check; NULL
+ * removes the threshold) and fails with ST_ERR_INVALID_ARG, leaving the model unchanged.
+ *
+ * st_logreg_calibration returns the model's map (NULL when none; owned by the model,
+ * valid until it is freed or the map is replaced). st_logreg_threshold returns the
+ * threshold, NaN when there is none; a row is positive when its probability is >= it.
+ * st_logreg_threshold_info fills *t and returns 1, or returns 0 when there is none. */
+ST_API st_status st_logreg_set_calibration(st_logreg *m, const st_calibration *c,
+                                           st_error *err);
+ST_API st_status st_logreg_set_threshold(st_logreg *m, const st_decision_threshold *t,
+                                         st_error *err);
+ST_API const st_calibration *st_logreg_calibration(const st_logreg *m);
+ST_API double st_logreg_threshold(const st_logreg *m);
+ST_API int st_logreg_threshold_info(const st_logreg *m, st_decision_threshold *t /* OUT */);
 
 #ifdef __cplusplus
 }
