@@ -188,8 +188,8 @@ static st_status read_threshold(st__mreader *r, st__post *p)
                           "or min-precision");
     t.rule = (st_threshold_rule)rule;
     if (rule_has_param(t.rule) != has_field)
-        return st__mr_bad(r, "threshold rule %s %s a parameter", rule_words[rule],
-                          has_field ? "takes no" : "needs");
+        return st__mr_bad(r, "threshold rule %s %s", rule_words[rule],
+                          has_field ? "takes no parameter" : "needs a parameter");
     if (has_field && (rc = st__mr_number(r, "the rule's parameter", s, len, &t.rule_param)) != ST_OK)
         return rc;
     const char *why = st_decision_threshold_check(&t);
