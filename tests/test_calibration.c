@@ -406,7 +406,7 @@ static void test_loader_validates(void **state)
                         "x must be strictly increasing");
     assert_edit_refused(gb, 1, "threshold_rule ", "threshold_rule f1 2", "takes no parameter");
     assert_edit_refused(gb, 1, "calibration isotonic ", "calibration isotonic 9999",
-                        "expected 'calibration_point ...'");
+                        "breakpoint count '9999'");
 }
 
 int main(void)
