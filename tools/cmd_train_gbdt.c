@@ -2,6 +2,7 @@
  * feature importance; and the gbdt side of stratum predict. */
 #include "cmd_train_gbdt.h"
 #include "cli_gbdt_options.h"
+#include "post_fit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -74,17 +75,21 @@ int cmd_train_gbdt(int argc, char **argv)
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
+        CLI_POST_TRAIN_OPTIONS,
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
     const char *model_path = NULL;
+    post_opts post = post_opts_default();
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_option("train", &prm, code, optarg);
+        if (handled == 0)
+            handled = post_train_option("train", &post, code, optarg);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -94,7 +99,8 @@ int cmd_train_gbdt(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\n%s", train_gbdt_help, cli_gbdt_help, cli_common_help);
+            printf("%s%s%s\n%s", train_gbdt_help, cli_gbdt_help, post_train_help,
+                   cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -104,6 +110,9 @@ int cmd_train_gbdt(int argc, char **argv)
     if (model_path == NULL)
         return cli_usage_error("train", "-o MODEL is required");
     const char *data_path = argv[optind];
+    int post_status = post_train_check("train", &post, data_path);
+    if (post_status != -1)
+        return post_status;
     if (cli_same_file(data_path, model_path)) {
         fprintf(stderr, "stratum: -o %s is the input data file; choose another model path\n",
                 model_path);
@@ -117,8 +126,22 @@ int cmd_train_gbdt(int argc, char **argv)
     st_dataset *ds = NULL;
     st_gbdt *m = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    post_result post_res = {0};
+    if (rc == ST_OK) {
+        cv_setup family = {.model = CV_GBDT, .gprm = prm};
+        int st = post_train_run(&family, ds, &post, common.seed, common.quiet, &post_res);
+        if (st != EXIT_OK) {
+            st_dataset_free(ds);
+            return st;
+        }
+    }
     if (rc == ST_OK)
         rc = st_gbdt_train(ds, &prm, &m, &err);
+    if (rc == ST_OK)
+        rc = st_gbdt_set_calibration(m, post_res.cal, &err);
+    if (rc == ST_OK && post_res.has_threshold)
+        rc = st_gbdt_set_threshold(m, &post_res.threshold, &err);
+    post_result_free(&post_res);
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
     if (rc != ST_OK) {
