@@ -174,7 +174,7 @@ int cli_model_is_gbdt(const char *path)
 }
 
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n)
+                     double **p, size_t *n, double *threshold)
 {
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0;
@@ -194,6 +194,7 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
             return EXIT_FAILED;
         }
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, common->threads, *p, *n, &err);
+        *threshold = st_gbdt_threshold(m);
     }
     st_gbdt_free(m);
     st_dataset_free(ds);
