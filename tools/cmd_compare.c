@@ -1,5 +1,6 @@
 /* stratum compare DATA: cross-validates every model family x class-weight setting on the
  * same folds (cv_run_folds, as stratum cv) and prints one table (compare_output.c). */
+#define _POSIX_C_SOURCE 200809L /* open_memstream, strtok_r */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "compare.h"
+#include "post_fit.h"
 
 static const char compare_help[] =
     "Usage: stratum compare DATA [--models logreg,gbdt] [--weights none,balanced,2,5,10,25]\n"
@@ -31,6 +33,17 @@ static const char compare_help[] =
     "  --threshold-rule R     fixed (0.5), f1, fbeta, youden, min-recall or min-precision,\n"
     "                         chosen on each training part (default: f1)\n"
     "  --beta B, --min-recall R, --min-precision P   as for 'stratum cv'\n"
+    "  --recalibrate M        platt or isotonic: each setting gets a second row, its\n"
+    "                         probabilities recalibrated as 'stratum train --recalibrate'\n"
+    "                         does, inside each fold: the map is fitted on the out-of-fold\n"
+    "                         predictions of an inner cross-validation of the training\n"
+    "                         part (--calibration-folds K, default 5), and that row's\n"
+    "                         threshold is chosen on them; the test fold is never used\n"
+    "                         (default: none)\n"
+    "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
+    "                         row,fold,repeat,label and one column per setting, named\n"
+    "                         MODEL_WEIGHT (and MODEL_WEIGHT_METHOD for a recalibrated\n"
+    "                         row), e.g. logreg_balanced_platt (default: not written)\n"
     "Family options, as for 'stratum train' (not --class-weight or --scale-pos-weight,\n"
     "which --weights sets): --lambda, --alpha, --no-standardize, --impute,\n"
     "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
@@ -107,11 +120,12 @@ static int parse_weights(compare_opts *o, const char *arg)
 
 /* Returns -1 to go on, else an exit code. */
 static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common *c,
-                 cv_setup *s)
+                 cv_setup *s, post_opts *post)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, CLI_LOGREG_OPTIONS, CLI_GBDT_OPTIONS, CLI_CV_FOLD_OPTIONS,
-        CLI_CV_RULE_OPTIONS,
+        CLI_CV_RULE_OPTIONS, CLI_POST_FIT_OPTIONS,
+        {"oof", required_argument, NULL, OPT_OOF},
         {"models", required_argument, NULL, OPT_MODELS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
         {NULL, 0, NULL, 0}};
@@ -130,6 +144,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
             handled = cli_gbdt_option("compare", &s->gprm, code, optarg);
         if (handled == 0)
             handled = cv_option("compare", o, code, optarg);
+        if (handled == 0)
+            handled = post_option("compare", post, code, optarg);
         if (handled == 0 && code == OPT_MODELS)
             handled = parse_models(co, optarg);
         if (handled == 0 && code == OPT_WEIGHTS)
@@ -150,6 +166,11 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
+    if (o->oof != NULL && cli_same_file(o->oof, argv[optind])) {
+        fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
+                "path\n", o->oof);
+        return EXIT_FAILED;
+    }
     return -1;
 }
 
@@ -166,29 +187,95 @@ static cv_setup setting(const cv_setup *base, cv_model model, const weight_setti
     return s;
 }
 
-/* Cross-validates every setting into rows[] (n of them); returns an exit code. */
+/* The calibrated results of res[0..m) as plain fold results, for cv_summarise. */
+static void calibrated_results(const cv_fold_result *res, size_t m, cv_fold_result *out)
+{
+    for (size_t i = 0; i < m; i++) {
+        memcpy(out[i].value, res[i].value_cal, sizeof out[i].value);
+        out[i].threshold = res[i].threshold_cal;
+    }
+}
+
+/* --oof: row,fold,repeat,label and a column per row of the table (oof[k * R * n ...]). */
+static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
+                     const double *oof, const char *path)
+{
+    size_t n = st_dataset_n_rows(s->ds), rn = n * s->n_repeats;
+    const float *y = st_dataset_labels(s->ds);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    if (mem == NULL) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    fprintf(mem, "row,fold,repeat,label");
+    for (size_t k = 0; k < n_rows; k++) {
+        fprintf(mem, ",%s_%s", cv_model_name(rows[k].model), rows[k].weight);
+        if (rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0)
+            fprintf(mem, "_%s", rows[k].calibration);
+    }
+    fputc('\n', mem);
+    for (size_t r = 0; r < s->n_repeats; r++)
+        for (size_t i = 0; i < n; i++) {
+            fprintf(mem, "%zu,%d,%zu,%d", i + 1, s->fold[r * n + i] + 1, r + 1, (int)y[i]);
+            for (size_t k = 0; k < n_rows; k++)
+                fprintf(mem, ",%.17g", oof[k * rn + r * n + i]);
+            fputc('\n', mem);
+        }
+    int bad = ferror(mem);
+    fclose(mem);
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(path, buf, size, &err);
+    free(buf);
+    if (bad) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+/* Cross-validates every setting into rows[] (n of them), with --recalibrate two rows per
+ * setting; oof (NULL: not kept) gets each row's out-of-fold probabilities. Returns an exit
+ * code. */
 static int run_settings(const cv_setup *base, const compare_opts *co, compare_row *rows,
-                        size_t *n)
+                        size_t *n, double *oof)
 {
     size_t m = base->n_folds * base->n_repeats;
-    cv_fold_result *res = calloc(m, sizeof *res);
-    if (res == NULL) {
+    size_t rn = st_dataset_n_rows(base->ds) * base->n_repeats;
+    cv_fold_result *res = calloc(m, sizeof *res), *cal = calloc(m, sizeof *cal);
+    if (res == NULL || cal == NULL) {
+        free(res), free(cal);
         fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
         return EXIT_FAILED;
     }
+    const char *method = base->recal != NULL ? st_calibration_method_name(base->recal->method)
+                                             : NULL;
     int status = EXIT_OK;
     *n = 0;
     for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
         for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
             cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
-            status = cv_run_folds(&s, res, NULL, 0);
+            double *o_raw = oof != NULL ? oof + *n * rn : NULL;
+            double *o_cal = oof != NULL && method != NULL ? oof + (*n + 1) * rn : NULL;
+            status = cv_run_folds_cal(&s, res, o_raw, o_cal, 0);
             if (status != EXIT_OK)
                 break;
             compare_row *row = &rows[(*n)++];
             row->model = (cv_model)model;
             row->weight = co->weight[w].text;
+            row->calibration = method != NULL ? "none" : NULL;
             for (int k = 0; k < COMPARE_N_COLS; k++)
                 row->col[k] = cv_summarise(res, m, (int)compare_metrics[k]);
+            if (method != NULL) {
+                compare_row *crow = &rows[(*n)++];
+                *crow = *row;
+                crow->calibration = method;
+                calibrated_results(res, m, cal);
+                for (int k = 0; k < COMPARE_N_COLS; k++)
+                    crow->col[k] = cv_summarise(cal, m, (int)compare_metrics[k]);
+            }
             char auc[32] = "undefined";
             if (!isnan(row->col[0].mean))
                 snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
@@ -197,7 +284,7 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
                         cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
         }
     }
-    free(res);
+    free(res), free(cal);
     return status;
 }
 
@@ -211,19 +298,39 @@ int cmd_compare(int argc, char **argv)
     cli_common_init(&common);
     cv_setup s = {.model = CV_LOGREG, .prm = st_logreg_params_default(),
                   .gprm = st_gbdt_params_default()};
-    int status = parse(argc, argv, &co, &o, &common, &s);
+    post_opts post = post_opts_default();
+    int status = parse(argc, argv, &co, &o, &common, &s, &post);
     if (status != -1)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    if (post.method != ST_CALIBRATION_NONE) {
+        post.eval = o.eval; /* the rule, also applied to the calibrated inner predictions */
+        post.eval.n_bootstrap = 0;
+        post.eval.n_threads = common.threads;
+        s.recal = &post;
+        s.recal_seed = common.seed;
+    }
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
-    compare_row rows[2 * MAX_WEIGHTS];
+    compare_row rows[4 * MAX_WEIGHTS];
     size_t n_rows = 0;
+    double *oof = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
+    if (status == EXIT_OK && o.oof != NULL) {
+        size_t per = st_dataset_n_rows(ds) * s.n_repeats;
+        size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *
+                         (s.recal != NULL ? 2 : 1);
+        if ((oof = malloc(columns * per * sizeof *oof)) == NULL) {
+            fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+            status = EXIT_FAILED;
+        }
+    }
     if (status == EXIT_OK)
-        status = run_settings(&s, &co, rows, &n_rows);
+        status = run_settings(&s, &co, rows, &n_rows, oof);
+    if (status == EXIT_OK && oof != NULL)
+        status = write_oof(&s, rows, n_rows, oof, o.oof);
     if (status == EXIT_OK) {
         compare_mark_best(rows, n_rows);
         compare_print(&s, rows, n_rows);
@@ -232,6 +339,7 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_FAILED;
         }
     }
+    free(oof);
     free(fold);
     st_dataset_free(ds);
     return status;
