@@ -71,8 +71,12 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
     fp.seed = seed;
     st_status rc = st_folds_make(st_dataset_labels(ds), n, &fp, res->fold, n, &res->n_folds,
                                  err);
-    if (rc != ST_OK)
+    if (rc != ST_OK) {
+        st_error inner = *err;
+        snprintf(err->message, sizeof err->message, "inner cross-validation "
+                 "(--calibration-folds %ld): %.600s", o->folds, inner.message);
         return rc;
+    }
     cv_setup s = *model;
     s.ds = ds, s.fold = res->fold, s.n_folds = res->n_folds, s.n_repeats = 1;
     size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
