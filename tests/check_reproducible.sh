@@ -35,6 +35,12 @@ check "logreg lasso, clinical with categoricals" logreg "$work/clinical.csv" --l
 check "gbdt, sepsis_survival" gbdt "$datasets/sepsis_survival.csv" --num-trees 30
 check "gbdt with bagging and feature sampling, clinical" gbdt "$work/clinical.csv" --num-trees 50 \
     --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.8 --seed 9
+# recalibration and a threshold fitted on the inner cross-validation (train --recalibrate)
+check "logreg, platt recalibration and min-recall threshold, sepsis_survival" logreg \
+    "$datasets/sepsis_survival.csv" --class-weight balanced --recalibrate platt \
+    --threshold-rule min-recall
+check "gbdt, isotonic recalibration and f1 threshold, clinical" gbdt "$work/clinical.csv" \
+    --num-trees 20 --class-weight balanced --recalibrate isotonic --threshold-rule f1
 
 # the shared --class-weight W means --scale-pos-weight W for boosted trees: same model bytes
 "$stratum" train gbdt "$work/clinical.csv" --num-trees 10 --class-weight 5 -o "$work/e.model" -q > /dev/null
