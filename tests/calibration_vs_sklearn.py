@@ -2,9 +2,11 @@
 sklearn.calibration._sigmoid_calibration (which CalibratedClassifierCV(method="sigmoid")
 uses, with logit(p) as the decision function), and the isotonic breakpoints and fitted
 values against IsotonicRegression(out_of_bounds="clip"), with and without weights, with
-tied scores, and with scores of exactly 0 and 1.
+tied scores, and with scores of exactly 0 and 1. Then through the CLI: the map that
+`stratum train --recalibrate` stores in the model equals scikit-learn's fitted on the
+out-of-fold predictions train saved (--oof), and the file's p column is that map applied.
 
-    calibration_vs_sklearn.py CALIBRATION_FIT WORKDIR
+    calibration_vs_sklearn.py CALIBRATION_FIT WORKDIR [STRATUM DATASET]
 """
 import os
 import subprocess
@@ -62,6 +64,51 @@ def cases():
     yield "class-weighted model", expit(eta + 2.7), y2, None
 
 
+def model_lines(path):
+    with open(path) as f:
+        return [line.split() for line in f]
+
+
+def check_cli(stratum, dataset, workdir):
+    """train --recalibrate on DATASET, then the map against scikit-learn on its --oof file."""
+    failures = 0
+    for family, method, extra in (("logreg", "platt", ["--class-weight", "balanced"]),
+                                  ("gbdt", "isotonic", ["--num-trees", "30",
+                                                        "--class-weight", "balanced"])):
+        model = os.path.join(workdir, family + ".model")
+        oof = os.path.join(workdir, family + "_oof.csv")
+        subprocess.run([stratum, "train", family, dataset, "-o", model, "--recalibrate", method,
+                        "--oof", oof, "-q", "--format", "csv"] + extra, check=True,
+                       capture_output=True)
+        data = np.genfromtxt(oof, delimiter=",", names=True)
+        y, raw, p = data["label"].astype(int), data["p_raw"], data["p"]
+        lines = model_lines(model)
+        if method == "platt":
+            a, b = next((float(l[2]), float(l[3])) for l in lines
+                        if l[:2] == ["calibration", "platt"])
+            c = np.clip(raw, EPS, 1 - EPS)
+            f = np.log(c / (1 - c))
+            A, B = _sigmoid_calibration(f, y)
+            want = expit(-(A * f + B))
+            ok = abs(a + A) <= TOL * max(1, abs(A)) and abs(b + B) <= TOL * max(1, abs(B))
+            detail = "a %.9f (sklearn %.9f), b %.9f (sklearn %.9f)" % (a, -A, b, -B)
+        else:
+            pts = np.array([[float(l[1]), float(l[2])] for l in lines
+                            if l[0] == "calibration_point"])
+            iso = IsotonicRegression(out_of_bounds="clip").fit(raw, y)
+            want = iso.predict(raw)
+            ok = (len(pts) == len(iso.X_thresholds_) and
+                  np.array_equal(pts[:, 0], iso.X_thresholds_) and
+                  np.max(np.abs(pts[:, 1] - iso.y_thresholds_)) <= TOL)
+            detail = "%d breakpoints (sklearn %d)" % (len(pts), len(iso.X_thresholds_))
+        dp = np.max(np.abs(p - want))
+        ok = ok and dp <= TOL
+        print("train %-6s --recalibrate %-8s %s, max |p - sklearn| %.2e %s"
+              % (family, method, detail, dp, "ok" if ok else "FAIL"))
+        failures += not ok
+    return failures
+
+
 def main():
     tool, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
@@ -91,6 +138,8 @@ def main():
         print("%-22s isotonic %d breakpoints (sklearn %d)  max |y| diff %.2e  max |p'| diff "
               "%.2e %s" % (name, len(pts), len(X), dy, dp, "ok" if ok else "FAIL"))
         failures += not ok
+    if len(sys.argv) > 4:
+        failures += check_cli(sys.argv[3], sys.argv[4], workdir)
     if failures:
         print("%d comparisons failed" % failures)
         return 1

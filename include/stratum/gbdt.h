@@ -90,7 +90,8 @@ ST_API st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm,
                                st_gbdt **out /* OUT */, st_error *err);
 
 typedef enum st_gbdt_output {
-    ST_GBDT_PROBABILITY = 0, /* P(y = 1) */
+    ST_GBDT_PROBABILITY = 0, /* P(y = 1), through the model's calibration map if it has
+                                one (st_gbdt_set_calibration) */
     ST_GBDT_RAW_SCORE = 1    /* F(x), the log-odds */
 } st_gbdt_output;
 
