@@ -40,6 +40,7 @@
 #define STRATUM_H
 
 #include "stratum/common.h"
+#include "stratum/calibration.h"
 #include "stratum/dataset.h"
 #include "stratum/files.h"
 #include "stratum/folds.h"

@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 
+#include "calibration_impl.h"
+
 /* ---- the model ---- */
 
 typedef struct st__gbdt_feature {
@@ -56,6 +58,7 @@ struct st_gbdt {
     /* validation (st_gbdt_train_ex): the metric is params.metric */
     int best_iteration;        /* 1-based; 0 when trained without a validation set */
     double best_score;
+    st__post post;             /* calibration map and decision threshold (none when zero) */
 };
 
 /* Raw score of one tree for a row given by a value getter. */

@@ -15,6 +15,7 @@
  *     early_stopping_rounds K           validation set (st_gbdt_train_ex): the metric, the
  *     best_iteration N                  early stopping rounds (0 = off), the best
  *     best_score X                      iteration (1-based) and its validation score
+ *     calibration ... / threshold ...   optional, only when set (src/calibration_impl.h)
  *     checksum HEX                      FNV-1a 64 of every byte before this line
  *
  * A node's children are node indices (>= 0, always greater than the node's own) or leaves
@@ -100,6 +101,7 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
                         m->best_iteration);
         number_line(t, "best_score", m->best_score, exact);
     }
+    st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 
 st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)

@@ -222,6 +222,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     st__free(seen);
     if (rc == ST_OK)
         rc = read_validation(r, m);
+    if (rc == ST_OK) /* optional calibration and threshold lines */
+        rc = st__post_read(r, &m->post);
     if (rc == ST_OK && st__mr_next(r))
         rc = st__mr_bad(r, "unexpected line after the last tree; expected the checksum line");
     return rc;

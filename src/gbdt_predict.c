@@ -16,9 +16,11 @@
 /* Rows gathered per block in batch prediction. */
 #define PREDICT_BLOCK 64
 
-static double finish(double score, st_gbdt_output kind)
+/* The probability goes through the model's calibration map, if any. */
+static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
 {
-    return kind == ST_GBDT_RAW_SCORE ? score : 1 / (1 + exp(-score));
+    return kind == ST_GBDT_RAW_SCORE ? score
+                                     : st_calibration_apply(m->post.cal, 1 / (1 + exp(-score)));
 }
 
 double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind)
@@ -28,7 +30,7 @@ double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind
     double s = m->init_score;
     for (size_t t = 0; t < m->n_trees; t++)
         s += st__gbdt_tree_value(m, t, x);
-    return finish(s, kind);
+    return finish(m, s, kind);
 }
 
 /* Index of text among the n sorted levels, or -1. */

@@ -228,6 +228,7 @@ void st_logreg_free(st_logreg *m)
     st__lr_names_free(m->coef_names, m->n_coefs);
     st__free(m->coefs);
     st__free(m->se);
+    st__post_free(&m->post);
     st__free(m);
 }
 

@@ -6,6 +6,7 @@
 
 #include <stratum/logreg.h>
 
+#include "calibration_impl.h"
 #include "logreg_design.h"
 
 struct st_logreg {
@@ -21,6 +22,7 @@ struct st_logreg {
     double *se;              /* n_coefs + 1 standard errors, intercept first, original scale;
                                 NULL when se_state is not ST__LR_SE_OK */
     int se_state;            /* why se is (not) there: one of the ST__LR_SE_* below */
+    st__post post;           /* calibration map and decision threshold (none when zero) */
 };
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose

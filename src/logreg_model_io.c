@@ -10,6 +10,7 @@
  *     coefs K
  *     coef VALUE NAME                  K lines, original scale
  *     intercept  iterations  converged  objective  gap
+ *     calibration ... / threshold ...  optional, only when set (src/calibration_impl.h)
  *     checksum HEX                     FNV-1a 64 of every byte before this line
  *
  * The model keeps coefficients on the original scale, so no centring or scaling is
@@ -86,6 +87,7 @@ static void write_model(st__text *t, const st_logreg *m, int *exact)
     st__text_printf(t, "converged %d\n", m->converged);
     number_line(t, "objective", m->objective, exact);
     number_line(t, "gap", m->gap, exact);
+    st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 
 st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)

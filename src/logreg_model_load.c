@@ -149,6 +149,8 @@ static st_status read_body(st__mreader *r, st_logreg *m)
     if ((rc = st__mr_key_number(r, "objective", &m->objective)) != ST_OK ||
         (rc = st__mr_key_number(r, "gap", &m->gap)) != ST_OK)
         return rc;
+    if ((rc = st__post_read(r, &m->post)) != ST_OK) /* optional calibration, threshold */
+        return rc;
     if (st__mr_next(r))
         return st__mr_bad(r, "unexpected line after 'gap'; expected the checksum line");
     return ST_OK;

@@ -88,5 +88,8 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
     st__free(map);
     for (size_t i = 0; i < n; i++)
         out[i] = out[i] >= 0 ? 1 / (1 + exp(-out[i])) : exp(out[i]) / (1 + exp(out[i]));
+    if (m->post.cal != NULL) /* the model's calibration map (stratum/calibration.h) */
+        for (size_t i = 0; i < n; i++)
+            out[i] = st_calibration_apply(m->post.cal, out[i]);
     return ST_OK;
 }

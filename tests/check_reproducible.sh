@@ -39,6 +39,12 @@ check "gbdt with two-byte bins (max_bin 1000) and bagging, clinical" gbdt "$work
     --num-trees 30 --max-bin 1000 --bagging-fraction 0.7 --bagging-freq 1 --seed 3
 check "gbdt early stopping on a held-out fraction, clinical" gbdt "$work/clinical.csv" \
     --num-trees 200 --learning-rate 0.3 --valid-fraction 0.2 --early-stopping-rounds 5 --metric auc
+# recalibration and a threshold fitted on the inner cross-validation (train --recalibrate)
+check "logreg, platt recalibration and min-recall threshold, sepsis_survival" logreg \
+    "$datasets/sepsis_survival.csv" --class-weight balanced --recalibrate platt \
+    --threshold-rule min-recall
+check "gbdt, isotonic recalibration and f1 threshold, clinical" gbdt "$work/clinical.csv" \
+    --num-trees 20 --class-weight balanced --recalibrate isotonic --threshold-rule f1
 
 # the shared --class-weight W means --scale-pos-weight W for boosted trees: same model bytes
 "$stratum" train gbdt "$work/clinical.csv" --num-trees 10 --class-weight 5 -o "$work/e.model" -q > /dev/null

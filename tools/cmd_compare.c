@@ -1,5 +1,6 @@
 /* stratum compare DATA: cross-validates every model family x class-weight setting on the
  * same folds (cv_run_folds, as stratum cv) and prints one table (compare_output.c). */
+#define _POSIX_C_SOURCE 200809L /* open_memstream, strtok_r */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli_logreg_options.h"
 #include "compare.h"
 #include "report_cli.h"
+#include "post_fit.h"
 
 static const char compare_help[] =
     "Usage: stratum compare DATA [--models logreg,gbdt] [--weights none,balanced,2,5,10,25]\n"
@@ -32,6 +34,17 @@ static const char compare_help[] =
     "  --threshold-rule R     fixed (0.5), f1, fbeta, youden, min-recall or min-precision,\n"
     "                         chosen on each training part (default: f1)\n"
     "  --beta B, --min-recall R, --min-precision P   as for 'stratum cv'\n"
+    "  --recalibrate M        platt or isotonic: each setting gets a second row, its\n"
+    "                         probabilities recalibrated as 'stratum train --recalibrate'\n"
+    "                         does, inside each fold: the map is fitted on the out-of-fold\n"
+    "                         predictions of an inner cross-validation of the training\n"
+    "                         part (--calibration-folds K, default 5), and that row's\n"
+    "                         threshold is chosen on them; the test fold is never used\n"
+    "                         (default: none)\n"
+    "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
+    "                         row,fold,repeat,label and one column per setting, named\n"
+    "                         MODEL_WEIGHT (and MODEL_WEIGHT_METHOD for a recalibrated\n"
+    "                         row), e.g. logreg_balanced_platt (default: not written)\n"
     "Family options, as for 'stratum train' (not --class-weight or --scale-pos-weight,\n"
     "which --weights sets): --lambda, --alpha, --no-standardize, --impute,\n"
     "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
@@ -112,11 +125,12 @@ static int parse_weights(compare_opts *o, const char *arg)
 
 /* Returns -1 to go on, else an exit code. */
 static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common *c,
-                 cv_setup *s)
+                 cv_setup *s, post_opts *post)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, CLI_LOGREG_OPTIONS, CLI_GBDT_OPTIONS, CLI_CV_FOLD_OPTIONS,
-        CLI_CV_RULE_OPTIONS,
+        CLI_CV_RULE_OPTIONS, CLI_POST_FIT_OPTIONS,
+        {"oof", required_argument, NULL, OPT_OOF},
         {"models", required_argument, NULL, OPT_MODELS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
         {"report", required_argument, NULL, OPT_REPORT},
@@ -136,6 +150,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
             handled = cli_gbdt_option("compare", &s->gprm, code, optarg);
         if (handled == 0)
             handled = cv_option("compare", o, code, optarg);
+        if (handled == 0)
+            handled = post_option("compare", post, code, optarg);
         if (handled == 0 && code == OPT_MODELS)
             handled = parse_models(co, optarg);
         if (handled == 0 && code == OPT_WEIGHTS)
@@ -161,6 +177,11 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
+    if (o->oof != NULL && cli_same_file(o->oof, argv[optind])) {
+        fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
+                "path\n", o->oof);
+        return EXIT_FAILED;
+    }
     return -1;
 }
 
@@ -177,38 +198,100 @@ static cv_setup setting(const cv_setup *base, cv_model model, const weight_setti
     return s;
 }
 
-/* Cross-validates every setting into rows[] (n of them) and, when oofs is not NULL, the
- * report's curves of each into oofs[]; returns an exit code. */
+/* The calibrated results of res[0..m) as plain fold results, for cv_summarise. */
+static void calibrated_results(const cv_fold_result *res, size_t m, cv_fold_result *out)
+{
+    for (size_t i = 0; i < m; i++) {
+        memcpy(out[i].value, res[i].value_cal, sizeof out[i].value);
+        out[i].threshold = res[i].threshold_cal;
+    }
+}
+
+/* --oof: row,fold,repeat,label and a column per row of the table (oof[k * R * n ...]). */
+static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
+                     const double *oof, const char *path)
+{
+    size_t n = st_dataset_n_rows(s->ds), rn = n * s->n_repeats;
+    const float *y = st_dataset_labels(s->ds);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    if (mem == NULL) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    fprintf(mem, "row,fold,repeat,label");
+    for (size_t k = 0; k < n_rows; k++) {
+        fprintf(mem, ",%s_%s", cv_model_name(rows[k].model), rows[k].weight);
+        if (rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0)
+            fprintf(mem, "_%s", rows[k].calibration);
+    }
+    fputc('\n', mem);
+    for (size_t r = 0; r < s->n_repeats; r++)
+        for (size_t i = 0; i < n; i++) {
+            fprintf(mem, "%zu,%d,%zu,%d", i + 1, s->fold[r * n + i] + 1, r + 1, (int)y[i]);
+            for (size_t k = 0; k < n_rows; k++)
+                fprintf(mem, ",%.17g", oof[k * rn + r * n + i]);
+            fputc('\n', mem);
+        }
+    int bad = ferror(mem);
+    fclose(mem);
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(path, buf, size, &err);
+    free(buf);
+    if (bad) {
+        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+        return EXIT_FAILED;
+    }
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+/* Cross-validates every setting into rows[] (n of them), with --recalibrate two rows per
+ * setting; oof (NULL: not kept) gets each row's out-of-fold probabilities and, when oofs is
+ * not NULL (oof then is not NULL either), oofs[] the report's curves of each row. Returns an
+ * exit code. */
 static int run_settings(const cv_setup *base, const compare_opts *co, compare_row *rows,
-                        size_t *n, report_oof *oofs)
+                        size_t *n, double *oof, report_oof *oofs)
 {
     size_t m = base->n_folds * base->n_repeats;
-    cv_fold_result *res = calloc(m, sizeof *res);
-    double *oof = NULL;
-    if (oofs != NULL &&
-        (oof = malloc(st_dataset_n_rows(base->ds) * base->n_repeats * sizeof *oof)) == NULL) {
-        free(res);
-        res = NULL;
-    }
-    if (res == NULL) {
+    size_t rn = st_dataset_n_rows(base->ds) * base->n_repeats;
+    cv_fold_result *res = calloc(m, sizeof *res), *cal = calloc(m, sizeof *cal);
+    if (res == NULL || cal == NULL) {
+        free(res), free(cal);
         fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
         return EXIT_FAILED;
     }
+    const char *method = base->recal != NULL ? st_calibration_method_name(base->recal->method)
+                                             : NULL;
     int status = EXIT_OK;
     *n = 0;
     for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
         for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
             cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
-            status = cv_run_folds(&s, res, oof, 0);
+            double *o_raw = oof != NULL ? oof + *n * rn : NULL;
+            double *o_cal = oof != NULL && method != NULL ? oof + (*n + 1) * rn : NULL;
+            status = cv_run_folds_cal(&s, res, o_raw, o_cal, 0);
             if (status == EXIT_OK && oofs != NULL)
-                status = report_oof_make(&s, res, oof, &oofs[*n]);
+                status = report_oof_make(&s, res, o_raw, &oofs[*n]);
             if (status != EXIT_OK)
                 break;
             compare_row *row = &rows[(*n)++];
             row->model = (cv_model)model;
             row->weight = co->weight[w].text;
+            row->calibration = method != NULL ? "none" : NULL;
             for (int k = 0; k < COMPARE_N_COLS; k++)
                 row->col[k] = cv_summarise(res, m, (int)compare_metrics[k]);
+            if (method != NULL) {
+                compare_row *crow = &rows[(*n)++];
+                *crow = *row;
+                crow->calibration = method;
+                calibrated_results(res, m, cal);
+                for (int k = 0; k < COMPARE_N_COLS; k++)
+                    crow->col[k] = cv_summarise(cal, m, (int)compare_metrics[k]);
+                if (oofs != NULL)
+                    status = report_oof_make(&s, cal, o_cal, &oofs[*n - 1]);
+            }
             char auc[32] = "undefined";
             if (!isnan(row->col[0].mean))
                 snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
@@ -217,8 +300,7 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
                         cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
         }
     }
-    free(res);
-    free(oof);
+    free(res), free(cal);
     return status;
 }
 
@@ -232,21 +314,41 @@ int cmd_compare(int argc, char **argv)
     cli_common_init(&common);
     cv_setup s = {.model = CV_LOGREG, .prm = st_logreg_params_default(),
                   .gprm = st_gbdt_params_default()};
-    int status = parse(argc, argv, &co, &o, &common, &s);
+    post_opts post = post_opts_default();
+    int status = parse(argc, argv, &co, &o, &common, &s, &post);
     if (status != -1)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    if (post.method != ST_CALIBRATION_NONE) {
+        post.eval = o.eval; /* the rule, also applied to the calibrated inner predictions */
+        post.eval.n_bootstrap = 0;
+        post.eval.n_threads = common.threads;
+        s.recal = &post;
+        s.recal_seed = common.seed;
+    }
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
-    compare_row rows[2 * MAX_WEIGHTS];
-    report_oof oofs[2 * MAX_WEIGHTS];
+    compare_row rows[4 * MAX_WEIGHTS];
+    report_oof oofs[4 * MAX_WEIGHTS];
     memset(oofs, 0, sizeof oofs);
     size_t n_rows = 0;
+    double *oof = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
+    if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
+        size_t per = st_dataset_n_rows(ds) * s.n_repeats;
+        size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *
+                         (s.recal != NULL ? 2 : 1);
+        if ((oof = malloc(columns * per * sizeof *oof)) == NULL) {
+            fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+            status = EXIT_FAILED;
+        }
+    }
     if (status == EXIT_OK)
-        status = run_settings(&s, &co, rows, &n_rows, o.report != NULL ? oofs : NULL);
+        status = run_settings(&s, &co, rows, &n_rows, oof, o.report != NULL ? oofs : NULL);
+    if (status == EXIT_OK && o.oof != NULL)
+        status = write_oof(&s, rows, n_rows, oof, o.oof);
     if (status == EXIT_OK)
         compare_mark_best(rows, n_rows);
     if (status == EXIT_OK && o.report != NULL)
@@ -258,8 +360,9 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_FAILED;
         }
     }
-    for (size_t i = 0; i < 2 * MAX_WEIGHTS; i++)
+    for (size_t i = 0; i < 4 * MAX_WEIGHTS; i++)
         report_oof_free(&oofs[i]);
+    free(oof);
     free(fold);
     st_dataset_free(ds);
     return status;

@@ -14,7 +14,9 @@
  *     "weighted": BOOL, "weight_positive": X, "weight_negative": X,
  *     "threshold": {"rule": "fixed"|"f1"|"fbeta"|"youden"|"min-recall"|"min-precision",
  *                   "value": X|null (null: no threshold meets the rule),
- *                   "beta": X, "min_recall": X, "min_precision": X},
+ *                   "beta": X, "min_recall": X, "min_precision": X,
+ *                   "from_model": BOOL (the threshold stored in MODEL, used by default;
+ *                   "rule" is then "fixed")},
  *     "bootstrap": {"resamples": N (0 = off), "seed": N, "level": 0.95},
  *     "metrics": {NAME: {"value": X|null, "defined": BOOL, "ci_low": X|null,
  *                        "ci_high": X|null, "ci_resamples": N}, ...}
@@ -41,6 +43,7 @@
  * CSV output is "metric,value,ci_low,ci_high" with one line per metric, then roc_auc_delong,
  * threshold, tp, fp, tn, fn; with --by, lines "METRIC[COL=VALUE]" follow for each group.
  * Undefined values are empty fields. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +68,8 @@ static const char evaluate_help[] =
     "  --scores FILE          CSV of scores and labels to evaluate (instead of MODEL DATA)\n"
     "  --score-col COL        the score column of FILE (default: p)\n"
     "  --label-col COL        the label column; same as --label (default: label)\n"
-    "  --threshold T          predict positive when score >= T (default: 0.5)\n"
+    "  --threshold T          predict positive when score >= T (default: the threshold\n"
+    "                         stored in MODEL, if it has one, else 0.5)\n"
     "  --threshold-rule R     choose the threshold from the data instead: f1 (max F1),\n"
     "                         fbeta (max F-beta), youden (max sensitivity + specificity),\n"
     "                         min-recall (highest keeping recall >= --min-recall),\n"
@@ -188,25 +192,33 @@ static st_status scores_from_column(const st_dataset *ds, const char *col, doubl
 /* One kind of model file: how it is recognised and how it scores a dataset. */
 typedef struct model_kind {
     const char *name; /* the third word of the file's first line */
-    st_status (*score)(const char *path, const st_dataset *ds, double *p, st_error *err);
+    /* fills p and, when the model stores a decision threshold, *t (else t->value NaN) */
+    st_status (*score)(const char *path, const st_dataset *ds, double *p,
+                       st_decision_threshold *t, st_error *err);
 } model_kind;
 
-static st_status score_logreg(const char *path, const st_dataset *ds, double *p, st_error *err)
+static st_status score_logreg(const char *path, const st_dataset *ds, double *p,
+                              st_decision_threshold *t, st_error *err)
 {
     st_logreg *m = NULL;
     st_status rc = st_logreg_load(path, &m, err);
     if (rc == ST_OK)
         rc = st_logreg_predict(m, ds, p, st_dataset_n_rows(ds), err);
+    if (rc == ST_OK && !st_logreg_threshold_info(m, t))
+        t->value = NAN;
     st_logreg_free(m);
     return rc;
 }
 
-static st_status score_gbdt(const char *path, const st_dataset *ds, double *p, st_error *err)
+static st_status score_gbdt(const char *path, const st_dataset *ds, double *p,
+                            st_decision_threshold *t, st_error *err)
 {
     st_gbdt *m = NULL;
     st_status rc = st_gbdt_load(path, &m, err);
     if (rc == ST_OK)
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(ds), err);
+    if (rc == ST_OK && !st_gbdt_threshold_info(m, t))
+        t->value = NAN;
     st_gbdt_free(m);
     return rc;
 }
@@ -235,7 +247,8 @@ static const char *read_model_kind(const char *path, char *kind, size_t size)
 
 /* Reads the data (and the model) and computes the scores; fills *ds and *p. */
 static int load(const eval_opts *o, const cli_common *common, const char *model_path,
-                const char *data_path, char *kind, size_t kind_size, st_dataset **ds, double **p)
+                const char *data_path, char *kind, size_t kind_size, st_dataset **ds, double **p,
+                st_decision_threshold *stored)
 {
     st_read_options opt = cli_read_options(common);
     st_error err;
@@ -263,7 +276,7 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
         fprintf(stderr, "stratum: out of memory for %zu predictions\n", n);
         return EXIT_FAILED;
     }
-    rc = mk->score(model_path, *ds, *p, &err);
+    rc = mk->score(model_path, *ds, *p, stored, &err);
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
@@ -341,7 +354,18 @@ int cmd_evaluate(int argc, char **argv)
     char kind[64] = "";
     st_dataset *ds = NULL;
     double *p = NULL;
-    status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p);
+    st_decision_threshold stored = {NAN, ST_THRESHOLD_FIXED, NAN};
+    status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p, &stored);
+    /* a model's stored threshold is the default; --threshold or --threshold-rule override */
+    char from_model[160] = "";
+    if (status == EXIT_OK && !isnan(stored.value) && !o.threshold_given && !o.rule_given) {
+        o.prm.rule = ST_THRESHOLD_FIXED;
+        o.prm.threshold = stored.value;
+        int k = snprintf(from_model, sizeof from_model, "stored in the model, chosen by %s",
+                         rule_words[stored.rule]);
+        if (!isnan(stored.rule_param))
+            snprintf(from_model + k, sizeof from_model - (size_t)k, " %g", stored.rule_param);
+    }
     st_eval ev;
     st_error err;
     memset(&err, 0, sizeof err);
@@ -363,7 +387,7 @@ int cmd_evaluate(int argc, char **argv)
         status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
     eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
                      model_path, data_path, kind, ds != NULL && st_dataset_weights(ds) != NULL,
-                     o.by != NULL ? &groups : NULL};
+                     o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL};
     if (status == EXIT_OK && o.report_path != NULL)
         status = report_evaluate(o.report_path, &r, p, st_dataset_labels(ds),
                                  st_dataset_weights(ds), st_dataset_n_rows(ds));

@@ -1,5 +1,7 @@
-/* stratum predict MODEL DATA [-o OUT]: one probability per row, as CSV. */
+/* stratum predict MODEL DATA [-o OUT]: one probability per row, as CSV, and a 0/1 label
+ * when the model stores a decision threshold (or --threshold gives one). */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,25 +14,37 @@ static const char predict_help[] =
     "Writes P(y = 1) for each row of DATA with a model saved by 'stratum train', as CSV\n"
     "with a header line 'p' and one line per row, in row order. DATA needs the model's\n"
     "feature columns (found by name, in any order); the label column may be absent.\n"
+    "A model trained with --recalibrate gives calibrated probabilities. When the model\n"
+    "stores a decision threshold (train --threshold-rule or --threshold), or --threshold\n"
+    "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise.\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
-    "                         (default: stdout)\n";
+    "                         (default: stdout)\n"
+    "  --threshold T          label at T in [0, 1] instead of the model's threshold\n"
+    "                         (default: the model's; no label column when it has none)\n";
 
-static void write_probabilities(FILE *f, const double *p, size_t n)
+enum { OPT_PREDICT_THRESHOLD = 8001 };
+
+static void write_probabilities(FILE *f, const double *p, size_t n, double threshold)
 {
-    fputs("p\n", f);
+    int labels = !isnan(threshold);
+    fputs(labels ? "p,label\n" : "p\n", f);
     /* %.17g so that the file holds exactly the probabilities the library computed */
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%.17g\n", p[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (labels) /* positive when p >= threshold, as stratum evaluate counts them */
+            fprintf(f, "%.17g,%d\n", p[i], p[i] >= threshold);
+        else
+            fprintf(f, "%.17g\n", p[i]);
+    }
 }
 
 /* Loads, reads and predicts; on success *p holds *n probabilities. */
 static int predict(const char *model_path, const char *data_path, const cli_common *common,
-                   double **p, size_t *n)
+                   double **p, size_t *n, double *threshold)
 {
     if (cli_model_is_gbdt(model_path))
-        return cli_predict_gbdt(model_path, data_path, common, p, n);
+        return cli_predict_gbdt(model_path, data_path, common, p, n, threshold);
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0; /* new data usually has no outcome yet */
     st_error err;
@@ -48,6 +62,7 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
             return EXIT_FAILED;
         }
         rc = st_logreg_predict(m, ds, *p, *n, &err);
+        *threshold = st_logreg_threshold(m);
         if (rc != ST_OK) { /* the library does not know the data's file name: add it */
             st_error named = err;
             snprintf(named.message, sizeof named.message, "%.200s: %.560s", data_path, err.message);
@@ -67,10 +82,12 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
 int cmd_predict(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+        CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
+        {"threshold", required_argument, NULL, OPT_PREDICT_THRESHOLD}, {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     const char *out_path = NULL;
+    double given = NAN;
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
@@ -87,6 +104,12 @@ int cmd_predict(int argc, char **argv)
             out_path = optarg;
             continue;
         }
+        if (code == OPT_PREDICT_THRESHOLD) {
+            if (!cli_parse_double(optarg, &given) || !(given >= 0 && given <= 1))
+                return cli_usage_error("predict", "--threshold '%s': expected a number from 0 "
+                                       "to 1", optarg);
+            continue;
+        }
         return cli_usage_error("predict", "unknown option");
     }
     if (optind != argc - 2)
@@ -99,13 +122,15 @@ int cmd_predict(int argc, char **argv)
                 out_path);
         return EXIT_FAILED;
     }
-    double *p = NULL;
+    double *p = NULL, threshold = NAN;
     size_t n = 0;
-    int status = predict(model_path, data_path, &common, &p, &n);
+    int status = predict(model_path, data_path, &common, &p, &n, &threshold);
     if (status != EXIT_OK)
         return status;
+    if (!isnan(given))
+        threshold = given;
     if (out_path == NULL) {
-        write_probabilities(stdout, p, n);
+        write_probabilities(stdout, p, n, threshold);
         free(p);
         return EXIT_OK;
     }
@@ -118,7 +143,7 @@ int cmd_predict(int argc, char **argv)
         fprintf(stderr, "stratum: out of memory for the predictions\n");
         return EXIT_FAILED;
     }
-    write_probabilities(f, p, n);
+    write_probabilities(f, p, n, threshold);
     free(p);
     int failed = ferror(f);
     if (fclose(f) != 0 || failed) {

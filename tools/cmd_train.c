@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_logreg_options.h"
 #include "cmd_train_gbdt.h"
+#include "post_fit.h"
 
 static const char train_help[] =
     "Usage: stratum train logreg DATA -o MODEL [options]\n"
@@ -110,9 +111,10 @@ int cmd_train(int argc, char **argv)
         {"lambda-path", no_argument, NULL, OPT_LAMBDA_PATH},
         {"n-lambda", required_argument, NULL, OPT_N_LAMBDA},
         {"lambda-min-ratio", required_argument, NULL, OPT_LAMBDA_MIN_RATIO},
+        CLI_POST_TRAIN_OPTIONS,
         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s\n%s", train_help, cli_common_help);
+        printf("%s%s\n%s", train_help, post_train_help, cli_common_help);
         return EXIT_OK;
     }
     if (argc < 2 || argv[1][0] == '-')
@@ -128,6 +130,7 @@ int cmd_train(int argc, char **argv)
     st_logreg_params prm = st_logreg_params_default();
     const char *model_path = NULL;
     train_mode mode = {.popt = st_logreg_path_options_default()};
+    post_opts post = post_opts_default();
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
@@ -138,12 +141,14 @@ int cmd_train(int argc, char **argv)
             handled = cli_logreg_option("train", &prm, code, optarg);
         if (handled == 0)
             handled = mode_option(&mode, code, optarg);
+        if (handled == 0)
+            handled = post_train_option("train", &post, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s\n%s", train_help, cli_common_help);
+            printf("%s%s\n%s", train_help, post_train_help, cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -153,6 +158,12 @@ int cmd_train(int argc, char **argv)
     if (model_path == NULL && !mode.path)
         return cli_usage_error("train", "-o MODEL is required");
     const char *data_path = argv[optind];
+    int post_status = post_train_check("train", &post, data_path);
+    if (post_status != -1)
+        return post_status;
+    if (mode.path && (post_needs_cv(&post) || post_wants_threshold(&post)))
+        return cli_usage_error("train", "--lambda-path fits a path, not one model: "
+                               "--recalibrate and thresholds apply without it");
     if (model_path != NULL && cli_same_file(data_path, model_path)) {
         fprintf(stderr, "stratum: -o %s is the input data file; choose another %s path\n",
                 model_path, mode.path ? "output" : "model");
@@ -171,8 +182,22 @@ int cmd_train(int argc, char **argv)
         st_dataset_free(ds);
         return code_path;
     }
+    post_result post_res = {0};
+    if (rc == ST_OK) {
+        cv_setup family = {.model = CV_LOGREG, .prm = prm};
+        int st = post_train_run(&family, ds, &post, common.seed, common.quiet, &post_res);
+        if (st != EXIT_OK) {
+            st_dataset_free(ds);
+            return st;
+        }
+    }
     if (rc == ST_OK)
         rc = st_logreg_train(ds, &prm, &m, &err);
+    if (rc == ST_OK)
+        rc = st_logreg_set_calibration(m, post_res.cal, &err);
+    if (rc == ST_OK && post_res.has_threshold)
+        rc = st_logreg_set_threshold(m, &post_res.threshold, &err);
+    post_result_free(&post_res);
     if (rc == ST_OK)
         rc = st_logreg_save(m, model_path, &err);
     if (rc != ST_OK) {

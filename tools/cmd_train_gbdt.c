@@ -3,6 +3,7 @@
 #include "cmd_train_gbdt.h"
 #include "cli_gbdt_options.h"
 #include "train_progress.h"
+#include "post_fit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -83,12 +84,14 @@ int cmd_train_gbdt(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
         CLI_GBDT_VALID_OPTIONS, CLI_GBDT_VALID_FILE_OPTIONS,
+        CLI_POST_TRAIN_OPTIONS,
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
     const char *model_path = NULL;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
+    post_opts post = post_opts_default();
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
@@ -97,6 +100,8 @@ int cmd_train_gbdt(int argc, char **argv)
             handled = cli_gbdt_option("train", &prm, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_valid_option("train", &valid, &prm, code, optarg);
+        if (handled == 0)
+            handled = post_train_option("train", &post, code, optarg);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -106,8 +111,9 @@ int cmd_train_gbdt(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s",
-                   train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, cli_common_help);
+            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s",
+                   train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
+                   cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -118,7 +124,14 @@ int cmd_train_gbdt(int argc, char **argv)
         return cli_usage_error("train", "-o MODEL is required");
     if (cli_gbdt_valid_check("train", &valid, &prm) != EXIT_OK)
         return EXIT_USAGE;
+    if (valid.path != NULL && prm.early_stopping_rounds > 0 && post_needs_cv(&post))
+        return cli_usage_error("train", "--recalibrate and --threshold-rule fit on an inner "
+                               "cross-validation, whose folds cannot share --valid FILE for "
+                               "early stopping; use --valid-fraction instead");
     const char *data_path = argv[optind];
+    int post_status = post_train_check("train", &post, data_path);
+    if (post_status != -1)
+        return post_status;
     if (cli_same_file(data_path, model_path)) {
         fprintf(stderr, "stratum: -o %s is the input data file; choose another model path\n",
                 model_path);
@@ -138,12 +151,30 @@ int cmd_train_gbdt(int argc, char **argv)
     else if (rc == ST_OK && valid.path != NULL)
         rc = st_dataset_read(valid.path, &opt, &va, &err);
     const st_dataset *train = tr != NULL ? tr : ds;
+    post_result post_res = {0};
+    if (rc == ST_OK) {
+        /* the inner cross-validation trains as the final model will: on the training part,
+           each inner training fold holding out the same share for early stopping */
+        cv_setup family = {.model = CV_GBDT, .gprm = prm, .valid_fraction = valid.fraction};
+        int st = post_train_run(&family, train, &post, common.seed, common.quiet, &post_res);
+        if (st != EXIT_OK) {
+            st_dataset_free(tr);
+            st_dataset_free(va);
+            st_dataset_free(ds);
+            return st;
+        }
+    }
     train_progress tp;
     train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     if (rc == ST_OK)
         rc = st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
     train_progress_done(&tp);
+    if (rc == ST_OK)
+        rc = st_gbdt_set_calibration(m, post_res.cal, &err);
+    if (rc == ST_OK && post_res.has_threshold)
+        rc = st_gbdt_set_threshold(m, &post_res.threshold, &err);
+    post_result_free(&post_res);
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
     if (rc != ST_OK) {
@@ -191,7 +222,7 @@ int cli_model_is_gbdt(const char *path)
 }
 
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n)
+                     double **p, size_t *n, double *threshold)
 {
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0;
@@ -211,6 +242,7 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
             return EXIT_FAILED;
         }
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, common->threads, *p, *n, &err);
+        *threshold = st_gbdt_threshold(m);
     }
     st_gbdt_free(m);
     st_dataset_free(ds);

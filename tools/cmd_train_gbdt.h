@@ -14,9 +14,10 @@ int cmd_train_gbdt(int argc, char **argv);
 int cli_model_is_gbdt(const char *path);
 
 /* Loads the gbdt model, reads DATA and predicts: on success *p holds *n probabilities
- * (malloc'd, the caller frees) and EXIT_OK is returned; otherwise an exit code, with the
- * message printed. The same contract as cmd_predict.c's predict(). */
+ * (malloc'd, the caller frees), *threshold the model's decision threshold (NaN when it
+ * has none) and EXIT_OK is returned; otherwise an exit code, with the message printed.
+ * The same contract as cmd_predict.c's predict(). */
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n);
+                     double **p, size_t *n, double *threshold);
 
 #endif

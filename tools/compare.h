@@ -13,6 +13,8 @@ extern const st_metric compare_metrics[COMPARE_N_COLS];
 typedef struct compare_row {
     cv_model model;
     const char *weight;             /* "none", "balanced" or the weight as given */
+    const char *calibration;        /* with --recalibrate: "none", "platt" or "isotonic";
+                                       NULL without it */
     cv_summary col[COMPARE_N_COLS];
     int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked) */
 } compare_row;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "post_fit.h"
 
 const st_metric compare_metrics[COMPARE_N_COLS] = {
     ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_PRECISION, ST_METRIC_RECALL,
@@ -48,7 +49,7 @@ static void csv_number(double v)
 
 static void print_csv(const compare_row *rows, size_t n)
 {
-    printf("model,weight");
+    printf("model,weight%s", n > 0 && rows[0].calibration != NULL ? ",calibration" : "");
     for (int k = 0; k < COMPARE_N_COLS; k++) {
         const char *name = st_metric_name(compare_metrics[k]);
         printf(",%s_mean,%s_ci_low,%s_ci_high,%s_best", name, name, name, name);
@@ -56,6 +57,8 @@ static void print_csv(const compare_row *rows, size_t n)
     printf("\n");
     for (size_t i = 0; i < n; i++) {
         printf("%s,%s", cv_model_name(rows[i].model), rows[i].weight);
+        if (rows[i].calibration != NULL)
+            printf(",%s", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             const cv_summary *c = &rows[i].col[k];
             double v[3] = {c->mean, c->low, c->high};
@@ -81,6 +84,8 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
         printf("%s\n  {\"model\": \"%s\", \"weight\": ", i ? "," : "",
                cv_model_name(rows[i].model));
         json_string(stdout, rows[i].weight);
+        if (rows[i].calibration != NULL)
+            printf(", \"calibration\": \"%s\"", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             const cv_summary *c = &rows[i].col[k];
             printf(", \"%s\": {\"mean\": ", st_metric_name(compare_metrics[k]));
@@ -106,12 +111,15 @@ static void put_cell(const char *text, int k, int markdown)
         printf("  %-*s", k + 1 < COMPARE_N_COLS ? 21 : 0, text);
 }
 
-static void row_start(const char *model, const char *weight, int markdown)
+static void row_start(const char *model, const char *weight, const char *calibration,
+                      int markdown)
 {
     if (markdown)
         printf("| %s | %s", model, weight);
     else
         printf("%-7s  %-9s", model, weight);
+    if (calibration != NULL) /* --recalibrate: the column after weight */
+        printf(markdown ? " | %s" : "  %-11s", calibration);
 }
 
 /* Text (aligned columns) or a Markdown table. */
@@ -122,18 +130,25 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
                s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s", st_dataset_n_rows(s->ds),
                s->data_path);
         printf("threshold: %s%s; each cell: mean [95%% interval] over the folds; * best in "
-               "its column (lowest for Brier and log loss)\n\n", s->rule_word,
+               "its column (lowest for Brier and log loss)\n", s->rule_word,
                s->eval.rule == ST_THRESHOLD_FIXED ? "" : ", chosen on each training part");
+        if (s->recal != NULL)
+            printf("calibration %s: fitted in each fold on a %ld-fold inner cross-validation "
+                   "of its training part (the row's threshold on its calibrated out-of-fold "
+                   "probabilities)\n", st_calibration_method_name(s->recal->method),
+                   s->recal->folds);
+        printf("\n");
     }
-    row_start("model", "weight", markdown);
+    const int recal = n > 0 && rows[0].calibration != NULL;
+    row_start("model", "weight", recal ? "calibration" : NULL, markdown);
     for (int k = 0; k < COMPARE_N_COLS; k++)
         put_cell(titles[k], k, markdown);
-    printf(markdown ? " |\n|---|---" : "\n");
+    printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
     for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
         printf("|--:");
     printf(markdown ? "|\n" : "");
     for (size_t i = 0; i < n; i++) {
-        row_start(cv_model_name(rows[i].model), rows[i].weight, markdown);
+        row_start(cv_model_name(rows[i].model), rows[i].weight, rows[i].calibration, markdown);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             char text[96], marked[100];
             cell(text, sizeof text, &rows[i].col[k]);

@@ -7,16 +7,47 @@
 #include <string.h>
 
 #include "cv.h"
+#include "post_fit.h"
 
 const char *cv_model_name(cv_model model)
 {
     return model == CV_GBDT ? "gbdt" : "logreg";
 }
 
+/* With s->recal: fits the calibration map and threshold on an inner cross-validation of
+ * the training part tr (never on the test fold), maps the test predictions into p_cal and
+ * evaluates them. */
+static st_status calibrated_fold(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
+                                 const double *p_test, double *p_cal, cv_fold_result *res,
+                                 st_error *err)
+{
+    post_result pr;
+    st_status rc = post_fit(s, tr, s->recal, s->recal_seed, &pr, err);
+    if (rc != ST_OK)
+        return rc;
+    size_t n_test = st_dataset_n_rows(te);
+    for (size_t i = 0; i < n_test; i++)
+        p_cal[i] = st_calibration_apply(pr.cal, p_test[i]);
+    st_eval_params ep = s->eval;
+    ep.n_bootstrap = 0;
+    ep.rule = ST_THRESHOLD_FIXED;
+    if (pr.has_threshold)
+        ep.threshold = pr.threshold.value;
+    st_eval ev;
+    rc = st_evaluate(p_cal, st_dataset_labels(te), st_dataset_weights(te), n_test, &ep, &ev,
+                     err);
+    if (rc == ST_OK) {
+        memcpy(res->value_cal, ev.value, sizeof res->value_cal);
+        res->threshold_cal = ev.threshold;
+    }
+    post_result_free(&pr);
+    return rc;
+}
+
 /* Fits the training part, picks the threshold on it and evaluates the test part; the
- * test predictions go to p_test. */
+ * test predictions go to p_test (and, calibrated, to p_cal with s->recal). */
 static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train,
-                          const size_t *test, size_t n_test, double *p_test,
+                          const size_t *test, size_t n_test, double *p_test, double *p_cal,
                           cv_fold_result *res, st_error *err)
 {
     st_dataset *tr = NULL, *te = NULL;
@@ -48,6 +79,8 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
         memcpy(res->value, ev.value, sizeof res->value);
         res->threshold = ev.threshold;
     }
+    if (rc == ST_OK && s->recal != NULL)
+        rc = calibrated_fold(s, tr, te, p_test, p_cal, res, err);
     free(p_train);
     st_dataset_free(tr);
     st_dataset_free(te);
@@ -56,11 +89,17 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
 
 int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress)
 {
+    return cv_run_folds_cal(s, res, oof, NULL, progress);
+}
+
+int cv_run_folds_cal(const cv_setup *s, cv_fold_result *res, double *oof, double *oof_cal,
+                     int progress)
+{
     size_t n = st_dataset_n_rows(s->ds);
     size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
-    double *p = malloc(n * sizeof *p);
+    double *p = malloc(n * sizeof *p), *p_cal = malloc(n * sizeof *p_cal);
     int status = EXIT_OK;
-    if (!train || !test || !p) {
+    if (!train || !test || !p || !p_cal) {
         fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
         status = EXIT_FAILED;
     }
@@ -71,8 +110,8 @@ int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progre
             st_error err;
             memset(&err, 0, sizeof err);
             st_status rc = n_test == 0 ? ST_ERR_DATA
-                         : one_fold(s, train, n_train, test, n_test, p, &res[r * s->n_folds + f],
-                                    &err);
+                         : one_fold(s, train, n_train, test, n_test, p, p_cal,
+                                    &res[r * s->n_folds + f], &err);
             if (rc != ST_OK) {
                 fprintf(stderr, "stratum: %s, fold %zu of repeat %zu: %s\n",
                         cv_model_name(s->model), f + 1, r + 1,
@@ -84,6 +123,9 @@ int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progre
             if (oof != NULL)
                 for (size_t i = 0; i < n_test; i++)
                     oof[r * n + test[i]] = p[i];
+            if (oof_cal != NULL && s->recal != NULL)
+                for (size_t i = 0; i < n_test; i++)
+                    oof_cal[r * n + test[i]] = p_cal[i];
             double auc = res[r * s->n_folds + f].value[ST_METRIC_ROC_AUC];
             char auc_text[64] = "undefined (one class in the test fold)";
             if (!isnan(auc))
@@ -94,6 +136,6 @@ int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progre
                         n_train, n_test, auc_text);
         }
     }
-    free(train), free(test), free(p);
+    free(train), free(test), free(p), free(p_cal);
     return status;
 }

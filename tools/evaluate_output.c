@@ -19,6 +19,10 @@ static int has_ci(const eval_report *r, int m)
 static const char *rule_text(const eval_report *r, char *buf, size_t size)
 {
     const st_eval_params *p = r->prm;
+    if (r->from_model != NULL) {
+        snprintf(buf, size, "%s", r->from_model);
+        return buf;
+    }
     switch (p->rule) {
     case ST_THRESHOLD_FIXED: snprintf(buf, size, "fixed"); break;
     case ST_THRESHOLD_MAX_F1: snprintf(buf, size, "max F1"); break;
@@ -166,7 +170,8 @@ void eval_write_json(FILE *f, const eval_report *r)
     json_key_number(f, "value", ev->threshold, ", ");
     json_key_number(f, "beta", p->beta, ", ");
     json_key_number(f, "min_recall", p->min_recall, ", ");
-    json_key_number(f, "min_precision", p->min_precision, "},\n");
+    json_key_number(f, "min_precision", p->min_precision, ", ");
+    fprintf(f, "\"from_model\": %s},\n", r->from_model != NULL ? "true" : "false");
     fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
             ev->n_bootstrap, p->seed);
     fputs("  \"metrics\": ", f);

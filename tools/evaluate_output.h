@@ -40,6 +40,7 @@ typedef struct eval_report {
     const char *model_kind;  /* "logreg", ... */
     int weighted;            /* rows carry weights (--weight-col) */
     const eval_groups *groups; /* --by, or NULL */
+    const char *from_model;  /* the threshold is the model's: how it was chosen; or NULL */
 } eval_report;
 
 /* The "metrics" object of the JSON schema for ev; indent prefixes its inner lines. */

@@ -12,13 +12,13 @@ static const char *const titles[COMPARE_N_COLS] = {"ROC-AUC", "PR-AUC", "precisi
                                                     "F1", "Brier", "log loss"};
 
 static void comparison_table(report *rep, const compare_row *rows, const report_oof *oofs,
-                             size_t n, report_cell *cells)
+                             char (*weight_texts)[96], size_t n, report_cell *cells)
 {
     enum { COLS = 3 + COMPARE_N_COLS };
     for (size_t i = 0; i < n; i++) {
         report_cell *row = cells + i * COLS;
         row[0] = report_text_cell(cv_model_name(rows[i].model));
-        row[1] = report_text_cell(rows[i].weight);
+        row[1] = report_text_cell(weight_texts[i]);
         row[2] = report_number_cell(oofs[i].mean_threshold, NAN, NAN, 3);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             const cv_summary *c = &rows[i].col[k];
@@ -41,19 +41,25 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
                    const report_oof *oofs, size_t n)
 {
     char(*names)[160] = malloc((n ? n : 1) * sizeof *names);
+    char(*weights)[96] = malloc((n ? n : 1) * sizeof *weights);
     const char **name_ptrs = malloc((n ? n : 1) * sizeof *name_ptrs);
     int *colors = malloc((n ? n : 1) * sizeof *colors);
     int *dashed = malloc((n ? n : 1) * sizeof *dashed);
     report_cell *cells = malloc((n ? n : 1) * (3 + COMPARE_N_COLS) * sizeof *cells);
-    if (!names || !name_ptrs || !colors || !dashed || !cells) {
-        free(names), free(name_ptrs), free(colors), free(dashed), free(cells);
+    if (!names || !weights || !name_ptrs || !colors || !dashed || !cells) {
+        free(names), free(weights), free(name_ptrs), free(colors), free(dashed), free(cells);
         fprintf(stderr, "stratum: out of memory for the report\n");
         return EXIT_FAILED;
     }
     int use[2] = {0, 0};
     for (size_t i = 0; i < n; i++) {
+        /* compare --recalibrate: a calibrated row follows each setting */
+        const int calibrated = rows[i].calibration != NULL &&
+                               strcmp(rows[i].calibration, "none") != 0;
+        snprintf(weights[i], sizeof weights[i], "%s%s%s", rows[i].weight,
+                 calibrated ? " + " : "", calibrated ? rows[i].calibration : "");
         snprintf(names[i], sizeof names[i], "%s, weight %s", cv_model_name(rows[i].model),
-                 rows[i].weight);
+                 weights[i]);
         name_ptrs[i] = names[i];
         /* the same weight gets the same colour in both families */
         colors[i] = 0;
@@ -82,9 +88,9 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
         report_section(&rep, "Curves");
         report_oof_charts(&rep, oofs, name_ptrs, colors, dashed, n);
         report_section(&rep, "Comparison");
-        comparison_table(&rep, rows, oofs, n, cells);
+        comparison_table(&rep, rows, oofs, weights, n, cells);
         status = report_end(&rep, path);
     }
-    free(names), free(name_ptrs), free(colors), free(dashed), free(cells);
+    free(names), free(weights), free(name_ptrs), free(colors), free(dashed), free(cells);
     return status;
 }

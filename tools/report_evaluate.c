@@ -57,7 +57,10 @@ static void facts(report *rep, const eval_report *r)
                  ev->weight_negative);
         terms[k] = "row weights", values[k++] = weights;
     }
-    rule_text(r->prm, rule, sizeof rule);
+    if (r->from_model != NULL)
+        snprintf(rule, sizeof rule, "%s", r->from_model);
+    else
+        rule_text(r->prm, rule, sizeof rule);
     if (isnan(ev->threshold))
         snprintf(thr, sizeof thr, "none meets the rule (%s)", rule);
     else

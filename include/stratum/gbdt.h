@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calibration.h"
 #include "common.h"
 #include "dataset.h"
 
@@ -173,7 +174,8 @@ ST_API int st_gbdt_best_iteration(const st_gbdt *m);
 ST_API double st_gbdt_best_score(const st_gbdt *m, st_gbdt_metric *metric /* OUT */);
 
 typedef enum st_gbdt_output {
-    ST_GBDT_PROBABILITY = 0, /* P(y = 1) */
+    ST_GBDT_PROBABILITY = 0, /* P(y = 1), through the model's calibration map if it has
+                                one (st_gbdt_set_calibration) */
     ST_GBDT_RAW_SCORE = 1    /* F(x), the log-odds */
 } st_gbdt_output;
 
@@ -219,6 +221,20 @@ ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_erro
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_gbdt_free(st_gbdt *m);
+
+/* Post-processing (stratum/calibration.h): a calibration map applied to every
+ * ST_GBDT_PROBABILITY output (st_gbdt_predict and st_gbdt_predict_row; ST_GBDT_RAW_SCORE
+ * stays the trees' uncalibrated log-odds), and a decision threshold on the calibrated
+ * probability. A trained model has neither; both are saved and loaded back exactly. The
+ * rules are those of st_logreg_set_calibration and friends (stratum/logreg.h): the
+ * setters are for the training pipeline, before the model is saved or shared between
+ * threads; the map returned is the model's; the threshold is NaN when there is none. */
+ST_API st_status st_gbdt_set_calibration(st_gbdt *m, const st_calibration *c, st_error *err);
+ST_API st_status st_gbdt_set_threshold(st_gbdt *m, const st_decision_threshold *t,
+                                       st_error *err);
+ST_API const st_calibration *st_gbdt_calibration(const st_gbdt *m);
+ST_API double st_gbdt_threshold(const st_gbdt *m);
+ST_API int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t /* OUT */);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,7 @@
 #define STRATUM_LOGREG_H
 
 #include <stddef.h>
+#include "calibration.h"
 #include "common.h"
 #include "dataset.h"
 
@@ -100,7 +101,8 @@ ST_API st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *p
                                  st_logreg **out /* OUT */, st_error *err);
 
 /* Writes P(y = 1) for each of the n_rows(ds) rows into out[0..n_out-1] (n_out must be at
- * least n_rows). Columns are found by feature name, so their order and any extra columns
+ * least n_rows), through the model's calibration map when it has one (see
+ * st_logreg_set_calibration below). Columns are found by feature name, so their order and any extra columns
  * do not matter; a feature of the model absent from ds is an error. Categorical levels
  * are matched by text; a level not seen in training gets an all-zero one-hot. */
 ST_API st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *out,
@@ -179,6 +181,28 @@ ST_API st_status st_logreg_load(const char *path, st_logreg **out /* OUT */, st_
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_logreg_free(st_logreg *m);
+
+/* Post-processing (stratum/calibration.h): a calibration map applied to every probability
+ * st_logreg_predict returns, and a decision threshold on those (calibrated) probabilities.
+ * A trained model has neither. Both are saved in the model file and loaded back exactly.
+ *
+ * The setters modify the model: call them while building it (the training pipeline,
+ * before saving it or sharing it between threads), never while another thread uses it.
+ * st_logreg_set_calibration keeps a copy of c (NULL removes the map; c stays the
+ * caller's). st_logreg_set_threshold validates t (st_decision_threshold_check; NULL
+ * removes the threshold) and fails with ST_ERR_INVALID_ARG, leaving the model unchanged.
+ *
+ * st_logreg_calibration returns the model's map (NULL when none; owned by the model,
+ * valid until it is freed or the map is replaced). st_logreg_threshold returns the
+ * threshold, NaN when there is none; a row is positive when its probability is >= it.
+ * st_logreg_threshold_info fills *t and returns 1, or returns 0 when there is none. */
+ST_API st_status st_logreg_set_calibration(st_logreg *m, const st_calibration *c,
+                                           st_error *err);
+ST_API st_status st_logreg_set_threshold(st_logreg *m, const st_decision_threshold *t,
+                                         st_error *err);
+ST_API const st_calibration *st_logreg_calibration(const st_logreg *m);
+ST_API double st_logreg_threshold(const st_logreg *m);
+ST_API int st_logreg_threshold_info(const st_logreg *m, st_decision_threshold *t /* OUT */);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,14 @@ done
 "$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
     -o "$work/seed.model" -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt.model"
+# with the optional calibration and threshold lines
+"$stratum" train logreg "$root/tests/data/cli/small.csv" --lambda 0.1 --recalibrate platt \
+    --threshold-rule min-recall --calibration-folds 2 -o "$work/seed.model" -q > /dev/null
+grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_platt.model"
+"$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
+    --recalibrate isotonic --threshold-rule f1 --calibration-folds 2 -o "$work/seed.model" \
+    -q > /dev/null
+grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_isotonic.model"
 
 # the library is compiled once, instrumented, and linked into each harness
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fopenmp -Wno-pass-failed"
