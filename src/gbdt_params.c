@@ -25,6 +25,7 @@ st_gbdt_params st_gbdt_params_default(void)
         .bin_sample_rows = 200000,
         .seed = 0,
         .n_threads = 0,
+        .monotone = NULL,
     };
     return p;
 }
