@@ -36,7 +36,7 @@ static const char compare_help[] =
     "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
     "--max-depth, --learning-rate, --max-bin, --min-data-in-leaf, --min-sum-hessian-in-leaf,\n"
     "--lambda-l1, --lambda-l2, --min-gain-to-split, --feature-fraction, --bagging-fraction,\n"
-    "--bagging-freq for gbdt.\n"
+    "--bagging-freq, --monotone NAME:+1,NAME2:-1 for gbdt.\n"
     "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
     "setting on stderr unless -q.\n";
 
@@ -129,6 +129,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         if (handled == 0)
             handled = cli_gbdt_option("compare", &s->gprm, code, optarg);
         if (handled == 0)
+            handled = cli_gbdt_monotone_option("compare", code, optarg, &s->monotone_spec);
+        if (handled == 0)
             handled = cv_option("compare", o, code, optarg);
         if (handled == 0 && code == OPT_MODELS)
             handled = parse_models(co, optarg);
@@ -150,6 +152,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
+    if (s->monotone_spec != NULL && !co->use[CV_GBDT])
+        return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
+                               "out");
     return -1;
 }
 
@@ -221,9 +226,14 @@ int cmd_compare(int argc, char **argv)
     char how[300];
     compare_row rows[2 * MAX_WEIGHTS];
     size_t n_rows = 0;
+    signed char *monotone = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     if (status == EXIT_OK)
+        status = cli_gbdt_monotone_resolve("compare", s.monotone_spec, ds, &monotone);
+    s.gprm.monotone = monotone;
+    if (status == EXIT_OK)
         status = run_settings(&s, &co, rows, &n_rows);
+    free(monotone);
     if (status == EXIT_OK) {
         compare_mark_best(rows, n_rows);
         compare_print(&s, rows, n_rows);

@@ -78,13 +78,15 @@ int cmd_train_gbdt(int argc, char **argv)
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
-    const char *model_path = NULL;
+    const char *model_path = NULL, *monotone_spec = NULL;
     int code;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_option("train", &prm, code, optarg);
+        if (handled == 0)
+            handled = cli_gbdt_monotone_option("train", code, optarg, &monotone_spec);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -116,9 +118,18 @@ int cmd_train_gbdt(int argc, char **argv)
     st_error err;
     st_dataset *ds = NULL;
     st_gbdt *m = NULL;
+    signed char *monotone = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
-    if (rc == ST_OK)
+    if (rc == ST_OK) {
+        int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
+        if (status != EXIT_OK) {
+            st_dataset_free(ds);
+            return status;
+        }
+        prm.monotone = monotone;
         rc = st_gbdt_train(ds, &prm, &m, &err);
+        free(monotone);
+    }
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
     if (rc != ST_OK) {

@@ -23,6 +23,7 @@ typedef struct cv_setup {
     st_eval_params eval;    /* threshold rule and its options; no bootstrap */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
+    const char *monotone_spec; /* gbdt's --monotone text, or NULL; resolved into gprm */
     cli_format format;
     int quiet;
 } cv_setup;
