@@ -77,7 +77,7 @@ static void test_help(void **state)
     }
 }
 
-/* train writes the constraints into the model; predict on the sweep file rises with x
+/* train reports the constraints and writes them into the model; predict on the sweep file rises with x
  * in every block of 61 rows; an unconstrained model on the same data does not. */
 static void test_train_and_predict(void **state)
 {
@@ -85,9 +85,10 @@ static void test_train_and_predict(void **state)
     char model[700], free_model[700], text[65536];
     path_in_scratch(model, sizeof model, "mono.model");
     path_in_scratch(free_model, sizeof free_model, "free.model");
-    run_result *r = run("train", "gbdt", data_path, "-o", model, "-q", "--ignore", "patient",
+    run_result *r = run("train", "gbdt", data_path, "-o", model, "--ignore", "patient",
                         "--min-data-in-leaf", "5", "--monotone", "x:+1,z:-1", NULL);
     assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->err, "\nmonotone: x:+1,z:-1\n"));
     free(r);
     slurp(model, text, sizeof text);
     assert_non_null(strstr(text, "\nmonotone 0:+1 1:-1\n"));

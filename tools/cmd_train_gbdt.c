@@ -129,6 +129,7 @@ int cmd_train_gbdt(int argc, char **argv)
         prm.monotone = monotone;
         rc = st_gbdt_train(ds, &prm, &m, &err);
         free(monotone);
+        prm.monotone = NULL;
     }
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
@@ -141,6 +142,15 @@ int cmd_train_gbdt(int argc, char **argv)
         fprintf(stderr, "trained gbdt on %zu rows x %zu features: %zu trees of at most %d "
                 "leaves; saved %s\n", st_dataset_n_rows(ds), st_dataset_n_features(ds),
                 st_gbdt_n_trees(m), prm.num_leaves, model_path);
+    if (!common.quiet) { /* the constraints the model keeps, as --monotone spells them */
+        size_t k = 0;
+        for (size_t j = 0; j < st_gbdt_n_features(m); j++)
+            if (st_gbdt_monotone(m, j) != 0)
+                fprintf(stderr, "%s%s:%+d", k++ ? "," : "monotone: ",
+                        st_gbdt_feature_name(m, j), st_gbdt_monotone(m, j));
+        if (k > 0)
+            fputc('\n', stderr);
+    }
     print_importance(m, common.format);
     st_gbdt_free(m);
     st_dataset_free(ds);
