@@ -241,7 +241,7 @@ st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
     if (why != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
     st_status rc = st_dataset_check_trainable(ds, err);
-    if (rc != ST_OK)
+    if (rc != ST_OK || (rc = st__gbdt_monotone_check(ds, prm.monotone, err)) != ST_OK)
         return rc;
     const size_t n = st_dataset_n_rows(ds);
     if (n >= UINT32_MAX)
@@ -267,6 +267,7 @@ st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
         goto done;
     }
     if ((rc = copy_features(ds, m, err)) != ST_OK ||
+        (rc = st__gbdt_monotone_copy(m, prm.monotone, err)) != ST_OK ||
         (rc = st__gbdt_bins_build(ds, &prm, nt, &bins, err)) != ST_OK ||
         (rc = st__gbdt_monitor_new(m, ds, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
         (rc = st__gbdt_grower_init(&gr, &bins, &prm, nt, err)) != ST_OK ||

@@ -5,7 +5,8 @@
  * (the lowest-numbered one on a tie) is split: its left child keeps its number, the right
  * child takes the next one. Only the child with fewer rows gets a histogram built from its
  * rows; the other's is the parent's minus it, in place. A leaf at max_depth, or with fewer
- * than 2 * min_data_in_leaf rows, is not split further. */
+ * than 2 * min_data_in_leaf rows, is not split further. With monotone constraints each leaf
+ * also carries bounds on its output (gbdt_monotone.c). */
 #include "gbdt_impl.h"
 
 #include <math.h>
@@ -38,6 +39,8 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->nodes);
     st__free(gr->node_bin);
     st__free(gr->values);
+    st__free(gr->lo);
+    st__free(gr->hi);
     memset(gr, 0, sizeof *gr);
 }
 
@@ -83,6 +86,16 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     }
     for (size_t l = 0; l < L; l++)
         gr->hist[l] = block + l * b->total_bins;
+    if (st__gbdt_monotone_any(prm->monotone, b->n_features)) {
+        gr->monotone = prm->monotone;
+        gr->lo = st__malloc_array(L, sizeof *gr->lo);
+        gr->hi = st__malloc_array(L, sizeof *gr->hi);
+        if (gr->lo == NULL || gr->hi == NULL) {
+            st__gbdt_grower_free(gr);
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner's "
+                            "monotone bounds (%zu leaves)", L);
+        }
+    }
     return ST_OK;
 }
 
@@ -96,10 +109,14 @@ static int can_split(const st__gbdt_grower *gr, int leaf)
 static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
 {
     gr->best[leaf].gain = -INFINITY;
+    st__gbdt_mono mono = {gr->monotone, 0, 0};
+    if (gr->monotone != NULL)
+        mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
     if (can_split(gr, leaf))
         st__gbdt_best_split(gr->bins, use, gr->hist[leaf], gr->sum_g[leaf], gr->sum_h[leaf],
-                            (double)gr->count[leaf], gr->prm, gr->per_feature, gr->n_threads,
-                            &gr->best[leaf]);
+                            (double)gr->count[leaf], gr->prm,
+                            gr->monotone != NULL ? &mono : NULL, gr->per_feature,
+                            gr->n_threads, &gr->best[leaf]);
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
@@ -133,6 +150,8 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     gr->sum_h[l] = s.hl;
     gr->sum_g[r] = s.gr;
     gr->sum_h[r] = s.hr;
+    if (gr->monotone != NULL)
+        st__gbdt_mono_split_bounds(gr, l, r, &s);
     gr->n_leaves++;
     if (!can_split(gr, l) && !can_split(gr, r)) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
@@ -169,6 +188,8 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
     gr->sum_h[0] = H;
     gr->parent_node[0] = -1;
     gr->is_left[0] = 1;
+    if (gr->monotone != NULL)
+        gr->lo[0] = -INFINITY, gr->hi[0] = INFINITY;
     gr->n_feats = 0;
     for (size_t j = 0; j < gr->bins->n_features; j++)
         if (use == NULL || use[j])
@@ -190,4 +211,6 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
     }
     for (int l = 0; l < gr->n_leaves; l++)
         gr->values[l] = prm->learning_rate * st__gbdt_leaf_output(gr->sum_g[l], gr->sum_h[l], prm);
+    if (gr->monotone != NULL)
+        st__gbdt_mono_clamp_values(gr);
 }

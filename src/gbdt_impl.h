@@ -13,7 +13,9 @@
  *   gbdt_model.c       the model object: tree storage, accessors, importance, free
  *   gbdt_predict.c     prediction (batch by column name, and one row)
  *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
- *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c) */
+ *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c)
+ *   gbdt_monotone.c    monotone constraints while growing; gbdt_monotone_model.c their
+ *                      copy in the model, accessor and model-file line */
 #ifndef STRATUM_GBDT_IMPL_H
 #define STRATUM_GBDT_IMPL_H
 
@@ -59,6 +61,8 @@ struct st_gbdt {
     int best_iteration;        /* 1-based; 0 when trained without a validation set */
     double best_score;
     st__post post;             /* calibration map and decision threshold (none when zero) */
+    signed char *monotone;     /* n_features constraints, or NULL when there is none;
+                                  params.monotone points here */
 };
 
 /* Raw score of one tree for a row given by a value getter. */
@@ -132,6 +136,29 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                             st__gbdt_bin_stat *parent, const st__gbdt_bin_stat *child);
 
+/* ---- monotone constraints (gbdt_monotone.c) ---- */
+
+/* What a split search needs to honour the constraints at one leaf. */
+typedef struct st__gbdt_mono {
+    const signed char *dir; /* per feature: +1, -1 or 0 */
+    double lo, hi;          /* the leaf's outputs (before learning_rate) stay in [lo, hi] */
+} st__gbdt_mono;
+
+/* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of ds and
+ * no nonzero on a categorical feature. */
+st_status st__gbdt_monotone_check(const st_dataset *ds, const signed char *mono,
+                                  st_error *err);
+/* 1 when mono is not NULL and has a nonzero among its n entries. */
+int st__gbdt_monotone_any(const signed char *mono, size_t n);
+/* The leaf score of a leaf with sums (g, h) and output w: -(2 T(g) w + (h + l2) w^2). */
+double st__gbdt_mono_score(const st__gbdt_mono *mc, double g, double h,
+                           const st_gbdt_params *prm);
+/* Gain of a candidate split of feature f into *gain, with the children's outputs clamped
+ * into [mc->lo, mc->hi]; 0 when their order breaks f's constraint. parent is
+ * st__gbdt_mono_score of the leaf. */
+int st__gbdt_mono_gain(const st__gbdt_mono *mc, int f, double gl, double hl, double gr,
+                       double hr, double parent, const st_gbdt_params *prm, double *gain);
+
 /* ---- splits (gbdt_split.c) ---- */
 
 typedef struct st__gbdt_split {
@@ -146,11 +173,12 @@ double st__gbdt_leaf_score(double g, double h, const st_gbdt_params *prm);
 double st__gbdt_leaf_output(double g, double h, const st_gbdt_params *prm);
 
 /* Best split of a leaf with sums (g, h, n) from its histogram, over features with use[j]
- * (all when NULL). per_feature: n_features entries of scratch. */
+ * (all when NULL), honouring the monotone constraints mono (NULL when the model has
+ * none). per_feature: n_features entries of scratch. */
 void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
                          const st__gbdt_bin_stat *hist, double g, double h, double n,
-                         const st_gbdt_params *prm, st__gbdt_split *per_feature,
-                         int n_threads, st__gbdt_split *best);
+                         const st_gbdt_params *prm, const st__gbdt_mono *mono,
+                         st__gbdt_split *per_feature, int n_threads, st__gbdt_split *best);
 
 /* ---- partition (gbdt_partition.c) ---- */
 
@@ -185,6 +213,10 @@ typedef struct st__gbdt_grower {
     int *node_bin;                 /* the split bin of each node, for out-of-bag rows */
     double *values;
     int n_leaves;
+    /* monotone constraints: NULL when the model has none; else per leaf, the bounds of
+       its output before learning_rate (gbdt_monotone.c) */
+    const signed char *monotone;
+    double *lo, *hi;
 } st__gbdt_grower;
 
 st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
@@ -197,6 +229,13 @@ void st__gbdt_grower_free(st__gbdt_grower *gr);
  * gr->rows[begin[l] .. begin[l] + count[l]). */
 void st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const double *h,
                    const uint8_t *use);
+
+/* Monotone constraints in the grower (gbdt_monotone.c), used only when gr->monotone is not
+ * NULL: the bounds of children l and r after leaf l is split by s (before l's are
+ * overwritten: r takes l's, then both are cut at the midpoint of a constrained split),
+ * and gr->values clamped into each leaf's bounds (times learning_rate). */
+void st__gbdt_mono_split_bounds(st__gbdt_grower *gr, int l, int r, const st__gbdt_split *s);
+void st__gbdt_mono_clamp_values(st__gbdt_grower *gr);
 
 /* ---- objective (gbdt_objective.c) ---- */
 
@@ -247,6 +286,19 @@ st_status st__gbdt_monitor_step(st__gbdt_monitor *mon, st_gbdt *m, const double 
 /* Records the best iteration in m and, under early stopping, drops the trees after it. */
 void st__gbdt_monitor_finish(const st__gbdt_monitor *mon, st_gbdt *m);
 void st__gbdt_monitor_free(st__gbdt_monitor *mon);
+
+/* ---- monotone constraints in the model (gbdt_monotone_model.c) ---- */
+
+struct st__text;
+struct st__mreader;
+/* m->monotone = a copy of mono's n_features entries, or NULL when it has no nonzero;
+ * m->params.monotone follows. */
+st_status st__gbdt_monotone_copy(st_gbdt *m, const signed char *mono, st_error *err);
+/* The line "monotone J:+1 K:-1 ..." (constrained features by index, increasing), written
+ * only when the model has constraints; and its reader, which takes the next line only
+ * when it is one, and validates it against m's features. */
+void st__gbdt_monotone_write(struct st__text *t, const st_gbdt *m);
+st_status st__gbdt_monotone_read(struct st__mreader *r, st_gbdt *m);
 
 /* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
  * fuzzer). name is used in messages only. */

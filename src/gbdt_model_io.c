@@ -6,6 +6,7 @@
  *     features N
  *     feature numeric|categorical N_LEVELS NAME
  *     level TEXT                        N_LEVELS lines after a categorical feature
+ *     monotone J:+1 K:-1                only with monotone constraints (gbdt_monotone_model.c)
  *     init_score X
  *     trees T
  *     tree N_LEAVES                     then N_LEAVES - 1 node lines and N_LEAVES leaf lines
@@ -91,6 +92,7 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
             st__text_printf(t, "\n");
         }
     }
+    st__gbdt_monotone_write(t, m);
     number_line(t, "init_score", m->init_score, exact);
     st__text_printf(t, "trees %zu\n", m->n_trees);
     for (size_t k = 0; k < m->n_trees; k++)

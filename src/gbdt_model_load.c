@@ -202,7 +202,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     for (size_t j = 0; j < m->n_features; j++)
         if ((rc = read_feature(r, &m->features[j], max_items)) != ST_OK)
             return rc;
-    if ((rc = st__mr_key_number(r, "init_score", &m->init_score)) != ST_OK ||
+    if ((rc = st__gbdt_monotone_read(r, m)) != ST_OK ||
+        (rc = st__mr_key_number(r, "init_score", &m->init_score)) != ST_OK ||
         (rc = st__mr_key_integer(r, "trees", 0, max_items, &n)) != ST_OK)
         return rc;
     m->tree_cap = (size_t)n + 1;

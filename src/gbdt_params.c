@@ -27,6 +27,7 @@ st_gbdt_params st_gbdt_params_default(void)
         .n_threads = 0,
         .early_stopping_rounds = 0,
         .metric = ST_GBDT_METRIC_LOGLOSS,
+        .monotone = NULL,
     };
     return p;
 }

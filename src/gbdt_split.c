@@ -34,11 +34,14 @@ double st__gbdt_leaf_output(double g, double h, const st_gbdt_params *prm)
     return d > 0 ? -threshold_l1(g, prm->lambda_l1) / d : 0;
 }
 
-/* One feature's best split into *best (gain -inf when none is valid). */
+/* One feature's best split into *best (gain -inf when none is valid). With monotone
+ * constraints (mono not NULL), gains are those of the clamped outputs (gbdt_monotone.c). */
 static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, double G,
-                          double H, double N, const st_gbdt_params *prm, st__gbdt_split *best)
+                          double H, double N, const st_gbdt_params *prm,
+                          const st__gbdt_mono *mono, st__gbdt_split *best)
 {
-    const double parent = st__gbdt_leaf_score(G, H, prm);
+    const double parent = mono == NULL ? st__gbdt_leaf_score(G, H, prm)
+                                       : st__gbdt_mono_score(mono, G, H, prm);
     const double min_n = prm->min_data_in_leaf, min_h = prm->min_sum_hessian_in_leaf;
     best->gain = -INFINITY;
     best->feature = feature;
@@ -56,8 +59,12 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
             const double gr = G - gl, hr = H - hl, nr = N - nl;
             if (nr < min_n || hr < min_h)
                 break; /* the right side only shrinks from here */
-            const double gain = st__gbdt_leaf_score(gl, hl, prm) +
-                                st__gbdt_leaf_score(gr, hr, prm) - parent;
+            double gain;
+            if (mono == NULL)
+                gain = st__gbdt_leaf_score(gl, hl, prm) + st__gbdt_leaf_score(gr, hr, prm) -
+                       parent;
+            else if (!st__gbdt_mono_gain(mono, feature, gl, hl, gr, hr, parent, prm, &gain))
+                continue;
             if (gain > prm->min_gain_to_split && gain > best->gain) {
                 *best = (st__gbdt_split){.gain = gain, .feature = feature, .bin = t,
                                          .default_left = dl, .gl = gl, .hl = hl, .nl = nl,
@@ -69,8 +76,8 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
 
 void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
                          const st__gbdt_bin_stat *hist, double g, double h, double n,
-                         const st_gbdt_params *prm, st__gbdt_split *per_feature, int nt,
-                         st__gbdt_split *best)
+                         const st_gbdt_params *prm, const st__gbdt_mono *mono,
+                         st__gbdt_split *per_feature, int nt, st__gbdt_split *best)
 {
     const long nf = (long)b->n_features;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (b->total_bins >= 8192 && nt > 1)
@@ -79,7 +86,8 @@ void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
             per_feature[j].gain = -INFINITY;
             continue;
         }
-        feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, &per_feature[j]);
+        feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, mono,
+                      &per_feature[j]);
     }
     best->gain = -INFINITY;
     best->feature = -1;

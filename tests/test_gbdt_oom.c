@@ -41,8 +41,9 @@ static int teardown(void **state)
     return 0;
 }
 
-/* train -> save -> load -> predict; the OUT pointers are NULL after every failure. */
-static st_status cycle(void)
+/* train -> save -> load -> predict, with monotone constraints `monotone` (or none); the
+ * OUT pointers are NULL after every failure. */
+static st_status cycle(const signed char *monotone)
 {
     st_gbdt_params prm = st_gbdt_params_default();
     prm.num_trees = 3;
@@ -52,6 +53,7 @@ static st_status cycle(void)
     prm.bagging_freq = 1;
     prm.feature_fraction = 0.5;
     prm.n_threads = 1;
+    prm.monotone = monotone;
     st_gbdt *m = (st_gbdt *)(uintptr_t)1, *back = (st_gbdt *)(uintptr_t)1;
     st_error err;
     st_status rc = st_gbdt_train(data, &prm, &m, &err);
@@ -74,13 +76,12 @@ static st_status cycle(void)
     return rc;
 }
 
-/* The whole cycle fails cleanly at every allocation. */
-static void test_gbdt_oom(void **state)
+static void oom_loop(const signed char *monotone)
 {
     long baseline = st__fault_live_blocks();
     for (long n = 0;; n++) {
         st__fault_fail_after(n);
-        st_status rc = cycle();
+        st_status rc = cycle(monotone);
         st__fault_fail_after(-1);
         assert_int_equal(st__fault_live_blocks(), baseline);
         if (rc == ST_OK)
@@ -153,9 +154,25 @@ static void test_gbdt_valid_oom(void **state)
     st_dataset_free(wide);
 }
 
+/* The whole cycle fails cleanly at every allocation. */
+static void test_gbdt_oom(void **state)
+{
+    (void)state;
+    oom_loop(NULL);
+}
+
+/* The same with a monotone constraint on x (its bounds, its copy and its model line). */
+static void test_gbdt_oom_monotone(void **state)
+{
+    (void)state;
+    static const signed char up[2] = {1, 0};
+    oom_loop(up);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom),
-                                       cmocka_unit_test(test_gbdt_valid_oom)};
+                                       cmocka_unit_test(test_gbdt_valid_oom),
+                                       cmocka_unit_test(test_gbdt_oom_monotone)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,6 +21,10 @@ const char cli_gbdt_help[] =
     "  --scale-pos-weight X            weight of positive rows > 0 (default: 1)\n"
     "  --class-weight W                none, balanced, or a number: positive rows weigh W,\n"
     "                                  as with --scale-pos-weight W (default: none)\n"
+    "  --monotone NAME:+1,NAME2:-1     monotone constraints: predictions never decrease (+1)\n"
+    "                                  or never increase (-1) as that numeric feature rises,\n"
+    "                                  the others fixed; missing values are not ordered\n"
+    "                                  (default: none)\n"
     "  (--seed seeds bagging, feature_fraction and the bin sample)\n";
 
 /* A number option into *out, or a usage error naming it. */

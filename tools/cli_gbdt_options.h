@@ -9,7 +9,7 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
        OPT_GBDT_LEARNING_RATE, OPT_GBDT_MAX_BIN, OPT_GBDT_MIN_DATA, OPT_GBDT_MIN_HESS,
        OPT_GBDT_L1, OPT_GBDT_L2, OPT_GBDT_MIN_GAIN, OPT_GBDT_FEATURE_FRACTION,
        OPT_GBDT_BAGGING_FRACTION, OPT_GBDT_BAGGING_FREQ, OPT_GBDT_SCALE_POS,
-       OPT_GBDT_CLASS_WEIGHT };
+       OPT_GBDT_CLASS_WEIGHT, OPT_GBDT_MONOTONE };
 
 /* getopt_long entries for them, except --class-weight (CLI_GBDT_CLASS_WEIGHT_OPTION),
  * whose name logreg shares. */
@@ -27,7 +27,8 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
     {"feature-fraction", required_argument, NULL, OPT_GBDT_FEATURE_FRACTION},              \
     {"bagging-fraction", required_argument, NULL, OPT_GBDT_BAGGING_FRACTION},              \
     {"bagging-freq", required_argument, NULL, OPT_GBDT_BAGGING_FREQ},                      \
-    {"scale-pos-weight", required_argument, NULL, OPT_GBDT_SCALE_POS}
+    {"scale-pos-weight", required_argument, NULL, OPT_GBDT_SCALE_POS},                     \
+    {"monotone", required_argument, NULL, OPT_GBDT_MONOTONE}
 #define CLI_GBDT_CLASS_WEIGHT_OPTION                                                       \
     {"class-weight", required_argument, NULL, OPT_GBDT_CLASS_WEIGHT}
 
@@ -79,5 +80,15 @@ int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, const st_
  * (cli_valid_split.c). */
 st_status cli_gbdt_valid_split(const st_dataset *ds, double fraction, unsigned long long seed,
                                st_dataset **train, st_dataset **valid, st_error *err);
+
+/* --monotone NAME:+1,NAME2:-1 (cli_gbdt_monotone.c). The names are the data's, so the
+ * option is kept as text: cli_gbdt_monotone_option checks its syntax and keeps arg in
+ * *spec (1 handled, 0 not --monotone, -1 bad value, usage error printed); once the data
+ * is read, cli_gbdt_monotone_resolve turns spec (NULL: none) into one constraint per
+ * feature of ds in *out (malloc'd, the caller frees; NULL when spec is) or returns a
+ * usage error naming the item (unknown, repeated or categorical feature). */
+int cli_gbdt_monotone_option(const char *command, int code, const char *arg, const char **spec);
+int cli_gbdt_monotone_resolve(const char *command, const char *spec, const st_dataset *ds,
+                              signed char **out);
 
 #endif

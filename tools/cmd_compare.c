@@ -50,7 +50,7 @@ static const char compare_help[] =
     "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
     "--max-depth, --learning-rate, --max-bin, --min-data-in-leaf, --min-sum-hessian-in-leaf,\n"
     "--lambda-l1, --lambda-l2, --min-gain-to-split, --feature-fraction, --bagging-fraction,\n"
-    "--bagging-freq for gbdt.\n"
+    "--bagging-freq, --monotone NAME:+1,NAME2:-1 for gbdt.\n"
     "  --report FILE.html     also write a self-contained HTML report: one out-of-fold ROC,\n"
     "                         precision-recall and calibration line per setting, each\n"
     "                         setting's operating point marked, and the table (default: not\n"
@@ -149,6 +149,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         if (handled == 0)
             handled = cli_gbdt_option("compare", &s->gprm, code, optarg);
         if (handled == 0)
+            handled = cli_gbdt_monotone_option("compare", code, optarg, &s->monotone_spec);
+        if (handled == 0)
             handled = cv_option("compare", o, code, optarg);
         if (handled == 0)
             handled = post_option("compare", post, code, optarg);
@@ -182,6 +184,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
                 "path\n", o->oof);
         return EXIT_FAILED;
     }
+    if (s->monotone_spec != NULL && !co->use[CV_GBDT])
+        return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
+                               "out");
     return -1;
 }
 
@@ -335,7 +340,11 @@ int cmd_compare(int argc, char **argv)
     memset(oofs, 0, sizeof oofs);
     size_t n_rows = 0;
     double *oof = NULL;
+    signed char *monotone = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
+    if (status == EXIT_OK)
+        status = cli_gbdt_monotone_resolve("compare", s.monotone_spec, ds, &monotone);
+    s.gprm.monotone = monotone;
     if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
         size_t per = st_dataset_n_rows(ds) * s.n_repeats;
         size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *
@@ -363,6 +372,7 @@ int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < 4 * MAX_WEIGHTS; i++)
         report_oof_free(&oofs[i]);
     free(oof);
+    free(monotone);
     free(fold);
     st_dataset_free(ds);
     return status;

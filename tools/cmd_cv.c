@@ -130,6 +130,8 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
                                           : cli_logreg_option("cv", &s->prm, code, optarg);
         if (handled == 0 && s->model == CV_GBDT)
             handled = cli_gbdt_valid_option("cv", &valid, &s->gprm, code, optarg);
+        if (handled == 0 && s->model == CV_GBDT)
+            handled = cli_gbdt_monotone_option("cv", code, optarg, &s->monotone_spec);
         if (handled == 0)
             handled = cv_option("cv", o, code, optarg);
         if (handled < 0)
@@ -189,9 +191,14 @@ int cmd_cv(int argc, char **argv)
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
+    signed char *monotone = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     if (status == EXIT_OK)
+        status = cli_gbdt_monotone_resolve("cv", s.monotone_spec, ds, &monotone);
+    s.gprm.monotone = monotone;
+    if (status == EXIT_OK)
         status = o.path ? cv_run_path(&s, &o.popt, o.measure) : cv_run(&s);
+    free(monotone);
     free(fold);
     st_dataset_free(ds);
     return status;

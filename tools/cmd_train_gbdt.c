@@ -89,7 +89,7 @@ int cmd_train_gbdt(int argc, char **argv)
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
-    const char *model_path = NULL;
+    const char *model_path = NULL, *monotone_spec = NULL;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     post_opts post = post_opts_default();
     int code;
@@ -102,6 +102,8 @@ int cmd_train_gbdt(int argc, char **argv)
             handled = cli_gbdt_valid_option("train", &valid, &prm, code, optarg);
         if (handled == 0)
             handled = post_train_option("train", &post, code, optarg);
+        if (handled == 0)
+            handled = cli_gbdt_monotone_option("train", code, optarg, &monotone_spec);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -145,7 +147,16 @@ int cmd_train_gbdt(int argc, char **argv)
     st_dataset *ds = NULL;
     st_gbdt *m = NULL;
     st_dataset *tr = NULL, *va = NULL; /* the split of --valid-fraction */
+    signed char *monotone = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK) {
+        int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
+        if (status != EXIT_OK) {
+            st_dataset_free(ds);
+            return status;
+        }
+        prm.monotone = monotone;
+    }
     if (rc == ST_OK && valid.fraction > 0)
         rc = cli_gbdt_valid_split(ds, valid.fraction, common.seed, &tr, &va, &err);
     else if (rc == ST_OK && valid.path != NULL)
@@ -161,6 +172,7 @@ int cmd_train_gbdt(int argc, char **argv)
             st_dataset_free(tr);
             st_dataset_free(va);
             st_dataset_free(ds);
+            free(monotone);
             return st;
         }
     }
@@ -170,6 +182,8 @@ int cmd_train_gbdt(int argc, char **argv)
     if (rc == ST_OK)
         rc = st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
     train_progress_done(&tp);
+    free(monotone); /* the model keeps its own copy */
+    prm.monotone = NULL;
     if (rc == ST_OK)
         rc = st_gbdt_set_calibration(m, post_res.cal, &err);
     if (rc == ST_OK && post_res.has_threshold)
@@ -198,6 +212,15 @@ int cmd_train_gbdt(int argc, char **argv)
                     tp.last_iteration, st_gbdt_n_trees(m));
         else
             fprintf(stderr, " (the model keeps %zu trees)\n", st_gbdt_n_trees(m));
+    }
+    if (!common.quiet) { /* the constraints the model keeps, as --monotone spells them */
+        size_t k = 0;
+        for (size_t j = 0; j < st_gbdt_n_features(m); j++)
+            if (st_gbdt_monotone(m, j) != 0)
+                fprintf(stderr, "%s%s:%+d", k++ ? "," : "monotone: ",
+                        st_gbdt_feature_name(m, j), st_gbdt_monotone(m, j));
+        if (k > 0)
+            fputc('\n', stderr);
     }
     print_importance(m, common.format);
     st_gbdt_free(m);

@@ -26,6 +26,7 @@ typedef struct cv_setup {
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
     const char *report_path; /* --report FILE.html or NULL */
+    const char *monotone_spec; /* gbdt's --monotone text, or NULL; resolved into gprm */
     cli_format format;
     int quiet;
     /* stratum compare --recalibrate: also calibrate each fold's model on an inner

@@ -102,7 +102,33 @@ typedef struct st_gbdt_params {
                                        0 = off (default 0); needs a validation set */
     st_gbdt_metric metric;          /* monitored on the validation set (default
                                        ST_GBDT_METRIC_LOGLOSS) */
+    const signed char *monotone;    /* monotone constraints, one per feature of the training
+                                       dataset in its order, or NULL for none (default);
+                                       see "Monotone constraints" below */
 } st_gbdt_params;
+
+/* Monotone constraints. monotone[j] = +1 makes every tree, hence the model, non-decreasing
+ * in feature j: with the other features fixed, raising x_j never lowers the prediction;
+ * -1 makes it non-increasing; 0 leaves j free. Only numeric features may be constrained
+ * (a nonzero entry on a categorical feature is an ST_ERR_INVALID_ARG error of
+ * st_gbdt_train, as is an entry outside {-1, 0, +1}). The array is the caller's: it is
+ * read during st_gbdt_train only and copied into the model (st_gbdt_monotone, model file).
+ * All zeros is the same as NULL and gives the same model, byte for byte.
+ *
+ * The method is XGBoost's and LightGBM's "basic" one: each leaf carries bounds
+ * [lo, hi] on its output (unbounded at the root). When the model has a constraint, every
+ * candidate split (on any feature) computes both children's outputs, clamps them into the
+ * leaf's bounds, and is rejected when they are in
+ * the wrong order for a constrained feature (left > right for +1, left < right for -1);
+ * its gain is that of the clamped outputs, score(G, H, w) = -(2 T(G) w + (H + lambda_l2)
+ * w^2), which equals score(G, H) when w is not clamped; the leaf's own score is taken
+ * the same way. After a split on a constrained feature the children's bounds meet at the
+ * midpoint of their two outputs (for +1: the left child's hi and the right child's lo);
+ * after any other split both children keep the leaf's bounds. Leaf values are clamped
+ * into their bounds. So every leaf left of a +1 split is at most every leaf right of it.
+ * Missing values are not ordered: a missing x_j goes where the split's learned default
+ * direction sends it (as in XGBoost), and the guarantee covers present values only, with
+ * any of the other features present or missing. */
 
 /* The defaults described above. */
 ST_API st_gbdt_params st_gbdt_params_default(void);
@@ -112,7 +138,8 @@ ST_API st_gbdt_params st_gbdt_params_default(void);
 ST_API const char *st_gbdt_params_check(const st_gbdt_params *prm);
 
 /* Trains on a labelled dataset (st_dataset_check_trainable must pass). prm may be NULL for
- * the defaults. On success *out is a new model; on failure it is NULL. */
+ * the defaults; prm->monotone, when not NULL, must hold st_dataset_n_features(ds) entries.
+ * On success *out is a new model; on failure it is NULL. */
 ST_API st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm,
                                st_gbdt **out /* OUT */, st_error *err);
 
@@ -199,6 +226,9 @@ ST_API size_t st_gbdt_n_levels(const st_gbdt *m, size_t j);
 ST_API const char *st_gbdt_level(const st_gbdt *m, size_t j, size_t k);
 ST_API size_t st_gbdt_n_trees(const st_gbdt *m);
 ST_API double st_gbdt_init_score(const st_gbdt *m);
+/* The model's monotone constraint on feature j: +1, -1, or 0 (none; also when m is NULL
+ * or j is out of range). */
+ST_API int st_gbdt_monotone(const st_gbdt *m, size_t j);
 
 typedef enum st_gbdt_importance {
     ST_GBDT_IMPORTANCE_SPLIT = 0, /* number of splits on the feature */
@@ -210,9 +240,10 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
                                             double *out, size_t n_out, st_error *err);
 
 /* Model files: a versioned text file ("stratum-model 1 gbdt" on the first line) with the
- * training parameters, the features (and levels), the initial score and every tree
- * (followed, for a model trained with a validation set, by its metric, early stopping
- * rounds, best iteration and best score), ending in a checksum line. Numbers read back exactly, so a loaded model predicts
+ * training parameters, the features (and levels), the monotone constraints if any, the
+ * initial score and every tree (followed, for a model trained with a validation set, by
+ * its metric, early stopping rounds, best iteration and best score), ending in a checksum
+ * line. Numbers read back exactly, so a loaded model predicts
  * bit-identically. Saving replaces path atomically; loading fails with ST_ERR_FORMAT and
  * "path:line: ..." on a file that is not a gbdt model, is newer, truncated, corrupt or
  * malformed, with ST_ERR_IO when it cannot be read. On failure *out is NULL. */

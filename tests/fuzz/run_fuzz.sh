@@ -32,6 +32,9 @@ grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_platt.model"
     --recalibrate isotonic --threshold-rule f1 --calibration-folds 2 -o "$work/seed.model" \
     -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_isotonic.model"
+"$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
+    --monotone age:+1,bp:-1 -o "$work/seed.model" -q > /dev/null
+grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_monotone.model"
 
 # the library is compiled once, instrumented, and linked into each harness
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fopenmp -Wno-pass-failed"
