@@ -24,6 +24,7 @@ void st_gbdt_free(st_gbdt *m)
     st__free(m->leaf_start);
     st__free(m->nodes);
     st__free(m->leaf_values);
+    st__free(m->cat_bits);
     st__free(m);
 }
 

@@ -25,3 +25,20 @@ size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int 
     memcpy(rows + nl, scratch, nr * sizeof *rows);
     return nl;
 }
+
+size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
+                              const uint32_t *bin_set, uint32_t *scratch)
+{
+    const uint8_t *codes = b->cols + (size_t)f * b->n_rows;
+    size_t nl = 0, nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t r = rows[i];
+        const unsigned left = (unsigned)st__gbdt_bin_goes_left(bin_set, codes[r]);
+        rows[nl] = r;
+        scratch[nr] = r;
+        nl += left;
+        nr += 1u - left;
+    }
+    memcpy(rows + nl, scratch, nr * sizeof *rows);
+    return nl;
+}
