@@ -222,7 +222,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
         goto done;
     }
     draw_sample(n, s, prm->seed, rows);
-    if ((rc = st__gbdt_cat_bins(ds, rows, s, prm->max_bin, b, err)) != ST_OK)
+    if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
         goto done;
     all_bounds(ds, rows, s, prm->max_bin, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
     b->offset[0] = 0;

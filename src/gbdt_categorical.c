@@ -5,7 +5,8 @@
  * max_bin - 1 most frequent do (ties: the lower code) and every other level shares the
  * last, "other", bin. Levels of the dictionary absent from the sample share that bin too.
  * Unlike LightGBM, rare levels are not folded away while bins remain: the split search
- * already guards against them (cat_smooth, min_data_per_group).
+ * already guards against them (cat_smooth, min_data_per_group). A feature of more than
+ * max_cat_levels levels is not binned here: it is binned and split as ordered codes.
  * And the model side: category sets are kept as bitsets over level codes in one array of
  * the model, each node pointing at its own. */
 #include "gbdt_impl.h"
@@ -70,9 +71,10 @@ static int feature_bins(const float *x, const size_t *rows, size_t s, size_t k, 
     return nb > 0 ? nb : 1; /* a feature never seen still has one (empty) bin */
 }
 
-st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
-                            st__gbdt_bins *b, st_error *err)
+st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s,
+                            const st_gbdt_params *prm, st__gbdt_bins *b, st_error *err)
 {
+    const int max_bin = prm->max_bin;
     const size_t nf = b->n_features;
     size_t total = 0, widest = 0;
     b->is_cat = st__calloc(nf ? nf : 1, 1);
@@ -81,9 +83,10 @@ st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s, 
         return st__fail(err, ST_ERR_NOMEM, "out of memory binning categorical features");
     for (size_t j = 0; j < nf; j++) {
         b->level_off[j] = total;
-        if (st_dataset_feature_type(ds, j) != ST_FEATURE_CATEGORICAL)
-            continue;
         const size_t k = st_dataset_n_levels(ds, j);
+        if (st_dataset_feature_type(ds, j) != ST_FEATURE_CATEGORICAL ||
+            (prm->max_cat_levels > 0 && k > (size_t)prm->max_cat_levels))
+            continue; /* numeric, or split as ordered codes: binned as numbers */
         b->is_cat[j] = 1;
         total += k;
         widest = k > widest ? k : widest;

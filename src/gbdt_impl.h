@@ -247,9 +247,10 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const do
 /* ---- categorical features (gbdt_categorical.c) ---- */
 
 /* Bins of the categorical features of b (is_cat, level_off, level_bin, n_bins), from the
- * sample rows[0..s). */
-st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
-                            st__gbdt_bins *b, st_error *err);
+ * sample rows[0..s); those of more than max_cat_levels levels are left to the numeric
+ * binning (is_cat 0). */
+st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s,
+                            const st_gbdt_params *prm, st__gbdt_bins *b, st_error *err);
 
 /* Appends a zeroed set of n_words words to m->cat_bits; its cat_set value (offset + 1),
  * or 0 when out of memory. */

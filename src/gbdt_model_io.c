@@ -6,8 +6,8 @@
  *     features N
  *     feature numeric|categorical N_LEVELS NAME
  *     level TEXT                        N_LEVELS lines after a categorical feature
- *     max_cat_to_onehot N ... min_data_per_group N
- *                                       the five categorical parameters, only when some
+ *     max_cat_to_onehot N ... max_cat_levels N
+ *                                       the six categorical parameters, only when some
  *                                       feature is categorical (so files of numeric
  *                                       models are as before)
  *     init_score X
@@ -121,7 +121,8 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
                         p->max_cat_threshold);
         number_line(t, "cat_l2", p->cat_l2, exact);
         number_line(t, "cat_smooth", p->cat_smooth, exact);
-        st__text_printf(t, "min_data_per_group %d\n", p->min_data_per_group);
+        st__text_printf(t, "min_data_per_group %d\nmax_cat_levels %d\n", p->min_data_per_group,
+                        p->max_cat_levels);
     }
     number_line(t, "init_score", m->init_score, exact);
     st__text_printf(t, "trees %zu\n", m->n_trees);

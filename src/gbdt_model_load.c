@@ -236,7 +236,8 @@ static st_status read_cat_params(st__mreader *r, st_gbdt_params *p)
         (rc = read_int(r, "max_cat_threshold", 1, big, &p->max_cat_threshold)) != ST_OK ||
         (rc = st__mr_key_number(r, "cat_l2", &p->cat_l2)) != ST_OK ||
         (rc = st__mr_key_number(r, "cat_smooth", &p->cat_smooth)) != ST_OK ||
-        (rc = read_int(r, "min_data_per_group", 1, big, &p->min_data_per_group)) != ST_OK)
+        (rc = read_int(r, "min_data_per_group", 1, big, &p->min_data_per_group)) != ST_OK ||
+        (rc = read_int(r, "max_cat_levels", 0, big, &p->max_cat_levels)) != ST_OK)
         return rc;
     const char *why = st_gbdt_params_check(p);
     return why != NULL ? st__mr_bad(r, "invalid parameters: %s", why) : ST_OK;

@@ -30,6 +30,7 @@ st_gbdt_params st_gbdt_params_default(void)
         .cat_l2 = 10,
         .cat_smooth = 10,
         .min_data_per_group = 100,
+        .max_cat_levels = 255,
     };
     return p;
 }
@@ -87,5 +88,7 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "cat_smooth must be a finite number >= 0";
     if (p->min_data_per_group < 1)
         return "min_data_per_group must be >= 1";
+    if (p->max_cat_levels < 0)
+        return "max_cat_levels must be >= 0";
     return NULL;
 }

@@ -8,6 +8,7 @@
  *              [class_weight=none|balanced] [seed=N] [threads=N] [label=NAME]
  *              [weight=NAME] [ignore=A,B,...] [save=PATH] [max_cat_to_onehot=N]
  *              [max_cat_threshold=N] [cat_l2=X] [cat_smooth=X] [min_data_per_group=N]
+ *              [max_cat_levels=N]
  *              [na=A,B,...]
  *
  * Output: {"train_seconds": t, "predict_seconds": t, "trees": n, "init_score": x,
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
         else if (!strcmp(k, "cat_l2")) prm.cat_l2 = atof(v);
         else if (!strcmp(k, "cat_smooth")) prm.cat_smooth = atof(v);
         else if (!strcmp(k, "min_data_per_group")) prm.min_data_per_group = atoi(v);
+        else if (!strcmp(k, "max_cat_levels")) prm.max_cat_levels = atoi(v);
         else if (!strcmp(k, "seed")) prm.seed = strtoull(v, NULL, 10);
         else if (!strcmp(k, "threads")) prm.n_threads = atoi(v);
         else if (!strcmp(k, "label")) ro.label = v;

@@ -132,7 +132,7 @@ static void test_sorted_split_by_hand(void **state)
     assert_contains(text, "\nnode 0 cats 0 -1 -2 ");
     assert_contains(text, "\ncats 2 1 4\n");
     assert_contains(text, "\nmax_cat_to_onehot 4\nmax_cat_threshold 32\ncat_l2 1\ncat_smooth 1\n"
-                          "min_data_per_group 1\ninit_score ");
+                          "min_data_per_group 1\nmax_cat_levels 255\ninit_score ");
     free(text);
 
     /* batch prediction matches levels by text: "G" is unknown, so goes right */
@@ -168,6 +168,23 @@ static void test_sorted_split_by_hand(void **state)
     p.min_data_per_group = 17;
     m = train_ok(ds, &p);
     assert_int_equal(m->node_start[1], 0);
+    st_gbdt_free(m);
+
+    /* max_cat_levels = 5 < 6 levels: ordered codes A < ... < F, as a numeric feature
+     * (no cat_l2). Prefix sums (G, H) after A..E: (4/3, 8/9) (-4/3, 16/9) (0, 24/9)
+     * (4/3, 32/9) (-4/3, 40/9); gain G^2/H + G^2/(48/9 - H): 2.4, 1.5, 0, 1.5, 2.4.
+     * The best threshold, 0.5 or 4.5 (equal gains up to rounding), isolates A or F, not
+     * {B, E}: far below the set split's 16.48. */
+    p.min_data_per_group = 1;
+    p.max_cat_levels = 5;
+    m = train_ok(ds, &p);
+    assert_int_equal(m->nodes[0].cat_set, 0);
+    assert_close(m->nodes[0].gain, 2.4, 1e-12);
+    assert_true(m->nodes[0].threshold == 0.5 || m->nodes[0].threshold == 4.5);
+    text = model_text(m, "ordinal.model");
+    assert_null(strstr(text, " cats "));
+    assert_contains(text, "max_cat_levels 5\n");
+    free(text);
     st_gbdt_free(m);
     st_dataset_free(ds);
 }
@@ -427,6 +444,10 @@ static void test_cat_params(void **state)
     p = st_gbdt_params_default();
     p.min_data_per_group = 0;
     assert_contains(st_gbdt_params_check(&p), "min_data_per_group");
+    p = st_gbdt_params_default();
+    assert_int_equal(p.max_cat_levels, 255);
+    p.max_cat_levels = -1;
+    assert_contains(st_gbdt_params_check(&p), "max_cat_levels");
 }
 
 /* More levels than max_bin: the max_bin - 1 most frequent keep a bin, the rest share the

@@ -29,7 +29,9 @@ const char cli_gbdt_help[] =
     "  --cat-l2 X                      extra L2 in gradient-sorted splits >= 0 (default: 10)\n"
     "  --cat-smooth X                  added to a level's Hessian when sorting; levels with\n"
     "                                  fewer rows stay right, >= 0 (default: 10)\n"
-    "  --min-data-per-group N          min rows per group of levels >= 1 (default: 100)\n";
+    "  --min-data-per-group N          min rows per group of levels >= 1 (default: 100)\n"
+    "  --max-cat-levels N              columns of more levels are split as ordered level\n"
+    "                                  codes; 0 = no limit (default: 255)\n";
 
 /* A number option into *out, or a usage error naming it. */
 static int real_opt(const char *command, const char *name, const char *arg, double lo,
@@ -102,6 +104,8 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
     case OPT_GBDT_CAT_SMOOTH: return real_opt(c, "cat-smooth", arg, 0, 0, big, &p->cat_smooth);
     case OPT_GBDT_MIN_DATA_PER_GROUP:
         return int_opt(c, "min-data-per-group", arg, 1, 2147483647L, &p->min_data_per_group);
+    case OPT_GBDT_MAX_CAT_LEVELS:
+        return int_opt(c, "max-cat-levels", arg, 0, 2147483647L, &p->max_cat_levels);
     default: return 0;
     }
 }

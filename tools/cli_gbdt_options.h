@@ -12,7 +12,7 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
        OPT_GBDT_CLASS_WEIGHT,
        /* categorical splits */
        OPT_GBDT_MAX_CAT_TO_ONEHOT, OPT_GBDT_MAX_CAT_THRESHOLD, OPT_GBDT_CAT_L2,
-       OPT_GBDT_CAT_SMOOTH, OPT_GBDT_MIN_DATA_PER_GROUP };
+       OPT_GBDT_CAT_SMOOTH, OPT_GBDT_MIN_DATA_PER_GROUP, OPT_GBDT_MAX_CAT_LEVELS };
 
 /* getopt_long entries for them, except --class-weight (CLI_GBDT_CLASS_WEIGHT_OPTION),
  * whose name logreg shares. */
@@ -35,7 +35,8 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
     {"max-cat-threshold", required_argument, NULL, OPT_GBDT_MAX_CAT_THRESHOLD},            \
     {"cat-l2", required_argument, NULL, OPT_GBDT_CAT_L2},                                  \
     {"cat-smooth", required_argument, NULL, OPT_GBDT_CAT_SMOOTH},                          \
-    {"min-data-per-group", required_argument, NULL, OPT_GBDT_MIN_DATA_PER_GROUP}
+    {"min-data-per-group", required_argument, NULL, OPT_GBDT_MIN_DATA_PER_GROUP},          \
+    {"max-cat-levels", required_argument, NULL, OPT_GBDT_MAX_CAT_LEVELS}
 #define CLI_GBDT_CLASS_WEIGHT_OPTION                                                       \
     {"class-weight", required_argument, NULL, OPT_GBDT_CLASS_WEIGHT}
 

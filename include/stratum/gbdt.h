@@ -18,7 +18,10 @@
  * is log(p / (1 - p)) of the weighted positive rate p.
  *
  * Categorical features are split natively, into a set of levels that goes left and the
- * rest (LightGBM's method; Fisher 1958 for the sort). Each level seen in the bin sample
+ * rest (LightGBM's method; Fisher 1958 for the sort), except those of more than
+ * max_cat_levels levels (default 255), which are split as ordered level codes (levels in
+ * byte order), as LightGBM advises for high cardinality: set splits over hundreds of
+ * levels overfit, and codes such as ICD-9 diagnoses are ordered meaningfully. Each level seen in the bin sample
  * gets a bin of its own; when there are more than max_bin of them, the max_bin - 1 most
  * frequent keep theirs (ties: the lower level code) and all the others share one "other"
  * bin, as do the levels of the dictionary absent from the sample. Missing values have
@@ -106,6 +109,9 @@ typedef struct st_gbdt_params {
                                        with fewer rows are not moved left, >= 0 (default 10) */
     int min_data_per_group;         /* min rows per group of levels added to the left side,
                                        and on the right side, >= 1 (default 100) */
+    int max_cat_levels;             /* a categorical feature of more levels is split as
+                                       ordered level codes instead; 0 = no limit, >= 0
+                                       (default 255; stratum's own, not LightGBM's) */
 } st_gbdt_params;
 
 /* The defaults described above. */
@@ -160,7 +166,7 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
  * ending in a checksum line. Numbers read back exactly, so a loaded model predicts
  * bit-identically. A categorical split is a node line with "cats" in place of its
  * threshold, followed by "cats N CODE..." (the level codes going left, increasing); a
- * model with categorical features also keeps the five categorical parameters after its
+ * model with categorical features also keeps the six categorical parameters after its
  * features. Files of earlier stratum versions (ordered-code splits) still load. Saving
  * replaces path atomically; loading fails with ST_ERR_FORMAT and "path:line: ..." on a
  * file that is not a gbdt model, is newer, truncated, corrupt or malformed, with
