@@ -128,7 +128,7 @@ void st__gbdt_split_categorical(const st__gbdt_bin_stat *hs, int nb, int feature
     best->gain = -INFINITY;
     best->feature = feature;
     best->categorical = 1;
-    best->bin = -1;
+    best->bin = 0; /* no threshold bin (bin 0's bound is a placeholder NaN) */
     if (nb <= prm->max_cat_to_onehot)
         one_vs_rest(hs, nb, G, H, N, parent, prm, best);
     else
