@@ -78,9 +78,11 @@ static void sorted_scan(const st__gbdt_bin_stat *hs, int nb, double G, double H,
     const double min_rows = prm->cat_smooth > 1 ? prm->cat_smooth : 1;
     ranked_bin order[256];
     int used = 0;
-    for (int t = 0; t <= nb; t++)
+    for (int t = 0; t <= nb; t++) {
+        const double d = hs[t].h + prm->cat_smooth; /* 0 with weightless rows, no smoothing */
         if (hs[t].n >= min_rows)
-            order[used++] = (ranked_bin){hs[t].g / (hs[t].h + prm->cat_smooth), t};
+            order[used++] = (ranked_bin){d > 0 ? hs[t].g / d : 0, t};
+    }
     qsort(order, (size_t)used, sizeof *order, by_key);
     const int max_left = prm->max_cat_threshold < (used + 1) / 2 ? prm->max_cat_threshold
                                                                  : (used + 1) / 2;

@@ -139,7 +139,8 @@ ST_API st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt
                                  int n_threads, double *out, size_t n_out, st_error *err);
 
 /* One row: x holds st_gbdt_n_features(m) values in the model's feature order (NaN =
- * missing; categorical features as the model's level codes, see st_gbdt_level). Allocates
+ * missing; categorical features as the model's level codes, see st_gbdt_level; a code
+ * outside [0, st_gbdt_n_levels) or not whole is an unknown level, as missing). Allocates
  * nothing; returns the value, or NaN when m or x is NULL. */
 ST_API double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind);
 
