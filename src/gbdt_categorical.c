@@ -120,7 +120,8 @@ int64_t st__gbdt_add_cat_set(st_gbdt *m, size_t n_words)
         m->cat_bits = p;
         m->cat_cap = cap;
     }
-    memset(m->cat_bits + m->cat_words, 0, n_words * sizeof *m->cat_bits);
+    if (n_words > 0) /* (a feature without levels has an empty set, maybe no array) */
+        memset(m->cat_bits + m->cat_words, 0, n_words * sizeof *m->cat_bits);
     const int64_t at = (int64_t)m->cat_words + 1;
     m->cat_words += n_words;
     return at;
