@@ -95,8 +95,7 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
         while (k >= 0) {
             const st__gbdt_node *nd = &gr->nodes[k];
             const unsigned c = b->cols[(size_t)nd->feature * b->n_rows + (size_t)i];
-            const int left = nd->cat_set != 0 ? st__gbdt_bin_goes_left(gr->node_set[k], c)
-                             : c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k];
+            const int left = st__gbdt_bin_goes_left(nd, gr->node_bin[k], gr->node_set[k], c);
             k = left ? nd->left : nd->right;
         }
         score[i] += gr->values[~k];

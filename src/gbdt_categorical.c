@@ -142,9 +142,9 @@ int st__gbdt_store_cat_sets(st_gbdt *m, const st__gbdt_bins *b, st__gbdt_node *n
         uint32_t *set = m->cat_bits + (at - 1);
         const uint8_t *map = b->level_bin + b->level_off[f];
         for (size_t c = 0; c < n_levels; c++)
-            if (st__gbdt_bin_goes_left(node_set[k], map[c]))
+            if (st__gbdt_bin_in_set(node_set[k], map[c]))
                 set[c / 32] |= 1u << (c % 32);
-        nd->default_left = st__gbdt_bin_goes_left(node_set[k], 0);
+        nd->default_left = st__gbdt_bin_in_set(node_set[k], 0);
         nd->cat_set = at;
     }
     return 1;

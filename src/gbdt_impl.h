@@ -81,11 +81,22 @@ static inline int st__gbdt_goes_left(const st_gbdt *m, const st__gbdt_node *nd, 
     return (int)((m->cat_bits[(size_t)nd->cat_set - 1 + c / 32] >> (c % 32)) & 1u);
 }
 
-/* The same rule on bin codes during training, for a categorical node whose left set is
- * over the bins of its feature (bit 0, the missing bin, is default_left). */
-static inline int st__gbdt_bin_goes_left(const uint32_t *bin_set, unsigned code)
+/* Is bin `code` in a set of bins (bit b = bin b; bit 0 is the missing bin)? */
+static inline int st__gbdt_bin_in_set(const uint32_t *bin_set, unsigned code)
 {
     return (int)((bin_set[code / 32] >> (code % 32)) & 1u);
+}
+
+/* The same rule as st__gbdt_goes_left on bin codes, during training: node nd of the tree
+ * being grown, split at node_bin (bins 1..node_bin go left) or, when categorical, on the
+ * set of bins bin_set (whose bit 0 is default_left). st__gbdt_partition runs the numeric
+ * case in a branch-free loop of its own. */
+static inline int st__gbdt_bin_goes_left(const st__gbdt_node *nd, int node_bin,
+                                         const uint32_t *bin_set, unsigned code)
+{
+    if (nd->cat_set != 0)
+        return st__gbdt_bin_in_set(bin_set, code);
+    return code == 0 ? nd->default_left : code <= (unsigned)node_bin;
 }
 
 /* Words of a categorical node's left set for a feature of n_levels levels. */

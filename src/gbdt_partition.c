@@ -33,7 +33,7 @@ size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, 
     size_t nl = 0, nr = 0;
     for (size_t i = 0; i < n; i++) {
         const uint32_t r = rows[i];
-        const unsigned left = (unsigned)st__gbdt_bin_goes_left(bin_set, codes[r]);
+        const unsigned left = (unsigned)st__gbdt_bin_in_set(bin_set, codes[r]);
         rows[nl] = r;
         scratch[nr] = r;
         nl += left;

@@ -135,5 +135,5 @@ void st__gbdt_split_categorical(const st__gbdt_bin_stat *hs, int nb, int feature
         one_vs_rest(hs, nb, G, H, N, parent, prm, best);
     else
         sorted_scan(hs, nb, G, H, N, parent, prm, best);
-    best->default_left = st__gbdt_bin_goes_left(best->left_bins, 0);
+    best->default_left = st__gbdt_bin_in_set(best->left_bins, 0);
 }
