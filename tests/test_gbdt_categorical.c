@@ -2,7 +2,7 @@
  * gradient-sorted splits with their gains and leaf values derived by hand, where levels
  * unknown to the model go, model files with category sets that round-trip bit for bit
  * and are validated when loaded, the same model bytes whatever the thread count, and
- * model files of numeric data free of anything categorical. */
+ * model files of numeric data free of anything categorical, and the CLI options. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
 
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli_run.h"
 #include "gbdt_impl.h"
 #include "model_text.h"
 
@@ -474,6 +475,49 @@ static void test_many_levels_share_a_bin(void **state)
     st_dataset_free(ds);
 }
 
+/* The CLI options reach the library: the six-level data trained by `stratum train gbdt`
+ * with the stump's settings gives the set {B, E}; bad values are usage errors (exit 2)
+ * naming the option; --max-cat-levels 5 makes the column ordered codes. */
+static void test_cli_options(void **state)
+{
+    (void)state;
+    char data[512], model[512];
+    snprintf(data, sizeof data, "%s/six.csv", tmpdir);
+    snprintf(model, sizeof model, "%s/cli.model", tmpdir);
+    FILE *f = fopen(data, "wb");
+    assert_non_null(f);
+    fputs(six_levels, f);
+    fclose(f);
+    run_result *r = run("train", "gbdt", data, "-o", model, "-q", "--num-trees", "1",
+                        "--num-leaves", "2", "--learning-rate", "1", "--min-data-in-leaf", "1",
+                        "--min-data-per-group", "1", "--cat-smooth", "1", "--cat-l2", "1",
+                        "--max-cat-threshold", "32", "--max-cat-to-onehot", "4", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    st_gbdt *m = NULL;
+    assert_int_equal(st_gbdt_load(model, &m, NULL), ST_OK);
+    char *text = model_text(m, "cli_back.model");
+    assert_contains(text, "\ncats 2 1 4\n");
+    free(text);
+    st_gbdt_free(m);
+    r = run("train", "gbdt", data, "-o", model, "--max-cat-to-onehot", "0", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_contains(r->err, "--max-cat-to-onehot '0'");
+    free(r);
+    r = run("train", "gbdt", data, "-o", model, "--cat-smooth", "-1", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_contains(r->err, "--cat-smooth '-1'");
+    free(r);
+    r = run("train", "gbdt", data, "-o", model, "-q", "--num-trees", "1", "--num-leaves", "2",
+            "--min-data-in-leaf", "1", "--max-cat-levels", "5", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    assert_int_equal(st_gbdt_load(model, &m, NULL), ST_OK);
+    assert_int_equal(m->nodes[0].cat_set, 0);
+    assert_int_equal(m->params.max_cat_levels, 5);
+    st_gbdt_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_numeric_models_unchanged),
         cmocka_unit_test(test_cat_params),
         cmocka_unit_test(test_many_levels_share_a_bin),
+        cmocka_unit_test(test_cli_options),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
