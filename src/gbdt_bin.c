@@ -10,7 +10,8 @@
  *     soon as it holds at least (rows left) / (bins left) sample rows (a value is never
  *     split across bins, so a heavy value gets a bin of its own).
  * The last bound is +inf, so every present value of the full data has a bin; missing
- * values (NaN) get code 0. A bound is the midpoint of two floats computed in double, which
+ * values (NaN) get code 0. Categorical features are binned by level instead
+ * (gbdt_categorical.c). A bound is the midpoint of two floats computed in double, which
  * is exact, so "v <= bound" in training and in prediction agree for every float v. */
 #include "gbdt_impl.h"
 
@@ -105,6 +106,8 @@ uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
 {
     if (v != v)
         return 0;
+    if (b->is_cat != NULL && b->is_cat[j])
+        return b->level_bin[b->level_off[j] + (size_t)v];
     const double *bd = b->bounds + b->offset[j];
     int lo = 1, hi = b->n_bins[j]; /* the answer is in [lo, hi]; bd[hi] = +inf */
     while (lo < hi) {
@@ -144,17 +147,22 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     st__free(b->n_bins);
     st__free(b->offset);
     st__free(b->bounds);
+    st__free(b->is_cat);
+    st__free(b->level_off);
+    st__free(b->level_bin);
     memset(b, 0, sizeof *b);
 }
 
-/* Finds every feature's bounds into tmp (per entries per feature) and n_bins. */
+/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
                        size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
-                       int *n_bins)
+                       int *n_bins, const uint8_t *is_cat)
 {
     const long nf = (long)st_dataset_n_features(ds);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (long j = 0; j < nf; j++) {
+        if (is_cat[j])
+            continue;
         float *v = vals + (size_t)omp_get_thread_num() * s;
         double *c = cnt + (size_t)omp_get_thread_num() * s;
         uint32_t *k1 = keys + (size_t)omp_get_thread_num() * 2 * s, *k2 = k1 + s;
@@ -231,7 +239,9 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
         goto done;
     }
     draw_sample(n, s, prm->seed, rows);
-    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins);
+    if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
+        goto done;
+    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
     b->offset[0] = 0;
     for (size_t j = 0; j < nf; j++) {
         b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
@@ -253,8 +263,12 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     }
     for (size_t j = 0; j < nf; j++) {
         b->bounds[b->offset[j]] = NAN;
-        memcpy(b->bounds + b->offset[j] + 1, tmp + j * per + 1,
-               (size_t)b->n_bins[j] * sizeof *tmp);
+        if (b->is_cat[j])
+            for (int k = 1; k <= b->n_bins[j]; k++)
+                b->bounds[b->offset[j] + (size_t)k] = NAN;
+        else
+            memcpy(b->bounds + b->offset[j] + 1, tmp + j * per + 1,
+                   (size_t)b->n_bins[j] * sizeof *tmp);
     }
     all_codes(ds, b, nt);
 done:

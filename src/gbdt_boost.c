@@ -86,7 +86,8 @@ static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *p
             while (k >= 0) {                                                              \
                 const st__gbdt_node *nd = &gr->nodes[k];                                  \
                 const unsigned c = cols[(size_t)nd->feature * b->n_rows + (size_t)i];     \
-                const int left = c == 0 ? nd->default_left : c <= (unsigned)gr->node_bin[k]; \
+                const int left = st__gbdt_bin_goes_left(nd, gr->node_bin[k],             \
+                                                        gr->node_set[k], c);              \
                 k = left ? nd->left : nd->right;                                          \
             }                                                                             \
             score[i] += gr->values[~k];                                                   \
@@ -204,7 +205,9 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
             for (size_t i = 0; i < n; i++)
                 gr->rows[i] = (uint32_t)i;
         st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL);
-        if (!st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
+        if (!st__gbdt_store_cat_sets(m, gr->bins, gr->nodes, (const uint32_t (*)[8])gr->node_set,
+                                     (size_t)gr->n_leaves - 1) ||
+            !st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
         int stop = 0;

@@ -6,7 +6,8 @@
  * child takes the next one. Only the child with fewer rows gets a histogram built from its
  * rows; the other's is the parent's minus it, in place. A leaf at max_depth, or with fewer
  * than 2 * min_data_in_leaf rows, is not split further. With monotone constraints each leaf
- * also carries bounds on its output (gbdt_monotone.c). */
+ * also carries bounds on its output (gbdt_monotone.c). The two leaves of a gradient-sorted
+ * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
 #include "gbdt_impl.h"
 
 #include <math.h>
@@ -41,6 +42,8 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->values);
     st__free(gr->lo);
     st__free(gr->hi);
+    st__free(gr->node_set);
+    st__free(gr->extra_l2);
     memset(gr, 0, sizeof *gr);
 }
 
@@ -72,6 +75,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->nodes = st__malloc_array(L, sizeof *gr->nodes);
     gr->node_bin = st__malloc_array(L, sizeof *gr->node_bin);
     gr->values = st__malloc_array(L, sizeof *gr->values);
+    gr->node_set = st__malloc_array(L, sizeof *gr->node_set);
+    gr->extra_l2 = st__malloc_array(L, sizeof *gr->extra_l2);
     st__gbdt_bin_stat *block = NULL;
     if (gr->hist != NULL && !ovf)
         block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
@@ -79,7 +84,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
         gr->oh == NULL || gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
         gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
-        gr->node_bin == NULL || gr->values == NULL) {
+        gr->node_bin == NULL || gr->values == NULL || gr->node_set == NULL ||
+        gr->extra_l2 == NULL) {
         st__gbdt_grower_free(gr);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner (%zu leaves x "
                         "%zu bins)", L, b->total_bins);
@@ -130,6 +136,11 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
                                    .gain = s.gain, .feature = s.feature, .left = ~l,
                                    .right = ~r, .default_left = s.default_left};
     gr->node_bin[k] = s.bin;
+    if (s.categorical) { /* no threshold: the left bins, in node_set */
+        gr->nodes[k].threshold = 0;
+        gr->nodes[k].cat_set = 1;
+        memcpy(gr->node_set[k], s.left_bins, sizeof gr->node_set[k]);
+    }
     if (gr->parent_node[l] >= 0) {
         st__gbdt_node *p = &gr->nodes[gr->parent_node[l]];
         if (gr->is_left[l])
@@ -140,8 +151,11 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     gr->parent_node[l] = gr->parent_node[r] = k;
     gr->is_left[l] = 1;
     gr->is_left[r] = 0;
-    const size_t nl = st__gbdt_partition(gr->rows + gr->begin[l], gr->count[l], b, s.feature,
-                                         s.bin, s.default_left, gr->scratch);
+    const size_t nl = s.categorical
+        ? st__gbdt_partition_set(gr->rows + gr->begin[l], gr->count[l], b, s.feature,
+                                 s.left_bins, gr->scratch)
+        : st__gbdt_partition(gr->rows + gr->begin[l], gr->count[l], b, s.feature, s.bin,
+                             s.default_left, gr->scratch);
     gr->begin[r] = gr->begin[l] + nl;
     gr->count[r] = gr->count[l] - nl;
     gr->count[l] = nl;
@@ -152,6 +166,7 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     gr->sum_h[r] = s.hr;
     if (gr->monotone != NULL)
         st__gbdt_mono_split_bounds(gr, l, r, &s);
+    gr->extra_l2[l] = gr->extra_l2[r] = s.categorical ? s.extra_l2 : 0;
     gr->n_leaves++;
     if (!can_split(gr, l) && !can_split(gr, r)) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
@@ -186,6 +201,7 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
     gr->depth[0] = 0;
     gr->sum_g[0] = G;
     gr->sum_h[0] = H;
+    gr->extra_l2[0] = 0;
     gr->parent_node[0] = -1;
     gr->is_left[0] = 1;
     if (gr->monotone != NULL)
@@ -209,8 +225,13 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
             break;
         split_leaf(gr, best, g, h, use);
     }
-    for (int l = 0; l < gr->n_leaves; l++)
-        gr->values[l] = prm->learning_rate * st__gbdt_leaf_output(gr->sum_g[l], gr->sum_h[l], prm);
+    for (int l = 0; l < gr->n_leaves; l++) {
+        st_gbdt_params cat = *prm; /* a leaf of a sorted categorical split: + cat_l2 */
+        cat.lambda_l2 = prm->lambda_l2 + gr->extra_l2[l];
+        gr->values[l] = prm->learning_rate *
+                        st__gbdt_leaf_output(gr->sum_g[l], gr->sum_h[l],
+                                             gr->extra_l2[l] != 0 ? &cat : prm);
+    }
     if (gr->monotone != NULL)
         st__gbdt_mono_clamp_values(gr);
 }

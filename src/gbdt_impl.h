@@ -6,6 +6,8 @@
  *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
  *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
+ *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
+ *   gbdt_categorical.c categorical bins, and the category sets stored in the model
  *   gbdt_partition.c   stable partition of a leaf's rows
  *   gbdt_grow.c        one tree, leaf-wise
  *   gbdt_objective.c   binary log loss: gradients, Hessians, initial score
@@ -43,6 +45,13 @@ typedef struct st__gbdt_node {
     int32_t feature;
     int32_t left, right;
     int32_t default_left;
+    /* 0 for a split on a threshold. A categorical split ("the value is one of these
+     * levels") instead sends a level code c left when bit c of its left set is on; the set
+     * starts at m->cat_bits[cat_set - 1] and has one bit per level of the feature (32 a
+     * word, low bit first). Missing values and codes outside the set (levels the model
+     * does not know) go by default_left. During growth (st__gbdt_grower) any nonzero
+     * value marks a categorical node, whose set is over bins, in node_set. */
+    int64_t cat_set;
 } st__gbdt_node;
 
 struct st_gbdt {
@@ -63,7 +72,49 @@ struct st_gbdt {
     st__post post;             /* calibration map and decision threshold (none when zero) */
     signed char *monotone;     /* n_features constraints, or NULL when there is none;
                                   params.monotone points here */
+    uint32_t *cat_bits;        /* the left sets of categorical nodes, one after another */
+    size_t cat_words, cat_cap; /* words used and allocated */
 };
+
+/* The routing rule of every tree walk on a model (prediction, one row or a dataset, and
+ * anything else that follows a row down a tree): does a row whose value of the node's
+ * feature is v (NaN = missing; a categorical feature's level code) go left at nd? */
+static inline int st__gbdt_goes_left(const st_gbdt *m, const st__gbdt_node *nd, float v)
+{
+    if (v != v)
+        return nd->default_left;
+    if (nd->cat_set == 0)
+        return (double)v <= nd->threshold;
+    const size_t n_levels = m->features[nd->feature].n_levels;
+    if (!(v >= 0 && (double)v < (double)n_levels) || (float)(size_t)v != v)
+        return nd->default_left; /* not a level of the model: as missing */
+    const size_t c = (size_t)v;
+    return (int)((m->cat_bits[(size_t)nd->cat_set - 1 + c / 32] >> (c % 32)) & 1u);
+}
+
+/* Is bin `code` in a set of bins (bit b = bin b; bit 0 is the missing bin)? */
+static inline int st__gbdt_bin_in_set(const uint32_t *bin_set, unsigned code)
+{
+    return (int)((bin_set[code / 32] >> (code % 32)) & 1u);
+}
+
+/* The same rule as st__gbdt_goes_left on bin codes, during training: node nd of the tree
+ * being grown, split at node_bin (bins 1..node_bin go left) or, when categorical, on the
+ * set of bins bin_set (whose bit 0 is default_left). st__gbdt_partition runs the numeric
+ * case in a branch-free loop of its own. */
+static inline int st__gbdt_bin_goes_left(const st__gbdt_node *nd, int node_bin,
+                                         const uint32_t *bin_set, unsigned code)
+{
+    if (nd->cat_set != 0)
+        return st__gbdt_bin_in_set(bin_set, code);
+    return code == 0 ? nd->default_left : code <= (unsigned)node_bin;
+}
+
+/* Words of a categorical node's left set for a feature of n_levels levels. */
+static inline size_t st__gbdt_set_words(size_t n_levels)
+{
+    return (n_levels + 31) / 32;
+}
 
 /* Raw score of one tree for a row given by a value getter. */
 static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float *x)
@@ -75,9 +126,7 @@ static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float
     int32_t k = 0;
     while (k >= 0) {
         const st__gbdt_node *nd = &nodes[k];
-        float v = x[nd->feature];
-        int left = v != v ? nd->default_left : (double)v <= nd->threshold;
-        k = left ? nd->left : nd->right;
+        k = st__gbdt_goes_left(m, nd, x[nd->feature]) ? nd->left : nd->right;
     }
     return leaves[~k];
 }
@@ -109,13 +158,19 @@ typedef struct st__gbdt_bins {
     int *n_bins;
     size_t *offset;   /* n_features + 1 */
     double *bounds;   /* total_bins */
+    /* Categorical features (gbdt_categorical.c): one bin per level, no bounds (they hold
+     * NaN). Level k of categorical feature j has code level_bin[level_off[j] + k]. */
+    uint8_t *is_cat;      /* n_features: 1 for a categorical feature */
+    size_t *level_off;    /* n_features + 1 */
+    uint8_t *level_bin;   /* level_off[n_features] */
 } st__gbdt_bins;
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int n_threads,
                               st__gbdt_bins *out, st_error *err);
 void st__gbdt_bins_free(st__gbdt_bins *b);
 
-/* Code of value v for feature j (binary search over its bounds). */
+/* Code of value v for feature j (binary search over its bounds; a categorical feature's
+ * level code through level_bin). */
 uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
 
 /* ---- histograms (gbdt_hist.c) ---- */
@@ -166,6 +221,9 @@ typedef struct st__gbdt_split {
     int feature, bin; /* bins 1..bin go left */
     int default_left; /* the missing bin goes left */
     double gl, hl, nl, gr, hr, nr; /* sums of each side */
+    int categorical;               /* a category set: the bins in left_bins go left */
+    uint32_t left_bins[8];         /* bit b: bin b (0 = missing) goes left; 256 bins */
+    double extra_l2;               /* L2 added to lambda_l2 for the children's values */
 } st__gbdt_split;
 
 /* LightGBM's ThresholdL1 and leaf objective: T(G)^2 / (H + l2); and -T(G) / (H + l2). */
@@ -180,6 +238,12 @@ void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
                          const st_gbdt_params *prm, const st__gbdt_mono *mono,
                          st__gbdt_split *per_feature, int n_threads, st__gbdt_split *best);
 
+/* The best split of one categorical feature (gbdt_split_categorical.c): its histogram
+ * hs[0..nb] (bin 0 = missing), the leaf's sums G, H, N; gain -inf when there is none. */
+void st__gbdt_split_categorical(const st__gbdt_bin_stat *hs, int nb, int feature, double G,
+                                double H, double N, const st_gbdt_params *prm,
+                                st__gbdt_split *best);
+
 /* ---- partition (gbdt_partition.c) ---- */
 
 /* Reorders rows[0..n) so that the rows going left under the split of feature f at bin
@@ -187,6 +251,9 @@ void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
  * entries. */
 size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f, int bin,
                           int default_left, uint32_t *scratch);
+/* The same for a categorical split: rows whose bin is in bin_set go left. */
+size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
+                              const uint32_t *bin_set, uint32_t *scratch);
 
 /* ---- one tree (gbdt_grow.c) ---- */
 
@@ -217,6 +284,8 @@ typedef struct st__gbdt_grower {
        its output before learning_rate (gbdt_monotone.c) */
     const signed char *monotone;
     double *lo, *hi;
+    uint32_t (*node_set)[8];       /* categorical nodes: their left bins */
+    double *extra_l2;              /* per leaf: L2 added by the split that made it */
 } st__gbdt_grower;
 
 st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
@@ -236,6 +305,23 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const do
  * and gr->values clamped into each leaf's bounds (times learning_rate). */
 void st__gbdt_mono_split_bounds(st__gbdt_grower *gr, int l, int r, const st__gbdt_split *s);
 void st__gbdt_mono_clamp_values(st__gbdt_grower *gr);
+
+/* ---- categorical features (gbdt_categorical.c) ---- */
+
+/* Bins of the categorical features of b (is_cat, level_off, level_bin, n_bins), from the
+ * sample rows[0..s); those of more than max_cat_levels levels are left to the numeric
+ * binning (is_cat 0). */
+st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s,
+                            const st_gbdt_params *prm, st__gbdt_bins *b, st_error *err);
+
+/* Appends a zeroed set of n_words words to m->cat_bits; its cat_set value (offset + 1),
+ * or 0 when out of memory. */
+int64_t st__gbdt_add_cat_set(st_gbdt *m, size_t n_words);
+
+/* Turns the categorical nodes among nodes[0..n_nodes) of a grown tree from bin sets
+ * (node_set[k]) into level sets stored in m. 0 when out of memory. */
+int st__gbdt_store_cat_sets(st_gbdt *m, const st__gbdt_bins *b, st__gbdt_node *nodes,
+                            const uint32_t (*node_set)[8], size_t n_nodes);
 
 /* ---- objective (gbdt_objective.c) ---- */
 

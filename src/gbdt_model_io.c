@@ -6,11 +6,17 @@
  *     features N
  *     feature numeric|categorical N_LEVELS NAME
  *     level TEXT                        N_LEVELS lines after a categorical feature
+ *     max_cat_to_onehot N ... max_cat_levels N
+ *                                       the six categorical parameters, only when some
+ *                                       feature is categorical (so files of numeric
+ *                                       models are as before)
  *     monotone J:+1 K:-1                only with monotone constraints (gbdt_monotone_model.c)
  *     init_score X
  *     trees T
  *     tree N_LEAVES                     then N_LEAVES - 1 node lines and N_LEAVES leaf lines
  *     node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN
+ *     node FEATURE cats DEFAULT_LEFT LEFT RIGHT GAIN    a categorical split, followed by
+ *     cats N CODE_1 ... CODE_N                          the level codes going left
  *     leaf VALUE
  *     valid_metric logloss|auc|pr-auc   these four lines only for a model trained with a
  *     early_stopping_rounds K           validation set (st_gbdt_train_ex): the metric, the
@@ -57,6 +63,21 @@ static void write_params(st__text *t, const st_gbdt_params *p, int *exact)
     st__text_printf(t, "bin_sample_rows %d\nseed %" PRIu64 "\n", p->bin_sample_rows, p->seed);
 }
 
+/* "cats N CODE..." for a categorical node: the level codes of its left set. */
+static void write_cats(st__text *t, const st_gbdt *m, const st__gbdt_node *nd)
+{
+    const size_t n_levels = m->features[nd->feature].n_levels;
+    const st__gbdt_node probe = {.cat_set = nd->cat_set, .feature = nd->feature};
+    size_t n = 0;
+    for (size_t c = 0; c < n_levels; c++)
+        n += (size_t)st__gbdt_goes_left(m, &probe, (float)c);
+    st__text_printf(t, "cats %zu", n);
+    for (size_t c = 0; c < n_levels; c++)
+        if (st__gbdt_goes_left(m, &probe, (float)c))
+            st__text_printf(t, " %zu", c);
+    st__text_printf(t, "\n");
+}
+
 static void write_tree(st__text *t, const st_gbdt *m, size_t k, int *exact)
 {
     const size_t n0 = m->node_start[k], n1 = m->node_start[k + 1];
@@ -65,10 +86,15 @@ static void write_tree(st__text *t, const st_gbdt *m, size_t k, int *exact)
     for (size_t i = n0; i < n1; i++) {
         const st__gbdt_node *nd = &m->nodes[i];
         st__text_printf(t, "node %d ", (int)nd->feature);
-        *exact &= st__text_number(t, nd->threshold);
+        if (nd->cat_set != 0)
+            st__text_printf(t, "cats");
+        else
+            *exact &= st__text_number(t, nd->threshold);
         st__text_printf(t, " %d %d %d ", (int)nd->default_left, (int)nd->left, (int)nd->right);
         *exact &= st__text_number(t, nd->gain);
         st__text_printf(t, "\n");
+        if (nd->cat_set != 0)
+            write_cats(t, m, nd);
     }
     for (size_t i = l0; i < l1; i++)
         number_line(t, "leaf", m->leaf_values[i], exact);
@@ -91,6 +117,18 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
             st__text_name(t, f->levels[l]);
             st__text_printf(t, "\n");
         }
+    }
+    int any_cat = 0;
+    for (size_t j = 0; j < m->n_features; j++)
+        any_cat |= m->features[j].type == ST_FEATURE_CATEGORICAL;
+    if (any_cat) {
+        const st_gbdt_params *p = &m->params;
+        st__text_printf(t, "max_cat_to_onehot %d\nmax_cat_threshold %d\n", p->max_cat_to_onehot,
+                        p->max_cat_threshold);
+        number_line(t, "cat_l2", p->cat_l2, exact);
+        number_line(t, "cat_smooth", p->cat_smooth, exact);
+        st__text_printf(t, "min_data_per_group %d\nmax_cat_levels %d\n", p->min_data_per_group,
+                        p->max_cat_levels);
     }
     st__gbdt_monotone_write(t, m);
     number_line(t, "init_score", m->init_score, exact);

@@ -94,8 +94,60 @@ static st_status read_feature(st__mreader *r, st__gbdt_feature *f, long max_item
     return ST_OK;
 }
 
-/* "node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN" for node k of a tree of n_leaves. */
-static st_status read_node(st__mreader *r, const st_gbdt *m, long k, long n_leaves,
+/* The next space-separated field of [*s, *s + *len), the last one included. */
+static int next_field(const char **s, size_t *len, const char **f, size_t *flen)
+{
+    if (st__mr_field(s, len, f, flen))
+        return 1;
+    if (*len == 0)
+        return 0;
+    *f = *s;
+    *flen = *len;
+    *s += *len;
+    *len = 0;
+    return 1;
+}
+
+/* "cats N CODE..." after the node line of a categorical split on feature f: strictly
+ * increasing level codes of f, stored as the node's left set. */
+static st_status read_cats(st__mreader *r, st_gbdt *m, st__gbdt_node *nd)
+{
+    const st__gbdt_feature *f = &m->features[nd->feature];
+    if (f->type != ST_FEATURE_CATEGORICAL)
+        return st__mr_bad(r, "a category set on numeric feature %d", (int)nd->feature);
+    const char *s, *t;
+    size_t len, tl;
+    long n, c, prev = -1;
+    st_status rc = st__mr_keyed(r, "cats", &s, &len);
+    if (rc != ST_OK)
+        return rc;
+    if (!next_field(&s, &len, &t, &tl))
+        return st__mr_bad(r, "expected 'cats N CODE...'");
+    if ((rc = st__mr_integer(r, "level count", t, tl, 0, (long)f->n_levels, &n)) != ST_OK)
+        return rc;
+    const int64_t at = st__gbdt_add_cat_set(m, st__gbdt_set_words(f->n_levels));
+    if (at == 0)
+        return nomem(r);
+    nd->cat_set = at;
+    uint32_t *set = m->cat_bits + (at - 1);
+    for (long i = 0; i < n; i++) {
+        if (!next_field(&s, &len, &t, &tl))
+            return st__mr_bad(r, "expected %ld level codes, found %ld", n, i);
+        if ((rc = st__mr_integer(r, "level code", t, tl, 0, (long)f->n_levels - 1, &c)) != ST_OK)
+            return rc;
+        if (c <= prev)
+            return st__mr_bad(r, "level codes must be strictly increasing");
+        set[c / 32] |= 1u << (c % 32);
+        prev = c;
+    }
+    if (len > 0)
+        return st__mr_bad(r, "more than %ld level codes", n);
+    return ST_OK;
+}
+
+/* "node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN" for node k of a tree of n_leaves;
+ * THRESHOLD "cats" for a categorical split, whose "cats" line follows. */
+static st_status read_node(st__mreader *r, st_gbdt *m, long k, long n_leaves,
                            st__gbdt_node *nd)
 {
     const char *s, *t[5];
@@ -108,8 +160,11 @@ static st_status read_node(st__mreader *r, const st_gbdt *m, long k, long n_leav
             return st__mr_bad(r, "expected 'node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN'");
     long f, dl, left, right;
     const long n_nodes = n_leaves - 1;
+    const int is_cat = tl[1] == 4 && memcmp(t[1], "cats", 4) == 0;
+    nd->threshold = 0;
+    nd->cat_set = 0;
     if ((rc = st__mr_integer(r, "feature", t[0], tl[0], 0, (long)m->n_features - 1, &f)) != ST_OK ||
-        (rc = st__mr_number(r, "threshold", t[1], tl[1], &nd->threshold)) != ST_OK ||
+        (!is_cat && (rc = st__mr_number(r, "threshold", t[1], tl[1], &nd->threshold)) != ST_OK) ||
         (rc = st__mr_integer(r, "default_left", t[2], tl[2], 0, 1, &dl)) != ST_OK ||
         (rc = st__mr_integer(r, "left", t[3], tl[3], -n_leaves, n_nodes - 1, &left)) != ST_OK ||
         (rc = st__mr_integer(r, "right", t[4], tl[4], -n_leaves, n_nodes - 1, &right)) != ST_OK ||
@@ -123,7 +178,7 @@ static st_status read_node(st__mreader *r, const st_gbdt *m, long k, long n_leav
     nd->default_left = (int32_t)dl;
     nd->left = (int32_t)left;
     nd->right = (int32_t)right;
-    return ST_OK;
+    return is_cat ? read_cats(r, m, nd) : ST_OK;
 }
 
 /* Every node but the root and every leaf is the child of exactly one node. */
@@ -186,6 +241,28 @@ static st_status read_validation(st__mreader *r, st_gbdt *m)
     return ST_OK;
 }
 
+/* The categorical parameters, present only in files of models with a categorical
+ * feature (else the defaults stay). */
+static st_status read_cat_params(st__mreader *r, st_gbdt_params *p)
+{
+    st__mreader peek = *r;
+    static const char key[] = "max_cat_to_onehot ";
+    if (!st__mr_next(&peek) || peek.len < sizeof key - 1 ||
+        memcmp(peek.text, key, sizeof key - 1) != 0)
+        return ST_OK;
+    const long big = 2147483647L;
+    st_status rc;
+    if ((rc = read_int(r, "max_cat_to_onehot", 1, big, &p->max_cat_to_onehot)) != ST_OK ||
+        (rc = read_int(r, "max_cat_threshold", 1, big, &p->max_cat_threshold)) != ST_OK ||
+        (rc = st__mr_key_number(r, "cat_l2", &p->cat_l2)) != ST_OK ||
+        (rc = st__mr_key_number(r, "cat_smooth", &p->cat_smooth)) != ST_OK ||
+        (rc = read_int(r, "min_data_per_group", 1, big, &p->min_data_per_group)) != ST_OK ||
+        (rc = read_int(r, "max_cat_levels", 0, big, &p->max_cat_levels)) != ST_OK)
+        return rc;
+    const char *why = st_gbdt_params_check(p);
+    return why != NULL ? st__mr_bad(r, "invalid parameters: %s", why) : ST_OK;
+}
+
 static st_status read_body(st__mreader *r, st_gbdt *m)
 {
     /* each feature and tree needs a line of text: bounds the allocations */
@@ -202,7 +279,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     for (size_t j = 0; j < m->n_features; j++)
         if ((rc = read_feature(r, &m->features[j], max_items)) != ST_OK)
             return rc;
-    if ((rc = st__gbdt_monotone_read(r, m)) != ST_OK ||
+    if ((rc = read_cat_params(r, &m->params)) != ST_OK ||
+        (rc = st__gbdt_monotone_read(r, m)) != ST_OK ||
         (rc = st__mr_key_number(r, "init_score", &m->init_score)) != ST_OK ||
         (rc = st__mr_key_integer(r, "trees", 0, max_items, &n)) != ST_OK)
         return rc;

@@ -28,6 +28,12 @@ st_gbdt_params st_gbdt_params_default(void)
         .early_stopping_rounds = 0,
         .metric = ST_GBDT_METRIC_LOGLOSS,
         .monotone = NULL,
+        .max_cat_to_onehot = 4,
+        .max_cat_threshold = 32,
+        .cat_l2 = 10,
+        .cat_smooth = 10,
+        .min_data_per_group = 100,
+        .max_cat_levels = 255,
     };
     return p;
 }
@@ -75,6 +81,18 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "bin_sample_rows must be > 0";
     if (p->n_threads < 0)
         return "n_threads must be >= 0";
+    if (p->max_cat_to_onehot < 1)
+        return "max_cat_to_onehot must be >= 1";
+    if (p->max_cat_threshold < 1)
+        return "max_cat_threshold must be >= 1";
+    if (!nonneg(p->cat_l2))
+        return "cat_l2 must be a finite number >= 0";
+    if (!nonneg(p->cat_smooth))
+        return "cat_smooth must be a finite number >= 0";
+    if (p->min_data_per_group < 1)
+        return "min_data_per_group must be >= 1";
+    if (p->max_cat_levels < 0)
+        return "max_cat_levels must be >= 0";
     if (p->early_stopping_rounds < 0)
         return "early_stopping_rounds must be >= 0";
     if (st_gbdt_metric_name(p->metric) == NULL)

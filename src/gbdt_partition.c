@@ -38,3 +38,32 @@ size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int 
         return partition_u16(rows, n, b->cols16 + off, t, dl, scratch);
     return partition_u8(rows, n, b->cols + off, t, dl, scratch);
 }
+
+/* The partition by a set of bins, over one feature's codes of type T. */
+#define DEFINE_PARTITION_SET(NAME, T)                                                     \
+    static size_t NAME(uint32_t *rows, size_t n, const T *codes, const uint32_t *bin_set, \
+                       uint32_t *scratch)                                                 \
+    {                                                                                     \
+        size_t nl = 0, nr = 0;                                                            \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            const uint32_t r = rows[i];                                                   \
+            const unsigned left = (unsigned)st__gbdt_bin_in_set(bin_set, codes[r]);       \
+            rows[nl] = r;                                                                 \
+            scratch[nr] = r;                                                              \
+            nl += left;                                                                   \
+            nr += 1u - left;                                                              \
+        }                                                                                 \
+        memcpy(rows + nl, scratch, nr * sizeof *rows);                                    \
+        return nl;                                                                        \
+    }
+DEFINE_PARTITION_SET(partition_set_u8, uint8_t)
+DEFINE_PARTITION_SET(partition_set_u16, uint16_t)
+
+size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
+                              const uint32_t *bin_set, uint32_t *scratch)
+{
+    const size_t off = (size_t)f * b->n_rows;
+    if (b->wide) /* (a categorical feature's codes stay below 256 even then) */
+        return partition_set_u16(rows, n, b->cols16 + off, bin_set, scratch);
+    return partition_set_u8(rows, n, b->cols + off, bin_set, scratch);
+}

@@ -86,8 +86,12 @@ void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
             per_feature[j].gain = -INFINITY;
             continue;
         }
-        feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, mono,
-                      &per_feature[j]);
+        if (b->is_cat != NULL && b->is_cat[j])
+            st__gbdt_split_categorical(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm,
+                                       &per_feature[j]);
+        else
+            feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, mono,
+                          &per_feature[j]);
     }
     best->gain = -INFINITY;
     best->feature = -1;

@@ -37,6 +37,9 @@ check "gbdt with bagging and feature sampling, clinical" gbdt "$work/clinical.cs
     --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.8 --seed 9
 check "gbdt with two-byte bins (max_bin 1000) and bagging, clinical" gbdt "$work/clinical.csv" \
     --num-trees 30 --max-bin 1000 --bagging-fraction 0.7 --bagging-freq 1 --seed 3
+check "gbdt, categorical sets with two-byte numeric bins, diabetes130" gbdt \
+    "$datasets/diabetes130.csv" --ignore encounter_id,patient_nbr --na-values "" --num-trees 5 \
+    --max-bin 1000 --max-cat-levels 0
 check "gbdt early stopping on a held-out fraction, clinical" gbdt "$work/clinical.csv" \
     --num-trees 200 --learning-rate 0.3 --valid-fraction 0.2 --early-stopping-rounds 5 --metric auc
 # recalibration and a threshold fitted on the inner cross-validation (train --recalibrate)

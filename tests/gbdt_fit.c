@@ -6,7 +6,10 @@
  *              [lambda_l1=X] [lambda_l2=X] [min_gain_to_split=X] [feature_fraction=X]
  *              [bagging_fraction=X] [bagging_freq=N] [scale_pos_weight=X]
  *              [class_weight=none|balanced] [seed=N] [threads=N] [label=NAME]
- *              [weight=NAME] [ignore=A,B,...] [save=PATH]
+ *              [weight=NAME] [ignore=A,B,...] [save=PATH] [max_cat_to_onehot=N]
+ *              [max_cat_threshold=N] [cat_l2=X] [cat_smooth=X] [min_data_per_group=N]
+ *              [max_cat_levels=N]
+ *              [na=A,B,...]
  *
  * Output: {"train_seconds": t, "predict_seconds": t, "trees": n, "init_score": x,
  * "prob": [...]}. With save=PATH the model is saved, loaded back and the loaded model
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
     const char *ignore[64];
     size_t n_ignore = 0;
     const char *save = NULL;
+    const char *na[64];
+    size_t n_na = 0;
     for (int a = 3; a < argc; a++) {
         char *eq = strchr(argv[a], '=');
         if (eq == NULL)
@@ -71,11 +76,26 @@ int main(int argc, char **argv)
         else if (!strcmp(k, "class_weight"))
             prm.class_weight = strcmp(v, "balanced") ? ST_GBDT_CLASS_WEIGHT_NONE
                                                      : ST_GBDT_CLASS_WEIGHT_BALANCED;
+        else if (!strcmp(k, "max_cat_to_onehot")) prm.max_cat_to_onehot = atoi(v);
+        else if (!strcmp(k, "max_cat_threshold")) prm.max_cat_threshold = atoi(v);
+        else if (!strcmp(k, "cat_l2")) prm.cat_l2 = atof(v);
+        else if (!strcmp(k, "cat_smooth")) prm.cat_smooth = atof(v);
+        else if (!strcmp(k, "min_data_per_group")) prm.min_data_per_group = atoi(v);
+        else if (!strcmp(k, "max_cat_levels")) prm.max_cat_levels = atoi(v);
         else if (!strcmp(k, "seed")) prm.seed = strtoull(v, NULL, 10);
         else if (!strcmp(k, "threads")) prm.n_threads = atoi(v);
         else if (!strcmp(k, "label")) ro.label = v;
         else if (!strcmp(k, "weight")) ro.weight = v;
         else if (!strcmp(k, "save")) save = v;
+        else if (!strcmp(k, "na")) { /* na= alone: only the empty field is missing */
+            na[n_na++] = v;
+            for (char *c = strchr(v, ','); c != NULL && n_na < 64; c = strchr(c + 1, ',')) {
+                *c = '\0';
+                na[n_na++] = c + 1;
+            }
+            ro.na_values = na;
+            ro.n_na_values = n_na;
+        }
         else if (!strcmp(k, "ignore")) {
             for (char *t = strtok(v, ","); t != NULL && n_ignore < 64; t = strtok(NULL, ","))
                 ignore[n_ignore++] = t;

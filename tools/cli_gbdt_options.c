@@ -25,7 +25,18 @@ const char cli_gbdt_help[] =
     "                                  or never increase (-1) as that numeric feature rises,\n"
     "                                  the others fixed; missing values are not ordered\n"
     "                                  (default: none)\n"
-    "  (--seed seeds bagging, feature_fraction and the bin sample)\n";
+    "  (--seed seeds bagging, feature_fraction and the bin sample)\n"
+    "Categorical columns (split into a set of levels that goes left and the rest):\n"
+    "  --max-cat-to-onehot N           at most N level bins: one-vs-rest splits >= 1\n"
+    "                                  (default: 4)\n"
+    "  --max-cat-threshold N           most levels on the left of a gradient-sorted\n"
+    "                                  split >= 1 (default: 32)\n"
+    "  --cat-l2 X                      extra L2 in gradient-sorted splits >= 0 (default: 10)\n"
+    "  --cat-smooth X                  added to a level's Hessian when sorting; levels with\n"
+    "                                  fewer rows stay right, >= 0 (default: 10)\n"
+    "  --min-data-per-group N          min rows per group of levels >= 1 (default: 100)\n"
+    "  --max-cat-levels N              columns of more levels are split as ordered level\n"
+    "                                  codes; 0 = no limit (default: 255)\n";
 
 /* A number option into *out, or a usage error naming it. */
 static int real_opt(const char *command, const char *name, const char *arg, double lo,
@@ -90,6 +101,16 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
             return cli_usage_error(c, "--class-weight '%s': expected none, balanced or a "
                                    "number > 0", arg), -1;
         return 1;
+    case OPT_GBDT_MAX_CAT_TO_ONEHOT:
+        return int_opt(c, "max-cat-to-onehot", arg, 1, 2147483647L, &p->max_cat_to_onehot);
+    case OPT_GBDT_MAX_CAT_THRESHOLD:
+        return int_opt(c, "max-cat-threshold", arg, 1, 2147483647L, &p->max_cat_threshold);
+    case OPT_GBDT_CAT_L2: return real_opt(c, "cat-l2", arg, 0, 0, big, &p->cat_l2);
+    case OPT_GBDT_CAT_SMOOTH: return real_opt(c, "cat-smooth", arg, 0, 0, big, &p->cat_smooth);
+    case OPT_GBDT_MIN_DATA_PER_GROUP:
+        return int_opt(c, "min-data-per-group", arg, 1, 2147483647L, &p->min_data_per_group);
+    case OPT_GBDT_MAX_CAT_LEVELS:
+        return int_opt(c, "max-cat-levels", arg, 0, 2147483647L, &p->max_cat_levels);
     default: return 0;
     }
 }

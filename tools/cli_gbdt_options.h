@@ -9,7 +9,11 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
        OPT_GBDT_LEARNING_RATE, OPT_GBDT_MAX_BIN, OPT_GBDT_MIN_DATA, OPT_GBDT_MIN_HESS,
        OPT_GBDT_L1, OPT_GBDT_L2, OPT_GBDT_MIN_GAIN, OPT_GBDT_FEATURE_FRACTION,
        OPT_GBDT_BAGGING_FRACTION, OPT_GBDT_BAGGING_FREQ, OPT_GBDT_SCALE_POS,
-       OPT_GBDT_CLASS_WEIGHT, OPT_GBDT_MONOTONE };
+       OPT_GBDT_CLASS_WEIGHT,
+       /* categorical splits */
+       OPT_GBDT_MAX_CAT_TO_ONEHOT, OPT_GBDT_MAX_CAT_THRESHOLD, OPT_GBDT_CAT_L2,
+       OPT_GBDT_CAT_SMOOTH, OPT_GBDT_MIN_DATA_PER_GROUP, OPT_GBDT_MAX_CAT_LEVELS,
+       OPT_GBDT_MONOTONE };
 
 /* getopt_long entries for them, except --class-weight (CLI_GBDT_CLASS_WEIGHT_OPTION),
  * whose name logreg shares. */
@@ -28,7 +32,13 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
     {"bagging-fraction", required_argument, NULL, OPT_GBDT_BAGGING_FRACTION},              \
     {"bagging-freq", required_argument, NULL, OPT_GBDT_BAGGING_FREQ},                      \
     {"scale-pos-weight", required_argument, NULL, OPT_GBDT_SCALE_POS},                     \
-    {"monotone", required_argument, NULL, OPT_GBDT_MONOTONE}
+    {"monotone", required_argument, NULL, OPT_GBDT_MONOTONE},                              \
+    {"max-cat-to-onehot", required_argument, NULL, OPT_GBDT_MAX_CAT_TO_ONEHOT},            \
+    {"max-cat-threshold", required_argument, NULL, OPT_GBDT_MAX_CAT_THRESHOLD},            \
+    {"cat-l2", required_argument, NULL, OPT_GBDT_CAT_L2},                                  \
+    {"cat-smooth", required_argument, NULL, OPT_GBDT_CAT_SMOOTH},                          \
+    {"min-data-per-group", required_argument, NULL, OPT_GBDT_MIN_DATA_PER_GROUP},          \
+    {"max-cat-levels", required_argument, NULL, OPT_GBDT_MAX_CAT_LEVELS}
 #define CLI_GBDT_CLASS_WEIGHT_OPTION                                                       \
     {"class-weight", required_argument, NULL, OPT_GBDT_CLASS_WEIGHT}
 

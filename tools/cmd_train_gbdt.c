@@ -15,7 +15,8 @@ static const char train_gbdt_help[] =
     "Trains histogram gradient-boosted trees (binary log loss, leaf-wise growth, as\n"
     "LightGBM) on a labelled CSV or LibSVM file and saves them to MODEL (replaced\n"
     "atomically). A summary goes to stderr (unless --quiet) and the feature importance to\n"
-    "stdout. Categorical columns are split as ordered level codes for now.\n"
+    "stdout. Categorical columns are split natively, into a set of levels and the rest\n"
+    "(one-vs-rest with few levels, else gradient-sorted levels, as LightGBM).\n"
     "\n"
     "Options (LightGBM's names and defaults):\n"
     "  -o, --output MODEL              model file to write (required; must not be DATA)\n";

@@ -15,9 +15,32 @@
  *     leaf value  = -learning_rate * T(G) / (H + lambda_l2)
  *
  * (XGBoost reports half this gain and calls min_gain_to_split gamma / 2.) The initial score
- * is log(p / (1 - p)) of the weighted positive rate p. Categorical features are, for now,
- * split as ordered level codes (levels in byte order); native categorical partitions are
- * not implemented.
+ * is log(p / (1 - p)) of the weighted positive rate p.
+ *
+ * Categorical features are split natively, into a set of levels that goes left and the
+ * rest (LightGBM's method; Fisher 1958 for the sort), except those of more than
+ * max_cat_levels levels (default 255), which are split as ordered level codes (levels in
+ * byte order), as LightGBM advises for high cardinality: set splits over hundreds of
+ * levels overfit, and codes such as ICD-9 diagnoses are ordered meaningfully. Each level seen in the bin sample
+ * gets a bin of its own; when there are more than max_bin of them, the max_bin - 1 most
+ * frequent keep theirs (ties: the lower level code) and all the others share one "other"
+ * bin, as do the levels of the dictionary absent from the sample. Missing values have
+ * their bin too, which takes part in the search like a level. In a leaf:
+ *   - when the feature has at most max_cat_to_onehot level bins, each bin in turn is put
+ *     alone on the left (one-vs-rest), with the gain above;
+ *   - otherwise the bins with at least cat_smooth rows (and at least one) are sorted by
+ *     G / (H + cat_smooth) (ties: the lower bin), and the left side is grown one bin at a
+ *     time from each end of that order, up to min(max_cat_threshold, (bins + 1) / 2)
+ *     bins. A candidate is scored only once at least min_data_per_group rows joined the
+ *     left side since the last one scored, and the right side keeps min_data_per_group
+ *     rows. The children's scores and leaf values use lambda_l2 + cat_l2 (the parent's
+ *     score lambda_l2), and leaves made by such a split keep that penalty for their value.
+ *   Ties keep the first candidate: one-vs-rest by bin; sorted from the low end first.
+ * The node stores the set of level codes going left and where missing values go; at
+ * prediction a level the model does not know goes where missing values go (st_gbdt_predict
+ * matches levels by text; st_gbdt_predict_row takes any code outside [0, n_levels) or
+ * not whole as unknown). Bins not sampled and rare levels (the "other" bin) follow it.
+ * Models without categorical features are unchanged by all this, byte for byte.
  *
  *     st_gbdt_params prm = st_gbdt_params_default();
  *     prm.num_trees = 300; prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
@@ -105,6 +128,21 @@ typedef struct st_gbdt_params {
     const signed char *monotone;    /* monotone constraints, one per feature of the training
                                        dataset in its order, or NULL for none (default);
                                        see "Monotone constraints" below */
+    /* Categorical features (LightGBM's names and defaults; see "Categorical features"
+     * above). */
+    int max_cat_to_onehot;          /* at most this many level bins: one-vs-rest splits,
+                                       >= 1 (default 4) */
+    int max_cat_threshold;          /* most levels put on the left side of a gradient-
+                                       sorted split, >= 1 (default 32) */
+    double cat_l2;                  /* extra L2 penalty in gradient-sorted splits, >= 0
+                                       (default 10) */
+    double cat_smooth;              /* added to a level's Hessian sum when sorting; levels
+                                       with fewer rows are not moved left, >= 0 (default 10) */
+    int min_data_per_group;         /* min rows per group of levels added to the left side,
+                                       and on the right side, >= 1 (default 100) */
+    int max_cat_levels;             /* a categorical feature of more levels is split as
+                                       ordered level codes instead; 0 = no limit, >= 0
+                                       (default 255; stratum's own, not LightGBM's) */
 } st_gbdt_params;
 
 /* Monotone constraints. monotone[j] = +1 makes every tree, hence the model, non-decreasing
@@ -214,7 +252,8 @@ ST_API st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt
                                  int n_threads, double *out, size_t n_out, st_error *err);
 
 /* One row: x holds st_gbdt_n_features(m) values in the model's feature order (NaN =
- * missing; categorical features as the model's level codes, see st_gbdt_level). Allocates
+ * missing; categorical features as the model's level codes, see st_gbdt_level; a code
+ * outside [0, st_gbdt_n_levels) or not whole is an unknown level, as missing). Allocates
  * nothing; returns the value, or NaN when m or x is NULL. */
 ST_API double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind);
 
@@ -243,10 +282,13 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
  * training parameters, the features (and levels), the monotone constraints if any, the
  * initial score and every tree (followed, for a model trained with a validation set, by
  * its metric, early stopping rounds, best iteration and best score), ending in a checksum
- * line. Numbers read back exactly, so a loaded model predicts
- * bit-identically. Saving replaces path atomically; loading fails with ST_ERR_FORMAT and
- * "path:line: ..." on a file that is not a gbdt model, is newer, truncated, corrupt or
- * malformed, with ST_ERR_IO when it cannot be read. On failure *out is NULL. */
+ * line. Numbers read back exactly, so a loaded model predicts bit-identically. A
+ * categorical split is a node line with "cats" in place of its threshold, followed by
+ * "cats N CODE..." (the level codes going left, increasing); a model with categorical
+ * features also keeps the six categorical parameters after its features. Saving
+ * replaces path atomically; loading fails with ST_ERR_FORMAT and "path:line: ..." on a
+ * file that is not a gbdt model, is newer, truncated, corrupt or malformed, with
+ * ST_ERR_IO when it cannot be read. On failure *out is NULL. */
 ST_API st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err);
 ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_error *err);
 

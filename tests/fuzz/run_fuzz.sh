@@ -35,6 +35,10 @@ grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_isotonic.mode
 "$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
     --monotone age:+1,bp:-1 -o "$work/seed.model" -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_monotone.model"
+# with category sets (one-vs-rest and gradient-sorted)
+"$stratum" train gbdt "$root/datasets/thoracic_surgery.csv" --num-trees 3 --num-leaves 6 \
+    --min-data-per-group 5 --cat-smooth 1 -o "$work/seed.model" -q > /dev/null
+grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_categorical.model"
 
 # the library is compiled once, instrumented, and linked into each harness
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fopenmp -Wno-pass-failed"
