@@ -104,6 +104,8 @@ static void solve_model(cd_state *st, double *b0, double *b, unsigned char *acti
 st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
                     st__lr_info *info, st_error *err)
 {
+    if (pb->p <= ST__LR_CD_GRAM_MAX_COLS)
+        return st__lr_cd_gram(pb, b0, b, tol, max_iter, info, err);
     const size_t n = pb->n, p = pb->p;
     st_status rc = ST_OK;
     cd_state st = {.pb = pb};

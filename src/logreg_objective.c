@@ -236,10 +236,18 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
         work[i] = pb->c[i] * (s - pb->y[i]);
     }
     st__lr_xt(pb, work, work_p);
+    return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
+}
+
+double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f, double ybar,
+                          double pbar, const double *xt_theta)
+{
+    if (pb->l1 <= 0 && pb->l2 <= 0)
+        return INFINITY;
     double t = 1, gstar = 0;
     if (pb->l2 > 0) {
         for (size_t j = 0; j < pb->p; j++) {
-            double e = fabs(work_p[j]) - pb->l1;
+            double e = fabs(xt_theta[j]) - pb->l1;
             if (e > 0)
                 gstar += e * e;
         }
@@ -247,17 +255,29 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
     } else {
         double vmax = 0;
         for (size_t j = 0; j < pb->p; j++)
-            vmax = fmax(vmax, fabs(work_p[j]));
+            vmax = fmax(vmax, fabs(xt_theta[j]));
         if (vmax > pb->l1)
             t = pb->l1 / vmax;
     }
-    for (size_t i = 0; i < n; i++) {
-        /* s_i = y_i + theta_i / c_i, scaled by t */
-        double s = pb->c[i] > 0 ? pb->y[i] + t * work[i] / pb->c[i] : pb->y[i];
-        s = s < 0 ? 0 : s > 1 ? 1 : s;
-        work[i] = pb->c[i] * neg_entropy(s);
+    const int down = pbar > ybar;
+    const double scale = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+    const long nb = (long)n_blocks(pb->n);
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+        double acc = 0;
+        for (size_t i = lo; i < hi; i++) {
+            if (pb->c[i] == 0)
+                continue;
+            /* the dual point s_i, scaled toward y_i by t */
+            double s0 = down ? prob[i] * scale : 1 - (1 - prob[i]) * scale;
+            double s = pb->y[i] + t * (s0 - pb->y[i]);
+            s = s < 0 ? 0 : s > 1 ? 1 : s;
+            acc += pb->c[i] * neg_entropy(s);
+        }
+        pb->partial[k] = acc;
     }
-    double d = -st__lr_sum(pb, work) - gstar;
+    double d = -sum_partials(pb) - gstar;
     double gap = f - d;
     return gap > 0 ? gap : 0;
 }

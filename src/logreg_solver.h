@@ -23,6 +23,10 @@ typedef struct st__lr_problem {
     double l1, l2;   /* lambda * alpha, lambda * (1 - alpha) */
     int n_threads;   /* >= 1 */
     double *partial; /* scratch: one double per row block, see st__lr_partial_size */
+    /* Optional, for the coordinate-descent solver; NULL: it computes them. X^T c and
+     * X^T (c y) do not depend on the coefficients, so a caller fitting many lambdas on
+     * one design computes them once (st__lr_xt). */
+    const double *xc, *xcy;
 } st__lr_problem;
 
 /* What a solver reports besides the coefficients. */
@@ -71,9 +75,25 @@ void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, dou
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
                           double *work, double *work_p);
 
+/* The same gap from X^T theta (p values) for theta_i = c_i (s_i - y_i), s_i the fitted
+ * probabilities rescaled so that their weighted mean is ybar (the weighted label mean;
+ * pbar is the probabilities'), as st__lr_duality_gap forms it: for callers that get
+ * X^T theta without a pass over X. */
+double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f, double ybar,
+                          double pbar, const double *xt_theta);
+
 /* 1 when every row of positive weight is on the right side of eta = 0, i.e. the classes
  * are linearly separable and the unpenalised optimum is at infinity. */
 int st__lr_separated(const st__lr_problem *pb, const double *eta);
+
+/* Doubles of scratch st__lr_gram needs for an m x m result (m = a + 1). */
+size_t st__lr_gram_scratch_size(size_t m);
+
+/* g = [1 X_S]^T diag(v) [1 X_S], the full symmetric (a + 1) x (a + 1) matrix,
+ * column-major, for the a columns S = cols[0..a) of the design (row/column 0 is the
+ * intercept's column of ones). Blocked so that it does not depend on the thread count. */
+void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
+                 double *g, double *scratch);
 
 /* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
  * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
@@ -102,5 +122,12 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
  * contract as st__lr_newton. */
 st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
                     st__lr_info *info, st_error *err);
+
+/* The coordinate-descent solver with its quadratic models held as Gram matrices of the
+ * working set (see logreg_cd_gram.c), for p <= ST__LR_CD_GRAM_MAX_COLS; st__lr_cd calls
+ * it there. Same contract as st__lr_cd. */
+#define ST__LR_CD_GRAM_MAX_COLS 512
+st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double tol,
+                         int max_iter, st__lr_info *info, st_error *err);
 
 #endif

@@ -162,7 +162,7 @@ static void test_objective_derivatives(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[8];
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial, NULL, NULL};
     double beta[6] = {0.3, -0.2, 0.5, 0.1, -0.7, 0.25}, s_dir[6] = {0.1, 1, -0.5, 0.3, 0.2, -1};
     double eta[300], prob[300], work[300], g[6], hv[6], h[36];
     const double eps = 1e-5;
@@ -226,7 +226,7 @@ static void test_duality_gap(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], eta[400], prob[400], work[400], wp[6], b[6];
-    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial, NULL, NULL};
     for (int trial = 0; trial < 20; trial++) {
         for (size_t j = 0; j < p; j++)
             b[j] = gaussian();
@@ -281,7 +281,7 @@ static void test_cd_matches_newton(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], b1[6] = {0}, b2[6] = {0}, a1 = 0, a2 = 0;
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial, NULL, NULL};
     st__lr_info i1, i2;
     assert_int_equal(st__lr_newton(&pb, &a1, b1, 1e-13, 100, &i1, NULL), ST_OK);
     assert_int_equal(st__lr_cd(&pb, &a2, b2, 1e-13, 100, &i2, NULL), ST_OK);

@@ -1,0 +1,295 @@
+/* Elastic-net logistic regression by proximal Newton with coordinate-descent inner solves,
+ * the quadratic model held as the Gram matrix of a working set: for designs with many
+ * more rows than columns (p <= ST__LR_CD_GRAM_MAX_COLS), where the covariance-free
+ * updates of logreg_cd.c cost two passes over a column per coordinate and tens of sweeps
+ * per model, while this solver's sweeps cost O(a^2) each, whatever n.
+ *
+ * One outer iteration, at the current (b0, b):
+ *   1. the loss, the probabilities and the full gradient X^T c (y - p): one pass over X;
+ *      the duality gap follows from the gradient without another pass (X^T theta is a
+ *      combination of the gradient, X^T c and X^T (c y), the last two fixed);
+ *   2. the working set: the coefficients that are non-zero or were ever in it, and the
+ *      zero ones whose gradient violates the optimality condition |g_j| <= l1 (the
+ *      set only grows, so a Gram matrix stays valid for it);
+ *   3. the Gram matrix H = [1 X_S]^T diag(c p (1 - p)) [1 X_S] of the working set S;
+ *   4. the penalised model -g . d + d^T H d / 2 + penalty(b + d) minimised over d by
+ *      coordinate descent in closed form (soft thresholding), keeping H d up to date;
+ *   5. a backtracking line search on the true objective along d (Lee, Sun and Saunders
+ *      2014, proximal Newton), one pass over the working set's columns for X d.
+ * Stopping is as in logreg_cd.c: the duality gap, or the model's predicted decrease (the
+ * proximal Newton decrement) relative to F below tol.
+ *
+ * Coordinates outside the working set stay 0 in a step; step 2 of the next iteration
+ * lets any of them in whose gradient asks for it, and the gap, computed over all
+ * coordinates, certifies the result. */
+#include "logreg_solver.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+
+/* Sweeps per model are capped: at most this many, and at most a multiple of the rows. */
+#define GRAM_MAX_SWEEPS 100000
+
+static double soft_threshold(double u, double l) { return u > l ? u - l : u < -l ? u + l : 0; }
+
+typedef struct model {
+    size_t m;        /* 1 + working-set size */
+    const double *h; /* m x m Gram matrix, full */
+    const double *g; /* m: minus the loss gradient, intercept first, working set order */
+    const double *z; /* m: the coefficients at the model's centre (z[0] unused) */
+    double l1, l2;
+    double *d;       /* m: the step */
+    double *hd;      /* m: H d */
+} model;
+
+/* One sweep over the intercept and the coordinates k with only == NULL or only[k];
+ * returns the largest curvature-weighted squared change. */
+static double model_sweep(model *md, const unsigned char *only)
+{
+    const size_t m = md->m;
+    double dmax = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (only != NULL && !only[k])
+            continue;
+        const double *hk = md->h + k * m;
+        double a = hk[k], grad = md->hd[k] - md->g[k], delta;
+        if (k == 0) {
+            if (!(a > 0))
+                continue;
+            delta = -grad / a;
+        } else {
+            double c = a + md->l2;
+            if (!(c > 0))
+                continue;
+            double z = md->z[k] + md->d[k];
+            delta = soft_threshold(a * z - grad, md->l1) / c - z;
+            a = c;
+        }
+        if (delta == 0)
+            continue;
+        md->d[k] += delta;
+        for (size_t r = 0; r < m; r++)
+            md->hd[r] += delta * hk[r];
+        dmax = fmax(dmax, a * delta * delta);
+    }
+    return dmax;
+}
+
+/* Minimises the model to within thr, cycling over its non-zero coordinates between full
+ * sweeps, as glmnet does. Returns 0, or -1 when max_sweeps ran out first. */
+static int model_solve(model *md, unsigned char *nz, double thr, long max_sweeps)
+{
+    long sweeps = 0;
+    memset(md->d, 0, md->m * sizeof *md->d);
+    memset(md->hd, 0, md->m * sizeof *md->hd);
+    while (sweeps < max_sweeps) {
+        sweeps++;
+        if (model_sweep(md, NULL) < thr)
+            return 0;
+        nz[0] = 1;
+        for (size_t k = 1; k < md->m; k++)
+            nz[k] = md->z[k] + md->d[k] != 0;
+        while (sweeps < max_sweeps) {
+            sweeps++;
+            if (model_sweep(md, nz) < thr)
+                break;
+        }
+    }
+    return -1;
+}
+
+/* Gathers what the Gram matrix and the model need for the working set. */
+typedef struct gram_state {
+    size_t a;             /* working-set size */
+    size_t *cols;         /* p: the working set, in column order */
+    unsigned char *in;    /* p: 1 for columns in it */
+    double *h, *scratch;  /* (p + 1)^2 and st__lr_gram_scratch_size(p + 1) */
+    double *g, *z, *d, *hd; /* p + 1 each, in the model's order */
+    unsigned char *nz;    /* p + 1 */
+} gram_state;
+
+/* Adds to the working set the columns that are non-zero or, at zero, violate |g_j| <= l1
+ * (g: minus the loss gradient). Returns 1 when the set changed. */
+static int grow_working_set(gram_state *gs, const st__lr_problem *pb, const double *b,
+                            const double *grad)
+{
+    int changed = 0;
+    for (size_t j = 0; j < pb->p; j++) {
+        if (gs->in[j])
+            continue;
+        if (b[j] != 0 || fabs(grad[j]) > pb->l1) {
+            gs->in[j] = 1;
+            changed = 1;
+        }
+    }
+    if (changed) {
+        gs->a = 0;
+        for (size_t j = 0; j < pb->p; j++)
+            if (gs->in[j])
+                gs->cols[gs->a++] = j;
+    }
+    return changed;
+}
+
+st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double tol,
+                         int max_iter, st__lr_info *info, st_error *err)
+{
+    const size_t n = pb->n, p = pb->p, m = p + 1;
+    st_status rc = ST_OK;
+    gram_state gs = {0};
+    double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
+    double *prob_next = st__malloc_array(n, sizeof *prob_next);
+    double *work = st__malloc_array(n, sizeof *work), *deta = st__malloc_array(n, sizeof *deta);
+    double *grad = st__malloc_array(m, sizeof *grad), *step = st__malloc_array(m, sizeof *step);
+    double *xt_theta = st__malloc_array(m, sizeof *xt_theta), *trial = st__malloc_array(m, 8);
+    double *own = pb->xc == NULL || pb->xcy == NULL ? st__malloc_array(2 * m, 8) : NULL;
+    gs.cols = st__malloc_array(m, sizeof *gs.cols);
+    gs.in = st__calloc(m, 1);
+    gs.nz = st__malloc_array(m, 1);
+    gs.h = st__malloc_array(m * m, sizeof *gs.h); /* m <= ST__LR_CD_GRAM_MAX_COLS + 1 */
+    gs.scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *gs.scratch);
+    gs.g = st__malloc_array(m, 8), gs.z = st__malloc_array(m, 8);
+    gs.d = st__malloc_array(m, 8), gs.hd = st__malloc_array(m, 8);
+    if (!eta || !prob || !prob_next || !work || !deta || !grad || !step || !xt_theta || !trial ||
+        (own == NULL && (pb->xc == NULL || pb->xcy == NULL)) || !gs.cols || !gs.in ||
+        !gs.nz || !gs.h || !gs.scratch || !gs.g || !gs.z || !gs.d || !gs.hd) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows "
+                      "and %zu columns", n, p);
+        goto done;
+    }
+    memset(info, 0, sizeof *info);
+    const double *xc = pb->xc, *xcy = pb->xcy;
+    if (own != NULL) {
+        for (size_t i = 0; i < n; i++)
+            work[i] = pb->c[i];
+        st__lr_xt(pb, work, own);
+        for (size_t i = 0; i < n; i++)
+            work[i] = pb->c[i] * pb->y[i];
+        st__lr_xt(pb, work, own + m);
+        xc = own, xcy = own + m;
+    }
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * pb->y[i];
+    const double ybar = st__lr_sum(pb, work);
+    const int penalised = pb->l1 > 0 || pb->l2 > 0;
+    const long max_sweeps = n < GRAM_MAX_SWEEPS / 4 ? (n < 250 ? 1000 : 4 * (long)n)
+                                                    : GRAM_MAX_SWEEPS;
+    double last_predicted = INFINITY, f = NAN, last_t = 1;
+    int gram_it = -1; /* the iteration whose point the Gram matrix was formed at */
+    st__lr_margins(pb, *b0, b, eta);
+    for (int it = 0;; it++) {
+        double pen = st__lr_penalty(pb, b);
+        if (it == 0)
+            f = st__lr_loss(pb, eta, NULL, 0, prob) + pen; /* later: from the line search */
+        if (!isfinite(f)) {
+            rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: objective is %g after %d "
+                          "coordinate descent iterations", f, it);
+            goto done;
+        }
+        info->iterations = it;
+        info->objective = f;
+        /* minus the loss gradient: intercept, then the columns */
+        for (size_t i = 0; i < n; i++)
+            work[i] = pb->c[i] * (pb->y[i] - prob[i]);
+        double g0 = st__lr_sum(pb, work);
+        st__lr_xt(pb, work, grad);
+        double gap = INFINITY;
+        /* The lasso's gap is linear in the error of the gradient, and at a small l1 that
+         * error is large relative to l1: past the first iteration it rarely certifies
+         * anything the predicted decrease does not, and it costs two logarithms a row. */
+        if (penalised && (pb->l2 > 0 || it == 0 || it >= max_iter)) {
+            /* X^T theta from the gradient: see st__lr_duality_gap for theta */
+            double pbar = ybar - g0;
+            int down = pbar > ybar;
+            double k = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+            for (size_t j = 0; j < p; j++)
+                xt_theta[j] = -k * grad[j] + (k - 1) * (down ? xcy[j] : xcy[j] - xc[j]);
+            gap = st__lr_gap_from_xt(pb, prob, f, ybar, pbar, xt_theta);
+        }
+        info->gap = gap / fmax(f, 1e-300);
+        if (info->gap <= tol) {
+            info->converged = 1;
+            break;
+        }
+        if (!penalised && st__lr_separated(pb, eta)) {
+            rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the classes are linearly "
+                          "separable, so with lambda = 0 the coefficients are infinite; set "
+                          "lambda > 0");
+            goto done;
+        }
+        if (it >= max_iter)
+            break;
+
+        /* the working set and its quadratic model */
+        /* A Gram matrix formed at an earlier point of this fit is kept while the working
+         * set stays, the last step was a full one (the model predicted well) and it is
+         * at most two iterations old: near the solution the weights p (1 - p) barely
+         * move, and a slightly stale curvature costs the step little accuracy while
+         * forming H costs n a^2 / 2 multiply-adds. */
+        if (grow_working_set(&gs, pb, b, grad) || gram_it < 0 || last_t < 1 ||
+            it - gram_it > 2) {
+            for (size_t i = 0; i < n; i++)
+                work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
+            st__lr_gram(pb, work, gs.cols, gs.a, gs.h, gs.scratch);
+            gram_it = it;
+        }
+        model md = {.m = gs.a + 1, .h = gs.h, .g = gs.g, .z = gs.z, .l1 = pb->l1,
+                    .l2 = pb->l2, .d = gs.d, .hd = gs.hd};
+        gs.g[0] = g0, gs.z[0] = 0;
+        for (size_t k = 0; k < gs.a; k++)
+            gs.g[k + 1] = grad[gs.cols[k]], gs.z[k + 1] = b[gs.cols[k]];
+        /* As in logreg_cd.c: to a small fraction of how far F still is from its minimum
+         * as best known; sweeps are cheap here, so the fraction is smaller. */
+        double thr = fmax(1e-5 * fmin(fmin(gap, last_predicted), f), 1e-4 * tol * f);
+        int solved = model_solve(&md, gs.nz, thr, max_sweeps) == 0;
+
+        /* the step in full coordinates, and its predicted decrease */
+        memset(step, 0, m * sizeof *step);
+        double slope = -g0 * gs.d[0];
+        for (size_t k = 0; k < gs.a; k++) {
+            step[gs.cols[k]] = gs.d[k + 1];
+            slope -= gs.g[k + 1] * gs.d[k + 1];
+        }
+        for (size_t j = 0; j < p; j++)
+            trial[j] = b[j] + step[j];
+        double delta = slope + st__lr_penalty(pb, trial) - pen;
+        double predicted = delta < 0 ? -delta : 0;
+        last_predicted = predicted;
+        if (solved && predicted / fmax(f, 1e-300) < info->gap)
+            info->gap = predicted / fmax(f, 1e-300);
+        if (info->gap <= tol || delta == 0) {
+            info->converged = info->gap <= tol;
+            break; /* the gap was measured at (b0, b): keep it */
+        }
+        st__lr_margins(pb, gs.d[0], step, deta);
+        double t = 1;
+        int ls = 0;
+        for (; ls < 60; ls++, t *= 0.5) {
+            for (size_t j = 0; j < p; j++)
+                trial[j] = b[j] + t * step[j];
+            double ft = st__lr_loss(pb, eta, deta, t, prob_next) + st__lr_penalty(pb, trial);
+            if (ft <= f + 1e-4 * t * delta) {
+                f = ft; /* the next iteration's objective, and prob_next its probabilities */
+                break;
+            }
+        }
+        if (ls == 60)
+            break; /* rounding has swamped the decrease */
+        double *swap = prob;
+        prob = prob_next, prob_next = swap;
+        last_t = t;
+        *b0 += t * gs.d[0];
+        memcpy(b, trial, p * sizeof *b);
+        for (size_t i = 0; i < n; i++)
+            eta[i] += t * deta[i];
+    }
+done:
+    st__free(eta), st__free(prob), st__free(prob_next), st__free(work), st__free(deta), st__free(grad);
+    st__free(step), st__free(xt_theta), st__free(trial), st__free(own);
+    st__free(gs.cols), st__free(gs.in), st__free(gs.nz), st__free(gs.h), st__free(gs.scratch);
+    st__free(gs.g), st__free(gs.z), st__free(gs.d), st__free(gs.hd);
+    return rc;
+}
