@@ -134,32 +134,83 @@ static int grow_working_set(gram_state *gs, const st__lr_problem *pb, const doub
     return changed;
 }
 
+struct st__lr_cd_work {
+    size_t n, p;
+    double *eta, *prob, *prob_next, *work, *deta; /* n each */
+    double *grad, *step, *xt_theta, *trial;      /* p + 1 each */
+    double *own;                                 /* 2 p: X^T c, X^T (c y) when pb lacks them */
+    gram_state gs;
+    int warm;    /* eta, prob and loss are those of the (b0, b) the last fit returned */
+    double loss;
+};
+
+void st__lr_cd_work_free(st__lr_cd_work *w)
+{
+    if (w == NULL)
+        return;
+    st__free(w->eta), st__free(w->prob), st__free(w->prob_next), st__free(w->work);
+    st__free(w->deta), st__free(w->grad), st__free(w->step), st__free(w->xt_theta);
+    st__free(w->trial), st__free(w->own);
+    st__free(w->gs.cols), st__free(w->gs.in), st__free(w->gs.nz), st__free(w->gs.h);
+    st__free(w->gs.scratch), st__free(w->gs.g), st__free(w->gs.z), st__free(w->gs.d);
+    st__free(w->gs.hd);
+    st__free(w);
+}
+
+st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p)
+{
+    const size_t m = p + 1; /* p <= ST__LR_CD_GRAM_MAX_COLS: nothing below overflows */
+    st__lr_cd_work *w = st__calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->n = n, w->p = p;
+    w->eta = st__malloc_array(n, 8), w->prob = st__malloc_array(n, 8);
+    w->prob_next = st__malloc_array(n, 8), w->work = st__malloc_array(n, 8);
+    w->deta = st__malloc_array(n, 8);
+    w->grad = st__malloc_array(m, 8), w->step = st__malloc_array(m, 8);
+    w->xt_theta = st__malloc_array(m, 8), w->trial = st__malloc_array(m, 8);
+    w->own = st__malloc_array(2 * m, 8);
+    w->gs.cols = st__malloc_array(m, sizeof *w->gs.cols);
+    w->gs.in = st__calloc(m, 1);
+    w->gs.nz = st__malloc_array(m, 1);
+    w->gs.h = st__malloc_array(m * m, sizeof *w->gs.h);
+    w->gs.scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *w->gs.scratch);
+    w->gs.g = st__malloc_array(m, 8), w->gs.z = st__malloc_array(m, 8);
+    w->gs.d = st__malloc_array(m, 8), w->gs.hd = st__malloc_array(m, 8);
+    if (!w->eta || !w->prob || !w->prob_next || !w->work || !w->deta || !w->grad ||
+        !w->step || !w->xt_theta || !w->trial || !w->own || !w->gs.cols || !w->gs.in ||
+        !w->gs.nz || !w->gs.h || !w->gs.scratch || !w->gs.g || !w->gs.z || !w->gs.d ||
+        !w->gs.hd) {
+        st__lr_cd_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
 st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double tol,
                          int max_iter, st__lr_info *info, st_error *err)
 {
+    st__lr_cd_work *w = st__lr_cd_work_new(pb->n, pb->p);
+    if (w == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows "
+                        "and %zu columns", pb->n, pb->p);
+    st_status rc = st__lr_cd_gram_warm(pb, w, b0, b, tol, max_iter, info, err);
+    st__lr_cd_work_free(w);
+    return rc;
+}
+
+st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, double *b0,
+                              double *b, double tol, int max_iter, st__lr_info *info,
+                              st_error *err)
+{
     const size_t n = pb->n, p = pb->p, m = p + 1;
     st_status rc = ST_OK;
-    gram_state gs = {0};
-    double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
-    double *prob_next = st__malloc_array(n, sizeof *prob_next);
-    double *work = st__malloc_array(n, sizeof *work), *deta = st__malloc_array(n, sizeof *deta);
-    double *grad = st__malloc_array(m, sizeof *grad), *step = st__malloc_array(m, sizeof *step);
-    double *xt_theta = st__malloc_array(m, sizeof *xt_theta), *trial = st__malloc_array(m, 8);
-    double *own = pb->xc == NULL || pb->xcy == NULL ? st__malloc_array(2 * m, 8) : NULL;
-    gs.cols = st__malloc_array(m, sizeof *gs.cols);
-    gs.in = st__calloc(m, 1);
-    gs.nz = st__malloc_array(m, 1);
-    gs.h = st__malloc_array(m * m, sizeof *gs.h); /* m <= ST__LR_CD_GRAM_MAX_COLS + 1 */
-    gs.scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *gs.scratch);
-    gs.g = st__malloc_array(m, 8), gs.z = st__malloc_array(m, 8);
-    gs.d = st__malloc_array(m, 8), gs.hd = st__malloc_array(m, 8);
-    if (!eta || !prob || !prob_next || !work || !deta || !grad || !step || !xt_theta || !trial ||
-        (own == NULL && (pb->xc == NULL || pb->xcy == NULL)) || !gs.cols || !gs.in ||
-        !gs.nz || !gs.h || !gs.scratch || !gs.g || !gs.z || !gs.d || !gs.hd) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows "
-                      "and %zu columns", n, p);
-        goto done;
-    }
+    gram_state gs = w->gs;
+    double *eta = w->eta, *prob = w->prob, *prob_next = w->prob_next, *work = w->work;
+    double *deta = w->deta, *grad = w->grad, *step = w->step, *xt_theta = w->xt_theta;
+    double *trial = w->trial, *own = pb->xc == NULL || pb->xcy == NULL ? w->own : NULL;
+    const int warm = w->warm;
+    w->warm = 0;
     memset(info, 0, sizeof *info);
     const double *xc = pb->xc, *xcy = pb->xcy;
     if (own != NULL) {
@@ -168,8 +219,8 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
         st__lr_xt(pb, work, own);
         for (size_t i = 0; i < n; i++)
             work[i] = pb->c[i] * pb->y[i];
-        st__lr_xt(pb, work, own + m);
-        xc = own, xcy = own + m;
+        st__lr_xt(pb, work, own + p);
+        xc = own, xcy = own + p;
     }
     for (size_t i = 0; i < n; i++)
         work[i] = pb->c[i] * pb->y[i];
@@ -179,11 +230,12 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
                                                     : GRAM_MAX_SWEEPS;
     double last_predicted = INFINITY, f = NAN, last_t = 1;
     int gram_it = -1; /* the iteration whose point the Gram matrix was formed at */
-    st__lr_margins(pb, *b0, b, eta);
+    if (!warm)
+        st__lr_margins(pb, *b0, b, eta);
     for (int it = 0;; it++) {
         double pen = st__lr_penalty(pb, b);
-        if (it == 0)
-            f = st__lr_loss(pb, eta, NULL, 0, prob) + pen; /* later: from the line search */
+        if (it == 0) /* later: from the line search */
+            f = (warm ? w->loss : st__lr_loss(pb, eta, NULL, 0, prob)) + pen;
         if (!isfinite(f)) {
             rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: objective is %g after %d "
                           "coordinate descent iterations", f, it);
@@ -198,9 +250,10 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
         st__lr_xt(pb, work, grad);
         double gap = INFINITY;
         /* The lasso's gap is linear in the error of the gradient, and at a small l1 that
-         * error is large relative to l1: past the first iteration it rarely certifies
-         * anything the predicted decrease does not, and it costs two logarithms a row. */
-        if (penalised && (pb->l2 > 0 || it == 0 || it >= max_iter)) {
+         * error is large relative to l1: it rarely certifies anything the predicted
+         * decrease does not, and it costs two logarithms a row. It is still reported
+         * when the iterations run out. */
+        if (penalised && (pb->l2 > 0 || it >= max_iter)) {
             /* X^T theta from the gradient: see st__lr_duality_gap for theta */
             double pbar = ybar - g0;
             int down = pbar > ybar;
@@ -287,9 +340,11 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
             eta[i] += t * deta[i];
     }
 done:
-    st__free(eta), st__free(prob), st__free(prob_next), st__free(work), st__free(deta), st__free(grad);
-    st__free(step), st__free(xt_theta), st__free(trial), st__free(own);
-    st__free(gs.cols), st__free(gs.in), st__free(gs.nz), st__free(gs.h), st__free(gs.scratch);
-    st__free(gs.g), st__free(gs.z), st__free(gs.d), st__free(gs.hd);
+    w->gs = gs; /* the working set carries over to the next fit */
+    w->prob = prob, w->prob_next = prob_next; /* the line search swaps them */
+    if (rc == ST_OK && isfinite(f)) {
+        w->warm = 1;
+        w->loss = f - st__lr_penalty(pb, b);
+    }
     return rc;
 }

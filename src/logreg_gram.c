@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include "vector_clones.h"
+
 #define GRAM_ROWS 256
 #define GRAM_STRIPES 16
 
@@ -29,6 +31,7 @@ static const double *column(const st__lr_problem *pb, const size_t *cols, size_t
 }
 
 /* Adds the chunk's products to the upper triangle of the m x m partial p. */
+ST__VECTOR_CLONES
 static void gram_chunk(const st__lr_problem *pb, const size_t *cols, size_t m,
                        const double *v, const double *ones, size_t lo, size_t len, double *p)
 {

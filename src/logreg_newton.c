@@ -154,7 +154,10 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
             break;
 
         st__lr_gradient(pb, prob, b, g, work);
-        st__lr_hessian(pb, prob, h, work);
+        if (st__lr_hessian(pb, prob, h, work) != 0) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
         if (factorise(h, m, diag) != 0) {
             rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the Hessian is not "
                           "positive definite even after regularisation (%zu columns)", m);

@@ -14,6 +14,8 @@
 
 #include <math.h>
 
+#include "alloc.h"
+
 static size_t n_blocks(size_t n) { return (n + ST__LR_BLOCK - 1) / ST__LR_BLOCK; }
 
 static size_t block_end(size_t lo, size_t n)
@@ -155,60 +157,24 @@ void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *
         out[1 + j] += pb->l2 * s[1 + j];
 }
 
-/* Rows per chunk of the Hessian kernel: a chunk of every column (1024 * 8 bytes each)
- * should stay in the core's L2 cache while a column of H is accumulated. */
-#define HESS_ROWS 1024
-
-void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
+int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
 {
-    const size_t n = pb->n, m = pb->p + 1;
-    const long p = (long)pb->p;
+    const size_t n = pb->n, p = pb->p, m = p + 1;
+    size_t *cols = st__malloc_array(m, sizeof *cols);
+    double *scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *scratch);
+    if (cols == NULL || scratch == NULL) {
+        st__free(cols), st__free(scratch);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++)
         work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
-    h[0] = st__lr_sum(pb, work);
-    /* Column j + 1 of H (rows 0..j+1) belongs to one thread, which walks the rows chunk by
-     * chunk, four columns k at a time so that each load of v x_j serves four products. */
-#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) if (n > ST__LR_BLOCK)
-    for (long j = 0; j < p; j++) {
-        const double *xj = pb->x + (size_t)j * n;
-        double *col = h + (size_t)(j + 1) * m;
-        double vx[HESS_ROWS]; /* v * x_j on one chunk */
-        for (long k = 0; k <= j + 1; k++)
-            col[k] = 0;
-        for (size_t lo = 0; lo < n; lo += HESS_ROWS) {
-            size_t len = lo + HESS_ROWS < n ? HESS_ROWS : n - lo;
-            double s0 = 0;
-#pragma omp simd reduction(+ : s0)
-            for (size_t i = 0; i < len; i++) {
-                vx[i] = work[lo + i] * xj[lo + i];
-                s0 += vx[i];
-            }
-            col[0] += s0;
-            long k = 0;
-            for (; k + 3 <= j; k += 4) {
-                const double *x0 = pb->x + (size_t)k * n + lo, *x1 = x0 + n, *x2 = x1 + n,
-                             *x3 = x2 + n;
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-#pragma omp simd reduction(+ : a0, a1, a2, a3)
-                for (size_t i = 0; i < len; i++) {
-                    a0 += vx[i] * x0[i];
-                    a1 += vx[i] * x1[i];
-                    a2 += vx[i] * x2[i];
-                    a3 += vx[i] * x3[i];
-                }
-                col[k + 1] += a0, col[k + 2] += a1, col[k + 3] += a2, col[k + 4] += a3;
-            }
-            for (; k <= j; k++) {
-                const double *xk = pb->x + (size_t)k * n + lo;
-                double a = 0;
-#pragma omp simd reduction(+ : a)
-                for (size_t i = 0; i < len; i++)
-                    a += vx[i] * xk[i];
-                col[k + 1] += a;
-            }
-        }
-        col[j + 1] += pb->l2;
-    }
+    for (size_t j = 0; j < p; j++)
+        cols[j] = j;
+    st__lr_gram(pb, work, cols, p, h, scratch);
+    for (size_t j = 1; j < m; j++)
+        h[j * m + j] += pb->l2;
+    st__free(cols), st__free(scratch);
+    return 0;
 }
 
 /* Fenchel duality: logloss(y, eta) >= (s - y) eta - neg_entropy(s) for any s in [0,1], so

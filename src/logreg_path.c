@@ -124,8 +124,17 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
     double b0 = log(ybar / (1 - ybar));
     const double null_loss = -(ybar * log(ybar) + (1 - ybar) * log1p(-ybar));
     double *b = st__calloc(d->n_cols > 0 ? d->n_cols : 1, sizeof *b);
-    if (b == NULL)
+    st__lr_cd_work *work = NULL;
+    if (d->n_cols <= ST__LR_CD_GRAM_MAX_COLS && prm->alpha > 0 &&
+        (work = st__lr_cd_work_new(pb->n, d->n_cols)) == NULL) {
+        st__free(b);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows",
+                        pb->n);
+    }
+    if (b == NULL) {
+        st__lr_cd_work_free(work);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu coefficients", d->n_cols);
+    }
     st_status rc = ST_OK;
     for (size_t l = 0; l < path->n_lambda && rc == ST_OK; l++) {
         st__lr_info info;
@@ -133,6 +142,8 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         pb->l2 = path->lambda[l] * (1 - prm->alpha);
         if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
             rc = st__lr_newton(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
+        else if (work != NULL) /* the same solver as st__lr_cd, warm between lambdas */
+            rc = st__lr_cd_gram_warm(pb, work, &b0, b, prm->tol, prm->max_iter, &info, err);
         else
             rc = st__lr_cd(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
         if (rc != ST_OK) {
@@ -146,6 +157,7 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         record(path, l, pb, d, b0, b, null_loss, info.objective);
     }
     st__free(b);
+    st__lr_cd_work_free(work);
     return rc;
 }
 

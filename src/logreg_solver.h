@@ -66,9 +66,10 @@ void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double 
 void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *s, double *out,
                     double *work);
 
-/* The Hessian of the smooth part, (p + 1) x (p + 1) column-major, upper triangle filled.
- * work has n doubles. */
-void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
+/* The Hessian of the smooth part, (p + 1) x (p + 1) column-major, both triangles filled
+ * (st__lr_gram over every column, plus the ridge term). work has n doubles. Returns 0,
+ * or -1 when out of memory for the kernel's scratch (16 (p + 1)^2 doubles). */
+int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
 
 /* Duality gap P - D >= 0 at a point with probabilities prob and primal value f. Needs l1 > 0 or l2 > 0;
  * returns INFINITY otherwise. work has n doubles, work_p has p. */
@@ -129,5 +130,20 @@ st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol,
 #define ST__LR_CD_GRAM_MAX_COLS 512
 st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double tol,
                          int max_iter, st__lr_info *info, st_error *err);
+
+/* The same solver's buffers, kept between fits on one design (a lambda path): its
+ * working set carries over, and the margins, probabilities and loss at the returned
+ * coefficients are reused when the next fit starts from them. */
+typedef struct st__lr_cd_work st__lr_cd_work;
+
+/* NULL when out of memory; p <= ST__LR_CD_GRAM_MAX_COLS. */
+st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p);
+void st__lr_cd_work_free(st__lr_cd_work *w);
+
+/* st__lr_cd_gram with buffers w. Fits after the first must start from the (b0, b) the
+ * previous one returned (pb may differ in l1 and l2 only). */
+st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, double *b0,
+                              double *b, double tol, int max_iter, st__lr_info *info,
+                              st_error *err);
 
 #endif
