@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "alloc.h"
+#include "vector_clones.h"
 
 static size_t n_blocks(size_t n) { return (n + ST__LR_BLOCK - 1) / ST__LR_BLOCK; }
 
@@ -69,6 +70,30 @@ double st__lr_sum(const st__lr_problem *pb, const double *v)
     return sum_partials(pb);
 }
 
+/* y += a x over n values. */
+ST__VECTOR_CLONES
+static void axpy(double a, const double *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+/* out[q] = x_q . v for four columns at once, so that each load of v serves four. */
+ST__VECTOR_CLONES
+static void dot4(const double *x0, const double *x1, const double *x2, const double *x3,
+                 const double *v, size_t n, double *out)
+{
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#pragma omp simd reduction(+ : a0, a1, a2, a3)
+    for (size_t i = 0; i < n; i++) {
+        a0 += x0[i] * v[i];
+        a1 += x1[i] * v[i];
+        a2 += x2[i] * v[i];
+        a3 += x3[i] * v[i];
+    }
+    out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
+}
+
 void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double *eta)
 {
     const long nb = (long)n_blocks(pb->n);
@@ -81,9 +106,7 @@ void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double
         for (size_t j = 0; j < pb->p; j++) {
             if (b[j] == 0)
                 continue;
-            const double *xj = pb->x + j * n, bj = b[j];
-            for (size_t i = lo; i < hi; i++)
-                eta[i] += bj * xj[i];
+            axpy(b[j], pb->x + j * n + lo, eta + lo, hi - lo);
         }
     }
 }
@@ -121,16 +144,18 @@ double st__lr_penalty(const st__lr_problem *pb, const double *b)
 
 void st__lr_xt(const st__lr_problem *pb, const double *v, double *out)
 {
-    const long p = (long)pb->p;
-    const size_t n = pb->n;
+    const size_t n = pb->n, p = pb->p;
+    const long groups = (long)((p + 3) / 4);
 #pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (n > ST__LR_BLOCK)
-    for (long j = 0; j < p; j++) {
-        const double *xj = pb->x + (size_t)j * n;
-        double s = 0;
-#pragma omp simd reduction(+ : s)
-        for (size_t i = 0; i < n; i++)
-            s += xj[i] * v[i];
-        out[j] = s;
+    for (long k = 0; k < groups; k++) {
+        size_t j = (size_t)k * 4;
+        const double *x[4];
+        for (size_t q = 0; q < 4; q++) /* a short last group repeats its first column */
+            x[q] = pb->x + (j + q < p ? j + q : j) * n;
+        double s[4];
+        dot4(x[0], x[1], x[2], x[3], v, n, s);
+        for (size_t q = 0; q < 4 && j + q < p; q++)
+            out[j + q] = s[q];
     }
 }
 
