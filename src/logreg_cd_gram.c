@@ -140,8 +140,9 @@ struct st__lr_cd_work {
     double *grad, *step, *xt_theta, *trial;      /* p + 1 each */
     double *own;                                 /* 2 p: X^T c, X^T (c y) when pb lacks them */
     gram_state gs;
-    int warm;    /* eta, prob and loss are those of the (b0, b) the last fit returned */
-    double loss;
+    int warm;    /* eta, prob, loss, g0 and grad are those of the (b0, b) the last fit
+                    returned */
+    double loss, g0;
 };
 
 void st__lr_cd_work_free(st__lr_cd_work *w)
@@ -243,11 +244,15 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
         }
         info->iterations = it;
         info->objective = f;
-        /* minus the loss gradient: intercept, then the columns */
-        for (size_t i = 0; i < n; i++)
-            work[i] = pb->c[i] * (pb->y[i] - prob[i]);
-        double g0 = st__lr_sum(pb, work);
-        st__lr_xt(pb, work, grad);
+        /* minus the loss gradient: intercept, then the columns (it does not depend on the
+         * penalty: a warm start has it from the last fit's final iteration) */
+        double g0 = w->g0;
+        if (!(it == 0 && warm)) {
+            for (size_t i = 0; i < n; i++)
+                work[i] = pb->c[i] * (pb->y[i] - prob[i]);
+            g0 = w->g0 = st__lr_sum(pb, work);
+            st__lr_xt(pb, work, grad);
+        }
         double gap = INFINITY;
         /* The lasso's gap is linear in the error of the gradient, and at a small l1 that
          * error is large relative to l1: it rarely certifies anything the predicted
