@@ -139,10 +139,12 @@ struct st__lr_cd_work {
     double *eta, *prob, *prob_next, *work, *deta; /* n each */
     double *grad, *step, *xt_theta, *trial;      /* p + 1 each */
     double *own;                                 /* 2 p: X^T c, X^T (c y) when pb lacks them */
+    double *parts;                               /* st__lr_full_step_parts(n, p) */
     gram_state gs;
     int warm;    /* eta, prob, loss, g0 and grad are those of the (b0, b) the last fit
                     returned */
     double loss, g0;
+    int grad_warm; /* grad and g0 too (not after a rejected full step) */
 };
 
 void st__lr_cd_work_free(st__lr_cd_work *w)
@@ -151,7 +153,7 @@ void st__lr_cd_work_free(st__lr_cd_work *w)
         return;
     st__free(w->eta), st__free(w->prob), st__free(w->prob_next), st__free(w->work);
     st__free(w->deta), st__free(w->grad), st__free(w->step), st__free(w->xt_theta);
-    st__free(w->trial), st__free(w->own);
+    st__free(w->trial), st__free(w->own), st__free(w->parts);
     st__free(w->gs.cols), st__free(w->gs.in), st__free(w->gs.nz), st__free(w->gs.h);
     st__free(w->gs.scratch), st__free(w->gs.g), st__free(w->gs.z), st__free(w->gs.d);
     st__free(w->gs.hd);
@@ -171,6 +173,7 @@ st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p)
     w->grad = st__malloc_array(m, 8), w->step = st__malloc_array(m, 8);
     w->xt_theta = st__malloc_array(m, 8), w->trial = st__malloc_array(m, 8);
     w->own = st__malloc_array(2 * m, 8);
+    w->parts = st__malloc_array(st__lr_full_step_parts(n, p), 8);
     w->gs.cols = st__malloc_array(m, sizeof *w->gs.cols);
     w->gs.in = st__calloc(m, 1);
     w->gs.nz = st__malloc_array(m, 1);
@@ -179,7 +182,7 @@ st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p)
     w->gs.g = st__malloc_array(m, 8), w->gs.z = st__malloc_array(m, 8);
     w->gs.d = st__malloc_array(m, 8), w->gs.hd = st__malloc_array(m, 8);
     if (!w->eta || !w->prob || !w->prob_next || !w->work || !w->deta || !w->grad ||
-        !w->step || !w->xt_theta || !w->trial || !w->own || !w->gs.cols || !w->gs.in ||
+        !w->step || !w->xt_theta || !w->trial || !w->own || !w->parts || !w->gs.cols || !w->gs.in ||
         !w->gs.nz || !w->gs.h || !w->gs.scratch || !w->gs.g || !w->gs.z || !w->gs.d ||
         !w->gs.hd) {
         st__lr_cd_work_free(w);
@@ -231,6 +234,7 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
                                                     : GRAM_MAX_SWEEPS;
     double last_predicted = INFINITY, f = NAN, last_t = 1;
     int gram_it = -1; /* the iteration whose point the Gram matrix was formed at */
+    int have_grad = warm && w->grad_warm; /* grad and g0 are at (b0, b) already */
     if (!warm)
         st__lr_margins(pb, *b0, b, eta);
     for (int it = 0;; it++) {
@@ -247,11 +251,12 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
         /* minus the loss gradient: intercept, then the columns (it does not depend on the
          * penalty: a warm start has it from the last fit's final iteration) */
         double g0 = w->g0;
-        if (!(it == 0 && warm)) {
+        if (!have_grad) {
             for (size_t i = 0; i < n; i++)
                 work[i] = pb->c[i] * (pb->y[i] - prob[i]);
             g0 = w->g0 = st__lr_sum(pb, work);
             st__lr_xt(pb, work, grad);
+            have_grad = 1;
         }
         double gap = INFINITY;
         /* The lasso's gap is linear in the error of the gradient, and at a small l1 that
@@ -322,13 +327,21 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
             info->converged = info->gap <= tol;
             break; /* the gap was measured at (b0, b): keep it */
         }
-        st__lr_margins(pb, gs.d[0], step, deta);
+        /* The full step first, in one pass that also forms the gradient there; the
+         * shorter ones (rare) from its deta. */
         double t = 1;
         int ls = 0;
-        for (; ls < 60; ls++, t *= 0.5) {
+        double ft = st__lr_full_step(pb, eta, gs.d[0], step, deta, prob_next, work, &w->g0,
+                                     w->grad, w->parts) + st__lr_penalty(pb, trial);
+        have_grad = ft <= f + 1e-4 * delta;
+        if (have_grad)
+            f = ft;
+        else
+            ls++, t = 0.5;
+        for (; !have_grad && ls < 60; ls++, t *= 0.5) {
             for (size_t j = 0; j < p; j++)
                 trial[j] = b[j] + t * step[j];
-            double ft = st__lr_loss(pb, eta, deta, t, prob_next) + st__lr_penalty(pb, trial);
+            ft = st__lr_loss(pb, eta, deta, t, prob_next) + st__lr_penalty(pb, trial);
             if (ft <= f + 1e-4 * t * delta) {
                 f = ft; /* the next iteration's objective, and prob_next its probabilities */
                 break;
@@ -349,6 +362,7 @@ done:
     w->prob = prob, w->prob_next = prob_next; /* the line search swaps them */
     if (rc == ST_OK && isfinite(f)) {
         w->warm = 1;
+        w->grad_warm = have_grad;
         w->loss = f - st__lr_penalty(pb, b);
     }
     return rc;

@@ -32,12 +32,13 @@ static double logloss(double y, double eta)
     return (m >= 0 ? 0.0 : -m) + log1p(exp(-fabs(m)));
 }
 
-static double sigmoid(double eta)
+/* logloss(y, eta), and P(y = 1) at eta into *prob, from one exponential. */
+static double loss_and_prob(double y, double eta, double *prob)
 {
-    if (eta >= 0)
-        return 1.0 / (1.0 + exp(-eta));
-    double e = exp(eta);
-    return e / (1.0 + e);
+    double e = exp(-fabs(eta));
+    *prob = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    double m = y > 0.5 ? eta : -eta;
+    return (m >= 0 ? 0.0 : -m) + log1p(e);
 }
 
 /* s log s + (1 - s) log(1 - s), the negative binary entropy, with 0 log 0 = 0. */
@@ -122,10 +123,13 @@ double st__lr_loss(const st__lr_problem *pb, const double *eta, const double *de
         double s = 0;
         for (size_t i = lo; i < hi; i++) {
             double e = deta != NULL ? eta[i] + t * deta[i] : eta[i];
-            if (pb->c[i] != 0)
+            if (prob != NULL) {
+                double l = loss_and_prob(pb->y[i], e, &prob[i]);
+                if (pb->c[i] != 0)
+                    s += pb->c[i] * l;
+            } else if (pb->c[i] != 0) {
                 s += pb->c[i] * logloss(pb->y[i], e);
-            if (prob != NULL)
-                prob[i] = sigmoid(e);
+            }
         }
         pb->partial[k] = s;
     }
@@ -157,6 +161,62 @@ void st__lr_xt(const st__lr_problem *pb, const double *v, double *out)
         for (size_t q = 0; q < 4 && j + q < p; q++)
             out[j + q] = s[q];
     }
+}
+
+/* Rows per block of st__lr_full_step: a block of every column stays in cache between
+ * forming X d and X^T r on it. */
+#define STEP_ROWS 2048
+
+size_t st__lr_full_step_parts(size_t n, size_t p)
+{
+    return ((n + STEP_ROWS - 1) / STEP_ROWS + 1) * (p + 2);
+}
+
+double st__lr_full_step(const st__lr_problem *pb, const double *eta, double d0,
+                        const double *d, double *deta, double *prob, double *r, double *g0,
+                        double *grad, double *parts)
+{
+    const size_t n = pb->n, p = pb->p, w = p + 2;
+    const long nb = (long)((n + STEP_ROWS - 1) / STEP_ROWS);
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 2)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * STEP_ROWS, hi = lo + STEP_ROWS < n ? lo + STEP_ROWS : n;
+        double *part = parts + (size_t)k * w;
+        for (size_t i = lo; i < hi; i++)
+            deta[i] = d0;
+        for (size_t j = 0; j < p; j++)
+            if (d[j] != 0)
+                axpy(d[j], pb->x + j * n + lo, deta + lo, hi - lo);
+        double loss = 0, s0 = 0;
+        for (size_t i = lo; i < hi; i++) {
+            double l = loss_and_prob(pb->y[i], eta[i] + deta[i], &prob[i]);
+            if (pb->c[i] != 0)
+                loss += pb->c[i] * l;
+            r[i] = pb->c[i] * (pb->y[i] - prob[i]);
+            s0 += r[i];
+        }
+        part[0] = loss, part[1] = s0;
+        for (size_t j = 0; j < p; j += 4) {
+            const double *x[4];
+            for (size_t q = 0; q < 4; q++)
+                x[q] = pb->x + (j + q < p ? j + q : j) * n + lo;
+            double s[4];
+            dot4(x[0], x[1], x[2], x[3], r + lo, hi - lo, s);
+            for (size_t q = 0; q < 4 && j + q < p; q++)
+                part[2 + j + q] = s[q];
+        }
+    }
+    double loss = 0, s0 = 0;
+    for (size_t j = 0; j < p; j++)
+        grad[j] = 0;
+    for (long k = 0; k < nb; k++) { /* in block order */
+        const double *part = parts + (size_t)k * w;
+        loss += part[0], s0 += part[1];
+        for (size_t j = 0; j < p; j++)
+            grad[j] += part[2 + j];
+    }
+    *g0 = s0;
+    return loss;
 }
 
 void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,

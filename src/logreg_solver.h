@@ -57,6 +57,16 @@ void st__lr_xt(const st__lr_problem *pb, const double *v, double *out);
 /* sum_i v_i, blocked. */
 double st__lr_sum(const st__lr_problem *pb, const double *v);
 
+/* One pass over X for a full (t = 1) step d0, d (p values; zeros skipped) from margins
+ * eta: deta = d0 + X d, and at eta + deta the probabilities (into prob), r_i =
+ * c_i (y_i - p_i), minus the loss gradient (*g0 for the intercept, grad for the columns)
+ * and, returned, the loss. Blocked so that nothing depends on the thread count; parts has
+ * st__lr_full_step_parts(n, p) doubles. */
+size_t st__lr_full_step_parts(size_t n, size_t p);
+double st__lr_full_step(const st__lr_problem *pb, const double *eta, double d0,
+                        const double *d, double *deta, double *prob, double *r, double *g0,
+                        double *grad, double *parts);
+
 /* Gradient of the smooth part (loss + ridge) at margins eta: g[0] for b0, g[1 + j] for b_j.
  * prob holds P(y = 1) at eta (from st__lr_loss); work has n doubles. */
 void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,
