@@ -295,7 +295,9 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
         /* the working set and its quadratic model */
         /* A Gram matrix formed at an earlier point (of this fit, or of the last fit of a
          * path) is kept while the working set stays, the last step was a full one (the
-         * model predicted well) and it is at most GRAM_MAX_AGE iterations old: between
+         * model predicted well), the last step's predicted decrease was small (far from
+         * the optimum the curvature moves quickly) and it is at most GRAM_MAX_AGE
+         * iterations old: between
          * neighbouring points the weights p (1 - p) barely move, a slightly stale
          * curvature costs the step (a proximal quasi-Newton step, still checked by the
          * line search) little, and the predicted decrease that certifies convergence
@@ -305,7 +307,7 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
         if (gram_age >= 0)
             gram_age++;
         if (grow_working_set(&gs, pb, b, grad) || gram_age < 0 || last_t < 1 ||
-            gram_age > GRAM_MAX_AGE) {
+            gram_age > GRAM_MAX_AGE || last_predicted > 1e-3 * f) {
             for (size_t i = 0; i < n; i++)
                 work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
             st__lr_gram(pb, work, gs.cols, gs.a, gs.h, gs.scratch);
