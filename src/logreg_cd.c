@@ -12,7 +12,12 @@
  * Saunders 2014, proximal Newton).
  *
  * The inner sweeps are sequential by nature and run on one thread; the per-iteration
- * kernels (margins, loss, duality gap) use pb->n_threads. */
+ * kernels (margins, loss, duality gap) use pb->n_threads.
+ *
+ * Designs of at most ST__LR_CD_GRAM_MAX_COLS columns go to st__lr_cd_gram
+ * (logreg_cd_gram.c) instead, whose sweeps work on the working set's Gram matrix and do
+ * not touch the rows; these covariance-free sweeps remain for wider designs, where a
+ * Gram matrix would not fit. */
 #include "logreg_solver.h"
 
 #include <math.h>

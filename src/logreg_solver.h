@@ -129,8 +129,8 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
 st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double tol,
                         int max_iter, st__lr_info *info, st_error *err);
 
-/* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c). Same
- * contract as st__lr_newton. */
+/* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c; at most
+ * ST__LR_CD_GRAM_MAX_COLS columns: st__lr_cd_gram). Same contract as st__lr_newton. */
 st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
                     st__lr_info *info, st_error *err);
 
