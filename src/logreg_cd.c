@@ -12,7 +12,12 @@
  * Saunders 2014, proximal Newton).
  *
  * The inner sweeps are sequential by nature and run on one thread; the per-iteration
- * kernels (margins, loss, duality gap) use pb->n_threads. */
+ * kernels (margins, loss, duality gap) use pb->n_threads.
+ *
+ * Designs of at most ST__LR_CD_GRAM_MAX_COLS columns go to st__lr_cd_gram
+ * (logreg_cd_gram.c) instead, whose sweeps work on the working set's Gram matrix and do
+ * not touch the rows; these covariance-free sweeps remain for wider designs, where a
+ * Gram matrix would not fit. */
 #include "logreg_solver.h"
 
 #include <math.h>
@@ -104,6 +109,8 @@ static void solve_model(cd_state *st, double *b0, double *b, unsigned char *acti
 st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
                     st__lr_info *info, st_error *err)
 {
+    if (pb->p <= ST__LR_CD_GRAM_MAX_COLS)
+        return st__lr_cd_gram(pb, b0, b, tol, max_iter, info, err);
     const size_t n = pb->n, p = pb->p;
     st_status rc = ST_OK;
     cd_state st = {.pb = pb};

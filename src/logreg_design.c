@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "parallel.h"
 
 void st__lr_names_free(char **names, size_t n)
 {
@@ -235,11 +236,16 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     d->x = overflow ? NULL : st__malloc_array(cells, sizeof *d->x);
     if (d->mean == NULL || d->scale == NULL || d->x == NULL)
         goto nomem;
-    for (size_t j = 0; j < d->n_features; j++)
-        fill_columns(d, &d->features[j], st_dataset_feature_values(ds, j));
-    for (size_t k = 0; k < d->n_cols; k++)
-        standardise(d->x + k * d->n_rows, d->n_rows, c, prm->standardize, &d->mean[k],
-                    &d->scale[k]);
+    /* Column by column, each on one thread: nothing depends on the thread count. */
+    const int nt = st__n_threads(prm->n_threads), big = d->n_rows * d->n_cols > 65536;
+    const long nf = (long)d->n_features, nc = (long)d->n_cols;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (big)
+    for (long j = 0; j < nf; j++)
+        fill_columns(d, &d->features[j], st_dataset_feature_values(ds, (size_t)j));
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (big)
+    for (long k = 0; k < nc; k++)
+        standardise(d->x + (size_t)k * d->n_rows, d->n_rows, c, prm->standardize,
+                    &d->mean[k], &d->scale[k]);
     return ST_OK;
 nomem:
     st__lr_design_free(d);

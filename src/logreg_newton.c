@@ -24,16 +24,16 @@
 #include "alloc.h"
 #include "error.h"
 
-/* Objective at (b0, b) + t * step, where deta = step[0] + X step[1..]. */
-static double trial_objective(const st__lr_problem *pb, const double *eta, const double *deta,
-                              const double *b, const double *step, double t)
+/* The ridge penalty at b + t * step[1..]. */
+static double trial_penalty(const st__lr_problem *pb, const double *b, const double *step,
+                            double t)
 {
     double r = 0;
     for (size_t j = 0; j < pb->p; j++) {
         double bj = b[j] + t * step[1 + j];
         r += bj * bj;
     }
-    return st__lr_loss(pb, eta, deta, t, NULL) + 0.5 * pb->l2 * r;
+    return 0.5 * pb->l2 * r;
 }
 
 int st__lr_cholesky(double *h, size_t m)
@@ -118,19 +118,38 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
     st_status rc = ST_OK;
     double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
     double *deta = st__malloc_array(n, sizeof *deta), *work = st__malloc_array(n, sizeof *work);
+    double *prob_next = st__malloc_array(n, sizeof *prob_next);
     double *g = st__malloc_array(m, sizeof *g), *step = st__malloc_array(m, sizeof *step);
     double *diag = st__malloc_array(m, sizeof *diag), *wp = st__malloc_array(m, sizeof *wp);
+    double *ng = st__malloc_array(m, sizeof *ng), *xcs = st__malloc_array(2 * m, sizeof *xcs);
+    double *parts = st__malloc_array(st__lr_full_step_parts(n, p), sizeof *parts);
     int overflow = 0;
     size_t mm = st__mul_size(m, m, &overflow);
     double *h = overflow ? NULL : st__malloc_array(mm, sizeof *h);
-    if (!eta || !prob || !deta || !work || !g || !step || !diag || !wp || !h) {
+    if (!eta || !prob || !deta || !work || !prob_next || !g || !step || !diag || !wp || !ng ||
+        !xcs || !parts || !h) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
         goto done;
     }
     memset(info, 0, sizeof *info);
+    /* X^T c and X^T (c y): with the gradient they give the duality gap's X^T theta */
+    const double *xc = pb->xc, *xcy = pb->xcy;
+    if (xc == NULL || xcy == NULL) {
+        for (size_t i = 0; i < n; i++)
+            work[i] = pb->c[i];
+        st__lr_xt(pb, work, xcs);
+        for (size_t i = 0; i < n; i++)
+            work[i] = pb->c[i] * pb->y[i];
+        st__lr_xt(pb, work, xcs + m);
+        xc = xcs, xcy = xcs + m;
+    }
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * pb->y[i];
+    const double ybar = st__lr_sum(pb, work);
+    st__lr_margins(pb, *b0, b, eta); /* then updated by each step */
+    double f = st__lr_loss(pb, eta, NULL, 0, prob) + st__lr_penalty(pb, b), ng0 = 0;
+    int have_grad = 0; /* ng0, ng: minus the loss gradient at (b0, b) */
     for (int it = 0;; it++) {
-        st__lr_margins(pb, *b0, b, eta); /* afresh, so rounding does not accumulate */
-        double f = st__lr_loss(pb, eta, NULL, 0, prob) + st__lr_penalty(pb, b);
         if (!isfinite(f)) {
             rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: objective is %g after %d "
                           "Newton iterations", f, it);
@@ -138,8 +157,20 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
         }
         info->iterations = it;
         info->objective = f;
+        if (!have_grad) {
+            for (size_t i = 0; i < n; i++)
+                work[i] = pb->c[i] * (pb->y[i] - prob[i]);
+            ng0 = st__lr_sum(pb, work);
+            st__lr_xt(pb, work, ng);
+        }
         if (pb->l2 > 0) {
-            info->gap = st__lr_duality_gap(pb, prob, f, work, wp) / fmax(f, 1e-300);
+            /* X^T theta from the gradient, as logreg_cd_gram.c forms it */
+            double pbar = ybar - ng0;
+            int down = pbar > ybar;
+            double k = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+            for (size_t j = 0; j < p; j++)
+                wp[j] = -k * ng[j] + (k - 1) * (down ? xcy[j] : xcy[j] - xc[j]);
+            info->gap = st__lr_gap_from_xt(pb, prob, f, ybar, pbar, wp) / fmax(f, 1e-300);
             if (info->gap <= tol) {
                 info->converged = 1;
                 break;
@@ -153,8 +184,13 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
         if (it >= max_iter)
             break;
 
-        st__lr_gradient(pb, prob, b, g, work);
-        st__lr_hessian(pb, prob, h, work);
+        g[0] = -ng0;
+        for (size_t j = 0; j < p; j++)
+            g[1 + j] = -ng[j] + pb->l2 * b[j];
+        if (st__lr_hessian(pb, prob, h, work) != 0) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
         if (factorise(h, m, diag) != 0) {
             rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the Hessian is not "
                           "positive definite even after regularisation (%zu columns)", m);
@@ -179,21 +215,33 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
         if (!(dec > 0))
             break; /* no descent left at double precision */
 
-        st__lr_margins(pb, step[0], step + 1, deta);
+        /* the full step in one pass that also forms the gradient there (see
+         * st__lr_full_step); shorter ones, rarely needed, from its deta */
         double t = 1;
         int ls = 0;
-        while (ls < 60 && trial_objective(pb, eta, deta, b, step, t) > f - 1e-4 * t * dec) {
-            t *= 0.5;
-            ls++;
+        double ft = st__lr_full_step(pb, eta, step[0], step + 1, deta, prob_next, work, &ng0,
+                                     ng, parts) + trial_penalty(pb, b, step, 1);
+        have_grad = ft <= f - 1e-4 * dec;
+        for (ls = have_grad ? 0 : 1, t = have_grad ? 1 : 0.5; !have_grad && ls < 60;
+             ls++, t *= 0.5) {
+            ft = st__lr_loss(pb, eta, deta, t, prob_next) + trial_penalty(pb, b, step, t);
+            if (ft <= f - 1e-4 * t * dec)
+                break;
         }
         if (ls == 60)
             break; /* the same: rounding has swamped the decrease */
+        f = ft;
+        double *swap = prob;
+        prob = prob_next, prob_next = swap;
         *b0 += t * step[0];
         for (size_t j = 0; j < p; j++)
             b[j] += t * step[1 + j];
+        for (size_t i = 0; i < n; i++)
+            eta[i] += t * deta[i];
     }
 done:
-    st__free(eta), st__free(prob), st__free(deta), st__free(work);
+    st__free(eta), st__free(prob), st__free(deta), st__free(work), st__free(prob_next);
+    st__free(ng), st__free(xcs), st__free(parts);
     st__free(g), st__free(step), st__free(diag), st__free(wp), st__free(h);
     return rc;
 }

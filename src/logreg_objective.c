@@ -14,6 +14,9 @@
 
 #include <math.h>
 
+#include "alloc.h"
+#include "vector_clones.h"
+
 static size_t n_blocks(size_t n) { return (n + ST__LR_BLOCK - 1) / ST__LR_BLOCK; }
 
 static size_t block_end(size_t lo, size_t n)
@@ -29,12 +32,13 @@ static double logloss(double y, double eta)
     return (m >= 0 ? 0.0 : -m) + log1p(exp(-fabs(m)));
 }
 
-static double sigmoid(double eta)
+/* logloss(y, eta), and P(y = 1) at eta into *prob, from one exponential. */
+static double loss_and_prob(double y, double eta, double *prob)
 {
-    if (eta >= 0)
-        return 1.0 / (1.0 + exp(-eta));
-    double e = exp(eta);
-    return e / (1.0 + e);
+    double e = exp(-fabs(eta));
+    *prob = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    double m = y > 0.5 ? eta : -eta;
+    return (m >= 0 ? 0.0 : -m) + log1p(e);
 }
 
 /* s log s + (1 - s) log(1 - s), the negative binary entropy, with 0 log 0 = 0. */
@@ -67,6 +71,30 @@ double st__lr_sum(const st__lr_problem *pb, const double *v)
     return sum_partials(pb);
 }
 
+/* y += a x over n values. */
+ST__VECTOR_CLONES
+static void axpy(double a, const double *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+/* out[q] = x_q . v for four columns at once, so that each load of v serves four. */
+ST__VECTOR_CLONES
+static void dot4(const double *x0, const double *x1, const double *x2, const double *x3,
+                 const double *v, size_t n, double *out)
+{
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#pragma omp simd reduction(+ : a0, a1, a2, a3)
+    for (size_t i = 0; i < n; i++) {
+        a0 += x0[i] * v[i];
+        a1 += x1[i] * v[i];
+        a2 += x2[i] * v[i];
+        a3 += x3[i] * v[i];
+    }
+    out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
+}
+
 void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double *eta)
 {
     const long nb = (long)n_blocks(pb->n);
@@ -79,9 +107,7 @@ void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double
         for (size_t j = 0; j < pb->p; j++) {
             if (b[j] == 0)
                 continue;
-            const double *xj = pb->x + j * n, bj = b[j];
-            for (size_t i = lo; i < hi; i++)
-                eta[i] += bj * xj[i];
+            axpy(b[j], pb->x + j * n + lo, eta + lo, hi - lo);
         }
     }
 }
@@ -97,10 +123,13 @@ double st__lr_loss(const st__lr_problem *pb, const double *eta, const double *de
         double s = 0;
         for (size_t i = lo; i < hi; i++) {
             double e = deta != NULL ? eta[i] + t * deta[i] : eta[i];
-            if (pb->c[i] != 0)
+            if (prob != NULL) {
+                double l = loss_and_prob(pb->y[i], e, &prob[i]);
+                if (pb->c[i] != 0)
+                    s += pb->c[i] * l;
+            } else if (pb->c[i] != 0) {
                 s += pb->c[i] * logloss(pb->y[i], e);
-            if (prob != NULL)
-                prob[i] = sigmoid(e);
+            }
         }
         pb->partial[k] = s;
     }
@@ -119,17 +148,75 @@ double st__lr_penalty(const st__lr_problem *pb, const double *b)
 
 void st__lr_xt(const st__lr_problem *pb, const double *v, double *out)
 {
-    const long p = (long)pb->p;
-    const size_t n = pb->n;
+    const size_t n = pb->n, p = pb->p;
+    const long groups = (long)((p + 3) / 4);
 #pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (n > ST__LR_BLOCK)
-    for (long j = 0; j < p; j++) {
-        const double *xj = pb->x + (size_t)j * n;
-        double s = 0;
-#pragma omp simd reduction(+ : s)
-        for (size_t i = 0; i < n; i++)
-            s += xj[i] * v[i];
-        out[j] = s;
+    for (long k = 0; k < groups; k++) {
+        size_t j = (size_t)k * 4;
+        const double *x[4];
+        for (size_t q = 0; q < 4; q++) /* a short last group repeats its first column */
+            x[q] = pb->x + (j + q < p ? j + q : j) * n;
+        double s[4];
+        dot4(x[0], x[1], x[2], x[3], v, n, s);
+        for (size_t q = 0; q < 4 && j + q < p; q++)
+            out[j + q] = s[q];
     }
+}
+
+/* Rows per block of st__lr_full_step: a block of every column stays in cache between
+ * forming X d and X^T r on it. */
+#define STEP_ROWS 2048
+
+size_t st__lr_full_step_parts(size_t n, size_t p)
+{
+    return ((n + STEP_ROWS - 1) / STEP_ROWS + 1) * (p + 2);
+}
+
+double st__lr_full_step(const st__lr_problem *pb, const double *eta, double d0,
+                        const double *d, double *deta, double *prob, double *r, double *g0,
+                        double *grad, double *parts)
+{
+    const size_t n = pb->n, p = pb->p, w = p + 2;
+    const long nb = (long)((n + STEP_ROWS - 1) / STEP_ROWS);
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 2)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * STEP_ROWS, hi = lo + STEP_ROWS < n ? lo + STEP_ROWS : n;
+        double *part = parts + (size_t)k * w;
+        for (size_t i = lo; i < hi; i++)
+            deta[i] = d0;
+        for (size_t j = 0; j < p; j++)
+            if (d[j] != 0)
+                axpy(d[j], pb->x + j * n + lo, deta + lo, hi - lo);
+        double loss = 0, s0 = 0;
+        for (size_t i = lo; i < hi; i++) {
+            double l = loss_and_prob(pb->y[i], eta[i] + deta[i], &prob[i]);
+            if (pb->c[i] != 0)
+                loss += pb->c[i] * l;
+            r[i] = pb->c[i] * (pb->y[i] - prob[i]);
+            s0 += r[i];
+        }
+        part[0] = loss, part[1] = s0;
+        for (size_t j = 0; j < p; j += 4) {
+            const double *x[4];
+            for (size_t q = 0; q < 4; q++)
+                x[q] = pb->x + (j + q < p ? j + q : j) * n + lo;
+            double s[4];
+            dot4(x[0], x[1], x[2], x[3], r + lo, hi - lo, s);
+            for (size_t q = 0; q < 4 && j + q < p; q++)
+                part[2 + j + q] = s[q];
+        }
+    }
+    double loss = 0, s0 = 0;
+    for (size_t j = 0; j < p; j++)
+        grad[j] = 0;
+    for (long k = 0; k < nb; k++) { /* in block order */
+        const double *part = parts + (size_t)k * w;
+        loss += part[0], s0 += part[1];
+        for (size_t j = 0; j < p; j++)
+            grad[j] += part[2 + j];
+    }
+    *g0 = s0;
+    return loss;
 }
 
 void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,
@@ -155,60 +242,24 @@ void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *
         out[1 + j] += pb->l2 * s[1 + j];
 }
 
-/* Rows per chunk of the Hessian kernel: a chunk of every column (1024 * 8 bytes each)
- * should stay in the core's L2 cache while a column of H is accumulated. */
-#define HESS_ROWS 1024
-
-void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
+int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
 {
-    const size_t n = pb->n, m = pb->p + 1;
-    const long p = (long)pb->p;
+    const size_t n = pb->n, p = pb->p, m = p + 1;
+    size_t *cols = st__malloc_array(m, sizeof *cols);
+    double *scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *scratch);
+    if (cols == NULL || scratch == NULL) {
+        st__free(cols), st__free(scratch);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++)
         work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
-    h[0] = st__lr_sum(pb, work);
-    /* Column j + 1 of H (rows 0..j+1) belongs to one thread, which walks the rows chunk by
-     * chunk, four columns k at a time so that each load of v x_j serves four products. */
-#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) if (n > ST__LR_BLOCK)
-    for (long j = 0; j < p; j++) {
-        const double *xj = pb->x + (size_t)j * n;
-        double *col = h + (size_t)(j + 1) * m;
-        double vx[HESS_ROWS]; /* v * x_j on one chunk */
-        for (long k = 0; k <= j + 1; k++)
-            col[k] = 0;
-        for (size_t lo = 0; lo < n; lo += HESS_ROWS) {
-            size_t len = lo + HESS_ROWS < n ? HESS_ROWS : n - lo;
-            double s0 = 0;
-#pragma omp simd reduction(+ : s0)
-            for (size_t i = 0; i < len; i++) {
-                vx[i] = work[lo + i] * xj[lo + i];
-                s0 += vx[i];
-            }
-            col[0] += s0;
-            long k = 0;
-            for (; k + 3 <= j; k += 4) {
-                const double *x0 = pb->x + (size_t)k * n + lo, *x1 = x0 + n, *x2 = x1 + n,
-                             *x3 = x2 + n;
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-#pragma omp simd reduction(+ : a0, a1, a2, a3)
-                for (size_t i = 0; i < len; i++) {
-                    a0 += vx[i] * x0[i];
-                    a1 += vx[i] * x1[i];
-                    a2 += vx[i] * x2[i];
-                    a3 += vx[i] * x3[i];
-                }
-                col[k + 1] += a0, col[k + 2] += a1, col[k + 3] += a2, col[k + 4] += a3;
-            }
-            for (; k <= j; k++) {
-                const double *xk = pb->x + (size_t)k * n + lo;
-                double a = 0;
-#pragma omp simd reduction(+ : a)
-                for (size_t i = 0; i < len; i++)
-                    a += vx[i] * xk[i];
-                col[k + 1] += a;
-            }
-        }
-        col[j + 1] += pb->l2;
-    }
+    for (size_t j = 0; j < p; j++)
+        cols[j] = j;
+    st__lr_gram(pb, work, cols, p, h, scratch);
+    for (size_t j = 1; j < m; j++)
+        h[j * m + j] += pb->l2;
+    st__free(cols), st__free(scratch);
+    return 0;
 }
 
 /* Fenchel duality: logloss(y, eta) >= (s - y) eta - neg_entropy(s) for any s in [0,1], so
@@ -236,10 +287,18 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
         work[i] = pb->c[i] * (s - pb->y[i]);
     }
     st__lr_xt(pb, work, work_p);
+    return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
+}
+
+double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f, double ybar,
+                          double pbar, const double *xt_theta)
+{
+    if (pb->l1 <= 0 && pb->l2 <= 0)
+        return INFINITY;
     double t = 1, gstar = 0;
     if (pb->l2 > 0) {
         for (size_t j = 0; j < pb->p; j++) {
-            double e = fabs(work_p[j]) - pb->l1;
+            double e = fabs(xt_theta[j]) - pb->l1;
             if (e > 0)
                 gstar += e * e;
         }
@@ -247,17 +306,29 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
     } else {
         double vmax = 0;
         for (size_t j = 0; j < pb->p; j++)
-            vmax = fmax(vmax, fabs(work_p[j]));
+            vmax = fmax(vmax, fabs(xt_theta[j]));
         if (vmax > pb->l1)
             t = pb->l1 / vmax;
     }
-    for (size_t i = 0; i < n; i++) {
-        /* s_i = y_i + theta_i / c_i, scaled by t */
-        double s = pb->c[i] > 0 ? pb->y[i] + t * work[i] / pb->c[i] : pb->y[i];
-        s = s < 0 ? 0 : s > 1 ? 1 : s;
-        work[i] = pb->c[i] * neg_entropy(s);
+    const int down = pbar > ybar;
+    const double scale = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+    const long nb = (long)n_blocks(pb->n);
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
+    for (long k = 0; k < nb; k++) {
+        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+        double acc = 0;
+        for (size_t i = lo; i < hi; i++) {
+            if (pb->c[i] == 0)
+                continue;
+            /* the dual point s_i, scaled toward y_i by t */
+            double s0 = down ? prob[i] * scale : 1 - (1 - prob[i]) * scale;
+            double s = pb->y[i] + t * (s0 - pb->y[i]);
+            s = s < 0 ? 0 : s > 1 ? 1 : s;
+            acc += pb->c[i] * neg_entropy(s);
+        }
+        pb->partial[k] = acc;
     }
-    double d = -st__lr_sum(pb, work) - gstar;
+    double d = -sum_partials(pb) - gstar;
     double gap = f - d;
     return gap > 0 ? gap : 0;
 }

@@ -93,10 +93,10 @@ static st_logreg_path *path_alloc(size_t nl, size_t p)
 }
 
 /* Records fit l: coefficients back on the original scale, df and the deviance ratio
- * (null_loss: the loss of the intercept-only fit). eta is scratch of n doubles. */
+ * (null_loss: the loss of the intercept-only fit; objective: the solver's at the fit). */
 static void record(st_logreg_path *path, size_t l, const st__lr_problem *pb,
                    const st__lr_design *d, double b0, const double *b, double null_loss,
-                   double *eta)
+                   double objective)
 {
     double *coef = path->coefs + l * d->n_cols, intercept = b0;
     size_t df = 0;
@@ -105,17 +105,18 @@ static void record(st_logreg_path *path, size_t l, const st__lr_problem *pb,
         intercept -= coef[k] * d->mean[k];
         df += coef[k] != 0;
     }
-    st__lr_margins(pb, b0, b, eta);
     path->intercept[l] = intercept;
     path->df[l] = df;
-    /* >= 0 in exact arithmetic: the fit is at least as good as the intercept alone */
-    path->dev_ratio[l] = fmax(0, 1 - st__lr_loss(pb, eta, NULL, 0, NULL) / null_loss);
+    /* The loss at the fit is the solver's objective less the penalty. >= 0 in exact
+     * arithmetic: the fit is at least as good as the intercept alone. */
+    double loss = objective - st__lr_penalty(pb, b);
+    path->dev_ratio[l] = fmax(0, 1 - loss / null_loss);
 }
 
 /* Fits every lambda of path->lambda in order, warm-starting each fit from the last, with
  * the solver st_logreg_train would choose. */
 static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_design *d,
-                         const st_logreg_params *prm, double *eta, st_error *err)
+                         const st_logreg_params *prm, st_error *err)
 {
     double ybar = 0;
     for (size_t i = 0; i < pb->n; i++)
@@ -123,8 +124,17 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
     double b0 = log(ybar / (1 - ybar));
     const double null_loss = -(ybar * log(ybar) + (1 - ybar) * log1p(-ybar));
     double *b = st__calloc(d->n_cols > 0 ? d->n_cols : 1, sizeof *b);
-    if (b == NULL)
+    st__lr_cd_work *work = NULL;
+    if (d->n_cols <= ST__LR_CD_GRAM_MAX_COLS && prm->alpha > 0 &&
+        (work = st__lr_cd_work_new(pb->n, d->n_cols)) == NULL) {
+        st__free(b);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows",
+                        pb->n);
+    }
+    if (b == NULL) {
+        st__lr_cd_work_free(work);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu coefficients", d->n_cols);
+    }
     st_status rc = ST_OK;
     for (size_t l = 0; l < path->n_lambda && rc == ST_OK; l++) {
         st__lr_info info;
@@ -132,6 +142,8 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         pb->l2 = path->lambda[l] * (1 - prm->alpha);
         if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
             rc = st__lr_newton(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
+        else if (work != NULL) /* the same solver as st__lr_cd, warm between lambdas */
+            rc = st__lr_cd_gram_warm(pb, work, &b0, b, prm->tol, prm->max_iter, &info, err);
         else
             rc = st__lr_cd(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
         if (rc != ST_OK) {
@@ -142,9 +154,10 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
             break;
         }
         path->converged[l] = info.converged;
-        record(path, l, pb, d, b0, b, null_loss, eta);
+        record(path, l, pb, d, b0, b, null_loss, info.objective);
     }
     st__free(b);
+    st__lr_cd_work_free(work);
     return rc;
 }
 
@@ -194,7 +207,7 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
     st__lr_design d = {0};
     st_logreg_path *path = NULL;
     double total = 0, *y = st__malloc_array(n, sizeof *y), *c = st__malloc_array(n, sizeof *c);
-    double *eta = st__malloc_array(n, sizeof *eta), *work_p = NULL;
+    double *eta = st__malloc_array(n, sizeof *eta), *work_p = NULL, *xcs = NULL;
     double *partial = st__malloc_array(st__lr_partial_size(n), sizeof *partial);
     if (y == NULL || c == NULL || eta == NULL || partial == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
@@ -205,7 +218,8 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         goto done;
     path = path_alloc(opt.n_lambda, d.n_cols);
     work_p = st__malloc_array(d.n_cols > 0 ? d.n_cols : 1, sizeof *work_p);
-    if (path == NULL || work_p == NULL) {
+    xcs = st__malloc_array(d.n_cols > 0 ? 2 * d.n_cols : 1, sizeof *xcs);
+    if (path == NULL || work_p == NULL || xcs == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a path of %zu lambdas and %zu "
                       "coefficients", opt.n_lambda, d.n_cols);
         goto done;
@@ -215,8 +229,16 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         .n_threads = st__n_threads(prm.n_threads), .partial = partial,
     };
     path->lambda_max = lambda_max(&pb, prm.alpha, eta, work_p);
+    /* fixed over the path: the coordinate-descent solver's X^T c and X^T (c y) */
+    for (size_t i = 0; i < n; i++)
+        eta[i] = c[i];
+    st__lr_xt(&pb, eta, xcs);
+    for (size_t i = 0; i < n; i++)
+        eta[i] = c[i] * y[i];
+    st__lr_xt(&pb, eta, xcs + d.n_cols);
+    pb.xc = xcs, pb.xcy = xcs + d.n_cols;
     if ((rc = make_lambdas(path, &opt, n, d.n_cols, err)) != ST_OK ||
-        (rc = fit_all(path, &pb, &d, &prm, eta, err)) != ST_OK)
+        (rc = fit_all(path, &pb, &d, &prm, err)) != ST_OK)
         goto done;
     path->n_coefs = d.n_cols;
     path->coef_names = d.col_names;
@@ -229,7 +251,7 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
 done:
     st_logreg_path_free(path);
     st__lr_design_free(&d);
-    st__free(y), st__free(c), st__free(eta), st__free(work_p), st__free(partial);
+    st__free(y), st__free(c), st__free(eta), st__free(work_p), st__free(partial), st__free(xcs);
     return rc;
 }
 

@@ -23,6 +23,10 @@ typedef struct st__lr_problem {
     double l1, l2;   /* lambda * alpha, lambda * (1 - alpha) */
     int n_threads;   /* >= 1 */
     double *partial; /* scratch: one double per row block, see st__lr_partial_size */
+    /* Optional, for the coordinate-descent solver; NULL: it computes them. X^T c and
+     * X^T (c y) do not depend on the coefficients, so a caller fitting many lambdas on
+     * one design computes them once (st__lr_xt). */
+    const double *xc, *xcy;
 } st__lr_problem;
 
 /* What a solver reports besides the coefficients. */
@@ -53,6 +57,16 @@ void st__lr_xt(const st__lr_problem *pb, const double *v, double *out);
 /* sum_i v_i, blocked. */
 double st__lr_sum(const st__lr_problem *pb, const double *v);
 
+/* One pass over X for a full (t = 1) step d0, d (p values; zeros skipped) from margins
+ * eta: deta = d0 + X d, and at eta + deta the probabilities (into prob), r_i =
+ * c_i (y_i - p_i), minus the loss gradient (*g0 for the intercept, grad for the columns)
+ * and, returned, the loss. Blocked so that nothing depends on the thread count; parts has
+ * st__lr_full_step_parts(n, p) doubles. */
+size_t st__lr_full_step_parts(size_t n, size_t p);
+double st__lr_full_step(const st__lr_problem *pb, const double *eta, double d0,
+                        const double *d, double *deta, double *prob, double *r, double *g0,
+                        double *grad, double *parts);
+
 /* Gradient of the smooth part (loss + ridge) at margins eta: g[0] for b0, g[1 + j] for b_j.
  * prob holds P(y = 1) at eta (from st__lr_loss); work has n doubles. */
 void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double *b, double *g,
@@ -62,18 +76,35 @@ void st__lr_gradient(const st__lr_problem *pb, const double *prob, const double 
 void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *s, double *out,
                     double *work);
 
-/* The Hessian of the smooth part, (p + 1) x (p + 1) column-major, upper triangle filled.
- * work has n doubles. */
-void st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
+/* The Hessian of the smooth part, (p + 1) x (p + 1) column-major, both triangles filled
+ * (st__lr_gram over every column, plus the ridge term). work has n doubles. Returns 0,
+ * or -1 when out of memory for the kernel's scratch (16 (p + 1)^2 doubles). */
+int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
 
 /* Duality gap P - D >= 0 at a point with probabilities prob and primal value f. Needs l1 > 0 or l2 > 0;
  * returns INFINITY otherwise. work has n doubles, work_p has p. */
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
                           double *work, double *work_p);
 
+/* The same gap from X^T theta (p values) for theta_i = c_i (s_i - y_i), s_i the fitted
+ * probabilities rescaled so that their weighted mean is ybar (the weighted label mean;
+ * pbar is the probabilities'), as st__lr_duality_gap forms it: for callers that get
+ * X^T theta without a pass over X. */
+double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f, double ybar,
+                          double pbar, const double *xt_theta);
+
 /* 1 when every row of positive weight is on the right side of eta = 0, i.e. the classes
  * are linearly separable and the unpenalised optimum is at infinity. */
 int st__lr_separated(const st__lr_problem *pb, const double *eta);
+
+/* Doubles of scratch st__lr_gram needs for an m x m result (m = a + 1). */
+size_t st__lr_gram_scratch_size(size_t m);
+
+/* g = [1 X_S]^T diag(v) [1 X_S], the full symmetric (a + 1) x (a + 1) matrix,
+ * column-major, for the a columns S = cols[0..a) of the design (row/column 0 is the
+ * intercept's column of ones). Blocked so that it does not depend on the thread count. */
+void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
+                 double *g, double *scratch);
 
 /* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
  * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
@@ -98,9 +129,31 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
 st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double tol,
                         int max_iter, st__lr_info *info, st_error *err);
 
-/* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c). Same
- * contract as st__lr_newton. */
+/* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c; at most
+ * ST__LR_CD_GRAM_MAX_COLS columns: st__lr_cd_gram). Same contract as st__lr_newton. */
 st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol, int max_iter,
                     st__lr_info *info, st_error *err);
+
+/* The coordinate-descent solver with its quadratic models held as Gram matrices of the
+ * working set (see logreg_cd_gram.c), for p <= ST__LR_CD_GRAM_MAX_COLS; st__lr_cd calls
+ * it there. Same contract as st__lr_cd. */
+#define ST__LR_CD_GRAM_MAX_COLS 512
+st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double tol,
+                         int max_iter, st__lr_info *info, st_error *err);
+
+/* The same solver's buffers, kept between fits on one design (a lambda path): its
+ * working set carries over, and the margins, probabilities and loss at the returned
+ * coefficients are reused when the next fit starts from them. */
+typedef struct st__lr_cd_work st__lr_cd_work;
+
+/* NULL when out of memory; p <= ST__LR_CD_GRAM_MAX_COLS. */
+st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p);
+void st__lr_cd_work_free(st__lr_cd_work *w);
+
+/* st__lr_cd_gram with buffers w. Fits after the first must start from the (b0, b) the
+ * previous one returned (pb may differ in l1 and l2 only). */
+st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, double *b0,
+                              double *b, double tol, int max_iter, st__lr_info *info,
+                              st_error *err);
 
 #endif

@@ -44,7 +44,10 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
     }
     st__lr_margins(pb, b0, b, eta);
     st__lr_loss(pb, eta, NULL, 0, prob);
-    st__lr_hessian(pb, prob, h, eta); /* eta is spare now: the kernel's work array */
+    if (st__lr_hessian(pb, prob, h, eta) != 0) { /* eta is spare now: the work array */
+        rc = ST_ERR_NOMEM;
+        goto done;
+    }
     /* A constant column is all zeros: give it a unit diagonal so H stays invertible;
      * its standard error is NaN below. */
     for (size_t j = 0; j < p; j++)

@@ -162,7 +162,7 @@ static void test_objective_derivatives(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[8];
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial, NULL, NULL};
     double beta[6] = {0.3, -0.2, 0.5, 0.1, -0.7, 0.25}, s_dir[6] = {0.1, 1, -0.5, 0.3, 0.2, -1};
     double eta[300], prob[300], work[300], g[6], hv[6], h[36];
     const double eps = 1e-5;
@@ -226,7 +226,7 @@ static void test_duality_gap(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], eta[400], prob[400], work[400], wp[6], b[6];
-    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial, NULL, NULL};
     for (int trial = 0; trial < 20; trial++) {
         for (size_t j = 0; j < p; j++)
             b[j] = gaussian();
@@ -281,7 +281,7 @@ static void test_cd_matches_newton(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], b1[6] = {0}, b2[6] = {0}, a1 = 0, a2 = 0;
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial, NULL, NULL};
     st__lr_info i1, i2;
     assert_int_equal(st__lr_newton(&pb, &a1, b1, 1e-13, 100, &i1, NULL), ST_OK);
     assert_int_equal(st__lr_cd(&pb, &a2, b2, 1e-13, 100, &i2, NULL), ST_OK);
@@ -290,6 +290,99 @@ static void test_cd_matches_newton(void **state)
     for (size_t j = 0; j < p; j++)
         assert_close(b2[j], b1[j], 1e-6);
     free(x), free(y), free(c);
+    sim_free(&s);
+}
+
+/* The Gram kernel on a column subset against the sums written out, and the fused step
+ * kernel against the separate margin, loss and X^T v kernels, on 9000 rows (several row
+ * stripes and step blocks, two threads). */
+static void test_gram_and_full_step(void **state)
+{
+    (void)state;
+    sim s = simulate(9000, 7, 77, 1, 1);
+    const size_t n = s.n, p = s.p;
+    double *x = malloc(n * p * sizeof *x), *y = malloc(n * sizeof *y), *c = norm_weights(&s);
+    double *v = malloc(n * sizeof *v), *eta = malloc(n * sizeof *eta);
+    double *deta = malloc(n * sizeof *deta), *prob = malloc(n * sizeof *prob);
+    double *r = malloc(n * sizeof *r), *e2 = malloc(n * sizeof *e2);
+    double *parts = malloc(st__lr_full_step_parts(n, p) * sizeof *parts);
+    for (size_t k = 0; k < n * p; k++)
+        x[k] = s.x[k];
+    for (size_t i = 0; i < n; i++) {
+        y[i] = s.y[i];
+        v[i] = c[i] * (0.1 + 0.2 * (double)(i % 5));
+    }
+    double partial[8];
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 2, partial, NULL, NULL};
+    const size_t cols[3] = {1, 4, 6}, a = 3, m = a + 1;
+    double g[16], *scratch = malloc(st__lr_gram_scratch_size(m) * sizeof *scratch);
+    st__lr_gram(&pb, v, cols, a, g, scratch);
+    for (size_t j = 0; j < m; j++)
+        for (size_t k = 0; k < m; k++) {
+            double ref = 0;
+            for (size_t i = 0; i < n; i++)
+                ref += v[i] * (j ? x[cols[j - 1] * n + i] : 1) * (k ? x[cols[k - 1] * n + i] : 1);
+            assert_close(g[j * m + k], ref, 1e-12);
+        }
+    double b[7] = {0.2, 0, -0.4, 0.1, 0, 0.3, -0.2}, d[7] = {0.05, -0.1, 0, 0.2, 0, 0, 0.1};
+    st__lr_margins(&pb, -1.5, b, eta);
+    double g0, grad[7];
+    double loss = st__lr_full_step(&pb, eta, 0.3, d, deta, prob, r, &g0, grad, parts);
+    double b1[7];
+    for (size_t j = 0; j < p; j++)
+        b1[j] = b[j] + d[j];
+    st__lr_margins(&pb, -1.2, b1, e2);
+    assert_close(loss, st__lr_loss(&pb, e2, NULL, 0, v), 1e-12); /* v: the probabilities */
+    double ref0 = 0, refg[7];
+    for (size_t i = 0; i < n; i++) {
+        assert_close(eta[i] + deta[i], e2[i], 1e-12);
+        assert_close(prob[i], v[i], 1e-12);
+        r[i] = c[i] * (y[i] - v[i]);
+        ref0 += r[i];
+    }
+    st__lr_xt(&pb, r, refg);
+    assert_close(g0, ref0, 1e-12);
+    for (size_t j = 0; j < p; j++)
+        assert_close(grad[j], refg[j], 1e-12);
+    free(x), free(y), free(c), free(v), free(eta), free(deta), free(prob), free(r), free(e2);
+    free(parts), free(scratch);
+    sim_free(&s);
+}
+
+/* Beyond ST__LR_CD_GRAM_MAX_COLS columns st__lr_cd keeps its covariance-free sweeps; they
+ * and the Gram-matrix solver are independent algorithms for the same lasso problem and
+ * must agree. */
+static void test_cd_variants_agree(void **state)
+{
+    (void)state;
+    const size_t p = ST__LR_CD_GRAM_MAX_COLS + 8;
+    sim s = simulate(700, p, 91, 0, 1);
+    const size_t n = s.n;
+    double *x = malloc(n * p * sizeof *x), *y = malloc(n * sizeof *y), *c = norm_weights(&s);
+    for (size_t j = 0; j < p; j++) { /* centre, as the design does */
+        double mu = 0;
+        for (size_t i = 0; i < n; i++)
+            mu += c[i] * s.x[j * n + i];
+        for (size_t i = 0; i < n; i++)
+            x[j * n + i] = s.x[j * n + i] - mu;
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = s.y[i];
+    double partial[4], *b1 = calloc(p, sizeof *b1), *b2 = calloc(p, sizeof *b2), a1 = 0, a2 = 0;
+    st__lr_problem pb = {n, p, x, y, c, 0.02, 0.001, 1, partial, NULL, NULL};
+    st__lr_info i1, i2;
+    assert_int_equal(st__lr_cd(&pb, &a1, b1, 1e-10, 200, &i1, NULL), ST_OK);
+    assert_int_equal(st__lr_cd_gram(&pb, &a2, b2, 1e-10, 200, &i2, NULL), ST_OK);
+    assert_true(i1.converged && i2.converged);
+    assert_close(i2.objective, i1.objective, 1e-8);
+    assert_close(a2, a1, 1e-4);
+    size_t nz = 0;
+    for (size_t j = 0; j < p; j++) {
+        assert_close(b2[j], b1[j], 1e-4);
+        nz += b1[j] != 0;
+    }
+    assert_true(nz > 0 && nz < p); /* the lasso selected some columns, not all */
+    free(x), free(y), free(c), free(b1), free(b2);
     sim_free(&s);
 }
 
@@ -587,6 +680,8 @@ int main(void)
         cmocka_unit_test(test_duality_gap),
         cmocka_unit_test(test_kkt),
         cmocka_unit_test(test_cd_matches_newton),
+        cmocka_unit_test(test_gram_and_full_step),
+        cmocka_unit_test(test_cd_variants_agree),
         cmocka_unit_test(test_lambda_max),
         cmocka_unit_test(test_separable),
         cmocka_unit_test(test_constant_and_scaled_columns),

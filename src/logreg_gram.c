@@ -1,0 +1,96 @@
+/* The weighted Gram matrix [1 X_S]^T diag(v) [1 X_S] of a subset S of the design's
+ * columns: the Hessian of the logistic loss restricted to S (with v_i = c_i p_i (1 - p_i)),
+ * which the coordinate-descent solver's quadratic model needs.
+ *
+ * Why not BLAS dsyrk: OpenBLAS splits its work by its own thread count and the last bits
+ * of the result follow (see logreg_newton.c), and the rows must be weighted first, which
+ * would mean an n x |S| copy per call.
+ *
+ * Layout of the work: the rows are cut into GRAM_STRIPES fixed stripes (by n alone); each
+ * stripe forms its own partial matrix, one chunk of GRAM_ROWS rows at a time, and the
+ * partials are added in stripe order, so no result depends on the number of threads. A
+ * stripe reads each design value once (a chunk of every column in S stays in cache),
+ * and its inner kernel works on a tile of 4 x 2 entries, so that each value loaded
+ * serves two to four products. */
+#include "logreg_solver.h"
+
+#include <string.h>
+
+#include "vector_clones.h"
+
+#define GRAM_ROWS 256
+#define GRAM_STRIPES 16
+
+size_t st__lr_gram_scratch_size(size_t m) { return GRAM_ROWS + GRAM_STRIPES * m * m; }
+
+/* Column k of [1 X_S] on rows lo.. (k = 0: the ones). */
+static const double *column(const st__lr_problem *pb, const size_t *cols, size_t k,
+                            const double *ones, size_t lo)
+{
+    return k == 0 ? ones : pb->x + cols[k - 1] * pb->n + lo;
+}
+
+/* Adds the chunk's products to the upper triangle of the m x m partial p. */
+ST__VECTOR_CLONES
+static void gram_chunk(const st__lr_problem *pb, const size_t *cols, size_t m,
+                       const double *v, const double *ones, size_t lo, size_t len, double *p)
+{
+    double vx[4][GRAM_ROWS];
+    for (size_t j0 = 0; j0 < m; j0 += 4) {
+        const size_t nq = m - j0 < 4 ? m - j0 : 4;
+        for (size_t q = 0; q < 4; q++) {
+            if (q < nq) {
+                const double *xj = column(pb, cols, j0 + q, ones, lo);
+                for (size_t i = 0; i < len; i++)
+                    vx[q][i] = v[lo + i] * xj[i];
+            } else {
+                memset(vx[q], 0, len * sizeof vx[q][0]);
+            }
+        }
+        const size_t kend = j0 + nq; /* rows k of the block's columns: k <= j */
+        for (size_t k = 0; k < kend; k += 2) {
+            const double *x0 = column(pb, cols, k, ones, lo);
+            const double *x1 = k + 1 < kend ? column(pb, cols, k + 1, ones, lo) : x0;
+            double a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
+#pragma omp simd reduction(+ : a00, a01, a10, a11, a20, a21, a30, a31)
+            for (size_t i = 0; i < len; i++) {
+                a00 += vx[0][i] * x0[i], a01 += vx[0][i] * x1[i];
+                a10 += vx[1][i] * x0[i], a11 += vx[1][i] * x1[i];
+                a20 += vx[2][i] * x0[i], a21 += vx[2][i] * x1[i];
+                a30 += vx[3][i] * x0[i], a31 += vx[3][i] * x1[i];
+            }
+            const double acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+            for (size_t q = 0; q < nq; q++)
+                for (size_t r = 0; r < 2 && k + r < kend; r++)
+                    if (k + r <= j0 + q)
+                        p[(j0 + q) * m + k + r] += acc[q][r];
+        }
+    }
+}
+
+void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
+                 double *g, double *scratch)
+{
+    const size_t n = pb->n, m = a + 1, mm = m * m;
+    double *ones = scratch, *parts = scratch + GRAM_ROWS;
+    for (size_t i = 0; i < GRAM_ROWS; i++)
+        ones[i] = 1;
+    const long ns = GRAM_STRIPES;
+#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) if (n > ST__LR_BLOCK)
+    for (long s = 0; s < ns; s++) {
+        double *p = parts + (size_t)s * mm;
+        size_t lo = n * (size_t)s / GRAM_STRIPES, hi = n * (size_t)(s + 1) / GRAM_STRIPES;
+        memset(p, 0, mm * sizeof *p);
+        for (; lo < hi; lo += GRAM_ROWS)
+            gram_chunk(pb, cols, m, v, ones, lo, hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS, p);
+    }
+    /* the stripes in order; then the lower triangle from the upper */
+    for (size_t j = 0; j < m; j++)
+        for (size_t k = 0; k <= j; k++) {
+            double s = 0;
+            for (size_t t = 0; t < GRAM_STRIPES; t++)
+                s += parts[t * mm + j * m + k];
+            g[j * m + k] = s;
+            g[k * m + j] = s;
+        }
+}
