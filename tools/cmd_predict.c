@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cmd_train_gbdt.h"
+#include "explain.h"
 
 static const char predict_help[] =
     "Usage: stratum predict MODEL DATA [-o OUT] [options]\n"
@@ -15,7 +16,16 @@ static const char predict_help[] =
     "\n"
     "Options:\n"
     "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
-    "                         (default: stdout)\n";
+    "                         (default: stdout)\n"
+    "      --contrib          write why: per row 'p', then 'contrib_NAME' for each feature\n"
+    "                         of the model (its contribution to the log-odds, summing a\n"
+    "                         categorical feature's levels and its missing indicator),\n"
+    "                         then 'bias'; the contributions and bias of a row add up to\n"
+    "                         the log-odds log(p / (1 - p)). Logistic regression: w (x -\n"
+    "                         training mean) per column; boosted trees: exact TreeSHAP\n"
+    "      --interactions     (gbdt) write per row 'p', then the (features + 1)^2 pairwise\n"
+    "                         interaction values, columns 'A:B' for A, then B, over the\n"
+    "                         features in model order and 'bias' last; see the README\n";
 
 static void write_probabilities(FILE *f, const double *p, size_t n)
 {
@@ -67,11 +77,13 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
 int cmd_predict(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+        CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
+        {"contrib", no_argument, NULL, 2001}, {"interactions", no_argument, NULL, 2002},
+        {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     const char *out_path = NULL;
-    int code;
+    int code, contrib = 0, interactions = 0;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -87,6 +99,10 @@ int cmd_predict(int argc, char **argv)
             out_path = optarg;
             continue;
         }
+        if (code == 2001 || code == 2002) {
+            *(code == 2001 ? &contrib : &interactions) = 1;
+            continue;
+        }
         return cli_usage_error("predict", "unknown option");
     }
     if (optind != argc - 2)
@@ -99,6 +115,11 @@ int cmd_predict(int argc, char **argv)
                 out_path);
         return EXIT_FAILED;
     }
+    if (contrib && interactions)
+        return cli_usage_error("predict", "--contrib and --interactions write different "
+                               "tables; choose one");
+    if (contrib || interactions)
+        return cli_predict_contrib(model_path, data_path, &common, interactions, out_path);
     double *p = NULL;
     size_t n = 0;
     int status = predict(model_path, data_path, &common, &p, &n);
