@@ -38,6 +38,8 @@ typedef struct st__gbdt_node {
     int32_t feature;
     int32_t left, right;
     int32_t default_left;
+    double cover;    /* Hessian sum of the training rows that reached the node (XGBoost's
+                        sum_hessian, LightGBM's internal_weight), for TreeSHAP */
 } st__gbdt_node;
 
 struct st_gbdt {
@@ -52,6 +54,10 @@ struct st_gbdt {
     double *leaf_values;         /* shrunk by learning_rate */
     size_t node_cap, leaf_cap; /* allocated nodes and leaf values */
     size_t tree_cap;           /* entries of node_start and leaf_start (trees + 1 at most) */
+    /* TreeSHAP (gbdt_shap.c) needs the covers and the depth of the trees */
+    double *leaf_covers;       /* Hessian sum of each leaf's training rows, as leaf_values */
+    int covers_missing;        /* some tree came without covers (a file from before them) */
+    size_t max_depth;          /* the deepest leaf of any tree, in edges from its root */
 };
 
 /* Raw score of one tree for a row given by a value getter. */
@@ -75,6 +81,12 @@ static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float
  * already have room (tree_cap). 0 when out of memory. */
 int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *leaf_values,
                          size_t n_leaves);
+/* The same with the leaves' covers (n_leaves values; the nodes carry theirs). A tree
+ * appended without them (leaf_covers NULL, or st__gbdt_append_tree) marks the model
+ * covers_missing. */
+int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
+                                const double *leaf_values, const double *leaf_covers,
+                                size_t n_leaves);
 
 /* ---- binning (gbdt_bin.c) ---- */
 
