@@ -189,7 +189,9 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
             for (size_t i = 0; i < n; i++)
                 gr->rows[i] = (uint32_t)i;
         st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL);
-        if (!st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
+        /* a leaf's cover is its Hessian sum, still in gr->sum_h */
+        if (!st__gbdt_append_tree_covers(m, gr->nodes, gr->values, gr->sum_h,
+                                         (size_t)gr->n_leaves))
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
     }

@@ -38,6 +38,8 @@ typedef struct st__gbdt_node {
     int32_t feature;
     int32_t left, right;
     int32_t default_left;
+    double cover;    /* Hessian sum of the training rows that reached the node (XGBoost's
+                        sum_hessian, LightGBM's internal_weight), for TreeSHAP */
 } st__gbdt_node;
 
 struct st_gbdt {
@@ -52,7 +54,19 @@ struct st_gbdt {
     double *leaf_values;         /* shrunk by learning_rate */
     size_t node_cap, leaf_cap; /* allocated nodes and leaf values */
     size_t tree_cap;           /* entries of node_start and leaf_start (trees + 1 at most) */
+    /* TreeSHAP (gbdt_shap.c) needs the covers and the depth of the trees */
+    double *leaf_covers;       /* Hessian sum of each leaf's training rows, as leaf_values */
+    int covers_missing;        /* some tree came without covers (a file from before them) */
+    size_t max_depth;          /* the deepest leaf of any tree, in edges from its root */
 };
+
+/* Whether row x goes to the left child of node nd. Every traversal of the trees
+ * (prediction, TreeSHAP) decides through this one function. */
+static inline int st__gbdt_goes_left(const st__gbdt_node *nd, const float *x)
+{
+    float v = x[nd->feature];
+    return v != v ? nd->default_left : (double)v <= nd->threshold;
+}
 
 /* Raw score of one tree for a row given by a value getter. */
 static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float *x)
@@ -63,10 +77,7 @@ static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float
         return leaves[0];
     int32_t k = 0;
     while (k >= 0) {
-        const st__gbdt_node *nd = &nodes[k];
-        float v = x[nd->feature];
-        int left = v != v ? nd->default_left : (double)v <= nd->threshold;
-        k = left ? nd->left : nd->right;
+        k = st__gbdt_goes_left(&nodes[k], x) ? nodes[k].left : nodes[k].right;
     }
     return leaves[~k];
 }
@@ -75,6 +86,12 @@ static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float
  * already have room (tree_cap). 0 when out of memory. */
 int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *leaf_values,
                          size_t n_leaves);
+/* The same with the leaves' covers (n_leaves values; the nodes carry theirs). A tree
+ * appended without them (leaf_covers NULL, or st__gbdt_append_tree) marks the model
+ * covers_missing. */
+int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
+                                const double *leaf_values, const double *leaf_covers,
+                                size_t n_leaves);
 
 /* ---- binning (gbdt_bin.c) ---- */
 
@@ -210,6 +227,25 @@ static inline double st__gbdt_rand_unit(uint64_t *state)
 {
     return (double)(st__gbdt_rand(state) >> 11) * 0x1.0p-53;
 }
+
+/* ---- a dataset's columns in the model's feature order (gbdt_predict.c) ---- */
+
+/* For each model feature, the dataset column (col) and, for categorical ones, the model
+ * code of every dataset level (-1 when unknown) at map + map_off[j]. Batch prediction and
+ * TreeSHAP gather rows through it. */
+typedef struct st__gbdt_columns {
+    const float **col;
+    size_t *map_off;
+    float *map;
+} st__gbdt_columns;
+
+/* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another
+ * type); free with st__gbdt_columns_free, also after a failure. */
+st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
+                               st_error *err);
+void st__gbdt_columns_free(st__gbdt_columns *cm);
+/* Row i of the dataset into x[0..n_features), as st_gbdt_predict_row takes it. */
+void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x);
 
 /* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
  * fuzzer). name is used in messages only. */
