@@ -53,23 +53,18 @@ st_status cli_model_contrib(const cli_model *m, const st_dataset *ds, int thread
                             st_error *err)
 {
     size_t n = st_dataset_n_rows(ds) * (m->n_features + 1);
-    (void)threads;
-    if (m->gb != NULL) {
-        snprintf(err->message, sizeof err->message,
-                 "contributions of gbdt models need TreeSHAP, which this stratum lacks");
-        return err->code = ST_ERR_INVALID_ARG;
-    }
+    if (m->gb != NULL)
+        return st_gbdt_contrib(m->gb, ds, threads, out, n, err);
     return st_logreg_contrib(m->lr, ds, out, n, err);
 }
 
-int cli_model_has_interactions(const cli_model *m) { (void)m; return 0; }
+int cli_model_has_interactions(const cli_model *m) { return m->gb != NULL; }
 
 st_status cli_model_interactions(const cli_model *m, const st_dataset *ds, int threads,
                                  double *out, st_error *err)
 {
-    (void)m, (void)ds, (void)threads, (void)out;
-    snprintf(err->message, sizeof err->message, "interaction values need a gbdt model");
-    return err->code = ST_ERR_INVALID_ARG;
+    size_t n = st_dataset_n_rows(ds) * (m->n_features + 1) * (m->n_features + 1);
+    return st_gbdt_interactions(m->gb, ds, threads, out, n, err);
 }
 
 int cli_read_data(const char *path, const cli_common *common, st_dataset **ds)
