@@ -38,10 +38,11 @@ static void write_header(FILE *f, const cli_model *m, int interactions)
     fputc('\n', f);
 }
 
-/* Computes and writes rows [0, n(part)) of one block. */
+/* Computes and writes rows [0, n(part)) of one block, after the header when it is the
+ * first: a dataset the model cannot read fails before anything reaches stdout. */
 static st_status write_block(FILE *f, const cli_model *m, const st_dataset *part, int threads,
                              int interactions, size_t per_row, double *p, double *v,
-                             st_error *err)
+                             int first, st_error *err)
 {
     const size_t n = st_dataset_n_rows(part);
     st_status rc = cli_model_predict(m, part, threads, p, err);
@@ -50,6 +51,8 @@ static st_status write_block(FILE *f, const cli_model *m, const st_dataset *part
                           : cli_model_contrib(m, part, threads, v, err);
     if (rc != ST_OK)
         return rc;
+    if (first)
+        write_header(f, m, interactions);
     /* %.17g: the values read back exactly, so their sum can be checked to rounding */
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "%.17g", p[i]);
@@ -77,11 +80,11 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
         fprintf(stderr, "stratum: out of memory for %zu rows of contributions\n", first);
         return EXIT_FAILED;
     }
-    write_header(out->f, m, interactions);
     for (size_t start = 0; start < n && rc == ST_OK; start += block) {
         size_t len = n - start < block ? n - start : block;
         if (len == n) { /* the whole dataset is one block: no copy */
-            rc = write_block(out->f, m, ds, common->threads, interactions, per_row, p, v, &err);
+            rc = write_block(out->f, m, ds, common->threads, interactions, per_row, p, v, 1,
+                             &err);
             break;
         }
         for (size_t i = 0; i < len; i++)
@@ -89,7 +92,8 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
         st_dataset *part = NULL;
         rc = st_dataset_subset(ds, rows, len, &part, &err);
         if (rc == ST_OK)
-            rc = write_block(out->f, m, part, common->threads, interactions, per_row, p, v, &err);
+            rc = write_block(out->f, m, part, common->threads, interactions, per_row, p, v,
+                             start == 0, &err);
         st_dataset_free(part);
     }
     free(p), free(v), free(rows);
