@@ -38,6 +38,7 @@ int cv_option(const char *command, cv_opts *o, int code, const char *arg)
     case OPT_GROUP_COL: o->group_col = arg; return 1;
     case OPT_FOLD_COL: o->fold_col = arg; return 1;
     case OPT_OOF: o->oof = arg; return 1;
+    case OPT_REPORT: o->report = arg; return 1;
     case OPT_THRESHOLD:
         if (!cli_parse_double(arg, &v) || v != v)
             return bad(c, "threshold", arg, "a number");

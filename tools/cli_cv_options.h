@@ -7,7 +7,8 @@
 
 enum { OPT_FOLDS = 4001, OPT_REPEATS, OPT_GROUP_COL, OPT_FOLD_COL, OPT_OOF, OPT_THRESHOLD,
        OPT_RULE, OPT_BETA, OPT_MIN_RECALL, OPT_MIN_PRECISION, OPT_PATH, OPT_MEASURE,
-       OPT_N_LAMBDA, OPT_MIN_RATIO };
+       OPT_N_LAMBDA, OPT_MIN_RATIO,
+       OPT_REPORT /* --report FILE.html */ };
 
 /* getopt_long entries for the folds and for the threshold rule. */
 #define CLI_CV_FOLD_OPTIONS                                                                \
@@ -28,6 +29,7 @@ typedef struct cv_opts {
     long folds, repeats;
     int folds_given, repeats_given, threshold_given;
     const char *group_col, *fold_col, *oof;
+    const char *report; /* --report FILE.html, or NULL */
     st_eval_params eval;
     int path;
     cv_measure measure;

@@ -8,6 +8,7 @@
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "compare.h"
+#include "report_cli.h"
 
 static const char compare_help[] =
     "Usage: stratum compare DATA [--models logreg,gbdt] [--weights none,balanced,2,5,10,25]\n"
@@ -37,6 +38,10 @@ static const char compare_help[] =
     "--max-depth, --learning-rate, --max-bin, --min-data-in-leaf, --min-sum-hessian-in-leaf,\n"
     "--lambda-l1, --lambda-l2, --min-gain-to-split, --feature-fraction, --bagging-fraction,\n"
     "--bagging-freq for gbdt.\n"
+    "  --report FILE.html     also write a self-contained HTML report: one out-of-fold ROC,\n"
+    "                         precision-recall and calibration line per setting, each\n"
+    "                         setting's operating point marked, and the table (default: not\n"
+    "                         written)\n"
     "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
     "setting on stderr unless -q.\n";
 
@@ -114,6 +119,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         CLI_CV_RULE_OPTIONS,
         {"models", required_argument, NULL, OPT_MODELS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
+        {"report", required_argument, NULL, OPT_REPORT},
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
@@ -147,6 +153,11 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     }
     if (optind != argc - 1)
         return cli_usage_error("compare", "expected one DATA file, got %d", argc - optind);
+    if (o->report != NULL && cli_same_file(o->report, argv[optind])) {
+        fprintf(stderr, "stratum: --report %s is the input data file; choose another output "
+                "path\n", o->report);
+        return EXIT_FAILED;
+    }
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
@@ -166,12 +177,19 @@ static cv_setup setting(const cv_setup *base, cv_model model, const weight_setti
     return s;
 }
 
-/* Cross-validates every setting into rows[] (n of them); returns an exit code. */
+/* Cross-validates every setting into rows[] (n of them) and, when oofs is not NULL, the
+ * report's curves of each into oofs[]; returns an exit code. */
 static int run_settings(const cv_setup *base, const compare_opts *co, compare_row *rows,
-                        size_t *n)
+                        size_t *n, report_oof *oofs)
 {
     size_t m = base->n_folds * base->n_repeats;
     cv_fold_result *res = calloc(m, sizeof *res);
+    double *oof = NULL;
+    if (oofs != NULL &&
+        (oof = malloc(st_dataset_n_rows(base->ds) * base->n_repeats * sizeof *oof)) == NULL) {
+        free(res);
+        res = NULL;
+    }
     if (res == NULL) {
         fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
         return EXIT_FAILED;
@@ -181,7 +199,9 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
     for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
         for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
             cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
-            status = cv_run_folds(&s, res, NULL, 0);
+            status = cv_run_folds(&s, res, oof, 0);
+            if (status == EXIT_OK && oofs != NULL)
+                status = report_oof_make(&s, res, oof, &oofs[*n]);
             if (status != EXIT_OK)
                 break;
             compare_row *row = &rows[(*n)++];
@@ -198,6 +218,7 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
         }
     }
     free(res);
+    free(oof);
     return status;
 }
 
@@ -220,18 +241,25 @@ int cmd_compare(int argc, char **argv)
     int *fold = NULL;
     char how[300];
     compare_row rows[2 * MAX_WEIGHTS];
+    report_oof oofs[2 * MAX_WEIGHTS];
+    memset(oofs, 0, sizeof oofs);
     size_t n_rows = 0;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     if (status == EXIT_OK)
-        status = run_settings(&s, &co, rows, &n_rows);
-    if (status == EXIT_OK) {
+        status = run_settings(&s, &co, rows, &n_rows, o.report != NULL ? oofs : NULL);
+    if (status == EXIT_OK)
         compare_mark_best(rows, n_rows);
+    if (status == EXIT_OK && o.report != NULL)
+        status = report_compare(o.report, &s, rows, oofs, n_rows);
+    if (status == EXIT_OK) {
         compare_print(&s, rows, n_rows);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "stratum: cannot write the table to stdout\n");
             status = EXIT_FAILED;
         }
     }
+    for (size_t i = 0; i < 2 * MAX_WEIGHTS; i++)
+        report_oof_free(&oofs[i]);
     free(fold);
     st_dataset_free(ds);
     return status;

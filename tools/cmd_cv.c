@@ -44,6 +44,9 @@ static const char cv_help[] =
     "                         (default: none; excludes --folds, --repeats, --group-col)\n"
     "  --oof FILE             write the out-of-fold predictions as CSV: row (1-based, in the\n"
     "                         order read),fold,repeat,label,p (default: not written)\n"
+    "  --report FILE.html     also write a self-contained HTML report: out-of-fold ROC,\n"
+    "                         precision-recall and calibration plots, the summary and each\n"
+    "                         fold's metrics (default: not written)\n"
     "  --threshold T          predict positive when p >= T (default: 0.5)\n"
     "  --threshold-rule R     f1, fbeta, youden, min-recall or min-precision, chosen on each\n"
     "                         training part (default: fixed, i.e. --threshold)\n"
@@ -74,6 +77,8 @@ static int check_options(const cv_opts *o, const cli_common *c)
                                cv_rule_words[o->eval.rule]);
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("cv", "--fold-col excludes --group-col, --folds and --repeats");
+    if (o->path && o->report != NULL)
+        return cli_usage_error("cv", "--report applies without --lambda-path");
     if (o->path && (o->oof != NULL || o->eval.rule != ST_THRESHOLD_FIXED || o->threshold_given))
         return cli_usage_error("cv", "--lambda-path reports the CV measure per lambda; "
                                "--oof and thresholds apply without it");
@@ -95,6 +100,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     static const struct option logreg_options[] = {
         CLI_COMMON_OPTIONS, CLI_LOGREG_OPTIONS, CLI_CV_FOLD_OPTIONS, CLI_CV_RULE_OPTIONS,
         {"oof", required_argument, NULL, OPT_OOF},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {"lambda-path", no_argument, NULL, OPT_PATH},
         {"measure", required_argument, NULL, OPT_MEASURE},
@@ -105,6 +111,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         CLI_COMMON_OPTIONS, CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
         CLI_CV_FOLD_OPTIONS, CLI_CV_RULE_OPTIONS,
         {"oof", required_argument, NULL, OPT_OOF},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {NULL, 0, NULL, 0}};
     const struct option *options = s->model == CV_GBDT ? gbdt_options : logreg_options;
@@ -135,6 +142,11 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
                 "path\n", o->oof);
         return EXIT_FAILED;
     }
+    if (o->report != NULL && cli_same_file(o->report, argv[optind])) {
+        fprintf(stderr, "stratum: --report %s is the input data file; choose another output "
+                "path\n", o->report);
+        return EXIT_FAILED;
+    }
     return check_options(o, c);
 }
 
@@ -163,6 +175,7 @@ int cmd_cv(int argc, char **argv)
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
     s.oof_path = o.oof;
+    s.report_path = o.report;
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];

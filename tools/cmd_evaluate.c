@@ -46,6 +46,7 @@
 
 #include "cli.h"
 #include "evaluate_output.h"
+#include "report_cli.h"
 
 static const char evaluate_help[] =
     "Usage: stratum evaluate --scores FILE [options]\n"
@@ -82,6 +83,9 @@ static const char evaluate_help[] =
     "                         per distinct score (default: not written)\n"
     "  --pr-curve FILE        also write the precision-recall curve as CSV:\n"
     "                         threshold,precision,recall (default: not written)\n"
+    "  --report FILE.html     also write a self-contained HTML report: curves with the\n"
+    "                         operating point, calibration plot, metrics table and, with\n"
+    "                         --by, the subgroup table (default: not written)\n"
     "\n"
     "Scores read from FILE are stored as 32-bit floats, like every column stratum reads\n"
     "(about 7 significant digits); MODEL DATA scores keep full double precision.\n";
@@ -94,6 +98,7 @@ typedef struct eval_opts {
     const char *score_col;
     const char *roc_path, *pr_path;
     const char *by;
+    const char *report_path;
     int threshold_given, rule_given;
     st_eval_params prm;
 } eval_opts;
@@ -150,6 +155,7 @@ static int eval_option(eval_opts *o, cli_common *common, int code, const char *a
     case 2010: o->roc_path = arg; return 1;
     case 2012: o->by = arg; return 1;
     case 2011: o->pr_path = arg; return 1;
+    case 2013: o->report_path = arg; return 1;
     default: return 0;
     }
 }
@@ -272,6 +278,7 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
         {"min-precision", required_argument, NULL, 2008},
         {"bootstrap", required_argument, NULL, 2009}, {"roc-curve", required_argument, NULL, 2010},
         {"pr-curve", required_argument, NULL, 2011}, {"by", required_argument, NULL, 2012},
+        {"report", required_argument, NULL, 2013},
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
@@ -300,8 +307,8 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     if (o->scores_path == NULL && n_args != 2)
         return cli_usage_error("evaluate", "expected MODEL and DATA, or --scores FILE; got %d "
                                "arguments", n_args);
-    const char *outputs[2] = {o->roc_path, o->pr_path};
-    for (int i = 0; i < 2; i++) {
+    const char *outputs[3] = {o->roc_path, o->pr_path, o->report_path};
+    for (int i = 0; i < 3; i++) {
         if (outputs[i] == NULL)
             continue;
         const char *inputs[3] = {o->scores_path, o->scores_path ? NULL : argv[optind],
@@ -354,10 +361,13 @@ int cmd_evaluate(int argc, char **argv)
     eval_groups groups = {NULL, 0, 0, NULL};
     if (status == EXIT_OK && o.by != NULL)
         status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
+    eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
+                     model_path, data_path, kind, ds != NULL && st_dataset_weights(ds) != NULL,
+                     o.by != NULL ? &groups : NULL};
+    if (status == EXIT_OK && o.report_path != NULL)
+        status = report_evaluate(o.report_path, &r, p, st_dataset_labels(ds),
+                                 st_dataset_weights(ds), st_dataset_n_rows(ds));
     if (status == EXIT_OK) {
-        eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
-                         model_path, data_path, kind, st_dataset_weights(ds) != NULL,
-                         o.by != NULL ? &groups : NULL};
         switch (common.format) {
         case FORMAT_TEXT: eval_write_text(stdout, &r); break;
         case FORMAT_JSON: eval_write_json(stdout, &r); break;

@@ -23,6 +23,7 @@ typedef struct cv_setup {
     st_eval_params eval;    /* threshold rule and its options; no bootstrap */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
+    const char *report_path; /* --report FILE.html or NULL */
     cli_format format;
     int quiet;
 } cv_setup;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cv.h"
+#include "report_cli.h"
 
 /* The range a metric can take, to which its interval is clipped. */
 static void metric_range(int metric, double *lo, double *hi)
@@ -133,6 +133,13 @@ int cv_run(const cv_setup *s)
         status = cv_run_folds(s, res, oof, !s->quiet);
     if (status == EXIT_OK && s->oof_path != NULL)
         status = write_oof(s, oof);
+    if (status == EXIT_OK && s->report_path != NULL) {
+        report_oof curves;
+        status = report_oof_make(s, res, oof, &curves);
+        if (status == EXIT_OK)
+            status = report_cv(s->report_path, s, res, &curves);
+        report_oof_free(&curves);
+    }
     if (status == EXIT_OK) {
         print_summary(s, res, m);
         if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -1,0 +1,277 @@
+/* The HTML of a report (report.h): document skeleton and style sheet, escaping, sections,
+ * facts and tables. The charts are in report_svg.c. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+
+/* Screen and print styles. Numbers use tabular figures so columns of them align. */
+static const char style_sheet[] =
+    ":root{--ink:#1b1f24;--muted:#57606a;--rule:#d0d7de;--head:#f3f5f7;--best:#fff4d6}\n"
+    "body{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif;"
+    "color:var(--ink);background:#fff;margin:0 auto;padding:24px 32px 40px;max-width:1160px;"
+    "line-height:1.45;font-size:15px}\n"
+    "h1{font-size:26px;margin:0 0 2px}\n"
+    "h2{font-size:19px;margin:30px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--rule)}\n"
+    "header p.sub{color:var(--muted);margin:0 0 8px;font-size:15px;word-break:break-all}\n"
+    "p.note,figcaption,.tnote{color:var(--muted);font-size:13px}\n"
+    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0}\n"
+    "dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}\n"
+    "table{border-collapse:collapse;margin:6px 0 4px;font-variant-numeric:tabular-nums}\n"
+    "caption{text-align:left;font-weight:bold;padding:4px 0 6px}\n"
+    "th,td{padding:4px 12px;border-bottom:1px solid var(--rule);text-align:right;"
+    "white-space:nowrap}\n"
+    "th{background:var(--head);border-bottom:2px solid var(--rule);font-weight:600}\n"
+    "th.label,td.label{text-align:left;white-space:normal;min-width:5em;max-width:320px;"
+    "overflow-wrap:anywhere}\n"
+    "td.best{background:var(--best);font-weight:bold}\n"
+    "td.best::before{content:\"\\2605  \";color:#b07d00}\n"
+    "td.undef{color:var(--muted);font-style:italic}\n"
+    "tbody th{font-weight:normal}\n"
+    ".ci{color:var(--muted)}td.best .ci{font-weight:normal}\n"
+    "table.wide .ci{display:block;font-size:12px}\n"
+    ".scroll{overflow-x:auto}\n"
+    ".figures{display:flex;flex-wrap:wrap;gap:12px 28px}\n"
+    "figure{margin:8px 0;max-width:540px;break-inside:avoid;page-break-inside:avoid}\n"
+    "figure svg{width:100%;max-width:540px;height:auto;display:block}\n"
+    "figure.bars,figure.bars svg{max-width:760px}\n"
+    "svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;fill:#1b1f24}\n"
+    "svg .title{font-size:15px;font-weight:bold}svg .axis{font-size:13px}\n"
+    "svg .tick{font-size:11px;fill:#57606a}svg .legend{font-size:12px}\n"
+    "footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);"
+    "padding-top:8px}\n"
+    "@media print{body{padding:0;max-width:none;font-size:12px}h2{break-after:avoid}"
+    "table,figure{break-inside:avoid}}\n";
+
+void report_escape(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+        }
+    }
+}
+
+int report_begin(report *r, const char *title, const char *subtitle)
+{
+    memset(r, 0, sizeof *r);
+    if ((r->f = open_memstream(&r->buf, &r->size)) == NULL) {
+        fprintf(stderr, "stratum: out of memory for the report\n");
+        return -1;
+    }
+    FILE *f = r->f;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          /* no scripts, no fetches: the file is all there is */
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "style-src 'unsafe-inline'; img-src data:\">\n", f);
+    fprintf(f, "<meta name=\"generator\" content=\"stratum %s\">\n<title>", st_version());
+    report_escape(f, title);
+    if (subtitle != NULL) {
+        fputs(": ", f);
+        report_escape(f, subtitle);
+    }
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style_sheet);
+    report_escape(f, title);
+    fputs("</h1>\n", f);
+    if (subtitle != NULL) {
+        fputs("<p class=\"sub\">", f);
+        report_escape(f, subtitle);
+        fputs("</p>\n", f);
+    }
+    fputs("</header>\n<main>\n", f);
+    return 0;
+}
+
+static void close_section(report *r)
+{
+    if (r->in_section)
+        fputs("</section>\n", r->f);
+    r->in_section = 0;
+}
+
+void report_discard(report *r)
+{
+    if (r->f != NULL)
+        fclose(r->f);
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+int report_end(report *r, const char *path)
+{
+    close_section(r);
+    fprintf(r->f, "</main>\n<footer>Written by stratum %s. The report records no date or "
+            "time, so the same command on the same data writes the same file.</footer>\n"
+            "</body>\n</html>\n", st_version());
+    int failed = ferror(r->f);
+    if (fclose(r->f) != 0 || failed) {
+        r->f = NULL;
+        report_discard(r);
+        fprintf(stderr, "stratum: out of memory for the report\n");
+        return EXIT_FAILED;
+    }
+    r->f = NULL;
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = st_file_write_atomic(path, r->buf, r->size, &err);
+    report_discard(r);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+void report_section(report *r, const char *title)
+{
+    close_section(r);
+    fputs("<section>\n<h2>", r->f);
+    report_escape(r->f, title);
+    fputs("</h2>\n", r->f);
+    r->in_section = 1;
+}
+
+void report_paragraph(report *r, const char *text, const char *css_class)
+{
+    if (css_class != NULL)
+        fprintf(r->f, "<p class=\"%s\">", css_class);
+    else
+        fputs("<p>", r->f);
+    report_escape(r->f, text);
+    fputs("</p>\n", r->f);
+}
+
+void report_facts(report *r, const char *const *terms, const char *const *values, size_t n)
+{
+    fputs("<dl class=\"facts\">\n", r->f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<dt>", r->f);
+        report_escape(r->f, terms[i]);
+        fputs("</dt><dd>", r->f);
+        report_escape(r->f, values[i]);
+        fputs("</dd>\n", r->f);
+    }
+    fputs("</dl>\n", r->f);
+}
+
+void report_figures_begin(report *r)
+{
+    fputs("<div class=\"figures\">\n", r->f);
+}
+
+void report_figures_end(report *r)
+{
+    fputs("</div>\n", r->f);
+}
+
+char *report_format_ci(char *buf, size_t size, double v, double lo, double hi, int digits)
+{
+    if (isnan(v))
+        snprintf(buf, size, "undefined");
+    else if (isnan(lo) || isnan(hi))
+        snprintf(buf, size, "%.*f", digits, v);
+    else /* U+2013 EN DASH between the bounds */
+        snprintf(buf, size, "%.*f (%.*f\xe2\x80\x93%.*f)", digits, v, digits, lo, digits, hi);
+    return buf;
+}
+
+report_cell report_text_cell(const char *text)
+{
+    report_cell c = {text != NULL ? text : "", NAN, NAN, NAN, 0, 0};
+    return c;
+}
+
+report_cell report_number_cell(double value, double low, double high, int digits)
+{
+    report_cell c = {NULL, value, low, high, digits, 0};
+    return c;
+}
+
+static void number_attribute(FILE *f, const char *name, double v)
+{
+    if (!isnan(v))
+        fprintf(f, " data-%s=\"%.17g\"", name, v);
+}
+
+/* A number cell's text: the value, then the interval in a <span class="ci"> that wide
+ * tables put on a line of its own. */
+static void number_text(FILE *f, const report_cell *c)
+{
+    char text[64];
+    if (c->digits < 0)
+        snprintf(text, sizeof text, "%.6g", c->value);
+    else
+        snprintf(text, sizeof text, "%.*f", c->digits, c->value);
+    report_escape(f, text);
+    if (isnan(c->low) || isnan(c->high) || c->digits < 0)
+        return;
+    /* U+2013 EN DASH between the bounds */
+    snprintf(text, sizeof text, "(%.*f\xe2\x80\x93%.*f)", c->digits, c->low, c->digits, c->high);
+    fputs(" <span class=\"ci\">", f);
+    report_escape(f, text);
+    fputs("</span>", f);
+}
+
+static void write_cell(FILE *f, const report_cell *c, int label)
+{
+    int number = c->text == NULL, undefined = number && isnan(c->value);
+    const char *cls = label ? "label" : c->best ? "best" : undefined ? "undef" : NULL;
+    fputs(label ? "<th scope=\"row\"" : "<td", f);
+    if (cls != NULL)
+        fprintf(f, " class=\"%s\"", cls);
+    if (number) {
+        number_attribute(f, "value", c->value);
+        number_attribute(f, "low", c->low);
+        number_attribute(f, "high", c->high);
+    }
+    if (c->best)
+        fputs(" title=\"best in its column\"", f);
+    fputc('>', f);
+    if (!number)
+        report_escape(f, c->text);
+    else if (undefined)
+        fputs("undefined", f);
+    else
+        number_text(f, c);
+    fputs(label ? "</th>" : "</td>", f);
+}
+
+void report_table_write(report *r, const report_table *t)
+{
+    FILE *f = r->f;
+    /* more than four columns of values with intervals: each interval under its value */
+    size_t n_ci = 0;
+    for (size_t j = t->n_label_cols; t->n_rows > 0 && j < t->n_cols; j++)
+        n_ci += t->cells[j].text == NULL && !isnan(t->cells[j].low);
+    fprintf(f, "<div class=\"scroll\"><table%s>\n", n_ci > 4 ? " class=\"wide\"" : "");
+    if (t->caption != NULL) {
+        fputs("<caption>", f);
+        report_escape(f, t->caption);
+        fputs("</caption>\n", f);
+    }
+    fputs("<thead><tr>", f);
+    for (size_t j = 0; j < t->n_cols; j++) {
+        fputs(j < t->n_label_cols ? "<th scope=\"col\" class=\"label\">" : "<th scope=\"col\">",
+              f);
+        report_escape(f, t->header[j]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        fputs("<tr>", f);
+        for (size_t j = 0; j < t->n_cols; j++)
+            write_cell(f, &t->cells[i * t->n_cols + j], j < t->n_label_cols);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table></div>\n", f);
+    if (t->note != NULL) {
+        fputs("<p class=\"tnote\">", f);
+        report_escape(f, t->note);
+        fputs("</p>\n", f);
+    }
+}
