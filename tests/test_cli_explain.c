@@ -319,6 +319,46 @@ static void output_file_safety(void **state)
     free(text);
 }
 
+static size_t count(const char *text, const char *what)
+{
+    size_t n = 0;
+    for (const char *s = text; (s = strstr(s, what)) != NULL; s++)
+        n++;
+    return n;
+}
+
+/* --report: rows give one bar per listed feature (dose raising row 1's risk); the ranking
+ * two bar charts (mean |contribution| and gain) of every feature; an input is never the
+ * report. */
+static void explain_report(void **state)
+{
+    (void)state;
+    char html[700];
+    snprintf(html, sizeof html, "%s/explain.html", scratch_dir);
+    run_result *r = run("explain", gb_model, data_path, "--rows", "1", "--top", "1",
+                        "--report", html, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    char *text = read_all(html);
+    assert_non_null(strstr(text, "Row 1: predicted risk"));
+    assert_non_null(strstr(text, "dose = 10"));
+    assert_true(count(text, "<rect class=\"bar\"") >= 1 && count(text, "<rect class=\"bar\"") <= 2);
+    free(text);
+    r = run("explain", lr_model, data_path, "--report", html, "--format", "csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    text = read_all(html);
+    assert_non_null(strstr(text, "Mean |contribution| to the log-odds"));
+    assert_non_null(strstr(text, "|Standardised coefficient|"));
+    assert_int_equal(count(text, "<rect class=\"bar\""), 2 * 3);
+    free(text);
+    unlink(html);
+    r = run("explain", lr_model, data_path, "--report", data_path, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is an input file");
+    free(r);
+}
+
 /* --help of both commands documents the new options. */
 static void help(void **state)
 {
@@ -348,6 +388,7 @@ int main(void)
         cmocka_unit_test(explain_global_ranking),
         cmocka_unit_test(errors),
         cmocka_unit_test(output_file_safety),
+        cmocka_unit_test(explain_report),
         cmocka_unit_test(help),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);

@@ -28,7 +28,10 @@ static const char explain_help[] =
     "                         text: an id column the model ignores works, e.g. --ignore id\n"
     "                         --where id=4411); CSV data only\n"
     "      --top K            features listed per direction for each row (default 5); for\n"
-    "                         the ranking, the K most important (default: all; 0 = all)\n";
+    "                         the ranking, the K most important (default: all; 0 = all)\n"
+    "      --report FILE.html also write an HTML report with bar charts: each row's features\n"
+    "                         pushing up and down, or the ranking beside gain (gbdt) or\n"
+    "                         |standardised coefficient| (logreg); replaced atomically\n";
 
 typedef struct explain_opts {
     size_t rows[1024];
@@ -37,6 +40,8 @@ typedef struct explain_opts {
     const char *where;
     long top;
     int top_given;
+    const char *report_path;
+    const char *model_path, *data_path;
 } explain_opts;
 
 /* "17,42" into 0-based rows; 0 when malformed (message printed). */
@@ -182,6 +187,9 @@ static int explain_rows(const cli_model *m, const st_dataset *ds, const char *da
     }
     if (status == EXIT_OK)
         explain_print_rows(stdout, m, rows, o->n_rows, (size_t)o->top, common->format);
+    if (status == EXIT_OK && o->report_path != NULL)
+        status = report_explain_rows(o->report_path, m, o->model_path, o->data_path, rows,
+                                     o->n_rows, (size_t)o->top);
     for (size_t k = 0; rows != NULL && k < o->n_rows; k++) {
         for (size_t j = 0; rows[k].values != NULL && j < nf; j++)
             free(rows[k].values[j]);
@@ -269,11 +277,15 @@ static int explain_global_ranking(const cli_model *m, const st_dataset *ds, cons
         g.std_coef = own;
         standardised_coefs(m->lr, g.std_coef);
     }
-    if (rc == ST_OK)
+    int status = rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    if (status == EXIT_OK)
         explain_print_global(stdout, m, &g, o->top_given ? (size_t)o->top : 0, common->format,
                              data_path);
+    if (status == EXIT_OK && o->report_path != NULL)
+        status = report_explain_global(o->report_path, m, o->model_path, data_path, &g,
+                                       o->top_given ? (size_t)o->top : 0);
     free(g.mean_abs), free(g.mean), free(own);
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    return status;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -281,7 +293,7 @@ int cmd_explain(int argc, char **argv)
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, {"rows", required_argument, NULL, 2001},
         {"where", required_argument, NULL, 2002}, {"top", required_argument, NULL, 2003},
-        {NULL, 0, NULL, 0}};
+        {"report", required_argument, NULL, 2004}, {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     explain_opts o;
@@ -318,6 +330,9 @@ int cmd_explain(int argc, char **argv)
                                        optarg);
             o.top_given = 1;
             break;
+        case 2004:
+            o.report_path = optarg;
+            break;
         default:
             return cli_usage_error("explain", "unknown option or missing value '%s'",
                                    argv[optind - 1]);
@@ -331,6 +346,13 @@ int cmd_explain(int argc, char **argv)
     if (o.top == 0 && (o.rows_given || o.where != NULL))
         o.top = 1000000; /* --top 0: every feature */
     const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    o.model_path = model_path, o.data_path = data_path;
+    if (o.report_path != NULL &&
+        (cli_same_file(o.report_path, model_path) || cli_same_file(o.report_path, data_path))) {
+        fprintf(stderr, "stratum: --report %s is an input file; choose another path\n",
+                o.report_path);
+        return EXIT_FAILED;
+    }
     cli_model m;
     int status = cli_model_load(model_path, &m);
     if (status != EXIT_OK)

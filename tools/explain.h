@@ -82,6 +82,14 @@ void explain_print_rows(FILE *f, const cli_model *m, const explain_row *rows, si
 void explain_print_global(FILE *f, const cli_model *m, const explain_global *g, size_t top,
                           cli_format format, const char *data_path);
 
+/* stratum explain --report (report_explain.c): the same as HTML with bar charts, written
+ * atomically to path. Return an exit code. */
+int report_explain_rows(const char *path, const cli_model *m, const char *model_path,
+                        const char *data_path, const explain_row *rows, size_t n_rows,
+                        size_t top);
+int report_explain_global(const char *path, const cli_model *m, const char *model_path,
+                          const char *data_path, const explain_global *g, size_t top);
+
 /* Features ordered by decreasing key (ties: lower index first) into order[0..n-1]. */
 void explain_rank(const double *key, size_t n, size_t *order);
 
