@@ -1,7 +1,8 @@
 /* Logistic regression contributions (st_logreg_contrib): hand-derived values on tiny models
  * (numeric, one-hot, missing indicator, row weights, class weights), every row of real
  * cohorts summing to the log-odds of st_logreg_predict's probability, the same numbers
- * after a save and load, and the errors. */
+ * after a save and load, and the errors. Also st_csv_column_texts, with which stratum
+ * explain --where finds rows by an id column the model ignores. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -296,6 +297,53 @@ static void errors(void **state)
     st_dataset_free(ds);
 }
 
+/* st_csv_column_texts: an ignored column's exact texts, numbered as the dataset's rows
+ * (BOM, blank lines and, with skip_missing_labels, rows without a label skipped), quoted
+ * fields unquoted; errors for an unknown column and a short row. */
+static void test_column_texts(void **state)
+{
+    (void)state;
+    static const char text[] = "\xEF\xBB\xBFid;x;label\n"
+                               "100000000001;1;0\n"
+                               "\n"
+                               "\"a;b\";2;NA\n"
+                               "100000000003;3;1\n"
+                               "\"q\"\"\";4;0\n";
+    char path[] = "/tmp/stratum_texts_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    st_read_options opt = st_read_options_default();
+    const char *ignore[1] = {"id"};
+    opt.ignore = ignore;
+    opt.n_ignore = 1;
+    opt.skip_missing_labels = 1;
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(st_dataset_read(path, &opt, &ds, &err), ST_OK);
+    char **t = NULL;
+    size_t n = 0;
+    assert_int_equal(st_csv_column_texts(path, &opt, "id", &t, &n, &err), ST_OK);
+    assert_int_equal(n, st_dataset_n_rows(ds));
+    assert_int_equal(n, 3);
+    assert_string_equal(t[0], "100000000001");
+    assert_string_equal(t[1], "100000000003");
+    assert_string_equal(t[2], "q\"");
+    assert_true(st_dataset_feature_values(ds, 0)[1] == 3.0f);
+    st_texts_free(t, n);
+    opt.skip_missing_labels = 0;
+    assert_int_equal(st_csv_column_texts(path, &opt, "id", &t, &n, &err), ST_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(t[1], "a;b");
+    st_texts_free(t, n);
+    assert_int_equal(st_csv_column_texts(path, &opt, "nope", &t, &n, &err), ST_ERR_DATA);
+    assert_null(t);
+    assert_non_null(strstr(err.message, "no column 'nope'"));
+    st_dataset_free(ds);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +353,7 @@ int main(void)
         cmocka_unit_test(rows_sum_to_logit),
         cmocka_unit_test(save_load_and_old_files),
         cmocka_unit_test(errors),
+        cmocka_unit_test(test_column_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
