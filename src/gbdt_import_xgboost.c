@@ -128,8 +128,10 @@ static st_status check_learner(importer *im, const st__json *learner, double *ba
         return unsupported(im, st__json_get(mp, "num_class"), "a multi-class model");
     if (num_target != 1)
         return unsupported(im, st__json_get(mp, "num_target"), "a multi-target model");
-    if (!(num_feature >= 0 && num_feature <= 1e8) || num_feature != floor(num_feature))
+    if (!(num_feature >= 0) || num_feature != floor(num_feature))
         return bad(im, st__json_get(mp, "num_feature"), "num_feature must be a whole number");
+    if (num_feature > 1000000) /* bounds what an unnamed model makes us allocate */
+        return unsupported(im, st__json_get(mp, "num_feature"), "more than 1,000,000 features");
     *nf = (size_t)num_feature;
     /* XGBoost holds base_score as a float and adds its log-odds */
     const double p = (float)*base_score;
