@@ -252,4 +252,10 @@ void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i
 st_status st__gbdt_load_buffer(const char *data, size_t size, const char *name, st_gbdt **out,
                                st_error *err);
 
+/* A model saved by XGBoost as JSON (gbdt_import_xgboost.c), from memory; st_gbdt_load
+ * calls it for files whose first non-blank byte is '{' (st__gbdt_is_json). */
+st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *name,
+                                  st_gbdt **out, st_error *err);
+int st__gbdt_is_json(const char *data, size_t size);
+
 #endif

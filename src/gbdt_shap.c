@@ -194,17 +194,22 @@ static double tree_expectation(const st_gbdt *m, size_t t, double *mean)
     return mean[0];
 }
 
+double st__shap_bias(const st_gbdt *m, st__shap_work *w)
+{
+    double bias = m->init_score;
+    for (size_t t = 0; t < m->n_trees; t++)
+        bias += tree_expectation(m, t, w->mean);
+    return bias;
+}
+
 void st__shap_contrib_row(const st_gbdt *m, const float *x, st__shap_work *w, double *out)
 {
     const size_t nf = m->n_features;
     for (size_t j = 0; j < nf; j++)
         out[j] = 0;
-    double bias = m->init_score;
-    for (size_t t = 0; t < m->n_trees; t++) {
-        bias += tree_expectation(m, t, w->mean);
+    for (size_t t = 0; t < m->n_trees; t++)
         st__shap_tree(m, t, x, w, out, -1, 0);
-    }
-    out[nf] = bias;
+    out[nf] = w->have_bias ? w->bias : st__shap_bias(m, w);
 }
 
 /* ---- scratch ---- */
@@ -271,6 +276,8 @@ int st__shap_work_carve(const st_gbdt *m, void *scratch, size_t size, st__shap_w
     p += sizes[4];
     w->mark = (uint8_t *)p;
     w->width = sizes[6];
+    w->have_bias = 0;
+    w->bias = 0;
     return 1;
 }
 

@@ -34,6 +34,8 @@ typedef struct st__shap_work {
     double *phi, *on, *off;   /* n_features + 1 each: for the interactions */
     int32_t *used;            /* the features one tree splits on */
     uint8_t *mark;            /* n_features flags */
+    int have_bias;            /* bias below is set (batch: computed once for all rows) */
+    double bias;              /* init_score + the sum of the trees' expected values */
 } st__shap_work;
 
 /* Bytes of scratch for m (0 on overflow), and carving it (0 when too small). */
@@ -48,6 +50,9 @@ st_status st__shap_check_model(const st_gbdt *m, const char *fn, st_error *err);
  * (always unknown); cfeat itself then gets nothing. */
 void st__shap_tree(const st_gbdt *m, size_t t, const float *x, st__shap_work *w, double *phi,
                    int32_t cfeat, int cond);
+
+/* init_score + the sum over trees of E[f_t], in tree order. */
+double st__shap_bias(const st_gbdt *m, st__shap_work *w);
 
 /* The row's contributions (out: n_features + 1, bias last) and interaction values (out:
  * (n_features + 1)^2). Arguments are not checked. */

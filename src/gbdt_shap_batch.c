@@ -48,6 +48,12 @@ static st_status explain(const st_gbdt *m, const st_dataset *ds, int n_threads, 
     rc = x == NULL || s == NULL ? st__fail(err, ST_ERR_NOMEM, "%s: out of memory for %d "
                                            "threads' scratch", fn, nt)
                                 : st__gbdt_columns_map(m, ds, &cm, err);
+    double bias = 0;
+    if (rc == ST_OK) { /* the same for every row: computed once */
+        st__shap_work w0;
+        st__shap_work_carve(m, s, scratch, &w0);
+        bias = st__shap_bias(m, &w0);
+    }
     if (rc == ST_OK) {
         const long n_blocks = (long)((n + SHAP_BLOCK - 1) / SHAP_BLOCK);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && n > SHAP_BLOCK)
@@ -56,6 +62,8 @@ static st_status explain(const st_gbdt *m, const st_dataset *ds, int n_threads, 
             float *xr = x + th * width;
             st__shap_work w;
             st__shap_work_carve(m, s + th * scratch, scratch, &w);
+            w.have_bias = 1;
+            w.bias = bias;
             const size_t i0 = (size_t)bl * SHAP_BLOCK;
             const size_t i1 = i0 + SHAP_BLOCK < n ? i0 + SHAP_BLOCK : n;
             for (size_t i = i0; i < i1; i++) {

@@ -130,6 +130,17 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
  * "path:line: ..." on a file that is not a gbdt model, is newer, truncated, corrupt or
  * malformed, with ST_ERR_IO when it cannot be read. On failure *out is NULL. */
 ST_API st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err);
+/* st_gbdt_load also imports a model saved by XGBoost's Booster.save_model("m.json") (a
+ * file whose first non-blank character is '{'): objective binary:logistic, booster gbtree,
+ * numeric splits. It then predicts as XGBoost does (x < split value goes left, missing
+ * values to the default side, init_score = logit(base_score)), carries the covers
+ * (sum_hessian) for SHAP values, gain importance from loss_changes, and saves as a stratum
+ * model. Features are named by learner.feature_names, or f0, f1, ... as XGBoost names
+ * them when it was trained without names. Other objectives, multi-class models, dart and
+ * gblinear boosters and categorical splits are refused with ST_ERR_FORMAT and a message
+ * naming the file and what is unsupported; malformed JSON is ST_ERR_PARSE with
+ * path:line:column. The training parameters of an imported model are the defaults,
+ * except num_trees and num_leaves (its largest tree). */
 ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_error *err);
 
 /* Frees the model. NULL is a harmless no-op. */
