@@ -38,6 +38,10 @@ int report_oof_make(const cv_setup *s, const cv_fold_result *res, const double *
                     report_oof *out);
 void report_oof_free(report_oof *o);
 
+/* The axis maximum of a calibration plot: the bins' largest value rounded up to a tenth
+ * (at least 0.1, at most 1), so that a model of rare events is not squeezed into a corner. */
+double report_calibration_top(const st_calibration_bin *bins);
+
 /* The options of s for `model` in a line, e.g. "logreg, lambda 0.01, alpha 0.5, class
  * weight none"; without the class weights unless with_weights. */
 void report_model_text(const cv_setup *s, cv_model model, int with_weights, char *buf,

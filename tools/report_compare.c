@@ -42,7 +42,8 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
 {
     char(*names)[160] = malloc((n ? n : 1) * sizeof *names);
     const char **name_ptrs = malloc((n ? n : 1) * sizeof *name_ptrs);
-    int *colors = malloc((n ? n : 1) * sizeof *colors), *dashed = malloc((n ? n : 1) * sizeof *dashed);
+    int *colors = malloc((n ? n : 1) * sizeof *colors);
+    int *dashed = malloc((n ? n : 1) * sizeof *dashed);
     report_cell *cells = malloc((n ? n : 1) * (3 + COMPARE_N_COLS) * sizeof *cells);
     if (!names || !name_ptrs || !colors || !dashed || !cells) {
         free(names), free(name_ptrs), free(colors), free(dashed), free(cells);

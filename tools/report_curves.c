@@ -100,6 +100,21 @@ void report_oof_free(report_oof *o)
     report_curve_free(&o->pr);
 }
 
+/* The axis maximum of the calibration plot: the bins' largest value rounded up to a
+ * tenth, so that a model of rare events is not squeezed into a corner. */
+double report_calibration_top(const st_calibration_bin *bins)
+{
+    double top = 0;
+    for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
+        if (!isnan(bins[b].mean_predicted))
+            top = fmax(top, bins[b].mean_predicted);
+        if (!isnan(bins[b].observed))
+            top = fmax(top, bins[b].observed);
+    }
+    top = ceil(top * 10 - 1e-9) / 10;
+    return top < 0.1 ? 0.1 : top > 1 ? 1 : top;
+}
+
 static const char *class_weight_text(st_class_weight k, double v, char *buf, size_t size)
 {
     if (k == ST_CLASS_WEIGHT_NONE)

@@ -36,8 +36,14 @@ void report_cv_facts(report *rep, const cv_setup *s, const char *const *extra_te
     terms[k] = "prevalence", values[k++] = prev;
     for (size_t i = 0; i < n_extra && k < 12; i++)
         terms[k] = extra_terms[i], values[k++] = extra_values[i];
-    snprintf(folds, sizeof folds, "%zu, %s, \xc3\x97 %zu repeat%s, seed as given (--seed)",
-             s->n_folds, s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s");
+    /* s->how reads "stratified", "stratified, grouped by COL," or "(folds given by COL)" */
+    char how[320];
+    snprintf(how, sizeof how, "%s", s->how[0] == '(' ? s->how + 1 : s->how);
+    size_t len = strlen(how);
+    if (len > 0 && (how[len - 1] == ',' || how[len - 1] == ')'))
+        how[len - 1] = '\0';
+    snprintf(folds, sizeof folds, "%zu, %s, \xc3\x97 %zu repeat%s, seed %llu", s->n_folds, how,
+             s->n_repeats, s->n_repeats == 1 ? "" : "s", (unsigned long long)s->gprm.seed);
     terms[k] = "folds", values[k++] = folds;
     if (s->eval.rule == ST_THRESHOLD_FIXED)
         snprintf(rule, sizeof rule, "fixed at %g", s->eval.threshold);
@@ -79,12 +85,9 @@ void report_oof_charts(report *rep, const report_oof *o, const char *const *name
         for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
             cx[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].mean_predicted;
             cy[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].observed;
-            top = fmax(top, fmax(isnan(cx[i * ST_CALIBRATION_BINS + b]) ? 0 : cx[i * ST_CALIBRATION_BINS + b],
-                                 isnan(cy[i * ST_CALIBRATION_BINS + b]) ? 0 : cy[i * ST_CALIBRATION_BINS + b]));
         }
+        top = fmax(top, report_calibration_top(o[i].calibration));
     }
-    top = ceil(top * 10 - 1e-9) / 10;
-    top = top < 0.1 ? 0.1 : top > 1 ? 1 : top;
     const char *cap = "Out-of-fold predictions; the marked point is the mean over the folds "
                       "of each fold's operating point.";
     report_figures_begin(rep);

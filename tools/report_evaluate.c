@@ -75,21 +75,6 @@ static void facts(report *rep, const eval_report *r)
     report_facts(rep, terms, values, k);
 }
 
-/* The axis maximum of the calibration plot: the bins' largest value rounded up to a
- * tenth, so that a model of rare events is not squeezed into a corner. */
-static double calibration_top(const st_calibration_bin *bins)
-{
-    double top = 0;
-    for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
-        if (!isnan(bins[b].mean_predicted))
-            top = fmax(top, bins[b].mean_predicted);
-        if (!isnan(bins[b].observed))
-            top = fmax(top, bins[b].observed);
-    }
-    top = ceil(top * 10 - 1e-9) / 10;
-    return top < 0.1 ? 0.1 : top > 1 ? 1 : top;
-}
-
 static void charts(report *rep, const eval_report *r, const report_curve *roc,
                    const report_curve *pr, const char *name)
 {
@@ -114,7 +99,8 @@ static void charts(report *rep, const eval_report *r, const report_curve *roc,
                        "The marked point is the operating point at the threshold."};
     report_line_chart(rep, &c2);
     if (ev->calibration[0].n_rows > 0) {
-        double x[ST_CALIBRATION_BINS], y[ST_CALIBRATION_BINS], top = calibration_top(ev->calibration);
+        double x[ST_CALIBRATION_BINS], y[ST_CALIBRATION_BINS];
+        double top = report_calibration_top(ev->calibration);
         for (int b = 0; b < ST_CALIBRATION_BINS; b++)
             x[b] = ev->calibration[b].mean_predicted, y[b] = ev->calibration[b].observed;
         report_series cs = {name, x, y, ST_CALIBRATION_BINS, NAN, NAN, NULL, 0, 0, 1};

@@ -30,7 +30,7 @@ static const char style_sheet[] =
     "td.best{background:var(--best);font-weight:bold}\n"
     "td.best::before{content:\"\\2605  \";color:#b07d00}\n"
     "td.undef{color:var(--muted);font-style:italic}\n"
-    "tbody th{font-weight:normal}\n"
+    "tbody th{font-weight:normal;border-bottom:1px solid var(--rule)}\n"
     ".ci{color:var(--muted)}td.best .ci{font-weight:normal}\n"
     "table.wide .ci{display:block;font-size:12px}\n"
     ".scroll{overflow-x:auto}\n"
@@ -200,21 +200,29 @@ static void number_attribute(FILE *f, const char *name, double v)
 
 /* A number cell's text: the value, then the interval in a <span class="ci"> that wide
  * tables put on a line of its own. */
-static void number_text(FILE *f, const report_cell *c)
+/* A number with `digits` decimals (%.6g when < 0), negative with U+2212 MINUS SIGN, which
+ * reads apart from the en dash between an interval's bounds. */
+static void put_number(FILE *f, double v, int digits)
 {
     char text[64];
-    if (c->digits < 0)
-        snprintf(text, sizeof text, "%.6g", c->value);
+    if (digits < 0)
+        snprintf(text, sizeof text, "%.6g", v);
     else
-        snprintf(text, sizeof text, "%.*f", c->digits, c->value);
-    report_escape(f, text);
+        snprintf(text, sizeof text, "%.*f", digits, v);
+    fputs(text[0] == '-' ? "\xe2\x88\x92" : "", f);
+    fputs(text[0] == '-' ? text + 1 : text, f);
+}
+
+static void number_text(FILE *f, const report_cell *c)
+{
+    put_number(f, c->value, c->digits);
     if (isnan(c->low) || isnan(c->high) || c->digits < 0)
         return;
-    /* U+2013 EN DASH between the bounds */
-    snprintf(text, sizeof text, "(%.*f\xe2\x80\x93%.*f)", c->digits, c->low, c->digits, c->high);
-    fputs(" <span class=\"ci\">", f);
-    report_escape(f, text);
-    fputs("</span>", f);
+    fputs(" <span class=\"ci\">(", f);
+    put_number(f, c->low, c->digits);
+    fputs("\xe2\x80\x93", f); /* U+2013 EN DASH */
+    put_number(f, c->high, c->digits);
+    fputs(")</span>", f);
 }
 
 static void write_cell(FILE *f, const report_cell *c, int label)

@@ -1,0 +1,330 @@
+"""stratum --report: the HTML is well formed (tags balance, every inline SVG parses as
+XML), holds no script or external resource, draws one curve and one marked operating
+point per setting in each chart, shows in its tables exactly the numbers of --format json
+(evaluate, compare) or csv (cv) for the same run, escapes hostile names from the data,
+simplifies a long curve without moving it, is byte-identical when run twice, and refuses
+to overwrite an input.
+
+usage: report_check.py STRATUM DATASETS WORKDIR"""
+import csv
+import io
+import json
+import math
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_make  # noqa: E402
+
+VOID = {"meta", "br", "img", "input", "link", "hr", "col", "area", "base", "wbr", "source"}
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+class Page(HTMLParser):
+    """Checks nesting and collects tables (rows of (tag, attrs, text) cells) and SVG marks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.errors, self.tags = [], [], {}
+        self.tables, self.cell, self.charts = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for k in a:
+            if k.startswith("on"):
+                self.errors.append("event handler attribute %s on <%s>" % (k, tag))
+        for k in ("src", "href"):
+            if k in a:
+                self.errors.append("<%s %s=...>: an external resource" % (tag, k))
+        if tag == "svg":
+            self.charts.append({"curves": 0, "marks": 0})
+        if tag == "polyline" and a.get("class") == "curve":
+            self.charts[-1]["curves"] += 1
+        if tag == "circle" and a.get("class") == "mark":
+            self.charts[-1]["marks"] += 1
+        if tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        if tag == "tr":
+            self.tables[-1]["rows"].append([])
+        if tag in ("td", "th"):
+            self.cell = [tag, a, ""]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        # <line .../> in SVG: start and end at once
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append("</%s> closes <%s>" % (tag, self.stack[-1] if self.stack else ""))
+            return
+        self.stack.pop()
+        if tag in ("td", "th") and self.cell is not None:
+            self.tables[-1]["rows"][-1].append(tuple(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[2] += data
+
+
+def parse(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    page = Page()
+    page.feed(text)
+    page.close()
+    check(not page.errors, "%s: %s" % (path, page.errors[:3]))
+    check(not page.stack, "%s: unclosed %s" % (path, page.stack))
+    check(text.startswith("<!DOCTYPE html>"), path + ": no doctype")
+    check(page.tags.get("script", 0) == 0, path + ": a <script> element")
+    # the only URL is the SVG namespace name, which is never fetched
+    urls = set(re.findall(r"https?://[^\"'\s<>]*", text))
+    check(urls <= {"http://www.w3.org/2000/svg"}, "%s: URLs %s" % (path, urls))
+    for svg in re.findall(r"<svg.*?</svg>", text, re.S):
+        try:
+            ET.fromstring(svg)
+        except ET.ParseError as e:
+            check(False, "%s: an SVG is not well-formed XML: %s" % (path, e))
+    return text, page
+
+
+def table(page, first_headers):
+    for t in page.tables:
+        head = [c[2] for c in t["rows"][0]]
+        if head[:len(first_headers)] == first_headers:
+            return t
+    check(False, "no table with headers %s" % first_headers)
+    return {"rows": [[]]}
+
+
+def num(cell, key):
+    v = cell[1].get("data-" + key)
+    return None if v is None else float(v)
+
+
+def same(a, b):
+    """An exact number from the page equals one from JSON/CSV (None/NaN: undefined)."""
+    if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
+        return a is None and (b is None or math.isnan(b))
+    return a == b
+
+
+compared = [0]
+
+
+def check_value_cell(cell, value, low, high, what):
+    compared[0] += 1
+    check(same(num(cell, "value"), value), "%s value %s != %s" % (what, num(cell, "value"), value))
+    check(same(num(cell, "low"), low), "%s low %s != %s" % (what, num(cell, "low"), low))
+    check(same(num(cell, "high"), high), "%s high %s != %s" % (what, num(cell, "high"), high))
+    shown = cell[2].split(" (")[0].strip()
+    fmt = lambda v: ("%.3f" % v).replace("-", "\u2212")  # noqa: E731 (a minus sign)
+    if value is None:
+        check(shown == "undefined", "%s shows %r, expected undefined" % (what, shown))
+    else:
+        check(shown == fmt(value), "%s shows %r for %r" % (what, shown, value))
+        if low is not None:
+            check("(%s\u2013%s)" % (fmt(low), fmt(high)) in cell[2], "%s interval shown as %r"
+                  % (what, cell[2]))
+
+
+METRICS = ["roc_auc", "pr_auc", "log_loss", "brier", "prevalence", "precision", "recall",
+           "specificity", "npv", "accuracy", "f1", "fbeta", "balanced_accuracy", "mcc",
+           "calibration_intercept", "calibration_slope", "calibration_in_the_large"]
+
+
+def check_evaluate(stratum, html, args, n_series):
+    text, page = parse(html)
+    js = json.loads(report_make.run(stratum, args + ["--format", "json"]).stdout)
+    check(len(page.charts) == 3, "%s: %d charts, expected ROC, PR, calibration"
+          % (html, len(page.charts)))
+    for i, c in enumerate(page.charts):
+        check(c["curves"] == n_series, "%s chart %d: %d curves" % (html, i, c["curves"]))
+        check(c["marks"] == (n_series if i < 2 else 0), "%s chart %d: %d marks"
+              % (html, i, c["marks"]))
+    rows = table(page, ["metric", "value (95% interval)"])["rows"][1:]
+    check(len(rows) == len(METRICS) + 1, "%s: %d metric rows" % (html, len(rows)))
+    names = [m for m in METRICS]
+    names.insert(1, "delong")
+    for name, row in zip(names, rows):
+        if name == "delong":
+            d = js["delong"]
+            check_value_cell(row[1], js["metrics"]["roc_auc"]["value"] if d["ci_low"] is not None
+                             else None, d["ci_low"], d["ci_high"], html + " DeLong")
+            continue
+        m = js["metrics"][name]
+        check_value_cell(row[1], m["value"], m["ci_low"], m["ci_high"], "%s %s" % (html, name))
+    conf = table(page, ["", "predicted positive", "predicted negative"])["rows"]
+    c = js["confusion"]
+    check([num(conf[1][1], "value"), num(conf[1][2], "value"), num(conf[2][1], "value"),
+           num(conf[2][2], "value")] == [c["tp"], c["fn"], c["fp"], c["tn"]],
+          html + ": confusion matrix")
+    groups = table(page, ["group", "rows", "positive"])["rows"][1:]
+    jg = js["subgroups"]["groups"]
+    check([g[0][2] for g in groups] == [g["value"] for g in jg],
+          "%s: groups %s != %s" % (html, [g[0][2] for g in groups], [g["value"] for g in jg]))
+    cols = ["roc_auc", "pr_auc", "recall", "specificity", "precision", "brier"]
+    for g, j in zip(groups, jg):
+        check(num(g[1], "value") == j["rows"] and num(g[2], "value") == j["n_positive"],
+              html + ": group counts")
+        for k, name in enumerate(cols):
+            m = j["metrics"][name]
+            check_value_cell(g[3 + k], m["value"], m["ci_low"], m["ci_high"],
+                             "%s group %s %s" % (html, j["value"], name))
+    return text, page
+
+
+def check_hostile(text, page, html):
+    """Names from the data appear as text, never as markup."""
+    check("<script" not in text.lower(), html + ": an unescaped <script")
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in text, html + ": hostile column not shown")
+    check("<b>" not in text, html + ": an unescaped hostile level")
+    shown = [r[0][2] for r in table(page, ["group", "rows", "positive"])["rows"][1:]]
+    check(sorted(shown) == sorted(report_make.HOSTILE_LEVELS),
+          "%s: levels shown as %s" % (html, shown))
+    check(report_make.HOSTILE_COLUMN in "".join(t["caption"] for t in page.tables) or
+          "By " + report_make.HOSTILE_COLUMN.replace("<", "&lt;").replace(">", "&gt;") in text,
+          html + ": hostile column name missing from the caption")
+    check("scores &lt;&amp;&gt;.csv" in text, html + ": hostile file name not escaped")
+
+
+def check_cv(stratum, html, args, n_series):
+    text, page = parse(html)
+    for i, c in enumerate(page.charts):
+        check(c["curves"] == n_series, "%s chart %d: %d curves" % (html, i, c["curves"]))
+        check(c["marks"] == (n_series if i < 2 else 0), "%s chart %d: marks" % (html, i))
+    out = report_make.run(stratum, args + ["--format", "csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    t = table(page, ["metric", "mean (95% interval)", "SD", "folds"])["rows"][1:]
+    check(len(t) == len(rows), "%s: %d summary rows, csv has %d" % (html, len(t), len(rows)))
+    for r, c in zip(rows, t):
+        f = lambda k: float(r[k]) if r[k] != "" else None  # noqa: E731
+        check_value_cell(c[1], f("mean"), f("ci_low"), f("ci_high"), html + " " + r["metric"])
+        check(same(num(c[2], "value"), f("sd")), html + " sd of " + r["metric"])
+        check(num(c[3], "value") == float(r["folds_defined"]), html + " folds of " + r["metric"])
+    folds = table(page, ["repeat", "fold", "threshold"])["rows"][1:]
+    check(len(folds) == 10, "%s: %d fold rows, expected 5 folds x 2 repeats" % (html, len(folds)))
+
+
+def check_compare(stratum, html, args, n_series):
+    text, page = parse(html)
+    for i, c in enumerate(page.charts):
+        check(c["curves"] == n_series, "%s chart %d: %d curves, expected %d"
+              % (html, i, c["curves"], n_series))
+        check(c["marks"] == (n_series if i < 2 else 0), "%s chart %d: marks" % (html, i))
+    js = json.loads(report_make.run(stratum, args + ["--format", "json"]).stdout)
+    t = table(page, ["model", "weight", "mean threshold"])
+    cols = ["roc_auc", "pr_auc", "precision", "recall", "f1", "brier", "log_loss"]
+    rows = t["rows"][1:]
+    check(len(rows) == len(js["settings"]), html + ": setting rows")
+    for r, s in zip(rows, js["settings"]):
+        check([r[0][2], r[1][2]] == [s["model"], s["weight"]], html + ": setting names")
+        for k, name in enumerate(cols):
+            m = s[name]
+            what = "%s %s/%s %s" % (html, s["model"], s["weight"], name)
+            check_value_cell(r[3 + k], m["mean"], m["ci_low"], m["ci_high"], what)
+            check((r[3 + k][1].get("class") == "best") == m["best"], what + ": best mark")
+
+
+def check_simplified(stratum, work):
+    """A 30,000-row ROC curve is drawn with far fewer points, none of the original points
+    farther than half a unit (of a 400-unit plot) from the drawn line."""
+    import random
+    rng = random.Random(3)
+    path = os.path.join(work, "many.csv")
+    with open(path, "w") as f:
+        f.write("label,p\n")
+        for _ in range(30000):
+            y = 1 if rng.random() < 0.1 else 0
+            f.write("%d,%.9f\n" % (y, 1 / (1 + math.exp(-(rng.gauss(0, 1) + 1.5 * y)))))
+    html, roc = os.path.join(work, "many.html"), os.path.join(work, "many_roc.csv")
+    report_make.run(stratum, ["evaluate", "--scores", path, "--bootstrap", "0", "--report",
+                              html, "--roc-curve", roc])
+    text = open(html, encoding="utf-8").read()
+    pts = re.search(r'<polyline class="curve"[^>]* points="([^"]*)"', text).group(1)
+    drawn = [tuple(map(float, p.split(","))) for p in pts.split()]
+    full = [(float(r["fpr"]), float(r["tpr"])) for r in csv.DictReader(open(roc))]
+    check(len(full) > 20000 and len(drawn) < len(full) / 5,
+          "simplification: %d points drawn of %d" % (len(drawn), len(full)))
+    # the map from the unit square to the plot, from the ends (0,0) and (1,1) of the curve
+    (x0, y0), (x1, y1) = drawn[0], drawn[-1]
+    to_px = lambda p: (x0 + p[0] * (x1 - x0), y0 + p[1] * (y1 - y0))  # noqa: E731
+    worst, j = 0.0, 0
+    for p in full:
+        q = to_px(p)
+        # drawn points are a subsequence of the curve: advance to the segment holding q
+        while j + 1 < len(drawn) - 1 and abs(drawn[j + 1][0] - q[0]) < 0.006 and \
+                abs(drawn[j + 1][1] - q[1]) < 0.006:
+            j += 1
+        a, b = drawn[j], drawn[min(j + 1, len(drawn) - 1)]
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        t = 0 if dx == dy == 0 else max(0, min(1, ((q[0] - a[0]) * dx + (q[1] - a[1]) * dy)
+                                             / (dx * dx + dy * dy)))
+        d = min(math.hypot(a[0] + t * dx - q[0], a[1] + t * dy - q[1]),
+                math.hypot(b[0] - q[0], b[1] - q[1]))
+        worst = max(worst, d)
+    check(worst <= 0.5, "simplified curve is %.3f units from the true one" % worst)
+    print("simplified ROC: %d of %d points drawn, at most %.3f units off"
+          % (len(drawn), len(full), worst))
+
+
+def check_errors(stratum, work, reports):
+    thyroid_args = reports["cv"][1]
+    data = thyroid_args[2]
+    p = report_make.run(stratum, thyroid_args + ["--report", data], check=False)
+    check(p.returncode == 1 and "input" in p.stderr and p.stdout == "",
+          "cv --report over the data file: %d %r" % (p.returncode, p.stderr))
+    args = reports["evaluate_model"][1]
+    p = report_make.run(stratum, args + ["--report", args[1]], check=False)
+    check(p.returncode == 1 and "input" in p.stderr, "evaluate --report over the model: %r"
+          % p.stderr)
+    p = report_make.run(stratum, args + ["--report", os.path.join(work, "no/such/dir/r.html")],
+                        check=False)
+    check(p.returncode == 1 and p.stderr.startswith("stratum: ") and p.stdout == "",
+          "evaluate --report into a missing directory: %d %r" % (p.returncode, p.stderr))
+    p = report_make.run(stratum, ["cv", "logreg", data, "--lambda-path", "--report",
+                                  os.path.join(work, "x.html")], check=False)
+    check(p.returncode == 2, "cv --lambda-path --report: exit %d" % p.returncode)
+    # the same command writes the same bytes (no date in the report)
+    html = reports["evaluate_model"][0]
+    again = os.path.join(work, "again.html")
+    report_make.run(stratum, args + ["--report", again])
+    check(open(html, "rb").read() == open(again, "rb").read(), "two runs differ")
+
+
+def main():
+    stratum, datasets, work = sys.argv[1:4]
+    reports = report_make.make_reports(stratum, datasets, work)
+    check_evaluate(stratum, *reports["evaluate_model"])
+    text, page = check_evaluate(stratum, *reports["evaluate_scores"])
+    check_hostile(text, page, reports["evaluate_scores"][0])
+    check_cv(stratum, *reports["cv"])
+    check_compare(stratum, *reports["compare"])
+    check_simplified(stratum, work)
+    check_errors(stratum, work, reports)
+    if failures:
+        print("%d failures" % len(failures))
+        return 1
+    check(compared[0] > 150, "only %d table cells compared" % compared[0])
+    print("all report checks passed (%d table cells equal to --format json/csv)" % compared[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""stratum --report in a real browser: headless Chromium renders the reports of evaluate
+(with --by), cv and compare; each screenshot must show a page (many colours, a sane share
+of non-white pixels, the curves' palette blue) and Chromium must log no page error
+(console message, blocked resource, failed load). A page with an inline script and an
+external image is rendered too, and must be caught, so the check can fail.
+
+Exit 77 (skipped) when Chromium is absent (see chromium_path) and the environment
+variable CI is not set; in CI a missing Chromium fails.
+
+usage: report_chromium.py STRATUM DATASETS WORKDIR"""
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_make  # noqa: E402
+
+WIDTH, HEIGHT = 1200, 3000
+BROKEN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>broken</title></head><body><h1>broken</h1><script>console.log("ran")</script>
+<img src="http://example.invalid/x.png" alt=""></body></html>
+"""
+
+
+def chromium_path():
+    """$STRATUM_CHROMIUM if set (a path that does not exist counts as no Chromium), else
+    chromium on PATH or in /usr/bin."""
+    forced = os.environ.get("STRATUM_CHROMIUM")
+    if forced is not None:
+        return forced if os.path.exists(forced) else None
+    for name in ("chromium", "chromium-browser"):
+        p = shutil.which(name) or (os.path.exists("/usr/bin/" + name) and "/usr/bin/" + name)
+        if p:
+            return p
+    return None
+
+
+def render(chromium, html, png, profile):
+    """Screenshot and DOM of html; returns (DOM text, page errors from Chromium's log)."""
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+           "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + profile,
+           "--enable-logging=stderr", "--v=0", "--dump-dom", "--screenshot=" + png,
+           "--window-size=%d,%d" % (WIDTH, HEIGHT), "file://" + os.path.abspath(html)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        raise SystemExit("chromium failed (%d) on %s: %s" % (p.returncode, html, p.stderr[-2000:]))
+    errors = [line for line in p.stderr.splitlines()
+              if ":CONSOLE" in line or "net::ERR" in line or "Content Security Policy" in line
+              or "Uncaught" in line]
+    return p.stdout, errors
+
+
+def histogram(png):
+    """The image's size and its colours with their pixel counts."""
+    from PIL import Image
+    im = Image.open(png).convert("RGB")
+    return im.size, im.getcolors(im.size[0] * im.size[1])
+
+
+def check_screenshot(png):
+    (w, h), counts = histogram(png)
+    problems = []
+    if (w, h) != (WIDTH, HEIGHT):
+        problems.append("size %dx%d" % (w, h))
+    colours = len(counts)
+    non_white = sum(n for n, c in counts if c != (255, 255, 255)) / (w * h)
+    # the first series colour, #0072B2, drawn by the curves (anti-aliasing blurs edges)
+    blue = sum(n for n, (r, g, b) in counts if abs(r - 0x00) < 24 and abs(g - 0x72) < 24
+               and abs(b - 0xB2) < 24)
+    if colours < 50:
+        problems.append("only %d distinct colours" % colours)
+    if not 0.01 <= non_white <= 0.6:
+        problems.append("%.3f of the pixels are not white" % non_white)
+    if blue < 500:
+        problems.append("only %d pixels of the curves' blue" % blue)
+    print("%s: %d colours, %.3f non-white, %d curve-blue pixels"
+          % (os.path.basename(png), colours, non_white, blue))
+    return problems
+
+
+def main():
+    stratum, datasets, work = sys.argv[1:4]
+    chromium = chromium_path()
+    if chromium is None:
+        if os.environ.get("CI"):
+            print("chromium is not installed, and CI is set: install the Debian package chromium")
+            return 1
+        print("chromium is not installed: skipped")
+        return 77
+    reports = report_make.make_reports(stratum, datasets, work)
+    profile = os.path.join(work, "chromium-profile")
+    failures = []
+    for name in ("evaluate_model", "cv", "compare"):
+        html, _, n_series = reports[name]
+        png = os.path.join(work, name + ".png")
+        dom, errors = render(chromium, html, png, profile)
+        if errors:
+            failures.append("%s: Chromium reported %s" % (name, errors[:3]))
+        # the browser built the page we wrote: every curve is in its DOM
+        curves = dom.count('class="curve"')
+        if curves != 3 * n_series:
+            failures.append("%s: %d curves in Chromium's DOM" % (name, curves))
+        failures += ["%s: %s" % (name, p) for p in check_screenshot(png)]
+    broken = os.path.join(work, "broken.html")
+    with open(broken, "w") as f:
+        f.write(BROKEN)
+    _, errors = render(chromium, broken, os.path.join(work, "broken.png"), profile)
+    if len(errors) < 2:
+        failures.append("the page with a script and an external image went unnoticed: %s"
+                        % errors)
+    for f in failures:
+        print("FAIL:", f)
+    if not failures:
+        print("Chromium rendered every report without errors")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
