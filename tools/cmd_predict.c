@@ -78,7 +78,7 @@ int cmd_predict(int argc, char **argv)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
-        {"contrib", no_argument, NULL, 2001}, {"interactions", no_argument, NULL, 2002},
+        {"contrib", no_argument, NULL, 2101}, {"interactions", no_argument, NULL, 2102},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
@@ -99,8 +99,8 @@ int cmd_predict(int argc, char **argv)
             out_path = optarg;
             continue;
         }
-        if (code == 2001 || code == 2002) {
-            *(code == 2001 ? &contrib : &interactions) = 1;
+        if (code == 2101 || code == 2102) {
+            *(code == 2101 ? &contrib : &interactions) = 1;
             continue;
         }
         return cli_usage_error("predict", "unknown option");
