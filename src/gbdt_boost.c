@@ -205,9 +205,11 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
             for (size_t i = 0; i < n; i++)
                 gr->rows[i] = (uint32_t)i;
         st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL);
+        /* a leaf's cover is its Hessian sum, still in gr->sum_h */
         if (!st__gbdt_store_cat_sets(m, gr->bins, gr->nodes, (const uint32_t (*)[8])gr->node_set,
                                      (size_t)gr->n_leaves - 1) ||
-            !st__gbdt_append_tree(m, gr->nodes, gr->values, (size_t)gr->n_leaves))
+            !st__gbdt_append_tree_covers(m, gr->nodes, gr->values, gr->sum_h,
+                                         (size_t)gr->n_leaves))
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
         int stop = 0;

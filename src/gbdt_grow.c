@@ -134,7 +134,8 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     const int r = gr->n_leaves, k = gr->n_leaves - 1; /* new leaf, new node */
     gr->nodes[k] = (st__gbdt_node){.threshold = b->bounds[b->offset[s.feature] + (size_t)s.bin],
                                    .gain = s.gain, .feature = s.feature, .left = ~l,
-                                   .right = ~r, .default_left = s.default_left};
+                                   .right = ~r, .default_left = s.default_left,
+                                   .cover = gr->sum_h[l]};
     gr->node_bin[k] = s.bin;
     if (s.categorical) { /* no threshold: the left bins, in node_set */
         gr->nodes[k].threshold = 0;

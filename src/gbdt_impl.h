@@ -52,6 +52,8 @@ typedef struct st__gbdt_node {
      * does not know) go by default_left. During growth (st__gbdt_grower) any nonzero
      * value marks a categorical node, whose set is over bins, in node_set. */
     int64_t cat_set;
+    double cover;    /* Hessian sum of the training rows that reached the node (XGBoost's
+                        sum_hessian, LightGBM's internal_weight), for TreeSHAP */
 } st__gbdt_node;
 
 struct st_gbdt {
@@ -74,6 +76,10 @@ struct st_gbdt {
                                   params.monotone points here */
     uint32_t *cat_bits;        /* the left sets of categorical nodes, one after another */
     size_t cat_words, cat_cap; /* words used and allocated */
+    /* TreeSHAP (gbdt_shap.c) needs the covers and the depth of the trees */
+    double *leaf_covers;       /* Hessian sum of each leaf's training rows, as leaf_values */
+    int covers_missing;        /* some tree came without covers (a file from before them) */
+    size_t max_depth;          /* the deepest leaf of any tree, in edges from its root */
 };
 
 /* The routing rule of every tree walk on a model (prediction, one row or a dataset, and
@@ -135,6 +141,12 @@ static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float
  * already have room (tree_cap). 0 when out of memory. */
 int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *leaf_values,
                          size_t n_leaves);
+/* The same with the leaves' covers (n_leaves values; the nodes carry theirs). A tree
+ * appended without them (leaf_covers NULL, or st__gbdt_append_tree) marks the model
+ * covers_missing. */
+int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
+                                const double *leaf_values, const double *leaf_covers,
+                                size_t n_leaves);
 
 /* ---- binning (gbdt_bin.c) ---- */
 
@@ -386,9 +398,34 @@ st_status st__gbdt_monotone_copy(st_gbdt *m, const signed char *mono, st_error *
 void st__gbdt_monotone_write(struct st__text *t, const st_gbdt *m);
 st_status st__gbdt_monotone_read(struct st__mreader *r, st_gbdt *m);
 
+/* ---- a dataset's columns in the model's feature order (gbdt_predict.c) ---- */
+
+/* For each model feature, the dataset column (col) and, for categorical ones, the model
+ * code of every dataset level (-1 when unknown) at map + map_off[j]. Batch prediction and
+ * TreeSHAP gather rows through it. */
+typedef struct st__gbdt_columns {
+    const float **col;
+    size_t *map_off;
+    float *map;
+} st__gbdt_columns;
+
+/* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another
+ * type); free with st__gbdt_columns_free, also after a failure. */
+st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
+                               st_error *err);
+void st__gbdt_columns_free(st__gbdt_columns *cm);
+/* Row i of the dataset into x[0..n_features), as st_gbdt_predict_row takes it. */
+void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x);
+
 /* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
  * fuzzer). name is used in messages only. */
 st_status st__gbdt_load_buffer(const char *data, size_t size, const char *name, st_gbdt **out,
                                st_error *err);
+
+/* A model saved by XGBoost as JSON (gbdt_import_xgboost.c), from memory; st_gbdt_load
+ * calls it for files whose first non-blank byte is '{' (st__gbdt_is_json). */
+st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *name,
+                                  st_gbdt **out, st_error *err);
+int st__gbdt_is_json(const char *data, size_t size);
 
 #endif

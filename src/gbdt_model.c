@@ -27,6 +27,7 @@ void st_gbdt_free(st_gbdt *m)
     st__post_free(&m->post);
     st__free(m->monotone);
     st__free(m->cat_bits);
+    st__free(m->leaf_covers);
     st__free(m);
 }
 
@@ -46,22 +47,59 @@ static int grow(void **arr, size_t *cap, size_t used, size_t more, size_t item)
     return 1;
 }
 
-int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *values,
-                         size_t n_leaves)
+/* Depth of the deepest leaf of a tree whose children come after their parents (the
+ * loader checks it; so does growth), in one forward pass; SIZE_MAX when out of memory. */
+static size_t tree_depth(const st__gbdt_node *nodes, size_t n_nodes)
+{
+    if (n_nodes == 0)
+        return 0;
+    size_t *depth = st__malloc_array(n_nodes, sizeof *depth), deepest = 0;
+    if (depth == NULL)
+        return SIZE_MAX;
+    depth[0] = 0;
+    for (size_t k = 0; k < n_nodes; k++) {
+        const int32_t c[2] = {nodes[k].left, nodes[k].right};
+        for (int i = 0; i < 2; i++) {
+            if (c[i] >= 0)
+                depth[c[i]] = depth[k] + 1;
+            else if (depth[k] + 1 > deepest)
+                deepest = depth[k] + 1;
+        }
+    }
+    st__free(depth);
+    return deepest;
+}
+
+int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
+                                const double *values, const double *covers, size_t n_leaves)
 {
     const size_t n_nodes = n_leaves - 1, t = m->n_trees;
     const size_t nn = m->node_start[t], nl = m->leaf_start[t];
-    if (t + 1 >= m->tree_cap ||
+    size_t leaf_cap = m->leaf_cap, depth = tree_depth(nodes, n_nodes);
+    if (t + 1 >= m->tree_cap || depth == SIZE_MAX ||
         !grow((void **)&m->nodes, &m->node_cap, nn, n_nodes ? n_nodes : 1, sizeof *m->nodes) ||
+        !grow((void **)&m->leaf_covers, &leaf_cap, nl, n_leaves, sizeof *m->leaf_covers) ||
         !grow((void **)&m->leaf_values, &m->leaf_cap, nl, n_leaves, sizeof *m->leaf_values))
         return 0;
     if (n_nodes > 0)
         memcpy(m->nodes + nn, nodes, n_nodes * sizeof *nodes);
     memcpy(m->leaf_values + nl, values, n_leaves * sizeof *values);
+    for (size_t l = 0; l < n_leaves; l++)
+        m->leaf_covers[nl + l] = covers != NULL ? covers[l] : 0;
+    if (covers == NULL)
+        m->covers_missing = 1;
+    if (depth > m->max_depth)
+        m->max_depth = depth;
     m->node_start[t + 1] = nn + n_nodes;
     m->leaf_start[t + 1] = nl + n_leaves;
     m->n_trees++;
     return 1;
+}
+
+int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *values,
+                         size_t n_leaves)
+{
+    return st__gbdt_append_tree_covers(m, nodes, values, NULL, n_leaves);
 }
 
 size_t st_gbdt_n_features(const st_gbdt *m)

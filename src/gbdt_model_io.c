@@ -14,10 +14,11 @@
  *     init_score X
  *     trees T
  *     tree N_LEAVES                     then N_LEAVES - 1 node lines and N_LEAVES leaf lines
- *     node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN
- *     node FEATURE cats DEFAULT_LEFT LEFT RIGHT GAIN    a categorical split, followed by
- *     cats N CODE_1 ... CODE_N                          the level codes going left
- *     leaf VALUE
+ *     node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN COVER
+ *     node FEATURE cats DEFAULT_LEFT LEFT RIGHT GAIN COVER   a categorical split, followed
+ *     cats N CODE_1 ... CODE_N                          by the level codes going left
+ *     leaf VALUE COVER                  COVER: the Hessian sum of the training rows that
+ *                                       reached the node or leaf (for TreeSHAP)
  *     valid_metric logloss|auc|pr-auc   these four lines only for a model trained with a
  *     early_stopping_rounds K           validation set (st_gbdt_train_ex): the metric, the
  *     best_iteration N                  early stopping rounds (0 = off), the best
@@ -27,7 +28,11 @@
  *
  * A node's children are node indices (>= 0, always greater than the node's own) or leaves
  * (~leaf, < 0), as in LightGBM's model files. Numbers are written to read back exactly,
- * so a loaded model predicts bit-identically. Loading is in gbdt_model_load.c. */
+ * so a loaded model predicts bit-identically. Loading is in gbdt_model_load.c.
+ *
+ * COVER, the Hessian sum of the training rows that reached the node or leaf (for
+ * TreeSHAP), came later within version 1: files without it still load (their models
+ * cannot be explained), and such a model is saved again without it. */
 #include "gbdt_impl.h"
 
 #include <stratum/files.h>
@@ -92,12 +97,23 @@ static void write_tree(st__text *t, const st_gbdt *m, size_t k, int *exact)
             *exact &= st__text_number(t, nd->threshold);
         st__text_printf(t, " %d %d %d ", (int)nd->default_left, (int)nd->left, (int)nd->right);
         *exact &= st__text_number(t, nd->gain);
+        if (!m->covers_missing) {
+            st__text_printf(t, " ");
+            *exact &= st__text_number(t, nd->cover);
+        }
         st__text_printf(t, "\n");
         if (nd->cat_set != 0)
             write_cats(t, m, nd);
     }
-    for (size_t i = l0; i < l1; i++)
-        number_line(t, "leaf", m->leaf_values[i], exact);
+    for (size_t i = l0; i < l1; i++) {
+        st__text_printf(t, "leaf ");
+        *exact &= st__text_number(t, m->leaf_values[i]);
+        if (!m->covers_missing) {
+            st__text_printf(t, " ");
+            *exact &= st__text_number(t, m->leaf_covers[i]);
+        }
+        st__text_printf(t, "\n");
+    }
 }
 
 static void write_model(st__text *t, const st_gbdt *m, int *exact)

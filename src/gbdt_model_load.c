@@ -145,10 +145,33 @@ static st_status read_cats(st__mreader *r, st_gbdt *m, st__gbdt_node *nd)
     return ST_OK;
 }
 
-/* "node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN" for node k of a tree of n_leaves;
- * THRESHOLD "cats" for a categorical split, whose "cats" line follows. */
+/* The last number of a line, "... X [COVER]": X, and the cover when there is one
+ * (*has_cover); a cover is finite and >= 0. */
+static st_status read_last(st__mreader *r, const char *what, const char *s, size_t len,
+                           double *x, double *cover, int *has_cover)
+{
+    const char *t;
+    size_t tl;
+    st_status rc;
+    *has_cover = 0;
+    *cover = 0;
+    if (memchr(s, ' ', len) == NULL)
+        return st__mr_number(r, what, s, len, x);
+    if (!st__mr_field(&s, &len, &t, &tl))
+        return st__mr_bad(r, "expected a %s", what);
+    if ((rc = st__mr_number(r, what, t, tl, x)) != ST_OK ||
+        (rc = st__mr_number(r, "cover", s, len, cover)) != ST_OK)
+        return rc;
+    if (!(*cover >= 0) || isinf(*cover))
+        return st__mr_bad(r, "a cover is a finite number >= 0");
+    *has_cover = 1;
+    return ST_OK;
+}
+
+/* "node FEATURE THRESHOLD DEFAULT_LEFT LEFT RIGHT GAIN [COVER]" for node k of a tree of
+ * n_leaves; THRESHOLD "cats" for a categorical split, whose "cats" line follows. */
 static st_status read_node(st__mreader *r, st_gbdt *m, long k, long n_leaves,
-                           st__gbdt_node *nd)
+                           st__gbdt_node *nd, int *has_cover)
 {
     const char *s, *t[5];
     size_t len, tl[5];
@@ -168,7 +191,7 @@ static st_status read_node(st__mreader *r, st_gbdt *m, long k, long n_leaves,
         (rc = st__mr_integer(r, "default_left", t[2], tl[2], 0, 1, &dl)) != ST_OK ||
         (rc = st__mr_integer(r, "left", t[3], tl[3], -n_leaves, n_nodes - 1, &left)) != ST_OK ||
         (rc = st__mr_integer(r, "right", t[4], tl[4], -n_leaves, n_nodes - 1, &right)) != ST_OK ||
-        (rc = st__mr_number(r, "gain", s, len, &nd->gain)) != ST_OK)
+        (rc = read_last(r, "gain", s, len, &nd->gain, &nd->cover, has_cover)) != ST_OK)
         return rc;
     if (isnan(nd->threshold))
         return st__mr_bad(r, "a threshold is a number, not nan");
@@ -203,22 +226,34 @@ static st_status check_tree(st__mreader *r, const st__gbdt_node *nodes, long n_l
 }
 
 static st_status read_tree(st__mreader *r, st_gbdt *m, st__gbdt_node *nodes, double *values,
-                           int *seen)
+                           double *covers, int *seen)
 {
     const long max_leaves = 131072;
     long n_leaves;
     st_status rc = st__mr_key_integer(r, "tree", 1, max_leaves, &n_leaves);
     if (rc != ST_OK)
         return rc;
-    for (long k = 0; k < n_leaves - 1; k++)
-        if ((rc = read_node(r, m, k, n_leaves, &nodes[k])) != ST_OK)
+    long n_covers = 0; /* lines with a cover: none or all of them */
+    int has;
+    for (long k = 0; k < n_leaves - 1; k++) {
+        if ((rc = read_node(r, m, k, n_leaves, &nodes[k], &has)) != ST_OK)
             return rc;
-    for (long l = 0; l < n_leaves; l++)
-        if ((rc = st__mr_key_number(r, "leaf", &values[l])) != ST_OK)
+        n_covers += has;
+    }
+    const char *s;
+    size_t len;
+    for (long l = 0; l < n_leaves; l++) {
+        if ((rc = st__mr_keyed(r, "leaf", &s, &len)) != ST_OK ||
+            (rc = read_last(r, "leaf value", s, len, &values[l], &covers[l], &has)) != ST_OK)
             return rc;
+        n_covers += has;
+        if (n_covers != 0 && n_covers != n_leaves + l)
+            return st__mr_bad(r, "either every node and leaf of a tree has a cover or none");
+    }
     if ((rc = check_tree(r, nodes, n_leaves, seen, seen + max_leaves)) != ST_OK)
         return rc;
-    return st__gbdt_append_tree(m, nodes, values, (size_t)n_leaves) ? ST_OK : nomem(r);
+    return st__gbdt_append_tree_covers(m, nodes, values, n_covers ? covers : NULL,
+                                       (size_t)n_leaves) ? ST_OK : nomem(r);
 }
 
 /* The optional validation lines after the trees (gbdt_model_io.c). */
@@ -289,13 +324,13 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     m->leaf_start = st__calloc(m->tree_cap, sizeof *m->leaf_start);
     /* scratch for one tree of the largest size */
     st__gbdt_node *nodes = st__malloc_array(131072, sizeof *nodes);
-    double *values = st__malloc_array(131072, sizeof *values);
+    double *values = st__malloc_array(2 * 131072, sizeof *values); /* and the covers */
     int *seen = st__malloc_array(2 * 131072, sizeof *seen);
     if (m->node_start == NULL || m->leaf_start == NULL || nodes == NULL || values == NULL ||
         seen == NULL)
         rc = nomem(r);
     for (long k = 0; rc == ST_OK && k < n; k++)
-        rc = read_tree(r, m, nodes, values, seen);
+        rc = read_tree(r, m, nodes, values, values + 131072, seen);
     st__free(nodes);
     st__free(values);
     st__free(seen);
@@ -338,7 +373,9 @@ st_status st_gbdt_load(const char *path, st_gbdt **out, st_error *err)
     st_status rc = st__file_buffer_read(path, &buf, err);
     if (rc != ST_OK)
         return rc;
-    rc = st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
+    rc = st__gbdt_is_json(buf.data, buf.size)
+             ? st__gbdt_import_xgboost(buf.data, buf.size, path, out, err)
+             : st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
     st__file_buffer_free(&buf);
     return rc;
 }

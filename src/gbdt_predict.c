@@ -50,13 +50,7 @@ static long find_level(char *const *levels, size_t n, const char *text)
     return -1;
 }
 
-/* For each model feature, the dataset column (col) and, for categorical ones, the model
- * code of every dataset level (-1 when unknown) at map + map_off[j]. */
-typedef struct column_map {
-    const float **col;
-    size_t *map_off;
-    float *map;
-} column_map;
+typedef st__gbdt_columns column_map; /* gbdt_impl.h */
 
 static void map_free(column_map *cm)
 {
@@ -111,14 +105,30 @@ static void predict_block(const st_gbdt *m, const column_map *cm, size_t i0, siz
                           st_gbdt_output kind, float *x, double *out)
 {
     for (size_t i = i0; i < i1; i++) {
-        for (size_t j = 0; j < m->n_features; j++) {
-            float v = cm->col[j][i];
-            if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
-                v = cm->map[cm->map_off[j] + (size_t)v];
-            x[j] = v;
-        }
+        st__gbdt_columns_row(m, cm, i, x);
         out[i] = st_gbdt_predict_row(m, x, kind);
     }
+}
+
+void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x)
+{
+    for (size_t j = 0; j < m->n_features; j++) {
+        float v = cm->col[j][i];
+        if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
+            v = cm->map[cm->map_off[j] + (size_t)v];
+        x[j] = v;
+    }
+}
+
+st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
+                               st_error *err)
+{
+    return map_columns(m, ds, cm, err);
+}
+
+void st__gbdt_columns_free(st__gbdt_columns *cm)
+{
+    map_free(cm);
 }
 
 st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output kind,

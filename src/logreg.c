@@ -212,6 +212,10 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;
+        if ((rc = st__lr_column_moments(*out, ds, err)) != ST_OK) {
+            st_logreg_free(*out);
+            *out = NULL;
+        }
     }
 done:
     st__free(se);
@@ -229,6 +233,7 @@ void st_logreg_free(st_logreg *m)
     st__free(m->coefs);
     st__free(m->se);
     st__post_free(&m->post);
+    st__free(m->col_mean), st__free(m->col_sd);
     st__free(m);
 }
 

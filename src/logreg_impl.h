@@ -23,6 +23,10 @@ struct st_logreg {
                                 NULL when se_state is not ST__LR_SE_OK */
     int se_state;            /* why se is (not) there: one of the ST__LR_SE_* below */
     st__post post;           /* calibration map and decision threshold (none when zero) */
+    double *col_mean;        /* n_coefs training means of the expanded columns, and */
+    double *col_sd;          /* their standard deviations (row weights counted, class
+                                weights not); both NULL in a model loaded from a file
+                                saved before they were stored (logreg_contrib.c) */
 };
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
@@ -48,5 +52,9 @@ enum {
  * when either class has no weight. */
 st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, double *y,
                              double *c, double *total, st_error *err);
+
+/* Fills m->col_mean and m->col_sd from the training data ds (whose feature j is model
+ * feature j). Fails only when out of memory (logreg_contrib.c). */
+st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err);
 
 #endif

@@ -10,6 +10,9 @@
  *     coefs K
  *     coef VALUE NAME                  K lines, original scale
  *     intercept  iterations  converged  objective  gap
+ *     column_moments K                 (optional; files before it lack the section)
+ *     moment MEAN SD                   K lines: training mean and SD of each coefficient's
+ *                                      column, for contributions (logreg_contrib.c)
  *     calibration ... / threshold ...  optional, only when set (src/calibration_impl.h)
  *     checksum HEX                     FNV-1a 64 of every byte before this line
  *
@@ -87,6 +90,16 @@ static void write_model(st__text *t, const st_logreg *m, int *exact)
     st__text_printf(t, "converged %d\n", m->converged);
     number_line(t, "objective", m->objective, exact);
     number_line(t, "gap", m->gap, exact);
+    if (m->col_mean != NULL && m->col_sd != NULL) {
+        st__text_printf(t, "column_moments %zu\n", m->n_coefs);
+        for (size_t k = 0; k < m->n_coefs; k++) {
+            st__text_printf(t, "moment ");
+            *exact &= st__text_number(t, m->col_mean[k]);
+            st__text_printf(t, " ");
+            *exact &= st__text_number(t, m->col_sd[k]);
+            st__text_printf(t, "\n");
+        }
+    }
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 

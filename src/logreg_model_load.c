@@ -105,6 +105,41 @@ static st_status check_columns(st__mreader *r, const st_logreg *m)
     return ST_OK;
 }
 
+/* The optional "column_moments K" section after 'gap' (older files end at 'gap'). */
+static st_status read_moments(st__mreader *r, st_logreg *m)
+{
+    static const char key[] = "column_moments ";
+    st__mreader peek = *r; /* the section is optional: look before taking the line */
+    if (!st__mr_next(&peek) || peek.len < sizeof key - 1 ||
+        memcmp(peek.text, key, sizeof key - 1) != 0)
+        return ST_OK;
+    *r = peek;
+    long n;
+    st_status rc = st__mr_integer(r, "column_moments", r->text + sizeof key - 1,
+                                  r->len - (sizeof key - 1), 0, 1000000000, &n);
+    if (rc != ST_OK)
+        return rc;
+    if ((size_t)n != m->n_coefs)
+        return st__mr_bad(r, "column_moments %ld: expected one per coefficient (%zu)", n,
+                          m->n_coefs);
+    m->col_mean = st__calloc(m->n_coefs + 1, sizeof *m->col_mean);
+    m->col_sd = st__calloc(m->n_coefs + 1, sizeof *m->col_sd);
+    if (m->col_mean == NULL || m->col_sd == NULL)
+        return st__fail(r->err, ST_ERR_NOMEM, "out of memory reading %s", r->path);
+    for (size_t k = 0; k < m->n_coefs; k++) {
+        const char *s, *t;
+        size_t len, tl;
+        if ((rc = st__mr_keyed(r, "moment", &s, &len)) != ST_OK)
+            return rc;
+        if (!st__mr_field(&s, &len, &t, &tl))
+            return st__mr_bad(r, "expected 'moment MEAN SD'");
+        if ((rc = st__mr_number(r, "mean", t, tl, &m->col_mean[k])) != ST_OK ||
+            (rc = st__mr_number(r, "sd", s, len, &m->col_sd[k])) != ST_OK)
+            return rc;
+    }
+    return ST_OK;
+}
+
 static st_status read_body(st__mreader *r, st_logreg *m)
 {
     st_status rc;
@@ -149,10 +184,12 @@ static st_status read_body(st__mreader *r, st_logreg *m)
     if ((rc = st__mr_key_number(r, "objective", &m->objective)) != ST_OK ||
         (rc = st__mr_key_number(r, "gap", &m->gap)) != ST_OK)
         return rc;
-    if ((rc = st__post_read(r, &m->post)) != ST_OK) /* optional calibration, threshold */
+    if ((rc = read_moments(r, m)) != ST_OK ||
+        (rc = st__post_read(r, &m->post)) != ST_OK) /* optional calibration, threshold */
         return rc;
     if (st__mr_next(r))
-        return st__mr_bad(r, "unexpected line after 'gap'; expected the checksum line");
+        return st__mr_bad(r, "unexpected line after 'gap'; expected 'column_moments', the "
+                          "calibration or threshold lines, or the checksum line");
     return ST_OK;
 }
 

@@ -41,6 +41,10 @@ step "compare" 0 compare "$data" --weights none,5 --folds 3 --num-trees 10
 step "train gbdt" 0 train gbdt "$data" --num-trees 20 -o "$work/gbdt.model" -q
 step "predict gbdt" 0 predict "$work/gbdt.model" "$data" -o "$work/pg.csv"
 step "evaluate gbdt" 0 evaluate "$work/gbdt.model" "$data" --bootstrap 20
+step "predict --contrib" 0 predict --contrib "$work/ridge.model" "$data" -o "$work/c.csv"
+step "explain logreg, ranking with report" 0 explain "$work/ridge.model" "$data" --report "$work/r.html"
+step "explain gbdt, rows by --where" 0 explain "$work/gbdt.model" "$data" --where age=41 --format json
+step "explain, no matching row" 1 explain "$work/ridge.model" "$data" --where age=-5
 step "a malformed data file" 1 info "$project/tests/hostile/csv_unterminated_quote.csv"
 step "a corrupt model file" 1 predict "$project/tests/hostile/model_bad_checksum.model" "$data"
 echo "$passed passed, $failed failed"

@@ -308,6 +308,51 @@ def check_errors(stratum, work, reports):
     check(open(html, "rb").read() == open(again, "rb").read(), "two runs differ")
 
 
+def check_explain(stratum, work, model, data):
+    """stratum explain --report: well formed; for rows, one bar per listed feature and the
+    table's contributions equal to --format json's, in its order (up, then down); for the
+    ranking, two bar charts and the table's mean |contribution| equal to json's."""
+    args = ["explain", model, data, "--rows", "1,17", "--top", "4"]
+    html = os.path.join(work, "explain_rows.html")
+    report_make.run(stratum, args + ["--report", html])
+    text, page = parse(html)
+    js = json.loads(report_make.run(stratum, args + ["--format", "json"]).stdout)
+    tables = [t for t in page.tables if [c[2] for c in t["rows"][0]] ==
+              ["feature", "value", "contribution"]]
+    check(len(tables) == 2, "explain rows: %d tables" % len(tables))
+    for row, t in zip(js["rows"], tables):
+        listed = row["up"] + row["down"]
+        check(len(t["rows"]) - 1 == len(listed), "explain row %d: %d table rows, json %d"
+              % (row["row"], len(t["rows"]) - 1, len(listed)))
+        for cells, item in zip(t["rows"][1:], listed):
+            compared[0] += 1
+            check(cells[0][2] == item["feature"] and cells[1][2] == item["value"],
+                  "explain row %d: %s" % (row["row"], [c[2] for c in cells]))
+            check(same(num(cells[2], "value"), item["contribution"]),
+                  "explain row %d %s: %s != %s" % (row["row"], item["feature"],
+                                                   num(cells[2], "value"), item["contribution"]))
+    bars = text.count('<rect class="bar"')
+    want = sum(len(r["up"]) + len(r["down"]) for r in js["rows"])
+    check(bars == want, "explain rows: %d bars, expected %d" % (bars, want))
+
+    args = ["explain", model, data, "--top", "12"]
+    html = os.path.join(work, "explain_global.html")
+    report_make.run(stratum, args + ["--report", html])
+    text, page = parse(html)
+    js = json.loads(report_make.run(stratum, args + ["--format", "json"]).stdout)
+    t = table(page, ["feature", "mean |contribution|"])
+    check(len(t["rows"]) - 1 == 12, "explain ranking: %d table rows" % (len(t["rows"]) - 1))
+    for cells, item in zip(t["rows"][1:], js["features"]):
+        compared[0] += 1
+        check(cells[0][2] == item["feature"], "explain ranking: %s != %s"
+              % (cells[0][2], item["feature"]))
+        check(same(num(cells[1], "value"), item["mean_abs_contrib"]),
+              "explain ranking %s: %s != %s" % (item["feature"], num(cells[1], "value"),
+                                                item["mean_abs_contrib"]))
+    check(text.count('<rect class="bar"') == 2 * 12, "explain ranking: %d bars"
+          % text.count('<rect class="bar"'))
+
+
 def main():
     stratum, datasets, work = sys.argv[1:4]
     reports = report_make.make_reports(stratum, datasets, work)
@@ -318,6 +363,7 @@ def main():
     check_compare(stratum, *reports["compare"])
     check_simplified(stratum, work)
     check_errors(stratum, work, reports)
+    check_explain(stratum, work, reports["evaluate_model"][1][1], reports["evaluate_model"][1][2])
     if failures:
         print("%d failures" % len(failures))
         return 1

@@ -41,8 +41,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* train -> save -> load -> predict, with monotone constraints `monotone` (or none); the
- * OUT pointers are NULL after every failure. */
+/* train -> save -> load -> predict -> explain, with monotone constraints `monotone` (or
+ * none); the OUT pointers are NULL after every failure. */
 static st_status cycle(const signed char *monotone)
 {
     st_gbdt_params prm = st_gbdt_params_default();
@@ -70,6 +70,12 @@ static st_status cycle(const signed char *monotone)
     if (rc == ST_OK) {
         double p[10];
         rc = st_gbdt_predict(back, data, ST_GBDT_PROBABILITY, 1, p, 10, &err);
+        /* TreeSHAP: room for 10 rows of up to 8 features' interactions */
+        double shap[10 * 9 * 9];
+        if (rc == ST_OK)
+            rc = st_gbdt_contrib(back, data, 2, shap, sizeof shap / sizeof shap[0], &err);
+        if (rc == ST_OK)
+            rc = st_gbdt_interactions(back, data, 2, shap, sizeof shap / sizeof shap[0], &err);
         st_gbdt_free(back);
     }
     st_gbdt_free(m);

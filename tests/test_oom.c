@@ -69,6 +69,9 @@ static st_status cycle(const char *model_path, double alpha, int *saved)
     if (rc == ST_OK) {
         double p[12];
         rc = st_logreg_predict(loaded, ds, p, 12, &err);
+        double c[12 * 5];
+        if (rc == ST_OK)
+            rc = st_logreg_contrib(loaded, ds, c, 12 * 5, &err);
         st_logreg_free(loaded);
     }
     if (rc != ST_OK)
@@ -164,6 +167,14 @@ static st_status other_entry_points(const char *dir)
         return rc;
     }
     st_dataset_free(ds);
+    char **texts = (char **)1;
+    size_t n_texts = 0;
+    if ((rc = st_csv_column_texts(csv_path, NULL, "site", &texts, &n_texts, &err)) != ST_OK) {
+        assert_null(texts);
+        return rc;
+    }
+    assert_int_equal(n_texts, 12);
+    st_texts_free(texts, n_texts);
     return st_file_write_atomic(out_path, "p\n0.5\n", 6, &err);
 }
 

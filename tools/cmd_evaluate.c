@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_train_gbdt.h"
 #include "evaluate_output.h"
 #include "report_cli.h"
 
@@ -240,6 +241,8 @@ static const char *read_model_kind(const char *path, char *kind, size_t size)
     char word[64];
     if (sscanf(line, "stratum-model %d %63s", &version, word) == 2)
         snprintf(kind, size, "%s", word);
+    else if (cli_model_is_gbdt(path)) /* a model saved by XGBoost as JSON */
+        snprintf(kind, size, "gbdt");
     else
         snprintf(kind, size, "logreg");
     return kind;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cmd_train_gbdt.h"
+#include "explain.h"
 
 static const char predict_help[] =
     "Usage: stratum predict MODEL DATA [-o OUT] [options]\n"
@@ -22,7 +23,19 @@ static const char predict_help[] =
     "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
     "                         (default: stdout)\n"
     "  --threshold T          label at T in [0, 1] instead of the model's threshold\n"
-    "                         (default: the model's; no label column when it has none)\n";
+    "                         (default: the model's; no label column when it has none)\n"
+
+    "      --contrib          write why: per row 'p', then 'contrib_NAME' for each feature\n"
+    "                         of the model (its contribution to the log-odds, summing a\n"
+    "                         categorical feature's levels and its missing indicator),\n"
+    "                         then 'bias'; the contributions and bias of a row add up to\n"
+    "                         the log-odds log(p / (1 - p)); for a model with a calibration\n"
+    "                         map, of 'p_uncalibrated', a column added after 'p'. Logistic\n"
+    "                         regression: w (x - training mean) per column; boosted trees:\n"
+    "                         exact TreeSHAP\n"
+    "      --interactions     (gbdt) write per row 'p', then the (features + 1)^2 pairwise\n"
+    "                         interaction values, columns 'A:B' for A, then B, over the\n"
+    "                         features in model order and 'bias' last; see the README\n";
 
 enum { OPT_PREDICT_THRESHOLD = 8001 };
 
@@ -83,12 +96,14 @@ int cmd_predict(int argc, char **argv)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
-        {"threshold", required_argument, NULL, OPT_PREDICT_THRESHOLD}, {NULL, 0, NULL, 0}};
+        {"threshold", required_argument, NULL, OPT_PREDICT_THRESHOLD},
+        {"contrib", no_argument, NULL, 2101}, {"interactions", no_argument, NULL, 2102},
+        {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     const char *out_path = NULL;
     double given = NAN;
-    int code;
+    int code, contrib = 0, interactions = 0;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -102,6 +117,10 @@ int cmd_predict(int argc, char **argv)
         }
         if (code == 'o') {
             out_path = optarg;
+            continue;
+        }
+        if (code == 2101 || code == 2102) {
+            *(code == 2101 ? &contrib : &interactions) = 1;
             continue;
         }
         if (code == OPT_PREDICT_THRESHOLD) {
@@ -122,6 +141,11 @@ int cmd_predict(int argc, char **argv)
                 out_path);
         return EXIT_FAILED;
     }
+    if (contrib && interactions)
+        return cli_usage_error("predict", "--contrib and --interactions write different "
+                               "tables; choose one");
+    if (contrib || interactions)
+        return cli_predict_contrib(model_path, data_path, &common, interactions, out_path);
     double *p = NULL, threshold = NAN;
     size_t n = 0;
     int status = predict(model_path, data_path, &common, &p, &n, &threshold);

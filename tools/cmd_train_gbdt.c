@@ -237,9 +237,16 @@ int cli_model_is_gbdt(const char *path)
     if (f == NULL)
         return 0;
     char line[64] = {0};
-    int ok = fgets(line, sizeof line, f) != NULL && strncmp(line, "stratum-model ", 14) == 0;
+    int ok = fgets(line, sizeof line, f) != NULL;
     fclose(f);
     if (!ok)
+        return 0;
+    /* a JSON object: a model saved by XGBoost, which st_gbdt_load imports */
+    const char *c = line + (strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+    c += strspn(c, " \t\r\n");
+    if (*c == '{')
+        return 1;
+    if (strncmp(line, "stratum-model ", 14) != 0)
         return 0;
     const char *kind = strchr(line + 14, ' ');
     return kind != NULL && strcmp(kind, " gbdt\n") == 0;

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"evaluate", cmd_evaluate, "metrics with confidence intervals for scores or a saved model"},
     {"cv", cmd_cv, "cross-validate logreg or gbdt: metrics per fold, or the lambda path"},
     {"compare", cmd_compare, "cross-validate model x class-weight settings on the same folds"},
+    {"explain", cmd_explain, "why a model predicts a row's risk, or which features matter most"},
 };
 
 static void print_help(FILE *f)

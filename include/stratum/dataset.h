@@ -156,6 +156,19 @@ ST_API st_status st_dataset_label_summary(const st_dataset *ds, st_label_summary
  * class, positive total weight. Training functions call it themselves. */
 ST_API st_status st_dataset_check_trainable(const st_dataset *ds, st_error *err);
 
+/* The text of one column of a CSV file, one string per data row, numbered as
+ * st_dataset_read_csv with the same options numbers its rows (blank lines, and with
+ * skip_missing_labels rows without a label, are skipped): texts[i] belongs to dataset row
+ * i. The column may be one opt ignores, which is its use: finding rows by an id column the
+ * model never sees, with the id's exact text. Fields are unquoted; a missing value is its
+ * text as written (e.g. "" or "NA"). On success *texts is a new array of *n_texts strings,
+ * freed with st_texts_free; on failure it is NULL. opt may be NULL for the defaults. */
+ST_API st_status st_csv_column_texts(const char *path, const st_read_options *opt,
+                                     const char *column, char ***texts /* OUT */,
+                                     size_t *n_texts /* OUT */, st_error *err);
+/* Frees what st_csv_column_texts returned. NULL is a harmless no-op. */
+ST_API void st_texts_free(char **texts, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

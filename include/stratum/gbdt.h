@@ -290,6 +290,17 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
  * file that is not a gbdt model, is newer, truncated, corrupt or malformed, with
  * ST_ERR_IO when it cannot be read. On failure *out is NULL. */
 ST_API st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err);
+/* st_gbdt_load also imports a model saved by XGBoost's Booster.save_model("m.json") (a
+ * file whose first non-blank character is '{'): objective binary:logistic, booster gbtree,
+ * numeric splits. It then predicts as XGBoost does (x < split value goes left, missing
+ * values to the default side, init_score = logit(base_score)), carries the covers
+ * (sum_hessian) for SHAP values, gain importance from loss_changes, and saves as a stratum
+ * model. Features are named by learner.feature_names, or f0, f1, ... as XGBoost names
+ * them when it was trained without names. Other objectives, multi-class models, dart and
+ * gblinear boosters and categorical splits are refused with ST_ERR_FORMAT and a message
+ * naming the file and what is unsupported; malformed JSON is ST_ERR_PARSE with
+ * path:line:column. The training parameters of an imported model are the defaults,
+ * except num_trees and num_leaves (its largest tree). */
 ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_error *err);
 
 /* Frees the model. NULL is a harmless no-op. */
@@ -308,6 +319,66 @@ ST_API st_status st_gbdt_set_threshold(st_gbdt *m, const st_decision_threshold *
 ST_API const st_calibration *st_gbdt_calibration(const st_gbdt *m);
 ST_API double st_gbdt_threshold(const st_gbdt *m);
 ST_API int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t /* OUT */);
+
+/* ---- Explaining predictions: SHAP values (TreeSHAP) ----
+ *
+ * The contribution of feature j to a row's raw score F(x) is its Shapley value in the
+ * game whose value for a set S of known features is E[F(x) | x_S], the expectation taken
+ * over the training rows as the trees split them ("path-dependent" or "interventional
+ * on the tree paths": where a split's feature is unknown, both children count in
+ * proportion to the training Hessian they received, the node's cover). This is Lundberg,
+ * Erion and Lee, "Consistent individualized feature attribution for tree ensembles"
+ * (2018), Algorithm 2, computed exactly in O(trees x leaves x depth^2) per row; XGBoost's
+ * pred_contribs and pred_interactions compute the same numbers (sum_hessian is its
+ * cover). Contributions are in log-odds: for every row
+ *
+ *     contrib[0] + ... + contrib[n_features - 1] + bias = F(x)
+ *
+ * where bias, the last column, is init_score + the sum over trees of the tree's expected
+ * value E[f_t] (the same for every row). A feature the trees never split on gets 0; so
+ * does one whose value makes no difference to the leaf the row reaches.
+ *
+ * Interaction values (Lundberg et al. 2018, section 4; Fujimoto, Kojadinovic and Marichal
+ * 2006): for features i != j, Phi[i][j] = Phi[j][i] is half the difference between j's
+ * contribution with i known and with i unknown; the diagonal Phi[i][i] = contrib[i] -
+ * sum_{j != i} Phi[i][j] is i's main effect, so each row i of the matrix sums to
+ * contrib[i]. The last row and column belong to the bias: Phi[n][n] = bias, and the rest
+ * of that row and column is 0, exactly XGBoost's layout.
+ *
+ * Models trained by stratum, and models imported from XGBoost, carry the covers; a model
+ * file written before stratum stored them cannot be explained (ST_ERR_INVALID_ARG: train
+ * it again). The same model and row give the same values, bit for bit, whatever n_threads
+ * is. */
+
+/* SHAP contributions of every row of ds. Columns are found by name as in st_gbdt_predict.
+ * out: n_rows x (n_features + 1) doubles, row-major (n_out at least that); column
+ * n_features is the bias. Each row sums to the raw score (log-odds). n_threads as in
+ * st_gbdt_predict. */
+ST_API st_status st_gbdt_contrib(const st_gbdt *m, const st_dataset *ds, int n_threads,
+                                 double *out, size_t n_out, st_error *err);
+
+/* SHAP interaction values of every row of ds. out: n_rows x (n_features + 1) x
+ * (n_features + 1) doubles (XGBoost's pred_interactions layout: row r's matrix starts at
+ * out + r * (n_features + 1)^2, row-major); off-diagonal [i][j] the interaction value,
+ * diagonal the main effect, bias last. Each row of a matrix sums to that feature's
+ * contribution. Costs about 2 x (features per tree) times st_gbdt_contrib. */
+ST_API st_status st_gbdt_interactions(const st_gbdt *m, const st_dataset *ds, int n_threads,
+                                      double *out, size_t n_out, st_error *err);
+
+/* One row, allocation-free. x holds st_gbdt_n_features(m) values in the model's feature
+ * order, as st_gbdt_predict_row takes them. scratch is caller-owned working memory of at
+ * least st_gbdt_shap_scratch_size(m) bytes, aligned for double (as malloc returns it);
+ * one scratch per thread: with separate scratch, any number of threads may explain rows
+ * of the same model at once. out: n_features + 1 doubles for the contributions, (n_features
+ * + 1)^2 for the interactions (n_out at least that). */
+ST_API size_t st_gbdt_shap_scratch_size(const st_gbdt *m); /* bytes; 0 when m is NULL or
+                                                             the size overflows */
+ST_API st_status st_gbdt_contrib_row(const st_gbdt *m, const float *x, void *scratch,
+                                     size_t scratch_size, double *out, size_t n_out,
+                                     st_error *err);
+ST_API st_status st_gbdt_interactions_row(const st_gbdt *m, const float *x, void *scratch,
+                                          size_t scratch_size, double *out, size_t n_out,
+                                          st_error *err);
 
 #ifdef __cplusplus
 }

@@ -118,6 +118,45 @@ ST_API const double *st_logreg_coefs(const st_logreg *m);
 ST_API const char *st_logreg_coef_name(const st_logreg *m, size_t k);
 ST_API double st_logreg_intercept(const st_logreg *m);
 
+/* The model's original input features, in dataset order: st_logreg_n_features of them,
+ * named st_logreg_feature_name(m, j) (NULL when j is out of range; valid until
+ * st_logreg_free). st_logreg_coef_feature gives the feature that expanded column k
+ * ("sex=F", "bp_missing") belongs to, or -1 when k is out of range. */
+ST_API size_t st_logreg_n_features(const st_logreg *m);
+ST_API const char *st_logreg_feature_name(const st_logreg *m, size_t j);
+ST_API long st_logreg_coef_feature(const st_logreg *m, size_t k);
+
+/* Per-row contributions ("why this risk"). For every row of ds, writes n_features + 1
+ * values to out, row-major (row i at out[i * (n_features + 1)]): first the contribution of
+ * each original feature j, in the order of st_logreg_feature_name, then the bias. With x_k
+ * the model's expanded columns of the row (imputed value, one-hot, missing indicator; see
+ * the top of this file), w_k their coefficients and mu_k their training means,
+ *
+ *     contribution of feature j = sum over j's columns k of w_k (x_k - mu_k)
+ *     bias                      = intercept + sum_k w_k mu_k
+ *
+ * all on the log-odds scale, so each row's n_features + 1 values sum (to rounding) to the
+ * log-odds logit(p) of the probability st_logreg_predict gives the row. The bias is the
+ * log-odds of a row at every training mean; a feature's contribution says how far this
+ * row's value moves the log-odds from there: positive raises the risk, negative lowers it.
+ * (For a linear model with independent features these are its exact SHAP values.) A
+ * categorical feature's one-hot columns and a feature's missing indicator add into that
+ * feature's single value. The means are weighted by the row weights but not by class
+ * weights. n_out must be at least n_rows * (n_features + 1). Features are found in ds by
+ * name, as in st_logreg_predict. Fails with ST_ERR_INVALID_ARG for a model loaded from a
+ * file saved before stratum stored training means (train it again). Read-only on the
+ * model: safe from many threads. */
+ST_API st_status st_logreg_contrib(const st_logreg *m, const st_dataset *ds, double *out,
+                                   size_t n_out, st_error *err);
+
+/* The bias above, intercept + sum_k w_k mu_k (NaN without stored means); and the training
+ * means mu_k and standard deviations (divisor: total row weight) of the n_coefs expanded
+ * columns, NULL for a model from an older file. coef_k * sd_k is coefficient k
+ * standardised: the change in log-odds per training standard deviation of its column. */
+ST_API double st_logreg_bias(const st_logreg *m);
+ST_API const double *st_logreg_col_means(const st_logreg *m);
+ST_API const double *st_logreg_col_sds(const st_logreg *m);
+
 /* How training went: iterations used, the final value of the objective above (on the
  * solver's scale, i.e. standardised when standardize is on), its relative gap (see
  * Solvers above), and whether that gap reached tol. */

@@ -1,4 +1,5 @@
-/* libFuzzer harness for the model loaders (logistic regression and boosted trees). A random mutation almost never keeps the
+/* libFuzzer harness for the model loaders (logistic regression, boosted trees and the
+ * XGBoost JSON import). A random mutation almost never keeps the
  * checksum right, so each input is also loaded with a correct checksum line appended: that
  * is what lets the fuzzer reach the parser behind the checksum. */
 #include <stddef.h>
@@ -20,6 +21,9 @@ static void load(const char *data, size_t size)
     st_logreg_free(m);
     st_gbdt *g = NULL;
     st__gbdt_load_buffer(data, size, "fuzz.model", &g, &err);
+    st_gbdt_free(g);
+    g = NULL; /* and as a model XGBoost saved as JSON */
+    st__gbdt_import_xgboost(data, size, "fuzz.json", &g, &err);
     st_gbdt_free(g);
 }
 

@@ -14,7 +14,7 @@ done
 cp "$root"/tests/hostile/*.csv "$root"/tests/data/csv/*.csv "$root"/tests/data/cli/*.csv \
    "$work/seeds_csv/"
 cp "$root"/tests/hostile/*.svm "$root"/tests/data/libsvm/* "$work/seeds_libsvm/"
-cp "$root"/tests/hostile/*.model "$work/seeds_model/"
+cp "$root"/tests/hostile/*.model "$root"/tests/fuzz/*.json "$work/seeds_model/"
 # valid models without their checksum line: the harness seals each input itself
 for alpha in 0 1; do
     "$stratum" train logreg "$root/tests/data/cli/small.csv" --lambda 0.1 --alpha "$alpha" \

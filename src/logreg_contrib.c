@@ -1,0 +1,203 @@
+/* Per-row contributions of a logistic regression model: how far each original feature moves
+ * a row's log-odds away from those of the average training row.
+ *
+ * For the expanded columns x_k of a row (imputed value, one-hot, missing indicator) the
+ * raw score is eta = b0 + sum_k w_k x_k. Writing mu_k for the training mean of column k,
+ *
+ *     eta = (b0 + sum_k w_k mu_k) + sum_j sum_{k in feature j} w_k (x_k - mu_k)
+ *
+ * The first term is the bias (the raw score of a row sitting at every training mean), and
+ * each inner sum the contribution of original feature j: its one-hot columns and its
+ * missing indicator together. Under independent features this is the exact SHAP value of a
+ * linear model with the training data as background (Lundberg and Lee 2017, linear SHAP).
+ * The means are weighted by the row weights (frequency weights), not by class weights: they
+ * describe the training rows, whatever the loss was reweighted to. They are computed at
+ * training and kept in the model (with the standard deviations, which rank features by
+ * standardised coefficient), because a model must explain new data without the old. */
+#include "logreg_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+
+/* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
+ * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
+ * numeric value itself (imputed when missing), -2 the missing indicator. */
+static double column_value(const st__lr_feature *f, double v, long which)
+{
+    if (which == -2)
+        return isnan(v) ? 1 : 0;
+    if (which == -1)
+        return isnan(v) ? f->fill : v;
+    return !isnan(v) && (long)v == which ? 1 : 0;
+}
+
+/* Row-weighted mean and standard deviation (divisor: the total weight) of one column. */
+static void moments(const st__lr_feature *f, const float *v, const float *w, size_t n,
+                    long which, double *mean, double *sd)
+{
+    double total = 0, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = w != NULL ? w[i] : 1.0;
+        total += r;
+        sum += r * column_value(f, v[i], which);
+    }
+    double mu = total > 0 ? sum / total : 0, var = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = w != NULL ? w[i] : 1.0, d = column_value(f, v[i], which) - mu;
+        var += r * d * d;
+    }
+    *mean = mu;
+    *sd = total > 0 ? sqrt(var / total) : 0;
+}
+
+st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err)
+{
+    m->col_mean = st__calloc(m->n_coefs + 1, sizeof *m->col_mean);
+    m->col_sd = st__calloc(m->n_coefs + 1, sizeof *m->col_sd);
+    if (m->col_mean == NULL || m->col_sd == NULL) {
+        st__free(m->col_mean), st__free(m->col_sd);
+        m->col_mean = m->col_sd = NULL;
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu column means", m->n_coefs);
+    }
+    const size_t n = st_dataset_n_rows(ds);
+    const float *w = st_dataset_weights(ds);
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__lr_feature *f = &m->features[j];
+        const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
+        if (f->type == ST_FEATURE_NUMERIC)
+            moments(f, v, w, n, -1, &m->col_mean[f->col], &m->col_sd[f->col]);
+        for (size_t l = 0; l < f->n_levels; l++)
+            moments(f, v, w, n, (long)l, &m->col_mean[f->col + l], &m->col_sd[f->col + l]);
+        if (f->indicator >= 0)
+            moments(f, v, w, n, -2, &m->col_mean[f->indicator], &m->col_sd[f->indicator]);
+    }
+    return ST_OK;
+}
+
+size_t st_logreg_n_features(const st_logreg *m) { return m != NULL ? m->n_features : 0; }
+
+const char *st_logreg_feature_name(const st_logreg *m, size_t j)
+{
+    return m != NULL && j < m->n_features ? m->features[j].name : NULL;
+}
+
+long st_logreg_coef_feature(const st_logreg *m, size_t k)
+{
+    if (m == NULL || k >= m->n_coefs)
+        return -1;
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__lr_feature *f = &m->features[j];
+        size_t width = f->type == ST_FEATURE_NUMERIC ? 1 : f->n_levels;
+        if ((k >= f->col && k < f->col + width) || (f->indicator >= 0 && (size_t)f->indicator == k))
+            return (long)j;
+    }
+    return -1;
+}
+
+const double *st_logreg_col_means(const st_logreg *m) { return m != NULL ? m->col_mean : NULL; }
+const double *st_logreg_col_sds(const st_logreg *m) { return m != NULL ? m->col_sd : NULL; }
+
+double st_logreg_bias(const st_logreg *m)
+{
+    if (m == NULL || m->col_mean == NULL)
+        return NAN;
+    double b = m->intercept;
+    for (size_t k = 0; k < m->n_coefs; k++)
+        b += m->coefs[k] * m->col_mean[k];
+    return b;
+}
+
+/* Index of text among the n sorted levels, or -1. */
+static long level_index(char *const *levels, size_t n, const char *text)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(levels[mid], text);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Writes feature f's contribution for every row into out[i * stride]. v is the dataset's
+ * column; map (categorical only) takes a dataset level code to the model's, or -1. */
+static void feature_contrib(const st_logreg *m, const st__lr_feature *f, const float *v,
+                            const long *map, size_t n, double *out, size_t stride)
+{
+    const double *w = m->coefs, *mu = m->col_mean;
+    /* the part of a categorical contribution every row shares: minus the mean one-hot */
+    double base = 0;
+    for (size_t l = 0; l < f->n_levels; l++)
+        base -= w[f->col + l] * mu[f->col + l];
+    for (size_t i = 0; i < n; i++) {
+        double c;
+        if (f->type == ST_FEATURE_NUMERIC) {
+            c = w[f->col] * (column_value(f, v[i], -1) - mu[f->col]);
+        } else {
+            long k = isnan(v[i]) ? -1 : map[(size_t)v[i]];
+            c = base + (k >= 0 ? w[f->col + (size_t)k] : 0);
+        }
+        if (f->indicator >= 0)
+            c += w[f->indicator] * ((isnan(v[i]) ? 1 : 0) - mu[f->indicator]);
+        out[i * stride] = c;
+    }
+}
+
+st_status st_logreg_contrib(const st_logreg *m, const st_dataset *ds, double *out, size_t n_out,
+                            st_error *err)
+{
+    if (m == NULL || ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_contrib: %s is NULL",
+                        m == NULL ? "model" : ds == NULL ? "dataset" : "out");
+    if (m->col_mean == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "the model has no training column means (its "
+                        "file was saved by an older stratum); train it again to explain its "
+                        "predictions");
+    const size_t n = st_dataset_n_rows(ds), stride = m->n_features + 1;
+    int overflow = 0;
+    size_t need = st__mul_size(n, stride, &overflow);
+    if (overflow || n_out < need)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_contrib: out has room for %zu "
+                        "values; %zu rows x %zu columns are needed", n_out, n, stride);
+    const double bias = st_logreg_bias(m);
+    for (size_t i = 0; i < n; i++)
+        out[i * stride + m->n_features] = bias;
+    long *map = NULL;
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__lr_feature *f = &m->features[j];
+        long src = st_dataset_find_feature(ds, f->name);
+        if (src < 0) {
+            st__free(map);
+            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
+                            "dataset", f->name);
+        }
+        if (st_dataset_feature_type(ds, (size_t)src) != f->type) {
+            st__free(map);
+            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
+                            "dataset", f->name,
+                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
+                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+        }
+        if (f->type == ST_FEATURE_CATEGORICAL) {
+            size_t k = st_dataset_n_levels(ds, (size_t)src);
+            st__free(map);
+            if ((map = st__malloc_array(k ? k : 1, sizeof *map)) == NULL)
+                return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
+            for (size_t l = 0; l < k; l++)
+                map[l] = level_index(f->levels, f->n_levels,
+                                     st_dataset_level(ds, (size_t)src, l));
+        }
+        feature_contrib(m, f, st_dataset_feature_values(ds, (size_t)src), map, n, out + j,
+                        stride);
+    }
+    st__free(map);
+    return ST_OK;
+}

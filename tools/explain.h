@@ -1,0 +1,96 @@
+/* Explaining predictions in the CLI: one interface over both model families for per-row
+ * contributions (stratum predict --contrib, stratum explain), and streamed outputs that
+ * still replace their file atomically. */
+#ifndef STRATUM_EXPLAIN_H
+#define STRATUM_EXPLAIN_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+/* A loaded model of either family. */
+typedef struct cli_model {
+    st_logreg *lr; /* exactly one of the two is set */
+    st_gbdt *gb;
+    size_t n_features;
+} cli_model;
+
+/* Loads MODEL, whichever family it is. Returns EXIT_OK, or an exit code with the message
+ * printed. */
+int cli_model_load(const char *path, cli_model *m);
+void cli_model_free(cli_model *m);
+const char *cli_model_family(const cli_model *m); /* "logreg" or "gbdt" */
+const char *cli_model_feature_name(const cli_model *m, size_t j);
+
+/* P(y = 1) for the n_rows(ds) rows. */
+st_status cli_model_predict(const cli_model *m, const st_dataset *ds, int threads, double *p,
+                            st_error *err);
+/* Contributions, n_rows x (n_features + 1), row-major, bias last (log-odds scale). */
+st_status cli_model_contrib(const cli_model *m, const st_dataset *ds, int threads, double *out,
+                            st_error *err);
+/* Whether the family has pairwise interaction values, and them: n_rows x (n_features + 1)^2,
+ * row-major per row (feature a's row, then feature b), bias last on both axes. */
+int cli_model_has_interactions(const cli_model *m);
+st_status cli_model_interactions(const cli_model *m, const st_dataset *ds, int threads,
+                                 double *out, st_error *err);
+
+/* Reads DATA for prediction (label optional). Returns EXIT_OK or an exit code (printed). */
+int cli_read_data(const char *path, const cli_common *common, st_dataset **ds);
+
+/* An output written as it is produced: to stdout when path is NULL, otherwise to a
+ * temporary file next to path that cli_stream_commit flushes to disk and renames over it,
+ * so an interrupted run leaves any old file untouched. */
+typedef struct cli_stream {
+    FILE *f;
+    const char *path;
+    char *tmp;
+} cli_stream;
+
+int cli_stream_open(cli_stream *s, const char *path);   /* EXIT_OK or EXIT_FAILED (printed) */
+int cli_stream_commit(cli_stream *s);                   /* EXIT_OK or EXIT_FAILED (printed) */
+void cli_stream_abort(cli_stream *s);                   /* removes the temporary file */
+
+/* CSV output of names: quoted when they hold a comma, quote or line break. */
+void csv_field(FILE *f, const char *s);
+
+/* stratum predict --contrib / --interactions (predict_contrib.c): streams the table for
+ * DATA to out_path (stdout when NULL). Returns an exit code. */
+int cli_predict_contrib(const char *model_path, const char *data_path, const cli_common *common,
+                        int interactions, const char *out_path);
+
+/* stratum explain's results (cmd_explain.c) and their output (explain_output.c). */
+typedef struct explain_row {
+    size_t row;      /* 0-based data row */
+    double p;        /* predicted risk */
+    double *contrib; /* n_features + 1 contributions, bias last */
+    char **values;   /* n_features texts of the row's values ("missing" when absent) */
+} explain_row;
+
+typedef struct explain_global {
+    size_t n_rows;
+    double *mean_abs;  /* per feature: mean |contribution| over the rows */
+    double *mean;      /* per feature: mean contribution */
+    double *split;     /* gbdt: split-count importance, else NULL */
+    double *gain;      /* gbdt: gain importance, else NULL */
+    double *std_coef;  /* logreg: largest |coefficient x training SD| of its columns, else NULL */
+} explain_global;
+
+/* Prints the top features pushing each row's risk up and down (top per direction). */
+void explain_print_rows(FILE *f, const cli_model *m, const explain_row *rows, size_t n_rows,
+                        size_t top, cli_format format);
+/* Prints the features ranked by mean |contribution|; top 0 lists them all. */
+void explain_print_global(FILE *f, const cli_model *m, const explain_global *g, size_t top,
+                          cli_format format, const char *data_path);
+
+/* stratum explain --report (report_explain.c): the same as HTML with bar charts, written
+ * atomically to path. Return an exit code. */
+int report_explain_rows(const char *path, const cli_model *m, const char *model_path,
+                        const char *data_path, const explain_row *rows, size_t n_rows,
+                        size_t top);
+int report_explain_global(const char *path, const cli_model *m, const char *model_path,
+                          const char *data_path, const explain_global *g, size_t top);
+
+/* Features ordered by decreasing key (ties: lower index first) into order[0..n-1]. */
+void explain_rank(const double *key, size_t n, size_t *order);
+
+#endif
