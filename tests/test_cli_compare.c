@@ -162,7 +162,8 @@ static void test_rows(void **state)
     assert_string_equal(r->err, "");
     assert_int_equal(count_lines(r->out), 4 + 6);
     assert_non_null(strstr(r->out, "5-fold stratified cross-validation x 1 repeat on 120 rows"));
-    assert_non_null(strstr(r->out, "threshold: f1, chosen on each training part"));
+    assert_non_null(strstr(r->out, "threshold: f1, chosen on the out-of-fold predictions of a 3-fold inner "
+                                "cross-validation of each training part"));
     assert_non_null(strstr(r->out, "\ngbdt     balanced   0."));
     free(r);
     r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], "--format",

@@ -150,7 +150,8 @@ static void test_report(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "logreg, 5-fold stratified cross-validation x 1 repeat on "
                                     "120 rows"));
-    assert_non_null(strstr(r->out, "threshold: youden, chosen on each training part"));
+    assert_non_null(strstr(r->out, "threshold: youden, chosen on the out-of-fold predictions of a 3-fold inner "
+                                "cross-validation of each training part"));
     assert_non_null(strstr(r->out, "\nroc_auc "));
     assert_non_null(strstr(r->out, "\ncalibration_in_the_large "));
     assert_int_equal(count_lines(r->out), 3 + 1 + 18);
@@ -346,7 +347,8 @@ static void test_gbdt(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "gbdt, 5-fold stratified cross-validation x 1 repeat on "
                                     "120 rows"));
-    assert_non_null(strstr(r->out, "threshold: f1, chosen on each training part"));
+    assert_non_null(strstr(r->out, "threshold: f1, chosen on the out-of-fold predictions of a 3-fold inner "
+                                "cross-validation of each training part"));
     assert_int_equal(count_lines(r->out), 3 + 1 + 18);
     assert_int_equal(count_lines(r->err), 5);
     free(r);

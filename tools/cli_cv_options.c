@@ -8,7 +8,8 @@ const char *const cv_rule_words[6] = {"fixed", "f1", "fbeta", "youden", "min-rec
 
 cv_opts cv_opts_default(void)
 {
-    cv_opts o = {.folds = 5, .repeats = 1, .eval = st_eval_params_default(),
+    cv_opts o = {.folds = 5, .repeats = 1, .threshold_folds = 3,
+                 .eval = st_eval_params_default(),
                  .measure = CV_DEVIANCE, .popt = st_logreg_path_options_default()};
     return o;
 }
@@ -39,6 +40,11 @@ int cv_option(const char *command, cv_opts *o, int code, const char *arg)
     case OPT_FOLD_COL: o->fold_col = arg; return 1;
     case OPT_OOF: o->oof = arg; return 1;
     case OPT_REPORT: o->report = arg; return 1;
+    case OPT_THRESHOLD_FOLDS:
+        if (!cli_parse_int(arg, 0, 100, &o->threshold_folds) || o->threshold_folds == 1)
+            return bad(c, "threshold-folds", arg, "0 (in-sample) or a whole number from 2 "
+                       "to 100");
+        return 1;
     case OPT_THRESHOLD:
         if (!cli_parse_double(arg, &v) || v != v)
             return bad(c, "threshold", arg, "a number");
@@ -107,6 +113,8 @@ int cv_opts_prepare(const cv_opts *o, const cli_common *c, const char *data_path
     s->how = how_buf;
     s->eval = o->eval;
     s->eval.n_bootstrap = 0;
+    s->threshold_folds = (size_t)o->threshold_folds;
+    s->threshold_seed = c->seed;
     s->eval.n_threads = c->threads;
     s->rule_word = cv_rule_words[o->eval.rule];
     s->format = c->format;

@@ -8,7 +8,8 @@
 enum { OPT_FOLDS = 4001, OPT_REPEATS, OPT_GROUP_COL, OPT_FOLD_COL, OPT_OOF, OPT_THRESHOLD,
        OPT_RULE, OPT_BETA, OPT_MIN_RECALL, OPT_MIN_PRECISION, OPT_PATH, OPT_MEASURE,
        OPT_N_LAMBDA, OPT_MIN_RATIO,
-       OPT_REPORT /* --report FILE.html */ };
+       OPT_REPORT /* --report FILE.html */,
+       OPT_THRESHOLD_FOLDS /* --threshold-folds K */ };
 
 /* getopt_long entries for the folds and for the threshold rule. */
 #define CLI_CV_FOLD_OPTIONS                                                                \
@@ -20,7 +21,8 @@ enum { OPT_FOLDS = 4001, OPT_REPEATS, OPT_GROUP_COL, OPT_FOLD_COL, OPT_OOF, OPT_
     {"threshold-rule", required_argument, NULL, OPT_RULE},                                 \
     {"beta", required_argument, NULL, OPT_BETA},                                           \
     {"min-recall", required_argument, NULL, OPT_MIN_RECALL},                               \
-    {"min-precision", required_argument, NULL, OPT_MIN_PRECISION}
+    {"min-precision", required_argument, NULL, OPT_MIN_PRECISION},                         \
+    {"threshold-folds", required_argument, NULL, OPT_THRESHOLD_FOLDS}
 
 /* "fixed", "f1", ... indexed by st_threshold_rule. */
 extern const char *const cv_rule_words[6];
@@ -30,6 +32,8 @@ typedef struct cv_opts {
     int folds_given, repeats_given, threshold_given;
     const char *group_col, *fold_col, *oof;
     const char *report; /* --report FILE.html, or NULL */
+    long threshold_folds; /* --threshold-folds: inner folds the rule is applied on; 0 =
+                             the training part's in-sample predictions (default 3) */
     st_eval_params eval;
     int path;
     cv_measure measure;

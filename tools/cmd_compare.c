@@ -33,7 +33,7 @@ static const char compare_help[] =
     "  --fold-col COL         use COL's distinct values as the folds (default: none)\n"
     "  --threshold-rule R     fixed (0.5), f1, fbeta, youden, min-recall or min-precision,\n"
     "                         chosen on each training part (default: f1)\n"
-    "  --beta B, --min-recall R, --min-precision P   as for 'stratum cv'\n"
+    "  --beta B, --min-recall R, --min-precision P, --threshold-folds K   as for 'stratum cv'\n"
     "  --recalibrate M        platt or isotonic: each setting gets a second row, its\n"
     "                         probabilities recalibrated as 'stratum train --recalibrate'\n"
     "                         does, inside each fold: the map is fitted on the out-of-fold\n"

@@ -125,13 +125,14 @@ static void row_start(const char *model, const char *weight, const char *calibra
 /* Text (aligned columns) or a Markdown table. */
 static void print_table(const cv_setup *s, const compare_row *rows, size_t n, int markdown)
 {
+    char where[160];
     if (!markdown) {
         printf("%zu-fold %s cross-validation x %zu repeat%s on %zu rows of %s\n", s->n_folds,
                s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s", st_dataset_n_rows(s->ds),
                s->data_path);
         printf("threshold: %s%s; each cell: mean [95%% interval] over the folds; * best in "
                "its column (lowest for Brier and log loss)\n", s->rule_word,
-               s->eval.rule == ST_THRESHOLD_FIXED ? "" : ", chosen on each training part");
+               cv_threshold_where(s, where, sizeof where));
         if (s->recal != NULL)
             printf("calibration %s: fitted in each fold on a %ld-fold inner cross-validation "
                    "of its training part (the row's threshold on its calibrated out-of-fold "

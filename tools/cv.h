@@ -23,6 +23,10 @@ typedef struct cv_setup {
     double valid_fraction;  /* gbdt: share of each training part held out as the
                                validation set (early stopping); 0 = none */
     st_eval_params eval;    /* threshold rule and its options; no bootstrap */
+    size_t threshold_folds; /* the rule is applied to out-of-fold predictions of an inner
+                               stratified k-fold split of each training part (k of them);
+                               0: to the training part's own in-sample predictions */
+    unsigned long long threshold_seed; /* seeds those inner folds */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
     const char *report_path; /* --report FILE.html or NULL */
@@ -46,6 +50,11 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
  * through *n_train and *n_test. train and test have room for n rows. */
 void cv_split(const cv_setup *s, size_t r, size_t f, size_t *train, size_t *n_train,
               size_t *test, size_t *n_test);
+
+/* Where s's threshold rule is applied, for reports: ", chosen on the out-of-fold
+ * predictions of a 3-fold inner cross-validation of each training part", or on its own
+ * predictions (--threshold-folds 0); "" for a fixed threshold. */
+const char *cv_threshold_where(const cv_setup *s, char *buf, size_t size);
 
 /* Two-sided 95% quantile of Student's t with df degrees of freedom. */
 double cv_t975(size_t df);

@@ -35,3 +35,15 @@ double cv_t975(size_t df)
     return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
            (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v);
 }
+
+const char *cv_threshold_where(const cv_setup *s, char *buf, size_t size)
+{
+    if (s->eval.rule == ST_THRESHOLD_FIXED)
+        snprintf(buf, size, "%s", "");
+    else if (s->threshold_folds >= 2)
+        snprintf(buf, size, ", chosen on the out-of-fold predictions of a %zu-fold inner "
+                 "cross-validation of each training part", s->threshold_folds);
+    else
+        snprintf(buf, size, "%s", ", chosen on each training part's own predictions");
+    return buf;
+}

@@ -1,7 +1,10 @@
 /* stratum cv and compare at one model setting: train on each training part, predict its
  * test fold, evaluate that fold with st_evaluate (no bootstrap). A threshold rule is
- * applied to the training part's own (in-sample) predictions and the threshold it picks
- * is used on the test fold, which never influences it. */
+ * applied to out-of-fold predictions of an inner cross-validation of the training part
+ * (--threshold-folds, default 3) and the threshold it picks is used on the test fold,
+ * which never influences it. In-sample predictions (--threshold-folds 0, cheaper) are
+ * overconfident for boosted trees, whose training rows sit near 0 and 1: a rule applied to
+ * them picks thresholds that are too high for new rows. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,31 @@ static st_status calibrated_fold(const cv_setup *s, const st_dataset *tr, const 
     return rc;
 }
 
+/* The threshold s's rule picks on inner out-of-fold predictions of tr (NaN when none
+ * meets it). */
+static st_status inner_threshold(const cv_setup *s, const st_dataset *tr, double *threshold,
+                                 st_error *err)
+{
+    const size_t n = st_dataset_n_rows(tr);
+    double *oof = malloc((n ? n : 1) * sizeof *oof);
+    if (oof == NULL) {
+        snprintf(err->message, sizeof err->message, "out of memory for %zu inner "
+                 "out-of-fold predictions", n);
+        return ST_ERR_NOMEM;
+    }
+    cv_setup inner = *s;
+    inner.recal = NULL;
+    st_status rc = post_oof(&inner, tr, (long)s->threshold_folds, s->threshold_seed, oof, err);
+    st_eval ev;
+    if (rc == ST_OK)
+        rc = st_evaluate(oof, st_dataset_labels(tr), st_dataset_weights(tr), n, &s->eval, &ev,
+                         err);
+    if (rc == ST_OK)
+        *threshold = ev.threshold;
+    free(oof);
+    return rc;
+}
+
 /* Fits the training part, picks the threshold on it and evaluates the test part; the
  * test predictions go to p_test (and, calibrated, to p_cal with s->recal). */
 static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train,
@@ -55,7 +83,8 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
     st_eval ev;
     st_eval_params ep = s->eval;
     ep.n_bootstrap = 0;
-    int want_train = ep.rule != ST_THRESHOLD_FIXED;
+    const int inner = ep.rule != ST_THRESHOLD_FIXED && s->threshold_folds >= 2;
+    int want_train = ep.rule != ST_THRESHOLD_FIXED && !inner;
     st_status rc = st_dataset_subset(s->ds, train, n_train, &tr, err);
     if (rc == ST_OK)
         rc = st_dataset_subset(s->ds, test, n_test, &te, err);
@@ -64,6 +93,12 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
     if (rc == ST_OK)
         rc = s->model == CV_GBDT ? cv_gbdt_fit_predict(s, tr, te, p_train, p_test, err)
                                  : cv_logreg_fit_predict(s, tr, te, p_train, p_test, err);
+    if (rc == ST_OK && inner) {
+        double t = NAN;
+        rc = inner_threshold(s, tr, &t, err);
+        ep.rule = ST_THRESHOLD_FIXED;
+        ep.threshold = t;
+    }
     if (rc == ST_OK && want_train) {
         rc = st_evaluate(p_train, st_dataset_labels(tr), st_dataset_weights(tr), n_train,
                          &ep, &ev, err);

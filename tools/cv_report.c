@@ -63,6 +63,7 @@ static void print_number(FILE *f, double v, int csv)
 
 static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m)
 {
+    char where[160];
     int csv = s->format == FORMAT_CSV;
     if (csv) {
         printf("metric,mean,sd,ci_low,ci_high,folds_defined\n");
@@ -72,7 +73,7 @@ static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m
                st_dataset_n_rows(s->ds), s->data_path);
         printf("threshold: %s%s; 95%% interval: mean -+ t(0.975, m-1) sd / sqrt(m) over the "
                "m folds where the metric is defined\n\n", s->rule_word,
-               s->eval.rule == ST_THRESHOLD_FIXED ? "" : ", chosen on each training part");
+               cv_threshold_where(s, where, sizeof where));
         printf("%-26s %10s %10s %10s %10s %6s\n", "metric", "mean", "sd", "ci_low", "ci_high",
                "folds");
     }

@@ -112,6 +112,26 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
     return rc;
 }
 
+st_status post_oof(const cv_setup *model, const st_dataset *ds, long folds,
+                   unsigned long long seed, double *oof, st_error *err)
+{
+    memset(err, 0, sizeof *err);
+    post_opts o = post_opts_default();
+    o.folds = folds;
+    post_result res = {.n = st_dataset_n_rows(ds)};
+    res.fold = malloc((res.n ? res.n : 1) * sizeof *res.fold);
+    res.oof_raw = oof;
+    st_status rc = ST_OK;
+    if (res.fold == NULL) {
+        snprintf(err->message, sizeof err->message, "out of memory for %zu inner folds", res.n);
+        rc = ST_ERR_NOMEM;
+    }
+    if (rc == ST_OK)
+        rc = inner_cv(model, ds, &o, seed, &res, err);
+    free(res.fold);
+    return rc;
+}
+
 st_status post_fit(const cv_setup *model, const st_dataset *ds, const post_opts *o,
                    unsigned long long seed, post_result *res, st_error *err)
 {

@@ -24,7 +24,7 @@ void report_cv_facts(report *rep, const cv_setup *s, const char *const *extra_te
                      const char *const *extra_values, size_t n_extra)
 {
     const char *terms[16], *values[16];
-    char rows[160], prev[64], folds[400], rule[200], ver[64];
+    char rows[160], prev[64], folds[400], rule[300], ver[64], where[160];
     size_t n = st_dataset_n_rows(s->ds), pos = 0, k = 0;
     const float *y = st_dataset_labels(s->ds);
     for (size_t i = 0; i < n; i++)
@@ -48,8 +48,8 @@ void report_cv_facts(report *rep, const cv_setup *s, const char *const *extra_te
     if (s->eval.rule == ST_THRESHOLD_FIXED)
         snprintf(rule, sizeof rule, "fixed at %g", s->eval.threshold);
     else
-        snprintf(rule, sizeof rule, "%s, chosen on each training part's own predictions",
-                 s->rule_word);
+        snprintf(rule, sizeof rule, "%s%s", s->rule_word,
+                 cv_threshold_where(s, where, sizeof where));
     terms[k] = "threshold", values[k++] = rule;
     terms[k] = "intervals", values[k++] = "95%, t-based for the mean over the folds where "
                                           "the metric is defined (optimistic: the folds share "
