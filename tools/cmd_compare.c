@@ -1,5 +1,6 @@
 /* stratum compare DATA: cross-validates every model family x class-weight setting on the
- * same folds (cv_run_folds, as stratum cv) and prints one table (compare_output.c). */
+ * same folds (cv_run_folds, as stratum cv), scores any --model files on those folds
+ * (compare_fixed.c) and prints one table (compare_output.c). */
 #define _POSIX_C_SOURCE 200809L /* open_memstream, strtok_r */
 #include <math.h>
 #include <stdlib.h>
@@ -50,7 +51,8 @@ static const char compare_help[] =
     "                         chosen by the rule on the training part's predictions. The\n"
     "                         model may have been trained on some of these rows: then\n"
     "                         its metrics are optimistic, not cross-validated. Its\n"
-    "                         features must be columns of DATA; it is never recalibrated\n"
+    "                         features must be columns of DATA; a threshold stored in it\n"
+    "                         is not used; it is never recalibrated (default: none)\n"
     "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
     "                         row,fold,repeat,label and one column per setting, named\n"
     "                         MODEL_WEIGHT (and MODEL_WEIGHT_METHOD for a recalibrated\n"

@@ -1,5 +1,6 @@
 /* stratum compare --report: the setup, one out-of-fold ROC, precision-recall and
- * calibration line per setting (colour by class weight, logreg solid and gbdt dashed) with
+ * calibration line per setting (colour by class weight, logreg solid and gbdt dashed; a
+ * --model file solid, in the colours after the settings') with
  * each setting's operating point marked, and the comparison table with the best mean of
  * each column marked. */
 #include <math.h>
