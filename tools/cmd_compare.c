@@ -1,5 +1,6 @@
 /* stratum compare DATA: cross-validates every model family x class-weight setting on the
- * same folds (cv_run_folds, as stratum cv) and prints one table (compare_output.c). */
+ * same folds (cv_run_folds, as stratum cv), scores any --model files on those folds
+ * (compare_fixed.c) and prints one table (compare_output.c). */
 #define _POSIX_C_SOURCE 200809L /* open_memstream, strtok_r */
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 static const char compare_help[] =
     "Usage: stratum compare DATA [--models logreg,gbdt] [--weights none,balanced,2,5,10,25]\n"
-    "                            [options]\n"
+    "                            [--model FILE ...] [options]\n"
     "\n"
     "Cross-validates each model family with each class-weight setting on the same folds\n"
     "(those of 'stratum cv' for the same --seed) and prints one row per setting: ROC-AUC,\n"
@@ -24,7 +25,8 @@ static const char compare_help[] =
     "loss). A weight W > 0 is logreg's --class-weight W and gbdt's --scale-pos-weight W.\n"
     "\n"
     "Options:\n"
-    "  --models LIST          comma list of logreg and gbdt (default: logreg,gbdt)\n"
+    "  --models LIST          comma list of logreg and gbdt, or none to compare only\n"
+    "                         --model files (default: logreg,gbdt)\n"
     "  --weights LIST         comma list of none, balanced and numbers > 0\n"
     "                         (default: none,balanced,2,5,10,25)\n"
     "  --folds K              number of folds, >= 2 (default: 5)\n"
@@ -41,10 +43,21 @@ static const char compare_help[] =
     "                         part (--calibration-folds K, default 5), and that row's\n"
     "                         threshold is chosen on them; the test fold is never used\n"
     "                         (default: none)\n"
+    "  --model FILE           also score an existing model, not refitted: a stratum model\n"
+    "                         of either family or an XGBoost JSON model (save_model of a\n"
+    "                         binary:logistic booster); repeatable, up to 8. Its row\n"
+    "                         (named by the file's base name, weight '(fixed)') has each\n"
+    "                         fold's metrics on that fold's test part and its threshold\n"
+    "                         chosen by the rule on the training part's predictions. The\n"
+    "                         model may have been trained on some of these rows: then\n"
+    "                         its metrics are optimistic, not cross-validated. Its\n"
+    "                         features must be columns of DATA; a threshold stored in it\n"
+    "                         is not used; it is never recalibrated (default: none)\n"
     "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
     "                         row,fold,repeat,label and one column per setting, named\n"
     "                         MODEL_WEIGHT (and MODEL_WEIGHT_METHOD for a recalibrated\n"
-    "                         row), e.g. logreg_balanced_platt (default: not written)\n"
+    "                         row), e.g. logreg_balanced_platt, or a --model file's base\n"
+    "                         name (default: not written)\n"
     "Family options, as for 'stratum train' (not --class-weight or --scale-pos-weight,\n"
     "which --weights sets): --lambda, --alpha, --no-standardize, --impute,\n"
     "--missing-indicators, --max-iter, --tol for logreg; --num-trees, --num-leaves,\n"
@@ -58,8 +71,8 @@ static const char compare_help[] =
     "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
     "setting on stderr unless -q.\n";
 
-enum { OPT_MODELS = 6001, OPT_WEIGHTS };
-enum { MAX_WEIGHTS = 16 };
+enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
+enum { MAX_WEIGHTS = 16, MAX_FIXED = 8 };
 
 /* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
 typedef struct weight_setting {
@@ -73,6 +86,8 @@ typedef struct compare_opts {
     weight_setting weight[MAX_WEIGHTS];
     size_t n_weights;
     char weight_text[512];
+    const char *fixed[MAX_FIXED];   /* --model FILE, in order */
+    size_t n_fixed;
 } compare_opts;
 
 static int parse_models(compare_opts *o, const char *arg)
@@ -83,16 +98,31 @@ static int parse_models(compare_opts *o, const char *arg)
                -1;
     strcpy(buf, arg);
     o->use[CV_LOGREG] = o->use[CV_GBDT] = 0;
+    if (strcmp(arg, "none") == 0) /* only --model files */
+        return 1;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int m = strcmp(t, "logreg") == 0 ? CV_LOGREG : strcmp(t, "gbdt") == 0 ? CV_GBDT : -1;
         if (m < 0 || o->use[m])
             return cli_usage_error("compare", "--models '%s': expected a comma list of "
-                                   "logreg and gbdt, each at most once", arg), -1;
+                                   "logreg and gbdt, each at most once, or none", arg), -1;
         o->use[m] = 1;
     }
     if (!o->use[CV_LOGREG] && !o->use[CV_GBDT])
-        return cli_usage_error("compare", "--models '%s': expected logreg, gbdt or both", arg),
-               -1;
+        return cli_usage_error("compare", "--models '%s': expected logreg, gbdt, both or "
+                               "none", arg), -1;
+    return 1;
+}
+
+static int parse_model_file(compare_opts *o, const char *arg)
+{
+    if (o->n_fixed == MAX_FIXED)
+        return cli_usage_error("compare", "--model: expected at most %d models", MAX_FIXED), -1;
+    for (size_t k = 0; k < o->n_fixed; k++)
+        if (strcmp(compare_file_name(o->fixed[k]), compare_file_name(arg)) == 0)
+            return cli_usage_error("compare", "--model %s: a model named '%s' is already "
+                                   "compared; rows are named by the file's base name", arg,
+                                   compare_file_name(arg)), -1;
+    o->fixed[o->n_fixed++] = arg;
     return 1;
 }
 
@@ -133,6 +163,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         {"oof", required_argument, NULL, OPT_OOF},
         {"models", required_argument, NULL, OPT_MODELS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
+        {"model", required_argument, NULL, OPT_MODEL},
         {"report", required_argument, NULL, OPT_REPORT},
         {NULL, 0, NULL, 0}};
     int code;
@@ -158,6 +189,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
             handled = parse_models(co, optarg);
         if (handled == 0 && code == OPT_WEIGHTS)
             handled = parse_weights(co, optarg);
+        if (handled == 0 && code == OPT_MODEL)
+            handled = parse_model_file(co, optarg);
         if (handled < 0)
             return EXIT_USAGE;
         if (handled)
@@ -183,6 +216,18 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
                 "path\n", o->oof);
         return EXIT_FAILED;
+    }
+    if (!co->use[CV_LOGREG] && !co->use[CV_GBDT] && co->n_fixed == 0)
+        return cli_usage_error("compare", "--models none leaves nothing to compare; add "
+                               "--model FILE");
+    for (size_t k = 0; k < co->n_fixed; k++) {
+        const int oof = o->oof != NULL && cli_same_file(o->oof, co->fixed[k]);
+        if (oof || (o->report != NULL && cli_same_file(o->report, co->fixed[k]))) {
+            fprintf(stderr, "stratum: %s %s is the --model file %s; choose another output "
+                    "path\n", oof ? "--oof" : "--report", oof ? o->oof : o->report,
+                    co->fixed[k]);
+            return EXIT_FAILED;
+        }
     }
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
@@ -227,6 +272,10 @@ static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
     }
     fprintf(mem, "row,fold,repeat,label");
     for (size_t k = 0; k < n_rows; k++) {
+        if (rows[k].file != NULL) { /* --model: the file's base name */
+            fprintf(mem, ",%s", compare_file_name(rows[k].file));
+            continue;
+        }
         fprintf(mem, ",%s_%s", cv_model_name(rows[k].model), rows[k].weight);
         if (rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0)
             fprintf(mem, "_%s", rows[k].calibration);
@@ -252,12 +301,46 @@ static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
+/* The rows of the --model files after the n_rows settings: each model's predictions
+ * p_fixed[k * n_rows(ds) ...] scored on the folds; oof and oofs as for run_settings. */
+static int run_fixed(const cv_setup *s, const compare_opts *co, const double *p_fixed,
+                     cv_fold_result *res, compare_row *rows, size_t *n, double *oof,
+                     report_oof *oofs)
+{
+    size_t m = s->n_folds * s->n_repeats, nr = st_dataset_n_rows(s->ds);
+    size_t rn = nr * s->n_repeats;
+    int status = EXIT_OK;
+    for (size_t k = 0; status == EXIT_OK && k < co->n_fixed; k++) {
+        double *o = oof != NULL ? oof + *n * rn : NULL;
+        status = compare_fixed_folds(s, co->fixed[k], p_fixed + k * nr, res, o);
+        if (status == EXIT_OK && oofs != NULL)
+            status = report_oof_make(s, res, o, &oofs[*n]);
+        if (status != EXIT_OK)
+            break;
+        compare_row *row = &rows[(*n)++];
+        memset(row, 0, sizeof *row);
+        row->file = co->fixed[k];
+        row->weight = "(fixed)";
+        row->calibration = s->recal != NULL ? "none" : NULL;
+        for (int c = 0; c < COMPARE_N_COLS; c++)
+            row->col[c] = cv_summarise(res, m, (int)compare_metrics[c]);
+        char auc[32] = "undefined";
+        if (!isnan(row->col[0].mean))
+            snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
+        if (!s->quiet)
+            fprintf(stderr, "%s (fixed model): mean ROC-AUC %s over %zu of %zu folds\n",
+                    compare_row_model(row), auc, row->col[0].defined, m);
+    }
+    return status;
+}
+
 /* Cross-validates every setting into rows[] (n of them), with --recalibrate two rows per
- * setting; oof (NULL: not kept) gets each row's out-of-fold probabilities and, when oofs is
- * not NULL (oof then is not NULL either), oofs[] the report's curves of each row. Returns an
- * exit code. */
-static int run_settings(const cv_setup *base, const compare_opts *co, compare_row *rows,
-                        size_t *n, double *oof, report_oof *oofs)
+ * setting, then scores the --model files (p_fixed: their predictions), a row each; oof
+ * (NULL: not kept) gets each row's out-of-fold probabilities and, when oofs is not NULL
+ * (oof then is not NULL either), oofs[] the report's curves of each row. Returns an exit
+ * code. */
+static int run_settings(const cv_setup *base, const compare_opts *co, const double *p_fixed,
+                        compare_row *rows, size_t *n, double *oof, report_oof *oofs)
 {
     size_t m = base->n_folds * base->n_repeats;
     size_t rn = st_dataset_n_rows(base->ds) * base->n_repeats;
@@ -282,6 +365,7 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
             if (status != EXIT_OK)
                 break;
             compare_row *row = &rows[(*n)++];
+            memset(row, 0, sizeof *row);
             row->model = (cv_model)model;
             row->weight = co->weight[w].text;
             row->calibration = method != NULL ? "none" : NULL;
@@ -305,6 +389,8 @@ static int run_settings(const cv_setup *base, const compare_opts *co, compare_ro
                         cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
         }
     }
+    if (status == EXIT_OK)
+        status = run_fixed(base, co, p_fixed, res, rows, n, oof, oofs);
     free(res), free(cal);
     return status;
 }
@@ -335,27 +421,36 @@ int cmd_compare(int argc, char **argv)
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
-    compare_row rows[4 * MAX_WEIGHTS];
-    report_oof oofs[4 * MAX_WEIGHTS];
+    compare_row rows[4 * MAX_WEIGHTS + MAX_FIXED];
+    report_oof oofs[4 * MAX_WEIGHTS + MAX_FIXED];
     memset(oofs, 0, sizeof oofs);
     size_t n_rows = 0;
-    double *oof = NULL;
+    double *oof = NULL, *p_fixed = NULL;
     signed char *monotone = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     if (status == EXIT_OK)
         status = cli_gbdt_monotone_resolve("compare", s.monotone_spec, ds, &monotone);
     s.gprm.monotone = monotone;
+    /* the --model files first: a wrong one fails before the settings' training */
+    if (status == EXIT_OK && co.n_fixed > 0 &&
+        (p_fixed = malloc(co.n_fixed * st_dataset_n_rows(ds) * sizeof *p_fixed)) == NULL) {
+        fprintf(stderr, "stratum: out of memory for the --model predictions\n");
+        status = EXIT_FAILED;
+    }
+    for (size_t k = 0; status == EXIT_OK && k < co.n_fixed; k++)
+        status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds));
     if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
         size_t per = st_dataset_n_rows(ds) * s.n_repeats;
         size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *
-                         (s.recal != NULL ? 2 : 1);
+                         (s.recal != NULL ? 2 : 1) + co.n_fixed;
         if ((oof = malloc(columns * per * sizeof *oof)) == NULL) {
             fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
             status = EXIT_FAILED;
         }
     }
     if (status == EXIT_OK)
-        status = run_settings(&s, &co, rows, &n_rows, oof, o.report != NULL ? oofs : NULL);
+        status = run_settings(&s, &co, p_fixed, rows, &n_rows, oof,
+                              o.report != NULL ? oofs : NULL);
     if (status == EXIT_OK && o.oof != NULL)
         status = write_oof(&s, rows, n_rows, oof, o.oof);
     if (status == EXIT_OK)
@@ -369,9 +464,9 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_FAILED;
         }
     }
-    for (size_t i = 0; i < 4 * MAX_WEIGHTS; i++)
+    for (size_t i = 0; i < 4 * MAX_WEIGHTS + MAX_FIXED; i++)
         report_oof_free(&oofs[i]);
-    free(oof);
+    free(oof), free(p_fixed);
     free(monotone);
     free(fold);
     st_dataset_free(ds);

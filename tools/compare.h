@@ -15,9 +15,30 @@ typedef struct compare_row {
     const char *weight;             /* "none", "balanced" or the weight as given */
     const char *calibration;        /* with --recalibrate: "none", "platt" or "isotonic";
                                        NULL without it */
+    const char *file;               /* --model FILE as given: the row scores that existing
+                                       model (model is then unused, weight "(fixed)");
+                                       NULL for a cross-validated setting */
     cv_summary col[COMPARE_N_COLS];
     int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked) */
 } compare_row;
+
+/* The row's name in the model column: "logreg", "gbdt", or the --model file's base name. */
+const char *compare_row_model(const compare_row *row);
+/* The part of path after its last '/'. */
+const char *compare_file_name(const char *path);
+
+/* --model FILE (compare_fixed.c): writes the model's P(y = 1) for every row of s->ds into p
+ * (n_rows entries); a stratum model of either family or an XGBoost JSON model. Returns an
+ * exit code, with one line naming the file on stderr on failure (missing, not a model, a
+ * feature of the model absent from the data). */
+int compare_fixed_predict(const cv_setup *s, const char *path, double *p);
+
+/* Scores those predictions p on s's folds: res gets n_folds * n_repeats results, each at
+ * the threshold the rule picks on the fold's training rows (the model is not refitted),
+ * and oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Returns an exit
+ * code. */
+int compare_fixed_folds(const cv_setup *s, const char *path, const double *p,
+                        cv_fold_result *res, double *oof);
 
 /* Sets best[]: the highest mean, or the lowest for Brier and log loss. */
 void compare_mark_best(compare_row *rows, size_t n);

@@ -56,7 +56,7 @@ static void print_csv(const compare_row *rows, size_t n)
     }
     printf("\n");
     for (size_t i = 0; i < n; i++) {
-        printf("%s,%s", cv_model_name(rows[i].model), rows[i].weight);
+        printf("%s,%s", compare_row_model(&rows[i]), rows[i].weight);
         if (rows[i].calibration != NULL)
             printf(",%s", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
@@ -81,9 +81,14 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
     json_string(stdout, s->rule_word);
     printf(", \"settings\": [");
     for (size_t i = 0; i < n; i++) {
-        printf("%s\n  {\"model\": \"%s\", \"weight\": ", i ? "," : "",
-               cv_model_name(rows[i].model));
+        printf("%s\n  {\"model\": ", i ? "," : "");
+        json_string(stdout, compare_row_model(&rows[i]));
+        printf(", \"weight\": ");
         json_string(stdout, rows[i].weight);
+        if (rows[i].file != NULL) { /* --model: the file as given */
+            printf(", \"file\": ");
+            json_string(stdout, rows[i].file);
+        }
         if (rows[i].calibration != NULL)
             printf(", \"calibration\": \"%s\"", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
@@ -111,13 +116,14 @@ static void put_cell(const char *text, int k, int markdown)
         printf("  %-*s", k + 1 < COMPARE_N_COLS ? 21 : 0, text);
 }
 
+/* width: of the model column in text (the longest name, --model files included) */
 static void row_start(const char *model, const char *weight, const char *calibration,
-                      int markdown)
+                      int width, int markdown)
 {
     if (markdown)
         printf("| %s | %s", model, weight);
     else
-        printf("%-7s  %-9s", model, weight);
+        printf("%-*s  %-9s", width, model, weight);
     if (calibration != NULL) /* --recalibrate: the column after weight */
         printf(markdown ? " | %s" : "  %-11s", calibration);
 }
@@ -141,7 +147,11 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         printf("\n");
     }
     const int recal = n > 0 && rows[0].calibration != NULL;
-    row_start("model", "weight", recal ? "calibration" : NULL, markdown);
+    int width = 7;
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(compare_row_model(&rows[i])) > width)
+            width = (int)strlen(compare_row_model(&rows[i]));
+    row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
     for (int k = 0; k < COMPARE_N_COLS; k++)
         put_cell(titles[k], k, markdown);
     printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
@@ -149,7 +159,8 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         printf("|--:");
     printf(markdown ? "|\n" : "");
     for (size_t i = 0; i < n; i++) {
-        row_start(cv_model_name(rows[i].model), rows[i].weight, rows[i].calibration, markdown);
+        row_start(compare_row_model(&rows[i]), rows[i].weight, rows[i].calibration, width,
+                  markdown);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             char text[96], marked[100];
             cell(text, sizeof text, &rows[i].col[k]);

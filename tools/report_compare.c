@@ -1,5 +1,6 @@
 /* stratum compare --report: the setup, one out-of-fold ROC, precision-recall and
- * calibration line per setting (colour by class weight, logreg solid and gbdt dashed) with
+ * calibration line per setting (colour by class weight, logreg solid and gbdt dashed; a
+ * --model file solid, in the colours after the settings') with
  * each setting's operating point marked, and the comparison table with the best mean of
  * each column marked. */
 #include <math.h>
@@ -17,7 +18,7 @@ static void comparison_table(report *rep, const compare_row *rows, const report_
     enum { COLS = 3 + COMPARE_N_COLS };
     for (size_t i = 0; i < n; i++) {
         report_cell *row = cells + i * COLS;
-        row[0] = report_text_cell(cv_model_name(rows[i].model));
+        row[0] = report_text_cell(compare_row_model(&rows[i]));
         row[1] = report_text_cell(weight_texts[i]);
         row[2] = report_number_cell(oofs[i].mean_threshold, NAN, NAN, 3);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
@@ -51,8 +52,17 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
         fprintf(stderr, "stratum: out of memory for the report\n");
         return EXIT_FAILED;
     }
-    int use[2] = {0, 0};
+    int use[2] = {0, 0}, n_colors = 0;
+    size_t n_fixed = 0;
     for (size_t i = 0; i < n; i++) {
+        if (rows[i].file != NULL) { /* --model: after the settings, in the next colours */
+            snprintf(weights[i], sizeof weights[i], "%s", rows[i].weight);
+            snprintf(names[i], sizeof names[i], "%s (fixed model)", compare_row_model(&rows[i]));
+            name_ptrs[i] = names[i];
+            colors[i] = n_colors + (int)n_fixed++;
+            dashed[i] = 0;
+            continue;
+        }
         /* compare --recalibrate: a calibrated row follows each setting */
         const int calibrated = rows[i].calibration != NULL &&
                                strcmp(rows[i].calibration, "none") != 0;
@@ -67,19 +77,28 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
             colors[i] += rows[j].model == rows[i].model;
         dashed[i] = rows[i].model == CV_GBDT;
         use[rows[i].model] = 1;
+        if (colors[i] + 1 > n_colors)
+            n_colors = colors[i] + 1;
     }
     char subtitle[700], logreg[400], gbdt[400];
     report_cv_subtitle(s, subtitle, sizeof subtitle);
     report_model_text(s, CV_LOGREG, 0, logreg, sizeof logreg);
     report_model_text(s, CV_GBDT, 0, gbdt, sizeof gbdt);
-    const char *terms[3], *values[3];
+    const char *terms[4], *values[4];
     size_t k = 0;
     if (use[CV_LOGREG])
         terms[k] = "logreg (solid lines)", values[k++] = logreg;
     if (use[CV_GBDT])
         terms[k] = "gbdt (dashed lines)", values[k++] = gbdt;
-    terms[k] = "class weights", values[k++] = "per setting: a number W is logreg's "
-                                              "--class-weight W and gbdt's --scale-pos-weight W";
+    if (use[CV_LOGREG] || use[CV_GBDT])
+        terms[k] = "class weights", values[k++] = "per setting: a number W is logreg's "
+                                                  "--class-weight W and gbdt's "
+                                                  "--scale-pos-weight W";
+    if (n_fixed > 0)
+        terms[k] = "fixed models (solid lines)",
+        values[k++] = "each --model file is scored as it is, never refitted: its threshold is "
+                      "chosen on each training part's predictions; it may have been trained on "
+                      "some of these rows, so its metrics can be optimistic";
     report rep;
     int status = EXIT_FAILED;
     if (report_begin(&rep, "stratum compare", subtitle) == 0) {
