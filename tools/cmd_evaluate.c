@@ -62,6 +62,7 @@ static const char evaluate_help[] =
     "accuracy and MCC, each with a 95% stratified bootstrap CI; DeLong's CI for ROC-AUC;\n"
     "calibration intercept and slope and a 10-bin calibration table. A value that is not\n"
     "defined (e.g. precision when nothing is predicted positive) shows as 'undefined'.\n"
+    "MODEL is a model saved by 'stratum train' or an XGBoost model saved as JSON.\n"
     "With --scores, FILE holds a score column and a label column (e.g. the output of\n"
     "'stratum predict' with the labels added); with MODEL DATA the model scores DATA.\n"
     "\n"

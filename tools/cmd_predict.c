@@ -15,6 +15,8 @@ static const char predict_help[] =
     "Writes P(y = 1) for each row of DATA with a model saved by 'stratum train', as CSV\n"
     "with a header line 'p' and one line per row, in row order. DATA needs the model's\n"
     "feature columns (found by name, in any order); the label column may be absent.\n"
+    "MODEL may also be an XGBoost model saved as JSON (Booster.save_model(\"m.json\"),\n"
+    "binary:logistic, numeric features).\n"
     "A model trained with --recalibrate gives calibrated probabilities. When the model\n"
     "stores a decision threshold (train --threshold-rule or --threshold), or --threshold\n"
     "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise.\n"

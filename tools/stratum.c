@@ -15,8 +15,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"info", cmd_info, "summarise a data file: rows, column types, missing values, classes"},
-    {"train", cmd_train, "train a model (logreg) on a labelled data file and save it"},
-    {"predict", cmd_predict, "write P(y = 1) for each row of a data file with a saved model"},
+    {"train", cmd_train, "train a model (logreg or gbdt) on a labelled data file and save it"},
+    {"predict", cmd_predict, "write P(y = 1) (and labels, contributions) for each row with a saved model"},
     {"evaluate", cmd_evaluate, "metrics with confidence intervals for scores or a saved model"},
     {"cv", cmd_cv, "cross-validate logreg or gbdt: metrics per fold, or the lambda path"},
     {"compare", cmd_compare, "cross-validate model x class-weight settings on the same folds"},
