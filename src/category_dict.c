@@ -163,3 +163,19 @@ size_t st__category_dict_bytes(const st__category_dict *d)
 {
     return d->text_cap + d->levels_cap * sizeof(size_t) + d->n_slots * sizeof(uint32_t);
 }
+
+long st__level_index(char *const *levels, size_t n, const char *text)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        const int c = strcmp(levels[mid], text);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

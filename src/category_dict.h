@@ -36,4 +36,8 @@ int st__category_dict_sort(st__category_dict *d, uint32_t **remap);
 
 size_t st__category_dict_bytes(const st__category_dict *d);
 
+/* Index of text among n levels sorted in byte order (a model's level list), or -1: how
+ * prediction and explanation match a dataset's level texts to a model's levels. */
+long st__level_index(char *const *levels, size_t n, const char *text);
+
 #endif

@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "parallel.h"
+#include "category_dict.h"
 
 /* Rows gathered per block in batch prediction. */
 #define PREDICT_BLOCK 64
@@ -33,22 +34,6 @@ double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind
     return finish(m, s, kind);
 }
 
-/* Index of text among the n sorted levels, or -1. */
-static long find_level(char *const *levels, size_t n, const char *text)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(levels[mid], text);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
 
 typedef st__gbdt_columns column_map; /* gbdt_impl.h */
 
@@ -93,7 +78,7 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
             continue;
         const size_t src = (size_t)st_dataset_find_feature(ds, f->name);
         for (size_t k = 0; k < cm->map_off[j + 1] - cm->map_off[j]; k++) {
-            long c = find_level(f->levels, f->n_levels, st_dataset_level(ds, src, k));
+            long c = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, src, k));
             cm->map[cm->map_off[j] + k] = c >= 0 ? (float)c : NAN;
         }
     }

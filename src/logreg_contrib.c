@@ -21,6 +21,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "category_dict.h"
 
 /* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
  * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
@@ -110,22 +111,6 @@ double st_logreg_bias(const st_logreg *m)
     return b;
 }
 
-/* Index of text among the n sorted levels, or -1. */
-static long level_index(char *const *levels, size_t n, const char *text)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(levels[mid], text);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
 
 /* Writes feature f's contribution for every row into out[i * stride]. v is the dataset's
  * column; map (categorical only) takes a dataset level code to the model's, or -1. */
@@ -192,7 +177,7 @@ st_status st_logreg_contrib(const st_logreg *m, const st_dataset *ds, double *ou
             if ((map = st__malloc_array(k ? k : 1, sizeof *map)) == NULL)
                 return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
             for (size_t l = 0; l < k; l++)
-                map[l] = level_index(f->levels, f->n_levels,
+                map[l] = st__level_index(f->levels, f->n_levels,
                                      st_dataset_level(ds, (size_t)src, l));
         }
         feature_contrib(m, f, st_dataset_feature_values(ds, (size_t)src), map, n, out + j,

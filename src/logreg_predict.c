@@ -9,23 +9,8 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "category_dict.h"
 
-/* Index of text among the n sorted levels, or -1. */
-static long find_level(char *const *levels, size_t n, const char *text)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(levels[mid], text);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
 
 /* Adds feature f's contribution, read from dataset column v, to eta. map (categorical
  * only) takes a dataset level code to the model's level or -1. */
@@ -81,7 +66,7 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
             if ((map = st__malloc_array(k, sizeof *map)) == NULL)
                 return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
             for (size_t l = 0; l < k; l++)
-                map[l] = find_level(f->levels, f->n_levels, st_dataset_level(ds, (size_t)src, l));
+                map[l] = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, (size_t)src, l));
         }
         add_feature(m, f, st_dataset_feature_values(ds, (size_t)src), map, n, out);
     }
