@@ -158,30 +158,13 @@ st_status st_logreg_contrib(const st_logreg *m, const st_dataset *ds, double *ou
     long *map = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
-        long src = st_dataset_find_feature(ds, f->name);
-        if (src < 0) {
+        const float *v;
+        st_status rc = st__lr_feature_column(f, ds, &v, &map, err);
+        if (rc != ST_OK) {
             st__free(map);
-            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
-                            "dataset", f->name);
+            return rc;
         }
-        if (st_dataset_feature_type(ds, (size_t)src) != f->type) {
-            st__free(map);
-            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
-                            "dataset", f->name,
-                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
-                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
-        }
-        if (f->type == ST_FEATURE_CATEGORICAL) {
-            size_t k = st_dataset_n_levels(ds, (size_t)src);
-            st__free(map);
-            if ((map = st__malloc_array(k ? k : 1, sizeof *map)) == NULL)
-                return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
-            for (size_t l = 0; l < k; l++)
-                map[l] = st__level_index(f->levels, f->n_levels,
-                                     st_dataset_level(ds, (size_t)src, l));
-        }
-        feature_contrib(m, f, st_dataset_feature_values(ds, (size_t)src), map, n, out + j,
-                        stride);
+        feature_contrib(m, f, v, map, n, out + j, stride);
     }
     st__free(map);
     return ST_OK;

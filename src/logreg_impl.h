@@ -57,4 +57,12 @@ st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, 
  * feature j). Fails only when out of memory (logreg_contrib.c). */
 st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err);
 
+/* Dataset ds's column of model feature f, found by name and of the same type, into
+ * *values; for a categorical feature, *map (freed and replaced; the caller frees the last)
+ * takes each dataset level code to the model's level, or -1 for one the model does not
+ * know. ST_ERR_DATA naming the feature when it is absent or of the other type
+ * (logreg_predict.c; prediction and contributions read columns through it). */
+st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
+                                const float **values, long **map, st_error *err);
+
 #endif

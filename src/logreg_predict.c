@@ -32,6 +32,34 @@ static void add_feature(const st_logreg *m, const st__lr_feature *f, const float
     }
 }
 
+/* Dataset ds's column of model feature f (found by name, of the same type) into *values;
+ * for a categorical feature, *map (replaced, caller frees) takes each dataset level code to
+ * the model's level, or -1 for a level the model does not know. */
+st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
+                                const float **values, long **map, st_error *err)
+{
+    const long src = st_dataset_find_feature(ds, f->name);
+    if (src < 0)
+        return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the dataset",
+                        f->name);
+    if (st_dataset_feature_type(ds, (size_t)src) != f->type)
+        return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
+                        "dataset", f->name,
+                        f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
+                        f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+    if (f->type == ST_FEATURE_CATEGORICAL) {
+        const size_t k = st_dataset_n_levels(ds, (size_t)src);
+        st__free(*map);
+        if ((*map = st__malloc_array(k ? k : 1, sizeof **map)) == NULL)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
+        for (size_t l = 0; l < k; l++)
+            (*map)[l] = st__level_index(f->levels, f->n_levels,
+                                        st_dataset_level(ds, (size_t)src, l));
+    }
+    *values = st_dataset_feature_values(ds, (size_t)src);
+    return ST_OK;
+}
+
 st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *out,
                             size_t n_out, st_error *err)
 {
@@ -47,28 +75,13 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
     long *map = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
-        long src = st_dataset_find_feature(ds, f->name);
-        if (src < 0) {
+        const float *v;
+        st_status rc = st__lr_feature_column(f, ds, &v, &map, err);
+        if (rc != ST_OK) {
             st__free(map);
-            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
-                            "dataset", f->name);
+            return rc;
         }
-        if (st_dataset_feature_type(ds, (size_t)src) != f->type) {
-            st__free(map);
-            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
-                            "dataset", f->name,
-                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
-                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
-        }
-        if (f->type == ST_FEATURE_CATEGORICAL) {
-            size_t k = st_dataset_n_levels(ds, (size_t)src);
-            st__free(map);
-            if ((map = st__malloc_array(k, sizeof *map)) == NULL)
-                return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu levels", k);
-            for (size_t l = 0; l < k; l++)
-                map[l] = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, (size_t)src, l));
-        }
-        add_feature(m, f, st_dataset_feature_values(ds, (size_t)src), map, n, out);
+        add_feature(m, f, v, map, n, out);
     }
     st__free(map);
     for (size_t i = 0; i < n; i++)
