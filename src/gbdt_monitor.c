@@ -58,8 +58,7 @@ static st_status metric_of(st_gbdt_metric metric, const double *p, const float *
         return rc;
     double value[ST_METRIC_COUNT];
     unsigned undefined;
-    const double cal_start[3] = {0, 1, 0};
-    st__metrics_compute(&s, NULL, NAN, 1, cal_start, value, &undefined, NULL);
+    st__metrics_compute(&s, NULL, NAN, 1, NULL, value, &undefined, NULL); /* no calibration fits */
     const st_metric which = metric == ST_GBDT_METRIC_AUC      ? ST_METRIC_ROC_AUC
                             : metric == ST_GBDT_METRIC_PR_AUC ? ST_METRIC_PR_AUC
                                                               : ST_METRIC_LOG_LOSS;

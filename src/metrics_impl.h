@@ -37,7 +37,8 @@ static inline size_t st__group_end(const st__scored *s, size_t i)
 
 /* Every metric of the view with row weights w[i] * mult[i] (mult NULL: 1) at threshold
  * t (NaN: the threshold metrics are undefined). cal_start holds the (intercept, slope,
- * in-the-large) the calibration fits start from. Fills value[ST_METRIC_COUNT], *undefined and *cm. */
+ * in-the-large) the calibration fits start from; NULL skips the fits (their metrics are
+ * then undefined). Fills value[ST_METRIC_COUNT], *undefined and *cm. */
 void st__metrics_compute(const st__scored *s, const double *mult, double t, double beta,
                          const double cal_start[3], double *value, unsigned *undefined,
                          st_confusion *cm);

@@ -87,13 +87,15 @@ void st__metrics_compute(const st__scored *s, const double *mult, double t, doub
         for (int m = ST_METRIC_PRECISION; m <= ST_METRIC_MCC; m++)
             set(value, undefined, (st_metric)m, NAN, 0);
     }
+    /* the calibration fits are iterative passes over the rows: skipped (undefined) when
+       the caller has no start for them, as per-tree validation metrics need none */
+    const int fit = cal_start != NULL && s->in_unit && pos > 0 && neg > 0;
     double cal[2] = {NAN, NAN};
-    int fitted = s->in_unit && pos > 0 && neg > 0 && st__calibration_fit(s, mult, cal_start, cal);
+    int fitted = fit && st__calibration_fit(s, mult, cal_start, cal);
     set(value, undefined, ST_METRIC_CALIBRATION_INTERCEPT, cal[0], fitted);
     set(value, undefined, ST_METRIC_CALIBRATION_SLOPE, cal[1], fitted);
     double citl = NAN;
-    fitted = s->in_unit && pos > 0 && neg > 0 &&
-             st__calibration_in_the_large(s, mult, cal_start[2], &citl);
+    fitted = fit && st__calibration_in_the_large(s, mult, cal_start[2], &citl);
     set(value, undefined, ST_METRIC_CALIBRATION_IN_THE_LARGE, citl, fitted);
     if (cm != NULL)
         *cm = c;
