@@ -477,6 +477,7 @@ int cmd_compare(int argc, char **argv)
     free(oof), free(p_fixed);
     free(monotone);
     free(fold);
+    free((void *)s.groups);
     st_dataset_free(ds);
     return status;
 }
