@@ -272,6 +272,28 @@ static void test_approximate_sketch(void **state)
     st_dataset_free(ds);
 }
 
+/* LibSVM input (read in memory, binned by the in-memory rules). */
+static void test_libsvm(void **state)
+{
+    (void)state;
+    FILE *f = fopen("stb_data.svm", "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 3000; i++)
+        fprintf(f, "%d 1:%d 2:%.3f 4:%d\n", (i * 7) % 3 == 0, (i * 37) % 101,
+                (double)((i * 13) % 17) / 7, i % 4);
+    fclose(f);
+    st_bin_report rep;
+    bin_ok("stb_data.svm", "stb_svm.stb", NULL, NULL, &rep);
+    assert_int_equal(rep.n_rows, 3000);
+    assert_int_equal(rep.n_features, 4); /* f1..f4, f3 all zero */
+    st_dataset *ds = read_data("stb_data.svm", NULL);
+    st_binned *b = open_ok("stb_svm.stb");
+    assert_same_bins(b, ds, 255);
+    assert_same_models(b, ds, 1);
+    st_binned_close(b);
+    st_dataset_free(ds);
+}
+
 /* ---- hostile files ---- */
 
 static unsigned char *slurp_file(const char *path, size_t *size)
@@ -450,10 +472,16 @@ static void test_cli(void **state)
             "--num-trees", "20", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb1.model", "--num-trees", "20",
+            "--threads", "1", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
     char *a = read_all("stb_cli_csv.model"), *b = read_all("stb_cli_stb.model"),
-         *c = read_all("stb_cli_bf.model");
+         *c = read_all("stb_cli_bf.model"), *d = read_all("stb_cli_stb1.model");
     assert_string_equal(a, b);
     assert_string_equal(b, c);
+    assert_string_equal(b, d); /* one thread or two: the same model */
+    free(d);
     free(a);
     free(b);
     free(c);
@@ -528,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_shipped_datasets),
         cmocka_unit_test(test_awkward_csv),
         cmocka_unit_test(test_approximate_sketch),
+        cmocka_unit_test(test_libsvm),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_cli_bad_csv),

@@ -26,7 +26,9 @@
  * until it is closed. A handle is never changed after it is opened, so threads may share
  * it. The library reads the file once at open to check it (bin codes within their
  * feature's bins, labels 0 or 1, weights finite and >= 0): a corrupted, truncated or
- * hostile file is an error, never a crash. */
+ * hostile file is an error, never a crash. The file must not be truncated or rewritten in
+ * place while it is open (a mapping of a shrunk file faults); stratum bin replaces files
+ * by renaming, which is safe. */
 #ifndef STRATUM_BINNED_H
 #define STRATUM_BINNED_H
 
@@ -50,7 +52,7 @@ typedef struct st_bin_options {
                              (default 255) */
     size_t sketch_size;   /* entries of each numeric column's quantile summary, >= 16:
                              columns with at most this many distinct values are binned
-                             exactly (default 16384) */
+                             exactly (default 8192) */
     int store_values;     /* 1: also store each feature's raw float values (4 bytes a
                              value; for streaming logistic regression) (default 0) */
     size_t block_rows;    /* rows coded per block in the second pass (default 65536) */
