@@ -187,7 +187,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
 void st__gbdt_bins_free(st__gbdt_bins *b);
 
 /* The bounds rule above on k sorted distinct values v with counts cnt: bounds[1..nb]
- * (bounds has room for min(k, max_bin) + 1 entries); returns nb. The binned file
+ * (bounds has room for min(max(k, 1), max_bin) + 1 entries); returns nb. The binned file
  * (stb_bounds.c) applies it to a quantile summary. */
 int st__gbdt_find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
                          double *bounds);

@@ -435,7 +435,8 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, size_t *n_inexact)
             }
             b->meta.exact[j] = st__qsummary_error(&s) == 0;
             *n_inexact += !b->meta.exact[j];
-            const size_t room = (s.n < (size_t)max_bin ? s.n : (size_t)max_bin) + 1;
+            const size_t k = s.n ? s.n : 1; /* an all-missing column still has one bin */
+            const size_t room = (k < (size_t)max_bin ? k : (size_t)max_bin) + 1;
             fb[j] = st__malloc_array(room, sizeof **fb);
             bins->n_bins[j] = fb[j] != NULL ? st__stb_bounds_from_summary(&s, max_bin, fb[j]) : -1;
             st__qsummary_free(&s);

@@ -81,7 +81,7 @@ st_status st__stb_write(const char *path, const st__stb_meta *meta, const st__gb
 /* Bins of feature j into b (n_bins[j], bounds from offset[j], level bins): the caller
  * fills b->offset and b->level_off from the counts these functions report first. */
 /* Bounds of a numeric feature from its summary into bounds[1..nb] (room for
- * min(summary entries, max_bin) + 1); returns nb, -1 when out of memory. */
+ * min(max(summary entries, 1), max_bin) + 1); returns nb, -1 when out of memory. */
 int st__stb_bounds_from_summary(const st__qsummary *s, int max_bin, double *bounds);
 /* Bounds of a categorical feature binned as ordered codes, from its level counts. */
 int st__stb_bounds_from_counts(const size_t *counts, size_t k, int max_bin, double *bounds);

@@ -153,7 +153,7 @@ typedef struct bytes {
 
 static void put(bytes *b, const void *src, size_t n)
 {
-    if (b->nomem)
+    if (b->nomem || n == 0)
         return;
     if (b->n + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
