@@ -404,7 +404,7 @@ static st_status pass_early_texts(binner *b)
 /* ---- the bins ---- */
 
 /* Sorts each dictionary, fills meta's levels and the bins (no codes). */
-static st_status make_bins(binner *b, st__gbdt_bins *bins, size_t *n_inexact)
+static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
 {
     const size_t nf = b->nf;
     const int max_bin = b->bo->max_bin, max_cat = b->bo->max_cat_levels;
@@ -433,8 +433,11 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, size_t *n_inexact)
                 rc = nomem(b);
                 break;
             }
-            b->meta.exact[j] = st__qsummary_error(&s) == 0;
-            *n_inexact += !b->meta.exact[j];
+            const double e = st__qsummary_error(&s), w = st__qsummary_weight(&s);
+            b->meta.exact[j] = e == 0;
+            rep->n_inexact += !b->meta.exact[j];
+            if (w > 0 && e / w > rep->max_rank_error)
+                rep->max_rank_error = e / w;
             const size_t k = s.n ? s.n : 1; /* an all-missing column still has one bin */
             const size_t room = (k < (size_t)max_bin ? k : (size_t)max_bin) + 1;
             fb[j] = st__malloc_array(room, sizeof **fb);
@@ -592,7 +595,7 @@ st_status st__stb_bin_csv(const char *path, const st_read_options *opt, const st
     if (rc == ST_OK && b.last_switch > 0)
         rc = pass_early_texts(&b);
     if (rc == ST_OK)
-        rc = make_bins(&b, &bins, &rep->n_inexact);
+        rc = make_bins(&b, &bins, rep);
     if (rc == ST_OK) {
         b.meta.n_rows = b.n_rows;
         b.meta.max_bin = bo->max_bin;

@@ -254,6 +254,7 @@ static void test_approximate_sketch(void **state)
     /* the bound of quantile_sketch.h for n values */
     const double buffers = ceil((double)n / 256), levels = ceil(log2(buffers)) + 1;
     const double eps = (levels + 2) / 255.0;
+    assert_true(rep.max_rank_error > 0 && rep.max_rank_error <= eps);
     for (int k = 1; k <= 20; k++)
         if (fabs((double)count[k] - (double)n / 20) > 2 * eps * (double)n + 1)
             fail_msg("bin %d holds %zu rows; expected %g within %g", k, count[k],

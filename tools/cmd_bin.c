@@ -130,9 +130,10 @@ int cmd_bin(int argc, char **argv)
     const double secs = now() - t0;
     if (common.format == FORMAT_JSON) {
         printf("{\"rows\": %zu, \"features\": %zu, \"bins\": %zu, \"inexact_features\": %zu, "
-               "\"rows_skipped\": %zu, \"bytes_read\": %llu, \"bytes_written\": %llu, "
+               "\"max_rank_error\": %.6g, \"rows_skipped\": %zu, \"bytes_read\": %llu, \"bytes_written\": %llu, "
                "\"passes\": %d, \"seconds\": %.3f}\n",
-               rep.n_rows, rep.n_features, rep.total_bins, rep.n_inexact, rep.rows_skipped,
+               rep.n_rows, rep.n_features, rep.total_bins, rep.n_inexact, rep.max_rank_error,
+               rep.rows_skipped,
                (unsigned long long)rep.bytes_read, (unsigned long long)rep.bytes_written,
                rep.passes, secs);
     } else if (!common.quiet) {
@@ -143,6 +144,10 @@ int cmd_bin(int argc, char **argv)
                 rep.n_inexact == 1 ? "" : "s", secs, rep.passes,
                 (unsigned long long)rep.bytes_read, out_path,
                 (unsigned long long)rep.bytes_written);
+        if (rep.n_inexact > 0)
+            fprintf(stderr, "approximate bins: every bin boundary is within %.3g%% of the "
+                    "rows of its exact place (the sketches' largest rank error; --sketch-size "
+                    "%zu)\n", 100 * rep.max_rank_error, bo.sketch_size);
         if (rep.rows_skipped > 0)
             fprintf(stderr, "skipped %zu rows without a label\n", rep.rows_skipped);
     }

@@ -66,6 +66,10 @@ typedef struct st_bin_report {
     size_t n_rows, n_features;
     size_t total_bins;        /* value bins summed over the features */
     size_t n_inexact;         /* numeric features whose summary was not exact */
+    double max_rank_error;    /* the largest rank error of those summaries, as a share of
+                                 the column's present values (0 when all are exact): every
+                                 bin boundary is within this many rows / n of where exact
+                                 binning would put it */
     size_t rows_skipped, blank_lines;
     uint64_t bytes_read;      /* input bytes read, over all passes */
     uint64_t bytes_written;   /* size of the binned file */
