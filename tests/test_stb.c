@@ -206,6 +206,7 @@ static void test_awkward_csv(void **state)
     st_bin_options bo = st_bin_options_default();
     bo.chunk_bytes = 4096;
     bo.block_rows = 333;
+    bo.store_values = 1;
     st_bin_report rep;
     bin_ok("stb_awkward.csv", "stb_awkward.stb", &ro, &bo, &rep);
     assert_int_equal(rep.passes, 3); /* 'late' turned categorical after numbers */
@@ -217,6 +218,10 @@ static void test_awkward_csv(void **state)
     assert_string_equal(st_binned_weight_name(b), "w");
     assert_same_bins(b, ds, 255);
     assert_same_models(b, ds, 1);
+    /* --values: the raw values as the in-memory reader has them (NaN = missing) */
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++)
+        for (size_t i = 0; i < st_dataset_n_rows(ds); i++)
+            assert_same_double(st_binned_values(b, j)[i], st_dataset_feature_values(ds, j)[i]);
     st_binned_close(b);
     st_dataset_free(ds);
 }
