@@ -262,24 +262,16 @@ st_status st__qsummary_read(const unsigned char *in, size_t size, const char *wh
 
 int st__qsketch_init(st__qsketch *sk, size_t limit)
 {
+    /* buffers grow with the values pushed, so that a sketch of a short column (or one of
+       100,000 columns) stays small */
     memset(sk, 0, sizeof *sk);
     sk->limit = limit < 2 ? 2 : limit;
-    sk->buf = st__malloc_array(sk->limit, sizeof *sk->buf);
-    sk->keys = st__malloc_array(sk->limit, sizeof *sk->keys);
-    sk->tmp = st__malloc_array(sk->limit, sizeof *sk->tmp);
-    sk->dv = st__malloc_array(sk->limit, sizeof *sk->dv);
-    sk->dw = st__malloc_array(sk->limit, sizeof *sk->dw);
-    sk->nomem = !(sk->buf && sk->keys && sk->tmp && sk->dv && sk->dw);
-    return !sk->nomem;
+    return 1;
 }
 
 void st__qsketch_free(st__qsketch *sk)
 {
     st__free(sk->buf);
-    st__free(sk->keys);
-    st__free(sk->tmp);
-    st__free(sk->dv);
-    st__free(sk->dw);
     for (int l = 0; l < ST__QSKETCH_MAX_LEVELS; l++)
         st__qsummary_free(&sk->level[l]);
     memset(sk, 0, sizeof *sk);
@@ -343,22 +335,33 @@ static int carry(st__qsketch *sk, st__qsummary s, int l)
 
 static int flush(st__qsketch *sk)
 {
-    if (sk->n_buf == 0)
+    const size_t n = sk->n_buf;
+    if (n == 0)
         return 1;
-    sort_floats(sk->buf, sk->n_buf, sk->keys, sk->tmp);
-    size_t k = 0;
-    for (size_t i = 0; i < sk->n_buf; i++) {
-        if (k > 0 && (double)sk->buf[i] == sk->dv[k - 1]) {
-            sk->dw[k - 1] += 1;
-        } else {
-            sk->dv[k] = sk->buf[i];
-            sk->dw[k++] = 1;
-        }
-    }
-    sk->n_buf = 0;
+    /* sort scratch, only for the time of the flush */
+    uint32_t *keys = st__malloc_array(n, sizeof *keys), *tmp = st__malloc_array(n, sizeof *tmp);
+    double *dv = st__malloc_array(n, sizeof *dv), *dw = st__malloc_array(n, sizeof *dw);
     st__qsummary s = {0};
-    if (!st__qsummary_from_sorted(&s, sk->dv, sk->dw, k)) {
-        /* from_sorted collapsed nothing: dv is already distinct, dw the counts */
+    int ok = keys != NULL && tmp != NULL && dv != NULL && dw != NULL;
+    if (ok) {
+        sort_floats(sk->buf, n, keys, tmp);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (k > 0 && (double)sk->buf[i] == dv[k - 1]) {
+                dw[k - 1] += 1;
+            } else {
+                dv[k] = sk->buf[i];
+                dw[k++] = 1;
+            }
+        }
+        sk->n_buf = 0;
+        ok = st__qsummary_from_sorted(&s, dv, dw, k);
+    }
+    st__free(keys);
+    st__free(tmp);
+    st__free(dv);
+    st__free(dw);
+    if (!ok) {
         st__qsummary_free(&s);
         return 0;
     }
@@ -371,6 +374,15 @@ int st__qsketch_push(st__qsketch *sk, float v)
         return 0;
     if (v != v)
         return 1;
+    if (sk->n_buf == sk->buf_cap) { /* grows to limit values, doubling */
+        size_t cap = sk->buf_cap ? sk->buf_cap * 2 : 64;
+        cap = cap < sk->limit ? cap : sk->limit;
+        float *p = st__realloc_array(sk->buf, cap, sizeof *p);
+        if (p == NULL)
+            return sk->nomem = 1, 0;
+        sk->buf = p;
+        sk->buf_cap = cap;
+    }
     sk->buf[sk->n_buf++] = v;
     sk->n_values += 1;
     if (sk->n_buf == sk->limit && !flush(sk))

@@ -90,17 +90,16 @@ st_status st__qsummary_read(const unsigned char *in, size_t size, const char *wh
 
 typedef struct st__qsketch {
     size_t limit;                 /* entries per summary, >= 2 */
-    float *buf;                   /* limit unit-weight values waiting */
-    size_t n_buf;
-    uint32_t *keys, *tmp;         /* sort scratch, limit each */
-    double *dv, *dw;              /* limit each: the buffer's distinct values and counts */
+    float *buf;                   /* unit-weight values waiting: n_buf of buf_cap, which
+                                     grows to limit */
+    size_t n_buf, buf_cap;
     st__qsummary level[ST__QSKETCH_MAX_LEVELS];
     int n_levels;                 /* levels used so far (the highest non-empty + 1) */
     double n_values;              /* values pushed */
     int nomem;                    /* an allocation failed: the sketch is unusable */
 } st__qsketch;
 
-/* 0 when out of memory (then st__qsketch_free is still safe to call). */
+/* An empty sketch (allocates nothing yet; returns 1). Free with st__qsketch_free. */
 int st__qsketch_init(st__qsketch *sk, size_t limit);
 void st__qsketch_free(st__qsketch *sk);
 /* Adds one value of weight 1 (NaN values are skipped). 0 when out of memory. */

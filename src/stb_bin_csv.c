@@ -121,14 +121,31 @@ static st_status read_header(binner *b, int setup)
                                t->fields[c].column + t->fields[c].quoted + bad,
                                "invalid UTF-8 byte 0x%02X; expected UTF-8 text",
                                (unsigned char)t->fields[c].ptr[bad]);
-        for (size_t d = 0; d < c; d++)
-            if (t->fields[c].len > 0 && t->fields[d].len == t->fields[c].len &&
-                memcmp(t->fields[d].ptr, t->fields[c].ptr, t->fields[c].len) == 0)
-                return st__fail_at(b->err, ST_ERR_DATA, b->path, t->fields[c].line,
-                                   t->fields[c].column, "duplicate column name '%.*s' (columns "
-                                   "%zu and %zu); expected unique names",
-                                   (int)t->fields[c].len, t->fields[c].ptr, d + 1, c + 1);
     }
+    /* unique names, checked through a dictionary: linear in the columns */
+    st__category_dict seen;
+    st__category_dict_init(&seen);
+    size_t *first = st__malloc_array(t->n_fields, sizeof *first);
+    st_status dup = first != NULL ? ST_OK : nomem(b);
+    for (size_t c = 0; c < t->n_fields && dup == ST_OK; c++) {
+        const st__csv_field *f = &t->fields[c];
+        if (f->len == 0) /* empty names become "Unnamed: N": never a clash */
+            continue;
+        const size_t before = seen.n_levels;
+        const long code = st__category_dict_intern(&seen, f->ptr, f->len);
+        if (code < 0)
+            dup = nomem(b);
+        else if ((size_t)code < before)
+            dup = st__fail_at(b->err, ST_ERR_DATA, b->path, f->line, f->column,
+                              "duplicate column name '%.*s' (columns %zu and %zu); expected "
+                              "unique names", (int)f->len, f->ptr, first[code] + 1, c + 1);
+        else
+            first[code] = c;
+    }
+    st__category_dict_free(&seen);
+    st__free(first);
+    if (dup != ST_OK)
+        return dup;
     long label_col = -1, weight_col = -1;
     if (o->label_index >= 0) {
         if ((size_t)o->label_index >= t->n_fields)

@@ -296,6 +296,9 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
 {
     const size_t nf = m->n_features, cw = bins->wide ? 2 : 1;
     block = block ? block : 65536;
+    /* at most ~4M values a block (16 MB of floats), whatever the width of the table */
+    const size_t max_block = ((size_t)1 << 22) / (nf ? nf : 1);
+    block = block < max_block ? block : (max_block ? max_block : 1);
     bytes meta = {0};
     build_meta(&meta, m, bins);
     writer wr = {.fd = -1};
