@@ -1,11 +1,13 @@
 /* st_bin_file: options, the choice of reader, and binning a dataset already in memory
  * (LibSVM input), which uses the in-memory binning itself (st__gbdt_bins_build on all
  * rows) and so has exact bins by construction. */
+#define _POSIX_C_SOURCE 200809L
 #include "stb_impl.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -184,6 +186,10 @@ st_status st_bin_file(const char *data_path, const st_read_options *ropt,
     if (bo.sketch_size < 16 || bo.sketch_size > ((size_t)1 << 26))
         return st__fail(err, ST_ERR_INVALID_ARG, "st_bin_file: sketch_size %zu is outside "
                         "[16, 2^26]", bo.sketch_size);
+    struct stat st;
+    if (stat(data_path, &st) == 0 && !S_ISREG(st.st_mode)) /* a pipe cannot be read twice */
+        return st__fail(err, ST_ERR_IO, "%s: not a regular file; binning reads the data twice, "
+                        "so it needs a file, not a pipe or device", data_path);
     if (is_libsvm(data_path))
         return bin_in_memory(data_path, &ro, &bo, out_path, rep, err);
     return st__stb_bin_csv(data_path, &ro, &bo, out_path, rep, err);

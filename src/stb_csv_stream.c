@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -64,6 +65,12 @@ st_status st__csv_stream_open(st__csv_stream *s, const char *path, char delimite
     s->fd = open(path, O_RDONLY);
     if (s->fd < 0)
         return io_error(s, "open", errno, err);
+    struct stat st;
+    if (fstat(s->fd, &st) != 0)
+        return io_error(s, "stat", errno, err);
+    if (!S_ISREG(st.st_mode)) /* a pipe cannot be read twice */
+        return st__fail(err, ST_ERR_IO, "%s: not a regular file; binning reads the data twice, "
+                        "so it needs a file, not a pipe or device", path);
     if ((s->buf = st__malloc(s->cap)) == NULL)
         return st__fail(err, ST_ERR_NOMEM, "%s: out of memory for a read buffer", path);
     st_status rc = fill(s, err);

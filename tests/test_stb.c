@@ -551,6 +551,13 @@ static void test_cli_bad_csv(void **state)
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "quoted field never closed");
     free(r);
+    remove("stb_fifo.csv");
+    assert_int_equal(mkfifo("stb_fifo.csv", 0600), 0); /* no writer: must not block */
+    r = run("bin", "stb_fifo.csv", "-o", "stb_bad_out.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "not a regular file");
+    free(r);
+    remove("stb_fifo.csv");
     r = run("bin", "stb_no_such.csv", "-o", "stb_bad_out.stb", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "stb_no_such.csv: cannot open");
