@@ -9,8 +9,8 @@
 #   bench/bench_outofcore.sh                 # uses ./build; Markdown report on stdout
 #   ROWS=1000000 TREES=20 bench/bench_outofcore.sh
 #
-# Environment: BUILD_DIR (default build), ROWS (20000000), TREES (50), SEED (42),
-# LIMIT_MB (the address-space limit; default: 2 x the binned file + 100 MB, decided after
+# Environment: BUILD_DIR (default build), ROWS (20000000), TREES (20), SEED (42),
+# LIMIT_MB (the address-space limit; default: 2 x the binned file + 300 MB, decided after
 # binning), WORK (directory for the big files; default bench/out/outofcore, removed at the
 # end unless KEEP=1). Needs GNU time and prlimit (util-linux). Progress on stderr.
 #
@@ -25,7 +25,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 ROWS=${ROWS:-20000000}
-TREES=${TREES:-50}
+TREES=${TREES:-20}
 SEED=${SEED:-42}
 WORK=${WORK:-$REPO/bench/out/outofcore}
 STRATUM=$BUILD_DIR/tools/stratum
@@ -64,7 +64,7 @@ say "$(date -u +%H:%M:%S) generating $ROWS rows"
 say "$(date -u +%H:%M:%S) binning"
 "$TIME" -v -o "$WORK/bin.log" "$STRATUM" bin "$CSV" -o "$STB" 2> "$WORK/bin.err" ||
     die "stratum bin failed: $(cat "$WORK/bin.err")"
-LIMIT_MB=${LIMIT_MB:-$(($(stat -c %s "$STB") * 2 / 1000000 + 100))}
+LIMIT_MB=${LIMIT_MB:-$(($(stat -c %s "$STB") * 2 / 1000000 + 300))}
 limit_bytes=$((LIMIT_MB * 1024 * 1024))
 
 say "$(date -u +%H:%M:%S) training on the binned file under prlimit --as=${LIMIT_MB}MB"
