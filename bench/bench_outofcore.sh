@@ -99,7 +99,7 @@ $(nproc) cores (shared), commit $(git -C "$REPO" rev-parse --short HEAD), $(date
 | train gbdt big.stb, prlimit --as=${LIMIT_MB}MB | $(wall_seconds "$WORK/stb.log") | $(peak_rss_mb "$WORK/stb.log") | |
 | train gbdt big.csv --bins-from big.stb, no limit | $(wall_seconds "$WORK/mem.log") | $(peak_rss_mb "$WORK/mem.log") | |
 
-- Limit: ${LIMIT_MB} MB of address space, $(awk -v c="$csv_mb" -v l="$LIMIT_MB" 'BEGIN { printf "%.1f", c / l }')x smaller than the CSV.
+- Limit: ${LIMIT_MB} MB of address space; the CSV is $(awk -v c="$csv_mb" -v l="$LIMIT_MB" 'BEGIN { printf "%.1f", c / l }') times that.
 - stratum bin: $(cat "$WORK/bin.err")
 - In-memory training under the same limit: exit $limited_status, "$(head -c 300 "$WORK/limited.err")"
 - Out-of-core model equals the in-memory model on the same bins: **$same**
