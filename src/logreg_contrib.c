@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "category_dict.h"
+#include "parallel.h"
 
 /* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
  * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
@@ -65,7 +66,11 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *er
     }
     const size_t n = st_dataset_n_rows(ds);
     const float *w = st_dataset_weights(ds);
-    for (size_t j = 0; j < m->n_features; j++) {
+    /* feature by feature, each on one thread: nothing depends on the thread count */
+    const long nf = (long)m->n_features;
+#pragma omp parallel for num_threads(st__n_threads(m->params.n_threads)) schedule(dynamic, 1) \
+    if (n * m->n_coefs > 65536)
+    for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &m->features[j];
         const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
         if (f->type == ST_FEATURE_NUMERIC)

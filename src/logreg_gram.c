@@ -71,18 +71,34 @@ static void gram_chunk(const st__lr_problem *pb, const size_t *cols, size_t m,
 void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
                  double *g, double *scratch)
 {
+    st__lr_gram_sub(pb, v, cols, a, 1, g, scratch);
+}
+
+double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
+                       size_t every, double *g, double *scratch)
+{
     const size_t n = pb->n, m = a + 1, mm = m * m;
     double *ones = scratch, *parts = scratch + GRAM_ROWS;
     for (size_t i = 0; i < GRAM_ROWS; i++)
         ones[i] = 1;
+    if (every < 1)
+        every = 1;
     const long ns = GRAM_STRIPES;
-#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) if (n > ST__LR_BLOCK)
+#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) \
+    if (n / every > ST__LR_BLOCK)
     for (long s = 0; s < ns; s++) {
         double *p = parts + (size_t)s * mm;
         size_t lo = n * (size_t)s / GRAM_STRIPES, hi = n * (size_t)(s + 1) / GRAM_STRIPES;
         memset(p, 0, mm * sizeof *p);
-        for (; lo < hi; lo += GRAM_ROWS)
+        for (; lo < hi; lo += every * GRAM_ROWS)
             gram_chunk(pb, cols, m, v, ones, lo, hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS, p);
+    }
+    /* rows used: the first chunk of every `every` in each stripe */
+    size_t used = 0;
+    for (size_t s = 0; s < GRAM_STRIPES; s++) {
+        size_t lo = n * s / GRAM_STRIPES, hi = n * (s + 1) / GRAM_STRIPES;
+        for (; lo < hi; lo += every * GRAM_ROWS)
+            used += hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS;
     }
     /* the stripes in order; then the lower triangle from the upper */
     for (size_t j = 0; j < m; j++)
@@ -93,4 +109,5 @@ void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, 
             g[j * m + k] = s;
             g[k * m + j] = s;
         }
+    return used > 0 ? (double)n / (double)used : 1.0;
 }
