@@ -37,9 +37,40 @@ static double column_value(const st__lr_feature *f, double v, long which)
 }
 
 /* Row-weighted mean and standard deviation (divisor: the total weight) of one column. */
+/* moments() of a numeric feature's value column without row weights: four accumulators
+ * added in a fixed order, so that the additions overlap (two passes over 4 n bytes). */
+static void moments_unweighted(double fill, const float *v, size_t n, double *mean, double *sd)
+{
+    const size_t n4 = n & ~(size_t)3;
+    double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < n4; i += 4)
+        for (size_t k = 0; k < 4; k++)
+            s[k] += isnan(v[i + k]) ? fill : v[i + k];
+    double sum = (s[0] + s[1]) + (s[2] + s[3]);
+    for (size_t i = n4; i < n; i++)
+        sum += isnan(v[i]) ? fill : v[i];
+    const double mu = n > 0 ? sum / (double)n : 0;
+    for (size_t i = 0; i < n4; i += 4)
+        for (size_t k = 0; k < 4; k++) {
+            double d = (isnan(v[i + k]) ? fill : v[i + k]) - mu;
+            q[k] += d * d;
+        }
+    double var = (q[0] + q[1]) + (q[2] + q[3]);
+    for (size_t i = n4; i < n; i++) {
+        double d = (isnan(v[i]) ? fill : v[i]) - mu;
+        var += d * d;
+    }
+    *mean = mu;
+    *sd = n > 0 ? sqrt(var / (double)n) : 0;
+}
+
 static void moments(const st__lr_feature *f, const float *v, const float *w, size_t n,
                     long which, double *mean, double *sd)
 {
+    if (w == NULL && which == -1) {
+        moments_unweighted(f->fill, v, n, mean, sd);
+        return;
+    }
     double total = 0, sum = 0;
     for (size_t i = 0; i < n; i++) {
         double r = w != NULL ? w[i] : 1.0;
