@@ -150,7 +150,7 @@ st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, doubl
     memset(info, 0, sizeof *info);
     /* X^T c and X^T (c y): with the gradient they give the duality gap's X^T theta */
     const double *xc = pb->xc, *xcy = pb->xcy;
-    if (xc == NULL || xcy == NULL) {
+    if ((xc == NULL || xcy == NULL) && pb->l2 > 0 && h_final == NULL) { /* else not used */
         for (size_t i = 0; i < n; i++)
             work[i] = pb->c[i];
         st__lr_xt(pb, work, xcs);
