@@ -12,9 +12,13 @@
  *   4. the step: exact Newton (Cholesky of the (p + 1) x (p + 1) Hessian) without an L1
  *      part; otherwise cyclic coordinate descent on the penalised quadratic model (the
  *      model is exact in the Gram matrix, so no pass over the data is needed for it);
- *   5. a line search pass: the objective at several step lengths (1, 1/2, 1/4, 1/8)
- *      from one reading of the blocks, the longest with sufficient decrease taken
- *      (Lee, Sun and Saunders, SIAM J. Optim. 2014, for the proximal case).
+ *   5. the line search (Lee, Sun and Saunders, SIAM J. Optim. 2014, for the proximal
+ *      case): one pass forms the model of step 3 at the full step b + d and the
+ *      objective at b + d / 2, b + d / 4, b + d / 8; the longest step with sufficient
+ *      decrease is taken. When it is the full one (as it is near the optimum) the next
+ *      iteration needs no pass of its own: one pass per iteration. Otherwise the model
+ *      is formed again at the point taken (shorter steps, rarely needed, get passes
+ *      trying four lengths each).
  * Stop when the model's predicted decrease, relative to the objective, is at most tol
  * (for a smooth fit it is the Newton decrement g^T H^-1 g / 2, as st__lr_newton reports).
  *
@@ -227,21 +231,32 @@ static st__lr_problem build_block(stream *s, size_t nb)
     return bp;
 }
 
-/* Pass 3 at (b0, b): the loss (returned in *loss), minus its gradient (ng, intercept
- * first, 1 + p values) and its Hessian h ((1 + p)^2, full). */
-static st_status pass_model(stream *s, double b0, const double *b, double *loss, double *ng,
-                            double *h, st_error *err)
+/* Pass 3: the model at (b0, b) + (d0, d) (d NULL: at (b0, b)): the loss (into *loss),
+ * minus its gradient (ng, intercept first, 1 + p values) and its Hessian h ((1 + p)^2,
+ * full). With d, loss_short also gets the loss at (b0, b) + t (d0, d) for t = 1/2, 1/4,
+ * ... (LS_PER_PASS - 1 values): the line search and the next model share one reading. */
+static st_status pass_model(stream *s, double b0, const double *b, double d0, const double *d,
+                            double *loss, double *loss_short, double *ng, double *h,
+                            st_error *err)
 {
     const size_t p = s->p, m = p + 1;
     *loss = 0;
     memset(ng, 0, m * sizeof *ng);
     memset(h, 0, m * m * sizeof *h);
+    if (d != NULL)
+        memset(loss_short, 0, (LS_PER_PASS - 1) * sizeof *loss_short);
     size_t nb;
     st_status rc = rewind_source(s, err);
     while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
         st__lr_problem bp = build_block(s, nb);
         st__lr_margins(&bp, b0, b, s->eta);
-        *loss += st__lr_loss(&bp, s->eta, NULL, 0, s->prob);
+        if (d != NULL) {
+            st__lr_margins(&bp, d0, d, s->deta);
+            double t = 0.5;
+            for (int k = 0; k < LS_PER_PASS - 1; k++, t *= 0.5)
+                loss_short[k] += st__lr_loss(&bp, s->eta, s->deta, t, NULL);
+        }
+        *loss += st__lr_loss(&bp, s->eta, d != NULL ? s->deta : NULL, 1, s->prob);
         for (size_t i = 0; i < nb; i++)
             s->work[i] = s->cb[i] * (s->yb[i] - s->prob[i]);
         ng[0] += st__lr_sum(&bp, s->work);
@@ -445,7 +460,7 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
     double *b = st__calloc(m, sizeof *b); /* b[0] the intercept, b + 1 the coefficients */
     double *ng = st__malloc_array(m, sizeof *ng), *d = st__malloc_array(m, sizeof *d);
     double *hd = st__malloc_array(m, sizeof *hd), *h = st__malloc_array(m * m, sizeof *h);
-    double *u = st__malloc_array(m * m, sizeof *u), *trial = st__malloc_array(m, sizeof *trial);
+    double *u = st__malloc_array(2 * m * m, sizeof *u), *trial = st__malloc_array(2 * m, sizeof *trial);
     out->fill = st__malloc_array(p, sizeof *out->fill);
     out->mean = st__malloc_array(p, sizeof *out->mean);
     out->scale = st__malloc_array(p, sizeof *out->scale);
@@ -463,10 +478,13 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
         goto done;
     b[0] = log(ybar / (1 - ybar)); /* the intercept-only fit */
     st__lr_info *info = &out->info;
+    /* The model at b; after a step, the model at b + d comes with the line search's
+     * pass, and is the next model when the full step is taken (the usual case). */
+    double loss, loss_next, loss_short[LS_PER_PASS - 1];
+    double *ng_next = trial + m, *h_next = u + m * m; /* second halves of the buffers */
+    if ((rc = pass_model(&s, b[0], b + 1, 0, NULL, &loss, NULL, ng, h, err)) != ST_OK)
+        goto done;
     for (int it = 0;; it++) {
-        double loss;
-        if ((rc = pass_model(&s, b[0], b + 1, &loss, ng, h, err)) != ST_OK)
-            goto done;
         const double f = loss + penalty(&s, b + 1);
         if (!isfinite(f)) {
             rc = st__fail(err, ST_ERR_NUMERIC, "streamed logistic regression: objective is "
@@ -502,24 +520,44 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
             info->converged = info->gap <= prm.tol;
             break;
         }
-        double t0 = 1, t = 0, loss_t[LS_PER_PASS];
+        if ((rc = pass_model(&s, b[0], b + 1, d[0], d + 1, &loss_next, loss_short, ng_next,
+                             h_next, err)) != ST_OK)
+            goto done;
+        double t = 0;
+        if (loss_next + penalty(&s, trial + 1) <= f + 1e-4 * descent) {
+            t = 1; /* the model at b + d is already there */
+            for (size_t k = 0; k < m; k++)
+                b[k] += d[k];
+            loss = loss_next;
+            memcpy(ng, ng_next, m * sizeof *ng);
+            memcpy(h, h_next, m * m * sizeof *h);
+            continue;
+        }
+        double tk = 0.5;
+        for (int k = 0; k < LS_PER_PASS - 1 && t == 0; k++, tk *= 0.5) {
+            for (size_t j = 0; j < m; j++)
+                trial[j] = b[j] + tk * d[j];
+            if (loss_short[k] + penalty(&s, trial + 1) <= f + 1e-4 * tk * descent)
+                t = tk;
+        }
+        double t0 = tk, loss_t[LS_PER_PASS]; /* shorter still: passes of their own */
         for (int pass = 0; pass < LS_MAX_PASSES && t == 0; pass++, t0 /= 1 << LS_PER_PASS) {
             if ((rc = pass_line(&s, b[0], b + 1, d[0], d + 1, t0, loss_t, err)) != ST_OK)
                 goto done;
-            double tk = t0;
-            for (int k = 0; k < LS_PER_PASS; k++, tk *= 0.5) {
+            tk = t0;
+            for (int k = 0; k < LS_PER_PASS && t == 0; k++, tk *= 0.5) {
                 for (size_t j = 0; j < m; j++)
                     trial[j] = b[j] + tk * d[j];
-                if (loss_t[k] + penalty(&s, trial + 1) <= f + 1e-4 * tk * descent) {
+                if (loss_t[k] + penalty(&s, trial + 1) <= f + 1e-4 * tk * descent)
                     t = tk;
-                    break;
-                }
             }
         }
         if (t == 0)
             break; /* rounding has swamped the decrease: as close as double precision gets */
         for (size_t k = 0; k < m; k++)
             b[k] += t * d[k];
+        if ((rc = pass_model(&s, b[0], b + 1, 0, NULL, &loss, NULL, ng, h, err)) != ST_OK)
+            goto done;
     }
     /* back to the original scale */
     out->n_features = p;
