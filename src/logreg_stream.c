@@ -2,18 +2,18 @@
  * the whole quadratic model held in memory, one pass over the data per model.
  *
  * Passes, each reading the blocks in their order:
- *   1. counts, positives, and the mean of each feature's present values (imputation);
- *   2. the weighted mean and variance of each imputed feature (standardisation), each
- *      block's own moments merged into the running ones (Chan, Golub and LeVeque 1979),
- *      so that no sum of squares cancels on 1e6-scale columns;
+ *   1. preprocessing, in one pass: rows and classes, the mean of each feature's present
+ *      values (imputation), and the weighted mean and variance of each imputed feature
+ *      (standardisation), each block's own moments merged into the running ones (Chan,
+ *      Golub and LeVeque 1979), so that no sum of squares cancels on 1e6-scale columns;
  *   then per outer iteration, at the current (b0, b):
- *   3. the loss, its gradient X^T c (y - p) and the Gram matrix [1 X]^T diag(c p (1 - p))
+ *   2. the loss, its gradient X^T c (y - p) and the Gram matrix [1 X]^T diag(c p (1 - p))
  *      [1 X], each block's sums added to the totals in block order;
- *   4. the step: exact Newton (Cholesky of the (p + 1) x (p + 1) Hessian) without an L1
+ *   3. the step: exact Newton (Cholesky of the (p + 1) x (p + 1) Hessian) without an L1
  *      part; otherwise cyclic coordinate descent on the penalised quadratic model (the
  *      model is exact in the Gram matrix, so no pass over the data is needed for it);
- *   5. the line search (Lee, Sun and Saunders, SIAM J. Optim. 2014, for the proximal
- *      case): one pass forms the model of step 3 at the full step b + d and the
+ *   4. the line search (Lee, Sun and Saunders, SIAM J. Optim. 2014, for the proximal
+ *      case): one pass forms the model of step 2 at the full step b + d and the
  *      objective at b + d / 2, b + d / 4, b + d / 8; the longest step with sufficient
  *      decrease is taken. When it is the full one (as it is near the optimum) the next
  *      iteration needs no pass of its own: one pass per iteration. Otherwise the model
@@ -83,54 +83,6 @@ static st_status next_block(stream *s, size_t *nb, st_error *err)
     return rc;
 }
 
-/* Pass 1: rows, positives, and each feature's imputation value; checks the values. */
-static st_status pass_counts(stream *s, const st_logreg_params *prm, st_error *err)
-{
-    const size_t p = s->p;
-    size_t *present = st__calloc(p, sizeof *present);
-    if (present == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu feature counts", p);
-    memset(s->fill, 0, p * sizeof *s->fill);
-    size_t n = 0, n_pos = 0, nb;
-    st_status rc = rewind_source(s, err);
-    while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
-        for (size_t i = 0; i < nb && rc == ST_OK; i++) {
-            if (!(s->wr[i] >= 0) || isinf(s->wr[i]))
-                rc = st__fail(err, ST_ERR_DATA, "row %zu has weight %g; weights must be "
-                              "finite and >= 0", n + i + 1, (double)s->wr[i]);
-            n_pos += s->yr[i] > 0.5f;
-        }
-        for (size_t j = 0; j < p && rc == ST_OK; j++)
-            for (size_t i = 0; i < nb; i++) {
-                float v = raw(s, i, j);
-                if (isinf(v)) {
-                    rc = st__fail(err, ST_ERR_DATA, "feature %zu is infinite in row %zu; "
-                                  "logistic regression needs finite values", j + 1, n + i + 1);
-                    break;
-                }
-                if (!isnan(v))
-                    present[j]++, s->fill[j] += v;
-            }
-        n += nb;
-    }
-    if (rc == ST_OK && n == 0)
-        rc = st__fail(err, ST_ERR_DATA, "streamed logistic regression: the source has no rows");
-    if (rc == ST_OK) {
-        for (size_t j = 0; j < p; j++) /* unweighted, as st_logreg_train imputes */
-            s->fill[j] = present[j] > 0 ? s->fill[j] / (double)present[j] : 0;
-        s->cw[0] = s->cw[1] = 1;
-        if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < n) {
-            s->cw[0] = (double)n / (2.0 * (double)(n - n_pos));
-            s->cw[1] = (double)n / (2.0 * (double)n_pos);
-        } else if (prm->class_weight == ST_CLASS_WEIGHT_POSITIVE) {
-            s->cw[1] = prm->positive_weight;
-        }
-        s->n_rows = n;
-    }
-    st__free(present);
-    return rc;
-}
-
 static double row_weight(const stream *s, size_t i)
 {
     return (double)s->wr[i] * s->cw[s->yr[i] > 0.5f];
@@ -142,67 +94,139 @@ static double value(const stream *s, size_t i, size_t j)
     return isnan(v) ? s->fill[j] : v;
 }
 
-/* Pass 2: weighted means and standard deviations of the imputed features; *ybar gets the
- * weighted share of positives. */
-static st_status pass_moments(stream *s, int standardize, double *ybar, st_error *err)
+/* Weighted moments of a set of values: total weight, mean, sum of squared deviations. */
+typedef struct moments {
+    double w, mean, m2;
+} moments;
+
+/* Adds the moments b to a (Chan, Golub and LeVeque 1979): exact, and no sum of squares
+ * cancels however far the values are from 0. */
+static void merge(moments *a, moments b)
+{
+    if (!(b.w > 0))
+        return;
+    double sum = a->w + b.w, delta = b.mean - a->mean;
+    a->mean += delta * (b.w / sum);
+    a->m2 += b.m2 + delta * delta * (a->w * b.w / sum);
+    a->w = sum;
+}
+
+/* Per feature, what the one preprocessing pass gathers. The class weights are not known
+ * until the pass has counted the classes, so the weighted moments are kept per class
+ * (with the row weights alone) and combined afterwards; missing values, imputed by the
+ * mean of the present ones (also known only at the end), enter as a mass at that value. */
+typedef struct feature_stats {
+    moments present[2];  /* present values of negative / positive rows, row weights */
+    double missing_w[2]; /* row weight of the missing values, per class */
+    double sum;          /* unweighted sum and count of the present values (the fill) */
+    size_t count;
+    double lo, hi;       /* range of the present values of rows of positive weight */
+    int missing_weighted; /* a missing value in a row of positive weight */
+} feature_stats;
+
+/* The one preprocessing pass: rows, classes, each feature's imputation value, weighted
+ * mean and standard deviation after imputation (into s->fill, mean, scale, cw, total);
+ * *ybar gets the weighted share of positives. Checks the values. */
+static st_status pass_stats(stream *s, const st_logreg_params *prm, double *ybar, st_error *err)
 {
     const size_t p = s->p;
-    double *m2 = st__calloc(3 * p, sizeof *m2), *lo = m2 + p, *hi = m2 + 2 * p;
-    if (m2 == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu feature moments", p);
+    feature_stats *fs = st__calloc(p, sizeof *fs);
+    if (fs == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu feature statistics", p);
     for (size_t j = 0; j < p; j++)
-        s->mean[j] = 0, lo[j] = INFINITY, hi[j] = -INFINITY;
-    double total = 0, pos = 0;
-    size_t nb;
+        fs[j].lo = INFINITY, fs[j].hi = -INFINITY;
+    size_t n = 0, n_pos = 0, nb;
+    double class_w[2] = {0, 0};
     st_status rc = rewind_source(s, err);
     while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
-        double wb = 0;
-        for (size_t i = 0; i < nb; i++) {
-            double w = row_weight(s, i);
-            wb += w;
-            pos += s->yr[i] > 0.5f ? w : 0;
+        for (size_t i = 0; i < nb && rc == ST_OK; i++) {
+            if (!(s->wr[i] >= 0) || isinf(s->wr[i]))
+                rc = st__fail(err, ST_ERR_DATA, "row %zu has weight %g; weights must be "
+                              "finite and >= 0", n + i + 1, (double)s->wr[i]);
+            n_pos += s->yr[i] > 0.5f;
+            class_w[s->yr[i] > 0.5f] += s->wr[i];
         }
-        if (!(wb > 0))
-            continue;
-        for (size_t j = 0; j < p; j++) {
-            double mb = 0, qb = 0;
+        for (size_t j = 0; j < p && rc == ST_OK; j++) {
+            feature_stats *f = &fs[j];
+            moments blk[2] = {{0, 0, 0}, {0, 0, 0}};
             for (size_t i = 0; i < nb; i++) {
-                double w = row_weight(s, i), x = value(s, i, j);
-                mb += w * x;
+                float v = raw(s, i, j);
+                int k = s->yr[i] > 0.5f;
+                double w = s->wr[i];
+                if (isinf(v)) {
+                    rc = st__fail(err, ST_ERR_DATA, "feature %zu is infinite in row %zu; "
+                                  "logistic regression needs finite values", j + 1, n + i + 1);
+                    break;
+                }
+                if (isnan(v)) {
+                    f->missing_w[k] += w;
+                    f->missing_weighted |= w > 0;
+                    continue;
+                }
+                f->count++, f->sum += v;
+                blk[k].w += w, blk[k].mean += w * v;
                 if (w > 0) {
-                    lo[j] = x < lo[j] ? x : lo[j];
-                    hi[j] = x > hi[j] ? x : hi[j];
+                    f->lo = v < f->lo ? v : f->lo;
+                    f->hi = v > f->hi ? v : f->hi;
                 }
             }
-            mb /= wb;
-            for (size_t i = 0; i < nb; i++) {
-                double dx = value(s, i, j) - mb;
-                qb += row_weight(s, i) * dx * dx;
+            for (int k = 0; k < 2; k++) /* the block's own moments, then merged */
+                if (blk[k].w > 0)
+                    blk[k].mean /= blk[k].w;
+            for (size_t i = 0; i < nb && rc == ST_OK; i++) {
+                float v = raw(s, i, j);
+                int k = s->yr[i] > 0.5f;
+                if (!isnan(v))
+                    blk[k].m2 += s->wr[i] * (v - blk[k].mean) * (v - blk[k].mean);
             }
-            /* merge (mean, m2) over `total` with the block's (mb, qb) over wb */
-            double delta = mb - s->mean[j], sum = total + wb;
-            s->mean[j] += delta * (wb / sum);
-            m2[j] += qb + delta * delta * (total * wb / sum);
+            merge(&f->present[0], blk[0]);
+            merge(&f->present[1], blk[1]);
         }
-        total += wb;
+        n += nb;
     }
-    if (rc == ST_OK && (!(pos > 0) || !(pos < total) || !isfinite(total)))
-        rc = st__fail(err, ST_ERR_DATA, "logistic regression needs positive total weight in "
-                      "both classes (positive %g of %g)", pos, total);
+    if (rc == ST_OK && n == 0)
+        rc = st__fail(err, ST_ERR_DATA, "streamed logistic regression: the source has no rows");
     if (rc == ST_OK) {
-        for (size_t j = 0; j < p; j++) {
-            if (!(lo[j] < hi[j])) { /* constant over the weighted rows: a column of zeros */
-                s->mean[j] = lo[j] < INFINITY ? lo[j] : 0;
-                s->scale[j] = 0;
-                continue;
-            }
-            double sd = standardize ? sqrt(m2[j] / total) : 1.0;
-            s->scale[j] = sd > 0 ? sd : 1.0;
+        s->cw[0] = s->cw[1] = 1; /* as st__lr_row_weights */
+        if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < n) {
+            s->cw[0] = (double)n / (2.0 * (double)(n - n_pos));
+            s->cw[1] = (double)n / (2.0 * (double)n_pos);
+        } else if (prm->class_weight == ST_CLASS_WEIGHT_POSITIVE) {
+            s->cw[1] = prm->positive_weight;
         }
+        double pos = s->cw[1] * class_w[1], total = s->cw[0] * class_w[0] + pos;
+        if (!(pos > 0) || !(pos < total) || !isfinite(total))
+            rc = st__fail(err, ST_ERR_DATA, "logistic regression needs positive total weight "
+                          "in both classes (positive %g of %g)", pos, total);
         s->total = total;
+        s->n_rows = n;
         *ybar = pos / total;
     }
-    st__free(m2);
+    for (size_t j = 0; j < p && rc == ST_OK; j++) {
+        const feature_stats *f = &fs[j];
+        /* unweighted, as st_logreg_train imputes */
+        s->fill[j] = f->count > 0 ? f->sum / (double)f->count : 0;
+        moments all = {0, 0, 0};
+        for (int k = 0; k < 2; k++) /* class weights scale a class's w and m2 */
+            merge(&all, (moments){s->cw[k] * f->present[k].w, f->present[k].mean,
+                                  s->cw[k] * f->present[k].m2});
+        merge(&all, (moments){s->cw[0] * f->missing_w[0] + s->cw[1] * f->missing_w[1],
+                              s->fill[j], 0});
+        double lo = f->lo, hi = f->hi;
+        if (f->missing_weighted) {
+            lo = s->fill[j] < lo ? s->fill[j] : lo;
+            hi = s->fill[j] > hi ? s->fill[j] : hi;
+        }
+        if (!(lo < hi)) { /* constant over the weighted rows: a column of zeros */
+            s->mean[j] = lo < INFINITY ? lo : 0;
+            s->scale[j] = 0;
+            continue;
+        }
+        s->mean[j] = all.mean;
+        double sd = prm->standardize ? sqrt(all.m2 / s->total) : 1.0;
+        s->scale[j] = sd > 0 ? sd : 1.0;
+    }
+    st__free(fs);
     return rc;
 }
 
@@ -231,7 +255,7 @@ static st__lr_problem build_block(stream *s, size_t nb)
     return bp;
 }
 
-/* Pass 3: the model at (b0, b) + (d0, d) (d NULL: at (b0, b)): the loss (into *loss),
+/* Pass 2: the model at (b0, b) + (d0, d) (d NULL: at (b0, b)): the loss (into *loss),
  * minus its gradient (ng, intercept first, 1 + p values) and its Hessian h ((1 + p)^2,
  * full). With d, loss_short also gets the loss at (b0, b) + t (d0, d) for t = 1/2, 1/4,
  * ... (LS_PER_PASS - 1 values): the line search and the next model share one reading. */
@@ -272,7 +296,7 @@ static st_status pass_model(stream *s, double b0, const double *b, double d0, co
     return rc;
 }
 
-/* Pass 5: the loss at (b0, b) + t (d0, d) for t = t0, t0 / 2, ... (LS_PER_PASS values)
+/* Pass 4, for short steps: the loss at (b0, b) + t (d0, d) for t = t0, t0 / 2, ... (LS_PER_PASS values)
  * into loss_t. */
 static st_status pass_line(stream *s, double b0, const double *b, double d0, const double *d,
                            double t0, double *loss_t, st_error *err)
@@ -473,8 +497,7 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
     }
     s.fill = out->fill, s.mean = out->mean, s.scale = out->scale;
     double ybar = 0;
-    if ((rc = pass_counts(&s, &prm, err)) != ST_OK ||
-        (rc = pass_moments(&s, prm.standardize, &ybar, err)) != ST_OK)
+    if ((rc = pass_stats(&s, &prm, &ybar, err)) != ST_OK)
         goto done;
     b[0] = log(ybar / (1 - ybar)); /* the intercept-only fit */
     st__lr_info *info = &out->info;

@@ -1,9 +1,9 @@
 /* Internal: logistic regression fitted from data that arrives in row blocks, for tables
  * larger than memory (a binned .stb file with raw values, a CSV read in pieces) or held
- * by someone else. The fitter never holds more than one block of rows: every outer
- * iteration is one pass over the blocks, in their order, accumulating the gradient and
- * the weighted Gram matrix X^T W X (p x p, so p must be modest), and one more pass for
- * the line search. See logreg_stream.c for the method. */
+ * by someone else. The fitter never holds more than one block of rows: one pass over the
+ * blocks, in their order, for the preprocessing, then one per outer iteration (more only
+ * when a step must be shortened), accumulating the gradient and the weighted Gram matrix
+ * X^T W X (p x p, so p must be modest). See logreg_stream.c for the method. */
 #ifndef STRATUM_LOGREG_STREAM_H
 #define STRATUM_LOGREG_STREAM_H
 
