@@ -1,7 +1,8 @@
 /* Streamed logistic regression (src/logreg_stream.c): fitted from an in-memory block
  * source over shipped cohorts, it must give the coefficients st_logreg_train gives on the
  * same data (ridge, lasso, elastic net; standardised or not; class weights; missing values
- * imputed), whatever the block size and layout; the same result with 1 and 2 threads;
+ * imputed; a constant column and one near 1e6), whatever the block size and layout, in
+ * at most two passes per iteration; the same result with 1 and 2 threads;
  * and clean errors (bad parameters, a failing source, infinite values, out of memory). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,6 +187,44 @@ static void test_wide_and_missing(void **state)
     st_dataset_free(ds);
 }
 
+/* A constant column, a column near 1e6 with a small spread (standardised or not) and
+ * missing values, on a seeded table: the streamed preprocessing (merged moments) must
+ * centre them as st_logreg_train does. */
+static void test_hard_columns(void **state)
+{
+    (void)state;
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "label,const,big,x\n");
+    unsigned long r = 12345;
+    for (int i = 0; i < 600; i++) {
+        r = r * 6364136223846793005UL + 1442695040888963407UL;
+        double u = (double)(r >> 11) / 9007199254740992.0;
+        r = r * 6364136223846793005UL + 1442695040888963407UL;
+        double v = (double)(r >> 11) / 9007199254740992.0;
+        int y = u + 0.5 * v > 0.9;
+        if (i % 7 == 3)
+            len += (size_t)snprintf(text + len, cap - len, "%d,5,%.2f,\n", y, 1e6 + 40 * u);
+        else
+            len += (size_t)snprintf(text + len, cap - len, "%d,5,%.2f,%.6f\n", y, 1e6 + 40 * u, v);
+    }
+    st_read_options opt = st_read_options_default();
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(st_dataset_read_csv_buffer(text, len, "hard.csv", &opt, &ds, &err), ST_OK);
+    for (int standardize = 0; standardize < 2; standardize++) {
+        st_logreg_params prm = params(1e-3, 0);
+        prm.standardize = standardize;
+        compare(ds, &prm, 64, ST__LR_ROW_MAJOR, standardize ? "hard L2" : "hard L2 raw");
+        prm = params(1e-3, 0.5);
+        prm.standardize = standardize;
+        compare(ds, &prm, 64, ST__LR_FEATURE_MAJOR, standardize ? "hard EN" : "hard EN raw");
+    }
+    st_dataset_free(ds);
+    free(text);
+}
+
 /* The same bits with 1 and 2 threads. */
 static void test_threads(void **state)
 {
@@ -261,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sepsis),
         cmocka_unit_test(test_wide_and_missing),
+        cmocka_unit_test(test_hard_columns),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_errors),
     };
