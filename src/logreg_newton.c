@@ -84,7 +84,8 @@ void st__lr_cholesky_solve(const double *u, size_t m, double *b)
 /* Factorises the Hessian in h (upper Cholesky). When it is not numerically positive
  * definite (l2 = 0 with collinear columns, e.g. full one-hot next to the intercept), adds
  * a growing multiple of the largest diagonal entry, a Levenberg-Marquardt step that is
- * still a descent direction. Returns 0 on success. */
+ * still a descent direction. Returns how many times it added one (0: H itself was
+ * factorised), or -1 when even that failed. */
 static int factorise(double *h, size_t m, double *diag)
 {
     double dmax = 0;
@@ -97,7 +98,7 @@ static int factorise(double *h, size_t m, double *diag)
     double jitter = 0;
     for (int attempt = 0; attempt < 8; attempt++) {
         if (st__lr_cholesky(h, m) == 0)
-            return 0;
+            return attempt;
         /* the upper triangle is partly overwritten: restore it from the copy below */
         jitter = jitter == 0 ? 1e-12 * (dmax > 0 ? dmax : 1) : jitter * 100;
         for (size_t k = 0; k < m; k++) {
@@ -229,10 +230,16 @@ st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, doubl
             rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
             goto done;
         }
-        if (factorise(h, m, diag) != 0) {
+        const int jittered = factorise(h, m, diag);
+        if (jittered < 0) {
             rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the Hessian is not "
                           "positive definite even after regularisation (%zu columns)", m);
             goto done;
+        }
+        if (every > 1 && jittered > 0) {
+            /* singular on the subsample (a rare one-hot level it missed): the exact one */
+            full_from = 1;
+            continue;
         }
         for (size_t k = 0; k < m; k++)
             step[k] = -g[k];
@@ -288,6 +295,8 @@ st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, doubl
             full_from = 1; /* try again with the exact Hessian */
             continue;
         }
+        if (every > 1 && t < 0.25)
+            full_from = 1; /* the subsample misled the step: exact Hessians from now on */
         f = ft;
         double *swap = prob;
         prob = prob_next, prob_next = swap;
