@@ -296,8 +296,8 @@ static st_status pass_model(stream *s, double b0, const double *b, double d0, co
     return rc;
 }
 
-/* Pass 4, for short steps: the loss at (b0, b) + t (d0, d) for t = t0, t0 / 2, ... (LS_PER_PASS values)
- * into loss_t. */
+/* Pass 4, for short steps: the loss at (b0, b) + t (d0, d) for t = t0, t0 / 2, ...
+ * (LS_PER_PASS values) into loss_t. */
 static st_status pass_line(stream *s, double b0, const double *b, double d0, const double *d,
                            double t0, double *loss_t, st_error *err)
 {
@@ -484,7 +484,8 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
     double *b = st__calloc(m, sizeof *b); /* b[0] the intercept, b + 1 the coefficients */
     double *ng = st__malloc_array(m, sizeof *ng), *d = st__malloc_array(m, sizeof *d);
     double *hd = st__malloc_array(m, sizeof *hd), *h = st__malloc_array(m * m, sizeof *h);
-    double *u = st__malloc_array(2 * m * m, sizeof *u), *trial = st__malloc_array(2 * m, sizeof *trial);
+    double *u = st__malloc_array(2 * m * m, sizeof *u);
+    double *trial = st__malloc_array(2 * m, sizeof *trial);
     out->fill = st__malloc_array(p, sizeof *out->fill);
     out->mean = st__malloc_array(p, sizeof *out->mean);
     out->scale = st__malloc_array(p, sizeof *out->scale);

@@ -1,6 +1,7 @@
 /* Allocation failure in the lambda path, in training with standard errors and in the
- * streamed fit (src/logreg_stream.c): with the Nth allocation failing, for N = 0, 1, 2, ... until the call succeeds, each failing call
- * returns ST_ERR_NOMEM with *out NULL and leaves no block allocated. */
+ * streamed fit (src/logreg_stream.c): with the Nth allocation failing, for N = 0, 1, 2,
+ * ... until the call succeeds, each failing call returns ST_ERR_NOMEM with *out NULL (the
+ * fit empty) and leaves no block allocated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -118,7 +118,8 @@ static void compare(const st_dataset *ds, const st_logreg_params *prm, size_t bl
         fail_msg("%s: streamed: %s", what, err.message);
     double d = rel_diff(&fit, m);
     double fobj = fabs(fit.info.objective - st_logreg_objective(m)) / st_logreg_objective(m);
-    if (!(d <= 1e-6) || !(fobj <= 1e-9) || !fit.info.converged || fit.n_rows != st_dataset_n_rows(ds))
+    if (!(d <= 1e-6) || !(fobj <= 1e-9) || !fit.info.converged ||
+        fit.n_rows != st_dataset_n_rows(ds))
         fail_msg("%s: coefficients differ by %.3g (relative), objectives by %.3g, converged "
                  "%d after %d iterations, %zu rows", what, d, fobj, fit.info.converged,
                  fit.info.iterations, fit.n_rows);
