@@ -86,7 +86,8 @@ static void moments(const st__lr_feature *f, const float *v, const float *w, siz
     *sd = total > 0 ? sqrt(var / total) : 0;
 }
 
-st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err)
+st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
+                                const double *plain_sd, st_error *err)
 {
     m->col_mean = st__calloc(m->n_coefs + 1, sizeof *m->col_mean);
     m->col_sd = st__calloc(m->n_coefs + 1, sizeof *m->col_sd);
@@ -104,7 +105,9 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *er
     for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &m->features[j];
         const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
-        if (f->type == ST_FEATURE_NUMERIC)
+        if (f->type == ST_FEATURE_NUMERIC && plain_sd != NULL && !isnan(plain_sd[f->col]))
+            m->col_mean[f->col] = mean[f->col], m->col_sd[f->col] = plain_sd[f->col];
+        else if (f->type == ST_FEATURE_NUMERIC)
             moments(f, v, w, n, -1, &m->col_mean[f->col], &m->col_sd[f->col]);
         for (size_t l = 0; l < f->n_levels; l++)
             moments(f, v, w, n, (long)l, &m->col_mean[f->col + l], &m->col_sd[f->col + l]);

@@ -42,7 +42,7 @@ void st__lr_design_free(st__lr_design *d)
 {
     st__lr_features_free(d->features, d->n_features);
     st__lr_names_free(d->col_names, d->n_cols);
-    st__free(d->mean), st__free(d->scale), st__free(d->x);
+    st__free(d->mean), st__free(d->scale), st__free(d->x), st__free(d->plain_sd);
     memset(d, 0, sizeof *d);
 }
 
@@ -206,7 +206,7 @@ static void standardise(double *x, size_t n, const double *c, int scale_it, doub
  * (the common case: no row or class weights). Four accumulators, added in a fixed order,
  * so that the additions overlap instead of waiting on each other. */
 static void standardise_uniform(const float *v, double fill, double *x, size_t n, int scale_it,
-                                double *mean, double *scale)
+                                double *mean, double *scale, double *sd_out)
 {
     const size_t n4 = n & ~(size_t)3;
     double lo = INFINITY, hi = -INFINITY, s[4] = {0, 0, 0, 0};
@@ -227,6 +227,7 @@ static void standardise_uniform(const float *v, double fill, double *x, size_t n
     if (!(lo < hi)) {
         *mean = lo < INFINITY ? lo : 0;
         *scale = 0;
+        *sd_out = 0;
         memset(x, 0, n * sizeof *x);
         return;
     }
@@ -243,6 +244,7 @@ static void standardise_uniform(const float *v, double fill, double *x, size_t n
         var += xi * xi;
     }
     var /= (double)n;
+    *sd_out = sqrt(var);
     double sd = scale_it ? sqrt(var) : 1.0;
     if (!(sd > 0))
         sd = 1.0;
@@ -336,6 +338,14 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     int uniform = d->n_rows > 0; /* every row the same weight */
     for (size_t i = 1; i < d->n_rows && uniform; i++)
         uniform = c[i] == c[0];
+    if (uniform) {
+        if ((d->plain_sd = st__malloc_array(d->n_cols, sizeof *d->plain_sd)) == NULL) {
+            st__free(is_numeric_value);
+            goto nomem;
+        }
+        for (size_t k = 0; k < d->n_cols; k++)
+            d->plain_sd[k] = NAN;
+    }
     /* Column by column, each on one thread: nothing depends on the thread count. */
     const int nt = st__n_threads(prm->n_threads), big = d->n_rows * d->n_cols > 65536;
     const long nf = (long)d->n_features, nc = (long)d->n_cols;
@@ -347,7 +357,8 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
         const float *v = st_dataset_feature_values(ds, (size_t)j);
         if (f->type == ST_FEATURE_NUMERIC && uniform)
             standardise_uniform(v, f->fill, d->x + f->col * d->n_rows, d->n_rows,
-                                prm->standardize, &d->mean[f->col], &d->scale[f->col]);
+                                prm->standardize, &d->mean[f->col], &d->scale[f->col],
+                                &d->plain_sd[f->col]);
         else if (f->type == ST_FEATURE_NUMERIC)
             standardise_numeric(v, f->fill, d->x + f->col * d->n_rows, d->n_rows, c,
                                 prm->standardize, &d->mean[f->col], &d->scale[f->col]);
