@@ -27,6 +27,11 @@ static inline size_t st__mul_size(size_t a, size_t b, int *overflow)
 void *st__malloc_array(size_t count, size_t size);
 void *st__realloc_array(void *ptr, size_t count, size_t size);
 
+/* Advises the kernel to back the 2 MB-aligned interior of a large, not yet touched buffer
+ * with huge pages (fewer page faults when it is first written). No effect on the contents;
+ * ignored where unsupported or for buffers under 8 MB (alloc_huge.c). */
+void st__advise_huge_pages(void *p, size_t size);
+
 #ifdef ST_FAULT_INJECTION
 /* Test builds only: allocations after the next n succeed no more (n < 0: never fail), and
  * the number of blocks allocated and not yet freed. */

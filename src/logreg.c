@@ -120,8 +120,8 @@ static st_logreg *make_model(st__lr_design *d, const double *b, double b0, const
 /* Standard errors at the solution when the fit has no L1 part and is narrow enough;
  * otherwise *se stays NULL and *state says why. Fails only when out of memory. */
 static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, double b0,
-                             const double *b, double total, double **se, int *state,
-                             st_error *err)
+                             const double *b, const double *h, double total, double **se,
+                             int *state, st_error *err)
 {
     *se = NULL;
     if (pb->l1 > 0) {
@@ -133,8 +133,9 @@ static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, d
         return ST_OK;
     }
     double *v = st__malloc_array(d->n_cols + 1, sizeof *v);
-    st_status rc = v == NULL ? ST_ERR_NOMEM
-                             : st__lr_standard_errors(pb, b0, b, d->mean, d->scale, total, v);
+    st_status rc = v == NULL   ? ST_ERR_NOMEM
+                   : h != NULL ? st__lr_standard_errors_h(pb, h, d->mean, d->scale, total, v)
+                               : st__lr_standard_errors(pb, b0, b, d->mean, d->scale, total, v);
     if (rc == ST_ERR_NOMEM) {
         st__free(v);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the standard errors of %zu "
@@ -172,6 +173,7 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
     int se_state = 0;
     double *y = st__malloc_array(n, sizeof *y), *c = st__malloc_array(n, sizeof *c);
     double *partial = st__malloc_array(st__lr_partial_size(n), sizeof *partial), *b = NULL;
+    double *h = NULL;
     if (y == NULL || c == NULL || partial == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
         goto done;
@@ -197,13 +199,21 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         ybar += c[i] * y[i];
     double b0 = log(ybar / (1 - ybar));
     st__lr_info info;
-    if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS)
-        rc = st__lr_newton(&pb, &b0, b, prm.tol, prm.max_iter, &info, err);
-    else
+    int have_h = 0;
+    if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS) {
+        /* Newton's last Hessian, at the solution, also gives the standard errors */
+        size_t m = d.n_cols + 1;
+        if ((h = st__malloc_array(m * m, sizeof *h)) == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
+        rc = st__lr_newton_h(&pb, &b0, b, prm.tol, prm.max_iter, h, &have_h, &info, err);
+    } else {
         rc = st__lr_cd(&pb, &b0, b, prm.tol, prm.max_iter, &info, err);
+    }
     if (rc != ST_OK)
         goto done;
-    if ((rc = wald_errors(&pb, &d, b0, b, total, &se, &se_state, err)) != ST_OK)
+    if ((rc = wald_errors(&pb, &d, b0, b, have_h ? h : NULL, total, &se, &se_state, err)) != ST_OK)
         goto done;
     if ((*out = make_model(&d, b, b0, &info)) == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the model");
@@ -212,7 +222,7 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;
-        if ((rc = st__lr_column_moments(*out, ds, err)) != ST_OK) {
+        if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, err)) != ST_OK) {
             st_logreg_free(*out);
             *out = NULL;
         }
@@ -220,7 +230,7 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
 done:
     st__free(se);
     st__lr_design_free(&d);
-    st__free(y), st__free(c), st__free(partial), st__free(b);
+    st__free(y), st__free(c), st__free(partial), st__free(b), st__free(h);
     return rc;
 }
 

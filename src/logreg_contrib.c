@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "category_dict.h"
+#include "parallel.h"
 
 /* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
  * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
@@ -36,9 +37,40 @@ static double column_value(const st__lr_feature *f, double v, long which)
 }
 
 /* Row-weighted mean and standard deviation (divisor: the total weight) of one column. */
+/* moments() of a numeric feature's value column without row weights: four accumulators
+ * added in a fixed order, so that the additions overlap (two passes over 4 n bytes). */
+static void moments_unweighted(double fill, const float *v, size_t n, double *mean, double *sd)
+{
+    const size_t n4 = n & ~(size_t)3;
+    double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < n4; i += 4)
+        for (size_t k = 0; k < 4; k++)
+            s[k] += isnan(v[i + k]) ? fill : v[i + k];
+    double sum = (s[0] + s[1]) + (s[2] + s[3]);
+    for (size_t i = n4; i < n; i++)
+        sum += isnan(v[i]) ? fill : v[i];
+    const double mu = n > 0 ? sum / (double)n : 0;
+    for (size_t i = 0; i < n4; i += 4)
+        for (size_t k = 0; k < 4; k++) {
+            double d = (isnan(v[i + k]) ? fill : v[i + k]) - mu;
+            q[k] += d * d;
+        }
+    double var = (q[0] + q[1]) + (q[2] + q[3]);
+    for (size_t i = n4; i < n; i++) {
+        double d = (isnan(v[i]) ? fill : v[i]) - mu;
+        var += d * d;
+    }
+    *mean = mu;
+    *sd = n > 0 ? sqrt(var / (double)n) : 0;
+}
+
 static void moments(const st__lr_feature *f, const float *v, const float *w, size_t n,
                     long which, double *mean, double *sd)
 {
+    if (w == NULL && which == -1) {
+        moments_unweighted(f->fill, v, n, mean, sd);
+        return;
+    }
     double total = 0, sum = 0;
     for (size_t i = 0; i < n; i++) {
         double r = w != NULL ? w[i] : 1.0;
@@ -54,7 +86,8 @@ static void moments(const st__lr_feature *f, const float *v, const float *w, siz
     *sd = total > 0 ? sqrt(var / total) : 0;
 }
 
-st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err)
+st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
+                                const double *plain_sd, st_error *err)
 {
     m->col_mean = st__calloc(m->n_coefs + 1, sizeof *m->col_mean);
     m->col_sd = st__calloc(m->n_coefs + 1, sizeof *m->col_sd);
@@ -65,10 +98,16 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *er
     }
     const size_t n = st_dataset_n_rows(ds);
     const float *w = st_dataset_weights(ds);
-    for (size_t j = 0; j < m->n_features; j++) {
+    /* feature by feature, each on one thread: nothing depends on the thread count */
+    const long nf = (long)m->n_features;
+#pragma omp parallel for num_threads(st__n_threads(m->params.n_threads)) schedule(dynamic, 1) \
+    if (n * m->n_coefs > 65536)
+    for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &m->features[j];
         const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
-        if (f->type == ST_FEATURE_NUMERIC)
+        if (f->type == ST_FEATURE_NUMERIC && plain_sd != NULL && !isnan(plain_sd[f->col]))
+            m->col_mean[f->col] = mean[f->col], m->col_sd[f->col] = plain_sd[f->col];
+        else if (f->type == ST_FEATURE_NUMERIC)
             moments(f, v, w, n, -1, &m->col_mean[f->col], &m->col_sd[f->col]);
         for (size_t l = 0; l < f->n_levels; l++)
             moments(f, v, w, n, (long)l, &m->col_mean[f->col + l], &m->col_sd[f->col + l]);

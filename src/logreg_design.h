@@ -24,6 +24,10 @@ typedef struct st__lr_design {
     double *mean;     /* per column: the column is (value - mean) / scale */
     double *scale;    /* 1 without standardisation; 0 for a column constant in training */
     double *x;        /* n_rows x n_cols, column-major, centred (and scaled) */
+    double *plain_sd; /* when every row weighs the same: per column, the standard
+                         deviation (divisor n) of a numeric feature's value column,
+                         NaN for the other columns; NULL otherwise. With mean, what
+                         st__lr_column_moments would compute for those columns */
 } st__lr_design;
 
 /* Learns the imputation, expansion and standardisation from ds with normalised row weights

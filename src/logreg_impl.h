@@ -54,8 +54,11 @@ st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, 
                              double *c, double *total, st_error *err);
 
 /* Fills m->col_mean and m->col_sd from the training data ds (whose feature j is model
- * feature j). Fails only when out of memory (logreg_contrib.c). */
-st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, st_error *err);
+ * feature j). A column k with plain_sd != NULL and plain_sd[k] not NaN takes mean[k]
+ * and plain_sd[k] instead, already computed (st__lr_design's plain_sd). Fails only when
+ * out of memory (logreg_contrib.c). */
+st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
+                                const double *plain_sd, st_error *err);
 
 /* Dataset ds's column of model feature f, found by name and of the same type, into
  * *values; for a categorical feature, *map (freed and replaced; the caller frees the last)

@@ -244,6 +244,12 @@ void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *
 
 int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work)
 {
+    return st__lr_hessian_sub(pb, prob, 1, h, work);
+}
+
+int st__lr_hessian_sub(const st__lr_problem *pb, const double *prob, size_t every, double *h,
+                       double *work)
+{
     const size_t n = pb->n, p = pb->p, m = p + 1;
     size_t *cols = st__malloc_array(m, sizeof *cols);
     double *scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *scratch);
@@ -255,7 +261,10 @@ int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, doub
         work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
     for (size_t j = 0; j < p; j++)
         cols[j] = j;
-    st__lr_gram(pb, work, cols, p, h, scratch);
+    double f = st__lr_gram_sub(pb, work, cols, p, every, h, scratch);
+    if (f != 1.0)
+        for (size_t k = 0; k < m * m; k++)
+            h[k] *= f;
     for (size_t j = 1; j < m; j++)
         h[j * m + j] += pb->l2;
     st__free(cols), st__free(scratch);

@@ -81,6 +81,11 @@ void st__lr_hessvec(const st__lr_problem *pb, const double *prob, const double *
  * or -1 when out of memory for the kernel's scratch (16 (p + 1)^2 doubles). */
 int st__lr_hessian(const st__lr_problem *pb, const double *prob, double *h, double *work);
 
+/* st__lr_hessian estimated from a fixed subsample of about n / every rows (see
+ * st__lr_gram_sub); every <= 1 is st__lr_hessian. */
+int st__lr_hessian_sub(const st__lr_problem *pb, const double *prob, size_t every, double *h,
+                       double *work);
+
 /* Duality gap P - D >= 0 at a point with probabilities prob and primal value f. Needs l1 > 0 or l2 > 0;
  * returns INFINITY otherwise. work has n doubles, work_p has p. */
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
@@ -106,6 +111,12 @@ size_t st__lr_gram_scratch_size(size_t m);
 void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
                  double *g, double *scratch);
 
+/* st__lr_gram on a fixed subsample of the rows: the first GRAM_ROWS-row chunk of every
+ * `every` chunks of each stripe (all rows when every <= 1). Returns n / (rows used), the
+ * factor that makes the sums estimate the full ones (g is not scaled). */
+double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
+                       size_t every, double *g, double *scratch);
+
 /* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
  * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
  * positive definite. A plain loop, not LAPACK: its result does not depend on threads. */
@@ -124,10 +135,24 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
                                  const double *mean, const double *scale, double total,
                                  double *se);
 
+/* The same from h, the Hessian of F at (b0, b) already formed (st__lr_newton_h). */
+st_status st__lr_standard_errors_h(const st__lr_problem *pb, const double *h,
+                                   const double *mean, const double *scale, double total,
+                                   double *se);
+
 /* Damped exact Newton for l1 = 0 (see logreg_newton.c). b0 and b hold a starting point on
  * entry and the solution on return. */
 st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double tol,
                         int max_iter, st__lr_info *info, st_error *err);
+
+/* st__lr_newton that also hands back the Hessian of the smooth part at the returned
+ * point, (p + 1) x (p + 1) as st__lr_hessian forms it, into h_final when it has formed
+ * it there (then *have_h_final = 1; otherwise 0): the standard errors need exactly that
+ * matrix, and the last Newton iteration (the one whose decrement says "converged") has
+ * just formed it. h_final NULL: as st__lr_newton. */
+st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, double tol,
+                          int max_iter, double *h_final, int *have_h_final,
+                          st__lr_info *info, st_error *err);
 
 /* Coordinate descent on proximal Newton steps, any l1, l2 (see logreg_cd.c; at most
  * ST__LR_CD_GRAM_MAX_COLS columns: st__lr_cd_gram). Same contract as st__lr_newton. */

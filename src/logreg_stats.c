@@ -30,24 +30,38 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
                                  const double *mean, const double *scale, double total,
                                  double *se)
 {
-    const size_t n = pb->n, p = pb->p, m = p + 1;
+    const size_t n = pb->n, m = pb->p + 1;
+    int overflow = 0;
+    size_t mm = st__mul_size(m, m, &overflow);
+    double *h = overflow ? NULL : st__malloc_array(mm, sizeof *h);
+    double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
+    st_status rc = ST_ERR_NOMEM;
+    if (h != NULL && eta != NULL && prob != NULL) {
+        st__lr_margins(pb, b0, b, eta);
+        st__lr_loss(pb, eta, NULL, 0, prob);
+        if (st__lr_hessian(pb, prob, h, eta) == 0) /* eta is spare now: the work array */
+            rc = st__lr_standard_errors_h(pb, h, mean, scale, total, se);
+    }
+    st__free(h), st__free(eta), st__free(prob);
+    return rc;
+}
+
+st_status st__lr_standard_errors_h(const st__lr_problem *pb, const double *h_in,
+                                   const double *mean, const double *scale, double total,
+                                   double *se)
+{
+    const size_t p = pb->p, m = p + 1;
     st_status rc = ST_OK;
     int overflow = 0;
     size_t mm = st__mul_size(m, m, &overflow);
     double *h = overflow ? NULL : st__malloc_array(mm, sizeof *h);
     double *cov = overflow ? NULL : st__malloc_array(mm, sizeof *cov);
-    double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
     double *a = st__malloc_array(m, sizeof *a);
-    if (h == NULL || cov == NULL || eta == NULL || prob == NULL || a == NULL) {
+    if (h == NULL || cov == NULL || a == NULL) {
         rc = ST_ERR_NOMEM;
         goto done;
     }
-    st__lr_margins(pb, b0, b, eta);
-    st__lr_loss(pb, eta, NULL, 0, prob);
-    if (st__lr_hessian(pb, prob, h, eta) != 0) { /* eta is spare now: the work array */
-        rc = ST_ERR_NOMEM;
-        goto done;
-    }
+    memcpy(h, h_in, mm * sizeof *h);
     /* A constant column is all zeros: give it a unit diagonal so H stays invertible;
      * its standard error is NaN below. */
     for (size_t j = 0; j < p; j++)
@@ -88,7 +102,7 @@ st_status st__lr_standard_errors(const st__lr_problem *pb, double b0, const doub
         se[1 + j] = scale[j] > 0 ? sqrt(fmax(cov[(1 + j) * m + 1 + j], 0) / total) / scale[j]
                                  : NAN;
 done:
-    st__free(h), st__free(cov), st__free(eta), st__free(prob), st__free(a);
+    st__free(h), st__free(cov), st__free(a);
     return rc;
 }
 

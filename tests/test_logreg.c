@@ -264,6 +264,38 @@ static void test_kkt(void **state)
     sim_free(&s);
 }
 
+/* On many rows Newton's first iterations use Hessians from a subsample of row chunks
+ * (logreg_newton.c). A column non-zero only in rows the subsample skips (a rare one-hot
+ * level) makes that Hessian singular (lambda = 0) or nearly so (tiny ridge): the solver
+ * must fall back to exact Hessians and still reach the optimum (KKT conditions). */
+static void test_subsampled_hessian_rare_column(void **state)
+{
+    (void)state;
+    sim s = simulate(40000, 6, 11, 0, 1);
+    float *rare = s.x + 5 * s.n;
+    for (size_t i = 0; i < s.n; i++) /* rows 300..305: in the second chunk of 256 rows */
+        rare[i] = i >= 300 && i < 306 ? 1.0f : 0.0f;
+    for (size_t i = 300; i < 306; i++)
+        s.y[i] = i % 2 ? 1.0f : 0.0f;
+    st_dataset *ds = sim_dataset(&s);
+    const double lambdas[2] = {0, 1e-7};
+    for (int k = 0; k < 2; k++) {
+        for (int standardize = 0; standardize < 2; standardize++) {
+            st_logreg_params prm = st_logreg_params_default();
+            prm.lambda = lambdas[k];
+            prm.standardize = standardize;
+            prm.tol = 1e-12;
+            st_logreg *m = train(ds, &prm);
+            assert_true(st_logreg_converged(m));
+            assert_true(st_logreg_iterations(m) < 30);
+            check_kkt(&s, m, prm.lambda, 0, standardize, 1e-6);
+            st_logreg_free(m);
+        }
+    }
+    st_dataset_free(ds);
+    sim_free(&s);
+}
+
 /* Coordinate descent on a ridge problem reaches the same optimum as Newton. */
 static void test_cd_matches_newton(void **state)
 {
@@ -680,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_duality_gap),
         cmocka_unit_test(test_kkt),
         cmocka_unit_test(test_cd_matches_newton),
+        cmocka_unit_test(test_subsampled_hessian_rare_column),
         cmocka_unit_test(test_gram_and_full_step),
         cmocka_unit_test(test_cd_variants_agree),
         cmocka_unit_test(test_lambda_max),

@@ -1,15 +1,19 @@
-/* Allocation failure in the lambda path and in training with standard errors: with the
- * Nth allocation failing, for N = 0, 1, 2, ... until the call succeeds, each failing call
- * returns ST_ERR_NOMEM with *out NULL and leaves no block allocated. */
+/* Allocation failure in the lambda path, in training with standard errors and in the
+ * streamed fit (src/logreg_stream.c): with the Nth allocation failing, for N = 0, 1, 2,
+ * ... until the call succeeds, each failing call returns ST_ERR_NOMEM with *out NULL (the
+ * fit empty) and leaves no block allocated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include <stratum.h>
 
 #include "alloc.h"
+#include "logreg_stream.h"
 
 static const char csv[] =
     "age,sex,bp,label\n"
@@ -83,11 +87,72 @@ static void test_ridge_stats_oom(void **state)
     run_until_success(fit_ridge, free_model);
 }
 
+/* A block source over a fixed numeric table: age and bp (one missing) of the rows above. */
+static const float stream_x[2][14] = {
+    {63, 45, 51, 70, 38, 59, 44, 66, 52, 47, 71, 36, 55, 49},
+    {140, 125, 130, NAN, 120, 150, 125, 160, 135, 128, 145, 118, 138, 122}};
+static const float stream_y[14] = {1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0};
+
+static st_status stream_rewind(void *ctx, st_error *err)
+{
+    (void)err;
+    *(size_t *)ctx = 0;
+    return ST_OK;
+}
+
+static st_status stream_next(void *ctx, float *x, float *y, float *w, size_t *n_rows,
+                             st_error *err)
+{
+    (void)err;
+    size_t *pos = ctx, nb = 14 - *pos < 5 ? 14 - *pos : 5;
+    for (size_t i = 0; i < nb; i++) {
+        x[i] = stream_x[0][*pos + i], x[5 + i] = stream_x[1][*pos + i];
+        y[i] = stream_y[*pos + i], w[i] = 1;
+    }
+    *pos += nb;
+    *n_rows = nb;
+    return ST_OK;
+}
+
+/* The streamed elastic net (coordinate descent) and ridge (Newton) under every allocation
+ * failure: ST_ERR_NOMEM, the fit left empty, nothing leaked. */
+static void test_stream_oom(void **state)
+{
+    (void)state;
+    size_t pos = 0;
+    st__lr_source src = {.n_features = 2, .block_rows = 5, .layout = ST__LR_FEATURE_MAJOR,
+                         .ctx = &pos, .rewind = stream_rewind, .next = stream_next};
+    for (int a = 0; a < 2; a++) {
+        st_logreg_params prm = st_logreg_params_default();
+        prm.lambda = 0.05;
+        prm.alpha = a ? 0.5 : 0;
+        long baseline = st__fault_live_blocks(), n;
+        for (n = 0; n < 100000; n++) {
+            st__lr_stream_fit fit;
+            st_error err;
+            st__fault_fail_after(n);
+            st_status rc = st__lr_stream_train(&src, &prm, &fit, &err);
+            st__fault_fail_after(-1);
+            if (rc == ST_OK) {
+                assert_true(fit.info.converged);
+                st__lr_stream_fit_free(&fit);
+                break;
+            }
+            assert_int_equal(rc, ST_ERR_NOMEM);
+            assert_null(fit.coefs);
+            assert_int_equal(st__fault_live_blocks(), baseline);
+        }
+        assert_true(n > 5 && n < 100000);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_oom),
         cmocka_unit_test(test_ridge_stats_oom),
+        cmocka_unit_test(test_stream_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,8 +75,13 @@ int cli_parse_int(const char *arg, long lo, long hi, long *out);
 
 /* stratum train's coefficient table (cli_coefs.c), with Wald statistics when the model
  * has them; text output shows the 30 largest |coefficients| unless `all`. Notes go to
- * stderr unless `quiet`. */
-void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet);
+ * stderr unless `quiet`. JSON output also carries "fit_seconds": fit_seconds, the wall
+ * time of st_logreg_train alone (omitted when fit_seconds < 0). */
+void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
+                     double fit_seconds);
+
+/* Seconds on a monotonic clock from an arbitrary origin: differences time a step. */
+double cli_seconds(void);
 
 /* stratum train --lambda-path (cli_path.c): fits and writes the path table to stdout, or
  * to out_path when not NULL. Returns an exit code. */

@@ -112,7 +112,8 @@ static void choose_top(const st_logreg *m, size_t top, unsigned char *keep)
     }
 }
 
-void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet)
+void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
+                     double fit_seconds)
 {
     const size_t n = st_logreg_n_coefs(m);
     st_logreg_coef_stat *st = NULL;
@@ -139,7 +140,10 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet)
             width = (int)strlen(st_logreg_coef_name(m, k));
     print_header(st, format, width);
     if (format == FORMAT_JSON) {
-        printf("{\"intercept\": ");
+        if (fit_seconds >= 0)
+            printf("{\"fit_seconds\": %.6f, \"intercept\": ", fit_seconds);
+        else
+            printf("{\"intercept\": ");
         json_number(stdout, st_logreg_intercept(m));
         if (st != NULL)
             printf(", \"confidence_level\": 0.95, \"intercept_stats\": ");

@@ -87,18 +87,19 @@ static int output_option(int code, const char *arg, const char **out)
     return 1;
 }
 
-static void print_summary(const st_dataset *ds, const st_logreg *m, const char *model_path)
+static void print_summary(const st_dataset *ds, const st_logreg *m, const char *model_path,
+                          double fit_seconds)
 {
     st_label_summary ls;
     st_dataset_label_summary(ds, &ls, NULL);
     size_t nz = 0, n = st_logreg_n_coefs(m);
     for (size_t k = 0; k < n; k++)
         nz += st_logreg_coefs(m)[k] != 0;
-    fprintf(stderr, "trained logreg on %zu rows (%zu positive): %d iterations, converged %s, "
-            "objective %.6g, gap %.3g, %zu of %zu coefficients non-zero; saved %s\n",
-            st_dataset_n_rows(ds), ls.n_positive, st_logreg_iterations(m),
-            st_logreg_converged(m) ? "yes" : "no", st_logreg_objective(m), st_logreg_gap(m),
-            nz, n, model_path);
+    fprintf(stderr, "trained logreg on %zu rows (%zu positive) in %.3f s: %d iterations, "
+            "converged %s, objective %.6g, gap %.3g, %zu of %zu coefficients non-zero; "
+            "saved %s\n", st_dataset_n_rows(ds), ls.n_positive, fit_seconds,
+            st_logreg_iterations(m), st_logreg_converged(m) ? "yes" : "no",
+            st_logreg_objective(m), st_logreg_gap(m), nz, n, model_path);
 }
 
 int cmd_train(int argc, char **argv)
@@ -191,8 +192,10 @@ int cmd_train(int argc, char **argv)
             return st;
         }
     }
+    double fit_seconds = cli_seconds(); /* the fit alone: not reading, not calibrating */
     if (rc == ST_OK)
         rc = st_logreg_train(ds, &prm, &m, &err);
+    fit_seconds = cli_seconds() - fit_seconds;
     if (rc == ST_OK)
         rc = st_logreg_set_calibration(m, post_res.cal, &err);
     if (rc == ST_OK && post_res.has_threshold)
@@ -206,8 +209,8 @@ int cmd_train(int argc, char **argv)
         return cli_fail(&err, rc);
     }
     if (!common.quiet)
-        print_summary(ds, m, model_path);
-    cli_print_coefs(m, common.format, mode.all, common.quiet);
+        print_summary(ds, m, model_path, fit_seconds);
+    cli_print_coefs(m, common.format, mode.all, common.quiet, fit_seconds);
     st_logreg_free(m);
     st_dataset_free(ds);
     return EXIT_OK;
