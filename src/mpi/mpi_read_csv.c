@@ -1,0 +1,136 @@
+/* st_dataset_read_csv_mpi: each rank reads the header and its own range of records. */
+#include <stratum/mpi.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../alloc.h"
+#include "../error.h"
+#include "../file_buffer.h"
+#include "mpi_comm.h"
+#include "mpi_csv_range.h"
+
+typedef struct mapped_file {
+    const char *data;
+    size_t size;
+} mapped_file;
+
+static st_status map_file(const char *path, mapped_file *f, st_error *err)
+{
+    char why[128];
+    f->data = NULL;
+    f->size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return st__fail(err, ST_ERR_IO, "%s: cannot open: %s", path,
+                        st__errno_text(errno, why, sizeof why));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int e = errno;
+        close(fd);
+        return st__fail(err, ST_ERR_IO, "%s: %s", path,
+                        S_ISREG(sb.st_mode) ? st__errno_text(e, why, sizeof why)
+                                            : "not a regular file; --distributed maps the "
+                                              "file, so it cannot be a pipe");
+    }
+    f->size = (size_t)sb.st_size;
+    if (f->size > 0) {
+        void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            int e = errno;
+            close(fd);
+            return st__fail(err, e == ENOMEM ? ST_ERR_NOMEM : ST_ERR_IO, "%s: cannot map: %s",
+                            path, st__errno_text(e, why, sizeof why));
+        }
+        f->data = p;
+    }
+    close(fd);
+    return ST_OK;
+}
+
+static void unmap_file(mapped_file *f)
+{
+    if (f->data != NULL)
+        munmap((void *)f->data, f->size);
+    f->data = NULL;
+}
+
+/* The reader numbers lines from the header of the buffer it is given: give a message about
+ * a line of the rank's range the line number it has in the whole file. */
+static void fix_line(st_error *err, const char *path, const st__csv_range *r)
+{
+    if (err == NULL || err->line <= r->header_lines)
+        return;
+    const long line = err->line - r->header_lines + r->lines_before;
+    const size_t n = strlen(path);
+    char *msg = err->message;
+    if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+        return;
+    char *end = NULL;
+    strtol(msg + n + 1, &end, 10);
+    if (end == msg + n + 1)
+        return;
+    char head[64];
+    const int k = snprintf(head, sizeof head, ":%ld", line);
+    const size_t rest = strlen(end);
+    if (k < 0 || n + (size_t)k + rest >= ST_ERROR_MESSAGE_SIZE)
+        return;
+    memmove(msg + n + (size_t)k, end, rest + 1);
+    memcpy(msg + n, head, (size_t)k);
+    err->line = line;
+}
+
+st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read_options *opt,
+                                  st_dataset **out, st_error *err)
+{
+    if (out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read_csv_mpi: out is NULL");
+    *out = NULL;
+    if (path == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read_csv_mpi: path is NULL");
+    st__mpi_ctx c;
+    st_status rc = st__mpi_open(&c, comm, err);
+    if (rc != ST_OK)
+        return rc;
+    mapped_file f;
+    rc = map_file(path, &f, err);
+    if ((rc = st__mpi_agree(&c, rc, err)) != ST_OK) {
+        unmap_file(&f);
+        st__mpi_close(&c);
+        return rc;
+    }
+    st__csv_range r;
+    rc = st__mpi_csv_range(&c, f.data, f.size, opt != NULL ? opt->delimiter : 0, &r, err);
+    char *buf = NULL;
+    if (rc == ST_OK) {
+        const size_t len = r.header_end + (r.end - r.begin);
+        buf = st__malloc(len ? len : 1);
+        if (buf == NULL)
+            rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory for this rank's %zu bytes",
+                          path, len);
+    }
+    if (rc == ST_OK) {
+        memcpy(buf, f.data, r.header_end);
+        memcpy(buf + r.header_end, f.data + r.begin, r.end - r.begin);
+        unmap_file(&f);
+        rc = st_dataset_read_csv_buffer(buf, r.header_end + (r.end - r.begin), path, opt, out,
+                                        err);
+        if (rc != ST_OK)
+            fix_line(err, path, &r);
+    }
+    st__free(buf);
+    unmap_file(&f);
+    rc = st__mpi_agree(&c, rc, err);
+    if (rc != ST_OK) {
+        st_dataset_free(*out);
+        *out = NULL;
+    }
+    st__mpi_close(&c);
+    return rc;
+}
