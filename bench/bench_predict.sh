@@ -14,62 +14,34 @@
 # (500), LEAVES (31), PRED_ROWS (200000), THREADS (2), RUNS (5), PYTHON (/usr/bin/python3).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${BUILD_DIR:-build}
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+NAME=bench_predict
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 ROWS=${ROWS:-100000}
 TREES=${TREES:-500}
 LEAVES=${LEAVES:-31}
 PRED_ROWS=${PRED_ROWS:-200000}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-5}
-PYTHON=${PYTHON:-/usr/bin/python3}
-OUT=$REPO/bench/out
-GEN=$BUILD_DIR/tools/stratum-gen
-LIB=$BUILD_DIR/src
-
-say() { echo "bench_predict: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-[[ -x $GEN && -e $LIB/libstratum.so ]] ||
-    die "no $GEN or $LIB/libstratum.so; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
-mkdir -p "$OUT"
 CSV=$OUT/higgs_${ROWS}_seed42.csv
 PRED_CSV=$OUT/higgs_${PRED_ROWS}_seed7.csv
 MODEL=$OUT/shap_xgb_${ROWS}_${TREES}x${LEAVES}.json
 TIMER=$OUT/predict_time
 
-for spec in "$CSV:$ROWS:42" "$PRED_CSV:$PRED_ROWS:7"; do
-    IFS=: read -r file rows seed <<<"$spec"
-    if [ ! -s "$file" ]; then
-        say "generating $file"
-        "$GEN" higgs --rows "$rows" --seed "$seed" -o "$file.tmp"
-        mv "$file.tmp" "$file"
-    fi
-done
-say "building the timer"
-cc -O2 -std=c11 -I"$REPO/include" "$REPO/bench/predict_time.c" -L"$LIB" -lstratum \
-    -Wl,-rpath,"$LIB" -o "$TIMER"
+gen_higgs "$CSV" "$ROWS" 42
+gen_higgs "$PRED_CSV" "$PRED_ROWS" 7
+build_timer "$REPO/bench/predict_time.c" "$TIMER"
+xgb_model "$CSV" "$MODEL" "$TREES" "$LEAVES" "$THREADS"
 
-xgb_json=$(OMP_WAIT_POLICY=PASSIVE "$PYTHON" - "$CSV" "$PRED_CSV" "$MODEL" "$TREES" "$LEAVES" \
-    "$THREADS" "$RUNS" "$OUT/predict_xgb.txt" <<'PY'
-import json, os, resource, sys, time
+xgb_json=$(OMP_WAIT_POLICY=PASSIVE "$PYTHON" - "$PRED_CSV" "$MODEL" "$THREADS" "$RUNS" \
+    "$OUT/predict_xgb.txt" <<'PY'
+import json, resource, sys, time
 import numpy as np, pandas as pd, xgboost as xgb
-csv, pred_csv, model, trees, leaves, threads, runs, out = sys.argv[1:9]
-trees, leaves, threads, runs = map(int, (trees, leaves, threads, runs))
-def table(path):
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    y = df.pop("label").to_numpy(np.float64)
-    return df.to_numpy(np.float64).astype(np.float32), y, list(df.columns)
-if not os.path.exists(model):
-    print(f"bench_predict: training XGBoost ({trees} trees, {leaves} leaves)", file=sys.stderr)
-    x, y, names = table(csv)
-    prm = {"objective": "binary:logistic", "tree_method": "hist", "grow_policy": "lossguide",
-           "max_leaves": leaves, "max_depth": 0, "eta": 0.1, "nthread": threads, "seed": 0}
-    bst = xgb.train(prm, xgb.DMatrix(x, label=y, feature_names=names), trees)
-    bst.save_model(model + ".tmp.json")
-    os.replace(model + ".tmp.json", model)
-x, _, names = table(pred_csv)
+pred_csv, model, threads, runs, out = sys.argv[1:6]
+threads, runs = int(threads), int(runs)
+df = pd.read_csv(pred_csv, keep_default_na=False, na_values=[""])
+df.pop("label")
+x, names = df.to_numpy(np.float64).astype(np.float32), list(df.columns)
 bst = xgb.Booster(model_file=model)
 bst.set_param({"nthread": threads})
 secs, cpu = [], []

@@ -14,9 +14,9 @@
 # model are cached in bench/out/ (git-ignored).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${BUILD_DIR:-build}
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+NAME=bench_shap
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 ROWS=${ROWS:-100000}
 TREES=${TREES:-500}
 LEAVES=${LEAVES:-31}
@@ -24,47 +24,24 @@ THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
 INTER_ROWS=${INTER_ROWS:-2000}
 SEED=${SEED:-42}
-PYTHON=${PYTHON:-/usr/bin/python3}
-OUT=$REPO/bench/out
-GEN=$BUILD_DIR/tools/stratum-gen
-LIB=$BUILD_DIR/src
-
-say() { echo "bench_shap: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-[[ -x $GEN && -e $LIB/libstratum.so ]] ||
-    die "no $GEN or $LIB/libstratum.so; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
-mkdir -p "$OUT"
 CSV=$OUT/higgs_${ROWS}_seed${SEED}.csv
 MODEL=$OUT/shap_xgb_${ROWS}_${TREES}x${LEAVES}.json
 TIMER=$OUT/shap_time
 
-if [ ! -s "$CSV" ]; then
-    say "generating $CSV"
-    "$GEN" higgs --rows "$ROWS" --seed "$SEED" -o "$CSV.tmp"
-    mv "$CSV.tmp" "$CSV"
-fi
-say "building the timer"
-cc -O2 -std=c11 -I"$REPO/include" "$REPO/bench/shap_time.c" -L"$LIB" -lstratum \
-    -Wl,-rpath,"$LIB" -o "$TIMER"
+gen_higgs "$CSV" "$ROWS" "$SEED"
+build_timer "$REPO/bench/shap_time.c" "$TIMER"
+xgb_model "$CSV" "$MODEL" "$TREES" "$LEAVES" "$THREADS"
 
-# XGBoost trains the model (once) and times its own explaining on the same rows.
-xgb_json=$("$PYTHON" - "$CSV" "$MODEL" "$TREES" "$LEAVES" "$THREADS" "$RUNS" "$INTER_ROWS" <<'PY'
-import json, os, sys, time
+# XGBoost times its own explaining on the same rows.
+xgb_json=$("$PYTHON" - "$CSV" "$MODEL" "$THREADS" "$RUNS" "$INTER_ROWS" <<'PY'
+import json, sys, time
 import numpy as np, pandas as pd, xgboost as xgb
-csv, model, trees, leaves, threads, runs, inter_rows = sys.argv[1:8]
-trees, leaves, threads, runs, inter_rows = map(int, (trees, leaves, threads, runs, inter_rows))
+csv, model, threads, runs, inter_rows = sys.argv[1:6]
+threads, runs, inter_rows = int(threads), int(runs), int(inter_rows)
 df = pd.read_csv(csv, keep_default_na=False, na_values=[""])
-y = df.pop("label").to_numpy(np.float64)
+df.pop("label")
 x = df.to_numpy(np.float64).astype(np.float32)
 names = list(df.columns)
-if not os.path.exists(model):
-    print(f"bench_shap: training XGBoost ({trees} trees, {leaves} leaves)", file=sys.stderr)
-    prm = {"objective": "binary:logistic", "tree_method": "hist", "grow_policy": "lossguide",
-           "max_leaves": leaves, "max_depth": 0, "eta": 0.1, "nthread": threads, "seed": 0}
-    bst = xgb.train(prm, xgb.DMatrix(x, label=y, feature_names=names), trees)
-    bst.save_model(model + ".tmp.json")
-    os.replace(model + ".tmp.json", model)
 bst = xgb.Booster(model_file=model)
 bst.set_param({"nthread": threads})
 dm = xgb.DMatrix(x, feature_names=names, nthread=threads)

@@ -6,7 +6,7 @@
  * of them, at least one, per tree) from generators seeded by (seed, round), grows a tree
  * and adds its leaf values to the scores: by leaf for the rows it was grown on, by walking
  * the binned tree for the rows left out of the bag. */
-#include "gbdt_impl.h"
+#include "gbdt_train_core.h"
 
 #include <math.h>
 #include <string.h>
@@ -16,10 +16,10 @@
 #include "parallel.h"
 
 /* Row weight times class weight (balanced: n / (2 n_c)) times scale_pos_weight. */
-static void row_weights(const st_dataset *ds, const st_gbdt_params *prm, double *w)
+static void row_weights(const st__gbdt_train_data *d, const st_gbdt_params *prm, double *w)
 {
-    const size_t n = st_dataset_n_rows(ds);
-    const float *y = st_dataset_labels(ds), *rw = st_dataset_weights(ds);
+    const size_t n = d->n_rows;
+    const float *y = d->y, *rw = d->w;
     size_t n_pos = 0;
     for (size_t i = 0; i < n; i++)
         n_pos += y[i] != 0;
@@ -117,31 +117,6 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
         out_of_bag_u8(gr, gr->bins->cols, in_bag, score, nt, par);
 }
 
-/* The model's features: names, types and levels copied from the dataset. */
-static st_status copy_features(const st_dataset *ds, st_gbdt *m, st_error *err)
-{
-    const size_t nf = st_dataset_n_features(ds);
-    if ((m->features = st__calloc(nf ? nf : 1, sizeof *m->features)) == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
-    m->n_features = nf;
-    for (size_t j = 0; j < nf; j++) {
-        st__gbdt_feature *f = &m->features[j];
-        f->type = st_dataset_feature_type(ds, j);
-        if ((f->name = st__strdup(st_dataset_feature_name(ds, j))) == NULL)
-            return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
-        if (f->type != ST_FEATURE_CATEGORICAL)
-            continue;
-        const size_t k = st_dataset_n_levels(ds, j);
-        if (k > 0 && (f->levels = st__calloc(k, sizeof *f->levels)) == NULL)
-            return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
-        f->n_levels = k;
-        for (size_t l = 0; l < k; l++)
-            if ((f->levels[l] = st__strdup(st_dataset_level(ds, j, l))) == NULL)
-                return st__fail(err, ST_ERR_NOMEM, "out of memory for the model's features");
-    }
-    return ST_OK;
-}
-
 /* Working arrays of the loop. */
 typedef struct boost_work {
     double *w, *score, *g, *h;
@@ -177,16 +152,16 @@ static int work_alloc(boost_work *wk, size_t n, size_t nf)
     return wk->w && wk->score && wk->g && wk->h && wk->bag && wk->in_bag && wk->use && wk->perm;
 }
 
-static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
+static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, int nt,
                        st__gbdt_grower *gr, boost_work *wk, st__gbdt_monitor *mon,
                        st_gbdt *m, st_error *err)
 {
-    const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
-    const float *y = st_dataset_labels(ds);
+    const size_t n = d->n_rows, nf = d->schema->n_features;
+    const float *y = d->y;
     const int bagging = prm->bagging_freq > 0 && prm->bagging_fraction < 1;
     const int sampling = prm->feature_fraction < 1;
     size_t n_bag = n;
-    row_weights(ds, prm, wk->w);
+    row_weights(d, prm, wk->w);
     m->init_score = st__gbdt_init_score(y, wk->w, n);
     if (!isfinite(m->init_score))
         return st__fail(err, ST_ERR_DATA, "a class has zero total weight: the initial score "
@@ -226,39 +201,51 @@ static st_status boost(const st_dataset *ds, const st_gbdt_params *prm, int nt,
     return ST_OK;
 }
 
-st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm, st_gbdt **out,
-                        st_error *err)
+/* The shape of d: its bins describe its rows and schema's features. */
+static st_status check_data(const st__gbdt_train_data *d, st_error *err)
 {
-    return st_gbdt_train_ex(ds, NULL, prm, NULL, out, err);
+    if (d->schema == NULL || d->bins == NULL || d->y == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st__gbdt_train_core: no %s",
+                        d->schema == NULL ? "schema" : d->bins == NULL ? "bins" : "labels");
+    if (d->bins->n_rows != d->n_rows || d->bins->n_features != d->schema->n_features ||
+        d->schema->n_features == 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st__gbdt_train_core: %zu binned rows x %zu "
+                        "features for %zu rows x %zu features", d->bins->n_rows,
+                        d->bins->n_features, d->n_rows, d->schema->n_features);
+    if (d->n_rows >= UINT32_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %zu rows; at most %u are "
+                        "supported", d->n_rows, UINT32_MAX - 1);
+    if (d->row0 + d->n_rows > d->n_rows_global || d->n_rows_global == 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st__gbdt_train_core: local rows [%llu, %llu) "
+                        "of %llu", (unsigned long long)d->row0,
+                        (unsigned long long)(d->row0 + d->n_rows),
+                        (unsigned long long)d->n_rows_global);
+    return ST_OK;
 }
 
-st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
-                           const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
-                           st_gbdt **out, st_error *err)
+st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *valid,
+                              const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
+                              st_gbdt **out, st_error *err)
 {
     if (out != NULL)
         *out = NULL;
-    if (ds == NULL || out == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s is NULL",
-                        ds == NULL ? "dataset" : "out");
+    if (d == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st__gbdt_train_core: %s is NULL",
+                        d == NULL ? "data" : "out");
     const st_gbdt_params prm = prm_in != NULL ? *prm_in : st_gbdt_params_default();
     const char *why = st_gbdt_params_check(&prm);
     if (why != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
-    st_status rc = st_dataset_check_trainable(ds, err);
-    if (rc != ST_OK || (rc = st__gbdt_monotone_check(ds, prm.monotone, err)) != ST_OK)
+    st_status rc = check_data(d, err);
+    if (rc != ST_OK || (rc = st__gbdt_monotone_check(d->schema, prm.monotone, err)) != ST_OK)
         return rc;
-    const size_t n = st_dataset_n_rows(ds);
-    if (n >= UINT32_MAX)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %zu rows; at most %u are "
-                        "supported", n, UINT32_MAX - 1);
+    const size_t n = d->n_rows;
     const int nt = st__n_threads(prm.n_threads);
     st_gbdt *m = st__calloc(1, sizeof *m);
-    st__gbdt_bins bins = {0};
     st__gbdt_grower gr = {0};
     boost_work wk = {0};
     st__gbdt_monitor *mon = NULL;
-    if (m == NULL || !work_alloc(&wk, n, st_dataset_n_features(ds))) {
+    if (m == NULL || !work_alloc(&wk, n, d->schema->n_features)) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for training on %zu rows", n);
         goto done;
     }
@@ -271,12 +258,11 @@ st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %d trees", prm.num_trees);
         goto done;
     }
-    if ((rc = copy_features(ds, m, err)) != ST_OK ||
+    if ((rc = st__gbdt_copy_schema(d->schema, m, err)) != ST_OK ||
         (rc = st__gbdt_monotone_copy(m, prm.monotone, err)) != ST_OK ||
-        (rc = st__gbdt_bins_build(ds, &prm, nt, &bins, err)) != ST_OK ||
-        (rc = st__gbdt_monitor_new(m, ds, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
-        (rc = st__gbdt_grower_init(&gr, &bins, &prm, nt, err)) != ST_OK ||
-        (rc = boost(ds, &prm, nt, &gr, &wk, mon, m, err)) != ST_OK)
+        (rc = st__gbdt_monitor_new(m, d->y, d->w, n, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
+        (rc = st__gbdt_grower_init(&gr, d->bins, &prm, nt, err)) != ST_OK ||
+        (rc = boost(d, &prm, nt, &gr, &wk, mon, m, err)) != ST_OK)
         goto done;
     st__gbdt_monitor_finish(mon, m);
     *out = m;
@@ -285,7 +271,6 @@ done:
     st__gbdt_monitor_free(mon);
     work_free(&wk);
     st__gbdt_grower_free(&gr);
-    st__gbdt_bins_free(&bins);
     st_gbdt_free(m);
     return rc;
 }

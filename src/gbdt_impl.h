@@ -11,7 +11,10 @@
  *   gbdt_partition.c   stable partition of a leaf's rows
  *   gbdt_grow.c        one tree, leaf-wise
  *   gbdt_objective.c   binary log loss: gradients, Hessians, initial score
- *   gbdt_boost.c       the boosting loop (st_gbdt_train), bagging, feature_fraction
+ *   gbdt_boost.c       the boosting loop (st__gbdt_train_core, on binned rows: see
+ *                      gbdt_train_core.h), bagging, feature_fraction
+ *   gbdt_train.c       st_gbdt_train / st_gbdt_train_ex: a dataset's bins, then the core
+ *   gbdt_schema.c      the features' names, types and levels a training gives its model
  *   gbdt_model.c       the model object: tree storage, accessors, importance, free
  *   gbdt_predict.c     prediction (batch by column name, and one row)
  *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
@@ -211,10 +214,7 @@ typedef struct st__gbdt_mono {
     double lo, hi;          /* the leaf's outputs (before learning_rate) stay in [lo, hi] */
 } st__gbdt_mono;
 
-/* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of ds and
- * no nonzero on a categorical feature. */
-st_status st__gbdt_monotone_check(const st_dataset *ds, const signed char *mono,
-                                  st_error *err);
+/* (st__gbdt_monotone_check, on a schema: gbdt_train_core.h) */
 /* 1 when mono is not NULL and has a nonzero among its n entries. */
 int st__gbdt_monotone_any(const signed char *mono, size_t n);
 /* The leaf score of a leaf with sums (g, h) and output w: -(2 T(g) w + (h + l2) w^2). */
@@ -371,8 +371,10 @@ st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
 typedef struct st__gbdt_monitor st__gbdt_monitor;
 
 /* Starts watching prm->metric on valid (may be NULL) for a model whose features are
- * already set; cb may be NULL. *out NULL when there is nothing to watch or report. */
-st_status st__gbdt_monitor_new(const st_gbdt *m, const st_dataset *train,
+ * already set; cb may be NULL. The training metric, when cb asks for it, is computed on
+ * the rows of labels ty and row weights tw (NULL = 1), tn of them. *out NULL when there
+ * is nothing to watch or report. */
+st_status st__gbdt_monitor_new(const st_gbdt *m, const float *ty, const float *tw, size_t tn,
                                const st_dataset *valid, const st_gbdt_params *prm,
                                const st_gbdt_train_callbacks *cb, int n_threads,
                                st__gbdt_monitor **out, st_error *err);

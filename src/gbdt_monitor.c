@@ -86,7 +86,7 @@ static st_status check_valid(const st_dataset *valid, st_gbdt_metric metric, st_
     return ST_OK;
 }
 
-st_status st__gbdt_monitor_new(const st_gbdt *m, const st_dataset *train,
+st_status st__gbdt_monitor_new(const st_gbdt *m, const float *ty, const float *tw, size_t tn,
                                const st_dataset *valid, const st_gbdt_params *prm,
                                const st_gbdt_train_callbacks *cb, int nt,
                                st__gbdt_monitor **out, st_error *err)
@@ -133,10 +133,10 @@ st_status st__gbdt_monitor_new(const st_gbdt *m, const st_dataset *train,
     }
     if (rc == ST_OK && progress && cb->train_metric_every > 0) {
         mon->train_every = cb->train_metric_every;
-        mon->tn = st_dataset_n_rows(train);
-        mon->ty = st_dataset_labels(train);
-        mon->tw = st_dataset_weights(train);
-        if ((mon->train_prob = st__malloc_array(mon->tn, sizeof *mon->train_prob)) == NULL)
+        mon->tn = tn;
+        mon->ty = ty;
+        mon->tw = tw;
+        if ((mon->train_prob = st__malloc_array(tn ? tn : 1, sizeof *mon->train_prob)) == NULL)
             rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the training metric");
     }
     if (rc != ST_OK) {

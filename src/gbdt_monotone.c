@@ -12,23 +12,24 @@
 
 #include <math.h>
 
+#include "gbdt_train_core.h"
+
 #include "error.h"
 
-st_status st__gbdt_monotone_check(const st_dataset *ds, const signed char *mono,
+st_status st__gbdt_monotone_check(const st__gbdt_schema *s, const signed char *mono,
                                   st_error *err)
 {
     if (mono == NULL)
         return ST_OK;
-    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+    for (size_t j = 0; j < s->n_features; j++) {
         if (mono[j] < -1 || mono[j] > 1)
             return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: monotone[%zu] (feature "
-                            "'%s') is %d; expected -1, 0 or +1", j,
-                            st_dataset_feature_name(ds, j), (int)mono[j]);
-        if (mono[j] != 0 && st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL)
+                            "'%s') is %d; expected -1, 0 or +1", j, s->names[j], (int)mono[j]);
+        if (mono[j] != 0 && s->is_cat[j])
             return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: a monotone constraint "
                             "on categorical feature '%s': only numeric features can be "
                             "constrained, since levels have no order",
-                            st_dataset_feature_name(ds, j));
+                            s->names[j]);
     }
     return ST_OK;
 }

@@ -3,6 +3,7 @@
  * column marked, and each row equal to 'stratum cv' of that setting on the same folds. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include "cohort_csv.h"
 
 #include <math.h>
 
@@ -22,22 +23,7 @@ static int make_scratch(void **state)
     if (mkdtemp(scratch_dir) == NULL)
         return -1;
     snprintf(data_path, sizeof data_path, "%s/cohort.csv", scratch_dir);
-    FILE *f = fopen(data_path, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "x1,x2,site,patient,label\n");
-    unsigned long long s = 12345;
-    for (int i = 0; i < N_ROWS; i++) {
-        double u[3];
-        for (int k = 0; k < 3; k++) {
-            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(s >> 11) * 0x1p-53;
-        }
-        int y = u[0] < 0.3;
-        fprintf(f, "%.4f,%.4f,%s,P%02d,%d\n", u[1] + 0.8 * y, u[2] - 0.5 * y,
-                i % 3 == 0 ? "north" : "south", (i * 7) % 30, y);
-    }
-    return fclose(f) == 0 ? 0 : -1;
+    return write_cohort_csv(data_path, N_ROWS, 0);
 }
 
 static int remove_scratch(void **state)

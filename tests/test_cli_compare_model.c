@@ -6,6 +6,7 @@
  * and in --report, take part in the best marks, and a bad --model fails with one line. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include "test_util.h"
 
 #include <math.h>
 
@@ -17,20 +18,6 @@ static char data_path[600], half_path[600], gbdt_path[600], logreg_path[600];
 static const char *const metrics[N_COLS] = {"roc_auc", "pr_auc", "precision", "recall", "f1",
                                             "brier", "log_loss"};
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void scratch(char *buf, const char *name)
 {

@@ -5,14 +5,12 @@
  * --lambda-path are checked against R's cv.glmnet by cv_vs_glmnet.py. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include "cohort_csv.h"
 
 #define N_ROWS 120
 
 static char scratch_dir[] = "/tmp/stratum_cli_cv_XXXXXX";
 static char data_path[600];
-
-/* Group (patient) of row i: 30 patients of 4 rows each, in scattered order. */
-static int patient_of(int i) { return (i * 7) % 30; }
 
 /* 120 rows: two informative numeric columns, a categorical site, a patient id, a given
  * fold id (1..4) and a label with about 30% positives. */
@@ -21,22 +19,7 @@ static int make_scratch(void **state)
     if (mkdtemp(scratch_dir) == NULL)
         return -1;
     snprintf(data_path, sizeof data_path, "%s/cohort.csv", scratch_dir);
-    FILE *f = fopen(data_path, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "x1,x2,site,patient,given_fold,label\n");
-    unsigned long long s = 12345;
-    for (int i = 0; i < N_ROWS; i++) {
-        double u[3];
-        for (int k = 0; k < 3; k++) {
-            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(s >> 11) * 0x1p-53;
-        }
-        int y = u[0] < 0.3;
-        fprintf(f, "%.4f,%.4f,%s,P%02d,%d,%d\n", u[1] + 0.8 * y, u[2] - 0.5 * y,
-                i % 3 == 0 ? "north" : "south", patient_of(i), i % 4 + 1, y);
-    }
-    return fclose(f) == 0 ? 0 : -1;
+    return write_cohort_csv(data_path, N_ROWS, 1);
 }
 
 static int remove_scratch(void **state)
@@ -271,12 +254,12 @@ static void test_groups_and_given(void **state)
     memset(fold_of, 0, sizeof fold_of);
     for (size_t k = 0; k < 3 * N_ROWS; k++) {
         const oof_row *o = &rows[k];
-        int *g = &fold_of[o->repeat - 1][patient_of(o->row - 1)];
+        int *g = &fold_of[o->repeat - 1][cohort_patient(o->row - 1)];
         if (*g == 0)
             *g = o->fold;
         else if (*g != o->fold)
             fail_msg("repeat %d: patient P%02d is in folds %d and %d", o->repeat,
-                     patient_of(o->row - 1), *g, o->fold);
+                     cohort_patient(o->row - 1), *g, o->fold);
     }
     r = run("cv", "logreg", data_path, "--ignore", "patient", "--fold-col", "given_fold",
             "--oof", oof, "-q", NULL);

@@ -4,6 +4,7 @@
  * --where on an ignored id column, the formats, and the errors with their exit codes. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include "test_util.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -73,20 +74,6 @@ static int remove_scratch(void **state)
     return rmdir(scratch_dir);
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
-    fclose(f);
-    return text;
-}
 
 static size_t count_fields(const char *line)
 {

@@ -2,7 +2,9 @@
  * cross-validation of each training part, never to the training part's own predictions
  * nor to the test fold. The test rebuilds that procedure from the public C API (the outer
  * folds read back from --oof, the inner ones from st_folds_make with --seed, stratified,
- * 3 folds as documented) and checks the mean threshold stratum reports. */
+ * 3 folds as documented) and checks the mean threshold stratum reports. With --group-col
+ * the inner folds must keep each group together too (rebuilt with st_folds_make's groups),
+ * or rows of one patient would sit on both sides of an inner split. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
 
@@ -30,14 +32,17 @@ static size_t read_folds(const char *path, int *fold, size_t cap)
     return n;
 }
 
-/* The F1 threshold chosen on 3 inner stratified folds (seed 7) of the training part tr. */
-static double inner_f1_threshold(const st_dataset *tr, const st_logreg_params *prm)
+/* The F1 threshold chosen on 3 inner stratified folds (seed 7) of the training part tr,
+ * grouped by groups[0..n) when not NULL. */
+static double inner_f1_threshold(const st_dataset *tr, const double *groups,
+                                 const st_logreg_params *prm)
 {
     const size_t n = st_dataset_n_rows(tr);
     st_error err;
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = 3;
     fp.seed = 7;
+    fp.groups = groups;
     int *inner = malloc(n * sizeof *inner);
     size_t *rows_in = malloc(n * sizeof *rows_in), *rows_out = malloc(n * sizeof *rows_out);
     double *oof = malloc(n * sizeof *oof), *p = malloc(n * sizeof *p);
@@ -73,16 +78,46 @@ static double inner_f1_threshold(const st_dataset *tr, const st_logreg_params *p
     return ev.threshold;
 }
 
-static void test_inner_oof_threshold(void **state)
+/* DATA with a column "patient": rows 3k, 3k+1, 3k+2 belong to patient k. */
+static void write_grouped(const char *path)
 {
-    (void)state;
+    FILE *in = fopen(DATA, "r"), *out = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    char line[4096];
+    for (long i = -1; fgets(line, sizeof line, in) != NULL; i++) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (i < 0)
+            fprintf(out, "%s,patient\n", line);
+        else
+            fprintf(out, "%s,%ld\n", line, i / 3);
+    }
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* The mean threshold stratum cv reports against the rebuilt procedure; grouped: with
+ * --group-col patient. Returns the reported threshold. */
+static double check_inner_oof_threshold(int grouped)
+{
     char oof_path[] = "/tmp/stratum_cv_threshold_XXXXXX";
     int fd = mkstemp(oof_path);
     assert_true(fd >= 0);
     close(fd);
-    run_result *r = run("cv", "logreg", DATA, "--ignore", "id", "--lambda", "0.01",
-                        "--threshold-rule", "f1", "--folds", "3", "--seed", "7", "--oof",
-                        oof_path, "--format", "csv", "-q", NULL);
+    char data[] = "/tmp/stratum_cv_grouped_XXXXXX";
+    fd = mkstemp(data);
+    assert_true(fd >= 0);
+    close(fd);
+    if (grouped)
+        write_grouped(data);
+    const char *path = grouped ? data : DATA;
+    run_result *r = grouped
+        ? run("cv", "logreg", path, "--ignore", "id", "--lambda", "0.01", "--group-col",
+              "patient", "--threshold-rule", "f1", "--folds", "3", "--seed", "7", "--oof",
+              oof_path, "--format", "csv", "-q", NULL)
+        : run("cv", "logreg", path, "--ignore", "id", "--lambda", "0.01",
+              "--threshold-rule", "f1", "--folds", "3", "--seed", "7", "--oof",
+              oof_path, "--format", "csv", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     double reported = NAN;
     const char *line = strstr(r->out, "\nthreshold,");
@@ -101,6 +136,14 @@ static void test_inner_oof_threshold(void **state)
     st_error err;
     assert_int_equal(st_dataset_read(DATA, &opt, &ds, &err), ST_OK);
     assert_int_equal(st_dataset_n_rows(ds), n);
+    unlink(data);
+    /* the patient ids as numbers (the CLI takes the column out of the features) */
+    double *patient = malloc(n * sizeof *patient), *tr_patient = malloc(n * sizeof *patient);
+    for (size_t i = 0; i < n; i++)
+        patient[i] = (double)(i / 3);
+    if (grouped) /* the outer folds keep patients together */
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(fold[i], fold[i - i % 3]);
     st_logreg_params prm = st_logreg_params_default();
     prm.lambda = 0.01;
     size_t *rows = malloc(n * sizeof *rows);
@@ -108,20 +151,31 @@ static void test_inner_oof_threshold(void **state)
     for (int f = 0; f < 3; f++) {
         size_t a = 0;
         for (size_t i = 0; i < n; i++)
-            if (fold[i] != f)
+            if (fold[i] != f) {
+                tr_patient[a] = patient[i];
                 rows[a++] = i;
+            }
         st_dataset *tr = NULL;
         assert_int_equal(st_dataset_subset(ds, rows, a, &tr, &err), ST_OK);
-        sum += inner_f1_threshold(tr, &prm);
+        sum += inner_f1_threshold(tr, grouped ? tr_patient : NULL, &prm);
         st_dataset_free(tr);
     }
-    free(rows);
+    free(rows), free(patient), free(tr_patient);
     st_dataset_free(ds);
     if (!(fabs(reported - sum / 3) <= 1e-12))
         fail_msg("stratum reports %.17g, the inner out-of-fold thresholds average %.17g",
                  reported, sum / 3);
+    return reported;
+}
+
+static void test_inner_oof_threshold(void **state)
+{
+    (void)state;
+    const double reported = check_inner_oof_threshold(0);
 
     /* --threshold-folds 0 applies the rule in-sample instead: a different threshold */
+    run_result *r;
+    const char *line;
     r = run("cv", "logreg", DATA, "--ignore", "id", "--lambda", "0.01", "--threshold-rule",
             "f1", "--folds", "3", "--seed", "7", "--threshold-folds", "0", "--format", "csv",
             "-q", NULL);
@@ -134,8 +188,15 @@ static void test_inner_oof_threshold(void **state)
     free(r);
 }
 
+static void test_inner_oof_threshold_grouped(void **state)
+{
+    (void)state;
+    check_inner_oof_threshold(1);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_inner_oof_threshold)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_inner_oof_threshold),
+                                       cmocka_unit_test(test_inner_oof_threshold_grouped)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

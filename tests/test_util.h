@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -143,6 +144,23 @@ static inline const char *test_data_path(const char *relative, char *buf, size_t
 {
     snprintf(buf, size, "%s/%s", STRATUM_TEST_DATA, relative);
     return buf;
+}
+
+/* The whole file at path as a NUL-terminated string (free it); fails the test when it
+ * cannot be read. */
+static inline char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+    text[size] = '\0';
+    fclose(f);
+    return text;
 }
 
 #endif /* STRATUM_TEST_UTIL_H */

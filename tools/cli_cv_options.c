@@ -95,8 +95,9 @@ int cv_opts_prepare(const cv_opts *o, const cli_common *c, const char *data_path
                     cv_setup *s, st_dataset **ds, int **fold, char *how_buf, size_t how_size)
 {
     size_t n_folds = 0;
+    double *groups = NULL;
     int status = cv_prepare(data_path, c, o->group_col, o->fold_col, (size_t)o->folds,
-                            (size_t)o->repeats, ds, fold, &n_folds);
+                            (size_t)o->repeats, ds, fold, &n_folds, &groups);
     if (status != EXIT_OK)
         return status;
     if (o->group_col != NULL)
@@ -108,6 +109,7 @@ int cv_opts_prepare(const cv_opts *o, const cli_common *c, const char *data_path
     s->ds = *ds;
     s->data_path = data_path;
     s->fold = *fold;
+    s->groups = groups; /* owned by s: the caller frees it */
     s->n_folds = n_folds;
     s->n_repeats = o->fold_col != NULL ? 1 : (size_t)o->repeats;
     s->how = how_buf;

@@ -10,6 +10,7 @@
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "compare.h"
+#include "explain.h"
 #include "report_cli.h"
 #include "post_fit.h"
 
@@ -272,13 +273,20 @@ static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
     }
     fprintf(mem, "row,fold,repeat,label");
     for (size_t k = 0; k < n_rows; k++) {
-        if (rows[k].file != NULL) { /* --model: the file's base name */
-            fprintf(mem, ",%s", compare_file_name(rows[k].file));
-            continue;
-        }
-        fprintf(mem, ",%s_%s", cv_model_name(rows[k].model), rows[k].weight);
-        if (rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0)
-            fprintf(mem, "_%s", rows[k].calibration);
+        /* A --model row is named by its file's base name, which may hold a comma or a
+         * quote: every name goes out as a CSV field. */
+        char name[512];
+        if (rows[k].file != NULL)
+            snprintf(name, sizeof name, "%s", compare_file_name(rows[k].file));
+        else
+            snprintf(name, sizeof name, "%s_%s%s%s", cv_model_name(rows[k].model),
+                     rows[k].weight,
+                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
+                         ? "_" : "",
+                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
+                         ? rows[k].calibration : "");
+        fputc(',', mem);
+        csv_field(mem, name);
     }
     fputc('\n', mem);
     for (size_t r = 0; r < s->n_repeats; r++)
@@ -469,6 +477,7 @@ int cmd_compare(int argc, char **argv)
     free(oof), free(p_fixed);
     free(monotone);
     free(fold);
+    free((void *)s.groups);
     st_dataset_free(ds);
     return status;
 }

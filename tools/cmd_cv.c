@@ -55,7 +55,8 @@ static const char cv_help[] =
     "  --min-recall R         for min-recall, in [0, 1] (default: 0.9)\n"
     "  --min-precision P      for min-precision, in [0, 1] (default: 0.5)\n"
     "  --threshold-folds K    the rule is applied to out-of-fold predictions of K inner\n"
-    "                         stratified folds of each training part (K + 1 fits per fold);\n"
+    "                         stratified folds of each training part (K + 1 fits per fold;\n"
+    "                         grouped by --group-col when given);\n"
     "                         0: to the training part's own predictions, cheaper but\n"
     "                         overconfident for gbdt (default: 3)\n"
     "  --lambda-path          cross-validate the lambda path (--lambda is then not used)\n"
@@ -205,6 +206,7 @@ int cmd_cv(int argc, char **argv)
         status = o.path ? cv_run_path(&s, &o.popt, o.measure) : cv_run(&s);
     free(monotone);
     free(fold);
+    free((void *)s.groups);
     st_dataset_free(ds);
     return status;
 }

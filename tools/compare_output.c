@@ -139,6 +139,12 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         printf("threshold: %s%s; each cell: mean [95%% interval] over the folds; * best in "
                "its column (lowest for Brier and log loss)\n", s->rule_word,
                cv_threshold_where(s, where, sizeof where));
+        int fixed = 0;
+        for (size_t k = 0; k < n; k++)
+            fixed |= rows[k].file != NULL;
+        if (fixed && s->eval.rule != ST_THRESHOLD_FIXED)
+            printf("threshold of the (fixed) --model rows: chosen on the model's own "
+                   "predictions of each training part, since it is not refitted\n");
         if (s->recal != NULL)
             printf("calibration %s: fitted in each fold on a %ld-fold inner cross-validation "
                    "of its training part (the row's threshold on its calibrated out-of-fold "

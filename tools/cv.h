@@ -27,6 +27,9 @@ typedef struct cv_setup {
                                stratified k-fold split of each training part (k of them);
                                0: to the training part's own in-sample predictions */
     unsigned long long threshold_seed; /* seeds those inner folds */
+    const double *groups;   /* --group-col: group id of each row of ds, or NULL; the inner
+                               folds (thresholds, recalibration) then keep each group in
+                               one inner fold too, so no patient leaks across them */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
     const char *report_path; /* --report FILE.html or NULL */
@@ -40,11 +43,12 @@ typedef struct cv_setup {
 } cv_setup;
 
 /* Reads DATA, takes the group or fold column (if any) out of the features and makes the
- * folds: *fold gets n_repeats * n_rows entries (free it), *n_folds their number. Returns an
+ * folds: *fold gets n_repeats * n_rows entries (free it), *n_folds their number; with
+ * group_col, *groups gets each row's group id (free it), else NULL. Returns an
  * exit code, with a message on stderr on failure. */
 int cv_prepare(const char *path, const cli_common *c, const char *group_col,
                const char *fold_col, size_t folds, size_t repeats, st_dataset **ds, int **fold,
-               size_t *n_folds);
+               size_t *n_folds, double **groups);
 
 /* Row indices of the training and test parts of fold f in repeat r; returns their sizes
  * through *n_train and *n_test. train and test have room for n rows. */

@@ -85,9 +85,19 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
     ep.n_bootstrap = 0;
     const int inner = ep.rule != ST_THRESHOLD_FIXED && s->threshold_folds >= 2;
     int want_train = ep.rule != ST_THRESHOLD_FIXED && !inner;
+    /* The inner cross-validations run on tr: with groups, they take tr's rows' ids. */
+    cv_setup in_tr = *s;
+    double *tr_groups = NULL;
     st_status rc = st_dataset_subset(s->ds, train, n_train, &tr, err);
     if (rc == ST_OK)
         rc = st_dataset_subset(s->ds, test, n_test, &te, err);
+    if (rc == ST_OK && s->groups != NULL) {
+        if ((tr_groups = malloc((n_train ? n_train : 1) * sizeof *tr_groups)) == NULL)
+            rc = ST_ERR_NOMEM;
+        for (size_t i = 0; rc == ST_OK && i < n_train; i++)
+            tr_groups[i] = s->groups[train[i]];
+        in_tr.groups = tr_groups;
+    }
     if (rc == ST_OK && want_train && (p_train = malloc(n_train * sizeof *p_train)) == NULL)
         rc = ST_ERR_NOMEM;
     if (rc == ST_OK)
@@ -95,7 +105,7 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
                                  : cv_logreg_fit_predict(s, tr, te, p_train, p_test, err);
     if (rc == ST_OK && inner) {
         double t = NAN;
-        rc = inner_threshold(s, tr, &t, err);
+        rc = inner_threshold(&in_tr, tr, &t, err);
         ep.rule = ST_THRESHOLD_FIXED;
         ep.threshold = t;
     }
@@ -115,8 +125,9 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
         res->threshold = ev.threshold;
     }
     if (rc == ST_OK && s->recal != NULL)
-        rc = calibrated_fold(s, tr, te, p_test, p_cal, res, err);
+        rc = calibrated_fold(&in_tr, tr, te, p_test, p_cal, res, err);
     free(p_train);
+    free(tr_groups);
     st_dataset_free(tr);
     st_dataset_free(te);
     return rc;

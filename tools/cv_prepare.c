@@ -44,8 +44,9 @@ static int take_column(st_dataset **ds, const char *name, const char *option, do
 
 int cv_prepare(const char *path, const cli_common *c, const char *group_col,
                const char *fold_col, size_t folds, size_t repeats, st_dataset **ds, int **fold,
-               size_t *n_folds)
+               size_t *n_folds, double **groups)
 {
+    *groups = NULL;
     st_read_options ro = cli_read_options(c);
     ro.label_required = 1;
     st_error err;
@@ -73,6 +74,10 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
                            &err);
         if (rc != ST_OK)
             status = cli_fail(&err, rc);
+    }
+    if (status == EXIT_OK && group_col != NULL) {
+        *groups = ids; /* the inner folds of each training part group by it too */
+        ids = NULL;
     }
     free(ids);
     return status;

@@ -69,6 +69,7 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = (size_t)o->folds;
     fp.seed = seed;
+    fp.groups = model->groups;
     st_status rc = st_folds_make(st_dataset_labels(ds), n, &fp, res->fold, n, &res->n_folds,
                                  err);
     if (rc != ST_OK) {

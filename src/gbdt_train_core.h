@@ -1,0 +1,71 @@
+/* Internal: training gradient-boosted trees from rows that are already binned, possibly
+ * only a part of them (one process of a distributed training, or an out-of-core file).
+ * st_gbdt_train_ex bins a dataset, describes its features by a schema and calls
+ * st__gbdt_train_core; a binned file or a distributed training fills the same
+ * st__gbdt_train_data from elsewhere. The validation set, when there is one, stays an
+ * in-memory dataset.
+ *
+ * Everything the trees depend on is partition-independent: training the same bins on one
+ * process or split into contiguous row ranges over several (rank r holding the rows
+ * [row0, row0 + n_rows) of the whole, in rank order), with a reducer that sums and maxes
+ * across them, gives the byte-identical model. See gbdt_boost.c for how. */
+#ifndef STRATUM_GBDT_TRAIN_CORE_H
+#define STRATUM_GBDT_TRAIN_CORE_H
+
+#include "gbdt_impl.h"
+
+/* Sums and maxima across the processes of a distributed training; NULL = one process.
+ * Every call is collective: all ranks make the same calls, in the same order, with the
+ * same n. On return every rank holds the same result. */
+typedef struct st__gbdt_reducer {
+    void *ctx;
+    st_status (*sum_i64)(void *ctx, int64_t *v, size_t n, st_error *err); /* elementwise, in place */
+    st_status (*max_f64)(void *ctx, double *v, size_t n, st_error *err);  /* elementwise, in place */
+} st__gbdt_reducer;
+
+/* Feature metadata the model keeps (names, types, categorical levels). The strings are
+ * borrowed: the model copies them. */
+typedef struct st__gbdt_schema {
+    size_t n_features;
+    const char *const *names;         /* n_features */
+    const uint8_t *is_cat;            /* n_features, 1 = categorical */
+    const size_t *n_levels;           /* n_features (0 for numeric) */
+    const char *const *const *levels; /* n_features arrays of n_levels[j] strings (NULL for
+                                         numeric) */
+} st__gbdt_schema;
+
+/* Fills *out with the features of ds: the arrays are allocated, the strings borrowed from
+ * ds (which must outlive the schema). Free with st__gbdt_schema_free (also after a
+ * failure, and on a zeroed schema). */
+st_status st__gbdt_schema_from_dataset(const st_dataset *ds, st__gbdt_schema *out,
+                                       st_error *err);
+void st__gbdt_schema_free(st__gbdt_schema *s);
+/* m->features = a copy of the schema's names, types and levels (gbdt_schema.c). */
+st_status st__gbdt_copy_schema(const st__gbdt_schema *s, st_gbdt *m, st_error *err);
+
+typedef struct st__gbdt_train_data {
+    const st__gbdt_schema *schema;
+    const st__gbdt_bins *bins;       /* this process's rows, binned (bins->n_rows = n_rows);
+                                        bounds and level bins identical on every rank */
+    size_t n_rows;                   /* local rows */
+    uint64_t row0, n_rows_global;    /* global index of local row 0; rows of all ranks
+                                        (one process: 0 and n_rows) */
+    const float *y;                  /* n_rows labels 0/1 */
+    const float *w;                  /* n_rows row weights (>= 0), or NULL for 1 */
+    const st__gbdt_reducer *reducer; /* NULL in one process */
+} st__gbdt_train_data;
+
+/* Trains on already-binned rows: prm (NULL = defaults) is checked, and the monotone
+ * constraints against the schema; valid and cb as in st_gbdt_train_ex (the training
+ * metric of cb->train_metric_every is computed on the local rows only, and never changes
+ * the model). On failure *out is NULL. */
+st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *valid,
+                              const st_gbdt_params *prm, const st_gbdt_train_callbacks *cb,
+                              st_gbdt **out, st_error *err);
+
+/* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of the
+ * schema and no nonzero on a categorical feature (gbdt_monotone.c). */
+st_status st__gbdt_monotone_check(const st__gbdt_schema *s, const signed char *mono,
+                                  st_error *err);
+
+#endif
