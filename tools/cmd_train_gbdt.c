@@ -4,6 +4,7 @@
 #include "cli_gbdt_options.h"
 #include "train_progress.h"
 #include "post_fit.h"
+#include "train_gbdt_distributed.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ static const char train_gbdt_help[] =
     "  -o, --output MODEL              model file to write (required; must not be DATA)\n";
 
 /* Feature importance (splits and total gain), one feature a line, in model order. */
-static void print_importance(const st_gbdt *m, cli_format format)
+void cli_gbdt_print_importance(const st_gbdt *m, cli_format format)
 {
     const size_t n = st_gbdt_n_features(m);
     double *split = malloc((n ? n : 1) * sizeof *split), *gain = malloc((n ? n : 1) * sizeof *gain);
@@ -86,6 +87,7 @@ int cmd_train_gbdt(int argc, char **argv)
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
         CLI_GBDT_VALID_OPTIONS, CLI_GBDT_VALID_FILE_OPTIONS,
         CLI_POST_TRAIN_OPTIONS,
+        {"distributed", no_argument, NULL, 1401},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
@@ -93,7 +95,7 @@ int cmd_train_gbdt(int argc, char **argv)
     const char *model_path = NULL, *monotone_spec = NULL;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     post_opts post = post_opts_default();
-    int code;
+    int code, distributed = 0;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -109,14 +111,18 @@ int cmd_train_gbdt(int argc, char **argv)
             model_path = optarg;
             continue;
         }
+        if (handled == 0 && code == 1401) {
+            distributed = 1;
+            continue;
+        }
         if (handled < 0)
             return EXIT_USAGE;
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s",
+            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n%s",
                    train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
-                   cli_common_help);
+                   train_gbdt_distributed_help, cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -142,6 +148,9 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
+    if (distributed)
+        return train_gbdt_distributed(data_path, model_path, &common, &prm, &valid,
+                                      monotone_spec, &post);
     st_read_options opt = cli_read_options(&common);
     opt.label_required = 1;
     st_error err;
@@ -223,7 +232,7 @@ int cmd_train_gbdt(int argc, char **argv)
         if (k > 0)
             fputc('\n', stderr);
     }
-    print_importance(m, common.format);
+    cli_gbdt_print_importance(m, common.format);
     st_gbdt_free(m);
     st_dataset_free(tr);
     st_dataset_free(va);

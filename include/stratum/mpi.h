@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "dataset.h"
+#include "gbdt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,6 +41,58 @@ extern "C" {
 ST_API st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path,
                                          const st_read_options *opt,
                                          st_dataset **out /* OUT */, st_error *err);
+
+/* The failure rule of the functions above, for the caller's own steps (reading a
+ * validation file, saving a model on one rank): each rank passes its outcome (rc, with err
+ * filled when it failed); every rank returns the same status, that of the lowest failing
+ * rank, with its message (prefixed "rank K: " on the other ranks); ST_OK when all
+ * succeeded. Collective: every rank must call it, also after a failure. */
+ST_API st_status st_mpi_agree(MPI_Comm comm, st_status rc, st_error *err);
+
+/* What a distributed training did on this rank, for benchmarks. */
+typedef struct st_mpi_stats {
+    int n_ranks;
+    unsigned long long n_rows_global;   /* rows of all ranks */
+    unsigned long long allreduce_calls; /* MPI_Allreduce calls of the histogram reducer */
+    unsigned long long allreduce_bytes; /* bytes this rank passed to them (each call's array
+                                           size; MPI moves about twice that per rank) */
+    double setup_seconds;               /* agreeing on columns, levels and bins, and binning */
+    double train_seconds;               /* boosting */
+} st_mpi_stats;
+
+/* Trains gradient-boosted trees on the rows of all ranks: `local` is this rank's part, a
+ * contiguous range of the whole table, the ranks' parts in rank order (as
+ * st_dataset_read_csv_mpi reads them); each rank may hold any number of rows, but together
+ * they need both classes. Every rank passes the same valid (a whole validation set, or
+ * NULL), prm and options; cb may differ (the stratum CLI reports on rank 0 only) but must
+ * not cancel on some ranks only. Every rank gets the same model in *out (caller-owned, freed
+ * with st_gbdt_free); stats (may be NULL) gets this rank's counters.
+ *
+ * How: the ranks check that they have the same columns, and merge their categorical
+ * dictionaries into the one a single process reading all the rows would build (every level,
+ * in byte order). The bin sample is drawn over the global row numbers exactly as
+ * st_gbdt_train_ex draws it over one dataset's rows; the sampled rows are gathered on every
+ * rank, which all find the same bin bounds from them, and each rank codes its own rows.
+ * Training then builds histograms of the local rows and sums them across ranks with
+ * MPI_Allreduce on int64 fixed-point values (exact, so the order of summation does not
+ * matter), and maxima with MPI_DOUBLE MAX; bagging draws rows by global row number.
+ *
+ * Equality: the model is byte for byte the one st_gbdt_train_ex trains on all the rows in
+ * one process (in rank order), whatever the number of ranks and threads, with the same
+ * parameters: the bins are the same (same sample, same dictionaries) and the training core
+ * sums exactly. Exceptions: a column that holds only numbers in some rank's part but text
+ * elsewhere (one process reads it as categorical) is an error here; and cb's training metric
+ * is computed on each rank's own rows.
+ *
+ * Failures: every failure on any rank (parameters, a rank without labels, mismatched
+ * columns, out of memory while binning or while growing a tree on one rank only) makes every
+ * rank return the same error: before each histogram sum the ranks check, with one integer
+ * MIN, whether one of them has failed and is waiting to report it. (A rank that crashes or
+ * is killed is mpirun's to handle: it ends the job.) */
+ST_API st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local,
+                                   const st_dataset *valid, const st_gbdt_params *prm,
+                                   const st_gbdt_train_callbacks *cb, st_gbdt **out /* OUT */,
+                                   st_mpi_stats *stats /* OUT, may be NULL */, st_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@ typedef struct st__mpi_ctx {
     int rank, size;
     uint64_t reduce_calls;  /* allreduce calls made by the reducer (st__mpi_sum_i64/max_f64) */
     uint64_t reduce_bytes;  /* bytes those calls contributed from this rank */
+    int agreed;             /* a reducer call met a failed rank and agreed on its error */
 } st__mpi_ctx;
 
 /* Duplicates comm (collective over comm). */
@@ -34,7 +35,12 @@ st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err);
 
 /* The reducer of the distributed GBDT (st__gbdt_reducer): elementwise sums of int64 and
  * maxima of doubles over all ranks, in place (MPI_Allreduce; integer sums are exact, so
- * the result does not depend on MPI's reduction order). ctx is a st__mpi_ctx. */
+ * the result does not depend on MPI's reduction order). ctx is a st__mpi_ctx.
+ * A rank that fails inside training returns without calling the reducer again and calls
+ * st__mpi_agree; so each call first takes part in the first step of an agreement (one
+ * integer MIN), and when some rank failed, completes it, sets ctx->agreed and returns that
+ * rank's error, which the training core passes up: every rank stops at its next collective
+ * with the same error, and none waits forever. (The caller then must not agree again.) */
 st_status st__mpi_sum_i64(void *ctx, int64_t *v, size_t n, st_error *err);
 st_status st__mpi_max_f64(void *ctx, double *v, size_t n, st_error *err);
 
