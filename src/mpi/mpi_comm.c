@@ -88,12 +88,15 @@ static int lowest_failing(st__mpi_ctx *c, int failed, int *first)
 
 st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err)
 {
+    if (c->agreed)
+        return rc; /* every rank holds the agreed error already */
     int first;
     int mrc = lowest_failing(c, rc != ST_OK, &first);
     if (mrc != MPI_SUCCESS)
         return st__mpi_fail(err, "MPI_Allreduce (status)", mrc);
     if (first == c->size)
         return ST_OK;
+    c->agreed = 1;
     return spread_failure(c, first, rc, err);
 }
 

@@ -15,7 +15,8 @@ typedef struct st__mpi_ctx {
     int rank, size;
     uint64_t reduce_calls;  /* allreduce calls made by the reducer (st__mpi_sum_i64/max_f64) */
     uint64_t reduce_bytes;  /* bytes those calls contributed from this rank */
-    int agreed;             /* a reducer call met a failed rank and agreed on its error */
+    int agreed;             /* the ranks agreed on an error (every rank holds it): later
+                               agreements return at once */
 } st__mpi_ctx;
 
 /* Duplicates comm (collective over comm). */
@@ -30,7 +31,8 @@ st_status st__mpi_fail(st_error *err, const char *call, int rc);
  * outcome (rc, with err filled when rc != ST_OK); all ranks return the same status. When
  * some rank failed, every rank returns the status of the lowest failing rank with its
  * message, prefixed "rank K: " on the others so that whoever prints it says where it
- * happened. A rank must call it even after failing, so that no rank waits forever. */
+ * happened. A rank must call it even after failing, so that no rank waits forever. Once an
+ * error was agreed, every later call returns rc at once (all ranks know it is agreed). */
 st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err);
 
 /* The reducer of the distributed GBDT (st__gbdt_reducer): elementwise sums of int64 and
@@ -40,7 +42,7 @@ st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err);
  * st__mpi_agree; so each call first takes part in the first step of an agreement (one
  * integer MIN), and when some rank failed, completes it, sets ctx->agreed and returns that
  * rank's error, which the training core passes up: every rank stops at its next collective
- * with the same error, and none waits forever. (The caller then must not agree again.) */
+ * with the same error, and none waits forever. */
 st_status st__mpi_sum_i64(void *ctx, int64_t *v, size_t n, st_error *err);
 st_status st__mpi_max_f64(void *ctx, double *v, size_t n, st_error *err);
 

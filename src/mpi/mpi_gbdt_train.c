@@ -235,8 +235,7 @@ st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local, const st_dat
         rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
         /* a rank that failed inside training agrees here, while the others meet that
            agreement in their next reducer call (mpi_comm.h), unless they are here too */
-        if (!c.agreed)
-            rc = st__mpi_agree(&c, rc, err);
+        rc = st__mpi_agree(&c, rc, err);
         if (rc != ST_OK) {
             st_gbdt_free(*out);
             *out = NULL;
