@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef STRATUM_HAVE_MPI
+#define DISTRIBUTED_HEADING "Distributed training (MPI):\n"
+#else
+#define DISTRIBUTED_HEADING "Distributed training (not in this build: needs -DSTRATUM_MPI=ON):\n"
+#endif
 const char train_gbdt_distributed_help[] =
-    "Distributed training (a stratum built with -DSTRATUM_MPI=ON):\n"
+    DISTRIBUTED_HEADING
     "  --distributed                   train across the ranks of an MPI job: run as\n"
     "                                  `mpirun -np N stratum train gbdt DATA.csv --distributed\n"
     "                                  -o MODEL`; each rank reads its own range of DATA's rows\n"
@@ -18,6 +23,7 @@ const char train_gbdt_distributed_help[] =
     "                                  writes MODEL and reports; --threads is per rank.\n"
     "                                  Not with --valid-fraction, --recalibrate,\n"
     "                                  --threshold-rule or --oof (--valid FILE works)\n";
+
 
 #ifndef STRATUM_HAVE_MPI
 
@@ -123,7 +129,8 @@ static int run(int rank, int size, const char *data_path, const char *model_path
     rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
     train_progress tp;
     train_progress_init(&tp, va != NULL, valid->metric_freq, prm->metric);
-    const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
+    /* no training metric: it would be rank 0's rows' only */
+    const st_gbdt_train_callbacks cb = {train_progress_report, &tp, 0};
     st_mpi_stats stats;
     if (rc == ST_OK)
         rc = st_gbdt_train_mpi(MPI_COMM_WORLD, ds, va, prm,
@@ -149,8 +156,8 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         return EXIT_FAILED;
     }
     if (rank == 0 && !common->quiet) {
-        fprintf(stderr, "trained gbdt on %llu rows over %d ranks x %zu features: %zu trees of "
-                "at most %d leaves; saved %s\n", stats.n_rows_global, size,
+        fprintf(stderr, "trained gbdt on %llu rows over %d rank%s x %zu features: %zu trees of "
+                "at most %d leaves; saved %s\n", stats.n_rows_global, size, size == 1 ? "" : "s",
                 st_dataset_n_features(ds), st_gbdt_n_trees(m), prm->num_leaves, model_path);
         const double trees = st_gbdt_n_trees(m) ? (double)st_gbdt_n_trees(m) : 1.0;
         fprintf(stderr, "distributed: %.3f s binning, %.3f s boosting (%.4f s a tree); "
