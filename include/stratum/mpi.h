@@ -35,7 +35,10 @@ extern "C" {
  * is copied and parsed, so a rank holds about 1/size of the data. Options are those of
  * st_dataset_read_csv. Error messages give the line numbers of the whole file.
  * Each rank's *out holds its rows only, with its own categorical dictionaries (the levels
- * its rows hold); st_gbdt_train_mpi merges them. A rank whose range holds no data row (a
+ * its rows hold; st_gbdt_train_mpi merges them). Column types are agreed: a column that is
+ * categorical in any rank's part (a text that is neither a number nor missing) is
+ * categorical on every rank, its numbers read as level texts, as one process reading the
+ * whole file would type it. A rank whose range holds no data row (a
  * file of fewer lines than ranks) fails, as reading a file without rows does.
  * On failure *out is NULL on every rank. */
 ST_API st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path,
@@ -80,9 +83,9 @@ typedef struct st_mpi_stats {
  * Equality: the model is byte for byte the one st_gbdt_train_ex trains on all the rows in
  * one process (in rank order), whatever the number of ranks and threads, with the same
  * parameters: the bins are the same (same sample, same dictionaries) and the training core
- * sums exactly. Exceptions: a column that holds only numbers in some rank's part but text
- * elsewhere (one process reads it as categorical) is an error here; and cb's training metric
- * is computed on each rank's own rows.
+ * sums exactly. (Datasets built otherwise than by st_dataset_read_csv_mpi must agree on
+ * column types: a column categorical on one rank and numeric on another is an error.) cb's
+ * training metric, when asked for, is computed on each rank's own rows.
  *
  * Failures: every failure on any rank (parameters, a rank without labels, mismatched
  * columns, out of memory while binning or while growing a tree on one rank only) makes every

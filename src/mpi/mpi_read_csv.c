@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 
 #include "../alloc.h"
 #include "../error.h"
+#include "../dataset_impl.h"
 #include "../file_buffer.h"
+#include "../na_values.h"
 #include "mpi_comm.h"
 #include "mpi_csv_range.h"
 
@@ -86,6 +89,69 @@ static void fix_line(st_error *err, const char *path, const st__csv_range *r)
     err->line = line;
 }
 
+/* Feature j read as numbers here becomes categorical, as one process reading the whole file
+ * types it (some rank's part holds a text that is not a number or missing): its texts are
+ * read again from this rank's part and become levels, the missing ones NaN. */
+static st_status to_categorical(st_dataset *ds, size_t j, const char *buf, size_t len,
+                                const char *path, const st_read_options *opt, st_error *err)
+{
+    st__feature *f = &ds->features[j];
+    char **texts = NULL;
+    size_t n = 0;
+    st_status rc = st__csv_column_texts_buffer(buf, len, path, opt, f->name, &texts, &n, err);
+    if (rc == ST_OK && n != ds->n_rows)
+        rc = st__fail(err, ST_ERR_DATA, "%s: column '%s' has %zu texts for %zu rows", path,
+                      f->name, n, ds->n_rows);
+    const st__na_set na = {opt->na_values, opt->n_na_values};
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        if (st__is_na(&na, texts[i], strlen(texts[i]))) {
+            f->values[i] = NAN;
+            continue;
+        }
+        const long code = st__category_dict_intern(&f->levels, texts[i], strlen(texts[i]));
+        if (code < 0)
+            rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory for the levels of '%s'", path,
+                          f->name);
+        else
+            f->values[i] = (float)code;
+    }
+    st_texts_free(texts, n);
+    if (rc == ST_OK)
+        f->type = ST_FEATURE_CATEGORICAL;
+    return rc;
+}
+
+/* The ranks agree on each column's type: categorical when any rank's part made it so. */
+static st_status agree_types(st__mpi_ctx *c, st_dataset *ds, const char *buf, size_t len,
+                             const char *path, const st_read_options *opt, st_error *err)
+{
+    unsigned long long nf[2] = {ds->n_features, ~(unsigned long long)ds->n_features};
+    int mrc = MPI_Allreduce(MPI_IN_PLACE, nf, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c->comm);
+    if (mrc != MPI_SUCCESS)
+        return st__mpi_fail(err, "MPI_Allreduce (columns)", mrc);
+    if (nf[0] != ~nf[1])
+        return st__fail(err, ST_ERR_DATA, "%s: the ranks read different numbers of columns",
+                        path);
+    uint8_t *cat = st__calloc(ds->n_features ? ds->n_features : 1, 1);
+    if (cat == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu column types",
+                        ds->n_features);
+    for (size_t j = 0; j < ds->n_features; j++)
+        cat[j] = ds->features[j].type == ST_FEATURE_CATEGORICAL;
+    mrc = MPI_Allreduce(MPI_IN_PLACE, cat, (int)ds->n_features, MPI_UINT8_T, MPI_MAX, c->comm);
+    st_status rc = mrc == MPI_SUCCESS ? ST_OK : st__mpi_fail(err, "MPI_Allreduce (types)", mrc);
+    int changed = 0;
+    for (size_t j = 0; rc == ST_OK && j < ds->n_features; j++)
+        if (cat[j] && ds->features[j].type != ST_FEATURE_CATEGORICAL) {
+            rc = to_categorical(ds, j, buf, len, path, opt, err);
+            changed = 1;
+        }
+    if (rc == ST_OK && changed && !st__dataset_sort_levels(ds))
+        rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory sorting levels", path);
+    st__free(cat);
+    return rc;
+}
+
 st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read_options *opt,
                                   st_dataset **out, st_error *err)
 {
@@ -124,9 +190,15 @@ st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read
         if (rc != ST_OK)
             fix_line(err, path, &r);
     }
-    st__free(buf);
     unmap_file(&f);
     rc = st__mpi_agree(&c, rc, err);
+    if (rc == ST_OK) {
+        st_read_options defaults = st_read_options_default();
+        rc = agree_types(&c, *out, buf, r.header_end + (r.end - r.begin), path,
+                         opt != NULL ? opt : &defaults, err);
+        rc = st__mpi_agree(&c, rc, err);
+    }
+    st__free(buf);
     if (rc != ST_OK) {
         st_dataset_free(*out);
         *out = NULL;

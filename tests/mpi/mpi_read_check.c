@@ -1,7 +1,8 @@
 /* st_dataset_read_csv_mpi against st_dataset_read_csv: for CSV files made to be awkward
  * (quoted fields holding newlines, delimiters and "" escapes, CRLF line ends, blank lines,
- * a BOM, a categorical column), the ranks' rows, in rank order, must be the rows of the
- * whole file read by one process, value for value; and an error in one rank's part must be
+ * a BOM, a categorical column, a column whose only text is in the last rank's part), the
+ * ranks' rows, in rank order, must be the rows of the whole file read by one process, value
+ * for value and type for type; and an error in one rank's part must be
  * reported by every rank, with the line number one process reports.
  * Run: mpirun -np N mpi_read_check SCRATCH_DIR. Exit 0 when every check passes. */
 #include <math.h>
@@ -34,7 +35,7 @@ static unsigned next(unsigned n)
 /* A file of n rows: id (numeric), note (quoted text with newlines, commas, "" quotes),
  * colour (categorical), x (numeric with missing values), label. */
 static void write_file(const char *path, int n, unsigned long long seed, int crlf, int bom,
-                       int bad_row)
+                       int bad_row, int text_row)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL) {
@@ -76,7 +77,9 @@ static void write_file(const char *path, int n, unsigned long long seed, int crl
             fprintf(f, *p == '"' ? "\"\"" : "%c", *p);
         if (c[0] == '"' || strchr(c, ','))
             fputc('"', f);
-        if (i == bad_row)
+        if (i == text_row) /* x: numbers in every other row, so categorical in the file */
+            fprintf(f, ",high,%u%s", next(2), eol);
+        else if (i == bad_row)
             fprintf(f, ",%s,%d%s", "1.5", 7, eol); /* label 7: not a class */
         else if (next(7) == 0)
             fprintf(f, ",NA,%u%s", next(2), eol);
@@ -175,7 +178,8 @@ int main(int argc, char **argv)
     for (int v = 0; v < 16; v++) {
         snprintf(path, sizeof path, "%s/awkward_%d.csv", argv[1], v);
         if (rank == 0)
-            write_file(path, rows[v % 4], 1000 + (unsigned long long)v, v % 2, v % 3 == 0, -1);
+            write_file(path, rows[v % 4], 1000 + (unsigned long long)v, v % 2, v % 3 == 0, -1,
+                       v >= 8 ? rows[v % 4] - 2 : -1);
         MPI_Barrier(MPI_COMM_WORLD);
         st_read_options opt = st_read_options_default();
         st_dataset *mine = NULL, *whole = NULL;
@@ -194,7 +198,7 @@ int main(int argc, char **argv)
     /* a bad label in the last rank's part: every rank fails, with the whole-file line */
     snprintf(path, sizeof path, "%s/bad_label.csv", argv[1]);
     if (rank == 0)
-        write_file(path, 3000, 77, 0, 0, 2990);
+        write_file(path, 3000, 77, 0, 0, 2990, -1);
     MPI_Barrier(MPI_COMM_WORLD);
     st_read_options opt = st_read_options_default();
     st_dataset *mine = NULL;
