@@ -171,22 +171,33 @@ st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read
         st__mpi_close(&c);
         return rc;
     }
-    st__csv_range r;
-    rc = st__mpi_csv_range(&c, f.data, f.size, opt != NULL ? opt->delimiter : 0, &r, err);
+    /* the cut assumes every rank maps the same bytes: at least the same size */
+    unsigned long long sizes[2] = {f.size, ~(unsigned long long)f.size};
+    int mrc = MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c.comm);
+    if (mrc != MPI_SUCCESS)
+        rc = st__mpi_fail(err, "MPI_Allreduce (file size)", mrc);
+    else if (sizes[0] != ~sizes[1])
+        rc = st__fail(err, ST_ERR_DATA, "%s: the ranks see files of different sizes (%llu to "
+                      "%llu bytes); every rank must read the same file", path, ~sizes[1],
+                      sizes[0]);
+    st__csv_range r = {0};
+    if (rc == ST_OK && f.size > 0)
+        rc = st__mpi_csv_range(&c, f.data, f.size, opt != NULL ? opt->delimiter : 0, &r, err);
     char *buf = NULL;
+    const size_t len = r.header_end + (r.end - r.begin);
     if (rc == ST_OK) {
-        const size_t len = r.header_end + (r.end - r.begin);
         buf = st__malloc(len ? len : 1);
         if (buf == NULL)
             rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory for this rank's %zu bytes",
                           path, len);
     }
     if (rc == ST_OK) {
-        memcpy(buf, f.data, r.header_end);
-        memcpy(buf + r.header_end, f.data + r.begin, r.end - r.begin);
+        if (len > 0) {
+            memcpy(buf, f.data, r.header_end);
+            memcpy(buf + r.header_end, f.data + r.begin, r.end - r.begin);
+        }
         unmap_file(&f);
-        rc = st_dataset_read_csv_buffer(buf, r.header_end + (r.end - r.begin), path, opt, out,
-                                        err);
+        rc = st_dataset_read_csv_buffer(buf, len, path, opt, out, err);
         if (rc != ST_OK)
             fix_line(err, path, &r);
     }
@@ -194,7 +205,7 @@ st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read
     rc = st__mpi_agree(&c, rc, err);
     if (rc == ST_OK) {
         st_read_options defaults = st_read_options_default();
-        rc = agree_types(&c, *out, buf, r.header_end + (r.end - r.begin), path,
+        rc = agree_types(&c, *out, buf, len, path,
                          opt != NULL ? opt : &defaults, err);
         rc = st__mpi_agree(&c, rc, err);
     }
