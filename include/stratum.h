@@ -45,6 +45,7 @@
 #include "stratum/files.h"
 #include "stratum/folds.h"
 #include "stratum/gbdt.h"
+#include "stratum/binned.h"
 #include "stratum/logreg_path.h"
 #include "stratum/metrics.h"
 #include "stratum/logreg.h"

@@ -140,10 +140,12 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
 {
     if (b == NULL)
         return;
-    st__free(b->codes);
-    st__free(b->cols);
-    st__free(b->codes16);
-    st__free(b->cols16);
+    if (!b->codes_borrowed) {
+        st__free(b->codes);
+        st__free(b->cols);
+        st__free(b->codes16);
+        st__free(b->cols16);
+    }
     st__free(b->n_bins);
     st__free(b->offset);
     st__free(b->bounds);
@@ -280,4 +282,10 @@ done:
     if (rc != ST_OK)
         st__gbdt_bins_free(b);
     return rc;
+}
+
+int st__gbdt_find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
+                         double *bounds)
+{
+    return find_bounds(v, cnt, k, max_bin, bounds);
 }

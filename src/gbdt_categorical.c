@@ -30,6 +30,8 @@ static int by_count(const void *a, const void *b)
     return x->code < y->code ? -1 : x->code > y->code;
 }
 
+static int level_bins(size_t k, int max_bin, level_count *lc, uint8_t *map);
+
 /* The bins of categorical feature j of k levels into map[0..k); returns the bin count. */
 static int feature_bins(const float *x, const size_t *rows, size_t s, size_t k, int max_bin,
                         level_count *lc, uint8_t *map)
@@ -41,6 +43,12 @@ static int feature_bins(const float *x, const size_t *rows, size_t s, size_t k, 
         if (v == v)
             lc[(size_t)v].count++;
     }
+    return level_bins(k, max_bin, lc, map);
+}
+
+/* The same from the level counts already in lc[0..k) (lc[c] = {count, c}). */
+static int level_bins(size_t k, int max_bin, level_count *lc, uint8_t *map)
+{
     size_t present = 0;
     for (size_t c = 0; c < k; c++)
         present += lc[c].count > 0;
@@ -108,6 +116,18 @@ st_status st__gbdt_cat_bins(const st_dataset *ds, const size_t *rows, size_t s,
                                         b->level_bin + b->level_off[j]);
     st__free(lc);
     return ST_OK;
+}
+
+int st__gbdt_level_bins(const size_t *counts, size_t k, int max_bin, uint8_t *map)
+{
+    level_count *lc = st__malloc_array(k ? k : 1, sizeof *lc);
+    if (lc == NULL)
+        return -1;
+    for (size_t c = 0; c < k; c++)
+        lc[c] = (level_count){counts[c], c};
+    const int nb = level_bins(k, max_bin < 255 ? max_bin : 255, lc, map);
+    st__free(lc);
+    return nb;
 }
 
 int64_t st__gbdt_add_cat_set(st_gbdt *m, size_t n_words)

@@ -178,11 +178,22 @@ typedef struct st__gbdt_bins {
     uint8_t *is_cat;      /* n_features: 1 for a categorical feature */
     size_t *level_off;    /* n_features + 1 */
     uint8_t *level_bin;   /* level_off[n_features] */
+    int codes_borrowed;   /* codes/cols/codes16/cols16 belong to someone else (a mapped
+                             binned file): st__gbdt_bins_free leaves them */
 } st__gbdt_bins;
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int n_threads,
                               st__gbdt_bins *out, st_error *err);
 void st__gbdt_bins_free(st__gbdt_bins *b);
+
+/* The bounds rule above on k sorted distinct values v with counts cnt: bounds[1..nb]
+ * (bounds has room for min(k, max_bin) + 1 entries); returns nb. The binned file
+ * (stb_bounds.c) applies it to a quantile summary. */
+int st__gbdt_find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
+                         double *bounds);
+/* The categorical rule (gbdt_categorical.c) on the counts of k levels: map[0..k) = each
+ * level's bin; returns the bin count, -1 when out of memory. max_bin is capped at 255. */
+int st__gbdt_level_bins(const size_t *counts, size_t k, int max_bin, uint8_t *map);
 
 /* Code of value v for feature j (binary search over its bounds; a categorical feature's
  * level code through level_bin). */

@@ -92,5 +92,6 @@ int cmd_evaluate(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_bin(int argc, char **argv);
 
 #endif

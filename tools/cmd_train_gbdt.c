@@ -5,10 +5,13 @@
 #include "train_progress.h"
 #include "post_fit.h"
 #include "train_gbdt_distributed.h"
+#include "train_binned.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { OPT_BINS_FROM = 7101 };
 
 static const char train_gbdt_help[] =
     "Usage: stratum train gbdt DATA -o MODEL [options]\n"
@@ -20,10 +23,18 @@ static const char train_gbdt_help[] =
     "(one-vs-rest with few levels, else gradient-sorted levels, as LightGBM).\n"
     "\n"
     "Options (LightGBM's names and defaults):\n"
-    "  -o, --output MODEL              model file to write (required; must not be DATA)\n";
+    "  -o, --output MODEL              model file to write (required; must not be DATA)\n"
+    "\n"
+    "DATA may be a binned file made by 'stratum bin' (recognised by its content): it is\n"
+    "memory-mapped, so training needs about its size in memory, not the CSV's; its\n"
+    "binning (--max-bin, --max-cat-levels) is the file's. --valid FILE works with it;\n"
+    "--valid-fraction, --monotone, --recalibrate and threshold rules do not.\n"
+    "  --bins-from FILE.stb            train in memory on DATA binned with FILE's bins\n"
+    "                                  (the model equals 'train gbdt FILE.stb' on the\n"
+    "                                  same rows)\n";
 
 /* Feature importance (splits and total gain), one feature a line, in model order. */
-void cli_gbdt_print_importance(const st_gbdt *m, cli_format format)
+static void print_importance(const st_gbdt *m, cli_format format)
 {
     const size_t n = st_gbdt_n_features(m);
     double *split = malloc((n ? n : 1) * sizeof *split), *gain = malloc((n ? n : 1) * sizeof *gain);
@@ -88,11 +99,12 @@ int cmd_train_gbdt(int argc, char **argv)
         CLI_GBDT_VALID_OPTIONS, CLI_GBDT_VALID_FILE_OPTIONS,
         CLI_POST_TRAIN_OPTIONS,
         {"distributed", no_argument, NULL, 1401},
+        {"bins-from", required_argument, NULL, OPT_BINS_FROM},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
-    const char *model_path = NULL, *monotone_spec = NULL;
+    const char *model_path = NULL, *monotone_spec = NULL, *bins_from = NULL;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     post_opts post = post_opts_default();
     int code, distributed = 0;
@@ -113,6 +125,10 @@ int cmd_train_gbdt(int argc, char **argv)
         }
         if (handled == 0 && code == 1401) {
             distributed = 1;
+            continue;
+        }
+        if (handled == 0 && code == OPT_BINS_FROM) {
+            bins_from = optarg;
             continue;
         }
         if (handled < 0)
@@ -148,9 +164,27 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
-    if (distributed)
+    if (distributed) {
+        if (bins_from != NULL)
+            return cli_usage_error("train", "--bins-from is not supported with --distributed");
         return train_gbdt_distributed(data_path, model_path, &common, &prm, &valid,
                                       monotone_spec, &post);
+    }
+    if (st_binned_is_file(data_path)) {
+        if (valid.fraction > 0 || monotone_spec != NULL || post.method != ST_CALIBRATION_NONE ||
+            post_needs_cv(&post) || post.threshold_given || post.oof != NULL || bins_from != NULL)
+            return cli_usage_error("train", "%s is a binned file: --valid-fraction, "
+                                   "--monotone, --recalibrate, threshold options, --oof and "
+                                   "--bins-from are not supported with it", data_path);
+        return cli_train_gbdt_binned(data_path, model_path, &prm, &common, valid.path,
+                                     valid.metric_freq);
+    }
+    st_binned *bins = NULL;
+    if (bins_from != NULL) {
+        int status = cli_open_bins(bins_from, &prm, common.quiet, &bins);
+        if (status != EXIT_OK)
+            return status;
+    }
     st_read_options opt = cli_read_options(&common);
     opt.label_required = 1;
     st_error err;
@@ -163,6 +197,7 @@ int cmd_train_gbdt(int argc, char **argv)
         int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             st_dataset_free(ds);
+            st_binned_close(bins);
             return status;
         }
         prm.monotone = monotone;
@@ -183,6 +218,7 @@ int cmd_train_gbdt(int argc, char **argv)
             st_dataset_free(va);
             st_dataset_free(ds);
             free(monotone);
+            st_binned_close(bins);
             return st;
         }
     }
@@ -190,7 +226,11 @@ int cmd_train_gbdt(int argc, char **argv)
     train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     if (rc == ST_OK)
-        rc = st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
+        rc = bins != NULL ? st_gbdt_train_with_bins(train, bins, va, &prm,
+                                                    common.quiet ? NULL : &cb, &m, &err)
+                          : st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
+    st_binned_close(bins);
+    bins = NULL;
     train_progress_done(&tp);
     free(monotone); /* the model keeps its own copy */
     prm.monotone = NULL;
@@ -232,12 +272,17 @@ int cmd_train_gbdt(int argc, char **argv)
         if (k > 0)
             fputc('\n', stderr);
     }
-    cli_gbdt_print_importance(m, common.format);
+    print_importance(m, common.format);
     st_gbdt_free(m);
     st_dataset_free(tr);
     st_dataset_free(va);
     st_dataset_free(ds);
     return EXIT_OK;
+}
+
+void cli_gbdt_print_importance(const st_gbdt *m, cli_format format)
+{
+    print_importance(m, format);
 }
 
 int cli_model_is_gbdt(const char *path)

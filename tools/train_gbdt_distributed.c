@@ -44,6 +44,7 @@ int train_gbdt_distributed(const char *data_path, const char *model_path,
 #include <stratum/mpi.h>
 
 #include "cli_gbdt_options.h"
+#include "train_binned.h"
 #include "train_progress.h"
 
 static int has_suffix(const char *path, const char *suffix)
@@ -90,6 +91,76 @@ static int resolve_monotone(int rank, const char *spec, const st_dataset *ds,
     return EXIT_OK;
 }
 
+/* What rank 0 says once the model is saved. */
+static void report(int rank, int size, const st_gbdt *m, const st_dataset *va,
+                   const st_mpi_stats *st, size_t n_features, const st_gbdt_params *prm,
+                   const char *model_path, const cli_common *common)
+{
+    if (rank == 0 && !common->quiet) {
+        fprintf(stderr, "trained gbdt on %llu rows over %d rank%s x %zu features: %zu trees of "
+                "at most %d leaves; saved %s\n", st->n_rows_global, size, size == 1 ? "" : "s",
+                n_features, st_gbdt_n_trees(m), prm->num_leaves, model_path);
+        const double trees = st_gbdt_n_trees(m) ? (double)st_gbdt_n_trees(m) : 1.0;
+        fprintf(stderr, "distributed: %.3f s setup (columns, bins), %.3f s boosting (%.4f s a tree); "
+                "%llu allreduce calls, %.1f KB summed a tree by each rank\n",
+                st->setup_seconds, st->train_seconds, st->train_seconds / trees,
+                st->allreduce_calls, (double)st->allreduce_bytes / 1024.0 / trees);
+    }
+    if (rank == 0 && !common->quiet && va != NULL) {
+        st_gbdt_metric metric;
+        const double best = st_gbdt_best_score(m, &metric);
+        fprintf(stderr, "best iteration %d: valid %s %.6f on %zu rows (the model keeps %zu "
+                "trees)\n", st_gbdt_best_iteration(m), st_gbdt_metric_name(metric), best,
+                st_dataset_n_rows(va), st_gbdt_n_trees(m));
+    }
+    if (rank == 0)
+        cli_gbdt_print_importance(m, common->format);
+}
+
+/* DATA is a binned file: every rank maps it and trains on its range of rows. */
+static int run_binned(int rank, int size, const char *data_path, const char *model_path,
+                      const cli_common *common, st_gbdt_params *prm,
+                      const cli_gbdt_valid *valid)
+{
+    st_error err;
+    st_binned *b = NULL;
+    st_dataset *va = NULL;
+    st_gbdt *m = NULL;
+    st_status rc = st_binned_open(data_path, &b, &err);
+    if (rc == ST_OK && valid->path != NULL) {
+        st_read_options opt = cli_read_options(common);
+        opt.label_required = 1;
+        rc = st_dataset_read(valid->path, &opt, &va, &err);
+    }
+    rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
+    if (rc == ST_OK && rank == 0 && !common->quiet &&
+        (prm->max_bin != st_binned_max_bin(b) ||
+         prm->max_cat_levels != st_binned_max_cat_levels(b)))
+        fprintf(stderr, "note: %s was binned with --max-bin %d --max-cat-levels %d; those "
+                "apply\n", data_path, st_binned_max_bin(b), st_binned_max_cat_levels(b));
+    train_progress tp;
+    train_progress_init(&tp, va != NULL, valid->metric_freq, prm->metric);
+    const st_gbdt_train_callbacks cb = {train_progress_report, &tp, 0};
+    st_mpi_stats stats;
+    if (rc == ST_OK)
+        rc = st_gbdt_train_binned_mpi(MPI_COMM_WORLD, b, va, prm,
+                                      rank == 0 && !common->quiet ? &cb : NULL, &m, &stats,
+                                      &err);
+    if (rank == 0)
+        train_progress_done(&tp);
+    if (rc == ST_OK && rank == 0)
+        rc = st_gbdt_save(m, model_path, &err);
+    rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
+    if (rc == ST_OK)
+        report(rank, size, m, va, &stats, st_binned_n_features(b), prm, model_path, common);
+    else if (rank == 0)
+        cli_fail(&err, rc);
+    st_gbdt_free(m);
+    st_dataset_free(va);
+    st_binned_close(b);
+    return rc == ST_OK ? EXIT_OK : EXIT_FAILED;
+}
+
 /* The steps after MPI_Init; returns the exit code, the same on every rank. */
 static int run(int rank, int size, const char *data_path, const char *model_path,
                const cli_common *common, st_gbdt_params *prm, const cli_gbdt_valid *valid,
@@ -102,6 +173,12 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         return usage(rank, "--recalibrate, --threshold-rule and --oof fit on an inner "
                            "cross-validation, which --distributed does not run; a fixed "
                            "--threshold T works");
+    const int binned = st_binned_is_file(data_path);
+    if (binned && (monotone_spec != NULL || post->threshold_given))
+        return usage(rank, "DATA is a binned file: --monotone and threshold options are not "
+                           "supported with it");
+    if (binned)
+        return run_binned(rank, size, data_path, model_path, common, prm, valid);
     if (has_suffix(data_path, ".svm") || has_suffix(data_path, ".libsvm") ||
         has_suffix(data_path, ".svmlight"))
         return usage(rank, "--distributed reads CSV files (each rank its own range of "
@@ -155,25 +232,7 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         st_dataset_free(ds);
         return EXIT_FAILED;
     }
-    if (rank == 0 && !common->quiet) {
-        fprintf(stderr, "trained gbdt on %llu rows over %d rank%s x %zu features: %zu trees of "
-                "at most %d leaves; saved %s\n", stats.n_rows_global, size, size == 1 ? "" : "s",
-                st_dataset_n_features(ds), st_gbdt_n_trees(m), prm->num_leaves, model_path);
-        const double trees = st_gbdt_n_trees(m) ? (double)st_gbdt_n_trees(m) : 1.0;
-        fprintf(stderr, "distributed: %.3f s binning, %.3f s boosting (%.4f s a tree); "
-                "%llu allreduce calls, %.1f KB summed a tree by each rank\n",
-                stats.setup_seconds, stats.train_seconds, stats.train_seconds / trees,
-                stats.allreduce_calls, (double)stats.allreduce_bytes / 1024.0 / trees);
-    }
-    if (rank == 0 && !common->quiet && va != NULL) {
-        st_gbdt_metric metric;
-        const double best = st_gbdt_best_score(m, &metric);
-        fprintf(stderr, "best iteration %d: valid %s %.6f on %zu rows (the model keeps %zu "
-                "trees)\n", st_gbdt_best_iteration(m), st_gbdt_metric_name(metric), best,
-                st_dataset_n_rows(va), st_gbdt_n_trees(m));
-    }
-    if (rank == 0)
-        cli_gbdt_print_importance(m, common->format);
+    report(rank, size, m, va, &stats, st_dataset_n_features(ds), prm, model_path, common);
     st_gbdt_free(m);
     st_dataset_free(va);
     st_dataset_free(ds);

@@ -19,7 +19,4 @@ int train_gbdt_distributed(const char *data_path, const char *model_path,
                            const cli_gbdt_valid *valid, const char *monotone_spec,
                            const post_opts *post);
 
-/* Feature importance of a trained model on stdout (cmd_train_gbdt.c). */
-void cli_gbdt_print_importance(const st_gbdt *m, cli_format format);
-
 #endif

@@ -19,6 +19,7 @@
 
 #include <mpi.h>
 
+#include "binned.h"
 #include "common.h"
 #include "dataset.h"
 #include "gbdt.h"
@@ -96,6 +97,22 @@ ST_API st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local,
                                    const st_dataset *valid, const st_gbdt_params *prm,
                                    const st_gbdt_train_callbacks *cb, st_gbdt **out /* OUT */,
                                    st_mpi_stats *stats /* OUT, may be NULL */, st_error *err);
+
+/* Trains on a binned file (stratum bin, st_bin_file) that every rank has opened with
+ * st_binned_open (the same file: a shared file system, or a copy on each node). Rank r
+ * trains on rows [N r / size, N (r + 1) / size) of its N rows: those rows' bin codes are
+ * read from the mapping (only the feature-major copy of the range is allocated, about the
+ * range's binned size), and the histograms are summed across ranks as in
+ * st_gbdt_train_mpi. The bins are the file's, so the model is byte for byte the one
+ * st_gbdt_train_binned trains on the file in one process, for any number of ranks, always.
+ * prm's max_bin and max_cat_levels are the file's (as st_gbdt_train_binned). valid, cb, out,
+ * stats and failures as st_gbdt_train_mpi; ranks whose files differ in shape fail. */
+ST_API st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b,
+                                          const st_dataset *valid, const st_gbdt_params *prm,
+                                          const st_gbdt_train_callbacks *cb,
+                                          st_gbdt **out /* OUT */,
+                                          st_mpi_stats *stats /* OUT, may be NULL */,
+                                          st_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,8 @@
 # stratum train gbdt --distributed under mpirun with 3 ranks:
 #  - the model file is byte-identical (cmp) to the one-process `stratum train gbdt` on the
 #    same CSV: with bagging, feature fraction, balanced class weights, missing values and
-#    categorical columns (the clinical table), and on the dense higgs table;
+#    categorical columns (the clinical table), and on the dense higgs table; and on a
+#    binned file (stratum bin) to the one-process model on that file;
 #  - failures: a bad row in the last rank's part, and a rank that cannot open its data, make
 #    every rank exit non-zero within the timeout (no hang), with one clear line on stderr,
 #    and no model file is written.
@@ -41,6 +42,11 @@ equal "clinical, bagging + feature fraction + balanced" "$work/clinical.csv" --n
     --seed 9 --threads 2
 equal "higgs, depth and leaves, scale_pos_weight" "$work/higgs.csv" --num-trees 8 \
     --num-leaves 15 --max-depth 5 --scale-pos-weight 3 --max-bin 63
+# a binned file (stratum bin): every rank maps it and trains on its range of rows
+"$stratum" bin "$work/clinical.csv" -o "$work/clinical.stb" -q
+equal "clinical.stb, bagging + feature fraction + balanced" "$work/clinical.stb" \
+    --num-trees 12 --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.6 \
+    --class-weight balanced --seed 4
 
 fails() { # name, expected text on stderr, mpirun arguments...
     name=$1 expect=$2

@@ -1,0 +1,140 @@
+/* stratum/binned.h: data larger than memory. Include <stratum.h> rather than this file.
+ *
+ * st_bin_file streams a CSV file of any size in bounded memory (a read buffer, a block of
+ * rows, one quantile sketch per numeric column and one dictionary per categorical column;
+ * never the whole table) and writes a binned file (.stb): every feature cut into at most
+ * max_bin bins, one byte per value (two when a feature has more than 255 bins), with the
+ * labels and weights. st_binned_open memory-maps such a file and st_gbdt_train_binned
+ * trains boosted trees on it, so training needs about the binned size in memory, not the
+ * CSV's.
+ *
+ * The bins follow the same rules as in-memory training (see gbdt.h: "bins"), applied to
+ * all rows instead of a sample: numeric bounds from each column's quantile summary, which
+ * is exact while a column has at most `sketch_size` distinct values; categorical bins from
+ * the exact level counts. So when every column's summary is exact, the bins are those of
+ * st_gbdt_train on the same file with bin_sample_rows >= its rows, and the models are
+ * byte-identical. Otherwise a numeric column's bin boundaries are within the sketch's
+ * rank error of the exact quantiles (see src/quantile_sketch.h: eps <= (L + 2) /
+ * (sketch_size - 1), L = ceil(log2(rows / sketch_size)) + 1); st_binned_exact says which
+ * columns are exact. st_gbdt_train_with_bins trains in memory on the file's bins, which
+ * gives the same model as st_gbdt_train_binned on the file in every case.
+ *
+ * LibSVM input is read into memory (not streamed) and binned with the in-memory rules.
+ *
+ * Ownership: st_binned_open returns a handle freed by st_binned_close; every pointer an
+ * accessor returns belongs to the handle (into the mapping or its own arrays) and is valid
+ * until it is closed. A handle is never changed after it is opened, so threads may share
+ * it. The library reads the file once at open to check it (bin codes within their
+ * feature's bins, labels 0 or 1, weights finite and >= 0): a corrupted, truncated or
+ * hostile file is an error, never a crash. */
+#ifndef STRATUM_BINNED_H
+#define STRATUM_BINNED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "dataset.h"
+#include "gbdt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How st_bin_file bins. Start from st_bin_options_default(). */
+typedef struct st_bin_options {
+    int max_bin;          /* bins per feature besides the missing bin, in [2, 65535]
+                             (default 255, as st_gbdt_params) */
+    int max_cat_levels;   /* categorical columns of more levels are binned as ordered level
+                             codes, as st_gbdt_params.max_cat_levels; 0 = no limit
+                             (default 255) */
+    size_t sketch_size;   /* entries of each numeric column's quantile summary, >= 16:
+                             columns with at most this many distinct values are binned
+                             exactly (default 16384) */
+    int store_values;     /* 1: also store each feature's raw float values (4 bytes a
+                             value; for streaming logistic regression) (default 0) */
+    size_t block_rows;    /* rows coded per block in the second pass (default 65536) */
+    size_t chunk_bytes;   /* CSV read buffer (default 8 MiB; grows for a longer record) */
+} st_bin_options;
+
+ST_API st_bin_options st_bin_options_default(void);
+
+/* What st_bin_file did. */
+typedef struct st_bin_report {
+    size_t n_rows, n_features;
+    size_t total_bins;        /* value bins summed over the features */
+    size_t n_inexact;         /* numeric features whose summary was not exact */
+    size_t rows_skipped, blank_lines;
+    uint64_t bytes_read;      /* input bytes read, over all passes */
+    uint64_t bytes_written;   /* size of the binned file */
+    int passes;               /* passes over the input (2, or 3 when a column turned
+                                 categorical after numbers: its early texts are re-read) */
+} st_bin_report;
+
+/* Bins the CSV (or LibSVM) file at data_path, read with ropt (NULL = defaults; a label
+ * is required), into out_path, written through a temporary file renamed into place.
+ * bopt NULL = defaults; report may be NULL. Errors name the file, line and column. */
+ST_API st_status st_bin_file(const char *data_path, const st_read_options *ropt,
+                             const st_bin_options *bopt, const char *out_path,
+                             st_bin_report *report /* OUT */, st_error *err);
+
+typedef struct st_binned st_binned;
+
+/* 1 when the file at path starts with the binned file's magic ("STRATSTB"), else 0
+ * (also when it cannot be read). */
+ST_API int st_binned_is_file(const char *path);
+
+/* Maps a binned file read-only and checks it (version, header checksum, sizes, every
+ * bin code, label and weight). On failure *out is NULL and err says what is wrong. */
+ST_API st_status st_binned_open(const char *path, st_binned **out /* OUT */, st_error *err);
+/* Unmaps and frees. NULL is a harmless no-op. */
+ST_API void st_binned_close(st_binned *b);
+
+ST_API size_t st_binned_n_rows(const st_binned *b);
+ST_API size_t st_binned_n_features(const st_binned *b);
+ST_API const char *st_binned_feature_name(const st_binned *b, size_t j);
+ST_API st_feature_type st_binned_feature_type(const st_binned *b, size_t j);
+/* Levels of a categorical feature (0 for numeric ones), and level k's text. */
+ST_API size_t st_binned_n_levels(const st_binned *b, size_t j);
+ST_API const char *st_binned_level(const st_binned *b, size_t j, size_t k);
+/* Value bins of feature j (codes 1..n; 0 = missing), and whether they are exact (equal to
+ * in-memory binning of all rows). */
+ST_API int st_binned_n_bins(const st_binned *b, size_t j);
+ST_API int st_binned_exact(const st_binned *b, size_t j);
+/* The binning options the file was made with. */
+ST_API int st_binned_max_bin(const st_binned *b);
+ST_API int st_binned_max_cat_levels(const st_binned *b);
+/* n_rows labels (0/1); weights or NULL when unweighted; feature j's raw values or NULL
+ * when the file has none (made without store_values). */
+ST_API const float *st_binned_labels(const st_binned *b);
+ST_API const float *st_binned_weights(const st_binned *b);
+ST_API const float *st_binned_values(const st_binned *b, size_t j);
+ST_API const char *st_binned_label_name(const st_binned *b);
+ST_API const char *st_binned_class_name(const st_binned *b, int cls);
+ST_API const char *st_binned_weight_name(const st_binned *b);
+/* The file's size in bytes (what the mapping may bring into memory). */
+ST_API uint64_t st_binned_file_bytes(const st_binned *b);
+/* Bin code of value v (NaN = missing; a categorical feature's level index) of feature j. */
+ST_API int st_binned_bin_of(const st_binned *b, size_t j, float v);
+
+/* Trains boosted trees on the binned file, as st_gbdt_train_ex on its rows. prm's
+ * max_bin, max_cat_levels and bin_sample_rows have no effect: the bins are the file's.
+ * valid (may be NULL) is an in-memory dataset. On failure *out is NULL. */
+ST_API st_status st_gbdt_train_binned(const st_binned *b, const st_dataset *valid,
+                                      const st_gbdt_params *prm,
+                                      const st_gbdt_train_callbacks *cb,
+                                      st_gbdt **out /* OUT */, st_error *err);
+
+/* Trains in memory on ds binned with the file's bins (bounds and level bins; features
+ * found by name, categorical levels by text; a level the file does not know is an error):
+ * the same model as st_gbdt_train_binned on a file made from the same rows. */
+ST_API st_status st_gbdt_train_with_bins(const st_dataset *ds, const st_binned *bins,
+                                         const st_dataset *valid, const st_gbdt_params *prm,
+                                         const st_gbdt_train_callbacks *cb,
+                                         st_gbdt **out /* OUT */, st_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_BINNED_H */

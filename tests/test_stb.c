@@ -1,0 +1,536 @@
+/* The binned file (.stb): stratum bin's bins and codes against in-memory binning of the
+ * same file (st__gbdt_bins_build on all rows, the independent path training uses), models
+ * trained on the mapped file against in-memory training byte for byte, the streaming reader
+ * on awkward CSV (records cut by the read buffer, quoted newlines, a column turning
+ * categorical late), approximate sketches, hostile files, and CLI errors. */
+#define _POSIX_C_SOURCE 200809L
+#include "test_util.h"
+#include "cli_run.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "stb_format.h"
+#include "stb_impl.h"
+
+static const char *const datasets[] = {"thoracic_surgery", "hepatitis", "wdbc", "thyroid_sick",
+                                       "cervical_cancer", "sepsis_survival", "diabetes130"};
+
+static char *dataset_path(const char *name)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s.csv", STRATUM_DATASETS, name);
+    return path;
+}
+
+static void bin_ok(const char *csv, const char *out, const st_read_options *ro,
+                   const st_bin_options *bo, st_bin_report *rep)
+{
+    st_error err;
+    st_status rc = st_bin_file(csv, ro, bo, out, rep, &err);
+    if (rc != ST_OK)
+        fail_msg("st_bin_file %s: %s", csv, err.message);
+}
+
+static st_binned *open_ok(const char *path)
+{
+    st_binned *b = NULL;
+    st_error err;
+    if (st_binned_open(path, &b, &err) != ST_OK)
+        fail_msg("st_binned_open %s: %s", path, err.message);
+    return b;
+}
+
+static st_dataset *read_data(const char *path, const st_read_options *ro)
+{
+    st_dataset *ds = NULL;
+    st_error err;
+    if (st_dataset_read(path, ro, &ds, &err) != ST_OK)
+        fail_msg("read %s: %s", path, err.message);
+    return ds;
+}
+
+/* The file's bins and codes equal in-memory binning of the dataset's rows, all sampled. */
+static void assert_same_bins(const st_binned *b, const st_dataset *ds, int max_bin)
+{
+    st_gbdt_params prm = st_gbdt_params_default();
+    prm.max_bin = max_bin;
+    prm.bin_sample_rows = (int)st_dataset_n_rows(ds);
+    st__gbdt_bins mem;
+    st_error err;
+    assert_int_equal(st__gbdt_bins_build(ds, &prm, 1, &mem, &err), ST_OK);
+    const st__gbdt_bins *fb = &b->bins;
+    const size_t n = mem.n_rows, nf = mem.n_features;
+    assert_int_equal(fb->n_rows, n);
+    assert_int_equal(fb->n_features, nf);
+    assert_int_equal(fb->wide, mem.wide);
+    assert_int_equal(fb->total_bins, mem.total_bins);
+    for (size_t j = 0; j < nf; j++) {
+        assert_string_equal(st_binned_feature_name(b, j), st_dataset_feature_name(ds, j));
+        assert_int_equal(fb->n_bins[j], mem.n_bins[j]);
+        assert_int_equal(fb->is_cat[j], mem.is_cat[j]);
+        assert_int_equal(fb->level_off[j + 1] - fb->level_off[j],
+                         mem.level_off[j + 1] - mem.level_off[j]);
+        assert_memory_equal(fb->bounds + fb->offset[j], mem.bounds + mem.offset[j],
+                            ((size_t)mem.n_bins[j] + 1) * sizeof(double));
+        if (mem.is_cat[j])
+            assert_memory_equal(fb->level_bin + fb->level_off[j], mem.level_bin + mem.level_off[j],
+                                mem.level_off[j + 1] - mem.level_off[j]);
+        assert_int_equal(st_binned_n_levels(b, j), st_dataset_n_levels(ds, j));
+        for (size_t k = 0; k < st_dataset_n_levels(ds, j); k++)
+            assert_string_equal(st_binned_level(b, j, k), st_dataset_level(ds, j, k));
+    }
+    const size_t cw = mem.wide ? 2 : 1;
+    assert_memory_equal(mem.wide ? (void *)fb->codes16 : (void *)fb->codes,
+                        mem.wide ? (void *)mem.codes16 : (void *)mem.codes, n * nf * cw);
+    assert_memory_equal(mem.wide ? (void *)fb->cols16 : (void *)fb->cols,
+                        mem.wide ? (void *)mem.cols16 : (void *)mem.cols, n * nf * cw);
+    /* and every code is the bin of its value (st__gbdt_bin_of) */
+    for (size_t j = 0; j < nf; j++) {
+        const float *x = st_dataset_feature_values(ds, j);
+        for (size_t i = 0; i < n; i += 7) {
+            const unsigned c = mem.wide ? fb->cols16[j * n + i] : fb->cols[j * n + i];
+            assert_int_equal(c, st__gbdt_bin_of(fb, j, x[i]));
+            assert_int_equal(c, (unsigned)st_binned_bin_of(b, j, x[i]));
+        }
+    }
+    assert_memory_equal(st_binned_labels(b), st_dataset_labels(ds), n * sizeof(float));
+    if (st_dataset_weights(ds) != NULL)
+        assert_memory_equal(st_binned_weights(b), st_dataset_weights(ds), n * sizeof(float));
+    else
+        assert_null(st_binned_weights(b));
+    st__gbdt_bins_free(&mem);
+}
+
+static void save_model(const st_gbdt *m, const char *path)
+{
+    st_error err;
+    assert_int_equal(st_gbdt_save(m, path, &err), ST_OK);
+}
+
+/* Trains on the file, in memory, and in memory on the file's bins: all one model. */
+static void assert_same_models(const st_binned *b, const st_dataset *ds, int expect_in_memory)
+{
+    st_gbdt_params prm = st_gbdt_params_default();
+    prm.num_trees = 15;
+    prm.max_bin = st_binned_max_bin(b);
+    prm.n_threads = 2;
+    st_gbdt *a = NULL, *m = NULL, *w = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_train_binned(b, NULL, &prm, NULL, &a, &err), ST_OK);
+    assert_int_equal(st_gbdt_train_with_bins(ds, b, NULL, &prm, NULL, &w, &err), ST_OK);
+    save_model(a, "stb_model_a.txt");
+    save_model(w, "stb_model_w.txt");
+    char *ta = read_all("stb_model_a.txt"), *tw = read_all("stb_model_w.txt");
+    assert_string_equal(ta, tw);
+    if (expect_in_memory) {
+        assert_int_equal(st_gbdt_train(ds, &prm, &m, &err), ST_OK);
+        save_model(m, "stb_model_m.txt");
+        char *tm = read_all("stb_model_m.txt");
+        assert_string_equal(ta, tm);
+        free(tm);
+    }
+    free(ta);
+    free(tw);
+    st_gbdt_free(a);
+    st_gbdt_free(m);
+    st_gbdt_free(w);
+}
+
+/* Every shipped dataset: exact bins, the same codes and the same model as in memory. The
+ * read buffer is small, so records are cut by it all the time. */
+static void test_shipped_datasets(void **state)
+{
+    (void)state;
+    for (size_t d = 0; d < sizeof datasets / sizeof *datasets; d++) {
+        st_bin_options bo = st_bin_options_default();
+        bo.sketch_size = 131072; /* diabetes130's id columns have ~100k distinct values */
+        bo.chunk_bytes = 4096;
+        bo.block_rows = 1000;
+        st_bin_report rep;
+        bin_ok(dataset_path(datasets[d]), "stb_data.stb", NULL, &bo, &rep);
+        st_dataset *ds = read_data(dataset_path(datasets[d]), NULL);
+        assert_int_equal(rep.n_rows, st_dataset_n_rows(ds));
+        assert_int_equal(rep.n_inexact, 0);
+        st_binned *b = open_ok("stb_data.stb");
+        for (size_t j = 0; j < st_binned_n_features(b); j++)
+            assert_int_equal(st_binned_exact(b, j), 1);
+        assert_same_bins(b, ds, 255);
+        assert_same_models(b, ds, 1);
+        st_binned_close(b);
+        st_dataset_free(ds);
+    }
+}
+
+/* A generated CSV that stresses the reader: quoted levels with commas, quotes and
+ * newlines; a column numeric for 300 rows then text (re-read pass); custom NA texts;
+ * weights; blank lines; CRLF; string labels with --positive. */
+static void write_awkward_csv(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "id,x,\"city, region\",late,w,outcome\r\n");
+    uint64_t s = 5;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        const unsigned r = (unsigned)(s >> 33);
+        const char *cities[] = {"\"Oslo, N\"", "\"Bergen\nwest\"", "\"Tromsø \"\"north\"\"\"",
+                                "Lund", "missing?", "\"\""};
+        char late[32];
+        if (i < 300 || r % 5)
+            snprintf(late, sizeof late, "%u", r % 13);
+        else
+            snprintf(late, sizeof late, "grade%u", r % 3);
+        fprintf(f, "%zu,%s,%s,%s,%.3f,%s\r\n", i, r % 17 == 0 ? "missing?" : (r % 2 ? "1.5e0" : "-0.25"),
+                cities[r % 6], late, (double)(r % 7) / 3.0, r % 3 == 0 ? "dead" : "alive");
+        if (i % 97 == 0)
+            fprintf(f, "\r\n");
+    }
+    fclose(f);
+}
+
+static void test_awkward_csv(void **state)
+{
+    (void)state;
+    write_awkward_csv("stb_awkward.csv", 5000);
+    st_read_options ro = st_read_options_default();
+    ro.label = "outcome";
+    ro.positive = "dead";
+    ro.weight = "w";
+    const char *na[] = {"missing?", ""};
+    ro.na_values = na;
+    ro.n_na_values = 2;
+    const char *ignore[] = {"id"};
+    ro.ignore = ignore;
+    ro.n_ignore = 1;
+    st_bin_options bo = st_bin_options_default();
+    bo.chunk_bytes = 4096;
+    bo.block_rows = 333;
+    st_bin_report rep;
+    bin_ok("stb_awkward.csv", "stb_awkward.stb", &ro, &bo, &rep);
+    assert_int_equal(rep.passes, 3); /* 'late' turned categorical after numbers */
+    assert_int_equal(rep.blank_lines, 52);
+    st_dataset *ds = read_data("stb_awkward.csv", &ro);
+    st_binned *b = open_ok("stb_awkward.stb");
+    assert_int_equal(st_binned_feature_type(b, 2), ST_FEATURE_CATEGORICAL);
+    assert_string_equal(st_binned_class_name(b, 1), "dead");
+    assert_string_equal(st_binned_weight_name(b), "w");
+    assert_same_bins(b, ds, 255);
+    assert_same_models(b, ds, 1);
+    st_binned_close(b);
+    st_dataset_free(ds);
+}
+
+/* More distinct values than the sketch holds: bins are approximate, but the file-trained
+ * model equals in-memory training on the file's bins, and each of max_bin equal-count bins
+ * holds n / max_bin rows within twice the sketch's stated rank error. Also two-byte codes. */
+static void test_approximate_sketch(void **state)
+{
+    (void)state;
+    const size_t n = 30000;
+    FILE *f = fopen("stb_wide.csv", "wb");
+    assert_non_null(f);
+    fprintf(f, "u,v,label\n");
+    uint64_t s = 9;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        const double u = (double)(s >> 11) * 0x1.0p-53;
+        fprintf(f, "%.9g,%zu,%d\n", u, i % 1000, u + (double)(i % 7) / 10 > 0.7);
+    }
+    fclose(f);
+    st_bin_options bo = st_bin_options_default();
+    bo.sketch_size = 256;
+    bo.max_bin = 20;
+    st_bin_report rep;
+    bin_ok("stb_wide.csv", "stb_wide.stb", NULL, &bo, &rep);
+    assert_int_equal(rep.n_inexact, 2);
+    st_dataset *ds = read_data("stb_wide.csv", NULL);
+    st_binned *b = open_ok("stb_wide.stb");
+    assert_int_equal(st_binned_exact(b, 0), 0);
+    size_t count[32] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[b->bins.cols[i]]++;
+    assert_int_equal(st_binned_n_bins(b, 0), 20);
+    /* the bound of quantile_sketch.h for n values */
+    const double buffers = ceil((double)n / 256), levels = ceil(log2(buffers)) + 1;
+    const double eps = (levels + 2) / 255.0;
+    for (int k = 1; k <= 20; k++)
+        if (fabs((double)count[k] - (double)n / 20) > 2 * eps * (double)n + 1)
+            fail_msg("bin %d holds %zu rows; expected %g within %g", k, count[k],
+                     (double)n / 20, 2 * eps * (double)n);
+    assert_same_models(b, ds, 0);
+    st_binned_close(b);
+    /* more than 255 bins: two-byte codes, exact (1000 distinct values fit the sketch) */
+    bo.sketch_size = 2048;
+    bo.max_bin = 1000;
+    bin_ok("stb_wide.csv", "stb_wide16.stb", NULL, &bo, &rep);
+    b = open_ok("stb_wide16.stb");
+    assert_true(b->bins.wide);
+    assert_int_equal(st_binned_n_bins(b, 1), 1000);
+    assert_same_models(b, ds, 0);
+    st_binned_close(b);
+    st_dataset_free(ds);
+}
+
+/* ---- hostile files ---- */
+
+static unsigned char *slurp_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *p = malloc(*size + 16);
+    assert_int_equal(fread(p, 1, *size, f), *size);
+    fclose(f);
+    return p;
+}
+
+static void spit(const char *path, const unsigned char *p, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, size, f), size);
+    fclose(f);
+}
+
+/* FNV-1a 64 as the format documents it (stb_write.c), written out here. */
+static void reseal(unsigned char *p)
+{
+    uint64_t meta, h = 0xcbf29ce484222325ULL;
+    memcpy(&meta, p + 48, 8);
+    for (size_t i = 0; i < 104; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    for (size_t i = 0; i < meta; i++)
+        h = (h ^ p[128 + i]) * 0x100000001b3ULL;
+    memcpy(p + 104, &h, 8);
+}
+
+static void expect_open_error(const unsigned char *p, size_t size, st_status code,
+                              const char *fragment)
+{
+    spit("stb_bad.stb", p, size);
+    st_binned *b = (st_binned *)1;
+    st_error err;
+    assert_int_equal(st_binned_open("stb_bad.stb", &b, &err), code);
+    assert_null(b);
+    if (strstr(err.message, fragment) == NULL)
+        fail_msg("message '%s' lacks '%s'", err.message, fragment);
+}
+
+static void test_hostile_files(void **state)
+{
+    (void)state;
+    bin_ok(dataset_path("thoracic_surgery"), "stb_good.stb", NULL, NULL, NULL);
+    size_t size;
+    unsigned char *good = slurp_file("stb_good.stb", &size);
+    unsigned char *p = malloc(size + 16);
+    uint64_t at;
+#define FRESH() memcpy(p, good, size)
+    FRESH();
+    expect_open_error(p, 0, ST_ERR_DATA, "not a binned file");
+    expect_open_error(p, 60, ST_ERR_DATA, "not a binned file");
+    expect_open_error(p, size - 1, ST_ERR_DATA, "truncated");
+    p[size] = 0;
+    expect_open_error(p, size + 1, ST_ERR_DATA, "truncated or extended");
+    expect_open_error(p, 200, ST_ERR_DATA, "truncated");
+    p[0] = 'X';
+    expect_open_error(p, size, ST_ERR_DATA, "not a binned file");
+    FRESH();
+    p[8] = 2; /* version 2 */
+    expect_open_error(p, size, ST_ERR_DATA, "version 2");
+    FRESH();
+    const uint32_t swapped = 0x04030201u;
+    memcpy(p + 12, &swapped, 4);
+    expect_open_error(p, size, ST_ERR_DATA, "other byte order");
+    FRESH();
+    p[130] ^= 1; /* a byte of the label name: the checksum catches it */
+    expect_open_error(p, size, ST_ERR_DATA, "checksum");
+    FRESH();
+    const uint64_t huge_rows = (uint64_t)1 << 40;
+    memcpy(p + 16, &huge_rows, 8);
+    reseal(p);
+    expect_open_error(p, size, ST_ERR_DATA, "out of range");
+    FRESH();
+    const uint64_t rows = 1000;
+    memcpy(p + 16, &rows, 8);
+    reseal(p);
+    expect_open_error(p, size, ST_ERR_DATA, "section offsets");
+    FRESH();
+    uint64_t meta_size;
+    memcpy(&meta_size, p + 48, 8);
+    meta_size += 1u << 20;
+    memcpy(p + 48, &meta_size, 8);
+    expect_open_error(p, size, ST_ERR_DATA, "truncated");
+    /* a code past its feature's bins, in each copy of the codes */
+    FRESH();
+    memcpy(&at, p + 72, 8);
+    p[at + 5] = 250;
+    expect_open_error(p, size, ST_ERR_DATA, "bin code past");
+    FRESH();
+    memcpy(&at, p + 80, 8);
+    p[at + 3 * 470 + 17] = 200;
+    expect_open_error(p, size, ST_ERR_DATA, "bin code past");
+    FRESH();
+    memcpy(&at, p + 56, 8);
+    const float half = 0.5f;
+    memcpy(p + at + 4 * 9, &half, 4);
+    expect_open_error(p, size, ST_ERR_DATA, "row 10: label 0.5");
+    /* metadata: feature 1's bin count zeroed (then resealed, so only the parser can tell) */
+    FRESH();
+    size_t off = 128;
+    for (int k = 0; k < 4; k++) { /* label, two class names, weight name */
+        uint32_t len;
+        memcpy(&len, p + off, 4);
+        off += 4 + len;
+    }
+    uint32_t len;
+    memcpy(&len, p + off, 4); /* feature 1's name */
+    const size_t nb_at = off + 4 + len + 4;
+    const uint32_t zero = 0, many = 300;
+    memcpy(p + nb_at, &zero, 4);
+    reseal(p);
+    expect_open_error(p, size, ST_ERR_DATA, "feature 1: 0 bins");
+    FRESH();
+    memcpy(p + nb_at, &many, 4);
+    reseal(p);
+    expect_open_error(p, size, ST_ERR_DATA, "feature 1: 300 bins");
+    /* a string length past the block */
+    FRESH();
+    const uint32_t long_len = 1u << 30;
+    memcpy(p + 128, &long_len, 4);
+    reseal(p);
+    expect_open_error(p, size, ST_ERR_DATA, "ends early");
+    /* random byte flips in the metadata, resealed: an error or a valid file, never a crash */
+    for (int trial = 0; trial < 300; trial++) {
+        FRESH();
+        p[128 + (size_t)(trial * 7919) % (size_t)meta_size] ^= (unsigned char)(1 + trial % 255);
+        reseal(p);
+        spit("stb_bad.stb", p, size);
+        st_binned *b = NULL;
+        st_error err;
+        if (st_binned_open("stb_bad.stb", &b, &err) == ST_OK)
+            st_binned_close(b);
+        else
+            assert_true(strlen(err.message) > 0);
+    }
+    /* not a file at all */
+    st_binned *b = NULL;
+    st_error err;
+    assert_int_equal(st_binned_open("stb_no_such_file.stb", &b, &err), ST_ERR_IO);
+    assert_contains(err.message, "cannot open");
+    mkdir("stb_dir.stb", 0755);
+    assert_int_equal(st_binned_open("stb_dir.stb", &b, &err), ST_ERR_IO);
+    assert_contains(err.message, "not a regular file");
+    assert_int_equal(st_binned_is_file("stb_good.stb"), 1);
+    assert_int_equal(st_binned_is_file(dataset_path("wdbc")), 0);
+    free(p);
+    free(good);
+}
+
+/* ---- the command line ---- */
+
+static void test_cli(void **state)
+{
+    (void)state;
+    const char *csv = dataset_path("thyroid_sick");
+    run_result *r = run("bin", csv, "-o", "stb_cli.stb", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "binned 3772 rows x 29 features");
+    free(r);
+    r = run("train", "gbdt", csv, "-o", "stb_cli_csv.model", "--num-trees", "20", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb.model", "--num-trees", "20", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "binned file stb_cli.stb");
+    free(r);
+    r = run("train", "gbdt", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf.model",
+            "--num-trees", "20", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    char *a = read_all("stb_cli_csv.model"), *b = read_all("stb_cli_stb.model"),
+         *c = read_all("stb_cli_bf.model");
+    assert_string_equal(a, b);
+    assert_string_equal(b, c);
+    free(a);
+    free(b);
+    free(c);
+    /* a binning option that differs from the file's is noted */
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+            "--max-bin", "63", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "--max-bin 63 is ignored");
+    free(r);
+    /* detected by content, not by name */
+    r = run("bin", dataset_path("hepatitis"), "-o", "stb_cli_noext", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("train", "gbdt", "stb_cli_noext", "-o", "stb_cli_noext.model", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("bin", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->out, "Usage: stratum bin");
+    free(r);
+    r = run("bin", csv, NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+    r = run("bin", "stb_cli.stb", "-o", "stb_cli.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is the input data file");
+    free(r);
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "m", "--valid-fraction", "0.2", NULL);
+    assert_int_equal(r->exit_code, 2);
+    free(r);
+}
+
+/* A bad CSV: one error line with file:line:column, and no output left behind. */
+static void test_cli_bad_csv(void **state)
+{
+    (void)state;
+    FILE *f = fopen("stb_bad.csv", "wb");
+    assert_non_null(f);
+    fprintf(f, "a,b,label\n1,2,0\n3,x,1\n4,5,maybe\n");
+    fclose(f);
+    remove("stb_bad_out.stb");
+    run_result *r = run("bin", "stb_bad.csv", "-o", "stb_bad_out.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "stb_bad.csv:4:5: field 3 (label): label 'maybe' is not a class");
+    free(r);
+    struct stat st;
+    assert_int_not_equal(stat("stb_bad_out.stb", &st), 0);
+    f = fopen("stb_bad.csv", "wb");
+    fprintf(f, "a,b,label\n1,2,0\n3,4\n");
+    fclose(f);
+    r = run("bin", "stb_bad.csv", "-o", "stb_bad_out.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "stb_bad.csv:3:4: found 2 fields; expected 3");
+    free(r);
+    f = fopen("stb_bad.csv", "wb");
+    fprintf(f, "a,b,label\n1,\"2,0\n");
+    fclose(f);
+    r = run("bin", "stb_bad.csv", "-o", "stb_bad_out.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "quoted field never closed");
+    free(r);
+    r = run("bin", "stb_no_such.csv", "-o", "stb_bad_out.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "stb_no_such.csv: cannot open");
+    free(r);
+    assert_int_not_equal(stat("stb_bad_out.stb", &st), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_datasets),
+        cmocka_unit_test(test_awkward_csv),
+        cmocka_unit_test(test_approximate_sketch),
+        cmocka_unit_test(test_hostile_files),
+        cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_cli_bad_csv),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

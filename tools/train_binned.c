@@ -1,0 +1,80 @@
+/* stratum train gbdt DATA.stb: boosted trees on a memory-mapped binned file (made by
+ * stratum bin), and the --bins-from FILE of in-memory training. */
+#include "train_binned.h"
+
+#include "train_progress.h"
+
+/* The binning options come from the file; a different one on the command line is noted. */
+static void note_binning(const st_binned *b, const st_gbdt_params *prm, const char *path,
+                         int quiet)
+{
+    const st_gbdt_params def = st_gbdt_params_default();
+    if (quiet)
+        return;
+    if (prm->max_bin != def.max_bin && prm->max_bin != st_binned_max_bin(b))
+        fprintf(stderr, "note: --max-bin %d is ignored: %s was binned with max_bin %d (bin "
+                "the data again to change it)\n", prm->max_bin, path, st_binned_max_bin(b));
+    if (prm->max_cat_levels != def.max_cat_levels &&
+        prm->max_cat_levels != st_binned_max_cat_levels(b))
+        fprintf(stderr, "note: --max-cat-levels %d is ignored: %s was binned with "
+                "max_cat_levels %d\n", prm->max_cat_levels, path, st_binned_max_cat_levels(b));
+}
+
+int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_binned **out)
+{
+    st_error err;
+    st_status rc = st_binned_open(path, out, &err);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    note_binning(*out, prm, path, quiet);
+    return EXIT_OK;
+}
+
+int cli_train_gbdt_binned(const char *data_path, const char *model_path,
+                          const st_gbdt_params *prm, const cli_common *common,
+                          const char *valid_path, int metric_freq)
+{
+    st_binned *b = NULL;
+    int status = cli_open_bins(data_path, prm, common->quiet, &b);
+    if (status != EXIT_OK)
+        return status;
+    st_error err;
+    st_status rc = ST_OK;
+    st_dataset *va = NULL;
+    st_gbdt *m = NULL;
+    if (valid_path != NULL) {
+        st_read_options opt = cli_read_options(common);
+        opt.label_required = 1;
+        rc = st_dataset_read(valid_path, &opt, &va, &err);
+    }
+    train_progress tp;
+    train_progress_init(&tp, va != NULL, metric_freq, prm->metric);
+    const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
+    if (rc == ST_OK)
+        rc = st_gbdt_train_binned(b, va, prm, common->quiet ? NULL : &cb, &m, &err);
+    train_progress_done(&tp);
+    if (rc == ST_OK)
+        rc = st_gbdt_save(m, model_path, &err);
+    if (rc != ST_OK) {
+        st_gbdt_free(m);
+        st_dataset_free(va);
+        st_binned_close(b);
+        return cli_fail(&err, rc);
+    }
+    if (!common->quiet) {
+        size_t inexact = 0;
+        for (size_t j = 0; j < st_binned_n_features(b); j++)
+            inexact += !st_binned_exact(b, j);
+        fprintf(stderr, "trained gbdt on %zu rows x %zu features of the binned file %s "
+                "(%llu bytes, mapped; max_bin %d%s): %zu trees of at most %d leaves; saved %s\n",
+                st_binned_n_rows(b), st_binned_n_features(b), data_path,
+                (unsigned long long)st_binned_file_bytes(b), st_binned_max_bin(b),
+                inexact ? ", some bins from an approximate sketch" : "", st_gbdt_n_trees(m),
+                prm->num_leaves, model_path);
+    }
+    cli_gbdt_print_importance(m, common->format);
+    st_gbdt_free(m);
+    st_dataset_free(va);
+    st_binned_close(b);
+    return EXIT_OK;
+}

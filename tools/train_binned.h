@@ -1,0 +1,21 @@
+/* stratum train gbdt on a binned file (stratum bin), and --bins-from. */
+#ifndef STRATUM_TRAIN_BINNED_H
+#define STRATUM_TRAIN_BINNED_H
+
+#include "cli.h"
+
+/* Trains on the binned file at data_path with prm (its binning options are the file's; a
+ * different --max-bin or --max-cat-levels is noted on stderr), an optional validation file,
+ * saves the model and prints the importance. Returns an exit code. */
+int cli_train_gbdt_binned(const char *data_path, const char *model_path,
+                          const st_gbdt_params *prm, const cli_common *common,
+                          const char *valid_path, int metric_freq);
+
+/* Opens a binned file for --bins-from (with the same notes). Returns an exit code, the
+ * message printed on failure. */
+int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_binned **out);
+
+/* cmd_train_gbdt.c's importance table. */
+void cli_gbdt_print_importance(const st_gbdt *m, cli_format format);
+
+#endif
