@@ -16,11 +16,12 @@
 const char train_gbdt_distributed_help[] =
     DISTRIBUTED_HEADING
     "  --distributed                   train across the ranks of an MPI job: run as\n"
-    "                                  `mpirun -np N stratum train gbdt DATA.csv --distributed\n"
-    "                                  -o MODEL`; each rank reads its own range of DATA's rows\n"
-    "                                  (DATA must be a file every rank can open) and the model\n"
-    "                                  equals the one-process model byte for byte; rank 0\n"
-    "                                  writes MODEL and reports; --threads is per rank.\n"
+    "                                  `mpirun -np N stratum train gbdt DATA --distributed\n"
+    "                                  -o MODEL`; each rank reads its own range of the rows of\n"
+    "                                  DATA (a CSV or a binned .stb file every rank can open)\n"
+    "                                  and the model equals the one-process model byte for\n"
+    "                                  byte; rank 0 writes MODEL and reports; --threads is\n"
+    "                                  per rank.\n"
     "                                  Not with --valid-fraction, --recalibrate,\n"
     "                                  --threshold-rule or --oof (--valid FILE works)\n";
 

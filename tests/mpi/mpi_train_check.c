@@ -3,6 +3,7 @@
  *    (saved files compared), including with a bin sample smaller than the data (the sample
  *    is drawn over global rows and gathered), few bins, bagging, feature fraction, balanced
  *    class weights, categorical columns and missing values;
+ *  - the same for a binned file (st_gbdt_train_binned_mpi against st_gbdt_train_binned);
  *  - out of memory on one rank (every allocation in turn failing on rank 1, in reading the
  *    columns, binning and boosting) makes every rank return ST_ERR_NOMEM, the others with
  *    "rank 1: ...", without hanging and without leaking on rank 1.
@@ -103,6 +104,46 @@ int main(int argc, char **argv)
     prm.seed = 12345;
     equal_models("sampled bins, bagging, feature fraction, balanced", whole, mine, &prm,
                  argv[2]);
+
+    /* a binned file of the same data: st_gbdt_train_binned_mpi equals st_gbdt_train_binned */
+    {
+        char stb[4096];
+        snprintf(stb, sizeof stb, "%s/train_check.stb", argv[2]);
+        rc = rank == 0 ? st_bin_file(argv[1], &opt, NULL, stb, NULL, &err) : ST_OK;
+        rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
+        st_binned *b = NULL;
+        if (rc == ST_OK)
+            rc = st_binned_open(stb, &b, &err);
+        CHECK(rc == ST_OK, "binned file: %s", err.message);
+        st_gbdt *dist = NULL, *one = NULL;
+        prm = st_gbdt_params_default();
+        prm.num_trees = 6;
+        prm.bagging_fraction = 0.5;
+        prm.bagging_freq = 1;
+        if (rc == ST_OK)
+            rc = st_gbdt_train_binned_mpi(MPI_COMM_WORLD, b, NULL, &prm, NULL, &dist, NULL, &err);
+        CHECK(rc == ST_OK, "binned: %s", err.message);
+        if (rc == ST_OK && rank == 0) {
+            rc = st_gbdt_train_binned(b, NULL, &prm, NULL, &one, &err);
+            char a[4096], c[4096];
+            snprintf(a, sizeof a, "%s/one_stb.model", argv[2]);
+            snprintf(c, sizeof c, "%s/dist_stb.model", argv[2]);
+            size_t na = 0, nc = 0;
+            char *ta = NULL, *tc = NULL;
+            if (rc == ST_OK && st_gbdt_save(one, a, &err) == ST_OK &&
+                st_gbdt_save(dist, c, &err) == ST_OK) {
+                ta = slurp(a, &na);
+                tc = slurp(c, &nc);
+            }
+            CHECK(ta != NULL && tc != NULL && na == nc && memcmp(ta, tc, na) == 0,
+                  "binned: the %d-rank model differs from the one-process model", size);
+            free(ta);
+            free(tc);
+        }
+        st_gbdt_free(dist);
+        st_gbdt_free(one);
+        st_binned_close(b);
+    }
 
     /* out of memory on rank 1 only, at every allocation in turn (sparser later on) */
     prm = st_gbdt_params_default();
