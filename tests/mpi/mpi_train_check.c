@@ -145,12 +145,12 @@ int main(int argc, char **argv)
         st_binned_close(b);
     }
 
-    /* out of memory on rank 1 only, at every allocation in turn (sparser later on) */
+    /* out of memory on rank 1 only, at every allocation in turn */
     prm = st_gbdt_params_default();
     prm.num_trees = 3;
     prm.n_threads = 1;
     int done = 0, tried = 0;
-    for (long n = 0; !done && n < 100000; n += n < 60 ? 1 : n / 8) {
+    for (long n = 0; !done && n < 100000; n++) {
         const long live = st__fault_live_blocks();
         st_gbdt *m = NULL;
         if (rank == 1 % size)
