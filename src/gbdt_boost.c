@@ -2,10 +2,18 @@
  * gradient boosting machine", 2001, with the second-order leaf values of XGBoost, Chen &
  * Guestrin 2016; LightGBM GBDT::TrainOneIter). Each round computes the log-loss gradients
  * at the current scores, draws the rows (bagging: each row kept with probability
- * bagging_fraction, redrawn every bagging_freq rounds) and the features (feature_fraction
- * of them, at least one, per tree) from generators seeded by (seed, round), grows a tree
- * and adds its leaf values to the scores: by leaf for the rows it was grown on, by walking
- * the binned tree for the rows left out of the bag. */
+ * bagging_fraction, by a hash of (seed, round, row), redrawn every bagging_freq rounds)
+ * and the features (feature_fraction of them, at least one, per tree) from a generator
+ * seeded by (seed, round), grows a tree and adds its leaf values to the scores: by leaf
+ * for the rows it was grown on, by walking the binned tree for the rows left out of the
+ * bag.
+ *
+ * The rows may be one process's part of a distributed training (gbdt_train_core.h).
+ * Everything that reaches the model is then the same as in one process with all the rows:
+ * a row's weight, gradient, bag membership and score depend only on the row, its global
+ * index and values summed or maxed across processes (the class counts, the weight sums
+ * of the initial score, the trees' histograms, in fixed point: gbdt_fixed.c), and the
+ * feature draw only on (seed, round). */
 #include "gbdt_train_core.h"
 
 #include <math.h>
@@ -15,31 +23,54 @@
 #include "error.h"
 #include "parallel.h"
 
-/* Row weight times class weight (balanced: n / (2 n_c)) times scale_pos_weight. */
-static void row_weights(const st__gbdt_train_data *d, const st_gbdt_params *prm, double *w)
+/* Row weight times class weight (balanced: n / (2 n_c), with the class counts n_c of all
+ * processes) times scale_pos_weight. */
+static st_status row_weights(const st__gbdt_train_data *d, const st_gbdt_params *prm,
+                             double *w, st_error *err)
 {
     const size_t n = d->n_rows;
     const float *y = d->y, *rw = d->w;
-    size_t n_pos = 0;
+    int64_t n_pos = 0;
     for (size_t i = 0; i < n; i++)
         n_pos += y[i] != 0;
+    st_status rc = st__gbdt_reduce_sum(d->reducer, &n_pos, 1, err);
+    if (rc != ST_OK)
+        return rc;
+    const double n_all = (double)d->n_rows_global;
+    if (n_pos == 0 || (uint64_t)n_pos == d->n_rows_global)
+        return st__fail(err, ST_ERR_DATA, "every training row is %s; training a classifier "
+                        "needs rows of both classes", n_pos == 0 ? "negative" : "positive");
     double cw[2] = {1, prm->scale_pos_weight};
     if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED) {
-        cw[0] *= (double)n / (2.0 * (double)(n - n_pos));
-        cw[1] *= (double)n / (2.0 * (double)n_pos);
+        cw[0] *= n_all / (2.0 * (n_all - (double)n_pos));
+        cw[1] *= n_all / (2.0 * (double)n_pos);
     }
     for (size_t i = 0; i < n; i++)
         w[i] = (rw != NULL ? (double)rw[i] : 1.0) * cw[y[i] != 0];
+    return ST_OK;
 }
 
-/* The bag of round t into rows (in order) and in_bag; returns its size. */
-static size_t draw_bag(const st_gbdt_params *prm, int t, size_t n, uint32_t *rows,
-                       uint8_t *in_bag)
+/* splitmix64's output function: a 64-bit mix (Steele, Lea, Flood 2014). */
+static uint64_t mix64(uint64_t z)
 {
-    uint64_t state = prm->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)t * 0x632be59bd9b4e019ULL + 1;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The bag of round t into rows (in order) and in_bag; returns its size. Row i is kept
+ * when a hash of (seed, t, its global index row0 + i), uniform in [0, 1), is below
+ * bagging_fraction: a row's fate does not depend on the other rows, so it is the same
+ * however the rows are split across processes. */
+static size_t draw_bag(const st_gbdt_params *prm, int t, uint64_t row0, size_t n,
+                       uint32_t *rows, uint8_t *in_bag)
+{
+    const uint64_t key = mix64(prm->seed * 0x9e3779b97f4a7c15ULL +
+                               (uint64_t)t * 0x632be59bd9b4e019ULL + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        in_bag[i] = st__gbdt_rand_unit(&state) < prm->bagging_fraction;
+        const uint64_t z = mix64(key + (row0 + i) * 0x9e3779b97f4a7c15ULL);
+        in_bag[i] = (double)(z >> 11) * 0x1.0p-53 < prm->bagging_fraction;
         if (in_bag[i])
             rows[k++] = (uint32_t)i;
     }
@@ -161,8 +192,11 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     const int bagging = prm->bagging_freq > 0 && prm->bagging_fraction < 1;
     const int sampling = prm->feature_fraction < 1;
     size_t n_bag = n;
-    row_weights(d, prm, wk->w);
-    m->init_score = st__gbdt_init_score(y, wk->w, n);
+    st_status rc = row_weights(d, prm, wk->w, err);
+    if (rc != ST_OK ||
+        (rc = st__gbdt_init_score(y, wk->w, n, d->n_rows_global, d->reducer, &m->init_score,
+                                  err)) != ST_OK)
+        return rc;
     if (!isfinite(m->init_score))
         return st__fail(err, ST_ERR_DATA, "a class has zero total weight: the initial score "
                         "log(p / (1 - p)) is infinite");
@@ -171,7 +205,7 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     for (int t = 0; t < prm->num_trees; t++) {
         st__gbdt_logloss_grad(wk->score, y, wk->w, n, wk->g, wk->h, nt);
         if (bagging && t % prm->bagging_freq == 0)
-            n_bag = draw_bag(prm, t, n, wk->bag, wk->in_bag);
+            n_bag = draw_bag(prm, t, d->row0, n, wk->bag, wk->in_bag);
         if (sampling)
             draw_features(prm, t, nf, wk->perm, wk->use);
         if (bagging)
@@ -179,7 +213,9 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
         else
             for (size_t i = 0; i < n; i++)
                 gr->rows[i] = (uint32_t)i;
-        st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL);
+        if ((rc = st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL, err)) !=
+            ST_OK)
+            return rc;
         /* a leaf's cover is its Hessian sum, still in gr->sum_h */
         if (!st__gbdt_store_cat_sets(m, gr->bins, gr->nodes, (const uint32_t (*)[8])gr->node_set,
                                      (size_t)gr->n_leaves - 1) ||
@@ -188,7 +224,7 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
             return st__fail(err, ST_ERR_NOMEM, "out of memory storing tree %d", t + 1);
         update_scores(gr, bagging ? wk->in_bag : NULL, wk->score, nt);
         int stop = 0;
-        st_status rc = mon != NULL ? st__gbdt_monitor_step(mon, m, wk->score, t, &stop, err)
+        rc = mon != NULL ? st__gbdt_monitor_step(mon, m, wk->score, t, &stop, err)
                                    : ST_OK;
         if (rc != ST_OK)
             return rc;
@@ -197,7 +233,8 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     }
     for (size_t i = 0; i < n; i++)
         if (!isfinite(wk->score[i]))
-            return st__fail(err, ST_ERR_NUMERIC, "the score of row %zu is not finite", i + 1);
+            return st__fail(err, ST_ERR_NUMERIC, "the score of row %llu is not finite",
+                            (unsigned long long)(d->row0 + i + 1));
     return ST_OK;
 }
 
@@ -261,7 +298,8 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     if ((rc = st__gbdt_copy_schema(d->schema, m, err)) != ST_OK ||
         (rc = st__gbdt_monotone_copy(m, prm.monotone, err)) != ST_OK ||
         (rc = st__gbdt_monitor_new(m, d->y, d->w, n, valid, &prm, cb, nt, &mon, err)) != ST_OK ||
-        (rc = st__gbdt_grower_init(&gr, d->bins, &prm, nt, err)) != ST_OK ||
+        (rc = st__gbdt_grower_init(&gr, d->bins, &prm, d->reducer, d->n_rows_global, nt,
+                                    err)) != ST_OK ||
         (rc = boost(d, &prm, nt, &gr, &wk, mon, m, err)) != ST_OK)
         goto done;
     st__gbdt_monitor_finish(mon, m);

@@ -8,13 +8,14 @@
  * than 2 * min_data_in_leaf rows, is not split further. With monotone constraints each leaf
  * also carries bounds on its output (gbdt_monotone.c). The two leaves of a gradient-sorted
  * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
-#include "gbdt_impl.h"
+#include "gbdt_train_core.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "parallel.h"
 
 void st__gbdt_grower_free(st__gbdt_grower *gr)
 {
@@ -22,8 +23,12 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
         return;
     st__free(gr->rows);
     st__free(gr->scratch);
-    st__free(gr->og);
-    st__free(gr->oh);
+    st__free(gr->qg);
+    st__free(gr->qh);
+    st__free(gr->work);
+    st__free(gr->stat);
+    st__free(gr->pack);
+    st__free(gr->n_all);
     if (gr->hist != NULL)
         st__free(gr->hist[gr->prm->num_leaves]); /* the one block behind every slot */
     st__free(gr->hist);
@@ -48,19 +53,29 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
 }
 
 st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
-                               const st_gbdt_params *prm, int n_threads, st_error *err)
+                               const st_gbdt_params *prm, const st__gbdt_reducer *reducer,
+                               uint64_t n_rows_global, int n_threads, st_error *err)
 {
     memset(gr, 0, sizeof *gr);
     gr->bins = b;
     gr->prm = prm;
     gr->n_threads = n_threads;
+    gr->reducer = reducer;
+    gr->n_rows_global = n_rows_global;
     const size_t n = b->n_rows ? b->n_rows : 1, L = (size_t)prm->num_leaves;
+    const size_t tb = b->total_bins ? b->total_bins : 1;
     int ovf = 0;
-    const size_t hist_entries = st__mul_size(L, b->total_bins ? b->total_bins : 1, &ovf);
+    const size_t hist_entries = st__mul_size(L, tb, &ovf);
+    const size_t work_entries = st__mul_size((size_t)(n_threads > 1 ? n_threads - 1 : 1), tb,
+                                             &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
-    gr->og = st__malloc_array(n, sizeof *gr->og);
-    gr->oh = st__malloc_array(n, sizeof *gr->oh);
+    gr->qg = st__malloc_array(n, sizeof *gr->qg);
+    gr->qh = st__malloc_array(n, sizeof *gr->qh);
+    gr->work = ovf || n_threads < 2 ? NULL : st__malloc_array(work_entries, sizeof *gr->work);
+    gr->stat = st__malloc_array(tb, sizeof *gr->stat);
+    gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
+    gr->n_all = st__malloc_array(L, sizeof *gr->n_all);
     gr->hist = st__calloc(L + 1, sizeof *gr->hist);
     gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
     gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
@@ -77,11 +92,13 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->values = st__malloc_array(L, sizeof *gr->values);
     gr->node_set = st__malloc_array(L, sizeof *gr->node_set);
     gr->extra_l2 = st__malloc_array(L, sizeof *gr->extra_l2);
-    st__gbdt_bin_stat *block = NULL;
+    st__gbdt_hist_cell *block = NULL;
     if (gr->hist != NULL && !ovf)
         block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
-    if (block == NULL || gr->rows == NULL || gr->scratch == NULL || gr->og == NULL ||
-        gr->oh == NULL || gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
+    if (block == NULL || gr->rows == NULL || gr->scratch == NULL || gr->qg == NULL ||
+        gr->qh == NULL || (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
+        (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
+        gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
         gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
         gr->node_bin == NULL || gr->values == NULL || gr->node_set == NULL ||
@@ -105,11 +122,12 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     return ST_OK;
 }
 
+/* By the leaf's rows over all processes, so that every process decides alike. */
 static int can_split(const st__gbdt_grower *gr, int leaf)
 {
     const st_gbdt_params *prm = gr->prm;
     return (prm->max_depth <= 0 || gr->depth[leaf] < prm->max_depth) &&
-           gr->count[leaf] >= 2 * (size_t)prm->min_data_in_leaf;
+           gr->n_all[leaf] >= 2 * (int64_t)prm->min_data_in_leaf;
 }
 
 static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
@@ -118,16 +136,47 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
     st__gbdt_mono mono = {gr->monotone, 0, 0};
     if (gr->monotone != NULL)
         mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
-    if (can_split(gr, leaf))
-        st__gbdt_best_split(gr->bins, use, gr->hist[leaf], gr->sum_g[leaf], gr->sum_h[leaf],
-                            (double)gr->count[leaf], gr->prm,
-                            gr->monotone != NULL ? &mono : NULL, gr->per_feature,
-                            gr->n_threads, &gr->best[leaf]);
+    if (!can_split(gr, leaf))
+        return;
+    st__gbdt_hist_to_stat(gr->bins, gr->feats, gr->n_feats, gr->hist[leaf], gr->scale_g,
+                          gr->scale_h, gr->stat);
+    st__gbdt_best_split(gr->bins, use, gr->stat, gr->sum_g[leaf], gr->sum_h[leaf],
+                        (double)gr->n_all[leaf], gr->prm, gr->monotone != NULL ? &mono : NULL,
+                        gr->per_feature, gr->n_threads, &gr->best[leaf]);
+}
+
+/* The histogram of the tree's features over the local rows[0..n) (NULL: all), summed
+ * across processes: one reducer call on its cells, packed. */
+static st_status build_hist(st__gbdt_grower *gr, const uint32_t *rows, size_t n,
+                            st__gbdt_hist_cell *hist, st_error *err)
+{
+    const st__gbdt_bins *b = gr->bins;
+    st__gbdt_hist_build(b, gr->feats, gr->n_feats, rows, n, gr->qg, gr->qh, hist, gr->work,
+                        gr->n_threads);
+    if (gr->reducer == NULL)
+        return ST_OK;
+    size_t m = 0;
+    for (size_t f = 0; f < gr->n_feats; f++)
+        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+            gr->pack[m++] = hist[k].g;
+            gr->pack[m++] = hist[k].h;
+            gr->pack[m++] = hist[k].n;
+        }
+    st_status rc = st__gbdt_reduce_sum(gr->reducer, gr->pack, m, err);
+    if (rc != ST_OK)
+        return rc;
+    m = 0;
+    for (size_t f = 0; f < gr->n_feats; f++)
+        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+            hist[k].g = gr->pack[m++];
+            hist[k].h = gr->pack[m++];
+            hist[k].n = gr->pack[m++];
+        }
+    return ST_OK;
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
-static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double *h,
-                       const uint8_t *use)
+static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_error *err)
 {
     const st__gbdt_bins *b = gr->bins;
     const st__gbdt_split s = gr->best[l];
@@ -160,6 +209,8 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     gr->begin[r] = gr->begin[l] + nl;
     gr->count[r] = gr->count[l] - nl;
     gr->count[l] = nl;
+    gr->n_all[l] = (int64_t)s.nl;
+    gr->n_all[r] = (int64_t)s.nr;
     gr->depth[r] = ++gr->depth[l];
     gr->sum_g[l] = s.gl;
     gr->sum_h[l] = s.hl;
@@ -171,37 +222,72 @@ static void split_leaf(st__gbdt_grower *gr, int l, const double *g, const double
     gr->n_leaves++;
     if (!can_split(gr, l) && !can_split(gr, r)) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
-        return;
+        return ST_OK;
     }
-    /* the smaller child into the free slot r, then the parent's slot minus it */
-    const int small = gr->count[l] <= gr->count[r] ? l : r;
-    st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[small],
-                        gr->count[small], g, h, gr->og, gr->oh, gr->hist[r], gr->n_threads);
+    /* the smaller child (over all processes) into the free slot r, then the parent's
+       slot minus it */
+    const int small = gr->n_all[l] <= gr->n_all[r] ? l : r;
+    st_status rc = build_hist(gr, gr->rows + gr->begin[small], gr->count[small], gr->hist[r],
+                              err);
+    if (rc != ST_OK)
+        return rc;
     st__gbdt_hist_subtract(b, gr->feats, gr->n_feats, gr->hist[l], gr->hist[r]);
     if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
-        st__gbdt_bin_stat *t = gr->hist[l];
+        st__gbdt_hist_cell *t = gr->hist[l];
         gr->hist[l] = gr->hist[r];
         gr->hist[r] = t;
     }
     find_split(gr, l, use);
     find_split(gr, r, use);
+    return ST_OK;
 }
 
-void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double *h,
-                   const uint8_t *use)
+/* The fixed-point scales of this tree from the largest |g| and h over all local rows
+ * and processes, and the gradients at them in gr->qg, gr->qh. */
+static st_status quantize(st__gbdt_grower *gr, const double *g, const double *h,
+                          st_error *err)
+{
+    const size_t n = gr->bins->n_rows;
+    double max[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const double ag = fabs(g[i]);
+        max[0] = ag > max[0] || ag != ag ? ag : max[0];
+        max[1] = h[i] > max[1] || h[i] != h[i] ? h[i] : max[1];
+    }
+    st_status rc = st__gbdt_reduce_max(gr->reducer, max, 2, err);
+    if (rc != ST_OK)
+        return rc;
+    if (!isfinite(max[0]) || !isfinite(max[1]))
+        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite (largest "
+                        "%g, %g)", max[0], max[1]);
+    gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
+    gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
+    st__gbdt_quantize(g, n, gr->scale_g, gr->qg, gr->n_threads);
+    st__gbdt_quantize(h, n, gr->scale_h, gr->qh, gr->n_threads);
+    return ST_OK;
+}
+
+st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double *h,
+                        const uint8_t *use, st_error *err)
 {
     const st_gbdt_params *prm = gr->prm;
-    double G = 0, H = 0;
+    st_status rc = quantize(gr, g, h, err);
+    if (rc != ST_OK)
+        return rc;
+    int64_t root[3] = {0, 0, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
     for (size_t i = 0; i < n; i++) {
-        G += g[gr->rows[i]];
-        H += h[gr->rows[i]];
+        root[0] += gr->qg[gr->rows[i]];
+        root[1] += gr->qh[gr->rows[i]];
     }
+    if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)
+        return rc;
     gr->n_leaves = 1;
     gr->begin[0] = 0;
     gr->count[0] = n;
+    gr->n_all[0] = root[2];
     gr->depth[0] = 0;
-    gr->sum_g[0] = G;
-    gr->sum_h[0] = H;
+    gr->sum_g[0] = st__gbdt_from_fixed(root[0], gr->scale_g);
+    gr->sum_h[0] = st__gbdt_from_fixed(root[1], gr->scale_h);
     gr->extra_l2[0] = 0;
     gr->parent_node[0] = -1;
     gr->is_left[0] = 1;
@@ -212,9 +298,9 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
         if (use == NULL || use[j])
             gr->feats[gr->n_feats++] = (uint32_t)j;
     if (can_split(gr, 0)) {
-        const int all = n == gr->bins->n_rows; /* every row, in order: no gather needed */
-        st__gbdt_hist_build(gr->bins, gr->feats, gr->n_feats, all ? NULL : gr->rows, n, g, h,
-                            gr->og, gr->oh, gr->hist[0], gr->n_threads);
+        const int all = n == gr->bins->n_rows; /* every row, in order: no row list needed */
+        if ((rc = build_hist(gr, all ? NULL : gr->rows, n, gr->hist[0], err)) != ST_OK)
+            return rc;
     }
     find_split(gr, 0, use);
     while (gr->n_leaves < prm->num_leaves) {
@@ -224,7 +310,8 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
                 best = l;
         if (best < 0)
             break;
-        split_leaf(gr, best, g, h, use);
+        if ((rc = split_leaf(gr, best, use, err)) != ST_OK)
+            return rc;
     }
     for (int l = 0; l < gr->n_leaves; l++) {
         st_gbdt_params cat = *prm; /* a leaf of a sorted categorical split: + cat_l2 */
@@ -235,4 +322,5 @@ void st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double 
     }
     if (gr->monotone != NULL)
         st__gbdt_mono_clamp_values(gr);
+    return ST_OK;
 }

@@ -5,6 +5,7 @@
  *   gbdt_params.c      defaults and checks
  *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
  *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
+ *   gbdt_fixed.c       fixed-point sums (order-independent) and the reducer's calls
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
  *   gbdt_categorical.c categorical bins, and the category sets stored in the model
@@ -201,21 +202,37 @@ uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
 
 /* ---- histograms (gbdt_hist.c) ---- */
 
+/* A histogram bin in fixed point (gbdt_fixed.c): sums of the rows' gradients times
+ * 2^scale_g and Hessians times 2^scale_h, each rounded to an integer, and their count.
+ * Integer sums: the same in any order, and exact under subtraction. */
+typedef struct st__gbdt_hist_cell {
+    int64_t g, h, n;
+} st__gbdt_hist_cell;
+
+/* A bin as the split search reads it: the sums back in doubles. */
 typedef struct st__gbdt_bin_stat {
     double g, h, n; /* sums of gradient, Hessian and row count */
 } st__gbdt_bin_stat;
 
-/* hist[0..total_bins) = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
- * n_feats features feats[0..n_feats); other features are left untouched. og, oh: n
- * doubles of scratch for the gathered gradients. */
+/* hist[offset..] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
+ * n_feats features feats[0..n_feats), from the fixed-point gradients qg, Hessians qh
+ * (indexed by row); other features are left untouched. work: (n_threads - 1) *
+ * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
+ * result does not depend on n_threads. */
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
-                         const uint32_t *rows, size_t n, const double *g, const double *h,
-                         double *og, double *oh, st__gbdt_bin_stat *hist, int n_threads);
+                         const uint32_t *rows, size_t n, const int64_t *qg, const int64_t *qh,
+                         st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
 
 /* parent[k] -= child[k] for every bin of the features feats[0..n_feats): the parent's
  * histogram becomes the sibling's. (The bins of other features are never read.) */
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
-                            st__gbdt_bin_stat *parent, const st__gbdt_bin_stat *child);
+                            st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child);
+
+/* stat[k] = hist[k] in doubles (g 2^-scale_g, h 2^-scale_h, n) for the bins of the
+ * features feats[0..n_feats). */
+void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                           const st__gbdt_hist_cell *hist, int scale_g, int scale_h,
+                           st__gbdt_bin_stat *stat);
 
 /* ---- monotone constraints (gbdt_monotone.c) ---- */
 
@@ -280,19 +297,28 @@ size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, 
 
 /* ---- one tree (gbdt_grow.c) ---- */
 
+struct st__gbdt_reducer;
+
 /* Working memory of the tree learner, allocated once per training. */
 typedef struct st__gbdt_grower {
     const st__gbdt_bins *bins;
     const st_gbdt_params *prm;
     int n_threads;
+    const struct st__gbdt_reducer *reducer; /* NULL in one process (gbdt_train_core.h) */
+    uint64_t n_rows_global;        /* rows of all processes, for the fixed-point scales */
     uint32_t *rows, *scratch;      /* n_rows each: the rows of every leaf, leaf by leaf */
-    double *og, *oh;               /* n_rows each: gathered gradients */
-    st__gbdt_bin_stat **hist;      /* num_leaves histograms of total_bins */
+    int64_t *qg, *qh;              /* n_rows each: this tree's gradients in fixed point */
+    int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
+    st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */
+    st__gbdt_hist_cell *work;      /* (n_threads - 1) * total_bins: the threads' own */
+    st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
+    int64_t *pack;                 /* 3 * total_bins: a histogram's cells for the reducer */
     st__gbdt_split *per_feature;   /* n_features */
     uint32_t *feats;               /* the features of this tree */
     size_t n_feats;
     /* per leaf */
-    size_t *begin, *count;
+    size_t *begin, *count;         /* its local rows in rows[] */
+    int64_t *n_all;                /* its rows over all processes */
     int *depth;
     double *sum_g, *sum_h;
     st__gbdt_split *best;
@@ -311,16 +337,22 @@ typedef struct st__gbdt_grower {
     double *extra_l2;              /* per leaf: L2 added by the split that made it */
 } st__gbdt_grower;
 
+/* reducer: NULL in one process; n_rows_global: b->n_rows then. */
 st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
-                               const st_gbdt_params *prm, int n_threads, st_error *err);
+                               const st_gbdt_params *prm,
+                               const struct st__gbdt_reducer *reducer, uint64_t n_rows_global,
+                               int n_threads, st_error *err);
 void st__gbdt_grower_free(st__gbdt_grower *gr);
 
 /* Grows one tree on rows[0..n_rows) (a bag; the grower's rows array is filled by the
- * caller) with gradients g, h and the features with use[j]. Leaves gr->nodes, gr->values
- * (already multiplied by learning_rate) and gr->n_leaves, and each leaf's rows in
- * gr->rows[begin[l] .. begin[l] + count[l]). */
-void st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const double *h,
-                   const uint8_t *use);
+ * caller) with gradients g, h (of every local row) and the features with use[j]. The
+ * gradients are first put in fixed point at scales from their maxima over all processes;
+ * every histogram built is summed across processes, so the tree is that of all rows.
+ * Leaves gr->nodes, gr->values (already multiplied by learning_rate) and gr->n_leaves,
+ * and each leaf's local rows in gr->rows[begin[l] .. begin[l] + count[l]). Fails only
+ * when the reducer does, or on gradients that are not finite (ST_ERR_NUMERIC). */
+st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const double *h,
+                        const uint8_t *use, st_error *err);
 
 /* Monotone constraints in the grower (gbdt_monotone.c), used only when gr->monotone is not
  * NULL: the bounds of children l and r after leaf l is split by s (before l's are
@@ -352,8 +384,7 @@ int st__gbdt_store_cat_sets(st_gbdt *m, const st__gbdt_bins *b, st__gbdt_node *n
  * g_i = w_i (p_i - y_i), h_i = w_i p_i (1 - p_i), p_i = 1 / (1 + e^-F_i). */
 void st__gbdt_logloss_grad(const double *score, const float *y, const double *w, size_t n,
                            double *g, double *h, int n_threads);
-/* log(p / (1 - p)) of the weighted positive rate. */
-double st__gbdt_init_score(const float *y, const double *w, size_t n);
+/* (the initial score, partition-independent: gbdt_boost.c) */
 
 /* ---- random numbers: splitmix64 (Steele, Lea, Flood 2014), seeded per use ---- */
 

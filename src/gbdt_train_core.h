@@ -63,6 +63,29 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
                               const st_gbdt_params *prm, const st_gbdt_train_callbacks *cb,
                               st_gbdt **out, st_error *err);
 
+/* ---- fixed point (gbdt_fixed.c) ---- */
+
+/* The scale s (a power of two) at which n values of magnitude at most max, each rounded
+ * to round(v 2^s), sum to at most 2^62 in magnitude: the largest such, to keep the most
+ * precision (0 when max is 0 or not finite). */
+int st__gbdt_fixed_scale(double max, uint64_t n);
+/* round(v 2^s) (half away from zero), and q 2^-s (exact for |q| < 2^53). */
+int64_t st__gbdt_to_fixed(double v, int s);
+double st__gbdt_from_fixed(int64_t q, int s);
+/* q[i] = st__gbdt_to_fixed(v[i], s) for i < n. */
+void st__gbdt_quantize(const double *v, size_t n, int s, int64_t *q, int n_threads);
+/* red->sum_i64 / red->max_f64, or nothing when red is NULL (one process). */
+st_status st__gbdt_reduce_sum(const st__gbdt_reducer *red, int64_t *v, size_t n,
+                              st_error *err);
+st_status st__gbdt_reduce_max(const st__gbdt_reducer *red, double *v, size_t n,
+                              st_error *err);
+
+/* The initial score log(W+ / W-) from the weight sums of each class (labels y, weights w
+ * of n local rows of n_global), in fixed point and across processes (gbdt_objective.c);
+ * +-inf when a class weighs nothing. */
+st_status st__gbdt_init_score(const float *y, const double *w, size_t n, uint64_t n_global,
+                              const st__gbdt_reducer *red, double *out, st_error *err);
+
 /* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of the
  * schema and no nonzero on a categorical feature (gbdt_monotone.c). */
 st_status st__gbdt_monotone_check(const st__gbdt_schema *s, const signed char *mono,

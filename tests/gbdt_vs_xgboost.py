@@ -7,7 +7,17 @@ Debian's python3 (python3-xgboost, python3-pandas, python3-sklearn).
 For each shipped dataset below, a fixed 70/30 split (numpy seed 20261126) is written as two
 CSV files with the original text of each line; stratum (through the test helper gbdt_fit)
 and XGBoost train on the first and predict the second, and stratum's test ROC-AUC must be
-within 0.005 of XGBoost's.
+within 0.005 of XGBoost's (at most 0.005 below it).
+
+cervical_cancer is the exception: 601 training rows with 40 positives, 257 test rows with
+about 17, and 31-leaf trees with min_data_in_leaf=1 fit noise, so its test AUC on one split
+moves by about 0.02 with any change at the level of the last bit of a sum (over 140 random
+splits, stratum's AUC minus XGBoost's has a standard deviation of 0.016 to 0.021, for the
+float-summed trees stratum had before its fixed-point histograms and for the fixed-point
+ones alike, with means within 0.002 of each other: each failed this tolerance on about a
+third of the splits). One split cannot tell 0.005 there, so it is compared on the mean
+AUC over 30 splits (seeds 20261126 + r, r < 30; r = 0 is the split above), whose standard
+error is about 0.003, with the same tolerance.
 
 Matched settings. Both grow 100 trees leaf-wise with at most 31 leaves and no depth
 limit, learning rate 0.1, at most 255 bins per feature plus missing values handled apart,
@@ -41,20 +51,21 @@ from sklearn.metrics import roc_auc_score
 
 TOL = 0.005
 # name, columns to leave out
+# name, columns to leave out, splits averaged
 DATASETS = [
-    ("wdbc", ["id"]),
-    ("cervical_cancer", ["Hinselmann", "Schiller", "Cytology"]),
-    ("sepsis_survival", []),
-    ("thyroid_sick", []),
+    ("wdbc", ["id"], 1),
+    ("cervical_cancer", ["Hinselmann", "Schiller", "Cytology"], 30),
+    ("sepsis_survival", [], 1),
+    ("thyroid_sick", [], 1),
 ]
 NA = ["", "NA", "N/A", "n/a", "NaN", "nan", "-nan", "NULL", "null", "None", "?", "#N/A", "<NA>"]
 
 
-def split_files(path, tmp):
+def split_files(path, tmp, seed=20261126):
     with open(path, "rb") as f:
         lines = f.read().split(b"\n")
     header, rows = lines[0], [l for l in lines[1:] if l.strip()]
-    perm = np.random.default_rng(20261126).permutation(len(rows))
+    perm = np.random.default_rng(seed).permutation(len(rows))
     n_test = int(round(0.3 * len(rows)))
     out = []
     for name, idx in (("train", perm[n_test:]), ("test", perm[:n_test])):
@@ -112,23 +123,31 @@ def xgboost(x_tr, y_tr, x_te):
     return bst.predict(xgb.DMatrix(x_te)), t1 - t0
 
 
+def one_split(name, ignore, seed):
+    """Test AUCs of stratum and XGBoost, their seconds, max |p diff|, on one split."""
+    with tempfile.TemporaryDirectory() as tmp:
+        train_path, test_path = split_files(os.path.join(DATASETS_DIR, f"{name}.csv"), tmp, seed)
+        x_tr, y_tr, x_te, y_te = frames(train_path, test_path, ignore)
+        model = os.path.join(tmp, "model.txt")
+        st = stratum(FIT_BIN, train_path, test_path, ignore, save=model)
+        p_xgb, xgb_seconds = xgboost(x_tr, y_tr, x_te)
+    p_st = np.array(st["prob"])
+    return (roc_auc_score(y_te, p_st), roc_auc_score(y_te, p_xgb), st["train_seconds"],
+            xgb_seconds, np.max(np.abs(p_st - p_xgb)), len(y_tr), len(y_te))
+
+
 def main():
-    fit_bin, datasets = sys.argv[1], sys.argv[2]
+    global FIT_BIN, DATASETS_DIR
+    FIT_BIN, DATASETS_DIR = sys.argv[1], sys.argv[2]
     failures = []
-    for name, ignore in DATASETS:
-        with tempfile.TemporaryDirectory() as tmp:
-            train_path, test_path = split_files(os.path.join(datasets, f"{name}.csv"), tmp)
-            x_tr, y_tr, x_te, y_te = frames(train_path, test_path, ignore)
-            model = os.path.join(tmp, "model.txt")
-            st = stratum(fit_bin, train_path, test_path, ignore, save=model)
-            p_xgb, xgb_seconds = xgboost(x_tr, y_tr, x_te)
-        p_st = np.array(st["prob"])
-        auc_st, auc_xgb = roc_auc_score(y_te, p_st), roc_auc_score(y_te, p_xgb)
+    for name, ignore, splits in DATASETS:
+        runs = np.array([one_split(name, ignore, 20261126 + r) for r in range(splits)])
+        auc_st, auc_xgb, st_s, xgb_s, pdiff, n_tr, n_te = runs.mean(axis=0)
         ok = auc_st >= auc_xgb - TOL
-        print(f"{'ok  ' if ok else 'FAIL'} {name:16s} rows {len(y_tr)}/{len(y_te)}: "
+        what = f"mean of {splits} splits, " if splits > 1 else ""
+        print(f"{'ok  ' if ok else 'FAIL'} {name:16s} rows {int(n_tr)}/{int(n_te)}: {what}"
               f"AUC stratum {auc_st:.4f}, xgboost {auc_xgb:.4f} (diff {auc_st - auc_xgb:+.4f}); "
-              f"train s stratum {st['train_seconds']:.3f}, xgboost {xgb_seconds:.3f}; "
-              f"max |p diff| {np.max(np.abs(p_st - p_xgb)):.3g}")
+              f"train s stratum {st_s:.3f}, xgboost {xgb_s:.3f}; max |p diff| {pdiff:.3g}")
         if not ok:
             failures.append(name)
     if failures:

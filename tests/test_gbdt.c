@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt_impl.h"
+#include "gbdt_train_core.h"
 
 static char tmpdir[] = "/tmp/stratum_gbdt_XXXXXX";
 
@@ -222,13 +222,14 @@ static void test_growth_limits(void **state)
 }
 
 /* The larger child's histogram as parent minus smaller child equals the one built from its
- * rows: counts exactly, sums to rounding. */
+ * rows exactly (fixed-point sums), on one thread or two, and both are the direct sums of
+ * its rows. */
 static void test_hist_subtraction(void **state)
 {
     (void)state;
     enum { N = 300, NF = 3 };
     float x[NF * N], y[N];
-    double g[N], h[N], og[N], oh[N];
+    int64_t g[N], h[N]; /* gradients in fixed point, as the grower makes them */
     uint64_t rng = 42;
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < NF; j++) {
@@ -236,8 +237,8 @@ static void test_hist_subtraction(void **state)
             x[j * N + i] = u < 0.1 ? NAN : (float)(j == 2 ? floor(u * 5) : u * 100);
         }
         y[i] = (float)(i % 2);
-        g[i] = st__gbdt_rand_unit(&rng) - 0.5;
-        h[i] = st__gbdt_rand_unit(&rng);
+        g[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng) - 0.5, 50);
+        h[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), 50);
     }
     st_dataset *ds = arrays(N, NF, x, y);
     st_gbdt_params p = st_gbdt_params_default();
@@ -256,14 +257,15 @@ static void test_hist_subtraction(void **state)
                 assert_true(c == 1 || v > b.bounds[b.offset[j] + c - 1]);
             }
         }
-    st__gbdt_bin_stat *parent = calloc(b.total_bins, sizeof *parent);
-    st__gbdt_bin_stat *left = calloc(b.total_bins, sizeof *left);
-    st__gbdt_bin_stat *right = calloc(b.total_bins, sizeof *right);
+    st__gbdt_hist_cell *parent = calloc(b.total_bins, sizeof *parent);
+    st__gbdt_hist_cell *left = calloc(b.total_bins, sizeof *left);
+    st__gbdt_hist_cell *right = calloc(b.total_bins, sizeof *right);
+    st__gbdt_hist_cell *work = calloc(b.total_bins, sizeof *work); /* a second thread's */
     uint32_t rows[N], scratch[N];
     const uint32_t feats[NF] = {0, 1, 2};
     for (int i = 0; i < N; i++)
         rows[i] = (uint32_t)i;
-    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, og, oh, parent, 2);
+    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, parent, work, 2);
     size_t nl = st__gbdt_partition(rows, N, &b, 1, 4, 1, scratch);
     for (size_t i = 1; i < nl; i++) /* stable */
         assert_true(rows[i - 1] < rows[i]);
@@ -271,17 +273,33 @@ static void test_hist_subtraction(void **state)
         int c = b.codes[rows[i] * NF + 1];
         assert_int_equal(i < nl, c == 0 || c <= 4);
     }
-    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, og, oh, left, 1);
-    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, og, oh, right, 2);
+    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, left, NULL, 1);
+    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, right, work, 2);
     st__gbdt_hist_subtract(&b, feats, NF, parent, left);
+    /* the right child's histogram is the plain sum of its rows, bin by bin */
+    st__gbdt_hist_cell *direct = calloc(b.total_bins, sizeof *direct);
+    for (size_t i = nl; i < N; i++)
+        for (size_t j = 0; j < NF; j++) {
+            st__gbdt_hist_cell *c = &direct[b.offset[j] + b.codes[rows[i] * NF + j]];
+            c->g += g[rows[i]];
+            c->h += h[rows[i]];
+            c->n += 1;
+        }
     for (size_t k = 0; k < b.total_bins; k++) {
-        assert_close(parent[k].g, right[k].g, 1e-12);
-        assert_close(parent[k].h, right[k].h, 1e-12);
-        assert_same_double(parent[k].n, right[k].n);
+        assert_int_equal(direct[k].g, right[k].g);
+        assert_int_equal(direct[k].h, right[k].h);
+        assert_int_equal(direct[k].n, right[k].n);
+    }
+    free(direct);
+    for (size_t k = 0; k < b.total_bins; k++) {
+        assert_int_equal(parent[k].g, right[k].g); /* exactly: integer sums */
+        assert_int_equal(parent[k].h, right[k].h);
+        assert_int_equal(parent[k].n, right[k].n);
     }
     free(parent);
     free(left);
     free(right);
+    free(work);
     st__gbdt_bins_free(&b);
     st_dataset_free(ds);
 }
@@ -314,7 +332,8 @@ static void test_gradient_finite_differences(void **state)
         assert_close(h[i], (gp[i] - gm[i]) / (2 * e), 1e-7);
     }
     /* the initial score zeroes the summed gradient */
-    double init = st__gbdt_init_score(y, w, 6), s0[6];
+    double init, s0[6];
+    assert_int_equal(st__gbdt_init_score(y, w, 6, 6, NULL, &init, NULL), ST_OK);
     for (int i = 0; i < 6; i++)
         s0[i] = init;
     st__gbdt_logloss_grad(s0, y, w, 6, g, h, 1);

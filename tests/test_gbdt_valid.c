@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt_impl.h"
+#include "gbdt_train_core.h"
 #include "model_text.h"
 
 static st_dataset *arrays(size_t n, size_t nf, const float *x, const float *y)
@@ -471,7 +471,7 @@ static void test_wide_hist_partition(void **state)
     (void)state;
     enum { N = 2000, NF = 3 };
     float *x = malloc(NF * N * sizeof *x), y[N];
-    double g[N], h[N], og[N], oh[N];
+    int64_t g[N], h[N]; /* gradients in fixed point, as the grower makes them */
     uint64_t rng = 9;
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < NF; j++) {
@@ -479,8 +479,8 @@ static void test_wide_hist_partition(void **state)
             x[j * N + i] = u < 0.05 ? NAN : (float)(j == 2 ? floor(u * 5) : u * 1000);
         }
         y[i] = (float)(i % 2);
-        g[i] = st__gbdt_rand_unit(&rng) - 0.5;
-        h[i] = st__gbdt_rand_unit(&rng);
+        g[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng) - 0.5, 50);
+        h[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), 50);
     }
     st_dataset *ds = arrays(N, NF, x, y);
     st_gbdt_params p = st_gbdt_params_default();
@@ -502,34 +502,51 @@ static void test_wide_hist_partition(void **state)
                 assert_true(c >= 1 && c <= b.n_bins[j] && v <= b.bounds[b.offset[j] + c] &&
                             (c == 1 || v > b.bounds[b.offset[j] + c - 1]));
         }
-    st__gbdt_bin_stat *parent = calloc(b.total_bins, sizeof *parent);
-    st__gbdt_bin_stat *left = calloc(b.total_bins, sizeof *left);
-    st__gbdt_bin_stat *right = calloc(b.total_bins, sizeof *right);
+    st__gbdt_hist_cell *parent = calloc(b.total_bins, sizeof *parent);
+    st__gbdt_hist_cell *left = calloc(b.total_bins, sizeof *left);
+    st__gbdt_hist_cell *right = calloc(b.total_bins, sizeof *right);
+    st__gbdt_hist_cell *work = calloc(b.total_bins, sizeof *work); /* a second thread's */
     uint32_t rows[N], scratch[N];
     const uint32_t feats[NF] = {0, 1, 2};
     for (int i = 0; i < N; i++)
         rows[i] = (uint32_t)i;
-    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, og, oh, parent, 2);
+    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, parent, work, 2);
     size_t nl = st__gbdt_partition(rows, N, &b, 0, 400, 1, scratch);
     for (size_t i = 0; i < N; i++) {
         int c = b.codes16[rows[i] * NF];
         assert_int_equal(i < nl, c == 0 || c <= 400);
         assert_true(i == 0 || i == nl || rows[i - 1] < rows[i]);
     }
-    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, og, oh, left, 1);
-    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, og, oh, right, 2);
+    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, left, NULL, 1);
+    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, right, work, 2);
     st__gbdt_hist_subtract(&b, feats, NF, parent, left);
+    /* the right child's histogram is the plain sum of its rows, bin by bin */
+    st__gbdt_hist_cell *direct = calloc(b.total_bins, sizeof *direct);
+    for (size_t i = nl; i < N; i++)
+        for (size_t j = 0; j < NF; j++) {
+            st__gbdt_hist_cell *c = &direct[b.offset[j] + b.codes16[rows[i] * NF + j]];
+            c->g += g[rows[i]];
+            c->h += h[rows[i]];
+            c->n += 1;
+        }
+    for (size_t k = 0; k < b.total_bins; k++) {
+        assert_int_equal(direct[k].g, right[k].g);
+        assert_int_equal(direct[k].h, right[k].h);
+        assert_int_equal(direct[k].n, right[k].n);
+    }
+    free(direct);
     double count = 0;
     for (size_t k = 0; k < b.total_bins; k++) {
-        assert_close(parent[k].g, right[k].g, 1e-10);
-        assert_close(parent[k].h, right[k].h, 1e-10);
-        assert_same_double(parent[k].n, right[k].n);
+        assert_int_equal(parent[k].g, right[k].g); /* exactly: integer sums */
+        assert_int_equal(parent[k].h, right[k].h);
+        assert_int_equal(parent[k].n, right[k].n);
         count += left[k].n;
     }
     assert_close(count, (double)nl * NF, 0);
     free(parent);
     free(left);
     free(right);
+    free(work);
     free(x);
     st__gbdt_bins_free(&b);
     st_dataset_free(ds);

@@ -57,9 +57,18 @@
  *     printf("%d trees, valid AUC %.4f\n", st_gbdt_best_iteration(m), st_gbdt_best_score(m, NULL));
  *
  * Determinism: the same data, parameters and seed give the same model, byte for byte,
- * whatever n_threads is: histograms are built per feature (each summed in row order) and
- * every choice breaks ties by the lowest index. A trained model is read-only: any number
- * of threads may predict with it at once. Training does not modify the dataset. */
+ * whatever n_threads is, and however the rows are split across the processes of a
+ * distributed training. The gradient and Hessian histograms are summed in 64-bit fixed
+ * point: per tree, each row's gradient becomes round(g 2^s) for one power-of-two scale s
+ * (and the Hessian likewise its own), the largest at which no sum of all the rows can
+ * overflow, so that a row's value is kept to 2^-(62 - log2 n_rows) of the largest
+ * gradient (about 2^-42 of it for a million rows); integer sums do not depend on the
+ * order of their terms. The initial score's weight sums are taken the same way, and the
+ * class counts of class_weight balanced are counted. Bagging keeps a row by a hash of
+ * (seed, tree, row index), not by a draw from a sequence; feature_fraction draws the
+ * features of each tree from (seed, tree). Every choice breaks ties by the lowest index.
+ * A trained model is read-only: any number of threads may predict with it at once.
+ * Training does not modify the dataset. */
 #ifndef STRATUM_GBDT_H
 #define STRATUM_GBDT_H
 
@@ -109,7 +118,8 @@ typedef struct st_gbdt_params {
     double lambda_l2;               /* L2 penalty on leaf values, >= 0 (default 0) */
     double min_gain_to_split;       /* min gain of a split, >= 0 (default 0) */
     double feature_fraction;        /* share of features drawn per tree, in (0, 1] (default 1) */
-    double bagging_fraction;        /* share of rows drawn, in (0, 1] (default 1) */
+    double bagging_fraction;        /* share of rows drawn, in (0, 1] (default 1): each row
+                                       is kept with this probability, independently */
     int bagging_freq;               /* redraw the rows every k trees; 0 = no bagging (default 0) */
     double scale_pos_weight;        /* extra weight of positive rows, > 0 (default 1) */
     st_gbdt_class_weight class_weight; /* default ST_GBDT_CLASS_WEIGHT_NONE; multiplies the
