@@ -39,9 +39,9 @@ extern "C" {
  * its rows hold; st_gbdt_train_mpi merges them). Column types are agreed: a column that is
  * categorical in any rank's part (a text that is neither a number nor missing) is
  * categorical on every rank, its numbers read as level texts, as one process reading the
- * whole file would type it. A rank whose range holds no data row (a
- * file of fewer lines than ranks) fails, as reading a file without rows does.
- * On failure *out is NULL on every rank. */
+ * whole file would type it. A rank whose range holds no data row (a file of fewer lines
+ * than ranks) fails, as reading a file without rows does. *out is the caller's, freed with
+ * st_dataset_free; on failure it is NULL on every rank. */
 ST_API st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path,
                                          const st_read_options *opt,
                                          st_dataset **out /* OUT */, st_error *err);
