@@ -10,6 +10,7 @@
  * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
 #include "gbdt_train_core.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -248,18 +249,23 @@ static st_status quantize(st__gbdt_grower *gr, const double *g, const double *h,
                           st_error *err)
 {
     const size_t n = gr->bins->n_rows;
-    double max[2] = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        const double ag = fabs(g[i]);
-        max[0] = ag > max[0] || ag != ag ? ag : max[0];
-        max[1] = h[i] > max[1] || h[i] != h[i] ? h[i] : max[1];
+    const long nn = (long)n;
+    double mg = 0, mh = 0;
+    int bad = 0; /* a value that is not finite (NaN would slip through a max) */
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
+    reduction(max : mg, mh) reduction(| : bad) if (gr->n_threads > 1 && n >= 32768)
+    for (long i = 0; i < nn; i++) {
+        const double ag = fabs(g[i]), hi = h[i];
+        bad |= !(ag <= DBL_MAX) | !(fabs(hi) <= DBL_MAX);
+        mg = ag > mg ? ag : mg;
+        mh = hi > mh ? hi : mh;
     }
+    double max[2] = {bad ? INFINITY : mg, bad ? INFINITY : mh};
     st_status rc = st__gbdt_reduce_max(gr->reducer, max, 2, err);
     if (rc != ST_OK)
         return rc;
     if (!isfinite(max[0]) || !isfinite(max[1]))
-        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite (largest "
-                        "%g, %g)", max[0], max[1]);
+        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite");
     gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
     gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
     st__gbdt_quantize(g, n, gr->scale_g, gr->qg, gr->n_threads);
@@ -274,11 +280,17 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const do
     st_status rc = quantize(gr, g, h, err);
     if (rc != ST_OK)
         return rc;
-    int64_t root[3] = {0, 0, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
-    for (size_t i = 0; i < n; i++) {
-        root[0] += gr->qg[gr->rows[i]];
-        root[1] += gr->qh[gr->rows[i]];
+    int64_t sg = 0, sh = 0; /* integer sums: the same in any order */
+    const long nn = (long)n;
+    const uint32_t *rows = gr->rows;
+    const int64_t *qg = gr->qg, *qh = gr->qh;
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
+    reduction(+ : sg, sh) if (gr->n_threads > 1 && n >= 32768)
+    for (long i = 0; i < nn; i++) {
+        sg += qg[rows[i]];
+        sh += qh[rows[i]];
     }
+    int64_t root[3] = {sg, sh, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
     if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)
         return rc;
     gr->n_leaves = 1;
