@@ -221,7 +221,9 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
         st__gbdt_mono_split_bounds(gr, l, r, &s);
     gr->extra_l2[l] = gr->extra_l2[r] = s.categorical ? s.extra_l2 : 0;
     gr->n_leaves++;
-    if (!can_split(gr, l) && !can_split(gr, r)) {
+    /* the children's splits are needed only when one of them may be split: not once
+       the tree is full (LightGBM does not look at the last split's children either) */
+    if (gr->n_leaves >= gr->prm->num_leaves || (!can_split(gr, l) && !can_split(gr, r))) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
         return ST_OK;
     }
