@@ -24,6 +24,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
         return;
     st__free(gr->rows);
     st__free(gr->scratch);
+    st__free(gr->scratch2);
     st__free(gr->qg);
     st__free(gr->qh);
     st__free(gr->work);
@@ -71,6 +72,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
                                              &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
+    gr->scratch2 = n_threads > 1 ? st__malloc_array(n, sizeof *gr->scratch2) : NULL;
     gr->qg = st__malloc_array(n, sizeof *gr->qg);
     gr->qh = st__malloc_array(n, sizeof *gr->qh);
     gr->work = ovf || n_threads < 2 ? NULL : st__malloc_array(work_entries, sizeof *gr->work);
@@ -96,7 +98,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     st__gbdt_hist_cell *block = NULL;
     if (gr->hist != NULL && !ovf)
         block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
-    if (block == NULL || gr->rows == NULL || gr->scratch == NULL || gr->qg == NULL ||
+    if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
+        (n_threads > 1 && gr->scratch2 == NULL) || gr->qg == NULL ||
         gr->qh == NULL || (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
         gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
@@ -202,11 +205,8 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     gr->parent_node[l] = gr->parent_node[r] = k;
     gr->is_left[l] = 1;
     gr->is_left[r] = 0;
-    const size_t nl = s.categorical
-        ? st__gbdt_partition_set(gr->rows + gr->begin[l], gr->count[l], b, s.feature,
-                                 s.left_bins, gr->scratch)
-        : st__gbdt_partition(gr->rows + gr->begin[l], gr->count[l], b, s.feature, s.bin,
-                             s.default_left, gr->scratch);
+    const size_t nl = st__gbdt_partition_split(gr->rows + gr->begin[l], gr->count[l], b, &s,
+                                               gr->scratch, gr->scratch2, gr->n_threads);
     gr->begin[r] = gr->begin[l] + nl;
     gr->count[r] = gr->count[l] - nl;
     gr->count[l] = nl;
