@@ -10,7 +10,7 @@
 #   ROWS=500000 bench/bench_logreg_stb.sh
 #
 # Environment: BUILD_DIR (default build), ROWS (1000000), SEED (42), LAMBDA (0.001),
-# TOL (1e-12),
+# TOL (1e-15: both fits to their convergence, so the coefficients can be compared),
 # WORK (default bench/out/logreg_stb, removed at the end unless KEEP=1). Needs GNU time.
 set -euo pipefail
 
@@ -20,7 +20,7 @@ case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 ROWS=${ROWS:-1000000}
 SEED=${SEED:-42}
 LAMBDA=${LAMBDA:-0.001}
-TOL=${TOL:-1e-12}
+TOL=${TOL:-1e-15}
 WORK=${WORK:-$REPO/bench/out/logreg_stb}
 STRATUM=$BUILD_DIR/tools/stratum
 GEN=$BUILD_DIR/tools/stratum-gen
