@@ -183,6 +183,14 @@ st_status st_logreg_train_binned(const st_binned *b, const st_logreg_params *prm
         st_logreg_free(m);
         return st__fail(err, ST_ERR_DATA, "the binned file has no feature columns");
     }
+    if (m->n_coefs > ST__LR_STREAM_MAX_FEATURES) {
+        size_t k = m->n_coefs;
+        st_logreg_free(m);
+        return st__fail(err, ST_ERR_INVALID_ARG, "the binned file's features expand to %zu "
+                        "columns (one per categorical level); logistic regression on a "
+                        "binned file handles at most %d: train on the CSV", k,
+                        ST__LR_STREAM_MAX_FEATURES);
+    }
     binned_source ctx = {.b = b, .features = m->features, .n_features = m->n_features};
     const st__lr_source src = {
         .n_features = m->n_coefs, .block_rows = BLOCK_ROWS, .layout = ST__LR_FEATURE_MAJOR,
