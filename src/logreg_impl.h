@@ -40,7 +40,8 @@ enum {
     ST__LR_SE_OK,              /* se holds them */
     ST__LR_SE_LASSO,           /* alpha > 0 and lambda > 0: no Wald statistics */
     ST__LR_SE_TOO_WIDE,        /* more than ST__LR_SE_MAX_COLS columns */
-    ST__LR_SE_SINGULAR         /* the (penalised) Hessian is singular: collinear columns */
+    ST__LR_SE_SINGULAR,        /* the (penalised) Hessian is singular: collinear columns */
+    ST__LR_SE_STREAMED         /* streamed from a binned file: no standard errors */
 };
 
 /* Standard errors are computed up to this many expanded columns, where the Hessian costs

@@ -134,6 +134,9 @@ static const char *no_se_reason(int state)
     case ST__LR_SE_TOO_WIDE:
         return "the design has more than 256 columns; standard errors are computed only "
                "up to 256";
+    case ST__LR_SE_STREAMED:
+        return "the model was streamed from a binned file, which gives no standard "
+               "errors; train on the CSV for them";
     default:
         return "the Hessian at the solution is singular (collinear columns, e.g. every "
                "level of a one-hot feature next to the intercept with lambda = 0); use "

@@ -565,6 +565,72 @@ static void test_cli_bad_csv(void **state)
     assert_int_not_equal(stat("stb_bad_out.stb", &st), 0);
 }
 
+/* st_logreg_train_binned: the model of st_logreg_train on the CSV (same names, levels,
+ * imputation values, coefficients, column moments; predictions on the CSV), and its
+ * errors: NULL arguments, a file without raw values, median imputation, indicators. */
+static void test_logreg_binned(void **state)
+{
+    (void)state;
+    st_bin_options bo = st_bin_options_default();
+    bo.store_values = 1;
+    bo.block_rows = 1000;
+    bin_ok(dataset_path("thyroid_sick"), "stb_lr.stb", NULL, &bo, NULL);
+    st_binned *b = open_ok("stb_lr.stb");
+    st_dataset *ds = read_data(dataset_path("thyroid_sick"), NULL);
+    st_logreg_params prm = st_logreg_params_default();
+    prm.lambda = 0.01;
+    prm.tol = 1e-16;
+    prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
+    st_error err;
+    st_logreg *a = NULL, *m = (st_logreg *)(uintptr_t)1;
+    assert_int_equal(st_logreg_train(ds, &prm, &a, &err), ST_OK);
+    if (st_logreg_train_binned(b, &prm, &m, &err) != ST_OK)
+        fail_msg("st_logreg_train_binned: %s", err.message);
+    size_t k = st_logreg_n_coefs(a);
+    assert_int_equal(st_logreg_n_coefs(m), k);
+    assert_int_equal(st_logreg_n_features(m), st_logreg_n_features(a));
+    for (size_t c = 0; c < k; c++) {
+        assert_string_equal(st_logreg_coef_name(m, c), st_logreg_coef_name(a, c));
+        double x = st_logreg_coefs(a)[c], y = st_logreg_coefs(m)[c];
+        assert_true(fabs(x - y) <= 1e-6 * fmax(fabs(x), fabs(y)) + 1e-12);
+        assert_true(fabs(st_logreg_col_means(a)[c] - st_logreg_col_means(m)[c]) <= 1e-9);
+        assert_true(fabs(st_logreg_col_sds(a)[c] - st_logreg_col_sds(m)[c]) <= 1e-9);
+    }
+    assert_true(fabs(st_logreg_intercept(a) - st_logreg_intercept(m)) <=
+                1e-6 * fabs(st_logreg_intercept(a)));
+    assert_int_equal(st_logreg_has_coef_stats(m), 0);
+    size_t n = st_dataset_n_rows(ds);
+    double *pa = malloc(n * sizeof *pa), *pm = malloc(n * sizeof *pm);
+    assert_int_equal(st_logreg_predict(a, ds, pa, n, &err), ST_OK);
+    assert_int_equal(st_logreg_predict(m, ds, pm, n, &err), ST_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(pa[i] - pm[i]) <= 1e-6);
+    free(pa), free(pm);
+    st_logreg_free(a), st_logreg_free(m);
+
+    m = (st_logreg *)(uintptr_t)1;
+    assert_int_equal(st_logreg_train_binned(NULL, &prm, &m, &err), ST_ERR_INVALID_ARG);
+    assert_null(m);
+    prm.impute = ST_IMPUTE_MEDIAN;
+    assert_int_equal(st_logreg_train_binned(b, &prm, &m, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "median"));
+    prm.impute = ST_IMPUTE_MEAN, prm.missing_indicators = 1;
+    assert_int_equal(st_logreg_train_binned(b, &prm, &m, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "missing indicators"));
+    assert_null(m);
+    st_binned_close(b);
+    bo.store_values = 0;
+    bin_ok(dataset_path("thyroid_sick"), "stb_lr.stb", NULL, &bo, NULL);
+    b = open_ok("stb_lr.stb");
+    prm.missing_indicators = 0;
+    assert_int_equal(st_logreg_train_binned(b, &prm, &m, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "stratum bin --values"));
+    assert_null(m);
+    st_binned_close(b);
+    st_dataset_free(ds);
+    unlink("stb_lr.stb");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_cli_bad_csv),
+        cmocka_unit_test(test_logreg_binned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

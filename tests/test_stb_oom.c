@@ -141,11 +141,48 @@ static void test_libsvm_oom(void **state)
     oom_loop(svm, NULL);
 }
 
+/* st_logreg_train_binned with the Nth allocation failing (the file binned beforehand). */
+static void test_logreg_binned_oom(void **state)
+{
+    (void)state;
+    st_read_options ro = st_read_options_default();
+    ro.weight = "w";
+    st_bin_options bo = st_bin_options_default();
+    bo.store_values = 1;
+    st_error err;
+    st_binned *b = NULL;
+    assert_int_equal(st_bin_file(csv, &ro, &bo, out, NULL, &err), ST_OK);
+    assert_int_equal(st_binned_open(out, &b, &err), ST_OK);
+    st_logreg_params prm = st_logreg_params_default();
+    prm.lambda = 0.01;
+    prm.alpha = 0.5;
+    prm.n_threads = 1;
+    long baseline = st__fault_live_blocks();
+    for (long n = 0;; n++) {
+        st_logreg *m = (st_logreg *)(uintptr_t)1;
+        st__fault_fail_after(n);
+        st_status rc = st_logreg_train_binned(b, &prm, &m, &err);
+        st__fault_fail_after(-1);
+        if (rc == ST_OK) {
+            st_logreg_free(m);
+            break;
+        }
+        assert_null(m);
+        if (st__fault_live_blocks() != baseline)
+            fail_msg("allocation %ld failing leaks %ld blocks", n, st__fault_live_blocks() - baseline);
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_true(n < 100000);
+    }
+    assert_int_equal(st__fault_live_blocks(), baseline);
+    st_binned_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_oom),
         cmocka_unit_test(test_libsvm_oom),
+        cmocka_unit_test(test_logreg_binned_oom),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

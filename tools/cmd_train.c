@@ -8,6 +8,7 @@
 #include "cli_logreg_options.h"
 #include "cmd_train_gbdt.h"
 #include "post_fit.h"
+#include "train_binned.h"
 
 static const char train_help[] =
     "Usage: stratum train logreg DATA -o MODEL [options]\n"
@@ -19,6 +20,11 @@ static const char train_help[] =
     "coefficients to stdout; without an L1 part (alpha 0 or lambda 0) and with at most 256\n"
     "columns, also Wald statistics: standard error, z, two-sided p-value, 95% interval,\n"
     "odds ratio and its interval (approximate under a penalty, lambda > 0).\n"
+    "\n"
+    "DATA may be a binned file made by 'stratum bin --values' (recognised by its content):\n"
+    "the fit then streams the file's raw values block by block from the mapping, never\n"
+    "holding all rows, and gives the model training on the CSV gives (to --tol). Not with\n"
+    "--impute median, --missing-indicators, --lambda-path or post-fit options.\n"
     "\n"
     "With --lambda-path, fits N lambdas from lambda_max (the smallest lambda giving all-zero\n"
     "coefficients, as glmnet) down to lambda_max * R on a log scale, each fit warm-started\n"
@@ -171,6 +177,17 @@ int cmd_train(int argc, char **argv)
         return EXIT_FAILED;
     }
     prm.n_threads = common.threads;
+    if (st_binned_is_file(data_path)) {
+        if (mode.path || post_needs_cv(&post) || post_wants_threshold(&post))
+            return cli_usage_error("train", "%s is a binned file: --lambda-path, "
+                                   "--recalibrate and thresholds need the CSV", data_path);
+        if (prm.impute != ST_IMPUTE_MEAN || prm.missing_indicators)
+            return cli_usage_error("train", "%s is a binned file: logistic regression on it "
+                                   "imputes the mean and has no missing indicators (train on "
+                                   "the CSV for --impute median or --missing-indicators)",
+                                   data_path);
+        return cli_train_logreg_binned(data_path, model_path, &prm, &common, mode.all);
+    }
     st_read_options opt = cli_read_options(&common);
     opt.label_required = 1;
     st_error err;

@@ -78,3 +78,43 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
     st_binned_close(b);
     return EXIT_OK;
 }
+
+int cli_train_logreg_binned(const char *data_path, const char *model_path,
+                            const st_logreg_params *prm, const cli_common *common, int all)
+{
+    st_binned *b = NULL;
+    st_error err;
+    st_status rc = st_binned_open(data_path, &b, &err);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    st_logreg *m = NULL;
+    double fit_seconds = cli_seconds();
+    rc = st_logreg_train_binned(b, prm, &m, &err);
+    fit_seconds = cli_seconds() - fit_seconds;
+    if (rc == ST_OK)
+        rc = st_logreg_save(m, model_path, &err);
+    if (rc != ST_OK) {
+        st_logreg_free(m);
+        st_binned_close(b);
+        return cli_fail(&err, rc);
+    }
+    if (!common->quiet) {
+        size_t nz = 0, n = st_logreg_n_coefs(m), n_pos = 0;
+        const float *lab = st_binned_labels(b);
+        for (size_t i = 0; i < st_binned_n_rows(b); i++)
+            n_pos += lab[i] > 0.5f;
+        for (size_t k = 0; k < n; k++)
+            nz += st_logreg_coefs(m)[k] != 0;
+        fprintf(stderr, "trained logreg on %zu rows (%zu positive) streamed from the binned "
+                "file %s (%llu bytes, mapped) in %.3f s: %d iterations, converged %s, "
+                "objective %.6g, gap %.3g, %zu of %zu coefficients non-zero; saved %s\n",
+                st_binned_n_rows(b), n_pos, data_path,
+                (unsigned long long)st_binned_file_bytes(b), fit_seconds,
+                st_logreg_iterations(m), st_logreg_converged(m) ? "yes" : "no",
+                st_logreg_objective(m), st_logreg_gap(m), nz, n, model_path);
+    }
+    cli_print_coefs(m, common->format, all, common->quiet, fit_seconds);
+    st_logreg_free(m);
+    st_binned_close(b);
+    return EXIT_OK;
+}

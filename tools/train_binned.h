@@ -15,6 +15,12 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
  * message printed on failure. */
 int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_binned **out);
 
+/* stratum train logreg DATA.stb: logistic regression streamed from the file's raw values
+ * (st_logreg_train_binned); saves the model and prints the summary and coefficients.
+ * Returns an exit code. */
+int cli_train_logreg_binned(const char *data_path, const char *model_path,
+                            const st_logreg_params *prm, const cli_common *common, int all);
+
 /* cmd_train_gbdt.c's importance table. */
 void cli_gbdt_print_importance(const st_gbdt *m, cli_format format);
 

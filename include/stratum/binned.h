@@ -38,6 +38,7 @@
 #include "common.h"
 #include "dataset.h"
 #include "gbdt.h"
+#include "logreg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,6 +139,22 @@ ST_API st_status st_gbdt_train_with_bins(const st_dataset *ds, const st_binned *
                                          const st_dataset *valid, const st_gbdt_params *prm,
                                          const st_gbdt_train_callbacks *cb,
                                          st_gbdt **out /* OUT */, st_error *err);
+
+/* Trains logistic regression on the binned file's raw values (the file must have been made
+ * with store_values, `stratum bin --values`; otherwise ST_ERR_INVALID_ARG says so),
+ * streaming them from the mapping in blocks of rows through a fitter that keeps only a
+ * block and the p x p Gram matrix of the expanded columns (see src/logreg_stream.h), so
+ * memory is about the file's mapped pages, never a design of all rows. The features are
+ * expanded as st_logreg_train expands them (a numeric value imputed by the unweighted
+ * mean of its present values; a categorical feature one 0/1 column per level of the
+ * file, all zeros when missing), with the same objective, weights and class weights, so
+ * the model is st_logreg_train's on the same rows to the solvers' tolerance (both stop at
+ * a relative gap of tol). Unsupported, failing with ST_ERR_INVALID_ARG: impute =
+ * ST_IMPUTE_MEDIAN and missing_indicators (train on the CSV for them); at most 2048
+ * expanded columns. The model has no Wald statistics (st_logreg_has_coef_stats is 0) and
+ * is otherwise like any other: predict, explain, save. On failure *out is NULL. */
+ST_API st_status st_logreg_train_binned(const st_binned *b, const st_logreg_params *prm,
+                                        st_logreg **out /* OUT */, st_error *err);
 
 #ifdef __cplusplus
 }
