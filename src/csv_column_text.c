@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "dataset_impl.h"
 #include "csv_tokenizer.h"
 #include "error.h"
 #include "file_buffer.h"
@@ -97,6 +98,21 @@ static st_status scan(const char *data, size_t size, const char *name,
     if (rc == ST_OK && got < 0)
         rc = err != NULL ? err->code : ST_ERR_PARSE;
     st__csv_tokenizer_free(&t);
+    return rc;
+}
+
+st_status st__csv_column_texts_buffer(const char *data, size_t size, const char *name,
+                                     const st_read_options *opt, const char *column,
+                                     char ***texts, size_t *n_texts, st_error *err)
+{
+    *texts = NULL;
+    *n_texts = 0;
+    st_status rc = scan(data, size, name, opt, column, texts, n_texts, err);
+    if (rc != ST_OK) {
+        st_texts_free(*texts, *n_texts);
+        *texts = NULL;
+        *n_texts = 0;
+    }
     return rc;
 }
 

@@ -50,4 +50,9 @@ typedef st_status (*st__buffer_reader)(const char *data, size_t size, const char
 st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
                                 const st_read_options *opt, st_dataset **out, st_error *err);
 
+/* st_csv_column_texts on a CSV file in memory (opt not NULL). */
+st_status st__csv_column_texts_buffer(const char *data, size_t size, const char *name,
+                                     const st_read_options *opt, const char *column,
+                                     char ***texts, size_t *n_texts, st_error *err);
+
 #endif

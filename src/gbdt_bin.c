@@ -108,16 +108,17 @@ uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
         return 0;
     if (b->is_cat != NULL && b->is_cat[j])
         return b->level_bin[b->level_off[j] + (size_t)v];
-    const double *bd = b->bounds + b->offset[j];
-    int lo = 1, hi = b->n_bins[j]; /* the answer is in [lo, hi]; bd[hi] = +inf */
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if ((double)v <= bd[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
+    /* the first bin whose bound is >= v (bd[n_bins] = +inf always is), by a binary search
+       whose steps do not branch: the comparisons are coin tosses a branch predictor
+       would miss half of the time */
+    const double *base = b->bounds + b->offset[j] + 1, x = (double)v;
+    size_t len = (size_t)b->n_bins[j];
+    while (len > 1) {
+        const size_t half = len / 2;
+        base = base[half - 1] < x ? base + half : base;
+        len -= half;
     }
-    return (uint16_t)lo;
+    return (uint16_t)(base - (b->bounds + b->offset[j]));
 }
 
 /* Rows of the sample, in order: all rows when n <= s. */

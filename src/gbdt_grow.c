@@ -10,6 +10,7 @@
  * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
 #include "gbdt_train_core.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
         return;
     st__free(gr->rows);
     st__free(gr->scratch);
+    st__free(gr->scratch2);
     st__free(gr->qg);
     st__free(gr->qh);
     st__free(gr->work);
@@ -70,6 +72,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
                                              &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
+    gr->scratch2 = n_threads > 1 ? st__malloc_array(n, sizeof *gr->scratch2) : NULL;
     gr->qg = st__malloc_array(n, sizeof *gr->qg);
     gr->qh = st__malloc_array(n, sizeof *gr->qh);
     gr->work = ovf || n_threads < 2 ? NULL : st__malloc_array(work_entries, sizeof *gr->work);
@@ -95,7 +98,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     st__gbdt_hist_cell *block = NULL;
     if (gr->hist != NULL && !ovf)
         block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
-    if (block == NULL || gr->rows == NULL || gr->scratch == NULL || gr->qg == NULL ||
+    if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
+        (n_threads > 1 && gr->scratch2 == NULL) || gr->qg == NULL ||
         gr->qh == NULL || (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
         gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
@@ -201,11 +205,8 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     gr->parent_node[l] = gr->parent_node[r] = k;
     gr->is_left[l] = 1;
     gr->is_left[r] = 0;
-    const size_t nl = s.categorical
-        ? st__gbdt_partition_set(gr->rows + gr->begin[l], gr->count[l], b, s.feature,
-                                 s.left_bins, gr->scratch)
-        : st__gbdt_partition(gr->rows + gr->begin[l], gr->count[l], b, s.feature, s.bin,
-                             s.default_left, gr->scratch);
+    const size_t nl = st__gbdt_partition_split(gr->rows + gr->begin[l], gr->count[l], b, &s,
+                                               gr->scratch, gr->scratch2, gr->n_threads);
     gr->begin[r] = gr->begin[l] + nl;
     gr->count[r] = gr->count[l] - nl;
     gr->count[l] = nl;
@@ -220,7 +221,9 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
         st__gbdt_mono_split_bounds(gr, l, r, &s);
     gr->extra_l2[l] = gr->extra_l2[r] = s.categorical ? s.extra_l2 : 0;
     gr->n_leaves++;
-    if (!can_split(gr, l) && !can_split(gr, r)) {
+    /* the children's splits are needed only when one of them may be split: not once
+       the tree is full (LightGBM does not look at the last split's children either) */
+    if (gr->n_leaves >= gr->prm->num_leaves || (!can_split(gr, l) && !can_split(gr, r))) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
         return ST_OK;
     }
@@ -248,18 +251,23 @@ static st_status quantize(st__gbdt_grower *gr, const double *g, const double *h,
                           st_error *err)
 {
     const size_t n = gr->bins->n_rows;
-    double max[2] = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        const double ag = fabs(g[i]);
-        max[0] = ag > max[0] || ag != ag ? ag : max[0];
-        max[1] = h[i] > max[1] || h[i] != h[i] ? h[i] : max[1];
+    const long nn = (long)n;
+    double mg = 0, mh = 0;
+    int bad = 0; /* a value that is not finite (NaN would slip through a max) */
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
+    reduction(max : mg, mh) reduction(| : bad) if (gr->n_threads > 1 && n >= 32768)
+    for (long i = 0; i < nn; i++) {
+        const double ag = fabs(g[i]), hi = h[i];
+        bad |= !(ag <= DBL_MAX) | !(fabs(hi) <= DBL_MAX);
+        mg = ag > mg ? ag : mg;
+        mh = hi > mh ? hi : mh;
     }
+    double max[2] = {bad ? INFINITY : mg, bad ? INFINITY : mh};
     st_status rc = st__gbdt_reduce_max(gr->reducer, max, 2, err);
     if (rc != ST_OK)
         return rc;
     if (!isfinite(max[0]) || !isfinite(max[1]))
-        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite (largest "
-                        "%g, %g)", max[0], max[1]);
+        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite");
     gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
     gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
     st__gbdt_quantize(g, n, gr->scale_g, gr->qg, gr->n_threads);
@@ -274,11 +282,17 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const do
     st_status rc = quantize(gr, g, h, err);
     if (rc != ST_OK)
         return rc;
-    int64_t root[3] = {0, 0, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
-    for (size_t i = 0; i < n; i++) {
-        root[0] += gr->qg[gr->rows[i]];
-        root[1] += gr->qh[gr->rows[i]];
+    int64_t sg = 0, sh = 0; /* integer sums: the same in any order */
+    const long nn = (long)n;
+    const uint32_t *rows = gr->rows;
+    const int64_t *qg = gr->qg, *qh = gr->qh;
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
+    reduction(+ : sg, sh) if (gr->n_threads > 1 && n >= 32768)
+    for (long i = 0; i < nn; i++) {
+        sg += qg[rows[i]];
+        sh += qh[rows[i]];
     }
+    int64_t root[3] = {sg, sh, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
     if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)
         return rc;
     gr->n_leaves = 1;

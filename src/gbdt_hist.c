@@ -20,45 +20,65 @@
  * kPrefetchOffset). */
 #define PREFETCH_AHEAD 16
 
+/* Adds row i (codes c, gradient gi, Hessian hi) to the bins of feature k at
+ * hist[off[k] + code]: the k-th feature of the row when all features are asked for, else
+ * feature feats[k]. */
+#define ADD_ROW(CODE_OF_K)                                                                \
+    for (size_t k = 0; k < n_feats; k++) {                                                \
+        st__gbdt_hist_cell *s = &hist[off[k] + (CODE_OF_K)];                              \
+        s->g += gi;                                                                       \
+        s->h += hi;                                                                       \
+        s->n += 1;                                                                        \
+    }
+
 /* Features feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) into hist,
- * zeroed first. One version per code type T (uint8_t, or uint16_t for more than 255
- * bins). */
+ * zeroed first; off[k] is the offset of feature feats[k]. A leaf's rows are scattered
+ * over the data: the codes and gradients of the row PREFETCH_AHEAD rows on are asked for
+ * in advance, since the work of one row (a few dozen cells) is too short for the
+ * processor to reach the next rows' loads by itself. One version per code type T
+ * (uint8_t, or uint16_t for more than 255 bins). */
 #define DEFINE_BLOCK_HIST(NAME, T)                                                        \
     static void NAME(const st__gbdt_bins *b, const T *codes, const uint32_t *feats,       \
-                     size_t n_feats, const uint32_t *rows, size_t r0, size_t r1,          \
-                     const int64_t *qg, const int64_t *qh, st__gbdt_hist_cell *hist)      \
+                     const uint32_t *off, size_t n_feats, const uint32_t *rows, size_t r0, \
+                     size_t r1, const int64_t *qg, const int64_t *qh,                     \
+                     st__gbdt_hist_cell *hist)                                            \
     {                                                                                     \
         const size_t nf = b->n_features;                                                  \
         for (size_t k = 0; k < n_feats; k++)                                              \
-            memset(hist + b->offset[feats[k]], 0,                                         \
-                   ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);                     \
+            memset(hist + off[k], 0, ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);   \
+        const int all = n_feats == nf; /* then feats[k] = k */                            \
         for (size_t r = r0; r < r1; r++) {                                                \
-            if (rows != NULL && r + PREFETCH_AHEAD < r1)                                  \
-                __builtin_prefetch(codes + (size_t)rows[r + PREFETCH_AHEAD] * nf);        \
+            if (rows != NULL && r + PREFETCH_AHEAD < r1) {                                \
+                const size_t ia = rows[r + PREFETCH_AHEAD];                               \
+                __builtin_prefetch(codes + ia * nf);                                      \
+                __builtin_prefetch(qg + ia);                                              \
+                __builtin_prefetch(qh + ia);                                              \
+            }                                                                             \
             const size_t i = rows != NULL ? rows[r] : r;                                  \
             const T *c = codes + i * nf;                                                  \
             const int64_t gi = qg[i], hi = qh[i];                                         \
-            for (size_t k = 0; k < n_feats; k++) {                                        \
-                const uint32_t j = feats[k];                                              \
-                st__gbdt_hist_cell *s = &hist[b->offset[j] + c[j]];                       \
-                s->g += gi;                                                               \
-                s->h += hi;                                                               \
-                s->n += 1;                                                                \
+            if (all) {                                                                    \
+                ADD_ROW(c[k])                                                             \
+            } else {                                                                      \
+                ADD_ROW(c[feats[k]])                                                      \
             }                                                                             \
         }                                                                                 \
     }
 DEFINE_BLOCK_HIST(block_hist_u8, uint8_t)
 DEFINE_BLOCK_HIST(block_hist_u16, uint16_t)
 
-static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
-                       const uint32_t *rows, size_t r0, size_t r1, const int64_t *qg,
-                       const int64_t *qh, st__gbdt_hist_cell *hist)
+static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint32_t *off,
+                       size_t n_feats, const uint32_t *rows, size_t r0, size_t r1,
+                       const int64_t *qg, const int64_t *qh, st__gbdt_hist_cell *hist)
 {
     if (b->wide)
-        block_hist_u16(b, b->codes16, feats, n_feats, rows, r0, r1, qg, qh, hist);
+        block_hist_u16(b, b->codes16, feats, off, n_feats, rows, r0, r1, qg, qh, hist);
     else
-        block_hist_u8(b, b->codes, feats, n_feats, rows, r0, r1, qg, qh, hist);
+        block_hist_u8(b, b->codes, feats, off, n_feats, rows, r0, r1, qg, qh, hist);
 }
+
+/* Features per call whose offsets are kept in a local array. */
+#define FEATS_CHUNK 256
 
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                          const uint32_t *rows, size_t n, const int64_t *qg, const int64_t *qh,
@@ -66,11 +86,21 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
 {
     const int blocks = (double)n * (double)n_feats >= HIST_PARALLEL_MIN && nt > 1 &&
                        work != NULL ? nt : 1;
-#pragma omp parallel for num_threads(blocks) schedule(static, 1) if (blocks > 1)
-    for (int t = 0; t < blocks; t++)
-        block_hist(b, feats, n_feats, rows, n * (size_t)t / (size_t)blocks,
-                   n * ((size_t)t + 1) / (size_t)blocks, qg, qh,
-                   t == 0 ? hist : work + (size_t)(t - 1) * b->total_bins);
+#pragma omp parallel num_threads(blocks) if (blocks > 1)
+    {
+        const int t = omp_get_thread_num();
+        st__gbdt_hist_cell *own = t == 0 ? hist : work + (size_t)(t - 1) * b->total_bins;
+        const size_t r0 = n * (size_t)t / (size_t)blocks;
+        const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;
+        uint32_t off[FEATS_CHUNK];
+        /* (more features than a chunk: a chunk at a time, each over all the rows) */
+        for (size_t f0 = 0; f0 < n_feats; f0 += FEATS_CHUNK) {
+            const size_t m = n_feats - f0 < FEATS_CHUNK ? n_feats - f0 : FEATS_CHUNK;
+            for (size_t k = 0; k < m; k++)
+                off[k] = (uint32_t)b->offset[feats[f0 + k]];
+            block_hist(b, feats + f0, off, m, rows, r0, r1, qg, qh, own);
+        }
+    }
     for (int t = 1; t < blocks; t++) {
         const st__gbdt_hist_cell *w = work + (size_t)(t - 1) * b->total_bins;
         for (size_t f = 0; f < n_feats; f++) {

@@ -294,6 +294,11 @@ size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int 
 /* The same for a categorical split: rows whose bin is in bin_set go left. */
 size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
                               const uint32_t *bin_set, uint32_t *scratch);
+/* Either, by split s, on up to n_threads threads (one below 65536 rows, or when
+ * scratch2 is NULL): the same rows in the same order. scratch, scratch2: n entries each. */
+size_t st__gbdt_partition_split(uint32_t *rows, size_t n, const st__gbdt_bins *b,
+                                const st__gbdt_split *s, uint32_t *scratch,
+                                uint32_t *scratch2, int n_threads);
 
 /* ---- one tree (gbdt_grow.c) ---- */
 
@@ -307,6 +312,7 @@ typedef struct st__gbdt_grower {
     const struct st__gbdt_reducer *reducer; /* NULL in one process (gbdt_train_core.h) */
     uint64_t n_rows_global;        /* rows of all processes, for the fixed-point scales */
     uint32_t *rows, *scratch;      /* n_rows each: the rows of every leaf, leaf by leaf */
+    uint32_t *scratch2;            /* n_rows, for partitions on several threads (or NULL) */
     int64_t *qg, *qh;              /* n_rows each: this tree's gradients in fixed point */
     int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
     st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */

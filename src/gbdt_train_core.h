@@ -58,7 +58,16 @@ typedef struct st__gbdt_train_data {
 /* Trains on already-binned rows: prm (NULL = defaults) is checked, and the monotone
  * constraints against the schema; valid and cb as in st_gbdt_train_ex (the training
  * metric of cb->train_metric_every is computed on the local rows only, and never changes
- * the model). On failure *out is NULL. */
+ * the model). On failure *out is NULL.
+ *
+ * With a reducer, every rank must pass the same prm, schema, bounds, n_rows_global and
+ * seed, and the same valid set if any (early stopping is then decided alike). The calls
+ * made, in order, are: sum of the positive count (1 value), max and sum for the initial
+ * score (1 and 2 values), then per tree: max of |g| and h (2 values), the root's sums (3
+ * values), and one sum per histogram built (3 values per bin of the tree's features).
+ * A failure that is local to a rank (out of memory, a bad shape of its data, a callback
+ * cancelling) returns on that rank only while the others wait in their next call: a
+ * distributed caller must turn any rank's failure into the end of all of them. */
 st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *valid,
                               const st_gbdt_params *prm, const st_gbdt_train_callbacks *cb,
                               st_gbdt **out, st_error *err);

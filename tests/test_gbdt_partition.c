@@ -292,7 +292,8 @@ static void test_ranks_equal_one_process(void **state)
 }
 
 /* A big leaf (enough (row, feature) pairs for two threads): the histogram built on one
- * thread, on two, and the parent's minus a child's are the same integers. */
+ * thread, on two, and the parent's minus a child's are the same integers; the partition
+ * on two threads is the one on one. */
 static void test_hist_exact_any_threads(void **state)
 {
     (void)state;
@@ -329,6 +330,29 @@ static void test_hist_exact_any_threads(void **state)
     assert_memory_equal(one, two, tb * sizeof *one);
     const size_t nl = st__gbdt_partition(rows, N, &b, 0, 100, 0, scratch);
     assert_true(nl > N / 4 && nl < 3 * N / 4);
+    /* the partition on two threads, block by block, puts the same rows in the same order;
+       so does a set of bins (every third bin left, the missing one too) */
+    uint32_t *rows2 = malloc(N * sizeof *rows2), *scratch2 = malloc(N * sizeof *scratch2);
+    assert_true(rows2 != NULL && scratch2 != NULL);
+    for (int i = 0; i < N; i++)
+        rows2[i] = (uint32_t)i;
+    st__gbdt_split sp = {.feature = 0, .bin = 100, .default_left = 0};
+    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &sp, scratch, scratch2, 2), nl);
+    assert_memory_equal(rows2, rows, N * sizeof *rows);
+    st__gbdt_split set = {.feature = 1, .categorical = 1};
+    for (int k = 0; k < 256; k += 3)
+        set.left_bins[k / 32] |= 1u << (k % 32);
+    uint32_t *rows3 = malloc(N * sizeof *rows3);
+    assert_non_null(rows3);
+    for (int i = 0; i < N; i++)
+        rows2[i] = rows3[i] = (uint32_t)(N - 1 - i) / 2 * 2; /* repeats, not sorted */
+    const size_t n_set = st__gbdt_partition_set(rows3, N, &b, 1, set.left_bins, scratch);
+    assert_true(n_set > N / 5 && n_set < N / 2);
+    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &set, scratch, scratch2, 2), n_set);
+    assert_memory_equal(rows2, rows3, N * sizeof *rows3);
+    free(rows2);
+    free(rows3);
+    free(scratch2);
     st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, left, work, 2);
     st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, right, NULL, 1);
     st__gbdt_hist_subtract(&b, feats, NF, one, left);

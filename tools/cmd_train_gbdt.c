@@ -4,6 +4,7 @@
 #include "cli_gbdt_options.h"
 #include "train_progress.h"
 #include "post_fit.h"
+#include "train_gbdt_distributed.h"
 #include "train_binned.h"
 
 #include <math.h>
@@ -97,6 +98,7 @@ int cmd_train_gbdt(int argc, char **argv)
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
         CLI_GBDT_VALID_OPTIONS, CLI_GBDT_VALID_FILE_OPTIONS,
         CLI_POST_TRAIN_OPTIONS,
+        {"distributed", no_argument, NULL, 1401},
         {"bins-from", required_argument, NULL, OPT_BINS_FROM},
         {NULL, 0, NULL, 0}};
     cli_common common;
@@ -105,7 +107,7 @@ int cmd_train_gbdt(int argc, char **argv)
     const char *model_path = NULL, *monotone_spec = NULL, *bins_from = NULL;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     post_opts post = post_opts_default();
-    int code;
+    int code, distributed = 0;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -121,6 +123,10 @@ int cmd_train_gbdt(int argc, char **argv)
             model_path = optarg;
             continue;
         }
+        if (handled == 0 && code == 1401) {
+            distributed = 1;
+            continue;
+        }
         if (handled == 0 && code == OPT_BINS_FROM) {
             bins_from = optarg;
             continue;
@@ -130,9 +136,9 @@ int cmd_train_gbdt(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s",
+            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n%s",
                    train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
-                   cli_common_help);
+                   train_gbdt_distributed_help, cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -158,6 +164,12 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
+    if (distributed) {
+        if (bins_from != NULL)
+            return cli_usage_error("train", "--bins-from is not supported with --distributed");
+        return train_gbdt_distributed(data_path, model_path, &common, &prm, &valid,
+                                      monotone_spec, &post);
+    }
     if (st_binned_is_file(data_path)) {
         if (valid.fraction > 0 || monotone_spec != NULL || post.method != ST_CALIBRATION_NONE ||
             post_needs_cv(&post) || post.threshold_given || post.oof != NULL || bins_from != NULL)
