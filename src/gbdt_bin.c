@@ -20,41 +20,14 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "float_sort.h"
 #include "parallel.h"
-
-/* Sorts n non-NaN floats in place through order-preserving 32-bit keys (the sign bit
- * flipped for positives, every bit for negatives), four passes of 8 bits; k and t hold n
- * keys each. */
-static void radix_sort(float *v, size_t n, uint32_t *k, uint32_t *t)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &v[i], sizeof u);
-        k[i] = (u & 0x80000000u) ? ~u : u | 0x80000000u;
-    }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((k[i] >> shift) & 255u) + 1]++;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            t[count[(k[i] >> shift) & 255u]++] = k[i];
-        uint32_t *swap = k;
-        k = t;
-        t = swap;
-    }
-    for (size_t i = 0; i < n; i++) { /* four passes: the sorted keys are back in k */
-        uint32_t u = (k[i] & 0x80000000u) ? k[i] & 0x7fffffffu : ~k[i];
-        memcpy(&v[i], &u, sizeof u);
-    }
-}
 
 /* The sorted distinct values of vals[0..n) (sorted in place) into vals[0..k), their
  * counts into cnt; returns k. */
 static size_t distinct(float *vals, size_t n, double *cnt, uint32_t *k1, uint32_t *k2)
 {
-    radix_sort(vals, n, k1, k2);
+    st__sort_floats(vals, n, k1, k2);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (k > 0 && vals[i] == vals[k - 1]) {

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "float_sort.h"
 
 void st__qsummary_free(st__qsummary *s)
 {
@@ -277,32 +278,6 @@ void st__qsketch_free(st__qsketch *sk)
     memset(sk, 0, sizeof *sk);
 }
 
-/* Sorts n floats (no NaN) by an LSD radix sort on order-preserving keys. */
-static void sort_floats(float *v, size_t n, uint32_t *k, uint32_t *t)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &v[i], sizeof u);
-        k[i] = (u & 0x80000000u) ? ~u : u | 0x80000000u;
-    }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((k[i] >> shift) & 255u) + 1]++;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            t[count[(k[i] >> shift) & 255u]++] = k[i];
-        uint32_t *swap = k;
-        k = t;
-        t = swap;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t u = (k[i] & 0x80000000u) ? k[i] & 0x7fffffffu : ~k[i];
-        memcpy(&v[i], &u, sizeof u);
-    }
-}
-
 /* Adds summary s (taken over) at level l, carrying merges upward. */
 static int carry(st__qsketch *sk, st__qsummary s, int l)
 {
@@ -344,7 +319,7 @@ static int flush(st__qsketch *sk)
     st__qsummary s = {0};
     int ok = keys != NULL && tmp != NULL && dv != NULL && dw != NULL;
     if (ok) {
-        sort_floats(sk->buf, n, keys, tmp);
+        st__sort_floats(sk->buf, n, keys, tmp);
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             if (k > 0 && (double)sk->buf[i] == dv[k - 1]) {
