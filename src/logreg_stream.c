@@ -28,9 +28,11 @@
  * read the data several times as often.
  *
  * Determinism: the blocks come in a fixed order, every kernel inside a block is thread
- * independent (logreg_objective.c, logreg_gram.c), and block results are added in
- * order, so the fit does not depend on the thread count. It depends on the block size
- * in the last bits only. */
+ * independent (logreg_objective.c, logreg_gram.c), and each pass keeps one record of sums
+ * per block (acc_*) and combines the records in block order, so the fit does not depend
+ * on the thread count. It depends on the block size in the last bits only. With a
+ * reducer (several processes, each with a consecutive run of the blocks) the records are
+ * combined in the same order across processes, so the fit is the one-process fit. */
 #include "logreg_stream.h"
 
 #include <math.h>
