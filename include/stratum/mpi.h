@@ -120,8 +120,8 @@ ST_API st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b,
  * st_logreg_train_binned fits it in one process, with the same parameters and the same
  * restrictions (mean imputation, no missing indicators, at most 2048 expanded columns).
  * The fit reads the file in blocks of rows, the same blocks whatever the number of ranks
- * (8192 rows; a file of fewer than 64 x 8192 rows is cut into about 64 blocks of at least
- * 64 rows); rank r reads a consecutive run of about 1/size of the blocks. Every sum over
+ * (of ceil(N / 64) rows for a file of N rows, at least 64 and at most 8192); rank r reads
+ * a consecutive run of about 1/size of the blocks. Every sum over
  * rows of every pass (row and class counts, the preprocessing moments, loss, gradient,
  * Gram matrix, line-search losses) is kept per block, and the blocks' sums are added in
  * block order by passing the running total from rank to rank (each rank adds its own
