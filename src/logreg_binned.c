@@ -14,21 +14,34 @@
 #include "alloc.h"
 #include "error.h"
 #include "logreg_impl.h"
+#include "logreg_binned_range.h"
 #include "logreg_stream.h"
 
-/* Rows per block: 8192 rows of a few dozen columns is a few MB of floats and doubles. */
+/* Rows per block, the unit of the sums (and of their distribution across MPI ranks, which
+ * own whole blocks): 8192 rows of a few dozen columns is a few MB of floats and doubles;
+ * smaller files get at least MIN_BLOCKS blocks (of at least 64 rows), so that as many
+ * ranks have rows. A function of the row count alone, so that one process and any number
+ * of ranks cut the same blocks. */
 #define BLOCK_ROWS 8192
+#define MIN_BLOCKS 64
+
+size_t st__logreg_binned_block_rows(size_t n_rows)
+{
+    size_t k = (n_rows + MIN_BLOCKS - 1) / MIN_BLOCKS;
+    return k < 64 ? 64 : k > BLOCK_ROWS ? BLOCK_ROWS : k;
+}
 
 typedef struct binned_source {
     const st_binned *b;
     const st__lr_feature *features; /* the model's plan: col and n_levels per feature */
-    size_t n_features, pos;
+    size_t n_features, pos, row0, row1, block; /* rows [row0, row1) in blocks of `block` */
 } binned_source;
 
 static st_status src_rewind(void *ctx, st_error *err)
 {
     (void)err;
-    ((binned_source *)ctx)->pos = 0;
+    binned_source *s = ctx;
+    s->pos = s->row0;
     return ST_OK;
 }
 
@@ -36,22 +49,22 @@ static st_status src_next(void *ctx, float *x, float *y, float *w, size_t *n_row
 {
     (void)err;
     binned_source *s = ctx;
-    const size_t n = st_binned_n_rows(s->b), i0 = s->pos;
-    const size_t nb = n - i0 < BLOCK_ROWS ? n - i0 : BLOCK_ROWS;
+    const size_t n = s->row1, i0 = s->pos, B = s->block;
+    const size_t nb = n - i0 < B ? n - i0 : B;
     const float *lab = st_binned_labels(s->b), *wt = st_binned_weights(s->b);
     for (size_t j = 0; j < s->n_features; j++) {
         const st__lr_feature *f = &s->features[j];
         const float *v = st_binned_values(s->b, j) + i0;
-        float *xc = x + f->col * BLOCK_ROWS; /* feature major, BLOCK_ROWS apart */
+        float *xc = x + f->col * B; /* feature major, B apart */
         if (f->type == ST_FEATURE_NUMERIC) {
             memcpy(xc, v, nb * sizeof *xc);
             continue;
         }
         for (size_t l = 0; l < f->n_levels; l++)
-            memset(xc + l * BLOCK_ROWS, 0, nb * sizeof *xc);
+            memset(xc + l * B, 0, nb * sizeof *xc);
         for (size_t i = 0; i < nb; i++)
             if (!isnan(v[i]) && v[i] >= 0 && (size_t)v[i] < f->n_levels)
-                xc[(size_t)v[i] * BLOCK_ROWS + i] = 1;
+                xc[(size_t)v[i] * B + i] = 1;
     }
     for (size_t i = 0; i < nb; i++) {
         y[i] = lab[i0 + i];
@@ -155,6 +168,14 @@ static void column_moments(const st_binned *b, st_logreg *m)
 st_status st_logreg_train_binned(const st_binned *b, const st_logreg_params *prm_in,
                                  st_logreg **out, st_error *err)
 {
+    return st__logreg_train_binned_range(b, prm_in, NULL, 0, b != NULL ? st_binned_n_rows(b) : 0,
+                                         out, err);
+}
+
+st_status st__logreg_train_binned_range(const st_binned *b, const st_logreg_params *prm_in,
+                                        const st__lr_reducer *reducer, size_t row0,
+                                        size_t row1, st_logreg **out, st_error *err)
+{
     if (out != NULL)
         *out = NULL;
     if (b == NULL || out == NULL)
@@ -191,10 +212,13 @@ st_status st_logreg_train_binned(const st_binned *b, const st_logreg_params *prm
                         "binned file handles at most %d: train on the CSV", k,
                         ST__LR_STREAM_MAX_FEATURES);
     }
-    binned_source ctx = {.b = b, .features = m->features, .n_features = m->n_features};
+    const size_t block = st__logreg_binned_block_rows(st_binned_n_rows(b));
+    binned_source ctx = {.b = b, .features = m->features, .n_features = m->n_features,
+                         .row0 = row0, .row1 = row1, .block = block};
     const st__lr_source src = {
-        .n_features = m->n_coefs, .block_rows = BLOCK_ROWS, .layout = ST__LR_FEATURE_MAJOR,
-        .ctx = &ctx, .rewind = src_rewind, .next = src_next,
+        .n_features = m->n_coefs, .block_rows = block, .layout = ST__LR_FEATURE_MAJOR,
+        .ctx = &ctx, .rewind = src_rewind, .next = src_next, .reducer = reducer,
+        .row0 = row0,
     };
     st__lr_stream_fit fit = {0};
     st_status rc = st__lr_stream_train(&src, &prm, &fit, err);

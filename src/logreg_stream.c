@@ -28,9 +28,11 @@
  * read the data several times as often.
  *
  * Determinism: the blocks come in a fixed order, every kernel inside a block is thread
- * independent (logreg_objective.c, logreg_gram.c), and block results are added in
- * order, so the fit does not depend on the thread count. It depends on the block size
- * in the last bits only. */
+ * independent (logreg_objective.c, logreg_gram.c), and each pass keeps one record of sums
+ * per block (acc_*) and combines the records in block order, so the fit does not depend
+ * on the thread count. It depends on the block size in the last bits only. With a
+ * reducer (several processes, each with a consecutive run of the blocks) the records are
+ * combined in the same order across processes, so the fit is the one-process fit. */
 #include "logreg_stream.h"
 
 #include <math.h>
@@ -46,6 +48,9 @@
 #define LS_MAX_PASSES 15
 /* Coordinate-descent sweeps on one quadratic model, at most. */
 #define CD_MAX_SWEEPS 10000
+/* Values of the model pass's record before the gradient: its loss and LS_PER_PASS - 1
+ * shorter steps' losses. */
+#define MODEL_HEAD LS_PER_PASS
 
 typedef struct stream {
     const st__lr_source *src;
@@ -54,8 +59,12 @@ typedef struct stream {
     double l1, l2;
     float *xr, *yr, *wr;          /* the raw block, as the source filled it */
     double *xb, *yb, *cb;         /* the block's design (column-major, nb rows), y, c */
-    double *eta, *deta, *prob, *work, *partial, *tmp_p;
-    double *gram_scratch, *gb;    /* per-block Gram matrix */
+    double *eta, *deta, *prob, *work, *partial;
+    double *gram_scratch;
+    double *rec, *tot;            /* a block's record and the pass's total (rec_max each) */
+    double *recs;                 /* with a reducer: this process's records of the pass */
+    size_t rec_max, recs_cap, n_recs, rec_n;
+    st__lr_combine combine;       /* the pass's */
     size_t *cols;
     double *fill, *mean, *scale;  /* preprocessing, per feature */
     double cw[2], total;          /* class weights; total weight of the rows */
@@ -81,6 +90,53 @@ static st_status next_block(stream *s, size_t *nb, st_error *err)
         return st__fail(err, ST_ERR_INVALID_ARG, "streamed logistic regression: the source "
                         "gave a block of %zu rows, more than its %zu", *nb, s->cap);
     return rc;
+}
+
+/* Accumulation of a pass (logreg_stream.h, st__lr_reducer): s->tot gets the identity
+ * from the caller, each block fills s->rec and calls acc_add, acc_end completes the
+ * total. */
+static void acc_begin(stream *s, size_t n, st__lr_combine combine)
+{
+    s->rec_n = n, s->combine = combine, s->n_recs = 0;
+}
+
+static st_status acc_add(stream *s, st_error *err)
+{
+    if (s->src->reducer == NULL) {
+        s->combine(s->tot, s->rec, s->rec_n, NULL);
+        return ST_OK;
+    }
+    int of = 0;
+    size_t need = st__mul_size(s->n_recs + 1, s->rec_n, &of);
+    if (!of && need > s->recs_cap) {
+        size_t cap = s->recs_cap * 2 > need ? s->recs_cap * 2 : need;
+        double *grown = st__realloc_array(s->recs, cap, sizeof *grown);
+        if (grown == NULL)
+            of = 1;
+        else
+            s->recs = grown, s->recs_cap = cap;
+    }
+    if (of)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu block sums of %zu values",
+                        s->n_recs + 1, s->rec_n);
+    memcpy(s->recs + s->n_recs * s->rec_n, s->rec, s->rec_n * sizeof *s->rec);
+    s->n_recs++;
+    return ST_OK;
+}
+
+static st_status acc_end(stream *s, st_error *err)
+{
+    const st__lr_reducer *r = s->src->reducer;
+    if (r == NULL)
+        return ST_OK;
+    return r->fold(r->ctx, s->tot, s->recs, s->n_recs, s->rec_n, s->combine, NULL, err);
+}
+
+static void combine_sum(double *total, const double *record, size_t n, const void *cctx)
+{
+    (void)cctx;
+    for (size_t k = 0; k < n; k++)
+        total[k] += record[k];
 }
 
 static double row_weight(const stream *s, size_t i)
@@ -111,18 +167,105 @@ static void merge(moments *a, moments b)
     a->w = sum;
 }
 
-/* Per feature, what the one preprocessing pass gathers. The class weights are not known
- * until the pass has counted the classes, so the weighted moments are kept per class
- * (with the row weights alone) and combined afterwards; missing values, imputed by the
- * mean of the present ones (also known only at the end), enter as a mass at that value. */
-typedef struct feature_stats {
-    moments present[2];  /* present values of negative / positive rows, row weights */
-    double missing_w[2]; /* row weight of the missing values, per class */
-    double sum;          /* unweighted sum and count of the present values (the fill) */
-    size_t count;
-    double lo, hi;       /* range of the present values of rows of positive weight */
-    int missing_weighted; /* a missing value in a row of positive weight */
-} feature_stats;
+/* The record of the preprocessing pass: rows, positive rows, row weight per class, then
+ * per feature what it gathers. The class weights are not known until the pass has counted
+ * the classes, so the weighted moments are kept per class (with the row weights alone) and
+ * combined afterwards; missing values, imputed by the mean of the present ones (also known
+ * only at the end), enter as a mass at that value. */
+enum {
+    S_ROWS, S_POS, S_CW0, S_CW1, S_HEAD,
+    F_M0 = 0,  /* present values of negative rows: weight, mean, squared deviations */
+    F_M1 = 3,  /* the same for positive rows */
+    F_MISS = 6, /* row weight of the missing values, negative and positive rows */
+    F_SUM = 8, F_COUNT, /* unweighted sum and count of the present values (the fill) */
+    F_LO, F_HI,         /* range of the present values of rows of positive weight */
+    F_MW,               /* 1: a missing value in a row of positive weight */
+    F_SIZE
+};
+
+static void stats_identity(double *t, size_t p)
+{
+    memset(t, 0, (S_HEAD + p * F_SIZE) * sizeof *t);
+    for (size_t j = 0; j < p; j++)
+        t[S_HEAD + j * F_SIZE + F_LO] = INFINITY, t[S_HEAD + j * F_SIZE + F_HI] = -INFINITY;
+}
+
+static void combine_stats(double *t, const double *r, size_t n, const void *cctx)
+{
+    (void)cctx;
+    for (size_t k = 0; k < S_HEAD; k++)
+        t[k] += r[k];
+    for (size_t at = S_HEAD; at + F_SIZE <= n; at += F_SIZE) {
+        double *a = t + at;
+        const double *b = r + at;
+        for (int k = 0; k < 2; k++) {
+            double *am = a + (k ? F_M1 : F_M0);
+            const double *bm = b + (k ? F_M1 : F_M0);
+            moments x = {am[0], am[1], am[2]};
+            merge(&x, (moments){bm[0], bm[1], bm[2]});
+            am[0] = x.w, am[1] = x.mean, am[2] = x.m2;
+        }
+        a[F_MISS] += b[F_MISS], a[F_MISS + 1] += b[F_MISS + 1];
+        a[F_SUM] += b[F_SUM], a[F_COUNT] += b[F_COUNT];
+        a[F_LO] = b[F_LO] < a[F_LO] ? b[F_LO] : a[F_LO];
+        a[F_HI] = b[F_HI] > a[F_HI] ? b[F_HI] : a[F_HI];
+        a[F_MW] = b[F_MW] > a[F_MW] ? b[F_MW] : a[F_MW];
+    }
+}
+
+/* The block's record of the preprocessing pass into s->rec; checks the values. */
+static st_status stats_block(stream *s, size_t nb, size_t row0, st_error *err)
+{
+    const size_t p = s->p;
+    double *r = s->rec;
+    stats_identity(r, p);
+    for (size_t i = 0; i < nb; i++) {
+        if (!(s->wr[i] >= 0) || isinf(s->wr[i]))
+            return st__fail(err, ST_ERR_DATA, "row %zu has weight %g; weights must be "
+                            "finite and >= 0", row0 + i + 1, (double)s->wr[i]);
+        r[S_ROWS] += 1;
+        r[S_POS] += s->yr[i] > 0.5f;
+        r[s->yr[i] > 0.5f ? S_CW1 : S_CW0] += s->wr[i];
+    }
+    for (size_t j = 0; j < p; j++) {
+        double *f = r + S_HEAD + j * F_SIZE;
+        moments blk[2] = {{0, 0, 0}, {0, 0, 0}};
+        for (size_t i = 0; i < nb; i++) {
+            float v = raw(s, i, j);
+            int k = s->yr[i] > 0.5f;
+            double w = s->wr[i];
+            if (isinf(v))
+                return st__fail(err, ST_ERR_DATA, "feature %zu is infinite in row %zu; "
+                                "logistic regression needs finite values", j + 1, row0 + i + 1);
+            if (isnan(v)) {
+                f[F_MISS + k] += w;
+                if (w > 0)
+                    f[F_MW] = 1;
+                continue;
+            }
+            f[F_COUNT] += 1, f[F_SUM] += v;
+            blk[k].w += w, blk[k].mean += w * v;
+            if (w > 0) {
+                f[F_LO] = v < f[F_LO] ? v : f[F_LO];
+                f[F_HI] = v > f[F_HI] ? v : f[F_HI];
+            }
+        }
+        for (int k = 0; k < 2; k++) /* the block's own moments */
+            if (blk[k].w > 0)
+                blk[k].mean /= blk[k].w;
+        for (size_t i = 0; i < nb; i++) {
+            float v = raw(s, i, j);
+            int k = s->yr[i] > 0.5f;
+            if (!isnan(v))
+                blk[k].m2 += s->wr[i] * (v - blk[k].mean) * (v - blk[k].mean);
+        }
+        for (int k = 0; k < 2; k++) {
+            double *m = f + (k ? F_M1 : F_M0);
+            m[0] = blk[k].w, m[1] = blk[k].mean, m[2] = blk[k].m2;
+        }
+    }
+    return ST_OK;
+}
 
 /* The one preprocessing pass: rows, classes, each feature's imputation value, weighted
  * mean and standard deviation after imputation (into s->fill, mean, scale, cw, total);
@@ -130,90 +273,50 @@ typedef struct feature_stats {
 static st_status pass_stats(stream *s, const st_logreg_params *prm, double *ybar, st_error *err)
 {
     const size_t p = s->p;
-    feature_stats *fs = st__calloc(p, sizeof *fs);
-    if (fs == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu feature statistics", p);
-    for (size_t j = 0; j < p; j++)
-        fs[j].lo = INFINITY, fs[j].hi = -INFINITY;
-    size_t n = 0, n_pos = 0, nb;
-    double class_w[2] = {0, 0};
+    size_t local = 0, nb;
+    stats_identity(s->tot, p);
+    acc_begin(s, S_HEAD + p * F_SIZE, combine_stats);
     st_status rc = rewind_source(s, err);
     while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
-        for (size_t i = 0; i < nb && rc == ST_OK; i++) {
-            if (!(s->wr[i] >= 0) || isinf(s->wr[i]))
-                rc = st__fail(err, ST_ERR_DATA, "row %zu has weight %g; weights must be "
-                              "finite and >= 0", n + i + 1, (double)s->wr[i]);
-            n_pos += s->yr[i] > 0.5f;
-            class_w[s->yr[i] > 0.5f] += s->wr[i];
-        }
-        for (size_t j = 0; j < p && rc == ST_OK; j++) {
-            feature_stats *f = &fs[j];
-            moments blk[2] = {{0, 0, 0}, {0, 0, 0}};
-            for (size_t i = 0; i < nb; i++) {
-                float v = raw(s, i, j);
-                int k = s->yr[i] > 0.5f;
-                double w = s->wr[i];
-                if (isinf(v)) {
-                    rc = st__fail(err, ST_ERR_DATA, "feature %zu is infinite in row %zu; "
-                                  "logistic regression needs finite values", j + 1, n + i + 1);
-                    break;
-                }
-                if (isnan(v)) {
-                    f->missing_w[k] += w;
-                    f->missing_weighted |= w > 0;
-                    continue;
-                }
-                f->count++, f->sum += v;
-                blk[k].w += w, blk[k].mean += w * v;
-                if (w > 0) {
-                    f->lo = v < f->lo ? v : f->lo;
-                    f->hi = v > f->hi ? v : f->hi;
-                }
-            }
-            for (int k = 0; k < 2; k++) /* the block's own moments, then merged */
-                if (blk[k].w > 0)
-                    blk[k].mean /= blk[k].w;
-            for (size_t i = 0; i < nb && rc == ST_OK; i++) {
-                float v = raw(s, i, j);
-                int k = s->yr[i] > 0.5f;
-                if (!isnan(v))
-                    blk[k].m2 += s->wr[i] * (v - blk[k].mean) * (v - blk[k].mean);
-            }
-            merge(&f->present[0], blk[0]);
-            merge(&f->present[1], blk[1]);
-        }
-        n += nb;
+        if ((rc = stats_block(s, nb, s->src->row0 + local, err)) == ST_OK)
+            rc = acc_add(s, err);
+        local += nb;
     }
-    if (rc == ST_OK && n == 0)
-        rc = st__fail(err, ST_ERR_DATA, "streamed logistic regression: the source has no rows");
-    if (rc == ST_OK) {
-        s->cw[0] = s->cw[1] = 1; /* as st__lr_row_weights */
-        if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < n) {
-            s->cw[0] = (double)n / (2.0 * (double)(n - n_pos));
-            s->cw[1] = (double)n / (2.0 * (double)n_pos);
-        } else if (prm->class_weight == ST_CLASS_WEIGHT_POSITIVE) {
-            s->cw[1] = prm->positive_weight;
-        }
-        double pos = s->cw[1] * class_w[1], total = s->cw[0] * class_w[0] + pos;
-        if (!(pos > 0) || !(pos < total) || !isfinite(total))
-            rc = st__fail(err, ST_ERR_DATA, "logistic regression needs positive total weight "
-                          "in both classes (positive %g of %g)", pos, total);
-        s->total = total;
-        s->n_rows = n;
-        *ybar = pos / total;
+    if (rc == ST_OK)
+        rc = acc_end(s, err);
+    if (rc != ST_OK)
+        return rc;
+    const double *t = s->tot;
+    const size_t n = (size_t)t[S_ROWS], n_pos = (size_t)t[S_POS];
+    const double class_w[2] = {t[S_CW0], t[S_CW1]};
+    if (n == 0)
+        return st__fail(err, ST_ERR_DATA, "streamed logistic regression: the source has no rows");
+    s->cw[0] = s->cw[1] = 1; /* as st__lr_row_weights */
+    if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < n) {
+        s->cw[0] = (double)n / (2.0 * (double)(n - n_pos));
+        s->cw[1] = (double)n / (2.0 * (double)n_pos);
+    } else if (prm->class_weight == ST_CLASS_WEIGHT_POSITIVE) {
+        s->cw[1] = prm->positive_weight;
     }
-    for (size_t j = 0; j < p && rc == ST_OK; j++) {
-        const feature_stats *f = &fs[j];
+    double pos = s->cw[1] * class_w[1], total = s->cw[0] * class_w[0] + pos;
+    if (!(pos > 0) || !(pos < total) || !isfinite(total))
+        return st__fail(err, ST_ERR_DATA, "logistic regression needs positive total weight "
+                        "in both classes (positive %g of %g)", pos, total);
+    s->total = total;
+    s->n_rows = n;
+    *ybar = pos / total;
+    for (size_t j = 0; j < p; j++) {
+        const double *f = t + S_HEAD + j * F_SIZE;
         /* unweighted, as st_logreg_train imputes */
-        s->fill[j] = f->count > 0 ? f->sum / (double)f->count : 0;
+        s->fill[j] = f[F_COUNT] > 0 ? f[F_SUM] / f[F_COUNT] : 0;
         moments all = {0, 0, 0};
-        for (int k = 0; k < 2; k++) /* class weights scale a class's w and m2 */
-            merge(&all, (moments){s->cw[k] * f->present[k].w, f->present[k].mean,
-                                  s->cw[k] * f->present[k].m2});
-        merge(&all, (moments){s->cw[0] * f->missing_w[0] + s->cw[1] * f->missing_w[1],
-                              s->fill[j], 0});
-        double lo = f->lo, hi = f->hi;
-        if (f->missing_weighted) {
+        for (int k = 0; k < 2; k++) { /* class weights scale a class's w and m2 */
+            const double *m = f + (k ? F_M1 : F_M0);
+            merge(&all, (moments){s->cw[k] * m[0], m[1], s->cw[k] * m[2]});
+        }
+        merge(&all, (moments){s->cw[0] * f[F_MISS] + s->cw[1] * f[F_MISS + 1], s->fill[j], 0});
+        double lo = f[F_LO], hi = f[F_HI];
+        if (f[F_MW] > 0) {
             lo = s->fill[j] < lo ? s->fill[j] : lo;
             hi = s->fill[j] > hi ? s->fill[j] : hi;
         }
@@ -226,8 +329,7 @@ static st_status pass_stats(stream *s, const st_logreg_params *prm, double *ybar
         double sd = prm->standardize ? sqrt(all.m2 / s->total) : 1.0;
         s->scale[j] = sd > 0 ? sd : 1.0;
     }
-    st__free(fs);
-    return rc;
+    return ST_OK;
 }
 
 /* The block's design, labels and normalised weights; returns the block problem. */
@@ -263,37 +365,43 @@ static st_status pass_model(stream *s, double b0, const double *b, double d0, co
                             double *loss, double *loss_short, double *ng, double *h,
                             st_error *err)
 {
-    const size_t p = s->p, m = p + 1;
-    *loss = 0;
-    memset(ng, 0, m * sizeof *ng);
-    memset(h, 0, m * m * sizeof *h);
-    if (d != NULL)
-        memset(loss_short, 0, (LS_PER_PASS - 1) * sizeof *loss_short);
+    const size_t p = s->p, m = p + 1, n = MODEL_HEAD + m + m * m;
+    /* record: loss, LS_PER_PASS - 1 shorter steps' losses, ng, h */
+    memset(s->tot, 0, n * sizeof *s->tot);
+    acc_begin(s, n, combine_sum);
+    double *r = s->rec, *rg = r + MODEL_HEAD, *rh = rg + m;
     size_t nb;
     st_status rc = rewind_source(s, err);
     while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
         st__lr_problem bp = build_block(s, nb);
         st__lr_margins(&bp, b0, b, s->eta);
+        memset(r, 0, MODEL_HEAD * sizeof *r);
         if (d != NULL) {
             st__lr_margins(&bp, d0, d, s->deta);
             double t = 0.5;
             for (int k = 0; k < LS_PER_PASS - 1; k++, t *= 0.5)
-                loss_short[k] += st__lr_loss(&bp, s->eta, s->deta, t, NULL);
+                r[1 + k] = st__lr_loss(&bp, s->eta, s->deta, t, NULL);
         }
-        *loss += st__lr_loss(&bp, s->eta, d != NULL ? s->deta : NULL, 1, s->prob);
+        r[0] = st__lr_loss(&bp, s->eta, d != NULL ? s->deta : NULL, 1, s->prob);
         for (size_t i = 0; i < nb; i++)
             s->work[i] = s->cb[i] * (s->yb[i] - s->prob[i]);
-        ng[0] += st__lr_sum(&bp, s->work);
-        st__lr_xt(&bp, s->work, s->tmp_p);
-        for (size_t j = 0; j < p; j++)
-            ng[1 + j] += s->tmp_p[j];
+        rg[0] = st__lr_sum(&bp, s->work);
+        st__lr_xt(&bp, s->work, rg + 1);
         for (size_t i = 0; i < nb; i++)
             s->work[i] = s->cb[i] * s->prob[i] * (1 - s->prob[i]);
-        st__lr_gram(&bp, s->work, s->cols, p, s->gb, s->gram_scratch);
-        for (size_t k = 0; k < m * m; k++)
-            h[k] += s->gb[k];
+        st__lr_gram(&bp, s->work, s->cols, p, rh, s->gram_scratch);
+        rc = acc_add(s, err);
     }
-    return rc;
+    if (rc == ST_OK)
+        rc = acc_end(s, err);
+    if (rc != ST_OK)
+        return rc;
+    *loss = s->tot[0];
+    if (d != NULL)
+        memcpy(loss_short, s->tot + 1, (LS_PER_PASS - 1) * sizeof *loss_short);
+    memcpy(ng, s->tot + MODEL_HEAD, m * sizeof *ng);
+    memcpy(h, s->tot + MODEL_HEAD + m, m * m * sizeof *h);
+    return ST_OK;
 }
 
 /* Pass 4, for short steps: the loss at (b0, b) + t (d0, d) for t = t0, t0 / 2, ...
@@ -301,7 +409,8 @@ static st_status pass_model(stream *s, double b0, const double *b, double d0, co
 static st_status pass_line(stream *s, double b0, const double *b, double d0, const double *d,
                            double t0, double *loss_t, st_error *err)
 {
-    memset(loss_t, 0, LS_PER_PASS * sizeof *loss_t);
+    memset(s->tot, 0, LS_PER_PASS * sizeof *s->tot);
+    acc_begin(s, LS_PER_PASS, combine_sum);
     size_t nb;
     st_status rc = rewind_source(s, err);
     while (rc == ST_OK && (rc = next_block(s, &nb, err)) == ST_OK && nb > 0) {
@@ -310,8 +419,13 @@ static st_status pass_line(stream *s, double b0, const double *b, double d0, con
         st__lr_margins(&bp, d0, d, s->deta);
         double t = t0;
         for (int k = 0; k < LS_PER_PASS; k++, t *= 0.5)
-            loss_t[k] += st__lr_loss(&bp, s->eta, s->deta, t, NULL);
+            s->rec[k] = st__lr_loss(&bp, s->eta, s->deta, t, NULL);
+        rc = acc_add(s, err);
     }
+    if (rc == ST_OK)
+        rc = acc_end(s, err);
+    if (rc == ST_OK)
+        memcpy(loss_t, s->tot, LS_PER_PASS * sizeof *loss_t);
     return rc;
 }
 
@@ -424,7 +538,8 @@ static void stream_free(stream *s)
     st__free(s->xr), st__free(s->yr), st__free(s->wr);
     st__free(s->xb), st__free(s->yb), st__free(s->cb);
     st__free(s->eta), st__free(s->deta), st__free(s->prob), st__free(s->work);
-    st__free(s->partial), st__free(s->tmp_p), st__free(s->gram_scratch), st__free(s->gb);
+    st__free(s->partial), st__free(s->gram_scratch);
+    st__free(s->rec), st__free(s->tot), st__free(s->recs);
     st__free(s->cols);
 }
 
@@ -446,13 +561,16 @@ static int stream_alloc(stream *s)
     s->prob = st__malloc_array(cap, sizeof *s->prob);
     s->work = st__malloc_array(cap, sizeof *s->work);
     s->partial = st__malloc_array(st__lr_partial_size(cap), sizeof *s->partial);
-    s->tmp_p = st__malloc_array(p, sizeof *s->tmp_p);
     s->gram_scratch = st__malloc_array(st__lr_gram_scratch_size(m), sizeof *s->gram_scratch);
-    s->gb = st__malloc_array(m * m, sizeof *s->gb);
     s->cols = st__malloc_array(p, sizeof *s->cols);
+    /* a record: the model pass's (p <= 2048: no overflow) or the preprocessing pass's */
+    const size_t model_n = MODEL_HEAD + m + m * m, stats_n = S_HEAD + p * F_SIZE;
+    s->rec_max = model_n > stats_n ? model_n : stats_n;
+    s->rec = st__malloc_array(s->rec_max, sizeof *s->rec);
+    s->tot = st__malloc_array(s->rec_max, sizeof *s->tot);
     if (!s->xr || !s->yr || !s->wr || !s->xb || !s->yb || !s->cb || !s->eta || !s->deta ||
-        !s->prob || !s->work || !s->partial || !s->tmp_p || !s->gram_scratch || !s->gb ||
-        !s->cols)
+        !s->prob || !s->work || !s->partial || !s->gram_scratch ||
+        !s->cols || !s->rec || !s->tot)
         return -1;
     for (size_t j = 0; j < p; j++)
         s->cols[j] = j;

@@ -19,6 +19,30 @@ typedef enum st__lr_layout {
     ST__LR_ROW_MAJOR      /* feature j of row i at x[i * n_features + j] */
 } st__lr_layout;
 
+/* Adds one block's record (n doubles) into the running total, in place. cctx is the
+ * pass's own (unused so far: NULL). */
+typedef void (*st__lr_combine)(double *total, const double *record, size_t n,
+                               const void *cctx);
+
+/* How a pass's sums over rows are combined across processes. Every quantity a pass
+ * accumulates (row and class counts, the preprocessing moments, loss, gradient, Gram
+ * matrix, line-search losses) is kept per block, as one record of n doubles, and the
+ * records are combined in block order with the pass's combine function. Without a reducer
+ * (one process) each record is combined into the total as its block is read; with one,
+ * the source gives this process's blocks only, the records are kept, and fold turns them
+ * into the total over all processes, on every process.
+ * fold: on entry total holds the combine's identity, records this process's n_records
+ * records (n doubles each, in block order); on return total must be
+ *     identity (+) all records of all processes, in global block order
+ * which is exactly the one-process total when the processes hold consecutive runs of the
+ * same blocks, in process order (src/mpi: a chain through the ranks). Returns ST_OK, or
+ * fails filling err (then the fit returns that). ctx is passed to fold. */
+typedef struct st__lr_reducer {
+    void *ctx;
+    st_status (*fold)(void *ctx, double *total, const double *records, size_t n_records,
+                      size_t n, st__lr_combine combine, const void *cctx, st_error *err);
+} st__lr_reducer;
+
 /* A source of row blocks. Every feature is numeric; a missing value is NaN. The fitter
  * calls rewind before each pass and then next until it yields no rows; the blocks of a
  * pass must be the same rows in the same order every time (results depend on the block
@@ -35,13 +59,16 @@ typedef struct st__lr_source {
      * row weights into w (>= 0; 1 when the data has none). *n_rows gets the number of rows
      * written, 0 once the data is exhausted. Returns ST_OK, or fails filling err. */
     st_status (*next)(void *ctx, float *x, float *y, float *w, size_t *n_rows, st_error *err);
+    const st__lr_reducer *reducer; /* NULL: one process, the source has all the rows */
+    size_t row0;          /* row number of the source's first row among all processes' rows
+                             (error messages only); 0 for one process */
 } st__lr_source;
 
 /* A streamed fit. Coefficients are on the original scale of the features, as
  * st_logreg_coefs gives them. Every array is owned by the fit (st__lr_stream_fit_free). */
 typedef struct st__lr_stream_fit {
     size_t n_features;
-    size_t n_rows;      /* rows seen in a pass */
+    size_t n_rows;      /* rows seen in a pass (of all processes, with a reducer) */
     double intercept;
     double *coefs;      /* n_features */
     double *fill;       /* n_features: the imputed value of a missing one (mean of present) */

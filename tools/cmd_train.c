@@ -9,6 +9,7 @@
 #include "cmd_train_gbdt.h"
 #include "post_fit.h"
 #include "train_binned.h"
+#include "train_logreg_distributed.h"
 
 static const char train_help[] =
     "Usage: stratum train logreg DATA -o MODEL [options]\n"
@@ -52,7 +53,7 @@ static const char train_help[] =
     "  --lambda-min-ratio R   smallest / largest lambda on the path, in (0, 1] (default:\n"
     "                         0.0001, or 0.01 when there are more columns than rows)\n";
 
-enum { OPT_ALL = 3101, OPT_LAMBDA_PATH, OPT_N_LAMBDA, OPT_LAMBDA_MIN_RATIO };
+enum { OPT_ALL = 3101, OPT_LAMBDA_PATH, OPT_N_LAMBDA, OPT_LAMBDA_MIN_RATIO, OPT_DISTRIBUTED };
 
 /* What train does besides the training parameters. */
 typedef struct train_mode {
@@ -118,10 +119,12 @@ int cmd_train(int argc, char **argv)
         {"lambda-path", no_argument, NULL, OPT_LAMBDA_PATH},
         {"n-lambda", required_argument, NULL, OPT_N_LAMBDA},
         {"lambda-min-ratio", required_argument, NULL, OPT_LAMBDA_MIN_RATIO},
+        {"distributed", no_argument, NULL, OPT_DISTRIBUTED},
         CLI_POST_TRAIN_OPTIONS,
         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s%s\n%s", train_help, post_train_help, cli_common_help);
+        printf("%s%s\n%s\n%s", train_help, post_train_help, train_logreg_distributed_help,
+               cli_common_help);
         return EXIT_OK;
     }
     if (argc < 2 || argv[1][0] == '-')
@@ -138,7 +141,7 @@ int cmd_train(int argc, char **argv)
     const char *model_path = NULL;
     train_mode mode = {.popt = st_logreg_path_options_default()};
     post_opts post = post_opts_default();
-    int code;
+    int code, distributed = 0;
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -154,8 +157,13 @@ int cmd_train(int argc, char **argv)
             return EXIT_USAGE;
         if (handled)
             continue;
+        if (code == OPT_DISTRIBUTED) {
+            distributed = 1;
+            continue;
+        }
         if (code == 'h') {
-            printf("%s%s\n%s", train_help, post_train_help, cli_common_help);
+            printf("%s%s\n%s\n%s", train_help, post_train_help, train_logreg_distributed_help,
+                   cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");
@@ -177,6 +185,16 @@ int cmd_train(int argc, char **argv)
         return EXIT_FAILED;
     }
     prm.n_threads = common.threads;
+    if (distributed) {
+        if (mode.path || post_needs_cv(&post) || post_wants_threshold(&post))
+            return cli_usage_error("train", "--distributed fits one model on a binned file: "
+                                   "--lambda-path, --recalibrate and thresholds need the CSV "
+                                   "in one process");
+        if (prm.impute != ST_IMPUTE_MEAN || prm.missing_indicators)
+            return cli_usage_error("train", "--distributed reads a binned file: it imputes the "
+                                   "mean and has no missing indicators");
+        return train_logreg_distributed(data_path, model_path, &prm, &common, mode.all);
+    }
     if (st_binned_is_file(data_path)) {
         if (mode.path || post_needs_cv(&post) || post_wants_threshold(&post))
             return cli_usage_error("train", "%s is a binned file: --lambda-path, "

@@ -23,6 +23,7 @@
 #include "common.h"
 #include "dataset.h"
 #include "gbdt.h"
+#include "logreg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,6 +114,36 @@ ST_API st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b,
                                           st_gbdt **out /* OUT */,
                                           st_mpi_stats *stats /* OUT, may be NULL */,
                                           st_error *err);
+
+/* Logistic regression streamed from a binned file with raw values (stratum bin --values)
+ * that every rank has opened with st_binned_open (the same file on every rank), as
+ * st_logreg_train_binned fits it in one process, with the same parameters and the same
+ * restrictions (mean imputation, no missing indicators, at most 2048 expanded columns).
+ * The fit reads the file in blocks of rows, the same blocks whatever the number of ranks
+ * (of ceil(N / 64) rows for a file of N rows, at least 64 and at most 8192); rank r reads
+ * a consecutive run of about 1/size of the blocks. Every sum over
+ * rows of every pass (row and class counts, the preprocessing moments, loss, gradient,
+ * Gram matrix, line-search losses) is kept per block, and the blocks' sums are added in
+ * block order by passing the running total from rank to rank (each rank adds its own
+ * blocks' sums; the additions are cheap next to computing them, which the ranks do in
+ * parallel).
+ *
+ * Equality: every floating-point operation is the one-process fit's, so *out is byte for
+ * byte the model st_logreg_train_binned fits on the file, for any number of ranks (ranks
+ * beyond the number of blocks read no rows) and threads. Every rank gets the model in *out
+ * (caller-owned, freed with st_logreg_free). The model's column means and standard
+ * deviations (for contributions) are computed by every rank over all rows.
+ *
+ * Memory: each rank keeps its blocks' sums of a pass until the total passes by: up to
+ * (blocks of the rank) x (p + 1)^2 doubles for p expanded columns.
+ *
+ * Failures: as st_gbdt_train_mpi, every failure on any rank (parameters, a file without
+ * raw values, a bad value in a rank's rows, out of memory, files of different shapes) makes
+ * every rank return the same error, with the failing rank's message; the ranks check for a
+ * failed rank before each pass's total. */
+ST_API st_status st_logreg_train_binned_mpi(MPI_Comm comm, const st_binned *b,
+                                            const st_logreg_params *prm,
+                                            st_logreg **out /* OUT */, st_error *err);
 
 #ifdef __cplusplus
 }

@@ -104,6 +104,11 @@ st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err)
  * st__mpi_agree, instead of summing)? Then this rank completes that agreement and stops. */
 static st_status check_peers(st__mpi_ctx *c, st_error *err)
 {
+    return st__mpi_check_peers(c, err);
+}
+
+st_status st__mpi_check_peers(st__mpi_ctx *c, st_error *err)
+{
     int first;
     int mrc = lowest_failing(c, 0, &first);
     if (mrc != MPI_SUCCESS)

@@ -46,6 +46,11 @@ st_status st__mpi_agree(st__mpi_ctx *c, st_status rc, st_error *err);
 st_status st__mpi_sum_i64(void *ctx, int64_t *v, size_t n, st_error *err);
 st_status st__mpi_max_f64(void *ctx, double *v, size_t n, st_error *err);
 
+/* The first step of every reducer call, as st__mpi_sum_i64 takes it: when some rank has
+ * failed (and waits in st__mpi_agree), completes that agreement, sets c->agreed and returns
+ * that rank's error; otherwise ST_OK. */
+st_status st__mpi_check_peers(st__mpi_ctx *c, st_error *err);
+
 /* Exclusive prefix sum and total of a count over the ranks (in rank order). */
 st_status st__mpi_scan_u64(st__mpi_ctx *c, uint64_t mine, uint64_t *before, uint64_t *total,
                            st_error *err);
