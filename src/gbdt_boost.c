@@ -23,13 +23,13 @@
 #include "error.h"
 #include "parallel.h"
 
-/* Row weight times class weight (balanced: n / (2 n_c), with the class counts n_c of all
- * processes) times scale_pos_weight. */
+/* The row weights: each row's own weight times its class's weight (balanced: n / (2 n_c),
+ * with the class counts n_c of all processes) times scale_pos_weight. */
 static st_status row_weights(const st__gbdt_train_data *d, const st_gbdt_params *prm,
-                             double *w, st_error *err)
+                             st__gbdt_row_weights *w, st_error *err)
 {
     const size_t n = d->n_rows;
-    const float *y = d->y, *rw = d->w;
+    const float *y = d->y;
     int64_t n_pos = 0;
     for (size_t i = 0; i < n; i++)
         n_pos += y[i] != 0;
@@ -40,13 +40,13 @@ static st_status row_weights(const st__gbdt_train_data *d, const st_gbdt_params 
     if (n_pos == 0 || (uint64_t)n_pos == d->n_rows_global)
         return st__fail(err, ST_ERR_DATA, "every training row is %s; training a classifier "
                         "needs rows of both classes", n_pos == 0 ? "negative" : "positive");
-    double cw[2] = {1, prm->scale_pos_weight};
+    w->rw = d->w;
+    w->cw[0] = 1;
+    w->cw[1] = prm->scale_pos_weight;
     if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED) {
-        cw[0] *= n_all / (2.0 * (n_all - (double)n_pos));
-        cw[1] *= n_all / (2.0 * (double)n_pos);
+        w->cw[0] *= n_all / (2.0 * (n_all - (double)n_pos));
+        w->cw[1] *= n_all / (2.0 * (double)n_pos);
     }
-    for (size_t i = 0; i < n; i++)
-        w[i] = (rw != NULL ? (double)rw[i] : 1.0) * cw[y[i] != 0];
     return ST_OK;
 }
 
@@ -148,9 +148,11 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
         out_of_bag_u8(gr, gr->bins->cols, in_bag, score, nt, par);
 }
 
-/* Working arrays of the loop. */
+/* Working arrays of the loop: the scores, and the bag only when bagging. A row's weight
+ * is computed when needed and its gradients go straight into the grower's fixed-point
+ * arrays, so the loop keeps 8 bytes a row of its own (13 with bagging). */
 typedef struct boost_work {
-    double *w, *score, *g, *h;
+    double *score;
     uint32_t *bag;
     uint8_t *in_bag, *use;
     size_t *perm;
@@ -158,29 +160,25 @@ typedef struct boost_work {
 
 static void work_free(boost_work *wk)
 {
-    st__free(wk->w);
     st__free(wk->score);
-    st__free(wk->g);
-    st__free(wk->h);
     st__free(wk->bag);
     st__free(wk->in_bag);
     st__free(wk->use);
     st__free(wk->perm);
 }
 
-static int work_alloc(boost_work *wk, size_t n, size_t nf)
+static int work_alloc(boost_work *wk, size_t n, size_t nf, int bagging)
 {
     n = n ? n : 1;
     nf = nf ? nf : 1;
-    wk->w = st__malloc_array(n, sizeof *wk->w);
     wk->score = st__malloc_array(n, sizeof *wk->score);
-    wk->g = st__malloc_array(n, sizeof *wk->g);
-    wk->h = st__malloc_array(n, sizeof *wk->h);
-    wk->bag = st__malloc_array(n, sizeof *wk->bag);
-    wk->in_bag = st__malloc_array(n, sizeof *wk->in_bag);
+    if (bagging) {
+        wk->bag = st__malloc_array(n, sizeof *wk->bag);
+        wk->in_bag = st__malloc_array(n, sizeof *wk->in_bag);
+    }
     wk->use = st__malloc_array(nf, sizeof *wk->use);
     wk->perm = st__malloc_array(nf, sizeof *wk->perm);
-    return wk->w && wk->score && wk->g && wk->h && wk->bag && wk->in_bag && wk->use && wk->perm;
+    return wk->score && (!bagging || (wk->bag && wk->in_bag)) && wk->use && wk->perm;
 }
 
 static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, int nt,
@@ -192,9 +190,10 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     const int bagging = prm->bagging_freq > 0 && prm->bagging_fraction < 1;
     const int sampling = prm->feature_fraction < 1;
     size_t n_bag = n;
-    st_status rc = row_weights(d, prm, wk->w, err);
+    st__gbdt_row_weights w;
+    st_status rc = row_weights(d, prm, &w, err);
     if (rc != ST_OK ||
-        (rc = st__gbdt_init_score(y, wk->w, n, d->n_rows_global, d->reducer, &m->init_score,
+        (rc = st__gbdt_init_score(y, &w, n, d->n_rows_global, d->reducer, &m->init_score,
                                   err)) != ST_OK)
         return rc;
     if (!isfinite(m->init_score))
@@ -203,7 +202,8 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     for (size_t i = 0; i < n; i++)
         wk->score[i] = m->init_score;
     for (int t = 0; t < prm->num_trees; t++) {
-        st__gbdt_logloss_grad(wk->score, y, wk->w, n, wk->g, wk->h, nt);
+        if ((rc = st__gbdt_logloss_fixed(gr, wk->score, y, &w, err)) != ST_OK)
+            return rc;
         if (bagging && t % prm->bagging_freq == 0)
             n_bag = draw_bag(prm, t, d->row0, n, wk->bag, wk->in_bag);
         if (sampling)
@@ -213,8 +213,7 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
         else
             for (size_t i = 0; i < n; i++)
                 gr->rows[i] = (uint32_t)i;
-        if ((rc = st__gbdt_grow(gr, n_bag, wk->g, wk->h, sampling ? wk->use : NULL, err)) !=
-            ST_OK)
+        if ((rc = st__gbdt_grow(gr, n_bag, sampling ? wk->use : NULL, err)) != ST_OK)
             return rc;
         /* a leaf's cover is its Hessian sum, still in gr->sum_h */
         if (!st__gbdt_store_cat_sets(m, gr->bins, gr->nodes, (const uint32_t (*)[8])gr->node_set,
@@ -282,7 +281,8 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     st__gbdt_grower gr = {0};
     boost_work wk = {0};
     st__gbdt_monitor *mon = NULL;
-    if (m == NULL || !work_alloc(&wk, n, d->schema->n_features)) {
+    if (m == NULL || !work_alloc(&wk, n, d->schema->n_features,
+                                     prm.bagging_freq > 0 && prm.bagging_fraction < 1)) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for training on %zu rows", n);
         goto done;
     }

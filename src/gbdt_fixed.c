@@ -32,12 +32,9 @@ int st__gbdt_fixed_scale(double max, uint64_t n)
     return s > SCALE_MAX ? SCALE_MAX : s < -SCALE_MAX ? -SCALE_MAX : s;
 }
 
-/* Rounding half away from zero by truncation, without a branch on the sign (which is a
- * coin toss for gradients); llrint would be a libm call unless errno is given up. */
 static inline int64_t to_fixed(double v, double mult)
 {
-    const double x = v * mult;
-    return (int64_t)(x + copysign(0.5, x));
+    return st__gbdt_to_fixed_mult(v, mult);
 }
 
 int64_t st__gbdt_to_fixed(double v, int s)

@@ -10,7 +10,6 @@
  * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
 #include "gbdt_train_core.h"
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -245,43 +244,10 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     return ST_OK;
 }
 
-/* The fixed-point scales of this tree from the largest |g| and h over all local rows
- * and processes, and the gradients at them in gr->qg, gr->qh. */
-static st_status quantize(st__gbdt_grower *gr, const double *g, const double *h,
-                          st_error *err)
-{
-    const size_t n = gr->bins->n_rows;
-    const long nn = (long)n;
-    double mg = 0, mh = 0;
-    int bad = 0; /* a value that is not finite (NaN would slip through a max) */
-#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
-    reduction(max : mg, mh) reduction(| : bad) if (gr->n_threads > 1 && n >= 32768)
-    for (long i = 0; i < nn; i++) {
-        const double ag = fabs(g[i]), hi = h[i];
-        bad |= !(ag <= DBL_MAX) | !(fabs(hi) <= DBL_MAX);
-        mg = ag > mg ? ag : mg;
-        mh = hi > mh ? hi : mh;
-    }
-    double max[2] = {bad ? INFINITY : mg, bad ? INFINITY : mh};
-    st_status rc = st__gbdt_reduce_max(gr->reducer, max, 2, err);
-    if (rc != ST_OK)
-        return rc;
-    if (!isfinite(max[0]) || !isfinite(max[1]))
-        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite");
-    gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
-    gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
-    st__gbdt_quantize(g, n, gr->scale_g, gr->qg, gr->n_threads);
-    st__gbdt_quantize(h, n, gr->scale_h, gr->qh, gr->n_threads);
-    return ST_OK;
-}
-
-st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const double *g, const double *h,
-                        const uint8_t *use, st_error *err)
+st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_error *err)
 {
     const st_gbdt_params *prm = gr->prm;
-    st_status rc = quantize(gr, g, h, err);
-    if (rc != ST_OK)
-        return rc;
+    st_status rc;
     int64_t sg = 0, sh = 0; /* integer sums: the same in any order */
     const long nn = (long)n;
     const uint32_t *rows = gr->rows;

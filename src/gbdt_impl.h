@@ -351,14 +351,15 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
 void st__gbdt_grower_free(st__gbdt_grower *gr);
 
 /* Grows one tree on rows[0..n_rows) (a bag; the grower's rows array is filled by the
- * caller) with gradients g, h (of every local row) and the features with use[j]. The
- * gradients are first put in fixed point at scales from their maxima over all processes;
- * every histogram built is summed across processes, so the tree is that of all rows.
+ * caller) with the fixed-point gradients gr->qg, gr->qh at scales gr->scale_g,
+ * gr->scale_h (of every local row, filled by the caller: st__gbdt_logloss_fixed) and the
+ * features with use[j]. Every histogram built is summed across processes, so the tree is
+ * that of all rows.
  * Leaves gr->nodes, gr->values (already multiplied by learning_rate) and gr->n_leaves,
  * and each leaf's local rows in gr->rows[begin[l] .. begin[l] + count[l]). Fails only
- * when the reducer does, or on gradients that are not finite (ST_ERR_NUMERIC). */
-st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const double *g, const double *h,
-                        const uint8_t *use, st_error *err);
+ * when the reducer does. */
+st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const uint8_t *use,
+                        st_error *err);
 
 /* Monotone constraints in the grower (gbdt_monotone.c), used only when gr->monotone is not
  * NULL: the bounds of children l and r after leaf l is split by s (before l's are

@@ -8,36 +8,87 @@
  * processes, so that it does not depend on how the rows are split. */
 #include "gbdt_train_core.h"
 
+#include <float.h>
 #include <math.h>
 
+#include "error.h"
 #include "parallel.h"
+
+/* One row's gradient and Hessian; the same expression wherever they are needed, so that
+ * recomputing them gives the same bits. */
+static inline void grad_at(double score, float y, double wi, double *g, double *h)
+{
+    const double p = 1 / (1 + exp(-score));
+    *g = wi * (p - (double)y);
+    *h = wi * (p * (1 - p));
+}
 
 void st__gbdt_logloss_grad(const double *score, const float *y, const double *w, size_t n,
                            double *g, double *h, int nt)
 {
     const long nn = (long)n;
 #pragma omp parallel for num_threads(nt) schedule(static) if (n >= 16384 && nt > 1)
-    for (long i = 0; i < nn; i++) {
-        const double p = 1 / (1 + exp(-score[i]));
-        const double wi = w != NULL ? w[i] : 1;
-        g[i] = wi * (p - (double)y[i]);
-        h[i] = wi * (p * (1 - p));
-    }
+    for (long i = 0; i < nn; i++)
+        grad_at(score[i], y[i], w != NULL ? w[i] : 1, &g[i], &h[i]);
 }
 
-st_status st__gbdt_init_score(const float *y, const double *w, size_t n, uint64_t n_global,
-                              const st__gbdt_reducer *red, double *out, st_error *err)
+/* Below this many rows the gradients are computed on one thread. */
+#define GRAD_PARALLEL_MIN 32768
+
+st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
+                                 const st__gbdt_row_weights *w, st_error *err)
+{
+    const size_t n = gr->bins->n_rows;
+    const long nn = (long)n;
+    const int nt = gr->n_threads;
+    double mg = 0, mh = 0;
+    int bad = 0; /* a value that is not finite (NaN would slip through a max) */
+#pragma omp parallel for num_threads(nt) schedule(static) \
+    reduction(max : mg, mh) reduction(| : bad) if (nt > 1 && n >= GRAD_PARALLEL_MIN)
+    for (long i = 0; i < nn; i++) {
+        double g, h;
+        grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
+        const double ag = fabs(g);
+        bad |= !(ag <= DBL_MAX) | !(fabs(h) <= DBL_MAX);
+        mg = ag > mg ? ag : mg;
+        mh = h > mh ? h : mh;
+    }
+    double max[2] = {bad ? INFINITY : mg, bad ? INFINITY : mh};
+    st_status rc = st__gbdt_reduce_max(gr->reducer, max, 2, err);
+    if (rc != ST_OK)
+        return rc;
+    if (!isfinite(max[0]) || !isfinite(max[1]))
+        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite");
+    gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
+    gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
+    const double mult_g = ldexp(1, gr->scale_g), mult_h = ldexp(1, gr->scale_h);
+    int64_t *qg = gr->qg, *qh = gr->qh;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= GRAD_PARALLEL_MIN)
+    for (long i = 0; i < nn; i++) {
+        double g, h;
+        grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
+        qg[i] = st__gbdt_to_fixed_mult(g, mult_g);
+        qh[i] = st__gbdt_to_fixed_mult(h, mult_h);
+    }
+    return ST_OK;
+}
+
+st_status st__gbdt_init_score(const float *y, const st__gbdt_row_weights *w, size_t n,
+                              uint64_t n_global, const st__gbdt_reducer *red, double *out,
+                              st_error *err)
 {
     double max = 0;
-    for (size_t i = 0; i < n; i++)
-        max = w[i] > max ? w[i] : max;
+    for (size_t i = 0; i < n; i++) {
+        const double wi = st__gbdt_row_weight(w, y, i);
+        max = wi > max ? wi : max;
+    }
     st_status rc = st__gbdt_reduce_max(red, &max, 1, err);
     if (rc != ST_OK)
         return rc;
     const int s = st__gbdt_fixed_scale(max, n_global);
     int64_t sum[2] = {0, 0}; /* positive rows, all rows */
     for (size_t i = 0; i < n; i++) {
-        const int64_t q = st__gbdt_to_fixed(w[i], s);
+        const int64_t q = st__gbdt_to_fixed(st__gbdt_row_weight(w, y, i), s);
         sum[0] += y[i] != 0 ? q : 0;
         sum[1] += q;
     }

@@ -12,6 +12,8 @@
 #ifndef STRATUM_GBDT_TRAIN_CORE_H
 #define STRATUM_GBDT_TRAIN_CORE_H
 
+#include <math.h>
+
 #include "gbdt_impl.h"
 
 /* Sums and maxima across the processes of a distributed training; NULL = one process.
@@ -89,11 +91,43 @@ st_status st__gbdt_reduce_sum(const st__gbdt_reducer *red, int64_t *v, size_t n,
 st_status st__gbdt_reduce_max(const st__gbdt_reducer *red, double *v, size_t n,
                               st_error *err);
 
+/* v 2^s rounded half away from zero, with mult = 2^s: by truncation, without a branch on
+ * the sign (a coin toss for gradients); llrint would be a libm call unless errno is given
+ * up. */
+static inline int64_t st__gbdt_to_fixed_mult(double v, double mult)
+{
+    const double x = v * mult;
+    return (int64_t)(x + copysign(0.5, x));
+}
+
+/* A row's training weight: its own weight (rw[i], 1 when rw is NULL) times its class's
+ * weight cw[y[i] != 0] (class_weight times scale_pos_weight). Computed where it is used
+ * rather than stored: a per-row array of doubles would cost 8 bytes a row. */
+typedef struct st__gbdt_row_weights {
+    const float *rw;
+    double cw[2];
+} st__gbdt_row_weights;
+
+static inline double st__gbdt_row_weight(const st__gbdt_row_weights *w, const float *y,
+                                         size_t i)
+{
+    return (w->rw != NULL ? (double)w->rw[i] : 1.0) * w->cw[y[i] != 0];
+}
+
 /* The initial score log(W+ / W-) from the weight sums of each class (labels y, weights w
  * of n local rows of n_global), in fixed point and across processes (gbdt_objective.c);
  * +-inf when a class weighs nothing. */
-st_status st__gbdt_init_score(const float *y, const double *w, size_t n, uint64_t n_global,
-                              const st__gbdt_reducer *red, double *out, st_error *err);
+st_status st__gbdt_init_score(const float *y, const st__gbdt_row_weights *w, size_t n,
+                              uint64_t n_global, const st__gbdt_reducer *red, double *out,
+                              st_error *err);
+
+/* The log loss gradients and Hessians (as st__gbdt_logloss_grad) at the scores of the
+ * grower's local rows, straight into fixed point: one pass for their maxima (over all
+ * processes), which set gr->scale_g and gr->scale_h, then one that recomputes them and
+ * writes gr->qg, gr->qh, so that no per-row array of doubles is kept. ST_ERR_NUMERIC when
+ * one is not finite (gbdt_objective.c). */
+st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
+                                 const st__gbdt_row_weights *w, st_error *err);
 
 /* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of the
  * schema and no nonzero on a categorical feature (gbdt_monotone.c). */
