@@ -8,11 +8,8 @@
 #include "dataset_impl.h"
 #include "error.h"
 #include "label_rule.h"
+#include "libsvm_line.h"
 #include "number_parse.h"
-
-/* Features are stored densely (a column per index), so a stray huge index would ask for
- * gigabytes: indices past this are refused with a clear error instead. */
-#define ST__LIBSVM_MAX_INDEX 1000000L
 
 typedef struct libsvm_token {
     const char *ptr;
@@ -25,6 +22,9 @@ typedef struct libsvm_reader {
     long max_index, min_index;
     size_t n_rows;
     st_error *err;
+    int cls;                       /* the class of the last line scanned */
+    st__libsvm_pair_fn on_pair;    /* when set, called per pair in a scan without ds */
+    void *pair_ctx;
 } libsvm_reader;
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -101,6 +101,7 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
         /* a well-formed line whose label is not a class: unusable data, as in the CSV reader */
         return fail_token(r, ST_ERR_DATA, line, line_start, &tok, rule);
     }
+    r->cls = cls;
     if (ds != NULL && ds->labels != NULL)
         ds->labels[r->n_rows] = (float)cls;
     long previous = -1;
@@ -136,6 +137,11 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
                 r->max_index = index;
             if (index < r->min_index)
                 r->min_index = index;
+            if (r->on_pair != NULL) {
+                st_status rc = r->on_pair(r->pair_ctx, index, value);
+                if (rc != ST_OK)
+                    return rc;
+            }
         }
     }
     return ST_OK;
@@ -234,6 +240,31 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
 done:
     st_dataset_free(ds);
     st__free(feature_of);
+    return rc;
+}
+
+const char *st__libsvm_line_bounds(const char *p, const char *end, const char **line_end)
+{
+    return line_bounds(p, end, line_end);
+}
+
+st_status st__libsvm_scan_line(st__libsvm_line *l, long line, const char *p, const char *e,
+                               long base)
+{
+    libsvm_reader r;
+    memset(&r, 0, sizeof r);
+    r.source = l->source;
+    r.labels = l->labels;
+    r.max_index = l->max_index;
+    r.min_index = l->min_index;
+    r.err = l->err;
+    r.on_pair = l->on_pair;
+    r.pair_ctx = l->pair_ctx;
+    st_status rc = scan_line(&r, line, p, e, NULL, NULL, base);
+    l->labels = r.labels; /* the rule may have learned a class */
+    l->max_index = r.max_index;
+    l->min_index = r.min_index;
+    l->cls = r.cls;
     return rc;
 }
 

@@ -3,6 +3,7 @@
  *   stb_csv_stream.c  CSV records from a file read chunk by chunk (bounded memory)
  *   stb_bin_csv.c     stratum bin on a CSV: pass 1 (types, sketches, dictionaries), the
  *                     bins, pass 2 (rows to the writer)
+ *   stb_bin_libsvm.c  stratum bin on a LibSVM file: the same two passes, line by line
  *   stb_bounds.c      bins from quantile summaries and level counts, by the in-memory rules
  *   stb_write.c       the file format (documented there byte by byte) and its writer
  *   stb_read.c        st_binned_open: mmap, checks, accessors

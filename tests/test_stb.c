@@ -300,6 +300,84 @@ static void test_libsvm(void **state)
     st_dataset_free(ds);
 }
 
+/* LibSVM streamed: a zero-based file (index 0 present) where f5 is absent (an implicit
+ * zero) in the first 2000 rows, f3 never appears, values straddle zero, with comments,
+ * blank lines and qid; binned in blocks of 97 rows (4096 bytes read at a time) with raw
+ * values. The file's bins,
+ * codes, labels and values equal in-memory binning of st_dataset_read_libsvm's dataset,
+ * and the models are the same. */
+static void test_libsvm_streamed(void **state)
+{
+    (void)state;
+    FILE *f = fopen("stb_zero.svm", "wb");
+    assert_non_null(f);
+    fprintf(f, "# zero-based\n\n");
+    for (int i = 0; i < 2600; i++) {
+        fprintf(f, "%s qid:3", (i * 11) % 5 < 2 ? "+1" : "-1");
+        if (i % 3 != 0)
+            fprintf(f, " 0:%.2f", (double)((i * 29) % 211 - 100) / 10);
+        if (i % 2 == 0)
+            fprintf(f, " 1:%d", (i * 7) % 13 - 6);
+        if (i % 5 == 1)
+            fprintf(f, " 4:%g", (double)((i * 13) % 997) / 3);
+        if (i >= 2000)
+            fprintf(f, " 5:%d", i % 9 - 4);
+        fprintf(f, "%s\n", i % 100 == 7 ? "  # a comment" : "");
+        if (i % 500 == 3)
+            fprintf(f, "\n");
+    }
+    fclose(f);
+    st_bin_options bo = st_bin_options_default();
+    bo.block_rows = 97;
+    bo.store_values = 1;
+    bo.chunk_bytes = 1; /* read in blocks of 4096 bytes: lines cross blocks */
+    st_bin_report rep;
+    bin_ok("stb_zero.svm", "stb_zero.stb", NULL, &bo, &rep);
+    assert_int_equal(rep.n_rows, 2600);
+    assert_int_equal(rep.n_features, 6); /* f0..f5 */
+    assert_int_equal(rep.passes, 2);
+    assert_int_equal(rep.n_inexact, 0);
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(st_dataset_read_libsvm("stb_zero.svm", NULL, &ds, &err), ST_OK);
+    st_binned *b = open_ok("stb_zero.stb");
+    assert_string_equal(st_binned_feature_name(b, 0), "f0");
+    assert_string_equal(st_binned_feature_name(b, 5), "f5");
+    assert_same_bins(b, ds, 255);
+    for (size_t j = 0; j < 6; j++)
+        assert_memory_equal(st_binned_values(b, j), st_dataset_feature_values(ds, j),
+                            2600 * sizeof(float));
+    assert_same_models(b, ds, 1);
+    st_binned_close(b);
+    st_dataset_free(ds);
+    /* forced one-based: index 0 is refused with its place, as in the in-memory reader */
+    st_read_options ro = st_read_options_default();
+    ro.libsvm_zero_based = 0;
+    remove("stb_zero1.stb");
+    assert_int_equal(st_bin_file("stb_zero.svm", &ro, NULL, "stb_zero1.stb", NULL, &err),
+                     ST_ERR_PARSE);
+    assert_non_null(strstr(err.message, "stb_zero.svm:4:"));
+    assert_non_null(strstr(err.message, "feature index 0 in a file read as one-based"));
+    /* an ignored feature is dropped, as in memory */
+    const char *ign[] = {"f1"};
+    ro = st_read_options_default();
+    ro.ignore = ign;
+    ro.n_ignore = 1;
+    bin_ok("stb_zero.svm", "stb_zero_ign.stb", &ro, NULL, &rep);
+    assert_int_equal(rep.n_features, 5);
+    assert_int_equal(st_dataset_read_libsvm("stb_zero.svm", &ro, &ds, &err), ST_OK);
+    b = open_ok("stb_zero_ign.stb");
+    assert_same_bins(b, ds, 255);
+    st_binned_close(b);
+    st_dataset_free(ds);
+    /* a small sketch: approximate, but every feature's weight counts the implicit zeros */
+    bo = st_bin_options_default();
+    bo.sketch_size = 16;
+    bin_ok("stb_zero.svm", "stb_zero_small.stb", NULL, &bo, &rep);
+    assert_true(rep.n_inexact > 0);
+    assert_true(rep.max_rank_error > 0 && rep.max_rank_error < 0.5);
+}
+
 /* ---- hostile files ---- */
 
 static unsigned char *slurp_file(const char *path, size_t *size)
@@ -565,6 +643,51 @@ static void test_cli_bad_csv(void **state)
     assert_int_not_equal(stat("stb_bad_out.stb", &st), 0);
 }
 
+/* LibSVM through the CLI: the binned file trains the model of `train gbdt X.svm` byte for
+ * byte, and a bad line gives one error line with file:line:column and no output. */
+static void test_cli_libsvm(void **state)
+{
+    (void)state;
+    FILE *f = fopen("stb_cli.svm", "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 1500; i++)
+        fprintf(f, "%d 1:%.2f%s 3:%d\n", (i * 7) % 4 == 0, (double)((i * 31) % 173) / 7,
+                i % 4 == 2 ? " 2:-1.5" : "", i % 6);
+    fprintf(f, "1 1:3.5 3:2"); /* a last line without a line end */
+    fclose(f);
+    run_result *r = run("bin", "stb_cli.svm", "-o", "stb_cli_svm.stb", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "binned 1501 rows x 3 features");
+    free(r);
+    r = run("train", "gbdt", "stb_cli.svm", "-o", "stb_cli_svm.model", "--num-trees", "20",
+            "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("train", "gbdt", "stb_cli_svm.stb", "-o", "stb_cli_svmstb.model", "--num-trees",
+            "20", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    char *a = read_all("stb_cli_svm.model"), *b = read_all("stb_cli_svmstb.model");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    f = fopen("stb_bad.svm", "wb");
+    assert_non_null(f);
+    fprintf(f, "1 1:2 2:3\n0 1:2.5 3\n");
+    fclose(f);
+    remove("stb_bad_svm.stb");
+    r = run("bin", "stb_bad.svm", "-o", "stb_bad_svm.stb", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "stb_bad.svm:2:9: '3': expected index:value");
+    free(r);
+    struct stat st;
+    assert_int_not_equal(stat("stb_bad_svm.stb", &st), 0);
+    r = run("bin", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_true(strstr(r->out, "not streamed") == NULL);
+    free(r);
+}
+
 /* st_logreg_train_binned: the model of st_logreg_train on the CSV (same names, levels,
  * imputation values, coefficients, column moments; predictions on the CSV), and its
  * errors: NULL arguments, a file without raw values, median imputation, indicators. */
@@ -638,9 +761,11 @@ int main(void)
         cmocka_unit_test(test_awkward_csv),
         cmocka_unit_test(test_approximate_sketch),
         cmocka_unit_test(test_libsvm),
+        cmocka_unit_test(test_libsvm_streamed),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_cli_bad_csv),
+        cmocka_unit_test(test_cli_libsvm),
         cmocka_unit_test(test_logreg_binned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

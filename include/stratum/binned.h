@@ -19,7 +19,9 @@
  * columns are exact. st_gbdt_train_with_bins trains in memory on the file's bins, which
  * gives the same model as st_gbdt_train_binned on the file in every case.
  *
- * LibSVM input is read into memory (not streamed) and binned with the in-memory rules.
+ * LibSVM input is streamed the same way, line by line: features f<index> (from f0 when an
+ * index 0 appears or libsvm_zero_based says so, as st_dataset_read_libsvm), an absent entry
+ * being the value 0, with the same rules for exact bins; it has no weights.
  *
  * Ownership: st_binned_open returns a handle freed by st_binned_close; every pointer an
  * accessor returns belongs to the handle (into the mapping or its own arrays) and is valid
@@ -57,7 +59,8 @@ typedef struct st_bin_options {
     int store_values;     /* 1: also store each feature's raw float values (4 bytes a
                              value; for streaming logistic regression) (default 0) */
     size_t block_rows;    /* rows coded per block in the second pass (default 65536) */
-    size_t chunk_bytes;   /* CSV read buffer (default 8 MiB; grows for a longer record) */
+    size_t chunk_bytes;   /* CSV or LibSVM read buffer (default 8 MiB; grows for a longer
+                             record or line) */
 } st_bin_options;
 
 ST_API st_bin_options st_bin_options_default(void);

@@ -1,0 +1,38 @@
+/* Internal: one LibSVM line, parsed by the rules of st_dataset_read_libsvm
+ * (libsvm_reader.c), for readers that do not hold the whole file (stb_bin_libsvm.c). */
+#ifndef STRATUM_LIBSVM_LINE_H
+#define STRATUM_LIBSVM_LINE_H
+
+#include <stddef.h>
+
+#include <stratum/common.h>
+
+#include "label_rule.h"
+
+/* Features are stored densely (a column per index), so a stray huge index would ask for
+ * gigabytes: indices past this are refused with a clear error instead. */
+#define ST__LIBSVM_MAX_INDEX 1000000L
+
+/* Called for each index:value pair of a line, indices increasing; non-OK stops the line. */
+typedef st_status (*st__libsvm_pair_fn)(void *ctx, long index, double value);
+
+typedef struct st__libsvm_line {
+    const char *source;        /* the file name in messages */
+    st__label_rule labels;     /* classifies labels; learns the two classes */
+    long max_index, min_index; /* over every pair seen (start at -1 and LONG_MAX) */
+    int cls;                   /* the class of the last line */
+    st__libsvm_pair_fn on_pair;
+    void *pair_ctx;
+    st_error *err;
+} st__libsvm_line;
+
+/* The line [p, end-of-line) without its comment and line end in *line_end; returns the
+ * next line start. */
+const char *st__libsvm_line_bounds(const char *p, const char *end, const char **line_end);
+/* Checks and parses the line [p, e) (number `line` of the file, not blank, no NUL):
+ * sets r->cls, tracks the indices and calls r->on_pair (when set) per pair. Indices below
+ * base are refused (base 1: a file read as one-based). Errors carry file:line:column. */
+st_status st__libsvm_scan_line(st__libsvm_line *r, long line, const char *p, const char *e,
+                               long base);
+
+#endif
