@@ -149,6 +149,8 @@ static st_status grow_slots(svm_binner *b, size_t need)
     size_t cap = b->n_idx ? b->n_idx : 16;
     while (cap < need)
         cap *= 2;
+    if (cap > (size_t)ST__LIBSVM_MAX_INDEX + 1) /* no slot past the largest index allowed */
+        cap = need > (size_t)ST__LIBSVM_MAX_INDEX + 1 ? need : (size_t)ST__LIBSVM_MAX_INDEX + 1;
     st__qsketch *sk = st__realloc_array(b->sk, cap, sizeof *sk);
     if (sk == NULL)
         return nomem(b);
