@@ -33,7 +33,7 @@ typedef struct svm_binner {
     st__libsvm_line ln;
     long base;
     size_t n_idx;          /* sketch slots: indices 0 .. n_idx - 1 */
-    st__qsketch *sk;       /* per index */
+    st__qsketch **sk;      /* per index: NULL until the index has a value (wide files) */
     size_t *explicit_n;    /* per index: explicit entries */
     size_t *feature_of;    /* per index: feature, or (size_t)-1 (below base, ignored) */
     size_t nf, n_rows, blank_lines;
@@ -151,7 +151,7 @@ static st_status grow_slots(svm_binner *b, size_t need)
         cap *= 2;
     if (cap > (size_t)ST__LIBSVM_MAX_INDEX + 1) /* no slot past the largest index allowed */
         cap = need > (size_t)ST__LIBSVM_MAX_INDEX + 1 ? need : (size_t)ST__LIBSVM_MAX_INDEX + 1;
-    st__qsketch *sk = st__realloc_array(b->sk, cap, sizeof *sk);
+    st__qsketch **sk = st__realloc_array(b->sk, cap, sizeof *sk);
     if (sk == NULL)
         return nomem(b);
     b->sk = sk;
@@ -160,14 +160,8 @@ static st_status grow_slots(svm_binner *b, size_t need)
         return nomem(b);
     b->explicit_n = cnt;
     for (size_t s = b->n_idx; s < cap; s++) {
-        memset(&b->sk[s], 0, sizeof b->sk[s]);
+        b->sk[s] = NULL;
         b->explicit_n[s] = 0;
-    }
-    for (size_t s = b->n_idx; s < cap; s++) {
-        if (!st__qsketch_init(&b->sk[s], b->bo->sketch_size)) {
-            b->n_idx = s + 1; /* free what exists */
-            return nomem(b);
-        }
     }
     b->n_idx = cap;
     return ST_OK;
@@ -185,7 +179,12 @@ static st_status pass1_pair(void *ctx, long index, double value)
     const float v = (float)value;
     if (isnan(v)) /* missing, as in the in-memory binning */
         return ST_OK;
-    return st__qsketch_push(&b->sk[index], v) ? ST_OK : nomem(b);
+    if (b->sk[index] == NULL) {
+        if ((b->sk[index] = st__malloc(sizeof **b->sk)) == NULL)
+            return nomem(b);
+        st__qsketch_init(b->sk[index], b->bo->sketch_size);
+    }
+    return st__qsketch_push(b->sk[index], v) ? ST_OK : nomem(b);
 }
 
 static st_status pass1(svm_binner *b)
@@ -285,8 +284,8 @@ static st_status make_bins(svm_binner *b, st__stb_meta *meta, st__gbdt_bins *bin
             rc = nomem(b);
             break;
         }
-        st__qsummary part, zeros = {0}, s_all = {0};
-        if (!st__qsketch_finish(&b->sk[s], &part)) {
+        st__qsummary part = {0}, zeros = {0}, s_all = {0};
+        if (b->sk[s] != NULL && !st__qsketch_finish(b->sk[s], &part)) {
             rc = nomem(b);
             break;
         }
@@ -433,7 +432,10 @@ st_status st__stb_bin_libsvm(const char *path, const st_read_options *opt,
     st__free(b.buf);
     st__label_rule_free(&b.ln.labels);
     for (size_t s = 0; s < b.n_idx; s++)
-        st__qsketch_free(&b.sk[s]);
+        if (b.sk[s] != NULL) {
+            st__qsketch_free(b.sk[s]);
+            st__free(b.sk[s]);
+        }
     st__free(b.sk);
     st__free(b.explicit_n);
     st__free(b.feature_of);
