@@ -122,38 +122,35 @@ st_status st__mpi_check_peers(st__mpi_ctx *c, st_error *err)
 /* MPI counts are int: long arrays go in slices. */
 #define SLICE ((size_t)INT_MAX / 8)
 
-st_status st__mpi_sum_i64(void *ctx, int64_t *v, size_t n, st_error *err)
+/* One in-place MPI_Allreduce of n elements of type t (size bytes each) with op, in slices,
+ * counted for the bench; what names the step in an error. */
+static st_status allreduce_sliced(st__mpi_ctx *c, void *v, size_t n, size_t size,
+                                  MPI_Datatype t, MPI_Op op, const char *what, st_error *err)
 {
-    st__mpi_ctx *c = ctx;
     st_status st = check_peers(c, err);
     if (st != ST_OK)
         return st;
     for (size_t at = 0; at < n; at += SLICE) {
         const size_t k = n - at < SLICE ? n - at : SLICE;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, v + at, (int)k, MPI_INT64_T, MPI_SUM, c->comm);
+        int rc = MPI_Allreduce(MPI_IN_PLACE, (char *)v + at * size, (int)k, t, op, c->comm);
         if (rc != MPI_SUCCESS)
-            return st__mpi_fail(err, "MPI_Allreduce (histogram sums)", rc);
+            return st__mpi_fail(err, what, rc);
         c->reduce_calls++;
-        c->reduce_bytes += k * sizeof *v;
+        c->reduce_bytes += k * size;
     }
     return ST_OK;
 }
 
+st_status st__mpi_sum_i64(void *ctx, int64_t *v, size_t n, st_error *err)
+{
+    return allreduce_sliced(ctx, v, n, sizeof *v, MPI_INT64_T, MPI_SUM,
+                            "MPI_Allreduce (histogram sums)", err);
+}
+
 st_status st__mpi_max_f64(void *ctx, double *v, size_t n, st_error *err)
 {
-    st__mpi_ctx *c = ctx;
-    st_status st = check_peers(c, err);
-    if (st != ST_OK)
-        return st;
-    for (size_t at = 0; at < n; at += SLICE) {
-        const size_t k = n - at < SLICE ? n - at : SLICE;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, v + at, (int)k, MPI_DOUBLE, MPI_MAX, c->comm);
-        if (rc != MPI_SUCCESS)
-            return st__mpi_fail(err, "MPI_Allreduce (maxima)", rc);
-        c->reduce_calls++;
-        c->reduce_bytes += k * sizeof *v;
-    }
-    return ST_OK;
+    return allreduce_sliced(ctx, v, n, sizeof *v, MPI_DOUBLE, MPI_MAX,
+                            "MPI_Allreduce (maxima)", err);
 }
 
 st_status st__mpi_scan_u64(st__mpi_ctx *c, uint64_t mine, uint64_t *before, uint64_t *total,
