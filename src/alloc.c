@@ -81,6 +81,21 @@ void *st__realloc_array(void *ptr, size_t count, size_t size)
     return overflow ? NULL : st__realloc(ptr, bytes);
 }
 
+void *st__calloc_aligned64(size_t count, size_t size)
+{
+    int overflow = 0;
+    size_t bytes = st__mul_size(count, size, &overflow);
+    if (overflow || bytes > (size_t)-1 - 64 || FAIL_NOW())
+        return NULL;
+    bytes = (bytes + 63) / 64 * 64; /* aligned_alloc wants a multiple of the alignment */
+    void *p = aligned_alloc(64, bytes == 0 ? 64 : bytes);
+    if (p != NULL) {
+        COUNT(1);
+        memset(p, 0, bytes == 0 ? 64 : bytes);
+    }
+    return p;
+}
+
 char *st__strndup(const char *s, size_t len)
 {
     char *copy = st__malloc(len + 1);

@@ -27,6 +27,10 @@ static inline size_t st__mul_size(size_t a, size_t b, int *overflow)
 void *st__malloc_array(size_t count, size_t size);
 void *st__realloc_array(void *ptr, size_t count, size_t size);
 
+/* count * size bytes starting on a 64-byte (cache line) boundary, zeroed; freed with
+ * st__free. NULL on overflow as on exhaustion. */
+void *st__calloc_aligned64(size_t count, size_t size);
+
 /* Advises the kernel to back the 2 MB-aligned interior of a large, not yet touched buffer
  * with huge pages (fewer page faults when it is first written). No effect on the contents;
  * ignored where unsupported or for buffers under 8 MB (alloc_huge.c). */

@@ -24,8 +24,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->rows);
     st__free(gr->scratch);
     st__free(gr->scratch2);
-    st__free(gr->qg);
-    st__free(gr->qh);
+    st__free(gr->gh);
     st__free(gr->work);
     st__free(gr->stat);
     st__free(gr->pack);
@@ -72,9 +71,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
     gr->scratch2 = n_threads > 1 ? st__malloc_array(n, sizeof *gr->scratch2) : NULL;
-    gr->qg = st__malloc_array(n, sizeof *gr->qg);
-    gr->qh = st__malloc_array(n, sizeof *gr->qh);
-    gr->work = ovf || n_threads < 2 ? NULL : st__malloc_array(work_entries, sizeof *gr->work);
+    gr->gh = st__malloc_array(n, sizeof *gr->gh);
+    gr->work = ovf || n_threads < 2 ? NULL : st__calloc_aligned64(work_entries, sizeof *gr->work);
     gr->stat = st__malloc_array(tb, sizeof *gr->stat);
     gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
     gr->n_all = st__malloc_array(L, sizeof *gr->n_all);
@@ -96,10 +94,10 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->extra_l2 = st__malloc_array(L, sizeof *gr->extra_l2);
     st__gbdt_hist_cell *block = NULL;
     if (gr->hist != NULL && !ovf)
-        block = gr->hist[L] = st__calloc(hist_entries, sizeof *block);
+        block = gr->hist[L] = st__calloc_aligned64(hist_entries, sizeof *block);
     if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
-        (n_threads > 1 && gr->scratch2 == NULL) || gr->qg == NULL ||
-        gr->qh == NULL || (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
+        (n_threads > 1 && gr->scratch2 == NULL) || gr->gh == NULL ||
+        (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
         gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
@@ -154,7 +152,7 @@ static st_status build_hist(st__gbdt_grower *gr, const uint32_t *rows, size_t n,
                             st__gbdt_hist_cell *hist, st_error *err)
 {
     const st__gbdt_bins *b = gr->bins;
-    st__gbdt_hist_build(b, gr->feats, gr->n_feats, rows, n, gr->qg, gr->qh, hist, gr->work,
+    st__gbdt_hist_build(b, gr->feats, gr->n_feats, rows, n, gr->gh, hist, gr->work,
                         gr->n_threads);
     if (gr->reducer == NULL)
         return ST_OK;
@@ -251,12 +249,12 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     int64_t sg = 0, sh = 0; /* integer sums: the same in any order */
     const long nn = (long)n;
     const uint32_t *rows = gr->rows;
-    const int64_t *qg = gr->qg, *qh = gr->qh;
+    const st__gbdt_gh *gh = gr->gh;
 #pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
     reduction(+ : sg, sh) if (gr->n_threads > 1 && n >= 32768)
     for (long i = 0; i < nn; i++) {
-        sg += qg[rows[i]];
-        sh += qh[rows[i]];
+        sg += gh[rows[i]].g;
+        sh += gh[rows[i]].h;
     }
     int64_t root[3] = {sg, sh, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
     if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)

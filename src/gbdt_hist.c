@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "parallel.h"
+#include "vector_clones.h"
 
 /* Below this many (row, feature) pairs a leaf is built on one thread. */
 #define HIST_PARALLEL_MIN 262144
@@ -20,16 +21,19 @@
  * kPrefetchOffset). */
 #define PREFETCH_AHEAD 16
 
-/* Adds row i (codes c, gradient gi, Hessian hi) to the bins of feature k at
+/* A cell as one value of four int64 lanes (GCC's vector extension): adding a row is one
+ * load, one vector addition and one store, in the AVX2 clone a single 256-bit each,
+ * where three separate read-modify-writes of g, h and n made the kernel bound by stores.
+ * The type asks for 8-byte alignment only; the trainer puts its histograms on cache
+ * lines, so that no cell straddles two. */
+typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias));
+
+/* Adds the row (codes c, lanes v = (g, h, 1, 0)) to the bins of feature k at
  * hist[off[k] + code]: the k-th feature of the row when all features are asked for, else
  * feature feats[k]. */
 #define ADD_ROW(CODE_OF_K)                                                                \
-    for (size_t k = 0; k < n_feats; k++) {                                                \
-        st__gbdt_hist_cell *s = &hist[off[k] + (CODE_OF_K)];                              \
-        s->g += gi;                                                                       \
-        s->h += hi;                                                                       \
-        s->n += 1;                                                                        \
-    }
+    for (size_t k = 0; k < n_feats; k++)                                                  \
+        *(cell_vec *)(void *)&hist[off[k] + (CODE_OF_K)] += v;
 
 /* Features feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) into hist,
  * zeroed first; off[k] is the offset of feature feats[k]. A leaf's rows are scattered
@@ -38,10 +42,10 @@
  * processor to reach the next rows' loads by itself. One version per code type T
  * (uint8_t, or uint16_t for more than 255 bins). */
 #define DEFINE_BLOCK_HIST(NAME, T)                                                        \
+    ST__VECTOR_CLONES                                                                     \
     static void NAME(const st__gbdt_bins *b, const T *codes, const uint32_t *feats,       \
                      const uint32_t *off, size_t n_feats, const uint32_t *rows, size_t r0, \
-                     size_t r1, const int64_t *qg, const int64_t *qh,                     \
-                     st__gbdt_hist_cell *hist)                                            \
+                     size_t r1, const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)          \
     {                                                                                     \
         const size_t nf = b->n_features;                                                  \
         for (size_t k = 0; k < n_feats; k++)                                              \
@@ -51,12 +55,11 @@
             if (rows != NULL && r + PREFETCH_AHEAD < r1) {                                \
                 const size_t ia = rows[r + PREFETCH_AHEAD];                               \
                 __builtin_prefetch(codes + ia * nf);                                      \
-                __builtin_prefetch(qg + ia);                                              \
-                __builtin_prefetch(qh + ia);                                              \
+                __builtin_prefetch(gh + ia);                                              \
             }                                                                             \
             const size_t i = rows != NULL ? rows[r] : r;                                  \
             const T *c = codes + i * nf;                                                  \
-            const int64_t gi = qg[i], hi = qh[i];                                         \
+            const cell_vec v = {gh[i].g, gh[i].h, 1, 0};                                  \
             if (all) {                                                                    \
                 ADD_ROW(c[k])                                                             \
             } else {                                                                      \
@@ -69,19 +72,19 @@ DEFINE_BLOCK_HIST(block_hist_u16, uint16_t)
 
 static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint32_t *off,
                        size_t n_feats, const uint32_t *rows, size_t r0, size_t r1,
-                       const int64_t *qg, const int64_t *qh, st__gbdt_hist_cell *hist)
+                       const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)
 {
     if (b->wide)
-        block_hist_u16(b, b->codes16, feats, off, n_feats, rows, r0, r1, qg, qh, hist);
+        block_hist_u16(b, b->codes16, feats, off, n_feats, rows, r0, r1, gh, hist);
     else
-        block_hist_u8(b, b->codes, feats, off, n_feats, rows, r0, r1, qg, qh, hist);
+        block_hist_u8(b, b->codes, feats, off, n_feats, rows, r0, r1, gh, hist);
 }
 
 /* Features per call whose offsets are kept in a local array. */
 #define FEATS_CHUNK 256
 
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
-                         const uint32_t *rows, size_t n, const int64_t *qg, const int64_t *qh,
+                         const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int nt)
 {
     const int blocks = (double)n * (double)n_feats >= HIST_PARALLEL_MIN && nt > 1 &&
@@ -98,18 +101,15 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
             const size_t m = n_feats - f0 < FEATS_CHUNK ? n_feats - f0 : FEATS_CHUNK;
             for (size_t k = 0; k < m; k++)
                 off[k] = (uint32_t)b->offset[feats[f0 + k]];
-            block_hist(b, feats + f0, off, m, rows, r0, r1, qg, qh, own);
+            block_hist(b, feats + f0, off, m, rows, r0, r1, gh, own);
         }
     }
     for (int t = 1; t < blocks; t++) {
         const st__gbdt_hist_cell *w = work + (size_t)(t - 1) * b->total_bins;
         for (size_t f = 0; f < n_feats; f++) {
             const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
-            for (size_t k = k0; k < k1; k++) {
-                hist[k].g += w[k].g;
-                hist[k].h += w[k].h;
-                hist[k].n += w[k].n;
-            }
+            for (size_t k = k0; k < k1; k++)
+                *(cell_vec *)(void *)&hist[k] += *(const cell_vec *)(const void *)&w[k];
         }
     }
 }
@@ -119,11 +119,8 @@ void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_
 {
     for (size_t f = 0; f < n_feats; f++) {
         const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
-        for (size_t k = k0; k < k1; k++) {
-            parent[k].g -= child[k].g;
-            parent[k].h -= child[k].h;
-            parent[k].n -= child[k].n;
-        }
+        for (size_t k = k0; k < k1; k++)
+            *(cell_vec *)(void *)&parent[k] -= *(const cell_vec *)(const void *)&child[k];
     }
 }
 

@@ -202,11 +202,18 @@ uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v);
 
 /* ---- histograms (gbdt_hist.c) ---- */
 
-/* A histogram bin in fixed point (gbdt_fixed.c): sums of the rows' gradients times
- * 2^scale_g and Hessians times 2^scale_h, each rounded to an integer, and their count.
- * Integer sums: the same in any order, and exact under subtraction. */
+/* A row's gradient times 2^scale_g and Hessian times 2^scale_h, rounded to integers
+ * (gbdt_fixed.c); side by side, so that a row scattered in memory costs one cache line. */
+typedef struct st__gbdt_gh {
+    int64_t g, h;
+} st__gbdt_gh;
+
+/* A histogram bin in fixed point: the sums of its rows' st__gbdt_gh and their count.
+ * Integer sums: the same in any order, and exact under subtraction. The fourth, unused
+ * word makes a cell 32 bytes, so that adding a row to it is one 4-lane vector addition
+ * of (g, h, 1, 0) rather than three separate read-modify-writes (gbdt_hist.c). */
 typedef struct st__gbdt_hist_cell {
-    int64_t g, h, n;
+    int64_t g, h, n, unused;
 } st__gbdt_hist_cell;
 
 /* A bin as the split search reads it: the sums back in doubles. */
@@ -215,12 +222,12 @@ typedef struct st__gbdt_bin_stat {
 } st__gbdt_bin_stat;
 
 /* hist[offset..] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
- * n_feats features feats[0..n_feats), from the fixed-point gradients qg, Hessians qh
+ * n_feats features feats[0..n_feats), from the fixed-point gradients and Hessians gh
  * (indexed by row); other features are left untouched. work: (n_threads - 1) *
  * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
  * result does not depend on n_threads. */
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
-                         const uint32_t *rows, size_t n, const int64_t *qg, const int64_t *qh,
+                         const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
 
 /* parent[k] -= child[k] for every bin of the features feats[0..n_feats): the parent's
@@ -313,7 +320,7 @@ typedef struct st__gbdt_grower {
     uint64_t n_rows_global;        /* rows of all processes, for the fixed-point scales */
     uint32_t *rows, *scratch;      /* n_rows each: the rows of every leaf, leaf by leaf */
     uint32_t *scratch2;            /* n_rows, for partitions on several threads (or NULL) */
-    int64_t *qg, *qh;              /* n_rows each: this tree's gradients in fixed point */
+    st__gbdt_gh *gh;               /* n_rows: this tree's gradients in fixed point */
     int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
     st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */
     st__gbdt_hist_cell *work;      /* (n_threads - 1) * total_bins: the threads' own */
@@ -351,7 +358,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
 void st__gbdt_grower_free(st__gbdt_grower *gr);
 
 /* Grows one tree on rows[0..n_rows) (a bag; the grower's rows array is filled by the
- * caller) with the fixed-point gradients gr->qg, gr->qh at scales gr->scale_g,
+ * caller) with the fixed-point gradients gr->gh at scales gr->scale_g,
  * gr->scale_h (of every local row, filled by the caller: st__gbdt_logloss_fixed) and the
  * features with use[j]. Every histogram built is summed across processes, so the tree is
  * that of all rows.

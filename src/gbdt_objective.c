@@ -62,13 +62,13 @@ st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const
     gr->scale_g = st__gbdt_fixed_scale(max[0], gr->n_rows_global);
     gr->scale_h = st__gbdt_fixed_scale(max[1], gr->n_rows_global);
     const double mult_g = ldexp(1, gr->scale_g), mult_h = ldexp(1, gr->scale_h);
-    int64_t *qg = gr->qg, *qh = gr->qh;
+    st__gbdt_gh *gh = gr->gh;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= GRAD_PARALLEL_MIN)
     for (long i = 0; i < nn; i++) {
         double g, h;
         grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
-        qg[i] = st__gbdt_to_fixed_mult(g, mult_g);
-        qh[i] = st__gbdt_to_fixed_mult(h, mult_h);
+        gh[i].g = st__gbdt_to_fixed_mult(g, mult_g);
+        gh[i].h = st__gbdt_to_fixed_mult(h, mult_h);
     }
     return ST_OK;
 }

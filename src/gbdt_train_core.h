@@ -124,7 +124,7 @@ st_status st__gbdt_init_score(const float *y, const st__gbdt_row_weights *w, siz
 /* The log loss gradients and Hessians (as st__gbdt_logloss_grad) at the scores of the
  * grower's local rows, straight into fixed point: one pass for their maxima (over all
  * processes), which set gr->scale_g and gr->scale_h, then one that recomputes them and
- * writes gr->qg, gr->qh, so that no per-row array of doubles is kept. ST_ERR_NUMERIC when
+ * writes gr->gh, so that no per-row array of doubles is kept. ST_ERR_NUMERIC when
  * one is not finite (gbdt_objective.c). */
 st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
                                  const st__gbdt_row_weights *w, st_error *err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "gbdt_hist_check.h"
 #include "gbdt_train_core.h"
 
 static char tmpdir[] = "/tmp/stratum_gbdt_XXXXXX";
@@ -229,7 +230,7 @@ static void test_hist_subtraction(void **state)
     (void)state;
     enum { N = 300, NF = 3 };
     float x[NF * N], y[N];
-    int64_t g[N], h[N]; /* gradients in fixed point, as the grower makes them */
+    st__gbdt_gh gh[N]; /* gradients in fixed point, as the grower makes them */
     uint64_t rng = 42;
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < NF; j++) {
@@ -237,8 +238,8 @@ static void test_hist_subtraction(void **state)
             x[j * N + i] = u < 0.1 ? NAN : (float)(j == 2 ? floor(u * 5) : u * 100);
         }
         y[i] = (float)(i % 2);
-        g[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng) - 0.5, 50);
-        h[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), 50);
+        gh[i].g = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng) - 0.5, 50);
+        gh[i].h = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), 50);
     }
     st_dataset *ds = arrays(N, NF, x, y);
     st_gbdt_params p = st_gbdt_params_default();
@@ -265,7 +266,7 @@ static void test_hist_subtraction(void **state)
     const uint32_t feats[NF] = {0, 1, 2};
     for (int i = 0; i < N; i++)
         rows[i] = (uint32_t)i;
-    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, parent, work, 2);
+    st__gbdt_hist_build(&b, feats, NF, NULL, N, gh, parent, work, 2);
     size_t nl = st__gbdt_partition(rows, N, &b, 1, 4, 1, scratch);
     for (size_t i = 1; i < nl; i++) /* stable */
         assert_true(rows[i - 1] < rows[i]);
@@ -273,24 +274,11 @@ static void test_hist_subtraction(void **state)
         int c = b.codes[rows[i] * NF + 1];
         assert_int_equal(i < nl, c == 0 || c <= 4);
     }
-    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, left, NULL, 1);
-    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, right, work, 2);
+    st__gbdt_hist_build(&b, feats, NF, rows, nl, gh, left, NULL, 1);
+    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, gh, right, work, 2);
     st__gbdt_hist_subtract(&b, feats, NF, parent, left);
     /* the right child's histogram is the plain sum of its rows, bin by bin */
-    st__gbdt_hist_cell *direct = calloc(b.total_bins, sizeof *direct);
-    for (size_t i = nl; i < N; i++)
-        for (size_t j = 0; j < NF; j++) {
-            st__gbdt_hist_cell *c = &direct[b.offset[j] + b.codes[rows[i] * NF + j]];
-            c->g += g[rows[i]];
-            c->h += h[rows[i]];
-            c->n += 1;
-        }
-    for (size_t k = 0; k < b.total_bins; k++) {
-        assert_int_equal(direct[k].g, right[k].g);
-        assert_int_equal(direct[k].h, right[k].h);
-        assert_int_equal(direct[k].n, right[k].n);
-    }
-    free(direct);
+    assert_hist_is_direct_sum(&b, rows + nl, N - nl, gh, right);
     for (size_t k = 0; k < b.total_bins; k++) {
         assert_int_equal(parent[k].g, right[k].g); /* exactly: integer sums */
         assert_int_equal(parent[k].h, right[k].h);

@@ -299,9 +299,9 @@ static void test_hist_exact_any_threads(void **state)
     (void)state;
     enum { N = 120000, NF = 3 };
     float *x = malloc(NF * N * sizeof *x), *y = malloc(N * sizeof *y);
-    int64_t *g = malloc(N * sizeof *g), *h = malloc(N * sizeof *h);
+    st__gbdt_gh *gh = malloc(N * sizeof *gh);
     uint32_t *rows = malloc(N * sizeof *rows), *scratch = malloc(N * sizeof *scratch);
-    assert_true(x && y && g && h && rows && scratch);
+    assert_true(x && y && gh && rows && scratch);
     uint64_t rng = 3;
     const int s = st__gbdt_fixed_scale(1.0, N);
     for (int i = 0; i < N; i++) {
@@ -310,8 +310,8 @@ static void test_hist_exact_any_threads(void **state)
             x[j * N + i] = u < 0.1 ? NAN : (float)(u * 100);
         }
         y[i] = (float)(i % 2);
-        g[i] = st__gbdt_to_fixed(2 * st__gbdt_rand_unit(&rng) - 1, s);
-        h[i] = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), s);
+        gh[i].g = st__gbdt_to_fixed(2 * st__gbdt_rand_unit(&rng) - 1, s);
+        gh[i].h = st__gbdt_to_fixed(st__gbdt_rand_unit(&rng), s);
         rows[i] = (uint32_t)i;
     }
     st_dataset *ds = NULL;
@@ -325,8 +325,8 @@ static void test_hist_exact_any_threads(void **state)
     st__gbdt_hist_cell *left = calloc(tb, sizeof *left), *right = calloc(tb, sizeof *right);
     st__gbdt_hist_cell *work = calloc(tb, sizeof *work);
     const uint32_t feats[NF] = {0, 1, 2};
-    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, one, NULL, 1);
-    st__gbdt_hist_build(&b, feats, NF, NULL, N, g, h, two, work, 2);
+    st__gbdt_hist_build(&b, feats, NF, NULL, N, gh, one, NULL, 1);
+    st__gbdt_hist_build(&b, feats, NF, NULL, N, gh, two, work, 2);
     assert_memory_equal(one, two, tb * sizeof *one);
     const size_t nl = st__gbdt_partition(rows, N, &b, 0, 100, 0, scratch);
     assert_true(nl > N / 4 && nl < 3 * N / 4);
@@ -353,8 +353,8 @@ static void test_hist_exact_any_threads(void **state)
     free(rows2);
     free(rows3);
     free(scratch2);
-    st__gbdt_hist_build(&b, feats, NF, rows, nl, g, h, left, work, 2);
-    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, g, h, right, NULL, 1);
+    st__gbdt_hist_build(&b, feats, NF, rows, nl, gh, left, work, 2);
+    st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, gh, right, NULL, 1);
     st__gbdt_hist_subtract(&b, feats, NF, one, left);
     assert_memory_equal(one, right, tb * sizeof *one);
     free(one);
@@ -366,8 +366,7 @@ static void test_hist_exact_any_threads(void **state)
     st_dataset_free(ds);
     free(x);
     free(y);
-    free(g);
-    free(h);
+    free(gh);
     free(rows);
     free(scratch);
 }
