@@ -33,8 +33,10 @@ static const char train_gbdt_help[] =
     "                                  (the model equals 'train gbdt FILE.stb' on the\n"
     "                                  same rows)\n";
 
-/* Feature importance (splits and total gain), one feature a line, in model order. */
-static void print_importance(const st_gbdt *m, cli_format format)
+/* Feature importance (splits and total gain), one feature a line, in model order. JSON
+ * also carries "fit_seconds" when fit_seconds >= 0: the training alone, as logistic
+ * regression's does (benchmarks read it). */
+static void print_importance(const st_gbdt *m, cli_format format, double fit_seconds)
 {
     const size_t n = st_gbdt_n_features(m);
     double *split = malloc((n ? n : 1) * sizeof *split), *gain = malloc((n ? n : 1) * sizeof *gain);
@@ -48,7 +50,10 @@ static void print_importance(const st_gbdt *m, cli_format format)
     }
     switch (format) {
     case FORMAT_JSON:
-        printf("{\"trees\": %zu, \"init_score\": ", st_gbdt_n_trees(m));
+        printf("{");
+        if (fit_seconds >= 0)
+            printf("\"fit_seconds\": %.6f, ", fit_seconds);
+        printf("\"trees\": %zu, \"init_score\": ", st_gbdt_n_trees(m));
         json_number(stdout, st_gbdt_init_score(m));
         if (st_gbdt_best_iteration(m) > 0) { /* trained with a validation set */
             st_gbdt_metric metric;
@@ -225,10 +230,12 @@ int cmd_train_gbdt(int argc, char **argv)
     train_progress tp;
     train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
+    double fit_seconds = cli_seconds(); /* the training alone: not reading the data */
     if (rc == ST_OK)
         rc = bins != NULL ? st_gbdt_train_with_bins(train, bins, va, &prm,
                                                     common.quiet ? NULL : &cb, &m, &err)
                           : st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
+    fit_seconds = cli_seconds() - fit_seconds;
     st_binned_close(bins);
     bins = NULL;
     train_progress_done(&tp);
@@ -250,8 +257,9 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     if (!common.quiet)
         fprintf(stderr, "trained gbdt on %zu rows x %zu features: %zu trees of at most %d "
-                "leaves; saved %s\n", st_dataset_n_rows(train), st_dataset_n_features(train),
-                st_gbdt_n_trees(m), prm.num_leaves, model_path);
+                "leaves in %.3f s; saved %s\n", st_dataset_n_rows(train),
+                st_dataset_n_features(train), st_gbdt_n_trees(m), prm.num_leaves, fit_seconds,
+                model_path);
     if (!common.quiet && va != NULL) {
         st_gbdt_metric metric;
         const double best = st_gbdt_best_score(m, &metric);
@@ -272,7 +280,7 @@ int cmd_train_gbdt(int argc, char **argv)
         if (k > 0)
             fputc('\n', stderr);
     }
-    print_importance(m, common.format);
+    print_importance(m, common.format, fit_seconds);
     st_gbdt_free(m);
     st_dataset_free(tr);
     st_dataset_free(va);
@@ -280,9 +288,9 @@ int cmd_train_gbdt(int argc, char **argv)
     return EXIT_OK;
 }
 
-void cli_gbdt_print_importance(const st_gbdt *m, cli_format format)
+void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_seconds)
 {
-    print_importance(m, format);
+    print_importance(m, format, fit_seconds);
 }
 
 int cli_model_is_gbdt(const char *path)

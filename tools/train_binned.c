@@ -50,8 +50,10 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
     train_progress tp;
     train_progress_init(&tp, va != NULL, metric_freq, prm->metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
+    double fit_seconds = cli_seconds(); /* the training alone */
     if (rc == ST_OK)
         rc = st_gbdt_train_binned(b, va, prm, common->quiet ? NULL : &cb, &m, &err);
+    fit_seconds = cli_seconds() - fit_seconds;
     train_progress_done(&tp);
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
@@ -66,13 +68,14 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
         for (size_t j = 0; j < st_binned_n_features(b); j++)
             inexact += !st_binned_exact(b, j);
         fprintf(stderr, "trained gbdt on %zu rows x %zu features of the binned file %s "
-                "(%llu bytes, mapped; max_bin %d%s): %zu trees of at most %d leaves; saved %s\n",
+                "(%llu bytes, mapped; max_bin %d%s): %zu trees of at most %d leaves in %.3f s; "
+                "saved %s\n",
                 st_binned_n_rows(b), st_binned_n_features(b), data_path,
                 (unsigned long long)st_binned_file_bytes(b), st_binned_max_bin(b),
                 inexact ? ", some bins from an approximate sketch" : "", st_gbdt_n_trees(m),
-                prm->num_leaves, model_path);
+                prm->num_leaves, fit_seconds, model_path);
     }
-    cli_gbdt_print_importance(m, common->format);
+    cli_gbdt_print_importance(m, common->format, fit_seconds);
     st_gbdt_free(m);
     st_dataset_free(va);
     st_binned_close(b);

@@ -21,7 +21,7 @@ int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_bin
 int cli_train_logreg_binned(const char *data_path, const char *model_path,
                             const st_logreg_params *prm, const cli_common *common, int all);
 
-/* cmd_train_gbdt.c's importance table. */
-void cli_gbdt_print_importance(const st_gbdt *m, cli_format format);
+/* cmd_train_gbdt.c's importance table (JSON: with "fit_seconds" when fit_seconds >= 0). */
+void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_seconds);
 
 #endif

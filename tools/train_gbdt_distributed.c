@@ -115,7 +115,7 @@ static void report(int rank, int size, const st_gbdt *m, const st_dataset *va,
                 st_dataset_n_rows(va), st_gbdt_n_trees(m));
     }
     if (rank == 0)
-        cli_gbdt_print_importance(m, common->format);
+        cli_gbdt_print_importance(m, common->format, st->setup_seconds + st->train_seconds);
 }
 
 /* DATA is a binned file: every rank maps it and trains on its range of rows. */
