@@ -10,20 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stratum.h>
-#include <stratum/mpi.h>
-
-static int rank, size, failures;
-
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "rank %d: %s:%d: ", rank, __FILE__, __LINE__);      \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+#include "mpi_check.h"
 
 static unsigned long long state;
 static unsigned next(unsigned n)
@@ -165,14 +152,8 @@ static void compare(const char *path, const st_dataset *whole, const st_dataset 
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (argc != 2) {
-        fprintf(stderr, "usage: mpirun -np N mpi_read_check SCRATCH_DIR\n");
-        MPI_Finalize();
+    if (!mpi_check_start(&argc, &argv, 2, "mpirun -np N mpi_read_check SCRATCH_DIR"))
         return 2;
-    }
     char path[4096];
     const int rows[] = {9, 40, 333, 2000};
     for (int v = 0; v < 16; v++) {
