@@ -3,7 +3,8 @@
 #  - the model file is byte-identical (cmp) to the one-process `stratum train gbdt` on the
 #    same CSV: with bagging, feature fraction, balanced class weights, missing values and
 #    categorical columns (the clinical table), and on the dense higgs table; and on a
-#    binned file (stratum bin) to the one-process model on that file;
+#    binned file (stratum bin) to the one-process model on that file, where a --max-bin
+#    the file was not made with is one warning on stderr, also under -q;
 #  - failures: a bad row in the last rank's part, and a rank that cannot open its data, make
 #    every rank exit non-zero within the timeout (no hang), with one clear line on stderr,
 #    and no model file is written.
@@ -26,6 +27,18 @@ equal "higgs, depth and leaves, scale_pos_weight" 3 "$work/higgs.csv" --num-tree
 equal "clinical.stb, bagging + feature fraction + balanced" 3 "$work/clinical.stb" \
     --num-trees 12 --bagging-fraction 0.7 --bagging-freq 1 --feature-fraction 0.6 \
     --class-weight balanced --seed 4
+# a --max-bin the binned file was not made with: one warning (rank 0's), also under -q
+if run -np 3 "$stratum" train gbdt "$work/clinical.stb" --distributed --num-trees 2 \
+        --max-bin 63 -q -o "$work/warn.model" > /dev/null 2> "$work/warn.err" &&
+   grep -q '^warning: --max-bin 63 is ignored' "$work/warn.err" &&
+   [ "$(grep -c . "$work/warn.err")" -eq 1 ]; then
+    echo "ok: --max-bin on a binned file warns under -q"
+    passed=$((passed + 1))
+else
+    echo "FAILED: --max-bin on a binned file under -q: stderr:"
+    cat "$work/warn.err"
+    failed=$((failed + 1))
+fi
 
 # a label that is not a class near the end: in the last rank's part only
 awk 'NR == 5990 { sub(/,[01]$/, ",7") } { print }' "$work/clinical.csv" > "$work/bad_row.csv"
