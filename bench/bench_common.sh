@@ -1,29 +1,47 @@
 # Sourced by the bench_*.sh scripts after they set NAME (their name, for messages) and the
 # optional BUILD_DIR: resolves the build, checks it has the generator and the library, and
 # defines the helpers the scripts share. Sets REPO, BUILD_DIR (absolute), OUT (bench/out,
-# git-ignored cache of data and models), GEN (stratum-gen), LIB (libstratum's folder) and
-# PYTHON (default /usr/bin/python3, which has Debian's numpy, pandas and xgboost).
+# git-ignored cache of data and models), GEN (stratum-gen), STRATUM (the CLI), LIB
+# (libstratum's folder), TIME (GNU time; need_gnu_time checks it is there) and PYTHON
+# (default /usr/bin/python3, which has Debian's numpy, pandas and xgboost).
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 PYTHON=${PYTHON:-/usr/bin/python3}
 OUT=$REPO/bench/out
 GEN=$BUILD_DIR/tools/stratum-gen
+STRATUM=$BUILD_DIR/tools/stratum
 LIB=$BUILD_DIR/src
+TIME=/usr/bin/time
 
 say() { echo "$NAME: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-[[ -x $GEN && -e $LIB/libstratum.so ]] ||
-    die "no $GEN or $LIB/libstratum.so; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
+[[ -x $GEN && -x $STRATUM && -e $LIB/libstratum.so ]] ||
+    die "no $GEN, $STRATUM or $LIB/libstratum.so; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
 mkdir -p "$OUT"
 
-# gen_higgs FILE ROWS SEED: a HIGGS-like table, generated once (through a temporary file,
-# so an interrupted run leaves no half-written cache).
+need_gnu_time() { [ -x "$TIME" ] || die "$TIME is missing; install GNU time: apt-get install -y time"; }
+
+# Wall seconds and peak RSS in MB from a GNU time -v log.
+wall_seconds() {
+    awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, t, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + t[i]
+        print s }' "$1"
+}
+peak_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+
+# file_mb FILE [DECIMALS]: the file's size in MB (1e6 bytes), with DECIMALS (0) decimals.
+file_mb() { awk -v b="$(stat -c %s "$1")" -v d="${2:-0}" 'BEGIN { printf "%." d "f", b / 1e6 }'; }
+
+# gen_higgs FILE ROWS SEED [FORMAT]: a HIGGS-like table (FORMAT csv, the default, or
+# libsvm), generated once (through a temporary file, so an interrupted run leaves no
+# half-written cache).
 gen_higgs() {
     if [ ! -s "$1" ]; then
         say "generating $1"
-        "$GEN" higgs --rows "$2" --seed "$3" -o "$1.tmp"
+        "$GEN" higgs --rows "$2" --seed "$3" --format "${4:-csv}" -o "$1.tmp"
         mv "$1.tmp" "$1"
     fi
 }

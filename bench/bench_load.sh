@@ -12,40 +12,19 @@
 # Progress goes to stderr, the report to stdout.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${BUILD_DIR:-build}
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+NAME=bench_load
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-5}
 SEED=${SEED:-42}
-PYTHON=${PYTHON:-/usr/bin/python3}
-OUT=$REPO/bench/out
-STRATUM=$BUILD_DIR/tools/stratum
-GEN=$BUILD_DIR/tools/stratum-gen
-TIME=/usr/bin/time
-
-say() { echo "bench_load: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-[[ -x $STRATUM && -x $GEN ]] ||
-    die "no $STRATUM or $GEN; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
-[ -x "$TIME" ] || die "$TIME is missing; install GNU time: apt-get install -y time"
+need_gnu_time
 command -v jq > /dev/null || die "jq is missing; install it: apt-get install -y jq"
-mkdir -p "$OUT"
 
 CSV=$OUT/higgs_${ROWS}_seed${SEED}.csv
 SVM=$OUT/higgs_${ROWS}_seed${SEED}.svm
-
-# generate FORMAT FILE: writes FILE once (through a temporary name, so an interrupted run
-# leaves no half file behind).
-generate() {
-    [ -s "$2" ] && return 0
-    say "generating $2"
-    "$GEN" higgs --rows "$ROWS" --seed "$SEED" --format "$1" -o "$2.tmp"
-    mv "$2.tmp" "$2"
-}
-generate csv "$CSV"
-generate libsvm "$SVM"
+gen_higgs "$CSV" "$ROWS" "$SEED" csv
+gen_higgs "$SVM" "$ROWS" "$SEED" libsvm
 
 # timed_run LOG CMD...: runs CMD under GNU time -v, its stdout to $LOG.stdout.
 timed_run() {
@@ -54,18 +33,8 @@ timed_run() {
     "$TIME" -v -o "$log" "$@" > "$log.stdout"
 }
 
-# Wall seconds and peak RSS in MB from a GNU time -v log.
-wall_seconds() {
-    awk -F': ' '/Elapsed \(wall clock\)/ {
-        n = split($2, t, ":"); s = 0
-        for (i = 1; i <= n; i++) s = s * 60 + t[i]
-        print s }' "$1"
-}
-peak_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 minimum() { sort -g | head -n 1; }
-file_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 # bench NAME FILE VALUES MEMORY_CMD CMD...: RUNS timed runs of CMD; prints one table row.
 # MEMORY_CMD reads the last run's stdout and prints the bytes the loaded table holds.
@@ -85,7 +54,7 @@ bench() {
     min=$(printf '%s\n' "${walls[@]}" | minimum)
     peak=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
     mem=$($memory_cmd < "$log.stdout")
-    size=$(file_mb "$file")
+    size=$(file_mb "$file" 1)
     awk -v name="$name" -v file="$(basename "$file")" -v size="$size" -v med="$med" \
         -v min="$min" -v rows="$ROWS" -v peak="$peak" -v mem="$mem" -v values="$values" 'BEGIN {
         printf "| %s | %s | %s | %.2f | %.2f | %.2f M | %.0f | %s | %.1f | %.2f |\n",

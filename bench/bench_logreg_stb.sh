@@ -14,29 +14,18 @@
 # WORK (default bench/out/logreg_stb, removed at the end unless KEEP=1). Needs GNU time.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${BUILD_DIR:-build}
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+NAME=bench_logreg_stb
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 ROWS=${ROWS:-1000000}
 SEED=${SEED:-42}
 LAMBDA=${LAMBDA:-0.001}
 TOL=${TOL:-1e-15}
 WORK=${WORK:-$REPO/bench/out/logreg_stb}
-STRATUM=$BUILD_DIR/tools/stratum
-GEN=$BUILD_DIR/tools/stratum-gen
-TIME=/usr/bin/time
-
-say() { echo "bench_logreg_stb: $*" >&2; }
-[[ -x $STRATUM && -x $GEN ]] || { say "build first (no $STRATUM or $GEN)"; exit 1; }
-[ -x "$TIME" ] || { say "$TIME is missing; apt-get install -y time"; exit 1; }
+need_gnu_time
 mkdir -p "$WORK"
 cleanup() { [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"; }
 trap cleanup EXIT
-
-peak_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0
-         for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"; }
-file_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 
 say "$(date -u +%H:%M:%S) generating $ROWS rows"
 "$GEN" clinical --rows "$ROWS" --seed "$SEED" -o "$WORK/big.csv"
@@ -52,7 +41,7 @@ diff=$(paste -d, "$WORK/stb.coefs" "$WORK/csv.coefs" | awk -F, 'NR > 1 {
     if (b > m) m = b; r = m > 0 ? d / m : 0; if (r > worst) worst = r } END { printf "%.1e", worst }')
 echo "| input | file MB | peak RSS MB | wall s |"
 echo "|---|---:|---:|---:|"
-echo "| train logreg big.stb (streamed) | $(file_mb "$WORK/big.stb") | $(peak_rss_mb "$WORK/stb.log") | $(wall "$WORK/stb.log") |"
-echo "| train logreg big.csv (in memory) | $(file_mb "$WORK/big.csv") | $(peak_rss_mb "$WORK/csv.log") | $(wall "$WORK/csv.log") |"
+echo "| train logreg big.stb (streamed) | $(file_mb "$WORK/big.stb") | $(peak_rss_mb "$WORK/stb.log") | $(wall_seconds "$WORK/stb.log") |"
+echo "| train logreg big.csv (in memory) | $(file_mb "$WORK/big.csv") | $(peak_rss_mb "$WORK/csv.log") | $(wall_seconds "$WORK/csv.log") |"
 echo
 echo "$ROWS rows of stratum-gen clinical (seed $SEED), --lambda $LAMBDA --tol $TOL; largest relative difference between the two models' coefficients: $diff."

@@ -29,23 +29,14 @@
 #   test: the binned file plus the training arrays, nothing else fits.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD_DIR=${BUILD_DIR:-build}
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+NAME=bench_outofcore
+# shellcheck source=bench/bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
 ROWS=${ROWS:-20000000}
 TREES=${TREES:-20}
 SEED=${SEED:-42}
 WORK=${WORK:-$REPO/bench/out/outofcore}
-STRATUM=$BUILD_DIR/tools/stratum
-GEN=$BUILD_DIR/tools/stratum-gen
-TIME=/usr/bin/time
-
-say() { echo "bench_outofcore: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-[[ -x $STRATUM && -x $GEN ]] ||
-    die "no $STRATUM or $GEN; build first: cmake -S . -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR"
-[ -x "$TIME" ] || die "$TIME is missing; install GNU time: apt-get install -y time"
+need_gnu_time
 
 CG_PARENT=
 if [ -r /proc/self/cgroup ] && grep -q '^[0-9]*:memory:' /proc/self/cgroup; then
@@ -77,15 +68,6 @@ trap cleanup EXIT
 
 CSV=$WORK/big.csv
 STB=$WORK/big.stb
-
-wall_seconds() {
-    awk -F': ' '/Elapsed \(wall clock\)/ {
-        n = split($2, t, ":"); s = 0
-        for (i = 1; i <= n; i++) s = s * 60 + t[i]
-        print s }' "$1"
-}
-peak_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-file_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 
 say "$(date -u +%H:%M:%S) generating $ROWS rows"
 "$TIME" -v -o "$WORK/gen.log" "$GEN" higgs --rows "$ROWS" --seed "$SEED" -o "$CSV"

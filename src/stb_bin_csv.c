@@ -425,17 +425,9 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
 {
     const size_t nf = b->nf;
     const int max_bin = b->bo->max_bin, max_cat = b->bo->max_cat_levels;
-    memset(bins, 0, sizeof *bins);
-    bins->n_rows = b->n_rows;
-    bins->n_features = nf;
-    bins->n_bins = st__calloc(nf ? nf : 1, sizeof *bins->n_bins);
-    bins->offset = st__calloc(nf + 1, sizeof *bins->offset);
-    bins->is_cat = st__calloc(nf ? nf : 1, 1);
-    bins->level_off = st__calloc(nf + 1, sizeof *bins->level_off);
-    double **fb = st__calloc(nf ? nf : 1, sizeof *fb);
+    st__stb_bins_build bb;
     st_status rc = ST_OK;
-    if (bins->n_bins == NULL || bins->offset == NULL || bins->is_cat == NULL ||
-        bins->level_off == NULL || fb == NULL) {
+    if (!st__stb_bins_build_start(&bb, bins, b->n_rows, nf)) {
         rc = nomem(b);
         goto done;
     }
@@ -450,18 +442,9 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
                 rc = nomem(b);
                 break;
             }
-            const double e = st__qsummary_error(&s), w = st__qsummary_weight(&s);
-            b->meta.exact[j] = e == 0;
-            rep->n_inexact += !b->meta.exact[j];
-            if (w > 0 && e / w > rep->max_rank_error)
-                rep->max_rank_error = e / w;
-            const size_t k = s.n ? s.n : 1; /* an all-missing column still has one bin */
-            const size_t room = (k < (size_t)max_bin ? k : (size_t)max_bin) + 1;
-            fb[j] = st__malloc_array(room, sizeof **fb);
-            bins->n_bins[j] = fb[j] != NULL ? st__stb_bounds_from_summary(&s, max_bin, fb[j]) : -1;
-            st__qsummary_free(&s);
-            if (bins->n_bins[j] < 0)
+            if (!st__stb_bins_build_numeric(&bb, j, &s, max_bin, &b->meta.exact[j], rep))
                 rc = nomem(b);
+            st__qsummary_free(&s);
             continue;
         }
         /* levels in byte order, counts with them */
@@ -485,10 +468,7 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
             if ((b->meta.levels[j][c] = st__strdup(st__category_dict_level(&col->dict, c))) == NULL)
                 rc = nomem(b);
         if (max_cat > 0 && k > (size_t)max_cat) { /* ordered codes, binned as numbers */
-            const size_t room = (k < (size_t)max_bin ? k : (size_t)max_bin) + 1;
-            fb[j] = st__malloc_array(room, sizeof **fb);
-            bins->n_bins[j] = fb[j] != NULL ? st__stb_bounds_from_counts(col->counts, k, max_bin, fb[j]) : -1;
-            if (bins->n_bins[j] < 0)
+            if (!st__stb_bins_build_ordered(&bb, j, col->counts, k, max_bin))
                 rc = nomem(b);
             continue;
         }
@@ -512,29 +492,10 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
             rc = nomem(b);
         bins->n_bins[j] = nb;
     }
-    if (rc != ST_OK)
-        goto done;
-    for (size_t j = 0; j < nf; j++) {
-        bins->offset[j + 1] = bins->offset[j] + (size_t)bins->n_bins[j] + 1;
-        bins->wide |= bins->n_bins[j] > 255;
-    }
-    bins->total_bins = bins->offset[nf];
-    bins->bounds = st__malloc_array(bins->total_bins ? bins->total_bins : 1, sizeof *bins->bounds);
-    if (bins->bounds == NULL) {
+    if (rc == ST_OK && !st__stb_bins_build_finish(&bb))
         rc = nomem(b);
-        goto done;
-    }
-    for (size_t j = 0; j < nf; j++) {
-        double *bd = bins->bounds + bins->offset[j];
-        bd[0] = NAN;
-        for (int k = 1; k <= bins->n_bins[j]; k++)
-            bd[k] = bins->is_cat[j] ? NAN : fb[j][k];
-    }
 done:
-    if (fb != NULL)
-        for (size_t j = 0; j < nf; j++)
-            st__free(fb[j]);
-    st__free(fb);
+    st__stb_bins_build_free(&bb);
     return rc;
 }
 

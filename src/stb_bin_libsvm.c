@@ -257,18 +257,11 @@ static st_status make_bins(svm_binner *b, st__stb_meta *meta, st__gbdt_bins *bin
         if ((meta->class_name[k] = st__strdup(b->ln.labels.seen[k] != NULL
                                               ? b->ln.labels.seen[k] : "")) == NULL)
             return nomem(b);
-    memset(bins, 0, sizeof *bins);
-    bins->n_rows = b->n_rows;
-    bins->n_features = nf;
-    bins->n_bins = st__calloc(nf ? nf : 1, sizeof *bins->n_bins);
-    bins->offset = st__calloc(nf + 1, sizeof *bins->offset);
-    bins->is_cat = st__calloc(nf ? nf : 1, 1);
-    bins->level_off = st__calloc(nf + 1, sizeof *bins->level_off);
-    bins->level_bin = st__malloc_array(1, 1);
-    double **fb = st__calloc(nf ? nf : 1, sizeof *fb);
+    st__stb_bins_build bb;
     st_status rc = ST_OK;
-    if (bins->n_bins == NULL || bins->offset == NULL || bins->is_cat == NULL ||
-        bins->level_off == NULL || bins->level_bin == NULL || fb == NULL) {
+    const int started = st__stb_bins_build_start(&bb, bins, b->n_rows, nf);
+    bins->level_bin = st__malloc_array(1, 1); /* no categorical features */
+    if (!started || bins->level_bin == NULL) {
         rc = nomem(b);
         goto done;
     }
@@ -301,42 +294,14 @@ static st_status make_bins(svm_binner *b, st__stb_meta *meta, st__gbdt_bins *bin
             rc = nomem(b);
             break;
         }
-        const double e = st__qsummary_error(&s_all), w = st__qsummary_weight(&s_all);
-        meta->exact[j] = e == 0;
-        rep->n_inexact += !meta->exact[j];
-        if (w > 0 && e / w > rep->max_rank_error)
-            rep->max_rank_error = e / w;
-        const size_t k = s_all.n ? s_all.n : 1;
-        const size_t room = (k < (size_t)max_bin ? k : (size_t)max_bin) + 1;
-        fb[j] = st__malloc_array(room, sizeof **fb);
-        bins->n_bins[j] = fb[j] != NULL ? st__stb_bounds_from_summary(&s_all, max_bin, fb[j]) : -1;
-        st__qsummary_free(&s_all);
-        if (bins->n_bins[j] < 0)
+        if (!st__stb_bins_build_numeric(&bb, j, &s_all, max_bin, &meta->exact[j], rep))
             rc = nomem(b);
+        st__qsummary_free(&s_all);
     }
-    if (rc != ST_OK)
-        goto done;
-    for (size_t j = 0; j < nf; j++) {
-        bins->offset[j + 1] = bins->offset[j] + (size_t)bins->n_bins[j] + 1;
-        bins->wide |= bins->n_bins[j] > 255;
-    }
-    bins->total_bins = bins->offset[nf];
-    bins->bounds = st__malloc_array(bins->total_bins ? bins->total_bins : 1, sizeof *bins->bounds);
-    if (bins->bounds == NULL) {
+    if (rc == ST_OK && !st__stb_bins_build_finish(&bb))
         rc = nomem(b);
-        goto done;
-    }
-    for (size_t j = 0; j < nf; j++) {
-        double *bd = bins->bounds + bins->offset[j];
-        bd[0] = NAN;
-        for (int k = 1; k <= bins->n_bins[j]; k++)
-            bd[k] = fb[j][k];
-    }
 done:
-    if (fb != NULL)
-        for (size_t j = 0; j < nf; j++)
-            st__free(fb[j]);
-    st__free(fb);
+    st__stb_bins_build_free(&bb);
     return rc;
 }
 

@@ -5,6 +5,7 @@
  *                     bins, pass 2 (rows to the writer)
  *   stb_bin_libsvm.c  stratum bin on a LibSVM file: the same two passes, line by line
  *   stb_bounds.c      bins from quantile summaries and level counts, by the in-memory rules
+ *   stb_bins_build.c  those bins put together into the layout training reads
  *   stb_write.c       the file format (documented there byte by byte) and its writer
  *   stb_read.c        st_binned_open: mmap, checks, accessors
  *   stb_train.c       st_gbdt_train_binned and training in memory on a file's bins */
@@ -86,6 +87,36 @@ st_status st__stb_write(const char *path, const st__stb_meta *meta, const st__gb
 int st__stb_bounds_from_summary(const st__qsummary *s, int max_bin, double *bounds);
 /* Bounds of a categorical feature binned as ordered codes, from its level counts. */
 int st__stb_bounds_from_counts(const size_t *counts, size_t k, int max_bin, double *bounds);
+
+/* ---- the bins put together (stb_bins_build.c) ---- */
+
+/* Bins being built: `bins` (not owned; free it with st__gbdt_bins_free) and, until
+ * st__stb_bins_build_finish lays them out, the bounds of each numeric or ordered-code
+ * feature (fb[j][1..n_bins[j]], owned; NULL for the others). */
+typedef struct st__stb_bins_build {
+    st__gbdt_bins *bins;
+    double **fb;
+    size_t nf;
+} st__stb_bins_build;
+
+/* Zeroes bins and allocates its per-feature arrays (n_bins, offset, is_cat, level_off) for
+ * nf features of n_rows rows; level_bin is the caller's. 0 when out of memory. Free with
+ * st__stb_bins_build_free, also after a failure. */
+int st__stb_bins_build_start(st__stb_bins_build *bb, st__gbdt_bins *bins, size_t n_rows,
+                             size_t nf);
+/* Numeric feature j's bins from its summary; *exact = whether the summary was exact, which
+ * rep's n_inexact and max_rank_error count. 0 when out of memory. */
+int st__stb_bins_build_numeric(st__stb_bins_build *bb, size_t j, const st__qsummary *s,
+                               int max_bin, uint8_t *exact, st_bin_report *rep);
+/* Categorical feature j of k levels binned as ordered codes, from its level counts. 0 when
+ * out of memory. */
+int st__stb_bins_build_ordered(st__stb_bins_build *bb, size_t j, const size_t *counts,
+                               size_t k, int max_bin);
+/* With every n_bins[j] set (is_cat[j] features: their level bins): the offsets, total_bins,
+ * wide and bounds (NaN for bin 0 and for categorical features). 0 when out of memory. */
+int st__stb_bins_build_finish(st__stb_bins_build *bb);
+/* Frees the bounds kept per feature (not bins). */
+void st__stb_bins_build_free(st__stb_bins_build *bb);
 
 /* ---- the opened file (stb_read.c) ---- */
 

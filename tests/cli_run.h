@@ -1,5 +1,7 @@
 /* Running the stratum program from a cmocka test: exit code, stdout and stderr. Shared by
- * the CLI suites. Needs _POSIX_C_SOURCE 200809L and STRATUM_CLI (the program's path). */
+ * the CLI suites. Needs _POSIX_C_SOURCE 200809L and STRATUM_CLI (the program's path). A
+ * suite whose commands print more may define CLI_RUN_OUT_SIZE (or CLI_RUN_ERR_SIZE), the
+ * bytes kept of stdout (stderr), before including this header; the rest is cut off. */
 #ifndef STRATUM_TEST_CLI_RUN_H
 #define STRATUM_TEST_CLI_RUN_H
 
@@ -16,10 +18,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef CLI_RUN_OUT_SIZE
+#define CLI_RUN_OUT_SIZE 65536
+#endif
+#ifndef CLI_RUN_ERR_SIZE
+#define CLI_RUN_ERR_SIZE 65536
+#endif
+
 typedef struct run_result {
     int exit_code;
-    char out[65536];
-    char err[65536];
+    char out[CLI_RUN_OUT_SIZE];
+    char err[CLI_RUN_ERR_SIZE];
 } run_result;
 
 static inline void slurp(const char *path, char *buf, size_t size)

@@ -2,69 +2,8 @@
  * columns in every format, the 30-largest cut in text output, and --lambda-path to
  * stdout and to a file. */
 #define _POSIX_C_SOURCE 200809L
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-typedef struct run_result {
-    int exit_code;
-    char out[262144];
-    char err[8192];
-} run_result;
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = f != NULL ? fread(buf, 1, size - 1, f) : 0;
-    buf[n] = '\0';
-    if (f != NULL)
-        fclose(f);
-}
-
-/* Runs the CLI with the given arguments (NULL-terminated), capturing stdout and stderr. */
-static run_result *run(const char *first, ...)
-{
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = STRATUM_CLI;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char out_path[] = "/tmp/stratum_lr_out_XXXXXX", err_path[] = "/tmp/stratum_lr_err_XXXXXX";
-    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
-    assert_true(out_fd >= 0 && err_fd >= 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(out_fd, 1);
-        dup2(err_fd, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(out_fd);
-    close(err_fd);
-    run_result *r = calloc(1, sizeof *r);
-    assert_non_null(r);
-    r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    slurp(out_path, r->out, sizeof r->out);
-    slurp(err_path, r->err, sizeof r->err);
-    unlink(out_path);
-    unlink(err_path);
-    return r;
-}
+#define CLI_RUN_OUT_SIZE 262144 /* --lambda-path tables */
+#include "cli_run.h"
 
 static size_t count_lines(const char *s)
 {

@@ -571,11 +571,28 @@ static void test_cli(void **state)
     free(a);
     free(b);
     free(c);
-    /* a binning option that differs from the file's is noted */
+    /* a binning option that differs from the file's is a warning, which --quiet does not
+     * hide (it hides progress and notes); the file's own value or the default is not */
     r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
             "--max-bin", "63", NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_contains(r->err, "--max-bin 63 is ignored");
+    assert_contains(r->err, "warning: --max-bin 63 is ignored");
+    free(r);
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+            "--max-bin", "63", "--max-cat-levels", "7", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "warning: --max-bin 63 is ignored");
+    assert_contains(r->err, "warning: --max-cat-levels 7 is ignored");
+    free(r);
+    r = run("train", "gbdt", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf2.model",
+            "--num-trees", "2", "--max-bin", "63", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_contains(r->err, "warning: --max-bin 63 is ignored");
+    free(r);
+    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+            "--max-bin", "255", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
     free(r);
     /* detected by content, not by name */
     r = run("bin", dataset_path("hepatitis"), "-o", "stb_cli_noext", "-q", NULL);

@@ -23,7 +23,7 @@ const char cli_common_help[] =
     "  --threads N            worker threads, 0 = all cores (default: 0)\n"
     "  --seed N               random seed (default: 42)\n"
     "  --format F             output: text, json, csv or markdown (default: text)\n"
-    "  -q, --quiet            no progress or notes on stderr\n"
+    "  -q, --quiet            no progress or notes on stderr (warnings still show)\n"
     "  -h, --help             this help\n";
 
 void cli_common_init(cli_common *c)

@@ -186,7 +186,7 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     st_binned *bins = NULL;
     if (bins_from != NULL) {
-        int status = cli_open_bins(bins_from, &prm, common.quiet, &bins);
+        int status = cli_open_bins(bins_from, &prm, &bins);
         if (status != EXIT_OK)
             return status;
     }

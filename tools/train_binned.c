@@ -4,29 +4,32 @@
 
 #include "train_progress.h"
 
-/* The binning options come from the file; a different one on the command line is noted. */
-static void note_binning(const st_binned *b, const st_gbdt_params *prm, const char *path,
-                         int quiet)
+int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, const char *path)
 {
     const st_gbdt_params def = st_gbdt_params_default();
-    if (quiet)
-        return;
-    if (prm->max_bin != def.max_bin && prm->max_bin != st_binned_max_bin(b))
-        fprintf(stderr, "note: --max-bin %d is ignored: %s was binned with max_bin %d (bin "
+    int warned = 0;
+    if (prm->max_bin != def.max_bin && prm->max_bin != st_binned_max_bin(b)) {
+        fprintf(stderr, "warning: --max-bin %d is ignored: %s was binned with max_bin %d (bin "
                 "the data again to change it)\n", prm->max_bin, path, st_binned_max_bin(b));
+        warned++;
+    }
     if (prm->max_cat_levels != def.max_cat_levels &&
-        prm->max_cat_levels != st_binned_max_cat_levels(b))
-        fprintf(stderr, "note: --max-cat-levels %d is ignored: %s was binned with "
-                "max_cat_levels %d\n", prm->max_cat_levels, path, st_binned_max_cat_levels(b));
+        prm->max_cat_levels != st_binned_max_cat_levels(b)) {
+        fprintf(stderr, "warning: --max-cat-levels %d is ignored: %s was binned with "
+                "max_cat_levels %d (bin the data again to change it)\n", prm->max_cat_levels,
+                path, st_binned_max_cat_levels(b));
+        warned++;
+    }
+    return warned;
 }
 
-int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_binned **out)
+int cli_open_bins(const char *path, const st_gbdt_params *prm, st_binned **out)
 {
     st_error err;
     st_status rc = st_binned_open(path, out, &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
-    note_binning(*out, prm, path, quiet);
+    cli_warn_ignored_binning(*out, prm, path);
     return EXIT_OK;
 }
 
@@ -35,7 +38,7 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
                           const char *valid_path, int metric_freq)
 {
     st_binned *b = NULL;
-    int status = cli_open_bins(data_path, prm, common->quiet, &b);
+    int status = cli_open_bins(data_path, prm, &b);
     if (status != EXIT_OK)
         return status;
     st_error err;

@@ -5,15 +5,21 @@
 #include "cli.h"
 
 /* Trains on the binned file at data_path with prm (its binning options are the file's; a
- * different --max-bin or --max-cat-levels is noted on stderr), an optional validation file,
- * saves the model and prints the importance. Returns an exit code. */
+ * different --max-bin or --max-cat-levels is warned about on stderr), an optional
+ * validation file, saves the model and prints the importance. Returns an exit code. */
 int cli_train_gbdt_binned(const char *data_path, const char *model_path,
                           const st_gbdt_params *prm, const cli_common *common,
                           const char *valid_path, int metric_freq);
 
-/* Opens a binned file for --bins-from (with the same notes). Returns an exit code, the
+/* Opens a binned file for --bins-from (with the same warnings). Returns an exit code, the
  * message printed on failure. */
-int cli_open_bins(const char *path, const st_gbdt_params *prm, int quiet, st_binned **out);
+int cli_open_bins(const char *path, const st_gbdt_params *prm, st_binned **out);
+
+/* The binning is the file's: a --max-bin or --max-cat-levels given (not the default) that
+ * differs from it has no effect, and says so on stderr as a warning, also under --quiet
+ * (which hides progress and notes, not an option the user gave that does nothing).
+ * Returns the number of warnings printed. */
+int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, const char *path);
 
 /* stratum train logreg DATA.stb: logistic regression streamed from the file's raw values
  * (st_logreg_train_binned); saves the model and prints the summary and coefficients.

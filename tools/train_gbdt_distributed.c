@@ -134,7 +134,8 @@ static int run_binned(int rank, int size, const char *data_path, const char *mod
         rc = st_dataset_read(valid->path, &opt, &va, &err);
     }
     rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
-    if (rc == ST_OK && rank == 0 && !common->quiet &&
+    if (rc == ST_OK && rank == 0 && !cli_warn_ignored_binning(b, prm, data_path) &&
+        !common->quiet &&
         (prm->max_bin != st_binned_max_bin(b) ||
          prm->max_cat_levels != st_binned_max_cat_levels(b)))
         fprintf(stderr, "note: %s was binned with --max-bin %d --max-cat-levels %d; those "

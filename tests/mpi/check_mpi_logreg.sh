@@ -10,33 +10,12 @@
 # usage: check_mpi_logreg.sh MPIRUN STRATUM DATASETS_DIR WORK_DIR
 set -eu
 mpirun=$1 stratum=$2 datasets=$3 work=$4
-rm -rf "$work"
-mkdir -p "$work"
-run() { timeout 120 "$mpirun" --allow-run-as-root --oversubscribe --bind-to none "$@"; }
+model=logreg
+. "$(dirname "$0")/mpi_cli_common.sh"
 "$stratum" bin "$datasets/thyroid_sick.csv" --values -q -o "$work/thyroid.stb"
 "$stratum" bin "$datasets/hepatitis.csv" --values -q -o "$work/hepatitis.stb"
 "$stratum" bin "$datasets/thyroid_sick.csv" -q -o "$work/thyroid_novalues.stb"
 
-passed=0 failed=0
-equal() { # name, ranks, data, options...
-    name=$1 np=$2 data=$3
-    shift 3
-    "$stratum" train logreg "$data" "$@" -q -o "$work/one.model" > /dev/null
-    rm -f "$work/dist.model"
-    if ! run -np "$np" "$stratum" train logreg "$data" --distributed "$@" -q \
-            -o "$work/dist.model" > "$work/dist.out" 2> "$work/dist.err"; then
-        echo "FAILED: $name: the distributed run failed:"
-        cat "$work/dist.err"
-        failed=$((failed + 1))
-    elif cmp "$work/one.model" "$work/dist.model"; then
-        echo "ok: $name"
-        passed=$((passed + 1))
-    else
-        echo "FAILED: $name: the $np-rank model differs from the one-process model"
-        diff "$work/one.model" "$work/dist.model" | head -5
-        failed=$((failed + 1))
-    fi
-}
 for np in 3 2 5; do
     equal "thyroid, ridge, balanced, $np ranks" "$np" "$work/thyroid.stb" \
         --class-weight balanced --lambda 0.01
@@ -48,28 +27,6 @@ equal "hepatitis, ridge, balanced" 3 "$work/hepatitis.stb" --class-weight balanc
 equal "hepatitis, elastic net, balanced, 5 ranks" 5 "$work/hepatitis.stb" \
     --class-weight balanced --lambda 0.02 --alpha 0.7
 
-fails() { # name, expected text on stderr, mpirun arguments...
-    name=$1 expect=$2
-    shift 2
-    rm -f "$work/bad.model"
-    start=$(date +%s)
-    set +e
-    run "$@" > "$work/bad.out" 2> "$work/bad.err"
-    code=$?
-    set -e
-    took=$(( $(date +%s) - start ))
-    lines=$(grep -c '^stratum' "$work/bad.err" || true)
-    if [ "$code" -ne 0 ] && [ "$code" -ne 124 ] && [ ! -e "$work/bad.model" ] &&
-       grep -q "$expect" "$work/bad.err" && [ "$lines" -eq 1 ]; then
-        echo "ok: $name (exit $code after ${took}s)"
-        passed=$((passed + 1))
-    else
-        echo "FAILED: $name: exit $code after ${took}s (124 = hung), model written:" \
-             "$([ -e "$work/bad.model" ] && echo yes || echo no), stderr:"
-        cat "$work/bad.err"
-        failed=$((failed + 1))
-    fi
-}
 fails "a binned file without raw values" "^stratum: .*no raw values.*--values" \
     -np 3 "$stratum" train logreg "$work/thyroid_novalues.stb" --distributed -q \
     -o "$work/bad.model"
@@ -88,5 +45,4 @@ fails "a CSV" "^stratum train: .*not a binned file.*stratum bin .*--values" \
     -np 3 "$stratum" train logreg "$datasets/hepatitis.csv" --distributed -q \
     -o "$work/bad.model"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -10,20 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stratum.h>
-#include <stratum/mpi.h>
-
-static int rank, size, failures;
-
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "rank %d: %s:%d: ", rank, __FILE__, __LINE__);      \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+#include "mpi_check.h"
 
 static unsigned long long state;
 static unsigned next(unsigned n)
@@ -89,26 +76,30 @@ static void write_file(const char *path, int n, unsigned long long seed, int crl
     fclose(f);
 }
 
-/* This rank's rows to rank 0: row count, then labels and every value (categorical values as
- * their level texts, NUL-separated). */
+/* Row i as one text line: the label, then each value (exact float bits, or the level text
+ * of a categorical value), '|'-separated. Returns its length. */
+static int row_text(const st_dataset *d, size_t i, char *line, size_t cap)
+{
+    int k = snprintf(line, cap, "%g", st_dataset_labels(d)[i]);
+    for (size_t j = 0; j < st_dataset_n_features(d); j++) {
+        float v = st_dataset_feature_values(d, j)[i];
+        if (st_dataset_feature_type(d, j) == ST_FEATURE_CATEGORICAL && v == v)
+            k += snprintf(line + k, cap - (size_t)k, "|%s", st_dataset_level(d, j, (size_t)v));
+        else
+            k += snprintf(line + k, cap - (size_t)k, "|%a", v);
+    }
+    return k + snprintf(line + k, cap - (size_t)k, "\n");
+}
+
+/* This rank's rows, as row_text lines, gathered on rank 0 in rank order and compared there
+ * with the whole file's. */
 static void compare(const char *path, const st_dataset *whole, const st_dataset *mine)
 {
-    const size_t nf = st_dataset_n_features(mine);
-    /* serialise this rank's rows as text lines: exact float bits, level texts */
     size_t cap = 1 << 16, len = 0;
     char *out = malloc(cap);
     for (size_t i = 0; i < st_dataset_n_rows(mine); i++) {
         char line[4096];
-        int k = snprintf(line, sizeof line, "%g", st_dataset_labels(mine)[i]);
-        for (size_t j = 0; j < nf; j++) {
-            float v = st_dataset_feature_values(mine, j)[i];
-            if (st_dataset_feature_type(mine, j) == ST_FEATURE_CATEGORICAL && v == v)
-                k += snprintf(line + k, sizeof line - (size_t)k, "|%s",
-                              st_dataset_level(mine, j, (size_t)v));
-            else
-                k += snprintf(line + k, sizeof line - (size_t)k, "|%a", v);
-        }
-        k += snprintf(line + k, sizeof line - (size_t)k, "\n");
+        const int k = row_text(mine, i, line, sizeof line);
         while (len + (size_t)k + 1 > cap)
             out = realloc(out, cap *= 2);
         memcpy(out + len, line, (size_t)k);
@@ -137,16 +128,7 @@ static void compare(const char *path, const st_dataset *whole, const st_dataset 
         size_t rows = 0;
         for (size_t i = 0; i < st_dataset_n_rows(whole); i++) {
             char line[4096];
-            int k = snprintf(line, sizeof line, "%g", st_dataset_labels(whole)[i]);
-            for (size_t j = 0; j < nf; j++) {
-                float v = st_dataset_feature_values(whole, j)[i];
-                if (st_dataset_feature_type(whole, j) == ST_FEATURE_CATEGORICAL && v == v)
-                    k += snprintf(line + k, sizeof line - (size_t)k, "|%s",
-                                  st_dataset_level(whole, j, (size_t)v));
-                else
-                    k += snprintf(line + k, sizeof line - (size_t)k, "|%a", v);
-            }
-            k += snprintf(line + k, sizeof line - (size_t)k, "\n");
+            const int k = row_text(whole, i, line, sizeof line);
             if (strncmp(p, line, (size_t)k) != 0) {
                 CHECK(0, "%s: row %zu differs: distributed '%.80s', whole '%.80s'", path, i, p,
                       line);
@@ -165,14 +147,8 @@ static void compare(const char *path, const st_dataset *whole, const st_dataset 
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (argc != 2) {
-        fprintf(stderr, "usage: mpirun -np N mpi_read_check SCRATCH_DIR\n");
-        MPI_Finalize();
+    if (!mpi_check_start(&argc, &argv, 2, "mpirun -np N mpi_read_check SCRATCH_DIR"))
         return 2;
-    }
     char path[4096];
     const int rows[] = {9, 40, 333, 2000};
     for (int v = 0; v < 16; v++) {

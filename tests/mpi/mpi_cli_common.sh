@@ -1,0 +1,63 @@
+# Sourced by check_mpi_cli.sh and check_mpi_logreg.sh, which set mpirun, stratum, work and
+# model (gbdt or logreg: `stratum train MODEL`) first. Empties WORK_DIR and defines:
+#   run ARGS...        mpirun with the flags CI needs (root, 2 cores), killed after 120 s;
+#   equal NAME NP DATA OPTIONS...
+#                      the NP-rank `--distributed` model file must equal (cmp) the
+#                      one-process model trained with the same options;
+#   fails NAME EXPECTED MPIRUN_ARGS...
+#                      the run must exit non-zero, not by the timeout, with exactly one line
+#                      on stderr starting "stratum" and matching EXPECTED (grep), and leave
+#                      no $work/bad.model;
+#   finish             prints the counts; its status is the script's (0 when all passed).
+rm -rf "$work"
+mkdir -p "$work"
+run() { timeout 120 "$mpirun" --allow-run-as-root --oversubscribe --bind-to none "$@"; }
+
+passed=0 failed=0
+equal() { # name, ranks, data, options...
+    name=$1 np=$2 data=$3
+    shift 3
+    "$stratum" train "$model" "$data" "$@" -q -o "$work/one.model" > /dev/null
+    rm -f "$work/dist.model"
+    if ! run -np "$np" "$stratum" train "$model" "$data" --distributed "$@" -q \
+            -o "$work/dist.model" > "$work/dist.out" 2> "$work/dist.err"; then
+        echo "FAILED: $name: the distributed run failed:"
+        cat "$work/dist.err"
+        failed=$((failed + 1))
+    elif cmp "$work/one.model" "$work/dist.model"; then
+        echo "ok: $name"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $name: the $np-rank model differs from the one-process model"
+        diff "$work/one.model" "$work/dist.model" | head -5
+        failed=$((failed + 1))
+    fi
+}
+
+fails() { # name, expected text on stderr, mpirun arguments...
+    name=$1 expect=$2
+    shift 2
+    rm -f "$work/bad.model"
+    start=$(date +%s)
+    set +e
+    run "$@" > "$work/bad.out" 2> "$work/bad.err"
+    code=$?
+    set -e
+    took=$(( $(date +%s) - start ))
+    lines=$(grep -c '^stratum' "$work/bad.err" || true)
+    if [ "$code" -ne 0 ] && [ "$code" -ne 124 ] && [ ! -e "$work/bad.model" ] &&
+       grep -q "$expect" "$work/bad.err" && [ "$lines" -eq 1 ]; then
+        echo "ok: $name (exit $code after ${took}s)"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $name: exit $code after ${took}s (124 = hung), model written:" \
+             "$([ -e "$work/bad.model" ] && echo yes || echo no), stderr:"
+        cat "$work/bad.err"
+        failed=$((failed + 1))
+    fi
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
