@@ -131,13 +131,13 @@ DEFINE_OUT_OF_BAG(out_of_bag_u16, uint16_t)
 static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, double *score,
                           int nt)
 {
-    const int nl = gr->n_leaves;
+    const int nq = gr->n_leaves * gr->n_seg; /* (leaf, segment) row ranges */
     const int par = nt > 1 && gr->bins->n_rows >= UPDATE_PARALLEL_MIN;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (par)
-    for (int l = 0; l < nl; l++) {
-        const uint32_t *rows = gr->rows + gr->begin[l];
-        const double v = gr->values[l];
-        for (size_t i = 0; i < gr->count[l]; i++)
+    for (int q = 0; q < nq; q++) {
+        const uint32_t *rows = gr->rows + gr->begin[q];
+        const double v = gr->values[q / gr->n_seg];
+        for (size_t i = 0; i < gr->count[q]; i++)
             score[rows[i]] += v;
     }
     if (in_bag == NULL)

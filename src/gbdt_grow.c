@@ -7,7 +7,18 @@
  * rows; the other's is the parent's minus it, in place. A leaf at max_depth, or with fewer
  * than 2 * min_data_in_leaf rows, is not split further. With monotone constraints each leaf
  * also carries bounds on its output (gbdt_monotone.c). The two leaves of a gradient-sorted
- * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored. */
+ * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored.
+ *
+ * Rows belong to threads: the tree's rows are dealt into n_seg segments (one per thread,
+ * in blocks of SEG_BLOCK rows taken in turn, so that data sorted by some column still
+ * spreads evenly), and every leaf keeps its rows segment by segment. Splitting a leaf is
+ * then one parallel step with no barrier inside: each thread partitions its own segment
+ * of the leaf and adds its share of the smaller child's rows to its own histogram; the
+ * histograms are summed after it. (A partition of a shared row list needs a barrier
+ * between counting and moving, and the histogram a second parallel step: with threads
+ * that sleep while they wait, as the CLI has them, each of those wake-ups cost about as
+ * much as a small leaf's histogram.) Integer sums make the model the same whatever the
+ * segments and the number of threads. */
 #include "gbdt_train_core.h"
 
 #include <math.h>
@@ -17,13 +28,20 @@
 #include "error.h"
 #include "parallel.h"
 
+/* Row segments: at most this many (threads beyond share), dealt in blocks of this many
+ * rows. */
+#define SEG_MAX 64
+#define SEG_BLOCK 4096
+/* Below this many (row, feature) pairs a leaf's split (or the root's histogram of a bag)
+ * runs on one thread. */
+#define GROW_PARALLEL_MIN_PAIRS 262144
+
 void st__gbdt_grower_free(st__gbdt_grower *gr)
 {
     if (gr == NULL)
         return;
     st__free(gr->rows);
     st__free(gr->scratch);
-    st__free(gr->scratch2);
     st__free(gr->gh);
     st__free(gr->work);
     st__free(gr->stat);
@@ -66,21 +84,22 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     const size_t tb = b->total_bins ? b->total_bins : 1;
     int ovf = 0;
     const size_t hist_entries = st__mul_size(L, tb, &ovf);
-    const size_t work_entries = st__mul_size((size_t)(n_threads > 1 ? n_threads - 1 : 1), tb,
+    gr->n_seg = n_threads < 2 ? 1 : n_threads > SEG_MAX ? SEG_MAX : n_threads;
+    const size_t work_entries = st__mul_size((size_t)(gr->n_seg > 1 ? gr->n_seg - 1 : 1), tb,
                                              &ovf);
+    const size_t leaf_segs = st__mul_size(L, (size_t)gr->n_seg, &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
-    gr->scratch2 = n_threads > 1 ? st__malloc_array(n, sizeof *gr->scratch2) : NULL;
     gr->gh = st__malloc_array(n, sizeof *gr->gh);
-    gr->work = ovf || n_threads < 2 ? NULL : st__calloc_aligned64(work_entries, sizeof *gr->work);
+    gr->work = ovf || gr->n_seg < 2 ? NULL : st__calloc_aligned64(work_entries, sizeof *gr->work);
     gr->stat = st__malloc_array(tb, sizeof *gr->stat);
     gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
     gr->n_all = st__malloc_array(L, sizeof *gr->n_all);
     gr->hist = st__calloc(L + 1, sizeof *gr->hist);
     gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
     gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
-    gr->begin = st__malloc_array(L, sizeof *gr->begin);
-    gr->count = st__malloc_array(L, sizeof *gr->count);
+    gr->begin = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->begin);
+    gr->count = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->count);
     gr->depth = st__malloc_array(L, sizeof *gr->depth);
     gr->sum_g = st__malloc_array(L, sizeof *gr->sum_g);
     gr->sum_h = st__malloc_array(L, sizeof *gr->sum_h);
@@ -96,8 +115,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     if (gr->hist != NULL && !ovf)
         block = gr->hist[L] = st__calloc_aligned64(hist_entries, sizeof *block);
     if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
-        (n_threads > 1 && gr->scratch2 == NULL) || gr->gh == NULL ||
-        (n_threads > 1 && gr->work == NULL) || gr->stat == NULL ||
+        gr->gh == NULL || (gr->n_seg > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
         gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
@@ -146,14 +164,11 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
                         gr->per_feature, gr->n_threads, &gr->best[leaf]);
 }
 
-/* The histogram of the tree's features over the local rows[0..n) (NULL: all), summed
- * across processes: one reducer call on its cells, packed. */
-static st_status build_hist(st__gbdt_grower *gr, const uint32_t *rows, size_t n,
-                            st__gbdt_hist_cell *hist, st_error *err)
+/* hist summed across processes: one reducer call on its cells (the tree's features),
+ * packed. */
+static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, st_error *err)
 {
     const st__gbdt_bins *b = gr->bins;
-    st__gbdt_hist_build(b, gr->feats, gr->n_feats, rows, n, gr->gh, hist, gr->work,
-                        gr->n_threads);
     if (gr->reducer == NULL)
         return ST_OK;
     size_t m = 0;
@@ -174,6 +189,50 @@ static st_status build_hist(st__gbdt_grower *gr, const uint32_t *rows, size_t n,
             hist[k].n = gr->pack[m++];
         }
     return ST_OK;
+}
+
+/* The histogram segment s of a leaf is built into: hist itself for the first, a
+ * thread's own buffer for the others. */
+static st__gbdt_hist_cell *segment_hist(const st__gbdt_grower *gr, int s,
+                                        st__gbdt_hist_cell *hist)
+{
+    return s == 0 ? hist : gr->work + (size_t)(s - 1) * gr->bins->total_bins;
+}
+
+/* Adds the other segments' histograms into the first's, in segment order. */
+static void sum_segment_hists(const st__gbdt_grower *gr, st__gbdt_hist_cell *hist)
+{
+    for (int s = 1; s < gr->n_seg; s++)
+        st__gbdt_hist_add(gr->bins, gr->feats, gr->n_feats, hist, segment_hist(gr, s, hist));
+}
+
+/* Whether work on n rows of a leaf is worth waking the other threads for. */
+static int worth_parallel(const st__gbdt_grower *gr, size_t n)
+{
+    return gr->n_seg > 1 && (double)n * (double)gr->n_feats >= GROW_PARALLEL_MIN_PAIRS;
+}
+
+/* The root's histogram: over every row in order straight from the gradients (rows NULL),
+ * else segment by segment. */
+static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
+{
+    const st__gbdt_bins *b = gr->bins;
+    st__gbdt_hist_cell *hist = gr->hist[0];
+    const int S = gr->n_seg;
+    if (all_rows) {
+        st__gbdt_hist_build(b, gr->feats, gr->n_feats, NULL, b->n_rows, gr->gh, hist,
+                            gr->work, gr->n_threads);
+    } else {
+        size_t n = 0;
+        for (int s = 0; s < S; s++)
+            n += gr->count[s];
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+        for (int s = 0; s < S; s++)
+            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[s],
+                                gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
+        sum_segment_hists(gr, hist);
+    }
+    return reduce_hist(gr, hist, err);
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
@@ -202,11 +261,6 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     gr->parent_node[l] = gr->parent_node[r] = k;
     gr->is_left[l] = 1;
     gr->is_left[r] = 0;
-    const size_t nl = st__gbdt_partition_split(gr->rows + gr->begin[l], gr->count[l], b, &s,
-                                               gr->scratch, gr->scratch2, gr->n_threads);
-    gr->begin[r] = gr->begin[l] + nl;
-    gr->count[r] = gr->count[l] - nl;
-    gr->count[l] = nl;
     gr->n_all[l] = (int64_t)s.nl;
     gr->n_all[r] = (int64_t)s.nr;
     gr->depth[r] = ++gr->depth[l];
@@ -220,15 +274,36 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     gr->n_leaves++;
     /* the children's splits are needed only when one of them may be split: not once
        the tree is full (LightGBM does not look at the last split's children either) */
-    if (gr->n_leaves >= gr->prm->num_leaves || (!can_split(gr, l) && !can_split(gr, r))) {
+    const int need_hist = gr->n_leaves < gr->prm->num_leaves &&
+                          (can_split(gr, l) || can_split(gr, r));
+    /* the smaller child (over all processes) gets its histogram built, into the free
+       slot r; the larger one's is then the parent's minus it, in slot l */
+    const int small = gr->n_all[l] <= gr->n_all[r] ? l : r;
+    const int S = gr->n_seg;
+    size_t n = 0;
+    for (int g = 0; g < S; g++)
+        n += gr->count[l * S + g];
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+    for (int g = 0; g < S; g++) { /* segment g: partitioned, then its share of the histogram */
+        const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
+        const size_t nl = st__gbdt_partition_split(gr->rows + b0, gr->count[lq], b, &s,
+                                                   gr->scratch + b0);
+        gr->begin[rq] = b0 + nl;
+        gr->count[rq] = gr->count[lq] - nl;
+        gr->count[lq] = nl;
+        if (need_hist) {
+            const size_t q = small == l ? lq : rq;
+            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[q],
+                                gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
+                                NULL, 1);
+        }
+    }
+    if (!need_hist) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
         return ST_OK;
     }
-    /* the smaller child (over all processes) into the free slot r, then the parent's
-       slot minus it */
-    const int small = gr->n_all[l] <= gr->n_all[r] ? l : r;
-    st_status rc = build_hist(gr, gr->rows + gr->begin[small], gr->count[small], gr->hist[r],
-                              err);
+    sum_segment_hists(gr, gr->hist[r]);
+    st_status rc = reduce_hist(gr, gr->hist[r], err);
     if (rc != ST_OK)
         return rc;
     st__gbdt_hist_subtract(b, gr->feats, gr->n_feats, gr->hist[l], gr->hist[r]);
@@ -240,6 +315,34 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     find_split(gr, l, use);
     find_split(gr, r, use);
     return ST_OK;
+}
+
+/* Deals rows[0..n) into the segments, blocks of SEG_BLOCK in turn, each segment keeping
+ * its rows in order, and makes them the root's: leaf 0's segment s is
+ * rows[begin[s] .. begin[s] + count[s]). */
+static void deal_segments(st__gbdt_grower *gr, size_t n)
+{
+    const int S = gr->n_seg;
+    if (S == 1) {
+        gr->begin[0] = 0;
+        gr->count[0] = n;
+        return;
+    }
+    size_t pos[SEG_MAX];
+    for (int s = 0; s < S; s++)
+        gr->count[s] = 0;
+    for (size_t b0 = 0, k = 0; b0 < n; b0 += SEG_BLOCK, k++)
+        gr->count[k % (size_t)S] += n - b0 < SEG_BLOCK ? n - b0 : SEG_BLOCK;
+    for (int s = 0; s < S; s++)
+        pos[s] = gr->begin[s] = s == 0 ? 0 : gr->begin[s - 1] + gr->count[s - 1];
+    for (size_t b0 = 0, k = 0; b0 < n; b0 += SEG_BLOCK, k++) {
+        const size_t len = n - b0 < SEG_BLOCK ? n - b0 : SEG_BLOCK, s = k % (size_t)S;
+        memcpy(gr->scratch + pos[s], gr->rows + b0, len * sizeof *gr->rows);
+        pos[s] += len;
+    }
+    uint32_t *t = gr->rows; /* the dealt rows become the row list */
+    gr->rows = gr->scratch;
+    gr->scratch = t;
 }
 
 st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_error *err)
@@ -260,8 +363,7 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)
         return rc;
     gr->n_leaves = 1;
-    gr->begin[0] = 0;
-    gr->count[0] = n;
+    deal_segments(gr, n);
     gr->n_all[0] = root[2];
     gr->depth[0] = 0;
     gr->sum_g[0] = st__gbdt_from_fixed(root[0], gr->scale_g);
@@ -277,7 +379,7 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
             gr->feats[gr->n_feats++] = (uint32_t)j;
     if (can_split(gr, 0)) {
         const int all = n == gr->bins->n_rows; /* every row, in order: no row list needed */
-        if ((rc = build_hist(gr, all ? NULL : gr->rows, n, gr->hist[0], err)) != ST_OK)
+        if ((rc = root_hist(gr, all, err)) != ST_OK)
             return rc;
     }
     find_split(gr, 0, use);

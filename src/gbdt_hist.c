@@ -104,13 +104,17 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
             block_hist(b, feats + f0, off, m, rows, r0, r1, gh, own);
         }
     }
-    for (int t = 1; t < blocks; t++) {
-        const st__gbdt_hist_cell *w = work + (size_t)(t - 1) * b->total_bins;
-        for (size_t f = 0; f < n_feats; f++) {
-            const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
-            for (size_t k = k0; k < k1; k++)
-                *(cell_vec *)(void *)&hist[k] += *(const cell_vec *)(const void *)&w[k];
-        }
+    for (int t = 1; t < blocks; t++)
+        st__gbdt_hist_add(b, feats, n_feats, hist, work + (size_t)(t - 1) * b->total_bins);
+}
+
+void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                       st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src)
+{
+    for (size_t f = 0; f < n_feats; f++) {
+        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        for (size_t k = k0; k < k1; k++)
+            *(cell_vec *)(void *)&dst[k] += *(const cell_vec *)(const void *)&src[k];
     }
 }
 

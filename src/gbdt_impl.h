@@ -230,6 +230,10 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
                          const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
 
+/* dst[k] += src[k] for every bin of the features feats[0..n_feats). */
+void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                       st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src);
+
 /* parent[k] -= child[k] for every bin of the features feats[0..n_feats): the parent's
  * histogram becomes the sibling's. (The bins of other features are never read.) */
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
@@ -301,11 +305,9 @@ size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int 
 /* The same for a categorical split: rows whose bin is in bin_set go left. */
 size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
                               const uint32_t *bin_set, uint32_t *scratch);
-/* Either, by split s, on up to n_threads threads (one below 65536 rows, or when
- * scratch2 is NULL): the same rows in the same order. scratch, scratch2: n entries each. */
+/* Either, as split s says. scratch: n entries. */
 size_t st__gbdt_partition_split(uint32_t *rows, size_t n, const st__gbdt_bins *b,
-                                const st__gbdt_split *s, uint32_t *scratch,
-                                uint32_t *scratch2, int n_threads);
+                                const st__gbdt_split *s, uint32_t *scratch);
 
 /* ---- one tree (gbdt_grow.c) ---- */
 
@@ -318,19 +320,20 @@ typedef struct st__gbdt_grower {
     int n_threads;
     const struct st__gbdt_reducer *reducer; /* NULL in one process (gbdt_train_core.h) */
     uint64_t n_rows_global;        /* rows of all processes, for the fixed-point scales */
-    uint32_t *rows, *scratch;      /* n_rows each: the rows of every leaf, leaf by leaf */
-    uint32_t *scratch2;            /* n_rows, for partitions on several threads (or NULL) */
+    uint32_t *rows, *scratch;      /* n_rows each: the rows of every leaf, by segment */
+    int n_seg;                     /* row segments, one per thread (gbdt_grow.c) */
     st__gbdt_gh *gh;               /* n_rows: this tree's gradients in fixed point */
     int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
     st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */
-    st__gbdt_hist_cell *work;      /* (n_threads - 1) * total_bins: the threads' own */
+    st__gbdt_hist_cell *work;      /* (n_seg - 1) * total_bins: the segments' own */
     st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
     int64_t *pack;                 /* 3 * total_bins: a histogram's cells for the reducer */
     st__gbdt_split *per_feature;   /* n_features */
     uint32_t *feats;               /* the features of this tree */
     size_t n_feats;
+    /* per leaf l and segment s, at [l * n_seg + s] */
+    size_t *begin, *count;         /* its local rows of the segment in rows[] */
     /* per leaf */
-    size_t *begin, *count;         /* its local rows in rows[] */
     int64_t *n_all;                /* its rows over all processes */
     int *depth;
     double *sum_g, *sum_h;
@@ -363,8 +366,9 @@ void st__gbdt_grower_free(st__gbdt_grower *gr);
  * features with use[j]. Every histogram built is summed across processes, so the tree is
  * that of all rows.
  * Leaves gr->nodes, gr->values (already multiplied by learning_rate) and gr->n_leaves,
- * and each leaf's local rows in gr->rows[begin[l] .. begin[l] + count[l]). Fails only
- * when the reducer does. */
+ * and each leaf's local rows, segment s of leaf l in gr->rows[begin[q] .. begin[q] +
+ * count[q]) with q = l * n_seg + s (gr->rows may have traded places with gr->scratch).
+ * Fails only when the reducer does. */
 st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const uint8_t *use,
                         st_error *err);
 

@@ -292,8 +292,7 @@ static void test_ranks_equal_one_process(void **state)
 }
 
 /* A big leaf (enough (row, feature) pairs for two threads): the histogram built on one
- * thread, on two, and the parent's minus a child's are the same integers; the partition
- * on two threads is the one on one. */
+ * thread, on two, and the parent's minus a child's are the same integers. */
 static void test_hist_exact_any_threads(void **state)
 {
     (void)state;
@@ -330,14 +329,14 @@ static void test_hist_exact_any_threads(void **state)
     assert_memory_equal(one, two, tb * sizeof *one);
     const size_t nl = st__gbdt_partition(rows, N, &b, 0, 100, 0, scratch);
     assert_true(nl > N / 4 && nl < 3 * N / 4);
-    /* the partition on two threads, block by block, puts the same rows in the same order;
-       so does a set of bins (every third bin left, the missing one too) */
-    uint32_t *rows2 = malloc(N * sizeof *rows2), *scratch2 = malloc(N * sizeof *scratch2);
-    assert_true(rows2 != NULL && scratch2 != NULL);
+    /* the grower's entry point follows the split's kind: a threshold as above, and a set
+       of bins (every third bin left, the missing one too) as st__gbdt_partition_set */
+    uint32_t *rows2 = malloc(N * sizeof *rows2);
+    assert_true(rows2 != NULL);
     for (int i = 0; i < N; i++)
         rows2[i] = (uint32_t)i;
     st__gbdt_split sp = {.feature = 0, .bin = 100, .default_left = 0};
-    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &sp, scratch, scratch2, 2), nl);
+    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &sp, scratch), nl);
     assert_memory_equal(rows2, rows, N * sizeof *rows);
     st__gbdt_split set = {.feature = 1, .categorical = 1};
     for (int k = 0; k < 256; k += 3)
@@ -348,11 +347,10 @@ static void test_hist_exact_any_threads(void **state)
         rows2[i] = rows3[i] = (uint32_t)(N - 1 - i) / 2 * 2; /* repeats, not sorted */
     const size_t n_set = st__gbdt_partition_set(rows3, N, &b, 1, set.left_bins, scratch);
     assert_true(n_set > N / 5 && n_set < N / 2);
-    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &set, scratch, scratch2, 2), n_set);
+    assert_int_equal(st__gbdt_partition_split(rows2, N, &b, &set, scratch), n_set);
     assert_memory_equal(rows2, rows3, N * sizeof *rows3);
     free(rows2);
     free(rows3);
-    free(scratch2);
     st__gbdt_hist_build(&b, feats, NF, rows, nl, gh, left, work, 2);
     st__gbdt_hist_build(&b, feats, NF, rows + nl, N - nl, gh, right, NULL, 1);
     st__gbdt_hist_subtract(&b, feats, NF, one, left);
