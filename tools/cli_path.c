@@ -14,10 +14,11 @@ static void csv_name(FILE *f, const char *name)
     fputc('"', f);
 }
 
-static void write_json(FILE *f, const st_logreg_path *path)
+/* JSON carries "fit_seconds": the wall time of fitting the path (not reading the data). */
+static void write_json(FILE *f, const st_logreg_path *path, double fit_seconds)
 {
     size_t nl = st_logreg_path_n_lambda(path), p = st_logreg_path_n_coefs(path);
-    fprintf(f, "{\"lambda_max\": ");
+    fprintf(f, "{\"fit_seconds\": %.6f, \"lambda_max\": ", fit_seconds);
     json_number(f, st_logreg_path_lambda_max(path));
     fprintf(f, ", \"names\": [");
     for (size_t k = 0; k < p; k++) {
@@ -88,10 +89,11 @@ static void write_table(FILE *f, const st_logreg_path *path, cli_format format)
     }
 }
 
-static void write_path(FILE *f, const st_logreg_path *path, cli_format format)
+static void write_path(FILE *f, const st_logreg_path *path, cli_format format,
+                       double fit_seconds)
 {
     if (format == FORMAT_JSON)
-        write_json(f, path);
+        write_json(f, path, fit_seconds);
     else
         write_table(f, path, format);
 }
@@ -102,14 +104,16 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
 {
     st_error err;
     st_logreg_path *path = NULL;
+    double fit_seconds = cli_seconds(); /* the fit alone: not reading, not writing */
     st_status rc = st_logreg_path_fit(ds, prm, opt, &path, &err);
+    fit_seconds = cli_seconds() - fit_seconds;
     if (rc != ST_OK)
         return cli_fail(&err, rc);
     size_t nl = st_logreg_path_n_lambda(path), unconverged = 0;
     for (size_t l = 0; l < nl; l++)
         unconverged += !st_logreg_path_converged(path, l);
     if (out_path == NULL) {
-        write_path(stdout, path, format);
+        write_path(stdout, path, format, fit_seconds);
     } else {
         /* a file gets CSV unless another machine format was asked for */
         char *buf = NULL;
@@ -120,7 +124,7 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
             fprintf(stderr, "stratum: out of memory for the path table\n");
             return EXIT_FAILED;
         }
-        write_path(mem, path, format == FORMAT_TEXT ? FORMAT_CSV : format);
+        write_path(mem, path, format == FORMAT_TEXT ? FORMAT_CSV : format, fit_seconds);
         int bad = ferror(mem);
         fclose(mem);
         rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(out_path, buf, size, &err);
@@ -134,10 +138,10 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
     }
     if (!quiet)
         fprintf(stderr, "lambda path on %zu rows: %zu lambdas from %.6g down to %.6g "
-                "(lambda_max %.6g), %zu not converged%s%s\n", st_dataset_n_rows(ds), nl,
-                st_logreg_path_lambdas(path)[0], st_logreg_path_lambdas(path)[nl - 1],
-                st_logreg_path_lambda_max(path), unconverged, out_path ? "; wrote " : "",
-                out_path ? out_path : "");
+                "(lambda_max %.6g) in %.3f s, %zu not converged%s%s\n", st_dataset_n_rows(ds),
+                nl, st_logreg_path_lambdas(path)[0], st_logreg_path_lambdas(path)[nl - 1],
+                st_logreg_path_lambda_max(path), fit_seconds, unconverged,
+                out_path ? "; wrote " : "", out_path ? out_path : "");
     st_logreg_path_free(path);
     return EXIT_OK;
 }
