@@ -191,10 +191,11 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     const int sampling = prm->feature_fraction < 1;
     size_t n_bag = n;
     st__gbdt_row_weights w;
+    double w_max; /* the largest row weight, which bounds every gradient */
     st_status rc = row_weights(d, prm, &w, err);
     if (rc != ST_OK ||
         (rc = st__gbdt_init_score(y, &w, n, d->n_rows_global, d->reducer, &m->init_score,
-                                  err)) != ST_OK)
+                                  &w_max, err)) != ST_OK)
         return rc;
     if (!isfinite(m->init_score))
         return st__fail(err, ST_ERR_DATA, "a class has zero total weight: the initial score "
@@ -202,7 +203,7 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     for (size_t i = 0; i < n; i++)
         wk->score[i] = m->init_score;
     for (int t = 0; t < prm->num_trees; t++) {
-        if ((rc = st__gbdt_logloss_fixed(gr, wk->score, y, &w, err)) != ST_OK)
+        if ((rc = st__gbdt_logloss_fixed(gr, wk->score, y, &w, w_max, err)) != ST_OK)
             return rc;
         if (bagging && t % prm->bagging_freq == 0)
             n_bag = draw_bag(prm, t, d->row0, n, wk->bag, wk->in_bag);

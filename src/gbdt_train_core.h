@@ -116,18 +116,19 @@ static inline double st__gbdt_row_weight(const st__gbdt_row_weights *w, const fl
 
 /* The initial score log(W+ / W-) from the weight sums of each class (labels y, weights w
  * of n local rows of n_global), in fixed point and across processes (gbdt_objective.c);
- * +-inf when a class weighs nothing. */
+ * +-inf when a class weighs nothing. *w_max: the largest row weight of all processes. */
 st_status st__gbdt_init_score(const float *y, const st__gbdt_row_weights *w, size_t n,
                               uint64_t n_global, const st__gbdt_reducer *red, double *out,
-                              st_error *err);
+                              double *w_max, st_error *err);
 
 /* The log loss gradients and Hessians (as st__gbdt_logloss_grad) at the scores of the
- * grower's local rows, straight into fixed point: one pass for their maxima (over all
- * processes), which set gr->scale_g and gr->scale_h, then one that recomputes them and
- * writes gr->gh, so that no per-row array of doubles is kept. ST_ERR_NUMERIC when
- * one is not finite (gbdt_objective.c). */
+ * grower's local rows, straight into fixed point gr->gh, in one pass: the scales
+ * gr->scale_g and gr->scale_h come from the bounds |g| <= w_max and h <= w_max / 4 (w_max:
+ * the largest row weight over all processes, from st__gbdt_init_score), so that no
+ * per-row array of doubles is kept. ST_ERR_NUMERIC when one is not finite
+ * (gbdt_objective.c). */
 st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
-                                 const st__gbdt_row_weights *w, st_error *err);
+                                 const st__gbdt_row_weights *w, double w_max, st_error *err);
 
 /* ST_ERR_INVALID_ARG unless mono (NULL allowed) holds -1, 0 or +1 per feature of the
  * schema and no nonzero on a categorical feature (gbdt_monotone.c). */

@@ -323,7 +323,9 @@ static void test_gradient_finite_differences(void **state)
     double init, s0[6];
     const float wf[6] = {1, 2, 0.5f, 3, 1, 1.5f}; /* w, as the row weights of a dataset */
     const st__gbdt_row_weights rw = {wf, {1, 1}};
-    assert_int_equal(st__gbdt_init_score(y, &rw, 6, 6, NULL, &init, NULL), ST_OK);
+    double w_max = 0;
+    assert_int_equal(st__gbdt_init_score(y, &rw, 6, 6, NULL, &init, &w_max, NULL), ST_OK);
+    assert_close(w_max, 3, 0); /* the largest row weight, which bounds every gradient */
     for (int i = 0; i < 6; i++)
         s0[i] = init;
     st__gbdt_logloss_grad(s0, y, w, 6, g, h, 1);
