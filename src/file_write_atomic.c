@@ -1,9 +1,10 @@
-/* Atomic file replacement: temporary file in the same directory (rename is only atomic
- * within one file system), fsync before rename (else a crash can leave the new name
- * pointing at an empty file), and cleanup of the temporary on every failure path.
- * mkstemp creates the temporary with mode 0600; the result gets the mode a plain fopen
- * would have given it (the replaced file's mode, or 0666 less the umask), so a report or
- * model meant to be shared is not silently private. */
+/* Writing an output file whole: a regular file is replaced atomically through a temporary
+ * in the same directory (rename is only atomic within one file system), fsync before
+ * rename (else a crash can leave the new name pointing at an empty file), and cleanup of
+ * the temporary on every failure path. The temporary gets the mode a plain fopen would
+ * have given the file (the replaced file's mode, or 0666 less the umask), so a report or
+ * model meant to be shared is not silently private. Symbolic links, devices and FIFOs are
+ * handled as output_path.h describes. */
 #define _POSIX_C_SOURCE 200809L
 #include <stratum/files.h>
 
@@ -16,43 +17,69 @@
 
 #include "alloc.h"
 #include "error.h"
-#include "file_buffer.h"
+#include "output_path.h"
 
-static st_status io_fail(st_error *err, const char *path, const char *what, int errnum)
+/* Writes all n bytes (write may stop short on a pipe or when interrupted). 0 and errno
+ * on failure. */
+static int write_all(int fd, const char *p, size_t n)
 {
-    char reason[128];
-    return st__fail(err, ST_ERR_IO, "%s: cannot %s: %s", path, what,
-                    st__errno_text(errnum, reason, sizeof reason));
-}
-
-/* The process's umask from /proc/self/status (Linux >= 4.7): umask() itself can only be
- * read by setting it, which would race with other threads creating files. 022 when the
- * line is unavailable. */
-static mode_t current_umask(void)
-{
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f == NULL)
-        return mask;
-    char line[256];
-    while (fgets(line, sizeof line, f) != NULL) {
-        unsigned int v;
-        if (sscanf(line, "Umask: %o", &v) == 1) {
-            mask = (mode_t)(v & 0777);
-            break;
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO;
+            return 0;
         }
+        p += k;
+        n -= (size_t)k;
     }
-    fclose(f);
-    return mask;
+    return 1;
 }
 
-/* The mode the new file should have: that of the file it replaces, else 0666 & ~umask. */
-static mode_t target_mode(const char *path)
+/* Into an existing device or FIFO: no temporary, no rename, no fsync. */
+static st_status write_direct(const st__output *out, const void *data, size_t size,
+                              st_error *err)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        return st.st_mode & 07777;
-    return 0666 & ~current_umask();
+    int fd;
+    st_status rc = st__output_open_direct(out, &fd, err);
+    if (rc != ST_OK)
+        return rc;
+    int errnum = 0;
+    const char *what = NULL;
+    if (!write_all(fd, data, size))
+        errnum = errno, what = "write";
+    if (close(fd) != 0 && what == NULL)
+        errnum = errno, what = "close";
+    return what == NULL ? ST_OK : st__output_io_fail(err, out->path, what, errnum);
+}
+
+static st_status write_replace(const st__output *out, const void *data, size_t size,
+                               st_error *err)
+{
+    char *tmp;
+    int fd;
+    st_status rc = st__output_open_temp(out, &tmp, &fd, err);
+    if (rc != ST_OK)
+        return rc;
+    /* each step records the first errno; close always runs so the descriptor never leaks */
+    int errnum = 0;
+    const char *what = NULL;
+    if (!write_all(fd, data, size))
+        errnum = errno, what = "write";
+    if (what == NULL && fsync(fd) != 0)
+        errnum = errno, what = "sync";
+    if (close(fd) != 0 && what == NULL)
+        errnum = errno, what = "close";
+    if (what == NULL && rename(tmp, out->path) != 0)
+        errnum = errno, what = "replace";
+    if (what != NULL) {
+        rc = st__output_io_fail(err, out->path, what, errnum);
+        remove(tmp);
+    }
+    st__free(tmp);
+    return rc;
 }
 
 st_status st_file_write_atomic(const char *path, const void *data, size_t size, st_error *err)
@@ -60,46 +87,11 @@ st_status st_file_write_atomic(const char *path, const void *data, size_t size, 
     if (path == NULL || (data == NULL && size > 0))
         return st__fail(err, ST_ERR_INVALID_ARG, "st_file_write_atomic: %s is NULL",
                         path == NULL ? "path" : "data");
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    char *tmp = st__malloc(len + sizeof suffix);
-    if (tmp == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for a file name");
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st_status rc = io_fail(err, path, "create a temporary file next to it", errno);
-        st__free(tmp);
+    st__output out;
+    st_status rc = st__output_resolve(path, &out, err);
+    if (rc != ST_OK)
         return rc;
-    }
-    (void)fchmod(fd, target_mode(path)); /* best effort: the data matter more than the mode */
-    FILE *f = fdopen(fd, "wb");
-    if (f == NULL) {
-        st_status rc = io_fail(err, tmp, "open", errno);
-        close(fd);
-        remove(tmp);
-        st__free(tmp);
-        return rc;
-    }
-    /* each step records the first errno; fclose always runs so the descriptor never leaks */
-    int errnum = 0;
-    const char *what = NULL;
-    if (size > 0 && fwrite(data, 1, size, f) != size)
-        errnum = errno, what = "write";
-    if (what == NULL && fflush(f) != 0)
-        errnum = errno, what = "write";
-    if (what == NULL && fsync(fileno(f)) != 0)
-        errnum = errno, what = "sync";
-    if (fclose(f) != 0 && what == NULL)
-        errnum = errno, what = "close";
-    if (what == NULL && rename(tmp, path) != 0)
-        errnum = errno, what = "replace";
-    st_status rc = ST_OK;
-    if (what != NULL) {
-        rc = io_fail(err, path, what, errnum);
-        remove(tmp);
-    }
-    st__free(tmp);
+    rc = out.direct ? write_direct(&out, data, size, err) : write_replace(&out, data, size, err);
+    st__output_free(&out);
     return rc;
 }

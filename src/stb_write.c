@@ -58,7 +58,12 @@
  * The writer fixes the layout from n_rows before the rows come, then writes each block
  * of rows to its place in every section (pwrite), into "path.tmp.XXXXXX" next to path,
  * flushed (fsync) and renamed over path, so a reader sees the old file or the new one;
- * the temporary is removed on every failure. */
+ * the temporary is removed on every failure. The path is resolved as output_path.h says:
+ * a symbolic link's target is what gets replaced; an existing device (e.g. /dev/null) is
+ * written into directly (no temporary, truncation, fsync or rename; the padding between
+ * sections is not written there, and readers ignore it); a FIFO, socket or other device
+ * that cannot seek is an error, since the sections are written out of order; so is a
+ * directory. */
 #define _POSIX_C_SOURCE 200809L
 #include "stb_impl.h"
 
@@ -73,6 +78,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "file_buffer.h"
+#include "output_path.h"
 #include "stb_format.h"
 
 void st__stb_meta_free(st__stb_meta *m)
@@ -204,12 +210,7 @@ static void build_meta(bytes *b, const st__stb_meta *m, const st__gbdt_bins *bin
     }
 }
 
-static st_status io_fail(st_error *err, const char *path, const char *what, int errnum)
-{
-    char reason[128];
-    return st__fail(err, ST_ERR_IO, "%s: cannot %s: %s", path, what,
-                    st__errno_text(errnum, reason, sizeof reason));
-}
+#define io_fail st__output_io_fail
 
 static int pwrite_all(int fd, const void *p, size_t n, uint64_t at)
 {
@@ -242,7 +243,7 @@ DEFINE_CODE(code_u16, uint16_t)
 
 typedef struct writer {
     int fd;
-    const char *tmp;
+    const char *name; /* the file written, for messages: the temporary or the device */
     st__stb_layout lay;
     float *x, *y, *w, *col;
     void *rc, *fc;
@@ -281,7 +282,7 @@ static st_status write_rows(writer *wr, const st__stb_meta *m, const st__gbdt_bi
             ok = pwrite_all(wr->fd, wr->col, got * 4, wr->lay.values + ((uint64_t)j * n + done) * 4);
         }
         if (!ok)
-            return io_fail(err, wr->tmp, "write", errno);
+            return io_fail(err, wr->name, "write", errno);
         done += got;
     }
     if (done != n)
@@ -302,9 +303,8 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
     bytes meta = {0};
     build_meta(&meta, m, bins);
     writer wr = {.fd = -1};
-    static const char suffix[] = ".tmp.XXXXXX";
-    const size_t len = strlen(path);
-    char *tmp = st__malloc(len + sizeof suffix);
+    st__output out = {0};
+    char *tmp = NULL;
     int ovf = 0;
     const size_t cells = st__mul_size(block, nf ? nf : 1, &ovf);
     wr.x = ovf ? NULL : st__malloc_array(cells, sizeof *wr.x);
@@ -314,7 +314,7 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
     wr.w = st__malloc_array(block, sizeof *wr.w);
     wr.col = st__malloc_array(block, sizeof *wr.col);
     st_status rc = ST_OK;
-    if (meta.nomem || tmp == NULL || wr.x == NULL || wr.rc == NULL || wr.fc == NULL ||
+    if (meta.nomem || wr.x == NULL || wr.rc == NULL || wr.fc == NULL ||
         wr.y == NULL || wr.w == NULL || wr.col == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory writing %s", path);
         goto done;
@@ -348,34 +348,46 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
     sum = st__stb_fnv1a(sum, meta.p, meta.n);
     memcpy(head + ST__STB_SUM_AT, &sum, 8);
 
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-    if ((wr.fd = mkstemp(tmp)) < 0) {
-        rc = io_fail(err, path, "create a temporary file next to it", errno);
+    if ((rc = st__output_resolve(path, &out, err)) != ST_OK)
+        goto done;
+    if (out.stream) { /* refused before opening: opening a FIFO would wait for a reader */
+        rc = st__fail(err, ST_ERR_IO, "%s: is a FIFO or socket: a .stb file is written out of "
+                      "order and needs a regular file (or a device that can seek)", path);
         goto done;
     }
-    wr.tmp = tmp;
-    (void)fchmod(wr.fd, 0644); /* best effort: a data file, readable as its input likely is */
+    if (out.direct) {
+        if ((rc = st__output_open_direct(&out, &wr.fd, err)) != ST_OK)
+            goto done;
+        wr.name = out.path;
+        if (lseek(wr.fd, 0, SEEK_CUR) < 0) {
+            rc = io_fail(err, out.path, "seek (a .stb file is written out of order)", errno);
+            goto done;
+        }
+    } else {
+        if ((rc = st__output_open_temp(&out, &tmp, &wr.fd, err)) != ST_OK)
+            goto done;
+        wr.name = tmp;
+    }
     if (!pwrite_all(wr.fd, head, sizeof head, 0) ||
         !pwrite_all(wr.fd, meta.p, meta.n, ST__STB_META_AT) ||
-        ftruncate(wr.fd, (off_t)wr.lay.file_size) != 0) {
-        rc = io_fail(err, tmp, "write", errno);
+        (!out.direct && ftruncate(wr.fd, (off_t)wr.lay.file_size) != 0)) {
+        rc = io_fail(err, wr.name, "write", errno);
         goto done;
     }
     if ((rc = write_rows(&wr, m, bins, rows, ctx, block, err)) != ST_OK)
         goto done;
-    if (fsync(wr.fd) != 0) {
-        rc = io_fail(err, tmp, "sync", errno);
+    if (!out.direct && fsync(wr.fd) != 0) {
+        rc = io_fail(err, wr.name, "sync", errno);
         goto done;
     }
     int fd = wr.fd;
     wr.fd = -1;
     if (close(fd) != 0) {
-        rc = io_fail(err, tmp, "close", errno);
+        rc = io_fail(err, wr.name, "close", errno);
         goto done;
     }
-    if (rename(tmp, path) != 0) {
-        rc = io_fail(err, path, "replace", errno);
+    if (!out.direct && rename(tmp, out.path) != 0) {
+        rc = io_fail(err, out.path, "replace", errno);
         goto done;
     }
     if (bytes_out != NULL)
@@ -383,9 +395,10 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
 done:
     if (wr.fd >= 0)
         close(wr.fd);
-    if (rc != ST_OK && wr.tmp != NULL)
+    if (rc != ST_OK && tmp != NULL)
         remove(tmp);
     st__free(tmp);
+    st__output_free(&out);
     st__free(meta.p);
     st__free(wr.x);
     st__free(wr.rc);

@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
 
+#include <sys/stat.h>
+
 #define CLI_DATA STRATUM_TEST_DATA "/cli"
 
 /* No command: usage on stderr, exit 2. */
@@ -338,6 +340,79 @@ static void test_train_predict_failures(void **state)
     rmdir(scratch());
 }
 
+static int same_bytes(const char *a, const char *b)
+{
+    static char ta[65536], tb[65536];
+    slurp(a, ta, sizeof ta);
+    slurp(b, tb, sizeof tb);
+    return ta[0] != '\0' && strcmp(ta, tb) == 0;
+}
+
+/* -o through a symbolic link replaces the file it names and keeps the link; -o FIFO
+ * writes the model into the FIFO (a reader gets it whole) and leaves the FIFO a FIFO,
+ * never a regular file; a link to the input is still the input and is refused. The
+ * model trained to a plain file is the reference (training is deterministic). */
+static void test_output_link_and_fifo(void **state)
+{
+    (void)state;
+    char plain[512], target[512], link[512], fifo[512], got[512], copy[512], in_link[512];
+    scratch_path(plain, sizeof plain, "plain.model");
+    scratch_path(target, sizeof target, "v3.model");
+    scratch_path(link, sizeof link, "current.model");
+    scratch_path(fifo, sizeof fifo, "model.fifo");
+    scratch_path(got, sizeof got, "from_fifo.model");
+    scratch_path(copy, sizeof copy, "data.csv");
+    scratch_path(in_link, sizeof in_link, "data_link.csv");
+#define TRAIN(OUT) run("train", "gbdt", CLI_DATA "/small.csv", "--num-trees", "3", \
+                       "--min-data-in-leaf", "2", "-q", "-o", OUT, NULL)
+    run_result *r = TRAIN(plain);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+
+    FILE *f = fopen(target, "w");
+    assert_non_null(f);
+    fputs("old model\n", f);
+    fclose(f);
+    assert_int_equal(symlink("v3.model", link), 0);
+    r = TRAIN(link);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_true(same_bytes(target, plain));
+
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t reader = fifo_reader_start(fifo, got);
+    r = TRAIN(fifo);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    assert_true(fifo_reader_done(reader));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_true(same_bytes(got, plain));
+
+    char original[4096], now[4096];
+    slurp(CLI_DATA "/small.csv", original, sizeof original);
+    f = fopen(copy, "w");
+    assert_non_null(f);
+    fputs(original, f);
+    fclose(f);
+    assert_int_equal(symlink("data.csv", in_link), 0);
+    r = run("train", "gbdt", copy, "-q", "-o", in_link, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is the input data file");
+    free(r);
+    slurp(copy, now, sizeof now);
+    assert_string_equal(now, original);
+    assert_int_equal(lstat(in_link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+#undef TRAIN
+    const char *made[] = {plain, target, link, fifo, got, copy, in_link};
+    for (size_t k = 0; k < sizeof made / sizeof made[0]; k++)
+        unlink(made[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,7 +432,8 @@ int main(void)
         cmocka_unit_test(test_train_then_predict),
         cmocka_unit_test(test_predict_unlabelled),
         cmocka_unit_test(test_train_usage_errors),
-        cmocka_unit_test(test_train_predict_failures),
+        cmocka_unit_test(test_output_link_and_fifo),
+        cmocka_unit_test(test_train_predict_failures), /* last: removes the scratch directory */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

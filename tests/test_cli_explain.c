@@ -306,6 +306,77 @@ static void output_file_safety(void **state)
     free(text);
 }
 
+/* The streamed table of predict --contrib goes where -o says as st_file_write_atomic
+ * would: a new file gets 0666 less the umask (not mkstemp's 0600); through a symbolic
+ * link into the file it names, the link kept; into a FIFO, whose reader gets it whole,
+ * the FIFO kept; a directory or a link to nothing is an error that creates nothing. */
+static void output_destinations(void **state)
+{
+    (void)state;
+    char plain[640], target[640], link[640], fifo[640], got[640], dangling[640];
+    snprintf(plain, sizeof plain, "%s/plain.csv", scratch_dir);
+    snprintf(target, sizeof target, "%s/target.csv", scratch_dir);
+    snprintf(link, sizeof link, "%s/link.csv", scratch_dir);
+    snprintf(fifo, sizeof fifo, "%s/contrib.fifo", scratch_dir);
+    snprintf(got, sizeof got, "%s/from_fifo.csv", scratch_dir);
+    snprintf(dangling, sizeof dangling, "%s/dangling.csv", scratch_dir);
+    mode_t old_mask = umask(022);
+    run_result *r = run("predict", "--contrib", lr_model, data_path, "-o", plain, NULL);
+    umask(old_mask);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    struct stat st;
+    assert_int_equal(stat(plain, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    char *want = read_all(plain);
+    assert_true(strlen(want) > 100);
+
+    FILE *f = fopen(target, "w");
+    assert_non_null(f);
+    fputs("old\n", f);
+    fclose(f);
+    assert_int_equal(symlink("target.csv", link), 0);
+    r = run("predict", "--contrib", lr_model, data_path, "-o", link, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char *text = read_all(target);
+    assert_string_equal(text, want);
+    free(text);
+
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t reader = fifo_reader_start(fifo, got);
+    r = run("predict", "--contrib", lr_model, data_path, "-o", fifo, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    assert_true(fifo_reader_done(reader));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    text = read_all(got);
+    assert_string_equal(text, want);
+    free(text);
+
+    r = run("predict", "--contrib", lr_model, data_path, "-o", scratch_dir, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "is a directory");
+    free(r);
+    assert_int_equal(symlink("nothing.csv", dangling), 0);
+    r = run("predict", "--contrib", lr_model, data_path, "-o", dangling, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "symbolic link to a file that does not exist");
+    free(r);
+    char nothing[640];
+    snprintf(nothing, sizeof nothing, "%s/nothing.csv", scratch_dir);
+    assert_int_equal(access(nothing, F_OK), -1);
+    assert_int_equal(lstat(dangling, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    free(want);
+    const char *made[] = {plain, target, link, fifo, got, dangling};
+    for (size_t k = 0; k < sizeof made / sizeof made[0]; k++)
+        unlink(made[k]);
+}
+
 static size_t count(const char *text, const char *what)
 {
     size_t n = 0;
@@ -375,6 +446,7 @@ int main(void)
         cmocka_unit_test(explain_global_ranking),
         cmocka_unit_test(errors),
         cmocka_unit_test(output_file_safety),
+        cmocka_unit_test(output_destinations),
         cmocka_unit_test(explain_report),
         cmocka_unit_test(help),
     };

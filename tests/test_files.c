@@ -1,5 +1,7 @@
-/* st_file_write_atomic: a file is replaced whole or not at all, and no temporary is left. */
+/* st_file_write_atomic: a file is replaced whole or not at all, and no temporary is left;
+ * links, FIFOs and devices are written through, never replaced; a directory is an error. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* mknod */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stratum.h>
@@ -85,8 +89,9 @@ static void test_missing_directory(void **state)
     assert_non_null(strstr(err.message, "cannot create a temporary file next to it"));
 }
 
-/* Writing over a directory fails at the rename and leaves the directory as it was. */
-static void test_rename_failure_cleans_up(void **state)
+/* Writing over a directory is an error naming it; nothing is created and the directory
+ * stays as it was (it used to fail only at the rename, after writing a temporary). */
+static void test_directory_destination(void **state)
 {
     (void)state;
     char path[256];
@@ -95,8 +100,150 @@ static void test_rename_failure_cleans_up(void **state)
     int before = entries();
     st_error err;
     assert_int_equal(st_file_write_atomic(path, "x", 1, &err), ST_ERR_IO);
-    assert_non_null(strstr(err.message, "cannot replace"));
+    assert_non_null(strstr(err.message, path));
+    assert_non_null(strstr(err.message, "is a directory"));
     assert_int_equal(entries(), before);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(rmdir(path), 0);
+}
+
+/* A FIFO is written into, not replaced by a regular file: a child process reading it
+ * receives exactly the bytes, and the FIFO is still a FIFO afterwards. The data are larger
+ * than a pipe's buffer (64 KiB), so the writer must wait for the reader and loop. */
+static void test_fifo_destination(void **state)
+{
+    (void)state;
+    char fifo[256], got[256];
+    snprintf(fifo, sizeof fifo, "%s/out.fifo", dir);
+    snprintf(got, sizeof got, "%s/got.bin", dir);
+    const int before = entries();
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const size_t n = 200000;
+    unsigned char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (unsigned char)(i * 131 + i / 256);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the reader: copies the FIFO into got.bin */
+        alarm(20); /* a writer that never opens the FIFO (it replaced it) fails, not hangs */
+        FILE *in = fopen(fifo, "rb"), *out = fopen(got, "wb");
+        if (in == NULL || out == NULL)
+            _exit(1);
+        char buf[4096];
+        for (size_t k; (k = fread(buf, 1, sizeof buf, in)) > 0;)
+            if (fwrite(buf, 1, k, out) != k)
+                _exit(1);
+        _exit(fclose(out) == 0 && fclose(in) == 0 ? 0 : 1);
+    }
+    st_error err;
+    assert_int_equal(st_file_write_atomic(fifo, data, n, &err), ST_OK);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    FILE *f = fopen(got, "rb");
+    assert_non_null(f);
+    unsigned char *back = malloc(n + 1);
+    assert_non_null(back);
+    assert_int_equal(fread(back, 1, n + 1, f), n);
+    fclose(f);
+    assert_memory_equal(back, data, n);
+    struct stat st;
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(entries(), before + 2); /* the FIFO and got.bin: no temporary */
+    free(back);
+    free(data);
+    remove(fifo);
+    remove(got);
+}
+
+/* A symbolic link (here relative, to a file with its own mode) stays a link: the file it
+ * names gets the new content, atomically, with its mode kept, and no temporary is left. */
+static void test_symlink_destination(void **state)
+{
+    (void)state;
+    char target[256], link[256], text[64], via[256];
+    snprintf(target, sizeof target, "%s/v3.txt", dir);
+    snprintf(link, sizeof link, "%s/model.txt", dir);
+    const int before = entries();
+    st_error err;
+    assert_int_equal(st_file_write_atomic(target, "old\n", 4, &err), ST_OK);
+    assert_int_equal(chmod(target, 0604), 0);
+    assert_int_equal(symlink("v3.txt", link), 0);
+    assert_int_equal(st_file_write_atomic(link, "new model\n", 10, &err), ST_OK);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    ssize_t k = readlink(link, via, sizeof via - 1);
+    assert_true(k > 0);
+    via[k] = '\0';
+    assert_string_equal(via, "v3.txt");
+    read_back(target, text, sizeof text);
+    assert_string_equal(text, "new model\n");
+    assert_int_equal(lstat(target, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0604);
+    assert_int_equal(entries(), before + 2);
+    remove(link);
+    remove(target);
+}
+
+/* A link to nothing is an error naming it: neither its target nor a file in place of the
+ * link is created. */
+static void test_dangling_symlink(void **state)
+{
+    (void)state;
+    char link[256];
+    snprintf(link, sizeof link, "%s/dangling.txt", dir);
+    const int before = entries();
+    assert_int_equal(symlink("no-such-target.txt", link), 0);
+    st_error err;
+    assert_int_equal(st_file_write_atomic(link, "x", 1, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.message, link));
+    assert_non_null(strstr(err.message, "symbolic link to a file that does not exist"));
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(entries(), before + 1);
+    remove(link);
+}
+
+/* Character devices made in the test directory (root only; never the real /dev nodes):
+ * a null device takes the bytes and stays a device; a full device (writes fail with
+ * ENOSPC) gives an I/O error and stays a device too. Writing into a device means no
+ * temporary, no rename and no fsync (which fails with EINVAL on these). */
+static void test_char_device_destination(void **state)
+{
+    (void)state;
+    if (geteuid() != 0) {
+        skip();
+        return;
+    }
+    char null_dev[256], full_dev[256];
+    snprintf(null_dev, sizeof null_dev, "%s/null", dir);
+    snprintf(full_dev, sizeof full_dev, "%s/full", dir);
+    const int before = entries();
+    if (mknod(null_dev, S_IFCHR | 0666, makedev(1, 3)) != 0) {
+        skip(); /* a container without CAP_MKNOD */
+        return;
+    }
+    assert_int_equal(mknod(full_dev, S_IFCHR | 0666, makedev(1, 7)), 0);
+    st_error err;
+    assert_int_equal(st_file_write_atomic(null_dev, "discarded\n", 10, &err), ST_OK);
+    assert_int_equal(st_file_write_atomic(full_dev, "no room\n", 8, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.message, full_dev));
+    assert_non_null(strstr(err.message, "cannot write"));
+    struct stat st;
+    assert_int_equal(lstat(null_dev, &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    assert_int_equal(lstat(full_dev, &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    assert_int_equal(entries(), before + 2);
+    remove(null_dev);
+    remove(full_dev);
 }
 
 /* NULL path, or NULL data with a size, is an invalid argument. */
@@ -134,7 +281,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_and_replace),
         cmocka_unit_test(test_missing_directory),
-        cmocka_unit_test(test_rename_failure_cleans_up),
+        cmocka_unit_test(test_directory_destination),
+        cmocka_unit_test(test_fifo_destination),
+        cmocka_unit_test(test_symlink_destination),
+        cmocka_unit_test(test_dangling_symlink),
+        cmocka_unit_test(test_char_device_destination),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_bad_arguments),
     };

@@ -4,11 +4,13 @@
  * on awkward CSV (records cut by the read buffer, quoted newlines, a column turning
  * categorical late), approximate sketches, hostile files, and CLI errors. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* mknod */
 #include "test_util.h"
 #include "cli_run.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "stb_format.h"
 #include "stb_impl.h"
@@ -771,6 +773,58 @@ static void test_logreg_binned(void **state)
     unlink("stb_lr.stb");
 }
 
+/* Where the .stb goes (output_path.h): through a symbolic link to its target, the link
+ * kept; into an existing device (made with mknod here, root only); a FIFO (the writer
+ * seeks) and a directory are errors that leave them as they were. */
+static void test_output_destinations(void **state)
+{
+    (void)state;
+    const char *csv = dataset_path("thoracic_surgery");
+    unlink("stb_dest_link.stb");
+    bin_ok(dataset_path("wdbc"), "stb_dest_target.stb", NULL, NULL, NULL);
+    assert_int_equal(symlink("stb_dest_target.stb", "stb_dest_link.stb"), 0);
+    bin_ok(csv, "stb_dest_link.stb", NULL, NULL, NULL);
+    bin_ok(csv, "stb_dest_plain.stb", NULL, NULL, NULL);
+    struct stat st;
+    assert_int_equal(lstat("stb_dest_link.stb", &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    size_t n_via, n_plain;
+    unsigned char *via = slurp_file("stb_dest_target.stb", &n_via);
+    unsigned char *plain = slurp_file("stb_dest_plain.stb", &n_plain);
+    assert_int_equal(n_via, n_plain);
+    assert_memory_equal(via, plain, n_plain);
+    free(via);
+    free(plain);
+
+    st_error err;
+    unlink("stb_dest.fifo");
+    assert_int_equal(mkfifo("stb_dest.fifo", 0600), 0);
+    assert_int_equal(st_bin_file(csv, NULL, NULL, "stb_dest.fifo", NULL, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.message, "stb_dest.fifo: is a FIFO"));
+    assert_int_equal(lstat("stb_dest.fifo", &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    rmdir("stb_dest_dir");
+    assert_int_equal(mkdir("stb_dest_dir", 0700), 0);
+    assert_int_equal(st_bin_file(csv, NULL, NULL, "stb_dest_dir", NULL, &err), ST_ERR_IO);
+    assert_non_null(strstr(err.message, "stb_dest_dir: is a directory"));
+    assert_int_equal(rmdir("stb_dest_dir"), 0); /* still an empty directory */
+
+    unlink("stb_dest.null");
+    if (geteuid() == 0 && mknod("stb_dest.null", S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        st_bin_report rep;
+        bin_ok(csv, "stb_dest.null", NULL, NULL, &rep);
+        assert_int_equal(lstat("stb_dest.null", &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        assert_int_equal(rep.bytes_written, n_plain);
+        unlink("stb_dest.null");
+    }
+    unlink("stb_dest_link.stb");
+    unlink("stb_dest_target.stb");
+    unlink("stb_dest_plain.stb");
+    unlink("stb_dest.fifo");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -784,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_cli_bad_csv),
         cmocka_unit_test(test_cli_libsvm),
         cmocka_unit_test(test_logreg_binned),
+        cmocka_unit_test(test_output_destinations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

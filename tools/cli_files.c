@@ -1,5 +1,7 @@
 /* Output files of the CLI: refusing to overwrite an input. (Outputs themselves are written
- * with st_file_write_atomic, so an interrupted run never leaves a half-written file.) */
+ * with st_file_write_atomic, so an interrupted run never leaves a half-written file.)
+ * stat follows symbolic links, as the writers do: an output that is a link to an input is
+ * that input. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 

@@ -1,5 +1,5 @@
 /* One interface over logistic regression and boosted-tree models for the explaining
- * commands, and streamed outputs that replace their file atomically. */
+ * commands. (Their streamed outputs are in cli_stream.c.) */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdlib.h>
@@ -74,75 +74,6 @@ int cli_read_data(const char *path, const cli_common *common, st_dataset **ds)
     st_error err;
     st_status rc = st_dataset_read(path, &opt, ds, &err);
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
-}
-
-int cli_stream_open(cli_stream *s, const char *path)
-{
-    memset(s, 0, sizeof *s);
-    s->path = path;
-    if (path == NULL) {
-        s->f = stdout;
-        return EXIT_OK;
-    }
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    if ((s->tmp = malloc(len + sizeof suffix)) == NULL) {
-        fprintf(stderr, "stratum: out of memory for a file name\n");
-        return EXIT_FAILED;
-    }
-    memcpy(s->tmp, path, len);
-    memcpy(s->tmp + len, suffix, sizeof suffix);
-    int fd = mkstemp(s->tmp);
-    if (fd < 0 || (s->f = fdopen(fd, "wb")) == NULL) {
-        fprintf(stderr, "stratum: %s: cannot create a temporary file next to it: %s\n", path,
-                strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            remove(s->tmp);
-        }
-        free(s->tmp);
-        s->tmp = NULL;
-        return EXIT_FAILED;
-    }
-    return EXIT_OK;
-}
-
-int cli_stream_commit(cli_stream *s)
-{
-    if (s->path == NULL) {
-        int bad = fflush(stdout) != 0 || ferror(stdout);
-        if (bad)
-            fprintf(stderr, "stratum: cannot write to stdout: %s\n", strerror(errno));
-        return bad ? EXIT_FAILED : EXIT_OK;
-    }
-    const char *what = NULL;
-    int errnum = 0;
-    if (ferror(s->f) || fflush(s->f) != 0)
-        errnum = errno, what = "write";
-    if (what == NULL && fsync(fileno(s->f)) != 0)
-        errnum = errno, what = "sync";
-    if (fclose(s->f) != 0 && what == NULL)
-        errnum = errno, what = "close";
-    s->f = NULL;
-    if (what == NULL && rename(s->tmp, s->path) != 0)
-        errnum = errno, what = "replace";
-    if (what != NULL) {
-        fprintf(stderr, "stratum: %s: cannot %s: %s\n", s->path, what, strerror(errnum));
-        remove(s->tmp);
-    }
-    free(s->tmp);
-    s->tmp = NULL;
-    return what == NULL ? EXIT_OK : EXIT_FAILED;
-}
-
-void cli_stream_abort(cli_stream *s)
-{
-    if (s->path != NULL && s->f != NULL) {
-        fclose(s->f);
-        remove(s->tmp);
-    }
-    free(s->tmp);
-    memset(s, 0, sizeof *s);
 }
 
 void csv_field(FILE *f, const char *s)

@@ -82,7 +82,11 @@ typedef struct st_bin_report {
 } st_bin_report;
 
 /* Bins the CSV (or LibSVM) file at data_path, read with ropt (NULL = defaults; a label
- * is required), into out_path, written through a temporary file renamed into place.
+ * is required), into out_path, written through a temporary file renamed into place (as
+ * st_file_write_atomic does, stratum/files.h: a symbolic link's target is replaced and
+ * the link kept; an existing device such as /dev/null is written into; a directory or a
+ * link to nothing is an error). The file is written out of order, so a FIFO, a socket
+ * or a device that cannot seek is an error (ST_ERR_IO) and left untouched.
  * bopt NULL = defaults; report may be NULL. Errors name the file, line and column. */
 ST_API st_status st_bin_file(const char *data_path, const st_read_options *ropt,
                              const st_bin_options *bopt, const char *out_path,

@@ -12,11 +12,23 @@
 extern "C" {
 #endif
 
-/* Replaces the file at path with size bytes of data so that readers see either the old
- * content or the new, never a half-written file, even if the process dies or the disk
- * fills mid-write: the bytes go to a temporary "path.tmp.XXXXXX" in the same directory,
- * are flushed to disk (fsync) and renamed over path. On failure (ST_ERR_IO, ST_ERR_NOMEM)
- * the temporary file is removed and any existing file at path is left untouched. */
+/* Writes size bytes of data to path, by what path names:
+ *   - a regular file, or nothing yet: the file is replaced so that readers see either the
+ *     old content or the new, never a half-written file, even if the process dies or the
+ *     disk fills mid-write: the bytes go to a temporary "path.tmp.XXXXXX" in the same
+ *     directory, are flushed to disk (fsync) and renamed over path. A replaced file keeps
+ *     its mode; a new one gets 0666 less the umask. On failure the temporary is removed
+ *     and any existing file at path is left untouched.
+ *   - a symbolic link: the file it names (resolved with realpath) is written by these
+ *     rules, so the link stays a link and its target is replaced atomically. A link whose
+ *     target does not exist is an error (ST_ERR_IO); nothing is created.
+ *   - an existing character or block device, FIFO or socket (e.g. /dev/null): the bytes
+ *     are written straight into it (opened for writing: no temporary, no rename, no
+ *     fsync); the node itself is never replaced. Opening a FIFO waits for a reader; a
+ *     socket cannot be opened (ST_ERR_IO) and is left as it is.
+ *   - a directory: an error (ST_ERR_IO, "path: is a directory"); nothing is created.
+ * Errors: ST_ERR_IO naming the path (ST_ERR_NOMEM, ST_ERR_INVALID_ARG for a NULL path, or
+ * NULL data with size > 0). */
 ST_API st_status st_file_write_atomic(const char *path, const void *data, size_t size,
                                       st_error *err);
 

@@ -1,0 +1,48 @@
+/* Where and how an output file is written, for st_file_write_atomic and the .stb writer.
+ *
+ * A regular file (or a path where nothing exists yet) is replaced atomically: a temporary
+ * next to it, fsync, rename. Renaming over anything else would be wrong: it would replace
+ * a device node such as /dev/null or a FIFO with a regular file, or a symbolic link with
+ * a copy of the file it names. So:
+ *   - a symbolic link is followed (realpath) and the file it names is what is written,
+ *     by the rules below; a link whose target does not exist is an error (it is not
+ *     clear whether the user meant to create the target or to replace the link);
+ *   - an existing character or block device, FIFO or socket is written straight into
+ *     (opened for writing; no temporary, no rename, no fsync, which means nothing on
+ *     a device and may fail there with EINVAL);
+ *   - a directory is an error. */
+#ifndef STRATUM_OUTPUT_PATH_H
+#define STRATUM_OUTPUT_PATH_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <stratum/common.h>
+
+typedef struct st__output {
+    char *path;  /* the file to write: a copy of the caller's path, or the resolved target
+                    of a symbolic link (owned; st__output_free) */
+    int direct;  /* 1: an existing device, FIFO or socket, written into by st__output_open_direct */
+    int stream;  /* 1 (with direct): a FIFO or socket, which cannot seek */
+    mode_t mode; /* not direct: the mode the new file gets (the replaced file's mode, else
+                    0666 less the umask) */
+} st__output;
+
+/* Decides how path is written (above). ST_ERR_IO for a directory or a dangling symbolic
+ * link, naming path; ST_ERR_NOMEM. On failure *out holds nothing to free. */
+st_status st__output_resolve(const char *path, st__output *out, st_error *err);
+
+/* Opens out->path (direct) for writing, without creating or truncating it (a FIFO blocks
+ * here until a reader opens it, as a shell redirection would). *fd >= 0 on ST_OK. */
+st_status st__output_open_direct(const st__output *out, int *fd, st_error *err);
+
+/* Creates "out->path.tmp.XXXXXX" (not direct) with out->mode: *tmp (st__free) and *fd on
+ * ST_OK; nothing to free or remove on failure. */
+st_status st__output_open_temp(const st__output *out, char **tmp, int *fd, st_error *err);
+
+/* ST_ERR_IO naming path: "path: cannot WHAT: strerror(errnum)". */
+st_status st__output_io_fail(st_error *err, const char *path, const char *what, int errnum);
+
+void st__output_free(st__output *out);
+
+#endif /* STRATUM_OUTPUT_PATH_H */
