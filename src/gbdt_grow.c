@@ -221,7 +221,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
     const int S = gr->n_seg;
     if (all_rows) {
         st__gbdt_hist_build(b, gr->feats, gr->n_feats, NULL, b->n_rows, gr->gh, hist,
-                            gr->work, gr->n_threads);
+                            gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
     } else {
         size_t n = 0;
         for (int s = 0; s < S; s++)

@@ -89,9 +89,10 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
 {
     const int blocks = (double)n * (double)n_feats >= HIST_PARALLEL_MIN && nt > 1 &&
                        work != NULL ? nt : 1;
-#pragma omp parallel num_threads(blocks) if (blocks > 1)
-    {
-        const int t = omp_get_thread_num();
+    /* one block per iteration rather than per thread number, so that every row is added
+       even when the runtime grants fewer threads than asked for */
+#pragma omp parallel for num_threads(blocks) schedule(static, 1) if (blocks > 1)
+    for (int t = 0; t < blocks; t++) {
         st__gbdt_hist_cell *own = t == 0 ? hist : work + (size_t)(t - 1) * b->total_bins;
         const size_t r0 = n * (size_t)t / (size_t)blocks;
         const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;

@@ -59,5 +59,17 @@ else
     echo "FAILED: gbdt --class-weight 5 and --scale-pos-weight 5 give different models"
     failed=$((failed + 1))
 fi
+# more threads than the grower has row segments (64): the same model as one thread (the
+# root histogram once asked for a scratch histogram per thread and overran the 63 it had)
+"$gen" higgs --rows 20000 --seed 5 -o "$work/higgs.csv"
+"$stratum" train gbdt "$work/higgs.csv" --num-trees 5 --threads 1 -o "$work/g.model" -q > /dev/null
+"$stratum" train gbdt "$work/higgs.csv" --num-trees 5 --threads 70 -o "$work/h.model" -q > /dev/null
+if cmp -s "$work/g.model" "$work/h.model"; then
+    echo "ok: gbdt on 70 threads (more than the 64 row segments) = 1 thread"
+    passed=$((passed + 1))
+else
+    echo "FAILED: gbdt on 70 threads differs from 1 thread"
+    failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
