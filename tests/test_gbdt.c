@@ -50,28 +50,6 @@ static st_gbdt *train_ok(const st_dataset *ds, const st_gbdt_params *prm)
     return m;
 }
 
-/* A whole file into a new string (NULL when it cannot be read). */
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    fclose(f);
-    if (s != NULL) {
-        s[n] = '\0';
-        *size = (size_t)n;
-    }
-    return s;
-}
-
 /* The defaults are LightGBM's; each bad value is named. */
 static void test_params(void **state)
 {
@@ -401,7 +379,7 @@ static void test_round_trip(void **state)
         fail_msg("load: %s", err.message);
     assert_int_equal(st_gbdt_save(back, path2, &err), ST_OK);
     size_t s1, s2;
-    char *t1 = slurp(path, &s1), *t2 = slurp(path2, &s2);
+    char *t1 = read_all_n(path, &s1), *t2 = read_all_n(path2, &s2);
     assert_non_null(t1);
     assert_non_null(t2);
     assert_int_equal(s1, s2);
@@ -452,7 +430,7 @@ static void same_model_any_threads(const st_dataset *ds, st_gbdt_params p)
         char path[512];
         snprintf(path, sizeof path, "%s/threads%d.model", tmpdir, k + 1);
         assert_int_equal(st_gbdt_save(m, path, NULL), ST_OK);
-        text[k] = slurp(path, &size[k]);
+        text[k] = read_all_n(path, &size[k]);
         assert_non_null(text[k]);
         st_gbdt_free(m);
     }
@@ -511,7 +489,7 @@ static void test_bad_input(void **state)
     path_in_tmp(bad, sizeof bad, "bad.model");
     assert_int_equal(st_gbdt_save(m, path, NULL), ST_OK);
     size_t size;
-    char *text = slurp(path, &size);
+    char *text = read_all_n(path, &size);
     assert_non_null(text);
     st_error err;
     st_gbdt *back = (st_gbdt *)(uintptr_t)1;

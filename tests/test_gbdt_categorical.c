@@ -58,17 +58,7 @@ static char *model_text(const st_gbdt *m, const char *name)
     st_error err;
     if (st_gbdt_save(m, path, &err) != ST_OK)
         fail_msg("save: %s", err.message);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    return read_all(path);
 }
 
 static double raw(const st_gbdt *m, float code)

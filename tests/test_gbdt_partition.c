@@ -154,15 +154,7 @@ static char *model_bytes(const st_gbdt *m, const char *tag, size_t *len)
     st_error err;
     if (st_gbdt_save(m, path, &err) != ST_OK)
         fail_msg("%s", err.message);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc(*len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, *len, f), *len);
-    fclose(f);
+    char *buf = read_all_n(path, len);
     remove(path);
     return buf;
 }

@@ -384,15 +384,7 @@ static void test_libsvm_streamed(void **state)
 
 static unsigned char *slurp_file(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *size = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *p = malloc(*size + 16);
-    assert_int_equal(fread(p, 1, *size, f), *size);
-    fclose(f);
-    return p;
+    return (unsigned char *)read_all_n(path, size);
 }
 
 static void spit(const char *path, const unsigned char *p, size_t size)

@@ -146,21 +146,30 @@ static inline const char *test_data_path(const char *relative, char *buf, size_t
     return buf;
 }
 
-/* The whole file at path as a NUL-terminated string (free it); fails the test when it
- * cannot be read. */
-static inline char *read_all(const char *path)
+/* The whole file at path as a NUL-terminated string (free it), its length (without the
+ * NUL) in *size; fails the test when it cannot be read. */
+static inline char *read_all_n(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
-    long size = ftell(f);
+    long n = ftell(f);
+    assert_true(n >= 0);
     fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
+    char *text = malloc((size_t)n + 1);
     assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
+    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+    text[n] = '\0';
     fclose(f);
+    *size = (size_t)n;
     return text;
+}
+
+/* read_all_n without the length. */
+static inline char *read_all(const char *path)
+{
+    size_t size;
+    return read_all_n(path, &size);
 }
 
 #endif /* STRATUM_TEST_UTIL_H */
