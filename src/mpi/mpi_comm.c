@@ -178,3 +178,18 @@ st_status st_mpi_agree(MPI_Comm comm, st_status rc, st_error *err)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_mpi_agree: not a valid communicator");
     return st__mpi_agree(&c, rc, err);
 }
+
+st_status st__mpi_same_shape(st__mpi_ctx *c, size_t n_rows, size_t n_features,
+                             st_error *err)
+{
+    /* one MAX over each value and its complement gives the largest and the smallest */
+    unsigned long long shape[4] = {n_rows, n_features, ~(unsigned long long)n_rows,
+                                   ~(unsigned long long)n_features};
+    int mrc = MPI_Allreduce(MPI_IN_PLACE, shape, 4, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c->comm);
+    if (mrc != MPI_SUCCESS)
+        return st__mpi_fail(err, "MPI_Allreduce (file shape)", mrc);
+    if (shape[0] != ~shape[2] || shape[1] != ~shape[3])
+        return st__fail(err, ST_ERR_DATA, "the ranks mapped binned files of different "
+                        "shapes; every rank must open the same file");
+    return ST_OK;
+}

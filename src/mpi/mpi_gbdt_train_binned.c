@@ -76,13 +76,7 @@ st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b, const st_d
     }
     /* the same file on every rank: at least the same shape */
     const size_t N = b->meta.n_rows, nf = b->meta.n_features;
-    unsigned long long shape[4] = {N, nf, ~(unsigned long long)N, ~(unsigned long long)nf};
-    int mrc = MPI_Allreduce(MPI_IN_PLACE, shape, 4, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c.comm);
-    if (mrc != MPI_SUCCESS)
-        rc = st__mpi_fail(err, "MPI_Allreduce (file shape)", mrc);
-    else if (shape[0] != ~shape[2] || shape[1] != ~shape[3])
-        rc = st__fail(err, ST_ERR_DATA, "the ranks mapped binned files of different shapes; "
-                      "every rank must open the same file");
+    rc = st__mpi_same_shape(&c, N, nf, err);
     const size_t row0 = N / (size_t)c.size * (size_t)c.rank +
                         N % (size_t)c.size * (size_t)c.rank / (size_t)c.size;
     const size_t row1 = N / (size_t)c.size * (size_t)(c.rank + 1) +
@@ -95,7 +89,7 @@ st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b, const st_d
         unsigned long long pos = 0;
         for (size_t i = row0; i < row1; i++)
             pos += b->labels[i] != 0;
-        mrc = MPI_Allreduce(MPI_IN_PLACE, &pos, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, c.comm);
+        const int mrc = MPI_Allreduce(MPI_IN_PLACE, &pos, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, c.comm);
         if (mrc != MPI_SUCCESS)
             rc = st__mpi_fail(err, "MPI_Allreduce (labels)", mrc);
         else if (pos == 0 || pos == N)

@@ -70,13 +70,7 @@ st_status st_logreg_train_binned_mpi(MPI_Comm comm, const st_binned *b,
     }
     /* the same file on every rank: at least the same shape */
     const size_t N = st_binned_n_rows(b), nf = st_binned_n_features(b);
-    unsigned long long shape[4] = {N, nf, ~(unsigned long long)N, ~(unsigned long long)nf};
-    int mrc = MPI_Allreduce(MPI_IN_PLACE, shape, 4, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c.comm);
-    if (mrc != MPI_SUCCESS)
-        rc = st__mpi_fail(err, "MPI_Allreduce (file shape)", mrc);
-    else if (shape[0] != ~shape[2] || shape[1] != ~shape[3])
-        rc = st__fail(err, ST_ERR_DATA, "the ranks mapped binned files of different shapes; "
-                      "every rank must open the same file");
+    rc = st__mpi_same_shape(&c, N, nf, err);
     if ((rc = st__mpi_agree(&c, rc, err)) != ST_OK) {
         st__mpi_close(&c);
         return rc;
