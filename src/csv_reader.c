@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "csv_header.h"
 #include "csv_tokenizer.h"
 #include "dataset_impl.h"
 #include "error.h"
@@ -14,7 +15,12 @@
 #include "number_parse.h"
 #include "utf8.h"
 
-enum column_role { ROLE_FEATURE, ROLE_LABEL, ROLE_WEIGHT, ROLE_IGNORED };
+enum column_role {
+    ROLE_FEATURE = ST__CSV_FEATURE,
+    ROLE_LABEL = ST__CSV_LABEL,
+    ROLE_WEIGHT = ST__CSV_WEIGHT,
+    ROLE_IGNORED = ST__CSV_IGNORED
+};
 
 typedef struct csv_reader {
     const st_read_options *opt;
@@ -63,117 +69,6 @@ static st_status check_utf8(csv_reader *r, const st__csv_field *f)
 
 /* ---- header ---------------------------------------------------------------------------- */
 
-static long find_column(const st__csv_tokenizer *t, const char *name)
-{
-    for (size_t c = 0; c < t->n_fields; c++)
-        if (t->fields[c].len == strlen(name) && memcmp(t->fields[c].ptr, name, t->fields[c].len) == 0)
-            return (long)c;
-    return -1;
-}
-
-/* "a, b, c" listing of the header, cut to fit, for "no such column" messages. */
-static void list_columns(const st__csv_tokenizer *t, char *out, size_t size)
-{
-    size_t o = 0;
-    out[0] = '\0';
-    for (size_t c = 0; c < t->n_fields && o + 8 < size; c++) {
-        int n = snprintf(out + o, size - o, "%s%.*s", c ? ", " : "", (int)t->fields[c].len,
-                         t->fields[c].ptr);
-        if (n < 0 || o + (size_t)n >= size) {
-            snprintf(out + (o < size - 4 ? o : size - 4), 4, "...");
-            return;
-        }
-        o += (size_t)n;
-    }
-}
-
-static st_status fail_no_column(csv_reader *r, const char *what, const char *name)
-{
-    char columns[300];
-    list_columns(&r->tok, columns, sizeof columns);
-    return st__fail_at(r->err, ST_ERR_DATA, r->source, r->tok.record_line, 0,
-                       "no column named '%s' (%s); the header has: %s", name, what, columns);
-}
-
-/* Header names must be valid UTF-8 and unique. Names are interned in a dictionary, so a
- * header of 100,000 columns is checked in linear time, not quadratic. */
-static st_status check_header_names(csv_reader *r)
-{
-    const st__csv_tokenizer *t = &r->tok;
-    st__category_dict seen;
-    st__category_dict_init(&seen);
-    size_t *first_column = st__malloc_array(t->n_fields, sizeof *first_column);
-    st_status rc = first_column != NULL ? ST_OK : nomem(r);
-    for (size_t c = 0; c < t->n_fields && rc == ST_OK; c++) {
-        const st__csv_field *f = &t->fields[c];
-        rc = check_utf8(r, f);
-        if (rc != ST_OK || f->len == 0) /* empty names become "Unnamed: N": never a clash */
-            continue;
-        size_t before = seen.n_levels;
-        long code = st__category_dict_intern(&seen, f->ptr, f->len);
-        if (code < 0) {
-            rc = nomem(r);
-        } else if ((size_t)code < before) {
-            char shown[200];
-            st__quote_text(f->ptr, f->len, shown, sizeof shown);
-            rc = st__fail_at(r->err, ST_ERR_DATA, r->source, f->line, f->column,
-                             "duplicate column name '%s' (columns %zu and %zu); expected "
-                             "unique names", shown, first_column[code] + 1, c + 1);
-        } else {
-            first_column[code] = c;
-        }
-    }
-    st__category_dict_free(&seen);
-    st__free(first_column);
-    return rc;
-}
-
-/* Decides each column's role from the options. */
-static st_status assign_roles(csv_reader *r, long *label_col, long *weight_col)
-{
-    const st_read_options *o = r->opt;
-    const st__csv_tokenizer *t = &r->tok;
-    *label_col = -1;
-    *weight_col = -1;
-    if (o->label_index >= 0) {
-        if ((size_t)o->label_index >= t->n_fields)
-            return st__fail_at(r->err, ST_ERR_DATA, r->source, t->record_line, 0,
-                               "label column index %ld is past the last column (the header has "
-                               "%zu columns, indices 0 to %zu)", o->label_index, t->n_fields,
-                               t->n_fields - 1);
-        *label_col = o->label_index;
-    } else if (o->label != NULL) {
-        *label_col = find_column(t, o->label);
-        if (*label_col < 0 && o->label_required)
-            return fail_no_column(r, "the label; choose it with --label", o->label);
-    }
-    if (o->weight != NULL) {
-        *weight_col = find_column(t, o->weight);
-        if (*weight_col < 0)
-            return fail_no_column(r, "the weight column", o->weight);
-        if (*weight_col == *label_col)
-            return st__fail(r->err, ST_ERR_INVALID_ARG,
-                            "the weight column '%s' is also the label column", o->weight);
-    }
-    for (size_t c = 0; c < t->n_fields; c++)
-        r->role[c] = ROLE_FEATURE;
-    for (size_t k = 0; k < o->n_ignore; k++) {
-        long c = find_column(t, o->ignore[k]);
-        if (c < 0)
-            return fail_no_column(r, "asked to ignore it", o->ignore[k]);
-        if (c == *label_col || c == *weight_col)
-            return st__fail(r->err, ST_ERR_INVALID_ARG, "column '%s' is the %s column; it "
-                            "cannot also be ignored", o->ignore[k],
-                            c == *label_col ? "label" : "weight");
-        r->role[c] = ROLE_IGNORED;
-    }
-    if (*label_col >= 0)
-        r->role[*label_col] = ROLE_LABEL;
-    if (*weight_col >= 0)
-        r->role[*weight_col] = ROLE_WEIGHT;
-    return ST_OK;
-}
-
 static size_t count_lines(const char *p, const char *end)
 {
     size_t n = 1;
@@ -195,16 +90,16 @@ static st_status read_header(csv_reader *r)
     if (got == 0)
         return st__fail_at(r->err, ST_ERR_DATA, r->source, 1, 0,
                            "the file is empty; expected a header line naming the columns");
-    st_status rc = check_header_names(r);
-    if (rc != ST_OK)
-        return rc;
     r->n_cols = t->n_fields;
     r->role = st__calloc(r->n_cols, 1);
     r->feature_of = st__calloc(r->n_cols, sizeof *r->feature_of);
     if (r->role == NULL || r->feature_of == NULL)
         return nomem(r);
+    const st_read_options *o = r->opt;
     long label_col, weight_col;
-    rc = assign_roles(r, &label_col, &weight_col);
+    st_status rc = st__csv_header_roles(t, o, o->label_required && o->label != NULL,
+                                        "the label; choose it with --label", r->source,
+                                        r->role, &label_col, &weight_col, r->err);
     if (rc != ST_OK)
         return rc;
     size_t n_features = 0;

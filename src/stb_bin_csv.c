@@ -18,13 +18,19 @@
 
 #include "alloc.h"
 #include "category_dict.h"
+#include "csv_header.h"
 #include "error.h"
 #include "label_rule.h"
 #include "na_values.h"
 #include "number_parse.h"
 #include "utf8.h"
 
-enum { ROLE_FEATURE, ROLE_LABEL, ROLE_WEIGHT, ROLE_IGNORED };
+enum {
+    ROLE_FEATURE = ST__CSV_FEATURE,
+    ROLE_LABEL = ST__CSV_LABEL,
+    ROLE_WEIGHT = ST__CSV_WEIGHT,
+    ROLE_IGNORED = ST__CSV_IGNORED
+};
 
 typedef struct column {
     int categorical;
@@ -78,20 +84,6 @@ static st_status fail_field(binner *b, const st__csv_field *f, size_t c, const c
 
 /* ---- header ---- */
 
-static long find_column(const st__csv_tokenizer *t, const char *name)
-{
-    for (size_t c = 0; c < t->n_fields; c++)
-        if (t->fields[c].len == strlen(name) && memcmp(t->fields[c].ptr, name, t->fields[c].len) == 0)
-            return (long)c;
-    return -1;
-}
-
-static st_status no_column(binner *b, const char *what, const char *name)
-{
-    return st__fail_at(b->err, ST_ERR_DATA, b->path, b->cs.tok.record_line, 0,
-                       "no column named '%s' (%s)", name, what);
-}
-
 /* Reads the header record (after blank lines); pass says whether to set up the columns. */
 static st_status read_header(binner *b, int setup)
 {
@@ -114,72 +106,12 @@ static st_status read_header(binner *b, int setup)
     b->feature_of = st__calloc(b->n_cols, sizeof *b->feature_of);
     if (b->role == NULL || b->feature_of == NULL)
         return nomem(b);
-    for (size_t c = 0; c < t->n_fields; c++) {
-        long bad = st__utf8_invalid_at(t->fields[c].ptr, t->fields[c].len);
-        if (bad >= 0)
-            return st__fail_at(b->err, ST_ERR_PARSE, b->path, t->fields[c].line,
-                               t->fields[c].column + t->fields[c].quoted + bad,
-                               "invalid UTF-8 byte 0x%02X; expected UTF-8 text",
-                               (unsigned char)t->fields[c].ptr[bad]);
-    }
-    /* unique names, checked through a dictionary: linear in the columns */
-    st__category_dict seen;
-    st__category_dict_init(&seen);
-    size_t *first = st__malloc_array(t->n_fields, sizeof *first);
-    st_status dup = first != NULL ? ST_OK : nomem(b);
-    for (size_t c = 0; c < t->n_fields && dup == ST_OK; c++) {
-        const st__csv_field *f = &t->fields[c];
-        if (f->len == 0) /* empty names become "Unnamed: N": never a clash */
-            continue;
-        const size_t before = seen.n_levels;
-        const long code = st__category_dict_intern(&seen, f->ptr, f->len);
-        if (code < 0)
-            dup = nomem(b);
-        else if ((size_t)code < before)
-            dup = st__fail_at(b->err, ST_ERR_DATA, b->path, f->line, f->column,
-                              "duplicate column name '%.*s' (columns %zu and %zu); expected "
-                              "unique names", (int)f->len, f->ptr, first[code] + 1, c + 1);
-        else
-            first[code] = c;
-    }
-    st__category_dict_free(&seen);
-    st__free(first);
-    if (dup != ST_OK)
-        return dup;
-    long label_col = -1, weight_col = -1;
-    if (o->label_index >= 0) {
-        if ((size_t)o->label_index >= t->n_fields)
-            return st__fail_at(b->err, ST_ERR_DATA, b->path, t->record_line, 0,
-                               "label column index %ld is past the last column (the header "
-                               "has %zu columns)", o->label_index, t->n_fields);
-        label_col = o->label_index;
-    } else if (o->label != NULL) {
-        label_col = find_column(t, o->label);
-    }
-    if (label_col < 0)
-        return no_column(b, "the label; choose it with --label; binning needs labels",
-                         o->label != NULL ? o->label : "label");
-    if (o->weight != NULL) {
-        weight_col = find_column(t, o->weight);
-        if (weight_col < 0)
-            return no_column(b, "the weight column", o->weight);
-        if (weight_col == label_col)
-            return st__fail(b->err, ST_ERR_INVALID_ARG,
-                            "the weight column '%s' is also the label column", o->weight);
-    }
-    for (size_t k = 0; k < o->n_ignore; k++) {
-        long c = find_column(t, o->ignore[k]);
-        if (c < 0)
-            return no_column(b, "asked to ignore it", o->ignore[k]);
-        if (c == label_col || c == weight_col)
-            return st__fail(b->err, ST_ERR_INVALID_ARG, "column '%s' is the %s column; it "
-                            "cannot also be ignored", o->ignore[k],
-                            c == label_col ? "label" : "weight");
-        b->role[c] = ROLE_IGNORED;
-    }
-    b->role[label_col] = ROLE_LABEL;
-    if (weight_col >= 0)
-        b->role[weight_col] = ROLE_WEIGHT;
+    long label_col, weight_col;
+    st_status rc = st__csv_header_roles(t, o, 1, "the label; choose it with --label; binning "
+                                        "needs labels", b->path, b->role, &label_col,
+                                        &weight_col, b->err);
+    if (rc != ST_OK)
+        return rc;
     for (size_t c = 0; c < b->n_cols; c++)
         if (b->role[c] == ROLE_FEATURE)
             b->feature_of[c] = b->nf++;
