@@ -4,8 +4,10 @@
 #define STRATUM_LIBSVM_LINE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include <stratum/common.h>
+#include <stratum/dataset.h>
 
 #include "label_rule.h"
 
@@ -34,5 +36,14 @@ const char *st__libsvm_line_bounds(const char *p, const char *end, const char **
  * base are refused (base 1: a file read as one-based). Errors carry file:line:column. */
 st_status st__libsvm_scan_line(st__libsvm_line *r, long line, const char *p, const char *e,
                                long base);
+
+/* Whether the feature named name ("f<index>") is among o's ignored columns. */
+static inline int st__libsvm_ignored(const st_read_options *o, const char *name)
+{
+    for (size_t k = 0; k < o->n_ignore; k++)
+        if (strcmp(o->ignore[k], name) == 0)
+            return 1;
+    return 0;
+}
 
 #endif

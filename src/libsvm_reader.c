@@ -174,14 +174,6 @@ static st_status scan_all(libsvm_reader *r, st_dataset *ds, const size_t *featur
     return ST_OK;
 }
 
-static int is_ignored(const st_read_options *opt, const char *name)
-{
-    for (size_t k = 0; k < opt->n_ignore; k++)
-        if (strcmp(opt->ignore[k], name) == 0)
-            return 1;
-    return 0;
-}
-
 static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset **out)
 {
     long base = opt->libsvm_zero_based == 1 ? 0
@@ -195,7 +187,7 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
     for (size_t s = 0; s < n_slots; s++) {
         char name[32];
         snprintf(name, sizeof name, "f%ld", (long)s + base);
-        feature_of[s] = is_ignored(opt, name) ? (size_t)-1 : n_features++;
+        feature_of[s] = st__libsvm_ignored(opt, name) ? (size_t)-1 : n_features++;
     }
     st_status rc = ST_OK;
     int overflow = 0;

@@ -207,14 +207,6 @@ static st_status pass1(svm_binner *b)
     return ST_OK;
 }
 
-static int is_ignored(const st_read_options *opt, const char *name)
-{
-    for (size_t k = 0; k < opt->n_ignore; k++)
-        if (strcmp(opt->ignore[k], name) == 0)
-            return 1;
-    return 0;
-}
-
 /* The base, the features (names f<index>, ignored ones dropped) and meta. */
 static st_status make_features(svm_binner *b)
 {
@@ -234,7 +226,7 @@ static st_status make_features(svm_binner *b)
     for (size_t s = 0; s < n_slots; s++) {
         char name[32];
         snprintf(name, sizeof name, "f%zu", s);
-        b->feature_of[s] = (long)s < b->base || is_ignored(o, name) ? (size_t)-1 : b->nf++;
+        b->feature_of[s] = (long)s < b->base || st__libsvm_ignored(o, name) ? (size_t)-1 : b->nf++;
     }
     return ST_OK;
 }
