@@ -51,19 +51,23 @@ st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const
     gr->scale_h = st__gbdt_fixed_scale(0.25 * w_max, gr->n_rows_global);
     const double mult_g = ldexp(1, gr->scale_g), mult_h = ldexp(1, gr->scale_h);
     st__gbdt_gh *gh = gr->gh;
-    int bad = 0; /* a gradient that is not a number (a score that is not) */
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad) \
+    long first_bad = nn; /* the first row whose gradient is not a number (its score is not) */
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : first_bad) \
     if (nt > 1 && n >= GRAD_PARALLEL_MIN)
     for (long i = 0; i < nn; i++) {
         double g, h;
         grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
         const int row_bad = !(fabs(g) <= DBL_MAX) | !(h <= DBL_MAX);
-        bad |= row_bad; /* (a NaN must not reach the conversion to an integer) */
+        if (row_bad && i < first_bad) /* (a NaN must not reach the conversion to an integer) */
+            first_bad = i;
         gh[i].g = row_bad ? 0 : st__gbdt_to_fixed_mult(g, mult_g);
         gh[i].h = row_bad ? 0 : st__gbdt_to_fixed_mult(h, mult_h);
     }
-    if (bad)
-        return st__fail(err, ST_ERR_NUMERIC, "a gradient or Hessian is not finite");
+    if (first_bad < nn)
+        return st__fail(err, ST_ERR_NUMERIC, "the gradient of local row %ld is not finite (its "
+                        "score is %g); expected finite leaf values: raise lambda_l2 or "
+                        "min_sum_hessian_in_leaf, or lower learning_rate", first_bad + 1,
+                        score[first_bad]);
     return ST_OK;
 }
 
