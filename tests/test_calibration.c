@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "model_text.h"
+#include "io/model_text.h"
 
 static char tmpdir[] = "/tmp/stratum_calibration_XXXXXX";
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 static st_dataset *data;
 static char lr_path[] = "/tmp/stratum_cal_oom_lr_XXXXXX", gb_path[] = "/tmp/stratum_cal_oom_gb_XXXXXX";

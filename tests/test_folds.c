@@ -15,7 +15,7 @@
 
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 #define N 103
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli_run.h"
-#include "gbdt_impl.h"
-#include "model_text.h"
+#include "gbdt/gbdt_impl.h"
+#include "io/model_text.h"
 
 static char tmpdir[] = "/tmp/stratum_gbdt_cat_XXXXXX";
 

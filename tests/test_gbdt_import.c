@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "gbdt_impl.h"
+#include "core/alloc.h"
+#include "gbdt/gbdt_impl.h"
 
 static char tmpdir[] = "/tmp/stratum_import_XXXXXX";
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt_impl.h"
-#include "model_text.h"
+#include "gbdt/gbdt_impl.h"
+#include "io/model_text.h"
 
 enum { F_AGE, F_DOSE, F_SITE, F_BP, N_FEATURES };
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 static st_dataset *data;
 static char model_path[] = "/tmp/stratum_gbdt_oom_XXXXXX";

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gbdt_train_core.h"
+#include "gbdt/gbdt_train_core.h"
 
 enum { MAX_RANKS = 4 };
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gbdt_impl.h"
+#include "gbdt/gbdt_impl.h"
 
 enum { N = 5003 }; /* 39 blocks of 128 rows and a partial one; > 1024: parallel */
 

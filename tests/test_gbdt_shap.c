@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt_impl.h"
-#include "model_text.h"
+#include "gbdt/gbdt_impl.h"
+#include "io/model_text.h"
 
 static char tmpdir[] = "/tmp/stratum_shap_XXXXXX";
 

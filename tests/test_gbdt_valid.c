@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "gbdt_hist_check.h"
-#include "gbdt_train_core.h"
-#include "model_text.h"
+#include "gbdt/gbdt_train_core.h"
+#include "io/model_text.h"
 
 static st_dataset *arrays(size_t n, size_t nf, const float *x, const float *y)
 {

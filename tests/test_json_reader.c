@@ -4,8 +4,8 @@
  * build of the library). */
 #include "test_util.h"
 
-#include "alloc.h"
-#include "json_reader.h"
+#include "core/alloc.h"
+#include "io/json_reader.h"
 
 static st_status parse(const char *text, st__json *v, st_error *err)
 {

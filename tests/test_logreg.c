@@ -15,7 +15,7 @@
 
 #include <stratum.h>
 
-#include "logreg_solver.h"
+#include "logreg/logreg_solver.h"
 
 /* cmocka 1.1.5 has no assert_double_equal. */
 #define assert_close(a, b, tol)                                                                 \

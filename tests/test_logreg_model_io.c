@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "model_text.h"
+#include "io/model_text.h"
 
 static char tmpdir[] = "/tmp/stratum_model_io_XXXXXX";
 

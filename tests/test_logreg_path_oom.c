@@ -1,5 +1,5 @@
 /* Allocation failure in the lambda path, in training with standard errors and in the
- * streamed fit (src/logreg_stream.c): with the Nth allocation failing, for N = 0, 1, 2,
+ * streamed fit (src/logreg/logreg_stream.c): with the Nth allocation failing, for N = 0, 1, 2,
  * ... until the call succeeds, each failing call returns ST_ERR_NOMEM with *out NULL (the
  * fit empty) and leaves no block allocated. */
 #include <setjmp.h>
@@ -12,8 +12,8 @@
 
 #include <stratum.h>
 
-#include "alloc.h"
-#include "logreg_stream.h"
+#include "core/alloc.h"
+#include "logreg/logreg_stream.h"
 
 static const char csv[] =
     "age,sex,bp,label\n"

@@ -1,4 +1,4 @@
-/* Streamed logistic regression (src/logreg_stream.c): fitted from an in-memory block
+/* Streamed logistic regression (src/logreg/logreg_stream.c): fitted from an in-memory block
  * source over shipped cohorts, it must give the coefficients st_logreg_train gives on the
  * same data (ridge, lasso, elastic net; standardised or not; class weights; missing values
  * imputed; a constant column and one near 1e6), whatever the block size and layout, in
@@ -17,7 +17,7 @@
 
 #include <stratum.h>
 
-#include "logreg_stream.h"
+#include "logreg/logreg_stream.h"
 
 /* A block source over a dataset whose features are all numeric. */
 typedef struct mem_source {

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 static const double p[8] = {0.9, 0.8, 0.8, 0.6, 0.5, 0.4, 0.2, 0.1};
 static const float y[8] = {1, 0, 1, 1, 0, 0, 1, 0};

@@ -4,7 +4,7 @@
 #include <float.h>
 #include <stdlib.h>
 
-#include "number_parse.h"
+#include "core/number_parse.h"
 
 /* Parses a whole C string; fails the test when it is not a number. */
 static double parse(const char *text)

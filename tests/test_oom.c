@@ -16,7 +16,7 @@
 
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 static const char csv[] =
     "age,sex,site,bp,label\n"

@@ -1,11 +1,11 @@
-/* The quantile summary (src/quantile_sketch.c) against exact ranks computed by sorting:
+/* The quantile summary (src/binned/quantile_sketch.c) against exact ranks computed by sorting:
  * exact while the distinct values fit, the stated rank-error bound otherwise (random and
  * heavy-tie data), merge of sketches of two halves, and serialisation. */
 #include "test_util.h"
 
 #include <stdlib.h>
 
-#include "quantile_sketch.h"
+#include "binned/quantile_sketch.h"
 
 static uint64_t rng_state;
 

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "stb_format.h"
-#include "stb_impl.h"
+#include "binned/stb_format.h"
+#include "binned/stb_impl.h"
 
 static const char *const datasets[] = {"thoracic_surgery", "hepatitis", "wdbc", "thyroid_sick",
                                        "cervical_cancer", "sepsis_survival", "diabetes130"};

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <stratum.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 static char dir[] = "/tmp/stratum_stb_oom_XXXXXX";
 static char csv[300], svm[300], out[300];

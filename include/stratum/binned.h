@@ -14,7 +14,7 @@
  * the exact level counts. So when every column's summary is exact, the bins are those of
  * st_gbdt_train on the same file with bin_sample_rows >= its rows, and the models are
  * byte-identical. Otherwise a numeric column's bin boundaries are within the sketch's
- * rank error of the exact quantiles (see src/quantile_sketch.h: eps <= (L + 2) /
+ * rank error of the exact quantiles (see src/binned/quantile_sketch.h: eps <= (L + 2) /
  * (sketch_size - 1), L = ceil(log2(rows / sketch_size)) + 1); st_binned_exact says which
  * columns are exact. st_gbdt_train_with_bins trains in memory on the file's bins, which
  * gives the same model as st_gbdt_train_binned on the file in every case.
@@ -150,7 +150,7 @@ ST_API st_status st_gbdt_train_with_bins(const st_dataset *ds, const st_binned *
 /* Trains logistic regression on the binned file's raw values (the file must have been made
  * with store_values, `stratum bin --values`; otherwise ST_ERR_INVALID_ARG says so),
  * streaming them from the mapping in blocks of rows through a fitter that keeps only a
- * block and the p x p Gram matrix of the expanded columns (see src/logreg_stream.h), so
+ * block and the p x p Gram matrix of the expanded columns (see src/logreg/logreg_stream.h), so
  * memory is about the file's mapped pages, never a design of all rows. The features are
  * expanded as st_logreg_train expands them (a numeric value imputed by the unweighted
  * mean of its present values; a categorical feature one 0/1 column per level of the

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <stratum.h>
 
-#include "gbdt_impl.h"
-#include "logreg_model_load.h"
-#include "model_text.h"
+#include "gbdt/gbdt_impl.h"
+#include "logreg/logreg_model_load.h"
+#include "io/model_text.h"
 
 static void load(const char *data, size_t size)
 {

@@ -44,8 +44,10 @@ grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_categori
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fopenmp -Wno-pass-failed"
 rm -rf "$work/obj"
 mkdir -p "$work/obj"
-for c in "$root"/src/*.c; do
-    clang $flags -I"$root/include" -I"$root/src" -c "$c" -o "$work/obj/$(basename "$c" .c).o"
+for c in "$root"/src/*/*.c; do
+    case "$c" in */src/mpi/*) continue ;; esac
+    sub=$(basename "$(dirname "$c")")
+    clang $flags -I"$root/include" -I"$root/src" -c "$c" -o "$work/obj/${sub}_$(basename "$c" .c).o"
 done
 
 passed=0 failed=0

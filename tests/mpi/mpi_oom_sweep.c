@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 
 int mpi_check_oom_sweep(mpi_check_train_fn train, const void *ctx)
 {

@@ -1,0 +1,181 @@
+/* Categorical levels: interning and sorting. */
+#include "category_dict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+void st__category_dict_init(st__category_dict *d) { memset(d, 0, sizeof *d); }
+
+void st__category_dict_free(st__category_dict *d)
+{
+    st__free(d->text);
+    st__free(d->offset);
+    st__free(d->slots);
+    memset(d, 0, sizeof *d);
+}
+
+/* FNV-1a: short keys, good spread, no seed needed (input is not adversarial to a hash
+ * that only costs probe length). */
+static uint64_t hash_text(const char *s, size_t len)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+static int same_text(const st__category_dict *d, uint32_t code, const char *s, size_t len)
+{
+    const char *t = st__category_dict_level(d, code);
+    return strncmp(t, s, len) == 0 && t[len] == '\0';
+}
+
+static int grow_slots(st__category_dict *d)
+{
+    size_t n = d->n_slots == 0 ? 64 : d->n_slots * 2;
+    while (n < 2 * (d->n_levels + 1))
+        n *= 2;
+    uint32_t *slots = st__calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return 0;
+    for (size_t k = 0; k < d->n_levels; k++) {
+        const char *t = st__category_dict_level(d, k);
+        size_t i = hash_text(t, strlen(t)) & (n - 1);
+        while (slots[i] != 0)
+            i = (i + 1) & (n - 1);
+        slots[i] = (uint32_t)k + 1;
+    }
+    st__free(d->slots);
+    d->slots = slots;
+    d->n_slots = n;
+    return 1;
+}
+
+static long add_level(st__category_dict *d, const char *s, size_t len)
+{
+    if (d->n_levels >= ST__MAX_LEVELS)
+        return -2;
+    if (d->n_levels == d->levels_cap) {
+        size_t cap = d->levels_cap == 0 ? 16 : d->levels_cap * 2;
+        size_t *offset = st__realloc_array(d->offset, cap, sizeof *offset);
+        if (offset == NULL)
+            return -1;
+        d->offset = offset;
+        d->levels_cap = cap;
+    }
+    if (d->text_size + len + 1 > d->text_cap) {
+        size_t cap = d->text_cap == 0 ? 256 : d->text_cap;
+        while (cap < d->text_size + len + 1)
+            cap *= 2;
+        char *text = st__realloc(d->text, cap);
+        if (text == NULL)
+            return -1;
+        d->text = text;
+        d->text_cap = cap;
+    }
+    memcpy(d->text + d->text_size, s, len);
+    d->text[d->text_size + len] = '\0';
+    d->offset[d->n_levels] = d->text_size;
+    d->text_size += len + 1;
+    return (long)d->n_levels++;
+}
+
+long st__category_dict_intern(st__category_dict *d, const char *s, size_t len)
+{
+    /* keep the table at most half full */
+    if ((d->n_levels + 1) * 2 > d->n_slots && !grow_slots(d))
+        return -1;
+    size_t mask = d->n_slots - 1;
+    size_t i = hash_text(s, len) & mask;
+    while (d->slots[i] != 0) {
+        if (same_text(d, d->slots[i] - 1, s, len))
+            return (long)(d->slots[i] - 1);
+        i = (i + 1) & mask;
+    }
+    long code = add_level(d, s, len);
+    if (code >= 0)
+        d->slots[i] = (uint32_t)code + 1;
+    return code;
+}
+
+typedef struct level_ref {
+    const char *text;
+    uint32_t old_code;
+} level_ref;
+
+static int compare_levels(const void *a, const void *b)
+{
+    const level_ref *x = a, *y = b;
+    return strcmp(x->text, y->text);
+}
+
+int st__category_dict_sort(st__category_dict *d, uint32_t **remap_out)
+{
+    size_t n = d->n_levels;
+    level_ref *refs = st__malloc_array(n, sizeof *refs);
+    uint32_t *remap = st__malloc_array(n, sizeof *remap);
+    size_t *offset = st__malloc_array(n, sizeof *offset);
+    char *text = st__malloc(d->text_size);
+    if (refs == NULL || remap == NULL || offset == NULL || text == NULL) {
+        st__free(refs);
+        st__free(remap);
+        st__free(offset);
+        st__free(text);
+        return 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        refs[k].text = st__category_dict_level(d, k);
+        refs[k].old_code = (uint32_t)k;
+    }
+    qsort(refs, n, sizeof *refs, compare_levels);
+    size_t pos = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(refs[k].text);
+        memcpy(text + pos, refs[k].text, len + 1);
+        offset[k] = pos;
+        pos += len + 1;
+        remap[refs[k].old_code] = (uint32_t)k;
+    }
+    st__free(refs);
+    st__free(d->text);
+    st__free(d->offset);
+    d->text = text;
+    d->text_cap = d->text_size;
+    d->offset = offset;
+    d->levels_cap = n;
+    /* codes changed: rebuild the table so later lookups stay right */
+    st__free(d->slots);
+    d->slots = NULL;
+    d->n_slots = 0;
+    if (n > 0 && !grow_slots(d)) {
+        st__free(remap);
+        return 0;
+    }
+    *remap_out = remap;
+    return 1;
+}
+
+size_t st__category_dict_bytes(const st__category_dict *d)
+{
+    return d->text_cap + d->levels_cap * sizeof(size_t) + d->n_slots * sizeof(uint32_t);
+}
+
+long st__level_index(char *const *levels, size_t n, const char *text)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        const int c = strcmp(levels[mid], text);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

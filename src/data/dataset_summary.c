@@ -1,0 +1,112 @@
+/* Column and label summaries: what a user checks before training. */
+#include <math.h>
+#include <string.h>
+
+#include "dataset_impl.h"
+#include "core/error.h"
+
+st_status st_dataset_column_summary(const st_dataset *ds, size_t j, st_column_summary *out,
+                                    st_error *err)
+{
+    if (ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_column_summary: NULL argument");
+    if (j >= ds->n_features)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_column_summary: feature %zu of "
+                        "%zu", j, ds->n_features);
+    const st__feature *f = &ds->features[j];
+    const float *v = f->values;
+    st_column_summary s;
+    memset(&s, 0, sizeof s);
+    s.min = s.max = s.mean = s.sd = NAN;
+    s.n_levels = f->type == ST_FEATURE_CATEGORICAL ? f->levels.n_levels : 0;
+    /* Welford's update: one pass, no cancellation for large offsets like dates in seconds */
+    double mean = 0.0, m2 = 0.0, lo = INFINITY, hi = -INFINITY;
+    size_t n = 0;
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        if (isnan(v[i]))
+            continue;
+        double x = v[i];
+        n++;
+        double delta = x - mean;
+        mean += delta / (double)n;
+        m2 += delta * (x - mean);
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    s.n_present = n;
+    s.n_missing = ds->n_rows - n;
+    if (f->type == ST_FEATURE_NUMERIC && n > 0) {
+        s.min = lo;
+        s.max = hi;
+        s.mean = mean;
+        s.sd = n > 1 ? sqrt(m2 / (double)(n - 1)) : NAN;
+    }
+    *out = s;
+    return ST_OK;
+}
+
+st_status st_dataset_level_counts(const st_dataset *ds, size_t j, size_t *counts,
+                                  size_t n_counts, st_error *err)
+{
+    if (ds == NULL || counts == NULL || j >= ds->n_features)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_level_counts: bad argument");
+    const st__feature *f = &ds->features[j];
+    if (n_counts < f->levels.n_levels)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_level_counts: room for %zu "
+                        "counts, feature '%s' has %zu levels", n_counts, f->name,
+                        f->levels.n_levels);
+    memset(counts, 0, n_counts * sizeof *counts);
+    if (f->type != ST_FEATURE_CATEGORICAL)
+        return ST_OK;
+    for (size_t i = 0; i < ds->n_rows; i++)
+        if (!isnan(f->values[i]))
+            counts[(size_t)f->values[i]]++;
+    return ST_OK;
+}
+
+st_status st_dataset_label_summary(const st_dataset *ds, st_label_summary *out, st_error *err)
+{
+    if (ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_label_summary: NULL argument");
+    if (ds->labels == NULL)
+        return st__fail(err, ST_ERR_DATA, "the dataset has no label column");
+    st_label_summary s;
+    memset(&s, 0, sizeof s);
+    double w_pos = 0.0, w_all = 0.0;
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        double w = ds->weights != NULL ? ds->weights[i] : 1.0;
+        int positive = ds->labels[i] == 1.0f;
+        s.n_positive += (size_t)positive;
+        w_pos += positive ? w : 0.0;
+        w_all += w;
+    }
+    s.n_negative = ds->n_rows - s.n_positive;
+    s.positive_rate = ds->n_rows > 0 ? (double)s.n_positive / (double)ds->n_rows : NAN;
+    s.weighted_positive_rate = w_all > 0.0 ? w_pos / w_all : NAN;
+    *out = s;
+    return ST_OK;
+}
+
+st_status st_dataset_check_trainable(const st_dataset *ds, st_error *err)
+{
+    if (ds == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "no dataset given");
+    if (ds->labels == NULL)
+        return st__fail(err, ST_ERR_DATA, "the dataset has no label column; training needs one");
+    if (ds->n_rows == 0 || ds->n_features == 0)
+        return st__fail(err, ST_ERR_DATA, "the dataset has %zu rows and %zu features; training "
+                        "needs at least one of each", ds->n_rows, ds->n_features);
+    st_label_summary s;
+    st_status rc = st_dataset_label_summary(ds, &s, err);
+    if (rc != ST_OK)
+        return rc;
+    if (s.n_positive == 0 || s.n_negative == 0)
+        return st__fail(err, ST_ERR_DATA, "every row of label '%s' is %s (%zu row%s); training "
+                        "a classifier needs rows of both classes", ds->label_name,
+                        s.n_positive == 0 ? "negative" : "positive", ds->n_rows,
+                        ds->n_rows == 1 ? "" : "s");
+    if (!(s.weighted_positive_rate > 0.0 && s.weighted_positive_rate < 1.0))
+        return st__fail(err, ST_ERR_DATA, "the weights of one class sum to zero; training "
+                        "needs positive weight on both classes");
+    return ST_OK;
+}

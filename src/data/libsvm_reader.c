@@ -1,0 +1,305 @@
+/* LibSVM / SVMlight text to dataset. The first pass checks every line and finds the size;
+ * the second fills the dense columns, so memory is the dataset and nothing more. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "dataset_impl.h"
+#include "core/error.h"
+#include "label_rule.h"
+#include "libsvm_line.h"
+#include "core/number_parse.h"
+
+typedef struct libsvm_token {
+    const char *ptr;
+    size_t len;
+} libsvm_token;
+
+typedef struct libsvm_reader {
+    const char *data, *end, *source;
+    st__label_rule labels;
+    long max_index, min_index;
+    size_t n_rows;
+    st_error *err;
+    int cls;                       /* the class of the last line scanned */
+    st__libsvm_pair_fn on_pair;    /* when set, called per pair in a scan without ds */
+    void *pair_ctx;
+} libsvm_reader;
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* The line [p, end-of-line) without its comment and line end; returns the next line start. */
+static const char *line_bounds(const char *p, const char *end, const char **line_end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl != NULL ? nl : end;
+    const char *hash = memchr(p, '#', (size_t)(stop - p));
+    const char *e = hash != NULL ? hash : stop;
+    while (e > p && (e[-1] == '\r' || is_blank(e[-1])))
+        e--;
+    *line_end = e;
+    return nl != NULL ? nl + 1 : end;
+}
+
+static const char *next_token(const char *p, const char *end, libsvm_token *tok)
+{
+    while (p < end && is_blank(*p))
+        p++;
+    const char *q = p;
+    while (q < end && !is_blank(*q))
+        q++;
+    tok->ptr = p;
+    tok->len = (size_t)(q - p);
+    return q;
+}
+
+static st_status fail_token(libsvm_reader *r, st_status code, long line, const char *line_start,
+                            const libsvm_token *tok, const char *what)
+{
+    char shown[64];
+    st__quote_text(tok->ptr, tok->len, shown, sizeof shown);
+    return st__fail_at(r->err, code, r->source, line, (long)(tok->ptr - line_start) + 1,
+                       "'%s': %s", shown, what);
+}
+
+/* Splits "index:value"; index must be a non-negative integer. */
+static int split_pair(const libsvm_token *tok, long *index, double *value)
+{
+    const char *colon = memchr(tok->ptr, ':', tok->len);
+    if (colon == NULL || colon == tok->ptr)
+        return 0;
+    long idx = 0;
+    for (const char *c = tok->ptr; c < colon; c++) {
+        if (*c < '0' || *c > '9' || idx > 2147483647L / 10)
+            return 0;
+        idx = idx * 10 + (*c - '0');
+    }
+    size_t vlen = tok->len - (size_t)(colon + 1 - tok->ptr);
+    if (!st__parse_number(colon + 1, vlen, value))
+        return 0;
+    *index = idx;
+    return 1;
+}
+
+static int is_qid(const libsvm_token *tok) { return tok->len > 4 && memcmp(tok->ptr, "qid:", 4) == 0; }
+
+/* One line: its label class (through the rule) and pairs; calls back per pair when ds set.
+ * Indices below base are refused (base 1: the file is read as one-based). */
+static st_status scan_line(libsvm_reader *r, long line, const char *p, const char *e,
+                           st_dataset *ds, const size_t *feature_of, long base)
+{
+    const char *line_start = p;
+    libsvm_token tok;
+    p = next_token(p, e, &tok);
+    int cls = st__label_rule_classify(&r->labels, tok.ptr, tok.len);
+    if (cls == ST__LABEL_NOMEM)
+        return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+    if (cls == ST__LABEL_OTHER) {
+        char rule[300];
+        st__label_rule_describe(&r->labels, rule, sizeof rule);
+        /* a well-formed line whose label is not a class: unusable data, as in the CSV reader */
+        return fail_token(r, ST_ERR_DATA, line, line_start, &tok, rule);
+    }
+    r->cls = cls;
+    if (ds != NULL && ds->labels != NULL)
+        ds->labels[r->n_rows] = (float)cls;
+    long previous = -1;
+    for (;;) {
+        p = next_token(p, e, &tok);
+        if (tok.len == 0)
+            break;
+        if (is_qid(&tok))
+            continue;
+        long index;
+        double value;
+        if (!split_pair(&tok, &index, &value))
+            return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
+                              "expected index:value with a whole index and a number");
+        if (index <= previous)
+            return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
+                              "feature indices must increase along a line");
+        if (index < base)
+            return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
+                              "feature index 0 in a file read as one-based; expected indices "
+                              "from 1");
+        if (index > ST__LIBSVM_MAX_INDEX)
+            return fail_token(r, ST_ERR_DATA, line, line_start, &tok,
+                              "feature index above 1000000; stratum stores features densely, "
+                              "so indices must stay at most 1000000");
+        previous = index;
+        if (ds != NULL) {
+            size_t j = feature_of[index - base];
+            if (j != (size_t)-1)
+                ds->features[j].values[r->n_rows] = (float)value;
+        } else {
+            if (index > r->max_index)
+                r->max_index = index;
+            if (index < r->min_index)
+                r->min_index = index;
+            if (r->on_pair != NULL) {
+                st_status rc = r->on_pair(r->pair_ctx, index, value);
+                if (rc != ST_OK)
+                    return rc;
+            }
+        }
+    }
+    return ST_OK;
+}
+
+/* Runs scan_line over every non-blank line. */
+static st_status scan_all(libsvm_reader *r, st_dataset *ds, const size_t *feature_of, long base)
+{
+    long line = 0;
+    r->n_rows = 0;
+    for (const char *p = r->data; p < r->end;) {
+        const char *e;
+        const char *next = line_bounds(p, r->end, &e);
+        line++;
+        const char *first = p;
+        while (first < e && is_blank(*first))
+            first++;
+        if (first < e) {
+            const char *nul = memchr(p, '\0', (size_t)(e - p));
+            if (nul != NULL)
+                return st__fail_at(r->err, ST_ERR_PARSE, r->source, line, (long)(nul - p) + 1,
+                                   "NUL byte in the data; expected text");
+            st_status rc = scan_line(r, line, p, e, ds, feature_of, base);
+            if (rc != ST_OK)
+                return rc;
+            r->n_rows++;
+        }
+        p = next;
+    }
+    return ST_OK;
+}
+
+static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset **out)
+{
+    long base = opt->libsvm_zero_based == 1 ? 0
+              : opt->libsvm_zero_based == 0 ? 1
+              : (r->min_index == 0 ? 0 : 1);
+    size_t n_slots = r->max_index < base ? 0 : (size_t)(r->max_index - base + 1);
+    size_t *feature_of = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *feature_of);
+    if (feature_of == NULL)
+        return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+    size_t n_features = 0;
+    for (size_t s = 0; s < n_slots; s++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%ld", (long)s + base);
+        feature_of[s] = st__libsvm_ignored(opt, name) ? (size_t)-1 : n_features++;
+    }
+    st_status rc = ST_OK;
+    int overflow = 0;
+    size_t cells = st__mul_size(n_features, r->n_rows, &overflow);
+    st_dataset *ds = overflow ? NULL : st__dataset_new(n_features, r->n_rows, 1, 0);
+    if (ds == NULL) {
+        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory for %zu rows x %zu features "
+                      "stored densely (%zu values)", r->source, r->n_rows, n_features, cells);
+        goto done;
+    }
+    for (size_t s = 0; s < n_slots; s++) {
+        char name[32];
+        int len = snprintf(name, sizeof name, "f%ld", (long)s + base);
+        if (feature_of[s] != (size_t)-1 &&
+            !st__dataset_set_name(ds, feature_of[s], name, (size_t)len)) {
+            rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+            goto done;
+        }
+    }
+    for (size_t j = 0; j < n_features; j++)
+        memset(ds->features[j].values, 0, r->n_rows * sizeof(float));
+    rc = scan_all(r, ds, feature_of, base);
+    if (rc != ST_OK)
+        goto done;
+    ds->n_rows = r->n_rows;
+    if (ds->labels != NULL) {
+        st__free(ds->label_name);
+        ds->label_name = st__strdup("label");
+        for (int k = 0; k < 2; k++)
+            if (r->labels.seen[k] != NULL) {
+                st__free(ds->class_name[k]);
+                ds->class_name[k] = r->labels.seen[k];
+                r->labels.seen[k] = NULL;
+            }
+        if (ds->label_name == NULL) {
+            rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+            goto done;
+        }
+    }
+    *out = ds;
+    ds = NULL;
+done:
+    st_dataset_free(ds);
+    st__free(feature_of);
+    return rc;
+}
+
+const char *st__libsvm_line_bounds(const char *p, const char *end, const char **line_end)
+{
+    return line_bounds(p, end, line_end);
+}
+
+st_status st__libsvm_scan_line(st__libsvm_line *l, long line, const char *p, const char *e,
+                               long base)
+{
+    libsvm_reader r;
+    memset(&r, 0, sizeof r);
+    r.source = l->source;
+    r.labels = l->labels;
+    r.max_index = l->max_index;
+    r.min_index = l->min_index;
+    r.err = l->err;
+    r.on_pair = l->on_pair;
+    r.pair_ctx = l->pair_ctx;
+    st_status rc = scan_line(&r, line, p, e, NULL, NULL, base);
+    l->labels = r.labels; /* the rule may have learned a class */
+    l->max_index = r.max_index;
+    l->min_index = r.min_index;
+    l->cls = r.cls;
+    return rc;
+}
+
+st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const char *name,
+                                        const st_read_options *opt, st_dataset **out,
+                                        st_error *err)
+{
+    if (out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read_libsvm_buffer: out is NULL");
+    *out = NULL;
+    st_read_options defaults = st_read_options_default();
+    if (opt == NULL)
+        opt = &defaults;
+    const char *source = name != NULL ? name : "<buffer>";
+    if (opt->weight != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: LibSVM files have no weight column; "
+                        "weights need a CSV file", source);
+    libsvm_reader r;
+    memset(&r, 0, sizeof r);
+    r.data = data;
+    r.end = data + size;
+    r.source = source;
+    r.err = err;
+    r.max_index = -1;
+    r.min_index = 2147483647L;
+    st__label_rule_init(&r.labels, opt->positive);
+    /* a file forced one-based is checked for index 0 here, where the line is known */
+    st_status rc = scan_all(&r, NULL, NULL, opt->libsvm_zero_based == 0 ? 1 : 0);
+    if (rc == ST_OK && r.n_rows == 0)
+        rc = st__fail(err, ST_ERR_DATA, "%s: no data lines; expected lines of the form "
+                      "'label index:value ...'", source);
+    if (rc == ST_OK) {
+        /* the second pass must classify labels the same way: start the rule afresh */
+        st__label_rule_free(&r.labels);
+        st__label_rule_init(&r.labels, opt->positive);
+        rc = build(&r, opt, out);
+    }
+    st__label_rule_free(&r.labels);
+    return rc;
+}
+
+st_status st_dataset_read_libsvm(const char *path, const st_read_options *opt, st_dataset **out,
+                                 st_error *err)
+{
+    return st__dataset_read_file(path, st_dataset_read_libsvm_buffer, opt, out, err);
+}

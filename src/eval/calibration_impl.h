@@ -1,0 +1,47 @@
+/* Internal: the calibration map's layout, and the post-processing (calibration map and
+ * decision threshold) that both model families carry, saved as the same optional lines
+ * at the end of both model files (postprocess.c). */
+#ifndef STRATUM_CALIBRATION_IMPL_H
+#define STRATUM_CALIBRATION_IMPL_H
+
+#include <stratum/calibration.h>
+
+#include "io/model_reader.h"
+#include "io/model_text.h"
+
+struct st_calibration {
+    st_calibration_method method;
+    double a, b;      /* Platt */
+    size_t n;         /* isotonic breakpoints */
+    double *x, *y;
+};
+
+/* What a model applies after its own probability. Zero (a calloc'ed model) is nothing. */
+typedef struct st__post {
+    st_calibration *cal;          /* NULL: none; owned */
+    int has_threshold;
+    st_decision_threshold threshold;
+} st__post;
+
+void st__post_free(st__post *p);
+
+/* Replaces p's map by a copy of c (NULL removes it). */
+st_status st__post_set_calibration(st__post *p, const st_calibration *c, st_error *err);
+/* Sets (t valid) or removes (t NULL) the threshold. */
+st_status st__post_set_threshold(st__post *p, const st_decision_threshold *t, st_error *err);
+
+/* The model file lines, written only when set, after everything else (before the
+ * checksum line):
+ *
+ *     calibration platt A B
+ *     calibration isotonic N          then N lines "calibration_point X Y"
+ *     threshold VALUE
+ *     threshold_rule fixed|f1|fbeta|youden|min-recall|min-precision [PARAM]
+ *
+ * PARAM (beta or the minimum) follows fbeta, min-recall and min-precision only. */
+void st__post_write(st__text *t, const st__post *p, int *exact);
+
+/* Reads those lines if they come next; leaves r before the first line that is not one. */
+st_status st__post_read(st__mreader *r, st__post *p);
+
+#endif

@@ -1,0 +1,265 @@
+/* Gradient-boosted trees: cutting each feature into bins (LightGBM src/io/bin.cpp,
+ * BinMapper::FindBin). The bounds come from a row sample of at most bin_sample_rows rows,
+ * drawn by selection sampling (Knuth, TAOCP vol. 2, 3.4.2, Algorithm S) so that it is in
+ * row order and depends only on the seed. Each feature's sample is sorted by an LSD radix
+ * sort on the floats' bits (Knuth 5.2.5), in scratch allocated beforehand. Over the
+ * sample's sorted distinct present values
+ * v_0 < ... < v_{k-1}:
+ *   - k <= max_bin: one bin per distinct value, bounds halfway between neighbours;
+ *   - otherwise greedy equal-count bins: walking the distinct values, a bin is closed as
+ *     soon as it holds at least (rows left) / (bins left) sample rows (a value is never
+ *     split across bins, so a heavy value gets a bin of its own).
+ * The last bound is +inf, so every present value of the full data has a bin; missing
+ * values (NaN) get code 0. Categorical features are binned by level instead
+ * (gbdt_categorical.c). A bound is the midpoint of two floats computed in double, which
+ * is exact, so "v <= bound" in training and in prediction agree for every float v. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/float_sort.h"
+#include "core/parallel.h"
+
+/* The sorted distinct values of vals[0..n) (sorted in place) into vals[0..k), their
+ * counts into cnt; returns k. */
+static size_t distinct(float *vals, size_t n, double *cnt, uint32_t *k1, uint32_t *k2)
+{
+    st__sort_floats(vals, n, k1, k2);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && vals[i] == vals[k - 1]) {
+            cnt[k - 1] += 1;
+        } else {
+            vals[k] = vals[i];
+            cnt[k++] = 1;
+        }
+    }
+    return k;
+}
+
+/* Halfway between two sorted distinct floats (exact in double); the lower one when they
+ * are -inf and +inf. */
+static double midpoint(float a, float b)
+{
+    const double m = ((double)a + (double)b) / 2;
+    return m == m ? m : (double)a;
+}
+
+/* Bounds of one feature from its k distinct sample values: bounds[1..nb], returns nb. */
+static int find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
+                       double *bounds)
+{
+    int nb = 0;
+    if (k <= (size_t)max_bin) {
+        for (size_t i = 0; i + 1 < k; i++)
+            bounds[++nb] = midpoint(v[i], v[i + 1]);
+    } else {
+        double rest = 0, acc = 0;
+        for (size_t i = 0; i < k; i++)
+            rest += cnt[i];
+        int bins_left = max_bin;
+        for (size_t i = 0; i + 1 < k && bins_left > 1; i++) {
+            acc += cnt[i];
+            if (acc >= rest / bins_left) {
+                bounds[++nb] = midpoint(v[i], v[i + 1]);
+                rest -= acc;
+                acc = 0;
+                bins_left--;
+            }
+        }
+    }
+    bounds[++nb] = INFINITY;
+    return nb;
+}
+
+uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
+{
+    if (v != v)
+        return 0;
+    if (b->is_cat != NULL && b->is_cat[j])
+        return b->level_bin[b->level_off[j] + (size_t)v];
+    /* the first bin whose bound is >= v (bd[n_bins] = +inf always is), by a binary search
+       whose steps do not branch: the comparisons are coin tosses a branch predictor
+       would miss half of the time */
+    const double *base = b->bounds + b->offset[j] + 1, x = (double)v;
+    size_t len = (size_t)b->n_bins[j];
+    while (len > 1) {
+        const size_t half = len / 2;
+        base = base[half - 1] < x ? base + half : base;
+        len -= half;
+    }
+    return (uint16_t)(base - (b->bounds + b->offset[j]));
+}
+
+/* Rows of the sample, in order: all rows when n <= s. */
+static size_t draw_sample(size_t n, size_t s, uint64_t seed, size_t *rows)
+{
+    if (n <= s) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = i;
+        return n;
+    }
+    uint64_t state = seed ^ 0x5bd1e995b1a5ULL;
+    size_t taken = 0;
+    for (size_t i = 0; i < n && taken < s; i++)
+        if ((double)(n - i) * st__gbdt_rand_unit(&state) < (double)(s - taken))
+            rows[taken++] = i;
+    return taken;
+}
+
+void st__gbdt_bins_free(st__gbdt_bins *b)
+{
+    if (b == NULL)
+        return;
+    if (!b->codes_borrowed) {
+        st__free(b->codes);
+        st__free(b->cols);
+        st__free(b->codes16);
+        st__free(b->cols16);
+    }
+    st__free(b->n_bins);
+    st__free(b->offset);
+    st__free(b->bounds);
+    st__free(b->is_cat);
+    st__free(b->level_off);
+    st__free(b->level_bin);
+    memset(b, 0, sizeof *b);
+}
+
+/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. */
+static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
+                       size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
+                       int *n_bins, const uint8_t *is_cat)
+{
+    const long nf = (long)st_dataset_n_features(ds);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long j = 0; j < nf; j++) {
+        if (is_cat[j])
+            continue;
+        float *v = vals + (size_t)omp_get_thread_num() * s;
+        double *c = cnt + (size_t)omp_get_thread_num() * s;
+        uint32_t *k1 = keys + (size_t)omp_get_thread_num() * 2 * s, *k2 = k1 + s;
+        const float *x = st_dataset_feature_values(ds, (size_t)j);
+        size_t m = 0;
+        for (size_t i = 0; i < s; i++)
+            if (x[rows[i]] == x[rows[i]])
+                v[m++] = x[rows[i]];
+        size_t k = distinct(v, m, c, k1, k2);
+        n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
+    }
+}
+
+/* Rows coded per block of CODE_BLOCK, so that threads write disjoint cache lines. */
+#define CODE_BLOCK 4096
+
+/* Codes of rows [i0, i1) into codes (row-major) and cols (feature-major), of type T:
+ * uint8_t, or uint16_t when some feature has more than 255 bins. */
+#define DEFINE_CODE_BLOCK(NAME, T)                                                        \
+    static void NAME(const st_dataset *ds, const st__gbdt_bins *b, size_t i0, size_t i1,  \
+                     T *codes, T *cols)                                                   \
+    {                                                                                     \
+        const size_t nf = b->n_features, n = b->n_rows;                                   \
+        for (size_t j = 0; j < nf; j++) {                                                 \
+            const float *x = st_dataset_feature_values(ds, j);                            \
+            T *col = cols + j * n;                                                        \
+            for (size_t i = i0; i < i1; i++)                                              \
+                codes[i * nf + j] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);              \
+        }                                                                                 \
+    }
+DEFINE_CODE_BLOCK(code_block_u8, uint8_t)
+DEFINE_CODE_BLOCK(code_block_u16, uint16_t)
+
+static void all_codes(const st_dataset *ds, const st__gbdt_bins *b, int nt)
+{
+    const size_t n = b->n_rows;
+    const long n_blocks = (long)((n + CODE_BLOCK - 1) / CODE_BLOCK);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long bl = 0; bl < n_blocks; bl++) {
+        const size_t i0 = (size_t)bl * CODE_BLOCK, i1 = i0 + CODE_BLOCK < n ? i0 + CODE_BLOCK : n;
+        if (b->wide)
+            code_block_u16(ds, b, i0, i1, b->codes16, b->cols16);
+        else
+            code_block_u8(ds, b, i0, i1, b->codes, b->cols);
+    }
+}
+
+st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int nt,
+                              st__gbdt_bins *b, st_error *err)
+{
+    memset(b, 0, sizeof *b);
+    const size_t n = st_dataset_n_rows(ds), nf = st_dataset_n_features(ds);
+    const size_t s = n < (size_t)prm->bin_sample_rows ? n : (size_t)prm->bin_sample_rows;
+    /* a feature has at most min(max_bin, s) bounds: with max_bin up to 65535 and a small
+     * sample this keeps the scratch from growing with max_bin */
+    const size_t per = ((size_t)prm->max_bin < (s ? s : 1) ? (size_t)prm->max_bin : (s ? s : 1)) + 1;
+    int ovf = 0; /* an overflowing size makes the allocation below fail */
+    const size_t per_thread = st__mul_size((size_t)nt, s ? s : 1, &ovf);
+    const size_t n_tmp = st__mul_size(nf ? nf : 1, per, &ovf);
+    const size_t n_codes = st__mul_size(nf ? nf : 1, n ? n : 1, &ovf);
+    size_t *rows = st__malloc_array(s ? s : 1, sizeof *rows);
+    float *vals = ovf ? NULL : st__malloc_array(per_thread, sizeof *vals);
+    double *cnt = ovf ? NULL : st__malloc_array(per_thread, sizeof *cnt);
+    uint32_t *keys = ovf ? NULL : st__malloc_array(per_thread, 2 * sizeof *keys);
+    double *tmp = ovf ? NULL : st__malloc_array(n_tmp, sizeof *tmp);
+    b->n_rows = n;
+    b->n_features = nf;
+    b->n_bins = st__malloc_array(nf ? nf : 1, sizeof *b->n_bins);
+    b->offset = st__malloc_array(nf + 1, sizeof *b->offset);
+    st_status rc = ST_OK;
+    if (ovf || rows == NULL || vals == NULL || cnt == NULL || keys == NULL || tmp == NULL ||
+        b->n_bins == NULL || b->offset == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu rows x %zu features", n, nf);
+        goto done;
+    }
+    draw_sample(n, s, prm->seed, rows);
+    if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
+        goto done;
+    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
+    b->offset[0] = 0;
+    for (size_t j = 0; j < nf; j++) {
+        b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
+        b->wide |= b->n_bins[j] > 255;
+    }
+    b->total_bins = b->offset[nf];
+    if (b->wide) {
+        b->codes16 = st__malloc_array(n_codes, sizeof *b->codes16);
+        b->cols16 = st__malloc_array(n_codes, sizeof *b->cols16);
+    } else {
+        b->codes = st__malloc_array(n_codes, 1);
+        b->cols = st__malloc_array(n_codes, 1);
+    }
+    b->bounds = st__malloc_array(b->total_bins ? b->total_bins : 1, sizeof *b->bounds);
+    if (b->bounds == NULL || (b->wide ? b->codes16 == NULL || b->cols16 == NULL
+                                      : b->codes == NULL || b->cols == NULL)) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu features", nf);
+        goto done;
+    }
+    for (size_t j = 0; j < nf; j++) {
+        b->bounds[b->offset[j]] = NAN;
+        if (b->is_cat[j])
+            for (int k = 1; k <= b->n_bins[j]; k++)
+                b->bounds[b->offset[j] + (size_t)k] = NAN;
+        else
+            memcpy(b->bounds + b->offset[j] + 1, tmp + j * per + 1,
+                   (size_t)b->n_bins[j] * sizeof *tmp);
+    }
+    all_codes(ds, b, nt);
+done:
+    st__free(rows);
+    st__free(vals);
+    st__free(cnt);
+    st__free(keys);
+    st__free(tmp);
+    if (rc != ST_OK)
+        st__gbdt_bins_free(b);
+    return rc;
+}
+
+int st__gbdt_find_bounds(const float *v, const double *cnt, size_t k, int max_bin,
+                         double *bounds)
+{
+    return find_bounds(v, cnt, k, max_bin, bounds);
+}

@@ -1,0 +1,406 @@
+/* Gradient-boosted trees: growing one tree leaf-wise, best-first (LightGBM
+ * SerialTreeLearner::Train; Shi, "Best-first decision tree learning", 2007). Each leaf
+ * keeps its rows (a range of one index array), its gradient sums, its histogram and its
+ * best split. Until the tree has num_leaves leaves, the leaf with the largest valid gain
+ * (the lowest-numbered one on a tie) is split: its left child keeps its number, the right
+ * child takes the next one. Only the child with fewer rows gets a histogram built from its
+ * rows; the other's is the parent's minus it, in place. A leaf at max_depth, or with fewer
+ * than 2 * min_data_in_leaf rows, is not split further. With monotone constraints each leaf
+ * also carries bounds on its output (gbdt_monotone.c). The two leaves of a gradient-sorted
+ * categorical split take their values with lambda_l2 + cat_l2, as their gain was scored.
+ *
+ * Rows belong to threads: the tree's rows are dealt into n_seg segments (one per thread,
+ * in blocks of SEG_BLOCK rows taken in turn, so that data sorted by some column still
+ * spreads evenly), and every leaf keeps its rows segment by segment. Splitting a leaf is
+ * then one parallel step with no barrier inside: each thread partitions its own segment
+ * of the leaf and adds its share of the smaller child's rows to its own histogram; the
+ * histograms are summed after it. (A partition of a shared row list needs a barrier
+ * between counting and moving, and the histogram a second parallel step: with threads
+ * that sleep while they wait, as the CLI has them, each of those wake-ups cost about as
+ * much as a small leaf's histogram.) Integer sums make the model the same whatever the
+ * segments and the number of threads. */
+#include "gbdt_train_core.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/parallel.h"
+
+/* Row segments: at most this many (threads beyond share), dealt in blocks of this many
+ * rows. */
+#define SEG_MAX 64
+#define SEG_BLOCK 4096
+/* Below this many (row, feature) pairs a leaf's split (or the root's histogram of a bag)
+ * runs on one thread. */
+#define GROW_PARALLEL_MIN_PAIRS 262144
+
+void st__gbdt_grower_free(st__gbdt_grower *gr)
+{
+    if (gr == NULL)
+        return;
+    st__free(gr->rows);
+    st__free(gr->scratch);
+    st__free(gr->gh);
+    st__free(gr->work);
+    st__free(gr->stat);
+    st__free(gr->pack);
+    st__free(gr->n_all);
+    if (gr->hist != NULL)
+        st__free(gr->hist[gr->prm->num_leaves]); /* the one block behind every slot */
+    st__free(gr->hist);
+    st__free(gr->per_feature);
+    st__free(gr->feats);
+    st__free(gr->begin);
+    st__free(gr->count);
+    st__free(gr->depth);
+    st__free(gr->sum_g);
+    st__free(gr->sum_h);
+    st__free(gr->best);
+    st__free(gr->parent_node);
+    st__free(gr->is_left);
+    st__free(gr->nodes);
+    st__free(gr->node_bin);
+    st__free(gr->values);
+    st__free(gr->lo);
+    st__free(gr->hi);
+    st__free(gr->node_set);
+    st__free(gr->extra_l2);
+    memset(gr, 0, sizeof *gr);
+}
+
+st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
+                               const st_gbdt_params *prm, const st__gbdt_reducer *reducer,
+                               uint64_t n_rows_global, int n_threads, st_error *err)
+{
+    memset(gr, 0, sizeof *gr);
+    gr->bins = b;
+    gr->prm = prm;
+    gr->n_threads = n_threads;
+    gr->reducer = reducer;
+    gr->n_rows_global = n_rows_global;
+    const size_t n = b->n_rows ? b->n_rows : 1, L = (size_t)prm->num_leaves;
+    const size_t tb = b->total_bins ? b->total_bins : 1;
+    int ovf = 0;
+    const size_t hist_entries = st__mul_size(L, tb, &ovf);
+    gr->n_seg = n_threads < 2 ? 1 : n_threads > SEG_MAX ? SEG_MAX : n_threads;
+    const size_t work_entries = st__mul_size((size_t)(gr->n_seg > 1 ? gr->n_seg - 1 : 1), tb,
+                                             &ovf);
+    const size_t leaf_segs = st__mul_size(L, (size_t)gr->n_seg, &ovf);
+    gr->rows = st__malloc_array(n, sizeof *gr->rows);
+    gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
+    gr->gh = st__malloc_array(n, sizeof *gr->gh);
+    gr->work = ovf || gr->n_seg < 2 ? NULL : st__calloc_aligned64(work_entries, sizeof *gr->work);
+    gr->stat = st__malloc_array(tb, sizeof *gr->stat);
+    gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
+    gr->n_all = st__malloc_array(L, sizeof *gr->n_all);
+    gr->hist = st__calloc(L + 1, sizeof *gr->hist);
+    gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
+    gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
+    gr->begin = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->begin);
+    gr->count = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->count);
+    gr->depth = st__malloc_array(L, sizeof *gr->depth);
+    gr->sum_g = st__malloc_array(L, sizeof *gr->sum_g);
+    gr->sum_h = st__malloc_array(L, sizeof *gr->sum_h);
+    gr->best = st__malloc_array(L, sizeof *gr->best);
+    gr->parent_node = st__malloc_array(L, sizeof *gr->parent_node);
+    gr->is_left = st__malloc_array(L, sizeof *gr->is_left);
+    gr->nodes = st__malloc_array(L, sizeof *gr->nodes);
+    gr->node_bin = st__malloc_array(L, sizeof *gr->node_bin);
+    gr->values = st__malloc_array(L, sizeof *gr->values);
+    gr->node_set = st__malloc_array(L, sizeof *gr->node_set);
+    gr->extra_l2 = st__malloc_array(L, sizeof *gr->extra_l2);
+    st__gbdt_hist_cell *block = NULL;
+    if (gr->hist != NULL && !ovf)
+        block = gr->hist[L] = st__calloc_aligned64(hist_entries, sizeof *block);
+    if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
+        gr->gh == NULL || (gr->n_seg > 1 && gr->work == NULL) || gr->stat == NULL ||
+        (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
+        gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
+        gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
+        gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
+        gr->node_bin == NULL || gr->values == NULL || gr->node_set == NULL ||
+        gr->extra_l2 == NULL) {
+        st__gbdt_grower_free(gr);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner (%zu leaves x "
+                        "%zu bins)", L, b->total_bins);
+    }
+    for (size_t l = 0; l < L; l++)
+        gr->hist[l] = block + l * b->total_bins;
+    if (st__gbdt_monotone_any(prm->monotone, b->n_features)) {
+        gr->monotone = prm->monotone;
+        gr->lo = st__malloc_array(L, sizeof *gr->lo);
+        gr->hi = st__malloc_array(L, sizeof *gr->hi);
+        if (gr->lo == NULL || gr->hi == NULL) {
+            st__gbdt_grower_free(gr);
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner's "
+                            "monotone bounds (%zu leaves)", L);
+        }
+    }
+    return ST_OK;
+}
+
+/* By the leaf's rows over all processes, so that every process decides alike. */
+static int can_split(const st__gbdt_grower *gr, int leaf)
+{
+    const st_gbdt_params *prm = gr->prm;
+    return (prm->max_depth <= 0 || gr->depth[leaf] < prm->max_depth) &&
+           gr->n_all[leaf] >= 2 * (int64_t)prm->min_data_in_leaf;
+}
+
+static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
+{
+    gr->best[leaf].gain = -INFINITY;
+    st__gbdt_mono mono = {gr->monotone, 0, 0};
+    if (gr->monotone != NULL)
+        mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
+    if (!can_split(gr, leaf))
+        return;
+    st__gbdt_hist_to_stat(gr->bins, gr->feats, gr->n_feats, gr->hist[leaf], gr->scale_g,
+                          gr->scale_h, gr->stat);
+    st__gbdt_best_split(gr->bins, use, gr->stat, gr->sum_g[leaf], gr->sum_h[leaf],
+                        (double)gr->n_all[leaf], gr->prm, gr->monotone != NULL ? &mono : NULL,
+                        gr->per_feature, gr->n_threads, &gr->best[leaf]);
+}
+
+/* hist summed across processes: one reducer call on its cells (the tree's features),
+ * packed. */
+static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, st_error *err)
+{
+    const st__gbdt_bins *b = gr->bins;
+    if (gr->reducer == NULL)
+        return ST_OK;
+    size_t m = 0;
+    for (size_t f = 0; f < gr->n_feats; f++)
+        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+            gr->pack[m++] = hist[k].g;
+            gr->pack[m++] = hist[k].h;
+            gr->pack[m++] = hist[k].n;
+        }
+    st_status rc = st__gbdt_reduce_sum(gr->reducer, gr->pack, m, err);
+    if (rc != ST_OK)
+        return rc;
+    m = 0;
+    for (size_t f = 0; f < gr->n_feats; f++)
+        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+            hist[k].g = gr->pack[m++];
+            hist[k].h = gr->pack[m++];
+            hist[k].n = gr->pack[m++];
+        }
+    return ST_OK;
+}
+
+/* The histogram segment s of a leaf is built into: hist itself for the first, a
+ * thread's own buffer for the others. */
+static st__gbdt_hist_cell *segment_hist(const st__gbdt_grower *gr, int s,
+                                        st__gbdt_hist_cell *hist)
+{
+    return s == 0 ? hist : gr->work + (size_t)(s - 1) * gr->bins->total_bins;
+}
+
+/* Adds the other segments' histograms into the first's, in segment order. */
+static void sum_segment_hists(const st__gbdt_grower *gr, st__gbdt_hist_cell *hist)
+{
+    for (int s = 1; s < gr->n_seg; s++)
+        st__gbdt_hist_add(gr->bins, gr->feats, gr->n_feats, hist, segment_hist(gr, s, hist));
+}
+
+/* Whether work on n rows of a leaf is worth waking the other threads for. */
+static int worth_parallel(const st__gbdt_grower *gr, size_t n)
+{
+    return gr->n_seg > 1 && (double)n * (double)gr->n_feats >= GROW_PARALLEL_MIN_PAIRS;
+}
+
+/* The root's histogram: over every row in order straight from the gradients (rows NULL),
+ * else segment by segment. */
+static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
+{
+    const st__gbdt_bins *b = gr->bins;
+    st__gbdt_hist_cell *hist = gr->hist[0];
+    const int S = gr->n_seg;
+    if (all_rows) {
+        st__gbdt_hist_build(b, gr->feats, gr->n_feats, NULL, b->n_rows, gr->gh, hist,
+                            gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
+    } else {
+        size_t n = 0;
+        for (int s = 0; s < S; s++)
+            n += gr->count[s];
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+        for (int s = 0; s < S; s++)
+            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[s],
+                                gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
+        sum_segment_hists(gr, hist);
+    }
+    return reduce_hist(gr, hist, err);
+}
+
+/* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
+static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_error *err)
+{
+    const st__gbdt_bins *b = gr->bins;
+    const st__gbdt_split s = gr->best[l];
+    const int r = gr->n_leaves, k = gr->n_leaves - 1; /* new leaf, new node */
+    gr->nodes[k] = (st__gbdt_node){.threshold = b->bounds[b->offset[s.feature] + (size_t)s.bin],
+                                   .gain = s.gain, .feature = s.feature, .left = ~l,
+                                   .right = ~r, .default_left = s.default_left,
+                                   .cover = gr->sum_h[l]};
+    gr->node_bin[k] = s.bin;
+    if (s.categorical) { /* no threshold: the left bins, in node_set */
+        gr->nodes[k].threshold = 0;
+        gr->nodes[k].cat_set = 1;
+        memcpy(gr->node_set[k], s.left_bins, sizeof gr->node_set[k]);
+    }
+    if (gr->parent_node[l] >= 0) {
+        st__gbdt_node *p = &gr->nodes[gr->parent_node[l]];
+        if (gr->is_left[l])
+            p->left = k;
+        else
+            p->right = k;
+    }
+    gr->parent_node[l] = gr->parent_node[r] = k;
+    gr->is_left[l] = 1;
+    gr->is_left[r] = 0;
+    gr->n_all[l] = (int64_t)s.nl;
+    gr->n_all[r] = (int64_t)s.nr;
+    gr->depth[r] = ++gr->depth[l];
+    gr->sum_g[l] = s.gl;
+    gr->sum_h[l] = s.hl;
+    gr->sum_g[r] = s.gr;
+    gr->sum_h[r] = s.hr;
+    if (gr->monotone != NULL)
+        st__gbdt_mono_split_bounds(gr, l, r, &s);
+    gr->extra_l2[l] = gr->extra_l2[r] = s.categorical ? s.extra_l2 : 0;
+    gr->n_leaves++;
+    /* the children's splits are needed only when one of them may be split: not once
+       the tree is full (LightGBM does not look at the last split's children either) */
+    const int need_hist = gr->n_leaves < gr->prm->num_leaves &&
+                          (can_split(gr, l) || can_split(gr, r));
+    /* the smaller child (over all processes) gets its histogram built, into the free
+       slot r; the larger one's is then the parent's minus it, in slot l */
+    const int small = gr->n_all[l] <= gr->n_all[r] ? l : r;
+    const int S = gr->n_seg;
+    size_t n = 0;
+    for (int g = 0; g < S; g++)
+        n += gr->count[l * S + g];
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+    for (int g = 0; g < S; g++) { /* segment g: partitioned, then its share of the histogram */
+        const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
+        const size_t nl = st__gbdt_partition_split(gr->rows + b0, gr->count[lq], b, &s,
+                                                   gr->scratch + b0);
+        gr->begin[rq] = b0 + nl;
+        gr->count[rq] = gr->count[lq] - nl;
+        gr->count[lq] = nl;
+        if (need_hist) {
+            const size_t q = small == l ? lq : rq;
+            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[q],
+                                gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
+                                NULL, 1);
+        }
+    }
+    if (!need_hist) {
+        gr->best[l].gain = gr->best[r].gain = -INFINITY;
+        return ST_OK;
+    }
+    sum_segment_hists(gr, gr->hist[r]);
+    st_status rc = reduce_hist(gr, gr->hist[r], err);
+    if (rc != ST_OK)
+        return rc;
+    st__gbdt_hist_subtract(b, gr->feats, gr->n_feats, gr->hist[l], gr->hist[r]);
+    if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
+        st__gbdt_hist_cell *t = gr->hist[l];
+        gr->hist[l] = gr->hist[r];
+        gr->hist[r] = t;
+    }
+    find_split(gr, l, use);
+    find_split(gr, r, use);
+    return ST_OK;
+}
+
+/* Deals rows[0..n) into the segments, blocks of SEG_BLOCK in turn, each segment keeping
+ * its rows in order, and makes them the root's: leaf 0's segment s is
+ * rows[begin[s] .. begin[s] + count[s]). */
+static void deal_segments(st__gbdt_grower *gr, size_t n)
+{
+    const int S = gr->n_seg;
+    if (S == 1) {
+        gr->begin[0] = 0;
+        gr->count[0] = n;
+        return;
+    }
+    size_t pos[SEG_MAX];
+    for (int s = 0; s < S; s++)
+        gr->count[s] = 0;
+    for (size_t b0 = 0, k = 0; b0 < n; b0 += SEG_BLOCK, k++)
+        gr->count[k % (size_t)S] += n - b0 < SEG_BLOCK ? n - b0 : SEG_BLOCK;
+    for (int s = 0; s < S; s++)
+        pos[s] = gr->begin[s] = s == 0 ? 0 : gr->begin[s - 1] + gr->count[s - 1];
+    for (size_t b0 = 0, k = 0; b0 < n; b0 += SEG_BLOCK, k++) {
+        const size_t len = n - b0 < SEG_BLOCK ? n - b0 : SEG_BLOCK, s = k % (size_t)S;
+        memcpy(gr->scratch + pos[s], gr->rows + b0, len * sizeof *gr->rows);
+        pos[s] += len;
+    }
+    uint32_t *t = gr->rows; /* the dealt rows become the row list */
+    gr->rows = gr->scratch;
+    gr->scratch = t;
+}
+
+st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_error *err)
+{
+    const st_gbdt_params *prm = gr->prm;
+    st_status rc;
+    int64_t sg = 0, sh = 0; /* integer sums: the same in any order */
+    const long nn = (long)n;
+    const uint32_t *rows = gr->rows;
+    const st__gbdt_gh *gh = gr->gh;
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
+    reduction(+ : sg, sh) if (gr->n_threads > 1 && n >= 32768)
+    for (long i = 0; i < nn; i++) {
+        sg += gh[rows[i]].g;
+        sh += gh[rows[i]].h;
+    }
+    int64_t root[3] = {sg, sh, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
+    if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)
+        return rc;
+    gr->n_leaves = 1;
+    deal_segments(gr, n);
+    gr->n_all[0] = root[2];
+    gr->depth[0] = 0;
+    gr->sum_g[0] = st__gbdt_from_fixed(root[0], gr->scale_g);
+    gr->sum_h[0] = st__gbdt_from_fixed(root[1], gr->scale_h);
+    gr->extra_l2[0] = 0;
+    gr->parent_node[0] = -1;
+    gr->is_left[0] = 1;
+    if (gr->monotone != NULL)
+        gr->lo[0] = -INFINITY, gr->hi[0] = INFINITY;
+    gr->n_feats = 0;
+    for (size_t j = 0; j < gr->bins->n_features; j++)
+        if (use == NULL || use[j])
+            gr->feats[gr->n_feats++] = (uint32_t)j;
+    if (can_split(gr, 0)) {
+        const int all = n == gr->bins->n_rows; /* every row, in order: no row list needed */
+        if ((rc = root_hist(gr, all, err)) != ST_OK)
+            return rc;
+    }
+    find_split(gr, 0, use);
+    while (gr->n_leaves < prm->num_leaves) {
+        int best = -1;
+        for (int l = 0; l < gr->n_leaves; l++)
+            if (gr->best[l].gain > -INFINITY && (best < 0 || gr->best[l].gain > gr->best[best].gain))
+                best = l;
+        if (best < 0)
+            break;
+        if ((rc = split_leaf(gr, best, use, err)) != ST_OK)
+            return rc;
+    }
+    for (int l = 0; l < gr->n_leaves; l++) {
+        st_gbdt_params cat = *prm; /* a leaf of a sorted categorical split: + cat_l2 */
+        cat.lambda_l2 = prm->lambda_l2 + gr->extra_l2[l];
+        gr->values[l] = prm->learning_rate *
+                        st__gbdt_leaf_output(gr->sum_g[l], gr->sum_h[l],
+                                             gr->extra_l2[l] != 0 ? &cat : prm);
+    }
+    if (gr->monotone != NULL)
+        st__gbdt_mono_clamp_values(gr);
+    return ST_OK;
+}

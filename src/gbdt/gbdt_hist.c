@@ -1,0 +1,145 @@
+/* Gradient-boosted trees: histograms of gradient, Hessian and row count per bin (LightGBM
+ * src/treelearner/feature_histogram.hpp, Ke et al., "LightGBM", NIPS 2017, Alg. 1).
+ * The gradients and Hessians come in fixed point (gbdt_fixed.c), so a bin's sums are the
+ * same whatever order its rows are added in. The rows are split into one contiguous block
+ * per thread; a thread walks its rows in order, reads each row's codes (one cache line,
+ * the codes being row-major) and adds the row to the histogram of every feature asked
+ * for, its own histogram; the threads' histograms are then added up. Only the smaller
+ * child of a split is built this way; the larger one is its parent's histogram minus the
+ * smaller's (the subtraction trick, same paper, 4.1), exactly. */
+#include "gbdt_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/parallel.h"
+#include "core/vector_clones.h"
+
+/* Below this many (row, feature) pairs a leaf is built on one thread. */
+#define HIST_PARALLEL_MIN 262144
+/* Rows ahead whose codes are prefetched when walking a leaf's rows (XGBoost's
+ * kPrefetchOffset). */
+#define PREFETCH_AHEAD 16
+
+/* A cell as one value of four int64 lanes (GCC's vector extension): adding a row is one
+ * load, one vector addition and one store, in the AVX2 clone a single 256-bit each,
+ * where three separate read-modify-writes of g, h and n made the kernel bound by stores.
+ * The type asks for 8-byte alignment only; the trainer puts its histograms on cache
+ * lines, so that no cell straddles two. */
+typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias));
+
+/* Adds the row (codes c, lanes v = (g, h, 1, 0)) to the bins of feature k at
+ * hist[off[k] + code]: the k-th feature of the row when all features are asked for, else
+ * feature feats[k]. */
+#define ADD_ROW(CODE_OF_K)                                                                \
+    for (size_t k = 0; k < n_feats; k++)                                                  \
+        *(cell_vec *)(void *)&hist[off[k] + (CODE_OF_K)] += v;
+
+/* Features feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) into hist,
+ * zeroed first; off[k] is the offset of feature feats[k]. A leaf's rows are scattered
+ * over the data: the codes and gradients of the row PREFETCH_AHEAD rows on are asked for
+ * in advance, since the work of one row (a few dozen cells) is too short for the
+ * processor to reach the next rows' loads by itself. One version per code type T
+ * (uint8_t, or uint16_t for more than 255 bins). */
+#define DEFINE_BLOCK_HIST(NAME, T)                                                        \
+    ST__VECTOR_CLONES                                                                     \
+    static void NAME(const st__gbdt_bins *b, const T *codes, const uint32_t *feats,       \
+                     const uint32_t *off, size_t n_feats, const uint32_t *rows, size_t r0, \
+                     size_t r1, const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)          \
+    {                                                                                     \
+        const size_t nf = b->n_features;                                                  \
+        for (size_t k = 0; k < n_feats; k++)                                              \
+            memset(hist + off[k], 0, ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);   \
+        const int all = n_feats == nf; /* then feats[k] = k */                            \
+        for (size_t r = r0; r < r1; r++) {                                                \
+            if (rows != NULL && r + PREFETCH_AHEAD < r1) {                                \
+                const size_t ia = rows[r + PREFETCH_AHEAD];                               \
+                __builtin_prefetch(codes + ia * nf);                                      \
+                __builtin_prefetch(gh + ia);                                              \
+            }                                                                             \
+            const size_t i = rows != NULL ? rows[r] : r;                                  \
+            const T *c = codes + i * nf;                                                  \
+            const cell_vec v = {gh[i].g, gh[i].h, 1, 0};                                  \
+            if (all) {                                                                    \
+                ADD_ROW(c[k])                                                             \
+            } else {                                                                      \
+                ADD_ROW(c[feats[k]])                                                      \
+            }                                                                             \
+        }                                                                                 \
+    }
+DEFINE_BLOCK_HIST(block_hist_u8, uint8_t)
+DEFINE_BLOCK_HIST(block_hist_u16, uint16_t)
+
+static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint32_t *off,
+                       size_t n_feats, const uint32_t *rows, size_t r0, size_t r1,
+                       const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)
+{
+    if (b->wide)
+        block_hist_u16(b, b->codes16, feats, off, n_feats, rows, r0, r1, gh, hist);
+    else
+        block_hist_u8(b, b->codes, feats, off, n_feats, rows, r0, r1, gh, hist);
+}
+
+/* Features per call whose offsets are kept in a local array. */
+#define FEATS_CHUNK 256
+
+void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                         const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
+                         st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int nt)
+{
+    const int blocks = (double)n * (double)n_feats >= HIST_PARALLEL_MIN && nt > 1 &&
+                       work != NULL ? nt : 1;
+    /* one block per iteration rather than per thread number, so that every row is added
+       even when the runtime grants fewer threads than asked for */
+#pragma omp parallel for num_threads(blocks) schedule(static, 1) if (blocks > 1)
+    for (int t = 0; t < blocks; t++) {
+        st__gbdt_hist_cell *own = t == 0 ? hist : work + (size_t)(t - 1) * b->total_bins;
+        const size_t r0 = n * (size_t)t / (size_t)blocks;
+        const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;
+        uint32_t off[FEATS_CHUNK];
+        /* (more features than a chunk: a chunk at a time, each over all the rows) */
+        for (size_t f0 = 0; f0 < n_feats; f0 += FEATS_CHUNK) {
+            const size_t m = n_feats - f0 < FEATS_CHUNK ? n_feats - f0 : FEATS_CHUNK;
+            for (size_t k = 0; k < m; k++)
+                off[k] = (uint32_t)b->offset[feats[f0 + k]];
+            block_hist(b, feats + f0, off, m, rows, r0, r1, gh, own);
+        }
+    }
+    for (int t = 1; t < blocks; t++)
+        st__gbdt_hist_add(b, feats, n_feats, hist, work + (size_t)(t - 1) * b->total_bins);
+}
+
+void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                       st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src)
+{
+    for (size_t f = 0; f < n_feats; f++) {
+        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        for (size_t k = k0; k < k1; k++)
+            *(cell_vec *)(void *)&dst[k] += *(const cell_vec *)(const void *)&src[k];
+    }
+}
+
+void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                            st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child)
+{
+    for (size_t f = 0; f < n_feats; f++) {
+        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        for (size_t k = k0; k < k1; k++)
+            *(cell_vec *)(void *)&parent[k] -= *(const cell_vec *)(const void *)&child[k];
+    }
+}
+
+void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                           const st__gbdt_hist_cell *hist, int scale_g, int scale_h,
+                           st__gbdt_bin_stat *stat)
+{
+    const double ig = ldexp(1, -scale_g), ih = ldexp(1, -scale_h);
+    for (size_t f = 0; f < n_feats; f++) {
+        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        for (size_t k = k0; k < k1; k++) {
+            stat[k].g = (double)hist[k].g * ig;
+            stat[k].h = (double)hist[k].h * ih;
+            stat[k].n = (double)hist[k].n;
+        }
+    }
+}

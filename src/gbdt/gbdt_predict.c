@@ -1,0 +1,190 @@
+/* Gradient-boosted trees: prediction. A row's raw score is the initial score plus each
+ * tree's leaf value, added in tree order (the same sums training made, so training scores
+ * and predictions agree to the bit); the probability is 1 / (1 + e^-score). For a dataset,
+ * the model's features are found by name and categorical levels are translated by text
+ * (an unknown level is missing); rows are then predicted in parallel blocks: a block's rows
+ * are gathered into a small buffer in the model's feature order and walked through one
+ * tree after the other (a compact copy of the trees, gbdt_flat.h), so that each tree stays
+ * in cache while the block goes through it. Every row still adds its trees in tree order,
+ * so the results do not depend on the block size or the thread count. */
+#include "gbdt_impl.h"
+#include "gbdt_flat.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "data/category_dict.h"
+
+/* Rows gathered per block in batch prediction: 128 rows of 28 features are 14 KB of
+ * floats, which leaves room in L1 for a tree (31 leaves: 360 bytes of flat nodes). */
+#define PREDICT_BLOCK 128
+
+/* The probability goes through the model's calibration map, if any. */
+static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
+{
+    return kind == ST_GBDT_RAW_SCORE ? score
+                                     : st_calibration_apply(m->post.cal, 1 / (1 + exp(-score)));
+}
+
+double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind)
+{
+    if (m == NULL || x == NULL)
+        return NAN;
+    double s = m->init_score;
+    for (size_t t = 0; t < m->n_trees; t++)
+        s += st__gbdt_tree_value(m, t, x);
+    return finish(m, s, kind);
+}
+
+
+typedef st__gbdt_columns column_map; /* gbdt_impl.h */
+
+static void map_free(column_map *cm)
+{
+    st__free(cm->col);
+    st__free(cm->map_off);
+    st__free(cm->map);
+}
+
+static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
+                             st_error *err)
+{
+    const size_t nf = m->n_features ? m->n_features : 1;
+    cm->col = st__calloc(nf, sizeof *cm->col);
+    cm->map_off = st__calloc(nf + 1, sizeof *cm->map_off);
+    if (cm->col == NULL || cm->map_off == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's columns");
+    size_t total = 0;
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__gbdt_feature *f = &m->features[j];
+        long src = st_dataset_find_feature(ds, f->name);
+        if (src < 0)
+            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
+                            "dataset", f->name);
+        if (st_dataset_feature_type(ds, (size_t)src) != f->type)
+            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
+                            "dataset", f->name,
+                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
+                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+        cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
+        cm->map_off[j] = total;
+        if (f->type == ST_FEATURE_CATEGORICAL)
+            total += st_dataset_n_levels(ds, (size_t)src);
+    }
+    cm->map_off[m->n_features] = total;
+    if ((cm->map = st__malloc_array(total ? total : 1, sizeof *cm->map)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's levels");
+    for (size_t j = 0; j < m->n_features; j++) {
+        const st__gbdt_feature *f = &m->features[j];
+        if (f->type != ST_FEATURE_CATEGORICAL)
+            continue;
+        const size_t src = (size_t)st_dataset_find_feature(ds, f->name);
+        for (size_t k = 0; k < cm->map_off[j + 1] - cm->map_off[j]; k++) {
+            long c = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, src, k));
+            cm->map[cm->map_off[j] + k] = c >= 0 ? (float)c : NAN;
+        }
+    }
+    return ST_OK;
+}
+
+/* Rows [i0, i1) of the dataset (at most PREDICT_BLOCK), gathered into x; scores: room for
+ * PREDICT_BLOCK sums. */
+static void predict_block(const st_gbdt *m, const st__gbdt_flat_node *flat,
+                          const column_map *cm, size_t i0, size_t i1, st_gbdt_output kind,
+                          float *x, double *scores, double *out)
+{
+    const size_t n = i1 - i0, nf = m->n_features;
+    for (size_t i = 0; i < n; i++) {
+        st__gbdt_columns_row(m, cm, i0 + i, x + i * nf);
+        scores[i] = m->init_score;
+    }
+    for (size_t t = 0; t < m->n_trees; t++)
+        st__gbdt_flat_add_tree(m, flat, t, x, n, scores);
+    for (size_t i = 0; i < n; i++)
+        out[i0 + i] = finish(m, scores[i], kind);
+}
+
+void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x)
+{
+    for (size_t j = 0; j < m->n_features; j++) {
+        float v = cm->col[j][i];
+        if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
+            v = cm->map[cm->map_off[j] + (size_t)v];
+        x[j] = v;
+    }
+}
+
+st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
+                               st_error *err)
+{
+    return map_columns(m, ds, cm, err);
+}
+
+void st__gbdt_columns_free(st__gbdt_columns *cm)
+{
+    map_free(cm);
+}
+
+st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output kind,
+                          int n_threads, double *out, size_t n_out, st_error *err)
+{
+    if (m == NULL || ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: %s is NULL",
+                        m == NULL ? "model" : ds == NULL ? "dataset" : "out");
+    const size_t n = st_dataset_n_rows(ds);
+    if (n_out < n)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: out has room for %zu "
+                        "values, the dataset has %zu rows", n_out, n);
+    if (kind != ST_GBDT_PROBABILITY && kind != ST_GBDT_RAW_SCORE)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: unknown output kind %d",
+                        (int)kind);
+    if (n_threads < 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict: n_threads is negative");
+    const int nt = st__n_threads(n_threads);
+    column_map cm = {0};
+    const size_t width = m->n_features ? m->n_features : 1;
+    int ovf = 0;
+    const size_t n_x = st__mul_size(st__mul_size((size_t)nt, PREDICT_BLOCK, &ovf), width, &ovf);
+    float *x = ovf ? NULL : st__malloc_array(n_x, sizeof *x);
+    double *scores = st__malloc_array((size_t)nt * PREDICT_BLOCK, sizeof *scores);
+    st__gbdt_flat_node *flat = st__gbdt_flat_build(m);
+    st_status rc = x == NULL || scores == NULL || flat == NULL
+                       ? st__fail(err, ST_ERR_NOMEM, "out of memory for prediction")
+                       : map_columns(m, ds, &cm, err);
+    if (rc == ST_OK) {
+        const long n_blocks = (long)((n + PREDICT_BLOCK - 1) / PREDICT_BLOCK);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 2) if (nt > 1 && n > 1024)
+        for (long bl = 0; bl < n_blocks; bl++) {
+            const size_t i0 = (size_t)bl * PREDICT_BLOCK;
+            const size_t i1 = i0 + PREDICT_BLOCK < n ? i0 + PREDICT_BLOCK : n;
+            const size_t me = (size_t)omp_get_thread_num();
+            predict_block(m, flat, &cm, i0, i1, kind, x + me * PREDICT_BLOCK * width,
+                          scores + me * PREDICT_BLOCK, out);
+        }
+    }
+    map_free(&cm);
+    st__free(flat);
+    st__free(scores);
+    st__free(x);
+    return rc;
+}
+
+st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
+                               st_error *err)
+{
+    column_map cm = {0};
+    st_status rc = map_columns(m, ds, &cm, err);
+    const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
+    for (size_t i = 0; rc == ST_OK && i < n; i++)
+        for (size_t j = 0; j < nf; j++) {
+            float v = cm.col[j][i];
+            if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
+                v = cm.map[cm.map_off[j] + (size_t)v];
+            x[i * nf + j] = v;
+        }
+    map_free(&cm);
+    return rc;
+}

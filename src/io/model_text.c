@@ -1,0 +1,158 @@
+/* Text model file helpers. Numbers are printed with snprintf's %g (the library never calls
+ * setlocale, so the decimal point is '.') and checked against the reader the loader uses,
+ * because bit-identical predictions after a reload depend on every digit reading back. */
+#include "model_text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/number_parse.h"
+
+static int reserve(st__text *t, size_t extra)
+{
+    if (t->failed)
+        return 0;
+    if (t->size + extra + 1 <= t->cap)
+        return 1;
+    size_t cap = t->cap ? t->cap : 1024;
+    while (cap < t->size + extra + 1)
+        cap *= 2;
+    char *p = st__realloc(t->data, cap);
+    if (p == NULL) {
+        t->failed = 1;
+        return 0;
+    }
+    t->data = p;
+    t->cap = cap;
+    return 1;
+}
+
+void st__text_printf(st__text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        t->failed = 1;
+        return;
+    }
+    if (!reserve(t, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(t->data + t->size, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->size += (size_t)n;
+}
+
+void st__text_name(st__text *t, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '\\')
+            st__text_printf(t, "\\\\");
+        else if (*p == '\n')
+            st__text_printf(t, "\\n");
+        else if (*p == '\r')
+            st__text_printf(t, "\\r");
+        else if (*p < 0x20 || *p == 0x7f)
+            st__text_printf(t, "\\x%02x", *p);
+        else
+            st__text_printf(t, "%c", *p);
+    }
+}
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+int st__text_number(st__text *t, double v)
+{
+    char buf[64];
+    if (v != v) { /* one spelling for every NaN: its payload does not matter to a model */
+        st__text_printf(t, "nan");
+        return 1;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        int n = snprintf(buf, sizeof buf, "%.*g", prec, v);
+        double back;
+        if (n > 0 && (size_t)n < sizeof buf && st__parse_number(buf, (size_t)n, &back) &&
+            same_bits(back, v)) {
+            st__text_printf(t, "%s", buf);
+            return 1;
+        }
+    }
+    st__text_printf(t, "%.17g", v);
+    return 0;
+}
+
+void st__text_free(st__text *t)
+{
+    st__free(t->data);
+    memset(t, 0, sizeof *t);
+}
+
+uint64_t st__fnv1a64(const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < size; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+char *st__name_unescape(const char *s, size_t len, int *nomem)
+{
+    *nomem = 0;
+    char *out = st__malloc(len + 1);
+    if (out == NULL) {
+        *nomem = 1;
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\\') {
+            out[n++] = s[i];
+            continue;
+        }
+        if (i + 1 >= len)
+            goto bad;
+        char c = s[++i];
+        if (c == '\\') {
+            out[n++] = '\\';
+        } else if (c == 'n') {
+            out[n++] = '\n';
+        } else if (c == 'r') {
+            out[n++] = '\r';
+        } else if (c == 'x' && i + 2 < len && hex_digit(s[i + 1]) >= 0 &&
+                   hex_digit(s[i + 2]) >= 0) {
+            int v = hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]);
+            if (v == 0)
+                goto bad; /* names are C strings */
+            out[n++] = (char)v;
+            i += 2;
+        } else {
+            goto bad;
+        }
+    }
+    out[n] = '\0';
+    return out;
+bad:
+    st__free(out);
+    return NULL;
+}
