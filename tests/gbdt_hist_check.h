@@ -4,7 +4,8 @@
 
 #include <stdlib.h>
 
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_bins.h"
+#include "gbdt/gbdt_hist.h"
 
 /* Asserts that every bin of hist (all features of b) holds exactly the sums of gradient,
  * Hessian and count of rows[0..n) that fall in it, added one by one in row order. */

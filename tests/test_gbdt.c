@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gbdt_hist_check.h"
+#include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 
 static char tmpdir[] = "/tmp/stratum_gbdt_XXXXXX";

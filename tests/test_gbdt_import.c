@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
+#include "gbdt/gbdt_rand.h"
 
 static char tmpdir[] = "/tmp/stratum_import_XXXXXX";
 

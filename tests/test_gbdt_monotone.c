@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
+#include "gbdt/gbdt_rand.h"
 #include "io/model_text.h"
 
 enum { F_AGE, F_DOSE, F_SITE, F_BP, N_FEATURES };

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 
 enum { MAX_RANKS = 4 };

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
+#include "gbdt/gbdt_rand.h"
 
 enum { N = 5003 }; /* 39 blocks of 128 rows and a partial one; > 1024: parallel */
 

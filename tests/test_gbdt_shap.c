@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
+#include "gbdt/gbdt_rand.h"
 #include "io/model_text.h"
 
 static char tmpdir[] = "/tmp/stratum_shap_XXXXXX";

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gbdt_hist_check.h"
+#include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 #include "io/model_text.h"
 

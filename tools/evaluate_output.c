@@ -121,28 +121,6 @@ void eval_write_text(FILE *f, const eval_report *r)
     }
 }
 
-static void json_key_number(FILE *f, const char *key, double v, const char *after)
-{
-    fprintf(f, "\"%s\": ", key);
-    json_number(f, v);
-    fputs(after, f);
-}
-
-void eval_json_metrics(FILE *f, const st_eval *ev, const char *indent)
-{
-    fputs("{\n", f);
-    for (int m = 0; m < ST_METRIC_COUNT; m++) {
-        fprintf(f, "%s  \"%s\": {", indent, st_metric_name((st_metric)m));
-        json_key_number(f, "value", ev->value[m], ", ");
-        fprintf(f, "\"defined\": %s, ", st_eval_undefined(ev, (st_metric)m) ? "false" : "true");
-        json_key_number(f, "ci_low", ev->ci_low[m], ", ");
-        json_key_number(f, "ci_high", ev->ci_high[m], ", ");
-        fprintf(f, "\"ci_resamples\": %d}%s\n", ev->ci_resamples[m],
-                m + 1 < ST_METRIC_COUNT ? "," : "");
-    }
-    fprintf(f, "%s}", indent);
-}
-
 void eval_write_json(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
@@ -164,28 +142,28 @@ void eval_write_json(FILE *f, const eval_report *r)
     fprintf(f, "},\n  \"rows\": %zu, \"n_positive\": %zu, \"n_negative\": %zu, ", ev->n_rows,
             ev->n_positive, ev->n_negative);
     fprintf(f, "\"weighted\": %s,\n  ", r->weighted ? "true" : "false");
-    json_key_number(f, "weight_positive", ev->weight_positive, ", ");
-    json_key_number(f, "weight_negative", ev->weight_negative, ",\n");
+    eval_json_key_number(f, "weight_positive", ev->weight_positive, ", ");
+    eval_json_key_number(f, "weight_negative", ev->weight_negative, ",\n");
     fprintf(f, "  \"threshold\": {\"rule\": \"%s\", ", r->rule);
-    json_key_number(f, "value", ev->threshold, ", ");
-    json_key_number(f, "beta", p->beta, ", ");
-    json_key_number(f, "min_recall", p->min_recall, ", ");
-    json_key_number(f, "min_precision", p->min_precision, ", ");
+    eval_json_key_number(f, "value", ev->threshold, ", ");
+    eval_json_key_number(f, "beta", p->beta, ", ");
+    eval_json_key_number(f, "min_recall", p->min_recall, ", ");
+    eval_json_key_number(f, "min_precision", p->min_precision, ", ");
     fprintf(f, "\"from_model\": %s},\n", r->from_model != NULL ? "true" : "false");
     fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
             ev->n_bootstrap, p->seed);
     fputs("  \"metrics\": ", f);
     eval_json_metrics(f, ev, "  ");
     fputs(",\n  \"delong\": {", f);
-    json_key_number(f, "variance", ev->delong_variance, ", ");
-    json_key_number(f, "se", sqrt(ev->delong_variance), ", ");
-    json_key_number(f, "ci_low", ev->delong_low, ", ");
-    json_key_number(f, "ci_high", ev->delong_high, "},\n");
+    eval_json_key_number(f, "variance", ev->delong_variance, ", ");
+    eval_json_key_number(f, "se", sqrt(ev->delong_variance), ", ");
+    eval_json_key_number(f, "ci_low", ev->delong_low, ", ");
+    eval_json_key_number(f, "ci_high", ev->delong_high, "},\n");
     fputs("  \"confusion\": {", f);
-    json_key_number(f, "tp", ev->confusion.tp, ", ");
-    json_key_number(f, "fp", ev->confusion.fp, ", ");
-    json_key_number(f, "tn", ev->confusion.tn, ", ");
-    json_key_number(f, "fn", ev->confusion.fn, "},\n");
+    eval_json_key_number(f, "tp", ev->confusion.tp, ", ");
+    eval_json_key_number(f, "fp", ev->confusion.fp, ", ");
+    eval_json_key_number(f, "tn", ev->confusion.tn, ", ");
+    eval_json_key_number(f, "fn", ev->confusion.fn, "},\n");
     if (r->groups != NULL)
         eval_groups_json(f, r->groups);
     fputs("  \"calibration\": [", f);
@@ -195,11 +173,11 @@ void eval_write_json(FILE *f, const eval_report *r)
         if (c->n_rows == 0)
             continue;
         fprintf(f, "%s\n    {\"bin\": %d, \"rows\": %zu, ", first ? "" : ",", b + 1, c->n_rows);
-        json_key_number(f, "weight", c->weight, ", ");
-        json_key_number(f, "score_min", c->score_min, ", ");
-        json_key_number(f, "score_max", c->score_max, ", ");
-        json_key_number(f, "mean_predicted", c->mean_predicted, ", ");
-        json_key_number(f, "observed", c->observed, "}");
+        eval_json_key_number(f, "weight", c->weight, ", ");
+        eval_json_key_number(f, "score_min", c->score_min, ", ");
+        eval_json_key_number(f, "score_max", c->score_max, ", ");
+        eval_json_key_number(f, "mean_predicted", c->mean_predicted, ", ");
+        eval_json_key_number(f, "observed", c->observed, "}");
         first = 0;
     }
     fputs(first ? "]\n}\n" : "\n  ]\n}\n", f);

@@ -45,6 +45,8 @@ typedef struct eval_report {
 
 /* The "metrics" object of the JSON schema for ev; indent prefixes its inner lines. */
 void eval_json_metrics(FILE *f, const st_eval *ev, const char *indent);
+/* "key": v followed by after (v as json_number writes it). */
+void eval_json_key_number(FILE *f, const char *key, double v, const char *after);
 
 void eval_write_text(FILE *f, const eval_report *r);
 void eval_write_json(FILE *f, const eval_report *r);

@@ -27,7 +27,7 @@ int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, cons
 int cli_train_logreg_binned(const char *data_path, const char *model_path,
                             const st_logreg_params *prm, const cli_common *common, int all);
 
-/* cmd_train_gbdt.c's importance table (JSON: with "fit_seconds" when fit_seconds >= 0). */
+/* The importance table of a boosted-trees training (gbdt_importance_output.c; (JSON: with "fit_seconds" when fit_seconds >= 0). */
 void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_seconds);
 
 #endif

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "data/csv_tokenizer.h"
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_bins.h"
 #include "gbdt/gbdt_train_core.h"
 #include "quantile_sketch.h"
 

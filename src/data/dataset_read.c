@@ -37,20 +37,6 @@ static int looks_like_libsvm(const char *p, size_t size)
     return memchr(space, ':', (size_t)(e - space)) != NULL;
 }
 
-st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
-                                const st_read_options *opt, st_dataset **out, st_error *err)
-{
-    if (out != NULL)
-        *out = NULL;
-    st__file_buffer buf;
-    st_status rc = st__file_buffer_read(path, &buf, err);
-    if (rc != ST_OK)
-        return rc;
-    rc = reader(buf.data, buf.size, path, opt, out, err);
-    st__file_buffer_free(&buf);
-    return rc;
-}
-
 st_status st_dataset_read(const char *path, const st_read_options *opt, st_dataset **out,
                           st_error *err)
 {

@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "core/error.h"
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
 #include "logreg/logreg_impl.h"
 
 static st_status null_model(const char *fn, st_error *err)

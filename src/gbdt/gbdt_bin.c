@@ -13,7 +13,8 @@
  * values (NaN) get code 0. Categorical features are binned by level instead
  * (gbdt_categorical.c). A bound is the midpoint of two floats computed in double, which
  * is exact, so "v <= bound" in training and in prediction agree for every float v. */
-#include "gbdt_impl.h"
+#include "gbdt_bins.h"
+#include "gbdt_rand.h"
 
 #include <math.h>
 #include <string.h>

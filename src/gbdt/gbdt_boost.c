@@ -15,6 +15,8 @@
  * of the initial score, the trees' histograms, in fixed point: gbdt_fixed.c), and the
  * feature draw only on (seed, round). */
 #include "gbdt_train_core.h"
+#include "gbdt_monitor.h"
+#include "gbdt_rand.h"
 
 #include <math.h>
 #include <string.h>

@@ -9,7 +9,9 @@
  * max_cat_levels levels is not binned here: it is binned and split as ordered codes.
  * And the model side: category sets are kept as bitsets over level codes in one array of
  * the model, each node pointing at its own. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_bins.h"
+#include "gbdt_grow.h"
 
 #include <stdlib.h>
 #include <string.h>

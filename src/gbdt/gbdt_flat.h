@@ -7,7 +7,7 @@
 #ifndef STRATUM_GBDT_FLAT_H
 #define STRATUM_GBDT_FLAT_H
 
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 /* Node k of tree t is flat[node_start[t] + k], as in the model. Two rows go down a tree
  * side by side (two independent chains of loads), 20% faster than one at a time on 500

@@ -19,6 +19,7 @@
  * that sleep while they wait, as the CLI has them, each of those wake-ups cost about as
  * much as a small leaf's histogram.) Integer sums make the model the same whatever the
  * segments and the number of threads. */
+#include "gbdt_leaf.h"
 #include "gbdt_train_core.h"
 
 #include <math.h>

@@ -7,7 +7,8 @@
  * for, its own histogram; the threads' histograms are then added up. Only the smaller
  * child of a split is built this way; the larger one is its parent's histogram minus the
  * smaller's (the subtraction trick, same paper, 4.1), exactly. */
-#include "gbdt_impl.h"
+#include "gbdt_bins.h"
+#include "gbdt_hist.h"
 
 #include <math.h>
 #include <string.h>

@@ -23,7 +23,7 @@
  * parents; nodes XGBoost deleted while pruning are unreachable and dropped). The training
  * parameters of an imported model are stratum's defaults, except num_trees and num_leaves
  * (the largest tree). */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Gradient-boosted trees: the model object: growing its tree arrays during training,
  * freeing it, its accessors and feature importance (LightGBM
  * GBDT::FeatureImportance: split counts or total gains of the splits on each feature). */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 #include <math.h>
 #include <string.h>

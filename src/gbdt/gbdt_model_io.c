@@ -33,7 +33,7 @@
  * COVER, the Hessian sum of the training rows that reached the node or leaf (for
  * TreeSHAP), came later within version 1: files without it still load (their models
  * cannot be explained), and such a model is saved again without it. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 #include <stratum/files.h>
 

@@ -3,7 +3,7 @@
  * to be trees, so that prediction on a loaded model always terminates and stays in
  * bounds: every feature index exists, every child of node k is a node > k or a leaf, and
  * every node but the root and every leaf is reached exactly once. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 #include <math.h>
 #include <string.h>

@@ -4,7 +4,8 @@
  * to its raw score, in tree order, so the scores are bit for bit those st_gbdt_predict
  * gives for the trees so far. The metric comes from the kernels of st_evaluate
  * (metrics_kernel.c), so it is the number `stratum evaluate` reports. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_monitor.h"
 
 #include <math.h>
 #include <string.h>

@@ -8,7 +8,9 @@
  * the high side; leaf values are clamped at the end. Bounds only ever narrow going down a
  * tree, which is what makes the whole tree monotone, not just each split. See
  * include/stratum/gbdt.h, "Monotone constraints". */
-#include "gbdt_impl.h"
+#include "gbdt_split.h"
+#include "gbdt_grow.h"
+#include "gbdt_leaf.h"
 
 #include <math.h>
 

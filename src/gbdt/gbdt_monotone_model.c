@@ -6,7 +6,8 @@
  * after the feature lines: the constrained features by index (as in node lines), in
  * increasing order, each with its direction. A model without constraints has no such
  * line, so its file is the same as before constraints existed. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_split.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* Gradient-boosted trees: the training options, named and defaulted as LightGBM's
  * (https://lightgbm.readthedocs.io/en/latest/Parameters.html), and their checks. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 #include <math.h>
 

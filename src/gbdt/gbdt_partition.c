@@ -4,7 +4,9 @@
  * out-of-bag walk and the tests read it, and it keeps the gathers cache-friendly.) Each
  * call runs on one thread: the grower gives each thread its own segment of a leaf's rows
  * (gbdt_grow.c). */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_bins.h"
+#include "gbdt_split.h"
 
 #include <string.h>
 

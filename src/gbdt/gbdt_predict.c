@@ -7,7 +7,7 @@
  * tree after the other (a compact copy of the trees, gbdt_flat.h), so that each tree stays
  * in cache while the block goes through it. Every row still adds its trees in tree order,
  * so the results do not depend on the block size or the thread count. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 #include "gbdt_flat.h"
 
 #include <math.h>

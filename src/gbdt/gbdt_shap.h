@@ -3,7 +3,7 @@
 #ifndef STRATUM_GBDT_SHAP_H
 #define STRATUM_GBDT_SHAP_H
 
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
 
 /* One element of the path of Algorithm 2: a feature split on between the root and the
  * current node, the share of the training cover that follows the path when the feature is

@@ -8,31 +8,15 @@
  * min_data_in_leaf rows and min_sum_hessian_in_leaf Hessian and the gain exceeds
  * min_gain_to_split. Ties keep the first candidate: lowest feature, then missing right,
  * then lowest threshold, so the choice never depends on the thread count. */
-#include "gbdt_impl.h"
+#include "gbdt_bins.h"
+#include "gbdt_hist.h"
+#include "gbdt_split.h"
+#include "gbdt_leaf.h"
+#include "gbdt_leaf.h"
 
 #include <math.h>
 
 #include "core/parallel.h"
-
-static double threshold_l1(double g, double l1)
-{
-    double a = fabs(g) - l1;
-    return a > 0 ? (g > 0 ? a : -a) : 0;
-}
-
-/* A leaf without Hessian (no rows, or only rows of weight 0) and no L2 penalty scores 0
- * and outputs 0 rather than 0 / 0. */
-double st__gbdt_leaf_score(double g, double h, const st_gbdt_params *prm)
-{
-    const double t = threshold_l1(g, prm->lambda_l1), d = h + prm->lambda_l2;
-    return d > 0 ? t * t / d : 0;
-}
-
-double st__gbdt_leaf_output(double g, double h, const st_gbdt_params *prm)
-{
-    const double d = h + prm->lambda_l2;
-    return d > 0 ? -threshold_l1(g, prm->lambda_l1) / d : 0;
-}
 
 /* One feature's best split into *best (gain -inf when none is valid). With monotone
  * constraints (mono not NULL), gains are those of the clamped outputs (gbdt_monotone.c). */

@@ -16,7 +16,10 @@
  * Both sides need min_data_in_leaf rows and min_sum_hessian_in_leaf Hessian, and the gain
  * must exceed min_gain_to_split. Ties keep the first candidate, so the choice depends only
  * on the histogram. */
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_hist.h"
+#include "gbdt_split.h"
+#include "gbdt_leaf.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -14,7 +14,9 @@
 
 #include <math.h>
 
-#include "gbdt_impl.h"
+#include "gbdt_model.h"
+#include "gbdt_bins.h"
+#include "gbdt_grow.h"
 
 /* Sums and maxima across the processes of a distributed training; NULL = one process.
  * Every call is collective: all ranks make the same calls, in the same order, with the

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../error.h"
+#include "core/error.h"
 
 st_status st__mpi_fail(st_error *err, const char *call, int rc)
 {

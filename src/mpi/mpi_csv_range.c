@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-#include "../alloc.h"
-#include "../csv_tokenizer.h"
-#include "../error.h"
+#include "core/alloc.h"
+#include "data/csv_tokenizer.h"
+#include "core/error.h"
 
 /* Where the tokenizer is: at a field's start, inside an unquoted field, inside a quoted
  * field, or just after a quote inside a quoted field (a closing quote, or the first of ""). */

@@ -8,11 +8,11 @@
 
 #include <string.h>
 
-#include "../alloc.h"
-#include "../dataset_impl.h"
-#include "../error.h"
-#include "../gbdt_train_core.h"
-#include "../parallel.h"
+#include "core/alloc.h"
+#include "data/dataset_impl.h"
+#include "core/error.h"
+#include "gbdt/gbdt_train_core.h"
+#include "core/parallel.h"
 #include "mpi_comm.h"
 #include "mpi_schema.h"
 

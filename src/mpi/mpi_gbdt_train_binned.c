@@ -5,10 +5,10 @@
 
 #include <string.h>
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../gbdt_train_core.h"
-#include "../stb_impl.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "gbdt/gbdt_train_core.h"
+#include "binned/stb_impl.h"
 #include "mpi_comm.h"
 
 /* Rows [row0, row0 + n) of the file's bins: the bounds and level bins and the row-major

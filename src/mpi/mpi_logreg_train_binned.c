@@ -8,9 +8,9 @@
 #include <limits.h>
 #include <string.h>
 
-#include "../error.h"
-#include "../logreg_binned_range.h"
-#include "../logreg_impl.h"
+#include "core/error.h"
+#include "logreg/logreg_binned_range.h"
+#include "logreg/logreg_impl.h"
 #include "mpi_comm.h"
 
 #define CHAIN_TAG 4711

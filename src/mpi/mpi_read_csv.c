@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../dataset_impl.h"
-#include "../file_buffer.h"
-#include "../na_values.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "data/dataset_impl.h"
+#include "io/file_buffer.h"
+#include "data/na_values.h"
 #include "mpi_comm.h"
 #include "mpi_csv_range.h"
 

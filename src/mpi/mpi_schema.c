@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../alloc.h"
-#include "../dataset_impl.h"
-#include "../error.h"
+#include "core/alloc.h"
+#include "data/dataset_impl.h"
+#include "core/error.h"
 
 void st__mpi_schema_free(st__mpi_schema *s)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <stratum.h>
 
-#include "gbdt/gbdt_impl.h"
+#include "gbdt/gbdt_model.h"
 #include "logreg/logreg_model_load.h"
 #include "io/model_text.h"
 

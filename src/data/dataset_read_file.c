@@ -1,0 +1,19 @@
+/* Reading a whole data file into memory and handing it to one reader (the CSV and LibSVM
+ * readers' st_dataset_read_csv / st_dataset_read_libsvm). Its own file so that the
+ * readers and the reader chooser (dataset_read.c) do not call each other. */
+#include "dataset_impl.h"
+#include "io/file_buffer.h"
+
+st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
+                                const st_read_options *opt, st_dataset **out, st_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    st__file_buffer buf;
+    st_status rc = st__file_buffer_read(path, &buf, err);
+    if (rc != ST_OK)
+        return rc;
+    rc = reader(buf.data, buf.size, path, opt, out, err);
+    st__file_buffer_free(&buf);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/* Internal: gradient/Hessian histograms of gradient-boosted trees in fixed point
+ * (gbdt_hist.c). */
+#ifndef STRATUM_GBDT_HIST_H
+#define STRATUM_GBDT_HIST_H
+
+#include "gbdt_bins.h"
+
+/* ---- histograms (gbdt_hist.c) ---- */
+/* A row's gradient times 2^scale_g and Hessian times 2^scale_h, rounded to integers
+ * (gbdt_fixed.c); side by side, so that a row scattered in memory costs one cache line. */
+typedef struct st__gbdt_gh {
+    int64_t g, h;
+} st__gbdt_gh;
+
+/* A histogram bin in fixed point: the sums of its rows' st__gbdt_gh and their count.
+ * Integer sums: the same in any order, and exact under subtraction. The fourth, unused
+ * word makes a cell 32 bytes, so that adding a row to it is one 4-lane vector addition
+ * of (g, h, 1, 0) rather than three separate read-modify-writes (gbdt_hist.c). */
+typedef struct st__gbdt_hist_cell {
+    int64_t g, h, n, unused;
+} st__gbdt_hist_cell;
+
+/* A bin as the split search reads it: the sums back in doubles. */
+typedef struct st__gbdt_bin_stat {
+    double g, h, n; /* sums of gradient, Hessian and row count */
+} st__gbdt_bin_stat;
+
+/* hist[offset..] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
+ * n_feats features feats[0..n_feats), from the fixed-point gradients and Hessians gh
+ * (indexed by row); other features are left untouched. work: (n_threads - 1) *
+ * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
+ * result does not depend on n_threads. */
+void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                         const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
+                         st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
+
+/* dst[k] += src[k] for every bin of the features feats[0..n_feats). */
+void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                       st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src);
+
+/* parent[k] -= child[k] for every bin of the features feats[0..n_feats): the parent's
+ * histogram becomes the sibling's. (The bins of other features are never read.) */
+void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                            st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child);
+
+/* stat[k] = hist[k] in doubles (g 2^-scale_g, h 2^-scale_h, n) for the bins of the
+ * features feats[0..n_feats). */
+void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                           const st__gbdt_hist_cell *hist, int scale_g, int scale_h,
+                           st__gbdt_bin_stat *stat);
+
+#endif

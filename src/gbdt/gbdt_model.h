@@ -1,0 +1,216 @@
+/* Gradient-boosted trees (src/gbdt/): the model and the pieces of its training, one file
+ * each, laid out after LightGBM's src/io (bins), src/treelearner (histograms, splits,
+ * partition, leaf-wise growth) and src/boosting (the boosting loop):
+ *
+ *   gbdt_params.c      defaults and checks
+ *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
+ *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
+ *   gbdt_fixed.c       fixed-point sums (order-independent) and the reducer's calls
+ *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
+ *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
+ *   gbdt_categorical.c categorical bins, and the category sets stored in the model
+ *   gbdt_partition.c   stable partition of a leaf's rows
+ *   gbdt_grow.c        one tree, leaf-wise
+ *   gbdt_objective.c   binary log loss: gradients, Hessians, initial score
+ *   gbdt_boost.c       the boosting loop (st__gbdt_train_core, on binned rows: see
+ *                      gbdt_train_core.h), bagging, feature_fraction
+ *   gbdt_train.c       st_gbdt_train / st_gbdt_train_ex: a dataset's bins, then the core
+ *   gbdt_schema.c      the features' names, types and levels a training gives its model
+ *   gbdt_model.c       the model object: tree storage, accessors, importance, free
+ *   gbdt_predict.c     prediction (batch by column name, and one row)
+ *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
+ *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c)
+ *   gbdt_shap*.c       TreeSHAP contributions and interactions (gbdt_shap.h)
+ *   gbdt_flat.c        the compact tree copy batch prediction walks (gbdt_flat.h)
+ *   gbdt_import_xgboost.c  XGBoost JSON models
+ *   gbdt_monotone.c    monotone constraints while growing; gbdt_monotone_model.c their
+ *                      copy in the model, accessor and model-file line
+ *
+ * This folder owns the model (this header), its training (gbdt_bins.h, gbdt_hist.h,
+ * gbdt_split.h, gbdt_grow.h, gbdt_train_core.h), prediction (gbdt_flat.h), TreeSHAP
+ * (gbdt_shap.h) and model files. It may call core/, io/, data/ and eval/ (metrics for
+ * validation, calibration maps); binned/ and mpi/ call into it (gbdt_train_core.h), never
+ * the other way round. */
+#ifndef STRATUM_GBDT_MODEL_H
+#define STRATUM_GBDT_MODEL_H
+
+#include <stratum/gbdt.h>
+
+#include <stdint.h>
+
+#include "eval/calibration_impl.h"
+
+/* ---- the model ---- */
+typedef struct st__gbdt_feature {
+    char *name;
+    st_feature_type type;
+    size_t n_levels; /* categorical: levels in byte order; the codes are indices into it */
+    char **levels;
+} st__gbdt_feature;
+
+/* An internal node: rows with value <= threshold go left, missing ones (NaN, or a level
+ * the model does not know) to default_left ? left : right. A child >= 0 is a node index
+ * within the same tree; a child < 0 is leaf ~child. */
+typedef struct st__gbdt_node {
+    double threshold;
+    double gain;     /* the split's gain, for importance */
+    int32_t feature;
+    int32_t left, right;
+    int32_t default_left;
+    /* 0 for a split on a threshold. A categorical split ("the value is one of these
+     * levels") instead sends a level code c left when bit c of its left set is on; the set
+     * starts at m->cat_bits[cat_set - 1] and has one bit per level of the feature (32 a
+     * word, low bit first). Missing values and codes outside the set (levels the model
+     * does not know) go by default_left. During growth (st__gbdt_grower) any nonzero
+     * value marks a categorical node, whose set is over bins, in node_set. */
+    int64_t cat_set;
+    double cover;    /* Hessian sum of the training rows that reached the node (XGBoost's
+                        sum_hessian, LightGBM's internal_weight), for TreeSHAP */
+} st__gbdt_node;
+
+struct st_gbdt {
+    st_gbdt_params params;       /* as trained (n_threads is not saved) */
+    size_t n_features;
+    st__gbdt_feature *features;
+    double init_score;           /* log-odds before the first tree */
+    size_t n_trees;
+    size_t *node_start;          /* n_trees + 1: tree t's nodes are [node_start[t], [t+1]) */
+    size_t *leaf_start;          /* n_trees + 1: the same for leaf values */
+    st__gbdt_node *nodes;
+    double *leaf_values;         /* shrunk by learning_rate */
+    size_t node_cap, leaf_cap; /* allocated nodes and leaf values */
+    size_t tree_cap;           /* entries of node_start and leaf_start (trees + 1 at most) */
+    /* validation (st_gbdt_train_ex): the metric is params.metric */
+    int best_iteration;        /* 1-based; 0 when trained without a validation set */
+    double best_score;
+    st__post post;             /* calibration map and decision threshold (none when zero) */
+    signed char *monotone;     /* n_features constraints, or NULL when there is none;
+                                  params.monotone points here */
+    uint32_t *cat_bits;        /* the left sets of categorical nodes, one after another */
+    size_t cat_words, cat_cap; /* words used and allocated */
+    /* TreeSHAP (gbdt_shap.c) needs the covers and the depth of the trees */
+    double *leaf_covers;       /* Hessian sum of each leaf's training rows, as leaf_values */
+    int covers_missing;        /* some tree came without covers (a file from before them) */
+    size_t max_depth;          /* the deepest leaf of any tree, in edges from its root */
+};
+
+/* The routing rule of every tree walk on a model (prediction, one row or a dataset, and
+ * anything else that follows a row down a tree): does a row whose value of the node's
+ * feature is v (NaN = missing; a categorical feature's level code) go left at nd? */
+static inline int st__gbdt_goes_left(const st_gbdt *m, const st__gbdt_node *nd, float v)
+{
+    if (v != v)
+        return nd->default_left;
+    if (nd->cat_set == 0)
+        return (double)v <= nd->threshold;
+    const size_t n_levels = m->features[nd->feature].n_levels;
+    if (!(v >= 0 && (double)v < (double)n_levels) || (float)(size_t)v != v)
+        return nd->default_left; /* not a level of the model: as missing */
+    const size_t c = (size_t)v;
+    return (int)((m->cat_bits[(size_t)nd->cat_set - 1 + c / 32] >> (c % 32)) & 1u);
+}
+
+/* Is bin `code` in a set of bins (bit b = bin b; bit 0 is the missing bin)? */
+static inline int st__gbdt_bin_in_set(const uint32_t *bin_set, unsigned code)
+{
+    return (int)((bin_set[code / 32] >> (code % 32)) & 1u);
+}
+
+/* The same rule as st__gbdt_goes_left on bin codes, during training: node nd of the tree
+ * being grown, split at node_bin (bins 1..node_bin go left) or, when categorical, on the
+ * set of bins bin_set (whose bit 0 is default_left). st__gbdt_partition runs the numeric
+ * case in a branch-free loop of its own. */
+static inline int st__gbdt_bin_goes_left(const st__gbdt_node *nd, int node_bin,
+                                         const uint32_t *bin_set, unsigned code)
+{
+    if (nd->cat_set != 0)
+        return st__gbdt_bin_in_set(bin_set, code);
+    return code == 0 ? nd->default_left : code <= (unsigned)node_bin;
+}
+
+/* Words of a categorical node's left set for a feature of n_levels levels. */
+static inline size_t st__gbdt_set_words(size_t n_levels)
+{
+    return (n_levels + 31) / 32;
+}
+
+/* Raw score of one tree for a row given by a value getter. */
+static inline double st__gbdt_tree_value(const st_gbdt *m, size_t t, const float *x)
+{
+    const st__gbdt_node *nodes = m->nodes + m->node_start[t];
+    const double *leaves = m->leaf_values + m->leaf_start[t];
+    if (m->node_start[t + 1] == m->node_start[t])
+        return leaves[0];
+    int32_t k = 0;
+    while (k >= 0) {
+        const st__gbdt_node *nd = &nodes[k];
+        k = st__gbdt_goes_left(m, nd, x[nd->feature]) ? nd->left : nd->right;
+    }
+    return leaves[~k];
+}
+
+/* Appends a tree of n_leaves leaves (n_leaves - 1 nodes); node_start and leaf_start must
+ * already have room (tree_cap). 0 when out of memory. */
+int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *leaf_values,
+                         size_t n_leaves);
+/* The same with the leaves' covers (n_leaves values; the nodes carry theirs). A tree
+ * appended without them (leaf_covers NULL, or st__gbdt_append_tree) marks the model
+ * covers_missing. */
+int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
+                                const double *leaf_values, const double *leaf_covers,
+                                size_t n_leaves);
+
+/* ---- category sets in the model (gbdt_categorical.c) ---- */
+/* Appends a zeroed set of n_words words to m->cat_bits; its cat_set value (offset + 1),
+ * or 0 when out of memory. */
+int64_t st__gbdt_add_cat_set(st_gbdt *m, size_t n_words);
+
+/* ---- validation rows (gbdt_predict.c) ---- */
+/* Rows of ds in the model's feature order: x[i * n_features + j] is feature j of row i
+ * (columns found by name, categorical levels translated by text, unknown ones NaN), as
+ * st_gbdt_predict reads them. x: n_rows * n_features floats. */
+st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
+                               st_error *err);
+
+/* ---- monotone constraints in the model (gbdt_monotone_model.c) ---- */
+struct st__text;
+struct st__mreader;
+/* m->monotone = a copy of mono's n_features entries, or NULL when it has no nonzero;
+ * m->params.monotone follows. */
+st_status st__gbdt_monotone_copy(st_gbdt *m, const signed char *mono, st_error *err);
+/* The line "monotone J:+1 K:-1 ..." (constrained features by index, increasing), written
+ * only when the model has constraints; and its reader, which takes the next line only
+ * when it is one, and validates it against m's features. */
+void st__gbdt_monotone_write(struct st__text *t, const st_gbdt *m);
+st_status st__gbdt_monotone_read(struct st__mreader *r, st_gbdt *m);
+
+/* ---- a dataset's columns in the model's feature order (gbdt_predict.c) ---- */
+/* For each model feature, the dataset column (col) and, for categorical ones, the model
+ * code of every dataset level (-1 when unknown) at map + map_off[j]. Batch prediction and
+ * TreeSHAP gather rows through it. */
+typedef struct st__gbdt_columns {
+    const float **col;
+    size_t *map_off;
+    float *map;
+} st__gbdt_columns;
+
+/* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another
+ * type); free with st__gbdt_columns_free, also after a failure. */
+st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
+                               st_error *err);
+void st__gbdt_columns_free(st__gbdt_columns *cm);
+/* Row i of the dataset into x[0..n_features), as st_gbdt_predict_row takes it. */
+void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x);
+
+/* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
+ * fuzzer). name is used in messages only. */
+st_status st__gbdt_load_buffer(const char *data, size_t size, const char *name, st_gbdt **out,
+                               st_error *err);
+
+/* A model saved by XGBoost as JSON (gbdt_import_xgboost.c), from memory; st_gbdt_load
+ * calls it for files whose first non-blank byte is '{' (st__gbdt_is_json). */
+st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *name,
+                                  st_gbdt **out, st_error *err);
+int st__gbdt_is_json(const char *data, size_t size);
+
+#endif
