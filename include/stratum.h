@@ -49,5 +49,6 @@
 #include "stratum/logreg_path.h"
 #include "stratum/metrics.h"
 #include "stratum/logreg.h"
+#include "stratum/fit.h"
 
 #endif /* STRATUM_H */

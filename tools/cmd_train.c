@@ -228,8 +228,9 @@ int cmd_train(int argc, char **argv)
         }
     }
     double fit_seconds = cli_seconds(); /* the fit alone: not reading, not calibrating */
+    const st_train_source src = st_source_dataset(ds);
     if (rc == ST_OK)
-        rc = st_logreg_train(ds, &prm, &m, &err);
+        rc = st_logreg_fit(&src, &prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     if (rc == ST_OK)
         rc = st_logreg_set_calibration(m, post_res.cal, &err);

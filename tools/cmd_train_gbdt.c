@@ -169,10 +169,11 @@ int cmd_train_gbdt(int argc, char **argv)
     train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     double fit_seconds = cli_seconds(); /* the training alone: not reading the data */
+    st_train_source src = bins != NULL ? st_source_dataset_binned(train, bins)
+                                       : st_source_dataset(train);
+    src.valid = va;
     if (rc == ST_OK)
-        rc = bins != NULL ? st_gbdt_train_with_bins(train, bins, va, &prm,
-                                                    common.quiet ? NULL : &cb, &m, &err)
-                          : st_gbdt_train_ex(train, va, &prm, common.quiet ? NULL : &cb, &m, &err);
+        rc = st_gbdt_fit(&src, &prm, common.quiet ? NULL : &cb, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     st_binned_close(bins);
     bins = NULL;

@@ -54,8 +54,10 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
     train_progress_init(&tp, va != NULL, metric_freq, prm->metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     double fit_seconds = cli_seconds(); /* the training alone */
+    st_train_source src = st_source_binned(b);
+    src.valid = va;
     if (rc == ST_OK)
-        rc = st_gbdt_train_binned(b, va, prm, common->quiet ? NULL : &cb, &m, &err);
+        rc = st_gbdt_fit(&src, prm, common->quiet ? NULL : &cb, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     train_progress_done(&tp);
     if (rc == ST_OK)
@@ -95,7 +97,8 @@ int cli_train_logreg_binned(const char *data_path, const char *model_path,
         return cli_fail(&err, rc);
     st_logreg *m = NULL;
     double fit_seconds = cli_seconds();
-    rc = st_logreg_train_binned(b, prm, &m, &err);
+    const st_train_source src = st_source_binned(b);
+    rc = st_logreg_fit(&src, prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     if (rc == ST_OK)
         rc = st_logreg_save(m, model_path, &err);

@@ -29,6 +29,10 @@ void st__post_free(st__post *p);
 st_status st__post_set_calibration(st__post *p, const st_calibration *c, st_error *err);
 /* Sets (t valid) or removes (t NULL) the threshold. */
 st_status st__post_set_threshold(st__post *p, const st_decision_threshold *t, st_error *err);
+/* The stored threshold's value, NaN when there is none. */
+double st__post_threshold(const st__post *p);
+/* 1 and *t (when t is not NULL) = the stored threshold; 0 when there is none. */
+int st__post_threshold_info(const st__post *p, st_decision_threshold *t);
 
 /* The model file lines, written only when set, after everything else (before the
  * checksum line):

@@ -209,3 +209,17 @@ st_status st__post_read(st__mreader *r, st__post *p)
         return rc;
     return ST_OK;
 }
+
+double st__post_threshold(const st__post *p)
+{
+    return p->has_threshold ? p->threshold.value : NAN;
+}
+
+int st__post_threshold_info(const st__post *p, st_decision_threshold *t)
+{
+    if (!p->has_threshold)
+        return 0;
+    if (t != NULL)
+        *t = p->threshold;
+    return 1;
+}

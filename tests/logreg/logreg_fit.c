@@ -1,5 +1,5 @@
 /* Test helper: trains a logistic regression on a CSV file with options from the command
- * line and prints the model as one JSON object, for tests/logreg_vs_sklearn.py,
+ * line and prints the model as one JSON object, for tests/logreg/logreg_vs_sklearn.py,
  * logreg_vs_glmnet.py and logreg_vs_statsmodels.py.
  *
  *     logreg_fit FILE [lambda=X] [alpha=X] [standardize=0|1] [impute=mean|median]

@@ -1,5 +1,5 @@
 /* Test helper: trains gradient-boosted trees on a CSV file with options from the command
- * line, predicts another CSV and prints one JSON object, for tests/gbdt_vs_xgboost.py.
+ * line, predicts another CSV and prints one JSON object, for tests/gbdt/gbdt_vs_xgboost.py.
  *
  *     gbdt_fit TRAIN TEST [num_trees=N] [num_leaves=N] [max_depth=N] [learning_rate=X]
  *              [max_bin=N] [min_data_in_leaf=N] [min_sum_hessian_in_leaf=X]

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli_run.h"
+#include "cli/cli_run.h"
 #include "gbdt/gbdt_model.h"
 #include "gbdt/gbdt_rand.h"
 #include "io/model_text.h"

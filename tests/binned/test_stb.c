@@ -6,7 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700 /* mknod */
 #include "test_util.h"
-#include "cli_run.h"
+#include "cli/cli_run.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 /* Test helper: loads a boosted-trees model (a stratum model file or a model XGBoost saved
  * as JSON) and writes its predictions, SHAP contributions and interaction values for a
- * CSV file, for tests/shap_vs_xgboost.py.
+ * CSV file, for tests/gbdt/shap_vs_xgboost.py.
  *
  *     gbdt_explain MODEL DATA OUT [resave=PATH] [threads=N]
  *

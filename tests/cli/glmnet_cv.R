@@ -1,4 +1,4 @@
-# cv.glmnet for tests/cv_vs_glmnet.py, in one R process:
+# cv.glmnet for tests/cli/cv_vs_glmnet.py, in one R process:
 #     Rscript glmnet_cv.R DATA.csv LAMBDAS.txt OUT_PREFIX MEASURE...
 # DATA.csv has numeric feature columns, "label" (0/1), "foldid" (1..k) and an "id" column
 # (dropped). LAMBDAS.txt: the lambda sequence, one per line. For each MEASURE (deviance,

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fifo_reader.h"
+#include "io/fifo_reader.h"
 
 #ifndef CLI_RUN_OUT_SIZE
 #define CLI_RUN_OUT_SIZE 65536

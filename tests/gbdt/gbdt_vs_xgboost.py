@@ -35,7 +35,7 @@ XGBoost has no minimum row count per leaf, hence min_data_in_leaf=1 for stratum.
 Categorical columns are given to XGBoost as the level codes stratum uses (levels of the
 training file in byte order; a level unseen in training is missing), as ordered bins, while
 stratum splits them natively into level sets (here mostly f/t flags, where both agree);
-tests/gbdt_categorical_vs_xgboost.py compares categorical splits with XGBoost's.
+tests/gbdt/gbdt_categorical_vs_xgboost.py compares categorical splits with XGBoost's.
 """
 import json
 import os

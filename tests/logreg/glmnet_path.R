@@ -1,4 +1,4 @@
-# glmnet's lasso/elastic-net/ridge path for tests/logreg_vs_glmnet.py, for one or more
+# glmnet's lasso/elastic-net/ridge path for tests/logreg/logreg_vs_glmnet.py, for one or more
 # problems in one R process (R starts slowly):
 #     Rscript glmnet_path.R DATA.csv ALPHA WEIGHT_COLUMN|- OUT_PREFIX [DATA.csv ALPHA ...]
 # DATA.csv has numeric feature columns, "label" (0/1), optionally a weight column and an
