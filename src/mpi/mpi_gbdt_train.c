@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "data/dataset_impl.h"
 #include "core/error.h"
+#include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 #include "core/parallel.h"
 #include "mpi_comm.h"
