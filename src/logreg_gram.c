@@ -2,10 +2,11 @@
  * columns: the Hessian of the logistic loss restricted to S (with v_i = c_i p_i (1 - p_i)),
  * which the coordinate-descent solver's quadratic model needs.
  *
- * Two kernels: below ST__LR_GRAM_BLAS_MIN_M columns the hand-written one here; from it on
- * BLAS dsyrk on fixed blocks of weighted rows (st__la_weighted_gram, src/linalg), whose
- * copy of the rows costs less than the dsyrk saves on wide designs; the crossover is
- * measured in bench/RESULTS.md. Both are summed in a fixed order.
+ * Why not BLAS dsyrk: measured against it (st__la_weighted_gram, src/linalg: dsyrk on
+ * fixed blocks of weighted rows, on one OpenBLAS thread so that its bits do not depend on
+ * a thread count), this kernel on 2 threads was faster at every width from 40 to 2,000
+ * columns on 100,000 rows (bench/RESULTS.md, "BLAS and LAPACK against the hand-written
+ * kernels"); the rows must also be weighted first, an n x |S| copy per call.
  *
  * Layout of the work: the rows are cut into GRAM_STRIPES fixed stripes (by n alone); each
  * stripe forms its own partial matrix, one chunk of GRAM_ROWS rows at a time, and the
@@ -17,13 +18,10 @@
 
 #include <string.h>
 
-#include "linalg/linalg.h"
 #include "vector_clones.h"
 
 #define GRAM_ROWS 256
 #define GRAM_STRIPES 16
-_Static_assert(ST__LA_GRAM_BLOCK <= GRAM_STRIPES * ST__LR_GRAM_BLAS_MIN_M,
-               "the BLAS Gram's work must fit in st__lr_gram_scratch_size");
 
 size_t st__lr_gram_scratch_size(size_t m) { return GRAM_ROWS + GRAM_STRIPES * m * m; }
 
@@ -96,34 +94,8 @@ void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, 
     st__lr_gram_sub(pb, v, cols, a, 1, g, scratch);
 }
 
-/* n / (rows used): the first chunk of every `every` in each stripe */
-static double rows_factor(size_t n, size_t every)
-{
-    size_t used = 0;
-    for (size_t s = 0; s < GRAM_STRIPES; s++) {
-        size_t lo = n * s / GRAM_STRIPES, hi = n * (s + 1) / GRAM_STRIPES;
-        for (; lo < hi; lo += every * GRAM_ROWS)
-            used += hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS;
-    }
-    return used > 0 ? (double)n / (double)used : 1.0;
-}
-
 double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
                        size_t every, double *g, double *scratch)
-{
-    const size_t m = a + 1;
-    if (m < ST__LR_GRAM_BLAS_MIN_M)
-        return st__lr_gram_sub_hand(pb, v, cols, a, every, g, scratch);
-    /* the same rows, summed by BLAS dsyrk on fixed blocks (linalg.c); its work fits in
-     * our scratch since ST__LA_GRAM_BLOCK <= GRAM_STRIPES * ST__LR_GRAM_BLAS_MIN_M */
-    every = every < 1 ? 1 : every;
-    st__la_weighted_gram(pb->n, pb->x, cols, a, v, GRAM_STRIPES, GRAM_ROWS, every, g,
-                         scratch);
-    return rows_factor(pb->n, every);
-}
-
-double st__lr_gram_sub_hand(const st__lr_problem *pb, const double *v, const size_t *cols,
-                            size_t a, size_t every, double *g, double *scratch)
 {
     const size_t n = pb->n, m = a + 1, mm = m * m;
     double *ones = scratch, *parts = scratch + GRAM_ROWS;
@@ -141,6 +113,13 @@ double st__lr_gram_sub_hand(const st__lr_problem *pb, const double *v, const siz
         for (; lo < hi; lo += every * GRAM_ROWS)
             gram_chunk(pb, cols, m, v, ones, lo, hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS, p);
     }
+    /* rows used: the first chunk of every `every` in each stripe */
+    size_t used = 0;
+    for (size_t s = 0; s < GRAM_STRIPES; s++) {
+        size_t lo = n * s / GRAM_STRIPES, hi = n * (s + 1) / GRAM_STRIPES;
+        for (; lo < hi; lo += every * GRAM_ROWS)
+            used += hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS;
+    }
     /* the stripes in order; then the lower triangle from the upper */
     for (size_t j = 0; j < m; j++)
         for (size_t k = 0; k <= j; k++) {
@@ -150,5 +129,5 @@ double st__lr_gram_sub_hand(const st__lr_problem *pb, const double *v, const siz
             g[j * m + k] = s;
             g[k * m + j] = s;
         }
-    return rows_factor(n, every);
+    return used > 0 ? (double)n / (double)used : 1.0;
 }

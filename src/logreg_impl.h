@@ -30,12 +30,8 @@ struct st_logreg {
 };
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
- * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. 512: with the
- * Hessian from BLAS dsyrk (src/linalg) Newton with standard errors beat coordinate
- * descent without them at 100,000 x 400 and was even at 512; at 800 and 2,000 columns
- * coordinate descent was 2 and 5 times faster (bench/RESULTS.md, "BLAS and LAPACK
- * against the hand-written kernels"). It was 256 with the hand-written kernels. */
-#define ST__LR_NEWTON_MAX_COLS 512
+ * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */
+#define ST__LR_NEWTON_MAX_COLS 256
 
 /* Whether a model has standard errors. Zero, what a calloc'ed (e.g. loaded) model holds,
  * means it was not trained in this process. */
@@ -50,7 +46,7 @@ enum {
 
 /* Standard errors are computed up to this many expanded columns, where the Hessian costs
  * no more than one more Newton iteration. */
-#define ST__LR_SE_MAX_COLS ST__LR_NEWTON_MAX_COLS
+#define ST__LR_SE_MAX_COLS 256
 
 /* Labels as doubles into y and row weights times class weights into c (n_rows each),
  * normalised to sum 1; *total gets their sum before normalising. Fails with ST_ERR_DATA

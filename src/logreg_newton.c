@@ -18,10 +18,10 @@
  * replaces 5 of 7 full Hessians by subsampled ones without adding an iteration.
  *
  * BLAS and LAPACK (src/linalg, the only file that calls them): the Hessian comes from
- * st__lr_hessian_sub, which uses blocked dsyrk from ST__LR_GRAM_BLAS_MIN_M columns on,
- * and the factorisation and solve are LAPACKE_dpotrf / dpotrs from ST__LR_LAPACK_MIN_M
- * on (below, the plain loops st__lr_cholesky_hand / _solve_hand, faster there); the
- * crossovers are measured in bench/RESULTS.md. OpenBLAS partitions dpotrf by its own
+ * our blocked kernel (logreg_gram.c; measured faster than dsyrk at every width), and the
+ * factorisation and solve are LAPACKE_dpotrf / dpotrs from ST__LR_LAPACK_MIN_M on (below,
+ * the plain loops st__lr_cholesky_hand / _solve_hand, faster there); the crossover is
+ * measured in bench/RESULTS.md. OpenBLAS partitions dpotrf by its own
  * thread count and the last bits follow (dpotrf at p = 220 gave different coefficients
  * with OPENBLAS_NUM_THREADS=1 and 2), so the wrappers run it on one OpenBLAS thread: the
  * coefficients do not depend on any thread count. */

@@ -117,11 +117,6 @@ void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, 
 double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
                        size_t every, double *g, double *scratch);
 
-/* st__lr_gram_sub's hand-written kernel for any a (st__lr_gram_sub uses it below
- * ST__LR_GRAM_BLAS_MIN_M; benchmarks and tests call it directly). */
-double st__lr_gram_sub_hand(const st__lr_problem *pb, const double *v, const size_t *cols,
-                            size_t a, size_t every, double *g, double *scratch);
-
 /* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
  * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
  * positive definite. Below ST__LR_LAPACK_MIN_M a plain loop (st__lr_cholesky_hand),
@@ -137,12 +132,10 @@ void st__lr_cholesky_solve(const double *u, size_t m, double *b);
 int st__lr_cholesky_hand(double *h, size_t m);
 void st__lr_cholesky_solve_hand(const double *u, size_t m, double *b);
 
-/* The order m = p + 1 from which Cholesky factor, solve and inverse go to LAPACKE, and
- * from which st__lr_gram_sub forms the Gram matrix by blocked BLAS dsyrk
- * (st__la_weighted_gram) instead of its hand-written kernel: the measured crossovers,
- * bench/RESULTS.md, "BLAS and LAPACK against the hand-written kernels". */
+/* The order m = p + 1 from which Cholesky factor, solve and inverse go to LAPACKE: the
+ * measured crossover, bench/RESULTS.md, "BLAS and LAPACK against the hand-written
+ * kernels" (factor + solve: hand faster at 100 columns, LAPACK 2.5 times faster at 200). */
 #define ST__LR_LAPACK_MIN_M 151
-#define ST__LR_GRAM_BLAS_MIN_M 301
 
 /* Standard errors of the intercept and coefficients on the original scale, into
  * se[0..p] (intercept first): the square roots of the diagonal of A H^-1 A^T / total,

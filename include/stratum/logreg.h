@@ -186,7 +186,7 @@ ST_API int st_logreg_converged(const st_logreg *m);
  * st_logreg_has_coef_stats: 1 when they are available. st_logreg_coef_stats writes
  * n_coefs + 1 entries to out, the intercept first, then coefficient k at out[1 + k];
  * level is the confidence level in (0, 1). It fails with ST_ERR_INVALID_ARG, saying why,
- * when they are not available: an L1 penalty, more than 512 columns, a model loaded from a
+ * when they are not available: an L1 penalty, more than 256 columns, a model loaded from a
  * file, or a singular Hessian (collinear columns with lambda = 0, such as every level of a
  * one-hot next to the intercept); that check comes first, so a call with out = NULL
  * yields just the reason. */

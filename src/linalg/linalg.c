@@ -18,8 +18,8 @@
  *     reduction over the inner dimension is blocked by GEMM_Q alone in both drivers
  *     (level3_syrk.c, level3_syrk_threaded.c), and we measured bit-identical results
  *     for 1, 2, 3, 4 and 7 threads at n = 41 ... 2001, k = 256 ... 1024. We do not rely
- *     on that: two OpenBLAS threads made our blocked dsyrk no faster on the 2-core
- *     benchmark machine (bench/RESULTS.md), so the Gram runs on one thread too.
+ *     on that: the Gram runs on one thread too (it is the benchmarks' alternative to the
+ *     hand-written kernel, not called by the solvers: bench/RESULTS.md).
  * So every wrapper sets OpenBLAS's count to 1 for its call and puts back the count it
  * found: each result is one fixed sequence of floating-point operations.
  * Every BLAS or LAPACK call here is made from the calling thread, never inside an

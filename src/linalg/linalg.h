@@ -1,7 +1,8 @@
 /* Internal: the library's only use of BLAS and LAPACK (OpenBLAS and LAPACKE), behind
  * wrappers whose results do not depend on any thread count (see linalg.c). Column-major
  * throughout. Callers choose by shape between these and their hand-written kernels
- * (bench/RESULTS.md, "BLAS and LAPACK against the hand-written kernels").
+ * (bench/RESULTS.md, "BLAS and LAPACK against the hand-written kernels"): today the
+ * Cholesky factor, solve and inverse from ST__LR_LAPACK_MIN_M (logreg_solver.h) on.
  *
  * Process-global state: OpenBLAS keeps one thread count for the whole process. Every
  * wrapper sets it to 1 for the length of its call and puts back the value it found,
@@ -23,7 +24,10 @@
 /* Doubles of `work` st__la_weighted_gram needs for an m x m result. */
 size_t st__la_gram_work_size(size_t m);
 
-/* The weighted Gram matrix g = sum_i v_i z_i z_i^T, z_i = (1, x[cols[0] * n + i], ...,
+/* Not called by the solvers: logreg_gram.c's hand-written kernel on 2 threads measured
+ * faster at every width (bench/RESULTS.md); kept as the measured alternative, which
+ * bench/linalg_time.c times and tests/test_linalg.c checks.
+ * The weighted Gram matrix g = sum_i v_i z_i z_i^T, z_i = (1, x[cols[0] * n + i], ...,
  * x[cols[a - 1] * n + i]), m = a + 1, into g (m x m, column-major, both triangles), over
  * the rows i of a fixed subsample: the rows [0, n) are cut into `stripes` stripes
  * [n s / stripes, n (s + 1) / stripes), and of each stripe the first `chunk` rows of
