@@ -5,7 +5,8 @@
 #   libcmocka-dev    (tests only)
 #
 # OpenBLAS here is the pthread build: it runs its own thread pool, so BLAS is never
-# called from inside an OpenMP region (see src/linalg.c).
+# called from inside an OpenMP region. src/linalg/linalg.c is the only file that includes
+# cblas.h or lapacke.h; it runs each call on one OpenBLAS thread (see its comment).
 
 find_package(OpenMP REQUIRED COMPONENTS C)
 

@@ -71,16 +71,21 @@ def file_name(obj, base):
 def graph(objs):
     defs, uses = {}, {}
     base = os.path.commonpath(objs) if objs else '.'
-    for o in objs:
-        name = file_name(o, base)
-        nm = subprocess.run(['nm', o], capture_output=True, text=True, check=True).stdout
+    names = {o: file_name(o, base) for o in objs}
+    for name in names.values():
         uses[name] = set()
-        for line in nm.splitlines():
-            f = line.split()
-            if len(f) == 3 and f[1] in 'TDBRV':
-                defs[f[2]] = name
-            elif len(f) == 2 and f[0] == 'U':
-                uses[name].add(f[1])
+    # one nm for all the files: each line is "object:[address] type symbol"
+    nm = subprocess.run(['nm', '-A'] + objs, capture_output=True, text=True, check=True).stdout
+    for line in nm.splitlines():
+        obj, _, rest = line.rpartition('.o:')
+        name = names.get(obj + '.o')
+        f = rest.split()
+        if name is None:
+            continue
+        if len(f) == 3 and f[1] in 'TDBRV':
+            defs[f[2]] = name
+        elif len(f) == 2 and f[0] == 'U':
+            uses[name].add(f[1])
     edges = {}
     for a, syms in uses.items():
         for s in syms:

@@ -2,9 +2,11 @@
  * columns: the Hessian of the logistic loss restricted to S (with v_i = c_i p_i (1 - p_i)),
  * which the coordinate-descent solver's quadratic model needs.
  *
- * Why not BLAS dsyrk: OpenBLAS splits its work by its own thread count and the last bits
- * of the result follow (see logreg_newton.c), and the rows must be weighted first, which
- * would mean an n x |S| copy per call.
+ * Why not BLAS dsyrk: measured against it (st__la_weighted_gram, src/linalg: dsyrk on
+ * fixed blocks of weighted rows, on one OpenBLAS thread so that its bits do not depend on
+ * a thread count), this kernel on 2 threads was faster at every width from 40 to 2,000
+ * columns on 100,000 rows (bench/RESULTS.md, "BLAS and LAPACK against the hand-written
+ * kernels"); the rows must also be weighted first, an n x |S| copy per call.
  *
  * Layout of the work: the rows are cut into GRAM_STRIPES fixed stripes (by n alone); each
  * stripe forms its own partial matrix, one chunk of GRAM_ROWS rows at a time, and the

@@ -17,12 +17,14 @@
  * exact, and only an exact one declares convergence. On the 1M x 40 benchmark table this
  * replaces 5 of 7 full Hessians by subsampled ones without adding an iteration.
  *
- * No BLAS or LAPACK here: the Hessian comes from our blocked kernel rather than dsyrk,
- * and the Cholesky factorisation is a plain loop rather than LAPACKE_dpotrf, because
- * OpenBLAS partitions its work by its own thread count and the last bits of the result
- * follow (measured: dpotrf at p = 220 gave different coefficients with
- * OPENBLAS_NUM_THREADS=1 and 2). At p <= 257 the factorisation, p^3 / 3 flops, is
- * negligible next to forming H. */
+ * BLAS and LAPACK (src/linalg, the only file that calls them): the Hessian comes from
+ * our blocked kernel (logreg_gram.c; measured faster than dsyrk at every width), and the
+ * factorisation and solve are LAPACKE_dpotrf / dpotrs from ST__LR_LAPACK_MIN_M on (below,
+ * the plain loops st__lr_cholesky_hand / _solve_hand, faster there); the crossover is
+ * measured in bench/RESULTS.md. OpenBLAS partitions dpotrf by its own
+ * thread count and the last bits follow (dpotrf at p = 220 gave different coefficients
+ * with OPENBLAS_NUM_THREADS=1 and 2), so the wrappers run it on one OpenBLAS thread: the
+ * coefficients do not depend on any thread count. */
 #include "logreg_solver.h"
 
 #include <math.h>
@@ -30,6 +32,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "linalg/linalg.h"
 
 /* The ridge penalty at b + t * step[1..]. */
 static double trial_penalty(const st__lr_problem *pb, const double *b, const double *step,
@@ -43,7 +46,7 @@ static double trial_penalty(const st__lr_problem *pb, const double *b, const dou
     return 0.5 * pb->l2 * r;
 }
 
-int st__lr_cholesky(double *h, size_t m)
+int st__lr_cholesky_hand(double *h, size_t m)
 {
     for (size_t j = 0; j < m; j++) {
         double *uj = h + j * m;
@@ -64,7 +67,7 @@ int st__lr_cholesky(double *h, size_t m)
     return 0;
 }
 
-void st__lr_cholesky_solve(const double *u, size_t m, double *b)
+void st__lr_cholesky_solve_hand(const double *u, size_t m, double *b)
 {
     for (size_t i = 0; i < m; i++) { /* U^T z = b */
         const double *ui = u + i * m;
@@ -79,6 +82,19 @@ void st__lr_cholesky_solve(const double *u, size_t m, double *b)
             s -= u[i + k * m] * b[k];
         b[i] = s / u[i + i * m];
     }
+}
+
+int st__lr_cholesky(double *h, size_t m)
+{
+    return m < ST__LR_LAPACK_MIN_M ? st__lr_cholesky_hand(h, m) : st__la_cholesky(h, m);
+}
+
+void st__lr_cholesky_solve(const double *u, size_t m, double *b)
+{
+    if (m < ST__LR_LAPACK_MIN_M)
+        st__lr_cholesky_solve_hand(u, m, b);
+    else
+        st__la_cholesky_solve(u, m, b);
 }
 
 /* Factorises the Hessian in h (upper Cholesky). When it is not numerically positive

@@ -119,11 +119,23 @@ double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *
 
 /* H = U^T U for the upper triangle of the m x m column-major h, U written over it (the
  * strict lower triangle is left alone). Returns 0, or -1 when H is not numerically
- * positive definite. A plain loop, not LAPACK: its result does not depend on threads. */
+ * positive definite. Below ST__LR_LAPACK_MIN_M a plain loop (st__lr_cholesky_hand),
+ * from it on LAPACKE_dpotrf on one OpenBLAS thread (st__la_cholesky); neither result
+ * depends on a thread count. */
 int st__lr_cholesky(double *h, size_t m);
 
-/* Solves U^T U x = b in place (b becomes x), U from st__lr_cholesky. */
+/* Solves U^T U x = b in place (b becomes x), U from st__lr_cholesky (the same choice
+ * by m: st__lr_cholesky_solve_hand or LAPACKE_dpotrs). */
 void st__lr_cholesky_solve(const double *u, size_t m, double *b);
+
+/* The hand-written kernels behind the two, for any m (benchmarks and tests). */
+int st__lr_cholesky_hand(double *h, size_t m);
+void st__lr_cholesky_solve_hand(const double *u, size_t m, double *b);
+
+/* The order m = p + 1 from which Cholesky factor, solve and inverse go to LAPACKE: the
+ * measured crossover, bench/RESULTS.md, "BLAS and LAPACK against the hand-written
+ * kernels" (factor + solve: hand faster at 100 columns, LAPACK 2.5 times faster at 200). */
+#define ST__LR_LAPACK_MIN_M 151
 
 /* Standard errors of the intercept and coefficients on the original scale, into
  * se[0..p] (intercept first): the square roots of the diagonal of A H^-1 A^T / total,

@@ -4,9 +4,10 @@
  *
  * The covariance is formed on the solver's (centred, standardised) scale, where the
  * Hessian is well conditioned, and carried to the original scale through the linear map
- * b_j = s_j / scale_j, b0 = s0 - sum_j mean_j b_j. The factorisation is our own Cholesky
- * (st__lr_cholesky), not LAPACK's dpotrf/dpotri, so the result does not depend on the
- * OpenBLAS thread count (see logreg_newton.c). */
+ * b_j = s_j / scale_j, b0 = s0 - sum_j mean_j b_j. The factorisation is st__lr_cholesky
+ * (our loop, or LAPACKE_dpotrf from ST__LR_LAPACK_MIN_M on) and the inverse m solves
+ * with it or, from the same order on, LAPACKE_dpotri; the LAPACK calls run on one
+ * OpenBLAS thread (src/linalg), so the result does not depend on any thread count. */
 #include "logreg_impl.h"
 
 #include <math.h>
@@ -14,6 +15,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "linalg/linalg.h"
 #include "logreg_solver.h"
 
 /* Covariance of the fitted (b0, b) on the original scale, Wald's approximation: the
@@ -80,11 +82,19 @@ st_status st__lr_standard_errors_h(const st__lr_problem *pb, const double *h_in,
             rc = ST_ERR_NUMERIC;
             goto done;
         }
-    for (size_t k = 0; k < m; k++) { /* column k of H^-1 */
-        double *col = cov + k * m;
-        memset(col, 0, m * sizeof *col);
-        col[k] = 1;
-        st__lr_cholesky_solve(h, m, col);
+    if (m >= ST__LR_LAPACK_MIN_M) { /* H^-1 from U by LAPACKE_dpotri, one thread */
+        memcpy(cov, h, mm * sizeof *cov);
+        if (st__la_cholesky_inverse(cov, m) != 0) {
+            rc = ST_ERR_NUMERIC;
+            goto done;
+        }
+    } else {
+        for (size_t k = 0; k < m; k++) { /* column k of H^-1 */
+            double *col = cov + k * m;
+            memset(col, 0, m * sizeof *col);
+            col[k] = 1;
+            st__lr_cholesky_solve(h, m, col);
+        }
     }
     /* b_j = a_j s_j with a_j = 1 / scale_j; b0 = s0 + sum_j a_0j s_j, a_0j = -mean_j a_j */
     a[0] = 1;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Reproducibility: the same data, options and seed give a byte-identical model file, whatever
-# the thread count (--threads 1 or 2, OMP_NUM_THREADS=1 or 2), for every solver and both
+# the thread count (--threads 1 or 2, OMP_NUM_THREADS=1 or 2; OPENBLAS_NUM_THREADS for the
+# BLAS path), for every solver and both
 # model families.
 # usage: check_reproducible.sh STRATUM STRATUM_GEN DATASETS_DIR WORK_DIR
 set -eu
@@ -69,6 +70,26 @@ if cmp -s "$work/g.model" "$work/h.model"; then
     passed=$((passed + 1))
 else
     echo "FAILED: gbdt on 70 threads differs from 1 thread"
+    failed=$((failed + 1))
+fi
+# a design wide enough for the LAPACK Cholesky (src/linalg; 200 columns):
+# the same model whatever OPENBLAS_NUM_THREADS and --threads say
+awk 'BEGIN { srand(11); printf "label"; for (j = 1; j <= 200; j++) printf ",x%d", j; print ""
+             for (i = 0; i < 2000; i++) { eta = -1; line = ""
+                 for (j = 1; j <= 200; j++) { v = 2 * rand() - 1; line = line sprintf(",%.6f", v)
+                                              if (j <= 5) eta += v }
+                 printf "%d%s\n", rand() < 1 / (1 + exp(-eta)), line } }' > "$work/wide.csv"
+wide() { "$stratum" train logreg "$work/wide.csv" --lambda 1e-3 "$@" -q > /dev/null; }
+OPENBLAS_NUM_THREADS=1 wide --threads 1 -o "$work/w1.model"
+OPENBLAS_NUM_THREADS=2 wide --threads 2 -o "$work/w2.model"
+OPENBLAS_NUM_THREADS=1 wide --threads 3 -o "$work/w3.model"
+OPENBLAS_NUM_THREADS=2 wide --threads 1 -o "$work/w4.model"
+if cmp -s "$work/w1.model" "$work/w2.model" && cmp -s "$work/w1.model" "$work/w3.model" &&
+   cmp -s "$work/w1.model" "$work/w4.model"; then
+    echo "ok: logreg ridge on 200 columns (LAPACK path), OPENBLAS_NUM_THREADS 1 or 2, --threads 1 to 3"
+    passed=$((passed + 1))
+else
+    echo "FAILED: logreg ridge on 200 columns differs between OPENBLAS_NUM_THREADS or --threads"
     failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"

@@ -44,10 +44,15 @@ grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_categori
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fopenmp -Wno-pass-failed"
 rm -rf "$work/obj"
 mkdir -p "$work/obj"
+# every folder but mpi/; src/linalg (the only user of cblas.h and lapacke.h) needs
+# OpenBLAS's header directory
+blas_cflags=$(pkg-config --cflags openblas 2>/dev/null || true)
 for c in "$root"/src/*/*.c; do
     case "$c" in */src/mpi/*) continue ;; esac
     sub=$(basename "$(dirname "$c")")
-    clang $flags -I"$root/include" -I"$root/src" -c "$c" -o "$work/obj/${sub}_$(basename "$c" .c).o"
+    # shellcheck disable=SC2086
+    clang $flags $blas_cflags -I"$root/include" -I"$root/src" -c "$c" \
+        -o "$work/obj/${sub}_$(basename "$c" .c).o"
 done
 
 passed=0 failed=0

@@ -172,6 +172,18 @@ def check(fit_bin, small, wdbc):
         compare("numeric lambda=2e-3 alpha=1 standardize=1", got,
                 *standardized_fit(x, y, 2e-3, 1))
 
+        # 200 columns: Newton with LAPACK's Cholesky (src/linalg; its own generator, so
+        # that the cases below keep their data)
+        r2 = np.random.default_rng(200)
+        x2 = f32(r2.normal(size=(1500, 200)))
+        y2 = (r2.uniform(size=1500) < 1 / (1 + np.exp(-x2[:, :10].sum(1) / 3))).astype(float)
+        mid = os.path.join(tmp, "mid.csv")
+        write_csv(mid, [f"x{j}" for j in range(200)] + ["label"],
+                  [num_text(x2[:, j]) for j in range(200)] + [[str(int(v)) for v in y2]])
+        got = fit(fit_bin, mid, **{"lambda": 1e-2}, standardize=0, tol=1e-12)
+        compare("wide 1500 x 200 lambda=1e-2 alpha=0 (Newton, LAPACK Cholesky)", got,
+                *sklearn_fit(x2, y2, 1e-2, 0))
+
         # more than 256 columns: ridge goes to coordinate descent instead of Newton
         xw = f32(rng.normal(size=(1500, 300)))
         yw = (rng.uniform(size=1500) < 1 / (1 + np.exp(-xw[:, :10].sum(1) / 3))).astype(float)
