@@ -1,4 +1,6 @@
-/* Internal: the binned file (.stb) of stratum bin and its readers, one file each:
+/* src/binned/: data larger than memory. The binned file (.stb) of stratum bin and its
+ * readers, above gbdt/ (whose binning rules and training core it reuses), data/, io/ and
+ * core/; only fit/ and mpi/ call it. One file each:
  *
  *   stb_csv_stream.c  CSV records from a file read chunk by chunk (bounded memory)
  *   stb_bin_csv.c     stratum bin on a CSV: pass 1 (types, sketches, dictionaries), the

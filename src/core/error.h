@@ -1,4 +1,9 @@
-/* Internal: filling st_error reports. */
+/* src/core/: what every other part of the library stands on, and which calls nothing of
+ * stratum's: allocation through one hook (alloc.h, with failure injection for the
+ * out-of-memory tests), error reports (this file), locale-independent number parsing,
+ * UTF-8 checks, float sorting, and parallel.h, the one header that includes <omp.h>.
+ *
+ * This file: filling st_error reports. */
 #ifndef STRATUM_ERROR_INTERNAL_H
 #define STRATUM_ERROR_INTERNAL_H
 

@@ -1,4 +1,10 @@
-/* The dataset object: construction, destruction and accessors. */
+/* src/data/: the dataset (dataset_impl.h: columns of floats, labels, weights, categorical
+ * levels) and everything that makes one: the CSV tokenizer and reader with its header
+ * rules, the LibSVM reader, missing-value texts, label rules, subsets (folds) and column
+ * summaries. It calls io/ and core/; the model families, eval/ and binned/ read datasets
+ * through the public accessors or dataset_impl.h, never the other way round.
+ *
+ * This file: the dataset object: construction, destruction and accessors. */
 #include "dataset_impl.h"
 
 #include <math.h>

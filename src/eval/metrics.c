@@ -1,4 +1,10 @@
-/* st_evaluate: the metrics of a set of scores, the threshold by rule, bootstrap and DeLong
+/* src/eval/: judging scores, above io/ and core/ only: the metrics and their bootstrap and
+ * DeLong intervals (metrics_*.c, metrics_impl.h), decision thresholds by rule, calibration
+ * maps (Platt, isotonic) and the post-processing both model families carry in their files
+ * (calibration_impl.h, postprocess.c), and cross-validation folds. The model families call
+ * it (validation metrics, calibration); it calls neither of them.
+ *
+ * This file: st_evaluate: the metrics of a set of scores, the threshold by rule, bootstrap and DeLong
  * confidence intervals, and the calibration table. */
 #include <math.h>
 #include <string.h>

@@ -1,4 +1,10 @@
-/* Internal: the pieces of stratum's text model files that do not depend on the model
+/* src/io/: files in and out, above core/ only: a whole file read into memory
+ * (file_buffer.h), every output written to a temporary and renamed into place
+ * (st_file_write_atomic, with the rules for links, devices and FIFOs in output_path.h), the
+ * text model format shared by both model families (this file and model_reader.h), and the
+ * small JSON reader that XGBoost models are imported through (json_reader.h).
+ *
+ * This file: the pieces of stratum's text model files that do not depend on the model
  * kind: a growing text buffer, the FNV-1a checksum, numbers that read back exactly and
  * names that survive any bytes. */
 #ifndef STRATUM_MODEL_TEXT_H

@@ -1,4 +1,11 @@
-/* Logistic regression: options, training (weights, design, solver choice, back to the
+/* src/logreg/: L1/L2/elastic-net logistic regression as glmnet defines it: the design
+ * matrix (logreg_design.c: expansion, imputation, standardisation), the objective and its
+ * kernels (logreg_objective.c, logreg_gram.c), the solvers (damped Newton, coordinate
+ * descent on Gram matrices or plain, the streamed fit of a binned file; logreg_solver.h),
+ * the lambda path, Wald statistics, contributions, prediction and model files. It calls
+ * linalg/ (LAPACK's Cholesky from 150 columns), eval/, data/, io/ and core/.
+ *
+ * This file: options, training (weights, design, solver choice, back to the
  * original scale) and the model's accessors. Prediction is in logreg_predict.c. */
 #include "logreg_impl.h"
 

@@ -1,4 +1,8 @@
-/* Internal: the library's MPI layer (built with -DSTRATUM_MPI=ON only). One st__mpi_ctx per
+/* src/mpi/: distributed training (built with -DSTRATUM_MPI=ON only), the last layer: it
+ * calls gbdt/'s and logreg/'s training cores with reducers that sum across ranks, and
+ * binned/ and data/ for each rank's rows; nothing in the library calls it.
+ *
+ * This file: the library's MPI layer. One st__mpi_ctx per
  * collective call of the public API (stratum/mpi.h): a private duplicate of the caller's
  * communicator, so that stratum's messages never mix with the caller's, set to return
  * errors instead of aborting (the library never aborts), and counters of what was sent. */
