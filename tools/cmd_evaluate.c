@@ -261,6 +261,7 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
                                    &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    cli_warn_data(*ds, o->scores_path != NULL ? o->scores_path : data_path);
     if (o->scores_path != NULL) {
         rc = scores_from_column(*ds, o->score_col, p, &err);
         return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
