@@ -26,6 +26,8 @@ typedef struct cli_common {
     int use_na_values;
     char delimiter;
     int skip_missing_labels;
+    int no_header;       /* --no-header */
+    const char *weight_file; /* --weight-file */
     int threads;
     unsigned long long seed;
     cli_format format;
@@ -43,7 +45,8 @@ void cli_common_init(cli_common *c);
     {"threads", required_argument, NULL, 1005}, {"seed", required_argument, NULL, 1006},   \
     {"format", required_argument, NULL, 1007}, {"quiet", no_argument, NULL, 'q'},          \
     {"delimiter", required_argument, NULL, 1008}, {"na-values", required_argument, NULL, 1009}, \
-    {"skip-missing-labels", no_argument, NULL, 1010}, {"help", no_argument, NULL, 'h'}
+    {"skip-missing-labels", no_argument, NULL, 1010}, {"help", no_argument, NULL, 'h'},  \
+    {"no-header", no_argument, NULL, 1181}, {"weight-file", required_argument, NULL, 1182}
 
 /* Help text for the common options, printed by every command's --help. */
 extern const char cli_common_help[];
@@ -54,6 +57,12 @@ int cli_common_option(cli_common *c, int code, const char *arg);
 
 /* Read options for the library from the common options. */
 st_read_options cli_read_options(const cli_common *c);
+
+/* Warns on stderr about what reading `path` suggests is wrong (a header line of numbers:
+ * the file probably has none). Warnings show even with --quiet. */
+void cli_warn_data(const st_dataset *ds, const char *path);
+/* The same for a file binned by st_bin_file, from its report. */
+void cli_warn_binned(const st_bin_report *rep, const char *path);
 
 /* "stratum: <message>" on stderr; returns EXIT_FAILED. */
 int cli_fail(const st_error *err, st_status rc);

@@ -14,7 +14,14 @@ const char cli_common_help[] =
     "                         0, false, no and -1 are then negative)\n"
     "  --ignore COLS          comma-separated columns to leave out (ids, leaky columns)\n"
     "  --weight-col COL       column of non-negative row weights (default: none)\n"
+    "  --weight-file FILE     row weights from FILE instead, one number >= 0 per line for\n"
+    "                         each data row, as LightGBM's DATA.weight (default: none;\n"
+    "                         never read unless given)\n"
     "  --delimiter C          CSV field separator: ',' ';' 'tab' or '|' (default: detected)\n"
+    "  --no-header            the CSV has no header line (LightGBM, XGBoost text files):\n"
+    "                         every line is data and columns are named by 0-based position\n"
+    "                         0, 1, 2, ..., so e.g. --label 0 --weight-col 29 --ignore 3\n"
+    "                         (default: the first line names the columns)\n"
     "  --na-values LIST       comma-separated texts meaning missing (default: empty, NA, N/A,\n"
     "                         n/a, NaN, nan, -nan, NULL, null, None, ?, #N/A, <NA>)\n"
     "  --skip-missing-labels  skip rows whose label is missing and report how many\n"
@@ -146,6 +153,8 @@ int cli_common_option(cli_common *c, int code, const char *arg)
         return split_list(c, arg, c->na_values, sizeof c->na_values / sizeof c->na_values[0],
                           &c->n_na_values, "missing-value texts");
     case 1010: c->skip_missing_labels = 1; return 1;
+    case 1181: c->no_header = 1; return 1;
+    case 1182: c->weight_file = arg; return 1;
     case 'q': c->quiet = 1; return 1;
     default: return 0;
     }
@@ -166,7 +175,28 @@ st_read_options cli_read_options(const cli_common *c)
         o.n_na_values = c->n_na_values;
     }
     o.skip_missing_labels = c->skip_missing_labels;
+    o.has_header = !c->no_header;
+    o.weight_file = c->weight_file;
     return o;
+}
+
+static void warn_numeric_header(const char *path)
+{
+    fprintf(stderr, "stratum: warning: %s: every name in the header line is a number, so the "
+            "file most likely has no header and its first row was taken for column names "
+            "(and is not among the rows); if so, read it with --no-header\n", path);
+}
+
+void cli_warn_data(const st_dataset *ds, const char *path)
+{
+    if (st_dataset_header_is_numeric(ds))
+        warn_numeric_header(path);
+}
+
+void cli_warn_binned(const st_bin_report *rep, const char *path)
+{
+    if (rep->header_is_numeric)
+        warn_numeric_header(path);
 }
 
 int cli_fail(const st_error *err, st_status rc)

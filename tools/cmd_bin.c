@@ -127,6 +127,7 @@ int cmd_bin(int argc, char **argv)
     st_status rc = st_bin_file(data_path, &opt, &bo, out_path, &rep, &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    cli_warn_binned(&rep, data_path);
     const double secs = now() - t0;
     if (common.format == FORMAT_JSON) {
         printf("{\"rows\": %zu, \"features\": %zu, \"bins\": %zu, \"inexact_features\": %zu, "

@@ -93,8 +93,9 @@ static const char evaluate_help[] =
     "                         operating point, calibration plot, metrics table and, with\n"
     "                         --by, the subgroup table (default: not written)\n"
     "\n"
-    "Scores read from FILE are stored as 32-bit floats, like every column stratum reads\n"
-    "(about 7 significant digits); MODEL DATA scores keep full double precision.\n";
+    "Scores read from FILE keep their full double precision, as MODEL DATA scores do: a\n"
+    "score of 0.999999999 on a negative row costs -log(1e-9) = 20.72 of log loss, as in\n"
+    "scikit-learn, not the 36.04 of the 32-bit float it would round to (1.0, clipped).\n";
 
 static const char *const rule_words[] = {"fixed", "f1", "fbeta", "youden", "min-recall",
                                          "min-precision"};
@@ -166,8 +167,29 @@ static int eval_option(eval_opts *o, cli_common *common, int code, const char *a
     }
 }
 
-/* Scores from a column of the scores file; *p is allocated with st_dataset_n_rows values. */
-static st_status scores_from_column(const st_dataset *ds, const char *col, double **p,
+/* The score's exact value from its text, as the reader parsed it (a decimal number,
+ * optionally with spaces around it): 1, or 0 when the text is not one. The C locale is in
+ * force (the CLI never calls setlocale), so strtod's decimal point is '.'. */
+static int parse_score(const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text)
+        return 0;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (*end != '\0')
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* Scores from a column of the scores file; *p is allocated with st_dataset_n_rows values.
+ * The dataset stores 32-bit floats, which would round 0.999999999 to 1 (a log loss of
+ * 36.04 after the clip instead of 20.72): the column's texts are read again and parsed as
+ * doubles, row for row (st_csv_column_texts numbers rows as the reader does). */
+static st_status scores_from_column(const st_dataset *ds, const char *path,
+                                    const st_read_options *opt, const char *col, double **p,
                                     st_error *err)
 {
     long j = st_dataset_find_feature(ds, col);
@@ -186,9 +208,23 @@ static st_status scores_from_column(const st_dataset *ds, const char *col, doubl
         snprintf(err->message, sizeof err->message, "out of memory for %zu scores", n);
         return ST_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++)
-        (*p)[i] = x[i];
-    return ST_OK;
+    char **texts = NULL;
+    size_t n_texts = 0;
+    st_status rc = ST_OK;
+    if (st_dataset_delimiter(ds) != 0) /* a CSV file: its texts hold the digits */
+        rc = st_csv_column_texts(path, opt, col, &texts, &n_texts, err);
+    if (rc == ST_OK && texts != NULL && n_texts != n) {
+        snprintf(err->message, sizeof err->message, "%s: %zu texts of column '%s' for %zu rows",
+                 path, n_texts, col, n);
+        rc = ST_ERR_DATA;
+    }
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        /* a missing value stays NaN, which st_evaluate reports */
+        if (texts == NULL || isnan(x[i]) || !parse_score(texts[i], &(*p)[i]))
+            (*p)[i] = x[i];
+    }
+    st_texts_free(texts, n_texts);
+    return rc;
 }
 
 /* One kind of model file: how it is recognised and how it scores a dataset. */
@@ -261,8 +297,9 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
                                    &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    cli_warn_data(*ds, o->scores_path != NULL ? o->scores_path : data_path);
     if (o->scores_path != NULL) {
-        rc = scores_from_column(*ds, o->score_col, p, &err);
+        rc = scores_from_column(*ds, o->scores_path, &opt, o->score_col, p, &err);
         return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
     }
     read_model_kind(model_path, kind, kind_size);

@@ -284,6 +284,7 @@ int cmd_info(int argc, char **argv)
     st_status rc = st_dataset_read(path, &opt, &ds, &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    cli_warn_data(ds, path);
     int status;
     switch (common.format) {
     case FORMAT_JSON: status = print_json(path, ds); break;

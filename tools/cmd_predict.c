@@ -69,6 +69,7 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
+        cli_warn_data(ds, data_path);
         *n = st_dataset_n_rows(ds);
         if ((*p = malloc((*n ? *n : 1) * sizeof **p)) == NULL) {
             st_logreg_free(m);

@@ -137,6 +137,7 @@ int cmd_train_gbdt(int argc, char **argv)
     signed char *monotone = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
+        cli_warn_data(ds, data_path);
         int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             st_dataset_free(ds);
@@ -147,8 +148,12 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     if (rc == ST_OK && valid.fraction > 0)
         rc = cli_gbdt_valid_split(ds, valid.fraction, common.seed, &tr, &va, &err);
-    else if (rc == ST_OK && valid.path != NULL)
+    else if (rc == ST_OK && valid.path != NULL) {
+        opt.weight_file = NULL; /* --weight-file weighs DATA's rows */
         rc = st_dataset_read(valid.path, &opt, &va, &err);
+        if (rc == ST_OK)
+            cli_warn_data(va, valid.path);
+    }
     const st_dataset *train = tr != NULL ? tr : ds;
     post_result post_res = {0};
     if (rc == ST_OK) {
@@ -261,6 +266,7 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
+        cli_warn_data(ds, data_path);
         *n = st_dataset_n_rows(ds);
         if ((*p = malloc((*n ? *n : 1) * sizeof **p)) == NULL) {
             st_gbdt_free(m);

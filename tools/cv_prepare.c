@@ -53,6 +53,7 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
     st_status rc = st_dataset_read(path, &ro, ds, &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    cli_warn_data(*ds, path);
     const char *col = group_col != NULL ? group_col : fold_col;
     double *ids = NULL;
     int status = EXIT_OK;

@@ -73,6 +73,8 @@ int cli_read_data(const char *path, const cli_common *common, st_dataset **ds)
     opt.label_required = 0; /* explaining new data: the outcome is usually unknown */
     st_error err;
     st_status rc = st_dataset_read(path, &opt, ds, &err);
+    if (rc == ST_OK)
+        cli_warn_data(*ds, path);
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 

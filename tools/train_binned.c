@@ -48,7 +48,10 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
     if (valid_path != NULL) {
         st_read_options opt = cli_read_options(common);
         opt.label_required = 1;
+        opt.weight_file = NULL; /* --weight-file weighs DATA's rows */
         rc = st_dataset_read(valid_path, &opt, &va, &err);
+        if (rc == ST_OK)
+            cli_warn_data(va, valid_path);
     }
     train_progress tp;
     train_progress_init(&tp, va != NULL, metric_freq, prm->metric);

@@ -131,6 +131,7 @@ static int run_binned(int rank, int size, const char *data_path, const char *mod
     if (rc == ST_OK && valid->path != NULL) {
         st_read_options opt = cli_read_options(common);
         opt.label_required = 1;
+        opt.weight_file = NULL; /* --weight-file weighs DATA's rows */
         rc = st_dataset_read(valid->path, &opt, &va, &err);
     }
     rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
@@ -203,8 +204,10 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         return status;
     }
     prm->monotone = monotone;
-    if (valid->path != NULL)
+    if (valid->path != NULL) {
+        opt.weight_file = NULL; /* --weight-file weighs DATA's rows */
         rc = st_dataset_read(valid->path, &opt, &va, &err);
+    }
     rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
     train_progress tp;
     train_progress_init(&tp, va != NULL, valid->metric_freq, prm->metric);

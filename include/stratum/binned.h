@@ -79,6 +79,10 @@ typedef struct st_bin_report {
     uint64_t bytes_written;   /* size of the binned file */
     int passes;               /* passes over the input (2, or 3 when a column turned
                                  categorical after numbers: its early texts are re-read) */
+    int header_is_numeric;    /* 1: every field of the CSV header line is a number, as
+                                 st_dataset_header_is_numeric: most likely a file without a
+                                 header (read it with has_header = 0) whose first row was
+                                 lost as names */
 } st_bin_report;
 
 /* Bins the CSV (or LibSVM) file at data_path, read with ropt (NULL = defaults; a label

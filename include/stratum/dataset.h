@@ -51,16 +51,27 @@ typedef struct st_read_options {
                                 st_dataset_rows_skipped; 0: they are an error (default 0) */
     int libsvm_zero_based;   /* LibSVM feature indices: -1 detect (0-based if any index is 0),
                                 0 one-based, 1 zero-based (default -1) */
+    int has_header;          /* CSV: 1 the first line names the columns (default); 0 every
+                                line is data (as LightGBM's and XGBoost's text files) and the
+                                columns are named by their 0-based position: "0", "1", ...
+                                so label, weight and ignore name columns by position ("0"
+                                is the first); a model trained so matches columns by
+                                position. */
+    const char *weight_file; /* path of a file of row weights, one number per line, line i
+                                for the i-th data row, as LightGBM's DATA.weight; NULL for
+                                none (default). Never picked up unless named here. Excludes
+                                `weight` and, when rows are skipped, skip_missing_labels (the
+                                lines could not be paired with the rows); CSV or LibSVM. */
 } st_read_options;
 
 /* The defaults described above. */
 ST_API st_read_options st_read_options_default(void);
 
-/* Reads a CSV file (RFC 4180: header line, quoted fields with embedded delimiters, quotes
- * and newlines, LF or CRLF line ends, optional UTF-8 BOM). Numbers are parsed without
- * regard to the C locale. Blank lines are skipped. On success *out is a new dataset; on
- * failure *out is NULL and err says which file, line and column and what was expected.
- * opt may be NULL for the defaults. */
+/* Reads a CSV file (RFC 4180: a header line unless opt->has_header is 0, quoted fields
+ * with embedded delimiters, quotes and newlines, LF or CRLF line ends, optional UTF-8
+ * BOM). Numbers are parsed without regard to the C locale. Blank lines are skipped. On
+ * success *out is a new dataset; on failure *out is NULL and err says which file, line
+ * and column and what was expected. opt may be NULL for the defaults. */
 ST_API st_status st_dataset_read_csv(const char *path, const st_read_options *opt,
                                      st_dataset **out /* OUT */, st_error *err);
 
@@ -116,8 +127,14 @@ ST_API const float *st_dataset_weights(const st_dataset *ds);
  * file (cls 0 or 1; "" when that class was never seen). */
 ST_API const char *st_dataset_label_name(const st_dataset *ds);
 ST_API const char *st_dataset_class_name(const st_dataset *ds, int cls);
-/* Name of the weight column, or "" when unweighted. */
+/* Name of the weight column (the path of the weight file when weights came from
+ * st_read_options.weight_file), or "" when unweighted. */
 ST_API const char *st_dataset_weight_name(const st_dataset *ds);
+/* 1 when the CSV was read with a header line whose every field is a number (e.g.
+ * "1,0.869,-0.635"): most likely the file has no header and its first row of data was
+ * taken for the column names and is not among the rows; read it with has_header = 0.
+ * 0 otherwise. The library does not print: the caller decides how to warn. */
+ST_API int st_dataset_header_is_numeric(const st_dataset *ds);
 /* Rows left out on purpose (see skip_missing_labels), and blank lines skipped. */
 ST_API size_t st_dataset_rows_skipped(const st_dataset *ds);
 ST_API size_t st_dataset_blank_lines(const st_dataset *ds);

@@ -86,7 +86,15 @@ st_status st_bin_file(const char *data_path, const st_read_options *ropt,
     if (stat(data_path, &st) == 0 && !S_ISREG(st.st_mode)) /* a pipe cannot be read twice */
         return st__fail(err, ST_ERR_IO, "%s: not a regular file; binning reads the data twice, "
                         "so it needs a file, not a pipe or device", data_path);
-    if (is_libsvm(data_path))
+    if (ro.weight_file != NULL && ro.weight != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "the weight column '%s' and the weight file "
+                        "%s exclude each other; give one", ro.weight, ro.weight_file);
+    const int libsvm = is_libsvm(data_path);
+    if (libsvm && ro.weight_file != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: binning a LibSVM file with a weight file "
+                        "is not supported; bin it as CSV, or train on the LibSVM file itself",
+                        data_path);
+    if (libsvm)
         return st__stb_bin_libsvm(data_path, &ro, &bo, out_path, rep, err);
     return st__stb_bin_csv(data_path, &ro, &bo, out_path, rep, err);
 }

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "data/label_rule.h"
 #include "data/na_values.h"
+#include "data/weight_file.h"
 #include "core/number_parse.h"
 #include "core/utf8.h"
 
@@ -54,8 +55,13 @@ typedef struct binner {
     column *col;
     st__stb_meta meta;
     size_t n_rows, rows_skipped, blank_lines, last_switch;
+    size_t n_seen;         /* rows returned by next_row in this pass */
     uint64_t bytes_read;
     int passes;
+    st__weight_file wf;    /* opt->weight_file, opened for each pass */
+    float wf_weight;       /* its weight of the row next_row returned */
+    int first_is_data;     /* no header: the record in the stream is the first row, unread */
+    int header_numeric;    /* every header field a number (st_bin_report.header_is_numeric) */
     st_error *err;
 } binner;
 
@@ -94,8 +100,11 @@ static st_status read_header(binner *b, int setup)
     if (got < 0)
         return b->err != NULL ? b->err->code : ST_ERR_PARSE;
     if (got == 0)
-        return st__fail_at(b->err, ST_ERR_DATA, b->path, 1, 0,
-                           "the file is empty; expected a header line naming the columns");
+        return st__fail_at(b->err, ST_ERR_DATA, b->path, 1, 0, "the file is empty; expected %s",
+                           b->opt->has_header ? "a header line naming the columns"
+                                              : "lines of data");
+    /* without a header the record just read is the first row: next_row starts with it */
+    b->first_is_data = !b->opt->has_header;
     if (!setup)
         return t->n_fields == b->n_cols ? ST_OK
                                         : st__fail(b->err, ST_ERR_DATA, "%s: the header changed "
@@ -118,15 +127,11 @@ static st_status read_header(binner *b, int setup)
     b->col = st__calloc(b->nf ? b->nf : 1, sizeof *b->col);
     if (b->col == NULL || !st__stb_meta_alloc(&b->meta, b->nf))
         return nomem(b);
-    b->meta.has_weights = weight_col >= 0;
+    b->meta.has_weights = weight_col >= 0 || o->weight_file != NULL;
     for (size_t c = 0; c < b->n_cols; c++) {
-        char unnamed[32];
-        const char *name = t->fields[c].ptr;
-        size_t len = t->fields[c].len;
-        if (len == 0) { /* as pandas (and st_dataset_read_csv) name an empty header cell */
-            len = (size_t)snprintf(unnamed, sizeof unnamed, "Unnamed: %zu", c);
-            name = unnamed;
-        }
+        char buf[32];
+        size_t len;
+        const char *name = st__csv_column_name(t, o, c, buf, &len);
         char *copy = st__strndup(name, len);
         if (copy == NULL)
             return nomem(b);
@@ -139,6 +144,9 @@ static st_status read_header(binner *b, int setup)
         else
             st__free(copy);
     }
+    if (o->weight_file != NULL && (b->meta.weight_name = st__strdup(o->weight_file)) == NULL)
+        return nomem(b);
+    b->header_numeric = st__csv_header_is_numeric(t, o);
     for (size_t j = 0; j < b->nf; j++) {
         st__category_dict_init(&b->col[j].dict);
         if (!st__qsketch_init(&b->col[j].sk, b->bo->sketch_size))
@@ -266,7 +274,8 @@ static st_status scan_feature(binner *b, size_t c, size_t row)
 static int next_row(binner *b, float *y, st_status *rc)
 {
     int got;
-    while ((got = st__csv_stream_next(&b->cs, b->err)) == 1) {
+    while ((got = b->first_is_data ? 1 : st__csv_stream_next(&b->cs, b->err)) == 1) {
+        b->first_is_data = 0;
         if (st__csv_record_is_blank(&b->cs.tok)) {
             b->blank_lines++;
             continue;
@@ -274,24 +283,47 @@ static int next_row(binner *b, float *y, st_status *rc)
         int skip;
         if ((*rc = check_shape(b)) != ST_OK || (*rc = read_label(b, y, &skip)) != ST_OK)
             return -1;
+        if (skip && b->wf.f != NULL) {
+            *rc = st__fail_at(b->err, ST_ERR_INVALID_ARG, b->path, b->cs.tok.record_line, 0,
+                              "the row is skipped for a missing label, so the lines of the "
+                              "weight file %s cannot be paired with the rows", b->wf.path);
+            return -1;
+        }
         if (skip) {
             b->rows_skipped++;
             continue;
+        }
+        if (b->wf.f != NULL) {
+            const size_t row = b->n_seen++;
+            int w = st__weight_file_next(&b->wf, &b->wf_weight, b->err);
+            if (w <= 0) {
+                *rc = w < 0 ? (b->err != NULL ? b->err->code : ST_ERR_DATA)
+                            : st__fail(b->err, ST_ERR_DATA, "%s: the weight file ends after %zu "
+                                       "lines, before row %zu of %s; expected one line per row",
+                                       b->wf.path, row, row + 1, b->path);
+                return -1;
+            }
         }
         return 1;
     }
     if (got < 0)
         *rc = b->err != NULL ? b->err->code : ST_ERR_PARSE;
+    if (got == 0 && b->wf.f != NULL &&
+        (*rc = st__weight_file_finish(&b->wf, b->n_seen, b->path, b->err)) != ST_OK)
+        return -1;
     return got;
 }
 
 static st_status open_pass(binner *b, int setup)
 {
     st__csv_stream_close(&b->cs);
-    b->blank_lines = b->rows_skipped = 0;
+    st__weight_file_close(&b->wf);
+    b->blank_lines = b->rows_skipped = b->n_seen = 0;
     b->passes++;
     st_status rc = st__csv_stream_open(&b->cs, b->path, b->opt->delimiter, b->bo->chunk_bytes,
                                        b->err);
+    if (rc == ST_OK && b->opt->weight_file != NULL) /* read again with each pass's rows */
+        rc = st__weight_file_open(&b->wf, b->opt->weight_file, b->err);
     return rc != ST_OK ? rc : read_header(b, setup);
 }
 
@@ -299,6 +331,7 @@ static void close_pass(binner *b)
 {
     b->bytes_read += b->cs.bytes_read;
     st__csv_stream_close(&b->cs);
+    st__weight_file_close(&b->wf);
 }
 
 static st_status pass1(binner *b)
@@ -323,7 +356,8 @@ static st_status pass1(binner *b)
         return rc;
     if (b->n_rows == 0)
         return st__fail_at(b->err, ST_ERR_DATA, b->path, b->cs.tok.line > 1 ? b->cs.tok.line - 1 : 1,
-                           0, "no data rows after the header%s; expected at least one row",
+                           0, "no data rows%s%s; expected at least one row",
+                           b->opt->has_header ? " after the header" : "",
                            b->rows_skipped ? " (every row's label is missing)" : "");
     close_pass(b);
     return ST_OK;
@@ -447,6 +481,8 @@ static st_status pass2_rows(void *ctx, float *x, float *y, float *w, size_t max_
         if (r == 0)
             break;
         float *row = x + got * b->nf;
+        if (b->wf.f != NULL)
+            w[got] = b->wf_weight;
         for (size_t c = 0; c < b->n_cols; c++) {
             const st__csv_field *f = &b->cs.tok.fields[c];
             if (b->role[c] == ROLE_WEIGHT) {
@@ -497,6 +533,7 @@ st_status st__stb_bin_csv(const char *path, const st_read_options *opt, const st
     b.bo = bo;
     b.err = err;
     b.cs.fd = -1;
+    b.wf.f = NULL;
     b.na.values = opt->na_values;
     b.na.n = opt->n_na_values;
     st__label_rule_init(&b.labels, opt->positive);
@@ -532,8 +569,10 @@ st_status st__stb_bin_csv(const char *path, const st_read_options *opt, const st
             rep->total_bins += (size_t)bins.n_bins[j];
         rep->bytes_read = b.bytes_read;
         rep->passes = b.passes;
+        rep->header_is_numeric = b.header_numeric;
     }
     st__csv_stream_close(&b.cs);
+    st__weight_file_close(&b.wf);
     st__label_rule_free(&b.labels);
     for (size_t j = 0; b.col != NULL && j < b.nf; j++) {
         st__qsketch_free(&b.col[j].sk);

@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "dataset_impl.h"
+#include "csv_header.h"
 #include "csv_tokenizer.h"
 #include "core/error.h"
 #include "io/file_buffer.h"
@@ -22,13 +23,6 @@ void st_texts_free(char **texts, size_t n)
     st__free(texts);
 }
 
-static long find_column(const st__csv_tokenizer *t, const char *name)
-{
-    for (size_t c = 0; c < t->n_fields; c++)
-        if (strlen(name) == t->fields[c].len && memcmp(name, t->fields[c].ptr, t->fields[c].len) == 0)
-            return (long)c;
-    return -1;
-}
 
 /* Appends a copy of [s, s + len) to *texts; 0 when out of memory. */
 static int push(char ***texts, size_t *n, size_t *cap, const char *s, size_t len)
@@ -67,19 +61,24 @@ static st_status scan(const char *data, size_t size, const char *name,
         got = st__csv_next(&t, err);
     long col = -1, label = -1;
     if (got == 1) {
-        col = find_column(&t, column);
+        col = st__csv_find_column(&t, opt, column);
         label = opt->label_index >= 0 ? opt->label_index
-              : opt->label != NULL ? find_column(&t, opt->label) : -1;
+              : opt->label != NULL ? st__csv_find_column(&t, opt, opt->label) : -1;
     }
     if (got < 0) {
         rc = err != NULL ? err->code : ST_ERR_PARSE;
     } else if (got == 0) {
-        rc = st__fail_at(err, ST_ERR_DATA, name, 1, 0, "the file is empty; expected a header "
-                         "line naming the columns");
+        rc = st__fail_at(err, ST_ERR_DATA, name, 1, 0, "the file is empty; expected %s",
+                         opt->has_header ? "a header line naming the columns" : "lines of data");
     } else if (col < 0) {
-        rc = st__fail(err, ST_ERR_DATA, "%s: no column '%s' in the header", name, column);
+        rc = st__fail(err, ST_ERR_DATA, opt->has_header ? "%s: no column '%s' in the header"
+                      : "%s: no column '%s': the file is read without a header, so its columns "
+                        "are named by position", name, column);
     }
-    while (rc == ST_OK && (got = st__csv_next(&t, err)) == 1) {
+    /* without a header the record just read is the first row */
+    int first_is_data = got == 1 && !opt->has_header;
+    while (rc == ST_OK && (first_is_data || (got = st__csv_next(&t, err)) == 1)) {
+        first_is_data = 0;
         if (st__csv_record_is_blank(&t))
             continue;
         /* rows the dataset reader skips do not get a number there either */

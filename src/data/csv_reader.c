@@ -33,6 +33,7 @@ typedef struct csv_reader {
     size_t *feature_of;      /* per column: feature index for ROLE_FEATURE */
     size_t *switch_row;      /* per feature: first row read as categorical (0: from the start) */
     int any_late_switch;
+    int first_is_data;       /* no header: the record in tok is the first row, still unread */
     st_dataset *ds;
     st_error *err;
 } csv_reader;
@@ -88,8 +89,9 @@ static st_status read_header(csv_reader *r)
     if (got < 0)
         return r->err != NULL ? r->err->code : ST_ERR_PARSE;
     if (got == 0)
-        return st__fail_at(r->err, ST_ERR_DATA, r->source, 1, 0,
-                           "the file is empty; expected a header line naming the columns");
+        return st__fail_at(r->err, ST_ERR_DATA, r->source, 1, 0, "the file is empty; expected %s",
+                           r->opt->has_header ? "a header line naming the columns"
+                                              : "lines of data");
     r->n_cols = t->n_fields;
     r->role = st__calloc(r->n_cols, 1);
     r->feature_of = st__calloc(r->n_cols, sizeof *r->feature_of);
@@ -106,20 +108,15 @@ static st_status read_header(csv_reader *r)
     for (size_t c = 0; c < r->n_cols; c++)
         if (r->role[c] == ROLE_FEATURE)
             r->feature_of[c] = n_features++;
-    size_t row_cap = count_lines(t->p, t->end);
+    size_t row_cap = count_lines(t->p, t->end) + !o->has_header;
     r->ds = st__dataset_new(n_features, row_cap, label_col >= 0, weight_col >= 0);
     r->switch_row = st__calloc(n_features == 0 ? 1 : n_features, sizeof *r->switch_row);
     if (r->ds == NULL || r->switch_row == NULL)
         return nomem(r);
     for (size_t c = 0; c < r->n_cols; c++) {
-        const st__csv_field *f = &t->fields[c];
-        char unnamed[32];
-        const char *name = f->ptr;
-        size_t len = f->len;
-        if (len == 0) { /* as pandas names an empty header cell */
-            len = (size_t)snprintf(unnamed, sizeof unnamed, "Unnamed: %zu", c);
-            name = unnamed;
-        }
+        char buf[32];
+        size_t len;
+        const char *name = st__csv_column_name(t, o, c, buf, &len);
         int ok = 1;
         if (r->role[c] == ROLE_FEATURE)
             ok = st__dataset_set_name(r->ds, r->feature_of[c], name, len);
@@ -135,6 +132,9 @@ static st_status read_header(csv_reader *r)
         if (!ok)
             return nomem(r);
     }
+    r->ds->header_numeric = st__csv_header_is_numeric(t, o);
+    /* without a header the record just read is the first row: read_rows starts with it */
+    r->first_is_data = !o->has_header;
     return ST_OK;
 }
 
@@ -276,7 +276,8 @@ static st_status read_record(csv_reader *r, int *kept)
 static st_status read_rows(csv_reader *r)
 {
     int got;
-    while ((got = st__csv_next(&r->tok, r->err)) == 1) {
+    while ((got = r->first_is_data ? 1 : st__csv_next(&r->tok, r->err)) == 1) {
+        r->first_is_data = 0;
         if (r->ds->n_rows == r->ds->row_cap &&
             !st__dataset_reserve_rows(r->ds, r->ds->row_cap * 2))
             return nomem(r);
@@ -290,7 +291,8 @@ static st_status read_rows(csv_reader *r)
         return r->err != NULL ? r->err->code : ST_ERR_PARSE;
     if (r->ds->n_rows == 0)
         return st__fail_at(r->err, ST_ERR_DATA, r->source, r->tok.line > 1 ? r->tok.line - 1 : 1,
-                           0, "no data rows after the header%s; expected at least one row",
+                           0, "no data rows%s%s; expected at least one row",
+                           r->opt->has_header ? " after the header" : "",
                            r->ds->rows_skipped ? " (every row's label is missing)" : "");
     return ST_OK;
 }
@@ -306,9 +308,12 @@ static st_status recover_early_texts(csv_reader *r, const char *data, size_t siz
     st__csv_tokenizer t;
     st__csv_tokenizer_init(&t, data, size, r->tok.delimiter, r->source);
     st_status rc = ST_OK;
-    int got = st__csv_next(&t, r->err);
-    while (got == 1 && st__csv_record_is_blank(&t))
+    int got = 1;
+    if (r->opt->has_header) { /* without one, the first record is row 0 */
         got = st__csv_next(&t, r->err);
+        while (got == 1 && st__csv_record_is_blank(&t))
+            got = st__csv_next(&t, r->err);
+    }
     size_t row = 0;
     while (rc == ST_OK && row < last && (got = st__csv_next(&t, r->err)) == 1) {
         if (st__csv_record_is_blank(&t))
@@ -382,6 +387,8 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
         rc = recover_early_texts(&r, data, size);
     if (rc == ST_OK && !st__dataset_sort_levels(r.ds))
         rc = nomem(&r);
+    if (rc == ST_OK)
+        rc = st__dataset_read_weight_file(r.ds, opt, r.source, err);
     if (rc == ST_OK) {
         copy_class_names(&r);
         r.ds->delimiter = delimiter;

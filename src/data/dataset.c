@@ -27,6 +27,8 @@ st_read_options st_read_options_default(void)
     o.na_values = NULL;
     o.skip_missing_labels = 0;
     o.libsvm_zero_based = -1;
+    o.has_header = 1;
+    o.weight_file = NULL;
     return o;
 }
 
@@ -244,6 +246,7 @@ const float *st_dataset_labels(const st_dataset *ds) { return ds != NULL ? ds->l
 const float *st_dataset_weights(const st_dataset *ds) { return ds != NULL ? ds->weights : NULL; }
 const char *st_dataset_label_name(const st_dataset *ds) { return ds != NULL ? ds->label_name : ""; }
 const char *st_dataset_weight_name(const st_dataset *ds) { return ds != NULL ? ds->weight_name : ""; }
+int st_dataset_header_is_numeric(const st_dataset *ds) { return ds != NULL && ds->header_numeric; }
 
 const char *st_dataset_class_name(const st_dataset *ds, int cls)
 {

@@ -23,6 +23,7 @@ struct st_dataset {
     char *class_name[2];
     size_t rows_skipped, blank_lines;
     char delimiter;
+    int header_numeric;          /* every header field a number: see st_dataset_header_is_numeric */
 };
 
 /* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.
@@ -54,5 +55,10 @@ st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
 st_status st__csv_column_texts_buffer(const char *data, size_t size, const char *name,
                                      const st_read_options *opt, const char *column,
                                      char ***texts, size_t *n_texts, st_error *err);
+
+/* Reads opt->weight_file (when not NULL) into ds's weights, one line per row; the file's
+ * errors name it and the line (data_name is the data's, for messages). In weight_file.c. Called by the CSV and LibSVM readers once the rows are in. */
+st_status st__dataset_read_weight_file(st_dataset *ds, const st_read_options *opt,
+                                       const char *data_name, st_error *err);
 
 #endif

@@ -294,6 +294,10 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
         st__label_rule_init(&r.labels, opt->positive);
         rc = build(&r, opt, out);
     }
+    if (rc == ST_OK && (rc = st__dataset_read_weight_file(*out, opt, source, err)) != ST_OK) {
+        st_dataset_free(*out);
+        *out = NULL;
+    }
     st__label_rule_free(&r.labels);
     return rc;
 }

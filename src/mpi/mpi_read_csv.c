@@ -160,6 +160,12 @@ st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read
     *out = NULL;
     if (path == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read_csv_mpi: path is NULL");
+    /* each rank reads its range behind a copy of the header, and would apply a whole
+     * weight file to its own rows */
+    if (opt != NULL && (!opt->has_header || opt->weight_file != NULL))
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: distributed reading needs a header line "
+                        "and weights in a column (not supported: %s)", path,
+                        !opt->has_header ? "a file without a header" : "a weight file");
     st__mpi_ctx c;
     st_status rc = st__mpi_open(&c, comm, err);
     if (rc != ST_OK)
