@@ -291,7 +291,7 @@ static int explain_global_ranking(const cli_model *m, const st_dataset *ds, cons
 int cmd_explain(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_COMMON_OPTIONS, {"rows", required_argument, NULL, 2001},
+        CLI_COMMON_OPTIONS, CLI_ITERATION_OPTION, {"rows", required_argument, NULL, 2001},
         {"where", required_argument, NULL, 2002}, {"top", required_argument, NULL, 2003},
         {"report", required_argument, NULL, 2004}, {NULL, 0, NULL, 0}};
     cli_common common;
@@ -309,7 +309,7 @@ int cmd_explain(int argc, char **argv)
             continue;
         switch (code) {
         case 'h':
-            printf("%s\n%s", explain_help, cli_common_help);
+            printf("%s%s\n%s", explain_help, cli_iteration_help, cli_common_help);
             return EXIT_OK;
         case 2001:
             if (o.rows_given)
@@ -354,7 +354,7 @@ int cmd_explain(int argc, char **argv)
         return EXIT_FAILED;
     }
     cli_model m;
-    int status = cli_model_load(model_path, &m);
+    int status = cli_model_load(model_path, &common, "explain", &m);
     if (status != EXIT_OK)
         return status;
     st_dataset *ds = NULL;
