@@ -32,6 +32,8 @@ typedef struct cli_common {
     unsigned long long seed;
     cli_format format;
     int quiet;
+    int libsvm_zero_based; /* --libsvm-base: -1 detect, 0 one-based, 1 zero-based */
+    int iter_begin, iter_end; /* --iteration-range A:B (gbdt models); 0:0 = the default */
     char lists[8192]; /* storage for the comma lists split above */
     size_t lists_used;
 } cli_common;
@@ -46,7 +48,22 @@ void cli_common_init(cli_common *c);
     {"format", required_argument, NULL, 1007}, {"quiet", no_argument, NULL, 'q'},          \
     {"delimiter", required_argument, NULL, 1008}, {"na-values", required_argument, NULL, 1009}, \
     {"skip-missing-labels", no_argument, NULL, 1010}, {"help", no_argument, NULL, 'h'},  \
-    {"no-header", no_argument, NULL, 1181}, {"weight-file", required_argument, NULL, 1182}
+    {"no-header", no_argument, NULL, 1181}, {"weight-file", required_argument, NULL, 1182},  \
+    {"libsvm-base", required_argument, NULL, 1011}
+
+/* --iteration-range, for the commands that score a saved model (predict, evaluate,
+ * explain); cli_common_option handles it, cli_iteration_help describes it. */
+#define CLI_ITERATION_OPTION {"iteration-range", required_argument, NULL, 1012}
+extern const char cli_iteration_help[];
+
+/* Loads a boosted-trees model (or an XGBoost JSON model) for scoring, keeping the
+ * iterations of --iteration-range, else the file's default (st_gbdt_load_ex); when an
+ * XGBoost file's best_iteration chose them, says so in a note on stderr (not under
+ * --quiet). */
+st_status cli_gbdt_load(const char *path, const cli_common *c, st_gbdt **m, st_error *err);
+/* EXIT_USAGE with a message when --iteration-range was given for a logistic regression
+ * model (which has no iterations), else EXIT_OK. */
+int cli_iteration_range_not_gbdt(const cli_common *c, const char *command, const char *path);
 
 /* Help text for the common options, printed by every command's --help. */
 extern const char cli_common_help[];

@@ -26,6 +26,12 @@ const char cli_common_help[] =
     "                         n/a, NaN, nan, -nan, NULL, null, None, ?, #N/A, <NA>)\n"
     "  --skip-missing-labels  skip rows whose label is missing and report how many\n"
     "                         (default: such rows are an error)\n"
+    "  --libsvm-base 0|1      LibSVM files: 0 allows feature index 0, 1 makes it an error\n"
+    "                         (default: 0 when some line has an index 0, else 1). Index k\n"
+    "                         is feature 'fk' either way; a model feature 'fk' beyond the\n"
+    "                         file's indices is absent in every row: 0 for stratum models,\n"
+    "                         missing for XGBoost models (an absent entry, as XGBoost\n"
+    "                         reads LibSVM)\n"
     "General options:\n"
     "  --threads N            worker threads, 0 = all cores (default: 0)\n"
     "  --seed N               random seed (default: 42)\n"
@@ -40,6 +46,33 @@ void cli_common_init(cli_common *c)
     c->label_index = -1;
     c->seed = 42;
     c->format = FORMAT_TEXT;
+    c->libsvm_zero_based = -1;
+}
+
+const char cli_iteration_help[] =
+    "  --iteration-range A:B  boosted trees: score with iterations A to B-1 only (XGBoost's\n"
+    "                         iteration_range; an iteration is one tree of a stratum model,\n"
+    "                         num_parallel_tree trees of an XGBoost one). Default: every\n"
+    "                         iteration, except that an XGBoost model saved after early\n"
+    "                         stopping uses 0 to its best_iteration, as predict_proba does\n"
+    "                         (a note says so; give 0:N for all N)\n";
+
+/* "A:B" with 0 <= A < B, both whole numbers. */
+static int parse_range(const char *arg, int *a, int *b)
+{
+    const char *colon = strchr(arg, ':');
+    char first[32];
+    long x, y;
+    if (colon == NULL || (size_t)(colon - arg) >= sizeof first)
+        return 0;
+    memcpy(first, arg, (size_t)(colon - arg));
+    first[colon - arg] = '\0';
+    if (!cli_parse_int(first, 0, 2147483646L, &x) || !cli_parse_int(colon + 1, 1, 2147483647L, &y) ||
+        x >= y)
+        return 0;
+    *a = (int)x;
+    *b = (int)y;
+    return 1;
 }
 
 /* Copies arg into c->lists and splits it at commas into out[]. */
@@ -155,6 +188,15 @@ int cli_common_option(cli_common *c, int code, const char *arg)
     case 1010: c->skip_missing_labels = 1; return 1;
     case 1181: c->no_header = 1; return 1;
     case 1182: c->weight_file = arg; return 1;
+    case 1011:
+        if (strcmp(arg, "0") == 0) c->libsvm_zero_based = 1;
+        else if (strcmp(arg, "1") == 0) c->libsvm_zero_based = 0;
+        else return bad_value("libsvm-base", arg, "0 or 1");
+        return 1;
+    case 1012:
+        if (!parse_range(arg, &c->iter_begin, &c->iter_end))
+            return bad_value("iteration-range", arg, "A:B, whole numbers with 0 <= A < B");
+        return 1;
     case 'q': c->quiet = 1; return 1;
     default: return 0;
     }
@@ -177,6 +219,7 @@ st_read_options cli_read_options(const cli_common *c)
     o.skip_missing_labels = c->skip_missing_labels;
     o.has_header = !c->no_header;
     o.weight_file = c->weight_file;
+    o.libsvm_zero_based = c->libsvm_zero_based;
     return o;
 }
 

@@ -231,13 +231,14 @@ static st_status scores_from_column(const st_dataset *ds, const char *path,
 typedef struct model_kind {
     const char *name; /* the third word of the file's first line */
     /* fills p and, when the model stores a decision threshold, *t (else t->value NaN) */
-    st_status (*score)(const char *path, const st_dataset *ds, double *p,
+    st_status (*score)(const char *path, const cli_common *c, const st_dataset *ds, double *p,
                        st_decision_threshold *t, st_error *err);
 } model_kind;
 
-static st_status score_logreg(const char *path, const st_dataset *ds, double *p,
-                              st_decision_threshold *t, st_error *err)
+static st_status score_logreg(const char *path, const cli_common *c, const st_dataset *ds,
+                              double *p, st_decision_threshold *t, st_error *err)
 {
+    (void)c; /* --iteration-range was refused before the data was read */
     st_logreg *m = NULL;
     st_status rc = st_logreg_load(path, &m, err);
     if (rc == ST_OK)
@@ -248,11 +249,11 @@ static st_status score_logreg(const char *path, const st_dataset *ds, double *p,
     return rc;
 }
 
-static st_status score_gbdt(const char *path, const st_dataset *ds, double *p,
-                            st_decision_threshold *t, st_error *err)
+static st_status score_gbdt(const char *path, const cli_common *c, const st_dataset *ds,
+                            double *p, st_decision_threshold *t, st_error *err)
 {
     st_gbdt *m = NULL;
-    st_status rc = st_gbdt_load(path, &m, err);
+    st_status rc = cli_gbdt_load(path, c, &m, err);
     if (rc == ST_OK)
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(ds), err);
     if (rc == ST_OK && !st_gbdt_threshold_info(m, t))
@@ -312,12 +313,15 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
                 kind);
         return EXIT_FAILED;
     }
+    if (strcmp(kind, "gbdt") != 0 &&
+        cli_iteration_range_not_gbdt(common, "evaluate", model_path) != EXIT_OK)
+        return EXIT_USAGE;
     size_t n = st_dataset_n_rows(*ds);
     if ((*p = malloc((n ? n : 1) * sizeof **p)) == NULL) {
         fprintf(stderr, "stratum: out of memory for %zu predictions\n", n);
         return EXIT_FAILED;
     }
-    rc = mk->score(model_path, *ds, *p, stored, &err);
+    rc = mk->score(model_path, common, *ds, *p, stored, &err);
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
@@ -332,7 +336,7 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
         {"min-precision", required_argument, NULL, 2008},
         {"bootstrap", required_argument, NULL, 2009}, {"roc-curve", required_argument, NULL, 2010},
         {"pr-curve", required_argument, NULL, 2011}, {"by", required_argument, NULL, 2012},
-        {"report", required_argument, NULL, 2013},
+        {"report", required_argument, NULL, 2013}, CLI_ITERATION_OPTION,
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
@@ -346,7 +350,7 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s\n%s", evaluate_help, cli_common_help);
+            printf("%s%s\n%s", evaluate_help, cli_iteration_help, cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("evaluate", "unknown option or missing value '%s'",
@@ -358,6 +362,9 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     int n_args = argc - optind;
     if (o->scores_path != NULL && n_args != 0)
         return cli_usage_error("evaluate", "--scores FILE takes no MODEL or DATA arguments");
+    if (o->scores_path != NULL && common->iter_end != 0)
+        return cli_usage_error("evaluate", "--iteration-range applies to a MODEL, not to "
+                               "--scores");
     if (o->scores_path == NULL && n_args != 2)
         return cli_usage_error("evaluate", "expected MODEL and DATA, or --scores FILE; got %d "
                                "arguments", n_args);

@@ -127,12 +127,17 @@ static int find_where(const char *data_path, const st_dataset *ds, const cli_com
 /* Text of feature j's value in row i of ds. */
 static char *value_text(const cli_model *m, const st_dataset *ds, size_t j, size_t i)
 {
-    long src = st_dataset_find_feature(ds, cli_model_feature_name(m, j));
+    const char *name = cli_model_feature_name(m, j);
+    long src = st_dataset_find_feature(ds, name);
     char buf[64];
     const char *s = "missing";
+    /* an absent LibSVM entry is missing to an XGBoost model, 0 to a stratum one */
+    const int absent_missing = m->gb != NULL && st_gbdt_absent_is_missing(m->gb);
+    if (src < 0 && !absent_missing && st_dataset_libsvm_unmentioned(ds, name))
+        s = "0";
     if (src >= 0) {
         float v = st_dataset_feature_values(ds, (size_t)src)[i];
-        if (isnan(v))
+        if (isnan(v) || (absent_missing && !st_dataset_entry_present(ds, (size_t)src, i)))
             s = "missing";
         else if (st_dataset_feature_type(ds, (size_t)src) == ST_FEATURE_CATEGORICAL)
             s = st_dataset_level(ds, (size_t)src, (size_t)v);
@@ -291,7 +296,7 @@ static int explain_global_ranking(const cli_model *m, const st_dataset *ds, cons
 int cmd_explain(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_COMMON_OPTIONS, {"rows", required_argument, NULL, 2001},
+        CLI_COMMON_OPTIONS, CLI_ITERATION_OPTION, {"rows", required_argument, NULL, 2001},
         {"where", required_argument, NULL, 2002}, {"top", required_argument, NULL, 2003},
         {"report", required_argument, NULL, 2004}, {NULL, 0, NULL, 0}};
     cli_common common;
@@ -309,7 +314,7 @@ int cmd_explain(int argc, char **argv)
             continue;
         switch (code) {
         case 'h':
-            printf("%s\n%s", explain_help, cli_common_help);
+            printf("%s%s\n%s", explain_help, cli_iteration_help, cli_common_help);
             return EXIT_OK;
         case 2001:
             if (o.rows_given)
@@ -354,7 +359,7 @@ int cmd_explain(int argc, char **argv)
         return EXIT_FAILED;
     }
     cli_model m;
-    int status = cli_model_load(model_path, &m);
+    int status = cli_model_load(model_path, &common, "explain", &m);
     if (status != EXIT_OK)
         return status;
     st_dataset *ds = NULL;

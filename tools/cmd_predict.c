@@ -16,7 +16,10 @@ static const char predict_help[] =
     "with a header line 'p' and one line per row, in row order. DATA needs the model's\n"
     "feature columns (found by name, in any order); the label column may be absent.\n"
     "MODEL may also be an XGBoost model saved as JSON (Booster.save_model(\"m.json\"),\n"
-    "binary:logistic, numeric features).\n"
+    "binary:logistic, numeric features; not UBJSON .ubj). DATA may be LibSVM: a model\n"
+    "feature 'fk' is index k as written, and one the file never reaches is absent in\n"
+    "every row (see --libsvm-base below); an XGBoost model reads an absent entry as\n"
+    "missing, as XGBoost does, a stratum model as 0, as it was trained.\n"
     "A model trained with --recalibrate gives calibrated probabilities. When the model\n"
     "stores a decision threshold (train --threshold-rule or --threshold), or --threshold\n"
     "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise.\n"
@@ -60,6 +63,8 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
 {
     if (cli_model_is_gbdt(model_path))
         return cli_predict_gbdt(model_path, data_path, common, p, n, threshold);
+    if (cli_iteration_range_not_gbdt(common, "predict", model_path) != EXIT_OK)
+        return EXIT_USAGE;
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0; /* new data usually has no outcome yet */
     st_error err;
@@ -101,7 +106,7 @@ int cmd_predict(int argc, char **argv)
         CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
         {"threshold", required_argument, NULL, OPT_PREDICT_THRESHOLD},
         {"contrib", no_argument, NULL, 2101}, {"interactions", no_argument, NULL, 2102},
-        {NULL, 0, NULL, 0}};
+        CLI_ITERATION_OPTION, {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     const char *out_path = NULL;
@@ -115,7 +120,7 @@ int cmd_predict(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s\n%s", predict_help, cli_common_help);
+            printf("%s%s\n%s", predict_help, cli_iteration_help, cli_common_help);
             return EXIT_OK;
         }
         if (code == 'o') {

@@ -262,7 +262,7 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
     st_gbdt *m = NULL;
     st_dataset *ds = NULL;
     *p = NULL;
-    st_status rc = st_gbdt_load(model_path, &m, &err);
+    st_status rc = cli_gbdt_load(model_path, common, &m, &err);
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {

@@ -17,7 +17,8 @@ typedef struct cli_model {
 
 /* Loads MODEL, whichever family it is. Returns EXIT_OK, or an exit code with the message
  * printed. */
-int cli_model_load(const char *path, cli_model *m);
+int cli_model_load(const char *path, const cli_common *common, const char *command,
+                   cli_model *m);
 void cli_model_free(cli_model *m);
 const char *cli_model_family(const cli_model *m); /* "logreg" or "gbdt" */
 const char *cli_model_feature_name(const cli_model *m, size_t j);

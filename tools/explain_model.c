@@ -9,16 +9,19 @@
 #include "cmd_train_gbdt.h"
 #include "explain.h"
 
-int cli_model_load(const char *path, cli_model *m)
+int cli_model_load(const char *path, const cli_common *common, const char *command,
+                   cli_model *m)
 {
     memset(m, 0, sizeof *m);
     st_error err;
     st_status rc;
     if (cli_model_is_gbdt(path)) {
-        rc = st_gbdt_load(path, &m->gb, &err);
+        rc = cli_gbdt_load(path, common, &m->gb, &err);
         if (rc == ST_OK)
             m->n_features = st_gbdt_n_features(m->gb);
     } else {
+        if (cli_iteration_range_not_gbdt(common, command, path) != EXIT_OK)
+            return EXIT_USAGE;
         rc = st_logreg_load(path, &m->lr, &err);
         if (rc == ST_OK)
             m->n_features = st_logreg_n_features(m->lr);

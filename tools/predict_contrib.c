@@ -128,7 +128,7 @@ int cli_predict_contrib(const char *model_path, const char *data_path, const cli
                         int interactions, const char *out_path)
 {
     cli_model m;
-    int status = cli_model_load(model_path, &m);
+    int status = cli_model_load(model_path, common, "predict", &m);
     if (status != EXIT_OK)
         return status;
     if (interactions && !cli_model_has_interactions(&m)) {

@@ -50,7 +50,10 @@ typedef struct st_read_options {
     int skip_missing_labels; /* 1: rows whose label is missing are skipped and counted in
                                 st_dataset_rows_skipped; 0: they are an error (default 0) */
     int libsvm_zero_based;   /* LibSVM feature indices: -1 detect (0-based if any index is 0),
-                                0 one-based, 1 zero-based (default -1) */
+                                0 one-based (an index 0 is an error), 1 zero-based (default
+                                -1). Either way index k is the feature "f<k>": the base
+                                decides only whether index 0 is allowed and where the file's
+                                index range starts (see "LibSVM datasets" below) */
     int has_header;          /* CSV: 1 the first line names the columns (default); 0 every
                                 line is data (as LightGBM's and XGBoost's text files) and the
                                 columns are named by their 0-based position: "0", "1", ...
@@ -82,7 +85,10 @@ ST_API st_status st_dataset_read_csv_buffer(const char *data, size_t size, const
 
 /* Reads a LibSVM/SVMlight file: "label index:value ..." per line, "qid:N" ignored, '#'
  * starts a comment. Absent features are 0 (the format is sparse), stored densely, with
- * names "f<index>" as written in the file. */
+ * names "f<index>" as written in the file: one column for every index from the base (0 or
+ * 1, see libsvm_zero_based) to the largest index in the file. The dataset remembers that
+ * it came from a LibSVM file, the index range, and which stored zeros were written as
+ * "index:0" (st_dataset_entry_present): see "LibSVM datasets" below. */
 ST_API st_status st_dataset_read_libsvm(const char *path, const st_read_options *opt,
                                         st_dataset **out /* OUT */, st_error *err);
 ST_API st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const char *name,
@@ -142,6 +148,35 @@ ST_API size_t st_dataset_blank_lines(const st_dataset *ds);
 ST_API size_t st_dataset_memory_bytes(const st_dataset *ds);
 /* The field delimiter found in a CSV file (0 for LibSVM or array-built datasets). */
 ST_API char st_dataset_delimiter(const st_dataset *ds);
+
+/* ---- LibSVM datasets ----
+ * A LibSVM file names features by index, and a row lists only its nonzero entries, so a
+ * file need not mention every feature a model was trained on (a test file whose largest
+ * index is smaller than the training file's, a one-based file scoring a model whose
+ * features start at f0). Scoring a LibSVM dataset (st_gbdt_predict, st_logreg_predict, the
+ * contribution functions) therefore follows two rules:
+ *   - a model feature "f<k>" (k in decimal, no leading zeros) whose index k lies outside
+ *     the file's index range (below the base, or above the largest index in the file) is
+ *     a feature every row leaves absent, not an error; a feature inside the range that
+ *     has no column (left out with `ignore`) is still "not in the dataset";
+ *   - an absent entry means what it meant to the model's trainer: 0 for models stratum
+ *     trained (a LibSVM dataset stores it as 0 and they were trained so), missing for
+ *     models imported from XGBoost, whose DMatrix reads an absent entry as missing
+ *     (st_gbdt_absent_is_missing in stratum/gbdt.h). An entry written "k:0" is present
+ *     with the value 0 under both rules.
+ * Indices are the names whatever the base: index k is "f<k>" in a zero-based and in a
+ * one-based file, which is also how XGBoost (which reads indices as written) numbers its
+ * features f0, f1, ... */
+
+/* 1 when ds was read from a LibSVM file (or is a subset of such a dataset). */
+ST_API int st_dataset_is_libsvm(const st_dataset *ds);
+/* 1 when ds is a LibSVM dataset and name is "f<k>" for an index k outside the file's
+ * index range (a feature the file never mentions, whose every entry is absent); else 0. */
+ST_API int st_dataset_libsvm_unmentioned(const st_dataset *ds, const char *name);
+/* Whether row i has an entry for feature j: for a LibSVM dataset, a value other than 0 or
+ * an explicit "index:0"; 1 for every value of a CSV or array dataset (a missing CSV value
+ * is NaN, not absent); 0 when j or i is out of range. */
+ST_API int st_dataset_entry_present(const st_dataset *ds, size_t j, size_t i);
 
 /* Describes one feature, over its present values. */
 typedef struct st_column_summary {

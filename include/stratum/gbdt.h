@@ -256,7 +256,9 @@ typedef enum st_gbdt_output {
 
 /* Writes one value per row of ds into out[0..n_out-1] (n_out must be at least n_rows),
  * using n_threads threads (0 = all). Columns are found by feature name, so their order
- * and any extra columns do not matter; a feature of the model absent from ds is an error.
+ * and any extra columns do not matter; a feature of the model absent from ds is an error,
+ * except a feature "f<k>" a LibSVM dataset never mentions, whose entries are all absent
+ * (absent entries read as st_gbdt_absent_is_missing says; stratum/dataset.h).
  * Categorical levels are matched by text; a level unseen in training counts as missing. */
 ST_API st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output kind,
                                  int n_threads, double *out, size_t n_out, st_error *err);
@@ -306,12 +308,51 @@ ST_API st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)
  * values to the default side, init_score = logit(base_score)), carries the covers
  * (sum_hessian) for SHAP values, gain importance from loss_changes, and saves as a stratum
  * model. Features are named by learner.feature_names, or f0, f1, ... as XGBoost names
- * them when it was trained without names. Other objectives, multi-class models, dart and
+ * them when it was trained without names (feature fk is index k of a LibSVM file, as
+ * XGBoost reads it). Other objectives, multi-class models, dart and
  * gblinear boosters and categorical splits are refused with ST_ERR_FORMAT and a message
  * naming the file and what is unsupported; malformed JSON is ST_ERR_PARSE with
  * path:line:column. The training parameters of an imported model are the defaults,
  * except num_trees and num_leaves (its largest tree). */
 ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_error *err);
+
+/* Which iterations (boosting rounds) of a model file st_gbdt_load_ex keeps. An iteration
+ * is one tree of a stratum model and num_parallel_tree trees of an XGBoost one. */
+typedef struct st_gbdt_load_options {
+    /* Keep iterations [iteration_begin, iteration_end), as XGBoost's iteration_range
+     * (0 <= begin < end <= the file's iterations, else ST_ERR_INVALID_ARG). iteration_end
+     * 0 (the default) keeps every iteration, except that a file saved by XGBoost after
+     * early stopping (its learner attribute best_iteration) keeps iterations [0,
+     * best_iteration + 1), the trees XGBClassifier.predict_proba uses; to use them all
+     * give [0, n) with n from st_gbdt_loaded_iterations. A stratum model trained with
+     * early stopping already holds only its trees up to the best iteration. */
+    int iteration_begin, iteration_end;
+} st_gbdt_load_options;
+
+/* iteration_begin = iteration_end = 0. */
+ST_API st_gbdt_load_options st_gbdt_load_options_default(void);
+
+/* st_gbdt_load with options (opt NULL: the defaults, which is st_gbdt_load). A UBJSON
+ * model (XGBoost 2's default, save_model("m.ubj")) is refused with ST_ERR_FORMAT and
+ * "path: UBJSON is not supported: save the model as .json". */
+ST_API st_status st_gbdt_load_ex(const char *path, const st_gbdt_load_options *opt,
+                                 st_gbdt **out /* OUT */, st_error *err);
+
+/* The iterations a loaded model kept, [*begin, *end) of the *total in its file (each may
+ * be NULL); for a model not loaded from a file, 0, its trees and its trees. Returns 1
+ * when the file's best iteration cut the range short (an XGBoost model whose
+ * best_iteration is before its last, loaded with iteration_end 0), else 0. */
+ST_API int st_gbdt_loaded_iterations(const st_gbdt *m, int *begin, int *end, int *total);
+
+/* How the model reads an entry absent from a row of a LibSVM dataset (stratum/dataset.h,
+ * "LibSVM datasets"): 1 as missing (NaN, sent down each split's default side), for a model
+ * imported from XGBoost, whose DMatrix reads LibSVM so, and for a stratum model file saved
+ * from one (its "absent_entries missing" line); 0 as the value 0, for models stratum
+ * trained (a LibSVM dataset stores absent entries as 0, and they were trained on that).
+ * Either way an explicit "index:0" is the value 0, and a feature "f<k>" whose index the
+ * file never reaches is every row's absent entry. CSV and array datasets have no absent
+ * entries: a missing value there is NaN for every model. */
+ST_API int st_gbdt_absent_is_missing(const st_gbdt *m);
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_gbdt_free(st_gbdt *m);

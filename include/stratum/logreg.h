@@ -103,7 +103,9 @@ ST_API st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *p
 /* Writes P(y = 1) for each of the n_rows(ds) rows into out[0..n_out-1] (n_out must be at
  * least n_rows), through the model's calibration map when it has one (see
  * st_logreg_set_calibration below). Columns are found by feature name, so their order and any extra columns
- * do not matter; a feature of the model absent from ds is an error. Categorical levels
+ * do not matter; a feature of the model absent from ds is an error, except a numeric
+ * feature "f<k>" a LibSVM dataset never mentions, which is 0 in every row, as an absent
+ * LibSVM entry is (stratum/dataset.h, "LibSVM datasets"). Categorical levels
  * are matched by text; a level not seen in training gets an all-zero one-hot. */
 ST_API st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *out,
                                    size_t n_out, st_error *err);

@@ -140,6 +140,7 @@ void st_dataset_free(st_dataset *ds)
             st__free(ds->features[j].name);
             st__free(ds->features[j].values);
             st__category_dict_free(&ds->features[j].levels);
+            st__free(ds->features[j].zero_entries);
         }
     }
     st__free(ds->features);
@@ -269,6 +270,41 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     for (size_t j = 0; j < ds->n_features; j++) {
         bytes += strlen(ds->features[j].name) + 1;
         bytes += st__category_dict_bytes(&ds->features[j].levels);
+        if (ds->features[j].zero_entries != NULL)
+            bytes += (ds->row_cap + 31) / 32 * sizeof(uint32_t);
     }
     return bytes;
+}
+
+int st_dataset_is_libsvm(const st_dataset *ds) { return ds != NULL && ds->libsvm; }
+
+int st_dataset_entry_present(const st_dataset *ds, size_t j, size_t i)
+{
+    if (!has_feature(ds, j) || i >= ds->n_rows)
+        return 0;
+    const st__feature *f = &ds->features[j];
+    if (!ds->libsvm || f->values[i] != 0)
+        return 1;
+    return f->zero_entries != NULL && ((f->zero_entries[i / 32] >> (i % 32)) & 1u);
+}
+
+const uint32_t *st__dataset_zero_entries(const st_dataset *ds, size_t j)
+{
+    return has_feature(ds, j) ? ds->features[j].zero_entries : NULL;
+}
+
+int st_dataset_libsvm_unmentioned(const st_dataset *ds, const char *name)
+{
+    if (ds == NULL || !ds->libsvm || name == NULL || name[0] != 'f' || name[1] < '0' ||
+        name[1] > '9' || (name[1] == '0' && name[2] != '\0'))
+        return 0;
+    long k = 0;
+    for (const char *c = name + 1; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9')
+            return 0;
+        if (k > 100000000L) /* far past any index a file may hold */
+            return 1;
+        k = k * 10 + (*c - '0');
+    }
+    return k < ds->libsvm_first || k > ds->libsvm_last;
 }

@@ -4,6 +4,8 @@
 
 #include <stratum/dataset.h>
 
+#include <stdint.h>
+
 #include "category_dict.h"
 
 typedef struct st__feature {
@@ -11,6 +13,9 @@ typedef struct st__feature {
     st_feature_type type;
     float *values;               /* n_rows values (capacity row_cap while reading) */
     st__category_dict levels;    /* categorical features only */
+    uint32_t *zero_entries;      /* LibSVM: bit i set when row i's line has an entry for
+                                    this feature whose value is 0 (stored as 0, like an
+                                    absent entry); NULL when the file has no such entry */
 } st__feature;
 
 struct st_dataset {
@@ -24,6 +29,11 @@ struct st_dataset {
     size_t rows_skipped, blank_lines;
     char delimiter;
     int header_numeric;          /* every header field a number: see st_dataset_header_is_numeric */
+    /* LibSVM files (libsvm_reader.c): the indices the file spans, [libsvm_first,
+     * libsvm_last]; features outside it are ones the file never mentions. libsvm is 0 for
+     * CSV and array datasets. */
+    int libsvm;
+    long libsvm_first, libsvm_last;
 };
 
 /* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.
@@ -50,6 +60,11 @@ typedef st_status (*st__buffer_reader)(const char *data, size_t size, const char
 /* Reads the file at path into memory and hands it to reader. */
 st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
                                 const st_read_options *opt, st_dataset **out, st_error *err);
+
+/* Feature j's zero_entries bitmap (LibSVM: rows whose line has an entry j:0), or NULL. For
+ * prediction, which reads a LibSVM row's absent entries as its model says (gbdt/,
+ * logreg/): an entry is present when its value is not 0 or its bit is set. */
+const uint32_t *st__dataset_zero_entries(const st_dataset *ds, size_t j);
 
 /* st_csv_column_texts on a CSV file in memory (opt not NULL). */
 st_status st__csv_column_texts_buffer(const char *data, size_t size, const char *name,

@@ -40,6 +40,22 @@ static void copy_rows(float *dst, const float *src, const size_t *rows, size_t n
         dst[i] = src[rows[i]];
 }
 
+/* The rows' bits of a LibSVM feature's zero_entries (NULL stays NULL). */
+static int copy_zero_entries(st__feature *dst, const st__feature *src, const size_t *rows,
+                             size_t n)
+{
+    if (src->zero_entries == NULL)
+        return 1;
+    if ((dst->zero_entries = st__calloc((n + 31) / 32, sizeof *dst->zero_entries)) == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t r = rows != NULL ? rows[i] : i;
+        if ((src->zero_entries[r / 32] >> (r % 32)) & 1u)
+            dst->zero_entries[i / 32] |= 1u << (i % 32);
+    }
+    return 1;
+}
+
 static st_status check_args(const st_dataset *ds, const size_t *rows, size_t n_rows,
                             const size_t *features, size_t n_features, st_error *err)
 {
@@ -85,6 +101,9 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
         return st__fail(err, ST_ERR_NOMEM, "out of memory for a subset of %zu rows", nr);
     sub->n_rows = nr;
     sub->delimiter = ds->delimiter;
+    sub->libsvm = ds->libsvm;
+    sub->libsvm_first = ds->libsvm_first;
+    sub->libsvm_last = ds->libsvm_last;
     int ok = replace_name(&sub->label_name, ds->label_name) &&
              replace_name(&sub->weight_name, ds->weight_name) &&
              replace_name(&sub->class_name[0], ds->class_name[0]) &&
@@ -94,7 +113,8 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
         st__feature *dst = &sub->features[a];
         dst->type = src->type;
         ok = st__dataset_set_name(sub, a, src->name, strlen(src->name)) &&
-             copy_levels(&dst->levels, &src->levels);
+             copy_levels(&dst->levels, &src->levels) &&
+             copy_zero_entries(dst, src, rows, nr);
         if (ok)
             copy_rows(dst->values, src->values, rows, nr);
     }

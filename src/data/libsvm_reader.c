@@ -84,6 +84,16 @@ static int split_pair(const libsvm_token *tok, long *index, double *value)
 
 static int is_qid(const libsvm_token *tok) { return tok->len > 4 && memcmp(tok->ptr, "qid:", 4) == 0; }
 
+/* Sets bit `row` of f's zero_entries (allocated on the first such entry, for n_rows). */
+static int mark_zero_entry(st__feature *f, size_t n_rows, size_t row)
+{
+    if (f->zero_entries == NULL &&
+        (f->zero_entries = st__calloc((n_rows + 31) / 32, sizeof *f->zero_entries)) == NULL)
+        return 0;
+    f->zero_entries[row / 32] |= 1u << (row % 32);
+    return 1;
+}
+
 /* One line: its label class (through the rule) and pairs; calls back per pair when ds set.
  * Indices below base are refused (base 1: the file is read as one-based). */
 static st_status scan_line(libsvm_reader *r, long line, const char *p, const char *e,
@@ -130,8 +140,14 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
         previous = index;
         if (ds != NULL) {
             size_t j = feature_of[index - base];
-            if (j != (size_t)-1)
-                ds->features[j].values[r->n_rows] = (float)value;
+            if (j != (size_t)-1) {
+                st__feature *f = &ds->features[j];
+                f->values[r->n_rows] = (float)value;
+                /* an entry whose value is 0 is stored as an absent one is: mark it, so that
+                   models reading absent entries as missing (XGBoost's) can tell them apart */
+                if ((float)value == 0 && !mark_zero_entry(f, ds->row_cap, r->n_rows))
+                    return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+            }
         } else {
             if (index > r->max_index)
                 r->max_index = index;
@@ -213,6 +229,9 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
     if (rc != ST_OK)
         goto done;
     ds->n_rows = r->n_rows;
+    ds->libsvm = 1;
+    ds->libsvm_first = base;
+    ds->libsvm_last = r->max_index < base ? base - 1 : r->max_index;
     if (ds->labels != NULL) {
         st__free(ds->label_name);
         ds->label_name = st__strdup("label");

@@ -18,7 +18,13 @@
  *   - the initial score is logit(base_score): XGBoost 1.7 keeps base_score as a
  *     probability (a string such as "5E-1") for binary:logistic and adds its log-odds;
  *   - feature names from learner.feature_names; when XGBoost was given none (a numpy
- *     array), its own names f0, f1, ..., f{num_feature - 1}.
+ *     array, a LibSVM file), its own names f0, f1, ..., f{num_feature - 1}: feature k is
+ *     column k of the array, index k as written in the LibSVM file (XGBoost reads LibSVM
+ *     indices as they are), which is the column stratum's LibSVM reader names "f<k>";
+ *   - an entry absent from a LibSVM row is missing to XGBoost (a DMatrix is sparse and
+ *     absent means missing), so the model reads it so (absent_missing);
+ *   - learner.attributes.best_iteration (early stopping) and num_parallel_tree give the
+ *     iterations st_gbdt_load_ex keeps by default, as XGBClassifier.predict_proba.
  * Nodes are renumbered breadth-first from the root (stratum needs children after their
  * parents; nodes XGBoost deleted while pruning are unreachable and dropped). The training
  * parameters of an imported model are stratum's defaults, except num_trees and num_leaves
@@ -374,6 +380,39 @@ static st_status import_trees(importer *im, const st__json *learner, st_gbdt *m)
     return rc;
 }
 
+/* Iterations: XGBoost grows num_parallel_tree trees per boosting round (1 unless it is a
+ * random forest), and after early stopping its learner attributes hold best_iteration
+ * (0-based), which XGBClassifier.predict_proba honours with iteration_range (0, best + 1);
+ * st_gbdt_load_ex does the same (gbdt_load.c). */
+static st_status read_iterations(importer *im, const st__json *learner, st_gbdt *m)
+{
+    const st__json *gb = st__json_get(learner, "gradient_booster");
+    const st__json *mp = st__json_get(st__json_get(gb, "model"), "gbtree_model_param");
+    double npt = 1, best = -1;
+    st_status rc;
+    if (st__json_get(mp, "num_parallel_tree") != NULL &&
+        (rc = string_number(im, mp, "gbtree_model_param", "num_parallel_tree", &npt)) != ST_OK)
+        return rc;
+    if (!(npt >= 1 && npt == floor(npt) && fmod((double)m->n_trees, npt) == 0))
+        return bad(im, st__json_get(mp, "num_parallel_tree"), "num_parallel_tree %g does not "
+                   "divide the %zu trees into whole iterations", npt, m->n_trees);
+    const double iters = (double)m->n_trees / npt;
+    const st__json *attrs = st__json_get(learner, "attributes");
+    if (st__json_get(attrs, "best_iteration") != NULL) {
+        if ((rc = string_number(im, attrs, "attributes", "best_iteration", &best)) != ST_OK)
+            return rc;
+        if (!(best >= 0 && best < iters && best == floor(best)))
+            return bad(im, st__json_get(attrs, "best_iteration"), "best_iteration %g is not "
+                       "one of the model's %g iterations (0 to %g)", best, iters, iters - 1);
+    }
+    m->trees_per_iter = (int)npt;
+    m->iter_total = (int)iters;
+    m->iter_begin = 0;
+    m->iter_end = m->iter_total;
+    m->best_end = best >= 0 ? (int)best + 1 : 0;
+    return ST_OK;
+}
+
 st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *name,
                                   st_gbdt **out, st_error *err)
 {
@@ -402,12 +441,15 @@ st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *nam
         rc = read_features(&im, learner, m, nf);
     if (rc == ST_OK)
         rc = import_trees(&im, learner, m);
+    if (rc == ST_OK)
+        rc = read_iterations(&im, learner, m);
     st__json_free(&root);
     if (rc != ST_OK) {
         st_gbdt_free(m);
         return rc;
     }
     m->init_score = log(base_score / (1 - base_score));
+    m->absent_missing = 1; /* XGBoost's DMatrix reads an absent LibSVM entry as missing */
     *out = m;
     return ST_OK;
 }

@@ -102,6 +102,34 @@ int st__gbdt_append_tree(st_gbdt *m, const st__gbdt_node *nodes, const double *v
     return st__gbdt_append_tree_covers(m, nodes, values, NULL, n_leaves);
 }
 
+int st__gbdt_keep_trees(st_gbdt *m, size_t t0, size_t t1)
+{
+    const size_t n0 = m->node_start[t0], l0 = m->leaf_start[t0];
+    const size_t nn = m->node_start[t1] - n0, nl = m->leaf_start[t1] - l0;
+    size_t deepest = 0;
+    for (size_t t = t0; t < t1; t++) {
+        const size_t d = tree_depth(m->nodes + m->node_start[t],
+                                    m->node_start[t + 1] - m->node_start[t]);
+        if (d == SIZE_MAX)
+            return 0;
+        if (d > deepest)
+            deepest = d;
+    }
+    memmove(m->nodes, m->nodes + n0, nn * sizeof *m->nodes);
+    memmove(m->leaf_values, m->leaf_values + l0, nl * sizeof *m->leaf_values);
+    memmove(m->leaf_covers, m->leaf_covers + l0, nl * sizeof *m->leaf_covers);
+    for (size_t t = t0; t <= t1; t++) {
+        m->node_start[t - t0] = m->node_start[t] - n0;
+        m->leaf_start[t - t0] = m->leaf_start[t] - l0;
+    }
+    m->n_trees = t1 - t0;
+    m->max_depth = deepest;
+    m->params.num_trees = (int)(m->n_trees < 2147483647 ? m->n_trees : 2147483647);
+    if (m->best_iteration > m->params.num_trees) /* no longer a tree of this model */
+        m->best_iteration = 0;
+    return 1;
+}
+
 size_t st_gbdt_n_features(const st_gbdt *m)
 {
     return m != NULL ? m->n_features : 0;

@@ -92,6 +92,14 @@ struct st_gbdt {
     double *leaf_covers;       /* Hessian sum of each leaf's training rows, as leaf_values */
     int covers_missing;        /* some tree came without covers (a file from before them) */
     size_t max_depth;          /* the deepest leaf of any tree, in edges from its root */
+    /* An entry absent from a LibSVM row is missing to this model (XGBoost imports, and
+     * their stratum files: an "absent_entries missing" line), else 0 (stratum/dataset.h) */
+    int absent_missing;
+    /* What the loader kept (st_gbdt_load_ex): iterations [iter_begin, iter_end) of the
+     * file's iter_total, trees_per_iter trees each (XGBoost's num_parallel_tree; 1 for
+     * stratum models); iter_from_best: the range came from the file's best_iteration */
+    int iter_begin, iter_end, iter_total, trees_per_iter, iter_from_best;
+    int best_end;  /* XGBoost early stopping: best_iteration + 1 from the file, else 0 */
 };
 
 /* The routing rule of every tree walk on a model (prediction, one row or a dataset, and
@@ -160,6 +168,10 @@ int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
                                 const double *leaf_values, const double *leaf_covers,
                                 size_t n_leaves);
 
+/* Keeps trees [t0, t1) only (t0 < t1 <= n_trees), in place: what st_gbdt_load_ex does
+ * for an iteration range. 0 when out of memory (the model is then unchanged). */
+int st__gbdt_keep_trees(st_gbdt *m, size_t t0, size_t t1);
+
 /* ---- category sets in the model (gbdt_categorical.c) ---- */
 /* Appends a zeroed set of n_words words to m->cat_bits; its cat_set value (offset + 1),
  * or 0 when out of memory. */
@@ -192,6 +204,12 @@ typedef struct st__gbdt_columns {
     const float **col;
     size_t *map_off;
     float *map;
+    /* a LibSVM dataset scored by a model that reads absent entries as missing
+     * (absent_is_missing): a stored 0 is NaN unless its bit in zeros[j] (the dataset's
+     * explicit "index:0" entries, or NULL) is set */
+    int absent_missing;
+    const uint32_t **zeros;
+    float *absent;   /* zeros for the features a LibSVM file never mentions, or NULL */
 } st__gbdt_columns;
 
 /* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another

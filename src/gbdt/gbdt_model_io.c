@@ -23,6 +23,8 @@
  *     early_stopping_rounds K           validation set (st_gbdt_train_ex): the metric, the
  *     best_iteration N                  early stopping rounds (0 = off), the best
  *     best_score X                      iteration (1-based) and its validation score
+ *     absent_entries missing            only for a model imported from XGBoost: an entry
+ *                                       absent from a LibSVM row is missing to it
  *     calibration ... / threshold ...   optional, only when set (src/eval/calibration_impl.h)
  *     checksum HEX                      FNV-1a 64 of every byte before this line
  *
@@ -157,6 +159,8 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
                         m->best_iteration);
         number_line(t, "best_score", m->best_score, exact);
     }
+    if (m->absent_missing) /* an XGBoost import: an absent LibSVM entry is missing */
+        st__text_printf(t, "absent_entries missing\n");
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 

@@ -10,7 +10,6 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
-#include "io/file_buffer.h"
 #include "io/model_reader.h"
 
 static st_status nomem(st__mreader *r)
@@ -276,6 +275,19 @@ static st_status read_validation(st__mreader *r, st_gbdt *m)
     return ST_OK;
 }
 
+/* The optional "absent_entries missing" line (a model imported from XGBoost). */
+static st_status read_absent(st__mreader *r, st_gbdt *m)
+{
+    static const char *const rules[] = {"zero", "missing"};
+    static const char key[] = "absent_entries ";
+    if ((size_t)(r->end - r->p) < sizeof key - 1 || memcmp(r->p, key, sizeof key - 1) != 0)
+        return ST_OK;
+    long rule = 0;
+    st_status rc = st__mr_key_word(r, "absent_entries", rules, 2, &rule);
+    m->absent_missing = (int)rule;
+    return rc;
+}
+
 /* The categorical parameters, present only in files of models with a categorical
  * feature (else the defaults stay). */
 static st_status read_cat_params(st__mreader *r, st_gbdt_params *p)
@@ -336,6 +348,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
     st__free(seen);
     if (rc == ST_OK)
         rc = read_validation(r, m);
+    if (rc == ST_OK)
+        rc = read_absent(r, m);
     if (rc == ST_OK) /* optional calibration and threshold lines */
         rc = st__post_read(r, &m->post);
     if (rc == ST_OK && st__mr_next(r))
@@ -360,22 +374,4 @@ st_status st__gbdt_load_buffer(const char *data, size_t size, const char *name, 
     }
     *out = m;
     return ST_OK;
-}
-
-st_status st_gbdt_load(const char *path, st_gbdt **out, st_error *err)
-{
-    if (out != NULL)
-        *out = NULL;
-    if (path == NULL || out == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_load: %s is NULL",
-                        path == NULL ? "path" : "out");
-    st__file_buffer buf = {0};
-    st_status rc = st__file_buffer_read(path, &buf, err);
-    if (rc != ST_OK)
-        return rc;
-    rc = st__gbdt_is_json(buf.data, buf.size)
-             ? st__gbdt_import_xgboost(buf.data, buf.size, path, out, err)
-             : st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
-    st__file_buffer_free(&buf);
-    return rc;
 }

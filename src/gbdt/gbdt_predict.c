@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "data/category_dict.h"
+#include "data/dataset_impl.h"
 
 /* Rows gathered per block in batch prediction: 128 rows of 28 features are 14 KB of
  * floats, which leaves room in L1 for a tree (31 leaves: 360 bytes of flat nodes). */
@@ -47,30 +48,56 @@ static void map_free(column_map *cm)
     st__free(cm->col);
     st__free(cm->map_off);
     st__free(cm->map);
+    st__free(cm->zeros);
+    st__free(cm->absent);
+}
+
+/* Dataset column of model feature f, or, for a LibSVM dataset that never mentions it (see
+ * stratum/dataset.h), cm->absent: a column of zeros, every entry absent. -2: not found. */
+static long find_column(const st__gbdt_feature *f, const st_dataset *ds)
+{
+    long src = st_dataset_find_feature(ds, f->name);
+    if (src < 0 && f->type == ST_FEATURE_NUMERIC && st_dataset_libsvm_unmentioned(ds, f->name))
+        return -1;
+    return src >= 0 ? src : -2;
 }
 
 static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
                              st_error *err)
 {
-    const size_t nf = m->n_features ? m->n_features : 1;
+    const size_t nf = m->n_features ? m->n_features : 1, n_rows = st_dataset_n_rows(ds);
     cm->col = st__calloc(nf, sizeof *cm->col);
     cm->map_off = st__calloc(nf + 1, sizeof *cm->map_off);
-    if (cm->col == NULL || cm->map_off == NULL)
+    /* XGBoost's rule on LibSVM rows: an absent entry is missing (stratum/gbdt.h) */
+    cm->absent_missing = m->absent_missing && st_dataset_is_libsvm(ds);
+    if (cm->absent_missing)
+        cm->zeros = st__calloc(nf, sizeof *cm->zeros);
+    if (cm->col == NULL || cm->map_off == NULL || (cm->absent_missing && cm->zeros == NULL))
         return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's columns");
     size_t total = 0;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__gbdt_feature *f = &m->features[j];
-        long src = st_dataset_find_feature(ds, f->name);
-        if (src < 0)
+        long src = find_column(f, ds);
+        if (src == -2)
             return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
                             "dataset", f->name);
+        cm->map_off[j] = total;
+        if (src == -1) {
+            if (cm->absent == NULL &&
+                (cm->absent = st__calloc(n_rows ? n_rows : 1, sizeof *cm->absent)) == NULL)
+                return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's "
+                                "columns");
+            cm->col[j] = cm->absent;
+            continue;
+        }
         if (st_dataset_feature_type(ds, (size_t)src) != f->type)
             return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
                             "dataset", f->name,
                             f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
                             f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
         cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
-        cm->map_off[j] = total;
+        if (cm->absent_missing)
+            cm->zeros[j] = st__dataset_zero_entries(ds, (size_t)src);
         if (f->type == ST_FEATURE_CATEGORICAL)
             total += st_dataset_n_levels(ds, (size_t)src);
     }
@@ -113,6 +140,9 @@ void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i
         float v = cm->col[j][i];
         if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
             v = cm->map[cm->map_off[j] + (size_t)v];
+        else if (v == 0 && cm->absent_missing &&
+                 !(cm->zeros[j] != NULL && ((cm->zeros[j][i / 32] >> (i % 32)) & 1u)))
+            v = NAN; /* an absent LibSVM entry, missing to this model */
         x[j] = v;
     }
 }
@@ -179,12 +209,7 @@ st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
     st_status rc = map_columns(m, ds, &cm, err);
     const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
     for (size_t i = 0; rc == ST_OK && i < n; i++)
-        for (size_t j = 0; j < nf; j++) {
-            float v = cm.col[j][i];
-            if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
-                v = cm.map[cm.map_off[j] + (size_t)v];
-            x[i * nf + j] = v;
-        }
+        st__gbdt_columns_row(m, &cm, i, x + i * nf);
     map_free(&cm);
     return rc;
 }

@@ -195,16 +195,19 @@ st_status st_logreg_contrib(const st_logreg *m, const st_dataset *ds, double *ou
     for (size_t i = 0; i < n; i++)
         out[i * stride + m->n_features] = bias;
     long *map = NULL;
+    float *zeros = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
         const float *v;
-        st_status rc = st__lr_feature_column(f, ds, &v, &map, err);
+        st_status rc = st__lr_feature_column(f, ds, &v, &map, &zeros, err);
         if (rc != ST_OK) {
             st__free(map);
+            st__free(zeros);
             return rc;
         }
         feature_contrib(m, f, v, map, n, out + j, stride);
     }
     st__free(map);
+    st__free(zeros);
     return ST_OK;
 }

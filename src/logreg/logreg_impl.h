@@ -64,9 +64,13 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
 /* Dataset ds's column of model feature f, found by name and of the same type, into
  * *values; for a categorical feature, *map (freed and replaced; the caller frees the last)
  * takes each dataset level code to the model's level, or -1 for one the model does not
- * know. ST_ERR_DATA naming the feature when it is absent or of the other type
- * (logreg_predict.c; prediction and contributions read columns through it). */
+ * know. A numeric feature a LibSVM dataset never mentions (st_dataset_libsvm_unmentioned)
+ * is all zeros, an absent LibSVM entry being 0 to a model stratum trained: *values is then
+ * *zeros, n_rows zeros allocated on first need (the caller frees it). ST_ERR_DATA naming
+ * the feature when it is absent otherwise or of the other type (logreg_predict.c;
+ * prediction and contributions read columns through it). */
 st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
-                                const float **values, long **map, st_error *err);
+                                const float **values, long **map, float **zeros,
+                                st_error *err);
 
 #endif

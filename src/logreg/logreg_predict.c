@@ -36,9 +36,17 @@ static void add_feature(const st_logreg *m, const st__lr_feature *f, const float
  * for a categorical feature, *map (replaced, caller frees) takes each dataset level code to
  * the model's level, or -1 for a level the model does not know. */
 st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
-                                const float **values, long **map, st_error *err)
+                                const float **values, long **map, float **zeros,
+                                st_error *err)
 {
     const long src = st_dataset_find_feature(ds, f->name);
+    if (src < 0 && f->type == ST_FEATURE_NUMERIC && st_dataset_libsvm_unmentioned(ds, f->name)) {
+        const size_t n = st_dataset_n_rows(ds);
+        if (*zeros == NULL && (*zeros = st__calloc(n ? n : 1, sizeof **zeros)) == NULL)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
+        *values = *zeros;
+        return ST_OK;
+    }
     if (src < 0)
         return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the dataset",
                         f->name);
@@ -73,17 +81,20 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
     for (size_t i = 0; i < n; i++)
         out[i] = m->intercept;
     long *map = NULL;
+    float *zeros = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
         const float *v;
-        st_status rc = st__lr_feature_column(f, ds, &v, &map, err);
+        st_status rc = st__lr_feature_column(f, ds, &v, &map, &zeros, err);
         if (rc != ST_OK) {
             st__free(map);
+            st__free(zeros);
             return rc;
         }
         add_feature(m, f, v, map, n, out);
     }
     st__free(map);
+    st__free(zeros);
     for (size_t i = 0; i < n; i++)
         out[i] = out[i] >= 0 ? 1 / (1 + exp(-out[i])) : exp(out[i]) / (1 + exp(out[i]));
     if (m->post.cal != NULL) /* the model's calibration map (stratum/calibration.h) */

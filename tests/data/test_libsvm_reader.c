@@ -115,6 +115,52 @@ static void test_absent_is_zero(void **state)
     st_dataset_free(ds);
 }
 
+/* What the dataset remembers of the file: which stored zeros were written ("k:0", or a
+ * value that is 0 as a float), the index range, and so which "f<k>" it never mentions;
+ * subsets keep it; CSV datasets have none of it. */
+static void test_entries_and_range(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_ok(SVM, "1 1:4 3:0\n0 2:1e-50\n", NULL);
+    assert_int_equal(st_dataset_is_libsvm(ds), 1);
+    const long f1 = st_dataset_find_feature(ds, "f1"), f2 = st_dataset_find_feature(ds, "f2"),
+               f3 = st_dataset_find_feature(ds, "f3");
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f1, 0), 1);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f1, 1), 0);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f2, 0), 0);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f2, 1), 1);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f3, 0), 1);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f3, 1), 0);
+    assert_int_equal(st_dataset_entry_present(ds, (size_t)f3, 2), 0); /* no row 2 */
+    static const struct { const char *name; int unmentioned; } names[] = {
+        {"f0", 1}, {"f1", 0}, {"f3", 0}, {"f4", 1}, {"f99999999999999", 1}, {"f03", 0},
+        {"f", 0}, {"g4", 0}, {"f4x", 0}, {"F4", 0}};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        assert_int_equal(st_dataset_libsvm_unmentioned(ds, names[k].name), names[k].unmentioned);
+    st_dataset *sub = NULL;
+    st_error err;
+    const size_t rows[] = {1, 0};
+    assert_int_equal(st_dataset_subset(ds, rows, 2, &sub, &err), ST_OK);
+    assert_int_equal(st_dataset_is_libsvm(sub), 1);
+    assert_int_equal(st_dataset_entry_present(sub, (size_t)f3, 1), 1);
+    assert_int_equal(st_dataset_entry_present(sub, (size_t)f3, 0), 0);
+    assert_int_equal(st_dataset_libsvm_unmentioned(sub, "f4"), 1);
+    st_dataset_free(sub);
+    st_dataset_free(ds);
+    /* zero-based: f0 is in range */
+    ds = read_ok(SVM, "1 0:1 2:1\n", NULL);
+    assert_int_equal(st_dataset_libsvm_unmentioned(ds, "f0"), 0);
+    assert_int_equal(st_dataset_libsvm_unmentioned(ds, "f3"), 1);
+    st_dataset_free(ds);
+    static const char csv[] = "label,f1\n1,0\n";
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "t.csv", NULL, &ds, &err),
+                     ST_OK);
+    assert_int_equal(st_dataset_is_libsvm(ds), 0);
+    assert_int_equal(st_dataset_libsvm_unmentioned(ds, "f7"), 0);
+    assert_int_equal(st_dataset_entry_present(ds, 0, 0), 1);
+    st_dataset_free(ds);
+}
+
 /* Comments, blank lines, CRLF, tabs and leading spaces. */
 static void test_comments_and_blank_lines(void **state)
 {
@@ -338,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_one_based_detected),
         cmocka_unit_test(test_forced_base),
         cmocka_unit_test(test_absent_is_zero),
+        cmocka_unit_test(test_entries_and_range),
         cmocka_unit_test(test_comments_and_blank_lines),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_ignore_by_name),

@@ -230,6 +230,100 @@ static void test_refused(void **state)
     assert_contains(err.message, "expected ',' or '}'");
 }
 
+/* An imported model reads an entry absent from a LibSVM row as missing, as XGBoost's
+ * DMatrix does (a stratum model would read it as 0), an explicit "k:0" as 0, and a feature
+ * "f2" a file never reaches as missing in every row; the rule survives saving. Leaves by
+ * hand: node 0 sends f1 < 0.5 and missing left; node 1 sends f2 < 1.5 left, missing
+ * right; leaves -0.125 (left, left), 0.375 (left, right), 0.25 (right). */
+static void test_absent_libsvm_entries(void **state)
+{
+    (void)state;
+    st_gbdt *m = NULL, *back = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_load(model_file("\"feature_names\":[\"a\",\"b\"]",
+                                             "\"feature_names\":[\"f1\",\"f2\"]"), &m, &err),
+                     ST_OK);
+    assert_int_equal(st_gbdt_absent_is_missing(m), 1);
+    char path[512];
+    snprintf(path, sizeof path, "%s/absent.model", tmpdir);
+    assert_int_equal(st_gbdt_save(m, path, &err), ST_OK);
+    assert_int_equal(st_gbdt_load(path, &back, &err), ST_OK);
+    assert_int_equal(st_gbdt_absent_is_missing(back), 1);
+    /* rows: nothing (f1, f2 missing); f1 = 0 written, f2 absent; f1 = 0, f2 = 1; f2 = 2 */
+    static const char text[] = "0\n1 1:0\n0 1:0 2:1\n1 2:2\n";
+    const double leaf[] = {0.375, 0.375, -0.125, 0.375};
+    st_dataset *ds = NULL;
+    assert_int_equal(st_dataset_read_libsvm_buffer(text, sizeof text - 1, "t.svm", NULL, &ds,
+                                                   &err), ST_OK);
+    double raw[4];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(st_gbdt_predict(k ? back : m, ds, ST_GBDT_RAW_SCORE, 1, raw, 4, &err),
+                         ST_OK);
+        for (int i = 0; i < 4; i++)
+            assert_close(raw[i], log(0.25 / 0.75) + leaf[i], 1e-15);
+    }
+    st_dataset_free(ds);
+    /* a file that never reaches index 2: f2 is missing in every row */
+    static const char short_text[] = "0 1:0.2\n";
+    assert_int_equal(st_dataset_read_libsvm_buffer(short_text, sizeof short_text - 1, "s.svm",
+                                                   NULL, &ds, &err), ST_OK);
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_RAW_SCORE, 1, raw, 1, &err), ST_OK);
+    assert_close(raw[0], log(0.25 / 0.75) + 0.375, 1e-15);
+    double c[3];
+    assert_int_equal(st_gbdt_contrib(m, ds, 1, c, 3, &err), ST_OK);
+    assert_close(c[0] + c[1] + c[2], raw[0], 1e-12);
+    st_dataset_free(ds);
+    /* the same values as CSV: an empty field is missing, 0 is 0 */
+    static const char csv[] = "label,f1,f2\n1,0.2,\n0,0,\n";
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "t.csv", NULL, &ds, &err),
+                     ST_OK);
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_RAW_SCORE, 1, raw, 2, &err), ST_OK);
+    assert_close(raw[0], log(0.25 / 0.75) + 0.375, 1e-15);
+    assert_close(raw[1], log(0.25 / 0.75) + 0.375, 1e-15);
+    st_dataset_free(ds);
+    st_gbdt_free(back);
+    st_gbdt_free(m);
+}
+
+/* best_iteration from the learner attributes, iteration ranges and UBJSON files. */
+static void test_iterations_and_ubjson(void **state)
+{
+    (void)state;
+    st_gbdt *m = (st_gbdt *)(uintptr_t)1;
+    st_error err;
+    const char *path = model_file("\"attributes\":{}", "\"attributes\":{\"best_iteration\":\"1\"}");
+    assert_int_equal(st_gbdt_load(path, &m, &err), ST_ERR_FORMAT);
+    assert_null(m);
+    assert_contains(err.message, "best_iteration 1 is not one of the model's 1 iterations (0 to 0)");
+    path = model_file("\"attributes\":{}", "\"attributes\":{\"best_iteration\":\"0\"}");
+    assert_int_equal(st_gbdt_load(path, &m, &err), ST_OK);
+    int b = -1, e = -1, t = -1;
+    assert_int_equal(st_gbdt_loaded_iterations(m, &b, &e, &t), 0); /* the last: no cut */
+    assert_int_equal(b, 0);
+    assert_int_equal(e, 1);
+    assert_int_equal(t, 1);
+    st_gbdt_free(m);
+    st_gbdt_load_options o = st_gbdt_load_options_default();
+    o.iteration_begin = 0;
+    o.iteration_end = 2;
+    assert_int_equal(st_gbdt_load_ex(path, &o, &m, &err), ST_ERR_INVALID_ARG);
+    assert_null(m);
+    char want[600];
+    snprintf(want, sizeof want, "%s: iteration range 0:2 is not within the model's 1 "
+             "iterations; expected A:B with 0 <= A < B <= 1", path);
+    assert_string_equal(err.message, want);
+    /* XGBoost 2's UBJSON: '{', then the first key's length as an int64 ('L') */
+    char ubj[512];
+    snprintf(ubj, sizeof ubj, "%s/m.ubj", tmpdir);
+    FILE *f = fopen(ubj, "wb");
+    assert_non_null(f);
+    fwrite("{L\0\0\0\0\0\0\0\7learner{", 1, 18, f);
+    fclose(f);
+    assert_int_equal(st_gbdt_load(ubj, &m, &err), ST_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s: UBJSON is not supported: save the model as .json", ubj);
+    assert_string_equal(err.message, want);
+}
+
 /* The import fails cleanly at every allocation. */
 static void test_import_oom(void **state)
 {
@@ -260,6 +354,8 @@ int main(void)
         cmocka_unit_test(test_unnamed_features),
         cmocka_unit_test(test_threshold_exact),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_absent_libsvm_entries),
+        cmocka_unit_test(test_iterations_and_ubjson),
         cmocka_unit_test(test_import_oom),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
