@@ -373,9 +373,12 @@ st_status st_gbdt_load(const char *path, st_gbdt **out, st_error *err)
     st_status rc = st__file_buffer_read(path, &buf, err);
     if (rc != ST_OK)
         return rc;
-    rc = st__gbdt_is_json(buf.data, buf.size)
-             ? st__gbdt_import_xgboost(buf.data, buf.size, path, out, err)
-             : st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
+    if (st__gbdt_is_json(buf.data, buf.size))
+        rc = st__gbdt_import_xgboost(buf.data, buf.size, path, out, err);
+    else if (st__gbdt_is_lightgbm(buf.data, buf.size))
+        rc = st__gbdt_import_lightgbm(buf.data, buf.size, path, out, err);
+    else
+        rc = st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
     st__file_buffer_free(&buf);
     return rc;
 }
