@@ -62,7 +62,8 @@ static const char evaluate_help[] =
     "accuracy and MCC, each with a 95% stratified bootstrap CI; DeLong's CI for ROC-AUC;\n"
     "calibration intercept and slope and a 10-bin calibration table. A value that is not\n"
     "defined (e.g. precision when nothing is predicted positive) shows as 'undefined'.\n"
-    "MODEL is a model saved by 'stratum train' or an XGBoost model saved as JSON.\n"
+    "MODEL is a model saved by 'stratum train', an XGBoost model saved as JSON or a\n"
+    "LightGBM model saved as text (objective=binary).\n"
     "With --scores, FILE holds a score column and a label column (e.g. the output of\n"
     "'stratum predict' with the labels added); with MODEL DATA the model scores DATA.\n"
     "\n"
@@ -279,7 +280,7 @@ static const char *read_model_kind(const char *path, char *kind, size_t size)
     char word[64];
     if (sscanf(line, "stratum-model %d %63s", &version, word) == 2)
         snprintf(kind, size, "%s", word);
-    else if (cli_model_is_gbdt(path)) /* a model saved by XGBoost as JSON */
+    else if (cli_model_is_gbdt(path)) /* a model saved by XGBoost or LightGBM */
         snprintf(kind, size, "gbdt");
     else
         snprintf(kind, size, "logreg");

@@ -9,9 +9,10 @@
 static const char explain_help[] =
     "Usage: stratum explain MODEL DATA [--rows 17,42 | --where COLUMN=VALUE] [options]\n"
     "\n"
-    "Explains the predictions of a model saved by 'stratum train' on DATA, through each\n"
-    "feature's contribution to the row's log-odds (as 'stratum predict --contrib' writes\n"
-    "them): positive raises the predicted risk, negative lowers it, and a row's\n"
+    "Explains the predictions of a model saved by 'stratum train' (or an XGBoost JSON or\n"
+    "LightGBM text model, as 'stratum predict' takes) on DATA, through each feature's\n"
+    "contribution to the row's log-odds (as 'stratum predict --contrib' writes them):\n"
+    "positive raises the predicted risk, negative lowers it, and a row's\n"
     "contributions plus the model's bias add up to its log-odds. Logistic regression:\n"
     "coefficient x (value - training mean), a categorical feature's levels and its missing\n"
     "indicator summed; boosted trees: exact TreeSHAP.\n"

@@ -237,8 +237,10 @@ int cli_model_is_gbdt(const char *path)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return 0;
-    char line[64] = {0};
+    char line[64] = {0}, next[64] = {0};
     int ok = fgets(line, sizeof line, f) != NULL;
+    if (ok && fgets(next, sizeof next, f) == NULL)
+        next[0] = '\0';
     fclose(f);
     if (!ok)
         return 0;
@@ -246,6 +248,10 @@ int cli_model_is_gbdt(const char *path)
     const char *c = line + (strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
     c += strspn(c, " \t\r\n");
     if (*c == '{')
+        return 1;
+    /* "tree" then "version=v...": a model saved by LightGBM, which it imports too */
+    if ((strcmp(c, "tree\n") == 0 || strcmp(c, "tree\r\n") == 0) &&
+        strncmp(next, "version=v", 9) == 0)
         return 1;
     if (strncmp(line, "stratum-model ", 14) != 0)
         return 0;

@@ -10,7 +10,9 @@
 /* stratum train gbdt DATA -o MODEL [options]; argv[0] is "gbdt". Returns an exit code. */
 int cmd_train_gbdt(int argc, char **argv);
 
-/* 1 when the file at path starts with "stratum-model N gbdt". */
+/* 1 when the file at path is a gbdt model st_gbdt_load reads: it starts with
+ * "stratum-model N gbdt", is a JSON object (XGBoost) or starts with the lines "tree" and
+ * "version=v..." (LightGBM). */
 int cli_model_is_gbdt(const char *path);
 
 /* Loads the gbdt model, reads DATA and predicts: on success *p holds *n probabilities

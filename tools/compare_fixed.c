@@ -1,5 +1,5 @@
-/* stratum compare --model FILE: an existing model (a stratum model of either family, or an
- * XGBoost JSON model) scored on the same folds as the cross-validated settings. It is not
+/* stratum compare --model FILE: an existing model (a stratum model of either family, an
+ * XGBoost JSON model or a LightGBM text model) scored on the same folds as the cross-validated settings. It is not
  * refitted, so its probabilities do not depend on the fold: the whole dataset is scored
  * once and each fold takes its rows. The threshold rule is applied, as for the settings, to
  * the training part's predictions and the threshold it picks is used on the test part. */
@@ -33,7 +33,7 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p)
         return EXIT_FAILED;
     }
     fclose(f);
-    if (cli_model_is_gbdt(path)) { /* a stratum gbdt model or an XGBoost JSON model */
+    if (cli_model_is_gbdt(path)) { /* stratum, XGBoost or LightGBM gbdt model */
         st_gbdt *m = NULL;
         rc = st_gbdt_load(path, &m, &err);
         if (rc == ST_OK)

@@ -313,7 +313,30 @@ ST_API st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)
  * gblinear boosters and categorical splits are refused with ST_ERR_FORMAT and a message
  * naming the file and what is unsupported; malformed JSON is ST_ERR_PARSE with
  * path:line:column. The training parameters of an imported model are the defaults,
- * except num_trees and num_leaves (its largest tree). */
+ * except num_trees and num_leaves (its largest tree).
+ *
+ * It also imports a model saved by LightGBM as text (the CLI's output_model, Python's
+ * Booster.save_model("model.txt"); a file whose first two lines are "tree" and
+ * "version=v2" to "v4"): objective=binary, one tree per iteration. It then predicts as
+ * LightGBM does: value <= threshold goes left; a feature's missing type decides where
+ * missing values go: NaN (missing values to the split's default side), Zero (NaN and
+ * values with |v| <= 1e-35 to the default side) or None (NaN is taken as 0).
+ * A categorical split is on integer codes: the value is truncated toward zero, and a code
+ * in the split's set goes left; NaN, values <= -1 and other codes go right. stratum reads
+ * a column of integer codes as numeric, so every feature of an imported LightGBM model is
+ * numeric (st_gbdt_n_levels is 0) and DATA holds the codes LightGBM was trained on.
+ * P(y = 1) = 1 / (1 + exp(-S * raw)) with the objective's sigmoid S: the leaf values are
+ * multiplied by S when S != 1, so that the raw score and the SHAP contributions are S
+ * times LightGBM's (as given, for S = 1). Covers for SHAP values are the trees' row
+ * counts (internal_count, leaf_count), as in LightGBM's own TreeSHAP; gains are
+ * split_gain. Values are compared as the floats stratum stores, LightGBM compares
+ * doubles: the two agree unless a threshold lies within float rounding of a value.
+ * Features are named by feature_names (LightGBM's Column_0, ... when it had no header).
+ * Other objectives, multi-class models, random forests (average_output) and linear trees
+ * are refused with ST_ERR_FORMAT and "path:line: ... is not supported", as is a file
+ * that is truncated (no "end of trees" line) or malformed. Such a model saves as a stratum
+ * model only when it has neither categorical nor zero-as-missing splits (st_gbdt_save
+ * fails with ST_ERR_INVALID_ARG otherwise). */
 ST_API st_status st_gbdt_load(const char *path, st_gbdt **out /* OUT */, st_error *err);
 
 /* Which iterations (boosting rounds) of a model file st_gbdt_load_ex keeps. An iteration

@@ -17,8 +17,9 @@ typedef struct st__gbdt_flat_node {
     /* The largest float <= the node's (double) threshold: for a float v, v <= threshold
      * exactly when (double)v <= the node's threshold, which is the model's rule. */
     float threshold;
-    /* Bits 0..29: the feature; bit 30: a categorical node (routed by the model's node with
-     * st__gbdt_goes_left); bit 31: default_left. */
+    /* Bits 0..29: the feature; bit 30: a node with a nonzero cat_set, categorical or
+     * LightGBM's zero-as-missing (routed by the model's node with st__gbdt_goes_left);
+     * bit 31: default_left. */
     uint32_t feature;
     int32_t left, right; /* as st__gbdt_node: >= 0 a node, < 0 leaf ~child */
 } st__gbdt_flat_node;

@@ -1,5 +1,6 @@
 /* st_gbdt_load and st_gbdt_load_ex: a model file by its kind (stratum's text model, or
- * XGBoost's JSON; XGBoost's UBJSON is recognised and refused with advice), then the
+ * XGBoost's JSON, or LightGBM's text model; XGBoost's UBJSON is recognised and refused
+ * with advice), then the
  * iterations kept: those asked for, else up to an XGBoost file's best_iteration (as
  * XGBClassifier.predict_proba), else all. */
 #include "gbdt_model.h"
@@ -79,6 +80,8 @@ st_status st_gbdt_load_ex(const char *path, const st_gbdt_load_options *opt, st_
                       ".json", path);
     else if (st__gbdt_is_json(buf.data, buf.size))
         rc = st__gbdt_import_xgboost(buf.data, buf.size, path, out, err);
+    else if (st__gbdt_is_lightgbm(buf.data, buf.size))
+        rc = st__gbdt_import_lightgbm(buf.data, buf.size, path, out, err);
     else
         rc = st__gbdt_load_buffer(buf.data, buf.size, path, out, err);
     st__file_buffer_free(&buf);

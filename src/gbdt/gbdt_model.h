@@ -23,6 +23,7 @@
  *   gbdt_shap*.c       TreeSHAP contributions and interactions (gbdt_shap.h)
  *   gbdt_flat.c        the compact tree copy batch prediction walks (gbdt_flat.h)
  *   gbdt_import_xgboost.c  XGBoost JSON models
+ *   gbdt_import_lightgbm.c LightGBM text models (model.txt)
  *   gbdt_monotone.c    monotone constraints while growing; gbdt_monotone_model.c their
  *                      copy in the model, accessor and model-file line
  *
@@ -65,8 +66,22 @@ typedef struct st__gbdt_node {
      * value marks a categorical node, whose set is over bins, in node_set. */
     int64_t cat_set;
     double cover;    /* Hessian sum of the training rows that reached the node (XGBoost's
-                        sum_hessian, LightGBM's internal_weight), for TreeSHAP */
+                        sum_hessian); for TreeSHAP. A model imported from LightGBM has its
+                        row counts here instead, as LightGBM's own TreeSHAP uses them */
 } st__gbdt_node;
+
+/* Two kinds of node only a model imported from LightGBM has (gbdt_import_lightgbm.c), which
+ * stratum's model files cannot hold (st_gbdt_save refuses them):
+ *   - cat_set == ST__GBDT_ZERO_MISSING: a threshold split whose feature LightGBM treats
+ *     zero as missing on (its MissingType::Zero): a value v with |v| <= 1e-35 (LightGBM's
+ *     kZeroThreshold, a float) goes by default_left, as NaN does;
+ *   - cat_set > 0 on a numeric feature: LightGBM's categorical split on integer codes. The
+ *     value is truncated toward zero (as C's cast to int) and code c goes left when bit c
+ *     of the set is on; the set covers codes 0 .. threshold - 1 (threshold holds that
+ *     count, a multiple of 32). NaN, values <= -1 and codes past the set go by
+ *     default_left, which the importer sets to 0 (LightGBM sends them right). */
+#define ST__GBDT_ZERO_MISSING ((int64_t)-1)
+#define ST__GBDT_ZERO_BOUND 1e-35f
 
 struct st_gbdt {
     st_gbdt_params params;       /* as trained (n_threads is not saved) */
@@ -111,10 +126,20 @@ static inline int st__gbdt_goes_left(const st_gbdt *m, const st__gbdt_node *nd, 
         return nd->default_left;
     if (nd->cat_set == 0)
         return (double)v <= nd->threshold;
-    const size_t n_levels = m->features[nd->feature].n_levels;
-    if (!(v >= 0 && (double)v < (double)n_levels) || (float)(size_t)v != v)
-        return nd->default_left; /* not a level of the model: as missing */
-    const size_t c = (size_t)v;
+    if (nd->cat_set == ST__GBDT_ZERO_MISSING) /* LightGBM: zero is missing too */
+        return v >= -ST__GBDT_ZERO_BOUND && v <= ST__GBDT_ZERO_BOUND
+                   ? nd->default_left : (double)v <= nd->threshold;
+    size_t c;
+    if (m->features[nd->feature].type == ST_FEATURE_NUMERIC) { /* LightGBM's integer codes */
+        if (!(v > -1.0f && (double)v < nd->threshold))
+            return nd->default_left;
+        c = v < 1.0f ? 0 : (size_t)v; /* truncated toward zero: (-1, 1) is code 0 */
+    } else {
+        const size_t n_levels = m->features[nd->feature].n_levels;
+        if (!(v >= 0 && (double)v < (double)n_levels) || (float)(size_t)v != v)
+            return nd->default_left; /* not a level of the model: as missing */
+        c = (size_t)v;
+    }
     return (int)((m->cat_bits[(size_t)nd->cat_set - 1 + c / 32] >> (c % 32)) & 1u);
 }
 
@@ -230,5 +255,12 @@ st_status st__gbdt_load_buffer(const char *data, size_t size, const char *name, 
 st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *name,
                                   st_gbdt **out, st_error *err);
 int st__gbdt_is_json(const char *data, size_t size);
+
+/* A model saved by LightGBM as text (model.txt; gbdt_import_lightgbm.c), from memory;
+ * st_gbdt_load calls it for files that st__gbdt_is_lightgbm recognises (a first line
+ * "tree" followed by a "version=v..." line). */
+st_status st__gbdt_import_lightgbm(const char *data, size_t size, const char *name,
+                                   st_gbdt **out, st_error *err);
+int st__gbdt_is_lightgbm(const char *data, size_t size);
 
 #endif

@@ -164,11 +164,32 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
 }
 
+/* A node of the kinds only a LightGBM import has (gbdt_model.h), which the file format
+ * has no line for: its index, or SIZE_MAX when there is none. */
+static size_t lightgbm_only_node(const st_gbdt *m)
+{
+    const size_t n_nodes = m->node_start != NULL ? m->node_start[m->n_trees] : 0;
+    for (size_t k = 0; k < n_nodes; k++) {
+        const st__gbdt_node *nd = &m->nodes[k];
+        if (nd->cat_set == ST__GBDT_ZERO_MISSING ||
+            (nd->cat_set > 0 && m->features[nd->feature].type == ST_FEATURE_NUMERIC))
+            return k;
+    }
+    return SIZE_MAX;
+}
+
 st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)
 {
     if (m == NULL || path == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_save: %s is NULL",
                         m == NULL ? "model" : "path");
+    const size_t odd = lightgbm_only_node(m);
+    if (odd != SIZE_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: not saved: the model (imported from "
+                        "LightGBM) has a %s split, which stratum's model files cannot hold; "
+                        "use the LightGBM file itself", path,
+                        m->nodes[odd].cat_set == ST__GBDT_ZERO_MISSING
+                            ? "zero-as-missing" : "categorical");
     st__text t = {0};
     int exact = 1;
     write_model(&t, m, &exact);

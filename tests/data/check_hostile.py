@@ -101,6 +101,8 @@ def cases(h, t, model, small):
         ("boosted trees: child out of range", predict(f"{h}/model_gbdt_bad_child.model", small), 1, ":28: left '7': expected a whole number from -3 to 1", err),
         ("boosted trees: a cycle", predict(f"{h}/model_gbdt_cycle.model", small), 1, ":29: node 1: a child node must come after its parent", err),
         ("boosted trees: truncated", predict(f"{h}/model_gbdt_truncated.model", small), 1, "the file is truncated", err),
+        ("LightGBM: a number past long's range", predict(f"{h}/model_lightgbm_huge_number.txt", small), 1, ":3: num_class: entry 0 is 1.6666666666666667e+45; expected a whole number in [1, 1000000000]", err),
+        ("LightGBM: truncated", predict(f"{h}/model_lightgbm_truncated.txt", small), 1, ":20: the file ends inside tree 0: truncated?", err),
         ("data without a model column", predict(model, f"{h}/data_missing_column.csv"), 1, "data_missing_column.csv: feature 'sex' of the model is not in the dataset", err),
         ("data with a column's type changed", predict(model, f"{h}/data_type_changed.csv"), 1, "feature 'bp' is numeric in the model but categorical in the dataset", err),
         ("unseen categorical level", predict(model, f"{h}/data_unseen_level.csv"), 0, "p\n", out),

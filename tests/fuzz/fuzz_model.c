@@ -1,5 +1,5 @@
 /* libFuzzer harness for the model loaders (logistic regression, boosted trees and the
- * XGBoost JSON import). A random mutation almost never keeps the
+ * XGBoost JSON and LightGBM text imports). A random mutation almost never keeps the
  * checksum right, so each input is also loaded with a correct checksum line appended: that
  * is what lets the fuzzer reach the parser behind the checksum. */
 #include <stddef.h>
@@ -24,6 +24,9 @@ static void load(const char *data, size_t size)
     st_gbdt_free(g);
     g = NULL; /* and as a model XGBoost saved as JSON */
     st__gbdt_import_xgboost(data, size, "fuzz.json", &g, &err);
+    st_gbdt_free(g);
+    g = NULL; /* and as a model LightGBM saved as text */
+    st__gbdt_import_lightgbm(data, size, "fuzz.txt", &g, &err);
     st_gbdt_free(g);
 }
 

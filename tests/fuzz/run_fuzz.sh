@@ -15,6 +15,9 @@ cp "$root"/tests/hostile/*.csv "$root"/tests/data/csv/*.csv "$root"/tests/data/c
    "$work/seeds_csv/"
 cp "$root"/tests/hostile/*.svm "$root"/tests/data/libsvm/* "$work/seeds_libsvm/"
 cp "$root"/tests/hostile/*.model "$root"/tests/fuzz/*.json "$work/seeds_model/"
+# LightGBM models: numeric splits (sigmoid 0.5) and categorical ones
+cp "$root"/tests/data/lightgbm/wdbc_sigmoid.model.txt "$root"/tests/data/lightgbm/thyroid.model.txt \
+   "$work/seeds_model/"
 # valid models without their checksum line: the harness seals each input itself
 for alpha in 0 1; do
     "$stratum" train logreg "$root/tests/data/cli/small.csv" --lambda 0.1 --alpha "$alpha" \
