@@ -139,7 +139,7 @@ static inline void test_assert_read_fails(test_buffer_reader reader, const char 
     _fail(file, at);
 }
 
-/* Path of a file under tests/data. */
+/* Path of a file under tests/fixtures. */
 static inline const char *test_data_path(const char *relative, char *buf, size_t size)
 {
     snprintf(buf, size, "%s/%s", STRATUM_TEST_DATA, relative);

@@ -36,7 +36,7 @@ static void assert_numeric(const st_dataset *ds, const char *name)
     assert_int_equal(st_dataset_n_levels(ds, (size_t)j), 0);
 }
 
-/* A file under tests/data that must read. */
+/* A file under tests/fixtures that must read. */
 static st_dataset *read_file(const char *relative, const st_read_options *opt)
 {
     char path[1024];
@@ -47,7 +47,7 @@ static st_dataset *read_file(const char *relative, const st_read_options *opt)
     return ds;
 }
 
-/* A file under tests/data that must fail; the message starts "path:line:column: ". */
+/* A file under tests/fixtures that must fail; the message starts "path:line:column: ". */
 static void assert_file_fails(const char *relative, st_status status, long line, long column,
                               const char *fragment)
 {

@@ -11,31 +11,31 @@ for kind in csv libsvm model; do
     rm -rf "$work/seeds_$kind" "$work/corpus_$kind"
     mkdir -p "$work/seeds_$kind" "$work/corpus_$kind"
 done
-cp "$root"/tests/hostile/*.csv "$root"/tests/data/csv/*.csv "$root"/tests/data/cli/*.csv \
+cp "$root"/tests/hostile/*.csv "$root"/tests/fixtures/csv/*.csv "$root"/tests/fixtures/cli/*.csv \
    "$work/seeds_csv/"
-cp "$root"/tests/hostile/*.svm "$root"/tests/data/libsvm/* "$work/seeds_libsvm/"
+cp "$root"/tests/hostile/*.svm "$root"/tests/fixtures/libsvm/* "$work/seeds_libsvm/"
 cp "$root"/tests/hostile/*.model "$root"/tests/fuzz/*.json "$work/seeds_model/"
 # LightGBM models: numeric splits (sigmoid 0.5) and categorical ones
-cp "$root"/tests/data/lightgbm/wdbc_sigmoid.model.txt "$root"/tests/data/lightgbm/thyroid.model.txt \
+cp "$root"/tests/fixtures/lightgbm/wdbc_sigmoid.model.txt "$root"/tests/fixtures/lightgbm/thyroid.model.txt \
    "$work/seeds_model/"
 # valid models without their checksum line: the harness seals each input itself
 for alpha in 0 1; do
-    "$stratum" train logreg "$root/tests/data/cli/small.csv" --lambda 0.1 --alpha "$alpha" \
+    "$stratum" train logreg "$root/tests/fixtures/cli/small.csv" --lambda 0.1 --alpha "$alpha" \
         --missing-indicators -o "$work/seed.model" -q > /dev/null
     grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_alpha$alpha.model"
 done
-"$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
+"$stratum" train gbdt "$root/tests/fixtures/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
     -o "$work/seed.model" -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt.model"
 # with the optional calibration and threshold lines
-"$stratum" train logreg "$root/tests/data/cli/small.csv" --lambda 0.1 --recalibrate platt \
+"$stratum" train logreg "$root/tests/fixtures/cli/small.csv" --lambda 0.1 --recalibrate platt \
     --threshold-rule min-recall --calibration-folds 2 -o "$work/seed.model" -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_platt.model"
-"$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
+"$stratum" train gbdt "$root/tests/fixtures/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
     --recalibrate isotonic --threshold-rule f1 --calibration-folds 2 -o "$work/seed.model" \
     -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_isotonic.model"
-"$stratum" train gbdt "$root/tests/data/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
+"$stratum" train gbdt "$root/tests/fixtures/cli/small.csv" --num-trees 3 --min-data-in-leaf 1 \
     --monotone age:+1,bp:-1 -o "$work/seed.model" -q > /dev/null
 grep -v '^checksum ' "$work/seed.model" > "$work/seeds_model/valid_gbdt_monotone.model"
 # with category sets (one-vs-rest and gradient-sorted)

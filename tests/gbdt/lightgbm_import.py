@@ -4,7 +4,7 @@ Debian's python3 (python3-pandas, python3-numpy, python3-sklearn).
 
     lightgbm_import.py STRATUM_CLI FIXTURES_DIR WORKDIR
 
-FIXTURES_DIR (tests/data/lightgbm, see its README.md) holds models LightGBM 4.6 trained on
+FIXTURES_DIR (tests/fixtures/lightgbm, see its README.md) holds models LightGBM 4.6 trained on
 our shipped datasets, the rows it predicted and its outputs: predictions (task=predict)
 and SHAP contributions (predict_contrib=true). For each model, on those rows:
 
