@@ -260,7 +260,7 @@ int cli_model_is_gbdt(const char *path)
 }
 
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n, double *threshold)
+                     double **p, size_t *n, double *threshold, st_dataset **data)
 {
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0;
@@ -284,7 +284,10 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
         *threshold = st_gbdt_threshold(m);
     }
     st_gbdt_free(m);
-    st_dataset_free(ds);
+    if (rc == ST_OK && data != NULL)
+        *data = ds;
+    else
+        st_dataset_free(ds);
     if (rc != ST_OK) {
         free(*p);
         *p = NULL;
