@@ -39,12 +39,12 @@ static void some_columns(const st_dataset *ds, char *buf, size_t size)
     buf[0] = '\0';
     for (size_t j = 0; j <= nf && shown < 6 && used < size; j++) {
         const char *name = j == 0 ? label : st_dataset_feature_name(ds, j - 1);
-        if (name == NULL)
+        if (name == NULL || name[0] == '\0') /* no label column in DATA */
             continue;
         used += (size_t)snprintf(buf + used, size - used, "%s'%s'", shown ? ", " : "", name);
         shown++;
     }
-    if (shown < nf + (label != NULL) && used < size)
+    if (shown < nf + (label != NULL && label[0] != '\0') && used < size)
         snprintf(buf + used, size - used, ", ...");
 }
 
