@@ -138,7 +138,9 @@ int cmd_train_gbdt(int argc, char **argv)
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
-        int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
+        int status = cli_warn_identifiers(ds, data_path);
+        if (status == EXIT_OK)
+            status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             st_dataset_free(ds);
             st_binned_close(bins);
