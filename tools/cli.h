@@ -78,6 +78,10 @@ st_read_options cli_read_options(const cli_common *c);
 /* Warns on stderr about what reading `path` suggests is wrong (a header line of numbers:
  * the file probably has none). Warnings show even with --quiet. */
 void cli_warn_data(const st_dataset *ds, const char *path);
+/* Warns on stderr, one line per feature, about features that look like identifiers
+ * (st_dataset_column_is_id), with the fix (--ignore); shown even with --quiet. For the
+ * commands that train. EXIT_OK, or EXIT_FAILED when out of memory (printed). */
+int cli_warn_identifiers(const st_dataset *ds, const char *path);
 /* The same for a file binned by st_bin_file, from its report. */
 void cli_warn_binned(const st_bin_report *rep, const char *path);
 

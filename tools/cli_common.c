@@ -236,6 +236,25 @@ void cli_warn_data(const st_dataset *ds, const char *path)
         warn_numeric_header(path);
 }
 
+/* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
+ * nothing else would tell. Returns EXIT_OK, or EXIT_FAILED when out of memory (printed). */
+int cli_warn_identifiers(const st_dataset *ds, const char *path)
+{
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        int is_id = 0;
+        st_error err;
+        st_status rc = st_dataset_column_is_id(ds, j, &is_id, &err);
+        if (rc != ST_OK)
+            return cli_fail(&err, rc);
+        if (is_id)
+            fprintf(stderr, "stratum: warning: %s: column '%s' has a different value in "
+                    "(almost) every row, like a patient id or a row number, which a model can "
+                    "learn rows by; if it is one, leave it out with --ignore %s\n", path,
+                    st_dataset_feature_name(ds, j), st_dataset_feature_name(ds, j));
+    }
+    return EXIT_OK;
+}
+
 void cli_warn_binned(const st_bin_report *rep, const char *path)
 {
     if (rep->header_is_numeric)

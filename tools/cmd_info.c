@@ -10,7 +10,10 @@ static const char info_help[] =
     "\n"
     "Summarises a CSV or LibSVM file as stratum reads it: rows, each column's type\n"
     "(numeric or categorical), missing share, range and levels, and the label's\n"
-    "class balance. Check it before training.\n"
+    "class balance. Check it before training. A column with a different value in\n"
+    "(almost) every row (an identifier or row number; see st_dataset_column_is_id in\n"
+    "include/stratum/dataset.h) gets a note after the table (json: \"looks_like_id\"),\n"
+    "and train, cv and compare warn about it: leave it out with --ignore COL.\n"
     "\n"
     "Options:\n"
     "  --levels N             levels shown per categorical column in text output\n"
@@ -143,6 +146,16 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
         }
         printf("\n");
     }
+    /* after the table, so that its columns stay as they are */
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        int is_id = 0;
+        if (st_dataset_column_is_id(ds, j, &is_id, NULL) != ST_OK)
+            return EXIT_FAILED;
+        if (is_id)
+            printf("note: '%s' has a different value in (almost) every row: an identifier or "
+                   "row number? If so, train with --ignore %s\n", st_dataset_feature_name(ds, j),
+                   st_dataset_feature_name(ds, j));
+    }
     return EXIT_OK;
 }
 
@@ -196,7 +209,10 @@ static int print_json(const char *path, const st_dataset *ds)
         json_number(stdout, s.mean);
         printf(", \"sd\": ");
         json_number(stdout, s.sd);
-        printf(", \"n_levels\": %zu", s.n_levels);
+        int is_id = 0;
+        if (st_dataset_column_is_id(ds, j, &is_id, NULL) != ST_OK)
+            return EXIT_FAILED;
+        printf(", \"n_levels\": %zu, \"looks_like_id\": %s", s.n_levels, is_id ? "true" : "false");
         if (st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL) {
             size_t n;
             level_count *lv = sorted_levels(ds, j, &n);

@@ -24,14 +24,23 @@ static const char predict_help[] =
     "model as 0, as it was trained.\n"
     "A model trained with --recalibrate gives calibrated probabilities. When the model\n"
     "stores a decision threshold (train --threshold-rule or --threshold), or --threshold\n"
-    "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise.\n"
+    "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise\n"
+    "('predicted_label' when --keep keeps a column of DATA named 'label').\n"
+    "To evaluate the predictions, keep DATA's label column (here 'outcome') and read the\n"
+    "file back with its scores in 'p':\n"
+    "  stratum predict model.json test.csv --keep id,outcome -o pred.csv\n"
+    "  stratum evaluate --scores pred.csv --score-col p --label-col outcome\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
     "                         (default: stdout)\n"
     "  --threshold T          label at T in [0, 1] instead of the model's threshold\n"
     "                         (default: the model's; no label column when it has none)\n"
-
+    "      --keep COLS        copy columns of DATA, comma-separated names (ids, the label,\n"
+    "                         any column, ignored ones too), into the output before 'p',\n"
+    "                         as DATA spells them (leading zeros kept), in DATA's row order;\n"
+    "                         also with --contrib and --interactions. LibSVM DATA has no\n"
+    "                         named columns: only 'label' (written 0 or 1) can be kept\n"
     "      --contrib          write why: per row 'p', then 'contrib_NAME' for each feature\n"
     "                         of the model (its contribution to the log-odds, summing a\n"
     "                         categorical feature's levels and its missing indicator),\n"
@@ -46,12 +55,17 @@ static const char predict_help[] =
 
 enum { OPT_PREDICT_THRESHOLD = 8001 };
 
-static void write_probabilities(FILE *f, const double *p, size_t n, double threshold)
+static void write_probabilities(FILE *f, const double *p, size_t n, double threshold,
+                                const cli_keep *keep)
 {
     int labels = !isnan(threshold);
-    fputs(labels ? "p,label\n" : "p\n", f);
+    cli_keep_header(f, keep);
+    /* a kept column named 'label' (DATA's outcome) keeps its name; the prediction moves */
+    fputs(!labels ? "p\n" : cli_keep_has(keep, "label") ? "p,predicted_label\n"
+                                                        : "p,label\n", f);
     /* %.17g so that the file holds exactly the probabilities the library computed */
     for (size_t i = 0; i < n; i++) {
+        cli_keep_row(f, keep, i);
         if (labels) /* positive when p >= threshold, as stratum evaluate counts them */
             fprintf(f, "%.17g,%d\n", p[i], p[i] >= threshold);
         else
@@ -61,10 +75,10 @@ static void write_probabilities(FILE *f, const double *p, size_t n, double thres
 
 /* Loads, reads and predicts; on success *p holds *n probabilities. */
 static int predict(const char *model_path, const char *data_path, const cli_common *common,
-                   double **p, size_t *n, double *threshold)
+                   double **p, size_t *n, double *threshold, st_dataset **data)
 {
     if (cli_model_is_gbdt(model_path))
-        return cli_predict_gbdt(model_path, data_path, common, p, n, threshold);
+        return cli_predict_gbdt(model_path, data_path, common, p, n, threshold, data);
     if (cli_iteration_range_not_gbdt(common, "predict", model_path) != EXIT_OK)
         return EXIT_USAGE;
     st_read_options opt = cli_read_options(common);
@@ -93,7 +107,10 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
         }
     }
     st_logreg_free(m);
-    st_dataset_free(ds);
+    if (rc == ST_OK && data != NULL)
+        *data = ds;
+    else
+        st_dataset_free(ds);
     if (rc != ST_OK) {
         free(*p);
         *p = NULL;
@@ -102,18 +119,88 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
     return EXIT_OK;
 }
 
+/* After the options: checks the arguments, predicts and writes. */
+static int run(int argc, char **argv, const cli_common *common, const char *out_path,
+               double given, int contrib, int interactions, cli_keep *keep)
+{
+    if (optind != argc - 2)
+        return cli_usage_error("predict", "expected MODEL and DATA, got %d arguments",
+                               argc - optind);
+    const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    if (out_path != NULL &&
+        (cli_same_file(out_path, model_path) || cli_same_file(out_path, data_path))) {
+        fprintf(stderr, "stratum: -o %s is an input file; choose another output path\n",
+                out_path);
+        return EXIT_FAILED;
+    }
+    if (contrib && interactions)
+        return cli_usage_error("predict", "--contrib and --interactions write different "
+                               "tables; choose one");
+    if (contrib || interactions)
+        return cli_predict_contrib(model_path, data_path, common, interactions, out_path, keep);
+    double *p = NULL, threshold = NAN;
+    size_t n = 0;
+    st_dataset *ds = NULL;
+    int status = predict(model_path, data_path, common, &p, &n, &threshold,
+                         keep->n_cols ? &ds : NULL);
+    if (status != EXIT_OK)
+        return status;
+    if (ds != NULL) { /* DATA as read: its row count, format and columns */
+        if (cli_keep_has(keep, "p"))
+            status = cli_usage_error("predict", "--keep 'p': the output already has a column "
+                                     "of that name");
+        else
+            status = cli_keep_load(keep, data_path, common, ds);
+        st_dataset_free(ds);
+        if (status != EXIT_OK) {
+            free(p);
+            return status;
+        }
+    }
+    if (!isnan(given))
+        threshold = given;
+    if (out_path == NULL) {
+        write_probabilities(stdout, p, n, threshold, keep);
+        free(p);
+        return EXIT_OK;
+    }
+    /* built in memory, then written in one atomic replacement */
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (f == NULL) {
+        free(p);
+        fprintf(stderr, "stratum: out of memory for the predictions\n");
+        return EXIT_FAILED;
+    }
+    write_probabilities(f, p, n, threshold, keep);
+    free(p);
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        fprintf(stderr, "stratum: out of memory for the predictions\n");
+        return EXIT_FAILED;
+    }
+    st_error err;
+    st_status rc = st_file_write_atomic(out_path, text, size, &err);
+    free(text);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
 int cmd_predict(int argc, char **argv)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
         {"threshold", required_argument, NULL, OPT_PREDICT_THRESHOLD},
         {"contrib", no_argument, NULL, 2101}, {"interactions", no_argument, NULL, 2102},
+        {"keep", required_argument, NULL, 2103},
         CLI_ITERATION_OPTION, {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     const char *out_path = NULL;
     double given = NAN;
     int code, contrib = 0, interactions = 0;
+    cli_keep keep = {0};
     optind = 1;
     while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
         int handled = cli_common_option(&common, code, optarg);
@@ -129,6 +216,13 @@ int cmd_predict(int argc, char **argv)
             out_path = optarg;
             continue;
         }
+        if (code == 2103) {
+            if ((code = cli_keep_parse(&keep, optarg)) != EXIT_OK) {
+                cli_keep_free(&keep);
+                return code;
+            }
+            continue;
+        }
         if (code == 2101 || code == 2102) {
             *(code == 2101 ? &contrib : &interactions) = 1;
             continue;
@@ -141,52 +235,8 @@ int cmd_predict(int argc, char **argv)
         }
         return cli_usage_error("predict", "unknown option");
     }
-    if (optind != argc - 2)
-        return cli_usage_error("predict", "expected MODEL and DATA, got %d arguments",
-                               argc - optind);
-    const char *model_path = argv[optind], *data_path = argv[optind + 1];
-    if (out_path != NULL &&
-        (cli_same_file(out_path, model_path) || cli_same_file(out_path, data_path))) {
-        fprintf(stderr, "stratum: -o %s is an input file; choose another output path\n",
-                out_path);
-        return EXIT_FAILED;
-    }
-    if (contrib && interactions)
-        return cli_usage_error("predict", "--contrib and --interactions write different "
-                               "tables; choose one");
-    if (contrib || interactions)
-        return cli_predict_contrib(model_path, data_path, &common, interactions, out_path);
-    double *p = NULL, threshold = NAN;
-    size_t n = 0;
-    int status = predict(model_path, data_path, &common, &p, &n, &threshold);
-    if (status != EXIT_OK)
-        return status;
-    if (!isnan(given))
-        threshold = given;
-    if (out_path == NULL) {
-        write_probabilities(stdout, p, n, threshold);
-        free(p);
-        return EXIT_OK;
-    }
-    /* built in memory, then written in one atomic replacement */
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    if (f == NULL) {
-        free(p);
-        fprintf(stderr, "stratum: out of memory for the predictions\n");
-        return EXIT_FAILED;
-    }
-    write_probabilities(f, p, n, threshold);
-    free(p);
-    int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        free(text);
-        fprintf(stderr, "stratum: out of memory for the predictions\n");
-        return EXIT_FAILED;
-    }
-    st_error err;
-    st_status rc = st_file_write_atomic(out_path, text, size, &err);
-    free(text);
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    int status = run(argc, argv, &common, out_path, given, contrib, interactions, &keep);
+    cli_keep_free(&keep);
+    return status;
 }
+

@@ -212,8 +212,13 @@ int cmd_train(int argc, char **argv)
     st_dataset *ds = NULL;
     st_logreg *m = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
-    if (rc == ST_OK)
+    if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
+        if (cli_warn_identifiers(ds, data_path) != EXIT_OK) {
+            st_dataset_free(ds);
+            return EXIT_FAILED;
+        }
+    }
     if (rc == ST_OK && mode.path) {
         int code_path = cli_train_path(ds, &prm, &mode.popt, model_path, common.format,
                                        common.quiet);

@@ -138,7 +138,9 @@ int cmd_train_gbdt(int argc, char **argv)
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
-        int status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
+        int status = cli_warn_identifiers(ds, data_path);
+        if (status == EXIT_OK)
+            status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             st_dataset_free(ds);
             st_binned_close(bins);
@@ -260,7 +262,7 @@ int cli_model_is_gbdt(const char *path)
 }
 
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n, double *threshold)
+                     double **p, size_t *n, double *threshold, st_dataset **data)
 {
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0;
@@ -284,7 +286,10 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
         *threshold = st_gbdt_threshold(m);
     }
     st_gbdt_free(m);
-    st_dataset_free(ds);
+    if (rc == ST_OK && data != NULL)
+        *data = ds;
+    else
+        st_dataset_free(ds);
     if (rc != ST_OK) {
         free(*p);
         *p = NULL;

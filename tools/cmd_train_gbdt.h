@@ -18,8 +18,9 @@ int cli_model_is_gbdt(const char *path);
 /* Loads the gbdt model, reads DATA and predicts: on success *p holds *n probabilities
  * (malloc'd, the caller frees), *threshold the model's decision threshold (NaN when it
  * has none) and EXIT_OK is returned; otherwise an exit code, with the message printed.
- * The same contract as cmd_predict.c's predict(). */
+ * The same contract as cmd_predict.c's predict(). When data is not NULL, DATA as read is
+ * handed over in *data (the caller frees it) instead of freed. */
 int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_common *common,
-                     double **p, size_t *n, double *threshold);
+                     double **p, size_t *n, double *threshold, st_dataset **data);
 
 #endif

@@ -59,6 +59,8 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
     int status = EXIT_OK;
     if (col != NULL)
         status = take_column(ds, col, group_col != NULL ? "--group-col" : "--fold-col", &ids);
+    if (status == EXIT_OK) /* after take_column: a --group-col id is no feature */
+        status = cli_warn_identifiers(*ds, path);
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = folds;
     fp.n_repeats = fold_col != NULL ? 1 : repeats;

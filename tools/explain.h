@@ -58,10 +58,33 @@ void cli_stream_abort(cli_stream *s);                   /* removes any temporary
 /* CSV output of names: quoted when they hold a comma, quote or line break. */
 void csv_field(FILE *f, const char *s);
 
+/* stratum predict --keep COLS (predict_keep.c): columns of DATA written, as DATA spells
+ * them, before 'p'. names point into list; texts[c] holds n_texts[c] strings, one per row. */
+typedef struct cli_keep {
+    char *list;       /* the --keep argument, split in place */
+    char **names;     /* n_cols column names */
+    size_t n_cols;
+    char ***texts;    /* per column, per row (LibSVM: constant "0"/"1", see libsvm) */
+    size_t *n_texts;
+    int libsvm;       /* texts[c][i] are constants: only the arrays are freed */
+} cli_keep;
+
+/* EXIT_OK, or an exit code with the message printed. */
+int cli_keep_parse(cli_keep *k, const char *arg);
+/* The texts of the kept columns for the rows of ds, read from data_path (ds is DATA as
+ * read for the prediction: its row count, its format, and for a message its columns). */
+int cli_keep_load(cli_keep *k, const char *data_path, const cli_common *common,
+                  const st_dataset *ds);
+int cli_keep_has(const cli_keep *k, const char *name);
+void cli_keep_header(FILE *f, const cli_keep *k); /* each name then ',' */
+void cli_keep_row(FILE *f, const cli_keep *k, size_t i); /* each text (CSV-quoted) then ',' */
+void cli_keep_free(cli_keep *k); /* harmless on a zeroed or freed cli_keep */
+
 /* stratum predict --contrib / --interactions (predict_contrib.c): streams the table for
- * DATA to out_path (stdout when NULL). Returns an exit code. */
+ * DATA to out_path (stdout when NULL), after the columns of keep (none when NULL). Returns
+ * an exit code. */
 int cli_predict_contrib(const char *model_path, const char *data_path, const cli_common *common,
-                        int interactions, const char *out_path);
+                        int interactions, const char *out_path, cli_keep *keep);
 
 /* stratum explain's results (cmd_explain.c) and their output (explain_output.c). */
 typedef struct explain_row {

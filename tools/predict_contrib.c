@@ -23,8 +23,9 @@ static int calibrated(const cli_model *m)
                          : st_logreg_calibration(m->lr) != NULL;
 }
 
-static void write_header(FILE *f, const cli_model *m, int interactions)
+static void write_header(FILE *f, const cli_model *m, int interactions, const cli_keep *keep)
 {
+    cli_keep_header(f, keep);
     fputs(calibrated(m) ? "p,p_uncalibrated" : "p", f);
     const size_t nf = m->n_features;
     if (!interactions) {
@@ -52,7 +53,7 @@ static void write_header(FILE *f, const cli_model *m, int interactions)
  * first: a dataset the model cannot read fails before anything reaches stdout. */
 static st_status write_block(FILE *f, const cli_model *m, const st_dataset *part, int threads,
                              int interactions, size_t per_row, double *p, double *v,
-                             int first, st_error *err)
+                             size_t start, const cli_keep *keep, st_error *err)
 {
     const size_t n = st_dataset_n_rows(part);
     st_status rc = cli_model_predict(m, part, threads, p, err);
@@ -61,12 +62,13 @@ static st_status write_block(FILE *f, const cli_model *m, const st_dataset *part
                           : cli_model_contrib(m, part, threads, v, err);
     if (rc != ST_OK)
         return rc;
-    if (first)
-        write_header(f, m, interactions);
+    if (start == 0)
+        write_header(f, m, interactions, keep);
     /* %.17g: the values read back exactly, so their sum can be checked to rounding */
     const int cal = calibrated(m);
     const size_t nf = m->n_features;
     for (size_t i = 0; i < n; i++) {
+        cli_keep_row(f, keep, start + i);
         fprintf(f, "%.17g", p[i]);
         if (cal) { /* the contributions (or the interaction rows) summed: the raw log-odds */
             double z = 0;
@@ -84,7 +86,8 @@ static st_status write_block(FILE *f, const cli_model *m, const st_dataset *part
 
 /* Streams the table for ds; returns an exit code. */
 static int stream(const cli_model *m, const st_dataset *ds, const char *data_path,
-                  const cli_common *common, int interactions, cli_stream *out)
+                  const cli_common *common, int interactions, const cli_keep *keep,
+                  cli_stream *out)
 {
     const size_t nf = m->n_features, n = st_dataset_n_rows(ds);
     const size_t per_row = interactions ? (nf + 1) * (nf + 1) : nf + 1;
@@ -102,8 +105,8 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
     for (size_t start = 0; start < n && rc == ST_OK; start += block) {
         size_t len = n - start < block ? n - start : block;
         if (len == n) { /* the whole dataset is one block: no copy */
-            rc = write_block(out->f, m, ds, common->threads, interactions, per_row, p, v, 1,
-                             &err);
+            rc = write_block(out->f, m, ds, common->threads, interactions, per_row, p, v, 0,
+                             keep, &err);
             break;
         }
         for (size_t i = 0; i < len; i++)
@@ -112,7 +115,7 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
         rc = st_dataset_subset(ds, rows, len, &part, &err);
         if (rc == ST_OK)
             rc = write_block(out->f, m, part, common->threads, interactions, per_row, p, v,
-                             start == 0, &err);
+                             start, keep, &err);
         st_dataset_free(part);
     }
     free(p), free(v), free(rows);
@@ -125,7 +128,7 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
 }
 
 int cli_predict_contrib(const char *model_path, const char *data_path, const cli_common *common,
-                        int interactions, const char *out_path)
+                        int interactions, const char *out_path, cli_keep *keep)
 {
     cli_model m;
     int status = cli_model_load(model_path, common, "predict", &m);
@@ -142,9 +145,16 @@ int cli_predict_contrib(const char *model_path, const char *data_path, const cli
         cli_model_free(&m);
         return status;
     }
+    static const char *const ours[] = {"p", "p_uncalibrated", "bias"};
+    for (size_t c = 0; c < sizeof ours / sizeof ours[0] && status == EXIT_OK; c++)
+        if (cli_keep_has(keep, ours[c]))
+            status = cli_usage_error("predict", "--keep '%s': the table already has a column "
+                                     "of that name", ours[c]);
+    if (status == EXIT_OK)
+        status = cli_keep_load(keep, data_path, common, ds);
     cli_stream out;
-    if ((status = cli_stream_open(&out, out_path)) == EXIT_OK) {
-        status = stream(&m, ds, data_path, common, interactions, &out);
+    if (status == EXIT_OK && (status = cli_stream_open(&out, out_path)) == EXIT_OK) {
+        status = stream(&m, ds, data_path, common, interactions, keep, &out);
         if (status == EXIT_OK)
             status = cli_stream_commit(&out);
         else

@@ -190,6 +190,20 @@ typedef struct st_column_summary {
 ST_API st_status st_dataset_column_summary(const st_dataset *ds, size_t j,
                                            st_column_summary *out /* OUT */, st_error *err);
 
+/* Whether feature j looks like an identifier (a patient number, a row number) rather than
+ * a measurement: *out = 1 when at least 50 rows and 90% of the rows have a value, and
+ *   - numeric: every present value is an integer and at least 95% of them are distinct
+ *     (row numbers 1, 2, 3, ... are such a column); 95%, not 100%, because values are
+ *     32-bit floats, in which distinct ids above 2^24 (nine-digit ids) may coincide;
+ *   - categorical: it has at least as many levels as 95% of its present rows (about one
+ *     level per row).
+ * An id that repeats (a patient seen in several rows, e.g. diabetes130's patient_nbr,
+ * about 70% distinct) is not flagged: it is a grouping column (see cv --group-col). Costs
+ * one pass, and a sort of the column only when the integers' range could hold that many
+ * distinct values. The caller decides what to do; nothing in the dataset changes. */
+ST_API st_status st_dataset_column_is_id(const st_dataset *ds, size_t j, int *out /* OUT */,
+                                         st_error *err);
+
 /* Row counts per level of categorical feature j into counts[0..n_levels-1]. */
 ST_API st_status st_dataset_level_counts(const st_dataset *ds, size_t j, size_t *counts,
                                          size_t n_counts, st_error *err);

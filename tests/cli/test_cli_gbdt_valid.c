@@ -122,7 +122,7 @@ static void test_valid_file(void **state)
     assert_contains(r->err, "best iteration 5: valid logloss ");
     free(r);
     r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
-            "--format", "json", "-q", NULL);
+            "--format", "json", "-q", "--ignore", "id", NULL); /* else it warns about id */
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
     assert_contains(r->out, "\"best_iteration\": 5, \"valid_metric\": \"logloss\", "
@@ -188,7 +188,7 @@ static void test_wide_bins(void **state)
 {
     (void)state;
     run_result *r = run("train", "gbdt", WDBC, "-o", model, "--max-bin", "1000", "--num-trees",
-                        "10", "-q", NULL);
+                        "10", "-q", "--ignore", "id", NULL); /* else it warns about id */
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
     char text[1 << 20];
