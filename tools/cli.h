@@ -65,6 +65,31 @@ st_status cli_gbdt_load(const char *path, const cli_common *c, st_gbdt **m, st_e
  * model (which has no iterations), else EXIT_OK. */
 int cli_iteration_range_not_gbdt(const cli_common *c, const char *command, const char *path);
 
+/* getopt_long for the commands (cli_getopt.c), returning what getopt_long returns (the
+ * option's code, -1 after the last option; optarg and optind as getopt_long sets them),
+ * with three differences:
+ * - only whole names: getopt_long's unique prefixes (--num-tree for --num-trees) are
+ *   unknown options;
+ * - any long option may be spelled with underscores (--learning_rate), and the options
+ *   LightGBM names differently take LightGBM's names and aliases (--n_estimators, --eta,
+ *   --num_threads, ...; the table in cli_getopt.c) when the command has the option;
+ * - on an unknown option or a missing value it prints the usage error itself (for an
+ *   unknown long option: "stratum COMMAND: unknown option '--num-tree'; did you mean
+ *   '--num-trees'?", the nearest of the command's names and aliases when one is close)
+ *   and returns CLI_GETOPT_USAGE: the caller returns EXIT_USAGE.
+ * shortopts is getopt_long's, without a leading ':'. Set optind = 1 before the first call. */
+enum { CLI_GETOPT_USAGE = -2 };
+/* For --help: the underscore spelling and, per option of longopts that has them, the
+ * LightGBM names cli_getopt accepts. */
+void cli_print_spellings(FILE *f, const struct option *longopts);
+int cli_getopt(const char *command, int argc, char **argv, const char *shortopts,
+               const struct option *longopts);
+
+/* EXIT_OK unless the arguments look swapped: model_path is not a model file stratum
+ * loads but data_path is; then a usage error "the first argument is a data file, not a
+ * model" (cli_order.c). */
+int cli_check_model_first(const char *command, const char *model_path, const char *data_path);
+
 /* Help text for the common options, printed by every command's --help. */
 extern const char cli_common_help[];
 

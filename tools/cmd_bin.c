@@ -65,7 +65,9 @@ int cmd_bin(int argc, char **argv)
     int code;
     long v;
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+    while ((code = cli_getopt("bin", argc, argv, "qho:", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;

@@ -170,8 +170,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
-    opterr = 0;
-    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((code = cli_getopt("compare", argc, argv, "qh", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         if (code == OPT_CLASS_WEIGHT || code == OPT_GBDT_SCALE_POS)
             return cli_usage_error("compare", "%s: expected no class weight option; --weights "
                                    "sets them per row", code == OPT_CLASS_WEIGHT ?
@@ -198,7 +199,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s\n%s", compare_help, cli_common_help);
+            printf("%s\n", compare_help);
+            cli_print_spellings(stdout, options);
+            printf("\n%s", cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("compare", "unknown option or missing value '%s'",

@@ -128,8 +128,9 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     int code;
     optind = 1;
-    opterr = 0;
-    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((code = cli_getopt("cv", argc, argv, "qh", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(c, code, optarg);
         if (handled == 0)
             handled = s->model == CV_GBDT ? cli_gbdt_option("cv", &s->gprm, code, optarg)

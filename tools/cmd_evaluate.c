@@ -341,8 +341,9 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
-    opterr = 0;
-    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((code = cli_getopt("evaluate", argc, argv, "qh", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(common, code, optarg);
         if (handled == 0)
             handled = eval_option(o, common, code, optarg);
@@ -369,6 +370,9 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     if (o->scores_path == NULL && n_args != 2)
         return cli_usage_error("evaluate", "expected MODEL and DATA, or --scores FILE; got %d "
                                "arguments", n_args);
+    if (o->scores_path == NULL &&
+        cli_check_model_first("evaluate", argv[optind], argv[optind + 1]) != EXIT_OK)
+        return EXIT_USAGE;
     const char *outputs[3] = {o->roc_path, o->pr_path, o->report_path};
     for (int i = 0; i < 3; i++) {
         if (outputs[i] == NULL)

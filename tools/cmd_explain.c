@@ -307,7 +307,9 @@ int cmd_explain(int argc, char **argv)
     o.top = 5;
     int code;
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((code = cli_getopt("explain", argc, argv, "qh", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;
@@ -352,6 +354,8 @@ int cmd_explain(int argc, char **argv)
     if (o.top == 0 && (o.rows_given || o.where != NULL))
         o.top = 1000000; /* --top 0: every feature */
     const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    if (cli_check_model_first("explain", model_path, data_path) != EXIT_OK)
+        return EXIT_USAGE;
     o.model_path = model_path, o.data_path = data_path;
     if (o.report_path != NULL &&
         (cli_same_file(o.report_path, model_path) || cli_same_file(o.report_path, data_path))) {

@@ -270,7 +270,9 @@ int cmd_info(int argc, char **argv)
     long levels_shown = 5;
     int code;
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((code = cli_getopt("info", argc, argv, "qh", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;

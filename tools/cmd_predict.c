@@ -127,6 +127,8 @@ static int run(int argc, char **argv, const cli_common *common, const char *out_
         return cli_usage_error("predict", "expected MODEL and DATA, got %d arguments",
                                argc - optind);
     const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    if (cli_check_model_first("predict", model_path, data_path) != EXIT_OK)
+        return EXIT_USAGE;
     if (out_path != NULL &&
         (cli_same_file(out_path, model_path) || cli_same_file(out_path, data_path))) {
         fprintf(stderr, "stratum: -o %s is an input file; choose another output path\n",
@@ -202,7 +204,9 @@ int cmd_predict(int argc, char **argv)
     int code, contrib = 0, interactions = 0;
     cli_keep keep = {0};
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+    while ((code = cli_getopt("predict", argc, argv, "qho:", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;

@@ -53,6 +53,19 @@ static const char train_help[] =
     "  --lambda-min-ratio R   smallest / largest lambda on the path, in (0, 1] (default:\n"
     "                         0.0001, or 0.01 when there are more columns than rows)\n";
 
+/* stratum train --help, before either family is named: both families in full. */
+static const char train_overview[] =
+    "Usage: stratum train logreg DATA -o MODEL [options]   elastic-net logistic regression\n"
+    "       stratum train gbdt DATA -o MODEL [options]     gradient-boosted trees (LightGBM's\n"
+    "                                                      options and defaults)\n"
+    "\n"
+    "Trains a model of one of two families on a labelled CSV or LibSVM file and saves it to\n"
+    "MODEL. Both families' options follow: logistic regression, then boosted trees. For one\n"
+    "family only: 'stratum train logreg --help' or 'stratum train gbdt --help'.\n"
+    "\n"
+    "=== stratum train logreg: logistic regression ===\n"
+    "\n";
+
 enum { OPT_ALL = 3101, OPT_LAMBDA_PATH, OPT_N_LAMBDA, OPT_LAMBDA_MIN_RATIO, OPT_DISTRIBUTED };
 
 /* What train does besides the training parameters. */
@@ -123,8 +136,11 @@ int cmd_train(int argc, char **argv)
         CLI_POST_TRAIN_OPTIONS,
         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s%s\n%s\n%s", train_help, post_train_help, train_logreg_distributed_help,
-               cli_common_help);
+        printf("%s%s%s\n%s\n", train_overview, train_help, post_train_help,
+               train_logreg_distributed_help);
+        cli_print_spellings(stdout, options);
+        printf("\n=== stratum train gbdt: gradient-boosted trees ===\n\n");
+        train_gbdt_print_help();
         return EXIT_OK;
     }
     if (argc < 2 || argv[1][0] == '-')
@@ -143,7 +159,9 @@ int cmd_train(int argc, char **argv)
     post_opts post = post_opts_default();
     int code, distributed = 0;
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+    while ((code = cli_getopt("train", argc, argv, "qho:", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
             handled = output_option(code, optarg, &model_path);
@@ -162,8 +180,9 @@ int cmd_train(int argc, char **argv)
             continue;
         }
         if (code == 'h') {
-            printf("%s%s\n%s\n%s", train_help, post_train_help, train_logreg_distributed_help,
-                   cli_common_help);
+            printf("%s%s\n%s\n", train_help, post_train_help, train_logreg_distributed_help);
+            cli_print_spellings(stdout, options);
+            printf("\n%s", cli_common_help);
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");

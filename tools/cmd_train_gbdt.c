@@ -33,9 +33,7 @@ static const char train_gbdt_help[] =
     "                                  (the model equals 'train gbdt FILE.stb' on the\n"
     "                                  same rows)\n";
 
-int cmd_train_gbdt(int argc, char **argv)
-{
-    static const struct option options[] = {
+static const struct option options[] = {
         CLI_COMMON_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
@@ -44,6 +42,18 @@ int cmd_train_gbdt(int argc, char **argv)
         {"distributed", no_argument, NULL, 1401},
         {"bins-from", required_argument, NULL, OPT_BINS_FROM},
         {NULL, 0, NULL, 0}};
+
+void train_gbdt_print_help(void)
+{
+    printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n",
+           train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
+           train_gbdt_distributed_help);
+    cli_print_spellings(stdout, options);
+    printf("\n%s", cli_common_help);
+}
+
+int cmd_train_gbdt(int argc, char **argv)
+{
     cli_common common;
     cli_common_init(&common);
     st_gbdt_params prm = st_gbdt_params_default();
@@ -52,7 +62,9 @@ int cmd_train_gbdt(int argc, char **argv)
     post_opts post = post_opts_default();
     int code, distributed = 0;
     optind = 1;
-    while ((code = getopt_long(argc, argv, "qho:", options, NULL)) != -1) {
+    while ((code = cli_getopt("train", argc, argv, "qho:", options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_option("train", &prm, code, optarg);
@@ -79,9 +91,7 @@ int cmd_train_gbdt(int argc, char **argv)
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n%s",
-                   train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
-                   train_gbdt_distributed_help, cli_common_help);
+            train_gbdt_print_help();
             return EXIT_OK;
         }
         return cli_usage_error("train", "unknown option");

@@ -9,6 +9,8 @@
 
 /* stratum train gbdt DATA -o MODEL [options]; argv[0] is "gbdt". Returns an exit code. */
 int cmd_train_gbdt(int argc, char **argv);
+/* stratum train gbdt --help, on stdout. */
+void train_gbdt_print_help(void);
 
 /* 1 when the file at path is a gbdt model st_gbdt_load reads: it starts with
  * "stratum-model N gbdt", is a JSON object (XGBoost) or starts with the lines "tree" and

@@ -187,7 +187,7 @@ static void test_errors(void **state)
     assert_usage(run("cv", "gbdt", data_path, "--monotone", "z:+1,site:+1", NULL),
                  "stratum cv: --monotone 'site:+1': 'site' is categorical");
     assert_usage(run("cv", "logreg", data_path, "--monotone", "x:+1", NULL),
-                 "unknown option or missing value '--monotone'");
+                 "stratum cv: unknown option '--monotone'");
     assert_usage(run("compare", data_path, "--monotone", "x:-2", NULL),
                  "stratum compare: --monotone 'x:-2': expected");
     assert_usage(run("compare", data_path, "--monotone", "w:+1", NULL),
