@@ -51,7 +51,7 @@ static const char predict_help[] =
     "                         exact TreeSHAP\n"
     "      --interactions     (gbdt) write per row 'p', then the (features + 1)^2 pairwise\n"
     "                         interaction values, columns 'A:B' for A, then B, over the\n"
-    "                         features in model order and 'bias' last; see the README\n";
+    "                         features in model order and 'bias' last\n";
 
 enum { OPT_PREDICT_THRESHOLD = 8001 };
 

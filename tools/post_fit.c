@@ -272,7 +272,7 @@ int post_write_oof(const char *path, const st_dataset *ds, const post_result *re
 }
 
 const char post_train_help[] =
-    "Calibration and decision threshold (stored in the model; see README):\n"
+    "Calibration and decision threshold (stored in the model):\n"
     "  --recalibrate M        platt or isotonic: fit a calibration map on out-of-fold\n"
     "                         predictions of an inner cross-validation of DATA (default:\n"
     "                         none); the model's probabilities then go through it\n"
