@@ -39,7 +39,6 @@ typedef struct cd_state {
     long sweeps;
 } cd_state;
 
-static double soft_threshold(double u, double l) { return u > l ? u - l : u < -l ? u + l : 0; }
 
 /* One sweep over the intercept and over the coordinates j with active[j] (all when active
  * is NULL); returns the largest curvature-weighted squared change, a measure of how much
@@ -69,7 +68,7 @@ static double sweep(cd_state *st, double *b0, double *b, const unsigned char *ac
 #pragma omp simd reduction(+ : gj)
         for (size_t i = 0; i < n; i++)
             gj += xj[i] * st->r[i];
-        double bj = soft_threshold(gj + st->xv[j] * b[j], pb->l1) / (st->xv[j] + pb->l2);
+        double bj = st__lr_soft_threshold(gj + st->xv[j] * b[j], pb->l1) / (st->xv[j] + pb->l2);
         double d = bj - b[j];
         if (d == 0)
             continue;

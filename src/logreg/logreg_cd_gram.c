@@ -36,7 +36,6 @@
 /* Outer iterations a Gram matrix may serve, across the fits of a path too (see below). */
 #define GRAM_MAX_AGE 10
 
-static double soft_threshold(double u, double l) { return u > l ? u - l : u < -l ? u + l : 0; }
 
 typedef struct model {
     size_t m;        /* 1 + working-set size */
@@ -68,7 +67,7 @@ static double model_sweep(model *md, const unsigned char *only)
             if (!(c > 0))
                 continue;
             double z = md->z[k] + md->d[k];
-            delta = soft_threshold(a * z - grad, md->l1) / c - z;
+            delta = st__lr_soft_threshold(a * z - grad, md->l1) / c - z;
             a = c;
         }
         if (delta == 0)

@@ -37,6 +37,14 @@ typedef struct st__lr_info {
     int converged;    /* gap <= tol */
 } st__lr_info;
 
+/* The proximal map of t * |.|: u shrunk towards 0 by l, 0 within [-l, l]. Every
+ * coordinate-descent step (in memory, on Gram matrices, streamed) takes its L1 part
+ * through it. */
+static inline double st__lr_soft_threshold(double u, double l)
+{
+    return u > l ? u - l : u < -l ? u + l : 0;
+}
+
 /* Length of the `partial` scratch for n rows. */
 size_t st__lr_partial_size(size_t n);
 

@@ -429,8 +429,6 @@ static st_status pass_line(stream *s, double b0, const double *b, double d0, con
     return rc;
 }
 
-static double soft_threshold(double u, double l) { return u > l ? u - l : u < -l ? u + l : 0; }
-
 /* l1 ||z||_1 + l2 / 2 ||z||^2 over the p coefficients. */
 static double penalty(const stream *s, const double *z)
 {
@@ -497,7 +495,7 @@ static void cd_step(const stream *s, const double *h, const double *ng, const do
                 if (!(a > 0) || !(s->scale[k - 1] > 0))
                     continue;
                 double z = b0b[k] + d[k];
-                delta = soft_threshold(hkk * z - grad, s->l1) / a - z;
+                delta = st__lr_soft_threshold(hkk * z - grad, s->l1) / a - z;
             }
             if (delta == 0)
                 continue;
