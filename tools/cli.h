@@ -109,14 +109,15 @@ int cli_common_option(cli_common *c, int code, const char *arg);
 st_read_options cli_read_options(const cli_common *c);
 
 /* Warns on stderr about what reading `path` suggests is wrong (a header line of numbers:
- * the file probably has none). Warnings show even with --quiet. */
+ * the file probably has none) or changed (cli_warn_cells_read below). Warnings show even
+ * with --quiet. In cli_data_warnings.c, as are the other data warnings. */
 void cli_warn_data(const st_dataset *ds, const char *path);
 /* Warns on stderr, one line per feature, about features that look like identifiers
  * (st_dataset_column_is_id), with the fix (--ignore); shown even with --quiet. For the
  * commands that train. EXIT_OK, or EXIT_FAILED when out of memory (printed). */
 int cli_warn_identifiers(const st_dataset *ds, const char *path);
 
-/* Column types (cli_cells.c). cli_warn_data calls cli_warn_cells_read: one line per column
+/* Column types (cli_data_warnings.c). cli_warn_data calls cli_warn_cells_read: one line per column
  * whose cells the read options changed (--numeric made some missing, --censored bound
  * read some as their bound), shown even with --quiet, as data changed must never be
  * silent. cli_warn_mostly_numeric: for the commands that train, one warning per column of

@@ -267,20 +267,6 @@ st_read_options cli_read_options(const cli_common *c)
     return o;
 }
 
-static void warn_numeric_header(const char *path)
-{
-    fprintf(stderr, "stratum: warning: %s: every name in the header line is a number, so the "
-            "file most likely has no header and its first row was taken for column names "
-            "(and is not among the rows); if so, read it with --no-header\n", path);
-}
-
-void cli_warn_data(const st_dataset *ds, const char *path)
-{
-    if (st_dataset_header_is_numeric(ds))
-        warn_numeric_header(path);
-    cli_warn_cells_read(ds, path);
-}
-
 /* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
  * nothing else would tell. Returns EXIT_OK, or EXIT_FAILED when out of memory (printed). */
 int cli_warn_identifiers(const st_dataset *ds, const char *path)
@@ -298,12 +284,6 @@ int cli_warn_identifiers(const st_dataset *ds, const char *path)
                     st_dataset_feature_name(ds, j), st_dataset_feature_name(ds, j));
     }
     return EXIT_OK;
-}
-
-void cli_warn_binned(const st_bin_report *rep, const char *path)
-{
-    if (rep->header_is_numeric)
-        warn_numeric_header(path);
 }
 
 int cli_fail(const st_error *err, st_status rc)

@@ -90,7 +90,14 @@ typedef struct st_read_options {
     const char *const *categorical; /* feature columns read as categorical, every present
                                        cell's text a level, numbers included */
     size_t n_categorical;           /* A name in either list that is not a feature column
-                                       of the file, or in both, is an error. */
+                                       of the file, or in both, is an error. A model keeps
+                                       its features' types, not these lists: read the data
+                                       it scores with the options it was trained with.
+                                       Scoring a column of the other type is an error
+                                       (st_logreg_predict, st_gbdt_predict) naming the file,
+                                       and for numbers read as categorical the line, column
+                                       and text of the first cell that is not a number. Not
+                                       supported by st_bin_file or the distributed reader. */
     st_censored_policy censored;    /* default ST_CENSORED_TEXT */
     char decimal;                   /* the decimal mark of numbers: '.' (default; 0 means
                                        '.') or ',' ("1,00" is 1), which requires a field

@@ -4,10 +4,12 @@
  * categorical by a few such cells from a real categorical one, and say where they are. */
 #include "csv_cells.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/number_parse.h"
+#include "core/utf8.h"
 
 int st__cell_number(const char *s, size_t len, char decimal, double *out)
 {
@@ -46,18 +48,31 @@ int st__cell_kind(const char *s, size_t len, char decimal, char delimiter, doubl
     return ST__CELL_TEXT;
 }
 
-/* text cut at max bytes on a UTF-8 character boundary, "..." marking the cut */
+/* The text as shown in a message: control bytes as \xNN (a quoted field may hold a line
+ * break, and a warning is one line), and every byte >= 0x80 of text that is not UTF-8, cut after 40 bytes on a UTF-8 character boundary or
+ * where the buffer ends, "..." marking the cut. */
 static void copy_example(char *dst, const char *s, size_t len)
 {
-    const size_t max = 40;
-    size_t n = len;
-    if (len > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+    const size_t max = 40, room = ST__CELL_EXAMPLE_BYTES - 4; /* "..." and NUL */
+    const int bad_utf8 = st__utf8_invalid_at(s, len) >= 0; /* then every byte >= 0x80 too */
+    size_t o = 0, i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = 1; /* the bytes of this character */
+        while (!bad_utf8 && i + k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k++;
+        int control = c < 0x20 || c == 0x7f || (bad_utf8 && c >= 0x80);
+        size_t need = control ? 4 : k;
+        if (i + k > max || o + need > room)
+            break;
+        if (control)
+            snprintf(dst + o, 5, "\\x%02X", c);
+        else
+            memcpy(dst + o, s + i, k);
+        o += need;
+        i += k;
     }
-    memcpy(dst, s, n);
-    strcpy(dst + n, n < len ? "..." : "");
+    strcpy(dst + o, i < len ? "..." : "");
 }
 
 void st__cells_note(st__cell_facts *c, int kind, const char *s, size_t len, long line,

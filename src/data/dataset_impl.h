@@ -10,7 +10,7 @@
 
 /* What the CSV reader saw in a column's present cells (st_column_cells in the public
  * header). Fixed-size, so that subsets copy it with the feature. */
-#define ST__CELL_EXAMPLE_BYTES 48
+#define ST__CELL_EXAMPLE_BYTES 64
 typedef struct st__cell_facts {
     size_t n_numbers, n_censored, n_decimal_comma, n_text, n_made_missing;
     long first_line, first_column;

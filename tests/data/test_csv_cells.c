@@ -213,6 +213,30 @@ static void decimal_commas(void **state)
                         "t.csv: decimal mark ':' is not supported; expected '.' or ','");
 }
 
+/* Examples as a one-line message shows them: control bytes and bytes of text that is not
+ * UTF-8 escaped, long texts cut after 40 bytes (not inside a character) with "..." */
+static void examples_shown_on_one_line(void **state)
+{
+    (void)state;
+    const char *text = "x,label\n1,0\n\"a\nb\",1\n2,0\n"
+                       "0123456789012345678901234567890123456789XYZ,1\n"
+                       "012345678901234567890123456789012345678\xC3\xA9,0\n3,1\n4,0\n";
+    const char *names[] = {"x"};
+    st_read_options o = st_read_options_default();
+    o.numeric = names;
+    o.n_numeric = 1;
+    st_dataset *ds = read_csv(text, &o);
+    st_column_cells c = cells_of(ds, "x");
+    assert_int_equal(c.n_examples, 3);
+    assert_string_equal(c.examples[0], "a\\x0Ab");
+    assert_string_equal(c.examples[1], "0123456789012345678901234567890123456789...");
+    assert_string_equal(c.examples[2], "012345678901234567890123456789012345678...");
+    st_dataset_free(ds);
+    ds = read_csv("x,label\n1,0\nab\xFF,1\n2,0\n", &o);
+    assert_string_equal(cells_of(ds, "x").examples[0], "ab\\xFF");
+    st_dataset_free(ds);
+}
+
 static void libsvm_refuses(void **state)
 {
     (void)state;
@@ -237,6 +261,7 @@ int main(void)
         cmocka_unit_test(forced_numeric_and_censored_policies),
         cmocka_unit_test(forced_categorical),
         cmocka_unit_test(decimal_commas),
+        cmocka_unit_test(examples_shown_on_one_line),
         cmocka_unit_test(libsvm_refuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,32 @@
-/* Columns of numbers with a few cells that are not numbers ("abc", "pending", "<0.005",
- * "1,00"): the warnings of the commands that train, the notes of stratum info, and the
- * lines saying which cells the read options (--numeric, --censored) changed. The facts
- * come from st_dataset_column_cells; nothing here decides a column's type. */
+/* What reading a data file suggests is wrong: a header line of numbers, and columns of
+ * numbers with a few cells that are not numbers ("abc", "pending", "<0.005", "1,00"): the
+ * warnings of the commands that train, the notes of stratum info, and the lines saying
+ * which cells the read options (--numeric, --censored) changed. The facts come from
+ * st_dataset_header_is_numeric and st_dataset_column_cells; nothing here decides a
+ * column's type. */
 #include <string.h>
 
 #include "cli.h"
+
+static void warn_numeric_header(const char *path)
+{
+    fprintf(stderr, "stratum: warning: %s: every name in the header line is a number, so the "
+            "file most likely has no header and its first row was taken for column names "
+            "(and is not among the rows); if so, read it with --no-header\n", path);
+}
+
+void cli_warn_data(const st_dataset *ds, const char *path)
+{
+    if (st_dataset_header_is_numeric(ds))
+        warn_numeric_header(path);
+    cli_warn_cells_read(ds, path);
+}
+
+void cli_warn_binned(const st_bin_report *rep, const char *path)
+{
+    if (rep->header_is_numeric)
+        warn_numeric_header(path);
+}
 
 static size_t not_numbers(const st_column_cells *c)
 {
