@@ -28,6 +28,12 @@ typedef struct cli_common {
     int skip_missing_labels;
     int no_header;       /* --no-header */
     const char *weight_file; /* --weight-file */
+    const char *numeric[256];     /* --numeric COLS */
+    size_t n_numeric;
+    const char *categorical[256]; /* --categorical COLS */
+    size_t n_categorical;
+    st_censored_policy censored;  /* --censored */
+    char decimal;                 /* --decimal: '.' or ',' */
     int threads;
     unsigned long long seed;
     cli_format format;
@@ -49,7 +55,9 @@ void cli_common_init(cli_common *c);
     {"delimiter", required_argument, NULL, 1008}, {"na-values", required_argument, NULL, 1009}, \
     {"skip-missing-labels", no_argument, NULL, 1010}, {"help", no_argument, NULL, 'h'},  \
     {"no-header", no_argument, NULL, 1181}, {"weight-file", required_argument, NULL, 1182},  \
-    {"libsvm-base", required_argument, NULL, 1011}
+    {"libsvm-base", required_argument, NULL, 1011},                                       \
+    {"numeric", required_argument, NULL, 1183}, {"categorical", required_argument, NULL, 1184}, \
+    {"censored", required_argument, NULL, 1185}, {"decimal", required_argument, NULL, 1186}
 
 /* --iteration-range, for the commands that score a saved model (predict, evaluate,
  * explain); cli_common_option handles it, cli_iteration_help describes it. */
@@ -101,12 +109,28 @@ int cli_common_option(cli_common *c, int code, const char *arg);
 st_read_options cli_read_options(const cli_common *c);
 
 /* Warns on stderr about what reading `path` suggests is wrong (a header line of numbers:
- * the file probably has none). Warnings show even with --quiet. */
+ * the file probably has none) or changed (cli_warn_cells_read below). Warnings show even
+ * with --quiet. In cli_data_warnings.c, as are the other data warnings. */
 void cli_warn_data(const st_dataset *ds, const char *path);
 /* Warns on stderr, one line per feature, about features that look like identifiers
  * (st_dataset_column_is_id), with the fix (--ignore); shown even with --quiet. For the
  * commands that train. EXIT_OK, or EXIT_FAILED when out of memory (printed). */
 int cli_warn_identifiers(const st_dataset *ds, const char *path);
+
+/* Column types (cli_data_warnings.c). cli_warn_data calls cli_warn_cells_read: one line per column
+ * whose cells the read options changed (--numeric made some missing, --censored bound
+ * read some as their bound), shown even with --quiet, as data changed must never be
+ * silent. cli_warn_mostly_numeric: for the commands that train, one warning per column of
+ * numbers read as categorical because of a few cells (st_column_cells.mostly_numeric),
+ * naming the cells and the fixes (--numeric, --categorical, --censored, --decimal);
+ * columns whose only such cells are decimal commas share one line. Even with --quiet.
+ * EXIT_OK, or EXIT_FAILED (printed). */
+int cli_warn_cells_read(const st_dataset *ds, const char *path);
+int cli_warn_mostly_numeric(const st_dataset *ds, const char *path);
+/* stratum info: the notes after the text table (stdout), and feature j's "cells" member
+ * for the json output ("cells": {...}, with a leading comma). */
+void cli_info_cell_notes(const st_dataset *ds);
+void cli_info_cells_json(const st_dataset *ds, size_t j);
 /* The same for a file binned by st_bin_file, from its report. */
 void cli_warn_binned(const st_bin_report *rep, const char *path);
 

@@ -24,6 +24,24 @@ const char cli_common_help[] =
     "                         (default: the first line names the columns)\n"
     "  --na-values LIST       comma-separated texts meaning missing (default: empty, NA, N/A,\n"
     "                         n/a, NaN, nan, -nan, NULL, null, None, ?, #N/A, <NA>)\n"
+    "  --numeric COLS         comma-separated columns read as numbers whatever they hold:\n"
+    "                         a cell that is not a number becomes missing (a warning says\n"
+    "                         how many). Default: a column is numeric when every cell is a\n"
+    "                         number (or missing), so one word ('abc', 'pending') makes it\n"
+    "                         categorical; train, cv and compare warn about such columns.\n"
+    "                         Give predict, evaluate and explain the same column options\n"
+    "                         as train: a model's numeric column read as categorical is\n"
+    "                         an error naming the first cell that is not a number\n"
+    "  --categorical COLS     comma-separated columns read as categories (codes such as\n"
+    "                         ICD-9 diagnoses), which also silences that warning\n"
+    "  --censored POLICY      cells such as <0.005, >500, <=1, >=2 (a result beyond a\n"
+    "                         lab assay's limits) in columns of numbers: text (read as any\n"
+    "                         word: the column turns categorical, or with --numeric the cell\n"
+    "                         is missing), bound (the number: <0.005 is 0.005), missing, or\n"
+    "                         error (stop at the first, naming it). Default: text\n"
+    "  --decimal C            the decimal mark of numbers: '.' or ',' (1,00 is one, and\n"
+    "                         1.5 is text); ',' needs a delimiter other than ','\n"
+    "                         (default: '.')\n"
     "  --skip-missing-labels  skip rows whose label is missing and report how many\n"
     "                         (default: such rows are an error)\n"
     "  --libsvm-base 0|1      LibSVM files: 0 allows feature index 0, 1 makes it an error\n"
@@ -47,6 +65,8 @@ void cli_common_init(cli_common *c)
     c->seed = 42;
     c->format = FORMAT_TEXT;
     c->libsvm_zero_based = -1;
+    c->censored = ST_CENSORED_TEXT;
+    c->decimal = '.';
 }
 
 const char cli_iteration_help[] =
@@ -187,6 +207,24 @@ int cli_common_option(cli_common *c, int code, const char *arg)
                           &c->n_na_values, "missing-value texts");
     case 1010: c->skip_missing_labels = 1; return 1;
     case 1181: c->no_header = 1; return 1;
+    case 1183:
+        return split_list(c, arg, c->numeric, sizeof c->numeric / sizeof c->numeric[0],
+                          &c->n_numeric, "--numeric columns");
+    case 1184:
+        return split_list(c, arg, c->categorical,
+                          sizeof c->categorical / sizeof c->categorical[0], &c->n_categorical,
+                          "--categorical columns");
+    case 1185:
+        if (strcmp(arg, "text") == 0) c->censored = ST_CENSORED_TEXT;
+        else if (strcmp(arg, "bound") == 0) c->censored = ST_CENSORED_BOUND;
+        else if (strcmp(arg, "missing") == 0) c->censored = ST_CENSORED_MISSING;
+        else if (strcmp(arg, "error") == 0) c->censored = ST_CENSORED_ERROR;
+        else return bad_value("censored", arg, "text, bound, missing or error");
+        return 1;
+    case 1186:
+        if (strcmp(arg, ".") == 0 || strcmp(arg, ",") == 0) c->decimal = arg[0];
+        else return bad_value("decimal", arg, "'.' or ','");
+        return 1;
     case 1182: c->weight_file = arg; return 1;
     case 1011:
         if (strcmp(arg, "0") == 0) c->libsvm_zero_based = 1;
@@ -220,20 +258,13 @@ st_read_options cli_read_options(const cli_common *c)
     o.has_header = !c->no_header;
     o.weight_file = c->weight_file;
     o.libsvm_zero_based = c->libsvm_zero_based;
+    o.numeric = c->numeric;
+    o.n_numeric = c->n_numeric;
+    o.categorical = c->categorical;
+    o.n_categorical = c->n_categorical;
+    o.censored = c->censored;
+    o.decimal = c->decimal;
     return o;
-}
-
-static void warn_numeric_header(const char *path)
-{
-    fprintf(stderr, "stratum: warning: %s: every name in the header line is a number, so the "
-            "file most likely has no header and its first row was taken for column names "
-            "(and is not among the rows); if so, read it with --no-header\n", path);
-}
-
-void cli_warn_data(const st_dataset *ds, const char *path)
-{
-    if (st_dataset_header_is_numeric(ds))
-        warn_numeric_header(path);
 }
 
 /* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
@@ -253,12 +284,6 @@ int cli_warn_identifiers(const st_dataset *ds, const char *path)
                     st_dataset_feature_name(ds, j), st_dataset_feature_name(ds, j));
     }
     return EXIT_OK;
-}
-
-void cli_warn_binned(const st_bin_report *rep, const char *path)
-{
-    if (rep->header_is_numeric)
-        warn_numeric_header(path);
 }
 
 int cli_fail(const st_error *err, st_status rc)

@@ -14,6 +14,10 @@ static const char info_help[] =
     "(almost) every row (an identifier or row number; see st_dataset_column_is_id in\n"
     "include/stratum/dataset.h) gets a note after the table (json: \"looks_like_id\"),\n"
     "and train, cv and compare warn about it: leave it out with --ignore COL.\n"
+    "A column of numbers that a few cells of text ('abc', 'pending', '<0.005',\n"
+    "'1,00') made categorical gets a note too, naming the first such cell and the\n"
+    "fixes: --numeric COL, --categorical COL, --censored, --decimal ,\n"
+    "(json: \"cells\": counts of numbers, censored values, decimal commas and text).\n"
     "\n"
     "Options:\n"
     "  --levels N             levels shown per categorical column in text output\n"
@@ -156,6 +160,7 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
                    "row number? If so, train with --ignore %s\n", st_dataset_feature_name(ds, j),
                    st_dataset_feature_name(ds, j));
     }
+    cli_info_cell_notes(ds);
     return EXIT_OK;
 }
 
@@ -213,6 +218,7 @@ static int print_json(const char *path, const st_dataset *ds)
         if (st_dataset_column_is_id(ds, j, &is_id, NULL) != ST_OK)
             return EXIT_FAILED;
         printf(", \"n_levels\": %zu, \"looks_like_id\": %s", s.n_levels, is_id ? "true" : "false");
+        cli_info_cells_json(ds, j);
         if (st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL) {
             size_t n;
             level_count *lv = sorted_levels(ds, j, &n);

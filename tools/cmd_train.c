@@ -233,7 +233,8 @@ int cmd_train(int argc, char **argv)
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
-        if (cli_warn_identifiers(ds, data_path) != EXIT_OK) {
+        if (cli_warn_identifiers(ds, data_path) != EXIT_OK ||
+            cli_warn_mostly_numeric(ds, data_path) != EXIT_OK) {
             st_dataset_free(ds);
             return EXIT_FAILED;
         }

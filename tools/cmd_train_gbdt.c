@@ -150,6 +150,8 @@ int cmd_train_gbdt(int argc, char **argv)
         cli_warn_data(ds, data_path);
         int status = cli_warn_identifiers(ds, data_path);
         if (status == EXIT_OK)
+            status = cli_warn_mostly_numeric(ds, data_path);
+        if (status == EXIT_OK)
             status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             st_dataset_free(ds);

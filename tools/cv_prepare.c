@@ -61,6 +61,8 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
         status = take_column(ds, col, group_col != NULL ? "--group-col" : "--fold-col", &ids);
     if (status == EXIT_OK) /* after take_column: a --group-col id is no feature */
         status = cli_warn_identifiers(*ds, path);
+    if (status == EXIT_OK)
+        status = cli_warn_mostly_numeric(*ds, path);
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = folds;
     fp.n_repeats = fold_col != NULL ? 1 : repeats;

@@ -119,7 +119,8 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
         st_dataset_free(part);
     }
     free(p), free(v), free(rows);
-    if (rc != ST_OK && rc != ST_ERR_NOMEM) { /* the library does not know the file's name */
+    /* the library does not know the file's name, unless the dataset told it */
+    if (rc != ST_OK && rc != ST_ERR_NOMEM && strstr(err.message, data_path) == NULL) {
         st_error named = err;
         snprintf(named.message, sizeof named.message, "%.200s: %.560s", data_path, err.message);
         err = named;

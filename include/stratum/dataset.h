@@ -27,6 +27,20 @@ typedef enum st_feature_type {
     ST_FEATURE_CATEGORICAL = 1 /* values are level codes; NaN = missing */
 } st_feature_type;
 
+/* What a CSV reader does with a censored value: a number after '<', '>', '<=' or '>='
+ * ("<0.005", ">500", "<= 1e-3"), as laboratory exports write a result beyond an assay's
+ * limit of detection. The default reads them as text, as it always has: they make a
+ * column categorical unless the column is forced numeric (st_read_options.numeric), which
+ * reads them as missing. The policy applies to columns read as numbers; a categorical
+ * column keeps every cell's text as a level. */
+typedef enum st_censored_policy {
+    ST_CENSORED_TEXT = 0,    /* text, like any word (default) */
+    ST_CENSORED_BOUND = 1,   /* the number: "<0.005" is 0.005, ">500" is 500 */
+    ST_CENSORED_MISSING = 2, /* missing (NaN) */
+    ST_CENSORED_ERROR = 3    /* an error naming the file, line and column; in any feature
+                                column not forced categorical */
+} st_censored_policy;
+
 /* How to read a file. Start from st_read_options_default() and change what you need; the
  * strings and arrays are borrowed for the duration of the read call only. */
 typedef struct st_read_options {
@@ -65,6 +79,29 @@ typedef struct st_read_options {
                                 none (default). Never picked up unless named here. Excludes
                                 `weight` and, when rows are skipped, skip_missing_labels (the
                                 lines could not be paired with the rows); CSV or LibSVM. */
+    /* Column types, CSV only. By default a column is numeric when every present cell is a
+     * number and categorical otherwise, so one stray word makes a column of numbers
+     * categorical (see st_dataset_column_cells, which reports such columns). */
+    const char *const *numeric;     /* feature columns read as numbers whatever they hold:
+                                       a cell that is not a number (nor a censored value
+                                       the policy reads) is missing, and counted in
+                                       st_column_cells.n_made_missing */
+    size_t n_numeric;
+    const char *const *categorical; /* feature columns read as categorical, every present
+                                       cell's text a level, numbers included */
+    size_t n_categorical;           /* A name in either list that is not a feature column
+                                       of the file, or in both, is an error. A model keeps
+                                       its features' types, not these lists: read the data
+                                       it scores with the options it was trained with.
+                                       Scoring a column of the other type is an error
+                                       (st_logreg_predict, st_gbdt_predict) naming the file,
+                                       and for numbers read as categorical the line, column
+                                       and text of the first cell that is not a number. Not
+                                       supported by st_bin_file or the distributed reader. */
+    st_censored_policy censored;    /* default ST_CENSORED_TEXT */
+    char decimal;                   /* the decimal mark of numbers: '.' (default; 0 means
+                                       '.') or ',' ("1,00" is 1), which requires a field
+                                       delimiter other than ','. With ',', "1.5" is text. */
 } st_read_options;
 
 /* The defaults described above. */
@@ -196,13 +233,47 @@ ST_API st_status st_dataset_column_summary(const st_dataset *ds, size_t j,
  *     (row numbers 1, 2, 3, ... are such a column); 95%, not 100%, because values are
  *     32-bit floats, in which distinct ids above 2^24 (nine-digit ids) may coincide;
  *   - categorical: it has at least as many levels as 95% of its present rows (about one
- *     level per row).
+ *     level per row), unless it is a column of numbers made categorical by a few cells
+ *     (st_column_cells.mostly_numeric), which has a level per distinct number.
  * An id that repeats (a patient seen in several rows, e.g. diabetes130's patient_nbr,
  * about 70% distinct) is not flagged: it is a grouping column (see cv --group-col). Costs
  * one pass, and a sort of the column only when the integers' range could hold that many
  * distinct values. The caller decides what to do; nothing in the dataset changes. */
 ST_API st_status st_dataset_column_is_id(const st_dataset *ds, size_t j, int *out /* OUT */,
                                          st_error *err);
+
+/* What the CSV reader saw in feature j's present cells (missing texts excluded). A column
+ * of numbers with a few cells of text ("abc", "pending", "<0.005", "1,00") is read as
+ * categorical, one level per distinct text: the report tells such a column apart, for the
+ * caller to warn and offer the fix (st_read_options.numeric or .categorical, .censored,
+ * .decimal). Every count is 0 for LibSVM and array-built datasets. */
+typedef struct st_column_cells {
+    size_t n_numbers;       /* cells that are numbers, as written with the decimal mark */
+    size_t n_censored;      /* '<x', '>x', '<=x', '>=x' with x a number */
+    size_t n_decimal_comma; /* numbers written with ',' for the decimal mark ("1,00") in a
+                               file read with '.' and a delimiter other than ',' */
+    size_t n_text;          /* any other text: "abc", "pending", "1.5" read with ',' */
+    size_t n_made_missing;  /* cells of a numeric column read as missing because they are
+                               not numbers: forced numeric, or the censored policy MISSING */
+    long first_line, first_column; /* 1-based position in the file of the first cell that
+                                      is not a number (censored, decimal comma or text);
+                                      0 when there is none */
+    size_t n_examples;      /* distinct texts of such cells, in file order, up to 3 */
+    const char *examples[3];/* owned by the dataset; examples[0] is the first cell's text,
+                               cut at 40 bytes (with "...") */
+    int forced;             /* 1 forced numeric, 2 forced categorical, 0 the reader's guess */
+    int mostly_numeric;     /* 1 when the guess made the column categorical although most
+                               of it is numbers: more than half of the present cells are
+                               numbers, censored values or decimal-comma numbers, and at
+                               least one is a plain or decimal-comma number */
+} st_column_cells;
+
+ST_API st_status st_dataset_column_cells(const st_dataset *ds, size_t j,
+                                         st_column_cells *out /* OUT */, st_error *err);
+
+/* The name of the file (or buffer) a CSV or LibSVM dataset was read from, as given to the
+ * reader; "" for array-built datasets. Error messages about the data quote it. */
+ST_API const char *st_dataset_source(const st_dataset *ds);
 
 /* Row counts per level of categorical feature j into counts[0..n_levels-1]. */
 ST_API st_status st_dataset_level_counts(const st_dataset *ds, size_t j, size_t *counts,

@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "data/csv_cells.h"
 
 st_status st__stb_bin_csv(const char *path, const st_read_options *opt, const st_bin_options *bo,
                           const char *out_path, st_bin_report *rep, st_error *err);
@@ -82,6 +83,11 @@ st_status st_bin_file(const char *data_path, const st_read_options *ropt,
     if (bo.sketch_size < 16 || bo.sketch_size > ((size_t)1 << 26))
         return st__fail(err, ST_ERR_INVALID_ARG, "st_bin_file: sketch_size %zu is outside "
                         "[16, 2^26]", bo.sketch_size);
+    const char *retype;
+    if (st__read_options_retype(&ro, &retype))
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: binning guesses column types as it "
+                        "always has; %s is not supported there (train on the file itself, "
+                        "not a binned one)", data_path, retype);
     struct stat st;
     if (stat(data_path, &st) == 0 && !S_ISREG(st.st_mode)) /* a pipe cannot be read twice */
         return st__fail(err, ST_ERR_IO, "%s: not a regular file; binning reads the data twice, "

@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "csv_cells.h"
 #include "csv_header.h"
 #include "csv_tokenizer.h"
 #include "dataset_impl.h"
 #include "core/error.h"
 #include "label_rule.h"
 #include "na_values.h"
-#include "core/number_parse.h"
 #include "core/utf8.h"
 
 enum column_role {
@@ -34,6 +34,7 @@ typedef struct csv_reader {
     size_t *switch_row;      /* per feature: first row read as categorical (0: from the start) */
     int any_late_switch;
     int first_is_data;       /* no header: the record in tok is the first row, still unread */
+    char decimal;            /* the decimal mark, '.' or ',' */
     st_dataset *ds;
     st_error *err;
 } csv_reader;
@@ -132,6 +133,9 @@ static st_status read_header(csv_reader *r)
         if (!ok)
             return nomem(r);
     }
+    rc = st__cells_force_types(r->ds, o, r->source, r->err);
+    if (rc != ST_OK)
+        return rc;
     r->ds->header_numeric = st__csv_header_is_numeric(t, o);
     /* without a header the record just read is the first row: read_rows starts with it */
     r->first_is_data = !o->has_header;
@@ -170,7 +174,7 @@ static st_status read_weight(csv_reader *r, const st__csv_field *f, size_t col)
     if (st__is_na(&r->na, f->ptr, f->len))
         return fail_field(r, f, col, "the weight is missing ('%s'); expected a number >= 0",
                           f->ptr, f->len);
-    if (!st__parse_number(f->ptr, f->len, &w))
+    if (!st__cell_number(f->ptr, f->len, r->decimal, &w))
         return fail_field(r, f, col, "weight '%s' is not a number; expected a number >= 0",
                           f->ptr, f->len);
     if (!(w >= 0.0) || isinf(w) || isinf((float)w))
@@ -196,20 +200,62 @@ static st_status intern_level(csv_reader *r, st__feature *feat, const st__csv_fi
     return ST_OK;
 }
 
+/* A present cell that is not a number: counted, then read as the column's type and the
+ * censored policy say. A guessed numeric column turns categorical here, as it always has
+ * (the cells' report lets the caller warn); a forced numeric one reads it as missing. */
+static st_status read_non_number(csv_reader *r, st__feature *feat, const st__csv_field *f,
+                                 size_t col, float *slot)
+{
+    double bound = 0.0;
+    int kind = st__cell_kind(f->ptr, f->len, r->decimal, r->tok.delimiter, &bound);
+    st__cells_note(&feat->cells, kind, f->ptr, f->len, f->line, f->column);
+    if (kind == ST__CELL_CENSORED && feat->cells.forced != ST__FORCED_CATEGORICAL) {
+        st_censored_policy policy = r->opt->censored;
+        if (policy == ST_CENSORED_ERROR)
+            return fail_field(r, f, col, "'%s' is a censored value (a bound, not a "
+                              "measurement) and the censored policy is 'error'; expected a "
+                              "number, or choose --censored bound or missing", f->ptr, f->len);
+        if (feat->type == ST_FEATURE_NUMERIC && policy == ST_CENSORED_BOUND) {
+            *slot = (float)bound;
+            return ST_OK;
+        }
+        if (feat->type == ST_FEATURE_NUMERIC && policy == ST_CENSORED_MISSING) {
+            *slot = NAN;
+            feat->cells.n_made_missing++;
+            return ST_OK;
+        }
+    }
+    if (feat->type == ST_FEATURE_NUMERIC) {
+        if (feat->cells.forced == ST__FORCED_NUMERIC) {
+            *slot = NAN;
+            feat->cells.n_made_missing++;
+            return ST_OK;
+        }
+        size_t row = r->ds->n_rows;
+        feat->type = ST_FEATURE_CATEGORICAL;
+        /* the rows before get their texts back (recover_early_texts), missing ones too */
+        feat->cells.n_made_missing = 0;
+        r->switch_row[r->feature_of[col]] = row;
+        r->any_late_switch |= row > 0;
+    }
+    return intern_level(r, feat, f, col, slot);
+}
+
 static st_status read_feature(csv_reader *r, const st__csv_field *f, size_t col)
 {
     size_t row = r->ds->n_rows;
     st__feature *feat = &r->ds->features[r->feature_of[col]];
     float *slot = &feat->values[row];
+    double v;
     if (feat->type == ST_FEATURE_NUMERIC) {
-        double v;
         /* With the default missing texts, any number is a value (the "nan" texts parse to
          * NaN anyway), so the parse comes first; a custom list may name numbers as missing. */
         if (r->na.values != NULL && st__is_na(&r->na, f->ptr, f->len)) {
             *slot = NAN;
             return ST_OK;
         }
-        if (st__parse_number(f->ptr, f->len, &v)) {
+        if (st__cell_number(f->ptr, f->len, r->decimal, &v)) {
+            feat->cells.n_numbers++;
             *slot = (float)v;
             return ST_OK;
         }
@@ -217,14 +263,14 @@ static st_status read_feature(csv_reader *r, const st__csv_field *f, size_t col)
             *slot = NAN;
             return ST_OK;
         }
-        feat->type = ST_FEATURE_CATEGORICAL;
-        r->switch_row[r->feature_of[col]] = row;
-        r->any_late_switch |= row > 0;
     } else if (st__is_na(&r->na, f->ptr, f->len)) {
         *slot = NAN;
         return ST_OK;
+    } else if (st__cell_number(f->ptr, f->len, r->decimal, &v)) {
+        feat->cells.n_numbers++; /* counted for the report; the level is the text */
+        return intern_level(r, feat, f, col, slot);
     }
-    return intern_level(r, feat, f, col, slot);
+    return read_non_number(r, feat, f, col, slot);
 }
 
 /* Reads one record into row ds->n_rows; *kept says whether it became a row. */
@@ -379,6 +425,19 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
                         "expected ',', ';', tab or '|'", name != NULL ? name : "<buffer>",
                         opt->delimiter);
     char delimiter = opt->delimiter != 0 ? opt->delimiter : st__csv_detect_delimiter(data, size);
+    r.decimal = opt->decimal == ',' ? ',' : '.';
+    if (opt->decimal != 0 && opt->decimal != '.' && opt->decimal != ',')
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: decimal mark '%c' is not supported; "
+                        "expected '.' or ','", r.source, opt->decimal);
+    if (r.decimal == ',' && delimiter == ',')
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: --decimal , needs a field delimiter "
+                        "other than ',', and this file's is ',' (%s); a file with decimal "
+                        "commas separates its fields with ';' or tab (--delimiter)", r.source,
+                        opt->delimiter != 0 ? "as given" : "detected");
+    if ((unsigned)opt->censored > ST_CENSORED_ERROR)
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: censored policy %d is not one of "
+                        "ST_CENSORED_TEXT, _BOUND, _MISSING or _ERROR", r.source,
+                        (int)opt->censored);
     st__csv_tokenizer_init(&r.tok, data, size, delimiter, r.source);
     st_status rc = read_header(&r);
     if (rc == ST_OK)
@@ -392,6 +451,12 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
     if (rc == ST_OK) {
         copy_class_names(&r);
         r.ds->delimiter = delimiter;
+        st__free(r.ds->source);
+        r.ds->source = st__strdup(r.source);
+        if (r.ds->source == NULL)
+            rc = nomem(&r);
+    }
+    if (rc == ST_OK) {
         st__dataset_shrink(r.ds);
         *out = r.ds;
         r.ds = NULL;

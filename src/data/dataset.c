@@ -29,6 +29,8 @@ st_read_options st_read_options_default(void)
     o.libsvm_zero_based = -1;
     o.has_header = 1;
     o.weight_file = NULL;
+    o.censored = ST_CENSORED_TEXT;
+    o.decimal = '.';
     return o;
 }
 
@@ -41,10 +43,11 @@ st_dataset *st__dataset_new(size_t n_features, size_t row_cap, int labelled, int
     ds->features = st__calloc(n_features, sizeof *ds->features);
     ds->label_name = st__strdup("");
     ds->weight_name = st__strdup("");
+    ds->source = st__strdup("");
     ds->class_name[0] = st__strdup("");
     ds->class_name[1] = st__strdup("");
     if (ds->features == NULL || ds->label_name == NULL || ds->weight_name == NULL ||
-        ds->class_name[0] == NULL || ds->class_name[1] == NULL)
+        ds->source == NULL || ds->class_name[0] == NULL || ds->class_name[1] == NULL)
         goto fail;
     for (size_t j = 0; j < n_features; j++)
         st__category_dict_init(&ds->features[j].levels);
@@ -148,6 +151,7 @@ void st_dataset_free(st_dataset *ds)
     st__free(ds->weights);
     st__free(ds->label_name);
     st__free(ds->weight_name);
+    st__free(ds->source);
     st__free(ds->class_name[0]);
     st__free(ds->class_name[1]);
     st__free(ds);
@@ -259,6 +263,7 @@ const char *st_dataset_class_name(const st_dataset *ds, int cls)
 size_t st_dataset_rows_skipped(const st_dataset *ds) { return ds != NULL ? ds->rows_skipped : 0; }
 size_t st_dataset_blank_lines(const st_dataset *ds) { return ds != NULL ? ds->blank_lines : 0; }
 char st_dataset_delimiter(const st_dataset *ds) { return ds != NULL ? ds->delimiter : 0; }
+const char *st_dataset_source(const st_dataset *ds) { return ds != NULL ? ds->source : ""; }
 
 size_t st_dataset_memory_bytes(const st_dataset *ds)
 {

@@ -75,6 +75,13 @@ st_status st_dataset_column_is_id(const st_dataset *ds, size_t j, int *out, st_e
     const st__feature *f = &ds->features[j];
     if (f->type == ST_FEATURE_NUMERIC)
         return numeric_is_id(ds, f->values, out, err);
+    /* a column of measurements made categorical by a few cells of text has a level per
+     * distinct number: its report (st_column_cells.mostly_numeric) is the warning to give */
+    st_column_cells cells;
+    if (st_dataset_column_cells(ds, j, &cells, err) != ST_OK)
+        return err != NULL ? err->code : ST_ERR_INVALID_ARG;
+    if (cells.mostly_numeric)
+        return ST_OK;
     size_t present = 0;
     for (size_t i = 0; i < ds->n_rows; i++)
         present += !isnan(f->values[i]);

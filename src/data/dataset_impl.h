@@ -8,6 +8,19 @@
 
 #include "category_dict.h"
 
+/* What the CSV reader saw in a column's present cells (st_column_cells in the public
+ * header). Fixed-size, so that subsets copy it with the feature. */
+#define ST__CELL_EXAMPLE_BYTES 64
+typedef struct st__cell_facts {
+    size_t n_numbers, n_censored, n_decimal_comma, n_text, n_made_missing;
+    long first_line, first_column;
+    size_t n_examples;
+    char examples[3][ST__CELL_EXAMPLE_BYTES];
+    int forced; /* ST__FORCED_* */
+} st__cell_facts;
+
+enum { ST__FORCED_NONE = 0, ST__FORCED_NUMERIC = 1, ST__FORCED_CATEGORICAL = 2 };
+
 typedef struct st__feature {
     char *name;
     st_feature_type type;
@@ -16,6 +29,7 @@ typedef struct st__feature {
     uint32_t *zero_entries;      /* LibSVM: bit i set when row i's line has an entry for
                                     this feature whose value is 0 (stored as 0, like an
                                     absent entry); NULL when the file has no such entry */
+    st__cell_facts cells;        /* CSV: what the reader saw (csv_cells.c) */
 } st__feature;
 
 struct st_dataset {
@@ -28,6 +42,7 @@ struct st_dataset {
     char *class_name[2];
     size_t rows_skipped, blank_lines;
     char delimiter;
+    char *source;                /* the file's name as given to the reader; "" otherwise */
     int header_numeric;          /* every header field a number: see st_dataset_header_is_numeric */
     /* LibSVM files (libsvm_reader.c): the indices the file spans, [libsvm_first,
      * libsvm_last]; features outside it are ones the file never mentions. libsvm is 0 for
@@ -65,6 +80,13 @@ st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
  * prediction, which reads a LibSVM row's absent entries as its model says (gbdt/,
  * logreg/): an entry is present when its value is not 0 or its bit is set. */
 const uint32_t *st__dataset_zero_entries(const st_dataset *ds, size_t j);
+
+/* The error for a model whose feature j has type model_type where ds's column has the
+ * other: names ds's file, and for a column of numbers made categorical the first cell that
+ * is not a number (line, column, text) and the read option that matches the model. For
+ * the scoring functions of gbdt/ and logreg/ (in csv_cells.c). */
+st_status st__dataset_type_mismatch(const st_dataset *ds, size_t j, st_feature_type model_type,
+                                    st_error *err);
 
 /* st_csv_column_texts on a CSV file in memory (opt not NULL). */
 st_status st__csv_column_texts_buffer(const char *data, size_t size, const char *name,

@@ -107,11 +107,13 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
     int ok = replace_name(&sub->label_name, ds->label_name) &&
              replace_name(&sub->weight_name, ds->weight_name) &&
              replace_name(&sub->class_name[0], ds->class_name[0]) &&
-             replace_name(&sub->class_name[1], ds->class_name[1]);
+             replace_name(&sub->class_name[1], ds->class_name[1]) &&
+             replace_name(&sub->source, ds->source);
     for (size_t a = 0; ok && a < nf; a++) {
         const st__feature *src = &ds->features[features != NULL ? features[a] : a];
         st__feature *dst = &sub->features[a];
         dst->type = src->type;
+        dst->cells = src->cells;
         ok = st__dataset_set_name(sub, a, src->name, strlen(src->name)) &&
              copy_levels(&dst->levels, &src->levels) &&
              copy_zero_entries(dst, src, rows, nr);

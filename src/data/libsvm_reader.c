@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "dataset_impl.h"
 #include "core/error.h"
+#include "csv_cells.h"
 #include "label_rule.h"
 #include "libsvm_line.h"
 #include "core/number_parse.h"
@@ -293,6 +294,10 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     if (opt->weight != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "%s: LibSVM files have no weight column; "
                         "weights need a CSV file", source);
+    const char *retype;
+    if (st__read_options_retype(opt, &retype))
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: %s applies to CSV files; a LibSVM file "
+                        "holds only numbers", source, retype);
     libsvm_reader r;
     memset(&r, 0, sizeof r);
     r.data = data;
@@ -312,6 +317,19 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
         st__label_rule_free(&r.labels);
         st__label_rule_init(&r.labels, opt->positive);
         rc = build(&r, opt, out);
+    }
+    if (rc == ST_OK) {
+        char *copy = st__strdup(source);
+        if (copy == NULL)
+            rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory", source);
+        else {
+            st__free((*out)->source);
+            (*out)->source = copy;
+        }
+        if (rc != ST_OK) {
+            st_dataset_free(*out);
+            *out = NULL;
+        }
     }
     if (rc == ST_OK && (rc = st__dataset_read_weight_file(*out, opt, source, err)) != ST_OK) {
         st_dataset_free(*out);

@@ -91,10 +91,7 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
             continue;
         }
         if (st_dataset_feature_type(ds, (size_t)src) != f->type)
-            return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
-                            "dataset", f->name,
-                            f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
-                            f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+            return st__dataset_type_mismatch(ds, (size_t)src, f->type, err);
         cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
         if (cm->absent_missing)
             cm->zeros[j] = st__dataset_zero_entries(ds, (size_t)src);

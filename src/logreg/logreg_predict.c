@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "data/dataset_impl.h"
 #include "data/category_dict.h"
 
 
@@ -51,10 +52,7 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
         return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the dataset",
                         f->name);
     if (st_dataset_feature_type(ds, (size_t)src) != f->type)
-        return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in the model but %s in the "
-                        "dataset", f->name,
-                        f->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical",
-                        f->type == ST_FEATURE_NUMERIC ? "categorical" : "numeric");
+        return st__dataset_type_mismatch(ds, (size_t)src, f->type, err);
     if (f->type == ST_FEATURE_CATEGORICAL) {
         const size_t k = st_dataset_n_levels(ds, (size_t)src);
         st__free(*map);

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "data/csv_cells.h"
 #include "data/dataset_impl.h"
 #include "io/file_buffer.h"
 #include "data/na_values.h"
@@ -166,6 +167,10 @@ st_status st_dataset_read_csv_mpi(MPI_Comm comm, const char *path, const st_read
         return st__fail(err, ST_ERR_INVALID_ARG, "%s: distributed reading needs a header line "
                         "and weights in a column (not supported: %s)", path,
                         !opt->has_header ? "a file without a header" : "a weight file");
+    const char *retype;
+    if (opt != NULL && st__read_options_retype(opt, &retype))
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: distributed reading guesses column types "
+                        "as it always has; %s is not supported there", path, retype);
     st__mpi_ctx c;
     st_status rc = st__mpi_open(&c, comm, err);
     if (rc != ST_OK)
