@@ -89,6 +89,8 @@ typedef struct compare_opts {
     size_t n_weights;
     char weight_text[512];
     const char *fixed[MAX_FIXED];   /* --model FILE, in order */
+    st_training_overlap fixed_overlap[MAX_FIXED]; /* how far DATA is each one's training
+                                                     rows */
     size_t n_fixed;
 } compare_opts;
 
@@ -332,6 +334,7 @@ static int run_fixed(const cv_setup *s, const compare_opts *co, const double *p_
         compare_row *row = &rows[(*n)++];
         memset(row, 0, sizeof *row);
         row->file = co->fixed[k];
+        row->overlap = co->fixed_overlap[k];
         row->weight = "(fixed)";
         row->calibration = s->recal != NULL ? "none" : NULL;
         for (int c = 0; c < COMPARE_N_COLS; c++)
@@ -450,7 +453,8 @@ int cmd_compare(int argc, char **argv)
         status = EXIT_FAILED;
     }
     for (size_t k = 0; status == EXIT_OK && k < co.n_fixed; k++)
-        status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds));
+        status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds),
+                                       &co.fixed_overlap[k]);
     if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
         size_t per = st_dataset_n_rows(ds) * s.n_repeats;
         size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *

@@ -102,6 +102,10 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
             printf(", \"folds_defined\": %zu, \"best\": %s}", c->defined,
                    rows[i].best[k] ? "true" : "false");
         }
+        if (rows[i].file != NULL) { /* --model: how far DATA is its training rows */
+            printf(", \"training_rows\": ");
+            cli_overlap_json(stdout, &rows[i].overlap);
+        }
         printf("}");
     }
     printf("\n]}\n");
@@ -176,12 +180,26 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         }
         printf(markdown ? " |\n" : "\n");
     }
+    char note[400];
+    int first = 1;
+    for (size_t i = 0; i < n; i++)
+        if (compare_overlap_note(&rows[i], note, sizeof note)) {
+            printf("%s%s\n", first ? "\n" : "", note);
+            first = 0;
+        }
 }
 
 void compare_print(const cv_setup *s, const compare_row *rows, size_t n)
 {
     switch (s->format) {
-    case FORMAT_CSV: print_csv(rows, n); break;
+    case FORMAT_CSV: {
+        char note[400]; /* a CSV table has no room for it */
+        for (size_t i = 0; i < n; i++)
+            if (compare_overlap_note(&rows[i], note, sizeof note))
+                fprintf(stderr, "stratum: %s\n", note);
+        print_csv(rows, n);
+        break;
+    }
     case FORMAT_JSON: print_json(s, rows, n); break;
     case FORMAT_MARKDOWN: print_table(s, rows, n, 1); break;
     default: print_table(s, rows, n, 0);

@@ -81,11 +81,25 @@ static void write_header_lines(FILE *f, const eval_report *r, const char *prefix
         fprintf(f, "%sCIs        none (--bootstrap 0)\n", prefix);
 }
 
+int eval_overlap_note(const eval_report *r, char *buf, size_t size)
+{
+    char what[256];
+    if (!cli_overlap_note(r->overlap, what, sizeof what)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    snprintf(buf, size, "note: %s: the metrics below are optimistic; evaluate on held-out "
+             "data", what);
+    return 1;
+}
+
 void eval_write_text(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
-    char v[32], ci[48];
+    char v[32], ci[48], note[400];
     write_header_lines(f, r, "");
+    if (eval_overlap_note(r, note, sizeof note))
+        fprintf(f, "\n%s\n", note);
     fprintf(f, "\n%-28s %-10s %s\n", "metric", "value", "95% CI");
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
         char name[64];
@@ -150,6 +164,11 @@ void eval_write_json(FILE *f, const eval_report *r)
     eval_json_key_number(f, "min_recall", p->min_recall, ", ");
     eval_json_key_number(f, "min_precision", p->min_precision, ", ");
     fprintf(f, "\"from_model\": %s},\n", r->from_model != NULL ? "true" : "false");
+    if (r->model_path != NULL) {
+        fputs("  \"training_rows\": ", f);
+        cli_overlap_json(f, r->overlap);
+        fputs(",\n", f);
+    }
     fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
             ev->n_bootstrap, p->seed);
     fputs("  \"metrics\": ", f);
@@ -228,6 +247,9 @@ static void metric_rows(FILE *f, cli_format fmt, const eval_report *r)
 void eval_write_csv(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
+    char note[400];
+    if (eval_overlap_note(r, note, sizeof note)) /* a CSV table has no room for it */
+        fprintf(stderr, "stratum: %s\n", note);
     fputs("metric,value,ci_low,ci_high\n", f);
     metric_rows(f, FORMAT_CSV, r);
     table_row(f, FORMAT_CSV, "threshold", ev->threshold, NAN, NAN);
@@ -240,7 +262,10 @@ void eval_write_csv(FILE *f, const eval_report *r)
 void eval_write_markdown(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
+    char note[400];
     write_header_lines(f, r, "    ");
+    if (eval_overlap_note(r, note, sizeof note))
+        fprintf(f, "\n%s\n", note);
     fputs("\n| metric | value | 95% CI |\n|---|---:|---:|\n", f);
     metric_rows(f, FORMAT_MARKDOWN, r);
     fputs("\n| | predicted 1 | predicted 0 |\n|---|---:|---:|\n", f);

@@ -103,6 +103,10 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
     int status = EXIT_FAILED;
     if (report_begin(&rep, "stratum compare", subtitle) == 0) {
         report_section(&rep, "Data and settings");
+        char note[400];
+        for (size_t i = 0; i < n; i++)
+            if (compare_overlap_note(&rows[i], note, sizeof note))
+                report_paragraph(&rep, note, "warn");
         report_cv_facts(&rep, s, terms, values, k);
         report_section(&rep, "Curves");
         report_oof_charts(&rep, oofs, name_ptrs, colors, dashed, n);

@@ -245,6 +245,9 @@ int report_evaluate(const char *path, const eval_report *r, const double *p, con
         status = EXIT_FAILED;
     } else {
         report_section(&rep, "Data and settings");
+        char note[400];
+        if (eval_overlap_note(r, note, sizeof note))
+            report_paragraph(&rep, note, "warn");
         facts(&rep, r);
         report_section(&rep, "Curves");
         charts(&rep, r, &roc, &pr, name);
