@@ -10,9 +10,6 @@ const st_metric compare_metrics[COMPARE_N_COLS] = {
     ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_PRECISION, ST_METRIC_RECALL,
     ST_METRIC_F1, ST_METRIC_BRIER, ST_METRIC_LOG_LOSS};
 
-static const char *const titles[COMPARE_N_COLS] = {"ROC-AUC", "PR-AUC", "precision", "recall",
-                                                    "F1", "Brier", "log loss"};
-
 static int lower_is_better(st_metric m)
 {
     return m == ST_METRIC_BRIER || m == ST_METRIC_LOG_LOSS;
@@ -163,7 +160,7 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
             width = (int)strlen(compare_row_model(&rows[i]));
     row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
     for (int k = 0; k < COMPARE_N_COLS; k++)
-        put_cell(titles[k], k, markdown);
+        put_cell(st_metric_label(compare_metrics[k]), k, markdown);
     printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
     for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
         printf("|--:");
