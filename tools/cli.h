@@ -64,6 +64,21 @@ void cli_common_init(cli_common *c);
 #define CLI_ITERATION_OPTION {"iteration-range", required_argument, NULL, 1012}
 extern const char cli_iteration_help[];
 
+/* A predicted probability as a percentage (cli_risk.c): "12.3%" from 1% up, "0.45%" from
+ * 0.1%, "<0.1%" below and ">99.9%" from 99.95% up; "undefined" for NaN. */
+void cli_risk_text(double p, char *buf, size_t size);
+
+/* The training-rows note (training_overlap.c): when o says the rows scored are, or
+ * partly are, the model's training rows (an estimated share of at least 5%), writes
+ * "these 3,772 rows are the model's training rows", "these 1,000 rows are all training
+ * rows of the model (about 36% of its 2,772)" or "about 50% of these 2,000 rows were used
+ * to train the model" into buf and returns 1; else buf is "" and it returns 0. The caller
+ * adds what it means for its metrics. */
+int cli_overlap_note(const st_training_overlap *o, char *buf, size_t size);
+/* The "training_rows" JSON value: null without a fingerprint, else {"training_rows": N,
+ * "scored_rows": N, "scored_share": X, "training_share": X, "exact": BOOL}. */
+void cli_overlap_json(FILE *f, const st_training_overlap *o);
+
 /* Loads a boosted-trees model (or an XGBoost JSON model) for scoring, keeping the
  * iterations of --iteration-range, else the file's default (st_gbdt_load_ex); when an
  * XGBoost file's best_iteration chose them, says so in a note on stderr (not under

@@ -1,6 +1,10 @@
 /* stratum train's coefficient table: values and, when the model has them, Wald statistics
- * (standard error, z, p-value, 95% interval, odds ratio with its interval). Text output
- * shows at most the CLI_TOP_COEFS largest |coefficients| unless asked for all. */
+ * (standard error, z, p-value, 95% interval, odds ratio with its interval). Values are on
+ * the original scale; rows come largest first on the standardised scale, |coefficient x
+ * the column's training SD| (the log-odds per SD, which compares features of different
+ * units; as explain ranks them), ties in column order so output is deterministic; a model
+ * file without the SDs (saved before they were stored) is sorted by |coefficient|. Text
+ * output shows at most the CLI_TOP_COEFS largest unless asked for all. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +103,49 @@ static void print_header(const st_logreg_coef_stat *st, cli_format format, int w
     }
 }
 
-/* keep[k] = 1 for the `top` largest |coefficients| (ties to the earlier column). */
-static void choose_top(const st_logreg *m, size_t top, unsigned char *keep)
+typedef struct ranked {
+    double size; /* the sort key; -1 for NaN, which goes last */
+    size_t k;
+} ranked;
+
+static int by_size(const void *a, const void *b)
 {
-    size_t n = st_logreg_n_coefs(m);
-    const double *b = st_logreg_coefs(m);
-    for (size_t k = 0; k < n; k++) {
-        size_t larger = 0; /* columns that rank before k */
-        for (size_t j = 0; j < n && larger < top; j++)
-            larger += fabs(b[j]) > fabs(b[k]) || (fabs(b[j]) == fabs(b[k]) && j < k);
-        keep[k] = larger < top;
+    const ranked *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The coefficients' order, largest first (see the top of this file); *standardised says
+ * which scale ranked them. NULL when out of memory. */
+static size_t *coef_order(const st_logreg *m, int *standardised)
+{
+    const size_t n = st_logreg_n_coefs(m);
+    const double *b = st_logreg_coefs(m), *sd = st_logreg_col_sds(m);
+    ranked *r = malloc((n ? n : 1) * sizeof *r);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (r == NULL || order == NULL) {
+        free(r), free(order);
+        return NULL;
     }
+    *standardised = sd != NULL;
+    for (size_t k = 0; k < n; k++) {
+        const double size = fabs(sd != NULL ? b[k] * sd[k] : b[k]);
+        r[k] = (ranked){isnan(size) ? -1 : size, k};
+    }
+    qsort(r, n, sizeof *r, by_size);
+    for (size_t k = 0; k < n; k++)
+        order[k] = r[k].k;
+    free(r);
+    return order;
+}
+
+static const char *order_text(int standardised)
+{
+    return standardised ? "largest |coefficient x training SD| first (the standardised "
+                          "scale; values on the original scale)"
+                        : "largest |coefficient| first (values on the original scale; this "
+                          "model file has no training SDs)";
 }
 
 void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
@@ -128,22 +164,29 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
                strstr(err.message, "L1 penalty") == NULL) {
         fprintf(stderr, "stratum: note: %s\n", err.message);
     }
-    unsigned char *keep = NULL;
-    size_t shown = n;
-    if (format == FORMAT_TEXT && !all && n > CLI_TOP_COEFS && (keep = malloc(n)) != NULL) {
-        choose_top(m, CLI_TOP_COEFS, keep);
-        shown = CLI_TOP_COEFS;
+    int standardised = 0;
+    size_t *order = coef_order(m, &standardised);
+    if (order == NULL) {
+        fprintf(stderr, "stratum: out of memory for the coefficient table\n");
+        free(st);
+        return;
     }
+    const size_t shown = format == FORMAT_TEXT && !all && n > CLI_TOP_COEFS ? CLI_TOP_COEFS : n;
+    if (format == FORMAT_TEXT)
+        printf("coefficients, %s\n", order_text(standardised));
+    else if (format == FORMAT_MARKDOWN)
+        printf("Coefficients, %s.\n\n", order_text(standardised));
     int width = 11;
     for (size_t k = 0; k < n; k++)
         if ((int)strlen(st_logreg_coef_name(m, k)) > width)
             width = (int)strlen(st_logreg_coef_name(m, k));
     print_header(st, format, width);
     if (format == FORMAT_JSON) {
+        printf("{");
         if (fit_seconds >= 0)
-            printf("{\"fit_seconds\": %.6f, \"intercept\": ", fit_seconds);
-        else
-            printf("{\"intercept\": ");
+            printf("\"fit_seconds\": %.6f, ", fit_seconds);
+        printf("\"order\": \"%s\", \"intercept\": ",
+               standardised ? "abs_standardised" : "abs_value");
         json_number(stdout, st_logreg_intercept(m));
         if (st != NULL)
             printf(", \"confidence_level\": 0.95, \"intercept_stats\": ");
@@ -153,19 +196,16 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
     } else {
         print_row(m, -1, st, format, width);
     }
-    for (size_t k = 0, first = 1; k < n; k++) {
-        if (keep != NULL && !keep[k])
-            continue;
-        if (format == FORMAT_JSON && !first)
+    for (size_t q = 0; q < shown; q++) {
+        if (format == FORMAT_JSON && q > 0)
             printf(", ");
-        first = 0;
-        print_row(m, (long)k, st, format, width);
+        print_row(m, (long)order[q], st, format, width);
     }
     if (format == FORMAT_JSON)
         printf("]}\n");
     if (shown < n)
-        printf("(%zu more coefficients with smaller |value| not shown; --all shows every "
+        printf("(%zu more coefficients, smaller on that scale, not shown; --all shows every "
                "one, as do --format csv and json)\n", n - shown);
-    free(keep);
+    free(order);
     free(st);
 }

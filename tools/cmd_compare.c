@@ -52,7 +52,9 @@ static const char compare_help[] =
     "                         fold's metrics on that fold's test part and its threshold\n"
     "                         chosen by the rule on the training part's predictions. The\n"
     "                         model may have been trained on some of these rows: then\n"
-    "                         its metrics are optimistic, not cross-validated. Its\n"
+    "                         its metrics are optimistic, not cross-validated, and a\n"
+    "                         note after the table says so from the model's fingerprint\n"
+    "                         of its training rows (models stratum trained). Its\n"
     "                         features must be columns of DATA; a threshold stored in it\n"
     "                         is not used; it is never recalibrated (default: none)\n"
     "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
@@ -89,6 +91,8 @@ typedef struct compare_opts {
     size_t n_weights;
     char weight_text[512];
     const char *fixed[MAX_FIXED];   /* --model FILE, in order */
+    st_training_overlap fixed_overlap[MAX_FIXED]; /* how far DATA is each one's training
+                                                     rows */
     size_t n_fixed;
 } compare_opts;
 
@@ -332,6 +336,7 @@ static int run_fixed(const cv_setup *s, const compare_opts *co, const double *p_
         compare_row *row = &rows[(*n)++];
         memset(row, 0, sizeof *row);
         row->file = co->fixed[k];
+        row->overlap = co->fixed_overlap[k];
         row->weight = "(fixed)";
         row->calibration = s->recal != NULL ? "none" : NULL;
         for (int c = 0; c < COMPARE_N_COLS; c++)
@@ -450,7 +455,8 @@ int cmd_compare(int argc, char **argv)
         status = EXIT_FAILED;
     }
     for (size_t k = 0; status == EXIT_OK && k < co.n_fixed; k++)
-        status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds));
+        status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds),
+                                       &co.fixed_overlap[k]);
     if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
         size_t per = st_dataset_n_rows(ds) * s.n_repeats;
         size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *

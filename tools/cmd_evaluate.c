@@ -17,6 +17,10 @@
  *                   "beta": X, "min_recall": X, "min_precision": X,
  *                   "from_model": BOOL (the threshold stored in MODEL, used by default;
  *                   "rule" is then "fixed")},
+ *     "training_rows": null | {"training_rows": N, "scored_rows": N, "scored_share": X,
+ *                   "training_share": X, "exact": BOOL},   MODEL DATA only: how far DATA
+ *         is the model's training rows, from the model's fingerprint (null: it has none;
+ *         st_gbdt_training_overlap in stratum/gbdt.h),
  *     "bootstrap": {"resamples": N (0 = off), "seed": N, "level": 0.95},
  *     "metrics": {NAME: {"value": X|null, "defined": BOOL, "ci_low": X|null,
  *                        "ci_high": X|null, "ci_resamples": N}, ...}
@@ -66,6 +70,9 @@ static const char evaluate_help[] =
     "LightGBM model saved as text (objective=binary).\n"
     "With --scores, FILE holds a score column and a label column (e.g. the output of\n"
     "'stratum predict' with the labels added); with MODEL DATA the model scores DATA.\n"
+    "A model trained by stratum keeps a fingerprint of its training rows: when DATA is,\n"
+    "or partly is, those rows, a note says so ('note: these 3,772 rows are the model's\n"
+    "training rows: the metrics below are optimistic; evaluate on held-out data').\n"
     "\n"
     "Options:\n"
     "  --scores FILE          CSV of scores and labels to evaluate (instead of MODEL DATA)\n"
@@ -233,17 +240,20 @@ typedef struct model_kind {
     const char *name; /* the third word of the file's first line */
     /* fills p and, when the model stores a decision threshold, *t (else t->value NaN) */
     st_status (*score)(const char *path, const cli_common *c, const st_dataset *ds, double *p,
-                       st_decision_threshold *t, st_error *err);
+                       st_decision_threshold *t, st_training_overlap *ov, st_error *err);
 } model_kind;
 
 static st_status score_logreg(const char *path, const cli_common *c, const st_dataset *ds,
-                              double *p, st_decision_threshold *t, st_error *err)
+                              double *p, st_decision_threshold *t, st_training_overlap *ov,
+                              st_error *err)
 {
     (void)c; /* --iteration-range was refused before the data was read */
     st_logreg *m = NULL;
     st_status rc = st_logreg_load(path, &m, err);
     if (rc == ST_OK)
         rc = st_logreg_predict(m, ds, p, st_dataset_n_rows(ds), err);
+    if (rc == ST_OK)
+        rc = st_logreg_training_overlap(m, ds, ov, err);
     if (rc == ST_OK && !st_logreg_threshold_info(m, t))
         t->value = NAN;
     st_logreg_free(m);
@@ -251,12 +261,15 @@ static st_status score_logreg(const char *path, const cli_common *c, const st_da
 }
 
 static st_status score_gbdt(const char *path, const cli_common *c, const st_dataset *ds,
-                            double *p, st_decision_threshold *t, st_error *err)
+                            double *p, st_decision_threshold *t, st_training_overlap *ov,
+                            st_error *err)
 {
     st_gbdt *m = NULL;
     st_status rc = cli_gbdt_load(path, c, &m, err);
     if (rc == ST_OK)
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(ds), err);
+    if (rc == ST_OK)
+        rc = st_gbdt_training_overlap(m, ds, ov, err);
     if (rc == ST_OK && !st_gbdt_threshold_info(m, t))
         t->value = NAN;
     st_gbdt_free(m);
@@ -290,7 +303,7 @@ static const char *read_model_kind(const char *path, char *kind, size_t size)
 /* Reads the data (and the model) and computes the scores; fills *ds and *p. */
 static int load(const eval_opts *o, const cli_common *common, const char *model_path,
                 const char *data_path, char *kind, size_t kind_size, st_dataset **ds, double **p,
-                st_decision_threshold *stored)
+                st_decision_threshold *stored, st_training_overlap *ov)
 {
     st_read_options opt = cli_read_options(common);
     st_error err;
@@ -322,7 +335,7 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
         fprintf(stderr, "stratum: out of memory for %zu predictions\n", n);
         return EXIT_FAILED;
     }
-    rc = mk->score(model_path, common, *ds, *p, stored, &err);
+    rc = mk->score(model_path, common, *ds, *p, stored, ov, &err);
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
@@ -408,7 +421,10 @@ int cmd_evaluate(int argc, char **argv)
     st_dataset *ds = NULL;
     double *p = NULL;
     st_decision_threshold stored = {NAN, ST_THRESHOLD_FIXED, NAN};
-    status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p, &stored);
+    st_training_overlap overlap;
+    memset(&overlap, 0, sizeof overlap);
+    status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p, &stored,
+                  &overlap);
     /* a model's stored threshold is the default; --threshold or --threshold-rule override */
     char from_model[160] = "";
     if (status == EXIT_OK && !isnan(stored.value) && !o.threshold_given && !o.rule_given) {
@@ -440,7 +456,8 @@ int cmd_evaluate(int argc, char **argv)
         status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
     eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
                      model_path, data_path, kind, ds != NULL && st_dataset_weights(ds) != NULL,
-                     o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL};
+                     o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL,
+                     model_path != NULL ? &overlap : NULL};
     if (status == EXIT_OK && o.report_path != NULL)
         status = report_evaluate(o.report_path, &r, p, st_dataset_labels(ds),
                                  st_dataset_weights(ds), st_dataset_n_rows(ds));

@@ -98,6 +98,21 @@ static void print_number_cell(double v, int width)
         printf("  %*.6g", width, v);
 }
 
+/* Characters a UTF-8 name shows as (its bytes but continuation bytes). */
+static int shown_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+/* s, then spaces up to width shown characters: columns stay aligned whatever the names. */
+static void print_padded(const char *s, int width)
+{
+    printf("%s%*s", s, width - shown_width(s) > 0 ? width - shown_width(s) : 0, "");
+}
+
 static int print_text(const char *path, const st_dataset *ds, size_t levels_shown)
 {
     size_t n_rows = st_dataset_n_rows(ds), n_features = st_dataset_n_features(ds);
@@ -125,13 +140,20 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
     const char *unit = mem >= 1000000 ? "MB" : "kB";
     printf("memory    %.1f %s (%.2f bytes per value)\n", (double)mem / (mem >= 1000000 ? 1e6 : 1e3),
            unit, share(mem, n_rows * (n_features ? n_features : 1)));
-    printf("\n%4s  %-24s  %-11s  %17s  %12s  %12s  %12s  %s\n", "#", "column", "type",
-           "missing", "min", "mean", "max", "levels");
+    int name_width = 6; /* "column", or the longest name */
+    for (size_t j = 0; j < n_features; j++)
+        if (shown_width(st_dataset_feature_name(ds, j)) > name_width)
+            name_width = shown_width(st_dataset_feature_name(ds, j));
+    printf("\n%4s  ", "#");
+    print_padded("column", name_width);
+    printf("  %-11s  %17s  %12s  %12s  %12s  %s\n", "type", "missing", "min", "mean", "max",
+           "levels");
     for (size_t j = 0; j < n_features; j++) {
         st_column_summary s;
         st_dataset_column_summary(ds, j, &s, NULL);
-        printf("%4zu  %-24s  %-11s  %8zu (%5.1f%%)", j + 1, st_dataset_feature_name(ds, j),
-               type_name(st_dataset_feature_type(ds, j)), s.n_missing,
+        printf("%4zu  ", j + 1);
+        print_padded(st_dataset_feature_name(ds, j), name_width);
+        printf("  %-11s  %8zu (%5.1f%%)", type_name(st_dataset_feature_type(ds, j)), s.n_missing,
                100.0 * share(s.n_missing, n_rows));
         print_number_cell(s.min, 12);
         print_number_cell(s.mean, 12);

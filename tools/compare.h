@@ -18,6 +18,7 @@ typedef struct compare_row {
     const char *file;               /* --model FILE as given: the row scores that existing
                                        model (model is then unused, weight "(fixed)");
                                        NULL for a cross-validated setting */
+    st_training_overlap overlap;    /* --model: how far DATA is its training rows */
     cv_summary col[COMPARE_N_COLS];
     int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked) */
 } compare_row;
@@ -31,7 +32,13 @@ const char *compare_file_name(const char *path);
  * (n_rows entries); a stratum model of either family or an XGBoost JSON model. Returns an
  * exit code, with one line naming the file on stderr on failure (missing, not a model, a
  * feature of the model absent from the data). */
-int compare_fixed_predict(const cv_setup *s, const char *path, double *p);
+int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
+                          st_training_overlap *overlap);
+
+/* The training-rows note of a --model row ("note: --model thy.model: these 3,772 rows are
+ * the model's training rows: its metrics are optimistic; evaluate on held-out data") into
+ * buf: 1, or 0 (buf "") when there is none. */
+int compare_overlap_note(const compare_row *row, char *buf, size_t size);
 
 /* Scores those predictions p on s's folds: res gets n_folds * n_repeats results, each at
  * the threshold the rule picks on the fold's training rows (the model is not refitted),

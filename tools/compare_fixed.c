@@ -21,7 +21,20 @@ const char *compare_row_model(const compare_row *row)
     return row->file != NULL ? compare_file_name(row->file) : cv_model_name(row->model);
 }
 
-int compare_fixed_predict(const cv_setup *s, const char *path, double *p)
+int compare_overlap_note(const compare_row *row, char *buf, size_t size)
+{
+    char what[256];
+    if (row->file == NULL || !cli_overlap_note(&row->overlap, what, sizeof what)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    snprintf(buf, size, "note: --model %s: %s: its metrics are optimistic; evaluate on "
+             "held-out data", compare_row_model(row), what);
+    return 1;
+}
+
+int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
+                          st_training_overlap *overlap)
 {
     size_t n = st_dataset_n_rows(s->ds);
     st_error err;
@@ -38,12 +51,16 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p)
         rc = st_gbdt_load(path, &m, &err);
         if (rc == ST_OK)
             rc = st_gbdt_predict(m, s->ds, ST_GBDT_PROBABILITY, s->gprm.n_threads, p, n, &err);
+        if (rc == ST_OK)
+            rc = st_gbdt_training_overlap(m, s->ds, overlap, &err);
         st_gbdt_free(m);
     } else { /* st_logreg_load says what is wrong with a file that is no model */
         st_logreg *m = NULL;
         rc = st_logreg_load(path, &m, &err);
         if (rc == ST_OK)
             rc = st_logreg_predict(m, s->ds, p, n, &err);
+        if (rc == ST_OK)
+            rc = st_logreg_training_overlap(m, s->ds, overlap, &err);
         st_logreg_free(m);
     }
     if (rc != ST_OK) {

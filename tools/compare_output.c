@@ -10,9 +10,6 @@ const st_metric compare_metrics[COMPARE_N_COLS] = {
     ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_PRECISION, ST_METRIC_RECALL,
     ST_METRIC_F1, ST_METRIC_BRIER, ST_METRIC_LOG_LOSS};
 
-static const char *const titles[COMPARE_N_COLS] = {"ROC-AUC", "PR-AUC", "precision", "recall",
-                                                    "F1", "Brier", "log loss"};
-
 static int lower_is_better(st_metric m)
 {
     return m == ST_METRIC_BRIER || m == ST_METRIC_LOG_LOSS;
@@ -102,6 +99,10 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
             printf(", \"folds_defined\": %zu, \"best\": %s}", c->defined,
                    rows[i].best[k] ? "true" : "false");
         }
+        if (rows[i].file != NULL) { /* --model: how far DATA is its training rows */
+            printf(", \"training_rows\": ");
+            cli_overlap_json(stdout, &rows[i].overlap);
+        }
         printf("}");
     }
     printf("\n]}\n");
@@ -159,7 +160,7 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
             width = (int)strlen(compare_row_model(&rows[i]));
     row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
     for (int k = 0; k < COMPARE_N_COLS; k++)
-        put_cell(titles[k], k, markdown);
+        put_cell(st_metric_label(compare_metrics[k]), k, markdown);
     printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
     for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
         printf("|--:");
@@ -176,12 +177,26 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         }
         printf(markdown ? " |\n" : "\n");
     }
+    char note[400];
+    int first = 1;
+    for (size_t i = 0; i < n; i++)
+        if (compare_overlap_note(&rows[i], note, sizeof note)) {
+            printf("%s%s\n", first ? "\n" : "", note);
+            first = 0;
+        }
 }
 
 void compare_print(const cv_setup *s, const compare_row *rows, size_t n)
 {
     switch (s->format) {
-    case FORMAT_CSV: print_csv(rows, n); break;
+    case FORMAT_CSV: {
+        char note[400]; /* a CSV table has no room for it */
+        for (size_t i = 0; i < n; i++)
+            if (compare_overlap_note(&rows[i], note, sizeof note))
+                fprintf(stderr, "stratum: %s\n", note);
+        print_csv(rows, n);
+        break;
+    }
     case FORMAT_JSON: print_json(s, rows, n); break;
     case FORMAT_MARKDOWN: print_table(s, rows, n, 1); break;
     default: print_table(s, rows, n, 0);

@@ -9,10 +9,11 @@
 
 #include "report_cli.h"
 
+/* An undefined v is an empty CSV field, and "-" in text (an interval of one fold, say). */
 static void print_number(FILE *f, double v, int csv)
 {
     if (isnan(v))
-        fprintf(f, csv ? "" : "%10s", "undefined");
+        fprintf(f, csv ? "" : "%10s", "-");
     else
         fprintf(f, csv ? "%.17g" : "%10.4f", v);
 }
@@ -35,8 +36,13 @@ static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m
     }
     for (int k = -1; k < ST_METRIC_COUNT; k++) {
         cv_summary sm = cv_summarise(res, m, k);
-        const char *name = k < 0 ? "threshold" : st_metric_name((st_metric)k);
+        const char *name = k < 0 ? "threshold"
+                           : csv ? st_metric_name((st_metric)k) : st_metric_label((st_metric)k);
         printf(csv ? "%s," : "%-26s ", name);
+        if (!csv && isnan(sm.mean)) { /* no numbers, and no interval, for it */
+            printf("undefined in every fold\n");
+            continue;
+        }
         double v[4] = {sm.mean, sm.sd, sm.low, sm.high};
         for (int j = 0; j < 4; j++) {
             print_number(stdout, v[j], csv);

@@ -148,7 +148,7 @@ void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt)
     if (md) {
         fputs("\n| group | rows | positive |", f);
         for (size_t c = 0; c < N_TABLE; c++)
-            fprintf(f, " %s |", st_metric_name(table_metrics[c]));
+            fprintf(f, " %s |", st_metric_label(table_metrics[c]));
         fputs("\n|---|---:|---:|", f);
         for (size_t c = 0; c < N_TABLE; c++)
             fputs("---:|", f);
@@ -156,7 +156,7 @@ void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt)
     } else {
         fprintf(f, "%-16s %8s %8s", "group", "rows", "positive");
         for (size_t c = 0; c < N_TABLE; c++)
-            fprintf(f, c + 1 < N_TABLE ? "  %-21s" : "  %s", st_metric_name(table_metrics[c]));
+            fprintf(f, c + 1 < N_TABLE ? "  %-21s" : "  %s", st_metric_label(table_metrics[c]));
         fputc('\n', f);
     }
     for (size_t i = 0; i < g->n; i++) {

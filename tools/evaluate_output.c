@@ -4,13 +4,6 @@
 
 #include "evaluate_output.h"
 
-/* Display names for text and markdown, indexed by st_metric. */
-static const char *const labels[ST_METRIC_COUNT] = {
-    "ROC-AUC", "PR-AUC (average precision)", "log loss", "Brier score", "prevalence",
-    "precision (PPV)", "recall (sensitivity)", "specificity", "NPV", "accuracy", "F1",
-    "F-beta", "balanced accuracy", "MCC", "calibration intercept", "calibration slope",
-    "calibration-in-the-large"};
-
 static int has_ci(const eval_report *r, int m)
 {
     return r->ev->n_bootstrap > 0 && !isnan(r->ev->ci_low[m]);
@@ -36,6 +29,28 @@ static const char *rule_text(const eval_report *r, char *buf, size_t size)
         break;
     }
     return buf;
+}
+
+/* Why metric m of ev is undefined, when the counts tell: NULL otherwise. */
+static const char *undefined_reason(const st_eval *ev, int m)
+{
+    if (m == ST_METRIC_PRECISION && ev->confusion.tp + ev->confusion.fp == 0)
+        return "nothing predicted positive";
+    if (m == ST_METRIC_NPV && ev->confusion.tn + ev->confusion.fn == 0)
+        return "nothing predicted negative";
+    if (!(ev->weight_positive > 0) || !(ev->weight_negative > 0))
+        return "only one class";
+    return NULL;
+}
+
+/* "undefined (only one class)", or "undefined" when the reason is not plain. */
+static void undefined_text(char *buf, size_t size, const st_eval *ev, int m)
+{
+    const char *why = undefined_reason(ev, m);
+    if (why != NULL)
+        snprintf(buf, size, "undefined (%s)", why);
+    else
+        snprintf(buf, size, "undefined");
 }
 
 static void text_value(char *buf, size_t size, double v)
@@ -81,18 +96,38 @@ static void write_header_lines(FILE *f, const eval_report *r, const char *prefix
         fprintf(f, "%sCIs        none (--bootstrap 0)\n", prefix);
 }
 
+int eval_overlap_note(const eval_report *r, char *buf, size_t size)
+{
+    char what[256];
+    if (!cli_overlap_note(r->overlap, what, sizeof what)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    snprintf(buf, size, "note: %s: the metrics below are optimistic; evaluate on held-out "
+             "data", what);
+    return 1;
+}
+
 void eval_write_text(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
-    char v[32], ci[48];
+    char v[32], ci[48], note[400];
     write_header_lines(f, r, "");
+    if (eval_overlap_note(r, note, sizeof note))
+        fprintf(f, "\n%s\n", note);
     fprintf(f, "\n%-28s %-10s %s\n", "metric", "value", "95% CI");
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
         char name[64];
         if (m == ST_METRIC_FBETA)
             snprintf(name, sizeof name, "F-beta (beta %g)", r->prm->beta);
         else
-            snprintf(name, sizeof name, "%s", labels[m]);
+            snprintf(name, sizeof name, "%s", st_metric_label((st_metric)m));
+        if (isnan(ev->value[m])) { /* no interval for an undefined value */
+            char why[64];
+            undefined_text(why, sizeof why, ev, m);
+            fprintf(f, "%-28s %s\n", name, why);
+            continue;
+        }
         text_value(v, sizeof v, ev->value[m]);
         text_ci(ci, sizeof ci, has_ci(r, m) ? ev->ci_low[m] : NAN, ev->ci_high[m]);
         fprintf(f, "%-28s %-10s %s\n", name, v, ci);
@@ -150,6 +185,11 @@ void eval_write_json(FILE *f, const eval_report *r)
     eval_json_key_number(f, "min_recall", p->min_recall, ", ");
     eval_json_key_number(f, "min_precision", p->min_precision, ", ");
     fprintf(f, "\"from_model\": %s},\n", r->from_model != NULL ? "true" : "false");
+    if (r->model_path != NULL) {
+        fputs("  \"training_rows\": ", f);
+        cli_overlap_json(f, r->overlap);
+        fputs(",\n", f);
+    }
     fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
             ev->n_bootstrap, p->seed);
     fputs("  \"metrics\": ", f);
@@ -194,15 +234,20 @@ static void cell(FILE *f, cli_format fmt, double v)
         fprintf(f, "%.4f", v);
 }
 
-static void table_row(FILE *f, cli_format fmt, const char *name, double v, double lo, double hi)
+/* undefined: the markdown text of an undefined v (NULL: "undefined") */
+static void table_row(FILE *f, cli_format fmt, const char *name, double v, double lo, double hi,
+                      const char *undefined)
 {
     const char *sep = fmt == FORMAT_CSV ? "," : " | ";
     fputs(fmt == FORMAT_CSV ? "" : "| ", f);
     fputs(name, f);
     fputs(sep, f);
-    cell(f, fmt, v);
+    if (fmt == FORMAT_MARKDOWN && isnan(v) && undefined != NULL)
+        fputs(undefined, f);
+    else
+        cell(f, fmt, v);
     fputs(sep, f);
-    if (fmt == FORMAT_MARKDOWN && isnan(lo)) {
+    if (fmt == FORMAT_MARKDOWN && (isnan(lo) || isnan(v))) {
         fputs("-", f);
     } else {
         cell(f, fmt, lo);
@@ -216,31 +261,40 @@ static void metric_rows(FILE *f, cli_format fmt, const eval_report *r)
 {
     const st_eval *ev = r->ev;
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
-        const char *name = fmt == FORMAT_CSV ? st_metric_name((st_metric)m) : labels[m];
-        table_row(f, fmt, name, ev->value[m], ev->ci_low[m], ev->ci_high[m]);
+        const char *name = fmt == FORMAT_CSV ? st_metric_name((st_metric)m)
+                                             : st_metric_label((st_metric)m);
+        char why[64];
+        undefined_text(why, sizeof why, ev, m);
+        table_row(f, fmt, name, ev->value[m], ev->ci_low[m], ev->ci_high[m], why);
         if (m == ST_METRIC_ROC_AUC)
             table_row(f, fmt, fmt == FORMAT_CSV ? "roc_auc_delong" : "ROC-AUC, DeLong CI",
                       isnan(ev->delong_variance) ? NAN : ev->value[m], ev->delong_low,
-                      ev->delong_high);
+                      ev->delong_high, NULL);
     }
 }
 
 void eval_write_csv(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
+    char note[400];
+    if (eval_overlap_note(r, note, sizeof note)) /* a CSV table has no room for it */
+        fprintf(stderr, "stratum: %s\n", note);
     fputs("metric,value,ci_low,ci_high\n", f);
     metric_rows(f, FORMAT_CSV, r);
-    table_row(f, FORMAT_CSV, "threshold", ev->threshold, NAN, NAN);
-    table_row(f, FORMAT_CSV, "tp", ev->confusion.tp, NAN, NAN);
-    table_row(f, FORMAT_CSV, "fp", ev->confusion.fp, NAN, NAN);
-    table_row(f, FORMAT_CSV, "tn", ev->confusion.tn, NAN, NAN);
-    table_row(f, FORMAT_CSV, "fn", ev->confusion.fn, NAN, NAN);
+    table_row(f, FORMAT_CSV, "threshold", ev->threshold, NAN, NAN, NULL);
+    table_row(f, FORMAT_CSV, "tp", ev->confusion.tp, NAN, NAN, NULL);
+    table_row(f, FORMAT_CSV, "fp", ev->confusion.fp, NAN, NAN, NULL);
+    table_row(f, FORMAT_CSV, "tn", ev->confusion.tn, NAN, NAN, NULL);
+    table_row(f, FORMAT_CSV, "fn", ev->confusion.fn, NAN, NAN, NULL);
 }
 
 void eval_write_markdown(FILE *f, const eval_report *r)
 {
     const st_eval *ev = r->ev;
+    char note[400];
     write_header_lines(f, r, "    ");
+    if (eval_overlap_note(r, note, sizeof note))
+        fprintf(f, "\n%s\n", note);
     fputs("\n| metric | value | 95% CI |\n|---|---:|---:|\n", f);
     metric_rows(f, FORMAT_MARKDOWN, r);
     fputs("\n| | predicted 1 | predicted 0 |\n|---|---:|---:|\n", f);

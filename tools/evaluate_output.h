@@ -41,7 +41,14 @@ typedef struct eval_report {
     int weighted;            /* rows carry weights (--weight-col) */
     const eval_groups *groups; /* --by, or NULL */
     const char *from_model;  /* the threshold is the model's: how it was chosen; or NULL */
+    const st_training_overlap *overlap; /* MODEL DATA: how far DATA is the model's training
+                                           rows (available 0: no fingerprint); or NULL */
 } eval_report;
+
+/* The training-rows note of r ("these 3,772 rows are the model's training rows: the
+ * metrics below are optimistic; evaluate on held-out data") into buf: 1, or 0 (buf "")
+ * when there is none. */
+int eval_overlap_note(const eval_report *r, char *buf, size_t size);
 
 /* The "metrics" object of the JSON schema for ev; indent prefixes its inner lines. */
 void eval_json_metrics(FILE *f, const st_eval *ev, const char *indent);

@@ -74,15 +74,18 @@ static void print_row_text(FILE *f, const cli_model *m, const explain_row *r, si
                            size_t *order)
 {
     const size_t nf = m->n_features;
-    fprintf(f, "row %zu: predicted risk %.3g (log-odds %+.3g; the model's baseline, the bias, "
-            "is %+.3g)\n", r->row + 1, r->p, log_odds(r, nf), r->contrib[nf]);
+    char risk[32];
+    cli_risk_text(r->p, risk, sizeof risk);
+    fprintf(f, "row %zu: predicted risk %s (log-odds %+.3g; the model's baseline, the bias, "
+            "is %+.3g)\n", r->row + 1, risk, log_odds(r, nf), r->contrib[nf]);
     for (int dir = 1; dir >= -1; dir -= 2) {
         size_t n = pushing(r, nf, dir, top, order);
         fprintf(f, "  pushing the risk %s:%s\n", dir > 0 ? "up" : "down", n ? "" : " nothing");
         for (size_t k = 0; k < n; k++) {
             size_t j = order[k];
-            fprintf(f, "    %s = %s %s the log-odds by %+.3g\n", cli_model_feature_name(m, j),
-                    r->values[j], dir > 0 ? "raises" : "lowers", r->contrib[j]);
+            /* the verb carries the sign: "lowers the log-odds by 0.426", not "by -0.426" */
+            fprintf(f, "    %s = %s %s the log-odds by %.3g\n", cli_model_feature_name(m, j),
+                    r->values[j], dir > 0 ? "raises" : "lowers", fabs(r->contrib[j]));
         }
     }
 }
@@ -137,10 +140,12 @@ void explain_print_rows(FILE *f, const cli_model *m, const explain_row *rows, si
             print_row_json(f, m, r, top, order);
             continue;
         }
+        char risk[32];
+        cli_risk_text(r->p, risk, sizeof risk);
         if (format == FORMAT_MARKDOWN)
-            fprintf(f, "%s### Row %zu: predicted risk %.3g (log-odds %+.3g, bias %+.3g)\n\n"
+            fprintf(f, "%s### Row %zu: predicted risk %s (log-odds %+.3g, bias %+.3g)\n\n"
                     "| direction | feature | value | contribution |\n|---|---|---|---:|\n",
-                    i ? "\n" : "", r->row + 1, r->p, log_odds(r, nf), r->contrib[nf]);
+                    i ? "\n" : "", r->row + 1, risk, log_odds(r, nf), r->contrib[nf]);
         for (int dir = 1; dir >= -1; dir -= 2) {
             size_t n = pushing(r, nf, dir, top, order);
             for (size_t k = 0; k < n; k++) {

@@ -5,21 +5,38 @@
 
 #include "train_binned.h"
 
-/* Feature importance (splits and total gain), one feature a line, in model order. JSON
- * also carries "fit_seconds" when fit_seconds >= 0: the training alone, as logistic
- * regression's does (benchmarks read it). */
+static const double *sort_gain; /* by_gain's key, set just before the qsort */
+
+/* Larger total gain first, then more splits, then model order: deterministic output. */
+static int by_gain(const void *a, const void *b)
+{
+    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    if (sort_gain[i] != sort_gain[j])
+        return sort_gain[i] > sort_gain[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Feature importance (splits and total gain), one feature a line, largest total gain first
+ * (ties in model order). JSON also carries "fit_seconds" when fit_seconds >= 0: the
+ * training alone, as logistic regression's does (benchmarks read it). */
 void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_seconds)
 {
     const size_t n = st_gbdt_n_features(m);
     double *split = malloc((n ? n : 1) * sizeof *split), *gain = malloc((n ? n : 1) * sizeof *gain);
-    if (split == NULL || gain == NULL ||
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (split == NULL || gain == NULL || order == NULL ||
         st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_SPLIT, split, n, NULL) != ST_OK ||
         st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_GAIN, gain, n, NULL) != ST_OK) {
         fprintf(stderr, "stratum: out of memory for the feature importance\n");
         free(split);
         free(gain);
+        free(order);
         return;
     }
+    for (size_t j = 0; j < n; j++)
+        order[j] = j;
+    sort_gain = gain;
+    qsort(order, n, sizeof *order, by_gain);
     switch (format) {
     case FORMAT_JSON:
         printf("{");
@@ -34,9 +51,10 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
                    st_gbdt_best_iteration(m), st_gbdt_metric_name(metric));
             json_number(stdout, best);
         }
-        printf(", \"importance\": [");
-        for (size_t j = 0; j < n; j++) {
-            printf("%s{\"feature\": ", j ? ", " : "");
+        printf(", \"order\": \"gain\", \"importance\": [");
+        for (size_t q = 0; q < n; q++) {
+            const size_t j = order[q];
+            printf("%s{\"feature\": ", q ? ", " : "");
             json_string(stdout, st_gbdt_feature_name(m, j));
             printf(", \"splits\": %.0f, \"gain\": ", split[j]);
             json_number(stdout, gain[j]);
@@ -46,7 +64,8 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
         break;
     case FORMAT_CSV:
         printf("feature,splits,gain\n");
-        for (size_t j = 0; j < n; j++) {
+        for (size_t q = 0; q < n; q++) {
+            const size_t j = order[q];
             putchar('"');
             for (const char *c = st_gbdt_feature_name(m, j); *c; c++)
                 printf(*c == '"' ? "\"\"" : "%c", *c);
@@ -54,15 +73,20 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
         }
         break;
     case FORMAT_MARKDOWN:
-        printf("| feature | splits | gain |\n|---|--:|--:|\n");
-        for (size_t j = 0; j < n; j++)
-            printf("| %s | %.0f | %.6g |\n", st_gbdt_feature_name(m, j), split[j], gain[j]);
+        printf("Features, largest total gain first.\n\n| feature | splits | gain |\n"
+               "|---|--:|--:|\n");
+        for (size_t q = 0; q < n; q++)
+            printf("| %s | %.0f | %.6g |\n", st_gbdt_feature_name(m, order[q]), split[order[q]],
+                   gain[order[q]]);
         break;
     default:
-        printf("%-32s %8s %14s\n", "feature", "splits", "gain");
-        for (size_t j = 0; j < n; j++)
-            printf("%-32s %8.0f %14.6g\n", st_gbdt_feature_name(m, j), split[j], gain[j]);
+        printf("features, largest total gain first\n%-32s %8s %14s\n", "feature", "splits",
+               "gain");
+        for (size_t q = 0; q < n; q++)
+            printf("%-32s %8.0f %14.6g\n", st_gbdt_feature_name(m, order[q]), split[order[q]],
+                   gain[order[q]]);
     }
+    free(order);
     free(split);
     free(gain);
 }

@@ -9,9 +9,6 @@
 
 #include "report_cli.h"
 
-static const char *const titles[COMPARE_N_COLS] = {"ROC-AUC", "PR-AUC", "precision", "recall",
-                                                    "F1", "Brier", "log loss"};
-
 static void comparison_table(report *rep, const compare_row *rows, const report_oof *oofs,
                              char (*weight_texts)[96], size_t n, report_cell *cells)
 {
@@ -29,7 +26,7 @@ static void comparison_table(report *rep, const compare_row *rows, const report_
     }
     const char *header[COLS] = {"model", "weight", "mean threshold"};
     for (int k = 0; k < COMPARE_N_COLS; k++)
-        header[3 + k] = titles[k];
+        header[3 + k] = st_metric_label(compare_metrics[k]);
     report_table t = {NULL, COLS, n, header, cells, 2,
                       "Each cell: the mean over the folds (95% interval). \xe2\x98\x85 marks the "
                       "best mean of each column (the lowest for Brier and log loss). Precision, "
@@ -103,6 +100,10 @@ int report_compare(const char *path, const cv_setup *s, const compare_row *rows,
     int status = EXIT_FAILED;
     if (report_begin(&rep, "stratum compare", subtitle) == 0) {
         report_section(&rep, "Data and settings");
+        char note[400];
+        for (size_t i = 0; i < n; i++)
+            if (compare_overlap_note(&rows[i], note, sizeof note))
+                report_paragraph(&rep, note, "warn");
         report_cv_facts(&rep, s, terms, values, k);
         report_section(&rep, "Curves");
         report_oof_charts(&rep, oofs, name_ptrs, colors, dashed, n);

@@ -7,11 +7,6 @@
 
 #include "report_cli.h"
 
-static const char *const metric_titles[ST_METRIC_COUNT] = {
-    "ROC-AUC", "PR-AUC (average precision)", "log loss", "Brier score", "prevalence",
-    "precision (PPV)", "recall (sensitivity)", "specificity", "NPV", "accuracy", "F1",
-    "F-beta", "balanced accuracy", "MCC", "calibration intercept", "calibration slope",
-    "calibration-in-the-large"};
 
 void report_cv_subtitle(const cv_setup *s, char *buf, size_t size)
 {
@@ -135,7 +130,7 @@ static void summary_table(report *rep, const cv_setup *s, const cv_fold_result *
             snprintf(names[k + 1], sizeof names[k + 1], "F-beta (beta %g)", s->eval.beta);
         else
             snprintf(names[k + 1], sizeof names[k + 1], "%s", k < 0 ? "threshold"
-                     : metric_titles[k]);
+                     : st_metric_label((st_metric)k));
         row[0] = report_text_cell(names[k + 1]);
         row[1] = report_number_cell(sm.mean, sm.low, sm.high, 3);
         row[2] = report_number_cell(sm.sd, NAN, NAN, 3);
@@ -172,9 +167,9 @@ static int fold_table(report *rep, const cv_setup *s, const cv_fold_result *res,
         for (size_t c = 0; c < N_FOLD_METRICS; c++)
             row[3 + c] = report_number_cell(res[i].value[fold_metrics[c]], NAN, NAN, 3);
     }
-    static const char *const header[COLS] = {"repeat", "fold", "threshold", "ROC-AUC",
-                                             "PR-AUC", "precision", "recall", "F1", "Brier",
-                                             "log loss"};
+    const char *header[COLS] = {"repeat", "fold", "threshold"};
+    for (size_t c = 0; c < N_FOLD_METRICS; c++)
+        header[3 + c] = st_metric_label(fold_metrics[c]);
     report_table t = {"Each fold (on its test part)", COLS, m, header, cells, 2, NULL};
     report_table_write(rep, &t);
     free(cells), free(ids);

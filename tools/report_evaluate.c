@@ -7,12 +7,6 @@
 
 #include "report_cli.h"
 
-/* Display names, indexed by st_metric (as in the text output). */
-static const char *const metric_titles[ST_METRIC_COUNT] = {
-    "ROC-AUC", "PR-AUC (average precision)", "log loss", "Brier score", "prevalence",
-    "precision (PPV)", "recall (sensitivity)", "specificity", "NPV", "accuracy", "F1",
-    "F-beta", "balanced accuracy", "MCC", "calibration intercept", "calibration slope",
-    "calibration-in-the-large"};
 
 static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
 {
@@ -126,7 +120,7 @@ static void metrics_table(report *rep, const eval_report *r)
         if (m == ST_METRIC_FBETA)
             snprintf(names[m], sizeof names[m], "F-beta (beta %g)", r->prm->beta);
         else
-            snprintf(names[m], sizeof names[m], "%s", metric_titles[m]);
+            snprintf(names[m], sizeof names[m], "%s", st_metric_label((st_metric)m));
         cells[k++] = report_text_cell(names[m]);
         cells[k++] = report_number_cell(ev->value[m], ev->ci_low[m], ev->ci_high[m], 3);
         if (m == ST_METRIC_ROC_AUC) {
@@ -192,10 +186,8 @@ static int subgroup_table(report *rep, const eval_groups *g)
         return EXIT_FAILED;
     }
     const char *header[COLS] = {"group", "rows", "positive"};
-    static const char *const short_titles[N_GROUP_METRICS] = {
-        "ROC-AUC", "PR-AUC", "recall", "specificity", "precision", "Brier"};
     for (size_t c = 0; c < N_GROUP_METRICS; c++)
-        header[3 + c] = short_titles[c];
+        header[3 + c] = st_metric_label(group_metrics[c]);
     for (size_t i = 0; i < g->n; i++) {
         const st_eval *ev = &g->groups[i].ev;
         report_cell *row = cells + i * COLS;
@@ -245,6 +237,9 @@ int report_evaluate(const char *path, const eval_report *r, const double *p, con
         status = EXIT_FAILED;
     } else {
         report_section(&rep, "Data and settings");
+        char note[400];
+        if (eval_overlap_note(r, note, sizeof note))
+            report_paragraph(&rep, note, "warn");
         facts(&rep, r);
         report_section(&rep, "Curves");
         charts(&rep, r, &roc, &pr, name);

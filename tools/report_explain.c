@@ -34,7 +34,9 @@ static void row_section(report *rep, const cli_model *m, const explain_row *r, s
     for (size_t j = 0; j <= nf; j++)
         log_odds += r->contrib[j];
     char title[200], text[400];
-    snprintf(title, sizeof title, "Row %zu: predicted risk %.3g", r->row + 1, r->p);
+    char risk[32];
+    cli_risk_text(r->p, risk, sizeof risk);
+    snprintf(title, sizeof title, "Row %zu: predicted risk %s", r->row + 1, risk);
     report_section(rep, title);
     snprintf(text, sizeof text, "Log-odds %+.3f = the model's bias %+.3f plus the "
              "contributions of the features. Right of zero: raises the risk; left: lowers it.",

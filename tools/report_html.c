@@ -18,6 +18,7 @@ static const char style_sheet[] =
     "h2{font-size:19px;margin:30px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--rule)}\n"
     "header p.sub{color:var(--muted);margin:0 0 8px;font-size:15px;word-break:break-all}\n"
     "p.note,figcaption,.tnote{color:var(--muted);font-size:13px}\n"
+    "p.warn{font-weight:bold}\n"
     "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0}\n"
     "dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}\n"
     "table{border-collapse:collapse;margin:6px 0 4px;font-variant-numeric:tabular-nums}\n"

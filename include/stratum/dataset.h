@@ -306,6 +306,35 @@ ST_API st_status st_csv_column_texts(const char *path, const st_read_options *op
 /* Frees what st_csv_column_texts returned. NULL is a harmless no-op. */
 ST_API void st_texts_free(char **texts, size_t n);
 
+/* ---- Training-rows fingerprint ----
+ * A model stratum trains from a dataset (st_gbdt_train, st_gbdt_train_ex,
+ * st_gbdt_train_with_bins, st_logreg_train, and st_gbdt_fit / st_logreg_fit over a dataset)
+ * keeps a fingerprint of its training rows, so that scoring those same rows later can be
+ * told apart from scoring held-out data. Each training row is hashed (64 bits) over its
+ * feature values as the model reads them: numeric values by their 32-bit float bits (every
+ * missing value alike, -0 as 0), categorical values by their level text; not the label,
+ * the weight or ignored columns. The model keeps the k = 256 smallest distinct hashes (a
+ * bottom-k sketch: a uniform sample of the distinct training rows, about 4 KB of model
+ * file whatever the row count) with the training row count. Models trained from a binned
+ * file alone, distributed over MPI or imported from XGBoost or LightGBM have none.
+ *
+ * st_gbdt_training_overlap and st_logreg_training_overlap hash the rows of a dataset the
+ * same way (features found by name) and estimate the two shares below. Rows are compared
+ * by their feature values only: a held-out row identical to a training row counts as a
+ * training row. With at most 256 distinct training rows the sketch holds them all and the
+ * shares are exact (but for 64-bit hash collisions); beyond, each is estimated from about
+ * 256 sampled rows (standard error at most about 0.03). */
+typedef struct st_training_overlap {
+    int available;          /* 0: the model keeps no fingerprint; the rest is then zero */
+    size_t training_rows;   /* rows the model was trained on */
+    size_t scored_rows;     /* rows of the dataset compared */
+    double scored_share;    /* estimated share of the scored rows that are training rows */
+    double training_share;  /* estimated share of the (distinct) training rows that are
+                               among the scored rows */
+    int exact;              /* 1 when both shares are exact (the sketch holds every
+                               distinct training row) */
+} st_training_overlap;
+
 #ifdef __cplusplus
 }
 #endif

@@ -276,6 +276,13 @@ ST_API const char *st_gbdt_feature_name(const st_gbdt *m, size_t j);
 ST_API size_t st_gbdt_n_levels(const st_gbdt *m, size_t j);
 ST_API const char *st_gbdt_level(const st_gbdt *m, size_t j, size_t k);
 ST_API size_t st_gbdt_n_trees(const st_gbdt *m);
+/* How far the rows of ds are the model's training rows: see "Training-rows fingerprint" in
+ * stratum/dataset.h. ds's columns are found by the model's feature names (a feature ds has
+ * not is missing in every row). A model without a fingerprint (imported, trained from a
+ * binned file alone, or saved before fingerprints existed) gives out->available = 0 and
+ * ST_OK. Fails only on NULL arguments or when out of memory; prints nothing. */
+ST_API st_status st_gbdt_training_overlap(const st_gbdt *m, const st_dataset *ds,
+                                          st_training_overlap *out /* OUT */, st_error *err);
 ST_API double st_gbdt_init_score(const st_gbdt *m);
 /* The model's monotone constraint on feature j: +1, -1, or 0 (none; also when m is NULL
  * or j is out of range). */

@@ -127,6 +127,12 @@ ST_API double st_logreg_intercept(const st_logreg *m);
 ST_API size_t st_logreg_n_features(const st_logreg *m);
 ST_API const char *st_logreg_feature_name(const st_logreg *m, size_t j);
 ST_API long st_logreg_coef_feature(const st_logreg *m, size_t k);
+/* How far the rows of ds are the model's training rows: see "Training-rows fingerprint" in
+ * stratum/dataset.h; as st_gbdt_training_overlap (a model trained from a binned file or
+ * saved before fingerprints existed gives out->available = 0). */
+ST_API st_status st_logreg_training_overlap(const st_logreg *m, const st_dataset *ds,
+                                            st_training_overlap *out /* OUT */,
+                                            st_error *err);
 
 /* Per-row contributions ("why this risk"). For every row of ds, writes n_features + 1
  * values to out, row-major (row i at out[i * (n_features + 1)]): first the contribution of

@@ -85,6 +85,12 @@ typedef enum st_metric {
  * "balanced_accuracy", "mcc", "calibration_intercept", "calibration_slope",
  * "calibration_in_the_large"; NULL when m is out of range. */
 ST_API const char *st_metric_name(st_metric m);
+/* The label people read for the same metric (text, markdown and HTML tables): "ROC-AUC",
+ * "PR-AUC" (average precision), "log loss", "Brier", "prevalence", "precision",
+ * "recall", "specificity", "NPV", "accuracy", "F1", "F-beta", "balanced accuracy", "MCC",
+ * "calibration intercept", "calibration slope", "calibration-in-the-large"; NULL when m is
+ * out of range. st_metric_name is the key of machine-read output (JSON, CSV). */
+ST_API const char *st_metric_label(st_metric m);
 
 /* How the threshold is chosen. The data-driven rules look only at the distinct scores of
  * rows with non-zero weight, and break ties by taking the highest threshold. */

@@ -12,14 +12,35 @@
 #include "core/error.h"
 #include "metrics_impl.h"
 
-static const char *const metric_names[ST_METRIC_COUNT] = {
-    "roc_auc", "pr_auc", "log_loss", "brier", "prevalence", "precision", "recall",
-    "specificity", "npv", "accuracy", "f1", "fbeta", "balanced_accuracy", "mcc",
-    "calibration_intercept", "calibration_slope", "calibration_in_the_large"};
+/* The one naming of the metrics: the key (JSON, CSV) and the label people read (text,
+ * markdown, HTML), indexed by st_metric. */
+static const char *const metric_names[ST_METRIC_COUNT][2] = {
+    {"roc_auc", "ROC-AUC"},
+    {"pr_auc", "PR-AUC"},
+    {"log_loss", "log loss"},
+    {"brier", "Brier"},
+    {"prevalence", "prevalence"},
+    {"precision", "precision"},
+    {"recall", "recall"},
+    {"specificity", "specificity"},
+    {"npv", "NPV"},
+    {"accuracy", "accuracy"},
+    {"f1", "F1"},
+    {"fbeta", "F-beta"},
+    {"balanced_accuracy", "balanced accuracy"},
+    {"mcc", "MCC"},
+    {"calibration_intercept", "calibration intercept"},
+    {"calibration_slope", "calibration slope"},
+    {"calibration_in_the_large", "calibration-in-the-large"}};
 
 const char *st_metric_name(st_metric m)
 {
-    return (int)m >= 0 && m < ST_METRIC_COUNT ? metric_names[m] : NULL;
+    return (int)m >= 0 && m < ST_METRIC_COUNT ? metric_names[m][0] : NULL;
+}
+
+const char *st_metric_label(st_metric m)
+{
+    return (int)m >= 0 && m < ST_METRIC_COUNT ? metric_names[m][1] : NULL;
 }
 
 st_eval_params st_eval_params_default(void)

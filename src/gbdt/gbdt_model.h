@@ -39,6 +39,7 @@
 
 #include <stdint.h>
 
+#include "data/row_sketch.h"
 #include "eval/calibration_impl.h"
 
 /* ---- the model ---- */
@@ -115,6 +116,7 @@ struct st_gbdt {
      * stratum models); iter_from_best: the range came from the file's best_iteration */
     int iter_begin, iter_end, iter_total, trees_per_iter, iter_from_best;
     int best_end;  /* XGBoost early stopping: best_iteration + 1 from the file, else 0 */
+    st__row_sketch sketch; /* the training-rows fingerprint (none: n_rows 0) */
 };
 
 /* The routing rule of every tree walk on a model (prediction, one row or a dataset, and

@@ -26,6 +26,9 @@
  *     absent_entries missing            only for a model imported from XGBoost: an entry
  *                                       absent from a LibSVM row is missing to it
  *     calibration ... / threshold ...   optional, only when set (src/eval/calibration_impl.h)
+ *     row_sketch N D K HASH...          the training-rows fingerprint (src/data/row_sketch.h);
+ *                                       models trained from a dataset only; files from
+ *                                       before it load without one
  *     checksum HEX                      FNV-1a 64 of every byte before this line
  *
  * A node's children are node indices (>= 0, always greater than the node's own) or leaves
@@ -162,6 +165,7 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
     if (m->absent_missing) /* an XGBoost import: an absent LibSVM entry is missing */
         st__text_printf(t, "absent_entries missing\n");
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
+    st__row_sketch_write(t, &m->sketch);  /* optional training-rows fingerprint */
 }
 
 /* A node of the kinds only a LightGBM import has (gbdt_model.h), which the file format

@@ -49,6 +49,10 @@ st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
                                        .w = st_dataset_weights(ds), .reducer = NULL};
         rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
     }
+    if (rc == ST_OK && (rc = st__row_sketch_build(ds, &(*out)->sketch, err)) != ST_OK) {
+        st_gbdt_free(*out);
+        *out = NULL;
+    }
     st__gbdt_bins_free(&bins);
     st__gbdt_schema_free(&schema);
     return rc;

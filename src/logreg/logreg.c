@@ -229,7 +229,8 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;
-        if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, err)) != ST_OK) {
+        if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, err)) != ST_OK ||
+            (rc = st__row_sketch_build(ds, &(*out)->sketch, err)) != ST_OK) {
             st_logreg_free(*out);
             *out = NULL;
         }
@@ -251,6 +252,7 @@ void st_logreg_free(st_logreg *m)
     st__free(m->se);
     st__post_free(&m->post);
     st__free(m->col_mean), st__free(m->col_sd);
+    st__row_sketch_free(&m->sketch);
     st__free(m);
 }
 

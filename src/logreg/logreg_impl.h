@@ -6,6 +6,7 @@
 
 #include <stratum/logreg.h>
 
+#include "data/row_sketch.h"
 #include "eval/calibration_impl.h"
 #include "logreg_design.h"
 
@@ -27,6 +28,7 @@ struct st_logreg {
     double *col_sd;          /* their standard deviations (row weights counted, class
                                 weights not); both NULL in a model loaded from a file
                                 saved before they were stored (logreg_contrib.c) */
+    st__row_sketch sketch;   /* the training-rows fingerprint (none: n_rows 0) */
 };
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose

@@ -14,6 +14,9 @@
  *     moment MEAN SD                   K lines: training mean and SD of each coefficient's
  *                                      column, for contributions (logreg_contrib.c)
  *     calibration ... / threshold ...  optional, only when set (src/eval/calibration_impl.h)
+ *     row_sketch N D K HASH...         the training-rows fingerprint (src/data/row_sketch.h);
+ *                                      models trained from a dataset only; files from
+ *                                      before it load without one
  *     checksum HEX                     FNV-1a 64 of every byte before this line
  *
  * The model keeps coefficients on the original scale, so no centring or scaling is
@@ -101,6 +104,7 @@ static void write_model(st__text *t, const st_logreg *m, int *exact)
         }
     }
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
+    st__row_sketch_write(t, &m->sketch);  /* optional training-rows fingerprint */
 }
 
 st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)

@@ -185,7 +185,8 @@ static st_status read_body(st__mreader *r, st_logreg *m)
         (rc = st__mr_key_number(r, "gap", &m->gap)) != ST_OK)
         return rc;
     if ((rc = read_moments(r, m)) != ST_OK ||
-        (rc = st__post_read(r, &m->post)) != ST_OK) /* optional calibration, threshold */
+        (rc = st__post_read(r, &m->post)) != ST_OK || /* optional calibration, threshold */
+        (rc = st__row_sketch_read(r, &m->sketch)) != ST_OK) /* optional fingerprint */
         return rc;
     if (st__mr_next(r))
         return st__mr_bad(r, "unexpected line after 'gap'; expected 'column_moments', the "

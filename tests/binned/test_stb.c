@@ -124,12 +124,14 @@ static void assert_same_models(const st_binned *b, const st_dataset *ds, int exp
     save_model(a, "stb_model_a.txt");
     save_model(w, "stb_model_w.txt");
     char *ta = read_all("stb_model_a.txt"), *tw = read_all("stb_model_w.txt");
-    assert_string_equal(ta, tw);
+    /* the same model but for the training-rows fingerprint, which the binned file alone
+       cannot give (it holds no raw values) */
+    assert_string_equal(model_text_without_sketch(ta), model_text_without_sketch(tw));
     if (expect_in_memory) {
         assert_int_equal(st_gbdt_train(ds, &prm, &m, &err), ST_OK);
         save_model(m, "stb_model_m.txt");
         char *tm = read_all("stb_model_m.txt");
-        assert_string_equal(ta, tm);
+        assert_string_equal(ta, model_text_without_sketch(tm));
         free(tm);
     }
     free(ta);
@@ -558,9 +560,10 @@ static void test_cli(void **state)
     free(r);
     char *a = read_all("stb_cli_csv.model"), *b = read_all("stb_cli_stb.model"),
          *c = read_all("stb_cli_bf.model"), *d = read_all("stb_cli_stb1.model");
-    assert_string_equal(a, b);
-    assert_string_equal(b, c);
+    /* the same models but for the training-rows fingerprint of those trained on the CSV */
+    assert_string_equal(a, c); /* both from the CSV's rows */
     assert_string_equal(b, d); /* one thread or two: the same model */
+    assert_string_equal(model_text_without_sketch(a), model_text_without_sketch(b));
     free(d);
     free(a);
     free(b);
@@ -679,7 +682,7 @@ static void test_cli_libsvm(void **state)
     assert_int_equal(r->exit_code, 0);
     free(r);
     char *a = read_all("stb_cli_svm.model"), *b = read_all("stb_cli_svmstb.model");
-    assert_string_equal(a, b);
+    assert_string_equal(model_text_without_sketch(a), model_text_without_sketch(b));
     free(a);
     free(b);
     f = fopen("stb_bad.svm", "wb");

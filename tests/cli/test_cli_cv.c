@@ -135,8 +135,8 @@ static void test_report(void **state)
                                     "120 rows"));
     assert_non_null(strstr(r->out, "threshold: youden, chosen on the out-of-fold predictions of a 3-fold inner "
                                 "cross-validation of each training part"));
-    assert_non_null(strstr(r->out, "\nroc_auc "));
-    assert_non_null(strstr(r->out, "\ncalibration_in_the_large "));
+    assert_non_null(strstr(r->out, "\nROC-AUC "));
+    assert_non_null(strstr(r->out, "\ncalibration-in-the-large "));
     assert_int_equal(count_lines(r->out), 3 + 1 + 18);
     assert_int_equal(count_lines(r->err), 5);
     assert_non_null(strstr(r->err, "fold 5/5 of repeat 1/1"));

@@ -198,7 +198,9 @@ static void explain_top_feature_and_sign(void **state)
         r = run("explain", models[k], data_path, "--rows", "2", NULL);
         assert_int_equal(r->exit_code, 0);
         assert_non_null(strstr(r->out, "row 2: predicted risk "));
-        if (strstr(r->out, "dose = 0 lowers the log-odds by -") == NULL)
+        /* the verb carries the sign: "lowers the log-odds by 7.01", never "by -7.01" */
+        const char *dose = strstr(r->out, "dose = 0 lowers the log-odds by ");
+        if (dose == NULL || !(dose[32] >= '0' && dose[32] <= '9'))
             fail_msg("text output lacks the dose sentence:\n%s", r->out);
         free(r);
         free(c);

@@ -208,7 +208,7 @@ static void test_cv(void **state)
     run_result *r = run("cv", "gbdt", WDBC, "--valid-fraction", "0.2", "--early-stopping-rounds",
                         "5", "--metric", "pr-auc", "--num-trees", "200", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_contains(r->out, "roc_auc");
+    assert_contains(r->out, "\nROC-AUC ");
     free(r);
     r = run("cv", "gbdt", "--help", NULL);
     assert_contains(r->out, "--valid-fraction F");

@@ -28,10 +28,15 @@ static void test_train_stats_columns(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "p_value"));
     assert_non_null(strstr(r->out, "odds_ratio"));
-    size_t width = (size_t)(strchr(r->out, '\n') - r->out);
-    for (const char *line = r->out; *line; line = strchr(line, '\n') + 1)
+    /* the order line, then the table, every line of one width */
+    const char *table = strchr(r->out, '\n') + 1;
+    assert_int_equal(strncmp(r->out, "coefficients, largest |coefficient x training SD| first "
+                                     "(the standardised scale; values on the original scale)\n",
+                             table - r->out), 0);
+    size_t width = (size_t)(strchr(table, '\n') - table);
+    for (const char *line = table; *line; line = strchr(line, '\n') + 1)
         assert_int_equal((size_t)(strchr(line, '\n') - line), width);
-    assert_int_equal(count_lines(r->out), 32); /* header, intercept, 30 coefficients */
+    assert_int_equal(count_lines(r->out), 33); /* order, header, intercept, 30 coefficients */
     free(r);
     r = run("train", "logreg", "-q", "--format", "csv", WDBC, "--ignore", "id", "-o", model,
             NULL);
@@ -79,11 +84,13 @@ static void test_train_top_coefficients(void **state)
     fclose(f);
     run_result *r = run("train", "logreg", "-q", data, "-o", model, "--lambda", "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_int_equal(count_lines(r->out), 33); /* header, intercept, 30, the note */
-    assert_non_null(strstr(r->out, "(10 more coefficients with smaller |value| not shown"));
+    /* the order line, header, intercept, 30, the note */
+    assert_int_equal(count_lines(r->out), 34);
+    assert_non_null(strstr(r->out, "\n(10 more coefficients, smaller on that scale, not shown; "
+                                   "--all shows every one, as do --format csv and json)\n"));
     free(r);
     r = run("train", "logreg", "-q", "--all", data, "-o", model, "--lambda", "0.1", NULL);
-    assert_int_equal(count_lines(r->out), 42);
+    assert_int_equal(count_lines(r->out), 43);
     free(r);
     r = run("train", "logreg", "-q", "--format", "csv", data, "-o", model, "--lambda", "0.1",
             NULL);

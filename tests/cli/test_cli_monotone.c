@@ -146,7 +146,7 @@ static void test_cv_and_compare(void **state)
     run_result *r = run("cv", "gbdt", data_path, "-q", "--group-col", "patient",
                         "--num-trees", "10", "--monotone", "x:+1", NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_non_null(strstr(r->out, "roc_auc"));
+    assert_non_null(strstr(r->out, "\nROC-AUC "));
     free(r);
     r = run("compare", data_path, "-q", "--ignore", "patient", "--num-trees", "10",
             "--weights", "none", "--monotone", "z:-1", NULL);

@@ -29,7 +29,9 @@ extern int rank, size, failures;
  * finalized and the program should return 2. */
 int mpi_check_start(int *argc, char ***argv, int n_args, const char *usage);
 
-/* 1 when both files can be read and hold the same bytes. */
+/* 1 when both files can be read and hold the same bytes, but for a model file's
+ * "row_sketch" line (the training-rows fingerprint, which a distributed training does not
+ * give) and its "checksum" line. */
 int mpi_check_same_file(const char *a, const char *b);
 
 /* Rank 0 bins the CSV `csv` into `stb`; then every rank maps it into *b. Every rank returns

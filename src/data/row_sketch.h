@@ -1,0 +1,61 @@
+/* Internal: the training-rows fingerprint a model keeps (stratum/dataset.h, "Training-rows
+ * fingerprint"): a 64-bit hash of each training row's feature values and the bottom-k
+ * sketch of them (the ST__SKETCH_K smallest distinct hashes), written into and read from
+ * the model file as one line:
+ *
+ *     row_sketch N_ROWS N_DISTINCT K HEX_1 ... HEX_K     the K hashes ascending, 16 hex
+ *                                                        digits each
+ *
+ * and compared with the rows of a dataset being scored. The hash of a row depends only on
+ * its values (not on the thread count or on the columns' order in the file: features are
+ * taken in the model's order, found by name). */
+#ifndef STRATUM_ROW_SKETCH_H
+#define STRATUM_ROW_SKETCH_H
+
+#include <stratum/dataset.h>
+
+#include <stdint.h>
+
+#include "io/model_reader.h"
+#include "io/model_text.h"
+
+/* k of the bottom-k sketch: 256 hashes, 4 KB of model text. */
+#define ST__SKETCH_K 256
+
+typedef struct st__row_sketch {
+    uint64_t n_rows;     /* training rows; 0: the model has no fingerprint */
+    uint64_t n_distinct; /* distinct row hashes among them */
+    size_t k;            /* hashes kept: min(ST__SKETCH_K, n_distinct) */
+    uint64_t *hash;      /* k ascending hashes (owned) */
+} st__row_sketch;
+
+/* One model feature the rows are hashed over: its name, found in the dataset by name. */
+typedef const char *(*st__sketch_name_fn)(const void *model, size_t j);
+
+/* The hashes of ds's n rows into hash[n], over n_names features named by name(model, j)
+ * in that order; a feature ds has not is missing in every row. Numeric values hash their
+ * float bits (every NaN alike, -0 as 0), categorical ones their level text. */
+void st__row_hashes(const st_dataset *ds, const void *model, size_t n_names,
+                    st__sketch_name_fn name, uint64_t *hash);
+
+/* Builds the sketch of ds's rows over its own features, in order (training: the model's
+ * features are the dataset's). Fails only when out of memory. */
+st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err);
+
+void st__row_sketch_free(st__row_sketch *s);
+/* Copies src into dst (empty on failure); fails only when out of memory. */
+st_status st__row_sketch_copy(st__row_sketch *dst, const st__row_sketch *src, st_error *err);
+
+/* The row_sketch line, when s has one. */
+void st__row_sketch_write(st__text *t, const st__row_sketch *s);
+/* Reads the optional row_sketch line (the reader is left where it was when the next line
+ * is something else). */
+st_status st__row_sketch_read(st__mreader *r, st__row_sketch *s);
+
+/* Compares the rows of ds, hashed over the model's features, with the sketch (see
+ * st_training_overlap). */
+st_status st__row_sketch_overlap(const st__row_sketch *s, const st_dataset *ds,
+                                 const void *model, size_t n_names, st__sketch_name_fn name,
+                                 st_training_overlap *out, st_error *err);
+
+#endif
