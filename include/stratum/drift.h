@@ -70,7 +70,8 @@ typedef struct st_drift_level {
     size_t count; /* rows of the new data with it */
 } st_drift_level;
 
-/* One column. Fields that do not apply are NaN (statistics) or 0 (counts). */
+/* One column. Fields that do not apply are NaN (statistics) or 0 (counts); so are the
+ * tests when a side has no present value (its PSI then compares the missing shares). */
 typedef struct st_drift_feature {
     char *name;
     st_feature_type type;

@@ -61,11 +61,6 @@ static st_status numeric(const st_dataset *ref, size_t jr, const st_dataset *cur
     f->missing_new = (double)(nc - nb) / (double)nc;
     f->mean_reference = na > 0 ? sa / (double)na : NAN;
     f->mean_new = nb > 0 ? sb / (double)nb : NAN;
-    if (na == 0) {
-        rc = st__fail(err, ST_ERR_DATA, "%s: column '%s' has no value (every row is missing): "
-                      "no bins to compare %s with", opt->reference_name, f->name, opt->new_name);
-        goto done;
-    }
     size_t ne;
     if ((rc = st__drift_edges(opt, f->name, a, na, &e, &ne, &f->model_bins, err)) != ST_OK)
         goto done;
@@ -84,7 +79,7 @@ static st_status numeric(const st_dataset *ref, size_t jr, const st_dataset *cur
     if ((rc = st_drift_psi_counts(counts, counts + nbins, nbins, opt->epsilon, &f->psi, err))
         != ST_OK)
         goto done;
-    if (nb > 0)
+    if (na > 0 && nb > 0) /* else no test: NaN */
         rc = st_drift_ks_sorted(a, na, b, nb, &f->ks_statistic, &f->ks_pvalue, err);
 done:
     st__free(a), st__free(b), st__free(k), st__free(t), st__free(e), st__free(counts);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Compares `stratum drift REFERENCE NEW --format json` with SciPy and a PSI computed here.
 
-Usage: drift_vs_scipy.py STRATUM_BINARY [DIABETES130_CSV]
+Usage: drift_vs_scipy.py STRATUM_BINARY [DIABETES130_CSV [THYROID_SICK_CSV]]
 
 Writes seeded random reference/new CSV pairs to a temporary directory: numeric columns
 shifted by amounts from none to large (p-values from 1 down to underflow), integer-valued
@@ -20,7 +20,10 @@ one. For each column, stratum's output is checked against:
 - missing shares and the new levels with their counts, exactly.
 With the diabetes130 file, the same checks on its first and second half (split by
 encounter order, as docs/drift.md shows). Also checks --fail-on's exit code 3 and its
-usage errors, and that errors name the file and column. Prints one line per check and
+usage errors, and that errors name the file and column. With thyroid_sick, --model (a
+gbdt trained at test time): the model's split thresholds as PSI bins, the score PSI, the
+predicted prevalence, importance and contribution shift against `stratum predict
+--contrib`, the AUCs and DeLong's unpaired test against a direct DeLong variance. Prints one line per check and
 "N passed, M failed"; exits 1 on failure. Run with Debian's /usr/bin/python3 (python3-scipy).
 """
 import json
@@ -197,6 +200,109 @@ def write_pair(d, tag, n_ref, n_new, seed):
     return paths
 
 
+def delong_variance(p, y):
+    """DeLong's variance of ROC-AUC from its definition (O(n_pos n_neg))."""
+    x, z = p[y == 1], p[y == 0]
+    psi = (x[:, None] > z[None, :]) + 0.5 * (x[:, None] == z[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    return psi.mean(), np.var(v10, ddof=1) / len(x) + np.var(v01, ddof=1) / len(z)
+
+
+def model_thresholds(path):
+    """The numeric split thresholds per feature name of a stratum gbdt model file."""
+    names, types, cuts = [], [], {}
+    for line in Path(path).read_text().splitlines():
+        f = line.split()
+        if f and f[0] == 'feature' and len(f) == 4:
+            names.append(f[3])
+            types.append(f[1])
+        elif f and f[0] == 'node' and f[2] != 'cats' and types[int(f[1])] == 'numeric':
+            cuts.setdefault(names[int(f[1])], set()).add(float(f[2]))
+    return {k: np.array(sorted(v)) for k, v in cuts.items()}
+
+
+def psi_edges(ref, new, edges, eps=1e-4):
+    def shares(v):
+        miss = np.isnan(v)
+        c = np.bincount(np.searchsorted(edges, v[~miss], side='left'),
+                        minlength=len(edges) + 1).astype(float)
+        return np.append(c, miss.sum()) / len(v)
+    s = 0.0
+    for a, b in zip(shares(ref), shares(new)):
+        if a == 0 and b == 0:
+            continue
+        a, b = max(a, eps), max(b, eps)
+        s += (b - a) * math.log(b / a)
+    return s
+
+
+def model_checks(binary, d, thyroid):
+    """A gbdt model trained on the first half of thyroid_sick, the second half as NEW:
+    its bins, score PSI, predicted prevalence, importance and contribution shift against
+    `stratum predict --contrib`, ROC-AUC against scikit-learn's definition and DeLong's
+    unpaired test against a direct DeLong variance."""
+    lines = Path(thyroid).read_text().splitlines(keepends=True)
+    half = (len(lines) - 1) // 2
+    ref, new = Path(d) / 't_ref.csv', Path(d) / 't_new.csv'
+    ref.write_text(''.join(lines[:1 + half]))
+    new.write_text(''.join(lines[:1] + lines[1 + half:]))
+    model = Path(d) / 't.gbdt'
+    subprocess.run([binary, 'train', 'gbdt', str(ref), '-o', str(model), '-q',
+                    '--num-trees', '30'], check=True, capture_output=True)
+    r = run(binary, [str(ref), str(new), '--model', str(model), '--format', 'json',
+                     '--bootstrap', '0'])
+    check("model runs", r.returncode == 0, r.stderr)
+    if r.returncode != 0:
+        return
+    out = json.loads(r.stdout)
+    pred = {}
+    for tag, path in (('ref', ref), ('new', new)):
+        o = Path(d) / ('t_pred_%s.csv' % tag)
+        subprocess.run([binary, 'predict', str(model), str(path), '--contrib', '-o', str(o)],
+                       check=True, capture_output=True)
+        pred[tag] = pd.read_csv(o, float_precision='round_trip')
+    m = out['model']
+    pr, pn = pred['ref']['p'].to_numpy(), pred['new']['p'].to_numpy()
+    check("model score psi", close(m['score_psi'], psi_here(pr, pn), 1e-12, 1e-15),
+          "%r vs %r" % (m['score_psi'], psi_here(pr, pn)))
+    check("model predicted prevalence", close(m['predicted_prevalence_reference'], pr.mean(), 1e-12)
+          and close(m['predicted_prevalence_new'], pn.mean(), 1e-12))
+    ds = {'ref': pd.read_csv(ref, na_values=['?']), 'new': pd.read_csv(new, na_values=['?'])}
+    cuts = model_thresholds(model)
+    n_model_bins = 0
+    for c in out['columns']:
+        name = c['name']
+        ci = 'contrib_' + name
+        imp = pred['ref'][ci].abs().mean()
+        shift = pred['new'][ci].mean() - pred['ref'][ci].mean()
+        check("model importance " + name, close(c['importance'], imp, 1e-9, 1e-12),
+              "%r vs %r" % (c['importance'], imp))
+        check("model shift " + name, close(c['contribution_shift'], shift, 1e-9, 1e-12),
+              "%r vs %r" % (c['contribution_shift'], shift))
+        if name in cuts and c['type'] == 'numeric':
+            n_model_bins += 1
+            x = ds['ref'][name].to_numpy(dtype=np.float32).astype(np.float64)
+            y = ds['new'][name].to_numpy(dtype=np.float32).astype(np.float64)
+            want = psi_edges(x, y, cuts[name])
+            check("model bins psi " + name, c['model_bins'] and close(c['psi'], want, 1e-12, 1e-15),
+                  "%r vs %r" % (c['psi'], want))
+    check("model bins used", n_model_bins >= 3, str(n_model_bins))
+    yr, yn = ds['ref']['label'].to_numpy(), ds['new']['label'].to_numpy()
+    ar, vr = delong_variance(pr, yr)
+    an, vn = delong_variance(pn, yn)
+    check("model auc", close(m['reference']['roc_auc']['value'], ar, 1e-9) and
+          close(m['new']['roc_auc']['value'], an, 1e-9))
+    z = (an - ar) / math.sqrt(vr + vn)
+    check("model delong z", close(m['auc_change_z'], z, 1e-6), "%r vs %r" % (m['auc_change_z'], z))
+    check("model delong p", close(m['auc_change_pvalue'], math.erfc(abs(z) / math.sqrt(2)), 1e-6))
+    # a model whose feature NEW lacks
+    cut = Path(d) / 't_cut.csv'
+    pd.read_csv(new, dtype=str, keep_default_na=False).drop(columns=['TSH']).to_csv(cut, index=False)
+    r = run(binary, [str(ref), str(cut), '--model', str(model)], expect=1)
+    check("model feature missing", r.stderr.strip() == "stratum: %s: no column 'TSH', which the "
+          "model %s uses" % (cut, model), repr(r.stderr))
+
+
 def errors(binary, d):
     ref = Path(d) / 'e_ref.csv'
     ref.write_text("a,b,label\n1,x,0\n2,y,1\n3,x,0\n")
@@ -239,6 +345,8 @@ def main():
         r = run(binary, [str(ref), str(new), '--fail-on', 'psi > 5, ks-p<0'], expect=0)
         check("--fail-on that does not hold exits 0", r.returncode == 0, r.stderr)
         errors(binary, d)
+        if len(sys.argv) > 3:
+            model_checks(binary, d, sys.argv[3])
         if len(sys.argv) > 2:
             lines = Path(sys.argv[2]).read_text().splitlines(keepends=True)
             half = (len(lines) - 1) // 2
