@@ -18,6 +18,7 @@ typedef struct drift_model {
     double score_psi;
     double mean_p_reference, mean_p_new;  /* predicted prevalence: mean P(y = 1) */
     double *importance;   /* mean |contribution| over the reference rows (log-odds) */
+    size_t contrib_rows_reference, contrib_rows_new; /* rows the means are over */
     double *weighted;     /* PSI x importance / total importance */
     double *shift;        /* mean contribution on new - on the reference: what moves the
                              mean log-odds */
@@ -26,10 +27,11 @@ typedef struct drift_model {
     double auc_z, auc_p;           /* unpaired DeLong test of the AUC change */
 } drift_model;
 
-/* Computes the model part; EXIT_OK or an exit code (message printed). */
+/* Computes the model part, the contributions over at most contrib_rows rows of each file
+ * (0 = all); EXIT_OK or an exit code (message printed). */
 int drift_model_compute(const cli_model *m, const st_dataset *ref, const st_dataset *cur,
                         const st_drift_result *r, const cli_common *common, int n_bootstrap,
-                        drift_model *out);
+                        size_t contrib_rows, drift_model *out);
 void drift_model_free(drift_model *d);
 
 /* --fail-on: rules "METRIC OP NUMBER" separated by commas. */

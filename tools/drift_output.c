@@ -135,9 +135,10 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
         fprintf(f, "(%zu more columns with lower PSI; --top 0 shows all)\n",
                 r->n_features - n_shown);
     if (m != NULL) {
-        fprintf(f, "importance: mean |contribution| to the log-odds over REFERENCE's rows; "
-                "weighted: PSI x importance / total importance; shift: mean contribution in "
-                "NEW - in REFERENCE\n");
+        fprintf(f, "importance: mean |contribution| to the log-odds over %zu of REFERENCE's "
+                "rows; weighted: PSI x importance / total importance; shift: mean contribution "
+                "in NEW (%zu rows) - in REFERENCE\n", m->contrib_rows_reference,
+                m->contrib_rows_new);
         print_model_text(f, m);
     }
 }
@@ -226,6 +227,8 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
         fprintf(f, ", \"score_band\": \"%s\"", drift_band(m->score_psi));
         kv(f, "predicted_prevalence_reference", m->mean_p_reference);
         kv(f, "predicted_prevalence_new", m->mean_p_new);
+        fprintf(f, ", \"contrib_rows_reference\": %zu, \"contrib_rows_new\": %zu",
+                m->contrib_rows_reference, m->contrib_rows_new);
         fprintf(f, ", \"reference\": ");
         if (m->labelled_reference)
             json_eval(f, &m->ev_reference, m->mean_p_reference);
