@@ -8,6 +8,7 @@
 
 static const char drift_help[] =
     "Usage: stratum drift REFERENCE NEW [--model MODEL] [options]\n"
+    "       stratum drift DATA --time-col COL [--window month|quarter|year] [options]\n"
     "\n"
     "Compares NEW data with a REFERENCE (the cohort a model was trained on), column by\n"
     "column, matched by name; the files must have the same columns and types. Per column:\n"
@@ -38,6 +39,13 @@ static const char drift_help[] =
     "Exit codes: 0 no --fail-on rule holds, 1 failure (bad data, I/O), 2 usage error,\n"
     "3 the data drifted: a --fail-on rule holds (the report is still written).\n"
     "\n"
+    "Over time: --time-col COL cuts one CSV file into periods by its date column COL\n"
+    "(YYYY-MM-DD or YYYY-MM; the column is not a feature) and compares each period with\n"
+    "the first, which is the reference. Text output: one line per period (its rows,\n"
+    "prevalence, the column of largest PSI, how many columns are moderate or major);\n"
+    "csv, json and markdown: every column of every period. --fail-on applies to each\n"
+    "period.\n"
+    "\n"
     "Options:\n"
     "      --model MODEL     also compare the model's scores and performance\n"
     "      --fail-on RULES   exit with 3 when a rule holds, e.g. 'psi>0.25' or\n"
@@ -50,16 +58,19 @@ static const char drift_help[] =
     "      --contrib-rows N  with --model: importance and shift from at most N rows of\n"
     "                        each file, evenly spaced (default 5000; 0 = every row):\n"
     "                        contributions cost far more than scores\n"
+    "      --time-col COL    one file over time: COL holds each row's date (see above)\n"
+    "      --window W        the periods of --time-col: month (default), quarter, year\n"
     "\n";
 
 typedef struct drift_opts {
     const char *model_path;
+    const char *time_col, *window;
     drift_rules rules;
     long bins, top, levels, bootstrap, contrib_rows;
 } drift_opts;
 
 enum { OPT_MODEL = 2101, OPT_FAIL_ON, OPT_BINS, OPT_TOP, OPT_LEVELS, OPT_BOOTSTRAP,
-       OPT_CONTRIB_ROWS };
+       OPT_CONTRIB_ROWS, OPT_TIME_COL, OPT_WINDOW };
 
 static const st_drift_result *sort_result;
 
@@ -98,6 +109,14 @@ static int parse_option(drift_opts *o, int code, const char *arg)
     long *target = NULL, lo = 0, hi = 1000000;
     switch (code) {
     case OPT_MODEL: o->model_path = arg; return 1;
+    case OPT_TIME_COL: o->time_col = arg; return 1;
+    case OPT_WINDOW:
+        if (strcmp(arg, "month") != 0 && strcmp(arg, "quarter") != 0 && strcmp(arg, "year") != 0) {
+            cli_usage_error("drift", "--window '%s': expected month, quarter or year", arg);
+            return -1;
+        }
+        o->window = arg;
+        return 1;
     case OPT_FAIL_ON: return drift_rules_parse(&o->rules, arg, 1) ? 1 : -1;
     case OPT_BINS: target = &o->bins, lo = 2, hi = 1000; break;
     case OPT_TOP: target = &o->top; break;
@@ -170,7 +189,7 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
                     o->model_path != NULL ? &dm : NULL, order, shown,
                     common->format == FORMAT_TEXT ? (size_t)o->levels : (size_t)-1);
         fflush(stdout);
-        if (drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL) > 0)
+        if (drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL, NULL) > 0)
             status = EXIT_DRIFT;
     }
     free(order);
@@ -194,6 +213,8 @@ int cmd_drift(int argc, char **argv)
         {"levels", required_argument, NULL, OPT_LEVELS},
         {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
         {"contrib-rows", required_argument, NULL, OPT_CONTRIB_ROWS},
+        {"time-col", required_argument, NULL, OPT_TIME_COL},
+        {"window", required_argument, NULL, OPT_WINDOW},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
@@ -219,6 +240,18 @@ int cmd_drift(int argc, char **argv)
             return EXIT_OK;
         }
         return cli_usage_error("drift", "unknown option");
+    }
+    if (o.window != NULL && o.time_col == NULL)
+        return cli_usage_error("drift", "--window needs --time-col");
+    if (o.time_col != NULL) {
+        if (argc - optind != 1)
+            return cli_usage_error("drift", "with --time-col: expected one DATA file, got %d",
+                                   argc - optind);
+        if (o.model_path != NULL)
+            return cli_usage_error("drift", "--time-col with --model is not supported yet: "
+                                   "compare two periods' files with --model instead");
+        return drift_over_time(argv[optind], o.time_col, o.window ? o.window : "month",
+                               (int)o.bins, &o.rules, &common);
     }
     if (argc - optind != 2)
         return cli_usage_error("drift", "expected two data files, REFERENCE and NEW; got %d",

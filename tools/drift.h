@@ -49,9 +49,15 @@ typedef struct drift_rules {
 extern const char drift_fail_help[];
 /* Parses arg into rules (appending); 0 with a usage message printed when malformed. */
 int drift_rules_parse(drift_rules *rules, const char *arg, int have_model);
-/* Prints on stderr each rule that holds and for what; returns how many hold. */
+/* Prints on stderr each rule that holds and for what (after `where`, e.g. a period, when
+ * not NULL); returns how many hold. */
 size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
-                         const drift_model *m);
+                         const drift_model *m, const char *where);
+
+/* --time-col COL --window month|quarter|year on one file (drift_time.c): each period
+ * against the first. COL is appended to common's --ignore list. Returns an exit code. */
+int drift_over_time(const char *path, const char *time_col, const char *window, int n_bins,
+                    const drift_rules *rules, cli_common *common);
 
 /* The report, ranked by PSI (order[k] is the feature shown k-th; the first n_shown in
  * text output, all in the others). */

@@ -119,8 +119,11 @@ static double model_value(const char *metric, const drift_model *m)
 }
 
 size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
-                         const drift_model *m)
+                         const drift_model *m, const char *where)
 {
+    char at[64] = "";
+    if (where != NULL)
+        snprintf(at, sizeof at, "%s: ", where);
     size_t n = 0;
     for (size_t k = 0; k < rules->n; k++) {
         const drift_rule *rule = &rules->rule[k];
@@ -129,7 +132,7 @@ size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
         if (is_model) {
             double x = m != NULL ? model_value(rule->metric, m) : NAN;
             if (holds(rule, x)) {
-                fprintf(stderr, "stratum: drift: %s%s%g holds: %s = %.6g\n", rule->metric,
+                fprintf(stderr, "stratum: drift: %s%s%s%g holds: %s = %.6g\n", at, rule->metric,
                         rule->op, rule->value, rule->metric, x);
                 n++;
             }
@@ -138,8 +141,8 @@ size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
         for (size_t j = 0; j < r->n_features; j++) {
             double x = column_value(rule->metric, &r->features[j]);
             if (holds(rule, x)) {
-                fprintf(stderr, "stratum: drift: %s%s%g holds for column '%s': %s = %.6g\n",
-                        rule->metric, rule->op, rule->value, r->features[j].name,
+                fprintf(stderr, "stratum: drift: %s%s%s%g holds for column '%s': %s = %.6g\n",
+                        at, rule->metric, rule->op, rule->value, r->features[j].name,
                         rule->metric, x);
                 n++;
             }

@@ -15,12 +15,17 @@ static const char *type_word(st_feature_type t)
     return t == ST_FEATURE_NUMERIC ? "numeric" : "categorical";
 }
 
-/* A number for a table cell: empty when NaN; p-values below 0.001 in e-notation. */
+/* A number for a table cell: empty when NaN; CSV at full precision (for programs),
+ * Markdown rounded, its p-values below 0.001 in e-notation. */
+static int csv_cells;
+
 static void cell(FILE *f, double v, int is_p)
 {
     if (isnan(v))
         return;
-    if (is_p && v < 1e-3)
+    if (csv_cells)
+        fprintf(f, "%.17g", v);
+    else if (is_p && v < 1e-3)
         fprintf(f, "%.2e", v);
     else
         fprintf(f, "%.4f", v);
@@ -251,6 +256,7 @@ static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const
                         const size_t *order)
 {
     const char *sep = fmt == FORMAT_CSV ? "," : " | ";
+    csv_cells = fmt == FORMAT_CSV;
     static const char *const head[] = {"column", "type", "psi", "band", "ks_statistic",
                                        "ks_pvalue", "chi2", "chi2_dof", "chi2_pvalue",
                                        "missing_reference", "missing_new", "new_level_rows",

@@ -23,7 +23,9 @@ encounter order, as docs/drift.md shows). Also checks --fail-on's exit code 3 an
 usage errors, and that errors name the file and column. With thyroid_sick, --model (a
 gbdt trained at test time): the model's split thresholds as PSI bins, the score PSI, the
 predicted prevalence, importance and contribution shift against `stratum predict
---contrib`, the AUCs and DeLong's unpaired test against a direct DeLong variance. Prints one line per check and
+--contrib`, the AUCs and DeLong's unpaired test against a direct DeLong variance. And
+--time-col on diabetes130 with made-up months: each period's PSI and KS p-value against
+the first period's rows, computed here. Prints one line per check and
 "N passed, M failed"; exits 1 on failure. Run with Debian's /usr/bin/python3 (python3-scipy).
 """
 import json
@@ -303,6 +305,47 @@ def model_checks(binary, d, thyroid):
           "model %s uses" % (cut, model), repr(r.stderr))
 
 
+def time_checks(binary, d, diabetes):
+    """--time-col: diabetes130's first 30,000 encounters given made-up months by their order
+    (10,000 a month); every column of every later month against the first, from scratch."""
+    lines = Path(diabetes).read_text().splitlines(keepends=True)[:30001]
+    dated = Path(d) / 'dated.csv'
+    dated.write_text('month,' + lines[0] + ''.join(
+        '2008-%02d-01,%s' % (1 + (i // 10000), line) for i, line in enumerate(lines[1:])))
+    r = run(binary, [str(dated), '--time-col', 'month', '--ignore', 'encounter_id,patient_nbr',
+                     '--format', 'json'])
+    check("time runs", r.returncode == 0, r.stderr)
+    if r.returncode != 0:
+        return
+    out = json.loads(r.stdout)
+    df = pd.read_csv(dated, dtype=str, keep_default_na=False)
+    df = df.apply(lambda c: c.where(~c.isin({"", "?"})))
+    ref = df.iloc[:10000]
+    check("time periods", [p['period'] for p in out['periods']] == ['2008-02', '2008-03'] and
+          out['reference_period'] == '2008-01' and out['reference_rows'] == 10000)
+    for k, per in enumerate(out['periods']):
+        new = df.iloc[10000 * (k + 1):10000 * (k + 2)]
+        check("time rows " + per['period'], per['rows'] == len(new))
+        for c in per['columns']:
+            a, b = ref[c['name']], new[c['name']]
+            if c['type'] == 'numeric':
+                x = pd.to_numeric(a).to_numpy(dtype=np.float32).astype(np.float64)
+                y = pd.to_numeric(b).to_numpy(dtype=np.float32).astype(np.float64)
+                want = psi_here(x, y)
+                ks = stats.ks_2samp(x[~np.isnan(x)], y[~np.isnan(y)], method='asymp')
+                check("time %s %s ks" % (per['period'], c['name']),
+                      close(c['ks_pvalue'], ks.pvalue, 1e-6, 1e-6))
+            else:
+                want = psi_levels(a, b)
+            check("time %s %s psi" % (per['period'], c['name']), close(c['psi'], want, 1e-12, 1e-15),
+                  "%r vs %r" % (c['psi'], want))
+    bad = Path(d) / 'baddate.csv'
+    bad.write_text("when,x\n2008-01-02,1\n2008-13-01,2\n")
+    r = run(binary, [str(bad), '--time-col', 'when'], expect=1)
+    check("time bad date", r.stderr.strip() == "stratum: %s: data row 2: '2008-13-01' in column "
+          "'when' is not a date YYYY-MM-DD (or YYYY-MM)" % bad, repr(r.stderr))
+
+
 def errors(binary, d):
     ref = Path(d) / 'e_ref.csv'
     ref.write_text("a,b,label\n1,x,0\n2,y,1\n3,x,0\n")
@@ -347,6 +390,8 @@ def main():
         errors(binary, d)
         if len(sys.argv) > 3:
             model_checks(binary, d, sys.argv[3])
+        if len(sys.argv) > 2:
+            time_checks(binary, d, sys.argv[2])
         if len(sys.argv) > 2:
             lines = Path(sys.argv[2]).read_text().splitlines(keepends=True)
             half = (len(lines) - 1) // 2
