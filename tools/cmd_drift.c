@@ -60,17 +60,21 @@ static const char drift_help[] =
     "                        contributions cost far more than scores\n"
     "      --time-col COL    one file over time: COL holds each row's date (see above)\n"
     "      --window W        the periods of --time-col: month (default), quarter, year\n"
+    "      --report FILE.html also write an HTML report: the columns ranked by PSI, the two\n"
+    "                        distributions of the six most drifted over their bins, and\n"
+    "                        the model's section; replaced atomically\n"
     "\n";
 
 typedef struct drift_opts {
     const char *model_path;
     const char *time_col, *window;
+    const char *report_path;
     drift_rules rules;
     long bins, top, levels, bootstrap, contrib_rows;
 } drift_opts;
 
 enum { OPT_MODEL = 2101, OPT_FAIL_ON, OPT_BINS, OPT_TOP, OPT_LEVELS, OPT_BOOTSTRAP,
-       OPT_CONTRIB_ROWS, OPT_TIME_COL, OPT_WINDOW };
+       OPT_CONTRIB_ROWS, OPT_TIME_COL, OPT_WINDOW, OPT_REPORT };
 
 static const st_drift_result *sort_result;
 
@@ -110,6 +114,7 @@ static int parse_option(drift_opts *o, int code, const char *arg)
     switch (code) {
     case OPT_MODEL: o->model_path = arg; return 1;
     case OPT_TIME_COL: o->time_col = arg; return 1;
+    case OPT_REPORT: o->report_path = arg; return 1;
     case OPT_WINDOW:
         if (strcmp(arg, "month") != 0 && strcmp(arg, "quarter") != 0 && strcmp(arg, "year") != 0) {
             cli_usage_error("drift", "--window '%s': expected month, quarter or year", arg);
@@ -189,7 +194,10 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
                     o->model_path != NULL ? &dm : NULL, order, shown,
                     common->format == FORMAT_TEXT ? (size_t)o->levels : (size_t)-1);
         fflush(stdout);
-        if (drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL, NULL) > 0)
+        if (o->report_path != NULL)
+            status = report_drift(o->report_path, path[0], path[1], r,
+                                  o->model_path != NULL ? &dm : NULL, order);
+        if (status == EXIT_OK && drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL, NULL) > 0)
             status = EXIT_DRIFT;
     }
     free(order);
@@ -215,6 +223,7 @@ int cmd_drift(int argc, char **argv)
         {"contrib-rows", required_argument, NULL, OPT_CONTRIB_ROWS},
         {"time-col", required_argument, NULL, OPT_TIME_COL},
         {"window", required_argument, NULL, OPT_WINDOW},
+        {"report", required_argument, NULL, OPT_REPORT},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
@@ -247,6 +256,8 @@ int cmd_drift(int argc, char **argv)
         if (argc - optind != 1)
             return cli_usage_error("drift", "with --time-col: expected one DATA file, got %d",
                                    argc - optind);
+        if (o.report_path != NULL)
+            return cli_usage_error("drift", "--report is not supported with --time-col yet");
         if (o.model_path != NULL)
             return cli_usage_error("drift", "--time-col with --model is not supported yet: "
                                    "compare two periods' files with --model instead");
@@ -261,5 +272,12 @@ int cmd_drift(int argc, char **argv)
             return cli_usage_error("drift", "--fail-on %s%s...: the score's drift needs "
                                    "--model", o.rules.rule[k].metric, o.rules.rule[k].op);
     const char *path[2] = {argv[optind], argv[optind + 1]};
+    const char *inputs[3] = {path[0], path[1], o.model_path};
+    for (int k = 0; k < 3 && o.report_path != NULL; k++)
+        if (inputs[k] != NULL && cli_same_file(o.report_path, inputs[k])) {
+            fprintf(stderr, "stratum: --report %s is an input file; choose another path\n",
+                    o.report_path);
+            return EXIT_FAILED;
+        }
     return run(path, &o, &common);
 }

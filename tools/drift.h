@@ -65,6 +65,10 @@ void drift_print(FILE *f, cli_format format, const char *ref_path, const char *n
                  const st_drift_result *r, const drift_model *m, const size_t *order,
                  size_t n_shown, size_t levels_shown);
 
+/* --report FILE.html (report_drift.c); returns an exit code. */
+int report_drift(const char *path, const char *ref_path, const char *new_path,
+                 const st_drift_result *r, const drift_model *m, const size_t *order);
+
 /* The PSI band: "stable", "moderate", "major" (or "-" for NaN). */
 const char *drift_band(double psi);
 

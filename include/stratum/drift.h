@@ -86,6 +86,16 @@ typedef struct st_drift_feature {
     size_t n_new_levels;     /* categorical: levels of new absent from the reference */
     size_t new_level_rows;   /* rows of new with such a level */
     st_drift_level *new_levels; /* n_new_levels, most frequent first (ties by text) */
+    /* The PSI's bins, for plotting the two distributions: n_shares bins, the value bins in
+     * order and then the missing-value bin (last, always there, possibly 0 on both sides);
+     * share_* are the shares of rows (each array sums to 1). Numeric: bin i < n_shares - 1
+     * holds edges[i-1] < v <= edges[i] (n_shares - 2 edges; the first bin is open below,
+     * the last value bin open above). Categorical: bin i < n_shares - 1 is the level
+     * levels[i] (the levels of either dataset, in byte order). */
+    size_t n_shares;
+    double *share_reference, *share_new;
+    double *edges;   /* numeric: n_shares - 2 values; NULL for categorical columns */
+    char **levels;   /* categorical: n_shares - 1 texts; NULL for numeric columns */
 } st_drift_feature;
 
 typedef struct st_drift_result {

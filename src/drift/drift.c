@@ -32,6 +32,12 @@ void st_drift_result_free(st_drift_result *r)
         for (size_t k = 0; f->new_levels != NULL && k < f->n_new_levels; k++)
             st__free(f->new_levels[k].text);
         st__free(f->new_levels);
+        for (size_t k = 0; f->levels != NULL && k + 1 < f->n_shares; k++)
+            st__free(f->levels[k]);
+        st__free(f->levels);
+        st__free(f->edges);
+        st__free(f->share_reference);
+        st__free(f->share_new);
         st__free(f->name);
     }
     st__free(r->features);

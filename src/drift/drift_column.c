@@ -40,6 +40,25 @@ static void bin_sorted(const float *v, size_t n, const double *e, size_t n_edges
     }
 }
 
+/* The shares of the k bins of the two count vectors into f (owned by f). */
+static st_status keep_shares(st_drift_feature *f, const size_t *ref, const size_t *cur, size_t k,
+                             st_error *err)
+{
+    f->share_reference = st__malloc_array(k, sizeof(double));
+    f->share_new = st__malloc_array(k, sizeof(double));
+    if (f->share_reference == NULL || f->share_new == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "drift: out of memory for column '%s'", f->name);
+    double nr = 0, nc = 0;
+    for (size_t i = 0; i < k; i++)
+        nr += (double)ref[i], nc += (double)cur[i];
+    for (size_t i = 0; i < k; i++) {
+        f->share_reference[i] = (double)ref[i] / nr;
+        f->share_new[i] = (double)cur[i] / nc;
+    }
+    f->n_shares = k;
+    return ST_OK;
+}
+
 static st_status numeric(const st_dataset *ref, size_t jr, const st_dataset *cur, size_t jc,
                          const st_drift_options *opt, st_drift_feature *f, st_error *err)
 {
@@ -77,8 +96,10 @@ static st_status numeric(const st_dataset *ref, size_t jr, const st_dataset *cur
     for (size_t i = 0; i < nbins; i++)
         f->n_bins += counts[i] + counts[nbins + i] > 0;
     if ((rc = st_drift_psi_counts(counts, counts + nbins, nbins, opt->epsilon, &f->psi, err))
-        != ST_OK)
+        != ST_OK || (rc = keep_shares(f, counts, counts + nbins, nbins, err)) != ST_OK)
         goto done;
+    f->edges = e; /* the result keeps them */
+    e = NULL;
     if (na > 0 && nb > 0) /* else no test: NaN */
         rc = st_drift_ks_sorted(a, na, b, nb, &f->ks_statistic, &f->ks_pvalue, err);
 done:
@@ -135,15 +156,22 @@ static st_status categorical(const st_dataset *ref, size_t jr, const st_dataset 
         n_new += c >= 0 && ur[u] == 0 && uc[u] > 0;
         i += c <= 0, j += c >= 0, u++;
     }
-    if (n_new > 0 && (f->new_levels = st__calloc(n_new, sizeof *f->new_levels)) == NULL) {
+    if ((f->levels = st__calloc(u + 1, sizeof *f->levels)) == NULL ||
+        (n_new > 0 && (f->new_levels = st__calloc(n_new, sizeof *f->new_levels)) == NULL)) {
         rc = st__fail(err, ST_ERR_NOMEM, "drift: out of memory for column '%s'", f->name);
         goto done;
     }
-    /* again, to take the new levels' texts */
+    /* again, to take the levels' texts */
     i = j = 0;
-    while (i < lr || j < lc) {
+    for (size_t b = 0; i < lr || j < lc; b++) {
         int c = i == lr ? 1 : j == lc ? -1
                 : strcmp(st_dataset_level(ref, jr, i), st_dataset_level(cur, jc, j));
+        f->levels[b] = st__strdup(c <= 0 ? st_dataset_level(ref, jr, i) : st_dataset_level(cur, jc, j));
+        f->n_shares = b + 2; /* so that the destructor frees the texts taken so far */
+        if (f->levels[b] == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "drift: out of memory for column '%s'", f->name);
+            goto done;
+        }
         if (c >= 0 && (c > 0 || cr[i] == 0) && cc[j] > 0) {
             st_drift_level *lv = &f->new_levels[f->n_new_levels];
             if ((lv->text = st__strdup(st_dataset_level(cur, jc, j))) == NULL) {
@@ -169,6 +197,8 @@ static st_status categorical(const st_dataset *ref, size_t jr, const st_dataset 
     for (size_t b = 0; b <= u; b++)
         f->n_bins += ur[b] + uc[b] > 0;
     rc = st_drift_psi_counts(ur, uc, u + 1, opt->epsilon, &f->psi, err);
+    if (rc == ST_OK)
+        rc = keep_shares(f, ur, uc, u + 1, err);
 done:
     st__free(cr), st__free(cc), st__free(ur), st__free(uc);
     return rc;

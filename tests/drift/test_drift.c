@@ -139,6 +139,14 @@ static void test_compare(void **state)
     }
     assert_true(fabs(x->psi - want) < 1e-14);
     assert_int_equal(x->n_bins, 6);
+    assert_int_equal(x->n_shares, 6);
+    for (int b = 0; b < 6; b++) {
+        assert_true(x->share_reference[b] == (b < 5 ? 0.2 : 0.0));
+        assert_true(fabs(x->share_new[b] - q[b]) < 1e-15);
+    }
+    for (int b = 0; b < 4; b++)
+        assert_true(x->edges[b] == 2.0 * (b + 1));
+    assert_null(x->levels);
     assert_true(x->missing_reference == 0 && fabs(x->missing_new - 1.0 / 6) < 1e-15);
     /* D: F_ref - F_new at 4 is 0.4 - 0, at 8: 0.8 - 0.8; at 10: 1 - 0.8; max 0.4 at 4 */
     assert_true(fabs(x->ks_statistic - 0.4) < 1e-15);
@@ -153,6 +161,17 @@ static void test_compare(void **state)
     assert_int_equal(c->new_level_rows, 3);
     assert_true(fabs(c->missing_reference - 0.1) < 1e-15 && c->missing_new == 0);
     assert_int_equal(c->chi2_dof, 4); /* A B C Y Z */
+    assert_int_equal(c->n_shares, 6);
+    static const char *const lv[5] = {"A", "B", "C", "Y", "Z"};
+    static const double sr[6] = {0.4, 0.3, 0.2, 0, 0, 0.1};
+    static const double sn[6] = {2.0 / 6, 1.0 / 6, 0, 1.0 / 6, 2.0 / 6, 0};
+    for (int b = 0; b < 6; b++) {
+        if (b < 5)
+            assert_string_equal(c->levels[b], lv[b]);
+        assert_true(fabs(c->share_reference[b] - sr[b]) < 1e-15);
+        assert_true(fabs(c->share_new[b] - sn[b]) < 1e-15);
+    }
+    assert_null(c->edges);
     /* one thread gives the same numbers */
     opt.n_threads = 1;
     assert_int_equal(st_drift_compare(ref, cur, &opt, &r1, &err), ST_OK);
