@@ -23,8 +23,8 @@ static void facts(report *rep, const char *rp, const char *np, const st_drift_re
         snprintf(prev, sizeof prev, "%.4f in REFERENCE, %.4f in NEW", r->prevalence_reference,
                  r->prevalence_new);
     const char *terms[] = {"REFERENCE", "rows", "NEW", "rows", "columns", "label prevalence",
-                           "PSI bands", "bins"};
-    const char *values[] = {rp, rows_r, np, rows_n, cols, prev,
+                           "stratum", "PSI bands", "bins"};
+    const char *values[] = {rp, rows_r, np, rows_n, cols, prev, st_version(),
                             "< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 major shift",
                             "REFERENCE's deciles (numeric; a gbdt model's split thresholds "
                             "with --model), levels (categorical), missing values a bin of "
