@@ -50,5 +50,6 @@
 #include "stratum/metrics.h"
 #include "stratum/logreg.h"
 #include "stratum/fit.h"
+#include "stratum/drift.h"
 
 #endif /* STRATUM_H */

@@ -192,5 +192,6 @@ int cmd_cv(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_bin(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 
 #endif

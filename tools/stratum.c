@@ -21,6 +21,7 @@ static const command commands[] = {
     {"cv", cmd_cv, "cross-validate logreg or gbdt: metrics per fold, or the lambda path"},
     {"compare", cmd_compare, "cross-validate model x class-weight settings on the same folds"},
     {"explain", cmd_explain, "why a model predicts a row's risk, or which features matter most"},
+    {"drift", cmd_drift, "has new data drifted from the reference? per-column PSI, KS, chi-square"},
     {"bin", cmd_bin, "bin a CSV of any size into a .stb file for out-of-core training"},
 };
 

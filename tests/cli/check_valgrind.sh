@@ -1,5 +1,5 @@
 #!/bin/sh
-# valgrind memcheck of the CLI's info / train / predict / evaluate on a shipped dataset and
+# valgrind memcheck of the CLI's info / train / predict / evaluate / drift on a shipped dataset and
 # on a malformed file: no invalid access, no use of uninitialised values, no definite or
 # indirect leak. ("Possibly lost" blocks are libgomp's thread pool, alive until exit.)
 # usage: check_valgrind.sh STRATUM PROJECT_DIR WORK_DIR
@@ -46,6 +46,9 @@ step "predict --contrib" 0 predict --contrib "$work/ridge.model" "$data" -o "$wo
 step "explain logreg, ranking with report" 0 explain "$work/ridge.model" "$data" --report "$work/r.html"
 step "explain gbdt, rows by --where" 0 explain "$work/gbdt.model" "$data" --where age=41 --format json
 step "explain, no matching row" 1 explain "$work/ridge.model" "$data" --where age=-5
+step "drift with a gbdt model, report, a --fail-on rule that holds" 3 drift "$data" \
+    "$data" --model "$work/gbdt.model" --bootstrap 20 --contrib-rows 300 \
+    --report "$work/d.html" --fail-on 'psi>=0'
 step "a malformed data file" 1 info "$project/tests/hostile/csv_unterminated_quote.csv"
 step "a corrupt model file" 1 predict "$project/tests/hostile/model_bad_checksum.model" "$data"
 echo "$passed passed, $failed failed"

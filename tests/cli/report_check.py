@@ -308,6 +308,31 @@ def check_errors(stratum, work, reports):
     check(open(html, "rb").read() == open(again, "rb").read(), "two runs differ")
 
 
+def check_drift(stratum, html, args, n_series):
+    """The drift report: its distribution charts, and every column's PSI, KS p and missing
+    shares in the table equal to --format json's, to the last digit; --report over an
+    input is refused."""
+    text, page = parse(html)
+    check(sum(c["curves"] for c in page.charts) == n_series,
+          "%s: %d curves" % (html, sum(c["curves"] for c in page.charts)))
+    out = json.loads(report_make.run(stratum, args + ["--format", "json"]).stdout)
+    cols = {c["name"]: c for c in out["columns"]}
+    t = table(page, ["column", "type", "PSI"])
+    for row in t["rows"][1:]:
+        c = cols.get(row[0][2])
+        check(c is not None, "%s: column %r not in json" % (html, row[0][2]))
+        if c is None:
+            continue
+        for k, key in ((2, "psi"), (7, "missing_reference"), (8, "missing_new")):
+            check(same(num(row[k], "value"), c[key]), "%s %s %s: %r vs %r"
+                  % (html, c["name"], key, num(row[k], "value"), c[key]))
+            compared[0] += 1
+    check(len(t["rows"]) - 1 == len(cols), "%s: %d rows" % (html, len(t["rows"]) - 1))
+    p = report_make.run(stratum, args + ["--report", args[1]], check=False)
+    check(p.returncode == 1 and "input" in p.stderr, "drift --report over REFERENCE: %r"
+          % p.stderr)
+
+
 def check_explain(stratum, work, model, data):
     """stratum explain --report: well formed; for rows, one bar per listed feature and the
     table's contributions equal to --format json's, in its order (up, then down); for the
@@ -361,6 +386,7 @@ def main():
     check_hostile(text, page, reports["evaluate_scores"][0])
     check_cv(stratum, *reports["cv"])
     check_compare(stratum, *reports["compare"])
+    check_drift(stratum, *reports["drift"])
     check_simplified(stratum, work)
     check_errors(stratum, work, reports)
     check_explain(stratum, work, reports["evaluate_model"][1][1], reports["evaluate_model"][1][2])

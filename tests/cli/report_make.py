@@ -1,5 +1,6 @@
 """Makes the --report files of stratum evaluate (a model with --by, and --scores with a
-hostile file name, group column and levels), cv and compare from shipped data, for
+hostile file name, group column and levels), cv, compare and drift (thyroid_sick's two
+halves, with a model) from shipped data, for
 report_check.py and report_chromium.py. Each report comes with the arguments that made
 it, so a check can run the same command with --format json or csv."""
 import os
@@ -35,6 +36,12 @@ def make_reports(stratum, datasets, work):
     thyroid = os.path.join(datasets, "thyroid_sick.csv")
     model = os.path.join(work, "thyroid.model")
     run(stratum, ["train", "logreg", thyroid, "--lambda", "0.01", "-o", model, "-q"])
+    lines = open(thyroid, encoding="utf-8").read().splitlines(keepends=True)
+    halves = [os.path.join(work, "thyroid_%s.csv" % h) for h in ("early", "late")]
+    with open(halves[0], "w", encoding="utf-8") as f:
+        f.write("".join(lines[:1 + len(lines) // 2]))
+    with open(halves[1], "w", encoding="utf-8") as f:
+        f.write("".join(lines[:1] + lines[1 + len(lines) // 2:]))
     scores = os.path.join(work, "scores <&>.csv")
     hostile_scores(scores)
     jobs = {
@@ -46,6 +53,8 @@ def make_reports(stratum, datasets, work):
                 "--repeats", "2", "-q"], 1),
         "compare": (["compare", thyroid, "--weights", "none,balanced,5", "--num-trees", "30",
                      "-q"], 6),
+        # drift: six distribution charts of two curves each
+        "drift": (["drift", halves[0], halves[1], "--model", model, "--bootstrap", "100"], 12),
     }
     out = {}
     for name, (args, n_series) in jobs.items():

@@ -1,0 +1,168 @@
+/* stratum/drift.h: has the data moved? Compares a reference dataset (the training cohort)
+ * with new data, column by column, for monitoring a model in use. Include <stratum.h>
+ * rather than this file.
+ *
+ *     st_drift_options opt = st_drift_options_default();   // deciles, epsilon 1e-4
+ *     st_drift_result *r = NULL;
+ *     if (st_drift_compare(ref, cur, &opt, &r, &err) != ST_OK) { ... err.message ... }
+ *     for (size_t j = 0; j < r->n_features; j++)
+ *         printf("%s PSI %.3f\n", r->features[j].name, r->features[j].psi);
+ *     st_drift_result_free(r);
+ *
+ * Definitions (rows count one each: row weights are not used):
+ *   PSI (population stability index) over fixed bins: sum over bins of
+ *       (q - p) * ln(q / p), p the reference's share of rows in the bin, q the new data's;
+ *       a share of 0 is replaced by epsilon (default 1e-4) in both factors, so an empty bin
+ *       costs a finite amount. Missing values are a bin of their own (present when either
+ *       dataset has one). Bins of a numeric column: the reference's deciles (n_bins = 10):
+ *       edges e_k = the reference's present values sorted, at position floor(k (n-1) /
+ *       n_bins) from 0 (in integers), k = 1 .. n_bins - 1, duplicates dropped;
+ *       bin i holds e_{i-1} < v <= e_i. With a boosted-trees model (opt.model_gbdt), a
+ *       numeric feature the model splits on is binned by the model's own split thresholds
+ *       (v <= t goes left, as in the trees): the bins the model can tell apart. A
+ *       categorical column's bins are its levels, matched by their text.
+ *   Conventional reading of PSI: < 0.1 stable, 0.1 - 0.25 moderate shift, > 0.25 major.
+ *   KS: the two-sample Kolmogorov-Smirnov statistic D = max |F_ref(v) - F_new(v)| over the
+ *       present values, and its two-sided p-value from the distribution of the one-sample
+ *       statistic at n = round(n_ref n_new / (n_ref + n_new)), as scipy.stats.ks_2samp with
+ *       method="asymp" (SciPy 1.10: kstwo.sf). SciPy's default ("auto") computes the exact
+ *       distribution when both samples have at most 10000 values; stratum always uses the
+ *       asymptotic one, which is what SciPy's default gives above 10000 (agreement to 1e-6
+ *       is tested), and a close approximation below (it is the same as SciPy's only for
+ *       larger samples). Numeric columns only.
+ *   chi-square: the test of homogeneity on the 2 x L table of level counts (reference and
+ *       new rows; L the levels present in either, missing values left out), as
+ *       scipy.stats.chi2_contingency: expected counts from the margins, L - 1 degrees of
+ *       freedom, Yates's continuity correction only when there is 1 degree of freedom;
+ *       p-value the chi-square survival function. Categorical columns only.
+ *
+ * Ownership: st_drift_compare returns a new st_drift_result, which the caller frees with
+ * st_drift_result_free; every pointer inside it belongs to the result. The datasets and the
+ * model stay the caller's and are not changed. Nothing is printed. */
+#ifndef STRATUM_DRIFT_H
+#define STRATUM_DRIFT_H
+
+#include <stddef.h>
+#include "common.h"
+#include "dataset.h"
+#include "gbdt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Start from st_drift_options_default(). */
+typedef struct st_drift_options {
+    int n_bins;            /* quantile bins of a numeric column, 2 .. 1000 (default 10) */
+    double epsilon;        /* share used for an empty bin in PSI, in (0, 0.01] (default 1e-4) */
+    const st_gbdt *model_gbdt; /* optional: bin the features it splits on by its thresholds
+                                  (borrowed for the call); NULL: quantile bins (default) */
+    const char *reference_name; /* names of the two datasets in messages, e.g. their paths */
+    const char *new_name;       /* (default "reference" and "new") */
+    int n_threads;         /* columns compared at once; 0 = all OpenMP offers (default 0) */
+} st_drift_options;
+
+ST_API st_drift_options st_drift_options_default(void);
+
+/* A level of a categorical column that the reference never has. */
+typedef struct st_drift_level {
+    char *text;   /* the level as written in the new data */
+    size_t count; /* rows of the new data with it */
+} st_drift_level;
+
+/* One column. Fields that do not apply are NaN (statistics) or 0 (counts); so are the
+ * tests when a side has no present value (its PSI then compares the missing shares). */
+typedef struct st_drift_feature {
+    char *name;
+    st_feature_type type;
+    int model_bins;          /* 1 when PSI used the model's split thresholds */
+    size_t n_bins;           /* bins of the PSI, the missing bin included when present */
+    double psi;
+    double ks_statistic, ks_pvalue;      /* numeric columns */
+    double chi2, chi2_pvalue;            /* categorical columns */
+    size_t chi2_dof;
+    double missing_reference, missing_new; /* shares of rows without a value */
+    double mean_reference, mean_new;     /* numeric: means of the present values */
+    size_t n_new_levels;     /* categorical: levels of new absent from the reference */
+    size_t new_level_rows;   /* rows of new with such a level */
+    st_drift_level *new_levels; /* n_new_levels, most frequent first (ties by text) */
+    /* The PSI's bins, for plotting the two distributions: n_shares bins, the value bins in
+     * order and then the missing-value bin (last, always there, possibly 0 on both sides);
+     * share_* are the shares of rows (each array sums to 1). Numeric: bin i < n_shares - 1
+     * holds edges[i-1] < v <= edges[i] (n_shares - 2 edges; the first bin is open below,
+     * the last value bin open above). Categorical: bin i < n_shares - 1 is the level
+     * levels[i] (the levels of either dataset, in byte order). */
+    size_t n_shares;
+    double *share_reference, *share_new;
+    double *edges;   /* numeric: n_shares - 2 values; NULL for categorical columns */
+    char **levels;   /* categorical: n_shares - 1 texts; NULL for numeric columns */
+} st_drift_feature;
+
+typedef struct st_drift_result {
+    size_t n_reference, n_new;  /* rows */
+    size_t n_features;
+    st_drift_feature *features; /* in the reference's column order */
+    double prevalence_reference, prevalence_new; /* share of label 1; NaN when unlabelled */
+} st_drift_result;
+
+/* Compares every feature of `reference` with the column of the same name in `cur`. Fails
+ * with ST_ERR_DATA, naming the dataset and column (opt->reference_name / new_name), when
+ * a column of one is not in the other, a column is numeric in one and categorical in the
+ * other, either dataset has no rows, or a numeric column has no present value in the
+ * reference (no bins); ST_ERR_INVALID_ARG for NULL arguments or bad options; ST_ERR_NOMEM.
+ * On failure *out is NULL. opt may be NULL for the defaults. */
+ST_API st_status st_drift_compare(const st_dataset *reference, const st_dataset *cur,
+                                  const st_drift_options *opt,
+                                  st_drift_result **out /* OUT */, st_error *err);
+
+/* Frees a result and everything in it. NULL is a harmless no-op. */
+ST_API void st_drift_result_free(st_drift_result *r);
+
+/* ---- the statistics on plain arrays (the building blocks of st_drift_compare) ---- */
+
+/* PSI of two count vectors over the same k bins, with epsilon as above. Fails with
+ * ST_ERR_INVALID_ARG when k is 0, a total is 0 or epsilon is out of range. */
+ST_API st_status st_drift_psi_counts(const size_t *reference, const size_t *cur, size_t k,
+                                     double epsilon, double *psi /* OUT */, st_error *err);
+
+/* PSI of two samples of numbers (e.g. a model's scores) on the reference's quantile bins
+ * (n_bins, as for a numeric column; NaN values are a missing bin). The arrays are not
+ * changed. */
+ST_API st_status st_drift_psi_values(const double *reference, size_t n_reference,
+                                     const double *cur, size_t n_cur, int n_bins,
+                                     double epsilon, double *psi /* OUT */, st_error *err);
+
+/* Two-sample Kolmogorov-Smirnov statistic and two-sided p-value as defined above, of two
+ * samples sorted ascending (no NaN). Fails with ST_ERR_INVALID_ARG when a sample is
+ * empty. */
+ST_API st_status st_drift_ks_sorted(const float *a, size_t n_a, const float *b, size_t n_b,
+                                    double *statistic /* OUT */, double *pvalue /* OUT */,
+                                    st_error *err);
+
+/* P(D_n > d) for the one-sample two-sided Kolmogorov statistic of n values (SciPy's
+ * kstwo.sf(d, n)), by SciPy's methods: exact (Durbin's matrix, Smirnov's tail) for small
+ * n and in the tails, Pelz-Good's approximation elsewhere. */
+ST_API double st_drift_kolmogorov_sf(double d, double n);
+
+/* Chi-square test of homogeneity of the 2 x k table of counts (row 0 reference, row 1
+ * new), as scipy.stats.chi2_contingency (columns whose total is 0 are left out first). */
+ST_API st_status st_drift_chi2_counts(const size_t *reference, const size_t *cur, size_t k,
+                                      double *chi2 /* OUT */, size_t *dof /* OUT */,
+                                      double *pvalue /* OUT */, st_error *err);
+
+/* P(X > x) for X chi-square with dof > 0 degrees of freedom: the regularised upper
+ * incomplete gamma function Q(dof / 2, x / 2). 1 for x <= 0. */
+ST_API double st_drift_chi2_sf(double x, double dof);
+
+/* Test of the difference between two ROC-AUCs measured on independent samples (the
+ * reference and the new data, so unpaired): z = (auc_new - auc_ref) / sqrt(var_ref +
+ * var_new) with DeLong's variances (st_eval.delong_variance) and the two-sided normal
+ * p-value. Both NaN when a variance is NaN or both are 0. */
+ST_API void st_drift_auc_test(double auc_ref, double var_ref, double auc_new, double var_new,
+                              double *z /* OUT */, double *pvalue /* OUT */);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_DRIFT_H */

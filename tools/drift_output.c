@@ -1,0 +1,339 @@
+/* stratum drift's report: the columns ranked by PSI in text, JSON, CSV or Markdown, and
+ * with --model the model's section. */
+#include <math.h>
+#include <string.h>
+
+#include "drift.h"
+
+const char *drift_band(double psi)
+{
+    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
+}
+
+static const char *type_word(st_feature_type t)
+{
+    return t == ST_FEATURE_NUMERIC ? "numeric" : "categorical";
+}
+
+/* A number for a table cell: empty when NaN; CSV at full precision (for programs),
+ * Markdown rounded, its p-values below 0.001 in e-notation. */
+static int csv_cells;
+
+static void cell(FILE *f, double v, int is_p)
+{
+    if (isnan(v))
+        return;
+    if (csv_cells)
+        fprintf(f, "%.17g", v);
+    else if (is_p && v < 1e-3)
+        fprintf(f, "%.2e", v);
+    else
+        fprintf(f, "%.4f", v);
+}
+
+static void text_num(FILE *f, int width, double v, int is_p)
+{
+    char buf[32] = "-";
+    if (!isnan(v))
+        snprintf(buf, sizeof buf, is_p && v < 1e-3 ? "%.1e" : "%.4f", v);
+    fprintf(f, " %*s", width, buf);
+}
+
+static const char bins_note[] =
+    "bins: REFERENCE's deciles (numeric), levels (categorical), missing values a bin of "
+    "their own";
+
+static void print_model_text(FILE *f, const drift_model *m)
+{
+    fprintf(f, "\nModel %s (%s):\n", m->path, m->family);
+    fprintf(f, "  score PSI %.4f (%s); predicted prevalence (mean P) %.4f in REFERENCE, "
+            "%.4f in NEW\n", m->score_psi, drift_band(m->score_psi), m->mean_p_reference,
+            m->mean_p_new);
+    const st_eval *ev[2] = {&m->ev_reference, &m->ev_new};
+    const int lab[2] = {m->labelled_reference, m->labelled_new};
+    const double mp[2] = {m->mean_p_reference, m->mean_p_new};
+    static const st_metric show[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_BRIER,
+                                     ST_METRIC_CALIBRATION_INTERCEPT,
+                                     ST_METRIC_CALIBRATION_SLOPE};
+    if (!lab[0] && !lab[1])
+        return;
+    fprintf(f, "  %-22s %-26s %-26s\n", "metric (95% CI)", "REFERENCE", "NEW");
+    for (size_t k = 0; k < sizeof show / sizeof *show; k++) {
+        fprintf(f, "  %-22s", st_metric_name(show[k]));
+        for (int s = 0; s < 2; s++) {
+            char buf[64] = "-";
+            if (lab[s] && !isnan(ev[s]->ci_low[show[k]]))
+                snprintf(buf, sizeof buf, "%.4f (%.4f-%.4f)", ev[s]->value[show[k]],
+                         ev[s]->ci_low[show[k]], ev[s]->ci_high[show[k]]);
+            else if (lab[s])
+                snprintf(buf, sizeof buf, "%.4f", ev[s]->value[show[k]]);
+            fprintf(f, " %-26s", buf);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "  %-22s", "observed / expected");
+    for (int s = 0; s < 2; s++) {
+        char buf[64] = "-";
+        if (lab[s])
+            snprintf(buf, sizeof buf, "%.4f / %.4f", ev[s]->value[ST_METRIC_PREVALENCE], mp[s]);
+        fprintf(f, " %-26s", buf);
+    }
+    fputc('\n', f);
+    if (lab[0] && lab[1]) {
+        const double d = ev[1]->value[ST_METRIC_ROC_AUC] - ev[0]->value[ST_METRIC_ROC_AUC];
+        fprintf(f, "  ROC-AUC change %+.4f: DeLong z = %.3f, p = %.3g (unpaired)\n", d, m->auc_z,
+                m->auc_p);
+    }
+}
+
+static void print_text(FILE *f, const char *rp, const char *np, const st_drift_result *r,
+                       const drift_model *m, const size_t *order, size_t n_shown,
+                       size_t levels_shown)
+{
+    fprintf(f, "Drift of %s (NEW, %zu rows) against %s (REFERENCE, %zu rows), %zu columns\n",
+            np, r->n_new, rp, r->n_reference, r->n_features);
+    fprintf(f, "PSI: < 0.1 stable, 0.1-0.25 moderate, > 0.25 major; %s%s\n", bins_note,
+            m != NULL && strcmp(m->family, "gbdt") == 0
+                ? " (the model's split thresholds where it splits on a column)" : "");
+    if (!isnan(r->prevalence_reference) || !isnan(r->prevalence_new))
+        fprintf(f, "label prevalence: %.4f in REFERENCE, %.4f in NEW\n",
+                r->prevalence_reference, r->prevalence_new);
+    size_t w = 6;
+    for (size_t j = 0; j < r->n_features; j++)
+        if (strlen(r->features[j].name) > w)
+            w = strlen(r->features[j].name);
+    w = w > 40 ? 40 : w;
+    fprintf(f, "\n%-*s %-11s %7s %-8s %7s %8s %9s %8s %8s %8s", (int)w, "column", "type", "PSI",
+            "band", "KS D", "KS p", "chi2", "chi2 p", "miss ref", "miss new");
+    if (m != NULL)
+        fprintf(f, " %10s %9s %9s", "importance", "weighted", "shift");
+    fprintf(f, "  new levels\n");
+    for (size_t k = 0; k < n_shown; k++) {
+        const size_t j = order[k];
+        const st_drift_feature *c = &r->features[j];
+        fprintf(f, "%-*.*s %-11s", (int)w, (int)w, c->name, type_word(c->type));
+        text_num(f, 7, c->psi, 0);
+        fprintf(f, " %-8s", drift_band(c->psi));
+        text_num(f, 7, c->ks_statistic, 0);
+        text_num(f, 8, c->ks_pvalue, 1);
+        text_num(f, 9, c->chi2, 0);
+        text_num(f, 8, c->chi2_pvalue, 1);
+        text_num(f, 8, c->missing_reference, 0);
+        text_num(f, 8, c->missing_new, 0);
+        if (m != NULL) {
+            text_num(f, 10, m->importance[j], 0);
+            text_num(f, 9, m->weighted[j], 0);
+            text_num(f, 9, m->shift[j], 0);
+        }
+        fputs(" ", f);
+        if (c->n_new_levels > 0) {
+            fprintf(f, " %zu (%zu rows):", c->n_new_levels, c->new_level_rows);
+            for (size_t l = 0; l < c->n_new_levels && l < levels_shown; l++)
+                fprintf(f, "%s %s (%zu)", l ? "," : "", c->new_levels[l].text,
+                        c->new_levels[l].count);
+            if (c->n_new_levels > levels_shown)
+                fprintf(f, ", ...");
+        }
+        fputc('\n', f);
+    }
+    if (n_shown < r->n_features)
+        fprintf(f, "(%zu more columns with lower PSI; --top 0 shows all)\n",
+                r->n_features - n_shown);
+    if (m != NULL) {
+        fprintf(f, "importance: mean |contribution| to the log-odds over %zu of REFERENCE's "
+                "rows; weighted: PSI x importance / total importance; shift: mean contribution "
+                "in NEW (%zu rows) - in REFERENCE\n", m->contrib_rows_reference,
+                m->contrib_rows_new);
+        print_model_text(f, m);
+    }
+}
+
+static void json_eval(FILE *f, const st_eval *ev, double mean_p)
+{
+    static const st_metric show[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_BRIER,
+                                     ST_METRIC_CALIBRATION_INTERCEPT,
+                                     ST_METRIC_CALIBRATION_SLOPE, ST_METRIC_PREVALENCE};
+    fprintf(f, "{");
+    for (size_t k = 0; k < sizeof show / sizeof *show; k++) {
+        fprintf(f, "%s\"%s\": {\"value\": ", k ? ", " : "", st_metric_name(show[k]));
+        json_number(f, ev->value[show[k]]);
+        fprintf(f, ", \"ci_low\": ");
+        json_number(f, ev->ci_low[show[k]]);
+        fprintf(f, ", \"ci_high\": ");
+        json_number(f, ev->ci_high[show[k]]);
+        fprintf(f, "}");
+    }
+    fprintf(f, ", \"roc_auc_delong_variance\": ");
+    json_number(f, ev->delong_variance);
+    fprintf(f, ", \"observed_prevalence\": ");
+    json_number(f, ev->value[ST_METRIC_PREVALENCE]);
+    fprintf(f, ", \"expected_prevalence\": ");
+    json_number(f, mean_p);
+    fprintf(f, "}");
+}
+
+static void kv(FILE *f, const char *key, double v)
+{
+    fprintf(f, ", \"%s\": ", key);
+    json_number(f, v);
+}
+
+static void print_json(FILE *f, const char *rp, const char *np, const st_drift_result *r,
+                       const drift_model *m, const size_t *order)
+{
+    fprintf(f, "{\"reference\": ");
+    json_string(f, rp);
+    fprintf(f, ", \"new\": ");
+    json_string(f, np);
+    fprintf(f, ", \"n_reference\": %zu, \"n_new\": %zu", r->n_reference, r->n_new);
+    fprintf(f, ", \"psi_bands\": {\"stable_below\": 0.1, \"major_above\": 0.25}");
+    fprintf(f, ", \"bins\": ");
+    json_string(f, bins_note);
+    kv(f, "prevalence_reference", r->prevalence_reference);
+    kv(f, "prevalence_new", r->prevalence_new);
+    fprintf(f, ",\n \"columns\": [");
+    for (size_t k = 0; k < r->n_features; k++) {
+        const size_t j = order[k];
+        const st_drift_feature *c = &r->features[j];
+        fprintf(f, "%s\n  {\"name\": ", k ? "," : "");
+        json_string(f, c->name);
+        fprintf(f, ", \"type\": \"%s\", \"n_bins\": %zu, \"model_bins\": %s",
+                type_word(c->type), c->n_bins, c->model_bins ? "true" : "false");
+        kv(f, "psi", c->psi);
+        fprintf(f, ", \"band\": \"%s\"", drift_band(c->psi));
+        kv(f, "ks_statistic", c->ks_statistic);
+        kv(f, "ks_pvalue", c->ks_pvalue);
+        kv(f, "chi2", c->chi2);
+        fprintf(f, ", \"chi2_dof\": %zu", c->chi2_dof);
+        kv(f, "chi2_pvalue", c->chi2_pvalue);
+        kv(f, "missing_reference", c->missing_reference);
+        kv(f, "missing_new", c->missing_new);
+        kv(f, "mean_reference", c->mean_reference);
+        kv(f, "mean_new", c->mean_new);
+        if (m != NULL) {
+            kv(f, "importance", m->importance[j]);
+            kv(f, "weighted_psi", m->weighted[j]);
+            kv(f, "contribution_shift", m->shift[j]);
+        }
+        fprintf(f, ", \"new_level_rows\": %zu, \"new_levels\": [", c->new_level_rows);
+        for (size_t l = 0; l < c->n_new_levels; l++) {
+            fprintf(f, "%s{\"level\": ", l ? ", " : "");
+            json_string(f, c->new_levels[l].text);
+            fprintf(f, ", \"count\": %zu}", c->new_levels[l].count);
+        }
+        fprintf(f, "]}");
+    }
+    fprintf(f, "\n ]");
+    if (m != NULL) {
+        fprintf(f, ",\n \"model\": {\"path\": ");
+        json_string(f, m->path);
+        fprintf(f, ", \"family\": \"%s\"", m->family);
+        kv(f, "score_psi", m->score_psi);
+        fprintf(f, ", \"score_band\": \"%s\"", drift_band(m->score_psi));
+        kv(f, "predicted_prevalence_reference", m->mean_p_reference);
+        kv(f, "predicted_prevalence_new", m->mean_p_new);
+        fprintf(f, ", \"contrib_rows_reference\": %zu, \"contrib_rows_new\": %zu",
+                m->contrib_rows_reference, m->contrib_rows_new);
+        fprintf(f, ", \"reference\": ");
+        if (m->labelled_reference)
+            json_eval(f, &m->ev_reference, m->mean_p_reference);
+        else
+            fprintf(f, "null");
+        fprintf(f, ", \"new\": ");
+        if (m->labelled_new)
+            json_eval(f, &m->ev_new, m->mean_p_new);
+        else
+            fprintf(f, "null");
+        kv(f, "auc_change_z", m->auc_z);
+        kv(f, "auc_change_pvalue", m->auc_p);
+        fprintf(f, "}");
+    }
+    fprintf(f, "}\n");
+}
+
+/* CSV and Markdown: one row per column. */
+static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const drift_model *m,
+                        const size_t *order)
+{
+    const char *sep = fmt == FORMAT_CSV ? "," : " | ";
+    csv_cells = fmt == FORMAT_CSV;
+    static const char *const head[] = {"column", "type", "psi", "band", "ks_statistic",
+                                       "ks_pvalue", "chi2", "chi2_dof", "chi2_pvalue",
+                                       "missing_reference", "missing_new", "new_level_rows",
+                                       "new_levels"};
+    const size_t nh = sizeof head / sizeof *head;
+    if (fmt == FORMAT_MARKDOWN)
+        fputs("| ", f);
+    for (size_t k = 0; k < nh; k++)
+        fprintf(f, "%s%s", k ? sep : "", head[k]);
+    if (m != NULL)
+        fprintf(f, "%simportance%sweighted_psi%scontribution_shift", sep, sep, sep);
+    fputs(fmt == FORMAT_MARKDOWN ? " |\n|" : "\n", f);
+    if (fmt == FORMAT_MARKDOWN) {
+        for (size_t k = 0; k < nh + (m != NULL ? 3 : 0); k++)
+            fputs(k < 2 || k == 3 || k == nh - 1 ? "---|" : "---:|", f);
+        fputc('\n', f);
+    }
+    for (size_t k = 0; k < r->n_features; k++) {
+        const size_t j = order[k];
+        const st_drift_feature *c = &r->features[j];
+        if (fmt == FORMAT_MARKDOWN)
+            fputs("| ", f);
+        if (fmt == FORMAT_CSV)
+            csv_field(f, c->name);
+        else
+            fputs(c->name, f);
+        fprintf(f, "%s%s%s", sep, type_word(c->type), sep);
+        cell(f, c->psi, 0);
+        fprintf(f, "%s%s%s", sep, drift_band(c->psi), sep);
+        cell(f, c->ks_statistic, 0);
+        fputs(sep, f);
+        cell(f, c->ks_pvalue, 1);
+        fputs(sep, f);
+        cell(f, c->chi2, 0);
+        fputs(sep, f);
+        if (c->type == ST_FEATURE_CATEGORICAL)
+            fprintf(f, "%zu", c->chi2_dof);
+        fputs(sep, f);
+        cell(f, c->chi2_pvalue, 1);
+        fputs(sep, f);
+        cell(f, c->missing_reference, 0);
+        fputs(sep, f);
+        cell(f, c->missing_new, 0);
+        fprintf(f, "%s%zu%s", sep, c->new_level_rows, sep);
+        /* the new levels as "text:count" separated by ';' (one field) */
+        char buf[1024];
+        size_t used = 0;
+        buf[0] = '\0';
+        for (size_t l = 0; l < c->n_new_levels && used < sizeof buf - 1; l++) {
+            int w = snprintf(buf + used, sizeof buf - used, "%s%s:%zu", l ? ";" : "",
+                             c->new_levels[l].text, c->new_levels[l].count);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        if (fmt == FORMAT_CSV)
+            csv_field(f, buf);
+        else
+            fputs(buf, f);
+        if (m != NULL) {
+            fputs(sep, f);
+            cell(f, m->importance[j], 0);
+            fputs(sep, f);
+            cell(f, m->weighted[j], 0);
+            fputs(sep, f);
+            cell(f, m->shift[j], 0);
+        }
+        fputs(fmt == FORMAT_MARKDOWN ? " |\n" : "\n", f);
+    }
+}
+
+void drift_print(FILE *f, cli_format format, const char *ref_path, const char *new_path,
+                 const st_drift_result *r, const drift_model *m, const size_t *order,
+                 size_t n_shown, size_t levels_shown)
+{
+    switch (format) {
+    case FORMAT_JSON: print_json(f, ref_path, new_path, r, m, order); break;
+    case FORMAT_CSV:
+    case FORMAT_MARKDOWN: print_table(f, format, r, m, order); break;
+    default: print_text(f, ref_path, new_path, r, m, order, n_shown, levels_shown); break;
+    }
+}
