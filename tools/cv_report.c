@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "report_cli.h"
 
 static void print_number(FILE *f, double v, int csv)
@@ -86,8 +87,10 @@ int cv_run(const cv_setup *s)
         fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
         status = EXIT_FAILED;
     }
+    cli_progress_begin("cv", m, "folds");
     if (status == EXIT_OK)
         status = cv_run_folds(s, res, oof, !s->quiet);
+    cli_progress_end();
     if (status == EXIT_OK && s->oof_path != NULL)
         status = write_oof(s, oof);
     if (status == EXIT_OK && s->report_path != NULL) {
