@@ -71,8 +71,9 @@ static const char compare_help[] =
     "                         precision-recall and calibration line per setting, each\n"
     "                         setting's operating point marked, and the table (default: not\n"
     "                         written)\n"
-    "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
-    "setting on stderr unless -q.\n";
+    "Output: --format text, csv, markdown or json (default: text); a line per setting with\n"
+    "its mean ROC-AUC on stderr unless -q, and on a terminal a progress line (setting,\n"
+    "fold, trees, folds done, elapsed, ETA) redrawn in place (--progress, --no-progress).\n";
 
 enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
 enum { MAX_WEIGHTS = 16, MAX_FIXED = 8 };
