@@ -38,6 +38,7 @@ typedef struct cli_common {
     unsigned long long seed;
     cli_format format;
     int quiet;
+    int progress;        /* --progress 1, --no-progress 0, neither -1 (cli_progress.h) */
     int libsvm_zero_based; /* --libsvm-base: -1 detect, 0 one-based, 1 zero-based */
     int iter_begin, iter_end; /* --iteration-range A:B (gbdt models); 0:0 = the default */
     char lists[8192]; /* storage for the comma lists split above */
@@ -57,7 +58,8 @@ void cli_common_init(cli_common *c);
     {"no-header", no_argument, NULL, 1181}, {"weight-file", required_argument, NULL, 1182},  \
     {"libsvm-base", required_argument, NULL, 1011},                                       \
     {"numeric", required_argument, NULL, 1183}, {"categorical", required_argument, NULL, 1184}, \
-    {"censored", required_argument, NULL, 1185}, {"decimal", required_argument, NULL, 1186}
+    {"censored", required_argument, NULL, 1185}, {"decimal", required_argument, NULL, 1186}, \
+    {"progress", no_argument, NULL, 1190}, {"no-progress", no_argument, NULL, 1191}
 
 /* --iteration-range, for the commands that score a saved model (predict, evaluate,
  * explain); cli_common_option handles it, cli_iteration_help describes it. */

@@ -1,5 +1,6 @@
 /* Options shared by every command, and error reporting. */
 #include "cli.h"
+#include "cli_progress.h"
 
 #include <errno.h>
 #include <math.h>
@@ -55,6 +56,11 @@ const char cli_common_help[] =
     "  --seed N               random seed (default: 42)\n"
     "  --format F             output: text, json, csv or markdown (default: text)\n"
     "  -q, --quiet            no progress or notes on stderr (warnings still show)\n"
+    "  --progress             draw the progress line of long work (which fold, which\n"
+    "                         setting, trees done, elapsed time, ETA) on stderr even when\n"
+    "                         it is not a terminal, or with -q\n"
+    "  --no-progress          never draw it (default: drawn when stderr is a terminal,\n"
+    "                         unless -q; never in a pipe or a log file)\n"
     "  -h, --help             this help\n";
 
 void cli_common_init(cli_common *c)
@@ -67,6 +73,8 @@ void cli_common_init(cli_common *c)
     c->libsvm_zero_based = -1;
     c->censored = ST_CENSORED_TEXT;
     c->decimal = '.';
+    c->progress = -1;
+    cli_progress_mode(c->progress, c->quiet);
 }
 
 const char cli_iteration_help[] =
@@ -235,7 +243,12 @@ int cli_common_option(cli_common *c, int code, const char *arg)
         if (!parse_range(arg, &c->iter_begin, &c->iter_end))
             return bad_value("iteration-range", arg, "A:B, whole numbers with 0 <= A < B");
         return 1;
-    case 'q': c->quiet = 1; return 1;
+    case 'q':
+    case 1190:
+    case 1191:
+        *(code == 'q' ? &c->quiet : &c->progress) = code != 1191;
+        cli_progress_mode(c->progress, c->quiet);
+        return 1;
     default: return 0;
     }
 }

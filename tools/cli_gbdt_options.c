@@ -138,8 +138,8 @@ const char cli_gbdt_valid_help[] =
     "                                  precision) (default: logloss)\n"
     "  --metric-freq N                 print the validation (and training) metric on stderr\n"
     "                                  every N trees; 0 = never (default: 10). When stderr is\n"
-    "                                  a terminal a progress bar is drawn too; --quiet\n"
-    "                                  silences both\n";
+    "                                  a terminal a progress line is drawn too (trees done,\n"
+    "                                  elapsed, ETA; see --progress); --quiet silences both\n";
 
 cli_gbdt_valid cli_gbdt_valid_default(void)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 
 static void csv_name(FILE *f, const char *name)
 {
@@ -104,9 +105,13 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
 {
     st_error err;
     st_logreg_path *path = NULL;
+    st_logreg_params shown = *prm;
+    cli_progress_logreg_params(&shown); /* the path is the same either way */
+    cli_progress_begin("train", opt->n_lambda, "lambdas");
     double fit_seconds = cli_seconds(); /* the fit alone: not reading, not writing */
-    st_status rc = st_logreg_path_fit(ds, prm, opt, &path, &err);
+    st_status rc = st_logreg_path_fit(ds, &shown, opt, &path, &err);
     fit_seconds = cli_seconds() - fit_seconds;
+    cli_progress_end();
     if (rc != ST_OK)
         return cli_fail(&err, rc);
     size_t nl = st_logreg_path_n_lambda(path), unconverged = 0;

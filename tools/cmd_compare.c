@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_cv_options.h"
+#include "cli_progress.h"
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "compare.h"
@@ -72,8 +73,9 @@ static const char compare_help[] =
     "                         precision-recall and calibration line per setting, each\n"
     "                         setting's operating point marked, and the table (default: not\n"
     "                         written)\n"
-    "Output: --format text, csv, markdown or json (default: text); one progress line per\n"
-    "setting on stderr unless -q.\n";
+    "Output: --format text, csv, markdown or json (default: text); a line per setting with\n"
+    "its mean ROC-AUC on stderr unless -q, and on a terminal a progress line (setting,\n"
+    "fold, trees, folds done, elapsed, ETA) redrawn in place (--progress, --no-progress).\n";
 
 enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
 enum { MAX_WEIGHTS = 16, MAX_FIXED = 8 };
@@ -371,9 +373,13 @@ static int run_settings(const cv_setup *base, const compare_opts *co, const doub
                                              : NULL;
     int status = EXIT_OK;
     *n = 0;
+    cli_progress_begin("compare", (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) *
+                                  co->n_weights * m, "folds");
     for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
         for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
             cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
+            cli_progress_label("%s, weight %s", cv_model_name((cv_model)model),
+                               co->weight[w].text);
             double *o_raw = oof != NULL ? oof + *n * rn : NULL;
             double *o_cal = oof != NULL && method != NULL ? oof + (*n + 1) * rn : NULL;
             status = cv_run_folds_cal(&s, res, o_raw, o_cal, 0);
@@ -401,11 +407,13 @@ static int run_settings(const cv_setup *base, const compare_opts *co, const doub
             char auc[32] = "undefined";
             if (!isnan(row->col[0].mean))
                 snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
+            cli_progress_clear();
             if (!base->quiet)
                 fprintf(stderr, "%s, weight %s: mean ROC-AUC %s over %zu of %zu folds\n",
                         cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
         }
     }
+    cli_progress_end();
     if (status == EXIT_OK)
         status = run_fixed(base, co, p_fixed, res, rows, n, oof, oofs);
     free(res), free(cal);

@@ -101,7 +101,9 @@ static void print_help(void)
            "Validation and early stopping for gbdt: inside each training fold (the test fold\n"
            "is never used to choose the trees):\n", cli_gbdt_cv_valid_help,
            "Output: --format text or csv (default: "
-           "text); per-fold progress on stderr unless -q.\n", cli_common_help);
+           "text); a line per fold with its ROC-AUC on stderr unless -q, and on a terminal a\n"
+           "progress line (fold, trees, elapsed, ETA) redrawn in place (--progress,\n"
+           "--no-progress).\n", cli_common_help);
 }
 
 static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)

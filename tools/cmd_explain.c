@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "explain.h"
 
 static const char explain_help[] =
@@ -211,7 +212,7 @@ static int explain_rows(const cli_model *m, const st_dataset *ds, const char *da
 static st_status contribution_means(const cli_model *m, const st_dataset *ds, int threads,
                                     explain_global *g, st_error *err)
 {
-    const size_t n = st_dataset_n_rows(ds), nf = m->n_features, block = 16384;
+    const size_t n = st_dataset_n_rows(ds), nf = m->n_features, block = 4096;
     const size_t first = n < block ? n : block;
     double *c = malloc((first ? first : 1) * (nf + 1) * sizeof *c);
     size_t *rows = malloc((first ? first : 1) * sizeof *rows);
@@ -221,9 +222,11 @@ static st_status contribution_means(const cli_model *m, const st_dataset *ds, in
         snprintf(err->message, sizeof err->message, "out of memory for %zu rows", first);
         return err->code = ST_ERR_NOMEM;
     }
+    cli_progress_begin("explain", n, "rows");
     for (size_t start = 0; start < n && rc == ST_OK; start += block) {
         size_t len = n - start < block ? n - start : block;
         st_dataset *part = NULL;
+        cli_progress_done(start);
         if (len < n) {
             for (size_t i = 0; i < len; i++)
                 rows[i] = start + i;
@@ -238,6 +241,9 @@ static st_status contribution_means(const cli_model *m, const st_dataset *ds, in
             }
         st_dataset_free(part);
     }
+    if (rc == ST_OK)
+        cli_progress_done(n);
+    cli_progress_end();
     for (size_t j = 0; j < nf && n > 0; j++)
         g->mean_abs[j] /= (double)n, g->mean[j] /= (double)n;
     g->n_rows = n;

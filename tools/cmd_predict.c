@@ -191,7 +191,10 @@ static int run(int argc, char **argv, const cli_common *common, const char *out_
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
-int cmd_predict(int argc, char **argv)
+/* The options into common, keep and the rest; -1 to go on and run, else the exit code
+ * (--help, a usage error). keep may hold a parsed list either way: the caller frees it. */
+static int parse_options(int argc, char **argv, cli_common *common, const char **out_path,
+                         double *given, int *contrib, int *interactions, cli_keep *keep)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'},
@@ -199,17 +202,12 @@ int cmd_predict(int argc, char **argv)
         {"contrib", no_argument, NULL, 2101}, {"interactions", no_argument, NULL, 2102},
         {"keep", required_argument, NULL, 2103},
         CLI_ITERATION_OPTION, {NULL, 0, NULL, 0}};
-    cli_common common;
-    cli_common_init(&common);
-    const char *out_path = NULL;
-    double given = NAN;
-    int code, contrib = 0, interactions = 0;
-    cli_keep keep = {0};
+    int code;
     optind = 1;
     while ((code = cli_getopt("predict", argc, argv, "qho:", options)) != -1) {
         if (code == CLI_GETOPT_USAGE)
             return EXIT_USAGE;
-        int handled = cli_common_option(&common, code, optarg);
+        int handled = cli_common_option(common, code, optarg);
         if (handled < 0)
             return EXIT_USAGE;
         if (handled)
@@ -219,30 +217,41 @@ int cmd_predict(int argc, char **argv)
             return EXIT_OK;
         }
         if (code == 'o') {
-            out_path = optarg;
+            *out_path = optarg;
             continue;
         }
         if (code == 2103) {
-            if ((code = cli_keep_parse(&keep, optarg)) != EXIT_OK) {
-                cli_keep_free(&keep);
+            if ((code = cli_keep_parse(keep, optarg)) != EXIT_OK)
                 return code;
-            }
             continue;
         }
         if (code == 2101 || code == 2102) {
-            *(code == 2101 ? &contrib : &interactions) = 1;
+            *(code == 2101 ? contrib : interactions) = 1;
             continue;
         }
         if (code == OPT_PREDICT_THRESHOLD) {
-            if (!cli_parse_double(optarg, &given) || !(given >= 0 && given <= 1))
+            if (!cli_parse_double(optarg, given) || !(*given >= 0 && *given <= 1))
                 return cli_usage_error("predict", "--threshold '%s': expected a number from 0 "
                                        "to 1", optarg);
             continue;
         }
         return cli_usage_error("predict", "unknown option");
     }
-    int status = run(argc, argv, &common, out_path, given, contrib, interactions, &keep);
+    return -1;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    cli_common common;
+    cli_common_init(&common);
+    const char *out_path = NULL;
+    double given = NAN;
+    int contrib = 0, interactions = 0;
+    cli_keep keep = {0};
+    int status = parse_options(argc, argv, &common, &out_path, &given, &contrib,
+                               &interactions, &keep);
+    if (status < 0) /* every return after --keep was parsed comes through here to free it */
+        status = run(argc, argv, &common, out_path, given, contrib, interactions, &keep);
     cli_keep_free(&keep);
     return status;
 }
-

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_logreg_options.h"
+#include "cli_progress.h"
 #include "cmd_train_gbdt.h"
 #include "post_fit.h"
 #include "train_binned.h"
@@ -256,9 +257,12 @@ int cmd_train(int argc, char **argv)
     }
     double fit_seconds = cli_seconds(); /* the fit alone: not reading, not calibrating */
     const st_train_source src = st_source_dataset(ds);
+    cli_progress_logreg_params(&prm); /* the fit is the same either way */
+    cli_progress_begin("train", 0, "iterations");
     if (rc == ST_OK)
         rc = st_logreg_fit(&src, &prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
+    cli_progress_end();
     if (rc == ST_OK)
         rc = st_logreg_set_calibration(m, post_res.cal, &err);
     if (rc == ST_OK && post_res.has_threshold)

@@ -2,6 +2,7 @@
  * feature importance; and the gbdt side of stratum predict. */
 #include "cmd_train_gbdt.h"
 #include "cli_gbdt_options.h"
+#include "cli_progress.h"
 #include "train_progress.h"
 #include "post_fit.h"
 #include "train_gbdt_distributed.h"
@@ -185,14 +186,15 @@ int cmd_train_gbdt(int argc, char **argv)
         }
     }
     train_progress tp;
-    train_progress_init(&tp, va != NULL, valid.metric_freq, prm.metric);
+    train_progress_init(&tp, va != NULL, common.quiet ? 0 : valid.metric_freq, prm.metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     double fit_seconds = cli_seconds(); /* the training alone: not reading the data */
     st_train_source src = bins != NULL ? st_source_dataset_binned(train, bins)
                                        : st_source_dataset(train);
     src.valid = va;
     if (rc == ST_OK)
-        rc = st_gbdt_fit(&src, &prm, common.quiet ? NULL : &cb, &m, &err);
+        rc = st_gbdt_fit(&src, &prm, common.quiet && !cli_progress_on() ? NULL : &cb, &m,
+                         &err);
     fit_seconds = cli_seconds() - fit_seconds;
     st_binned_close(bins);
     bins = NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "cv.h"
 #include "post_fit.h"
 
@@ -152,6 +153,11 @@ int cv_run_folds_cal(const cv_setup *s, cv_fold_result *res, double *oof, double
     for (size_t r = 0; status == EXIT_OK && r < s->n_repeats; r++) {
         for (size_t f = 0; status == EXIT_OK && f < s->n_folds; f++) {
             size_t n_train, n_test;
+            if (s->n_repeats > 1)
+                cli_progress_step("repeat %zu/%zu, fold %zu/%zu", r + 1, s->n_repeats, f + 1,
+                                  s->n_folds);
+            else
+                cli_progress_step("fold %zu/%zu", f + 1, s->n_folds);
             cv_split(s, r, f, train, &n_train, test, &n_test);
             st_error err;
             memset(&err, 0, sizeof err);
@@ -159,6 +165,7 @@ int cv_run_folds_cal(const cv_setup *s, cv_fold_result *res, double *oof, double
                          : one_fold(s, train, n_train, test, n_test, p, p_cal,
                                     &res[r * s->n_folds + f], &err);
             if (rc != ST_OK) {
+                cli_progress_end();
                 fprintf(stderr, "stratum: %s, fold %zu of repeat %zu: %s\n",
                         cv_model_name(s->model), f + 1, r + 1,
                         n_test == 0 ? "the test part is empty"
@@ -177,9 +184,12 @@ int cv_run_folds_cal(const cv_setup *s, cv_fold_result *res, double *oof, double
             if (!isnan(auc))
                 snprintf(auc_text, sizeof auc_text, "%.4f", auc);
             if (progress)
+                cli_progress_clear();
+            if (progress)
                 fprintf(stderr, "fold %zu/%zu of repeat %zu/%zu: %zu training rows, %zu test "
                         "rows, ROC-AUC %s\n", f + 1, s->n_folds, r + 1, s->n_repeats,
                         n_train, n_test, auc_text);
+            cli_progress_advance();
         }
     }
     free(train), free(test), free(p), free(p_cal);

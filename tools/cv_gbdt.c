@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli_gbdt_options.h"
+#include "cli_progress.h"
 #include "cv.h"
 
 st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
@@ -16,7 +17,8 @@ st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_
     if (s->valid_fraction > 0)
         rc = cli_gbdt_valid_split(tr, s->valid_fraction, s->gprm.seed, &fit, &valid, err);
     if (rc == ST_OK)
-        rc = st_gbdt_train_ex(fit != NULL ? fit : tr, valid, &s->gprm, NULL, &m, err);
+        rc = st_gbdt_train_ex(fit != NULL ? fit : tr, valid, &s->gprm,
+                              cli_progress_gbdt_callbacks(), &m, err);
     st_dataset_free(fit);
     st_dataset_free(valid);
     if (rc == ST_OK && p_train != NULL)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "cv.h"
 
 static const char *const measure_names[] = {"deviance", "auc", "pr_auc"};
@@ -64,8 +65,10 @@ static st_status one_fold(const cv_setup *s, size_t r, size_t f, const double *l
     st_status rc = st_dataset_subset(s->ds, train, n_train, &tr, err);
     if (rc == ST_OK)
         rc = st_dataset_subset(s->ds, test, n_test, &te, err);
+    st_logreg_params prm = s->prm;
+    cli_progress_logreg_params(&prm); /* the fit is the same either way */
     if (rc == ST_OK)
-        rc = st_logreg_path_fit(tr, &s->prm, &opt, &path, err);
+        rc = st_logreg_path_fit(tr, &prm, &opt, &path, err);
     for (size_t l = 0; rc == ST_OK && l < nl; l++) {
         *unconverged += !st_logreg_path_converged(path, l);
         rc = st_logreg_path_predict(path, l, te, p, n_test, err);
@@ -169,9 +172,16 @@ int cv_run_path(const cv_setup *s, const st_logreg_path_options *popt, cv_measur
     st_error err;
     memset(&err, 0, sizeof err);
     st_logreg_path *full = NULL;
-    st_status rc = st_logreg_path_fit(s->ds, &s->prm, popt, &full, &err);
-    if (rc != ST_OK)
+    st_logreg_params prm = s->prm;
+    cli_progress_logreg_params(&prm);
+    cli_progress_begin("cv", s->n_folds * s->n_repeats + 1, "paths");
+    cli_progress_step("all rows");
+    st_status rc = st_logreg_path_fit(s->ds, &prm, popt, &full, &err);
+    if (rc != ST_OK) {
+        cli_progress_end();
         return cli_fail(&err, rc);
+    }
+    cli_progress_advance();
     size_t n = st_dataset_n_rows(s->ds), nl = st_logreg_path_n_lambda(full);
     size_t m = s->n_folds * s->n_repeats;
     size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
@@ -190,8 +200,11 @@ int cv_run_path(const cv_setup *s, const st_logreg_path_options *popt, cv_measur
     for (size_t r = 0; status == EXIT_OK && r < s->n_repeats; r++)
         for (size_t f = 0; status == EXIT_OK && f < s->n_folds; f++) {
             size_t k = r * s->n_folds + f;
+            cli_progress_step("repeat %zu/%zu, fold %zu/%zu", r + 1, s->n_repeats, f + 1,
+                              s->n_folds);
             rc = one_fold(s, r, f, st_logreg_path_lambdas(full), nl, measure, train, test, p,
                           raw + k * nl, weight + k, &unconverged, &err);
+            cli_progress_clear();
             if (rc != ST_OK) {
                 fprintf(stderr, "stratum: fold %zu of repeat %zu: %s\n", f + 1, r + 1,
                         err.message[0] ? err.message : st_status_str(rc));
@@ -200,7 +213,9 @@ int cv_run_path(const cv_setup *s, const st_logreg_path_options *popt, cv_measur
                 fprintf(stderr, "fold %zu/%zu of repeat %zu/%zu: path of %zu lambdas fitted\n",
                         f + 1, s->n_folds, r + 1, s->n_repeats, nl);
             }
+            cli_progress_advance();
         }
+    cli_progress_end();
     if (status == EXIT_OK && unconverged > 0 && !s->quiet)
         fprintf(stderr, "note: %zu of the %zu path fits did not reach --tol within --max-iter "
                 "iterations\n", unconverged, nl * (m + 1));

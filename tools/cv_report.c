@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "report_cli.h"
 
 /* An undefined v is an empty CSV field, and "-" in text (an interval of one fold, say). */
@@ -92,8 +93,10 @@ int cv_run(const cv_setup *s)
         fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
         status = EXIT_FAILED;
     }
+    cli_progress_begin("cv", m, "folds");
     if (status == EXIT_OK)
         status = cv_run_folds(s, res, oof, !s->quiet);
+    cli_progress_end();
     if (status == EXIT_OK && s->oof_path != NULL)
         status = write_oof(s, oof);
     if (status == EXIT_OK && s->report_path != NULL) {

@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_progress.h"
 #include "explain.h"
 
 /* Rows per block: about 4M doubles (32 MB) of contributions or interactions. */
 static size_t block_rows(size_t per_row)
 {
     size_t b = ((size_t)4 << 20) / (per_row ? per_row : 1);
-    return b < 1 ? 1 : b > 65536 ? 65536 : b;
+    return b < 1 ? 1 : b > 8192 ? 8192 : b; /* a block is a progress step too */
 }
 
 /* A model with a calibration map (train --recalibrate): its p is the map applied to the
@@ -102,8 +103,10 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
         fprintf(stderr, "stratum: out of memory for %zu rows of contributions\n", first);
         return EXIT_FAILED;
     }
+    cli_progress_begin("predict", n, "rows");
     for (size_t start = 0; start < n && rc == ST_OK; start += block) {
         size_t len = n - start < block ? n - start : block;
+        cli_progress_done(start);
         if (len == n) { /* the whole dataset is one block: no copy */
             rc = write_block(out->f, m, ds, common->threads, interactions, per_row, p, v, 0,
                              keep, &err);
@@ -118,6 +121,9 @@ static int stream(const cli_model *m, const st_dataset *ds, const char *data_pat
                              start, keep, &err);
         st_dataset_free(part);
     }
+    if (rc == ST_OK)
+        cli_progress_done(n);
+    cli_progress_end();
     free(p), free(v), free(rows);
     /* the library does not know the file's name, unless the dataset told it */
     if (rc != ST_OK && rc != ST_ERR_NOMEM && strstr(err.message, data_path) == NULL) {

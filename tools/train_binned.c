@@ -2,6 +2,7 @@
  * stratum bin), and the --bins-from FILE of in-memory training. */
 #include "train_binned.h"
 
+#include "cli_progress.h"
 #include "train_progress.h"
 
 int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, const char *path)
@@ -54,13 +55,14 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
             cli_warn_data(va, valid_path);
     }
     train_progress tp;
-    train_progress_init(&tp, va != NULL, metric_freq, prm->metric);
+    train_progress_init(&tp, va != NULL, common->quiet ? 0 : metric_freq, prm->metric);
     const st_gbdt_train_callbacks cb = {train_progress_report, &tp, tp.freq};
     double fit_seconds = cli_seconds(); /* the training alone */
     st_train_source src = st_source_binned(b);
     src.valid = va;
     if (rc == ST_OK)
-        rc = st_gbdt_fit(&src, prm, common->quiet ? NULL : &cb, &m, &err);
+        rc = st_gbdt_fit(&src, prm, common->quiet && !cli_progress_on() ? NULL : &cb, &m,
+                         &err);
     fit_seconds = cli_seconds() - fit_seconds;
     train_progress_done(&tp);
     if (rc == ST_OK)

@@ -66,6 +66,19 @@ typedef enum st_impute {
     ST_IMPUTE_MEDIAN = 1 /* median of the present training values */
 } st_impute;
 
+/* What a progress callback (st_logreg_params.progress) is told. */
+typedef struct st_logreg_progress {
+    int iteration;   /* solver iterations of the current fit so far, 0 .. max_iter */
+    int max_iter;    /* the most there may be (prm->max_iter); most fits need far fewer */
+    size_t lambda;   /* st_logreg_path_fit: fits of the path finished so far; else 0 */
+    size_t n_lambda; /* st_logreg_path_fit: the number of lambdas; else 0 */
+} st_logreg_progress;
+
+/* Called on the calling thread after each solver iteration and, on a lambda path, after
+ * each lambda, for a caller that shows progress (the library never prints). It only
+ * reads p, which is valid during the call; the fit is the same with or without it. */
+typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_data);
+
 typedef enum st_class_weight {
     ST_CLASS_WEIGHT_NONE = 0,     /* every class weighs 1 */
     ST_CLASS_WEIGHT_BALANCED = 1, /* class c weighs n_rows / (2 * rows of class c) */
@@ -86,6 +99,10 @@ typedef struct st_logreg_params {
                                     each proximal Newton iteration runs up to 100000
                                     coordinate descent sweeps */
     int n_threads;               /* threads for the numeric kernels; 0 = all (default 0) */
+    st_logreg_progress_fn progress; /* NULL (default), or called as described above by
+                                    st_logreg_train and st_logreg_path_fit (not by the
+                                    streamed and binned fits); not kept in the model */
+    void *progress_data;         /* passed to progress as is; the library never reads it */
 } st_logreg_params;
 
 /* The defaults described above. */

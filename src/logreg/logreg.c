@@ -199,6 +199,7 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         .l1 = prm.lambda * prm.alpha, .l2 = prm.lambda * (1 - prm.alpha),
         .n_threads = st__n_threads(prm.n_threads),
         .partial = partial,
+        .progress = prm.progress, .progress_data = prm.progress_data,
     };
     /* start from the intercept-only fit: b = 0, b0 = logit of the weighted positive rate */
     double ybar = 0;
@@ -226,6 +227,8 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the model");
     } else {
         (*out)->params = prm;
+        (*out)->params.progress = NULL; /* the caller's, not the model's */
+        (*out)->params.progress_data = NULL;
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;

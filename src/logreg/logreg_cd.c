@@ -150,6 +150,7 @@ st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol,
                           "lambda > 0");
             goto done;
         }
+        st__lr_progress(pb, it, max_iter);
         if (it >= max_iter)
             break;
 

@@ -288,6 +288,7 @@ st_status st__lr_cd_gram_warm(const st__lr_problem *pb, st__lr_cd_work *w, doubl
                           "lambda > 0");
             goto done;
         }
+        st__lr_progress(pb, it, max_iter);
         if (it >= max_iter)
             break;
 

@@ -224,6 +224,7 @@ st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, doubl
                           "lambda > 0");
             goto done;
         }
+        st__lr_progress(pb, it, max_iter);
         if (it >= max_iter)
             break;
 

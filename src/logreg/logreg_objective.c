@@ -26,6 +26,16 @@ static size_t block_end(size_t lo, size_t n)
 
 size_t st__lr_partial_size(size_t n) { return n_blocks(n) > 0 ? n_blocks(n) : 1; }
 
+void st__lr_progress(const st__lr_problem *pb, int it, int max_iter)
+{
+    if (pb->progress == NULL)
+        return;
+    st_logreg_progress p = pb->at;
+    p.iteration = it;
+    p.max_iter = max_iter;
+    pb->progress(&p, pb->progress_data);
+}
+
 static double logloss(double y, double eta)
 {
     double m = y > 0.5 ? eta : -eta;

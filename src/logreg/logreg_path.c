@@ -155,6 +155,8 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         }
         path->converged[l] = info.converged;
         record(path, l, pb, d, b0, b, null_loss, info.objective);
+        pb->at.lambda = l + 1;
+        st__lr_progress(pb, 0, prm->max_iter); /* between two fits: no iteration yet */
     }
     st__free(b);
     st__lr_cd_work_free(work);
@@ -227,6 +229,8 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
     st__lr_problem pb = {
         .n = n, .p = d.n_cols, .x = d.x, .y = y, .c = c,
         .n_threads = st__n_threads(prm.n_threads), .partial = partial,
+        .progress = prm.progress, .progress_data = prm.progress_data,
+        .at = {.n_lambda = opt.n_lambda},
     };
     path->lambda_max = lambda_max(&pb, prm.alpha, eta, work_p);
     /* fixed over the path: the coordinate-descent solver's X^T c and X^T (c y) */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stratum/common.h>
+#include <stratum/logreg.h>
 
 /* Rows per block of every reduction over rows. Sums are formed per block and the block
  * sums added in block order, so results do not depend on the number of threads. */
@@ -27,7 +28,15 @@ typedef struct st__lr_problem {
      * X^T (c y) do not depend on the coefficients, so a caller fitting many lambdas on
      * one design computes them once (st__lr_xt). */
     const double *xc, *xcy;
+    /* Optional progress report after each iteration (st_logreg_params.progress): NULL
+     * for none; `at` holds the lambda fields, the solver sets the iterations. */
+    st_logreg_progress_fn progress;
+    void *progress_data;
+    st_logreg_progress at;
 } st__lr_problem;
+
+/* Tells pb's progress callback, if any, that iteration `it` of max_iter is done. */
+void st__lr_progress(const st__lr_problem *pb, int it, int max_iter);
 
 /* What a solver reports besides the coefficients. */
 typedef struct st__lr_info {
