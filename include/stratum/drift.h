@@ -23,13 +23,12 @@
  *       categorical column's bins are its levels, matched by their text.
  *   Conventional reading of PSI: < 0.1 stable, 0.1 - 0.25 moderate shift, > 0.25 major.
  *   KS: the two-sample Kolmogorov-Smirnov statistic D = max |F_ref(v) - F_new(v)| over the
- *       present values, and its two-sided p-value from the distribution of the one-sample
- *       statistic at n = round(n_ref n_new / (n_ref + n_new)), as scipy.stats.ks_2samp with
- *       method="asymp" (SciPy 1.10: kstwo.sf). SciPy's default ("auto") computes the exact
- *       distribution when both samples have at most 10000 values; stratum always uses the
- *       asymptotic one, which is what SciPy's default gives above 10000 (agreement to 1e-6
- *       is tested), and a close approximation below (it is the same as SciPy's only for
- *       larger samples). Numeric columns only.
+ *       present values, and its two-sided p-value as scipy.stats.ks_2samp's default
+ *       ("auto") gives it: when neither sample has more than ST_DRIFT_KS_EXACT_MAX (10000)
+ *       values, the exact distribution under the null hypothesis
+ *       (st_drift_ks_exact_pvalue); above, the distribution of the one-sample statistic at
+ *       n = round(n_ref n_new / (n_ref + n_new)) (SciPy 1.10: kstwo.sf), its asymptotic
+ *       method. Both agree with SciPy to 1e-6 in the tests. Numeric columns only.
  *   chi-square: the test of homogeneity on the 2 x L table of level counts (reference and
  *       new rows; L the levels present in either, missing values left out), as
  *       scipy.stats.chi2_contingency: expected counts from the margins, L - 1 degrees of
@@ -138,6 +137,16 @@ ST_API st_status st_drift_psi_values(const double *reference, size_t n_reference
 ST_API st_status st_drift_ks_sorted(const float *a, size_t n_a, const float *b, size_t n_b,
                                     double *statistic /* OUT */, double *pvalue /* OUT */,
                                     st_error *err);
+
+/* Largest sample size for which st_drift_ks_sorted uses the exact distribution, as SciPy. */
+#define ST_DRIFT_KS_EXACT_MAX 10000
+
+/* P(D >= d) for the two-sample two-sided KS statistic D of samples of m and n values
+ * (each 1 .. ST_DRIFT_KS_EXACT_MAX) drawn from one continuous distribution: the exact
+ * distribution, counted over the interleavings of the two samples (SciPy's method
+ * "exact"). d in [0, 1]; otherwise ST_ERR_INVALID_ARG. O(m n) time at most, O(n) memory. */
+ST_API st_status st_drift_ks_exact_pvalue(size_t m, size_t n, double d,
+                                          double *pvalue /* OUT */, st_error *err);
 
 /* P(D_n > d) for the one-sample two-sided Kolmogorov statistic of n values (SciPy's
  * kstwo.sf(d, n)), by SciPy's methods: exact (Durbin's matrix, Smirnov's tail) for small

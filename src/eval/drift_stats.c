@@ -164,6 +164,8 @@ st_status st_drift_ks_sorted(const float *a, size_t na, const float *b, size_t n
     const double d = -dmin > dmax ? -dmin : dmax;
     const double m = na > nb ? (double)na : (double)nb, n = na > nb ? (double)nb : (double)na;
     *statistic = d;
+    if (na <= ST_DRIFT_KS_EXACT_MAX && nb <= ST_DRIFT_KS_EXACT_MAX)
+        return st_drift_ks_exact_pvalue(na, nb, d, pvalue, err);
     *pvalue = st_drift_kolmogorov_sf(d, round(m * n / (m + n)));
     st_error_clear(err);
     return ST_OK;

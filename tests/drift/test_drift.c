@@ -70,9 +70,24 @@ static void test_ks(void **state)
     assert_int_equal(st_drift_ks_sorted(a, 5, b, 6, &d, &p, NULL), ST_OK);
     /* F_a - F_b at 5: 1 - 3/6 */
     assert_true(d == 0.5);
-    /* n = round(30 / 11) = 3 and d = 0.5: p = 2 P(D+_3 >= 0.5) = 2 * 0.5 (2 * 0.5^3 + 3
-     * (1/6)^2) = 1/3 (Smirnov's sum, j = 0 and 1) */
+    /* samples this small get the exact distribution: of the C(11, 5) = 462 interleavings
+     * of 5 and 6 values, 165 reach D >= 1/2 (counted by enumerating them): 5/14 */
+    assert_true(fabs(p - 5.0 / 14) < 1e-14);
+    /* the asymptotic one at n = round(30 / 11) = 3 and d = 0.5: p = 2 P(D+_3 >= 0.5) =
+     * 2 * 0.5 (2 * 0.5^3 + 3 (1/6)^2) = 1/3 (Smirnov's sum, j = 0 and 1) */
+    assert_true(fabs(st_drift_kolmogorov_sf(0.5, 3) - 1.0 / 3) < 1e-14);
+    /* exact by enumeration: m = n = 2, D = 1 on 2 of 6 paths; m = 3, n = 5, D >= 3/5 on 26
+     * of 56; m = 2, n = 1: D >= 1/2 on every path */
+    assert_int_equal(st_drift_ks_exact_pvalue(2, 2, 1.0, &p, NULL), ST_OK);
     assert_true(fabs(p - 1.0 / 3) < 1e-14);
+    assert_int_equal(st_drift_ks_exact_pvalue(3, 5, 0.6, &p, NULL), ST_OK);
+    assert_true(fabs(p - 13.0 / 28) < 1e-14);
+    assert_int_equal(st_drift_ks_exact_pvalue(5, 3, 0.6, &p, NULL), ST_OK);
+    assert_true(fabs(p - 13.0 / 28) < 1e-14);
+    assert_int_equal(st_drift_ks_exact_pvalue(2, 1, 0.5, &p, NULL), ST_OK);
+    assert_true(p == 1);
+    assert_int_equal(st_drift_ks_exact_pvalue(2, 1, 0.0, &p, NULL), ST_OK);
+    assert_true(p == 1);
     assert_true(st_drift_kolmogorov_sf(0, 100) == 1 && st_drift_kolmogorov_sf(1, 100) == 0);
     /* the p-value falls as D grows */
     double last = 1;
@@ -84,6 +99,9 @@ static void test_ks(void **state)
     st_error err;
     assert_int_equal(st_drift_ks_sorted(a, 0, b, 6, &d, &p, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "drift KS: a sample is empty (no present values)");
+    assert_int_equal(st_drift_ks_exact_pvalue(0, 6, 0.5, &p, &err), ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "drift KS exact: sizes 0 and 6 must be in 1..10000 and "
+                                     "D = 0.5 in [0, 1]");
 }
 
 static void test_auc_test(void **state)
