@@ -99,15 +99,17 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
      * (B - 1) (1/n_ref + 1/n_new) (it is a chi-square statistic scaled by the sizes), which
      * on a few hundred rows reaches the 0.1 band by itself. Saying so keeps small files
      * from being read as drift. */
-    size_t bins = 0;
+    size_t bins = 0; /* the numeric columns' (a categorical column's are its levels) */
     for (size_t j = 0; j < r->n_features; j++)
-        bins = r->features[j].n_bins > bins ? r->features[j].n_bins : bins;
+        if (r->features[j].type != ST_FEATURE_CATEGORICAL && r->features[j].n_bins > bins)
+            bins = r->features[j].n_bins;
     if (bins > 1 && r->n_reference > 0 && r->n_new > 0) {
         const double noise = (double)(bins - 1) *
                              (1.0 / (double)r->n_reference + 1.0 / (double)r->n_new);
-        fprintf(f, "PSI from sampling alone (no drift): about %.3f for %zu bins at these row "
-                "counts, (bins - 1) x (1/rows REFERENCE + 1/rows NEW)%s\n", noise, bins,
-                noise >= 0.05 ? ": too few rows for the bands to mean much" : "");
+        fprintf(f, "PSI from sampling alone (no drift): about %.3f for a numeric column's %zu "
+                "bins at these row counts, (bins - 1) x (1/rows REFERENCE + 1/rows NEW), "
+                "for a categorical column bins = levels%s\n", noise, bins,
+                noise >= 0.05 ? "; too few rows for the bands to mean much" : "");
     }
     if (!isnan(r->prevalence_reference) || !isnan(r->prevalence_new))
         fprintf(f, "label prevalence: %.4f in REFERENCE, %.4f in NEW\n",

@@ -377,13 +377,13 @@ def noise_line(binary, ref, new, tag):
     (1/n_ref + 1/n_new) for B bins (the chi-square approximation; a simulation of 2,000
     normal splits of 455 and 114 rows gives 0.105 against its 0.099)."""
     j = json.loads(run(binary, [str(ref), str(new), '--format', 'json']).stdout)
-    bins = max(c['n_bins'] for c in j['columns'])
+    bins = max(c['n_bins'] for c in j['columns'] if c['type'] == 'numeric')
     n_ref = sum(1 for _ in open(ref)) - 1
     n_new = sum(1 for _ in open(new)) - 1
     noise = (bins - 1) * (1 / n_ref + 1 / n_new)
     text = run(binary, [str(ref), str(new)]).stdout
-    want = ("PSI from sampling alone (no drift): about %.3f for %d bins at these row counts"
-            % (noise, bins))
+    want = ("PSI from sampling alone (no drift): about %.3f for a numeric column's %d bins at "
+            "these row counts" % (noise, bins))
     check(tag + " states the PSI of sampling alone", want in text, text[:400])
     check(tag + " says whether the bands mean much",
           ("too few rows for the bands" in text) == (noise >= 0.05), text[:400])
