@@ -106,7 +106,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     if (bins > 1 && r->n_reference > 0 && r->n_new > 0) {
         const double noise = (double)(bins - 1) *
                              (1.0 / (double)r->n_reference + 1.0 / (double)r->n_new);
-        fprintf(f, "PSI from sampling alone (no drift): about %.3f for a numeric column's %zu "
+        fprintf(f, "PSI from sampling alone (no drift): about %.2g for a numeric column's %zu "
                 "bins at these row counts, (bins - 1) x (1/rows REFERENCE + 1/rows NEW), "
                 "for a categorical column bins = levels%s\n", noise, bins,
                 noise >= 0.05 ? "; too few rows for the bands to mean much" : "");

@@ -382,7 +382,7 @@ def noise_line(binary, ref, new, tag):
     n_new = sum(1 for _ in open(new)) - 1
     noise = (bins - 1) * (1 / n_ref + 1 / n_new)
     text = run(binary, [str(ref), str(new)]).stdout
-    want = ("PSI from sampling alone (no drift): about %.3f for a numeric column's %d bins at "
+    want = ("PSI from sampling alone (no drift): about %.2g for a numeric column's %d bins at "
             "these row counts" % (noise, bins))
     check(tag + " states the PSI of sampling alone", want in text, text[:400])
     check(tag + " says whether the bands mean much",
