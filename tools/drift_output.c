@@ -57,13 +57,13 @@ static void print_model_text(FILE *f, const drift_model *m)
                                      ST_METRIC_CALIBRATION_SLOPE};
     if (!lab[0] && !lab[1])
         return;
-    fprintf(f, "  %-22s %-26s %-26s\n", "metric (95% CI)", "REFERENCE", "NEW");
+    fprintf(f, "  %-22s %-26s %-26s\n", "metric [95% CI]", "REFERENCE", "NEW");
     for (size_t k = 0; k < sizeof show / sizeof *show; k++) {
-        fprintf(f, "  %-22s", st_metric_name(show[k]));
+        fprintf(f, "  %-22s", st_metric_label(show[k]));
         for (int s = 0; s < 2; s++) {
             char buf[64] = "-";
             if (lab[s] && !isnan(ev[s]->ci_low[show[k]]))
-                snprintf(buf, sizeof buf, "%.4f (%.4f-%.4f)", ev[s]->value[show[k]],
+                snprintf(buf, sizeof buf, "%.4f [%.4f, %.4f]", ev[s]->value[show[k]],
                          ev[s]->ci_low[show[k]], ev[s]->ci_high[show[k]]);
             else if (lab[s])
                 snprintf(buf, sizeof buf, "%.4f", ev[s]->value[show[k]]);
