@@ -27,7 +27,7 @@ static const char style_sheet[] =
     "white-space:nowrap}\n"
     "th{background:var(--head);border-bottom:2px solid var(--rule);font-weight:600}\n"
     "th.label,td.label{text-align:left;white-space:normal;min-width:5em;max-width:320px;"
-    "overflow-wrap:anywhere}\n"
+    "overflow-wrap:break-word}\n"
     "td.best{background:var(--best);font-weight:bold}\n"
     "td.best::before{content:\"\\2605  \";color:#b07d00}\n"
     "td.undef{color:var(--muted);font-style:italic}\n"
