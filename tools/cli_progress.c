@@ -174,6 +174,22 @@ void cli_progress_end(void)
     g.command = NULL;
 }
 
+void cli_progress_bin(int pass, uint64_t bytes_done, uint64_t bytes_total, void *data)
+{
+    (void)data;
+    /* two passes over the file (a third, partial one re-reads early texts, rarely) */
+    const size_t mib = (size_t)(bytes_total >> 20) + 1;
+    const size_t done = (size_t)(pass - 1) * mib + (size_t)(bytes_done >> 20);
+    cli_progress_total(2 * mib);
+    static int shown_pass; /* a new pass is drawn at once, as a new fold is */
+    if (pass != shown_pass)
+        cli_progress_step("pass %d", pass);
+    shown_pass = pass;
+    cli_progress_detail("%zu of %zu MiB", (size_t)(bytes_done >> 20),
+                        (size_t)(bytes_total >> 20));
+    cli_progress_done(done < 2 * mib ? done : 2 * mib);
+}
+
 int cli_progress_gbdt(const st_gbdt_progress *p, void *user_data)
 {
     (void)user_data;

@@ -13,6 +13,8 @@
 #ifndef STRATUM_CLI_PROGRESS_H
 #define STRATUM_CLI_PROGRESS_H
 
+#include <stdint.h>
+
 #include "cli.h"
 
 /* From the common options: forced 1 (--progress), 0 (--no-progress) or -1 (decide: a
@@ -35,6 +37,9 @@ void cli_progress_total(size_t total);
 /* Units finished so far (of begin's total); redraws. */
 void cli_progress_done(size_t done);
 void cli_progress_advance(void); /* one more unit finished */
+/* st_bin_options.progress for stratum bin: the pass and the MiB read of the file in it,
+ * over two passes. */
+void cli_progress_bin(int pass, uint64_t bytes_done, uint64_t bytes_total, void *data);
 /* Erases the line, for a line of one's own on stderr; the next update draws it again. */
 void cli_progress_clear(void);
 /* Erases the line for good: the work is over. */

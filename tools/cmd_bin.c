@@ -2,6 +2,7 @@
  * out-of-core training (st_bin_file). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "cli_progress.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -22,6 +23,9 @@ static const char bin_help[] =
     "values; beyond that its bin bounds come from a quantile sketch, within its stated\n"
     "rank error. 'stratum train gbdt DATA.csv --bins-from DATA.stb' trains in memory on\n"
     "the file's bins, and gives the same model as training on DATA.stb.\n"
+    "\n"
+    "On a terminal a progress line (pass, MiB read, elapsed, ETA) is redrawn in place\n"
+    "(--progress, --no-progress); -q hides it and the summary.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE      binned file to write (required; replaced atomically; must\n"
@@ -126,7 +130,12 @@ int cmd_bin(int argc, char **argv)
     st_bin_report rep;
     st_error err;
     const double t0 = now();
+    if (cli_progress_on()) {
+        cli_progress_begin("bin", 0, "MiB");
+        bo.progress = cli_progress_bin;
+    }
     st_status rc = st_bin_file(data_path, &opt, &bo, out_path, &rep, &err);
+    cli_progress_end();
     if (rc != ST_OK)
         return cli_fail(&err, rc);
     cli_warn_binned(&rep, data_path);

@@ -61,6 +61,12 @@ typedef struct st_bin_options {
     size_t block_rows;    /* rows coded per block in the second pass (default 65536) */
     size_t chunk_bytes;   /* CSV or LibSVM read buffer (default 8 MiB; grows for a longer
                              record or line) */
+    /* Optional (default NULL): called after each chunk of the input is read, for a
+     * progress display: the pass over the file (1, 2, or 3 when early texts are re-read),
+     * the bytes of the file read so far in that pass and the file's size. It must not call
+     * st_bin_file; it cannot change the output. progress_data is passed back unchanged. */
+    void (*progress)(int pass, uint64_t bytes_done, uint64_t bytes_total, void *progress_data);
+    void *progress_data;
 } st_bin_options;
 
 ST_API st_bin_options st_bin_options_default(void);

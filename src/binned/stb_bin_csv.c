@@ -322,6 +322,8 @@ static st_status open_pass(binner *b, int setup)
     b->passes++;
     st_status rc = st__csv_stream_open(&b->cs, b->path, b->opt->delimiter, b->bo->chunk_bytes,
                                        b->err);
+    b->cs.progress = b->bo->progress, b->cs.progress_data = b->bo->progress_data;
+    b->cs.pass = b->passes;
     if (rc == ST_OK && b->opt->weight_file != NULL) /* read again with each pass's rows */
         rc = st__weight_file_open(&b->wf, b->opt->weight_file, b->err);
     return rc != ST_OK ? rc : read_header(b, setup);

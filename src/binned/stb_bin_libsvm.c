@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -38,7 +39,7 @@ typedef struct svm_binner {
     size_t *feature_of;    /* per index: feature, or (size_t)-1 (below base, ignored) */
     size_t nf, n_rows, blank_lines;
     float *row;            /* pass 2: the row being filled */
-    uint64_t bytes_read;
+    uint64_t bytes_read, pass_bytes, file_size; /* all passes; this pass; the file */
     int passes;
     st_error *err;
 } svm_binner;
@@ -57,9 +58,12 @@ static st_status open_pass(svm_binner *b)
     b->start = b->len = 0;
     b->eof = 0;
     b->passes++;
+    b->pass_bytes = 0;
     b->f = fopen(b->path, "rb");
     if (b->f == NULL)
         return st__fail(b->err, ST_ERR_IO, "%s: cannot open: %s", b->path, strerror(errno));
+    struct stat st;
+    b->file_size = fstat(fileno(b->f), &st) == 0 ? (uint64_t)st.st_size : 0;
     return ST_OK;
 }
 
@@ -108,6 +112,9 @@ static int raw_line(svm_binner *b, const char **line, size_t *n, st_status *rc)
         }
         b->len += got;
         b->bytes_read += got;
+        b->pass_bytes += got;
+        if (b->bo->progress != NULL)
+            b->bo->progress(b->passes, b->pass_bytes, b->file_size, b->bo->progress_data);
     }
 }
 

@@ -37,6 +37,8 @@ static st_status fill(st__csv_stream *s, st_error *err)
         s->size += (size_t)got;
         s->bytes_read += (uint64_t)got;
     }
+    if (s->progress != NULL)
+        s->progress(s->pass, s->bytes_read, s->file_size, s->progress_data);
     return ST_OK;
 }
 
@@ -68,6 +70,7 @@ st_status st__csv_stream_open(st__csv_stream *s, const char *path, char delimite
     struct stat st;
     if (fstat(s->fd, &st) != 0)
         return io_error(s, "stat", errno, err);
+    s->file_size = (uint64_t)st.st_size;
     if (!S_ISREG(st.st_mode)) /* a pipe cannot be read twice */
         return st__fail(err, ST_ERR_IO, "%s: not a regular file; binning reads the data twice, "
                         "so it needs a file, not a pipe or device", path);

@@ -34,6 +34,11 @@ typedef struct st__csv_stream {
     long line;          /* line of buf[0] */
     char delimiter;
     uint64_t bytes_read;
+    uint64_t file_size;
+    /* st_bin_options.progress, told after each read (set after st__csv_stream_open) */
+    void (*progress)(int pass, uint64_t bytes_done, uint64_t bytes_total, void *data);
+    void *progress_data;
+    int pass;
     st__csv_tokenizer tok;
 } st__csv_stream;
 

@@ -128,6 +128,12 @@ def main(argv):
              "-o", work / "path.csv"], ["path.csv"], ["/10 lambdas", "lambda "])
     compare("explain", stratum, work,
             ["explain", work / "g.model", wdbc, "--ignore", "id"], [], ["/569 rows"])
+    # bin reports after each 8 MiB read: a file of about 20 MB, two passes
+    big = work / "big.csv"
+    subprocess.run([str(Path(stratum).parent / "stratum-gen"), "higgs", "--rows", "70000",
+                    "-o", big], check=True)
+    compare("bin", stratum, work, ["bin", big, "-o", work / "big.stb"], ["big.stb"],
+            ["pass 1, ", "pass 2, ", " MiB", "/32 MiB"])
     compare("predict --contrib", stratum, work,
             ["predict", "--contrib", work / "g.model", wdbc, "--ignore", "id", "-o",
              work / "contrib.csv"], ["contrib.csv"], ["/569 rows"])
