@@ -14,6 +14,32 @@
 #include <cmocka.h>
 #include <stratum.h>
 
+/* The next uniform double in [0, 1) of a 64-bit linear congruential generator (Knuth's
+ * MMIX constants) with state *s: seeded test data that is the same on every machine. */
+static inline double test_uniform(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*s >> 11) * 0x1p-53;
+}
+
+/* A scratch directory for a test program: defines tmpdir ("/tmp/PREFIX_XXXXXX", made
+ * unique by mkdtemp), and make_tmpdir / remove_tmpdir to pass to cmocka_run_group_tests as
+ * its setup and teardown. Needs _POSIX_C_SOURCE >= 200809L (mkdtemp). */
+#define TEST_SCRATCH_DIR(prefix)                                                             \
+    static char tmpdir[] = "/tmp/" prefix "_XXXXXX";                                         \
+    static int make_tmpdir(void **state)                                                     \
+    {                                                                                        \
+        (void)state;                                                                         \
+        return mkdtemp(tmpdir) != NULL ? 0 : -1;                                             \
+    }                                                                                        \
+    static int remove_tmpdir(void **state)                                                   \
+    {                                                                                        \
+        (void)state;                                                                         \
+        char cmd[sizeof tmpdir + 16];                                                        \
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);                                    \
+        return system(cmd) == 0 ? 0 : -1;                                                    \
+    }
+
 /* A model file's text without its "row_sketch" line (the training-rows fingerprint, which
  * only a model trained from a dataset has) and its checksum line, in place: what models
  * trained from a binned file alone and from the dataset share. Returns text. */

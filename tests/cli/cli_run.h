@@ -81,6 +81,21 @@ static inline run_result *run(const char *first, ...)
 }
 
 /* A failure is one line on stderr starting "stratum" and naming what was wrong. */
+/* For a fixture's setup: 1 when every run in r[0..n) exited 0 (each failure's stderr is
+ * printed), 0 otherwise; frees the results either way. */
+static inline int all_succeeded(run_result **r, size_t n)
+{
+    int ok = 1;
+    for (size_t k = 0; k < n; k++) {
+        if (r[k]->exit_code != 0) {
+            fprintf(stderr, "setup run failed: %s", r[k]->err);
+            ok = 0;
+        }
+        free(r[k]);
+    }
+    return ok;
+}
+
 static inline void assert_one_error_line(const run_result *r, const char *must_contain)
 {
     assert_int_equal(strncmp(r->err, "stratum", 7), 0);

@@ -36,10 +36,8 @@ static int make_scratch(void **state)
     unsigned long long s = 987654321;
     for (int i = 0; i < 200; i++) {
         double u[3];
-        for (int k = 0; k < 3; k++) {
-            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(s >> 11) * 0x1p-53;
-        }
+        for (int k = 0; k < 3; k++)
+            u[k] = test_uniform(&s);
         double dose = i == 0 ? 10.0 : i == 1 ? 0.0 : 1 + 8 * u[0];
         int y = i == 0 ? 1 : i == 1 ? 0 : u[1] < 1 / (1 + exp(-(dose - 5)));
         fprintf(f, "ID%05d,%.3f,%.3f,%s,%d\n", 1000 + i, dose, u[2], i % 2 ? "a" : "b", y);
@@ -54,15 +52,7 @@ static int make_scratch(void **state)
         run("train", "logreg", WDBC, "--ignore", "id", "--lambda", "0.01", "-o", wdbc_model,
             "-q", NULL),
         run("train", "gbdt", THYROID, "--num-trees", "20", "-o", thy_model, "-q", NULL)};
-    int ok = 1;
-    for (int k = 0; k < 4; k++) {
-        if (r[k]->exit_code != 0) {
-            fprintf(stderr, "training failed: %s", r[k]->err);
-            ok = 0;
-        }
-        free(r[k]);
-    }
-    return ok ? 0 : -1;
+    return all_succeeded(r, 4) ? 0 : -1;
 }
 
 static int remove_scratch(void **state)

@@ -37,10 +37,8 @@ static int make_scratch(void **state)
     unsigned long long s = 12345;
     for (int i = 0; i < N_ROWS; i++) {
         double u[3];
-        for (int k = 0; k < 3; k++) {
-            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(s >> 11) * 0x1p-53;
-        }
+        for (int k = 0; k < 3; k++)
+            u[k] = test_uniform(&s);
         double dose = 8 * u[0];
         int y = u[1] < 1 / (1 + exp(-(dose - 4)));
         if (i == 3)
@@ -60,15 +58,7 @@ static int make_scratch(void **state)
         run("train", "logreg", data_path, "--label", "outcome", "--ignore", "pid",
             "--threshold", "0.4", "-o", thr_model, "-q", NULL),
         run("train", "logreg", svm_path, "-o", svm_model, "-q", NULL)};
-    int ok = 1;
-    for (int k = 0; k < 4; k++) {
-        if (r[k]->exit_code != 0) {
-            fprintf(stderr, "training failed: %s", r[k]->err);
-            ok = 0;
-        }
-        free(r[k]);
-    }
-    return ok ? 0 : -1;
+    return all_succeeded(r, 4) ? 0 : -1;
 }
 
 static int remove_scratch(void **state)

@@ -6,6 +6,7 @@
  * monotonicity itself is tested in depth by test_gbdt_monotone. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include "test_util.h"
 
 #include <math.h>
 
@@ -13,12 +14,6 @@
 
 static char scratch_dir[] = "/tmp/stratum_cli_mono_XXXXXX";
 static char data_path[600], sweep_path[600];
-
-static double next_unit(unsigned long long *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) * 0x1p-53;
-}
 
 /* x has a wavy effect, z a falling one; site is categorical; patient a group id. The
  * sweep file: 20 rows of (z, site) with x on 61 values from -0.2 to 1.2 each. */
@@ -35,14 +30,14 @@ static int make_scratch(void **state)
     fprintf(f, "x,z,site,patient,label\n");
     unsigned long long s = 777;
     for (int i = 0; i < N_ROWS; i++) {
-        double x = next_unit(&s), z = next_unit(&s), u = next_unit(&s);
+        double x = test_uniform(&s), z = test_uniform(&s), u = test_uniform(&s);
         double logit = 2 * sin(9 * x) - 1.5 * z;
         fprintf(f, "%.4f,%.4f,%s,P%02d,%d\n", x, z, i % 3 ? "north" : "south", i % 50,
                 u < 1 / (1 + exp(-logit)));
     }
     fprintf(g, "x,z,site\n");
     for (int r = 0; r < 20; r++) {
-        double z = next_unit(&s);
+        double z = test_uniform(&s);
         for (int k = 0; k <= 60; k++)
             fprintf(g, "%.4f,%.4f,%s\n", -0.2 + 1.4 * k / 60, z, r % 2 ? "north" : "south");
     }

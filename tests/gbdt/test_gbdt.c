@@ -12,25 +12,11 @@
 #include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 
-static char tmpdir[] = "/tmp/stratum_gbdt_XXXXXX";
+TEST_SCRATCH_DIR("stratum_gbdt")
 
 static void path_in_tmp(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "%s/%s", tmpdir, name);
-}
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 static st_dataset *arrays(size_t n, size_t nf, const float *x, const float *y)

@@ -15,21 +15,7 @@
 #include "gbdt/gbdt_rand.h"
 #include "io/model_text.h"
 
-static char tmpdir[] = "/tmp/stratum_gbdt_cat_XXXXXX";
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+TEST_SCRATCH_DIR("stratum_gbdt_cat")
 
 static st_dataset *csv(const char *text, int labelled)
 {

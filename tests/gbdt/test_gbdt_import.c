@@ -13,21 +13,7 @@
 #include "gbdt/gbdt_model.h"
 #include "gbdt/gbdt_rand.h"
 
-static char tmpdir[] = "/tmp/stratum_import_XXXXXX";
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+TEST_SCRATCH_DIR("stratum_import")
 
 /* A model as XGBoost 1.7 saves it: node 0 sends a < 0.5 (and missing a) to node 1, else
  * to a leaf of 0.25; node 1 sends b < 1.5 to a leaf of -0.125, else (and missing b) to a

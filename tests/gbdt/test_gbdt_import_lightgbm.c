@@ -14,21 +14,7 @@
 #include "core/alloc.h"
 #include "gbdt/gbdt_model.h"
 
-static char tmpdir[] = "/tmp/stratum_lgbm_XXXXXX";
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+TEST_SCRATCH_DIR("stratum_lgbm")
 
 /* One tree over features a, b, c, d, laid out as LightGBM 4.6 writes it:
  *   node 0: a <= 0.5, missing type NaN, default left (decision_type 2 | 8): left node 1,

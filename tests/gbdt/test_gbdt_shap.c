@@ -15,21 +15,7 @@
 #include "gbdt/gbdt_rand.h"
 #include "io/model_text.h"
 
-static char tmpdir[] = "/tmp/stratum_shap_XXXXXX";
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+TEST_SCRATCH_DIR("stratum_shap")
 
 /* n rows of 5 features (a with missing values, b, c, a categorical site, d) whose label
  * depends on a nonlinearly and on interactions, so trees split on one feature repeatedly
