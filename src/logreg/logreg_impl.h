@@ -29,7 +29,14 @@ struct st_logreg {
                                 weights not); both NULL in a model loaded from a file
                                 saved before they were stored (logreg_contrib.c) */
     st__row_sketch sketch;   /* the training-rows fingerprint (none: n_rows 0) */
+    int lambda_chosen;       /* 1: lambda_choice holds the inner CV's choice */
+    st_logreg_lambda_choice lambda_choice;
 };
+
+/* st_logreg_train at prm->lambda, which must be >= 0 (logreg.c); st_logreg_train
+ * (logreg_train_default.c) chooses it first when it is ST_LOGREG_LAMBDA_CV. */
+st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm,
+                             st_logreg **out /* OUT */, st_error *err);
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
  * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */
