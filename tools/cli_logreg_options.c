@@ -29,6 +29,14 @@ int cli_logreg_option(const char *command, st_logreg_params *p, int code, const 
                                    "a number > 0", arg), -1;
         }
         return 1;
+    case OPT_LAMBDA_RULE:
+        if (strcmp(arg, "min") == 0)
+            p->lambda_rule = ST_LAMBDA_MIN;
+        else if (strcmp(arg, "1se") == 0)
+            p->lambda_rule = ST_LAMBDA_1SE;
+        else
+            return cli_usage_error(command, "--lambda-rule '%s': expected min or 1se", arg), -1;
+        return 1;
     case OPT_NO_STANDARDIZE: p->standardize = 0; return 1;
     case OPT_IMPUTE:
         if (strcmp(arg, "mean") == 0)

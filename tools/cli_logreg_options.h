@@ -6,7 +6,7 @@
 #include "cli.h"
 
 enum { OPT_LAMBDA = 3001, OPT_ALPHA, OPT_CLASS_WEIGHT, OPT_NO_STANDARDIZE, OPT_IMPUTE,
-       OPT_MISSING_INDICATORS, OPT_MAX_ITER, OPT_TOL };
+       OPT_MISSING_INDICATORS, OPT_MAX_ITER, OPT_TOL, OPT_LAMBDA_RULE };
 
 /* getopt_long entries for them. */
 #define CLI_LOGREG_OPTIONS                                                                 \
@@ -17,7 +17,8 @@ enum { OPT_LAMBDA = 3001, OPT_ALPHA, OPT_CLASS_WEIGHT, OPT_NO_STANDARDIZE, OPT_I
     {"impute", required_argument, NULL, OPT_IMPUTE},                                       \
     {"missing-indicators", no_argument, NULL, OPT_MISSING_INDICATORS},                     \
     {"max-iter", required_argument, NULL, OPT_MAX_ITER},                                   \
-    {"tol", required_argument, NULL, OPT_TOL}
+    {"tol", required_argument, NULL, OPT_TOL},                                             \
+    {"lambda-rule", required_argument, NULL, OPT_LAMBDA_RULE}
 
 /* Applies one of them to p; returns 1 handled, 0 not one of them, -1 bad value (a usage
  * error naming `command` is printed). */

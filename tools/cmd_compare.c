@@ -436,6 +436,7 @@ int cmd_compare(int argc, char **argv)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    s.prm.cv_seed = common.seed;
     if (post.method != ST_CALIBRATION_NONE) {
         post.eval = o.eval; /* the rule, also applied to the calibrated inner predictions */
         post.eval.n_bootstrap = 0;

@@ -65,7 +65,10 @@ static const char cv_help[] =
     "  --lambda-min-ratio R   smallest / largest lambda, in (0, 1] (default: 0.0001, or 0.01\n"
     "                         when there are more columns than rows)\n"
     "Training options for logreg, as for 'stratum train logreg':\n"
-    "  --lambda L             penalty strength >= 0 (default: 0.0001)\n"
+    "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
+    "                         cross-validation along the lambda path, as cv.glmnet; inside\n                         each training part)\n"
+    "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
+    "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1] (default: 0)\n"
     "  --class-weight W       none, balanced, or a number > 0 weighing positives (default: none)\n"
     "  --no-standardize       penalise the raw columns (default: standardised columns)\n"
@@ -195,6 +198,7 @@ int cmd_cv(int argc, char **argv)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    s.prm.cv_seed = common.seed;
     s.oof_path = o.oof;
     s.report_path = o.report;
     st_dataset *ds = NULL;
