@@ -72,15 +72,16 @@ typedef struct st__lr_data {
     /* ---- the line search (required) ---- */
 
     /* The losses L at (b0, b) + t (d0, d) for t = t0, t0 / 2, t0 / 4, ... into loss[0..),
-     * at most k of them; returns how many it formed (>= 1: an in-memory form forms one,
-     * a streamed form as many as one pass gives), or 0 after failing (err filled). (b0, b)
+     * at most k of them, and into *formed how many it formed (>= 1: an in-memory form
+     * forms one, a streamed form as many as one pass gives). (b0, b)
      * is the current point, passed because a streamed form has no margins to keep. d
      * holds p values, most of them often 0. With want_next, the form may also form what
      * the next iteration needs at the first length (the gradient there, the Gram matrix
      * of a stream) in the same pass, and keeps the probabilities of the last length
      * formed for `accept`. */
-    size_t (*try_steps)(void *ctx, double b0, const double *b, double d0, const double *d,
-                        double t0, size_t k, int want_next, double *loss, st_error *err);
+    st_status (*try_steps)(void *ctx, double b0, const double *b, double d0,
+                           const double *d, double t0, size_t k, int want_next, double *loss,
+                           size_t *formed, st_error *err);
 
     /* Moves the current point to (b0, b) + t (d0, d), t the last length try_steps
      * formed: margins eta + t X d, and the probabilities try_steps formed there. (b0, b)
