@@ -218,6 +218,19 @@ typedef struct st__lr_step {
     int (*searched)(void *ctx, double t);
 } st__lr_step;
 
+/* The exact Newton step solver (logreg_newton.c): the data form's Hessian (`hessian`,
+ * with the ridge term), factorised by Cholesky (a Levenberg-Marquardt shift when it is
+ * singular), H d = -g solved; l1 must be 0. Far from the optimum on n >= 32768 rows the
+ * Hessian comes from a subsample (every > 1; n = 0: never), and only an exact one may
+ * declare convergence. With h_final, the Hessian at the returned point is copied there
+ * when the fit converges (*have_h_final = 1), for the standard errors. NULL when out of
+ * memory. */
+typedef struct st__lr_newton_step st__lr_newton_step;
+st__lr_newton_step *st__lr_newton_step_new(size_t n, size_t p, double *h_final,
+                                           int *have_h_final);
+void st__lr_newton_step_free(st__lr_newton_step *ns);
+st__lr_step st__lr_newton_step_solver(st__lr_newton_step *ns);
+
 /* ---- The driver ---------------------------------------------------------------------- */
 
 typedef struct st__lr_drive {
