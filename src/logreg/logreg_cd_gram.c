@@ -25,6 +25,7 @@
 #include "logreg_solver.h"
 #include "logreg_data_dense.h"
 #include "logreg_driver.h"
+#include "logreg_qmodel.h"
 
 #include <math.h>
 #include <string.h>
@@ -38,72 +39,6 @@
 /* Outer iterations a Gram matrix may serve, across the fits of a path too (see below). */
 #define GRAM_MAX_AGE 10
 
-
-typedef struct model {
-    size_t m;        /* 1 + working-set size */
-    const double *h; /* m x m Gram matrix, full */
-    const double *g; /* m: minus the loss gradient, intercept first, working set order */
-    const double *z; /* m: the coefficients at the model's centre (z[0] unused) */
-    double l1, l2;
-    double *d;       /* m: the step */
-    double *hd;      /* m: H d */
-} model;
-
-/* One sweep over the intercept and the coordinates k with only == NULL or only[k];
- * returns the largest curvature-weighted squared change. */
-static double model_sweep(model *md, const unsigned char *only)
-{
-    const size_t m = md->m;
-    double dmax = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (only != NULL && !only[k])
-            continue;
-        const double *hk = md->h + k * m;
-        double a = hk[k], grad = md->hd[k] - md->g[k], delta;
-        if (k == 0) {
-            if (!(a > 0))
-                continue;
-            delta = -grad / a;
-        } else {
-            double c = a + md->l2;
-            if (!(c > 0))
-                continue;
-            double z = md->z[k] + md->d[k];
-            delta = st__lr_soft_threshold(a * z - grad, md->l1) / c - z;
-            a = c;
-        }
-        if (delta == 0)
-            continue;
-        md->d[k] += delta;
-        for (size_t r = 0; r < m; r++)
-            md->hd[r] += delta * hk[r];
-        dmax = fmax(dmax, a * delta * delta);
-    }
-    return dmax;
-}
-
-/* Minimises the model to within thr, cycling over its non-zero coordinates between full
- * sweeps, as glmnet does. Returns 0, or -1 when max_sweeps ran out first. */
-static int model_solve(model *md, unsigned char *nz, double thr, long max_sweeps)
-{
-    long sweeps = 0;
-    memset(md->d, 0, md->m * sizeof *md->d);
-    memset(md->hd, 0, md->m * sizeof *md->hd);
-    while (sweeps < max_sweeps) {
-        sweeps++;
-        if (model_sweep(md, NULL) < thr)
-            return 0;
-        nz[0] = 1;
-        for (size_t k = 1; k < md->m; k++)
-            nz[k] = md->z[k] + md->d[k] != 0;
-        while (sweeps < max_sweeps) {
-            sweeps++;
-            if (model_sweep(md, nz) < thr)
-                break;
-        }
-    }
-    return -1;
-}
 
 /* Gathers what the Gram matrix and the model need for the working set. */
 typedef struct gram_state {
@@ -222,7 +157,7 @@ static st_status gram_step(void *ctx, const st__lr_data *data, const st__lr_poin
             return rc;
         w->gram_age = 0;
     }
-    model md = {.m = gs->a + 1, .h = gs->h, .g = gs->g, .z = gs->z, .l1 = pt->l1,
+    st__lr_qmodel md = {.m = gs->a + 1, .h = gs->h, .g = gs->g, .z = gs->z, .l1 = pt->l1,
                 .l2 = pt->l2, .d = gs->d, .hd = gs->hd};
     gs->g[0] = pt->ng0, gs->z[0] = 0;
     for (size_t k = 0; k < gs->a; k++)
@@ -232,7 +167,7 @@ static st_status gram_step(void *ctx, const st__lr_data *data, const st__lr_poin
     const long max_sweeps = n < GRAM_MAX_SWEEPS / 4 ? (n < 250 ? 1000 : 4 * (long)n)
                                                     : GRAM_MAX_SWEEPS;
     double thr = fmax(1e-5 * fmin(fmin(pt->gap, pt->last_predicted), f), 1e-4 * pt->tol * f);
-    int solved = model_solve(&md, gs->nz, thr, max_sweeps) == 0;
+    int solved = st__lr_qmodel_solve(&md, gs->nz, thr, max_sweeps) == 0;
 
     /* the step in full coordinates, and its predicted decrease */
     memset(d, 0, p * sizeof *d);

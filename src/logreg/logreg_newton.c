@@ -126,14 +126,15 @@ static int factorise(double *h, size_t m, double *diag)
 /* The exact Newton step solver: the Hessian of the smooth part from the data form,
  * factorised (Cholesky, with a Levenberg-Marquardt shift when singular), and
  * H d = -g solved; l1 must be 0. */
-typedef struct newton_step {
+struct st__lr_newton_step {
     size_t n, p;
     double *h, *diag, *g, *step; /* m^2, m, m, m (m = p + 1) */
     int full_from;     /* 1 once Hessians are formed over every row */
     size_t every;      /* the last step's subsampling */
     double *h_final;   /* the caller's, or NULL */
     int *have_h_final;
-} newton_step;
+};
+typedef st__lr_newton_step newton_step;
 
 /* A certificate only for ridge and when the Hessian is not wanted: with it, the
  * decrement, which comes with that Hessian, decides; the gap would cost a pass for
@@ -242,35 +243,65 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
     return st__lr_newton_h(pb, b0, b, tol, max_iter, NULL, &unused, info, err);
 }
 
+void st__lr_newton_step_free(st__lr_newton_step *ns)
+{
+    if (ns == NULL)
+        return;
+    st__free(ns->h), st__free(ns->diag), st__free(ns->g), st__free(ns->step);
+    st__free(ns);
+}
+
+st__lr_newton_step *st__lr_newton_step_new(size_t n, size_t p, double *h_final,
+                                           int *have_h_final)
+{
+    const size_t m = p + 1;
+    int overflow = 0;
+    size_t mm = st__mul_size(m, m, &overflow);
+    newton_step *ns = st__calloc(1, sizeof *ns);
+    if (ns == NULL)
+        return NULL;
+    ns->n = n, ns->p = p, ns->h_final = h_final, ns->have_h_final = have_h_final;
+    ns->every = 1;
+    ns->h = overflow ? NULL : st__malloc_array(mm, sizeof *ns->h);
+    ns->diag = st__malloc_array(m, sizeof *ns->diag);
+    ns->g = st__malloc_array(m, sizeof *ns->g);
+    ns->step = st__malloc_array(m, sizeof *ns->step);
+    if (ns->h == NULL || ns->diag == NULL || ns->g == NULL || ns->step == NULL) {
+        st__lr_newton_step_free(ns);
+        return NULL;
+    }
+    if (have_h_final != NULL)
+        *have_h_final = 0;
+    return ns;
+}
+
+st__lr_step st__lr_newton_step_solver(st__lr_newton_step *ns)
+{
+    st__lr_step step = {.ctx = ns, .iterations = "Newton iterations", .wants_gradient = 1,
+                        .keep_gap = 1, .wants_certificate = newton_wants_certificate,
+                        .step = newton_step_at, .searched = newton_searched};
+    return step;
+}
+
 st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, double tol,
                           int max_iter, double *h_final, int *have_h_final,
                           st__lr_info *info, st_error *err)
 {
     *have_h_final = 0;
-    const size_t m = pb->p + 1;
-    int overflow = 0;
-    size_t mm = st__mul_size(m, m, &overflow);
-    newton_step ns = {.n = pb->n, .p = pb->p, .h_final = h_final,
-                      .have_h_final = have_h_final, .every = 1};
-    ns.h = overflow ? NULL : st__malloc_array(mm, sizeof *ns.h);
-    ns.diag = st__malloc_array(m, sizeof *ns.diag);
-    ns.g = st__malloc_array(m, sizeof *ns.g);
-    ns.step = st__malloc_array(m, sizeof *ns.step);
+    newton_step *ns = st__lr_newton_step_new(pb->n, pb->p, h_final, have_h_final);
     st__lr_dense *dn = st__lr_dense_new(pb, ST__LR_DENSE_NEXT);
     st_status rc;
-    if (ns.h == NULL || ns.diag == NULL || ns.g == NULL || ns.step == NULL || dn == NULL) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+    if (ns == NULL || dn == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns",
+                      pb->p + 1);
     } else {
         st__lr_data data = st__lr_dense_data(dn);
-        st__lr_step step = {.ctx = &ns, .iterations = "Newton iterations",
-                            .wants_gradient = 1, .keep_gap = 1,
-                            .wants_certificate = newton_wants_certificate,
-                            .step = newton_step_at, .searched = newton_searched};
+        st__lr_step step = st__lr_newton_step_solver(ns);
         st__lr_drive dr = {.what = "logistic regression", .l1 = pb->l1, .l2 = pb->l2,
                            .tol = tol, .max_iter = max_iter, .progress = pb};
         rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
     }
     st__lr_dense_free(dn);
-    st__free(ns.h), st__free(ns.diag), st__free(ns.g), st__free(ns.step);
+    st__lr_newton_step_free(ns);
     return rc;
 }

@@ -42,6 +42,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "logreg_driver.h"
+#include "logreg_qmodel.h"
 #include "logreg_stream_pass.h"
 
 
@@ -62,7 +63,7 @@ typedef struct held {
     double *ng, *h;           /* m, m^2: minus the loss gradient and [1 X]^T W [1 X] */
     double *ng_next, *h_next; /* the same at the full step */
     int have_next;            /* the last trial was the full step */
-    double *bb, *d, *hd, *u;  /* m, m, m, m^2: the step solver's */
+    double *bb, *d, *hd;      /* m each: the L1 step's */
 } held;
 
 
@@ -138,76 +139,23 @@ static st_status pass_line(stream *s, double b0, const double *b, double d0, con
     return rc;
 }
 
-/* The Newton step without an L1 part: (H + l2 I) d = ng - l2 [0; b] by Cholesky (u is
- * scratch of m^2). A column with scale 0 (all zeros) gets a unit diagonal: its gradient
- * is 0, so is its step. If H is singular (l2 = 0, collinear columns) a growing multiple
- * of its largest diagonal entry is added. Returns 0, or -1 when nothing helps. */
-static int newton_step(const stream *s, const double *h, const double *ng, const double *b,
-                       double *d, double *u)
-{
-    const size_t m = s->p + 1;
-    double dmax = 0;
-    for (size_t k = 0; k < m; k++)
-        dmax = h[k * m + k] > dmax ? h[k * m + k] : dmax;
-    double jitter = 0;
-    for (int attempt = 0; attempt < 8; attempt++) {
-        memcpy(u, h, m * m * sizeof *u);
-        for (size_t j = 0; j < s->p; j++) {
-            double *ujj = &u[(1 + j) * m + 1 + j];
-            *ujj = s->scale[j] > 0 ? *ujj + s->l2 : 1;
-        }
-        for (size_t k = 0; k < m; k++)
-            u[k * m + k] += jitter;
-        if (st__lr_cholesky(u, m) == 0) {
-            d[0] = ng[0];
-            for (size_t j = 0; j < s->p; j++)
-                d[1 + j] = ng[1 + j] - s->l2 * b[j];
-            st__lr_cholesky_solve(u, m, d);
-            return 0;
-        }
-        jitter = jitter == 0 ? 1e-12 * (dmax > 0 ? dmax : 1) : jitter * 100;
-    }
-    return -1;
-}
-
 /* The proximal Newton step with an L1 part: minimises over d
  *     -ng . d + d^T H d / 2 + l1 ||b + d||_1 + l2 / 2 ||b + d||^2
- * (intercept unpenalised) by cyclic coordinate descent in closed form, keeping H d
- * (hd, m values) up to date. tol_abs bounds the last sweep's largest curvature-weighted
- * squared change. */
+ * (intercept unpenalised) by full cyclic sweeps of coordinate descent in closed form
+ * (st__lr_qmodel_sweep) until the last one's largest curvature-weighted squared change
+ * is at most tol_abs. A column with scale 0 (all zeros) has no curvature and a zero
+ * gradient: it does not move. */
 static void cd_step(const stream *s, const double *h, const double *ng, const double *b0b,
                     double *d, double *hd, double tol_abs)
 {
     const size_t m = s->p + 1;
+    st__lr_qmodel md = {.m = m, .h = h, .g = ng, .z = b0b, .l1 = s->l1, .l2 = s->l2,
+                        .d = d, .hd = hd};
     memset(d, 0, m * sizeof *d);
     memset(hd, 0, m * sizeof *hd);
-    for (int sweep = 0; sweep < CD_MAX_SWEEPS; sweep++) {
-        double dmax = 0;
-        for (size_t k = 0; k < m; k++) {
-            const double *hk = h + k * m, hkk = hk[k];
-            double grad = -ng[k] + hd[k], delta;
-            if (k == 0) {
-                if (!(hkk > 0))
-                    continue;
-                delta = -grad / hkk;
-            } else {
-                double a = hkk + s->l2;
-                if (!(a > 0) || !(s->scale[k - 1] > 0))
-                    continue;
-                double z = b0b[k] + d[k];
-                delta = st__lr_soft_threshold(hkk * z - grad, s->l1) / a - z;
-            }
-            if (delta == 0)
-                continue;
-            d[k] += delta;
-            for (size_t r = 0; r < m; r++)
-                hd[r] += delta * hk[r];
-            double c = (k == 0 ? hkk : hkk + s->l2) * delta * delta;
-            dmax = c > dmax ? c : dmax;
-        }
-        if (dmax <= tol_abs)
+    for (int sweep = 0; sweep < CD_MAX_SWEEPS; sweep++)
+        if (st__lr_qmodel_sweep(&md, NULL) <= tol_abs)
             break;
-    }
 }
 
 static st_status check(const st__lr_source *src, const st_logreg_params *prm, st_error *err)
@@ -298,9 +246,25 @@ static st_status accept(void *ctx, double t, double b0, const double *b, double 
     return rc;
 }
 
-/* The step from the model held in memory (the whole (p + 1)^2 Gram matrix, formed by the
- * pass): exact Newton without an L1 part, cyclic coordinate descent with one. The
- * predicted decrease is the model's: -(descent + d^T H d / 2). */
+/* The Hessian of the smooth part from the model held in memory (the whole (p + 1)^2
+ * Gram matrix, formed by the pass) for the exact Newton step solver: the ridge term on
+ * the diagonal, and a unit one for a column with scale 0 (all zeros: its gradient is 0,
+ * so is its step). The stream has no subsample: every is ignored. */
+static st_status hessian(void *ctx, size_t every, double *h, st_error *err)
+{
+    held *hm = ctx;
+    const stream *s = hm->s;
+    const size_t p = s->p, m = p + 1;
+    memcpy(h, hm->h, m * m * sizeof *h);
+    for (size_t j = 0; j < p; j++) {
+        double *hjj = &h[(1 + j) * m + 1 + j];
+        *hjj = s->scale[j] > 0 ? *hjj + s->l2 : 1;
+    }
+    return ST_OK;
+}
+
+/* The L1 step from the model held in memory, by coordinate descent on it. The predicted
+ * decrease is the model's: -(descent + d^T H d / 2). */
 static st_status held_step(void *ctx, const st__lr_data *data, const st__lr_point *pt,
                            double *d0, double *d, st__lr_step_result *res, st_error *err)
 {
@@ -311,12 +275,7 @@ static st_status held_step(void *ctx, const st__lr_data *data, const st__lr_poin
     double *bb = hm->bb, *dd = hm->d;
     bb[0] = pt->b0;
     memcpy(bb + 1, pt->b, p * sizeof *bb);
-    if (s->l1 > 0) {
-        cd_step(s, h, ng, bb, dd, hm->hd, 1e-3 * pt->tol * pt->f);
-    } else if (newton_step(s, h, ng, bb + 1, dd, hm->u) != 0) {
-        return st__fail(err, ST_ERR_NUMERIC, "streamed logistic regression: the Hessian "
-                        "is not positive definite even after regularisation");
-    }
+    cd_step(s, h, ng, bb, dd, hm->hd, 1e-3 * pt->tol * pt->f);
     /* descent: grad . d + h(b + d) - h(b); the model's decrease adds d^T H d / 2 */
     double gd = 0, dhd = 0;
     for (size_t k = 0; k < m; k++) {
@@ -339,7 +298,7 @@ static st_status held_step(void *ctx, const st__lr_data *data, const st__lr_poin
 static void held_free(held *hm)
 {
     st__free(hm->ng), st__free(hm->h), st__free(hm->ng_next), st__free(hm->h_next);
-    st__free(hm->bb), st__free(hm->d), st__free(hm->hd), st__free(hm->u);
+    st__free(hm->bb), st__free(hm->d), st__free(hm->hd);
 }
 
 static int held_alloc(held *hm, size_t m)
@@ -351,9 +310,7 @@ static int held_alloc(held *hm, size_t m)
     hm->bb = st__malloc_array(m, sizeof *hm->bb);
     hm->d = st__malloc_array(m, sizeof *hm->d);
     hm->hd = st__malloc_array(m, sizeof *hm->hd);
-    hm->u = st__malloc_array(m * m, sizeof *hm->u);
-    return hm->ng && hm->h && hm->ng_next && hm->h_next && hm->bb && hm->d && hm->hd && hm->u
-               ? 0 : -1;
+    return hm->ng && hm->h && hm->ng_next && hm->h_next && hm->bb && hm->d && hm->hd ? 0 : -1;
 }
 
 st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *prm_in,
@@ -371,6 +328,7 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
                 .n_threads = st__n_threads(prm.n_threads),
                 .l1 = prm.lambda * prm.alpha, .l2 = prm.lambda * (1 - prm.alpha)};
     held hm = {.s = &s};
+    st__lr_newton_step *newton = NULL;
     double *b = st__calloc(p, sizeof *b);
     out->fill = st__malloc_array(p, sizeof *out->fill);
     out->mean = st__malloc_array(p, sizeof *out->mean);
@@ -392,9 +350,17 @@ st_status st__lr_stream_train(const st__lr_source *src, const st_logreg_params *
     double b0 = log(ybar / (1 - ybar)); /* the intercept-only fit */
     st__lr_data data = {.ctx = &hm, .p = p, .max_tries = LS_PER_PASS * (1 + LS_MAX_PASSES),
                         .at = at, .gradient = gradient, .try_steps = try_steps,
-                        .accept = accept};
+                        .accept = accept, .hessian = hessian};
+    /* without an L1 part exact Newton on the held Hessian (no subsample: n = 0) */
     st__lr_step step = {.ctx = &hm, .iterations = "iterations", .keep_gap = 1,
                         .step = held_step};
+    if (s.l1 <= 0) {
+        if ((newton = st__lr_newton_step_new(0, p, NULL, NULL)) == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
+        step = st__lr_newton_step_solver(newton);
+    }
     st__lr_drive dr = {.what = "streamed logistic regression", .l1 = s.l1, .l2 = s.l2,
                        .tol = prm.tol, .max_iter = prm.max_iter};
     if ((rc = st__lr_drive_run(&dr, &data, &step, &b0, b, &out->info, err)) != ST_OK)
@@ -411,6 +377,7 @@ done:
     out->passes = s.passes;
     st__lr_stream_free(&s);
     held_free(&hm);
+    st__lr_newton_step_free(newton);
     st__free(b);
     if (rc != ST_OK)
         st__lr_stream_fit_free(out);
