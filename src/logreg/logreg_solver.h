@@ -1,6 +1,7 @@
 /* Internal: the numerical core of logistic regression. A problem is a dense design, labels
  * and normalised weights; the objective kernels evaluate the loss and its derivatives, and
- * the two solvers minimise
+ * the solvers (configurations of the one driver of logreg_driver.h, each with its step
+ * solver, over the dense data form of logreg_data_dense.h) minimise
  *
  *     F(b0, b) = sum_i c_i * logloss(y_i, b0 + x_i . b) + l1 * ||b||_1 + l2 / 2 * ||b||^2
  *
