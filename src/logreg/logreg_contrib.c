@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "data/category_dict.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
 
 /* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
  * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
@@ -98,13 +99,19 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
     }
     const size_t n = st_dataset_n_rows(ds);
     const float *w = st_dataset_weights(ds);
+    const int nt = st__n_threads(m->params.n_threads);
+    float *scratch = NULL; /* a dense copy of a sparse column per thread */
+    if (st__dataset_any_sparse(ds) &&
+        (scratch = st__malloc_array((size_t)nt * n, sizeof *scratch)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
     /* feature by feature, each on one thread: nothing depends on the thread count */
     const long nf = (long)m->n_features;
-#pragma omp parallel for num_threads(st__n_threads(m->params.n_threads)) schedule(dynamic, 1) \
-    if (n * m->n_coefs > 65536)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (n * m->n_coefs > 65536)
     for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &m->features[j];
-        const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
+        /* training: model feature j is the dataset's feature j */
+        const float *v = st__column_values(ds, (size_t)j, scratch == NULL ? NULL
+                                           : scratch + (size_t)omp_get_thread_num() * n);
         if (f->type == ST_FEATURE_NUMERIC && plain_sd != NULL && !isnan(plain_sd[f->col]))
             m->col_mean[f->col] = mean[f->col], m->col_sd[f->col] = plain_sd[f->col];
         else if (f->type == ST_FEATURE_NUMERIC)
@@ -114,6 +121,7 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
         if (f->indicator >= 0)
             moments(f, v, w, n, -2, &m->col_mean[f->indicator], &m->col_sd[f->indicator]);
     }
+    st__free(scratch);
     return ST_OK;
 }
 

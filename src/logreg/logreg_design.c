@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
 
 void st__lr_names_free(char **names, size_t n)
 {
@@ -92,7 +93,8 @@ static char *joined(const char *a, const char *sep, const char *b)
 
 /* Learns what each feature becomes and names the expanded columns. Returns 0 or -1 (out
  * of memory). */
-static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__lr_design *d)
+static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__lr_design *d,
+                         float *scratch)
 {
     const size_t n = d->n_rows;
     d->features = st__calloc(d->n_features, sizeof *d->features);
@@ -101,7 +103,7 @@ static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__
     size_t col = 0;
     for (size_t j = 0; j < d->n_features; j++) {
         st__lr_feature *f = &d->features[j];
-        const float *v = st_dataset_feature_values(ds, j);
+        const float *v = st__column_values(ds, j, scratch);
         f->name = st__strdup(st_dataset_feature_name(ds, j));
         if (f->name == NULL)
             return -1;
@@ -292,11 +294,11 @@ static void standardise_numeric(const float *v, double fill, double *x, size_t n
 
 /* An infinite value (often a number past the float range, like 1e400, in the file) would
  * make every solver fail obscurely; name it instead. Missing values are fine: imputed. */
-static st_status check_finite(const st_dataset *ds, st_error *err)
+static st_status check_finite(const st_dataset *ds, float *scratch, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
-        const float *v = st_dataset_feature_values(ds, j);
+        const float *v = st__column_values(ds, j, scratch);
         int any = 0; /* a vectorised scan first; the row is looked for only when needed */
         for (size_t i = 0; i < n; i++)
             any |= fabsf(v[i]) == INFINITY;
@@ -314,12 +316,20 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
                               st__lr_design *d, st_error *err)
 {
     memset(d, 0, sizeof *d);
-    st_status rc = check_finite(ds, err);
-    if (rc != ST_OK)
+    /* sparse features are read one dense copy at a time, a scratch column per thread */
+    const int nt = st__n_threads(prm->n_threads);
+    float *scratch = NULL;
+    if (st__dataset_any_sparse(ds) &&
+        (scratch = st__malloc_array((size_t)nt * st_dataset_n_rows(ds), sizeof *scratch)) == NULL)
+        goto nomem;
+    st_status rc = check_finite(ds, scratch, err);
+    if (rc != ST_OK) {
+        st__free(scratch);
         return rc;
+    }
     d->n_rows = st_dataset_n_rows(ds);
     d->n_features = st_dataset_n_features(ds);
-    if (plan_features(ds, prm, d) != 0)
+    if (plan_features(ds, prm, d, scratch) != 0)
         goto nomem;
     int overflow = 0;
     size_t cells = st__mul_size(d->n_rows, d->n_cols, &overflow);
@@ -347,14 +357,15 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
             d->plain_sd[k] = NAN;
     }
     /* Column by column, each on one thread: nothing depends on the thread count. */
-    const int nt = st__n_threads(prm->n_threads), big = d->n_rows * d->n_cols > 65536;
+    const int big = d->n_rows * d->n_cols > 65536;
     const long nf = (long)d->n_features, nc = (long)d->n_cols;
     /* A numeric feature's value column is standardised straight from the dataset; the
      * others (one-hot, indicators) are filled, then standardised in place. */
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (big)
     for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &d->features[j];
-        const float *v = st_dataset_feature_values(ds, (size_t)j);
+        const float *v = st__column_values(ds, (size_t)j, scratch == NULL ? NULL
+                                           : scratch + (size_t)omp_get_thread_num() * d->n_rows);
         if (f->type == ST_FEATURE_NUMERIC && uniform)
             standardise_uniform(v, f->fill, d->x + f->col * d->n_rows, d->n_rows,
                                 prm->standardize, &d->mean[f->col], &d->scale[f->col],
@@ -378,8 +389,10 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
                     &d->mean[k], &d->scale[k]);
     }
     st__free(is_numeric_value);
+    st__free(scratch);
     return ST_OK;
 nomem:
+    st__free(scratch);
     st__lr_design_free(d);
     return st__fail(err, ST_ERR_NOMEM, "out of memory for the logistic regression design "
                     "(%zu rows)", st_dataset_n_rows(ds));

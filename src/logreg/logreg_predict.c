@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "data/dataset_impl.h"
 #include "data/category_dict.h"
+#include "data/dataset_column.h"
 
 
 /* Adds feature f's contribution, read from dataset column v, to eta. map (categorical
@@ -41,10 +42,13 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
                                 st_error *err)
 {
     const long src = st_dataset_find_feature(ds, f->name);
+    const size_t n = st_dataset_n_rows(ds);
+    /* *zeros: n zeros, then room for a sparse column's dense copy */
+    if (*zeros == NULL && ((src < 0 && f->type == ST_FEATURE_NUMERIC) ||
+                           st_dataset_feature_is_sparse(ds, (size_t)src)) &&
+        (*zeros = st__calloc(n ? 2 * n : 2, sizeof **zeros)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
     if (src < 0 && f->type == ST_FEATURE_NUMERIC && st_dataset_libsvm_unmentioned(ds, f->name)) {
-        const size_t n = st_dataset_n_rows(ds);
-        if (*zeros == NULL && (*zeros = st__calloc(n ? n : 1, sizeof **zeros)) == NULL)
-            return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
         *values = *zeros;
         return ST_OK;
     }
@@ -62,7 +66,7 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
             (*map)[l] = st__level_index(f->levels, f->n_levels,
                                         st_dataset_level(ds, (size_t)src, l));
     }
-    *values = st_dataset_feature_values(ds, (size_t)src);
+    *values = st__column_values(ds, (size_t)src, *zeros + n);
     return ST_OK;
 }
 
