@@ -10,6 +10,7 @@
 #include "logreg_design.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "logreg_sparse.h"
 
 void st__lr_names_free(char **names, size_t n)
 {
@@ -43,6 +45,7 @@ void st__lr_design_free(st__lr_design *d)
     st__lr_features_free(d->features, d->n_features);
     st__lr_names_free(d->col_names, d->n_cols);
     st__free(d->mean), st__free(d->scale), st__free(d->x), st__free(d->plain_sd);
+    st__lr_sparse_free(d->sp);
     memset(d, 0, sizeof *d);
 }
 
@@ -310,6 +313,29 @@ static st_status check_finite(const st_dataset *ds, st_error *err)
     return ST_OK;
 }
 
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz)
+{
+    if (n_rows > UINT32_MAX || n_cols <= ST__LR_SPARSE_MIN_COLS)
+        return 0;
+    return nnz / 4 <= n_rows * (n_cols / 16); /* at most a quarter of the cells: no overflow */
+}
+
+/* At most how many of d's cells are not 0: a numeric value column n rows, a categorical
+ * feature's one-hot columns together n, an indicator its missing rows. */
+static size_t design_nonzeros(const st_dataset *ds, const st__lr_design *d)
+{
+    size_t nnz = 0;
+    for (size_t j = 0; j < d->n_features; j++) {
+        nnz += d->n_rows;
+        if (d->features[j].indicator >= 0) {
+            const float *v = st_dataset_feature_values(ds, j);
+            for (size_t i = 0; i < d->n_rows; i++)
+                nnz += isnan(v[i]);
+        }
+    }
+    return nnz;
+}
+
 st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
                               st__lr_design *d, st_error *err)
 {
@@ -321,6 +347,12 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     d->n_features = st_dataset_n_features(ds);
     if (plan_features(ds, prm, d) != 0)
         goto nomem;
+    if (st__lr_design_sparse(d->n_rows, d->n_cols, design_nonzeros(ds, d))) {
+        rc = st__lr_sparse_build(ds, c, prm, d, err);
+        if (rc != ST_OK)
+            st__lr_design_free(d);
+        return rc;
+    }
     int overflow = 0;
     size_t cells = st__mul_size(d->n_rows, d->n_cols, &overflow);
     d->mean = st__malloc_array(d->n_cols, sizeof *d->mean);
