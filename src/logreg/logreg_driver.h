@@ -72,15 +72,16 @@ typedef struct st__lr_data {
     /* ---- the line search (required) ---- */
 
     /* The losses L at (b0, b) + t (d0, d) for t = t0, t0 / 2, t0 / 4, ... into loss[0..),
-     * at most k of them; returns how many it formed (>= 1: an in-memory form forms one,
-     * a streamed form as many as one pass gives), or 0 after failing (err filled). (b0, b)
+     * at most k of them, and into *formed how many it formed (>= 1: an in-memory form
+     * forms one, a streamed form as many as one pass gives). (b0, b)
      * is the current point, passed because a streamed form has no margins to keep. d
      * holds p values, most of them often 0. With want_next, the form may also form what
      * the next iteration needs at the first length (the gradient there, the Gram matrix
      * of a stream) in the same pass, and keeps the probabilities of the last length
      * formed for `accept`. */
-    size_t (*try_steps)(void *ctx, double b0, const double *b, double d0, const double *d,
-                        double t0, size_t k, int want_next, double *loss, st_error *err);
+    st_status (*try_steps)(void *ctx, double b0, const double *b, double d0,
+                           const double *d, double t0, size_t k, int want_next, double *loss,
+                           size_t *formed, st_error *err);
 
     /* Moves the current point to (b0, b) + t (d0, d), t the last length try_steps
      * formed: margins eta + t X d, and the probabilities try_steps formed there. (b0, b)
@@ -216,6 +217,19 @@ typedef struct st__lr_step {
      * NULL: stop after a failed search. */
     int (*searched)(void *ctx, double t);
 } st__lr_step;
+
+/* The exact Newton step solver (logreg_newton.c): the data form's Hessian (`hessian`,
+ * with the ridge term), factorised by Cholesky (a Levenberg-Marquardt shift when it is
+ * singular), H d = -g solved; l1 must be 0. Far from the optimum on n >= 32768 rows the
+ * Hessian comes from a subsample (every > 1; n = 0: never), and only an exact one may
+ * declare convergence. With h_final, the Hessian at the returned point is copied there
+ * when the fit converges (*have_h_final = 1), for the standard errors. NULL when out of
+ * memory. */
+typedef struct st__lr_newton_step st__lr_newton_step;
+st__lr_newton_step *st__lr_newton_step_new(size_t n, size_t p, double *h_final,
+                                           int *have_h_final);
+void st__lr_newton_step_free(st__lr_newton_step *ns);
+st__lr_step st__lr_newton_step_solver(st__lr_newton_step *ns);
 
 /* ---- The driver ---------------------------------------------------------------------- */
 

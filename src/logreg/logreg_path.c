@@ -131,7 +131,7 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
     double *b = st__calloc(d->n_cols > 0 ? d->n_cols : 1, sizeof *b);
     st__lr_cd_work *work = NULL;
     if (d->sp == NULL && d->n_cols <= ST__LR_CD_GRAM_MAX_COLS && prm->alpha > 0 &&
-        (work = st__lr_cd_work_new(pb->n, d->n_cols)) == NULL) {
+        (work = st__lr_cd_work_new(pb)) == NULL) {
         st__free(b);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows",
                         pb->n);

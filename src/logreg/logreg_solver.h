@@ -200,8 +200,9 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
  * coefficients are reused when the next fit starts from them. */
 typedef struct st__lr_cd_work st__lr_cd_work;
 
-/* NULL when out of memory; p <= ST__LR_CD_GRAM_MAX_COLS. */
-st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p);
+/* Buffers for fits on pb (borrowed: it must outlive them; its l1 and l2 may change
+ * between fits). NULL when out of memory; pb->p <= ST__LR_CD_GRAM_MAX_COLS. */
+st__lr_cd_work *st__lr_cd_work_new(const st__lr_problem *pb);
 void st__lr_cd_work_free(st__lr_cd_work *w);
 
 /* st__lr_cd_gram with buffers w. Fits after the first must start from the (b0, b) the
