@@ -230,7 +230,14 @@ st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
     st__lr_info info;
     int have_h = 0;
     if (d.sp != NULL) {
-        rc = st__lr_sparse_cd(&pb, d.sp, &b0, b, prm.tol, prm.max_iter, &info, err);
+        size_t m = d.n_cols + 1; /* exact Newton's Hessian for the standard errors */
+        if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS &&
+            (h = st__malloc_array(m * m, sizeof *h)) == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
+        rc = st__lr_sparse_fit(&pb, d.sp, prm.tol, prm.max_iter, &b0, b, h, &have_h, &info,
+                               err);
     } else if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS) {
         /* Newton's last Hessian, at the solution, also gives the standard errors */
         size_t m = d.n_cols + 1;

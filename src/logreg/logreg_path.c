@@ -145,8 +145,10 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         st__lr_info info;
         pb->l1 = path->lambda[l] * prm->alpha;
         pb->l2 = path->lambda[l] * (1 - prm->alpha);
+        int have_h = 0;
         if (d->sp != NULL)
-            rc = st__lr_sparse_cd(pb, d->sp, &b0, b, prm->tol, prm->max_iter, &info, err);
+            rc = st__lr_sparse_fit(pb, d->sp, prm->tol, prm->max_iter, &b0, b, NULL, &have_h,
+                                   &info, err);
         else if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
             rc = st__lr_newton(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
         else if (work != NULL) /* the same solver as st__lr_cd, warm between lambdas */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stratum/common.h>
 
+#include "logreg_driver.h"
 #include "logreg_solver.h"
 
 /* One column as the solver sees it. */
@@ -52,6 +53,36 @@ void st__lr_sp_moments(const st__lr_sparse *sp, const double *v, double *xv1, do
  * (standard errors). work has n doubles. */
 void st__lr_sp_hessian(const st__lr_problem *pb, const st__lr_sparse *sp, const double *prob,
                        double *h, double *work);
+
+/* st__lr_duality_gap over the sparse design: P - D >= 0 at probabilities prob, F = f;
+ * work has n doubles, work_p p. */
+double st__lr_sp_duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp,
+                             const double *prob, double f, double *work, double *work_p);
+
+/* The sparse data form of the driver (logreg_sparse_data.c) over pb (n, y, c, l1, l2,
+ * threads; x unused) and sp, both borrowed: they must outlive it. Every operation of
+ * st__lr_data, a pass over the entries each. NULL when out of memory. */
+typedef struct st__lr_sparse_form st__lr_sparse_form;
+st__lr_sparse_form *st__lr_sparse_form_new(const st__lr_problem *pb, const st__lr_sparse *sp);
+void st__lr_sparse_form_free(st__lr_sparse_form *fm);
+st__lr_data st__lr_sparse_data(st__lr_sparse_form *fm);
+
+/* The truncated-Newton step solver (logreg_sparse_tn.c), for l1 = 0 over any data form
+ * with gradient, hessvec and hess_diag: (H + l2 I) s = -g solved by conjugate gradients
+ * preconditioned by the diagonal (liblinear's Newton/TRON inner solve; Hessian-vector
+ * products, never the Hessian), p + 1 unknowns. NULL when out of memory. */
+typedef struct st__lr_tn_step st__lr_tn_step;
+st__lr_tn_step *st__lr_tn_step_new(size_t p);
+void st__lr_tn_step_free(st__lr_tn_step *tn);
+st__lr_step st__lr_tn_step_solver(st__lr_tn_step *tn);
+
+/* Fits pb (l1, l2) on sp from the start (*b0, b) with the solver logreg_sparse_fit.c
+ * chooses; h_final, (p + 1)^2 doubles or NULL: as st__lr_newton_h (the Hessian at the
+ * solution, *have_h_final = 1, when exact Newton ran and converged). Same contract as
+ * st__lr_cd otherwise. */
+st_status st__lr_sparse_fit(const st__lr_problem *pb, const st__lr_sparse *sp, double tol,
+                            int max_iter, double *b0, double *b, double *h_final,
+                            int *have_h_final, st__lr_info *info, st_error *err);
 
 /* Proximal Newton with coordinate descent over the sparse columns (logreg_sparse_cd.c):
  * the contract of st__lr_cd, for pb without a dense design (pb->x NULL; pb->p = sp->p). */

@@ -110,29 +110,6 @@ static void solve_model(sp_state *st, double *b0, double *b, unsigned char *acti
     }
 }
 
-/* The duality gap of st__lr_duality_gap, with X^T theta from the sparse columns. */
-static double duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp, const double *prob,
-                          double f, double *work, double *work_p)
-{
-    if (pb->l1 <= 0 && pb->l2 <= 0)
-        return INFINITY;
-    const size_t n = pb->n;
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * pb->y[i];
-    double ybar = st__lr_sum(pb, work);
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * prob[i];
-    double pbar = st__lr_sum(pb, work);
-    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
-    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
-    for (size_t i = 0; i < n; i++) {
-        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
-        work[i] = pb->c[i] * (s - pb->y[i]);
-    }
-    st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
-    return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
-}
-
 /* The quadratic model at probabilities prob: v, the residual (o = 0), and the sums. */
 static void set_model(sp_state *st, const double *prob, double *work)
 {
@@ -193,7 +170,7 @@ st_status st__lr_sparse_cd(const st__lr_problem *pb, const st__lr_sparse *sp, do
         }
         info->iterations = it;
         info->objective = f;
-        double gap = penalised ? duality_gap(pb, sp, prob, f, work, wp) : INFINITY;
+        double gap = penalised ? st__lr_sp_duality_gap(pb, sp, prob, f, work, wp) : INFINITY;
         info->gap = gap / fmax(f, 1e-300);
         if (info->gap <= tol) {
             info->converged = 1;

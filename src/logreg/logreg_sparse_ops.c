@@ -10,6 +10,7 @@
  * Nothing depends on the number of threads. */
 #include "logreg_sparse.h"
 
+#include <math.h>
 #include <string.h>
 
 /* sum_e vals_e v[rows_e] over a column's entries. */
@@ -138,4 +139,26 @@ void st__lr_sp_hessian(const st__lr_problem *pb, const st__lr_sparse *sp, const 
         h[1 + k] = h[(1 + k) * m] = a;
         h[(1 + k) * m + 1 + k] += pb->l2;
     }
+}
+
+double st__lr_sp_duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp, const double *prob,
+                          double f, double *work, double *work_p)
+{
+    if (pb->l1 <= 0 && pb->l2 <= 0)
+        return INFINITY;
+    const size_t n = pb->n;
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * pb->y[i];
+    double ybar = st__lr_sum(pb, work);
+    for (size_t i = 0; i < n; i++)
+        work[i] = pb->c[i] * prob[i];
+    double pbar = st__lr_sum(pb, work);
+    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
+    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
+        work[i] = pb->c[i] * (s - pb->y[i]);
+    }
+    st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
+    return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
 }

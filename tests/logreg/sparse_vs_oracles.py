@@ -31,7 +31,10 @@ columns' weighted standard deviations (divisor sum c) with standardisation, 1 wi
     its standardised one over a small s) to 1e-4 relative to the largest, lambda_max to
     1e-10.
   - the same table with the one-hot columns written out as numeric 0/1 columns (a dense
-    design: as many features as columns): the same model to 1e-9.
+    design: as many features as columns): the same objective to 1e-12 and coefficients to
+    1e-9 for lasso and elastic net (coordinate descent on both designs); for ridge the
+    sparse design runs truncated Newton, which stops one Newton step short of the optimum
+    (the driver stops when the step's predicted decrease is below tol F), so 1e-6.
 """
 import json
 import os
@@ -161,7 +164,10 @@ def main(fit_bin, glmnet_r, train, work):
         d = stratum(fit_bin, onehot, alpha=alpha, **{"lambda": lam}, tol=1e-14)
         ba, bd = coefs_of(a, names), coefs_of(d, names)
         diff = max(np.abs(ba - bd).max(), abs(a["intercept"] - d["intercept"]))
-        check(diff <= 1e-9 and abs(a["objective"] - d["objective"]) <= 1e-12 * d["objective"],
+        # ridge runs truncated Newton on the sparse design, which stops (the driver's rule)
+        # before its last step, of size up to sqrt(2 tol F / lambda): 1e-6 here
+        limit = 1e-6 if alpha == 0 else 1e-9
+        check(diff <= limit and abs(a["objective"] - d["objective"]) <= 1e-12 * d["objective"],
               f"sparse vs dense design, alpha {alpha} lambda {lam}: max coefficient "
               f"difference {diff:.2e}, objectives {a['objective']:.15g} {d['objective']:.15g}")
 
