@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/float_sort.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
 
 /* The sorted distinct values of vals[0..n) (sorted in place) into vals[0..k), their
  * counts into cnt; returns k. */
@@ -133,9 +134,10 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
 /* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
                        size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
-                       int *n_bins, const uint8_t *is_cat)
+                       int *n_bins, const uint8_t *is_cat, float *dense)
 {
     const long nf = (long)st_dataset_n_features(ds);
+    const size_t n = st_dataset_n_rows(ds);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (long j = 0; j < nf; j++) {
         if (is_cat[j])
@@ -143,7 +145,9 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         float *v = vals + (size_t)omp_get_thread_num() * s;
         double *c = cnt + (size_t)omp_get_thread_num() * s;
         uint32_t *k1 = keys + (size_t)omp_get_thread_num() * 2 * s, *k2 = k1 + s;
-        const float *x = st_dataset_feature_values(ds, (size_t)j);
+        /* a sparse column: its dense copy in the thread's scratch (dense NULL: none is) */
+        const float *x = st__column_values(ds, (size_t)j, dense == NULL ? NULL
+                                           : dense + (size_t)omp_get_thread_num() * n);
         size_t m = 0;
         for (size_t i = 0; i < s; i++)
             if (x[rows[i]] == x[rows[i]])
@@ -151,6 +155,20 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         size_t k = distinct(v, m, c, k1, k2);
         n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
     }
+}
+
+/* The first of n ascending rows r[] that is at least i (n when none is). */
+static size_t first_entry(const uint32_t *r, size_t n, size_t i)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (r[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Rows coded per block of CODE_BLOCK, so that threads write disjoint cache lines. */
@@ -166,6 +184,18 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         for (size_t j = 0; j < nf; j++) {                                                 \
             const float *x = st_dataset_feature_values(ds, j);                            \
             T *col = cols + j * n;                                                        \
+            if (x == NULL) { /* sparse: the code of 0, then the block's entries */        \
+                const T zero = (T)st__gbdt_bin_of(b, j, 0.0f);                            \
+                for (size_t i = i0; i < i1; i++)                                          \
+                    codes[i * nf + j] = col[i] = zero;                                    \
+                const uint32_t *r;                                                        \
+                const float *v;                                                           \
+                size_t ne, e;                                                             \
+                st_dataset_feature_entries(ds, j, &r, &v, &ne, NULL);                     \
+                for (e = first_entry(r, ne, i0); e < ne && r[e] < i1; e++)                \
+                    codes[r[e] * nf + j] = col[r[e]] = (T)st__gbdt_bin_of(b, j, v[e]);    \
+                continue;                                                                 \
+            }                                                                             \
             for (size_t i = i0; i < i1; i++)                                              \
                 codes[i * nf + j] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);              \
         }                                                                                 \
@@ -205,6 +235,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     double *cnt = ovf ? NULL : st__malloc_array(per_thread, sizeof *cnt);
     uint32_t *keys = ovf ? NULL : st__malloc_array(per_thread, 2 * sizeof *keys);
     double *tmp = ovf ? NULL : st__malloc_array(n_tmp, sizeof *tmp);
+    float *dense = NULL; /* a dense copy of a sparse column per thread, when one is */
     b->n_rows = n;
     b->n_features = nf;
     b->n_bins = st__malloc_array(nf ? nf : 1, sizeof *b->n_bins);
@@ -218,7 +249,15 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     draw_sample(n, s, prm->seed, rows);
     if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
         goto done;
-    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
+    if (st__dataset_any_sparse(ds) &&
+        (dense = st__malloc_array(st__mul_size((size_t)nt, n ? n : 1, &ovf),
+                                  sizeof *dense)) == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu rows x %zu features", n,
+                      nf);
+        goto done;
+    }
+    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat,
+               dense);
     b->offset[0] = 0;
     for (size_t j = 0; j < nf; j++) {
         b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
@@ -254,6 +293,7 @@ done:
     st__free(cnt);
     st__free(keys);
     st__free(tmp);
+    st__free(dense);
     if (rc != ST_OK)
         st__gbdt_bins_free(b);
     return rc;

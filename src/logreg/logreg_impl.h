@@ -71,7 +71,9 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
  * takes each dataset level code to the model's level, or -1 for one the model does not
  * know. A numeric feature a LibSVM dataset never mentions (st_dataset_libsvm_unmentioned)
  * is all zeros, an absent LibSVM entry being 0 to a model stratum trained: *values is then
- * *zeros, n_rows zeros allocated on first need (the caller frees it). ST_ERR_DATA naming
+ * *zeros, n_rows zeros allocated on first need (the caller frees it), followed by room for
+ * n_rows more where a sparse column is copied (*values then points there, valid until the
+ * next call). ST_ERR_DATA naming
  * the feature when it is absent otherwise or of the other type (logreg_predict.c;
  * prediction and contributions read columns through it). */
 st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,

@@ -104,6 +104,40 @@ static void dense_column(const float *v, double fill, double *x, size_t n, const
         x[i] = (x[i] - mu) / s;
 }
 
+static void entries_of(const st_dataset *ds, size_t j, const uint32_t **rows,
+                       const float **vals, size_t *m)
+{
+    if (st_dataset_feature_entries(ds, j, rows, vals, m, NULL) != ST_OK)
+        *rows = NULL, *vals = NULL, *m = 0;
+}
+
+/* A sparse numeric feature's column: its entries, a missing one holding the fill, and its
+ * indicator from the missing entries. */
+static void build_sparse_feature(st__lr_sparse *sp, const st_dataset *ds, size_t j,
+                                 const st__lr_feature *f, uint32_t **rp, double **vp)
+{
+    const uint32_t *rows;
+    const float *v;
+    size_t m;
+    entries_of(ds, j, &rows, &v, &m);
+    st__lr_scol *col = &sp->cols[f->col];
+    for (size_t e = 0; e < m; e++) {
+        (*rp)[e] = rows[e];
+        (*vp)[e] = isnan(v[e]) ? f->fill : v[e];
+    }
+    col->nnz = m, col->rows = *rp, col->vals = *vp;
+    *rp += m, *vp += m;
+    if (f->indicator >= 0) {
+        st__lr_scol *ind = &sp->cols[f->indicator];
+        size_t q = 0;
+        for (size_t e = 0; e < m; e++)
+            if (isnan(v[e]))
+                (*rp)[q++] = rows[e];
+        ind->nnz = q, ind->rows = *rp, ind->vals = NULL;
+        *rp += q;
+    }
+}
+
 /* Entries and values the design of ds needs: row indices (one-hot, indicators) and
  * stored values (dense numeric columns). */
 static void count_storage(const st_dataset *ds, const st__lr_design *d, size_t *n_rows_out,
@@ -113,6 +147,16 @@ static void count_storage(const st_dataset *ds, const st__lr_design *d, size_t *
     size_t nr = 0, nv = 0;
     for (size_t j = 0; j < d->n_features; j++) {
         const st__lr_feature *f = &d->features[j];
+        if (st_dataset_feature_is_sparse(ds, j)) { /* entries; the indicator's the NaN ones */
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            nr += m, nv += m;
+            for (size_t e = 0; f->indicator >= 0 && e < m; e++)
+                nr += isnan(v[e]);
+            continue;
+        }
         const float *v = st_dataset_feature_values(ds, j);
         size_t present = 0, l;
         if (f->type == ST_FEATURE_NUMERIC) {
@@ -205,6 +249,10 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c, const st_lo
         n_pos += c[i] > 0;
     for (size_t j = 0; j < d->n_features; j++) {
         const st__lr_feature *f = &d->features[j];
+        if (st_dataset_feature_is_sparse(ds, j)) { /* standardised with the sparse columns */
+            build_sparse_feature(sp, ds, j, f, &rp, &vp);
+            continue;
+        }
         const float *v = st_dataset_feature_values(ds, j);
         build_feature(sp, f, v, cnt, &rp, &vp);
         if (f->type == ST_FEATURE_NUMERIC) {
