@@ -30,6 +30,7 @@ columns' weighted standard deviations (divisor sum c) with standardisation, 1 wi
     standardised coefficients (s b, the penalty's scale: a rare level's raw coefficient is
     its standardised one over a small s) to 1e-4 relative to the largest, lambda_max to
     1e-10.
+  - bad input: an infinite entry in a sparse LibSVM column fails with the feature and row.
   - the same table with the one-hot columns written out as numeric 0/1 columns (a dense
     design: as many features as columns): the same objective to 1e-12 and coefficients to
     1e-9 for lasso and elastic net (coordinate descent on both designs); for ridge the
@@ -270,6 +271,21 @@ def main(fit_bin, glmnet_r, train, work):
     want = 1 / (1 + np.exp(-(b0 + X @ b)))
     diff = np.abs(np.array(res["prob"]) - want).max()
     check(diff <= 1e-12, f"prediction: max difference {diff:.2e} from the coefficients")
+
+    # bad input: an infinite entry of a sparse LibSVM column, named with its row
+    bad = os.path.join(work, "inf.svm")
+    with open(bad, "w") as fh:
+        for i in range(200):
+            idx = sorted(rng.choice(np.arange(1, 700), 5, replace=False))
+            vals = ["1e400" if (i, q) == (57, 2) else "1" for q in range(5)]
+            fh.write(f"{i % 2} " + " ".join(f"{j}:{v}" for j, v in zip(idx, vals)) + "\n")
+            if i == 57:
+                feat = idx[2]
+    r = subprocess.run([fit_bin, bad, "lambda=0.01"], capture_output=True, text=True)
+    want = (f"logreg_fit: unusable data: feature 'f{feat}' is +infinity in data row 58 (a "
+            f"number beyond the float range?); logistic regression needs finite values")
+    check(r.returncode == 1 and r.stderr.strip() == want,
+          f"an infinite sparse entry: {r.stderr.strip()!r}")
 
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
