@@ -10,6 +10,7 @@
 #include "logreg_design.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "data/dataset_column.h"
+#include "logreg_sparse.h"
 
 void st__lr_names_free(char **names, size_t n)
 {
@@ -44,6 +46,7 @@ void st__lr_design_free(st__lr_design *d)
     st__lr_features_free(d->features, d->n_features);
     st__lr_names_free(d->col_names, d->n_cols);
     st__free(d->mean), st__free(d->scale), st__free(d->x), st__free(d->plain_sd);
+    st__lr_sparse_free(d->sp);
     memset(d, 0, sizeof *d);
 }
 
@@ -91,6 +94,70 @@ static char *joined(const char *a, const char *sep, const char *b)
     return s;
 }
 
+/* A sparse feature's entries (a numeric feature stored by st_dataset_feature_entries). */
+static void entries_of(const st_dataset *ds, size_t j, const uint32_t **rows,
+                       const float **vals, size_t *m)
+{
+    if (st_dataset_feature_entries(ds, j, rows, vals, m, NULL) != ST_OK)
+        *rows = NULL, *vals = NULL, *m = 0;
+}
+
+/* fill_value for a sparse feature: its entries and n - m implicit zeros, all present
+ * (an implicit zero is a value, never missing). Returns -1 when out of memory. */
+static int fill_sparse(const float *v, size_t m, size_t n, st_impute how, double *out)
+{
+    size_t present = n, k = 0;
+    double sum = 0;
+    for (size_t e = 0; e < m; e++)
+        if (isnan(v[e]))
+            present--;
+        else
+            sum += v[e];
+    *out = 0;
+    if (present == 0)
+        return 0;
+    if (how == ST_IMPUTE_MEAN) {
+        *out = sum / (double)present;
+        return 0;
+    }
+    float *tmp = st__malloc_array(present, sizeof *tmp); /* the zeros, then the entries */
+    if (tmp == NULL)
+        return -1;
+    for (; k < n - m; k++)
+        tmp[k] = 0;
+    for (size_t e = 0; e < m; e++)
+        if (!isnan(v[e]))
+            tmp[k++] = v[e];
+    qsort(tmp, present, sizeof *tmp, compare_float);
+    *out = present % 2 ? tmp[present / 2]
+                       : 0.5 * ((double)tmp[present / 2 - 1] + tmp[present / 2]);
+    st__free(tmp);
+    return 0;
+}
+
+/* plan_features for sparse (numeric) feature j, from its entries. */
+static int plan_sparse(const st_dataset *ds, size_t j, const st_logreg_params *prm,
+                       st__lr_feature *f, size_t *col)
+{
+    const uint32_t *rows;
+    const float *v;
+    size_t m;
+    entries_of(ds, j, &rows, &v, &m);
+    if ((f->name = st__strdup(st_dataset_feature_name(ds, j))) == NULL)
+        return -1;
+    f->type = ST_FEATURE_NUMERIC;
+    f->col = (*col)++;
+    f->indicator = -1;
+    if (fill_sparse(v, m, st_dataset_n_rows(ds), prm->impute, &f->fill) != 0)
+        return -1;
+    int any_nan = 0;
+    for (size_t e = 0; e < m; e++)
+        any_nan |= isnan(v[e]);
+    if (prm->missing_indicators && any_nan)
+        f->indicator = (long)(*col)++;
+    return 0;
+}
+
 /* Learns what each feature becomes and names the expanded columns. Returns 0 or -1 (out
  * of memory). */
 static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__lr_design *d,
@@ -103,6 +170,11 @@ static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__
     size_t col = 0;
     for (size_t j = 0; j < d->n_features; j++) {
         st__lr_feature *f = &d->features[j];
+        if (st_dataset_feature_is_sparse(ds, j)) {
+            if (plan_sparse(ds, j, prm, f, &col) != 0)
+                return -1;
+            continue;
+        }
         const float *v = st__column_values(ds, j, scratch);
         f->name = st__strdup(st_dataset_feature_name(ds, j));
         if (f->name == NULL)
@@ -298,6 +370,19 @@ static st_status check_finite(const st_dataset *ds, float *scratch, st_error *er
 {
     const size_t n = st_dataset_n_rows(ds);
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        if (st_dataset_feature_is_sparse(ds, j)) { /* its entries only */
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            for (size_t e = 0; e < m; e++)
+                if (isinf(v[e]))
+                    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a "
+                                    "number beyond the float range?); logistic regression "
+                                    "needs finite values", st_dataset_feature_name(ds, j),
+                                    v[e] > 0 ? "+infinity" : "-infinity", (size_t)rows[e] + 1);
+            continue;
+        }
         const float *v = st__column_values(ds, j, scratch);
         int any = 0; /* a vectorised scan first; the row is looked for only when needed */
         for (size_t i = 0; i < n; i++)
@@ -310,6 +395,37 @@ static st_status check_finite(const st_dataset *ds, float *scratch, st_error *er
                                 v[i] > 0 ? "+infinity" : "-infinity", i + 1);
     }
     return ST_OK;
+}
+
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz)
+{
+    if (n_rows > UINT32_MAX || n_cols <= ST__LR_SPARSE_MIN_COLS)
+        return 0;
+    return nnz / 4 <= n_rows * (n_cols / 16); /* at most a quarter of the cells: no overflow */
+}
+
+/* At most how many of d's cells are not 0: a numeric value column n rows, a categorical
+ * feature's one-hot columns together n, an indicator its missing rows. */
+static size_t design_nonzeros(const st_dataset *ds, const st__lr_design *d)
+{
+    size_t nnz = 0;
+    for (size_t j = 0; j < d->n_features; j++) {
+        if (st_dataset_feature_is_sparse(ds, j)) { /* its entries, the indicator's fewer */
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            nnz += d->features[j].indicator >= 0 ? 2 * m : m;
+            continue;
+        }
+        nnz += d->n_rows;
+        if (d->features[j].indicator >= 0) {
+            const float *v = st_dataset_feature_values(ds, j);
+            for (size_t i = 0; i < d->n_rows; i++)
+                nnz += isnan(v[i]);
+        }
+    }
+    return nnz;
 }
 
 st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
@@ -331,6 +447,13 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     d->n_features = st_dataset_n_features(ds);
     if (plan_features(ds, prm, d, scratch) != 0)
         goto nomem;
+    if (st__lr_design_sparse(d->n_rows, d->n_cols, design_nonzeros(ds, d))) {
+        st__free(scratch);
+        rc = st__lr_sparse_build(ds, c, prm, d, err);
+        if (rc != ST_OK)
+            st__lr_design_free(d);
+        return rc;
+    }
     int overflow = 0;
     size_t cells = st__mul_size(d->n_rows, d->n_cols, &overflow);
     d->mean = st__malloc_array(d->n_cols, sizeof *d->mean);

@@ -58,10 +58,13 @@ st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, 
 
 /* Fills m->col_mean and m->col_sd from the training data ds (whose feature j is model
  * feature j). A column k with plain_sd != NULL and plain_sd[k] not NaN takes mean[k]
- * and plain_sd[k] instead, already computed (st__lr_design's plain_sd). Fails only when
- * out of memory (logreg_contrib.c). */
+ * and plain_sd[k] instead, already computed (st__lr_design's plain_sd). one_pass: a
+ * categorical feature's columns in one pass over its rows, the standard deviations in
+ * closed form (equal to rounding; for sparse designs, whose features have many levels),
+ * instead of a pass per level (whose bits the dense designs' models keep). Fails only
+ * when out of memory (logreg_contrib.c). */
 st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
-                                const double *plain_sd, st_error *err);
+                                const double *plain_sd, int one_pass, st_error *err);
 
 /* Dataset ds's column of model feature f, found by name and of the same type, into
  * *values; for a categorical feature, *map (freed and replaced; the caller frees the last)

@@ -34,6 +34,27 @@ static void add_feature(const st_logreg *m, const st__lr_feature *f, const float
     }
 }
 
+/* add_feature for a numeric model feature that ds stores sparse, from its entries only
+ * (an absent entry is 0: nothing to add). Returns 0, adding nothing, when ds's feature of
+ * that name is not a sparse numeric one. */
+static int add_sparse_feature(const st_logreg *m, const st__lr_feature *f, const st_dataset *ds,
+                              double *eta)
+{
+    const long src = st_dataset_find_feature(ds, f->name);
+    const uint32_t *rows;
+    const float *v;
+    size_t nnz;
+    if (src < 0 || f->type != ST_FEATURE_NUMERIC ||
+        !st_dataset_feature_is_sparse(ds, (size_t)src) ||
+        st_dataset_feature_entries(ds, (size_t)src, &rows, &v, &nnz, NULL) != ST_OK)
+        return 0;
+    const double coef = m->coefs[f->col];
+    const double ind = f->indicator >= 0 ? m->coefs[f->indicator] : 0;
+    for (size_t e = 0; e < nnz; e++)
+        eta[rows[e]] += isnan(v[e]) ? ind + coef * f->fill : coef * v[e];
+    return 1;
+}
+
 /* Dataset ds's column of model feature f (found by name, of the same type) into *values;
  * for a categorical feature, *map (replaced, caller frees) takes each dataset level code to
  * the model's level, or -1 for a level the model does not know. */
@@ -86,6 +107,8 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
     float *zeros = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
+        if (add_sparse_feature(m, f, ds, out))
+            continue;
         const float *v;
         st_status rc = st__lr_feature_column(f, ds, &v, &map, &zeros, err);
         if (rc != ST_OK) {

@@ -1,0 +1,54 @@
+/* Which solver fits a sparse design (logreg_sparse.h): all of them run through the
+ * proximal-Newton driver (logreg_driver.h) on the sparse data form, except the
+ * coordinate-descent one (logreg_sparse_cd.c), whose sweeps stay in their own loop until
+ * the driver's coordinate-descent step takes any data form.
+ *   - l1 = 0, at most ST__LR_NEWTON_MAX_COLS columns: exact Newton on the form's Hessian
+ *     (p passes over the entries), which also hands back the Hessian at the solution for
+ *     the standard errors;
+ *   - l1 = 0, wider: truncated Newton (conjugate gradients on Hessian-vector products),
+ *     measured faster than coordinate descent for ridge: the 20,000 x 50,010 one-hot
+ *     table 0.22 s against 0.41 s, diabetes130 (2,463 columns) 1.8 s against 6.3 s
+ *     (fit alone, --lambda 1/n and 0.001, one machine under the same load);
+ *   - l1 > 0: coordinate descent. */
+#include "logreg_impl.h"
+#include "logreg_sparse.h"
+
+#include "core/error.h"
+
+st_status st__lr_sparse_fit(const st__lr_problem *pb, const st__lr_sparse *sp, double tol,
+                            int max_iter, double *b0, double *b, double *h_final,
+                            int *have_h_final, st__lr_info *info, st_error *err)
+{
+    *have_h_final = 0;
+    if (pb->l1 > 0)
+        return st__lr_sparse_cd(pb, sp, b0, b, tol, max_iter, info, err);
+    st__lr_sparse_form *fm = st__lr_sparse_form_new(pb, sp);
+    if (fm == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for a sparse fit on %zu rows", pb->n);
+    st__lr_data data = st__lr_sparse_data(fm);
+    st__lr_drive dr = {.what = "logistic regression", .l1 = pb->l1, .l2 = pb->l2, .tol = tol,
+                       .max_iter = max_iter, .progress = pb};
+    st_status rc;
+    if (pb->p <= ST__LR_NEWTON_MAX_COLS && h_final != NULL) {
+        st__lr_newton_step *ns = st__lr_newton_step_new(0, pb->p, h_final, have_h_final);
+        if (ns == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for Newton on %zu columns", pb->p);
+        } else {
+            st__lr_step step = st__lr_newton_step_solver(ns);
+            rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
+        }
+        st__lr_newton_step_free(ns);
+    } else {
+        st__lr_tn_step *tn = st__lr_tn_step_new(pb->p);
+        if (tn == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for truncated Newton on %zu "
+                          "columns", pb->p);
+        } else {
+            st__lr_step step = st__lr_tn_step_solver(tn);
+            rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
+        }
+        st__lr_tn_step_free(tn);
+    }
+    st__lr_sparse_form_free(fm);
+    return rc;
+}
