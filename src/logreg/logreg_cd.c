@@ -133,6 +133,41 @@ static st_status cd_step(void *ctx, const st__lr_data *data, const st__lr_point 
     return ST_OK;
 }
 
+struct st__lr_cd_step {
+    cd_state st;
+};
+
+st__lr_cd_step *st__lr_cd_step_new(size_t p, double l1, double l2)
+{
+    st__lr_cd_step *cs = st__calloc(1, sizeof *cs);
+    if (cs == NULL)
+        return NULL;
+    cs->st = (cd_state){.p = p, .l1 = l1, .l2 = l2};
+    cs->st.z = st__malloc_array(p, sizeof *cs->st.z);
+    cs->st.xv = st__malloc_array(p, sizeof *cs->st.xv);
+    cs->st.active = st__malloc_array(p, 1);
+    if (!cs->st.z || !cs->st.xv || !cs->st.active) {
+        st__lr_cd_step_free(cs);
+        return NULL;
+    }
+    return cs;
+}
+
+void st__lr_cd_step_free(st__lr_cd_step *cs)
+{
+    if (cs == NULL)
+        return;
+    st__free(cs->st.z), st__free(cs->st.xv), st__free(cs->st.active);
+    st__free(cs);
+}
+
+st__lr_step st__lr_cd_step_solver(st__lr_cd_step *cs)
+{
+    return (st__lr_step){.ctx = &cs->st, .iterations = "coordinate descent iterations",
+                         .refresh = 1, .wants_certificate = cd_wants_certificate,
+                         .step = cd_step};
+}
+
 /* Proximal Newton with coordinate descent inner solves (Friedman, Hastie and Tibshirani,
  * "Regularization paths for generalized linear models via coordinate descent", J. Stat.
  * Softw. 33(1), 2010, section 3) for
@@ -148,26 +183,20 @@ st_status st__lr_cd(const st__lr_problem *pb, double *b0, double *b, double tol,
 {
     if (pb->p <= ST__LR_CD_GRAM_MAX_COLS)
         return st__lr_cd_gram(pb, b0, b, tol, max_iter, info, err);
-    const size_t p = pb->p;
-    cd_state st = {.p = p, .l1 = pb->l1, .l2 = pb->l2};
-    st.z = st__malloc_array(p, sizeof *st.z);
-    st.xv = st__malloc_array(p, sizeof *st.xv);
-    st.active = st__malloc_array(p, 1);
+    st__lr_cd_step *cs = st__lr_cd_step_new(pb->p, pb->l1, pb->l2);
     st__lr_dense *dn = st__lr_dense_new(pb, ST__LR_DENSE_CD);
     st_status rc;
-    if (!st.z || !st.xv || !st.active || !dn) {
+    if (cs == NULL || dn == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows",
                       pb->n);
     } else {
         st__lr_data data = st__lr_dense_data(dn);
-        st__lr_step step = {.ctx = &st, .iterations = "coordinate descent iterations",
-                            .refresh = 1, .wants_certificate = cd_wants_certificate,
-                            .step = cd_step};
+        st__lr_step step = st__lr_cd_step_solver(cs);
         st__lr_drive dr = {.what = "logistic regression", .l1 = pb->l1, .l2 = pb->l2,
                            .tol = tol, .max_iter = max_iter, .progress = pb};
         rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
     }
     st__lr_dense_free(dn);
-    st__free(st.z), st__free(st.xv), st__free(st.active);
+    st__lr_cd_step_free(cs);
     return rc;
 }

@@ -231,6 +231,16 @@ st__lr_newton_step *st__lr_newton_step_new(size_t n, size_t p, double *h_final,
 void st__lr_newton_step_free(st__lr_newton_step *ns);
 st__lr_step st__lr_newton_step_solver(st__lr_newton_step *ns);
 
+/* The covariance-free coordinate-descent step solver (logreg_cd.c): the quadratic model
+ * at the point minimised one coordinate at a time through the data form's per-column
+ * operations (cd_begin, cd_curv, cd_dot, cd_move, slope), glmnet's active-set sweeps; any
+ * l1, l2 (the ones given here and to the driver must agree). For dense designs wider than
+ * ST__LR_CD_GRAM_MAX_COLS and for sparse designs. NULL when out of memory. */
+typedef struct st__lr_cd_step st__lr_cd_step;
+st__lr_cd_step *st__lr_cd_step_new(size_t p, double l1, double l2);
+void st__lr_cd_step_free(st__lr_cd_step *cs);
+st__lr_step st__lr_cd_step_solver(st__lr_cd_step *cs);
+
 /* ---- The driver ---------------------------------------------------------------------- */
 
 typedef struct st__lr_drive {

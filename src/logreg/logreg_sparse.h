@@ -84,10 +84,4 @@ st_status st__lr_sparse_fit(const st__lr_problem *pb, const st__lr_sparse *sp, d
                             int max_iter, double *b0, double *b, double *h_final,
                             int *have_h_final, st__lr_info *info, st_error *err);
 
-/* Proximal Newton with coordinate descent over the sparse columns (logreg_sparse_cd.c):
- * the contract of st__lr_cd, for pb without a dense design (pb->x NULL; pb->p = sp->p). */
-st_status st__lr_sparse_cd(const st__lr_problem *pb, const st__lr_sparse *sp, double *b0,
-                           double *b, double tol, int max_iter, st__lr_info *info,
-                           st_error *err);
-
 #endif

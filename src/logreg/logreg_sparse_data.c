@@ -1,8 +1,18 @@
 /* The sparse data form of the proximal-Newton driver (logreg_driver.h) over the sparse
  * design (logreg_sparse.h): every operation a pass over the stored entries, the
- * standardisation folded in (logreg_sparse_ops.c). The per-column model (cd_*) keeps the
- * residual as rs + v o with a scalar o, as logreg_sparse_cd.c does, so that a column move
- * costs its entries. */
+ * standardisation folded in (logreg_sparse_ops.c).
+ *
+ * Centring without densifying, in the per-column model (cd_*) that coordinate descent
+ * sweeps (logreg_cd.c). The quadratic model's residual in eta is
+ * r_i = c_i (y_i - p_i) - v_i deta_i; a step d on standardised coordinate k changes it by
+ * -v_i (x_ik - mu_k) d / s_k, which touches every row through mu_k. The rows' share is
+ * kept as one number o, r_i = rs_i + v_i o (glmnet's sparse lognet does the same with its
+ * intercept offset): a move updates rs on the column's entries and o by mu_k d / s_k, and
+ * an intercept move d0 only changes o. The sums a coordinate needs follow:
+ *     sum_i x_std_ik r_i = (sum_E x_ik rs_i + o sum_E v_i x_ik - mu_k (Rs + o sv)) / s_k
+ * with Rs = sum_i rs_i and sv = sum_i v_i, and the curvature sum_i v_i x_std_ik^2 =
+ * (sum_E v_i x_ik^2 - 2 mu_k sum_E v_i x_ik + mu_k^2 sv) / s_k^2, both once per outer
+ * iteration. */
 #include "logreg_sparse.h"
 
 #include <math.h>
