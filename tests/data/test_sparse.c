@@ -451,6 +451,24 @@ static void test_libsvm_memory(void **state)
     st_dataset_free(ds);
 }
 
+/* Non-zeros of a CSV table: numbers other than 0 (a missing value counts), and every row
+ * of a categorical column (level "0" included: a level is not the number 0). */
+static void test_nonzeros_dense(void **state)
+{
+    (void)state;
+    const char text[] = "a,c,label\n0,x,1\n2,0,0\n,x,1\n-0,y,0\n";
+    st_dataset *ds = NULL;
+    st_error err;
+    if (st_dataset_read_csv_buffer(text, sizeof text - 1, "t.csv", NULL, &ds, &err) != ST_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(st_dataset_feature_type(ds, 1), ST_FEATURE_CATEGORICAL);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 0), 2);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 1), 4);
+    assert_int_equal(st_dataset_nonzeros(ds), 6);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 2), 0); /* no such feature */
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_libsvm_storage),
         cmocka_unit_test(test_libsvm_index_order),
         cmocka_unit_test(test_libsvm_memory),
+        cmocka_unit_test(test_nonzeros_dense),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
