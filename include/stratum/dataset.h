@@ -214,7 +214,8 @@ ST_API st_status st_dataset_feature_entries(const st_dataset *ds, size_t j,
 ST_API st_status st_dataset_feature_copy(const st_dataset *ds, size_t j, float *out,
                                          st_error *err);
 /* Values that are not 0 (a missing value, NaN, counts), stored or not: of feature j, and
- * of the whole table. Time proportional to the stored values. */
+ * of the whole table. Every row of a categorical feature counts (a level is a value, never
+ * the number 0). Time proportional to the stored values. */
 ST_API size_t st_dataset_feature_nonzeros(const st_dataset *ds, size_t j);
 ST_API size_t st_dataset_nonzeros(const st_dataset *ds);
 /* Levels of a categorical feature (0 for numeric ones) and the text of level k. */

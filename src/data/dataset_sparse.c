@@ -103,6 +103,8 @@ size_t st_dataset_feature_nonzeros(const st_dataset *ds, size_t j)
     if (ds == NULL || j >= ds->n_features)
         return 0;
     const st__feature *f = &ds->features[j];
+    if (f->type == ST_FEATURE_CATEGORICAL)
+        return ds->n_rows; /* a level is a value, never the number 0 */
     const float *v = f->sparse ? f->entry_values : f->values;
     const size_t n = f->sparse ? f->n_entries : ds->n_rows;
     size_t count = 0;

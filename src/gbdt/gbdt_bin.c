@@ -23,7 +23,6 @@
 #include "core/error.h"
 #include "core/float_sort.h"
 #include "core/parallel.h"
-#include "data/dataset_column.h"
 
 /* The sorted distinct values of vals[0..n) (sorted in place) into vals[0..k), their
  * counts into cnt; returns k. */
@@ -131,13 +130,71 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. */
+/* Whether row i is among the s ascending rows of the sample. */
+static int sampled(const size_t *rows, size_t s, size_t i)
+{
+    size_t lo = 0, hi = s;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s && rows[lo] == i;
+}
+
+/* Sparse feature j's sample, from its entries: the present values of the sampled rows'
+ * entries into v (returns how many) and the sampled rows without an entry (implicit zeros)
+ * into *zeros. The sample is every row when s == n. Time O(entries), O(entries log s) when
+ * the sample is a part of the rows. */
+static size_t sparse_sample(const st_dataset *ds, size_t j, const size_t *rows, size_t s,
+                            float *v, size_t *zeros)
+{
+    const uint32_t *r;
+    const float *x;
+    size_t ne, m = 0, in_sample = 0;
+    st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
+    const int all = s == st_dataset_n_rows(ds);
+    for (size_t e = 0; e < ne; e++) {
+        if (!all && !sampled(rows, s, r[e]))
+            continue;
+        in_sample++;
+        if (x[e] == x[e])
+            v[m++] = x[e];
+    }
+    *zeros = s - in_sample;
+    return m;
+}
+
+/* Adds z zeros to the k sorted distinct values v with counts cnt (room for k + 1), as
+ * distinct() would have counted them among the others; returns the new k. */
+static size_t add_zeros(float *v, double *cnt, size_t k, size_t z)
+{
+    if (z == 0)
+        return k;
+    size_t p = 0;
+    while (p < k && v[p] < 0.0f)
+        p++;
+    if (p < k && v[p] == 0.0f) { /* -0 and 0 are one value, as in distinct() */
+        cnt[p] += (double)z;
+        return k;
+    }
+    memmove(v + p + 1, v + p, (k - p) * sizeof *v);
+    memmove(cnt + p + 1, cnt + p, (k - p) * sizeof *cnt);
+    v[p] = 0.0f;
+    cnt[p] = (double)z;
+    return k + 1;
+}
+
+/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. A
+ * sparse feature's come from its entries and a count of its zeros: the same bounds as its
+ * dense copy's. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
                        size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
-                       int *n_bins, const uint8_t *is_cat, float *dense)
+                       int *n_bins, const uint8_t *is_cat)
 {
     const long nf = (long)st_dataset_n_features(ds);
-    const size_t n = st_dataset_n_rows(ds);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
     for (long j = 0; j < nf; j++) {
         if (is_cat[j])
@@ -145,9 +202,14 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         float *v = vals + (size_t)omp_get_thread_num() * s;
         double *c = cnt + (size_t)omp_get_thread_num() * s;
         uint32_t *k1 = keys + (size_t)omp_get_thread_num() * 2 * s, *k2 = k1 + s;
-        /* a sparse column: its dense copy in the thread's scratch (dense NULL: none is) */
-        const float *x = st__column_values(ds, (size_t)j, dense == NULL ? NULL
-                                           : dense + (size_t)omp_get_thread_num() * n);
+        const float *x = st_dataset_feature_values(ds, (size_t)j);
+        if (x == NULL) {
+            size_t zeros;
+            const size_t m = sparse_sample(ds, (size_t)j, rows, s, v, &zeros);
+            const size_t k = add_zeros(v, c, distinct(v, m, c, k1, k2), zeros);
+            n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
+            continue;
+        }
         size_t m = 0;
         for (size_t i = 0; i < s; i++)
             if (x[rows[i]] == x[rows[i]])
@@ -235,7 +297,6 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     double *cnt = ovf ? NULL : st__malloc_array(per_thread, sizeof *cnt);
     uint32_t *keys = ovf ? NULL : st__malloc_array(per_thread, 2 * sizeof *keys);
     double *tmp = ovf ? NULL : st__malloc_array(n_tmp, sizeof *tmp);
-    float *dense = NULL; /* a dense copy of a sparse column per thread, when one is */
     b->n_rows = n;
     b->n_features = nf;
     b->n_bins = st__malloc_array(nf ? nf : 1, sizeof *b->n_bins);
@@ -249,15 +310,7 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     draw_sample(n, s, prm->seed, rows);
     if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
         goto done;
-    if (st__dataset_any_sparse(ds) &&
-        (dense = st__malloc_array(st__mul_size((size_t)nt, n ? n : 1, &ovf),
-                                  sizeof *dense)) == NULL) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu rows x %zu features", n,
-                      nf);
-        goto done;
-    }
-    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat,
-               dense);
+    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
     b->offset[0] = 0;
     for (size_t j = 0; j < nf; j++) {
         b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
@@ -293,7 +346,6 @@ done:
     st__free(cnt);
     st__free(keys);
     st__free(tmp);
-    st__free(dense);
     if (rc != ST_OK)
         st__gbdt_bins_free(b);
     return rc;

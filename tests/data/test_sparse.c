@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include "gbdt/gbdt_bins.h"
+
 TEST_SCRATCH_DIR("stratum_sparse")
 
 /* 8 rows x 4 features, column-major. Column 0: sparse with an explicit zero (row 2) and a
@@ -170,13 +172,17 @@ static void sparse_table(size_t n, size_t nf, float *x, float *y)
         double score = 0;
         for (size_t j = 0; j < nf; j++) {
             const double u = test_uniform(&s), v = test_uniform(&s);
-            float value = u < 0.15 + 0.1 * (double)(j % 3) ? (float)(1 + (int)(v * 5)) : 0.0f;
+            /* the last feature mostly non-zero, so that its zeros' count moves its bins */
+            const double p = j == nf - 1 ? 0.7 : 0.15 + 0.1 * (double)(j % 3);
+            float value = u < p ? (float)(1 + (int)(v * 5)) : 0.0f;
             if (u > 0.98)
                 value = NAN;
+            else if (u > 0.96)
+                value = -0.0f; /* the dense form's -0, an implicit zero in CSR and CSC */
             x[j * n + i] = value;
-            score += (j == 0 || j == 3) && value == value ? value : 0;
+            score += (j == 0 || j == 3 || j == nf - 1) && value == value ? value : 0;
         }
-        y[i] = score + 3 * test_uniform(&s) > 4 ? 1.0f : 0.0f;
+        y[i] = score + 3 * test_uniform(&s) > 6 ? 1.0f : 0.0f;
     }
 }
 
@@ -206,17 +212,21 @@ static void assert_same_files(const char *a, const char *b)
 }
 
 /* The same boosted trees and logistic regressions, byte for byte, from the dense and the
- * sparse forms, and the same predictions of each on both. */
+ * sparse forms, and the same predictions of each on both; the trees also with their bins
+ * found on a sample of the rows (a sparse feature's sample is read from its entries). */
 static void test_same_models(void **state)
 {
     (void)state;
     enum { N = 400, NF = 6 };
     static float x[N * NF], y[N];
+    static int stored[N * NF]; /* the non-zeros, and some zeros stored explicitly */
     sparse_table(N, NF, x, y);
+    for (size_t k = 0; k < N * NF; k++)
+        stored[k] = x[k] != 0 || k % 7 == 0;
     st_dataset *forms[3];
     for (int kind = 0; kind < 3; kind++)
-        forms[kind] = from(kind, x, NULL, N, NF, y, NULL);
-    char path[3][2][sizeof tmpdir + 32];
+        forms[kind] = from(kind, x, stored, N, NF, y, NULL);
+    char path[3][3][sizeof tmpdir + 32];
     st_gbdt_params gp = st_gbdt_params_default();
     gp.num_trees = 20;
     gp.min_data_in_leaf = 5;
@@ -230,6 +240,15 @@ static void test_same_models(void **state)
         st_logreg *l = NULL;
         snprintf(path[kind][0], sizeof path[kind][0], "%s/gbdt%d", tmpdir, kind);
         snprintf(path[kind][1], sizeof path[kind][1], "%s/logreg%d", tmpdir, kind);
+        snprintf(path[kind][2], sizeof path[kind][2], "%s/gbdt_sampled%d", tmpdir, kind);
+        st_gbdt_params sampled = gp;
+        sampled.bin_sample_rows = 97;
+        sampled.max_bin = 3;
+        if (st_gbdt_train(forms[kind], &sampled, &g, &err) != ST_OK ||
+            st_gbdt_save(g, path[kind][2], &err) != ST_OK)
+            fail_msg("%s", err.message);
+        st_gbdt_free(g);
+        g = NULL;
         if (st_gbdt_train(forms[kind], &gp, &g, &err) != ST_OK ||
             st_gbdt_save(g, path[kind][0], &err) != ST_OK ||
             st_logreg_train(forms[kind], &lp, &l, &err) != ST_OK ||
@@ -251,10 +270,50 @@ static void test_same_models(void **state)
         if (kind > 0) {
             assert_same_files(path[0][0], path[kind][0]);
             assert_same_files(path[0][1], path[kind][1]);
+            assert_same_files(path[0][2], path[kind][2]);
         }
     }
     for (int kind = 0; kind < 3; kind++)
         st_dataset_free(forms[kind]);
+}
+
+/* Boosted trees' bins (src/gbdt/gbdt_bin.c) of the sparse forms, found from their entries
+ * and a count of zeros, are the dense form's: bounds and codes, with every row and with a
+ * sample of them, with few bins (where the zeros' count moves the bounds) and many. */
+static void test_same_bins(void **state)
+{
+    (void)state;
+    enum { N = 400, NF = 6 };
+    static float x[N * NF], y[N];
+    static int stored[N * NF];
+    sparse_table(N, NF, x, y);
+    for (size_t k = 0; k < N * NF; k++)
+        stored[k] = x[k] != 0 || k % 7 == 0;
+    const int samples[] = {1000, 97, 31}, max_bins[] = {2, 3, 4, 255};
+    for (int a = 0; a < 3; a++)
+        for (int c = 0; c < 4; c++) {
+            st_gbdt_params prm = st_gbdt_params_default();
+            prm.bin_sample_rows = samples[a];
+            prm.max_bin = max_bins[c];
+            st__gbdt_bins want;
+            st_dataset *dense = from(0, x, NULL, N, NF, y, NULL);
+            assert_int_equal(st__gbdt_bins_build(dense, &prm, 1, &want, NULL), ST_OK);
+            for (int kind = 1; kind < 5; kind++) { /* CSR, CSC; with explicit zeros, without */
+                st_dataset *ds = from(2 - kind % 2, x, kind < 3 ? stored : NULL, N, NF, y, NULL);
+                st__gbdt_bins got;
+                assert_int_equal(st__gbdt_bins_build(ds, &prm, 2, &got, NULL), ST_OK);
+                assert_memory_equal(got.n_bins, want.n_bins, NF * sizeof *got.n_bins);
+                assert_int_equal(got.total_bins, want.total_bins);
+                for (size_t b = 0; b < got.total_bins; b++)
+                    assert_same_double(got.bounds[b], want.bounds[b]);
+                assert_memory_equal(got.codes, want.codes, N * NF);
+                assert_memory_equal(got.cols, want.cols, N * NF);
+                st__gbdt_bins_free(&got);
+                st_dataset_free(ds);
+            }
+            st__gbdt_bins_free(&want);
+            st_dataset_free(dense);
+        }
 }
 
 /* A subset of a sparse dataset stays sparse and holds the rows' values, whatever the rows'
@@ -451,16 +510,36 @@ static void test_libsvm_memory(void **state)
     st_dataset_free(ds);
 }
 
+/* Non-zeros of a CSV table: numbers other than 0 (a missing value counts), and every row
+ * of a categorical column (level "0" included: a level is not the number 0). */
+static void test_nonzeros_dense(void **state)
+{
+    (void)state;
+    const char text[] = "a,c,label\n0,x,1\n2,0,0\n,x,1\n-0,y,0\n";
+    st_dataset *ds = NULL;
+    st_error err;
+    if (st_dataset_read_csv_buffer(text, sizeof text - 1, "t.csv", NULL, &ds, &err) != ST_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(st_dataset_feature_type(ds, 1), ST_FEATURE_CATEGORICAL);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 0), 2);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 1), 4);
+    assert_int_equal(st_dataset_nonzeros(ds), 6);
+    assert_int_equal(st_dataset_feature_nonzeros(ds, 2), 0); /* no such feature */
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csr_csc_accessors),
         cmocka_unit_test(test_same_models),
+        cmocka_unit_test(test_same_bins),
         cmocka_unit_test(test_subset),
         cmocka_unit_test(test_compressed_errors),
         cmocka_unit_test(test_libsvm_storage),
         cmocka_unit_test(test_libsvm_index_order),
         cmocka_unit_test(test_libsvm_memory),
+        cmocka_unit_test(test_nonzeros_dense),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
