@@ -246,36 +246,6 @@ static void fill_columns(const st__lr_design *d, const st__lr_feature *f, const 
     }
 }
 
-/* Centres (and scales) column x in place, recording how. */
-static void standardise(double *x, size_t n, const double *c, int scale_it, double *mean,
-                        double *scale)
-{
-    double lo = INFINITY, hi = -INFINITY, mu = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (c[i] == 0)
-            continue;
-        lo = x[i] < lo ? x[i] : lo; /* not fmin/fmax: no NaN here, and they are calls */
-        hi = x[i] > hi ? x[i] : hi;
-        mu += c[i] * x[i];
-    }
-    if (!(lo < hi)) { /* constant (or no weighted row): a column of zeros */
-        *mean = lo < INFINITY ? lo : 0;
-        *scale = 0;
-        memset(x, 0, n * sizeof *x);
-        return;
-    }
-    double var = 0;
-    for (size_t i = 0; i < n; i++)
-        var += c[i] * (x[i] - mu) * (x[i] - mu);
-    double s = scale_it ? sqrt(var) : 1.0;
-    if (!(s > 0)) /* two distinct values but variance underflowed: treat as constant */
-        s = 1.0;
-    *mean = mu;
-    *scale = s;
-    for (size_t i = 0; i < n; i++)
-        x[i] = (x[i] - mu) / s;
-}
-
 /* standardise_numeric when every row has the same weight 1/n: the sums need no weights
  * (the common case: no row or class weights). Four accumulators, added in a fixed order,
  * so that the additions overlap instead of waiting on each other. */
@@ -330,7 +300,7 @@ static void standardise_uniform(const float *v, double fill, double *x, size_t n
 
 /* The same for a numeric feature's column straight from its float values v (missing
  * ones imputed with fill): the statistics are read from v, and x written once. The sums
- * run in the same order over the same (double) values as fill_columns + standardise,
+ * run in the same order over the same (double) values as fill_columns + st__lr_standardise,
  * so the result is identical, with a third of the memory traffic. */
 static void standardise_numeric(const float *v, double fill, double *x, size_t n,
                                 const double *c, int scale_it, double *mean, double *scale)
@@ -508,7 +478,7 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     for (long k = 0; k < nc; k++) {
         if (is_numeric_value[k])
             continue;
-        standardise(d->x + (size_t)k * d->n_rows, d->n_rows, c, prm->standardize,
+        st__lr_standardise(d->x + (size_t)k * d->n_rows, d->n_rows, c, prm->standardize,
                     &d->mean[k], &d->scale[k]);
     }
     st__free(is_numeric_value);

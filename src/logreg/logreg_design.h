@@ -49,6 +49,12 @@ int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz);
 st_status st__lr_sparse_build(const st_dataset *ds, const double *c,
                               const st_logreg_params *prm, st__lr_design *d, st_error *err);
 
+/* Centres (and scales) column x (n values) in place with weights c, recording how in
+ * *mean and *scale: a column constant over the weighted rows becomes zeros with scale 0;
+ * scale_it 0 only centres. */
+void st__lr_standardise(double *x, size_t n, const double *c, int scale_it, double *mean,
+                        double *scale);
+
 /* Frees what *d still owns (a model may have taken features and col_names) and empties it. */
 void st__lr_design_free(st__lr_design *d);
 

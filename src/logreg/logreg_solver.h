@@ -109,6 +109,12 @@ int st__lr_hessian_sub(const st__lr_problem *pb, const double *prob, size_t ever
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
                           double *work, double *work_p);
 
+/* The dual point both gaps are formed at: theta_i = c_i (s_i - y_i) (n values into theta),
+ * s the fitted probabilities prob rescaled so that their weighted mean is ybar, the
+ * weighted label mean (*ybar_out; *pbar_out the probabilities' own mean). */
+void st__lr_dual_point(const st__lr_problem *pb, const double *prob, double *theta,
+                       double *ybar_out, double *pbar_out);
+
 /* The same gap from X^T theta (p values) for theta_i = c_i (s_i - y_i), s_i the fitted
  * probabilities rescaled so that their weighted mean is ybar (the weighted label mean;
  * pbar is the probabilities'), as st__lr_duality_gap forms it: for callers that get

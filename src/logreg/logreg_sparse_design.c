@@ -72,36 +72,14 @@ static void sparse_moments(const uint32_t *rows, const double *vals, size_t nnz,
     *scale = s > 0 ? s : 1.0;
 }
 
-/* A dense numeric column: imputed, then standardised in place (two passes, as
- * logreg_design.c's standardise); the solver sees it with mu 0 and s 1. */
+/* A dense numeric column: imputed, then standardised in place as logreg_design.c does;
+ * the solver sees it with mu 0 and s 1. */
 static void dense_column(const float *v, double fill, double *x, size_t n, const double *c,
                          int scale_it, double *mean, double *scale)
 {
-    double lo = INFINITY, hi = -INFINITY, mu = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         x[i] = isnan(v[i]) ? fill : v[i];
-        if (c[i] == 0)
-            continue;
-        lo = x[i] < lo ? x[i] : lo;
-        hi = x[i] > hi ? x[i] : hi;
-        mu += c[i] * x[i];
-    }
-    if (!(lo < hi)) {
-        *mean = lo < INFINITY ? lo : 0;
-        *scale = 0;
-        memset(x, 0, n * sizeof *x);
-        return;
-    }
-    double var = 0;
-    for (size_t i = 0; i < n; i++)
-        var += c[i] * (x[i] - mu) * (x[i] - mu);
-    double s = scale_it ? sqrt(var) : 1.0;
-    if (!(s > 0))
-        s = 1.0;
-    *mean = mu;
-    *scale = s;
-    for (size_t i = 0; i < n; i++)
-        x[i] = (x[i] - mu) / s;
+    st__lr_standardise(x, n, c, scale_it, mean, scale);
 }
 
 static void entries_of(const st_dataset *ds, size_t j, const uint32_t **rows,

@@ -146,19 +146,8 @@ double st__lr_sp_duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp, 
 {
     if (pb->l1 <= 0 && pb->l2 <= 0)
         return INFINITY;
-    const size_t n = pb->n;
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * pb->y[i];
-    double ybar = st__lr_sum(pb, work);
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * prob[i];
-    double pbar = st__lr_sum(pb, work);
-    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
-    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
-    for (size_t i = 0; i < n; i++) {
-        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
-        work[i] = pb->c[i] * (s - pb->y[i]);
-    }
+    double ybar, pbar;
+    st__lr_dual_point(pb, prob, work, &ybar, &pbar);
     st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
     return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
 }
