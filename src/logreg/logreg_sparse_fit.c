@@ -25,37 +25,32 @@ st_status st__lr_sparse_fit(const st__lr_problem *pb, const st__lr_sparse *sp, d
     st__lr_data data = st__lr_sparse_data(fm);
     st__lr_drive dr = {.what = "logistic regression", .l1 = pb->l1, .l2 = pb->l2, .tol = tol,
                        .max_iter = max_iter, .progress = pb};
-    st_status rc;
+    /* the step solver this fit takes; what names it in the out-of-memory message */
+    st__lr_cd_step *cs = NULL;
+    st__lr_newton_step *ns = NULL;
+    st__lr_tn_step *tn = NULL;
+    st__lr_step step;
+    const char *what;
     if (pb->l1 > 0) {
-        st__lr_cd_step *cs = st__lr_cd_step_new(pb->p, pb->l1, pb->l2);
-        if (cs == NULL) {
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu "
-                          "columns", pb->p);
-        } else {
-            st__lr_step step = st__lr_cd_step_solver(cs);
-            rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
-        }
-        st__lr_cd_step_free(cs);
+        what = "coordinate descent";
+        if ((cs = st__lr_cd_step_new(pb->p, pb->l1, pb->l2)) != NULL)
+            step = st__lr_cd_step_solver(cs);
     } else if (pb->p <= ST__LR_NEWTON_MAX_COLS && h_final != NULL) {
-        st__lr_newton_step *ns = st__lr_newton_step_new(0, pb->p, h_final, have_h_final);
-        if (ns == NULL) {
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for Newton on %zu columns", pb->p);
-        } else {
-            st__lr_step step = st__lr_newton_step_solver(ns);
-            rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
-        }
-        st__lr_newton_step_free(ns);
+        what = "Newton";
+        if ((ns = st__lr_newton_step_new(0, pb->p, h_final, have_h_final)) != NULL)
+            step = st__lr_newton_step_solver(ns);
     } else {
-        st__lr_tn_step *tn = st__lr_tn_step_new(pb->p);
-        if (tn == NULL) {
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for truncated Newton on %zu "
-                          "columns", pb->p);
-        } else {
-            st__lr_step step = st__lr_tn_step_solver(tn);
-            rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
-        }
-        st__lr_tn_step_free(tn);
+        what = "truncated Newton";
+        if ((tn = st__lr_tn_step_new(pb->p)) != NULL)
+            step = st__lr_tn_step_solver(tn);
     }
+    st_status rc = cs == NULL && ns == NULL && tn == NULL
+                       ? st__fail(err, ST_ERR_NOMEM, "out of memory for %s on %zu columns",
+                                  what, pb->p)
+                       : st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
+    st__lr_cd_step_free(cs);
+    st__lr_newton_step_free(ns);
+    st__lr_tn_step_free(tn);
     st__lr_sparse_form_free(fm);
     return rc;
 }
