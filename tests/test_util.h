@@ -115,13 +115,42 @@ static inline void test_assert_contains(const char *text, const char *fragment, 
     _fail(file, line);
 }
 
-/* The values of the feature called `name`; fails the test when there is none. */
+/* Dense copies of sparse features made by test_feature_values, freed at exit. */
+#define TEST_COPIES 256
+static float *test_copies[TEST_COPIES];
+static size_t test_n_copies;
+static inline void test_free_copies(void)
+{
+    for (size_t k = 0; k < TEST_COPIES; k++)
+        free(test_copies[k]);
+}
+
+/* Feature j's n_rows values whatever its storage (stratum/dataset.h): the dataset's own
+ * array when dense, else a dense copy (st_dataset_feature_copy) kept until the program
+ * ends, so that a LibSVM dataset's sparse columns read as they did when stored dense. */
+static inline const float *test_feature_values(const st_dataset *ds, size_t j)
+{
+    const float *v = st_dataset_feature_values(ds, j);
+    if (v != NULL || !st_dataset_feature_is_sparse(ds, j))
+        return v;
+    const size_t n = st_dataset_n_rows(ds), slot = test_n_copies++ % TEST_COPIES;
+    if (test_n_copies == 1)
+        atexit(test_free_copies);
+    free(test_copies[slot]);
+    test_copies[slot] = malloc((n ? n : 1) * sizeof(float));
+    if (test_copies[slot] == NULL || st_dataset_feature_copy(ds, j, test_copies[slot], NULL) != ST_OK)
+        fail_msg("no dense copy of feature %zu", j);
+    return test_copies[slot];
+}
+
+/* The values of the feature called `name` (dense or sparse); fails the test when there is
+ * none. */
 static inline const float *column(const st_dataset *ds, const char *name)
 {
     long j = st_dataset_find_feature(ds, name);
     if (j < 0)
         fail_msg("no feature named '%s'", name);
-    return st_dataset_feature_values(ds, (size_t)j);
+    return test_feature_values(ds, (size_t)j);
 }
 
 /* Each value equals the expected float exactly; NaN (missing) only where NaN is expected.

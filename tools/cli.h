@@ -153,6 +153,11 @@ void cli_warn_binned(const st_bin_report *rep, const char *path);
 
 /* "stratum: <message>" on stderr; returns EXIT_FAILED. */
 int cli_fail(const st_error *err, st_status rc);
+
+/* Feature j's n_rows values, dense or sparse, in a new array the caller frees; NULL (and a
+ * message on stderr) when out of memory. cli_feature_value: row i's value alone. */
+float *cli_feature_copy(const st_dataset *ds, size_t j);
+float cli_feature_value(const st_dataset *ds, size_t j, size_t i);
 /* "stratum CMD: <message>" plus a hint to --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

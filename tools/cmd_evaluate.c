@@ -211,8 +211,9 @@ static st_status scores_from_column(const st_dataset *ds, const char *path,
         return ST_ERR_DATA;
     }
     size_t n = st_dataset_n_rows(ds);
-    const float *x = st_dataset_feature_values(ds, (size_t)j);
-    if ((*p = malloc((n ? n : 1) * sizeof **p)) == NULL) {
+    float *x = cli_feature_copy(ds, (size_t)j); /* dense or sparse alike */
+    if (x == NULL || (*p = malloc((n ? n : 1) * sizeof **p)) == NULL) {
+        free(x);
         snprintf(err->message, sizeof err->message, "out of memory for %zu scores", n);
         return ST_ERR_NOMEM;
     }
@@ -232,6 +233,7 @@ static st_status scores_from_column(const st_dataset *ds, const char *path,
             (*p)[i] = x[i];
     }
     st_texts_free(texts, n_texts);
+    free(x);
     return rc;
 }
 

@@ -138,7 +138,7 @@ static char *value_text(const cli_model *m, const st_dataset *ds, size_t j, size
     if (src < 0 && !absent_missing && st_dataset_libsvm_unmentioned(ds, name))
         s = "0";
     if (src >= 0) {
-        float v = st_dataset_feature_values(ds, (size_t)src)[i];
+        float v = cli_feature_value(ds, (size_t)src, i);
         if (isnan(v) || (absent_missing && !st_dataset_entry_present(ds, (size_t)src, i)))
             s = "missing";
         else if (st_dataset_feature_type(ds, (size_t)src) == ST_FEATURE_CATEGORICAL)

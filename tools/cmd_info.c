@@ -18,6 +18,11 @@ static const char info_help[] =
     "'1,00') made categorical gets a note too, naming the first such cell and the\n"
     "fixes: --numeric COL, --categorical COL, --censored, --decimal ,\n"
     "(json: \"cells\": counts of numbers, censored values, decimal commas and text).\n"
+    "Non-zeros are the values other than 0 (a missing value counts): for the table,\n"
+    "with the density (their share of the values), and per column for a LibSVM file\n"
+    "(json, csv and markdown: always). A LibSVM file's columns with an entry in\n"
+    "fewer than half of the rows are stored sparse, their entries only (json:\n"
+    "\"sparse\"), so a table of EHR codes costs its entries, not rows x columns.\n"
     "\n"
     "Options:\n"
     "  --levels N             levels shown per categorical column in text output\n"
@@ -90,6 +95,14 @@ static const char *delimiter_name(char d)
 
 static double share(size_t part, size_t whole) { return whole ? (double)part / (double)whole : 0.0; }
 
+/* A density as a percentage, with enough digits for the sparse tables' small ones. */
+static const char *density_text(size_t part, size_t whole, char buf[32])
+{
+    const double pct = 100.0 * share(part, whole);
+    snprintf(buf, 32, pct == 0 || pct >= 1 ? "%.2f%%" : "%.2g%%", pct);
+    return buf;
+}
+
 static void print_number_cell(double v, int width)
 {
     if (isnan(v))
@@ -111,6 +124,14 @@ static int shown_width(const char *s)
 static void print_padded(const char *s, int width)
 {
     printf("%s%*s", s, width - shown_width(s) > 0 ? width - shown_width(s) : 0, "");
+}
+
+static int any_sparse(const st_dataset *ds)
+{
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++)
+        if (st_dataset_feature_is_sparse(ds, j))
+            return 1;
+    return 0;
 }
 
 static int print_text(const char *path, const st_dataset *ds, size_t levels_shown)
@@ -140,14 +161,23 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
     const char *unit = mem >= 1000000 ? "MB" : "kB";
     printf("memory    %.1f %s (%.2f bytes per value)\n", (double)mem / (mem >= 1000000 ? 1e6 : 1e3),
            unit, share(mem, n_rows * (n_features ? n_features : 1)));
+    const size_t nonzeros = st_dataset_nonzeros(ds);
+    char density[32];
+    printf("non-zeros %zu of %zu values (density %s)\n", nonzeros, n_rows * n_features,
+           density_text(nonzeros, n_rows * n_features, density));
     int name_width = 6; /* "column", or the longest name */
     for (size_t j = 0; j < n_features; j++)
         if (shown_width(st_dataset_feature_name(ds, j)) > name_width)
             name_width = shown_width(st_dataset_feature_name(ds, j));
     printf("\n%4s  ", "#");
     print_padded("column", name_width);
-    printf("  %-11s  %17s  %12s  %12s  %12s  %s\n", "type", "missing", "min", "mean", "max",
-           "levels");
+    /* a column of non-zeros for the tables where zeros are the rule (LibSVM, sparse
+       columns); a CSV file's table keeps its columns */
+    const int show_nonzeros = st_dataset_is_libsvm(ds) || any_sparse(ds);
+    printf("  %-11s  %17s  %12s  %12s  %12s  ", "type", "missing", "min", "mean", "max");
+    if (show_nonzeros)
+        printf("%17s  ", "non-zeros");
+    printf("levels\n");
     for (size_t j = 0; j < n_features; j++) {
         st_column_summary s;
         st_dataset_column_summary(ds, j, &s, NULL);
@@ -158,6 +188,9 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
         print_number_cell(s.min, 12);
         print_number_cell(s.mean, 12);
         print_number_cell(s.max, 12);
+        const size_t nz = st_dataset_feature_nonzeros(ds, j);
+        if (show_nonzeros)
+            printf("  %8zu (%5.1f%%)", nz, 100.0 * share(nz, n_rows));
         if (st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL) {
             size_t n;
             level_count *lv = sorted_levels(ds, j, &n);
@@ -195,7 +228,10 @@ static int print_json(const char *path, const st_dataset *ds)
            n_rows, st_dataset_rows_skipped(ds), st_dataset_blank_lines(ds), n_features);
     printf(", \"delimiter\": ");
     json_string(stdout, delimiter_name(st_dataset_delimiter(ds)));
-    printf(", \"memory_bytes\": %zu, \"label\": ", st_dataset_memory_bytes(ds));
+    printf(", \"memory_bytes\": %zu, \"nonzeros\": %zu, \"density\": ",
+           st_dataset_memory_bytes(ds), st_dataset_nonzeros(ds));
+    json_number(stdout, share(st_dataset_nonzeros(ds), n_rows * n_features));
+    printf(", \"label\": ");
     if (st_dataset_labels(ds) != NULL) {
         st_label_summary ls;
         st_dataset_label_summary(ds, &ls, NULL);
@@ -236,6 +272,10 @@ static int print_json(const char *path, const st_dataset *ds)
         json_number(stdout, s.mean);
         printf(", \"sd\": ");
         json_number(stdout, s.sd);
+        const size_t nz = st_dataset_feature_nonzeros(ds, j);
+        printf(", \"nonzeros\": %zu, \"density\": ", nz);
+        json_number(stdout, share(nz, n_rows));
+        printf(", \"sparse\": %s", st_dataset_feature_is_sparse(ds, j) ? "true" : "false");
         int is_id = 0;
         if (st_dataset_column_is_id(ds, j, &is_id, NULL) != ST_OK)
             return EXIT_FAILED;
@@ -267,10 +307,10 @@ static int print_table(const st_dataset *ds, cli_format format)
     const char *sep = format == FORMAT_CSV ? "," : " | ";
     const char *open = format == FORMAT_CSV ? "" : "| ", *close = format == FORMAT_CSV ? "" : " |";
     size_t n_rows = st_dataset_n_rows(ds);
-    printf("%scolumn%stype%smissing%smissing_share%smin%smean%smax%ssd%slevels%s\n", open, sep,
-           sep, sep, sep, sep, sep, sep, sep, close);
+    printf("%scolumn%stype%smissing%smissing_share%smin%smean%smax%ssd%slevels%snonzeros%s"
+           "density%s\n", open, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, close);
     if (format == FORMAT_MARKDOWN)
-        printf("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+        printf("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
         st_column_summary s;
         st_dataset_column_summary(ds, j, &s, NULL);
@@ -284,7 +324,8 @@ static int print_table(const st_dataset *ds, cli_format format)
             else
                 printf("%s%.10g", sep, stats[k]);
         }
-        printf("%s%zu%s\n", sep, s.n_levels, close);
+        const size_t nz = st_dataset_feature_nonzeros(ds, j);
+        printf("%s%zu%s%zu%s%.6g%s\n", sep, s.n_levels, sep, nz, sep, share(nz, n_rows), close);
     }
     return EXIT_OK;
 }

@@ -25,9 +25,14 @@ static int take_column(st_dataset **ds, const char *name, const char *option, do
         fprintf(stderr, "stratum: out of memory for column '%s'\n", name);
         return EXIT_FAILED;
     }
-    const float *v = st_dataset_feature_values(*ds, (size_t)j);
+    float *v = cli_feature_copy(*ds, (size_t)j);
+    if (v == NULL) {
+        free(keep);
+        return EXIT_FAILED;
+    }
     for (size_t i = 0; i < n; i++)
         (*values)[i] = v[i];
+    free(v);
     for (size_t a = 0, b = 0; a < nf; a++)
         if (a != (size_t)j)
             keep[b++] = a;

@@ -63,6 +63,10 @@ static st_status evaluate_group(const st_dataset *ds, const float *v, double key
     return rc;
 }
 
+static int eval_by_column(const st_dataset *ds, const char *column, const float *v,
+                          const double *p, const st_eval_params *prm, double threshold,
+                          eval_groups *out);
+
 int eval_by(const st_dataset *ds, const char *column, const double *p, const st_eval_params *prm,
             double threshold, eval_groups *out)
 {
@@ -75,7 +79,20 @@ int eval_by(const st_dataset *ds, const char *column, const double *p, const st_
                         "cannot be used)\n", column);
         return EXIT_FAILED;
     }
-    const float *v = st_dataset_feature_values(ds, (size_t)j);
+    float *v = cli_feature_copy(ds, (size_t)j);
+    if (v == NULL)
+        return EXIT_FAILED;
+    int status = eval_by_column(ds, column, v, p, prm, threshold, out);
+    free(v);
+    return status;
+}
+
+/* eval_by with the column's values v in hand. */
+static int eval_by_column(const st_dataset *ds, const char *column, const float *v,
+                          const double *p, const st_eval_params *prm, double threshold,
+                          eval_groups *out)
+{
+    const long j = st_dataset_find_feature(ds, column);
     int categorical = st_dataset_feature_type(ds, (size_t)j) == ST_FEATURE_CATEGORICAL;
     double keys[EVAL_MAX_GROUPS + 1];
     int has_missing;

@@ -1,6 +1,7 @@
 /* stratum-gen: seeded synthetic data for tests and benchmarks.
  *
  *   stratum-gen higgs|clinical --rows N [--seed S] [--format csv|libsvm] [-o FILE]
+ *   stratum-gen sparse --rows N [--features F] [--entries K] [--values binary|count] ...
  *
  * Rows are generated and written one at a time, so memory stays small whatever N is. The
  * random numbers come from our own xoshiro256** generator (seeded with splitmix64), never
@@ -14,6 +15,8 @@
  *           (sex, site, admission type, insurance, a diagnosis code with 200 levels),
  *           19 vitals and labs with realistic ranges and missing values, 7 0/1 flags. The
  *           label follows a logistic model with interactions and per-level effects.
+ * sparse    Diagnosis-code-like features in LibSVM (gen_sparse.c): memory is a few arrays
+ *           of F values, whatever N is.
  *
  * This program does not use libstratum: it only needs the C library and libm. */
 #include <errno.h>
@@ -24,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_rng.h"
+#include "gen_sparse.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -31,7 +37,7 @@
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-    "Usage: stratum-gen higgs|clinical --rows N [options]\n"
+    "Usage: stratum-gen higgs|clinical|sparse --rows N [options]\n"
     "\n"
     "Writes a seeded synthetic data set, one row at a time (constant memory).\n"
     "\n"
@@ -39,6 +45,14 @@ static const char usage_text[] =
     "  higgs                  28 numeric features like UCI HIGGS, ~50% positives\n"
     "  clinical               31 mixed columns (vitals, labs with missing values,\n"
     "                         0/1 flags, categorical strings), ~2% positives\n"
+    "  sparse                 diagnosis-code-like features in LibSVM (only): each row\n"
+    "                         lists --entries distinct features of --features, drawn\n"
+    "                         with Zipf-like frequencies (a few codes in many rows, most\n"
+    "                         in very few), indices 1-based; the label follows a\n"
+    "                         logistic model of one feature in 20 (~10% positives).\n"
+    "                         The features' frequencies, indices and effects are the\n"
+    "                         same whatever --seed is, so files of two seeds make a\n"
+    "                         training and a test set\n"
     "\n"
     "Options:\n"
     "  --rows N               number of data rows (required, at least 1)\n"
@@ -49,51 +63,18 @@ static const char usage_text[] =
     "                         the CSV column order; zeros and missing values are left\n"
     "                         out and categorical columns become 0-based level codes.\n"
     "  --positive-rate R      expected share of positive labels, 0 < R < 1\n"
-    "                         (default: 0.5 for higgs, 0.02 for clinical)\n"
+    "                         (default: 0.5 for higgs, 0.02 for clinical, 0.1 for\n"
+    "                         sparse)\n"
+    "  --features F           sparse: columns (default: 50000, at most 1000000)\n"
+    "  --entries K            sparse: entries per row (default: 30, at most F / 2)\n"
+    "  --values binary|count  sparse: every entry 1, or counts 1..9 (default: binary)\n"
     "  -o, --output FILE      write to FILE (default: standard output)\n"
     "  -h, --help             show this help\n"
     "\n"
     "The same seed gives the same output on every machine.\n"
     "Exit codes: 0 success, 1 I/O failure, 2 usage error.\n";
 
-/* ---- random numbers: splitmix64 seeds xoshiro256** ------------------------------------- */
-
-typedef struct rng {
-    uint64_t s[4];
-} rng;
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, 1), 53 random bits. */
-static double uniform(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
+/* ---- random numbers (gen_rng.h) ---------------------------------------------------------- */
 
 static double uniform_between(rng *r, double lo, double hi) { return lo + (hi - lo) * uniform(r); }
 
@@ -694,7 +675,12 @@ static void generate_clinical(writer *w, rng *r, unsigned long long rows, double
 
 /* ---- command line ---------------------------------------------------------------------- */
 
-typedef enum dataset_kind { DATASET_NONE, DATASET_HIGGS, DATASET_CLINICAL } dataset_kind;
+typedef enum dataset_kind {
+    DATASET_NONE,
+    DATASET_HIGGS,
+    DATASET_CLINICAL,
+    DATASET_SPARSE
+} dataset_kind;
 
 typedef struct options {
     dataset_kind dataset;
@@ -703,6 +689,9 @@ typedef struct options {
     int libsvm;
     const char *output;
     double positive_rate; /* <= 0: the data set's default */
+    int format_given;     /* --format was given */
+    unsigned long long features, entries; /* sparse; 0: the defaults */
+    int counts;           /* sparse: --values count */
 } options;
 
 static void usage_error(const char *fmt, ...)
@@ -737,6 +726,13 @@ static double parse_rate(const char *text)
     return v;
 }
 
+static int parse_values(const char *text)
+{
+    if (strcmp(text, "binary") != 0 && strcmp(text, "count") != 0)
+        usage_error("unknown --values '%s'; expected binary or count", text);
+    return strcmp(text, "count") == 0;
+}
+
 static int is_option(const char *arg, const char *name) { return strcmp(arg, name) == 0; }
 
 /* The value of an option: "--name=value" or the next argument. */
@@ -758,12 +754,15 @@ static void set_dataset(options *o, const char *name)
         o->dataset = DATASET_HIGGS;
     else if (strcmp(name, "clinical") == 0)
         o->dataset = DATASET_CLINICAL;
+    else if (strcmp(name, "sparse") == 0)
+        o->dataset = DATASET_SPARSE;
     else
-        usage_error("unknown data set '%s'; expected higgs or clinical", name);
+        usage_error("unknown data set '%s'; expected higgs, clinical or sparse", name);
 }
 
 static void set_format(options *o, const char *name)
 {
+    o->format_given = 1;
     if (strcmp(name, "csv") == 0)
         o->libsvm = 0;
     else if (strcmp(name, "libsvm") == 0)
@@ -785,6 +784,12 @@ static int parse_option(options *o, int argc, char **argv, int *i)
         set_format(o, option_value(argc, argv, i, name));
     else if (is_option(name, "--positive-rate"))
         o->positive_rate = parse_rate(option_value(argc, argv, i, name));
+    else if (is_option(name, "--features"))
+        o->features = parse_count("--features", option_value(argc, argv, i, name));
+    else if (is_option(name, "--entries"))
+        o->entries = parse_count("--entries", option_value(argc, argv, i, name));
+    else if (is_option(name, "--values"))
+        o->counts = parse_values(option_value(argc, argv, i, name));
     else if (is_option(name, "-o") || is_option(name, "--output"))
         o->output = option_value(argc, argv, i, name);
     else
@@ -794,7 +799,7 @@ static int parse_option(options *o, int argc, char **argv, int *i)
 
 static options parse_args(int argc, char **argv)
 {
-    options o = {DATASET_NONE, 0, 42, 0, NULL, 0.0};
+    options o = {DATASET_NONE, 0, 42, 0, NULL, 0.0, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (is_option(arg, "-h") || is_option(arg, "--help")) {
@@ -809,9 +814,24 @@ static options parse_args(int argc, char **argv)
             usage_error("unknown option '%s'", arg);
     }
     if (o.dataset == DATASET_NONE)
-        usage_error("expected a data set name, higgs or clinical");
+        usage_error("expected a data set name, higgs, clinical or sparse");
     if (o.rows == 0)
         usage_error("--rows N is required, with N at least 1");
+    if (o.dataset != DATASET_SPARSE && (o.features || o.entries || o.counts))
+        usage_error("--features, --entries and --values are for the sparse data set");
+    if (o.dataset == DATASET_SPARSE) {
+        if (o.format_given && !o.libsvm)
+            usage_error("the sparse data set is written as LibSVM only");
+        o.libsvm = 1;
+        o.features = o.features ? o.features : 50000;
+        o.entries = o.entries ? o.entries : 30;
+        if (o.features > 1000000)
+            usage_error("--features %llu: at most 1000000 (the LibSVM readers' largest "
+                        "index)", o.features);
+        if (o.entries > o.features / 2)
+            usage_error("--entries %llu: at most half of --features (%llu)", o.entries,
+                        o.features / 2);
+    }
     return o;
 }
 
@@ -843,7 +863,15 @@ int main(int argc, char **argv)
     writer w = {f, o.libsvm, 0};
     rng r;
     rng_seed(&r, o.seed);
-    if (o.dataset == DATASET_HIGGS)
+    if (o.dataset == DATASET_SPARSE) {
+        const sparse_spec spec = {o.rows, (unsigned long)o.features, (unsigned long)o.entries,
+                                  o.counts, o.positive_rate > 0.0 ? o.positive_rate : 0.1,
+                                  o.seed};
+        if (generate_sparse(f, &spec) != 0) {
+            fprintf(stderr, "stratum-gen: out of memory for %llu features\n", o.features);
+            return EXIT_FAILED;
+        }
+    } else if (o.dataset == DATASET_HIGGS)
         generate_higgs(&w, &r, o.rows, o.positive_rate > 0.0 ? o.positive_rate : 0.5);
     else
         generate_clinical(&w, &r, o.rows, o.positive_rate > 0.0 ? o.positive_rate : 0.02);

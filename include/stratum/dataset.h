@@ -1,10 +1,22 @@
 /* stratum/dataset.h: tables of features with a binary label, read from CSV or LibSVM files
  * or built from caller arrays. Include <stratum.h> rather than this file.
  *
- * Storage is column-major 32-bit float, one contiguous array per feature: about 4 bytes per
- * value. A missing value is NaN, never zero. A column whose present values are not all
- * numbers is categorical: its values are level codes 0..n_levels-1 (stored as floats, exact
- * up to 2^24 levels) into a dictionary of the strings seen, sorted in byte order.
+ * Storage is column-major 32-bit float, one feature at a time, dense or sparse:
+ *   - dense: one contiguous array of n_rows values, about 4 bytes per value
+ *     (st_dataset_feature_values). CSV files, st_dataset_from_arrays, and the columns of a
+ *     LibSVM file that have an entry in at least half of the rows are stored so;
+ *   - sparse (numeric features only): the entries alone, row indices (uint32_t, strictly
+ *     ascending) and their values, 8 bytes per entry; every row without an entry holds 0
+ *     (st_dataset_feature_entries). The other columns of a LibSVM file, and every feature
+ *     of st_dataset_from_csr / st_dataset_from_csc, are stored so.
+ * A missing value is NaN, never zero: in a sparse feature a missing value is an entry
+ * whose value is NaN, and an implicit zero (a row without an entry) is the value 0, never
+ * missing. An entry may hold 0 (LibSVM "k:0", an explicit zero of a CSR matrix): it is
+ * present (st_dataset_entry_present) with the value 0. Every function of the library
+ * reads both storages and gives the same results for the same values; st_dataset_feature_copy
+ * gives any feature as n_rows values. A column whose present values are not all numbers is
+ * categorical, always dense: its values are level codes 0..n_levels-1 (stored as floats,
+ * exact up to 2^24 levels) into a dictionary of the strings seen, sorted in byte order.
  *
  * Ownership: a st_dataset is created by one of the st_dataset_read* or
  * st_dataset_from_arrays functions and freed by st_dataset_free. Every pointer an accessor
@@ -14,6 +26,7 @@
 #define STRATUM_DATASET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "common.h"
 
 #ifdef __cplusplus
@@ -120,12 +133,16 @@ ST_API st_status st_dataset_read_csv_buffer(const char *data, size_t size, const
                                             const st_read_options *opt,
                                             st_dataset **out /* OUT */, st_error *err);
 
-/* Reads a LibSVM/SVMlight file: "label index:value ..." per line, "qid:N" ignored, '#'
- * starts a comment. Absent features are 0 (the format is sparse), stored densely, with
- * names "f<index>" as written in the file: one column for every index from the base (0 or
- * 1, see libsvm_zero_based) to the largest index in the file. The dataset remembers that
- * it came from a LibSVM file, the index range, and which stored zeros were written as
- * "index:0" (st_dataset_entry_present): see "LibSVM datasets" below. */
+/* Reads a LibSVM/SVMlight file: "label index:value ..." per line, indices strictly
+ * increasing along a line (else an error naming the line and column), "qid:N" ignored, '#'
+ * starts a comment. Absent features are 0 (the format is sparse), with names "f<index>" as
+ * written in the file: one column for every index from the base (0 or 1, see
+ * libsvm_zero_based) to the largest index in the file (at most 1000000). A column with an
+ * entry in at least half of the rows is stored dense, any other sparse (its entries only,
+ * "index:0" entries included): memory is proportional to the entries, never rows x
+ * columns. The dataset remembers that it came from a LibSVM file, the index range, and
+ * which zeros were written as "index:0" (st_dataset_entry_present): see "LibSVM datasets"
+ * below. */
 ST_API st_status st_dataset_read_libsvm(const char *path, const st_read_options *opt,
                                         st_dataset **out /* OUT */, st_error *err);
 ST_API st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const char *name,
@@ -136,6 +153,29 @@ ST_API st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, co
  * that, by whether its first line looks like "label index:value ...". */
 ST_API st_status st_dataset_read(const char *path, const st_read_options *opt,
                                  st_dataset **out /* OUT */, st_error *err);
+
+/* Builds a dataset of sparse numeric features from a caller's compressed sparse row matrix
+ * (scipy.sparse.csr_matrix's layout), which is copied, never densified:
+ * indptr:  n_rows + 1 offsets, indptr[0] = 0, non-decreasing; row i's entries are at
+ *          positions indptr[i] .. indptr[i+1]-1 of indices and data;
+ * indices: the entries' feature indices, 0 .. n_features-1, strictly ascending within a
+ *          row (unsorted or repeated indices are ST_ERR_DATA naming the row and position:
+ *          scipy's sort_indices() and sum_duplicates() fix them);
+ * data:    the entries' values (NaN = missing; an entry holding 0 is present with 0).
+ * labels, weights and names as st_dataset_from_arrays. Rows are at most 2^32 - 1. */
+ST_API st_status st_dataset_from_csr(size_t n_rows, size_t n_features, const int64_t *indptr,
+                                     const int32_t *indices, const float *data,
+                                     const float *labels, const float *weights,
+                                     const char *const *names, st_dataset **out /* OUT */,
+                                     st_error *err);
+/* The same from a compressed sparse column matrix (scipy.sparse.csc_matrix): indptr has
+ * n_features + 1 offsets, indices are row indices strictly ascending within a column
+ * (errors name the column and position). */
+ST_API st_status st_dataset_from_csc(size_t n_rows, size_t n_features, const int64_t *indptr,
+                                     const int32_t *indices, const float *data,
+                                     const float *labels, const float *weights,
+                                     const char *const *names, st_dataset **out /* OUT */,
+                                     st_error *err);
 
 /* Builds a dataset of numeric features from caller arrays, which are copied.
  * x:       n_rows * n_features floats, column-major (feature j at x[j * n_rows]); NaN = missing.
@@ -156,8 +196,28 @@ ST_API const char *st_dataset_feature_name(const st_dataset *ds, size_t j);
 ST_API st_feature_type st_dataset_feature_type(const st_dataset *ds, size_t j);
 /* Index of the feature called `name`, or -1. */
 ST_API long st_dataset_find_feature(const st_dataset *ds, const char *name);
-/* The n_rows values of feature j (NaN = missing; level codes for categorical features). */
+/* The n_rows values of a dense feature j (NaN = missing; level codes for categorical
+ * features); NULL for a sparse feature (read it with st_dataset_feature_entries or
+ * st_dataset_feature_copy). */
 ST_API const float *st_dataset_feature_values(const st_dataset *ds, size_t j);
+/* 1 when feature j is stored sparse (see the top of this file), 0 when dense. */
+ST_API int st_dataset_feature_is_sparse(const st_dataset *ds, size_t j);
+/* Sparse feature j's entries (borrowed, owned by ds): *n_entries row indices, strictly
+ * ascending, and their values; every other row holds 0. ST_ERR_INVALID_ARG for a dense
+ * feature. Time O(1). */
+ST_API st_status st_dataset_feature_entries(const st_dataset *ds, size_t j,
+                                            const uint32_t **rows /* OUT */,
+                                            const float **values /* OUT */,
+                                            size_t *n_entries /* OUT */, st_error *err);
+/* Feature j's n_rows values, dense or sparse alike, into out (the caller's, room for n_rows
+ * floats): the values st_dataset_feature_values gives for a dense feature. */
+ST_API st_status st_dataset_feature_copy(const st_dataset *ds, size_t j, float *out,
+                                         st_error *err);
+/* Values that are not 0 (a missing value, NaN, counts), stored or not: of feature j, and
+ * of the whole table. Every row of a categorical feature counts (a level is a value, never
+ * the number 0). Time proportional to the stored values. */
+ST_API size_t st_dataset_feature_nonzeros(const st_dataset *ds, size_t j);
+ST_API size_t st_dataset_nonzeros(const st_dataset *ds);
 /* Levels of a categorical feature (0 for numeric ones) and the text of level k. */
 ST_API size_t st_dataset_n_levels(const st_dataset *ds, size_t j);
 ST_API const char *st_dataset_level(const st_dataset *ds, size_t j, size_t k);
@@ -181,7 +241,8 @@ ST_API int st_dataset_header_is_numeric(const st_dataset *ds);
 /* Rows left out on purpose (see skip_missing_labels), and blank lines skipped. */
 ST_API size_t st_dataset_rows_skipped(const st_dataset *ds);
 ST_API size_t st_dataset_blank_lines(const st_dataset *ds);
-/* Bytes held by the dataset: values, labels, weights, names and level dictionaries. */
+/* Bytes held by the dataset: dense values, sparse entries, labels, weights, names and
+ * level dictionaries. */
 ST_API size_t st_dataset_memory_bytes(const st_dataset *ds);
 /* The field delimiter found in a CSV file (0 for LibSVM or array-built datasets). */
 ST_API char st_dataset_delimiter(const st_dataset *ds);
@@ -210,9 +271,10 @@ ST_API int st_dataset_is_libsvm(const st_dataset *ds);
 /* 1 when ds is a LibSVM dataset and name is "f<k>" for an index k outside the file's
  * index range (a feature the file never mentions, whose every entry is absent); else 0. */
 ST_API int st_dataset_libsvm_unmentioned(const st_dataset *ds, const char *name);
-/* Whether row i has an entry for feature j: for a LibSVM dataset, a value other than 0 or
- * an explicit "index:0"; 1 for every value of a CSV or array dataset (a missing CSV value
- * is NaN, not absent); 0 when j or i is out of range. */
+/* Whether row i has an entry for feature j: for a sparse feature, a stored entry (of any
+ * value, 0 and NaN included; time O(log entries)); for a dense feature of a LibSVM dataset,
+ * a value other than 0 or an explicit "index:0"; 1 for every value of a dense CSV or array
+ * feature (a missing CSV value is NaN, not absent); 0 when j or i is out of range. */
 ST_API int st_dataset_entry_present(const st_dataset *ds, size_t j, size_t i);
 
 /* Describes one feature, over its present values. */

@@ -10,6 +10,7 @@
 #include "data/category_dict.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
 
 /* The parameters as the file's bins were made: the model records these. */
 static st_gbdt_params file_params(const st_binned *b, const st_gbdt_params *prm_in)
@@ -110,7 +111,8 @@ static st_status code_dataset(const st_dataset *ds, const st_binned *b, st__gbdt
         long c;
         float *map = NULL;
         if ((rc = match_feature(ds, b, j, &c, &map, err)) == ST_OK) {
-            const float *x = st_dataset_feature_values(ds, (size_t)c);
+            /* a sparse column is copied into tmp, then read in place */
+            const float *x = st__column_values(ds, (size_t)c, tmp);
             for (size_t i = 0; i < n; i++)
                 tmp[i] = map != NULL && x[i] == x[i] ? map[(size_t)x[i]] : x[i];
             for (size_t i = 0; i < n; i++) {

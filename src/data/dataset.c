@@ -93,7 +93,7 @@ int st__dataset_reserve_rows(st_dataset *ds, size_t rows)
     if (rows <= ds->row_cap)
         return 1;
     for (size_t j = 0; j < ds->n_features; j++)
-        if (!resize_floats(&ds->features[j].values, rows))
+        if (!ds->features[j].sparse && !resize_floats(&ds->features[j].values, rows))
             return 0;
     if (ds->labels != NULL && !resize_floats(&ds->labels, rows))
         return 0;
@@ -109,7 +109,8 @@ void st__dataset_shrink(st_dataset *ds)
     if (rows >= ds->row_cap)
         return;
     for (size_t j = 0; j < ds->n_features; j++)
-        resize_floats(&ds->features[j].values, rows);
+        if (!ds->features[j].sparse)
+            resize_floats(&ds->features[j].values, rows);
     if (ds->labels != NULL)
         resize_floats(&ds->labels, rows);
     if (ds->weights != NULL)
@@ -144,6 +145,8 @@ void st_dataset_free(st_dataset *ds)
             st__free(ds->features[j].values);
             st__category_dict_free(&ds->features[j].levels);
             st__free(ds->features[j].zero_entries);
+            st__free(ds->features[j].entry_rows);
+            st__free(ds->features[j].entry_values);
         }
     }
     st__free(ds->features);
@@ -155,6 +158,22 @@ void st_dataset_free(st_dataset *ds)
     st__free(ds->class_name[0]);
     st__free(ds->class_name[1]);
     st__free(ds);
+}
+
+st_status st__check_labels_weights(const char *fn, size_t n_rows, const float *labels,
+                                   const float *weights, st_error *err)
+{
+    for (size_t i = 0; labels != NULL && i < n_rows; i++)
+        if (labels[i] != 0.0f && labels[i] != 1.0f)
+            return st__fail(err, ST_ERR_DATA,
+                            "%s: labels[%zu] is %g, expected 0 or 1", fn, i,
+                            (double)labels[i]);
+    for (size_t i = 0; weights != NULL && i < n_rows; i++)
+        if (!(weights[i] >= 0.0f) || isinf(weights[i]))
+            return st__fail(err, ST_ERR_DATA,
+                            "%s: weights[%zu] is %g, expected a finite "
+                            "value >= 0", fn, i, (double)weights[i]);
+    return ST_OK;
 }
 
 st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *x,
@@ -170,16 +189,10 @@ st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *
                         "got %zu rows and %zu features", n_rows, n_features);
     if (x == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_from_arrays: x is NULL");
-    for (size_t i = 0; labels != NULL && i < n_rows; i++)
-        if (labels[i] != 0.0f && labels[i] != 1.0f)
-            return st__fail(err, ST_ERR_DATA,
-                            "st_dataset_from_arrays: labels[%zu] is %g, expected 0 or 1", i,
-                            (double)labels[i]);
-    for (size_t i = 0; weights != NULL && i < n_rows; i++)
-        if (!(weights[i] >= 0.0f) || isinf(weights[i]))
-            return st__fail(err, ST_ERR_DATA,
-                            "st_dataset_from_arrays: weights[%zu] is %g, expected a finite "
-                            "value >= 0", i, (double)weights[i]);
+    st_status rc = st__check_labels_weights("st_dataset_from_arrays", n_rows, labels, weights,
+                                            err);
+    if (rc != ST_OK)
+        return rc;
     st_dataset *ds = st__dataset_new(n_features, n_rows, labels != NULL, weights != NULL);
     if (ds == NULL)
         return st__fail(err, ST_ERR_NOMEM, "st_dataset_from_arrays: out of memory");
@@ -270,28 +283,21 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     if (ds == NULL)
         return 0;
     size_t bytes = sizeof *ds + ds->n_features * sizeof *ds->features;
-    size_t arrays = ds->n_features + (ds->labels != NULL) + (ds->weights != NULL);
-    bytes += arrays * ds->row_cap * sizeof(float);
+    size_t arrays = (ds->labels != NULL) + (ds->weights != NULL);
     for (size_t j = 0; j < ds->n_features; j++) {
+        if (ds->features[j].sparse)
+            bytes += ds->features[j].n_entries * (sizeof(uint32_t) + sizeof(float));
+        else
+            arrays++;
         bytes += strlen(ds->features[j].name) + 1;
         bytes += st__category_dict_bytes(&ds->features[j].levels);
         if (ds->features[j].zero_entries != NULL)
             bytes += (ds->row_cap + 31) / 32 * sizeof(uint32_t);
     }
-    return bytes;
+    return bytes + arrays * ds->row_cap * sizeof(float);
 }
 
 int st_dataset_is_libsvm(const st_dataset *ds) { return ds != NULL && ds->libsvm; }
-
-int st_dataset_entry_present(const st_dataset *ds, size_t j, size_t i)
-{
-    if (!has_feature(ds, j) || i >= ds->n_rows)
-        return 0;
-    const st__feature *f = &ds->features[j];
-    if (!ds->libsvm || f->values[i] != 0)
-        return 1;
-    return f->zero_entries != NULL && ((f->zero_entries[i / 32] >> (i % 32)) & 1u);
-}
 
 const uint32_t *st__dataset_zero_entries(const st_dataset *ds, size_t j)
 {

@@ -29,11 +29,13 @@ static int mostly_distinct(size_t distinct, size_t present)
     return (double)distinct >= 0.95 * (double)present;
 }
 
-static st_status numeric_is_id(const st_dataset *ds, const float *v, int *out, st_error *err)
+/* v: the n stored values; zeros: rows holding an implicit 0 (sparse columns). */
+static st_status numeric_is_id(const st_dataset *ds, const float *v, size_t n, size_t zeros,
+                               int *out, st_error *err)
 {
-    size_t present = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < ds->n_rows; i++) {
+    size_t present = zeros;
+    double lo = zeros > 0 ? 0.0 : INFINITY, hi = zeros > 0 ? 0.0 : -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         if (isnan(v[i]))
             continue;
         if (v[i] != floorf(v[i]) || isinf(v[i]))
@@ -47,16 +49,20 @@ static st_status numeric_is_id(const st_dataset *ds, const float *v, int *out, s
     if (!enough(present, ds->n_rows) || !mostly_distinct((size_t)fmin(hi - lo + 1, 1e18),
                                                          present))
         return ST_OK;
-    float *sorted = st__malloc_array(present, sizeof *sorted);
+    /* the implicit zeros are one value: one 0 stands for them all */
+    const size_t kept = present - zeros + (zeros > 0);
+    float *sorted = st__malloc_array(kept, sizeof *sorted);
     if (sorted == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu values of a column", present);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu values of a column", kept);
     size_t k = 0;
-    for (size_t i = 0; i < ds->n_rows; i++)
+    for (size_t i = 0; i < n; i++)
         if (!isnan(v[i]))
             sorted[k++] = v[i];
-    qsort(sorted, present, sizeof *sorted, compare_floats);
+    if (zeros > 0)
+        sorted[k++] = 0.0f;
+    qsort(sorted, kept, sizeof *sorted, compare_floats);
     size_t distinct = 1;
-    for (size_t i = 1; i < present; i++)
+    for (size_t i = 1; i < kept; i++)
         distinct += sorted[i] != sorted[i - 1];
     st__free(sorted);
     *out = mostly_distinct(distinct, present);
@@ -74,7 +80,9 @@ st_status st_dataset_column_is_id(const st_dataset *ds, size_t j, int *out, st_e
                         j, ds->n_features);
     const st__feature *f = &ds->features[j];
     if (f->type == ST_FEATURE_NUMERIC)
-        return numeric_is_id(ds, f->values, out, err);
+        return f->sparse ? numeric_is_id(ds, f->entry_values, f->n_entries,
+                                         ds->n_rows - f->n_entries, out, err)
+                         : numeric_is_id(ds, f->values, ds->n_rows, 0, out, err);
     /* a column of measurements made categorical by a few cells of text has a level per
      * distinct number: its report (st_column_cells.mostly_numeric) is the warning to give */
     st_column_cells cells;

@@ -24,11 +24,19 @@ enum { ST__FORCED_NONE = 0, ST__FORCED_NUMERIC = 1, ST__FORCED_CATEGORICAL = 2 }
 typedef struct st__feature {
     char *name;
     st_feature_type type;
-    float *values;               /* n_rows values (capacity row_cap while reading) */
+    float *values;               /* dense: n_rows values (capacity row_cap while reading);
+                                    NULL for a sparse feature */
+    /* Sparse numeric features (sparse = 1): n_entries entries, rows strictly ascending;
+     * every other row holds 0. An entry may hold 0 (present) or NaN (missing). */
+    int sparse;
+    uint32_t *entry_rows;
+    float *entry_values;
+    size_t n_entries;
     st__category_dict levels;    /* categorical features only */
-    uint32_t *zero_entries;      /* LibSVM: bit i set when row i's line has an entry for
-                                    this feature whose value is 0 (stored as 0, like an
-                                    absent entry); NULL when the file has no such entry */
+    uint32_t *zero_entries;      /* LibSVM, dense features: bit i set when row i's line has
+                                    an entry for this feature whose value is 0 (stored as 0,
+                                    like an absent entry); NULL when the file has no such
+                                    entry. Sparse features store such entries instead. */
     st__cell_facts cells;        /* CSV: what the reader saw (csv_cells.c) */
 } st__feature;
 
@@ -58,7 +66,19 @@ st_dataset *st__dataset_new(size_t n_features, size_t row_cap, int labelled, int
 /* Gives feature j its name (copied). Returns 0 when out of memory. */
 int st__dataset_set_name(st_dataset *ds, size_t j, const char *name, size_t len);
 
-/* Makes room for at least rows rows in every array. Returns 0 when out of memory. */
+/* Makes feature f sparse with room for n_entries entries (its dense values freed; the
+ * entries are filled by the caller, n_entries counting them). Returns 0 when out of
+ * memory. Call before st__dataset_reserve_rows, which then leaves f alone. */
+int st__feature_make_sparse(st__feature *f, size_t n_entries);
+
+/* Checks labels (each 0 or 1) and weights (finite, >= 0) given to fn (may be NULL). */
+st_status st__check_labels_weights(const char *fn, size_t n_rows, const float *labels,
+                                   const float *weights, st_error *err);
+
+/* Index of sparse feature f's entry for row i, or -1 when the row has none. */
+long st__sparse_find(const st__feature *f, size_t i);
+
+/* Makes room for at least rows rows in every dense array. Returns 0 when out of memory. */
 int st__dataset_reserve_rows(st_dataset *ds, size_t rows);
 
 /* Gives back unused capacity once reading is done (failure to shrink is harmless). */
@@ -76,9 +96,10 @@ typedef st_status (*st__buffer_reader)(const char *data, size_t size, const char
 st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
                                 const st_read_options *opt, st_dataset **out, st_error *err);
 
-/* Feature j's zero_entries bitmap (LibSVM: rows whose line has an entry j:0), or NULL. For
- * prediction, which reads a LibSVM row's absent entries as its model says (gbdt/,
- * logreg/): an entry is present when its value is not 0 or its bit is set. */
+/* Feature j's zero_entries bitmap (LibSVM, dense features: rows whose line has an entry
+ * j:0), or NULL (always for sparse features). For prediction, which reads a LibSVM row's
+ * absent entries as its model says (gbdt/, logreg/): an entry of a dense feature is
+ * present when its value is not 0 or its bit is set. */
 const uint32_t *st__dataset_zero_entries(const st_dataset *ds, size_t j);
 
 /* The error for a model whose feature j has type model_type where ds's column has the

@@ -14,7 +14,8 @@ st_status st_dataset_column_summary(const st_dataset *ds, size_t j, st_column_su
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_column_summary: feature %zu of "
                         "%zu", j, ds->n_features);
     const st__feature *f = &ds->features[j];
-    const float *v = f->values;
+    const float *v = f->sparse ? f->entry_values : f->values;
+    const size_t n_stored = f->sparse ? f->n_entries : ds->n_rows;
     st_column_summary s;
     memset(&s, 0, sizeof s);
     s.min = s.max = s.mean = s.sd = NAN;
@@ -22,7 +23,7 @@ st_status st_dataset_column_summary(const st_dataset *ds, size_t j, st_column_su
     /* Welford's update: one pass, no cancellation for large offsets like dates in seconds */
     double mean = 0.0, m2 = 0.0, lo = INFINITY, hi = -INFINITY;
     size_t n = 0;
-    for (size_t i = 0; i < ds->n_rows; i++) {
+    for (size_t i = 0; i < n_stored; i++) {
         if (isnan(v[i]))
             continue;
         double x = v[i];
@@ -32,6 +33,17 @@ st_status st_dataset_column_summary(const st_dataset *ds, size_t j, st_column_su
         m2 += delta * (x - mean);
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
+    }
+    if (n_stored < ds->n_rows) {
+        /* a sparse column's implicit zeros, merged as one group of equal values (Chan et
+         * al.'s pairwise update: mean 0, no spread of their own) */
+        const size_t zeros = ds->n_rows - n_stored, all = n + zeros;
+        const double delta = 0.0 - mean;
+        m2 += delta * delta * (double)n * (double)zeros / (double)all;
+        mean += delta * (double)zeros / (double)all;
+        n = all;
+        lo = lo < 0.0 ? lo : 0.0;
+        hi = hi > 0.0 ? hi : 0.0;
     }
     s.n_present = n;
     s.n_missing = ds->n_rows - n;

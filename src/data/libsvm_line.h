@@ -11,7 +11,8 @@
 
 #include "label_rule.h"
 
-/* Features are stored densely (a column per index), so a stray huge index would ask for
+/* A dataset keeps a column (a name and a description) for every index up to the largest,
+ * and binned files and models a feature per index, so a stray huge index would ask for
  * gigabytes: indices past this are refused with a clear error instead. */
 #define ST__LIBSVM_MAX_INDEX 1000000L
 

@@ -1,5 +1,7 @@
-/* LibSVM / SVMlight text to dataset. The first pass checks every line and finds the size;
- * the second fills the dense columns, so memory is the dataset and nothing more. */
+/* LibSVM / SVMlight text to dataset. The first pass checks every line, finds the size and
+ * counts each index's entries; the second fills the columns: dense ones (an entry in at
+ * least half the rows) as n_rows values, sparse ones as their entries, allocated to the
+ * exact count. Memory is the dataset and the counts, nothing more. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,8 @@ typedef struct libsvm_reader {
     int cls;                       /* the class of the last line scanned */
     st__libsvm_pair_fn on_pair;    /* when set, called per pair in a scan without ds */
     void *pair_ctx;
+    int counting;                  /* first pass of the reader: count entries per index */
+    size_t *counts, counts_cap;    /* counts[index]: lines with an entry for index */
 } libsvm_reader;
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -95,6 +99,31 @@ static int mark_zero_entry(st__feature *f, size_t n_rows, size_t row)
     return 1;
 }
 
+/* One more entry for index in r->counts, grown as indices appear. */
+static int count_entry(libsvm_reader *r, long index)
+{
+    if ((size_t)index >= r->counts_cap) {
+        size_t cap = r->counts_cap == 0 ? 1024 : r->counts_cap;
+        while (cap <= (size_t)index)
+            cap *= 2;
+        size_t *grown = st__realloc_array(r->counts, cap, sizeof *grown);
+        if (grown == NULL)
+            return 0;
+        memset(grown + r->counts_cap, 0, (cap - r->counts_cap) * sizeof *grown);
+        r->counts = grown;
+        r->counts_cap = cap;
+    }
+    r->counts[index]++;
+    return 1;
+}
+
+/* Appends row's entry to sparse feature f (room was made for every entry). */
+static void append_entry(st__feature *f, size_t row, float value)
+{
+    f->entry_rows[f->n_entries] = (uint32_t)row;
+    f->entry_values[f->n_entries++] = value;
+}
+
 /* One line: its label class (through the rule) and pairs; calls back per pair when ds set.
  * Indices below base are refused (base 1: the file is read as one-based). */
 static st_status scan_line(libsvm_reader *r, long line, const char *p, const char *e,
@@ -136,12 +165,15 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
                               "from 1");
         if (index > ST__LIBSVM_MAX_INDEX)
             return fail_token(r, ST_ERR_DATA, line, line_start, &tok,
-                              "feature index above 1000000; stratum stores features densely, "
-                              "so indices must stay at most 1000000");
+                              "feature index above 1000000; stratum keeps a column for "
+                              "every index up to the largest, so indices must stay at most "
+                              "1000000");
         previous = index;
         if (ds != NULL) {
             size_t j = feature_of[index - base];
-            if (j != (size_t)-1) {
+            if (j != (size_t)-1 && ds->features[j].sparse) {
+                append_entry(&ds->features[j], r->n_rows, (float)value);
+            } else if (j != (size_t)-1) {
                 st__feature *f = &ds->features[j];
                 f->values[r->n_rows] = (float)value;
                 /* an entry whose value is 0 is stored as an absent one is: mark it, so that
@@ -154,6 +186,8 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
                 r->max_index = index;
             if (index < r->min_index)
                 r->min_index = index;
+            if (r->counting && !count_entry(r, index))
+                return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
             if (r->on_pair != NULL) {
                 st_status rc = r->on_pair(r->pair_ctx, index, value);
                 if (rc != ST_OK)
@@ -191,6 +225,19 @@ static st_status scan_all(libsvm_reader *r, st_dataset *ds, const size_t *featur
     return ST_OK;
 }
 
+static size_t entries_of(const libsvm_reader *r, long index)
+{
+    return (size_t)index < r->counts_cap ? r->counts[index] : 0;
+}
+
+static size_t total_entries(const libsvm_reader *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->counts_cap; k++)
+        n += r->counts[k];
+    return n;
+}
+
 static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset **out)
 {
     long base = opt->libsvm_zero_based == 1 ? 0
@@ -207,12 +254,25 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
         feature_of[s] = st__libsvm_ignored(opt, name) ? (size_t)-1 : n_features++;
     }
     st_status rc = ST_OK;
-    int overflow = 0;
-    size_t cells = st__mul_size(n_features, r->n_rows, &overflow);
-    st_dataset *ds = overflow ? NULL : st__dataset_new(n_features, r->n_rows, 1, 0);
-    if (ds == NULL) {
+    if (r->n_rows > UINT32_MAX) { /* a sparse column's rows are 32-bit */
+        st__free(feature_of);
+        return st__fail(r->err, ST_ERR_DATA, "%s: %zu data lines; at most %lu are supported",
+                        r->source, r->n_rows, (unsigned long)UINT32_MAX);
+    }
+    st_dataset *ds = st__dataset_new(n_features, 1, 1, 0);
+    /* a column with entries in fewer than half the rows is stored sparse, before the
+       dense ones get their rows */
+    for (size_t s = 0; ds != NULL && s < n_slots; s++) {
+        const size_t j = feature_of[s], n = entries_of(r, (long)s + base);
+        if (j != (size_t)-1 && n < r->n_rows - n &&
+            !st__feature_make_sparse(&ds->features[j], n)) {
+            st_dataset_free(ds);
+            ds = NULL;
+        }
+    }
+    if (ds == NULL || !st__dataset_reserve_rows(ds, r->n_rows)) {
         rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory for %zu rows x %zu features "
-                      "stored densely (%zu values)", r->source, r->n_rows, n_features, cells);
+                      "(%zu entries)", r->source, r->n_rows, n_features, total_entries(r));
         goto done;
     }
     for (size_t s = 0; s < n_slots; s++) {
@@ -225,7 +285,8 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
         }
     }
     for (size_t j = 0; j < n_features; j++)
-        memset(ds->features[j].values, 0, r->n_rows * sizeof(float));
+        if (!ds->features[j].sparse)
+            memset(ds->features[j].values, 0, r->n_rows * sizeof(float));
     rc = scan_all(r, ds, feature_of, base);
     if (rc != ST_OK)
         goto done;
@@ -307,6 +368,7 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     r.max_index = -1;
     r.min_index = 2147483647L;
     st__label_rule_init(&r.labels, opt->positive);
+    r.counting = 1;
     /* a file forced one-based is checked for index 0 here, where the line is known */
     st_status rc = scan_all(&r, NULL, NULL, opt->libsvm_zero_based == 0 ? 1 : 0);
     if (rc == ST_OK && r.n_rows == 0)
@@ -316,6 +378,7 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
         /* the second pass must classify labels the same way: start the rule afresh */
         st__label_rule_free(&r.labels);
         st__label_rule_init(&r.labels, opt->positive);
+        r.counting = 0;
         rc = build(&r, opt, out);
     }
     if (rc == ST_OK) {
@@ -336,6 +399,7 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
         *out = NULL;
     }
     st__label_rule_free(&r.labels);
+    st__free(r.counts);
     return rc;
 }
 

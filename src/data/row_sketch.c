@@ -21,11 +21,10 @@ static uint64_t mix64(uint64_t z)
 }
 
 /* One value's word: a tag (1 missing, 2 numeric, 3 categorical) above its bits. */
-static uint64_t value_word(const st_dataset *ds, long col, size_t i)
+static uint64_t value_word(const st_dataset *ds, long col, float v)
 {
     if (col < 0)
         return mix64(1);
-    const float v = st_dataset_feature_values(ds, (size_t)col)[i];
     if (v != v)
         return mix64(1);
     if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
@@ -46,8 +45,22 @@ void st__row_hashes(const st_dataset *ds, const void *model, size_t n_names,
         hash[i] = mix64(n_names);
     for (size_t j = 0; j < n_names; j++) {
         const long col = model != NULL ? st_dataset_find_feature(ds, name(model, j)) : (long)j;
+        const uint32_t *rows = NULL;
+        const float *values = NULL;
+        size_t n_entries = 0, e = 0;
+        if (col >= 0 && st_dataset_feature_is_sparse(ds, (size_t)col)) {
+            /* a sparse column: its entries, and the word of 0 for every other row */
+            st_dataset_feature_entries(ds, (size_t)col, &rows, &values, &n_entries, NULL);
+            const uint64_t zero = value_word(ds, col, 0.0f);
+            for (size_t i = 0; i < n; i++) {
+                const int stored = e < n_entries && rows[e] == i;
+                hash[i] = mix64(hash[i] ^ (stored ? value_word(ds, col, values[e++]) : zero));
+            }
+            continue;
+        }
+        const float *x = col >= 0 ? st_dataset_feature_values(ds, (size_t)col) : NULL;
         for (size_t i = 0; i < n; i++)
-            hash[i] = mix64(hash[i] ^ value_word(ds, col, i));
+            hash[i] = mix64(hash[i] ^ value_word(ds, col, x != NULL ? x[i] : 0.0f));
     }
 }
 

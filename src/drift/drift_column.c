@@ -18,12 +18,19 @@ static size_t present_sorted(const st_dataset *ds, size_t j, float *v, uint32_t 
                              double *sum)
 {
     const float *x = st_dataset_feature_values(ds, j);
-    const size_t n = st_dataset_n_rows(ds);
-    size_t np = 0;
+    size_t n = st_dataset_n_rows(ds), np = 0, zeros = 0;
     double s = 0;
+    if (x == NULL) { /* sparse: the entries, in row order as a dense column's are summed */
+        const uint32_t *rows;
+        zeros = n;
+        st_dataset_feature_entries(ds, j, &rows, &x, &n, NULL);
+        zeros -= n;
+    }
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]))
             v[np++] = x[i], s += x[i];
+    for (size_t i = 0; i < zeros; i++) /* a sparse column's implicit zeros */
+        v[np++] = 0.0f;
     st__sort_floats(v, np, k, t);
     *sum = s;
     return np;

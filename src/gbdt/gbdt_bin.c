@@ -130,7 +130,66 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. */
+/* Whether row i is among the s ascending rows of the sample. */
+static int sampled(const size_t *rows, size_t s, size_t i)
+{
+    size_t lo = 0, hi = s;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s && rows[lo] == i;
+}
+
+/* Sparse feature j's sample, from its entries: the present values of the sampled rows'
+ * entries into v (returns how many) and the sampled rows without an entry (implicit zeros)
+ * into *zeros. The sample is every row when s == n. Time O(entries), O(entries log s) when
+ * the sample is a part of the rows. */
+static size_t sparse_sample(const st_dataset *ds, size_t j, const size_t *rows, size_t s,
+                            float *v, size_t *zeros)
+{
+    const uint32_t *r;
+    const float *x;
+    size_t ne, m = 0, in_sample = 0;
+    st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
+    const int all = s == st_dataset_n_rows(ds);
+    for (size_t e = 0; e < ne; e++) {
+        if (!all && !sampled(rows, s, r[e]))
+            continue;
+        in_sample++;
+        if (x[e] == x[e])
+            v[m++] = x[e];
+    }
+    *zeros = s - in_sample;
+    return m;
+}
+
+/* Adds z zeros to the k sorted distinct values v with counts cnt (room for k + 1), as
+ * distinct() would have counted them among the others; returns the new k. */
+static size_t add_zeros(float *v, double *cnt, size_t k, size_t z)
+{
+    if (z == 0)
+        return k;
+    size_t p = 0;
+    while (p < k && v[p] < 0.0f)
+        p++;
+    if (p < k && v[p] == 0.0f) { /* -0 and 0 are one value, as in distinct() */
+        cnt[p] += (double)z;
+        return k;
+    }
+    memmove(v + p + 1, v + p, (k - p) * sizeof *v);
+    memmove(cnt + p + 1, cnt + p, (k - p) * sizeof *cnt);
+    v[p] = 0.0f;
+    cnt[p] = (double)z;
+    return k + 1;
+}
+
+/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. A
+ * sparse feature's come from its entries and a count of its zeros: the same bounds as its
+ * dense copy's. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
                        size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
                        int *n_bins, const uint8_t *is_cat)
@@ -144,6 +203,13 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         double *c = cnt + (size_t)omp_get_thread_num() * s;
         uint32_t *k1 = keys + (size_t)omp_get_thread_num() * 2 * s, *k2 = k1 + s;
         const float *x = st_dataset_feature_values(ds, (size_t)j);
+        if (x == NULL) {
+            size_t zeros;
+            const size_t m = sparse_sample(ds, (size_t)j, rows, s, v, &zeros);
+            const size_t k = add_zeros(v, c, distinct(v, m, c, k1, k2), zeros);
+            n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
+            continue;
+        }
         size_t m = 0;
         for (size_t i = 0; i < s; i++)
             if (x[rows[i]] == x[rows[i]])
@@ -151,6 +217,20 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         size_t k = distinct(v, m, c, k1, k2);
         n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
     }
+}
+
+/* The first of n ascending rows r[] that is at least i (n when none is). */
+static size_t first_entry(const uint32_t *r, size_t n, size_t i)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (r[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Rows coded per block of CODE_BLOCK, so that threads write disjoint cache lines. */
@@ -166,6 +246,18 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
         for (size_t j = 0; j < nf; j++) {                                                 \
             const float *x = st_dataset_feature_values(ds, j);                            \
             T *col = cols + j * n;                                                        \
+            if (x == NULL) { /* sparse: the code of 0, then the block's entries */        \
+                const T zero = (T)st__gbdt_bin_of(b, j, 0.0f);                            \
+                for (size_t i = i0; i < i1; i++)                                          \
+                    codes[i * nf + j] = col[i] = zero;                                    \
+                const uint32_t *r;                                                        \
+                const float *v;                                                           \
+                size_t ne, e;                                                             \
+                st_dataset_feature_entries(ds, j, &r, &v, &ne, NULL);                     \
+                for (e = first_entry(r, ne, i0); e < ne && r[e] < i1; e++)                \
+                    codes[r[e] * nf + j] = col[r[e]] = (T)st__gbdt_bin_of(b, j, v[e]);    \
+                continue;                                                                 \
+            }                                                                             \
             for (size_t i = i0; i < i1; i++)                                              \
                 codes[i * nf + j] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);              \
         }                                                                                 \

@@ -239,6 +239,11 @@ typedef struct st__gbdt_columns {
     int absent_missing;
     const uint32_t **zeros;
     float *absent;   /* zeros for the features a LibSVM file never mentions, or NULL */
+    /* sparse dataset columns, copied dense (owned[j], or NULL for a dense column), and
+     * with absent_missing their entries holding 0 as a bitmap (owned_zeros[j]) */
+    float **owned;
+    uint32_t **owned_zeros;
+    size_t n_owned;  /* entries of owned and owned_zeros */
 } st__gbdt_columns;
 
 /* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another

@@ -45,6 +45,12 @@ typedef st__gbdt_columns column_map; /* gbdt_impl.h */
 
 static void map_free(column_map *cm)
 {
+    for (size_t j = 0; cm->owned != NULL && j < cm->n_owned; j++) {
+        st__free(cm->owned[j]);
+        st__free(cm->owned_zeros[j]);
+    }
+    st__free(cm->owned);
+    st__free(cm->owned_zeros);
     st__free(cm->col);
     st__free(cm->map_off);
     st__free(cm->map);
@@ -62,6 +68,30 @@ static long find_column(const st__gbdt_feature *f, const st_dataset *ds)
     return src >= 0 ? src : -2;
 }
 
+/* Sparse dataset column src of model feature j, copied dense into cm->owned[j] (with
+ * absent_missing, its entries holding 0 into cm->owned_zeros[j]). -1: out of memory. */
+static int copy_sparse(column_map *cm, const st_dataset *ds, size_t j, size_t src)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    const uint32_t *rows;
+    const float *values;
+    size_t n_entries;
+    if ((cm->owned[j] = st__malloc_array(n ? n : 1, sizeof *cm->owned[j])) == NULL ||
+        st_dataset_feature_copy(ds, src, cm->owned[j], NULL) != ST_OK)
+        return -1;
+    cm->col[j] = cm->owned[j];
+    if (!cm->absent_missing)
+        return 0;
+    st_dataset_feature_entries(ds, src, &rows, &values, &n_entries, NULL);
+    if ((cm->owned_zeros[j] = st__calloc((n + 31) / 32 + 1, sizeof(uint32_t))) == NULL)
+        return -1;
+    for (size_t e = 0; e < n_entries; e++)
+        if (values[e] == 0)
+            cm->owned_zeros[j][rows[e] / 32] |= 1u << (rows[e] % 32);
+    cm->zeros[j] = cm->owned_zeros[j];
+    return 0;
+}
+
 static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
                              st_error *err)
 {
@@ -72,7 +102,11 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
     cm->absent_missing = m->absent_missing && st_dataset_is_libsvm(ds);
     if (cm->absent_missing)
         cm->zeros = st__calloc(nf, sizeof *cm->zeros);
-    if (cm->col == NULL || cm->map_off == NULL || (cm->absent_missing && cm->zeros == NULL))
+    cm->owned = st__calloc(nf, sizeof *cm->owned);
+    cm->owned_zeros = st__calloc(nf, sizeof *cm->owned_zeros);
+    cm->n_owned = cm->owned != NULL && cm->owned_zeros != NULL ? nf : 0;
+    if (cm->col == NULL || cm->map_off == NULL || (cm->absent_missing && cm->zeros == NULL) ||
+        cm->n_owned == 0)
         return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's columns");
     size_t total = 0;
     for (size_t j = 0; j < m->n_features; j++) {
@@ -95,6 +129,9 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
         cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
         if (cm->absent_missing)
             cm->zeros[j] = st__dataset_zero_entries(ds, (size_t)src);
+        if (cm->col[j] == NULL && copy_sparse(cm, ds, j, (size_t)src) != 0)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for a dense copy of feature "
+                            "'%s' (%zu rows)", f->name, n_rows);
         if (f->type == ST_FEATURE_CATEGORICAL)
             total += st_dataset_n_levels(ds, (size_t)src);
     }

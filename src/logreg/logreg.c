@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "logreg_solver.h"
+#include "logreg_sparse.h"
 #include "core/parallel.h"
 
 st_logreg_params st_logreg_params_default(void)
@@ -128,6 +129,24 @@ static st_logreg *make_model(st__lr_design *d, const double *b, double b0, const
     return m;
 }
 
+/* st__lr_standard_errors for a sparse design: its Hessian from the entries. */
+static st_status sparse_standard_errors(const st__lr_problem *pb, const st__lr_design *d,
+                                        double b0, const double *b, double total, double *se)
+{
+    const size_t n = pb->n, m = d->n_cols + 1;
+    double *h = st__malloc_array(m * m, sizeof *h), *work = st__malloc_array(2 * n + 1, sizeof *work);
+    double *prob = st__malloc_array(n + 1, sizeof *prob);
+    st_status rc = ST_ERR_NOMEM;
+    if (h != NULL && work != NULL && prob != NULL) {
+        st__lr_sp_margins(d->sp, b0, b, work);
+        st__lr_loss(pb, work, NULL, 0, prob);
+        st__lr_sp_hessian(pb, d->sp, prob, h, work);
+        rc = st__lr_standard_errors_h(pb, h, d->mean, d->scale, total, se);
+    }
+    st__free(h), st__free(work), st__free(prob);
+    return rc;
+}
+
 /* Standard errors at the solution when the fit has no L1 part and is narrow enough;
  * otherwise *se stays NULL and *state says why. Fails only when out of memory. */
 static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, double b0,
@@ -146,7 +165,9 @@ static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, d
     double *v = st__malloc_array(d->n_cols + 1, sizeof *v);
     st_status rc = v == NULL   ? ST_ERR_NOMEM
                    : h != NULL ? st__lr_standard_errors_h(pb, h, d->mean, d->scale, total, v)
-                               : st__lr_standard_errors(pb, b0, b, d->mean, d->scale, total, v);
+                   : d->sp != NULL
+                       ? sparse_standard_errors(pb, d, b0, b, total, v)
+                       : st__lr_standard_errors(pb, b0, b, d->mean, d->scale, total, v);
     if (rc == ST_ERR_NOMEM) {
         st__free(v);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the standard errors of %zu "
@@ -212,7 +233,16 @@ st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_i
     double b0 = log(ybar / (1 - ybar));
     st__lr_info info;
     int have_h = 0;
-    if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS) {
+    if (d.sp != NULL) {
+        size_t m = d.n_cols + 1; /* exact Newton's Hessian for the standard errors */
+        if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS &&
+            (h = st__malloc_array(m * m, sizeof *h)) == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
+            goto done;
+        }
+        rc = st__lr_sparse_fit(&pb, d.sp, prm.tol, prm.max_iter, &b0, b, h, &have_h, &info,
+                               err);
+    } else if (pb.l1 == 0 && d.n_cols <= ST__LR_NEWTON_MAX_COLS) {
         /* Newton's last Hessian, at the solution, also gives the standard errors */
         size_t m = d.n_cols + 1;
         if ((h = st__malloc_array(m * m, sizeof *h)) == NULL) {
@@ -236,7 +266,7 @@ st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_i
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;
-        if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, err)) != ST_OK ||
+        if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, d.sp != NULL, err)) != ST_OK ||
             (rc = st__row_sketch_build(ds, &(*out)->sketch, err)) != ST_OK) {
             st_logreg_free(*out);
             *out = NULL;

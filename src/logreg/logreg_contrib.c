@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "data/category_dict.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
 
 /* Value of the expanded column `which` of feature f for a stored value v: which >= 0 is
  * one-hot level `which` (v a model level code, or NaN, or -1 for an unseen level), -1 the
@@ -86,8 +87,72 @@ static void moments(const st__lr_feature *f, const float *v, const float *w, siz
     *sd = total > 0 ? sqrt(var / total) : 0;
 }
 
+/* The moments of a 0/1 column holding 1 on rows of total weight w1 out of total: the mean
+ * w1 / total and the standard deviation of moments() in closed form. */
+static void indicator_moments(double w1, double total, double *mean, double *sd)
+{
+    double mu = total > 0 ? w1 / total : 0;
+    double var = w1 * (1 - mu) * (1 - mu) + (total - w1) * mu * mu;
+    *mean = mu;
+    *sd = total > 0 ? sqrt(var / total) : 0;
+}
+
+/* moments() for every one-hot column of categorical feature f, and its indicator, in one
+ * pass over the rows instead of one per level: a sparse design's categorical features
+ * have hundreds of levels. The means are moments()'s to the bit (the same sums in the
+ * same order); the standard deviations agree to rounding. by_level has n_levels + 1 slots. */
+static void level_moments(st_logreg *m, const st__lr_feature *f, const float *v, const float *w,
+                          size_t n, double *by_level)
+{
+    const size_t k = f->n_levels;
+    double total = 0;
+    for (size_t l = 0; l <= k; l++)
+        by_level[l] = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = w != NULL ? w[i] : 1.0;
+        total += r;
+        if (isnan(v[i]))
+            by_level[k] += r;
+        else if (v[i] >= 0 && (size_t)v[i] < k)
+            by_level[(size_t)v[i]] += r;
+    }
+    for (size_t l = 0; l < k; l++)
+        indicator_moments(by_level[l], total, &m->col_mean[f->col + l], &m->col_sd[f->col + l]);
+    if (f->indicator >= 0)
+        indicator_moments(by_level[k], total, &m->col_mean[f->indicator],
+                          &m->col_sd[f->indicator]);
+}
+
+/* moments() of a sparse feature's value column and its indicator, from its entries: the
+ * implicit zeros' share of the variance in one term, total - (weight of the entries). */
+static void sparse_moments(st_logreg *m, const st__lr_feature *f, const st_dataset *ds,
+                           size_t j, const float *w, double total)
+{
+    const uint32_t *rows = NULL;
+    const float *v = NULL;
+    size_t nnz = 0;
+    if (st_dataset_feature_entries(ds, j, &rows, &v, &nnz, NULL) != ST_OK)
+        nnz = 0;
+    double sum = 0, w_in = 0, w_nan = 0;
+    for (size_t e = 0; e < nnz; e++) {
+        double r = w != NULL ? w[rows[e]] : 1.0;
+        w_in += r;
+        w_nan += isnan(v[e]) ? r : 0;
+        sum += r * (isnan(v[e]) ? f->fill : v[e]);
+    }
+    double mu = total > 0 ? sum / total : 0, var = mu * mu * (total - w_in);
+    for (size_t e = 0; e < nnz; e++) {
+        double r = w != NULL ? w[rows[e]] : 1.0, d = (isnan(v[e]) ? f->fill : v[e]) - mu;
+        var += r * d * d;
+    }
+    m->col_mean[f->col] = mu;
+    m->col_sd[f->col] = total > 0 ? sqrt(fmax(var, 0) / total) : 0;
+    if (f->indicator >= 0)
+        indicator_moments(w_nan, total, &m->col_mean[f->indicator], &m->col_sd[f->indicator]);
+}
+
 st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
-                                const double *plain_sd, st_error *err)
+                                const double *plain_sd, int one_pass, st_error *err)
 {
     m->col_mean = st__calloc(m->n_coefs + 1, sizeof *m->col_mean);
     m->col_sd = st__calloc(m->n_coefs + 1, sizeof *m->col_sd);
@@ -98,13 +163,31 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
     }
     const size_t n = st_dataset_n_rows(ds);
     const float *w = st_dataset_weights(ds);
+    size_t max_levels = 0;
+    for (size_t j = 0; j < m->n_features; j++)
+        max_levels = m->features[j].n_levels > max_levels ? m->features[j].n_levels : max_levels;
+    double *by_level = one_pass ? st__malloc_array(max_levels + 1, sizeof *by_level) : NULL;
+    const int nt = st__n_threads(m->params.n_threads);
+    float *scratch = NULL; /* a dense copy of a sparse column per thread */
+    if ((one_pass && by_level == NULL) ||
+        (!one_pass && st__dataset_any_sparse(ds) &&
+         (scratch = st__malloc_array((size_t)nt * n, sizeof *scratch)) == NULL)) {
+        st__free(by_level);
+        st__free(m->col_mean), st__free(m->col_sd);
+        m->col_mean = m->col_sd = NULL;
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu column means", m->n_coefs);
+    }
     /* feature by feature, each on one thread: nothing depends on the thread count */
     const long nf = (long)m->n_features;
-#pragma omp parallel for num_threads(st__n_threads(m->params.n_threads)) schedule(dynamic, 1) \
-    if (n * m->n_coefs > 65536)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (n * m->n_coefs > 65536)
     for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &m->features[j];
-        const float *v = st_dataset_feature_values(ds, j); /* training: model feature j */
+        if (one_pass && (f->type == ST_FEATURE_CATEGORICAL ||
+                         st_dataset_feature_is_sparse(ds, (size_t)j)))
+            continue; /* below */
+        /* training: model feature j is the dataset's feature j */
+        const float *v = st__column_values(ds, (size_t)j, scratch == NULL ? NULL
+                                           : scratch + (size_t)omp_get_thread_num() * n);
         if (f->type == ST_FEATURE_NUMERIC && plain_sd != NULL && !isnan(plain_sd[f->col]))
             m->col_mean[f->col] = mean[f->col], m->col_sd[f->col] = plain_sd[f->col];
         else if (f->type == ST_FEATURE_NUMERIC)
@@ -114,6 +197,18 @@ st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double
         if (f->indicator >= 0)
             moments(f, v, w, n, -2, &m->col_mean[f->indicator], &m->col_sd[f->indicator]);
     }
+    double total = 0; /* the rows' weight, for sparse_moments */
+    for (size_t i = 0; one_pass && i < n; i++)
+        total += w != NULL ? w[i] : 1.0;
+    for (size_t j = 0; one_pass && j < m->n_features; j++) {
+        const st__lr_feature *f = &m->features[j];
+        if (f->type == ST_FEATURE_CATEGORICAL)
+            level_moments(m, f, st_dataset_feature_values(ds, j), w, n, by_level);
+        else if (st_dataset_feature_is_sparse(ds, j))
+            sparse_moments(m, f, ds, j, w, total);
+    }
+    st__free(by_level);
+    st__free(scratch);
     return ST_OK;
 }
 

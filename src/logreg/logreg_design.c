@@ -10,6 +10,7 @@
 #include "logreg_design.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "data/dataset_column.h"
+#include "logreg_sparse.h"
 
 void st__lr_names_free(char **names, size_t n)
 {
@@ -43,6 +46,7 @@ void st__lr_design_free(st__lr_design *d)
     st__lr_features_free(d->features, d->n_features);
     st__lr_names_free(d->col_names, d->n_cols);
     st__free(d->mean), st__free(d->scale), st__free(d->x), st__free(d->plain_sd);
+    st__lr_sparse_free(d->sp);
     memset(d, 0, sizeof *d);
 }
 
@@ -90,9 +94,74 @@ static char *joined(const char *a, const char *sep, const char *b)
     return s;
 }
 
+/* A sparse feature's entries (a numeric feature stored by st_dataset_feature_entries). */
+static void entries_of(const st_dataset *ds, size_t j, const uint32_t **rows,
+                       const float **vals, size_t *m)
+{
+    if (st_dataset_feature_entries(ds, j, rows, vals, m, NULL) != ST_OK)
+        *rows = NULL, *vals = NULL, *m = 0;
+}
+
+/* fill_value for a sparse feature: its entries and n - m implicit zeros, all present
+ * (an implicit zero is a value, never missing). Returns -1 when out of memory. */
+static int fill_sparse(const float *v, size_t m, size_t n, st_impute how, double *out)
+{
+    size_t present = n, k = 0;
+    double sum = 0;
+    for (size_t e = 0; e < m; e++)
+        if (isnan(v[e]))
+            present--;
+        else
+            sum += v[e];
+    *out = 0;
+    if (present == 0)
+        return 0;
+    if (how == ST_IMPUTE_MEAN) {
+        *out = sum / (double)present;
+        return 0;
+    }
+    float *tmp = st__malloc_array(present, sizeof *tmp); /* the zeros, then the entries */
+    if (tmp == NULL)
+        return -1;
+    for (; k < n - m; k++)
+        tmp[k] = 0;
+    for (size_t e = 0; e < m; e++)
+        if (!isnan(v[e]))
+            tmp[k++] = v[e];
+    qsort(tmp, present, sizeof *tmp, compare_float);
+    *out = present % 2 ? tmp[present / 2]
+                       : 0.5 * ((double)tmp[present / 2 - 1] + tmp[present / 2]);
+    st__free(tmp);
+    return 0;
+}
+
+/* plan_features for sparse (numeric) feature j, from its entries. */
+static int plan_sparse(const st_dataset *ds, size_t j, const st_logreg_params *prm,
+                       st__lr_feature *f, size_t *col)
+{
+    const uint32_t *rows;
+    const float *v;
+    size_t m;
+    entries_of(ds, j, &rows, &v, &m);
+    if ((f->name = st__strdup(st_dataset_feature_name(ds, j))) == NULL)
+        return -1;
+    f->type = ST_FEATURE_NUMERIC;
+    f->col = (*col)++;
+    f->indicator = -1;
+    if (fill_sparse(v, m, st_dataset_n_rows(ds), prm->impute, &f->fill) != 0)
+        return -1;
+    int any_nan = 0;
+    for (size_t e = 0; e < m; e++)
+        any_nan |= isnan(v[e]);
+    if (prm->missing_indicators && any_nan)
+        f->indicator = (long)(*col)++;
+    return 0;
+}
+
 /* Learns what each feature becomes and names the expanded columns. Returns 0 or -1 (out
  * of memory). */
-static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__lr_design *d)
+static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__lr_design *d,
+                         float *scratch)
 {
     const size_t n = d->n_rows;
     d->features = st__calloc(d->n_features, sizeof *d->features);
@@ -101,7 +170,12 @@ static int plan_features(const st_dataset *ds, const st_logreg_params *prm, st__
     size_t col = 0;
     for (size_t j = 0; j < d->n_features; j++) {
         st__lr_feature *f = &d->features[j];
-        const float *v = st_dataset_feature_values(ds, j);
+        if (st_dataset_feature_is_sparse(ds, j)) {
+            if (plan_sparse(ds, j, prm, f, &col) != 0)
+                return -1;
+            continue;
+        }
+        const float *v = st__column_values(ds, j, scratch);
         f->name = st__strdup(st_dataset_feature_name(ds, j));
         if (f->name == NULL)
             return -1;
@@ -172,36 +246,6 @@ static void fill_columns(const st__lr_design *d, const st__lr_feature *f, const 
     }
 }
 
-/* Centres (and scales) column x in place, recording how. */
-static void standardise(double *x, size_t n, const double *c, int scale_it, double *mean,
-                        double *scale)
-{
-    double lo = INFINITY, hi = -INFINITY, mu = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (c[i] == 0)
-            continue;
-        lo = x[i] < lo ? x[i] : lo; /* not fmin/fmax: no NaN here, and they are calls */
-        hi = x[i] > hi ? x[i] : hi;
-        mu += c[i] * x[i];
-    }
-    if (!(lo < hi)) { /* constant (or no weighted row): a column of zeros */
-        *mean = lo < INFINITY ? lo : 0;
-        *scale = 0;
-        memset(x, 0, n * sizeof *x);
-        return;
-    }
-    double var = 0;
-    for (size_t i = 0; i < n; i++)
-        var += c[i] * (x[i] - mu) * (x[i] - mu);
-    double s = scale_it ? sqrt(var) : 1.0;
-    if (!(s > 0)) /* two distinct values but variance underflowed: treat as constant */
-        s = 1.0;
-    *mean = mu;
-    *scale = s;
-    for (size_t i = 0; i < n; i++)
-        x[i] = (x[i] - mu) / s;
-}
-
 /* standardise_numeric when every row has the same weight 1/n: the sums need no weights
  * (the common case: no row or class weights). Four accumulators, added in a fixed order,
  * so that the additions overlap instead of waiting on each other. */
@@ -256,7 +300,7 @@ static void standardise_uniform(const float *v, double fill, double *x, size_t n
 
 /* The same for a numeric feature's column straight from its float values v (missing
  * ones imputed with fill): the statistics are read from v, and x written once. The sums
- * run in the same order over the same (double) values as fill_columns + standardise,
+ * run in the same order over the same (double) values as fill_columns + st__lr_standardise,
  * so the result is identical, with a third of the memory traffic. */
 static void standardise_numeric(const float *v, double fill, double *x, size_t n,
                                 const double *c, int scale_it, double *mean, double *scale)
@@ -292,11 +336,24 @@ static void standardise_numeric(const float *v, double fill, double *x, size_t n
 
 /* An infinite value (often a number past the float range, like 1e400, in the file) would
  * make every solver fail obscurely; name it instead. Missing values are fine: imputed. */
-static st_status check_finite(const st_dataset *ds, st_error *err)
+static st_status check_finite(const st_dataset *ds, float *scratch, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
-        const float *v = st_dataset_feature_values(ds, j);
+        if (st_dataset_feature_is_sparse(ds, j)) { /* its entries only */
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            for (size_t e = 0; e < m; e++)
+                if (isinf(v[e]))
+                    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a "
+                                    "number beyond the float range?); logistic regression "
+                                    "needs finite values", st_dataset_feature_name(ds, j),
+                                    v[e] > 0 ? "+infinity" : "-infinity", (size_t)rows[e] + 1);
+            continue;
+        }
+        const float *v = st__column_values(ds, j, scratch);
         int any = 0; /* a vectorised scan first; the row is looked for only when needed */
         for (size_t i = 0; i < n; i++)
             any |= fabsf(v[i]) == INFINITY;
@@ -310,17 +367,63 @@ static st_status check_finite(const st_dataset *ds, st_error *err)
     return ST_OK;
 }
 
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz)
+{
+    if (n_rows > UINT32_MAX || n_cols <= ST__LR_SPARSE_MIN_COLS)
+        return 0;
+    return nnz / 4 <= n_rows * (n_cols / 16); /* at most a quarter of the cells: no overflow */
+}
+
+/* At most how many of d's cells are not 0: a numeric value column n rows, a categorical
+ * feature's one-hot columns together n, an indicator its missing rows. */
+static size_t design_nonzeros(const st_dataset *ds, const st__lr_design *d)
+{
+    size_t nnz = 0;
+    for (size_t j = 0; j < d->n_features; j++) {
+        if (st_dataset_feature_is_sparse(ds, j)) { /* its entries, the indicator's fewer */
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            nnz += d->features[j].indicator >= 0 ? 2 * m : m;
+            continue;
+        }
+        nnz += d->n_rows;
+        if (d->features[j].indicator >= 0) {
+            const float *v = st_dataset_feature_values(ds, j);
+            for (size_t i = 0; i < d->n_rows; i++)
+                nnz += isnan(v[i]);
+        }
+    }
+    return nnz;
+}
+
 st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
                               st__lr_design *d, st_error *err)
 {
     memset(d, 0, sizeof *d);
-    st_status rc = check_finite(ds, err);
-    if (rc != ST_OK)
+    /* sparse features are read one dense copy at a time, a scratch column per thread */
+    const int nt = st__n_threads(prm->n_threads);
+    float *scratch = NULL;
+    if (st__dataset_any_sparse(ds) &&
+        (scratch = st__malloc_array((size_t)nt * st_dataset_n_rows(ds), sizeof *scratch)) == NULL)
+        goto nomem;
+    st_status rc = check_finite(ds, scratch, err);
+    if (rc != ST_OK) {
+        st__free(scratch);
         return rc;
+    }
     d->n_rows = st_dataset_n_rows(ds);
     d->n_features = st_dataset_n_features(ds);
-    if (plan_features(ds, prm, d) != 0)
+    if (plan_features(ds, prm, d, scratch) != 0)
         goto nomem;
+    if (st__lr_design_sparse(d->n_rows, d->n_cols, design_nonzeros(ds, d))) {
+        st__free(scratch);
+        rc = st__lr_sparse_build(ds, c, prm, d, err);
+        if (rc != ST_OK)
+            st__lr_design_free(d);
+        return rc;
+    }
     int overflow = 0;
     size_t cells = st__mul_size(d->n_rows, d->n_cols, &overflow);
     d->mean = st__malloc_array(d->n_cols, sizeof *d->mean);
@@ -347,14 +450,15 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
             d->plain_sd[k] = NAN;
     }
     /* Column by column, each on one thread: nothing depends on the thread count. */
-    const int nt = st__n_threads(prm->n_threads), big = d->n_rows * d->n_cols > 65536;
+    const int big = d->n_rows * d->n_cols > 65536;
     const long nf = (long)d->n_features, nc = (long)d->n_cols;
     /* A numeric feature's value column is standardised straight from the dataset; the
      * others (one-hot, indicators) are filled, then standardised in place. */
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (big)
     for (long j = 0; j < nf; j++) {
         const st__lr_feature *f = &d->features[j];
-        const float *v = st_dataset_feature_values(ds, (size_t)j);
+        const float *v = st__column_values(ds, (size_t)j, scratch == NULL ? NULL
+                                           : scratch + (size_t)omp_get_thread_num() * d->n_rows);
         if (f->type == ST_FEATURE_NUMERIC && uniform)
             standardise_uniform(v, f->fill, d->x + f->col * d->n_rows, d->n_rows,
                                 prm->standardize, &d->mean[f->col], &d->scale[f->col],
@@ -374,12 +478,14 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     for (long k = 0; k < nc; k++) {
         if (is_numeric_value[k])
             continue;
-        standardise(d->x + (size_t)k * d->n_rows, d->n_rows, c, prm->standardize,
+        st__lr_standardise(d->x + (size_t)k * d->n_rows, d->n_rows, c, prm->standardize,
                     &d->mean[k], &d->scale[k]);
     }
     st__free(is_numeric_value);
+    st__free(scratch);
     return ST_OK;
 nomem:
+    st__free(scratch);
     st__lr_design_free(d);
     return st__fail(err, ST_ERR_NOMEM, "out of memory for the logistic regression design "
                     "(%zu rows)", st_dataset_n_rows(ds));

@@ -23,7 +23,9 @@ typedef struct st__lr_design {
     char **col_names; /* "age", "sex=F", "bp_missing" */
     double *mean;     /* per column: the column is (value - mean) / scale */
     double *scale;    /* 1 without standardisation; 0 for a column constant in training */
-    double *x;        /* n_rows x n_cols, column-major, centred (and scaled) */
+    double *x;        /* n_rows x n_cols, column-major, centred (and scaled); NULL when
+                         the design is sparse */
+    struct st__lr_sparse *sp; /* the sparse form (logreg_sparse.h) instead of x, or NULL */
     double *plain_sd; /* when every row weighs the same: per column, the standard
                          deviation (divisor n) of a numeric feature's value column,
                          NaN for the other columns; NULL otherwise. With mean, what
@@ -31,9 +33,27 @@ typedef struct st__lr_design {
 } st__lr_design;
 
 /* Learns the imputation, expansion and standardisation from ds with normalised row weights
- * c (sum 1), and builds the design. On failure *d is left empty. */
+ * c (sum 1), and builds the design: dense (x), or sparse (sp) when st__lr_design_sparse
+ * says so. On failure *d is left empty. */
 st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_logreg_params *prm,
                               st__lr_design *d, st_error *err);
+
+/* Whether a design of n_cols columns over n_rows rows holding about nnz values that are
+ * not 0 is built sparse: when it is wide and mostly zeros (dense, the coordinate-descent
+ * sweeps cost n per column; sparse, the entries), see docs/train-logreg.md. */
+#define ST__LR_SPARSE_MIN_COLS 512
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz);
+
+/* The sparse form of planned design d (features, n_cols, col_names set): d->sp, d->mean
+ * and d->scale (logreg_sparse_design.c). */
+st_status st__lr_sparse_build(const st_dataset *ds, const double *c,
+                              const st_logreg_params *prm, st__lr_design *d, st_error *err);
+
+/* Centres (and scales) column x (n values) in place with weights c, recording how in
+ * *mean and *scale: a column constant over the weighted rows becomes zeros with scale 0;
+ * scale_it 0 only centres. */
+void st__lr_standardise(double *x, size_t n, const double *c, int scale_it, double *mean,
+                        double *scale);
 
 /* Frees what *d still owns (a model may have taken features and col_names) and empties it. */
 void st__lr_design_free(st__lr_design *d);

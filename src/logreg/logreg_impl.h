@@ -65,17 +65,22 @@ st_status st__lr_row_weights(const st_dataset *ds, const st_logreg_params *prm, 
 
 /* Fills m->col_mean and m->col_sd from the training data ds (whose feature j is model
  * feature j). A column k with plain_sd != NULL and plain_sd[k] not NaN takes mean[k]
- * and plain_sd[k] instead, already computed (st__lr_design's plain_sd). Fails only when
- * out of memory (logreg_contrib.c). */
+ * and plain_sd[k] instead, already computed (st__lr_design's plain_sd). one_pass: a
+ * categorical feature's columns in one pass over its rows, the standard deviations in
+ * closed form (equal to rounding; for sparse designs, whose features have many levels),
+ * instead of a pass per level (whose bits the dense designs' models keep). Fails only
+ * when out of memory (logreg_contrib.c). */
 st_status st__lr_column_moments(st_logreg *m, const st_dataset *ds, const double *mean,
-                                const double *plain_sd, st_error *err);
+                                const double *plain_sd, int one_pass, st_error *err);
 
 /* Dataset ds's column of model feature f, found by name and of the same type, into
  * *values; for a categorical feature, *map (freed and replaced; the caller frees the last)
  * takes each dataset level code to the model's level, or -1 for one the model does not
  * know. A numeric feature a LibSVM dataset never mentions (st_dataset_libsvm_unmentioned)
  * is all zeros, an absent LibSVM entry being 0 to a model stratum trained: *values is then
- * *zeros, n_rows zeros allocated on first need (the caller frees it). ST_ERR_DATA naming
+ * *zeros, n_rows zeros allocated on first need (the caller frees it), followed by room for
+ * n_rows more where a sparse column is copied (*values then points there, valid until the
+ * next call). ST_ERR_DATA naming
  * the feature when it is absent otherwise or of the other type (logreg_predict.c;
  * prediction and contributions read columns through it). */
 st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,

@@ -26,6 +26,8 @@
  * with OPENBLAS_NUM_THREADS=1 and 2), so the wrappers run it on one OpenBLAS thread: the
  * coefficients do not depend on any thread count. */
 #include "logreg_solver.h"
+#include "logreg_data_dense.h"
+#include "logreg_driver.h"
 
 #include <math.h>
 #include <string.h>
@@ -33,18 +35,6 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "linalg/linalg.h"
-
-/* The ridge penalty at b + t * step[1..]. */
-static double trial_penalty(const st__lr_problem *pb, const double *b, const double *step,
-                            double t)
-{
-    double r = 0;
-    for (size_t j = 0; j < pb->p; j++) {
-        double bj = b[j] + t * step[1 + j];
-        r += bj * bj;
-    }
-    return 0.5 * pb->l2 * r;
-}
 
 int st__lr_cholesky_hand(double *h, size_t m)
 {
@@ -126,6 +116,117 @@ static int factorise(double *h, size_t m, double *diag)
     return -1;
 }
 
+/* Rows below which every Hessian is formed over all of them. */
+#define SUB_MIN_ROWS 16384
+/* The Hessian is formed over about n / SUB_MAX_EVERY rows at most, and over all of them
+ * once the relative Newton decrement has fallen below SUB_UNTIL. */
+#define SUB_MAX_EVERY 8
+#define SUB_UNTIL 1e-2
+
+/* The exact Newton step solver: the Hessian of the smooth part from the data form,
+ * factorised (Cholesky, with a Levenberg-Marquardt shift when singular), and
+ * H d = -g solved; l1 must be 0. */
+struct st__lr_newton_step {
+    size_t n, p;
+    double *h, *diag, *g, *step; /* m^2, m, m, m (m = p + 1) */
+    int full_from;     /* 1 once Hessians are formed over every row */
+    size_t every;      /* the last step's subsampling */
+    double *h_final;   /* the caller's, or NULL */
+    int *have_h_final;
+};
+typedef st__lr_newton_step newton_step;
+
+/* A certificate only for ridge and when the Hessian is not wanted: with it, the
+ * decrement, which comes with that Hessian, decides; the gap would cost a pass for
+ * nothing. */
+static int newton_wants_certificate(void *ctx, const st__lr_point *pt)
+{
+    const newton_step *ns = ctx;
+    return pt->l2 > 0 && ns->h_final == NULL;
+}
+
+static st_status newton_step_at(void *ctx, const st__lr_data *data, const st__lr_point *pt,
+                                double *d0, double *d, st__lr_step_result *res,
+                                st_error *err)
+{
+    newton_step *ns = ctx;
+    const size_t n = ns->n, p = ns->p, m = p + 1;
+    double *g = ns->g, *h = ns->h, *step = ns->step;
+    g[0] = -pt->ng0;
+    for (size_t j = 0; j < p; j++)
+        g[1 + j] = -pt->ng[j] + pt->l2 * pt->b[j];
+    /* Far from the optimum (relative decrement above SUB_UNTIL) an exact Hessian buys
+     * nothing: Newton is in its damped phase, and a Hessian estimated from a fixed
+     * subsample of the rows, with the exact gradient, gives steps as good at a
+     * fraction of the cost (subsampled Newton: Byrd, Chin, Neveitt and Nocedal,
+     * SIAM J. Optim. 2011; Roosta-Khorasani and Mahoney, Math. Program. 2019).
+     * Near the optimum the exact Hessian restores quadratic convergence; only an
+     * exact one may declare convergence, and its decrement is what is reported. */
+    size_t every = 1;
+    if (ns->full_from == 0 && n >= SUB_MIN_ROWS * 2) {
+        every = n / SUB_MIN_ROWS;
+        every = every > SUB_MAX_EVERY ? SUB_MAX_EVERY : every;
+    }
+    ns->every = every;
+    st_status rc = data->hessian(data->ctx, every, h, err);
+    if (rc != ST_OK)
+        return rc;
+    const int jittered = factorise(h, m, ns->diag);
+    if (jittered < 0)
+        return st__fail(err, ST_ERR_NUMERIC, "logistic regression: the Hessian is not "
+                        "positive definite even after regularisation (%zu columns)", m);
+    if (every > 1 && jittered > 0) {
+        /* singular on the subsample (a rare one-hot level it missed): the exact one */
+        ns->full_from = 1;
+        res->retry = 1;
+        return ST_OK;
+    }
+    for (size_t k = 0; k < m; k++)
+        step[k] = -g[k];
+    st__lr_cholesky_solve(h, m, step);
+    double dec = 0; /* g^T H^-1 g */
+    for (size_t k = 0; k < m; k++)
+        dec -= g[k] * step[k];
+    /* The decrement is affine invariant, so it stays accurate where the duality gap
+     * cannot be evaluated well: 1e6-scale columns with standardize off amplify the
+     * rounding in X^T theta by 1e6. */
+    res->predicted = 0.5 * dec;
+    res->descent = -dec;
+    res->trusted = 1;
+    res->exact = every == 1;
+    double rel_dec = 0.5 * dec / fmax(pt->f, 1e-300);
+    if (every > 1 && rel_dec < SUB_UNTIL)
+        ns->full_from = 1;
+    if (every == 1 && ns->h_final != NULL && rel_dec <= pt->tol) {
+        /* converged (no certificate: the decrement is the gap): H as formed, factorise
+         * kept a copy below */
+        for (size_t k = 0; k < m; k++) {
+            for (size_t r = 0; r < k; r++)
+                ns->h_final[k * m + r] = ns->h_final[r * m + k] = h[r * m + k];
+            ns->h_final[k * m + k] = ns->diag[k];
+        }
+        *ns->have_h_final = 1;
+    }
+    if (!(dec > 0) && every > 1) {
+        ns->full_from = 1; /* no descent on the subsample: the exact Hessian */
+        res->retry = 1;
+        return ST_OK;
+    }
+    *d0 = step[0];
+    memcpy(d, step + 1, p * sizeof *d);
+    return ST_OK;
+}
+
+/* After the line search: a subsampled Hessian that misled the step (a short step, or
+ * none) gives way to exact ones; an exact one that found no decrease ends the fit. */
+static int newton_searched(void *ctx, double t)
+{
+    newton_step *ns = ctx;
+    if (ns->every > 1 && t < 0.25)
+        ns->full_from = 1;
+    return t == 0 && ns->every > 1;
+}
+
 /* Damped exact Newton with backtracking (Armijo) line search, Boyd and Vandenberghe,
  * Convex Optimization, 2004, section 9.5, for the smooth problem
  *     min_{b0, b}  sum_i c_i logloss(y_i, b0 + x_i . b) + l2 / 2 * ||b||^2
@@ -142,190 +243,65 @@ st_status st__lr_newton(const st__lr_problem *pb, double *b0, double *b, double 
     return st__lr_newton_h(pb, b0, b, tol, max_iter, NULL, &unused, info, err);
 }
 
-/* Rows below which every Hessian is formed over all of them. */
-#define SUB_MIN_ROWS 16384
-/* The Hessian is formed over about n / SUB_MAX_EVERY rows at most, and over all of them
- * once the relative Newton decrement has fallen below SUB_UNTIL. */
-#define SUB_MAX_EVERY 8
-#define SUB_UNTIL 1e-2
+void st__lr_newton_step_free(st__lr_newton_step *ns)
+{
+    if (ns == NULL)
+        return;
+    st__free(ns->h), st__free(ns->diag), st__free(ns->g), st__free(ns->step);
+    st__free(ns);
+}
+
+st__lr_newton_step *st__lr_newton_step_new(size_t n, size_t p, double *h_final,
+                                           int *have_h_final)
+{
+    const size_t m = p + 1;
+    int overflow = 0;
+    size_t mm = st__mul_size(m, m, &overflow);
+    newton_step *ns = st__calloc(1, sizeof *ns);
+    if (ns == NULL)
+        return NULL;
+    ns->n = n, ns->p = p, ns->h_final = h_final, ns->have_h_final = have_h_final;
+    ns->every = 1;
+    ns->h = overflow ? NULL : st__malloc_array(mm, sizeof *ns->h);
+    ns->diag = st__malloc_array(m, sizeof *ns->diag);
+    ns->g = st__malloc_array(m, sizeof *ns->g);
+    ns->step = st__malloc_array(m, sizeof *ns->step);
+    if (ns->h == NULL || ns->diag == NULL || ns->g == NULL || ns->step == NULL) {
+        st__lr_newton_step_free(ns);
+        return NULL;
+    }
+    if (have_h_final != NULL)
+        *have_h_final = 0;
+    return ns;
+}
+
+st__lr_step st__lr_newton_step_solver(st__lr_newton_step *ns)
+{
+    st__lr_step step = {.ctx = ns, .iterations = "Newton iterations", .wants_gradient = 1,
+                        .keep_gap = 1, .wants_certificate = newton_wants_certificate,
+                        .step = newton_step_at, .searched = newton_searched};
+    return step;
+}
 
 st_status st__lr_newton_h(const st__lr_problem *pb, double *b0, double *b, double tol,
                           int max_iter, double *h_final, int *have_h_final,
                           st__lr_info *info, st_error *err)
 {
     *have_h_final = 0;
-    const size_t n = pb->n, p = pb->p, m = p + 1;
-    st_status rc = ST_OK;
-    double *eta = st__malloc_array(n, sizeof *eta), *prob = st__malloc_array(n, sizeof *prob);
-    double *deta = st__malloc_array(n, sizeof *deta), *work = st__malloc_array(n, sizeof *work);
-    double *prob_next = st__malloc_array(n, sizeof *prob_next);
-    double *g = st__malloc_array(m, sizeof *g), *step = st__malloc_array(m, sizeof *step);
-    double *diag = st__malloc_array(m, sizeof *diag), *wp = st__malloc_array(m, sizeof *wp);
-    double *ng = st__malloc_array(m, sizeof *ng), *xcs = st__malloc_array(2 * m, sizeof *xcs);
-    double *parts = st__malloc_array(st__lr_full_step_parts(n, p), sizeof *parts);
-    int overflow = 0;
-    size_t mm = st__mul_size(m, m, &overflow);
-    double *h = overflow ? NULL : st__malloc_array(mm, sizeof *h);
-    if (!eta || !prob || !deta || !work || !prob_next || !g || !step || !diag || !wp || !ng ||
-        !xcs || !parts || !h) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
-        goto done;
+    newton_step *ns = st__lr_newton_step_new(pb->n, pb->p, h_final, have_h_final);
+    st__lr_dense *dn = st__lr_dense_new(pb, ST__LR_DENSE_NEXT);
+    st_status rc;
+    if (ns == NULL || dn == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns",
+                      pb->p + 1);
+    } else {
+        st__lr_data data = st__lr_dense_data(dn);
+        st__lr_step step = st__lr_newton_step_solver(ns);
+        st__lr_drive dr = {.what = "logistic regression", .l1 = pb->l1, .l2 = pb->l2,
+                           .tol = tol, .max_iter = max_iter, .progress = pb};
+        rc = st__lr_drive_run(&dr, &data, &step, b0, b, info, err);
     }
-    memset(info, 0, sizeof *info);
-    /* X^T c and X^T (c y): with the gradient they give the duality gap's X^T theta */
-    const double *xc = pb->xc, *xcy = pb->xcy;
-    if ((xc == NULL || xcy == NULL) && pb->l2 > 0 && h_final == NULL) { /* else not used */
-        for (size_t i = 0; i < n; i++)
-            work[i] = pb->c[i];
-        st__lr_xt(pb, work, xcs);
-        for (size_t i = 0; i < n; i++)
-            work[i] = pb->c[i] * pb->y[i];
-        st__lr_xt(pb, work, xcs + m);
-        xc = xcs, xcy = xcs + m;
-    }
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * pb->y[i];
-    const double ybar = st__lr_sum(pb, work);
-    st__lr_margins(pb, *b0, b, eta); /* then updated by each step */
-    double f = st__lr_loss(pb, eta, NULL, 0, prob) + st__lr_penalty(pb, b), ng0 = 0;
-    int have_grad = 0; /* ng0, ng: minus the loss gradient at (b0, b) */
-    int full_from = 0;  /* 1 once Hessians are formed over every row */
-    for (int it = 0;; it++) {
-        if (!isfinite(f)) {
-            rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: objective is %g after %d "
-                          "Newton iterations", f, it);
-            goto done;
-        }
-        info->iterations = it;
-        info->objective = f;
-        if (!have_grad) {
-            for (size_t i = 0; i < n; i++)
-                work[i] = pb->c[i] * (pb->y[i] - prob[i]);
-            ng0 = st__lr_sum(pb, work);
-            st__lr_xt(pb, work, ng);
-        }
-        if (pb->l2 > 0 && h_final == NULL) {
-            /* X^T theta from the gradient, as logreg_cd_gram.c forms it. (Not when the
-             * caller wants the Hessian at the solution: the decrement, which comes with
-             * that Hessian, then decides; the gap would cost a pass for nothing.) */
-            double pbar = ybar - ng0;
-            int down = pbar > ybar;
-            double k = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
-            for (size_t j = 0; j < p; j++)
-                wp[j] = -k * ng[j] + (k - 1) * (down ? xcy[j] : xcy[j] - xc[j]);
-            info->gap = st__lr_gap_from_xt(pb, prob, f, ybar, pbar, wp) / fmax(f, 1e-300);
-            if (info->gap <= tol) {
-                info->converged = 1;
-                break;
-            }
-        } else if (pb->l2 <= 0 && st__lr_separated(pb, eta)) {
-            rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the classes are linearly "
-                          "separable, so with lambda = 0 the coefficients are infinite; set "
-                          "lambda > 0");
-            goto done;
-        }
-        st__lr_progress(pb, it, max_iter);
-        if (it >= max_iter)
-            break;
-
-        g[0] = -ng0;
-        for (size_t j = 0; j < p; j++)
-            g[1 + j] = -ng[j] + pb->l2 * b[j];
-        /* Far from the optimum (relative decrement above SUB_UNTIL) an exact Hessian buys
-         * nothing: Newton is in its damped phase, and a Hessian estimated from a fixed
-         * subsample of the rows, with the exact gradient, gives steps as good at a
-         * fraction of the cost (subsampled Newton: Byrd, Chin, Neveitt and Nocedal,
-         * SIAM J. Optim. 2011; Roosta-Khorasani and Mahoney, Math. Program. 2019).
-         * Near the optimum the exact Hessian restores quadratic convergence; only an
-         * exact one may declare convergence, and its decrement is what is reported. */
-        size_t every = 1;
-        if (full_from == 0 && n >= SUB_MIN_ROWS * 2) {
-            every = n / SUB_MIN_ROWS;
-            every = every > SUB_MAX_EVERY ? SUB_MAX_EVERY : every;
-        }
-        if (st__lr_hessian_sub(pb, prob, every, h, work) != 0) {
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a Hessian of %zu columns", m);
-            goto done;
-        }
-        const int jittered = factorise(h, m, diag);
-        if (jittered < 0) {
-            rc = st__fail(err, ST_ERR_NUMERIC, "logistic regression: the Hessian is not "
-                          "positive definite even after regularisation (%zu columns)", m);
-            goto done;
-        }
-        if (every > 1 && jittered > 0) {
-            /* singular on the subsample (a rare one-hot level it missed): the exact one */
-            full_from = 1;
-            continue;
-        }
-        for (size_t k = 0; k < m; k++)
-            step[k] = -g[k];
-        st__lr_cholesky_solve(h, m, step);
-        double dec = 0; /* g^T H^-1 g */
-        for (size_t k = 0; k < m; k++)
-            dec -= g[k] * step[k];
-        /* The decrement is affine invariant, so it stays accurate where the duality gap
-         * cannot be evaluated well: 1e6-scale columns with standardize off amplify the
-         * rounding in X^T theta by 1e6. */
-        double rel_dec = 0.5 * dec / fmax(f, 1e-300);
-        if (pb->l2 <= 0 || h_final != NULL || rel_dec < info->gap)
-            info->gap = rel_dec;
-        if (every > 1 && rel_dec < SUB_UNTIL)
-            full_from = 1;
-        if (every == 1) {
-            if (info->gap <= tol) {
-                info->converged = 1;
-                if (h_final != NULL) { /* H as formed: factorise kept a copy below */
-                    for (size_t k = 0; k < m; k++) {
-                        for (size_t r = 0; r < k; r++)
-                            h_final[k * m + r] = h_final[r * m + k] = h[r * m + k];
-                        h_final[k * m + k] = diag[k];
-                    }
-                    *have_h_final = 1;
-                }
-                break;
-            }
-        }
-        if (!(dec > 0)) {
-            if (every == 1)
-                break; /* no descent left at double precision */
-            full_from = 1;
-            continue;
-        }
-
-        /* the full step in one pass that also forms the gradient there (see
-         * st__lr_full_step); shorter ones, rarely needed, from its deta */
-        double t = 1;
-        int ls = 0;
-        double ft = st__lr_full_step(pb, eta, step[0], step + 1, deta, prob_next, work, &ng0,
-                                     ng, parts) + trial_penalty(pb, b, step, 1);
-        have_grad = ft <= f - 1e-4 * dec;
-        for (ls = have_grad ? 0 : 1, t = have_grad ? 1 : 0.5; !have_grad && ls < 60;
-             ls++, t *= 0.5) {
-            ft = st__lr_loss(pb, eta, deta, t, prob_next) + trial_penalty(pb, b, step, t);
-            if (ft <= f - 1e-4 * t * dec)
-                break;
-        }
-        if (ls == 60) {
-            if (every == 1)
-                break; /* the same: rounding has swamped the decrease */
-            full_from = 1; /* try again with the exact Hessian */
-            continue;
-        }
-        if (every > 1 && t < 0.25)
-            full_from = 1; /* the subsample misled the step: exact Hessians from now on */
-        f = ft;
-        double *swap = prob;
-        prob = prob_next, prob_next = swap;
-        *b0 += t * step[0];
-        for (size_t j = 0; j < p; j++)
-            b[j] += t * step[1 + j];
-        for (size_t i = 0; i < n; i++)
-            eta[i] += t * deta[i];
-    }
-done:
-    st__free(eta), st__free(prob), st__free(deta), st__free(work), st__free(prob_next);
-    st__free(ng), st__free(xcs), st__free(parts);
-    st__free(g), st__free(step), st__free(diag), st__free(wp), st__free(h);
+    st__lr_dense_free(dn);
+    st__lr_newton_step_free(ns);
     return rc;
 }

@@ -287,24 +287,33 @@ int st__lr_hessian_sub(const st__lr_problem *pb, const double *prob, size_t ever
  * s starts at the fitted probabilities (the optimal dual point at the optimum), rescaled
  * toward 0 or 1 so that sum_i c_i s_i equals the weighted label mean; for the pure lasso
  * (l2 = 0, g* an indicator) theta is shrunk toward 0 until |X^T theta| <= l1. */
+void st__lr_dual_point(const st__lr_problem *pb, const double *prob, double *theta,
+                       double *ybar_out, double *pbar_out)
+{
+    const size_t n = pb->n;
+    for (size_t i = 0; i < n; i++)
+        theta[i] = pb->c[i] * pb->y[i];
+    double ybar = st__lr_sum(pb, theta);
+    for (size_t i = 0; i < n; i++)
+        theta[i] = pb->c[i] * prob[i];
+    double pbar = st__lr_sum(pb, theta);
+    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
+    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
+        theta[i] = pb->c[i] * (s - pb->y[i]);
+    }
+    *ybar_out = ybar;
+    *pbar_out = pbar;
+}
+
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
                           double *work, double *work_p)
 {
     if (pb->l1 <= 0 && pb->l2 <= 0)
         return INFINITY;
-    const size_t n = pb->n;
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * pb->y[i];
-    double ybar = st__lr_sum(pb, work);
-    for (size_t i = 0; i < n; i++)
-        work[i] = pb->c[i] * prob[i];
-    double pbar = st__lr_sum(pb, work);
-    double lo_scale = pbar > ybar ? ybar / pbar : 1.0;
-    double hi_scale = pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
-    for (size_t i = 0; i < n; i++) {
-        double s = pbar > ybar ? prob[i] * lo_scale : 1 - (1 - prob[i]) * hi_scale;
-        work[i] = pb->c[i] * (s - pb->y[i]);
-    }
+    double ybar, pbar;
+    st__lr_dual_point(pb, prob, work, &ybar, &pbar);
     st__lr_xt(pb, work, work_p);
     return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
 }

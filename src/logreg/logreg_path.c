@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "logreg_impl.h"
 #include "logreg_solver.h"
+#include "logreg_sparse.h"
 #include "core/parallel.h"
 
 struct st_logreg_path {
@@ -56,14 +57,18 @@ static const char *options_check(const st_logreg_path_options *o)
 
 /* lambda_max as glmnet computes it: the largest |gradient| of the loss at b = 0 over the
  * columns, divided by max(alpha, 0.001). work has n doubles, work_p has p. */
-static double lambda_max(const st__lr_problem *pb, double alpha, double *work, double *work_p)
+static double lambda_max(const st__lr_problem *pb, const st__lr_sparse *sp, double alpha,
+                         double *work, double *work_p)
 {
     double ybar = 0;
     for (size_t i = 0; i < pb->n; i++)
         ybar += pb->c[i] * pb->y[i];
     for (size_t i = 0; i < pb->n; i++)
         work[i] = pb->c[i] * (pb->y[i] - ybar);
-    st__lr_xt(pb, work, work_p);
+    if (sp != NULL)
+        st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
+    else
+        st__lr_xt(pb, work, work_p);
     double g = 0;
     for (size_t j = 0; j < pb->p; j++)
         g = fmax(g, fabs(work_p[j]));
@@ -125,8 +130,8 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
     const double null_loss = -(ybar * log(ybar) + (1 - ybar) * log1p(-ybar));
     double *b = st__calloc(d->n_cols > 0 ? d->n_cols : 1, sizeof *b);
     st__lr_cd_work *work = NULL;
-    if (d->n_cols <= ST__LR_CD_GRAM_MAX_COLS && prm->alpha > 0 &&
-        (work = st__lr_cd_work_new(pb->n, d->n_cols)) == NULL) {
+    if (d->sp == NULL && d->n_cols <= ST__LR_CD_GRAM_MAX_COLS && prm->alpha > 0 &&
+        (work = st__lr_cd_work_new(pb)) == NULL) {
         st__free(b);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for coordinate descent on %zu rows",
                         pb->n);
@@ -140,7 +145,11 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         st__lr_info info;
         pb->l1 = path->lambda[l] * prm->alpha;
         pb->l2 = path->lambda[l] * (1 - prm->alpha);
-        if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
+        int have_h = 0;
+        if (d->sp != NULL)
+            rc = st__lr_sparse_fit(pb, d->sp, prm->tol, prm->max_iter, &b0, b, NULL, &have_h,
+                                   &info, err);
+        else if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
             rc = st__lr_newton(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
         else if (work != NULL) /* the same solver as st__lr_cd, warm between lambdas */
             rc = st__lr_cd_gram_warm(pb, work, &b0, b, prm->tol, prm->max_iter, &info, err);
@@ -232,15 +241,16 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         .progress = prm.progress, .progress_data = prm.progress_data,
         .at = {.n_lambda = opt.n_lambda},
     };
-    path->lambda_max = lambda_max(&pb, prm.alpha, eta, work_p);
-    /* fixed over the path: the coordinate-descent solver's X^T c and X^T (c y) */
-    for (size_t i = 0; i < n; i++)
-        eta[i] = c[i];
-    st__lr_xt(&pb, eta, xcs);
-    for (size_t i = 0; i < n; i++)
-        eta[i] = c[i] * y[i];
-    st__lr_xt(&pb, eta, xcs + d.n_cols);
-    pb.xc = xcs, pb.xcy = xcs + d.n_cols;
+    path->lambda_max = lambda_max(&pb, d.sp, prm.alpha, eta, work_p);
+    if (d.sp == NULL) { /* fixed over the path: the dense solvers' X^T c and X^T (c y) */
+        for (size_t i = 0; i < n; i++)
+            eta[i] = c[i];
+        st__lr_xt(&pb, eta, xcs);
+        for (size_t i = 0; i < n; i++)
+            eta[i] = c[i] * y[i];
+        st__lr_xt(&pb, eta, xcs + d.n_cols);
+        pb.xc = xcs, pb.xcy = xcs + d.n_cols;
+    }
     if ((rc = make_lambdas(path, &opt, n, d.n_cols, err)) != ST_OK ||
         (rc = fit_all(path, &pb, &d, &prm, err)) != ST_OK)
         goto done;

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "data/dataset_impl.h"
 #include "data/category_dict.h"
+#include "data/dataset_column.h"
 
 
 /* Adds feature f's contribution, read from dataset column v, to eta. map (categorical
@@ -33,6 +34,27 @@ static void add_feature(const st_logreg *m, const st__lr_feature *f, const float
     }
 }
 
+/* add_feature for a numeric model feature that ds stores sparse, from its entries only
+ * (an absent entry is 0: nothing to add). Returns 0, adding nothing, when ds's feature of
+ * that name is not a sparse numeric one. */
+static int add_sparse_feature(const st_logreg *m, const st__lr_feature *f, const st_dataset *ds,
+                              double *eta)
+{
+    const long src = st_dataset_find_feature(ds, f->name);
+    const uint32_t *rows;
+    const float *v;
+    size_t nnz;
+    if (src < 0 || f->type != ST_FEATURE_NUMERIC ||
+        !st_dataset_feature_is_sparse(ds, (size_t)src) ||
+        st_dataset_feature_entries(ds, (size_t)src, &rows, &v, &nnz, NULL) != ST_OK)
+        return 0;
+    const double coef = m->coefs[f->col];
+    const double ind = f->indicator >= 0 ? m->coefs[f->indicator] : 0;
+    for (size_t e = 0; e < nnz; e++)
+        eta[rows[e]] += isnan(v[e]) ? ind + coef * f->fill : coef * v[e];
+    return 1;
+}
+
 /* Dataset ds's column of model feature f (found by name, of the same type) into *values;
  * for a categorical feature, *map (replaced, caller frees) takes each dataset level code to
  * the model's level, or -1 for a level the model does not know. */
@@ -41,10 +63,13 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
                                 st_error *err)
 {
     const long src = st_dataset_find_feature(ds, f->name);
+    const size_t n = st_dataset_n_rows(ds);
+    /* *zeros: n zeros, then room for a sparse column's dense copy */
+    if (*zeros == NULL && ((src < 0 && f->type == ST_FEATURE_NUMERIC) ||
+                           st_dataset_feature_is_sparse(ds, (size_t)src)) &&
+        (*zeros = st__calloc(n ? 2 * n : 2, sizeof **zeros)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
     if (src < 0 && f->type == ST_FEATURE_NUMERIC && st_dataset_libsvm_unmentioned(ds, f->name)) {
-        const size_t n = st_dataset_n_rows(ds);
-        if (*zeros == NULL && (*zeros = st__calloc(n ? n : 1, sizeof **zeros)) == NULL)
-            return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", n);
         *values = *zeros;
         return ST_OK;
     }
@@ -62,7 +87,7 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
             (*map)[l] = st__level_index(f->levels, f->n_levels,
                                         st_dataset_level(ds, (size_t)src, l));
     }
-    *values = st_dataset_feature_values(ds, (size_t)src);
+    *values = st__column_values(ds, (size_t)src, *zeros + n);
     return ST_OK;
 }
 
@@ -82,6 +107,8 @@ st_status st_logreg_predict(const st_logreg *m, const st_dataset *ds, double *ou
     float *zeros = NULL;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
+        if (add_sparse_feature(m, f, ds, out))
+            continue;
         const float *v;
         st_status rc = st__lr_feature_column(f, ds, &v, &map, &zeros, err);
         if (rc != ST_OK) {

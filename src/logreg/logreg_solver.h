@@ -1,6 +1,7 @@
 /* Internal: the numerical core of logistic regression. A problem is a dense design, labels
  * and normalised weights; the objective kernels evaluate the loss and its derivatives, and
- * the two solvers minimise
+ * the solvers (configurations of the one driver of logreg_driver.h, each with its step
+ * solver, over the dense data form of logreg_data_dense.h) minimise
  *
  *     F(b0, b) = sum_i c_i * logloss(y_i, b0 + x_i . b) + l1 * ||b||_1 + l2 / 2 * ||b||^2
  *
@@ -108,6 +109,12 @@ int st__lr_hessian_sub(const st__lr_problem *pb, const double *prob, size_t ever
 double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f,
                           double *work, double *work_p);
 
+/* The dual point both gaps are formed at: theta_i = c_i (s_i - y_i) (n values into theta),
+ * s the fitted probabilities prob rescaled so that their weighted mean is ybar, the
+ * weighted label mean (*ybar_out; *pbar_out the probabilities' own mean). */
+void st__lr_dual_point(const st__lr_problem *pb, const double *prob, double *theta,
+                       double *ybar_out, double *pbar_out);
+
 /* The same gap from X^T theta (p values) for theta_i = c_i (s_i - y_i), s_i the fitted
  * probabilities rescaled so that their weighted mean is ybar (the weighted label mean;
  * pbar is the probabilities'), as st__lr_duality_gap forms it: for callers that get
@@ -200,8 +207,9 @@ st_status st__lr_cd_gram(const st__lr_problem *pb, double *b0, double *b, double
  * coefficients are reused when the next fit starts from them. */
 typedef struct st__lr_cd_work st__lr_cd_work;
 
-/* NULL when out of memory; p <= ST__LR_CD_GRAM_MAX_COLS. */
-st__lr_cd_work *st__lr_cd_work_new(size_t n, size_t p);
+/* Buffers for fits on pb (borrowed: it must outlive them; its l1 and l2 may change
+ * between fits). NULL when out of memory; pb->p <= ST__LR_CD_GRAM_MAX_COLS. */
+st__lr_cd_work *st__lr_cd_work_new(const st__lr_problem *pb);
 void st__lr_cd_work_free(st__lr_cd_work *w);
 
 /* st__lr_cd_gram with buffers w. Fits after the first must start from the (b0, b) the

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "data/dataset_column.h"
 #include "data/dataset_impl.h"
 #include "core/error.h"
 #include "gbdt/gbdt_rand.h"
@@ -66,10 +67,18 @@ static st_status gather_sample(st__mpi_ctx *c, const st_dataset *ds, st__mpi_sch
     if (rc == ST_OK && total > (size_t)INT32_MAX)
         rc = st__fail(err, ST_ERR_INVALID_ARG, "the bin sample has %zu values; at most 2^31 "
                       "are supported: lower bin_sample_rows", total);
-    for (size_t r = 0; rc == ST_OK && r < k; r++)
-        for (size_t j = 0; j < nf; j++)
-            mine[r * nf + j] = st__mpi_global_value(sc, st_dataset_feature_values(ds, j), j,
-                                                    rows[r]);
+    /* a sparse column is read from a dense copy in scratch */
+    float *scratch = NULL;
+    if (rc == ST_OK && st__dataset_any_sparse(ds) &&
+        (scratch = st__malloc_array(st_dataset_n_rows(ds) + 1, sizeof *scratch)) == NULL)
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for a column of %zu rows",
+                      st_dataset_n_rows(ds));
+    for (size_t j = 0; rc == ST_OK && j < nf; j++) {
+        const float *x = st__column_values(ds, j, scratch);
+        for (size_t r = 0; r < k; r++)
+            mine[r * nf + j] = st__mpi_global_value(sc, x, j, rows[r]);
+    }
+    st__free(scratch);
     if ((rc = st__mpi_agree(c, rc, err)) == ST_OK) {
         int mk = (int)(k * nf), mrc;
         if ((mrc = MPI_Allgather(&mk, 1, MPI_INT, counts, 1, MPI_INT, c->comm)) != MPI_SUCCESS)
@@ -104,6 +113,32 @@ static st_status gather_sample(st__mpi_ctx *c, const st_dataset *ds, st__mpi_sch
 /* Rows coded per block, so that threads write disjoint cache lines. */
 #define CODE_BLOCK 4096
 
+/* Rows [i0, i1) of sparse feature j coded into b: 0's code, then the block's entries. */
+static void code_sparse_block(const st_dataset *ds, st__gbdt_bins *b, size_t j, size_t i0,
+                              size_t i1)
+{
+    const size_t n = b->n_rows, nf = b->n_features;
+    const uint32_t *r;
+    const float *v;
+    size_t ne, e = 0, hi;
+    st_dataset_feature_entries(ds, j, &r, &v, &ne, NULL);
+    for (hi = ne; e < hi;) { /* the first entry at or after row i0 */
+        const size_t mid = e + (hi - e) / 2;
+        if (r[mid] < i0)
+            e = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = i0; i < i1; i++) {
+        const float x = e < ne && r[e] == i ? v[e++] : 0.0f;
+        const uint16_t code = st__gbdt_bin_of(b, j, x);
+        if (b->wide)
+            b->codes16[i * nf + j] = b->cols16[j * n + i] = code;
+        else
+            b->codes[i * nf + j] = b->cols[j * n + i] = (uint8_t)code;
+    }
+}
+
 /* This rank's rows coded with the agreed bins b (whose own codes, of the sample, are
  * replaced). */
 static st_status code_local_rows(const st_dataset *ds, const st__mpi_schema *sc,
@@ -136,6 +171,10 @@ static st_status code_local_rows(const st_dataset *ds, const st__mpi_schema *sc,
         const size_t i0 = (size_t)bl * CODE_BLOCK, i1 = i0 + CODE_BLOCK < n ? i0 + CODE_BLOCK : n;
         for (size_t j = 0; j < nf; j++) {
             const float *x = st_dataset_feature_values(ds, j);
+            if (x == NULL) { /* sparse (numeric, no remap): the code of 0, then the entries */
+                code_sparse_block(ds, b, j, i0, i1);
+                continue;
+            }
             for (size_t i = i0; i < i1; i++) {
                 const uint16_t code = st__gbdt_bin_of(b, j, st__mpi_global_value(sc, x, j, i));
                 if (b->wide)

@@ -89,7 +89,7 @@ static void assert_same_bins(const st_binned *b, const st_dataset *ds, int max_b
                         mem.wide ? (void *)mem.cols16 : (void *)mem.cols, n * nf * cw);
     /* and every code is the bin of its value (st__gbdt_bin_of) */
     for (size_t j = 0; j < nf; j++) {
-        const float *x = st_dataset_feature_values(ds, j);
+        const float *x = test_feature_values(ds, j);
         for (size_t i = 0; i < n; i += 7) {
             const unsigned c = mem.wide ? fb->cols16[j * n + i] : fb->cols[j * n + i];
             assert_int_equal(c, st__gbdt_bin_of(fb, j, x[i]));
@@ -225,7 +225,7 @@ static void test_awkward_csv(void **state)
     /* --values: the raw values as the in-memory reader has them (NaN = missing) */
     for (size_t j = 0; j < st_dataset_n_features(ds); j++)
         for (size_t i = 0; i < st_dataset_n_rows(ds); i++)
-            assert_same_double(st_binned_values(b, j)[i], st_dataset_feature_values(ds, j)[i]);
+            assert_same_double(st_binned_values(b, j)[i], test_feature_values(ds, j)[i]);
     st_binned_close(b);
     st_dataset_free(ds);
 }
@@ -349,7 +349,7 @@ static void test_libsvm_streamed(void **state)
     assert_string_equal(st_binned_feature_name(b, 5), "f5");
     assert_same_bins(b, ds, 255);
     for (size_t j = 0; j < 6; j++)
-        assert_memory_equal(st_binned_values(b, j), st_dataset_feature_values(ds, j),
+        assert_memory_equal(st_binned_values(b, j), test_feature_values(ds, j),
                             2600 * sizeof(float));
     assert_same_models(b, ds, 1);
     st_binned_close(b);

@@ -1,0 +1,153 @@
+/* The operations of the sparse design (logreg_sparse.h), with standardisation folded in:
+ * for x_std = (x - mu) / s,
+ *     X_std b        = sum_k (b_k / s_k) x_k  -  sum_k b_k mu_k / s_k      (a constant)
+ *     X_std^T v      = (X^T v - mu sum v) / s
+ *     X_std^T V X_std = (X^T V X - mu (X^T V 1)^T - (X^T V 1) mu^T + mu mu^T 1^T V 1) / s s^T
+ * so each costs a pass over the stored entries.
+ *
+ * Threads: X b adds the columns into eta in column order on one thread (each row's sum is
+ * then formed in a fixed order); the column-wise reductions give each column to one thread.
+ * Nothing depends on the number of threads. */
+#include "logreg_sparse.h"
+
+#include <math.h>
+#include <string.h>
+
+/* sum_e vals_e v[rows_e] over a column's entries. */
+static double col_dot(const st__lr_scol *col, const double *v)
+{
+    double s = 0;
+    if (col->rows == NULL) {
+#pragma omp simd reduction(+ : s)
+        for (size_t i = 0; i < col->nnz; i++)
+            s += col->vals[i] * v[i];
+    } else if (col->vals == NULL) {
+        for (size_t e = 0; e < col->nnz; e++)
+            s += v[col->rows[e]];
+    } else {
+        for (size_t e = 0; e < col->nnz; e++)
+            s += col->vals[e] * v[col->rows[e]];
+    }
+    return s;
+}
+
+void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta)
+{
+    double a = b0;
+    for (size_t k = 0; k < sp->p; k++)
+        if (b[k] != 0 && sp->cols[k].s > 0)
+            a -= b[k] * sp->cols[k].mu / sp->cols[k].s;
+    for (size_t i = 0; i < sp->n; i++)
+        eta[i] = a;
+    for (size_t k = 0; k < sp->p; k++) {
+        const st__lr_scol *col = &sp->cols[k];
+        if (b[k] == 0 || !(col->s > 0))
+            continue;
+        const double beta = b[k] / col->s;
+        if (col->rows == NULL)
+            for (size_t i = 0; i < col->nnz; i++)
+                eta[i] += beta * col->vals[i];
+        else if (col->vals == NULL)
+            for (size_t e = 0; e < col->nnz; e++)
+                eta[col->rows[e]] += beta;
+        else
+            for (size_t e = 0; e < col->nnz; e++)
+                eta[col->rows[e]] += beta * col->vals[e];
+    }
+}
+
+void st__lr_sp_xt(const st__lr_sparse *sp, const double *v, double sum_v, double *out,
+                  int n_threads)
+{
+    const long p = (long)sp->p;
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+    for (long k = 0; k < p; k++) {
+        const st__lr_scol *col = &sp->cols[k];
+        out[k] = col->s > 0 ? (col_dot(col, v) - col->mu * sum_v) / col->s : 0;
+    }
+}
+
+void st__lr_sp_moments(const st__lr_sparse *sp, const double *v, double *xv1, double *xv2,
+                       int n_threads)
+{
+    const long p = (long)sp->p;
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+    for (long k = 0; k < p; k++) {
+        const st__lr_scol *col = &sp->cols[k];
+        double s1 = 0, s2 = 0;
+        if (col->rows == NULL) {
+            for (size_t i = 0; i < col->nnz; i++) {
+                double xv = col->vals[i] * v[i];
+                s1 += xv;
+                s2 += xv * col->vals[i];
+            }
+        } else if (col->vals == NULL) {
+            for (size_t e = 0; e < col->nnz; e++)
+                s1 += v[col->rows[e]];
+            s2 = s1;
+        } else {
+            for (size_t e = 0; e < col->nnz; e++) {
+                double xv = col->vals[e] * v[col->rows[e]];
+                s1 += xv;
+                s2 += xv * col->vals[e];
+            }
+        }
+        xv1[k] = s1, xv2[k] = s2;
+    }
+}
+
+void st__lr_sp_hessian(const st__lr_problem *pb, const st__lr_sparse *sp, const double *prob,
+                       double *h, double *work)
+{
+    const size_t n = sp->n, p = sp->p, m = p + 1;
+    double sv = 0;
+    for (size_t i = 0; i < n; i++) {
+        work[i] = pb->c[i] * prob[i] * (1 - prob[i]);
+        sv += work[i];
+    }
+    /* raw sums first: h[0][k] = sum v x_k, h[k][l] = sum v x_k x_l, by scattering column
+     * k's weighted values into a dense row vector and dotting every column with it */
+    double *wk = work + n; /* the caller's work has 2 n doubles */
+    h[0] = sv;
+    for (size_t k = 0; k < p; k++)
+        h[1 + k] = h[(1 + k) * m] = col_dot(&sp->cols[k], work);
+    for (size_t k = 0; k < p; k++) {
+        const st__lr_scol *ck = &sp->cols[k];
+        memset(wk, 0, n * sizeof *wk);
+        for (size_t e = 0; e < ck->nnz; e++) {
+            size_t i = ck->rows != NULL ? ck->rows[e] : e;
+            wk[i] = work[i] * (ck->vals != NULL ? ck->vals[e] : 1.0);
+        }
+        for (size_t l = k; l < p; l++)
+            h[(1 + l) * m + 1 + k] = col_dot(&sp->cols[l], wk);
+    }
+    /* then centred and scaled: (H_kl - mu_k a_l - mu_l a_k + mu_k mu_l sv) / (s_k s_l) */
+    for (size_t k = 0; k < p; k++) {
+        const st__lr_scol *ck = &sp->cols[k];
+        for (size_t l = k; l < p; l++) {
+            const st__lr_scol *cl = &sp->cols[l];
+            double v = 0;
+            if (ck->s > 0 && cl->s > 0)
+                v = (h[(1 + l) * m + 1 + k] - ck->mu * h[1 + l] - cl->mu * h[1 + k] +
+                     ck->mu * cl->mu * sv) / (ck->s * cl->s);
+            h[(1 + l) * m + 1 + k] = h[(1 + k) * m + 1 + l] = v;
+        }
+    }
+    for (size_t k = 0; k < p; k++) {
+        const st__lr_scol *ck = &sp->cols[k];
+        double a = ck->s > 0 ? (h[1 + k] - ck->mu * sv) / ck->s : 0;
+        h[1 + k] = h[(1 + k) * m] = a;
+        h[(1 + k) * m + 1 + k] += pb->l2;
+    }
+}
+
+double st__lr_sp_duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp, const double *prob,
+                          double f, double *work, double *work_p)
+{
+    if (pb->l1 <= 0 && pb->l2 <= 0)
+        return INFINITY;
+    double ybar, pbar;
+    st__lr_dual_point(pb, prob, work, &ybar, &pbar);
+    st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
+    return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
+}
