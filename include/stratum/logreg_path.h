@@ -47,6 +47,11 @@ typedef struct st_logreg_path_options {
     const double *lambda;    /* NULL (default), or n_lambda finite values > 0 to fit instead,
                                 best in decreasing order (each fit starts from the last);
                                 borrowed for the call only */
+    int glmnet_exit;         /* 0 (default): fit every lambda. 1: stop as glmnet does, once
+                                at least 5 lambdas are fitted and the deviance ratio exceeds
+                                0.999 or grew by less than 1e-5 of itself since the last
+                                lambda (further lambdas would change the fit too little to
+                                matter); st_logreg_path_n_lambda says how many were fitted */
 } st_logreg_path_options;
 
 ST_API st_logreg_path_options st_logreg_path_options_default(void);

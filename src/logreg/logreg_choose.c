@@ -80,6 +80,7 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, con
     st_logreg_path_options opt = st_logreg_path_options_default();
     opt.n_lambda = nl;
     opt.lambda = lambda;
+    opt.glmnet_exit = 1; /* as cv.glmnet's fold fits; past the exit, the last fit stands */
     st_status rc = st_dataset_subset(ds, train, n_train, &tr, err);
     if (rc == ST_OK)
         rc = st_dataset_subset(ds, test, n_test, &te, err);
@@ -93,7 +94,12 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, con
     *weight = 0;
     for (size_t i = 0; rc == ST_OK && i < n_test; i++)
         *weight += w != NULL ? w[i] : 1;
+    const size_t fitted = rc == ST_OK ? st_logreg_path_n_lambda(path) : 0;
     for (size_t l = 0; rc == ST_OK && l < nl; l++) {
+        if (l >= fitted) { /* glmnet's exit: the smaller lambdas predict as the last fit */
+            dev[l] = dev[fitted - 1];
+            continue;
+        }
         if ((rc = st_logreg_path_predict(path, l, te, p, n_test, err)) != ST_OK)
             break;
         double sum = 0;
