@@ -85,12 +85,15 @@ class Model:
 
     # ---- prediction ----
     def _dataset(self, X):
-        # a frame's columns are matched by name; an array's by position
-        return to_dataset(X, names=None if is_dataframe(X) else self.feature_names)
+        # a frame's columns are matched by name when they have names (strings); an
+        # array's, and a frame's with default (integer) labels, by position
+        by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
+        return to_dataset(X, names=None if by_name else self.feature_names)
 
     def _check_width(self, X):
         d = X.shape[1] if hasattr(X, "shape") and len(X.shape) == 2 else None
-        if d is not None and d != len(self.feature_names) and not is_dataframe(X):
+        if d is not None and d != len(self.feature_names) and not (
+                is_dataframe(X) and all(isinstance(c, str) for c in X.columns)):
             raise StratumError(f"X has {d} features, but the model is expecting "
                                f"{len(self.feature_names)} features as input")
 
@@ -161,9 +164,12 @@ class Model:
         check(fn(self._handle, None if t is None else ctypes.byref(t), ctypes.byref(err)), err)
 
     def predict(self, X, n_threads=0):
-        """1 where P(y = 1) >= the stored threshold (0.5 without one), else 0."""
+        """1 where P(y = 1) >= the stored threshold, as `stratum predict` labels rows;
+        without one, where P(y = 1) > 0.5 (scikit-learn's rule: a tie goes to class 0, as
+        the sign of decision_function says)."""
         t = self.threshold
-        return (self.predict_proba(X, n_threads) >= (0.5 if t is None else t)).astype(int)
+        p = self.predict_proba(X, n_threads)
+        return (p > 0.5 if t is None else p >= t).astype(int)
 
     def explain(self, X, n_threads=0):
         """Per-row contributions on the log-odds scale: an array of n_rows x (n_features
