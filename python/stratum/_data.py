@@ -73,20 +73,34 @@ def is_sparse(X):
     return sp is not None and sp.issparse(X)
 
 
+def check_not_empty(shape):
+    """scikit-learn's wording (its estimator checks look for it), then stratum's."""
+    if shape[0] == 0:
+        raise StratumError(f"Found array with 0 sample(s) (shape={tuple(shape)}) while a "
+                           "minimum of 1 is required: stratum needs at least one row")
+    if shape[1] == 0:
+        raise StratumError(f"Found array with 0 feature(s) (shape={tuple(shape)}) while a "
+                           "minimum of 1 is required: stratum needs at least one feature")
+
+
 def _check_finite(values, what):
-    if values.dtype.kind == "f" and np.isinf(values).any():
-        raise StratumError(f"{what} contains infinity: stratum takes NaN as a missing value, "
-                           "but an infinite value is not a number it can use")
+    inf = np.isinf(values) if values.dtype.kind == "f" else None
+    if inf is not None and inf.any():
+        where = np.argwhere(inf)[0]
+        at = f" at row {where[0]}, column {where[1]}" if len(where) == 2 else ""
+        raise StratumError(f"{what} contains infinity{at}: stratum takes NaN as a missing "
+                           "value, but an infinite value is not a number it can use")
 
 
 def as_dense_float32(X):
     """X as a float32 Fortran-ordered 2-D array (no copy when it already is one)."""
     from sklearn.utils import check_array
-    try:
-        X = check_array(X, dtype=(np.float32, np.float64), force_all_finite="allow-nan",
+    try:  # infinity is looked for below, in the same pass that finds where it is
+        X = check_array(X, dtype=(np.float32, np.float64), force_all_finite=False,
                         order=None, ensure_min_samples=1, ensure_min_features=1)
     except ValueError as e:
         raise StratumError(str(e)) from None
+    _check_finite(X, "X")
     X32 = np.asarray(X, dtype=np.float32, order="F")
     if X.dtype != np.float32 and np.isinf(X32).any():
         raise StratumError("X has a value beyond float32's range (about 3.4e38): stratum "
@@ -122,9 +136,7 @@ def _from_sparse(X, y01, weights, names):
     if X.format not in ("csr", "csc"):
         X = X.tocsr()
     n, d = X.shape
-    if n == 0 or d == 0:
-        raise StratumError(f"X has shape {X.shape}: stratum needs at least one row and one "
-                           "feature")
+    check_not_empty(X.shape)
     if not X.has_sorted_indices or not getattr(X, "has_canonical_format", True):
         X = X.copy()
         X.sum_duplicates()
@@ -236,9 +248,7 @@ def to_dataset(X, y01=None, weights=None, names=None):
     if is_sparse(X):
         return _from_sparse(X, y01, weights, names)
     if is_dataframe(X):
-        if X.shape[0] == 0 or X.shape[1] == 0:
-            raise StratumError(f"X has shape {X.shape}: stratum needs at least one row and "
-                               "one feature")
+        check_not_empty(X.shape)
         kinds = dataframe_kinds(X)
         if names is None:
             names = [str(c) for c in X.columns]

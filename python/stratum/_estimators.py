@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
-from ._data import dataframe_kinds, is_dataframe, is_sparse, n_rows_of, to_dataset
+from ._data import check_not_empty, dataframe_kinds, is_dataframe, is_sparse, n_rows_of, to_dataset
 from ._lib import StError, StratumError, check, lib
 from ._model import GBDT, LOGREG, Model
 
@@ -91,6 +91,8 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                                    "float64; NaN missing)")
         if is_dataframe(X):
             dataframe_kinds(X)
+        if len(X.shape) == 2:
+            check_not_empty(X.shape)
         try:
             self._check_feature_names(X, reset=reset)
             self._check_n_features(X, reset=reset)

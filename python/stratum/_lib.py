@@ -106,6 +106,8 @@ _SIGNATURES = {
     "st_logreg_iterations": (c_int, [c_void_p]),
     "st_logreg_converged": (c_int, [c_void_p]),
     "st_logreg_threshold": (c_double, [c_void_p]),
+    "st_logreg_calibration": (c_void_p, [c_void_p]),
+    "st_logreg_bias": (c_double, [c_void_p]),
     "st_logreg_save": (c_int, [c_void_p, c_char_p, _err]),
     "st_logreg_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_logreg_free": (None, [c_void_p]),

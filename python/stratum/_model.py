@@ -55,7 +55,16 @@ class Model:
         out = ctypes.c_void_p()
         err = StError()
         loader = lib.st_logreg_load if family == LOGREG else lib.st_gbdt_load
-        check(loader(path.encode(), ctypes.byref(out), ctypes.byref(err)), err)
+        try:
+            check(loader(path.encode(), ctypes.byref(out), ctypes.byref(err)), err)
+        except StratumError as e:
+            if head.startswith(b"stratum-model"):
+                raise
+            # the boosted-trees loader tried last names only its own first line
+            raise StratumError(str(e).replace(
+                "expected 'stratum-model 1 gbdt'",
+                "expected 'stratum-model 1 logreg' or 'stratum-model 1 gbdt'"), e.status) \
+                from None
         return cls(family, out)
 
     def save(self, path):
@@ -142,6 +151,11 @@ class Model:
         logistic regression."""
         if self.family == GBDT:
             return self._gbdt(X, _GBDT_RAW, n_threads)
+        if lib.st_logreg_calibration(self._handle) is None and np.isfinite(
+                lib.st_logreg_bias(self._handle)):
+            # the linear predictor itself, finite where P(y = 1) rounds to 0 or 1: the
+            # contributions and the bias sum to it (stratum/logreg.h)
+            return self.explain(X, n_threads).sum(axis=1)
         p = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(p) - np.log1p(-p)
