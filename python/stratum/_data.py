@@ -57,12 +57,30 @@ def _ptr(a):
     return None if a is None else a.ctypes.data_as(ctypes.c_void_p)
 
 
+class names_array:
+    """Feature names as the C array of strings the library takes (kept alive with it)."""
+
+    def __init__(self, names):
+        self.encoded = [str(n).encode("utf-8") for n in names]
+        self.array = (ctypes.c_char_p * len(self.encoded))(*self.encoded)
+        self.names = list(names)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __getitem__(self, j):
+        return self.names[j]
+
+    def __len__(self):
+        return len(self.names)
+
+
 def _names_array(names):
     if names is None:
         return None, None
-    encoded = [str(n).encode("utf-8") for n in names]
-    arr = (ctypes.c_char_p * len(encoded))(*encoded)
-    return arr, encoded
+    if not isinstance(names, names_array):
+        names = names_array(names)
+    return names.array, names
 
 
 def is_dataframe(X):
@@ -94,15 +112,21 @@ def _check_finite(values, what):
 
 def as_dense_float32(X):
     """X as a float32 Fortran-ordered 2-D array (no copy when it already is one)."""
-    from sklearn.utils import check_array
-    try:  # infinity is looked for below, in the same pass that finds where it is
-        X = check_array(X, dtype=(np.float32, np.float64), force_all_finite=False,
-                        order=None, ensure_min_samples=1, ensure_min_features=1)
-    except ValueError as e:
-        raise StratumError(str(e)) from None
-    _check_finite(X, "X")
+    if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiub"):
+        # anything but a 2-D array of numbers goes through scikit-learn's conversions
+        # (lists, object arrays of numbers, its error messages); arrays of numbers skip
+        # them, which one-row predictions would otherwise be dominated by
+        from sklearn.utils import check_array
+        try:
+            X = check_array(X, dtype=(np.float32, np.float64), force_all_finite=False,
+                            order=None, ensure_min_samples=1, ensure_min_features=1)
+        except ValueError as e:
+            raise StratumError(str(e)) from None
+    check_not_empty(X.shape)
+    if X.dtype.kind == "f":
+        _check_finite(X, "X")
     X32 = np.asarray(X, dtype=np.float32, order="F")
-    if X.dtype != np.float32 and np.isinf(X32).any():
+    if X.dtype.kind == "f" and X.dtype != np.float32 and np.isinf(X32).any():
         raise StratumError("X has a value beyond float32's range (about 3.4e38): stratum "
                            "stores features as 32-bit floats")
     return X32

@@ -7,7 +7,7 @@ import tempfile
 
 import numpy as np
 
-from ._data import Dataset, as_dense_float32, is_dataframe, is_sparse, to_dataset
+from ._data import as_dense_float32, is_dataframe, is_sparse, names_array, to_dataset
 from ._lib import StDecisionThreshold, StError, StratumError, check, lib
 
 LOGREG, GBDT = "logreg", "gbdt"
@@ -93,11 +93,18 @@ class Model:
         return (Model.from_bytes, (self.to_bytes(),))
 
     # ---- prediction ----
+    def _names(self):
+        # built once: encoding the names is a good part of a one-row prediction
+        arr = getattr(self, "_names_arr", None)
+        if arr is None:
+            arr = self._names_arr = names_array(self.feature_names)
+        return arr
+
     def _dataset(self, X):
         # a frame's columns are matched by name when they have names (strings); an
         # array's, and a frame's with default (integer) labels, by position
         by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
-        return to_dataset(X, names=None if by_name else self.feature_names)
+        return to_dataset(X, names=None if by_name else self._names())
 
     def _check_width(self, X):
         d = X.shape[1] if hasattr(X, "shape") and len(X.shape) == 2 else None
