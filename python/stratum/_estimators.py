@@ -254,7 +254,7 @@ class LogisticRegression(_StratumClassifier):
         err = StError()
         check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
                                   ctypes.byref(err)), err)
-        return Model(LOGREG, out)
+        return Model._wrap(LOGREG, out)
 
     def _fitted(self, model):
         names, coefs, intercept = model.coefficients()
@@ -394,7 +394,7 @@ class GBDTClassifier(_StratumClassifier):
         finally:
             if valid is not None:
                 valid.close()
-        return Model(GBDT, out)
+        return Model._wrap(GBDT, out)
 
     def fit(self, X, y, sample_weight=None, eval_set=None):
         """Trains on X, y; eval_set=(X_valid, y_valid) is the validation set that

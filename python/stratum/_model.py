@@ -7,7 +7,7 @@ import tempfile
 
 import numpy as np
 
-from ._data import as_dense_float32, is_dataframe, is_sparse, names_array, to_dataset
+from ._data import as_dense_float32, is_dataframe, names_array, to_dataset
 from ._lib import StDecisionThreshold, StError, StratumError, check, lib
 
 LOGREG, GBDT = "logreg", "gbdt"
@@ -15,63 +15,55 @@ _GBDT_PROBABILITY, _GBDT_RAW = 0, 1
 
 
 class Model:
-    """A libstratum model handle. Build one with stratum.load(path), or get the one a
-    fitted estimator holds (estimator.model_)."""
+    """A libstratum model handle (st_model, stratum/model.h). Build one with
+    stratum.load(path), or get the one a fitted estimator holds (estimator.model_)."""
 
-    def __init__(self, family, handle):
-        if family not in (LOGREG, GBDT):
-            raise StratumError(f"unknown model family {family!r}")
-        self.family = family
-        self._handle = handle
-        if family == LOGREG:
-            n = lib.st_logreg_n_features(handle)
-            self.feature_names = [lib.st_logreg_feature_name(handle, j).decode()
-                                  for j in range(n)]
-            self._categorical = False  # logistic regression one-hots by level text
-        else:
-            n = lib.st_gbdt_n_features(handle)
-            self.feature_names = [lib.st_gbdt_feature_name(handle, j).decode()
-                                  for j in range(n)]
-            self._categorical = any(lib.st_gbdt_n_levels(handle, j) for j in range(n))
+    def __init__(self, handle):
+        self._model = handle  # st_model *, owned
+        family = lib.st_model_family_of(handle)
+        self.family = GBDT if family == 1 else LOGREG
+        # the family's model, lent by the handle, for the family's own functions
+        self._handle = (lib.st_model_gbdt_mut if self.family == GBDT else
+                        lib.st_model_logreg_mut)(handle)
+        n = lib.st_model_n_features(handle)
+        self.feature_names = [lib.st_model_feature_name(handle, j).decode()
+                              for j in range(n)]
+        self._categorical = any(lib.st_model_n_levels(handle, j) for j in range(n))
+
+    @classmethod
+    def _wrap(cls, family, trained):
+        """A handle owning a model just trained (freed here if the handle cannot be made)."""
+        out = ctypes.c_void_p()
+        err = StError()
+        wrap = lib.st_model_from_gbdt if family == GBDT else lib.st_model_from_logreg
+        st = wrap(trained, ctypes.byref(out), ctypes.byref(err))
+        if st != 0:
+            (lib.st_gbdt_free if family == GBDT else lib.st_logreg_free)(trained)
+        check(st, err)
+        return cls(out)
 
     # ---- lifetime, files, pickling ----
     def __del__(self):
-        h, self._handle = getattr(self, "_handle", None), None
+        h, self._model = getattr(self, "_model", None), None
         if h:
-            (lib.st_logreg_free if self.family == LOGREG else lib.st_gbdt_free)(h)
+            lib.st_model_free(h)
 
     @classmethod
     def load(cls, path):
         """Reads a model file of either family (a stratum model, or an XGBoost JSON or
         LightGBM text model, which are boosted trees). StratumError on a file that is
         not a model, with the library's message."""
-        path = os.fspath(path)
-        try:
-            with open(path, "rb") as f:
-                head = f.read(64)
-        except OSError as e:
-            raise StratumError(f"{path}: cannot read: {e.strerror}") from None
-        family = LOGREG if head.startswith(b"stratum-model 1 logreg") else GBDT
         out = ctypes.c_void_p()
         err = StError()
-        loader = lib.st_logreg_load if family == LOGREG else lib.st_gbdt_load
-        try:
-            check(loader(path.encode(), ctypes.byref(out), ctypes.byref(err)), err)
-        except StratumError as e:
-            if head.startswith(b"stratum-model"):
-                raise
-            # the boosted-trees loader tried last names only its own first line
-            raise StratumError(str(e).replace(
-                "expected 'stratum-model 1 gbdt'",
-                "expected 'stratum-model 1 logreg' or 'stratum-model 1 gbdt'"), e.status) \
-                from None
-        return cls(family, out)
+        check(lib.st_model_load(os.fspath(path).encode(), ctypes.byref(out),
+                                ctypes.byref(err)), err)
+        return cls(out)
 
     def save(self, path):
         """Writes the model file (atomically), readable by the CLI and stratum.load."""
         err = StError()
-        saver = lib.st_logreg_save if self.family == LOGREG else lib.st_gbdt_save
-        check(saver(self._handle, os.fspath(path).encode(), ctypes.byref(err)), err)
+        check(lib.st_model_save(self._model, os.fspath(path).encode(), ctypes.byref(err)),
+              err)
 
     def to_bytes(self):
         with tempfile.TemporaryDirectory(prefix="stratum-") as d:
@@ -114,50 +106,58 @@ class Model:
                                f"{len(self.feature_names)} features as input")
 
     def _one_row(self, X):
-        """X as one float32 row for st_gbdt_predict_row, or None when that path does not
-        apply (several rows, a frame or sparse matrix, a model with categorical levels)."""
-        if (self.family != GBDT or self._categorical or is_dataframe(X) or is_sparse(X)
-                or not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[0] != 1):
+        """P(y = 1) of a 1-row array through st_model_predict_row (no dataset is built), or
+        None when that path does not apply (several rows, a frame or sparse matrix, a
+        model with categorical features, which an array cannot give by name)."""
+        if (self._categorical or not isinstance(X, np.ndarray) or X.ndim != 2
+                or X.shape[0] != 1):
             return None
-        row = as_dense_float32(X)
-        return np.ascontiguousarray(row[0])
+        self._check_width(X)
+        row = np.ascontiguousarray(as_dense_float32(X)[0])
+        p = ctypes.c_double()
+        err = StError()
+        check(lib.st_model_predict_row(self._model, row.ctypes.data_as(ctypes.c_void_p),
+                                       row.shape[0], ctypes.byref(p), ctypes.byref(err)),
+              err)
+        return np.array([p.value])
 
-    def _gbdt(self, X, kind, n_threads):
-        row = self._one_row(X)
-        if row is not None:
-            self._check_width(X)
-            v = lib.st_gbdt_predict_row(self._handle, row.ctypes.data_as(ctypes.c_void_p),
-                                        kind)
-            return np.array([v])
+    def _gbdt_raw(self, X, n_threads):
         self._check_width(X)
         with self._dataset(X) as ds:
             n = ds.n_rows
             out = np.empty(n)
             err = StError()
-            check(lib.st_gbdt_predict(self._handle, ds.handle, kind, n_threads,
+            check(lib.st_gbdt_predict(self._handle, ds.handle, _GBDT_RAW, n_threads,
                                       out.ctypes.data_as(ctypes.c_void_p), n,
                                       ctypes.byref(err)), err)
             return out
 
     def predict_proba(self, X, n_threads=0):
         """P(y = 1) for each row of X (through the model's calibration map, if any)."""
-        if self.family == GBDT:
-            return self._gbdt(X, _GBDT_PROBABILITY, n_threads)
+        p = self._one_row(X)
+        if p is not None:
+            return p
         self._check_width(X)
         with self._dataset(X) as ds:
             n = ds.n_rows
             out = np.empty(n)
             err = StError()
-            check(lib.st_logreg_predict(self._handle, ds.handle,
-                                        out.ctypes.data_as(ctypes.c_void_p), n,
-                                        ctypes.byref(err)), err)
+            if self.family == GBDT:
+                st = lib.st_gbdt_predict(self._handle, ds.handle, _GBDT_PROBABILITY,
+                                         n_threads, out.ctypes.data_as(ctypes.c_void_p), n,
+                                         ctypes.byref(err))
+            else:
+                st = lib.st_logreg_predict(self._handle, ds.handle,
+                                           out.ctypes.data_as(ctypes.c_void_p), n,
+                                           ctypes.byref(err))
+            check(st, err)
             return out
 
     def decision_function(self, X, n_threads=0):
         """Log-odds: the trees' raw score F(x) for boosted trees, logit(P(y = 1)) for
         logistic regression."""
         if self.family == GBDT:
-            return self._gbdt(X, _GBDT_RAW, n_threads)
+            return self._gbdt_raw(X, n_threads)
         if lib.st_logreg_calibration(self._handle) is None and np.isfinite(
                 lib.st_logreg_bias(self._handle)):
             # the linear predictor itself, finite where P(y = 1) rounds to 0 or 1: the
@@ -170,8 +170,7 @@ class Model:
     @property
     def threshold(self):
         """The decision threshold stored in the model, or None."""
-        t = (lib.st_logreg_threshold if self.family == LOGREG else lib.st_gbdt_threshold)(
-            self._handle)
+        t = lib.st_model_threshold(self._model)
         return None if np.isnan(t) else float(t)
 
     def set_threshold(self, value):

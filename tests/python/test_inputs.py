@@ -215,10 +215,11 @@ def model_files_that_are_not_models():
     with open(bad, "w") as f:
         f.write("hello\n")
     raises(lambda: stratum.load(bad), E,
-           f"{bad}:1: not a stratum model file: expected 'stratum-model 1 logreg' or "
-           "'stratum-model 1 gbdt' on the first line")
+           f"{bad}:1: not a model file: expected 'stratum-model 1 logreg' or "
+           "'stratum-model 1 gbdt' on the first line, or an XGBoost JSON or LightGBM text "
+           "model")
     raises(lambda: stratum.load(os.path.join(TMP, "absent.model")), E,
-           "absent.model: cannot read: No such file or directory")
+           "absent.model: cannot open: No such file or directory")
     good = os.path.join(TMP, "good.model")
     stratum.LogisticRegression().fit(X, Y).save(good)
     with open(good) as f:
