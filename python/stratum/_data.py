@@ -16,7 +16,7 @@ import io
 
 import numpy as np
 
-from ._lib import StError, StratumError, StReadOptions, check, lib
+from ._lib import StError, StratumError, check, lib
 
 try:  # pandas and scipy are optional at import time
     import pandas as pd

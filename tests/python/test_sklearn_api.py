@@ -4,7 +4,6 @@ ColumnTransformer, GridSearchCV, cross_val_score, CalibratedClassifierCV, pickle
 many threads predicting at once, and the logistic regression against scikit-learn's.
 
     test_sklearn_api.py DATASETS_DIR TMP_DIR"""
-import io
 import os
 import pickle
 import sys
