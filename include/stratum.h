@@ -50,6 +50,7 @@
 #include "stratum/metrics.h"
 #include "stratum/logreg.h"
 #include "stratum/fit.h"
+#include "stratum/model.h"
 #include "stratum/drift.h"
 
 #endif /* STRATUM_H */
