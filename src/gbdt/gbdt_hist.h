@@ -25,8 +25,10 @@ typedef struct st__gbdt_bin_stat {
     double g, h, n; /* sums of gradient, Hessian and row count */
 } st__gbdt_bin_stat;
 
-/* hist[offset..] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
- * n_feats features feats[0..n_feats), from the fixed-point gradients and Hessians gh
+/* The functions below work on columns of codes (gbdt_bins.h): features when nothing is
+ * bundled, and feats[] lists columns.
+ * hist[cells of the columns] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
+ * n_feats columns feats[0..n_feats), from the fixed-point gradients and Hessians gh
  * (indexed by row); other features are left untouched. work: (n_threads - 1) *
  * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
  * result does not depend on n_threads. */
@@ -42,6 +44,12 @@ void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
  * histogram becomes the sibling's. (The bins of other features are never read.) */
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                             st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child);
+
+/* Each bundle among the columns feats[0..n_feats) of a histogram just built: its members'
+ * default bins := the bundle's total minus the member's other bins (exact in fixed
+ * point). Nothing when b has no bundles. */
+void st__gbdt_hist_fix_defaults(const st__gbdt_bins *b, const uint32_t *feats,
+                                size_t n_feats, st__gbdt_hist_cell *hist);
 
 /* stat[k] = hist[k] in doubles (g 2^-scale_g, h 2^-scale_h, n) for the bins of the
  * features feats[0..n_feats). */
