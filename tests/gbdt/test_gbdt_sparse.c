@@ -1,5 +1,6 @@
 /* Boosted trees on sparse data (src/gbdt/gbdt_bundle.c): the sparse and the dense form of
- * the same table give byte-identical models and predictions, on 1 and 2 threads; and the
+ * the same table give byte-identical models, predictions and SHAP values, on 1 and 2
+ * threads; and the
  * bundles of a hand-made table, member by member and code by code. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
@@ -71,9 +72,20 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Trains on ds, saves the model to tmpdir/name and returns the raw scores of ds. */
+/* SHAP values of ds under m on 1 and 2 threads: the same; into c (N * (NF + 1)). */
+static void contrib(const st_gbdt *m, const st_dataset *ds, double *c)
+{
+    static double c2[N * (NF + 1)];
+    st_error err = {0};
+    assert_int_equal(st_gbdt_contrib(m, ds, 1, c, N * (NF + 1), &err), ST_OK);
+    assert_int_equal(st_gbdt_contrib(m, ds, 2, c2, N * (NF + 1), &err), ST_OK);
+    assert_memory_equal(c, c2, sizeof c2);
+}
+
+/* Trains on ds, saves the model to tmpdir/name and returns the raw scores of ds (and
+ * with shap not NULL, the SHAP values). */
 static void train_save(const st_dataset *ds, const st_gbdt_params *prm, const char *name,
-                       double *scores)
+                       double *scores, double *shap)
 {
     st_error err = {0};
     st_gbdt *m = NULL;
@@ -83,6 +95,8 @@ static void train_save(const st_dataset *ds, const st_gbdt_params *prm, const ch
     assert_int_equal(st_gbdt_save(m, path, &err), ST_OK);
     assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_RAW_SCORE, prm->n_threads, scores, N, &err),
                      ST_OK);
+    if (shap != NULL)
+        contrib(m, ds, shap);
     st_gbdt_free(m);
 }
 
@@ -126,16 +140,18 @@ static void sparse_equals_dense(void **state)
     prm.feature_fraction = 0.8; /* columns of a subset of the features */
     prm.bagging_fraction = 0.7;
     prm.bagging_freq = 1;       /* out-of-bag rows walk the bundled codes */
-    static double sd[N], ss[N], s2[N];
+    static double sd[N], ss[N], s2[N], cd[N * (NF + 1)], cs[N * (NF + 1)];
     for (int threads = 1; threads <= 2; threads++) {
         prm.n_threads = threads;
-        train_save(dense, &prm, "dense.model", sd);
+        train_save(dense, &prm, "dense.model", sd, threads == 1 ? cd : NULL);
         train_save(sparse, &prm, threads == 1 ? "sparse1.model" : "sparse2.model",
-                   threads == 1 ? ss : s2);
+                   threads == 1 ? ss : s2, threads == 1 ? cs : NULL);
         assert_same_file("dense.model", threads == 1 ? "sparse1.model" : "sparse2.model");
         assert_memory_equal(sd, threads == 1 ? ss : s2, sizeof sd);
     }
     assert_same_file("sparse1.model", "sparse2.model");
+    /* SHAP values read the sparse rows without a dense copy: the same as the dense's */
+    assert_memory_equal(cd, cs, sizeof cd);
     /* the trees did split on the sparse features */
     size_t len;
     char path[256];
