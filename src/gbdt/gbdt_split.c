@@ -64,10 +64,22 @@ void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
                          st__gbdt_split *per_feature, int nt, st__gbdt_split *best)
 {
     const long nf = (long)b->n_features;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (b->total_bins >= 8192 && nt > 1)
+    /* chunks of features: a few per thread and round, not thousands of tiny ones (wide
+       sparse data) */
+    const long chunk = nf / (16L * (nt > 0 ? nt : 1)) > 4 ? nf / (16L * (nt > 0 ? nt : 1)) : 4;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, chunk) \
+    if (b->total_bins >= 8192 && nt > 1)
     for (long j = 0; j < nf; j++) {
         if (use != NULL && !use[j]) {
             per_feature[j].gain = -INFINITY;
+            continue;
+        }
+        /* a bundled (sparse) feature whose rows of the leaf are all at its default bin
+           has no valid split: most of them, in the deeper leaves */
+        if (b->default_bin != NULL && b->default_bin[j] != 0 &&
+            hist[b->offset[j] + b->default_bin[j]].n >= n) {
+            per_feature[j].gain = -INFINITY;
+            per_feature[j].feature = (int)j;
             continue;
         }
         if (b->is_cat != NULL && b->is_cat[j])
