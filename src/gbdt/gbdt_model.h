@@ -4,7 +4,10 @@
  *
  *   gbdt_params.c      defaults and checks
  *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
- *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
+ *   gbdt_bundle.c      exclusive feature bundling: sparse features packed into shared
+ *                      columns of codes, their default (zero) bins never stored
+ *   gbdt_hist.c        gradient/Hessian histograms per column of codes, parent - sibling
+ *                      subtraction, and bundled features' default bins from the totals
  *   gbdt_fixed.c       fixed-point sums (order-independent) and the reducer's calls
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
@@ -17,7 +20,8 @@
  *   gbdt_train.c       st_gbdt_train / st_gbdt_train_ex: a dataset's bins, then the core
  *   gbdt_schema.c      the features' names, types and levels a training gives its model
  *   gbdt_model.c       the model object: tree storage, accessors, importance, free
- *   gbdt_predict.c     prediction (batch by column name, and one row)
+ *   gbdt_predict.c     prediction (batch by column name, sparse columns by their entries,
+ *                      and one row)
  *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
  *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c)
  *   gbdt_shap*.c       TreeSHAP contributions and interactions (gbdt_shap.h)
