@@ -98,6 +98,10 @@ static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t
  * to bundle: offset, total_bins and bounds as without bundling, the tables NULL. */
 st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
                           const size_t *tmp_off, st_error *err);
+/* Undoes the bundling of b (nothing when it has none): one column per feature, offsets
+ * and bounds laid out as without bundling, the tables freed; the codes are freed too (the
+ * caller codes the rows again, as the distributed trainer does for its own rows). */
+st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err);
 /* Fills the codes of column c (a bundle) from its members' entries. */
 void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c);
 

@@ -395,6 +395,39 @@ done:
     return rc;
 }
 
+st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err)
+{
+    if (b->col_of == NULL)
+        return ST_OK;
+    const size_t nf = b->n_features;
+    size_t *off = st__malloc_array(nf + 1, sizeof *off);
+    size_t total = 0;
+    for (size_t j = 0; j < nf; j++)
+        total += (size_t)b->n_bins[j] + 1;
+    double *bounds = st__malloc_array(total ? total : 1, sizeof *bounds);
+    if (off == NULL || bounds == NULL) {
+        st__free(off);
+        st__free(bounds);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu features", nf);
+    }
+    off[0] = 0;
+    for (size_t j = 0; j < nf; j++) {
+        off[j + 1] = off[j] + (size_t)b->n_bins[j] + 1;
+        memcpy(bounds + off[j], b->bounds + b->offset[j],
+               ((size_t)b->n_bins[j] + 1) * sizeof *bounds);
+    }
+    st__free(b->offset), st__free(b->bounds);
+    b->offset = off, b->bounds = bounds, b->total_bins = total;
+    st__free(b->col_of), st__free(b->col_off), st__free(b->code_off), st__free(b->code_cell);
+    st__free(b->member_off), st__free(b->member), st__free(b->default_bin);
+    st__free(b->first_code);
+    b->col_of = NULL, b->col_off = b->code_off = b->member_off = NULL, b->code_cell = NULL;
+    b->member = NULL, b->default_bin = NULL, b->first_code = NULL, b->n_cols = 0;
+    st__free(b->codes), st__free(b->cols), st__free(b->codes16), st__free(b->cols16);
+    b->codes = b->cols = NULL, b->codes16 = b->cols16 = NULL;
+    return ST_OK;
+}
+
 /* Bundle code of feature j's bin x (not its default bin). */
 static unsigned code_of(const st__gbdt_bins *b, size_t j, unsigned x, int has_nan)
 {

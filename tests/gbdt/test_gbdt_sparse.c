@@ -132,6 +132,21 @@ static void sparse_equals_dense(void **state)
     assert_int_equal(st__gbdt_bins_build(sparse, &prm, 1, &b, &err), ST_OK);
     assert_non_null(b.col_of);
     assert_true(b.n_cols < NF);
+    /* unbundled (as the distributed trainer does before coding its rows): the dense
+       form's offsets and bounds */
+    st__gbdt_bins bd;
+    assert_int_equal(st__gbdt_bins_build(dense, &prm, 1, &bd, &err), ST_OK);
+    assert_null(bd.col_of);
+    assert_int_equal(st__gbdt_unbundle(&b, &err), ST_OK);
+    assert_null(b.col_of);
+    assert_null(b.codes);
+    assert_int_equal(b.total_bins, bd.total_bins);
+    assert_memory_equal(b.offset, bd.offset, (NF + 1) * sizeof *b.offset);
+    assert_memory_equal(b.n_bins, bd.n_bins, NF * sizeof *b.n_bins);
+    for (size_t k = 0; k < bd.total_bins; k++)
+        if (!(isnan(bd.bounds[k]) && isnan(b.bounds[k])))
+            assert_true(b.bounds[k] == bd.bounds[k]);
+    st__gbdt_bins_free(&bd);
     st__gbdt_bins_free(&b);
 
     prm.num_trees = 30;
