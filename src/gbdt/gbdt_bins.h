@@ -45,7 +45,8 @@ typedef struct st__gbdt_bins {
      * members' own cells at offset[f] (so offset is no longer increasing in f, and
      * offset[f] + n_bins[f] + 1 ends feature f's). Code k of column c adds to cell
      * code_cell[code_off[c] + k]; a member's default bin (the bin of 0, default_bin[f])
-     * is never coded: st__gbdt_hist_fix_defaults derives it from the bundle's total. */
+     * is never coded (its cell holds 0): st__gbdt_best_split derives it from the leaf's
+     * total. */
     size_t n_cols;
     uint32_t *col_of;     /* n_features: each feature's column */
     size_t *col_off;      /* n_cols + 1 */

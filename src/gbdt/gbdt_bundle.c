@@ -6,7 +6,7 @@
  * and its missing bin when it has NaN entries), and code 0 means every member is at its
  * default. The histogram of a bundle then costs one cell update per row instead of one
  * per member, and the members' default bins are derived from the bundle's total
- * (st__gbdt_hist_fix_defaults, LightGBM's FixHistogram), exactly, in fixed point.
+ * (st__gbdt_best_split, LightGBM's FixHistogram), exactly, in fixed point.
  *
  * No conflict is allowed (LightGBM's max_conflict_rate 0): every row of a bundle holds
  * at most one member's non-default code, so training on the sparse form of a table gives

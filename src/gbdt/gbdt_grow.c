@@ -181,11 +181,19 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
         mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
     if (!can_split(gr, leaf))
         return;
-    st__gbdt_hist_to_stat(gr->bins, gr->cols, gr->n_cols, gr->hist[leaf], gr->scale_g,
-                          gr->scale_h, gr->stat);
-    st__gbdt_best_split(gr->bins, use, gr->stat, gr->sum_g[leaf], gr->sum_h[leaf],
-                        (double)gr->n_all[leaf], gr->prm, gr->monotone != NULL ? &mono : NULL,
-                        gr->per_feature, gr->n_threads, &gr->best[leaf]);
+    /* the leaf's integer sums: any column's cells add up to them (a bundled feature's
+       default cell holds 0, st__gbdt_best_split derives it) */
+    const st__gbdt_bins *b = gr->bins;
+    int64_t total[3] = {0, 0, 0};
+    const st__gbdt_hist_cell *hl = gr->hist[leaf];
+    if (gr->n_cols > 0)
+        for (size_t k = st__gbdt_col_begin(b, gr->cols[0]); k < st__gbdt_col_end(b, gr->cols[0]);
+             k++)
+            total[0] += hl[k].g, total[1] += hl[k].h, total[2] += hl[k].n;
+    st__gbdt_best_split(b, use, hl, total, gr->scale_g, gr->scale_h, gr->stat,
+                        gr->sum_g[leaf], gr->sum_h[leaf], (double)gr->n_all[leaf], gr->prm,
+                        gr->monotone != NULL ? &mono : NULL, gr->per_feature, gr->n_threads,
+                        &gr->best[leaf]);
 }
 
 /* hist summed across processes: one reducer call on its cells (the tree's features),
@@ -258,9 +266,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
                                 gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
         sum_segment_hists(gr, hist);
     }
-    st_status rc = reduce_hist(gr, hist, err);
-    st__gbdt_hist_fix_defaults(b, gr->cols, gr->n_cols, hist);
-    return rc;
+    return reduce_hist(gr, hist, err);
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
@@ -334,7 +340,6 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     st_status rc = reduce_hist(gr, gr->hist[r], err);
     if (rc != ST_OK)
         return rc;
-    st__gbdt_hist_fix_defaults(b, gr->cols, gr->n_cols, gr->hist[r]);
     st__gbdt_hist_subtract(b, gr->cols, gr->n_cols, gr->hist[l], gr->hist[r]);
     if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
         st__gbdt_hist_cell *t = gr->hist[l];

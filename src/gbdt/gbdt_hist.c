@@ -146,37 +146,6 @@ void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_
     }
 }
 
-void st__gbdt_hist_fix_defaults(const st__gbdt_bins *b, const uint32_t *feats,
-                                size_t n_feats, st__gbdt_hist_cell *hist)
-{
-    if (b->col_of == NULL)
-        return;
-    for (size_t f = 0; f < n_feats; f++) {
-        const size_t c = feats[f], q0 = b->member_off[c], q1 = b->member_off[c + 1];
-        if (b->default_bin[b->member[q0]] == 0)
-            continue; /* a feature's own column */
-        /* one pass over the cells: each member's own sum (its default cell, never coded,
-           holds 0) goes into its default cell for the while; the bundle's total is theirs
-           plus the first cell's (rows with every member at its default) */
-        cell_vec total = *(const cell_vec *)(const void *)&hist[b->col_off[c]];
-        for (size_t q = q0; q < q1; q++) {
-            const size_t j = b->member[q], k0 = b->offset[j], nb = (size_t)b->n_bins[j];
-            cell_vec *dflt = (cell_vec *)(void *)&hist[k0 + b->default_bin[j]];
-            *dflt = (cell_vec){0, 0, 0, 0};
-            cell_vec own = {0, 0, 0, 0};
-            for (size_t k = k0; k <= k0 + nb; k++)
-                own += *(const cell_vec *)(const void *)&hist[k];
-            *dflt = own;
-            total += own;
-        }
-        for (size_t q = q0; q < q1; q++) {
-            const size_t j = b->member[q];
-            cell_vec *dflt = (cell_vec *)(void *)&hist[b->offset[j] + b->default_bin[j]];
-            *dflt = total - *dflt;
-        }
-    }
-}
-
 void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                            const st__gbdt_hist_cell *hist, int scale_g, int scale_h,
                            st__gbdt_bin_stat *stat)

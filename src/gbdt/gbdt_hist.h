@@ -45,12 +45,6 @@ void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                             st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child);
 
-/* Each bundle among the columns feats[0..n_feats) of a histogram just built: its members'
- * default bins := the bundle's total minus the member's other bins (exact in fixed
- * point). Nothing when b has no bundles. */
-void st__gbdt_hist_fix_defaults(const st__gbdt_bins *b, const uint32_t *feats,
-                                size_t n_feats, st__gbdt_hist_cell *hist);
-
 /* stat[k] = hist[k] in doubles (g 2^-scale_g, h 2^-scale_h, n) for the bins of the
  * features feats[0..n_feats). */
 void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
