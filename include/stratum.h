@@ -51,5 +51,6 @@
 #include "stratum/logreg.h"
 #include "stratum/fit.h"
 #include "stratum/drift.h"
+#include "stratum/text.h"
 
 #endif /* STRATUM_H */
