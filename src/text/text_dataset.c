@@ -35,7 +35,8 @@ static st_status text_column(const st_dataset *ds, const char *column, st__text_
                         source_prefix(ds, pre, sizeof pre), column);
     if (st_dataset_feature_type(ds, (size_t)j) != ST_FEATURE_CATEGORICAL)
         return st__fail(err, ST_ERR_DATA, "%stext column '%s' was read as numbers; read it "
-                        "as text (st_read_options.categorical naming it)",
+                        "as text (st_read_options.categorical naming it; --categorical on "
+                        "the command line)",
                         source_prefix(ds, pre, sizeof pre), column);
     memset(src, 0, sizeof *src);
     src->codes = st_dataset_feature_values(ds, (size_t)j);

@@ -17,7 +17,7 @@
 typedef struct st__tmap {
     char **keys;      /* n keys, owned */
     size_t *lens;     /* their lengths */
-    uint32_t *slots;  /* cap slots: 0 empty, else key index + 1 */
+    uint32_t *slots;  /* cap slots of two words: key index + 1 (0 empty), hash bits */
     size_t n, cap, key_cap;
 } st__tmap;
 

@@ -161,7 +161,8 @@ static void test_missing_column(void **state)
     assert_string_equal(e.message, "notes.csv: text column 'memo' is not in the data");
     assert_int_equal(st_text_fit_dataset(nums, "note", NULL, &f, &e), ST_ERR_DATA);
     assert_string_equal(e.message, "notes.csv: text column 'note' was read as numbers; read "
-                                   "it as text (st_read_options.categorical naming it)");
+                                   "it as text (st_read_options.categorical naming it; "
+                                   "--categorical on the command line)");
     assert_int_equal(st_text_fit_dataset(ds, "note", NULL, &f, &e), ST_OK);
     const st_text_featurizer *fs[2] = {f, f};
     assert_int_equal(st_text_transform(fs, 1, other, &out, &e), ST_ERR_DATA);
