@@ -127,6 +127,17 @@ static void test_bad_input(void **state)
     assert_non_null(strstr(r->err, "--hash-bits '30': expected a whole number in [1, 24]"));
     free(r);
     assert_int_not_equal(access("/tmp/stratum_text_never", F_OK), 0);
+    /* not yet: contributions of a text model */
+    r = run("predict", model, ABSTRACTS, "--contrib", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, ": a model of text columns (--text-col): its contributions and "
+                             "explanations are not available yet; predict and evaluate "
+                             "take it");
+    free(r);
+    r = run("explain", model, ABSTRACTS, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "its contributions and explanations are not available yet");
+    free(r);
 }
 
 int main(void)
