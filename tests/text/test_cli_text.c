@@ -99,6 +99,24 @@ static void test_evaluate_raw_text(void **state)
     free(r);
 }
 
+/* compare: logistic regression on the text, the featurizer fitted per training part; boosted
+ * trees do not take text yet. */
+static void test_compare(void **state)
+{
+    (void)state;
+    run_result *r = run("compare", ABSTRACTS, "--ignore", "id", "--text-col", "abstract",
+                        "--models", "logreg", "--weights", "none", "--folds", "3", "-q",
+                        "--format", "csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "logreg"));
+    free(r);
+    r = run("compare", ABSTRACTS, "--ignore", "id", "--text-col", "abstract", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_non_null(strstr(r->err, "--text-col: boosted trees do not take text columns yet: "
+                                    "add --models logreg"));
+    free(r);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -145,6 +163,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_predict_raw_text_equals_training_scores),
         cmocka_unit_test(test_evaluate_raw_text),
+        cmocka_unit_test(test_compare),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, train_model, remove_model);
