@@ -249,6 +249,8 @@ long st_dataset_find_feature_at(const st_dataset *ds, const char *name, size_t h
         return -1;
     /* outwards from hint: a column or two more or fewer before it are found as fast */
     const size_t n = ds->n_features;
+    if (hint >= n) /* more model features than columns: from the last one down */
+        hint = n > 0 ? n - 1 : 0;
     for (size_t d = 0; d <= hint || hint + d < n; d++) {
         if (hint + d < n && strcmp(ds->features[hint + d].name, name) == 0)
             return (long)(hint + d);
