@@ -52,5 +52,6 @@
 #include "stratum/fit.h"
 #include "stratum/model.h"
 #include "stratum/drift.h"
+#include "stratum/text.h"
 
 #endif /* STRATUM_H */

@@ -44,7 +44,7 @@ void st__row_hashes(const st_dataset *ds, const void *model, size_t n_names,
     for (size_t i = 0; i < n; i++)
         hash[i] = mix64(n_names);
     for (size_t j = 0; j < n_names; j++) {
-        const long col = model != NULL ? st_dataset_find_feature(ds, name(model, j)) : (long)j;
+        const long col = model != NULL ? st_dataset_find_feature_at(ds, name(model, j), j) : (long)j;
         const uint32_t *rows = NULL;
         const float *values = NULL;
         size_t n_entries = 0, e = 0;
