@@ -69,6 +69,16 @@ fail:
     return NULL;
 }
 
+int st__dataset_add_cell_facts(st_dataset *ds)
+{
+    const size_t n = ds->n_features;
+    if ((ds->cell_facts = st__calloc(n ? n : 1, sizeof *ds->cell_facts)) == NULL)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        ds->features[j].cells = &ds->cell_facts[j];
+    return 1;
+}
+
 int st__dataset_set_name(st_dataset *ds, size_t j, const char *name, size_t len)
 {
     char *copy = st__strndup(name, len);
@@ -150,6 +160,7 @@ void st_dataset_free(st_dataset *ds)
         }
     }
     st__free(ds->features);
+    st__free(ds->cell_facts);
     st__free(ds->labels);
     st__free(ds->weights);
     st__free(ds->label_name);
