@@ -11,10 +11,11 @@
 
 #include "label_rule.h"
 
-/* A dataset keeps a column (a name and a description) for every index up to the largest,
- * and binned files and models a feature per index, so a stray huge index would ask for
- * gigabytes: indices past this are refused with a clear error instead. */
-#define ST__LIBSVM_MAX_INDEX 1000000L
+/* A dataset keeps a column (a name and a description, about 200 bytes) for every index up
+ * to the largest, and binned files and models a feature per index, so a stray huge index
+ * would ask for hundreds of gigabytes: indices past 10^8 (some 20 GB of columns; column
+ * and row numbers are 32-bit) are refused with a clear error instead. */
+#define ST__LIBSVM_MAX_INDEX 100000000L
 
 /* Called for each index:value pair of a line, indices increasing; non-OK stops the line. */
 typedef st_status (*st__libsvm_pair_fn)(void *ctx, long index, double value);
