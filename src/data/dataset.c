@@ -294,6 +294,8 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     if (ds == NULL)
         return 0;
     size_t bytes = sizeof *ds + ds->n_features * sizeof *ds->features;
+    if (ds->cell_facts != NULL)
+        bytes += ds->n_features * sizeof *ds->cell_facts;
     size_t arrays = (ds->labels != NULL) + (ds->weights != NULL);
     for (size_t j = 0; j < ds->n_features; j++) {
         if (ds->features[j].sparse)
