@@ -205,6 +205,12 @@ static void test_ignore_by_name(void **state)
     static const char *const names[] = {"f1", "f3"};
     assert_names(ds, names, 2);
     assert_floats(column(ds, "f3"), (const float[]){2, 0, 0}, 3);
+    /* found by name past the ignored column too (f<k> is no longer column k - 1) */
+    assert_int_equal(st_dataset_find_feature(ds, "f1"), 0);
+    assert_int_equal(st_dataset_find_feature(ds, "f3"), 1);
+    assert_int_equal(st_dataset_find_feature(ds, "f2"), -1);
+    assert_int_equal(st_dataset_find_feature(ds, "f03"), -1);
+    assert_int_equal(st_dataset_find_feature(ds, "f4"), -1);
     st_dataset_free(ds);
 }
 
