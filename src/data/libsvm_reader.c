@@ -122,9 +122,9 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
                               "from 1");
         if (index > ST__LIBSVM_MAX_INDEX)
             return fail_token(r, ST_ERR_DATA, line, line_start, &tok,
-                              "feature index above 100000000; stratum keeps a column for "
+                              "feature index above 1000000; stratum keeps a column for "
                               "every index up to the largest, so indices must stay at most "
-                              "100000000");
+                              "1000000");
         previous = index;
         if (ds != NULL) {
             libsvm_fill *to = &r->fill[index - base];

@@ -85,7 +85,7 @@ def cases(h, t, model, small):
         ("LibSVM NUL byte", info("svm_nul.svm"), 1, ":2:5: NUL byte", err),
         ("LibSVM empty", info("svm_empty.svm"), 1, "no data lines", err),
         ("LibSVM comments only", info("svm_comments_only.svm"), 1, "no data lines", err),
-        ("LibSVM huge index", info("svm_huge_index.svm"), 1, ":2:3: '2000000000:1': feature index above 100000000", err),
+        ("LibSVM huge index", info("svm_huge_index.svm"), 1, ":2:3: '2000000000:1': feature index above 1000000", err),
         ("LibSVM labels only, training", train("svm_labels_only.svm"), 1, "2 rows and 0 features", err),
         ("LibSVM text value", info("svm_value_text.svm"), 1, ":1:3: '1:abc'", err),
         # model files
