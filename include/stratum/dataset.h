@@ -380,7 +380,8 @@ ST_API void st_texts_free(char **texts, size_t n);
  * told apart from scoring held-out data. Each training row is hashed (64 bits) over its
  * feature values as the model reads them: numeric values by their 32-bit float bits (every
  * missing value alike, -0 as 0), categorical values by their level text; not the label,
- * the weight or ignored columns. The model keeps the k = 256 smallest distinct hashes (a
+ * the weight or ignored columns. A numeric 0 adds nothing to the hash, so hashing costs
+ * the non-zeros (entries + rows + features), dense and sparse storage alike. The model keeps the k = 256 smallest distinct hashes (a
  * bottom-k sketch: a uniform sample of the distinct training rows, about 4 KB of model
  * file whatever the row count) with the training row count. Models trained from a binned
  * file alone, distributed over MPI or imported from XGBoost or LightGBM have none.

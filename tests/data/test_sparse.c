@@ -487,9 +487,11 @@ static void test_libsvm_index_order(void **state)
 {
     (void)state;
     assert_libsvm_fails("1 1:1 2:1\n0 3:1 2:5\n",
-                        "bad.svm:2:7: '2:5': feature indices must increase along a line");
+                        "bad.svm:2:7: '2:5': feature indices must increase along a line; "
+                        "index 2 comes after 3");
     assert_libsvm_fails("1 1:1 1:2\n",
-                        "bad.svm:1:7: '1:2': feature indices must increase along a line");
+                        "bad.svm:1:7: '1:2': feature indices must increase along a line; "
+                        "index 1 is repeated");
 }
 
 /* A big sparse LibSVM table costs its entries: 2000 rows x 20000 features with 3 entries
