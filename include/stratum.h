@@ -50,6 +50,8 @@
 #include "stratum/metrics.h"
 #include "stratum/logreg.h"
 #include "stratum/fit.h"
+#include "stratum/model.h"
 #include "stratum/drift.h"
+#include "stratum/text.h"
 
 #endif /* STRATUM_H */

@@ -41,6 +41,8 @@ typedef struct cli_common {
     int progress;        /* --progress 1, --no-progress 0, neither -1 (cli_progress.h) */
     int libsvm_zero_based; /* --libsvm-base: -1 detect, 0 one-based, 1 zero-based */
     int iter_begin, iter_end; /* --iteration-range A:B (gbdt models); 0:0 = the default */
+    const char *const *text_cols; /* --text-col columns (cli_text.h), set by the commands */
+    size_t n_text_cols;           /* that take them: never identifiers to warn about */
     char lists[8192]; /* storage for the comma lists split above */
     size_t lists_used;
 } cli_common;

@@ -4,6 +4,12 @@
 
 #include "cli_logreg_options.h"
 
+void cli_logreg_text_lambda(st_logreg_params *p, size_t n_text_cols)
+{
+    if (n_text_cols > 0 && p->lambda == ST_LOGREG_LAMBDA_CV)
+        p->lambda = CLI_TEXT_DEFAULT_LAMBDA;
+}
+
 int cli_logreg_option(const char *command, st_logreg_params *p, int code, const char *arg)
 {
     long v;

@@ -10,6 +10,7 @@
 #include "cli_progress.h"
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
+#include "cli_text.h"
 #include "compare.h"
 #include "explain.h"
 #include "report_cli.h"
@@ -173,6 +174,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         {"weights", required_argument, NULL, OPT_WEIGHTS},
         {"model", required_argument, NULL, OPT_MODEL},
         {"report", required_argument, NULL, OPT_REPORT},
+        CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;
@@ -184,6 +186,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
                                    "sets them per row", code == OPT_CLASS_WEIGHT ?
                                    "--class-weight" : "--scale-pos-weight");
         int handled = cli_common_option(c, code, optarg);
+        if (handled == 0)
+            handled = cli_text_option("compare", s->text, code, optarg);
         if (handled == 0)
             handled = cli_logreg_option("compare", &s->prm, code, optarg);
         if (handled == 0)
@@ -205,7 +209,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         if (handled)
             continue;
         if (code == 'h') {
-            printf("%s\n", compare_help);
+            printf("%s\n%s\n", compare_help, cli_text_help);
             cli_print_spellings(stdout, options);
             printf("\n%s", cli_common_help);
             return EXIT_OK;
@@ -243,6 +247,12 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
                                "out");
+    if (cli_text_check("compare", s->text, co->use[CV_GBDT] ? "boosted trees do not take "
+                       "text columns yet: add --models logreg" : NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    cli_text_params(s->text, &s->prm);
+    cli_logreg_text_lambda(&s->prm, s->text->n_cols);
+    c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     return -1;
 }
 
@@ -428,8 +438,10 @@ int cmd_compare(int argc, char **argv)
     o.eval.rule = ST_THRESHOLD_MAX_F1;
     cli_common common;
     cli_common_init(&common);
+    cli_text text;
+    cli_text_init(&text);
     cv_setup s = {.model = CV_LOGREG, .prm = st_logreg_params_default(),
-                  .gprm = st_gbdt_params_default()};
+                  .gprm = st_gbdt_params_default(), .text = &text};
     post_opts post = post_opts_default();
     int status = parse(argc, argv, &co, &o, &common, &s, &post);
     if (status != -1)

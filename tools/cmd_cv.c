@@ -8,6 +8,7 @@
 #include "cli_cv_options.h"
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
+#include "cli_text.h"
 
 static const char cv_help[] =
     "Usage: stratum cv logreg DATA [options]\n"
@@ -66,7 +67,8 @@ static const char cv_help[] =
     "                         when there are more columns than rows)\n"
     "Training options for logreg, as for 'stratum train logreg':\n"
     "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
-    "                         cross-validation along the lambda path, as cv.glmnet; inside\n                         each training part)\n"
+    "                         cross-validation along the lambda path, as cv.glmnet; inside\n"
+    "                         each training part; 0.0001 with --text-col)\n"
     "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
     "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1] (default: 0)\n"
@@ -100,7 +102,7 @@ static int check_options(const cv_opts *o, const cli_common *c)
 
 static void print_help(void)
 {
-    printf("%s%s%s%s%s\n%s", cv_help, cli_gbdt_help,
+    printf("%s\n%s%s%s%s%s\n%s", cv_help, cli_text_help, cli_gbdt_help,
            "Validation and early stopping for gbdt: inside each training fold (the test fold\n"
            "is never used to choose the trees):\n", cli_gbdt_cv_valid_help,
            "Output: --format text or csv (default: "
@@ -120,6 +122,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         {"measure", required_argument, NULL, OPT_MEASURE},
         {"n-lambda", required_argument, NULL, OPT_N_LAMBDA},
         {"lambda-min-ratio", required_argument, NULL, OPT_MIN_RATIO},
+        CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
     static const struct option gbdt_options[] = {
         CLI_COMMON_OPTIONS, CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION,
@@ -137,6 +140,8 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         if (code == CLI_GETOPT_USAGE)
             return EXIT_USAGE;
         int handled = cli_common_option(c, code, optarg);
+        if (handled == 0 && s->model == CV_LOGREG)
+            handled = cli_text_option("cv", s->text, code, optarg);
         if (handled == 0)
             handled = s->model == CV_GBDT ? cli_gbdt_option("cv", &s->gprm, code, optarg)
                                           : cli_logreg_option("cv", &s->prm, code, optarg);
@@ -158,6 +163,11 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "expected one DATA file, got %d", argc - optind);
+    if (cli_text_check("cv", s->text, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    cli_text_params(s->text, &s->prm);
+    cli_logreg_text_lambda(&s->prm, s->text->n_cols);
+    c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     if (cli_gbdt_valid_check("cv", &valid, &s->gprm) != EXIT_OK)
         return EXIT_USAGE;
     s->valid_fraction = valid.fraction;
@@ -193,6 +203,9 @@ int cmd_cv(int argc, char **argv)
     cv_opts o = cv_opts_default();
     cli_common common;
     cli_common_init(&common);
+    cli_text text;
+    cli_text_init(&text);
+    s.text = &text;
     int status = parse(argc, argv, &o, &common, &s);
     if (status != -1)
         return status;

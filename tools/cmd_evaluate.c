@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_text.h"
 #include "cmd_train_gbdt.h"
 #include "evaluate_output.h"
 #include "report_cli.h"
@@ -251,13 +252,17 @@ static st_status score_logreg(const char *path, const cli_common *c, const st_da
 {
     (void)c; /* --iteration-range was refused before the data was read */
     st_logreg *m = NULL;
+    st_dataset *text = NULL; /* ds with the model's text columns featurized, if any */
     st_status rc = st_logreg_load(path, &m, err);
+    if (rc == ST_OK && (rc = cli_text_for_model(m, ds, &text, err)) == ST_OK && text != NULL)
+        ds = text;
     if (rc == ST_OK)
         rc = st_logreg_predict(m, ds, p, st_dataset_n_rows(ds), err);
     if (rc == ST_OK)
         rc = st_logreg_training_overlap(m, ds, ov, err);
     if (rc == ST_OK && !st_logreg_threshold_info(m, t))
         t->value = NAN;
+    st_dataset_free(text);
     st_logreg_free(m);
     return rc;
 }

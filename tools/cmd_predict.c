@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_text.h"
 #include "cmd_train_gbdt.h"
 #include "explain.h"
 
@@ -89,6 +90,8 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
     st_status rc = st_logreg_load(model_path, &m, &err);
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK)
+        rc = cli_text_featurize(m, &ds, &err); /* a model's text columns: raw text in */
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         *n = st_dataset_n_rows(ds);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_logreg_options.h"
 #include "cli_progress.h"
+#include "cli_text.h"
 #include "cmd_train_gbdt.h"
 #include "post_fit.h"
 #include "train_binned.h"
@@ -38,7 +39,8 @@ static const char train_help[] =
     "  -o, --output MODEL     model file to write (required without --lambda-path; must\n"
     "                         not be DATA)\n"
     "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
-    "                         cross-validation along the lambda path, as cv.glmnet)\n"
+    "                         cross-validation along the lambda path, as cv.glmnet;\n"
+    "                         0.0001 with --text-col)\n"
     "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
     "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1]; 0 ridge, 1 lasso (default: 0)\n"
@@ -144,6 +146,7 @@ int cmd_train(int argc, char **argv)
         {"lambda-min-ratio", required_argument, NULL, OPT_LAMBDA_MIN_RATIO},
         {"distributed", no_argument, NULL, OPT_DISTRIBUTED},
         CLI_POST_TRAIN_OPTIONS,
+        CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("%s%s%s\n%s\n", train_overview, train_help, post_train_help,
@@ -168,11 +171,16 @@ int cmd_train(int argc, char **argv)
     train_mode mode = {.popt = st_logreg_path_options_default()};
     post_opts post = post_opts_default();
     int code, distributed = 0;
+    cli_text text;
+    cli_text_init(&text);
+    st_text_featurizer **feats = NULL;
     optind = 1;
     while ((code = cli_getopt("train", argc, argv, "qho:", options)) != -1) {
         if (code == CLI_GETOPT_USAGE)
             return EXIT_USAGE;
         int handled = cli_common_option(&common, code, optarg);
+        if (handled == 0)
+            handled = cli_text_option("train", &text, code, optarg);
         if (handled == 0)
             handled = output_option(code, optarg, &model_path);
         if (handled == 0)
@@ -190,7 +198,8 @@ int cmd_train(int argc, char **argv)
             continue;
         }
         if (code == 'h') {
-            printf("%s%s\n%s\n", train_help, post_train_help, train_logreg_distributed_help);
+            printf("%s%s\n%s\n%s\n", train_help, post_train_help, cli_text_help,
+                   train_logreg_distributed_help);
             cli_print_spellings(stdout, options);
             printf("\n%s", cli_common_help);
             return EXIT_OK;
@@ -214,6 +223,11 @@ int cmd_train(int argc, char **argv)
         return EXIT_FAILED;
     }
     prm.n_threads = common.threads;
+    cli_text_params(&text, &prm);
+    cli_logreg_text_lambda(&prm, text.n_cols);
+    if (cli_text_check("train", &text, distributed || st_binned_is_file(data_path) ? "text "
+                       "columns need the CSV in one process" : NULL) != EXIT_OK)
+        return EXIT_USAGE;
     prm.cv_seed = common.seed;
     if ((distributed || st_binned_is_file(data_path)) && prm.lambda == ST_LOGREG_LAMBDA_CV)
         return cli_usage_error("train", "%s needs --lambda: the default chooses lambda by "
@@ -246,10 +260,13 @@ int cmd_train(int argc, char **argv)
     st_dataset *ds = NULL;
     st_logreg *m = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK)
+        rc = cli_text_fit(&text, &ds, &feats, &err); /* text columns become term columns */
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         if (cli_warn_identifiers(ds, data_path) != EXIT_OK ||
             cli_warn_mostly_numeric(ds, data_path) != EXIT_OK) {
+            cli_text_free(feats, text.n_cols);
             st_dataset_free(ds);
             return EXIT_FAILED;
         }
@@ -257,6 +274,7 @@ int cmd_train(int argc, char **argv)
     if (rc == ST_OK && mode.path) {
         int code_path = cli_train_path(ds, &prm, &mode.popt, model_path, common.format,
                                        common.quiet);
+        cli_text_free(feats, text.n_cols);
         st_dataset_free(ds);
         return code_path;
     }
@@ -265,6 +283,7 @@ int cmd_train(int argc, char **argv)
         cv_setup family = {.model = CV_LOGREG, .prm = prm};
         int st = post_train_run(&family, ds, &post, common.seed, common.quiet, &post_res);
         if (st != EXIT_OK) {
+            cli_text_free(feats, text.n_cols);
             st_dataset_free(ds);
             return st;
         }
@@ -282,6 +301,9 @@ int cmd_train(int argc, char **argv)
     if (rc == ST_OK && post_res.has_threshold)
         rc = st_logreg_set_threshold(m, &post_res.threshold, &err);
     post_result_free(&post_res);
+    if (rc == ST_OK)
+        rc = cli_text_attach(m, &feats, text.n_cols, &err); /* saved in the model */
+    cli_text_free(feats, text.n_cols);
     if (rc == ST_OK)
         rc = st_logreg_save(m, model_path, &err);
     if (rc != ST_OK) {

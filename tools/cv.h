@@ -40,6 +40,8 @@ typedef struct cv_setup {
      * cross-validation of its training part (post_fit.h) and report it; NULL: not */
     const struct post_opts *recal;
     unsigned long long recal_seed; /* seeds the inner folds */
+    struct cli_text *text;  /* --text-col and its options (cli_text.h), or NULL: each
+                               training part fits its own featurizers */
 } cv_setup;
 
 /* Reads DATA, takes the group or fold column (if any) out of the features and makes the

@@ -2,6 +2,7 @@
  * making the folds. */
 #include <stdlib.h>
 
+#include "cli_text.h"
 #include "cv.h"
 
 /* Takes column `name` out of *ds (replacing it with a copy without it) and returns its
@@ -65,7 +66,7 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
     if (col != NULL)
         status = take_column(ds, col, group_col != NULL ? "--group-col" : "--fold-col", &ids);
     if (status == EXIT_OK) /* after take_column: a --group-col id is no feature */
-        status = cli_warn_identifiers(*ds, path);
+        status = cli_text_warn_identifiers(*ds, path, c->text_cols, c->n_text_cols);
     if (status == EXIT_OK)
         status = cli_warn_mostly_numeric(*ds, path);
     st_folds_params fp = st_folds_params_default();

@@ -25,6 +25,13 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
         rc = st_logreg_load(path, &m->lr, &err);
         if (rc == ST_OK)
             m->n_features = st_logreg_n_features(m->lr);
+        if (rc == ST_OK && st_logreg_n_text_featurizers(m->lr) > 0) { /* docs/text.md */
+            fprintf(stderr, "stratum: %s: a model of text columns (--text-col): its "
+                    "contributions and explanations are not available yet; predict and "
+                    "evaluate take it\n", path);
+            cli_model_free(m);
+            return EXIT_FAILED;
+        }
     }
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }

@@ -54,6 +54,7 @@
 #include "calibration.h"
 #include "common.h"
 #include "dataset.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -291,6 +292,18 @@ ST_API st_status st_logreg_load(const char *path, st_logreg **out /* OUT */, st_
 
 /* Frees the model. NULL is a harmless no-op. */
 ST_API void st_logreg_free(st_logreg *m);
+
+/* Text columns (stratum/text.h). A model trained on the term columns of text featurizers
+ * can keep them, so that whoever scores it featurizes raw text as the training did:
+ * st_logreg_add_text_featurizer hands f to the model (which frees it; on failure the caller
+ * keeps it), to be done before the model is shared or saved; st_logreg_save writes them
+ * after the rest (a model without them is written as before) and st_logreg_load reads them.
+ * The scoring functions take the featurized dataset: st_text_transform(the model's
+ * featurizers, raw data) first. Accessors: how many, and the k-th (owned by the model). */
+ST_API st_status st_logreg_add_text_featurizer(st_logreg *m, st_text_featurizer *f,
+                                               st_error *err);
+ST_API size_t st_logreg_n_text_featurizers(const st_logreg *m);
+ST_API const st_text_featurizer *st_logreg_text_featurizer(const st_logreg *m, size_t k);
 
 /* Post-processing (stratum/calibration.h): a calibration map applied to every probability
  * st_logreg_predict returns, and a decision threshold on those (calibrated) probabilities.

@@ -109,11 +109,11 @@ static st_status force(st_dataset *ds, const char *const *names, size_t n, int h
                             "label, weight and ignored columns are not features)", source,
                             option, names[k]);
         st__feature *f = &ds->features[j];
-        if (f->cells.forced != ST__FORCED_NONE && f->cells.forced != how)
+        if (f->cells->forced != ST__FORCED_NONE && f->cells->forced != how)
             return st__fail(err, ST_ERR_INVALID_ARG, "%s: column '%s' is named by both "
                             "--numeric and --categorical; expected one of them", source,
                             names[k]);
-        f->cells.forced = how;
+        f->cells->forced = how;
         if (how == ST__FORCED_CATEGORICAL)
             f->type = ST_FEATURE_CATEGORICAL;
     }
@@ -141,6 +141,9 @@ int st__read_options_retype(const st_read_options *o, const char **what)
     return *what != NULL;
 }
 
+/* The facts of a column no CSV reader saw (LibSVM, arrays): nothing seen. */
+static const st__cell_facts no_cells;
+
 st_status st_dataset_column_cells(const st_dataset *ds, size_t j, st_column_cells *out,
                                   st_error *err)
 {
@@ -151,7 +154,7 @@ st_status st_dataset_column_cells(const st_dataset *ds, size_t j, st_column_cell
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_column_cells: feature %zu, "
                         "expected one below %zu", j, ds->n_features);
     const st__feature *f = &ds->features[j];
-    const st__cell_facts *c = &f->cells;
+    const st__cell_facts *c = f->cells != NULL ? f->cells : &no_cells;
     memset(out, 0, sizeof *out);
     out->n_numbers = c->n_numbers;
     out->n_censored = c->n_censored;
@@ -175,7 +178,7 @@ st_status st__dataset_type_mismatch(const st_dataset *ds, size_t j, st_feature_t
                                      st_error *err)
 {
     const st__feature *f = &ds->features[j];
-    const st__cell_facts *c = &f->cells;
+    const st__cell_facts *c = f->cells != NULL ? f->cells : &no_cells;
     const char *model = model_type == ST_FEATURE_NUMERIC ? "numeric" : "categorical";
     const char *data = model_type == ST_FEATURE_NUMERIC ? "categorical" : "numeric";
     if (ds->source[0] == '\0' || ds->libsvm)

@@ -112,7 +112,7 @@ static st_status read_header(csv_reader *r)
     size_t row_cap = count_lines(t->p, t->end) + !o->has_header;
     r->ds = st__dataset_new(n_features, row_cap, label_col >= 0, weight_col >= 0);
     r->switch_row = st__calloc(n_features == 0 ? 1 : n_features, sizeof *r->switch_row);
-    if (r->ds == NULL || r->switch_row == NULL)
+    if (r->ds == NULL || r->switch_row == NULL || !st__dataset_add_cell_facts(r->ds))
         return nomem(r);
     for (size_t c = 0; c < r->n_cols; c++) {
         char buf[32];
@@ -208,8 +208,8 @@ static st_status read_non_number(csv_reader *r, st__feature *feat, const st__csv
 {
     double bound = 0.0;
     int kind = st__cell_kind(f->ptr, f->len, r->decimal, r->tok.delimiter, &bound);
-    st__cells_note(&feat->cells, kind, f->ptr, f->len, f->line, f->column);
-    if (kind == ST__CELL_CENSORED && feat->cells.forced != ST__FORCED_CATEGORICAL) {
+    st__cells_note(feat->cells, kind, f->ptr, f->len, f->line, f->column);
+    if (kind == ST__CELL_CENSORED && feat->cells->forced != ST__FORCED_CATEGORICAL) {
         st_censored_policy policy = r->opt->censored;
         if (policy == ST_CENSORED_ERROR)
             return fail_field(r, f, col, "'%s' is a censored value (a bound, not a "
@@ -221,20 +221,20 @@ static st_status read_non_number(csv_reader *r, st__feature *feat, const st__csv
         }
         if (feat->type == ST_FEATURE_NUMERIC && policy == ST_CENSORED_MISSING) {
             *slot = NAN;
-            feat->cells.n_made_missing++;
+            feat->cells->n_made_missing++;
             return ST_OK;
         }
     }
     if (feat->type == ST_FEATURE_NUMERIC) {
-        if (feat->cells.forced == ST__FORCED_NUMERIC) {
+        if (feat->cells->forced == ST__FORCED_NUMERIC) {
             *slot = NAN;
-            feat->cells.n_made_missing++;
+            feat->cells->n_made_missing++;
             return ST_OK;
         }
         size_t row = r->ds->n_rows;
         feat->type = ST_FEATURE_CATEGORICAL;
         /* the rows before get their texts back (recover_early_texts), missing ones too */
-        feat->cells.n_made_missing = 0;
+        feat->cells->n_made_missing = 0;
         r->switch_row[r->feature_of[col]] = row;
         r->any_late_switch |= row > 0;
     }
@@ -255,7 +255,7 @@ static st_status read_feature(csv_reader *r, const st__csv_field *f, size_t col)
             return ST_OK;
         }
         if (st__cell_number(f->ptr, f->len, r->decimal, &v)) {
-            feat->cells.n_numbers++;
+            feat->cells->n_numbers++;
             *slot = (float)v;
             return ST_OK;
         }
@@ -267,7 +267,7 @@ static st_status read_feature(csv_reader *r, const st__csv_field *f, size_t col)
         *slot = NAN;
         return ST_OK;
     } else if (st__cell_number(f->ptr, f->len, r->decimal, &v)) {
-        feat->cells.n_numbers++; /* counted for the report; the level is the text */
+        feat->cells->n_numbers++; /* counted for the report; the level is the text */
         return intern_level(r, feat, f, col, slot);
     }
     return read_non_number(r, feat, f, col, slot);

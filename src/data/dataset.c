@@ -69,6 +69,16 @@ fail:
     return NULL;
 }
 
+int st__dataset_add_cell_facts(st_dataset *ds)
+{
+    const size_t n = ds->n_features;
+    if ((ds->cell_facts = st__calloc(n ? n : 1, sizeof *ds->cell_facts)) == NULL)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        ds->features[j].cells = &ds->cell_facts[j];
+    return 1;
+}
+
 int st__dataset_set_name(st_dataset *ds, size_t j, const char *name, size_t len)
 {
     char *copy = st__strndup(name, len);
@@ -150,6 +160,7 @@ void st_dataset_free(st_dataset *ds)
         }
     }
     st__free(ds->features);
+    st__free(ds->cell_facts);
     st__free(ds->labels);
     st__free(ds->weights);
     st__free(ds->label_name);
@@ -233,13 +244,53 @@ st_feature_type st_dataset_feature_type(const st_dataset *ds, size_t j)
     return has_feature(ds, j) ? ds->features[j].type : ST_FEATURE_NUMERIC;
 }
 
+/* A LibSVM dataset's column of "f<k>": its names are f<first>, f<first + 1>, ... (unique),
+ * so f<k> is column k - first unless --ignore dropped columns before it; -1 when that
+ * guess is not it. Keeps a model's lookup of a million such names from costing 10^12
+ * comparisons. */
+static long libsvm_column(const st_dataset *ds, const char *name)
+{
+    if (!ds->libsvm || name[0] != 'f' || name[1] < '0' || name[1] > '9')
+        return -1;
+    long k = 0;
+    for (const char *c = name + 1; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9' || k > 100000000L)
+            return -1;
+        k = k * 10 + (*c - '0');
+    }
+    const long j = k - ds->libsvm_first;
+    return j >= 0 && (size_t)j < ds->n_features && strcmp(ds->features[j].name, name) == 0
+               ? j
+               : -1;
+}
+
 long st_dataset_find_feature(const st_dataset *ds, const char *name)
 {
     if (ds == NULL || name == NULL)
         return -1;
+    const long guess = libsvm_column(ds, name);
+    if (guess >= 0)
+        return guess;
     for (size_t j = 0; j < ds->n_features; j++)
         if (strcmp(ds->features[j].name, name) == 0)
             return (long)j;
+    return -1;
+}
+
+long st_dataset_find_feature_at(const st_dataset *ds, const char *name, size_t hint)
+{
+    if (ds == NULL || name == NULL)
+        return -1;
+    /* outwards from hint: a column or two more or fewer before it are found as fast */
+    const size_t n = ds->n_features;
+    if (hint >= n) /* more model features than columns: from the last one down */
+        hint = n > 0 ? n - 1 : 0;
+    for (size_t d = 0; d <= hint || hint + d < n; d++) {
+        if (hint + d < n && strcmp(ds->features[hint + d].name, name) == 0)
+            return (long)(hint + d);
+        if (d > 0 && d <= hint && strcmp(ds->features[hint - d].name, name) == 0)
+            return (long)(hint - d);
+    }
     return -1;
 }
 
@@ -283,6 +334,8 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     if (ds == NULL)
         return 0;
     size_t bytes = sizeof *ds + ds->n_features * sizeof *ds->features;
+    if (ds->cell_facts != NULL)
+        bytes += ds->n_features * sizeof *ds->cell_facts;
     size_t arrays = (ds->labels != NULL) + (ds->weights != NULL);
     for (size_t j = 0; j < ds->n_features; j++) {
         if (ds->features[j].sparse)

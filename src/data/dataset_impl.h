@@ -21,14 +21,16 @@ typedef struct st__cell_facts {
 
 enum { ST__FORCED_NONE = 0, ST__FORCED_NUMERIC = 1, ST__FORCED_CATEGORICAL = 2 };
 
+/* One column. Kept small (128 bytes with a 64-bit size_t), since a LibSVM or CSR
+ * dataset may have a million of them: what only CSV columns need is behind `cells`. */
 typedef struct st__feature {
     char *name;
     st_feature_type type;
-    float *values;               /* dense: n_rows values (capacity row_cap while reading);
-                                    NULL for a sparse feature */
     /* Sparse numeric features (sparse = 1): n_entries entries, rows strictly ascending;
      * every other row holds 0. An entry may hold 0 (present) or NaN (missing). */
     int sparse;
+    float *values;               /* dense: n_rows values (capacity row_cap while reading);
+                                    NULL for a sparse feature */
     uint32_t *entry_rows;
     float *entry_values;
     size_t n_entries;
@@ -37,7 +39,8 @@ typedef struct st__feature {
                                     an entry for this feature whose value is 0 (stored as 0,
                                     like an absent entry); NULL when the file has no such
                                     entry. Sparse features store such entries instead. */
-    st__cell_facts cells;        /* CSV: what the reader saw (csv_cells.c) */
+    st__cell_facts *cells;       /* CSV columns: what the reader saw (csv_cells.c), a slot
+                                    of the dataset's cell_facts; NULL for the others */
 } st__feature;
 
 struct st_dataset {
@@ -57,11 +60,17 @@ struct st_dataset {
      * CSV and array datasets. */
     int libsvm;
     long libsvm_first, libsvm_last;
+    st__cell_facts *cell_facts;  /* CSV datasets: n_features facts, features[j].cells
+                                    pointing into it (owned); NULL otherwise */
 };
 
 /* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.
  * labelled/weighted choose whether those arrays exist. NULL when out of memory. */
 st_dataset *st__dataset_new(size_t n_features, size_t row_cap, int labelled, int weighted);
+
+/* Gives every feature its CSV cell facts, zeroed (st__feature.cells). Returns 0 when out
+ * of memory. */
+int st__dataset_add_cell_facts(st_dataset *ds);
 
 /* Gives feature j its name (copied). Returns 0 when out of memory. */
 int st__dataset_set_name(st_dataset *ds, size_t j, const char *name, size_t len);

@@ -190,7 +190,8 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
     for (size_t a = 0; a < nf; a++)
         any_sparse |= ds->features[features != NULL ? features[a] : a].sparse;
     int ok = sub != NULL && (!any_sparse || rows == NULL ||
-                             build_row_map(&map, rows, nr, ds->n_rows));
+                             build_row_map(&map, rows, nr, ds->n_rows)) &&
+             (ds->cell_facts == NULL || st__dataset_add_cell_facts(sub));
     for (size_t a = 0; ok && a < nf; a++) {
         const st__feature *src = &ds->features[features != NULL ? features[a] : a];
         if (src->sparse)
@@ -215,7 +216,8 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
         const st__feature *src = &ds->features[features != NULL ? features[a] : a];
         st__feature *dst = &sub->features[a];
         dst->type = src->type;
-        dst->cells = src->cells;
+        if (src->cells != NULL)
+            *dst->cells = *src->cells;
         ok = st__dataset_set_name(sub, a, src->name, strlen(src->name)) &&
              copy_levels(&dst->levels, &src->levels) &&
              copy_zero_entries(dst, src, rows, nr);

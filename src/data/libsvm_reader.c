@@ -12,12 +12,16 @@
 #include "csv_cells.h"
 #include "label_rule.h"
 #include "libsvm_line.h"
+#include "libsvm_tokens.h"
 #include "core/number_parse.h"
 
-typedef struct libsvm_token {
-    const char *ptr;
-    size_t len;
-} libsvm_token;
+/* Where the next entry of a sparse column goes, by index slot (NULL: not sparse). The
+ * second pass writes each entry through these 16 bytes instead of the column's feature
+ * (136 bytes away in a table of a million), a cache miss fewer per entry. */
+typedef struct libsvm_fill {
+    uint32_t *rows;
+    float *values;
+} libsvm_fill;
 
 typedef struct libsvm_reader {
     const char *data, *end, *source;
@@ -30,34 +34,8 @@ typedef struct libsvm_reader {
     void *pair_ctx;
     int counting;                  /* first pass of the reader: count entries per index */
     size_t *counts, counts_cap;    /* counts[index]: lines with an entry for index */
+    libsvm_fill *fill;             /* second pass: by index - base */
 } libsvm_reader;
-
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-
-/* The line [p, end-of-line) without its comment and line end; returns the next line start. */
-static const char *line_bounds(const char *p, const char *end, const char **line_end)
-{
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *stop = nl != NULL ? nl : end;
-    const char *hash = memchr(p, '#', (size_t)(stop - p));
-    const char *e = hash != NULL ? hash : stop;
-    while (e > p && (e[-1] == '\r' || is_blank(e[-1])))
-        e--;
-    *line_end = e;
-    return nl != NULL ? nl + 1 : end;
-}
-
-static const char *next_token(const char *p, const char *end, libsvm_token *tok)
-{
-    while (p < end && is_blank(*p))
-        p++;
-    const char *q = p;
-    while (q < end && !is_blank(*q))
-        q++;
-    tok->ptr = p;
-    tok->len = (size_t)(q - p);
-    return q;
-}
 
 static st_status fail_token(libsvm_reader *r, st_status code, long line, const char *line_start,
                             const libsvm_token *tok, const char *what)
@@ -67,27 +45,6 @@ static st_status fail_token(libsvm_reader *r, st_status code, long line, const c
     return st__fail_at(r->err, code, r->source, line, (long)(tok->ptr - line_start) + 1,
                        "'%s': %s", shown, what);
 }
-
-/* Splits "index:value"; index must be a non-negative integer. */
-static int split_pair(const libsvm_token *tok, long *index, double *value)
-{
-    const char *colon = memchr(tok->ptr, ':', tok->len);
-    if (colon == NULL || colon == tok->ptr)
-        return 0;
-    long idx = 0;
-    for (const char *c = tok->ptr; c < colon; c++) {
-        if (*c < '0' || *c > '9' || idx > 2147483647L / 10)
-            return 0;
-        idx = idx * 10 + (*c - '0');
-    }
-    size_t vlen = tok->len - (size_t)(colon + 1 - tok->ptr);
-    if (!st__parse_number(colon + 1, vlen, value))
-        return 0;
-    *index = idx;
-    return 1;
-}
-
-static int is_qid(const libsvm_token *tok) { return tok->len > 4 && memcmp(tok->ptr, "qid:", 4) == 0; }
 
 /* Sets bit `row` of f's zero_entries (allocated on the first such entry, for n_rows). */
 static int mark_zero_entry(st__feature *f, size_t n_rows, size_t row)
@@ -115,13 +72,6 @@ static int count_entry(libsvm_reader *r, long index)
     }
     r->counts[index]++;
     return 1;
-}
-
-/* Appends row's entry to sparse feature f (room was made for every entry). */
-static void append_entry(st__feature *f, size_t row, float value)
-{
-    f->entry_rows[f->n_entries] = (uint32_t)row;
-    f->entry_values[f->n_entries++] = value;
 }
 
 /* One line: its label class (through the rule) and pairs; calls back per pair when ds set.
@@ -156,9 +106,16 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
         if (!split_pair(&tok, &index, &value))
             return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
                               "expected index:value with a whole index and a number");
-        if (index <= previous)
-            return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
-                              "feature indices must increase along a line");
+        if (index <= previous) {
+            char what[160];
+            if (index == previous)
+                snprintf(what, sizeof what, "feature indices must increase along a line; "
+                         "index %ld is repeated", index);
+            else
+                snprintf(what, sizeof what, "feature indices must increase along a line; "
+                         "index %ld comes after %ld", index, previous);
+            return fail_token(r, ST_ERR_PARSE, line, line_start, &tok, what);
+        }
         if (index < base)
             return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
                               "feature index 0 in a file read as one-based; expected indices "
@@ -170,10 +127,12 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
                               "1000000");
         previous = index;
         if (ds != NULL) {
-            size_t j = feature_of[index - base];
-            if (j != (size_t)-1 && ds->features[j].sparse) {
-                append_entry(&ds->features[j], r->n_rows, (float)value);
-            } else if (j != (size_t)-1) {
+            libsvm_fill *to = &r->fill[index - base];
+            size_t j;
+            if (to->rows != NULL) { /* a sparse column (room was made for every entry) */
+                *to->rows++ = (uint32_t)r->n_rows;
+                *to->values++ = (float)value;
+            } else if ((j = feature_of[index - base]) != (size_t)-1) {
                 st__feature *f = &ds->features[j];
                 f->values[r->n_rows] = (float)value;
                 /* an entry whose value is 0 is stored as an absent one is: mark it, so that
@@ -287,6 +246,17 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
     for (size_t j = 0; j < n_features; j++)
         if (!ds->features[j].sparse)
             memset(ds->features[j].values, 0, r->n_rows * sizeof(float));
+    if ((r->fill = st__calloc(n_slots ? n_slots : 1, sizeof *r->fill)) == NULL) {
+        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+        goto done;
+    }
+    for (size_t s = 0; s < n_slots; s++)
+        if (feature_of[s] != (size_t)-1 && ds->features[feature_of[s]].sparse) {
+            st__feature *f = &ds->features[feature_of[s]];
+            r->fill[s].rows = f->entry_rows;
+            r->fill[s].values = f->entry_values;
+            f->n_entries = entries_of(r, (long)s + base); /* what the scan below writes */
+        }
     rc = scan_all(r, ds, feature_of, base);
     if (rc != ST_OK)
         goto done;
@@ -313,6 +283,8 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
 done:
     st_dataset_free(ds);
     st__free(feature_of);
+    st__free(r->fill);
+    r->fill = NULL;
     return rc;
 }
 

@@ -10,60 +10,6 @@
 #include "core/alloc.h"
 #include "core/error.h"
 
-/* SplitMix64's finaliser: every input bit moves every output bit, so the smallest hashes
- * are a uniform sample of the rows. */
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-/* One value's word: a tag (1 missing, 2 numeric, 3 categorical) above its bits. */
-static uint64_t value_word(const st_dataset *ds, long col, float v)
-{
-    if (col < 0)
-        return mix64(1);
-    if (v != v)
-        return mix64(1);
-    if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
-        const char *text = st_dataset_level(ds, (size_t)col, (size_t)v);
-        return mix64(3u ^ st__fnv1a64(text, strlen(text)));
-    }
-    float f = v == 0.0f ? 0.0f : v; /* -0 as 0 */
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    return mix64(((uint64_t)2 << 32) | bits);
-}
-
-void st__row_hashes(const st_dataset *ds, const void *model, size_t n_names,
-                    st__sketch_name_fn name, uint64_t *hash)
-{
-    const size_t n = st_dataset_n_rows(ds);
-    for (size_t i = 0; i < n; i++)
-        hash[i] = mix64(n_names);
-    for (size_t j = 0; j < n_names; j++) {
-        const long col = model != NULL ? st_dataset_find_feature(ds, name(model, j)) : (long)j;
-        const uint32_t *rows = NULL;
-        const float *values = NULL;
-        size_t n_entries = 0, e = 0;
-        if (col >= 0 && st_dataset_feature_is_sparse(ds, (size_t)col)) {
-            /* a sparse column: its entries, and the word of 0 for every other row */
-            st_dataset_feature_entries(ds, (size_t)col, &rows, &values, &n_entries, NULL);
-            const uint64_t zero = value_word(ds, col, 0.0f);
-            for (size_t i = 0; i < n; i++) {
-                const int stored = e < n_entries && rows[e] == i;
-                hash[i] = mix64(hash[i] ^ (stored ? value_word(ds, col, values[e++]) : zero));
-            }
-            continue;
-        }
-        const float *x = col >= 0 ? st_dataset_feature_values(ds, (size_t)col) : NULL;
-        for (size_t i = 0; i < n; i++)
-            hash[i] = mix64(hash[i] ^ value_word(ds, col, x != NULL ? x[i] : 0.0f));
-    }
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -88,8 +34,8 @@ static int contains(const uint64_t *sorted, size_t n, uint64_t v)
     return bsearch(&v, sorted, n, sizeof *sorted, cmp_u64) != NULL;
 }
 
-static uint64_t *all_hashes(const st_dataset *ds, const void *model, size_t n_names,
-                            st__sketch_name_fn name, st_error *err)
+static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model,
+                            size_t n_names, st__sketch_name_fn name, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     uint64_t *h = st__malloc_array(n ? n : 1, sizeof *h);
@@ -97,7 +43,10 @@ static uint64_t *all_hashes(const st_dataset *ds, const void *model, size_t n_na
         st__fail(err, ST_ERR_NOMEM, "out of memory for the hashes of %zu rows", n);
         return NULL;
     }
-    st__row_hashes(ds, model, n_names, name, h);
+    if (st__row_hashes(ds, version, model, n_names, name, h, err) != ST_OK) {
+        st__free(h);
+        return NULL;
+    }
     return h;
 }
 
@@ -105,9 +54,9 @@ st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error
 {
     memset(s, 0, sizeof *s);
     const size_t n = st_dataset_n_rows(ds);
-    uint64_t *h = all_hashes(ds, NULL, st_dataset_n_features(ds), NULL, err);
+    uint64_t *h = all_hashes(ds, ST__SKETCH_VERSION, NULL, st_dataset_n_features(ds), NULL, err);
     if (h == NULL)
-        return ST_ERR_NOMEM;
+        return ST_ERR_NOMEM; /* the only failure */
     const size_t d = sort_unique(h, n);
     s->k = d < ST__SKETCH_K ? d : ST__SKETCH_K;
     if ((s->hash = st__malloc_array(s->k ? s->k : 1, sizeof *s->hash)) == NULL) {
@@ -117,6 +66,7 @@ st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error
     memcpy(s->hash, h, s->k * sizeof *s->hash);
     s->n_rows = n;
     s->n_distinct = d;
+    s->version = ST__SKETCH_VERSION;
     st__free(h);
     return ST_OK;
 }
@@ -138,6 +88,7 @@ st_status st__row_sketch_copy(st__row_sketch *dst, const st__row_sketch *src, st
     dst->n_rows = src->n_rows;
     dst->n_distinct = src->n_distinct;
     dst->k = src->k;
+    dst->version = src->version;
     return ST_OK;
 }
 
@@ -145,8 +96,11 @@ void st__row_sketch_write(st__text *t, const st__row_sketch *s)
 {
     if (s->n_rows == 0)
         return;
-    st__text_printf(t, "row_sketch %" PRIu64 " %" PRIu64 " %zu", s->n_rows, s->n_distinct,
-                    s->k);
+    if (s->version >= 2)
+        st__text_printf(t, "row_sketch v%d ", s->version);
+    else
+        st__text_printf(t, "row_sketch ");
+    st__text_printf(t, "%" PRIu64 " %" PRIu64 " %zu", s->n_rows, s->n_distinct, s->k);
     for (size_t q = 0; q < s->k; q++)
         st__text_printf(t, " %016" PRIx64, s->hash[q]);
     st__text_printf(t, "\n");
@@ -174,6 +128,9 @@ static st_status read_fields(st__mreader *r, st__row_sketch *s, const char *p, s
     size_t flen;
     uint64_t k = 0;
     st_status rc;
+    s->version = 1; /* "row_sketch N ...": saved before the version field */
+    if (len >= 3 && p[0] == 'v' && p[1] == '2' && p[2] == ' ')
+        s->version = 2, p += 3, len -= 3;
     if (!st__mr_field(&p, &len, &f, &flen) ||
         (rc = st__mr_u64(r, "row_sketch rows", f, flen, &s->n_rows)) != ST_OK ||
         !st__mr_field(&p, &len, &f, &flen) ||
@@ -240,9 +197,9 @@ st_status st__row_sketch_overlap(const st__row_sketch *s, const st_dataset *ds,
     out->exact = s->k == s->n_distinct;
     if (n == 0)
         return ST_OK;
-    uint64_t *h = all_hashes(ds, model, n_names, name, err);
+    uint64_t *h = all_hashes(ds, s->version, model, n_names, name, err);
     if (h == NULL)
-        return ST_ERR_NOMEM;
+        return ST_ERR_NOMEM; /* the only failure */
     /* Every training hash up to tau is in the sketch, so a scored row whose hash is at most
      * tau is a training row exactly when its hash is in the sketch; those rows are a
      * uniform sample of the scored rows (all of them when the sketch is exact). */

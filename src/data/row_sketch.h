@@ -3,12 +3,17 @@
  * sketch of them (the ST__SKETCH_K smallest distinct hashes), written into and read from
  * the model file as one line:
  *
- *     row_sketch N_ROWS N_DISTINCT K HEX_1 ... HEX_K     the K hashes ascending, 16 hex
- *                                                        digits each
+ *     row_sketch v2 N_ROWS N_DISTINCT K HEX_1 ... HEX_K   the K hashes ascending, 16 hex
+ *                                                         digits each
  *
  * and compared with the rows of a dataset being scored. The hash of a row depends only on
  * its values (not on the thread count or on the columns' order in the file: features are
- * taken in the model's order, found by name). */
+ * taken in the model's order, found by name).
+ *
+ * Versions of the row hash (row_hash.c): 2 (the "v2" field) combines the row's non-zero
+ * cells only, so hashing costs entries + rows + features; 1 (no version field, models
+ * saved before it) chained every cell, rows x features. A model's rows are compared with
+ * the version it was saved with. */
 #ifndef STRATUM_ROW_SKETCH_H
 #define STRATUM_ROW_SKETCH_H
 
@@ -27,16 +32,21 @@ typedef struct st__row_sketch {
     uint64_t n_distinct; /* distinct row hashes among them */
     size_t k;            /* hashes kept: min(ST__SKETCH_K, n_distinct) */
     uint64_t *hash;      /* k ascending hashes (owned) */
+    int version;         /* of the row hash: 1 or 2 (ST__SKETCH_VERSION, what training makes) */
 } st__row_sketch;
+
+#define ST__SKETCH_VERSION 2
 
 /* One model feature the rows are hashed over: its name, found in the dataset by name. */
 typedef const char *(*st__sketch_name_fn)(const void *model, size_t j);
 
-/* The hashes of ds's n rows into hash[n], over n_names features named by name(model, j)
- * in that order; a feature ds has not is missing in every row. Numeric values hash their
- * float bits (every NaN alike, -0 as 0), categorical ones their level text. */
-void st__row_hashes(const st_dataset *ds, const void *model, size_t n_names,
-                    st__sketch_name_fn name, uint64_t *hash);
+/* The version-`version` hashes of ds's n rows into hash[n], over n_names features named by
+ * name(model, j) in that order (model NULL: ds's own features in order); a feature ds has
+ * not is missing in every row. Numeric values hash their float bits (every NaN alike, -0
+ * as 0), categorical ones their level text. Fails only when out of memory (the table of
+ * ds's feature names). */
+st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,
+                         st__sketch_name_fn name, uint64_t *hash, st_error *err);
 
 /* Builds the sketch of ds's rows over its own features, in order (training: the model's
  * features are the dataset's). Fails only when out of memory. */

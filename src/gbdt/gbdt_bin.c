@@ -127,6 +127,14 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     st__free(b->is_cat);
     st__free(b->level_off);
     st__free(b->level_bin);
+    st__free(b->col_of);
+    st__free(b->col_off);
+    st__free(b->code_off);
+    st__free(b->code_cell);
+    st__free(b->member_off);
+    st__free(b->member);
+    st__free(b->default_bin);
+    st__free(b->first_code);
     memset(b, 0, sizeof *b);
 }
 
@@ -187,12 +195,12 @@ static size_t add_zeros(float *v, double *cnt, size_t k, size_t z)
     return k + 1;
 }
 
-/* Finds every numeric feature's bounds into tmp (per entries per feature) and n_bins. A
- * sparse feature's come from its entries and a count of its zeros: the same bounds as its
- * dense copy's. */
+/* Finds every numeric feature's bounds into tmp (feature j's at tmp + tmp_off[j]) and
+ * n_bins. A sparse feature's come from its entries and a count of its zeros: the same
+ * bounds as its dense copy's. */
 static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int max_bin,
-                       size_t per, int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
-                       int *n_bins, const uint8_t *is_cat)
+                       int nt, float *vals, double *cnt, uint32_t *keys, double *tmp,
+                       const size_t *tmp_off, int *n_bins, const uint8_t *is_cat)
 {
     const long nf = (long)st_dataset_n_features(ds);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
@@ -207,7 +215,7 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
             size_t zeros;
             const size_t m = sparse_sample(ds, (size_t)j, rows, s, v, &zeros);
             const size_t k = add_zeros(v, c, distinct(v, m, c, k1, k2), zeros);
-            n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
+            n_bins[j] = find_bounds(v, c, k, max_bin, tmp + tmp_off[j]);
             continue;
         }
         size_t m = 0;
@@ -215,8 +223,30 @@ static void all_bounds(const st_dataset *ds, const size_t *rows, size_t s, int m
             if (x[rows[i]] == x[rows[i]])
                 v[m++] = x[rows[i]];
         size_t k = distinct(v, m, c, k1, k2);
-        n_bins[j] = find_bounds(v, c, k, max_bin, tmp + (size_t)j * per);
+        n_bins[j] = find_bounds(v, c, k, max_bin, tmp + tmp_off[j]);
     }
+}
+
+/* Room for feature j's bounds in the scratch of all_bounds: per entries, or for a sparse
+ * feature, its entries plus 2 (one bin per distinct value, one for the zeros, and the
+ * unused first entry), so that the scratch follows the non-zeros. Sets tmp_off[0..nf];
+ * returns the total. */
+static size_t bounds_room(const st_dataset *ds, size_t per, size_t *tmp_off)
+{
+    const size_t nf = st_dataset_n_features(ds);
+    tmp_off[0] = 0;
+    for (size_t j = 0; j < nf; j++) {
+        size_t room = per;
+        if (st_dataset_feature_values(ds, j) == NULL) {
+            const uint32_t *r;
+            const float *x;
+            size_t ne;
+            st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
+            room = ne + 2 < per ? ne + 2 : per;
+        }
+        tmp_off[j + 1] = tmp_off[j] + room;
+    }
+    return tmp_off[nf];
 }
 
 /* The first of n ascending rows r[] that is at least i (n when none is). */
@@ -237,29 +267,33 @@ static size_t first_entry(const uint32_t *r, size_t n, size_t i)
 #define CODE_BLOCK 4096
 
 /* Codes of rows [i0, i1) into codes (row-major) and cols (feature-major), of type T:
- * uint8_t, or uint16_t when some feature has more than 255 bins. */
+ * uint8_t, or uint16_t when some feature has more than 255 bins; the columns of single
+ * features only (bundles: st__gbdt_bundle_codes). */
 #define DEFINE_CODE_BLOCK(NAME, T)                                                        \
     static void NAME(const st_dataset *ds, const st__gbdt_bins *b, size_t i0, size_t i1,  \
                      T *codes, T *cols)                                                   \
     {                                                                                     \
-        const size_t nf = b->n_features, n = b->n_rows;                                   \
+        const size_t nf = b->n_features, n = b->n_rows, nc = st__gbdt_n_cols(b);          \
         for (size_t j = 0; j < nf; j++) {                                                 \
+            if (b->default_bin != NULL && b->default_bin[j] != 0)                         \
+                continue; /* bundled */                                                   \
+            const size_t cj = b->col_of != NULL ? b->col_of[j] : j;                       \
             const float *x = st_dataset_feature_values(ds, j);                            \
-            T *col = cols + j * n;                                                        \
+            T *col = cols + cj * n;                                                       \
             if (x == NULL) { /* sparse: the code of 0, then the block's entries */        \
                 const T zero = (T)st__gbdt_bin_of(b, j, 0.0f);                            \
                 for (size_t i = i0; i < i1; i++)                                          \
-                    codes[i * nf + j] = col[i] = zero;                                    \
+                    codes[i * nc + cj] = col[i] = zero;                                   \
                 const uint32_t *r;                                                        \
                 const float *v;                                                           \
                 size_t ne, e;                                                             \
                 st_dataset_feature_entries(ds, j, &r, &v, &ne, NULL);                     \
                 for (e = first_entry(r, ne, i0); e < ne && r[e] < i1; e++)                \
-                    codes[r[e] * nf + j] = col[r[e]] = (T)st__gbdt_bin_of(b, j, v[e]);    \
+                    codes[r[e] * nc + cj] = col[r[e]] = (T)st__gbdt_bin_of(b, j, v[e]);   \
                 continue;                                                                 \
             }                                                                             \
             for (size_t i = i0; i < i1; i++)                                              \
-                codes[i * nf + j] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);              \
+                codes[i * nc + cj] = col[i] = (T)st__gbdt_bin_of(b, j, x[i]);             \
         }                                                                                 \
     }
 DEFINE_CODE_BLOCK(code_block_u8, uint8_t)
@@ -277,6 +311,13 @@ static void all_codes(const st_dataset *ds, const st__gbdt_bins *b, int nt)
         else
             code_block_u8(ds, b, i0, i1, b->codes, b->cols);
     }
+    if (b->col_of == NULL)
+        return;
+    const long nc = (long)b->n_cols;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long c = 0; c < nc; c++)
+        if (b->default_bin[b->member[b->member_off[c]]] != 0) /* a bundle */
+            st__gbdt_bundle_codes(ds, b, (size_t)c);
 }
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int nt,
@@ -290,13 +331,13 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     const size_t per = ((size_t)prm->max_bin < (s ? s : 1) ? (size_t)prm->max_bin : (s ? s : 1)) + 1;
     int ovf = 0; /* an overflowing size makes the allocation below fail */
     const size_t per_thread = st__mul_size((size_t)nt, s ? s : 1, &ovf);
-    const size_t n_tmp = st__mul_size(nf ? nf : 1, per, &ovf);
-    const size_t n_codes = st__mul_size(nf ? nf : 1, n ? n : 1, &ovf);
     size_t *rows = st__malloc_array(s ? s : 1, sizeof *rows);
+    size_t *tmp_off = st__malloc_array(nf + 1, sizeof *tmp_off);
     float *vals = ovf ? NULL : st__malloc_array(per_thread, sizeof *vals);
     double *cnt = ovf ? NULL : st__malloc_array(per_thread, sizeof *cnt);
     uint32_t *keys = ovf ? NULL : st__malloc_array(per_thread, 2 * sizeof *keys);
-    double *tmp = ovf ? NULL : st__malloc_array(n_tmp, sizeof *tmp);
+    double *tmp = tmp_off == NULL ? NULL
+                                  : st__malloc_array(bounds_room(ds, per, tmp_off) + 1, sizeof *tmp);
     b->n_rows = n;
     b->n_features = nf;
     b->n_bins = st__malloc_array(nf ? nf : 1, sizeof *b->n_bins);
@@ -310,38 +351,16 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
     draw_sample(n, s, prm->seed, rows);
     if ((rc = st__gbdt_cat_bins(ds, rows, s, prm, b, err)) != ST_OK)
         goto done;
-    all_bounds(ds, rows, s, prm->max_bin, per, nt, vals, cnt, keys, tmp, b->n_bins, b->is_cat);
-    b->offset[0] = 0;
-    for (size_t j = 0; j < nf; j++) {
-        b->offset[j + 1] = b->offset[j] + (size_t)b->n_bins[j] + 1;
+    all_bounds(ds, rows, s, prm->max_bin, nt, vals, cnt, keys, tmp, tmp_off, b->n_bins,
+               b->is_cat);
+    for (size_t j = 0; j < nf; j++)
         b->wide |= b->n_bins[j] > 255;
-    }
-    b->total_bins = b->offset[nf];
-    if (b->wide) {
-        b->codes16 = st__malloc_array(n_codes, sizeof *b->codes16);
-        b->cols16 = st__malloc_array(n_codes, sizeof *b->cols16);
-    } else {
-        b->codes = st__malloc_array(n_codes, 1);
-        b->cols = st__malloc_array(n_codes, 1);
-    }
-    b->bounds = st__malloc_array(b->total_bins ? b->total_bins : 1, sizeof *b->bounds);
-    if (b->bounds == NULL || (b->wide ? b->codes16 == NULL || b->cols16 == NULL
-                                      : b->codes == NULL || b->cols == NULL)) {
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory binning %zu features", nf);
+    if ((rc = st__gbdt_bundle(ds, b, tmp, tmp_off, err)) != ST_OK)
         goto done;
-    }
-    for (size_t j = 0; j < nf; j++) {
-        b->bounds[b->offset[j]] = NAN;
-        if (b->is_cat[j])
-            for (int k = 1; k <= b->n_bins[j]; k++)
-                b->bounds[b->offset[j] + (size_t)k] = NAN;
-        else
-            memcpy(b->bounds + b->offset[j] + 1, tmp + j * per + 1,
-                   (size_t)b->n_bins[j] * sizeof *tmp);
-    }
     all_codes(ds, b, nt);
 done:
     st__free(rows);
+    st__free(tmp_off);
     st__free(vals);
     st__free(cnt);
     st__free(keys);

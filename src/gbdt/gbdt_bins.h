@@ -35,7 +35,76 @@ typedef struct st__gbdt_bins {
     uint8_t *level_bin;   /* level_off[n_features] */
     int codes_borrowed;   /* codes/cols/codes16/cols16 belong to someone else (a mapped
                              binned file): st__gbdt_bins_free leaves them */
+    /* Exclusive feature bundling (gbdt_bundle.c; LightGBM's, Ke et al. 2017, 3.2). All NULL
+     * when every feature has a column of codes of its own (dense data, binned files): then
+     * the columns are the features and column j's histogram cells are those of feature j.
+     * Otherwise the sparse numeric features are packed into bundles, columns whose rows
+     * no two members are non-zero in: codes and cols have n_cols columns instead of
+     * n_features. Column c's histogram cells are [col_off[c], col_off[c + 1]); a bundle's
+     * first cell counts the rows where every member is at its default bin, then come its
+     * members' own cells at offset[f] (so offset is no longer increasing in f, and
+     * offset[f] + n_bins[f] + 1 ends feature f's). Code k of column c adds to cell
+     * code_cell[code_off[c] + k]; a member's default bin (the bin of 0, default_bin[f])
+     * is never coded (its cell holds 0): st__gbdt_best_split derives it from the leaf's
+     * total. */
+    size_t n_cols;
+    uint32_t *col_of;     /* n_features: each feature's column */
+    size_t *col_off;      /* n_cols + 1 */
+    size_t *code_off;     /* n_cols + 1 */
+    uint32_t *code_cell;  /* code_off[n_cols] */
+    size_t *member_off;   /* n_cols + 1: the features of column c are member[member_off[c]..) */
+    uint32_t *member;     /* n_features */
+    uint16_t *default_bin; /* n_features: 0 for a feature with a column of its own */
+    uint32_t *first_code; /* n_features: a bundled feature's first code in code_cell */
 } st__gbdt_bins;
+
+/* Columns of codes: n_features unless bundled. */
+static inline size_t st__gbdt_n_cols(const st__gbdt_bins *b)
+{
+    return b->col_of != NULL ? b->n_cols : b->n_features;
+}
+
+/* First histogram cell of column c and one past its last. */
+static inline size_t st__gbdt_col_begin(const st__gbdt_bins *b, size_t c)
+{
+    return b->col_of != NULL ? b->col_off[c] : b->offset[c];
+}
+static inline size_t st__gbdt_col_end(const st__gbdt_bins *b, size_t c)
+{
+    return b->col_of != NULL ? b->col_off[c + 1] : b->offset[c + 1];
+}
+
+/* Feature f's bin from code k of its column: a bundled feature's code of another member
+ * (or of none) is its default bin. */
+static inline unsigned st__gbdt_decode(const st__gbdt_bins *b, size_t f, unsigned k)
+{
+    if (b->col_of == NULL || b->default_bin[f] == 0)
+        return k;
+    const size_t x = (size_t)b->code_cell[b->code_off[b->col_of[f]] + k] - b->offset[f];
+    return x <= (size_t)b->n_bins[f] ? (unsigned)x : b->default_bin[f];
+}
+
+/* Feature f's bin in row i, from the feature-major codes. */
+static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t i)
+{
+    const size_t c = b->col_of != NULL ? b->col_of[f] : f;
+    const unsigned k = b->wide ? b->cols16[c * b->n_rows + i] : b->cols[c * b->n_rows + i];
+    return st__gbdt_decode(b, f, k);
+}
+
+/* ---- bundling (gbdt_bundle.c) ---- */
+/* With n_bins, is_cat and the bounds of every feature found (tmp: feature j's bounds at
+ * tmp + tmp_off[j] + 1): bundles the sparse numeric features of ds, lays out offset,
+ * total_bins, bounds and the column tables above, and allocates codes and cols. Nothing
+ * to bundle: offset, total_bins and bounds as without bundling, the tables NULL. */
+st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
+                          const size_t *tmp_off, st_error *err);
+/* Undoes the bundling of b (nothing when it has none): one column per feature, offsets
+ * and bounds laid out as without bundling, the tables freed; the codes are freed too (the
+ * caller codes the rows again, as the distributed trainer does for its own rows). */
+st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err);
+/* Fills the codes of column c (a bundle) from its members' entries. */
+void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c);
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int n_threads,
                               st__gbdt_bins *out, st_error *err);

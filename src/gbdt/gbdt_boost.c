@@ -118,7 +118,9 @@ static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *p
             int32_t k = gr->n_leaves > 1 ? 0 : ~0;                                        \
             while (k >= 0) {                                                              \
                 const st__gbdt_node *nd = &gr->nodes[k];                                  \
-                const unsigned c = cols[(size_t)nd->feature * b->n_rows + (size_t)i];     \
+                const unsigned c = b->col_of != NULL                                      \
+                    ? st__gbdt_code_at(b, (size_t)nd->feature, (size_t)i)                 \
+                    : cols[(size_t)nd->feature * b->n_rows + (size_t)i];                  \
                 const int left = st__gbdt_bin_goes_left(nd, gr->node_bin[k],             \
                                                         gr->node_set[k], c);              \
                 k = left ? nd->left : nd->right;                                          \

@@ -58,6 +58,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->depth);
     st__free(gr->sum_g);
     st__free(gr->sum_h);
+    st__free(gr->cols);
     st__free(gr->best);
     st__free(gr->parent_node);
     st__free(gr->is_left);
@@ -99,6 +100,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->hist = st__calloc(L + 1, sizeof *gr->hist);
     gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
     gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
+    gr->cols = st__calloc(b->n_features ? b->n_features : 1, sizeof *gr->cols);
     gr->begin = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->begin);
     gr->count = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->count);
     gr->depth = st__malloc_array(L, sizeof *gr->depth);
@@ -118,7 +120,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
         gr->gh == NULL || (gr->n_seg > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
-        gr->per_feature == NULL || gr->feats == NULL || gr->begin == NULL || gr->count == NULL ||
+        gr->per_feature == NULL || gr->feats == NULL || gr->cols == NULL ||
+        gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
         gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
         gr->node_bin == NULL || gr->values == NULL || gr->node_set == NULL ||
@@ -142,6 +145,26 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     return ST_OK;
 }
 
+/* The columns of the tree's features, ascending (gr->cols is zero outside the list). */
+static void select_columns(st__gbdt_grower *gr)
+{
+    const st__gbdt_bins *b = gr->bins;
+    if (b->col_of == NULL) {
+        memcpy(gr->cols, gr->feats, gr->n_feats * sizeof *gr->cols);
+        gr->n_cols = gr->n_feats;
+        return;
+    }
+    /* mark, then list: gr->cols doubles as the marks (n_cols <= n_features) */
+    memset(gr->cols, 0, b->n_cols * sizeof *gr->cols);
+    for (size_t f = 0; f < gr->n_feats; f++)
+        gr->cols[b->col_of[gr->feats[f]]] = 1;
+    size_t m = 0;
+    for (size_t c = 0; c < b->n_cols; c++)
+        if (gr->cols[c])
+            gr->cols[m++] = (uint32_t)c;
+    gr->n_cols = m;
+}
+
 /* By the leaf's rows over all processes, so that every process decides alike. */
 static int can_split(const st__gbdt_grower *gr, int leaf)
 {
@@ -158,11 +181,19 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
         mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
     if (!can_split(gr, leaf))
         return;
-    st__gbdt_hist_to_stat(gr->bins, gr->feats, gr->n_feats, gr->hist[leaf], gr->scale_g,
-                          gr->scale_h, gr->stat);
-    st__gbdt_best_split(gr->bins, use, gr->stat, gr->sum_g[leaf], gr->sum_h[leaf],
-                        (double)gr->n_all[leaf], gr->prm, gr->monotone != NULL ? &mono : NULL,
-                        gr->per_feature, gr->n_threads, &gr->best[leaf]);
+    /* the leaf's integer sums: any column's cells add up to them (a bundled feature's
+       default cell holds 0, st__gbdt_best_split derives it) */
+    const st__gbdt_bins *b = gr->bins;
+    int64_t total[3] = {0, 0, 0};
+    const st__gbdt_hist_cell *hl = gr->hist[leaf];
+    if (gr->n_cols > 0)
+        for (size_t k = st__gbdt_col_begin(b, gr->cols[0]); k < st__gbdt_col_end(b, gr->cols[0]);
+             k++)
+            total[0] += hl[k].g, total[1] += hl[k].h, total[2] += hl[k].n;
+    st__gbdt_best_split(b, use, hl, total, gr->scale_g, gr->scale_h, gr->stat,
+                        gr->sum_g[leaf], gr->sum_h[leaf], (double)gr->n_all[leaf], gr->prm,
+                        gr->monotone != NULL ? &mono : NULL, gr->per_feature, gr->n_threads,
+                        &gr->best[leaf]);
 }
 
 /* hist summed across processes: one reducer call on its cells (the tree's features),
@@ -173,8 +204,9 @@ static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, st_e
     if (gr->reducer == NULL)
         return ST_OK;
     size_t m = 0;
-    for (size_t f = 0; f < gr->n_feats; f++)
-        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+    for (size_t f = 0; f < gr->n_cols; f++)
+        for (size_t k = st__gbdt_col_begin(b, gr->cols[f]); k < st__gbdt_col_end(b, gr->cols[f]);
+             k++) {
             gr->pack[m++] = hist[k].g;
             gr->pack[m++] = hist[k].h;
             gr->pack[m++] = hist[k].n;
@@ -182,9 +214,10 @@ static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, st_e
     st_status rc = st__gbdt_reduce_sum(gr->reducer, gr->pack, m, err);
     if (rc != ST_OK)
         return rc;
-    m = 0;
-    for (size_t f = 0; f < gr->n_feats; f++)
-        for (size_t k = b->offset[gr->feats[f]]; k < b->offset[gr->feats[f] + 1]; k++) {
+    m = 0; /* (the bundles' default bins are fixed after the sum) */
+    for (size_t f = 0; f < gr->n_cols; f++)
+        for (size_t k = st__gbdt_col_begin(b, gr->cols[f]); k < st__gbdt_col_end(b, gr->cols[f]);
+             k++) {
             hist[k].g = gr->pack[m++];
             hist[k].h = gr->pack[m++];
             hist[k].n = gr->pack[m++];
@@ -204,13 +237,13 @@ static st__gbdt_hist_cell *segment_hist(const st__gbdt_grower *gr, int s,
 static void sum_segment_hists(const st__gbdt_grower *gr, st__gbdt_hist_cell *hist)
 {
     for (int s = 1; s < gr->n_seg; s++)
-        st__gbdt_hist_add(gr->bins, gr->feats, gr->n_feats, hist, segment_hist(gr, s, hist));
+        st__gbdt_hist_add(gr->bins, gr->cols, gr->n_cols, hist, segment_hist(gr, s, hist));
 }
 
 /* Whether work on n rows of a leaf is worth waking the other threads for. */
 static int worth_parallel(const st__gbdt_grower *gr, size_t n)
 {
-    return gr->n_seg > 1 && (double)n * (double)gr->n_feats >= GROW_PARALLEL_MIN_PAIRS;
+    return gr->n_seg > 1 && (double)n * (double)gr->n_cols >= GROW_PARALLEL_MIN_PAIRS;
 }
 
 /* The root's histogram: over every row in order straight from the gradients (rows NULL),
@@ -221,7 +254,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
     st__gbdt_hist_cell *hist = gr->hist[0];
     const int S = gr->n_seg;
     if (all_rows) {
-        st__gbdt_hist_build(b, gr->feats, gr->n_feats, NULL, b->n_rows, gr->gh, hist,
+        st__gbdt_hist_build(b, gr->cols, gr->n_cols, NULL, b->n_rows, gr->gh, hist,
                             gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
     } else {
         size_t n = 0;
@@ -229,7 +262,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
             n += gr->count[s];
 #pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
         for (int s = 0; s < S; s++)
-            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[s],
+            st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s],
                                 gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
         sum_segment_hists(gr, hist);
     }
@@ -294,7 +327,7 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
         gr->count[lq] = nl;
         if (need_hist) {
             const size_t q = small == l ? lq : rq;
-            st__gbdt_hist_build(b, gr->feats, gr->n_feats, gr->rows + gr->begin[q],
+            st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
                                 gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
                                 NULL, 1);
         }
@@ -307,7 +340,7 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     st_status rc = reduce_hist(gr, gr->hist[r], err);
     if (rc != ST_OK)
         return rc;
-    st__gbdt_hist_subtract(b, gr->feats, gr->n_feats, gr->hist[l], gr->hist[r]);
+    st__gbdt_hist_subtract(b, gr->cols, gr->n_cols, gr->hist[l], gr->hist[r]);
     if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
         st__gbdt_hist_cell *t = gr->hist[l];
         gr->hist[l] = gr->hist[r];
@@ -378,6 +411,7 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     for (size_t j = 0; j < gr->bins->n_features; j++)
         if (use == NULL || use[j])
             gr->feats[gr->n_feats++] = (uint32_t)j;
+    select_columns(gr);
     if (can_split(gr, 0)) {
         const int all = n == gr->bins->n_rows; /* every row, in order: no row list needed */
         if ((rc = root_hist(gr, all, err)) != ST_OK)

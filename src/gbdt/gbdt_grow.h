@@ -27,6 +27,8 @@ typedef struct st__gbdt_grower {
     st__gbdt_split *per_feature;   /* n_features */
     uint32_t *feats;               /* the features of this tree */
     size_t n_feats;
+    uint32_t *cols;                /* their columns of codes (gbdt_bins.h), ascending */
+    size_t n_cols;
     /* per leaf l and segment s, at [l * n_seg + s] */
     size_t *begin, *count;         /* its local rows of the segment in rows[] */
     /* per leaf */

@@ -36,22 +36,26 @@ typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias))
     for (size_t k = 0; k < n_feats; k++)                                                  \
         *(cell_vec *)(void *)&hist[off[k] + (CODE_OF_K)] += v;
 
-/* Features feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) into hist,
- * zeroed first; off[k] is the offset of feature feats[k]. A leaf's rows are scattered
+/* Columns feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) into hist,
+ * zeroed first; off[k] is the first cell of column feats[k]. A leaf's rows are scattered
  * over the data: the codes and gradients of the row PREFETCH_AHEAD rows on are asked for
  * in advance, since the work of one row (a few dozen cells) is too short for the
  * processor to reach the next rows' loads by itself. One version per code type T
- * (uint8_t, or uint16_t for more than 255 bins). */
-#define DEFINE_BLOCK_HIST(NAME, T)                                                        \
+ * (uint8_t, or uint16_t for more than 255 bins). Without bundles, code k of column j is
+ * cell off[j] + k; with them (TAB), cell tab[j][k]. */
+#define DEFINE_BLOCK_HIST(NAME, T, CELL)                                                  \
     ST__VECTOR_CLONES                                                                     \
     static void NAME(const st__gbdt_bins *b, const T *codes, const uint32_t *feats,       \
-                     const uint32_t *off, size_t n_feats, const uint32_t *rows, size_t r0, \
-                     size_t r1, const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)          \
+                     const uint32_t *off, const uint32_t *const *tab, size_t n_feats,     \
+                     const uint32_t *rows, size_t r0, size_t r1, const st__gbdt_gh *gh,   \
+                     st__gbdt_hist_cell *hist)                                            \
     {                                                                                     \
-        const size_t nf = b->n_features;                                                  \
+        const size_t nf = st__gbdt_n_cols(b);                                             \
         for (size_t k = 0; k < n_feats; k++)                                              \
-            memset(hist + off[k], 0, ((size_t)b->n_bins[feats[k]] + 1) * sizeof *hist);   \
+            memset(hist + off[k], 0,                                                      \
+                   (st__gbdt_col_end(b, feats[k]) - off[k]) * sizeof *hist);              \
         const int all = n_feats == nf; /* then feats[k] = k */                            \
+        (void)tab;                                                                        \
         for (size_t r = r0; r < r1; r++) {                                                \
             if (rows != NULL && r + PREFETCH_AHEAD < r1) {                                \
                 const size_t ia = rows[r + PREFETCH_AHEAD];                               \
@@ -62,23 +66,32 @@ typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias))
             const T *c = codes + i * nf;                                                  \
             const cell_vec v = {gh[i].g, gh[i].h, 1, 0};                                  \
             if (all) {                                                                    \
-                ADD_ROW(c[k])                                                             \
+                ADD_ROW(CELL(c[k]))                                                       \
             } else {                                                                      \
-                ADD_ROW(c[feats[k]])                                                      \
+                ADD_ROW(CELL(c[feats[k]]))                                                \
             }                                                                             \
         }                                                                                 \
     }
-DEFINE_BLOCK_HIST(block_hist_u8, uint8_t)
-DEFINE_BLOCK_HIST(block_hist_u16, uint16_t)
+#define PLAIN_CELL_REL(CODE) (CODE)
+/* (ADD_ROW adds to hist[off[k] + X]: the table versions pass X = cell - off[k]) */
+#define TABLE_CELL_REL(CODE) (tab[k][CODE] - off[k])
+DEFINE_BLOCK_HIST(block_hist_u8, uint8_t, PLAIN_CELL_REL)
+DEFINE_BLOCK_HIST(block_hist_u16, uint16_t, PLAIN_CELL_REL)
+DEFINE_BLOCK_HIST(block_hist_tab_u8, uint8_t, TABLE_CELL_REL)
+DEFINE_BLOCK_HIST(block_hist_tab_u16, uint16_t, TABLE_CELL_REL)
 
 static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint32_t *off,
-                       size_t n_feats, const uint32_t *rows, size_t r0, size_t r1,
-                       const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)
+                       const uint32_t *const *tab, size_t n_feats, const uint32_t *rows,
+                       size_t r0, size_t r1, const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)
 {
-    if (b->wide)
-        block_hist_u16(b, b->codes16, feats, off, n_feats, rows, r0, r1, gh, hist);
+    if (b->col_of != NULL && b->wide)
+        block_hist_tab_u16(b, b->codes16, feats, off, tab, n_feats, rows, r0, r1, gh, hist);
+    else if (b->col_of != NULL)
+        block_hist_tab_u8(b, b->codes, feats, off, tab, n_feats, rows, r0, r1, gh, hist);
+    else if (b->wide)
+        block_hist_u16(b, b->codes16, feats, off, tab, n_feats, rows, r0, r1, gh, hist);
     else
-        block_hist_u8(b, b->codes, feats, off, n_feats, rows, r0, r1, gh, hist);
+        block_hist_u8(b, b->codes, feats, off, tab, n_feats, rows, r0, r1, gh, hist);
 }
 
 /* Features per call whose offsets are kept in a local array. */
@@ -98,12 +111,15 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
         const size_t r0 = n * (size_t)t / (size_t)blocks;
         const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;
         uint32_t off[FEATS_CHUNK];
+        const uint32_t *tab[FEATS_CHUNK];
         /* (more features than a chunk: a chunk at a time, each over all the rows) */
         for (size_t f0 = 0; f0 < n_feats; f0 += FEATS_CHUNK) {
             const size_t m = n_feats - f0 < FEATS_CHUNK ? n_feats - f0 : FEATS_CHUNK;
-            for (size_t k = 0; k < m; k++)
-                off[k] = (uint32_t)b->offset[feats[f0 + k]];
-            block_hist(b, feats + f0, off, m, rows, r0, r1, gh, own);
+            for (size_t k = 0; k < m; k++) {
+                off[k] = (uint32_t)st__gbdt_col_begin(b, feats[f0 + k]);
+                tab[k] = b->col_of != NULL ? b->code_cell + b->code_off[feats[f0 + k]] : NULL;
+            }
+            block_hist(b, feats + f0, off, tab, m, rows, r0, r1, gh, own);
         }
     }
     for (int t = 1; t < blocks; t++)
@@ -114,7 +130,7 @@ void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
                        st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src)
 {
     for (size_t f = 0; f < n_feats; f++) {
-        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        const size_t k0 = st__gbdt_col_begin(b, feats[f]), k1 = st__gbdt_col_end(b, feats[f]);
         for (size_t k = k0; k < k1; k++)
             *(cell_vec *)(void *)&dst[k] += *(const cell_vec *)(const void *)&src[k];
     }
@@ -124,7 +140,7 @@ void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_
                             st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child)
 {
     for (size_t f = 0; f < n_feats; f++) {
-        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        const size_t k0 = st__gbdt_col_begin(b, feats[f]), k1 = st__gbdt_col_end(b, feats[f]);
         for (size_t k = k0; k < k1; k++)
             *(cell_vec *)(void *)&parent[k] -= *(const cell_vec *)(const void *)&child[k];
     }
@@ -136,7 +152,7 @@ void st__gbdt_hist_to_stat(const st__gbdt_bins *b, const uint32_t *feats, size_t
 {
     const double ig = ldexp(1, -scale_g), ih = ldexp(1, -scale_h);
     for (size_t f = 0; f < n_feats; f++) {
-        const size_t k0 = b->offset[feats[f]], k1 = b->offset[feats[f] + 1];
+        const size_t k0 = st__gbdt_col_begin(b, feats[f]), k1 = st__gbdt_col_end(b, feats[f]);
         for (size_t k = k0; k < k1; k++) {
             stat[k].g = (double)hist[k].g * ig;
             stat[k].h = (double)hist[k].h * ih;

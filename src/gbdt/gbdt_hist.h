@@ -25,8 +25,10 @@ typedef struct st__gbdt_bin_stat {
     double g, h, n; /* sums of gradient, Hessian and row count */
 } st__gbdt_bin_stat;
 
-/* hist[offset..] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
- * n_feats features feats[0..n_feats), from the fixed-point gradients and Hessians gh
+/* The functions below work on columns of codes (gbdt_bins.h): features when nothing is
+ * bundled, and feats[] lists columns.
+ * hist[cells of the columns] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
+ * n_feats columns feats[0..n_feats), from the fixed-point gradients and Hessians gh
  * (indexed by row); other features are left untouched. work: (n_threads - 1) *
  * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
  * result does not depend on n_threads. */

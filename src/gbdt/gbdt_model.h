@@ -4,7 +4,10 @@
  *
  *   gbdt_params.c      defaults and checks
  *   gbdt_bin.c         quantile bins per feature -> uint8 (or uint16) bin codes
- *   gbdt_hist.c        gradient/Hessian histograms and parent - sibling subtraction
+ *   gbdt_bundle.c      exclusive feature bundling: sparse features packed into shared
+ *                      columns of codes, their default (zero) bins never stored
+ *   gbdt_hist.c        gradient/Hessian histograms per column of codes, parent - sibling
+ *                      subtraction, and bundled features' default bins from the totals
  *   gbdt_fixed.c       fixed-point sums (order-independent) and the reducer's calls
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
@@ -17,7 +20,8 @@
  *   gbdt_train.c       st_gbdt_train / st_gbdt_train_ex: a dataset's bins, then the core
  *   gbdt_schema.c      the features' names, types and levels a training gives its model
  *   gbdt_model.c       the model object: tree storage, accessors, importance, free
- *   gbdt_predict.c     prediction (batch by column name, and one row)
+ *   gbdt_predict.c     prediction (batch by column name, sparse columns by their entries,
+ *                      and one row)
  *   gbdt_monitor.c     validation metrics after each tree, early stopping, callbacks
  *   gbdt_model_io.c    saving; gbdt_model_load.c loading (through model_reader.c)
  *   gbdt_shap*.c       TreeSHAP contributions and interactions (gbdt_shap.h)
@@ -230,7 +234,7 @@ st_status st__gbdt_monotone_read(struct st__mreader *r, st_gbdt *m);
  * code of every dataset level (-1 when unknown) at map + map_off[j]. Batch prediction and
  * TreeSHAP gather rows through it. */
 typedef struct st__gbdt_columns {
-    const float **col;
+    const float **col;   /* dense dataset columns; NULL for a sparse or absent feature */
     size_t *map_off;
     float *map;
     /* a LibSVM dataset scored by a model that reads absent entries as missing
@@ -238,12 +242,17 @@ typedef struct st__gbdt_columns {
      * explicit "index:0" entries, or NULL) is set */
     int absent_missing;
     const uint32_t **zeros;
-    float *absent;   /* zeros for the features a LibSVM file never mentions, or NULL */
-    /* sparse dataset columns, copied dense (owned[j], or NULL for a dense column), and
-     * with absent_missing their entries holding 0 as a bitmap (owned_zeros[j]) */
-    float **owned;
-    uint32_t **owned_zeros;
-    size_t n_owned;  /* entries of owned and owned_zeros */
+    /* the model features read from dense columns, in order */
+    uint32_t *dense;
+    size_t n_dense;
+    /* the others (sparse dataset columns, and features a LibSVM file never mentions):
+     * their value in a row without an entry, base[j] (0, or NaN with absent_missing),
+     * and their entries row by row, row i's (model feature, value) at sp_feat, sp_val
+     * [sp_ptr[i] .. sp_ptr[i + 1]): no dense copy, O(entries) memory */
+    float *base;
+    size_t *sp_ptr;      /* n_rows + 1, or NULL when every feature is dense */
+    uint32_t *sp_feat;
+    float *sp_val;
 } st__gbdt_columns;
 
 /* Finds every model feature in ds by name (ST_ERR_DATA when one is absent or of another
@@ -251,8 +260,14 @@ typedef struct st__gbdt_columns {
 st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
                                st_error *err);
 void st__gbdt_columns_free(st__gbdt_columns *cm);
-/* Row i of the dataset into x[0..n_features), as st_gbdt_predict_row takes it. */
+/* A row buffer x[0..n_features) made ready: every sparse feature at its base value. */
+void st__gbdt_columns_row_init(const st_gbdt *m, const st__gbdt_columns *cm, float *x);
+/* Row i of the dataset into a ready buffer x, as st_gbdt_predict_row takes it: the dense
+ * features written, the sparse ones' entries scattered (O(dense features + entries));
+ * st__gbdt_columns_row_clear puts those back to their base values, making x ready for
+ * the next row. */
 void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x);
+void st__gbdt_columns_row_clear(const st__gbdt_columns *cm, size_t i, float *x);
 
 /* Reads a model from memory (st_gbdt_load reads the file and calls this; so does the
  * fuzzer). name is used in messages only. */

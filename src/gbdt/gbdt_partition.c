@@ -33,9 +33,48 @@
 DEFINE_PARTITION(partition_u8, uint8_t)
 DEFINE_PARTITION(partition_u16, uint16_t)
 
+/* The partition by a bundled feature's bin (gbdt_bundle.c), over its bundle's codes of
+ * type T: code k is cell tab[k], which is the feature's bin cell - off when within its
+ * nb + 1 cells, else the code of another member (or none) and the feature at its default
+ * bin d. */
+#define DEFINE_PARTITION_BUNDLED(NAME, T)                                                 \
+    static size_t NAME(uint32_t *rows, size_t n, const T *codes, const uint32_t *tab,     \
+                       size_t off, unsigned nb, unsigned d, unsigned t, unsigned dl,      \
+                       uint32_t *scratch)                                                 \
+    {                                                                                     \
+        size_t nl = 0, nr = 0;                                                            \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            const uint32_t r = rows[i];                                                   \
+            const size_t x = (size_t)tab[codes[r]] - off;                                 \
+            const unsigned c = x <= nb ? (unsigned)x : d;                                 \
+            const unsigned left = c == 0 ? dl : c <= t;                                   \
+            rows[nl] = r;                                                                 \
+            scratch[nr] = r;                                                              \
+            nl += left;                                                                   \
+            nr += 1u - left;                                                              \
+        }                                                                                 \
+        memcpy(rows + nl, scratch, nr * sizeof *rows);                                    \
+        return nl;                                                                        \
+    }
+DEFINE_PARTITION_BUNDLED(partition_bundled_u8, uint8_t)
+DEFINE_PARTITION_BUNDLED(partition_bundled_u16, uint16_t)
+
 size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f, int bin,
                           int default_left, uint32_t *scratch)
 {
+    if (b->col_of != NULL) {
+        const size_t c = b->col_of[f], off = c * b->n_rows;
+        const unsigned t = (unsigned)bin, dl = default_left ? 1u : 0u;
+        const unsigned d = b->default_bin[f], nb = (unsigned)b->n_bins[f];
+        const uint32_t *tab = b->code_cell + b->code_off[c];
+        if (d == 0) /* a column of its own: its codes are its bins */
+            return b->wide ? partition_u16(rows, n, b->cols16 + off, t, dl, scratch)
+                           : partition_u8(rows, n, b->cols + off, t, dl, scratch);
+        return b->wide ? partition_bundled_u16(rows, n, b->cols16 + off, tab, b->offset[f],
+                                               nb, d, t, dl, scratch)
+                       : partition_bundled_u8(rows, n, b->cols + off, tab, b->offset[f], nb,
+                                              d, t, dl, scratch);
+    }
     const size_t off = (size_t)f * b->n_rows;
     const unsigned t = (unsigned)bin, dl = default_left ? 1u : 0u;
     if (b->wide)
@@ -66,7 +105,8 @@ DEFINE_PARTITION_SET(partition_set_u16, uint16_t)
 size_t st__gbdt_partition_set(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f,
                               const uint32_t *bin_set, uint32_t *scratch)
 {
-    const size_t off = (size_t)f * b->n_rows;
+    /* (a categorical feature is never bundled: its codes are in its own column) */
+    const size_t off = (size_t)(b->col_of != NULL ? b->col_of[f] : (uint32_t)f) * b->n_rows;
     if (b->wide) /* (a categorical feature's codes stay below 256 even then) */
         return partition_set_u16(rows, n, b->cols16 + off, bin_set, scratch);
     return partition_set_u8(rows, n, b->cols + off, bin_set, scratch);

@@ -6,7 +6,10 @@
  * are gathered into a small buffer in the model's feature order and walked through one
  * tree after the other (a compact copy of the trees, gbdt_flat.h), so that each tree stays
  * in cache while the block goes through it. Every row still adds its trees in tree order,
- * so the results do not depend on the block size or the thread count. */
+ * so the results do not depend on the block size or the thread count. Sparse columns are
+ * never copied dense: their entries are transposed row by row once (O(entries)), each
+ * thread's buffer holds their base value (0, or missing), and a row scatters its entries
+ * in and puts them back after, so a row costs its dense features plus its entries. */
 #include "gbdt_model.h"
 #include "gbdt_flat.h"
 
@@ -22,6 +25,9 @@
 /* Rows gathered per block in batch prediction: 128 rows of 28 features are 14 KB of
  * floats, which leaves room in L1 for a tree (31 leaves: 360 bytes of flat nodes). */
 #define PREDICT_BLOCK 128
+/* ... but a block's buffer holds at most this many floats (wide sparse data: one row of
+ * a million features is 4 MB), down to one row. */
+#define PREDICT_BLOCK_FLOATS 65536
 
 /* The probability goes through the model's calibration map, if any. */
 static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
@@ -45,21 +51,19 @@ typedef st__gbdt_columns column_map; /* gbdt_impl.h */
 
 static void map_free(column_map *cm)
 {
-    for (size_t j = 0; cm->owned != NULL && j < cm->n_owned; j++) {
-        st__free(cm->owned[j]);
-        st__free(cm->owned_zeros[j]);
-    }
-    st__free(cm->owned);
-    st__free(cm->owned_zeros);
     st__free(cm->col);
     st__free(cm->map_off);
     st__free(cm->map);
     st__free(cm->zeros);
-    st__free(cm->absent);
+    st__free(cm->dense);
+    st__free(cm->base);
+    st__free(cm->sp_ptr);
+    st__free(cm->sp_feat);
+    st__free(cm->sp_val);
 }
 
 /* Dataset column of model feature f, or, for a LibSVM dataset that never mentions it (see
- * stratum/dataset.h), cm->absent: a column of zeros, every entry absent. -2: not found. */
+ * stratum/dataset.h), -1: every entry absent. -2: not found. */
 static long find_column(const st__gbdt_feature *f, const st_dataset *ds)
 {
     long src = st_dataset_find_feature(ds, f->name);
@@ -68,91 +72,122 @@ static long find_column(const st__gbdt_feature *f, const st_dataset *ds)
     return src >= 0 ? src : -2;
 }
 
-/* Sparse dataset column src of model feature j, copied dense into cm->owned[j] (with
- * absent_missing, its entries holding 0 into cm->owned_zeros[j]). -1: out of memory. */
-static int copy_sparse(column_map *cm, const st_dataset *ds, size_t j, size_t src)
+/* The entries of the sparse columns src[j] (-1: none) of the model features without a
+ * dense column, transposed row by row into cm->sp_ptr, sp_feat, sp_val (a counting
+ * pass, then a filling pass in feature order, so each row's entries are in feature
+ * order). -1: out of memory. */
+static int transpose_sparse(const st_gbdt *m, const st_dataset *ds, const long *src,
+                            column_map *cm)
 {
     const size_t n = st_dataset_n_rows(ds);
-    const uint32_t *rows;
-    const float *values;
-    size_t n_entries;
-    if ((cm->owned[j] = st__malloc_array(n ? n : 1, sizeof *cm->owned[j])) == NULL ||
-        st_dataset_feature_copy(ds, src, cm->owned[j], NULL) != ST_OK)
+    if ((cm->sp_ptr = st__calloc(n + 2, sizeof *cm->sp_ptr)) == NULL)
         return -1;
-    cm->col[j] = cm->owned[j];
-    if (!cm->absent_missing)
-        return 0;
-    st_dataset_feature_entries(ds, src, &rows, &values, &n_entries, NULL);
-    if ((cm->owned_zeros[j] = st__calloc((n + 31) / 32 + 1, sizeof(uint32_t))) == NULL)
+    for (size_t j = 0; j < m->n_features; j++) {
+        if (cm->col[j] != NULL || src[j] < 0)
+            continue;
+        const uint32_t *r;
+        const float *v;
+        size_t ne;
+        st_dataset_feature_entries(ds, (size_t)src[j], &r, &v, &ne, NULL);
+        for (size_t e = 0; e < ne; e++)
+            cm->sp_ptr[r[e] + 2]++;
+    }
+    for (size_t i = 2; i < n + 2; i++)
+        cm->sp_ptr[i] += cm->sp_ptr[i - 1];
+    const size_t total = cm->sp_ptr[n + 1];
+    cm->sp_feat = st__malloc_array(total ? total : 1, sizeof *cm->sp_feat);
+    cm->sp_val = st__malloc_array(total ? total : 1, sizeof *cm->sp_val);
+    if (cm->sp_feat == NULL || cm->sp_val == NULL)
         return -1;
-    for (size_t e = 0; e < n_entries; e++)
-        if (values[e] == 0)
-            cm->owned_zeros[j][rows[e] / 32] |= 1u << (rows[e] % 32);
-    cm->zeros[j] = cm->owned_zeros[j];
+    for (size_t j = 0; j < m->n_features; j++) {
+        if (cm->col[j] != NULL || src[j] < 0)
+            continue;
+        const uint32_t *r;
+        const float *v;
+        size_t ne;
+        st_dataset_feature_entries(ds, (size_t)src[j], &r, &v, &ne, NULL);
+        for (size_t e = 0; e < ne; e++) {
+            const size_t at = cm->sp_ptr[r[e] + 1]++;
+            cm->sp_feat[at] = (uint32_t)j;
+            cm->sp_val[at] = v[e]; /* an entry holding 0 is present: 0, never missing */
+        }
+    }
     return 0;
 }
 
 static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
                              st_error *err)
 {
-    const size_t nf = m->n_features ? m->n_features : 1, n_rows = st_dataset_n_rows(ds);
+    const size_t nf = m->n_features ? m->n_features : 1;
     cm->col = st__calloc(nf, sizeof *cm->col);
     cm->map_off = st__calloc(nf + 1, sizeof *cm->map_off);
     /* XGBoost's rule on LibSVM rows: an absent entry is missing (stratum/gbdt.h) */
     cm->absent_missing = m->absent_missing && st_dataset_is_libsvm(ds);
     if (cm->absent_missing)
         cm->zeros = st__calloc(nf, sizeof *cm->zeros);
-    cm->owned = st__calloc(nf, sizeof *cm->owned);
-    cm->owned_zeros = st__calloc(nf, sizeof *cm->owned_zeros);
-    cm->n_owned = cm->owned != NULL && cm->owned_zeros != NULL ? nf : 0;
+    cm->dense = st__malloc_array(nf, sizeof *cm->dense);
+    cm->base = st__malloc_array(nf, sizeof *cm->base);
+    long *src = st__malloc_array(nf, sizeof *src);
     if (cm->col == NULL || cm->map_off == NULL || (cm->absent_missing && cm->zeros == NULL) ||
-        cm->n_owned == 0)
+        cm->dense == NULL || cm->base == NULL || src == NULL) {
+        st__free(src);
         return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's columns");
-    size_t total = 0;
+    }
+    size_t total = 0, n_sparse = 0;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__gbdt_feature *f = &m->features[j];
-        long src = find_column(f, ds);
-        if (src == -2)
-            return st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
-                            "dataset", f->name);
+        src[j] = find_column(f, ds);
         cm->map_off[j] = total;
-        if (src == -1) {
-            if (cm->absent == NULL &&
-                (cm->absent = st__calloc(n_rows ? n_rows : 1, sizeof *cm->absent)) == NULL)
-                return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's "
-                                "columns");
-            cm->col[j] = cm->absent;
+        cm->base[j] = cm->absent_missing ? NAN : 0.0f;
+        if (src[j] == -2) {
+            st_status rc = st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in "
+                                    "the dataset", f->name);
+            st__free(src);
+            return rc;
+        }
+        if (src[j] == -1) {
+            n_sparse++;
             continue;
         }
-        if (st_dataset_feature_type(ds, (size_t)src) != f->type)
-            return st__dataset_type_mismatch(ds, (size_t)src, f->type, err);
-        cm->col[j] = st_dataset_feature_values(ds, (size_t)src);
+        if (st_dataset_feature_type(ds, (size_t)src[j]) != f->type) {
+            st_status rc = st__dataset_type_mismatch(ds, (size_t)src[j], f->type, err);
+            st__free(src);
+            return rc;
+        }
+        cm->col[j] = st_dataset_feature_values(ds, (size_t)src[j]);
+        if (cm->col[j] == NULL) {
+            n_sparse++;
+            continue;
+        }
+        cm->dense[cm->n_dense++] = (uint32_t)j;
         if (cm->absent_missing)
-            cm->zeros[j] = st__dataset_zero_entries(ds, (size_t)src);
-        if (cm->col[j] == NULL && copy_sparse(cm, ds, j, (size_t)src) != 0)
-            return st__fail(err, ST_ERR_NOMEM, "out of memory for a dense copy of feature "
-                            "'%s' (%zu rows)", f->name, n_rows);
+            cm->zeros[j] = st__dataset_zero_entries(ds, (size_t)src[j]);
         if (f->type == ST_FEATURE_CATEGORICAL)
-            total += st_dataset_n_levels(ds, (size_t)src);
+            total += st_dataset_n_levels(ds, (size_t)src[j]);
     }
     cm->map_off[m->n_features] = total;
+    const int bad = n_sparse > 0 && transpose_sparse(m, ds, src, cm) != 0;
+    st__free(src);
+    if (bad)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the entries of the sparse "
+                        "features (%zu rows)", st_dataset_n_rows(ds));
     if ((cm->map = st__malloc_array(total ? total : 1, sizeof *cm->map)) == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory matching the model's levels");
     for (size_t j = 0; j < m->n_features; j++) {
         const st__gbdt_feature *f = &m->features[j];
         if (f->type != ST_FEATURE_CATEGORICAL)
             continue;
-        const size_t src = (size_t)st_dataset_find_feature(ds, f->name);
+        const size_t sj = (size_t)st_dataset_find_feature(ds, f->name);
         for (size_t k = 0; k < cm->map_off[j + 1] - cm->map_off[j]; k++) {
-            long c = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, src, k));
+            long c = st__level_index(f->levels, f->n_levels, st_dataset_level(ds, sj, k));
             cm->map[cm->map_off[j] + k] = c >= 0 ? (float)c : NAN;
         }
     }
     return ST_OK;
 }
 
-/* Rows [i0, i1) of the dataset (at most PREDICT_BLOCK), gathered into x; scores: room for
- * PREDICT_BLOCK sums. */
+/* Rows [i0, i1) of the dataset (at most PREDICT_BLOCK), gathered into x (ready rows,
+ * st__gbdt_columns_row_init, left ready); scores: room for PREDICT_BLOCK sums. */
 static void predict_block(const st_gbdt *m, const st__gbdt_flat_node *flat,
                           const column_map *cm, size_t i0, size_t i1, st_gbdt_output kind,
                           float *x, double *scores, double *out)
@@ -164,13 +199,22 @@ static void predict_block(const st_gbdt *m, const st__gbdt_flat_node *flat,
     }
     for (size_t t = 0; t < m->n_trees; t++)
         st__gbdt_flat_add_tree(m, flat, t, x, n, scores);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         out[i0 + i] = finish(m, scores[i], kind);
+        st__gbdt_columns_row_clear(cm, i0 + i, x + i * nf);
+    }
+}
+
+void st__gbdt_columns_row_init(const st_gbdt *m, const st__gbdt_columns *cm, float *x)
+{
+    for (size_t j = 0; j < m->n_features; j++)
+        x[j] = cm->base[j];
 }
 
 void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i, float *x)
 {
-    for (size_t j = 0; j < m->n_features; j++) {
+    for (size_t q = 0; q < cm->n_dense; q++) {
+        const size_t j = cm->dense[q];
         float v = cm->col[j][i];
         if (m->features[j].type == ST_FEATURE_CATEGORICAL && v == v)
             v = cm->map[cm->map_off[j] + (size_t)v];
@@ -179,6 +223,16 @@ void st__gbdt_columns_row(const st_gbdt *m, const st__gbdt_columns *cm, size_t i
             v = NAN; /* an absent LibSVM entry, missing to this model */
         x[j] = v;
     }
+    if (cm->sp_ptr != NULL)
+        for (size_t e = cm->sp_ptr[i]; e < cm->sp_ptr[i + 1]; e++)
+            x[cm->sp_feat[e]] = cm->sp_val[e];
+}
+
+void st__gbdt_columns_row_clear(const st__gbdt_columns *cm, size_t i, float *x)
+{
+    if (cm->sp_ptr != NULL)
+        for (size_t e = cm->sp_ptr[i]; e < cm->sp_ptr[i + 1]; e++)
+            x[cm->sp_feat[e]] = cm->base[cm->sp_feat[e]];
 }
 
 st_status st__gbdt_columns_map(const st_gbdt *m, const st_dataset *ds, st__gbdt_columns *cm,
@@ -211,22 +265,27 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
     column_map cm = {0};
     const size_t width = m->n_features ? m->n_features : 1;
     int ovf = 0;
-    const size_t n_x = st__mul_size(st__mul_size((size_t)nt, PREDICT_BLOCK, &ovf), width, &ovf);
+    size_t rows_per_block = PREDICT_BLOCK_FLOATS / width;
+    rows_per_block = rows_per_block < 1 ? 1 : rows_per_block > PREDICT_BLOCK ? PREDICT_BLOCK
+                                                                             : rows_per_block;
+    const size_t n_x = st__mul_size(st__mul_size((size_t)nt, rows_per_block, &ovf), width, &ovf);
     float *x = ovf ? NULL : st__malloc_array(n_x, sizeof *x);
-    double *scores = st__malloc_array((size_t)nt * PREDICT_BLOCK, sizeof *scores);
+    double *scores = st__malloc_array((size_t)nt * rows_per_block, sizeof *scores);
     st__gbdt_flat_node *flat = st__gbdt_flat_build(m);
     st_status rc = x == NULL || scores == NULL || flat == NULL
                        ? st__fail(err, ST_ERR_NOMEM, "out of memory for prediction")
                        : map_columns(m, ds, &cm, err);
     if (rc == ST_OK) {
-        const long n_blocks = (long)((n + PREDICT_BLOCK - 1) / PREDICT_BLOCK);
+        for (size_t r = 0; r < (size_t)nt * rows_per_block; r++)
+            st__gbdt_columns_row_init(m, &cm, x + r * width);
+        const long n_blocks = (long)((n + rows_per_block - 1) / rows_per_block);
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 2) if (nt > 1 && n > 1024)
         for (long bl = 0; bl < n_blocks; bl++) {
-            const size_t i0 = (size_t)bl * PREDICT_BLOCK;
-            const size_t i1 = i0 + PREDICT_BLOCK < n ? i0 + PREDICT_BLOCK : n;
+            const size_t i0 = (size_t)bl * rows_per_block;
+            const size_t i1 = i0 + rows_per_block < n ? i0 + rows_per_block : n;
             const size_t me = (size_t)omp_get_thread_num();
-            predict_block(m, flat, &cm, i0, i1, kind, x + me * PREDICT_BLOCK * width,
-                          scores + me * PREDICT_BLOCK, out);
+            predict_block(m, flat, &cm, i0, i1, kind, x + me * rows_per_block * width,
+                          scores + me * rows_per_block, out);
         }
     }
     map_free(&cm);
@@ -242,8 +301,10 @@ st_status st__gbdt_gather_rows(const st_gbdt *m, const st_dataset *ds, float *x,
     column_map cm = {0};
     st_status rc = map_columns(m, ds, &cm, err);
     const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
-    for (size_t i = 0; rc == ST_OK && i < n; i++)
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        st__gbdt_columns_row_init(m, &cm, x + i * nf);
         st__gbdt_columns_row(m, &cm, i, x + i * nf);
+    }
     map_free(&cm);
     return rc;
 }

@@ -49,6 +49,8 @@ static st_status explain(const st_gbdt *m, const st_dataset *ds, int n_threads, 
                                            "threads' scratch", fn, nt)
                                 : st__gbdt_columns_map(m, ds, &cm, err);
     double bias = 0;
+    for (int t = 0; rc == ST_OK && t < nt; t++)
+        st__gbdt_columns_row_init(m, &cm, x + (size_t)t * width);
     if (rc == ST_OK) { /* the same for every row: computed once */
         st__shap_work w0;
         st__shap_work_carve(m, s, scratch, &w0);
@@ -72,6 +74,7 @@ static st_status explain(const st_gbdt *m, const st_dataset *ds, int n_threads, 
                     st__shap_contrib_row(m, xr, &w, out + i * per_row);
                 else
                     st__shap_interactions_row(m, xr, &w, out + i * per_row);
+                st__gbdt_columns_row_clear(&cm, i, xr);
             }
         }
     }

@@ -58,28 +58,86 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
     }
 }
 
+typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias));
+
+/* Feature j's cells of hist into stat in doubles (as st__gbdt_hist_to_stat). A bundled
+ * feature's default cell holds 0 (never coded): its value is the leaf's total minus the
+ * feature's other cells, exact in fixed point (LightGBM's FixHistogram). Returns 0 when
+ * every row of the leaf is at that default bin (no valid split), else 1. */
+static int feature_stat(const st__gbdt_bins *b, size_t j, const st__gbdt_hist_cell *hist,
+                        const int64_t *total, double ig, double ih, st__gbdt_bin_stat *stat)
+{
+    const size_t k0 = b->offset[j], nb = (size_t)b->n_bins[j];
+    const unsigned d = b->default_bin != NULL ? b->default_bin[j] : 0;
+    if (d != 0) {
+        cell_vec own = {0, 0, 0, 0};
+        for (size_t k = k0; k <= k0 + nb; k++)
+            own += *(const cell_vec *)(const void *)&hist[k]; /* (the default cell: 0) */
+        if (own[2] == 0)
+            return 0;
+        const st__gbdt_hist_cell dflt = {total[0] - own[0], total[1] - own[1],
+                                         total[2] - own[2], 0};
+        for (size_t k = k0; k <= k0 + nb; k++) {
+            const st__gbdt_hist_cell *c = k == k0 + d ? &dflt : &hist[k];
+            stat[k].g = (double)c->g * ig;
+            stat[k].h = (double)c->h * ih;
+            stat[k].n = (double)c->n;
+        }
+        return 1;
+    }
+    for (size_t k = k0; k <= k0 + nb; k++) {
+        stat[k].g = (double)hist[k].g * ig;
+        stat[k].h = (double)hist[k].h * ih;
+        stat[k].n = (double)hist[k].n;
+    }
+    return 1;
+}
+
+/* Whether candidate a beats b: a larger gain, or the same gain on a lower feature (the
+ * serial scan's first maximum, whatever the order the threads met them in); -inf and NaN
+ * never win. */
+static int beats(const st__gbdt_split *a, const st__gbdt_split *b)
+{
+    return a->gain > b->gain || (a->gain == b->gain && a->gain > -INFINITY &&
+                                 a->feature < b->feature);
+}
+
 void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
-                         const st__gbdt_bin_stat *hist, double g, double h, double n,
+                         const st__gbdt_hist_cell *cells, const int64_t *total, int scale_g,
+                         int scale_h, st__gbdt_bin_stat *hist, double g, double h, double n,
                          const st_gbdt_params *prm, const st__gbdt_mono *mono,
                          st__gbdt_split *per_feature, int nt, st__gbdt_split *best)
 {
+    (void)per_feature; /* (each thread keeps its own best instead: wide data made the
+                          n_features candidates' stores and the serial scan cost more
+                          than the search) */
     const long nf = (long)b->n_features;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (b->total_bins >= 8192 && nt > 1)
-    for (long j = 0; j < nf; j++) {
-        if (use != NULL && !use[j]) {
-            per_feature[j].gain = -INFINITY;
-            continue;
-        }
-        if (b->is_cat != NULL && b->is_cat[j])
-            st__gbdt_split_categorical(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm,
-                                       &per_feature[j]);
-        else
-            feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, mono,
-                          &per_feature[j]);
-    }
+    const double ig = ldexp(1, -scale_g), ih = ldexp(1, -scale_h);
+    /* chunks of features: a few per thread and round, not thousands of tiny ones */
+    const long chunk = nf / (16L * (nt > 0 ? nt : 1)) > 4 ? nf / (16L * (nt > 0 ? nt : 1)) : 4;
     best->gain = -INFINITY;
     best->feature = -1;
-    for (long j = 0; j < nf; j++)
-        if (per_feature[j].gain > best->gain)
-            *best = per_feature[j];
+#pragma omp parallel num_threads(nt) if (b->total_bins >= 8192 && nt > 1)
+    {
+        st__gbdt_split mine = {.gain = -INFINITY, .feature = -1}, cand;
+#pragma omp for schedule(dynamic, chunk) nowait
+        for (long j = 0; j < nf; j++) {
+            /* (a bundled feature with every row of the leaf at its default bin has no
+               valid split: most of them, in the deeper leaves) */
+            if ((use != NULL && !use[j]) ||
+                !feature_stat(b, (size_t)j, cells, total, ig, ih, hist))
+                continue;
+            if (b->is_cat != NULL && b->is_cat[j])
+                st__gbdt_split_categorical(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n,
+                                           prm, &cand);
+            else
+                feature_split(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n, prm, mono,
+                              &cand);
+            if (beats(&cand, &mine))
+                mine = cand;
+        }
+#pragma omp critical(st__gbdt_best_split)
+        if (beats(&mine, best))
+            *best = mine;
+    }
 }

@@ -290,6 +290,7 @@ void st_logreg_free(st_logreg *m)
     st__post_free(&m->post);
     st__free(m->col_mean), st__free(m->col_sd);
     st__row_sketch_free(&m->sketch);
+    st__lr_text_free(m);
     st__free(m);
 }
 

@@ -5,6 +5,7 @@
 #define STRATUM_LOGREG_IMPL_H
 
 #include <stratum/logreg.h>
+#include <stratum/text.h>
 
 #include "data/row_sketch.h"
 #include "eval/calibration_impl.h"
@@ -29,6 +30,9 @@ struct st_logreg {
                                 weights not); both NULL in a model loaded from a file
                                 saved before they were stored (logreg_contrib.c) */
     st__row_sketch sketch;   /* the training-rows fingerprint (none: n_rows 0) */
+    st_text_featurizer **text; /* n_text featurizers of the model's text columns, owned
+                                  (logreg_text.c); NULL and 0 for models without text */
+    size_t n_text;
     int lambda_chosen;       /* 1: lambda_choice holds the inner CV's choice */
     st_logreg_lambda_choice lambda_choice;
 };
@@ -37,6 +41,13 @@ struct st_logreg {
  * (logreg_train_default.c) chooses it first when it is ST_LOGREG_LAMBDA_CV. */
 st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm,
                              st_logreg **out /* OUT */, st_error *err);
+
+/* The model's text featurizers (logreg_text.c): freed; written after the fingerprint
+ * (nothing for a model without them, so such files do not change); read back when the
+ * next lines are a featurizer's. */
+void st__lr_text_free(st_logreg *m);
+void st__lr_text_write(st__text *t, const st_logreg *m, int *exact);
+st_status st__lr_text_read(st__mreader *r, st_logreg *m);
 
 /* Up to this many expanded columns, ridge and unpenalised fits use exact Newton (whose
  * Hessian costs n p^2 / 2 per iteration); beyond, coordinate descent. */

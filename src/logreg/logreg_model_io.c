@@ -17,6 +17,8 @@
  *     row_sketch N D K HASH...         the training-rows fingerprint (src/data/row_sketch.h);
  *                                      models trained from a dataset only; files from
  *                                      before it load without one
+ *     text_featurizer ...              the text featurizers, when the model has text
+ *                                      columns (text/text_io.h); optional
  *     checksum HEX                     FNV-1a 64 of every byte before this line
  *
  * The model keeps coefficients on the original scale, so no centring or scaling is
@@ -105,6 +107,7 @@ static void write_model(st__text *t, const st_logreg *m, int *exact)
     }
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
     st__row_sketch_write(t, &m->sketch);  /* optional training-rows fingerprint */
+    st__lr_text_write(t, m, exact);       /* optional text featurizers */
 }
 
 st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)

@@ -186,11 +186,12 @@ static st_status read_body(st__mreader *r, st_logreg *m)
         return rc;
     if ((rc = read_moments(r, m)) != ST_OK ||
         (rc = st__post_read(r, &m->post)) != ST_OK || /* optional calibration, threshold */
-        (rc = st__row_sketch_read(r, &m->sketch)) != ST_OK) /* optional fingerprint */
+        (rc = st__row_sketch_read(r, &m->sketch)) != ST_OK || /* optional fingerprint */
+        (rc = st__lr_text_read(r, m)) != ST_OK) /* optional text featurizers */
         return rc;
     if (st__mr_next(r))
         return st__mr_bad(r, "unexpected line after 'gap'; expected 'column_moments', the "
-                          "calibration or threshold lines, or the checksum line");
+                          "calibration or threshold lines, a text featurizer, or the checksum line");
     return ST_OK;
 }
 

@@ -40,7 +40,7 @@ static void add_feature(const st_logreg *m, const st__lr_feature *f, const float
 static int add_sparse_feature(const st_logreg *m, const st__lr_feature *f, const st_dataset *ds,
                               double *eta)
 {
-    const long src = st_dataset_find_feature(ds, f->name);
+    const long src = st_dataset_find_feature_at(ds, f->name, (size_t)(f - m->features));
     const uint32_t *rows;
     const float *v;
     size_t nnz;

@@ -257,7 +257,8 @@ st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local, const st_dat
     if (rc == ST_OK)
         rc = gather_sample(&c, local, &sc, row0, n_global, s, prm.seed, err);
     /* every rank bins the same sample: the same bounds and level bins everywhere */
-    if (rc == ST_OK && (rc = st__gbdt_bins_build(sc.global, &prm, nt, &bins, err)) == ST_OK)
+    if (rc == ST_OK && (rc = st__gbdt_bins_build(sc.global, &prm, nt, &bins, err)) == ST_OK &&
+        (rc = st__gbdt_unbundle(&bins, err)) == ST_OK) /* (local rows: one column each) */
         rc = code_local_rows(local, &sc, &bins, nt, err);
     if (rc == ST_OK)
         rc = st__gbdt_schema_from_dataset(sc.global, &schema, err);

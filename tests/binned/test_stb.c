@@ -66,7 +66,10 @@ static void assert_same_bins(const st_binned *b, const st_dataset *ds, int max_b
     assert_int_equal(fb->n_rows, n);
     assert_int_equal(fb->n_features, nf);
     assert_int_equal(fb->wide, mem.wide);
-    assert_int_equal(fb->total_bins, mem.total_bins);
+    /* (in memory, sparse features are bundled, gbdt_bundle.c: cells and codes are then
+       compared feature by feature; a binned file keeps one column per feature) */
+    if (mem.col_of == NULL)
+        assert_int_equal(fb->total_bins, mem.total_bins);
     for (size_t j = 0; j < nf; j++) {
         assert_string_equal(st_binned_feature_name(b, j), st_dataset_feature_name(ds, j));
         assert_int_equal(fb->n_bins[j], mem.n_bins[j]);
@@ -83,10 +86,15 @@ static void assert_same_bins(const st_binned *b, const st_dataset *ds, int max_b
             assert_string_equal(st_binned_level(b, j, k), st_dataset_level(ds, j, k));
     }
     const size_t cw = mem.wide ? 2 : 1;
-    assert_memory_equal(mem.wide ? (void *)fb->codes16 : (void *)fb->codes,
-                        mem.wide ? (void *)mem.codes16 : (void *)mem.codes, n * nf * cw);
-    assert_memory_equal(mem.wide ? (void *)fb->cols16 : (void *)fb->cols,
-                        mem.wide ? (void *)mem.cols16 : (void *)mem.cols, n * nf * cw);
+    if (mem.col_of == NULL) {
+        assert_memory_equal(mem.wide ? (void *)fb->codes16 : (void *)fb->codes,
+                            mem.wide ? (void *)mem.codes16 : (void *)mem.codes, n * nf * cw);
+        assert_memory_equal(mem.wide ? (void *)fb->cols16 : (void *)fb->cols,
+                            mem.wide ? (void *)mem.cols16 : (void *)mem.cols, n * nf * cw);
+    }
+    for (size_t j = 0; j < nf; j++)
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(st__gbdt_code_at(fb, j, i), st__gbdt_code_at(&mem, j, i));
     /* and every code is the bin of its value (st__gbdt_bin_of) */
     for (size_t j = 0; j < nf; j++) {
         const float *x = test_feature_values(ds, j);

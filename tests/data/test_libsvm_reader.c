@@ -205,6 +205,12 @@ static void test_ignore_by_name(void **state)
     static const char *const names[] = {"f1", "f3"};
     assert_names(ds, names, 2);
     assert_floats(column(ds, "f3"), (const float[]){2, 0, 0}, 3);
+    /* found by name past the ignored column too (f<k> is no longer column k - 1) */
+    assert_int_equal(st_dataset_find_feature(ds, "f1"), 0);
+    assert_int_equal(st_dataset_find_feature(ds, "f3"), 1);
+    assert_int_equal(st_dataset_find_feature(ds, "f2"), -1);
+    assert_int_equal(st_dataset_find_feature(ds, "f03"), -1);
+    assert_int_equal(st_dataset_find_feature(ds, "f4"), -1);
     st_dataset_free(ds);
 }
 
@@ -299,9 +305,11 @@ static void test_non_increasing_indices(void **state)
 {
     (void)state;
     assert_read_fails(SVM, "1 3:1 2:1\n", NULL, ST_ERR_PARSE, 1, 7,
-                      "'2:1': feature indices must increase along a line");
+                      "'2:1': feature indices must increase along a line; index 2 comes "
+                      "after 3");
     assert_read_fails(SVM, "1 1:1\n0 2:1  2:3\n", NULL, ST_ERR_PARSE, 2, 8,
-                      "'2:3': feature indices must increase");
+                      "'2:3': feature indices must increase along a line; index 2 is "
+                      "repeated");
 }
 
 /* A label that is neither class is unusable data, as in a CSV file. */
@@ -337,13 +345,17 @@ static void test_zero_index_forced_one_based(void **state)
     assert_contains(err.message, path);
 }
 
-/* An index past 1,000,000 (dense storage) is refused at its line, instead of allocating
- * gigabytes; 1,000,000 itself is allowed. */
+/* An index past 10^6 (a column of some 200 bytes each) is refused at its line, instead of
+ * allocating gigabytes; a million columns are read. */
 static void test_huge_index(void **state)
 {
     (void)state;
     assert_read_fails(SVM, "1 1:1\n0 3:1 2000000000:1\n", NULL, ST_ERR_DATA, 2, 7,
-                      "'2000000000:1': feature index above 1000000");
+                      "'2000000000:1': feature index above 1000000; stratum keeps a column "
+                      "for every index up to the largest, so indices must stay at most "
+                      "1000000");
+    assert_read_fails(SVM, "1 1000001:1\n", NULL, ST_ERR_DATA, 1, 3,
+                      "'1000001:1': feature index above 1000000");
     st_dataset *ds = read_ok(SVM, "1 1000000:1\n0 1:1\n", NULL);
     assert_int_equal(st_dataset_n_features(ds), 1000000);
     st_dataset_free(ds);

@@ -8,8 +8,8 @@ Conventions the pages follow (docs/README.md repeats them for writers):
     page (so a page's later commands use the models its earlier ones wrote); a line ending
     in a backslash continues on the next; `#` lines are comments;
   * `./build/tools/` is the Release build's program directory and `./build-mpi/tools/`
-    the MPI build's; the scratch directory holds links to the repository's `datasets/` and
-    `tests/`, so paths read as they do from a checkout;
+    the MPI build's; the scratch directory holds links to the repository's `datasets/`,
+    `tests/` and `python/`, so paths read as they do from a checkout;
   * a command is expected to exit 0, unless it ends with a comment `# exit N`;
   * an `apt-get ... && cmake ... && ./build/tools/stratum ...` line (the README's set-up
     command; CI runs those lines whole) runs from its first `./build/tools/` command on;
@@ -119,7 +119,7 @@ def main():
         print(f"{name}: links to nothing: {', '.join(broken)}")
         return 1
     work = tempfile.mkdtemp(prefix="stratum-docs-")
-    for d in ("datasets", "tests"):
+    for d in ("datasets", "tests", "python"):
         os.symlink(os.path.join(os.path.abspath(a.repo), d), os.path.join(work, d))
     # Debian's python3 (with its pandas and XGBoost) is the one the pages mean, whatever
     # interpreter a developer's PATH finds first.

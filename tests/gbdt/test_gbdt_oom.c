@@ -175,9 +175,30 @@ static void test_gbdt_oom_monotone(void **state)
     oom_loop(up);
 }
 
+/* The same on sparse features (bundled, src/gbdt/gbdt_bundle.c): a CSR table of 10 rows
+ * and 5 features with a NaN entry, an explicit zero and an all-zero feature; predicted
+ * and explained from their entries. */
+static void test_gbdt_oom_sparse(void **state)
+{
+    (void)state;
+    const int64_t indptr[] = {0, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13};
+    const int32_t indices[] = {0, 1, 2, 0, 3, 1, 2, 0, 1, 3, 2, 0, 1};
+    const float values[] = {1, 2, NAN, 3, 1, 0, 1, 2, 1, 1, 2, 1, 3};
+    const float y[] = {0, 1, 0, 1, 0, 1, 1, 0, 1, 0};
+    st_dataset *sparse = NULL, *dense = data;
+    assert_int_equal(st_dataset_from_csr(10, 5, indptr, indices, values, y, NULL, NULL,
+                                         &sparse, NULL),
+                     ST_OK);
+    data = sparse;
+    oom_loop(NULL);
+    data = dense;
+    st_dataset_free(sparse);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom),
+                                       cmocka_unit_test(test_gbdt_oom_sparse),
                                        cmocka_unit_test(test_gbdt_valid_oom),
                                        cmocka_unit_test(test_gbdt_oom_monotone)};
     return cmocka_run_group_tests(tests, setup, teardown);

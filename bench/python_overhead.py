@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""What the Python package (python/, ctypes) costs on top of libstratum.
+
+    PYTHONPATH=python bench/python_overhead.py [--build build] [--rows 1000000] [--runs 3]
+
+1. Training boosted trees (100 trees, the defaults) and logistic regression on
+   `stratum-gen higgs --rows N --seed 42` (28 numeric features) from a float32 numpy array:
+   the wall time of est.fit(X, y) (input checks, the copy into a st_dataset, training)
+   against the CLI's own fit_seconds (`stratum train ... --format json`: the fit alone,
+   reading the CSV excluded) on the same file, RUNS times each, interleaved; medians. The
+   two models must predict the first 20000 rows identically (their files differ only in
+   the feature names: f0.. from an array, the CSV header's for the CLI).
+2. One-row prediction: the time of one call from Python (estimator.predict_proba on a
+   1 x 28 array, and the model handle's Model.predict_proba), against the model's own time
+   per row (st_gbdt_predict / st_logreg_predict over 100000 rows, divided by the rows).
+   The difference is the overhead of a call from Python, in microseconds.
+
+Prints a markdown table; nothing is written to the repository (data in bench/out/data).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "python"))
+import stratum  # noqa: E402
+
+
+# The measured fits keep the old defaults (100 trees, lambda 1e-4) explicitly: the
+# automatic choices (inner CV, early stopping) would time many fits, not one.
+FIXED = {"gbdt": (["--num-trees", "100"], {"num_trees": 100}),
+         "logreg": (["--lambda", "1e-4"], {"lam": 1e-4})}
+
+
+def cli_fit_seconds(cli, kind, data, model):
+    out = subprocess.run([cli, "train", kind, data, "-o", model, "-q", "--format", "json"]
+                         + FIXED[kind][0],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["fit_seconds"]
+
+
+def per_call_us(fn, calls):
+    fn()
+    t = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t) / calls * 1e6
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--rows", type=int, default=1000000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--calls", type=int, default=20000)
+    a = ap.parse_args()
+    cli = os.path.join(a.build, "tools", "stratum")
+    gen = os.path.join(a.build, "tools", "stratum-gen")
+    data_dir = os.path.join(REPO, "bench", "out", "data")
+    os.makedirs(data_dir, exist_ok=True)
+    data = os.path.join(data_dir, f"higgs_{a.rows}_seed42.csv")
+    if not os.path.exists(data):
+        subprocess.run([gen, "higgs", "--rows", str(a.rows), "--seed", "42", "-o",
+                        data + ".tmp"], check=True)
+        os.replace(data + ".tmp", data)
+    df = pd.read_csv(data, float_precision="round_trip")
+    y = df.pop("label").to_numpy()
+    X = np.asfortranarray(df.to_numpy(np.float32))
+    X.flags.writeable = False
+    print(f"library {stratum.LIBRARY_PATH}; {a.rows} x {X.shape[1]} float32 "
+          f"(Fortran order), {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n",
+          flush=True)
+
+    print("| fit | CLI fit_seconds (median) | Python fit() (median) | ratio | same predictions |")
+    print("|---|---|---|---|---|")
+    work = os.path.join(data_dir, "py_overhead")
+    os.makedirs(work, exist_ok=True)
+    models = {}
+    for kind, make in (("gbdt", stratum.GBDTClassifier), ("logreg", stratum.LogisticRegression)):
+        c_times, p_times = [], []
+        for _ in range(a.runs):
+            c_times.append(cli_fit_seconds(cli, kind, data, os.path.join(work, f"cli_{kind}")))
+            est = make(**FIXED[kind][1])
+            t = time.perf_counter()
+            est.fit(X, y)
+            p_times.append(time.perf_counter() - t)
+        cli_model = stratum.load(os.path.join(work, f"cli_{kind}"))
+        same = np.array_equal(cli_model.predict_proba(df.iloc[:20000]),
+                              est.predict_proba(X[:20000])[:, 1])
+        c, p = statistics.median(c_times), statistics.median(p_times)
+        print(f"| {kind} | {c:.3f} s | {p:.3f} s | {p / c:.3f} | {'yes' if same else 'NO'} |",
+              flush=True)
+        models[kind] = est
+
+    print("\n| one-row predict | model's own time per row | estimator.predict_proba | "
+          "overhead | Model.predict_proba | overhead |")
+    print("|---|---|---|---|---|---|")
+    batch = X[:100000]
+    for kind, est in models.items():
+        t = time.perf_counter()
+        for _ in range(3):
+            est.model_.predict_proba(batch)
+        own = (time.perf_counter() - t) / 3 / len(batch) * 1e6
+        row = np.ascontiguousarray(X[:1])
+        e_us = per_call_us(lambda: est.predict_proba(row), a.calls)
+        m_us = per_call_us(lambda: est.model_.predict_proba(row), a.calls)
+        print(f"| {kind} | {own:.2f} us | {e_us:.1f} us | {e_us - own:.1f} us | {m_us:.1f} us "
+              f"| {m_us - own:.1f} us |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

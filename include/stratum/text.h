@@ -1,0 +1,157 @@
+/* stratum/text.h: free-text columns (notes, reports, abstracts) turned into sparse numeric
+ * features: words, word n-grams, term frequencies, TF-IDF. Include <stratum.h> rather than
+ * this file.
+ *
+ * What it computes is scikit-learn's TfidfVectorizer (vocabulary mode) or HashingVectorizer
+ * (hashing mode) with the settings below; tests/text/ checks both to 1e-6.
+ *
+ * Words. A text is UTF-8 (anything else is an error naming the row and byte offset). A word
+ * is a maximal run of word characters: code points of Unicode general category L (letters)
+ * or N (digits and other numbers), Unicode 14.0.0 (src/text/text_unicode_table.c, generated
+ * by tools/gen_text_unicode_table.py). Everything else separates words: spaces,
+ * punctuation, '_', '-', combining marks, symbols. Words are lower-cased by the simple
+ * (one-to-one) lower-case mapping of UnicodeData.txt, as Python's str.lower() but for two
+ * cases: U+0130 (capital I with dot above) becomes "i", not "i" plus a combining dot, and a
+ * capital sigma is always "σ", never the final "ς". So "Ki-67 TNF-α, 2.5mg" gives "ki", "67",
+ * "tnf", "α", "2", "5mg": scikit-learn's token_pattern r"[^\W_]+" with lowercase=True. Unlike
+ * scikit-learn's default pattern (two characters or more), one-character words are kept.
+ *
+ * Stop words. ST_TEXT_STOP_ENGLISH drops the 318 English words of scikit-learn's
+ * ENGLISH_STOP_WORDS (from the Glasgow Information Retrieval Group's list) before n-grams
+ * are formed, as scikit-learn does.
+ *
+ * Terms. With n-grams min..max, the terms of a text are its words (when min is 1) and every
+ * run of n consecutive words, min <= n <= max, joined by one space ("breast cancer").
+ *
+ * Columns. Vocabulary mode (hash_bits 0): a column for every term found in at least min_df
+ * of the fitting texts, sorted in byte order (which is code point order), named
+ * "<text column>:<term>" ("abstract:breast cancer"). Hashing mode (hash_bits b, 1..24): a
+ * term goes to bucket |h| mod 2^b, h = MurmurHash3_x86_32 of its UTF-8 bytes with seed 0 as
+ * a signed 32-bit number, counted +1 when h >= 0 and -1 otherwise (scikit-learn's
+ * alternate_sign), so that colliding terms cancel in expectation; a column for every bucket
+ * some fitting text reaches (at least min_df texts), in bucket order, named
+ * "<text column>:#<bucket>". A bucket no fitting text reached has no column: a model could
+ * give it no weight.
+ *
+ * Values. For text i and column t: tf = the count of the term in the text (in hashing mode
+ * the signed sum of the counts of the terms in the bucket); with sublinear_tf, 1 + ln(tf)
+ * (sign(tf) (1 + ln|tf|) for a negative hashed sum; 0 stays 0); with tfidf, times
+ * idf(t) = ln((1 + n) / (1 + df(t))) + 1, n the fitting texts and df(t) those with the term
+ * (scikit-learn's smooth_idf); with l2_norm, the text's row divided by its Euclidean norm
+ * (a text without known terms stays a row of zeros). The IDF is learned at fit time, on the
+ * fitting texts only: transforming other texts (a test fold, new notes) never changes it.
+ * Values are computed in double and stored as 32-bit floats.
+ *
+ * Empty and missing texts. An empty text, a text of separators only and a missing value of
+ * the column are texts without words: all their values are 0. Fitting on texts none of
+ * which leaves a term (after min_df) is ST_ERR_DATA.
+ *
+ * Ownership: a st_text_featurizer is made by st_text_fit, st_text_fit_dataset or
+ * st_text_featurizer_load and freed by st_text_featurizer_free; it is never changed after,
+ * so any number of threads may use it at once. Strings it returns are owned by it. */
+#ifndef STRATUM_TEXT_H
+#define STRATUM_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "dataset.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum st_text_stop_words {
+    ST_TEXT_STOP_NONE = 0,   /* keep every word (default) */
+    ST_TEXT_STOP_ENGLISH = 1 /* drop scikit-learn's 318 English stop words */
+} st_text_stop_words;
+
+/* How texts become features. Start from st_text_options_default(). */
+typedef struct st_text_options {
+    int ngram_min, ngram_max; /* n-gram lengths, 1 <= min <= max <= 8 (default 1, 1) */
+    int hash_bits;            /* 0: vocabulary mode (default); 1..24: hashing mode, 2^b
+                                 buckets */
+    size_t min_df;            /* keep terms (buckets) found in at least this many fitting
+                                 texts, >= 1 (default 1) */
+    int tfidf;                /* 1: multiply by the IDF (default 0: term frequency only) */
+    int sublinear_tf;         /* 1: 1 + ln(tf) for tf (default 0) */
+    int l2_norm;              /* 1: each text's row to unit Euclidean norm (default 1) */
+    st_text_stop_words stop_words; /* default ST_TEXT_STOP_NONE */
+} st_text_options;
+
+/* The defaults above (scikit-learn's TfidfVectorizer with use_idf=False, one-character
+ * words kept). */
+ST_API st_text_options st_text_options_default(void);
+
+typedef struct st_text_featurizer st_text_featurizer;
+
+/* Learns a featurizer for the text column called `column` from n_texts texts
+ * (NUL-terminated UTF-8; a NULL pointer is a missing text): the vocabulary or the buckets
+ * reached, and their document frequencies. Errors: ST_ERR_INVALID_ARG for bad options or
+ * arguments, ST_ERR_PARSE for invalid UTF-8 ("text column 'c', row i (1-based), byte k
+ * (0-based): invalid UTF-8"), ST_ERR_DATA when no term remains. opt NULL: defaults. */
+ST_API st_status st_text_fit(const char *const *texts, size_t n_texts, const char *column,
+                             const st_text_options *opt, st_text_featurizer **out /* OUT */,
+                             st_error *err);
+
+/* The same from the column `column` of ds, which holds text: a categorical column (every
+ * cell's text a level; read a CSV with st_read_options.categorical naming it, so that a
+ * column of texts that happen to be numbers stays text). A missing cell is a text without
+ * words. Errors also for a column not in ds and a numeric column, naming ds's source. */
+ST_API st_status st_text_fit_dataset(const st_dataset *ds, const char *column,
+                                     const st_text_options *opt,
+                                     st_text_featurizer **out /* OUT */, st_error *err);
+
+/* A new dataset: ds with each featurizer's text column replaced by its term columns
+ * (sparse, never densified: memory proportional to the non-zeros). The other features keep
+ * their order and come first, then the term columns of f[0], f[1], ...; labels, weights
+ * and names are copied. Every featurizer's column must be in ds (else ST_ERR_DATA naming
+ * it and ds's source) and be text as for st_text_fit_dataset; a term column whose name is
+ * already a feature of ds is ST_ERR_DATA. Rows of ds are transformed as they are: fitting
+ * rows and new rows alike. */
+ST_API st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
+                                   const st_dataset *ds, st_dataset **out /* OUT */,
+                                   st_error *err);
+
+/* The text column the featurizer was fitted for, its options, and its columns: their
+ * number, the name of column k ("<text column>:<term>" or "<text column>:#<bucket>"), its
+ * term (vocabulary mode; NULL in hashing mode), its bucket (hashing mode; -1 in
+ * vocabulary mode), and its IDF (1 when tfidf is 0). n_fit_texts is the fitting texts. */
+ST_API const char *st_text_featurizer_column(const st_text_featurizer *f);
+ST_API st_text_options st_text_featurizer_options(const st_text_featurizer *f);
+ST_API size_t st_text_featurizer_n_terms(const st_text_featurizer *f);
+ST_API const char *st_text_featurizer_feature_name(const st_text_featurizer *f, size_t k);
+ST_API const char *st_text_featurizer_term(const st_text_featurizer *f, size_t k);
+ST_API long st_text_featurizer_bucket(const st_text_featurizer *f, size_t k);
+ST_API double st_text_featurizer_idf(const st_text_featurizer *f, size_t k);
+ST_API size_t st_text_featurizer_n_fit_texts(const st_text_featurizer *f);
+
+/* The terms of one text under opt, in order (words first, then 2-grams, 3-grams, ... each
+ * in text order), as scikit-learn's build_analyzer() gives them: *terms is a new array of
+ * *n_terms new strings, freed with st_text_terms_free. ST_ERR_PARSE for invalid UTF-8
+ * (naming the byte offset). */
+ST_API st_status st_text_terms(const char *text, size_t len, const st_text_options *opt,
+                               char ***terms /* OUT */, size_t *n_terms /* OUT */,
+                               st_error *err);
+ST_API void st_text_terms_free(char **terms, size_t n_terms);
+
+/* MurmurHash3_x86_32 (Austin Appleby's public-domain reference) of len bytes, as
+ * scikit-learn's murmurhash3_32(positive=False) gives it, a signed number. */
+ST_API int32_t st_text_murmur3_32(const void *data, size_t len, uint32_t seed);
+
+/* The featurizer as text (the section a model file keeps: see docs/text.md), and back.
+ * st_text_featurizer_save writes a file of its own ("stratum-model 1 text", checksummed);
+ * st_text_featurizer_load reads it, errors naming the file and line. */
+ST_API st_status st_text_featurizer_save(const st_text_featurizer *f, const char *path,
+                                         st_error *err);
+ST_API st_status st_text_featurizer_load(const char *path, st_text_featurizer **out /* OUT */,
+                                         st_error *err);
+
+/* Frees the featurizer. NULL is a harmless no-op. */
+ST_API void st_text_featurizer_free(st_text_featurizer *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRATUM_TEXT_H */

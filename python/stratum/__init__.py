@@ -1,0 +1,10 @@
+"""stratum: logistic regression and gradient-boosted trees for imbalanced clinical data,
+from Python, over libstratum (ctypes). See docs/python.md."""
+from ._lib import LIBRARY_PATH, StratumError, version
+from ._model import Model, load
+from ._estimators import GBDTClassifier, LogisticRegression
+from ._eval import evaluate, explain
+
+__version__ = "0.1.0"
+__all__ = ["LogisticRegression", "GBDTClassifier", "Model", "load", "evaluate", "explain",
+           "StratumError", "version", "LIBRARY_PATH"]

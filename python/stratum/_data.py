@@ -1,0 +1,286 @@
+"""Turning Python data (numpy arrays, pandas DataFrames, scipy sparse matrices) into
+libstratum datasets.
+
+- numpy: float32 and float64 (ints and bools are converted), C or Fortran order. The
+  library stores features column-major as float32, so a float32 Fortran array is handed
+  over as it is; any other layout is converted once. NaN is a missing value; infinity is
+  an error.
+- pandas: numeric, bool and nullable columns as numbers (pd.NA and NaN missing); columns
+  of dtype "category" become the library's native categorical features (levels matched by
+  their text). Object columns are an error: convert them to "category" or to numbers.
+- scipy.sparse: CSR and CSC matrices go to st_dataset_from_csr / st_dataset_from_csc
+  without being densified (other formats are converted to CSR first).
+"""
+import ctypes
+import io
+
+import numpy as np
+
+from ._lib import StError, StratumError, check, lib
+
+try:  # pandas and scipy are optional at import time
+    import pandas as pd
+except ImportError:  # pragma: no cover
+    pd = None
+try:
+    import scipy.sparse as sp
+except ImportError:  # pragma: no cover
+    sp = None
+
+
+class Dataset:
+    """An owned st_dataset handle, freed on close (use as a context manager)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.handle:
+            lib.st_dataset_free(self.handle)
+            self.handle = None
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def n_rows(self):
+        return lib.st_dataset_n_rows(self.handle)
+
+
+def _ptr(a):
+    return None if a is None else a.ctypes.data_as(ctypes.c_void_p)
+
+
+class names_array:
+    """Feature names as the C array of strings the library takes (kept alive with it)."""
+
+    def __init__(self, names):
+        self.encoded = [str(n).encode("utf-8") for n in names]
+        self.array = (ctypes.c_char_p * len(self.encoded))(*self.encoded)
+        self.names = list(names)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __getitem__(self, j):
+        return self.names[j]
+
+    def __len__(self):
+        return len(self.names)
+
+
+def _names_array(names):
+    if names is None:
+        return None, None
+    if not isinstance(names, names_array):
+        names = names_array(names)
+    return names.array, names
+
+
+def is_dataframe(X):
+    return pd is not None and isinstance(X, pd.DataFrame)
+
+
+def is_sparse(X):
+    return sp is not None and sp.issparse(X)
+
+
+def check_not_empty(shape):
+    """scikit-learn's wording (its estimator checks look for it), then stratum's."""
+    if shape[0] == 0:
+        raise StratumError(f"Found array with 0 sample(s) (shape={tuple(shape)}) while a "
+                           "minimum of 1 is required: stratum needs at least one row")
+    if shape[1] == 0:
+        raise StratumError(f"Found array with 0 feature(s) (shape={tuple(shape)}) while a "
+                           "minimum of 1 is required: stratum needs at least one feature")
+
+
+def _check_finite(values, what):
+    inf = np.isinf(values) if values.dtype.kind == "f" else None
+    if inf is not None and inf.any():
+        where = np.argwhere(inf)[0]
+        at = f" at row {where[0]}, column {where[1]}" if len(where) == 2 else ""
+        raise StratumError(f"{what} contains infinity{at}: stratum takes NaN as a missing "
+                           "value, but an infinite value is not a number it can use")
+
+
+def as_dense_float32(X):
+    """X as a float32 Fortran-ordered 2-D array (no copy when it already is one)."""
+    if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiub"):
+        # anything but a 2-D array of numbers goes through scikit-learn's conversions
+        # (lists, object arrays of numbers, its error messages); arrays of numbers skip
+        # them, which one-row predictions would otherwise be dominated by
+        from sklearn.utils import check_array
+        try:
+            X = check_array(X, dtype=(np.float32, np.float64), force_all_finite=False,
+                            order=None, ensure_min_samples=1, ensure_min_features=1)
+        except ValueError as e:
+            raise StratumError(str(e)) from None
+    check_not_empty(X.shape)
+    if X.dtype.kind == "f":
+        _check_finite(X, "X")
+    X32 = np.asarray(X, dtype=np.float32, order="F")
+    if X.dtype.kind == "f" and X.dtype != np.float32 and np.isinf(X32).any():
+        raise StratumError("X has a value beyond float32's range (about 3.4e38): stratum "
+                           "stores features as 32-bit floats")
+    return X32
+
+
+def _labels_weights(y01, weights, n):
+    y = None if y01 is None else np.ascontiguousarray(y01, dtype=np.float32)
+    w = None if weights is None else np.ascontiguousarray(weights, dtype=np.float32)
+    for a, what in ((y, "labels"), (w, "weights")):
+        if a is not None and a.shape != (n,):
+            raise StratumError(f"{what} have {a.shape[0]} rows, X has {n}")
+    return y, w
+
+
+def _from_dense(X, y01, weights, names):
+    X = as_dense_float32(X)
+    n, d = X.shape
+    y, w = _labels_weights(y01, weights, n)
+    name_arr, _keep = _names_array(names)
+    out = ctypes.c_void_p()
+    err = StError()
+    st = lib.st_dataset_from_arrays(n, d, _ptr(X), _ptr(y), _ptr(w), name_arr,
+                                    ctypes.byref(out), ctypes.byref(err))
+    check(st, err)
+    return Dataset(out)
+
+
+def _from_sparse(X, y01, weights, names):
+    if X.ndim != 2:
+        raise StratumError("a sparse X must be 2-D")
+    if X.format not in ("csr", "csc"):
+        X = X.tocsr()
+    n, d = X.shape
+    check_not_empty(X.shape)
+    if not X.has_sorted_indices or not getattr(X, "has_canonical_format", True):
+        X = X.copy()
+        X.sum_duplicates()
+        X.sort_indices()
+    if X.dtype.kind not in "fiub":
+        raise StratumError(f"sparse X of dtype {X.dtype}: expected numbers")
+    data = np.ascontiguousarray(X.data, dtype=np.float32)
+    _check_finite(data, "X")
+    if X.indices.size and X.indices.max() > np.iinfo(np.int32).max:
+        raise StratumError("sparse X has an index beyond 2^31 - 1")
+    indices = np.ascontiguousarray(X.indices, dtype=np.int32)
+    indptr = np.ascontiguousarray(X.indptr, dtype=np.int64)
+    y, w = _labels_weights(y01, weights, n)
+    name_arr, _keep = _names_array(names)
+    fn = lib.st_dataset_from_csr if X.format == "csr" else lib.st_dataset_from_csc
+    out = ctypes.c_void_p()
+    err = StError()
+    st = fn(n, d, _ptr(indptr), _ptr(indices), _ptr(data), _ptr(y), _ptr(w), name_arr,
+            ctypes.byref(out), ctypes.byref(err))
+    check(st, err)
+    return Dataset(out)
+
+
+def dataframe_kinds(df):
+    """'numeric' or 'categorical' for each column; StratumError for any other dtype."""
+    kinds = []
+    for name in df.columns:
+        dt = df[name].dtype
+        if isinstance(dt, pd.CategoricalDtype):
+            kinds.append("categorical")
+        elif pd.api.types.is_bool_dtype(dt) or pd.api.types.is_numeric_dtype(dt):
+            if pd.api.types.is_complex_dtype(dt):
+                raise StratumError(f"column '{name}' is complex: expected real numbers")
+            kinds.append("numeric")
+        else:
+            raise StratumError(
+                f"column '{name}' has dtype {dt}: stratum takes numbers (NaN missing) and "
+                f"categorical columns; convert it with df['{name}'].astype('category') or "
+                "pd.to_numeric")
+    return kinds
+
+
+_LABEL_COLUMN = "__stratum_label__"
+_WEIGHT_COLUMN = "__stratum_weight__"
+
+
+def _csv_field(text):
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _from_categorical_frame(df, kinds, y01, weights, names):
+    """Columns with categorical dtype have no array constructor in the C API; the frame
+    goes through st_dataset_read_csv_buffer instead, with every column's type forced
+    (categorical columns as categorical, the others numeric) and only the empty field
+    missing, so that a level reads back as exactly its text. Numbers are written with 9
+    significant digits, which read back as the same float32."""
+    n = len(df)
+    y, w = _labels_weights(y01, weights, n)
+    cols = []
+    for j, name in enumerate(df.columns):
+        s = df.iloc[:, j]
+        if kinds[j] == "categorical":
+            text = s.astype(object).map(lambda v: "" if v is None or (
+                isinstance(v, float) and np.isnan(v)) or v is pd.NA else _csv_field(str(v)))
+            if (s.notna() & (s.astype(str) == "")).any():
+                raise StratumError(f"column '{name}' has the empty string as a level: "
+                                   "stratum reads an empty field as missing")
+        else:
+            v = s.to_numpy(dtype=np.float32, na_value=np.nan)
+            _check_finite(v, f"column '{name}'")
+            text = pd.Series(np.char.mod("%.9g", v), index=s.index).where(~np.isnan(v), "")
+        cols.append(np.asarray(text, dtype=object))
+    header = [_csv_field(str(x)) for x in names]
+    if y is not None:
+        cols.append(np.char.mod("%.0f", y).astype(object))
+        header.append(_LABEL_COLUMN)
+    if w is not None:
+        cols.append(np.char.mod("%.9g", w).astype(object))
+        header.append(_WEIGHT_COLUMN)
+    buf = io.StringIO()
+    buf.write(",".join(header) + "\n")
+    for row in zip(*cols):
+        buf.write(",".join(row) + "\n")
+    data = buf.getvalue().encode("utf-8")
+    cat = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] == "categorical"]
+    num = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] == "numeric"]
+    cat_arr = (ctypes.c_char_p * max(len(cat), 1))(*cat)
+    num_arr = (ctypes.c_char_p * max(len(num), 1))(*num)
+    na = (ctypes.c_char_p * 1)(b"")
+    opt = lib.st_read_options_default()
+    opt.delimiter = b","
+    opt.label = _LABEL_COLUMN.encode() if y is not None else None
+    opt.label_required = 1 if y is not None else 0
+    opt.weight = _WEIGHT_COLUMN.encode() if w is not None else None
+    opt.na_values, opt.n_na_values = na, 1
+    opt.categorical, opt.n_categorical = cat_arr, len(cat)
+    opt.numeric, opt.n_numeric = num_arr, len(num)
+    out = ctypes.c_void_p()
+    err = StError()
+    st = lib.st_dataset_read_csv_buffer(data, len(data), b"DataFrame", ctypes.byref(opt),
+                                        ctypes.byref(out), ctypes.byref(err))
+    check(st, err)
+    return Dataset(out)
+
+
+def to_dataset(X, y01=None, weights=None, names=None):
+    """A Dataset for X (see the module's docstring); y01 holds 0/1 labels or is None,
+    weights row weights or None, names the feature names (None: f0, f1, ...)."""
+    if is_sparse(X):
+        return _from_sparse(X, y01, weights, names)
+    if is_dataframe(X):
+        check_not_empty(X.shape)
+        kinds = dataframe_kinds(X)
+        if names is None:
+            names = [str(c) for c in X.columns]
+        if "categorical" in kinds:
+            return _from_categorical_frame(X, kinds, y01, weights, names)
+        X = X.to_numpy(dtype=np.float32, na_value=np.nan)
+    return _from_dense(X, y01, weights, names)
+
+
+def n_rows_of(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)

@@ -1,0 +1,445 @@
+"""scikit-learn estimators over libstratum: LogisticRegression and GBDTClassifier.
+
+Both follow scikit-learn's conventions (fit / predict_proba / predict / decision_function,
+get_params / set_params, classes_, n_features_in_, feature_names_in_) and take numpy
+arrays, pandas DataFrames (categorical columns native) and scipy sparse matrices. The
+hyper-parameters carry the CLI's names and defaults (`stratum train logreg --help`,
+`stratum train gbdt --help`), so the same options and seed give the same model file."""
+import ctypes
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
+
+from ._data import check_not_empty, dataframe_kinds, is_dataframe, is_sparse, n_rows_of, to_dataset
+from ._lib import StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib
+from ._model import GBDT, LOGREG, Model
+
+
+def _labels(y):
+    """classes_ and y as 0/1 floats: any two labels, the larger (np.unique's order) the
+    positive class."""
+    if y is None:
+        raise StratumError("requires y to be passed, but the target y is None")
+    try:
+        y = column_or_1d(y, warn=True)
+    except ValueError as e:
+        raise StratumError(f"y: {e}") from None
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        i = int(np.flatnonzero(np.isnan(y))[0])
+        raise StratumError(f"y has a missing label (NaN) at row {i}: every row needs a "
+                           "class")
+    if y.dtype.kind == "O" and any(v is None for v in y):
+        raise StratumError("y has a missing label (None): every row needs a class")
+    kind = type_of_target(y)
+    if kind not in ("binary", "multiclass"):
+        raise StratumError(f"Unknown label type: {kind!r}: stratum trains binary "
+                           "classifiers, y must hold two classes")
+    classes, y01 = np.unique(y, return_inverse=True)
+    if len(classes) != 2:
+        raise StratumError(f"y has {len(classes)} class{'es' if len(classes) != 1 else ''} "
+                           f"({', '.join(map(repr, classes[:5].tolist()))}"
+                           f"{', ...' if len(classes) > 5 else ''}): stratum trains binary "
+                           "classifiers and needs exactly 2")
+    return classes, y01.astype(np.float32)
+
+
+def _seed(random_state):
+    if random_state is None:
+        return 42  # the CLI's default seed
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, numbers.Integral) and random_state >= 0:
+        return int(random_state)
+    raise StratumError(f"random_state={random_state!r}: expected a whole number >= 0, None "
+                       "or a numpy RandomState")
+
+
+class _StratumClassifier(ClassifierMixin, BaseEstimator):
+    _family = None
+
+    def _more_tags(self):
+        return {"binary_only": True, "allow_nan": True,
+                "_xfail_checks": self._xfail_checks()}
+
+    def _xfail_checks(self):
+        return {}
+
+    def __sklearn_is_fitted__(self):
+        return getattr(self, "model_", None) is not None
+
+    # ---- input ----
+    def _validate_X(self, X, reset):
+        if X is None:
+            raise StratumError("X is None: expected a 2-D array, DataFrame or sparse matrix")
+        if not (is_dataframe(X) or is_sparse(X)):
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise StratumError(
+                    f"Expected 2D array, got {'scalar' if X.ndim == 0 else f'{X.ndim}D'} "
+                    "array instead: Reshape your data either using array.reshape(-1, 1) if "
+                    "your data has a single feature or array.reshape(1, -1) if it contains "
+                    "a single sample.")
+            if X.dtype.kind == "c":
+                raise StratumError("Complex data not supported: X has complex numbers")
+            if X.dtype.kind == "O":
+                X = X.astype(np.float64)  # numbers stored as objects; TypeError otherwise
+            if X.dtype.kind not in "fiub":
+                raise StratumError(f"X of dtype {X.dtype}: expected numbers (float32 or "
+                                   "float64; NaN missing)")
+        if is_dataframe(X):
+            dataframe_kinds(X)
+        if len(X.shape) == 2:
+            check_not_empty(X.shape)
+        try:
+            self._check_feature_names(X, reset=reset)
+            self._check_n_features(X, reset=reset)
+        except ValueError as e:
+            raise StratumError(str(e)) from None
+        return X
+
+    def _feature_names(self, X):
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None:
+            return [str(n) for n in names]
+        return [f"f{j}" for j in range(self.n_features_in_)]
+
+    def _weights(self, X, y01, sample_weight):
+        """Row weights, with class_weight folded in where the library's own class weight
+        cannot express it; None when every row weighs 1 (as the CLI trains)."""
+        n = n_rows_of(X)
+        w = None
+        if sample_weight is not None:
+            try:
+                w = _check_sample_weight(sample_weight, np.empty((n, 0)), dtype=np.float64)
+            except (ValueError, TypeError) as e:
+                raise StratumError(f"sample_weight: {e}") from None
+            if not np.all(np.isfinite(w)) or (w < 0).any():
+                raise StratumError("sample_weight must be finite and >= 0")
+        cw = self.class_weight
+        if isinstance(cw, dict):
+            w0 = float(cw.get(self.classes_[0], 1.0))
+            w1 = float(cw.get(self.classes_[1], 1.0))
+            if not (w0 > 0 and w1 > 0 and np.isfinite(w0) and np.isfinite(w1)):
+                raise StratumError(f"class_weight={cw!r}: weights must be finite and > 0")
+            if w0 != 1.0:
+                w = np.ones(n) if w is None else w.copy()
+                w *= np.where(y01 == 1, w1, w0)
+        base = np.ones(n) if w is None else w
+        for c in (0, 1):
+            if not (base[y01 == c].sum() > 0):
+                raise StratumError(f"class {self.classes_[c]!r} has no rows of positive "
+                                   "weight: one class cannot train a binary classifier")
+        if w is not None and np.all(w == 1):
+            w = None
+        return w
+
+    def _class_weight_kind(self):
+        """(kind, positive weight) of class_weight: none, balanced, a number (positive
+        rows weigh it) or a dict whose negative class weighs 1; other dicts are folded
+        into the row weights (_weights)."""
+        cw = self.class_weight
+        if cw is None or (isinstance(cw, str) and cw == "none"):
+            return "none", 1.0
+        if isinstance(cw, str) and cw == "balanced":
+            return "balanced", 1.0
+        if isinstance(cw, numbers.Real) and not isinstance(cw, bool):
+            if not (cw > 0 and np.isfinite(cw)):
+                raise StratumError(f"class_weight={cw!r}: expected a number > 0")
+            return "positive", float(cw)
+        if isinstance(cw, dict):
+            w0 = float(cw.get(self.classes_[0], 1.0))
+            if w0 == 1.0:
+                return "positive", float(cw.get(self.classes_[1], 1.0))
+            return "none", 1.0
+        raise StratumError(f"class_weight={cw!r}: expected None, 'balanced', a number "
+                           "(the positive class's weight) or a dict {class: weight}")
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        X = self._validate_X(X, reset=True)
+        self.classes_, y01 = _labels(y)
+        if n_rows_of(X) != len(y01):
+            raise StratumError(f"X has {n_rows_of(X)} rows but y has {len(y01)}")
+        w = self._weights(X, y01, sample_weight)
+        names = self._feature_names(X)
+        self.model_ = None
+        with to_dataset(X, y01, w, names) as ds:
+            self.model_ = self._train(ds, X, names, **kwargs)
+        if self.threshold is not None:
+            self.model_.set_threshold(self.threshold)
+        self._fitted(self.model_)
+        return self
+
+    def _fitted(self, model):
+        pass
+
+    def _input(self, X):
+        check_is_fitted(self)
+        return self._validate_X(X, reset=False)
+
+    def predict_proba(self, X):
+        """An n x 2 array: P(classes_[0]) and P(classes_[1])."""
+        X = self._input(X)
+        p = self.model_.predict_proba(X, self.n_threads)
+        return np.column_stack([1.0 - p, p])
+
+    def decision_function(self, X):
+        """The log-odds of classes_[1]."""
+        X = self._input(X)
+        return self.model_.decision_function(X, self.n_threads)
+
+    def predict(self, X):
+        """classes_[1] where its probability is >= the stored threshold, or > 0.5 without
+        one (scikit-learn's rule)."""
+        X = self._input(X)
+        return self.classes_[self.model_.predict(X, self.n_threads)]
+
+    def save(self, path):
+        """Writes the fitted model as a model file the CLI reads (`stratum predict`)."""
+        check_is_fitted(self)
+        self.model_.save(path)
+
+
+class LogisticRegression(_StratumClassifier):
+    """Elastic-net logistic regression (stratum/logreg.h; `stratum train logreg`).
+
+    lam is the CLI's --lambda (lambda is a Python keyword): penalty strength >= 0, or
+    None (the default, as the CLI's): chosen by an inner 5-fold cross-validation along the
+    lambda path on the training rows (lambda_rule 'min': the lowest mean CV deviance, or
+    '1se': cv.glmnet's lambda_1se), folds seeded by random_state (the CLI's --seed, default
+    42); lambda_ and lambda_choice_ then say what was chosen.
+    alpha: the L1 share in [0, 1] (0 ridge, 1 lasso). standardize: penalise standardised
+    columns. impute: 'mean' or 'median' for missing numeric values. missing_indicators:
+    add a 0/1 column per feature with missing training values. class_weight: None,
+    'balanced', a number (positive rows weigh it) or {class: weight}. tol, max_iter: the
+    solver's stopping rule. threshold: a decision threshold stored in the model (predict
+    uses it; None is 0.5). n_threads: 0 = all; never changes the model."""
+    _family = LOGREG
+
+    def __init__(self, lam=None, alpha=0.0, standardize=True, impute="mean",
+                 missing_indicators=False, class_weight=None, tol=1e-8, max_iter=100,
+                 threshold=None, lambda_rule="min", random_state=42, n_threads=0):
+        self.lam = lam
+        self.lambda_rule = lambda_rule
+        self.random_state = random_state
+        self.alpha = alpha
+        self.standardize = standardize
+        self.impute = impute
+        self.missing_indicators = missing_indicators
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.threshold = threshold
+        self.n_threads = n_threads
+
+    def _params(self):
+        p = lib.st_logreg_params_default()
+        p.lambda_ = -1.0 if self.lam is None else float(self.lam)  # ST_LOGREG_LAMBDA_CV
+        if self.lambda_rule not in ("min", "1se"):
+            raise StratumError(f"lambda_rule={self.lambda_rule!r}: expected 'min' or '1se'")
+        p.lambda_rule = 0 if self.lambda_rule == "min" else 1
+        p.cv_seed = _seed(self.random_state)
+        p.alpha = float(self.alpha)
+        p.standardize = 1 if self.standardize else 0
+        if self.impute not in ("mean", "median"):
+            raise StratumError(f"impute={self.impute!r}: expected 'mean' or 'median'")
+        p.impute = 0 if self.impute == "mean" else 1
+        p.missing_indicators = 1 if self.missing_indicators else 0
+        kind, pw = self._class_weight_kind()
+        p.class_weight = {"none": 0, "balanced": 1, "positive": 2}[kind]
+        p.positive_weight = pw
+        p.tol = float(self.tol)
+        p.max_iter = int(self.max_iter)
+        p.n_threads = int(self.n_threads)
+        msg = lib.st_logreg_params_check(ctypes.byref(p))
+        if msg:
+            raise StratumError(msg.decode())
+        return p
+
+    def _train(self, ds, X, names):
+        p = self._params()
+        out = ctypes.c_void_p()
+        err = StError()
+        check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
+                                  ctypes.byref(err)), err)
+        return Model._wrap(LOGREG, out)
+
+    def _fitted(self, model):
+        names, coefs, intercept = model.coefficients()
+        self.coef_names_ = names
+        self.coef_ = coefs.reshape(1, -1)
+        self.intercept_ = np.array([intercept])
+        self.n_iter_ = np.array([lib.st_logreg_iterations(model._handle)])
+        self.converged_ = bool(lib.st_logreg_converged(model._handle))
+        c = StLogregLambdaChoice()
+        if lib.st_logreg_lambda_choice_of(model._handle, ctypes.byref(c)):
+            self.lambda_ = c.lambda_
+            self.lambda_choice_ = {"lambda": c.lambda_, "rule": ("min", "1se")[c.rule],
+                                   "lambda_min": c.lambda_min, "lambda_1se": c.lambda_1se,
+                                   "cv_deviance": c.cv_deviance, "cv_se": c.cv_se,
+                                   "n_lambda": int(c.n_lambda), "n_folds": int(c.n_folds)}
+        else:
+            self.lambda_ = float(self.lam)
+            self.lambda_choice_ = None
+
+
+_METRICS = {"logloss": 0, "auc": 1, "pr-auc": 2}
+
+
+class GBDTClassifier(_StratumClassifier):
+    """Histogram gradient-boosted trees (stratum/gbdt.h; `stratum train gbdt`), with
+    LightGBM's parameter names and defaults. num_trees None (the default, as the CLI's):
+    chosen by early stopping (20 rounds) on 5 held-out stratified folds of the training rows
+    (one on 10,000 rows or more), then refitted on all rows (n_trees_, auto_trees_ say what
+    was chosen); 100 when fit gets an eval_set or early_stopping_rounds is set, as the
+    CLI's --valid. random_state is the CLI's --seed (default 42,
+    as the CLI's; None means 42). class_weight: None, 'balanced', a number (as the CLI's
+    --class-weight W: scale_pos_weight W) or {class: weight}. monotone: None or one of
+    -1/0/+1 per feature (a list, or a dict {feature name: sign}). early_stopping_rounds and
+    metric ('logloss', 'auc', 'pr-auc') watch fit(..., eval_set=(X_valid, y_valid)).
+    threshold: a decision threshold stored in the model. n_threads: 0 = all; never changes
+    the model."""
+    _family = GBDT
+
+    def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
+                 max_bin=255, min_data_in_leaf=20, min_sum_hessian_in_leaf=1e-3,
+                 lambda_l1=0.0, lambda_l2=0.0, min_gain_to_split=0.0, feature_fraction=1.0,
+                 bagging_fraction=1.0, bagging_freq=0, scale_pos_weight=1.0,
+                 class_weight=None, monotone=None, max_cat_to_onehot=4,
+                 max_cat_threshold=32, cat_l2=10.0, cat_smooth=10.0, min_data_per_group=100,
+                 max_cat_levels=255, bin_sample_rows=200000, early_stopping_rounds=0,
+                 metric="logloss", threshold=None, random_state=42, n_threads=0):
+        self.num_trees = num_trees
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.learning_rate = learning_rate
+        self.max_bin = max_bin
+        self.min_data_in_leaf = min_data_in_leaf
+        self.min_sum_hessian_in_leaf = min_sum_hessian_in_leaf
+        self.lambda_l1 = lambda_l1
+        self.lambda_l2 = lambda_l2
+        self.min_gain_to_split = min_gain_to_split
+        self.feature_fraction = feature_fraction
+        self.bagging_fraction = bagging_fraction
+        self.bagging_freq = bagging_freq
+        self.scale_pos_weight = scale_pos_weight
+        self.class_weight = class_weight
+        self.monotone = monotone
+        self.max_cat_to_onehot = max_cat_to_onehot
+        self.max_cat_threshold = max_cat_threshold
+        self.cat_l2 = cat_l2
+        self.cat_smooth = cat_smooth
+        self.min_data_per_group = min_data_per_group
+        self.max_cat_levels = max_cat_levels
+        self.bin_sample_rows = bin_sample_rows
+        self.early_stopping_rounds = early_stopping_rounds
+        self.metric = metric
+        self.threshold = threshold
+        self.random_state = random_state
+        self.n_threads = n_threads
+
+    def _xfail_checks(self):
+        checks = {}
+        if int(self.min_data_in_leaf) * 2 > 20:
+            checks["check_classifiers_classes"] = (
+                "it trains on 20 rows: with min_data_in_leaf > 10 (the default is 20, "
+                "LightGBM's and the CLI's) no split is allowed and every row gets the "
+                "same prediction; passes with min_data_in_leaf <= 10")
+        return checks
+
+    def _monotone(self, names):
+        if self.monotone is None:
+            return None
+        if isinstance(self.monotone, dict):
+            unknown = set(self.monotone) - set(names)
+            if unknown:
+                raise StratumError(f"monotone names features X does not have: "
+                                   f"{sorted(unknown)}")
+            m = [int(self.monotone.get(n, 0)) for n in names]
+        else:
+            m = [int(v) for v in self.monotone]
+        if len(m) != len(names):
+            raise StratumError(f"monotone has {len(m)} entries, X has {len(names)} features")
+        return np.array(m, dtype=np.int8)
+
+    def _params(self, names):
+        p = lib.st_gbdt_params_default()
+        for f in ("num_leaves", "max_depth", "max_bin", "min_data_in_leaf",
+                  "bagging_freq", "max_cat_to_onehot", "max_cat_threshold",
+                  "min_data_per_group", "max_cat_levels", "bin_sample_rows",
+                  "early_stopping_rounds", "n_threads"):
+            setattr(p, f, int(getattr(self, f)))
+        for f in ("learning_rate", "min_sum_hessian_in_leaf", "lambda_l1", "lambda_l2",
+                  "min_gain_to_split", "feature_fraction", "bagging_fraction",
+                  "scale_pos_weight", "cat_l2", "cat_smooth"):
+            setattr(p, f, float(getattr(self, f)))
+        # None: ST_GBDT_NUM_TREES_AUTO; _train makes it 100 with a validation set
+        p.num_trees = 0 if self.num_trees is None else int(self.num_trees)
+        kind, pw = self._class_weight_kind()
+        p.class_weight = 1 if kind == "balanced" else 0
+        if kind == "positive":
+            p.scale_pos_weight = pw  # the CLI's --class-weight W
+        if self.metric not in _METRICS:
+            raise StratumError(f"metric={self.metric!r}: expected 'logloss', 'auc' or "
+                               "'pr-auc'")
+        p.metric = _METRICS[self.metric]
+        p.seed = _seed(self.random_state)
+        msg = lib.st_gbdt_params_check(ctypes.byref(p))
+        if msg:
+            raise StratumError(msg.decode())
+        return p
+
+    def _train(self, ds, X, names, eval_set=None):
+        p = self._params(names)
+        mono = self._monotone(names)
+        if mono is not None:
+            p.monotone = mono.ctypes.data_as(ctypes.c_void_p)
+        valid = None
+        if p.num_trees == 0 and (eval_set is not None or self.early_stopping_rounds):
+            p.num_trees = 100  # the user's own validation: the CLI's --valid does the same
+        if eval_set is not None:
+            if isinstance(eval_set, list) and len(eval_set) == 1:
+                eval_set = eval_set[0]
+            Xv, yv = eval_set
+            Xv = self._validate_X(Xv, reset=False)
+            yv = column_or_1d(yv)
+            if not np.isin(yv, self.classes_).all():
+                raise StratumError("eval_set's y has labels that are not among y's "
+                                   f"classes {self.classes_.tolist()}")
+            valid = to_dataset(Xv, (yv == self.classes_[1]).astype(np.float32), None,
+                               None if is_dataframe(Xv) else names)
+        elif self.early_stopping_rounds:
+            raise StratumError("early_stopping_rounds needs a validation set: "
+                               "fit(X, y, eval_set=(X_valid, y_valid))")
+        out = ctypes.c_void_p()
+        err = StError()
+        try:
+            check(lib.st_gbdt_train_ex(ds.handle, valid.handle if valid else None,
+                                       ctypes.byref(p), None, ctypes.byref(out),
+                                       ctypes.byref(err)), err)
+        finally:
+            if valid is not None:
+                valid.close()
+        return Model._wrap(GBDT, out)
+
+    def fit(self, X, y, sample_weight=None, eval_set=None):
+        """Trains on X, y; eval_set=(X_valid, y_valid) is the validation set that
+        early_stopping_rounds and metric watch (best_iteration_, best_score_)."""
+        return super().fit(X, y, sample_weight, eval_set=eval_set)
+
+    def _fitted(self, model):
+        self.feature_importances_ = model.feature_importance("gain")
+        total = self.feature_importances_.sum()
+        if total > 0:
+            self.feature_importances_ = self.feature_importances_ / total
+        self.n_trees_ = model.n_trees
+        a = StGbdtAutoTreesInfo()
+        self.auto_trees_ = None
+        if lib.st_gbdt_auto_trees(model._handle, ctypes.byref(a)):
+            self.auto_trees_ = {"num_trees": a.num_trees,
+                                "best_iterations": list(a.best[:a.n_validations])}
+        self.best_iteration_ = lib.st_gbdt_best_iteration(model._handle) or None
+        s = lib.st_gbdt_best_score(model._handle, None)
+        self.best_score_ = None if np.isnan(s) else float(s)

@@ -1,0 +1,75 @@
+"""stratum.evaluate and stratum.explain: the library's metrics (with their bootstrap
+intervals) and per-row contributions, as pandas and numpy objects."""
+import ctypes
+
+import numpy as np
+
+from ._lib import ST_METRIC_COUNT, StError, StEval, StratumError, check, lib
+from ._model import Model
+
+_RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
+          "min_precision": 5}
+
+
+def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
+             min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=42, n_threads=0):
+    """Every metric of stratum/metrics.h (`stratum evaluate`) for labels y (0/1 or
+    booleans) and scores p, as a pandas DataFrame indexed by metric name ("roc_auc",
+    "pr_auc", "log_loss", ...) with columns value, ci_low and ci_high (stratified
+    bootstrap percentile intervals over n_bootstrap resamples; NaN when undefined or with
+    n_bootstrap=0). The threshold used (rule: fixed, max_f1, max_fbeta, youden,
+    min_recall, min_precision) and the confusion matrix are in df.attrs."""
+    import pandas as pd
+    y = np.asarray(y)
+    if y.dtype == bool:
+        y = y.astype(np.float32)
+    if y.dtype.kind not in "fiu":
+        raise StratumError(f"y of dtype {y.dtype}: expected 0/1 labels")
+    labels = np.ascontiguousarray(y, dtype=np.float32).ravel()
+    scores = np.ascontiguousarray(p, dtype=np.float64).ravel()
+    n = labels.shape[0]
+    if scores.shape[0] != n:
+        raise StratumError(f"y has {n} rows but p has {scores.shape[0]}")
+    w = None
+    if sample_weight is not None:
+        w = np.ascontiguousarray(sample_weight, dtype=np.float32).ravel()
+        if w.shape[0] != n:
+            raise StratumError(f"sample_weight has {w.shape[0]} rows, y has {n}")
+    if rule not in _RULES:
+        raise StratumError(f"rule={rule!r}: expected one of {', '.join(_RULES)}")
+    prm = lib.st_eval_params_default()
+    prm.rule = _RULES[rule]
+    prm.threshold = float("nan") if threshold is None else float(threshold)
+    prm.beta, prm.min_recall, prm.min_precision = float(beta), float(min_recall), \
+        float(min_precision)
+    prm.n_bootstrap, prm.seed, prm.n_threads = int(n_bootstrap), int(seed), int(n_threads)
+    out = StEval()
+    err = StError()
+    ptr = ctypes.c_void_p
+    check(lib.st_evaluate(scores.ctypes.data_as(ptr), labels.ctypes.data_as(ptr),
+                          None if w is None else w.ctypes.data_as(ptr), n,
+                          ctypes.byref(prm), ctypes.byref(out), ctypes.byref(err)), err)
+    names = [lib.st_metric_name(m).decode() for m in range(ST_METRIC_COUNT)]
+    df = pd.DataFrame({"value": list(out.value), "ci_low": list(out.ci_low),
+                       "ci_high": list(out.ci_high)}, index=pd.Index(names, name="metric"))
+    c = out.confusion
+    df.attrs.update(threshold=out.threshold, n_rows=out.n_rows, n_positive=out.n_positive,
+                    n_negative=out.n_negative, n_bootstrap=out.n_bootstrap,
+                    confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
+                    delong=(out.delong_low, out.delong_high))
+    return df
+
+
+def explain(model, X, n_threads=0):
+    """Per-row contributions of a fitted estimator or a stratum.Model on the log-odds
+    scale: an n_rows x (n_features + 1) array, feature j in column j (the model's feature
+    order) and the bias last; each row sums to the row's log-odds. TreeSHAP for boosted
+    trees; w_k (x_k - mean_k) summed per feature for logistic regression."""
+    if not isinstance(model, Model):
+        m = getattr(model, "model_", None)
+        if m is None:
+            raise StratumError("explain: expected a fitted stratum estimator or a "
+                               "stratum.Model")
+        X = model._input(X)
+        model = m
+    return model.explain(X, n_threads)

@@ -1,0 +1,256 @@
+"""stratum.Model: a trained model of either family (logistic regression or boosted
+trees), as the CLI reads and writes them. Read-only once built: any number of threads may
+predict with one model at once."""
+import ctypes
+import os
+import tempfile
+
+import numpy as np
+
+from ._data import as_dense_float32, is_dataframe, names_array, to_dataset
+from ._lib import StDecisionThreshold, StError, StratumError, check, lib
+
+LOGREG, GBDT = "logreg", "gbdt"
+_GBDT_PROBABILITY, _GBDT_RAW = 0, 1
+
+
+class Model:
+    """A libstratum model handle (st_model, stratum/model.h). Build one with
+    stratum.load(path), or get the one a fitted estimator holds (estimator.model_)."""
+
+    def __init__(self, handle):
+        self._model = handle  # st_model *, owned
+        family = lib.st_model_family_of(handle)
+        self.family = GBDT if family == 1 else LOGREG
+        # the family's model, lent by the handle, for the family's own functions
+        self._handle = (lib.st_model_gbdt_mut if self.family == GBDT else
+                        lib.st_model_logreg_mut)(handle)
+        n = lib.st_model_n_features(handle)
+        self.feature_names = [lib.st_model_feature_name(handle, j).decode()
+                              for j in range(n)]
+        self._categorical = any(lib.st_model_n_levels(handle, j) for j in range(n))
+
+    @classmethod
+    def _wrap(cls, family, trained):
+        """A handle owning a model just trained (freed here if the handle cannot be made)."""
+        out = ctypes.c_void_p()
+        err = StError()
+        wrap = lib.st_model_from_gbdt if family == GBDT else lib.st_model_from_logreg
+        st = wrap(trained, ctypes.byref(out), ctypes.byref(err))
+        if st != 0:
+            (lib.st_gbdt_free if family == GBDT else lib.st_logreg_free)(trained)
+        check(st, err)
+        return cls(out)
+
+    # ---- lifetime, files, pickling ----
+    def __del__(self):
+        h, self._model = getattr(self, "_model", None), None
+        if h:
+            lib.st_model_free(h)
+
+    @classmethod
+    def load(cls, path):
+        """Reads a model file of either family (a stratum model, or an XGBoost JSON or
+        LightGBM text model, which are boosted trees). StratumError on a file that is
+        not a model, with the library's message."""
+        out = ctypes.c_void_p()
+        err = StError()
+        check(lib.st_model_load(os.fspath(path).encode(), ctypes.byref(out),
+                                ctypes.byref(err)), err)
+        return cls(out)
+
+    def save(self, path):
+        """Writes the model file (atomically), readable by the CLI and stratum.load."""
+        err = StError()
+        check(lib.st_model_save(self._model, os.fspath(path).encode(), ctypes.byref(err)),
+              err)
+
+    def to_bytes(self):
+        with tempfile.TemporaryDirectory(prefix="stratum-") as d:
+            p = os.path.join(d, "model")
+            self.save(p)
+            with open(p, "rb") as f:
+                return f.read()
+
+    @classmethod
+    def from_bytes(cls, data):
+        with tempfile.TemporaryDirectory(prefix="stratum-") as d:
+            p = os.path.join(d, "model")
+            with open(p, "wb") as f:
+                f.write(data)
+            return cls.load(p)
+
+    def __reduce__(self):
+        # the model file is exact: a model read back predicts bit-identically
+        return (Model.from_bytes, (self.to_bytes(),))
+
+    # ---- prediction ----
+    def _names(self):
+        # built once: encoding the names is a good part of a one-row prediction
+        arr = getattr(self, "_names_arr", None)
+        if arr is None:
+            arr = self._names_arr = names_array(self.feature_names)
+        return arr
+
+    def _dataset(self, X):
+        # a frame's columns are matched by name when they have names (strings); an
+        # array's, and a frame's with default (integer) labels, by position
+        by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
+        return to_dataset(X, names=None if by_name else self._names())
+
+    def _check_width(self, X):
+        d = X.shape[1] if hasattr(X, "shape") and len(X.shape) == 2 else None
+        if d is not None and d != len(self.feature_names) and not (
+                is_dataframe(X) and all(isinstance(c, str) for c in X.columns)):
+            raise StratumError(f"X has {d} features, but the model is expecting "
+                               f"{len(self.feature_names)} features as input")
+
+    def _one_row(self, X):
+        """P(y = 1) of a 1-row array through st_model_predict_row (no dataset is built), or
+        None when that path does not apply (several rows, a frame or sparse matrix, a
+        model with categorical features, which an array cannot give by name)."""
+        if (self._categorical or not isinstance(X, np.ndarray) or X.ndim != 2
+                or X.shape[0] != 1):
+            return None
+        self._check_width(X)
+        row = np.ascontiguousarray(as_dense_float32(X)[0])
+        p = ctypes.c_double()
+        err = StError()
+        check(lib.st_model_predict_row(self._model, row.ctypes.data_as(ctypes.c_void_p),
+                                       row.shape[0], ctypes.byref(p), ctypes.byref(err)),
+              err)
+        return np.array([p.value])
+
+    def _gbdt_raw(self, X, n_threads):
+        self._check_width(X)
+        with self._dataset(X) as ds:
+            n = ds.n_rows
+            out = np.empty(n)
+            err = StError()
+            check(lib.st_gbdt_predict(self._handle, ds.handle, _GBDT_RAW, n_threads,
+                                      out.ctypes.data_as(ctypes.c_void_p), n,
+                                      ctypes.byref(err)), err)
+            return out
+
+    def predict_proba(self, X, n_threads=0):
+        """P(y = 1) for each row of X (through the model's calibration map, if any)."""
+        p = self._one_row(X)
+        if p is not None:
+            return p
+        self._check_width(X)
+        with self._dataset(X) as ds:
+            n = ds.n_rows
+            out = np.empty(n)
+            err = StError()
+            if self.family == GBDT:
+                st = lib.st_gbdt_predict(self._handle, ds.handle, _GBDT_PROBABILITY,
+                                         n_threads, out.ctypes.data_as(ctypes.c_void_p), n,
+                                         ctypes.byref(err))
+            else:
+                st = lib.st_logreg_predict(self._handle, ds.handle,
+                                           out.ctypes.data_as(ctypes.c_void_p), n,
+                                           ctypes.byref(err))
+            check(st, err)
+            return out
+
+    def decision_function(self, X, n_threads=0):
+        """Log-odds: the trees' raw score F(x) for boosted trees, logit(P(y = 1)) for
+        logistic regression."""
+        if self.family == GBDT:
+            return self._gbdt_raw(X, n_threads)
+        if lib.st_logreg_calibration(self._handle) is None and np.isfinite(
+                lib.st_logreg_bias(self._handle)):
+            # the linear predictor itself, finite where P(y = 1) rounds to 0 or 1: the
+            # contributions and the bias sum to it (stratum/logreg.h)
+            return self.explain(X, n_threads).sum(axis=1)
+        p = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(p) - np.log1p(-p)
+
+    @property
+    def threshold(self):
+        """The decision threshold stored in the model, or None."""
+        t = lib.st_model_threshold(self._model)
+        return None if np.isnan(t) else float(t)
+
+    def set_threshold(self, value):
+        """Stores a fixed decision threshold in [0, 1] (None removes it). Only while the
+        model is not shared between threads."""
+        t = None
+        if value is not None:
+            t = StDecisionThreshold(float(value), 0, float("nan"))
+        err = StError()
+        fn = lib.st_logreg_set_threshold if self.family == LOGREG else lib.st_gbdt_set_threshold
+        check(fn(self._handle, None if t is None else ctypes.byref(t), ctypes.byref(err)), err)
+
+    def predict(self, X, n_threads=0):
+        """1 where P(y = 1) >= the stored threshold, as `stratum predict` labels rows;
+        without one, where P(y = 1) > 0.5 (scikit-learn's rule: a tie goes to class 0, as
+        the sign of decision_function says)."""
+        t = self.threshold
+        p = self.predict_proba(X, n_threads)
+        return (p > 0.5 if t is None else p >= t).astype(int)
+
+    def explain(self, X, n_threads=0):
+        """Per-row contributions on the log-odds scale: an array of n_rows x (n_features
+        + 1), feature j's contribution in column j and the bias last; each row sums to the
+        row's log-odds. TreeSHAP for boosted trees, w_k (x_k - mean_k) for logistic
+        regression (stratum/gbdt.h, stratum/logreg.h)."""
+        self._check_width(X)
+        with self._dataset(X) as ds:
+            n, d = ds.n_rows, len(self.feature_names) + 1
+            out = np.empty((n, d))
+            err = StError()
+            ptr = out.ctypes.data_as(ctypes.c_void_p)
+            if self.family == GBDT:
+                st = lib.st_gbdt_contrib(self._handle, ds.handle, n_threads, ptr, n * d,
+                                         ctypes.byref(err))
+            else:
+                st = lib.st_logreg_contrib(self._handle, ds.handle, ptr, n * d,
+                                           ctypes.byref(err))
+            check(st, err)
+            return out
+
+    # ---- what the model is ----
+    def coefficients(self):
+        """Logistic regression: (names of the expanded columns, coefficients, intercept)."""
+        if self.family != LOGREG:
+            raise StratumError("coefficients: a boosted-trees model has none")
+        h = self._handle
+        k = lib.st_logreg_n_coefs(h)
+        coefs = np.ctypeslib.as_array(lib.st_logreg_coefs(h), shape=(k,)).copy() if k else \
+            np.zeros(0)
+        names = [lib.st_logreg_coef_name(h, i).decode() for i in range(k)]
+        return names, coefs, float(lib.st_logreg_intercept(h))
+
+    def coef_features(self):
+        h = self._handle
+        return [lib.st_logreg_coef_feature(h, i) for i in range(lib.st_logreg_n_coefs(h))]
+
+    def feature_importance(self, kind="gain"):
+        """Boosted trees: each feature's total split gain ("gain") or split count
+        ("split")."""
+        if self.family != GBDT:
+            raise StratumError("feature_importance: only boosted trees have it")
+        kinds = {"split": 0, "gain": 1}
+        if kind not in kinds:
+            raise StratumError(f"importance kind {kind!r}: expected 'split' or 'gain'")
+        d = len(self.feature_names)
+        out = np.empty(d)
+        err = StError()
+        check(lib.st_gbdt_feature_importance(self._handle, kinds[kind],
+                                             out.ctypes.data_as(ctypes.c_void_p), d,
+                                             ctypes.byref(err)), err)
+        return out
+
+    @property
+    def n_trees(self):
+        return lib.st_gbdt_n_trees(self._handle) if self.family == GBDT else 0
+
+    def __repr__(self):
+        return f"<stratum.Model {self.family}, {len(self.feature_names)} features>"
+
+
+def load(path):
+    """A model file of either family (stratum.Model); see Model.load."""
+    return Model.load(path)

@@ -1,0 +1,175 @@
+/* The row hashes of the training-rows fingerprint (row_sketch.h): version 2, from the
+ * non-zero cells only, and version 1 (every cell), kept to compare rows with the models
+ * saved before version 2. */
+#include "row_sketch.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+/* SplitMix64's finaliser: every input bit moves every output bit, so the smallest hashes
+ * are a uniform sample of the rows. */
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* One value's word: a tag (1 missing, 2 numeric, 3 categorical) above its bits. */
+static uint64_t value_word(const st_dataset *ds, long col, float v)
+{
+    if (col < 0)
+        return mix64(1);
+    if (v != v)
+        return mix64(1);
+    if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
+        const char *text = st_dataset_level(ds, (size_t)col, (size_t)v);
+        return mix64(3u ^ st__fnv1a64(text, strlen(text)));
+    }
+    float f = v == 0.0f ? 0.0f : v; /* -0 as 0 */
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return mix64(((uint64_t)2 << 32) | bits);
+}
+
+/* ---- feature names to ds's columns, through one open-addressing table ---- */
+
+typedef struct name_table {
+    size_t mask;
+    long *slot; /* column index, -1 empty */
+} name_table;
+
+static st_status name_table_build(const st_dataset *ds, name_table *t, st_error *err)
+{
+    const size_t p = st_dataset_n_features(ds);
+    size_t cap = 16;
+    while (cap < 2 * p)
+        cap <<= 1;
+    t->mask = cap - 1;
+    if ((t->slot = st__malloc_array(cap, sizeof *t->slot)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the names of %zu features", p);
+    for (size_t s = 0; s < cap; s++)
+        t->slot[s] = -1;
+    for (size_t j = 0; j < p; j++) {
+        const char *nm = st_dataset_feature_name(ds, j);
+        size_t s = (size_t)st__fnv1a64(nm, strlen(nm)) & t->mask;
+        while (t->slot[s] >= 0 && strcmp(st_dataset_feature_name(ds, (size_t)t->slot[s]), nm))
+            s = (s + 1) & t->mask;
+        if (t->slot[s] < 0) /* a repeated name keeps its first column, as find_feature */
+            t->slot[s] = (long)j;
+    }
+    return ST_OK;
+}
+
+static long name_table_find(const st_dataset *ds, const name_table *t, const char *nm)
+{
+    size_t s = (size_t)st__fnv1a64(nm, strlen(nm)) & t->mask;
+    for (; t->slot[s] >= 0; s = (s + 1) & t->mask)
+        if (strcmp(st_dataset_feature_name(ds, (size_t)t->slot[s]), nm) == 0)
+            return t->slot[s];
+    return -1;
+}
+
+/* Model feature j's column in ds (-1: ds has none); training hashes ds's own columns. */
+static long column_of(const st_dataset *ds, const name_table *t, const void *model,
+                      st__sketch_name_fn name, size_t j)
+{
+    return model != NULL ? name_table_find(ds, t, name(model, j)) : (long)j;
+}
+
+/* ---- version 1: every cell, features in order (rows x features) ---- */
+
+static void hashes_v1(const st_dataset *ds, const name_table *t, const void *model,
+                      size_t n_names, st__sketch_name_fn name, uint64_t *hash)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    for (size_t i = 0; i < n; i++)
+        hash[i] = mix64(n_names);
+    for (size_t j = 0; j < n_names; j++) {
+        const long col = column_of(ds, t, model, name, j);
+        const uint32_t *rows = NULL;
+        const float *values = NULL;
+        size_t n_entries = 0, e = 0;
+        if (col >= 0 && st_dataset_feature_is_sparse(ds, (size_t)col)) {
+            /* a sparse column: its entries, and the word of 0 for every other row */
+            st_dataset_feature_entries(ds, (size_t)col, &rows, &values, &n_entries, NULL);
+            const uint64_t zero = value_word(ds, col, 0.0f);
+            for (size_t i = 0; i < n; i++) {
+                const int stored = e < n_entries && rows[e] == i;
+                hash[i] = mix64(hash[i] ^ (stored ? value_word(ds, col, values[e++]) : zero));
+            }
+            continue;
+        }
+        const float *x = col >= 0 ? st_dataset_feature_values(ds, (size_t)col) : NULL;
+        for (size_t i = 0; i < n; i++)
+            hash[i] = mix64(hash[i] ^ value_word(ds, col, x != NULL ? x[i] : 0.0f));
+    }
+}
+
+/* ---- version 2: the sum of one word per non-zero cell (entries + rows + features) ----
+ *
+ * A cell's word mixes its feature's position j in the model with its value's word; a row's
+ * hash is mix64 of the sum (mod 2^64) of its cells' words. Numeric zeros (stored or
+ * implicit, +0 or -0) add nothing, so a row costs its non-zero cells, dense and sparse
+ * columns alike; the sum does not depend on the order the cells come in, so the columns
+ * are walked one at a time, and a feature ds has not (missing in every row) adds the same
+ * word to every row. Categorical cells always count (level 0 is a level, not a zero). */
+
+static uint64_t cell_word(uint64_t feature_word, uint64_t value)
+{
+    return mix64(feature_word ^ value);
+}
+
+static void hashes_v2(const st_dataset *ds, const name_table *t, const void *model,
+                      size_t n_names, st__sketch_name_fn name, uint64_t *hash)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    uint64_t absent = 0; /* the words of the features ds has not */
+    for (size_t i = 0; i < n; i++)
+        hash[i] = 0;
+    for (size_t j = 0; j < n_names; j++) {
+        const uint64_t fw = mix64(((uint64_t)4 << 32) ^ (uint64_t)j);
+        const long col = column_of(ds, t, model, name, j);
+        if (col < 0) {
+            absent += cell_word(fw, value_word(ds, col, 0.0f));
+            continue;
+        }
+        if (st_dataset_feature_is_sparse(ds, (size_t)col)) {
+            const uint32_t *rows = NULL;
+            const float *values = NULL;
+            size_t n_entries = 0;
+            st_dataset_feature_entries(ds, (size_t)col, &rows, &values, &n_entries, NULL);
+            for (size_t e = 0; e < n_entries; e++)
+                if (values[e] != 0.0f)
+                    hash[rows[e]] += cell_word(fw, value_word(ds, col, values[e]));
+            continue;
+        }
+        const float *x = st_dataset_feature_values(ds, (size_t)col);
+        const int categorical =
+            st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL;
+        for (size_t i = 0; i < n; i++)
+            if (categorical || x[i] != 0.0f)
+                hash[i] += cell_word(fw, value_word(ds, col, x[i]));
+    }
+    const uint64_t seed = mix64(((uint64_t)5 << 32) ^ (uint64_t)n_names);
+    for (size_t i = 0; i < n; i++)
+        hash[i] = mix64(hash[i] + absent + seed);
+}
+
+st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,
+                         st__sketch_name_fn name, uint64_t *hash, st_error *err)
+{
+    name_table t = {0, NULL};
+    st_status rc;
+    if (model != NULL && (rc = name_table_build(ds, &t, err)) != ST_OK)
+        return rc;
+    if (version == 1)
+        hashes_v1(ds, &t, model, n_names, name, hash);
+    else
+        hashes_v2(ds, &t, model, n_names, name, hash);
+    st__free(t.slot);
+    return ST_OK;
+}

@@ -1,0 +1,103 @@
+/* src/text/: free-text columns made sparse numeric features (include/stratum/text.h). It
+ * calls data/ (the dataset it reads and extends, through data/dataset_impl.h for the new
+ * sparse columns), io/ (the featurizer's text form) and core/; eval, logreg and the later
+ * folders may call it (a logistic-regression model file keeps its featurizers).
+ *
+ * This file: the featurizer, the term map both modes look terms up in, and the analyzer
+ * that turns one text into its terms. */
+#ifndef STRATUM_TEXT_IMPL_H
+#define STRATUM_TEXT_IMPL_H
+
+#include <stratum/text.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Strings to indices 0..n-1 in the order they were first added (open addressing). */
+typedef struct st__tmap {
+    char **keys;      /* n keys, owned */
+    size_t *lens;     /* their lengths */
+    uint32_t *slots;  /* cap slots of two words: key index + 1 (0 empty), hash bits */
+    size_t n, cap, key_cap;
+} st__tmap;
+
+void st__tmap_free(st__tmap *m);
+/* Index of [s, s+len), or -1. */
+long st__tmap_find(const st__tmap *m, const char *s, size_t len);
+/* Index of [s, s+len), added (copied) if new; -1 when out of memory. */
+long st__tmap_intern(st__tmap *m, const char *s, size_t len);
+
+struct st_text_featurizer {
+    char *column;
+    st_text_options opt;
+    size_t n_fit;       /* fitting texts */
+    size_t n_terms;     /* columns */
+    char **names;       /* n_terms feature names, "<column>:<term>" or "<column>:#<bucket>" */
+    uint32_t *buckets;  /* hashing mode: n_terms buckets, ascending; NULL otherwise */
+    double *idf;        /* n_terms values (1 without tfidf) */
+    st__tmap terms;     /* vocabulary mode: the terms, key k is column k */
+};
+
+/* One text's terms: words lower-cased into `low`, stop words left out, then the n-grams
+ * joined into `grams`; term k is [term_off[k], +term_len[k]) of `grams`. Reused from text
+ * to text (no allocation once warm). */
+typedef struct st__analyzer {
+    st_text_options opt;
+    char *low;           /* the lower-cased words, back to back */
+    size_t low_cap;
+    size_t *word_off, *word_len, n_words, word_cap;
+    char *grams;
+    size_t grams_size, grams_cap;
+    size_t *term_off, *term_len, n_terms, term_cap;
+} st__analyzer;
+
+void st__analyzer_free(st__analyzer *a);
+/* Analyzes [text, text+len). ST_OK, ST_ERR_NOMEM, or ST_ERR_PARSE with *bad the offset of
+ * the first byte that is not UTF-8 (no message: the caller names the row). */
+st_status st__analyze(st__analyzer *a, const char *text, size_t len, size_t *bad);
+
+/* 1 when [s, s+len) is one of the English stop words (text_stop_words.c). */
+int st__text_is_stop_word(const char *s, size_t len);
+
+/* Checks options; the message names fn. */
+st_status st__text_check_options(const st_text_options *o, const char *fn, st_error *err);
+
+/* Hashing mode: the bucket of a term and its sign (+1 or -1). */
+uint32_t st__text_bucket(const char *s, size_t len, int bits, int *sign);
+
+/* Texts by row, from an array or a dataset column: *s NULL or [*s, *s + *len). */
+typedef struct st__text_source {
+    const char *const *texts;   /* an array, or NULL */
+    const float *codes;         /* a categorical column's level codes (NaN = missing) */
+    const st_dataset *ds;
+    size_t j;
+    size_t n;
+} st__text_source;
+
+void st__text_source_get(const st__text_source *src, size_t i, const char **s, size_t *len);
+
+/* The error for invalid UTF-8 in row i (0-based) at byte `bad` of column col. */
+st_status st__text_bad_utf8(st_error *err, const char *source, const char *col, size_t i,
+                            size_t bad);
+
+/* Fits a featurizer on the texts of src (text_fit.c). */
+st_status st__text_fit_source(const st__text_source *src, const char *column,
+                              const st_text_options *opt, const char *source_name,
+                              st_text_featurizer **out, st_error *err);
+
+/* The texts of src as columns: a compressed sparse column matrix of n_terms columns,
+ * rows ascending in each (text_transform.c). Arrays new, freed by the caller. */
+typedef struct st__text_csc {
+    size_t *col_ptr;  /* n_terms + 1 */
+    uint32_t *rows;
+    float *values;
+} st__text_csc;
+st_status st__text_transform_source(const st_text_featurizer *f, const st__text_source *src,
+                                    const char *source_name, st__text_csc *out,
+                                    st_error *err);
+void st__text_csc_free(st__text_csc *c);
+
+/* The feature name of a term or bucket: new string "<column>:<term>" / "<column>:#<b>". */
+char *st__text_feature_name(const char *column, const char *term, size_t len, long bucket);
+
+#endif

@@ -1,0 +1,192 @@
+/* Texts to term columns (st__text_transform_source): each text's terms looked up (a
+ * vocabulary's map, or a bucket among the fitted ones), counted, weighted (sublinear tf,
+ * IDF) and normalised row by row, then turned from rows into columns by a counting sort,
+ * which keeps each column's rows ascending. Memory is proportional to the non-zeros. */
+#include "text_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Column of bucket b among the fitted ones, or -1. */
+static long find_bucket(const st_text_featurizer *f, uint32_t b)
+{
+    size_t lo = 0, hi = f->n_terms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->buckets[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->n_terms && f->buckets[lo] == b ? (long)lo : -1;
+}
+
+void st__text_csc_free(st__text_csc *c)
+{
+    st__free(c->col_ptr);
+    st__free(c->rows);
+    st__free(c->values);
+    memset(c, 0, sizeof *c);
+}
+
+typedef struct row_entries {
+    uint32_t *col, *row;
+    double *val;
+    size_t n, cap;
+} row_entries;
+
+static int reserve(row_entries *e, size_t more)
+{
+    if (e->n + more <= e->cap)
+        return 1;
+    size_t c = e->cap < 4096 ? 4096 : e->cap;
+    while (c < e->n + more)
+        c *= 2;
+    uint32_t *col = st__realloc_array(e->col, c, sizeof *col);
+    if (col == NULL)
+        return 0;
+    e->col = col;
+    uint32_t *row = st__realloc_array(e->row, c, sizeof *row);
+    if (row == NULL)
+        return 0;
+    e->row = row;
+    double *val = st__realloc_array(e->val, c, sizeof *val);
+    if (val == NULL)
+        return 0;
+    e->val = val;
+    e->cap = c;
+    return 1;
+}
+
+/* Row i's entries from the analyzed terms: keys[t] = column * 2 + (sign < 0). */
+static int add_row(const st_text_featurizer *f, row_entries *e, size_t i, uint64_t *keys,
+                   size_t n_keys)
+{
+    qsort(keys, n_keys, sizeof *keys, compare_u64);
+    if (!reserve(e, n_keys))
+        return 0;
+    size_t first = e->n;
+    double sum_sq = 0;
+    for (size_t t = 0; t < n_keys;) {
+        uint64_t col = keys[t] >> 1;
+        long tf = 0;
+        for (; t < n_keys && keys[t] >> 1 == col; t++)
+            tf += (keys[t] & 1) ? -1 : 1;
+        if (tf == 0)
+            continue; /* hashed terms that cancelled */
+        double v = (double)tf;
+        if (f->opt.sublinear_tf)
+            v = tf > 0 ? 1.0 + log(v) : -(1.0 + log(-v));
+        v *= f->idf[col];
+        sum_sq += v * v;
+        e->col[e->n] = (uint32_t)col;
+        e->row[e->n] = (uint32_t)i;
+        e->val[e->n] = v;
+        e->n++;
+    }
+    if (f->opt.l2_norm && sum_sq > 0) {
+        double norm = sqrt(sum_sq);
+        for (size_t k = first; k < e->n; k++)
+            e->val[k] /= norm;
+    }
+    return 1;
+}
+
+static st_status to_columns(const st_text_featurizer *f, const row_entries *e,
+                            st__text_csc *out)
+{
+    out->col_ptr = st__calloc(f->n_terms + 1, sizeof *out->col_ptr);
+    out->rows = st__malloc_array(e->n + 1, sizeof *out->rows);
+    out->values = st__malloc_array(e->n + 1, sizeof *out->values);
+    size_t *next = st__malloc_array(f->n_terms + 1, sizeof *next);
+    if (out->col_ptr == NULL || out->rows == NULL || out->values == NULL || next == NULL) {
+        st__free(next);
+        return ST_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < e->n; k++)
+        out->col_ptr[e->col[k] + 1]++;
+    for (size_t c = 0; c < f->n_terms; c++)
+        out->col_ptr[c + 1] += out->col_ptr[c];
+    memcpy(next, out->col_ptr, f->n_terms * sizeof *next);
+    for (size_t k = 0; k < e->n; k++) {
+        size_t at = next[e->col[k]]++;
+        out->rows[at] = e->row[k];
+        out->values[at] = (float)e->val[k];
+    }
+    st__free(next);
+    return ST_OK;
+}
+
+st_status st__text_transform_source(const st_text_featurizer *f, const st__text_source *src,
+                                    const char *source_name, st__text_csc *out,
+                                    st_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (src->n > UINT32_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "text column '%s': %zu rows; at most "
+                        "2^32 - 1", f->column, src->n);
+    st__analyzer a;
+    memset(&a, 0, sizeof a);
+    a.opt = f->opt;
+    row_entries e;
+    memset(&e, 0, sizeof e);
+    uint64_t *keys = NULL;
+    size_t key_cap = 0;
+    st_status rc = ST_OK;
+    for (size_t i = 0; i < src->n && rc == ST_OK; i++) {
+        const char *s;
+        size_t len, bad = 0;
+        st__text_source_get(src, i, &s, &len);
+        rc = st__analyze(&a, s != NULL ? s : "", len, &bad);
+        if (rc == ST_ERR_PARSE) {
+            rc = st__text_bad_utf8(err, source_name, f->column, i, bad);
+            break;
+        }
+        if (rc == ST_OK && a.n_terms > key_cap) {
+            uint64_t *k = st__realloc_array(keys, a.n_terms, sizeof *k);
+            if (k == NULL)
+                rc = ST_ERR_NOMEM;
+            else
+                keys = k, key_cap = a.n_terms;
+        }
+        size_t n_keys = 0;
+        for (size_t t = 0; t < a.n_terms && rc == ST_OK; t++) {
+            const char *term = a.grams + a.term_off[t];
+            long col;
+            int sign = 1;
+            if (f->buckets != NULL)
+                col = find_bucket(f, st__text_bucket(term, a.term_len[t], f->opt.hash_bits,
+                                                     &sign));
+            else
+                col = st__tmap_find(&f->terms, term, a.term_len[t]);
+            if (col >= 0)
+                keys[n_keys++] = (uint64_t)col * 2 + (sign < 0);
+        }
+        if (rc == ST_OK && !add_row(f, &e, i, keys, n_keys))
+            rc = ST_ERR_NOMEM;
+        if (rc == ST_ERR_NOMEM)
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory featurizing text column '%s'",
+                          f->column);
+    }
+    if (rc == ST_OK && to_columns(f, &e, out) != ST_OK) {
+        st__text_csc_free(out);
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory featurizing text column '%s'",
+                      f->column);
+    }
+    st__analyzer_free(&a);
+    st__free(keys);
+    st__free(e.col);
+    st__free(e.row);
+    st__free(e.val);
+    return rc;
+}

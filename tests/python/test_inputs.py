@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""What stratum's Python package takes: numpy arrays of either float width and order,
+pandas frames (categorical columns native, checked against the CLI reading the same CSV),
+scipy sparse matrices; and what it refuses, with StratumError and a clear message.
+
+    test_inputs.py STRATUM_CLI DATASETS_DIR TMP_DIR"""
+import filecmp
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+import stratum
+from stratum._data import as_dense_float32
+from harness import case, finish, raises
+
+CLI, DATASETS, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(TMP, exist_ok=True)
+E = stratum.StratumError
+
+
+def data(n=300, d=6, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    X[rng.random((n, d)) < 0.4] = 0  # zeros, so the sparse forms hold fewer entries
+    X[rng.random((n, d)) < 0.05] = np.nan
+    y = (np.nan_to_num(X[:, 0]) + 0.5 * np.nan_to_num(X[:, 1]) + rng.normal(size=n) > 0)
+    return X, y.astype(int)
+
+
+X, Y = data()
+FAMILIES = (lambda: stratum.LogisticRegression(), lambda: stratum.GBDTClassifier(num_trees=20))
+
+
+@case
+def float32_fortran_is_not_copied():
+    Xf = np.asfortranarray(X)
+    assert np.shares_memory(as_dense_float32(Xf), Xf)
+    assert not np.shares_memory(as_dense_float32(np.ascontiguousarray(X)), X)
+
+
+@case
+def every_form_gives_the_same_model():
+    """float32 C and F order, float64, a frame, CSR, CSC and COO (NaN an explicit entry):
+    the same values, so byte for byte the same model file and predictions."""
+    X64 = X.astype(np.float64)
+    csr = sp.csr_matrix(np.nan_to_num(X, nan=1.0))  # structure of the non-zeros...
+    csr.data[:] = X[csr.nonzero()]                   # ...then the true values, NaN kept
+    forms = {"C32": np.ascontiguousarray(X), "F32": np.asfortranarray(X), "F64": X64,
+             "frame": pd.DataFrame(X64, columns=[f"f{j}" for j in range(X.shape[1])]),
+             "csr": csr, "csc": csr.tocsc(), "coo": csr.tocoo()}
+    for make in FAMILIES:
+        files = {}
+        for name, Xk in forms.items():
+            est = make().fit(Xk, Y)
+            files[name] = est.model_.to_bytes()
+            p = est.predict_proba(Xk)
+            if name == "C32":
+                want = p
+            assert np.array_equal(p, want), name
+        assert len(set(files.values())) == 1, [k for k in files if files[k] != files["C32"]]
+
+
+@case
+def unsorted_sparse_indices_are_sorted():
+    csr = sp.csr_matrix(np.nan_to_num(X))
+    perm = csr.copy()
+    for i in range(perm.shape[0]):  # reverse each row's entries
+        a, b = perm.indptr[i], perm.indptr[i + 1]
+        perm.indices[a:b] = perm.indices[a:b][::-1].copy()
+        perm.data[a:b] = perm.data[a:b][::-1].copy()
+    perm.has_sorted_indices = False
+    m1 = stratum.LogisticRegression().fit(csr, Y)
+    m2 = stratum.LogisticRegression().fit(perm, Y)
+    assert m1.model_.to_bytes() == m2.model_.to_bytes()
+
+
+NA = ["", "NA", "N/A", "n/a", "NaN", "nan", "-nan", "NULL", "null", "None", "?", "#N/A",
+      "<NA>"]  # the library's default missing texts (stratum/dataset.h)
+
+
+@case
+def categorical_frame_matches_cli():
+    """thyroid_sick.csv has text columns (sex, t/f flags, referral_source): the CLI reads
+    them as categorical; pandas columns of dtype category must give the same model file."""
+    path = os.path.join(DATASETS, "thyroid_sick.csv")
+    df = pd.read_csv(path, keep_default_na=False, na_values=NA, float_precision="round_trip")
+    y = df.pop("label").to_numpy()
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].astype("category")
+    assert sum(df[c].dtype == "category" for c in df.columns) > 10
+    for kind, est, opts in (("logreg", stratum.LogisticRegression(lam=0.001), ["--lambda", "0.001"]),
+                            ("gbdt", stratum.GBDTClassifier(num_trees=30), ["--num-trees", "30"])):
+        cli_model = os.path.join(TMP, f"thyroid_cli_{kind}.model")
+        subprocess.run([CLI, "train", kind, path, "-o", cli_model, "-q"] + opts, check=True,
+                       stdout=subprocess.DEVNULL)
+        py_model = os.path.join(TMP, f"thyroid_py_{kind}.model")
+        est.fit(df, y).save(py_model)
+        assert filecmp.cmp(cli_model, py_model, shallow=False), kind
+        # and the frame scores as the CLI's model does, with columns in any order
+        loaded = stratum.load(cli_model)
+        shuffled = df[df.columns[::-1]]
+        assert np.array_equal(loaded.predict_proba(shuffled), est.predict_proba(df)[:, 1])
+
+
+@case
+def unseen_level_and_missing_category():
+    df = pd.DataFrame({"x": np.arange(200) % 7 * 1.0,
+                       "c": pd.Categorical(np.where(np.arange(200) % 3 == 0, "a", "b"))})
+    y = (np.arange(200) % 3 == 0).astype(int)
+    g = stratum.GBDTClassifier(min_data_in_leaf=5, num_trees=10).fit(df, y)
+    new = pd.DataFrame({"x": [1.0, 1.0, 1.0], "c": pd.Categorical(["a", "zzz", None])})
+    p = g.predict_proba(new)[:, 1]
+    assert p[0] > 0.7 and p[1] < 0.3 and p[1] == p[2]  # an unseen level goes where missing values go
+
+
+# ---- hostile inputs ----
+@case
+def labels_nan_three_values_one_class():
+    y = Y.astype(float)
+    y[7] = np.nan
+    for make in FAMILIES:
+        raises(lambda: make().fit(X, y), E, "y has a missing label (NaN) at row 7")
+        raises(lambda: make().fit(X, np.arange(len(Y)) % 3), E,
+               "y has 3 classes (0, 1, 2): stratum trains binary classifiers and needs "
+               "exactly 2")
+        raises(lambda: make().fit(X, np.zeros(len(Y))), E, "y has 1 class (0.0)")
+        raises(lambda: make().fit(X, np.linspace(0, 1, len(Y))), E,
+               "Unknown label type: 'continuous'")
+        raises(lambda: make().fit(X, None), E, "requires y to be passed")
+
+
+@case
+def wrong_shapes():
+    for make in FAMILIES:
+        raises(lambda: make().fit(X, Y[:-1]), E, "X has 300 rows but y has 299")
+        raises(lambda: make().fit(X[:, 0], Y), E, "Expected 2D array, got 1D array")
+        est = make().fit(X, Y)
+        raises(lambda: est.predict(X[:, :3]), E,
+               "X has 3 features, but " + type(est).__name__ + " is expecting 6 features")
+        raises(lambda: est.predict_proba(X[0]), E, "Reshape your data")
+
+
+@case
+def infinity_and_out_of_range():
+    Xi = X.copy()
+    Xi[3, 2] = np.inf
+    for make in FAMILIES:
+        raises(lambda: make().fit(Xi, Y), E,
+               "X contains infinity at row 3, column 2: stratum takes NaN as a missing "
+               "value, but an infinite value is not a number it can use")
+        raises(lambda: make().fit(X.astype(np.float64) * 1e300, Y), E,
+               "beyond float32's range")
+        raises(lambda: make().fit(sp.csr_matrix(np.where(np.isnan(Xi), 0, Xi)), Y), E,
+               "X contains infinity")
+        est = make().fit(X, Y)
+        raises(lambda: est.predict(Xi), E, "X contains infinity at row 3, column 2")
+
+
+@case
+def empty_inputs():
+    for make in FAMILIES:
+        raises(lambda: make().fit(np.empty((0, 3)), np.empty(0)), E,
+               "Found array with 0 sample(s) (shape=(0, 3)) while a minimum of 1 is "
+               "required: stratum needs at least one row")
+        raises(lambda: make().fit(np.empty((5, 0)), [0, 1, 0, 1, 0]), E,
+               "Found array with 0 feature(s) (shape=(5, 0)) while a minimum of 1 is "
+               "required: stratum needs at least one feature")
+        raises(lambda: make().fit(sp.csr_matrix((0, 3)), np.empty(0)), E,
+               "Found array with 0 sample(s) (shape=(0, 3))")
+
+
+@case
+def object_and_text_columns():
+    df = pd.DataFrame(X, columns=[f"c{j}" for j in range(6)])
+    df["note"] = ["x"] * len(df)
+    for make in FAMILIES:
+        raises(lambda: make().fit(df, Y), E,
+               "column 'note' has dtype object: stratum takes numbers (NaN missing) and "
+               "categorical columns; convert it with df['note'].astype('category') or "
+               "pd.to_numeric")
+        raises(lambda: make().fit(np.array([["a", "b"]] * 4), [0, 1, 0, 1]), E,
+               "X of dtype <U1: expected numbers")
+        raises(lambda: make().fit(X.astype(np.complex128), Y), E,
+               "Complex data not supported")
+
+
+@case
+def bad_weights_and_options():
+    w = np.ones(len(Y))
+    w[4] = -1
+    raises(lambda: stratum.LogisticRegression().fit(X, Y, sample_weight=w), E,
+           "sample_weight must be finite and >= 0")
+    raises(lambda: stratum.LogisticRegression().fit(X, Y, sample_weight=w[:5]), E,
+           "sample_weight")
+    raises(lambda: stratum.LogisticRegression(alpha=2).fit(X, Y), E,
+           "alpha must be in [0, 1]")
+    raises(lambda: stratum.GBDTClassifier(num_leaves=1).fit(X, Y), E,
+           "num_leaves must be in [2, 131072]")
+    raises(lambda: stratum.GBDTClassifier(class_weight="heavy").fit(X, Y), E,
+           "class_weight='heavy': expected None, 'balanced', a number")
+    raises(lambda: stratum.GBDTClassifier(early_stopping_rounds=5).fit(X, Y), E,
+           "early_stopping_rounds needs a validation set")
+    raises(lambda: stratum.GBDTClassifier(metric="f1").fit(X, Y), E,
+           "metric='f1': expected 'logloss', 'auc' or 'pr-auc'")
+
+
+@case
+def model_files_that_are_not_models():
+    bad = os.path.join(TMP, "not_a.model")
+    with open(bad, "w") as f:
+        f.write("hello\n")
+    raises(lambda: stratum.load(bad), E,
+           f"{bad}:1: not a model file: expected 'stratum-model 1 logreg' or "
+           "'stratum-model 1 gbdt' on the first line, or an XGBoost JSON or LightGBM text "
+           "model")
+    raises(lambda: stratum.load(os.path.join(TMP, "absent.model")), E,
+           "absent.model: cannot open: No such file or directory")
+    good = os.path.join(TMP, "good.model")
+    stratum.LogisticRegression().fit(X, Y).save(good)
+    with open(good) as f:
+        text = f.read()
+    cut = os.path.join(TMP, "cut.model")
+    with open(cut, "w") as f:
+        f.write(text[: len(text) // 2])
+    msg = raises(lambda: stratum.load(cut), E, cut)
+    assert "truncated" in msg or "checksum" in msg or "expected" in msg, msg
+
+
+@case
+def predict_before_fit():
+    from sklearn.exceptions import NotFittedError
+    for make in FAMILIES:
+        raises(lambda: make().predict(X), NotFittedError, "is not fitted yet")
+
+
+finish()

@@ -1,0 +1,73 @@
+/* Text columns on the command line (--text-col and the featurizer's options, docs/text.md):
+ * parsing, fitting featurizers on training rows and applying a
+ * model's featurizers to the data it scores. The commands' hooks are a few lines each. */
+#ifndef STRATUM_CLI_TEXT_H
+#define STRATUM_CLI_TEXT_H
+
+#include "cli.h"
+
+#define CLI_TEXT_MAX_COLS 64
+
+typedef struct cli_text {
+    const char *cols[CLI_TEXT_MAX_COLS]; /* --text-col, in order given */
+    size_t n_cols;
+    st_text_options opt;
+} cli_text;
+
+enum { OPT_TEXT_COL = 4101, OPT_NGRAMS, OPT_TFIDF, OPT_SUBLINEAR_TF, OPT_NO_SUBLINEAR_TF,
+       OPT_MIN_DF, OPT_HASH_BITS, OPT_STOP_WORDS };
+
+#define CLI_TEXT_OPTIONS                                                                   \
+    {"text-col", required_argument, NULL, OPT_TEXT_COL},                                   \
+    {"ngrams", required_argument, NULL, OPT_NGRAMS},                                       \
+    {"tfidf", no_argument, NULL, OPT_TFIDF},                                               \
+    {"sublinear-tf", no_argument, NULL, OPT_SUBLINEAR_TF},                                 \
+    {"no-sublinear-tf", no_argument, NULL, OPT_NO_SUBLINEAR_TF},                           \
+    {"min-df", required_argument, NULL, OPT_MIN_DF},                                       \
+    {"hash-bits", required_argument, NULL, OPT_HASH_BITS},                                 \
+    {"stop-words", required_argument, NULL, OPT_STOP_WORDS}
+
+extern const char cli_text_help[];
+
+/* The command line's defaults (docs/text.md): words and 2-grams off (1-1), min-df 2,
+ * sublinear tf on, no IDF, L2 rows, no stop words. */
+void cli_text_init(cli_text *t);
+/* One option: 1 handled, 0 not one of them, -1 bad value (usage error printed). */
+int cli_text_option(const char *command, cli_text *t, int code, const char *arg);
+/* Text options without --text-col, or text columns where a command cannot take them:
+ * EXIT_USAGE with a message, else EXIT_OK. `why` NULL checks only the first. */
+int cli_text_check(const char *command, const cli_text *t, const char *why);
+/* A model of text columns penalises its columns as they are, not standardised (cli_text.c
+ * says why); nothing without text columns. */
+void cli_text_params(const cli_text *t, st_logreg_params *p);
+
+/* Fits a featurizer per text column on *ds and replaces *ds by its featurized copy;
+ * *f gets the n_cols featurizers (freed with cli_text_free). Nothing without text columns. */
+st_status cli_text_fit(const cli_text *t, st_dataset **ds, st_text_featurizer ***f,
+                       st_error *err);
+/* Replaces *ds by its copy with f's text columns featurized (n 0: nothing). */
+st_status cli_text_apply(const st_text_featurizer *const *f, size_t n, st_dataset **ds,
+                         st_error *err);
+/* Hands the featurizers to the model (which frees them from then on). */
+st_status cli_text_attach(st_logreg *m, st_text_featurizer ***f, size_t n, st_error *err);
+void cli_text_free(st_text_featurizer **f, size_t n);
+
+/* For commands that score a logreg model: ds featurized by the model's featurizers into
+ * *out (NULL when the model has none: score ds itself). */
+st_status cli_text_for_model(const st_logreg *m, const st_dataset *ds, st_dataset **out,
+                             st_error *err);
+
+/* The same replacing *ds (nothing when the model has no featurizers). */
+st_status cli_text_featurize(const st_logreg *m, st_dataset **ds, st_error *err);
+
+/* cli_warn_identifiers on ds without the columns cols (text columns: a different text in
+ * every row is what a text column is). */
+int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char *const *cols,
+                              size_t n);
+
+/* For cv and compare: fits t's featurizers on the training part tr alone and featurizes
+ * tr and te with them into *tr_out and *te_out (both NULL when t has no text columns). */
+st_status cli_text_fit_pair(const cli_text *t, const st_dataset *tr, const st_dataset *te,
+                            st_dataset **tr_out, st_dataset **te_out, st_error *err);
+
+#endif
