@@ -33,8 +33,15 @@ sys.path.insert(0, os.path.join(REPO, "python"))
 import stratum  # noqa: E402
 
 
+# The measured fits keep the old defaults (100 trees, lambda 1e-4) explicitly: the
+# automatic choices (inner CV, early stopping) would time many fits, not one.
+FIXED = {"gbdt": (["--num-trees", "100"], {"num_trees": 100}),
+         "logreg": (["--lambda", "1e-4"], {"lam": 1e-4})}
+
+
 def cli_fit_seconds(cli, kind, data, model):
-    out = subprocess.run([cli, "train", kind, data, "-o", model, "-q", "--format", "json"],
+    out = subprocess.run([cli, "train", kind, data, "-o", model, "-q", "--format", "json"]
+                         + FIXED[kind][0],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)["fit_seconds"]
 
@@ -80,7 +87,7 @@ def main():
         c_times, p_times = [], []
         for _ in range(a.runs):
             c_times.append(cli_fit_seconds(cli, kind, data, os.path.join(work, f"cli_{kind}")))
-            est = make()
+            est = make(**FIXED[kind][1])
             t = time.perf_counter()
             est.fit(X, y)
             p_times.append(time.perf_counter() - t)

@@ -185,6 +185,21 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
         printf("{");
         if (fit_seconds >= 0)
             printf("\"fit_seconds\": %.6f, ", fit_seconds);
+        st_logreg_lambda_choice c;
+        if (st_logreg_lambda_choice_of(m, &c)) {
+            printf("\"lambda_chosen\": {\"lambda\": ");
+            json_number(stdout, c.lambda);
+            printf(", \"rule\": \"%s\", \"folds\": %zu, \"cv_deviance\": ",
+                   c.rule == ST_LAMBDA_1SE ? "lambda_1se" : "lambda_min", c.n_folds);
+            json_number(stdout, c.cv_deviance);
+            printf(", \"cv_se\": ");
+            json_number(stdout, c.cv_se);
+            printf(", \"lambda_min\": ");
+            json_number(stdout, c.lambda_min);
+            printf(", \"lambda_1se\": ");
+            json_number(stdout, c.lambda_1se);
+            printf("}, ");
+        }
         printf("\"order\": \"%s\", \"intercept\": ",
                standardised ? "abs_standardised" : "abs_value");
         json_number(stdout, st_logreg_intercept(m));

@@ -81,8 +81,9 @@ int cli_gbdt_valid_option(const char *command, cli_gbdt_valid *v, st_gbdt_params
                           const char *arg);
 
 /* After parsing: --valid and --valid-fraction exclude each other, and early stopping
- * needs one of them. Returns EXIT_OK or a usage error. */
-int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, const st_gbdt_params *p);
+ * needs one of them; with either and no --num-trees, num_trees becomes 100 (the most
+ * trees, as before the automatic default). Returns EXIT_OK or a usage error. */
+int cli_gbdt_valid_check(const char *command, const cli_gbdt_valid *v, st_gbdt_params *p);
 
 /* Holds out about `fraction` of each class of ds, chosen at random with `seed`, as *valid
  * and the rest as *train (both keep the row order). A class with at least 2 rows gives

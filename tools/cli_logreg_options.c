@@ -4,6 +4,12 @@
 
 #include "cli_logreg_options.h"
 
+void cli_logreg_text_lambda(st_logreg_params *p, size_t n_text_cols)
+{
+    if (n_text_cols > 0 && p->lambda == ST_LOGREG_LAMBDA_CV)
+        p->lambda = CLI_TEXT_DEFAULT_LAMBDA;
+}
+
 int cli_logreg_option(const char *command, st_logreg_params *p, int code, const char *arg)
 {
     long v;
@@ -28,6 +34,14 @@ int cli_logreg_option(const char *command, st_logreg_params *p, int code, const 
             return cli_usage_error(command, "--class-weight '%s': expected none, balanced or "
                                    "a number > 0", arg), -1;
         }
+        return 1;
+    case OPT_LAMBDA_RULE:
+        if (strcmp(arg, "min") == 0)
+            p->lambda_rule = ST_LAMBDA_MIN;
+        else if (strcmp(arg, "1se") == 0)
+            p->lambda_rule = ST_LAMBDA_1SE;
+        else
+            return cli_usage_error(command, "--lambda-rule '%s': expected min or 1se", arg), -1;
         return 1;
     case OPT_NO_STANDARDIZE: p->standardize = 0; return 1;
     case OPT_IMPUTE:

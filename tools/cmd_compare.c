@@ -251,6 +251,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
                        "text columns yet: add --models logreg" : NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
+    cli_logreg_text_lambda(&s->prm, s->text->n_cols);
     c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     return -1;
 }
@@ -447,6 +448,7 @@ int cmd_compare(int argc, char **argv)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    s.prm.cv_seed = common.seed;
     if (post.method != ST_CALIBRATION_NONE) {
         post.eval = o.eval; /* the rule, also applied to the calibrated inner predictions */
         post.eval.n_bootstrap = 0;

@@ -66,7 +66,11 @@ static const char cv_help[] =
     "  --lambda-min-ratio R   smallest / largest lambda, in (0, 1] (default: 0.0001, or 0.01\n"
     "                         when there are more columns than rows)\n"
     "Training options for logreg, as for 'stratum train logreg':\n"
-    "  --lambda L             penalty strength >= 0 (default: 0.0001)\n"
+    "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
+    "                         cross-validation along the lambda path, as cv.glmnet; inside\n"
+    "                         each training part; 0.0001 with --text-col)\n"
+    "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
+    "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1] (default: 0)\n"
     "  --class-weight W       none, balanced, or a number > 0 weighing positives (default: none)\n"
     "  --no-standardize       penalise the raw columns (default: standardised columns)\n"
@@ -162,6 +166,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     if (cli_text_check("cv", s->text, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
+    cli_logreg_text_lambda(&s->prm, s->text->n_cols);
     c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     if (cli_gbdt_valid_check("cv", &valid, &s->gprm) != EXIT_OK)
         return EXIT_USAGE;
@@ -206,6 +211,7 @@ int cmd_cv(int argc, char **argv)
         return status;
     s.prm.n_threads = s.gprm.n_threads = common.threads;
     s.gprm.seed = common.seed;
+    s.prm.cv_seed = common.seed;
     s.oof_path = o.oof;
     s.report_path = o.report;
     st_dataset *ds = NULL;

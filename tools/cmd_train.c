@@ -38,7 +38,11 @@ static const char train_help[] =
     "Options:\n"
     "  -o, --output MODEL     model file to write (required without --lambda-path; must\n"
     "                         not be DATA)\n"
-    "  --lambda L             penalty strength >= 0 (default: 0.0001)\n"
+    "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
+    "                         cross-validation along the lambda path, as cv.glmnet;\n"
+    "                         0.0001 with --text-col)\n"
+    "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
+    "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1]; 0 ridge, 1 lasso (default: 0)\n"
     "  --class-weight W       none, balanced, or a number > 0 weighing positives\n"
     "                         (default: none)\n"
@@ -122,6 +126,12 @@ static void print_summary(const st_dataset *ds, const st_logreg *m, const char *
             "saved %s\n", st_dataset_n_rows(ds), ls.n_positive, fit_seconds,
             st_logreg_iterations(m), st_logreg_converged(m) ? "yes" : "no",
             st_logreg_objective(m), st_logreg_gap(m), nz, n, model_path);
+    st_logreg_lambda_choice c;
+    if (st_logreg_lambda_choice_of(m, &c))
+        fprintf(stderr, "lambda %.6g chosen by %zu-fold cross-validation (%s, CV deviance "
+                "%.6g, se %.3g; lambda_min %.6g, lambda_1se %.6g)\n", c.lambda, c.n_folds,
+                c.rule == ST_LAMBDA_1SE ? "lambda_1se" : "lambda_min", c.cv_deviance, c.cv_se,
+                c.lambda_min, c.lambda_1se);
 }
 
 int cmd_train(int argc, char **argv)
@@ -214,9 +224,15 @@ int cmd_train(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);
+    cli_logreg_text_lambda(&prm, text.n_cols);
     if (cli_text_check("train", &text, distributed || st_binned_is_file(data_path) ? "text "
                        "columns need the CSV in one process" : NULL) != EXIT_OK)
         return EXIT_USAGE;
+    prm.cv_seed = common.seed;
+    if ((distributed || st_binned_is_file(data_path)) && prm.lambda == ST_LOGREG_LAMBDA_CV)
+        return cli_usage_error("train", "%s needs --lambda: the default chooses lambda by "
+                               "cross-validation, which needs the CSV in memory",
+                               distributed ? "--distributed" : "a binned file");
     if (distributed) {
         if (mode.path || post_needs_cv(&post) || post_wants_threshold(&post))
             return cli_usage_error("train", "--distributed fits one model on a binned file: "

@@ -118,6 +118,12 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
+    if ((distributed || bins_from != NULL || st_binned_is_file(data_path)) &&
+        prm.num_trees == ST_GBDT_NUM_TREES_AUTO)
+        return cli_usage_error("train", "%s needs --num-trees: the default chooses the number "
+                               "of trees on held-out folds, which needs the CSV in memory",
+                               distributed ? "--distributed" : bins_from != NULL ? "--bins-from"
+                               : "a binned file");
     if (distributed) {
         if (bins_from != NULL)
             return cli_usage_error("train", "--bins-from is not supported with --distributed");
@@ -220,6 +226,15 @@ int cmd_train_gbdt(int argc, char **argv)
                 "leaves in %.3f s; saved %s\n", st_dataset_n_rows(train),
                 st_dataset_n_features(train), st_gbdt_n_trees(m), prm.num_leaves, fit_seconds,
                 model_path);
+    st_gbdt_auto_trees_info at;
+    if (!common.quiet && st_gbdt_auto_trees(m, &at)) {
+        fprintf(stderr, "%d trees chosen by early stopping (%d rounds) on %d held-out "
+                "fold%s of 5: best iteration", at.num_trees, ST_GBDT_AUTO_STOPPING_ROUNDS,
+                at.n_validations, at.n_validations == 1 ? "" : "s");
+        for (int f = 0; f < at.n_validations; f++)
+            fprintf(stderr, "%s%d", f ? ", " : " ", at.best[f]);
+        fprintf(stderr, "%s\n", at.n_validations > 1 ? " (their mean)" : "");
+    }
     if (!common.quiet && va != NULL) {
         st_gbdt_metric metric;
         const double best = st_gbdt_best_score(m, &metric);

@@ -86,11 +86,16 @@ typedef struct cv_summary {
 const char *cv_model_name(cv_model model);
 
 /* Fits s's model on tr and writes P(y = 1) for te's rows into p_test and, when p_train is
- * not NULL, for tr's rows into p_train (cv_logreg.c, cv_gbdt.c). */
+ * not NULL, for tr's rows into p_train (cv_logreg.c, cv_gbdt.c). When the fit chose its
+ * lambda or number of trees by itself (the defaults) and `chosen` is not NULL, the value
+ * it chose is written into chosen's parameters, so that the inner cross-validations of the
+ * same training part (threshold, calibration) fit at it instead of choosing again. */
 st_status cv_logreg_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                                double *p_train, double *p_test, st_error *err);
+                                double *p_train, double *p_test, cv_setup *chosen,
+                                st_error *err);
 st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                              double *p_train, double *p_test, st_error *err);
+                              double *p_train, double *p_test, cv_setup *chosen,
+                              st_error *err);
 
 /* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
  * (repeat-major), oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Per-fold

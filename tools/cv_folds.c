@@ -86,7 +86,10 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
     ep.n_bootstrap = 0;
     const int inner = ep.rule != ST_THRESHOLD_FIXED && s->threshold_folds >= 2;
     int want_train = ep.rule != ST_THRESHOLD_FIXED && !inner;
-    /* The inner cross-validations run on tr: with groups, they take tr's rows' ids. */
+    /* The inner cross-validations run on tr: with groups, they take tr's rows' ids; they fit
+     * at the lambda or number of trees the fit of tr chose (the defaults choose them by
+     * their own inner cross-validation, which on tr's parts would cost as much again per
+     * inner fold for a choice that tr's rows already made, never seeing the test part). */
     cv_setup in_tr = *s;
     double *tr_groups = NULL;
     st_status rc = st_dataset_subset(s->ds, train, n_train, &tr, err);
@@ -102,8 +105,9 @@ static st_status one_fold(const cv_setup *s, const size_t *train, size_t n_train
     if (rc == ST_OK && want_train && (p_train = malloc(n_train * sizeof *p_train)) == NULL)
         rc = ST_ERR_NOMEM;
     if (rc == ST_OK)
-        rc = s->model == CV_GBDT ? cv_gbdt_fit_predict(s, tr, te, p_train, p_test, err)
-                                 : cv_logreg_fit_predict(s, tr, te, p_train, p_test, err);
+        rc = s->model == CV_GBDT ? cv_gbdt_fit_predict(s, tr, te, p_train, p_test, &in_tr, err)
+                                 : cv_logreg_fit_predict(s, tr, te, p_train, p_test, &in_tr,
+                                                         err);
     if (rc == ST_OK && inner) {
         double t = NAN;
         rc = inner_threshold(&in_tr, tr, &t, err);

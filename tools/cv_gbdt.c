@@ -9,7 +9,8 @@
 #include "cv.h"
 
 st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                              double *p_train, double *p_test, st_error *err)
+                              double *p_train, double *p_test, cv_setup *chosen,
+                              st_error *err)
 {
     st_gbdt *m = NULL;
     st_dataset *fit = NULL, *valid = NULL; /* the training part split by --valid-fraction */
@@ -21,6 +22,9 @@ st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_
                               cli_progress_gbdt_callbacks(), &m, err);
     st_dataset_free(fit);
     st_dataset_free(valid);
+    st_gbdt_auto_trees_info info;
+    if (rc == ST_OK && chosen != NULL && st_gbdt_auto_trees(m, &info))
+        chosen->gprm.num_trees = info.num_trees;
     if (rc == ST_OK && p_train != NULL)
         rc = st_gbdt_predict(m, tr, ST_GBDT_PROBABILITY, s->gprm.n_threads, p_train,
                              st_dataset_n_rows(tr), err);

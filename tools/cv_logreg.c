@@ -6,7 +6,8 @@
 #include "cv.h"
 
 st_status cv_logreg_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                                double *p_train, double *p_test, st_error *err)
+                                double *p_train, double *p_test, cv_setup *chosen,
+                                st_error *err)
 {
     st_logreg *m = NULL;
     st_logreg_params prm = s->prm;
@@ -17,6 +18,9 @@ st_status cv_logreg_fit_predict(const cv_setup *s, const st_dataset *tr, const s
         tr = trt, te = tet;
     if (rc == ST_OK)
         rc = st_logreg_train(tr, &prm, &m, err);
+    st_logreg_lambda_choice choice;
+    if (rc == ST_OK && chosen != NULL && st_logreg_lambda_choice_of(m, &choice))
+        chosen->prm.lambda = choice.lambda;
     if (rc == ST_OK && p_train != NULL)
         rc = st_logreg_predict(m, tr, p_train, st_dataset_n_rows(tr), err);
     if (rc == ST_OK)

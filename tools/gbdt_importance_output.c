@@ -51,6 +51,14 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
                    st_gbdt_best_iteration(m), st_gbdt_metric_name(metric));
             json_number(stdout, best);
         }
+        st_gbdt_auto_trees_info at;
+        if (st_gbdt_auto_trees(m, &at)) { /* the number of trees chosen by early stopping */
+            printf(", \"trees_chosen\": {\"trees\": %d, \"stopping_rounds\": %d, "
+                   "\"best_iterations\": [", at.num_trees, ST_GBDT_AUTO_STOPPING_ROUNDS);
+            for (int f = 0; f < at.n_validations; f++)
+                printf("%s%d", f ? ", " : "", at.best[f]);
+            printf("]}");
+        }
         printf(", \"order\": \"gain\", \"importance\": [");
         for (size_t q = 0; q < n; q++) {
             const size_t j = order[q];

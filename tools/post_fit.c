@@ -95,8 +95,8 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
         if (rc == ST_OK)
             rc = st_dataset_subset(ds, test, n_test, &te, err);
         if (rc == ST_OK)
-            rc = s.model == CV_GBDT ? cv_gbdt_fit_predict(&s, tr, te, NULL, p, err)
-                                    : cv_logreg_fit_predict(&s, tr, te, NULL, p, err);
+            rc = s.model == CV_GBDT ? cv_gbdt_fit_predict(&s, tr, te, NULL, p, NULL, err)
+                                    : cv_logreg_fit_predict(&s, tr, te, NULL, p, NULL, err);
         if (rc == ST_OK)
             for (size_t i = 0; i < n_test; i++)
                 res->oof_raw[test[i]] = p[i];

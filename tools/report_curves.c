@@ -134,7 +134,12 @@ void report_model_text(const cv_setup *s, cv_model model, int with_weights, char
         if (with_weights)
             snprintf(weights, sizeof weights, ", class weight %s",
                      class_weight_text(p->class_weight, p->positive_weight, cw, sizeof cw));
-        snprintf(buf, size, "logreg, lambda %g, alpha %g%s%s%s", p->lambda, p->alpha, weights,
+        char lambda[48];
+        if (p->lambda == ST_LOGREG_LAMBDA_CV)
+            snprintf(lambda, sizeof lambda, "lambda by inner %zu-fold CV", p->cv_folds);
+        else
+            snprintf(lambda, sizeof lambda, "lambda %g", p->lambda);
+        snprintf(buf, size, "logreg, %s, alpha %g%s%s%s", lambda, p->alpha, weights,
                  p->standardize ? "" : ", not standardised",
                  p->missing_indicators ? ", missing indicators" : "");
     } else {
@@ -143,7 +148,12 @@ void report_model_text(const cv_setup *s, cv_model model, int with_weights, char
             snprintf(weights, sizeof weights, ", class weight %s, scale_pos_weight %g",
                      g->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none",
                      g->scale_pos_weight);
-        snprintf(buf, size, "gbdt, %d trees, %d leaves, learning rate %g, min data in leaf %d%s",
-                 g->num_trees, g->num_leaves, g->learning_rate, g->min_data_in_leaf, weights);
+        char trees[48];
+        if (g->num_trees == ST_GBDT_NUM_TREES_AUTO)
+            snprintf(trees, sizeof trees, "trees by early stopping");
+        else
+            snprintf(trees, sizeof trees, "%d trees", g->num_trees);
+        snprintf(buf, size, "gbdt, %s, %d leaves, learning rate %g, min data in leaf %d%s",
+                 trees, g->num_leaves, g->learning_rate, g->min_data_in_leaf, weights);
     }
 }

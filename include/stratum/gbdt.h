@@ -104,8 +104,30 @@ typedef enum st_gbdt_metric {
 ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
 
 /* Training options, named and defaulted as in LightGBM. Start from st_gbdt_params_default(). */
+/* num_trees' default: the number of trees chosen by early stopping (below). */
+#define ST_GBDT_NUM_TREES_AUTO 0
+
+/* Choosing the number of trees (the default, num_trees = ST_GBDT_NUM_TREES_AUTO; before,
+ * num_trees defaulted to 100 trees trained without validation, which overfit small
+ * cohorts). st_gbdt_train and st_gbdt_train_ex without a validation set then hold out
+ * stratified folds of the training rows (st_folds_make, seeded by prm->seed): with fewer
+ * than ST_GBDT_AUTO_FOLD_ROWS rows, each of ST_GBDT_AUTO_FOLDS folds in turn, else the
+ * first fold only. Each held-out fold is the validation set of a training on the other
+ * rows of up to ST_GBDT_AUTO_MAX_TREES trees with early_stopping_rounds
+ * ST_GBDT_AUTO_STOPPING_ROUNDS on prm->metric; the mean of their best iterations, rounded,
+ * is the number of trees of the final model, trained on all rows exactly as with that
+ * num_trees given. st_gbdt_auto_trees tells what was chosen; the model (and its file)
+ * holds it as num_trees. A caller who sets num_trees > 0 gets exactly the training of
+ * earlier versions. Only st_gbdt_train(_ex) on a dataset choose: with a validation set,
+ * a binned file or distributed training, num_trees must be > 0. */
+#define ST_GBDT_AUTO_MAX_TREES 1000
+#define ST_GBDT_AUTO_STOPPING_ROUNDS 20
+#define ST_GBDT_AUTO_FOLDS 5
+#define ST_GBDT_AUTO_FOLD_ROWS 10000
+
 typedef struct st_gbdt_params {
-    int num_trees;                  /* boosting rounds, > 0 (default 100) */
+    int num_trees;                  /* boosting rounds, > 0, or ST_GBDT_NUM_TREES_AUTO
+                                       (default: chosen by early stopping, see above) */
     int num_leaves;                 /* max leaves per tree, in [2, 131072] (default 31) */
     int max_depth;                  /* max tree depth; <= 0 for no limit (default -1) */
     double learning_rate;           /* shrinkage, > 0 (default 0.1) */
@@ -180,6 +202,18 @@ typedef struct st_gbdt_params {
 
 /* The defaults described above. */
 ST_API st_gbdt_params st_gbdt_params_default(void);
+
+/* What choosing the number of trees did (st_gbdt_auto_trees). */
+typedef struct st_gbdt_auto_trees_info {
+    int num_trees;        /* trees of the final model, trained on all rows */
+    int n_validations;    /* held-out folds used (ST_GBDT_AUTO_FOLDS, or 1 on large data) */
+    int best[ST_GBDT_AUTO_FOLDS]; /* each one's best iteration (n_validations of them) */
+} st_gbdt_auto_trees_info;
+
+/* 1 and *out filled when m's number of trees was chosen by early stopping in this
+ * process (num_trees = ST_GBDT_NUM_TREES_AUTO); 0 otherwise (given, or loaded from a
+ * file, whose num_trees line holds the number chosen). */
+ST_API int st_gbdt_auto_trees(const st_gbdt *m, st_gbdt_auto_trees_info *out /* OUT */);
 
 /* NULL when the parameters are valid, else a static message such as "num_leaves must be in
  * [2, 131072]". st_gbdt_train calls it too. */

@@ -86,9 +86,29 @@ typedef enum st_class_weight {
     ST_CLASS_WEIGHT_POSITIVE = 2  /* positives weigh positive_weight, negatives 1 */
 } st_class_weight;
 
-/* Training options. Start from st_logreg_params_default(). */
+/* lambda's default: chosen by an inner cross-validation along the lambda path (below). */
+#define ST_LOGREG_LAMBDA_CV (-1.0)
+
+/* Which lambda of the inner cross-validation is kept (cv.glmnet's two choices). */
+typedef enum st_lambda_rule {
+    ST_LAMBDA_MIN = 0, /* lambda_min: the lowest mean CV deviance */
+    ST_LAMBDA_1SE = 1  /* lambda_1se: the largest lambda within one standard error of it */
+} st_lambda_rule;
+
+/* Training options. Start from st_logreg_params_default().
+ *
+ * Choosing lambda (the default, since stratum 0.x; before, lambda defaulted to 1e-4, a
+ * nearly unpenalised fit that overfits small cohorts): with lambda = ST_LOGREG_LAMBDA_CV,
+ * st_logreg_train first runs st_logreg_choose_lambda (stratum/logreg_path.h) on the
+ * training rows, cv_folds stratified folds seeded by cv_seed, the path's 100 lambdas,
+ * keeping lambda_rule's choice, then fits all rows at that lambda. The model's
+ * st_logreg_lambda_choice says what was chosen and its params (and file) hold the
+ * chosen lambda. A caller who sets lambda >= 0 gets exactly the fit of earlier versions.
+ * Only st_logreg_train chooses: the path, binned and distributed fits need lambda >= 0
+ * (the path ignores it). */
 typedef struct st_logreg_params {
-    double lambda;               /* penalty strength >= 0 (default 1e-4) */
+    double lambda;               /* penalty strength >= 0, or ST_LOGREG_LAMBDA_CV (default
+                                    ST_LOGREG_LAMBDA_CV: chosen by cross-validation) */
     double alpha;                /* L1 share of the penalty, in [0,1] (default 0: ridge) */
     int standardize;             /* 1: penalise standardised columns (default 1) */
     st_impute impute;            /* missing numeric values (default ST_IMPUTE_MEAN) */
@@ -104,7 +124,31 @@ typedef struct st_logreg_params {
                                     st_logreg_train and st_logreg_path_fit (not by the
                                     streamed and binned fits); not kept in the model */
     void *progress_data;         /* passed to progress as is; the library never reads it */
+    /* Used only with lambda = ST_LOGREG_LAMBDA_CV; not kept in model files. */
+    size_t cv_folds;             /* inner folds, >= 2 (default 5) */
+    unsigned long long cv_seed;  /* seeds the inner folds (default 42) */
+    st_lambda_rule lambda_rule;  /* default ST_LAMBDA_MIN (measured: bench/RESULTS.md,
+                                    "Defaults against the peers") */
 } st_logreg_params;
+
+/* What the inner cross-validation chose (st_logreg_choose_lambda, st_logreg_lambda_choice).
+ * The deviance is cv.glmnet's: -2 log-likelihood per unit of row weight, p clipped to
+ * [1e-5, 1 - 1e-5], averaged over folds weighted by their row weight; se is its standard
+ * error over the folds as cv.glmnet computes it. */
+typedef struct st_logreg_lambda_choice {
+    double lambda;               /* the lambda kept (lambda_min or lambda_1se by rule) */
+    st_lambda_rule rule;
+    double lambda_min, lambda_1se;
+    double cv_deviance, cv_se;   /* at the lambda kept */
+    size_t index;                /* of the lambda kept on the path, 0-based */
+    size_t n_lambda;             /* lambdas on the path */
+    size_t n_folds;              /* inner folds */
+} st_logreg_lambda_choice;
+
+/* 1 and *out filled when m's lambda was chosen by cross-validation in this process
+ * (st_logreg_train with ST_LOGREG_LAMBDA_CV); 0 otherwise (a given lambda, or a model
+ * loaded from a file, whose lambda line holds the value chosen). */
+ST_API int st_logreg_lambda_choice_of(const st_logreg *m, st_logreg_lambda_choice *out /* OUT */);
 
 /* The defaults described above. */
 ST_API st_logreg_params st_logreg_params_default(void);
@@ -114,7 +158,9 @@ ST_API st_logreg_params st_logreg_params_default(void);
 ST_API const char *st_logreg_params_check(const st_logreg_params *prm);
 
 /* Fits a model to a labelled dataset (st_dataset_check_trainable must pass). prm may be
- * NULL for the defaults. On success *out is a new model; on failure it is NULL. */
+ * NULL for the defaults (lambda chosen by inner cross-validation, see above; each of
+ * those folds needs rows of both classes, else ST_ERR_DATA). On success *out is a new
+ * model; on failure it is NULL. */
 ST_API st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm,
                                  st_logreg **out /* OUT */, st_error *err);
 

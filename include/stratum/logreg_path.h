@@ -47,6 +47,11 @@ typedef struct st_logreg_path_options {
     const double *lambda;    /* NULL (default), or n_lambda finite values > 0 to fit instead,
                                 best in decreasing order (each fit starts from the last);
                                 borrowed for the call only */
+    int glmnet_exit;         /* 0 (default): fit every lambda. 1: stop as glmnet does, once
+                                at least 5 lambdas are fitted and the deviance ratio exceeds
+                                0.999 or grew by less than 1e-5 of itself since the last
+                                lambda (further lambdas would change the fit too little to
+                                matter); st_logreg_path_n_lambda says how many were fitted */
 } st_logreg_path_options;
 
 ST_API st_logreg_path_options st_logreg_path_options_default(void);
@@ -86,6 +91,24 @@ ST_API int st_logreg_path_converged(const st_logreg_path *path, size_t l);
 ST_API st_status st_logreg_path_predict(const st_logreg_path *path, size_t l,
                                         const st_dataset *ds, double *out, size_t n_out,
                                         st_error *err);
+
+/* Chooses lambda by k-fold cross-validation along the path, as R's cv.glmnet does with
+ * type.measure = "deviance": the path on all rows of ds fixes the lambdas (opt's n_lambda
+ * and lambda_min_ratio; opt->lambda must be NULL). One difference: with lambda_min_ratio 0
+ * the ratio is glmnet's default times max(alpha, 0.001), so that a ridge path reaches as
+ * low as a lasso path (glmnet's ridge path stops 1000 times higher, above the best lambda
+ * of several clinical cohorts). prm->cv_folds stratified folds
+ * (st_folds_make, seed prm->cv_seed) each fit the path on their training part and score
+ * every lambda on their test part by its deviance (see st_logreg_lambda_choice); the mean
+ * over folds and its standard error give lambda_min, the largest lambda at the lowest
+ * mean, and lambda_1se, the largest lambda whose mean is within one standard error of
+ * it; out->lambda is the one prm->lambda_rule names. prm's lambda is ignored; opt may be
+ * NULL for the defaults. Nothing is printed; the result is the same for any n_threads.
+ * ST_ERR_DATA when a fold cannot be made or a training part lacks a class. */
+ST_API st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *prm,
+                                         const st_logreg_path_options *opt,
+                                         st_logreg_lambda_choice *out /* OUT */,
+                                         st_error *err);
 
 /* Frees the path. NULL is a harmless no-op. */
 ST_API void st_logreg_path_free(st_logreg_path *path);

@@ -123,6 +123,7 @@ _SIGNATURES = {
     "st_logreg_save": (c_int, [c_void_p, c_char_p, _err]),
     "st_logreg_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_logreg_free": (None, [c_void_p]),
+    "st_logreg_lambda_choice_of": (c_int, [c_void_p, c_void_p]),
     "st_logreg_set_threshold": (c_int, [c_void_p, c_void_p, _err]),
     # boosted trees
     "st_gbdt_train_ex": (c_int, [_ds, _ds, c_void_p, c_void_p, _p(c_void_p), _err]),
@@ -138,6 +139,7 @@ _SIGNATURES = {
     "st_gbdt_best_score": (c_double, [c_void_p, c_void_p]),
     "st_gbdt_feature_importance": (c_int, [c_void_p, c_int, c_void_p, c_size_t, _err]),
     "st_gbdt_threshold": (c_double, [c_void_p]),
+    "st_gbdt_auto_trees": (c_int, [c_void_p, c_void_p]),
     "st_gbdt_save": (c_int, [c_void_p, c_char_p, _err]),
     "st_gbdt_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_gbdt_free": (None, [c_void_p]),
@@ -199,7 +201,22 @@ class StLogregParams(ctypes.Structure):
     _fields_ = [("lambda_", c_double), ("alpha", c_double), ("standardize", c_int),
                 ("impute", c_int), ("missing_indicators", c_int), ("class_weight", c_int),
                 ("positive_weight", c_double), ("tol", c_double), ("max_iter", c_int),
-                ("n_threads", c_int), ("progress", c_void_p), ("progress_data", c_void_p)]
+                ("n_threads", c_int), ("progress", c_void_p), ("progress_data", c_void_p),
+                ("cv_folds", c_size_t), ("cv_seed", ctypes.c_ulonglong), ("lambda_rule", c_int)]
+
+
+class StLogregLambdaChoice(ctypes.Structure):
+    _fields_ = [("lambda_", c_double), ("rule", c_int), ("lambda_min", c_double),
+                ("lambda_1se", c_double), ("cv_deviance", c_double), ("cv_se", c_double),
+                ("index", c_size_t), ("n_lambda", c_size_t), ("n_folds", c_size_t)]
+
+
+ST_GBDT_AUTO_FOLDS = 5
+
+
+class StGbdtAutoTreesInfo(ctypes.Structure):
+    _fields_ = [("num_trees", c_int), ("n_validations", c_int),
+                ("best", c_int * ST_GBDT_AUTO_FOLDS)]
 
 
 class StGbdtParams(ctypes.Structure):

@@ -277,6 +277,10 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     const char *why = st_gbdt_params_check(&prm);
     if (why != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
+    if (prm.num_trees == ST_GBDT_NUM_TREES_AUTO)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: the number of trees is "
+                        "chosen by early stopping only on a dataset without a validation "
+                        "set; give num_trees > 0");
     st_status rc = check_data(d, err);
     if (rc != ST_OK || (rc = st__gbdt_monotone_check(d->schema, prm.monotone, err)) != ST_OK)
         return rc;

@@ -121,6 +121,8 @@ struct st_gbdt {
     int iter_begin, iter_end, iter_total, trees_per_iter, iter_from_best;
     int best_end;  /* XGBoost early stopping: best_iteration + 1 from the file, else 0 */
     st__row_sketch sketch; /* the training-rows fingerprint (none: n_rows 0) */
+    int trees_chosen;      /* 1: auto_trees holds what early stopping chose (gbdt_auto.c) */
+    st_gbdt_auto_trees_info auto_trees;
 };
 
 /* The routing rule of every tree walk on a model (prediction, one row or a dataset, and

@@ -7,7 +7,7 @@
 st_gbdt_params st_gbdt_params_default(void)
 {
     st_gbdt_params p = {
-        .num_trees = 100,
+        .num_trees = ST_GBDT_NUM_TREES_AUTO,
         .num_leaves = 31,
         .max_depth = -1,
         .learning_rate = 0.1,
@@ -48,8 +48,8 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
 {
     if (p == NULL)
         return "the parameters are NULL";
-    if (p->num_trees < 1)
-        return "num_trees must be > 0";
+    if (p->num_trees < 1 && p->num_trees != ST_GBDT_NUM_TREES_AUTO)
+        return "num_trees must be > 0, or ST_GBDT_NUM_TREES_AUTO";
     if (p->num_leaves < 2 || p->num_leaves > 131072)
         return "num_leaves must be in [2, 131072]";
     if (!(p->learning_rate > 0) || !isfinite(p->learning_rate))

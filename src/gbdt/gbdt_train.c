@@ -6,13 +6,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 
-st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm, st_gbdt **out,
-                        st_error *err)
-{
-    return st_gbdt_train_ex(ds, NULL, prm, NULL, out, err);
-}
-
-st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
+st_status st__gbdt_train_fixed(const st_dataset *ds, const st_dataset *valid,
                            const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
                            st_gbdt **out, st_error *err)
 {

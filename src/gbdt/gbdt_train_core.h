@@ -76,6 +76,12 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
                               const st_gbdt_params *prm, const st_gbdt_train_callbacks *cb,
                               st_gbdt **out, st_error *err);
 
+/* st_gbdt_train_ex at prm->num_trees, which must be > 0 (gbdt_train.c); st_gbdt_train_ex
+ * (gbdt_auto.c) chooses it first when it is ST_GBDT_NUM_TREES_AUTO. */
+st_status st__gbdt_train_fixed(const st_dataset *ds, const st_dataset *valid,
+                               const st_gbdt_params *prm, const st_gbdt_train_callbacks *cb,
+                               st_gbdt **out, st_error *err);
+
 /* ---- fixed point (gbdt_fixed.c) ---- */
 
 /* The scale s (a power of two) at which n values of magnitude at most max, each rounded

@@ -21,7 +21,7 @@
 st_logreg_params st_logreg_params_default(void)
 {
     st_logreg_params p = {
-        .lambda = 1e-4,
+        .lambda = ST_LOGREG_LAMBDA_CV,
         .alpha = 0,
         .standardize = 1,
         .impute = ST_IMPUTE_MEAN,
@@ -31,6 +31,7 @@ st_logreg_params st_logreg_params_default(void)
         .tol = 1e-8,
         .max_iter = 100,
         .n_threads = 0,
+        .cv_folds = 5, .cv_seed = 42, .lambda_rule = ST_LAMBDA_MIN,
     };
     return p;
 }
@@ -39,8 +40,11 @@ const char *st_logreg_params_check(const st_logreg_params *p)
 {
     if (p == NULL)
         return "params is NULL";
-    if (!(p->lambda >= 0) || !isfinite(p->lambda))
-        return "lambda must be finite and >= 0";
+    if ((!(p->lambda >= 0) || !isfinite(p->lambda)) && p->lambda != ST_LOGREG_LAMBDA_CV)
+        return "lambda must be finite and >= 0, or ST_LOGREG_LAMBDA_CV";
+    if (p->lambda == ST_LOGREG_LAMBDA_CV && (p->cv_folds < 2 || (p->lambda_rule !=
+        ST_LAMBDA_MIN && p->lambda_rule != ST_LAMBDA_1SE)))
+        return "choosing lambda needs cv_folds >= 2 and lambda_rule ST_LAMBDA_MIN or _1SE";
     if (!(p->alpha >= 0 && p->alpha <= 1))
         return "alpha must be in [0, 1]";
     if (p->standardize != 0 && p->standardize != 1)
@@ -179,8 +183,8 @@ static st_status wald_errors(const st__lr_problem *pb, const st__lr_design *d, d
     return ST_OK;
 }
 
-st_status st_logreg_train(const st_dataset *ds, const st_logreg_params *prm_in,
-                          st_logreg **out, st_error *err)
+st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_in,
+                             st_logreg **out, st_error *err)
 {
     if (out != NULL)
         *out = NULL;

@@ -185,6 +185,9 @@ st_status st__logreg_train_binned_range(const st_binned *b, const st_logreg_para
     const char *bad = st_logreg_params_check(&prm);
     if (bad != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "logistic regression: %s", bad);
+    if (prm.lambda == ST_LOGREG_LAMBDA_CV)
+        return st__fail(err, ST_ERR_INVALID_ARG, "logistic regression on a binned file: "
+                        "lambda is not chosen by cross-validation there; give lambda >= 0");
     if (prm.impute != ST_IMPUTE_MEAN)
         return st__fail(err, ST_ERR_INVALID_ARG, "logistic regression on a binned file "
                         "imputes the mean only (a median needs all values in memory): "

@@ -33,7 +33,14 @@ struct st_logreg {
     st_text_featurizer **text; /* n_text featurizers of the model's text columns, owned
                                   (logreg_text.c); NULL and 0 for models without text */
     size_t n_text;
+    int lambda_chosen;       /* 1: lambda_choice holds the inner CV's choice */
+    st_logreg_lambda_choice lambda_choice;
 };
+
+/* st_logreg_train at prm->lambda, which must be >= 0 (logreg.c); st_logreg_train
+ * (logreg_train_default.c) chooses it first when it is ST_LOGREG_LAMBDA_CV. */
+st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm,
+                             st_logreg **out /* OUT */, st_error *err);
 
 /* The model's text featurizers (logreg_text.c): freed; written after the fingerprint
  * (nothing for a model without them, so such files do not change); read back when the

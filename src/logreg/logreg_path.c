@@ -27,7 +27,8 @@ struct st_logreg_path {
 
 st_logreg_path_options st_logreg_path_options_default(void)
 {
-    st_logreg_path_options o = {.n_lambda = 100, .lambda_min_ratio = 0, .lambda = NULL};
+    st_logreg_path_options o = {.n_lambda = 100, .lambda_min_ratio = 0, .lambda = NULL,
+                               .glmnet_exit = 0};
     return o;
 }
 
@@ -119,9 +120,12 @@ static void record(st_logreg_path *path, size_t l, const st__lr_problem *pb,
 }
 
 /* Fits every lambda of path->lambda in order, warm-starting each fit from the last, with
- * the solver st_logreg_train would choose. */
+ * the solver st_logreg_train would choose (exact Newton for ridge up to
+ * ST__LR_CD_GRAM_MAX_COLS columns: along a path down to tiny lambdas the coordinate
+ * descent steps of wider ridge fits converge slowly on nearly singular Hessians), up to
+ * glmnet's exit when glmnet_exit is set. */
 static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_design *d,
-                         const st_logreg_params *prm, st_error *err)
+                         const st_logreg_params *prm, int glmnet_exit, st_error *err)
 {
     double ybar = 0;
     for (size_t i = 0; i < pb->n; i++)
@@ -149,7 +153,7 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         if (d->sp != NULL)
             rc = st__lr_sparse_fit(pb, d->sp, prm->tol, prm->max_iter, &b0, b, NULL, &have_h,
                                    &info, err);
-        else if (pb->l1 == 0 && d->n_cols <= ST__LR_NEWTON_MAX_COLS)
+        else if (pb->l1 == 0 && d->n_cols <= ST__LR_CD_GRAM_MAX_COLS)
             rc = st__lr_newton(pb, &b0, b, prm->tol, prm->max_iter, &info, err);
         else if (work != NULL) /* the same solver as st__lr_cd, warm between lambdas */
             rc = st__lr_cd_gram_warm(pb, work, &b0, b, prm->tol, prm->max_iter, &info, err);
@@ -164,6 +168,12 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         }
         path->converged[l] = info.converged;
         record(path, l, pb, d, b0, b, null_loss, info.objective);
+        if (glmnet_exit && l + 1 >= 5 && l + 1 < path->n_lambda &&
+            (path->dev_ratio[l] > 0.999 ||
+             path->dev_ratio[l] - path->dev_ratio[l - 1] < 1e-5 * path->dev_ratio[l])) {
+            path->n_lambda = l + 1; /* the arrays keep their size; only the count shrinks */
+            break;
+        }
         pb->at.lambda = l + 1;
         st__lr_progress(pb, 0, prm->max_iter); /* between two fits: no iteration yet */
     }
@@ -252,7 +262,7 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         pb.xc = xcs, pb.xcy = xcs + d.n_cols;
     }
     if ((rc = make_lambdas(path, &opt, n, d.n_cols, err)) != ST_OK ||
-        (rc = fit_all(path, &pb, &d, &prm, err)) != ST_OK)
+        (rc = fit_all(path, &pb, &d, &prm, opt.glmnet_exit, err)) != ST_OK)
         goto done;
     path->n_coefs = d.n_cols;
     path->coef_names = d.col_names;

@@ -104,7 +104,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # errors: one clear line, no model written
     plain = f"{tmp}/plain.stb"
     run("bin", sets[0][1], "-o", plain, "--quiet")
-    r = run("train", "logreg", plain, "-o", f"{tmp}/x.model", ok=False)
+    r = run("train", "logreg", plain, "-o", f"{tmp}/x.model", "--lambda", "1e-4", ok=False)
     check(r.returncode == 1 and "stratum bin --values" in r.stderr
           and r.stderr.count("\n") == 1 and not os.path.exists(f"{tmp}/x.model"),
           f"no values section: exit {r.returncode}, {r.stderr!r}")
@@ -114,6 +114,12 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 2 and "binned file" in r.stderr
               and not os.path.exists(f"{tmp}/x.model"),
               f"{opt}: exit {r.returncode}, {r.stderr!r}")
+    # the default lambda (inner cross-validation) needs the rows in memory
+    r = run("train", "logreg", f"{tmp}/hepatitis.stb", "-o", f"{tmp}/x.model", ok=False)
+    check(r.returncode == 2 and r.stderr == "stratum train: a binned file needs --lambda: the "
+          "default chooses lambda by cross-validation, which needs the CSV in memory (see "
+          "'stratum train --help')\n" and not os.path.exists(f"{tmp}/x.model"),
+          f"default lambda: exit {r.returncode}, {r.stderr!r}")
     print("ok errors")
 
 sys.exit(1 if failures else 0)

@@ -551,18 +551,18 @@ static void test_cli(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "binned 3772 rows x 29 features");
     free(r);
-    r = run("train", "gbdt", csv, "-o", "stb_cli_csv.model", "--num-trees", "20", "-q", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", csv, "-o", "stb_cli_csv.model", "--num-trees", "20", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb.model", "--num-trees", "20", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "stb_cli_stb.model", "--num-trees", "20", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "binned file stb_cli.stb");
     free(r);
-    r = run("train", "gbdt", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf.model",
+    r = run("train", "gbdt", "--num-trees", "100", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf.model",
             "--num-trees", "20", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb1.model", "--num-trees", "20",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "stb_cli_stb1.model", "--num-trees", "20",
             "--threads", "1", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -578,23 +578,23 @@ static void test_cli(void **state)
     free(c);
     /* a binning option that differs from the file's is a warning, which --quiet does not
      * hide (it hides progress and notes); the file's own value or the default is not */
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
             "--max-bin", "63", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "warning: --max-bin 63 is ignored");
     free(r);
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
             "--max-bin", "63", "--max-cat-levels", "7", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "warning: --max-bin 63 is ignored");
     assert_contains(r->err, "warning: --max-cat-levels 7 is ignored");
     free(r);
-    r = run("train", "gbdt", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf2.model",
+    r = run("train", "gbdt", "--num-trees", "100", csv, "--bins-from", "stb_cli.stb", "-o", "stb_cli_bf2.model",
             "--num-trees", "2", "--max-bin", "63", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "warning: --max-bin 63 is ignored");
     free(r);
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "stb_cli_stb2.model", "--num-trees", "2",
             "--max-bin", "255", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
@@ -603,8 +603,15 @@ static void test_cli(void **state)
     r = run("bin", dataset_path("hepatitis"), "-o", "stb_cli_noext", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "gbdt", "stb_cli_noext", "-o", "stb_cli_noext.model", "-q", NULL);
+    r = run("train", "gbdt", "stb_cli_noext", "-o", "stb_cli_noext.model", "--num-trees",
+            "100", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
+    free(r);
+    /* the default number of trees (early stopping on held-out folds) needs the CSV */
+    r = run("train", "gbdt", "stb_cli_noext", "-o", "stb_cli_noext.model", "-q", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "a binned file needs --num-trees: the default chooses the "
+                          "number of trees on held-out folds, which needs the CSV in memory");
     free(r);
     r = run("bin", "--help", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -617,7 +624,7 @@ static void test_cli(void **state)
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "is the input data file");
     free(r);
-    r = run("train", "gbdt", "stb_cli.stb", "-o", "m", "--valid-fraction", "0.2", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "m", "--valid-fraction", "0.2", NULL);
     assert_int_equal(r->exit_code, 2);
     free(r);
 }
@@ -681,11 +688,11 @@ static void test_cli_libsvm(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "binned 1501 rows x 3 features");
     free(r);
-    r = run("train", "gbdt", "stb_cli.svm", "-o", "stb_cli_svm.model", "--num-trees", "20",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli.svm", "-o", "stb_cli_svm.model", "--num-trees", "20",
             "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "gbdt", "stb_cli_svm.stb", "-o", "stb_cli_svmstb.model", "--num-trees",
+    r = run("train", "gbdt", "--num-trees", "100", "stb_cli_svm.stb", "-o", "stb_cli_svmstb.model", "--num-trees",
             "20", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);

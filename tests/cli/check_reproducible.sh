@@ -45,8 +45,13 @@ check "gbdt early stopping on a held-out fraction, clinical" gbdt "$work/clinica
     --num-trees 200 --learning-rate 0.3 --valid-fraction 0.2 --early-stopping-rounds 5 --metric auc
 # recalibration and a threshold fitted on the inner cross-validation (train --recalibrate)
 check "logreg, platt recalibration and min-recall threshold, sepsis_survival" logreg \
-    "$datasets/sepsis_survival.csv" --class-weight balanced --recalibrate platt \
+    "$datasets/sepsis_survival.csv" --lambda 1e-4 --class-weight balanced --recalibrate platt \
     --threshold-rule min-recall
+# the defaults: lambda chosen by an inner cross-validation, trees by early stopping on folds
+check "logreg default (lambda by inner 5-fold CV), thyroid_sick" logreg \
+    "$datasets/thyroid_sick.csv"
+check "gbdt default (trees by early stopping on 5 folds), thyroid_sick" gbdt \
+    "$datasets/thyroid_sick.csv"
 check "gbdt, isotonic recalibration and f1 threshold, clinical" gbdt "$work/clinical.csv" \
     --num-trees 20 --class-weight balanced --recalibrate isotonic --threshold-rule f1
 

@@ -66,10 +66,14 @@ if in_group cv; then
         --folds 3 --seed 3
 fi
 if in_group compare; then
-    step "compare" 0 compare "$sample" --weights none,5 --folds 3 --num-trees 10
+    step "compare" 0 compare "$sample" --weights none,5 --folds 3 --num-trees 10 --lambda 0.01
 fi
 if in_group gbdt; then
     step "train gbdt" 0 train gbdt "$data" --num-trees 20 -o "$work/gbdt.model" -q
+    step "train gbdt, trees chosen by early stopping (the default)" 0 train gbdt \
+        "$project/datasets/hepatitis.csv" -o "$work/gbdt_auto.model" -q
+    step "train logreg, lambda chosen by inner cross-validation (the default)" 0 train logreg \
+        "$project/datasets/hepatitis.csv" -o "$work/logreg_auto.model" -q
     step "predict gbdt" 0 predict "$work/gbdt.model" "$data" -o "$work/pg.csv"
     step "evaluate gbdt" 0 evaluate "$work/gbdt.model" "$data" --bootstrap 20
     step "explain gbdt, rows by --where" 0 explain "$work/gbdt.model" "$data" --where age=41 --format json

@@ -10,9 +10,11 @@ args <- commandArgs(trailingOnly = TRUE)
 glmnet.control(pmin = 1e-14)
 d <- read.csv(args[1])
 lam <- scan(args[2], quiet = TRUE)
+# alpha 1 (the lasso) unless GLMNET_ALPHA says otherwise (defaults_vs_glmnet.py: ridge)
+alpha <- as.numeric(Sys.getenv("GLMNET_ALPHA", "1"))
 x <- as.matrix(d[, setdiff(names(d), c("id", "label", "foldid"))])
 for (m in args[-(1:3)]) {
-  f <- cv.glmnet(x, d$label, family = "binomial", alpha = 1, lambda = lam,
+  f <- cv.glmnet(x, d$label, family = "binomial", alpha = alpha, lambda = lam,
                  foldid = d$foldid, type.measure = m, thresh = 1e-11, maxit = 1e7)
   write.table(sprintf("%.17g,%.17g", f$cvm, f$cvsd), paste0(args[3], ".", m),
               row.names = FALSE, col.names = FALSE, quote = FALSE)

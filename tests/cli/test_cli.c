@@ -170,7 +170,7 @@ static void test_train_predict_help(void **state)
 {
     run_result *r = run("train", "--help", NULL);
     assert_int_equal(r->exit_code, 0);
-    static const char *const train_opts[] = {"-o, --output MODEL", "--lambda L", "(default: 0.0001)",
+    static const char *const train_opts[] = {"-o, --output MODEL", "--lambda L", "(default: chosen by an inner 5-fold", "--lambda-rule R",
         "--alpha A", "--class-weight W", "--no-standardize", "--impute M", "(default: mean)",
         "--missing-indicators", "--max-iter N", "(default: 100)", "--tol T", "(default: 1e-08)",
         "--label COL"};
@@ -197,7 +197,7 @@ static void test_train_then_predict(void **state)
     char model[512], out[512];
     scratch_path(model, sizeof model, "small.model");
     scratch_path(out, sizeof out, "p.csv");
-    run_result *r = run("train", "logreg", CLI_DATA "/small.csv", "-o", model, "--lambda", "0.1",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", CLI_DATA "/small.csv", "-o", model, "--lambda", "0.1",
                         NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->err, "trained logreg on 5 rows (2 positive)"));
@@ -205,7 +205,7 @@ static void test_train_then_predict(void **state)
     assert_non_null(strstr(r->out, "(intercept)"));
     assert_non_null(strstr(r->out, "sex=F"));
     free(r);
-    r = run("train", "logreg", "--quiet", "--format", "csv", CLI_DATA "/small.csv", "-o", model,
+    r = run("train", "logreg", "--lambda", "1e-4", "--quiet", "--format", "csv", CLI_DATA "/small.csv", "-o", model,
             "--lambda", "0.1", "--class-weight", "balanced", "--impute", "median",
             "--missing-indicators", "--alpha", "0.5", "--max-iter", "50", "--tol", "1e-6", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -248,7 +248,7 @@ static void test_predict_unlabelled(void **state)
     assert_non_null(f);
     fputs("bp,sex,age\n120,F,40\n,M,\n", f);
     fclose(f);
-    run_result *r = run("train", "logreg", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
                         "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -270,14 +270,14 @@ static void test_train_usage_errors(void **state)
         {"--class-weight", "0"}, {"--impute", "mode"}, {"--max-iter", "0"}, {"--tol", "0"},
         {"--format", "xml"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_result *r = run("train", "logreg", CLI_DATA "/small.csv", "-o", model, bad[i][0],
+        run_result *r = run("train", "logreg", "--lambda", "1e-4", CLI_DATA "/small.csv", "-o", model, bad[i][0],
                             bad[i][1], NULL);
         if (r->exit_code != 2)
             fail_msg("%s %s: exit %d, expected 2", bad[i][0], bad[i][1], r->exit_code);
         assert_one_error_line(r, bad[i][0]);
         free(r);
     }
-    run_result *r = run("train", "logreg", CLI_DATA "/small.csv", NULL);
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", CLI_DATA "/small.csv", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "-o MODEL is required");
     free(r);
@@ -300,7 +300,7 @@ static void test_train_predict_failures(void **state)
     char model[512], copy[512];
     scratch_path(model, sizeof model, "f.model");
     scratch_path(copy, sizeof copy, "copy.csv");
-    run_result *r = run("train", "logreg", "/nonexistent/x.csv", "-o", model, NULL);
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", "/nonexistent/x.csv", "-o", model, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "/nonexistent/x.csv");
     free(r);
@@ -315,11 +315,11 @@ static void test_train_predict_failures(void **state)
     assert_non_null(f);
     fputs(original, f);
     fclose(f);
-    r = run("train", "logreg", copy, "-o", copy, NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", copy, "-o", copy, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "is the input data file");
     free(r);
-    r = run("train", "logreg", "-q", copy, "-o", model, "--lambda", "0.1", NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", copy, "-o", model, "--lambda", "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     r = run("predict", model, copy, "-o", copy, NULL);
@@ -363,7 +363,7 @@ static void test_output_link_and_fifo(void **state)
     scratch_path(got, sizeof got, "from_fifo.model");
     scratch_path(copy, sizeof copy, "data.csv");
     scratch_path(in_link, sizeof in_link, "data_link.csv");
-#define TRAIN(OUT) run("train", "gbdt", CLI_DATA "/small.csv", "--num-trees", "3", \
+#define TRAIN(OUT) run("train", "gbdt", "--num-trees", "100", CLI_DATA "/small.csv", "--num-trees", "3", \
                        "--min-data-in-leaf", "2", "-q", "-o", OUT, NULL)
     run_result *r = TRAIN(plain);
     assert_int_equal(r->exit_code, 0);
@@ -399,7 +399,7 @@ static void test_output_link_and_fifo(void **state)
     fputs(original, f);
     fclose(f);
     assert_int_equal(symlink("data.csv", in_link), 0);
-    r = run("train", "gbdt", copy, "-q", "-o", in_link, NULL);
+    r = run("train", "gbdt", "--num-trees", "100", copy, "-q", "-o", in_link, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "is the input data file");
     free(r);

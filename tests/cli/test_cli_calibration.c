@@ -88,7 +88,7 @@ static void test_min_recall_rule(void **state)
     path(model, sizeof model, "m.model");
     path(oof, sizeof oof, "oof.csv");
     path(pred, sizeof pred, "p.csv");
-    run_result *r = run("train", "logreg", train_csv, "-o", model, "--class-weight", "balanced",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", train_csv, "-o", model, "--class-weight", "balanced",
                         "--recalibrate", "platt", "--threshold-rule", "min-recall",
                         "--min-recall", "0.9", "--oof", oof, "--format", "csv", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -197,7 +197,7 @@ static void test_recalibration_repairs_weighting(void **state)
     char raw[700], cal[700];
     path(raw, sizeof raw, "raw.model");
     path(cal, sizeof cal, "cal.model");
-    run_result *r = run("train", "logreg", train_csv, "-o", raw, "--class-weight", "balanced",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", train_csv, "-o", raw, "--class-weight", "balanced",
                         "-q", "--format", "csv", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -207,7 +207,7 @@ static void test_recalibration_repairs_weighting(void **state)
     static const char *const methods[] = {"platt", "isotonic"};
     for (int m = 0; m < 2; m++)
         for (int s = 0; s < 3; s++) {
-            r = run("train", "logreg", train_csv, "-o", cal, "--class-weight", "balanced",
+            r = run("train", "logreg", "--lambda", "1e-4", train_csv, "-o", cal, "--class-weight", "balanced",
                     "--recalibrate", methods[m], "--seed", seeds[s], "-q", "--format", "csv",
                     NULL);
             assert_int_equal(r->exit_code, 0);
@@ -227,7 +227,7 @@ static void test_gbdt_fixed_threshold(void **state)
     (void)state;
     char model[700];
     path(model, sizeof model, "m.model");
-    run_result *r = run("train", "gbdt", train_csv, "-o", model, "--num-trees", "30",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", train_csv, "-o", model, "--num-trees", "30",
                         "--recalibrate", "isotonic", "--threshold", "0.3", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -247,7 +247,7 @@ static void test_gbdt_fixed_threshold(void **state)
     }
     free(r);
     /* a model without a threshold predicts p only */
-    r = run("train", "gbdt", train_csv, "-o", model, "--num-trees", "5", "-q", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", train_csv, "-o", model, "--num-trees", "5", "-q", NULL);
     free(r);
     r = run("predict", model, test_csv, NULL);
     assert_int_equal(strncmp(r->out, "p\n", 2), 0);
@@ -262,10 +262,10 @@ static void test_compare(void **state)
     (void)state;
     char oof[700];
     path(oof, sizeof oof, "compare_oof.csv");
-    run_result *plain = run("compare", train_csv, "--models", "logreg", "--weights",
+    run_result *plain = run("compare", "--lambda", "1e-4", "--num-trees", "100", train_csv, "--models", "logreg", "--weights",
                             "none,balanced", "--format", "csv", "-q", NULL);
     assert_int_equal(plain->exit_code, 0);
-    run_result *r = run("compare", train_csv, "--models", "logreg", "--weights",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", train_csv, "--models", "logreg", "--weights",
                         "none,balanced", "--recalibrate", "platt", "--format", "csv", "-q",
                         "--oof", oof, NULL);
     assert_int_equal(r->exit_code, 0);

@@ -121,29 +121,29 @@ static void expect(run_result *r, int code, const char *err)
 static void stray_text(void **state)
 {
     (void)state;
-    expect(run("train", "logreg", STRAY, "-q", "-o", path_a, NULL), 0, STRAY_WARNING);
-    expect(run("train", "gbdt", STRAY, "--num-trees", "3", "-q", "-o", path_a, NULL), 0,
+    expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "-q", "-o", path_a, NULL), 0, STRAY_WARNING);
+    expect(run("train", "gbdt", "--num-trees", "100", STRAY, "--num-trees", "3", "-q", "-o", path_a, NULL), 0,
            STRAY_WARNING);
-    expect(run("cv", "logreg", STRAY, "--folds", "3", "-q", NULL), 0, STRAY_WARNING);
-    expect(run("compare", STRAY, "--models", "logreg", "--weights", "none", "--folds", "3",
+    expect(run("cv", "logreg", "--lambda", "1e-4", STRAY, "--folds", "3", "-q", NULL), 0, STRAY_WARNING);
+    expect(run("compare", "--lambda", "1e-4", "--num-trees", "100", STRAY, "--models", "logreg", "--weights", "none", "--folds", "3",
                "-q", NULL), 0, STRAY_WARNING);
     /* --numeric: the model of the file with the cell blanked, and a line saying so */
-    expect(run("train", "logreg", STRAY, "--numeric", "texture_mean", "-q", "-o", path_a,
+    expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "--numeric", "texture_mean", "-q", "-o", path_a,
                NULL), 0,
            "stratum: warning: " STRAY ": column 'texture_mean' is read as numbers (--numeric "
            "texture_mean): its 1 cell that is not a number (line 11, column 7: 'abc') is read "
            "as missing\n");
     write_fixed(STRAY, ",abc,", ",,", NULL);
-    expect(run("train", "logreg", path_fixed, "-q", "-o", path_b, NULL), 0, "");
+    expect(run("train", "logreg", "--lambda", "1e-4", path_fixed, "-q", "-o", path_b, NULL), 0, "");
     assert_same_file(path_a, path_b);
     /* --categorical: the model of the default reading; here, with a level for almost every
      * row, the column looks like an identifier, which is said instead */
-    expect(run("train", "logreg", STRAY, "--categorical", "texture_mean", "-q", "-o", path_a,
+    expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "--categorical", "texture_mean", "-q", "-o", path_a,
                NULL), 0,
            "stratum: warning: " STRAY ": column 'texture_mean' has a different value in "
            "(almost) every row, like a patient id or a row number, which a model can learn "
            "rows by; if it is one, leave it out with --ignore texture_mean\n");
-    expect(run("train", "logreg", STRAY, "-q", "-o", path_b, NULL), 0, STRAY_WARNING);
+    expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "-q", "-o", path_b, NULL), 0, STRAY_WARNING);
     assert_same_file(path_a, path_b);
     /* info: the note is the last line, and no identifier note for the column */
     run_result *r = run("info", STRAY, NULL);
@@ -170,10 +170,10 @@ static void stray_text(void **state)
 static void censored(void **state)
 {
     (void)state;
-    expect(run("train", "logreg", LAB, "-q", "-o", path_a, NULL), 0,
+    expect(run("train", "logreg", "--lambda", "1e-4", LAB, "-q", "-o", path_a, NULL), 0,
            LAB_WARNING_TSH LAB_WARNING_T3);
     /* bound: the numbers; 'pending' still makes TSH categorical unless --numeric */
-    expect(run("train", "logreg", LAB, "--censored", "bound", "--numeric", "TSH", "-q", "-o",
+    expect(run("train", "logreg", "--lambda", "1e-4", LAB, "--censored", "bound", "--numeric", "TSH", "-q", "-o",
                path_a, NULL), 0,
            "stratum: warning: " LAB ": column 'TSH' is read as numbers (--numeric TSH): of "
            "its 4 cells that are not numbers (line 6, column 6: '<0.005'; also '>500', "
@@ -184,10 +184,10 @@ static void censored(void **state)
            "(--censored bound)\n");
     write_fixed(LAB, ",<0.005,", ",0.005,", ",>500,", ",500,", ",pending,", ",,", ",<0.2,",
                 ",0.2,", NULL);
-    expect(run("train", "logreg", path_fixed, "-q", "-o", path_b, NULL), 0, "");
+    expect(run("train", "logreg", "--lambda", "1e-4", path_fixed, "-q", "-o", path_b, NULL), 0, "");
     assert_same_file(path_a, path_b);
     /* missing: blanked */
-    expect(run("train", "gbdt", LAB, "--censored", "missing", "--numeric", "TSH",
+    expect(run("train", "gbdt", "--num-trees", "100", LAB, "--censored", "missing", "--numeric", "TSH",
                "--num-trees", "5", "-q", "-o", path_a, NULL), 0,
            "stratum: warning: " LAB ": column 'TSH' is read as numbers (--numeric TSH): its 4 "
            "cells that are not numbers (line 6, column 6: '<0.005'; also '>500', 'pending') "
@@ -196,13 +196,13 @@ static void censored(void **state)
            "a number (line 9, column 10: '<0.2') is read as missing\n");
     write_fixed(LAB, ",<0.005,", ",,", ",>500,", ",,", ",pending,", ",,", ",<0.2,", ",,",
                 NULL);
-    expect(run("train", "gbdt", path_fixed, "--num-trees", "5", "-q", "-o", path_b, NULL), 0,
+    expect(run("train", "gbdt", "--num-trees", "100", path_fixed, "--num-trees", "5", "-q", "-o", path_b, NULL), 0,
            "");
     assert_same_file(path_a, path_b);
     /* --categorical: silent, and the model of the default reading */
-    expect(run("train", "logreg", LAB, "--categorical", "TSH,T3", "-q", "-o", path_a, NULL),
+    expect(run("train", "logreg", "--lambda", "1e-4", LAB, "--categorical", "TSH,T3", "-q", "-o", path_a, NULL),
            0, "");
-    expect(run("train", "logreg", LAB, "-q", "-o", path_b, NULL), 0,
+    expect(run("train", "logreg", "--lambda", "1e-4", LAB, "-q", "-o", path_b, NULL), 0,
            LAB_WARNING_TSH LAB_WARNING_T3);
     assert_same_file(path_a, path_b);
     /* error: the first one, with its place */
@@ -225,10 +225,10 @@ static void censored(void **state)
 static void decimal_comma(void **state)
 {
     (void)state;
-    expect(run("train", "logreg", COMMA, "-q", "-o", path_a, NULL), 0, COMMA_WARNING);
-    expect(run("train", "logreg", COMMA, "--decimal", ",", "-q", "-o", path_a, NULL), 0, "");
+    expect(run("train", "logreg", "--lambda", "1e-4", COMMA, "-q", "-o", path_a, NULL), 0, COMMA_WARNING);
+    expect(run("train", "logreg", "--lambda", "1e-4", COMMA, "--decimal", ",", "-q", "-o", path_a, NULL), 0, "");
     write_fixed(COMMA, ",", ".", NULL); /* the file's only commas are decimal marks */
-    expect(run("train", "logreg", path_fixed, "-q", "-o", path_b, NULL), 0, "");
+    expect(run("train", "logreg", "--lambda", "1e-4", path_fixed, "-q", "-o", path_b, NULL), 0, "");
     assert_same_file(path_a, path_b);
     expect(run("info", STRAY, "--decimal", ",", NULL), 1,
            "stratum: " STRAY ": --decimal , needs a field delimiter other than ',', and this "
@@ -265,7 +265,7 @@ static void predict_type_mismatch(void **state)
         free(b);
     }
     /* the other way round: a model trained with --categorical, data of numbers */
-    expect(run("train", "logreg", LAB, "--categorical", "TSH,T3", "-q", "-o", path_a, NULL),
+    expect(run("train", "logreg", "--lambda", "1e-4", LAB, "--categorical", "TSH,T3", "-q", "-o", path_a, NULL),
            0, "");
     write_fixed(LAB, ",<0.005,", ",,", ",>500,", ",,", ",pending,", ",,", ",<0.2,", ",,",
                 NULL);
@@ -284,7 +284,7 @@ static void bad_options(void **state)
            "stratum: " STRAY ": --numeric names column 'texture', which is not a feature "
            "column of the file (names are matched exactly; the label, weight and ignored "
            "columns are not features)\n");
-    expect(run("train", "logreg", STRAY, "--categorical", "label", "-o", path_a, NULL), 1,
+    expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "--categorical", "label", "-o", path_a, NULL), 1,
            "stratum: " STRAY ": --categorical names column 'label', which is not a feature "
            "column of the file (names are matched exactly; the label, weight and ignored "
            "columns are not features)\n");

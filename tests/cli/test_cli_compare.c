@@ -101,22 +101,22 @@ static void test_errors(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *c = cases[i];
-        run_result *r = c[2] != NULL ? run("compare", data_path, c[0], c[1], c[2], "3", NULL)
-                                     : run("compare", data_path, c[0], c[1], NULL);
+        run_result *r = c[2] != NULL ? run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, c[0], c[1], c[2], "3", NULL)
+                                     : run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, c[0], c[1], NULL);
         if (r->exit_code != 2)
             fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
         assert_one_error_line(r, c[3]);
         free(r);
     }
-    run_result *r = run("compare", NULL);
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "expected one DATA file, got 0");
     free(r);
-    r = run("compare", "/nonexistent/d.csv", NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", "/nonexistent/d.csv", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "/nonexistent/d.csv");
     free(r);
-    r = run("compare", data_path, "--group-col", "nurse", NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--group-col", "nurse", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "no column named 'nurse' (--group-col)");
     free(r);
@@ -126,7 +126,7 @@ static void test_errors(void **state)
  * 2 x 6 in CSV; 2 x 3 in text (title, rule, blank, header), Markdown and JSON. */
 static void test_rows(void **state)
 {
-    run_result *r = run("compare", data_path, "--ignore", "patient", "--num-trees", "10",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "patient", "--num-trees", "10",
                         "--format", "csv", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_int_equal(count_lines(r->out), 1 + 12);
@@ -143,7 +143,7 @@ static void test_rows(void **state)
     }
     free(r);
     const char *args[] = {"--weights", "none,balanced,3", "--num-trees", "10", "-q"};
-    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
     assert_int_equal(count_lines(r->out), 4 + 6);
@@ -152,14 +152,14 @@ static void test_rows(void **state)
                                 "cross-validation of each training part"));
     assert_non_null(strstr(r->out, "\ngbdt     balanced   0."));
     free(r);
-    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
             "markdown", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_int_equal(count_lines(r->out), 2 + 6);
     assert_true(strncmp(r->out, "| model | weight | ROC-AUC |", 27) == 0);
     assert_non_null(strstr(r->out, "\n| logreg | 3 | 0."));
     free(r);
-    r = run("compare", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
             "json", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_int_equal(count_lines(r->out), 2 + 6);
@@ -173,7 +173,7 @@ static void test_rows(void **state)
  * Brier and log loss), at least one per column; the text table shows the marks. */
 static void test_best_marked(void **state)
 {
-    run_result *r = run("compare", data_path, "--ignore", "patient", "--weights",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "patient", "--weights",
                         "none,balanced,4,20", "--num-trees", "10", "--format", "csv", "-q",
                         NULL);
     assert_int_equal(r->exit_code, 0);
@@ -202,7 +202,7 @@ static void test_best_marked(void **state)
         assert_true(marked >= 1);
     }
     free(r);
-    r = run("compare", data_path, "--ignore", "patient", "--weights", "none,balanced,4,20",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "patient", "--weights", "none,balanced,4,20",
             "--num-trees", "10", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     size_t stars = 0;
@@ -221,7 +221,7 @@ static void assert_row_equals_cv(const char *compare_csv, const char *key, const
     int gbdt = strcmp(kind, "gbdt") == 0;
     run_result *r = run("cv", kind, data_path, "--ignore", "patient", "--seed", "3", "--folds",
                         "4", "--repeats", "2", "--threshold-rule", "f1", "--format", "csv", "-q",
-                        gbdt ? "--num-trees" : "--max-iter", gbdt ? "10" : "100", weight_opt,
+                        gbdt ? "--num-trees" : "--lambda", gbdt ? "10" : "1e-4", weight_opt,
                         weight, NULL);
     assert_int_equal(r->exit_code, 0);
     const char *row = line_of(compare_csv, key);
@@ -245,7 +245,7 @@ static void assert_row_equals_cv(const char *compare_csv, const char *key, const
  * one thread gives the same table. */
 static void test_rows_equal_cv(void **state)
 {
-    run_result *r = run("compare", data_path, "--ignore", "patient", "--seed", "3", "--folds",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "patient", "--seed", "3", "--folds",
                         "4", "--repeats", "2", "--weights", "none,2", "--num-trees", "10",
                         "--max-iter", "100", "--format", "csv", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -253,7 +253,7 @@ static void test_rows_equal_cv(void **state)
     assert_row_equals_cv(r->out, "logreg,2,", "logreg", "--class-weight", "2");
     assert_row_equals_cv(r->out, "gbdt,none,", "gbdt", "--class-weight", "none");
     assert_row_equals_cv(r->out, "gbdt,2,", "gbdt", "--scale-pos-weight", "2");
-    run_result *one = run("compare", data_path, "--ignore", "patient", "--seed", "3",
+    run_result *one = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "patient", "--seed", "3",
                           "--folds", "4", "--repeats", "2", "--weights", "none,2",
                           "--num-trees", "10", "--max-iter", "100", "--format", "csv", "-q",
                           "--threads", "1", NULL);

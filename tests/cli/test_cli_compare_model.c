@@ -43,11 +43,11 @@ static int setup(void **state)
     fclose(in);
     if (fclose(out) != 0)
         return -1;
-    run_result *r = run("train", "gbdt", half_path, "-o", gbdt_path, "--num-trees", "15",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", half_path, "-o", gbdt_path, "--num-trees", "15",
                         "--num-leaves", "4", "--ignore", "id", "-q", NULL);
     int bad = r->exit_code != 0;
     free(r);
-    r = run("train", "logreg", half_path, "-o", logreg_path, "--lambda", "0.05", "--ignore", "id",
+    r = run("train", "logreg", "--lambda", "1e-4", half_path, "-o", logreg_path, "--lambda", "0.05", "--ignore", "id",
             "-q", NULL);
     bad |= r->exit_code != 0;
     free(r);
@@ -145,7 +145,7 @@ static void test_oof_and_metrics_match_predict(void **state)
 {
     char oof_path[600];
     scratch(oof_path, "oof.csv");
-    run_result *r = run("compare", data_path, "--models", "logreg", "--weights", "none",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "logreg", "--weights", "none",
                         "--model", gbdt_path, "--model", logreg_path, "--folds", "4",
                         "--oof", oof_path, "--format", "csv", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -201,7 +201,7 @@ static void test_oof_and_metrics_match_predict(void **state)
  * text and Markdown show the rows by file name; JSON gives the file as given. */
 static void test_rows_in_every_format(void **state)
 {
-    run_result *r = run("compare", data_path, "--models", "logreg,gbdt", "--weights",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "logreg,gbdt", "--weights",
                         "none", "--num-trees", "15", "--model", gbdt_path, "--model",
                         logreg_path, "--format", "csv", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -220,18 +220,18 @@ static void test_rows_in_every_format(void **state)
         }
     }
     free(r);
-    r = run("compare", data_path, "--models", "none", "--model", gbdt_path, "-q", NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "none", "--model", gbdt_path, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "\nmodel        weight "));
     assert_non_null(strstr(r->out, "\ntrees.model  (fixed)    "));
     assert_non_null(strstr(r->out, "*")); /* a single row is the best of every column */
     free(r);
-    r = run("compare", data_path, "--models", "none", "--model", gbdt_path, "--format",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "none", "--model", gbdt_path, "--format",
             "markdown", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "\n| trees.model | (fixed) | "));
     free(r);
-    r = run("compare", data_path, "--models", "none", "--model", gbdt_path, "--format",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "none", "--model", gbdt_path, "--format",
             "json", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     char want[800];
@@ -246,7 +246,7 @@ static void test_report(void **state)
 {
     char html_path[600];
     scratch(html_path, "r.html");
-    run_result *r = run("compare", data_path, "--models", "none", "--model", gbdt_path,
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "none", "--model", gbdt_path,
                         "--model", logreg_path, "--report", html_path, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -265,39 +265,39 @@ static void test_errors(void **state)
 {
     char missing[600];
     scratch(missing, "absent.model");
-    run_result *r = run("compare", data_path, "--ignore", "id", "--models", "none", "--model", missing, NULL);
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--models", "none", "--model", missing, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "absent.model");
     free(r);
-    r = run("compare", data_path, "--ignore", "id", "--models", "none", "--model", half_path, NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--models", "none", "--model", half_path, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "half.csv");
     free(r);
-    r = run("compare", data_path, "--ignore", "id", "--model", logreg_path, "--ignore", "radius_mean", NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--model", logreg_path, "--ignore", "radius_mean", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "linear.model: feature 'radius_mean'");
     assert_null(strstr(r->err, "mean ROC-AUC")); /* before any setting is trained */
     free(r);
-    r = run("compare", data_path, "--ignore", "id", "--models", "none", NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--models", "none", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "--models none leaves nothing to compare");
     free(r);
     char other[600];
     scratch(other, "x/trees.model");
-    r = run("compare", data_path, "--ignore", "id", "--model", gbdt_path, "--model", other, NULL);
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--model", gbdt_path, "--model", other, NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "a model named 'trees.model' is already compared");
     free(r);
     /* nine distinct names (never opened: the count is a usage error) */
     static const char *const names[9] = {"m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"};
-    r = run("compare", data_path, "--ignore", "id", "--model", names[0], "--model", names[1], "--model",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--model", names[0], "--model", names[1], "--model",
             names[2], "--model", names[3], "--model", names[4], "--model", names[5], "--model",
             names[6], "--model", names[7], "--model", names[8], NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "expected at most 8 models");
     free(r);
     char *before = read_all(gbdt_path);
-    r = run("compare", data_path, "--ignore", "id", "--models", "none", "--model", gbdt_path, "--oof", gbdt_path,
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--models", "none", "--model", gbdt_path, "--oof", gbdt_path,
             NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "is the --model file");

@@ -79,7 +79,7 @@ static void test_usage_errors(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *c = cases[i];
-        run_result *r = run("cv", "logreg", data_path, c[0], c[1], c[2], c[3], c[4], NULL);
+        run_result *r = run("cv", "logreg", "--lambda", "1e-4", data_path, c[0], c[1], c[2], c[3], c[4], NULL);
         if (r->exit_code != 2)
             fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
         assert_one_error_line(r, c[5]);
@@ -93,7 +93,7 @@ static void test_usage_errors(void **state)
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown model kind 'forest': expected logreg or gbdt");
     free(r);
-    r = run("cv", "logreg", data_path, data_path, NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, data_path, NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "expected one DATA file, got 2");
     free(r);
@@ -102,23 +102,23 @@ static void test_usage_errors(void **state)
 /* Unusable input fails (1) with one line saying why. */
 static void test_failures(void **state)
 {
-    run_result *r = run("cv", "logreg", "/nonexistent/d.csv", NULL);
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", "/nonexistent/d.csv", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "/nonexistent/d.csv");
     free(r);
-    r = run("cv", "logreg", data_path, "--group-col", "nurse", "--ignore", "site", NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--group-col", "nurse", "--ignore", "site", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "no column named 'nurse' (--group-col)");
     free(r);
-    r = run("cv", "logreg", data_path, "--group-col", "site", "--ignore", "patient", NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--group-col", "site", "--ignore", "patient", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "2 groups cannot make 5 folds");
     free(r);
-    r = run("cv", "logreg", data_path, "--folds", "121", "--ignore", "patient", NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--folds", "121", "--ignore", "patient", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "120 rows cannot make 121 folds");
     free(r);
-    r = run("cv", "logreg", data_path, "--oof", data_path, NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--oof", data_path, NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "is the input data file");
     free(r);
@@ -128,7 +128,7 @@ static void test_failures(void **state)
  * CSV: a header and 18 lines of 6 fields. Progress goes to stderr, nothing with -q. */
 static void test_report(void **state)
 {
-    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold",
                         "--lambda", "0.01", "--threshold-rule", "youden", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "logreg, 5-fold stratified cross-validation x 1 repeat on "
@@ -141,7 +141,7 @@ static void test_report(void **state)
     assert_int_equal(count_lines(r->err), 5);
     assert_non_null(strstr(r->err, "fold 5/5 of repeat 1/1"));
     free(r);
-    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--format", "csv",
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold", "--format", "csv",
             "-q", "--repeats", "2", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
@@ -195,7 +195,7 @@ static void test_oof(void **state)
     char oof[600], again[600];
     scratch(oof, sizeof oof, "oof.csv");
     scratch(again, sizeof again, "oof2.csv");
-    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold",
                         "--folds", "4", "--repeats", "2", "--seed", "9", "--oof", oof, "-q",
                         NULL);
     assert_int_equal(r->exit_code, 0);
@@ -220,14 +220,14 @@ static void test_oof(void **state)
             assert_int_equal(fold_rows[rep][f], 30);
     }
     char a[65536], b[65536];
-    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--folds", "4",
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold", "--folds", "4",
             "--repeats", "2", "--seed", "9", "--oof", again, "-q", "--threads", "1", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     slurp(oof, a, sizeof a);
     slurp(again, b, sizeof b);
     assert_string_equal(a, b);
-    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--folds", "4",
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold", "--folds", "4",
             "--repeats", "2", "--seed", "10", "--oof", again, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -243,7 +243,7 @@ static void test_groups_and_given(void **state)
 {
     char oof[600];
     scratch(oof, sizeof oof, "groups.csv");
-    run_result *r = run("cv", "logreg", data_path, "--ignore", "given_fold", "--group-col",
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "given_fold", "--group-col",
                         "patient", "--repeats", "3", "--oof", oof, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "grouped by patient"));
@@ -261,7 +261,7 @@ static void test_groups_and_given(void **state)
             fail_msg("repeat %d: patient P%02d is in folds %d and %d", o->repeat,
                      cohort_patient(o->row - 1), *g, o->fold);
     }
-    r = run("cv", "logreg", data_path, "--ignore", "patient", "--fold-col", "given_fold",
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient", "--fold-col", "given_fold",
             "--oof", oof, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "4-fold (folds given by given_fold)"));
@@ -276,7 +276,7 @@ static void test_groups_and_given(void **state)
  * "min+1se"), and the two choices in the text report. */
 static void test_lambda_path(void **state)
 {
-    run_result *r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold",
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold",
                         "--lambda-path", "--n-lambda", "20", "--alpha", "1", "--format", "csv",
                         "-q", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -293,7 +293,7 @@ static void test_lambda_path(void **state)
     assert_int_equal(n_min, 1);
     assert_int_equal(n_1se, 1);
     free(r);
-    r = run("cv", "logreg", data_path, "--ignore", "patient,given_fold", "--lambda-path",
+    r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--ignore", "patient,given_fold", "--lambda-path",
             "--n-lambda", "10", "--measure", "pr-auc", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "measure pr_auc"));
@@ -315,17 +315,17 @@ static void test_gbdt(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *c = cases[i];
-        run_result *r = run("cv", "gbdt", data_path, c[0], c[1], c[2], NULL);
+        run_result *r = run("cv", "gbdt", "--num-trees", "100", data_path, c[0], c[1], c[2], NULL);
         if (r->exit_code != 2)
             fail_msg("case %zu (%s): exit %d, expected 2", i, c[0], r->exit_code);
         assert_one_error_line(r, c[3]);
         free(r);
     }
-    run_result *r = run("cv", "gbdt", "/nonexistent/d.csv", NULL);
+    run_result *r = run("cv", "gbdt", "--num-trees", "100", "/nonexistent/d.csv", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "/nonexistent/d.csv");
     free(r);
-    r = run("cv", "gbdt", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
+    r = run("cv", "gbdt", "--num-trees", "100", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
             "--threshold-rule", "f1", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "gbdt, 5-fold stratified cross-validation x 1 repeat on "
@@ -335,7 +335,7 @@ static void test_gbdt(void **state)
     assert_int_equal(count_lines(r->out), 3 + 1 + 18);
     assert_int_equal(count_lines(r->err), 5);
     free(r);
-    r = run("cv", "gbdt", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
+    r = run("cv", "gbdt", "--num-trees", "100", data_path, "--ignore", "patient,given_fold", "--num-trees", "20",
             "--format", "csv", "-q", "--repeats", "2", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");

@@ -266,7 +266,7 @@ static void test_model_and_data(void **state)
 {
     char model[512];
     snprintf(model, sizeof model, "%s/small.model", scratch_dir);
-    run_result *r = run("train", "logreg", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", "-q", CLI_DATA "/small.csv", "-o", model, "--lambda",
                         "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);

@@ -45,13 +45,13 @@ static int make_scratch(void **state)
     if (fclose(f) != 0)
         return -1;
     run_result *r[4] = {
-        run("train", "logreg", data_path, "--ignore", "pid", "--lambda", "0.001", "-o",
+        run("train", "logreg", "--lambda", "1e-4", data_path, "--ignore", "pid", "--lambda", "0.001", "-o",
             lr_model, "-q", NULL),
-        run("train", "gbdt", data_path, "--ignore", "pid", "--num-trees", "30",
+        run("train", "gbdt", "--num-trees", "100", data_path, "--ignore", "pid", "--num-trees", "30",
             "--min-data-in-leaf", "5", "-o", gb_model, "-q", NULL),
-        run("train", "logreg", WDBC, "--ignore", "id", "--lambda", "0.01", "-o", wdbc_model,
+        run("train", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--lambda", "0.01", "-o", wdbc_model,
             "-q", NULL),
-        run("train", "gbdt", THYROID, "--num-trees", "20", "-o", thy_model, "-q", NULL)};
+        run("train", "gbdt", "--num-trees", "100", THYROID, "--num-trees", "20", "-o", thy_model, "-q", NULL)};
     return all_succeeded(r, 4) ? 0 : -1;
 }
 

@@ -52,7 +52,7 @@ static void write_file(const char *path, const char *text)
 static void test_valid_fraction_early_stopping(void **state)
 {
     (void)state;
-    run_result *r = run("train", "gbdt", THYROID, "-o", model, "--valid-fraction", "0.25",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", THYROID, "-o", model, "--valid-fraction", "0.25",
                         "--early-stopping-rounds", "5", "--metric", "auc", "--num-trees", "400",
                         "--learning-rate", "0.3", "--metric-freq", "2", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -88,7 +88,7 @@ static void test_valid_fraction_early_stopping(void **state)
     /* the same seed holds out the same rows: the same model; --quiet prints nothing */
     char model2[160];
     snprintf(model2, sizeof model2, "%s/m2.model", dir);
-    r = run("train", "gbdt", THYROID, "-o", model2, "--valid-fraction", "0.25",
+    r = run("train", "gbdt", "--num-trees", "100", THYROID, "-o", model2, "--valid-fraction", "0.25",
             "--early-stopping-rounds", "5", "--metric", "auc", "--num-trees", "400",
             "--learning-rate", "0.3", "--quiet", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -104,7 +104,7 @@ static void test_valid_fraction_early_stopping(void **state)
 static void test_valid_file(void **state)
 {
     (void)state;
-    run_result *r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC, "--num-trees",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, "--valid", WDBC, "--num-trees",
                         "20", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->err, "[1] train logloss ");
@@ -115,13 +115,13 @@ static void test_valid_file(void **state)
     assert_contains(r->err, "best iteration 20: valid logloss "); /* on its training rows */
     assert_contains(r->err, "(the model keeps 20 trees)");
     free(r);
-    r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
+    r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
             "--metric-freq", "0", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_null(strstr(r->err, "[1]"));
     assert_contains(r->err, "best iteration 5: valid logloss ");
     free(r);
-    r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
+    r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, "--valid", WDBC, "--num-trees", "5",
             "--format", "json", "-q", "--ignore", "id", NULL); /* else it warns about id */
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
@@ -134,7 +134,7 @@ static void test_valid_file(void **state)
     snprintf(va, sizeof va, "%s/va.csv", dir);
     write_file(tr, "a,b,label\n1,5,0\n2,6,1\n3,7,0\n4,8,1\n5,9,0\n6,1,1\n");
     write_file(va, "a,label\n1,0\n2,1\n");
-    r = run("train", "gbdt", tr, "-o", model, "--valid", va, "--min-data-in-leaf", "1", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", tr, "-o", model, "--valid", va, "--min-data-in-leaf", "1", NULL);
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "feature 'b' of the model is not in the dataset");
     free(r);
@@ -158,21 +158,21 @@ static void test_bad_options(void **state)
         {"--max-bin", "1", "--max-bin '1'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_result *r = run("train", "gbdt", WDBC, "-o", model, bad[i].opt, bad[i].value, NULL);
+        run_result *r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, bad[i].opt, bad[i].value, NULL);
         assert_int_equal(r->exit_code, 2);
         assert_one_error_line(r, bad[i].message);
         free(r);
     }
-    run_result *r = run("train", "gbdt", WDBC, "-o", model, "--valid", WDBC,
+    run_result *r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, "--valid", WDBC,
                         "--valid-fraction", "0.2", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "--valid and --valid-fraction exclude each other");
     free(r);
-    r = run("cv", "gbdt", WDBC, "--early-stopping-rounds", "3", NULL);
+    r = run("cv", "gbdt", "--num-trees", "100", WDBC, "--early-stopping-rounds", "3", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "needs a validation set: --valid-fraction F");
     free(r);
-    r = run("cv", "gbdt", WDBC, "--valid", WDBC, NULL);
+    r = run("cv", "gbdt", "--num-trees", "100", WDBC, "--valid", WDBC, NULL);
     assert_int_equal(r->exit_code, 2);
     free(r);
     r = run("train", "gbdt", "--help", NULL);
@@ -187,7 +187,7 @@ static void test_bad_options(void **state)
 static void test_wide_bins(void **state)
 {
     (void)state;
-    run_result *r = run("train", "gbdt", WDBC, "-o", model, "--max-bin", "1000", "--num-trees",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", WDBC, "-o", model, "--max-bin", "1000", "--num-trees",
                         "10", "-q", "--ignore", "id", NULL); /* else it warns about id */
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
@@ -205,7 +205,7 @@ static void test_wide_bins(void **state)
 static void test_cv(void **state)
 {
     (void)state;
-    run_result *r = run("cv", "gbdt", WDBC, "--valid-fraction", "0.2", "--early-stopping-rounds",
+    run_result *r = run("cv", "gbdt", "--num-trees", "100", WDBC, "--valid-fraction", "0.2", "--early-stopping-rounds",
                         "5", "--metric", "pr-auc", "--num-trees", "200", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->out, "\nROC-AUC ");

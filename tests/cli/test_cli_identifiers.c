@@ -59,15 +59,15 @@ static void train_warns_even_quiet(void **state)
 static void cv_and_compare_warn(void **state)
 {
     (void)state;
-    run_result *r = run("cv", "logreg", WDBC, "--folds", "3", "-q", NULL);
+    run_result *r = run("cv", "logreg", "--lambda", "1e-4", WDBC, "--folds", "3", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, WARNING);
     free(r);
-    r = run("cv", "logreg", WDBC, "--folds", "3", "--ignore", "id", "-q", NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", WDBC, "--folds", "3", "--ignore", "id", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
     free(r);
-    r = run("compare", WDBC, "--models", "logreg", "--weights", "none", "--folds", "3", "-q",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", WDBC, "--models", "logreg", "--weights", "none", "--folds", "3", "-q",
             NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, WARNING);

@@ -51,13 +51,13 @@ static int make_scratch(void **state)
     if (fclose(f) != 0 || fclose(g) != 0)
         return -1;
     run_result *r[4] = {
-        run("train", "logreg", data_path, "--label", "outcome", "--ignore", "pid", "-o",
+        run("train", "logreg", "--lambda", "1e-4", data_path, "--label", "outcome", "--ignore", "pid", "-o",
             lr_model, "-q", NULL),
-        run("train", "gbdt", data_path, "--label", "outcome", "--ignore", "pid", "--num-trees",
+        run("train", "gbdt", "--num-trees", "100", data_path, "--label", "outcome", "--ignore", "pid", "--num-trees",
             "20", "--min-data-in-leaf", "5", "-o", gb_model, "-q", NULL),
-        run("train", "logreg", data_path, "--label", "outcome", "--ignore", "pid",
+        run("train", "logreg", "--lambda", "1e-4", data_path, "--label", "outcome", "--ignore", "pid",
             "--threshold", "0.4", "-o", thr_model, "-q", NULL),
-        run("train", "logreg", svm_path, "-o", svm_model, "-q", NULL)};
+        run("train", "logreg", "--lambda", "1e-4", svm_path, "-o", svm_model, "-q", NULL)};
     return all_succeeded(r, 4) ? 0 : -1;
 }
 

@@ -24,7 +24,7 @@ static void test_train_stats_columns(void **state)
     int fd = mkstemp(model);
     assert_true(fd >= 0);
     close(fd);
-    run_result *r = run("train", "logreg", "-q", WDBC, "--ignore", "id", "-o", model, NULL);
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", "-q", WDBC, "--ignore", "id", "-o", model, NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "p_value"));
     assert_non_null(strstr(r->out, "odds_ratio"));
@@ -38,19 +38,19 @@ static void test_train_stats_columns(void **state)
         assert_int_equal((size_t)(strchr(line, '\n') - line), width);
     assert_int_equal(count_lines(r->out), 33); /* order, header, intercept, 30 coefficients */
     free(r);
-    r = run("train", "logreg", "-q", "--format", "csv", WDBC, "--ignore", "id", "-o", model,
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", "--format", "csv", WDBC, "--ignore", "id", "-o", model,
             NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "name,coefficient,se,z,p_value,ci_low,ci_high,odds_ratio,"
                                "or_low,or_high\n(intercept),"));
     free(r);
-    r = run("train", "logreg", "-q", "--format", "json", WDBC, "--ignore", "id", "-o", model,
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", "--format", "json", WDBC, "--ignore", "id", "-o", model,
             NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "\"intercept_stats\": {"));
     assert_non_null(strstr(r->out, "\"or_high\": "));
     free(r);
-    r = run("train", "logreg", "-q", WDBC, "--ignore", "id", "-o", model, "--alpha", "1",
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", WDBC, "--ignore", "id", "-o", model, "--alpha", "1",
             "--lambda", "0.01", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_null(strstr(r->out, "p_value"));
@@ -82,17 +82,17 @@ static void test_train_top_coefficients(void **state)
         fprintf(f, "%d\n", i % 3 == 0);
     }
     fclose(f);
-    run_result *r = run("train", "logreg", "-q", data, "-o", model, "--lambda", "0.1", NULL);
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", "-q", data, "-o", model, "--lambda", "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
     /* the order line, header, intercept, 30, the note */
     assert_int_equal(count_lines(r->out), 34);
     assert_non_null(strstr(r->out, "\n(10 more coefficients, smaller on that scale, not shown; "
                                    "--all shows every one, as do --format csv and json)\n"));
     free(r);
-    r = run("train", "logreg", "-q", "--all", data, "-o", model, "--lambda", "0.1", NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", "--all", data, "-o", model, "--lambda", "0.1", NULL);
     assert_int_equal(count_lines(r->out), 43);
     free(r);
-    r = run("train", "logreg", "-q", "--format", "csv", data, "-o", model, "--lambda", "0.1",
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", "--format", "csv", data, "-o", model, "--lambda", "0.1",
             NULL);
     assert_int_equal(count_lines(r->out), 42);
     free(r);
@@ -106,7 +106,7 @@ static void test_train_top_coefficients(void **state)
 static void test_train_lambda_path(void **state)
 {
     (void)state;
-    run_result *r = run("train", "logreg", WDBC, "--ignore", "id", "--lambda-path",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--lambda-path",
                         "--n-lambda", "7", "--alpha", "1", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_int_equal(count_lines(r->out), 8);
@@ -117,7 +117,7 @@ static void test_train_lambda_path(void **state)
     int fd = mkstemp(out);
     assert_true(fd >= 0);
     close(fd);
-    r = run("train", "logreg", "-q", WDBC, "--ignore", "id", "--lambda-path", "-o", out,
+    r = run("train", "logreg", "--lambda", "1e-4", "-q", WDBC, "--ignore", "id", "--lambda-path", "-o", out,
             "--lambda-min-ratio", "0.01", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->out, "");
@@ -126,10 +126,10 @@ static void test_train_lambda_path(void **state)
     assert_int_equal(strncmp(r->out, "lambda,df,dev_ratio,(intercept),\"radius_mean\",", 46), 0);
     free(r);
     unlink(out);
-    r = run("train", "logreg", WDBC, "--lambda-path", "--n-lambda", "0", NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", WDBC, "--lambda-path", "--n-lambda", "0", NULL);
     assert_int_equal(r->exit_code, 2);
     free(r);
-    r = run("train", "logreg", WDBC, "--lambda-path", "--lambda-min-ratio", "1.5", NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", WDBC, "--lambda-path", "--lambda-min-ratio", "1.5", NULL);
     assert_int_equal(r->exit_code, 2);
     free(r);
 }

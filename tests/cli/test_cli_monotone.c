@@ -80,14 +80,14 @@ static void test_train_and_predict(void **state)
     char model[700], free_model[700], text[65536];
     path_in_scratch(model, sizeof model, "mono.model");
     path_in_scratch(free_model, sizeof free_model, "free.model");
-    run_result *r = run("train", "gbdt", data_path, "-o", model, "--ignore", "patient",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--ignore", "patient",
                         "--min-data-in-leaf", "5", "--monotone", "x:+1,z:-1", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->err, "\nmonotone: x:+1,z:-1\n"));
     free(r);
     slurp(model, text, sizeof text);
     assert_non_null(strstr(text, "\nmonotone 0:+1 1:-1\n"));
-    r = run("train", "gbdt", data_path, "-o", free_model, "-q", "--ignore", "patient",
+    r = run("train", "gbdt", "--num-trees", "100", data_path, "-o", free_model, "-q", "--ignore", "patient",
             "--min-data-in-leaf", "5", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -122,10 +122,10 @@ static void test_zero_is_none(void **state)
     static char ta[1 << 21], tb[1 << 21];
     path_in_scratch(a, sizeof a, "zero.model");
     path_in_scratch(b, sizeof b, "none.model");
-    run_result *r = run("train", "gbdt", data_path, "-o", a, "-q", "--monotone", "x:0", NULL);
+    run_result *r = run("train", "gbdt", "--num-trees", "100", data_path, "-o", a, "-q", "--monotone", "x:0", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "gbdt", data_path, "-o", b, "-q", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", data_path, "-o", b, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     slurp(a, ta, sizeof ta);
@@ -138,12 +138,12 @@ static void test_zero_is_none(void **state)
 static void test_cv_and_compare(void **state)
 {
     (void)state;
-    run_result *r = run("cv", "gbdt", data_path, "-q", "--group-col", "patient",
+    run_result *r = run("cv", "gbdt", "--num-trees", "100", data_path, "-q", "--group-col", "patient",
                         "--num-trees", "10", "--monotone", "x:+1", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "\nROC-AUC "));
     free(r);
-    r = run("compare", data_path, "-q", "--ignore", "patient", "--num-trees", "10",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "-q", "--ignore", "patient", "--num-trees", "10",
             "--weights", "none", "--monotone", "z:-1", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "gbdt"));
@@ -163,31 +163,31 @@ static void test_errors(void **state)
     (void)state;
     char model[700];
     path_in_scratch(model, sizeof model, "never.model");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "x:2", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "x:2", NULL),
                  "--monotone 'x:2': expected NAME:+1, NAME:-1 or NAME:0");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "x:+1,z", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "x:+1,z", NULL),
                  "--monotone 'z': expected NAME:+1, NAME:-1 or NAME:0");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "x:+1,", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "x:+1,", NULL),
                  "--monotone 'x:+1,': an empty item");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "age:+1", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "age:+1", NULL),
                  "--monotone 'age:+1': no feature named 'age'");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "label:+1", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "label:+1", NULL),
                  "no feature named 'label'");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "x:+1,x:-1", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "x:+1,x:-1", NULL),
                  "--monotone 'x:-1': feature 'x' is given twice");
-    assert_usage(run("train", "gbdt", data_path, "-o", model, "--monotone", "site:-1", NULL),
+    assert_usage(run("train", "gbdt", "--num-trees", "100", data_path, "-o", model, "--monotone", "site:-1", NULL),
                  "--monotone 'site:-1': 'site' is categorical; only numeric features");
-    assert_usage(run("cv", "gbdt", data_path, "--group-col", "patient", "--monotone",
+    assert_usage(run("cv", "gbdt", "--num-trees", "100", data_path, "--group-col", "patient", "--monotone",
                      "patient:+1", NULL), "stratum cv: --monotone 'patient:+1': no feature");
-    assert_usage(run("cv", "gbdt", data_path, "--monotone", "z:+1,site:+1", NULL),
+    assert_usage(run("cv", "gbdt", "--num-trees", "100", data_path, "--monotone", "z:+1,site:+1", NULL),
                  "stratum cv: --monotone 'site:+1': 'site' is categorical");
-    assert_usage(run("cv", "logreg", data_path, "--monotone", "x:+1", NULL),
+    assert_usage(run("cv", "logreg", "--lambda", "1e-4", data_path, "--monotone", "x:+1", NULL),
                  "stratum cv: unknown option '--monotone'");
-    assert_usage(run("compare", data_path, "--monotone", "x:-2", NULL),
+    assert_usage(run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--monotone", "x:-2", NULL),
                  "stratum compare: --monotone 'x:-2': expected");
-    assert_usage(run("compare", data_path, "--monotone", "w:+1", NULL),
+    assert_usage(run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--monotone", "w:+1", NULL),
                  "stratum compare: --monotone 'w:+1': no feature named 'w'");
-    assert_usage(run("compare", data_path, "--models", "logreg", "--monotone", "x:+1", NULL),
+    assert_usage(run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--models", "logreg", "--monotone", "x:+1", NULL),
                  "--monotone constrains gbdt, which --models leaves out");
     assert_int_equal(access(model, F_OK), -1);
 }

@@ -44,7 +44,7 @@ static char *read_all(const char *path)
 static void train_gbdt(const char *model, const char *a, const char *b, const char *c,
                        const char *d, const char *e, const char *f)
 {
-    run_result *r = run("train", "gbdt", HEPATITIS, "-o", model, "-q", a, "5", b, "0.3", c,
+    run_result *r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "-q", a, "5", b, "0.3", c,
                         "5", d, "0.8", e, "1", f, "7", NULL);
     if (r->exit_code != 0)
         fail_msg("train gbdt %s ... failed: %s", a, r->err);
@@ -67,7 +67,7 @@ static void test_lightgbm_spellings_same_model(void **state)
                "--bagging_fraction", "--bagging_freq", "--seed");
     train_gbdt(alias, "--n_estimators", "--eta", "--min_child_samples", "--subsample",
                "--subsample_freq", "--random_state");
-    run_result *r = run("train", "gbdt", HEPATITIS, "-o", other, "-q", "--num-trees", "6",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", other, "-q", "--num-trees", "6",
                         "--learning-rate", "0.3", "--min-data-in-leaf", "5",
                         "--bagging-fraction", "0.8", "--bagging-freq", "1", "--seed", "7", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -82,11 +82,11 @@ static void test_lightgbm_spellings_same_model(void **state)
     char l1[512], l2[512];
     scratch_path(l1, sizeof l1, "l1.model");
     scratch_path(l2, sizeof l2, "l2.model");
-    r = run("train", "logreg", HEPATITIS, "-o", l1, "-q", "--max-iter", "3", "--lambda", "0.01",
+    r = run("train", "logreg", "--lambda", "1e-4", HEPATITIS, "-o", l1, "-q", "--max-iter", "3", "--lambda", "0.01",
             NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
-    r = run("train", "logreg", HEPATITIS, "-o", l2, "-q", "--max_iter=3", "--lambda", "0.01",
+    r = run("train", "logreg", "--lambda", "1e-4", HEPATITIS, "-o", l2, "-q", "--max_iter=3", "--lambda", "0.01",
             NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
@@ -100,12 +100,12 @@ static void test_no_prefix_matching(void **state)
 {
     char model[512];
     scratch_path(model, sizeof model, "prefix.model");
-    run_result *r = run("train", "gbdt", HEPATITIS, "-o", model, "--num-tree", "5", NULL);
+    run_result *r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--num-tree", "5", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "stratum train: unknown option '--num-tree'; did you mean "
                              "'--num-trees'?");
     free(r);
-    r = run("train", "gbdt", HEPATITIS, "-o", model, "--num-tree=5", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--num-tree=5", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown option '--num-tree'; did you mean '--num-trees'?");
     free(r);
@@ -121,25 +121,25 @@ static void test_suggestions(void **state)
 {
     char model[512];
     scratch_path(model, sizeof model, "suggest.model");
-    run_result *r = run("train", "gbdt", HEPATITIS, "-o", model, "--learning_rat", "0.1", NULL);
+    run_result *r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--learning_rat", "0.1", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown option '--learning_rat'; did you mean '--learning-rate'?");
     free(r);
-    r = run("train", "gbdt", HEPATITIS, "-o", model, "--n_estimator", "10", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--n_estimator", "10", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown option '--n_estimator'; did you mean '--num-trees'?");
     free(r);
-    r = run("cv", "logreg", HEPATITIS, "--lamda", "0.1", NULL);
+    r = run("cv", "logreg", "--lambda", "1e-4", HEPATITIS, "--lamda", "0.1", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "stratum cv: unknown option '--lamda'; did you mean '--lambda'?");
     free(r);
-    r = run("train", "gbdt", HEPATITIS, "-o", model, "--colourful", "1", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--colourful", "1", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "stratum train: unknown option '--colourful' (see");
     assert_null(strstr(r->err, "did you mean"));
     free(r);
     /* a boosted-trees alias is no option of logistic regression */
-    r = run("train", "logreg", HEPATITIS, "-o", model, "--n_estimators", "10", NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", HEPATITIS, "-o", model, "--n_estimators", "10", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown option '--n_estimators'");
     assert_null(strstr(r->err, "did you mean"));
@@ -152,11 +152,11 @@ static void test_other_option_errors(void **state)
 {
     char model[512];
     scratch_path(model, sizeof model, "other_err.model");
-    run_result *r = run("train", "gbdt", HEPATITIS, "-o", model, "--num-trees", NULL);
+    run_result *r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--num-trees", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "unknown option or missing value '--num-trees'");
     free(r);
-    r = run("train", "gbdt", HEPATITIS, "-o", model, "--quiet=1", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--quiet=1", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "--quiet takes no value");
     free(r);
@@ -164,7 +164,7 @@ static void test_other_option_errors(void **state)
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "stratum info: unknown option '-x'");
     free(r);
-    r = run("train", "gbdt", HEPATITIS, "-o", model, "--num_trees", "0", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", model, "--num_trees", "0", NULL);
     assert_int_equal(r->exit_code, 2);
     assert_one_error_line(r, "--num-trees '0'");
     free(r);
@@ -218,7 +218,7 @@ static void test_wrong_order(void **state)
 {
     char model[512];
     scratch_path(model, sizeof model, "order.model");
-    run_result *r = run("train", "logreg", HEPATITIS, "-o", model, "-q", NULL);
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", HEPATITIS, "-o", model, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     static const char *const cmds[] = {"predict", "evaluate", "explain"};
@@ -238,7 +238,7 @@ static void test_wrong_order(void **state)
     /* a gbdt model and an XGBoost-style JSON model count as models too */
     char gbdt[512];
     scratch_path(gbdt, sizeof gbdt, "order_gbdt.model");
-    r = run("train", "gbdt", HEPATITIS, "-o", gbdt, "-q", "--num-trees", "3", NULL);
+    r = run("train", "gbdt", "--num-trees", "100", HEPATITIS, "-o", gbdt, "-q", "--num-trees", "3", NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     r = run("predict", HEPATITIS, gbdt, NULL);

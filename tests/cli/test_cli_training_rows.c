@@ -97,11 +97,11 @@ static int setup(void **state)
         if (!is_train(i))
             fprintf(m, "%s\n", lines[i]), k++;
     fclose(m);
-    run_result *r = run("train", "gbdt", train_csv, "--num-trees", "20", "-q", "-o", gbdt_model,
+    run_result *r = run("train", "gbdt", "--num-trees", "100", train_csv, "--num-trees", "20", "-q", "-o", gbdt_model,
                         NULL);
     int ok = r->exit_code == 0;
     free(r);
-    r = run("train", "logreg", train_csv, "-q", "-o", logreg_model, NULL);
+    r = run("train", "logreg", "--lambda", "1e-4", train_csv, "-q", "-o", logreg_model, NULL);
     ok &= r->exit_code == 0;
     free(r);
     return ok ? 0 : -1;
@@ -289,7 +289,7 @@ static void mixed_file_is_estimated(void **state)
 static void compare_model_gets_the_note(void **state)
 {
     (void)state;
-    run_result *r = run("compare", train_csv, "--models", "none", "--model", gbdt_model,
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", train_csv, "--models", "none", "--model", gbdt_model,
                         "--model", logreg_model, "--folds", "3", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->out, "\n\nnote: --model gbdt.model: these 2,641 rows are the model's "
@@ -298,7 +298,7 @@ static void compare_model_gets_the_note(void **state)
                             "training rows: its metrics are optimistic; evaluate on held-out "
                             "data\n");
     free(r);
-    r = run("compare", held_csv, "--models", "none", "--model", gbdt_model, "--folds", "3", "-q",
+    r = run("compare", "--lambda", "1e-4", "--num-trees", "100", held_csv, "--models", "none", "--model", gbdt_model, "--folds", "3", "-q",
             NULL);
     assert_int_equal(r->exit_code, 0);
     assert_null(strstr(r->out, "note:"));

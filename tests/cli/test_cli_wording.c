@@ -52,7 +52,7 @@ static long line_at(const char *text, const char *prefix, const char *name, cons
 static void gbdt_importance_by_gain(void **state)
 {
     (void)state;
-    run_result *r = run("train", "gbdt", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
+    run_result *r = run("train", "gbdt", "--num-trees", "100", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
                         NULL);
     assert_int_equal(r->exit_code, 0);
     assert_int_equal(strncmp(r->out, "features, largest total gain first\n"
@@ -67,10 +67,10 @@ static void gbdt_importance_by_gain(void **state)
     assert_int_equal(st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_GAIN, gain, n, &err),
                      ST_OK);
     /* every pair of features in the order of gain, equal gains in model order */
-    run_result *j = run("train", "gbdt", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
+    run_result *j = run("train", "gbdt", "--num-trees", "100", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
                         "--format", "json", NULL);
     assert_contains(j->out, "\"order\": \"gain\", \"importance\": [{\"feature\": ");
-    run_result *c = run("train", "gbdt", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
+    run_result *c = run("train", "gbdt", "--num-trees", "100", THYROID, "--num-trees", "20", "-o", gbdt_model, "-q",
                         "--format", "csv", NULL);
     size_t zero_gain = 0;
     for (size_t a = 0; a < n; a++) {
@@ -100,7 +100,7 @@ static void gbdt_importance_by_gain(void **state)
 static void logreg_coefficients_by_standardised_size(void **state)
 {
     (void)state;
-    run_result *r = run("train", "logreg", WDBC, "--ignore", "id", "--lambda", "0.01", "-o",
+    run_result *r = run("train", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--lambda", "0.01", "-o",
                         logreg_model, "-q", NULL);
     assert_int_equal(r->exit_code, 0);
     static const char head[] = "coefficients, largest |coefficient x training SD| first (the "
@@ -113,7 +113,7 @@ static void logreg_coefficients_by_standardised_size(void **state)
     const size_t n = st_logreg_n_coefs(m);
     const double *b = st_logreg_coefs(m), *sd = st_logreg_col_sds(m);
     assert_non_null(sd);
-    run_result *j = run("train", "logreg", WDBC, "--ignore", "id", "--lambda", "0.01", "-o",
+    run_result *j = run("train", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--lambda", "0.01", "-o",
                         logreg_model, "-q", "--format", "json", NULL);
     assert_contains(j->out, "\"order\": \"abs_standardised\", \"intercept\": ");
     int width = 11; /* the name column: "coefficient" or the longest name */
@@ -151,8 +151,8 @@ static void one_metric_naming(void **state)
                         "--format", "json", NULL);
     run_result *c = run("evaluate", logreg_model, WDBC, "--ignore", "id", "--bootstrap", "0",
                         "--format", "csv", NULL);
-    run_result *cv = run("cv", "logreg", WDBC, "--ignore", "id", "--folds", "3", "-q", NULL);
-    run_result *cvc = run("cv", "logreg", WDBC, "--ignore", "id", "--folds", "3", "-q",
+    run_result *cv = run("cv", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--folds", "3", "-q", NULL);
+    run_result *cvc = run("cv", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--folds", "3", "-q",
                           "--format", "csv", NULL);
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
         const char *label = st_metric_label((st_metric)m), *key = st_metric_name((st_metric)m);
@@ -175,7 +175,7 @@ static void one_metric_naming(void **state)
     assert_null(st_metric_label(ST_METRIC_COUNT));
     free(t), free(j), free(c), free(cv), free(cvc);
     /* compare's text header and evaluate --by's table use the same labels */
-    run_result *r = run("compare", WDBC, "--ignore", "id", "--models", "logreg", "--weights",
+    run_result *r = run("compare", "--lambda", "1e-4", "--num-trees", "100", WDBC, "--ignore", "id", "--models", "logreg", "--weights",
                         "none", "--folds", "3", "-q", NULL);
     assert_contains(r->out, "\nmodel    weight     ROC-AUC                PR-AUC                 "
                             "precision              recall                 F1                "
@@ -202,7 +202,7 @@ static void undefined_values_have_no_interval(void **state)
     assert_contains(r->out, "\n| ROC-AUC | undefined (only one class) | - |\n");
     free(r);
     /* cv: above every probability nothing is predicted positive in any fold */
-    r = run("cv", "logreg", WDBC, "--ignore", "id", "--folds", "3", "--threshold", "1.5", "-q",
+    r = run("cv", "logreg", "--lambda", "1e-4", WDBC, "--ignore", "id", "--folds", "3", "--threshold", "1.5", "-q",
             NULL);
     assert_int_equal(r->exit_code, 0);
     assert_contains(r->out, "\nprecision                  undefined in every fold\n");

@@ -112,10 +112,10 @@ static double check_inner_oof_threshold(int grouped)
         write_grouped(data);
     const char *path = grouped ? data : DATA;
     run_result *r = grouped
-        ? run("cv", "logreg", path, "--ignore", "id", "--lambda", "0.01", "--group-col",
+        ? run("cv", "logreg", "--lambda", "1e-4", path, "--ignore", "id", "--lambda", "0.01", "--group-col",
               "patient", "--threshold-rule", "f1", "--folds", "3", "--seed", "7", "--oof",
               oof_path, "--format", "csv", "-q", NULL)
-        : run("cv", "logreg", path, "--ignore", "id", "--lambda", "0.01",
+        : run("cv", "logreg", "--lambda", "1e-4", path, "--ignore", "id", "--lambda", "0.01",
               "--threshold-rule", "f1", "--folds", "3", "--seed", "7", "--oof",
               oof_path, "--format", "csv", "-q", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -176,7 +176,7 @@ static void test_inner_oof_threshold(void **state)
     /* --threshold-folds 0 applies the rule in-sample instead: a different threshold */
     run_result *r;
     const char *line;
-    r = run("cv", "logreg", DATA, "--ignore", "id", "--lambda", "0.01", "--threshold-rule",
+    r = run("cv", "logreg", "--lambda", "1e-4", DATA, "--ignore", "id", "--lambda", "0.01", "--threshold-rule",
             "f1", "--folds", "3", "--seed", "7", "--threshold-folds", "0", "--format", "csv",
             "-q", NULL);
     assert_int_equal(r->exit_code, 0);

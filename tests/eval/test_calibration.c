@@ -159,7 +159,9 @@ static void test_bad_values(void **state)
     /* a bad threshold leaves the model as it was */
     st_dataset *ds = dataset();
     st_logreg *m = NULL;
-    assert_int_equal(st_logreg_train(ds, NULL, &m, &err), ST_OK);
+    st_logreg_params lp = st_logreg_params_default();
+    lp.lambda = 1e-4; /* the old default */
+    assert_int_equal(st_logreg_train(ds, &lp, &m, &err), ST_OK);
     st_decision_threshold good = {0.3, ST_THRESHOLD_FIXED, NAN};
     assert_int_equal(st_logreg_set_threshold(m, &good, &err), ST_OK);
     const st_decision_threshold bad[] = {{1.5, ST_THRESHOLD_FIXED, NAN},

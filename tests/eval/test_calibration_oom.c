@@ -62,8 +62,10 @@ static st_status cycle(void)
         assert_null(iso);
     st_gbdt_params gp = st_gbdt_params_default();
     gp.num_trees = 2, gp.min_data_in_leaf = 1, gp.n_threads = 1;
+    st_logreg_params lp = st_logreg_params_default();
+    lp.lambda = 1e-4; /* the old default: this test is about the calibration map */
     if (rc == ST_OK)
-        rc = st_logreg_train(data, NULL, &lr, &err);
+        rc = st_logreg_train(data, &lp, &lr, &err);
     if (rc == ST_OK)
         rc = st_gbdt_train(data, &gp, &gb, &err);
     if (rc == ST_OK)

@@ -42,7 +42,7 @@ static void test_params(void **state)
 {
     (void)state;
     st_gbdt_params p = st_gbdt_params_default();
-    assert_int_equal(p.num_trees, 100);
+    assert_int_equal(p.num_trees, ST_GBDT_NUM_TREES_AUTO); /* chosen by early stopping */
     assert_int_equal(p.num_leaves, 31);
     assert_int_equal(p.max_depth, -1);
     assert_close(p.learning_rate, 0.1, 0);

@@ -632,7 +632,7 @@ static void test_params_and_errors(void **state)
     assert_non_null(st_logreg_params_check(NULL));
     prm.alpha = 1.5;
     assert_string_equal(st_logreg_params_check(&prm), "alpha must be in [0, 1]");
-    prm = st_logreg_params_default(), prm.lambda = -1;
+    prm = st_logreg_params_default(), prm.lambda = -0.5; /* -1 is ST_LOGREG_LAMBDA_CV */
     assert_non_null(st_logreg_params_check(&prm));
     prm = st_logreg_params_default(), prm.lambda = NAN;
     assert_non_null(st_logreg_params_check(&prm));

@@ -44,13 +44,13 @@ fi
 awk 'NR == 5990 { sub(/,[01]$/, ",7") } { print }' "$work/clinical.csv" > "$work/bad_row.csv"
 line=$(awk -F, 'NR > 1 && $NF == "7" { print NR; exit }' "$work/bad_row.csv")
 fails "a bad row in rank 2's part" "stratum: rank 2: .*bad_row.csv:$line:.*label '7'" \
-    -np 3 "$stratum" train gbdt "$work/bad_row.csv" --distributed -q -o "$work/bad.model"
+    -np 3 "$stratum" train gbdt "$work/bad_row.csv" --distributed --num-trees 100 -q -o "$work/bad.model"
 # rank 1 is given a file that does not exist
 cat > "$work/rank1_missing.sh" <<SH
 #!/bin/sh
 data="$work/clinical.csv"
 [ "\$OMPI_COMM_WORLD_RANK" = 1 ] && data="$work/missing.csv"
-exec "$stratum" train gbdt "\$data" --distributed -q -o "$work/bad.model"
+exec "$stratum" train gbdt "\$data" --distributed --num-trees 100 -q -o "$work/bad.model"
 SH
 fails "rank 1 cannot open its data" "stratum: rank 1: .*missing.csv: cannot open" \
     -np 3 sh "$work/rank1_missing.sh"

@@ -28,21 +28,21 @@ equal "hepatitis, elastic net, balanced, 5 ranks" 5 "$work/hepatitis.stb" \
     --class-weight balanced --lambda 0.02 --alpha 0.7
 
 fails "a binned file without raw values" "^stratum: .*no raw values.*--values" \
-    -np 3 "$stratum" train logreg "$work/thyroid_novalues.stb" --distributed -q \
+    -np 3 "$stratum" train logreg "$work/thyroid_novalues.stb" --distributed --lambda 1e-4 -q \
     -o "$work/bad.model"
 cat > "$work/rank1_novalues.sh" <<SH
 #!/bin/sh
 data="$work/thyroid.stb"
 [ "\$OMPI_COMM_WORLD_RANK" = 1 ] && data="$work/thyroid_novalues.stb"
-exec "$stratum" train logreg "\$data" --distributed -q -o "$work/bad.model"
+exec "$stratum" train logreg "\$data" --distributed --lambda 1e-4 -q -o "$work/bad.model"
 SH
 fails "rank 1's file has no raw values" "^stratum: rank 1: .*no raw values" \
     -np 3 sh "$work/rank1_novalues.sh"
 fails "rank 0 cannot write the model" "^stratum: .*nodir" \
-    -np 3 "$stratum" train logreg "$work/thyroid.stb" --distributed -q \
+    -np 3 "$stratum" train logreg "$work/thyroid.stb" --distributed --lambda 1e-4 -q \
     -o "$work/nodir/bad.model"
 fails "a CSV" "^stratum train: .*not a binned file.*stratum bin .*--values" \
-    -np 3 "$stratum" train logreg "$datasets/hepatitis.csv" --distributed -q \
+    -np 3 "$stratum" train logreg "$datasets/hepatitis.csv" --distributed --lambda 1e-4 -q \
     -o "$work/bad.model"
 
 finish

@@ -35,7 +35,11 @@ CASES = [
                                           standardize=False, max_iter=200),
      ["--lambda", "0.001", "--alpha", "1", "--class-weight", "4", "--no-standardize",
       "--max-iter", "200"]),
+    ("logreg", stratum.LogisticRegression(lambda_rule="1se", random_state=3, alpha=1),
+     ["--lambda-rule", "1se", "--seed", "3", "--alpha", "1"]),
     ("gbdt", stratum.GBDTClassifier(), []),
+    ("gbdt", stratum.GBDTClassifier(random_state=5, learning_rate=0.3),
+     ["--seed", "5", "--learning-rate", "0.3"]),
     ("gbdt", stratum.GBDTClassifier(num_trees=60, num_leaves=15, learning_rate=0.05,
                                     bagging_fraction=0.7, bagging_freq=1,
                                     feature_fraction=0.6, lambda_l2=1.0, random_state=7,
@@ -93,6 +97,28 @@ def each_side_reads_the_others_models():
         assert m.threshold == t
         labels = m.predict(X_DF)
         assert np.array_equal(labels, (want >= t if t is not None else want > 0.5))
+
+
+@case
+def defaults_report_their_choices():
+    # the CLI's defaults: lambda by inner CV (its choice lies between the path's ends and
+    # is lambda_min or lambda_1se as asked), trees by early stopping (5 folds on 569 rows)
+    for rule in ("min", "1se"):
+        lr = stratum.LogisticRegression(lambda_rule=rule).fit(X_DF, Y)
+        c = lr.lambda_choice_
+        assert c["rule"] == rule and c["n_folds"] == 5 and c["lambda_1se"] >= c["lambda_min"]
+        assert lr.lambda_ == c["lambda_" + rule] > 0
+    assert stratum.LogisticRegression(lam=0.01).fit(X_DF, Y).lambda_choice_ is None
+    g = stratum.GBDTClassifier().fit(X_DF, Y)
+    a = g.auto_trees_
+    assert len(a["best_iterations"]) == 5 and g.n_trees_ == a["num_trees"]
+    assert a["num_trees"] == round(sum(a["best_iterations"]) / 5)
+    assert stratum.GBDTClassifier(num_trees=7).fit(X_DF, Y).auto_trees_ is None
+    try:
+        stratum.LogisticRegression(lambda_rule="max").fit(X_DF, Y)
+        raise AssertionError("lambda_rule='max' accepted")
+    except stratum.StratumError as e:
+        assert str(e) == "lambda_rule='max': expected 'min' or '1se'", str(e)
 
 
 @case

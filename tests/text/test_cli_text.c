@@ -55,6 +55,7 @@ static double *library_scores(size_t *n)
     assert_int_equal(st_text_transform(fs, 1, raw, &ds, &e), ST_OK);
     st_logreg_params p = st_logreg_params_default();
     p.standardize = 0;
+    p.lambda = 1e-4; /* the CLI's lambda for text columns (tools/cli_logreg_options.h) */
     assert_int_equal(st_logreg_train(ds, &p, &m, &e), ST_OK);
     *n = st_dataset_n_rows(ds);
     double *s = malloc(*n * sizeof *s);

@@ -1,0 +1,121 @@
+/* st_gbdt_train and st_gbdt_train_ex: the training at the caller's num_trees
+ * (gbdt_train.c), or, by default (ST_GBDT_NUM_TREES_AUTO), at the number of trees early
+ * stopping on held-out stratified folds of the training rows chooses, recorded in the
+ * model (stratum/gbdt.h, "Choosing the number of trees"). */
+#include "gbdt_train_core.h"
+
+#include <stratum/folds.h>
+
+#include <math.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+/* Trains on the rows outside fold f with fold f as the validation set and early stopping;
+ * *best gets the best iteration. */
+static st_status one_validation(const st_dataset *ds, const st_gbdt_params *prm,
+                                const int *fold, int f, size_t *train, size_t *test,
+                                int *best, st_error *err)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    size_t n_train = 0, n_test = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] == f)
+            test[n_test++] = i;
+        else
+            train[n_train++] = i;
+    }
+    st_gbdt_params p = *prm;
+    p.num_trees = ST_GBDT_AUTO_MAX_TREES;
+    p.early_stopping_rounds = ST_GBDT_AUTO_STOPPING_ROUNDS;
+    st_dataset *tr = NULL, *te = NULL;
+    st_gbdt *m = NULL;
+    st_status rc = st_dataset_subset(ds, train, n_train, &tr, err);
+    if (rc == ST_OK)
+        rc = st_dataset_subset(ds, test, n_test, &te, err);
+    if (rc == ST_OK)
+        rc = st__gbdt_train_fixed(tr, te, &p, NULL, &m, err);
+    if (rc == ST_OK)
+        *best = st_gbdt_best_iteration(m);
+    st_gbdt_free(m);
+    st_dataset_free(tr);
+    st_dataset_free(te);
+    return rc;
+}
+
+/* The number of trees: the rounded mean best iteration over the held-out folds. */
+static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
+                              st_gbdt_auto_trees_info *info, st_error *err)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    int *fold = st__malloc_array(n, sizeof *fold);
+    size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
+    st_status rc = ST_OK;
+    if (fold == NULL || train == NULL || test == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on %zu "
+                      "rows", n);
+        goto done;
+    }
+    st_folds_params fp = st_folds_params_default();
+    fp.n_folds = ST_GBDT_AUTO_FOLDS;
+    fp.seed = prm->seed;
+    size_t made = 0;
+    if ((rc = st_folds_make(st_dataset_labels(ds), n, &fp, fold, n, &made, err)) != ST_OK)
+        goto done;
+    *info = (st_gbdt_auto_trees_info){0};
+    info->n_validations = n < ST_GBDT_AUTO_FOLD_ROWS ? (int)made : 1;
+    double sum = 0;
+    for (int f = 0; f < info->n_validations && rc == ST_OK; f++) {
+        rc = one_validation(ds, prm, fold, f, train, test, &info->best[f], err);
+        sum += info->best[f];
+    }
+    if (rc == ST_OK)
+        info->num_trees = (int)fmax(1, floor(sum / info->n_validations + 0.5));
+done:
+    st__free(fold), st__free(train), st__free(test);
+    return rc;
+}
+
+st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
+                           const st_gbdt_params *prm_in, const st_gbdt_train_callbacks *cb,
+                           st_gbdt **out, st_error *err)
+{
+    st_gbdt_params prm = prm_in != NULL ? *prm_in : st_gbdt_params_default();
+    if (prm.num_trees != ST_GBDT_NUM_TREES_AUTO || ds == NULL || out == NULL)
+        return st__gbdt_train_fixed(ds, valid, &prm, cb, out, err);
+    *out = NULL;
+    if (valid != NULL || prm.early_stopping_rounds > 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: with a validation set or "
+                        "early_stopping_rounds, give num_trees > 0 (the most trees); "
+                        "ST_GBDT_NUM_TREES_AUTO holds out its own folds");
+    const char *why = st_gbdt_params_check(&prm);
+    if (why != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
+    st_status rc = st_dataset_check_trainable(ds, err);
+    if (rc != ST_OK)
+        return rc;
+    st_gbdt_auto_trees_info info;
+    if ((rc = choose_trees(ds, &prm, &info, err)) != ST_OK)
+        return rc;
+    prm.num_trees = info.num_trees;
+    if ((rc = st__gbdt_train_fixed(ds, NULL, &prm, cb, out, err)) == ST_OK) {
+        (*out)->trees_chosen = 1;
+        (*out)->auto_trees = info;
+    }
+    return rc;
+}
+
+st_status st_gbdt_train(const st_dataset *ds, const st_gbdt_params *prm, st_gbdt **out,
+                        st_error *err)
+{
+    return st_gbdt_train_ex(ds, NULL, prm, NULL, out, err);
+}
+
+int st_gbdt_auto_trees(const st_gbdt *m, st_gbdt_auto_trees_info *out)
+{
+    if (m == NULL || !m->trees_chosen)
+        return 0;
+    if (out != NULL)
+        *out = m->auto_trees;
+    return 1;
+}

@@ -1,0 +1,214 @@
+/* st_logreg_choose_lambda: lambda by k-fold cross-validation along the path, as R's
+ * cv.glmnet (glmnet 4.1's cv.lognet, cvcompute, cvstats, getOptcv.glmnet) with
+ * type.measure = "deviance". The same definitions as `stratum cv logreg --lambda-path`
+ * (tools/cv_path.c), here inside the library so that st_logreg_train can use it as its
+ * default; glmnet_lambda_choice.py checks it against cv.glmnet on the same folds. */
+#include "logreg_impl.h"
+
+#include <stratum/folds.h>
+#include <stratum/logreg_path.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+/* Puts "choosing lambda, WHERE: " before err's message, so that a fold's failure says
+ * where it happened. */
+static void say_where(st_error *err, const char *where)
+{
+    if (err == NULL)
+        return;
+    char msg[sizeof err->message];
+    memcpy(msg, err->message, sizeof msg);
+    int k = snprintf(err->message, sizeof err->message, "choosing lambda, %s: ", where);
+    for (size_t i = 0; k > 0 && (size_t)k + i + 1 < sizeof err->message && msg[i]; i++)
+        err->message[k + i + 1] = '\0', err->message[k + i] = msg[i];
+}
+
+/* The lambda sequence on all rows: the caller's count and ratio from lambda_max down, as
+ * st_logreg_path_fit makes it (only lambda_max is fitted here: one fit, all zeros). */
+static st_status full_lambdas(const st_dataset *ds, const st_logreg_params *prm,
+                              const st_logreg_path_options *opt, double *lambda,
+                              st_error *err)
+{
+    st_logreg_path_options one = *opt;
+    one.n_lambda = 1;
+    one.lambda = NULL;
+    st_logreg_path *path = NULL;
+    st_status rc = st_logreg_path_fit(ds, prm, &one, &path, err);
+    if (rc != ST_OK)
+        return rc;
+    const double lmax = st_logreg_path_lambda_max(path);
+    const size_t n_rows = st_dataset_n_rows(ds), n_cols = st_logreg_path_n_coefs(path);
+    st_logreg_path_free(path);
+    if (!(lmax > 0))
+        return st__fail(err, ST_ERR_DATA, "choosing lambda: lambda_max is 0: no column "
+                        "varies or is correlated with the label, so every lambda gives "
+                        "all-zero coefficients");
+    /* glmnet's default ratio, times max(alpha, 0.001) when the caller gives none: lambda_max
+     * is divided by that (stratum/logreg_path.h), so the path still reaches down to the
+     * lasso path's smallest lambda; glmnet's ridge path stops 1000 times higher, above the
+     * best lambda of several clinical cohorts (bench/RESULTS.md, "Defaults against the
+     * peers") */
+    const double ratio = opt->lambda_min_ratio > 0 ? opt->lambda_min_ratio
+                       : (n_cols > n_rows ? 1e-2 : 1e-4) * fmax(prm->alpha, 0.001);
+    const size_t nl = opt->n_lambda;
+    for (size_t l = 0; l < nl; l++)
+        lambda[l] = nl == 1 ? lmax : lmax * exp(log(ratio) * (double)l / (double)(nl - 1));
+    return ST_OK;
+}
+
+/* Fold f: the path on its training rows at the given lambdas, the weighted mean deviance
+ * of its test rows at each (dev[0..nl-1]) and the test rows' total weight. */
+static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, const int *fold,
+                          int f, const double *lambda, size_t nl, size_t *train, size_t *test,
+                          double *p, double *dev, double *weight, st_error *err)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    size_t n_train = 0, n_test = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] == f)
+            test[n_test++] = i;
+        else
+            train[n_train++] = i;
+    }
+    st_dataset *tr = NULL, *te = NULL;
+    st_logreg_path *path = NULL;
+    st_logreg_path_options opt = st_logreg_path_options_default();
+    opt.n_lambda = nl;
+    opt.lambda = lambda;
+    opt.glmnet_exit = 1; /* as cv.glmnet's fold fits; past the exit, the last fit stands */
+    st_status rc = st_dataset_subset(ds, train, n_train, &tr, err);
+    if (rc == ST_OK)
+        rc = st_dataset_subset(ds, test, n_test, &te, err);
+    if (rc == ST_OK && (rc = st_logreg_path_fit(tr, prm, &opt, &path, err)) != ST_OK) {
+        char where[48];
+        snprintf(where, sizeof where, "inner fold %d", f + 1);
+        say_where(err, where);
+    }
+    const float *y = rc == ST_OK ? st_dataset_labels(te) : NULL;
+    const float *w = rc == ST_OK ? st_dataset_weights(te) : NULL;
+    *weight = 0;
+    for (size_t i = 0; rc == ST_OK && i < n_test; i++)
+        *weight += w != NULL ? w[i] : 1;
+    const size_t fitted = rc == ST_OK ? st_logreg_path_n_lambda(path) : 0;
+    for (size_t l = 0; rc == ST_OK && l < nl; l++) {
+        if (l >= fitted) { /* glmnet's exit: the smaller lambdas predict as the last fit */
+            dev[l] = dev[fitted - 1];
+            continue;
+        }
+        if ((rc = st_logreg_path_predict(path, l, te, p, n_test, err)) != ST_OK)
+            break;
+        double sum = 0;
+        for (size_t i = 0; i < n_test; i++) {
+            double wi = w != NULL ? w[i] : 1, pi = fmin(fmax(p[i], 1e-5), 1 - 1e-5);
+            sum += wi * -2 * (y[i] > 0.5f ? log(pi) : log(1 - pi));
+        }
+        dev[l] = *weight > 0 ? sum / *weight : NAN;
+    }
+    st_logreg_path_free(path);
+    st_dataset_free(tr);
+    st_dataset_free(te);
+    return rc;
+}
+
+/* cvm and cvsd over the k folds (dev is k x nl), lambda_min and lambda_1se: the first
+ * (largest) lambda at the lowest mean, and the first within one se of it. */
+static int choose(const double *dev, const double *weight, size_t k, size_t nl,
+                  const double *lambda, st_lambda_rule rule, st_logreg_lambda_choice *out,
+                  double *cvm, double *cvsd)
+{
+    for (size_t l = 0; l < nl; l++) {
+        double sw = 0, sum = 0, ss = 0;
+        size_t defined = 0;
+        for (size_t f = 0; f < k; f++)
+            if (!isnan(dev[f * nl + l])) {
+                sum += weight[f] * dev[f * nl + l];
+                sw += weight[f];
+                defined++;
+            }
+        cvm[l] = sw > 0 ? sum / sw : NAN;
+        for (size_t f = 0; f < k; f++)
+            if (!isnan(dev[f * nl + l]))
+                ss += weight[f] * (dev[f * nl + l] - cvm[l]) * (dev[f * nl + l] - cvm[l]);
+        cvsd[l] = defined > 1 ? sqrt(ss / sw / (double)(defined - 1)) : NAN;
+    }
+    size_t i_min = 0, i_1se = 0;
+    double best = INFINITY;
+    for (size_t l = 0; l < nl; l++)
+        if (!isnan(cvm[l]) && cvm[l] < best) {
+            best = cvm[l];
+            i_min = l;
+        }
+    if (!isfinite(best))
+        return 0;
+    double bound = best + (isnan(cvsd[i_min]) ? 0 : cvsd[i_min]);
+    for (size_t l = 0; l < nl; l++)
+        if (!isnan(cvm[l]) && cvm[l] <= bound) {
+            i_1se = l;
+            break;
+        }
+    size_t i = rule == ST_LAMBDA_1SE ? i_1se : i_min;
+    *out = (st_logreg_lambda_choice){.lambda = lambda[i], .rule = rule,
+                                     .lambda_min = lambda[i_min], .lambda_1se = lambda[i_1se],
+                                     .cv_deviance = cvm[i], .cv_se = cvsd[i], .index = i,
+                                     .n_lambda = nl, .n_folds = k};
+    return 1;
+}
+
+st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *prm_in,
+                                  const st_logreg_path_options *opt_in,
+                                  st_logreg_lambda_choice *out, st_error *err)
+{
+    if (ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_choose_lambda: %s is NULL",
+                        ds == NULL ? "dataset" : "out");
+    st_logreg_params prm = prm_in != NULL ? *prm_in : st_logreg_params_default();
+    st_logreg_path_options opt = opt_in != NULL ? *opt_in : st_logreg_path_options_default();
+    prm.lambda = ST_LOGREG_LAMBDA_CV; /* checks cv_folds and lambda_rule too */
+    const char *bad = st_logreg_params_check(&prm);
+    if (bad != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_choose_lambda: %s", bad);
+    if (opt.lambda != NULL || opt.n_lambda < 1)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_choose_lambda: the options must "
+                        "give n_lambda >= 1 and no lambda list");
+    st_status rc = st_dataset_check_trainable(ds, err);
+    if (rc != ST_OK)
+        return rc;
+    prm.progress = NULL; /* the inner fits are not the fit the caller watches */
+    const size_t n = st_dataset_n_rows(ds), nl = opt.n_lambda, k = prm.cv_folds;
+    int *fold = st__malloc_array(n, sizeof *fold);
+    size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
+    double *lambda = st__malloc_array(nl, sizeof *lambda), *p = st__malloc_array(n, sizeof *p);
+    int overflow = 0;
+    double *dev = st__malloc_array(st__mul_size(k, nl, &overflow), sizeof *dev);
+    double *weight = st__malloc_array(k, sizeof *weight);
+    double *cvm = st__malloc_array(nl, sizeof *cvm), *cvsd = st__malloc_array(nl, sizeof *cvsd);
+    if (overflow || !fold || !train || !test || !lambda || !p || !dev || !weight || !cvm || !cvsd) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
+        goto done;
+    }
+    if ((rc = full_lambdas(ds, &prm, &opt, lambda, err)) != ST_OK)
+        goto done;
+    st_folds_params fp = st_folds_params_default();
+    fp.n_folds = k;
+    fp.seed = prm.cv_seed;
+    size_t made = 0;
+    if ((rc = st_folds_make(st_dataset_labels(ds), n, &fp, fold, n, &made, err)) != ST_OK) {
+        say_where(err, "making the inner folds");
+        goto done;
+    }
+    for (size_t f = 0; f < made && rc == ST_OK; f++)
+        rc = one_fold(ds, &prm, fold, (int)f, lambda, nl, train, test, p, dev + f * nl,
+                      weight + f, err);
+    if (rc == ST_OK && !choose(dev, weight, made, nl, lambda, prm.lambda_rule, out, cvm, cvsd))
+        rc = st__fail(err, ST_ERR_DATA, "choosing lambda: the CV deviance is undefined at "
+                      "every lambda");
+done:
+    st__free(fold), st__free(train), st__free(test), st__free(lambda), st__free(p);
+    st__free(dev), st__free(weight), st__free(cvm), st__free(cvsd);
+    return rc;
+}
