@@ -24,6 +24,9 @@ typedef struct st__text {
 } st__text;
 
 void st__text_printf(st__text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends n bytes of s, or the C string s, as they are (no formatting). */
+void st__text_put(st__text *t, const char *s, size_t n);
+void st__text_puts(st__text *t, const char *s);
 /* Appends s with '\\', newline, carriage return and other control bytes escaped as \\, \n,
  * \r and \xNN, so a name fits on one line and keeps leading and trailing spaces. */
 void st__text_name(st__text *t, const char *s);
