@@ -29,6 +29,11 @@ static int reserve(st__text *t, size_t extra)
     return 1;
 }
 
+void st__text_reserve(st__text *t, size_t bytes)
+{
+    reserve(t, bytes);
+}
+
 void st__text_put(st__text *t, const char *s, size_t n)
 {
     if (!reserve(t, n))

@@ -118,6 +118,9 @@ st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)
                         m == NULL ? "model" : "path");
     st__text t = {0};
     int exact = 1;
+    /* some 40 bytes a feature line, 60 a coefficient and 45 its moments: one allocation
+       for most models instead of a dozen doublings, each copying the text */
+    st__text_reserve(&t, 4096 + 48 * m->n_features + 112 * m->n_coefs);
     write_model(&t, m, &exact);
     st__text_printf(&t, "checksum %016" PRIx64 "\n", st__fnv1a64(t.data, t.size));
     st_status rc;
