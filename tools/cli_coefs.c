@@ -176,8 +176,8 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
         printf("coefficients, %s\n", order_text(standardised));
     else if (format == FORMAT_MARKDOWN)
         printf("Coefficients, %s.\n\n", order_text(standardised));
-    int width = 11;
-    for (size_t k = 0; k < n; k++)
+    int width = 11; /* the text table's name column: as wide as the longest name */
+    for (size_t k = 0; format == FORMAT_TEXT && k < n; k++)
         if ((int)strlen(st_logreg_coef_name(m, k)) > width)
             width = (int)strlen(st_logreg_coef_name(m, k));
     print_header(st, format, width);

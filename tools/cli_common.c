@@ -322,18 +322,22 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    const unsigned char *run = (const unsigned char *)s, *p = run;
+    for (; *p != '\0'; p++) {
+        if (*p != '"' && *p != '\\' && *p >= 0x20)
+            continue; /* plain bytes go out a run at a time */
+        fwrite(run, 1, (size_t)(p - run), f);
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
         else if (*p == '\n')
             fputs("\\n", f);
         else if (*p == '\t')
             fputs("\\t", f);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
         else
-            fputc(*p, f);
+            fprintf(f, "\\u%04x", *p);
+        run = p + 1;
     }
+    fwrite(run, 1, (size_t)(p - run), f);
     fputc('"', f);
 }
 

@@ -137,7 +137,8 @@ ST_API st_status st_dataset_read_csv_buffer(const char *data, size_t size, const
  * increasing along a line (else an error naming the line and column), "qid:N" ignored, '#'
  * starts a comment. Absent features are 0 (the format is sparse), with names "f<index>" as
  * written in the file: one column for every index from the base (0 or 1, see
- * libsvm_zero_based) to the largest index in the file (at most 1000000). A column with an
+ * libsvm_zero_based) to the largest index in the file (at most 1000000 or the file's size
+ * in bytes, whichever is larger: a column costs some 200 bytes). A column with an
  * entry in at least half of the rows is stored dense, any other sparse (its entries only,
  * "index:0" entries included): memory is proportional to the entries, never rows x
  * columns. The dataset remembers that it came from a LibSVM file, the index range, and

@@ -28,10 +28,13 @@ static uint64_t hash_text(const char *s, size_t len)
     return h;
 }
 
+/* Level code's text is [s, s+len)? Its length is where the next level starts (the levels
+ * lie back to back, each with its NUL), so most mismatches cost no byte comparison. */
 static int same_text(const st__category_dict *d, uint32_t code, const char *s, size_t len)
 {
-    const char *t = st__category_dict_level(d, code);
-    return strncmp(t, s, len) == 0 && t[len] == '\0';
+    const size_t start = d->offset[code];
+    const size_t stop = code + 1 < d->n_levels ? d->offset[code + 1] : d->text_size;
+    return stop - start == len + 1 && memcmp(d->text + start, s, len) == 0;
 }
 
 static int grow_slots(st__category_dict *d)

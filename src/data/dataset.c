@@ -366,7 +366,7 @@ int st_dataset_libsvm_unmentioned(const st_dataset *ds, const char *name)
     for (const char *c = name + 1; *c != '\0'; c++) {
         if (*c < '0' || *c > '9')
             return 0;
-        if (k > 100000000L) /* far past any index a file may hold */
+        if (k > 2147483647L) /* past any index a file may hold (st__libsvm_index_cap) */
             return 1;
         k = k * 10 + (*c - '0');
     }

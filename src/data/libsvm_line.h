@@ -13,10 +13,19 @@
 
 /* A dataset keeps a column (a name and a description, about 200 bytes) for every index up
  * to the largest, and binned files and models a feature per index, so a stray huge index
- * in a small file would ask for gigabytes: indices past this are refused with a clear
- * error instead. (10^8 was tried: the fuzzer's 24-byte file with index 99,999,920 then
- * asks for some 13 GB; a cap that grows with the file's size is the way past 10^6.) */
+ * in a small file would ask for gigabytes (10^8 was tried as a fixed cap: the fuzzer's
+ * 24-byte file with index 99,999,920 then asked for some 13 GB). The cap grows with the
+ * file instead: an index may be as large as the file has bytes, and at least this; the
+ * memory for the columns stays within some 200 times the file's size, which a file that
+ * uses its indices (a few bytes an entry) never comes near. */
 #define ST__LIBSVM_MAX_INDEX 1000000L
+/* The largest index a file of file_bytes bytes may use. */
+static inline long st__libsvm_index_cap(size_t file_bytes)
+{
+    return file_bytes > (size_t)ST__LIBSVM_MAX_INDEX
+               ? (file_bytes < 2147483647UL ? (long)file_bytes : 2147483647L)
+               : ST__LIBSVM_MAX_INDEX;
+}
 
 /* Called for each index:value pair of a line, indices increasing; non-OK stops the line. */
 typedef st_status (*st__libsvm_pair_fn)(void *ctx, long index, double value);
@@ -25,6 +34,7 @@ typedef struct st__libsvm_line {
     const char *source;        /* the file name in messages */
     st__label_rule labels;     /* classifies labels; learns the two classes */
     long max_index, min_index; /* over every pair seen (start at -1 and LONG_MAX) */
+    long index_cap;            /* larger indices are refused; 0: ST__LIBSVM_MAX_INDEX */
     int cls;                   /* the class of the last line */
     st__libsvm_pair_fn on_pair;
     void *pair_ctx;

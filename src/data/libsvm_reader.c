@@ -27,6 +27,7 @@ typedef struct libsvm_reader {
     const char *data, *end, *source;
     st__label_rule labels;
     long max_index, min_index;
+    long index_cap;                /* the largest index allowed (st__libsvm_index_cap) */
     size_t n_rows;
     st_error *err;
     int cls;                       /* the class of the last line scanned */
@@ -120,11 +121,14 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
             return fail_token(r, ST_ERR_PARSE, line, line_start, &tok,
                               "feature index 0 in a file read as one-based; expected indices "
                               "from 1");
-        if (index > ST__LIBSVM_MAX_INDEX)
-            return fail_token(r, ST_ERR_DATA, line, line_start, &tok,
-                              "feature index above 1000000; stratum keeps a column for "
-                              "every index up to the largest, so indices must stay at most "
-                              "1000000");
+        if (index > r->index_cap) {
+            char what[240];
+            snprintf(what, sizeof what, "feature index above %ld, the largest this file may "
+                     "use: stratum keeps a column for every index up to the largest, so "
+                     "indices must stay at most 1000000 or the file's size in bytes, "
+                     "whichever is larger", r->index_cap);
+            return fail_token(r, ST_ERR_DATA, line, line_start, &tok, what);
+        }
         previous = index;
         if (ds != NULL) {
             libsvm_fill *to = &r->fill[index - base];
@@ -302,6 +306,7 @@ st_status st__libsvm_scan_line(st__libsvm_line *l, long line, const char *p, con
     r.labels = l->labels;
     r.max_index = l->max_index;
     r.min_index = l->min_index;
+    r.index_cap = l->index_cap > 0 ? l->index_cap : ST__LIBSVM_MAX_INDEX;
     r.err = l->err;
     r.on_pair = l->on_pair;
     r.pair_ctx = l->pair_ctx;
@@ -339,6 +344,7 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     r.err = err;
     r.max_index = -1;
     r.min_index = 2147483647L;
+    r.index_cap = st__libsvm_index_cap(size);
     st__label_rule_init(&r.labels, opt->positive);
     r.counting = 1;
     /* a file forced one-based is checked for index 0 here, where the line is known */

@@ -1,6 +1,6 @@
-/* Text model file helpers. Numbers are printed with snprintf's %g (the library never calls
- * setlocale, so the decimal point is '.') and checked against the reader the loader uses,
- * because bit-identical predictions after a reload depend on every digit reading back. */
+/* Text model file helpers: a growing buffer (plain text copied, not formatted: a model of
+ * 50,000 coefficients is written in milliseconds), numbers that read back exactly
+ * (number_g.c), escaped names and the checksum. */
 #include "model_text.h"
 
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/number_parse.h"
+#include "number_g.h"
 
 static int reserve(st__text *t, size_t extra)
 {
@@ -29,14 +29,40 @@ static int reserve(st__text *t, size_t extra)
     return 1;
 }
 
+void st__text_reserve(st__text *t, size_t bytes)
+{
+    reserve(t, bytes);
+}
+
+void st__text_put(st__text *t, const char *s, size_t n)
+{
+    if (!reserve(t, n))
+        return;
+    memcpy(t->data + t->size, s, n);
+    t->size += n;
+    t->data[t->size] = '\0';
+}
+
+void st__text_puts(st__text *t, const char *s)
+{
+    st__text_put(t, s, strlen(s));
+}
+
 void st__text_printf(st__text *t, const char *fmt, ...)
 {
+    /* Most pieces are short: format once into the stack and copy; only a long one is
+     * measured first and formatted again into the buffer. */
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0) {
         t->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        st__text_put(t, small, (size_t)n);
         return;
     }
     if (!reserve(t, (size_t)n))
@@ -49,43 +75,31 @@ void st__text_printf(st__text *t, const char *fmt, ...)
 
 void st__text_name(st__text *t, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    const unsigned char *run = (const unsigned char *)s, *p = run;
+    for (; *p != '\0'; p++) {
+        if (*p != '\\' && *p != '\n' && *p != '\r' && *p >= 0x20 && *p != 0x7f)
+            continue; /* plain bytes are copied a run at a time */
+        st__text_put(t, (const char *)run, (size_t)(p - run));
         if (*p == '\\')
-            st__text_printf(t, "\\\\");
+            st__text_put(t, "\\\\", 2);
         else if (*p == '\n')
-            st__text_printf(t, "\\n");
+            st__text_put(t, "\\n", 2);
         else if (*p == '\r')
-            st__text_printf(t, "\\r");
-        else if (*p < 0x20 || *p == 0x7f)
-            st__text_printf(t, "\\x%02x", *p);
+            st__text_put(t, "\\r", 2);
         else
-            st__text_printf(t, "%c", *p);
+            st__text_printf(t, "\\x%02x", *p);
+        run = p + 1;
     }
-}
-
-static int same_bits(double a, double b)
-{
-    return memcmp(&a, &b, sizeof a) == 0;
+    st__text_put(t, (const char *)run, (size_t)(p - run));
 }
 
 int st__text_number(st__text *t, double v)
 {
-    char buf[64];
-    if (v != v) { /* one spelling for every NaN: its payload does not matter to a model */
-        st__text_printf(t, "nan");
-        return 1;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        int n = snprintf(buf, sizeof buf, "%.*g", prec, v);
-        double back;
-        if (n > 0 && (size_t)n < sizeof buf && st__parse_number(buf, (size_t)n, &back) &&
-            same_bits(back, v)) {
-            st__text_printf(t, "%s", buf);
-            return 1;
-        }
-    }
-    st__text_printf(t, "%.17g", v);
-    return 0;
+    char buf[ST__NUMBER_G_MAX];
+    int exact;
+    const int n = st__number_g(v, buf, &exact);
+    st__text_put(t, buf, (size_t)n);
+    return exact;
 }
 
 void st__text_free(st__text *t)

@@ -24,6 +24,12 @@ typedef struct st__text {
 } st__text;
 
 void st__text_printf(st__text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for bytes more in one allocation, so that appends up to that size do not move
+ * the text again; a failure marks the text failed, as an append's would. */
+void st__text_reserve(st__text *t, size_t bytes);
+/* Appends n bytes of s, or the C string s, as they are (no formatting). */
+void st__text_put(st__text *t, const char *s, size_t n);
+void st__text_puts(st__text *t, const char *s);
 /* Appends s with '\\', newline, carriage return and other control bytes escaped as \\, \n,
  * \r and \xNN, so a name fits on one line and keeps leading and trailing spaces. */
 void st__text_name(st__text *t, const char *s);

@@ -345,20 +345,52 @@ static void test_zero_index_forced_one_based(void **state)
     assert_contains(err.message, path);
 }
 
-/* An index past 10^6 (a column of some 200 bytes each) is refused at its line, instead of
- * allocating gigabytes; a million columns are read. */
+/* An index past 10^6 (a column of some 200 bytes each) in a small file is refused at its
+ * line, instead of allocating gigabytes; a million columns are read. */
 static void test_huge_index(void **state)
 {
     (void)state;
     assert_read_fails(SVM, "1 1:1\n0 3:1 2000000000:1\n", NULL, ST_ERR_DATA, 2, 7,
-                      "'2000000000:1': feature index above 1000000; stratum keeps a column "
-                      "for every index up to the largest, so indices must stay at most "
-                      "1000000");
+                      "'2000000000:1': feature index above 1000000, the largest this file "
+                      "may use: stratum keeps a column for every index up to the largest, "
+                      "so indices must stay at most 1000000 or the file's size in bytes, "
+                      "whichever is larger");
     assert_read_fails(SVM, "1 1000001:1\n", NULL, ST_ERR_DATA, 1, 3,
-                      "'1000001:1': feature index above 1000000");
+                      "'1000001:1': feature index above 1000000,");
     st_dataset *ds = read_ok(SVM, "1 1000000:1\n0 1:1\n", NULL);
     assert_int_equal(st_dataset_n_features(ds), 1000000);
     st_dataset_free(ds);
+}
+
+/* The cap grows with the file: a file of 1,200,000 bytes may use index 1,100,000 (its size
+ * is the cap), not 1,300,000. */
+static void test_index_cap_grows(void **state)
+{
+    (void)state;
+    const size_t size = 1200000, head = 12; /* "1 1100000:1\n" */
+    char *text = malloc(size + 1);
+    assert_non_null(text);
+    memcpy(text, "1 1100000:1\n", head);
+    for (size_t at = head; at < size; at += 6)
+        memcpy(text + at, "0 1:1\n", 6); /* 199,998 more lines */
+    text[size] = '\0';
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(SVM(text, size, "grow.svm", NULL, &ds, &err), ST_OK);
+    assert_int_equal(st_dataset_n_features(ds), 1100000);
+    assert_int_equal(st_dataset_n_rows(ds), 199999);
+    st_dataset_free(ds);
+    memcpy(text, "1 1300000:1\n", head);
+    assert_int_equal(SVM(text, size, "grow.svm", NULL, &ds, &err), ST_ERR_DATA);
+    assert_null(ds);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 3);
+    assert_string_equal(err.message,
+                        "grow.svm:1:3: '1300000:1': feature index above 1200000, the largest "
+                        "this file may use: stratum keeps a column for every index up to the "
+                        "largest, so indices must stay at most 1000000 or the file's size in "
+                        "bytes, whichever is larger");
+    free(text);
 }
 
 /* NUL bytes are not text. */
@@ -409,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_bad_label),
         cmocka_unit_test(test_zero_index_forced_one_based),
         cmocka_unit_test(test_huge_index),
+        cmocka_unit_test(test_index_cap_grows),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_no_data_lines),
         cmocka_unit_test(test_bad_options),
