@@ -39,12 +39,11 @@ static st_status oom(st_error *err, const char *col)
     return st__fail(err, ST_ERR_NOMEM, "out of memory fitting text column '%s'", col);
 }
 
-/* The columns of a vocabulary: the terms of `all` with df >= min_df, sorted. */
-static st_status keep_terms(st_text_featurizer *f, const st__tmap *all, const size_t *df,
-                            st_error *err)
+st_status st__text_keep_terms(st_text_featurizer *f, char *const *keys, const size_t *lens,
+                              const size_t *df, size_t n, int sorted, st_error *err)
 {
     size_t n_keep = 0;
-    for (size_t k = 0; k < all->n; k++)
+    for (size_t k = 0; k < n; k++)
         n_keep += df[k] >= f->opt.min_df;
     term_df *keep = st__malloc_array(n_keep + 1, sizeof *keep);
     f->names = st__calloc(n_keep + 1, sizeof *f->names);
@@ -54,10 +53,11 @@ static st_status keep_terms(st_text_featurizer *f, const st__tmap *all, const si
         return oom(err, f->column);
     }
     size_t m = 0;
-    for (size_t k = 0; k < all->n; k++)
+    for (size_t k = 0; k < n; k++)
         if (df[k] >= f->opt.min_df)
-            keep[m++] = (term_df){all->keys[k], all->lens[k], df[k]};
-    qsort(keep, n_keep, sizeof *keep, compare_terms);
+            keep[m++] = (term_df){keys[k], lens[k], df[k]};
+    if (!sorted)
+        qsort(keep, n_keep, sizeof *keep, compare_terms);
     for (size_t k = 0; k < n_keep; k++) {
         f->n_terms = k + 1; /* names[k] freed with the featurizer from here on */
         f->names[k] = st__text_feature_name(f->column, keep[k].key, keep[k].len, -1);
@@ -112,10 +112,38 @@ static st_status fit_vocabulary(st_text_featurizer *f, const st__text_source *sr
         }
     }
     if (rc == ST_OK)
-        rc = keep_terms(f, &all, df, err);
+        rc = st__text_keep_terms(f, all.keys, all.lens, df, all.n, 0, err);
     st__free(df);
     st__free(last);
     st__tmap_free(&all);
+    return rc;
+}
+
+st_status st__text_keep_buckets(st_text_featurizer *f, uint32_t *all, size_t n_all,
+                                st_error *err)
+{
+    st_status rc = ST_OK;
+    qsort(all, n_all, sizeof *all, compare_u32);
+    f->buckets = st__malloc_array(n_all + 1, sizeof *f->buckets);
+    f->idf = st__malloc_array(n_all + 1, sizeof *f->idf);
+    f->names = st__calloc(n_all + 1, sizeof *f->names);
+    if (f->buckets == NULL || f->idf == NULL || f->names == NULL)
+        rc = oom(err, f->column);
+    for (size_t r = 0; r < n_all && rc == ST_OK;) {
+        size_t e = r;
+        while (e < n_all && all[e] == all[r])
+            e++;
+        if (e - r >= f->opt.min_df) {
+            size_t k = f->n_terms;
+            f->buckets[k] = all[r];
+            f->idf[k] = idf_of(&f->opt, f->n_fit, e - r);
+            f->names[k] = st__text_feature_name(f->column, NULL, 0, (long)all[r]);
+            f->n_terms++;
+            if (f->names[k] == NULL)
+                rc = oom(err, f->column);
+        }
+        r = e;
+    }
     return rc;
 }
 
@@ -164,36 +192,14 @@ static st_status fit_buckets(st_text_featurizer *f, const st__text_source *src,
                 mine[u++] = mine[t];
         n_all += u;
     }
-    if (rc == ST_OK) {
-        qsort(all, n_all, sizeof *all, compare_u32);
-        f->buckets = st__malloc_array(n_all + 1, sizeof *f->buckets);
-        f->idf = st__malloc_array(n_all + 1, sizeof *f->idf);
-        f->names = st__calloc(n_all + 1, sizeof *f->names);
-        if (f->buckets == NULL || f->idf == NULL || f->names == NULL)
-            rc = oom(err, f->column);
-        for (size_t r = 0; r < n_all && rc == ST_OK;) {
-            size_t e = r;
-            while (e < n_all && all[e] == all[r])
-                e++;
-            if (e - r >= f->opt.min_df) {
-                size_t k = f->n_terms;
-                f->buckets[k] = all[r];
-                f->idf[k] = idf_of(&f->opt, f->n_fit, e - r);
-                f->names[k] = st__text_feature_name(f->column, NULL, 0, (long)all[r]);
-                f->n_terms++;
-                if (f->names[k] == NULL)
-                    rc = oom(err, f->column);
-            }
-            r = e;
-        }
-    }
+    if (rc == ST_OK)
+        rc = st__text_keep_buckets(f, all, n_all, err);
     st__free(all);
     return rc;
 }
 
-st_status st__text_fit_source(const st__text_source *src, const char *column,
-                              const st_text_options *opt, const char *source_name,
-                              st_text_featurizer **out, st_error *err)
+st_status st__text_featurizer_new(const char *column, const st_text_options *opt,
+                                  size_t n_fit, st_text_featurizer **out, st_error *err)
 {
     *out = NULL;
     st_text_featurizer *f = st__calloc(1, sizeof *f);
@@ -202,23 +208,44 @@ st_status st__text_fit_source(const st__text_source *src, const char *column,
         return oom(err, column);
     }
     f->opt = *opt;
-    f->n_fit = src->n;
-    st__analyzer a;
-    memset(&a, 0, sizeof a);
-    a.opt = *opt;
-    st_status rc = opt->hash_bits > 0 ? fit_buckets(f, src, &a, source_name, err)
-                                      : fit_vocabulary(f, src, &a, source_name, err);
-    st__analyzer_free(&a);
+    f->n_fit = n_fit;
+    *out = f;
+    return ST_OK;
+}
+
+st_status st__text_fit_finish(st_text_featurizer *f, st_status rc, const char *source_name,
+                              st_text_featurizer **out, st_error *err)
+{
+    *out = NULL;
     if (rc == ST_OK && f->n_terms == 0)
         rc = st__fail(err, ST_ERR_DATA, "%s%stext column '%s': no term is in at least %zu of "
                       "the %zu texts (min_df): nothing to learn from", source_name,
-                      source_name[0] != '\0' ? ": " : "", column, opt->min_df, src->n);
+                      source_name[0] != '\0' ? ": " : "", f->column, f->opt.min_df, f->n_fit);
     if (rc != ST_OK) {
         st_text_featurizer_free(f);
         return rc;
     }
     *out = f;
     return ST_OK;
+}
+
+st_status st__text_fit_source(const st__text_source *src, const char *column,
+                              const st_text_options *opt, const char *source_name,
+                              st_text_featurizer **out, st_error *err)
+{
+    st_text_featurizer *f = NULL;
+    st_status rc = st__text_featurizer_new(column, opt, src->n, &f, err);
+    if (rc != ST_OK) {
+        *out = NULL;
+        return rc;
+    }
+    st__analyzer a;
+    memset(&a, 0, sizeof a);
+    a.opt = *opt;
+    rc = opt->hash_bits > 0 ? fit_buckets(f, src, &a, source_name, err)
+                            : fit_vocabulary(f, src, &a, source_name, err);
+    st__analyzer_free(&a);
+    return st__text_fit_finish(f, rc, source_name, out, err);
 }
 
 st_status st_text_fit(const char *const *texts, size_t n_texts, const char *column,

@@ -97,6 +97,61 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
                                     st_error *err);
 void st__text_csc_free(st__text_csc *c);
 
+/* Fitting pieces shared by the texts' and the corpus's fits (text_fit.c): a new featurizer
+ * (no columns yet); the columns of a vocabulary, the n terms keys[k] (lens[k] bytes) with
+ * df[k] >= min_df, in byte order (sorted: keys are in byte order already); the columns of
+ * hashing mode from `all`, each fitting text's distinct buckets back to back (sorted in
+ * place); and the end of a fit (no column is ST_ERR_DATA; on error f is freed). */
+st_status st__text_featurizer_new(const char *column, const st_text_options *opt,
+                                  size_t n_fit, st_text_featurizer **out, st_error *err);
+st_status st__text_keep_terms(st_text_featurizer *f, char *const *keys, const size_t *lens,
+                              const size_t *df, size_t n, int sorted, st_error *err);
+st_status st__text_keep_buckets(st_text_featurizer *f, uint32_t *all, size_t n_all,
+                                st_error *err);
+st_status st__text_fit_finish(st_text_featurizer *f, st_status rc, const char *source_name,
+                              st_text_featurizer **out, st_error *err);
+
+/* Texts analysed once (stratum/text.h, st_text_corpus; text_corpus.c): the terms of every
+ * text (level) of a dataset's text column that its rows use, each level's distinct terms
+ * with their counts. */
+struct st_text_corpus {
+    char *column;
+    st_text_options opt;    /* as given to st_text_corpus_build */
+    st__tmap terms;         /* every term found, in the order found */
+    char **keys;            /* the same terms in byte order: term id = rank in that order */
+    size_t *lens;
+    uint32_t *bucket;       /* hashing mode: each term's bucket, and its sign (+1, -1) */
+    signed char *sign;
+    size_t n_levels;        /* the column's levels */
+    size_t *level_off;      /* level k's terms: level_n[k] entries from entries[level_off[k]] */
+    size_t *level_n;
+    uint64_t *entries;      /* term id << 32 | count, ascending in id */
+    size_t max_level_terms; /* the most distinct terms of one level */
+    unsigned char *analysed; /* 1 for the levels analysed (those the rows use) */
+    uint64_t *level_hash;   /* their texts' FNV-1a hashes, and lengths, to check a dataset */
+    size_t *level_len;
+};
+
+/* Analyses the levels that the rows of src[0..n_src-1] use (same column, same levels);
+ * bad UTF-8 is an error naming the dataset and row (text_corpus.c). */
+st_status st__text_corpus_build_sources(const st__text_source *src, size_t n_src,
+                                        const char *const *source_names, const char *column,
+                                        const st_text_options *opt, st_text_corpus **out,
+                                        st_error *err);
+/* ST_OK when every row of src uses a level analysed in c with the same text; else
+ * ST_ERR_INVALID_ARG naming fn. */
+st_status st__text_corpus_check(const st_text_corpus *c, const st__text_source *src,
+                                const char *fn, st_error *err);
+/* st__text_fit_source from the corpus (the rows of src, checked). */
+st_status st__text_fit_corpus_source(const st_text_corpus *c, const st__text_source *src,
+                                     const char *source_name, st_text_featurizer **out,
+                                     st_error *err);
+/* st__text_transform_source from the corpus (text_transform.c; src checked). */
+st_status st__text_transform_corpus_source(const st_text_featurizer *f,
+                                           const st_text_corpus *c,
+                                           const st__text_source *src, st__text_csc *out,
+                                           st_error *err);
+
 /* The feature name of a term or bucket: new string "<column>:<term>" / "<column>:#<b>". */
 char *st__text_feature_name(const char *column, const char *term, size_t len, long bucket);
 

@@ -68,20 +68,28 @@ static int reserve(row_entries *e, size_t more)
     return 1;
 }
 
-/* Row i's entries from the analyzed terms: keys[t] = column * 2 + (sign < 0). */
+/* Row i's entries from its terms: keys[t] = (column * 2 + (sign < 0)) << 32 | count, count
+ * occurrences of the term (columns < 2^31). Each column's tf is the signed sum of its
+ * counts; values are weighted and normalised in column order. */
 static int add_row(const st_text_featurizer *f, row_entries *e, size_t i, uint64_t *keys,
                    size_t n_keys)
 {
-    qsort(keys, n_keys, sizeof *keys, compare_u64);
+    size_t sorted = 1;
+    while (sorted < n_keys && keys[sorted - 1] <= keys[sorted])
+        sorted++;
+    if (sorted < n_keys) /* a corpus's vocabulary-mode keys come in column order */
+        qsort(keys, n_keys, sizeof *keys, compare_u64);
     if (!reserve(e, n_keys))
         return 0;
     size_t first = e->n;
     double sum_sq = 0;
     for (size_t t = 0; t < n_keys;) {
-        uint64_t col = keys[t] >> 1;
+        uint64_t col = keys[t] >> 33;
         long tf = 0;
-        for (; t < n_keys && keys[t] >> 1 == col; t++)
-            tf += (keys[t] & 1) ? -1 : 1;
+        for (; t < n_keys && keys[t] >> 33 == col; t++) {
+            long count = (long)(keys[t] & 0xffffffffu);
+            tf += (keys[t] >> 32 & 1) ? -count : count;
+        }
         if (tf == 0)
             continue; /* hashed terms that cancelled */
         double v = (double)tf;
@@ -127,14 +135,26 @@ static st_status to_columns(const st_text_featurizer *f, const row_entries *e,
     return ST_OK;
 }
 
+static st_status check_size(const st_text_featurizer *f, const st__text_source *src,
+                            st_error *err)
+{
+    if (src->n > UINT32_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "text column '%s': %zu rows; at most "
+                        "2^32 - 1", f->column, src->n);
+    if (f->n_terms >= (size_t)1 << 31)
+        return st__fail(err, ST_ERR_INVALID_ARG, "text column '%s': %zu term columns; at "
+                        "most 2^31 - 1", f->column, f->n_terms);
+    return ST_OK;
+}
+
 st_status st__text_transform_source(const st_text_featurizer *f, const st__text_source *src,
                                     const char *source_name, st__text_csc *out,
                                     st_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (src->n > UINT32_MAX)
-        return st__fail(err, ST_ERR_INVALID_ARG, "text column '%s': %zu rows; at most "
-                        "2^32 - 1", f->column, src->n);
+    st_status rc = check_size(f, src, err);
+    if (rc != ST_OK)
+        return rc;
     st__analyzer a;
     memset(&a, 0, sizeof a);
     a.opt = f->opt;
@@ -142,7 +162,6 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
     memset(&e, 0, sizeof e);
     uint64_t *keys = NULL;
     size_t key_cap = 0;
-    st_status rc = ST_OK;
     for (size_t i = 0; i < src->n && rc == ST_OK; i++) {
         const char *s;
         size_t len, bad = 0;
@@ -170,7 +189,7 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
             else
                 col = st__tmap_find(&f->terms, term, a.term_len[t]);
             if (col >= 0)
-                keys[n_keys++] = (uint64_t)col * 2 + (sign < 0);
+                keys[n_keys++] = ((uint64_t)col * 2 + (sign < 0)) << 32 | 1u;
         }
         if (rc == ST_OK && !add_row(f, &e, i, keys, n_keys))
             rc = ST_ERR_NOMEM;
@@ -189,4 +208,74 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
     st__free(e.row);
     st__free(e.val);
     return rc;
+}
+
+/* The key (add_row's) of each corpus term under f, count 0, or NO_COLUMN. Vocabulary
+ * mode: f's terms are some of the corpus's, both in byte order, so one merge finds them. */
+#define NO_COLUMN UINT64_MAX
+static void corpus_keys(const st_text_featurizer *f, const st_text_corpus *c, uint64_t *key_of)
+{
+    size_t k = 0;
+    for (size_t id = 0; id < c->terms.n; id++) {
+        long col = -1;
+        int neg = 0;
+        if (f->buckets != NULL) {
+            col = find_bucket(f, c->bucket[id]);
+            neg = c->sign[id] < 0;
+        } else if (k < f->n_terms && f->terms.lens[k] == c->lens[id] &&
+                   memcmp(f->terms.keys[k], c->keys[id], c->lens[id]) == 0) {
+            col = (long)k++;
+        }
+        key_of[id] = col >= 0 ? ((uint64_t)col * 2 + (uint64_t)neg) << 32 : NO_COLUMN;
+    }
+    if (f->buckets == NULL && k < f->n_terms) /* f has terms the corpus lacks: look up */
+        for (size_t id = 0; id < c->terms.n; id++) {
+            long col = st__tmap_find(&f->terms, c->keys[id], c->lens[id]);
+            key_of[id] = col >= 0 ? (uint64_t)col * 2 << 32 : NO_COLUMN;
+        }
+}
+
+st_status st__text_transform_corpus_source(const st_text_featurizer *f,
+                                           const st_text_corpus *c,
+                                           const st__text_source *src, st__text_csc *out,
+                                           st_error *err)
+{
+    memset(out, 0, sizeof *out);
+    st_status rc = check_size(f, src, err);
+    if (rc != ST_OK)
+        return rc;
+    uint64_t *key_of = st__malloc_array(c->terms.n + 1, sizeof *key_of);
+    size_t key_cap = c->max_level_terms + 1;
+    uint64_t *keys = st__malloc_array(key_cap, sizeof *keys);
+    row_entries e;
+    memset(&e, 0, sizeof e);
+    int ok = key_of != NULL && keys != NULL;
+    if (ok)
+        corpus_keys(f, c, key_of);
+    for (size_t i = 0; i < src->n && ok; i++) {
+        size_t n_keys = 0;
+        float code = src->codes[i];
+        if (!isnan(code)) {
+            size_t lv = (size_t)code;
+            for (size_t p = c->level_off[lv]; p < c->level_off[lv] + c->level_n[lv]; p++) {
+                uint64_t k = key_of[c->entries[p] >> 32];
+                if (k != NO_COLUMN)
+                    keys[n_keys++] = k | (c->entries[p] & 0xffffffffu);
+            }
+        }
+        ok = add_row(f, &e, i, keys, n_keys);
+    }
+    if (ok)
+        ok = to_columns(f, &e, out) == ST_OK;
+    st__free(key_of);
+    st__free(keys);
+    st__free(e.col);
+    st__free(e.row);
+    st__free(e.val);
+    if (!ok) {
+        st__text_csc_free(out);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory featurizing text column '%s'",
+                        f->column);
+    }
+    return ST_OK;
 }
