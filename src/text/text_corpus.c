@@ -87,9 +87,11 @@ static int grow_terms(st_text_corpus *c, size_t *cap)
     return 1;
 }
 
-/* Level lv's terms, from the analyzer, appended to c->entries as (id, count) ascending. */
+/* Level lv's terms, from the analyzer, appended to c->entries as (id, count), in the order
+ * first found (renumber sorts them): `seen` and `pos` say where a term of this level is. */
 static st_status add_level(st_text_corpus *c, const st__analyzer *a, size_t lv,
-                           size_t *n_entries, size_t *entry_cap, size_t *term_cap)
+                           size_t *n_entries, size_t *entry_cap, size_t *term_cap,
+                           size_t **seen, size_t **pos, size_t *seen_cap)
 {
     if (*n_entries + a->n_terms > *entry_cap) {
         size_t n = *entry_cap < 4096 ? 4096 : *entry_cap;
@@ -101,26 +103,38 @@ static st_status add_level(st_text_corpus *c, const st__analyzer *a, size_t lv,
         c->entries = e, *entry_cap = n;
     }
     uint64_t *mine = c->entries + *n_entries;
+    size_t u = 0;
     for (size_t t = 0; t < a->n_terms; t++) {
         const char *term = a->grams + a->term_off[t];
         size_t before = c->terms.n;
         long id = st__tmap_intern(&c->terms, term, a->term_len[t]);
         if (id < 0 || !grow_terms(c, term_cap))
             return ST_ERR_NOMEM;
+        if (c->terms.n > *seen_cap) {
+            size_t n = *seen_cap < 4096 ? 4096 : 2 * *seen_cap;
+            size_t *s = st__realloc_array(*seen, n, sizeof *s);
+            if (s == NULL)
+                return ST_ERR_NOMEM;
+            *seen = s;
+            size_t *p = st__realloc_array(*pos, n, sizeof *p);
+            if (p == NULL)
+                return ST_ERR_NOMEM;
+            *pos = p;
+            memset(*seen + *seen_cap, 0, (n - *seen_cap) * sizeof **seen);
+            *seen_cap = n;
+        }
         if (c->terms.n > before && c->opt.hash_bits > 0) {
             int sign;
             c->bucket[id] = st__text_bucket(term, a->term_len[t], c->opt.hash_bits, &sign);
             c->sign[id] = (signed char)sign;
         }
-        mine[t] = (uint64_t)id << 32 | 1u;
-    }
-    qsort(mine, a->n_terms, sizeof *mine, compare_u64);
-    size_t u = 0;
-    for (size_t t = 0; t < a->n_terms; t++) {
-        if (u > 0 && mine[t] >> 32 == mine[u - 1] >> 32)
-            mine[u - 1]++;
-        else
-            mine[u++] = mine[t];
+        if ((*seen)[id] == lv + 1) {
+            mine[(*pos)[id]]++;
+        } else {
+            (*seen)[id] = lv + 1;
+            (*pos)[id] = u;
+            mine[u++] = (uint64_t)id << 32 | 1u;
+        }
     }
     *n_entries += u;
     c->level_off[lv] = *n_entries - u;
@@ -155,24 +169,41 @@ static int compare_terms(const void *a, const void *b)
     return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Term ids from the order found to byte order, once: a fit's vocabulary is then the terms
- * it keeps in id order, with nothing to sort. */
-static int renumber(st_text_corpus *c)
+/* Term ids from the order found to byte order, once, for the terms that some fit could
+ * keep: those in at least min_df of the rows the corpus was built from (a subset of them
+ * has no more). A fit's vocabulary is then its kept terms in id order, nothing to sort.
+ * The other terms come after, in the order found (a fit on rows repeated more often than
+ * in the build, a bootstrap, may keep one of them: it sorts its terms then). */
+static int renumber(st_text_corpus *c, const st__text_source *src, size_t n_src)
 {
     size_t n = c->terms.n;
+    size_t *df = st__calloc(n + 1, sizeof *df);
     term_ref *ref = st__malloc_array(n + 1, sizeof *ref);
     uint32_t *rank = st__malloc_array(n + 1, sizeof *rank);
     c->keys = st__malloc_array(n + 1, sizeof *c->keys);
     c->lens = st__malloc_array(n + 1, sizeof *c->lens);
     uint32_t *bucket = c->opt.hash_bits > 0 ? st__malloc_array(n + 1, sizeof *bucket) : NULL;
     signed char *sign = c->opt.hash_bits > 0 ? st__malloc_array(n + 1, sizeof *sign) : NULL;
-    int ok = ref != NULL && rank != NULL && c->keys != NULL && c->lens != NULL &&
+    int ok = df != NULL && ref != NULL && rank != NULL && c->keys != NULL && c->lens != NULL &&
              (c->opt.hash_bits == 0 || (bucket != NULL && sign != NULL));
+    for (size_t d = 0; ok && d < n_src; d++)
+        for (size_t i = 0; i < src[d].n; i++) {
+            float code = src[d].codes[i];
+            size_t lv = isnan(code) ? 0 : (size_t)code;
+            for (size_t p = 0; !isnan(code) && p < c->level_n[lv]; p++)
+                df[c->entries[c->level_off[lv] + p] >> 32]++;
+        }
+    size_t n_sorted = 0, m = 0;
     for (size_t k = 0; ok && k < n; k++)
-        ref[k] = (term_ref){prefix_of(c->terms.keys[k], c->terms.lens[k]), c->terms.keys[k],
-                            c->terms.lens[k], (uint32_t)k};
+        n_sorted += df[k] >= c->opt.min_df;
+    for (size_t k = 0; ok && k < n; k++) {
+        size_t at = df[k] >= c->opt.min_df ? m++ : n_sorted + (k - m);
+        ref[at] = (term_ref){prefix_of(c->terms.keys[k], c->terms.lens[k]), c->terms.keys[k],
+                             c->terms.lens[k], (uint32_t)k};
+    }
     if (ok)
-        qsort(ref, n, sizeof *ref, compare_terms);
+        qsort(ref, n_sorted, sizeof *ref, compare_terms);
+    c->n_sorted = n_sorted;
     for (size_t r = 0; ok && r < n; r++) {
         rank[ref[r].id] = (uint32_t)r;
         c->keys[r] = c->terms.keys[ref[r].id];
@@ -192,6 +223,7 @@ static int renumber(st_text_corpus *c)
     } else {
         st__free(bucket), st__free(sign);
     }
+    st__free(df);
     st__free(ref);
     st__free(rank);
     return ok;
@@ -219,7 +251,7 @@ st_status st__text_corpus_build_sources(const st__text_source *src, size_t n_src
     st__analyzer a;
     memset(&a, 0, sizeof a);
     a.opt = *opt;
-    size_t n_entries = 0, entry_cap = 0, term_cap = 0;
+    size_t n_entries = 0, entry_cap = 0, term_cap = 0, *seen = NULL, *pos = NULL, seen_cap = 0;
     st_status rc = c->level_off != NULL && c->level_n != NULL && c->analysed != NULL && c->level_hash != NULL &&
                            c->level_len != NULL
                        ? ST_OK
@@ -241,14 +273,17 @@ st_status st__text_corpus_build_sources(const st__text_source *src, size_t n_src
             if (rc == ST_ERR_PARSE)
                 rc = st__text_bad_utf8(err, source_names[d], column, i, bad);
             else if (rc == ST_OK)
-                rc = add_level(c, &a, lv, &n_entries, &entry_cap, &term_cap);
+                rc = add_level(c, &a, lv, &n_entries, &entry_cap, &term_cap, &seen, &pos,
+                               &seen_cap);
             c->analysed[lv] = 1;
             c->level_hash[lv] = text_hash(s, len);
             c->level_len[lv] = len;
         }
     }
     st__analyzer_free(&a);
-    if (rc == ST_OK && !renumber(c))
+    st__free(seen);
+    st__free(pos);
+    if (rc == ST_OK && !renumber(c, src, n_src))
         rc = ST_ERR_NOMEM;
     if (rc == ST_ERR_NOMEM)
         rc = oom(err, column);
@@ -306,7 +341,10 @@ static st_status fit_vocabulary(st_text_featurizer *f, const st_text_corpus *c,
         for (size_t p = c->level_off[lv]; p < c->level_off[lv] + c->level_n[lv]; p++)
             df[c->entries[p] >> 32]++;
     }
-    st_status rc = st__text_keep_terms(f, c->keys, c->lens, df, c->terms.n, 1, err);
+    int sorted = 1; /* no kept term past the sorted ones */
+    for (size_t id = c->n_sorted; id < c->terms.n && sorted; id++)
+        sorted = df[id] < f->opt.min_df;
+    st_status rc = st__text_keep_terms(f, c->keys, c->lens, df, c->terms.n, sorted, err);
     st__free(df);
     return rc;
 }

@@ -118,8 +118,9 @@ struct st_text_corpus {
     char *column;
     st_text_options opt;    /* as given to st_text_corpus_build */
     st__tmap terms;         /* every term found, in the order found */
-    char **keys;            /* the same terms in byte order: term id = rank in that order */
-    size_t *lens;
+    char **keys;            /* the same terms by id: ids 0..n_sorted-1 in byte order (the */
+    size_t *lens;           /* terms in min_df rows), then the others in the order found */
+    size_t n_sorted;
     uint32_t *bucket;       /* hashing mode: each term's bucket, and its sign (+1, -1) */
     signed char *sign;
     size_t n_levels;        /* the column's levels */

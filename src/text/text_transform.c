@@ -211,7 +211,8 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
 }
 
 /* The key (add_row's) of each corpus term under f, count 0, or NO_COLUMN. Vocabulary
- * mode: f's terms are some of the corpus's, both in byte order, so one merge finds them. */
+ * mode: f's terms are, as a rule, some of the corpus's sorted ones, both in byte order, so
+ * one merge finds them; else each term is looked up. */
 #define NO_COLUMN UINT64_MAX
 static void corpus_keys(const st_text_featurizer *f, const st_text_corpus *c, uint64_t *key_of)
 {
@@ -222,7 +223,7 @@ static void corpus_keys(const st_text_featurizer *f, const st_text_corpus *c, ui
         if (f->buckets != NULL) {
             col = find_bucket(f, c->bucket[id]);
             neg = c->sign[id] < 0;
-        } else if (k < f->n_terms && f->terms.lens[k] == c->lens[id] &&
+        } else if (id < c->n_sorted && k < f->n_terms && f->terms.lens[k] == c->lens[id] &&
                    memcmp(f->terms.keys[k], c->keys[id], c->lens[id]) == 0) {
             col = (long)k++;
         }
@@ -250,6 +251,11 @@ st_status st__text_transform_corpus_source(const st_text_featurizer *f,
     row_entries e;
     memset(&e, 0, sizeof e);
     int ok = key_of != NULL && keys != NULL;
+    size_t most = 0; /* the entries at most: room for them at once, no growing copies */
+    for (size_t i = 0; i < src->n; i++)
+        most += isnan(src->codes[i]) ? 0 : c->level_n[(size_t)src->codes[i]];
+    if (ok)
+        ok = reserve(&e, most + 1);
     if (ok)
         corpus_keys(f, c, key_of);
     for (size_t i = 0; i < src->n && ok; i++) {

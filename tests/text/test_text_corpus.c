@@ -156,6 +156,42 @@ static void test_hashing(void **state)
     check_folds(&o);
 }
 
+/* A bootstrap repeats rows: a term of one text can reach min_df in the fit though not in
+ * the rows the corpus was built from (the corpus sorts only the terms that can, as a rule). */
+static void test_repeated_rows(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_csv("age,note,label\n50,zeta only here,1\n60,b c,0\n70,c d a,1\n"
+                              "80,b d,0\n", "note");
+    st_text_options o = st_text_options_default();
+    o.min_df = 3, o.ngram_max = 2, o.tfidf = 1;
+    st_text_corpus *c = NULL;
+    st_error e;
+    assert_int_equal(st_text_corpus_build((const st_dataset *const[]){ds}, 1, "note", &o, &c,
+                                          &e), ST_OK);
+    size_t rows[7] = {0, 0, 0, 1, 2, 3, 3};
+    st_dataset *boot = NULL, *x = NULL, *y = NULL;
+    assert_int_equal(st_dataset_subset(ds, rows, 7, &boot, &e), ST_OK);
+    st_text_featurizer *f = NULL, *g = NULL;
+    assert_int_equal(st_text_fit_dataset(boot, "note", &o, &f, &e), ST_OK);
+    assert_int_equal(st_text_fit_corpus(c, boot, &g, &e), ST_OK);
+    assert_int_equal(st_text_featurizer_n_terms(g), 7); /* b, d, here, only, only here, ... */
+    assert_same_features(f, g);
+    assert_int_equal(st_text_transform((const st_text_featurizer *const[]){f}, 1, ds, &x, &e),
+                     ST_OK);
+    assert_int_equal(st_text_transform_corpus((const st_text_featurizer *const[]){g},
+                                              (const st_text_corpus *const[]){c}, 1, ds, &y,
+                                              &e), ST_OK);
+    assert_same_data(x, y);
+    st_dataset_free(x);
+    st_dataset_free(y);
+    st_text_featurizer_free(f);
+    st_text_featurizer_free(g);
+    st_dataset_free(boot);
+    st_text_corpus_free(c);
+    st_dataset_free(ds);
+}
+
 static void test_other_texts(void **state)
 {
     (void)state;
@@ -209,6 +245,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_vocabulary),
                                        cmocka_unit_test(test_hashing),
+                                       cmocka_unit_test(test_repeated_rows),
                                        cmocka_unit_test(test_other_texts)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
