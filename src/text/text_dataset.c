@@ -64,31 +64,43 @@ st_status st_text_fit_dataset(const st_dataset *ds, const char *column,
     return st__text_fit_source(&src, column, &o, st_dataset_source(ds), out, err);
 }
 
-/* Appends f's columns, from csc, to ds (sparse numeric features). */
+/* Appends f's columns, from its rows, to ds (sparse numeric features): each column's
+ * entries counted, allocated, then filled row by row (so rows come ascending). */
 static st_status append_columns(st_dataset *ds, const st_text_featurizer *f,
-                                const st__text_csc *csc, st_error *err)
+                                const st__text_rows *rows, size_t n_rows, st_error *err)
 {
-    size_t n0 = ds->n_features;
-    st__feature *feat = st__realloc_array(ds->features, n0 + f->n_terms, sizeof *feat);
-    if (feat == NULL)
+    size_t n0 = ds->n_features, nnz = rows->row_ptr[n_rows];
+    size_t *count = st__calloc(f->n_terms + 1, sizeof *count);
+    st__feature *feat = count != NULL ? st__realloc_array(ds->features, n0 + f->n_terms,
+                                                          sizeof *feat)
+                                      : NULL;
+    if (feat == NULL) {
+        st__free(count);
         return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'", f->column);
+    }
     ds->features = feat;
-    for (size_t k = 0; k < f->n_terms; k++) {
+    for (size_t k = 0; k < nnz; k++)
+        count[rows->cols[k]]++;
+    st_status rc = ST_OK;
+    for (size_t k = 0; k < f->n_terms && rc == ST_OK; k++) {
         st__feature *c = &ds->features[n0 + k];
         memset(c, 0, sizeof *c);
         st__category_dict_init(&c->levels);
         c->type = ST_FEATURE_NUMERIC;
         ds->n_features = n0 + k + 1; /* freed with ds from here on */
-        size_t nnz = csc->col_ptr[k + 1] - csc->col_ptr[k];
         if (!st__dataset_set_name(ds, n0 + k, f->names[k], strlen(f->names[k])) ||
-            !st__feature_make_sparse(c, nnz))
-            return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
-                            f->column);
-        memcpy(c->entry_rows, csc->rows + csc->col_ptr[k], nnz * sizeof *c->entry_rows);
-        memcpy(c->entry_values, csc->values + csc->col_ptr[k], nnz * sizeof *c->entry_values);
-        c->n_entries = nnz;
+            !st__feature_make_sparse(c, count[k]))
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
+                          f->column);
     }
-    return ST_OK;
+    for (size_t i = 0; i < n_rows && rc == ST_OK; i++)
+        for (size_t k = rows->row_ptr[i]; k < rows->row_ptr[i + 1]; k++) {
+            st__feature *c = &ds->features[n0 + rows->cols[k]];
+            c->entry_rows[c->n_entries] = (uint32_t)i;
+            c->entry_values[c->n_entries++] = rows->values[k];
+        }
+    st__free(count);
+    return rc;
 }
 
 /* The other features of ds (those not in is_text) in a new dataset. */
@@ -184,14 +196,14 @@ static st_status transform(const st_text_featurizer *const *f,
                 rc = st__fail(err, ST_ERR_DATA, "text column '%s': its term column '%s' has "
                               "the name of another feature of the data", f[k]->column,
                               f[k]->names[t]);
-        st__text_csc csc;
+        st__text_rows rows;
         if (rc == ST_OK && c != NULL && (rc = st__text_corpus_check(c[k], &src[k], fn, err)) == ST_OK)
-            rc = st__text_transform_corpus_source(f[k], c[k], &src[k], &csc, err);
+            rc = st__text_transform_corpus_source(f[k], c[k], &src[k], &rows, err);
         else if (rc == ST_OK)
-            rc = st__text_transform_source(f[k], &src[k], st_dataset_source(ds), &csc, err);
+            rc = st__text_transform_source(f[k], &src[k], st_dataset_source(ds), &rows, err);
         if (rc == ST_OK) {
-            rc = append_columns(res, f[k], &csc, err);
-            st__text_csc_free(&csc);
+            rc = append_columns(res, f[k], &rows, src[k].n, err);
+            st__text_rows_free(&rows);
         }
     }
     st__tmap_free(&names);

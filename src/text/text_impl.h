@@ -85,17 +85,19 @@ st_status st__text_fit_source(const st__text_source *src, const char *column,
                               const st_text_options *opt, const char *source_name,
                               st_text_featurizer **out, st_error *err);
 
-/* The texts of src as columns: a compressed sparse column matrix of n_terms columns,
- * rows ascending in each (text_transform.c). Arrays new, freed by the caller. */
-typedef struct st__text_csc {
-    size_t *col_ptr;  /* n_terms + 1 */
-    uint32_t *rows;
+/* The texts of src as rows of term columns (text_transform.c): row i's entries are
+ * cols[k], values[k] for k in [row_ptr[i], row_ptr[i + 1]), columns ascending; 8 bytes a
+ * non-zero, which st_text_transform then scatters into the columns. Arrays new, freed by
+ * st__text_rows_free. */
+typedef struct st__text_rows {
+    size_t *row_ptr;  /* n rows + 1 */
+    uint32_t *cols;
     float *values;
-} st__text_csc;
+} st__text_rows;
 st_status st__text_transform_source(const st_text_featurizer *f, const st__text_source *src,
-                                    const char *source_name, st__text_csc *out,
+                                    const char *source_name, st__text_rows *out,
                                     st_error *err);
-void st__text_csc_free(st__text_csc *c);
+void st__text_rows_free(st__text_rows *r);
 
 /* Fitting pieces shared by the texts' and the corpus's fits (text_fit.c): a new featurizer
  * (no columns yet); the columns of a vocabulary, the n terms keys[k] (lens[k] bytes) with
@@ -150,7 +152,7 @@ st_status st__text_fit_corpus_source(const st_text_corpus *c, const st__text_sou
 /* st__text_transform_source from the corpus (text_transform.c; src checked). */
 st_status st__text_transform_corpus_source(const st_text_featurizer *f,
                                            const st_text_corpus *c,
-                                           const st__text_source *src, st__text_csc *out,
+                                           const st__text_source *src, st__text_rows *out,
                                            st_error *err);
 
 /* The feature name of a term or bucket: new string "<column>:<term>" / "<column>:#<b>". */
