@@ -36,12 +36,6 @@ static uint64_t text_hash(const char *s, size_t len)
     return h ^ (h >> 29);
 }
 
-static int compare_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int compare_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -349,37 +343,31 @@ static st_status fit_vocabulary(st_text_featurizer *f, const st_text_corpus *c,
     return rc;
 }
 
-/* Hashing mode: each row's distinct buckets, all of them counted. */
+/* Hashing mode: each bucket's document frequency over the rows (text_fit.c's way). */
 static st_status fit_buckets(st_text_featurizer *f, const st_text_corpus *c,
                              const st__text_source *src, st_error *err)
 {
-    size_t n_all = 0;
-    for (size_t i = 0; i < src->n; i++)
-        if (!isnan(src->codes[i])) {
-            size_t lv = (size_t)src->codes[i];
-            n_all += c->level_n[lv];
-        }
-    uint32_t *all = st__malloc_array(n_all + 1, sizeof *all);
-    if (all == NULL)
+    uint32_t *df, *stamp;
+    st_status rc = st__text_bucket_counts(c->opt.hash_bits, src->n, &df, &stamp);
+    if (rc == ST_ERR_INVALID_ARG)
+        return st__fail(err, rc, "text column '%s': %zu texts; at most 2^32 - 2", f->column,
+                        src->n);
+    if (rc != ST_OK)
         return st__fail(err, ST_ERR_NOMEM, "out of memory fitting text column '%s'",
                         f->column);
-    n_all = 0;
     for (size_t i = 0; i < src->n; i++) {
         if (isnan(src->codes[i]))
             continue;
-        size_t lv = (size_t)src->codes[i], first = n_all;
-        for (size_t p = c->level_off[lv]; p < c->level_off[lv] + c->level_n[lv]; p++)
-            all[n_all++] = c->bucket[c->entries[p] >> 32];
-        uint32_t *mine = all + first;
-        size_t n = n_all - first, u = 0;
-        qsort(mine, n, sizeof *mine, compare_u32);
-        for (size_t t = 0; t < n; t++)
-            if (u == 0 || mine[t] != mine[u - 1])
-                mine[u++] = mine[t];
-        n_all = first + u;
+        size_t lv = (size_t)src->codes[i];
+        for (size_t p = c->level_off[lv]; p < c->level_off[lv] + c->level_n[lv]; p++) {
+            uint32_t b = c->bucket[c->entries[p] >> 32];
+            if (stamp[b] != (uint32_t)(i + 1))
+                stamp[b] = (uint32_t)(i + 1), df[b]++;
+        }
     }
-    st_status rc = st__text_keep_buckets(f, all, n_all, err);
-    st__free(all);
+    st__free(stamp);
+    rc = st__text_keep_buckets(f, df, (size_t)1 << c->opt.hash_bits, err);
+    st__free(df);
     return rc;
 }
 

@@ -102,14 +102,18 @@ void st__text_rows_free(st__text_rows *r);
 /* Fitting pieces shared by the texts' and the corpus's fits (text_fit.c): a new featurizer
  * (no columns yet); the columns of a vocabulary, the n terms keys[k] (lens[k] bytes) with
  * df[k] >= min_df, in byte order (sorted: keys are in byte order already); the columns of
- * hashing mode from `all`, each fitting text's distinct buckets back to back (sorted in
- * place); and the end of a fit (no column is ST_ERR_DATA; on error f is freed). */
+ * hashing mode, the buckets b with df[b] >= min_df; and the end of a fit (no column is
+ * ST_ERR_DATA; on error f is freed). */
 st_status st__text_featurizer_new(const char *column, const st_text_options *opt,
                                   size_t n_fit, st_text_featurizer **out, st_error *err);
 st_status st__text_keep_terms(st_text_featurizer *f, char *const *keys, const size_t *lens,
                               const size_t *df, size_t n, int sorted, st_error *err);
-st_status st__text_keep_buckets(st_text_featurizer *f, uint32_t *all, size_t n_all,
+st_status st__text_keep_buckets(st_text_featurizer *f, const uint32_t *df, size_t n_buckets,
                                 st_error *err);
+/* Hashing mode's counters: df and stamp, 2^hash_bits zeros each (ST_ERR_NOMEM, or
+ * ST_ERR_INVALID_ARG for 2^32 - 1 texts or more; no message). */
+st_status st__text_bucket_counts(int hash_bits, size_t n_texts, uint32_t **df,
+                                 uint32_t **stamp);
 st_status st__text_fit_finish(st_text_featurizer *f, st_status rc, const char *source_name,
                               st_text_featurizer **out, st_error *err);
 
