@@ -216,21 +216,44 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
     return status;
 }
 
-st_status cli_text_fit_pair(const cli_text *t, const st_dataset *tr, const st_dataset *te,
+void cli_text_release(cli_text *t)
+{
+    for (size_t k = 0; k < CLI_TEXT_MAX_COLS; k++) {
+        st_text_corpus_free(t->corpus[k]);
+        t->corpus[k] = NULL;
+    }
+}
+
+/* The texts are tokenised once for all the folds (a corpus, built on the first call from
+ * its tr and te, which are the whole dataset's rows); each fit counts its document
+ * frequencies from the corpus, which gives what st_text_fit_dataset and st_text_transform
+ * on tr and te would. A dataset with other texts gets a new corpus. */
+st_status cli_text_fit_pair(cli_text *t, const st_dataset *tr, const st_dataset *te,
                             st_dataset **tr_out, st_dataset **te_out, st_error *err)
 {
     *tr_out = *te_out = NULL;
     if (t == NULL || t->n_cols == 0)
         return ST_OK;
     st_text_featurizer *f[CLI_TEXT_MAX_COLS] = {NULL};
+    const st_dataset *both[2] = {tr, te};
     st_status rc = ST_OK;
-    for (size_t k = 0; k < t->n_cols && rc == ST_OK; k++)
-        rc = st_text_fit_dataset(tr, t->cols[k], &t->opt, &f[k], err);
+    for (size_t k = 0; k < t->n_cols && rc == ST_OK; k++) {
+        if (t->corpus[k] != NULL && !(st_text_corpus_matches(t->corpus[k], tr) &&
+                                      st_text_corpus_matches(t->corpus[k], te))) {
+            st_text_corpus_free(t->corpus[k]);
+            t->corpus[k] = NULL;
+        }
+        if (t->corpus[k] == NULL)
+            rc = st_text_corpus_build(both, 2, t->cols[k], &t->opt, &t->corpus[k], err);
+        if (rc == ST_OK)
+            rc = st_text_fit_corpus(t->corpus[k], tr, &f[k], err);
+    }
     const st_text_featurizer *const *cf = (const st_text_featurizer *const *)f;
+    const st_text_corpus *const *cc = (const st_text_corpus *const *)t->corpus;
     if (rc == ST_OK)
-        rc = st_text_transform(cf, t->n_cols, tr, tr_out, err);
+        rc = st_text_transform_corpus(cf, cc, t->n_cols, tr, tr_out, err);
     if (rc == ST_OK)
-        rc = st_text_transform(cf, t->n_cols, te, te_out, err);
+        rc = st_text_transform_corpus(cf, cc, t->n_cols, te, te_out, err);
     for (size_t k = 0; k < t->n_cols; k++)
         st_text_featurizer_free(f[k]);
     if (rc != ST_OK) {

@@ -12,6 +12,9 @@ typedef struct cli_text {
     const char *cols[CLI_TEXT_MAX_COLS]; /* --text-col, in order given */
     size_t n_cols;
     st_text_options opt;
+    /* cv and compare: each text column's texts tokenised once for all the folds
+     * (cli_text_fit_pair), owned; freed by cli_text_release */
+    st_text_corpus *corpus[CLI_TEXT_MAX_COLS];
 } cli_text;
 
 enum { OPT_TEXT_COL = 4101, OPT_NGRAMS, OPT_TFIDF, OPT_SUBLINEAR_TF, OPT_NO_SUBLINEAR_TF,
@@ -66,8 +69,12 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
                               size_t n);
 
 /* For cv and compare: fits t's featurizers on the training part tr alone and featurizes
- * tr and te with them into *tr_out and *te_out (both NULL when t has no text columns). */
-st_status cli_text_fit_pair(const cli_text *t, const st_dataset *tr, const st_dataset *te,
+ * tr and te with them into *tr_out and *te_out (both NULL when t has no text columns).
+ * The texts are tokenised on the first call and kept in t for the next ones (the folds of
+ * one dataset: tr and te subsets of it), which give what fitting on tr's texts would. */
+st_status cli_text_fit_pair(cli_text *t, const st_dataset *tr, const st_dataset *te,
                             st_dataset **tr_out, st_dataset **te_out, st_error *err);
+/* Frees what cli_text_fit_pair kept in t. */
+void cli_text_release(cli_text *t);
 
 #endif

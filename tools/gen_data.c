@@ -2,6 +2,7 @@
  *
  *   stratum-gen higgs|clinical --rows N [--seed S] [--format csv|libsvm] [-o FILE]
  *   stratum-gen sparse --rows N [--features F] [--entries K] [--values binary|count] ...
+ *   stratum-gen notes --rows N [--words W] [--numeric K] ...
  *
  * Rows are generated and written one at a time, so memory stays small whatever N is. The
  * random numbers come from our own xoshiro256** generator (seeded with splitmix64), never
@@ -17,6 +18,8 @@
  *           label follows a logistic model with interactions and per-level effects.
  * sparse    Diagnosis-code-like features in LibSVM (gen_sparse.c): memory is a few arrays
  *           of F values, whatever N is.
+ * notes     Clinical-note-like free text with a planted signal (gen_notes.c), for the text
+ *           featurizer: memory is a fixed vocabulary, whatever N and W are.
  *
  * This program does not use libstratum: it only needs the C library and libm. */
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_notes.h"
 #include "gen_rng.h"
 #include "gen_sparse.h"
 
@@ -37,7 +41,7 @@
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-    "Usage: stratum-gen higgs|clinical|sparse --rows N [options]\n"
+    "Usage: stratum-gen higgs|clinical|sparse|notes --rows N [options]\n"
     "\n"
     "Writes a seeded synthetic data set, one row at a time (constant memory).\n"
     "\n"
@@ -53,6 +57,14 @@ static const char usage_text[] =
     "                         The features' frequencies, indices and effects are the\n"
     "                         same whatever --seed is, so files of two seeds make a\n"
     "                         training and a test set\n"
+    "  notes                  clinical-note-like free text (CSV only): columns id, age,\n"
+    "                         lab1..labK, note, label; each note is --words words of\n"
+    "                         filler sentences with findings put in at random places,\n"
+    "                         some negated ('no chest pain'); the label follows a\n"
+    "                         logistic model of the findings that are present (10 raise\n"
+    "                         the risk, 6 lower it), age and lab1 (~20% positives). The\n"
+    "                         vocabulary and the findings' effects are the same whatever\n"
+    "                         --seed is\n"
     "\n"
     "Options:\n"
     "  --rows N               number of data rows (required, at least 1)\n"
@@ -64,10 +76,12 @@ static const char usage_text[] =
     "                         out and categorical columns become 0-based level codes.\n"
     "  --positive-rate R      expected share of positive labels, 0 < R < 1\n"
     "                         (default: 0.5 for higgs, 0.02 for clinical, 0.1 for\n"
-    "                         sparse)\n"
+    "                         sparse, 0.2 for notes)\n"
     "  --features F           sparse: columns (default: 50000, at most 1000000)\n"
     "  --entries K            sparse: entries per row (default: 30, at most F / 2)\n"
     "  --values binary|count  sparse: every entry 1, or counts 1..9 (default: binary)\n"
+    "  --words W              notes: words per note (default: 60, at most 1000000)\n"
+    "  --numeric K            notes: lab columns beside age (default: 0, at most 100)\n"
     "  -o, --output FILE      write to FILE (default: standard output)\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -679,7 +693,8 @@ typedef enum dataset_kind {
     DATASET_NONE,
     DATASET_HIGGS,
     DATASET_CLINICAL,
-    DATASET_SPARSE
+    DATASET_SPARSE,
+    DATASET_NOTES
 } dataset_kind;
 
 typedef struct options {
@@ -692,6 +707,8 @@ typedef struct options {
     int format_given;     /* --format was given */
     unsigned long long features, entries; /* sparse; 0: the defaults */
     int counts;           /* sparse: --values count */
+    unsigned long long words, numeric; /* notes; words 0: the default */
+    int numeric_given;
 } options;
 
 static void usage_error(const char *fmt, ...)
@@ -756,8 +773,10 @@ static void set_dataset(options *o, const char *name)
         o->dataset = DATASET_CLINICAL;
     else if (strcmp(name, "sparse") == 0)
         o->dataset = DATASET_SPARSE;
+    else if (strcmp(name, "notes") == 0)
+        o->dataset = DATASET_NOTES;
     else
-        usage_error("unknown data set '%s'; expected higgs, clinical or sparse", name);
+        usage_error("unknown data set '%s'; expected higgs, clinical, sparse or notes", name);
 }
 
 static void set_format(options *o, const char *name)
@@ -790,7 +809,15 @@ static int parse_option(options *o, int argc, char **argv, int *i)
         o->entries = parse_count("--entries", option_value(argc, argv, i, name));
     else if (is_option(name, "--values"))
         o->counts = parse_values(option_value(argc, argv, i, name));
-    else if (is_option(name, "-o") || is_option(name, "--output"))
+    else if (is_option(name, "--words")) {
+        o->words = parse_count("--words", option_value(argc, argv, i, name));
+        if (o->words == 0)
+            usage_error("--words 0: a note has at least 1 word");
+    }
+    else if (is_option(name, "--numeric")) {
+        o->numeric = parse_count("--numeric", option_value(argc, argv, i, name));
+        o->numeric_given = 1;
+    } else if (is_option(name, "-o") || is_option(name, "--output"))
         o->output = option_value(argc, argv, i, name);
     else
         return 0;
@@ -799,7 +826,7 @@ static int parse_option(options *o, int argc, char **argv, int *i)
 
 static options parse_args(int argc, char **argv)
 {
-    options o = {DATASET_NONE, 0, 42, 0, NULL, 0.0, 0, 0, 0, 0};
+    options o = {DATASET_NONE, 0, 42, 0, NULL, 0.0, 0, 0, 0, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (is_option(arg, "-h") || is_option(arg, "--help")) {
@@ -814,11 +841,22 @@ static options parse_args(int argc, char **argv)
             usage_error("unknown option '%s'", arg);
     }
     if (o.dataset == DATASET_NONE)
-        usage_error("expected a data set name, higgs, clinical or sparse");
+        usage_error("expected a data set name, higgs, clinical, sparse or notes");
     if (o.rows == 0)
         usage_error("--rows N is required, with N at least 1");
     if (o.dataset != DATASET_SPARSE && (o.features || o.entries || o.counts))
         usage_error("--features, --entries and --values are for the sparse data set");
+    if (o.dataset != DATASET_NOTES && (o.words || o.numeric_given))
+        usage_error("--words and --numeric are for the notes data set");
+    if (o.dataset == DATASET_NOTES) {
+        if (o.libsvm)
+            usage_error("the notes data set is written as CSV only");
+        o.words = o.words ? o.words : 60;
+        if (o.words > 1000000)
+            usage_error("--words %llu: at most 1000000", o.words);
+        if (o.numeric > 100)
+            usage_error("--numeric %llu: at most 100", o.numeric);
+    }
     if (o.dataset == DATASET_SPARSE) {
         if (o.format_given && !o.libsvm)
             usage_error("the sparse data set is written as LibSVM only");
@@ -869,6 +907,13 @@ int main(int argc, char **argv)
                                   o.seed};
         if (generate_sparse(f, &spec) != 0) {
             fprintf(stderr, "stratum-gen: out of memory for %llu features\n", o.features);
+            return EXIT_FAILED;
+        }
+    } else if (o.dataset == DATASET_NOTES) {
+        const notes_spec spec = {o.rows, (unsigned long)o.words, (unsigned long)o.numeric,
+                                 o.positive_rate > 0.0 ? o.positive_rate : 0.2, o.seed};
+        if (generate_notes(f, &spec) != 0) {
+            fprintf(stderr, "stratum-gen: out of memory\n");
             return EXIT_FAILED;
         }
     } else if (o.dataset == DATASET_HIGGS)

@@ -113,6 +113,34 @@ ST_API st_status st_text_transform(const st_text_featurizer *const *f, size_t n_
                                    const st_dataset *ds, st_dataset **out /* OUT */,
                                    st_error *err);
 
+/* Texts analysed once, for many fits on parts of one dataset (cross-validation: the texts
+ * do not change between folds, only which rows fit). st_text_corpus_build tokenises the
+ * texts of the column `column` that the rows of ds[0..n_ds-1] use (datasets with the same
+ * texts for that column: a dataset and its subsets, st_dataset_subset and
+ * st_dataset_select, which keep a column's levels), each distinct text once, and keeps each
+ * one's distinct terms with their counts. st_text_fit_corpus then fits on the rows of any
+ * such dataset, with the corpus's options, the featurizer st_text_fit_dataset would
+ * (same columns, same IDF), and st_text_transform_corpus gives what st_text_transform
+ * would (corpora c[k] for featurizers f[k], each fitted with the options of its corpus:
+ * same n-grams, stop words and hash bits). Memory: the distinct terms and, per text, its
+ * distinct terms (12 bytes each). Errors as for st_text_fit_dataset; a dataset whose texts
+ * are not the corpus's (a text it did not analyse) is ST_ERR_INVALID_ARG.
+ * st_text_corpus_matches is 1 when st_text_fit_corpus would take ds (the same check).
+ * Ownership: the corpus is made by st_text_corpus_build, freed by st_text_corpus_free
+ * (NULL is a no-op), never changed between: any number of threads may use it at once. */
+typedef struct st_text_corpus st_text_corpus;
+ST_API st_status st_text_corpus_build(const st_dataset *const *ds, size_t n_ds,
+                                      const char *column, const st_text_options *opt,
+                                      st_text_corpus **out /* OUT */, st_error *err);
+ST_API int st_text_corpus_matches(const st_text_corpus *c, const st_dataset *ds);
+ST_API st_status st_text_fit_corpus(const st_text_corpus *c, const st_dataset *ds,
+                                    st_text_featurizer **out /* OUT */, st_error *err);
+ST_API st_status st_text_transform_corpus(const st_text_featurizer *const *f,
+                                          const st_text_corpus *const *c, size_t n_f,
+                                          const st_dataset *ds, st_dataset **out /* OUT */,
+                                          st_error *err);
+ST_API void st_text_corpus_free(st_text_corpus *c);
+
 /* The text column the featurizer was fitted for, its options, and its columns: their
  * number, the name of column k ("<text column>:<term>" or "<text column>:#<bucket>"), its
  * term (vocabulary mode; NULL in hashing mode), its bucket (hashing mode; -1 in

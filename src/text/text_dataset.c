@@ -64,31 +64,43 @@ st_status st_text_fit_dataset(const st_dataset *ds, const char *column,
     return st__text_fit_source(&src, column, &o, st_dataset_source(ds), out, err);
 }
 
-/* Appends f's columns, from csc, to ds (sparse numeric features). */
+/* Appends f's columns, from its rows, to ds (sparse numeric features): each column's
+ * entries counted, allocated, then filled row by row (so rows come ascending). */
 static st_status append_columns(st_dataset *ds, const st_text_featurizer *f,
-                                const st__text_csc *csc, st_error *err)
+                                const st__text_rows *rows, size_t n_rows, st_error *err)
 {
-    size_t n0 = ds->n_features;
-    st__feature *feat = st__realloc_array(ds->features, n0 + f->n_terms, sizeof *feat);
-    if (feat == NULL)
+    size_t n0 = ds->n_features, nnz = rows->row_ptr[n_rows];
+    size_t *count = st__calloc(f->n_terms + 1, sizeof *count);
+    st__feature *feat = count != NULL ? st__realloc_array(ds->features, n0 + f->n_terms,
+                                                          sizeof *feat)
+                                      : NULL;
+    if (feat == NULL) {
+        st__free(count);
         return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'", f->column);
+    }
     ds->features = feat;
-    for (size_t k = 0; k < f->n_terms; k++) {
+    for (size_t k = 0; k < nnz; k++)
+        count[rows->cols[k]]++;
+    st_status rc = ST_OK;
+    for (size_t k = 0; k < f->n_terms && rc == ST_OK; k++) {
         st__feature *c = &ds->features[n0 + k];
         memset(c, 0, sizeof *c);
         st__category_dict_init(&c->levels);
         c->type = ST_FEATURE_NUMERIC;
         ds->n_features = n0 + k + 1; /* freed with ds from here on */
-        size_t nnz = csc->col_ptr[k + 1] - csc->col_ptr[k];
         if (!st__dataset_set_name(ds, n0 + k, f->names[k], strlen(f->names[k])) ||
-            !st__feature_make_sparse(c, nnz))
-            return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
-                            f->column);
-        memcpy(c->entry_rows, csc->rows + csc->col_ptr[k], nnz * sizeof *c->entry_rows);
-        memcpy(c->entry_values, csc->values + csc->col_ptr[k], nnz * sizeof *c->entry_values);
-        c->n_entries = nnz;
+            !st__feature_make_sparse(c, count[k]))
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
+                          f->column);
     }
-    return ST_OK;
+    for (size_t i = 0; i < n_rows && rc == ST_OK; i++)
+        for (size_t k = rows->row_ptr[i]; k < rows->row_ptr[i + 1]; k++) {
+            st__feature *c = &ds->features[n0 + rows->cols[k]];
+            c->entry_rows[c->n_entries] = (uint32_t)i;
+            c->entry_values[c->n_entries++] = rows->values[k];
+        }
+    st__free(count);
+    return rc;
 }
 
 /* The other features of ds (those not in is_text) in a new dataset. */
@@ -105,12 +117,22 @@ static st_status copy_others(const st_dataset *ds, const unsigned char *is_text,
         else if (n_keep == 0 && first_text == 0)
             first_text = j + 1;
     }
-    /* no other feature: copy one text column, for the rows, labels and names, then drop it */
+    /* no other feature: copy one text column, for the rows, labels and names, then drop
+     * it; copied from a view of ds in which it has no levels, as its texts would be
+     * copied for nothing (a corpus's cross-validation calls this twice a fold) */
     int drop = n_keep == 0;
-    if (drop)
-        keep[n_keep++] = first_text - 1;
-    st_status rc = n_keep == nf ? st_dataset_select(ds, NULL, 0, NULL, 0, out, err)
-                                : st_dataset_select(ds, NULL, 0, keep, n_keep, out, err);
+    st_status rc;
+    if (drop) {
+        st_dataset view = *ds;
+        st__feature one = ds->features[first_text - 1];
+        st__category_dict_init(&one.levels);
+        view.features = &one;
+        view.n_features = 1;
+        rc = st_dataset_select(&view, NULL, 0, NULL, 0, out, err);
+    } else {
+        rc = n_keep == nf ? st_dataset_select(ds, NULL, 0, NULL, 0, out, err)
+                          : st_dataset_select(ds, NULL, 0, keep, n_keep, out, err);
+    }
     st__free(keep);
     if (rc == ST_OK && drop) {
         st__feature *c = &(*out)->features[0];
@@ -124,13 +146,16 @@ static st_status copy_others(const st_dataset *ds, const unsigned char *is_text,
     return rc;
 }
 
-st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
-                            const st_dataset *ds, st_dataset **out, st_error *err)
+/* st_text_transform, from the corpora c (NULL: from the texts). */
+static st_status transform(const st_text_featurizer *const *f,
+                           const st_text_corpus *const *c, size_t n_f, const st_dataset *ds,
+                           st_dataset **out, st_error *err)
 {
+    const char *fn = c != NULL ? "st_text_transform_corpus" : "st_text_transform";
     if (out != NULL)
         *out = NULL;
     if (ds == NULL || out == NULL || (f == NULL && n_f > 0))
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_text_transform: NULL argument");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: NULL argument", fn);
     size_t nf = st_dataset_n_features(ds);
     unsigned char *is_text = st__calloc(nf + 1, 1);
     st__text_source *src = st__calloc(n_f + 1, sizeof *src);
@@ -142,12 +167,18 @@ st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
                        : st__fail(err, ST_ERR_NOMEM, "out of memory featurizing text");
     for (size_t k = 0; k < n_f && rc == ST_OK; k++) {
         if (f[k] == NULL) {
-            rc = st__fail(err, ST_ERR_INVALID_ARG, "st_text_transform: featurizer %zu is "
-                          "NULL", k);
+            rc = st__fail(err, ST_ERR_INVALID_ARG, "%s: featurizer %zu is NULL", fn, k);
+        } else if (c != NULL && (c[k] == NULL || c[k]->opt.hash_bits != f[k]->opt.hash_bits ||
+                                 c[k]->opt.ngram_min != f[k]->opt.ngram_min ||
+                                 c[k]->opt.ngram_max != f[k]->opt.ngram_max ||
+                                 c[k]->opt.stop_words != f[k]->opt.stop_words ||
+                                 strcmp(c[k]->column, f[k]->column) != 0)) {
+            rc = st__fail(err, ST_ERR_INVALID_ARG, "%s: corpus %zu is NULL or not of "
+                          "featurizer %zu's column and options", fn, k, k);
         } else if ((rc = text_column(ds, f[k]->column, &src[k], err)) == ST_OK) {
             if (is_text[src[k].j])
-                rc = st__fail(err, ST_ERR_INVALID_ARG, "st_text_transform: text column "
-                              "'%s' has two featurizers", f[k]->column);
+                rc = st__fail(err, ST_ERR_INVALID_ARG, "%s: text column '%s' has two "
+                              "featurizers", fn, f[k]->column);
             is_text[src[k].j] = 1;
         }
     }
@@ -165,12 +196,14 @@ st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
                 rc = st__fail(err, ST_ERR_DATA, "text column '%s': its term column '%s' has "
                               "the name of another feature of the data", f[k]->column,
                               f[k]->names[t]);
-        st__text_csc csc;
-        if (rc == ST_OK)
-            rc = st__text_transform_source(f[k], &src[k], st_dataset_source(ds), &csc, err);
+        st__text_rows rows;
+        if (rc == ST_OK && c != NULL && (rc = st__text_corpus_check(c[k], &src[k], fn, err)) == ST_OK)
+            rc = st__text_transform_corpus_source(f[k], c[k], &src[k], &rows, err);
+        else if (rc == ST_OK)
+            rc = st__text_transform_source(f[k], &src[k], st_dataset_source(ds), &rows, err);
         if (rc == ST_OK) {
-            rc = append_columns(res, f[k], &csc, err);
-            st__text_csc_free(&csc);
+            rc = append_columns(res, f[k], &rows, src[k].n, err);
+            st__text_rows_free(&rows);
         }
     }
     st__tmap_free(&names);
@@ -182,4 +215,73 @@ st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
     }
     *out = res;
     return ST_OK;
+}
+
+st_status st_text_transform(const st_text_featurizer *const *f, size_t n_f,
+                            const st_dataset *ds, st_dataset **out, st_error *err)
+{
+    return transform(f, NULL, n_f, ds, out, err);
+}
+
+st_status st_text_transform_corpus(const st_text_featurizer *const *f,
+                                   const st_text_corpus *const *c, size_t n_f,
+                                   const st_dataset *ds, st_dataset **out, st_error *err)
+{
+    if (c == NULL && n_f > 0) {
+        if (out != NULL)
+            *out = NULL;
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_text_transform_corpus: NULL argument");
+    }
+    return transform(f, c, n_f, ds, out, err);
+}
+
+st_status st_text_corpus_build(const st_dataset *const *ds, size_t n_ds, const char *column,
+                               const st_text_options *opt, st_text_corpus **out,
+                               st_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (ds == NULL || n_ds == 0 || column == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_text_corpus_build: NULL argument or no "
+                        "dataset");
+    st_text_options o = opt != NULL ? *opt : st_text_options_default();
+    st_status rc = st__text_check_options(&o, "st_text_corpus_build", err);
+    st__text_source *src = rc == ST_OK ? st__calloc(n_ds, sizeof *src) : NULL;
+    const char **names = rc == ST_OK ? st__calloc(n_ds, sizeof *names) : NULL;
+    if (rc == ST_OK && (src == NULL || names == NULL))
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory analysing text column '%s'", column);
+    for (size_t d = 0; d < n_ds && rc == ST_OK; d++) {
+        if (ds[d] == NULL)
+            rc = st__fail(err, ST_ERR_INVALID_ARG, "st_text_corpus_build: dataset %zu is "
+                          "NULL", d);
+        else if ((rc = text_column(ds[d], column, &src[d], err)) == ST_OK)
+            names[d] = st_dataset_source(ds[d]);
+    }
+    if (rc == ST_OK)
+        rc = st__text_corpus_build_sources(src, n_ds, names, column, &o, out, err);
+    st__free(src);
+    st__free(names);
+    return rc;
+}
+
+int st_text_corpus_matches(const st_text_corpus *c, const st_dataset *ds)
+{
+    st__text_source src;
+    st_error err;
+    return c != NULL && ds != NULL && text_column(ds, c->column, &src, &err) == ST_OK &&
+           st__text_corpus_check(c, &src, "st_text_corpus_matches", &err) == ST_OK;
+}
+
+st_status st_text_fit_corpus(const st_text_corpus *c, const st_dataset *ds,
+                             st_text_featurizer **out, st_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (c == NULL || ds == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_text_fit_corpus: NULL argument");
+    st__text_source src;
+    st_status rc = text_column(ds, c->column, &src, err);
+    if (rc != ST_OK)
+        return rc;
+    return st__text_fit_corpus_source(c, &src, st_dataset_source(ds), out, err);
 }

@@ -23,12 +23,6 @@ static int compare_terms(const void *a, const void *b)
     return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static int compare_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static double idf_of(const st_text_options *o, size_t n, size_t df)
 {
     return o->tfidf ? log((1.0 + (double)n) / (1.0 + (double)df)) + 1.0 : 1.0;
@@ -39,12 +33,11 @@ static st_status oom(st_error *err, const char *col)
     return st__fail(err, ST_ERR_NOMEM, "out of memory fitting text column '%s'", col);
 }
 
-/* The columns of a vocabulary: the terms of `all` with df >= min_df, sorted. */
-static st_status keep_terms(st_text_featurizer *f, const st__tmap *all, const size_t *df,
-                            st_error *err)
+st_status st__text_keep_terms(st_text_featurizer *f, char *const *keys, const size_t *lens,
+                              const size_t *df, size_t n, int sorted, st_error *err)
 {
     size_t n_keep = 0;
-    for (size_t k = 0; k < all->n; k++)
+    for (size_t k = 0; k < n; k++)
         n_keep += df[k] >= f->opt.min_df;
     term_df *keep = st__malloc_array(n_keep + 1, sizeof *keep);
     f->names = st__calloc(n_keep + 1, sizeof *f->names);
@@ -54,10 +47,11 @@ static st_status keep_terms(st_text_featurizer *f, const st__tmap *all, const si
         return oom(err, f->column);
     }
     size_t m = 0;
-    for (size_t k = 0; k < all->n; k++)
+    for (size_t k = 0; k < n; k++)
         if (df[k] >= f->opt.min_df)
-            keep[m++] = (term_df){all->keys[k], all->lens[k], df[k]};
-    qsort(keep, n_keep, sizeof *keep, compare_terms);
+            keep[m++] = (term_df){keys[k], lens[k], df[k]};
+    if (!sorted)
+        qsort(keep, n_keep, sizeof *keep, compare_terms);
     for (size_t k = 0; k < n_keep; k++) {
         f->n_terms = k + 1; /* names[k] freed with the featurizer from here on */
         f->names[k] = st__text_feature_name(f->column, keep[k].key, keep[k].len, -1);
@@ -112,20 +106,64 @@ static st_status fit_vocabulary(st_text_featurizer *f, const st__text_source *sr
         }
     }
     if (rc == ST_OK)
-        rc = keep_terms(f, &all, df, err);
+        rc = st__text_keep_terms(f, all.keys, all.lens, df, all.n, 0, err);
     st__free(df);
     st__free(last);
     st__tmap_free(&all);
     return rc;
 }
 
-/* Hashing mode: each text's distinct buckets, all of them sorted and counted. */
+st_status st__text_keep_buckets(st_text_featurizer *f, const uint32_t *df, size_t n_buckets,
+                                st_error *err)
+{
+    size_t n_keep = 0;
+    for (size_t b = 0; b < n_buckets; b++)
+        n_keep += df[b] > 0 && df[b] >= f->opt.min_df;
+    f->buckets = st__malloc_array(n_keep + 1, sizeof *f->buckets);
+    f->idf = st__malloc_array(n_keep + 1, sizeof *f->idf);
+    f->names = st__calloc(n_keep + 1, sizeof *f->names);
+    if (f->buckets == NULL || f->idf == NULL || f->names == NULL)
+        return oom(err, f->column);
+    for (size_t b = 0; b < n_buckets; b++) {
+        if (df[b] == 0 || df[b] < f->opt.min_df)
+            continue;
+        size_t k = f->n_terms;
+        f->buckets[k] = (uint32_t)b;
+        f->idf[k] = idf_of(&f->opt, f->n_fit, df[b]);
+        f->names[k] = st__text_feature_name(f->column, NULL, 0, (long)b);
+        f->n_terms++;
+        if (f->names[k] == NULL)
+            return oom(err, f->column);
+    }
+    return ST_OK;
+}
+
+st_status st__text_bucket_counts(int hash_bits, size_t n_texts, uint32_t **df,
+                                 uint32_t **stamp)
+{
+    size_t nb = (size_t)1 << hash_bits;
+    *df = st__calloc(nb, sizeof **df);
+    *stamp = st__calloc(nb, sizeof **stamp);
+    if (*df == NULL || *stamp == NULL || n_texts >= UINT32_MAX) {
+        st__free(*df), st__free(*stamp);
+        *df = *stamp = NULL;
+        return n_texts >= UINT32_MAX ? ST_ERR_INVALID_ARG : ST_ERR_NOMEM;
+    }
+    return ST_OK;
+}
+
+/* Hashing mode: each bucket's document frequency, a text counting once for a bucket (the
+ * stamp of the last text that reached it): 8 bytes a bucket, whatever the texts. */
 static st_status fit_buckets(st_text_featurizer *f, const st__text_source *src,
                              st__analyzer *a, const char *source_name, st_error *err)
 {
-    uint32_t *all = NULL;
-    size_t n_all = 0, cap_all = 0;
-    st_status rc = ST_OK;
+    uint32_t *df, *stamp;
+    st_status rc = st__text_bucket_counts(f->opt.hash_bits, src->n, &df, &stamp);
+    if (rc == ST_ERR_INVALID_ARG)
+        return st__fail(err, rc, "text column '%s': %zu texts; at most 2^32 - 2", f->column,
+                        src->n);
+    if (rc != ST_OK)
+        return oom(err, f->column);
     for (size_t i = 0; i < src->n && rc == ST_OK; i++) {
         const char *s;
         size_t len, bad = 0;
@@ -135,65 +173,27 @@ static st_status fit_buckets(st_text_featurizer *f, const st__text_source *src,
             rc = st__text_bad_utf8(err, source_name, f->column, i, bad);
             break;
         }
-        if (rc == ST_OK && n_all + a->n_terms > cap_all) {
-            size_t c = cap_all < 4096 ? 4096 : cap_all;
-            while (c < n_all + a->n_terms)
-                c *= 2;
-            uint32_t *g = st__realloc_array(all, c, sizeof *g);
-            if (g == NULL)
-                rc = ST_ERR_NOMEM;
-            else
-                all = g, cap_all = c;
-        }
         if (rc != ST_OK) {
             rc = oom(err, f->column);
             break;
         }
-        if (a->n_terms == 0)
-            continue;
-        uint32_t *mine = all + n_all;
         for (size_t t = 0; t < a->n_terms; t++) {
             int sign;
-            mine[t] = st__text_bucket(a->grams + a->term_off[t], a->term_len[t],
-                                      f->opt.hash_bits, &sign);
-        }
-        qsort(mine, a->n_terms, sizeof *mine, compare_u32);
-        size_t u = 0;
-        for (size_t t = 0; t < a->n_terms; t++)
-            if (u == 0 || mine[t] != mine[u - 1])
-                mine[u++] = mine[t];
-        n_all += u;
-    }
-    if (rc == ST_OK) {
-        qsort(all, n_all, sizeof *all, compare_u32);
-        f->buckets = st__malloc_array(n_all + 1, sizeof *f->buckets);
-        f->idf = st__malloc_array(n_all + 1, sizeof *f->idf);
-        f->names = st__calloc(n_all + 1, sizeof *f->names);
-        if (f->buckets == NULL || f->idf == NULL || f->names == NULL)
-            rc = oom(err, f->column);
-        for (size_t r = 0; r < n_all && rc == ST_OK;) {
-            size_t e = r;
-            while (e < n_all && all[e] == all[r])
-                e++;
-            if (e - r >= f->opt.min_df) {
-                size_t k = f->n_terms;
-                f->buckets[k] = all[r];
-                f->idf[k] = idf_of(&f->opt, f->n_fit, e - r);
-                f->names[k] = st__text_feature_name(f->column, NULL, 0, (long)all[r]);
-                f->n_terms++;
-                if (f->names[k] == NULL)
-                    rc = oom(err, f->column);
-            }
-            r = e;
+            uint32_t b = st__text_bucket(a->grams + a->term_off[t], a->term_len[t],
+                                         f->opt.hash_bits, &sign);
+            if (stamp[b] != (uint32_t)(i + 1))
+                stamp[b] = (uint32_t)(i + 1), df[b]++;
         }
     }
-    st__free(all);
+    st__free(stamp);
+    if (rc == ST_OK)
+        rc = st__text_keep_buckets(f, df, (size_t)1 << f->opt.hash_bits, err);
+    st__free(df);
     return rc;
 }
 
-st_status st__text_fit_source(const st__text_source *src, const char *column,
-                              const st_text_options *opt, const char *source_name,
-                              st_text_featurizer **out, st_error *err)
+st_status st__text_featurizer_new(const char *column, const st_text_options *opt,
+                                  size_t n_fit, st_text_featurizer **out, st_error *err)
 {
     *out = NULL;
     st_text_featurizer *f = st__calloc(1, sizeof *f);
@@ -202,23 +202,44 @@ st_status st__text_fit_source(const st__text_source *src, const char *column,
         return oom(err, column);
     }
     f->opt = *opt;
-    f->n_fit = src->n;
-    st__analyzer a;
-    memset(&a, 0, sizeof a);
-    a.opt = *opt;
-    st_status rc = opt->hash_bits > 0 ? fit_buckets(f, src, &a, source_name, err)
-                                      : fit_vocabulary(f, src, &a, source_name, err);
-    st__analyzer_free(&a);
+    f->n_fit = n_fit;
+    *out = f;
+    return ST_OK;
+}
+
+st_status st__text_fit_finish(st_text_featurizer *f, st_status rc, const char *source_name,
+                              st_text_featurizer **out, st_error *err)
+{
+    *out = NULL;
     if (rc == ST_OK && f->n_terms == 0)
         rc = st__fail(err, ST_ERR_DATA, "%s%stext column '%s': no term is in at least %zu of "
                       "the %zu texts (min_df): nothing to learn from", source_name,
-                      source_name[0] != '\0' ? ": " : "", column, opt->min_df, src->n);
+                      source_name[0] != '\0' ? ": " : "", f->column, f->opt.min_df, f->n_fit);
     if (rc != ST_OK) {
         st_text_featurizer_free(f);
         return rc;
     }
     *out = f;
     return ST_OK;
+}
+
+st_status st__text_fit_source(const st__text_source *src, const char *column,
+                              const st_text_options *opt, const char *source_name,
+                              st_text_featurizer **out, st_error *err)
+{
+    st_text_featurizer *f = NULL;
+    st_status rc = st__text_featurizer_new(column, opt, src->n, &f, err);
+    if (rc != ST_OK) {
+        *out = NULL;
+        return rc;
+    }
+    st__analyzer a;
+    memset(&a, 0, sizeof a);
+    a.opt = *opt;
+    rc = opt->hash_bits > 0 ? fit_buckets(f, src, &a, source_name, err)
+                            : fit_vocabulary(f, src, &a, source_name, err);
+    st__analyzer_free(&a);
+    return st__text_fit_finish(f, rc, source_name, out, err);
 }
 
 st_status st_text_fit(const char *const *texts, size_t n_texts, const char *column,

@@ -85,17 +85,79 @@ st_status st__text_fit_source(const st__text_source *src, const char *column,
                               const st_text_options *opt, const char *source_name,
                               st_text_featurizer **out, st_error *err);
 
-/* The texts of src as columns: a compressed sparse column matrix of n_terms columns,
- * rows ascending in each (text_transform.c). Arrays new, freed by the caller. */
-typedef struct st__text_csc {
-    size_t *col_ptr;  /* n_terms + 1 */
-    uint32_t *rows;
+/* The texts of src as rows of term columns (text_transform.c): row i's entries are
+ * cols[k], values[k] for k in [row_ptr[i], row_ptr[i + 1]), columns ascending; 8 bytes a
+ * non-zero, which st_text_transform then scatters into the columns. Arrays new, freed by
+ * st__text_rows_free. */
+typedef struct st__text_rows {
+    size_t *row_ptr;  /* n rows + 1 */
+    uint32_t *cols;
     float *values;
-} st__text_csc;
+} st__text_rows;
 st_status st__text_transform_source(const st_text_featurizer *f, const st__text_source *src,
-                                    const char *source_name, st__text_csc *out,
+                                    const char *source_name, st__text_rows *out,
                                     st_error *err);
-void st__text_csc_free(st__text_csc *c);
+void st__text_rows_free(st__text_rows *r);
+
+/* Fitting pieces shared by the texts' and the corpus's fits (text_fit.c): a new featurizer
+ * (no columns yet); the columns of a vocabulary, the n terms keys[k] (lens[k] bytes) with
+ * df[k] >= min_df, in byte order (sorted: keys are in byte order already); the columns of
+ * hashing mode, the buckets b with df[b] >= min_df; and the end of a fit (no column is
+ * ST_ERR_DATA; on error f is freed). */
+st_status st__text_featurizer_new(const char *column, const st_text_options *opt,
+                                  size_t n_fit, st_text_featurizer **out, st_error *err);
+st_status st__text_keep_terms(st_text_featurizer *f, char *const *keys, const size_t *lens,
+                              const size_t *df, size_t n, int sorted, st_error *err);
+st_status st__text_keep_buckets(st_text_featurizer *f, const uint32_t *df, size_t n_buckets,
+                                st_error *err);
+/* Hashing mode's counters: df and stamp, 2^hash_bits zeros each (ST_ERR_NOMEM, or
+ * ST_ERR_INVALID_ARG for 2^32 - 1 texts or more; no message). */
+st_status st__text_bucket_counts(int hash_bits, size_t n_texts, uint32_t **df,
+                                 uint32_t **stamp);
+st_status st__text_fit_finish(st_text_featurizer *f, st_status rc, const char *source_name,
+                              st_text_featurizer **out, st_error *err);
+
+/* Texts analysed once (stratum/text.h, st_text_corpus; text_corpus.c): the terms of every
+ * text (level) of a dataset's text column that its rows use, each level's distinct terms
+ * with their counts. */
+struct st_text_corpus {
+    char *column;
+    st_text_options opt;    /* as given to st_text_corpus_build */
+    st__tmap terms;         /* every term found, in the order found */
+    char **keys;            /* the same terms by id: ids 0..n_sorted-1 in byte order (the */
+    size_t *lens;           /* terms in min_df rows), then the others in the order found */
+    size_t n_sorted;
+    uint32_t *bucket;       /* hashing mode: each term's bucket, and its sign (+1, -1) */
+    signed char *sign;
+    size_t n_levels;        /* the column's levels */
+    size_t *level_off;      /* level k's terms: level_n[k] entries from entries[level_off[k]] */
+    size_t *level_n;
+    uint64_t *entries;      /* term id << 32 | count, ascending in id */
+    size_t max_level_terms; /* the most distinct terms of one level */
+    unsigned char *analysed; /* 1 for the levels analysed (those the rows use) */
+    uint64_t *level_hash;   /* their texts' FNV-1a hashes, and lengths, to check a dataset */
+    size_t *level_len;
+};
+
+/* Analyses the levels that the rows of src[0..n_src-1] use (same column, same levels);
+ * bad UTF-8 is an error naming the dataset and row (text_corpus.c). */
+st_status st__text_corpus_build_sources(const st__text_source *src, size_t n_src,
+                                        const char *const *source_names, const char *column,
+                                        const st_text_options *opt, st_text_corpus **out,
+                                        st_error *err);
+/* ST_OK when every row of src uses a level analysed in c with the same text; else
+ * ST_ERR_INVALID_ARG naming fn. */
+st_status st__text_corpus_check(const st_text_corpus *c, const st__text_source *src,
+                                const char *fn, st_error *err);
+/* st__text_fit_source from the corpus (the rows of src, checked). */
+st_status st__text_fit_corpus_source(const st_text_corpus *c, const st__text_source *src,
+                                     const char *source_name, st_text_featurizer **out,
+                                     st_error *err);
+/* st__text_transform_source from the corpus (text_transform.c; src checked). */
+st_status st__text_transform_corpus_source(const st_text_featurizer *f,
+                                           const st_text_corpus *c,
+                                           const st__text_source *src, st__text_rows *out,
+                                           st_error *err);
 
 /* The feature name of a term or bucket: new string "<column>:<term>" / "<column>:#<b>". */
 char *st__text_feature_name(const char *column, const char *term, size_t len, long bucket);

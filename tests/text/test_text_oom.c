@@ -1,8 +1,8 @@
 /* Allocation failure in the text featurizer: reading a CSV with a text column, fitting
- * (vocabulary and hashing modes), transforming, a logistic regression keeping the
- * featurizer, saved and loaded, run with the Nth allocation failing for N = 0, 1, 2, ...
- * until the cycle succeeds. Each failing run must return ST_ERR_NOMEM and leave no block
- * allocated. */
+ * (vocabulary and hashing modes), transforming (from the texts and from a corpus), a
+ * logistic regression keeping the featurizer, saved and loaded, run with the Nth
+ * allocation failing for N = 0, 1, 2, ... until the cycle succeeds. Each failing run must
+ * return ST_ERR_NOMEM and leave no block allocated. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,6 +55,19 @@ static st_status cycle(int hash_bits)
     const st_text_featurizer *fs[1] = {f};
     if (rc == ST_OK)
         rc = st_text_transform(fs, 1, raw, &ds, NULL);
+    st_text_corpus *c = NULL; /* the same, texts analysed once (cv) */
+    st_text_featurizer *fc = NULL;
+    st_dataset *dc = NULL;
+    if (rc == ST_OK)
+        rc = st_text_corpus_build((const st_dataset *const[]){raw}, 1, "note", &to, &c, NULL);
+    if (rc == ST_OK)
+        rc = st_text_fit_corpus(c, raw, &fc, NULL);
+    if (rc == ST_OK)
+        rc = st_text_transform_corpus((const st_text_featurizer *const[]){fc},
+                                      (const st_text_corpus *const[]){c}, 1, raw, &dc, NULL);
+    st_dataset_free(dc);
+    st_text_featurizer_free(fc);
+    st_text_corpus_free(c);
     if (rc == ST_OK)
         rc = st_logreg_train(ds, &lp, &m, NULL);
     if (rc == ST_OK && (rc = st_logreg_add_text_featurizer(m, f, NULL)) == ST_OK)
