@@ -135,6 +135,8 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     st__free(b->member);
     st__free(b->default_bin);
     st__free(b->first_code);
+    st__free(b->bundle_row);
+    st__free(b->bundle_cell);
     memset(b, 0, sizeof *b);
 }
 
@@ -355,9 +357,10 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
                b->is_cat);
     for (size_t j = 0; j < nf; j++)
         b->wide |= b->n_bins[j] > 255;
-    if ((rc = st__gbdt_bundle(ds, b, tmp, tmp_off, err)) != ST_OK)
+    if ((rc = st__gbdt_bundle(ds, b, tmp, tmp_off, (size_t)prm->min_data_in_leaf, err)) != ST_OK)
         goto done;
     all_codes(ds, b, nt);
+    rc = st__gbdt_bundle_rows(b, nt, err);
 done:
     st__free(rows);
     st__free(tmp_off);

@@ -27,7 +27,7 @@ typedef struct st__gbdt_bins {
     uint16_t *codes16, *cols16;
     int *n_bins;
     size_t *offset;   /* n_features + 1 */
-    double *bounds;   /* total_bins */
+    double *bounds;   /* total_bins (and the bins of dropped features: gbdt_bundle.c) */
     /* Categorical features (gbdt_categorical.c): one bin per level, no bounds (they hold
      * NaN). Level k of categorical feature j has code level_bin[level_off[j] + k]. */
     uint8_t *is_cat;      /* n_features: 1 for a categorical feature */
@@ -56,6 +56,14 @@ typedef struct st__gbdt_bins {
     uint32_t *member;     /* n_features */
     uint16_t *default_bin; /* n_features: 0 for a feature with a column of its own */
     uint32_t *first_code; /* n_features: a bundled feature's first code in code_cell */
+    /* The bundles' non-zero codes row by row, as cells (st__gbdt_bundle_rows): row i's
+     * are bundle_cell[bundle_row[i] .. bundle_row[i + 1]), by column. Columns
+     * [0, n_single) are single features, the rest bundles. The histogram of the bundles
+     * is built from these, one cell update per non-zero (gbdt_hist.c), rather than one
+     * per bundle; NULL when nothing is bundled. */
+    size_t n_single;
+    size_t *bundle_row;    /* n_rows + 1 */
+    uint32_t *bundle_cell; /* bundle_row[n_rows] */
 } st__gbdt_bins;
 
 /* Columns of codes: n_features unless bundled. */
@@ -96,15 +104,21 @@ static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t
 /* With n_bins, is_cat and the bounds of every feature found (tmp: feature j's bounds at
  * tmp + tmp_off[j] + 1): bundles the sparse numeric features of ds, lays out offset,
  * total_bins, bounds and the column tables above, and allocates codes and cols. Nothing
- * to bundle: offset, total_bins and bounds as without bundling, the tables NULL. */
+ * to bundle: offset, total_bins and bounds as without bundling, the tables NULL.
+ * A sparse numeric feature with fewer than min_rows non-default rows (min_data_in_leaf)
+ * can never split (LightGBM's feature_pre_filter): it is dropped, in no column
+ * (col_of UINT32_MAX) and with no histogram cells; its bins (offset, default_bin)
+ * and bounds lie after the cells' total_bins, so that st__gbdt_unbundle restores it. */
 st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
-                          const size_t *tmp_off, st_error *err);
+                          const size_t *tmp_off, size_t min_rows, st_error *err);
 /* Undoes the bundling of b (nothing when it has none): one column per feature, offsets
  * and bounds laid out as without bundling, the tables freed; the codes are freed too (the
  * caller codes the rows again, as the distributed trainer does for its own rows). */
 st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err);
 /* Fills the codes of column c (a bundle) from its members' entries. */
 void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c);
+/* With every column's codes filled: bundle_row and bundle_cell from them. */
+st_status st__gbdt_bundle_rows(st__gbdt_bins *b, int n_threads, st_error *err);
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int n_threads,
                               st__gbdt_bins *out, st_error *err);

@@ -50,8 +50,11 @@ typedef struct pack {
     uint64_t **used;     /* per bundle: its members' non-default rows */
     size_t *room;        /* per bundle: codes left */
     size_t n_bundles, cap;
-    uint32_t *bundle_of; /* per feature: bundle, or UINT32_MAX */
+    uint32_t *bundle_of; /* per feature: bundle, or UINT32_MAX, or DROPPED */
 } pack;
+
+/* bundle_of of a sparse feature with too few non-default rows to ever split. */
+#define DROPPED (UINT32_MAX - 1)
 
 /* Whether none of rows r[0..m) is set in bitmap u. */
 static int fits(const uint64_t *u, const uint32_t *r, size_t m)
@@ -150,6 +153,7 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
         single += p->bundle_of[j] == UINT32_MAX;
     const size_t nc = single + ns;
     b->n_cols = nc;
+    b->n_single = single;
     b->col_of = st__malloc_array(nf ? nf : 1, sizeof *b->col_of);
     b->col_off = st__malloc_array(nc + 1, sizeof *b->col_off);
     b->code_off = st__malloc_array(nc + 1, sizeof *b->code_off);
@@ -166,14 +170,18 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
     for (size_t j = 0; j < nf; j++)
         if (p->bundle_of[j] == UINT32_MAX)
             b->col_of[j] = (uint32_t)c++;
+        else if (p->bundle_of[j] == DROPPED)
+            b->col_of[j] = UINT32_MAX;
         else
             b->col_of[j] = (uint32_t)(single + p->bundle_of[j]);
     for (size_t j = 0; j < nf; j++)
-        b->member_off[b->col_of[j] + 2]++;
+        if (b->col_of[j] != UINT32_MAX)
+            b->member_off[b->col_of[j] + 2]++;
     for (size_t k = 2; k < nc + 2; k++)
         b->member_off[k] += b->member_off[k - 1];
     for (size_t j = 0; j < nf; j++)
-        b->member[b->member_off[b->col_of[j] + 1]++] = (uint32_t)j;
+        if (b->col_of[j] != UINT32_MAX)
+            b->member[b->member_off[b->col_of[j] + 1]++] = (uint32_t)j;
     /* cells and codes */
     size_t cell = 0, code = 0;
     for (c = 0; c < nc; c++) {
@@ -199,6 +207,13 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
     b->code_off[nc] = code;
     b->offset[nf] = cell;
     b->total_bins = cell;
+    /* the dropped features' bins: after the histograms' cells, in the bounds only */
+    for (size_t j = 0; j < nf; j++)
+        if (b->col_of[j] == UINT32_MAX) {
+            b->default_bin[j] = (uint16_t)bin_in(tmp + tmp_off[j], b->n_bins[j], 0.0f);
+            b->offset[j] = cell;
+            cell += (size_t)b->n_bins[j] + 1;
+        }
     b->bounds = st__malloc_array(cell ? cell : 1, sizeof *b->bounds);
     b->code_cell = st__malloc_array(code ? code : 1, sizeof *b->code_cell);
     if (b->bounds == NULL || b->code_cell == NULL)
@@ -299,7 +314,7 @@ static long find_candidates(const st_dataset *ds, const st__gbdt_bins *b, const 
 }
 
 st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
-                          const size_t *tmp_off, st_error *err)
+                          const size_t *tmp_off, size_t min_rows, st_error *err)
 {
     const size_t nf = b->n_features, n = b->n_rows;
     uint32_t *cand = st__malloc_array(nf ? nf : 1, sizeof *cand);
@@ -332,26 +347,34 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
         need_k = st__malloc_array((size_t)nc, sizeof *need_k);
         size_t *pos = st__malloc_array(nf ? nf : 1, sizeof *pos);
         size_t max_cnt = 0;
-        for (long k = 0; k < nc; k++) {
-            max_cnt = cnt[cand[k]] > max_cnt ? cnt[cand[k]] : max_cnt;
+        for (long k = 0; k < nc; k++)
             if (pos != NULL)
                 pos[cand[k]] = off[k];
-        }
+        /* the pre-filter: every split of a sparse feature has a side made of its
+           non-default rows only, so one with fewer than min_rows of them never splits */
+        long kept = 0;
+        for (long k = 0; k < nc; k++)
+            if (cnt[cand[k]] < min_rows)
+                p.bundle_of[cand[k]] = DROPPED;
+            else
+                cand[kept++] = cand[k];
+        for (long k = 0; k < kept; k++)
+            max_cnt = cnt[cand[k]] > max_cnt ? cnt[cand[k]] : max_cnt;
         int fail = order == NULL || ord_off == NULL || ord_rows == NULL || need_k == NULL ||
                    pos == NULL;
         if (!fail) {
-            memcpy(order, cand, (size_t)nc * sizeof *order);
-            fail = sort_by_count(order, (size_t)nc, cnt, max_cnt) != 0;
+            memcpy(order, cand, (size_t)kept * sizeof *order);
+            fail = sort_by_count(order, (size_t)kept, cnt, max_cnt) != 0;
         }
         if (!fail) {
             ord_off[0] = 0;
-            for (long k = 0; k < nc; k++) {
+            for (long k = 0; k < kept; k++) {
                 const size_t j = order[k];
                 memcpy(ord_rows + ord_off[k], rows + pos[j], cnt[j] * sizeof *rows);
                 ord_off[k + 1] = ord_off[k] + cnt[j];
                 need_k[k] = need[j];
             }
-            fail = greedy(&p, order, (size_t)nc, ord_off, ord_rows, need_k,
+            fail = greedy(&p, order, (size_t)kept, ord_off, ord_rows, need_k,
                           b->wide ? 65535 : 255) != 0;
         }
         st__free(order);
@@ -423,6 +446,8 @@ st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err)
     st__free(b->first_code);
     b->col_of = NULL, b->col_off = b->code_off = b->member_off = NULL, b->code_cell = NULL;
     b->member = NULL, b->default_bin = NULL, b->first_code = NULL, b->n_cols = 0;
+    st__free(b->bundle_row), st__free(b->bundle_cell);
+    b->bundle_row = NULL, b->bundle_cell = NULL, b->n_single = 0;
     st__free(b->codes), st__free(b->cols), st__free(b->codes16), st__free(b->cols16);
     b->codes = b->cols = NULL, b->codes16 = b->cols16 = NULL;
     return ST_OK;
@@ -468,4 +493,62 @@ void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t 
                 b->codes[(size_t)r[e] * nc + c] = b->cols[c * n + r[e]] = (uint8_t)k;
         }
     }
+}
+
+/* Rows per block of st__gbdt_bundle_rows. */
+#define ROW_BLOCK 4096
+
+/* The non-zero bundle codes of row i, as cells, into out (NULL: counted only). */
+#define DEFINE_ROW_CELLS(NAME, T)                                                         \
+    static size_t NAME(const st__gbdt_bins *b, const T *codes, size_t i, uint32_t *out)   \
+    {                                                                                     \
+        const size_t nc = b->n_cols;                                                      \
+        const T *c = codes + i * nc;                                                      \
+        size_t m = 0;                                                                     \
+        for (size_t k = b->n_single; k < nc; k++)                                         \
+            if (c[k] != 0) {                                                              \
+                if (out != NULL)                                                          \
+                    out[m] = b->code_cell[b->code_off[k] + c[k]];                         \
+                m++;                                                                      \
+            }                                                                             \
+        return m;                                                                         \
+    }
+DEFINE_ROW_CELLS(row_cells_u8, uint8_t)
+DEFINE_ROW_CELLS(row_cells_u16, uint16_t)
+
+static size_t row_cells(const st__gbdt_bins *b, size_t i, uint32_t *out)
+{
+    return b->wide ? row_cells_u16(b, b->codes16, i, out) : row_cells_u8(b, b->codes, i, out);
+}
+
+st_status st__gbdt_bundle_rows(st__gbdt_bins *b, int nt, st_error *err)
+{
+    if (b->col_of == NULL || b->n_single == b->n_cols)
+        return ST_OK;
+    const size_t n = b->n_rows;
+    b->bundle_row = st__malloc_array(n + 1, sizeof *b->bundle_row);
+    if (b->bundle_row == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the bundles of %zu rows", n);
+    const long n_blocks = (long)((n + ROW_BLOCK - 1) / ROW_BLOCK);
+    b->bundle_row[0] = 0;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long bl = 0; bl < n_blocks; bl++) {
+        const size_t i1 = (size_t)bl * ROW_BLOCK + ROW_BLOCK < n ? (size_t)bl * ROW_BLOCK + ROW_BLOCK : n;
+        for (size_t i = (size_t)bl * ROW_BLOCK; i < i1; i++)
+            b->bundle_row[i + 1] = row_cells(b, i, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        b->bundle_row[i + 1] += b->bundle_row[i];
+    b->bundle_cell = st__malloc_array(b->bundle_row[n] ? b->bundle_row[n] : 1,
+                                      sizeof *b->bundle_cell);
+    if (b->bundle_cell == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the %zu bundled entries of %zu "
+                        "rows", b->bundle_row[n], n);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long bl = 0; bl < n_blocks; bl++) {
+        const size_t i1 = (size_t)bl * ROW_BLOCK + ROW_BLOCK < n ? (size_t)bl * ROW_BLOCK + ROW_BLOCK : n;
+        for (size_t i = (size_t)bl * ROW_BLOCK; i < i1; i++)
+            row_cells(b, i, b->bundle_cell + b->bundle_row[i]);
+    }
+    return ST_OK;
 }

@@ -24,9 +24,14 @@ typedef struct st__gbdt_grower {
     st__gbdt_hist_cell *work;      /* (n_seg - 1) * total_bins: the segments' own */
     st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
     int64_t *pack;                 /* 3 * total_bins: a histogram's cells for the reducer */
-    st__gbdt_split *per_feature;   /* n_features */
-    uint32_t *feats;               /* the features of this tree */
+    uint32_t *feats;               /* the features of this tree (none dropped: gbdt_bins.h) */
     size_t n_feats;
+    /* per leaf l, the features that may still split in it, ascending, at act[l * n_live]
+       (n_act[l] of them): its parent's less those st__gbdt_best_split found unable to */
+    uint32_t *act;
+    size_t *n_act, n_live;         /* n_live: features not dropped */
+    uint8_t *keep;                 /* n_live: st__gbdt_best_split's verdicts */
+    size_t *live, n_live_rng;      /* the live cells of the leaf being split (gbdt_hist.h) */
     uint32_t *cols;                /* their columns of codes (gbdt_bins.h), ascending */
     size_t n_cols;
     /* per leaf l and segment s, at [l * n_seg + s] */

@@ -36,6 +36,21 @@ void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n
                          const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
 
+/* Live cells: the growing tree reads, in a leaf's histogram, only the cells of the
+ * features that may still split there (gbdt_grow.c); live[2q .. 2q+1] = [first cell, one
+ * past the last) of n_live ranges. The _live functions below touch only those: the others
+ * hold whatever the rows added to them (in unsigned arithmetic, wrapping), never read. */
+/* As st__gbdt_hist_build on one thread, zeroing only the live cells of hist first. */
+void st__gbdt_hist_build_live(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                              const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
+                              st__gbdt_hist_cell *hist, const size_t *live, size_t n_live);
+/* dst[k] += src[k] over the live cells. */
+void st__gbdt_hist_add_live(st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src,
+                            const size_t *live, size_t n_live);
+/* parent[k] -= child[k] over the live cells. */
+void st__gbdt_hist_subtract_live(st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child,
+                                 const size_t *live, size_t n_live);
+
 /* dst[k] += src[k] for every bin of the features feats[0..n_feats). */
 void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                        st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src);
