@@ -82,6 +82,22 @@ static inline size_t st__gbdt_col_end(const st__gbdt_bins *b, size_t c)
     return b->col_of != NULL ? b->col_off[c + 1] : b->offset[c + 1];
 }
 
+/* The bin of value v among bounds bd[1..nb] (NaN: 0), as st__gbdt_bin_of. */
+static inline unsigned st__gbdt_bin_in(const double *bd, int nb, float v)
+{
+    if (v != v)
+        return 0;
+    unsigned lo = 1, hi = (unsigned)nb;
+    while (lo < hi) {
+        const unsigned mid = lo + (hi - lo) / 2;
+        if (bd[mid] < (double)v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Feature f's bin from code k of its column: a bundled feature's code of another member
  * (or of none) is its default bin. */
 static inline unsigned st__gbdt_decode(const st__gbdt_bins *b, size_t f, unsigned k)

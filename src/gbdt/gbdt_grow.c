@@ -217,65 +217,6 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint32_t *list, size
     gr->n_act[leaf] = m;
 }
 
-/* The live cells of leaf l's children (gbdt_hist.h) into gr->live: the cells of the
- * tree's first column, whose sum is the leaf's total (find_split), and those of the
- * features of l's list, adjacent ranges merged. */
-static void live_cells(st__gbdt_grower *gr, int l)
-{
-    const st__gbdt_bins *b = gr->bins;
-    const uint32_t *list = gr->act + (size_t)l * gr->n_live;
-    size_t *lv = gr->live, m = 0;
-    if (gr->n_cols > 0) {
-        lv[0] = st__gbdt_col_begin(b, gr->cols[0]);
-        lv[1] = st__gbdt_col_end(b, gr->cols[0]);
-        m = 1;
-    }
-    for (size_t q = 0; q < gr->n_act[l]; q++) {
-        const size_t f = list[q], c = b->col_of != NULL ? b->col_of[f] : f;
-        if (gr->n_cols > 0 && c == gr->cols[0])
-            continue; /* (in the first range already) */
-        const size_t k0 = b->offset[f], k1 = k0 + (size_t)b->n_bins[f] + 1;
-        if (m > 0 && lv[2 * m - 1] == k0)
-            lv[2 * m - 1] = k1;
-        else
-            lv[2 * m] = k0, lv[2 * m + 1] = k1, m++;
-    }
-    gr->n_live_rng = m;
-}
-
-/* hist summed across processes: one reducer call on its cells (those of the tree's
- * columns; with live, only the live cells), packed. */
-static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, int live,
-                             st_error *err)
-{
-    const st__gbdt_bins *b = gr->bins;
-    if (gr->reducer == NULL)
-        return ST_OK;
-    const size_t nr = live ? gr->n_live_rng : gr->n_cols;
-#define RANGE_LO(q) (live ? gr->live[2 * (q)] : st__gbdt_col_begin(b, gr->cols[q]))
-#define RANGE_HI(q) (live ? gr->live[2 * (q) + 1] : st__gbdt_col_end(b, gr->cols[q]))
-    size_t m = 0;
-    for (size_t q = 0; q < nr; q++)
-        for (size_t k = RANGE_LO(q); k < RANGE_HI(q); k++) {
-            gr->pack[m++] = hist[k].g;
-            gr->pack[m++] = hist[k].h;
-            gr->pack[m++] = hist[k].n;
-        }
-    st_status rc = st__gbdt_reduce_sum(gr->reducer, gr->pack, m, err);
-    if (rc != ST_OK)
-        return rc;
-    m = 0; /* (the bundles' default bins are fixed after the sum) */
-    for (size_t q = 0; q < nr; q++)
-        for (size_t k = RANGE_LO(q); k < RANGE_HI(q); k++) {
-            hist[k].g = gr->pack[m++];
-            hist[k].h = gr->pack[m++];
-            hist[k].n = gr->pack[m++];
-        }
-#undef RANGE_LO
-#undef RANGE_HI
-    return ST_OK;
-}
-
 /* The histogram segment s of a leaf is built into: hist itself for the first, a
  * thread's own buffer for the others. */
 static st__gbdt_hist_cell *segment_hist(const st__gbdt_grower *gr, int s,
@@ -317,7 +258,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
                                 gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
         sum_segment_hists(gr, hist);
     }
-    return reduce_hist(gr, hist, 0, err);
+    return st__gbdt_grow_reduce_hist(gr, hist, 0, err);
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
@@ -369,7 +310,7 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
     for (int g = 0; g < S; g++)
         n += gr->count[l * S + g];
     if (need_hist)
-        live_cells(gr, l);
+        st__gbdt_live_cells(gr, l);
 #pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
     for (int g = 0; g < S; g++) { /* segment g: partitioned, then its share of the histogram */
         const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
@@ -392,7 +333,7 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
     for (int g = 1; g < S; g++)
         st__gbdt_hist_add_live(gr->hist[r], segment_hist(gr, g, gr->hist[r]), gr->live,
                                gr->n_live_rng);
-    st_status rc = reduce_hist(gr, gr->hist[r], 1, err);
+    st_status rc = st__gbdt_grow_reduce_hist(gr, gr->hist[r], 1, err);
     if (rc != ST_OK)
         return rc;
     st__gbdt_hist_subtract_live(gr->hist[l], gr->hist[r], gr->live, gr->n_live_rng);

@@ -75,6 +75,14 @@ void st__gbdt_grower_free(st__gbdt_grower *gr);
 st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const uint8_t *use,
                         st_error *err);
 
+/* The cells a split of leaf l touches (gbdt_grow_cells.c): gr->live and gr->n_live_rng
+ * from l's list of features and the tree's first column. */
+void st__gbdt_live_cells(st__gbdt_grower *gr, int l);
+/* hist summed across processes (nothing without a reducer), over the cells of the tree's
+ * columns, or with live over gr->live only. Fails only when the reducer does. */
+st_status st__gbdt_grow_reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, int live,
+                                    st_error *err);
+
 /* Monotone constraints in the grower (gbdt_monotone.c), used only when gr->monotone is not
  * NULL: the bounds of children l and r after leaf l is split by s (before l's are
  * overwritten: r takes l's, then both are cut at the midpoint of a constrained split),

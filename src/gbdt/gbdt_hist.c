@@ -6,7 +6,9 @@
  * the codes being row-major) and adds the row to the histogram of every feature asked
  * for, its own histogram; the threads' histograms are then added up. Only the smaller
  * child of a split is built this way; the larger one is its parent's histogram minus the
- * smaller's (the subtraction trick, same paper, 4.1), exactly. */
+ * smaller's (the subtraction trick, same paper, 4.1), exactly. Bundles of sparse
+ * features are added from their rows' non-zero codes only (sparse_hist), and a leaf's
+ * histogram is zeroed and updated over its live cells only (gbdt_grow_cells.c). */
 #include "gbdt_bins.h"
 #include "gbdt_hist.h"
 
@@ -40,10 +42,10 @@ typedef uint64_t cell_uvec __attribute__((vector_size(32), aligned(8), may_alias
         *(cell_uvec *)(void *)&hist[off[k] + (CODE_OF_K)] += v;
 
 /* Columns feats[0..n_feats) over rows[r0..r1) (rows NULL: rows r0..r1-1) added into
- * hist (zeroed by the caller); off[k] is the first cell of column feats[k]. A leaf's rows are scattered
- * over the data: the codes and gradients of the row PREFETCH_AHEAD rows on are asked for
- * in advance, since the work of one row (a few dozen cells) is too short for the
- * processor to reach the next rows' loads by itself. One version per code type T
+ * hist (zeroed by the caller); off[k] is the first cell of column feats[k]. A leaf's rows
+ * are scattered over the data: the codes and gradients of the row PREFETCH_AHEAD rows on
+ * are asked for in advance, since the work of one row (a few dozen cells) is too short
+ * for the processor to reach the next rows' loads by itself. One version per code type T
  * (uint8_t, or uint16_t for more than 255 bins). Without bundles, code k of column j is
  * cell off[j] + k; with them (TAB), cell tab[j][k]. */
 #define DEFINE_BLOCK_HIST(NAME, T, CELL)                                                  \
@@ -169,9 +171,10 @@ static void hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
                 const size_t c0 = st__gbdt_col_begin(b, feats[k]);
                 memset(own + c0, 0, (st__gbdt_col_end(b, feats[k]) - c0) * sizeof *own);
             }
-        else
+        else /* (mostly a few cells a range: stores rather than memset calls) */
             for (size_t q = 0; q < n_live; q++)
-                memset(own + live[2 * q], 0, (live[2 * q + 1] - live[2 * q]) * sizeof *own);
+                for (size_t k = live[2 * q]; k < live[2 * q + 1]; k++)
+                    *(cell_uvec *)(void *)&own[k] = (cell_uvec){0, 0, 0, 0};
         /* (more features than a chunk: a chunk at a time, each over all the rows) */
         if (b->bundle_row == NULL)
             for (size_t f0 = 0; f0 < n_feats; f0 += FEATS_CHUNK) {
