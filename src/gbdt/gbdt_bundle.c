@@ -189,6 +189,8 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
     }
     b->col_off[nc] = cell;
     b->code_off[nc] = code;
+    if (ns > 0)
+        b->total_cell = cell++; /* (the leaf's total: gbdt_bins.h) */
     b->offset[nf] = cell;
     b->total_bins = cell;
     /* the dropped features' bins: after the histograms' cells, in the bounds only */
@@ -202,6 +204,8 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
     b->code_cell = st__malloc_array(code ? code : 1, sizeof *b->code_cell);
     if (b->bounds == NULL || b->code_cell == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory bundling %zu features", nf);
+    if (ns > 0)
+        b->bounds[b->total_cell] = NAN;
     for (c = 0; c < nc; c++) {
         uint32_t *tab = b->code_cell + b->code_off[c];
         if (c >= single) {
@@ -374,8 +378,8 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
     }
     copy_bounds(b, tmp, tmp_off);
     int ovf = 0;
-    const size_t cells = st__mul_size(st__gbdt_n_cols(b) ? st__gbdt_n_cols(b) : 1, n ? n : 1,
-                                      &ovf);
+    const size_t cells = st__mul_size(st__gbdt_code_stride(b) ? st__gbdt_code_stride(b) : 1,
+                                      n ? n : 1, &ovf);
     const size_t w = b->wide ? 2 : 1;
     void *codes = ovf ? NULL : st__malloc_array(cells, w);
     void *cols = ovf ? NULL : st__malloc_array(cells, w);
@@ -385,7 +389,7 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
         b->codes = codes, b->cols = cols;
     if (codes == NULL || cols == NULL)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the codes of %zu rows x %zu "
-                      "columns", n, st__gbdt_n_cols(b));
+                      "columns", n, st__gbdt_code_stride(b));
 done:
     for (size_t g = 0; g < p.n_bundles; g++)
         st__free(p.used[g]);
@@ -431,7 +435,9 @@ st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err)
     b->col_of = NULL, b->col_off = b->code_off = b->member_off = NULL, b->code_cell = NULL;
     b->member = NULL, b->default_bin = NULL, b->first_code = NULL, b->n_cols = 0;
     st__free(b->bundle_row), st__free(b->bundle_cell);
-    b->bundle_row = NULL, b->bundle_cell = NULL, b->n_single = 0;
+    st__free(b->bcol_off), st__free(b->bcol_row), st__free(b->bcol_code);
+    b->bundle_row = NULL, b->bundle_cell = NULL, b->n_single = 0, b->total_cell = 0;
+    b->bcol_off = NULL, b->bcol_row = NULL, b->bcol_code = NULL;
     st__free(b->codes), st__free(b->cols), st__free(b->codes16), st__free(b->cols16);
     b->codes = b->cols = NULL, b->codes16 = b->cols16 = NULL;
     return ST_OK;

@@ -1,8 +1,12 @@
 /* Gradient-boosted trees: the codes of exclusive feature bundles (gbdt_bundle.c lays the
- * bundles out). A bundle's column of codes holds, per row, the code of its one member off
- * its default bin there (0 when none is); the same non-zero codes are also listed row by
- * row as histogram cells, so that a leaf's histogram of the bundles costs one cell update
- * per non-zero entry of its rows (gbdt_hist.c), not one per bundle. */
+ * bundles out), kept sparse. In a row, a bundle's code is that of its one member off its
+ * default bin there, or 0 when every member is at its default; only the non-zero codes
+ * are stored, twice: row by row as histogram cells, so that a leaf's histogram of the
+ * bundles costs one cell update per non-zero entry of its rows (gbdt_hist.c), and column
+ * by column as (row, code) pairs by increasing row, for the partition (gbdt_partition.c)
+ * and the walk of out-of-bag rows. Memory then follows the non-zeros, whatever the number
+ * of bundles: on 1,000,000 x 1,000,000 EHR-like data they are thousands, since a
+ * frequent code conflicts with every bundle but nearly empty ones. */
 #include "gbdt_bins.h"
 
 #include <string.h>
@@ -18,94 +22,98 @@ static unsigned code_of(const st__gbdt_bins *b, size_t j, unsigned x, int has_na
     return b->first_code[j] + k - (unsigned)b->code_off[b->col_of[j]];
 }
 
-void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c)
+/* Calls EACH(i, c, k) for every entry of a bundled feature off its default bin: row i,
+ * bundle column c, code k; feature by feature, each by increasing row. */
+#define FOR_EACH_ENTRY(EACH)                                                              \
+    for (size_t j = 0; j < b->n_features; j++) {                                          \
+        const size_t c = b->col_of[j];                                                    \
+        if (c == UINT32_MAX || c < b->n_single)                                           \
+            continue;                                                                     \
+        const uint32_t *r;                                                                \
+        const float *x;                                                                   \
+        size_t ne;                                                                        \
+        st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);                             \
+        const double *bd = b->bounds + b->offset[j];                                      \
+        /* whether j has a missing bin among its codes: its first code's cell */          \
+        const int has_nan = b->first_code[j] < b->code_off[c + 1] &&                      \
+                            b->code_cell[b->first_code[j]] == b->offset[j];               \
+        (void)has_nan; /* (counting needs no code) */                                     \
+        for (size_t e = 0; e < ne; e++) {                                                 \
+            const unsigned bin = st__gbdt_bin_in(bd, b->n_bins[j], x[e]);                 \
+            if (bin != b->default_bin[j])                                                 \
+                EACH((size_t)r[e], c, code_of(b, j, bin, has_nan));                       \
+        }                                                                                 \
+    }
+
+/* Turns counts at off[1..m] into starts off[0..m] (off[0] = 0). */
+static void counts_to_starts(size_t *off, size_t m)
 {
-    const size_t n = b->n_rows, nc = b->n_cols;
-    if (b->wide) {
-        for (size_t i = 0; i < n; i++)
-            b->codes16[i * nc + c] = b->cols16[c * n + i] = 0;
-    } else {
-        memset(b->cols + c * n, 0, n);
-        for (size_t i = 0; i < n; i++)
-            b->codes[i * nc + c] = 0;
-    }
-    for (size_t q = b->member_off[c]; q < b->member_off[c + 1]; q++) {
-        const size_t j = b->member[q];
-        const uint32_t *r;
-        const float *x;
-        size_t ne;
-        st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
-        const double *bd = b->bounds + b->offset[j];
-        /* whether j has a missing bin among its codes: its first code's cell */
-        const int has_nan = b->first_code[j] < b->code_off[c + 1] &&
-                            b->code_cell[b->first_code[j]] == b->offset[j];
-        for (size_t e = 0; e < ne; e++) {
-            const unsigned bin = st__gbdt_bin_in(bd, b->n_bins[j], x[e]);
-            if (bin == b->default_bin[j])
-                continue;
-            const unsigned k = code_of(b, j, bin, has_nan);
-            if (b->wide)
-                b->codes16[(size_t)r[e] * nc + c] = b->cols16[c * n + r[e]] = (uint16_t)k;
-            else
-                b->codes[(size_t)r[e] * nc + c] = b->cols[c * n + r[e]] = (uint8_t)k;
-        }
-    }
+    off[0] = 0;
+    for (size_t k = 0; k < m; k++)
+        off[k + 1] += off[k];
 }
 
-/* Rows per block of st__gbdt_bundle_rows. */
-#define ROW_BLOCK 4096
-
-/* The non-zero bundle codes of row i, as cells, into out (NULL: counted only). */
-#define DEFINE_ROW_CELLS(NAME, T)                                                         \
-    static size_t NAME(const st__gbdt_bins *b, const T *codes, size_t i, uint32_t *out)   \
-    {                                                                                     \
-        const size_t nc = b->n_cols;                                                      \
-        const T *c = codes + i * nc;                                                      \
-        size_t m = 0;                                                                     \
-        for (size_t k = b->n_single; k < nc; k++)                                         \
-            if (c[k] != 0) {                                                              \
-                if (out != NULL)                                                          \
-                    out[m] = b->code_cell[b->code_off[k] + c[k]];                         \
-                m++;                                                                      \
-            }                                                                             \
-        return m;                                                                         \
-    }
-DEFINE_ROW_CELLS(row_cells_u8, uint8_t)
-DEFINE_ROW_CELLS(row_cells_u16, uint16_t)
-
-static size_t row_cells(const st__gbdt_bins *b, size_t i, uint32_t *out)
+/* After filling with off[k] as the cursor of list k (from its start), off[k] is list k's
+ * end: shifts them back into starts. */
+static void cursors_to_starts(size_t *off, size_t m)
 {
-    return b->wide ? row_cells_u16(b, b->codes16, i, out) : row_cells_u8(b, b->codes, i, out);
+    for (size_t k = m; k > 0; k--)
+        off[k] = off[k - 1];
+    off[0] = 0;
 }
 
-st_status st__gbdt_bundle_rows(st__gbdt_bins *b, int nt, st_error *err)
+st_status st__gbdt_bundle_codes(const st_dataset *ds, st__gbdt_bins *b, st_error *err)
 {
     if (b->col_of == NULL || b->n_single == b->n_cols)
         return ST_OK;
-    const size_t n = b->n_rows;
-    b->bundle_row = st__malloc_array(n + 1, sizeof *b->bundle_row);
-    if (b->bundle_row == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for the bundles of %zu rows", n);
-    const long n_blocks = (long)((n + ROW_BLOCK - 1) / ROW_BLOCK);
-    b->bundle_row[0] = 0;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (long bl = 0; bl < n_blocks; bl++) {
-        const size_t i0 = (size_t)bl * ROW_BLOCK, i1 = i0 + ROW_BLOCK < n ? i0 + ROW_BLOCK : n;
-        for (size_t i = i0; i < i1; i++)
-            b->bundle_row[i + 1] = row_cells(b, i, NULL);
+    const size_t n = b->n_rows, nq = b->n_cols - b->n_single, tb = b->total_bins;
+    b->bundle_row = st__calloc(n + 1, sizeof *b->bundle_row);
+    b->bcol_off = st__calloc(nq + 1, sizeof *b->bcol_off);
+    uint32_t *cell_col = st__malloc_array(tb ? tb : 1, sizeof *cell_col);
+    uint16_t *cell_code = st__malloc_array(tb ? tb : 1, sizeof *cell_code);
+    st_status rc = ST_OK;
+    if (b->bundle_row == NULL || b->bcol_off == NULL || cell_col == NULL ||
+        cell_code == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the bundles of %zu rows", n);
+        goto done;
     }
+#define COUNT(I, C, K) (b->bundle_row[(I) + 1]++, b->bcol_off[(C) - b->n_single + 1]++)
+    FOR_EACH_ENTRY(COUNT)
+#undef COUNT
+    counts_to_starts(b->bundle_row, n);
+    counts_to_starts(b->bcol_off, nq);
+    const size_t nnz = b->bundle_row[n];
+    b->bundle_cell = st__malloc_array(nnz ? nnz : 1, sizeof *b->bundle_cell);
+    b->bcol_row = st__malloc_array(nnz ? nnz : 1, sizeof *b->bcol_row);
+    b->bcol_code = st__malloc_array(nnz ? nnz : 1, sizeof *b->bcol_code);
+    if (b->bundle_cell == NULL || b->bcol_row == NULL || b->bcol_code == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the %zu bundled entries of %zu "
+                      "rows", nnz, n);
+        goto done;
+    }
+    /* row by row: cells */
+#define FILL_ROW(I, C, K)                                                                 \
+    (b->bundle_cell[b->bundle_row[I]++] = b->code_cell[b->code_off[C] + (K)])
+    FOR_EACH_ENTRY(FILL_ROW)
+#undef FILL_ROW
+    cursors_to_starts(b->bundle_row, n);
+    /* column by column, by increasing row: from the rows, each cell back to its code */
+    for (size_t c = b->n_single; c < b->n_cols; c++)
+        for (size_t k = 1; k < b->code_off[c + 1] - b->code_off[c]; k++) {
+            const uint32_t cell = b->code_cell[b->code_off[c] + k];
+            cell_col[cell] = (uint32_t)(c - b->n_single);
+            cell_code[cell] = (uint16_t)k;
+        }
     for (size_t i = 0; i < n; i++)
-        b->bundle_row[i + 1] += b->bundle_row[i];
-    b->bundle_cell = st__malloc_array(b->bundle_row[n] ? b->bundle_row[n] : 1,
-                                      sizeof *b->bundle_cell);
-    if (b->bundle_cell == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for the %zu bundled entries of %zu "
-                        "rows", b->bundle_row[n], n);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (long bl = 0; bl < n_blocks; bl++) {
-        const size_t i0 = (size_t)bl * ROW_BLOCK, i1 = i0 + ROW_BLOCK < n ? i0 + ROW_BLOCK : n;
-        for (size_t i = i0; i < i1; i++)
-            row_cells(b, i, b->bundle_cell + b->bundle_row[i]);
-    }
-    return ST_OK;
+        for (size_t e = b->bundle_row[i]; e < b->bundle_row[i + 1]; e++) {
+            const uint32_t cell = b->bundle_cell[e];
+            const size_t at = b->bcol_off[cell_col[cell]]++;
+            b->bcol_row[at] = (uint32_t)i;
+            b->bcol_code[at] = cell_code[cell];
+        }
+    cursors_to_starts(b->bcol_off, nq);
+done:
+    st__free(cell_col);
+    st__free(cell_code);
+    return rc;
 }

@@ -196,12 +196,16 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint32_t *list, size
         mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
     if (!can_split(gr, leaf))
         return;
-    /* the leaf's integer sums: any column's cells add up to them (a bundled feature's
-       default cell holds 0, st__gbdt_best_split derives it) */
+    /* the leaf's integer sums: the total cell with sparse bundles, else any column's
+       cells add up to them (a bundled feature's default cell holds 0,
+       st__gbdt_best_split derives it) */
     const st__gbdt_bins *b = gr->bins;
     int64_t total[3] = {0, 0, 0};
     const st__gbdt_hist_cell *hl = gr->hist[leaf];
-    if (gr->n_cols > 0)
+    if (b->bundle_row != NULL)
+        total[0] = hl[b->total_cell].g, total[1] = hl[b->total_cell].h,
+        total[2] = hl[b->total_cell].n;
+    else if (gr->n_cols > 0)
         for (size_t k = st__gbdt_col_begin(b, gr->cols[0]); k < st__gbdt_col_end(b, gr->cols[0]);
              k++)
             total[0] += hl[k].g, total[1] += hl[k].h, total[2] += hl[k].n;

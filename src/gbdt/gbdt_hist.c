@@ -55,7 +55,7 @@ typedef uint64_t cell_uvec __attribute__((vector_size(32), aligned(8), may_alias
                      const uint32_t *rows, size_t r0, size_t r1, const st__gbdt_gh *gh,   \
                      st__gbdt_hist_cell *hist)                                            \
     {                                                                                     \
-        const size_t nf = st__gbdt_n_cols(b);                                             \
+        const size_t nf = st__gbdt_code_stride(b);                                        \
         const int all = n_feats == nf; /* then feats[k] = k */                            \
         (void)tab;                                                                        \
         for (size_t r = r0; r < r1; r++) {                                                \
@@ -83,14 +83,13 @@ DEFINE_BLOCK_HIST(block_hist_tab_u8, uint8_t, TABLE_CELL_REL)
 DEFINE_BLOCK_HIST(block_hist_tab_u16, uint16_t, TABLE_CELL_REL)
 
 /* The bundles' non-zero codes of rows[r0..r1) (gbdt_bins.h, bundle_cell) added into
- * hist, one cell per non-zero, except those in cells [skip_lo, skip_lo + skip_n) (the
- * first column's, built with the dense ones). Code 0 of a bundle (every member at its
- * default) is never added: no search reads it. */
+ * hist, one cell per non-zero, and every row into the total cell. Code 0 of a bundle
+ * (every member at its default) is never added: no search reads it. */
 ST__VECTOR_CLONES
 static void sparse_hist(const st__gbdt_bins *b, const uint32_t *rows, size_t r0, size_t r1,
-                        const st__gbdt_gh *gh, st__gbdt_hist_cell *hist, size_t skip_lo,
-                        size_t skip_n)
+                        const st__gbdt_gh *gh, st__gbdt_hist_cell *hist)
 {
+    cell_uvec total = {0, 0, 0, 0};
     const size_t *ro = b->bundle_row;
     const uint32_t *cell = b->bundle_cell;
     for (size_t r = r0; r < r1; r++) {
@@ -101,10 +100,11 @@ static void sparse_hist(const st__gbdt_bins *b, const uint32_t *rows, size_t r0,
         }
         const size_t i = rows != NULL ? rows[r] : r;
         const cell_uvec v = {(uint64_t)gh[i].g, (uint64_t)gh[i].h, 1, 0};
+        total += v;
         for (size_t e = ro[i]; e < ro[i + 1]; e++)
-            if ((size_t)cell[e] - skip_lo >= skip_n)
-                *(cell_uvec *)(void *)&hist[cell[e]] += v;
+            *(cell_uvec *)(void *)&hist[cell[e]] += v;
     }
+    *(cell_uvec *)(void *)&hist[b->total_cell] += total;
 }
 
 static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint32_t *off,
@@ -124,9 +124,8 @@ static void block_hist(const st__gbdt_bins *b, const uint32_t *feats, const uint
 /* Features per call whose offsets are kept in a local array. */
 #define FEATS_CHUNK 256
 
-/* With bundles coded row by row: the single columns among cols[0..n_cols) and cols[0]
- * (whose cells give the leaf's total, gbdt_grow.c) from the codes, a chunk at a time, then
- * the other bundles from their non-zeros. */
+/* With bundles kept sparse: the single columns among cols[0..n_cols) from the codes, a
+ * chunk at a time, then the bundles (all of them) and the total from the non-zeros. */
 static void sparse_build(const st__gbdt_bins *b, const uint32_t *cols, size_t n_cols,
                          const uint32_t *rows, size_t r0, size_t r1, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist)
@@ -139,15 +138,13 @@ static void sparse_build(const st__gbdt_bins *b, const uint32_t *cols, size_t n_
             block_hist(b, fk, off, tab, m, rows, r0, r1, gh, hist);
             m = 0;
         }
-        if (k == n_cols || (k > 0 && cols[k] >= b->n_single))
+        if (k == n_cols || cols[k] >= b->n_single)
             continue;
         fk[m] = cols[k];
         off[m] = (uint32_t)b->col_off[cols[k]];
         tab[m++] = b->code_cell + b->code_off[cols[k]];
     }
-    const size_t lo = n_cols > 0 && cols[0] >= b->n_single ? b->col_off[cols[0]] : 0;
-    const size_t hi = n_cols > 0 && cols[0] >= b->n_single ? b->col_off[cols[0] + 1] : 0;
-    sparse_hist(b, rows, r0, r1, gh, hist, lo, hi - lo);
+    sparse_hist(b, rows, r0, r1, gh, hist);
 }
 
 static void hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
@@ -166,11 +163,14 @@ static void hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
         const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;
         uint32_t off[FEATS_CHUNK];
         const uint32_t *tab[FEATS_CHUNK];
-        if (live == NULL)
+        if (live == NULL) {
             for (size_t k = 0; k < n_feats; k++) {
                 const size_t c0 = st__gbdt_col_begin(b, feats[k]);
                 memset(own + c0, 0, (st__gbdt_col_end(b, feats[k]) - c0) * sizeof *own);
             }
+            if (b->bundle_row != NULL)
+                memset(own + b->total_cell, 0, sizeof *own);
+        }
         else /* (mostly a few cells a range: stores rather than memset calls) */
             for (size_t q = 0; q < n_live; q++)
                 for (size_t k = live[2 * q]; k < live[2 * q + 1]; k++)
@@ -226,6 +226,9 @@ void st__gbdt_hist_subtract_live(st__gbdt_hist_cell *parent, const st__gbdt_hist
 void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                        st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src)
 {
+    if (b->bundle_row != NULL)
+        *(cell_uvec *)(void *)&dst[b->total_cell] +=
+            *(const cell_uvec *)(const void *)&src[b->total_cell];
     for (size_t f = 0; f < n_feats; f++) {
         const size_t k0 = st__gbdt_col_begin(b, feats[f]), k1 = st__gbdt_col_end(b, feats[f]);
         for (size_t k = k0; k < k1; k++)
@@ -236,6 +239,9 @@ void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                             st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child)
 {
+    if (b->bundle_row != NULL)
+        *(cell_uvec *)(void *)&parent[b->total_cell] -=
+            *(const cell_uvec *)(const void *)&child[b->total_cell];
     for (size_t f = 0; f < n_feats; f++) {
         const size_t k0 = st__gbdt_col_begin(b, feats[f]), k1 = st__gbdt_col_end(b, feats[f]);
         for (size_t k = k0; k < k1; k++)

@@ -218,11 +218,16 @@ static void bundles_of_a_hand_made_table(void **state)
     assert_int_equal(b.code_off[1] - b.code_off[0], 4);
     assert_int_equal(b.code_off[2] - b.code_off[1], 4);
     const uint8_t want[6][2] = {{1, 2}, {2, 1}, {3, 0}, {3, 0}, {0, 1}, {0, 3}};
+    /* kept sparse: no dense codes (no single column), each bundle's non-zero codes by
+       increasing row */
+    assert_int_equal(b.n_single, 0);
+    assert_int_equal(b.bcol_off[1] - b.bcol_off[0], 4); /* bundle 0: rows 0, 1, 2, 3 */
+    assert_int_equal(b.bcol_off[2] - b.bcol_off[1], 4); /* bundle 1: rows 0, 1, 4, 5 */
+    for (size_t e = b.bcol_off[1]; e + 1 < b.bcol_off[2]; e++)
+        assert_true(b.bcol_row[e] < b.bcol_row[e + 1]);
     for (size_t i = 0; i < 6; i++)
-        for (size_t c = 0; c < 2; c++) {
-            assert_int_equal(b.codes[i * 2 + c], want[i][c]);
-            assert_int_equal(b.cols[c * 6 + i], want[i][c]);
-        }
+        for (size_t c = 0; c < 2; c++)
+            assert_int_equal(st__gbdt_bundle_code_at(&b, c, i), want[i][c]);
     /* decoding: feature bins of every row */
     const unsigned bins[6][4] = {{2, 1, 1, 0}, {3, 1, 2, 1}, {1, 2, 1, 1},
                                  {1, 2, 1, 1}, {1, 1, 2, 1}, {1, 1, 1, 2}};
