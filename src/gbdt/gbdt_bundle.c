@@ -27,11 +27,18 @@
  * 50,000 LibSVM table of bench/run, 64 tries give 1,639 bundles, 256 give 278 and no
  * limit 267). */
 #define MAX_TRIES 256
+/* Memory of the bundles' row bitmaps (n_rows / 8 bytes each): once it is used up, a
+ * feature that fits no open bundle gets a column of its own rather than a new bundle
+ * (with sparse codes, gbdt_bundle_codes.c, a column costs only its non-zeros). On the
+ * 1,000,000 x 1,000,000 EHR-like table, unlimited, the 22,032 bundles' bitmaps took
+ * 2.7 GB; this keeps 2,148 of them at that row count, and never binds at 20,000 rows. */
+#define MAX_BITMAP_BYTES ((size_t)256 << 20)
 
 /* Working state of the greedy pass. */
 typedef struct pack {
     size_t n_words;      /* words of a bundle's row bitmap */
-    uint64_t **used;     /* per bundle: its members' non-default rows */
+    uint64_t **used;     /* per bundle: its members' non-default rows (NULL: closed) */
+    size_t n_bitmaps;
     size_t *room;        /* per bundle: codes left */
     size_t n_bundles, cap;
     uint32_t *bundle_of; /* per feature: bundle, or UINT32_MAX, or DROPPED */
@@ -49,8 +56,9 @@ static int fits(const uint64_t *u, const uint32_t *r, size_t m)
     return 1;
 }
 
-/* Adds a bundle; -1 when out of memory. */
-static long new_bundle(pack *p, size_t room)
+/* Adds a bundle (with a bitmap of its rows when open, else closed to other features);
+ * -1 when out of memory. */
+static long new_bundle(pack *p, size_t room, int open)
 {
     if (p->n_bundles == p->cap) {
         const size_t cap = p->cap ? 2 * p->cap : 64;
@@ -64,9 +72,14 @@ static long new_bundle(pack *p, size_t room)
         p->room = r;
         p->cap = cap;
     }
-    if ((p->used[p->n_bundles] = st__calloc(p->n_words, sizeof(uint64_t))) == NULL)
-        return -1;
-    p->room[p->n_bundles] = room;
+    p->used[p->n_bundles] = NULL;
+    p->room[p->n_bundles] = 0;
+    if (open) {
+        if ((p->used[p->n_bundles] = st__calloc(p->n_words, sizeof(uint64_t))) == NULL)
+            return -1;
+        p->room[p->n_bundles] = room;
+        p->n_bitmaps++;
+    }
     return (long)p->n_bundles++;
 }
 
@@ -84,7 +97,7 @@ static int greedy(pack *p, const uint32_t *cand, size_t nc, const size_t *off,
         while (first_open < p->n_bundles && p->room[first_open] == 0)
             first_open++;
         for (size_t g = first_open; g < p->n_bundles && tries < MAX_TRIES; g++) {
-            if (p->room[g] < need[k])
+            if (p->room[g] < need[k] || p->used[g] == NULL)
                 continue;
             tries++;
             if (fits(p->used[g], r, m)) {
@@ -92,9 +105,14 @@ static int greedy(pack *p, const uint32_t *cand, size_t nc, const size_t *off,
                 break;
             }
         }
-        if (chosen < 0 && (chosen = new_bundle(p, cap)) < 0)
+        const int open = p->n_bitmaps * p->n_words * sizeof(uint64_t) < MAX_BITMAP_BYTES;
+        if (chosen < 0 && (chosen = new_bundle(p, cap, open)) < 0)
             return -1;
         uint64_t *u = p->used[chosen];
+        if (u == NULL) { /* a column of its own */
+            p->bundle_of[cand[k]] = (uint32_t)chosen;
+            continue;
+        }
         for (size_t e = 0; e < m; e++)
             u[r[e] / 64] |= (uint64_t)1 << (r[e] % 64);
         p->room[chosen] -= need[k];
