@@ -138,7 +138,7 @@ static inline unsigned st__gbdt_decode(const st__gbdt_bins *b, size_t f, unsigne
     return x <= (size_t)b->n_bins[f] ? (unsigned)x : b->default_bin[f];
 }
 
-/* Feature f's bin in row i, from the feature-major codes. */
+/* Feature f's bin in row i, from the feature-major codes (f not dropped). */
 static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t i)
 {
     const size_t c = b->col_of != NULL ? b->col_of[f] : f;
