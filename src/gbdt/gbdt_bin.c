@@ -135,6 +135,11 @@ void st__gbdt_bins_free(st__gbdt_bins *b)
     st__free(b->member);
     st__free(b->default_bin);
     st__free(b->first_code);
+    st__free(b->bundle_row);
+    st__free(b->bundle_cell);
+    st__free(b->bcol_off);
+    st__free(b->bcol_row);
+    st__free(b->bcol_code);
     memset(b, 0, sizeof *b);
 }
 
@@ -273,7 +278,7 @@ static size_t first_entry(const uint32_t *r, size_t n, size_t i)
     static void NAME(const st_dataset *ds, const st__gbdt_bins *b, size_t i0, size_t i1,  \
                      T *codes, T *cols)                                                   \
     {                                                                                     \
-        const size_t nf = b->n_features, n = b->n_rows, nc = st__gbdt_n_cols(b);          \
+        const size_t nf = b->n_features, n = b->n_rows, nc = st__gbdt_code_stride(b);     \
         for (size_t j = 0; j < nf; j++) {                                                 \
             if (b->default_bin != NULL && b->default_bin[j] != 0)                         \
                 continue; /* bundled */                                                   \
@@ -311,13 +316,6 @@ static void all_codes(const st_dataset *ds, const st__gbdt_bins *b, int nt)
         else
             code_block_u8(ds, b, i0, i1, b->codes, b->cols);
     }
-    if (b->col_of == NULL)
-        return;
-    const long nc = (long)b->n_cols;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (long c = 0; c < nc; c++)
-        if (b->default_bin[b->member[b->member_off[c]]] != 0) /* a bundle */
-            st__gbdt_bundle_codes(ds, b, (size_t)c);
 }
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int nt,
@@ -355,9 +353,10 @@ st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, i
                b->is_cat);
     for (size_t j = 0; j < nf; j++)
         b->wide |= b->n_bins[j] > 255;
-    if ((rc = st__gbdt_bundle(ds, b, tmp, tmp_off, err)) != ST_OK)
+    if ((rc = st__gbdt_bundle(ds, b, tmp, tmp_off, (size_t)prm->min_data_in_leaf, err)) != ST_OK)
         goto done;
     all_codes(ds, b, nt);
+    rc = st__gbdt_bundle_codes(ds, b, err);
 done:
     st__free(rows);
     st__free(tmp_off);

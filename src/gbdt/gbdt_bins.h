@@ -27,7 +27,7 @@ typedef struct st__gbdt_bins {
     uint16_t *codes16, *cols16;
     int *n_bins;
     size_t *offset;   /* n_features + 1 */
-    double *bounds;   /* total_bins */
+    double *bounds;   /* total_bins (and the bins of dropped features: gbdt_bundle.c) */
     /* Categorical features (gbdt_categorical.c): one bin per level, no bounds (they hold
      * NaN). Level k of categorical feature j has code level_bin[level_off[j] + k]. */
     uint8_t *is_cat;      /* n_features: 1 for a categorical feature */
@@ -56,7 +56,45 @@ typedef struct st__gbdt_bins {
     uint32_t *member;     /* n_features */
     uint16_t *default_bin; /* n_features: 0 for a feature with a column of its own */
     uint32_t *first_code; /* n_features: a bundled feature's first code in code_cell */
+    /* Columns [0, n_single) are single features, with codes in codes and cols as above
+     * (n_single of them a row: st__gbdt_code_stride); the others are bundles, kept
+     * sparse (gbdt_bundle_codes.c), so that memory follows the non-zeros whatever the
+     * number of bundles. Row by row, as histogram cells: row i's non-zero bundle codes
+     * are cells bundle_cell[bundle_row[i] .. bundle_row[i + 1]); the histogram of the
+     * bundles costs one cell update per non-zero (gbdt_hist.c), and adds every row to
+     * total_cell, the leaf's total (its sums of g, h and rows). Column by column: bundle
+     * c = n_single + q has codes bcol_code[e] in the rows bcol_row[e] (ascending) for e
+     * in [bcol_off[q], bcol_off[q + 1]), code 0 in every other row. All NULL (and
+     * total_cell 0) when nothing is bundled. */
+    size_t n_single;
+    size_t *bundle_row;    /* n_rows + 1 */
+    uint32_t *bundle_cell; /* bundle_row[n_rows] */
+    size_t total_cell;     /* the last cell of total_bins */
+    size_t *bcol_off;      /* n_cols - n_single + 1 */
+    uint32_t *bcol_row;    /* bcol_off[n_cols - n_single] */
+    uint16_t *bcol_code;
 } st__gbdt_bins;
+
+/* Codes a row in codes (and rows a column in cols): the columns with dense codes. */
+static inline size_t st__gbdt_code_stride(const st__gbdt_bins *b)
+{
+    return b->col_of != NULL ? b->n_single : b->n_features;
+}
+
+/* Code of bundle column c (>= n_single) in row i: a binary search of its rows. */
+static inline unsigned st__gbdt_bundle_code_at(const st__gbdt_bins *b, size_t c, size_t i)
+{
+    const size_t q = c - b->n_single;
+    size_t lo = b->bcol_off[q], hi = b->bcol_off[q + 1];
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (b->bcol_row[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->bcol_off[q + 1] && b->bcol_row[lo] == i ? b->bcol_code[lo] : 0;
+}
 
 /* Columns of codes: n_features unless bundled. */
 static inline size_t st__gbdt_n_cols(const st__gbdt_bins *b)
@@ -74,6 +112,22 @@ static inline size_t st__gbdt_col_end(const st__gbdt_bins *b, size_t c)
     return b->col_of != NULL ? b->col_off[c + 1] : b->offset[c + 1];
 }
 
+/* The bin of value v among bounds bd[1..nb] (NaN: 0), as st__gbdt_bin_of. */
+static inline unsigned st__gbdt_bin_in(const double *bd, int nb, float v)
+{
+    if (v != v)
+        return 0;
+    unsigned lo = 1, hi = (unsigned)nb;
+    while (lo < hi) {
+        const unsigned mid = lo + (hi - lo) / 2;
+        if (bd[mid] < (double)v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Feature f's bin from code k of its column: a bundled feature's code of another member
  * (or of none) is its default bin. */
 static inline unsigned st__gbdt_decode(const st__gbdt_bins *b, size_t f, unsigned k)
@@ -84,10 +138,12 @@ static inline unsigned st__gbdt_decode(const st__gbdt_bins *b, size_t f, unsigne
     return x <= (size_t)b->n_bins[f] ? (unsigned)x : b->default_bin[f];
 }
 
-/* Feature f's bin in row i, from the feature-major codes. */
+/* Feature f's bin in row i, from the feature-major codes (f not dropped). */
 static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t i)
 {
     const size_t c = b->col_of != NULL ? b->col_of[f] : f;
+    if (b->col_of != NULL && c >= b->n_single)
+        return st__gbdt_decode(b, f, st__gbdt_bundle_code_at(b, c, i));
     const unsigned k = b->wide ? b->cols16[c * b->n_rows + i] : b->cols[c * b->n_rows + i];
     return st__gbdt_decode(b, f, k);
 }
@@ -96,15 +152,20 @@ static inline unsigned st__gbdt_code_at(const st__gbdt_bins *b, size_t f, size_t
 /* With n_bins, is_cat and the bounds of every feature found (tmp: feature j's bounds at
  * tmp + tmp_off[j] + 1): bundles the sparse numeric features of ds, lays out offset,
  * total_bins, bounds and the column tables above, and allocates codes and cols. Nothing
- * to bundle: offset, total_bins and bounds as without bundling, the tables NULL. */
+ * to bundle: offset, total_bins and bounds as without bundling, the tables NULL.
+ * A sparse numeric feature with fewer than min_rows non-default rows (min_data_in_leaf)
+ * can never split (LightGBM's feature_pre_filter): it is dropped, in no column
+ * (col_of UINT32_MAX) and with no histogram cells; its bins (offset, default_bin)
+ * and bounds lie after the cells' total_bins, so that st__gbdt_unbundle restores it. */
 st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
-                          const size_t *tmp_off, st_error *err);
+                          const size_t *tmp_off, size_t min_rows, st_error *err);
 /* Undoes the bundling of b (nothing when it has none): one column per feature, offsets
  * and bounds laid out as without bundling, the tables freed; the codes are freed too (the
  * caller codes the rows again, as the distributed trainer does for its own rows). */
 st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err);
-/* Fills the codes of column c (a bundle) from its members' entries. */
-void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c);
+/* The bundles' sparse codes (bundle_row, bundle_cell, bcol_*) from their members'
+ * entries in ds (gbdt_bundle_codes.c). */
+st_status st__gbdt_bundle_codes(const st_dataset *ds, st__gbdt_bins *b, st_error *err);
 
 st_status st__gbdt_bins_build(const st_dataset *ds, const st_gbdt_params *prm, int n_threads,
                               st__gbdt_bins *out, st_error *err);

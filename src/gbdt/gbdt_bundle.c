@@ -27,31 +27,25 @@
  * 50,000 LibSVM table of bench/run, 64 tries give 1,639 bundles, 256 give 278 and no
  * limit 267). */
 #define MAX_TRIES 256
-
-/* The bin of value v among bounds bd[1..nb] (NaN: 0), as st__gbdt_bin_of. */
-static unsigned bin_in(const double *bd, int nb, float v)
-{
-    if (v != v)
-        return 0;
-    unsigned lo = 1, hi = (unsigned)nb;
-    while (lo < hi) {
-        const unsigned mid = lo + (hi - lo) / 2;
-        if (bd[mid] < (double)v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+/* Memory of the bundles' row bitmaps (n_rows / 8 bytes each): once it is used up, a
+ * feature that fits no open bundle gets a column of its own rather than a new bundle
+ * (with sparse codes, gbdt_bundle_codes.c, a column costs only its non-zeros). On the
+ * 1,000,000 x 1,000,000 EHR-like table, unlimited, the 22,032 bundles' bitmaps took
+ * 2.7 GB; this keeps 2,148 of them at that row count, and never binds at 20,000 rows. */
+#define MAX_BITMAP_BYTES ((size_t)256 << 20)
 
 /* Working state of the greedy pass. */
 typedef struct pack {
     size_t n_words;      /* words of a bundle's row bitmap */
-    uint64_t **used;     /* per bundle: its members' non-default rows */
+    uint64_t **used;     /* per bundle: its members' non-default rows (NULL: closed) */
+    size_t n_bitmaps;
     size_t *room;        /* per bundle: codes left */
     size_t n_bundles, cap;
-    uint32_t *bundle_of; /* per feature: bundle, or UINT32_MAX */
+    uint32_t *bundle_of; /* per feature: bundle, or UINT32_MAX, or DROPPED */
 } pack;
+
+/* bundle_of of a sparse feature with too few non-default rows to ever split. */
+#define DROPPED (UINT32_MAX - 1)
 
 /* Whether none of rows r[0..m) is set in bitmap u. */
 static int fits(const uint64_t *u, const uint32_t *r, size_t m)
@@ -62,8 +56,9 @@ static int fits(const uint64_t *u, const uint32_t *r, size_t m)
     return 1;
 }
 
-/* Adds a bundle; -1 when out of memory. */
-static long new_bundle(pack *p, size_t room)
+/* Adds a bundle (with a bitmap of its rows when open, else closed to other features);
+ * -1 when out of memory. */
+static long new_bundle(pack *p, size_t room, int open)
 {
     if (p->n_bundles == p->cap) {
         const size_t cap = p->cap ? 2 * p->cap : 64;
@@ -77,9 +72,14 @@ static long new_bundle(pack *p, size_t room)
         p->room = r;
         p->cap = cap;
     }
-    if ((p->used[p->n_bundles] = st__calloc(p->n_words, sizeof(uint64_t))) == NULL)
-        return -1;
-    p->room[p->n_bundles] = room;
+    p->used[p->n_bundles] = NULL;
+    p->room[p->n_bundles] = 0;
+    if (open) {
+        if ((p->used[p->n_bundles] = st__calloc(p->n_words, sizeof(uint64_t))) == NULL)
+            return -1;
+        p->room[p->n_bundles] = room;
+        p->n_bitmaps++;
+    }
     return (long)p->n_bundles++;
 }
 
@@ -97,7 +97,7 @@ static int greedy(pack *p, const uint32_t *cand, size_t nc, const size_t *off,
         while (first_open < p->n_bundles && p->room[first_open] == 0)
             first_open++;
         for (size_t g = first_open; g < p->n_bundles && tries < MAX_TRIES; g++) {
-            if (p->room[g] < need[k])
+            if (p->room[g] < need[k] || p->used[g] == NULL)
                 continue;
             tries++;
             if (fits(p->used[g], r, m)) {
@@ -105,9 +105,14 @@ static int greedy(pack *p, const uint32_t *cand, size_t nc, const size_t *off,
                 break;
             }
         }
-        if (chosen < 0 && (chosen = new_bundle(p, cap)) < 0)
+        const int open = p->n_bitmaps * p->n_words * sizeof(uint64_t) < MAX_BITMAP_BYTES;
+        if (chosen < 0 && (chosen = new_bundle(p, cap, open)) < 0)
             return -1;
         uint64_t *u = p->used[chosen];
+        if (u == NULL) { /* a column of its own */
+            p->bundle_of[cand[k]] = (uint32_t)chosen;
+            continue;
+        }
         for (size_t e = 0; e < m; e++)
             u[r[e] / 64] |= (uint64_t)1 << (r[e] % 64);
         p->room[chosen] -= need[k];
@@ -150,6 +155,7 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
         single += p->bundle_of[j] == UINT32_MAX;
     const size_t nc = single + ns;
     b->n_cols = nc;
+    b->n_single = single;
     b->col_of = st__malloc_array(nf ? nf : 1, sizeof *b->col_of);
     b->col_off = st__malloc_array(nc + 1, sizeof *b->col_off);
     b->code_off = st__malloc_array(nc + 1, sizeof *b->code_off);
@@ -166,14 +172,18 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
     for (size_t j = 0; j < nf; j++)
         if (p->bundle_of[j] == UINT32_MAX)
             b->col_of[j] = (uint32_t)c++;
+        else if (p->bundle_of[j] == DROPPED)
+            b->col_of[j] = UINT32_MAX;
         else
             b->col_of[j] = (uint32_t)(single + p->bundle_of[j]);
     for (size_t j = 0; j < nf; j++)
-        b->member_off[b->col_of[j] + 2]++;
+        if (b->col_of[j] != UINT32_MAX)
+            b->member_off[b->col_of[j] + 2]++;
     for (size_t k = 2; k < nc + 2; k++)
         b->member_off[k] += b->member_off[k - 1];
     for (size_t j = 0; j < nf; j++)
-        b->member[b->member_off[b->col_of[j] + 1]++] = (uint32_t)j;
+        if (b->col_of[j] != UINT32_MAX)
+            b->member[b->member_off[b->col_of[j] + 1]++] = (uint32_t)j;
     /* cells and codes */
     size_t cell = 0, code = 0;
     for (c = 0; c < nc; c++) {
@@ -190,19 +200,30 @@ static st_status layout(st__gbdt_bins *b, const pack *p, const double *tmp,
                 code += (size_t)b->n_bins[j] + 1;
                 continue;
             }
-            b->default_bin[j] = (uint16_t)bin_in(tmp + tmp_off[j], b->n_bins[j], 0.0f);
+            b->default_bin[j] = (uint16_t)st__gbdt_bin_in(tmp + tmp_off[j], b->n_bins[j], 0.0f);
             b->first_code[j] = (uint32_t)code;
             code += (size_t)b->n_bins[j] - 1 + has_nan[j];
         }
     }
     b->col_off[nc] = cell;
     b->code_off[nc] = code;
+    if (ns > 0)
+        b->total_cell = cell++; /* (the leaf's total: gbdt_bins.h) */
     b->offset[nf] = cell;
     b->total_bins = cell;
+    /* the dropped features' bins: after the histograms' cells, in the bounds only */
+    for (size_t j = 0; j < nf; j++)
+        if (b->col_of[j] == UINT32_MAX) {
+            b->default_bin[j] = (uint16_t)st__gbdt_bin_in(tmp + tmp_off[j], b->n_bins[j], 0.0f);
+            b->offset[j] = cell;
+            cell += (size_t)b->n_bins[j] + 1;
+        }
     b->bounds = st__malloc_array(cell ? cell : 1, sizeof *b->bounds);
     b->code_cell = st__malloc_array(code ? code : 1, sizeof *b->code_cell);
     if (b->bounds == NULL || b->code_cell == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory bundling %zu features", nf);
+    if (ns > 0)
+        b->bounds[b->total_cell] = NAN;
     for (c = 0; c < nc; c++) {
         uint32_t *tab = b->code_cell + b->code_off[c];
         if (c >= single) {
@@ -281,10 +302,10 @@ static long find_candidates(const st_dataset *ds, const st__gbdt_bins *b, const 
         size_t ne, m = off[k];
         st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
         const double *bd = tmp + tmp_off[j];
-        const unsigned d = bin_in(bd, b->n_bins[j], 0.0f);
+        const unsigned d = st__gbdt_bin_in(bd, b->n_bins[j], 0.0f);
         has_nan[j] = 0;
         for (size_t e = 0; e < ne; e++) {
-            if (bin_in(bd, b->n_bins[j], x[e]) == d)
+            if (st__gbdt_bin_in(bd, b->n_bins[j], x[e]) == d)
                 continue; /* an explicit zero (or a value binned with 0) */
             has_nan[j] |= x[e] != x[e];
             rows[m++] = r[e];
@@ -299,7 +320,7 @@ static long find_candidates(const st_dataset *ds, const st__gbdt_bins *b, const 
 }
 
 st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *tmp,
-                          const size_t *tmp_off, st_error *err)
+                          const size_t *tmp_off, size_t min_rows, st_error *err)
 {
     const size_t nf = b->n_features, n = b->n_rows;
     uint32_t *cand = st__malloc_array(nf ? nf : 1, sizeof *cand);
@@ -332,26 +353,34 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
         need_k = st__malloc_array((size_t)nc, sizeof *need_k);
         size_t *pos = st__malloc_array(nf ? nf : 1, sizeof *pos);
         size_t max_cnt = 0;
-        for (long k = 0; k < nc; k++) {
-            max_cnt = cnt[cand[k]] > max_cnt ? cnt[cand[k]] : max_cnt;
+        for (long k = 0; k < nc; k++)
             if (pos != NULL)
                 pos[cand[k]] = off[k];
-        }
+        /* the pre-filter: every split of a sparse feature has a side made of its
+           non-default rows only, so one with fewer than min_rows of them never splits */
+        long kept = 0;
+        for (long k = 0; k < nc; k++)
+            if (cnt[cand[k]] < min_rows)
+                p.bundle_of[cand[k]] = DROPPED;
+            else
+                cand[kept++] = cand[k];
+        for (long k = 0; k < kept; k++)
+            max_cnt = cnt[cand[k]] > max_cnt ? cnt[cand[k]] : max_cnt;
         int fail = order == NULL || ord_off == NULL || ord_rows == NULL || need_k == NULL ||
                    pos == NULL;
         if (!fail) {
-            memcpy(order, cand, (size_t)nc * sizeof *order);
-            fail = sort_by_count(order, (size_t)nc, cnt, max_cnt) != 0;
+            memcpy(order, cand, (size_t)kept * sizeof *order);
+            fail = sort_by_count(order, (size_t)kept, cnt, max_cnt) != 0;
         }
         if (!fail) {
             ord_off[0] = 0;
-            for (long k = 0; k < nc; k++) {
+            for (long k = 0; k < kept; k++) {
                 const size_t j = order[k];
                 memcpy(ord_rows + ord_off[k], rows + pos[j], cnt[j] * sizeof *rows);
                 ord_off[k + 1] = ord_off[k] + cnt[j];
                 need_k[k] = need[j];
             }
-            fail = greedy(&p, order, (size_t)nc, ord_off, ord_rows, need_k,
+            fail = greedy(&p, order, (size_t)kept, ord_off, ord_rows, need_k,
                           b->wide ? 65535 : 255) != 0;
         }
         st__free(order);
@@ -367,8 +396,8 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
     }
     copy_bounds(b, tmp, tmp_off);
     int ovf = 0;
-    const size_t cells = st__mul_size(st__gbdt_n_cols(b) ? st__gbdt_n_cols(b) : 1, n ? n : 1,
-                                      &ovf);
+    const size_t cells = st__mul_size(st__gbdt_code_stride(b) ? st__gbdt_code_stride(b) : 1,
+                                      n ? n : 1, &ovf);
     const size_t w = b->wide ? 2 : 1;
     void *codes = ovf ? NULL : st__malloc_array(cells, w);
     void *cols = ovf ? NULL : st__malloc_array(cells, w);
@@ -378,7 +407,7 @@ st_status st__gbdt_bundle(const st_dataset *ds, st__gbdt_bins *b, const double *
         b->codes = codes, b->cols = cols;
     if (codes == NULL || cols == NULL)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the codes of %zu rows x %zu "
-                      "columns", n, st__gbdt_n_cols(b));
+                      "columns", n, st__gbdt_code_stride(b));
 done:
     for (size_t g = 0; g < p.n_bundles; g++)
         st__free(p.used[g]);
@@ -423,49 +452,11 @@ st_status st__gbdt_unbundle(st__gbdt_bins *b, st_error *err)
     st__free(b->first_code);
     b->col_of = NULL, b->col_off = b->code_off = b->member_off = NULL, b->code_cell = NULL;
     b->member = NULL, b->default_bin = NULL, b->first_code = NULL, b->n_cols = 0;
+    st__free(b->bundle_row), st__free(b->bundle_cell);
+    st__free(b->bcol_off), st__free(b->bcol_row), st__free(b->bcol_code);
+    b->bundle_row = NULL, b->bundle_cell = NULL, b->n_single = 0, b->total_cell = 0;
+    b->bcol_off = NULL, b->bcol_row = NULL, b->bcol_code = NULL;
     st__free(b->codes), st__free(b->cols), st__free(b->codes16), st__free(b->cols16);
     b->codes = b->cols = NULL, b->codes16 = b->cols16 = NULL;
     return ST_OK;
-}
-
-/* Bundle code of feature j's bin x (not its default bin). */
-static unsigned code_of(const st__gbdt_bins *b, size_t j, unsigned x, int has_nan)
-{
-    const unsigned d = b->default_bin[j];
-    const unsigned k = x - (has_nan ? 0u : 1u) - (x > d ? 1u : 0u);
-    return b->first_code[j] + k - (unsigned)b->code_off[b->col_of[j]];
-}
-
-void st__gbdt_bundle_codes(const st_dataset *ds, const st__gbdt_bins *b, size_t c)
-{
-    const size_t n = b->n_rows, nc = b->n_cols;
-    if (b->wide) {
-        for (size_t i = 0; i < n; i++)
-            b->codes16[i * nc + c] = b->cols16[c * n + i] = 0;
-    } else {
-        memset(b->cols + c * n, 0, n);
-        for (size_t i = 0; i < n; i++)
-            b->codes[i * nc + c] = 0;
-    }
-    for (size_t q = b->member_off[c]; q < b->member_off[c + 1]; q++) {
-        const size_t j = b->member[q];
-        const uint32_t *r;
-        const float *x;
-        size_t ne;
-        st_dataset_feature_entries(ds, j, &r, &x, &ne, NULL);
-        const double *bd = b->bounds + b->offset[j];
-        /* whether j has a missing bin among its codes: its first code's cell */
-        const int has_nan = b->first_code[j] < b->code_off[c + 1] &&
-                            b->code_cell[b->first_code[j]] == b->offset[j];
-        for (size_t e = 0; e < ne; e++) {
-            const unsigned bin = bin_in(bd, b->n_bins[j], x[e]);
-            if (bin == b->default_bin[j])
-                continue;
-            const unsigned k = code_of(b, j, bin, has_nan);
-            if (b->wide)
-                b->codes16[(size_t)r[e] * nc + c] = b->cols16[c * n + r[e]] = (uint16_t)k;
-            else
-                b->codes[(size_t)r[e] * nc + c] = b->cols[c * n + r[e]] = (uint8_t)k;
-        }
-    }
 }

@@ -51,8 +51,11 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     if (gr->hist != NULL)
         st__free(gr->hist[gr->prm->num_leaves]); /* the one block behind every slot */
     st__free(gr->hist);
-    st__free(gr->per_feature);
     st__free(gr->feats);
+    st__free(gr->act);
+    st__free(gr->n_act);
+    st__free(gr->keep);
+    st__free(gr->live);
     st__free(gr->begin);
     st__free(gr->count);
     st__free(gr->depth);
@@ -98,7 +101,15 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
     gr->n_all = st__malloc_array(L, sizeof *gr->n_all);
     gr->hist = st__calloc(L + 1, sizeof *gr->hist);
-    gr->per_feature = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->per_feature);
+    size_t n_live = 0;
+    for (size_t j = 0; j < b->n_features; j++)
+        n_live += b->col_of == NULL || b->col_of[j] != UINT32_MAX;
+    gr->n_live = n_live;
+    const size_t act_entries = st__mul_size(L, n_live ? n_live : 1, &ovf);
+    gr->act = ovf ? NULL : st__malloc_array(act_entries, sizeof *gr->act);
+    gr->n_act = st__calloc(L, sizeof *gr->n_act);
+    gr->keep = st__malloc_array(n_live ? n_live : 1, sizeof *gr->keep);
+    gr->live = st__malloc_array(n_live + 1, 2 * sizeof *gr->live);
     gr->feats = st__malloc_array(b->n_features ? b->n_features : 1, sizeof *gr->feats);
     gr->cols = st__calloc(b->n_features ? b->n_features : 1, sizeof *gr->cols);
     gr->begin = ovf ? NULL : st__malloc_array(leaf_segs, sizeof *gr->begin);
@@ -120,7 +131,8 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     if (block == NULL || gr->rows == NULL || gr->scratch == NULL ||
         gr->gh == NULL || (gr->n_seg > 1 && gr->work == NULL) || gr->stat == NULL ||
         (reducer != NULL && gr->pack == NULL) || gr->n_all == NULL ||
-        gr->per_feature == NULL || gr->feats == NULL || gr->cols == NULL ||
+        gr->act == NULL || gr->n_act == NULL || gr->keep == NULL || gr->live == NULL ||
+        gr->feats == NULL || gr->cols == NULL ||
         gr->begin == NULL || gr->count == NULL ||
         gr->depth == NULL || gr->sum_g == NULL || gr->sum_h == NULL || gr->best == NULL ||
         gr->parent_node == NULL || gr->is_left == NULL || gr->nodes == NULL ||
@@ -173,7 +185,10 @@ static int can_split(const st__gbdt_grower *gr, int leaf)
            gr->n_all[leaf] >= 2 * (int64_t)prm->min_data_in_leaf;
 }
 
-static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
+/* The best split of leaf from the features list[0..n_list) (its parent's that may still
+ * split), which then become the leaf's own list less those that cannot split in it or
+ * below (list may be the leaf's own list: the compaction only moves entries down). */
+static void find_split(st__gbdt_grower *gr, int leaf, const uint32_t *list, size_t n_list)
 {
     gr->best[leaf].gain = -INFINITY;
     st__gbdt_mono mono = {gr->monotone, 0, 0};
@@ -181,48 +196,29 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint8_t *use)
         mono.lo = gr->lo[leaf], mono.hi = gr->hi[leaf];
     if (!can_split(gr, leaf))
         return;
-    /* the leaf's integer sums: any column's cells add up to them (a bundled feature's
-       default cell holds 0, st__gbdt_best_split derives it) */
+    /* the leaf's integer sums: the total cell with sparse bundles, else any column's
+       cells add up to them (a bundled feature's default cell holds 0,
+       st__gbdt_best_split derives it) */
     const st__gbdt_bins *b = gr->bins;
     int64_t total[3] = {0, 0, 0};
     const st__gbdt_hist_cell *hl = gr->hist[leaf];
-    if (gr->n_cols > 0)
+    if (b->bundle_row != NULL)
+        total[0] = hl[b->total_cell].g, total[1] = hl[b->total_cell].h,
+        total[2] = hl[b->total_cell].n;
+    else if (gr->n_cols > 0)
         for (size_t k = st__gbdt_col_begin(b, gr->cols[0]); k < st__gbdt_col_end(b, gr->cols[0]);
              k++)
             total[0] += hl[k].g, total[1] += hl[k].h, total[2] += hl[k].n;
-    st__gbdt_best_split(b, use, hl, total, gr->scale_g, gr->scale_h, gr->stat,
-                        gr->sum_g[leaf], gr->sum_h[leaf], (double)gr->n_all[leaf], gr->prm,
-                        gr->monotone != NULL ? &mono : NULL, gr->per_feature, gr->n_threads,
+    st__gbdt_best_split(b, list, n_list, gr->keep, hl, total, gr->scale_g, gr->scale_h,
+                        gr->stat, gr->sum_g[leaf], gr->sum_h[leaf], (double)gr->n_all[leaf],
+                        gr->prm, gr->monotone != NULL ? &mono : NULL, gr->n_threads,
                         &gr->best[leaf]);
-}
-
-/* hist summed across processes: one reducer call on its cells (the tree's features),
- * packed. */
-static st_status reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, st_error *err)
-{
-    const st__gbdt_bins *b = gr->bins;
-    if (gr->reducer == NULL)
-        return ST_OK;
+    uint32_t *own = gr->act + (size_t)leaf * gr->n_live;
     size_t m = 0;
-    for (size_t f = 0; f < gr->n_cols; f++)
-        for (size_t k = st__gbdt_col_begin(b, gr->cols[f]); k < st__gbdt_col_end(b, gr->cols[f]);
-             k++) {
-            gr->pack[m++] = hist[k].g;
-            gr->pack[m++] = hist[k].h;
-            gr->pack[m++] = hist[k].n;
-        }
-    st_status rc = st__gbdt_reduce_sum(gr->reducer, gr->pack, m, err);
-    if (rc != ST_OK)
-        return rc;
-    m = 0; /* (the bundles' default bins are fixed after the sum) */
-    for (size_t f = 0; f < gr->n_cols; f++)
-        for (size_t k = st__gbdt_col_begin(b, gr->cols[f]); k < st__gbdt_col_end(b, gr->cols[f]);
-             k++) {
-            hist[k].g = gr->pack[m++];
-            hist[k].h = gr->pack[m++];
-            hist[k].n = gr->pack[m++];
-        }
-    return ST_OK;
+    for (size_t q = 0; q < n_list; q++)
+        if (gr->keep[q])
+            own[m++] = list[q];
+    gr->n_act[leaf] = m;
 }
 
 /* The histogram segment s of a leaf is built into: hist itself for the first, a
@@ -266,11 +262,11 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
                                 gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
         sum_segment_hists(gr, hist);
     }
-    return reduce_hist(gr, hist, err);
+    return st__gbdt_grow_reduce_hist(gr, hist, 0, err);
 }
 
 /* Splits leaf l by its best split; the new right child is leaf gr->n_leaves. */
-static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_error *err)
+static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
 {
     const st__gbdt_bins *b = gr->bins;
     const st__gbdt_split s = gr->best[l];
@@ -317,6 +313,8 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
     size_t n = 0;
     for (int g = 0; g < S; g++)
         n += gr->count[l * S + g];
+    if (need_hist)
+        st__gbdt_live_cells(gr, l);
 #pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
     for (int g = 0; g < S; g++) { /* segment g: partitioned, then its share of the histogram */
         const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
@@ -327,27 +325,31 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, const uint8_t *use, st_e
         gr->count[lq] = nl;
         if (need_hist) {
             const size_t q = small == l ? lq : rq;
-            st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
-                                gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
-                                NULL, 1);
+            st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
+                                     gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
+                                     gr->live, gr->n_live_rng);
         }
     }
     if (!need_hist) {
         gr->best[l].gain = gr->best[r].gain = -INFINITY;
         return ST_OK;
     }
-    sum_segment_hists(gr, gr->hist[r]);
-    st_status rc = reduce_hist(gr, gr->hist[r], err);
+    for (int g = 1; g < S; g++)
+        st__gbdt_hist_add_live(gr->hist[r], segment_hist(gr, g, gr->hist[r]), gr->live,
+                               gr->n_live_rng);
+    st_status rc = st__gbdt_grow_reduce_hist(gr, gr->hist[r], 1, err);
     if (rc != ST_OK)
         return rc;
-    st__gbdt_hist_subtract(b, gr->cols, gr->n_cols, gr->hist[l], gr->hist[r]);
+    st__gbdt_hist_subtract_live(gr->hist[l], gr->hist[r], gr->live, gr->n_live_rng);
     if (small == l) { /* slot l now holds r's histogram and slot r holds l's */
         st__gbdt_hist_cell *t = gr->hist[l];
         gr->hist[l] = gr->hist[r];
         gr->hist[r] = t;
     }
-    find_split(gr, l, use);
-    find_split(gr, r, use);
+    /* r first: l's list, the parent's, is then cut down in place */
+    const uint32_t *parent = gr->act + (size_t)l * gr->n_live;
+    find_split(gr, r, parent, gr->n_act[l]);
+    find_split(gr, l, parent, gr->n_act[l]);
     return ST_OK;
 }
 
@@ -408,8 +410,9 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     if (gr->monotone != NULL)
         gr->lo[0] = -INFINITY, gr->hi[0] = INFINITY;
     gr->n_feats = 0;
-    for (size_t j = 0; j < gr->bins->n_features; j++)
-        if (use == NULL || use[j])
+    const st__gbdt_bins *b = gr->bins;
+    for (size_t j = 0; j < b->n_features; j++)
+        if ((use == NULL || use[j]) && (b->col_of == NULL || b->col_of[j] != UINT32_MAX))
             gr->feats[gr->n_feats++] = (uint32_t)j;
     select_columns(gr);
     if (can_split(gr, 0)) {
@@ -417,7 +420,7 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
         if ((rc = root_hist(gr, all, err)) != ST_OK)
             return rc;
     }
-    find_split(gr, 0, use);
+    find_split(gr, 0, gr->feats, gr->n_feats);
     while (gr->n_leaves < prm->num_leaves) {
         int best = -1;
         for (int l = 0; l < gr->n_leaves; l++)
@@ -425,7 +428,7 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
                 best = l;
         if (best < 0)
             break;
-        if ((rc = split_leaf(gr, best, use, err)) != ST_OK)
+        if ((rc = split_leaf(gr, best, err)) != ST_OK)
             return rc;
     }
     for (int l = 0; l < gr->n_leaves; l++) {

@@ -24,9 +24,14 @@ typedef struct st__gbdt_grower {
     st__gbdt_hist_cell *work;      /* (n_seg - 1) * total_bins: the segments' own */
     st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
     int64_t *pack;                 /* 3 * total_bins: a histogram's cells for the reducer */
-    st__gbdt_split *per_feature;   /* n_features */
-    uint32_t *feats;               /* the features of this tree */
+    uint32_t *feats;               /* the features of this tree (none dropped: gbdt_bins.h) */
     size_t n_feats;
+    /* per leaf l, the features that may still split in it, ascending, at act[l * n_live]
+       (n_act[l] of them): its parent's less those st__gbdt_best_split found unable to */
+    uint32_t *act;
+    size_t *n_act, n_live;         /* n_live: features not dropped */
+    uint8_t *keep;                 /* n_live: st__gbdt_best_split's verdicts */
+    size_t *live, n_live_rng;      /* the live cells of the leaf being split (gbdt_hist.h) */
     uint32_t *cols;                /* their columns of codes (gbdt_bins.h), ascending */
     size_t n_cols;
     /* per leaf l and segment s, at [l * n_seg + s] */
@@ -69,6 +74,14 @@ void st__gbdt_grower_free(st__gbdt_grower *gr);
  * Fails only when the reducer does. */
 st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n_rows, const uint8_t *use,
                         st_error *err);
+
+/* The cells a split of leaf l touches (gbdt_grow_cells.c): gr->live and gr->n_live_rng
+ * from l's list of features and the tree's first column. */
+void st__gbdt_live_cells(st__gbdt_grower *gr, int l);
+/* hist summed across processes (nothing without a reducer), over the cells of the tree's
+ * columns, or with live over gr->live only. Fails only when the reducer does. */
+st_status st__gbdt_grow_reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *hist, int live,
+                                    st_error *err);
 
 /* Monotone constraints in the grower (gbdt_monotone.c), used only when gr->monotone is not
  * NULL: the bounds of children l and r after leaf l is split by s (before l's are

@@ -29,19 +29,38 @@ typedef struct st__gbdt_bin_stat {
  * bundled, and feats[] lists columns.
  * hist[cells of the columns] = sums over rows[0..n) (all rows 0..n-1 when rows is NULL) of the
  * n_feats columns feats[0..n_feats), from the fixed-point gradients and Hessians gh
- * (indexed by row); other features are left untouched. work: (n_threads - 1) *
- * total_bins cells of scratch for the threads' own histograms (NULL: one thread). The
+ * (indexed by row); other columns are left untouched, except with sparse bundles
+ * (gbdt_bins.h): then every bundle's non-zeros are added, whether listed or not, and
+ * the total cell is set (the rows' sums). work: (n_threads - 1) * total_bins cells of
+ * scratch for the threads' own histograms (NULL: one thread). The
  * result does not depend on n_threads. */
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                          const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
                          st__gbdt_hist_cell *hist, st__gbdt_hist_cell *work, int n_threads);
 
-/* dst[k] += src[k] for every bin of the features feats[0..n_feats). */
+/* Live cells: the growing tree reads, in a leaf's histogram, only the cells of the
+ * features that may still split there (gbdt_grow.c); live[2q .. 2q+1] = [first cell, one
+ * past the last) of n_live ranges. The _live functions below touch only those: the others
+ * hold whatever the rows added to them (in unsigned arithmetic, wrapping), never read. */
+/* As st__gbdt_hist_build on one thread, zeroing only the live cells of hist first. */
+void st__gbdt_hist_build_live(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                              const uint32_t *rows, size_t n, const st__gbdt_gh *gh,
+                              st__gbdt_hist_cell *hist, const size_t *live, size_t n_live);
+/* dst[k] += src[k] over the live cells. */
+void st__gbdt_hist_add_live(st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src,
+                            const size_t *live, size_t n_live);
+/* parent[k] -= child[k] over the live cells. */
+void st__gbdt_hist_subtract_live(st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child,
+                                 const size_t *live, size_t n_live);
+
+/* dst[k] += src[k] for every bin of the features feats[0..n_feats) (and the total cell
+ * when bundled: gbdt_bins.h). */
 void st__gbdt_hist_add(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                        st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *src);
 
-/* parent[k] -= child[k] for every bin of the features feats[0..n_feats): the parent's
- * histogram becomes the sibling's. (The bins of other features are never read.) */
+/* parent[k] -= child[k] for every bin of the features feats[0..n_feats) (and the total
+ * cell): the parent's histogram becomes the sibling's. (The bins of other features are
+ * never read.) */
 void st__gbdt_hist_subtract(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                             st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child);
 

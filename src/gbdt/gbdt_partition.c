@@ -33,31 +33,53 @@
 DEFINE_PARTITION(partition_u8, uint8_t)
 DEFINE_PARTITION(partition_u16, uint16_t)
 
-/* The partition by a bundled feature's bin (gbdt_bundle.c), over its bundle's codes of
- * type T: code k is cell tab[k], which is the feature's bin cell - off when within its
- * nb + 1 cells, else the code of another member (or none) and the feature at its default
- * bin d. */
-#define DEFINE_PARTITION_BUNDLED(NAME, T)                                                 \
-    static size_t NAME(uint32_t *rows, size_t n, const T *codes, const uint32_t *tab,     \
-                       size_t off, unsigned nb, unsigned d, unsigned t, unsigned dl,      \
-                       uint32_t *scratch)                                                 \
-    {                                                                                     \
-        size_t nl = 0, nr = 0;                                                            \
-        for (size_t i = 0; i < n; i++) {                                                  \
-            const uint32_t r = rows[i];                                                   \
-            const size_t x = (size_t)tab[codes[r]] - off;                                 \
-            const unsigned c = x <= nb ? (unsigned)x : d;                                 \
-            const unsigned left = c == 0 ? dl : c <= t;                                   \
-            rows[nl] = r;                                                                 \
-            scratch[nr] = r;                                                              \
-            nl += left;                                                                   \
-            nr += 1u - left;                                                              \
-        }                                                                                 \
-        memcpy(rows + nl, scratch, nr * sizeof *rows);                                    \
-        return nl;                                                                        \
+/* The first of er[p..ne) that is at least r (ne when none is), by galloping from p: the
+ * rows of a leaf and a bundle's rows both increase, so each search starts where the
+ * previous one ended and costs the log of the distance it moves. */
+static size_t gallop(const uint32_t *er, size_t p, size_t ne, uint32_t r)
+{
+    if (p >= ne || er[p] >= r)
+        return p;
+    size_t step = 1;
+    while (p + step < ne && er[p + step] < r)
+        step *= 2;
+    size_t lo = p + step / 2 + 1, hi = p + step < ne ? p + step : ne; /* er[lo - 1] < r */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (er[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-DEFINE_PARTITION_BUNDLED(partition_bundled_u8, uint8_t)
-DEFINE_PARTITION_BUNDLED(partition_bundled_u16, uint16_t)
+    return lo;
+}
+
+/* The partition by a bundled feature's bin (gbdt_bundle.c), over its bundle's sparse
+ * codes (rows er[0..ne) with codes ec, code 0 elsewhere; gbdt_bins.h): code k is cell
+ * tab[k], which is the feature's bin cell - off when within its nb + 1 cells, else the
+ * code of another member (or none) and the feature at its default bin d. rows[0..n)
+ * increase. */
+static size_t partition_bundled(uint32_t *rows, size_t n, const uint32_t *er,
+                                const uint16_t *ec, size_t ne, const uint32_t *tab, size_t off,
+                                unsigned nb, unsigned d, unsigned t, unsigned dl,
+                                uint32_t *scratch)
+{
+    size_t nl = 0, nr = 0, p = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t r = rows[i];
+        p = gallop(er, p, ne, r);
+        const unsigned k = p < ne && er[p] == r ? ec[p] : 0;
+        const size_t x = (size_t)tab[k] - off;
+        const unsigned c = x <= nb ? (unsigned)x : d;
+        const unsigned left = c == 0 ? dl : c <= t;
+        rows[nl] = r;
+        scratch[nr] = r;
+        nl += left;
+        nr += 1u - left;
+    }
+    memcpy(rows + nl, scratch, nr * sizeof *rows);
+    return nl;
+}
 
 size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int f, int bin,
                           int default_left, uint32_t *scratch)
@@ -70,10 +92,9 @@ size_t st__gbdt_partition(uint32_t *rows, size_t n, const st__gbdt_bins *b, int 
         if (d == 0) /* a column of its own: its codes are its bins */
             return b->wide ? partition_u16(rows, n, b->cols16 + off, t, dl, scratch)
                            : partition_u8(rows, n, b->cols + off, t, dl, scratch);
-        return b->wide ? partition_bundled_u16(rows, n, b->cols16 + off, tab, b->offset[f],
-                                               nb, d, t, dl, scratch)
-                       : partition_bundled_u8(rows, n, b->cols + off, tab, b->offset[f], nb,
-                                              d, t, dl, scratch);
+        const size_t e0 = b->bcol_off[c - b->n_single], e1 = b->bcol_off[c - b->n_single + 1];
+        return partition_bundled(rows, n, b->bcol_row + e0, b->bcol_code + e0, e1 - e0, tab,
+                                 b->offset[f], nb, d, t, dl, scratch);
     }
     const size_t off = (size_t)f * b->n_rows;
     const unsigned t = (unsigned)bin, dl = default_left ? 1u : 0u;

@@ -60,12 +60,26 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
 
 typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias));
 
+/* Whether a bundled feature whose non-default rows in a leaf have count n and Hessian h
+ * (fixed point, times ih) can split there or in any leaf below it: every split of it has
+ * a side made of those rows only (gbdt_bundle.c), which must meet the leaf constraints.
+ * The Hessian test leaves a margin far above the rounding of the scan's double sums, so
+ * that it never drops a split the scan would take. */
+static int may_split(int64_t n, int64_t h, double ih, double leaf_h, const st_gbdt_params *prm)
+{
+    const double min_h = prm->min_sum_hessian_in_leaf;
+    return n >= (int64_t)prm->min_data_in_leaf &&
+           (double)h * ih >= min_h - 1e-9 * (leaf_h + min_h);
+}
+
 /* Feature j's cells of hist into stat in doubles (as st__gbdt_hist_to_stat). A bundled
  * feature's default cell holds 0 (never coded): its value is the leaf's total minus the
  * feature's other cells, exact in fixed point (LightGBM's FixHistogram). Returns 0 when
- * every row of the leaf is at that default bin (no valid split), else 1. */
+ * the feature's non-default rows in the leaf cannot make a valid split (may_split), here
+ * or below, else 1. */
 static int feature_stat(const st__gbdt_bins *b, size_t j, const st__gbdt_hist_cell *hist,
-                        const int64_t *total, double ig, double ih, st__gbdt_bin_stat *stat)
+                        const int64_t *total, double ig, double ih, double leaf_h,
+                        const st_gbdt_params *prm, st__gbdt_bin_stat *stat)
 {
     const size_t k0 = b->offset[j], nb = (size_t)b->n_bins[j];
     const unsigned d = b->default_bin != NULL ? b->default_bin[j] : 0;
@@ -73,7 +87,7 @@ static int feature_stat(const st__gbdt_bins *b, size_t j, const st__gbdt_hist_ce
         cell_vec own = {0, 0, 0, 0};
         for (size_t k = k0; k <= k0 + nb; k++)
             own += *(const cell_vec *)(const void *)&hist[k]; /* (the default cell: 0) */
-        if (own[2] == 0)
+        if (!may_split(own[2], own[1], ih, leaf_h, prm))
             return 0;
         const st__gbdt_hist_cell dflt = {total[0] - own[0], total[1] - own[1],
                                          total[2] - own[2], 0};
@@ -102,30 +116,31 @@ static int beats(const st__gbdt_split *a, const st__gbdt_split *b)
                                  a->feature < b->feature);
 }
 
-void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
-                         const st__gbdt_hist_cell *cells, const int64_t *total, int scale_g,
-                         int scale_h, st__gbdt_bin_stat *hist, double g, double h, double n,
-                         const st_gbdt_params *prm, const st__gbdt_mono *mono,
-                         st__gbdt_split *per_feature, int nt, st__gbdt_split *best)
+void st__gbdt_best_split(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                         uint8_t *keep, const st__gbdt_hist_cell *cells, const int64_t *total,
+                         int scale_g, int scale_h, st__gbdt_bin_stat *hist, double g,
+                         double h, double n, const st_gbdt_params *prm,
+                         const st__gbdt_mono *mono, int nt, st__gbdt_split *best)
 {
-    (void)per_feature; /* (each thread keeps its own best instead: wide data made the
-                          n_features candidates' stores and the serial scan cost more
-                          than the search) */
-    const long nf = (long)b->n_features;
+    /* (each thread keeps its own best: wide data made n_features candidates' stores and
+       a serial scan of them cost more than the search) */
+    const long nf = (long)n_feats;
     const double ig = ldexp(1, -scale_g), ih = ldexp(1, -scale_h);
     /* chunks of features: a few per thread and round, not thousands of tiny ones */
     const long chunk = nf / (16L * (nt > 0 ? nt : 1)) > 4 ? nf / (16L * (nt > 0 ? nt : 1)) : 4;
     best->gain = -INFINITY;
     best->feature = -1;
-#pragma omp parallel num_threads(nt) if (b->total_bins >= 8192 && nt > 1)
+#pragma omp parallel num_threads(nt) \
+    if (nt > 1 && (n_feats >= 2048 || (b->col_of == NULL && b->total_bins >= 8192)))
     {
         st__gbdt_split mine = {.gain = -INFINITY, .feature = -1}, cand;
 #pragma omp for schedule(dynamic, chunk) nowait
-        for (long j = 0; j < nf; j++) {
-            /* (a bundled feature with every row of the leaf at its default bin has no
+        for (long q = 0; q < nf; q++) {
+            /* (a bundled feature with too few rows of the leaf off its default bin has no
                valid split: most of them, in the deeper leaves) */
-            if ((use != NULL && !use[j]) ||
-                !feature_stat(b, (size_t)j, cells, total, ig, ih, hist))
+            const size_t j = feats[q];
+            keep[q] = (uint8_t)feature_stat(b, j, cells, total, ig, ih, h, prm, hist);
+            if (!keep[q])
                 continue;
             if (b->is_cat != NULL && b->is_cat[j])
                 st__gbdt_split_categorical(hist + b->offset[j], b->n_bins[j], (int)j, g, h, n,

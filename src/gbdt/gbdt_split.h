@@ -39,14 +39,17 @@ typedef struct st__gbdt_split {
 
 /* Best split of a leaf with sums (g, h, n) from its fixed-point histogram cells (total:
  * the leaf's integer sums g, h, n, which give bundled features' default bins; scales as
- * st__gbdt_hist_to_stat), over features with use[j] (all when NULL), honouring the
+ * st__gbdt_hist_to_stat), over the features feats[0..n_feats) (ascending), honouring the
  * monotone constraints mono (NULL when the model has none). hist: total_bins entries of
- * scratch, each searched feature's cells in doubles; per_feature: n_features entries. */
-void st__gbdt_best_split(const st__gbdt_bins *b, const uint8_t *use,
-                         const st__gbdt_hist_cell *cells, const int64_t *total, int scale_g,
-                         int scale_h, st__gbdt_bin_stat *hist, double g, double h, double n,
-                         const st_gbdt_params *prm, const st__gbdt_mono *mono,
-                         st__gbdt_split *per_feature, int nt, st__gbdt_split *best);
+ * scratch, each searched feature's cells in doubles. keep[q] (n_feats entries) is set to
+ * 0 when feats[q] can split neither in this leaf nor in any leaf below it: a bundled
+ * feature with fewer than min_data_in_leaf rows (or min_sum_hessian_in_leaf Hessian) of
+ * the leaf off its default bin; else 1. */
+void st__gbdt_best_split(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                         uint8_t *keep, const st__gbdt_hist_cell *cells, const int64_t *total,
+                         int scale_g, int scale_h, st__gbdt_bin_stat *hist, double g,
+                         double h, double n, const st_gbdt_params *prm,
+                         const st__gbdt_mono *mono, int nt, st__gbdt_split *best);
 
 /* The best split of one categorical feature (gbdt_split_categorical.c): its histogram
  * hs[0..nb] (bin 0 = missing), the leaf's sums G, H, N; gain -inf when there is none. */

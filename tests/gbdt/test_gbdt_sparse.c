@@ -179,7 +179,8 @@ static void sparse_equals_dense(void **state)
 }
 
 /* Six rows; f0 non-zero in rows {0, 1}, f1 in {2, 3}, f2 in {1, 4} (meets f0 in row 1),
- * f3 in {5} with values 3 and NaN in row 0 (a missing bin of its own), f4 never. */
+ * f3 in {5} with values 3 and NaN in row 0 (a missing bin of its own), f4 never. With
+ * min_data_in_leaf 1, f4 alone is dropped (no non-default row: it can never split). */
 static void bundles_of_a_hand_made_table(void **state)
 {
     (void)state;
@@ -192,18 +193,19 @@ static void bundles_of_a_hand_made_table(void **state)
     assert_int_equal(st_dataset_from_csr(6, 5, indptr, indices, data, y, NULL, NULL, &ds, &err),
                      ST_OK);
     st_gbdt_params prm = st_gbdt_params_default();
+    prm.min_data_in_leaf = 1;
     st__gbdt_bins b;
     assert_int_equal(st__gbdt_bins_build(ds, &prm, 1, &b, &err), ST_OK);
     assert_non_null(b.col_of);
     /* greedy by decreasing non-default rows, ties by index: f0 (2 rows) opens bundle 0,
        f1 (2) joins it, f2 (2) meets f0 in row 1 and opens bundle 1, f3 (2: rows 0, 5)
-       meets f0 in row 0, joins bundle 1, f4 (none) joins bundle 0 */
+       meets f0 in row 0, joins bundle 1; f4 (none) is dropped */
     assert_int_equal(b.n_cols, 2);
     assert_int_equal(b.col_of[0], 0);
     assert_int_equal(b.col_of[1], 0);
     assert_int_equal(b.col_of[2], 1);
     assert_int_equal(b.col_of[3], 1);
-    assert_int_equal(b.col_of[4], 0);
+    assert_int_equal(b.col_of[4], UINT32_MAX);
     /* bins: f0 {0, 1, 2}: 3 bins, default 1 (the bin of 0); f1 {0, 1}; f2 {0, 7};
        f3 {0, 3} and NaN; f4 {0} */
     assert_int_equal(b.n_bins[0], 3);
@@ -216,17 +218,40 @@ static void bundles_of_a_hand_made_table(void **state)
     assert_int_equal(b.code_off[1] - b.code_off[0], 4);
     assert_int_equal(b.code_off[2] - b.code_off[1], 4);
     const uint8_t want[6][2] = {{1, 2}, {2, 1}, {3, 0}, {3, 0}, {0, 1}, {0, 3}};
+    /* kept sparse: no dense codes (no single column), each bundle's non-zero codes by
+       increasing row */
+    assert_int_equal(b.n_single, 0);
+    assert_int_equal(b.bcol_off[1] - b.bcol_off[0], 4); /* bundle 0: rows 0, 1, 2, 3 */
+    assert_int_equal(b.bcol_off[2] - b.bcol_off[1], 4); /* bundle 1: rows 0, 1, 4, 5 */
+    for (size_t e = b.bcol_off[1]; e + 1 < b.bcol_off[2]; e++)
+        assert_true(b.bcol_row[e] < b.bcol_row[e + 1]);
     for (size_t i = 0; i < 6; i++)
-        for (size_t c = 0; c < 2; c++) {
-            assert_int_equal(b.codes[i * 2 + c], want[i][c]);
-            assert_int_equal(b.cols[c * 6 + i], want[i][c]);
-        }
+        for (size_t c = 0; c < 2; c++)
+            assert_int_equal(st__gbdt_bundle_code_at(&b, c, i), want[i][c]);
     /* decoding: feature bins of every row */
-    const unsigned bins[6][5] = {{2, 1, 1, 0, 1}, {3, 1, 2, 1, 1}, {1, 2, 1, 1, 1},
-                                 {1, 2, 1, 1, 1}, {1, 1, 2, 1, 1}, {1, 1, 1, 2, 1}};
+    const unsigned bins[6][4] = {{2, 1, 1, 0}, {3, 1, 2, 1}, {1, 2, 1, 1},
+                                 {1, 2, 1, 1}, {1, 1, 2, 1}, {1, 1, 1, 2}};
     for (size_t i = 0; i < 6; i++)
-        for (size_t j = 0; j < 5; j++)
+        for (size_t j = 0; j < 4; j++)
             assert_int_equal(st__gbdt_code_at(&b, j, i), bins[i][j]);
+    /* the bundles' non-zeros row by row, as cells: row 1 has f0's bin 3 and f2's bin 2 */
+    assert_non_null(b.bundle_row);
+    assert_int_equal(b.bundle_row[6], 8); /* the non-zero codes of want[][] */
+    assert_int_equal(b.bundle_row[2] - b.bundle_row[1], 2);
+    assert_int_equal(b.bundle_cell[b.bundle_row[1]], b.offset[0] + 3);
+    assert_int_equal(b.bundle_cell[b.bundle_row[1] + 1], b.offset[2] + 2);
+    /* unbundled, f4 comes back with its bins (the dense form's layout) */
+    assert_int_equal(st__gbdt_unbundle(&b, &err), ST_OK);
+    assert_int_equal(b.offset[5], b.total_bins);
+    assert_int_equal(b.n_bins[4], 1);
+    st__gbdt_bins_free(&b);
+    /* min_data_in_leaf 3: every feature has fewer non-default rows, all are dropped; a
+       model trained so has no split, as that of the dense form */
+    prm.min_data_in_leaf = 3;
+    assert_int_equal(st__gbdt_bins_build(ds, &prm, 1, &b, &err), ST_OK);
+    for (size_t j = 0; j < 5; j++)
+        assert_int_equal(b.col_of[j], UINT32_MAX);
+    assert_int_equal(b.n_cols, 0);
     st__gbdt_bins_free(&b);
     st_dataset_free(ds);
 }
