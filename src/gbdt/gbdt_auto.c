@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "eval/folds_impl.h"
 
 /* Trains on the rows outside fold f with fold f as the validation set and early stopping;
  * *best gets the best iteration. */
@@ -17,14 +18,8 @@ static st_status one_validation(const st_dataset *ds, const st_gbdt_params *prm,
                                 const int *fold, int f, size_t *train, size_t *test,
                                 int *best, st_error *err)
 {
-    const size_t n = st_dataset_n_rows(ds);
     size_t n_train = 0, n_test = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fold[i] == f)
-            test[n_test++] = i;
-        else
-            train[n_train++] = i;
-    }
+    st__folds_split(fold, st_dataset_n_rows(ds), f, train, &n_train, test, &n_test);
     st_gbdt_params p = *prm;
     p.num_trees = ST_GBDT_AUTO_MAX_TREES;
     p.early_stopping_rounds = ST_GBDT_AUTO_STOPPING_ROUNDS;
