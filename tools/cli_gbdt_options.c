@@ -7,7 +7,8 @@
 const char cli_gbdt_help[] =
     "  --num-trees N                   boosting rounds (default: chosen by early stopping,\n"
     "                                  20 rounds, on 5 held-out folds of the training rows\n"
-    "                                  (one on 10,000 rows or more), then refitted on all\n"
+    "                                  (one on 10,000 rows or more, its log loss then\n"
+    "                                  weighted by the class weights), then refitted on all\n"
     "                                  rows; 100 with --valid, --valid-fraction or\n"
     "                                  --early-stopping-rounds; needed for a binned file)\n"
     "  --num-leaves N                  max leaves per tree, 2..131072 (default: 31)\n"

@@ -19,7 +19,8 @@ static struct {
     int final_drawn;        /* the drawing with every unit done was made */
     const char *command, *unit;
     size_t total, done;
-    char label[96], step[64], detail[64];
+    char label[96], step[64], detail[96];
+    size_t inner_fold;      /* the inner fold of the lambda choice last shown (0: none) */
 } g;
 
 void cli_progress_mode(int forced, int quiet)
@@ -103,6 +104,7 @@ void cli_progress_begin(const char *command, size_t total, const char *unit)
     g.done = 0;
     g.final_drawn = 0;
     g.label[0] = g.step[0] = g.detail[0] = '\0';
+    g.inner_fold = 0;
     g.start = cli_seconds();
     draw(1);
 }
@@ -205,7 +207,15 @@ int cli_progress_gbdt(const st_gbdt_progress *p, void *user_data)
 void cli_progress_logreg(const st_logreg_progress *p, void *user_data)
 {
     (void)user_data;
-    if (p->n_lambda > 0) {
+    if (p->inner_fold != g.inner_fold) /* a new inner fold is drawn at once */
+        g.detail[0] = '\0';
+    g.inner_fold = p->inner_fold;
+    if (p->n_lambda > 0 && p->inner_fold > 0) { /* choosing lambda: an inner fold's path */
+        cli_progress_detail("choosing lambda, inner %s%zu/%zu, lambda %zu/%zu, iteration %d",
+                            p->n_inner_folds > 1 ? "fold " : "split ", p->inner_fold,
+                            p->n_inner_folds, p->lambda + (p->lambda < p->n_lambda),
+                            p->n_lambda, p->iteration);
+    } else if (p->n_lambda > 0) {
         if (g.unit != NULL && strcmp(g.unit, "lambdas") == 0)
             g.done = p->lambda;
         cli_progress_detail("lambda %zu/%zu, iteration %d", p->lambda + (p->lambda < p->n_lambda),

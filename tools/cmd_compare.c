@@ -383,13 +383,14 @@ static int run_settings(const cv_setup *base, const compare_opts *co, const doub
                                              : NULL;
     int status = EXIT_OK;
     *n = 0;
-    cli_progress_begin("compare", (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) *
-                                  co->n_weights * m, "folds");
+    const size_t n_settings = (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) * co->n_weights;
+    size_t setting_no = 0;
+    cli_progress_begin("compare", n_settings * m, "folds");
     for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
         for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
             cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
-            cli_progress_label("%s, weight %s", cv_model_name((cv_model)model),
-                               co->weight[w].text);
+            cli_progress_label("setting %zu/%zu: %s, weight %s", ++setting_no, n_settings,
+                               cv_model_name((cv_model)model), co->weight[w].text);
             double *o_raw = oof != NULL ? oof + *n * rn : NULL;
             double *o_cal = oof != NULL && method != NULL ? oof + (*n + 1) * rn : NULL;
             status = cv_run_folds_cal(&s, res, o_raw, o_cal, 0);

@@ -39,8 +39,10 @@ static const char train_help[] =
     "  -o, --output MODEL     model file to write (required without --lambda-path; must\n"
     "                         not be DATA)\n"
     "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
-    "                         cross-validation along the lambda path, as cv.glmnet;\n"
-    "                         0.0001 with --text-col)\n"
+    "                         cross-validation along the lambda path, as cv.glmnet; on\n"
+    "                         10,000 rows or more one held-out fold, the path stopped 10\n"
+    "                         lambdas past its lowest held-out deviance; 0.0001 with\n"
+    "                         --text-col)\n"
     "  --lambda-rule R        without --lambda: min (lowest CV deviance) or 1se (largest\n"
     "                         lambda within one standard error of it) (default: min)\n"
     "  --alpha A              L1 share of the penalty in [0, 1]; 0 ridge, 1 lasso (default: 0)\n"
@@ -127,7 +129,14 @@ static void print_summary(const st_dataset *ds, const st_logreg *m, const char *
             st_logreg_iterations(m), st_logreg_converged(m) ? "yes" : "no",
             st_logreg_objective(m), st_logreg_gap(m), nz, n, model_path);
     st_logreg_lambda_choice c;
-    if (st_logreg_lambda_choice_of(m, &c))
+    if (st_logreg_lambda_choice_of(m, &c) && c.n_folds == 1) /* large data: one split */
+        fprintf(stderr, "lambda %.6g chosen on one held-out stratified fold (%zu rows or "
+                "more: the path on the other folds, stopped %d lambdas past the lowest "
+                "held-out deviance; %s, deviance %.6g, se %.3g; lambda_min %.6g, lambda_1se "
+                "%.6g)\n", c.lambda, (size_t)ST_LOGREG_CV_SPLIT_ROWS, ST_LOGREG_CV_PATIENCE,
+                c.rule == ST_LAMBDA_1SE ? "lambda_1se" : "lambda_min", c.cv_deviance, c.cv_se,
+                c.lambda_min, c.lambda_1se);
+    else if (st_logreg_lambda_choice_of(m, &c))
         fprintf(stderr, "lambda %.6g chosen by %zu-fold cross-validation (%s, CV deviance "
                 "%.6g, se %.3g; lambda_min %.6g, lambda_1se %.6g)\n", c.lambda, c.n_folds,
                 c.rule == ST_LAMBDA_1SE ? "lambda_1se" : "lambda_min", c.cv_deviance, c.cv_se,

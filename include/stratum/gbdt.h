@@ -116,7 +116,10 @@ ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
  * rows of up to ST_GBDT_AUTO_MAX_TREES trees with early_stopping_rounds
  * ST_GBDT_AUTO_STOPPING_ROUNDS on prm->metric; the mean of their best iterations, rounded,
  * is the number of trees of the final model, trained on all rows exactly as with that
- * num_trees given. st_gbdt_auto_trees tells what was chosen; the model (and its file)
+ * num_trees given. From ST_GBDT_AUTO_FOLD_ROWS rows on, with metric log loss and class
+ * weights (class_weight balanced, computed on the other folds, or scale_pos_weight != 1),
+ * the held-out rows weigh their row weight times their class's weight, so that early
+ * stopping watches the weighted loss the trees minimise (below it, unweighted as before). st_gbdt_auto_trees tells what was chosen; the model (and its file)
  * holds it as num_trees. A caller who sets num_trees > 0 gets exactly the training of
  * earlier versions. Only st_gbdt_train(_ex) on a dataset choose: with a validation set,
  * a binned file or distributed training, num_trees must be > 0. */

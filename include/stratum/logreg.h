@@ -73,6 +73,10 @@ typedef struct st_logreg_progress {
     int max_iter;    /* the most there may be (prm->max_iter); most fits need far fewer */
     size_t lambda;   /* st_logreg_path_fit: fits of the path finished so far; else 0 */
     size_t n_lambda; /* st_logreg_path_fit: the number of lambdas; else 0 */
+    size_t inner_fold;    /* choosing lambda (ST_LOGREG_LAMBDA_CV): the inner fold whose
+                             path is fitted, 1-based; 0 for the fit the caller asked for */
+    size_t n_inner_folds; /* choosing lambda: the inner paths to fit (cv_folds, or 1 from
+                             ST_LOGREG_CV_SPLIT_ROWS rows on); else 0 */
 } st_logreg_progress;
 
 /* Called on the calling thread after each solver iteration and, on a lambda path, after
@@ -88,6 +92,16 @@ typedef enum st_class_weight {
 
 /* lambda's default: chosen by an inner cross-validation along the lambda path (below). */
 #define ST_LOGREG_LAMBDA_CV (-1.0)
+/* Large data: from ST_LOGREG_CV_SPLIT_ROWS training rows on, choosing lambda fits one path
+ * with the first of the cv_folds folds held out (a stratified 1/cv_folds validation split,
+ * as boosted trees choose their number of trees from ST_GBDT_AUTO_FOLD_ROWS rows on)
+ * instead of cv_folds paths, scores each fit on the held-out rows as it is made and stops
+ * once ST_LOGREG_CV_PATIENCE fits in a row have not lowered the lowest held-out deviance
+ * (the lambdas below, never fitted, are not candidates). The standard error of lambda_1se
+ * is then the held-out rows' (st_logreg_lambda_choice.n_folds is 1). Below that row count
+ * the choice is the full k-fold one, unchanged. */
+#define ST_LOGREG_CV_SPLIT_ROWS 10000
+#define ST_LOGREG_CV_PATIENCE 10
 
 /* Which lambda of the inner cross-validation is kept (cv.glmnet's two choices). */
 typedef enum st_lambda_rule {
@@ -142,7 +156,8 @@ typedef struct st_logreg_lambda_choice {
     double cv_deviance, cv_se;   /* at the lambda kept */
     size_t index;                /* of the lambda kept on the path, 0-based */
     size_t n_lambda;             /* lambdas on the path */
-    size_t n_folds;              /* inner folds */
+    size_t n_folds;              /* inner folds scored: cv_folds, or 1 (one held-out fold)
+                                    from ST_LOGREG_CV_SPLIT_ROWS rows on */
 } st_logreg_lambda_choice;
 
 /* 1 and *out filled when m's lambda was chosen by cross-validation in this process

@@ -104,6 +104,8 @@ ST_API st_status st_logreg_path_predict(const st_logreg_path *path, size_t l,
  * mean, and lambda_1se, the largest lambda whose mean is within one standard error of
  * it; out->lambda is the one prm->lambda_rule names. prm's lambda is ignored; opt may be
  * NULL for the defaults. Nothing is printed; the result is the same for any n_threads.
+ * From ST_LOGREG_CV_SPLIT_ROWS rows on, only the first fold is held out and its path stops
+ * early (stratum/logreg.h, "Large data"); out->n_folds is then 1.
  * ST_ERR_DATA when a fold cannot be made or a training part lacks a class. */
 ST_API st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *prm,
                                          const st_logreg_path_options *opt,

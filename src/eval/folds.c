@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "folds_impl.h"
 
 st_folds_params st_folds_params_default(void)
 {
@@ -251,4 +252,18 @@ st_status st_folds_make(const float *labels, size_t n, const st_folds_params *pr
     if (rc == ST_OK)
         *n_folds = prm.n_folds;
     return rc;
+}
+
+void st__folds_split(const int *fold, size_t n, int f, size_t *train, size_t *n_train,
+                     size_t *test, size_t *n_test)
+{
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] == f)
+            test[b++] = i;
+        else
+            train[a++] = i;
+    }
+    *n_train = a;
+    *n_test = b;
 }

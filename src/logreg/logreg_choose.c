@@ -14,6 +14,8 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "eval/folds_impl.h"
+#include "logreg_path_run.h"
 
 /* Puts "choosing lambda, WHERE: " before err's message, so that a fold's failure says
  * where it happened. */
@@ -37,8 +39,10 @@ static st_status full_lambdas(const st_dataset *ds, const st_logreg_params *prm,
     st_logreg_path_options one = *opt;
     one.n_lambda = 1;
     one.lambda = NULL;
+    st_logreg_params quiet = *prm; /* one fit at lambda_max: nothing to watch */
+    quiet.progress = NULL;
     st_logreg_path *path = NULL;
-    st_status rc = st_logreg_path_fit(ds, prm, &one, &path, err);
+    st_status rc = st_logreg_path_fit(ds, &quiet, &one, &path, err);
     if (rc != ST_OK)
         return rc;
     const double lmax = st_logreg_path_lambda_max(path);
@@ -61,53 +65,41 @@ static st_status full_lambdas(const st_dataset *ds, const st_logreg_params *prm,
     return ST_OK;
 }
 
-/* Fold f: the path on its training rows at the given lambdas, the weighted mean deviance
- * of its test rows at each (dev[0..nl-1]) and the test rows' total weight. */
+/* Fold f of k: the path on its training rows at the given lambdas, each fit scored on its
+ * test rows as it is made (dev[0..nl-1], their weighted mean deviance; se, when not NULL,
+ * its standard error over the rows) and the test rows' total weight. patience > 0 stops
+ * the path as st__lr_path_run says: the lambdas never fitted get NaN (not candidates).
+ * Without patience, past glmnet's exit the last fit stands for the smaller lambdas, as in
+ * cv.glmnet. */
 static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, const int *fold,
-                          int f, const double *lambda, size_t nl, size_t *train, size_t *test,
-                          double *p, double *dev, double *weight, st_error *err)
+                          int f, size_t k, size_t patience, const double *lambda, size_t nl,
+                          size_t *train, size_t *test, double *p, double *dev, double *se,
+                          double *weight, st_error *err)
 {
-    const size_t n = st_dataset_n_rows(ds);
     size_t n_train = 0, n_test = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fold[i] == f)
-            test[n_test++] = i;
-        else
-            train[n_train++] = i;
-    }
+    st__folds_split(fold, st_dataset_n_rows(ds), f, train, &n_train, test, &n_test);
     st_dataset *tr = NULL, *te = NULL;
     st_logreg_path *path = NULL;
     st_logreg_path_options opt = st_logreg_path_options_default();
     opt.n_lambda = nl;
     opt.lambda = lambda;
-    opt.glmnet_exit = 1; /* as cv.glmnet's fold fits; past the exit, the last fit stands */
+    opt.glmnet_exit = 1; /* as cv.glmnet's fold fits */
     st_status rc = st_dataset_subset(ds, train, n_train, &tr, err);
     if (rc == ST_OK)
         rc = st_dataset_subset(ds, test, n_test, &te, err);
-    if (rc == ST_OK && (rc = st_logreg_path_fit(tr, prm, &opt, &path, err)) != ST_OK) {
+    st__lr_path_run run = {.valid = te, .patience = patience, .dev = dev, .se = se, .p = p,
+                           .fold = (size_t)f + 1, .n_folds = k};
+    if (rc == ST_OK && (rc = st__lr_path_fit_run(tr, prm, &opt, &run, &path, err)) != ST_OK) {
         char where[48];
         snprintf(where, sizeof where, "inner fold %d", f + 1);
         say_where(err, where);
     }
-    const float *y = rc == ST_OK ? st_dataset_labels(te) : NULL;
-    const float *w = rc == ST_OK ? st_dataset_weights(te) : NULL;
-    *weight = 0;
-    for (size_t i = 0; rc == ST_OK && i < n_test; i++)
-        *weight += w != NULL ? w[i] : 1;
+    *weight = run.weight;
     const size_t fitted = rc == ST_OK ? st_logreg_path_n_lambda(path) : 0;
-    for (size_t l = 0; rc == ST_OK && l < nl; l++) {
-        if (l >= fitted) { /* glmnet's exit: the smaller lambdas predict as the last fit */
-            dev[l] = dev[fitted - 1];
-            continue;
-        }
-        if ((rc = st_logreg_path_predict(path, l, te, p, n_test, err)) != ST_OK)
-            break;
-        double sum = 0;
-        for (size_t i = 0; i < n_test; i++) {
-            double wi = w != NULL ? w[i] : 1, pi = fmin(fmax(p[i], 1e-5), 1 - 1e-5);
-            sum += wi * -2 * (y[i] > 0.5f ? log(pi) : log(1 - pi));
-        }
-        dev[l] = *weight > 0 ? sum / *weight : NAN;
+    for (size_t l = fitted; rc == ST_OK && l < nl; l++) {
+        dev[l] = patience > 0 ? NAN : dev[fitted - 1];
+        if (se != NULL)
+            se[l] = NAN;
     }
     st_logreg_path_free(path);
     st_dataset_free(tr);
@@ -115,11 +107,12 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, con
     return rc;
 }
 
-/* cvm and cvsd over the k folds (dev is k x nl), lambda_min and lambda_1se: the first
- * (largest) lambda at the lowest mean, and the first within one se of it. */
-static int choose(const double *dev, const double *weight, size_t k, size_t nl,
-                  const double *lambda, st_lambda_rule rule, st_logreg_lambda_choice *out,
-                  double *cvm, double *cvsd)
+/* cvm and cvsd over the k folds (dev is k x nl; with one fold, se gives cvsd), lambda_min
+ * and lambda_1se: the first (largest) lambda at the lowest mean, and the first within one
+ * se of it. */
+static int choose(const double *dev, const double *se, const double *weight, size_t k,
+                  size_t nl, const double *lambda, st_lambda_rule rule,
+                  st_logreg_lambda_choice *out, double *cvm, double *cvsd)
 {
     for (size_t l = 0; l < nl; l++) {
         double sw = 0, sum = 0, ss = 0;
@@ -135,6 +128,8 @@ static int choose(const double *dev, const double *weight, size_t k, size_t nl,
             if (!isnan(dev[f * nl + l]))
                 ss += weight[f] * (dev[f * nl + l] - cvm[l]) * (dev[f * nl + l] - cvm[l]);
         cvsd[l] = defined > 1 ? sqrt(ss / sw / (double)(defined - 1)) : NAN;
+        if (k == 1 && se != NULL)
+            cvsd[l] = se[l];
     }
     size_t i_min = 0, i_1se = 0;
     double best = INFINITY;
@@ -178,8 +173,9 @@ st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *
     st_status rc = st_dataset_check_trainable(ds, err);
     if (rc != ST_OK)
         return rc;
-    prm.progress = NULL; /* the inner fits are not the fit the caller watches */
+    /* the inner fits report their fold (st_logreg_progress.inner_fold) */
     const size_t n = st_dataset_n_rows(ds), nl = opt.n_lambda, k = prm.cv_folds;
+    const int split = n >= ST_LOGREG_CV_SPLIT_ROWS; /* one held-out fold, stopped early */
     int *fold = st__malloc_array(n, sizeof *fold);
     size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
     double *lambda = st__malloc_array(nl, sizeof *lambda), *p = st__malloc_array(n, sizeof *p);
@@ -187,7 +183,9 @@ st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *
     double *dev = st__malloc_array(st__mul_size(k, nl, &overflow), sizeof *dev);
     double *weight = st__malloc_array(k, sizeof *weight);
     double *cvm = st__malloc_array(nl, sizeof *cvm), *cvsd = st__malloc_array(nl, sizeof *cvsd);
-    if (overflow || !fold || !train || !test || !lambda || !p || !dev || !weight || !cvm || !cvsd) {
+    double *se = split ? st__malloc_array(nl, sizeof *se) : NULL;
+    if (overflow || !fold || !train || !test || !lambda || !p || !dev || !weight || !cvm || !cvsd ||
+        (split && !se)) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
         goto done;
     }
@@ -201,14 +199,16 @@ st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *
         say_where(err, "making the inner folds");
         goto done;
     }
-    for (size_t f = 0; f < made && rc == ST_OK; f++)
-        rc = one_fold(ds, &prm, fold, (int)f, lambda, nl, train, test, p, dev + f * nl,
-                      weight + f, err);
-    if (rc == ST_OK && !choose(dev, weight, made, nl, lambda, prm.lambda_rule, out, cvm, cvsd))
+    const size_t scored = split ? 1 : made;
+    for (size_t f = 0; f < scored && rc == ST_OK; f++)
+        rc = one_fold(ds, &prm, fold, (int)f, scored, split ? ST_LOGREG_CV_PATIENCE : 0, lambda,
+                      nl, train, test, p, dev + f * nl, se, weight + f, err);
+    if (rc == ST_OK &&
+        !choose(dev, se, weight, scored, nl, lambda, prm.lambda_rule, out, cvm, cvsd))
         rc = st__fail(err, ST_ERR_DATA, "choosing lambda: the CV deviance is undefined at "
                       "every lambda");
 done:
     st__free(fold), st__free(train), st__free(test), st__free(lambda), st__free(p);
-    st__free(dev), st__free(weight), st__free(cvm), st__free(cvsd);
+    st__free(dev), st__free(weight), st__free(cvm), st__free(cvsd), st__free(se);
     return rc;
 }

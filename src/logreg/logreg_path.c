@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "logreg_impl.h"
+#include "logreg_path_run.h"
 #include "logreg_solver.h"
 #include "logreg_sparse.h"
 #include "core/parallel.h"
@@ -119,14 +120,34 @@ static void record(st_logreg_path *path, size_t l, const st__lr_problem *pb,
     path->dev_ratio[l] = fmax(0, 1 - loss / null_loss);
 }
 
+/* With run->valid: scores fit l on it; 1 when the path should stop there (run's
+ * patience: that many fits in a row since the lowest deviance). */
+static int score_fit(st_logreg_path *path, size_t l, st__lr_path_run *run, size_t *best,
+                     st_status *rc, st_error *err)
+{
+    if (run == NULL || run->valid == NULL)
+        return 0;
+    const size_t n = st_dataset_n_rows(run->valid);
+    if ((*rc = st_logreg_path_predict(path, l, run->valid, run->p, n, err)) != ST_OK)
+        return 1;
+    run->dev[l] = st__lr_cv_deviance(run->p, st_dataset_labels(run->valid),
+                                     st_dataset_weights(run->valid), n, &run->weight,
+                                     run->se != NULL ? &run->se[l] : NULL);
+    if (l == 0 || run->dev[l] < run->dev[*best])
+        *best = l;
+    return run->patience > 0 && l - *best >= run->patience;
+}
+
 /* Fits every lambda of path->lambda in order, warm-starting each fit from the last, with
  * the solver st_logreg_train would choose (exact Newton for ridge up to
  * ST__LR_CD_GRAM_MAX_COLS columns: along a path down to tiny lambdas the coordinate
  * descent steps of wider ridge fits converge slowly on nearly singular Hessians), up to
- * glmnet's exit when glmnet_exit is set. */
+ * glmnet's exit when glmnet_exit is set, or run's early stop. */
 static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_design *d,
-                         const st_logreg_params *prm, int glmnet_exit, st_error *err)
+                         const st_logreg_params *prm, int glmnet_exit, st__lr_path_run *run,
+                         st_error *err)
 {
+    size_t best = 0;
     double ybar = 0;
     for (size_t i = 0; i < pb->n; i++)
         ybar += pb->c[i] * pb->y[i];
@@ -168,6 +189,10 @@ static st_status fit_all(st_logreg_path *path, st__lr_problem *pb, const st__lr_
         }
         path->converged[l] = info.converged;
         record(path, l, pb, d, b0, b, null_loss, info.objective);
+        if (score_fit(path, l, run, &best, &rc, err)) {
+            path->n_lambda = l + 1;
+            break;
+        }
         if (glmnet_exit && l + 1 >= 5 && l + 1 < path->n_lambda &&
             (path->dev_ratio[l] > 0.999 ||
              path->dev_ratio[l] - path->dev_ratio[l - 1] < 1e-5 * path->dev_ratio[l])) {
@@ -204,9 +229,16 @@ static st_status make_lambdas(st_logreg_path *path, const st_logreg_path_options
     return ST_OK;
 }
 
-st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_in,
-                             const st_logreg_path_options *opt_in, st_logreg_path **out,
+st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm,
+                             const st_logreg_path_options *opt, st_logreg_path **out,
                              st_error *err)
+{
+    return st__lr_path_fit_run(ds, prm, opt, NULL, out, err);
+}
+
+st_status st__lr_path_fit_run(const st_dataset *ds, const st_logreg_params *prm_in,
+                              const st_logreg_path_options *opt_in, st__lr_path_run *run,
+                              st_logreg_path **out, st_error *err)
 {
     if (out != NULL)
         *out = NULL;
@@ -249,7 +281,8 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         .n = n, .p = d.n_cols, .x = d.x, .y = y, .c = c,
         .n_threads = st__n_threads(prm.n_threads), .partial = partial,
         .progress = prm.progress, .progress_data = prm.progress_data,
-        .at = {.n_lambda = opt.n_lambda},
+        .at = {.n_lambda = opt.n_lambda, .inner_fold = run != NULL ? run->fold : 0,
+               .n_inner_folds = run != NULL ? run->n_folds : 0},
     };
     path->lambda_max = lambda_max(&pb, d.sp, prm.alpha, eta, work_p);
     if (d.sp == NULL) { /* fixed over the path: the dense solvers' X^T c and X^T (c y) */
@@ -261,15 +294,17 @@ st_status st_logreg_path_fit(const st_dataset *ds, const st_logreg_params *prm_i
         st__lr_xt(&pb, eta, xcs + d.n_cols);
         pb.xc = xcs, pb.xcy = xcs + d.n_cols;
     }
-    if ((rc = make_lambdas(path, &opt, n, d.n_cols, err)) != ST_OK ||
-        (rc = fit_all(path, &pb, &d, &prm, opt.glmnet_exit, err)) != ST_OK)
-        goto done;
+    /* the path owns the names and the transformation from here: scoring a fit predicts
+     * with them */
     path->n_coefs = d.n_cols;
     path->coef_names = d.col_names;
     d.col_names = NULL;
     path->n_features = d.n_features;
     path->features = d.features;
     d.features = NULL;
+    if ((rc = make_lambdas(path, &opt, n, d.n_cols, err)) != ST_OK ||
+        (rc = fit_all(path, &pb, &d, &prm, opt.glmnet_exit, run, err)) != ST_OK)
+        goto done;
     *out = path;
     path = NULL;
 done:

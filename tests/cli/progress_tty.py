@@ -105,8 +105,13 @@ def main(argv):
     compare("compare", stratum, work,
             ["compare", thyroid, "--weights", "none,5", "--folds", "3", "--num-trees", "20",
              "--oof", work / "compare_oof.csv"], ["compare_oof.csv"],
-            ["logreg, weight none, fold 1/3", "gbdt, weight 5, fold 3/3", "/12 folds",
-             "ETA", "tree "])
+            ["setting 1/4: logreg, weight none, fold 1/3", "setting 4/4: gbdt, weight 5, fold 3/3",
+             "/12 folds", "ETA", "tree "])
+    # the default lambda: each inner fold's path is shown as it starts
+    compare("cv logreg, lambda chosen", stratum, work,
+            ["cv", "logreg", wdbc, "--ignore", "id", "--folds", "2", "--threshold-folds", "0"],
+            [], ["fold 2/2, choosing lambda, inner fold 1/5, lambda 1/100",
+                 "choosing lambda, inner fold 5/5, lambda "])
     compare("cv gbdt", stratum, work,
             ["cv", "gbdt", thyroid, "--folds", "3", "--num-trees", "30", "--oof",
              work / "cv_oof.csv"], ["cv_oof.csv"], ["fold 2/3", "/3 folds", "tree "])
