@@ -16,7 +16,7 @@
 #include "io/file_buffer.h"
 
 /* Pages are given back once this many bytes are behind the current row. */
-#define RELEASE_BYTES ((size_t)64 << 20)
+#define RELEASE_BYTES ((size_t)8 << 20)
 
 static st_status fail_errno(st_error *err, const char *path, const char *what, int errnum)
 {

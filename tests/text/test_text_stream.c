@@ -117,6 +117,7 @@ static void check_same(const char *path, const st_read_options *ro, const char *
         st_logreg_params p = st_logreg_params_default();
         p.lambda = 1e-4;
         p.standardize = 0;
+        p.n_threads = 1; /* the model is the same at any thread count */
         st_dataset *d[2] = {a, b};
         st_text_featurizer **f[2] = {fa, fb};
         const char *out[2] = {path_in("a.model"), path_in("b.model")};
@@ -257,6 +258,27 @@ static void test_no_header(void **state)
     check_same(path, &ro, cols, 1, &o, 0);
 }
 
+/* stratum-gen notes (beside id, age and two lab columns), id ignored. */
+static void test_generated_notes(void **state)
+{
+    (void)state;
+    char path[512], cmd[1400];
+    snprintf(path, sizeof path, "%s", path_in("notes.csv"));
+    snprintf(cmd, sizeof cmd, "'%s-gen' notes --rows 1200 --words 60 --numeric 2 --seed 5 "
+             "-o '%s'", STRATUM_CLI, path);
+    assert_int_equal(system(cmd), 0);
+    st_read_options ro = st_read_options_default();
+    const char *ign[1] = {"id"}, *cols[1] = {"note"};
+    ro.ignore = ign;
+    ro.n_ignore = 1;
+    st_text_options o = options(20, 1, 2, 0); /* the manual's measured command */
+    check_same(path, &ro, cols, 1, &o, 1);
+    o = options(20, 2, 2, 1);
+    check_same(path, &ro, cols, 1, &o, 1);
+    o = options(0, 2, 3, 1);
+    check_same(path, &ro, cols, 1, &o, 1);
+}
+
 /* The same error from both paths, containing `want`. */
 static void check_same_error(const char *path, const st_read_options *ro, const char *col,
                              const st_text_options *o, const char *want)
@@ -351,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_abstracts),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_no_header),
+        cmocka_unit_test(test_generated_notes),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
