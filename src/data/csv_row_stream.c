@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
 #include "csv_header.h"
 #include "io/file_buffer.h"
@@ -154,4 +155,117 @@ int st__csv_row_stream_next(st__csv_row_stream *s, st_error *err)
             continue;
         return 1;
     }
+}
+
+/* ---- the file less some columns ------------------------------------------------------ */
+
+typedef struct out_buf {
+    char *p;
+    size_t n, cap;
+} out_buf;
+
+static int put(out_buf *b, const char *s, size_t len)
+{
+    if (b->n + len > b->cap) {
+        size_t c = b->cap < 65536 ? 65536 : b->cap;
+        while (c < b->n + len)
+            c *= 2;
+        char *q = st__realloc(b->p, c);
+        if (q == NULL)
+            return 0;
+        b->p = q, b->cap = c;
+    }
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+    return 1;
+}
+
+/* Where the raw field starting at q ends (a record the tokenizer took: a quoted field's
+ * "" are escapes, and its closing quote is followed by the delimiter or the line end). */
+static const char *raw_field_end(const char *q, const char *end, char delim)
+{
+    if (q < end && *q == '"') {
+        for (q++;;) {
+            q = memchr(q, '"', (size_t)(end - q));
+            if (q == NULL)
+                return end;
+            if (q + 1 < end && q[1] == '"') {
+                q += 2;
+                continue;
+            }
+            q++;
+            break;
+        }
+    }
+    while (q < end && *q != delim && *q != '\n' && *q != '\r')
+        q++;
+    return q;
+}
+
+/* Appends the record [q, end) less the dropped fields. */
+static int put_record(out_buf *b, const char *q, const char *end, char delim,
+                      const long *drop, size_t n_drop)
+{
+    size_t d = 0;
+    for (long f = 0; q < end; f++) {
+        const char *e = raw_field_end(q, end, delim);
+        while (d < n_drop && drop[d] < f)
+            d++;
+        if (d < n_drop && drop[d] == f) {
+            size_t breaks = 0;
+            for (const char *c = q; (c = memchr(c, '\n', (size_t)(e - c))) != NULL; c++)
+                breaks++;
+            int ok = breaks == 0 || put(b, "\"", 1);
+            for (size_t k = 0; ok && k < breaks; k++)
+                ok = put(b, "\n", 1);
+            if (!ok || (breaks > 0 && !put(b, "\"", 1)))
+                return 0;
+        } else if (!put(b, q, (size_t)(e - q))) {
+            return 0;
+        }
+        if (e < end && *e == delim) {
+            if (!put(b, e, 1))
+                return 0;
+            q = e + 1;
+            continue;
+        }
+        return put(b, e, (size_t)(end - e)); /* the line end */
+    }
+    return 1;
+}
+
+st_status st__csv_row_stream_reduce(st__csv_row_stream *s, const long *drop, size_t n_drop,
+                                    char **out, size_t *n_out, st_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    out_buf b = {NULL, 0, 0};
+    st__csv_tokenizer_free(&s->tok);
+    st__csv_tokenizer_init(&s->tok, s->data, s->size, s->delimiter, s->path);
+    s->released = s->map;
+    st_status rc = ST_OK;
+    int header = s->opt->has_header; /* the first record that is not blank: kept whole */
+    for (;;) {
+        release_before(s, s->tok.p);
+        const char *start = s->tok.p;
+        int got = st__csv_next(&s->tok, err);
+        if (got < 0)
+            rc = err != NULL && err->code != ST_OK ? err->code : ST_ERR_PARSE;
+        if (got != 1)
+            break;
+        int whole = header && !st__csv_record_is_blank(&s->tok);
+        header &= !whole;
+        if (!put_record(&b, start, s->tok.p, s->delimiter, drop, whole ? 0 : n_drop)) {
+            rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory", s->path);
+            break;
+        }
+    }
+    st__csv_row_stream_rewind(s);
+    if (rc != ST_OK) {
+        st__free(b.p);
+        return rc;
+    }
+    *out = b.p;
+    *n_out = b.n;
+    return ST_OK;
 }

@@ -51,4 +51,15 @@ int st__csv_row_stream_next(st__csv_row_stream *s, st_error *err);
 /* Back to the first row. */
 void st__csv_row_stream_rewind(st__csv_row_stream *s);
 
+/* The file less the fields of the columns drop[0..n_drop-1] (ascending), for reading the
+ * other columns without the dropped ones' bytes: every record as it is (the header, blank
+ * lines and line ends included; the header whole) but for those fields, each replaced by a quoted field
+ * holding only the line breaks it held ("" when none; an unquoted one by nothing). So every
+ * kept field keeps its line, and its column unless it follows a dropped field on the same
+ * line. *out is new (st__free), *n_out its size. ST_ERR_NOMEM (with err), or ST_ERR_PARSE
+ * when the file does not tokenize (err filled; the caller reads the file itself for the
+ * reader's message, which names the first error in file order). Leaves s at the start. */
+st_status st__csv_row_stream_reduce(st__csv_row_stream *s, const long *drop, size_t n_drop,
+                                    char **out, size_t *n_out, st_error *err);
+
 #endif

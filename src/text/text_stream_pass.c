@@ -59,8 +59,11 @@ static st_status analyse_cell(pass *p)
                                fl->column + fl->quoted + bad, "invalid UTF-8 byte 0x%02X; "
                                "expected UTF-8 text", (unsigned char)fl->ptr[bad]);
         double v;
-        if (!p->any_text && !st__cell_number(fl->ptr, fl->len, p->s->decimal, &v))
-            p->any_text = 1;
+        if (!p->any_text && !st__cell_number(fl->ptr, fl->len, p->s->decimal, &v)) {
+            /* the reader keeps a censored value ("<5") a number unless its policy is text */
+            int kind = st__cell_kind(fl->ptr, fl->len, p->s->decimal, p->s->delimiter, &v);
+            p->any_text = kind != ST__CELL_CENSORED || p->s->opt->censored == ST_CENSORED_TEXT;
+        }
     }
     size_t bad_at = 0;
     st_status rc = st__analyze(&p->a, text, len, &bad_at);

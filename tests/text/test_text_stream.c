@@ -12,6 +12,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
 
+#include "core/alloc.h"
+#include "data/csv_row_stream.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,6 +82,19 @@ static void assert_same_data(const st_dataset *x, const st_dataset *y)
         if (st_dataset_feature_entries(x, j, &rx, &vx, &nx, &e) != ST_OK) { /* dense */
             assert_same_floats(st_dataset_feature_values(x, j), st_dataset_feature_values(y, j),
                                n);
+            st_column_cells cx, cy; /* what the reader saw, positions included */
+            assert_int_equal(st_dataset_column_cells(x, j, &cx, &e), ST_OK);
+            assert_int_equal(st_dataset_column_cells(y, j, &cy, &e), ST_OK);
+            assert_int_equal(cx.n_numbers, cy.n_numbers);
+            assert_int_equal(cx.n_text, cy.n_text);
+            assert_int_equal(cx.n_censored, cy.n_censored);
+            assert_int_equal(cx.first_line, cy.first_line);
+            assert_int_equal(cx.first_column, cy.first_column);
+            assert_int_equal(cx.n_examples, cy.n_examples);
+            for (size_t k = 0; k < cx.n_examples; k++)
+                assert_string_equal(cx.examples[k], cy.examples[k]);
+            for (size_t k = 0; k < st_dataset_n_levels(x, j); k++)
+                assert_string_equal(st_dataset_level(x, j, k), st_dataset_level(y, j, k));
             continue;
         }
         assert_int_equal(st_dataset_feature_entries(y, j, &ry, &vy, &ny, &e), ST_OK);
@@ -173,8 +189,10 @@ static void test_abstracts(void **state)
     check_same(ABSTRACTS, &ro, cols, 1, &o, 0);
 }
 
-/* A hostile CSV: id, age, note (text), grade (categorical), summary (text), label. */
-static void write_hostile(const char *path, int crlf)
+/* A hostile CSV: id, age (a few cells not numbers), note (text), grade (categorical),
+ * summary (text), label; with grade_first, grade before note (so that no feature follows a
+ * text: the other columns are read from the file less the texts). */
+static void write_hostile(const char *path, int crlf, int grade_first)
 {
     static const char *words[] = {"tumour", "benign", "the", "Cells", "of", "Ki-67", "café",
                                   "CAFÉ", "no", "not", "2.5mg", "node", "α", "breast", "and",
@@ -182,12 +200,18 @@ static void write_hostile(const char *path, int crlf)
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
     const char *nl = crlf ? "\r\n" : "\n";
-    fprintf(fp, "id,age,note,grade,summary,label%s", nl);
+    fprintf(fp, grade_first ? "id,age,grade,note,summary,label%s"
+                            : "id,age,note,grade,summary,label%s", nl);
     unsigned long long s = 99;
     for (int i = 0; i < 400; i++) {
         if (i % 37 == 11)
             fprintf(fp, "%s", nl); /* a blank line */
-        fprintf(fp, "%d,%d,", i, 20 + i % 60);
+        if (i % 53 == 40)
+            fprintf(fp, "%d,unknown,", i);
+        else
+            fprintf(fp, "%d,%d,", i, 20 + i % 60);
+        if (grade_first)
+            fprintf(fp, "%s,", i % 3 == 0 ? "low" : "high");
         int kind = i % 19;
         if (kind == 3)
             fprintf(fp, ",");           /* missing */
@@ -206,7 +230,8 @@ static void write_hostile(const char *path, int crlf)
             }
             fprintf(fp, "\",");
         }
-        fprintf(fp, "%s,", i % 3 == 0 ? "low" : "high");
+        if (!grade_first)
+            fprintf(fp, "%s,", i % 3 == 0 ? "low" : "high");
         fprintf(fp, "%s %s,", words[i % 21], words[(i * 7) % 21]);
         fprintf(fp, "%s%s", i % 41 == 13 ? "" : (i % 3 == 0 || kind == 4) ? "1" : "0", nl);
     }
@@ -217,8 +242,8 @@ static void test_hostile(void **state)
 {
     (void)state;
     const char *both[2] = {"note", "summary"}, *sum_first[2] = {"summary", "note"};
-    for (int crlf = 0; crlf < 2; crlf++) {
-        write_hostile(path_in("hostile.csv"), crlf);
+    for (int variant = 0; variant < 4; variant++) {
+        write_hostile(path_in("hostile.csv"), variant & 1, variant >> 1);
         st_read_options ro = st_read_options_default();
         ro.skip_missing_labels = 1;
         st_text_options o = options(0, 2, 2, 1);
@@ -279,6 +304,46 @@ static void test_generated_notes(void **state)
     check_same(path, &ro, cols, 1, &o, 1);
 }
 
+/* The file less the text columns (what the other columns are read from when no feature
+ * follows a text): the header whole, a dropped field as a quoted field of its line breaks
+ * (nothing when it has none), every other byte as it was, CRLF, a blank line, "" escapes
+ * and a BOM (left out, as the reader leaves it out) included. Hand-derived. */
+static void test_file_less_texts(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s", path_in("less.csv"));
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs("\xEF\xBB\xBFid,age,note,summary,label\r\n"
+          "1,\"3\"\"0\",\"multi\nline \"\"q\"\" text\",short words,1\r\n"
+          "\r\n"
+          "2,unknown,plain,\"two\r\nlines\nthree\",0", fp);
+    fclose(fp);
+    st__csv_row_stream s;
+    st_error e;
+    st_read_options ro = st_read_options_default();
+    assert_int_equal(st__csv_row_stream_open(&s, path, &ro, "", &e), ST_OK);
+    long drop[2] = {2, 3};
+    char *out = NULL;
+    size_t n = 0;
+    assert_int_equal(st__csv_row_stream_reduce(&s, drop, 2, &out, &n, &e), ST_OK);
+    const char *want = "id,age,note,summary,label\r\n"
+                       "1,\"3\"\"0\",\"\n\",,1\r\n"
+                       "\r\n"
+                       "2,unknown,,\"\n\n\",0";
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(out, want, n);
+    st__free(out);
+    /* the rows after it, from the first */
+    assert_int_equal(st__csv_row_stream_next(&s, &e), 1);
+    assert_int_equal(s.tok.fields[0].line, 2);
+    assert_int_equal(st__csv_row_stream_next(&s, &e), 1);
+    assert_int_equal(s.tok.fields[0].line, 5);
+    assert_int_equal(st__csv_row_stream_next(&s, &e), 0);
+    st__csv_row_stream_close(&s);
+}
+
 /* The same error from both paths, containing `want`. */
 static void check_same_error(const char *path, const st_read_options *ro, const char *col,
                              const st_text_options *o, const char *want)
@@ -335,6 +400,15 @@ static void test_bad_input(void **state)
     rc.n_categorical = 1;
     const char *cols[1] = {"note"};
     check_same(path, &rc, cols, 1, &o, 0);
+    /* censored values: numbers unless the censored policy reads them as text */
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "age,note,label\n30,<5,1\n31,12,0\n32,>100,1\n");
+    fclose(fp);
+    st_read_options rb = ro;
+    rb.censored = ST_CENSORED_BOUND;
+    check_same_error(path, &rb, "note", &o, "text column 'note' was read as numbers");
+    check_same(path, &ro, cols, 1, &o, 0);
     fp = fopen(path, "w");
     assert_non_null(fp);
     fprintf(fp, "age,note,label\n30,\" ... \",1\n31,,0\n32,\"-\",1\n");
@@ -374,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_no_header),
         cmocka_unit_test(test_generated_notes),
+        cmocka_unit_test(test_file_less_texts),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
