@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char cli_text_help[] =
     "Text columns (docs/text.md):\n"
@@ -144,6 +145,42 @@ st_status cli_text_fit(const cli_text *t, st_dataset **ds, st_text_featurizer **
         rc = cli_text_apply((const st_text_featurizer *const *)fs, t->n_cols, ds, err);
     if (rc != ST_OK) {
         cli_text_free(fs, t->n_cols);
+        return rc;
+    }
+    *f = fs;
+    return ST_OK;
+}
+
+/* Text can be featurized while it is read (st_text_read_csv) from a CSV that is a regular
+ * file: it is read twice. A pipe, standard input or a LibSVM file is read whole first. */
+static int streamable(const char *path)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    static const char *const libsvm[] = {".svm", ".libsvm", ".svmlight"};
+    for (size_t k = 0; k < 3; k++)
+        if (n >= strlen(libsvm[k]) && strcmp(path + n - strlen(libsvm[k]), libsvm[k]) == 0)
+            return 0;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+st_status cli_text_read(const cli_text *t, const char *path, const st_read_options *opt,
+                        st_dataset **ds, st_text_featurizer ***f, st_error *err)
+{
+    *ds = NULL;
+    *f = NULL;
+    if (t->n_cols == 0 || !streamable(path)) {
+        st_status rc = st_dataset_read(path, opt, ds, err);
+        return rc == ST_OK ? cli_text_fit(t, ds, f, err) : rc;
+    }
+    st_text_featurizer **fs = calloc(t->n_cols, sizeof *fs);
+    if (fs == NULL) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return err->code = ST_ERR_NOMEM;
+    }
+    st_status rc = st_text_read_csv(path, opt, t->cols, t->n_cols, &t->opt, ds, fs, err);
+    if (rc != ST_OK) {
+        free(fs);
         return rc;
     }
     *f = fs;

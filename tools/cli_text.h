@@ -48,6 +48,12 @@ void cli_text_params(const cli_text *t, st_logreg_params *p);
  * *f gets the n_cols featurizers (freed with cli_text_free). Nothing without text columns. */
 st_status cli_text_fit(const cli_text *t, st_dataset **ds, st_text_featurizer ***f,
                        st_error *err);
+/* Reads the training data at path (opt) into *ds with t's text columns featurized, *f
+ * their featurizers as cli_text_fit gives them: while reading (st_text_read_csv: the texts
+ * are never held) from a regular CSV file, else read whole and then featurized. Without
+ * text columns, the data as read. */
+st_status cli_text_read(const cli_text *t, const char *path, const st_read_options *opt,
+                        st_dataset **ds, st_text_featurizer ***f, st_error *err);
 /* Replaces *ds by its copy with f's text columns featurized (n 0: nothing). */
 st_status cli_text_apply(const st_text_featurizer *const *f, size_t n, st_dataset **ds,
                          st_error *err);

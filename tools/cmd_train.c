@@ -268,9 +268,8 @@ int cmd_train(int argc, char **argv)
     st_error err;
     st_dataset *ds = NULL;
     st_logreg *m = NULL;
-    st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
-    if (rc == ST_OK)
-        rc = cli_text_fit(&text, &ds, &feats, &err); /* text columns become term columns */
+    /* text columns become term columns as the file is read */
+    st_status rc = cli_text_read(&text, data_path, &opt, &ds, &feats, &err);
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         if (cli_warn_identifiers(ds, data_path) != EXIT_OK ||

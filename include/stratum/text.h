@@ -113,6 +113,30 @@ ST_API st_status st_text_transform(const st_text_featurizer *const *f, size_t n_
                                    const st_dataset *ds, st_dataset **out /* OUT */,
                                    st_error *err);
 
+/* A CSV file read with its text columns cols[0..n_cols-1] featurized while it is read, so
+ * that the texts are never held: what st_dataset_read_csv (read_opt, each text column in
+ * its categorical list), st_text_fit_dataset on each text column (opt) and
+ * st_text_transform give, the same dataset and featurizers to the bit. The other columns
+ * are read as st_dataset_read_csv reads them (with the text columns left out); each text
+ * cell is analysed as st_text_fit_dataset analyses it and kept only as its term columns'
+ * entries (8 bytes a non-zero: row and value). Hashing mode reads the texts once (the
+ * IDF, learned in the same pass, and the row norms are applied at the end); vocabulary
+ * mode twice, the first pass counting the terms' document frequencies (memory: the
+ * distinct terms), the second filling the columns, sized by those counts. Hashing mode
+ * keeps each text's (bucket, count) pairs until its columns are known (8 bytes a
+ * non-zero more, at most). The file is mapped, and the pages already read are given back
+ * as it goes. Its path must name a regular file (a pipe or standard input cannot be read
+ * again: ST_ERR_INVALID_ARG saying so). A text column named in read_opt's categorical
+ * list is text whatever it holds; one in its numeric list, or whose every present cell is
+ * a number, is refused as st_text_fit_dataset refuses a column read as numbers. Errors as
+ * those functions' (bad UTF-8 in a text by line and column, as the CSV reader names it).
+ * On success *out is the dataset (freed with st_dataset_free) and f[k] the featurizer of
+ * cols[k] (each freed with st_text_featurizer_free); on error all are NULL. */
+ST_API st_status st_text_read_csv(const char *path, const st_read_options *read_opt,
+                                  const char *const *cols, size_t n_cols,
+                                  const st_text_options *opt, st_dataset **out /* OUT */,
+                                  st_text_featurizer **f /* OUT: n_cols */, st_error *err);
+
 /* Texts analysed once, for many fits on parts of one dataset (cross-validation: the texts
  * do not change between folds, only which rows fit). st_text_corpus_build tokenises the
  * texts of the column `column` that the rows of ds[0..n_ds-1] use (datasets with the same

@@ -117,6 +117,42 @@ static void test_hashing(void **state)
     run_until_success(8);
 }
 
+/* Text featurized while the CSV is read (st_text_read_csv), the CSV in a file of its own:
+ * each allocation failing in turn, in both modes, beside the age column. */
+static char stream_path[] = "/tmp/st_text_oom_csv_XXXXXX";
+
+static void test_stream(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(stream_path, "w");
+    assert_non_null(fp);
+    fputs(csv, fp);
+    fclose(fp);
+    for (int bits = 0; bits <= 8; bits += 8) {
+        st_text_options to = st_text_options_default();
+        to.ngram_max = 2, to.tfidf = 1, to.hash_bits = bits;
+        const char *cols[1] = {"note"};
+        for (long n = 0;; n++) {
+            st_dataset *ds = NULL;
+            st_text_featurizer *f[1] = {NULL};
+            st_error e;
+            st__fault_fail_after(n);
+            st_status rc = st_text_read_csv(stream_path, NULL, cols, 1, &to, &ds, f, &e);
+            st__fault_fail_after(-1);
+            if (rc == ST_OK)
+                assert_int_equal(st_dataset_n_features(ds), 1 + st_text_featurizer_n_terms(f[0]));
+            st_dataset_free(ds);
+            st_text_featurizer_free(f[0]);
+            assert_int_equal(st__fault_live_blocks(), 0);
+            if (rc == ST_OK)
+                break;
+            if (rc != ST_ERR_NOMEM)
+                fail_msg("allocation %ld failing gave status %d: %s", n, (int)rc, e.message);
+        }
+    }
+    unlink(stream_path);
+}
+
 int main(void)
 {
     make_csv();
@@ -124,8 +160,12 @@ int main(void)
     if (fd < 0)
         return 1;
     close(fd);
+    if ((fd = mkstemp(stream_path)) < 0)
+        return 1;
+    close(fd);
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_vocabulary),
-                                       cmocka_unit_test(test_hashing)};
+                                       cmocka_unit_test(test_hashing),
+                                       cmocka_unit_test(test_stream)};
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     unlink(path);
     return failed;
