@@ -6,7 +6,9 @@
 #
 # OpenBLAS here is the pthread build: it runs its own thread pool, so BLAS is never
 # called from inside an OpenMP region. src/linalg/linalg.c is the only file that includes
-# cblas.h or lapacke.h; it runs each call on one OpenBLAS thread (see its comment).
+# cblas.h or lapacke.h; it runs each call on one OpenBLAS thread (see its comment), and
+# opens the two libraries with dlopen on first use: they are found here for their headers
+# (and the tests and benchmarks that link them), not linked into the library.
 
 find_package(OpenMP REQUIRED COMPONENTS C)
 

@@ -182,6 +182,11 @@ int cli_parse_int(const char *arg, long lo, long hi, long *out);
  * time of st_logreg_train alone (omitted when fit_seconds < 0). */
 void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
                      double fit_seconds);
+/* cli_print_coefs in two parts: the note on stderr (unless quiet), and the table into out;
+ * returns 0 when out of memory for it (nothing written). */
+void cli_coefs_note(const st_logreg *m, int quiet);
+int cli_format_coefs(FILE *out, const st_logreg *m, cli_format format, int all,
+                     double fit_seconds);
 
 /* Seconds on a monotonic clock from an arbitrary origin: differences time a step. */
 double cli_seconds(void);

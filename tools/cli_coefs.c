@@ -23,16 +23,16 @@ static void stat_values(const st_logreg_coef_stat *s, double v[N_STATS])
     v[5] = s->odds_ratio, v[6] = s->or_low, v[7] = s->or_high;
 }
 
-static void csv_name(const char *name)
+static void csv_name(FILE *out, const char *name)
 {
-    putchar('"'); /* quoted, since a feature name may hold a comma */
+    fputc('"', out); /* quoted, since a feature name may hold a comma */
     for (const char *c = name; *c; c++)
-        printf(*c == '"' ? "\"\"" : "%c", *c);
-    putchar('"');
+        fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
+    fputc('"', out);
 }
 
 /* One row: name k (-1 for the intercept), its value and, with st, its statistics. */
-static void print_row(const st_logreg *m, long k, const st_logreg_coef_stat *st,
+static void print_row(FILE *out, const st_logreg *m, long k, const st_logreg_coef_stat *st,
                       cli_format format, int width)
 {
     const char *name = k < 0 ? "(intercept)" : st_logreg_coef_name(m, (size_t)k);
@@ -41,65 +41,65 @@ static void print_row(const st_logreg *m, long k, const st_logreg_coef_stat *st,
         stat_values(&st[k + 1], v);
     switch (format) {
     case FORMAT_JSON:
-        printf("{\"name\": ");
-        json_string(stdout, name);
-        printf(", \"value\": ");
-        json_number(stdout, value);
+        fprintf(out, "{\"name\": ");
+        json_string(out, name);
+        fprintf(out, ", \"value\": ");
+        json_number(out, value);
         for (size_t q = 0; st != NULL && q < N_STATS; q++) {
-            printf(", \"%s\": ", stat_names[q]);
-            json_number(stdout, v[q]);
+            fprintf(out, ", \"%s\": ", stat_names[q]);
+            json_number(out, v[q]);
         }
-        printf("}");
+        fprintf(out, "}");
         break;
     case FORMAT_CSV:
         if (k < 0)
-            printf("%s", name);
+            fprintf(out, "%s", name);
         else
-            csv_name(name);
-        printf(",%.17g", value);
+            csv_name(out, name);
+        fprintf(out, ",%.17g", value);
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(",%.17g", v[q]);
-        printf("\n");
+            fprintf(out, ",%.17g", v[q]);
+        fprintf(out, "\n");
         break;
     case FORMAT_MARKDOWN:
-        printf("| %s | %.6g |", name, value);
+        fprintf(out, "| %s | %.6g |", name, value);
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(" %.4g |", v[q]);
-        printf("\n");
+            fprintf(out, " %.4g |", v[q]);
+        fprintf(out, "\n");
         break;
     default:
-        printf("%-*s %11.4g", width, name, value);
+        fprintf(out, "%-*s %11.4g", width, name, value);
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(" %11.4g", v[q]);
-        printf("\n");
+            fprintf(out, " %11.4g", v[q]);
+        fprintf(out, "\n");
     }
 }
 
-static void print_header(const st_logreg_coef_stat *st, cli_format format, int width)
+static void print_header(FILE *out, const st_logreg_coef_stat *st, cli_format format, int width)
 {
     switch (format) {
     case FORMAT_JSON:
         break;
     case FORMAT_CSV:
-        printf("name,coefficient");
+        fprintf(out, "name,coefficient");
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(",%s", stat_names[q]);
-        printf("\n");
+            fprintf(out, ",%s", stat_names[q]);
+        fprintf(out, "\n");
         break;
     case FORMAT_MARKDOWN:
-        printf("| coefficient | value |");
+        fprintf(out, "| coefficient | value |");
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(" %s |", stat_names[q]);
-        printf("\n|---|--:|");
+            fprintf(out, " %s |", stat_names[q]);
+        fprintf(out, "\n|---|--:|");
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf("--:|");
-        printf("\n");
+            fprintf(out, "--:|");
+        fprintf(out, "\n");
         break;
     default:
-        printf("%-*s %11s", width, "coefficient", "value");
+        fprintf(out, "%-*s %11s", width, "coefficient", "value");
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
-            printf(" %11s", stat_names[q]);
-        printf("\n");
+            fprintf(out, " %11s", stat_names[q]);
+        fprintf(out, "\n");
     }
 }
 
@@ -148,7 +148,16 @@ static const char *order_text(int standardised)
                           "model file has no training SDs)";
 }
 
-void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
+void cli_coefs_note(const st_logreg *m, int quiet)
+{
+    st_error err;
+    if (!quiet && !st_logreg_has_coef_stats(m) &&
+        st_logreg_coef_stats(m, 0.95, NULL, 0, &err) != ST_OK &&
+        strstr(err.message, "L1 penalty") == NULL)
+        fprintf(stderr, "stratum: note: %s\n", err.message);
+}
+
+int cli_format_coefs(FILE *out, const st_logreg *m, cli_format format, int all,
                      double fit_seconds)
 {
     const size_t n = st_logreg_n_coefs(m);
@@ -160,67 +169,72 @@ void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
             free(st);
             st = NULL;
         }
-    } else if (!quiet && st_logreg_coef_stats(m, 0.95, NULL, 0, &err) != ST_OK &&
-               strstr(err.message, "L1 penalty") == NULL) {
-        fprintf(stderr, "stratum: note: %s\n", err.message);
     }
     int standardised = 0;
     size_t *order = coef_order(m, &standardised);
     if (order == NULL) {
-        fprintf(stderr, "stratum: out of memory for the coefficient table\n");
         free(st);
-        return;
+        return 0;
     }
     const size_t shown = format == FORMAT_TEXT && !all && n > CLI_TOP_COEFS ? CLI_TOP_COEFS : n;
     if (format == FORMAT_TEXT)
-        printf("coefficients, %s\n", order_text(standardised));
+        fprintf(out, "coefficients, %s\n", order_text(standardised));
     else if (format == FORMAT_MARKDOWN)
-        printf("Coefficients, %s.\n\n", order_text(standardised));
+        fprintf(out, "Coefficients, %s.\n\n", order_text(standardised));
     int width = 11; /* the text table's name column: as wide as the longest name */
     for (size_t k = 0; format == FORMAT_TEXT && k < n; k++)
         if ((int)strlen(st_logreg_coef_name(m, k)) > width)
             width = (int)strlen(st_logreg_coef_name(m, k));
-    print_header(st, format, width);
+    print_header(out, st, format, width);
     if (format == FORMAT_JSON) {
-        printf("{");
+        fprintf(out, "{");
         if (fit_seconds >= 0)
-            printf("\"fit_seconds\": %.6f, ", fit_seconds);
+            fprintf(out, "\"fit_seconds\": %.6f, ", fit_seconds);
         st_logreg_lambda_choice c;
         if (st_logreg_lambda_choice_of(m, &c)) {
-            printf("\"lambda_chosen\": {\"lambda\": ");
-            json_number(stdout, c.lambda);
-            printf(", \"rule\": \"%s\", \"folds\": %zu, \"cv_deviance\": ",
+            fprintf(out, "\"lambda_chosen\": {\"lambda\": ");
+            json_number(out, c.lambda);
+            fprintf(out, ", \"rule\": \"%s\", \"folds\": %zu, \"cv_deviance\": ",
                    c.rule == ST_LAMBDA_1SE ? "lambda_1se" : "lambda_min", c.n_folds);
-            json_number(stdout, c.cv_deviance);
-            printf(", \"cv_se\": ");
-            json_number(stdout, c.cv_se);
-            printf(", \"lambda_min\": ");
-            json_number(stdout, c.lambda_min);
-            printf(", \"lambda_1se\": ");
-            json_number(stdout, c.lambda_1se);
-            printf("}, ");
+            json_number(out, c.cv_deviance);
+            fprintf(out, ", \"cv_se\": ");
+            json_number(out, c.cv_se);
+            fprintf(out, ", \"lambda_min\": ");
+            json_number(out, c.lambda_min);
+            fprintf(out, ", \"lambda_1se\": ");
+            json_number(out, c.lambda_1se);
+            fprintf(out, "}, ");
         }
-        printf("\"order\": \"%s\", \"intercept\": ",
+        fprintf(out, "\"order\": \"%s\", \"intercept\": ",
                standardised ? "abs_standardised" : "abs_value");
-        json_number(stdout, st_logreg_intercept(m));
+        json_number(out, st_logreg_intercept(m));
         if (st != NULL)
-            printf(", \"confidence_level\": 0.95, \"intercept_stats\": ");
+            fprintf(out, ", \"confidence_level\": 0.95, \"intercept_stats\": ");
         if (st != NULL)
-            print_row(m, -1, st, format, width);
-        printf(", \"coefficients\": [");
+            print_row(out, m, -1, st, format, width);
+        fprintf(out, ", \"coefficients\": [");
     } else {
-        print_row(m, -1, st, format, width);
+        print_row(out, m, -1, st, format, width);
     }
     for (size_t q = 0; q < shown; q++) {
         if (format == FORMAT_JSON && q > 0)
-            printf(", ");
-        print_row(m, (long)order[q], st, format, width);
+            fprintf(out, ", ");
+        print_row(out, m, (long)order[q], st, format, width);
     }
     if (format == FORMAT_JSON)
-        printf("]}\n");
+        fprintf(out, "]}\n");
     if (shown < n)
-        printf("(%zu more coefficients, smaller on that scale, not shown; --all shows every "
+        fprintf(out, "(%zu more coefficients, smaller on that scale, not shown; --all shows every "
                "one, as do --format csv and json)\n", n - shown);
     free(order);
     free(st);
+    return 1;
+}
+
+void cli_print_coefs(const st_logreg *m, cli_format format, int all, int quiet,
+                     double fit_seconds)
+{
+    cli_coefs_note(m, quiet);
+    if (!cli_format_coefs(stdout, m, format, all, fit_seconds))
+        fprintf(stderr, "stratum: out of memory for the coefficient table\n");
 }

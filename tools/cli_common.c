@@ -343,8 +343,11 @@ void json_string(FILE *f, const char *s)
 
 void json_number(FILE *f, double v)
 {
+    char buf[64];
     if (isnan(v) || isinf(v))
         fputs("null", f);
+    else if (st_format_g17(v, buf, sizeof buf) < (int)sizeof buf)
+        fputs(buf, f); /* "%.17g", without printf's cost (50,000 coefficients) */
     else
         fprintf(f, "%.17g", v);
 }

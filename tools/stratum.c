@@ -54,9 +54,15 @@ static void print_help(FILE *f)
  *   comes as fresh pages, each zeroed by the kernel on its first touch: half of that
  *   fit's time on a virtual machine here (1.0 s against 0.45 s). Keeping freed memory in
  *   the process (malloc's mmap and trim thresholds raised) lets it be reused; the peak
- *   resident size is unchanged (measured on both model families). */
-#define GLIBC_MALLOC_TUNABLES \
-    "glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295"
+ *   resident size is unchanged (measured on both model families). The pages it takes
+ *   from the kernel come as transparent huge pages where the kernel offers them on
+ *   request (hugetlb=1: malloc asks with madvise), one fault per 2 MB instead of one per
+ *   4 KB: the 20,000 x 50,010 sparse logistic regression took 5,400 page faults and
+ *   330 ms of CPU with 4 KB pages, 700 and 240 ms with huge pages, for 2.5 MB more peak
+ *   resident memory (28 MB against 26 MB). */
+#define GLIBC_MALLOC_TUNABLES                                                            \
+    "glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295:" \
+    "glibc.malloc.hugetlb=1"
 
 static void tune_runtime(char **argv)
 {

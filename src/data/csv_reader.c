@@ -187,10 +187,15 @@ static st_status read_weight(csv_reader *r, const st__csv_field *f, size_t col)
 static st_status intern_level(csv_reader *r, st__feature *feat, const st__csv_field *f,
                               size_t col, float *slot)
 {
+    long code = st__category_dict_find(&feat->levels, f->ptr, f->len);
+    if (code >= 0) { /* a level seen before: its text was checked then */
+        *slot = (float)code;
+        return ST_OK;
+    }
     st_status rc = check_utf8(r, f);
     if (rc != ST_OK)
         return rc;
-    long code = st__category_dict_intern(&feat->levels, f->ptr, f->len);
+    code = st__category_dict_intern(&feat->levels, f->ptr, f->len);
     if (code == -1)
         return nomem(r);
     if (code == -2)
@@ -306,6 +311,12 @@ static st_status read_record(csv_reader *r, int *kept)
             return ST_OK;
         }
     }
+    for (size_t c = 0; c < r->n_cols; c++) /* the level lookups' slots, all at once */
+        if (r->role[c] == ROLE_FEATURE) {
+            const st__feature *feat = &r->ds->features[r->feature_of[c]];
+            if (feat->type == ST_FEATURE_CATEGORICAL)
+                st__category_dict_prefetch(&feat->levels, t->fields[c].ptr, t->fields[c].len);
+        }
     for (size_t c = 0; c < r->n_cols; c++) {
         st_status rc = ST_OK;
         if (r->role[c] == ROLE_FEATURE)

@@ -53,12 +53,17 @@ static inline int split_pair(const libsvm_token *tok, long *index, double *value
         idx = idx * 10 + (*c - '0');
     }
     size_t vlen = tok->len - (size_t)(colon + 1 - tok->ptr);
-    if (!st__parse_number(colon + 1, vlen, value))
+    if (vlen == 1 && colon[1] == '1') /* the value of most binary codes: what the parse gives */
+        *value = 1.0;
+    else if (!st__parse_number(colon + 1, vlen, value))
         return 0;
     *index = idx;
     return 1;
 }
 
-static inline int is_qid(const libsvm_token *tok) { return tok->len > 4 && memcmp(tok->ptr, "qid:", 4) == 0; }
+static inline int is_qid(const libsvm_token *tok)
+{
+    return tok->len > 4 && tok->ptr[0] == 'q' && memcmp(tok->ptr, "qid:", 4) == 0;
+}
 
 #endif

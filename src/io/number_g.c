@@ -16,6 +16,8 @@
  * checks it against that loop on random bit patterns and hand-picked edges). */
 #include "number_g.h"
 
+#include <stratum/files.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -284,4 +286,26 @@ int st__number_g(double v, char buf[ST__NUMBER_G_MAX], int *exact)
     }
     *exact = 0;
     return snprintf(buf, ST__NUMBER_G_MAX, "%.17g", v);
+}
+
+int st__number_g17(double v, char buf[ST__NUMBER_G_MAX])
+{
+    exact19 z;
+    char d[17];
+    int e, reads_back;
+    if (exact19_of(v, &z) && round_exact(&z, 17, d, &e, &reads_back))
+        return spell_g(v < 0, d, 17, e, buf);
+    return snprintf(buf, ST__NUMBER_G_MAX, "%.17g", v); /* 0, tiny, huge, inf, nan, a tie */
+}
+
+int st_format_g17(double v, char *buf, size_t size)
+{
+    char tmp[ST__NUMBER_G_MAX];
+    const int n = st__number_g17(v, tmp);
+    if (buf != NULL && size > 0) {
+        const size_t k = (size_t)n < size ? (size_t)n : size - 1;
+        memcpy(buf, tmp, k);
+        buf[k] = '\0';
+    }
+    return n;
 }

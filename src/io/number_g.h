@@ -12,4 +12,8 @@
  * is "nan" whatever its payload. */
 int st__number_g(double v, char buf[ST__NUMBER_G_MAX], int *exact);
 
+/* What snprintf's "%.17g" writes for v, byte for byte, from the same exact integer digits
+ * (snprintf itself for what they do not decide); returns the length. */
+int st__number_g17(double v, char buf[ST__NUMBER_G_MAX]);
+
 #endif

@@ -16,6 +16,11 @@
 
 #include <stddef.h>
 
+/* Whether OpenBLAS and LAPACKE are loaded, loading them on the first call (thread-safe).
+ * 0 only when the libraries cannot be opened (not installed): every wrapper below then
+ * does nothing and reports failure, and callers use their hand-written kernels. */
+int st__la_available(void);
+
 /* Rows per dsyrk call of st__la_weighted_gram: the block is copied (weighted) into a
  * buffer of ST__LA_GRAM_BLOCK x m doubles. 256, 512, 1024 and 2048 measured within
  * noise of each other at 400 columns; 256 keeps the buffer small. */

@@ -74,14 +74,20 @@ void st__lr_cholesky_solve_hand(const double *u, size_t m, double *b)
     }
 }
 
+/* LAPACK from ST__LR_LAPACK_MIN_M columns on, when it can be loaded (linalg.h). */
+static int use_lapack(size_t m)
+{
+    return m >= ST__LR_LAPACK_MIN_M && st__la_available();
+}
+
 int st__lr_cholesky(double *h, size_t m)
 {
-    return m < ST__LR_LAPACK_MIN_M ? st__lr_cholesky_hand(h, m) : st__la_cholesky(h, m);
+    return use_lapack(m) ? st__la_cholesky(h, m) : st__lr_cholesky_hand(h, m);
 }
 
 void st__lr_cholesky_solve(const double *u, size_t m, double *b)
 {
-    if (m < ST__LR_LAPACK_MIN_M)
+    if (!use_lapack(m))
         st__lr_cholesky_solve_hand(u, m, b);
     else
         st__la_cholesky_solve(u, m, b);

@@ -82,7 +82,7 @@ st_status st__lr_standard_errors_h(const st__lr_problem *pb, const double *h_in,
             rc = ST_ERR_NUMERIC;
             goto done;
         }
-    if (m >= ST__LR_LAPACK_MIN_M) { /* H^-1 from U by LAPACKE_dpotri, one thread */
+    if (m >= ST__LR_LAPACK_MIN_M && st__la_available()) { /* H^-1 by LAPACKE_dpotri */
         memcpy(cov, h, mm * sizeof *cov);
         if (st__la_cholesky_inverse(cov, m) != 0) {
             rc = ST_ERR_NUMERIC;

@@ -252,6 +252,39 @@ static void test_levels_sorted_by_bytes(void **state)
     st_dataset_free(ds);
 }
 
+/* Levels that share their first 8 bytes, or differ only in length around 8 bytes, stay
+ * apart (the level table decides short levels by length and first 8 bytes, longer ones by
+ * their text); 3,000 levels make the table grow several times between repeats. */
+static void test_levels_long_and_many(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_ok(CSV, "code,label\nabcdefgh,1\nabcdefghX,0\nabcdefg,1\n"
+                                  "abcdefghY,0\nabcdefghX,1\nabcdefgh,0\nabcdefghXY,1\n"
+                                  "abcdefg,0\nabcdefghY,1\n", NULL);
+    static const char *const levels[] = {"abcdefg", "abcdefgh", "abcdefghX", "abcdefghXY",
+                                         "abcdefghY"};
+    assert_levels(ds, "code", levels, 5);
+    assert_column(ds, "code", (const float[]){1, 2, 0, 4, 2, 1, 3, 0, 4}, 9);
+    st_dataset_free(ds);
+    text_buffer b = {malloc(64), 0, 64};
+    append(&b, "code,label\n");
+    for (int rep = 0; rep < 2; rep++)
+        for (int k = 0; k < 3000; k++) /* k and its square: short and long levels */
+            append(&b, "%s%d,%d\n", k % 2 ? "level-with-a-long-prefix-" : "c", k * k, k % 2);
+    ds = test_read_ok(CSV, b.data, b.len, NULL, __FILE__, __LINE__);
+    long j = st_dataset_find_feature(ds, "code");
+    assert_int_equal(st_dataset_n_levels(ds, (size_t)j), 3000);
+    const float *v = column(ds, "code");
+    for (int k = 0; k < 3000; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s%d", k % 2 ? "level-with-a-long-prefix-" : "c", k * k);
+        assert_string_equal(st_dataset_level(ds, (size_t)j, (size_t)v[k]), want);
+        assert_true(v[k] == v[3000 + k]);
+    }
+    st_dataset_free(ds);
+    free(b.data);
+}
+
 /* A column numeric for 1000 rows then text: the early rows get level codes too. */
 static void test_numeric_then_categorical(void **state)
 {
@@ -746,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_more_default_missing_values),
         cmocka_unit_test(test_custom_na_values),
         cmocka_unit_test(test_levels_sorted_by_bytes),
+        cmocka_unit_test(test_levels_long_and_many),
         cmocka_unit_test(test_numeric_then_categorical),
         cmocka_unit_test(test_label_by_name),
         cmocka_unit_test(test_label_by_index),

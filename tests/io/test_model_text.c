@@ -104,6 +104,51 @@ static void test_number_random(void **state)
     }
 }
 
+/* st_format_g17 writes what snprintf's "%.17g" writes, and returns its length. */
+static void check_g17(double v)
+{
+    char want[64], got[64];
+    const int n_want = snprintf(want, sizeof want, "%.17g", v);
+    const int n = st_format_g17(v, got, sizeof got);
+    if (n != n_want || strcmp(got, want) != 0)
+        fail_msg("%a: st_format_g17 '%s' (%d), snprintf '%s' (%d)", v, got, n, want, n_want);
+    char small[8]; /* truncated as snprintf truncates */
+    assert_int_equal(st_format_g17(v, small, sizeof small), n_want);
+    assert_int_equal(snprintf(want, sizeof small, "%.17g", v), n_want);
+    assert_string_equal(small, want);
+}
+
+static void test_g17(void **state)
+{
+    (void)state;
+    const double v[] = {0.0, -0.0, 1, 0.1, 1.0 / 3, 1e-4, 9.99999999999999e-5, 1e-5, 1e16,
+                        1e17, 1e18, 12345678901234567.0, 0.99999999999999989, 1e300,
+                        5e-324, 2.675, 12345.5, 0.125, 1e-14, 9.999999999999999e-15,
+                        INFINITY, NAN};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        check_g17(v[i]);
+        check_g17(-v[i]);
+    }
+    for (int k = 1; k < 2000; k++) { /* exact binary fractions: ties at digit 18 and on */
+        check_g17(ldexp((double)k * 2 + 1, -60));
+        check_g17(ldexp((double)k * 2 + 1, -57));
+        check_g17((double)k / 7.0);
+    }
+    for (int k = -1074; k <= 1023; k++) {
+        check_g17(ldexp(1.0, k));
+        check_g17(nextafter(ldexp(1.0, k), 0));
+    }
+    uint64_t s = 20261207;
+    for (int i = 0; i < 200000; i++) {
+        uint64_t bits = next_random(&s);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        check_g17(x);
+        double u = (double)(next_random(&s) >> 11) * 0x1p-53;
+        check_g17(u * pow(10.0, (double)(int)(next_random(&s) % 20) - 12.0));
+    }
+}
+
 static void check_name(const char *name, const char *want)
 {
     st__text t = {0};
@@ -162,6 +207,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_number_edges),
         cmocka_unit_test(test_number_random),
+        cmocka_unit_test(test_g17),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_text_append),
     };
