@@ -9,12 +9,12 @@
 
 size_t cli_model_n_text(const cli_model *m)
 {
-    return m->lr != NULL ? st_logreg_n_text_featurizers(m->lr) : 0;
+    return m->lr != NULL ? st_logreg_n_text_featurizers(m->lr) : st_gbdt_n_text_featurizers(m->gb);
 }
 
 const st_text_featurizer *cli_model_text(const cli_model *m, size_t k)
 {
-    return m->lr != NULL ? st_logreg_text_featurizer(m->lr, k) : NULL;
+    return m->lr != NULL ? st_logreg_text_featurizer(m->lr, k) : st_gbdt_text_featurizer(m->gb, k);
 }
 
 st_status cli_model_featurize(const cli_model *m, st_dataset **ds, int replace, st_error *err)

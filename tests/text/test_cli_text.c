@@ -100,8 +100,8 @@ static void test_evaluate_raw_text(void **state)
     free(r);
 }
 
-/* compare: logistic regression on the text, the featurizer fitted per training part; boosted
- * trees do not take text yet. */
+/* compare: logistic regression on the text, the featurizer fitted per training part (both
+ * families: test_cli_text_gbdt). */
 static void test_compare(void **state)
 {
     (void)state;
@@ -110,11 +110,6 @@ static void test_compare(void **state)
                         "--format", "csv", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "logreg"));
-    free(r);
-    r = run("compare", ABSTRACTS, "--ignore", "id", "--text-col", "abstract", NULL);
-    assert_int_equal(r->exit_code, 2);
-    assert_non_null(strstr(r->err, "--text-col: boosted trees do not take text columns yet: "
-                                    "add --models logreg"));
     free(r);
 }
 
