@@ -247,8 +247,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
                                "out");
-    if (cli_text_check("compare", s->text, co->use[CV_GBDT] ? "boosted trees do not take "
-                       "text columns yet: add --models logreg" : NULL) != EXIT_OK)
+    if (cli_text_check("compare", s->text, NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);

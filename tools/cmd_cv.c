@@ -133,6 +133,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         {"oof", required_argument, NULL, OPT_OOF},
         {"report", required_argument, NULL, OPT_REPORT},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
     const struct option *options = s->model == CV_GBDT ? gbdt_options : logreg_options;
     cli_gbdt_valid valid = cli_gbdt_valid_default();
@@ -142,7 +143,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
         if (code == CLI_GETOPT_USAGE)
             return EXIT_USAGE;
         int handled = cli_common_option(c, code, optarg);
-        if (handled == 0 && s->model == CV_LOGREG)
+        if (handled == 0)
             handled = cli_text_option("cv", s->text, code, optarg);
         if (handled == 0)
             handled = s->model == CV_GBDT ? cli_gbdt_option("cv", &s->gprm, code, optarg)

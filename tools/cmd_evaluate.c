@@ -272,13 +272,24 @@ static st_status score_gbdt(const char *path, const cli_common *c, const st_data
                             st_error *err)
 {
     st_gbdt *m = NULL;
+    st_dataset *text = NULL; /* ds with the model's text columns featurized, if any */
     st_status rc = cli_gbdt_load(path, c, &m, err);
+    if (rc == ST_OK && st_gbdt_n_text_featurizers(m) > 0) {
+        const st_text_featurizer *f[CLI_TEXT_MAX_COLS];
+        size_t n = st_gbdt_n_text_featurizers(m);
+        n = n < CLI_TEXT_MAX_COLS ? n : CLI_TEXT_MAX_COLS;
+        for (size_t k = 0; k < n; k++)
+            f[k] = st_gbdt_text_featurizer(m, k);
+        if ((rc = st_text_transform(f, n, ds, &text, err)) == ST_OK)
+            ds = text;
+    }
     if (rc == ST_OK)
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(ds), err);
     if (rc == ST_OK)
         rc = st_gbdt_training_overlap(m, ds, ov, err);
     if (rc == ST_OK && !st_gbdt_threshold_info(m, t))
         t->value = NAN;
+    st_dataset_free(text);
     st_gbdt_free(m);
     return rc;
 }

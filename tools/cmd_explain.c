@@ -129,8 +129,8 @@ static int find_where(const char *data_path, const st_dataset *ds, const cli_com
 /* Text of feature j's value in row i of ds. */
 static char *value_text(const cli_model *m, const st_dataset *ds, size_t j, size_t i)
 {
-    const char *name = cli_model_feature_name(m, j);
-    long src = st_dataset_find_feature(ds, name);
+    const char *name = cli_model_feature_key(m, j);
+    long src = st_dataset_find_feature_at(ds, name, j);
     char buf[64];
     const char *s = "missing";
     /* an absent LibSVM entry is missing to an XGBoost model, 0 to a stratum one */
@@ -153,9 +153,20 @@ static char *value_text(const cli_model *m, const st_dataset *ds, size_t j, size
     return copy;
 }
 
+/* Row i's text in the column that featurizer f reads, as raw (the data before it was
+ * featurized) holds it: NULL when missing. */
+static const char *row_text(const st_dataset *raw, const st_text_featurizer *f, size_t i)
+{
+    long j = st_dataset_find_feature(raw, st_text_featurizer_column(f));
+    if (j < 0 || st_dataset_feature_type(raw, (size_t)j) != ST_FEATURE_CATEGORICAL)
+        return NULL;
+    float v = cli_feature_value(raw, (size_t)j, i);
+    return isnan(v) ? NULL : st_dataset_level(raw, (size_t)j, (size_t)v);
+}
+
 /* Explains the chosen rows. Returns an exit code. */
-static int explain_rows(const cli_model *m, const st_dataset *ds, const char *data_path,
-                        const cli_common *common, const explain_opts *o)
+static int explain_rows(const cli_model *m, const st_dataset *raw, const st_dataset *ds,
+                        const char *data_path, const cli_common *common, const explain_opts *o)
 {
     const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
     for (size_t k = 0; k < o->n_rows; k++)
@@ -189,6 +200,11 @@ static int explain_rows(const cli_model *m, const st_dataset *ds, const char *da
         for (size_t j = 0; j < nf && status == EXIT_OK; j++)
             if ((rows[k].values[j] = value_text(m, part, j, k)) == NULL)
                 status = EXIT_FAILED;
+        if (status == EXIT_OK && cli_model_n_text(m) > 0 &&
+            (rows[k].texts = calloc(cli_model_n_text(m), sizeof *rows[k].texts)) == NULL)
+            status = EXIT_FAILED;
+        for (size_t t = 0; status == EXIT_OK && t < cli_model_n_text(m); t++)
+            rows[k].texts[t] = row_text(raw, cli_model_text(m, t), o->rows[k]);
         if (status != EXIT_OK)
             fprintf(stderr, "stratum: out of memory for the values of row %zu\n", o->rows[k] + 1);
     }
@@ -201,6 +217,7 @@ static int explain_rows(const cli_model *m, const st_dataset *ds, const char *da
         for (size_t j = 0; rows[k].values != NULL && j < nf; j++)
             free(rows[k].values[j]);
         free(rows[k].values);
+        free(rows[k].texts);
     }
     free(rows), free(p), free(c);
     st_dataset_free(part);
@@ -212,7 +229,10 @@ static int explain_rows(const cli_model *m, const st_dataset *ds, const char *da
 static st_status contribution_means(const cli_model *m, const st_dataset *ds, int threads,
                                     explain_global *g, st_error *err)
 {
-    const size_t n = st_dataset_n_rows(ds), nf = m->n_features, block = 4096;
+    /* 4,096 rows a block, fewer for wide models (a text model's tens of thousands of
+     * term columns): at most 2^25 contributions (256 MB) at once */
+    const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
+    const size_t wide = ((size_t)1 << 25) / (nf + 1), block = wide < 1 ? 1 : wide < 4096 ? wide : 4096;
     const size_t first = n < block ? n : block;
     double *c = malloc((first ? first : 1) * (nf + 1) * sizeof *c);
     size_t *rows = malloc((first ? first : 1) * sizeof *rows);
@@ -373,16 +393,23 @@ int cmd_explain(int argc, char **argv)
     int status = cli_model_load(model_path, &common, "explain", &m);
     if (status != EXIT_OK)
         return status;
-    st_dataset *ds = NULL;
-    if ((status = cli_read_data(data_path, &common, &ds)) == EXIT_OK) {
-        if (o.where != NULL)
+    st_dataset *raw = NULL, *ds = NULL;
+    if ((status = cli_read_data(data_path, &common, &raw)) == EXIT_OK) {
+        st_error err;
+        ds = raw; /* a text model: raw text in, featurized into a copy (raw keeps the texts) */
+        st_status rc = cli_model_featurize(&m, &ds, 0, &err);
+        if (rc != ST_OK)
+            status = cli_fail(&err, rc);
+        if (status == EXIT_OK && o.where != NULL)
             status = find_where(data_path, ds, &common, &o);
         if (status == EXIT_OK && (o.rows_given || o.where != NULL))
-            status = explain_rows(&m, ds, data_path, &common, &o);
+            status = explain_rows(&m, raw, ds, data_path, &common, &o);
         else if (status == EXIT_OK)
             status = explain_global_ranking(&m, ds, data_path, &common, &o);
     }
-    st_dataset_free(ds);
+    if (ds != raw)
+        st_dataset_free(ds);
+    st_dataset_free(raw);
     cli_model_free(&m);
     return status;
 }

@@ -7,6 +7,8 @@
 #include "post_fit.h"
 #include "train_gbdt_distributed.h"
 #include "train_binned.h"
+#include "cli_text.h"
+#include "cli_text_gbdt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -42,13 +44,14 @@ static const struct option options[] = {
         CLI_POST_TRAIN_OPTIONS,
         {"distributed", no_argument, NULL, 1401},
         {"bins-from", required_argument, NULL, OPT_BINS_FROM},
+        CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
 
 void train_gbdt_print_help(void)
 {
-    printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n",
+    printf("%s%s\nValidation and early stopping (LightGBM's names):\n%s\n%s\n%s\n%s\n",
            train_gbdt_help, cli_gbdt_help, cli_gbdt_valid_help, post_train_help,
-           train_gbdt_distributed_help);
+           train_gbdt_distributed_help, cli_text_help);
     cli_print_spellings(stdout, options);
     printf("\n%s", cli_common_help);
 }
@@ -62,6 +65,9 @@ int cmd_train_gbdt(int argc, char **argv)
     cli_gbdt_valid valid = cli_gbdt_valid_default();
     post_opts post = post_opts_default();
     int code, distributed = 0;
+    cli_text text; /* --text-col: term columns, the featurizers saved in the model */
+    cli_text_init(&text);
+    st_text_featurizer **feats = NULL;
     optind = 1;
     while ((code = cli_getopt("train", argc, argv, "qho:", options)) != -1) {
         if (code == CLI_GETOPT_USAGE)
@@ -75,6 +81,8 @@ int cmd_train_gbdt(int argc, char **argv)
             handled = post_train_option("train", &post, code, optarg);
         if (handled == 0)
             handled = cli_gbdt_monotone_option("train", code, optarg, &monotone_spec);
+        if (handled == 0)
+            handled = cli_text_option("train", &text, code, optarg);
         if (handled == 0 && code == 'o') {
             model_path = optarg;
             continue;
@@ -118,6 +126,10 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
+    if (cli_text_check("train", &text, distributed || bins_from != NULL ||
+                       st_binned_is_file(data_path) ? "text columns need the CSV in one "
+                       "process, without --bins-from" : NULL) != EXIT_OK)
+        return EXIT_USAGE;
     if ((distributed || bins_from != NULL || st_binned_is_file(data_path)) &&
         prm.num_trees == ST_GBDT_NUM_TREES_AUTO)
         return cli_usage_error("train", "%s needs --num-trees: the default chooses the number "
@@ -153,6 +165,8 @@ int cmd_train_gbdt(int argc, char **argv)
     st_dataset *tr = NULL, *va = NULL; /* the split of --valid-fraction */
     signed char *monotone = NULL;
     st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK)
+        rc = cli_text_fit(&text, &ds, &feats, &err); /* text columns become term columns */
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         int status = cli_warn_identifiers(ds, data_path);
@@ -161,6 +175,7 @@ int cmd_train_gbdt(int argc, char **argv)
         if (status == EXIT_OK)
             status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
+            cli_text_free(feats, text.n_cols);
             st_dataset_free(ds);
             st_binned_close(bins);
             return status;
@@ -172,6 +187,9 @@ int cmd_train_gbdt(int argc, char **argv)
     else if (rc == ST_OK && valid.path != NULL) {
         opt.weight_file = NULL; /* --weight-file weighs DATA's rows */
         rc = st_dataset_read(valid.path, &opt, &va, &err);
+        if (rc == ST_OK) /* featurized as the training rows say */
+            rc = cli_text_apply((const st_text_featurizer *const *)feats, text.n_cols, &va,
+                                &err);
         if (rc == ST_OK)
             cli_warn_data(va, valid.path);
     }
@@ -183,6 +201,7 @@ int cmd_train_gbdt(int argc, char **argv)
         cv_setup family = {.model = CV_GBDT, .gprm = prm, .valid_fraction = valid.fraction};
         int st = post_train_run(&family, train, &post, common.seed, common.quiet, &post_res);
         if (st != EXIT_OK) {
+            cli_text_free(feats, text.n_cols);
             st_dataset_free(tr);
             st_dataset_free(va);
             st_dataset_free(ds);
@@ -212,6 +231,9 @@ int cmd_train_gbdt(int argc, char **argv)
     if (rc == ST_OK && post_res.has_threshold)
         rc = st_gbdt_set_threshold(m, &post_res.threshold, &err);
     post_result_free(&post_res);
+    if (rc == ST_OK)
+        rc = cli_text_attach_gbdt(m, &feats, text.n_cols, &err); /* saved in the model */
+    cli_text_free(feats, text.n_cols);
     if (rc == ST_OK)
         rc = st_gbdt_save(m, model_path, &err);
     if (rc != ST_OK) {
@@ -302,6 +324,8 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
     st_status rc = cli_gbdt_load(model_path, common, &m, &err);
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
+    if (rc == ST_OK)
+        rc = cli_text_featurize_gbdt(m, &ds, &err); /* a model's text columns: raw text in */
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         *n = st_dataset_n_rows(ds);

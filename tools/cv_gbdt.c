@@ -6,6 +6,7 @@
 
 #include "cli_gbdt_options.h"
 #include "cli_progress.h"
+#include "cli_text.h"
 #include "cv.h"
 
 st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
@@ -14,8 +15,11 @@ st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_
 {
     st_gbdt *m = NULL;
     st_dataset *fit = NULL, *valid = NULL; /* the training part split by --valid-fraction */
-    st_status rc = ST_OK;
-    if (s->valid_fraction > 0)
+    st_dataset *trt = NULL, *tet = NULL; /* text columns featurized as tr alone says */
+    st_status rc = cli_text_fit_pair(s->text, tr, te, &trt, &tet, err);
+    if (trt != NULL)
+        tr = trt, te = tet;
+    if (rc == ST_OK && s->valid_fraction > 0)
         rc = cli_gbdt_valid_split(tr, s->valid_fraction, s->gprm.seed, &fit, &valid, err);
     if (rc == ST_OK)
         rc = st_gbdt_train_ex(fit != NULL ? fit : tr, valid, &s->gprm,
@@ -32,5 +36,7 @@ st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_
         rc = st_gbdt_predict(m, te, ST_GBDT_PROBABILITY, s->gprm.n_threads, p_test,
                              st_dataset_n_rows(te), err);
     st_gbdt_free(m);
+    st_dataset_free(trt);
+    st_dataset_free(tet);
     return rc;
 }

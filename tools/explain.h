@@ -13,6 +13,8 @@ typedef struct cli_model {
     st_logreg *lr; /* exactly one of the two is set */
     st_gbdt *gb;
     size_t n_features;
+    long *text_feature;  /* a text model's features: the featurizer of feature j, or -1 */
+    size_t *text_column; /* and its column there (explain_text.c); NULL without text */
 } cli_model;
 
 /* Loads MODEL, whichever family it is. Returns EXIT_OK, or an exit code with the message
@@ -21,7 +23,19 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
                    cli_model *m);
 void cli_model_free(cli_model *m);
 const char *cli_model_family(const cli_model *m); /* "logreg" or "gbdt" */
+/* What the outputs call feature j: its name, or a text column's label (explain_text.c). */
 const char *cli_model_feature_name(const cli_model *m, size_t j);
+/* Feature j's name in the data (featurized): for finding its values. */
+const char *cli_model_feature_key(const cli_model *m, size_t j);
+
+/* A model of text columns (explain_text.c): its featurizers, n 0 for other models; *ds
+ * made its featurized copy, the old one freed when replace is set (nothing without
+ * featurizers); the labels of its
+ * features (cli_model_load calls it: EXIT_OK or EXIT_FAILED printed). */
+size_t cli_model_n_text(const cli_model *m);
+const st_text_featurizer *cli_model_text(const cli_model *m, size_t k);
+st_status cli_model_featurize(const cli_model *m, st_dataset **ds, int replace, st_error *err);
+int cli_model_text_labels(cli_model *m);
 
 /* P(y = 1) for the n_rows(ds) rows. */
 st_status cli_model_predict(const cli_model *m, const st_dataset *ds, int threads, double *p,
@@ -92,6 +106,8 @@ typedef struct explain_row {
     double p;        /* predicted risk */
     double *contrib; /* n_features + 1 contributions, bias last */
     char **values;   /* n_features texts of the row's values ("missing" when absent) */
+    const char **texts; /* a text model: per featurizer, the row's text (NULL: missing),
+                           pointing into the data as read; NULL otherwise */
 } explain_row;
 
 typedef struct explain_global {
@@ -117,6 +133,12 @@ int report_explain_rows(const char *path, const cli_model *m, const char *model_
                         size_t top);
 int report_explain_global(const char *path, const cli_model *m, const char *model_path,
                           const char *data_path, const explain_global *g, size_t top);
+
+/* In an explain report (report_explain_text.c): each text of row r with the terms that
+ * decided it marked (the top present terms per direction). Returns an exit code. */
+struct report;
+int report_explain_texts(struct report *rep, const cli_model *m, const explain_row *r,
+                         size_t top);
 
 /* Features ordered by decreasing key (ties: lower index first) into order[0..n-1]. */
 void explain_rank(const double *key, size_t n, size_t *order);

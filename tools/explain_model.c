@@ -25,29 +25,44 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
         rc = st_logreg_load(path, &m->lr, &err);
         if (rc == ST_OK)
             m->n_features = st_logreg_n_features(m->lr);
-        if (rc == ST_OK && st_logreg_n_text_featurizers(m->lr) > 0) { /* docs/text.md */
-            fprintf(stderr, "stratum: %s: a model of text columns (--text-col): its "
-                    "contributions and explanations are not available yet; predict and "
-                    "evaluate take it\n", path);
-            cli_model_free(m);
-            return EXIT_FAILED;
-        }
     }
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    if (cli_model_n_text(m) > 0 && strcmp(command, "drift") == 0) { /* docs/text.md */
+        fprintf(stderr, "stratum: %s: a model of text columns (--text-col): drift does not "
+                "take it yet; predict, evaluate and explain do\n", path);
+        cli_model_free(m);
+        return EXIT_FAILED;
+    }
+    if (cli_model_text_labels(m) != EXIT_OK) {
+        cli_model_free(m);
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
 }
 
 void cli_model_free(cli_model *m)
 {
     st_logreg_free(m->lr);
     st_gbdt_free(m->gb);
+    free(m->text_feature);
+    free(m->text_column);
     memset(m, 0, sizeof *m);
 }
 
 const char *cli_model_family(const cli_model *m) { return m->gb != NULL ? "gbdt" : "logreg"; }
 
-const char *cli_model_feature_name(const cli_model *m, size_t j)
+const char *cli_model_feature_key(const cli_model *m, size_t j)
 {
     return m->gb != NULL ? st_gbdt_feature_name(m->gb, j) : st_logreg_feature_name(m->lr, j);
+}
+
+const char *cli_model_feature_name(const cli_model *m, size_t j)
+{
+    if (m->text_feature != NULL && m->text_feature[j] >= 0)
+        return st_text_featurizer_label(cli_model_text(m, (size_t)m->text_feature[j]),
+                                        m->text_column[j]);
+    return cli_model_feature_key(m, j);
 }
 
 st_status cli_model_predict(const cli_model *m, const st_dataset *ds, int threads, double *p,

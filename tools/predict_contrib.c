@@ -152,6 +152,13 @@ int cli_predict_contrib(const char *model_path, const char *data_path, const cli
         cli_model_free(&m);
         return status;
     }
+    st_error err;
+    st_status rc = cli_model_featurize(&m, &ds, 1, &err); /* a text model: raw text in */
+    if (rc != ST_OK) {
+        st_dataset_free(ds);
+        cli_model_free(&m);
+        return cli_fail(&err, rc);
+    }
     static const char *const ours[] = {"p", "p_uncalibrated", "bias"};
     for (size_t c = 0; c < sizeof ours / sizeof ours[0] && status == EXIT_OK; c++)
         if (cli_keep_has(keep, ours[c]))

@@ -56,6 +56,18 @@ void report_facts(report *r, const char *const *terms, const char *const *values
 void report_figures_begin(report *r);
 void report_figures_end(report *r);
 
+/* A block of free text (a note) with some of its bytes marked: marks[k] covers bytes
+ * [begin, end) of text, in order and not overlapping (others are shown unmarked), "up"
+ * (raises the risk: red) or not (lowers it: blue), title shown on hover (may be NULL).
+ * The caption (may be NULL) comes above it as a note. Everything is escaped. */
+typedef struct report_mark {
+    size_t begin, end;
+    int up;
+    const char *title;
+} report_mark;
+void report_marked_text(report *r, const char *caption, const char *text, size_t len,
+                        const report_mark *marks, size_t n_marks);
+
 /* HTML-escapes s onto f: & < > " ' and control characters (as spaces). */
 void report_escape(FILE *f, const char *s);
 

@@ -73,6 +73,17 @@ static void row_section(report *rep, const cli_model *m, const explain_row *r, s
     report_table_write(rep, &t);
 }
 
+/* row_section, then the row's texts with their deciding terms marked (a text model). */
+static int row_sections(report *rep, const cli_model *m, const explain_row *r, size_t top,
+                        char (*labels)[300], const char **label_ptrs, double *values,
+                        report_cell *cells)
+{
+    row_section(rep, m, r, top, labels, label_ptrs, values, cells);
+    if (r->texts == NULL)
+        return EXIT_OK;
+    return report_explain_texts(rep, m, r, top < REPORT_MAX_BARS ? top : REPORT_MAX_BARS);
+}
+
 int report_explain_rows(const char *path, const cli_model *m, const char *model_path,
                         const char *data_path, const explain_row *rows, size_t n_rows,
                         size_t top)
@@ -93,9 +104,13 @@ int report_explain_rows(const char *path, const cli_model *m, const char *model_
     else if (report_begin(&rep, "stratum explain", subtitle) == 0) {
         report_section(&rep, "Model and data");
         setting_facts(&rep, m, model_path, data_path);
-        for (size_t i = 0; i < n_rows; i++)
-            row_section(&rep, m, &rows[i], top, labels, label_ptrs, values, cells);
-        status = report_end(&rep, path);
+        status = EXIT_OK;
+        for (size_t i = 0; i < n_rows && status == EXIT_OK; i++)
+            status = row_sections(&rep, m, &rows[i], top, labels, label_ptrs, values, cells);
+        if (status == EXIT_OK)
+            status = report_end(&rep, path);
+        else
+            report_discard(&rep);
     }
     free(labels), free(label_ptrs), free(values), free(cells);
     return status;

@@ -42,6 +42,10 @@ static const char style_sheet[] =
     "svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;fill:#1b1f24}\n"
     "svg .title{font-size:15px;font-weight:bold}svg .axis{font-size:13px}\n"
     "svg .tick{font-size:11px;fill:#57606a}svg .legend{font-size:12px}\n"
+    "blockquote.text{margin:8px 0 4px;padding:8px 14px;border-left:4px solid var(--rule);"
+    "background:#fafbfc;white-space:pre-wrap;overflow-wrap:break-word;line-height:1.7}\n"
+    "mark.up{background:#ffd2cc;color:#7a1200;border-radius:3px;padding:0 1px}\n"
+    "mark.down{background:#cfe3ff;color:#0b3d91;border-radius:3px;padding:0 1px}\n"
     "footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);"
     "padding-top:8px}\n"
     "@media print{body{padding:0;max-width:none;font-size:12px}h2{break-after:avoid}"
@@ -97,6 +101,45 @@ static void close_section(report *r)
     if (r->in_section)
         fputs("</section>\n", r->f);
     r->in_section = 0;
+}
+
+/* report_escape of the len bytes at s (which may hold no NUL). */
+static void escape_bytes(FILE *f, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char one[2] = {s[i], '\0'};
+        if (s[i] == '\n' || s[i] == '\t')
+            fputc(s[i], f); /* kept: the block shows the text's own lines */
+        else if (s[i] != '\0')
+            report_escape(f, one);
+    }
+}
+
+void report_marked_text(report *r, const char *caption, const char *text, size_t len,
+                        const report_mark *marks, size_t n_marks)
+{
+    if (caption != NULL)
+        report_paragraph(r, caption, "note");
+    fputs("<blockquote class=\"text\">", r->f);
+    size_t at = 0;
+    for (size_t k = 0; k < n_marks; k++) {
+        const report_mark *m = &marks[k];
+        if (m->begin < at || m->end > len || m->end <= m->begin)
+            continue; /* overlapping or outside: the caller's mistake, shown unmarked */
+        escape_bytes(r->f, text + at, m->begin - at);
+        fprintf(r->f, "<mark class=\"%s\"", m->up ? "up" : "down");
+        if (m->title != NULL) {
+            fputs(" title=\"", r->f);
+            report_escape(r->f, m->title);
+            fputc('"', r->f);
+        }
+        fputc('>', r->f);
+        escape_bytes(r->f, text + m->begin, m->end - m->begin);
+        fputs("</mark>", r->f);
+        at = m->end;
+    }
+    escape_bytes(r->f, text + at, len - at);
+    fputs("</blockquote>\n", r->f);
 }
 
 void report_discard(report *r)

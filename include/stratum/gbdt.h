@@ -77,6 +77,7 @@
 #include "calibration.h"
 #include "common.h"
 #include "dataset.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -497,6 +498,19 @@ ST_API st_status st_gbdt_contrib_row(const st_gbdt *m, const float *x, void *scr
 ST_API st_status st_gbdt_interactions_row(const st_gbdt *m, const float *x, void *scratch,
                                           size_t scratch_size, double *out, size_t n_out,
                                           st_error *err);
+
+/* Text columns (stratum/text.h), as for logistic regression (stratum/logreg.h): a model
+ * trained on the term columns of text featurizers keeps them, so that whoever scores it
+ * featurizes raw text as the training did. st_gbdt_add_text_featurizer hands f to the model
+ * (which frees it; on failure the caller keeps it), before the model is shared or saved;
+ * st_gbdt_save writes them after the rest (a model without them is written as before) and
+ * st_gbdt_load reads them. The scoring functions take the featurized dataset:
+ * st_text_transform(the model's featurizers, raw data) first. Accessors: how many, and the
+ * k-th (owned by the model). */
+ST_API st_status st_gbdt_add_text_featurizer(st_gbdt *m, st_text_featurizer *f,
+                                             st_error *err);
+ST_API size_t st_gbdt_n_text_featurizers(const st_gbdt *m);
+ST_API const st_text_featurizer *st_gbdt_text_featurizer(const st_gbdt *m, size_t k);
 
 #ifdef __cplusplus
 }

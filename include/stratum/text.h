@@ -191,6 +191,41 @@ ST_API void st_text_terms_free(char **terms, size_t n_terms);
  * scikit-learn's murmurhash3_32(positive=False) gives it, a signed number. */
 ST_API int32_t st_text_murmur3_32(const void *data, size_t len, uint32_t seed);
 
+/* Explanations: what a column stands for, in words.
+ *
+ * st_text_featurizer_label names column k for a reader: "<text column>:<term>" in
+ * vocabulary mode (the feature name); in hashing mode "<text column>:a | b", the terms
+ * of the fitting texts that fell in its bucket (its surface forms: collisions show as
+ * several, " | ..." ends the list when the bucket held more than the 3 kept), or the
+ * feature name "<text column>:#<bucket>" for a featurizer read from a file saved before
+ * stratum kept forms. st_text_featurizer_form gives form i < st_text_featurizer_n_forms
+ * of column k: at most 3, those in the most fitting texts first, ties in byte order (so
+ * the same whatever the order of the texts); st_text_featurizer_n_seen the distinct terms
+ * the bucket held. Vocabulary mode has no forms (0, NULL, 0). Fitting in hashing mode
+ * keeps the distinct terms of the fitting texts while it runs (as a vocabulary fit does),
+ * and the forms in the featurizer and its model file (3 lines a column at most). */
+ST_API const char *st_text_featurizer_label(const st_text_featurizer *f, size_t k);
+ST_API size_t st_text_featurizer_n_forms(const st_text_featurizer *f, size_t k);
+ST_API const char *st_text_featurizer_form(const st_text_featurizer *f, size_t k, size_t i);
+ST_API size_t st_text_featurizer_n_seen(const st_text_featurizer *f, size_t k);
+
+/* The terms of one text as f finds them, with where they are: term t (in
+ * st_text_terms's order) covers bytes [begin, end) of text, from its first word's first
+ * byte to its last word's last, and is column `column` of f (-1: no column, a term not
+ * kept at fit time); sign is its hashing sign (+1 or -1; +1 in vocabulary mode), with
+ * which the term counts in its column. *spans is a new array of *n_spans, freed with
+ * st_text_spans_free. ST_ERR_PARSE for invalid UTF-8 ("text column 'c': byte k (0-based):
+ * invalid UTF-8"). */
+typedef struct st_text_span {
+    size_t begin, end;
+    long column;
+    int sign;
+} st_text_span;
+ST_API st_status st_text_spans(const st_text_featurizer *f, const char *text, size_t len,
+                               st_text_span **spans /* OUT */, size_t *n_spans /* OUT */,
+                               st_error *err);
+ST_API void st_text_spans_free(st_text_span *spans);
+
 /* The featurizer as text (the section a model file keeps: see docs/text.md), and back.
  * st_text_featurizer_save writes a file of its own ("stratum-model 1 text", checksummed);
  * st_text_featurizer_load reads it, errors naming the file and line. */

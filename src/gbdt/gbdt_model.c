@@ -27,6 +27,7 @@ void st_gbdt_free(st_gbdt *m)
     st__post_free(&m->post);
     st__free(m->monotone);
     st__row_sketch_free(&m->sketch);
+    st__gbdt_text_free(m);
     st__free(m->cat_bits);
     st__free(m->leaf_covers);
     st__free(m);

@@ -45,6 +45,8 @@
 
 #include "data/row_sketch.h"
 #include "eval/calibration_impl.h"
+#include "io/model_reader.h"
+#include "io/model_text.h"
 
 /* ---- the model ---- */
 typedef struct st__gbdt_feature {
@@ -123,7 +125,16 @@ struct st_gbdt {
     st__row_sketch sketch; /* the training-rows fingerprint (none: n_rows 0) */
     int trees_chosen;      /* 1: auto_trees holds what early stopping chose (gbdt_auto.c) */
     st_gbdt_auto_trees_info auto_trees;
+    st_text_featurizer **text; /* n_text featurizers of the model's text columns, owned
+                                  (gbdt_text.c); NULL and 0 for models without text */
+    size_t n_text;
 };
+
+/* The model's text featurizers (gbdt_text.c): freed; written after the fingerprint (one
+ * section each, text/text_io.h); read back (optional). */
+void st__gbdt_text_free(st_gbdt *m);
+void st__gbdt_text_write(st__text *t, const st_gbdt *m, int *exact);
+st_status st__gbdt_text_read(st__mreader *r, st_gbdt *m);
 
 /* The routing rule of every tree walk on a model (prediction, one row or a dataset, and
  * anything else that follows a row down a tree): does a row whose value of the node's

@@ -166,6 +166,7 @@ static void write_model(st__text *t, const st_gbdt *m, int *exact)
         st__text_printf(t, "absent_entries missing\n");
     st__post_write(t, &m->post, exact); /* optional calibration and threshold lines */
     st__row_sketch_write(t, &m->sketch);  /* optional training-rows fingerprint */
+    st__gbdt_text_write(t, m, exact);      /* optional text featurizers */
 }
 
 /* A node of the kinds only a LightGBM import has (gbdt_model.h), which the file format

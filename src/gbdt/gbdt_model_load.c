@@ -354,6 +354,8 @@ static st_status read_body(st__mreader *r, st_gbdt *m)
         rc = st__post_read(r, &m->post);
     if (rc == ST_OK) /* optional training-rows fingerprint */
         rc = st__row_sketch_read(r, &m->sketch);
+    if (rc == ST_OK) /* optional text featurizers */
+        rc = st__gbdt_text_read(r, m);
     if (rc == ST_OK && st__mr_next(r))
         rc = st__mr_bad(r, "unexpected line after the last tree; expected the checksum line");
     return rc;

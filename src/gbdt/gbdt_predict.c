@@ -62,11 +62,13 @@ static void map_free(column_map *cm)
     st__free(cm->sp_val);
 }
 
-/* Dataset column of model feature f, or, for a LibSVM dataset that never mentions it (see
- * stratum/dataset.h), -1: every entry absent. -2: not found. */
-static long find_column(const st__gbdt_feature *f, const st_dataset *ds)
+/* Dataset column of model feature f (the model's feature j), or, for a LibSVM dataset that
+ * never mentions it (see stratum/dataset.h), -1: every entry absent. -2: not found. Looked
+ * for from column j on: near there when ds is laid out as the training data (a text
+ * model's tens of thousands of term columns, one search each). */
+static long find_column(const st__gbdt_feature *f, size_t j, const st_dataset *ds)
 {
-    long src = st_dataset_find_feature(ds, f->name);
+    long src = st_dataset_find_feature_at(ds, f->name, j);
     if (src < 0 && f->type == ST_FEATURE_NUMERIC && st_dataset_libsvm_unmentioned(ds, f->name))
         return -1;
     return src >= 0 ? src : -2;
@@ -136,7 +138,7 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
     size_t total = 0, n_sparse = 0;
     for (size_t j = 0; j < m->n_features; j++) {
         const st__gbdt_feature *f = &m->features[j];
-        src[j] = find_column(f, ds);
+        src[j] = find_column(f, j, ds);
         cm->map_off[j] = total;
         cm->base[j] = cm->absent_missing ? NAN : 0.0f;
         if (src[j] == -2) {

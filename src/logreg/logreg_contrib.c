@@ -223,6 +223,23 @@ long st_logreg_coef_feature(const st_logreg *m, size_t k)
 {
     if (m == NULL || k >= m->n_coefs)
         return -1;
+    /* the features' first columns usually ascend: a binary search finds the feature whose
+     * columns hold k in O(log n) (a text model has tens of thousands, asked for each
+     * column); the scan below answers when it does not */
+    size_t lo = 0, hi = m->n_features;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->features[mid].col <= k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0) {
+        const st__lr_feature *f = &m->features[lo - 1];
+        size_t width = f->type == ST_FEATURE_NUMERIC ? 1 : f->n_levels;
+        if (k >= f->col && k < f->col + width)
+            return (long)(lo - 1);
+    }
     for (size_t j = 0; j < m->n_features; j++) {
         const st__lr_feature *f = &m->features[j];
         size_t width = f->type == ST_FEATURE_NUMERIC ? 1 : f->n_levels;

@@ -62,7 +62,9 @@ st_status st__lr_feature_column(const st__lr_feature *f, const st_dataset *ds,
                                 const float **values, long **map, float **zeros,
                                 st_error *err)
 {
-    const long src = st_dataset_find_feature(ds, f->name);
+    /* looked for from its design column on: near there when ds is laid out as the data
+     * the model was trained on (a text model's many term columns, one search each) */
+    const long src = st_dataset_find_feature_at(ds, f->name, f->col);
     const size_t n = st_dataset_n_rows(ds);
     /* *zeros: n zeros, then room for a sparse column's dense copy */
     if (*zeros == NULL && ((src < 0 && f->type == ST_FEATURE_NUMERIC) ||

@@ -18,6 +18,8 @@ void st__analyzer_free(st__analyzer *a)
     st__free(a->grams);
     st__free(a->term_off);
     st__free(a->term_len);
+    st__free(a->src_begin);
+    st__free(a->src_end);
     memset(a, 0, sizeof *a);
 }
 
@@ -40,10 +42,17 @@ static int grow_pair(size_t **a, size_t **b, size_t *cap, size_t need)
     return 1;
 }
 
-static int add_word(st__analyzer *a, size_t off, size_t len)
+/* Word n_words: [off, off+len) of low, from bytes [begin, end) of the text. */
+static int add_word(st__analyzer *a, size_t off, size_t len, size_t begin, size_t end)
 {
     if (!grow_pair(&a->word_off, &a->word_len, &a->word_cap, a->n_words + 1))
         return 0;
+    if (a->spans) {
+        if (!grow_pair(&a->src_begin, &a->src_end, &a->src_cap, a->n_words + 1))
+            return 0;
+        a->src_begin[a->n_words] = begin;
+        a->src_end[a->n_words] = end;
+    }
     a->word_off[a->n_words] = off;
     a->word_len[a->n_words] = len;
     a->n_words++;
@@ -64,7 +73,7 @@ static st_status split_words(st__analyzer *a, const char *text, size_t len, size
     }
     a->n_words = 0;
     const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0, out = 0, start = 0;
+    size_t i = 0, out = 0, start = 0, begin = 0;
     int in_word = 0;
     while (i < len) {
         uint32_t cp;
@@ -73,21 +82,22 @@ static st_status split_words(st__analyzer *a, const char *text, size_t len, size
             *bad = i;
             return ST_ERR_PARSE;
         }
-        i += k;
         if (st__text_is_word(cp)) {
             if (!in_word) {
                 start = out;
+                begin = i;
                 in_word = 1;
             }
             out += st__utf8_encode(st__text_lower(cp),
                                    a->low + out);
         } else if (in_word) {
             in_word = 0;
-            if (!add_word(a, start, out - start))
+            if (!add_word(a, start, out - start, begin, i))
                 return ST_ERR_NOMEM;
         }
+        i += k;
     }
-    if (in_word && !add_word(a, start, out - start))
+    if (in_word && !add_word(a, start, out - start, begin, len))
         return ST_ERR_NOMEM;
     return ST_OK;
 }
@@ -100,6 +110,10 @@ static void drop_stop_words(st__analyzer *a)
             continue;
         a->word_off[kept] = a->word_off[w];
         a->word_len[kept] = a->word_len[w];
+        if (a->spans) {
+            a->src_begin[kept] = a->src_begin[w];
+            a->src_end[kept] = a->src_end[w];
+        }
         kept++;
     }
     a->n_words = kept;
@@ -150,5 +164,7 @@ st_status st__analyze(st__analyzer *a, const char *text, size_t len, size_t *bad
         for (size_t w = 0; w + n <= a->n_words; w++)
             if (!add_term(a, w, n))
                 return ST_ERR_NOMEM;
+    if (a->forms != NULL)
+        return st__text_forms_count(a->forms, a->grams, a->term_off, a->term_len, a->n_terms);
     return ST_OK;
 }

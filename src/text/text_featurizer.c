@@ -94,6 +94,16 @@ void st_text_featurizer_free(st_text_featurizer *f)
         for (size_t k = 0; k < f->n_terms; k++)
             st__free(f->names[k]);
     st__free(f->names);
+    if (f->forms != NULL && f->form_off != NULL)
+        for (size_t i = 0; i < f->form_off[f->n_terms]; i++)
+            st__free(f->forms[i]);
+    if (f->labels != NULL)
+        for (size_t k = 0; k < f->n_terms; k++)
+            st__free(f->labels[k]);
+    st__free(f->forms);
+    st__free(f->form_off);
+    st__free(f->form_seen);
+    st__free(f->labels);
     st__free(f->buckets);
     st__free(f->idf);
     st__tmap_free(&f->terms);
@@ -139,6 +149,29 @@ long st_text_featurizer_bucket(const st_text_featurizer *f, size_t k)
 double st_text_featurizer_idf(const st_text_featurizer *f, size_t k)
 {
     return f != NULL && k < f->n_terms ? f->idf[k] : NAN;
+}
+
+size_t st_text_featurizer_n_forms(const st_text_featurizer *f, size_t k)
+{
+    return f != NULL && k < f->n_terms && f->form_off != NULL
+               ? f->form_off[k + 1] - f->form_off[k] : 0;
+}
+
+const char *st_text_featurizer_form(const st_text_featurizer *f, size_t k, size_t i)
+{
+    return i < st_text_featurizer_n_forms(f, k) ? f->forms[f->form_off[k] + i] : NULL;
+}
+
+size_t st_text_featurizer_n_seen(const st_text_featurizer *f, size_t k)
+{
+    return f != NULL && k < f->n_terms && f->form_seen != NULL ? f->form_seen[k] : 0;
+}
+
+const char *st_text_featurizer_label(const st_text_featurizer *f, size_t k)
+{
+    if (f == NULL || k >= f->n_terms)
+        return NULL;
+    return f->labels != NULL && f->labels[k] != NULL ? f->labels[k] : f->names[k];
 }
 
 void st_text_terms_free(char **terms, size_t n_terms)

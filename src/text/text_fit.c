@@ -158,12 +158,15 @@ static st_status fit_buckets(st_text_featurizer *f, const st__text_source *src,
                              st__analyzer *a, const char *source_name, st_error *err)
 {
     uint32_t *df, *stamp;
+    st__text_form_counts forms;
+    memset(&forms, 0, sizeof forms);
     st_status rc = st__text_bucket_counts(f->opt.hash_bits, src->n, &df, &stamp);
     if (rc == ST_ERR_INVALID_ARG)
         return st__fail(err, rc, "text column '%s': %zu texts; at most 2^32 - 2", f->column,
                         src->n);
     if (rc != ST_OK)
         return oom(err, f->column);
+    a->forms = &forms; /* the surface forms of the buckets, for explanations */
     for (size_t i = 0; i < src->n && rc == ST_OK; i++) {
         const char *s;
         size_t len, bad = 0;
@@ -188,7 +191,11 @@ static st_status fit_buckets(st_text_featurizer *f, const st__text_source *src,
     st__free(stamp);
     if (rc == ST_OK)
         rc = st__text_keep_buckets(f, df, (size_t)1 << f->opt.hash_bits, err);
+    if (rc == ST_OK)
+        rc = st__text_forms_keep(f, &forms, err);
     st__free(df);
+    st__text_form_counts_free(&forms);
+    a->forms = NULL;
     return rc;
 }
 

@@ -36,11 +36,50 @@ struct st_text_featurizer {
     uint32_t *buckets;  /* hashing mode: n_terms buckets, ascending; NULL otherwise */
     double *idf;        /* n_terms values (1 without tfidf) */
     st__tmap terms;     /* vocabulary mode: the terms, key k is column k */
+    /* hashing mode's surface forms (text_forms.c), for explanations: column k's are
+     * forms[form_off[k] .. form_off[k + 1]), the most frequent first, of the form_seen[k]
+     * distinct terms the fitting texts put in its bucket; labels[k] "<column>:a | b".
+     * All NULL in vocabulary mode and for a file saved before stratum kept forms. */
+    size_t *form_off;
+    char **forms;
+    size_t *form_seen;
+    char **labels;
 };
+
+/* Hashing mode's surface forms while fitting (text_forms.c): every distinct term of the
+ * texts analysed so far with the number of texts it was in. An analyzer whose `forms` is
+ * set counts each text it analyses here, so every fit that analyses its texts through
+ * st__analyze (whole columns, streams) collects them by setting it; st__text_forms_keep
+ * then keeps, for each column of the fitted featurizer, its bucket's most frequent terms.
+ * Memory: the distinct terms (as a vocabulary fit keeps), 8 bytes and the term each. */
+typedef struct st__text_form_counts {
+    st__tmap terms;
+    uint32_t *df, *last; /* per term: the texts it was in, the last of them (1-based) */
+    size_t cap;
+    uint32_t text;       /* the texts counted so far */
+} st__text_form_counts;
+
+/* Counts one text's terms (a->grams, a->term_*): ST_OK or ST_ERR_NOMEM. */
+st_status st__text_forms_count(st__text_form_counts *c, const char *grams,
+                               const size_t *off, const size_t *len, size_t n_terms);
+/* Keeps in f (hashing mode, its columns kept) the surface forms of its buckets:
+ * ST__TEXT_MAX_FORMS a column at most, the most frequent first, ties in byte order. */
+#define ST__TEXT_MAX_FORMS 3
+st_status st__text_forms_keep(st_text_featurizer *f, const st__text_form_counts *c,
+                              st_error *err);
+void st__text_form_counts_free(st__text_form_counts *c);
+/* f's display labels from its forms (text_forms.c; also after reading a file): ST_OK or
+ * ST_ERR_NOMEM (no message). */
+st_status st__text_forms_labels(st_text_featurizer *f);
+/* The column of term [s, s+len) in f, or -1; *sign its hashing sign (+1 in vocabulary
+ * mode). */
+long st__text_column_of(const st_text_featurizer *f, const char *s, size_t len, int *sign);
 
 /* One text's terms: words lower-cased into `low`, stop words left out, then the n-grams
  * joined into `grams`; term k is [term_off[k], +term_len[k]) of `grams`. Reused from text
- * to text (no allocation once warm). */
+ * to text (no allocation once warm). With `spans` set, word w also keeps where it is in
+ * the text analysed: bytes [src_begin[w], src_end[w]). With `forms` set, each text's terms
+ * are counted there (st__text_form_counts). */
 typedef struct st__analyzer {
     st_text_options opt;
     char *low;           /* the lower-cased words, back to back */
@@ -49,6 +88,9 @@ typedef struct st__analyzer {
     char *grams;
     size_t grams_size, grams_cap;
     size_t *term_off, *term_len, n_terms, term_cap;
+    int spans;
+    size_t *src_begin, *src_end, src_cap;
+    st__text_form_counts *forms; /* not owned */
 } st__analyzer;
 
 void st__analyzer_free(st__analyzer *a);

@@ -34,6 +34,15 @@ void st__text_featurizer_write(st__text *t, const st_text_featurizer *f, int *ex
             st__text_printf(t, "\n");
         }
     }
+    if (f->form_off == NULL)
+        return; /* vocabulary mode, or a featurizer read from a file without forms */
+    st__text_printf(t, "text_forms %zu\n", f->form_off[f->n_terms]);
+    for (size_t k = 0; k < f->n_terms; k++)
+        for (size_t i = f->form_off[k]; i < f->form_off[k + 1]; i++) {
+            st__text_printf(t, "form %zu %zu ", k, f->form_seen[k]);
+            st__text_name(t, f->forms[i]);
+            st__text_printf(t, "\n");
+        }
 }
 
 int st__text_featurizer_next(st__mreader *r)
@@ -144,6 +153,78 @@ static st_status read_term(st__mreader *r, st_text_featurizer *f, size_t k)
     return at == (long)k ? ST_OK : st__fail(r->err, ST_ERR_NOMEM, "out of memory");
 }
 
+/* 1 when the next line of r starts with key; r is not moved. */
+static int next_is(st__mreader *r, const char *key)
+{
+    const size_t n = strlen(key);
+    const char *p = r->p;
+    const long line = r->line;
+    int yes = st__mr_next(r) && r->len >= n && memcmp(r->text, key, n) == 0;
+    r->p = p;
+    r->line = line;
+    return yes;
+}
+
+/* "text_forms M" and its M lines "form K SEEN TERM" (hashing mode's surface forms, in
+ * column order, at most ST__TEXT_MAX_FORMS a column; files before them have none). */
+static st_status read_form_lines(st__mreader *r, st_text_featurizer *f, long m)
+{
+    st_status rc = ST_OK;
+    f->form_off = st__calloc(f->n_terms + 1, sizeof *f->form_off);
+    f->form_seen = st__calloc(f->n_terms + 1, sizeof *f->form_seen);
+    f->forms = st__calloc((size_t)m + 1, sizeof *f->forms);
+    if (f->form_off == NULL || f->form_seen == NULL || f->forms == NULL)
+        return st__fail(r->err, ST_ERR_NOMEM, "out of memory reading %s", r->path);
+    size_t prev = 0;
+    for (size_t i = 0; i < (size_t)m; i++) {
+        const char *s, *a, *b;
+        size_t len, al, bl;
+        long k, seen;
+        if ((rc = st__mr_keyed(r, "form", &s, &len)) != ST_OK)
+            return rc;
+        if (!st__mr_field(&s, &len, &a, &al) || !st__mr_field(&s, &len, &b, &bl))
+            return st__mr_bad(r, "expected 'form COLUMN SEEN TERM'");
+        if ((rc = st__mr_integer(r, "column", a, al, (long)prev,
+                                 (long)f->n_terms - 1, &k)) != ST_OK ||
+            (rc = st__mr_integer(r, "terms seen", b, bl, 1, 1L << 40, &seen)) != ST_OK)
+            return rc;
+        size_t *count = &f->form_off[k + 1]; /* column k's forms so far; offsets below */
+        if (*count >= ST__TEXT_MAX_FORMS || (size_t)seen <= *count ||
+            (*count > 0 && (size_t)seen != f->form_seen[k]))
+            return st__mr_bad(r, "expected at most %d forms a column, in column order, no "
+                              "more than the terms it has seen", ST__TEXT_MAX_FORMS);
+        if ((rc = st__mr_name(r, "the term", s, len, &f->forms[i])) != ST_OK)
+            return rc;
+        ++*count;
+        f->form_seen[k] = (size_t)seen;
+        prev = (size_t)k;
+    }
+    for (size_t k = 0; k < f->n_terms; k++) /* the columns' counts to offsets */
+        f->form_off[k + 1] += f->form_off[k];
+    return ST_OK;
+}
+
+/* "text_forms M" and its M lines "form K SEEN TERM" (hashing mode's surface forms, in
+ * column order, at most ST__TEXT_MAX_FORMS a column; files before them have none). */
+static st_status read_forms(st__mreader *r, st_text_featurizer *f)
+{
+    long m;
+    st_status rc = st__mr_key_integer(r, "text_forms", 0,
+                                      (long)(f->n_terms * ST__TEXT_MAX_FORMS), &m);
+    if (rc == ST_OK)
+        rc = read_form_lines(r, f, m);
+    if (rc != ST_OK && f->forms != NULL) { /* the offsets are counts until the end */
+        for (long i = 0; i < m; i++)
+            st__free(f->forms[i]);
+        st__free(f->forms);
+        f->forms = NULL;
+    }
+    if (rc != ST_OK)
+        return rc;
+    return st__text_forms_labels(f) == ST_OK
+               ? ST_OK : st__fail(r->err, ST_ERR_NOMEM, "out of memory reading %s", r->path);
+}
+
 st_status st__text_featurizer_read(st__mreader *r, st_text_featurizer **out)
 {
     *out = NULL;
@@ -177,6 +258,8 @@ st_status st__text_featurizer_read(st__mreader *r, st_text_featurizer **out)
     }
     for (size_t k = 0; rc == ST_OK && k < f->n_terms; k++)
         rc = read_term(r, f, k);
+    if (rc == ST_OK && f->buckets != NULL && next_is(r, "text_forms "))
+        rc = read_forms(r, f);
     if (rc != ST_OK) {
         st_text_featurizer_free(f);
         return rc;

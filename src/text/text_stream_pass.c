@@ -165,13 +165,20 @@ static st_status hashing(pass *p, st_dataset *ds, size_t n_others)
                       p->column, ds->n_rows);
     else if (rc != ST_OK || (h.count = st__calloc(nb, sizeof *h.count)) == NULL)
         rc = oom(p);
+    st__text_form_counts forms; /* the buckets' surface forms, as fit_buckets keeps them */
+    memset(&forms, 0, sizeof forms);
+    p->a.forms = &forms;
     if (rc == ST_OK)
         rc = run_pass(p, ds->n_rows, hash_row, &h);
+    p->a.forms = NULL;
     st__free(h.stamp);
     if (rc == ST_OK)
         rc = check_text(p);
     if (rc == ST_OK)
         rc = st__text_keep_buckets(p->f, h.df, nb, p->err);
+    if (rc == ST_OK)
+        rc = st__text_forms_keep(p->f, &forms, p->err);
+    st__text_form_counts_free(&forms);
     st__free(h.df);
     rc = finish_fit(p, rc, ds->source);
     const st_text_featurizer *f = p->out;
