@@ -27,4 +27,13 @@ int st__text_featurizer_next(st__mreader *r);
 /* Reads the featurizer whose lines come next in r (errors ST_ERR_FORMAT naming the line). */
 st_status st__text_featurizer_read(st__mreader *r, st_text_featurizer **out);
 
+/* The featurizers a model keeps (text_kept.c): text[0 .. *n), owned by the model. _add takes
+ * ownership of f on success (on failure the caller still owns it); _read appends every
+ * featurizer section that comes next in r. */
+void st__text_kept_free(st_text_featurizer ***text, size_t *n);
+st_status st__text_kept_add(st_text_featurizer ***text, size_t *n, st_text_featurizer *f,
+                            st_error *err);
+void st__text_kept_write(st__text *t, st_text_featurizer *const *text, size_t n, int *exact);
+st_status st__text_kept_read(st__mreader *r, st_text_featurizer ***text, size_t *n);
+
 #endif
