@@ -25,7 +25,10 @@
 
 int st_binned_is_file(const char *path)
 {
-    if (path == NULL)
+    /* Only a regular file can be a binned file (it is mapped); reading the first bytes of
+     * a pipe such as /dev/stdin would take them from the CSV that follows. */
+    struct stat st;
+    if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 
 #include "binned/stb_format.h"
@@ -543,6 +544,24 @@ static void test_hostile_files(void **state)
     free(good);
 }
 
+/* A CSV piped in (`cat f.csv | stratum train logreg /dev/stdin`): asking whether the path is
+ * a binned file must not consume the pipe's first bytes, which belong to the CSV header. */
+static void test_is_file_leaves_pipes_alone(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "age,label\n", 10), 10);
+    close(fds[1]);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    assert_int_equal(st_binned_is_file(path), 0);
+    char head[16] = {0};
+    assert_int_equal(read(fds[0], head, sizeof head), 10);
+    assert_string_equal(head, "age,label\n");
+    close(fds[0]);
+}
+
 /* ---- the command line ---- */
 
 static void test_cli(void **state)
@@ -848,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_cli_bad_csv),
+        cmocka_unit_test(test_is_file_leaves_pipes_alone),
         cmocka_unit_test(test_cli_libsvm),
         cmocka_unit_test(test_logreg_binned),
         cmocka_unit_test(test_output_destinations),
