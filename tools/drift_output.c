@@ -161,6 +161,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                 "in NEW (%zu rows) - in REFERENCE\n", m->contrib_rows_reference,
                 m->contrib_rows_new);
         print_model_text(f, m);
+        drift_text_print(f, m->text, m->n_text, r->n_reference, r->n_new);
     }
 }
 
@@ -263,6 +264,8 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
         kv(f, "auc_change_z", m->auc_z);
         kv(f, "auc_change_pvalue", m->auc_p);
         fprintf(f, "}");
+        if (m->n_text > 0)
+            drift_text_json(f, m->text, m->n_text);
     }
     fprintf(f, "}\n");
 }
