@@ -102,13 +102,16 @@ static int by_psi(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Every model feature in both files; EXIT_OK or EXIT_FAILED (printed). */
+/* Every model feature in both files (a text model's term columns: its text columns,
+ * drift_text_prepare); EXIT_OK or EXIT_FAILED (printed). */
 static int check_model_columns(const cli_model *m, const char *model_path,
                                const st_dataset *const ds[2], const char *const path[2])
 {
     for (int s = 0; s < 2; s++)
         for (size_t j = 0; j < m->n_features; j++) {
             const char *name = cli_model_feature_key(m, j);
+            if (m->text_feature != NULL && m->text_feature[j] >= 0)
+                continue; /* a term column: made from the text column (checked) */
             if (st_dataset_find_feature(ds[s], name) < 0 &&
                 !st_dataset_libsvm_unmentioned(ds[s], name)) {
                 fprintf(stderr, "stratum: %s: no column '%s', which the model %s uses\n",
