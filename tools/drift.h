@@ -20,7 +20,8 @@ typedef struct drift_token {
     const char *label;   /* "note:fever" or "note:fever | cough" (its surface forms) */
     size_t with_reference, with_new; /* texts holding the term (or a form of its bucket) */
     double psi;          /* PSI of the two bins "texts with it" and "texts without" */
-    double chi2, chi2_pvalue; /* 2 x 2 chi-square test of those counts (Yates) */
+    double chi2, chi2_pvalue; /* 2 x 2 chi-square test of those counts (Yates; as
+                                 st_drift_chi2_counts) */
     double importance, shift; /* as drift_model's, for the term's model column */
 } drift_token;
 
@@ -119,6 +120,10 @@ void drift_print(FILE *f, cli_format format, const char *ref_path, const char *n
 /* --report FILE.html (report_drift.c); returns an exit code. */
 int report_drift(const char *path, const char *ref_path, const char *new_path,
                  const st_drift_result *r, const drift_model *m, const size_t *order);
+
+/* A number in a column of the text output, width wide: "%.4f", a p-value (is_p) below
+ * 0.001 "%.1e", NaN "-". */
+void drift_num(FILE *f, int width, double v, int is_p);
 
 /* The PSI band: "stable", "moderate", "major" (or "-" for NaN). */
 const char *drift_band(double psi);

@@ -31,7 +31,7 @@ static void cell(FILE *f, double v, int is_p)
         fprintf(f, "%.4f", v);
 }
 
-static void text_num(FILE *f, int width, double v, int is_p)
+void drift_num(FILE *f, int width, double v, int is_p)
 {
     char buf[32] = "-";
     if (!isnan(v))
@@ -128,18 +128,18 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
         const size_t j = order[k];
         const st_drift_feature *c = &r->features[j];
         fprintf(f, "%-*.*s %-11s", (int)w, (int)w, c->name, type_word(c->type));
-        text_num(f, 7, c->psi, 0);
+        drift_num(f, 7, c->psi, 0);
         fprintf(f, " %-8s", drift_band(c->psi));
-        text_num(f, 7, c->ks_statistic, 0);
-        text_num(f, 8, c->ks_pvalue, 1);
-        text_num(f, 9, c->chi2, 0);
-        text_num(f, 8, c->chi2_pvalue, 1);
-        text_num(f, 8, c->missing_reference, 0);
-        text_num(f, 8, c->missing_new, 0);
+        drift_num(f, 7, c->ks_statistic, 0);
+        drift_num(f, 8, c->ks_pvalue, 1);
+        drift_num(f, 9, c->chi2, 0);
+        drift_num(f, 8, c->chi2_pvalue, 1);
+        drift_num(f, 8, c->missing_reference, 0);
+        drift_num(f, 8, c->missing_new, 0);
         if (m != NULL) {
-            text_num(f, 10, m->importance[j], 0);
-            text_num(f, 9, m->weighted[j], 0);
-            text_num(f, 9, m->shift[j], 0);
+            drift_num(f, 10, m->importance[j], 0);
+            drift_num(f, 9, m->weighted[j], 0);
+            drift_num(f, 9, m->shift[j], 0);
         }
         fputs(" ", f);
         if (c->n_new_levels > 0) {

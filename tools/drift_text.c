@@ -121,30 +121,6 @@ static st_status words_ks(const side *r, const side *c, double *d, double *p, st
     return rc;
 }
 
-/* The 2 x 2 table (with, without) x (REFERENCE, NEW) tested for homogeneity as
- * scipy.stats.chi2_contingency tests it: Yates's correction (each count moved half a unit
- * toward its expected value, never past it) at its 1 degree of freedom, p = P(chi2_1 >= x)
- * = erfc(sqrt(x / 2)). NaN when a margin is 0 (the term in no text or in every one). */
-static void chi2_2x2(size_t a, size_t n_a, size_t b, size_t n_b, double *chi2, double *p)
-{
-    const double obs[4] = {(double)a, (double)(n_a - a), (double)b, (double)(n_b - b)};
-    const double total = (double)(n_a + n_b), with = (double)(a + b);
-    const double col[4] = {(double)n_a, (double)n_a, (double)n_b, (double)n_b};
-    const double row[4] = {with, total - with, with, total - with};
-    double x = 0;
-    *chi2 = *p = NAN;
-    for (int k = 0; k < 4; k++) {
-        const double e = row[k] * col[k] / total;
-        if (!(e > 0))
-            return;
-        const double diff = fabs(e - obs[k]);
-        const double adj = diff - fmin(0.5, diff);
-        x += adj * adj / e;
-    }
-    *chi2 = x;
-    *p = erfc(sqrt(x / 2));
-}
-
 static const drift_token *sort_tokens;
 
 /* By |shift|, largest first; then by PSI, then by label. */
@@ -189,9 +165,11 @@ static st_status summarise(const cli_model *m, size_t k, const side *s, const dr
         drift_token *x = &all[c];
         const size_t ref[2] = {x->with_reference, s[0].n_rows - x->with_reference};
         const size_t cur[2] = {x->with_new, s[1].n_rows - x->with_new};
+        size_t dof;
         rc = st_drift_psi_counts(ref, cur, 2, 1e-4, &x->psi, err);
-        chi2_2x2(x->with_reference, s[0].n_rows, x->with_new, s[1].n_rows, &x->chi2,
-                 &x->chi2_pvalue);
+        if (rc == ST_OK) /* as scipy.stats.chi2_contingency: Yates at 1 degree of freedom;
+                            a term in no text (or in all): 0, p 1 */
+            rc = st_drift_chi2_counts(ref, cur, 2, &x->chi2, &dof, &x->chi2_pvalue, err);
         order[c] = c;
     }
     if (rc == ST_OK) {

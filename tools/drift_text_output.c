@@ -5,17 +5,10 @@
 
 #include "drift.h"
 
-static void pnum(FILE *f, int width, double v, int is_p)
+/* A share of texts; NaN of none. */
+static double of_texts(size_t part, size_t texts)
 {
-    char buf[32] = "-";
-    if (!isnan(v))
-        snprintf(buf, sizeof buf, is_p && v < 1e-3 ? "%.1e" : "%.4f", v);
-    fprintf(f, " %*s", width, buf);
-}
-
-static double share(size_t part, size_t whole)
-{
-    return whole > 0 ? (double)part / (double)whole : NAN;
+    return texts > 0 ? (double)part / (double)texts : NAN;
 }
 
 void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference, size_t n_new)
@@ -46,13 +39,13 @@ void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference
         for (size_t i = 0; i < x->n_tokens; i++) {
             const drift_token *o = &x->tokens[i];
             fprintf(f, "  %-*.*s", (int)w, (int)w, o->label);
-            pnum(f, 10, o->importance, 0);
+            drift_num(f, 10, o->importance, 0);
             fprintf(f, " %+9.4f", o->shift);
-            pnum(f, 8, share(o->with_reference, n_reference), 0);
-            pnum(f, 8, share(o->with_new, n_new), 0);
-            pnum(f, 7, o->psi, 0);
+            drift_num(f, 8, of_texts(o->with_reference, n_reference), 0);
+            drift_num(f, 8, of_texts(o->with_new, n_new), 0);
+            drift_num(f, 7, o->psi, 0);
             fprintf(f, " %-8s", drift_band(o->psi));
-            pnum(f, 8, o->chi2_pvalue, 1);
+            drift_num(f, 8, o->chi2_pvalue, 1);
             fputc('\n', f);
         }
         fprintf(f, "  in ref, in new: share of texts with the term; PSI over the two bins "
