@@ -53,32 +53,35 @@ void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference
     }
 }
 
-static void kv(FILE *f, const char *key, double v)
+/* ", \"key\": value" for each of n keys and values. */
+static void members(FILE *f, const char *const *key, const double *value, size_t n)
 {
-    fprintf(f, ", \"%s\": ", key);
-    json_number(f, v);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, ", \"%s\": ", key[i]);
+        json_number(f, value[i]);
+    }
 }
 
 void drift_text_json(FILE *f, const drift_text *t, size_t n)
 {
+    static const char *const text_keys[] = {
+        "words_mean_reference", "words_mean_new", "words_psi", "words_ks_statistic",
+        "words_ks_pvalue", "empty_reference", "empty_new", "unseen_reference", "unseen_new",
+        "importance", "contribution_shift"};
+    static const char *const term_keys[] = {"psi", "chi2", "chi2_pvalue", "importance",
+                                            "contribution_shift"};
     fprintf(f, ", \"text\": [");
     for (size_t k = 0; k < n; k++) {
         const drift_text *x = &t[k];
         fprintf(f, "%s\n  {\"column\": ", k ? "," : "");
         json_string(f, x->column);
-        fprintf(f, ", \"n_terms\": %zu", x->n_terms);
-        kv(f, "words_mean_reference", x->words_mean_reference);
-        kv(f, "words_mean_new", x->words_mean_new);
-        kv(f, "words_psi", x->words_psi);
-        fprintf(f, ", \"words_band\": \"%s\"", drift_band(x->words_psi));
-        kv(f, "words_ks_statistic", x->words_ks);
-        kv(f, "words_ks_pvalue", x->words_ks_pvalue);
-        kv(f, "empty_reference", x->empty_reference);
-        kv(f, "empty_new", x->empty_new);
-        kv(f, "unseen_reference", x->unseen_reference);
-        kv(f, "unseen_new", x->unseen_new);
-        kv(f, "importance", x->importance);
-        kv(f, "contribution_shift", x->shift);
+        fprintf(f, ", \"n_terms\": %zu, \"words_band\": \"%s\"", x->n_terms,
+                drift_band(x->words_psi));
+        const double text_values[] = {
+            x->words_mean_reference, x->words_mean_new, x->words_psi, x->words_ks,
+            x->words_ks_pvalue, x->empty_reference, x->empty_new, x->unseen_reference,
+            x->unseen_new, x->importance, x->shift};
+        members(f, text_keys, text_values, sizeof text_keys / sizeof *text_keys);
         fprintf(f, ", \"terms\": [");
         for (size_t i = 0; i < x->n_tokens; i++) {
             const drift_token *o = &x->tokens[i];
@@ -86,11 +89,9 @@ void drift_text_json(FILE *f, const drift_text *t, size_t n)
             json_string(f, o->label);
             fprintf(f, ", \"texts_reference\": %zu, \"texts_new\": %zu", o->with_reference,
                     o->with_new);
-            kv(f, "psi", o->psi);
-            kv(f, "chi2", o->chi2);
-            kv(f, "chi2_pvalue", o->chi2_pvalue);
-            kv(f, "importance", o->importance);
-            kv(f, "contribution_shift", o->shift);
+            const double term_values[] = {o->psi, o->chi2, o->chi2_pvalue, o->importance,
+                                          o->shift};
+            members(f, term_keys, term_values, sizeof term_keys / sizeof *term_keys);
             fprintf(f, "}");
         }
         fprintf(f, "]}");
