@@ -5,11 +5,6 @@
 
 #include "drift.h"
 
-const char *drift_band(double psi)
-{
-    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
-}
-
 static const char *type_word(st_feature_type t)
 {
     return t == ST_FEATURE_NUMERIC ? "numeric" : "categorical";
@@ -31,13 +26,6 @@ static void cell(FILE *f, double v, int is_p)
         fprintf(f, "%.4f", v);
 }
 
-void drift_num(FILE *f, int width, double v, int is_p)
-{
-    char buf[32] = "-";
-    if (!isnan(v))
-        snprintf(buf, sizeof buf, is_p && v < 1e-3 ? "%.1e" : "%.4f", v);
-    fprintf(f, " %*s", width, buf);
-}
 
 static const char bins_note[] =
     "bins: REFERENCE's deciles (numeric), levels (categorical), missing values a bin of "
