@@ -37,6 +37,15 @@ static const char drift_help[] =
     "observed against predicted prevalence, and DeLong's test of the AUC change\n"
     "(unpaired: the two files are independent samples).\n"
     "\n"
+    "A model of text columns (train --text-col): the files hold the raw texts, which the\n"
+    "model's own featurizer reads. Per text column: words per text (mean, PSI on\n"
+    "REFERENCE's deciles, KS), the share of empty texts, the share of terms the model has\n"
+    "no column for (out of vocabulary), the text's importance and contribution shift\n"
+    "(summed over its terms), and the --terms terms of largest |contribution shift|, named\n"
+    "by their words (hashed buckets by the forms the model kept), each with the share of\n"
+    "texts holding it in each file, the PSI of with / without and a 2 x 2 chi-square test.\n"
+    "The text columns are not compared as columns.\n"
+    "\n"
     "Exit codes: 0 no --fail-on rule holds, 1 failure (bad data, I/O), 2 usage error,\n"
     "3 the data drifted: a --fail-on rule holds (the report is still written).\n"
     "\n"
@@ -59,6 +68,7 @@ static const char drift_help[] =
     "      --contrib-rows N  with --model: importance and shift from at most N rows of\n"
     "                        each file, evenly spaced (default 5000; 0 = every row):\n"
     "                        contributions cost far more than scores\n"
+    "      --terms N         a text model: terms listed per text column (default 10)\n"
     "      --time-col COL    one file over time: COL holds each row's date (see above)\n"
     "      --window W        the periods of --time-col: month (default), quarter, year\n"
     "      --report FILE.html also write an HTML report: the columns ranked by PSI, the two\n"
@@ -71,11 +81,11 @@ typedef struct drift_opts {
     const char *time_col, *window;
     const char *report_path;
     drift_rules rules;
-    long bins, top, levels, bootstrap, contrib_rows;
+    long bins, top, levels, bootstrap, contrib_rows, terms;
 } drift_opts;
 
 enum { OPT_MODEL = 2101, OPT_FAIL_ON, OPT_BINS, OPT_TOP, OPT_LEVELS, OPT_BOOTSTRAP,
-       OPT_CONTRIB_ROWS, OPT_TIME_COL, OPT_WINDOW, OPT_REPORT };
+       OPT_CONTRIB_ROWS, OPT_TIME_COL, OPT_WINDOW, OPT_REPORT, OPT_TERMS };
 
 static const st_drift_result *sort_result;
 
@@ -92,13 +102,16 @@ static int by_psi(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Every model feature in both files; EXIT_OK or EXIT_FAILED (printed). */
+/* Every model feature in both files (a text model's term columns: its text columns,
+ * drift_text_prepare); EXIT_OK or EXIT_FAILED (printed). */
 static int check_model_columns(const cli_model *m, const char *model_path,
                                const st_dataset *const ds[2], const char *const path[2])
 {
     for (int s = 0; s < 2; s++)
         for (size_t j = 0; j < m->n_features; j++) {
-            const char *name = cli_model_feature_name(m, j);
+            const char *name = cli_model_feature_key(m, j);
+            if (m->text_feature != NULL && m->text_feature[j] >= 0)
+                continue; /* a term column: made from the text column (checked) */
             if (st_dataset_find_feature(ds[s], name) < 0 &&
                 !st_dataset_libsvm_unmentioned(ds[s], name)) {
                 fprintf(stderr, "stratum: %s: no column '%s', which the model %s uses\n",
@@ -127,6 +140,7 @@ static int parse_option(drift_opts *o, int code, const char *arg)
     case OPT_BINS: target = &o->bins, lo = 2, hi = 1000; break;
     case OPT_TOP: target = &o->top; break;
     case OPT_LEVELS: target = &o->levels; break;
+    case OPT_TERMS: target = &o->terms; break;
     case OPT_BOOTSTRAP: target = &o->bootstrap, hi = 100000; break;
     case OPT_CONTRIB_ROWS: target = &o->contrib_rows, hi = 2000000000L; break;
     default: return 0;
@@ -138,9 +152,72 @@ static int parse_option(drift_opts *o, int code, const char *arg)
     return 1;
 }
 
+/* A text model's text column that ds holds but read as numbers (its every cell a
+ * number): then the file is read again with it as text, as the featurizer reads it. */
+static int texts_read_as_numbers(const cli_model *m, const st_dataset *ds)
+{
+    for (size_t k = 0; k < cli_model_n_text(m); k++) {
+        long j = st_dataset_find_feature(ds, st_text_featurizer_column(cli_model_text(m, k)));
+        if (j >= 0 && st_dataset_feature_type(ds, (size_t)j) == ST_FEATURE_NUMERIC)
+            return 1;
+    }
+    return 0;
+}
+
+/* Reads both files (a text model's text columns as text, whatever they hold). */
+static int read_both(const char *const path[2], const cli_model *m, const cli_common *common,
+                     st_dataset *ds[2])
+{
+    cli_common c = *common;
+    for (size_t k = 0; k < cli_model_n_text(m) && c.n_categorical < 256; k++)
+        c.categorical[c.n_categorical++] = st_text_featurizer_column(cli_model_text(m, k));
+    st_read_options ropt = cli_read_options(common), as_text = cli_read_options(&c);
+    ropt.label_required = as_text.label_required = common->label_given; /* new data often
+                                                                       has no outcome yet */
+    for (int s = 0; s < 2; s++) {
+        st_error err;
+        st_status rc = st_dataset_read(path[s], &ropt, &ds[s], &err);
+        if (rc == ST_OK && texts_read_as_numbers(m, ds[s])) {
+            st_dataset_free(ds[s]);
+            rc = st_dataset_read(path[s], &as_text, &ds[s], &err);
+        }
+        if (rc != ST_OK)
+            return cli_fail(&err, rc);
+        cli_warn_data(ds[s], path[s]);
+    }
+    return EXIT_OK;
+}
+
+/* The comparison of a text model's files when the texts are their only columns: no
+ * column, the rows and the label prevalence. */
+static int no_columns(const st_dataset *const ds[2], st_drift_result **out)
+{
+    st_drift_result *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        fprintf(stderr, "stratum: out of memory\n");
+        return EXIT_FAILED;
+    }
+    double *prev[2] = {&r->prevalence_reference, &r->prevalence_new};
+    for (int s = 0; s < 2; s++) {
+        const size_t n = st_dataset_n_rows(ds[s]);
+        const float *y = st_dataset_labels(ds[s]);
+        double pos = 0;
+        for (size_t i = 0; y != NULL && i < n; i++)
+            pos += y[i] == 1;
+        *prev[s] = y != NULL && n > 0 ? pos / (double)n : NAN;
+    }
+    r->n_reference = st_dataset_n_rows(ds[0]);
+    r->n_new = st_dataset_n_rows(ds[1]);
+    *out = r;
+    return EXIT_OK;
+}
+
 static int run(const char *const path[2], const drift_opts *o, const cli_common *common)
 {
     st_dataset *ds[2] = {NULL, NULL};
+    /* a text model's files without their texts (the columns compared) and featurized (what
+     * the model scores); otherwise both are ds */
+    st_dataset *cols[2] = {NULL, NULL}, *feat[2] = {NULL, NULL};
     cli_model m;
     memset(&m, 0, sizeof m);
     drift_model dm;
@@ -148,22 +225,20 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
     st_drift_result *r = NULL;
     size_t *order = NULL;
     int status = EXIT_OK;
-    st_read_options ropt = cli_read_options(common);
-    ropt.label_required = common->label_given; /* new data often has no outcome yet */
-    for (int s = 0; s < 2 && status == EXIT_OK; s++) {
-        st_error err;
-        st_status rc = st_dataset_read(path[s], &ropt, &ds[s], &err);
-        if (rc != ST_OK)
-            status = cli_fail(&err, rc);
-        else
-            cli_warn_data(ds[s], path[s]);
-    }
-    if (status == EXIT_OK && o->model_path != NULL) {
+    if (o->model_path != NULL)
         status = cli_model_load(o->model_path, common, "drift", &m);
-        if (status == EXIT_OK)
-            status = check_model_columns(&m, o->model_path, (const st_dataset *const *)ds, path);
-    }
-    if (status == EXIT_OK) {
+    const size_t n_text = status == EXIT_OK && o->model_path != NULL ? cli_model_n_text(&m) : 0;
+    if (status == EXIT_OK)
+        status = read_both(path, &m, common, ds);
+    if (status == EXIT_OK && n_text > 0)
+        status = drift_text_prepare(&m, o->model_path, ds, path, cols, feat);
+    const st_dataset *compared[2] = {n_text > 0 ? cols[0] : ds[0], n_text > 0 ? cols[1] : ds[1]};
+    const st_dataset *scored[2] = {n_text > 0 ? feat[0] : ds[0], n_text > 0 ? feat[1] : ds[1]};
+    if (status == EXIT_OK && o->model_path != NULL)
+        status = check_model_columns(&m, o->model_path, scored, path);
+    if (status == EXIT_OK && (compared[0] == NULL || compared[1] == NULL))
+        status = no_columns((const st_dataset *const *)ds, &r);
+    else if (status == EXIT_OK) {
         st_drift_options opt = st_drift_options_default();
         opt.n_bins = (int)o->bins;
         opt.model_gbdt = m.gb;
@@ -171,14 +246,24 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
         opt.new_name = path[1];
         opt.n_threads = common->threads;
         st_error err;
-        st_status rc = st_drift_compare(ds[0], ds[1], &opt, &r, &err);
+        st_status rc = st_drift_compare(compared[0], compared[1], &opt, &r, &err);
         if (rc != ST_OK)
             status = cli_fail(&err, rc);
     }
     if (status == EXIT_OK && o->model_path != NULL) {
         dm.path = o->model_path;
-        status = drift_model_compute(&m, ds[0], ds[1], r, common, (int)o->bootstrap,
+        status = drift_model_compute(&m, scored[0], scored[1], r, common, (int)o->bootstrap,
                                      (size_t)o->contrib_rows, &dm);
+    }
+    if (status == EXIT_OK && n_text > 0) {
+        if ((dm.text = calloc(n_text, sizeof *dm.text)) == NULL) {
+            fprintf(stderr, "stratum: out of memory\n");
+            status = EXIT_FAILED;
+        } else {
+            dm.n_text = n_text;
+            status = drift_text_compute(&m, ds[0], ds[1], &dm, (int)o->bins,
+                                        (size_t)o->terms, dm.text);
+        }
     }
     if (status == EXIT_OK && (order = malloc((r->n_features + 1) * sizeof *order)) == NULL) {
         fprintf(stderr, "stratum: out of memory\n");
@@ -205,8 +290,12 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
     drift_model_free(&dm);
     st_drift_result_free(r);
     cli_model_free(&m);
-    st_dataset_free(ds[0]);
-    st_dataset_free(ds[1]);
+    for (int s = 0; s < 2; s++) {
+        st_dataset_free(cols[s]);
+        if (feat[s] != ds[s])
+            st_dataset_free(feat[s]);
+        st_dataset_free(ds[s]);
+    }
     return status;
 }
 
@@ -225,12 +314,13 @@ int cmd_drift(int argc, char **argv)
         {"time-col", required_argument, NULL, OPT_TIME_COL},
         {"window", required_argument, NULL, OPT_WINDOW},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"terms", required_argument, NULL, OPT_TERMS},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cli_common_init(&common);
     drift_opts o;
     memset(&o, 0, sizeof o);
-    o.bins = 10, o.levels = 3, o.bootstrap = 1000, o.contrib_rows = 5000;
+    o.bins = 10, o.levels = 3, o.bootstrap = 1000, o.contrib_rows = 5000, o.terms = 10;
     int code;
     optind = 1;
     while ((code = cli_getopt("drift", argc, argv, "qh", options)) != -1) {

@@ -164,9 +164,9 @@ int cmd_train_gbdt(int argc, char **argv)
     st_gbdt *m = NULL;
     st_dataset *tr = NULL, *va = NULL; /* the split of --valid-fraction */
     signed char *monotone = NULL;
-    st_status rc = st_dataset_read(data_path, &opt, &ds, &err);
-    if (rc == ST_OK)
-        rc = cli_text_fit(&text, &ds, &feats, &err); /* text columns become term columns */
+    /* text columns become term columns as the CSV is read (the texts never held whole),
+     * as train logreg reads them */
+    st_status rc = cli_text_read(&text, data_path, &opt, &ds, &feats, &err);
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         int status = cli_warn_identifiers(ds, data_path);

@@ -13,7 +13,13 @@ void drift_model_free(drift_model *d)
     free(d->importance);
     free(d->weighted);
     free(d->shift);
-    d->importance = d->weighted = d->shift = NULL;
+    free(d->feature_importance);
+    free(d->feature_shift);
+    drift_text_free(d->text, d->n_text);
+    free(d->text);
+    d->importance = d->weighted = d->shift = d->feature_importance = d->feature_shift = NULL;
+    d->text = NULL;
+    d->n_text = 0;
 }
 
 /* Mean contribution (signed and absolute) of each model feature over the rows of ds, or
@@ -85,11 +91,14 @@ int drift_model_compute(const cli_model *m, const st_dataset *ref, const st_data
     d->importance = malloc((nres + 1) * sizeof *d->importance);
     d->weighted = malloc((nres + 1) * sizeof *d->weighted);
     d->shift = malloc((nres + 1) * sizeof *d->shift);
+    d->feature_importance = malloc((nf + 1) * sizeof *d->feature_importance);
+    d->feature_shift = malloc((nf + 1) * sizeof *d->feature_shift);
     int status = EXIT_OK;
     st_error err;
     st_status rc;
     if (pr == NULL || pc == NULL || mr == NULL || ar == NULL || mc == NULL || ac == NULL ||
-        d->importance == NULL || d->weighted == NULL || d->shift == NULL) {
+        d->importance == NULL || d->weighted == NULL || d->shift == NULL ||
+        d->feature_importance == NULL || d->feature_shift == NULL) {
         fprintf(stderr, "stratum: out of memory for the model's scores\n");
         status = EXIT_FAILED;
         goto done;
@@ -108,8 +117,11 @@ int drift_model_compute(const cli_model *m, const st_dataset *ref, const st_data
     d->contrib_rows_reference = contrib_rows > 0 && nr > contrib_rows ? contrib_rows : nr;
     d->contrib_rows_new = contrib_rows > 0 && nc > contrib_rows ? contrib_rows : nc;
     double total = 0;
-    for (size_t j = 0; j < nf; j++)
+    for (size_t j = 0; j < nf; j++) {
         total += ar[j];
+        d->feature_importance[j] = ar[j];
+        d->feature_shift[j] = mc[j] - mr[j];
+    }
     for (size_t k = 0; k < nres; k++) {
         d->importance[k] = d->weighted[k] = d->shift[k] = NAN;
         for (size_t j = 0; j < nf; j++)

@@ -5,11 +5,6 @@
 
 #include "drift.h"
 
-const char *drift_band(double psi)
-{
-    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
-}
-
 static const char *type_word(st_feature_type t)
 {
     return t == ST_FEATURE_NUMERIC ? "numeric" : "categorical";
@@ -31,13 +26,6 @@ static void cell(FILE *f, double v, int is_p)
         fprintf(f, "%.4f", v);
 }
 
-static void text_num(FILE *f, int width, double v, int is_p)
-{
-    char buf[32] = "-";
-    if (!isnan(v))
-        snprintf(buf, sizeof buf, is_p && v < 1e-3 ? "%.1e" : "%.4f", v);
-    fprintf(f, " %*s", width, buf);
-}
 
 static const char bins_note[] =
     "bins: REFERENCE's deciles (numeric), levels (categorical), missing values a bin of "
@@ -128,18 +116,18 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
         const size_t j = order[k];
         const st_drift_feature *c = &r->features[j];
         fprintf(f, "%-*.*s %-11s", (int)w, (int)w, c->name, type_word(c->type));
-        text_num(f, 7, c->psi, 0);
+        drift_num(f, 7, c->psi, 0);
         fprintf(f, " %-8s", drift_band(c->psi));
-        text_num(f, 7, c->ks_statistic, 0);
-        text_num(f, 8, c->ks_pvalue, 1);
-        text_num(f, 9, c->chi2, 0);
-        text_num(f, 8, c->chi2_pvalue, 1);
-        text_num(f, 8, c->missing_reference, 0);
-        text_num(f, 8, c->missing_new, 0);
+        drift_num(f, 7, c->ks_statistic, 0);
+        drift_num(f, 8, c->ks_pvalue, 1);
+        drift_num(f, 9, c->chi2, 0);
+        drift_num(f, 8, c->chi2_pvalue, 1);
+        drift_num(f, 8, c->missing_reference, 0);
+        drift_num(f, 8, c->missing_new, 0);
         if (m != NULL) {
-            text_num(f, 10, m->importance[j], 0);
-            text_num(f, 9, m->weighted[j], 0);
-            text_num(f, 9, m->shift[j], 0);
+            drift_num(f, 10, m->importance[j], 0);
+            drift_num(f, 9, m->weighted[j], 0);
+            drift_num(f, 9, m->shift[j], 0);
         }
         fputs(" ", f);
         if (c->n_new_levels > 0) {
@@ -161,6 +149,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                 "in NEW (%zu rows) - in REFERENCE\n", m->contrib_rows_reference,
                 m->contrib_rows_new);
         print_model_text(f, m);
+        drift_text_print(f, m->text, m->n_text, r->n_reference, r->n_new);
     }
 }
 
@@ -263,6 +252,8 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
         kv(f, "auc_change_z", m->auc_z);
         kv(f, "auc_change_pvalue", m->auc_p);
         fprintf(f, "}");
+        if (m->n_text > 0)
+            drift_text_json(f, m->text, m->n_text);
     }
     fprintf(f, "}\n");
 }

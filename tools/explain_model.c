@@ -28,12 +28,6 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
     }
     if (rc != ST_OK)
         return cli_fail(&err, rc);
-    if (cli_model_n_text(m) > 0 && strcmp(command, "drift") == 0) { /* docs/text.md */
-        fprintf(stderr, "stratum: %s: a model of text columns (--text-col): drift does not "
-                "take it yet; predict, evaluate and explain do\n", path);
-        cli_model_free(m);
-        return EXIT_FAILED;
-    }
     if (cli_model_text_labels(m) != EXIT_OK) {
         cli_model_free(m);
         return EXIT_FAILED;

@@ -165,6 +165,54 @@ static void model_section(report *rep, const drift_model *m)
     report_table_write(rep, &t);
 }
 
+/* A text model's text columns: the texts as a whole, and the terms that move the scores
+ * (named by their words; escaped like every text here). */
+static void text_section(report *rep, const drift_text *t, size_t n_reference, size_t n_new)
+{
+    char title[300], words[160], empty[96], unseen[96], weight[96];
+    snprintf(title, sizeof title, "Text column %.200s", t->column);
+    report_section(rep, title);
+    snprintf(words, sizeof words, "mean %.2f in REFERENCE, %.2f in NEW; PSI %.4f (%s); KS D "
+             "%.4f, p %.3g", t->words_mean_reference, t->words_mean_new, t->words_psi,
+             drift_band(t->words_psi), t->words_ks, t->words_ks_pvalue);
+    snprintf(empty, sizeof empty, "%.4f in REFERENCE, %.4f in NEW", t->empty_reference,
+             t->empty_new);
+    snprintf(unseen, sizeof unseen, "%.4f in REFERENCE, %.4f in NEW", t->unseen_reference,
+             t->unseen_new);
+    snprintf(weight, sizeof weight, "importance %.4f, contribution shift %+.4f", t->importance,
+             t->shift);
+    const char *terms[] = {"words per text", "empty texts (no word, or missing)",
+                           "out of vocabulary (terms without a model column)",
+                           "the text in the model (summed over its terms)"};
+    const char *values[] = {words, empty, unseen, weight};
+    report_facts(rep, terms, values, 4);
+    enum { NC = 7 };
+    report_cell *cells = calloc(t->n_tokens * NC + 1, sizeof *cells);
+    if (cells == NULL)
+        return;
+    for (size_t i = 0; i < t->n_tokens; i++) {
+        const drift_token *o = &t->tokens[i];
+        report_cell *row = cells + i * NC;
+        row[0] = report_text_cell(o->label);
+        row[1] = report_number_cell(o->importance, NAN, NAN, 4);
+        row[2] = report_number_cell(o->shift, NAN, NAN, 4);
+        row[3] = report_number_cell((double)o->with_reference / (double)n_reference, NAN, NAN, 4);
+        row[4] = report_number_cell((double)o->with_new / (double)n_new, NAN, NAN, 4);
+        row[5] = report_number_cell(o->psi, NAN, NAN, 4);
+        row[6] = report_number_cell(o->chi2_pvalue, NAN, NAN, -1);
+    }
+    static const char *const head[] = {"term (its words)", "importance", "contribution shift",
+                                       "share of texts in REFERENCE", "share in NEW",
+                                       "PSI (with / without)", "chi-square p"};
+    report_table tab = {"The terms moving the scores most (largest |contribution shift| "
+                        "first)", NC, t->n_tokens, head, cells, 1,
+                        "importance: mean |contribution| over REFERENCE's rows; shift: mean "
+                        "contribution in NEW - in REFERENCE; chi-square: the 2 x 2 test of "
+                        "texts with and without the term (Yates's correction)."};
+    report_table_write(rep, &tab);
+    free(cells);
+}
+
 int report_drift(const char *path, const char *rp, const char *np, const st_drift_result *r,
                  const drift_model *m, const size_t *order)
 {
@@ -187,5 +235,7 @@ int report_drift(const char *path, const char *rp, const char *np, const st_drif
     report_figures_end(&rep);
     if (m != NULL)
         model_section(&rep, m);
+    for (size_t k = 0; m != NULL && k < m->n_text; k++)
+        text_section(&rep, &m->text[k], r->n_reference, r->n_new);
     return report_end(&rep, path);
 }

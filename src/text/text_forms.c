@@ -55,8 +55,7 @@ void st__text_form_counts_free(st__text_form_counts *c)
     memset(c, 0, sizeof *c);
 }
 
-/* The column of bucket b in f (buckets ascending), or -1. */
-static long column_of_bucket(const st_text_featurizer *f, uint32_t b)
+long st__text_bucket_column(const st_text_featurizer *f, uint32_t b)
 {
     size_t lo = 0, hi = f->n_terms;
     while (lo < hi) {
@@ -74,7 +73,7 @@ long st__text_column_of(const st_text_featurizer *f, const char *s, size_t len, 
     *sign = 1;
     if (f->buckets == NULL)
         return st__tmap_find(&f->terms, s, len);
-    return column_of_bucket(f, st__text_bucket(s, len, f->opt.hash_bits, sign));
+    return st__text_bucket_column(f, st__text_bucket(s, len, f->opt.hash_bits, sign));
 }
 
 typedef struct form_candidate {

@@ -74,6 +74,9 @@ st_status st__text_forms_labels(st_text_featurizer *f);
 /* The column of term [s, s+len) in f, or -1; *sign its hashing sign (+1 in vocabulary
  * mode). */
 long st__text_column_of(const st_text_featurizer *f, const char *s, size_t len, int *sign);
+/* The column of bucket b in f (hashing mode: a binary search of its ascending buckets),
+ * or -1 when no fitting text reached it. */
+long st__text_bucket_column(const st_text_featurizer *f, uint32_t b);
 
 /* One text's terms: words lower-cased into `low`, stop words left out, then the n-grams
  * joined into `grams`; term k is [term_off[k], +term_len[k]) of `grams`. Reused from text

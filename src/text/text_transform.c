@@ -17,20 +17,6 @@ static int compare_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Column of bucket b among the fitted ones, or -1. */
-static long find_bucket(const st_text_featurizer *f, uint32_t b)
-{
-    size_t lo = 0, hi = f->n_terms;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->buckets[mid] < b)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < f->n_terms && f->buckets[lo] == b ? (long)lo : -1;
-}
-
 void st__text_rows_free(st__text_rows *r)
 {
     st__free(r->row_ptr);
@@ -171,13 +157,8 @@ st_status st__text_transform_source(const st_text_featurizer *f, const st__text_
         size_t n_keys = 0;
         for (size_t t = 0; t < a.n_terms && rc == ST_OK; t++) {
             const char *term = a.grams + a.term_off[t];
-            long col;
             int sign = 1;
-            if (f->buckets != NULL)
-                col = find_bucket(f, st__text_bucket(term, a.term_len[t], f->opt.hash_bits,
-                                                     &sign));
-            else
-                col = st__tmap_find(&f->terms, term, a.term_len[t]);
+            long col = st__text_column_of(f, term, a.term_len[t], &sign);
             if (col >= 0)
                 keys[n_keys++] = ((uint64_t)col * 2 + (sign < 0)) << 32 | 1u;
         }
@@ -206,7 +187,7 @@ static void corpus_keys(const st_text_featurizer *f, const st_text_corpus *c, ui
         long col = -1;
         int neg = 0;
         if (f->buckets != NULL) {
-            col = find_bucket(f, c->bucket[id]);
+            col = st__text_bucket_column(f, c->bucket[id]);
             neg = c->sign[id] < 0;
         } else if (id < c->n_sorted && k < f->n_terms && f->terms.lens[k] == c->lens[id] &&
                    memcmp(f->terms.keys[k], c->keys[id], c->lens[id]) == 0) {

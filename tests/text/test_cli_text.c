@@ -1,8 +1,8 @@
 /* Text columns through the program (--text-col, docs/text.md): the model keeps its
  * featurizer, so predict on the raw training file gives the scores of the model on the
  * featurized training rows, computed here with the library; and bad input: a text column
- * not in the data (at training and at scoring), bad option values, text options without a
- * text column. */
+ * not in the data (at training, at scoring, in drift's NEW file), bad option values, text
+ * options without a text column. */
 #define _POSIX_C_SOURCE 200809L
 #define CLI_RUN_OUT_SIZE (1 << 20) /* 2,888 probabilities */
 #include <unistd.h>
@@ -10,18 +10,15 @@
 #include <stratum.h>
 
 #include "cli/cli_run.h"
-
-#define ABSTRACTS STRATUM_DATASETS "/medical_abstracts.csv"
+#include "text_cli_setup.h"
 
 static char model[] = "/tmp/stratum_text_model_XXXXXX";
 
 static int train_model(void **state)
 {
     (void)state;
-    int fd = mkstemp(model);
-    if (fd < 0)
+    if (text_model_temp(model) != 0)
         return -1;
-    close(fd);
     run_result *r = run("train", "logreg", "-q", ABSTRACTS, "--ignore", "id", "--text-col",
                         "abstract", "--ngrams", "1-2", "--tfidf", "-o", model, NULL);
     return all_succeeded(&r, 1) ? 0 : -1;
@@ -39,20 +36,11 @@ static int remove_model(void **state)
  * rows), train with its text defaults (no standardisation), score. */
 static double *library_scores(size_t *n)
 {
-    st_read_options o = st_read_options_default();
-    const char *ignore[] = {"id"}, *text[] = {"abstract"};
-    o.ignore = ignore, o.n_ignore = 1;
-    o.categorical = text, o.n_categorical = 1;
-    st_dataset *raw = NULL, *ds = NULL;
+    st_dataset *raw = NULL;
     st_text_featurizer *f = NULL;
+    st_dataset *ds = text_abstracts_featurized(2, &raw, &f);
     st_logreg *m = NULL;
     st_error e;
-    assert_int_equal(st_dataset_read_csv(ABSTRACTS, &o, &raw, &e), ST_OK);
-    st_text_options to = st_text_options_default();
-    to.ngram_max = 2, to.min_df = 2, to.sublinear_tf = 1, to.tfidf = 1;
-    assert_int_equal(st_text_fit_dataset(raw, "abstract", &to, &f, &e), ST_OK);
-    const st_text_featurizer *fs[1] = {f};
-    assert_int_equal(st_text_transform(fs, 1, raw, &ds, &e), ST_OK);
     st_logreg_params p = st_logreg_params_default();
     p.standardize = 0;
     p.lambda = 1e-4; /* the CLI's lambda for text columns (tools/cli_logreg_options.h) */
@@ -70,25 +58,10 @@ static double *library_scores(size_t *n)
 static void test_predict_raw_text_equals_training_scores(void **state)
 {
     (void)state;
-    run_result *r = run("predict", model, ABSTRACTS, NULL);
-    assert_int_equal(r->exit_code, 0);
     size_t n = 0;
     double *want = library_scores(&n);
-    assert_int_equal(n, 2888);
-    const char *s = r->out;
-    assert_int_equal(strncmp(s, "p\n", 2), 0);
-    s += 2;
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        double got = strtod(s, &end);
-        assert_true(end != s && *end == '\n');
-        if (got != want[i])
-            fail_msg("row %zu: predict %.17g, training-time score %.17g", i, got, want[i]);
-        s = end + 1;
-    }
-    assert_int_equal(*s, '\0');
+    text_assert_predict_equals(model, want, n);
     free(want);
-    free(r);
 }
 
 static void test_evaluate_raw_text(void **state)
@@ -150,11 +123,17 @@ static void test_bad_input(void **state)
     assert_int_equal(r->exit_code, 1);
     assert_one_error_line(r, "wdbc.csv: text column 'abstract' is not in the data");
     free(r);
-    /* not yet: drift with a text model */
-    r = run("drift", ABSTRACTS, ABSTRACTS, "--model", model, "--ignore", "id", NULL);
+    /* drift with a text model (text_drift_vs_scipy.py checks its numbers): the raw texts
+     * in both files, and NEW without the text column a clear error */
+    r = run("drift", ABSTRACTS, ABSTRACTS, "--model", model, "--ignore", "id", "--bootstrap",
+            "0", "--contrib-rows", "300", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "Text column 'abstract'"));
+    free(r);
+    r = run("drift", ABSTRACTS, STRATUM_DATASETS "/wdbc.csv", "--model", model, "--ignore",
+            "id", NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, ": a model of text columns (--text-col): drift does not take it "
-                             "yet; predict, evaluate and explain do");
+    assert_one_error_line(r, "wdbc.csv: no text column 'abstract', which the model ");
     free(r);
 }
 

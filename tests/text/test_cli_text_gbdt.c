@@ -11,18 +11,15 @@
 #include <stratum.h>
 
 #include "cli/cli_run.h"
-
-#define ABSTRACTS STRATUM_DATASETS "/medical_abstracts.csv"
+#include "text_cli_setup.h"
 
 static char model[] = "/tmp/stratum_text_gbdt_XXXXXX";
 
 static int train_model(void **state)
 {
     (void)state;
-    int fd = mkstemp(model);
-    if (fd < 0)
+    if (text_model_temp(model) != 0)
         return -1;
-    close(fd);
     run_result *r = run("train", "gbdt", "-q", ABSTRACTS, "--ignore", "id", "--text-col",
                         "abstract", "--ngrams", "1-2", "--tfidf", "--min-df", "10", "--num-trees", "20", "-o",
                         model, "--format", "csv", NULL);
@@ -41,20 +38,11 @@ static int remove_model(void **state)
  * the library's defaults and the program's seed, scored. */
 static double *library_scores(size_t *n)
 {
-    st_read_options o = st_read_options_default();
-    const char *ignore[] = {"id"}, *text[] = {"abstract"};
-    o.ignore = ignore, o.n_ignore = 1;
-    o.categorical = text, o.n_categorical = 1;
-    st_dataset *raw = NULL, *ds = NULL;
+    st_dataset *raw = NULL;
     st_text_featurizer *f = NULL;
+    st_dataset *ds = text_abstracts_featurized(10, &raw, &f);
     st_gbdt *m = NULL;
     st_error e;
-    assert_int_equal(st_dataset_read_csv(ABSTRACTS, &o, &raw, &e), ST_OK);
-    st_text_options to = st_text_options_default();
-    to.ngram_max = 2, to.min_df = 10, to.sublinear_tf = 1, to.tfidf = 1;
-    assert_int_equal(st_text_fit_dataset(raw, "abstract", &to, &f, &e), ST_OK);
-    const st_text_featurizer *fs[1] = {f};
-    assert_int_equal(st_text_transform(fs, 1, raw, &ds, &e), ST_OK);
     st_gbdt_params p = st_gbdt_params_default();
     p.num_trees = 20;
     p.seed = 42; /* the program's default --seed */
@@ -72,25 +60,10 @@ static double *library_scores(size_t *n)
 static void test_predict_raw_text_equals_training_scores(void **state)
 {
     (void)state;
-    run_result *r = run("predict", model, ABSTRACTS, NULL);
-    assert_int_equal(r->exit_code, 0);
     size_t n = 0;
     double *want = library_scores(&n);
-    assert_int_equal(n, 2888);
-    const char *s = r->out;
-    assert_int_equal(strncmp(s, "p\n", 2), 0);
-    s += 2;
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        double got = strtod(s, &end);
-        assert_true(end != s && *end == '\n');
-        if (got != want[i])
-            fail_msg("row %zu: predict %.17g, training-time score %.17g", i, got, want[i]);
-        s = end + 1;
-    }
-    assert_int_equal(*s, '\0');
+    text_assert_predict_equals(model, want, n);
     free(want);
-    free(r);
 }
 
 /* evaluate, predict --contrib (contributions + bias = the log-odds of p, columns named by

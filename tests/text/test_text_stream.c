@@ -176,10 +176,14 @@ static void test_abstracts(void **state)
     const char *ign[1] = {"id"}, *cols[1] = {"abstract"};
     ro.ignore = ign;
     ro.n_ignore = 1;
+    /* A model is trained on both paths' datasets only where it is cheap (1,024 buckets):
+     * on the others, training bit-identical datasets (assert_same_data) with byte-identical
+     * featurizers can only give the same model file, and two fits of 64,000 term columns
+     * were most of this test's time. */
     st_text_options o = options(0, 2, 2, 1); /* the manual's command */
-    check_same(ABSTRACTS, &ro, cols, 1, &o, 1);
+    check_same(ABSTRACTS, &ro, cols, 1, &o, 0);
     o = options(20, 1, 2, 1);
-    check_same(ABSTRACTS, &ro, cols, 1, &o, 1);
+    check_same(ABSTRACTS, &ro, cols, 1, &o, 0);
     o = options(10, 2, 1, 0); /* 1,024 buckets: many collisions */
     o.sublinear_tf = 0;
     check_same(ABSTRACTS, &ro, cols, 1, &o, 1);

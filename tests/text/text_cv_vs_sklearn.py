@@ -12,66 +12,33 @@ timing is reported, not asserted: bench/bench_text_cv.py measures it, several ru
 usage: text_cv_vs_sklearn.py STRATUM ABSTRACTS_CSV [--runs N]
 With --runs N (the benchmark) each tool runs N times, interleaved, and medians are printed
 as a Markdown table."""
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-import numpy as np
-import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
-
-def folds_of(y):
-    fold = np.zeros(len(y), int)
-    for k, (_, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=0).split(y, y)):
-        fold[te] = k
-    return fold
+from abstracts_folds import abstracts_with_folds, stratum_cv, tfidf_cv
 
 
 def sklearn_cv(texts, y, fold):
-    t0 = time.time()
-    roc, pr = [], []
-    for k in range(fold.max() + 1):
-        tr, te = fold != k, fold == k
-        vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        model = LogisticRegression(C=10, max_iter=1000)
-        model.fit(vec.fit_transform(texts[tr]), y[tr])
-        p = model.predict_proba(vec.transform(texts[te]))[:, 1]
-        roc.append(roc_auc_score(y[te], p))
-        pr.append(average_precision_score(y[te], p))
-    return np.mean(roc), np.mean(pr), time.time() - t0
-
-
-def stratum_cv(stratum, path):
-    t0 = time.time()
-    out = subprocess.run([stratum, 'cv', 'logreg', path, '--ignore', 'id', '--fold-col',
-                          'fold', '--text-col', 'abstract', '--ngrams', '1-2', '--tfidf',
-                          '-q', '--format', 'csv', '--threads', '2'], check=True,
-                         capture_output=True, text=True).stdout
-    seconds = time.time() - t0
-    rows = {line.split(',')[0]: float(line.split(',')[1]) for line in out.strip().split('\n')[1:]}
-    return rows['roc_auc'], rows['pr_auc'], seconds
+    def fit_predict(x_train, y_train, x_test):
+        model = LogisticRegression(C=10, max_iter=1000).fit(x_train, y_train)
+        return model.predict_proba(x_test)[:, 1]
+    return tfidf_cv(texts, y, fold, fit_predict, ngram_range=(1, 2), min_df=2,
+                    sublinear_tf=True)
 
 
 def main():
     stratum, abstracts = sys.argv[1:3]
     runs = int(sys.argv[sys.argv.index('--runs') + 1]) if '--runs' in sys.argv else 1
-    d = pd.read_csv(abstracts)
-    y = d.label.values
-    fold = folds_of(y)
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, 'abstracts_folds.csv')
-        d.assign(fold=fold).to_csv(path, index=False)
+        d, fold, path = abstracts_with_folds(abstracts, tmp)
+        y = d.label.values
         sk, st = [], []
         for _ in range(runs):  # interleaved, so that a change in load hits both
             sk.append(sklearn_cv(d.abstract.values, y, fold))
-            st.append(stratum_cv(stratum, path))
+            st.append(stratum_cv(stratum, path, 'logreg', '--ngrams', '1-2', '--tfidf'))
     sk_roc, sk_pr, _ = sk[0]
     st_roc, st_pr, _ = st[0]
     sk_t = statistics.median(r[2] for r in sk)
