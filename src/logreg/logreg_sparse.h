@@ -38,12 +38,6 @@ void st__lr_sparse_free(st__lr_sparse *sp);
 /* eta_i = b0 + sum_k b_k x_std_ik: a pass over the entries of the columns with b_k != 0. */
 void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta);
 
-/* The same on n_threads threads, each on a slice of the rows (found in each column by
- * bisection): every row's sum is still formed column by column in order, so the result
- * is the same bits for any n_threads. */
-void st__lr_sp_margins_mt(const st__lr_sparse *sp, double b0, const double *b, double *eta,
-                          int n_threads);
-
 /* out_k = sum_i x_std_ik v_i for every column (sum_v = sum_i v_i). Each column on one
  * thread, so nothing depends on the thread count. */
 void st__lr_sp_xt(const st__lr_sparse *sp, const double *v, double sum_v, double *out,

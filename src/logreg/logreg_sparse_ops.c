@@ -5,9 +5,8 @@
  *     X_std^T V X_std = (X^T V X - mu (X^T V 1)^T - (X^T V 1) mu^T + mu mu^T 1^T V 1) / s s^T
  * so each costs a pass over the stored entries.
  *
- * Threads: X b adds the columns into eta in column order, each thread over a slice of the
- * rows (each row's sum is then formed in a fixed order); the column-wise reductions give
- * each column to one thread.
+ * Threads: X b adds the columns into eta in column order on one thread (each row's sum is
+ * then formed in a fixed order); the column-wise reductions give each column to one thread.
  * Nothing depends on the number of threads. */
 #include "logreg_sparse.h"
 
@@ -32,74 +31,29 @@ static double col_dot(const st__lr_scol *col, const double *v)
     return s;
 }
 
-/* The first entry of a column at row lo or later (rows ascending). */
-static size_t first_at(const uint32_t *rows, size_t nnz, size_t lo)
+void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta)
 {
-    size_t a = 0, b = nnz;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (rows[mid] < lo)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    return a;
-}
-
-/* Rows [lo, hi) of eta = a + sum_k (b_k / s_k) x_k, the columns added in order (a row
- * meets a column's entries once, so reading a column backwards changes no sum). */
-static void margins_rows(const st__lr_sparse *sp, double a, const double *b, double *eta,
-                         size_t lo, size_t hi)
-{
-    for (size_t i = lo; i < hi; i++)
+    double a = b0;
+    for (size_t k = 0; k < sp->p; k++)
+        if (b[k] != 0 && sp->cols[k].s > 0)
+            a -= b[k] * sp->cols[k].mu / sp->cols[k].s;
+    for (size_t i = 0; i < sp->n; i++)
         eta[i] = a;
     for (size_t k = 0; k < sp->p; k++) {
         const st__lr_scol *col = &sp->cols[k];
         if (b[k] == 0 || !(col->s > 0))
             continue;
         const double beta = b[k] / col->s;
-        if (col->rows == NULL) {
-            for (size_t i = lo; i < hi; i++)
+        if (col->rows == NULL)
+            for (size_t i = 0; i < col->nnz; i++)
                 eta[i] += beta * col->vals[i];
-            continue;
-        }
-        if (hi == sp->n && lo > 0) { /* the last slice: from the column's end, no search */
-            if (col->vals == NULL)
-                for (size_t e = col->nnz; e > 0 && col->rows[e - 1] >= lo; e--)
-                    eta[col->rows[e - 1]] += beta;
-            else
-                for (size_t e = col->nnz; e > 0 && col->rows[e - 1] >= lo; e--)
-                    eta[col->rows[e - 1]] += beta * col->vals[e - 1];
-            continue;
-        }
-        size_t e = lo == 0 ? 0 : first_at(col->rows, col->nnz, lo);
-        if (col->vals == NULL)
-            for (; e < col->nnz && col->rows[e] < hi; e++)
+        else if (col->vals == NULL)
+            for (size_t e = 0; e < col->nnz; e++)
                 eta[col->rows[e]] += beta;
         else
-            for (; e < col->nnz && col->rows[e] < hi; e++)
+            for (size_t e = 0; e < col->nnz; e++)
                 eta[col->rows[e]] += beta * col->vals[e];
     }
-}
-
-void st__lr_sp_margins_mt(const st__lr_sparse *sp, double b0, const double *b, double *eta,
-                          int n_threads)
-{
-    double a = b0;
-    for (size_t k = 0; k < sp->p; k++)
-        if (b[k] != 0 && sp->cols[k].s > 0)
-            a -= b[k] * sp->cols[k].mu / sp->cols[k].s;
-    const long parts = n_threads > 1 && sp->nnz > 65536 ? n_threads : 1;
-    const size_t n = sp->n;
-#pragma omp parallel for num_threads(n_threads) schedule(static) if (parts > 1)
-    for (long t = 0; t < parts; t++)
-        margins_rows(sp, a, b, eta, n * (size_t)t / (size_t)parts,
-                     n * (size_t)(t + 1) / (size_t)parts);
-}
-
-void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta)
-{
-    st__lr_sp_margins_mt(sp, b0, b, eta, 1);
 }
 
 void st__lr_sp_xt(const st__lr_sparse *sp, const double *v, double sum_v, double *out,
