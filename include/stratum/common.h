@@ -53,6 +53,21 @@ typedef struct st_error {
 /* Resets *err to "no error". NULL-safe. */
 ST_API void st_error_clear(st_error *err);
 
+/* OpenBLAS and LAPACKE are opened (dlopen) the first time a computation needs them: an
+ * exact-Newton logistic-regression fit of 151 coefficients or more (intercept included),
+ * or its standard errors. When they cannot be opened (not installed; or the environment
+ * variable STRATUM_NO_BLAS is set to anything but "" or "0" at that moment), those
+ * computations run on stratum's hand-written Cholesky kernels instead: the same model to
+ * rounding, slower, and not the same bits as with LAPACK. st_blas_state() says which
+ * happened in this process so far, without loading anything: ST_BLAS_MISSING means at
+ * least one such computation ran on the fallback. Thread-safe. */
+typedef enum st_blas_state_t {
+    ST_BLAS_NOT_NEEDED = 0, /* nothing has needed them yet */
+    ST_BLAS_LOADED = 1,     /* opened: LAPACK ran */
+    ST_BLAS_MISSING = 2     /* could not be opened: the hand-written kernels ran */
+} st_blas_state_t;
+ST_API st_blas_state_t st_blas_state(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -158,14 +158,29 @@ long st__category_dict_intern(st__category_dict *d, const char *s, size_t len)
     return code;
 }
 
+/* A level to sort: its first 8 bytes as a big-endian number (zeros after its end), so
+ * that most comparisons are one of integers, in strcmp's order (unsigned bytes), and the
+ * text only when those bytes tie. */
 typedef struct level_ref {
+    uint64_t head;
     const char *text;
     uint32_t old_code;
 } level_ref;
 
+static uint64_t sort_key(const char *s)
+{
+    uint64_t h = 0;
+    int k = 0;
+    for (; k < 8 && s[k] != '\0'; k++)
+        h = h << 8 | (unsigned char)s[k];
+    return k > 0 && k < 8 ? h << (8 * (8 - k)) : h; /* k = 0: h is 0 */
+}
+
 static int compare_levels(const void *a, const void *b)
 {
     const level_ref *x = a, *y = b;
+    if (x->head != y->head)
+        return x->head < y->head ? -1 : 1;
     return strcmp(x->text, y->text);
 }
 
@@ -185,6 +200,7 @@ int st__category_dict_sort(st__category_dict *d, uint32_t **remap_out)
     }
     for (size_t k = 0; k < n; k++) {
         refs[k].text = st__category_dict_level(d, k);
+        refs[k].head = sort_key(refs[k].text);
         refs[k].old_code = (uint32_t)k;
     }
     qsort(refs, n, sizeof *refs, compare_levels);

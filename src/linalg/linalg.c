@@ -31,7 +31,14 @@
  * standard errors) and loading them cost every start of the program 9 ms of CPU (16,000
  * relocations of LAPACK, libgfortran and OpenBLAS, and OpenBLAS starting its thread
  * pool) and 4.7 MB of resident memory. The function table is written once, under
- * pthread_once, and only read after: no mutable state. */
+ * pthread_once, and only read after: no mutable state.
+ *
+ * Not found: when either library cannot be opened, or the environment variable
+ * STRATUM_NO_BLAS is set to anything but "" or "0" (read once, at that first use: how the
+ * tests and a user check the fallback), every wrapper reports failure and the callers use
+ * their hand-written kernels: the same model to rounding, slower from 151 coefficients,
+ * and not the same bits. The library cannot print, so it says so through st_blas_state()
+ * (stratum/common.h), which the program turns into one warning line. */
 #define _POSIX_C_SOURCE 200809L
 #include "linalg.h"
 
@@ -41,7 +48,10 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+#include <stratum/common.h>
 
 /* The run-time names of the libraries CMake found (Debian: libopenblas0-pthread and
  * liblapacke); src/CMakeLists.txt may set them. */
@@ -68,16 +78,22 @@ typedef struct la_functions {
 
 static la_functions la;
 static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+/* st_blas_state's answer: written once, at the end of la_load, read from any thread */
+static _Atomic int la_state = ST_BLAS_NOT_NEEDED;
 
 /* dlsym into a function pointer of the right type (C forbids the cast, POSIX allows it). */
 #define LA_SYM(handle, field, name) memcpy(&la.field, &(void *){dlsym(handle, name)}, sizeof la.field)
 
 static void la_load(void)
 {
-    void *blas = dlopen(ST__OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *off = getenv("STRATUM_NO_BLAS");
+    const int refused = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
+    void *blas = refused ? NULL : dlopen(ST__OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
     void *lapacke = blas != NULL ? dlopen(ST__LAPACKE_SONAME, RTLD_NOW | RTLD_LOCAL) : NULL;
-    if (blas == NULL || lapacke == NULL)
+    if (blas == NULL || lapacke == NULL) {
+        atomic_store(&la_state, ST_BLAS_MISSING);
         return; /* never closed: the process keeps them, as a link would */
+    }
     LA_SYM(blas, dsyrk, "cblas_dsyrk");
     LA_SYM(lapacke, dpotrf, "LAPACKE_dpotrf");
     LA_SYM(lapacke, dpotrs, "LAPACKE_dpotrs");
@@ -91,6 +107,12 @@ static void la_load(void)
          la.get_config != NULL;
 #endif
     la.loaded = ok;
+    atomic_store(&la_state, ok ? ST_BLAS_LOADED : ST_BLAS_MISSING);
+}
+
+st_blas_state_t st_blas_state(void)
+{
+    return (st_blas_state_t)atomic_load(&la_state);
 }
 
 int st__la_available(void)

@@ -47,6 +47,13 @@ void st__lr_sp_xt(const st__lr_sparse *sp, const double *v, double sum_v, double
 void st__lr_sp_moments(const st__lr_sparse *sp, const double *v, double *xv1, double *xv2,
                        int n_threads);
 
+/* st__lr_sp_xt of u and of t, and st__lr_sp_moments of v, in one read of the entries:
+ * the same bits as the three calls (each sum formed in the same order), a third of the
+ * index traffic. */
+void st__lr_sp_sweep(const st__lr_sparse *sp, const double *u, double sum_u, const double *t,
+                     double sum_t, const double *v, double *out_u, double *out_t,
+                     double *xv1, double *xv2, int n_threads);
+
 /* The Hessian of the smooth part at probabilities prob, (p + 1) x (p + 1) column-major,
  * intercept first, on the solver's scale (with the ridge term pb->l2), as st__lr_hessian
  * forms it for a dense design: p passes over the entries, for narrow designs only

@@ -29,9 +29,34 @@ struct st__lr_sparse_form {
     double *u;             /* n: scratch (residuals, Hessian-vector products) */
     double *v, *rs;        /* n: model weights and residual less v o */
     double *xv1, *curv;    /* p: sum_E v x and the columns' model curvature */
-    double o, rsum, sv;
+    double *theta;         /* n: the certificate's dual point (st__lr_dual_point) */
+    double *xt_theta;      /* p: X_std^T theta, formed with the gradient */
+    double o, rsum, sv, ybar, pbar;
     int model_ok;          /* v, xv1, curv, sv are those of the current point */
+    int cert_ok;           /* xt_theta, ybar, pbar are those of the current point */
 };
+
+/* v = c p (1 - p) and sv = sum v at the current point. */
+static void model_weights(st__lr_sparse_form *fm)
+{
+    const st__lr_problem *pb = fm->pb;
+    for (size_t i = 0; i < pb->n; i++)
+        fm->v[i] = pb->c[i] * fm->prob[i] * (1 - fm->prob[i]);
+    fm->sv = st__lr_sum(pb, fm->v);
+}
+
+/* The columns' model curvature on the solver's scale from the raw moments xv1, curv. */
+static void model_curvature(st__lr_sparse_form *fm)
+{
+    for (size_t k = 0; k < fm->pb->p; k++) {
+        const st__lr_scol *col = &fm->sp->cols[k];
+        double c = col->s > 0 ? (fm->curv[k] - 2 * col->mu * fm->xv1[k] +
+                                 col->mu * col->mu * fm->sv) / (col->s * col->s)
+                              : 0;
+        fm->curv[k] = c > 0 ? c : 0;
+    }
+    fm->model_ok = 1;
+}
 
 static double loss_at(st__lr_sparse_form *fm, const double *deta, double t, double *prob)
 {
@@ -44,7 +69,7 @@ static st_status f_at(void *ctx, double b0, const double *b, double *loss, st_er
     (void)err;
     st__lr_sp_margins(fm->sp, b0, b, fm->eta);
     *loss = loss_at(fm, NULL, 0, fm->prob);
-    fm->model_ok = 0;
+    fm->model_ok = fm->cert_ok = 0;
     return ST_OK;
 }
 
@@ -56,7 +81,19 @@ static st_status f_gradient(void *ctx, double *ng0, double *ng, st_error *err)
     for (size_t i = 0; i < pb->n; i++)
         fm->u[i] = pb->c[i] * (pb->y[i] - fm->prob[i]);
     *ng0 = st__lr_sum(pb, fm->u);
-    st__lr_sp_xt(fm->sp, fm->u, *ng0, ng, pb->n_threads);
+    if (!(pb->l1 > 0 || pb->l2 > 0)) { /* no certificate to form */
+        st__lr_sp_xt(fm->sp, fm->u, *ng0, ng, pb->n_threads);
+        return ST_OK;
+    }
+    /* What the rest of the iteration reads at this point, in the same read of the
+     * entries: the certificate's X^T theta and the model's column moments (truncated
+     * Newton's preconditioner). */
+    st__lr_dual_point(pb, fm->prob, fm->theta, &fm->ybar, &fm->pbar);
+    model_weights(fm);
+    st__lr_sp_sweep(fm->sp, fm->u, *ng0, fm->theta, st__lr_sum(pb, fm->theta), fm->v, ng,
+                    fm->xt_theta, fm->xv1, fm->curv, pb->n_threads);
+    model_curvature(fm);
+    fm->cert_ok = 1;
     return ST_OK;
 }
 
@@ -81,7 +118,7 @@ static st_status f_accept(void *ctx, double t, double b0, const double *b, doubl
         fm->eta[i] += t * fm->deta[i];
     double *tmp = fm->prob;
     fm->prob = fm->ptrial, fm->ptrial = tmp;
-    fm->model_ok = 0;
+    fm->model_ok = fm->cert_ok = 0;
     return ST_OK;
 }
 
@@ -100,8 +137,9 @@ static double f_certificate(void *ctx, double f, const double *ng0, const double
 {
     st__lr_sparse_form *fm = ctx;
     (void)ng0, (void)ng; /* the gap's dual point is not the gradient: formed here */
-    fm->model_ok = 0;    /* curv is its scratch */
-    return st__lr_sp_duality_gap(fm->pb, fm->sp, fm->prob, f, fm->u, fm->curv);
+    if (fm->cert_ok)     /* with the gradient */
+        return st__lr_gap_from_xt(fm->pb, fm->prob, f, fm->ybar, fm->pbar, fm->xt_theta);
+    return st__lr_sp_duality_gap(fm->pb, fm->sp, fm->prob, f, fm->u, fm->xt_theta);
 }
 
 static int f_separated(void *ctx)
@@ -115,19 +153,9 @@ static void model(st__lr_sparse_form *fm)
 {
     if (fm->model_ok)
         return;
-    const st__lr_problem *pb = fm->pb;
-    for (size_t i = 0; i < pb->n; i++)
-        fm->v[i] = pb->c[i] * fm->prob[i] * (1 - fm->prob[i]);
-    fm->sv = st__lr_sum(pb, fm->v);
-    st__lr_sp_moments(fm->sp, fm->v, fm->xv1, fm->curv, pb->n_threads);
-    for (size_t k = 0; k < pb->p; k++) {
-        const st__lr_scol *col = &fm->sp->cols[k];
-        double c = col->s > 0 ? (fm->curv[k] - 2 * col->mu * fm->xv1[k] +
-                                 col->mu * col->mu * fm->sv) / (col->s * col->s)
-                              : 0;
-        fm->curv[k] = c > 0 ? c : 0;
-    }
-    fm->model_ok = 1;
+    model_weights(fm);
+    st__lr_sp_moments(fm->sp, fm->v, fm->xv1, fm->curv, fm->pb->n_threads);
+    model_curvature(fm);
 }
 
 static st_status f_hessian(void *ctx, size_t every, double *h, st_error *err)
@@ -256,8 +284,10 @@ st__lr_sparse_form *st__lr_sparse_form_new(const st__lr_problem *pb, const st__l
     fm->rs = st__malloc_array(n, sizeof *fm->rs);
     fm->xv1 = st__malloc_array(p, sizeof *fm->xv1);
     fm->curv = st__malloc_array(p, sizeof *fm->curv);
+    fm->theta = st__malloc_array(n, sizeof *fm->theta);
+    fm->xt_theta = st__malloc_array(p, sizeof *fm->xt_theta);
     if (!fm->eta || !fm->prob || !fm->deta || !fm->ptrial || !fm->u || !fm->v || !fm->rs ||
-        !fm->xv1 || !fm->curv) {
+        !fm->xv1 || !fm->curv || !fm->theta || !fm->xt_theta) {
         st__lr_sparse_form_free(fm);
         return NULL;
     }
@@ -270,6 +300,7 @@ void st__lr_sparse_form_free(st__lr_sparse_form *fm)
         return;
     st__free(fm->eta), st__free(fm->prob), st__free(fm->deta), st__free(fm->ptrial);
     st__free(fm->u), st__free(fm->v), st__free(fm->rs), st__free(fm->xv1), st__free(fm->curv);
+    st__free(fm->theta), st__free(fm->xt_theta);
     st__free(fm);
 }
 

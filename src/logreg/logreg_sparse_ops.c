@@ -151,3 +151,48 @@ double st__lr_sp_duality_gap(const st__lr_problem *pb, const st__lr_sparse *sp, 
     st__lr_sp_xt(sp, work, st__lr_sum(pb, work), work_p, pb->n_threads);
     return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
 }
+
+/* The three gathers of one column in one read of its entries (st__lr_sp_sweep). Each sum
+ * is formed as col_dot and st__lr_sp_moments form it, in the same order. */
+static void col_sweep(const st__lr_scol *col, const double *u, const double *t,
+                      const double *v, double *su, double *st, double *s1, double *s2)
+{
+    double a = 0, b = 0, c = 0, d = 0;
+    if (col->rows == NULL) { /* dense: col_dot's vector order, and the moments' loop */
+        a = col_dot(col, u), b = col_dot(col, t);
+        for (size_t i = 0; i < col->nnz; i++) {
+            const double xv = col->vals[i] * v[i];
+            c += xv;
+            d += xv * col->vals[i];
+        }
+    } else if (col->vals == NULL) {
+        for (size_t e = 0; e < col->nnz; e++) {
+            const uint32_t i = col->rows[e];
+            a += u[i], b += t[i], c += v[i];
+        }
+        d = c;
+    } else {
+        for (size_t e = 0; e < col->nnz; e++) {
+            const uint32_t i = col->rows[e];
+            const double x = col->vals[e], xv = x * v[i];
+            a += x * u[i], b += x * t[i], c += xv, d += xv * x;
+        }
+    }
+    *su = a, *st = b, *s1 = c, *s2 = d;
+}
+
+void st__lr_sp_sweep(const st__lr_sparse *sp, const double *u, double sum_u, const double *t,
+                     double sum_t, const double *v, double *out_u, double *out_t,
+                     double *xv1, double *xv2, int n_threads)
+{
+    const long p = (long)sp->p;
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+    for (long k = 0; k < p; k++) {
+        const st__lr_scol *col = &sp->cols[k];
+        double su, st, s1, s2;
+        col_sweep(col, u, t, v, &su, &st, &s1, &s2);
+        out_u[k] = col->s > 0 ? (su - col->mu * sum_u) / col->s : 0;
+        out_t[k] = col->s > 0 ? (st - col->mu * sum_t) / col->s : 0;
+        xv1[k] = s1, xv2[k] = s2;
+    }
+}
