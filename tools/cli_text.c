@@ -122,7 +122,8 @@ static const char *dir_of(const char *path, char *buf, size_t size)
 }
 
 st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
-                                     const char *model_path, st_logreg **m, st_error *err)
+                                     const char *model_path, int quiet, st_logreg **m,
+                                     st_error *err)
 {
     char buf[4096];
     const char *tmp = getenv("TMPDIR");
@@ -131,6 +132,11 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
     st_status rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
     if (rc != ST_OK)
         return rc;
+    if (!quiet)
+        fprintf(stderr, "stratum: note: out of core: %llu entries in a %.1f MB temporary "
+                "row file in %s (removed at the end)\n",
+                (unsigned long long)st_logreg_rowfile_entries(rf),
+                (double)st_logreg_rowfile_bytes(rf) / 1e6, dir != NULL ? dir : "/tmp");
     /* the term columns are in the file now: keep the labels and the ordinary columns */
     size_t nf = st_dataset_n_features(*ds), n_keep = 0;
     size_t *keep = malloc((nf + 1) * sizeof *keep);

@@ -91,9 +91,11 @@ int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm);
 /* Trains on *ds out of core (stratum/logreg_rowfile.h): its rows go to a temporary file
  * in $TMPDIR, else in the directory of model_path, then *ds is replaced by its copy
  * without the sparse (term) columns, so that the fit holds only the rows' vectors, the
- * ordinary columns and one block of the file; the file is removed at the end. */
+ * ordinary columns and one block of the file; the file is removed at the end. Unless
+ * quiet, a note on stderr gives the file's entries and size. */
 st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
-                                     const char *model_path, st_logreg **m, st_error *err);
+                                     const char *model_path, int quiet, st_logreg **m,
+                                     st_error *err);
 
 /* Frees what cli_text_fit_pair kept in t. */
 void cli_text_release(cli_text *t);

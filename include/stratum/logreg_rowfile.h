@@ -16,8 +16,8 @@
  * by truncated Newton, the solver st_logreg_train takes for wide sparse ridge fits. The
  * model is the same model, up to rounding: the sums run in another order (one thread, in
  * row order, whatever params.n_threads, so its bits do not depend on the thread count).
- * Others are refused (ST_ERR_INVALID_ARG, saying what to pass). The model has no standard
- * errors. */
+ * Others are refused (ST_ERR_INVALID_ARG, saying what to pass). Standard errors up to 256
+ * columns, as st_logreg_train (from p + 1 passes over the file). */
 #ifndef STRATUM_LOGREG_ROWFILE_H_PUBLIC
 #define STRATUM_LOGREG_ROWFILE_H_PUBLIC
 

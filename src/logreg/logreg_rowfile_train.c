@@ -114,6 +114,47 @@ st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_params *
     return ST_OK;
 }
 
+/* Standard errors for a design of at most ST__LR_SE_MAX_COLS columns, as st_logreg_train
+ * gives them: the Hessian of F at the solution (where the data form is) from p + 1
+ * Hessian-vector products, a pass each. */
+static st_status standard_errors(st_logreg_rowfile *r, const st__lr_problem *pb,
+                                 const st__lr_data *data, st_error *err)
+{
+    st_logreg *m = r->m;
+    const size_t p = r->p, mm = p + 1;
+    if (p > ST__LR_SE_MAX_COLS) {
+        m->se_state = ST__LR_SE_TOO_WIDE;
+        return ST_OK;
+    }
+    double *h = st__malloc_array(mm * mm, sizeof *h), *e = st__calloc(mm, sizeof *e);
+    double *se = st__malloc_array(mm, sizeof *se);
+    st_status rc = ST_ERR_NOMEM;
+    if (h != NULL && e != NULL && se != NULL) {
+        for (size_t k = 0; k < mm; k++) { /* column k of the Hessian, ridge term added */
+            e[k] = 1;
+            data->hessvec(data->ctx, e, h + k * mm);
+            e[k] = 0;
+            if (k > 0)
+                h[k * mm + k] += pb->l2;
+        }
+        rc = st__lr_standard_errors_h(pb, h, r->mean, r->scale, r->total, se);
+    }
+    st__free(h), st__free(e);
+    if (rc == ST_ERR_NOMEM) {
+        st__free(se);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the standard errors of %zu "
+                        "coefficients", p);
+    }
+    if (rc != ST_OK) {
+        st__free(se);
+        m->se_state = ST__LR_SE_SINGULAR;
+        return ST_OK;
+    }
+    m->se = se;
+    m->se_state = ST__LR_SE_OK;
+    return ST_OK;
+}
+
 st_status st_logreg_rowfile_train(st_logreg_rowfile *r, st_logreg **out, st_error *err)
 {
     if (out != NULL)
@@ -150,7 +191,8 @@ st_status st_logreg_rowfile_train(st_logreg_rowfile *r, st_logreg **out, st_erro
     st__lr_step step = st__lr_tn_step_solver(tn);
     st__lr_drive dr = {.what = "logistic regression", .l1 = 0, .l2 = pb.l2,
                        .tol = r->prm.tol, .max_iter = r->prm.max_iter, .progress = &pb};
-    if ((rc = st__lr_drive_run(&dr, &data, &step, &b0, b, &info, err)) != ST_OK)
+    if ((rc = st__lr_drive_run(&dr, &data, &step, &b0, b, &info, err)) != ST_OK ||
+        (rc = standard_errors(r, &pb, &data, err)) != ST_OK)
         goto done;
     st_logreg *m = r->m;
     double intercept = b0;
@@ -164,7 +206,6 @@ st_status st_logreg_rowfile_train(st_logreg_rowfile *r, st_logreg **out, st_erro
     m->converged = info.converged;
     m->objective = info.objective;
     m->gap = info.gap;
-    m->se_state = p > ST__LR_SE_MAX_COLS ? ST__LR_SE_TOO_WIDE : ST__LR_SE_STREAMED;
     *out = m;
     r->m = NULL;
 done:
