@@ -213,14 +213,45 @@ done:
     return rc;
 }
 
-st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r, st_error *err)
+/* An infinite value, named as st_logreg_train names it (logreg_design.c). */
+static st_status infinite(const st_dataset *ds, size_t j, float v, size_t i, st_error *err)
 {
-    for (size_t j = 0; j < r->p; j++) {
+    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a number beyond "
+                    "the float range?); logistic regression needs finite values",
+                    st_dataset_feature_name(ds, j), v > 0 ? "+infinity" : "-infinity", i + 1);
+}
+
+/* Numeric features of finite (or missing) values only. */
+static st_status check_features(const st_dataset *ds, size_t p, size_t n, st_error *err)
+{
+    for (size_t j = 0; j < p; j++) {
         if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC)
             return st__fail(err, ST_ERR_INVALID_ARG, "out-of-core training takes numeric "
                             "columns only: '%s' is categorical (drop it with --ignore, or "
                             "train without --out-of-core)", st_dataset_feature_name(ds, j));
+        if (st_dataset_feature_is_sparse(ds, j)) {
+            const uint32_t *rows;
+            const float *v;
+            size_t m;
+            entries_of(ds, j, &rows, &v, &m);
+            for (size_t e = 0; e < m; e++)
+                if (isinf(v[e]))
+                    return infinite(ds, j, v[e], rows[e], err);
+            continue;
+        }
+        const float *v = st_dataset_feature_values(ds, j);
+        for (size_t i = 0; i < n; i++)
+            if (isinf(v[i]))
+                return infinite(ds, j, v[i], i, err);
     }
+    return ST_OK;
+}
+
+st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r, st_error *err)
+{
+    st_status rc = check_features(ds, r->p, r->n, err);
+    if (rc != ST_OK)
+        return rc;
     double *work = st__malloc_array(r->n ? r->n : 1, sizeof *work);
     if (work == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", r->n);

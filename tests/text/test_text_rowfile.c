@@ -21,7 +21,7 @@
  *     the scores of the model on the rows it trained on, bit for bit;
  *   - the temporary file is never seen in its directory (unlinked when created);
  *   - refused: L1, lambda by cross-validation, median imputation, categorical columns, a
- *     directory that cannot take the file, and on the command line --out-of-core without
+ *     directory that cannot take the file, an infinite value, and on the command line --out-of-core without
  *     text columns or with --lambda-path; each with its message. */
 #define _POSIX_C_SOURCE 200809L
 #define CLI_RUN_OUT_SIZE (1 << 20)
@@ -325,6 +325,20 @@ static void test_cli(void **state)
     assert_one_error_line(r, "--out-of-core fits one model from a file: --lambda-path, "
                              "--recalibrate and thresholds need the data in memory");
     free(r);
+    /* an infinite value: named as in memory */
+    char inf[600];
+    snprintf(inf, sizeof inf, "%s/inf.csv", tmpdir);
+    FILE *fp = fopen(inf, "w");
+    assert_non_null(fp);
+    fputs("age,note,label\n30,chest pain,1\ninf,no pain,0\n40,pain,0\n50,chest,1\n", fp);
+    fclose(fp);
+    r = run("train", "logreg", inf, "--text-col", "note", "--min-df", "1", "--out-of-core",
+            "-o", model, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "feature 'age' is +infinity in data row 2 (a number beyond the "
+                             "float range?); logistic regression needs finite values");
+    free(r);
+    assert_true(dir_is_empty(rows_dir));
     unsetenv("TMPDIR");
 }
 
