@@ -29,7 +29,7 @@ const char cli_text_out_of_core_help[] =
     "  --out-of-core          with --text-col: write the featurized rows to a temporary\n"
     "                         file ($TMPDIR, else the model's directory; removed at the\n"
     "                         end) and fit from it a block at a time, so that training\n"
-    "                         holds about 70 bytes a row and 100 a column, not the terms;\n"
+    "                         holds about 70 bytes a row and 270 a column, not the terms;\n"
     "                         ridge (--alpha 0) at a given --lambda, numeric columns\n"
     "                         (docs/text.md, Memory)\n";
 
