@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Text read as a stream (issue 16): peak RSS and time of `stratum train logreg --text-col
 # note` on `stratum-gen notes --words 200 --seed 1` files of ROWS notes (docs/text.md,
-# "Memory"), for each option set below: hashing (2^20 buckets), hashing with tf-idf, and a
+# "Memory"), for each option set below: hashing (2^20 buckets), the same trained out of
+# core (--out-of-core: its row file in $TMPDIR, else bench/out), hashing with tf-idf, and a
 # vocabulary (ROWS_VOCAB notes only: its first pass keeps every distinct term). Each run is
 # the whole process under GNU time; the featurizing is one thread, the training as usual.
 # Prints a Markdown table. The files (1.3 GB for 1,000,000 notes) are cached in bench/out.
@@ -21,7 +22,7 @@ ROWS_VOCAB=${ROWS_VOCAB:-100000}
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| notes | options | peak RSS (MB) | wall (s) |"
 echo "|---|---|--:|--:|"
-for opts in "--hash-bits 20" "--hash-bits 20 --tfidf" "vocabulary"; do
+for opts in "--hash-bits 20" "--hash-bits 20 --out-of-core" "--hash-bits 20 --tfidf" "vocabulary"; do
     rows=$ROWS
     [ "$opts" = vocabulary ] && rows=$ROWS_VOCAB
     csv=$OUT/notes_${rows}_200.csv

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <stratum/logreg_rowfile.h>
+
 const char cli_text_help[] =
     "Text columns (docs/text.md):\n"
     "  --text-col COL         a column of free text, made sparse term columns named\n"
@@ -22,6 +24,14 @@ const char cli_text_help[] =
     "  --stop-words english   drop scikit-learn's 318 English stop words (default: none)\n"
     "  Rows are scaled to unit length. A model with text columns does not standardise its\n"
     "  columns (as --no-standardize).\n";
+
+const char cli_text_out_of_core_help[] =
+    "  --out-of-core          with --text-col: write the featurized rows to a temporary\n"
+    "                         file ($TMPDIR, else the model's directory; removed at the\n"
+    "                         end) and fit from it a block at a time, so that training\n"
+    "                         holds about 70 bytes a row and 270 a column, not the terms;\n"
+    "                         ridge (--alpha 0) at a given --lambda, numeric columns\n"
+    "                         (docs/text.md, Memory)\n";
 
 void cli_text_init(cli_text *t)
 {
@@ -77,8 +87,77 @@ int cli_text_option(const char *command, cli_text *t, int code, const char *arg)
             return cli_usage_error(command, "--stop-words '%s': expected english or none",
                                    arg), -1;
         return 1;
+    case OPT_OUT_OF_CORE: t->out_of_core = 1; return 1;
     default: return 0;
     }
+}
+
+int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm)
+{
+    if (!t->out_of_core)
+        return EXIT_OK;
+    if (t->n_cols == 0)
+        return cli_usage_error("train", "--out-of-core trains on text columns: name them "
+                               "with --text-col");
+    const char *why = st_logreg_rowfile_unsupported(prm);
+    if (why != NULL)
+        return cli_usage_error("train", "%s", why);
+    return EXIT_OK;
+}
+
+/* The directory of path ("." for a bare name), into buf. */
+static const char *dir_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return ".";
+    size_t len = (size_t)(slash - path);
+    if (len == 0)
+        return "/";
+    if (len >= size)
+        return NULL; /* $TMPDIR or /tmp */
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
+                                     const char *model_path, int quiet, st_logreg **m,
+                                     st_error *err)
+{
+    char buf[4096];
+    const char *tmp = getenv("TMPDIR");
+    const char *dir = tmp != NULL && tmp[0] != '\0' ? tmp : dir_of(model_path, buf, sizeof buf);
+    st_logreg_rowfile *rf = NULL;
+    st_status rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
+    if (rc != ST_OK)
+        return rc;
+    if (!quiet)
+        fprintf(stderr, "stratum: note: out of core: %llu entries in a %.1f MB temporary "
+                "row file in %s (removed at the end)\n",
+                (unsigned long long)st_logreg_rowfile_entries(rf),
+                (double)st_logreg_rowfile_bytes(rf) / 1e6, dir != NULL ? dir : "/tmp");
+    /* the term columns are in the file now: keep the labels and the ordinary columns */
+    size_t nf = st_dataset_n_features(*ds), n_keep = 0;
+    size_t *keep = malloc((nf + 1) * sizeof *keep);
+    if (keep == NULL) {
+        st_logreg_rowfile_free(rf);
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return err->code = ST_ERR_NOMEM;
+    }
+    for (size_t j = 0; j < nf; j++)
+        if (!st_dataset_feature_is_sparse(*ds, j))
+            keep[n_keep++] = j;
+    st_dataset *rest = NULL;
+    rc = st_dataset_select(*ds, NULL, 0, keep, n_keep, &rest, err);
+    free(keep);
+    if (rc == ST_OK) {
+        st_dataset_free(*ds);
+        *ds = rest;
+        rc = st_logreg_rowfile_train(rf, m, err);
+    }
+    st_logreg_rowfile_free(rf);
+    return rc;
 }
 
 int cli_text_check(const char *command, const cli_text *t, const char *why)

@@ -15,10 +15,11 @@ typedef struct cli_text {
     /* cv and compare: each text column's texts tokenised once for all the folds
      * (cli_text_fit_pair), owned; freed by cli_text_release */
     st_text_corpus *corpus[CLI_TEXT_MAX_COLS];
+    int out_of_core; /* train logreg --out-of-core: fit from a temporary row file */
 } cli_text;
 
 enum { OPT_TEXT_COL = 4101, OPT_NGRAMS, OPT_TFIDF, OPT_SUBLINEAR_TF, OPT_NO_SUBLINEAR_TF,
-       OPT_MIN_DF, OPT_HASH_BITS, OPT_STOP_WORDS };
+       OPT_MIN_DF, OPT_HASH_BITS, OPT_STOP_WORDS, OPT_OUT_OF_CORE };
 
 #define CLI_TEXT_OPTIONS                                                                   \
     {"text-col", required_argument, NULL, OPT_TEXT_COL},                                   \
@@ -30,7 +31,11 @@ enum { OPT_TEXT_COL = 4101, OPT_NGRAMS, OPT_TFIDF, OPT_SUBLINEAR_TF, OPT_NO_SUBL
     {"hash-bits", required_argument, NULL, OPT_HASH_BITS},                                 \
     {"stop-words", required_argument, NULL, OPT_STOP_WORDS}
 
+/* train logreg only (cli_text_out_of_core_help). */
+#define CLI_TEXT_OUT_OF_CORE_OPTION {"out-of-core", no_argument, NULL, OPT_OUT_OF_CORE}
+
 extern const char cli_text_help[];
+extern const char cli_text_out_of_core_help[];
 
 /* The command line's defaults (docs/text.md): words and 2-grams off (1-1), min-df 2,
  * sublinear tf on, no IDF, L2 rows, no stop words. */
@@ -80,6 +85,18 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
  * one dataset: tr and te subsets of it), which give what fitting on tr's texts would. */
 st_status cli_text_fit_pair(cli_text *t, const st_dataset *tr, const st_dataset *te,
                             st_dataset **tr_out, st_dataset **te_out, st_error *err);
+/* --out-of-core without text columns, or with what the out-of-core fit does not do:
+ * EXIT_USAGE with a message, else EXIT_OK (before the data is read). */
+int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm);
+/* Trains on *ds out of core (stratum/logreg_rowfile.h): its rows go to a temporary file
+ * in $TMPDIR, else in the directory of model_path, then *ds is replaced by its copy
+ * without the sparse (term) columns, so that the fit holds only the rows' vectors, the
+ * ordinary columns and one block of the file; the file is removed at the end. Unless
+ * quiet, a note on stderr gives the file's entries and size. */
+st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
+                                     const char *model_path, int quiet, st_logreg **m,
+                                     st_error *err);
+
 /* Frees what cli_text_fit_pair kept in t. */
 void cli_text_release(cli_text *t);
 

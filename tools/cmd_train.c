@@ -215,6 +215,7 @@ int cmd_train(int argc, char **argv)
         {"distributed", no_argument, NULL, OPT_DISTRIBUTED},
         CLI_POST_TRAIN_OPTIONS,
         CLI_TEXT_OPTIONS,
+        CLI_TEXT_OUT_OF_CORE_OPTION,
         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("%s%s%s\n%s\n", train_overview, train_help, post_train_help,
@@ -266,8 +267,8 @@ int cmd_train(int argc, char **argv)
             continue;
         }
         if (code == 'h') {
-            printf("%s%s\n%s\n%s\n", train_help, post_train_help, cli_text_help,
-                   train_logreg_distributed_help);
+            printf("%s%s\n%s%s\n%s\n", train_help, post_train_help, cli_text_help,
+                   cli_text_out_of_core_help, train_logreg_distributed_help);
             cli_print_spellings(stdout, options);
             printf("\n%s", cli_common_help);
             return EXIT_OK;
@@ -295,6 +296,12 @@ int cmd_train(int argc, char **argv)
     cli_logreg_text_lambda(&prm, text.n_cols);
     if (cli_text_check("train", &text, distributed || st_binned_is_file(data_path) ? "text "
                        "columns need the CSV in one process" : NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    if (text.out_of_core && (mode.path || post_needs_cv(&post) || post_wants_threshold(&post)))
+        return cli_usage_error("train", "--out-of-core fits one model from a file: "
+                               "--lambda-path, --recalibrate and thresholds need the data "
+                               "in memory");
+    if (cli_text_out_of_core_check(&text, &prm) != EXIT_OK)
         return EXIT_USAGE;
     prm.cv_seed = common.seed;
     if ((distributed || st_binned_is_file(data_path)) && prm.lambda == ST_LOGREG_LAMBDA_CV)
@@ -360,7 +367,9 @@ int cmd_train(int argc, char **argv)
     const st_train_source src = st_source_dataset(ds);
     cli_progress_logreg_params(&prm); /* the fit is the same either way */
     cli_progress_begin("train", 0, "iterations");
-    if (rc == ST_OK)
+    if (rc == ST_OK && text.out_of_core) /* ds keeps its labels and ordinary columns */
+        rc = cli_text_train_out_of_core(&ds, &prm, model_path, common.quiet, &m, &err);
+    else if (rc == ST_OK)
         rc = st_logreg_fit(&src, &prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     cli_progress_end();

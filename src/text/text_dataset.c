@@ -64,6 +64,28 @@ st_status st_text_fit_dataset(const st_dataset *ds, const char *column,
     return st__text_fit_source(&src, column, &o, st_dataset_source(ds), out, err);
 }
 
+st_status st__text_add_term_columns(st_dataset *ds, const st_text_featurizer *f,
+                                    const size_t *count, st_error *err)
+{
+    size_t n0 = ds->n_features;
+    st__feature *feat = st__realloc_array(ds->features, n0 + f->n_terms + 1, sizeof *feat);
+    if (feat == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'", f->column);
+    ds->features = feat;
+    for (size_t k = 0; k < f->n_terms; k++) {
+        st__feature *c = &ds->features[n0 + k];
+        memset(c, 0, sizeof *c);
+        st__category_dict_init(&c->levels);
+        c->type = ST_FEATURE_NUMERIC;
+        ds->n_features = n0 + k + 1; /* freed with ds from here on */
+        if (!st__dataset_set_name(ds, n0 + k, f->names[k], strlen(f->names[k])) ||
+            !st__feature_make_sparse(c, count[k])) /* no entries yet, room for count[k] */
+            return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
+                            f->column);
+    }
+    return ST_OK;
+}
+
 /* Appends f's columns, from its rows, to ds (sparse numeric features): each column's
  * entries counted, allocated, then filled row by row (so rows come ascending). */
 static st_status append_columns(st_dataset *ds, const st_text_featurizer *f,
@@ -71,28 +93,11 @@ static st_status append_columns(st_dataset *ds, const st_text_featurizer *f,
 {
     size_t n0 = ds->n_features, nnz = rows->row_ptr[n_rows];
     size_t *count = st__calloc(f->n_terms + 1, sizeof *count);
-    st__feature *feat = count != NULL ? st__realloc_array(ds->features, n0 + f->n_terms,
-                                                          sizeof *feat)
-                                      : NULL;
-    if (feat == NULL) {
-        st__free(count);
+    if (count == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'", f->column);
-    }
-    ds->features = feat;
     for (size_t k = 0; k < nnz; k++)
         count[rows->cols[k]]++;
-    st_status rc = ST_OK;
-    for (size_t k = 0; k < f->n_terms && rc == ST_OK; k++) {
-        st__feature *c = &ds->features[n0 + k];
-        memset(c, 0, sizeof *c);
-        st__category_dict_init(&c->levels);
-        c->type = ST_FEATURE_NUMERIC;
-        ds->n_features = n0 + k + 1; /* freed with ds from here on */
-        if (!st__dataset_set_name(ds, n0 + k, f->names[k], strlen(f->names[k])) ||
-            !st__feature_make_sparse(c, count[k]))
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
-                          f->column);
-    }
+    st_status rc = st__text_add_term_columns(ds, f, count, err);
     for (size_t i = 0; i < n_rows && rc == ST_OK; i++)
         for (size_t k = rows->row_ptr[i]; k < rows->row_ptr[i + 1]; k++) {
             st__feature *c = &ds->features[n0 + rows->cols[k]];

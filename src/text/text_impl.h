@@ -207,4 +207,12 @@ st_status st__text_transform_corpus_source(const st_text_featurizer *f,
 /* The feature name of a term or bucket: new string "<column>:<term>" / "<column>:#<b>". */
 char *st__text_feature_name(const char *column, const char *term, size_t len, long bucket);
 
+/* Appends f's n_terms term columns to ds (text_dataset.c): sparse numeric features named
+ * f->names[k], each without entries yet and room for count[k] of them (the caller fills
+ * entry_rows, entry_values and n_entries, rows ascending). Both the in-memory transform
+ * and the streamed reader (text_stream_columns.c) add their columns through it. On
+ * ST_ERR_NOMEM, ds holds the columns added so far (freed with it). */
+st_status st__text_add_term_columns(st_dataset *ds, const st_text_featurizer *f,
+                                    const size_t *count, st_error *err);
+
 #endif

@@ -62,24 +62,7 @@ st_status st__text_stream_add_columns(st_dataset *ds, size_t n_others,
                 return st__fail(err, ST_ERR_DATA, "text column '%s': its term column '%s' "
                                 "has the name of another feature of the data", f->column,
                                 f->names[k]);
-    size_t n0 = ds->n_features;
-    st__feature *feat = st__realloc_array(ds->features, n0 + f->n_terms + 1, sizeof *feat);
-    if (feat == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'", f->column);
-    ds->features = feat;
-    for (size_t k = 0; k < f->n_terms; k++) {
-        st__feature *c = &ds->features[n0 + k];
-        memset(c, 0, sizeof *c);
-        st__category_dict_init(&c->levels);
-        c->type = ST_FEATURE_NUMERIC;
-        ds->n_features = n0 + k + 1; /* freed with ds from here on */
-        if (!st__dataset_set_name(ds, n0 + k, f->names[k], strlen(f->names[k])) ||
-            !st__feature_make_sparse(c, count[k]))
-            return st__fail(err, ST_ERR_NOMEM, "out of memory adding text column '%s'",
-                            f->column);
-        c->n_entries = 0; /* filled by st__text_stream_put_row */
-    }
-    return ST_OK;
+    return st__text_add_term_columns(ds, f, count, err); /* filled by st__text_stream_put_row */
 }
 
 void st__text_stream_put_row(st_dataset *ds, size_t first, size_t row, const st__text_tf *p,
