@@ -334,6 +334,15 @@ static void standardise_numeric(const float *v, double fill, double *x, size_t n
         x[i] = ((isnan(v[i]) ? fill : v[i]) - mu) / s;
 }
 
+
+st_status st__lr_infinite_value(const st_dataset *ds, size_t j, float v, size_t i,
+                                st_error *err)
+{
+    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a number beyond "
+                    "the float range?); logistic regression needs finite values",
+                    st_dataset_feature_name(ds, j), v > 0 ? "+infinity" : "-infinity", i + 1);
+}
+
 /* An infinite value (often a number past the float range, like 1e400, in the file) would
  * make every solver fail obscurely; name it instead. Missing values are fine: imputed. */
 static st_status check_finite(const st_dataset *ds, float *scratch, st_error *err)
@@ -347,10 +356,7 @@ static st_status check_finite(const st_dataset *ds, float *scratch, st_error *er
             entries_of(ds, j, &rows, &v, &m);
             for (size_t e = 0; e < m; e++)
                 if (isinf(v[e]))
-                    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a "
-                                    "number beyond the float range?); logistic regression "
-                                    "needs finite values", st_dataset_feature_name(ds, j),
-                                    v[e] > 0 ? "+infinity" : "-infinity", (size_t)rows[e] + 1);
+                    return st__lr_infinite_value(ds, j, v[e], rows[e], err);
             continue;
         }
         const float *v = st__column_values(ds, j, scratch);
@@ -359,10 +365,7 @@ static st_status check_finite(const st_dataset *ds, float *scratch, st_error *er
             any |= fabsf(v[i]) == INFINITY;
         for (size_t i = 0; any && i < n; i++)
             if (isinf(v[i]))
-                return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a "
-                                "number beyond the float range?); logistic regression needs "
-                                "finite values", st_dataset_feature_name(ds, j),
-                                v[i] > 0 ? "+infinity" : "-infinity", i + 1);
+                return st__lr_infinite_value(ds, j, v[i], i, err);
     }
     return ST_OK;
 }

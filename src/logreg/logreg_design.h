@@ -55,6 +55,18 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c,
 void st__lr_standardise(double *x, size_t n, const double *c, int scale_it, double *mean,
                         double *scale);
 
+/* The mean and scale (weights c) of a sparse column with entries vals[0..nnz) (NULL: all
+ * 1) on rows rows[] and zeros elsewhere, as st__lr_standardise would give them for the
+ * column written out; n_pos: rows of positive weight (logreg_sparse_design.c). */
+void st__lr_sparse_moments(const uint32_t *rows, const double *vals, size_t nnz,
+                           const double *c, size_t n_pos, int scale_it, double *mean,
+                           double *scale);
+
+/* The error for feature j's infinite value v in 0-based data row i, as every fit names it
+ * (logreg_design.c). */
+st_status st__lr_infinite_value(const st_dataset *ds, size_t j, float v, size_t i,
+                                st_error *err);
+
 /* Frees what *d still owns (a model may have taken features and col_names) and empties it. */
 void st__lr_design_free(st__lr_design *d);
 

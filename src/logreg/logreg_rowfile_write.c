@@ -24,45 +24,6 @@ static void entries_of(const st_dataset *ds, size_t j, const uint32_t **rows,
 /* A feature's value in the file: the fill for a missing one. */
 static float value_of(float v, double fill) { return isnan(v) ? (float)fill : v; }
 
-/* Mean and scale of a sparse column with entries x_e (filled) on rows E and zeros
- * elsewhere, weighted by c, as sparse_moments in logreg_sparse_design.c computes them
- * (that file's function is static: the two must stay the same). */
-static void sparse_moments(const uint32_t *rows, const float *v, double fill, size_t nnz,
-                           const double *c, size_t n_pos, int scale_it, double *mean,
-                           double *scale)
-{
-    double lo = INFINITY, hi = -INFINITY, mu = 0, cin = 0;
-    size_t pos_in = 0;
-    for (size_t e = 0; e < nnz; e++) {
-        double ci = c[rows[e]], x = isnan(v[e]) ? fill : v[e];
-        if (ci == 0)
-            continue;
-        pos_in++;
-        lo = x < lo ? x : lo;
-        hi = x > hi ? x : hi;
-        mu += ci * x;
-        cin += ci;
-    }
-    if (pos_in < n_pos) {
-        lo = 0 < lo ? 0 : lo;
-        hi = 0 > hi ? 0 : hi;
-    }
-    if (!(lo < hi)) {
-        *mean = lo < INFINITY ? lo : 0;
-        *scale = 0;
-        return;
-    }
-    double var = 0;
-    for (size_t e = 0; e < nnz; e++) {
-        double x = (isnan(v[e]) ? fill : v[e]) - mu;
-        var += c[rows[e]] * x * x;
-    }
-    var += mu * mu * fmax(0, 1 - cin);
-    double s = scale_it ? sqrt(var) : 1.0;
-    *mean = mu;
-    *scale = s > 0 ? s : 1.0;
-}
-
 /* Feature j of the model (numeric, one column, no indicator), its fill the mean of the
  * values present (an implicit zero of a sparse column is present), and its column's mean
  * and scale. work: n doubles. Returns 0, or -1 when out of memory. */
@@ -92,8 +53,10 @@ static int plan_feature(const st_dataset *ds, size_t j, struct st_logreg_rowfile
             else
                 sum += v[e];
         f->fill = present > 0 ? sum / (double)present : 0;
-        sparse_moments(rows, v, f->fill, m, r->c, pos, r->prm.standardize, &r->mean[j],
-                       &r->scale[j]);
+        for (size_t e = 0; e < m; e++) /* (m <= n entries: work holds them filled) */
+            work[e] = isnan(v[e]) ? f->fill : v[e];
+        st__lr_sparse_moments(rows, work, m, r->c, pos, r->prm.standardize, &r->mean[j],
+                              &r->scale[j]);
         return 0;
     }
     const float *v = st_dataset_feature_values(ds, j);
@@ -213,14 +176,6 @@ done:
     return rc;
 }
 
-/* An infinite value, named as st_logreg_train names it (logreg_design.c). */
-static st_status infinite(const st_dataset *ds, size_t j, float v, size_t i, st_error *err)
-{
-    return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a number beyond "
-                    "the float range?); logistic regression needs finite values",
-                    st_dataset_feature_name(ds, j), v > 0 ? "+infinity" : "-infinity", i + 1);
-}
-
 /* Numeric features of finite (or missing) values only. */
 static st_status check_features(const st_dataset *ds, size_t p, size_t n, st_error *err)
 {
@@ -236,13 +191,13 @@ static st_status check_features(const st_dataset *ds, size_t p, size_t n, st_err
             entries_of(ds, j, &rows, &v, &m);
             for (size_t e = 0; e < m; e++)
                 if (isinf(v[e]))
-                    return infinite(ds, j, v[e], rows[e], err);
+                    return st__lr_infinite_value(ds, j, v[e], rows[e], err);
             continue;
         }
         const float *v = st_dataset_feature_values(ds, j);
         for (size_t i = 0; i < n; i++)
             if (isinf(v[i]))
-                return infinite(ds, j, v[i], i, err);
+                return st__lr_infinite_value(ds, j, v[i], i, err);
     }
     return ST_OK;
 }

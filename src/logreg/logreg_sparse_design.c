@@ -36,7 +36,7 @@ static int level_of(float v, size_t n_levels, size_t *l)
 
 /* Mean and scale of a column whose entries are (rows, vals) (vals NULL: all 1) and whose
  * other rows are 0; n_pos rows have positive weight. */
-static void sparse_moments(const uint32_t *rows, const double *vals, size_t nnz,
+void st__lr_sparse_moments(const uint32_t *rows, const double *vals, size_t nnz,
                            const double *c, size_t n_pos, int scale_it, double *mean,
                            double *scale)
 {
@@ -259,7 +259,7 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c, const st_lo
         st__lr_scol *col = &sp->cols[k];
         if (col->rows == NULL)
             continue; /* dense, done above */
-        sparse_moments(col->rows, col->vals, col->nnz, c, n_pos, prm->standardize,
+        st__lr_sparse_moments(col->rows, col->vals, col->nnz, c, n_pos, prm->standardize,
                        &d->mean[k], &d->scale[k]);
         col->mu = d->mean[k], col->s = d->scale[k];
     }
