@@ -53,5 +53,6 @@
 #include "stratum/model.h"
 #include "stratum/drift.h"
 #include "stratum/text.h"
+#include "stratum/cv.h"
 
 #endif /* STRATUM_H */

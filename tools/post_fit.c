@@ -95,8 +95,7 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
         if (rc == ST_OK)
             rc = st_dataset_subset(ds, test, n_test, &te, err);
         if (rc == ST_OK)
-            rc = s.model == CV_GBDT ? cv_gbdt_fit_predict(&s, tr, te, NULL, p, NULL, err)
-                                    : cv_logreg_fit_predict(&s, tr, te, NULL, p, NULL, err);
+            rc = cv_fit_predict(&s, tr, te, NULL, p, NULL, err);
         if (rc == ST_OK)
             for (size_t i = 0; i < n_test; i++)
                 res->oof_raw[test[i]] = p[i];
@@ -110,26 +109,6 @@ static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const pos
         st_dataset_free(te);
     }
     free(train), free(test), free(p);
-    return rc;
-}
-
-st_status post_oof(const cv_setup *model, const st_dataset *ds, long folds,
-                   unsigned long long seed, double *oof, st_error *err)
-{
-    memset(err, 0, sizeof *err);
-    post_opts o = post_opts_default();
-    o.folds = folds;
-    post_result res = {.n = st_dataset_n_rows(ds)};
-    res.fold = malloc((res.n ? res.n : 1) * sizeof *res.fold);
-    res.oof_raw = oof;
-    st_status rc = ST_OK;
-    if (res.fold == NULL) {
-        snprintf(err->message, sizeof err->message, "out of memory for %zu inner folds", res.n);
-        rc = ST_ERR_NOMEM;
-    }
-    if (rc == ST_OK)
-        rc = inner_cv(model, ds, &o, seed, &res, err);
-    free(res.fold);
     return rc;
 }
 

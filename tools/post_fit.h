@@ -55,12 +55,6 @@ st_status post_fit(const cv_setup *model, const st_dataset *ds, const post_opts 
                    unsigned long long seed, post_result *res, st_error *err);
 void post_result_free(post_result *res);
 
-/* Just the inner cross-validation: oof[0..n_rows(ds)) gets each row's prediction from the
- * model (of `model`'s family and options) trained on the other `folds` - 1 inner folds,
- * stratified and seeded by seed. For stratum cv and compare's threshold rules. */
-st_status post_oof(const cv_setup *model, const st_dataset *ds, long folds,
-                   unsigned long long seed, double *oof, st_error *err);
-
 /* Describes the result on stderr, for stratum train. */
 void post_report(const post_opts *o, const post_result *res);
 
