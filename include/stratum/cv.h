@@ -29,6 +29,7 @@
 #include "dataset.h"
 #include "gbdt.h"
 #include "logreg.h"
+#include "logreg_path.h"
 #include "metrics.h"
 #include "text.h"
 
@@ -39,15 +40,22 @@ extern "C" {
 typedef enum st_cv_family { ST_CV_LOGREG = 0, ST_CV_GBDT = 1 } st_cv_family;
 
 /* What the progress callback is told: a fold starts, or it is done (its metrics). */
-typedef enum st_cv_event { ST_CV_FOLD_START = 0, ST_CV_FOLD_DONE = 1 } st_cv_event;
+typedef enum st_cv_event {
+    ST_CV_FOLD_START = 0,
+    ST_CV_FOLD_DONE = 1,
+    ST_CV_ALL_ROWS_START = 2, /* st_cv_path_run: the path on all rows (repeat, fold 0) */
+    ST_CV_ALL_ROWS_DONE = 3
+} st_cv_event;
 
 typedef struct st_cv_progress {
     st_cv_event event;
     size_t repeat, fold;          /* 0-based, of n_repeats and n_folds */
     size_t n_repeats, n_folds;
     size_t n_train, n_test;       /* rows of the fold's two parts (FOLD_DONE only) */
-    const double *value;          /* FOLD_DONE: the fold's ST_METRIC_COUNT metrics (NaN when
-                                     undefined), valid during the call; else NULL */
+    const double *value;          /* FOLD_DONE of st_cv_run: the fold's ST_METRIC_COUNT metrics
+                                     (NaN when undefined), valid during the call; else NULL */
+    size_t n_lambda;              /* st_cv_path_run from ALL_ROWS_DONE on: the lambdas on the
+                                     path (the path may stop before popt->n_lambda); else 0 */
 } st_cv_progress;
 
 /* Called on the calling thread; it only reads p. The result is the same with or without. */
@@ -183,6 +191,42 @@ ST_API st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t
 ST_API st_status st_cv_holdout_split(const st_dataset *ds, double fraction,
                                      unsigned long long seed, st_dataset **train /* OUT */,
                                      st_dataset **valid /* OUT */, st_error *err);
+
+/* The lambda path cross-validated as R's cv.glmnet does (`stratum cv logreg --lambda-path`,
+ * glmnet 4.1's cv.lognet, cvcompute, cvstats and getOptcv.glmnet): the path on all rows
+ * fixes the lambdas; each fold's training part is fitted on them; each test fold gets the
+ * measure at every lambda: deviance -2 (y log p + (1 - y) log(1 - p)) with p clipped to
+ * [1e-5, 1 - 1e-5], averaged with the row weights, or ROC-AUC or average precision
+ * (st_evaluate). The curve is cvm = sum_f W_f v_f / sum_f W_f (W_f the total weight of fold
+ * f) and cvsd = sqrt((sum_f W_f (v_f - cvm)^2 / sum_f W_f) / (F - 1)) over the F folds where
+ * the value is defined (the folds of every repeat pooled). lambda_min is the largest lambda
+ * with the best cvm (AUCs maximised), lambda_1se the largest lambda whose cvm is within one
+ * cvsd of it. */
+typedef enum st_cv_measure { ST_CV_DEVIANCE = 0, ST_CV_AUC = 1, ST_CV_PR_AUC = 2 } st_cv_measure;
+
+/* What st_cv_path_run returns; owned by the caller, freed with st_cv_path_result_free. */
+typedef struct st_cv_path_result {
+    size_t n_rows, n_folds, n_repeats;
+    size_t n_lambda;
+    double *lambda;               /* n_lambda, decreasing: the path fitted on all rows */
+    size_t *df;                   /* n_lambda: non-zero coefficients at each, on all rows */
+    double *cvm, *cvsd;           /* n_lambda: the curve and its standard error (NaN where
+                                     undefined) */
+    size_t *defined;              /* n_lambda: folds where the measure is defined */
+    int have_choice;              /* 0 when the measure is undefined at every lambda */
+    size_t i_min, i_1se;          /* 0-based indices of lambda_min and lambda_1se */
+    size_t n_fits, n_unconverged; /* path fits ((folds x repeats + 1) x n_lambda) and those
+                                     that did not reach logreg.tol within max_iter */
+    int *fold_of;                 /* n_repeats * n_rows, as in st_cv_result */
+} st_cv_path_result;
+
+/* Cross-validates the lambda path of prm->logreg (family logreg; no text columns yet;
+ * threshold fields unused) with the path options popt (NULL: the defaults) on ds. The
+ * progress callback hears ALL_ROWS_START/DONE, then each fold's START and DONE. */
+ST_API st_status st_cv_path_run(const st_dataset *ds, const st_cv_params *prm,
+                                const st_logreg_path_options *popt, st_cv_measure measure,
+                                st_cv_path_result **out /* OUT */, st_error *err);
+ST_API void st_cv_path_result_free(st_cv_path_result *res); /* NULL-safe */
 
 #ifdef __cplusplus
 }

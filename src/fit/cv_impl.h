@@ -2,7 +2,8 @@
  * result, cv_fold.c does one fold (fit, threshold, evaluation), cv_part.c fits a family on
  * one training part and predicts (text featurized on that part alone), cv_inner.c gives
  * the inner out-of-fold predictions, cv_holdout.c the validation split, cv_summary.c the
- * summaries. They call the families, text/ and eval/ through their public functions. */
+ * summaries, cv_check.c the parameters' checks and the folds, cv_path.c the lambda path
+ * cross-validated (st_cv_path_run). They call the families, text/ and eval/ through their public functions. */
 #ifndef STRATUM_FIT_CV_IMPL_H
 #define STRATUM_FIT_CV_IMPL_H
 
@@ -33,6 +34,14 @@ st_status st__cv_fold(const st_dataset *ds, const st_cv_params *prm, st__cv_text
                       size_t repeat, size_t fold, const size_t *train, size_t n_train,
                       const size_t *test, size_t n_test, double *p_test, st_cv_fold *res,
                       st_error *err);
+
+/* NULL when p can be run on ds, else what is wrong (a static or buf) (cv_check.c). */
+const char *st__cv_check(const st_dataset *ds, const st_cv_params *p, char *buf, size_t size);
+
+/* p's folds of ds's rows: fold_of gets n_repeats * n_rows entries (1 repeat with fold_ids),
+ * *n_folds their number (st_folds_make). */
+st_status st__cv_folds(const st_dataset *ds, const st_cv_params *p, int *fold_of,
+                       size_t *n_folds, st_error *err);
 
 /* "logreg" or "gbdt". */
 const char *st__cv_family_name(st_cv_family family);

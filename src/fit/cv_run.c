@@ -35,39 +35,6 @@ void st_cv_result_free(st_cv_result *res)
     st__free(res);
 }
 
-/* NULL when prm can be run on ds, else what is wrong (a static or buf). */
-static const char *check_params(const st_dataset *ds, const st_cv_params *p, char *buf,
-                                size_t size)
-{
-    const char *eval_bad = st_eval_params_check(&p->eval);
-    if (p->family != ST_CV_LOGREG && p->family != ST_CV_GBDT)
-        snprintf(buf, size, "family %d: expected ST_CV_LOGREG or ST_CV_GBDT", (int)p->family);
-    else if (st_dataset_labels(ds) == NULL)
-        snprintf(buf, size, "the dataset has no labels: cross-validation needs them");
-    else if (p->fold_ids == NULL && p->n_folds < 2)
-        snprintf(buf, size, "n_folds %zu: expected 2 or more", p->n_folds);
-    else if (p->n_repeats < 1 || (p->fold_ids != NULL && p->n_repeats != 1))
-        snprintf(buf, size, "n_repeats %zu: expected 1 or more (1 with fold_ids)",
-                 p->n_repeats);
-    else if (p->groups != NULL && p->fold_ids != NULL)
-        snprintf(buf, size, "groups and fold_ids exclude each other");
-    else if (p->threshold_folds == 1)
-        snprintf(buf, size, "threshold_folds 1: expected 0 (in-sample) or 2 or more");
-    else if (!(p->valid_fraction >= 0 && p->valid_fraction < 1))
-        snprintf(buf, size, "valid_fraction %g: expected 0 (none) or a number in (0, 1)",
-                 p->valid_fraction);
-    else if (p->n_threads < 0)
-        snprintf(buf, size, "n_threads %d: expected 0 (all) or more", p->n_threads);
-    else if (p->n_text_cols > ST__CV_MAX_TEXT_COLS || (p->n_text_cols && !p->text_cols))
-        snprintf(buf, size, "n_text_cols %zu: expected at most %d names in text_cols",
-                 p->n_text_cols, ST__CV_MAX_TEXT_COLS);
-    else if (eval_bad != NULL)
-        snprintf(buf, size, "eval: %s", eval_bad);
-    else
-        return NULL;
-    return buf;
-}
-
 /* A new result for ds with the folds made. */
 static st_status new_result(const st_dataset *ds, const st_cv_params *p, st_cv_result **out,
                             st_error *err)
@@ -87,14 +54,7 @@ static st_status new_result(const st_dataset *ds, const st_cv_params *p, st_cv_r
         st_cv_result_free(res);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for cross-validation of %zu rows", n);
     }
-    st_folds_params fp = st_folds_params_default();
-    fp.n_folds = p->n_folds;
-    fp.n_repeats = res->n_repeats;
-    fp.seed = p->seed;
-    fp.groups = p->groups;
-    fp.fold_ids = p->fold_ids;
-    st_status rc = st_folds_make(st_dataset_labels(ds), n, &fp, res->fold_of, n * res->n_repeats,
-                                 &res->n_folds, err);
+    st_status rc = st__cv_folds(ds, p, res->fold_of, &res->n_folds, err);
     if (rc == ST_OK && (res->folds = st__calloc(res->n_folds * res->n_repeats,
                                                  sizeof *res->folds)) == NULL)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for %zu folds", res->n_folds);
@@ -111,7 +71,7 @@ static void tell(const st_cv_params *p, const st_cv_result *res, st_cv_event eve
 {
     if (p->progress == NULL)
         return;
-    st_cv_progress pr = {event, r, f, res->n_repeats, res->n_folds, n_train, n_test, value};
+    st_cv_progress pr = {event, r, f, res->n_repeats, res->n_folds, n_train, n_test, value, 0};
     p->progress(&pr, p->progress_data);
 }
 
@@ -175,7 +135,7 @@ st_status st_cv_run(const st_dataset *ds, const st_cv_params *prm, st_cv_result 
     *out = NULL;
     st_cv_params p = prm != NULL ? *prm : st_cv_params_default();
     char why[256];
-    if (check_params(ds, &p, why, sizeof why) != NULL)
+    if (st__cv_check(ds, &p, why, sizeof why) != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_run: %s", why);
     st_cv_result *res = NULL;
     st_status rc = new_result(ds, &p, &res, err);

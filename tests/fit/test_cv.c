@@ -3,7 +3,8 @@
  * the public API on the other folds' rows predicts; a rule's threshold is the one chosen on
  * the inner out-of-fold predictions of the training part; groups are never split; the
  * summary is the mean and t interval of the folds' values; the result does not depend on
- * the thread count; bad parameters fail with a message naming the field. */
+ * the thread count; bad parameters fail with a message naming the field; the lambda path's
+ * curve is the folds' deviances of paths fitted by the test itself. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,6 +337,80 @@ static void bad_parameters(void **state)
     st_dataset_free(ds);
 }
 
+/* The lambda path: the lambdas are those of the path on all rows; at every lambda, cvm is
+ * the fold-size-weighted mean of the folds' deviances (p clipped to [1e-5, 1 - 1e-5]) of a
+ * path the test fits itself on each training part, and i_min is where it is lowest. */
+static void path_is_glmnet_curve(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_hepatitis();
+    st_cv_params p = logreg_params();
+    st_logreg_path_options po = st_logreg_path_options_default();
+    po.n_lambda = 8;
+    st_cv_path_result *res = NULL;
+    st_error err;
+    assert_int_equal(st_cv_path_run(ds, &p, &po, ST_CV_DEVIANCE, &res, &err), ST_OK);
+    st_logreg_path *full = NULL;
+    st_logreg_params lp = p.logreg;
+    assert_int_equal(st_logreg_path_fit(ds, &lp, &po, &full, &err), ST_OK);
+    const size_t nl = st_logreg_path_n_lambda(full), n = res->n_rows;
+    assert_int_equal(res->n_lambda, nl);
+    assert_memory_equal(res->lambda, st_logreg_path_lambdas(full), nl * sizeof(double));
+    double sum[64] = {0};
+    size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
+    double *pr = malloc(n * sizeof *pr);
+    const float *y = st_dataset_labels(ds);
+    for (size_t f = 0; f < res->n_folds; f++) {
+        size_t n_train = 0, n_test = 0;
+        for (size_t i = 0; i < n; i++)
+            if ((size_t)res->fold_of[i] == f)
+                test[n_test++] = i;
+            else
+                train[n_train++] = i;
+        st_dataset *tr = NULL, *te = NULL;
+        assert_int_equal(st_dataset_subset(ds, train, n_train, &tr, &err), ST_OK);
+        assert_int_equal(st_dataset_subset(ds, test, n_test, &te, &err), ST_OK);
+        st_logreg_path_options fo = po;
+        fo.lambda = res->lambda;
+        fo.n_lambda = nl;
+        st_logreg_path *path = NULL;
+        assert_int_equal(st_logreg_path_fit(tr, &lp, &fo, &path, &err), ST_OK);
+        for (size_t l = 0; l < nl; l++) {
+            assert_int_equal(st_logreg_path_predict(path, l, te, pr, n_test, &err), ST_OK);
+            for (size_t i = 0; i < n_test; i++) {
+                double q = fmin(fmax(pr[i], 1e-5), 1 - 1e-5);
+                sum[l] += -2 * (y[test[i]] == 1 ? log(q) : log(1 - q));
+            }
+        }
+        st_logreg_path_free(path);
+        st_dataset_free(tr);
+        st_dataset_free(te);
+    }
+    size_t best = 0;
+    for (size_t l = 0; l < nl; l++) {
+        assert_close(res->cvm[l], sum[l] / (double)n, 1e-12);
+        if (sum[l] < sum[best])
+            best = l;
+        assert_int_equal(res->defined[l], 5);
+    }
+    assert_true(res->have_choice);
+    assert_int_equal(res->i_min, best);
+    assert_true(res->i_1se <= res->i_min);
+    assert_true(res->cvm[res->i_1se] <= res->cvm[best] + res->cvsd[best]);
+    assert_int_equal(res->n_fits, nl * 6);
+    free(train), free(test), free(pr);
+    st_logreg_path_free(full);
+    st_cv_path_result_free(res);
+    p.family = ST_CV_GBDT;
+    assert_int_equal(st_cv_path_run(ds, &p, &po, ST_CV_DEVIANCE, &res, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_null(res);
+    assert_string_equal(err.message, "st_cv_path_run: expected logreg without text columns "
+                        "(the path of a gbdt model is not cross-validated)");
+    st_cv_path_result_free(NULL);
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +422,7 @@ int main(void)
         cmocka_unit_test(groups_never_split),
         cmocka_unit_test(same_for_any_thread_count),
         cmocka_unit_test(bad_parameters),
+        cmocka_unit_test(path_is_glmnet_curve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
