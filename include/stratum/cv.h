@@ -185,9 +185,10 @@ ST_API st_status st_cv_fit_predict(const st_cv_params *prm, const st_dataset *tr
 ST_API st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t folds,
                            unsigned long long seed, double *oof, st_error *err);
 
-/* The stratified hold-out split of a validation set: each class's rows are shuffled
- * (splitmix64 seeded by seed) and round(fraction * n_c) of them (at least 1, at most
- * n_c - 1) go to *valid, the others to *train, both in ds's row order. */
+/* The stratified hold-out split of a validation set (`--valid-fraction`): each class's rows
+ * are shuffled (splitmix64 seeded by seed) and round(fraction * n_c) of them (at least 1,
+ * at most n_c - 1; a class of one row stays in training) go to *valid, the others to
+ * *train, both in ds's row order. fraction in (0, 1); ds needs labels. */
 ST_API st_status st_cv_holdout_split(const st_dataset *ds, double fraction,
                                      unsigned long long seed, st_dataset **train /* OUT */,
                                      st_dataset **valid /* OUT */, st_error *err);
