@@ -57,6 +57,31 @@ lib.st_cv_result_free.restype = None
 lib.st_cv_result_free.argtypes = [POINTER(StCvResult)]
 
 
+class StLogregPathOptions(ctypes.Structure):
+    _fields_ = [("n_lambda", c_size_t), ("lambda_min_ratio", c_double),
+                ("lambda_", c_void_p), ("glmnet_exit", c_int)]
+
+
+class StCvPathResult(ctypes.Structure):
+    _fields_ = [("n_rows", c_size_t), ("n_folds", c_size_t), ("n_repeats", c_size_t),
+                ("n_lambda", c_size_t), ("lambda_", POINTER(c_double)),
+                ("df", POINTER(c_size_t)), ("cvm", POINTER(c_double)),
+                ("cvsd", POINTER(c_double)), ("defined", POINTER(c_size_t)),
+                ("have_choice", c_int), ("i_min", c_size_t), ("i_1se", c_size_t),
+                ("n_fits", c_size_t), ("n_unconverged", c_size_t),
+                ("fold_of", POINTER(c_int))]
+
+
+lib.st_logreg_path_options_default.restype = StLogregPathOptions
+lib.st_logreg_path_options_default.argtypes = []
+lib.st_cv_path_run.restype = c_int
+lib.st_cv_path_run.argtypes = [c_void_p, POINTER(StCvParams), POINTER(StLogregPathOptions),
+                               c_int, POINTER(POINTER(StCvPathResult)), POINTER(StError)]
+lib.st_cv_path_result_free.restype = None
+lib.st_cv_path_result_free.argtypes = [POINTER(StCvPathResult)]
+_MEASURES = {"deviance": 0, "auc": 1, "pr_auc": 2}
+
+
 class CVResult:
     """What stratum.cv returns (pandas objects):
     folds: a DataFrame, one row per fold and repeat (repeat, fold: 1-based, n_train,
@@ -113,6 +138,36 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     valid_fraction: gbdt's held-out share of each training part for early stopping.
     Returns a CVResult (folds, summary, oof DataFrames). Raises StratumError on bad input."""
     import pandas as pd
+    p, y01, ds_args, keep = _prepare(X, y, model, sample_weight, folds, repeats, groups,
+                                     fold_ids, seed, n_threads)
+    if rule not in _RULES:
+        raise StratumError(f"rule={rule!r}: expected one of {', '.join(_RULES)}")
+    if not isinstance(threshold_folds, (int, np.integer)) or threshold_folds < 0:
+        raise StratumError(f"threshold_folds={threshold_folds!r}: expected a whole number "
+                           ">= 0")
+    p.threshold_folds = int(threshold_folds)
+    p.valid_fraction = float(valid_fraction)
+    if p.family == 1 and p.gbdt.num_trees == 0 and (p.valid_fraction > 0 or
+                                                    p.gbdt.early_stopping_rounds > 0):
+        p.gbdt.num_trees = 100  # the user's own validation, as the CLI's --valid-fraction
+    p.eval.rule = _RULES[rule]
+    p.eval.threshold = float("nan") if threshold is None else float(threshold)
+    p.eval.beta, p.eval.min_recall = float(beta), float(min_recall)
+    p.eval.min_precision = float(min_precision)
+    res = POINTER(StCvResult)()
+    err = StError()
+    with to_dataset(*ds_args) as ds:
+        check(lib.st_cv_run(ds.handle, ctypes.byref(p), ctypes.byref(res), ctypes.byref(err)),
+              err)
+    try:
+        return _frames(res.contents, y01, pd)
+    finally:
+        lib.st_cv_result_free(res)
+
+
+def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed, n_threads):
+    """The library's parameters, the 0/1 labels, to_dataset's arguments and the arrays the
+    parameters point into (kept alive by the caller)."""
     from ._estimators import _labels
     from ._data import n_rows_of
     from ._estimators import GBDTClassifier, LogisticRegression
@@ -130,37 +185,68 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     w = est._weights(X, y01, sample_weight)
     names = est._feature_names(X)
     p, est, keep = _params(est, names, X, y01)
-    if rule not in _RULES:
-        raise StratumError(f"rule={rule!r}: expected one of {', '.join(_RULES)}")
-    for name, v in (("folds", folds), ("repeats", repeats), ("threshold_folds", threshold_folds),
-                    ("seed", seed), ("n_threads", n_threads)):
+    for name, v in (("folds", folds), ("repeats", repeats), ("seed", seed),
+                    ("n_threads", n_threads)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
             raise StratumError(f"{name}={v!r}: expected a whole number >= 0")
-    p.n_folds, p.n_repeats, p.seed = int(folds), int(repeats), int(seed)
-    p.threshold_folds, p.n_threads = int(threshold_folds), int(n_threads)
-    p.valid_fraction = float(valid_fraction)
-    if p.family == 1 and p.gbdt.num_trees == 0 and (p.valid_fraction > 0 or
-                                                    p.gbdt.early_stopping_rounds > 0):
-        p.gbdt.num_trees = 100  # the user's own validation, as the CLI's --valid-fraction
-    p.eval.rule = _RULES[rule]
-    p.eval.threshold = float("nan") if threshold is None else float(threshold)
-    p.eval.beta, p.eval.min_recall = float(beta), float(min_recall)
-    p.eval.min_precision = float(min_precision)
+    p.n_folds, p.n_repeats, p.seed, p.n_threads = int(folds), int(repeats), int(seed), \
+        int(n_threads)
     g, f = _ids(groups, n, "groups"), _ids(fold_ids, n, "fold_ids")
     if g is not None:
+        keep.append(g)
         p.groups = g.ctypes.data_as(c_void_p)
     if f is not None:
+        keep.append(f)
         p.fold_ids = f.ctypes.data_as(c_void_p)
         p.n_repeats = 1
-    res = POINTER(StCvResult)()
+    return p, y01, (X, y01, w, names), keep
+
+
+def cv_path(X, y, model=None, *, measure="deviance", n_lambda=100, lambda_min_ratio=None,
+            sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None, seed=42,
+            n_threads=0):
+    """The lambda path of `model` (an unfitted stratum.LogisticRegression: alpha, class
+    weights, standardisation; its lam is not used) cross-validated as R's cv.glmnet does,
+    as `stratum cv logreg --lambda-path` (docs/cv.md). measure: deviance, auc or pr_auc.
+    Returns a DataFrame indexed 1.. with lambda, df, the measure, se, folds and choice
+    ("min", "1se", "min+1se" or ""), the CLI's --format csv table; df.attrs holds
+    lambda_min and lambda_1se."""
+    import pandas as pd
+    from ._estimators import LogisticRegression
+    if model is None:
+        model = LogisticRegression()
+    if not isinstance(model, LogisticRegression):
+        raise StratumError(f"model={type(model).__name__}: the lambda path is "
+                           "stratum.LogisticRegression's")
+    if measure not in _MEASURES:
+        raise StratumError(f"measure={measure!r}: expected deviance, auc or pr_auc")
+    p, y01, ds_args, keep = _prepare(X, y, model, sample_weight, folds, repeats, groups,
+                                     fold_ids, seed, n_threads)
+    po = lib.st_logreg_path_options_default()
+    po.n_lambda = int(n_lambda)
+    if lambda_min_ratio is not None:
+        po.lambda_min_ratio = float(lambda_min_ratio)
+    res = POINTER(StCvPathResult)()
     err = StError()
-    with to_dataset(X, y01, w, names) as ds:
-        check(lib.st_cv_run(ds.handle, ctypes.byref(p), ctypes.byref(res), ctypes.byref(err)),
+    with to_dataset(*ds_args) as ds:
+        check(lib.st_cv_path_run(ds.handle, ctypes.byref(p), ctypes.byref(po),
+                                 _MEASURES[measure], ctypes.byref(res), ctypes.byref(err)),
               err)
     try:
-        return _frames(res.contents, y01, pd)
+        r = res.contents
+        nl = r.n_lambda
+        choice = [""] * nl
+        if r.have_choice:
+            choice[r.i_min] = "min"
+            choice[r.i_1se] = "min+1se" if r.i_1se == r.i_min else "1se"
+        df = pd.DataFrame({"lambda": r.lambda_[:nl], "df": r.df[:nl], measure: r.cvm[:nl],
+                           "se": r.cvsd[:nl], "folds": r.defined[:nl], "choice": choice},
+                          index=pd.Index(range(1, nl + 1), name="index"))
+        if r.have_choice:
+            df.attrs.update(lambda_min=r.lambda_[r.i_min], lambda_1se=r.lambda_[r.i_1se])
+        return df
     finally:
-        lib.st_cv_result_free(res)
+        lib.st_cv_path_result_free(res)
 
 
 def _frames(r, y01, pd):

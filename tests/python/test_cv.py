@@ -93,6 +93,27 @@ def gbdt_groups_wdbc():
 
 
 @case
+def lambda_path_hepatitis():
+    """stratum.cv_path against `stratum cv logreg --lambda-path --format csv`."""
+    X, y = read("hepatitis.csv")
+    for measure, opt in (("auc", "auc"), ("deviance", "deviance")):
+        py = stratum.cv_path(X, y, stratum.LogisticRegression(alpha=0.5), measure=measure,
+                             n_lambda=20, repeats=2, seed=3)
+        out = subprocess.run([CLI, "cv", "logreg", os.path.join(DATASETS, "hepatitis.csv"),
+                              "--lambda-path", "--measure", opt, "--n-lambda", "20",
+                              "--alpha", "0.5", "--repeats", "2", "--seed", "3", "--format",
+                              "csv", "-q"], check=True, capture_output=True, text=True).stdout
+        cli = pd.read_csv(io.StringIO(out), index_col="index", float_precision="round_trip",
+                          keep_default_na=False)
+        assert list(py.columns) == list(cli.columns), (py.columns, cli.columns)
+        for col in ("lambda", "df", measure, "se", "folds"):
+            assert np.array_equal(py[col].to_numpy(float), cli[col].to_numpy(float),
+                                  equal_nan=True), col
+        assert list(py["choice"]) == list(cli["choice"])
+        assert py.attrs["lambda_min"] == py["lambda"][py["choice"].str.startswith("min")].iloc[0]
+
+
+@case
 def bad_input_raises():
     X, y = read("hepatitis.csv")
     raises(lambda: stratum.cv(X, y, folds=1), stratum.StratumError,
@@ -107,6 +128,10 @@ def bad_input_raises():
            "expected a stratum.LogisticRegression or stratum.GBDTClassifier")
     raises(lambda: stratum.cv(X.iloc[:3], y[:3]), stratum.StratumError, "")
     raises(lambda: stratum.cv(X, y, folds=200), stratum.StratumError, "200")
+    raises(lambda: stratum.cv_path(X, y, measure="brier"), stratum.StratumError,
+           "measure='brier'")
+    raises(lambda: stratum.cv_path(X, y, stratum.GBDTClassifier()), stratum.StratumError,
+           "the lambda path is stratum.LogisticRegression's")
 
 
 finish()
