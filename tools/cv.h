@@ -83,17 +83,10 @@ typedef st_cv_summary cv_summary;
 const char *cv_model_name(cv_model model);
 
 /* s's model and folds as the library's parameters (text columns included), with the
- * progress line's callbacks (cli_progress.h) for the fits (cv_fit.c). */
+ * progress line's callbacks (cli_progress.h) for the fits (cv_fit.c). The fits themselves
+ * (cross-validation, the inner folds of thresholds and calibration maps) are the
+ * library's: st_cv_run, st_cv_path_run, st_cv_post_fit. */
 st_cv_params cv_params_of(const cv_setup *s);
-
-/* Fits s's model on tr and writes P(y = 1) for te's rows into p_test and, when p_train is
- * not NULL, for tr's rows into p_train (st_cv_fit_predict; the texts tokenised once in
- * s->text for all the parts). When the fit chose its lambda or number of trees by itself
- * (the defaults) and `chosen` is not NULL, the value it chose is written into chosen's
- * parameters, so that the inner cross-validations of the same training part (threshold,
- * calibration) fit at it instead of choosing again. */
-st_status cv_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                         double *p_train, double *p_test, cv_setup *chosen, st_error *err);
 
 /* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
  * (repeat-major), oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Per-fold

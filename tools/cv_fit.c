@@ -1,5 +1,5 @@
-/* stratum cv and compare: a cv_setup as the library's cross-validation parameters, and one
- * training part fitted and its test part predicted through st_cv_fit_predict. */
+/* stratum cv, compare and train's post-processing: a cv_setup as the library's
+ * cross-validation parameters (stratum/cv.h). */
 #include "cli_progress.h"
 #include "cli_text.h"
 #include "cv.h"
@@ -27,25 +27,4 @@ st_cv_params cv_params_of(const cv_setup *s)
         p.text = s->text->opt;
     }
     return p;
-}
-
-st_status cv_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                         double *p_train, double *p_test, cv_setup *chosen, st_error *err)
-{
-    st_cv_params p = cv_params_of(s);
-    p.n_text_cols = 0; /* featurized here, with the texts kept in s->text for all parts */
-    st_dataset *trt = NULL, *tet = NULL;
-    st_status rc = cli_text_fit_pair(s->text, tr, te, &trt, &tet, err);
-    if (trt != NULL)
-        tr = trt, te = tet;
-    st_cv_params ch = p;
-    if (rc == ST_OK)
-        rc = st_cv_fit_predict(&p, tr, te, p_train, p_test, &ch, err);
-    if (rc == ST_OK && chosen != NULL) {
-        chosen->prm.lambda = ch.logreg.lambda;
-        chosen->gprm.num_trees = ch.gbdt.num_trees;
-    }
-    st_dataset_free(trt);
-    st_dataset_free(tet);
-    return rc;
 }

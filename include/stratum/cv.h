@@ -30,6 +30,7 @@
 #include "gbdt.h"
 #include "logreg.h"
 #include "logreg_path.h"
+#include "calibration.h"
 #include "metrics.h"
 #include "text.h"
 
@@ -192,6 +193,48 @@ ST_API st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t
 ST_API st_status st_cv_holdout_split(const st_dataset *ds, double fraction,
                                      unsigned long long seed, st_dataset **train /* OUT */,
                                      st_dataset **valid /* OUT */, st_error *err);
+
+/* A model's post-processing fitted on out-of-fold predictions (`stratum train
+ * --recalibrate`, `--threshold-rule`; `stratum compare --recalibrate`): an inner stratified
+ * k-fold cross-validation of the training rows (grouped by the model's groups) gives each
+ * row a prediction from a model that did not see it; the calibration map is fitted on
+ * those (with the row weights, not the class weights: the map must give frequencies), and
+ * the threshold rule is applied to the calibrated out-of-fold probabilities. The final
+ * model is trained on all the rows by the caller. Start from st_cv_post_params_default(). */
+typedef struct st_cv_post_params {
+    st_calibration_method method; /* ST_CALIBRATION_NONE (default), _PLATT or _ISOTONIC */
+    size_t folds;                 /* inner folds, >= 2 (default 5) */
+    st_eval_params eval;          /* the threshold rule and its parameters (n_bootstrap
+                                     unused); default fixed */
+    int threshold_given;          /* with the fixed rule: 1 stores eval.threshold as the
+                                     model's threshold; 0 (default): no threshold */
+    unsigned long long seed;      /* of the inner folds (default 42) */
+} st_cv_post_params;
+
+ST_API st_cv_post_params st_cv_post_params_default(void);
+
+/* What st_cv_post_fit returns; owned by the caller, freed with st_cv_post_result_free
+ * (which frees cal too: st_logreg_set_calibration and st_gbdt_set_calibration copy it). */
+typedef struct st_cv_post_result {
+    st_calibration *cal;          /* the map, or NULL (method NONE) */
+    int has_threshold;
+    st_decision_threshold threshold; /* when has_threshold: the value, rule and parameter */
+    size_t n_rows, n_folds;       /* rows; inner folds (0: no inner cross-validation ran) */
+    int *fold;                    /* n_rows: inner test fold of each row, or NULL */
+    double *oof_raw, *oof;        /* n_rows: out-of-fold probabilities before and after the
+                                     map, or NULL */
+    st_eval before, after;        /* st_evaluate of oof_raw and oof at the threshold (NaN
+                                     when none), without bootstrap */
+} st_cv_post_result;
+
+/* Fits post's map and threshold for model's family and parameters (its fold fields are
+ * not used; its groups, when not NULL, are one id per row of ds) on ds. Without a map or
+ * a rule no model is trained (threshold_given only sets the threshold). Fails with
+ * ST_ERR_DATA when no threshold meets the rule. */
+ST_API st_status st_cv_post_fit(const st_dataset *ds, const st_cv_params *model,
+                                const st_cv_post_params *post,
+                                st_cv_post_result **out /* OUT */, st_error *err);
+ST_API void st_cv_post_result_free(st_cv_post_result *res); /* NULL-safe */
 
 /* The lambda path cross-validated as R's cv.glmnet does (`stratum cv logreg --lambda-path`,
  * glmnet 4.1's cv.lognet, cvcompute, cvstats and getOptcv.glmnet): the path on all rows

@@ -3,7 +3,8 @@
  * one training part and predicts (text featurized on that part alone), cv_inner.c gives
  * the inner out-of-fold predictions, cv_holdout.c the validation split, cv_summary.c the
  * summaries, cv_check.c the parameters' checks and the folds, cv_path.c the lambda path
- * cross-validated (st_cv_path_run). They call the families, text/ and eval/ through their public functions. */
+ * cross-validated (st_cv_path_run), cv_post.c the calibration map and threshold fitted on
+ * inner out-of-fold predictions (st_cv_post_fit). They call the families, text/ and eval/ through their public functions. */
 #ifndef STRATUM_FIT_CV_IMPL_H
 #define STRATUM_FIT_CV_IMPL_H
 
@@ -24,9 +25,11 @@ st_status st__cv_fit_predict(const st_cv_params *prm, st__cv_text *text, const s
                              const st_dataset *te, double *p_train, double *p_test,
                              st_cv_params *chosen, st_error *err);
 
-/* st_cv_oof with a text cache. */
+/* st_cv_oof with a text cache; fold_out (n_rows(ds) entries) and *n_folds_out, when not
+ * NULL, get the inner folds. */
 st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_dataset *ds,
-                     size_t folds, unsigned long long seed, double *oof, st_error *err);
+                     size_t folds, unsigned long long seed, double *oof, int *fold_out,
+                     size_t *n_folds_out, st_error *err);
 
 /* One fold: rows train[0..n_train) fit, test[0..n_test) are evaluated; p_test gets the
  * test predictions, *res its metrics and threshold. */

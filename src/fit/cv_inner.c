@@ -36,7 +36,8 @@ static st_status inner_fold(const st_cv_params *prm, st__cv_text *text, const st
 }
 
 st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_dataset *ds,
-                     size_t folds, unsigned long long seed, double *oof, st_error *err)
+                     size_t folds, unsigned long long seed, double *oof, int *fold_out,
+                     size_t *n_folds_out, st_error *err)
 {
     memset(err, 0, sizeof *err);
     const size_t n = st_dataset_n_rows(ds);
@@ -70,6 +71,10 @@ st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_datase
                      : st_status_str(rc));
         }
     }
+    if (rc == ST_OK && fold_out != NULL)
+        memcpy(fold_out, fold, n * sizeof *fold);
+    if (rc == ST_OK && n_folds_out != NULL)
+        *n_folds_out = n_folds;
     st__free(fold), st__free(train), st__free(test), st__free(p);
     return rc;
 }
@@ -84,7 +89,7 @@ st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t folds,
                         "%d names in text_cols", prm->n_text_cols, ST__CV_MAX_TEXT_COLS);
     st__cv_text text;
     memset(&text, 0, sizeof text);
-    st_status rc = st__cv_oof(prm, &text, ds, folds, seed, oof, err);
+    st_status rc = st__cv_oof(prm, &text, ds, folds, seed, oof, NULL, NULL, err);
     st__cv_text_free(&text);
     return rc;
 }

@@ -411,6 +411,59 @@ static void path_is_glmnet_curve(void **state)
     st_dataset_free(ds);
 }
 
+/* Post-processing: the map is Platt's fitted on st_cv_oof's predictions (the inner folds
+ * those of st_folds_make), and the threshold F1's on the calibrated ones. */
+static void post_fit_is_platt_on_oof(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_hepatitis();
+    const size_t n = st_dataset_n_rows(ds);
+    st_cv_params p = logreg_params();
+    st_cv_post_params pp = st_cv_post_params_default();
+    pp.method = ST_CALIBRATION_PLATT;
+    pp.eval.rule = ST_THRESHOLD_MAX_F1;
+    pp.seed = 11;
+    st_cv_post_result *res = NULL;
+    st_error err;
+    assert_int_equal(st_cv_post_fit(ds, &p, &pp, &res, &err), ST_OK);
+    double *oof = malloc(n * sizeof *oof), *cal = malloc(n * sizeof *cal);
+    int *fold = malloc(n * sizeof *fold);
+    assert_int_equal(st_cv_oof(&p, ds, 5, 11, oof, &err), ST_OK);
+    assert_memory_equal(oof, res->oof_raw, n * sizeof *oof);
+    st_folds_params fp = st_folds_params_default();
+    fp.seed = 11;
+    size_t k = 0;
+    assert_int_equal(st_folds_make(st_dataset_labels(ds), n, &fp, fold, n, &k, &err), ST_OK);
+    assert_int_equal(res->n_folds, 5);
+    assert_memory_equal(fold, res->fold, n * sizeof *fold);
+    st_calibration *c = NULL;
+    assert_int_equal(st_calibration_fit_platt(oof, st_dataset_labels(ds), NULL, n, &c, &err),
+                     ST_OK);
+    for (size_t i = 0; i < n; i++) {
+        cal[i] = st_calibration_apply(c, oof[i]);
+        assert_true(cal[i] == res->oof[i]);
+    }
+    st_eval_params ep = pp.eval;
+    st_eval ev;
+    assert_int_equal(st_evaluate(cal, st_dataset_labels(ds), NULL, n, &ep, &ev, &err), ST_OK);
+    assert_true(res->has_threshold);
+    assert_true(res->threshold.value == ev.threshold);
+    assert_int_equal(res->threshold.rule, ST_THRESHOLD_MAX_F1);
+    st_calibration_free(c);
+    free(oof), free(cal), free(fold);
+    st_cv_post_result_free(res);
+    /* a bad rule parameter */
+    pp.method = ST_CALIBRATION_NONE;
+    pp.eval.rule = ST_THRESHOLD_MIN_PRECISION;
+    pp.eval.min_precision = 1.01;
+    res = (st_cv_post_result *)1;
+    assert_int_equal(st_cv_post_fit(ds, &p, &pp, &res, &err), ST_ERR_INVALID_ARG);
+    assert_null(res);
+    test_assert_contains(err.message, "min_precision must be in [0, 1]", __FILE__, __LINE__);
+    st_cv_post_result_free(NULL);
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +476,7 @@ int main(void)
         cmocka_unit_test(same_for_any_thread_count),
         cmocka_unit_test(bad_parameters),
         cmocka_unit_test(path_is_glmnet_curve),
+        cmocka_unit_test(post_fit_is_platt_on_oof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* Allocation failure in cross-validation (stratum/cv.h): st_cv_run with text columns, a
  * rule on inner folds and groups, boosted trees with a held-out validation share, and
- * st_cv_path_run, with the Nth allocation failing for N = 0, 1, 2, ... until the cycle
+ * st_cv_path_run and st_cv_post_fit (a map and a rule), with the Nth allocation failing for N = 0, 1, 2, ... until the cycle
  * succeeds. Each failing run returns ST_ERR_NOMEM, leaves no block allocated and its OUT
  * pointer NULL. */
 #define _POSIX_C_SOURCE 200809L
@@ -83,6 +83,17 @@ static st_status cycle(void)
         return rc;
     }
     st_cv_path_result_free(path);
+    st_cv_post_params pp = st_cv_post_params_default();
+    pp.method = ST_CALIBRATION_ISOTONIC;
+    pp.folds = 2;
+    pp.eval.rule = ST_THRESHOLD_YOUDEN;
+    st_cv_post_result *post = (st_cv_post_result *)(uintptr_t)1;
+    rc = st_cv_post_fit(data, &p, &pp, &post, &err);
+    if (rc != ST_OK) {
+        assert_null(post);
+        return rc;
+    }
+    st_cv_post_result_free(post);
     return ST_OK;
 }
 
