@@ -134,6 +134,11 @@ static void oof_equals_own_fit(st_cv_family family)
         }
         for (size_t i = 0; i < n_test; i++)
             assert_memory_equal(&mine[i], &res->oof[test[i]], sizeof mine[i]);
+        /* and st_cv_fit_predict, the piece each fold is made of, gives them too */
+        double *piece = malloc(n_test * sizeof *piece);
+        assert_int_equal(st_cv_fit_predict(&p, tr, te, NULL, piece, NULL, &err), ST_OK);
+        assert_memory_equal(piece, mine, n_test * sizeof *piece);
+        free(piece);
         /* and the fold's metrics are st_evaluate's on them at 0.5 */
         st_eval_params ep = st_eval_params_default();
         ep.n_bootstrap = 0;
