@@ -54,5 +54,6 @@
 #include "stratum/drift.h"
 #include "stratum/text.h"
 #include "stratum/logreg_rowfile.h"
+#include "stratum/cv.h"
 
 #endif /* STRATUM_H */

@@ -109,7 +109,9 @@ int cv_opts_prepare(const cv_opts *o, const cli_common *c, const char *data_path
     s->ds = *ds;
     s->data_path = data_path;
     s->fold = *fold;
-    s->groups = groups; /* owned by s: the caller frees it */
+    s->groups = o->group_col != NULL ? groups : NULL; /* owned by s: the caller frees it */
+    s->fold_ids = o->fold_col != NULL ? groups : NULL; /* the same */
+    s->fold_seed = c->seed;
     s->n_folds = n_folds;
     s->n_repeats = o->fold_col != NULL ? 1 : (size_t)o->repeats;
     s->how = how_buf;

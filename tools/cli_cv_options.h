@@ -48,8 +48,8 @@ cv_opts cv_opts_default(void);
 int cv_option(const char *command, cv_opts *o, int code, const char *arg);
 
 /* Reads DATA and makes the folds as cv_prepare, then fills the cv_setup fields they
- * decide (ds, fold, n_folds, n_repeats, groups, how in how_buf, eval); the caller frees
- * *fold and s->groups. Returns an exit code. */
+ * decide (ds, fold, n_folds, n_repeats, groups or fold_ids, fold_seed, how in how_buf,
+ * eval); the caller frees *fold, s->groups and s->fold_ids. Returns an exit code. */
 int cv_opts_prepare(const cv_opts *o, const cli_common *c, const char *data_path,
                     cv_setup *s, st_dataset **ds, int **fold, char *how_buf, size_t how_size);
 

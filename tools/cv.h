@@ -1,9 +1,9 @@
 /* stratum cv and stratum compare: what the command has set up (data, folds, options) and
- * the ways of running it: one model setting with metrics per fold (cv_folds.c, with the
- * families in cv_logreg.c and cv_gbdt.c, reported by cv_report.c), or the logreg lambda
+ * the ways of running it: one model setting with metrics per fold (the library's st_cv_run,
+ * stratum/cv.h, driven by cv_folds.c and reported by cv_report.c), or the logreg lambda
  * path cv.glmnet-style (cv_path.c). */
-#ifndef STRATUM_CV_H
-#define STRATUM_CV_H
+#ifndef STRATUM_CLI_CV_H
+#define STRATUM_CLI_CV_H
 
 #include "cli.h"
 
@@ -30,6 +30,8 @@ typedef struct cv_setup {
     const double *groups;   /* --group-col: group id of each row of ds, or NULL; the inner
                                folds (thresholds, recalibration) then keep each group in
                                one inner fold too, so no patient leaks across them */
+    const double *fold_ids; /* --fold-col: its value in each row of ds, or NULL */
+    unsigned long long fold_seed; /* --seed: seeds the folds */
     const char *rule_word;
     const char *oof_path;   /* --oof FILE or NULL */
     const char *report_path; /* --report FILE.html or NULL */
@@ -46,7 +48,8 @@ typedef struct cv_setup {
 
 /* Reads DATA, takes the group or fold column (if any) out of the features and makes the
  * folds: *fold gets n_repeats * n_rows entries (free it), *n_folds their number; with
- * group_col, *groups gets each row's group id (free it), else NULL. Returns an
+ * group_col or fold_col, *groups gets that column's value in each row (free it), else
+ * NULL. Returns an
  * exit code, with a message on stderr on failure. */
 int cv_prepare(const char *path, const cli_common *c, const char *group_col,
                const char *fold_col, size_t folds, size_t repeats, st_dataset **ds, int **fold,
@@ -62,9 +65,6 @@ void cv_split(const cv_setup *s, size_t r, size_t f, size_t *train, size_t *n_tr
  * predictions (--threshold-folds 0); "" for a fixed threshold. */
 const char *cv_threshold_where(const cv_setup *s, char *buf, size_t size);
 
-/* Two-sided 95% quantile of Student's t with df degrees of freedom. */
-double cv_t975(size_t df);
-
 /* One fold's metrics on its test part, at the threshold chosen on its training part. */
 typedef struct cv_fold_result {
     double value[ST_METRIC_COUNT]; /* NaN when undefined in that fold */
@@ -77,25 +77,16 @@ typedef struct cv_fold_result {
 
 /* A metric across folds: mean, SD and a t-based 95% interval for the mean, clipped to the
  * metric's range, over the folds where it is defined (NaN when it cannot be computed). */
-typedef struct cv_summary {
-    size_t defined;
-    double mean, sd, low, high;
-} cv_summary;
+typedef st_cv_summary cv_summary;
 
 /* "logreg" or "gbdt". */
 const char *cv_model_name(cv_model model);
 
-/* Fits s's model on tr and writes P(y = 1) for te's rows into p_test and, when p_train is
- * not NULL, for tr's rows into p_train (cv_logreg.c, cv_gbdt.c). When the fit chose its
- * lambda or number of trees by itself (the defaults) and `chosen` is not NULL, the value
- * it chose is written into chosen's parameters, so that the inner cross-validations of the
- * same training part (threshold, calibration) fit at it instead of choosing again. */
-st_status cv_logreg_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                                double *p_train, double *p_test, cv_setup *chosen,
-                                st_error *err);
-st_status cv_gbdt_fit_predict(const cv_setup *s, const st_dataset *tr, const st_dataset *te,
-                              double *p_train, double *p_test, cv_setup *chosen,
-                              st_error *err);
+/* s's model and folds as the library's parameters (text columns included), with the
+ * progress line's callbacks (cli_progress.h) for the fits (cv_fit.c). The fits themselves
+ * (cross-validation, the inner folds of thresholds and calibration maps) are the
+ * library's: st_cv_run, st_cv_path_run, st_cv_post_fit. */
+st_cv_params cv_params_of(const cv_setup *s);
 
 /* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
  * (repeat-major), oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Per-fold

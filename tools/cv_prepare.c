@@ -86,7 +86,7 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
         if (rc != ST_OK)
             status = cli_fail(&err, rc);
     }
-    if (status == EXIT_OK && group_col != NULL) {
+    if (status == EXIT_OK && col != NULL) {
         *groups = ids; /* the inner folds of each training part group by it too */
         ids = NULL;
     }

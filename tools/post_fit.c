@@ -1,4 +1,5 @@
-/* Calibration map and decision threshold from inner out-of-fold predictions (post_fit.h). */
+/* Calibration map and decision threshold from inner out-of-fold predictions (post_fit.h):
+ * the options, and the library's st_cv_post_fit reported on stderr and written as CSV. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdlib.h>
@@ -45,154 +46,33 @@ int post_wants_threshold(const post_opts *o)
 
 void post_result_free(post_result *res)
 {
-    st_calibration_free(res->cal);
-    free(res->fold), free(res->oof_raw), free(res->oof);
+    st_cv_post_result_free(res->lib); /* owns the map and the arrays */
     memset(res, 0, sizeof *res);
-}
-
-/* The rule's parameter as stored in the model. */
-static double rule_param(const st_eval_params *e)
-{
-    switch (e->rule) {
-    case ST_THRESHOLD_MAX_FBETA: return e->beta;
-    case ST_THRESHOLD_MIN_RECALL: return e->min_recall;
-    case ST_THRESHOLD_MIN_PRECISION: return e->min_precision;
-    default: return NAN;
-    }
-}
-
-/* The inner cross-validation: res->oof_raw[i] from the model trained without row i's fold. */
-static st_status inner_cv(const cv_setup *model, const st_dataset *ds, const post_opts *o,
-                          unsigned long long seed, post_result *res, st_error *err)
-{
-    const size_t n = res->n;
-    st_folds_params fp = st_folds_params_default();
-    fp.n_folds = (size_t)o->folds;
-    fp.seed = seed;
-    fp.groups = model->groups;
-    st_status rc = st_folds_make(st_dataset_labels(ds), n, &fp, res->fold, n, &res->n_folds,
-                                 err);
-    if (rc != ST_OK) {
-        st_error inner = *err;
-        snprintf(err->message, sizeof err->message, "inner cross-validation "
-                 "(--calibration-folds %ld): %.600s", o->folds, inner.message);
-        return rc;
-    }
-    cv_setup s = *model;
-    s.ds = ds, s.fold = res->fold, s.n_folds = res->n_folds, s.n_repeats = 1;
-    size_t *train = malloc(n * sizeof *train), *test = malloc(n * sizeof *test);
-    double *p = malloc(n * sizeof *p);
-    if (train == NULL || test == NULL || p == NULL) {
-        snprintf(err->message, sizeof err->message, "out of memory for the inner "
-                 "cross-validation of %zu rows", n);
-        rc = ST_ERR_NOMEM;
-    }
-    for (size_t f = 0; rc == ST_OK && f < res->n_folds; f++) {
-        size_t n_train, n_test;
-        cv_split(&s, 0, f, train, &n_train, test, &n_test);
-        st_dataset *tr = NULL, *te = NULL;
-        rc = st_dataset_subset(ds, train, n_train, &tr, err);
-        if (rc == ST_OK)
-            rc = st_dataset_subset(ds, test, n_test, &te, err);
-        if (rc == ST_OK)
-            rc = s.model == CV_GBDT ? cv_gbdt_fit_predict(&s, tr, te, NULL, p, NULL, err)
-                                    : cv_logreg_fit_predict(&s, tr, te, NULL, p, NULL, err);
-        if (rc == ST_OK)
-            for (size_t i = 0; i < n_test; i++)
-                res->oof_raw[test[i]] = p[i];
-        else {
-            st_error inner = *err;
-            snprintf(err->message, sizeof err->message, "inner cross-validation, fold %zu of "
-                     "%zu: %.600s", f + 1, res->n_folds, inner.message[0] ? inner.message
-                     : st_status_str(rc));
-        }
-        st_dataset_free(tr);
-        st_dataset_free(te);
-    }
-    free(train), free(test), free(p);
-    return rc;
-}
-
-st_status post_oof(const cv_setup *model, const st_dataset *ds, long folds,
-                   unsigned long long seed, double *oof, st_error *err)
-{
-    memset(err, 0, sizeof *err);
-    post_opts o = post_opts_default();
-    o.folds = folds;
-    post_result res = {.n = st_dataset_n_rows(ds)};
-    res.fold = malloc((res.n ? res.n : 1) * sizeof *res.fold);
-    res.oof_raw = oof;
-    st_status rc = ST_OK;
-    if (res.fold == NULL) {
-        snprintf(err->message, sizeof err->message, "out of memory for %zu inner folds", res.n);
-        rc = ST_ERR_NOMEM;
-    }
-    if (rc == ST_OK)
-        rc = inner_cv(model, ds, &o, seed, &res, err);
-    free(res.fold);
-    return rc;
 }
 
 st_status post_fit(const cv_setup *model, const st_dataset *ds, const post_opts *o,
                    unsigned long long seed, post_result *res, st_error *err)
 {
     memset(res, 0, sizeof *res);
-    memset(err, 0, sizeof *err);
-    const size_t n = st_dataset_n_rows(ds);
-    res->n = n;
-    if (!post_needs_cv(o)) {
-        if (o->threshold_given) {
-            res->has_threshold = 1;
-            res->threshold = (st_decision_threshold){o->eval.threshold, ST_THRESHOLD_FIXED, NAN};
-        }
-        return ST_OK;
-    }
-    res->fold = malloc(n * sizeof *res->fold);
-    res->oof_raw = malloc(n * sizeof *res->oof_raw);
-    res->oof = malloc(n * sizeof *res->oof);
-    st_status rc = ST_OK;
-    if (res->fold == NULL || res->oof_raw == NULL || res->oof == NULL) {
-        snprintf(err->message, sizeof err->message, "out of memory for %zu out-of-fold "
-                 "predictions", n);
-        rc = ST_ERR_NOMEM;
-    }
-    if (rc == ST_OK)
-        rc = inner_cv(model, ds, o, seed, res, err);
-    const float *y = st_dataset_labels(ds), *w = st_dataset_weights(ds);
-    if (rc == ST_OK && o->method == ST_CALIBRATION_PLATT)
-        rc = st_calibration_fit_platt(res->oof_raw, y, w, n, &res->cal, err);
-    else if (rc == ST_OK && o->method == ST_CALIBRATION_ISOTONIC)
-        rc = st_calibration_fit_isotonic(res->oof_raw, y, w, n, &res->cal, err);
-    for (size_t i = 0; rc == ST_OK && i < n; i++)
-        res->oof[i] = st_calibration_apply(res->cal, res->oof_raw[i]);
-    st_eval_params ep = o->eval;
-    ep.n_bootstrap = 0;
-    if (rc == ST_OK && post_wants_threshold(o)) {
-        if (ep.rule != ST_THRESHOLD_FIXED) {
-            rc = st_evaluate(res->oof, y, w, n, &ep, &res->after, err);
-            if (rc == ST_OK && isnan(res->after.threshold)) {
-                snprintf(err->message, sizeof err->message, "no threshold meets the rule on "
-                         "the %zu out-of-fold predictions", n);
-                rc = ST_ERR_DATA;
-            }
-            if (rc == ST_OK)
-                res->threshold = (st_decision_threshold){res->after.threshold, ep.rule,
-                                                         rule_param(&ep)};
-        } else {
-            res->threshold = (st_decision_threshold){ep.threshold, ST_THRESHOLD_FIXED, NAN};
-        }
-        res->has_threshold = rc == ST_OK;
-    }
-    /* both sets of out-of-fold probabilities at the chosen threshold, for the report */
-    ep.rule = ST_THRESHOLD_FIXED;
-    ep.threshold = res->has_threshold ? res->threshold.value : NAN;
-    if (rc == ST_OK)
-        rc = st_evaluate(res->oof_raw, y, w, n, &ep, &res->before, err);
-    if (rc == ST_OK)
-        rc = st_evaluate(res->oof, y, w, n, &ep, &res->after, err);
+    st_cv_params mp = cv_params_of(model);
+    st_cv_post_params pp = st_cv_post_params_default();
+    pp.method = o->method;
+    pp.folds = (size_t)o->folds;
+    pp.eval = o->eval;
+    pp.threshold_given = o->threshold_given;
+    pp.seed = seed;
+    st_cv_post_result *lib = NULL;
+    st_status rc = st_cv_post_fit(ds, &mp, &pp, &lib, err);
     if (rc != ST_OK)
-        post_result_free(res);
-    return rc;
+        return rc;
+    res->lib = lib;
+    res->cal = lib->cal;
+    res->has_threshold = lib->has_threshold;
+    res->threshold = lib->threshold;
+    res->n = lib->n_rows, res->n_folds = lib->n_folds;
+    res->fold = lib->fold, res->oof_raw = lib->oof_raw, res->oof = lib->oof;
+    res->before = lib->before, res->after = lib->after;
+    return ST_OK;
 }
 
 static void metric_text(char *buf, size_t size, const st_eval *ev, st_metric m)

@@ -38,7 +38,9 @@ int post_needs_cv(const post_opts *o);
 /* 1 when the model gets a threshold. */
 int post_wants_threshold(const post_opts *o);
 
+/* The library's st_cv_post_result as the commands read it (its fields point into lib). */
 typedef struct post_result {
+    st_cv_post_result *lib;       /* owns what the pointers below point to */
     st_calibration *cal;          /* NULL: none */
     int has_threshold;
     st_decision_threshold threshold;
@@ -48,18 +50,12 @@ typedef struct post_result {
     st_eval before, after;        /* st_evaluate of oof_raw and oof at the threshold */
 } post_result;
 
-/* Fits on ds with the family and options of `model` (model, prm, gprm; other fields are
- * not used) and folds seeded by seed. On failure the message is in err and *res holds
- * nothing to free. */
+/* Fits on ds with the family and options of `model` (model, prm, gprm, groups, text;
+ * other fields are not used) and folds seeded by seed: st_cv_post_fit. On failure the
+ * message is in err and *res holds nothing to free. */
 st_status post_fit(const cv_setup *model, const st_dataset *ds, const post_opts *o,
                    unsigned long long seed, post_result *res, st_error *err);
 void post_result_free(post_result *res);
-
-/* Just the inner cross-validation: oof[0..n_rows(ds)) gets each row's prediction from the
- * model (of `model`'s family and options) trained on the other `folds` - 1 inner folds,
- * stratified and seeded by seed. For stratum cv and compare's threshold rules. */
-st_status post_oof(const cv_setup *model, const st_dataset *ds, long folds,
-                   unsigned long long seed, double *oof, st_error *err);
 
 /* Describes the result on stderr, for stratum train. */
 void post_report(const post_opts *o, const post_result *res);

@@ -4,7 +4,8 @@ from ._lib import LIBRARY_PATH, StratumError, version
 from ._model import Model, load
 from ._estimators import GBDTClassifier, LogisticRegression
 from ._eval import evaluate, explain
+from ._cv import CVResult, cv, cv_path
 
 __version__ = "0.1.0"
 __all__ = ["LogisticRegression", "GBDTClassifier", "Model", "load", "evaluate", "explain",
-           "StratumError", "version", "LIBRARY_PATH"]
+           "cv", "cv_path", "CVResult", "StratumError", "version", "LIBRARY_PATH"]

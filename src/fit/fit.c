@@ -1,7 +1,8 @@
-/* src/fit/: the training entry points over a data source (stratum/fit.h). This folder owns
- * only the choice of trainer for the form the rows come in; it calls gbdt/, logreg/ and
- * binned/ through their public functions and nothing calls it but the program and
- * embedding applications. */
+/* src/fit/: the training entry points over a data source (stratum/fit.h), and
+ * cross-validation of either family (stratum/cv.h, cv_*.c, map in cv_impl.h). This folder
+ * owns the choice of trainer for the form the rows come in and the folds around the
+ * trainers; it calls gbdt/, logreg/, binned/, text/ and eval/ through their public
+ * functions and nothing calls it but the program and embedding applications. */
 #include <stratum/fit.h>
 
 #include <stddef.h>
