@@ -12,9 +12,6 @@ typedef struct cli_text {
     const char *cols[CLI_TEXT_MAX_COLS]; /* --text-col, in order given */
     size_t n_cols;
     st_text_options opt;
-    /* cv and compare: each text column's texts tokenised once for all the folds
-     * (cli_text_fit_pair), owned; freed by cli_text_release */
-    st_text_corpus *corpus[CLI_TEXT_MAX_COLS];
     int out_of_core; /* train logreg --out-of-core: fit from a temporary row file */
 } cli_text;
 
@@ -79,12 +76,6 @@ st_status cli_text_featurize(const st_logreg *m, st_dataset **ds, st_error *err)
 int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char *const *cols,
                               size_t n);
 
-/* For cv and compare: fits t's featurizers on the training part tr alone and featurizes
- * tr and te with them into *tr_out and *te_out (both NULL when t has no text columns).
- * The texts are tokenised on the first call and kept in t for the next ones (the folds of
- * one dataset: tr and te subsets of it), which give what fitting on tr's texts would. */
-st_status cli_text_fit_pair(cli_text *t, const st_dataset *tr, const st_dataset *te,
-                            st_dataset **tr_out, st_dataset **te_out, st_error *err);
 /* --out-of-core without text columns, or with what the out-of-core fit does not do:
  * EXIT_USAGE with a message, else EXIT_OK (before the data is read). */
 int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm);
@@ -96,8 +87,5 @@ int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm);
 st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
                                      const char *model_path, int quiet, st_logreg **m,
                                      st_error *err);
-
-/* Frees what cli_text_fit_pair kept in t. */
-void cli_text_release(cli_text *t);
 
 #endif

@@ -231,7 +231,6 @@ int cmd_cv(int argc, char **argv)
     free(fold);
     free((void *)s.groups);
     free((void *)s.fold_ids);
-    cli_text_release(&text); /* the texts cv kept for its folds (cli_text.h) */
     st_dataset_free(ds);
     return status;
 }
