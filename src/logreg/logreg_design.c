@@ -345,27 +345,35 @@ st_status st__lr_infinite_value(const st_dataset *ds, size_t j, float v, size_t 
 
 /* An infinite value (often a number past the float range, like 1e400, in the file) would
  * make every solver fail obscurely; name it instead. Missing values are fine: imputed. */
-static st_status check_finite(const st_dataset *ds, float *scratch, st_error *err)
+st_status st__lr_check_finite_feature(const st_dataset *ds, size_t j, st_error *err)
 {
+    if (st_dataset_feature_is_sparse(ds, j)) { /* its entries only */
+        const uint32_t *rows;
+        const float *v;
+        size_t m;
+        entries_of(ds, j, &rows, &v, &m);
+        for (size_t e = 0; e < m; e++)
+            if (isinf(v[e]))
+                return st__lr_infinite_value(ds, j, v[e], rows[e], err);
+        return ST_OK;
+    }
     const size_t n = st_dataset_n_rows(ds);
+    const float *v = st_dataset_feature_values(ds, j);
+    int any = 0; /* a vectorised scan first; the row is looked for only when needed */
+    for (size_t i = 0; i < n; i++)
+        any |= fabsf(v[i]) == INFINITY;
+    for (size_t i = 0; any && i < n; i++)
+        if (isinf(v[i]))
+            return st__lr_infinite_value(ds, j, v[i], i, err);
+    return ST_OK;
+}
+
+static st_status check_finite(const st_dataset *ds, st_error *err)
+{
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
-        if (st_dataset_feature_is_sparse(ds, j)) { /* its entries only */
-            const uint32_t *rows;
-            const float *v;
-            size_t m;
-            entries_of(ds, j, &rows, &v, &m);
-            for (size_t e = 0; e < m; e++)
-                if (isinf(v[e]))
-                    return st__lr_infinite_value(ds, j, v[e], rows[e], err);
-            continue;
-        }
-        const float *v = st__column_values(ds, j, scratch);
-        int any = 0; /* a vectorised scan first; the row is looked for only when needed */
-        for (size_t i = 0; i < n; i++)
-            any |= fabsf(v[i]) == INFINITY;
-        for (size_t i = 0; any && i < n; i++)
-            if (isinf(v[i]))
-                return st__lr_infinite_value(ds, j, v[i], i, err);
+        st_status rc = st__lr_check_finite_feature(ds, j, err);
+        if (rc != ST_OK)
+            return rc;
     }
     return ST_OK;
 }
@@ -411,7 +419,7 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     if (st__dataset_any_sparse(ds) &&
         (scratch = st__malloc_array((size_t)nt * st_dataset_n_rows(ds), sizeof *scratch)) == NULL)
         goto nomem;
-    st_status rc = check_finite(ds, scratch, err);
+    st_status rc = check_finite(ds, err);
     if (rc != ST_OK) {
         st__free(scratch);
         return rc;

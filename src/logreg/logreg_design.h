@@ -67,6 +67,10 @@ void st__lr_sparse_moments(const uint32_t *rows, const double *vals, size_t nnz,
 st_status st__lr_infinite_value(const st_dataset *ds, size_t j, float v, size_t i,
                                 st_error *err);
 
+/* ST_OK, or the st__lr_infinite_value error for feature j's first infinite value (a
+ * missing one is fine); j numeric. */
+st_status st__lr_check_finite_feature(const st_dataset *ds, size_t j, st_error *err);
+
 /* Frees what *d still owns (a model may have taken features and col_names) and empties it. */
 void st__lr_design_free(st__lr_design *d);
 

@@ -177,34 +177,23 @@ done:
 }
 
 /* Numeric features of finite (or missing) values only. */
-static st_status check_features(const st_dataset *ds, size_t p, size_t n, st_error *err)
+static st_status check_features(const st_dataset *ds, size_t p, st_error *err)
 {
     for (size_t j = 0; j < p; j++) {
         if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC)
             return st__fail(err, ST_ERR_INVALID_ARG, "out-of-core training takes numeric "
                             "columns only: '%s' is categorical (drop it with --ignore, or "
                             "train without --out-of-core)", st_dataset_feature_name(ds, j));
-        if (st_dataset_feature_is_sparse(ds, j)) {
-            const uint32_t *rows;
-            const float *v;
-            size_t m;
-            entries_of(ds, j, &rows, &v, &m);
-            for (size_t e = 0; e < m; e++)
-                if (isinf(v[e]))
-                    return st__lr_infinite_value(ds, j, v[e], rows[e], err);
-            continue;
-        }
-        const float *v = st_dataset_feature_values(ds, j);
-        for (size_t i = 0; i < n; i++)
-            if (isinf(v[i]))
-                return st__lr_infinite_value(ds, j, v[i], i, err);
+        st_status rc = st__lr_check_finite_feature(ds, j, err);
+        if (rc != ST_OK)
+            return rc;
     }
     return ST_OK;
 }
 
 st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r, st_error *err)
 {
-    st_status rc = check_features(ds, r->p, r->n, err);
+    st_status rc = check_features(ds, r->p, err);
     if (rc != ST_OK)
         return rc;
     double *work = st__malloc_array(r->n ? r->n : 1, sizeof *work);
