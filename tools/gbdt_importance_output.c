@@ -5,6 +5,10 @@
 
 #include "train_binned.h"
 
+/* The text table lists every feature up to this many, else the IMPORTANCE_TOP largest. */
+#define IMPORTANCE_ALL_UP_TO 100
+#define IMPORTANCE_TOP 30
+
 static const double *sort_gain; /* by_gain's key, set just before the qsort */
 
 /* Larger total gain first, then more splits, then model order: deterministic output. */
@@ -87,12 +91,19 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
             printf("| %s | %.0f | %.6g |\n", st_gbdt_feature_name(m, order[q]), split[order[q]],
                    gain[order[q]]);
         break;
-    default:
+    default: {
+        /* a table a person reads: every feature of an ordinary table, the largest of a
+           wide one (a text model's tens of thousands of terms) */
+        const size_t shown = n > IMPORTANCE_ALL_UP_TO ? IMPORTANCE_TOP : n;
         printf("features, largest total gain first\n%-32s %8s %14s\n", "feature", "splits",
                "gain");
-        for (size_t q = 0; q < n; q++)
+        for (size_t q = 0; q < shown; q++)
             printf("%-32s %8.0f %14.6g\n", st_gbdt_feature_name(m, order[q]), split[order[q]],
                    gain[order[q]]);
+        if (shown < n)
+            printf("(%zu more features, smaller total gain, not shown; --format csv and json "
+                   "list every one)\n", n - shown);
+    }
     }
     free(order);
     free(split);

@@ -120,6 +120,24 @@ static void test_cv_and_compare(void **state)
     free(r);
 }
 
+
+/* A text model has thousands of term columns: the text table of train gbdt lists the 30
+ * of largest gain and says how many more there are (csv and json list every one). */
+static void test_importance_table_is_short(void **state)
+{
+    (void)state;
+    run_result *r = run("train", "gbdt", "-q", ABSTRACTS, "--ignore", "id", "--text-col",
+                        "abstract", "--min-df", "20", "--num-trees", "3", "-o",
+                        "stratum_text_gbdt_short.model", NULL);
+    assert_int_equal(r->exit_code, 0);
+    size_t lines = 0;
+    for (const char *c = r->out; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 2 + 30 + 1); /* title, header, 30 features, the note */
+    assert_non_null(strstr(r->out, "more features, smaller total gain, not shown; --format "
+                                   "csv and json list every one)\n"));
+    free(r);
+}
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -156,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_predict_raw_text_equals_training_scores),
         cmocka_unit_test(test_score_and_explain),
         cmocka_unit_test(test_cv_and_compare),
+        cmocka_unit_test(test_importance_table_is_short),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, train_model, remove_model);
