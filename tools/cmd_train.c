@@ -164,18 +164,6 @@ static st_status save_with_table(const st_logreg *m, const char *path, cli_forma
     return job.rc;
 }
 
-/* One line when a fit ran on the hand-written Cholesky because OpenBLAS/LAPACKE could not
- * be opened (stratum/common.h, st_blas_state): the model is right, but slower to get and
- * not the same bits as on a machine that has them. */
-static void warn_blas_missing(void)
-{
-    if (st_blas_state() == ST_BLAS_MISSING)
-        fprintf(stderr, "stratum: warning: OpenBLAS/LAPACKE could not be opened (libopenblas0 "
-                "and liblapacke, or STRATUM_NO_BLAS is set): the fit used stratum's "
-                "hand-written Cholesky, slower from 150 columns, and its model's last bits "
-                "differ from one fitted with LAPACK\n");
-}
-
 static void print_summary(size_t n_rows, size_t n_positive, const st_logreg *m,
                           const char *model_path, double fit_seconds)
 {
@@ -348,7 +336,6 @@ int cmd_train(int argc, char **argv)
     if (rc == ST_OK && mode.path) {
         int code_path = cli_train_path(ds, &prm, &mode.popt, model_path, common.format,
                                        common.quiet);
-        warn_blas_missing();
         cli_text_free(feats, text.n_cols);
         st_dataset_free(ds);
         return code_path;
@@ -373,7 +360,6 @@ int cmd_train(int argc, char **argv)
         rc = st_logreg_fit(&src, &prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;
     cli_progress_end();
-    warn_blas_missing();
     if (rc == ST_OK)
         rc = st_logreg_set_calibration(m, post_res.cal, &err);
     if (rc == ST_OK && post_res.has_threshold)

@@ -1,6 +1,7 @@
 /* When OpenBLAS/LAPACKE cannot be opened (here: STRATUM_NO_BLAS=1, the loader's documented
  * switch), an exact-Newton fit of 151 coefficients or more runs on the hand-written
- * Cholesky: `train` says so in one warning line, and the model is the one LAPACK gives to
+ * Cholesky: `train` (and any other command that fits, such as `cv`) says so in one warning
+ * line, and the model is the one LAPACK gives to
  * rounding (both fits converge to the same optimum: the check is the optimum, not our own
  * output). Without the switch, no warning. */
 #define _POSIX_C_SOURCE 200809L
@@ -95,6 +96,21 @@ static void test_fallback_stated(void **state)
     free(b);
 }
 
+/* cv fits too: the same line, once, however many folds fell back. */
+static void test_cv_states_it_once(void **state)
+{
+    (void)state;
+    setenv("STRATUM_NO_BLAS", "1", 1);
+    run_result *r = run("cv", "logreg", csv_path, "--lambda", "0.01", "--alpha", "0",
+                        "--folds", "2", "--threshold-folds", "0", "-q", NULL);
+    unsetenv("STRATUM_NO_BLAS");
+    assert_int_equal(r->exit_code, 0);
+    const char *first = strstr(r->err, WARNING);
+    assert_non_null(first);
+    assert_null(strstr(first + strlen(WARNING), "OpenBLAS"));
+    free(r);
+}
+
 /* "0" and "" leave the libraries on. */
 static void test_switch_values(void **state)
 {
@@ -115,6 +131,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fallback_stated),
+        cmocka_unit_test(test_cv_states_it_once),
         cmocka_unit_test(test_switch_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
