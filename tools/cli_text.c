@@ -148,6 +148,8 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
     for (size_t j = 0; j < nf; j++)
         if (!st_dataset_feature_is_sparse(*ds, j))
             keep[n_keep++] = j;
+    if (n_keep == 0 && nf > 0) /* text alone: a dataset has a column; one term column's */
+        keep[n_keep++] = 0;    /* entries hold the labels' dataset at little cost */
     st_dataset *rest = NULL;
     rc = st_dataset_select(*ds, NULL, 0, keep, n_keep, &rest, err);
     free(keep);
