@@ -251,4 +251,20 @@ static inline char *read_all(const char *path)
     return read_all_n(path, &size);
 }
 
+#ifdef STRATUM_DATASETS
+/* The shipped dataset datasets/NAME (e.g. "hepatitis.csv") read with the default options;
+ * fails the test if it cannot be read. The caller frees it (st_dataset_free). */
+static inline st_dataset *test_read_shipped(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", STRATUM_DATASETS, name);
+    st_read_options ro = st_read_options_default();
+    st_dataset *ds = NULL;
+    st_error err;
+    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
+        fail_msg("read %s: %s", path, err.message);
+    return ds;
+}
+#endif
+
 #endif /* STRATUM_TEST_UTIL_H */

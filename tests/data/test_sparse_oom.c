@@ -14,6 +14,7 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 enum { N = 60, NF = 5 };
 static int64_t indptr[N + 1];
@@ -74,8 +75,9 @@ static st_status train_and_score(const st_dataset *ds)
     return rc;
 }
 
-static st_status cycle(void)
+static st_status cycle(void *unused)
 {
+    (void)unused;
     st_dataset *csr = (st_dataset *)(uintptr_t)1, *csc = (st_dataset *)(uintptr_t)1;
     st_dataset *svm_ds = (st_dataset *)(uintptr_t)1, *sub = (st_dataset *)(uintptr_t)1;
     st_status rc = st_dataset_from_csr(N, NF, indptr, indices, data, labels, NULL, NULL, &csr,
@@ -115,21 +117,8 @@ static void test_sparse_oom(void **state)
 {
     (void)state;
     make_data();
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle();
-        st__fault_fail_after(-1);
-        if (st__fault_live_blocks() != baseline)
-            fail_msg("allocation %ld failing leaks %ld blocks", n,
-                     st__fault_live_blocks() - baseline);
-        if (rc == ST_OK) {
-            assert_true(n > 100); /* the cycle allocates: the loop did fail some */
-            return;
-        }
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 100000);
-    }
+    /* the cycle allocates: the sweep did fail some */
+    assert_true(test_oom_sweep(cycle, NULL, 100000) > 100);
 }
 
 int main(void)

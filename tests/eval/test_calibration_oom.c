@@ -16,6 +16,7 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 static st_dataset *data;
 static char lr_path[] = "/tmp/stratum_cal_oom_lr_XXXXXX", gb_path[] = "/tmp/stratum_cal_oom_gb_XXXXXX";
@@ -42,8 +43,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static st_status cycle(void)
+static st_status cycle(void *unused)
 {
+    (void)unused;
     const double p[10] = {0.1, 0.15, 0.3, 0.2, 0.6, 0.4, 0.7, 0.65, 0.5, 0.9};
     const float *y = st_dataset_labels(data);
     st_calibration *platt = (st_calibration *)(uintptr_t)1, *iso = (st_calibration *)(uintptr_t)1;
@@ -103,17 +105,7 @@ static st_status cycle(void)
 static void test_calibration_oom(void **state)
 {
     (void)state;
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle();
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK)
-            return;
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 100000);
-    }
+    test_oom_sweep(cycle, NULL, 100000);
 }
 
 int main(void)

@@ -12,13 +12,15 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 static const double p[8] = {0.9, 0.8, 0.8, 0.6, 0.5, 0.4, 0.2, 0.1};
 static const float y[8] = {1, 0, 1, 1, 0, 0, 1, 0};
 static const float w[8] = {1, 2, 1, 0, 1, 1, 1, 1};
 
-static st_status evaluate(void)
+static st_status evaluate(void *unused)
 {
+    (void)unused;
     st_eval_params prm = st_eval_params_default();
     prm.n_bootstrap = 5;
     prm.n_threads = 1;
@@ -30,27 +32,18 @@ static st_status evaluate(void)
     return rc;
 }
 
-static st_status curve(void)
+static st_status curve(void *unused)
 {
+    (void)unused;
     double a[9], b[9], t[9];
     size_t n;
     return st_roc_curve(p, y, w, 8, a, b, t, 9, &n, NULL);
 }
 
 /* Runs fn with the Nth allocation failing until it succeeds. */
-static void fail_each_allocation(st_status (*fn)(void))
+static void fail_each_allocation(st_status (*fn)(void *))
 {
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = fn();
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK)
-            return;
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 1000);
-    }
+    test_oom_sweep(fn, NULL, 1000);
 }
 
 /* st_evaluate fails cleanly at every allocation. */

@@ -14,6 +14,7 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 static st_dataset *data;
 
@@ -36,8 +37,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static st_status cycle(void)
+static st_status cycle(void *unused)
 {
+    (void)unused;
     static const char *const text_cols[] = {"note"};
     static const double groups[16] = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7};
     st_error err;
@@ -100,17 +102,7 @@ static st_status cycle(void)
 static void test_cv_oom(void **state)
 {
     (void)state;
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle();
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK)
-            return;
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 200000);
-    }
+    test_oom_sweep(cycle, NULL, 200000);
 }
 
 int main(void)

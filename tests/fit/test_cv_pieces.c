@@ -11,17 +11,7 @@
 #include "test_util.h"
 
 /* hepatitis.csv: 155 rows, 32 positives, missing values (imputed by logreg). */
-static st_dataset *read_hepatitis(void)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/hepatitis.csv", STRATUM_DATASETS);
-    st_read_options ro = st_read_options_default();
-    st_dataset *ds = NULL;
-    st_error err;
-    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
-        fail_msg("read: %s", err.message);
-    return ds;
-}
+static st_dataset *read_hepatitis(void) { return test_read_shipped("hepatitis.csv"); }
 
 static st_cv_params logreg_params(void)
 {

@@ -17,17 +17,7 @@
 
 TEST_SCRATCH_DIR("stratum_model")
 
-static st_dataset *read_thyroid(void)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/thyroid_sick.csv", STRATUM_DATASETS);
-    st_read_options ro = st_read_options_default();
-    st_dataset *ds = NULL;
-    st_error err;
-    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
-        fail_msg("read: %s", err.message);
-    return ds;
-}
+static st_dataset *read_thyroid(void) { return test_read_shipped("thyroid_sick.csv"); }
 
 static const char *scratch(const char *name)
 {

@@ -16,6 +16,7 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 static st_dataset *data;
 static char model_path[] = "/tmp/stratum_gbdt_oom_XXXXXX";
@@ -43,8 +44,9 @@ static int teardown(void **state)
 
 /* train -> save -> load -> predict -> explain, with monotone constraints `monotone` (or
  * none); the OUT pointers are NULL after every failure. */
-static st_status cycle(const signed char *monotone)
+static st_status cycle(void *ctx)
 {
+    const signed char *monotone = ctx;
     st_gbdt_params prm = st_gbdt_params_default();
     prm.num_trees = 3;
     prm.num_leaves = 4;
@@ -84,17 +86,7 @@ static st_status cycle(const signed char *monotone)
 
 static void oom_loop(const signed char *monotone)
 {
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle(monotone);
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK)
-            return;
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 10000);
-    }
+    test_oom_sweep(cycle, (void *)monotone, 10000);
 }
 
 /* train_ex with a validation set, early stopping, a callback asking for the training
@@ -106,8 +98,9 @@ static int no_cancel(const st_gbdt_progress *p, void *user_data)
     return 0;
 }
 
-static st_status cycle_valid(const st_dataset *wide)
+static st_status cycle_valid(void *ctx)
 {
+    const st_dataset *wide = ctx;
     st_gbdt_params prm = st_gbdt_params_default();
     prm.num_trees = 3;
     prm.num_leaves = 4;
@@ -146,17 +139,7 @@ static void test_gbdt_valid_oom(void **state)
     }
     st_dataset *wide = NULL;
     assert_int_equal(st_dataset_from_arrays(300, 1, x, y, NULL, NULL, &wide, NULL), ST_OK);
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle_valid(wide);
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK)
-            break;
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 10000);
-    }
+    test_oom_sweep(cycle_valid, wide, 10000);
     st_dataset_free(wide);
 }
 

@@ -16,22 +16,10 @@
 
 #include "test_util.h"
 
-static st_dataset *read_dataset(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", STRATUM_DATASETS, name);
-    st_dataset *ds = NULL;
-    st_error err;
-    st_read_options ro = st_read_options_default();
-    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
-        fail_msg("%s", err.message);
-    return ds;
-}
-
 static void test_logreg_default_is_the_fit_at_the_chosen_lambda(void **state)
 {
     (void)state;
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_error err;
     st_logreg_params prm = st_logreg_params_default();
     assert_true(prm.lambda == ST_LOGREG_LAMBDA_CV);
@@ -132,7 +120,7 @@ static void test_logreg_default_bad_input(void **state)
 static void test_gbdt_default_is_the_training_at_the_chosen_trees(void **state)
 {
     (void)state;
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_error err;
     st_gbdt_params prm = st_gbdt_params_default();
     assert_int_equal(prm.num_trees, ST_GBDT_NUM_TREES_AUTO);
