@@ -143,7 +143,7 @@ def xgboost(x_tr, y_tr, x_te, cats):
               "max_depth": 0, "eta": 0.1, "max_bin": 255, "min_child_weight": 1e-3,
               "max_cat_to_onehot": 4, "max_cat_threshold": 32,
               "base_score": float(y_tr.mean()), "objective": "binary:logistic",
-              "nthread": 2, "seed": 0}
+              "nthread": 1, "seed": 0}
     t0 = time.perf_counter()
     bst = xgb.train(params, xgb.DMatrix(a, label=y_tr, enable_categorical=True),
                     num_boost_round=100)

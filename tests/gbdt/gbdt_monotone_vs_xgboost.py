@@ -129,7 +129,7 @@ def xgb_params(columns, constraints):
     return {"tree_method": "hist", "grow_policy": "lossguide", "max_leaves": 31,
             "max_depth": 0, "eta": 0.1, "max_bin": 255, "min_child_weight": 1e-3,
             "lambda": 0.0, "alpha": 0.0, "gamma": 0.0, "objective": "binary:logistic",
-            "nthread": 2, "seed": 0,
+            "nthread": 1, "seed": 0,
             "monotone_constraints": "(" + ",".join(str(constraints.get(c, 0))
                                                     for c in columns) + ")"}
 

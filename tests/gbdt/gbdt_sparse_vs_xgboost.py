@@ -91,7 +91,7 @@ def xgboost(x_tr, y_tr, x_tests):
     params = {"tree_method": "hist", "grow_policy": "lossguide", "max_leaves": 31,
               "max_depth": 0, "eta": 0.1, "max_bin": 255, "min_child_weight": MIN_HESS,
               "lambda": 0.0, "alpha": 0.0, "gamma": 0.0, "base_score": float(y_tr.mean()),
-              "objective": "binary:logistic", "nthread": 2, "seed": 0}
+              "objective": "binary:logistic", "nthread": 1, "seed": 0}
     bst = xgb.train(params, xgb.DMatrix(x_tr, label=y_tr), num_boost_round=100)
     return [bst.predict(xgb.DMatrix(x)) for x in x_tests]
 

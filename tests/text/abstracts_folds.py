@@ -1,6 +1,6 @@
 """Shared by the tests that hold stratum against another tool on the abstracts' folds
 (text_cv_vs_sklearn.py, text_gbdt_vs_xgboost.py): scikit-learn's
-StratifiedKFold(5, shuffle=True, random_state=0) folds, the abstracts written with them as a
+StratifiedKFold(5 or n_folds, shuffle=True, random_state=0) folds, the abstracts written with them as a
 fold column for `stratum cv --fold-col fold`, each training part's TF-IDF features for the
 other tool, and stratum cv's mean ROC-AUC and PR-AUC read from its CSV output."""
 import os
@@ -14,18 +14,19 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 
-def folds_of(y):
+def folds_of(y, n_folds=5):
     fold = np.zeros(len(y), int)
-    for k, (_, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=0).split(y, y)):
+    for k, (_, te) in enumerate(StratifiedKFold(n_folds, shuffle=True,
+                                                random_state=0).split(y, y)):
         fold[te] = k
     return fold
 
 
-def abstracts_with_folds(abstracts, tmp):
-    """The abstracts (a DataFrame), their folds, and the path of their copy with a 'fold'
-    column in directory tmp."""
+def abstracts_with_folds(abstracts, tmp, n_folds=5):
+    """The abstracts (a DataFrame), their n_folds folds, and the path of their copy with a
+    'fold' column in directory tmp."""
     d = pd.read_csv(abstracts)
-    fold = folds_of(d.label.values)
+    fold = folds_of(d.label.values, n_folds)
     path = os.path.join(tmp, 'abstracts_folds.csv')
     d.assign(fold=fold).to_csv(path, index=False)
     return d, fold, path
