@@ -1,0 +1,416 @@
+/* stratum tune logreg|gbdt DATA: a successive-halving search of the family's parameters,
+ * scored by cross-validation on cv's folds (the library's st_tune_run, stratum/tune.h);
+ * prints what it tried, the best against the defaults on the same folds, and writes the
+ * best refitted on all rows. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_cv_options.h"
+#include "cli_gbdt_options.h"
+#include "cli_logreg_options.h"
+
+enum { OPT_TUNE_METRIC = 6001, OPT_TUNE_TRIALS, OPT_TUNE_BUDGET, OPT_TUNE_NESTED,
+       OPT_TUNE_OUT, OPT_TUNE_TABLE, OPT_TUNE_TOP };
+
+static const char tune_help[] =
+    "Usage: stratum tune logreg|gbdt DATA [options]\n"
+    "\n"
+    "Searches the family's parameters by successive halving (as scikit-learn's\n"
+    "HalvingRandomSearchCV over rows): --trials candidates are drawn at random (with\n"
+    "--seed) from the space below; each rung cross-validates its candidates on a stratified\n"
+    "sample of the rows, kept in their folds, and the best third go on to a rung of three\n"
+    "times the rows, the last rung using all rows. The folds are those of 'stratum cv' with\n"
+    "the same --folds, --group-col and --seed, so the best's score is what 'stratum cv'\n"
+    "prints for its parameters. The best is refitted on all rows (--out); the defaults are\n"
+    "cross-validated on the same folds beside it, so you see what tuning bought. Its CV\n"
+    "score is optimistic (it was chosen as the best): --nested K runs the whole search\n"
+    "inside each of K outer folds for an honest estimate of 'tune, then train'.\n"
+    "\n"
+    "The space (an option you give is fixed and not searched; log: uniform in the log):\n"
+    "  logreg: --lambda log in [1e-4, 1], --alpha in [0, 1], --class-weight none|balanced\n"
+    "  gbdt:   --num-leaves log in [4, 64], --min-data-in-leaf log in [2, 100],\n"
+    "          --learning-rate log in [0.01, 0.3], --feature-fraction in [0.5, 1],\n"
+    "          --bagging-fraction in [0.5, 1] (every tree), --lambda-l2 log in [1e-3, 10],\n"
+    "          --class-weight none|balanced; trees chosen by early stopping in each fit\n"
+    "\n"
+    "The same data, options, --seed and --trials give the same table and the same model,\n"
+    "byte for byte, on any number of threads. With --time-budget they do not: the budget\n"
+    "is read from the clock before each candidate, and once spent no candidate starts (a\n"
+    "finished candidate's score never changes); the best is then the top of the last rung\n"
+    "that ran, scored on that rung's rows.\n"
+    "\n"
+    "Options:\n"
+    "  --metric M             roc_auc, pr_auc, log_loss or brier (default: roc_auc)\n"
+    "  --trials N             candidates drawn, >= 1 (default: 27: rungs of 27, 9, 3, 1)\n"
+    "  --time-budget S        seconds, > 0: start no candidate after S (default: none;\n"
+    "                         with --nested each outer fold's search gets S too)\n"
+    "  --folds K              folds, >= 2 (default: 5)\n"
+    "  --group-col COL        keep rows with the same value of COL in one fold\n"
+    "  --nested K             also estimate the tuned procedure on K outer folds, >= 2\n"
+    "  -o, --out FILE         write the best model, refitted on all rows (replaced\n"
+    "                         atomically; default: not written)\n"
+    "  --table FILE.csv       write every candidate tried at every rung (default: not\n"
+    "                         written)\n"
+    "  --top N                rows of the table on stdout (default: 10)\n"
+    "Fixed training options, as for 'stratum train logreg' (logreg) or 'stratum train gbdt':\n"
+    "  logreg: --lambda, --alpha, --class-weight, --no-standardize, --impute,\n"
+    "          --missing-indicators, --max-iter, --tol\n"
+    "  gbdt:   --num-trees, --num-leaves, --max-depth, --learning-rate, --max-bin,\n"
+    "          --min-data-in-leaf, --min-sum-hessian-in-leaf, --lambda-l1, --lambda-l2,\n"
+    "          --min-gain-to-split, --feature-fraction, --bagging-fraction, --bagging-freq,\n"
+    "          --scale-pos-weight, --class-weight and the categorical options\n"
+    "Output: a line per rung on stderr unless -q; the table, the best and the defaults on\n"
+    "stdout.\n";
+
+typedef struct tune_opts {
+    st_tune_params tp;
+    const char *out, *table;
+    long top;
+} tune_opts;
+
+/* The st_tune_param bit an option fixes, or 0. */
+static unsigned fixed_bit(int code)
+{
+    switch (code) {
+    case OPT_LAMBDA: return ST_TUNE_LAMBDA;
+    case OPT_ALPHA: return ST_TUNE_ALPHA;
+    case OPT_CLASS_WEIGHT:
+    case OPT_GBDT_CLASS_WEIGHT:
+    case OPT_GBDT_SCALE_POS: return ST_TUNE_CLASS_WEIGHT;
+    case OPT_GBDT_NUM_LEAVES: return ST_TUNE_NUM_LEAVES;
+    case OPT_GBDT_MIN_DATA: return ST_TUNE_MIN_DATA_IN_LEAF;
+    case OPT_GBDT_LEARNING_RATE: return ST_TUNE_LEARNING_RATE;
+    case OPT_GBDT_FEATURE_FRACTION: return ST_TUNE_FEATURE_FRACTION;
+    case OPT_GBDT_BAGGING_FRACTION:
+    case OPT_GBDT_BAGGING_FREQ: return ST_TUNE_BAGGING_FRACTION;
+    case OPT_GBDT_L2: return ST_TUNE_LAMBDA_L2;
+    default: return 0;
+    }
+}
+
+static const char *const metric_words[] = {"roc_auc", "pr_auc", "log_loss", "brier"};
+static const st_metric metric_ids[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_LOG_LOSS,
+                                       ST_METRIC_BRIER};
+
+/* tune's own options: 1 handled, 0 not one, -1 bad value (usage error printed). */
+static int tune_option(tune_opts *o, int code, const char *arg)
+{
+    long n;
+    double v;
+    switch (code) {
+    case OPT_TUNE_METRIC:
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(arg, metric_words[i]) == 0) {
+                o->tp.metric = metric_ids[i];
+                return 1;
+            }
+        return cli_usage_error("tune", "--metric '%s': expected roc_auc, pr_auc, log_loss or "
+                               "brier", arg), -1;
+    case OPT_TUNE_TRIALS:
+        if (!cli_parse_int(arg, 1, 100000, &n))
+            return cli_usage_error("tune", "--trials '%s': expected a whole number from 1 to "
+                                   "100000", arg), -1;
+        o->tp.n_trials = (size_t)n;
+        return 1;
+    case OPT_TUNE_BUDGET:
+        if (!cli_parse_double(arg, &v) || !(v > 0) || isinf(v))
+            return cli_usage_error("tune", "--time-budget '%s': expected a number of seconds "
+                                   "> 0", arg), -1;
+        o->tp.time_budget = v;
+        return 1;
+    case OPT_TUNE_NESTED:
+        if (!cli_parse_int(arg, 2, 1000, &n))
+            return cli_usage_error("tune", "--nested '%s': expected a whole number from 2 to "
+                                   "1000", arg), -1;
+        o->tp.nested_folds = (size_t)n;
+        return 1;
+    case 'o':
+    case OPT_TUNE_OUT: o->out = arg; return 1;
+    case OPT_TUNE_TABLE: o->table = arg; return 1;
+    case OPT_TUNE_TOP:
+        if (!cli_parse_int(arg, 0, 1000000, &o->top))
+            return cli_usage_error("tune", "--top '%s': expected a whole number >= 0", arg), -1;
+        return 1;
+    default: return 0;
+    }
+}
+
+#define TUNE_OWN_OPTIONS                                                                   \
+    {"metric", required_argument, NULL, OPT_TUNE_METRIC},                                  \
+    {"trials", required_argument, NULL, OPT_TUNE_TRIALS},                                  \
+    {"time-budget", required_argument, NULL, OPT_TUNE_BUDGET},                             \
+    {"nested", required_argument, NULL, OPT_TUNE_NESTED},                                  \
+    {"out", required_argument, NULL, OPT_TUNE_OUT},                                        \
+    {"table", required_argument, NULL, OPT_TUNE_TABLE},                                    \
+    {"top", required_argument, NULL, OPT_TUNE_TOP},                                        \
+    {"folds", required_argument, NULL, OPT_FOLDS},                                         \
+    {"group-col", required_argument, NULL, OPT_GROUP_COL}
+
+static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *c)
+{
+    static const struct option logreg_options[] = {
+        CLI_COMMON_OPTIONS, CLI_LOGREG_OPTIONS, TUNE_OWN_OPTIONS, {NULL, 0, NULL, 0}};
+    static const struct option gbdt_options[] = {
+        CLI_COMMON_OPTIONS, CLI_GBDT_OPTIONS, CLI_GBDT_CLASS_WEIGHT_OPTION, TUNE_OWN_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    const int gbdt = o->tp.cv.family == ST_CV_GBDT;
+    int code;
+    optind = 1;
+    while ((code = cli_getopt("tune", argc, argv, "qho:", gbdt ? gbdt_options
+                                                                : logreg_options)) != -1) {
+        if (code == CLI_GETOPT_USAGE)
+            return EXIT_USAGE;
+        if (code == 'h') {
+            printf("%s\n%s", tune_help, cli_common_help);
+            return EXIT_OK;
+        }
+        int handled = cli_common_option(c, code, optarg);
+        if (handled == 0)
+            handled = gbdt ? cli_gbdt_option("tune", &o->tp.cv.gbdt, code, optarg)
+                           : cli_logreg_option("tune", &o->tp.cv.logreg, code, optarg);
+        if (handled == 1)
+            o->tp.fixed |= fixed_bit(code);
+        if (handled == 0)
+            handled = tune_option(o, code, optarg);
+        if (handled == 0 && (code == OPT_FOLDS || code == OPT_GROUP_COL))
+            handled = cv_option("tune", cvo, code, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled == 0)
+            return cli_usage_error("tune", "unknown option or missing value '%s'",
+                                   argv[optind - 1]);
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("tune", "expected one DATA file, got %d", argc - optind);
+    if (c->format != FORMAT_TEXT)
+        return cli_usage_error("tune", "--format: tune prints text (the table: --table)");
+    for (const char *const *p = (const char *const[]){o->out, o->table, NULL}; *p; p++)
+        if (cli_same_file(*p, argv[optind])) {
+            fprintf(stderr, "stratum: %s is the input data file; choose another output "
+                    "path\n", *p);
+            return EXIT_FAILED;
+        }
+    return -1;
+}
+
+/* A candidate's parameters as text: "lambda 0.0123, alpha 0.5, class weight balanced". */
+static void params_text(const st_tune_result *r, const st_tune_candidate *c, char *buf,
+                        size_t size)
+{
+    if (r->family == ST_CV_LOGREG) {
+        const st_logreg_params *p = &c->logreg;
+        snprintf(buf, size, "lambda %.4g, alpha %.3g, class weight %s", p->lambda, p->alpha,
+                 p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
+                 : p->class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
+        return;
+    }
+    const st_gbdt_params *p = &c->gbdt;
+    snprintf(buf, size, "num leaves %d, min data in leaf %d, learning rate %.3g, feature "
+             "fraction %.3g, bagging fraction %.3g, lambda l2 %.3g, class weight %s",
+             p->num_leaves, p->min_data_in_leaf, p->learning_rate, p->feature_fraction,
+             p->bagging_fraction, p->lambda_l2,
+             p->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
+}
+
+static void progress(const st_tune_progress *p, void *data)
+{
+    const st_tune_params *tp = data;
+    const char *label = st_metric_label(tp->metric);
+    switch (p->event) {
+    case ST_TUNE_RUNG_START:
+        fprintf(stderr, "tune: rung %zu of %zu: %zu candidate%s on %zu rows\n", p->rung + 1,
+                p->n_rungs, p->n_candidates, p->n_candidates == 1 ? "" : "s", p->n_rows);
+        break;
+    case ST_TUNE_RUNG_DONE:
+        fprintf(stderr, "tune: rung %zu of %zu: best candidate %zu, %s %.4f [%.4f, %.4f]\n",
+                p->rung + 1, p->n_rungs, p->candidate->id + 1, label, p->candidate->score.mean,
+                p->candidate->score.low, p->candidate->score.high);
+        break;
+    case ST_TUNE_BUDGET_SPENT:
+        fprintf(stderr, "tune: time budget of %g s spent in rung %zu: no more candidates\n",
+                tp->time_budget, p->rung + 1);
+        break;
+    case ST_TUNE_NESTED_FOLD_DONE:
+        fprintf(stderr, "tune: nested fold %zu of %zu: ROC-AUC %.4f, PR-AUC %.4f\n",
+                p->fold + 1, p->n_folds, p->value[0], p->value[1]);
+        break;
+    default: break;
+    }
+}
+
+static double clock_seconds(void *unused)
+{
+    (void)unused;
+    return cli_seconds();
+}
+
+/* --table: every entry tried, as CSV, written atomically. */
+static int write_table(const char *path, const st_tune_result *r)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (f == NULL)
+        return fprintf(stderr, "stratum: out of memory for --table\n"), EXIT_FAILED;
+    const int lr = r->family == ST_CV_LOGREG;
+    fprintf(f, "candidate,rung,rows,%s_mean,%s_low,%s_high,roc_auc,pr_auc,log_loss,brier,"
+            "promoted,%s\n", st_metric_name(r->metric), st_metric_name(r->metric),
+            st_metric_name(r->metric),
+            lr ? "lambda,alpha,class_weight"
+               : "num_leaves,min_data_in_leaf,learning_rate,feature_fraction,"
+                 "bagging_fraction,lambda_l2,class_weight");
+    for (size_t i = 0; i < r->n_tried; i++) {
+        const st_tune_candidate *c = &r->tried[i];
+        fprintf(f, "%zu,%zu,%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,", c->id + 1,
+                c->rung + 1, c->n_rows, c->score.mean, c->score.low, c->score.high,
+                c->summary[ST_METRIC_ROC_AUC].mean, c->summary[ST_METRIC_PR_AUC].mean,
+                c->summary[ST_METRIC_LOG_LOSS].mean, c->summary[ST_METRIC_BRIER].mean,
+                c->promoted);
+        if (lr)
+            fprintf(f, "%.17g,%.17g,%s\n", c->logreg.lambda, c->logreg.alpha,
+                    c->logreg.class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
+                    : c->logreg.class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
+        else
+            fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%.17g,%s\n", c->gbdt.num_leaves,
+                    c->gbdt.min_data_in_leaf, c->gbdt.learning_rate, c->gbdt.feature_fraction,
+                    c->gbdt.bagging_fraction, c->gbdt.lambda_l2,
+                    c->gbdt.class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
+    }
+    fclose(f);
+    st_error err;
+    st_status rc = st_file_write_atomic(path, buf, size, &err);
+    free(buf);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+}
+
+/* Entries idx[0..m) sorted best first by the metric (NaN last), ties by candidate. */
+static void sort_by_score(const st_tune_result *r, size_t *idx, size_t m)
+{
+    const int max = r->metric == ST_METRIC_ROC_AUC || r->metric == ST_METRIC_PR_AUC;
+    for (size_t i = 1; i < m; i++) {
+        size_t v = idx[i], j = i;
+        for (; j > 0; j--) {
+            const double a = r->tried[v].score.mean, b = r->tried[idx[j - 1]].score.mean;
+            const int better = !isnan(a) && (isnan(b) || (max ? a > b : a < b));
+            const int tie = a == b || (isnan(a) && isnan(b));
+            if (!better && !(tie && r->tried[v].id < r->tried[idx[j - 1]].id))
+                break;
+            idx[j] = idx[j - 1];
+        }
+        idx[j] = v;
+    }
+}
+
+/* The last rung's entries first (best first), then each earlier rung's. */
+static void print_report(const tune_opts *o, const st_tune_result *r, const char *data,
+                         const char *how)
+{
+    const char *label = st_metric_label(r->metric);
+    char text[400];
+    printf("Tuned %s on %s: %zu rows, %zu folds %s, %s; %zu candidate%s, %zu of %zu rungs"
+           "%s\n", r->family == ST_CV_GBDT ? "gbdt" : "logreg", data, r->n_rows, r->n_folds, how,
+           label, o->tp.n_trials, o->tp.n_trials == 1 ? "" : "s", r->n_rungs_run,
+           r->n_rungs_planned, r->budget_spent ? " (time budget spent)" : "");
+    size_t *idx = malloc((r->n_tried ? r->n_tried : 1) * sizeof *idx), shown = 0;
+    printf("\n  cand  rung   rows  %-26s parameters\n", label);
+    for (size_t rung = r->n_rungs_run; idx != NULL && rung-- > 0 && shown < (size_t)o->top;) {
+        size_t m = 0;
+        for (size_t i = 0; i < r->n_tried; i++)
+            if (r->tried[i].rung == rung)
+                idx[m++] = i;
+        sort_by_score(r, idx, m);
+        for (size_t i = 0; i < m && shown < (size_t)o->top; i++, shown++) {
+            const st_tune_candidate *c = &r->tried[idx[i]];
+            params_text(r, c, text, sizeof text);
+            printf("  %4zu  %4zu  %5zu  %.4f [%.4f, %.4f]   %s%s\n", c->id + 1, c->rung + 1,
+                   c->n_rows, c->score.mean, c->score.low, c->score.high, text,
+                   c->promoted ? " (went on)" : "");
+        }
+    }
+    free(idx);
+    if (r->n_tried > shown)
+        printf("  (%zu more entries%s)\n", r->n_tried - shown, o->table ? " in --table" : "");
+    const st_tune_candidate *b = &r->tried[r->best];
+    params_text(r, b, text, sizeof text);
+    printf("\nBest: candidate %zu: %s\n", b->id + 1, text);
+    printf("  %s %.4f [%.4f, %.4f] (%zu-fold CV on %s%zu rows)\n", label, b->score.mean,
+           b->score.low, b->score.high, r->n_folds, b->n_rows == r->n_rows ? "all " : "",
+           b->n_rows);
+    if (r->has_defaults) {
+        const st_cv_summary *d = &r->defaults[r->metric];
+        printf("  defaults: %s %.4f [%.4f, %.4f] on the same folds (all rows)\n", label,
+               d->mean, d->low, d->high);
+    }
+    if (r->nested_folds > 0) {
+        const st_cv_summary *a = &r->nested[ST_METRIC_ROC_AUC], *p = &r->nested[ST_METRIC_PR_AUC];
+        printf("Nested %zu-fold estimate of the tuned procedure: ROC-AUC %.4f [%.4f, %.4f], "
+               "PR-AUC %.4f [%.4f, %.4f]\n", r->nested_folds, a->mean, a->low, a->high,
+               p->mean, p->low, p->high);
+    }
+}
+
+int cmd_tune(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s\n%s", tune_help, cli_common_help);
+        return EXIT_OK;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage_error("tune", "expected a model kind: stratum tune logreg|gbdt DATA");
+    tune_opts o = {.tp = st_tune_params_default(), .top = 10};
+    if (strcmp(argv[1], "gbdt") == 0)
+        o.tp.cv.family = ST_CV_GBDT;
+    else if (strcmp(argv[1], "logreg") != 0)
+        return cli_usage_error("tune", "unknown model kind '%s': expected logreg or gbdt",
+                               argv[1]);
+    argc--, argv++;
+    cv_opts cvo = cv_opts_default();
+    cli_common common;
+    cli_common_init(&common);
+    int status = parse(argc, argv, &o, &cvo, &common);
+    if (status != -1)
+        return status;
+    cv_setup s = {.model = o.tp.cv.family == ST_CV_GBDT ? CV_GBDT : CV_LOGREG};
+    st_dataset *ds = NULL;
+    int *fold = NULL;
+    char how[300];
+    status = cv_opts_prepare(&cvo, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
+    st_tune_result *res = NULL;
+    if (status == EXIT_OK) {
+        st_tune_params *tp = &o.tp;
+        tp->cv.n_threads = common.threads;
+        tp->cv.logreg.cv_seed = common.seed;
+        tp->cv.gbdt.seed = common.seed;
+        tp->cv.n_folds = (size_t)cvo.folds;
+        tp->cv.seed = common.seed;
+        tp->cv.groups = s.groups;
+        if (tp->time_budget > 0)
+            tp->clock = clock_seconds;
+        if (!common.quiet)
+            tp->progress = progress, tp->progress_data = tp;
+        st_error err;
+        st_status rc = st_tune_run(ds, tp, &res, &err);
+        if (rc != ST_OK)
+            status = cli_fail(&err, rc);
+    }
+    if (status == EXIT_OK && o.table != NULL)
+        status = write_table(o.table, res);
+    if (status == EXIT_OK && o.out != NULL) {
+        st_error err;
+        st_status rc = st_model_save(res->model, o.out, &err);
+        if (rc != ST_OK)
+            status = cli_fail(&err, rc);
+    }
+    if (status == EXIT_OK) {
+        print_report(&o, res, argv[optind], how);
+        if (o.out != NULL)
+            printf("Model written to %s\n", o.out);
+    }
+    st_tune_result_free(res);
+    free(fold);
+    free((void *)s.groups);
+    st_dataset_free(ds);
+    return status;
+}
