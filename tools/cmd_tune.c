@@ -285,6 +285,18 @@ static int write_table(const char *path, const st_tune_result *r)
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
+/* The metric tuned, then whichever of ROC-AUC and PR-AUC it is not, with intervals. */
+static void print_scores(const st_tune_result *r, const st_cv_summary *sum)
+{
+    const st_metric order[3] = {r->metric, r->metric == ST_METRIC_ROC_AUC ? ST_METRIC_PR_AUC
+                                                                          : ST_METRIC_ROC_AUC,
+                                ST_METRIC_PR_AUC};
+    const size_t shown = r->metric == ST_METRIC_ROC_AUC || r->metric == ST_METRIC_PR_AUC ? 2 : 3;
+    for (size_t i = 0; i < shown; i++)
+        printf("%s%s %.4f [%.4f, %.4f]", i ? ", " : "", st_metric_label(order[i]),
+               sum[order[i]].mean, sum[order[i]].low, sum[order[i]].high);
+}
+
 /* Entries idx[0..m) sorted best first by the metric (NaN last), ties by candidate. */
 static void sort_by_score(const st_tune_result *r, size_t *idx, size_t m)
 {
@@ -335,13 +347,14 @@ static void print_report(const tune_opts *o, const st_tune_result *r, const char
     const st_tune_candidate *b = &r->tried[r->best];
     params_text(r, b, text, sizeof text);
     printf("\nBest: candidate %zu: %s\n", b->id + 1, text);
-    printf("  %s %.4f [%.4f, %.4f] (%zu-fold CV on %s%zu rows)\n", label, b->score.mean,
-           b->score.low, b->score.high, r->n_folds, b->n_rows == r->n_rows ? "all " : "",
+    printf("  ");
+    print_scores(r, b->summary);
+    printf(" (%zu-fold CV on %s%zu rows)\n", r->n_folds, b->n_rows == r->n_rows ? "all " : "",
            b->n_rows);
     if (r->has_defaults) {
-        const st_cv_summary *d = &r->defaults[r->metric];
-        printf("  defaults: %s %.4f [%.4f, %.4f] on the same folds (all rows)\n", label,
-               d->mean, d->low, d->high);
+        printf("  defaults: ");
+        print_scores(r, r->defaults);
+        printf(" on the same folds\n");
     }
     if (r->nested_folds > 0) {
         const st_cv_summary *a = &r->nested[ST_METRIC_ROC_AUC], *p = &r->nested[ST_METRIC_PR_AUC];
