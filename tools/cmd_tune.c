@@ -18,8 +18,9 @@ static const char tune_help[] =
     "Usage: stratum tune logreg|gbdt DATA [options]\n"
     "\n"
     "Searches the family's parameters by successive halving (as scikit-learn's\n"
-    "HalvingRandomSearchCV over rows): --trials candidates are drawn at random (with\n"
-    "--seed) from the space below; each rung cross-validates its candidates on a stratified\n"
+    "HalvingRandomSearchCV over rows): --trials candidates, the first the defaults (with\n"
+    "the options you fix), the others drawn at random (with --seed) from the space below;\n"
+    "each rung cross-validates its candidates on a stratified\n"
     "sample of the rows, kept in their folds, and the best third go on to a rung of three\n"
     "times the rows, the last rung using all rows. The folds are those of 'stratum cv' with\n"
     "the same --folds, --group-col and --seed, so the best's score is what 'stratum cv'\n"
@@ -37,9 +38,10 @@ static const char tune_help[] =
     "\n"
     "The same data, options, --seed and --trials give the same table and the same model,\n"
     "byte for byte, on any number of threads. With --time-budget they do not: the budget\n"
-    "is read from the clock before each candidate, and once spent no candidate starts (a\n"
-    "finished candidate's score never changes); the best is then the top of the last rung\n"
-    "that ran, scored on that rung's rows.\n"
+    "is read from the clock before each candidate, and once spent no new candidate starts;\n"
+    "the remaining rungs score the leader alone, up to all rows (so the search overruns the\n"
+    "budget by those few cross-validations). Which candidates ran depends on the machine's\n"
+    "speed and load; a finished candidate's score never does.\n"
     "\n"
     "Options:\n"
     "  --metric M             roc_auc, pr_auc, log_loss or brier (default: roc_auc)\n"
@@ -201,7 +203,10 @@ static void params_text(const st_tune_result *r, const st_tune_candidate *c, cha
 {
     if (r->family == ST_CV_LOGREG) {
         const st_logreg_params *p = &c->logreg;
-        snprintf(buf, size, "lambda %.4g, alpha %.3g, class weight %s", p->lambda, p->alpha,
+        char lambda[40] = "chosen by inner CV";
+        if (p->lambda != ST_LOGREG_LAMBDA_CV)
+            snprintf(lambda, sizeof lambda, "%.4g", p->lambda);
+        snprintf(buf, size, "lambda %s, alpha %.3g, class weight %s", lambda, p->alpha,
                  p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
                  : p->class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
         return;
@@ -269,7 +274,10 @@ static int write_table(const char *path, const st_tune_result *r)
                 c->summary[ST_METRIC_LOG_LOSS].mean, c->summary[ST_METRIC_BRIER].mean,
                 c->promoted);
         if (lr)
-            fprintf(f, "%.17g,%.17g,%s\n", c->logreg.lambda, c->logreg.alpha,
+            fprintf(f, c->logreg.lambda == ST_LOGREG_LAMBDA_CV ? "cv," : "%.17g,",
+                    c->logreg.lambda);
+        if (lr)
+            fprintf(f, "%.17g,%s\n", c->logreg.alpha,
                     c->logreg.class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
                     : c->logreg.class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
         else

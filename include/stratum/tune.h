@@ -12,10 +12,12 @@
  *     st_tune_result_free(res);
  *
  * The search (scikit-learn's HalvingRandomSearchCV with resource = rows):
- * - n_trials candidates are drawn from the space below, candidate i from its own stream
- *   (splitmix64 seeded by (cv.seed, i)), so the first candidates do not depend on
- *   n_trials. A parameter whose bit is set in `fixed` is not drawn: the value in cv.logreg
- *   or cv.gbdt is used.
+ * - n_trials candidates: the first is cv's own parameters (the family's defaults with the
+ *   fixed options: logreg's lambda chosen by its inner cross-validation, gbdt's trees by
+ *   early stopping) when start_from_defaults; the others are drawn from the space below,
+ *   candidate i from its own stream (splitmix64 seeded by (cv.seed, i)), so the first
+ *   candidates do not depend on n_trials. A parameter whose bit is set in `fixed` is not
+ *   drawn: the value in cv.logreg or cv.gbdt is used.
  * - The rows are split once into cv.n_folds folds by st_folds_make with cv.seed and
  *   cv.groups (one repeat): exactly the folds of st_cv_run and `stratum cv`.
  * - Rung r of the R = 1 + floor(log_eta(n_trials)) rungs cross-validates each surviving
@@ -25,7 +27,7 @@
  *   train and test parts of a fold); the last rung uses all rows with cv.groups, which is
  *   `stratum cv` with those parameters. The top ceil(m / eta) of the m candidates of a
  *   rung by the metric's mean over the folds (ties: the lower candidate number) go on.
- * - The best is the top candidate of the last rung that ran; it is refitted on all rows
+ * - The best is the top candidate of the last rung; it is refitted on all rows
  *   (st_logreg_fit, st_gbdt_fit) into res->model.
  *
  * The space (each drawn independently; log = uniform in the logarithm):
@@ -39,10 +41,12 @@
  *
  * The same data, parameters and seed give the same candidates, scores and model, byte for
  * byte, whatever the thread count. A time budget (time_budget > 0, read through the
- * caller's clock) is checked before each candidate's cross-validation only: once spent,
- * no candidate is started and the search ends with the rungs run so far; which candidates
- * ran then depends on the clock, never a finished candidate's score. Nothing is printed;
- * progress goes to the callback. */
+ * caller's clock) is checked before each candidate's cross-validation but a rung's first
+ * (a rung's candidates run in the order of the previous rung's ranking): once spent, no
+ * other candidate starts, and each remaining rung scores its leader alone, so the best
+ * is still scored on all rows (the search overruns the budget by those few
+ * cross-validations). Which candidates ran then depends on the clock, never a finished
+ * candidate's score. Nothing is printed; progress goes to the callback. */
 #ifndef STRATUM_TUNE_H
 #define STRATUM_TUNE_H
 
@@ -75,7 +79,7 @@ typedef enum st_tune_event {
     ST_TUNE_RUNG_START = 0,   /* rung, n_rungs, n_candidates, n_rows */
     ST_TUNE_CANDIDATE_DONE = 1, /* and candidate: the entry just scored */
     ST_TUNE_RUNG_DONE = 2,    /* and best: the rung's top entry */
-    ST_TUNE_BUDGET_SPENT = 3, /* the budget stopped the search before rung's candidate */
+    ST_TUNE_BUDGET_SPENT = 3, /* the budget was found spent in rung (once) */
     ST_TUNE_NESTED_FOLD_DONE = 4 /* fold, n_folds, value: that outer fold's ROC-AUC, PR-AUC */
 } st_tune_event;
 
@@ -105,7 +109,9 @@ typedef struct st_tune_params {
     st_metric metric;         /* ST_METRIC_ROC_AUC (default), _PR_AUC (both maximised),
                                  _LOG_LOSS or _BRIER (minimised) */
     unsigned fixed;           /* st_tune_param bits not searched (default 0) */
-    size_t n_trials;          /* candidates drawn, >= 1 (default 27) */
+    size_t n_trials;          /* candidates, >= 1 (default 27) */
+    int start_from_defaults;  /* 1 (default): candidate 1 is cv's own parameters; 0: every
+                                 candidate is drawn */
     size_t eta;               /* halving factor, >= 2 (default 3) */
     size_t min_rows;          /* rows of the first rung at least; 0 (default): the larger
                                  of 50 and 2 n_folds / (share of the rarer class), at most
@@ -119,7 +125,8 @@ typedef struct st_tune_params {
                                  inner search gets the same time budget) */
     int score_defaults;       /* 1 (default): also cross-validate cv's own parameters (the
                                  family's defaults with the fixed options) on all rows and
-                                 the same folds, into defaults[] */
+                                 the same folds, into defaults[] (candidate 1's scores when
+                                 it reached the last rung) */
     st_tune_progress_fn progress; /* NULL (default) */
     void *progress_data;
 } st_tune_params;
@@ -146,7 +153,7 @@ typedef struct st_tune_result {
     size_t n_tried;           /* entries of tried: a candidate once per rung it ran in */
     st_tune_candidate *tried; /* rung-major, in the order scored */
     size_t n_rungs_planned, n_rungs_run;
-    int budget_spent;         /* 1 when the time budget stopped the search */
+    int budget_spent;         /* 1 when the time budget cut candidates */
     size_t best;              /* index into tried of the best entry */
     st_model *model;          /* the best refitted on all rows (owned; set it to NULL to
                                  keep it past st_tune_result_free) */

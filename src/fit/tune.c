@@ -18,6 +18,7 @@ st_tune_params st_tune_params_default(void)
     p.n_trials = 27;
     p.eta = 3;
     p.score_defaults = 1;
+    p.start_from_defaults = 1;
     return p;
 }
 
@@ -102,6 +103,12 @@ static st_status refit(const st_dataset *ds, const st_tune_params *p, st_tune_re
 static st_status score_defaults(const st_dataset *ds, const st_tune_params *p,
                                 st_tune_result *res, st_error *err)
 {
+    for (size_t i = 0; p->start_from_defaults && i < res->n_tried; i++)
+        if (res->tried[i].id == 0 && res->tried[i].n_rows == res->n_rows) {
+            memcpy(res->defaults, res->tried[i].summary, sizeof res->defaults);
+            res->has_defaults = 1;
+            return ST_OK; /* candidate 1 is the defaults, on all rows and the same folds */
+        }
     st_tune_candidate c;
     memset(&c, 0, sizeof c);
     c.logreg = p->cv.logreg;

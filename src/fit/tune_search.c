@@ -160,16 +160,22 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
     st_status rc = ST_OK;
     *done = 0;
     for (size_t i = 0; i < m && rc == ST_OK; i++) {
-        if ((r > 0 || i > 0) && budget_spent(s)) {
+        /* a rung's first candidate always runs: once the budget is spent, the remaining
+         * rungs score the leader alone, up to all rows */
+        if (i > 0 && (res->budget_spent || budget_spent(s))) {
+            if (!res->budget_spent)
+                tell(s, ST_TUNE_BUDGET_SPENT, r, m, rows, NULL);
             res->budget_spent = 1;
-            tell(s, ST_TUNE_BUDGET_SPENT, r, m, rows, NULL);
             break;
         }
         st_tune_candidate *c = &res->tried[res->n_tried];
         if (r == 0) {
             memset(c, 0, sizeof *c);
             c->id = i;
-            st__tune_draw(s->prm, i, c);
+            if (i == 0 && s->prm->start_from_defaults)
+                c->logreg = s->prm->cv.logreg, c->gbdt = s->prm->cv.gbdt;
+            else
+                st__tune_draw(s->prm, i, c);
         } else {
             *c = res->tried[s->cur[i]];
         }
@@ -211,7 +217,7 @@ static st_status run(search *s, st_error *err)
         res->best = s->cur[0];
         tell(s, ST_TUNE_RUNG_DONE, r, done, res->tried[res->best].n_rows,
              &res->tried[res->best]);
-        if (res->budget_spent || r + 1 == R)
+        if (r + 1 == R)
             break;
         m = (done + p->eta - 1) / p->eta;
         for (size_t i = 0; i < m; i++)

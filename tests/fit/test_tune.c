@@ -143,12 +143,19 @@ static void best_score_is_cv_of_its_parameters(void **state)
     for (size_t i = 0; i < 155; i++)
         assert_int_equal(res->fold_of[i], cv->fold_of[i]);
     st_cv_result_free(cv);
-    /* the defaults: cv's own parameters (lambda chosen by the inner CV) on the same folds */
+    /* the defaults: cv's own parameters (lambda chosen by the inner CV) on the same folds;
+     * candidate 1 is them, but need not reach the last rung: scored apart then */
     cp.logreg = st_logreg_params_default();
     assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
     assert_int_equal(res->has_defaults, 1);
     assert_true(res->defaults[ST_METRIC_LOG_LOSS].mean == cv->summary[ST_METRIC_LOG_LOSS].mean);
+    assert_true(res->tried[0].logreg.lambda == ST_LOGREG_LAMBDA_CV);
     st_cv_result_free(cv);
+    p.start_from_defaults = 0;
+    st_tune_result *drawn = tune(ds, &p);
+    assert_true(drawn->tried[0].logreg.lambda > 0);
+    assert_true(drawn->defaults[ST_METRIC_LOG_LOSS].mean == res->defaults[ST_METRIC_LOG_LOSS].mean);
+    st_tune_result_free(drawn);
     /* the model is the best's parameters fitted on all rows */
     st_logreg_params lp = b->logreg;
     lp.n_threads = 1;
@@ -263,16 +270,22 @@ static void budget_stops_early(void **state)
     p.clock = fake_clock, p.clock_data = &t;
     st_tune_result *cut = tune(ds, &p);
     assert_int_equal(cut->budget_spent, 1);
-    assert_int_equal(cut->n_tried, 4);
-    assert_int_equal(cut->n_rungs_run, 1);
+    /* rung 1 (of 3) cut after 4 candidates; rungs 2 and 3 score its leader alone */
+    assert_int_equal(cut->n_tried, 4 + 1 + 1);
+    assert_int_equal(cut->n_rungs_run, 3);
+    assert_int_equal(t, 5); /* no clock read once spent */
     assert_non_null(cut->model);
-    for (size_t i = 0; i < cut->n_tried; i++)
+    for (size_t i = 0; i < 4; i++)
         assert_memory_equal(&cut->tried[i].score, &full->tried[i].score,
                             sizeof cut->tried[i].score);
-    /* the best is the top of the rung that ran */
-    for (size_t i = 0; i < cut->n_tried; i++)
-        assert_false(better(cut->metric, cut->tried[i].score.mean,
-                            cut->tried[cut->best].score.mean));
+    size_t leader = 0;
+    for (size_t i = 1; i < 4; i++)
+        if (better(cut->metric, cut->tried[i].score.mean, cut->tried[leader].score.mean))
+            leader = i;
+    assert_int_equal(cut->tried[4].id, cut->tried[leader].id);
+    assert_int_equal(cut->best, 5);
+    assert_int_equal(cut->tried[5].id, cut->tried[leader].id);
+    assert_int_equal(cut->tried[5].n_rows, 155);
     st_tune_result_free(cut);
     st_tune_result_free(full);
     st_dataset_free(ds);
