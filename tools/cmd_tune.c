@@ -168,6 +168,9 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
             printf("%s\n%s", tune_help, cli_common_help);
             return EXIT_OK;
         }
+        if (code == OPT_GBDT_MONOTONE)
+            return cli_usage_error("tune", "--monotone is not searched with yet: tune without "
+                                   "it, then train the best with it");
         int handled = cli_common_option(c, code, optarg);
         if (handled == 0)
             handled = gbdt ? cli_gbdt_option("tune", &o->tp.cv.gbdt, code, optarg)
@@ -328,9 +331,12 @@ static void print_report(const tune_opts *o, const st_tune_result *r, const char
                          const char *how)
 {
     const char *label = st_metric_label(r->metric);
-    char text[400];
-    printf("Tuned %s on %s: %zu rows, %zu folds %s, %s; %zu candidate%s, %zu of %zu rungs"
-           "%s\n", r->family == ST_CV_GBDT ? "gbdt" : "logreg", data, r->n_rows, r->n_folds, how,
+    char text[400], folds[300];
+    snprintf(folds, sizeof folds, "%s", how);
+    if (folds[0] != '\0' && folds[strlen(folds) - 1] == ',')
+        folds[strlen(folds) - 1] = '\0'; /* cv's "stratified, grouped by COL," */
+    printf("Tuned %s on %s: %zu rows, %zu folds (%s), %s; %zu candidate%s, %zu of %zu rungs"
+           "%s\n", r->family == ST_CV_GBDT ? "gbdt" : "logreg", data, r->n_rows, r->n_folds, folds,
            label, o->tp.n_trials, o->tp.n_trials == 1 ? "" : "s", r->n_rungs_run,
            r->n_rungs_planned, r->budget_spent ? " (time budget spent)" : "");
     size_t *idx = malloc((r->n_tried ? r->n_tried : 1) * sizeof *idx), shown = 0;

@@ -84,6 +84,8 @@ static void bad_options(void **state)
                 NULL, NULL);
     usage_error("stratum tune: unknown option '--num-leaves'", "logreg", "--num-leaves", "4",
                 NULL);
+    usage_error("stratum tune: --monotone is not searched with yet", "gbdt", "--monotone",
+                "AGE:+1", NULL);
 }
 
 /* Field `col` (0-based) of the line of `text` that starts with `start`, as a string. */
@@ -181,7 +183,7 @@ static void group_col(void **state)
     run_result *r = run("tune", "logreg", data, "--group-col", "AGE", "--trials", "3", "-q",
                         NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_non_null(strstr(r->out, "5 folds stratified, grouped by AGE,"));
+    assert_non_null(strstr(r->out, "5 folds (stratified, grouped by AGE), ROC-AUC;"));
     free(r);
 }
 
