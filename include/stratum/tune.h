@@ -26,7 +26,9 @@
  *   instead, rows growing geometrically from min_rows to n), each row kept in its fold of the full split (so no group is ever in the
  *   train and test parts of a fold); the last rung uses all rows with cv.groups, which is
  *   `stratum cv` with those parameters. The top ceil(m / eta) of the m candidates of a
- *   rung by the metric's mean over the folds (ties: the lower candidate number) go on.
+ *   rung by the metric's mean over the folds (ties: the lower candidate number) go on,
+ *   and with start_from_defaults candidate 1 (the defaults) as well when not among them:
+ *   so the best is never worse than the defaults on the last rung.
  * - The best is the top candidate of the last rung; it is refitted on all rows
  *   (st_logreg_fit, st_gbdt_fit) into res->model.
  *
@@ -110,8 +112,8 @@ typedef struct st_tune_params {
                                  _LOG_LOSS or _BRIER (minimised) */
     unsigned fixed;           /* st_tune_param bits not searched (default 0) */
     size_t n_trials;          /* candidates, >= 1 (default 27) */
-    int start_from_defaults;  /* 1 (default): candidate 1 is cv's own parameters; 0: every
-                                 candidate is drawn */
+    int start_from_defaults;  /* 1 (default): candidate 1 is cv's own parameters and goes on
+                                 to every rung; 0: every candidate is drawn, plain halving */
     size_t eta;               /* halving factor, >= 2 (default 3) */
     size_t min_rows;          /* rows of the first rung at least; 0 (default): the larger
                                  of 50 and 2 n_folds / (share of the rarer class), at most

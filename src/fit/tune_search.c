@@ -222,6 +222,14 @@ static st_status run(search *s, st_error *err)
         m = (done + p->eta - 1) / p->eta;
         for (size_t i = 0; i < m; i++)
             res->tried[s->cur[i]].promoted = 1;
+        /* the defaults go on too, after the top: the last rung then compares the search's
+         * best with them on all rows (small rungs are noisy enough to drop them) */
+        for (size_t i = m; p->start_from_defaults && i < done; i++)
+            if (res->tried[s->cur[i]].id == 0) {
+                res->tried[s->cur[i]].promoted = 1;
+                s->cur[m++] = s->cur[i];
+                break;
+            }
     }
     return ST_OK;
 }
@@ -231,7 +239,7 @@ static size_t capacity(const st_tune_params *p, size_t rungs)
 {
     size_t total = 0, m = p->n_trials;
     for (size_t r = 0; r < rungs; r++, m = (m + p->eta - 1) / p->eta)
-        total += m;
+        total += m + (p->start_from_defaults != 0); /* the defaults may go on as well */
     return total;
 }
 

@@ -96,6 +96,7 @@ static void halving_keeps_the_top_third(void **state)
 {
     st_dataset *ds = read_dataset("wdbc.csv");
     st_tune_params p = logreg_params(10); /* rungs of 10, 4, 2: ceil each time */
+    p.start_from_defaults = 0;            /* plain halving: every candidate drawn */
     st_tune_result *res = tune(ds, &p);
     assert_int_equal(res->n_rungs_planned, 3);
     assert_int_equal(res->n_rungs_run, 3);
@@ -114,6 +115,26 @@ static void halving_keeps_the_top_third(void **state)
     res = tune(ds, &p);
     assert_int_equal(res->n_rungs_planned, 3);
     check_halving(res, 2);
+    st_tune_result_free(res);
+    /* with the defaults as candidate 1: the same top ceil(m / eta) go on, and candidate 1
+     * too when not among them (on the metric, it ties at 1 on wdbc's first rung) */
+    p.start_from_defaults = 1, p.eta = 3, p.n_trials = 10;
+    res = tune(ds, &p);
+    for (size_t r = 0; r < res->n_rungs_run; r++) {
+        int found = 0;
+        for (size_t i = 0; i < res->n_tried; i++)
+            found += res->tried[i].rung == r && res->tried[i].id == 0;
+        assert_int_equal(found, 1);
+    }
+    size_t per_rung[3] = {0, 0, 0}, top_drawn = 0;
+    for (size_t i = 0; i < res->n_tried; i++)
+        per_rung[res->tried[i].rung]++;
+    for (size_t i = 0; i < res->n_tried; i++)
+        top_drawn += res->tried[i].rung == 1 && res->tried[i].id != 0;
+    assert_int_equal(per_rung[0], 10);
+    assert_true(per_rung[1] == 4 || per_rung[1] == 5);
+    assert_true(top_drawn == 3 || top_drawn == 4);
+    assert_int_equal(per_rung[1], top_drawn + 1);
     st_tune_result_free(res);
     assert_int_equal(st_tune_n_rungs(27, 3), 4);
     assert_int_equal(st_tune_n_rungs(26, 3), 3);
