@@ -60,6 +60,7 @@ typedef struct search {
     double *fold_ids;   /* their folds, as st_cv_params.fold_ids */
     size_t *cur, *next; /* indices into res->tried of the rung's candidates, in order */
     double t0;
+    size_t cap;         /* entries res->tried has room for */
 } search;
 
 /* The rows of a rung of about m of the n rows: from each (fold, class) cell of c rows, the
@@ -168,6 +169,11 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
             res->budget_spent = 1;
             break;
         }
+        if (res->n_tried == s->cap) { /* capacity() bounds what run() promotes */
+            rc = st__fail(err, ST_ERR_INVALID_ARG, "st_tune_run: internal: more than %zu "
+                          "entries", s->cap);
+            break;
+        }
         st_tune_candidate *c = &res->tried[res->n_tried];
         if (r == 0) {
             memset(c, 0, sizeof *c);
@@ -234,12 +240,16 @@ static st_status run(search *s, st_error *err)
     return ST_OK;
 }
 
-/* Entries a full search can make: n_trials, then ceil(/eta) per rung. */
+/* Entries a full search can make: n_trials, then ceil(m / eta) per rung, and one more
+ * when the defaults go on besides them (as run() promotes). */
 static size_t capacity(const st_tune_params *p, size_t rungs)
 {
     size_t total = 0, m = p->n_trials;
-    for (size_t r = 0; r < rungs; r++, m = (m + p->eta - 1) / p->eta)
-        total += m + (p->start_from_defaults != 0); /* the defaults may go on as well */
+    for (size_t r = 0; r < rungs; r++) {
+        total += m;
+        size_t next = (m + p->eta - 1) / p->eta;
+        m = p->start_from_defaults && next < m ? next + 1 : next;
+    }
     return total;
 }
 
@@ -262,12 +272,12 @@ st_status st__tune_search(const st_dataset *ds, const st_tune_params *prm, doubl
 {
     const size_t n = st_dataset_n_rows(ds);
     const float *y = st_dataset_labels(ds);
-    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, t0};
+    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, t0, 0};
     res->family = prm->cv.family;
     res->metric = prm->metric;
     res->n_rows = n;
     res->n_rungs_planned = st_tune_n_rungs(prm->n_trials, prm->eta);
-    const size_t cap = capacity(prm, res->n_rungs_planned);
+    const size_t cap = s.cap = capacity(prm, res->n_rungs_planned);
     res->fold_of = st__malloc_array(n, sizeof *res->fold_of);
     res->tried = st__calloc(cap, sizeof *res->tried);
     s.order = st__malloc_array(n, sizeof *s.order);

@@ -117,7 +117,7 @@ static void halving_keeps_the_top_third(void **state)
     check_halving(res, 2);
     st_tune_result_free(res);
     /* with the defaults as candidate 1: the same top ceil(m / eta) go on, and candidate 1
-     * too when not among them (on the metric, it ties at 1 on wdbc's first rung) */
+     * too when not among them */
     p.start_from_defaults = 1, p.eta = 3, p.n_trials = 10;
     res = tune(ds, &p);
     for (size_t r = 0; r < res->n_rungs_run; r++) {
@@ -135,6 +135,12 @@ static void halving_keeps_the_top_third(void **state)
     assert_true(per_rung[1] == 4 || per_rung[1] == 5);
     assert_true(top_drawn == 3 || top_drawn == 4);
     assert_int_equal(per_rung[1], top_drawn + 1);
+    st_tune_result_free(res);
+    /* 27 candidates: at most 27, 9 + 1, 4 + 1, 2 + 1 entries (the default rungs) */
+    p.n_trials = 27;
+    res = tune(ds, &p);
+    assert_int_equal(res->n_rungs_run, 4);
+    assert_true(res->n_tried >= 27 + 9 + 3 + 1 && res->n_tried <= 27 + 10 + 5 + 3);
     st_tune_result_free(res);
     assert_int_equal(st_tune_n_rungs(27, 3), 4);
     assert_int_equal(st_tune_n_rungs(26, 3), 3);
