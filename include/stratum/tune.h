@@ -44,10 +44,10 @@
  * The same data, parameters and seed give the same candidates, scores and model, byte for
  * byte, whatever the thread count. A time budget (time_budget > 0, read through the
  * caller's clock) is checked before each candidate's cross-validation but a rung's first
- * (a rung's candidates run in the order of the previous rung's ranking): once spent, no
- * other candidate starts, and each remaining rung scores its leader alone, so the best
- * is still scored on all rows (the search overruns the budget by those few
- * cross-validations). Which candidates ran then depends on the clock, never a finished
+ * (a rung's candidates run in the order of the previous rung's ranking) and the
+ * defaults': once spent, no other candidate starts, and each remaining rung scores its
+ * leader and the defaults alone, so the best is still scored on all rows against them
+ * (the search overruns the budget by those few cross-validations). Which candidates ran then depends on the clock, never a finished
  * candidate's score. Nothing is printed; progress goes to the callback. */
 #ifndef STRATUM_TUNE_H
 #define STRATUM_TUNE_H

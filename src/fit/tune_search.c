@@ -161,13 +161,15 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
     st_status rc = ST_OK;
     *done = 0;
     for (size_t i = 0; i < m && rc == ST_OK; i++) {
-        /* a rung's first candidate always runs: once the budget is spent, the remaining
-         * rungs score the leader alone, up to all rows */
-        if (i > 0 && (res->budget_spent || budget_spent(s))) {
+        /* a rung's first candidate (its leader) and the defaults always run: once the
+         * budget is spent, the remaining rungs score those two alone, up to all rows */
+        const size_t id = r == 0 ? i : res->tried[s->cur[i]].id;
+        const int always = i == 0 || (s->prm->start_from_defaults && id == 0);
+        if (!always && (res->budget_spent || budget_spent(s))) {
             if (!res->budget_spent)
                 tell(s, ST_TUNE_BUDGET_SPENT, r, m, rows, NULL);
             res->budget_spent = 1;
-            break;
+            continue;
         }
         if (res->n_tried == s->cap) { /* capacity() bounds what run() promotes */
             rc = st__fail(err, ST_ERR_INVALID_ARG, "st_tune_run: internal: more than %zu "
@@ -188,8 +190,7 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
         c->rung = r, c->n_rows = rows, c->promoted = 0;
         rc = score(s, all_rows ? s->ds : sub, all_rows, c, err);
         if (rc == ST_OK) {
-            s->cur[i] = res->n_tried++;
-            (*done)++;
+            s->cur[(*done)++] = res->n_tried++; /* *done <= i: cur[i] was read above */
             tell(s, ST_TUNE_CANDIDATE_DONE, r, m, rows, c);
         }
     }

@@ -297,22 +297,35 @@ static void budget_stops_early(void **state)
     p.clock = fake_clock, p.clock_data = &t;
     st_tune_result *cut = tune(ds, &p);
     assert_int_equal(cut->budget_spent, 1);
-    /* rung 1 (of 3) cut after 4 candidates; rungs 2 and 3 score its leader alone */
-    assert_int_equal(cut->n_tried, 4 + 1 + 1);
+    /* rung 1 (of 3) cut after 4 candidates; rungs 2 and 3 score its leader and the
+     * defaults (candidate 1) alone */
     assert_int_equal(cut->n_rungs_run, 3);
     assert_int_equal(t, 5); /* no clock read once spent */
     assert_non_null(cut->model);
     for (size_t i = 0; i < 4; i++)
         assert_memory_equal(&cut->tried[i].score, &full->tried[i].score,
                             sizeof cut->tried[i].score);
-    size_t leader = 0;
-    for (size_t i = 1; i < 4; i++)
-        if (better(cut->metric, cut->tried[i].score.mean, cut->tried[leader].score.mean))
-            leader = i;
-    assert_int_equal(cut->tried[4].id, cut->tried[leader].id);
-    assert_int_equal(cut->best, 5);
-    assert_int_equal(cut->tried[5].id, cut->tried[leader].id);
-    assert_int_equal(cut->tried[5].n_rows, 155);
+    /* each later rung: the previous rung's leader first, then the defaults if another */
+    size_t from = 0, to = 4;
+    for (size_t r = 1; r < 3; r++) {
+        size_t leader = from;
+        for (size_t i = from + 1; i < to; i++)
+            if (better(cut->metric, cut->tried[i].score.mean, cut->tried[leader].score.mean) ||
+                (cut->tried[i].score.mean == cut->tried[leader].score.mean &&
+                 cut->tried[i].id < cut->tried[leader].id))
+                leader = i;
+        const size_t n = cut->tried[leader].id == 0 ? 1 : 2;
+        assert_true(to + n <= cut->n_tried);
+        assert_int_equal(cut->tried[to].id, cut->tried[leader].id);
+        if (n == 2)
+            assert_int_equal(cut->tried[to + 1].id, 0);
+        for (size_t i = to; i < to + n; i++)
+            assert_int_equal(cut->tried[i].rung, r);
+        from = to, to += n;
+    }
+    assert_int_equal(to, cut->n_tried);
+    assert_int_equal(cut->tried[cut->best].rung, 2);
+    assert_int_equal(cut->tried[cut->best].n_rows, 155);
     st_tune_result_free(cut);
     st_tune_result_free(full);
     st_dataset_free(ds);
