@@ -20,6 +20,7 @@ static const command commands[] = {
     {"evaluate", cmd_evaluate, "metrics with confidence intervals for scores or a saved model"},
     {"cv", cmd_cv, "cross-validate logreg or gbdt: metrics per fold, or the lambda path"},
     {"compare", cmd_compare, "cross-validate model x class-weight settings on the same folds"},
+    {"tune", cmd_tune, "search logreg or gbdt parameters by successive halving on cv's folds"},
     {"explain", cmd_explain, "why a model predicts a row's risk, or which features matter most"},
     {"drift", cmd_drift, "has new data drifted from the reference? per-column PSI, KS, chi-square"},
     {"bin", cmd_bin, "bin a CSV of any size into a .stb file for out-of-core training"},

@@ -1,0 +1,184 @@
+/* stratum/tune.h: hyperparameter search for logistic regression or boosted trees by
+ * successive halving, scored by cross-validation on the folds `stratum cv` makes
+ * (`stratum tune`, docs/tune.md). Include <stratum.h> rather than this file.
+ *
+ *     st_tune_params tp = st_tune_params_default();   // logreg, ROC-AUC, 27 trials, eta 3
+ *     tp.cv.family = ST_CV_GBDT;                       // tp.cv: the folds and fixed options
+ *     st_tune_result *res = NULL;
+ *     if (st_tune_run(ds, &tp, &res, &err) != ST_OK) { puts(err.message); ... }
+ *     const st_tune_candidate *b = &res->tried[res->best];
+ *     printf("%.4f [%.4f, %.4f]\n", b->score.mean, b->score.low, b->score.high);
+ *     st_model_save(res->model, "best.model", &err);
+ *     st_tune_result_free(res);
+ *
+ * The search (scikit-learn's HalvingRandomSearchCV with resource = rows):
+ * - n_trials candidates: the first is cv's own parameters (the family's defaults with the
+ *   fixed options: logreg's lambda chosen by its inner cross-validation, gbdt's trees by
+ *   early stopping) when start_from_defaults; the others are drawn from the space below,
+ *   candidate i from its own stream (splitmix64 seeded by (cv.seed, i)), so the first
+ *   candidates do not depend on n_trials. A parameter whose bit is set in `fixed` is not
+ *   drawn: the value in cv.logreg or cv.gbdt is used.
+ * - The rows are split once into cv.n_folds folds by st_folds_make with cv.seed and
+ *   cv.groups (one repeat): exactly the folds of st_cv_run and `stratum cv`.
+ * - Rung r of the R = 1 + floor(log_eta(n_trials)) rungs cross-validates each surviving
+ *   candidate (st_cv_run) on a stratified sample of n_r = n / eta^(R-1-r) rows (at least
+ *   min_rows; when n / eta^(R-1) is under min_rows, n_r = min_rows (n / min_rows)^(r / (R-1))
+ *   instead, rows growing geometrically from min_rows to n), each row kept in its fold of the full split (so no group is ever in the
+ *   train and test parts of a fold); the last rung uses all rows with cv.groups, which is
+ *   `stratum cv` with those parameters. The top ceil(m / eta) of the m candidates of a
+ *   rung by the metric's mean over the folds (ties: the lower candidate number) go on,
+ *   and with start_from_defaults candidate 1 (the defaults) as well when not among them:
+ *   so the best is never worse than the defaults on the last rung.
+ * - The best is the top candidate of the last rung; it is refitted on all rows
+ *   (st_logreg_fit, st_gbdt_fit) into res->model.
+ *
+ * The space (each drawn independently; log = uniform in the logarithm):
+ *   logreg: lambda log in [1e-4, 1]; alpha uniform in [0, 1]; class weight none or
+ *           balanced (1/2 each).
+ *   gbdt:   num_leaves log in [4, 64] (whole); min_data_in_leaf log in [2, 100] (whole);
+ *           learning_rate log in [0.01, 0.3]; feature_fraction uniform in [0.5, 1];
+ *           bagging_fraction uniform in [0.5, 1] (bagging_freq 1); lambda_l2 log in
+ *           [1e-3, 10]; class weight none or balanced. num_trees is cv.gbdt's (default:
+ *           chosen by early stopping inside each fit).
+ *
+ * The same data, parameters and seed give the same candidates, scores and model, byte for
+ * byte, whatever the thread count. A time budget (time_budget > 0, read through the
+ * caller's clock) is checked before each candidate's cross-validation but a rung's first
+ * (a rung's candidates run in the order of the previous rung's ranking) and the
+ * defaults': once spent, no other candidate starts, and each remaining rung scores its
+ * leader and the defaults alone, so the best is still scored on all rows against them
+ * (the search overruns the budget by those few cross-validations). Which candidates ran then depends on the clock, never a finished
+ * candidate's score. Nothing is printed; progress goes to the callback. */
+#ifndef STRATUM_TUNE_H
+#define STRATUM_TUNE_H
+
+#include <stddef.h>
+
+#include "common.h"
+#include "cv.h"
+#include "dataset.h"
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The searched parameters, as bits of st_tune_params.fixed. */
+typedef enum st_tune_param {
+    ST_TUNE_LAMBDA = 1u << 0,           /* logreg */
+    ST_TUNE_ALPHA = 1u << 1,            /* logreg */
+    ST_TUNE_CLASS_WEIGHT = 1u << 2,     /* both */
+    ST_TUNE_NUM_LEAVES = 1u << 3,       /* gbdt */
+    ST_TUNE_MIN_DATA_IN_LEAF = 1u << 4, /* gbdt */
+    ST_TUNE_LEARNING_RATE = 1u << 5,    /* gbdt */
+    ST_TUNE_FEATURE_FRACTION = 1u << 6, /* gbdt */
+    ST_TUNE_BAGGING_FRACTION = 1u << 7, /* gbdt (with bagging_freq) */
+    ST_TUNE_LAMBDA_L2 = 1u << 8         /* gbdt */
+} st_tune_param;
+
+/* What the progress callback is told. */
+typedef enum st_tune_event {
+    ST_TUNE_RUNG_START = 0,   /* rung, n_rungs, n_candidates, n_rows */
+    ST_TUNE_CANDIDATE_DONE = 1, /* and candidate: the entry just scored */
+    ST_TUNE_RUNG_DONE = 2,    /* and best: the rung's top entry */
+    ST_TUNE_BUDGET_SPENT = 3, /* the budget was found spent in rung (once) */
+    ST_TUNE_NESTED_FOLD_DONE = 4 /* fold, n_folds, value: that outer fold's ROC-AUC, PR-AUC */
+} st_tune_event;
+
+struct st_tune_candidate;
+
+typedef struct st_tune_progress {
+    st_tune_event event;
+    size_t rung, n_rungs;        /* 0-based */
+    size_t n_candidates, n_rows; /* of the rung */
+    const struct st_tune_candidate *candidate; /* CANDIDATE_DONE, RUNG_DONE; else NULL */
+    size_t fold, n_folds;        /* NESTED_FOLD_DONE (0-based fold) */
+    double value[2];             /* NESTED_FOLD_DONE: ROC-AUC, PR-AUC of the outer fold */
+} st_tune_progress;
+
+/* Called on the calling thread; it only reads p. The result is the same with or without. */
+typedef void (*st_tune_progress_fn)(const st_tune_progress *p, void *user_data);
+
+/* Seconds since any fixed origin (e.g. CLOCK_MONOTONIC), for the time budget. */
+typedef double (*st_tune_clock_fn)(void *user_data);
+
+/* Start from st_tune_params_default(). Every pointer is borrowed for the call. */
+typedef struct st_tune_params {
+    st_cv_params cv;          /* family, the fixed options in logreg or gbdt, the folds
+                                 (n_folds, seed, groups; n_repeats 1, no fold_ids, no text
+                                 columns), n_threads; a fixed threshold (metrics at a
+                                 threshold are not what is tuned) */
+    st_metric metric;         /* ST_METRIC_ROC_AUC (default), _PR_AUC (both maximised),
+                                 _LOG_LOSS or _BRIER (minimised) */
+    unsigned fixed;           /* st_tune_param bits not searched (default 0) */
+    size_t n_trials;          /* candidates, >= 1 (default 27) */
+    int start_from_defaults;  /* 1 (default): candidate 1 is cv's own parameters and goes on
+                                 to every rung; 0: every candidate is drawn, plain halving */
+    size_t eta;               /* halving factor, >= 2 (default 3) */
+    size_t min_rows;          /* rows of the first rung at least; 0 (default): the larger
+                                 of 50 and 2 n_folds / (share of the rarer class), at most
+                                 all rows */
+    double time_budget;       /* seconds, >= 0; 0 = none (default); needs clock */
+    st_tune_clock_fn clock;   /* NULL (default) or the clock the budget is read from */
+    void *clock_data;
+    size_t nested_folds;      /* 0 (default) or >= 2: also estimate the tuned procedure by
+                                 nested cross-validation (the whole search inside each of
+                                 these outer folds, made as cv's folds with cv.seed; each
+                                 inner search gets the same time budget) */
+    int score_defaults;       /* 1 (default): also cross-validate cv's own parameters (the
+                                 family's defaults with the fixed options) on all rows and
+                                 the same folds, into defaults[] (candidate 1's scores when
+                                 it reached the last rung) */
+    st_tune_progress_fn progress; /* NULL (default) */
+    void *progress_data;
+} st_tune_params;
+
+ST_API st_tune_params st_tune_params_default(void);
+
+/* One candidate scored at one rung. */
+typedef struct st_tune_candidate {
+    size_t id;                /* the draw, 0-based (its parameters' stream) */
+    size_t rung, n_rows;      /* the rung and the rows cross-validated (the resource) */
+    st_logreg_params logreg;  /* the candidate's parameters (family logreg) */
+    st_gbdt_params gbdt;      /* (family gbdt; monotone is cv.gbdt's pointer) */
+    st_cv_summary score;      /* the metric over the folds: mean and 95% interval */
+    st_cv_summary summary[ST_METRIC_COUNT]; /* every metric, as st_cv_result's */
+    int promoted;             /* 1 when it went on to the next rung */
+} st_tune_candidate;
+
+/* What st_tune_run returns; owned by the caller, freed with st_tune_result_free. */
+typedef struct st_tune_result {
+    st_cv_family family;
+    st_metric metric;
+    size_t n_rows, n_folds;
+    int *fold_of;             /* n_rows: the test fold of each row (0-based), every rung */
+    size_t n_tried;           /* entries of tried: a candidate once per rung it ran in */
+    st_tune_candidate *tried; /* rung-major, in the order scored */
+    size_t n_rungs_planned, n_rungs_run;
+    int budget_spent;         /* 1 when the time budget cut candidates */
+    size_t best;              /* index into tried of the best entry */
+    st_model *model;          /* the best refitted on all rows (owned; set it to NULL to
+                                 keep it past st_tune_result_free) */
+    int has_defaults;
+    st_cv_summary defaults[ST_METRIC_COUNT]; /* score_defaults: cv's own parameters */
+    size_t nested_folds;      /* 0 when not asked */
+    st_cv_summary nested[ST_METRIC_COUNT];   /* the tuned procedure on the outer test
+                                 folds (ROC-AUC, PR-AUC, log loss, Brier, ...) */
+} st_tune_result;
+
+/* Searches prm's space on ds (labels required). On success *out is a new result; on
+ * failure *out is NULL and err says why: a bad parameter (naming the field), rows that
+ * cannot make the folds, or a failed fit ("tune, candidate 3 on 120 rows: " and
+ * st_cv_run's message). prm may be NULL for the defaults. */
+ST_API st_status st_tune_run(const st_dataset *ds, const st_tune_params *prm,
+                             st_tune_result **out /* OUT */, st_error *err);
+ST_API void st_tune_result_free(st_tune_result *res); /* NULL-safe; frees model too */
+
+/* The rungs of a search of n_trials candidates with factor eta: 1 + floor(log_eta(n)). */
+ST_API size_t st_tune_n_rungs(size_t n_trials, size_t eta);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,201 @@
+/* stratum tune as a user meets it: --help; bad options fail with exit 2 and one line naming
+ * them; the best of a search scored on cv's folds is what `stratum cv` prints for its
+ * parameters (read back from --table at 17 digits); the table and model are the same
+ * bytes on 1 and 2 threads; a time budget stops a long search early and still writes the
+ * model; --group-col folds. The library's halving, nested estimate and groups are checked
+ * in tests/fit/test_tune.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_run.h"
+
+static char scratch_dir[] = "/tmp/stratum_cli_tune_XXXXXX";
+
+static int make_scratch(void **state)
+{
+    return mkdtemp(scratch_dir) == NULL ? -1 : 0;
+}
+
+static int remove_scratch(void **state)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *scratch(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", scratch_dir, name);
+    return buf;
+}
+
+/* A file's text in a new buffer (up to 1 MB). */
+static char *read_all(const char *path)
+{
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    slurp(path, buf, 1 << 20);
+    return buf;
+}
+
+static const char *dataset(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", STRATUM_DATASETS, name);
+    return buf;
+}
+
+static void help(void **state)
+{
+    run_result *r = run("tune", "--help", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "Usage: stratum tune logreg|gbdt DATA"));
+    assert_non_null(strstr(r->out, "successive halving"));
+    assert_non_null(strstr(r->out, "With --time-budget they do not"));
+    free(r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r->out, "  tune "));
+    free(r);
+}
+
+static void usage_error(const char *message, const char *a, const char *b, const char *c,
+                        const char *d)
+{
+    char data[600];
+    dataset(data, sizeof data, "hepatitis.csv");
+    run_result *r = run("tune", a, data, b, c, d, NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, message);
+    free(r);
+}
+
+static void bad_options(void **state)
+{
+    usage_error("stratum tune: --metric 'auc': expected roc_auc, pr_auc, log_loss or brier",
+                "logreg", "--metric", "auc", NULL);
+    usage_error("stratum tune: --trials '0': expected a whole number from 1 to 100000",
+                "logreg", "--trials", "0", NULL);
+    usage_error("stratum tune: --time-budget '-1': expected a number of seconds > 0",
+                "gbdt", "--time-budget", "-1", NULL);
+    usage_error("stratum tune: --nested '1': expected a whole number from 2 to 1000",
+                "gbdt", "--nested", "1", NULL);
+    usage_error("stratum tune: --num-leaves '1': expected a whole number from 2 to 131072",
+                "gbdt", "--num-leaves", "1", NULL);
+    usage_error("stratum tune: --alpha '2': expected a number in [0, 1]", "logreg", "--alpha",
+                "2", NULL);
+    usage_error("stratum tune: unknown model kind 'svm': expected logreg or gbdt", "svm", NULL,
+                NULL, NULL);
+    usage_error("stratum tune: unknown option '--num-leaves'", "logreg", "--num-leaves", "4",
+                NULL);
+    usage_error("stratum tune: --monotone is not searched with yet", "gbdt", "--monotone",
+                "AGE:+1", NULL);
+}
+
+/* Field `col` (0-based) of the line of `text` that starts with `start`, as a string. */
+static void field(const char *text, const char *start, int col, char *out, size_t size)
+{
+    const char *line = text;
+    while (line != NULL && strncmp(line, start, strlen(start)) != 0)
+        line = (line = strchr(line, '\n')) != NULL ? line + 1 : NULL;
+    assert_non_null(line);
+    for (int i = 0; i < col; i++) {
+        line = strchr(line, ',');
+        assert_non_null(line);
+        line++;
+    }
+    size_t n = strcspn(line, ",\n");
+    assert_true(n < size);
+    memcpy(out, line, n);
+    out[n] = '\0';
+}
+
+/* Two candidates (one rung, all rows): the second's ROC-AUC (the first is the defaults) is
+ * stratum cv's with its parameters. */
+static void best_is_what_cv_prints(void **state)
+{
+    char data[600], table[600], lambda[64], alpha[64], weight[32], auc[64], cv_auc[64];
+    dataset(data, sizeof data, "hepatitis.csv");
+    scratch(table, sizeof table, "one.csv");
+    run_result *r = run("tune", "logreg", data, "--trials", "2", "--table", table, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    char *text = read_all(table);
+    field(text, "2,1,155,", 3, auc, sizeof auc);
+    field(text, "2,1,155,", 11, lambda, sizeof lambda);
+    field(text, "2,1,155,", 12, alpha, sizeof alpha);
+    field(text, "2,1,155,", 13, weight, sizeof weight);
+    free(text);
+    r = run("cv", "logreg", data, "--lambda", lambda, "--alpha", alpha, "--class-weight", weight,
+            "--format", "csv", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    field(r->out, "roc_auc,", 1, cv_auc, sizeof cv_auc);
+    assert_string_equal(auc, cv_auc);
+    free(r);
+}
+
+static void same_bytes_on_one_and_two_threads(void **state)
+{
+    char data[600], t1[600], t2[600], m1[600], m2[600];
+    dataset(data, sizeof data, "hepatitis.csv");
+    scratch(t1, sizeof t1, "t1.csv"), scratch(t2, sizeof t2, "t2.csv");
+    scratch(m1, sizeof m1, "m1.model"), scratch(m2, sizeof m2, "m2.model");
+    run_result *a = run("tune", "gbdt", data, "--trials", "4", "--num-trees", "20", "--threads",
+                        "1", "--table", t1, "-o", m1, NULL);
+    run_result *b = run("tune", "gbdt", data, "--trials", "4", "--num-trees", "20", "--threads",
+                        "2", "--table", t2, "-o", m2, NULL);
+    assert_int_equal(a->exit_code, 0);
+    assert_int_equal(b->exit_code, 0);
+    char *ea = strstr(a->out, "Model written to "), *eb = strstr(b->out, "Model written to ");
+    assert_non_null(ea);
+    assert_non_null(eb);
+    *ea = *eb = '\0'; /* the paths differ */
+    assert_string_equal(a->out, b->out);
+    assert_non_null(strstr(a->out, "defaults: ROC-AUC "));
+    free(a), free(b);
+    char *x = read_all(t1), *y = read_all(t2);
+    assert_string_equal(x, y);
+    assert_non_null(strstr(x, "candidate,rung,rows,roc_auc_mean,"));
+    free(x), free(y);
+    x = read_all(m1), y = read_all(m2);
+    assert_string_equal(x, y);
+    assert_non_null(strstr(x, "stratum-model 1 gbdt"));
+    free(x), free(y);
+}
+
+static void budget_stops_early_and_writes_the_model(void **state)
+{
+    char data[600], model[600];
+    dataset(data, sizeof data, "wdbc.csv");
+    scratch(model, sizeof model, "budget.model");
+    run_result *r = run("tune", "gbdt", data, "--ignore", "id", "--trials", "243",
+                        "--time-budget", "2", "-o", model, NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->err, "tune: time budget of 2 s spent in rung 1"));
+    assert_non_null(strstr(r->out, "(time budget spent)"));
+    assert_non_null(strstr(r->out, "Model written to "));
+    free(r);
+    char *text = read_all(model);
+    assert_non_null(strstr(text, "stratum-model 1 gbdt"));
+    free(text);
+}
+
+static void group_col(void **state)
+{
+    char data[600];
+    dataset(data, sizeof data, "hepatitis.csv");
+    run_result *r = run("tune", "logreg", data, "--group-col", "AGE", "--trials", "3", "-q",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "5 folds (stratified, grouped by AGE), ROC-AUC;"));
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help),
+        cmocka_unit_test(bad_options),
+        cmocka_unit_test(best_is_what_cv_prints),
+        cmocka_unit_test(same_bytes_on_one_and_two_threads),
+        cmocka_unit_test(budget_stops_early_and_writes_the_model),
+        cmocka_unit_test(group_col),
+    };
+    return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+}

@@ -1,0 +1,397 @@
+/* The search of stratum/tune.h on hand-checked facts: successive halving keeps exactly the
+ * top ceil(m / eta) of each rung by the metric; the best's score on the last rung is what
+ * st_cv_run gives its parameters on all rows (the same folds as stratum cv); the nested
+ * estimate of a one-candidate search is st_cv_run of that candidate on the outer folds;
+ * groups are never split across the folds the result reports; the same seed gives the
+ * same table and model bytes on 1 and 2 threads; a time budget (a fake clock) stops the
+ * search early, still refits a model and leaves the finished candidates' scores as they
+ * were; bad parameters fail with a message naming the field. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stratum.h>
+
+#include "test_util.h"
+
+static st_dataset *read_dataset(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", STRATUM_DATASETS, name);
+    st_read_options ro = st_read_options_default();
+    st_dataset *ds = NULL;
+    st_error err;
+    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
+        fail_msg("read: %s", err.message);
+    return ds;
+}
+
+static st_tune_result *tune(const st_dataset *ds, const st_tune_params *p)
+{
+    st_tune_result *res = NULL;
+    st_error err;
+    if (st_tune_run(ds, p, &res, &err) != ST_OK)
+        fail_msg("st_tune_run: %s", err.message);
+    return res;
+}
+
+static st_tune_params logreg_params(size_t trials)
+{
+    st_tune_params p = st_tune_params_default();
+    p.n_trials = trials;
+    p.cv.n_threads = 1;
+    p.score_defaults = 0;
+    return p;
+}
+
+static int better(st_metric m, double a, double b)
+{
+    return m == ST_METRIC_ROC_AUC || m == ST_METRIC_PR_AUC ? a > b : a < b;
+}
+
+/* Rung r's entries: each one promoted iff among the top ceil(m / eta) of its rung, and the
+ * next rung's candidates are exactly those. */
+static void check_halving(const st_tune_result *res, size_t eta)
+{
+    size_t expected_m = 0;
+    for (size_t i = 0; i < res->n_tried; i++)
+        expected_m += res->tried[i].rung == 0;
+    for (size_t r = 0; r + 1 < res->n_rungs_run; r++) {
+        size_t m = 0, promoted = 0, next = 0;
+        for (size_t i = 0; i < res->n_tried; i++) {
+            const st_tune_candidate *c = &res->tried[i];
+            if (c->rung == r + 1)
+                next++;
+            if (c->rung != r)
+                continue;
+            m++;
+            promoted += c->promoted;
+            /* rank: entries strictly better, or as good with a lower id */
+            size_t ahead = 0;
+            for (size_t j = 0; j < res->n_tried; j++) {
+                const st_tune_candidate *d = &res->tried[j];
+                if (d->rung == r && j != i &&
+                    (better(res->metric, d->score.mean, c->score.mean) ||
+                     (d->score.mean == c->score.mean && d->id < c->id)))
+                    ahead++;
+            }
+            assert_int_equal(c->promoted, ahead < (expected_m + eta - 1) / eta);
+            /* the candidate runs on the next rung iff promoted */
+            int found = 0;
+            for (size_t j = 0; j < res->n_tried; j++)
+                found |= res->tried[j].rung == r + 1 && res->tried[j].id == c->id;
+            assert_int_equal(found, c->promoted);
+        }
+        assert_int_equal(m, expected_m);
+        assert_int_equal(promoted, (m + eta - 1) / eta);
+        assert_int_equal(next, promoted);
+        expected_m = next;
+    }
+}
+
+static void halving_keeps_the_top_third(void **state)
+{
+    st_dataset *ds = read_dataset("wdbc.csv");
+    st_tune_params p = logreg_params(10); /* rungs of 10, 4, 2: ceil each time */
+    p.start_from_defaults = 0;            /* plain halving: every candidate drawn */
+    st_tune_result *res = tune(ds, &p);
+    assert_int_equal(res->n_rungs_planned, 3);
+    assert_int_equal(res->n_rungs_run, 3);
+    assert_int_equal(res->n_tried, 10 + 4 + 2);
+    check_halving(res, 3);
+    /* rows grow by eta up to all of them: 569 / 9 (at least the automatic minimum,
+     * max(50, 2 * 5 * 569 / 212) = 54), 569 / 3, 569; a (fold, class) cell's sample is
+     * ceil(its rows / eta^k), so a rung has at most 10 rows more than n / eta^k */
+    assert_true(res->tried[0].n_rows >= 63 && res->tried[0].n_rows <= 73);
+    assert_true(res->tried[10].n_rows >= 189 && res->tried[10].n_rows <= 199);
+    assert_int_equal(res->tried[14].n_rows, 569);
+    assert_int_equal(res->tried[res->best].rung, 2);
+    assert_non_null(res->model);
+    st_tune_result_free(res);
+    p.eta = 2, p.n_trials = 5; /* rungs of 5, 3, 2 */
+    res = tune(ds, &p);
+    assert_int_equal(res->n_rungs_planned, 3);
+    check_halving(res, 2);
+    st_tune_result_free(res);
+    /* with the defaults as candidate 1: the same top ceil(m / eta) go on, and candidate 1
+     * too when not among them */
+    p.start_from_defaults = 1, p.eta = 3, p.n_trials = 10;
+    res = tune(ds, &p);
+    for (size_t r = 0; r < res->n_rungs_run; r++) {
+        int found = 0;
+        for (size_t i = 0; i < res->n_tried; i++)
+            found += res->tried[i].rung == r && res->tried[i].id == 0;
+        assert_int_equal(found, 1);
+    }
+    size_t per_rung[3] = {0, 0, 0}, top_drawn = 0;
+    for (size_t i = 0; i < res->n_tried; i++)
+        per_rung[res->tried[i].rung]++;
+    for (size_t i = 0; i < res->n_tried; i++)
+        top_drawn += res->tried[i].rung == 1 && res->tried[i].id != 0;
+    assert_int_equal(per_rung[0], 10);
+    assert_true(per_rung[1] == 4 || per_rung[1] == 5);
+    assert_true(top_drawn == 3 || top_drawn == 4);
+    assert_int_equal(per_rung[1], top_drawn + 1);
+    st_tune_result_free(res);
+    /* 27 candidates: at most 27, 9 + 1, 4 + 1, 2 + 1 entries (the default rungs) */
+    p.n_trials = 27;
+    res = tune(ds, &p);
+    assert_int_equal(res->n_rungs_run, 4);
+    assert_true(res->n_tried >= 27 + 9 + 3 + 1 && res->n_tried <= 27 + 10 + 5 + 3);
+    st_tune_result_free(res);
+    assert_int_equal(st_tune_n_rungs(27, 3), 4);
+    assert_int_equal(st_tune_n_rungs(26, 3), 3);
+    assert_int_equal(st_tune_n_rungs(1, 3), 1);
+    st_dataset_free(ds);
+}
+
+/* The best's CV score on all rows is st_cv_run's with its parameters and cv's folds. */
+static void best_score_is_cv_of_its_parameters(void **state)
+{
+    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_tune_params p = logreg_params(4);
+    p.metric = ST_METRIC_LOG_LOSS;
+    p.score_defaults = 1;
+    st_tune_result *res = tune(ds, &p);
+    const st_tune_candidate *b = &res->tried[res->best];
+    assert_int_equal(b->n_rows, 155);
+    st_cv_params cp = st_cv_params_default();
+    cp.logreg = b->logreg;
+    cp.n_threads = 1;
+    st_cv_result *cv = NULL;
+    st_error err;
+    assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
+    assert_true(b->score.mean == cv->summary[ST_METRIC_LOG_LOSS].mean);
+    assert_true(b->score.low == cv->summary[ST_METRIC_LOG_LOSS].low);
+    assert_true(b->summary[ST_METRIC_ROC_AUC].mean == cv->summary[ST_METRIC_ROC_AUC].mean);
+    for (size_t i = 0; i < 155; i++)
+        assert_int_equal(res->fold_of[i], cv->fold_of[i]);
+    st_cv_result_free(cv);
+    /* the defaults: cv's own parameters (lambda chosen by the inner CV) on the same folds;
+     * candidate 1 is them, but need not reach the last rung: scored apart then */
+    cp.logreg = st_logreg_params_default();
+    assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
+    assert_int_equal(res->has_defaults, 1);
+    assert_true(res->defaults[ST_METRIC_LOG_LOSS].mean == cv->summary[ST_METRIC_LOG_LOSS].mean);
+    assert_true(res->tried[0].logreg.lambda == ST_LOGREG_LAMBDA_CV);
+    st_cv_result_free(cv);
+    p.start_from_defaults = 0;
+    st_tune_result *drawn = tune(ds, &p);
+    assert_true(drawn->tried[0].logreg.lambda > 0);
+    assert_true(drawn->defaults[ST_METRIC_LOG_LOSS].mean == res->defaults[ST_METRIC_LOG_LOSS].mean);
+    st_tune_result_free(drawn);
+    /* the model is the best's parameters fitted on all rows */
+    st_logreg_params lp = b->logreg;
+    lp.n_threads = 1;
+    st_logreg *m = NULL;
+    assert_int_equal(st_logreg_train(ds, &lp, &m, &err), ST_OK);
+    const size_t n = st_dataset_n_rows(ds);
+    double *p1 = malloc(n * sizeof *p1), *p2 = malloc(n * sizeof *p2);
+    assert_int_equal(st_logreg_predict(m, ds, p1, n, &err), ST_OK);
+    assert_int_equal(st_model_predict(res->model, ds, p2, n, &err), ST_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_true(p1[i] == p2[i]);
+    free(p1), free(p2);
+    st_logreg_free(m);
+    st_tune_result_free(res);
+    st_dataset_free(ds);
+}
+
+/* One candidate, one rung on all rows: each outer fold's tuned model is that candidate
+ * fitted on the fold's training part, so the estimate is st_cv_run's on those folds. */
+static void nested_of_one_candidate_is_cv(void **state)
+{
+    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_tune_params p = logreg_params(1);
+    p.nested_folds = 3;
+    p.cv.n_folds = 4;
+    st_tune_result *res = tune(ds, &p);
+    assert_int_equal(res->nested_folds, 3);
+    st_cv_params cp = st_cv_params_default();
+    cp.logreg = res->tried[0].logreg;
+    cp.n_folds = 3;
+    cp.n_threads = 1;
+    st_cv_result *cv = NULL;
+    st_error err;
+    assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
+    assert_true(fabs(res->nested[ST_METRIC_ROC_AUC].mean - cv->summary[ST_METRIC_ROC_AUC].mean) <
+                1e-12);
+    assert_true(fabs(res->nested[ST_METRIC_PR_AUC].high - cv->summary[ST_METRIC_PR_AUC].high) <
+                1e-12);
+    st_cv_result_free(cv);
+    st_tune_result_free(res);
+    st_dataset_free(ds);
+}
+
+static void groups_never_split(void **state)
+{
+    st_dataset *ds = read_dataset("wdbc.csv");
+    const size_t n = st_dataset_n_rows(ds);
+    double *groups = malloc(n * sizeof *groups);
+    for (size_t i = 0; i < n; i++)
+        groups[i] = (double)((i * 7) % 150); /* 150 "patients" of rows far apart */
+    st_tune_params p = logreg_params(3);
+    p.cv.groups = groups;
+    st_tune_result *res = tune(ds, &p);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (groups[i] == groups[j])
+                assert_int_equal(res->fold_of[i], res->fold_of[j]);
+    assert_int_equal(res->n_folds, 5);
+    st_tune_result_free(res);
+    free(groups);
+    st_dataset_free(ds);
+}
+
+static char *saved(const st_model *m, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/stratum_test_tune_%d_%s", (int)getpid(), name);
+    st_error err;
+    assert_int_equal(st_model_save(m, path, &err), ST_OK);
+    char *text = read_all(path);
+    remove(path);
+    return text;
+}
+
+static void same_on_one_and_two_threads(void **state)
+{
+    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_tune_params p = logreg_params(4);
+    p.cv.family = ST_CV_GBDT;
+    p.cv.gbdt.num_trees = 30;
+    st_tune_result *a = tune(ds, &p);
+    p.cv.n_threads = 2;
+    st_tune_result *b = tune(ds, &p);
+    assert_int_equal(a->n_tried, b->n_tried);
+    for (size_t i = 0; i < a->n_tried; i++) {
+        assert_int_equal(a->tried[i].id, b->tried[i].id);
+        assert_memory_equal(&a->tried[i].score, &b->tried[i].score, sizeof a->tried[i].score);
+    }
+    assert_int_equal(a->best, b->best);
+    char *ta = saved(a->model, "1"), *tb = saved(b->model, "2");
+    assert_string_equal(ta, tb);
+    free(ta), free(tb);
+    st_tune_result_free(a);
+    st_tune_result_free(b);
+    st_dataset_free(ds);
+}
+
+/* A clock that moves one second per reading. */
+static double fake_clock(void *data)
+{
+    double *t = data;
+    return (*t)++;
+}
+
+static void budget_stops_early(void **state)
+{
+    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_tune_params p = logreg_params(9);
+    st_tune_result *full = tune(ds, &p);
+    double t = 0;
+    p.time_budget = 4; /* the start reads 0; candidates 2, 3, 4 read 1, 2, 3; the fifth 4 */
+    p.clock = fake_clock, p.clock_data = &t;
+    st_tune_result *cut = tune(ds, &p);
+    assert_int_equal(cut->budget_spent, 1);
+    /* rung 1 (of 3) cut after 4 candidates; rungs 2 and 3 score its leader and the
+     * defaults (candidate 1) alone */
+    assert_int_equal(cut->n_rungs_run, 3);
+    assert_int_equal(t, 5); /* no clock read once spent */
+    assert_non_null(cut->model);
+    for (size_t i = 0; i < 4; i++)
+        assert_memory_equal(&cut->tried[i].score, &full->tried[i].score,
+                            sizeof cut->tried[i].score);
+    /* each later rung: the previous rung's leader first, then the defaults if another */
+    size_t from = 0, to = 4;
+    for (size_t r = 1; r < 3; r++) {
+        size_t leader = from;
+        for (size_t i = from + 1; i < to; i++)
+            if (better(cut->metric, cut->tried[i].score.mean, cut->tried[leader].score.mean) ||
+                (cut->tried[i].score.mean == cut->tried[leader].score.mean &&
+                 cut->tried[i].id < cut->tried[leader].id))
+                leader = i;
+        const size_t n = cut->tried[leader].id == 0 ? 1 : 2;
+        assert_true(to + n <= cut->n_tried);
+        assert_int_equal(cut->tried[to].id, cut->tried[leader].id);
+        if (n == 2)
+            assert_int_equal(cut->tried[to + 1].id, 0);
+        for (size_t i = to; i < to + n; i++)
+            assert_int_equal(cut->tried[i].rung, r);
+        from = to, to += n;
+    }
+    assert_int_equal(to, cut->n_tried);
+    assert_int_equal(cut->tried[cut->best].rung, 2);
+    assert_int_equal(cut->tried[cut->best].n_rows, 155);
+    st_tune_result_free(cut);
+    st_tune_result_free(full);
+    st_dataset_free(ds);
+}
+
+static void expect_error(const st_dataset *ds, const st_tune_params *p, const char *message)
+{
+    st_tune_result *res = (st_tune_result *)ds; /* must become NULL */
+    st_error err;
+    assert_int_equal(st_tune_run(ds, p, &res, &err), ST_ERR_INVALID_ARG);
+    assert_null(res);
+    assert_string_equal(err.message, message);
+}
+
+static void bad_parameters(void **state)
+{
+    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_tune_params p = logreg_params(3);
+    p.metric = ST_METRIC_F1;
+    expect_error(ds, &p, "st_tune_run: metric 10: expected ST_METRIC_ROC_AUC, _PR_AUC, "
+                 "_LOG_LOSS or _BRIER");
+    p = logreg_params(0);
+    expect_error(ds, &p, "st_tune_run: n_trials 0: expected 1 or more");
+    p = logreg_params(3);
+    p.time_budget = -1;
+    expect_error(ds, &p, "st_tune_run: time_budget -1: expected a number of seconds >= 0 "
+                 "(0: none)");
+    p.time_budget = 2;
+    expect_error(ds, &p, "st_tune_run: time_budget 2 needs a clock");
+    p = logreg_params(3);
+    p.eta = 1;
+    expect_error(ds, &p, "st_tune_run: eta 1: expected 2 or more");
+    p = logreg_params(3);
+    p.nested_folds = 1;
+    expect_error(ds, &p, "st_tune_run: nested_folds 1: expected 0 (none) or 2 or more");
+    p = logreg_params(3);
+    p.cv.family = (st_cv_family)7;
+    expect_error(ds, &p, "st_tune_run: cv.family 7: expected ST_CV_LOGREG or ST_CV_GBDT");
+    p = logreg_params(3);
+    p.cv.n_repeats = 2;
+    expect_error(ds, &p, "st_tune_run: cv: expected one repeat of folds made from cv.seed and "
+                 "cv.groups (n_repeats 1, no fold_ids)");
+    /* a fixed option out of its range is the trainer's message, through st_cv_run's */
+    p = logreg_params(1);
+    p.cv.family = ST_CV_GBDT;
+    p.fixed = ST_TUNE_NUM_LEAVES;
+    p.cv.gbdt.num_leaves = 1;
+    st_tune_result *res = NULL;
+    st_error err;
+    assert_int_not_equal(st_tune_run(ds, &p, &res, &err), ST_OK);
+    assert_null(res);
+    assert_contains(err.message, "tune, candidate 1 on 155 rows: ");
+    assert_contains(err.message, "num_leaves");
+    st_dataset_free(ds);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(halving_keeps_the_top_third),
+        cmocka_unit_test(best_score_is_cv_of_its_parameters),
+        cmocka_unit_test(nested_of_one_candidate_is_cv),
+        cmocka_unit_test(groups_never_split),
+        cmocka_unit_test(same_on_one_and_two_threads),
+        cmocka_unit_test(budget_stops_early),
+        cmocka_unit_test(bad_parameters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
