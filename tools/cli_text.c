@@ -121,7 +121,7 @@ static const char *dir_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
+st_status cli_text_train_out_of_core(cli_text *t, st_dataset **ds, const st_logreg_params *prm,
                                      const char *model_path, int quiet, st_logreg **m,
                                      st_error *err)
 {
@@ -129,7 +129,14 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
     const char *tmp = getenv("TMPDIR");
     const char *dir = tmp != NULL && tmp[0] != '\0' ? tmp : dir_of(model_path, buf, sizeof buf);
     st_logreg_rowfile *rf = NULL;
-    st_status rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
+    st_status rc;
+    if (t->rows != NULL) { /* featurized as written: *ds has the other columns only */
+        rc = st_logreg_rowfile_write_text(*ds, t->rows, prm, dir, &rf, err);
+        st_text_rows_free(t->rows);
+        t->rows = NULL;
+    } else {
+        rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
+    }
     if (rc != ST_OK)
         return rc;
     if (!quiet)
@@ -138,7 +145,14 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
                 (unsigned long long)st_logreg_rowfile_entries(rf),
                 (double)st_logreg_rowfile_bytes(rf) / 1e6, dir != NULL ? dir : "/tmp");
     /* the term columns are in the file now: keep the labels and the ordinary columns */
-    size_t nf = st_dataset_n_features(*ds), n_keep = 0;
+    size_t nf = st_dataset_n_features(*ds), n_keep = 0, n_sparse = 0;
+    for (size_t j = 0; j < nf; j++)
+        n_sparse += st_dataset_feature_is_sparse(*ds, j) != 0;
+    if (n_sparse == 0) { /* nothing to give back */
+        rc = st_logreg_rowfile_train(rf, m, err);
+        st_logreg_rowfile_free(rf);
+        return rc;
+    }
     size_t *keep = malloc((nf + 1) * sizeof *keep);
     if (keep == NULL) {
         st_logreg_rowfile_free(rf);
@@ -245,7 +259,7 @@ static int streamable(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-st_status cli_text_read(const cli_text *t, const char *path, const st_read_options *opt,
+st_status cli_text_read(cli_text *t, const char *path, const st_read_options *opt,
                         st_dataset **ds, st_text_featurizer ***f, st_error *err)
 {
     *ds = NULL;
@@ -259,7 +273,10 @@ st_status cli_text_read(const cli_text *t, const char *path, const st_read_optio
         snprintf(err->message, sizeof err->message, "out of memory");
         return err->code = ST_ERR_NOMEM;
     }
-    st_status rc = st_text_read_csv(path, opt, t->cols, t->n_cols, &t->opt, ds, fs, err);
+    st_status rc = t->out_of_core
+                       ? st_text_rows_open(path, opt, t->cols, t->n_cols, &t->opt, ds, fs,
+                                           &t->rows, err)
+                       : st_text_read_csv(path, opt, t->cols, t->n_cols, &t->opt, ds, fs, err);
     if (rc != ST_OK) {
         free(fs);
         return rc;
