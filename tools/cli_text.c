@@ -350,3 +350,38 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
     free(keep);
     return status;
 }
+
+/* Term t of hashing featurizer f whose bucket is b (buckets ascend), or -1. */
+static long bucket_term(const st_text_featurizer *f, long b)
+{
+    size_t lo = 0, hi = st_text_featurizer_n_terms(f);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        long x = st_text_featurizer_bucket(f, mid);
+        if (x == b)
+            return (long)mid;
+        if (x < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+const char *cli_text_coef_label(const st_logreg *m, size_t k)
+{
+    const char *name = st_logreg_coef_name(m, k);
+    for (size_t q = 0; name != NULL && q < st_logreg_n_text_featurizers(m); q++) {
+        const st_text_featurizer *f = st_logreg_text_featurizer(m, q);
+        const char *col = st_text_featurizer_column(f);
+        size_t len = strlen(col);
+        char *end;
+        if (strncmp(name, col, len) != 0 || name[len] != ':' || name[len + 1] != '#')
+            continue;
+        long b = strtol(name + len + 2, &end, 10);
+        long t = *end == '\0' ? bucket_term(f, b) : -1;
+        if (t >= 0)
+            return st_text_featurizer_label(f, (size_t)t);
+    }
+    return name;
+}

@@ -94,4 +94,11 @@ st_status cli_text_train_out_of_core(cli_text *t, st_dataset **ds, const st_logr
                                      const char *model_path, int quiet, st_logreg **m,
                                      st_error *err);
 
+/* The coefficient table's name of coefficient k of m: a hashed term column named by the
+ * terms seen in its bucket, as explain names it ("note:chest | pain", " | ..." when more
+ * shared it than the model keeps; stratum/text.h, st_text_featurizer_label), else its
+ * column name ("note:#123" for a bucket no kept term reached, or a model file saved
+ * before the forms were kept). */
+const char *cli_text_coef_label(const st_logreg *m, size_t k);
+
 #endif
