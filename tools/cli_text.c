@@ -26,12 +26,12 @@ const char cli_text_help[] =
     "  columns (as --no-standardize).\n";
 
 const char cli_text_out_of_core_help[] =
-    "  --out-of-core          with --text-col: write the featurized rows to a temporary\n"
+    "  --out-of-core          with --text-col: featurize each row straight into a temporary\n"
     "                         file ($TMPDIR, else the model's directory; removed at the\n"
-    "                         end) and fit from it a block at a time, so that training\n"
-    "                         holds about 70 bytes a row and 270 a column, not the terms;\n"
-    "                         ridge (--alpha 0) at a given --lambda, numeric columns\n"
-    "                         (docs/text.md, Memory)\n";
+    "                         end) and fit from it a block at a time, so that memory is\n"
+    "                         about 70 bytes a row and a few hundred a column, not the\n"
+    "                         terms; ridge (--alpha 0) at a given --lambda, numeric\n"
+    "                         columns (docs/text.md, Out of core)\n";
 
 void cli_text_init(cli_text *t)
 {
