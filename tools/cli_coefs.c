@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_text.h"
 
 #define CLI_TOP_COEFS 30
 
@@ -35,7 +36,10 @@ static void csv_name(FILE *out, const char *name)
 static void print_row(FILE *out, const st_logreg *m, long k, const st_logreg_coef_stat *st,
                       cli_format format, int width)
 {
-    const char *name = k < 0 ? "(intercept)" : st_logreg_coef_name(m, (size_t)k);
+    const char *name = k < 0 ? "(intercept)"
+                       : format == FORMAT_TEXT || format == FORMAT_MARKDOWN
+                           ? cli_text_coef_label(m, (size_t)k) /* hashed terms by their words */
+                           : st_logreg_coef_name(m, (size_t)k);
     double value = k < 0 ? st_logreg_intercept(m) : st_logreg_coefs(m)[k], v[N_STATS];
     if (st != NULL)
         stat_values(&st[k + 1], v);
@@ -183,8 +187,8 @@ int cli_format_coefs(FILE *out, const st_logreg *m, cli_format format, int all,
         fprintf(out, "Coefficients, %s.\n\n", order_text(standardised));
     int width = 11; /* the text table's name column: as wide as the longest name */
     for (size_t k = 0; format == FORMAT_TEXT && k < n; k++)
-        if ((int)strlen(st_logreg_coef_name(m, k)) > width)
-            width = (int)strlen(st_logreg_coef_name(m, k));
+        if ((int)strlen(cli_text_coef_label(m, k)) > width)
+            width = (int)strlen(cli_text_coef_label(m, k));
     print_header(out, st, format, width);
     if (format == FORMAT_JSON) {
         fprintf(out, "{");

@@ -26,12 +26,12 @@ const char cli_text_help[] =
     "  columns (as --no-standardize).\n";
 
 const char cli_text_out_of_core_help[] =
-    "  --out-of-core          with --text-col: write the featurized rows to a temporary\n"
+    "  --out-of-core          with --text-col: featurize each row straight into a temporary\n"
     "                         file ($TMPDIR, else the model's directory; removed at the\n"
-    "                         end) and fit from it a block at a time, so that training\n"
-    "                         holds about 70 bytes a row and 270 a column, not the terms;\n"
-    "                         ridge (--alpha 0) at a given --lambda, numeric columns\n"
-    "                         (docs/text.md, Memory)\n";
+    "                         end) and fit from it a block at a time, so that memory is\n"
+    "                         about 70 bytes a row and a few hundred a column, not the\n"
+    "                         terms; ridge (--alpha 0) at a given --lambda, numeric\n"
+    "                         columns (docs/text.md, Out of core)\n";
 
 void cli_text_init(cli_text *t)
 {
@@ -121,7 +121,7 @@ static const char *dir_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
+st_status cli_text_train_out_of_core(cli_text *t, st_dataset **ds, const st_logreg_params *prm,
                                      const char *model_path, int quiet, st_logreg **m,
                                      st_error *err)
 {
@@ -129,7 +129,14 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
     const char *tmp = getenv("TMPDIR");
     const char *dir = tmp != NULL && tmp[0] != '\0' ? tmp : dir_of(model_path, buf, sizeof buf);
     st_logreg_rowfile *rf = NULL;
-    st_status rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
+    st_status rc;
+    if (t->rows != NULL) { /* featurized as written: *ds has the other columns only */
+        rc = st_logreg_rowfile_write_text(*ds, t->rows, prm, dir, &rf, err);
+        st_text_rows_free(t->rows);
+        t->rows = NULL;
+    } else {
+        rc = st_logreg_rowfile_write(*ds, prm, dir, &rf, err);
+    }
     if (rc != ST_OK)
         return rc;
     if (!quiet)
@@ -138,7 +145,14 @@ st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *pr
                 (unsigned long long)st_logreg_rowfile_entries(rf),
                 (double)st_logreg_rowfile_bytes(rf) / 1e6, dir != NULL ? dir : "/tmp");
     /* the term columns are in the file now: keep the labels and the ordinary columns */
-    size_t nf = st_dataset_n_features(*ds), n_keep = 0;
+    size_t nf = st_dataset_n_features(*ds), n_keep = 0, n_sparse = 0;
+    for (size_t j = 0; j < nf; j++)
+        n_sparse += st_dataset_feature_is_sparse(*ds, j) != 0;
+    if (n_sparse == 0) { /* nothing to give back */
+        rc = st_logreg_rowfile_train(rf, m, err);
+        st_logreg_rowfile_free(rf);
+        return rc;
+    }
     size_t *keep = malloc((nf + 1) * sizeof *keep);
     if (keep == NULL) {
         st_logreg_rowfile_free(rf);
@@ -245,7 +259,7 @@ static int streamable(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-st_status cli_text_read(const cli_text *t, const char *path, const st_read_options *opt,
+st_status cli_text_read(cli_text *t, const char *path, const st_read_options *opt,
                         st_dataset **ds, st_text_featurizer ***f, st_error *err)
 {
     *ds = NULL;
@@ -259,7 +273,10 @@ st_status cli_text_read(const cli_text *t, const char *path, const st_read_optio
         snprintf(err->message, sizeof err->message, "out of memory");
         return err->code = ST_ERR_NOMEM;
     }
-    st_status rc = st_text_read_csv(path, opt, t->cols, t->n_cols, &t->opt, ds, fs, err);
+    st_status rc = t->out_of_core
+                       ? st_text_rows_open(path, opt, t->cols, t->n_cols, &t->opt, ds, fs,
+                                           &t->rows, err)
+                       : st_text_read_csv(path, opt, t->cols, t->n_cols, &t->opt, ds, fs, err);
     if (rc != ST_OK) {
         free(fs);
         return rc;
@@ -332,4 +349,39 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
     }
     free(keep);
     return status;
+}
+
+/* Term t of hashing featurizer f whose bucket is b (buckets ascend), or -1. */
+static long bucket_term(const st_text_featurizer *f, long b)
+{
+    size_t lo = 0, hi = st_text_featurizer_n_terms(f);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        long x = st_text_featurizer_bucket(f, mid);
+        if (x == b)
+            return (long)mid;
+        if (x < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+const char *cli_text_coef_label(const st_logreg *m, size_t k)
+{
+    const char *name = st_logreg_coef_name(m, k);
+    for (size_t q = 0; name != NULL && q < st_logreg_n_text_featurizers(m); q++) {
+        const st_text_featurizer *f = st_logreg_text_featurizer(m, q);
+        const char *col = st_text_featurizer_column(f);
+        size_t len = strlen(col);
+        char *end;
+        if (strncmp(name, col, len) != 0 || name[len] != ':' || name[len + 1] != '#')
+            continue;
+        long b = strtol(name + len + 2, &end, 10);
+        long t = *end == '\0' ? bucket_term(f, b) : -1;
+        if (t >= 0)
+            return st_text_featurizer_label(f, (size_t)t);
+    }
+    return name;
 }

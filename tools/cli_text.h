@@ -13,6 +13,9 @@ typedef struct cli_text {
     size_t n_cols;
     st_text_options opt;
     int out_of_core; /* train logreg --out-of-core: fit from a temporary row file */
+    st_text_rows *rows; /* --out-of-core on a CSV file: its rows, featurized as they are
+                           written to the row file (cli_text_read opens, and
+                           cli_text_train_out_of_core reads and frees them) */
 } cli_text;
 
 enum { OPT_TEXT_COL = 4101, OPT_NGRAMS, OPT_TFIDF, OPT_SUBLINEAR_TF, OPT_NO_SUBLINEAR_TF,
@@ -53,8 +56,10 @@ st_status cli_text_fit(const cli_text *t, st_dataset **ds, st_text_featurizer **
 /* Reads the training data at path (opt) into *ds with t's text columns featurized, *f
  * their featurizers as cli_text_fit gives them: while reading (st_text_read_csv: the texts
  * are never held) from a regular CSV file, else read whole and then featurized. Without
- * text columns, the data as read. */
-st_status cli_text_read(const cli_text *t, const char *path, const st_read_options *opt,
+ * text columns, the data as read. With --out-of-core on a regular CSV file, *ds holds the
+ * other columns only, and t->rows the rows to featurize into the row file
+ * (st_text_rows_open; cli_text_train_out_of_core). */
+st_status cli_text_read(cli_text *t, const char *path, const st_read_options *opt,
                         st_dataset **ds, st_text_featurizer ***f, st_error *err);
 /* Replaces *ds by its copy with f's text columns featurized (n 0: nothing). */
 st_status cli_text_apply(const st_text_featurizer *const *f, size_t n, st_dataset **ds,
@@ -80,12 +85,20 @@ int cli_text_warn_identifiers(const st_dataset *ds, const char *path, const char
  * EXIT_USAGE with a message, else EXIT_OK (before the data is read). */
 int cli_text_out_of_core_check(const cli_text *t, const st_logreg_params *prm);
 /* Trains on *ds out of core (stratum/logreg_rowfile.h): its rows go to a temporary file
- * in $TMPDIR, else in the directory of model_path, then *ds is replaced by its copy
- * without the sparse (term) columns, so that the fit holds only the rows' vectors, the
- * ordinary columns and one block of the file; the file is removed at the end. Unless
- * quiet, a note on stderr gives the file's entries and size. */
-st_status cli_text_train_out_of_core(st_dataset **ds, const st_logreg_params *prm,
+ * in $TMPDIR, else in the directory of model_path, featurized as they are written when
+ * t->rows is open (then freed; *ds holds the other columns), else from *ds, which is then
+ * replaced by its copy without the sparse (term) columns; so the fit holds only the rows'
+ * vectors, the ordinary columns and one block of the file; the file is removed at the
+ * end. Unless quiet, a note on stderr gives the file's entries and size. */
+st_status cli_text_train_out_of_core(cli_text *t, st_dataset **ds, const st_logreg_params *prm,
                                      const char *model_path, int quiet, st_logreg **m,
                                      st_error *err);
+
+/* The coefficient table's name of coefficient k of m: a hashed term column named by the
+ * terms seen in its bucket, as explain names it ("note:chest | pain", " | ..." when more
+ * shared it than the model keeps; stratum/text.h, st_text_featurizer_label), else its
+ * column name ("note:#123" for a bucket no kept term reached, or a model file saved
+ * before the forms were kept). */
+const char *cli_text_coef_label(const st_logreg *m, size_t k);
 
 #endif

@@ -355,7 +355,7 @@ int cmd_train(int argc, char **argv)
     cli_progress_logreg_params(&prm); /* the fit is the same either way */
     cli_progress_begin("train", 0, "iterations");
     if (rc == ST_OK && text.out_of_core) /* ds keeps its labels and ordinary columns */
-        rc = cli_text_train_out_of_core(&ds, &prm, model_path, common.quiet, &m, &err);
+        rc = cli_text_train_out_of_core(&text, &ds, &prm, model_path, common.quiet, &m, &err);
     else if (rc == ST_OK)
         rc = st_logreg_fit(&src, &prm, &m, &err);
     fit_seconds = cli_seconds() - fit_seconds;

@@ -78,8 +78,13 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                        const drift_model *m, const size_t *order, size_t n_shown,
                        size_t levels_shown)
 {
-    fprintf(f, "Drift of %s (NEW, %zu rows) against %s (REFERENCE, %zu rows), %zu columns\n",
-            np, r->n_new, rp, r->n_reference, r->n_features);
+    fprintf(f, "Drift of %s (NEW, %zu rows) against %s (REFERENCE, %zu rows), %zu ", np,
+            r->n_new, rp, r->n_reference, r->n_features);
+    if (m != NULL && m->n_text > 0) /* the text columns are compared below, not as columns */
+        fprintf(f, "ordinary column%s, %zu text column%s\n", r->n_features == 1 ? "" : "s",
+                m->n_text, m->n_text == 1 ? "" : "s");
+    else
+        fprintf(f, "columns\n");
     fprintf(f, "PSI: < 0.1 stable, 0.1-0.25 moderate, > 0.25 major; %s%s\n", bins_note,
             m != NULL && strcmp(m->family, "gbdt") == 0
                 ? " (the model's split thresholds where it splits on a column)" : "");

@@ -25,6 +25,7 @@
 #include <stratum/common.h>
 #include <stratum/dataset.h>
 #include <stratum/logreg.h>
+#include <stratum/text.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,20 @@ ST_API st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_p
                                          const char *temp_dir,
                                          st_logreg_rowfile **out /* OUT, owned */,
                                          st_error *err);
+
+/* The same for the dataset st_text_read_csv would read, written as the file is read:
+ * `others` and `rows` from st_text_rows_open (its other columns, then the term columns of
+ * its featurizers; rows is read to its end). Each row goes into the file as it is
+ * featurized, so the term columns are never in memory: besides the other columns, about
+ * 40 bytes a row, 120 a term column and a block of 8 MB (docs/text.md, "Memory"); the
+ * file is read once more for the term columns' variances. The model is the one
+ * st_logreg_rowfile_write gives on st_text_read_csv's dataset, to the bit. Errors as
+ * st_logreg_rowfile_write's and st_text_rows_next's (the file is removed). */
+ST_API st_status st_logreg_rowfile_write_text(const st_dataset *others, st_text_rows *rows,
+                                              const st_logreg_params *params,
+                                              const char *temp_dir,
+                                              st_logreg_rowfile **out /* OUT, owned */,
+                                              st_error *err);
 
 /* Fits the model from the file (params.progress is called as by st_logreg_train). Can be
  * called once. */

@@ -137,6 +137,34 @@ ST_API st_status st_text_read_csv(const char *path, const st_read_options *read_
                                   const st_text_options *opt, st_dataset **out /* OUT */,
                                   st_text_featurizer **f /* OUT: n_cols */, st_error *err);
 
+
+/* The same file featurized a row at a time, for a caller that stores the rows itself
+ * (st_logreg_rowfile_write_text writes them to its row file): memory the featurizers and
+ * one row, never the term columns. st_text_rows_open reads the other columns into *others
+ * (labels, weights, ordinary features: the dataset st_text_read_csv gives, without the
+ * term columns) and fits f[k] on cols[k] as st_text_read_csv does (the same featurizers;
+ * both modes read the texts once to fit, hashing mode keeping no pairs). Then
+ * st_text_rows_next, called once for each row of *others in turn, reads the next row and
+ * gives its term entries: *n column indices (*cols, ascending; text column k's columns
+ * follow those of columns 0..k-1, st_text_rows_n_terms in all) and their values (*vals,
+ * the floats st_text_read_csv's term columns hold for that row), valid until the next
+ * call. A file that has more or fewer rows than the first read is ST_ERR_DATA; errors as
+ * st_text_read_csv's. Ownership: *others and f[k] are the caller's (freed with
+ * st_dataset_free and st_text_featurizer_free), but rows borrows f until
+ * st_text_rows_free; on error all are NULL. */
+typedef struct st_text_rows st_text_rows;
+ST_API st_status st_text_rows_open(const char *path, const st_read_options *read_opt,
+                                   const char *const *cols, size_t n_cols,
+                                   const st_text_options *opt, st_dataset **others /* OUT */,
+                                   st_text_featurizer **f /* OUT: n_cols */,
+                                   st_text_rows **rows /* OUT */, st_error *err);
+ST_API size_t st_text_rows_n_terms(const st_text_rows *rows);
+/* Term column j's feature name, as st_text_read_csv names it (NULL past the last). */
+ST_API const char *st_text_rows_feature_name(const st_text_rows *rows, size_t j);
+ST_API st_status st_text_rows_next(st_text_rows *rows, const uint32_t **cols /* OUT */,
+                                   const float **vals /* OUT */, size_t *n /* OUT */,
+                                   st_error *err);
+ST_API void st_text_rows_free(st_text_rows *rows);
 /* Texts analysed once, for many fits on parts of one dataset (cross-validation: the texts
  * do not change between folds, only which rows fit). st_text_corpus_build tokenises the
  * texts of the column `column` that the rows of ds[0..n_ds-1] use (datasets with the same

@@ -22,6 +22,7 @@
 #include <stratum/logreg.h>
 #include <stratum/logreg_rowfile.h>
 
+#include "data/row_sketch.h"
 #include "logreg_driver.h"
 #include "logreg_solver.h"
 
@@ -90,15 +91,32 @@ struct st_logreg_rowfile {
     struct st_logreg *m;    /* the model, coefficients missing until trained; owned */
 };
 
-/* The model's features and column names from ds (numeric features only, else
- * ST_ERR_INVALID_ARG naming the first other), their fills, means and scales
- * (logreg_rowfile_write.c); r->n, p, prm, c and m (with features and coef_names
- * allocated) set. */
+/* A new handle for n rows and p columns with params prm (copied; no progress): its row
+ * vectors, moments and model (features and coef_names zeroed) allocated; NULL when out of
+ * memory (logreg_rowfile_train.c). */
+st_logreg_rowfile *st__lr_rowfile_new(size_t n, size_t p, const st_logreg_params *prm);
+
+/* What st_logreg_rowfile_write refuses in prm, and more than 2^32 - 1 rows or columns:
+ * ST_ERR_INVALID_ARG with its message. */
+st_status st__lr_rowfile_check(const st_logreg_params *prm, size_t n, size_t p, st_error *err);
+
+/* The model's features and column names from ds's features, the model's first ones
+ * (numeric features only, else ST_ERR_INVALID_ARG naming the first other), their fills,
+ * means and scales (logreg_rowfile_write.c); r->n, p, prm, c and m (with features and
+ * coef_names allocated) set. */
 st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r,
                               st_error *err);
 
 /* The rows of ds into a new row file r->rf in dir, after st__lr_rowfile_plan. */
 st_status st__lr_rowfile_write_rows(const st_dataset *ds, struct st_logreg_rowfile *r,
                                     const char *dir, st_error *err);
+
+/* The fingerprint of rows given cell by cell (logreg_rowfile_sketch.c): the word of
+ * numeric cell v (not 0; NaN is missing) of feature j, a row's hash from the sum of its
+ * cells' words over n_features features, and the sketch of n row hashes (sorted in place;
+ * ST_ERR_NOMEM only), as st__row_sketch_build gives them for the rows as a dataset. */
+uint64_t st__lr_sketch_cell(size_t j, float v);
+uint64_t st__lr_sketch_row(uint64_t sum, size_t n_features);
+st_status st__lr_sketch_build(uint64_t *hash, size_t n, st__row_sketch *s, st_error *err);
 
 #endif

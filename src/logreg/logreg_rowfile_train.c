@@ -58,6 +58,46 @@ uint64_t st_logreg_rowfile_bytes(const st_logreg_rowfile *r)
     return size;
 }
 
+st_logreg_rowfile *st__lr_rowfile_new(size_t n, size_t p, const st_logreg_params *prm)
+{
+    st_logreg_rowfile *r = st__calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->n = n, r->p = p, r->prm = *prm;
+    r->prm.progress = NULL, r->prm.progress_data = NULL; /* the model's copy */
+    r->y = st__malloc_array(n ? n : 1, sizeof *r->y);
+    r->c = st__malloc_array(n ? n : 1, sizeof *r->c);
+    r->mean = st__malloc_array(p ? p : 1, sizeof *r->mean);
+    r->scale = st__malloc_array(p ? p : 1, sizeof *r->scale);
+    r->m = st__calloc(1, sizeof *r->m);
+    if (r->m != NULL) {
+        r->m->features = st__calloc(p ? p : 1, sizeof *r->m->features);
+        r->m->n_features = r->m->features != NULL ? p : 0;
+        r->m->coef_names = st__calloc(p ? p : 1, sizeof *r->m->coef_names);
+        r->m->n_coefs = r->m->coef_names != NULL ? p : 0;
+        r->m->params = r->prm;
+    }
+    if (r->y == NULL || r->c == NULL || r->mean == NULL || r->scale == NULL || r->m == NULL ||
+        r->m->features == NULL || r->m->coef_names == NULL) {
+        st_logreg_rowfile_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+st_status st__lr_rowfile_check(const st_logreg_params *prm, size_t n, size_t p, st_error *err)
+{
+    const char *bad = st_logreg_params_check(prm);
+    if (bad == NULL)
+        bad = st_logreg_rowfile_unsupported(prm);
+    if (bad != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "logistic regression: %s", bad);
+    if (n > UINT32_MAX || p > UINT32_MAX)
+        return st__fail(err, ST_ERR_INVALID_ARG, "out-of-core training takes at most "
+                        "2^32 - 1 rows and columns (%zu rows, %zu columns)", n, p);
+    return ST_OK;
+}
+
 st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_params *params,
                                   const char *temp_dir, st_logreg_rowfile **out, st_error *err)
 {
@@ -79,28 +119,9 @@ st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_params *
     if (n > UINT32_MAX || p > UINT32_MAX)
         return st__fail(err, ST_ERR_INVALID_ARG, "out-of-core training takes at most "
                         "2^32 - 1 rows and columns (%zu rows, %zu columns)", n, p);
-    st_logreg_rowfile *r = st__calloc(1, sizeof *r);
+    st_logreg_rowfile *r = st__lr_rowfile_new(n, p, &prm);
     if (r == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory");
-    r->n = n, r->p = p, r->prm = prm;
-    r->prm.progress = NULL, r->prm.progress_data = NULL; /* the model's copy */
-    r->y = st__malloc_array(n ? n : 1, sizeof *r->y);
-    r->c = st__malloc_array(n ? n : 1, sizeof *r->c);
-    r->mean = st__malloc_array(p ? p : 1, sizeof *r->mean);
-    r->scale = st__malloc_array(p ? p : 1, sizeof *r->scale);
-    r->m = st__calloc(1, sizeof *r->m);
-    if (r->m != NULL) {
-        r->m->features = st__calloc(p ? p : 1, sizeof *r->m->features);
-        r->m->n_features = r->m->features != NULL ? p : 0;
-        r->m->coef_names = st__calloc(p ? p : 1, sizeof *r->m->coef_names);
-        r->m->n_coefs = r->m->coef_names != NULL ? p : 0;
-        r->m->params = r->prm;
-    }
-    if (r->y == NULL || r->c == NULL || r->mean == NULL || r->scale == NULL || r->m == NULL ||
-        r->m->features == NULL || r->m->coef_names == NULL) {
-        st_logreg_rowfile_free(r);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows and %zu columns", n, p);
-    }
     if ((rc = st__lr_row_weights(ds, &r->prm, r->y, r->c, &r->total, err)) == ST_OK &&
         (rc = st__lr_rowfile_plan(ds, r, err)) == ST_OK &&
         (rc = st__lr_column_moments(r->m, ds, r->mean, NULL, 1, err)) == ST_OK &&

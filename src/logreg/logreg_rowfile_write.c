@@ -193,17 +193,18 @@ static st_status check_features(const st_dataset *ds, size_t p, st_error *err)
 
 st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r, st_error *err)
 {
-    st_status rc = check_features(ds, r->p, err);
+    const size_t p = st_dataset_n_features(ds);
+    st_status rc = check_features(ds, p, err);
     if (rc != ST_OK)
         return rc;
     double *work = st__malloc_array(r->n ? r->n : 1, sizeof *work);
     if (work == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", r->n);
-    for (size_t j = 0; j < r->p; j++)
+    for (size_t j = 0; j < p; j++)
         if (plan_feature(ds, j, r, work) != 0) {
             st__free(work);
             return st__fail(err, ST_ERR_NOMEM, "out of memory for the names of %zu columns",
-                            r->p);
+                            p);
         }
     st__free(work);
     return ST_OK;

@@ -125,6 +125,56 @@ static st_status read_others(st__csv_row_stream *s, const st_read_options *ro,
     return rc;
 }
 
+st_status st__text_csv_open(st__text_csv *c, const char *path, const st_read_options *read_opt,
+                            const char *const *cols, size_t n_cols, const st_text_options *opt,
+                            const char *fn, st_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (path == NULL || cols == NULL || n_cols == 0)
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: NULL argument or no text column", fn);
+    c->ro = read_opt != NULL ? *read_opt : st_read_options_default();
+    c->opt = opt != NULL ? *opt : st_text_options_default();
+    st_status rc = st__text_check_options(&c->opt, fn, err);
+    for (size_t k = 0; rc == ST_OK && k < n_cols; k++)
+        if (cols[k] == NULL || listed(cols, k, cols[k]))
+            rc = st__fail(err, ST_ERR_INVALID_ARG, "%s: text column %zu is NULL or given "
+                          "twice", fn, k);
+    if (rc != ST_OK)
+        return rc;
+    c->open = 1; /* closed even when opening fails half way */
+    rc = st__csv_row_stream_open(&c->s, path, &c->ro, "read it whole (st_dataset_read_csv, "
+                                 "then st_text_fit_dataset and st_text_transform)", err);
+    if (rc != ST_OK) {
+        st__text_csv_close(c);
+        return rc;
+    }
+    c->field = st__malloc_array(n_cols, sizeof *c->field);
+    c->forced = st__malloc_array(n_cols, sizeof *c->forced);
+    if (c->field == NULL || c->forced == NULL)
+        rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory", path);
+    for (size_t k = 0; rc == ST_OK && k < n_cols; k++) {
+        if ((c->field[k] = text_field(&c->s, &c->ro, cols[k], err)) < 0)
+            rc = err != NULL ? err->code : ST_ERR_DATA;
+        c->forced[k] = listed(c->ro.categorical, c->ro.n_categorical, cols[k]);
+    }
+    int reduce = rc == ST_OK && features_before_texts(&c->s, &c->ro, c->field, n_cols);
+    if (rc == ST_OK)
+        rc = read_others(&c->s, &c->ro, cols, c->field, n_cols, reduce, &c->ds, err);
+    if (rc != ST_OK)
+        st__text_csv_close(c);
+    return rc;
+}
+
+void st__text_csv_close(st__text_csv *c)
+{
+    if (c->open)
+        st__csv_row_stream_close(&c->s);
+    st__free(c->field);
+    st__free(c->forced);
+    st_dataset_free(c->ds);
+    memset(c, 0, sizeof *c);
+}
+
 st_status st_text_read_csv(const char *path, const st_read_options *read_opt,
                            const char *const *cols, size_t n_cols, const st_text_options *opt,
                            st_dataset **out, st_text_featurizer **f, st_error *err)
@@ -133,46 +183,27 @@ st_status st_text_read_csv(const char *path, const st_read_options *read_opt,
         *out = NULL;
     for (size_t k = 0; f != NULL && k < n_cols; k++)
         f[k] = NULL;
-    if (path == NULL || cols == NULL || n_cols == 0 || out == NULL || f == NULL)
+    if (out == NULL || f == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_text_read_csv: NULL argument or no "
                         "text column");
-    st_read_options ro = read_opt != NULL ? *read_opt : st_read_options_default();
-    st_text_options o = opt != NULL ? *opt : st_text_options_default();
-    st_status rc = st__text_check_options(&o, "st_text_read_csv", err);
-    for (size_t k = 0; rc == ST_OK && k < n_cols; k++)
-        if (cols[k] == NULL || listed(cols, k, cols[k]))
-            rc = st__fail(err, ST_ERR_INVALID_ARG, "st_text_read_csv: text column %zu is "
-                          "NULL or given twice", k);
+    st__text_csv c;
+    st_status rc = st__text_csv_open(&c, path, read_opt, cols, n_cols, opt,
+                                     "st_text_read_csv", err);
     if (rc != ST_OK)
         return rc;
-    st__csv_row_stream s;
-    rc = st__csv_row_stream_open(&s, path, &ro, "read it whole (st_dataset_read_csv, then "
-                                 "st_text_fit_dataset and st_text_transform)", err);
-    long *field = rc == ST_OK ? st__malloc_array(n_cols, sizeof *field) : NULL;
-    if (rc == ST_OK && field == NULL)
-        rc = st__fail(err, ST_ERR_NOMEM, "%s: out of memory", path);
+    size_t n_others = c.ds->n_features;
     for (size_t k = 0; rc == ST_OK && k < n_cols; k++)
-        if ((field[k] = text_field(&s, &ro, cols[k], err)) < 0)
-            rc = err != NULL ? err->code : ST_ERR_DATA;
-    int reduce = rc == ST_OK && features_before_texts(&s, &ro, field, n_cols);
-    st_dataset *ds = NULL;
-    if (rc == ST_OK)
-        rc = read_others(&s, &ro, cols, field, n_cols, reduce, &ds, err);
-    size_t n_others = ds != NULL ? ds->n_features : 0;
-    for (size_t k = 0; rc == ST_OK && k < n_cols; k++)
-        rc = st__text_stream_column(&s, (size_t)field[k], cols[k], &o,
-                                    listed(ro.categorical, ro.n_categorical, cols[k]), ds,
-                                    n_others, &f[k], err);
-    st__free(field);
-    st__csv_row_stream_close(&s);
+        rc = st__text_stream_column(&c.s, (size_t)c.field[k], cols[k], &c.opt, c.forced[k],
+                                    c.ds, n_others, &f[k], err);
     if (rc != ST_OK) {
         for (size_t k = 0; k < n_cols; k++) {
             st_text_featurizer_free(f[k]);
             f[k] = NULL;
         }
-        st_dataset_free(ds);
-        return rc;
+    } else {
+        *out = c.ds;
+        c.ds = NULL;
     }
-    *out = ds;
-    return ST_OK;
+    st__text_csv_close(&c);
+    return rc;
 }

@@ -62,10 +62,64 @@ void st__text_stream_put_rows(st_dataset *ds, size_t first, st__text_tf_rows *r,
 st_status st__text_stream_values(st_dataset *ds, size_t first, const st_text_featurizer *f,
                                  st_error *err);
 
+/* The value of a term of count tf (signed) in column col before the row's norm, as
+ * text_transform.c's add_row weighs it: tf, or 1 + ln|tf| signed (sublinear), times the
+ * column's IDF. */
+double st__text_weight(const st_text_featurizer *f, size_t col, int32_t tf);
+
 /* One text's terms as (id, tf) pairs, ids ascending, tf != 0: keys[t] holds term t's key,
  * (id * 2 + (sign < 0)) << 32 | 1, as text_transform.c's rows group them. Returns the
  * pairs written to out (room for n_keys). Sorts keys. */
 size_t st__text_stream_pairs(uint64_t *keys, size_t n_keys, st__text_tf *out);
+
+/* A CSV file opened for its text columns to be streamed (text_stream.c): the row stream,
+ * each text column's field (and whether it is read as text whatever it holds: named in
+ * read_opt's categorical list), and ds, the dataset of its other columns (labels, weights,
+ * ordinary features) read by the CSV reader. Owns all of it; ro is the stream's options. */
+typedef struct st__text_csv {
+    st_read_options ro;
+    st_text_options opt;
+    st__csv_row_stream s;
+    int open;
+    long *field;
+    int *forced;
+    st_dataset *ds;
+} st__text_csv;
+
+/* Opens path for text columns cols[0..n_cols-1] (checks as st_text_read_csv's, messages
+ * naming fn). On error *c is closed. */
+st_status st__text_csv_open(st__text_csv *c, const char *path, const st_read_options *read_opt,
+                            const char *const *cols, size_t n_cols, const st_text_options *opt,
+                            const char *fn, st_error *err);
+/* Closes the stream and frees what c still owns (ds unless taken). */
+void st__text_csv_close(st__text_csv *c);
+
+/* One text column's pass over the rows (text_stream_pass.c, text_stream_rows.c): the
+ * stream, the column, its analyzer, a row's keys and pairs. */
+typedef struct st__text_pass {
+    st__csv_row_stream *s;
+    size_t col;             /* the text's field */
+    const char *column;     /* its name */
+    st_text_featurizer *f;
+    st__analyzer a;
+    uint64_t *keys;
+    st__text_tf *pairs;
+    size_t cap;             /* of keys and pairs */
+    int any_text;           /* a present cell that is not a number */
+    int forced_text;        /* read as text whatever it holds (st_read_options.categorical) */
+    st_text_featurizer *out; /* the fitted featurizer */
+    st_error *err;
+} st__text_pass;
+
+/* Analyses the text of the current row into p->a (room for its terms in keys and pairs):
+ * a missing cell has no terms; bad UTF-8 is the CSV reader's error (file, line, column). */
+st_status st__text_pass_analyse(st__text_pass *p);
+/* Frees the analyzer, keys and pairs. */
+void st__text_pass_free(st__text_pass *p);
+
+/* n_others for st__text_stream_column: fit the featurizer only (the passes that learn the
+ * terms or buckets, their IDF and forms), appending no column to ds. */
+#define ST__TEXT_FIT_ONLY ((size_t)-1)
 
 /* Featurizes the text in field col of s's rows (the column `column`, forced_text when it is
  * read as text whatever it holds), fitting *out with opt on ds's rows (the file's rows, its

@@ -98,15 +98,20 @@ void st__text_stream_put_rows(st_dataset *ds, size_t first, st__text_tf_rows *r,
     st__text_tf_rows_free(r);
 }
 
-/* Column entry e's weighted value before the row's norm, as text_transform.c's add_row. */
-static double weighted(const st_text_featurizer *f, size_t col, float stored)
+double st__text_weight(const st_text_featurizer *f, size_t col, int32_t tf)
 {
-    int32_t tf;
-    memcpy(&tf, &stored, sizeof tf);
     double v = (double)tf;
     if (f->opt.sublinear_tf)
         v = tf > 0 ? 1.0 + log(v) : -(1.0 + log(-v));
     return v * f->idf[col];
+}
+
+/* Column entry e's weighted value before the row's norm, from the tf its float holds. */
+static double weighted(const st_text_featurizer *f, size_t col, float stored)
+{
+    int32_t tf;
+    memcpy(&tf, &stored, sizeof tf);
+    return st__text_weight(f, col, tf);
 }
 
 st_status st__text_stream_values(st_dataset *ds, size_t first, const st_text_featurizer *f,

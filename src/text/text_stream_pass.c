@@ -16,21 +16,7 @@
 #include "core/utf8.h"
 #include "data/csv_cells.h"
 
-/* What a pass shares: the stream, the column, the analyzer, a row's keys and pairs. */
-typedef struct pass {
-    st__csv_row_stream *s;
-    size_t col;             /* the text's field */
-    const char *column;     /* its name */
-    st_text_featurizer *f;
-    st__analyzer a;
-    uint64_t *keys;
-    st__text_tf *pairs;
-    size_t cap;
-    int any_text;           /* a present cell that is not a number */
-    int forced_text;        /* read as text whatever it holds (st_read_options.categorical) */
-    st_text_featurizer *out; /* the fitted featurizer */
-    st_error *err;
-} pass;
+typedef st__text_pass pass;
 
 static st_status oom(pass *p)
 {
@@ -38,9 +24,7 @@ static st_status oom(pass *p)
                     p->column);
 }
 
-/* Analyses the text of the current row into p->a: a missing cell has no terms; bad UTF-8
- * is the CSV reader's error (file, line, column). */
-static st_status analyse_cell(pass *p)
+st_status st__text_pass_analyse(pass *p)
 {
     const st__csv_tokenizer *t = &p->s->tok;
     if (p->col >= t->n_fields)
@@ -93,7 +77,7 @@ static st_status run_pass(pass *p, size_t n_rows, row_fn row, void *ctx)
     while (rc == ST_OK && (got = st__csv_row_stream_next(p->s, p->err)) == 1) {
         if (i == n_rows)
             break;
-        rc = analyse_cell(p);
+        rc = st__text_pass_analyse(p);
         if (rc == ST_OK)
             rc = row(p, i, ctx);
         i++;
@@ -112,7 +96,7 @@ static st_status run_pass(pass *p, size_t n_rows, row_fn row, void *ctx)
 
 typedef struct hash_ctx {
     uint32_t *df, *stamp;   /* as text_fit.c's fit_buckets counts them */
-    size_t *count;          /* pairs a bucket has */
+    size_t *count;          /* pairs a bucket has; NULL: fit only, no pairs kept */
     st__text_tf_rows rows;
 } hash_ctx;
 
@@ -128,6 +112,8 @@ static st_status hash_row(pass *p, size_t i, void *ctx)
             h->stamp[b] = (uint32_t)(i + 1), h->df[b]++;
         p->keys[t] = ((uint64_t)b * 2 + (sign < 0)) << 32 | 1u;
     }
+    if (h->count == NULL)
+        return ST_OK;
     size_t n = st__text_stream_pairs(p->keys, a->n_terms, p->pairs);
     for (size_t k = 0; k < n; k++)
         h->count[p->pairs[k].id]++;
@@ -153,7 +139,7 @@ static st_status finish_fit(pass *p, st_status rc, const char *source)
     return st__text_fit_finish(f, rc, source, &p->out, p->err);
 }
 
-static st_status hashing(pass *p, st_dataset *ds, size_t n_others)
+static st_status hashing(pass *p, st_dataset *ds, size_t n_others, int fit_only)
 {
     hash_ctx h;
     memset(&h, 0, sizeof h);
@@ -163,7 +149,7 @@ static st_status hashing(pass *p, st_dataset *ds, size_t n_others)
     if (rc == ST_ERR_INVALID_ARG)
         rc = st__fail(p->err, rc, "text column '%s': %zu texts; at most 2^32 - 2",
                       p->column, ds->n_rows);
-    else if (rc != ST_OK || (h.count = st__calloc(nb, sizeof *h.count)) == NULL)
+    else if (rc != ST_OK || (!fit_only && (h.count = st__calloc(nb, sizeof *h.count)) == NULL))
         rc = oom(p);
     st__text_form_counts forms; /* the buckets' surface forms, as fit_buckets keeps them */
     memset(&forms, 0, sizeof forms);
@@ -181,6 +167,8 @@ static st_status hashing(pass *p, st_dataset *ds, size_t n_others)
     st__text_form_counts_free(&forms);
     st__free(h.df);
     rc = finish_fit(p, rc, ds->source);
+    if (fit_only)
+        return rc;
     const st_text_featurizer *f = p->out;
     long *col_of = NULL;
     size_t *count = NULL;
@@ -264,7 +252,7 @@ static st_status fill_row(pass *p, size_t i, void *ctx)
     return ST_OK;
 }
 
-static st_status vocabulary(pass *p, st_dataset *ds, size_t n_others)
+static st_status vocabulary(pass *p, st_dataset *ds, size_t n_others, int fit_only)
 {
     vocab_ctx v;
     memset(&v, 0, sizeof v);
@@ -276,6 +264,12 @@ static st_status vocabulary(pass *p, st_dataset *ds, size_t n_others)
     if (rc == ST_OK)
         rc = st__text_keep_terms(p->f, v.all.keys, v.all.lens, v.df, v.all.n, 0, p->err);
     rc = finish_fit(p, rc, ds->source);
+    if (fit_only) {
+        st__tmap_free(&v.all);
+        st__free(v.df);
+        st__free(v.last);
+        return rc;
+    }
     /* a column's entries are the texts with its term: its document frequency */
     size_t *count = rc == ST_OK ? st__malloc_array(p->out->n_terms + 1, sizeof *count) : NULL;
     if (rc == ST_OK && count == NULL)
@@ -312,17 +306,27 @@ st_status st__text_stream_column(st__csv_row_stream *s, size_t col, const char *
     p.forced_text = forced_text;
     p.err = err;
     p.a.opt = *opt;
+    const int fit_only = n_others == ST__TEXT_FIT_ONLY;
+    if (fit_only)
+        n_others = ds->n_features;
     st_status rc = st__text_featurizer_new(column, opt, ds->n_rows, &p.f, err);
     if (rc == ST_OK)
-        rc = opt->hash_bits > 0 ? hashing(&p, ds, n_others) : vocabulary(&p, ds, n_others);
+        rc = opt->hash_bits > 0 ? hashing(&p, ds, n_others, fit_only)
+                                : vocabulary(&p, ds, n_others, fit_only);
     st_text_featurizer_free(p.f);
-    st__analyzer_free(&p.a);
-    st__free(p.keys);
-    st__free(p.pairs);
+    st__text_pass_free(&p);
     if (rc != ST_OK) {
         st_text_featurizer_free(p.out);
         return rc;
     }
     *out = p.out;
     return ST_OK;
+}
+
+void st__text_pass_free(pass *p)
+{
+    st__analyzer_free(&p->a);
+    st__free(p->keys);
+    st__free(p->pairs);
+    p->keys = NULL, p->pairs = NULL, p->cap = 0;
 }

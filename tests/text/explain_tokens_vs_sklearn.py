@@ -91,6 +91,22 @@ def label(k):
 
 labels = {label(k) for k in range(len(buckets))}
 
+# train's coefficient table names each bucket by scikit-learn's terms in it, as explain
+# does (text; the CSV keeps the column names, '#bucket', in the same order)
+train = ["train", "logreg", csv, "--ignore", "id", "--text-col", "abstract", "--ngrams", "1-2",
+         "--tfidf", "--hash-bits", str(BITS), "--all", "-o", model]
+text_rows = run(*train).split("\n")
+csv_rows = run(*train, "--format", "csv").strip().split("\n")
+start = next(i for i, line in enumerate(text_rows) if line.startswith("(intercept)"))
+names = [line.rsplit(None, 1)[0].rstrip() for line in text_rows[start + 1:] if line.strip()]
+keys = [line.rsplit(",", 1)[0].strip('"') for line in csv_rows[2:]]
+assert len(names) == len(keys) == len(buckets), (len(names), len(keys), len(buckets))
+for name, key in zip(names, keys):
+    want = [t for _, _, t in sorted(in_bucket[int(key.split(":#")[1])])]
+    assert name == "abstract:" + " | ".join(want[:3]) + (" | ..." if len(want) > 3 else ""), \
+        (name, key, want[:4])
+print(f"train's table: {len(names)} buckets named by their terms, e.g. {names[0]!r}")
+
 # predict --contrib: columns named by the labels; contributions + bias = log-odds of p
 out = run("predict", model, csv, "--contrib", "--ignore", "id")
 table = pd.read_csv(pd.io.common.StringIO(out))

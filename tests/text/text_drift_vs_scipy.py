@@ -138,6 +138,13 @@ def main():
         assert term['texts_reference'] == term['texts_new']
         assert term['chi2_pvalue'] == 1, term
 
+    # the header says what was compared: no ordinary column, one text column
+    head = run([stratum, 'drift', p_ref, p_new, '--ignore', 'id', '--model', model,
+                '--bootstrap', '0', '--contrib-rows', '0'], check=True).stdout.splitlines()[0]
+    want = 'Drift of %s (NEW, %d rows) against %s (REFERENCE, %d rows), 0 ordinary columns, ' \
+           '1 text column' % (p_new, len(new), p_ref, len(ref))
+    assert head == want, (head, want)
+
     # NEW without the text column: one clear line, exit code 1
     r = run([stratum, 'drift', p_ref, p_gone, '--ignore', 'id', '--model', model])
     assert r.returncode == 1 and r.stdout == '', r
