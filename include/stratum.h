@@ -55,5 +55,6 @@
 #include "stratum/text.h"
 #include "stratum/logreg_rowfile.h"
 #include "stratum/cv.h"
+#include "stratum/compare.h"
 
 #endif /* STRATUM_H */
