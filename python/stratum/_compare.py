@@ -89,7 +89,8 @@ def compare(X, y, *, family=("logreg", "gbdt"),
             weights=("none", "balanced", 2, 5, 10, 25), logreg=None, gbdt=None,
             fixed=None, sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None,
             rule="max_f1", threshold=0.5, beta=2.0, min_recall=0.9, min_precision=0.5,
-            threshold_folds=3, recalibrate=None, calibration_folds=5, seed=42, n_threads=0):
+            threshold_folds=3, recalibrate=None, calibration_folds=5, seed=42, n_threads=0,
+            text_cols=None):
     """Cross-validates each family (logreg, gbdt) with each class-weight setting on the same
     folds, as `stratum compare` does (docs/compare.md): weights are 'none', 'balanced' or
     numbers W > 0 (logreg's class weight W, gbdt's scale_pos_weight W); logreg and gbdt are
@@ -98,7 +99,9 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     at the threshold `rule` picks on its training part (default max_f1, the CLI's f1; fixed
     uses `threshold`); recalibrate ('platt' or 'isotonic') adds each setting's calibrated
     row; fixed: a dict {name: P(y = 1) of every row} of existing models scored on the same
-    folds (not refitted). Returns a DataFrame, one row per setting in the CLI's order, with
+    folds (not refitted); text_cols: X's columns of str featurized in each training part
+    as the CLI's --text-col (with the first family's estimator's ngrams, hash_bits, ...
+    options). Returns a DataFrame, one row per setting in the CLI's order, with
     the columns of its --json output: model, weight, calibration (with recalibrate), then
     per metric METRIC_mean, METRIC_ci_low, METRIC_ci_high, METRIC_folds_defined,
     METRIC_best; df.attrs holds rows, folds, repeats and threshold_rule. Raises
@@ -129,8 +132,8 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     if first.random_state is None:
         first.set_params(random_state=seed)
     p, y01, ds_args, keep = _prepare(X, y, first, sample_weight, folds, repeats, groups,
-                                     fold_ids, seed, n_threads)
-    names = ds_args[3]
+                                     fold_ids, seed, n_threads, text_cols)
+    names, text = ds_args[3], bool(ds_args[4])
     cp = lib.st_compare_params_default()
     lr = lr.__class__(**lr.get_params())
     gb = gb.__class__(**gb.get_params())
@@ -138,9 +141,9 @@ def compare(X, y, *, family=("logreg", "gbdt"),
         if est.random_state is None:
             est.set_params(random_state=seed)
         est.classes_ = np.array([0, 1])
-    p.logreg = lr._params()
+    p.logreg = lr._params(text)
     p.gbdt = gb._params(names)
-    mono = gb._monotone(names)
+    mono = None if text else gb._monotone(names)
     if mono is not None:
         keep.append(mono)
         p.gbdt.monotone = mono.ctypes.data_as(c_void_p)
