@@ -1,14 +1,13 @@
-/* stratum compare DATA: options, then the library's st_compare_run (every model family x
- * class-weight setting cross-validated on the same folds, any --model files scored on them;
- * stratum/compare.h) with the progress line, and the table (compare_output.c), --oof and
- * --report (compare_files.c). */
+/* stratum compare DATA: the options, then the library's st_compare_run (every model family
+ * x class-weight setting cross-validated on the same folds, any --model files scored on
+ * them; stratum/compare.h) driven by compare_run.c, and the table (compare_output.c),
+ * --oof and --report (compare_files.c). */
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_cv_options.h"
-#include "cli_progress.h"
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "cli_text.h"
@@ -79,26 +78,6 @@ static const char compare_help[] =
     "fold, trees, folds done, elapsed, ETA) redrawn in place (--progress, --no-progress).\n";
 
 enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
-enum { MAX_WEIGHTS = 16, MAX_FIXED = 8 };
-
-/* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
-typedef struct weight_setting {
-    st_class_weight kind;
-    double value;
-    const char *text;
-} weight_setting;
-
-typedef struct compare_opts {
-    int use[2];                     /* indexed by cv_model */
-    weight_setting weight[MAX_WEIGHTS];
-    size_t n_weights;
-    char weight_text[512];
-    const char *fixed[MAX_FIXED];   /* --model FILE, in order */
-    st_training_overlap fixed_overlap[MAX_FIXED]; /* how far DATA is each one's training
-                                                     rows */
-    size_t n_fixed;
-} compare_opts;
-
 static int parse_models(compare_opts *o, const char *arg)
 {
     char buf[64];
@@ -124,8 +103,8 @@ static int parse_models(compare_opts *o, const char *arg)
 
 static int parse_model_file(compare_opts *o, const char *arg)
 {
-    if (o->n_fixed == MAX_FIXED)
-        return cli_usage_error("compare", "--model: expected at most %d models", MAX_FIXED), -1;
+    if (o->n_fixed == COMPARE_MAX_FIXED)
+        return cli_usage_error("compare", "--model: expected at most %d models", COMPARE_MAX_FIXED), -1;
     for (size_t k = 0; k < o->n_fixed; k++)
         if (strcmp(compare_file_name(o->fixed[k]), compare_file_name(arg)) == 0)
             return cli_usage_error("compare", "--model %s: a model named '%s' is already "
@@ -151,9 +130,9 @@ static int parse_weights(compare_opts *o, const char *arg)
         else if (!cli_parse_double(t, &w.value) || !(w.value > 0) || isinf(w.value))
             return cli_usage_error("compare", "--weights '%s': expected none, balanced or a "
                                    "number > 0, got '%s'", arg, t), -1;
-        if (o->n_weights == MAX_WEIGHTS)
+        if (o->n_weights == COMPARE_MAX_WEIGHTS)
             return cli_usage_error("compare", "--weights '%s': expected at most %d settings",
-                                   arg, MAX_WEIGHTS), -1;
+                                   arg, COMPARE_MAX_WEIGHTS), -1;
         o->weight[o->n_weights++] = w;
     }
     if (o->n_weights == 0)
@@ -255,140 +234,6 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     return -1;
 }
 
-/* What the library's progress callback needs of the command. */
-typedef struct compare_run_state {
-    const cv_setup *s;
-    const compare_opts *co;
-    size_t settings_done, n_settings; /* cross-validated settings */
-} compare_run_state;
-
-/* "0.9712" or "undefined": a row's mean ROC-AUC for its line on stderr. */
-static void auc_text(const st_compare_row *row, char *buf, size_t size)
-{
-    snprintf(buf, size, "undefined");
-    if (!isnan(row->summary[ST_METRIC_ROC_AUC].mean))
-        snprintf(buf, size, "%.4f", row->summary[ST_METRIC_ROC_AUC].mean);
-}
-
-/* The progress line as the settings' folds run, and a line per row on stderr unless -q. */
-static void on_progress(const st_compare_progress *p, void *data)
-{
-    compare_run_state *st = data;
-    const cv_setup *s = st->s;
-    const size_t m = s->n_folds * s->n_repeats;
-    char auc[32];
-    switch (p->event) {
-    case ST_COMPARE_SETTING_START:
-        cli_progress_label("setting %zu/%zu: %s, weight %s", p->setting + 1, p->n_settings,
-                           st_compare_family_name(p->row->family),
-                           st->co->weight[p->row->weight_index].text);
-        break;
-    case ST_COMPARE_FOLD_START:
-        if (p->fold->n_repeats > 1)
-            cli_progress_step("repeat %zu/%zu, fold %zu/%zu", p->fold->repeat + 1,
-                              p->fold->n_repeats, p->fold->fold + 1, p->fold->n_folds);
-        else
-            cli_progress_step("fold %zu/%zu", p->fold->fold + 1, p->fold->n_folds);
-        break;
-    case ST_COMPARE_FOLD_DONE: cli_progress_advance(); break;
-    case ST_COMPARE_ROW_DONE:
-        auc_text(p->row, auc, sizeof auc);
-        if (p->row->fixed >= 0) {
-            if (!s->quiet)
-                fprintf(stderr, "%s (fixed model): mean ROC-AUC %s over %zu of %zu folds\n",
-                        compare_file_name(st->co->fixed[p->row->fixed]), auc,
-                        p->row->summary[ST_METRIC_ROC_AUC].defined, m);
-            break;
-        }
-        cli_progress_clear();
-        if (!s->quiet)
-            fprintf(stderr, "%s, weight %s: mean ROC-AUC %s over %zu of %zu folds\n",
-                    st_compare_family_name(p->row->family),
-                    st->co->weight[p->row->weight_index].text, auc,
-                    p->row->summary[ST_METRIC_ROC_AUC].defined, m);
-        if (++st->settings_done == st->n_settings)
-            cli_progress_end();
-        break;
-    }
-}
-
-/* The library's parameters of the comparison: the shared setup, the families and weights,
- * --recalibrate, the --model files' predictions (p_fixed[k * n_rows ...]). */
-static st_compare_params compare_params(const cv_setup *s, const compare_opts *co,
-                                        const double *p_fixed, st_compare_weight *weights,
-                                        st_compare_fixed *fixed, int keep_oof)
-{
-    st_compare_params cp = st_compare_params_default();
-    cp.cv = cv_params_of(s);
-    cp.logreg = co->use[CV_LOGREG], cp.gbdt = co->use[CV_GBDT];
-    for (size_t w = 0; w < co->n_weights; w++)
-        weights[w] = (st_compare_weight){co->weight[w].kind, co->weight[w].value};
-    cp.weights = weights, cp.n_weights = co->n_weights;
-    if (s->recal != NULL) {
-        cp.recalibrate = s->recal->method;
-        cp.calibration_folds = (size_t)s->recal->folds;
-    }
-    for (size_t k = 0; k < co->n_fixed; k++)
-        fixed[k] = (st_compare_fixed){co->fixed[k], p_fixed + k * st_dataset_n_rows(s->ds)};
-    cp.fixed = fixed, cp.n_fixed = co->n_fixed;
-    cp.keep_oof = keep_oof;
-    return cp;
-}
-
-/* The library's rows as the table's (compare.h): names, summaries of its columns, best. */
-static void table_rows(const cv_setup *s, const compare_opts *co, const st_compare_result *cmp,
-                       compare_row *rows)
-{
-    const char *method = s->recal != NULL ? st_calibration_method_name(s->recal->method)
-                                          : NULL;
-    for (size_t i = 0; i < cmp->n_settings; i++) {
-        const st_compare_row *lr = &cmp->rows[i];
-        compare_row *row = &rows[i];
-        memset(row, 0, sizeof *row);
-        if (lr->fixed >= 0) {
-            row->file = co->fixed[lr->fixed];
-            row->overlap = co->fixed_overlap[lr->fixed];
-            row->weight = "(fixed)";
-            row->calibration = method != NULL ? "none" : NULL;
-        } else {
-            row->model = lr->family == ST_CV_GBDT ? CV_GBDT : CV_LOGREG;
-            row->weight = co->weight[lr->weight_index].text;
-            row->calibration = method == NULL ? NULL : lr->calibrated ? method : "none";
-        }
-        for (int k = 0; k < COMPARE_N_COLS; k++) {
-            row->col[k] = lr->summary[compare_metrics[k]];
-            row->best[k] = lr->best[compare_metrics[k]];
-        }
-    }
-}
-
-/* Runs the comparison (st_compare_run), with the progress line and a line per row on
- * stderr; on failure one line naming the setting or --model file. */
-static int run_compare(const cv_setup *s, const compare_opts *co, const double *p_fixed,
-                       int keep_oof, st_compare_result **cmp)
-{
-    st_compare_weight weights[MAX_WEIGHTS];
-    st_compare_fixed fixed[MAX_FIXED];
-    st_compare_params cp = compare_params(s, co, p_fixed, weights, fixed, keep_oof);
-    const size_t n_settings = (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) * co->n_weights;
-    compare_run_state st = {s, co, 0, n_settings};
-    cp.progress = on_progress;
-    cp.progress_data = &st;
-    st_error err;
-    memset(&err, 0, sizeof err);
-    cli_progress_begin("compare", n_settings * s->n_folds * s->n_repeats, "folds");
-    st_status rc = st_compare_run(s->ds, &cp, cmp, &err);
-    cli_progress_end();
-    if (rc == ST_OK)
-        return EXIT_OK;
-    if (st.settings_done == n_settings) { /* a --model file's fold: its path leads err */
-        fprintf(stderr, "stratum: --model %s\n", err.message[0] ? err.message
-                                                                 : st_status_str(rc));
-        return EXIT_FAILED;
-    }
-    return cli_fail(&err, rc);
-}
-
 int cmd_compare(int argc, char **argv)
 {
     compare_opts co = {.use = {1, 1}};
@@ -417,8 +262,8 @@ int cmd_compare(int argc, char **argv)
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
-    compare_row rows[4 * MAX_WEIGHTS + MAX_FIXED];
-    report_oof oofs[4 * MAX_WEIGHTS + MAX_FIXED];
+    compare_row rows[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
+    report_oof oofs[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
     memset(oofs, 0, sizeof oofs);
     st_compare_result *cmp = NULL;
     double *p_fixed = NULL;
@@ -437,9 +282,9 @@ int cmd_compare(int argc, char **argv)
         status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds),
                                        &co.fixed_overlap[k]);
     if (status == EXIT_OK)
-        status = run_compare(&s, &co, p_fixed, o.oof != NULL || o.report != NULL, &cmp);
+        status = compare_run(&s, &co, p_fixed, o.oof != NULL || o.report != NULL, &cmp);
     if (status == EXIT_OK)
-        table_rows(&s, &co, cmp, rows);
+        compare_table_rows(&s, &co, cmp, rows);
     if (status == EXIT_OK && o.oof != NULL)
         status = compare_write_oof(&s, rows, cmp, o.oof);
     if (status == EXIT_OK && o.report != NULL)
@@ -453,7 +298,7 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_FAILED;
         }
     }
-    for (size_t i = 0; i < 4 * MAX_WEIGHTS + MAX_FIXED; i++)
+    for (size_t i = 0; i < 4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED; i++)
         report_oof_free(&oofs[i]);
     st_compare_result_free(cmp);
     free(p_fixed);

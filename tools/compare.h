@@ -1,10 +1,32 @@
 /* stratum compare: every model family x class-weight setting cross-validated on the same
- * folds by the library's st_compare_run (stratum/compare.h; cmd_compare.c drives it), and
- * the table that reports them (compare_output.c). */
+ * folds by the library's st_compare_run (stratum/compare.h): the options (cmd_compare.c),
+ * the run (compare_run.c), the --model files' predictions (compare_fixed.c), the table
+ * (compare_output.c), --oof and --report's curves (compare_files.c). */
 #ifndef STRATUM_CLI_COMPARE_H
 #define STRATUM_CLI_COMPARE_H
 
 #include "cv.h"
+
+enum { COMPARE_MAX_WEIGHTS = 16, COMPARE_MAX_FIXED = 8 }; /* --weights, --model */
+
+/* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
+typedef struct weight_setting {
+    st_class_weight kind;
+    double value;
+    const char *text;
+} weight_setting;
+
+/* The command's settings (cmd_compare.c parses them). */
+typedef struct compare_opts {
+    int use[2];                     /* indexed by cv_model */
+    weight_setting weight[COMPARE_MAX_WEIGHTS];
+    size_t n_weights;
+    char weight_text[512];
+    const char *fixed[COMPARE_MAX_FIXED];   /* --model FILE, in order */
+    st_training_overlap fixed_overlap[COMPARE_MAX_FIXED]; /* how far DATA is each one's training
+                                                     rows */
+    size_t n_fixed;
+} compare_opts;
 
 /* The table's columns, in order. */
 enum { COMPARE_N_COLS = 7 };
@@ -41,6 +63,17 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
  * the model's training rows: its metrics are optimistic; evaluate on held-out data") into
  * buf: 1, or 0 (buf "") when there is none. */
 int compare_overlap_note(const compare_row *row, char *buf, size_t size);
+
+/* Runs the comparison (compare_run.c: st_compare_run over s, co's settings, the --model
+ * files' predictions p_fixed[k * n_rows ...]; keep_oof: the rows keep their out-of-fold
+ * probabilities) with the progress line and a line per row on stderr unless quiet; on
+ * failure one line naming the setting or --model file. *cmp: the result to free. An exit
+ * code. */
+int compare_run(const cv_setup *s, const compare_opts *co, const double *p_fixed,
+                int keep_oof, st_compare_result **cmp);
+/* The library's rows as the table's: names, each column's summary, the best marks. */
+void compare_table_rows(const cv_setup *s, const compare_opts *co,
+                        const st_compare_result *cmp, compare_row *rows);
 
 /* --oof (compare_files.c): row,fold,repeat,label and a column per row of the table (its
  * out-of-fold probabilities, cmp kept them), written atomically to path. An exit code. */
