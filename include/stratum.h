@@ -56,5 +56,6 @@
 #include "stratum/logreg_rowfile.h"
 #include "stratum/cv.h"
 #include "stratum/tune.h"
+#include "stratum/compare.h"
 
 #endif /* STRATUM_H */

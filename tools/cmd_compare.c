@@ -1,18 +1,17 @@
-/* stratum compare DATA: cross-validates every model family x class-weight setting on the
- * same folds (cv_run_folds, as stratum cv), scores any --model files on those folds
- * (compare_fixed.c) and prints one table (compare_output.c). */
-#define _POSIX_C_SOURCE 200809L /* open_memstream, strtok_r */
+/* stratum compare DATA: the options, then the library's st_compare_run (every model family
+ * x class-weight setting cross-validated on the same folds, any --model files scored on
+ * them; stratum/compare.h) driven by compare_run.c, and the table (compare_output.c),
+ * --oof and --report (compare_files.c). */
+#define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_cv_options.h"
-#include "cli_progress.h"
 #include "cli_gbdt_options.h"
 #include "cli_logreg_options.h"
 #include "cli_text.h"
 #include "compare.h"
-#include "explain.h"
 #include "report_cli.h"
 #include "post_fit.h"
 
@@ -79,26 +78,6 @@ static const char compare_help[] =
     "fold, trees, folds done, elapsed, ETA) redrawn in place (--progress, --no-progress).\n";
 
 enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
-enum { MAX_WEIGHTS = 16, MAX_FIXED = 8 };
-
-/* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
-typedef struct weight_setting {
-    st_class_weight kind;
-    double value;
-    const char *text;
-} weight_setting;
-
-typedef struct compare_opts {
-    int use[2];                     /* indexed by cv_model */
-    weight_setting weight[MAX_WEIGHTS];
-    size_t n_weights;
-    char weight_text[512];
-    const char *fixed[MAX_FIXED];   /* --model FILE, in order */
-    st_training_overlap fixed_overlap[MAX_FIXED]; /* how far DATA is each one's training
-                                                     rows */
-    size_t n_fixed;
-} compare_opts;
-
 static int parse_models(compare_opts *o, const char *arg)
 {
     char buf[64];
@@ -124,8 +103,8 @@ static int parse_models(compare_opts *o, const char *arg)
 
 static int parse_model_file(compare_opts *o, const char *arg)
 {
-    if (o->n_fixed == MAX_FIXED)
-        return cli_usage_error("compare", "--model: expected at most %d models", MAX_FIXED), -1;
+    if (o->n_fixed == COMPARE_MAX_FIXED)
+        return cli_usage_error("compare", "--model: expected at most %d models", COMPARE_MAX_FIXED), -1;
     for (size_t k = 0; k < o->n_fixed; k++)
         if (strcmp(compare_file_name(o->fixed[k]), compare_file_name(arg)) == 0)
             return cli_usage_error("compare", "--model %s: a model named '%s' is already "
@@ -151,9 +130,9 @@ static int parse_weights(compare_opts *o, const char *arg)
         else if (!cli_parse_double(t, &w.value) || !(w.value > 0) || isinf(w.value))
             return cli_usage_error("compare", "--weights '%s': expected none, balanced or a "
                                    "number > 0, got '%s'", arg, t), -1;
-        if (o->n_weights == MAX_WEIGHTS)
+        if (o->n_weights == COMPARE_MAX_WEIGHTS)
             return cli_usage_error("compare", "--weights '%s': expected at most %d settings",
-                                   arg, MAX_WEIGHTS), -1;
+                                   arg, COMPARE_MAX_WEIGHTS), -1;
         o->weight[o->n_weights++] = w;
     }
     if (o->n_weights == 0)
@@ -255,181 +234,6 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     return -1;
 }
 
-/* The setting's class weights in a copy of the shared setup. */
-static cv_setup setting(const cv_setup *base, cv_model model, const weight_setting *w)
-{
-    cv_setup s = *base;
-    s.model = model;
-    s.prm.class_weight = w->kind;
-    s.prm.positive_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
-    s.gprm.class_weight = w->kind == ST_CLASS_WEIGHT_BALANCED ? ST_GBDT_CLASS_WEIGHT_BALANCED
-                                                              : ST_GBDT_CLASS_WEIGHT_NONE;
-    s.gprm.scale_pos_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
-    return s;
-}
-
-/* The calibrated results of res[0..m) as plain fold results, for cv_summarise. */
-static void calibrated_results(const cv_fold_result *res, size_t m, cv_fold_result *out)
-{
-    for (size_t i = 0; i < m; i++) {
-        memcpy(out[i].value, res[i].value_cal, sizeof out[i].value);
-        out[i].threshold = res[i].threshold_cal;
-    }
-}
-
-/* --oof: row,fold,repeat,label and a column per row of the table (oof[k * R * n ...]). */
-static int write_oof(const cv_setup *s, const compare_row *rows, size_t n_rows,
-                     const double *oof, const char *path)
-{
-    size_t n = st_dataset_n_rows(s->ds), rn = n * s->n_repeats;
-    const float *y = st_dataset_labels(s->ds);
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    if (mem == NULL) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-        return EXIT_FAILED;
-    }
-    fprintf(mem, "row,fold,repeat,label");
-    for (size_t k = 0; k < n_rows; k++) {
-        /* A --model row is named by its file's base name, which may hold a comma or a
-         * quote: every name goes out as a CSV field. */
-        char name[512];
-        if (rows[k].file != NULL)
-            snprintf(name, sizeof name, "%s", compare_file_name(rows[k].file));
-        else
-            snprintf(name, sizeof name, "%s_%s%s%s", cv_model_name(rows[k].model),
-                     rows[k].weight,
-                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
-                         ? "_" : "",
-                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
-                         ? rows[k].calibration : "");
-        fputc(',', mem);
-        csv_field(mem, name);
-    }
-    fputc('\n', mem);
-    for (size_t r = 0; r < s->n_repeats; r++)
-        for (size_t i = 0; i < n; i++) {
-            fprintf(mem, "%zu,%d,%zu,%d", i + 1, s->fold[r * n + i] + 1, r + 1, (int)y[i]);
-            for (size_t k = 0; k < n_rows; k++)
-                fprintf(mem, ",%.17g", oof[k * rn + r * n + i]);
-            fputc('\n', mem);
-        }
-    int bad = ferror(mem);
-    fclose(mem);
-    st_error err;
-    memset(&err, 0, sizeof err);
-    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(path, buf, size, &err);
-    free(buf);
-    if (bad) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-        return EXIT_FAILED;
-    }
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
-}
-
-/* The rows of the --model files after the n_rows settings: each model's predictions
- * p_fixed[k * n_rows(ds) ...] scored on the folds; oof and oofs as for run_settings. */
-static int run_fixed(const cv_setup *s, const compare_opts *co, const double *p_fixed,
-                     cv_fold_result *res, compare_row *rows, size_t *n, double *oof,
-                     report_oof *oofs)
-{
-    size_t m = s->n_folds * s->n_repeats, nr = st_dataset_n_rows(s->ds);
-    size_t rn = nr * s->n_repeats;
-    int status = EXIT_OK;
-    for (size_t k = 0; status == EXIT_OK && k < co->n_fixed; k++) {
-        double *o = oof != NULL ? oof + *n * rn : NULL;
-        status = compare_fixed_folds(s, co->fixed[k], p_fixed + k * nr, res, o);
-        if (status == EXIT_OK && oofs != NULL)
-            status = report_oof_make(s, res, o, &oofs[*n]);
-        if (status != EXIT_OK)
-            break;
-        compare_row *row = &rows[(*n)++];
-        memset(row, 0, sizeof *row);
-        row->file = co->fixed[k];
-        row->overlap = co->fixed_overlap[k];
-        row->weight = "(fixed)";
-        row->calibration = s->recal != NULL ? "none" : NULL;
-        for (int c = 0; c < COMPARE_N_COLS; c++)
-            row->col[c] = cv_summarise(res, m, (int)compare_metrics[c]);
-        char auc[32] = "undefined";
-        if (!isnan(row->col[0].mean))
-            snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
-        if (!s->quiet)
-            fprintf(stderr, "%s (fixed model): mean ROC-AUC %s over %zu of %zu folds\n",
-                    compare_row_model(row), auc, row->col[0].defined, m);
-    }
-    return status;
-}
-
-/* Cross-validates every setting into rows[] (n of them), with --recalibrate two rows per
- * setting, then scores the --model files (p_fixed: their predictions), a row each; oof
- * (NULL: not kept) gets each row's out-of-fold probabilities and, when oofs is not NULL
- * (oof then is not NULL either), oofs[] the report's curves of each row. Returns an exit
- * code. */
-static int run_settings(const cv_setup *base, const compare_opts *co, const double *p_fixed,
-                        compare_row *rows, size_t *n, double *oof, report_oof *oofs)
-{
-    size_t m = base->n_folds * base->n_repeats;
-    size_t rn = st_dataset_n_rows(base->ds) * base->n_repeats;
-    cv_fold_result *res = calloc(m, sizeof *res), *cal = calloc(m, sizeof *cal);
-    if (res == NULL || cal == NULL) {
-        free(res), free(cal);
-        fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
-        return EXIT_FAILED;
-    }
-    const char *method = base->recal != NULL ? st_calibration_method_name(base->recal->method)
-                                             : NULL;
-    int status = EXIT_OK;
-    *n = 0;
-    const size_t n_settings = (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) * co->n_weights;
-    size_t setting_no = 0;
-    cli_progress_begin("compare", n_settings * m, "folds");
-    for (int model = CV_LOGREG; status == EXIT_OK && model <= CV_GBDT; model++) {
-        for (size_t w = 0; co->use[model] && status == EXIT_OK && w < co->n_weights; w++) {
-            cv_setup s = setting(base, (cv_model)model, &co->weight[w]);
-            cli_progress_label("setting %zu/%zu: %s, weight %s", ++setting_no, n_settings,
-                               cv_model_name((cv_model)model), co->weight[w].text);
-            double *o_raw = oof != NULL ? oof + *n * rn : NULL;
-            double *o_cal = oof != NULL && method != NULL ? oof + (*n + 1) * rn : NULL;
-            status = cv_run_folds_cal(&s, res, o_raw, o_cal, 0);
-            if (status == EXIT_OK && oofs != NULL)
-                status = report_oof_make(&s, res, o_raw, &oofs[*n]);
-            if (status != EXIT_OK)
-                break;
-            compare_row *row = &rows[(*n)++];
-            memset(row, 0, sizeof *row);
-            row->model = (cv_model)model;
-            row->weight = co->weight[w].text;
-            row->calibration = method != NULL ? "none" : NULL;
-            for (int k = 0; k < COMPARE_N_COLS; k++)
-                row->col[k] = cv_summarise(res, m, (int)compare_metrics[k]);
-            if (method != NULL) {
-                compare_row *crow = &rows[(*n)++];
-                *crow = *row;
-                crow->calibration = method;
-                calibrated_results(res, m, cal);
-                for (int k = 0; k < COMPARE_N_COLS; k++)
-                    crow->col[k] = cv_summarise(cal, m, (int)compare_metrics[k]);
-                if (oofs != NULL)
-                    status = report_oof_make(&s, cal, o_cal, &oofs[*n - 1]);
-            }
-            char auc[32] = "undefined";
-            if (!isnan(row->col[0].mean))
-                snprintf(auc, sizeof auc, "%.4f", row->col[0].mean);
-            cli_progress_clear();
-            if (!base->quiet)
-                fprintf(stderr, "%s, weight %s: mean ROC-AUC %s over %zu of %zu folds\n",
-                        cv_model_name(row->model), row->weight, auc, row->col[0].defined, m);
-        }
-    }
-    cli_progress_end();
-    if (status == EXIT_OK)
-        status = run_fixed(base, co, p_fixed, res, rows, n, oof, oofs);
-    free(res), free(cal);
-    return status;
-}
-
 int cmd_compare(int argc, char **argv)
 {
     compare_opts co = {.use = {1, 1}};
@@ -454,16 +258,15 @@ int cmd_compare(int argc, char **argv)
         post.eval.n_bootstrap = 0;
         post.eval.n_threads = common.threads;
         s.recal = &post;
-        s.recal_seed = common.seed;
     }
     st_dataset *ds = NULL;
     int *fold = NULL;
     char how[300];
-    compare_row rows[4 * MAX_WEIGHTS + MAX_FIXED];
-    report_oof oofs[4 * MAX_WEIGHTS + MAX_FIXED];
+    compare_row rows[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
+    report_oof oofs[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
     memset(oofs, 0, sizeof oofs);
-    size_t n_rows = 0;
-    double *oof = NULL, *p_fixed = NULL;
+    st_compare_result *cmp = NULL;
+    double *p_fixed = NULL;
     signed char *monotone = NULL;
     status = cv_opts_prepare(&o, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     if (status == EXIT_OK)
@@ -478,34 +281,27 @@ int cmd_compare(int argc, char **argv)
     for (size_t k = 0; status == EXIT_OK && k < co.n_fixed; k++)
         status = compare_fixed_predict(&s, co.fixed[k], p_fixed + k * st_dataset_n_rows(ds),
                                        &co.fixed_overlap[k]);
-    if (status == EXIT_OK && (o.oof != NULL || o.report != NULL)) {
-        size_t per = st_dataset_n_rows(ds) * s.n_repeats;
-        size_t columns = (size_t)(co.use[CV_LOGREG] + co.use[CV_GBDT]) * co.n_weights *
-                         (s.recal != NULL ? 2 : 1) + co.n_fixed;
-        if ((oof = malloc(columns * per * sizeof *oof)) == NULL) {
-            fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-            status = EXIT_FAILED;
-        }
-    }
     if (status == EXIT_OK)
-        status = run_settings(&s, &co, p_fixed, rows, &n_rows, oof,
-                              o.report != NULL ? oofs : NULL);
+        status = compare_run(&s, &co, p_fixed, o.oof != NULL || o.report != NULL, &cmp);
+    if (status == EXIT_OK)
+        compare_table_rows(&s, &co, cmp, rows);
     if (status == EXIT_OK && o.oof != NULL)
-        status = write_oof(&s, rows, n_rows, oof, o.oof);
-    if (status == EXIT_OK)
-        compare_mark_best(rows, n_rows);
+        status = compare_write_oof(&s, rows, cmp, o.oof);
     if (status == EXIT_OK && o.report != NULL)
-        status = report_compare(o.report, &s, rows, oofs, n_rows);
+        status = compare_report_oofs(&s, cmp, oofs);
+    if (status == EXIT_OK && o.report != NULL)
+        status = report_compare(o.report, &s, rows, oofs, cmp->n_settings);
     if (status == EXIT_OK) {
-        compare_print(&s, rows, n_rows);
+        compare_print(&s, rows, cmp->n_settings);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "stratum: cannot write the table to stdout\n");
             status = EXIT_FAILED;
         }
     }
-    for (size_t i = 0; i < 4 * MAX_WEIGHTS + MAX_FIXED; i++)
+    for (size_t i = 0; i < 4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED; i++)
         report_oof_free(&oofs[i]);
-    free(oof), free(p_fixed);
+    st_compare_result_free(cmp);
+    free(p_fixed);
     free(monotone);
     free(fold);
     free((void *)s.groups);

@@ -1,9 +1,32 @@
-/* stratum compare: cross-validation of every model family x class-weight setting on the
- * same folds (cmd_compare.c), and the table that reports them (compare_output.c). */
-#ifndef STRATUM_COMPARE_H
-#define STRATUM_COMPARE_H
+/* stratum compare: every model family x class-weight setting cross-validated on the same
+ * folds by the library's st_compare_run (stratum/compare.h): the options (cmd_compare.c),
+ * the run (compare_run.c), the --model files' predictions (compare_fixed.c), the table
+ * (compare_output.c), --oof and --report's curves (compare_files.c). */
+#ifndef STRATUM_CLI_COMPARE_H
+#define STRATUM_CLI_COMPARE_H
 
 #include "cv.h"
+
+enum { COMPARE_MAX_WEIGHTS = 16, COMPARE_MAX_FIXED = 8 }; /* --weights, --model */
+
+/* A class-weight setting: ST_CLASS_WEIGHT_NONE, _BALANCED or _POSITIVE with value. */
+typedef struct weight_setting {
+    st_class_weight kind;
+    double value;
+    const char *text;
+} weight_setting;
+
+/* The command's settings (cmd_compare.c parses them). */
+typedef struct compare_opts {
+    int use[2];                     /* indexed by cv_model */
+    weight_setting weight[COMPARE_MAX_WEIGHTS];
+    size_t n_weights;
+    char weight_text[512];
+    const char *fixed[COMPARE_MAX_FIXED];   /* --model FILE, in order */
+    st_training_overlap fixed_overlap[COMPARE_MAX_FIXED]; /* how far DATA is each one's training
+                                                     rows */
+    size_t n_fixed;
+} compare_opts;
 
 /* The table's columns, in order. */
 enum { COMPARE_N_COLS = 7 };
@@ -20,7 +43,8 @@ typedef struct compare_row {
                                        NULL for a cross-validated setting */
     st_training_overlap overlap;    /* --model: how far DATA is its training rows */
     cv_summary col[COMPARE_N_COLS];
-    int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked) */
+    int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked;
+                                       st_compare_row's best) */
 } compare_row;
 
 /* The row's name in the model column: "logreg", "gbdt", or the --model file's base name. */
@@ -40,15 +64,26 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
  * buf: 1, or 0 (buf "") when there is none. */
 int compare_overlap_note(const compare_row *row, char *buf, size_t size);
 
-/* Scores those predictions p on s's folds: res gets n_folds * n_repeats results, each at
- * the threshold the rule picks on the fold's training rows (the model is not refitted),
- * and oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Returns an exit
+/* Runs the comparison (compare_run.c: st_compare_run over s, co's settings, the --model
+ * files' predictions p_fixed[k * n_rows ...]; keep_oof: the rows keep their out-of-fold
+ * probabilities) with the progress line and a line per row on stderr unless quiet; on
+ * failure one line naming the setting or --model file. *cmp: the result to free. An exit
  * code. */
-int compare_fixed_folds(const cv_setup *s, const char *path, const double *p,
-                        cv_fold_result *res, double *oof);
+int compare_run(const cv_setup *s, const compare_opts *co, const double *p_fixed,
+                int keep_oof, st_compare_result **cmp);
+/* The library's rows as the table's: names, each column's summary, the best marks. */
+void compare_table_rows(const cv_setup *s, const compare_opts *co,
+                        const st_compare_result *cmp, compare_row *rows);
 
-/* Sets best[]: the highest mean, or the lowest for Brier and log loss. */
-void compare_mark_best(compare_row *rows, size_t n);
+/* --oof (compare_files.c): row,fold,repeat,label and a column per row of the table (its
+ * out-of-fold probabilities, cmp kept them), written atomically to path. An exit code. */
+int compare_write_oof(const cv_setup *s, const compare_row *rows,
+                      const st_compare_result *cmp, const char *path);
+/* --report's curves: oofs[i] (n_settings of them; report_cli.h) from row i's folds and
+ * out-of-fold probabilities. An exit code. */
+struct report_oof;
+int compare_report_oofs(const cv_setup *s, const st_compare_result *cmp,
+                        struct report_oof *oofs);
 
 /* Prints the table in s->format (text, csv, markdown or json) to stdout. */
 void compare_print(const cv_setup *s, const compare_row *rows, size_t n);

@@ -10,23 +10,6 @@ const st_metric compare_metrics[COMPARE_N_COLS] = {
     ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_PRECISION, ST_METRIC_RECALL,
     ST_METRIC_F1, ST_METRIC_BRIER, ST_METRIC_LOG_LOSS};
 
-static int lower_is_better(st_metric m)
-{
-    return m == ST_METRIC_BRIER || m == ST_METRIC_LOG_LOSS;
-}
-
-void compare_mark_best(compare_row *rows, size_t n)
-{
-    for (int k = 0; k < COMPARE_N_COLS; k++) {
-        double sign = lower_is_better(compare_metrics[k]) ? -1 : 1, best = -INFINITY;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(rows[i].col[k].mean) && sign * rows[i].col[k].mean > best)
-                best = sign * rows[i].col[k].mean;
-        for (size_t i = 0; i < n; i++)
-            rows[i].best[k] = !isnan(rows[i].col[k].mean) && sign * rows[i].col[k].mean == best;
-    }
-}
-
 /* "0.971 [0.960, 0.982]", "0.971" when there is no interval, "undefined". */
 static void cell(char *buf, size_t size, const cv_summary *c)
 {

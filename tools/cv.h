@@ -38,10 +38,9 @@ typedef struct cv_setup {
     const char *monotone_spec; /* gbdt's --monotone text, or NULL; resolved into gprm */
     cli_format format;
     int quiet;
-    /* stratum compare --recalibrate: also calibrate each fold's model on an inner
-     * cross-validation of its training part (post_fit.h) and report it; NULL: not */
+    /* stratum compare --recalibrate: each setting also calibrated in each fold on an inner
+     * cross-validation of its training part (st_compare_run) and reported; NULL: not */
     const struct post_opts *recal;
-    unsigned long long recal_seed; /* seeds the inner folds */
     struct cli_text *text;  /* --text-col and its options (cli_text.h), or NULL: each
                                training part fits its own featurizers */
 } cv_setup;
@@ -69,10 +68,6 @@ const char *cv_threshold_where(const cv_setup *s, char *buf, size_t size);
 typedef struct cv_fold_result {
     double value[ST_METRIC_COUNT]; /* NaN when undefined in that fold */
     double threshold;
-    /* with s->recal: the same for the calibrated probabilities, at the threshold chosen
-     * on the calibrated inner out-of-fold probabilities of the training part */
-    double value_cal[ST_METRIC_COUNT];
-    double threshold_cal;
 } cv_fold_result;
 
 /* A metric across folds: mean, SD and a t-based 95% interval for the mean, clipped to the
@@ -93,10 +88,6 @@ st_cv_params cv_params_of(const cv_setup *s);
  * progress goes to stderr when `progress`; a failure is one line on stderr. Returns an
  * exit code. Whatever the thread count, the numbers are the same for a seed. */
 int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress);
-/* The same, and with s->recal the calibrated out-of-fold probabilities into oof_cal (when
- * not NULL). */
-int cv_run_folds_cal(const cv_setup *s, cv_fold_result *res, double *oof, double *oof_cal,
-                     int progress);
 
 /* Metric `metric` (or the threshold when metric < 0) summarised over m fold results. */
 cv_summary cv_summarise(const cv_fold_result *res, size_t m, int metric);

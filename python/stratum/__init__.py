@@ -5,7 +5,8 @@ from ._model import Model, load
 from ._estimators import GBDTClassifier, LogisticRegression
 from ._eval import evaluate, explain
 from ._cv import CVResult, cv, cv_path
+from ._compare import compare
 
 __version__ = "0.1.0"
 __all__ = ["LogisticRegression", "GBDTClassifier", "Model", "load", "evaluate", "explain",
-           "cv", "cv_path", "CVResult", "StratumError", "version", "LIBRARY_PATH"]
+           "cv", "cv_path", "CVResult", "compare", "StratumError", "version", "LIBRARY_PATH"]

@@ -99,17 +99,17 @@ class CVResult:
         return f"CVResult(summary=\n{self.summary})"
 
 
-def _params(model, names, X, y01):
+def _params(model, names, X, y01, text=False):
     from ._estimators import GBDTClassifier, LogisticRegression
     p = lib.st_cv_params_default()
     keep = []
     if isinstance(model, LogisticRegression):
         p.family = 0
-        p.logreg = model._params()
+        p.logreg = model._params(text)
     elif isinstance(model, GBDTClassifier):
         p.family = 1
         p.gbdt = model._params(names)
-        mono = model._monotone(names)
+        mono = None if text else model._monotone(names)
         if mono is not None:
             keep.append(mono)
             p.gbdt.monotone = mono.ctypes.data_as(c_void_p)
@@ -127,7 +127,8 @@ def _ids(v, n, what):
 
 def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
        fold_ids=None, threshold=0.5, rule="fixed", beta=2.0, min_recall=0.9,
-       min_precision=0.5, threshold_folds=3, valid_fraction=0.0, seed=42, n_threads=0):
+       min_precision=0.5, threshold_folds=3, valid_fraction=0.0, seed=42, n_threads=0,
+       text_cols=None):
     """Cross-validates `model` (an unfitted stratum.LogisticRegression or
     stratum.GBDTClassifier, whose parameters are used; default LogisticRegression()) on X, y
     as `stratum cv` does (docs/cv.md): `folds` stratified folds (groups: rows with one id
@@ -135,11 +136,13 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     CLI's --seed, default 42), each fold evaluated at `threshold` or at the threshold
     `rule` (max_f1, max_fbeta, youden, min_recall, min_precision) picks on
     `threshold_folds` inner folds of its training part (0: its own predictions);
-    valid_fraction: gbdt's held-out share of each training part for early stopping.
+    valid_fraction: gbdt's held-out share of each training part for early stopping;
+    text_cols: X's columns of str featurized per training part as the CLI's --text-col
+    (default: the model's text_cols; its ngrams, hash_bits, tfidf, ... options).
     Returns a CVResult (folds, summary, oof DataFrames). Raises StratumError on bad input."""
     import pandas as pd
     p, y01, ds_args, keep = _prepare(X, y, model, sample_weight, folds, repeats, groups,
-                                     fold_ids, seed, n_threads)
+                                     fold_ids, seed, n_threads, text_cols)
     if rule not in _RULES:
         raise StratumError(f"rule={rule!r}: expected one of {', '.join(_RULES)}")
     if not isinstance(threshold_folds, (int, np.integer)) or threshold_folds < 0:
@@ -165,9 +168,11 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
         lib.st_cv_result_free(res)
 
 
-def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed, n_threads):
+def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed, n_threads,
+             text_cols=None):
     """The library's parameters, the 0/1 labels, to_dataset's arguments and the arrays the
-    parameters point into (kept alive by the caller)."""
+    parameters point into (kept alive by the caller); text_cols (None: the model's) are
+    featurized in each training part with the model's text options."""
     from ._estimators import _labels
     from ._data import n_rows_of
     from ._estimators import GBDTClassifier, LogisticRegression
@@ -177,6 +182,8 @@ def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed,
         raise StratumError(f"model={type(model).__name__}: expected a "
                            "stratum.LogisticRegression or stratum.GBDTClassifier")
     est = model.__class__(**model.get_params())  # a fresh copy to hold the input checks
+    if text_cols is not None:
+        est.set_params(text_cols=text_cols)
     X = est._validate_X(X, reset=True)
     est.classes_, y01 = _labels(y)
     n = n_rows_of(X)
@@ -184,7 +191,14 @@ def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed,
         raise StratumError(f"X has {n} rows but y has {len(y01)}")
     w = est._weights(X, y01, sample_weight)
     names = est._feature_names(X)
-    p, est, keep = _params(est, names, X, y01)
+    from ._text import text_columns, text_options
+    text = text_columns(est, X)
+    p, est, keep = _params(est, names, X, y01, bool(text))
+    if text:
+        arr = (c_char_p * len(text))(*[c.encode() for c in text])
+        keep.append(arr)
+        p.text_cols, p.n_text_cols = ctypes.cast(arr, POINTER(c_char_p)), len(text)
+        p.text = text_options(est)
     for name, v in (("folds", folds), ("repeats", repeats), ("seed", seed),
                     ("n_threads", n_threads)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
@@ -199,7 +213,7 @@ def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed,
         keep.append(f)
         p.fold_ids = f.ctypes.data_as(c_void_p)
         p.n_repeats = 1
-    return p, y01, (X, y01, w, names), keep
+    return p, y01, (X, y01, w, names, text), keep
 
 
 def cv_path(X, y, model=None, *, measure="deviance", n_lambda=100, lambda_min_ratio=None,
@@ -222,6 +236,8 @@ def cv_path(X, y, model=None, *, measure="deviance", n_lambda=100, lambda_min_ra
         raise StratumError(f"measure={measure!r}: expected deviance, auc or pr_auc")
     p, y01, ds_args, keep = _prepare(X, y, model, sample_weight, folds, repeats, groups,
                                      fold_ids, seed, n_threads)
+    if ds_args[4]:
+        raise StratumError("cv_path: no text columns yet (as the CLI's --lambda-path)")
     po = lib.st_logreg_path_options_default()
     po.n_lambda = int(n_lambda)
     if lambda_min_ratio is not None:

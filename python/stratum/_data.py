@@ -184,12 +184,23 @@ def _from_sparse(X, y01, weights, names):
     return Dataset(out)
 
 
-def dataframe_kinds(df):
-    """'numeric' or 'categorical' for each column; StratumError for any other dtype."""
+def dataframe_kinds(df, text=()):
+    """'numeric', 'categorical' or 'text' (the columns named in text: str cells, None or NaN
+    missing) for each column; StratumError for any other dtype."""
     kinds = []
     for name in df.columns:
         dt = df[name].dtype
-        if isinstance(dt, pd.CategoricalDtype):
+        if str(name) in text:
+            if not (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt)):
+                raise StratumError(f"text column '{name}' has dtype {dt}: expected str")
+            bad = [v for v in df[name] if not (isinstance(v, str) or v is None or
+                                               v is pd.NA or (isinstance(v, float) and
+                                                              np.isnan(v)))]
+            if bad:
+                raise StratumError(f"text column '{name}' holds {type(bad[0]).__name__} "
+                                   f"{bad[0]!r}: expected str (None or NaN missing)")
+            kinds.append("text")
+        elif isinstance(dt, pd.CategoricalDtype):
             kinds.append("categorical")
         elif pd.api.types.is_bool_dtype(dt) or pd.api.types.is_numeric_dtype(dt):
             if pd.api.types.is_complex_dtype(dt):
@@ -222,10 +233,11 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
     cols = []
     for j, name in enumerate(df.columns):
         s = df.iloc[:, j]
-        if kinds[j] == "categorical":
+        if kinds[j] in ("categorical", "text"):
             text = s.astype(object).map(lambda v: "" if v is None or (
                 isinstance(v, float) and np.isnan(v)) or v is pd.NA else _csv_field(str(v)))
-            if (s.notna() & (s.astype(str) == "")).any():
+            # an empty text is a text without words, as the empty field the CSV reads
+            if kinds[j] == "categorical" and (s.notna() & (s.astype(str) == "")).any():
                 raise StratumError(f"column '{name}' has the empty string as a level: "
                                    "stratum reads an empty field as missing")
         else:
@@ -245,7 +257,7 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
     for row in zip(*cols):
         buf.write(",".join(row) + "\n")
     data = buf.getvalue().encode("utf-8")
-    cat = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] == "categorical"]
+    cat = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] != "numeric"]
     num = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] == "numeric"]
     cat_arr = (ctypes.c_char_p * max(len(cat), 1))(*cat)
     num_arr = (ctypes.c_char_p * max(len(num), 1))(*num)
@@ -266,17 +278,18 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
     return Dataset(out)
 
 
-def to_dataset(X, y01=None, weights=None, names=None):
+def to_dataset(X, y01=None, weights=None, names=None, text=()):
     """A Dataset for X (see the module's docstring); y01 holds 0/1 labels or is None,
-    weights row weights or None, names the feature names (None: f0, f1, ...)."""
+    weights row weights or None, names the feature names (None: f0, f1, ...); text names
+    X's text columns (a DataFrame's), each read as the CSV reader reads --text-col's."""
     if is_sparse(X):
         return _from_sparse(X, y01, weights, names)
     if is_dataframe(X):
         check_not_empty(X.shape)
-        kinds = dataframe_kinds(X)
+        kinds = dataframe_kinds(X, text)
         if names is None:
             names = [str(c) for c in X.columns]
-        if "categorical" in kinds:
+        if "categorical" in kinds or "text" in kinds:
             return _from_categorical_frame(X, kinds, y01, weights, names)
         X = X.to_numpy(dtype=np.float32, na_value=np.nan)
     return _from_dense(X, y01, weights, names)

@@ -16,6 +16,8 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, colu
 from ._data import check_not_empty, dataframe_kinds, is_dataframe, is_sparse, n_rows_of, to_dataset
 from ._lib import StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib
 from ._model import GBDT, LOGREG, Model
+from . import _text
+from ._text import text_columns
 
 
 def _labels(y):
@@ -90,7 +92,7 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 raise StratumError(f"X of dtype {X.dtype}: expected numbers (float32 or "
                                    "float64; NaN missing)")
         if is_dataframe(X):
-            dataframe_kinds(X)
+            dataframe_kinds(X, text_columns(self, X))
         if len(X.shape) == 2:
             check_not_empty(X.shape)
         try:
@@ -165,8 +167,20 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
         w = self._weights(X, y01, sample_weight)
         names = self._feature_names(X)
         self.model_ = None
-        with to_dataset(X, y01, w, names) as ds:
-            self.model_ = self._train(ds, X, names, **kwargs)
+        text = text_columns(self, X)
+        with to_dataset(X, y01, w, names, text) as ds:
+            if not text:
+                self.model_ = self._train(ds, X, names, **kwargs)
+            else:  # as the CLI's --text-col: featurizers fitted on these rows, in the model
+                if kwargs.get("eval_set") is not None or getattr(self, "monotone", None):
+                    raise StratumError("text_cols: not with eval_set or monotone yet")
+                tds, fs = _text.fit_transform(ds, text, _text.text_options(self))
+                try:
+                    with tds:
+                        self.model_ = self._train(tds, X, None, text=True)
+                    _text.attach(self._family == GBDT, self.model_._handle, fs)
+                finally:
+                    _text.free(fs)
         if self.threshold is not None:
             self.model_.set_threshold(self.threshold)
         self._fitted(self.model_)
@@ -215,12 +229,27 @@ class LogisticRegression(_StratumClassifier):
     add a 0/1 column per feature with missing training values. class_weight: None,
     'balanced', a number (positive rows weigh it) or {class: weight}. tol, max_iter: the
     solver's stopping rule. threshold: a decision threshold stored in the model (predict
-    uses it; None is 0.5). n_threads: 0 = all; never changes the model."""
+    uses it; None is 0.5). n_threads: 0 = all; never changes the model. With text_cols,
+    standardize is off and lam None is 1e-4, as the CLI's.
+    text_cols: None, or columns of X (a DataFrame) holding str, each featurized as the
+    CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
+    in the model, which applies it to the raw texts it scores; its options as the CLI's:
+    ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
+    (default True), min_df (default 2), stop_words (None or 'english')."""
     _family = LOGREG
 
     def __init__(self, lam=None, alpha=0.0, standardize=True, impute="mean",
                  missing_indicators=False, class_weight=None, tol=1e-8, max_iter=100,
-                 threshold=None, lambda_rule="min", random_state=42, n_threads=0):
+                 threshold=None, lambda_rule="min", random_state=42, n_threads=0,
+                 text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
+                 min_df=2, stop_words=None):
+        self.text_cols = text_cols
+        self.ngrams = ngrams
+        self.hash_bits = hash_bits
+        self.tfidf = tfidf
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.stop_words = stop_words
         self.lam = lam
         self.lambda_rule = lambda_rule
         self.random_state = random_state
@@ -234,9 +263,11 @@ class LogisticRegression(_StratumClassifier):
         self.threshold = threshold
         self.n_threads = n_threads
 
-    def _params(self):
+    def _params(self, text=False):
         p = lib.st_logreg_params_default()
         p.lambda_ = -1.0 if self.lam is None else float(self.lam)  # ST_LOGREG_LAMBDA_CV
+        if text and self.lam is None:
+            p.lambda_ = _text.TEXT_LAMBDA  # the CLI's default with --text-col
         if self.lambda_rule not in ("min", "1se"):
             raise StratumError(f"lambda_rule={self.lambda_rule!r}: expected 'min' or '1se'")
         p.lambda_rule = 0 if self.lambda_rule == "min" else 1
@@ -253,13 +284,15 @@ class LogisticRegression(_StratumClassifier):
         p.tol = float(self.tol)
         p.max_iter = int(self.max_iter)
         p.n_threads = int(self.n_threads)
+        if text:
+            p.standardize = 0  # term columns penalised as they are, as the CLI's
         msg = lib.st_logreg_params_check(ctypes.byref(p))
         if msg:
             raise StratumError(msg.decode())
         return p
 
-    def _train(self, ds, X, names):
-        p = self._params()
+    def _train(self, ds, X, names, text=False):
+        p = self._params(text)
         out = ctypes.c_void_p()
         err = StError()
         check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
@@ -281,7 +314,8 @@ class LogisticRegression(_StratumClassifier):
                                    "cv_deviance": c.cv_deviance, "cv_se": c.cv_se,
                                    "n_lambda": int(c.n_lambda), "n_folds": int(c.n_folds)}
         else:
-            self.lambda_ = float(self.lam)
+            # lam None without a choice: text columns, the CLI's default lambda for them
+            self.lambda_ = _text.TEXT_LAMBDA if self.lam is None else float(self.lam)
             self.lambda_choice_ = None
 
 
@@ -300,7 +334,12 @@ class GBDTClassifier(_StratumClassifier):
     -1/0/+1 per feature (a list, or a dict {feature name: sign}). early_stopping_rounds and
     metric ('logloss', 'auc', 'pr-auc') watch fit(..., eval_set=(X_valid, y_valid)).
     threshold: a decision threshold stored in the model. n_threads: 0 = all; never changes
-    the model."""
+    the model.
+    text_cols: None, or columns of X (a DataFrame) holding str, each featurized as the
+    CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
+    in the model, which applies it to the raw texts it scores; its options as the CLI's:
+    ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
+    (default True), min_df (default 2), stop_words (None or 'english')."""
     _family = GBDT
 
     def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
@@ -310,7 +349,16 @@ class GBDTClassifier(_StratumClassifier):
                  class_weight=None, monotone=None, max_cat_to_onehot=4,
                  max_cat_threshold=32, cat_l2=10.0, cat_smooth=10.0, min_data_per_group=100,
                  max_cat_levels=255, bin_sample_rows=200000, early_stopping_rounds=0,
-                 metric="logloss", threshold=None, random_state=42, n_threads=0):
+                 metric="logloss", threshold=None, random_state=42, n_threads=0,
+                 text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
+                 min_df=2, stop_words=None):
+        self.text_cols = text_cols
+        self.ngrams = ngrams
+        self.hash_bits = hash_bits
+        self.tfidf = tfidf
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.stop_words = stop_words
         self.num_trees = num_trees
         self.num_leaves = num_leaves
         self.max_depth = max_depth
@@ -391,9 +439,9 @@ class GBDTClassifier(_StratumClassifier):
             raise StratumError(msg.decode())
         return p
 
-    def _train(self, ds, X, names, eval_set=None):
+    def _train(self, ds, X, names, eval_set=None, text=False):
         p = self._params(names)
-        mono = self._monotone(names)
+        mono = None if text else self._monotone(names)
         if mono is not None:
             p.monotone = mono.ctypes.data_as(ctypes.c_void_p)
         valid = None

@@ -92,13 +92,31 @@ class Model:
             arr = self._names_arr = names_array(self.feature_names)
         return arr
 
+    def _text(self):
+        """The model's text featurizers (lent by it) and their columns' names, cached."""
+        t = getattr(self, "_text_cache", None)
+        if t is None:
+            from ._text import model_featurizers
+            t = self._text_cache = model_featurizers(self.family == GBDT, self._handle)
+        return t
+
     def _dataset(self, X):
+        fs, cols = self._text()
+        if cols:  # a model of text columns: X's raw texts through its featurizers
+            from ._text import transform
+            self._check_width(X)
+            with to_dataset(X, names=None, text=tuple(cols)) as raw:
+                return transform(raw, fs)
         # a frame's columns are matched by name when they have names (strings); an
         # array's, and a frame's with default (integer) labels, by position
         by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
         return to_dataset(X, names=None if by_name else self._names())
 
     def _check_width(self, X):
+        cols = self._text()[1]
+        if cols and not is_dataframe(X):
+            raise StratumError(f"the model featurizes the text column(s) "
+                               f"{', '.join(cols)}: X must be a pandas DataFrame holding them")
         d = X.shape[1] if hasattr(X, "shape") and len(X.shape) == 2 else None
         if d is not None and d != len(self.feature_names) and not (
                 is_dataframe(X) and all(isinstance(c, str) for c in X.columns)):
@@ -110,6 +128,7 @@ class Model:
         None when that path does not apply (several rows, a frame or sparse matrix, a
         model with categorical features, which an array cannot give by name)."""
         if (self._categorical or not isinstance(X, np.ndarray) or X.ndim != 2
+                or self._text()[1]
                 or X.shape[0] != 1):
             return None
         self._check_width(X)

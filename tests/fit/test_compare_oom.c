@@ -1,0 +1,95 @@
+/* Allocation failure in compare (stratum/compare.h): st_compare_run with both families, a
+ * text column, a rule on inner folds, recalibration and a fixed model, with the Nth
+ * allocation failing for N = 0, 1, 2, ... until the run succeeds. Each failing run returns
+ * ST_ERR_NOMEM, leaves no block allocated and its OUT pointer NULL. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stratum.h>
+
+#include "core/alloc.h"
+
+static st_dataset *data;
+
+static int setup(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "x,note,label\n1,chest pain,0\n2,no pain,0\n3,fever and cough,1\n4,no fever,0\n"
+        "5,cough,1\n6,pain,0\n7,fever,1\n8,cough and pain,1\n9,none,0\n10,fever cough,1\n"
+        "11,no cough,0\n12,fever,1\n13,pain,0\n14,cough,1\n15,none,0\n16,fever pain,1\n";
+    st_read_options opt = st_read_options_default();
+    return st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom", &opt, &data, NULL) == ST_OK
+               ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    st_dataset_free(data);
+    return 0;
+}
+
+static st_status cycle(void)
+{
+    static const char *const text_cols[] = {"note"};
+    static const st_compare_weight weights[] = {{ST_CLASS_WEIGHT_NONE, 1},
+                                                {ST_CLASS_WEIGHT_POSITIVE, 2}};
+    static double p[16];
+    for (int i = 0; i < 16; i++)
+        p[i] = (double)i / 16;
+    st_compare_fixed fixed = {"m", p};
+    st_error err;
+    st_compare_params cp = st_compare_params_default();
+    cp.cv.n_folds = 2;
+    cp.cv.n_threads = 1;
+    cp.cv.logreg.lambda = 0.1;
+    cp.cv.gbdt.num_trees = 2;
+    cp.cv.gbdt.min_data_in_leaf = 1;
+    cp.cv.text_cols = text_cols;
+    cp.cv.n_text_cols = 1;
+    cp.cv.eval.rule = ST_THRESHOLD_MAX_F1;
+    cp.cv.threshold_folds = 2;
+    cp.weights = weights;
+    cp.n_weights = 2;
+    cp.recalibrate = ST_CALIBRATION_PLATT;
+    cp.calibration_folds = 2;
+    cp.fixed = &fixed;
+    cp.n_fixed = 1;
+    cp.keep_oof = 1;
+    st_compare_result *res = (st_compare_result *)(uintptr_t)1;
+    st_status rc = st_compare_run(data, &cp, &res, &err);
+    if (rc != ST_OK) {
+        assert_null(res);
+        return rc;
+    }
+    st_compare_result_free(res);
+    return ST_OK;
+}
+
+static void test_compare_oom(void **state)
+{
+    (void)state;
+    long baseline = st__fault_live_blocks();
+    for (long n = 0;; n++) {
+        st__fault_fail_after(n);
+        st_status rc = cycle();
+        st__fault_fail_after(-1);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+        if (rc == ST_OK)
+            return;
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_true(n < 400000);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_compare_oom)};
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
