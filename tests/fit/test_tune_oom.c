@@ -13,6 +13,7 @@
 #include <stratum.h>
 
 #include "core/alloc.h"
+#include "oom_sweep.h"
 
 static st_dataset *data;
 
@@ -48,8 +49,9 @@ static st_status one(const st_tune_params *p)
     return ST_OK;
 }
 
-static st_status cycle(void)
+static st_status cycle(void *unused)
 {
+    (void)unused;
     static double groups[40];
     for (int i = 0; i < 40; i++)
         groups[i] = i / 2;
@@ -81,19 +83,8 @@ static st_status cycle(void)
 static void test_tune_oom(void **state)
 {
     (void)state;
-    long baseline = st__fault_live_blocks();
-    for (long n = 0;; n++) {
-        st__fault_fail_after(n);
-        st_status rc = cycle();
-        st__fault_fail_after(-1);
-        assert_int_equal(st__fault_live_blocks(), baseline);
-        if (rc == ST_OK) {
-            printf("the cycle succeeded with %ld allocations allowed to fail first\n", n);
-            return;
-        }
-        assert_int_equal(rc, ST_ERR_NOMEM);
-        assert_true(n < 200000);
-    }
+    const long n = test_oom_sweep(cycle, NULL, 200000);
+    printf("the cycle succeeded with %ld allocations allowed to fail first\n", n);
 }
 
 int main(void)
