@@ -155,10 +155,14 @@ void st_dataset_free(st_dataset *ds)
             st__free(ds->features[j].values);
             st__category_dict_free(&ds->features[j].levels);
             st__free(ds->features[j].zero_entries);
-            st__free(ds->features[j].entry_rows);
-            st__free(ds->features[j].entry_values);
+            if (!ds->features[j].shared_entries) {
+                st__free(ds->features[j].entry_rows);
+                st__free(ds->features[j].entry_values);
+            }
         }
     }
+    st__free(ds->shared_rows);
+    st__free(ds->shared_values);
     st__free(ds->features);
     st__free(ds->cell_facts);
     st__free(ds->labels);
