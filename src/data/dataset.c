@@ -341,8 +341,11 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     if (ds->cell_facts != NULL)
         bytes += ds->n_features * sizeof *ds->cell_facts;
     size_t arrays = (ds->labels != NULL) + (ds->weights != NULL);
+    bytes += ds->n_shared_values * sizeof(float);
     for (size_t j = 0; j < ds->n_features; j++) {
-        if (ds->features[j].sparse)
+        if (ds->features[j].shared_entries) /* their values are counted above */
+            bytes += ds->features[j].n_entries * sizeof(uint32_t);
+        else if (ds->features[j].sparse)
             bytes += ds->features[j].n_entries * (sizeof(uint32_t) + sizeof(float));
         else
             arrays++;

@@ -66,9 +66,11 @@ struct st_dataset {
     st__cell_facts *cell_facts;  /* CSV datasets: n_features facts, features[j].cells
                                     pointing into it (owned); NULL otherwise */
     /* the entries of the features with shared_entries, one allocation each (owned);
-       NULL otherwise */
+       NULL otherwise. shared_values holds n_shared_values floats: every shared entry's
+       value, or, when every value is 1, as many ones as the longest column has entries */
     uint32_t *shared_rows;
     float *shared_values;
+    size_t n_shared_values;
 };
 
 /* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.

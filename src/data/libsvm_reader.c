@@ -277,6 +277,7 @@ static int add_columns(st_dataset *ds, size_t n_features, const size_t *entries,
     ds->shared_values = st__malloc_array(n_values ? n_values : 1, sizeof *ds->shared_values);
     if (ds->shared_rows == NULL || ds->shared_values == NULL)
         return 0;
+    ds->n_shared_values = n_values;
     for (size_t e = 0; all_ones && e < n_values; e++)
         ds->shared_values[e] = 1.0f;
     size_t at = 0;
