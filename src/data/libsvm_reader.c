@@ -1,11 +1,10 @@
 /* LibSVM / SVMlight text to dataset, in one pass over the text: every line is checked and
- * its entries appended, row after row, to a staging list (index and value, 8 bytes an
- * entry) while each index's entries are counted; then the columns are filled from the
- * staging list, dense ones (an entry in at least half the rows) as n_rows values, sparse
- * ones as their entries in two arrays shared by all sparse columns (st_dataset.shared_rows,
- * one allocation instead of two a column), and the staging list is freed. Each number of
- * the file is parsed once; the columns are what reading the text twice (count, then fill)
- * gave, entry for entry. */
+ * its entries appended, row after row, to a staging list (libsvm_stage.h) while each
+ * index's entries are counted; then the columns are made from the list
+ * (libsvm_columns.c), dense ones (an entry in at least half the rows) as n_rows values,
+ * sparse ones as their entries, and the list is freed. Each number of the file is parsed
+ * once; the columns are what reading the text twice (count, then fill) gave, entry for
+ * entry. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,29 +15,9 @@
 #include "csv_cells.h"
 #include "label_rule.h"
 #include "libsvm_line.h"
+#include "libsvm_stage.h"
 #include "libsvm_tokens.h"
 #include "core/number_parse.h"
-
-/* Where the next entry of a sparse column goes, by index slot (NULL: not sparse). The
- * fill writes each entry through these 16 bytes instead of the column's feature (128
- * bytes away in a table of a million), a cache miss fewer per entry. */
-typedef struct libsvm_fill {
-    uint32_t *rows;
-    float *values;
-} libsvm_fill;
-
-/* The entries of the lines read so far, in file order: entry e has file index index[e]
- * and value value[e], or 1 while value is NULL (every value so far 1, as in most files of
- * binary codes: they stage 4 bytes an entry); row i's entries end at row_end[i]; label[i]
- * is its class. */
-typedef struct libsvm_stage {
-    uint32_t *index;
-    float *value;
-    size_t n, cap;
-    size_t *row_end;
-    float *label;
-    size_t rows_cap;
-} libsvm_stage;
 
 typedef struct libsvm_reader {
     const char *data, *end, *source;
@@ -50,7 +29,7 @@ typedef struct libsvm_reader {
     int cls;                       /* the class of the last line scanned */
     st__libsvm_pair_fn on_pair;    /* when set, called per pair */
     void *pair_ctx;
-    libsvm_stage *stage;           /* when set, entries and labels are staged, and ... */
+    st__libsvm_stage *stage;       /* when set, entries and labels are staged, and ... */
     size_t *counts, counts_cap;    /* ... counts[index]: lines with an entry for index */
 } libsvm_reader;
 
@@ -61,16 +40,6 @@ static st_status fail_token(libsvm_reader *r, st_status code, long line, const c
     st__quote_text(tok->ptr, tok->len, shown, sizeof shown);
     return st__fail_at(r->err, code, r->source, line, (long)(tok->ptr - line_start) + 1,
                        "'%s': %s", shown, what);
-}
-
-/* Sets bit `row` of f's zero_entries (allocated on the first such entry, for n_rows). */
-static int mark_zero_entry(st__feature *f, size_t n_rows, size_t row)
-{
-    if (f->zero_entries == NULL &&
-        (f->zero_entries = st__calloc((n_rows + 31) / 32, sizeof *f->zero_entries)) == NULL)
-        return 0;
-    f->zero_entries[row / 32] |= 1u << (row % 32);
-    return 1;
 }
 
 /* One more entry for index in r->counts, grown as indices appear. */
@@ -89,71 +58,6 @@ static int count_entry(libsvm_reader *r, long index)
     }
     r->counts[index]++;
     return 1;
-}
-
-/* Room for cap entries in st (values too when it has them). */
-static int stage_reserve(libsvm_stage *st, size_t cap)
-{
-    uint32_t *index_grown = st__realloc_array(st->index, cap, sizeof *index_grown);
-    if (index_grown == NULL)
-        return 0;
-    st->index = index_grown;
-    if (st->value != NULL) {
-        float *value_grown = st__realloc_array(st->value, cap, sizeof *value_grown);
-        if (value_grown == NULL)
-            return 0;
-        st->value = value_grown;
-    }
-    st->cap = cap;
-    return 1;
-}
-
-/* Appends one entry to r's staging list (room made for every ':' of the text, so it
- * grows only if that count was short). */
-static int stage_entry(libsvm_reader *r, long index, double value)
-{
-    libsvm_stage *st = r->stage;
-    if (st->n == st->cap && !stage_reserve(st, st->cap < 4096 ? 4096 : st->cap * 2))
-        return 0;
-    const float v = (float)value;
-    if (st->value == NULL && v != 1.0f) { /* the first value that is not 1 */
-        if ((st->value = st__malloc_array(st->cap, sizeof *st->value)) == NULL)
-            return 0;
-        for (size_t e = 0; e < st->n; e++)
-            st->value[e] = 1.0f;
-    }
-    st->index[st->n] = (uint32_t)index;
-    if (st->value != NULL)
-        st->value[st->n] = v;
-    st->n++;
-    return 1;
-}
-
-/* Ends row r->n_rows of the staging list: its entries and its class. */
-static int stage_row(libsvm_reader *r)
-{
-    libsvm_stage *st = r->stage;
-    if (r->n_rows == st->rows_cap) {
-        size_t cap = st->rows_cap < 1024 ? 1024 : st->rows_cap * 2;
-        size_t *end_grown = st__realloc_array(st->row_end, cap, sizeof *end_grown);
-        if (end_grown == NULL)
-            return 0;
-        st->row_end = end_grown;
-        float *label_grown = st__realloc_array(st->label, cap, sizeof *label_grown);
-        if (label_grown == NULL)
-            return 0;
-        st->label = label_grown;
-        st->rows_cap = cap;
-    }
-    st->row_end[r->n_rows] = st->n;
-    st->label[r->n_rows] = (float)r->cls;
-    return 1;
-}
-
-static void stage_free(libsvm_stage *st)
-{
-    st__free(st->index), st__free(st->value), st__free(st->row_end), st__free(st->label);
-    memset(st, 0, sizeof *st);
 }
 
 /* One line: its label class (through the rule) and pairs, staged when r->stage is set;
@@ -213,7 +117,8 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
             r->max_index = index;
         if (index < r->min_index)
             r->min_index = index;
-        if (r->stage != NULL && (!count_entry(r, index) || !stage_entry(r, index, value)))
+        if (r->stage != NULL &&
+            (!count_entry(r, index) || !st__libsvm_stage_entry(r->stage, index, value)))
             return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
         if (r->on_pair != NULL) {
             st_status rc = r->on_pair(r->pair_ctx, index, value);
@@ -244,105 +149,13 @@ static st_status scan_all(libsvm_reader *r, long base)
             st_status rc = scan_line(r, line, p, e, base);
             if (rc != ST_OK)
                 return rc;
-            if (r->stage != NULL && !stage_row(r))
+            if (r->stage != NULL && !st__libsvm_stage_row(r->stage, r->cls))
                 return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
             r->n_rows++;
         }
         p = next;
     }
     return ST_OK;
-}
-
-/* Gives ds (made with no features) its n_features features: those with sparse[j] set
- * take their entries from one shared pair of arrays (counts[j] each), the others get
- * n_rows values, zeroed, as do the labels. all_ones: every value of the file is 1, and
- * the sparse columns share one array of ones for their values (read-only, as a dataset's
- * entries are once read). Returns 0 when out of memory. */
-static int add_columns(st_dataset *ds, size_t n_features, const size_t *entries,
-                       const unsigned char *sparse, size_t n_rows, int all_ones)
-{
-    st__free(ds->features);
-    ds->n_features = 0;
-    if ((ds->features = st__calloc(n_features ? n_features : 1, sizeof *ds->features)) == NULL)
-        return 0;
-    ds->n_features = n_features; /* calloc: every level dictionary is empty */
-    size_t total = 0, longest = 0;
-    for (size_t j = 0; j < n_features; j++)
-        if (sparse[j]) {
-            total += entries[j];
-            longest = entries[j] > longest ? entries[j] : longest;
-        }
-    const size_t n_values = all_ones ? longest : total;
-    ds->shared_rows = st__malloc_array(total ? total : 1, sizeof *ds->shared_rows);
-    ds->shared_values = st__malloc_array(n_values ? n_values : 1, sizeof *ds->shared_values);
-    if (ds->shared_rows == NULL || ds->shared_values == NULL)
-        return 0;
-    ds->n_shared_values = n_values;
-    for (size_t e = 0; all_ones && e < n_values; e++)
-        ds->shared_values[e] = 1.0f;
-    size_t at = 0;
-    for (size_t j = 0; j < n_features; j++)
-        if (sparse[j]) {
-            st__feature *f = &ds->features[j];
-            f->sparse = 1;
-            f->shared_entries = 1;
-            f->entry_rows = ds->shared_rows + at;
-            f->entry_values = ds->shared_values + (all_ones ? 0 : at);
-            f->n_entries = entries[j];
-            at += entries[j];
-        }
-    ds->row_cap = 0; /* every dense column and the labels get n_rows now */
-    if (!st__dataset_reserve_rows(ds, n_rows ? n_rows : 1))
-        return 0;
-    for (size_t j = 0; j < n_features; j++)
-        if (!sparse[j])
-            memset(ds->features[j].values, 0, n_rows * sizeof(float));
-    return 1;
-}
-
-/* Names the features "f<index>" (feature_of: each slot's feature, or -1). */
-static int name_features(st_dataset *ds, const size_t *feature_of, size_t n_slots, long base)
-{
-    for (size_t s = 0; s < n_slots; s++) {
-        char name[32];
-        if (feature_of[s] == (size_t)-1)
-            continue;
-        int len = snprintf(name, sizeof name, "f%ld", (long)s + base);
-        if (!st__dataset_set_name(ds, feature_of[s], name, (size_t)len))
-            return 0;
-    }
-    return 1;
-}
-
-/* The staged rows into ds's columns, row after row, so each sparse column's entries are
- * in ascending rows: fill[s] is where sparse slot s's next entry goes. */
-static int fill_columns(const libsvm_reader *r, st_dataset *ds, const size_t *feature_of,
-                        libsvm_fill *fill, long base)
-{
-    const libsvm_stage *st = r->stage;
-    size_t e = 0;
-    for (size_t i = 0; i < r->n_rows; i++) {
-        ds->labels[i] = st->label[i];
-        for (; e < st->row_end[i]; e++) {
-            const size_t slot = (size_t)((long)st->index[e] - base);
-            const float value = st->value != NULL ? st->value[e] : 1.0f;
-            libsvm_fill *to = &fill[slot];
-            size_t j;
-            if (to->rows != NULL) {
-                *to->rows++ = (uint32_t)i;
-                if (st->value != NULL) /* else the values are the shared ones */
-                    *to->values++ = value;
-            } else if ((j = feature_of[slot]) != (size_t)-1) {
-                st__feature *f = &ds->features[j];
-                f->values[i] = value;
-                /* an entry whose value is 0 is stored as an absent one is: mark it, so that
-                   models reading absent entries as missing (XGBoost's) can tell them apart */
-                if (value == 0 && !mark_zero_entry(f, ds->row_cap, i))
-                    return 0;
-            }
-        }
-    }
-    return 1;
 }
 
 static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset **out)
@@ -357,10 +170,9 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
     size_t *feature_of = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *feature_of);
     size_t *entries = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *entries);
     unsigned char *sparse = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *sparse);
-    libsvm_fill *fill = st__calloc(n_slots ? n_slots : 1, sizeof *fill);
     st_dataset *ds = NULL;
     st_status rc = ST_OK;
-    if (feature_of == NULL || entries == NULL || sparse == NULL || fill == NULL) {
+    if (feature_of == NULL || entries == NULL || sparse == NULL) {
         rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
         goto done;
     }
@@ -381,9 +193,12 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
         sparse[n_features] = n < r->n_rows - n;
         n_features++;
     }
+    const st__libsvm_shape shape = {.n_slots = n_slots, .n_features = n_features,
+                                    .base = base, .feature_of = feature_of,
+                                    .entries = entries, .sparse = sparse};
     ds = st__dataset_new(0, 1, 1, 0);
-    const int all_ones = r->stage->value == NULL;
-    if (ds == NULL || !add_columns(ds, n_features, entries, sparse, r->n_rows, all_ones)) {
+    const int filled = ds != NULL ? st__libsvm_fill_dataset(ds, &shape, r->stage) : 0;
+    if (filled == 0) {
         size_t total = 0;
         for (size_t k = 0; k < r->counts_cap; k++)
             total += r->counts[k];
@@ -391,20 +206,11 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
                       "(%zu entries)", r->source, r->n_rows, n_features, total);
         goto done;
     }
-    if (!name_features(ds, feature_of, n_slots, base)) {
+    if (filled < 0) {
         rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
         goto done;
     }
-    for (size_t s = 0; s < n_slots; s++)
-        if (feature_of[s] != (size_t)-1 && sparse[feature_of[s]]) {
-            fill[s].rows = ds->features[feature_of[s]].entry_rows;
-            fill[s].values = ds->features[feature_of[s]].entry_values;
-        }
-    if (!fill_columns(r, ds, feature_of, fill, base)) {
-        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-        goto done;
-    }
-    stage_free(r->stage); /* before the caller's fit allocates */
+    st__libsvm_stage_free(r->stage); /* before the caller's fit allocates */
     ds->n_rows = r->n_rows;
     ds->libsvm = 1;
     ds->libsvm_first = base;
@@ -428,7 +234,6 @@ done:
     st__free(feature_of);
     st__free(entries);
     st__free(sparse);
-    st__free(fill);
     return rc;
 }
 
@@ -486,14 +291,14 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     r.min_index = 2147483647L;
     r.index_cap = st__libsvm_index_cap(size);
     st__label_rule_init(&r.labels, opt->positive);
-    libsvm_stage stage;
+    st__libsvm_stage stage;
     memset(&stage, 0, sizeof stage);
     r.stage = &stage;
     /* every entry has a ':': room for that many, so the list is never copied to grow */
     size_t colons = 0;
     for (size_t k = 0; k < size; k++)
         colons += data[k] == ':';
-    st_status rc = stage_reserve(&stage, colons ? colons : 1) ? ST_OK
+    st_status rc = st__libsvm_stage_reserve(&stage, colons ? colons : 1) ? ST_OK
                  : st__fail(err, ST_ERR_NOMEM, "%s: out of memory", source);
     /* a file forced one-based is checked for index 0 here, where the line is known */
     if (rc == ST_OK)
@@ -503,7 +308,7 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
                       "'label index:value ...'", source);
     if (rc == ST_OK)
         rc = build(&r, opt, out);
-    stage_free(&stage);
+    st__libsvm_stage_free(&stage);
     if (rc == ST_OK) {
         char *copy = st__strdup(source);
         if (copy == NULL)
