@@ -2,7 +2,6 @@
  * --lambda-path, fit the regularisation path and tabulate it (cli_path.c). */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,12 +145,6 @@ static st_status save_with_table(const st_logreg *m, const char *path, cli_forma
 {
     save_job job = {.m = m, .path = path};
     pthread_t thread;
-#ifdef M_ARENA_MAX
-    /* one malloc arena: the save thread's model text then reuses the memory the freed
-       data left in the main arena, instead of a new arena of fresh pages (5 MB of the
-       peak resident size of the sparse_lr fit, bench/run) */
-    mallopt(M_ARENA_MAX, 1);
-#endif
     const int threaded = pthread_create(&thread, NULL, save_main, &job) == 0;
     if (!threaded)
         save_main(&job);
