@@ -7,6 +7,7 @@
  * output shows at most the CLI_TOP_COEFS largest unless asked for all. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cli.h"
@@ -107,40 +108,57 @@ static void print_header(FILE *out, const st_logreg_coef_stat *st, cli_format fo
     }
 }
 
-typedef struct ranked {
-    double size; /* the sort key; -1 for NaN, which goes last */
-    size_t k;
-} ranked;
-
-static int by_size(const void *a, const void *b)
+/* The sort key of a coefficient of size |value| (NaN: -1, last): larger sizes get smaller
+ * keys, so ascending keys are the order; non-negative doubles order as their bits. */
+static uint64_t size_key(double size)
 {
-    const ranked *x = a, *y = b;
-    if (x->size != y->size)
-        return x->size > y->size ? -1 : 1;
-    return (x->k > y->k) - (x->k < y->k);
+    uint64_t bits;
+    memcpy(&bits, &size, sizeof bits);
+    return isnan(size) ? UINT64_MAX : ~(bits + 1);
 }
 
-/* The coefficients' order, largest first (see the top of this file); *standardised says
- * which scale ranked them. NULL when out of memory. */
+/* The coefficients' order, largest first, ties by index (see the top of this file);
+ * *standardised says which scale ranked them. A stable radix sort of the keys, 11 bits a
+ * pass (the order qsort by size then index gives, at a fraction of its time for 50,000
+ * coefficients). NULL when out of memory. */
 static size_t *coef_order(const st_logreg *m, int *standardised)
 {
+    enum { BITS = 11, BUCKETS = 1 << BITS };
     const size_t n = st_logreg_n_coefs(m);
     const double *b = st_logreg_coefs(m), *sd = st_logreg_col_sds(m);
-    ranked *r = malloc((n ? n : 1) * sizeof *r);
+    uint64_t *key = malloc((n ? n : 1) * sizeof *key), *key2 = malloc((n ? n : 1) * sizeof *key2);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (r == NULL || order == NULL) {
-        free(r), free(order);
+    size_t *order2 = malloc((n ? n : 1) * sizeof *order2);
+    size_t *count = malloc(BUCKETS * sizeof *count);
+    if (key == NULL || key2 == NULL || order == NULL || order2 == NULL || count == NULL) {
+        free(key), free(key2), free(order), free(order2), free(count);
         return NULL;
     }
     *standardised = sd != NULL;
     for (size_t k = 0; k < n; k++) {
-        const double size = fabs(sd != NULL ? b[k] * sd[k] : b[k]);
-        r[k] = (ranked){isnan(size) ? -1 : size, k};
+        key[k] = size_key(fabs(sd != NULL ? b[k] * sd[k] : b[k]));
+        order[k] = k;
     }
-    qsort(r, n, sizeof *r, by_size);
-    for (size_t k = 0; k < n; k++)
-        order[k] = r[k].k;
-    free(r);
+    for (int shift = 0; shift < 64; shift += BITS) {
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t k = 0; k < n; k++)
+            count[(key[k] >> shift) & (BUCKETS - 1)]++;
+        if (n > 0 && count[(key[0] >> shift) & (BUCKETS - 1)] == n)
+            continue; /* every key has this digit: the pass would move nothing */
+        for (size_t d = 0, at = 0; d < BUCKETS; d++) {
+            const size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const size_t to = count[(key[k] >> shift) & (BUCKETS - 1)]++;
+            key2[to] = key[k];
+            order2[to] = order[k];
+        }
+        uint64_t *kt = key; key = key2; key2 = kt;
+        size_t *ot = order; order = order2; order2 = ot;
+    }
+    free(key), free(key2), free(order2), free(count);
     return order;
 }
 

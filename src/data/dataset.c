@@ -155,10 +155,14 @@ void st_dataset_free(st_dataset *ds)
             st__free(ds->features[j].values);
             st__category_dict_free(&ds->features[j].levels);
             st__free(ds->features[j].zero_entries);
-            st__free(ds->features[j].entry_rows);
-            st__free(ds->features[j].entry_values);
+            if (!ds->features[j].shared_entries) {
+                st__free(ds->features[j].entry_rows);
+                st__free(ds->features[j].entry_values);
+            }
         }
     }
+    st__free(ds->shared_rows);
+    st__free(ds->shared_values);
     st__free(ds->features);
     st__free(ds->cell_facts);
     st__free(ds->labels);
@@ -337,8 +341,11 @@ size_t st_dataset_memory_bytes(const st_dataset *ds)
     if (ds->cell_facts != NULL)
         bytes += ds->n_features * sizeof *ds->cell_facts;
     size_t arrays = (ds->labels != NULL) + (ds->weights != NULL);
+    bytes += ds->n_shared_values * sizeof(float);
     for (size_t j = 0; j < ds->n_features; j++) {
-        if (ds->features[j].sparse)
+        if (ds->features[j].shared_entries) /* their values are counted above */
+            bytes += ds->features[j].n_entries * sizeof(uint32_t);
+        else if (ds->features[j].sparse)
             bytes += ds->features[j].n_entries * (sizeof(uint32_t) + sizeof(float));
         else
             arrays++;

@@ -27,8 +27,11 @@ typedef struct st__feature {
     char *name;
     st_feature_type type;
     /* Sparse numeric features (sparse = 1): n_entries entries, rows strictly ascending;
-     * every other row holds 0. An entry may hold 0 (present) or NaN (missing). */
-    int sparse;
+     * every other row holds 0. An entry may hold 0 (present) or NaN (missing).
+     * shared_entries: entry_rows and entry_values point into the dataset's shared_rows and
+     * shared_values (the LibSVM reader's one allocation for all sparse columns) and are
+     * not freed with the feature. */
+    unsigned char sparse, shared_entries;
     float *values;               /* dense: n_rows values (capacity row_cap while reading);
                                     NULL for a sparse feature */
     uint32_t *entry_rows;
@@ -62,6 +65,12 @@ struct st_dataset {
     long libsvm_first, libsvm_last;
     st__cell_facts *cell_facts;  /* CSV datasets: n_features facts, features[j].cells
                                     pointing into it (owned); NULL otherwise */
+    /* the entries of the features with shared_entries, one allocation each (owned);
+       NULL otherwise. shared_values holds n_shared_values floats: every shared entry's
+       value, or, when every value is 1, as many ones as the longest column has entries */
+    uint32_t *shared_rows;
+    float *shared_values;
+    size_t n_shared_values;
 };
 
 /* An empty dataset with n_features unnamed numeric columns and room for row_cap rows.

@@ -22,8 +22,11 @@ int st__feature_make_sparse(st__feature *f, size_t n_entries)
     }
     st__free(f->values);
     f->values = NULL;
-    st__free(f->entry_rows);
-    st__free(f->entry_values);
+    if (!f->shared_entries) {
+        st__free(f->entry_rows);
+        st__free(f->entry_values);
+    }
+    f->shared_entries = 0;
     f->entry_rows = rows;
     f->entry_values = values;
     f->n_entries = 0;

@@ -1,7 +1,10 @@
-/* LibSVM / SVMlight text to dataset. The first pass checks every line, finds the size and
- * counts each index's entries; the second fills the columns: dense ones (an entry in at
- * least half the rows) as n_rows values, sparse ones as their entries, allocated to the
- * exact count. Memory is the dataset and the counts, nothing more. */
+/* LibSVM / SVMlight text to dataset, in one pass over the text: every line is checked and
+ * its entries appended, row after row, to a staging list (libsvm_stage.h) while each
+ * index's entries are counted; then the columns are made from the list
+ * (libsvm_columns.c), dense ones (an entry in at least half the rows) as n_rows values,
+ * sparse ones as their entries, and the list is freed. Each number of the file is parsed
+ * once; the columns are what reading the text twice (count, then fill) gave, entry for
+ * entry. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,16 +15,9 @@
 #include "csv_cells.h"
 #include "label_rule.h"
 #include "libsvm_line.h"
+#include "libsvm_stage.h"
 #include "libsvm_tokens.h"
 #include "core/number_parse.h"
-
-/* Where the next entry of a sparse column goes, by index slot (NULL: not sparse). The
- * second pass writes each entry through these 16 bytes instead of the column's feature
- * (136 bytes away in a table of a million), a cache miss fewer per entry. */
-typedef struct libsvm_fill {
-    uint32_t *rows;
-    float *values;
-} libsvm_fill;
 
 typedef struct libsvm_reader {
     const char *data, *end, *source;
@@ -31,11 +27,10 @@ typedef struct libsvm_reader {
     size_t n_rows;
     st_error *err;
     int cls;                       /* the class of the last line scanned */
-    st__libsvm_pair_fn on_pair;    /* when set, called per pair in a scan without ds */
+    st__libsvm_pair_fn on_pair;    /* when set, called per pair */
     void *pair_ctx;
-    int counting;                  /* first pass of the reader: count entries per index */
-    size_t *counts, counts_cap;    /* counts[index]: lines with an entry for index */
-    libsvm_fill *fill;             /* second pass: by index - base */
+    st__libsvm_stage *stage;       /* when set, entries and labels are staged, and ... */
+    size_t *counts, counts_cap;    /* ... counts[index]: lines with an entry for index */
 } libsvm_reader;
 
 static st_status fail_token(libsvm_reader *r, st_status code, long line, const char *line_start,
@@ -45,16 +40,6 @@ static st_status fail_token(libsvm_reader *r, st_status code, long line, const c
     st__quote_text(tok->ptr, tok->len, shown, sizeof shown);
     return st__fail_at(r->err, code, r->source, line, (long)(tok->ptr - line_start) + 1,
                        "'%s': %s", shown, what);
-}
-
-/* Sets bit `row` of f's zero_entries (allocated on the first such entry, for n_rows). */
-static int mark_zero_entry(st__feature *f, size_t n_rows, size_t row)
-{
-    if (f->zero_entries == NULL &&
-        (f->zero_entries = st__calloc((n_rows + 31) / 32, sizeof *f->zero_entries)) == NULL)
-        return 0;
-    f->zero_entries[row / 32] |= 1u << (row % 32);
-    return 1;
 }
 
 /* One more entry for index in r->counts, grown as indices appear. */
@@ -75,10 +60,10 @@ static int count_entry(libsvm_reader *r, long index)
     return 1;
 }
 
-/* One line: its label class (through the rule) and pairs; calls back per pair when ds set.
- * Indices below base are refused (base 1: the file is read as one-based). */
-static st_status scan_line(libsvm_reader *r, long line, const char *p, const char *e,
-                           st_dataset *ds, const size_t *feature_of, long base)
+/* One line: its label class (through the rule) and pairs, staged when r->stage is set;
+ * calls back per pair when r->on_pair is. Indices below base are refused (base 1: the file
+ * is read as one-based). */
+static st_status scan_line(libsvm_reader *r, long line, const char *p, const char *e, long base)
 {
     const char *line_start = p;
     libsvm_token tok;
@@ -93,8 +78,6 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
         return fail_token(r, ST_ERR_DATA, line, line_start, &tok, rule);
     }
     r->cls = cls;
-    if (ds != NULL && ds->labels != NULL)
-        ds->labels[r->n_rows] = (float)cls;
     long previous = -1;
     for (;;) {
         p = next_token(p, e, &tok);
@@ -130,39 +113,24 @@ static st_status scan_line(libsvm_reader *r, long line, const char *p, const cha
             return fail_token(r, ST_ERR_DATA, line, line_start, &tok, what);
         }
         previous = index;
-        if (ds != NULL) {
-            libsvm_fill *to = &r->fill[index - base];
-            size_t j;
-            if (to->rows != NULL) { /* a sparse column (room was made for every entry) */
-                *to->rows++ = (uint32_t)r->n_rows;
-                *to->values++ = (float)value;
-            } else if ((j = feature_of[index - base]) != (size_t)-1) {
-                st__feature *f = &ds->features[j];
-                f->values[r->n_rows] = (float)value;
-                /* an entry whose value is 0 is stored as an absent one is: mark it, so that
-                   models reading absent entries as missing (XGBoost's) can tell them apart */
-                if ((float)value == 0 && !mark_zero_entry(f, ds->row_cap, r->n_rows))
-                    return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-            }
-        } else {
-            if (index > r->max_index)
-                r->max_index = index;
-            if (index < r->min_index)
-                r->min_index = index;
-            if (r->counting && !count_entry(r, index))
-                return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-            if (r->on_pair != NULL) {
-                st_status rc = r->on_pair(r->pair_ctx, index, value);
-                if (rc != ST_OK)
-                    return rc;
-            }
+        if (index > r->max_index)
+            r->max_index = index;
+        if (index < r->min_index)
+            r->min_index = index;
+        if (r->stage != NULL &&
+            (!count_entry(r, index) || !st__libsvm_stage_entry(r->stage, index, value)))
+            return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+        if (r->on_pair != NULL) {
+            st_status rc = r->on_pair(r->pair_ctx, index, value);
+            if (rc != ST_OK)
+                return rc;
         }
     }
     return ST_OK;
 }
 
 /* Runs scan_line over every non-blank line. */
-static st_status scan_all(libsvm_reader *r, st_dataset *ds, const size_t *feature_of, long base)
+static st_status scan_all(libsvm_reader *r, long base)
 {
     long line = 0;
     r->n_rows = 0;
@@ -178,27 +146,16 @@ static st_status scan_all(libsvm_reader *r, st_dataset *ds, const size_t *featur
             if (nul != NULL)
                 return st__fail_at(r->err, ST_ERR_PARSE, r->source, line, (long)(nul - p) + 1,
                                    "NUL byte in the data; expected text");
-            st_status rc = scan_line(r, line, p, e, ds, feature_of, base);
+            st_status rc = scan_line(r, line, p, e, base);
             if (rc != ST_OK)
                 return rc;
+            if (r->stage != NULL && !st__libsvm_stage_row(r->stage, r->cls))
+                return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
             r->n_rows++;
         }
         p = next;
     }
     return ST_OK;
-}
-
-static size_t entries_of(const libsvm_reader *r, long index)
-{
-    return (size_t)index < r->counts_cap ? r->counts[index] : 0;
-}
-
-static size_t total_entries(const libsvm_reader *r)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < r->counts_cap; k++)
-        n += r->counts[k];
-    return n;
 }
 
 static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset **out)
@@ -207,88 +164,76 @@ static st_status build(libsvm_reader *r, const st_read_options *opt, st_dataset 
               : opt->libsvm_zero_based == 0 ? 1
               : (r->min_index == 0 ? 0 : 1);
     size_t n_slots = r->max_index < base ? 0 : (size_t)(r->max_index - base + 1);
-    size_t *feature_of = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *feature_of);
-    if (feature_of == NULL)
-        return st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-    size_t n_features = 0;
-    for (size_t s = 0; s < n_slots; s++) {
-        char name[32];
-        snprintf(name, sizeof name, "f%ld", (long)s + base);
-        feature_of[s] = st__libsvm_ignored(opt, name) ? (size_t)-1 : n_features++;
-    }
-    st_status rc = ST_OK;
-    if (r->n_rows > UINT32_MAX) { /* a sparse column's rows are 32-bit */
-        st__free(feature_of);
+    if (r->n_rows > UINT32_MAX) /* a sparse column's rows are 32-bit */
         return st__fail(r->err, ST_ERR_DATA, "%s: %zu data lines; at most %lu are supported",
                         r->source, r->n_rows, (unsigned long)UINT32_MAX);
-    }
-    st_dataset *ds = st__dataset_new(n_features, 1, 1, 0);
-    /* a column with entries in fewer than half the rows is stored sparse, before the
-       dense ones get their rows */
-    for (size_t s = 0; ds != NULL && s < n_slots; s++) {
-        const size_t j = feature_of[s], n = entries_of(r, (long)s + base);
-        if (j != (size_t)-1 && n < r->n_rows - n &&
-            !st__feature_make_sparse(&ds->features[j], n)) {
-            st_dataset_free(ds);
-            ds = NULL;
-        }
-    }
-    if (ds == NULL || !st__dataset_reserve_rows(ds, r->n_rows)) {
-        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory for %zu rows x %zu features "
-                      "(%zu entries)", r->source, r->n_rows, n_features, total_entries(r));
-        goto done;
-    }
-    for (size_t s = 0; s < n_slots; s++) {
-        char name[32];
-        int len = snprintf(name, sizeof name, "f%ld", (long)s + base);
-        if (feature_of[s] != (size_t)-1 &&
-            !st__dataset_set_name(ds, feature_of[s], name, (size_t)len)) {
-            rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-            goto done;
-        }
-    }
-    for (size_t j = 0; j < n_features; j++)
-        if (!ds->features[j].sparse)
-            memset(ds->features[j].values, 0, r->n_rows * sizeof(float));
-    if ((r->fill = st__calloc(n_slots ? n_slots : 1, sizeof *r->fill)) == NULL) {
+    size_t *feature_of = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *feature_of);
+    size_t *entries = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *entries);
+    unsigned char *sparse = st__malloc_array(n_slots == 0 ? 1 : n_slots, sizeof *sparse);
+    st_dataset *ds = NULL;
+    st_status rc = ST_OK;
+    if (feature_of == NULL || entries == NULL || sparse == NULL) {
         rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
         goto done;
     }
-    for (size_t s = 0; s < n_slots; s++)
-        if (feature_of[s] != (size_t)-1 && ds->features[feature_of[s]].sparse) {
-            st__feature *f = &ds->features[feature_of[s]];
-            r->fill[s].rows = f->entry_rows;
-            r->fill[s].values = f->entry_values;
-            f->n_entries = entries_of(r, (long)s + base); /* what the scan below writes */
+    size_t n_features = 0;
+    for (size_t s = 0; s < n_slots; s++) {
+        char name[32];
+        int ignored = 0;
+        if (opt->n_ignore > 0) {
+            snprintf(name, sizeof name, "f%ld", (long)s + base);
+            ignored = st__libsvm_ignored(opt, name);
         }
-    rc = scan_all(r, ds, feature_of, base);
-    if (rc != ST_OK)
+        feature_of[s] = ignored ? (size_t)-1 : n_features;
+        if (ignored)
+            continue;
+        /* a column with entries in fewer than half the rows is stored sparse */
+        const size_t index = s + (size_t)base, n = index < r->counts_cap ? r->counts[index] : 0;
+        entries[n_features] = n;
+        sparse[n_features] = n < r->n_rows - n;
+        n_features++;
+    }
+    const st__libsvm_shape shape = {.n_slots = n_slots, .n_features = n_features,
+                                    .base = base, .feature_of = feature_of,
+                                    .entries = entries, .sparse = sparse};
+    ds = st__dataset_new(0, 1, 1, 0);
+    const int filled = ds != NULL ? st__libsvm_fill_dataset(ds, &shape, r->stage) : 0;
+    if (filled == 0) {
+        size_t total = 0;
+        for (size_t k = 0; k < r->counts_cap; k++)
+            total += r->counts[k];
+        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory for %zu rows x %zu features "
+                      "(%zu entries)", r->source, r->n_rows, n_features, total);
         goto done;
+    }
+    if (filled < 0) {
+        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+        goto done;
+    }
+    st__libsvm_stage_free(r->stage); /* before the caller's fit allocates */
     ds->n_rows = r->n_rows;
     ds->libsvm = 1;
     ds->libsvm_first = base;
     ds->libsvm_last = r->max_index < base ? base - 1 : r->max_index;
-    if (ds->labels != NULL) {
-        st__free(ds->label_name);
-        ds->label_name = st__strdup("label");
-        for (int k = 0; k < 2; k++)
-            if (r->labels.seen[k] != NULL) {
-                st__free(ds->class_name[k]);
-                ds->class_name[k] = r->labels.seen[k];
-                r->labels.seen[k] = NULL;
-            }
-        if (ds->label_name == NULL) {
-            rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
-            goto done;
+    st__free(ds->label_name);
+    ds->label_name = st__strdup("label");
+    for (int k = 0; k < 2; k++)
+        if (r->labels.seen[k] != NULL) {
+            st__free(ds->class_name[k]);
+            ds->class_name[k] = r->labels.seen[k];
+            r->labels.seen[k] = NULL;
         }
+    if (ds->label_name == NULL) {
+        rc = st__fail(r->err, ST_ERR_NOMEM, "%s: out of memory", r->source);
+        goto done;
     }
     *out = ds;
     ds = NULL;
 done:
     st_dataset_free(ds);
     st__free(feature_of);
-    st__free(r->fill);
-    r->fill = NULL;
+    st__free(entries);
+    st__free(sparse);
     return rc;
 }
 
@@ -310,7 +255,7 @@ st_status st__libsvm_scan_line(st__libsvm_line *l, long line, const char *p, con
     r.err = l->err;
     r.on_pair = l->on_pair;
     r.pair_ctx = l->pair_ctx;
-    st_status rc = scan_line(&r, line, p, e, NULL, NULL, base);
+    st_status rc = scan_line(&r, line, p, e, base);
     l->labels = r.labels; /* the rule may have learned a class */
     l->max_index = r.max_index;
     l->min_index = r.min_index;
@@ -346,19 +291,24 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     r.min_index = 2147483647L;
     r.index_cap = st__libsvm_index_cap(size);
     st__label_rule_init(&r.labels, opt->positive);
-    r.counting = 1;
+    st__libsvm_stage stage;
+    memset(&stage, 0, sizeof stage);
+    r.stage = &stage;
+    /* every entry has a ':': room for that many, so the list is never copied to grow */
+    size_t colons = 0;
+    for (size_t k = 0; k < size; k++)
+        colons += data[k] == ':';
+    st_status rc = st__libsvm_stage_reserve(&stage, colons ? colons : 1) ? ST_OK
+                 : st__fail(err, ST_ERR_NOMEM, "%s: out of memory", source);
     /* a file forced one-based is checked for index 0 here, where the line is known */
-    st_status rc = scan_all(&r, NULL, NULL, opt->libsvm_zero_based == 0 ? 1 : 0);
+    if (rc == ST_OK)
+        rc = scan_all(&r, opt->libsvm_zero_based == 0 ? 1 : 0);
     if (rc == ST_OK && r.n_rows == 0)
         rc = st__fail(err, ST_ERR_DATA, "%s: no data lines; expected lines of the form "
                       "'label index:value ...'", source);
-    if (rc == ST_OK) {
-        /* the second pass must classify labels the same way: start the rule afresh */
-        st__label_rule_free(&r.labels);
-        st__label_rule_init(&r.labels, opt->positive);
-        r.counting = 0;
+    if (rc == ST_OK)
         rc = build(&r, opt, out);
-    }
+    st__libsvm_stage_free(&stage);
     if (rc == ST_OK) {
         char *copy = st__strdup(source);
         if (copy == NULL)

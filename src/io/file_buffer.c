@@ -25,12 +25,13 @@ static st_status fail_errno(st_error *err, const char *path, const char *what, i
                     st__errno_text(errnum, text, sizeof text));
 }
 
-/* Grows buf->data to hold at least need + 1 bytes. */
-static int reserve(st__file_buffer *buf, size_t *cap, size_t need)
+/* Grows buf->data to hold at least need + 1 bytes: exactly that when exact, else doubling
+ * from 64 KB (a pipe, whose size is not known). */
+static int reserve(st__file_buffer *buf, size_t *cap, size_t need, int exact)
 {
     if (need + 1 <= *cap)
         return 1;
-    size_t new_cap = *cap < 65536 ? 65536 : *cap;
+    size_t new_cap = exact ? need + 1 : *cap < 65536 ? 65536 : *cap;
     while (new_cap < need + 1) {
         if (new_cap > ((size_t)-1) / 2)
             return 0;
@@ -64,14 +65,15 @@ st_status st__file_buffer_read(const char *path, st__file_buffer *buf, st_error 
         return st__fail(err, ST_ERR_IO, "%s: is a directory, expected a data file", path);
     }
     size_t cap = 0;
-    /* Regular files are read in one allocation; pipes grow the buffer as they go. */
+    /* Regular files are read in one allocation of their size (and a page, to see the end
+     * without growing it); pipes, and files that grew, grow the buffer as they go. */
     size_t hint = S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
-    if (!reserve(buf, &cap, hint)) {
+    if (hint > (size_t)-1 - 8192 || !reserve(buf, &cap, hint + 4096, 1)) {
         close(fd);
         return st__fail(err, ST_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, hint);
     }
     for (;;) {
-        if (!reserve(buf, &cap, buf->size + 65536 > hint ? buf->size + 65536 : hint)) {
+        if (buf->size + 1 >= cap && !reserve(buf, &cap, buf->size + 65536, 0)) {
             close(fd);
             st__file_buffer_free(buf);
             return st__fail(err, ST_ERR_NOMEM, "%s: out of memory while reading", path);

@@ -48,6 +48,25 @@ void st__text_puts(st__text *t, const char *s)
     st__text_put(t, s, strlen(s));
 }
 
+void st__text_long(st__text *t, long v)
+{
+    char digits[24];
+    size_t n = 0;
+    /* the magnitude as unsigned: -LONG_MIN does not fit a long */
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        digits[n++] = '-';
+    if (!reserve(t, n))
+        return;
+    while (n > 0)
+        t->data[t->size++] = digits[--n];
+    t->data[t->size] = '\0';
+}
+
 void st__text_printf(st__text *t, const char *fmt, ...)
 {
     /* Most pieces are short: format once into the stack and copy; only a long one is

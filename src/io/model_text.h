@@ -30,6 +30,9 @@ void st__text_reserve(st__text *t, size_t bytes);
 /* Appends n bytes of s, or the C string s, as they are (no formatting). */
 void st__text_put(st__text *t, const char *s, size_t n);
 void st__text_puts(st__text *t, const char *s);
+/* Appends v in decimal, as "%ld" prints it (a feature line has three integers: printf
+ * for each was a fifth of the time of saving a model of 50,000 columns). */
+void st__text_long(st__text *t, long v);
 /* Appends s with '\\', newline, carriage return and other control bytes escaped as \\, \n,
  * \r and \xNN, so a name fits on one line and keeps leading and trailing spaces. */
 void st__text_name(st__text *t, const char *s);

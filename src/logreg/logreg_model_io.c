@@ -74,7 +74,13 @@ static void write_model(st__text *t, const st_logreg *m, int *exact)
         st__text_puts(t, f->type == ST_FEATURE_CATEGORICAL ? "feature categorical "
                                                            : "feature numeric ");
         *exact &= st__text_number(t, f->fill);
-        st__text_printf(t, " %zu %ld %zu ", f->col, f->indicator, f->n_levels);
+        st__text_put(t, " ", 1); /* " %zu %ld %zu ": every value below LONG_MAX */
+        st__text_long(t, (long)f->col);
+        st__text_put(t, " ", 1);
+        st__text_long(t, f->indicator);
+        st__text_put(t, " ", 1);
+        st__text_long(t, (long)f->n_levels);
+        st__text_put(t, " ", 1);
         st__text_name(t, f->name);
         st__text_put(t, "\n", 1);
         for (size_t l = 0; l < f->n_levels; l++) {

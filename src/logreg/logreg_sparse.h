@@ -25,7 +25,8 @@ typedef struct st__lr_scol {
                              A dense column is stored standardised already (mu 0, s 1) */
 } st__lr_scol;
 
-/* Owns rows and vals; cols point into them. */
+/* Owns rows and vals; cols point into them, or, for a sparse feature of the dataset, at
+ * the dataset's own entry rows (which outlive the design). */
 typedef struct st__lr_sparse {
     size_t n, p, nnz; /* rows, columns, stored entries */
     st__lr_scol *cols;

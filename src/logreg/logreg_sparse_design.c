@@ -101,7 +101,8 @@ static int all_ones(const float *v, size_t m)
 }
 
 /* A sparse numeric feature's column: its entries, a missing one holding the fill, and its
- * indicator from the missing entries. */
+ * indicator from the missing entries. The column's rows are the dataset's own (borrowed:
+ * the design lives within the fit, which the dataset outlives), not a copy. */
 static void build_sparse_feature(st__lr_sparse *sp, const st_dataset *ds, size_t j,
                                  const st__lr_feature *f, uint32_t **rp, double **vp)
 {
@@ -110,9 +111,7 @@ static void build_sparse_feature(st__lr_sparse *sp, const st_dataset *ds, size_t
     size_t m;
     entries_of(ds, j, &rows, &v, &m);
     st__lr_scol *col = &sp->cols[f->col];
-    memcpy(*rp, rows, m * sizeof *rows);
-    col->nnz = m, col->rows = *rp, col->vals = NULL;
-    *rp += m;
+    col->nnz = m, col->rows = rows, col->vals = NULL;
     if (!all_ones(v, m)) {
         for (size_t e = 0; e < m; e++)
             (*vp)[e] = isnan(v[e]) ? f->fill : v[e];
@@ -130,13 +129,14 @@ static void build_sparse_feature(st__lr_sparse *sp, const st_dataset *ds, size_t
     }
 }
 
-/* Entries and values the design of ds needs: row indices (one-hot, indicators) and
- * stored values (dense numeric columns). */
+/* Entries and values the design of ds needs: row indices (one-hot, indicators; a sparse
+ * feature's own rows are borrowed) and stored values (dense numeric columns, sparse ones
+ * not all 1). */
 static void count_storage(const st_dataset *ds, const st__lr_design *d, size_t *n_rows_out,
-                          size_t *n_vals_out)
+                          size_t *n_vals_out, size_t *n_borrowed_out)
 {
     const size_t n = d->n_rows;
-    size_t nr = 0, nv = 0;
+    size_t nr = 0, nv = 0, nb = 0;
     for (size_t j = 0; j < d->n_features; j++) {
         const st__lr_feature *f = &d->features[j];
         if (st_dataset_feature_is_sparse(ds, j)) { /* entries; the indicator's the NaN ones */
@@ -144,7 +144,7 @@ static void count_storage(const st_dataset *ds, const st__lr_design *d, size_t *
             const float *v;
             size_t m;
             entries_of(ds, j, &rows, &v, &m);
-            nr += m, nv += all_ones(v, m) ? 0 : m;
+            nb += m, nv += all_ones(v, m) ? 0 : m;
             for (size_t e = 0; f->indicator >= 0 && e < m; e++)
                 nr += isnan(v[e]);
             continue;
@@ -169,6 +169,7 @@ static void count_storage(const st_dataset *ds, const st__lr_design *d, size_t *
     }
     *n_rows_out = nr;
     *n_vals_out = nv;
+    *n_borrowed_out = nb;
 }
 
 /* Feature f's columns from its values v: one-hot columns by a counting sort of the rows
@@ -213,8 +214,8 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c, const st_lo
                               st__lr_design *d, st_error *err)
 {
     const size_t n = d->n_rows, p = d->n_cols;
-    size_t n_idx = 0, n_vals = 0, max_levels = 0;
-    count_storage(ds, d, &n_idx, &n_vals);
+    size_t n_idx = 0, n_vals = 0, n_borrowed = 0, max_levels = 0;
+    count_storage(ds, d, &n_idx, &n_vals, &n_borrowed);
     for (size_t j = 0; j < d->n_features; j++)
         max_levels = d->features[j].n_levels > max_levels ? d->features[j].n_levels : max_levels;
     st__lr_sparse *sp = st__calloc(1, sizeof *sp);
@@ -222,7 +223,7 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c, const st_lo
     d->mean = st__malloc_array(p ? p : 1, sizeof *d->mean);
     d->scale = st__malloc_array(p ? p : 1, sizeof *d->scale);
     if (sp != NULL) {
-        sp->n = n, sp->p = p, sp->nnz = n_idx + n_vals;
+        sp->n = n, sp->p = p, sp->nnz = n_idx + n_borrowed + n_vals;
         sp->cols = st__calloc(p ? p : 1, sizeof *sp->cols);
         sp->rows = st__malloc_array(n_idx ? n_idx : 1, sizeof *sp->rows);
         sp->vals = st__malloc_array(n_vals ? n_vals : 1, sizeof *sp->vals);
@@ -232,7 +233,7 @@ st_status st__lr_sparse_build(const st_dataset *ds, const double *c, const st_lo
         sp->rows == NULL || sp->vals == NULL) {
         st__free(cnt);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for a sparse logistic regression "
-                        "design of %zu entries", n_idx + n_vals);
+                        "design of %zu entries", n_idx + n_borrowed + n_vals);
     }
     uint32_t *rp = sp->rows;
     double *vp = sp->vals;

@@ -472,6 +472,58 @@ static void test_libsvm_storage(void **state)
     st_dataset_free(ds);
 }
 
+/* Feature j's entries are exactly rows[] with values vals[] (m of them). */
+static void assert_entries(const st_dataset *ds, size_t j, const uint32_t *rows,
+                           const float *vals, size_t m)
+{
+    const uint32_t *r;
+    const float *v;
+    size_t n;
+    assert_int_equal(st_dataset_feature_entries(ds, j, &r, &v, &n, NULL), ST_OK);
+    assert_int_equal(n, m);
+    for (size_t e = 0; e < m; e++) {
+        assert_int_equal(r[e], rows[e]);
+        assert_same_double(v[e], vals[e]);
+    }
+}
+
+/* The reader stages every entry once and fills the columns after: a file whose values are
+ * all 1 shares one array of ones among its sparse columns (as many as the longest column
+ * has entries), one whose first value other than 1 comes late gets every value stored;
+ * both read as the same columns would written out, and subsets copy them. */
+static void test_libsvm_shared_entries(void **state)
+{
+    (void)state;
+    const char ones[] = "1 1:1 2:1\n0 1:1 3:1\n0 1:1\n1 1:1 2:1 4:1\n0 3:1\n";
+    const char late[] = "1 1:1 2:1\n0 1:1 3:1\n0 1:1\n1 1:1 2:1 4:1\n0 3:2\n";
+    st_dataset *a = NULL, *b = NULL, *sub = NULL;
+    st_error err;
+    if (st_dataset_read_libsvm_buffer(ones, sizeof ones - 1, "a.svm", NULL, &a, &err) != ST_OK ||
+        st_dataset_read_libsvm_buffer(late, sizeof late - 1, "b.svm", NULL, &b, &err) != ST_OK)
+        fail_msg("%s", err.message);
+    /* f1: 4 of 5 rows, dense; f2 rows 0 and 3, f3 rows 1 and 4, f4 row 3: sparse */
+    const float f1[5] = {1, 1, 1, 1, 0};
+    for (int k = 0; k < 2; k++) {
+        const st_dataset *ds = k == 0 ? a : b;
+        assert_int_equal(st_dataset_n_features(ds), 4);
+        assert_int_equal(st_dataset_feature_is_sparse(ds, 0), 0);
+        assert_floats(st_dataset_feature_values(ds, 0), f1, 5);
+        assert_entries(ds, 1, (const uint32_t[]){0, 3}, (const float[]){1, 1}, 2);
+        assert_entries(ds, 2, (const uint32_t[]){1, 4}, (const float[]){1, k == 0 ? 1 : 2}, 2);
+        assert_entries(ds, 3, (const uint32_t[]){3}, (const float[]){1}, 1);
+        assert_floats(st_dataset_labels(ds), (const float[]){1, 0, 0, 1, 0}, 5);
+    }
+    /* b stores its 5 sparse values, a the 2 ones its longest columns need */
+    assert_int_equal(st_dataset_memory_bytes(b) - st_dataset_memory_bytes(a), (5 - 2) * 4);
+    const size_t rows[] = {4, 3};
+    assert_int_equal(st_dataset_subset(a, rows, 2, &sub, &err), ST_OK);
+    assert_entries(sub, 2, (const uint32_t[]){0}, (const float[]){1}, 1);
+    assert_entries(sub, 3, (const uint32_t[]){1}, (const float[]){1}, 1);
+    st_dataset_free(sub);
+    st_dataset_free(a);
+    st_dataset_free(b);
+}
+
 static void assert_libsvm_fails(const char *text, const char *message)
 {
     st_dataset *ds = UNSET_DATASET;
@@ -544,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_subset),
         cmocka_unit_test(test_compressed_errors),
         cmocka_unit_test(test_libsvm_storage),
+        cmocka_unit_test(test_libsvm_shared_entries),
         cmocka_unit_test(test_libsvm_index_order),
         cmocka_unit_test(test_libsvm_memory),
         cmocka_unit_test(test_nonzeros_dense),

@@ -4,6 +4,7 @@
  * their escapes, hand-written. */
 #include "test_util.h"
 
+#include <limits.h>
 #include <stdint.h>
 
 #include "core/alloc.h"
@@ -202,6 +203,29 @@ static void test_text_append(void **state)
     st__text_free(&t);
 }
 
+/* st__text_long prints what "%ld" does: edges and every power of ten either side. */
+static void test_text_long(void **state)
+{
+    (void)state;
+    st__text t = {0};
+    char want[4096] = "";
+    long values[64];
+    size_t n = 0;
+    values[n++] = 0, values[n++] = LONG_MIN, values[n++] = LONG_MAX, values[n++] = -1;
+    for (long p = 1; p <= LONG_MAX / 10; p *= 10)
+        values[n++] = p, values[n++] = p - 1, values[n++] = -p - 1;
+    for (size_t k = 0; k < n; k++) {
+        st__text_long(&t, values[k]);
+        st__text_put(&t, ",", 1);
+        char piece[32];
+        snprintf(piece, sizeof piece, "%ld,", values[k]);
+        strcat(want, piece);
+    }
+    assert_false(t.failed);
+    assert_string_equal(t.data, want);
+    st__text_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_g17),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_text_append),
+        cmocka_unit_test(test_text_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
