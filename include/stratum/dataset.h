@@ -6,7 +6,8 @@
  *     (st_dataset_feature_values). CSV files, st_dataset_from_arrays, and the columns of a
  *     LibSVM file that have an entry in at least half of the rows are stored so;
  *   - sparse (numeric features only): the entries alone, row indices (uint32_t, strictly
- *     ascending) and their values, 8 bytes per entry; every row without an entry holds 0
+ *     ascending) and their values, 8 bytes per entry (4 for a LibSVM file whose values are
+ *     all 1: its columns share one array of ones); every row without an entry holds 0
  *     (st_dataset_feature_entries). The other columns of a LibSVM file, and every feature
  *     of st_dataset_from_csr / st_dataset_from_csc, are stored so.
  * A missing value is NaN, never zero: in a sparse feature a missing value is an entry
