@@ -170,6 +170,11 @@ void json_number(FILE *f, double v); /* NaN and infinities become null */
 /* 1 when both paths exist and are the same file (device and inode), whatever the
  * spelling: used to refuse writing over an input. */
 int cli_same_file(const char *a, const char *b);
+/* Closes mem, an open_memstream on *buf and *size, and writes what it holds to path
+ * atomically (st_file_write_atomic); frees *buf. On a write error of the stream says
+ * "out of memory for WHAT" on stderr. Returns the exit code (EXIT_OK on success). */
+int cli_write_memstream(FILE *mem, char **buf, size_t *size, const char *path,
+                        const char *what);
 
 
 /* Strict number parsing for option values: all of arg must be the number. */

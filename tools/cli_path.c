@@ -130,15 +130,10 @@ int cli_train_path(const st_dataset *ds, const st_logreg_params *prm,
             return EXIT_FAILED;
         }
         write_path(mem, path, format == FORMAT_TEXT ? FORMAT_CSV : format, fit_seconds);
-        int bad = ferror(mem);
-        fclose(mem);
-        rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(out_path, buf, size, &err);
-        free(buf);
-        if (rc != ST_OK) {
+        const int code = cli_write_memstream(mem, &buf, &size, out_path, "the path table");
+        if (code != EXIT_OK) {
             st_logreg_path_free(path);
-            if (bad)
-                fprintf(stderr, "stratum: out of memory for the path table\n");
-            return bad ? EXIT_FAILED : cli_fail(&err, rc);
+            return code;
         }
     }
     if (!quiet)

@@ -46,17 +46,7 @@ int compare_write_oof(const cv_setup *s, const compare_row *rows,
                 fprintf(mem, ",%.17g", cmp->rows[k].oof[r * n + i]);
             fputc('\n', mem);
         }
-    int bad = ferror(mem);
-    fclose(mem);
-    st_error err;
-    memset(&err, 0, sizeof err);
-    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(path, buf, size, &err);
-    free(buf);
-    if (bad) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-        return EXIT_FAILED;
-    }
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    return cli_write_memstream(mem, &buf, &size, path, "the out-of-fold predictions");
 }
 
 int compare_report_oofs(const cv_setup *s, const st_compare_result *cmp, report_oof *oofs)

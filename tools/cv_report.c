@@ -71,16 +71,7 @@ static int write_oof(const cv_setup *s, const double *oof)
         for (size_t i = 0; i < n; i++)
             fprintf(mem, "%zu,%d,%zu,%d,%.17g\n", i + 1, s->fold[r * n + i] + 1, r + 1,
                     (int)y[i], oof[r * n + i]);
-    int bad = ferror(mem);
-    fclose(mem);
-    st_error err;
-    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(s->oof_path, buf, size, &err);
-    free(buf);
-    if (bad) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-        return EXIT_FAILED;
-    }
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    return cli_write_memstream(mem, &buf, &size, s->oof_path, "the out-of-fold predictions");
 }
 
 int cv_run(const cv_setup *s)

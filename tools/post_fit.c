@@ -138,17 +138,7 @@ int post_write_oof(const char *path, const st_dataset *ds, const post_result *re
     for (size_t i = 0; i < res->n; i++)
         fprintf(mem, "%zu,%d,%d,%.17g,%.17g\n", i + 1, res->fold[i] + 1, (int)y[i],
                 res->oof_raw[i], res->oof[i]);
-    int bad = ferror(mem);
-    fclose(mem);
-    st_error err;
-    memset(&err, 0, sizeof err);
-    st_status rc = bad ? ST_ERR_NOMEM : st_file_write_atomic(path, buf, size, &err);
-    free(buf);
-    if (bad) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
-        return EXIT_FAILED;
-    }
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    return cli_write_memstream(mem, &buf, &size, path, "the out-of-fold predictions");
 }
 
 const char post_train_help[] =

@@ -63,11 +63,7 @@ int tune_write_table(const char *path, const st_tune_result *r)
                     c->gbdt.bagging_fraction, c->gbdt.lambda_l2,
                     c->gbdt.class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
     }
-    fclose(f);
-    st_error err;
-    st_status rc = st_file_write_atomic(path, buf, size, &err);
-    free(buf);
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    return cli_write_memstream(f, &buf, &size, path, "--table");
 }
 
 /* The metric tuned, then whichever of ROC-AUC and PR-AUC it is not, with intervals. */
