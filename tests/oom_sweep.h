@@ -26,4 +26,18 @@ static inline long test_oom_sweep(st_status (*cycle)(void *ctx), void *ctx, long
     }
 }
 
+/* Sixteen rows (x, a short note, label), half positive: the data of the cross-validation
+ * sweeps (test_cv_oom, test_compare_oom). Read outside the sweep; the caller frees it. */
+static inline st_dataset *test_oom_notes(void)
+{
+    static const char csv[] =
+        "x,note,label\n1,chest pain,0\n2,no pain,0\n3,fever and cough,1\n4,no fever,0\n"
+        "5,cough,1\n6,pain,0\n7,fever,1\n8,cough and pain,1\n9,none,0\n10,fever cough,1\n"
+        "11,no cough,0\n12,fever,1\n13,pain,0\n14,cough,1\n15,none,0\n16,fever pain,1\n";
+    st_read_options opt = st_read_options_default();
+    st_dataset *ds = NULL;
+    return st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom", &opt, &ds, NULL) == ST_OK
+               ? ds : NULL;
+}
+
 #endif

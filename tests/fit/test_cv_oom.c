@@ -21,13 +21,7 @@ static st_dataset *data;
 static int setup(void **state)
 {
     (void)state;
-    static const char csv[] =
-        "x,note,label\n1,chest pain,0\n2,no pain,0\n3,fever and cough,1\n4,no fever,0\n"
-        "5,cough,1\n6,pain,0\n7,fever,1\n8,cough and pain,1\n9,none,0\n10,fever cough,1\n"
-        "11,no cough,0\n12,fever,1\n13,pain,0\n14,cough,1\n15,none,0\n16,fever pain,1\n";
-    st_read_options opt = st_read_options_default();
-    return st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom", &opt, &data, NULL) == ST_OK
-               ? 0 : -1;
+    return (data = test_oom_notes()) != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)

@@ -17,18 +17,6 @@
 
 #include "test_util.h"
 
-static st_dataset *read_dataset(const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", STRATUM_DATASETS, name);
-    st_read_options ro = st_read_options_default();
-    st_dataset *ds = NULL;
-    st_error err;
-    if (st_dataset_read(path, &ro, &ds, &err) != ST_OK)
-        fail_msg("read: %s", err.message);
-    return ds;
-}
-
 static st_tune_result *tune(const st_dataset *ds, const st_tune_params *p)
 {
     st_tune_result *res = NULL;
@@ -94,7 +82,7 @@ static void check_halving(const st_tune_result *res, size_t eta)
 
 static void halving_keeps_the_top_third(void **state)
 {
-    st_dataset *ds = read_dataset("wdbc.csv");
+    st_dataset *ds = test_read_shipped("wdbc.csv");
     st_tune_params p = logreg_params(10); /* rungs of 10, 4, 2: ceil each time */
     p.start_from_defaults = 0;            /* plain halving: every candidate drawn */
     st_tune_result *res = tune(ds, &p);
@@ -151,7 +139,7 @@ static void halving_keeps_the_top_third(void **state)
 /* The best's CV score on all rows is st_cv_run's with its parameters and cv's folds. */
 static void best_score_is_cv_of_its_parameters(void **state)
 {
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(4);
     p.metric = ST_METRIC_LOG_LOSS;
     p.score_defaults = 1;
@@ -204,7 +192,7 @@ static void best_score_is_cv_of_its_parameters(void **state)
  * fitted on the fold's training part, so the estimate is st_cv_run's on those folds. */
 static void nested_of_one_candidate_is_cv(void **state)
 {
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(1);
     p.nested_folds = 3;
     p.cv.n_folds = 4;
@@ -228,7 +216,7 @@ static void nested_of_one_candidate_is_cv(void **state)
 
 static void groups_never_split(void **state)
 {
-    st_dataset *ds = read_dataset("wdbc.csv");
+    st_dataset *ds = test_read_shipped("wdbc.csv");
     const size_t n = st_dataset_n_rows(ds);
     double *groups = malloc(n * sizeof *groups);
     for (size_t i = 0; i < n; i++)
@@ -259,7 +247,7 @@ static char *saved(const st_model *m, const char *name)
 
 static void same_on_one_and_two_threads(void **state)
 {
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(4);
     p.cv.family = ST_CV_GBDT;
     p.cv.gbdt.num_trees = 30;
@@ -289,7 +277,7 @@ static double fake_clock(void *data)
 
 static void budget_stops_early(void **state)
 {
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(9);
     st_tune_result *full = tune(ds, &p);
     double t = 0;
@@ -342,7 +330,7 @@ static void expect_error(const st_dataset *ds, const st_tune_params *p, const ch
 
 static void bad_parameters(void **state)
 {
-    st_dataset *ds = read_dataset("hepatitis.csv");
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(3);
     p.metric = ST_METRIC_F1;
     expect_error(ds, &p, "st_tune_run: metric 10: expected ST_METRIC_ROC_AUC, _PR_AUC, "
