@@ -18,21 +18,27 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* A numeric value's word: a tag (1 missing, 2 numeric) above its bits. */
+static uint64_t numeric_word(float v)
+{
+    if (v != v)
+        return mix64(1);
+    float f = v == 0.0f ? 0.0f : v; /* -0 as 0 */
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return mix64(((uint64_t)2 << 32) | bits);
+}
+
 /* One value's word: a tag (1 missing, 2 numeric, 3 categorical) above its bits. */
 static uint64_t value_word(const st_dataset *ds, long col, float v)
 {
     if (col < 0)
         return mix64(1);
-    if (v != v)
-        return mix64(1);
-    if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
+    if (v == v && st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
         const char *text = st_dataset_level(ds, (size_t)col, (size_t)v);
         return mix64(3u ^ st__fnv1a64(text, strlen(text)));
     }
-    float f = v == 0.0f ? 0.0f : v; /* -0 as 0 */
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    return mix64(((uint64_t)2 << 32) | bits);
+    return numeric_word(v);
 }
 
 /* ---- feature names to ds's columns, through one open-addressing table ---- */
@@ -123,6 +129,21 @@ static uint64_t cell_word(uint64_t feature_word, uint64_t value)
     return mix64(feature_word ^ value);
 }
 
+static uint64_t feature_word(size_t j)
+{
+    return mix64(((uint64_t)4 << 32) ^ (uint64_t)j);
+}
+
+uint64_t st__row_hash_numeric_cell(size_t j, float v)
+{
+    return cell_word(feature_word(j), numeric_word(v));
+}
+
+uint64_t st__row_hash_finish(uint64_t sum, size_t n_names)
+{
+    return mix64(sum + mix64(((uint64_t)5 << 32) ^ (uint64_t)n_names));
+}
+
 static void hashes_v2(const st_dataset *ds, const name_table *t, const void *model,
                       size_t n_names, st__sketch_name_fn name, uint64_t *hash)
 {
@@ -131,7 +152,7 @@ static void hashes_v2(const st_dataset *ds, const name_table *t, const void *mod
     for (size_t i = 0; i < n; i++)
         hash[i] = 0;
     for (size_t j = 0; j < n_names; j++) {
-        const uint64_t fw = mix64(((uint64_t)4 << 32) ^ (uint64_t)j);
+        const uint64_t fw = feature_word(j);
         const long col = column_of(ds, t, model, name, j);
         if (col < 0) {
             absent += cell_word(fw, value_word(ds, col, 0.0f));
@@ -154,9 +175,8 @@ static void hashes_v2(const st_dataset *ds, const name_table *t, const void *mod
             if (categorical || x[i] != 0.0f)
                 hash[i] += cell_word(fw, value_word(ds, col, x[i]));
     }
-    const uint64_t seed = mix64(((uint64_t)5 << 32) ^ (uint64_t)n_names);
     for (size_t i = 0; i < n; i++)
-        hash[i] = mix64(hash[i] + absent + seed);
+        hash[i] = st__row_hash_finish(hash[i] + absent, n_names);
 }
 
 st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,

@@ -50,25 +50,30 @@ static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model
     return h;
 }
 
-st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err)
+st_status st__row_sketch_from_hashes(uint64_t *hash, size_t n, st__row_sketch *s,
+                                     st_error *err)
 {
     memset(s, 0, sizeof *s);
-    const size_t n = st_dataset_n_rows(ds);
-    uint64_t *h = all_hashes(ds, ST__SKETCH_VERSION, NULL, st_dataset_n_features(ds), NULL, err);
-    if (h == NULL)
-        return ST_ERR_NOMEM; /* the only failure */
-    const size_t d = sort_unique(h, n);
+    const size_t d = sort_unique(hash, n);
     s->k = d < ST__SKETCH_K ? d : ST__SKETCH_K;
-    if ((s->hash = st__malloc_array(s->k ? s->k : 1, sizeof *s->hash)) == NULL) {
-        st__free(h);
+    if ((s->hash = st__malloc_array(s->k ? s->k : 1, sizeof *s->hash)) == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the training-rows fingerprint");
-    }
-    memcpy(s->hash, h, s->k * sizeof *s->hash);
+    memcpy(s->hash, hash, s->k * sizeof *s->hash);
     s->n_rows = n;
     s->n_distinct = d;
     s->version = ST__SKETCH_VERSION;
-    st__free(h);
     return ST_OK;
+}
+
+st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err)
+{
+    memset(s, 0, sizeof *s);
+    uint64_t *h = all_hashes(ds, ST__SKETCH_VERSION, NULL, st_dataset_n_features(ds), NULL, err);
+    if (h == NULL)
+        return ST_ERR_NOMEM; /* the only failure */
+    const st_status rc = st__row_sketch_from_hashes(h, st_dataset_n_rows(ds), s, err);
+    st__free(h);
+    return rc;
 }
 
 void st__row_sketch_free(st__row_sketch *s)

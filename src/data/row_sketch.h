@@ -48,9 +48,21 @@ typedef const char *(*st__sketch_name_fn)(const void *model, size_t j);
 st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,
                          st__sketch_name_fn name, uint64_t *hash, st_error *err);
 
+/* Version 2's hashes of rows that are never a dataset (the out-of-core writer of text
+ * rows adds each row's cells as it writes them): the word of numeric cell v of feature j
+ * (v not 0, which adds nothing; NaN is missing), and a row's hash from the sum of its cells'
+ * words over n_names features, every one present. The same hashes as st__row_hashes
+ * gives for those rows as a dataset. */
+uint64_t st__row_hash_numeric_cell(size_t j, float v);
+uint64_t st__row_hash_finish(uint64_t sum, size_t n_names);
+
 /* Builds the sketch of ds's rows over its own features, in order (training: the model's
  * features are the dataset's). Fails only when out of memory. */
 st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err);
+/* The sketch of n row hashes (sorted in place), as st__row_sketch_build makes it from the
+ * hashes of a dataset's rows. Fails only when out of memory. */
+st_status st__row_sketch_from_hashes(uint64_t *hash, size_t n, st__row_sketch *s,
+                                     st_error *err);
 
 void st__row_sketch_free(st__row_sketch *s);
 /* Copies src into dst (empty on failure); fails only when out of memory. */

@@ -111,12 +111,4 @@ st_status st__lr_rowfile_plan(const st_dataset *ds, struct st_logreg_rowfile *r,
 st_status st__lr_rowfile_write_rows(const st_dataset *ds, struct st_logreg_rowfile *r,
                                     const char *dir, st_error *err);
 
-/* The fingerprint of rows given cell by cell (logreg_rowfile_sketch.c): the word of
- * numeric cell v (not 0; NaN is missing) of feature j, a row's hash from the sum of its
- * cells' words over n_features features, and the sketch of n row hashes (sorted in place;
- * ST_ERR_NOMEM only), as st__row_sketch_build gives them for the rows as a dataset. */
-uint64_t st__lr_sketch_cell(size_t j, float v);
-uint64_t st__lr_sketch_row(uint64_t sum, size_t n_features);
-st_status st__lr_sketch_build(uint64_t *hash, size_t n, st__row_sketch *s, st_error *err);
-
 #endif

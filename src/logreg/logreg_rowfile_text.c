@@ -88,7 +88,7 @@ static st_status write_row(struct st_logreg_rowfile *r, const st_dataset *others
         float v = st_dataset_feature_values(others, j)[i];
         float x = isnan(v) ? (float)r->m->features[j].fill : v;
         if (v != 0.0f)
-            h += st__lr_sketch_cell(j, v);
+            h += st__row_hash_numeric_cell(j, v);
         if (x != 0)
             col[e] = (uint32_t)j, val[e++] = x;
     }
@@ -108,11 +108,11 @@ static st_status write_row(struct st_logreg_rowfile *r, const st_dataset *others
         s->sum += wi * x;
         s->w_in += wi;
         if (tv[q] != 0.0f) { /* never 0: a term's value is at least 1 / its row's norm */
-            h += st__lr_sketch_cell(j, tv[q]);
+            h += st__row_hash_numeric_cell(j, tv[q]);
             col[e] = (uint32_t)j, val[e++] = tv[q];
         }
     }
-    hash[i] = st__lr_sketch_row(h, r->p);
+    hash[i] = st__row_hash_finish(h, r->p);
     b->len[b->rows++] = (uint32_t)e;
     b->entries += e;
     return ST_OK;
@@ -274,7 +274,7 @@ st_status st_logreg_rowfile_write_text(const st_dataset *others, st_text_rows *r
     if (rc == ST_OK && (rc = flush(&r->rf, &b, err)) == ST_OK &&
         (rc = st__lr_rowfile_finish(&r->rf, err)) == ST_OK &&
         (rc = second_pass(r, n_o, w, total, ts, nt, err)) == ST_OK)
-        rc = st__lr_sketch_build(hash, n, &r->m->sketch, err);
+        rc = st__row_sketch_from_hashes(hash, n, &r->m->sketch, err);
     for (size_t k = 0; rc == ST_OK && k < nt; k++)
         term_moments(r, n_o + k, &ts[k], n_pos, total);
 done:
