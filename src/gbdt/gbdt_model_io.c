@@ -198,15 +198,5 @@ st_status st_gbdt_save(const st_gbdt *m, const char *path, st_error *err)
     st__text t = {0};
     int exact = 1;
     write_model(&t, m, &exact);
-    st__text_printf(&t, "checksum %016" PRIx64 "\n", st__fnv1a64(t.data, t.size));
-    st_status rc;
-    if (t.failed)
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory writing the model for %s", path);
-    else if (!exact)
-        rc = st__fail(err, ST_ERR_NUMERIC, "%s: a number has no exact decimal form this "
-                      "stratum can read back; the model was not saved", path);
-    else
-        rc = st_file_write_atomic(path, t.data, t.size, err);
-    st__text_free(&t);
-    return rc;
+    return st__text_seal_write(&t, exact, path, "the model", "a number", err);
 }

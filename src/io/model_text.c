@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <inttypes.h>
+#include <stratum/files.h>
+
 #include "core/alloc.h"
+#include "core/error.h"
 #include "number_g.h"
 
 static int reserve(st__text *t, size_t extra)
@@ -188,4 +192,20 @@ char *st__name_unescape(const char *s, size_t len, int *nomem)
 bad:
     st__free(out);
     return NULL;
+}
+
+st_status st__text_seal_write(st__text *t, int exact, const char *path, const char *what,
+                              const char *inexact, st_error *err)
+{
+    st__text_printf(t, "checksum %016" PRIx64 "\n", st__fnv1a64(t->data, t->size));
+    st_status rc;
+    if (t->failed)
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory writing %s for %s", what, path);
+    else if (!exact)
+        rc = st__fail(err, ST_ERR_NUMERIC, "%s: %s has no exact decimal form this stratum "
+                      "can read back; %s was not saved", path, inexact, what);
+    else
+        rc = st_file_write_atomic(path, t->data, t->size, err);
+    st__text_free(t);
+    return rc;
 }

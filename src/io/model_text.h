@@ -43,6 +43,15 @@ void st__text_free(st__text *t);
 
 uint64_t st__fnv1a64(const void *data, size_t size);
 
+/* Seals and writes the text t of a model file: appends its checksum line (the FNV-1a of
+ * what comes before) and writes it to path atomically (st_file_write_atomic); frees t
+ * either way. Fails with ST_ERR_NOMEM when an append failed ("out of memory writing WHAT
+ * for PATH"), with ST_ERR_NUMERIC when exact is 0, a number having no exact decimal form
+ * ("PATH: INEXACT has no exact decimal form ...; WHAT was not saved"), else as
+ * st_file_write_atomic. */
+st_status st__text_seal_write(st__text *t, int exact, const char *path, const char *what,
+                              const char *inexact, st_error *err);
+
 /* Undoes st__text_name on [s, s+len): a new string, or NULL on a bad escape (*nomem = 0)
  * or when out of memory (*nomem = 1). */
 char *st__name_unescape(const char *s, size_t len, int *nomem);

@@ -128,15 +128,5 @@ st_status st_logreg_save(const st_logreg *m, const char *path, st_error *err)
        for most models instead of a dozen doublings, each copying the text */
     st__text_reserve(&t, 4096 + 48 * m->n_features + 112 * m->n_coefs);
     write_model(&t, m, &exact);
-    st__text_printf(&t, "checksum %016" PRIx64 "\n", st__fnv1a64(t.data, t.size));
-    st_status rc;
-    if (t.failed)
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory writing the model for %s", path);
-    else if (!exact)
-        rc = st__fail(err, ST_ERR_NUMERIC, "%s: a coefficient has no exact decimal form "
-                      "this stratum can read back; the model was not saved", path);
-    else
-        rc = st_file_write_atomic(path, t.data, t.size, err);
-    st__text_free(&t);
-    return rc;
+    return st__text_seal_write(&t, exact, path, "the model", "a coefficient", err);
 }

@@ -277,17 +277,7 @@ st_status st_text_featurizer_save(const st_text_featurizer *f, const char *path,
     int exact = 1;
     st__text_printf(&t, "%s %d text\n", ST__MODEL_MAGIC, ST__MODEL_VERSION);
     st__text_featurizer_write(&t, f, &exact);
-    st__text_printf(&t, "checksum %016" PRIx64 "\n", st__fnv1a64(t.data, t.size));
-    st_status rc;
-    if (t.failed)
-        rc = st__fail(err, ST_ERR_NOMEM, "out of memory writing %s", path);
-    else if (!exact)
-        rc = st__fail(err, ST_ERR_NUMERIC, "%s: an IDF has no exact decimal form this "
-                      "stratum can read back; not saved", path);
-    else
-        rc = st_file_write_atomic(path, t.data, t.size, err);
-    st__text_free(&t);
-    return rc;
+    return st__text_seal_write(&t, exact, path, "the featurizer", "an IDF", err);
 }
 
 st_status st_text_featurizer_load(const char *path, st_text_featurizer **out, st_error *err)
