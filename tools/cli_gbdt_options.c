@@ -41,7 +41,13 @@ const char cli_gbdt_help[] =
     "                                  fewer rows stay right, >= 0 (default: 10)\n"
     "  --min-data-per-group N          min rows per group of levels >= 1 (default: 100)\n"
     "  --max-cat-levels N              columns of more levels are split as ordered level\n"
-    "                                  codes; 0 = no limit (default: 255)\n";
+    "                                  codes; 0 = no limit (default: 255)\n"
+    "Quantized gradients (LightGBM's use_quantized_grad):\n"
+    "  --quantized-grad                split on gradients rounded to a few levels (faster\n"
+    "                                  histograms), leaf values from the exact ones; the\n"
+    "                                  rounding is seeded by --seed (default: off; not with\n"
+    "                                  --monotone)\n"
+    "  --num-grad-quant-bins N         levels with --quantized-grad, 2..1024 (default: 4)\n";
 
 /* A number option into *out, or a usage error naming it. */
 static int real_opt(const char *command, const char *name, const char *arg, double lo,
@@ -116,6 +122,10 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
         return int_opt(c, "min-data-per-group", arg, 1, 2147483647L, &p->min_data_per_group);
     case OPT_GBDT_MAX_CAT_LEVELS:
         return int_opt(c, "max-cat-levels", arg, 0, 2147483647L, &p->max_cat_levels);
+    case OPT_GBDT_QUANTIZED_GRAD: p->quantized_grad = 1; return 1;
+    case OPT_GBDT_NUM_GRAD_QUANT_BINS:
+        return int_opt(c, "num-grad-quant-bins", arg, 2, ST_GBDT_GRAD_QUANT_BINS_MAX,
+                       &p->num_grad_quant_bins);
     default: return 0;
     }
 }

@@ -13,7 +13,9 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
        /* categorical splits */
        OPT_GBDT_MAX_CAT_TO_ONEHOT, OPT_GBDT_MAX_CAT_THRESHOLD, OPT_GBDT_CAT_L2,
        OPT_GBDT_CAT_SMOOTH, OPT_GBDT_MIN_DATA_PER_GROUP, OPT_GBDT_MAX_CAT_LEVELS,
-       OPT_GBDT_MONOTONE };
+       OPT_GBDT_MONOTONE,
+       /* quantized gradients */
+       OPT_GBDT_QUANTIZED_GRAD, OPT_GBDT_NUM_GRAD_QUANT_BINS };
 
 /* getopt_long entries for them, except --class-weight (CLI_GBDT_CLASS_WEIGHT_OPTION),
  * whose name logreg shares. */
@@ -38,7 +40,9 @@ enum { OPT_GBDT_NUM_TREES = 5001, OPT_GBDT_NUM_LEAVES, OPT_GBDT_MAX_DEPTH,
     {"cat-l2", required_argument, NULL, OPT_GBDT_CAT_L2},                                  \
     {"cat-smooth", required_argument, NULL, OPT_GBDT_CAT_SMOOTH},                          \
     {"min-data-per-group", required_argument, NULL, OPT_GBDT_MIN_DATA_PER_GROUP},          \
-    {"max-cat-levels", required_argument, NULL, OPT_GBDT_MAX_CAT_LEVELS}
+    {"max-cat-levels", required_argument, NULL, OPT_GBDT_MAX_CAT_LEVELS},                  \
+    {"quantized-grad", no_argument, NULL, OPT_GBDT_QUANTIZED_GRAD},                         \
+    {"num-grad-quant-bins", required_argument, NULL, OPT_GBDT_NUM_GRAD_QUANT_BINS}
 #define CLI_GBDT_CLASS_WEIGHT_OPTION                                                       \
     {"class-weight", required_argument, NULL, OPT_GBDT_CLASS_WEIGHT}
 

@@ -107,6 +107,8 @@ ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
 /* Training options, named and defaulted as in LightGBM. Start from st_gbdt_params_default(). */
 /* num_trees' default: the number of trees chosen by early stopping (below). */
 #define ST_GBDT_NUM_TREES_AUTO 0
+/* The most levels num_grad_quant_bins accepts (below). */
+#define ST_GBDT_GRAD_QUANT_BINS_MAX 1024
 
 /* Choosing the number of trees (the default, num_trees = ST_GBDT_NUM_TREES_AUTO; before,
  * num_trees defaulted to 100 trees trained without validation, which overfit small
@@ -179,6 +181,21 @@ typedef struct st_gbdt_params {
     int max_cat_levels;             /* a categorical feature of more levels is split as
                                        ordered level codes instead; 0 = no limit, >= 0
                                        (default 255; stratum's own, not LightGBM's) */
+    /* Quantized-gradient training (LightGBM's use_quantized_grad; Shi et al., "Quantized
+     * Training of Gradient Boosting Decision Trees", NeurIPS 2022). Off by default. */
+    int quantized_grad;             /* 1: each tree's split search reads gradients and
+                                       Hessians rounded to num_grad_quant_bins levels
+                                       (stochastically, by a hash of (seed, tree, row), so
+                                       the model still does not depend on the thread
+                                       count); the leaf values are then computed from the
+                                       full-precision gradients of each leaf's rows. Faster
+                                       histograms, slightly different trees. Not supported
+                                       with monotone constraints nor in a distributed
+                                       training (ST_ERR_INVALID_ARG). 0 or 1 (default 0) */
+    int num_grad_quant_bins;        /* levels with quantized_grad: gradients become
+                                       integers in [-B/2, B/2] (rounded up for odd B) and
+                                       Hessians in [0, B], in [2, 1024] (default 4);
+                                       checked even when quantized_grad is 0 */
 } st_gbdt_params;
 
 /* Monotone constraints. monotone[j] = +1 makes every tree, hence the model, non-decreasing

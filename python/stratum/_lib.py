@@ -230,7 +230,8 @@ class StGbdtParams(ctypes.Structure):
                 ("n_threads", c_int), ("early_stopping_rounds", c_int), ("metric", c_int),
                 ("monotone", c_void_p), ("max_cat_to_onehot", c_int),
                 ("max_cat_threshold", c_int), ("cat_l2", c_double), ("cat_smooth", c_double),
-                ("min_data_per_group", c_int), ("max_cat_levels", c_int)]
+                ("min_data_per_group", c_int), ("max_cat_levels", c_int),
+                ("quantized_grad", c_int), ("num_grad_quant_bins", c_int)]
 
 
 class StDecisionThreshold(ctypes.Structure):

@@ -209,6 +209,8 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     for (int t = 0; t < prm->num_trees; t++) {
         if ((rc = st__gbdt_logloss_fixed(gr, wk->score, y, &w, w_max, err)) != ST_OK)
             return rc;
+        if (gr->quant)
+            st__gbdt_quantize_grad(gr, prm->seed, t, d->row0);
         if (bagging && t % prm->bagging_freq == 0)
             n_bag = draw_bag(prm, t, d->row0, n, wk->bag, wk->in_bag);
         if (sampling)
@@ -284,6 +286,12 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     st_status rc = check_data(d, err);
     if (rc != ST_OK || (rc = st__gbdt_monotone_check(d->schema, prm.monotone, err)) != ST_OK)
         return rc;
+    if (prm.quantized_grad && d->reducer != NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: quantized_grad is not "
+                        "supported in a distributed training; train without it");
+    if (prm.quantized_grad && st__gbdt_monotone_any(prm.monotone, d->schema->n_features))
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: quantized_grad is not "
+                        "supported with monotone constraints; train without one of them");
     const size_t n = d->n_rows;
     const int nt = st__n_threads(prm.n_threads);
     st_gbdt *m = st__calloc(1, sizeof *m);

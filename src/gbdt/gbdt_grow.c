@@ -72,6 +72,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->hi);
     st__free(gr->node_set);
     st__free(gr->extra_l2);
+    st__gbdt_quant_free(gr);
     memset(gr, 0, sizeof *gr);
 }
 
@@ -144,6 +145,11 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     }
     for (size_t l = 0; l < L; l++)
         gr->hist[l] = block + l * b->total_bins;
+    st_status rc;
+    if (prm->quantized_grad && (rc = st__gbdt_quant_init(gr, err)) != ST_OK) {
+        st__gbdt_grower_free(gr);
+        return rc;
+    }
     if (st__gbdt_monotone_any(prm->monotone, b->n_features)) {
         gr->monotone = prm->monotone;
         gr->lo = st__malloc_array(L, sizeof *gr->lo);
@@ -175,6 +181,27 @@ static void select_columns(st__gbdt_grower *gr)
         if (gr->cols[c])
             gr->cols[m++] = (uint32_t)c;
     gr->n_cols = m;
+}
+
+/* What one unit of the histograms' integer gradient (Hessian) sums is worth: a level
+ * with quantized gradients, else 2^-scale. */
+static double unit_g(const st__gbdt_grower *gr)
+{
+    return gr->quant ? gr->unit_g : ldexp(1, -gr->scale_g);
+}
+
+static double unit_h(const st__gbdt_grower *gr)
+{
+    return gr->quant ? gr->unit_h : ldexp(1, -gr->scale_h);
+}
+
+/* Whether segment rows of a leaf get their histogram from packed words (gbdt_quant.h):
+ * with quantized gradients, plain codes and few enough rows for a word. */
+static int packed_ok(const st__gbdt_grower *gr, size_t rows)
+{
+    const st__gbdt_bins *b = gr->bins;
+    return gr->quant && b->col_of == NULL && b->bundle_row == NULL &&
+           rows <= gr->qlay.max_rows;
 }
 
 /* By the leaf's rows over all processes, so that every process decides alike. */
@@ -209,7 +236,7 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint32_t *list, size
         for (size_t k = st__gbdt_col_begin(b, gr->cols[0]); k < st__gbdt_col_end(b, gr->cols[0]);
              k++)
             total[0] += hl[k].g, total[1] += hl[k].h, total[2] += hl[k].n;
-    st__gbdt_best_split(b, list, n_list, gr->keep, hl, total, gr->scale_g, gr->scale_h,
+    st__gbdt_best_split(b, list, n_list, gr->keep, hl, total, unit_g(gr), unit_h(gr),
                         gr->stat, gr->sum_g[leaf], gr->sum_h[leaf], (double)gr->n_all[leaf],
                         gr->prm, gr->monotone != NULL ? &mono : NULL, gr->n_threads,
                         &gr->best[leaf]);
@@ -249,7 +276,16 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
     const st__gbdt_bins *b = gr->bins;
     st__gbdt_hist_cell *hist = gr->hist[0];
     const int S = gr->n_seg;
-    if (all_rows) {
+    if (all_rows && packed_ok(gr, (b->n_rows + (size_t)S - 1) / (size_t)S)) {
+        const size_t n = b->n_rows; /* a contiguous block of rows per segment */
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+        for (int s = 0; s < S; s++)
+            st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, NULL, n * (size_t)s / (size_t)S,
+                                       n * ((size_t)s + 1) / (size_t)S, gr->packed,
+                                       gr->pwork + (size_t)s * b->total_bins,
+                                       segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
+        sum_segment_hists(gr, hist);
+    } else if (all_rows) {
         st__gbdt_hist_build(b, gr->cols, gr->n_cols, NULL, b->n_rows, gr->gh, hist,
                             gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
     } else {
@@ -257,9 +293,16 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
         for (int s = 0; s < S; s++)
             n += gr->count[s];
 #pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
-        for (int s = 0; s < S; s++)
-            st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s],
-                                gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
+        for (int s = 0; s < S; s++) {
+            if (packed_ok(gr, gr->count[s]))
+                st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s], 0,
+                                           gr->count[s], gr->packed,
+                                           gr->pwork + (size_t)s * b->total_bins,
+                                           segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
+            else
+                st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s],
+                                    gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
+        }
         sum_segment_hists(gr, hist);
     }
     return st__gbdt_grow_reduce_hist(gr, hist, 0, err);
@@ -325,9 +368,17 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
         gr->count[lq] = nl;
         if (need_hist) {
             const size_t q = small == l ? lq : rq;
-            st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
-                                     gr->count[q], gr->gh, segment_hist(gr, g, gr->hist[r]),
-                                     gr->live, gr->n_live_rng);
+            if (packed_ok(gr, gr->count[q]))
+                st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q], 0,
+                                           gr->count[q], gr->packed,
+                                           gr->pwork + (size_t)g * b->total_bins,
+                                           segment_hist(gr, g, gr->hist[r]), gr->live,
+                                           gr->n_live_rng, &gr->qlay);
+            else
+                st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
+                                         gr->count[q], gr->gh,
+                                         segment_hist(gr, g, gr->hist[r]), gr->live,
+                                         gr->n_live_rng);
         }
     }
     if (!need_hist) {
@@ -402,8 +453,8 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     deal_segments(gr, n);
     gr->n_all[0] = root[2];
     gr->depth[0] = 0;
-    gr->sum_g[0] = st__gbdt_from_fixed(root[0], gr->scale_g);
-    gr->sum_h[0] = st__gbdt_from_fixed(root[1], gr->scale_h);
+    gr->sum_g[0] = (double)root[0] * unit_g(gr); /* (st__gbdt_from_fixed in full precision) */
+    gr->sum_h[0] = (double)root[1] * unit_h(gr);
     gr->extra_l2[0] = 0;
     gr->parent_node[0] = -1;
     gr->is_left[0] = 1;
@@ -431,6 +482,8 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
         if ((rc = split_leaf(gr, best, err)) != ST_OK)
             return rc;
     }
+    if (gr->quant) /* the leaf values from the fine gradients */
+        st__gbdt_quant_renew(gr);
     for (int l = 0; l < gr->n_leaves; l++) {
         st_gbdt_params cat = *prm; /* a leaf of a sorted categorical split: + cat_l2 */
         cat.lambda_l2 = prm->lambda_l2 + gr->extra_l2[l];

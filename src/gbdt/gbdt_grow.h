@@ -4,6 +4,7 @@
 #define STRATUM_GBDT_GROW_H
 
 #include "gbdt_model.h"
+#include "gbdt_quant.h"
 #include "gbdt_split.h"
 
 /* ---- one tree (gbdt_grow.c) ---- */
@@ -54,6 +55,17 @@ typedef struct st__gbdt_grower {
     double *lo, *hi;
     uint32_t (*node_set)[8];       /* categorical nodes: their left bins */
     double *extra_l2;              /* per leaf: L2 added by the split that made it */
+    /* quantized gradients (prm->quantized_grad; gbdt_quant.c), else quant 0 and the rest
+       NULL: gh then holds the tree's levels and fine the fixed-point gradients (the two
+       trade places every tree), packed the levels as packed words (gbdt_quant.h), each
+       level worth unit_g (unit_h) */
+    int quant;
+    st__gbdt_gh *fine;
+    uint64_t *packed;
+    uint64_t *pwork;               /* n_seg * total_bins: each segment's packed histogram */
+    int64_t *fine_sum;             /* 3 per leaf: fine sums of g and h; a node's h sum */
+    st__gbdt_quant_layout qlay;
+    double unit_g, unit_h;
 } st__gbdt_grower;
 
 /* reducer: NULL in one process; n_rows_global: b->n_rows then. */
@@ -89,6 +101,19 @@ st_status st__gbdt_grow_reduce_hist(st__gbdt_grower *gr, st__gbdt_hist_cell *his
  * and gr->values clamped into each leaf's bounds (times learning_rate). */
 void st__gbdt_mono_split_bounds(st__gbdt_grower *gr, int l, int r, const st__gbdt_split *s);
 void st__gbdt_mono_clamp_values(st__gbdt_grower *gr);
+
+/* ---- quantized gradients (gbdt_quant.c) ---- */
+/* The grower's arrays for quantized gradients (gr->quant = 1); freed by
+ * st__gbdt_quant_free (on a partly filled grower too). */
+st_status st__gbdt_quant_init(st__gbdt_grower *gr, st_error *err);
+void st__gbdt_quant_free(st__gbdt_grower *gr);
+/* After st__gbdt_logloss_fixed filled gr->gh: the fine gradients move to gr->fine and
+ * gr->gh, gr->packed, gr->unit_g and gr->unit_h receive tree `tree`'s levels, dithered by
+ * a hash of (seed, tree, row0 + local row). */
+void st__gbdt_quantize_grad(st__gbdt_grower *gr, uint64_t seed, int tree, uint64_t row0);
+/* After the tree is grown: gr->sum_g and gr->sum_h of each leaf from the fine gradients of
+ * its rows, and every node's cover from them. */
+void st__gbdt_quant_renew(st__gbdt_grower *gr);
 
 /* ---- category sets of a grown tree (gbdt_categorical.c) ---- */
 /* Turns the categorical nodes among nodes[0..n_nodes) of a grown tree from bin sets

@@ -9,6 +9,10 @@
  *   gbdt_hist.c        gradient/Hessian histograms per column of codes, parent - sibling
  *                      subtraction, and bundled features' default bins from the totals
  *   gbdt_fixed.c       fixed-point sums (order-independent) and the reducer's calls
+ *   gbdt_quant.c       quantized gradients (--quantized-grad): levels by seeded
+ *                      stochastic rounding, leaf values renewed from the exact gradients
+ *                      (gbdt_quant.h); gbdt_hist_packed.c their histograms of 64-bit
+ *                      packed words
  *   gbdt_split.c       best split of a leaf from its histogram (gain, default direction)
  *   gbdt_split_categorical.c  the same for a categorical feature (category sets)
  *   gbdt_categorical.c categorical bins, and the category sets stored in the model

@@ -34,6 +34,8 @@ st_gbdt_params st_gbdt_params_default(void)
         .cat_smooth = 10,
         .min_data_per_group = 100,
         .max_cat_levels = 255,
+        .quantized_grad = 0,
+        .num_grad_quant_bins = 4,
     };
     return p;
 }
@@ -97,6 +99,10 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "early_stopping_rounds must be >= 0";
     if (st_gbdt_metric_name(p->metric) == NULL)
         return "metric must be logloss, auc or pr-auc";
+    if (p->quantized_grad != 0 && p->quantized_grad != 1)
+        return "quantized_grad must be 0 or 1";
+    if (p->num_grad_quant_bins < 2 || p->num_grad_quant_bins > ST_GBDT_GRAD_QUANT_BINS_MAX)
+        return "num_grad_quant_bins must be in [2, 1024]";
     return NULL;
 }
 

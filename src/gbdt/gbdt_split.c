@@ -118,14 +118,13 @@ static int beats(const st__gbdt_split *a, const st__gbdt_split *b)
 
 void st__gbdt_best_split(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                          uint8_t *keep, const st__gbdt_hist_cell *cells, const int64_t *total,
-                         int scale_g, int scale_h, st__gbdt_bin_stat *hist, double g,
+                         double ig, double ih, st__gbdt_bin_stat *hist, double g,
                          double h, double n, const st_gbdt_params *prm,
                          const st__gbdt_mono *mono, int nt, st__gbdt_split *best)
 {
     /* (each thread keeps its own best: wide data made n_features candidates' stores and
        a serial scan of them cost more than the search) */
     const long nf = (long)n_feats;
-    const double ig = ldexp(1, -scale_g), ih = ldexp(1, -scale_h);
     /* chunks of features: a few per thread and round, not thousands of tiny ones */
     const long chunk = nf / (16L * (nt > 0 ? nt : 1)) > 4 ? nf / (16L * (nt > 0 ? nt : 1)) : 4;
     best->gain = -INFINITY;

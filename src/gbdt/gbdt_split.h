@@ -38,8 +38,9 @@ typedef struct st__gbdt_split {
 } st__gbdt_split;
 
 /* Best split of a leaf with sums (g, h, n) from its fixed-point histogram cells (total:
- * the leaf's integer sums g, h, n, which give bundled features' default bins; scales as
- * st__gbdt_hist_to_stat), over the features feats[0..n_feats) (ascending), honouring the
+ * the leaf's integer sums g, h, n, which give bundled features' default bins; ig and ih:
+ * what one unit of the integer g and h sums is worth, 2^-scale_g and 2^-scale_h in full
+ * precision, a level with quantized gradients), over the features feats[0..n_feats) (ascending), honouring the
  * monotone constraints mono (NULL when the model has none). hist: total_bins entries of
  * scratch, each searched feature's cells in doubles. keep[q] (n_feats entries) is set to
  * 0 when feats[q] can split neither in this leaf nor in any leaf below it: a bundled
@@ -47,7 +48,7 @@ typedef struct st__gbdt_split {
  * the leaf off its default bin; else 1. */
 void st__gbdt_best_split(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
                          uint8_t *keep, const st__gbdt_hist_cell *cells, const int64_t *total,
-                         int scale_g, int scale_h, st__gbdt_bin_stat *hist, double g,
+                         double ig, double ih, st__gbdt_bin_stat *hist, double g,
                          double h, double n, const st_gbdt_params *prm,
                          const st__gbdt_mono *mono, int nt, st__gbdt_split *best);
 
