@@ -128,7 +128,7 @@ _SIGNATURES = {
     # boosted trees
     "st_gbdt_train_ex": (c_int, [_ds, _ds, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_gbdt_predict": (c_int, [c_void_p, _ds, c_int, c_int, c_void_p, c_size_t, _err]),
-    "st_gbdt_predict_row": (c_double, [c_void_p, c_void_p, c_int]),
+    "st_gbdt_predict_row": (c_int, [c_void_p, c_void_p, c_size_t, c_int, _p(c_double), _err]),
     "st_gbdt_contrib": (c_int, [c_void_p, _ds, c_int, c_void_p, c_size_t, _err]),
     "st_gbdt_n_features": (c_size_t, [c_void_p]),
     "st_gbdt_feature_name": (c_char_p, [c_void_p, c_size_t]),
@@ -226,7 +226,8 @@ class StGbdtParams(ctypes.Structure):
                 ("lambda_l2", c_double), ("min_gain_to_split", c_double),
                 ("feature_fraction", c_double), ("bagging_fraction", c_double),
                 ("bagging_freq", c_int), ("scale_pos_weight", c_double),
-                ("class_weight", c_int), ("bin_sample_rows", c_int), ("seed", c_uint64),
+                ("class_weight", c_int), ("positive_weight", c_double),
+                ("bin_sample_rows", c_int), ("seed", c_uint64),
                 ("n_threads", c_int), ("early_stopping_rounds", c_int), ("metric", c_int),
                 ("monotone", c_void_p), ("max_cat_to_onehot", c_int),
                 ("max_cat_threshold", c_int), ("cat_l2", c_double), ("cat_smooth", c_double),
