@@ -2,10 +2,11 @@
 """What the Python package (python/, ctypes) costs on top of libstratum.
 
     PYTHONPATH=python bench/python_overhead.py [--build build] [--rows 1000000] [--runs 3]
+                                               [--predict-only]
 
 1. Training boosted trees (100 trees, the defaults) and logistic regression on
    `stratum-gen higgs --rows N --seed 42` (28 numeric features) from a float32 numpy array:
-   the wall time of est.fit(X, y) (input checks, the copy into a st_dataset, training)
+   the wall time of est.fit(X, y) (input checks, the st_dataset over the array, training)
    against the CLI's own fit_seconds (`stratum train ... --format json`: the fit alone,
    reading the CSV excluded) on the same file, RUNS times each, interleaved; medians. The
    two models must predict the first 20000 rows identically (their files differ only in
@@ -13,7 +14,9 @@
 2. One-row prediction: the time of one call from Python (estimator.predict_proba on a
    1 x 28 array, and the model handle's Model.predict_proba), against the model's own time
    per row (st_gbdt_predict / st_logreg_predict over 100000 rows, divided by the rows).
-   The difference is the overhead of a call from Python, in microseconds.
+   The difference is the overhead of a call from Python, in microseconds: in wall time
+   (all threads for the batch), and in CPU time (process_time; one thread for the batch),
+   which a loaded machine's waits for a core do not inflate.
 
 Prints a markdown table; nothing is written to the repository (data in bench/out/data).
 """
@@ -46,12 +49,12 @@ def cli_fit_seconds(cli, kind, data, model):
     return json.loads(out)["fit_seconds"]
 
 
-def per_call_us(fn, calls):
+def per_call_us(fn, calls, clock=time.perf_counter):
     fn()
-    t = time.perf_counter()
+    t = clock()
     for _ in range(calls):
         fn()
-    return (time.perf_counter() - t) / calls * 1e6
+    return (clock() - t) / calls * 1e6
 
 
 def main():
@@ -60,6 +63,9 @@ def main():
     ap.add_argument("--rows", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--calls", type=int, default=20000)
+    ap.add_argument("--predict-only", action="store_true",
+                    help="skip the fits: time one-row predictions of the CLI's models of a "
+                         "previous run (bench/out/data/py_overhead)")
     a = ap.parse_args()
     cli = os.path.join(a.build, "tools", "stratum")
     gen = os.path.join(a.build, "tools", "stratum-gen")
@@ -83,7 +89,16 @@ def main():
     work = os.path.join(data_dir, "py_overhead")
     os.makedirs(work, exist_ok=True)
     models = {}
-    for kind, make in (("gbdt", stratum.GBDTClassifier), ("logreg", stratum.LogisticRegression)):
+    if a.predict_only:
+        for kind, make in (("gbdt", stratum.GBDTClassifier),
+                           ("logreg", stratum.LogisticRegression)):
+            est = make()
+            est.model_ = stratum.load(os.path.join(work, f"cli_{kind}"))
+            est.classes_, est.n_features_in_ = np.array([0, 1]), X.shape[1]
+            models[kind] = est
+    for kind, make in (() if a.predict_only else
+                       (("gbdt", stratum.GBDTClassifier),
+                        ("logreg", stratum.LogisticRegression))):
         c_times, p_times = [], []
         for _ in range(a.runs):
             c_times.append(cli_fit_seconds(cli, kind, data, os.path.join(work, f"cli_{kind}")))
@@ -99,20 +114,25 @@ def main():
               flush=True)
         models[kind] = est
 
-    print("\n| one-row predict | model's own time per row | estimator.predict_proba | "
-          "overhead | Model.predict_proba | overhead |")
-    print("|---|---|---|---|---|---|")
+    # wall time, and CPU time (process_time): on a loaded machine the wall time of a call
+    # is mostly waiting for a core, the CPU time what the call costs; the model's own time
+    # per row of CPU is measured on one thread
+    print("\n| one-row predict | clock | model's own time per row | estimator.predict_proba "
+          "| overhead | Model.predict_proba | overhead |")
+    print("|---|---|---|---|---|---|---|")
     batch = X[:100000]
+    row = np.ascontiguousarray(X[:1])
     for kind, est in models.items():
-        t = time.perf_counter()
-        for _ in range(3):
-            est.model_.predict_proba(batch)
-        own = (time.perf_counter() - t) / 3 / len(batch) * 1e6
-        row = np.ascontiguousarray(X[:1])
-        e_us = per_call_us(lambda: est.predict_proba(row), a.calls)
-        m_us = per_call_us(lambda: est.model_.predict_proba(row), a.calls)
-        print(f"| {kind} | {own:.2f} us | {e_us:.1f} us | {e_us - own:.1f} us | {m_us:.1f} us "
-              f"| {m_us - own:.1f} us |", flush=True)
+        for clock, threads in ((time.perf_counter, 0), (time.process_time, 1)):
+            t = clock()
+            for _ in range(3):
+                est.model_.predict_proba(batch, threads)
+            own = (clock() - t) / 3 / len(batch) * 1e6
+            e_us = per_call_us(lambda: est.predict_proba(row), a.calls, clock)
+            m_us = per_call_us(lambda: est.model_.predict_proba(row), a.calls, clock)
+            print(f"| {kind} | {'wall' if threads == 0 else 'CPU'} | {own:.2f} us | "
+                  f"{e_us:.1f} us | {e_us - own:.1f} us | {m_us:.1f} us | {m_us - own:.1f} us |",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@
  * - Input arrays and strings stay the caller's; the library copies what it keeps.
  * - There is no global mutable state. Read-only objects (datasets, trained models) may be
  *   used from many threads at once.
+ * - Predict functions take their arguments in one order: model, data (a dataset, or a row
+ *   and its width), options, output, its size, error (st_logreg_predict, st_gbdt_predict,
+ *   st_model_predict, st_logreg_path_predict, st_gbdt_predict_row, st_model_predict_row).
+ * - Both families weigh classes with one type, st_class_weight, and every seed defaults
+ *   to ST_DEFAULT_SEED (stratum/common.h), as the CLI's --seed does.
  */
 #ifndef STRATUM_H
 #define STRATUM_H

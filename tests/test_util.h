@@ -22,6 +22,16 @@ static inline double test_uniform(unsigned long long *s)
     return (double)(*s >> 11) * 0x1p-53;
 }
 
+/* st_gbdt_predict_row's value of a row as wide as the model (the test fails on an error). */
+static inline double test_gbdt_row(const st_gbdt *m, const float *x, st_gbdt_output kind)
+{
+    double v = NAN;
+    st_error err;
+    if (st_gbdt_predict_row(m, x, st_gbdt_n_features(m), kind, &v, &err) != ST_OK)
+        fail_msg("st_gbdt_predict_row: %s", err.message);
+    return v;
+}
+
 /* A scratch directory for a test program: defines tmpdir ("/tmp/PREFIX_XXXXXX", made
  * unique by mkdtemp), and make_tmpdir / remove_tmpdir to pass to cmocka_run_group_tests as
  * its setup and teardown. Needs _POSIX_C_SOURCE >= 200809L (mkdtemp). */

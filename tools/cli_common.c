@@ -68,7 +68,7 @@ void cli_common_init(cli_common *c)
     memset(c, 0, sizeof *c);
     c->label = "label";
     c->label_index = -1;
-    c->seed = 42;
+    c->seed = ST_DEFAULT_SEED;
     c->format = FORMAT_TEXT;
     c->libsvm_zero_based = -1;
     c->censored = ST_CENSORED_TEXT;

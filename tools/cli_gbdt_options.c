@@ -103,11 +103,11 @@ int cli_gbdt_option(const char *command, st_gbdt_params *p, int code, const char
         return real_opt(c, "scale-pos-weight", arg, 0, 1, big, &p->scale_pos_weight);
     case OPT_GBDT_CLASS_WEIGHT:
         if (strcmp(arg, "none") == 0)
-            p->class_weight = ST_GBDT_CLASS_WEIGHT_NONE;
+            p->class_weight = ST_CLASS_WEIGHT_NONE;
         else if (strcmp(arg, "balanced") == 0)
-            p->class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+            p->class_weight = ST_CLASS_WEIGHT_BALANCED;
         else if (cli_parse_double(arg, &w) && w > 0 && !isinf(w)) /* as logreg's W */
-            p->class_weight = ST_GBDT_CLASS_WEIGHT_NONE, p->scale_pos_weight = w;
+            p->class_weight = ST_CLASS_WEIGHT_NONE, p->scale_pos_weight = w;
         else
             return cli_usage_error(c, "--class-weight '%s': expected none, balanced or a "
                                    "number > 0", arg), -1;

@@ -146,8 +146,9 @@ void report_model_text(const cv_setup *s, cv_model model, int with_weights, char
         const st_gbdt_params *g = &s->gprm;
         if (with_weights)
             snprintf(weights, sizeof weights, ", class weight %s, scale_pos_weight %g",
-                     g->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none",
-                     g->scale_pos_weight);
+                     g->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced" : "none",
+                     g->scale_pos_weight *
+                         (g->class_weight == ST_CLASS_WEIGHT_POSITIVE ? g->positive_weight : 1));
         char trees[48];
         if (g->num_trees == ST_GBDT_NUM_TREES_AUTO)
             snprintf(trees, sizeof trees, "trees by early stopping");

@@ -25,7 +25,8 @@ static void params_text(const st_tune_result *r, const st_tune_candidate *c, cha
              "fraction %.3g, bagging fraction %.3g, lambda l2 %.3g, class weight %s",
              p->num_leaves, p->min_data_in_leaf, p->learning_rate, p->feature_fraction,
              p->bagging_fraction, p->lambda_l2,
-             p->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
+             p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
+             : p->class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
 }
 
 
@@ -61,7 +62,8 @@ int tune_write_table(const char *path, const st_tune_result *r)
             fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%.17g,%s\n", c->gbdt.num_leaves,
                     c->gbdt.min_data_in_leaf, c->gbdt.learning_rate, c->gbdt.feature_fraction,
                     c->gbdt.bagging_fraction, c->gbdt.lambda_l2,
-                    c->gbdt.class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
+                    c->gbdt.class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
+                    : c->gbdt.class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
     }
     return cli_write_memstream(f, &buf, &size, path, "--table");
 }

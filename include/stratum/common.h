@@ -53,6 +53,21 @@ typedef struct st_error {
 /* Resets *err to "no error". NULL-safe. */
 ST_API void st_error_clear(st_error *err);
 
+/* The class weights of both families (st_logreg_params.class_weight and
+ * st_gbdt_params.class_weight, each with its positive_weight), of cross-validation,
+ * compare and tune. A class weight multiplies the row weights of the class's rows. */
+typedef enum st_class_weight {
+    ST_CLASS_WEIGHT_NONE = 0,     /* every class weighs 1 */
+    ST_CLASS_WEIGHT_BALANCED = 1, /* class c weighs n_rows / (2 * rows of class c) */
+    ST_CLASS_WEIGHT_POSITIVE = 2  /* positives weigh positive_weight, negatives 1 */
+} st_class_weight;
+
+/* The seed every default uses: the params structs' seeds (st_gbdt_params.seed,
+ * st_logreg_params.cv_seed, st_cv_params.seed, st_folds_params.seed,
+ * st_eval_params.seed, st_cv_post_params.seed), the CLI's --seed and the Python
+ * package's random_state. */
+#define ST_DEFAULT_SEED 42
+
 /* OpenBLAS and LAPACKE are opened (dlopen) the first time a computation needs them: an
  * exact-Newton logistic-regression fit of 151 coefficients or more (intercept included),
  * or its standard errors. When they cannot be opened (not installed; or the environment

@@ -101,7 +101,7 @@ typedef struct st_cv_params {
     size_t n_folds;               /* k >= 2 (default 5); not used with fold_ids */
     size_t n_repeats;             /* >= 1 (default 1); 1 with fold_ids */
     unsigned long long seed;      /* of the folds and of the inner threshold folds
-                                     (default 42, as the CLI's --seed) */
+                                     (default ST_DEFAULT_SEED, 42, as the CLI's --seed) */
     const double *groups;         /* NULL, or a group id per row (e.g. a patient): a group is
                                      never split across folds, nor across the inner folds */
     const double *fold_ids;       /* NULL, or the fold of each row given by the caller (its
@@ -208,7 +208,7 @@ typedef struct st_cv_post_params {
                                      unused); default fixed */
     int threshold_given;          /* with the fixed rule: 1 stores eval.threshold as the
                                      model's threshold; 0 (default): no threshold */
-    unsigned long long seed;      /* of the inner folds (default 42) */
+    unsigned long long seed;      /* of the inner folds (default ST_DEFAULT_SEED, 42) */
 } st_cv_post_params;
 
 ST_API st_cv_post_params st_cv_post_params_default(void);

@@ -41,7 +41,7 @@ extern "C" {
 typedef struct st_folds_params {
     size_t n_folds;           /* k >= 2 (default 5); not used with fold_ids */
     size_t n_repeats;         /* R >= 1 (default 1); must be 1 with fold_ids */
-    unsigned long long seed;  /* of the shuffles (default 42) */
+    unsigned long long seed;  /* of the shuffles (default ST_DEFAULT_SEED, 42) */
     const double *groups;     /* NULL (default), or n finite group ids: rows with equal ids
                                  share a fold. Borrowed for the call only. */
     const double *fold_ids;   /* NULL (default), or n finite fold ids chosen by the caller;

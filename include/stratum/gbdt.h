@@ -43,7 +43,7 @@
  * Models without categorical features are unchanged by all this, byte for byte.
  *
  *     st_gbdt_params prm = st_gbdt_params_default();
- *     prm.num_trees = 300; prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+ *     prm.num_trees = 300; prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
  *     st_gbdt *m = NULL;
  *     if (st_gbdt_train(train, &prm, &m, &err) != ST_OK) { ... err.message ... }
  *     st_gbdt_predict(m, test, ST_GBDT_PROBABILITY, 0, p, st_dataset_n_rows(test), &err);
@@ -85,10 +85,11 @@ extern "C" {
 
 typedef struct st_gbdt st_gbdt;
 
-typedef enum st_gbdt_class_weight {
-    ST_GBDT_CLASS_WEIGHT_NONE = 0,    /* every class weighs 1 */
-    ST_GBDT_CLASS_WEIGHT_BALANCED = 1 /* class c weighs n_rows / (2 * rows of class c) */
-} st_gbdt_class_weight;
+/* Deprecated: boosted trees take logistic regression's st_class_weight (stratum/common.h);
+ * these names of its first two values remain for code written before. */
+typedef st_class_weight st_gbdt_class_weight;
+#define ST_GBDT_CLASS_WEIGHT_NONE ST_CLASS_WEIGHT_NONE
+#define ST_GBDT_CLASS_WEIGHT_BALANCED ST_CLASS_WEIGHT_BALANCED
 
 /* The metric watched on a validation set (st_gbdt_train_ex). All three are the
  * definitions of stratum/metrics.h (st_evaluate), on the predicted probabilities with the
@@ -149,13 +150,24 @@ typedef struct st_gbdt_params {
     double bagging_fraction;        /* share of rows drawn, in (0, 1] (default 1): each row
                                        is kept with this probability, independently */
     int bagging_freq;               /* redraw the rows every k trees; 0 = no bagging (default 0) */
-    double scale_pos_weight;        /* extra weight of positive rows, > 0 (default 1) */
-    st_gbdt_class_weight class_weight; /* default ST_GBDT_CLASS_WEIGHT_NONE; multiplies the
-                                       row weights and scale_pos_weight */
+    double scale_pos_weight;        /* extra weight of positive rows, > 0 (default 1;
+                                       LightGBM's name, kept as it was: it multiplies
+                                       whatever class_weight gives the positives) */
+    st_class_weight class_weight;   /* as logistic regression's (default
+                                       ST_CLASS_WEIGHT_NONE): BALANCED, or POSITIVE with
+                                       positives weighing positive_weight; multiplies the
+                                       row weights. POSITIVE w is scale_pos_weight w
+                                       (times scale_pos_weight's own value): the same
+                                       model, byte for byte, saved as "class_weight none"
+                                       with that scale_pos_weight; the CLI's
+                                       --class-weight W sets scale_pos_weight W */
+    double positive_weight;         /* with ST_CLASS_WEIGHT_POSITIVE: > 0, finite
+                                       (default 1); ignored otherwise */
     int bin_sample_rows;            /* rows sampled to find the bin bounds, > 0 (default
                                        200000, LightGBM's bin_construct_sample_cnt) */
-    uint64_t seed;                  /* seeds the bin sample, bagging and feature_fraction
-                                       (default 0) */
+    uint64_t seed;                  /* seeds the bin sample, bagging, feature_fraction
+                                       and the folds of ST_GBDT_NUM_TREES_AUTO (default
+                                       ST_DEFAULT_SEED, 42, as the CLI's --seed; 0 before) */
     int n_threads;                  /* threads; 0 = all (default 0); never changes the model */
     /* Validation (st_gbdt_train_ex with a validation set; ignored without one). */
     int early_stopping_rounds;      /* stop when the validation metric has not improved for
@@ -318,11 +330,14 @@ typedef enum st_gbdt_output {
 ST_API st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output kind,
                                  int n_threads, double *out, size_t n_out, st_error *err);
 
-/* One row: x holds st_gbdt_n_features(m) values in the model's feature order (NaN =
- * missing; categorical features as the model's level codes, see st_gbdt_level; a code
- * outside [0, st_gbdt_n_levels) or not whole is an unknown level, as missing). Allocates
- * nothing; returns the value, or NaN when m or x is NULL. */
-ST_API double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind);
+/* One row into *out: x holds n_x = st_gbdt_n_features(m) values in the model's feature
+ * order (NaN = missing; categorical features as the model's level codes, see
+ * st_gbdt_level; a code outside [0, st_gbdt_n_levels) or not whole is an unknown level,
+ * as missing). Allocates nothing. ST_ERR_INVALID_ARG for a NULL argument, n_x other than
+ * the model's features or an unknown kind. (Every predict function takes its arguments
+ * in one order: model, data, options, out, n_out, err.) */
+ST_API st_status st_gbdt_predict_row(const st_gbdt *m, const float *x, size_t n_x,
+                                     st_gbdt_output kind, double *out /* OUT */, st_error *err);
 
 /* The model's features, in training order; levels of categorical feature j (0 for a
  * numeric one) and the text of level k (NULL when out of range). */

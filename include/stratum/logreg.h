@@ -84,12 +84,6 @@ typedef struct st_logreg_progress {
  * reads p, which is valid during the call; the fit is the same with or without it. */
 typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_data);
 
-typedef enum st_class_weight {
-    ST_CLASS_WEIGHT_NONE = 0,     /* every class weighs 1 */
-    ST_CLASS_WEIGHT_BALANCED = 1, /* class c weighs n_rows / (2 * rows of class c) */
-    ST_CLASS_WEIGHT_POSITIVE = 2  /* positives weigh positive_weight, negatives 1 */
-} st_class_weight;
-
 /* lambda's default: chosen by an inner cross-validation along the lambda path (below). */
 #define ST_LOGREG_LAMBDA_CV (-1.0)
 /* Large data: from ST_LOGREG_CV_SPLIT_ROWS training rows on, choosing lambda fits one path
@@ -127,7 +121,7 @@ typedef struct st_logreg_params {
     int standardize;             /* 1: penalise standardised columns (default 1) */
     st_impute impute;            /* missing numeric values (default ST_IMPUTE_MEAN) */
     int missing_indicators;      /* 1: add "name_missing" columns (default 0) */
-    st_class_weight class_weight; /* default ST_CLASS_WEIGHT_NONE */
+    st_class_weight class_weight; /* default ST_CLASS_WEIGHT_NONE (stratum/common.h) */
     double positive_weight;      /* with ST_CLASS_WEIGHT_POSITIVE: > 0 (default 1) */
     double tol;                  /* relative gap to stop at, > 0 (default 1e-8; see above) */
     int max_iter;                /* Newton / proximal Newton iterations, > 0 (default 100);
@@ -140,7 +134,7 @@ typedef struct st_logreg_params {
     void *progress_data;         /* passed to progress as is; the library never reads it */
     /* Used only with lambda = ST_LOGREG_LAMBDA_CV; not kept in model files. */
     size_t cv_folds;             /* inner folds, >= 2 (default 5) */
-    unsigned long long cv_seed;  /* seeds the inner folds (default 42) */
+    unsigned long long cv_seed;  /* seeds the inner folds (default ST_DEFAULT_SEED, 42) */
     st_lambda_rule lambda_rule;  /* default ST_LAMBDA_MIN (measured: bench/RESULTS.md,
                                     "Defaults against the peers") */
 } st_logreg_params;

@@ -88,9 +88,8 @@ ST_API int st_logreg_path_converged(const st_logreg_path *path, size_t l);
 
 /* Writes P(y = 1) under fit l (0-based) for each row of ds into out, exactly as
  * st_logreg_predict would with a model trained at lambda l (same feature matching). */
-ST_API st_status st_logreg_path_predict(const st_logreg_path *path, size_t l,
-                                        const st_dataset *ds, double *out, size_t n_out,
-                                        st_error *err);
+ST_API st_status st_logreg_path_predict(const st_logreg_path *path, const st_dataset *ds,
+                                        size_t l, double *out, size_t n_out, st_error *err);
 
 /* Chooses lambda by k-fold cross-validation along the path, as R's cv.glmnet does with
  * type.measure = "deviance": the path on all rows of ds fixes the lambdas (opt's n_lambda

@@ -112,7 +112,7 @@ typedef struct st_eval_params {
     double min_recall;      /* for ST_THRESHOLD_MIN_RECALL, in [0, 1] (default 0.9) */
     double min_precision;   /* for ST_THRESHOLD_MIN_PRECISION, in [0, 1] (default 0.5) */
     int n_bootstrap;        /* stratified bootstrap resamples, 0 = no CIs (default 1000) */
-    unsigned long long seed; /* of the resampling (default 42) */
+    unsigned long long seed; /* of the resampling (default ST_DEFAULT_SEED, 42) */
     int n_threads;          /* threads for the resampling; 0 = all (default 0) */
 } st_eval_params;
 

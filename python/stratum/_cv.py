@@ -6,8 +6,8 @@ from ctypes import POINTER, c_char_p, c_double, c_int, c_size_t, c_ulonglong, c_
 import numpy as np
 
 from ._data import to_dataset
-from ._lib import (ST_METRIC_COUNT, StError, StEvalParams, StGbdtParams, StLogregParams,
-                   StratumError, check, lib)
+from ._lib import (DEFAULT_SEED, ST_METRIC_COUNT, StError, StEvalParams, StGbdtParams,
+                   StLogregParams, StratumError, check, lib)
 
 _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
           "min_precision": 5}
@@ -127,8 +127,8 @@ def _ids(v, n, what):
 
 def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
        fold_ids=None, threshold=0.5, rule="fixed", beta=2.0, min_recall=0.9,
-       min_precision=0.5, threshold_folds=3, valid_fraction=0.0, seed=42, n_threads=0,
-       text_cols=None):
+       min_precision=0.5, threshold_folds=3, valid_fraction=0.0, seed=DEFAULT_SEED,
+       n_threads=0, text_cols=None):
     """Cross-validates `model` (an unfitted stratum.LogisticRegression or
     stratum.GBDTClassifier, whose parameters are used; default LogisticRegression()) on X, y
     as `stratum cv` does (docs/cv.md): `folds` stratified folds (groups: rows with one id
@@ -217,8 +217,8 @@ def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed,
 
 
 def cv_path(X, y, model=None, *, measure="deviance", n_lambda=100, lambda_min_ratio=None,
-            sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None, seed=42,
-            n_threads=0):
+            sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None,
+            seed=DEFAULT_SEED, n_threads=0):
     """The lambda path of `model` (an unfitted stratum.LogisticRegression: alpha, class
     weights, standardisation; its lam is not used) cross-validated as R's cv.glmnet does,
     as `stratum cv logreg --lambda-path` (docs/cv.md). measure: deviance, auc or pr_auc.

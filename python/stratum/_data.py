@@ -29,10 +29,13 @@ except ImportError:  # pragma: no cover
 
 
 class Dataset:
-    """An owned st_dataset handle, freed on close (use as a context manager)."""
+    """An owned st_dataset handle, freed on close (use as a context manager). keep: the
+    array a borrowed dataset's features are views of (st_dataset_from_arrays_borrowed),
+    kept alive as long as the handle."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, keep=None):
         self.handle = handle
+        self._keep = keep
 
     def __enter__(self):
         return self
@@ -44,6 +47,7 @@ class Dataset:
         if self.handle:
             lib.st_dataset_free(self.handle)
             self.handle = None
+        self._keep = None
 
     def __del__(self):
         self.close()
@@ -148,10 +152,12 @@ def _from_dense(X, y01, weights, names):
     name_arr, _keep = _names_array(names)
     out = ctypes.c_void_p()
     err = StError()
-    st = lib.st_dataset_from_arrays(n, d, _ptr(X), _ptr(y), _ptr(w), name_arr,
-                                    ctypes.byref(out), ctypes.byref(err))
+    # the features are views of X (float32, column-major: what as_dense_float32 returns),
+    # not a copy: a million rows of 28 features are 112 MB neither copied nor faulted in
+    st = lib.st_dataset_from_arrays_borrowed(n, d, _ptr(X), _ptr(y), _ptr(w), name_arr,
+                                             ctypes.byref(out), ctypes.byref(err))
     check(st, err)
-    return Dataset(out)
+    return Dataset(out, keep=X)
 
 
 def _from_sparse(X, y01, weights, names):

@@ -7,6 +7,7 @@ hyper-parameters carry the CLI's names and defaults (`stratum train logreg --hel
 `stratum train gbdt --help`), so the same options and seed give the same model file."""
 import ctypes
 import numbers
+import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -14,7 +15,8 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
 from ._data import check_not_empty, dataframe_kinds, is_dataframe, is_sparse, n_rows_of, to_dataset
-from ._lib import StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib
+from ._lib import (CLASS_WEIGHT_BALANCED, CLASS_WEIGHT_NONE, CLASS_WEIGHT_POSITIVE, DEFAULT_SEED,
+                   StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib)
 from ._model import GBDT, LOGREG, Model
 from . import _text
 from ._text import text_columns
@@ -35,6 +37,9 @@ def _labels(y):
                            "class")
     if y.dtype.kind == "O" and any(v is None for v in y):
         raise StratumError("y has a missing label (None): every row needs a class")
+    two = _two_numeric_classes(y)
+    if two is not None:
+        return two
     kind = type_of_target(y)
     if kind not in ("binary", "multiclass"):
         raise StratumError(f"Unknown label type: {kind!r}: stratum trains binary "
@@ -48,9 +53,25 @@ def _labels(y):
     return classes, y01.astype(np.float32)
 
 
+def _two_numeric_classes(y):
+    """classes_ and 0/1 labels of numeric y holding exactly two whole values (what
+    type_of_target calls binary), in two passes instead of np.unique's sort: a million
+    labels in a few milliseconds (bench/python_overhead.py); None for any other y."""
+    if y.dtype.kind not in "iubf" or y.size == 0:
+        return None
+    lo, hi = y.min(), y.max()
+    if lo == hi or (y.dtype.kind == "f" and not (np.isfinite(lo) and np.isfinite(hi) and
+                                                 lo == np.floor(lo) and hi == np.floor(hi))):
+        return None
+    pos = y == hi
+    if not (pos | (y == lo)).all():
+        return None
+    return np.array([lo, hi], dtype=y.dtype), pos.astype(np.float32)
+
+
 def _seed(random_state):
     if random_state is None:
-        return 42  # the CLI's default seed
+        return DEFAULT_SEED  # the CLI's default seed
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**31 - 1))
     if isinstance(random_state, numbers.Integral) and random_state >= 0:
@@ -129,9 +150,8 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
             if w0 != 1.0:
                 w = np.ones(n) if w is None else w.copy()
                 w *= np.where(y01 == 1, w1, w0)
-        base = np.ones(n) if w is None else w
-        for c in (0, 1):
-            if not (base[y01 == c].sum() > 0):
+        for c in (0, 1):  # (without weights, _labels found rows of both classes)
+            if w is not None and not (w[y01 == c].sum() > 0):
                 raise StratumError(f"class {self.classes_[c]!r} has no rows of positive "
                                    "weight: one class cannot train a binary classifier")
         if w is not None and np.all(w == 1):
@@ -158,6 +178,13 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
             return "none", 1.0
         raise StratumError(f"class_weight={cw!r}: expected None, 'balanced', a number "
                            "(the positive class's weight) or a dict {class: weight}")
+
+    def _class_weight_c(self):
+        """class_weight as st_class_weight (stratum/common.h) and its positive_weight, the
+        same two fields in both families' parameters."""
+        kind, pw = self._class_weight_kind()
+        return {"none": CLASS_WEIGHT_NONE, "balanced": CLASS_WEIGHT_BALANCED,
+                "positive": CLASS_WEIGHT_POSITIVE}[kind], pw
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         X = self._validate_X(X, reset=True)
@@ -193,8 +220,22 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self._validate_X(X, reset=False)
 
+    def _one_row(self, X):
+        """P(classes_[1]) of a 1-row array of the fitted width, through the model handle's
+        one-row path, skipping scikit-learn's checks where they cannot fail (fitted, no
+        feature names to compare, the width); None when that path does not apply."""
+        m = self.__dict__.get("model_")
+        if (m is None or type(X) is not np.ndarray or X.ndim != 2 or X.shape[0] != 1 or
+                X.shape[1] != self.n_features_in_ or
+                self.__dict__.get("feature_names_in_") is not None):
+            return None
+        return m._one_row(X)
+
     def predict_proba(self, X):
         """An n x 2 array: P(classes_[0]) and P(classes_[1])."""
+        p = self._one_row(X)
+        if p is not None:
+            return np.array([[1.0 - p[0], p[0]]])
         X = self._input(X)
         p = self.model_.predict_proba(X, self.n_threads)
         return np.column_stack([1.0 - p, p])
@@ -235,14 +276,20 @@ class LogisticRegression(_StratumClassifier):
     CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
     in the model, which applies it to the raw texts it scores; its options as the CLI's:
     ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
-    (default True), min_df (default 2), stop_words (None or 'english')."""
+    (default True), min_df (default 2), stop_words (None or 'english').
+    out_of_core: fit as the CLI's --out-of-core (stratum/logreg_rowfile.h): the rows are
+    written once to a private temporary file in temp_dir (None: $TMPDIR, else /tmp), then
+    fitted from it block by block; ridge (alpha 0) at a given lam, mean imputation without
+    missing indicators; the CLI's model to the bit."""
     _family = LOGREG
 
     def __init__(self, lam=None, alpha=0.0, standardize=True, impute="mean",
                  missing_indicators=False, class_weight=None, tol=1e-8, max_iter=100,
-                 threshold=None, lambda_rule="min", random_state=42, n_threads=0,
+                 threshold=None, lambda_rule="min", random_state=DEFAULT_SEED, n_threads=0,
                  text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
-                 min_df=2, stop_words=None):
+                 min_df=2, stop_words=None, out_of_core=False, temp_dir=None):
+        self.out_of_core = out_of_core
+        self.temp_dir = temp_dir
         self.text_cols = text_cols
         self.ngrams = ngrams
         self.hash_bits = hash_bits
@@ -278,9 +325,7 @@ class LogisticRegression(_StratumClassifier):
             raise StratumError(f"impute={self.impute!r}: expected 'mean' or 'median'")
         p.impute = 0 if self.impute == "mean" else 1
         p.missing_indicators = 1 if self.missing_indicators else 0
-        kind, pw = self._class_weight_kind()
-        p.class_weight = {"none": 0, "balanced": 1, "positive": 2}[kind]
-        p.positive_weight = pw
+        p.class_weight, p.positive_weight = self._class_weight_c()
         p.tol = float(self.tol)
         p.max_iter = int(self.max_iter)
         p.n_threads = int(self.n_threads)
@@ -295,9 +340,39 @@ class LogisticRegression(_StratumClassifier):
         p = self._params(text)
         out = ctypes.c_void_p()
         err = StError()
-        check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
-                                  ctypes.byref(err)), err)
+        if self.out_of_core:
+            self._train_out_of_core(ds, p, out)
+        else:
+            check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
+                                      ctypes.byref(err)), err)
         return Model._wrap(LOGREG, out)
+
+    def _train_out_of_core(self, ds, p, out):
+        """As the CLI's --out-of-core (stratum/logreg_rowfile.h): the dataset's rows written
+        once to a private temporary file in temp_dir (None: $TMPDIR, else /tmp), the
+        dataset freed, the model fitted from the file a block at a time."""
+        if self.lam is None and not self.text_cols:
+            raise StratumError("out_of_core=True needs lam (a given lambda >= 0; the CLI's "
+                               "--lambda): choosing it by cross-validation is in-memory only")
+        if float(self.alpha) != 0:
+            raise StratumError(f"out_of_core=True fits ridge only: alpha={self.alpha!r}, "
+                               "expected 0")
+        if self.impute != "mean" or self.missing_indicators:
+            raise StratumError("out_of_core=True imputes the mean without missing "
+                               "indicators: impute='mean', missing_indicators=False")
+        why = lib.st_logreg_rowfile_unsupported(ctypes.byref(p))
+        if why:
+            raise StratumError(why.decode())
+        temp = None if self.temp_dir is None else os.fsencode(self.temp_dir)
+        rf = ctypes.c_void_p()
+        err = StError()
+        check(lib.st_logreg_rowfile_write(ds.handle, ctypes.byref(p), temp, ctypes.byref(rf),
+                                          ctypes.byref(err)), err)
+        try:
+            ds.close()  # its entries are in the file now
+            check(lib.st_logreg_rowfile_train(rf, ctypes.byref(out), ctypes.byref(err)), err)
+        finally:
+            lib.st_logreg_rowfile_free(rf)
 
     def _fitted(self, model):
         names, coefs, intercept = model.coefficients()
@@ -328,9 +403,10 @@ class GBDTClassifier(_StratumClassifier):
     chosen by early stopping (20 rounds) on 5 held-out stratified folds of the training rows
     (one on 10,000 rows or more), then refitted on all rows (n_trees_, auto_trees_ say what
     was chosen); 100 when fit gets an eval_set or early_stopping_rounds is set, as the
-    CLI's --valid. random_state is the CLI's --seed (default 42,
-    as the CLI's; None means 42). class_weight: None, 'balanced', a number (as the CLI's
-    --class-weight W: scale_pos_weight W) or {class: weight}. monotone: None or one of
+    CLI's --valid. random_state is the CLI's --seed (default 42, stratum.DEFAULT_SEED,
+    as the CLI's; None means 42). class_weight: None, 'balanced', a number (positive rows
+    weigh it: scale_pos_weight, as the CLI's --class-weight W) or {class: weight}, as
+    LogisticRegression's. monotone: None or one of
     -1/0/+1 per feature (a list, or a dict {feature name: sign}). early_stopping_rounds and
     metric ('logloss', 'auc', 'pr-auc') watch fit(..., eval_set=(X_valid, y_valid)).
     threshold: a decision threshold stored in the model. n_threads: 0 = all; never changes
@@ -349,7 +425,7 @@ class GBDTClassifier(_StratumClassifier):
                  class_weight=None, monotone=None, max_cat_to_onehot=4,
                  max_cat_threshold=32, cat_l2=10.0, cat_smooth=10.0, min_data_per_group=100,
                  max_cat_levels=255, bin_sample_rows=200000, early_stopping_rounds=0,
-                 metric="logloss", threshold=None, random_state=42, n_threads=0,
+                 metric="logloss", threshold=None, random_state=DEFAULT_SEED, n_threads=0,
                  text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
                  min_df=2, stop_words=None):
         self.text_cols = text_cols
@@ -425,10 +501,12 @@ class GBDTClassifier(_StratumClassifier):
             setattr(p, f, float(getattr(self, f)))
         # None: ST_GBDT_NUM_TREES_AUTO; _train makes it 100 with a validation set
         p.num_trees = 0 if self.num_trees is None else int(self.num_trees)
-        kind, pw = self._class_weight_kind()
-        p.class_weight = 1 if kind == "balanced" else 0
-        if kind == "positive":
-            p.scale_pos_weight = pw  # the CLI's --class-weight W
+        # a number w: scale_pos_weight w, as the CLI's --class-weight W sets it (the model
+        # of class_weight POSITIVE with positive_weight w, byte for byte: stratum/gbdt.h)
+        kind, pw = self._class_weight_c()
+        if kind == CLASS_WEIGHT_POSITIVE:
+            kind, p.scale_pos_weight = CLASS_WEIGHT_NONE, pw
+        p.class_weight = kind
         if self.metric not in _METRICS:
             raise StratumError(f"metric={self.metric!r}: expected 'logloss', 'auc' or "
                                "'pr-auc'")

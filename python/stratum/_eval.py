@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import ST_METRIC_COUNT, StError, StEval, StratumError, check, lib
+from ._lib import DEFAULT_SEED, ST_METRIC_COUNT, StError, StEval, StratumError, check, lib
 from ._model import Model
 
 _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
@@ -12,7 +12,8 @@ _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
 
 
 def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
-             min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=42, n_threads=0):
+             min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=DEFAULT_SEED,
+             n_threads=0):
     """Every metric of stratum/metrics.h (`stratum evaluate`) for labels y (0/1 or
     booleans) and scores p, as a pandas DataFrame indexed by metric name ("roc_auc",
     "pr_auc", "log_loss", ...) with columns value, ci_low and ci_high (stratified

@@ -93,8 +93,11 @@ _err = _p(StError)
 _SIGNATURES = {
     "st_version": (c_char_p, []),
     "st_status_str": (c_char_p, [c_int]),
+    "st_blas_state": (c_int, []),
     "st_dataset_from_arrays": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
                                        c_void_p, _p(c_void_p), _err]),
+    "st_dataset_from_arrays_borrowed": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p,
+                                                c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_dataset_from_csr": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
                                     c_void_p, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_dataset_from_csc": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
@@ -124,11 +127,17 @@ _SIGNATURES = {
     "st_logreg_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_logreg_free": (None, [c_void_p]),
     "st_logreg_lambda_choice_of": (c_int, [c_void_p, c_void_p]),
+    # out of core (stratum/logreg_rowfile.h)
+    "st_logreg_rowfile_unsupported": (c_char_p, [c_void_p]),
+    "st_logreg_rowfile_write": (c_int, [_ds, c_void_p, c_char_p, _p(c_void_p), _err]),
+    "st_logreg_rowfile_train": (c_int, [c_void_p, _p(c_void_p), _err]),
+    "st_logreg_rowfile_bytes": (c_uint64, [c_void_p]),
+    "st_logreg_rowfile_free": (None, [c_void_p]),
     "st_logreg_set_threshold": (c_int, [c_void_p, c_void_p, _err]),
     # boosted trees
     "st_gbdt_train_ex": (c_int, [_ds, _ds, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_gbdt_predict": (c_int, [c_void_p, _ds, c_int, c_int, c_void_p, c_size_t, _err]),
-    "st_gbdt_predict_row": (c_double, [c_void_p, c_void_p, c_int]),
+    "st_gbdt_predict_row": (c_int, [c_void_p, c_void_p, c_size_t, c_int, _p(c_double), _err]),
     "st_gbdt_contrib": (c_int, [c_void_p, _ds, c_int, c_void_p, c_size_t, _err]),
     "st_gbdt_n_features": (c_size_t, [c_void_p]),
     "st_gbdt_feature_name": (c_char_p, [c_void_p, c_size_t]),
@@ -155,7 +164,8 @@ _SIGNATURES = {
     "st_model_feature_name": (c_char_p, [c_void_p, c_size_t]),
     "st_model_n_levels": (c_size_t, [c_void_p, c_size_t]),
     "st_model_predict": (c_int, [c_void_p, _ds, c_void_p, c_size_t, _err]),
-    "st_model_predict_row": (c_int, [c_void_p, c_void_p, c_size_t, _p(c_double), _err]),
+    # addresses as integers: the one-row fast path (_model.py) passes numpy buffers' own
+    "st_model_predict_row": (c_int, [c_void_p, c_void_p, c_size_t, c_void_p, c_void_p]),
     "st_model_threshold": (c_double, [c_void_p]),
     "st_model_save": (c_int, [c_void_p, c_char_p, _err]),
     "st_model_free": (None, [c_void_p]),
@@ -182,6 +192,26 @@ def check(status, err):
 
 def version():
     return lib.st_version().decode()
+
+
+# ST_DEFAULT_SEED (stratum/common.h): the seed of every default, the C params structs', the
+# CLI's --seed and the package's random_state and seed arguments
+DEFAULT_SEED = 42
+
+# st_class_weight (stratum/common.h), both families
+CLASS_WEIGHT_NONE, CLASS_WEIGHT_BALANCED, CLASS_WEIGHT_POSITIVE = 0, 1, 2
+
+_BLAS_STATES = {0: "not needed", 1: "loaded", 2: "missing"}
+
+
+def blas_info():
+    """What st_blas_state (stratum/common.h) says of OpenBLAS and LAPACKE in this process:
+    "not needed" (nothing has needed them yet: they are opened the first time an
+    exact-Newton logistic regression of 151 or more coefficients, or its standard errors,
+    needs them), "loaded" (opened: LAPACK ran) or "missing" (they could not be opened, or
+    STRATUM_NO_BLAS was set: stratum's own Cholesky kernels ran instead, the same model to
+    rounding). Loads nothing."""
+    return _BLAS_STATES.get(lib.st_blas_state(), "unknown")
 
 
 # Parameter structs, field for field as include/stratum/*.h declares them.
@@ -226,7 +256,8 @@ class StGbdtParams(ctypes.Structure):
                 ("lambda_l2", c_double), ("min_gain_to_split", c_double),
                 ("feature_fraction", c_double), ("bagging_fraction", c_double),
                 ("bagging_freq", c_int), ("scale_pos_weight", c_double),
-                ("class_weight", c_int), ("bin_sample_rows", c_int), ("seed", c_uint64),
+                ("class_weight", c_int), ("positive_weight", c_double),
+                ("bin_sample_rows", c_int), ("seed", c_uint64),
                 ("n_threads", c_int), ("early_stopping_rounds", c_int), ("metric", c_int),
                 ("monotone", c_void_p), ("max_cat_to_onehot", c_int),
                 ("max_cat_threshold", c_int), ("cat_l2", c_double), ("cat_smooth", c_double),
@@ -286,6 +317,7 @@ for _name, _t in (("st_logreg_params_check", StLogregParams),
     _f.argtypes = [_p(_t)]
 
 # keep the names used by other modules importable from here
-__all__ = ["lib", "StratumError", "StError", "check", "version", "StReadOptions",
+__all__ = ["lib", "StratumError", "StError", "check", "version", "blas_info", "DEFAULT_SEED",
+           "StReadOptions",
            "StLogregParams", "StGbdtParams", "StDecisionThreshold", "StEvalParams",
            "StEval", "ST_METRIC_COUNT", "c_float", "c_int32", "c_int64"]

@@ -152,7 +152,8 @@ void st_dataset_free(st_dataset *ds)
     if (ds->features != NULL) {
         for (size_t j = 0; j < ds->n_features; j++) {
             st__free(ds->features[j].name);
-            st__free(ds->features[j].values);
+            if (!ds->features[j].borrowed_values)
+                st__free(ds->features[j].values);
             st__category_dict_free(&ds->features[j].levels);
             st__free(ds->features[j].zero_entries);
             if (!ds->features[j].shared_entries) {
@@ -191,26 +192,42 @@ st_status st__check_labels_weights(const char *fn, size_t n_rows, const float *l
     return ST_OK;
 }
 
-st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *x,
-                                 const float *labels, const float *weights,
-                                 const char *const *names, st_dataset **out, st_error *err)
+/* st_dataset_from_arrays (borrow 0: x copied) and st_dataset_from_arrays_borrowed (borrow
+ * 1: the features are views of x's columns); fn names the caller in messages. */
+static st_status from_arrays(const char *fn, int borrow, size_t n_rows, size_t n_features,
+                             const float *x, const float *labels, const float *weights,
+                             const char *const *names, st_dataset **out, st_error *err)
 {
     if (out == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_from_arrays: out is NULL");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: out is NULL", fn);
     *out = NULL;
     if (n_rows == 0 || n_features == 0)
         return st__fail(err, ST_ERR_INVALID_ARG,
-                        "st_dataset_from_arrays: expected at least one row and one feature, "
-                        "got %zu rows and %zu features", n_rows, n_features);
+                        "%s: expected at least one row and one feature, got %zu rows and %zu "
+                        "features", fn, n_rows, n_features);
     if (x == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_from_arrays: x is NULL");
-    st_status rc = st__check_labels_weights("st_dataset_from_arrays", n_rows, labels, weights,
-                                            err);
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: x is NULL", fn);
+    st_status rc = st__check_labels_weights(fn, n_rows, labels, weights, err);
     if (rc != ST_OK)
         return rc;
-    st_dataset *ds = st__dataset_new(n_features, n_rows, labels != NULL, weights != NULL);
-    if (ds == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "st_dataset_from_arrays: out of memory");
+    /* borrowed: room for one value per feature, freed below, and the rows of the labels
+     * and weights alone */
+    st_dataset *ds = st__dataset_new(n_features, borrow ? 1 : n_rows, labels != NULL,
+                                     weights != NULL);
+    float *lab = NULL, *wt = NULL;
+    if (ds != NULL && borrow) {
+        lab = labels != NULL ? st__realloc_array(ds->labels, n_rows, sizeof *lab) : NULL;
+        if (lab != NULL)
+            ds->labels = lab;
+        wt = weights != NULL ? st__realloc_array(ds->weights, n_rows, sizeof *wt) : NULL;
+        if (wt != NULL)
+            ds->weights = wt;
+    }
+    if (ds == NULL || (borrow && ((labels != NULL && lab == NULL) ||
+                                  (weights != NULL && wt == NULL)))) {
+        st_dataset_free(ds);
+        return st__fail(err, ST_ERR_NOMEM, "%s: out of memory", fn);
+    }
     ds->n_rows = n_rows;
     for (size_t j = 0; j < n_features; j++) {
         char generated[32];
@@ -221,9 +238,16 @@ st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *
         }
         if (!st__dataset_set_name(ds, j, name, strlen(name))) {
             st_dataset_free(ds);
-            return st__fail(err, ST_ERR_NOMEM, "st_dataset_from_arrays: out of memory");
+            return st__fail(err, ST_ERR_NOMEM, "%s: out of memory", fn);
         }
-        memcpy(ds->features[j].values, x + j * n_rows, n_rows * sizeof(float));
+        st__feature *f = &ds->features[j];
+        if (borrow) {
+            st__free(f->values);
+            f->values = (float *)(x + j * n_rows); /* never written: borrowed_values */
+            f->borrowed_values = 1;
+        } else {
+            memcpy(f->values, x + j * n_rows, n_rows * sizeof(float));
+        }
     }
     if (labels != NULL)
         memcpy(ds->labels, labels, n_rows * sizeof(float));
@@ -231,6 +255,23 @@ st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *
         memcpy(ds->weights, weights, n_rows * sizeof(float));
     *out = ds;
     return ST_OK;
+}
+
+st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *x,
+                                 const float *labels, const float *weights,
+                                 const char *const *names, st_dataset **out, st_error *err)
+{
+    return from_arrays("st_dataset_from_arrays", 0, n_rows, n_features, x, labels, weights,
+                       names, out, err);
+}
+
+st_status st_dataset_from_arrays_borrowed(size_t n_rows, size_t n_features, const float *x,
+                                          const float *labels, const float *weights,
+                                          const char *const *names, st_dataset **out,
+                                          st_error *err)
+{
+    return from_arrays("st_dataset_from_arrays_borrowed", 1, n_rows, n_features, x, labels,
+                       weights, names, out, err);
 }
 
 size_t st_dataset_n_rows(const st_dataset *ds) { return ds != NULL ? ds->n_rows : 0; }

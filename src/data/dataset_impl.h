@@ -30,8 +30,10 @@ typedef struct st__feature {
      * every other row holds 0. An entry may hold 0 (present) or NaN (missing).
      * shared_entries: entry_rows and entry_values point into the dataset's shared_rows and
      * shared_values (the LibSVM reader's one allocation for all sparse columns) and are
-     * not freed with the feature. */
-    unsigned char sparse, shared_entries;
+     * not freed with the feature.
+     * borrowed_values: values are the caller's (st_dataset_from_arrays_borrowed), never
+     * written nor freed by the library. */
+    unsigned char sparse, shared_entries, borrowed_values;
     float *values;               /* dense: n_rows values (capacity row_cap while reading);
                                     NULL for a sparse feature */
     uint32_t *entry_rows;

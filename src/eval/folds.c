@@ -13,7 +13,7 @@
 
 st_folds_params st_folds_params_default(void)
 {
-    st_folds_params p = {.n_folds = 5, .n_repeats = 1, .seed = 42, .groups = NULL,
+    st_folds_params p = {.n_folds = 5, .n_repeats = 1, .seed = ST_DEFAULT_SEED, .groups = NULL,
                          .fold_ids = NULL};
     return p;
 }

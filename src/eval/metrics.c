@@ -53,7 +53,7 @@ st_eval_params st_eval_params_default(void)
     p.min_recall = 0.9;
     p.min_precision = 0.5;
     p.n_bootstrap = 1000;
-    p.seed = 42;
+    p.seed = ST_DEFAULT_SEED;
     p.n_threads = 0;
     return p;
 }

@@ -102,9 +102,9 @@ static st_cv_params setting(const st_compare_params *prm, st_cv_family family,
     s.family = family;
     s.logreg.class_weight = w->kind;
     s.logreg.positive_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
-    s.gbdt.class_weight = w->kind == ST_CLASS_WEIGHT_BALANCED ? ST_GBDT_CLASS_WEIGHT_BALANCED
-                                                              : ST_GBDT_CLASS_WEIGHT_NONE;
-    s.gbdt.scale_pos_weight = w->kind == ST_CLASS_WEIGHT_POSITIVE ? w->value : 1;
+    s.gbdt.class_weight = w->kind;
+    s.gbdt.positive_weight = s.logreg.positive_weight;
+    s.gbdt.scale_pos_weight = 1;
     s.progress = NULL, s.progress_data = NULL;
     s.on_part = NULL, s.part_data = NULL;
     return s;

@@ -76,7 +76,7 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm,
         rc = st_logreg_path_fit(tr, prm, &opt, &path, err);
     for (size_t l = 0; rc == ST_OK && l < nl; l++) {
         res->n_unconverged += !st_logreg_path_converged(path, l);
-        rc = st_logreg_path_predict(path, l, te, w->p, n_test, err);
+        rc = st_logreg_path_predict(path, te, l, w->p, n_test, err);
         if (rc == ST_OK)
             w->raw[k * nl + l] = fold_measure(measure, w->p, te, err, &rc);
     }

@@ -17,7 +17,7 @@ st_cv_post_params st_cv_post_params_default(void)
     p.folds = 5;
     p.eval = st_eval_params_default();
     p.eval.n_bootstrap = 0;
-    p.seed = 42;
+    p.seed = ST_DEFAULT_SEED;
     return p;
 }
 

@@ -17,7 +17,7 @@ st_cv_params st_cv_params_default(void)
     p.gbdt = st_gbdt_params_default();
     p.n_folds = 5;
     p.n_repeats = 1;
-    p.seed = 42;
+    p.seed = ST_DEFAULT_SEED;
     p.eval = st_eval_params_default();
     p.eval.n_bootstrap = 0;
     p.threshold_folds = 3;

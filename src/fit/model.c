@@ -184,8 +184,9 @@ st_status st_model_predict_row(const st_model *m, const float *x, size_t n_x, do
     if (n_x != st_model_n_features(m))
         return st__fail(err, ST_ERR_INVALID_ARG, "st_model_predict_row: the row has %zu "
                         "values, the model %zu features", n_x, st_model_n_features(m));
-    *p = m->gbdt ? st_gbdt_predict_row(m->gbdt, x, ST_GBDT_PROBABILITY)
-                 : model_logreg_row(m->logreg, x);
+    if (m->gbdt != NULL)
+        return st_gbdt_predict_row(m->gbdt, x, n_x, ST_GBDT_PROBABILITY, p, err);
+    *p = model_logreg_row(m->logreg, x);
     return ST_OK;
 }
 

@@ -75,8 +75,7 @@ void st__tune_draw(const st_tune_params *prm, size_t id, st_tune_candidate *c)
     if (!(fx & ST_TUNE_LAMBDA_L2))
         c->gbdt.lambda_l2 = l2;
     if (!(fx & ST_TUNE_CLASS_WEIGHT)) {
-        c->gbdt.class_weight = balanced ? ST_GBDT_CLASS_WEIGHT_BALANCED
-                                        : ST_GBDT_CLASS_WEIGHT_NONE;
+        c->gbdt.class_weight = balanced ? ST_CLASS_WEIGHT_BALANCED : ST_CLASS_WEIGHT_NONE;
         c->gbdt.scale_pos_weight = 1;
     }
 }

@@ -29,7 +29,7 @@ static st_status weigh_held_out(const st_dataset *tr, st_dataset *te, const st_g
     double cw[2] = {1, prm->scale_pos_weight}, n_pos = 0;
     for (size_t i = 0; i < n_tr; i++)
         n_pos += y_tr[i] != 0;
-    if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < (double)n_tr) {
+    if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED && n_pos > 0 && n_pos < (double)n_tr) {
         cw[0] *= (double)n_tr / (2.0 * ((double)n_tr - n_pos));
         cw[1] *= (double)n_tr / (2.0 * n_pos);
     }
@@ -127,6 +127,7 @@ st_status st_gbdt_train_ex(const st_dataset *ds, const st_dataset *valid,
     st_status rc = st_dataset_check_trainable(ds, err);
     if (rc != ST_OK)
         return rc;
+    prm = st__gbdt_params_canonical(prm); /* the held-out rows' class weights */
     st_gbdt_auto_trees_info info;
     if ((rc = choose_trees(ds, &prm, &info, err)) != ST_OK)
         return rc;

@@ -45,7 +45,7 @@ static st_status row_weights(const st__gbdt_train_data *d, const st_gbdt_params 
     w->rw = d->w;
     w->cw[0] = 1;
     w->cw[1] = prm->scale_pos_weight;
-    if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED) {
+    if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED) {
         w->cw[0] *= n_all / (2.0 * (n_all - (double)n_pos));
         w->cw[1] *= n_all / (2.0 * (double)n_pos);
     }
@@ -275,10 +275,11 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     if (d == NULL || out == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st__gbdt_train_core: %s is NULL",
                         d == NULL ? "data" : "out");
-    const st_gbdt_params prm = prm_in != NULL ? *prm_in : st_gbdt_params_default();
-    const char *why = st_gbdt_params_check(&prm);
+    const st_gbdt_params given = prm_in != NULL ? *prm_in : st_gbdt_params_default();
+    const char *why = st_gbdt_params_check(&given);
     if (why != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: %s", why);
+    const st_gbdt_params prm = st__gbdt_params_canonical(given);
     if (prm.num_trees == ST_GBDT_NUM_TREES_AUTO)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_train: the number of trees is "
                         "chosen by early stopping only on a dataset without a validation "

@@ -602,6 +602,7 @@ st_status st__gbdt_import_lightgbm(const char *data, size_t size, const char *na
     if (m == NULL)
         return nomem(&r);
     m->params = st_gbdt_params_default();
+    m->params.seed = 0; /* not trained here: the seed its files have always shown */
     double sigmoid = 1;
     st_status rc = read_header(&r, m, &sigmoid);
     if (rc == ST_OK)

@@ -435,6 +435,7 @@ st_status st__gbdt_import_xgboost(const char *data, size_t size, const char *nam
         rc = member(&im, &root, "the model", "learner", ST__JSON_OBJECT, &learner);
     if (rc == ST_OK) {
         m->params = st_gbdt_params_default();
+        m->params.seed = 0; /* not trained here: the seed its files have always shown */
         rc = check_learner(&im, learner, &base_score, &nf);
     }
     if (rc == ST_OK)

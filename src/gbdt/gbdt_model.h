@@ -220,6 +220,13 @@ int st__gbdt_append_tree_covers(st_gbdt *m, const st__gbdt_node *nodes,
  * for an iteration range. 0 when out of memory (the model is then unchanged). */
 int st__gbdt_keep_trees(st_gbdt *m, size_t t0, size_t t1);
 
+/* ---- the parameters (gbdt_params.c) ---- */
+/* The parameters training uses and the model keeps: class_weight POSITIVE folded into
+ * scale_pos_weight (scale_pos_weight times positive_weight, class_weight NONE) and
+ * positive_weight 1, so that a model trained with POSITIVE w is the model, and the file,
+ * of scale_pos_weight w. */
+st_gbdt_params st__gbdt_params_canonical(st_gbdt_params p);
+
 /* ---- category sets in the model (gbdt_categorical.c) ---- */
 /* Appends a zeroed set of n_words words to m->cat_bits; its cat_set value (offset + 1),
  * or 0 when out of memory. */

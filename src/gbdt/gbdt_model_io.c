@@ -69,7 +69,7 @@ static void write_params(st__text *t, const st_gbdt_params *p, int *exact)
     st__text_printf(t, "bagging_freq %d\n", p->bagging_freq);
     number_line(t, "scale_pos_weight", p->scale_pos_weight, exact);
     st__text_printf(t, "class_weight %s\n",
-                    p->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
+                    p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
     st__text_printf(t, "bin_sample_rows %d\nseed %" PRIu64 "\n", p->bin_sample_rows, p->seed);
 }
 

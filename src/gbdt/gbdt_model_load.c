@@ -50,7 +50,7 @@ static st_status read_params(st__mreader *r, st_gbdt_params *p)
         (rc = read_int(r, "bin_sample_rows", 1, big, &p->bin_sample_rows)) != ST_OK ||
         (rc = st__mr_key_u64(r, "seed", &p->seed)) != ST_OK)
         return rc;
-    p->class_weight = v == 1 ? ST_GBDT_CLASS_WEIGHT_BALANCED : ST_GBDT_CLASS_WEIGHT_NONE;
+    p->class_weight = v == 1 ? ST_CLASS_WEIGHT_BALANCED : ST_CLASS_WEIGHT_NONE;
     const char *why = st_gbdt_params_check(p);
     return why != NULL ? st__mr_bad(r, "invalid parameters: %s", why) : ST_OK;
 }

@@ -21,9 +21,10 @@ st_gbdt_params st_gbdt_params_default(void)
         .bagging_fraction = 1,
         .bagging_freq = 0,
         .scale_pos_weight = 1,
-        .class_weight = ST_GBDT_CLASS_WEIGHT_NONE,
+        .class_weight = ST_CLASS_WEIGHT_NONE,
+        .positive_weight = 1,
         .bin_sample_rows = 200000,
-        .seed = 0,
+        .seed = ST_DEFAULT_SEED,
         .n_threads = 0,
         .early_stopping_rounds = 0,
         .metric = ST_GBDT_METRIC_LOGLOSS,
@@ -76,9 +77,12 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
         return "bagging_freq must be >= 0";
     if (!(p->scale_pos_weight > 0) || !isfinite(p->scale_pos_weight))
         return "scale_pos_weight must be a finite number > 0";
-    if (p->class_weight != ST_GBDT_CLASS_WEIGHT_NONE &&
-        p->class_weight != ST_GBDT_CLASS_WEIGHT_BALANCED)
-        return "class_weight must be none or balanced";
+    if (p->class_weight != ST_CLASS_WEIGHT_NONE && p->class_weight != ST_CLASS_WEIGHT_BALANCED &&
+        p->class_weight != ST_CLASS_WEIGHT_POSITIVE)
+        return "class_weight must be none, balanced or positive";
+    if (p->class_weight == ST_CLASS_WEIGHT_POSITIVE &&
+        (!(p->positive_weight > 0) || !isfinite(p->positive_weight)))
+        return "positive_weight must be finite and > 0";
     if (p->bin_sample_rows < 1)
         return "bin_sample_rows must be > 0";
     if (p->n_threads < 0)
@@ -104,6 +108,17 @@ const char *st_gbdt_params_check(const st_gbdt_params *p)
     if (p->num_grad_quant_bins < 2 || p->num_grad_quant_bins > ST_GBDT_GRAD_QUANT_BINS_MAX)
         return "num_grad_quant_bins must be in [2, 1024]";
     return NULL;
+}
+
+st_gbdt_params st__gbdt_params_canonical(st_gbdt_params p)
+{
+    if (p.class_weight == ST_CLASS_WEIGHT_POSITIVE) {
+        /* 1 * w is w: the CLI's --class-weight W (scale_pos_weight W) to the bit */
+        p.scale_pos_weight *= p.positive_weight;
+        p.class_weight = ST_CLASS_WEIGHT_NONE;
+    }
+    p.positive_weight = 1;
+    return p;
 }
 
 const char *st_gbdt_metric_name(st_gbdt_metric m)

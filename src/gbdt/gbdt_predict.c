@@ -36,14 +36,23 @@ static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
                                      : st_calibration_apply(m->post.cal, 1 / (1 + exp(-score)));
 }
 
-double st_gbdt_predict_row(const st_gbdt *m, const float *x, st_gbdt_output kind)
+st_status st_gbdt_predict_row(const st_gbdt *m, const float *x, size_t n_x, st_gbdt_output kind,
+                              double *out, st_error *err)
 {
-    if (m == NULL || x == NULL)
-        return NAN;
+    if (m == NULL || x == NULL || out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict_row: %s is NULL",
+                        m == NULL ? "model" : x == NULL ? "x" : "out");
+    if (n_x != m->n_features)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict_row: the row has %zu "
+                        "values, the model %zu features", n_x, m->n_features);
+    if (kind != ST_GBDT_PROBABILITY && kind != ST_GBDT_RAW_SCORE)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_predict_row: unknown output kind "
+                        "%d", (int)kind);
     double s = m->init_score;
     for (size_t t = 0; t < m->n_trees; t++)
         s += st__gbdt_tree_value(m, t, x);
-    return finish(m, s, kind);
+    *out = finish(m, s, kind);
+    return ST_OK;
 }
 
 

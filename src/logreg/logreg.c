@@ -31,7 +31,7 @@ st_logreg_params st_logreg_params_default(void)
         .tol = 1e-8,
         .max_iter = 100,
         .n_threads = 0,
-        .cv_folds = 5, .cv_seed = 42, .lambda_rule = ST_LAMBDA_MIN,
+        .cv_folds = 5, .cv_seed = ST_DEFAULT_SEED, .lambda_rule = ST_LAMBDA_MIN,
     };
     return p;
 }

@@ -128,7 +128,7 @@ static int score_fit(st_logreg_path *path, size_t l, st__lr_path_run *run, size_
     if (run == NULL || run->valid == NULL)
         return 0;
     const size_t n = st_dataset_n_rows(run->valid);
-    if ((*rc = st_logreg_path_predict(path, l, run->valid, run->p, n, err)) != ST_OK)
+    if ((*rc = st_logreg_path_predict(path, run->valid, l, run->p, n, err)) != ST_OK)
         return 1;
     run->dev[l] = st__lr_cv_deviance(run->p, st_dataset_labels(run->valid),
                                      st_dataset_weights(run->valid), n, &run->weight,
@@ -345,7 +345,7 @@ int st_logreg_path_converged(const st_logreg_path *p, size_t l)
     return p != NULL && l < p->n_lambda ? p->converged[l] : 0;
 }
 
-st_status st_logreg_path_predict(const st_logreg_path *path, size_t l, const st_dataset *ds,
+st_status st_logreg_path_predict(const st_logreg_path *path, const st_dataset *ds, size_t l,
                                  double *out, size_t n_out, st_error *err)
 {
     if (path == NULL || l >= path->n_lambda)

@@ -162,6 +162,12 @@ static st_status other_entry_points(const char *dir)
     }
     st_dataset_free(ds);
     ds = (st_dataset *)1;
+    if ((rc = st_dataset_from_arrays_borrowed(3, 2, x, y, y, NULL, &ds, &err)) != ST_OK) {
+        assert_null(ds);
+        return rc;
+    }
+    st_dataset_free(ds);
+    ds = (st_dataset *)1;
     if ((rc = st_dataset_read(csv_path, NULL, &ds, &err)) != ST_OK) {
         assert_null(ds);
         return rc;

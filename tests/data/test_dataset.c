@@ -132,6 +132,69 @@ static void test_from_arrays_bad_arguments(void **state)
                      ST_ERR_INVALID_ARG);
 }
 
+/* st_dataset_from_arrays_borrowed: the features are the caller's columns themselves (a
+ * change to x shows), labels, weights and names are copied; freeing the dataset leaves x
+ * alone (a double free would fail under the sanitizers); a model trained on it is the one
+ * trained on the copied dataset, byte for byte; its refusals are st_dataset_from_arrays's. */
+static void test_from_arrays_borrowed(void **state)
+{
+    (void)state;
+    enum { N = 200, D = 3 };
+    static float x[N * D], y[N], w[N];
+    unsigned long long s = 77;
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < D; j++)
+            x[j * N + i] = (float)test_uniform(&s);
+        y[i] = x[i] + 0.3 * test_uniform(&s) > 0.6 ? 1.0f : 0.0f;
+        w[i] = 1 + (float)(i % 3);
+    }
+    st_error err;
+    st_dataset *b = NULL;
+    assert_int_equal(st_dataset_from_arrays_borrowed(N, D, x, y, w, NULL, &b, &err), ST_OK);
+    st_dataset *c = from_arrays(N, D, x, y, w, NULL);
+    for (size_t j = 0; j < D; j++)
+        assert_ptr_equal(st_dataset_feature_values(b, j), x + j * N);
+    assert_true(st_dataset_labels(b) != y && st_dataset_weights(b) != w);
+    assert_floats(st_dataset_labels(b), y, N);
+    assert_floats(st_dataset_weights(b), w, N);
+    assert_string_equal(st_dataset_feature_name(b, 2), "f2");
+    st_logreg_params lp = st_logreg_params_default();
+    lp.lambda = 0.01;
+    st_logreg *mb = NULL, *mc = NULL;
+    assert_int_equal(st_logreg_train(b, &lp, &mb, &err), ST_OK);
+    assert_int_equal(st_logreg_train(c, &lp, &mc, &err), ST_OK);
+    for (size_t k = 0; k < st_logreg_n_coefs(mb); k++)
+        assert_same_double(st_logreg_coefs(mb)[k], st_logreg_coefs(mc)[k]);
+    st_logreg_free(mb), st_logreg_free(mc);
+    st_gbdt_params gp = st_gbdt_params_default();
+    gp.num_trees = 10, gp.min_data_in_leaf = 5;
+    st_gbdt *gb = NULL, *gc = NULL;
+    assert_int_equal(st_gbdt_train(b, &gp, &gb, &err), ST_OK);
+    assert_int_equal(st_gbdt_train(c, &gp, &gc, &err), ST_OK);
+    double pb[N], pc[N];
+    assert_int_equal(st_gbdt_predict(gb, c, ST_GBDT_RAW_SCORE, 1, pb, N, &err), ST_OK);
+    assert_int_equal(st_gbdt_predict(gc, b, ST_GBDT_RAW_SCORE, 1, pc, N, &err), ST_OK);
+    for (size_t i = 0; i < N; i++)
+        assert_same_double(pb[i], pc[i]);
+    st_gbdt_free(gb), st_gbdt_free(gc);
+    const float before = x[5];
+    x[5] = 42;
+    assert_true(st_dataset_feature_values(b, 0)[5] == 42); /* a view, not a copy */
+    x[5] = before;
+    st_dataset_free(b);
+    st_dataset_free(c);
+    assert_true(x[5] == before); /* x is still the caller's */
+    st_dataset *bad = UNSET_DATASET;
+    assert_int_equal(st_dataset_from_arrays_borrowed(0, D, x, NULL, NULL, NULL, &bad, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_null(bad);
+    assert_contains(err.message, "st_dataset_from_arrays_borrowed: expected at least one row");
+    const float bad_y[2] = {0, 2};
+    assert_int_equal(st_dataset_from_arrays_borrowed(2, 1, x, bad_y, NULL, NULL, &bad, &err),
+                     ST_ERR_DATA);
+    assert_null(bad);
+}
+
 /* ---- accessors ---------------------------------------------------------------------------- */
 
 /* Every accessor is safe on NULL. */
@@ -398,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_from_arrays_bad_labels),
         cmocka_unit_test(test_from_arrays_bad_weights),
         cmocka_unit_test(test_from_arrays_bad_arguments),
+        cmocka_unit_test(test_from_arrays_borrowed),
         cmocka_unit_test(test_accessors_on_null),
         cmocka_unit_test(test_accessors_out_of_range),
         cmocka_unit_test(test_free_null),

@@ -280,7 +280,7 @@ static void test_gbdt_round_trip(void **state)
     prm.num_trees = 20;
     prm.min_data_in_leaf = 5;
     prm.n_threads = 1;
-    prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+    prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
     st_gbdt *m = NULL, *back = NULL;
     st_calibration *c = NULL;
     st_error err;
@@ -303,8 +303,8 @@ static void test_gbdt_round_trip(void **state)
         assert_same_double(again[i], score[i]);
     float x[2] = {(float)st_dataset_feature_values(ds, 0)[3],
                   (float)st_dataset_feature_values(ds, 1)[3]};
-    assert_same_double(st_gbdt_predict_row(m, x, ST_GBDT_PROBABILITY), cal[3]);
-    assert_same_double(st_gbdt_predict_row(m, x, ST_GBDT_RAW_SCORE), score[3]);
+    assert_same_double(test_gbdt_row(m, x, ST_GBDT_PROBABILITY), cal[3]);
+    assert_same_double(test_gbdt_row(m, x, ST_GBDT_RAW_SCORE), score[3]);
 
     char path[512], path2[512];
     tmp_path(path, sizeof path, "gb.model");

@@ -68,7 +68,7 @@ static void assert_row_is_cv(const st_dataset *ds, const st_compare_params *cp,
                                    ? row->weight.value : 1;
     } else {
         p.gbdt.class_weight = row->weight.kind == ST_CLASS_WEIGHT_BALANCED
-                              ? ST_GBDT_CLASS_WEIGHT_BALANCED : ST_GBDT_CLASS_WEIGHT_NONE;
+                              ? ST_CLASS_WEIGHT_BALANCED : ST_CLASS_WEIGHT_NONE;
         p.gbdt.scale_pos_weight = row->weight.kind == ST_CLASS_WEIGHT_POSITIVE
                                   ? row->weight.value : 1;
     }

@@ -60,7 +60,7 @@ static void path_is_glmnet_curve(void **state)
         st_logreg_path *path = NULL;
         assert_int_equal(st_logreg_path_fit(tr, &lp, &fo, &path, &err), ST_OK);
         for (size_t l = 0; l < nl; l++) {
-            assert_int_equal(st_logreg_path_predict(path, l, te, pr, n_test, &err), ST_OK);
+            assert_int_equal(st_logreg_path_predict(path, te, l, pr, n_test, &err), ST_OK);
             for (size_t i = 0; i < n_test; i++) {
                 double q = fmin(fmax(pr[i], 1e-5), 1 - 1e-5);
                 sum[l] += -2 * (y[test[i]] == 1 ? log(q) : log(1 - q));

@@ -74,8 +74,8 @@ int main(int argc, char **argv)
         else if (!strcmp(k, "bagging_freq")) prm.bagging_freq = atoi(v);
         else if (!strcmp(k, "scale_pos_weight")) prm.scale_pos_weight = atof(v);
         else if (!strcmp(k, "class_weight"))
-            prm.class_weight = strcmp(v, "balanced") ? ST_GBDT_CLASS_WEIGHT_NONE
-                                                     : ST_GBDT_CLASS_WEIGHT_BALANCED;
+            prm.class_weight = strcmp(v, "balanced") ? ST_CLASS_WEIGHT_NONE
+                                                     : ST_CLASS_WEIGHT_BALANCED;
         else if (!strcmp(k, "max_cat_to_onehot")) prm.max_cat_to_onehot = atoi(v);
         else if (!strcmp(k, "max_cat_threshold")) prm.max_cat_threshold = atoi(v);
         else if (!strcmp(k, "cat_l2")) prm.cat_l2 = atof(v);

@@ -95,12 +95,12 @@ static void test_stump_by_hand(void **state)
     assert_close(m->nodes[0].threshold, 4.5, 0);
     assert_close(m->nodes[0].gain, 4, 1e-12);
     float row = 1;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), -0.5, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), -0.5, 1e-12);
     row = 8;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), 0.5, 1e-12);
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_PROBABILITY), 1 / (1 + exp(-0.5)), 1e-15);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), 0.5, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_PROBABILITY), 1 / (1 + exp(-0.5)), 1e-15);
     row = NAN; /* no missing value in training: missing goes right, as in XGBoost */
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), 0.5, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), 0.5, 1e-12);
     double imp[1];
     assert_int_equal(st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_SPLIT, imp, 1, NULL), ST_OK);
     assert_close(imp[0], 1, 0);
@@ -112,7 +112,7 @@ static void test_stump_by_hand(void **state)
     m = train_ok(ds, &p);
     assert_close(m->nodes[0].gain, 1, 1e-12);
     row = 2;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), -0.25, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), -0.25, 1e-12);
     st_gbdt_free(m);
     st_dataset_free(ds);
 }
@@ -136,11 +136,11 @@ static void test_missing_direction(void **state)
     assert_close(st_gbdt_init_score(m), init, 1e-15);
     assert_int_equal(m->nodes[0].default_left, 1);
     float row = NAN;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), init - 1.5, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), init - 1.5, 1e-12);
     row = 1;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), init - 1.5, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), init - 1.5, 1e-12);
     row = 3;
-    assert_close(st_gbdt_predict_row(m, &row, ST_GBDT_RAW_SCORE), init + 3, 1e-12);
+    assert_close(test_gbdt_row(m, &row, ST_GBDT_RAW_SCORE), init + 3, 1e-12);
     st_gbdt_free(m);
     st_dataset_free(ds);
 }
@@ -395,7 +395,7 @@ static void test_round_trip(void **state)
     const float rows[3][4] = {{7.5f, 0.5f, 2 /* south */, 3}, {7.5f, 0.5f, NAN, 3},
                               {NAN, 0.9f, 1 /* north */, 19}};
     for (int i = 0; i < 3; i++)
-        assert_same_double(q[i], st_gbdt_predict_row(back, rows[i], ST_GBDT_PROBABILITY));
+        assert_same_double(q[i], test_gbdt_row(back, rows[i], ST_GBDT_PROBABILITY));
     free(t1);
     free(t2);
     free(p1);
@@ -515,7 +515,24 @@ static void test_bad_input(void **state)
                      ST_ERR_INVALID_ARG);
     assert_int_equal(st_gbdt_predict(NULL, ds, ST_GBDT_PROBABILITY, 1, out, 4, &err),
                      ST_ERR_INVALID_ARG);
-    assert_true(isnan(st_gbdt_predict_row(m, NULL, ST_GBDT_RAW_SCORE)));
+    /* one row: NULL arguments, a row of another width, an unknown output kind */
+    double one = 0;
+    const float zeros[64] = {0};
+    const size_t nf = st_gbdt_n_features(m);
+    assert_true(nf >= 1 && nf < 64);
+    assert_int_equal(st_gbdt_predict_row(m, NULL, nf, ST_GBDT_RAW_SCORE, &one, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_int_equal(st_gbdt_predict_row(m, zeros, nf, ST_GBDT_RAW_SCORE, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_int_equal(st_gbdt_predict_row(m, zeros, nf + 1, ST_GBDT_RAW_SCORE, &one, &err),
+                     ST_ERR_INVALID_ARG);
+    char expected[96];
+    snprintf(expected, sizeof expected, "the row has %zu values, the model %zu features",
+             nf + 1, nf);
+    assert_contains(err.message, expected);
+    assert_int_equal(st_gbdt_predict_row(m, zeros, nf, (st_gbdt_output)7, &one, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_int_equal(st_gbdt_predict_row(m, zeros, nf, ST_GBDT_RAW_SCORE, &one, &err), ST_OK);
     assert_int_equal(st_gbdt_train(NULL, NULL, &back, &err), ST_ERR_INVALID_ARG);
     assert_null(back);
     assert_int_equal(st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_GAIN, out, 2, &err),
@@ -556,8 +573,8 @@ static void test_weights(void **state)
     st_gbdt *m = train_ok(ds, &p), *m3 = train_ok(ds3, &p3);
     assert_close(st_gbdt_init_score(m), st_gbdt_init_score(m3), 1e-12);
     for (float v = 0; v < 23; v += 1)
-        assert_close(st_gbdt_predict_row(m, &v, ST_GBDT_RAW_SCORE),
-                     st_gbdt_predict_row(m3, &v, ST_GBDT_RAW_SCORE), 1e-9);
+        assert_close(test_gbdt_row(m, &v, ST_GBDT_RAW_SCORE),
+                     test_gbdt_row(m3, &v, ST_GBDT_RAW_SCORE), 1e-9);
     st_gbdt_free(m);
     st_gbdt_free(m3);
     st_dataset_free(ds);

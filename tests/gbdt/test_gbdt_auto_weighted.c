@@ -80,7 +80,7 @@ static void check(size_t n, const st_gbdt_params *prm, int weighted)
         if (fold[i] != 0)
             n_tr += 1, n_pos += y[i] != 0;
     double cw[2] = {1, prm->scale_pos_weight};
-    if (prm->class_weight == ST_GBDT_CLASS_WEIGHT_BALANCED)
+    if (prm->class_weight == ST_CLASS_WEIGHT_BALANCED)
         cw[0] *= n_tr / (2 * (n_tr - n_pos)), cw[1] *= n_tr / (2 * n_pos);
     st_dataset *tr = part(x, y, n, fold, 0, NULL), *te = part(x, y, n, fold, 1, weighted ? cw : NULL);
     st_gbdt_params p = *prm;
@@ -118,9 +118,9 @@ static void test_large_weighted_held_out(void **state)
 {
     (void)state;
     st_gbdt_params prm = st_gbdt_params_default();
-    prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+    prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
     check(ST_GBDT_AUTO_FOLD_ROWS, &prm, 1);
-    prm.class_weight = ST_GBDT_CLASS_WEIGHT_NONE;
+    prm.class_weight = ST_CLASS_WEIGHT_NONE;
     prm.scale_pos_weight = 5;
     check(ST_GBDT_AUTO_FOLD_ROWS + 1000, &prm, 1);
 }
@@ -130,7 +130,7 @@ static void test_unweighted_and_small_unchanged(void **state)
     (void)state;
     st_gbdt_params prm = st_gbdt_params_default();
     check(ST_GBDT_AUTO_FOLD_ROWS, &prm, 0); /* no class weights: nothing to weigh */
-    prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+    prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
     check(ST_GBDT_AUTO_FOLD_ROWS / 5, &prm, 0); /* small: the first fold, unweighted */
 }
 

@@ -71,7 +71,7 @@ static void test_hand_model(void **state)
     const float rows[][2] = {{0.4f, 1}, {0.5f, 1}, {below, 1.5f}, {nan, nan}, {0.6f, nan}};
     const double leaf[] = {-0.125, 0.25, 0.375, 0.375, 0.25};
     for (int i = 0; i < 5; i++)
-        assert_close(st_gbdt_predict_row(m, rows[i], ST_GBDT_RAW_SCORE),
+        assert_close(test_gbdt_row(m, rows[i], ST_GBDT_RAW_SCORE),
                      log(0.25 / 0.75) + leaf[i], 1e-15);
     double imp[2];
     assert_int_equal(st_gbdt_feature_importance(m, ST_GBDT_IMPORTANCE_GAIN, imp, 2, &err), ST_OK);
@@ -101,8 +101,8 @@ static void test_hand_model(void **state)
     assert_int_equal(st_gbdt_save(m, path, &err), ST_OK);
     assert_int_equal(st_gbdt_load(path, &back, &err), ST_OK);
     for (int i = 0; i < 5; i++)
-        assert_same_double(st_gbdt_predict_row(back, rows[i], ST_GBDT_PROBABILITY),
-                           st_gbdt_predict_row(m, rows[i], ST_GBDT_PROBABILITY));
+        assert_same_double(test_gbdt_row(back, rows[i], ST_GBDT_PROBABILITY),
+                           test_gbdt_row(m, rows[i], ST_GBDT_PROBABILITY));
     st_gbdt_free(back);
     st_gbdt_free(m);
 }

@@ -156,11 +156,11 @@ static const int want_leaf[N_ROWS] = {0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 4, 2, 2, 2, 
 static void check_rows(const st_gbdt *m, double s)
 {
     for (int i = 0; i < N_ROWS; i++) {
-        const double raw = st_gbdt_predict_row(m, rows[i], ST_GBDT_RAW_SCORE);
+        const double raw = test_gbdt_row(m, rows[i], ST_GBDT_RAW_SCORE);
         if (raw != s * leaf[want_leaf[i]])
             fail_msg("row %d: raw score %.17g; expected leaf %d, %.17g", i, raw, want_leaf[i],
                      s * leaf[want_leaf[i]]);
-        assert_close(st_gbdt_predict_row(m, rows[i], ST_GBDT_PROBABILITY),
+        assert_close(test_gbdt_row(m, rows[i], ST_GBDT_PROBABILITY),
                      1 / (1 + exp(-s * leaf[want_leaf[i]])), 1e-15);
     }
 }
@@ -249,7 +249,7 @@ static void test_single_leaf(void **state)
                                   &m, &err), ST_OK);
     assert_int_equal(st_gbdt_n_trees(m), 2);
     for (int i = 0; i < N_ROWS; i++)
-        assert_close(st_gbdt_predict_row(m, rows[i], ST_GBDT_RAW_SCORE),
+        assert_close(test_gbdt_row(m, rows[i], ST_GBDT_RAW_SCORE),
                      0.25 + leaf[want_leaf[i]], 1e-15);
     const float x[4] = {1, 0, 5, -3};
     size_t size = st_gbdt_shap_scratch_size(m);
@@ -413,8 +413,8 @@ static void test_save(void **state)
     size_t size = st_gbdt_shap_scratch_size(m);
     void *scratch = malloc(size);
     for (int i = 0; i < N_ROWS; i++) {
-        assert_same_double(st_gbdt_predict_row(back, rows[i], ST_GBDT_RAW_SCORE),
-                           st_gbdt_predict_row(m, rows[i], ST_GBDT_RAW_SCORE));
+        assert_same_double(test_gbdt_row(back, rows[i], ST_GBDT_RAW_SCORE),
+                           test_gbdt_row(m, rows[i], ST_GBDT_RAW_SCORE));
         double c1[5], c2[5];
         assert_int_equal(st_gbdt_contrib_row(m, rows[i], scratch, size, c1, 5, &err), ST_OK);
         assert_int_equal(st_gbdt_contrib_row(back, rows[i], scratch, size, c2, 5, &err), ST_OK);

@@ -149,7 +149,7 @@ static sweep_result sweep(const st_gbdt *m, long tree, const st_dataset *ds, siz
         int varies = 0;
         for (size_t k = 0; k < n_grid; k++) {
             x[f] = grid[k];
-            double v = tree < 0 ? st_gbdt_predict_row(m, x, ST_GBDT_RAW_SCORE)
+            double v = tree < 0 ? test_gbdt_row(m, x, ST_GBDT_RAW_SCORE)
                                 : st__gbdt_tree_value(m, (size_t)tree, x);
             assert_true(isfinite(v));
             if (k == 0)

@@ -245,7 +245,7 @@ static st_gbdt_params sampled_params(int n_threads)
     p.bagging_fraction = 0.7;
     p.bagging_freq = 2;
     p.feature_fraction = 0.6;
-    p.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+    p.class_weight = ST_CLASS_WEIGHT_BALANCED;
     p.max_cat_to_onehot = 2; /* the six site levels take the gradient-sorted split */
     p.min_data_per_group = 20;
     p.seed = 11;

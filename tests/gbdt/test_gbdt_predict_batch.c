@@ -78,7 +78,7 @@ static void batch_equals_rows(const st_gbdt *m, const st_dataset *ds)
         for (int threads = 1; threads <= 3; threads++) {
             assert_int_equal(st_gbdt_predict(m, ds, kinds[k], threads, p, n, NULL), ST_OK);
             for (size_t i = 0; i < n; i++)
-                assert_same_double(p[i], st_gbdt_predict_row(m, x + i * nf, kinds[k]));
+                assert_same_double(p[i], test_gbdt_row(m, x + i * nf, kinds[k]));
         }
     free(x);
     free(p);

@@ -120,7 +120,7 @@ static void test_split_is_the_held_out_rule(void **state)
     assert_non_null(p);
     size_t best = 0, last = 0;
     for (size_t l = 0; l < st_logreg_path_n_lambda(path); l++) {
-        assert_int_equal(st_logreg_path_predict(path, l, te, p, n_te, &err), ST_OK);
+        assert_int_equal(st_logreg_path_predict(path, te, l, p, n_te, &err), ST_OK);
         double sum = 0, cls_n[2] = {0, 0}, cls_sum[2] = {0, 0}, cls_ss[2] = {0, 0};
         for (size_t i = 0; i < n_te; i++) {
             int cl = y[i] > 0.5f;

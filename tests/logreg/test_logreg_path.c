@@ -163,7 +163,7 @@ static void test_path_matches_train(void **state)
                 assert_close(st_logreg_path_coefs(path, l)[k], st_logreg_coefs(m)[k], 1e-5);
             /* st_logreg_path_predict: the path's fit l predicts as the model does */
             double p_path[500], p_model[500];
-            assert_int_equal(st_logreg_path_predict(path, l, ds, p_path, 500, &err), ST_OK);
+            assert_int_equal(st_logreg_path_predict(path, ds, l, p_path, 500, &err), ST_OK);
             assert_int_equal(st_logreg_predict(m, ds, p_model, 500, &err), ST_OK);
             for (size_t i = 0; i < 500; i += 37)
                 assert_close(p_path[i], p_model[i], 1e-6);
@@ -184,11 +184,11 @@ static void test_path_predict_bad_args(void **state)
     st_logreg_path *path = fit_path(ds, NULL, &opt);
     double p[50];
     st_error err;
-    assert_int_equal(st_logreg_path_predict(NULL, 0, ds, p, 50, &err), ST_ERR_INVALID_ARG);
-    assert_int_equal(st_logreg_path_predict(path, 3, ds, p, 50, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_logreg_path_predict(NULL, ds, 0, p, 50, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_logreg_path_predict(path, ds, 3, p, 50, &err), ST_ERR_INVALID_ARG);
     assert_non_null(strstr(err.message, "out of range"));
-    assert_int_equal(st_logreg_path_predict(path, 2, ds, p, 49, &err), ST_ERR_INVALID_ARG);
-    assert_int_equal(st_logreg_path_predict(path, 2, ds, p, 50, &err), ST_OK);
+    assert_int_equal(st_logreg_path_predict(path, ds, 2, p, 49, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_logreg_path_predict(path, ds, 2, p, 50, &err), ST_OK);
     st_logreg_path_free(path);
     st_dataset_free(ds);
 }

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     prm.bagging_fraction = 0.6;
     prm.bagging_freq = 2;
     prm.feature_fraction = 0.7;
-    prm.class_weight = ST_GBDT_CLASS_WEIGHT_BALANCED;
+    prm.class_weight = ST_CLASS_WEIGHT_BALANCED;
     prm.seed = 12345;
     equal_models("sampled bins, bagging, feature fraction, balanced", whole, mine, &prm,
                  argv[2]);
