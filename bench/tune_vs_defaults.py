@@ -69,7 +69,8 @@ def run_tune(stratum, family, csv, name, args, tmp):
     head = next(l for l in lines if l.startswith('Tuned '))
     best_i = next(i for i, l in enumerate(lines) if l.startswith('Best: candidate'))
     nested = next((l for l in lines if l.startswith('Nested ')), '')
-    cands = re.search(r'; (\d+) candidates?, (\d+) of (\d+) rungs', head)
+    cands = re.search(r'; (\d+) candidates?(?: in each of (\d+) brackets)?, (\d+) of (\d+) '
+                      r'rungs', head)
     return {
         'rows': int(re.search(r': (\d+) rows', head).group(1)),
         'best': lines[best_i].split(':', 2)[1].strip(),
@@ -77,7 +78,8 @@ def run_tune(stratum, family, csv, name, args, tmp):
         'defaults': parse_scores(next(l for l in lines if l.strip().startswith('defaults:'))),
         'nested': parse_scores(nested),
         'spent': 'time budget spent' in head,
-        'rungs': '%s of %s' % (cands.group(2), cands.group(3)),
+        'brackets': int(cands.group(2) or 1),
+        'candidates': int(cands.group(1)) * int(cands.group(2) or 1),
         'seconds': secs,
     }
 
@@ -110,7 +112,7 @@ def main():
     label = {'roc_auc': 'ROC-AUC', 'pr_auc': 'PR-AUC'}[args.metric]
     other = 'PR-AUC' if label == 'ROC-AUC' else 'ROC-AUC'
     rows = ['| dataset | rows | family | defaults %s [95%% CI] | tuned %s [95%% CI] | '
-            'difference | defaults / tuned %s | rungs | seconds | best candidate |%s'
+            'difference | defaults / tuned %s | candidates (brackets) | seconds | best candidate |%s'
             % (label, label, other, ' nested ROC / PR |' if args.nested else ''),
             '|---|--:|---|--:|--:|--:|--:|--:|--:|---|%s' % ('--:|' if args.nested else '')]
     print('\n'.join(rows), flush=True)
@@ -122,9 +124,10 @@ def main():
                 diff = t[0] - d[0]
                 flag = ' (loses by more than the interval)' if diff < -(d[2] - d[0]) else ''
                 line = ('| %s | %d | %s | %.4f [%.4f, %.4f] | %.4f [%.4f, %.4f] | %+.4f%s | '
-                        '%.4f / %.4f | %s%s | %.0f | %s |'
+                        '%.4f / %.4f | %d (%d)%s | %.0f | %s |'
                         % (name, r['rows'], fam, d[0], d[1], d[2], t[0], t[1], t[2], diff, flag,
-                           r['defaults'][other][0], r['tuned'][other][0], r['rungs'],
+                           r['defaults'][other][0], r['tuned'][other][0], r['candidates'],
+                           r['brackets'],
                            ' (budget spent)' if r['spent'] else '', r['seconds'], r['best']))
                 if args.nested:
                     line += ' %.4f / %.4f |' % (r['nested']['ROC-AUC'][0],

@@ -12,7 +12,8 @@
 #include "tune_output.h"
 
 enum { OPT_TUNE_METRIC = 6001, OPT_TUNE_TRIALS, OPT_TUNE_BUDGET, OPT_TUNE_NESTED,
-       OPT_TUNE_OUT, OPT_TUNE_TABLE, OPT_TUNE_TOP, OPT_TUNE_BRACKETS, OPT_TUNE_RESOURCE };
+       OPT_TUNE_OUT, OPT_TUNE_TABLE, OPT_TUNE_TOP, OPT_TUNE_BRACKETS, OPT_TUNE_RESOURCE,
+       OPT_TUNE_TEXT_COL };
 
 static const char tune_help[] =
     "Usage: stratum tune logreg|gbdt DATA [options]\n"
@@ -71,7 +72,9 @@ static const char tune_help[] =
     "  gbdt:   --num-trees, --num-leaves, --max-depth, --learning-rate, --max-bin,\n"
     "          --min-data-in-leaf, --min-sum-hessian-in-leaf, --lambda-l1, --lambda-l2,\n"
     "          --min-gain-to-split, --feature-fraction, --bagging-fraction, --bagging-freq,\n"
-    "          --scale-pos-weight, --class-weight and the categorical options\n"
+    "          --scale-pos-weight, --class-weight, --monotone (every candidate keeps\n"
+    "          the constraints) and the categorical options\n"
+    "Text columns (--text-col) are not tuned yet.\n"
     "Output: a line per rung on stderr unless -q; the table, the best and the defaults on\n"
     "stdout.\n";
 
@@ -80,6 +83,7 @@ typedef struct tune_opts {
     const char *out, *table;
     long top;
     int trials_given, brackets_given;
+    const char *monotone_spec; /* --monotone, resolved once the data is read */
 } tune_opts;
 
 /* The st_tune_param bit an option fixes, or 0. */
@@ -168,6 +172,7 @@ static int tune_option(tune_opts *o, int code, const char *arg)
     {"trials", required_argument, NULL, OPT_TUNE_TRIALS},                                  \
     {"brackets", required_argument, NULL, OPT_TUNE_BRACKETS},                              \
     {"resource", required_argument, NULL, OPT_TUNE_RESOURCE},                              \
+    {"text-col", required_argument, NULL, OPT_TUNE_TEXT_COL},                              \
     {"time-budget", required_argument, NULL, OPT_TUNE_BUDGET},                             \
     {"nested", required_argument, NULL, OPT_TUNE_NESTED},                                  \
     {"out", required_argument, NULL, OPT_TUNE_OUT},                                        \
@@ -194,10 +199,15 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
             printf("%s\n%s", tune_help, cli_common_help);
             return EXIT_OK;
         }
-        if (code == OPT_GBDT_MONOTONE)
-            return cli_usage_error("tune", "--monotone is not searched with yet: tune without "
-                                   "it, then train the best with it");
-        int handled = cli_common_option(c, code, optarg);
+        if (code == OPT_TUNE_TEXT_COL)
+            return cli_usage_error("tune", "--text-col: text columns are not tuned yet: tune "
+                                   "the table without them, or compare settings with 'stratum "
+                                   "cv logreg --text-col'");
+        /* the constraints hold for every candidate (the pointer goes with cv.gbdt) */
+        int handled = gbdt ? cli_gbdt_monotone_option("tune", code, optarg, &o->monotone_spec)
+                           : 0;
+        if (handled == 0)
+            handled = cli_common_option(c, code, optarg);
         if (handled == 0)
             handled = gbdt ? cli_gbdt_option("tune", &o->tp.cv.gbdt, code, optarg)
                            : cli_logreg_option("tune", &o->tp.cv.logreg, code, optarg);
@@ -300,6 +310,10 @@ int cmd_tune(int argc, char **argv)
     char how[300];
     status = cv_opts_prepare(&cvo, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     st_tune_result *res = NULL;
+    signed char *monotone = NULL;
+    if (status == EXIT_OK)
+        status = cli_gbdt_monotone_resolve("tune", o.monotone_spec, ds, &monotone);
+    o.tp.cv.gbdt.monotone = monotone;
     if (status == EXIT_OK) {
         st_tune_params *tp = &o.tp;
         tp->cv.n_threads = common.threads;
@@ -332,6 +346,7 @@ int cmd_tune(int argc, char **argv)
             printf("Model written to %s\n", o.out);
     }
     st_tune_result_free(res);
+    free(monotone);
     free(fold);
     free((void *)s.groups);
     st_dataset_free(ds);
