@@ -56,8 +56,9 @@
  * (a rung's candidates run in the order of the previous rung's ranking) and the
  * defaults': once spent, no other candidate starts, and each remaining rung scores its
  * leader and the defaults alone, so the best is still scored on all rows against them
- * (the search overruns the budget by those few cross-validations). Which candidates ran then depends on the clock, never a finished
- * candidate's score. Nothing is printed; progress goes to the callback. */
+ * (the search overruns the budget by those few cross-validations), and no bracket starts.
+ * Which candidates ran then depends on the clock, never a finished candidate's score.
+ * Nothing is printed; progress goes to the callback. */
 #ifndef STRATUM_TUNE_H
 #define STRATUM_TUNE_H
 
