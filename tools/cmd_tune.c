@@ -12,7 +12,8 @@
 #include "tune_output.h"
 
 enum { OPT_TUNE_METRIC = 6001, OPT_TUNE_TRIALS, OPT_TUNE_BUDGET, OPT_TUNE_NESTED,
-       OPT_TUNE_OUT, OPT_TUNE_TABLE, OPT_TUNE_TOP };
+       OPT_TUNE_OUT, OPT_TUNE_TABLE, OPT_TUNE_TOP, OPT_TUNE_BRACKETS, OPT_TUNE_RESOURCE,
+       OPT_TUNE_TEXT_COL };
 
 static const char tune_help[] =
     "Usage: stratum tune logreg|gbdt DATA [options]\n"
@@ -40,14 +41,24 @@ static const char tune_help[] =
     "byte for byte, on any number of threads. With --time-budget they do not: the budget\n"
     "is read from the clock before each candidate, and once spent no new candidate starts;\n"
     "the remaining rungs score the leader and the defaults alone, up to all rows (so the\n"
-    "search overruns the budget by those few cross-validations). Which candidates ran depends on the machine's\n"
-    "speed and load; a finished candidate's score never does.\n"
+    "search overruns the budget by those few cross-validations). Which candidates ran\n"
+    "depends on the machine's speed and load; a finished candidate's score never does.\n"
+    "--time-budget without --trials runs brackets: the search of 27 candidates, then\n"
+    "again with the next 27 (candidates 28 to 54, ...), until the budget is spent; the\n"
+    "best is the top of the brackets' last rungs, all on all rows and the same folds. A\n"
+    "run of K brackets the budget did not cut is repeated exactly by --brackets K.\n"
     "\n"
     "Options:\n"
     "  --metric M             roc_auc, pr_auc, log_loss or brier (default: roc_auc)\n"
-    "  --trials N             candidates drawn, >= 1 (default: 27: rungs of 27, 9, 3, 1)\n"
+    "  --trials N             candidates drawn (in each bracket), >= 1 (default: 27:\n"
+    "                         rungs of 27, 9, 3, 1)\n"
     "  --time-budget S        seconds, > 0: start no candidate after S (default: none;\n"
-    "                         with --nested each outer fold's search gets S too)\n"
+    "                         with --nested each outer fold's search gets S too);\n"
+    "                         without --trials, brackets until S is spent\n"
+    "  --brackets K           run K brackets of --trials candidates (default: 1, or until\n"
+    "                         the budget is spent with --time-budget alone)\n"
+    "  --resource rows|trees  what rungs grow in (default: rows); trees: gbdt with\n"
+    "                         --num-trees N, every rung on all rows with N/3^k trees\n"
     "  --folds K              folds, >= 2 (default: 5)\n"
     "  --group-col COL        keep rows with the same value of COL in one fold\n"
     "  --nested K             also estimate the tuned procedure on K outer folds, >= 2\n"
@@ -62,7 +73,9 @@ static const char tune_help[] =
     "  gbdt:   --num-trees, --num-leaves, --max-depth, --learning-rate, --max-bin,\n"
     "          --min-data-in-leaf, --min-sum-hessian-in-leaf, --lambda-l1, --lambda-l2,\n"
     "          --min-gain-to-split, --feature-fraction, --bagging-fraction, --bagging-freq,\n"
-    "          --scale-pos-weight, --class-weight and the categorical options\n"
+    "          --scale-pos-weight, --class-weight, --monotone (every candidate keeps\n"
+    "          the constraints) and the categorical options\n"
+    "Text columns (--text-col) are not tuned yet.\n"
     "Output: a line per rung on stderr unless -q; the table, the best and the defaults on\n"
     "stdout.\n";
 
@@ -70,6 +83,8 @@ typedef struct tune_opts {
     st_tune_params tp;
     const char *out, *table;
     long top;
+    int trials_given, brackets_given;
+    const char *monotone_spec; /* --monotone, resolved once the data is read */
 } tune_opts;
 
 /* The st_tune_param bit an option fixes, or 0. */
@@ -115,7 +130,21 @@ static int tune_option(tune_opts *o, int code, const char *arg)
             return cli_usage_error("tune", "--trials '%s': expected a whole number from 1 to "
                                    "100000", arg), -1;
         o->tp.n_trials = (size_t)n;
+        o->trials_given = 1;
         return 1;
+    case OPT_TUNE_BRACKETS:
+        if (!cli_parse_int(arg, 1, 10000, &n))
+            return cli_usage_error("tune", "--brackets '%s': expected a whole number from 1 to "
+                                   "10000", arg), -1;
+        o->tp.n_brackets = (size_t)n;
+        o->brackets_given = 1;
+        return 1;
+    case OPT_TUNE_RESOURCE:
+        if (strcmp(arg, "rows") == 0 || strcmp(arg, "trees") == 0) {
+            o->tp.resource = arg[0] == 'r' ? ST_TUNE_RESOURCE_ROWS : ST_TUNE_RESOURCE_TREES;
+            return 1;
+        }
+        return cli_usage_error("tune", "--resource '%s': expected rows or trees", arg), -1;
     case OPT_TUNE_BUDGET:
         if (!cli_parse_double(arg, &v) || !(v > 0) || isinf(v))
             return cli_usage_error("tune", "--time-budget '%s': expected a number of seconds "
@@ -142,6 +171,9 @@ static int tune_option(tune_opts *o, int code, const char *arg)
 #define TUNE_OWN_OPTIONS                                                                   \
     {"metric", required_argument, NULL, OPT_TUNE_METRIC},                                  \
     {"trials", required_argument, NULL, OPT_TUNE_TRIALS},                                  \
+    {"brackets", required_argument, NULL, OPT_TUNE_BRACKETS},                              \
+    {"resource", required_argument, NULL, OPT_TUNE_RESOURCE},                              \
+    {"text-col", required_argument, NULL, OPT_TUNE_TEXT_COL},                              \
     {"time-budget", required_argument, NULL, OPT_TUNE_BUDGET},                             \
     {"nested", required_argument, NULL, OPT_TUNE_NESTED},                                  \
     {"out", required_argument, NULL, OPT_TUNE_OUT},                                        \
@@ -168,10 +200,15 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
             printf("%s\n%s", tune_help, cli_common_help);
             return EXIT_OK;
         }
-        if (code == OPT_GBDT_MONOTONE)
-            return cli_usage_error("tune", "--monotone is not searched with yet: tune without "
-                                   "it, then train the best with it");
-        int handled = cli_common_option(c, code, optarg);
+        if (code == OPT_TUNE_TEXT_COL)
+            return cli_usage_error("tune", "--text-col: text columns are not tuned yet: tune "
+                                   "the table without them, or compare settings with 'stratum "
+                                   "cv logreg --text-col'");
+        /* the constraints hold for every candidate (the pointer goes with cv.gbdt) */
+        int handled = gbdt ? cli_gbdt_monotone_option("tune", code, optarg, &o->monotone_spec)
+                           : 0;
+        if (handled == 0)
+            handled = cli_common_option(c, code, optarg);
         if (handled == 0)
             handled = gbdt ? cli_gbdt_option("tune", &o->tp.cv.gbdt, code, optarg)
                            : cli_logreg_option("tune", &o->tp.cv.logreg, code, optarg);
@@ -189,6 +226,14 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
     }
     if (optind != argc - 1)
         return cli_usage_error("tune", "expected one DATA file, got %d", argc - optind);
+    if (o->tp.resource == ST_TUNE_RESOURCE_TREES &&
+        (o->tp.cv.family != ST_CV_GBDT || o->tp.cv.gbdt.num_trees <= 0))
+        return cli_usage_error("tune", "--resource trees: expected 'tune gbdt' with --num-trees "
+                               "N (the last rung's trees; the default number of trees is "
+                               "chosen by early stopping inside every fit)");
+    /* a budget alone: brackets of --trials candidates until it is spent */
+    if (o->tp.time_budget > 0 && !o->trials_given && !o->brackets_given)
+        o->tp.n_brackets = 0;
     if (c->format != FORMAT_TEXT)
         return cli_usage_error("tune", "--format: tune prints text (the table: --table)");
     for (const char *const *p = (const char *const[]){o->out, o->table, NULL}; *p; p++)
@@ -204,19 +249,26 @@ static void progress(const st_tune_progress *p, void *data)
 {
     const st_tune_params *tp = data;
     const char *label = st_metric_label(tp->metric);
+    char bracket[40] = ""; /* only when there can be more than one */
+    if (tp->n_brackets != 1)
+        snprintf(bracket, sizeof bracket, "bracket %zu, ", p->bracket + 1);
     switch (p->event) {
     case ST_TUNE_RUNG_START:
-        fprintf(stderr, "tune: rung %zu of %zu: %zu candidate%s on %zu rows\n", p->rung + 1,
-                p->n_rungs, p->n_candidates, p->n_candidates == 1 ? "" : "s", p->n_rows);
+        fprintf(stderr, "tune: %srung %zu of %zu: %zu candidate%s on %zu rows", bracket,
+                p->rung + 1, p->n_rungs, p->n_candidates, p->n_candidates == 1 ? "" : "s",
+                p->n_rows);
+        if (p->n_trees > 0)
+            fprintf(stderr, ", %d tree%s", p->n_trees, p->n_trees == 1 ? "" : "s");
+        fputc('\n', stderr);
         break;
     case ST_TUNE_RUNG_DONE:
-        fprintf(stderr, "tune: rung %zu of %zu: best candidate %zu, %s %.4f [%.4f, %.4f]\n",
-                p->rung + 1, p->n_rungs, p->candidate->id + 1, label, p->candidate->score.mean,
-                p->candidate->score.low, p->candidate->score.high);
+        fprintf(stderr, "tune: %srung %zu of %zu: best candidate %zu, %s %.4f [%.4f, %.4f]\n",
+                bracket, p->rung + 1, p->n_rungs, p->candidate->id + 1, label,
+                p->candidate->score.mean, p->candidate->score.low, p->candidate->score.high);
         break;
     case ST_TUNE_BUDGET_SPENT:
-        fprintf(stderr, "tune: time budget of %g s spent in rung %zu: no more candidates\n",
-                tp->time_budget, p->rung + 1);
+        fprintf(stderr, "tune: time budget of %g s spent in %srung %zu: no more candidates\n",
+                tp->time_budget, bracket, p->rung + 1);
         break;
     case ST_TUNE_NESTED_FOLD_DONE:
         fprintf(stderr, "tune: nested fold %zu of %zu: ROC-AUC %.4f, PR-AUC %.4f\n",
@@ -259,6 +311,10 @@ int cmd_tune(int argc, char **argv)
     char how[300];
     status = cv_opts_prepare(&cvo, &common, argv[optind], &s, &ds, &fold, how, sizeof how);
     st_tune_result *res = NULL;
+    signed char *monotone = NULL;
+    if (status == EXIT_OK)
+        status = cli_gbdt_monotone_resolve("tune", o.monotone_spec, ds, &monotone);
+    o.tp.cv.gbdt.monotone = monotone;
     if (status == EXIT_OK) {
         st_tune_params *tp = &o.tp;
         tp->cv.n_threads = common.threads;
@@ -285,12 +341,13 @@ int cmd_tune(int argc, char **argv)
             status = cli_fail(&err, rc);
     }
     if (status == EXIT_OK) {
-        tune_print_report(res, o.tp.n_trials, (size_t)o.top, o.table != NULL, argv[optind],
+        tune_print_report(res, (size_t)o.top, o.table != NULL, argv[optind],
                           how);
         if (o.out != NULL)
             printf("Model written to %s\n", o.out);
     }
     st_tune_result_free(res);
+    free(monotone);
     free(fold);
     free((void *)s.groups);
     st_dataset_free(ds);

@@ -21,8 +21,11 @@ static void params_text(const st_tune_result *r, const st_tune_candidate *c, cha
         return;
     }
     const st_gbdt_params *p = &c->gbdt;
-    snprintf(buf, size, "num leaves %d, min data in leaf %d, learning rate %.3g, feature "
-             "fraction %.3g, bagging fraction %.3g, lambda l2 %.3g, class weight %s",
+    char trees[40] = ""; /* the resource: the entry's trees */
+    if (r->resource == ST_TUNE_RESOURCE_TREES)
+        snprintf(trees, sizeof trees, "num trees %d, ", p->num_trees);
+    snprintf(buf, size, "%snum leaves %d, min data in leaf %d, learning rate %.3g, feature "
+             "fraction %.3g, bagging fraction %.3g, lambda l2 %.3g, class weight %s", trees,
              p->num_leaves, p->min_data_in_leaf, p->learning_rate, p->feature_fraction,
              p->bagging_fraction, p->lambda_l2,
              p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
@@ -38,12 +41,13 @@ int tune_write_table(const char *path, const st_tune_result *r)
     if (f == NULL)
         return fprintf(stderr, "stratum: out of memory for --table\n"), EXIT_FAILED;
     const int lr = r->family == ST_CV_LOGREG;
+    const int trees = r->resource == ST_TUNE_RESOURCE_TREES;
     fprintf(f, "candidate,rung,rows,%s_mean,%s_low,%s_high,roc_auc,pr_auc,log_loss,brier,"
-            "promoted,%s\n", st_metric_name(r->metric), st_metric_name(r->metric),
+            "promoted,%s%s\n", st_metric_name(r->metric), st_metric_name(r->metric),
             st_metric_name(r->metric),
             lr ? "lambda,alpha,class_weight"
                : "num_leaves,min_data_in_leaf,learning_rate,feature_fraction,"
-                 "bagging_fraction,lambda_l2,class_weight");
+                 "bagging_fraction,lambda_l2,class_weight", trees ? ",num_trees" : "");
     for (size_t i = 0; i < r->n_tried; i++) {
         const st_tune_candidate *c = &r->tried[i];
         fprintf(f, "%zu,%zu,%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,", c->id + 1,
@@ -58,12 +62,16 @@ int tune_write_table(const char *path, const st_tune_result *r)
             fprintf(f, "%.17g,%s\n", c->logreg.alpha,
                     c->logreg.class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
                     : c->logreg.class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
-        else
-            fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%.17g,%s\n", c->gbdt.num_leaves,
+        if (!lr)
+            fprintf(f, "%d,%d,%.17g,%.17g,%.17g,%.17g,%s", c->gbdt.num_leaves,
                     c->gbdt.min_data_in_leaf, c->gbdt.learning_rate, c->gbdt.feature_fraction,
                     c->gbdt.bagging_fraction, c->gbdt.lambda_l2,
                     c->gbdt.class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced"
                     : c->gbdt.class_weight == ST_CLASS_WEIGHT_POSITIVE ? "positive" : "none");
+        if (!lr && trees)
+            fprintf(f, ",%d", c->gbdt.num_trees);
+        if (!lr)
+            fputc('\n', f);
     }
     return cli_write_memstream(f, &buf, &size, path, "--table");
 }
@@ -98,17 +106,21 @@ static void sort_by_score(const st_tune_result *r, size_t *idx, size_t m)
     }
 }
 
-void tune_print_report(const st_tune_result *r, size_t n_trials, size_t top, int table,
+void tune_print_report(const st_tune_result *r, size_t top, int table,
                        const char *data, const char *how)
 {
+    const size_t n_trials = r->n_trials;
+    char brackets[60] = "";
+    if (r->n_brackets_run > 1)
+        snprintf(brackets, sizeof brackets, " in each of %zu brackets", r->n_brackets_run);
     const char *label = st_metric_label(r->metric);
     char text[400], folds[300];
     snprintf(folds, sizeof folds, "%s", how);
     if (folds[0] != '\0' && folds[strlen(folds) - 1] == ',')
         folds[strlen(folds) - 1] = '\0'; /* cv's "stratified, grouped by COL," */
-    printf("Tuned %s on %s: %zu rows, %zu folds (%s), %s; %zu candidate%s, %zu of %zu rungs"
+    printf("Tuned %s on %s: %zu rows, %zu folds (%s), %s; %zu candidate%s%s, %zu of %zu rungs"
            "%s\n", r->family == ST_CV_GBDT ? "gbdt" : "logreg", data, r->n_rows, r->n_folds, folds,
-           label, n_trials, n_trials == 1 ? "" : "s", r->n_rungs_run,
+           label, n_trials, n_trials == 1 ? "" : "s", brackets, r->n_rungs_run,
            r->n_rungs_planned, r->budget_spent ? " (time budget spent)" : "");
     size_t *idx = malloc((r->n_tried ? r->n_tried : 1) * sizeof *idx), shown = 0;
     printf("\n  cand  rung   rows  %-26s parameters\n", label);

@@ -12,7 +12,7 @@ int tune_write_table(const char *path, const st_tune_result *r);
 /* The report: what was searched, the top `top` entries (the last rung's first, best first
  * within a rung; `table`: the rest are in --table), the best and the defaults beside it,
  * and the nested estimate when there is one. how: cv's description of the folds. */
-void tune_print_report(const st_tune_result *r, size_t n_trials, size_t top, int table,
+void tune_print_report(const st_tune_result *r, size_t top, int table,
                        const char *data, const char *how);
 
 #endif

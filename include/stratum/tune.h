@@ -11,7 +11,7 @@
  *     st_model_save(res->model, "best.model", &err);
  *     st_tune_result_free(res);
  *
- * The search (scikit-learn's HalvingRandomSearchCV with resource = rows):
+ * The search (scikit-learn's HalvingRandomSearchCV with resource = rows, or trees):
  * - n_trials candidates: the first is cv's own parameters (the family's defaults with the
  *   fixed options: logreg's lambda chosen by its inner cross-validation, gbdt's trees by
  *   early stopping) when start_from_defaults; the others are drawn from the space below,
@@ -29,8 +29,17 @@
  *   rung by the metric's mean over the folds (ties: the lower candidate number) go on,
  *   and with start_from_defaults candidate 1 (the defaults) as well when not among them:
  *   so the best is never worse than the defaults on the last rung.
+ * - With resource = ST_TUNE_RESOURCE_TREES (gbdt, num_trees N fixed) every rung uses all
+ *   rows and the folds of cv.groups, and the rung's candidates train fewer trees instead
+ *   (N / eta^(R-1-r)); with the default number of trees (early stopping inside every fit)
+ *   the rows are the resource: the trees are already chosen per fit.
  * - The best is the top candidate of the last rung; it is refitted on all rows
  *   (st_logreg_fit, st_gbdt_fit) into res->model.
+ * - Brackets (n_brackets != 1; Hyperband's brackets, all of one size): the search above
+ *   run again with the next n_trials candidates (ids continuing), as many times as asked
+ *   or, n_brackets = 0, until the time budget is spent. Every bracket ends on all rows with
+ *   the same folds, so the best is the top of the brackets' last rungs (ties: the lower
+ *   id). A run of K brackets the budget did not cut is reproduced by n_brackets = K.
  *
  * The space (each drawn independently; log = uniform in the logarithm):
  *   logreg: lambda log in [1e-4, 1]; alpha uniform in [0, 1]; class weight none or
@@ -47,8 +56,9 @@
  * (a rung's candidates run in the order of the previous rung's ranking) and the
  * defaults': once spent, no other candidate starts, and each remaining rung scores its
  * leader and the defaults alone, so the best is still scored on all rows against them
- * (the search overruns the budget by those few cross-validations). Which candidates ran then depends on the clock, never a finished
- * candidate's score. Nothing is printed; progress goes to the callback. */
+ * (the search overruns the budget by those few cross-validations), and no bracket starts.
+ * Which candidates ran then depends on the clock, never a finished candidate's score.
+ * Nothing is printed; progress goes to the callback. */
 #ifndef STRATUM_TUNE_H
 #define STRATUM_TUNE_H
 
@@ -87,6 +97,14 @@ typedef enum st_tune_event {
 
 struct st_tune_candidate;
 
+/* What a rung's size grows in (st_tune_params.resource). */
+typedef enum st_tune_resource {
+    ST_TUNE_RESOURCE_ROWS = 0, /* a rung cross-validates on a sample of the rows (default) */
+    ST_TUNE_RESOURCE_TREES = 1 /* gbdt with cv.gbdt.num_trees = N > 0: every rung on all
+                                  rows, rung r of R with max(1, floor(N / eta^(R-1-r)))
+                                  trees, the last with N */
+} st_tune_resource;
+
 typedef struct st_tune_progress {
     st_tune_event event;
     size_t rung, n_rungs;        /* 0-based */
@@ -94,6 +112,9 @@ typedef struct st_tune_progress {
     const struct st_tune_candidate *candidate; /* CANDIDATE_DONE, RUNG_DONE; else NULL */
     size_t fold, n_folds;        /* NESTED_FOLD_DONE (0-based fold) */
     double value[2];             /* NESTED_FOLD_DONE: ROC-AUC, PR-AUC of the outer fold */
+    size_t bracket;              /* RUNG_START, RUNG_DONE, BUDGET_SPENT: the search's bracket
+                                    (0-based; see n_brackets) */
+    int n_trees;                 /* RUNG_START with resource trees: the rung's trees; else 0 */
 } st_tune_progress;
 
 /* Called on the calling thread; it only reads p. The result is the same with or without. */
@@ -131,6 +152,14 @@ typedef struct st_tune_params {
                                  it reached the last rung) */
     st_tune_progress_fn progress; /* NULL (default) */
     void *progress_data;
+    size_t n_brackets;        /* 1 (default): one search of n_trials candidates; K > 1: K
+                                 searches ("brackets") one after another, bracket b drawing
+                                 candidates b n_trials .. (b+1) n_trials - 1 (the defaults
+                                 only in bracket 0), the best the top of all brackets' last
+                                 rungs; 0: brackets until the time budget is spent (needs
+                                 time_budget > 0; none starts once it is) */
+    st_tune_resource resource; /* ST_TUNE_RESOURCE_ROWS (default) or _TREES (gbdt with
+                                 cv.gbdt.num_trees > 0) */
 } st_tune_params;
 
 ST_API st_tune_params st_tune_params_default(void);
@@ -164,6 +193,11 @@ typedef struct st_tune_result {
     size_t nested_folds;      /* 0 when not asked */
     st_cv_summary nested[ST_METRIC_COUNT];   /* the tuned procedure on the outer test
                                  folds (ROC-AUC, PR-AUC, log loss, Brier, ...) */
+    size_t n_trials;          /* candidates a bracket draws (prm->n_trials): candidate id
+                                 is in bracket id / n_trials */
+    size_t n_brackets_run;    /* brackets run (1 unless n_brackets != 1) */
+    st_tune_resource resource; /* the resource: with TREES an entry's gbdt.num_trees is its
+                                 rung's trees, and n_rows is all rows on every rung */
 } st_tune_result;
 
 /* Searches prm's space on ds (labels required). On success *out is a new result; on

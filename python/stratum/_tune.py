@@ -21,7 +21,7 @@ class StTuneParams(ctypes.Structure):
                 ("min_rows", c_size_t), ("time_budget", c_double), ("clock", _CLOCK),
                 ("clock_data", c_void_p), ("nested_folds", c_size_t),
                 ("score_defaults", c_int), ("progress", c_void_p),
-                ("progress_data", c_void_p)]
+                ("progress_data", c_void_p), ("n_brackets", c_size_t), ("resource", c_int)]
 
 
 class StTuneCandidate(ctypes.Structure):
@@ -37,7 +37,8 @@ class StTuneResult(ctypes.Structure):
                 ("n_rungs_run", c_size_t), ("budget_spent", c_int), ("best", c_size_t),
                 ("model", c_void_p), ("has_defaults", c_int),
                 ("defaults", StCvSummary * ST_METRIC_COUNT), ("nested_folds", c_size_t),
-                ("nested", StCvSummary * ST_METRIC_COUNT)]
+                ("nested", StCvSummary * ST_METRIC_COUNT), ("n_trials", c_size_t),
+                ("n_brackets_run", c_size_t), ("resource", c_int)]
 
 
 lib.st_tune_params_default.restype = StTuneParams
@@ -71,7 +72,7 @@ class TuneResult:
     best: the best entry's row of trials; best_summary, defaults, nested: DataFrames of
         every metric (mean, sd, ci_low, ci_high, folds_defined) for the best on all rows,
         the defaults on the same folds and the nested estimate (None when not asked);
-    budget_spent, n_rungs_run, n_rungs_planned; fold_of: each row's test fold (0-based)."""
+    budget_spent, n_rungs_run, n_rungs_planned, n_brackets_run; fold_of: each row's test fold (0-based)."""
 
     def __repr__(self):
         return (f"TuneResult(best_params_={self.best_params_}, "
@@ -107,6 +108,8 @@ def _trials_frame(r, gbdt, metric, pd):
                        learning_rate=g.learning_rate, feature_fraction=g.feature_fraction,
                        bagging_fraction=g.bagging_fraction, lambda_l2=g.lambda_l2,
                        class_weight=_class_weight_word(g.class_weight))
+            if r.resource == 1:  # trees: the entry's rung's trees, as the CLI's table
+                row["num_trees"] = g.num_trees
         else:
             lr = c.logreg
             row.update(**{"lambda": np.nan if lr.lambda_ < 0 else lr.lambda_,
@@ -157,9 +160,10 @@ def _fixed(model, fixed, bits):
     return names
 
 
-def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=27, eta=3, min_rows=0,
+def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=None, eta=3, min_rows=0,
          start_from_defaults=True, score_defaults=True, time_budget=None, nested_folds=0,
-         sample_weight=None, folds=5, groups=None, seed=DEFAULT_SEED, n_threads=0):
+         brackets=None, resource="rows", sample_weight=None, folds=5, groups=None,
+         seed=DEFAULT_SEED, n_threads=0):
     """Searches the parameters of `model` (an unfitted stratum.LogisticRegression, the
     default, or stratum.GBDTClassifier) on X, y as `stratum tune` does (docs/tune.md):
     `trials` candidates, the first the model's own parameters (start_from_defaults), the
@@ -173,7 +177,11 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=27, eta=3, min_
     bagging_freq), lambda_l2, class_weight (and scale_pos_weight)). seed is the CLI's
     --seed: the folds, the draws and the fits (the model's random_state is not used).
     time_budget: seconds after which no candidate starts (None: none); nested_folds >= 2
-    also runs the whole search in each of that many outer folds. The same data, options
+    also runs the whole search in each of that many outer folds. trials: the candidates of
+    a bracket (None: 27); brackets: that many searches one after another (None: 1, or, as
+    the CLI's --time-budget without --trials or --brackets, brackets until the budget is
+    spent); resource: "rows" (default) or "trees" (GBDTClassifier with num_trees set: the
+    rungs grow in trees on all rows). The same data, options
     and seed give `stratum tune`'s table and model file, byte for byte. Returns a
     TuneResult; raises StratumError on bad input."""
     import pandas as pd
@@ -190,8 +198,14 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=27, eta=3, min_
     fixed_names = _fixed(model, fixed, bits)
     if metric not in _METRICS:
         raise StratumError(f"metric={metric!r}: expected one of {', '.join(_METRICS)}")
+    budget_alone = time_budget is not None and trials is None and brackets is None
+    trials = 27 if trials is None else trials
+    brackets = 1 if brackets is None else brackets
+    if resource not in ("rows", "trees"):
+        raise StratumError(f"resource={resource!r}: expected 'rows' or 'trees'")
     for name, v, low in (("trials", trials, 1), ("eta", eta, 2), ("min_rows", min_rows, 0),
-                         ("nested_folds", nested_folds, 0), ("seed", seed, 0)):
+                         ("nested_folds", nested_folds, 0), ("seed", seed, 0),
+                         ("brackets", brackets, 1)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
             raise StratumError(f"{name}={v!r}: expected a whole number >= {low}")
     if time_budget is not None and not (isinstance(time_budget, (int, float)) and
@@ -210,6 +224,8 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=27, eta=3, min_
     tp.start_from_defaults = 1 if start_from_defaults else 0
     tp.score_defaults = 1 if score_defaults else 0
     tp.nested_folds = int(nested_folds)
+    tp.n_brackets = 0 if budget_alone else int(brackets)
+    tp.resource = 1 if resource == "trees" else 0
     clock = None
     if time_budget is not None:
         clock = _CLOCK(lambda _data: time.monotonic())
@@ -231,6 +247,7 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=27, eta=3, min_
         out.nested = _summary_frame(list(r.nested), pd) if r.nested_folds else None
         out.budget_spent = bool(r.budget_spent)
         out.n_rungs_run, out.n_rungs_planned = r.n_rungs_run, r.n_rungs_planned
+        out.n_brackets_run = r.n_brackets_run
         out.fold_of = np.ctypeslib.as_array(r.fold_of, shape=(r.n_rows,)).copy()
         out.best_params_ = _best_params(best, gbdt, fixed_names, model)
         handle, r.model = r.model, None  # the estimator's model owns it from here

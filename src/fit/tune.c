@@ -19,6 +19,8 @@ st_tune_params st_tune_params_default(void)
     p.eta = 3;
     p.score_defaults = 1;
     p.start_from_defaults = 1;
+    p.n_brackets = 1;
+    p.resource = ST_TUNE_RESOURCE_ROWS;
     return p;
 }
 
@@ -51,6 +53,17 @@ static const char *check(const st_tune_params *p, const st_dataset *ds, char *bu
                  p->time_budget);
     else if (p->time_budget > 0 && p->clock == NULL)
         snprintf(buf, size, "time_budget %g needs a clock", p->time_budget);
+    else if (p->n_brackets == 0 && !(p->time_budget > 0))
+        snprintf(buf, size, "n_brackets 0 (until the time budget is spent) needs a "
+                 "time_budget > 0");
+    else if (p->resource != ST_TUNE_RESOURCE_ROWS && p->resource != ST_TUNE_RESOURCE_TREES)
+        snprintf(buf, size, "resource %d: expected ST_TUNE_RESOURCE_ROWS or _TREES",
+                 (int)p->resource);
+    else if (p->resource == ST_TUNE_RESOURCE_TREES &&
+             (p->cv.family != ST_CV_GBDT || p->cv.gbdt.num_trees <= 0))
+        snprintf(buf, size, "resource trees: expected family gbdt with cv.gbdt.num_trees > 0 "
+                 "(the last rung's trees; the default number of trees is chosen inside "
+                 "every fit, so the rows are the resource then)");
     else if (p->nested_folds == 1)
         snprintf(buf, size, "nested_folds 1: expected 0 (none) or 2 or more");
     else if (p->cv.n_folds < 2)
@@ -104,7 +117,9 @@ static st_status score_defaults(const st_dataset *ds, const st_tune_params *p,
                                 st_tune_result *res, st_error *err)
 {
     for (size_t i = 0; p->start_from_defaults && i < res->n_tried; i++)
-        if (res->tried[i].id == 0 && res->tried[i].n_rows == res->n_rows) {
+        if (res->tried[i].id == 0 && res->tried[i].n_rows == res->n_rows &&
+            (p->resource == ST_TUNE_RESOURCE_ROWS || /* trees: only the last rung has N */
+             res->tried[i].rung + 1 == res->n_rungs_planned)) {
             memcpy(res->defaults, res->tried[i].summary, sizeof res->defaults);
             res->has_defaults = 1;
             return ST_OK; /* candidate 1 is the defaults, on all rows and the same folds */

@@ -105,7 +105,7 @@ st_status st__tune_nested(const st_dataset *ds, const st_tune_params *prm,
         } else if (prm->progress != NULL) {
             st_tune_progress p = {ST_TUNE_NESTED_FOLD_DONE, 0, 0, 0, 0, NULL, f, k,
                                   {value[f * ST_METRIC_COUNT + ST_METRIC_ROC_AUC],
-                                   value[f * ST_METRIC_COUNT + ST_METRIC_PR_AUC]}};
+                                   value[f * ST_METRIC_COUNT + ST_METRIC_PR_AUC]}, 0, 0};
             prm->progress(&p, prm->progress_data);
         }
     }

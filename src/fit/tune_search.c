@@ -61,6 +61,9 @@ typedef struct search {
     size_t *cur, *next; /* indices into res->tried of the rung's candidates, in order */
     double t0;
     size_t cap;         /* entries res->tried has room for */
+    size_t cap_bracket; /* entries a bracket can make */
+    size_t bracket;     /* the bracket running: its candidates' ids start at bracket n_trials */
+    int trees;          /* resource trees: the rung's trees; else 0 */
 } search;
 
 /* The rows of a rung of about m of the n rows: from each (fold, class) cell of c rows, the
@@ -91,7 +94,7 @@ static void tell(const search *s, st_tune_event ev, size_t rung, size_t n_cand, 
     if (s->prm->progress == NULL)
         return;
     st_tune_progress p = {ev, rung, s->res->n_rungs_planned, n_cand, n_rows, c, 0, 0,
-                          {NAN, NAN}};
+                          {NAN, NAN}, s->bracket, ev == ST_TUNE_RUNG_START ? s->trees : 0};
     s->prm->progress(&p, s->prm->progress_data);
 }
 
@@ -137,6 +140,31 @@ static void rank(const search *s, size_t *idx, size_t m)
     }
 }
 
+/* Ranks rung r's `done` entries, tells the top, and promotes the next rung's *m
+ * candidates into s->cur; 0 after the last rung. */
+static int promote(search *s, size_t r, size_t done, size_t *m)
+{
+    st_tune_result *res = s->res;
+    const st_tune_params *p = s->prm;
+    rank(s, s->cur, done);
+    res->best = s->cur[0];
+    tell(s, ST_TUNE_RUNG_DONE, r, done, res->tried[res->best].n_rows, &res->tried[res->best]);
+    if (r + 1 == res->n_rungs_planned)
+        return 0;
+    *m = (done + p->eta - 1) / p->eta;
+    for (size_t i = 0; i < *m; i++)
+        res->tried[s->cur[i]].promoted = 1;
+    /* the defaults go on too, after the top: the last rung then compares the search's
+     * best with them on all rows (small rungs are noisy enough to drop them) */
+    for (size_t i = *m; p->start_from_defaults && i < done; i++)
+        if (res->tried[s->cur[i]].id == 0) {
+            res->tried[s->cur[i]].promoted = 1;
+            s->cur[(*m)++] = s->cur[i];
+            break;
+        }
+    return 1;
+}
+
 static int budget_spent(const search *s)
 {
     const st_tune_params *p = s->prm;
@@ -163,7 +191,8 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
     for (size_t i = 0; i < m && rc == ST_OK; i++) {
         /* a rung's first candidate (its leader) and the defaults always run: once the
          * budget is spent, the remaining rungs score those two alone, up to all rows */
-        const size_t id = r == 0 ? i : res->tried[s->cur[i]].id;
+        const size_t id = r == 0 ? s->bracket * s->prm->n_trials + i
+                                 : res->tried[s->cur[i]].id;
         const int always = i == 0 || (s->prm->start_from_defaults && id == 0);
         if (!always && (res->budget_spent || budget_spent(s))) {
             if (!res->budget_spent)
@@ -179,15 +208,17 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
         st_tune_candidate *c = &res->tried[res->n_tried];
         if (r == 0) {
             memset(c, 0, sizeof *c);
-            c->id = i;
-            if (i == 0 && s->prm->start_from_defaults)
+            c->id = id;
+            if (id == 0 && s->prm->start_from_defaults)
                 c->logreg = s->prm->cv.logreg, c->gbdt = s->prm->cv.gbdt;
             else
-                st__tune_draw(s->prm, i, c);
+                st__tune_draw(s->prm, id, c);
         } else {
             *c = res->tried[s->cur[i]];
         }
         c->rung = r, c->n_rows = rows, c->promoted = 0;
+        if (s->trees > 0)
+            c->gbdt.num_trees = s->trees;
         rc = score(s, all_rows ? s->ds : sub, all_rows, c, err);
         if (rc == ST_OK) {
             s->cur[(*done)++] = res->n_tried++; /* *done <= i: cur[i] was read above */
@@ -198,6 +229,7 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
     return rc;
 }
 
+/* One bracket: rungs of n_trials, ceil(m / eta), ... candidates; res->best its top. */
 static st_status run(search *s, st_error *err)
 {
     st_tune_result *res = s->res;
@@ -213,6 +245,12 @@ static st_status run(search *s, st_error *err)
             n_r = R == 1 ? n : (size_t)floor((double)p->min_rows *
                                              pow((double)n / (double)p->min_rows,
                                                  (double)r / (double)(R - 1)));
+        if (p->resource == ST_TUNE_RESOURCE_TREES) { /* all rows, N / eta^(R-1-r) trees */
+            const double t = floor((double)p->cv.gbdt.num_trees /
+                                   pow((double)p->eta, (double)(R - 1 - r)));
+            s->trees = t < 1 ? 1 : (int)t;
+            n_r = n;
+        }
         size_t done = 0;
         st_status rc = run_rung(s, r, m, n_r, &done, err);
         if (rc != ST_OK)
@@ -220,24 +258,51 @@ static st_status run(search *s, st_error *err)
         if (done == 0)
             break;
         res->n_rungs_run = r + 1;
-        rank(s, s->cur, done);
-        res->best = s->cur[0];
-        tell(s, ST_TUNE_RUNG_DONE, r, done, res->tried[res->best].n_rows,
-             &res->tried[res->best]);
-        if (r + 1 == R)
+        if (!promote(s, r, done, &m))
             break;
-        m = (done + p->eta - 1) / p->eta;
-        for (size_t i = 0; i < m; i++)
-            res->tried[s->cur[i]].promoted = 1;
-        /* the defaults go on too, after the top: the last rung then compares the search's
-         * best with them on all rows (small rungs are noisy enough to drop them) */
-        for (size_t i = m; p->start_from_defaults && i < done; i++)
-            if (res->tried[s->cur[i]].id == 0) {
-                res->tried[s->cur[i]].promoted = 1;
-                s->cur[m++] = s->cur[i];
-                break;
-            }
     }
+    return ST_OK;
+}
+
+/* Brackets until n_brackets (0: until the budget is spent); res->best the top of their
+ * last rungs, which all score on every row with the same folds. */
+static st_status run_brackets(search *s, st_error *err)
+{
+    st_tune_result *res = s->res;
+    const st_tune_params *p = s->prm;
+    size_t best = 0, rungs = 0;
+    for (size_t b = 0; p->n_brackets == 0 || b < p->n_brackets; b++) {
+        if (b > 0 && (res->budget_spent || budget_spent(s)))
+            break; /* no bracket starts once the budget is spent */
+        if (b > 0 && b > ((size_t)-1) / p->n_trials / 2)
+            break; /* ids would overflow: not reachable in practice */
+        if (res->n_tried + s->cap_bracket > s->cap) {
+            st_tune_candidate *t = st__realloc_array(res->tried, s->cap + s->cap_bracket,
+                                                     sizeof *t);
+            if (t == NULL)
+                return st__fail(err, ST_ERR_NOMEM, "out of memory for bracket %zu of a "
+                                "search", b + 1);
+            res->tried = t;
+            s->cap += s->cap_bracket;
+        }
+        s->bracket = b;
+        res->n_rungs_run = 0;
+        st_status rc = run(s, err);
+        if (rc != ST_OK)
+            return rc;
+        res->n_brackets_run = b + 1;
+        if (res->n_rungs_run == 0)
+            break;
+        const st_tune_candidate *top = &res->tried[res->best], *was = &res->tried[best];
+        if (b == 0 || (top->rung + 1 == res->n_rungs_planned &&
+                       (st__tune_better(p->metric, top->score.mean, was->score.mean) ||
+                        (top->score.mean == was->score.mean && top->id < was->id))))
+            best = res->best;
+        if (res->n_rungs_run > rungs)
+            rungs = res->n_rungs_run;
+    }
+    res->best = best;
+    res->n_rungs_run = rungs;
     return ST_OK;
 }
 
@@ -273,12 +338,14 @@ st_status st__tune_search(const st_dataset *ds, const st_tune_params *prm, doubl
 {
     const size_t n = st_dataset_n_rows(ds);
     const float *y = st_dataset_labels(ds);
-    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, t0, 0};
+    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, t0, 0, 0, 0, 0};
     res->family = prm->cv.family;
     res->metric = prm->metric;
     res->n_rows = n;
     res->n_rungs_planned = st_tune_n_rungs(prm->n_trials, prm->eta);
-    const size_t cap = s.cap = capacity(prm, res->n_rungs_planned);
+    res->n_trials = prm->n_trials;
+    res->resource = prm->resource;
+    const size_t cap = s.cap = s.cap_bracket = capacity(prm, res->n_rungs_planned);
     res->fold_of = st__malloc_array(n, sizeof *res->fold_of);
     res->tried = st__calloc(cap, sizeof *res->tried);
     s.order = st__malloc_array(n, sizeof *s.order);
@@ -307,7 +374,7 @@ st_status st__tune_search(const st_dataset *ds, const st_tune_params *prm, doubl
         st_tune_params p = *prm;
         p.min_rows = min_rows;
         s.prm = &p;
-        rc = run(&s, err);
+        rc = run_brackets(&s, err);
     }
     st__free(s.order);
     st__free(s.rows);

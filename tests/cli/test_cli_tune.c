@@ -2,7 +2,9 @@
  * them; the best of a search scored on cv's folds is what `stratum cv` prints for its
  * parameters (read back from --table at 17 digits); the table and model are the same
  * bytes on 1 and 2 threads; a time budget stops a long search early and still writes the
- * model; --group-col folds. The library's halving, nested estimate and groups are checked
+ * model; --group-col folds; --monotone holds for the search (its score is cv's with the
+ * constraints) and the model; --brackets K is reported and repeatable; bad options
+ * (--resource trees without --num-trees, --text-col) fail. The library's halving, nested estimate and groups are checked
  * in tests/fit/test_tune.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
@@ -84,8 +86,16 @@ static void bad_options(void **state)
                 NULL, NULL);
     usage_error("stratum tune: unknown option '--num-leaves'", "logreg", "--num-leaves", "4",
                 NULL);
-    usage_error("stratum tune: --monotone is not searched with yet", "gbdt", "--monotone",
-                "AGE:+1", NULL);
+    usage_error("stratum tune: --text-col: text columns are not tuned yet", "logreg",
+                "--text-col", "AGE", NULL);
+    usage_error("stratum tune: --resource 'folds': expected rows or trees", "gbdt",
+                "--resource", "folds", NULL);
+    usage_error("stratum tune: --resource trees: expected 'tune gbdt' with --num-trees N",
+                "gbdt", "--resource", "trees", NULL);
+    usage_error("stratum tune: --brackets '0': expected a whole number from 1 to 10000",
+                "logreg", "--brackets", "0", NULL);
+    usage_error("stratum tune: --monotone 'NOPE:+1': no feature named 'NOPE'", "gbdt",
+                "--monotone", "NOPE:+1", NULL);
 }
 
 /* Field `col` (0-based) of the line of `text` that starts with `start`, as a string. */
@@ -187,6 +197,56 @@ static void group_col(void **state)
     free(r);
 }
 
+/* --monotone: every candidate keeps the constraints, so a search of the defaults alone
+ * scores what stratum cv gbdt prints with them (and not without), and the model keeps them. */
+static void monotone_is_kept(void **state)
+{
+    char data[600], model[600], auc[64], cv_auc[64], free_auc[64];
+    dataset(data, sizeof data, "hepatitis.csv");
+    scratch(model, sizeof model, "monotone.model");
+    run_result *r = run("tune", "gbdt", data, "--trials", "1", "--num-trees", "30",
+                        "--monotone", "BILIRUBIN:-1,ALBUMIN:+1", "-q", "-o", model, NULL);
+    assert_int_equal(r->exit_code, 0);
+    const char *best = strstr(r->out, "\nBest: candidate 1:");
+    assert_non_null(best);
+    assert_int_equal(sscanf(strstr(best, "  ROC-AUC ") + 10, "%63s", auc), 1);
+    free(r);
+    r = run("cv", "gbdt", data, "--num-trees", "30", "--monotone", "BILIRUBIN:-1,ALBUMIN:+1",
+            "--format", "csv", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    field(r->out, "roc_auc,", 1, cv_auc, sizeof cv_auc);
+    free(r);
+    r = run("cv", "gbdt", data, "--num-trees", "30", "--format", "csv", "-q", NULL);
+    field(r->out, "roc_auc,", 1, free_auc, sizeof free_auc);
+    free(r);
+    /* cv's csv has 17 digits, the report 4 */
+    char rounded[64];
+    snprintf(rounded, sizeof rounded, "%.4f", strtod(cv_auc, NULL));
+    assert_string_equal(auc, rounded);
+    snprintf(rounded, sizeof rounded, "%.4f", strtod(free_auc, NULL));
+    assert_string_not_equal(auc, rounded);
+    char *text = read_all(model);
+    assert_non_null(strstr(text, "\nmonotone 13:-1 16:+1"));
+    free(text);
+}
+
+/* --brackets K: K searches of --trials candidates, the report says so, and the same
+ * options give the same bytes again (no clock involved). */
+static void brackets(void **state)
+{
+    char data[600];
+    dataset(data, sizeof data, "hepatitis.csv");
+    run_result *a = run("tune", "logreg", data, "--trials", "3", "--brackets", "2", "--lambda",
+                        "0.05", NULL);
+    run_result *b = run("tune", "logreg", data, "--trials", "3", "--brackets", "2", "--lambda",
+                        "0.05", "-q", NULL);
+    assert_int_equal(a->exit_code, 0);
+    assert_non_null(strstr(a->out, "; 3 candidates in each of 2 brackets, 2 of 2 rungs\n"));
+    assert_non_null(strstr(a->err, "tune: bracket 2, rung 1 of 2: 3 candidates on "));
+    assert_string_equal(a->out, b->out);
+    free(a), free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +256,8 @@ int main(void)
         cmocka_unit_test(same_bytes_on_one_and_two_threads),
         cmocka_unit_test(budget_stops_early_and_writes_the_model),
         cmocka_unit_test(group_col),
+        cmocka_unit_test(monotone_is_kept),
+        cmocka_unit_test(brackets),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

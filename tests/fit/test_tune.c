@@ -5,7 +5,10 @@
  * groups are never split across the folds the result reports; the same seed gives the
  * same table and model bytes on 1 and 2 threads; a time budget (a fake clock) stops the
  * search early, still refits a model and leaves the finished candidates' scores as they
- * were; bad parameters fail with a message naming the field. */
+ * were; brackets continue the candidates' draws, and a budget alone runs whole brackets
+ * that are the same entries as that many brackets without it; trees as the resource keep
+ * every rung on all rows with N / eta^k trees; bad parameters fail with a message naming
+ * the field. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +35,10 @@ static st_tune_params logreg_params(size_t trials)
     p.n_trials = trials;
     p.cv.n_threads = 1;
     p.score_defaults = 0;
+    /* candidate 1 (the defaults) with a fixed lambda: its inner CV along the path on every
+     * rung was most of this test's time (71 s under ASan); the drawn candidates still
+     * draw lambda, and best_score_is_cv_of_its_parameters keeps the inner CV */
+    p.cv.logreg.lambda = 0.01;
     return p;
 }
 
@@ -141,6 +148,7 @@ static void best_score_is_cv_of_its_parameters(void **state)
 {
     st_dataset *ds = test_read_shipped("hepatitis.csv");
     st_tune_params p = logreg_params(4);
+    p.cv.logreg.lambda = ST_LOGREG_LAMBDA_CV; /* the real defaults: lambda by inner CV */
     p.metric = ST_METRIC_LOG_LOSS;
     p.score_defaults = 1;
     st_tune_result *res = tune(ds, &p);
@@ -319,6 +327,127 @@ static void budget_stops_early(void **state)
     st_dataset_free(ds);
 }
 
+static void assert_same_entry(const st_tune_candidate *a, const st_tune_candidate *b)
+{
+    assert_int_equal(a->id, b->id);
+    assert_int_equal(a->rung, b->rung);
+    assert_int_equal(a->n_rows, b->n_rows);
+    assert_memory_equal(&a->score, &b->score, sizeof a->score);
+}
+
+/* Two brackets of 3: the first is the one-bracket search entry for entry; the second draws
+ * candidates 4 to 6, the same draws as candidates 4 to 6 of a search of 6, and is a plain
+ * halving (no defaults); the best is the top of the two last rungs. */
+static void brackets_continue_the_draws(void **state)
+{
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
+    st_tune_params p = logreg_params(3);
+    st_tune_result *one = tune(ds, &p);
+    p.n_brackets = 2;
+    st_tune_result *two = tune(ds, &p);
+    assert_int_equal(two->n_brackets_run, 2);
+    assert_int_equal(one->n_brackets_run, 1);
+    assert_true(two->n_tried > one->n_tried);
+    for (size_t i = 0; i < one->n_tried; i++)
+        assert_same_entry(&two->tried[i], &one->tried[i]);
+    size_t last[2] = {0, 0}, n_last = 0;
+    for (size_t i = one->n_tried; i < two->n_tried; i++) {
+        const st_tune_candidate *c = &two->tried[i];
+        assert_true(c->id >= 3 && c->id < 6);
+        if (c->rung + 1 == two->n_rungs_planned)
+            last[n_last++] = i;
+    }
+    assert_int_equal(n_last, 1); /* 3 candidates, eta 3: rungs of 3 and 1, no defaults */
+    last[1] = last[0], last[0] = one->best;
+    const st_tune_candidate *a = &two->tried[last[0]], *b = &two->tried[last[1]];
+    assert_int_equal(two->best, better(p.metric, b->score.mean, a->score.mean) ? last[1]
+                                                                                : last[0]);
+    /* the second bracket's first rung: candidates 4 to 6 as a search of 6 draws them */
+    p.n_brackets = 1, p.n_trials = 6;
+    st_tune_result *six = tune(ds, &p);
+    for (size_t i = 0; i < 3; i++) {
+        const st_tune_candidate *x = &two->tried[one->n_tried + i], *y = &six->tried[3 + i];
+        assert_int_equal(x->id, y->id);
+        assert_true(x->logreg.lambda == y->logreg.lambda);
+        assert_true(x->logreg.alpha == y->logreg.alpha);
+        assert_int_equal(x->logreg.class_weight, y->logreg.class_weight);
+    }
+    st_tune_result_free(six);
+    st_tune_result_free(two);
+    st_tune_result_free(one);
+    st_dataset_free(ds);
+}
+
+/* A budget alone (n_brackets 0): brackets until it is spent; the brackets it did not cut
+ * are, entry for entry, the search of that many brackets without a budget. */
+static void budget_alone_runs_brackets(void **state)
+{
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
+    st_tune_params p = logreg_params(3);
+    double t = 0;
+    p.n_brackets = 0;
+    p.time_budget = 9; /* a bracket of 3 reads the clock 2 or 3 times (not its leader) */
+    p.clock = fake_clock, p.clock_data = &t;
+    st_tune_result *cut = tune(ds, &p);
+    assert_true(cut->n_brackets_run >= 3);
+    size_t whole = cut->n_brackets_run - (size_t)cut->budget_spent;
+    p.time_budget = 0, p.clock = NULL, p.clock_data = NULL;
+    p.n_brackets = whole;
+    st_tune_result *fixed = tune(ds, &p);
+    assert_int_equal(fixed->n_brackets_run, whole);
+    assert_true(fixed->n_tried <= cut->n_tried);
+    for (size_t i = 0; i < fixed->n_tried; i++)
+        assert_same_entry(&cut->tried[i], &fixed->tried[i]);
+    if (!cut->budget_spent)
+        assert_int_equal(cut->best, fixed->best);
+    st_tune_result_free(fixed);
+    st_tune_result_free(cut);
+    st_dataset_free(ds);
+}
+
+/* Trees as the resource: every rung on all rows, rung r of R with N / eta^(R-1-r) trees;
+ * the best's score on the last rung is st_cv_run's with N trees, and so is the defaults'. */
+static void trees_as_the_resource(void **state)
+{
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
+    st_tune_params p = logreg_params(9); /* rungs of 9, 3 (+ the defaults), 1 (+ them) */
+    p.cv.family = ST_CV_GBDT;
+    p.cv.gbdt.num_trees = 20;
+    p.resource = ST_TUNE_RESOURCE_TREES;
+    p.score_defaults = 1;
+    st_tune_result *res = tune(ds, &p);
+    assert_int_equal(res->n_rungs_run, 3);
+    const int trees[3] = {2, 6, 20}; /* floor(20 / 9), floor(20 / 3), 20 */
+    for (size_t i = 0; i < res->n_tried; i++) {
+        assert_int_equal(res->tried[i].n_rows, 155);
+        assert_int_equal(res->tried[i].gbdt.num_trees, trees[res->tried[i].rung]);
+    }
+    size_t per_rung[3] = {0, 0, 0};
+    for (size_t i = 0; i < res->n_tried; i++)
+        per_rung[res->tried[i].rung]++;
+    assert_int_equal(per_rung[0], 9);
+    assert_true(per_rung[1] == 3 || per_rung[1] == 4); /* the defaults go on too */
+    assert_true(per_rung[2] >= 1 && per_rung[2] <= 3); /* ceil(4 / 3) + the defaults */
+    const st_tune_candidate *b = &res->tried[res->best];
+    assert_int_equal(b->rung, 2);
+    st_cv_params cp = st_cv_params_default();
+    cp.family = ST_CV_GBDT;
+    cp.gbdt = b->gbdt;
+    cp.n_threads = 1;
+    st_cv_result *cv = NULL;
+    st_error err;
+    assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
+    assert_true(b->score.mean == cv->summary[ST_METRIC_ROC_AUC].mean);
+    st_cv_result_free(cv);
+    cp.gbdt = st_gbdt_params_default();
+    cp.gbdt.num_trees = 20;
+    assert_int_equal(st_cv_run(ds, &cp, &cv, &err), ST_OK);
+    assert_true(res->defaults[ST_METRIC_ROC_AUC].mean == cv->summary[ST_METRIC_ROC_AUC].mean);
+    st_cv_result_free(cv);
+    st_tune_result_free(res);
+    st_dataset_free(ds);
+}
+
 static void expect_error(const st_dataset *ds, const st_tune_params *p, const char *message)
 {
     st_tune_result *res = (st_tune_result *)ds; /* must become NULL */
@@ -346,6 +475,19 @@ static void bad_parameters(void **state)
     p = logreg_params(3);
     p.eta = 1;
     expect_error(ds, &p, "st_tune_run: eta 1: expected 2 or more");
+    p = logreg_params(3);
+    p.n_brackets = 0;
+    expect_error(ds, &p, "st_tune_run: n_brackets 0 (until the time budget is spent) needs a "
+                 "time_budget > 0");
+    p = logreg_params(3);
+    p.resource = ST_TUNE_RESOURCE_TREES; /* logreg */
+    expect_error(ds, &p, "st_tune_run: resource trees: expected family gbdt with "
+                 "cv.gbdt.num_trees > 0 (the last rung's trees; the default number of trees "
+                 "is chosen inside every fit, so the rows are the resource then)");
+    p.cv.family = ST_CV_GBDT; /* the default number of trees: chosen by early stopping */
+    expect_error(ds, &p, "st_tune_run: resource trees: expected family gbdt with "
+                 "cv.gbdt.num_trees > 0 (the last rung's trees; the default number of trees "
+                 "is chosen inside every fit, so the rows are the resource then)");
     p = logreg_params(3);
     p.nested_folds = 1;
     expect_error(ds, &p, "st_tune_run: nested_folds 1: expected 0 (none) or 2 or more");
@@ -379,6 +521,9 @@ int main(void)
         cmocka_unit_test(groups_never_split),
         cmocka_unit_test(same_on_one_and_two_threads),
         cmocka_unit_test(budget_stops_early),
+        cmocka_unit_test(brackets_continue_the_draws),
+        cmocka_unit_test(budget_alone_runs_brackets),
+        cmocka_unit_test(trees_as_the_resource),
         cmocka_unit_test(bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
