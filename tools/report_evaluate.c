@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evaluate_output.h"
 #include "report_cli.h"
 
 
@@ -27,7 +28,7 @@ static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
     return buf;
 }
 
-static void facts(report *rep, const eval_report *r)
+static void facts(st_report *rep, const eval_report *r)
 {
     const st_eval *ev = r->ev;
     char src[600], rows[160], prev[64], weights[128], thr[300], rule[160], ci[160], ver[64];
@@ -69,11 +70,11 @@ static void facts(report *rep, const eval_report *r)
     terms[k] = "intervals", values[k++] = ci;
     snprintf(ver, sizeof ver, "stratum %s", st_version());
     terms[k] = "program", values[k++] = ver;
-    report_facts(rep, terms, values, k);
+    st_report_facts(rep, terms, values, k);
 }
 
-static void charts(report *rep, const eval_report *r, const report_curve *roc,
-                   const report_curve *pr, const char *name)
+static void charts(st_report *rep, const eval_report *r, const st_report_curve *roc,
+                   const st_report_curve *pr, const char *name)
 {
     const st_eval *ev = r->ev;
     char note[96], base[64];
@@ -81,39 +82,39 @@ static void charts(report *rep, const eval_report *r, const report_curve *roc,
         snprintf(note, sizeof note, "no threshold meets the rule");
     else
         snprintf(note, sizeof note, "threshold %.4g", ev->threshold);
-    report_series s = {name, roc->x, roc->y, roc->n, 1 - ev->value[ST_METRIC_SPECIFICITY],
+    st_report_series s = {name, roc->x, roc->y, roc->n, 1 - ev->value[ST_METRIC_SPECIFICITY],
                        ev->value[ST_METRIC_RECALL], note, 0, 0, 0};
-    report_chart c = {"ROC curve", "false positive rate (1 - specificity)",
+    st_report_chart c = {"ROC curve", "false positive rate (1 - specificity)",
                       "true positive rate (recall)", 0, 1, 0, 1, 1, NAN, NULL, &s, 1,
                       "The marked point is the operating point at the threshold."};
-    report_figures_begin(rep);
-    report_line_chart(rep, &c);
+    st_report_figures_begin(rep);
+    st_report_line_chart(rep, &c);
     s.x = pr->x, s.y = pr->y, s.n = pr->n;
     s.mark_x = ev->value[ST_METRIC_RECALL], s.mark_y = ev->value[ST_METRIC_PRECISION];
     snprintf(base, sizeof base, "prevalence %.3f (no skill)", ev->value[ST_METRIC_PREVALENCE]);
-    report_chart c2 = {"Precision-recall curve", "recall (sensitivity)", "precision (PPV)", 0, 1,
+    st_report_chart c2 = {"Precision-recall curve", "recall (sensitivity)", "precision (PPV)", 0, 1,
                        0, 1, 0, ev->value[ST_METRIC_PREVALENCE], base, &s, 1,
                        "The marked point is the operating point at the threshold."};
-    report_line_chart(rep, &c2);
+    st_report_line_chart(rep, &c2);
     if (ev->calibration[0].n_rows > 0) {
         double x[ST_CALIBRATION_BINS], y[ST_CALIBRATION_BINS];
-        double top = report_calibration_top(ev->calibration);
+        double top = st_report_calibration_top(ev->calibration);
         for (int b = 0; b < ST_CALIBRATION_BINS; b++)
             x[b] = ev->calibration[b].mean_predicted, y[b] = ev->calibration[b].observed;
-        report_series cs = {name, x, y, ST_CALIBRATION_BINS, NAN, NAN, NULL, 0, 0, 1};
-        report_chart c3 = {"Calibration", "mean predicted probability", "observed share positive",
-                           0, top, 0, top, 2, NAN, NULL, &cs, 1,
-                           "Ten bins of equal row count, in ascending score."};
-        report_line_chart(rep, &c3);
+        st_report_series cs = {name, x, y, ST_CALIBRATION_BINS, NAN, NAN, NULL, 0, 0, 1};
+        st_report_chart c3 = {"Calibration", "mean predicted probability",
+                              "observed share positive", 0, top, 0, top, 2, NAN, NULL, &cs, 1,
+                              "Ten bins of equal row count, in ascending score."};
+        st_report_line_chart(rep, &c3);
     }
-    report_figures_end(rep);
+    st_report_figures_end(rep);
 }
 
-static void metrics_table(report *rep, const eval_report *r)
+static void metrics_table(st_report *rep, const eval_report *r)
 {
     const st_eval *ev = r->ev;
     enum { ROWS = ST_METRIC_COUNT + 1 };
-    report_cell cells[ROWS * 2];
+    st_report_cell cells[ROWS * 2];
     char names[ST_METRIC_COUNT][48];
     size_t k = 0;
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
@@ -121,11 +122,11 @@ static void metrics_table(report *rep, const eval_report *r)
             snprintf(names[m], sizeof names[m], "F-beta (beta %g)", r->prm->beta);
         else
             snprintf(names[m], sizeof names[m], "%s", st_metric_label((st_metric)m));
-        cells[k++] = report_text_cell(names[m]);
-        cells[k++] = report_number_cell(ev->value[m], ev->ci_low[m], ev->ci_high[m], 3);
+        cells[k++] = st_report_text_cell(names[m]);
+        cells[k++] = st_report_number_cell(ev->value[m], ev->ci_low[m], ev->ci_high[m], 3);
         if (m == ST_METRIC_ROC_AUC) {
-            cells[k++] = report_text_cell("ROC-AUC, DeLong interval");
-            cells[k++] = report_number_cell(isnan(ev->delong_variance) ? NAN : ev->value[m],
+            cells[k++] = st_report_text_cell("ROC-AUC, DeLong interval");
+            cells[k++] = st_report_number_cell(isnan(ev->delong_variance) ? NAN : ev->value[m],
                                             ev->delong_low, ev->delong_high, 3);
         }
     }
@@ -134,41 +135,43 @@ static void metrics_table(report *rep, const eval_report *r)
     snprintf(note, sizeof note, "Intervals: %s. Metrics at the threshold use the threshold "
              "chosen on all rows.", ev->n_bootstrap > 0 ? "stratified bootstrap percentiles; "
              "DeLong's for ROC-AUC where marked" : "none (--bootstrap 0)");
-    report_table t = {NULL, 2, k / 2, header, cells, 1, note};
-    report_table_write(rep, &t);
+    st_report_table t = {NULL, 2, k / 2, header, cells, 1, note};
+    st_report_table_write(rep, &t);
 }
 
-static void confusion_table(report *rep, const st_eval *ev)
+static void confusion_table(st_report *rep, const st_eval *ev)
 {
     static const char *const header[] = {"", "predicted positive", "predicted negative"};
-    report_cell cells[6] = {
-        report_text_cell("actual positive"), report_number_cell(ev->confusion.tp, NAN, NAN, -1),
-        report_number_cell(ev->confusion.fn, NAN, NAN, -1), report_text_cell("actual negative"),
-        report_number_cell(ev->confusion.fp, NAN, NAN, -1),
-        report_number_cell(ev->confusion.tn, NAN, NAN, -1)};
-    report_table t = {"Confusion matrix (weighted counts)", 3, 2, header, cells, 1, NULL};
-    report_table_write(rep, &t);
+    st_report_cell cells[6] = {
+        st_report_text_cell("actual positive"),
+        st_report_number_cell(ev->confusion.tp, NAN, NAN, -1),
+        st_report_number_cell(ev->confusion.fn, NAN, NAN, -1),
+        st_report_text_cell("actual negative"),
+        st_report_number_cell(ev->confusion.fp, NAN, NAN, -1),
+        st_report_number_cell(ev->confusion.tn, NAN, NAN, -1)};
+    st_report_table t = {"Confusion matrix (weighted counts)", 3, 2, header, cells, 1, NULL};
+    st_report_table_write(rep, &t);
 }
 
-static void calibration_table(report *rep, const st_eval *ev)
+static void calibration_table(st_report *rep, const st_eval *ev)
 {
     static const char *const header[] = {"bin", "rows", "lowest score", "highest score",
                                          "mean predicted", "observed"};
-    report_cell cells[ST_CALIBRATION_BINS * 6];
+    st_report_cell cells[ST_CALIBRATION_BINS * 6];
     char bins[ST_CALIBRATION_BINS][8];
     for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
         const st_calibration_bin *c = &ev->calibration[b];
-        report_cell *row = cells + b * 6;
+        st_report_cell *row = cells + b * 6;
         snprintf(bins[b], sizeof bins[b], "%d", b + 1);
-        row[0] = report_text_cell(bins[b]);
-        row[1] = report_number_cell((double)c->n_rows, NAN, NAN, 0);
-        row[2] = report_number_cell(c->score_min, NAN, NAN, 4);
-        row[3] = report_number_cell(c->score_max, NAN, NAN, 4);
-        row[4] = report_number_cell(c->mean_predicted, NAN, NAN, 4);
-        row[5] = report_number_cell(c->observed, NAN, NAN, 4);
+        row[0] = st_report_text_cell(bins[b]);
+        row[1] = st_report_number_cell((double)c->n_rows, NAN, NAN, 0);
+        row[2] = st_report_number_cell(c->score_min, NAN, NAN, 4);
+        row[3] = st_report_number_cell(c->score_max, NAN, NAN, 4);
+        row[4] = st_report_number_cell(c->mean_predicted, NAN, NAN, 4);
+        row[5] = st_report_number_cell(c->observed, NAN, NAN, 4);
     }
-    report_table t = {"Calibration table", 6, ST_CALIBRATION_BINS, header, cells, 1, NULL};
-    report_table_write(rep, &t);
+    st_report_table t = {"Calibration table", 6, ST_CALIBRATION_BINS, header, cells, 1, NULL};
+    st_report_table_write(rep, &t);
 }
 
 /* The columns of the subgroup table, as in the text output. */
@@ -177,10 +180,10 @@ static const st_metric group_metrics[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, S
                                           ST_METRIC_BRIER};
 #define N_GROUP_METRICS (sizeof group_metrics / sizeof group_metrics[0])
 
-static int subgroup_table(report *rep, const eval_groups *g)
+static int subgroup_table(st_report *rep, const eval_groups *g)
 {
     enum { COLS = 3 + N_GROUP_METRICS };
-    report_cell *cells = malloc((g->n ? g->n : 1) * COLS * sizeof *cells);
+    st_report_cell *cells = malloc((g->n ? g->n : 1) * COLS * sizeof *cells);
     if (cells == NULL) {
         fprintf(stderr, "stratum: out of memory for the report's subgroup table\n");
         return EXIT_FAILED;
@@ -190,12 +193,12 @@ static int subgroup_table(report *rep, const eval_groups *g)
         header[3 + c] = st_metric_label(group_metrics[c]);
     for (size_t i = 0; i < g->n; i++) {
         const st_eval *ev = &g->groups[i].ev;
-        report_cell *row = cells + i * COLS;
-        row[0] = report_text_cell(g->groups[i].name);
-        row[1] = report_number_cell((double)ev->n_rows, NAN, NAN, 0);
-        row[2] = report_number_cell((double)ev->n_positive, NAN, NAN, 0);
+        st_report_cell *row = cells + i * COLS;
+        row[0] = st_report_text_cell(g->groups[i].name);
+        row[1] = st_report_number_cell((double)ev->n_rows, NAN, NAN, 0);
+        row[2] = st_report_number_cell((double)ev->n_positive, NAN, NAN, 0);
         for (size_t c = 0; c < N_GROUP_METRICS; c++)
-            row[3 + c] = report_number_cell(ev->value[group_metrics[c]],
+            row[3 + c] = st_report_number_cell(ev->value[group_metrics[c]],
                                             ev->ci_low[group_metrics[c]],
                                             ev->ci_high[group_metrics[c]], 3);
     }
@@ -206,23 +209,26 @@ static int subgroup_table(report *rep, const eval_groups *g)
     else
         snprintf(note, sizeof note, "Each group at the threshold %.6g chosen on all rows; "
                  "intervals by the same bootstrap within each group.", g->threshold);
-    report_table t = {caption, COLS, g->n, header, cells, 1, note};
-    report_table_write(rep, &t);
+    st_report_table t = {caption, COLS, g->n, header, cells, 1, note};
+    st_report_table_write(rep, &t);
     free(cells);
     return EXIT_OK;
 }
 
-int report_evaluate(const char *path, const eval_report *r, const double *p, const float *y,
+int report_evaluate(const char *path, const struct eval_report *r, const double *p, const float *y,
                     const float *w, size_t n)
 {
-    report_curve roc, pr;
-    int status = report_curve_make(0, p, y, w, n, &roc);
-    if (status != EXIT_OK)
-        return status;
-    if ((status = report_curve_make(1, p, y, w, n, &pr)) != EXIT_OK) {
-        report_curve_free(&roc);
-        return status;
+    st_report_curve roc, pr;
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = st_report_curve_make(0, p, y, w, n, &roc, &err);
+    if (rc != ST_OK)
+        return cli_fail(&err, rc);
+    if ((rc = st_report_curve_make(1, p, y, w, n, &pr, &err)) != ST_OK) {
+        st_report_curve_free(&roc);
+        return cli_fail(&err, rc);
     }
+    int status = EXIT_OK;
     char subtitle[700], name[300];
     if (r->scores_path != NULL) {
         snprintf(subtitle, sizeof subtitle, "scores %s", r->scores_path);
@@ -232,32 +238,32 @@ int report_evaluate(const char *path, const eval_report *r, const double *p, con
                  r->data_path);
         snprintf(name, sizeof name, "%s", r->model_kind);
     }
-    report rep;
-    if (report_begin(&rep, "stratum evaluate", subtitle) != 0) {
+    st_report *rep = NULL;
+    if (report_cli_begin("stratum evaluate", subtitle, &rep) != 0) {
         status = EXIT_FAILED;
     } else {
-        report_section(&rep, "Data and settings");
+        st_report_section(rep, "Data and settings");
         char note[400];
         if (eval_overlap_note(r, note, sizeof note))
-            report_paragraph(&rep, note, "warn");
-        facts(&rep, r);
-        report_section(&rep, "Curves");
-        charts(&rep, r, &roc, &pr, name);
-        report_section(&rep, "Metrics");
-        metrics_table(&rep, r);
-        confusion_table(&rep, r->ev);
+            st_report_paragraph(rep, note, "warn");
+        facts(rep, r);
+        st_report_section(rep, "Curves");
+        charts(rep, r, &roc, &pr, name);
+        st_report_section(rep, "Metrics");
+        metrics_table(rep, r);
+        confusion_table(rep, r->ev);
         if (r->ev->calibration[0].n_rows > 0)
-            calibration_table(&rep, r->ev);
+            calibration_table(rep, r->ev);
         if (r->groups != NULL) {
-            report_section(&rep, "Subgroups");
-            status = subgroup_table(&rep, r->groups);
+            st_report_section(rep, "Subgroups");
+            status = subgroup_table(rep, r->groups);
         }
         if (status == EXIT_OK)
-            status = report_end(&rep, path);
+            status = report_cli_end(rep, path);
         else
-            report_discard(&rep);
+            st_report_discard(rep);
     }
-    report_curve_free(&roc);
-    report_curve_free(&pr);
+    st_report_curve_free(&roc);
+    st_report_curve_free(&pr);
     return status;
 }
