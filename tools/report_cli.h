@@ -1,8 +1,8 @@
-/* --report FILE.html of the commands whose reports are still the program's own (evaluate:
- * report_evaluate.c; explain: report_explain*.c; drift: report_drift.c), written with the
- * library's document builder (stratum/report.h), and the two calls that open and close
- * such a report with the program's exit codes (report_cli.c). cv's and compare's reports
- * are the library's (st_report_cv, st_report_compare). */
+/* --report FILE.html of the commands whose reports are still the program's own (explain:
+ * report_explain*.c; drift: report_drift.c), written with the library's document builder
+ * (stratum/report.h), and the two calls that open and close such a report with the
+ * program's exit codes (report_cli.c). evaluate's, cv's and compare's reports are the
+ * library's (st_report_evaluate, st_report_cv, st_report_compare). */
 #ifndef STRATUM_REPORT_CLI_H
 #define STRATUM_REPORT_CLI_H
 
@@ -13,11 +13,5 @@ int report_cli_begin(const char *title, const char *subtitle, st_report **rep);
 
 /* st_report_end to path (frees rep): an exit code, with the message on stderr. */
 int report_cli_end(st_report *rep, const char *path);
-
-struct eval_report;
-
-/* stratum evaluate's report, written atomically to path; an exit code. */
-int report_evaluate(const char *path, const struct eval_report *r, const double *p,
-                    const float *y, const float *w, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
-/* stratum/report.h: self-contained HTML reports, the ones `stratum cv --report` and
- * `stratum compare --report` write (docs/report.md). Include <stratum.h> rather than this
+/* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
+ * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include <stratum.h> rather than this
  * file.
  *
  *     st_compare_params cp = st_compare_params_default();
@@ -26,7 +26,7 @@
  * may be given. Nothing is printed.
  *
  * The second half of this header is the document builder the ready-made reports are made
- * of, for callers composing their own (stratum evaluate, explain and drift do). */
+ * of, for callers composing their own (stratum explain and drift do). */
 #ifndef STRATUM_REPORT_H
 #define STRATUM_REPORT_H
 
@@ -36,6 +36,7 @@
 #include "compare.h"
 #include "cv.h"
 #include "dataset.h"
+#include "metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,6 +86,44 @@ ST_API st_status st_report_compare(const st_dataset *ds, const st_compare_params
                                    const st_compare_result *res, const st_report_context *ctx,
                                    const char *path, char **html /* OUT */,
                                    size_t *size /* OUT */, st_error *err);
+
+/* One subgroup of an evaluate report (`stratum evaluate --by COL`). */
+typedef struct st_report_group {
+    const char *name;             /* the level as shown, e.g. "F" or "(missing)" */
+    const st_eval *ev;            /* st_evaluate of its rows at the threshold chosen on all
+                                     rows (the evaluation's ev->threshold) */
+} st_report_group;
+
+/* What stratum evaluate's report shows: scores evaluated against labels. Every pointer is
+ * borrowed for the call. */
+typedef struct st_report_evaluation {
+    const double *p;              /* n scores */
+    const float *y, *w;           /* n labels (0/1) and n row weights, or w NULL */
+    size_t n;
+    const st_eval *ev;            /* st_evaluate(p, y, w, n, prm) */
+    const st_eval_params *prm;    /* its parameters (rule, beta, bootstrap seed) */
+    const char *scores_name;      /* scores read from a file: its name (e.g. its path), or
+                                     NULL for a model's scores */
+    const char *score_col;        /* with scores_name: the score column's name */
+    const char *model_name;       /* without scores_name: the model's name (e.g. its path);
+                                     the data is named by the context's data_name */
+    const char *model_kind;       /* and its family, e.g. "logreg" */
+    const char *threshold_from;   /* NULL, or how the model's own stored threshold was chosen,
+                                     shown instead of prm's rule (e.g. "stored in the model,
+                                     chosen by f1") */
+    const char *group_column;     /* NULL, or the column of the subgroups */
+    const st_report_group *groups; /* n_groups subgroups, in the table's order */
+    size_t n_groups;
+} st_report_evaluation;
+
+/* stratum evaluate's report: the data and settings, the ROC and precision-recall curves
+ * with the operating point marked, the calibration plot, every metric with its interval
+ * (and DeLong's for ROC-AUC), the confusion matrix, the calibration bins and the subgroups.
+ * ctx may be NULL (its data_name, warnings are used; folds_how, rule_name, weight_names are
+ * not). */
+ST_API st_status st_report_evaluate(const st_report_evaluation *r, const st_report_context *ctx,
+                                    const char *path, char **html /* OUT */,
+                                    size_t *size /* OUT */, st_error *err);
 
 ST_API void st_report_html_free(char *html); /* NULL-safe */
 

@@ -1,11 +1,12 @@
-"""The library's HTML reports (stratum/report.h: st_report_cv, st_report_compare) for
-stratum.cv(..., report=PATH) and stratum.compare(..., report=PATH): the same file the CLI's
---report writes for the same data, options and seed (docs/report.md)."""
+"""The library's HTML reports (stratum/report.h: st_report_evaluate, st_report_cv,
+st_report_compare) for stratum.evaluate, stratum.cv and stratum.compare(..., report=PATH):
+the same file the CLI's --report writes for the same data, options and seed
+(docs/reports.md)."""
 import ctypes
 import os
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
 
-from ._lib import StError, StratumError, check, lib
+from ._lib import StError, StEval, StEvalParams, StratumError, check, lib
 
 
 class StReportContext(ctypes.Structure):
@@ -14,6 +15,17 @@ class StReportContext(ctypes.Structure):
                 ("n_warnings", c_size_t)]
 
 
+class StReportEvaluation(ctypes.Structure):
+    _fields_ = [("p", c_void_p), ("y", c_void_p), ("w", c_void_p), ("n", c_size_t),
+                ("ev", POINTER(StEval)), ("prm", POINTER(StEvalParams)),
+                ("scores_name", c_char_p), ("score_col", c_char_p), ("model_name", c_char_p),
+                ("model_kind", c_char_p), ("threshold_from", c_char_p),
+                ("group_column", c_char_p), ("groups", c_void_p), ("n_groups", c_size_t)]
+
+
+lib.st_report_evaluate.restype = c_int
+lib.st_report_evaluate.argtypes = [POINTER(StReportEvaluation), POINTER(StReportContext),
+                                   c_char_p, c_void_p, c_void_p, POINTER(StError)]
 lib.st_report_context_default.restype = StReportContext
 lib.st_report_context_default.argtypes = []
 for _name in ("st_report_cv", "st_report_compare"):
@@ -55,3 +67,17 @@ def write(kind, ds_handle, params, result, path, data_name, weight_names=None):
     fn = lib.st_report_cv if kind == "cv" else lib.st_report_compare
     check(fn(ds_handle, ctypes.addressof(params), ctypes.cast(result, c_void_p),
              ctypes.byref(ctx), path, None, None, ctypes.byref(err)), err)
+
+
+def write_evaluation(scores, labels, w, ev, prm, path, scores_name, score_col):
+    """Writes `stratum evaluate --scores`'s report of st_evaluate's ev (StEval) for the
+    arrays given to it and its StEvalParams prm to path (bytes), atomically; the scores
+    named scores_name (the file the CLI would read) and their column score_col."""
+    ptr = ctypes.c_void_p
+    e = StReportEvaluation(scores.ctypes.data_as(ptr), labels.ctypes.data_as(ptr),
+                           None if w is None else w.ctypes.data_as(ptr), labels.shape[0],
+                           ctypes.pointer(ev), ctypes.pointer(prm), str(scores_name).encode(),
+                           str(score_col).encode(), None, None, None, None, None, 0)
+    err = StError()
+    check(lib.st_report_evaluate(ctypes.byref(e), None, path, None, None, ctypes.byref(err)),
+          err)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""stratum.compare(..., report=PATH) and stratum.cv(..., report=PATH) (the library's
-st_report_compare and st_report_cv through ctypes) against the CLI's --report on shipped
-datasets: the same data, options and seed write the same HTML file, byte for byte. Nothing
+"""stratum.compare, stratum.cv and stratum.evaluate(..., report=PATH) (the library's
+st_report_compare, st_report_cv and st_report_evaluate through ctypes) against the CLI's
+--report on shipped datasets and a scores file: the same data, options and seed write the same HTML file, byte for byte. Nothing
 is masked: a report holds no date, time or host, and the one thing only the caller knows,
 the data's name, is given as report_data (the path the CLI was given). Bad report paths
 raise StratumError with the library's message, and a failed report leaves no file.
@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 
 import stratum
@@ -104,6 +105,24 @@ def cv_logreg_wdbc():
                report_data=path)
     same_bytes(out, cli_report(["cv", "logreg", path], ["--ignore", "id", "--lambda", "0.01"],
                                "cv_lr"))
+
+
+@case
+def evaluate_scores():
+    """Scores from a file (with a name that needs escaping), the F1 rule, 200 bootstrap
+    resamples: the CLI's `evaluate --scores`."""
+    rng = np.random.default_rng(5)
+    y = (rng.random(400) < 0.2).astype(int)
+    p = np.clip(rng.normal(0.3 + 0.3 * y, 0.2), 0, 1)
+    path = os.path.join(TMP, "scores <&>.csv")
+    pd.DataFrame({"label": y, "risk": p}).to_csv(path, index=False, float_format="%.17g")
+    df = pd.read_csv(path, float_precision="round_trip")
+    out = os.path.join(TMP, "evaluate_py.html")
+    stratum.evaluate(df["label"], df["risk"], rule="max_f1", n_bootstrap=200, report=out,
+                     report_data=path)
+    same_bytes(out, cli_report(["evaluate", "--scores", path],
+                               ["--score-col", "risk", "--label-col", "label",
+                                "--threshold-rule", "f1", "--bootstrap", "200"], "evaluate"))
 
 
 @case

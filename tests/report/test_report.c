@@ -170,6 +170,17 @@ static void test_end_fails_cleanly(void **state)
                      ST_ERR_INVALID_ARG);
     assert_int_equal(st_report_compare(NULL, NULL, NULL, NULL, NULL, NULL, NULL, &err),
                      ST_ERR_INVALID_ARG);
+    assert_int_equal(st_report_evaluate(NULL, NULL, NULL, NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    st_report_evaluation e;
+    memset(&e, 0, sizeof e);
+    double p[2] = {0.2, 0.8};
+    float y[2] = {0, 1};
+    st_eval ev;
+    st_eval_params prm = st_eval_params_default();
+    e.p = p, e.y = y, e.n = 2, e.ev = &ev, e.prm = &prm; /* neither scores nor a model named */
+    assert_int_equal(st_report_evaluate(&e, NULL, NULL, NULL, NULL, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "scores_name"));
 }
 
 int main(void)

@@ -1,12 +1,15 @@
-/* stratum evaluate --report: the data and settings, ROC and precision-recall curves with
- * the operating point marked, the calibration plot, the metrics with their intervals, the
- * confusion matrix, the calibration table and, with --by, the subgroup table. */
+/* stratum evaluate's report (st_report_evaluate): the data and settings, ROC and
+ * precision-recall curves with the operating point marked, the calibration plot, the
+ * metrics with their intervals, the confusion matrix, the calibration table and, with
+ * subgroups (--by), the subgroup table. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "evaluate_output.h"
-#include "report_cli.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "report_impl.h"
 
 
 static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
@@ -28,18 +31,18 @@ static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
     return buf;
 }
 
-static void facts(st_report *rep, const eval_report *r)
+static void facts(st_report *rep, const st_report_evaluation *r, const char *data_name)
 {
     const st_eval *ev = r->ev;
     char src[600], rows[160], prev[64], weights[128], thr[300], rule[160], ci[160], ver[64];
     const char *terms[8], *values[8];
     size_t k = 0;
-    if (r->scores_path != NULL) {
-        snprintf(src, sizeof src, "%s (score column %s)", r->scores_path, r->score_col);
+    if (r->scores_name != NULL) {
+        snprintf(src, sizeof src, "%s (score column %s)", r->scores_name, r->score_col);
         terms[k] = "scores", values[k++] = src;
     } else {
-        snprintf(src, sizeof src, "%s (%s)", r->model_path, r->model_kind);
-        terms[k] = "data", values[k++] = r->data_path;
+        snprintf(src, sizeof src, "%s (%s)", r->model_name, r->model_kind);
+        terms[k] = "data", values[k++] = data_name;
         terms[k] = "model", values[k++] = src;
     }
     snprintf(rows, sizeof rows, "%zu (%zu positive, %zu negative)", ev->n_rows, ev->n_positive,
@@ -47,13 +50,13 @@ static void facts(st_report *rep, const eval_report *r)
     terms[k] = "rows", values[k++] = rows;
     snprintf(prev, sizeof prev, "%.4f", ev->value[ST_METRIC_PREVALENCE]);
     terms[k] = "prevalence", values[k++] = prev;
-    if (r->weighted) {
+    if (r->w != NULL) {
         snprintf(weights, sizeof weights, "%.6g positive, %.6g negative", ev->weight_positive,
                  ev->weight_negative);
         terms[k] = "row weights", values[k++] = weights;
     }
-    if (r->from_model != NULL)
-        snprintf(rule, sizeof rule, "%s", r->from_model);
+    if (r->threshold_from != NULL)
+        snprintf(rule, sizeof rule, "%s", r->threshold_from);
     else
         rule_text(r->prm, rule, sizeof rule);
     if (isnan(ev->threshold))
@@ -73,7 +76,7 @@ static void facts(st_report *rep, const eval_report *r)
     st_report_facts(rep, terms, values, k);
 }
 
-static void charts(st_report *rep, const eval_report *r, const st_report_curve *roc,
+static void charts(st_report *rep, const st_report_evaluation *r, const st_report_curve *roc,
                    const st_report_curve *pr, const char *name)
 {
     const st_eval *ev = r->ev;
@@ -110,7 +113,7 @@ static void charts(st_report *rep, const eval_report *r, const st_report_curve *
     st_report_figures_end(rep);
 }
 
-static void metrics_table(st_report *rep, const eval_report *r)
+static void metrics_table(st_report *rep, const st_report_evaluation *r)
 {
     const st_eval *ev = r->ev;
     enum { ROWS = ST_METRIC_COUNT + 1 };
@@ -180,19 +183,18 @@ static const st_metric group_metrics[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, S
                                           ST_METRIC_BRIER};
 #define N_GROUP_METRICS (sizeof group_metrics / sizeof group_metrics[0])
 
-static int subgroup_table(st_report *rep, const eval_groups *g)
+static st_status subgroup_table(st_report *rep, const st_report_evaluation *g,
+                                st_error *err)
 {
     enum { COLS = 3 + N_GROUP_METRICS };
-    st_report_cell *cells = malloc((g->n ? g->n : 1) * COLS * sizeof *cells);
-    if (cells == NULL) {
-        fprintf(stderr, "stratum: out of memory for the report's subgroup table\n");
-        return EXIT_FAILED;
-    }
+    st_report_cell *cells = st__malloc((g->n_groups ? g->n_groups : 1) * COLS * sizeof *cells);
+    if (cells == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the report's subgroup table");
     const char *header[COLS] = {"group", "rows", "positive"};
     for (size_t c = 0; c < N_GROUP_METRICS; c++)
         header[3 + c] = st_metric_label(group_metrics[c]);
-    for (size_t i = 0; i < g->n; i++) {
-        const st_eval *ev = &g->groups[i].ev;
+    for (size_t i = 0; i < g->n_groups; i++) {
+        const st_eval *ev = g->groups[i].ev;
         st_report_cell *row = cells + i * COLS;
         row[0] = st_report_text_cell(g->groups[i].name);
         row[1] = st_report_number_cell((double)ev->n_rows, NAN, NAN, 0);
@@ -203,67 +205,86 @@ static int subgroup_table(st_report *rep, const eval_groups *g)
                                             ev->ci_high[group_metrics[c]], 3);
     }
     char caption[300], note[200];
-    snprintf(caption, sizeof caption, "By %s", g->column);
-    if (isnan(g->threshold))
+    snprintf(caption, sizeof caption, "By %s", g->group_column);
+    if (isnan(g->ev->threshold))
         snprintf(note, sizeof note, "No threshold met the rule on all rows.");
     else
         snprintf(note, sizeof note, "Each group at the threshold %.6g chosen on all rows; "
-                 "intervals by the same bootstrap within each group.", g->threshold);
-    st_report_table t = {caption, COLS, g->n, header, cells, 1, note};
+                 "intervals by the same bootstrap within each group.", g->ev->threshold);
+    st_report_table t = {caption, COLS, g->n_groups, header, cells, 1, note};
     st_report_table_write(rep, &t);
-    free(cells);
-    return EXIT_OK;
+    st__free(cells);
+    return ST_OK;
 }
 
-int report_evaluate(const char *path, const struct eval_report *r, const double *p, const float *y,
-                    const float *w, size_t n)
+static st_status write_report(const st_report_evaluation *r, const st_report_context *c,
+                              const st_report_curve *roc, const st_report_curve *pr,
+                              const char *path, char **html, size_t *size, st_error *err)
 {
-    st_report_curve roc, pr;
-    st_error err;
-    memset(&err, 0, sizeof err);
-    st_status rc = st_report_curve_make(0, p, y, w, n, &roc, &err);
-    if (rc != ST_OK)
-        return cli_fail(&err, rc);
-    if ((rc = st_report_curve_make(1, p, y, w, n, &pr, &err)) != ST_OK) {
-        st_report_curve_free(&roc);
-        return cli_fail(&err, rc);
-    }
-    int status = EXIT_OK;
     char subtitle[700], name[300];
-    if (r->scores_path != NULL) {
-        snprintf(subtitle, sizeof subtitle, "scores %s", r->scores_path);
+    if (r->scores_name != NULL) {
+        snprintf(subtitle, sizeof subtitle, "scores %s", r->scores_name);
         snprintf(name, sizeof name, "%s", r->score_col);
     } else {
-        snprintf(subtitle, sizeof subtitle, "%s model %s on %s", r->model_kind, r->model_path,
-                 r->data_path);
+        snprintf(subtitle, sizeof subtitle, "%s model %s on %s", r->model_kind, r->model_name,
+                 c->data_name);
         snprintf(name, sizeof name, "%s", r->model_kind);
     }
     st_report *rep = NULL;
-    if (report_cli_begin("stratum evaluate", subtitle, &rep) != 0) {
-        status = EXIT_FAILED;
-    } else {
-        st_report_section(rep, "Data and settings");
-        char note[400];
-        if (eval_overlap_note(r, note, sizeof note))
-            st_report_paragraph(rep, note, "warn");
-        facts(rep, r);
-        st_report_section(rep, "Curves");
-        charts(rep, r, &roc, &pr, name);
-        st_report_section(rep, "Metrics");
-        metrics_table(rep, r);
-        confusion_table(rep, r->ev);
-        if (r->ev->calibration[0].n_rows > 0)
-            calibration_table(rep, r->ev);
-        if (r->groups != NULL) {
-            st_report_section(rep, "Subgroups");
-            status = subgroup_table(rep, r->groups);
-        }
-        if (status == EXIT_OK)
-            status = report_cli_end(rep, path);
-        else
+    st_status rc = st_report_begin("stratum evaluate", subtitle, &rep, err);
+    if (rc != ST_OK)
+        return rc;
+    st_report_section(rep, "Data and settings");
+    for (size_t i = 0; i < c->n_warnings; i++)
+        st_report_paragraph(rep, c->warnings[i], "warn");
+    facts(rep, r, c->data_name);
+    st_report_section(rep, "Curves");
+    charts(rep, r, roc, pr, name);
+    st_report_section(rep, "Metrics");
+    metrics_table(rep, r);
+    confusion_table(rep, r->ev);
+    if (r->ev->calibration[0].n_rows > 0)
+        calibration_table(rep, r->ev);
+    if (r->group_column != NULL) {
+        st_report_section(rep, "Subgroups");
+        if ((rc = subgroup_table(rep, r, err)) != ST_OK) {
             st_report_discard(rep);
+            return rc;
+        }
     }
+    return st_report_end(rep, path, html, size, err);
+}
+
+st_status st_report_evaluate(const st_report_evaluation *r, const st_report_context *ctx,
+                             const char *path, char **html, size_t *size, st_error *err)
+{
+    if (html != NULL)
+        *html = NULL;
+    if (r == NULL || r->p == NULL || r->y == NULL || r->ev == NULL || r->prm == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_evaluate: %s is NULL",
+                        r == NULL ? "the evaluation" : r->p == NULL ? "p" : r->y == NULL ? "y"
+                        : r->ev == NULL ? "ev" : "prm");
+    if (r->scores_name == NULL && (r->model_name == NULL || r->model_kind == NULL))
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_evaluate: neither scores_name nor "
+                        "model_name and model_kind are given");
+    if (r->scores_name != NULL && r->score_col == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_evaluate: score_col is NULL");
+    if (r->group_column != NULL && r->n_groups > 0 && r->groups == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_evaluate: groups is NULL");
+    for (size_t i = 0; r->group_column != NULL && i < r->n_groups; i++)
+        if (r->groups[i].name == NULL || r->groups[i].ev == NULL)
+            return st__fail(err, ST_ERR_INVALID_ARG, "st_report_evaluate: group %zu has no "
+                            "%s", i + 1, r->groups[i].name == NULL ? "name" : "ev");
+    st_report_context c = ctx != NULL ? *ctx : st_report_context_default();
+    if (c.data_name == NULL)
+        c.data_name = "data";
+    st_report_curve roc, pr;
+    st_status rc = st_report_curve_make(0, r->p, r->y, r->w, r->n, &roc, err);
+    if (rc != ST_OK)
+        return rc;
+    if ((rc = st_report_curve_make(1, r->p, r->y, r->w, r->n, &pr, err)) == ST_OK)
+        rc = write_report(r, &c, &roc, &pr, path, html, size, err);
     st_report_curve_free(&roc);
     st_report_curve_free(&pr);
-    return status;
+    return rc;
 }
