@@ -1,8 +1,9 @@
 /* src/report/: the HTML reports (stratum/report.h): the document builder (report_html.c:
  * skeleton, style sheet, escaping, sections, facts, tables; report_svg.c: line and bar
  * charts as inline SVG), the curves the reports draw (report_curves.c), and the reports of
- * cross-validation and compare (report_cv.c, report_cv_facts.c, report_compare.c) from
- * fit/'s result structs. It stands after drift/ in the folder order: it may call core,
+ * an evaluation (report_evaluate.c), of cross-validation and of compare (report_cv.c,
+ * report_cv_facts.c, report_oof_charts.c, report_compare.c) from eval/'s and fit/'s
+ * result structs. It stands after drift/ in the folder order: it may call core,
  * io, data, eval, fit and drift; nothing in the library calls it.
  *
  * This file: the builder's state and what the report files share. */
