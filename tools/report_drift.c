@@ -64,9 +64,9 @@ static void table(st_report *rep, const st_drift_result *r, const size_t *order)
             row[4] = row[5] = st_report_text_cell("");
     }
     st_report_table t = {"Every column, ranked by PSI", NC, r->n_features, head, cells, 1,
-                      "p-values: two-sample Kolmogorov-Smirnov (numeric), chi-square test of "
-                      "homogeneity (categorical); with samples this large, tiny shifts are "
-                      "significant: read PSI for the size of a shift."};
+                         "p-values: two-sample Kolmogorov-Smirnov (numeric), chi-square test of "
+                         "homogeneity (categorical); with samples this large, tiny shifts are "
+                         "significant: read PSI for the size of a shift."};
     st_report_table_write(rep, &t);
     free(cells), free(num);
 }
@@ -82,8 +82,8 @@ static void bars(st_report *rep, const st_drift_result *r, const size_t *order)
             values[k] = r->features[order[k]].psi;
         }
         st_report_bars b = {"PSI of the most drifted columns", "PSI", labels, values, n, 3,
-                         "0.1 and 0.25 are the conventional limits of a moderate and a major "
-                         "shift."};
+                            "0.1 and 0.25 are the conventional limits of a moderate and a major "
+                            "shift."};
         st_report_bar_chart(rep, &b);
     }
     free(labels), free(values);
@@ -123,7 +123,7 @@ static void distribution(st_report *rep, const st_drift_feature *c)
         {"REFERENCE", x, c->share_reference, k, NAN, NAN, NULL, 0, 0, 1},
         {"NEW", x, c->share_new, k, NAN, NAN, NULL, 1, 1, 1}};
     st_report_chart ch = {title, "bin", "share of rows", 0.5, (double)k + 0.5, 0,
-                       ymax > 0 ? ymax * 1.05 : 1, 0, NAN, NULL, s, 2, caption};
+                          ymax > 0 ? ymax * 1.05 : 1, 0, NAN, NULL, s, 2, caption};
     st_report_line_chart(rep, &ch);
     free(x), free(caption);
 }
@@ -150,18 +150,18 @@ static void model_section(st_report *rep, const drift_model *m)
         const st_metric mm = show[k];
         cells[k * 3] = st_report_text_cell(st_metric_name(mm));
         cells[k * 3 + 1] = st_report_number_cell(m->ev_reference.value[mm],
-                                              m->ev_reference.ci_low[mm],
-                                              m->ev_reference.ci_high[mm], 4);
+                                                 m->ev_reference.ci_low[mm],
+                                                 m->ev_reference.ci_high[mm], 4);
         cells[k * 3 + 2] = st_report_number_cell(m->ev_new.value[mm], m->ev_new.ci_low[mm],
-                                              m->ev_new.ci_high[mm], 4);
+                                                 m->ev_new.ci_high[mm], 4);
     }
     cells[NM * 3] = st_report_text_cell("predicted prevalence");
     cells[NM * 3 + 1] = st_report_number_cell(m->mean_p_reference, NAN, NAN, 4);
     cells[NM * 3 + 2] = st_report_number_cell(m->mean_p_new, NAN, NAN, 4);
     static const char *const head[] = {"metric (95% bootstrap interval)", "REFERENCE", "NEW"};
     st_report_table t = {"The model on both files", 3, NM + 1, head, cells, 1,
-                      "prevalence is the observed share of positives, to set against the "
-                      "predicted prevalence (mean P(y = 1))."};
+                         "prevalence is the observed share of positives, to set against the "
+                         "predicted prevalence (mean P(y = 1))."};
     st_report_table_write(rep, &t);
 }
 
@@ -206,10 +206,10 @@ static void text_section(st_report *rep, const drift_text *t, size_t n_reference
                                        "share of texts in REFERENCE", "share in NEW",
                                        "PSI (with / without)", "chi-square p"};
     st_report_table tab = {"The terms moving the scores most (largest |contribution shift| "
-                        "first)", NC, t->n_tokens, head, cells, 1,
-                        "importance: mean |contribution| over REFERENCE's rows; shift: mean "
-                        "contribution in NEW - in REFERENCE; chi-square: the 2 x 2 test of "
-                        "texts with and without the term (Yates's correction)."};
+                           "first)", NC, t->n_tokens, head, cells, 1,
+                           "importance: mean |contribution| over REFERENCE's rows; shift: mean "
+                           "contribution in NEW - in REFERENCE; chi-square: the 2 x 2 test of "
+                           "texts with and without the term (Yates's correction)."};
     st_report_table_write(rep, &tab);
     free(cells);
 }
@@ -229,7 +229,7 @@ int report_drift(const char *path, const char *rp, const char *np, const st_drif
     table(rep, r, order);
     st_report_section(rep, "Distributions of the most drifted columns");
     st_report_paragraph(rep, "Each column's share of rows in each bin of its PSI, in REFERENCE "
-                     "and in NEW.", "note");
+                        "and in NEW.", "note");
     st_report_figures_begin(rep);
     for (size_t k = 0; k < r->n_features && k < REPORT_MAX_PLOTS; k++)
         distribution(rep, &r->features[order[k]]);

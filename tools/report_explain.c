@@ -66,7 +66,7 @@ static void row_section(st_report *rep, const cli_model *m, const explain_row *r
     }
     free(order), free(key);
     st_report_bars bars = {"Features pushing the risk up and down", "contribution to the log-odds",
-                        label_ptrs, values, n, 3, NULL};
+                           label_ptrs, values, n, 3, NULL};
     st_report_bar_chart(rep, &bars);
     const char *header[3] = {"feature", "value", "contribution"};
     st_report_table t = {NULL, 3, n, header, cells, 2, NULL};
@@ -166,7 +166,7 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
     st_report_section(rep, "Feature importance");
     st_report_figures_begin(rep);
     st_report_bars a = {"Mean |contribution| to the log-odds", "mean |contribution|", names, v1,
-                     bars_n, 3, note};
+                        bars_n, 3, note};
     st_report_bar_chart(rep, &a);
     st_report_bars b = {g->split != NULL ? "Gain importance (total gain of the feature's splits)"
                                       : "|Standardised coefficient| (largest of its columns)",
@@ -179,8 +179,8 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
     const char *header_lr[5] = {"feature", "mean |contribution|", "share (%)", "mean",
                                 "|std coef|"};
     st_report_table t = {NULL, cols, shown, g->split != NULL ? header_gb : header_lr, cells, 1,
-                      "share: of the summed mean |contribution|; mean: the signed mean "
-                      "contribution."};
+                         "share: of the summed mean |contribution|; mean: the signed mean "
+                         "contribution."};
     st_report_table_write(rep, &t);
     status = report_cli_end(rep, path);
 done:

@@ -1,6 +1,6 @@
 /* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
- * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include <stratum.h> rather than this
- * file.
+ * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include
+ * <stratum.h> rather than this file.
  *
  *     st_compare_params cp = st_compare_params_default();
  *     cp.keep_oof = 1;                                  // the report draws the curves

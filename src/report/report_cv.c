@@ -31,7 +31,7 @@ static void summary_table(st_report *rep, const st_cv_params *prm, const st_cv_f
     }
     static const char *const header[COLS] = {"metric", "mean (95% interval)", "SD", "folds"};
     st_report_table t = {NULL, COLS, ROWS, header, cells, 1,
-                      "The threshold row: the thresholds the rule chose on the training parts."};
+                         "The threshold row: the thresholds the rule chose on the training parts."};
     st_report_table_write(rep, &t);
 }
 

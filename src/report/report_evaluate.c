@@ -86,18 +86,18 @@ static void charts(st_report *rep, const st_report_evaluation *r, const st_repor
     else
         snprintf(note, sizeof note, "threshold %.4g", ev->threshold);
     st_report_series s = {name, roc->x, roc->y, roc->n, 1 - ev->value[ST_METRIC_SPECIFICITY],
-                       ev->value[ST_METRIC_RECALL], note, 0, 0, 0};
+                          ev->value[ST_METRIC_RECALL], note, 0, 0, 0};
     st_report_chart c = {"ROC curve", "false positive rate (1 - specificity)",
-                      "true positive rate (recall)", 0, 1, 0, 1, 1, NAN, NULL, &s, 1,
-                      "The marked point is the operating point at the threshold."};
+                         "true positive rate (recall)", 0, 1, 0, 1, 1, NAN, NULL, &s, 1,
+                         "The marked point is the operating point at the threshold."};
     st_report_figures_begin(rep);
     st_report_line_chart(rep, &c);
     s.x = pr->x, s.y = pr->y, s.n = pr->n;
     s.mark_x = ev->value[ST_METRIC_RECALL], s.mark_y = ev->value[ST_METRIC_PRECISION];
     snprintf(base, sizeof base, "prevalence %.3f (no skill)", ev->value[ST_METRIC_PREVALENCE]);
     st_report_chart c2 = {"Precision-recall curve", "recall (sensitivity)", "precision (PPV)", 0, 1,
-                       0, 1, 0, ev->value[ST_METRIC_PREVALENCE], base, &s, 1,
-                       "The marked point is the operating point at the threshold."};
+                          0, 1, 0, ev->value[ST_METRIC_PREVALENCE], base, &s, 1,
+                          "The marked point is the operating point at the threshold."};
     st_report_line_chart(rep, &c2);
     if (ev->calibration[0].n_rows > 0) {
         double x[ST_CALIBRATION_BINS], y[ST_CALIBRATION_BINS];
@@ -130,7 +130,7 @@ static void metrics_table(st_report *rep, const st_report_evaluation *r)
         if (m == ST_METRIC_ROC_AUC) {
             cells[k++] = st_report_text_cell("ROC-AUC, DeLong interval");
             cells[k++] = st_report_number_cell(isnan(ev->delong_variance) ? NAN : ev->value[m],
-                                            ev->delong_low, ev->delong_high, 3);
+                                               ev->delong_low, ev->delong_high, 3);
         }
     }
     static const char *const header[] = {"metric", "value (95% interval)"};
@@ -201,8 +201,8 @@ static st_status subgroup_table(st_report *rep, const st_report_evaluation *g,
         row[2] = st_report_number_cell((double)ev->n_positive, NAN, NAN, 0);
         for (size_t c = 0; c < N_GROUP_METRICS; c++)
             row[3 + c] = st_report_number_cell(ev->value[group_metrics[c]],
-                                            ev->ci_low[group_metrics[c]],
-                                            ev->ci_high[group_metrics[c]], 3);
+                                               ev->ci_low[group_metrics[c]],
+                                               ev->ci_high[group_metrics[c]], 3);
     }
     char caption[300], note[200];
     snprintf(caption, sizeof caption, "By %s", g->group_column);

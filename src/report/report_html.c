@@ -125,7 +125,7 @@ static void escape_bytes(FILE *f, const char *s, size_t len)
 }
 
 void st_report_marked_text(st_report *r, const char *caption, const char *text, size_t len,
-                        const st_report_mark *marks, size_t n_marks)
+                           const st_report_mark *marks, size_t n_marks)
 {
     if (caption != NULL)
         st_report_paragraph(r, caption, "note");

@@ -26,7 +26,7 @@ void st__report_oof_charts(st_report *rep, const st__report_oof *o, const char *
         else
             snprintf(notes[i], sizeof notes[i], "mean threshold %.3g", o[i].mean_threshold);
         s[i] = (st_report_series){names[i], o[i].roc.x, o[i].roc.y, o[i].roc.n, o[i].mark_fpr,
-                               o[i].mark_recall, notes[i], colors[i], dashed[i], 0};
+                                  o[i].mark_recall, notes[i], colors[i], dashed[i], 0};
         for (int b = 0; b < ST_CALIBRATION_BINS; b++) {
             cx[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].mean_predicted;
             cy[i * ST_CALIBRATION_BINS + b] = o[i].calibration[b].observed;
@@ -37,7 +37,7 @@ void st__report_oof_charts(st_report *rep, const st__report_oof *o, const char *
                       "of each fold's operating point.";
     st_report_figures_begin(rep);
     st_report_chart roc = {"ROC curve (out of fold)", "false positive rate (1 - specificity)",
-                        "true positive rate (recall)", 0, 1, 0, 1, 1, NAN, NULL, s, n, cap};
+                           "true positive rate (recall)", 0, 1, 0, 1, 1, NAN, NULL, s, n, cap};
     st_report_line_chart(rep, &roc);
     for (size_t i = 0; i < n; i++) {
         s[i].x = o[i].pr.x, s[i].y = o[i].pr.y, s[i].n = o[i].pr.n;
@@ -47,7 +47,7 @@ void st__report_oof_charts(st_report *rep, const st__report_oof *o, const char *
     double prev = n ? o[0].prevalence : NAN;
     snprintf(base, sizeof base, "prevalence %.3f (no skill)", prev);
     st_report_chart pr = {"Precision-recall curve (out of fold)", "recall (sensitivity)",
-                       "precision (PPV)", 0, 1, 0, 1, 0, prev, base, s, n, cap};
+                          "precision (PPV)", 0, 1, 0, 1, 0, prev, base, s, n, cap};
     st_report_line_chart(rep, &pr);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -59,8 +59,8 @@ void st__report_oof_charts(st_report *rep, const st__report_oof *o, const char *
         m++;
     }
     st_report_chart cal = {"Calibration (out of fold)", "mean predicted probability",
-                        "observed share positive", 0, top, 0, top, 2, NAN, NULL, s, m,
-                        "Ten bins of equal row count of the out-of-fold predictions."};
+                           "observed share positive", 0, top, 0, top, 2, NAN, NULL, s, m,
+                           "Ten bins of equal row count of the out-of-fold predictions."};
     if (m > 0)
         st_report_line_chart(rep, &cal);
     st_report_figures_end(rep);

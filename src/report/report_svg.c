@@ -56,7 +56,7 @@ static size_t drop_collinear(double *x, double *y, size_t n)
 }
 
 size_t st__report_simplify(double *x, double *y, size_t n, double x_range, double y_range,
-                       double eps, size_t max_points)
+                           double eps, size_t max_points)
 {
     n = drop_collinear(x, y, n);
     if (n <= 2 || !(x_range > 0) || !(y_range > 0))
@@ -175,7 +175,7 @@ static void polyline(FILE *f, const frame *fr, const st_report_series *s, double
         if (!isnan(s->x[i]) && !isnan(s->y[i]))
             bx[m] = s->x[i], by[m] = s->y[i], m++;
     m = st__report_simplify(bx, by, m, fr->x1 - fr->x0, fr->y1 - fr->y0, SIMPLIFY_EPS,
-                        SIMPLIFY_MAX);
+                            SIMPLIFY_MAX);
     const char *color = st__report_colors[s->color % ST_REPORT_N_COLORS];
     fprintf(f, "<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" "
             "stroke-linejoin=\"round\" stroke-linecap=\"round\"%s points=\"", color,

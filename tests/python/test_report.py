@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """stratum.compare, stratum.cv and stratum.evaluate(..., report=PATH) (the library's
 st_report_compare, st_report_cv and st_report_evaluate through ctypes) against the CLI's
---report on shipped datasets and a scores file: the same data, options and seed write the same HTML file, byte for byte. Nothing
-is masked: a report holds no date, time or host, and the one thing only the caller knows,
-the data's name, is given as report_data (the path the CLI was given). Bad report paths
-raise StratumError with the library's message, and a failed report leaves no file.
+--report on shipped datasets and a scores file: the same data, options and seed write the
+same HTML file, byte for byte. Nothing is masked: a report holds no date, time or host,
+and the one thing only the caller knows, the data's name, is given as report_data (the
+path the CLI was given). Bad report paths raise StratumError with the library's message,
+and a failed report leaves no file.
 
     test_report.py STRATUM_CLI DATASETS_DIR TMP_DIR"""
 import os
