@@ -62,5 +62,6 @@
 #include "stratum/cv.h"
 #include "stratum/tune.h"
 #include "stratum/compare.h"
+#include "stratum/report.h"
 
 #endif /* STRATUM_H */

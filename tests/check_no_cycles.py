@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 
-LAYERS = ['core', 'io', 'data', 'text', 'eval', 'linalg', 'logreg', 'gbdt', 'binned', 'fit', 'drift', 'mpi']
+LAYERS = ['core', 'io', 'data', 'text', 'eval', 'linalg', 'logreg', 'gbdt', 'binned', 'fit', 'drift', 'report', 'mpi']
 
 
 def layer_violations(src):

@@ -170,6 +170,9 @@ void json_number(FILE *f, double v); /* NaN and infinities become null */
 /* 1 when both paths exist and are the same file (device and inode), whatever the
  * spelling: used to refuse writing over an input. */
 int cli_same_file(const char *a, const char *b);
+/* An open_memstream on *buf and *size for an output written whole at the end (with
+ * cli_write_memstream), or NULL with "out of memory for WHAT" on stderr. */
+FILE *cli_open_memstream(char **buf, size_t *size, const char *what);
 /* Closes mem, an open_memstream on *buf and *size, and writes what it holds to path
  * atomically (st_file_write_atomic); frees *buf. On a write error of the stream says
  * "out of memory for WHAT" on stderr. Returns the exit code (EXIT_OK on success). */

@@ -1,5 +1,6 @@
-/* Output files of the CLI: refusing to overwrite an input. (Outputs themselves are written
- * with st_file_write_atomic, so an interrupted run never leaves a half-written file.)
+/* Output files of the CLI: refusing to overwrite an input, and outputs gathered in memory
+ * and written with st_file_write_atomic, so an interrupted run never leaves a half-written
+ * file.
  * stat follows symbolic links, as the writers do: an output that is a link to an input is
  * that input. */
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +16,16 @@ int cli_same_file(const char *a, const char *b)
     if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
         return 0; /* a file that does not exist yet cannot be the input */
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+FILE *cli_open_memstream(char **buf, size_t *size, const char *what)
+{
+    *buf = NULL;
+    *size = 0;
+    FILE *mem = open_memstream(buf, size);
+    if (mem == NULL)
+        fprintf(stderr, "stratum: out of memory for %s\n", what);
+    return mem;
 }
 
 int cli_write_memstream(FILE *mem, char **buf, size_t *size, const char *path,

@@ -12,7 +12,6 @@
 #include "cli_logreg_options.h"
 #include "cli_text.h"
 #include "compare.h"
-#include "report_cli.h"
 #include "post_fit.h"
 
 static const char compare_help[] =
@@ -263,8 +262,6 @@ int cmd_compare(int argc, char **argv)
     int *fold = NULL;
     char how[300];
     compare_row rows[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
-    report_oof oofs[4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED];
-    memset(oofs, 0, sizeof oofs);
     st_compare_result *cmp = NULL;
     double *p_fixed = NULL;
     signed char *monotone = NULL;
@@ -288,9 +285,7 @@ int cmd_compare(int argc, char **argv)
     if (status == EXIT_OK && o.oof != NULL)
         status = compare_write_oof(&s, rows, cmp, o.oof);
     if (status == EXIT_OK && o.report != NULL)
-        status = compare_report_oofs(&s, cmp, oofs);
-    if (status == EXIT_OK && o.report != NULL)
-        status = report_compare(o.report, &s, rows, oofs, cmp->n_settings);
+        status = compare_write_report(&s, &co, rows, p_fixed, cmp, o.report);
     if (status == EXIT_OK) {
         compare_print(&s, rows, cmp->n_settings);
         if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -298,8 +293,6 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_FAILED;
         }
     }
-    for (size_t i = 0; i < 4 * COMPARE_MAX_WEIGHTS + COMPARE_MAX_FIXED; i++)
-        report_oof_free(&oofs[i]);
     st_compare_result_free(cmp);
     free(p_fixed);
     free(monotone);

@@ -55,7 +55,6 @@
 #include "cli_text.h"
 #include "cmd_train_gbdt.h"
 #include "evaluate_output.h"
-#include "report_cli.h"
 
 static const char evaluate_help[] =
     "Usage: stratum evaluate --scores FILE [options]\n"
@@ -477,8 +476,8 @@ int cmd_evaluate(int argc, char **argv)
                      o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL,
                      model_path != NULL ? &overlap : NULL};
     if (status == EXIT_OK && o.report_path != NULL)
-        status = report_evaluate(o.report_path, &r, p, st_dataset_labels(ds),
-                                 st_dataset_weights(ds), st_dataset_n_rows(ds));
+        status = eval_write_report(o.report_path, &r, p, st_dataset_labels(ds),
+                                   st_dataset_weights(ds), st_dataset_n_rows(ds));
     if (status == EXIT_OK) {
         switch (common.format) {
         case FORMAT_TEXT: eval_write_text(stdout, &r); break;

@@ -1,7 +1,8 @@
 /* stratum compare: every model family x class-weight setting cross-validated on the same
  * folds by the library's st_compare_run (stratum/compare.h): the options (cmd_compare.c),
  * the run (compare_run.c), the --model files' predictions (compare_fixed.c), the table
- * (compare_output.c), --oof and --report's curves (compare_files.c). */
+ * (compare_output.c), --oof and --report (compare_files.c; the report is the library's,
+ * stratum/report.h). */
 #ifndef STRATUM_CLI_COMPARE_H
 #define STRATUM_CLI_COMPARE_H
 
@@ -64,6 +65,13 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
  * buf: 1, or 0 (buf "") when there is none. */
 int compare_overlap_note(const compare_row *row, char *buf, size_t size);
 
+/* The library's parameters of the comparison (compare_run.c): the shared setup, the
+ * families and weights (into weights, COMPARE_MAX_WEIGHTS), --recalibrate, the --model
+ * files' predictions (p_fixed[k * n_rows ...]; into fixed, COMPARE_MAX_FIXED). */
+st_compare_params compare_params_of(const cv_setup *s, const compare_opts *co,
+                                    const double *p_fixed, st_compare_weight *weights,
+                                    st_compare_fixed *fixed, int keep_oof);
+
 /* Runs the comparison (compare_run.c: st_compare_run over s, co's settings, the --model
  * files' predictions p_fixed[k * n_rows ...]; keep_oof: the rows keep their out-of-fold
  * probabilities) with the progress line and a line per row on stderr unless quiet; on
@@ -79,11 +87,12 @@ void compare_table_rows(const cv_setup *s, const compare_opts *co,
  * out-of-fold probabilities, cmp kept them), written atomically to path. An exit code. */
 int compare_write_oof(const cv_setup *s, const compare_row *rows,
                       const st_compare_result *cmp, const char *path);
-/* --report's curves: oofs[i] (n_settings of them; report_cli.h) from row i's folds and
- * out-of-fold probabilities. An exit code. */
-struct report_oof;
-int compare_report_oofs(const cv_setup *s, const st_compare_result *cmp,
-                        struct report_oof *oofs);
+/* --report (compare_files.c): the library's st_report_compare of cmp (run with keep_oof)
+ * with the command's names (DATA's path, the weights as written, the --model notes),
+ * written atomically to path. An exit code. */
+int compare_write_report(const cv_setup *s, const compare_opts *co, const compare_row *rows,
+                         const double *p_fixed, const st_compare_result *cmp,
+                         const char *path);
 
 /* Prints the table in s->format (text, csv, markdown or json) to stdout. */
 void compare_print(const cv_setup *s, const compare_row *rows, size_t n);

@@ -1,12 +1,10 @@
-/* stratum compare's files: --oof (every row's out-of-fold probabilities as CSV) and the
- * curves of --report, from the library's st_compare_result. */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
+/* stratum compare's files: --oof (every row's out-of-fold probabilities as CSV) and
+ * --report (the library's st_report_compare), from the library's st_compare_result. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
 #include "explain.h" /* csv_field */
-#include "report_cli.h"
 
 int compare_write_oof(const cv_setup *s, const compare_row *rows,
                       const st_compare_result *cmp, const char *path)
@@ -16,11 +14,9 @@ int compare_write_oof(const cv_setup *s, const compare_row *rows,
     const float *y = st_dataset_labels(s->ds);
     char *buf = NULL;
     size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    if (mem == NULL) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+    FILE *mem = cli_open_memstream(&buf, &size, "the out-of-fold predictions");
+    if (mem == NULL)
         return EXIT_FAILED;
-    }
     fprintf(mem, "row,fold,repeat,label");
     for (size_t k = 0; k < n_rows; k++) {
         /* A --model row is named by its file's base name, which may hold a comma or a
@@ -49,22 +45,27 @@ int compare_write_oof(const cv_setup *s, const compare_row *rows,
     return cli_write_memstream(mem, &buf, &size, path, "the out-of-fold predictions");
 }
 
-int compare_report_oofs(const cv_setup *s, const st_compare_result *cmp, report_oof *oofs)
+int compare_write_report(const cv_setup *s, const compare_opts *co, const compare_row *rows,
+                         const double *p_fixed, const st_compare_result *cmp,
+                         const char *path)
 {
-    const size_t m = cmp->n_folds * cmp->n_repeats;
-    cv_fold_result *res = calloc(m ? m : 1, sizeof *res);
-    if (res == NULL) {
-        fprintf(stderr, "stratum: out of memory for %zu fold results\n", m);
-        return EXIT_FAILED;
-    }
-    int status = EXIT_OK;
-    for (size_t i = 0; status == EXIT_OK && i < cmp->n_settings; i++) {
-        for (size_t k = 0; k < m; k++) {
-            memcpy(res[k].value, cmp->rows[i].folds[k].value, sizeof res[k].value);
-            res[k].threshold = cmp->rows[i].folds[k].threshold;
-        }
-        status = report_oof_make(s, res, cmp->rows[i].oof, &oofs[i]);
-    }
-    free(res);
-    return status;
+    st_compare_weight weights[COMPARE_MAX_WEIGHTS];
+    st_compare_fixed fixed[COMPARE_MAX_FIXED];
+    st_compare_params cp = compare_params_of(s, co, p_fixed, weights, fixed, 1);
+    const char *names[COMPARE_MAX_WEIGHTS];
+    for (size_t w = 0; w < co->n_weights; w++)
+        names[w] = co->weight[w].text;
+    char notes[COMPARE_MAX_FIXED][400];
+    const char *warnings[COMPARE_MAX_FIXED];
+    size_t n_notes = 0;
+    for (size_t i = 0; i < cmp->n_settings && n_notes < COMPARE_MAX_FIXED; i++)
+        if (compare_overlap_note(&rows[i], notes[n_notes], sizeof notes[n_notes]))
+            warnings[n_notes] = notes[n_notes], n_notes++;
+    st_report_context ctx = cv_report_context(s);
+    ctx.weight_names = names;
+    ctx.warnings = warnings, ctx.n_warnings = n_notes;
+    st_error err;
+    memset(&err, 0, sizeof err);
+    st_status rc = st_report_compare(s->ds, &cp, cmp, &ctx, path, NULL, NULL, &err);
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }

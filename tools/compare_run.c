@@ -65,11 +65,9 @@ static void on_progress(const st_compare_progress *p, void *data)
     }
 }
 
-/* The library's parameters of the comparison: the shared setup, the families and weights,
- * --recalibrate, the --model files' predictions (p_fixed[k * n_rows ...]). */
-static st_compare_params compare_params(const cv_setup *s, const compare_opts *co,
-                                        const double *p_fixed, st_compare_weight *weights,
-                                        st_compare_fixed *fixed, int keep_oof)
+st_compare_params compare_params_of(const cv_setup *s, const compare_opts *co,
+                                    const double *p_fixed, st_compare_weight *weights,
+                                    st_compare_fixed *fixed, int keep_oof)
 {
     st_compare_params cp = st_compare_params_default();
     cp.cv = cv_params_of(s);
@@ -119,7 +117,7 @@ int compare_run(const cv_setup *s, const compare_opts *co, const double *p_fixed
 {
     st_compare_weight weights[COMPARE_MAX_WEIGHTS];
     st_compare_fixed fixed[COMPARE_MAX_FIXED];
-    st_compare_params cp = compare_params(s, co, p_fixed, weights, fixed, keep_oof);
+    st_compare_params cp = compare_params_of(s, co, p_fixed, weights, fixed, keep_oof);
     const size_t n_settings = (size_t)(co->use[CV_LOGREG] + co->use[CV_GBDT]) * co->n_weights;
     compare_run_state st = {s, co, 0, n_settings};
     cp.progress = on_progress;

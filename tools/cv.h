@@ -83,11 +83,15 @@ const char *cv_model_name(cv_model model);
  * library's: st_cv_run, st_cv_path_run, st_cv_post_fit. */
 st_cv_params cv_params_of(const cv_setup *s);
 
+/* What the reports (stratum/report.h) show that only the command knows: DATA's path, how
+ * the folds were made, the rule's word. */
+st_report_context cv_report_context(const cv_setup *s);
+
 /* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
- * (repeat-major), oof (when not NULL) n_repeats * n_rows out-of-fold probabilities. Per-fold
+ * (repeat-major), *cv (when not NULL) the library's whole result (free it). Per-fold
  * progress goes to stderr when `progress`; a failure is one line on stderr. Returns an
  * exit code. Whatever the thread count, the numbers are the same for a seed. */
-int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress);
+int cv_run_folds(const cv_setup *s, cv_fold_result *res, st_cv_result **cv, int progress);
 
 /* Metric `metric` (or the threshold when metric < 0) summarised over m fold results. */
 cv_summary cv_summarise(const cv_fold_result *res, size_t m, int metric);

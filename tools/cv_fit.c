@@ -1,5 +1,6 @@
 /* stratum cv, compare and train's post-processing: a cv_setup as the library's
- * cross-validation parameters (stratum/cv.h). */
+ * cross-validation parameters (stratum/cv.h) and as the context of its reports
+ * (stratum/report.h). */
 #include "cli_progress.h"
 #include "cli_text.h"
 #include "cv.h"
@@ -27,4 +28,13 @@ st_cv_params cv_params_of(const cv_setup *s)
         p.text = s->text->opt;
     }
     return p;
+}
+
+st_report_context cv_report_context(const cv_setup *s)
+{
+    st_report_context c = st_report_context_default();
+    c.data_name = s->data_path;
+    c.folds_how = s->how;
+    c.rule_name = s->rule_word;
+    return c;
 }

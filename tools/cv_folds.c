@@ -42,9 +42,9 @@ static void on_progress(const st_cv_progress *p, void *data)
     cli_progress_advance();
 }
 
-int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progress)
+int cv_run_folds(const cv_setup *s, cv_fold_result *res, st_cv_result **keep, int progress)
 {
-    const size_t n = st_dataset_n_rows(s->ds), m = s->n_folds * s->n_repeats;
+    const size_t m = s->n_folds * s->n_repeats;
     fold_run run = {progress};
     st_cv_params p = cv_params_of(s);
     p.progress = on_progress;
@@ -61,8 +61,9 @@ int cv_run_folds(const cv_setup *s, cv_fold_result *res, double *oof, int progre
         memcpy(res[k].value, cv->folds[k].value, sizeof res[k].value);
         res[k].threshold = cv->folds[k].threshold;
     }
-    if (oof != NULL)
-        memcpy(oof, cv->oof, n * s->n_repeats * sizeof *oof);
-    st_cv_result_free(cv);
+    if (keep != NULL)
+        *keep = cv;
+    else
+        st_cv_result_free(cv);
     return EXIT_OK;
 }

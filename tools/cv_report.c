@@ -1,14 +1,13 @@
 /* stratum cv at one model setting: runs the folds (cv_folds.c), summarises each metric
  * across the folds (mean, standard deviation and a t-based 95% interval for the mean,
  * clipped to the metric's range, e.g. [0, 1] for ROC-AUC, [-1, 1] for MCC), writes the
- * out-of-fold predictions and prints the report. */
-#define _POSIX_C_SOURCE 200809L
+ * out-of-fold predictions and the HTML report (st_report_cv) and prints the summary. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_progress.h"
-#include "report_cli.h"
+#include "cv.h"
 
 /* An undefined v is an empty CSV field, and "-" in text (an interval of one fold, say). */
 static void print_number(FILE *f, double v, int csv)
@@ -61,11 +60,9 @@ static int write_oof(const cv_setup *s, const double *oof)
     const float *y = st_dataset_labels(s->ds);
     char *buf = NULL;
     size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    if (mem == NULL) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+    FILE *mem = cli_open_memstream(&buf, &size, "the out-of-fold predictions");
+    if (mem == NULL)
         return EXIT_FAILED;
-    }
     fprintf(mem, "row,fold,repeat,label,p\n");
     for (size_t r = 0; r < s->n_repeats; r++)
         for (size_t i = 0; i < n; i++)
@@ -77,25 +74,27 @@ static int write_oof(const cv_setup *s, const double *oof)
 int cv_run(const cv_setup *s)
 {
     size_t n = st_dataset_n_rows(s->ds), m = s->n_folds * s->n_repeats;
-    double *oof = malloc(n * s->n_repeats * sizeof *oof);
     cv_fold_result *res = calloc(m, sizeof *res);
+    st_cv_result *cv = NULL;
     int status = EXIT_OK;
-    if (!oof || !res) {
+    if (!res) {
         fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
         status = EXIT_FAILED;
     }
     cli_progress_begin("cv", m, "folds");
     if (status == EXIT_OK)
-        status = cv_run_folds(s, res, oof, !s->quiet);
+        status = cv_run_folds(s, res, &cv, !s->quiet);
     cli_progress_end();
     if (status == EXIT_OK && s->oof_path != NULL)
-        status = write_oof(s, oof);
+        status = write_oof(s, cv->oof);
     if (status == EXIT_OK && s->report_path != NULL) {
-        report_oof curves;
-        status = report_oof_make(s, res, oof, &curves);
-        if (status == EXIT_OK)
-            status = report_cv(s->report_path, s, res, &curves);
-        report_oof_free(&curves);
+        st_cv_params p = cv_params_of(s);
+        st_report_context ctx = cv_report_context(s);
+        st_error err;
+        memset(&err, 0, sizeof err);
+        st_status rc = st_report_cv(s->ds, &p, cv, &ctx, s->report_path, NULL, NULL, &err);
+        if (rc != ST_OK)
+            status = cli_fail(&err, rc);
     }
     if (status == EXIT_OK) {
         print_summary(s, res, m);
@@ -104,6 +103,7 @@ int cv_run(const cv_setup *s)
             status = EXIT_FAILED;
         }
     }
-    free(oof), free(res);
+    st_cv_result_free(cv);
+    free(res);
     return status;
 }

@@ -45,6 +45,12 @@ typedef struct eval_report {
                                            rows (available 0: no fingerprint); or NULL */
 } eval_report;
 
+/* --report (evaluate_report.c): the library's st_report_evaluate of r and the scores p,
+ * labels y and weights w (or NULL) of the n rows, written atomically to path; an exit
+ * code. */
+int eval_write_report(const char *path, const eval_report *r, const double *p, const float *y,
+                      const float *w, size_t n);
+
 /* The training-rows note of r ("these 3,772 rows are the model's training rows: the
  * metrics below are optimistic; evaluate on held-out data") into buf: 1, or 0 (buf "")
  * when there is none. */

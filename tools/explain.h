@@ -136,8 +136,7 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
 
 /* In an explain report (report_explain_text.c): each text of row r with the terms that
  * decided it marked (the top present terms per direction). Returns an exit code. */
-struct report;
-int report_explain_texts(struct report *rep, const cli_model *m, const explain_row *r,
+int report_explain_texts(st_report *rep, const cli_model *m, const explain_row *r,
                          size_t top);
 
 /* Features ordered by decreasing key (ties: lower index first) into order[0..n-1]. */

@@ -1,6 +1,5 @@
 /* Calibration map and decision threshold from inner out-of-fold predictions (post_fit.h):
  * the options, and the library's st_cv_post_fit reported on stderr and written as CSV. */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,11 +128,9 @@ int post_write_oof(const char *path, const st_dataset *ds, const post_result *re
     const float *y = st_dataset_labels(ds);
     char *buf = NULL;
     size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    if (mem == NULL) {
-        fprintf(stderr, "stratum: out of memory for the out-of-fold predictions\n");
+    FILE *mem = cli_open_memstream(&buf, &size, "the out-of-fold predictions");
+    if (mem == NULL)
         return EXIT_FAILED;
-    }
     fprintf(mem, "row,fold,label,p_raw,p\n");
     for (size_t i = 0; i < res->n; i++)
         fprintf(mem, "%zu,%d,%d,%.17g,%.17g\n", i + 1, res->fold[i] + 1, (int)y[i],

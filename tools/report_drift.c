@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "drift.h"
-#include "report.h"
+#include "report_cli.h"
 
 #define REPORT_MAX_BARS 30 /* columns in the bar chart */
 #define REPORT_MAX_PLOTS 6 /* distributions drawn */
 
-static void facts(report *rep, const char *rp, const char *np, const st_drift_result *r)
+static void facts(st_report *rep, const char *rp, const char *np, const st_drift_result *r)
 {
     char rows_r[64], rows_n[64], prev[96], cols[32];
     snprintf(rows_r, sizeof rows_r, "%zu", r->n_reference);
@@ -29,16 +29,16 @@ static void facts(report *rep, const char *rp, const char *np, const st_drift_re
                             "REFERENCE's deciles (numeric; a gbdt model's split thresholds "
                             "with --model), levels (categorical), missing values a bin of "
                             "their own; an empty bin counts as a share of 0.0001"};
-    report_facts(rep, terms, values, sizeof terms / sizeof *terms);
+    st_report_facts(rep, terms, values, sizeof terms / sizeof *terms);
 }
 
-static void table(report *rep, const st_drift_result *r, const size_t *order)
+static void table(st_report *rep, const st_drift_result *r, const size_t *order)
 {
     static const char *const head[] = {"column", "type", "PSI", "band", "KS D", "KS p",
                                        "chi-square p", "missing in REFERENCE",
                                        "missing in NEW", "rows with new levels"};
     enum { NC = 10 };
-    report_cell *cells = calloc(r->n_features * NC + 1, sizeof *cells);
+    st_report_cell *cells = calloc(r->n_features * NC + 1, sizeof *cells);
     char (*num)[32] = calloc(r->n_features + 1, sizeof *num);
     if (cells == NULL || num == NULL) {
         free(cells), free(num);
@@ -46,32 +46,32 @@ static void table(report *rep, const st_drift_result *r, const size_t *order)
     }
     for (size_t k = 0; k < r->n_features; k++) {
         const st_drift_feature *c = &r->features[order[k]];
-        report_cell *row = cells + k * NC;
-        row[0] = report_text_cell(c->name);
-        row[1] = report_text_cell(c->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical");
-        row[2] = report_number_cell(c->psi, NAN, NAN, 4);
-        row[3] = report_text_cell(drift_band(c->psi));
-        row[4] = report_number_cell(c->ks_statistic, NAN, NAN, 4);
-        row[5] = report_number_cell(c->ks_pvalue, NAN, NAN, -1);
-        row[6] = report_number_cell(c->chi2_pvalue, NAN, NAN, -1);
-        row[7] = report_number_cell(c->missing_reference, NAN, NAN, 4);
-        row[8] = report_number_cell(c->missing_new, NAN, NAN, 4);
+        st_report_cell *row = cells + k * NC;
+        row[0] = st_report_text_cell(c->name);
+        row[1] = st_report_text_cell(c->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical");
+        row[2] = st_report_number_cell(c->psi, NAN, NAN, 4);
+        row[3] = st_report_text_cell(drift_band(c->psi));
+        row[4] = st_report_number_cell(c->ks_statistic, NAN, NAN, 4);
+        row[5] = st_report_number_cell(c->ks_pvalue, NAN, NAN, -1);
+        row[6] = st_report_number_cell(c->chi2_pvalue, NAN, NAN, -1);
+        row[7] = st_report_number_cell(c->missing_reference, NAN, NAN, 4);
+        row[8] = st_report_number_cell(c->missing_new, NAN, NAN, 4);
         snprintf(num[k], sizeof num[k], "%zu", c->new_level_rows);
-        row[9] = report_text_cell(num[k]);
+        row[9] = st_report_text_cell(num[k]);
         if (c->type == ST_FEATURE_NUMERIC)
-            row[6] = report_text_cell("");
+            row[6] = st_report_text_cell("");
         else
-            row[4] = row[5] = report_text_cell("");
+            row[4] = row[5] = st_report_text_cell("");
     }
-    report_table t = {"Every column, ranked by PSI", NC, r->n_features, head, cells, 1,
-                      "p-values: two-sample Kolmogorov-Smirnov (numeric), chi-square test of "
-                      "homogeneity (categorical); with samples this large, tiny shifts are "
-                      "significant: read PSI for the size of a shift."};
-    report_table_write(rep, &t);
+    st_report_table t = {"Every column, ranked by PSI", NC, r->n_features, head, cells, 1,
+                         "p-values: two-sample Kolmogorov-Smirnov (numeric), chi-square test of "
+                         "homogeneity (categorical); with samples this large, tiny shifts are "
+                         "significant: read PSI for the size of a shift."};
+    st_report_table_write(rep, &t);
     free(cells), free(num);
 }
 
-static void bars(report *rep, const st_drift_result *r, const size_t *order)
+static void bars(st_report *rep, const st_drift_result *r, const size_t *order)
 {
     const size_t n = r->n_features < REPORT_MAX_BARS ? r->n_features : REPORT_MAX_BARS;
     const char **labels = calloc(n + 1, sizeof *labels);
@@ -81,16 +81,16 @@ static void bars(report *rep, const st_drift_result *r, const size_t *order)
             labels[k] = r->features[order[k]].name;
             values[k] = r->features[order[k]].psi;
         }
-        report_bars b = {"PSI of the most drifted columns", "PSI", labels, values, n, 3,
-                         "0.1 and 0.25 are the conventional limits of a moderate and a major "
-                         "shift."};
-        report_bar_chart(rep, &b);
+        st_report_bars b = {"PSI of the most drifted columns", "PSI", labels, values, n, 3,
+                            "0.1 and 0.25 are the conventional limits of a moderate and a major "
+                            "shift."};
+        st_report_bar_chart(rep, &b);
     }
     free(labels), free(values);
 }
 
 /* The two distributions of column c over its bins (x: bin number), and the bins named. */
-static void distribution(report *rep, const st_drift_feature *c)
+static void distribution(st_report *rep, const st_drift_feature *c)
 {
     const size_t k = c->n_shares;
     double *x = calloc(k + 1, sizeof *x);
@@ -119,18 +119,18 @@ static void distribution(report *rep, const st_drift_feature *c)
         snprintf(caption + 1900, 148, "...");
     char title[300];
     snprintf(title, sizeof title, "%.200s: PSI %.3f (%s)", c->name, c->psi, drift_band(c->psi));
-    report_series s[2] = {
+    st_report_series s[2] = {
         {"REFERENCE", x, c->share_reference, k, NAN, NAN, NULL, 0, 0, 1},
         {"NEW", x, c->share_new, k, NAN, NAN, NULL, 1, 1, 1}};
-    report_chart ch = {title, "bin", "share of rows", 0.5, (double)k + 0.5, 0,
-                       ymax > 0 ? ymax * 1.05 : 1, 0, NAN, NULL, s, 2, caption};
-    report_line_chart(rep, &ch);
+    st_report_chart ch = {title, "bin", "share of rows", 0.5, (double)k + 0.5, 0,
+                          ymax > 0 ? ymax * 1.05 : 1, 0, NAN, NULL, s, 2, caption};
+    st_report_line_chart(rep, &ch);
     free(x), free(caption);
 }
 
-static void model_section(report *rep, const drift_model *m)
+static void model_section(st_report *rep, const drift_model *m)
 {
-    report_section(rep, "The model");
+    st_report_section(rep, "The model");
     char psi[64], pp[96], z[128];
     snprintf(psi, sizeof psi, "%.4f (%s)", m->score_psi, drift_band(m->score_psi));
     snprintf(pp, sizeof pp, "%.4f in REFERENCE, %.4f in NEW", m->mean_p_reference,
@@ -138,40 +138,40 @@ static void model_section(report *rep, const drift_model *m)
     snprintf(z, sizeof z, "z = %.3f, p = %.3g (unpaired DeLong)", m->auc_z, m->auc_p);
     const char *terms[] = {"model", "score PSI", "predicted prevalence", "ROC-AUC change"};
     const char *values[] = {m->path, psi, pp, z};
-    report_facts(rep, terms, values, m->labelled_reference && m->labelled_new ? 4 : 3);
+    st_report_facts(rep, terms, values, m->labelled_reference && m->labelled_new ? 4 : 3);
     if (!m->labelled_reference || !m->labelled_new)
         return;
     static const st_metric show[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, ST_METRIC_BRIER,
                                      ST_METRIC_CALIBRATION_INTERCEPT,
                                      ST_METRIC_CALIBRATION_SLOPE, ST_METRIC_PREVALENCE};
     enum { NM = sizeof show / sizeof *show };
-    report_cell cells[(NM + 1) * 3];
+    st_report_cell cells[(NM + 1) * 3];
     for (size_t k = 0; k < NM; k++) {
         const st_metric mm = show[k];
-        cells[k * 3] = report_text_cell(st_metric_name(mm));
-        cells[k * 3 + 1] = report_number_cell(m->ev_reference.value[mm],
-                                              m->ev_reference.ci_low[mm],
-                                              m->ev_reference.ci_high[mm], 4);
-        cells[k * 3 + 2] = report_number_cell(m->ev_new.value[mm], m->ev_new.ci_low[mm],
-                                              m->ev_new.ci_high[mm], 4);
+        cells[k * 3] = st_report_text_cell(st_metric_name(mm));
+        cells[k * 3 + 1] = st_report_number_cell(m->ev_reference.value[mm],
+                                                 m->ev_reference.ci_low[mm],
+                                                 m->ev_reference.ci_high[mm], 4);
+        cells[k * 3 + 2] = st_report_number_cell(m->ev_new.value[mm], m->ev_new.ci_low[mm],
+                                                 m->ev_new.ci_high[mm], 4);
     }
-    cells[NM * 3] = report_text_cell("predicted prevalence");
-    cells[NM * 3 + 1] = report_number_cell(m->mean_p_reference, NAN, NAN, 4);
-    cells[NM * 3 + 2] = report_number_cell(m->mean_p_new, NAN, NAN, 4);
+    cells[NM * 3] = st_report_text_cell("predicted prevalence");
+    cells[NM * 3 + 1] = st_report_number_cell(m->mean_p_reference, NAN, NAN, 4);
+    cells[NM * 3 + 2] = st_report_number_cell(m->mean_p_new, NAN, NAN, 4);
     static const char *const head[] = {"metric (95% bootstrap interval)", "REFERENCE", "NEW"};
-    report_table t = {"The model on both files", 3, NM + 1, head, cells, 1,
-                      "prevalence is the observed share of positives, to set against the "
-                      "predicted prevalence (mean P(y = 1))."};
-    report_table_write(rep, &t);
+    st_report_table t = {"The model on both files", 3, NM + 1, head, cells, 1,
+                         "prevalence is the observed share of positives, to set against the "
+                         "predicted prevalence (mean P(y = 1))."};
+    st_report_table_write(rep, &t);
 }
 
 /* A text model's text columns: the texts as a whole, and the terms that move the scores
  * (named by their words; escaped like every text here). */
-static void text_section(report *rep, const drift_text *t, size_t n_reference, size_t n_new)
+static void text_section(st_report *rep, const drift_text *t, size_t n_reference, size_t n_new)
 {
     char title[300], words[160], empty[96], unseen[96], weight[96];
     snprintf(title, sizeof title, "Text column %.200s", t->column);
-    report_section(rep, title);
+    st_report_section(rep, title);
     snprintf(words, sizeof words, "mean %.2f in REFERENCE, %.2f in NEW; PSI %.4f (%s); KS D "
              "%.4f, p %.3g", t->words_mean_reference, t->words_mean_new, t->words_psi,
              drift_band(t->words_psi), t->words_ks, t->words_ks_pvalue);
@@ -185,57 +185,58 @@ static void text_section(report *rep, const drift_text *t, size_t n_reference, s
                            "out of vocabulary (terms without a model column)",
                            "the text in the model (summed over its terms)"};
     const char *values[] = {words, empty, unseen, weight};
-    report_facts(rep, terms, values, 4);
+    st_report_facts(rep, terms, values, 4);
     enum { NC = 7 };
-    report_cell *cells = calloc(t->n_tokens * NC + 1, sizeof *cells);
+    st_report_cell *cells = calloc(t->n_tokens * NC + 1, sizeof *cells);
     if (cells == NULL)
         return;
     for (size_t i = 0; i < t->n_tokens; i++) {
         const drift_token *o = &t->tokens[i];
-        report_cell *row = cells + i * NC;
-        row[0] = report_text_cell(o->label);
-        row[1] = report_number_cell(o->importance, NAN, NAN, 4);
-        row[2] = report_number_cell(o->shift, NAN, NAN, 4);
-        row[3] = report_number_cell((double)o->with_reference / (double)n_reference, NAN, NAN, 4);
-        row[4] = report_number_cell((double)o->with_new / (double)n_new, NAN, NAN, 4);
-        row[5] = report_number_cell(o->psi, NAN, NAN, 4);
-        row[6] = report_number_cell(o->chi2_pvalue, NAN, NAN, -1);
+        st_report_cell *row = cells + i * NC;
+        row[0] = st_report_text_cell(o->label);
+        row[1] = st_report_number_cell(o->importance, NAN, NAN, 4);
+        row[2] = st_report_number_cell(o->shift, NAN, NAN, 4);
+        row[3] = st_report_number_cell((double)o->with_reference / (double)n_reference, NAN,
+                                       NAN, 4);
+        row[4] = st_report_number_cell((double)o->with_new / (double)n_new, NAN, NAN, 4);
+        row[5] = st_report_number_cell(o->psi, NAN, NAN, 4);
+        row[6] = st_report_number_cell(o->chi2_pvalue, NAN, NAN, -1);
     }
     static const char *const head[] = {"term (its words)", "importance", "contribution shift",
                                        "share of texts in REFERENCE", "share in NEW",
                                        "PSI (with / without)", "chi-square p"};
-    report_table tab = {"The terms moving the scores most (largest |contribution shift| "
-                        "first)", NC, t->n_tokens, head, cells, 1,
-                        "importance: mean |contribution| over REFERENCE's rows; shift: mean "
-                        "contribution in NEW - in REFERENCE; chi-square: the 2 x 2 test of "
-                        "texts with and without the term (Yates's correction)."};
-    report_table_write(rep, &tab);
+    st_report_table tab = {"The terms moving the scores most (largest |contribution shift| "
+                           "first)", NC, t->n_tokens, head, cells, 1,
+                           "importance: mean |contribution| over REFERENCE's rows; shift: mean "
+                           "contribution in NEW - in REFERENCE; chi-square: the 2 x 2 test of "
+                           "texts with and without the term (Yates's correction)."};
+    st_report_table_write(rep, &tab);
     free(cells);
 }
 
 int report_drift(const char *path, const char *rp, const char *np, const st_drift_result *r,
                  const drift_model *m, const size_t *order)
 {
-    report rep;
+    st_report *rep = NULL;
     char sub[1200];
     snprintf(sub, sizeof sub, "%.580s against %.580s", np, rp);
-    if (report_begin(&rep, "stratum drift", sub) != 0)
+    if (report_cli_begin("stratum drift", sub, &rep) != 0)
         return EXIT_FAILED;
-    report_section(&rep, "Data and settings");
-    facts(&rep, rp, np, r);
-    report_section(&rep, "Columns ranked by PSI");
-    bars(&rep, r, order);
-    table(&rep, r, order);
-    report_section(&rep, "Distributions of the most drifted columns");
-    report_paragraph(&rep, "Each column's share of rows in each bin of its PSI, in REFERENCE "
-                     "and in NEW.", "note");
-    report_figures_begin(&rep);
+    st_report_section(rep, "Data and settings");
+    facts(rep, rp, np, r);
+    st_report_section(rep, "Columns ranked by PSI");
+    bars(rep, r, order);
+    table(rep, r, order);
+    st_report_section(rep, "Distributions of the most drifted columns");
+    st_report_paragraph(rep, "Each column's share of rows in each bin of its PSI, in REFERENCE "
+                        "and in NEW.", "note");
+    st_report_figures_begin(rep);
     for (size_t k = 0; k < r->n_features && k < REPORT_MAX_PLOTS; k++)
-        distribution(&rep, &r->features[order[k]]);
-    report_figures_end(&rep);
+        distribution(rep, &r->features[order[k]]);
+    st_report_figures_end(rep);
     if (m != NULL)
-        model_section(&rep, m);
+        model_section(rep, m);
     for (size_t k = 0; m != NULL && k < m->n_text; k++)
-        text_section(&rep, &m->text[k], r->n_reference, r->n_new);
-    return report_end(&rep, path);
+        text_section(rep, &m->text[k], r->n_reference, r->n_new);
+    return report_cli_end(rep, path);
 }

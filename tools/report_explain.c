@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "explain.h"
-#include "report.h"
+#include "report_cli.h"
 
 /* Rows of charts and tables are capped so that a 5,000-feature model stays readable. */
 #define REPORT_MAX_BARS 30
 
-static void setting_facts(report *rep, const cli_model *m, const char *model_path,
+static void setting_facts(st_report *rep, const cli_model *m, const char *model_path,
                           const char *data_path)
 {
     const char *terms[3] = {"model", "data", "contributions"};
@@ -21,13 +21,13 @@ static void setting_facts(report *rep, const cli_model *m, const char *model_pat
                                  ? "exact TreeSHAP (path-dependent), on the log-odds scale"
                                  : "coefficient x (value - training mean), a categorical "
                                    "feature's levels and missing indicator summed; log-odds"};
-    report_facts(rep, terms, values, 3);
+    st_report_facts(rep, terms, values, 3);
 }
 
 /* One row: the features pushing up and down, largest first, as signed bars and a table. */
-static void row_section(report *rep, const cli_model *m, const explain_row *r, size_t top,
+static void row_section(st_report *rep, const cli_model *m, const explain_row *r, size_t top,
                         char (*labels)[300], const char **label_ptrs, double *values,
-                        report_cell *cells)
+                        st_report_cell *cells)
 {
     const size_t nf = m->n_features;
     double log_odds = 0;
@@ -37,11 +37,11 @@ static void row_section(report *rep, const cli_model *m, const explain_row *r, s
     char risk[32];
     cli_risk_text(r->p, risk, sizeof risk);
     snprintf(title, sizeof title, "Row %zu: predicted risk %s", r->row + 1, risk);
-    report_section(rep, title);
+    st_report_section(rep, title);
     snprintf(text, sizeof text, "Log-odds %+.3f = the model's bias %+.3f plus the "
              "contributions of the features. Right of zero: raises the risk; left: lowers it.",
              log_odds, r->contrib[nf]);
-    report_paragraph(rep, text, NULL);
+    st_report_paragraph(rep, text, NULL);
     size_t *order = malloc((nf ? nf : 1) * sizeof *order), n = 0;
     double *key = malloc((nf ? nf : 1) * sizeof *key);
     if (order == NULL || key == NULL) {
@@ -58,25 +58,25 @@ static void row_section(report *rep, const cli_model *m, const explain_row *r, s
                      r->values[j]);
             label_ptrs[n] = labels[n];
             values[n] = r->contrib[j];
-            cells[n * 3 + 0] = report_text_cell(cli_model_feature_name(m, j));
-            cells[n * 3 + 1] = report_text_cell(r->values[j]);
-            cells[n * 3 + 2] = report_number_cell(r->contrib[j], NAN, NAN, 4);
+            cells[n * 3 + 0] = st_report_text_cell(cli_model_feature_name(m, j));
+            cells[n * 3 + 1] = st_report_text_cell(r->values[j]);
+            cells[n * 3 + 2] = st_report_number_cell(r->contrib[j], NAN, NAN, 4);
             n++;
         }
     }
     free(order), free(key);
-    report_bars bars = {"Features pushing the risk up and down", "contribution to the log-odds",
-                        label_ptrs, values, n, 3, NULL};
-    report_bar_chart(rep, &bars);
+    st_report_bars bars = {"Features pushing the risk up and down", "contribution to the log-odds",
+                           label_ptrs, values, n, 3, NULL};
+    st_report_bar_chart(rep, &bars);
     const char *header[3] = {"feature", "value", "contribution"};
-    report_table t = {NULL, 3, n, header, cells, 2, NULL};
-    report_table_write(rep, &t);
+    st_report_table t = {NULL, 3, n, header, cells, 2, NULL};
+    st_report_table_write(rep, &t);
 }
 
 /* row_section, then the row's texts with their deciding terms marked (a text model). */
-static int row_sections(report *rep, const cli_model *m, const explain_row *r, size_t top,
+static int row_sections(st_report *rep, const cli_model *m, const explain_row *r, size_t top,
                         char (*labels)[300], const char **label_ptrs, double *values,
-                        report_cell *cells)
+                        st_report_cell *cells)
 {
     row_section(rep, m, r, top, labels, label_ptrs, values, cells);
     if (r->texts == NULL)
@@ -92,8 +92,8 @@ int report_explain_rows(const char *path, const cli_model *m, const char *model_
     char(*labels)[300] = malloc(slots * sizeof *labels);
     const char **label_ptrs = malloc(slots * sizeof *label_ptrs);
     double *values = malloc(slots * sizeof *values);
-    report_cell *cells = malloc(slots * 3 * sizeof *cells);
-    report rep;
+    st_report_cell *cells = malloc(slots * 3 * sizeof *cells);
+    st_report *rep = NULL;
     int status = EXIT_FAILED;
     char subtitle[700];
     snprintf(subtitle, sizeof subtitle, "why the %s model %s gives %zu row%s of %s %s risk",
@@ -101,16 +101,16 @@ int report_explain_rows(const char *path, const cli_model *m, const char *model_
              n_rows == 1 ? "its" : "their");
     if (labels == NULL || label_ptrs == NULL || values == NULL || cells == NULL)
         fprintf(stderr, "stratum: out of memory for the report\n");
-    else if (report_begin(&rep, "stratum explain", subtitle) == 0) {
-        report_section(&rep, "Model and data");
-        setting_facts(&rep, m, model_path, data_path);
+    else if (report_cli_begin("stratum explain", subtitle, &rep) == 0) {
+        st_report_section(rep, "Model and data");
+        setting_facts(rep, m, model_path, data_path);
         status = EXIT_OK;
         for (size_t i = 0; i < n_rows && status == EXIT_OK; i++)
-            status = row_sections(&rep, m, &rows[i], top, labels, label_ptrs, values, cells);
+            status = row_sections(rep, m, &rows[i], top, labels, label_ptrs, values, cells);
         if (status == EXIT_OK)
-            status = report_end(&rep, path);
+            status = report_cli_end(rep, path);
         else
-            report_discard(&rep);
+            st_report_discard(rep);
     }
     free(labels), free(label_ptrs), free(values), free(cells);
     return status;
@@ -126,8 +126,8 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
     const char **names = malloc(slots * sizeof *names);
     double *v1 = malloc(slots * sizeof *v1), *v2 = malloc(slots * sizeof *v2);
     const size_t cols = g->split != NULL ? 6 : 5;
-    report_cell *cells = malloc(slots * cols * sizeof *cells);
-    report rep;
+    st_report_cell *cells = malloc(slots * cols * sizeof *cells);
+    st_report *rep = NULL;
     int status = EXIT_FAILED;
     if (order == NULL || names == NULL || v1 == NULL || v2 == NULL || cells == NULL) {
         fprintf(stderr, "stratum: out of memory for the report\n");
@@ -142,16 +142,16 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
         names[k] = cli_model_feature_name(m, j);
         v1[k] = g->mean_abs[j];
         v2[k] = g->split != NULL ? g->gain[j] : g->std_coef[j];
-        report_cell *row = cells + k * cols;
-        row[0] = report_text_cell(names[k]);
-        row[1] = report_number_cell(g->mean_abs[j], NAN, NAN, 4);
-        row[2] = report_number_cell(total > 0 ? 100 * g->mean_abs[j] / total : 0, NAN, NAN, 1);
-        row[3] = report_number_cell(fabs(g->mean[j]) < 5e-4 ? 0 : g->mean[j], NAN, NAN, 3);
+        st_report_cell *row = cells + k * cols;
+        row[0] = st_report_text_cell(names[k]);
+        row[1] = st_report_number_cell(g->mean_abs[j], NAN, NAN, 4);
+        row[2] = st_report_number_cell(total > 0 ? 100 * g->mean_abs[j] / total : 0, NAN, NAN, 1);
+        row[3] = st_report_number_cell(fabs(g->mean[j]) < 5e-4 ? 0 : g->mean[j], NAN, NAN, 3);
         if (g->split != NULL) {
-            row[4] = report_number_cell(g->split[j], NAN, NAN, 0);
-            row[5] = report_number_cell(g->gain[j], NAN, NAN, 4);
+            row[4] = st_report_number_cell(g->split[j], NAN, NAN, 0);
+            row[5] = st_report_number_cell(g->gain[j], NAN, NAN, 4);
         } else {
-            row[4] = report_number_cell(g->std_coef[j], NAN, NAN, 4);
+            row[4] = st_report_number_cell(g->std_coef[j], NAN, NAN, 4);
         }
     }
     char subtitle[700], note[300];
@@ -159,30 +159,30 @@ int report_explain_global(const char *path, const cli_model *m, const char *mode
              "rows of %s", cli_model_family(m), model_path, g->n_rows, data_path);
     snprintf(note, sizeof note, "Features ranked by mean |contribution|%s.",
              bars_n < nf ? "; the charts show the first of them" : "");
-    if (report_begin(&rep, "stratum explain", subtitle) != 0)
+    if (report_cli_begin("stratum explain", subtitle, &rep) != 0)
         goto done;
-    report_section(&rep, "Model and data");
-    setting_facts(&rep, m, model_path, data_path);
-    report_section(&rep, "Feature importance");
-    report_figures_begin(&rep);
-    report_bars a = {"Mean |contribution| to the log-odds", "mean |contribution|", names, v1,
-                     bars_n, 3, note};
-    report_bar_chart(&rep, &a);
-    report_bars b = {g->split != NULL ? "Gain importance (total gain of the feature's splits)"
+    st_report_section(rep, "Model and data");
+    setting_facts(rep, m, model_path, data_path);
+    st_report_section(rep, "Feature importance");
+    st_report_figures_begin(rep);
+    st_report_bars a = {"Mean |contribution| to the log-odds", "mean |contribution|", names, v1,
+                        bars_n, 3, note};
+    st_report_bar_chart(rep, &a);
+    st_report_bars b = {g->split != NULL ? "Gain importance (total gain of the feature's splits)"
                                       : "|Standardised coefficient| (largest of its columns)",
                      g->split != NULL ? "gain" : "|coefficient x training SD|", names, v2,
                      bars_n, 3, "In the order of the mean |contribution| ranking."};
-    report_bar_chart(&rep, &b);
-    report_figures_end(&rep);
+    st_report_bar_chart(rep, &b);
+    st_report_figures_end(rep);
     const char *header_gb[6] = {"feature", "mean |contribution|", "share (%)", "mean",
                                 "split", "gain"};
     const char *header_lr[5] = {"feature", "mean |contribution|", "share (%)", "mean",
                                 "|std coef|"};
-    report_table t = {NULL, cols, shown, g->split != NULL ? header_gb : header_lr, cells, 1,
-                      "share: of the summed mean |contribution|; mean: the signed mean "
-                      "contribution."};
-    report_table_write(&rep, &t);
-    status = report_end(&rep, path);
+    st_report_table t = {NULL, cols, shown, g->split != NULL ? header_gb : header_lr, cells, 1,
+                         "share: of the summed mean |contribution|; mean: the signed mean "
+                         "contribution."};
+    st_report_table_write(rep, &t);
+    status = report_cli_end(rep, path);
 done:
     free(order), free(names), free(v1), free(v2), free(cells);
     return status;

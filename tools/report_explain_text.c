@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "explain.h"
-#include "report.h"
+#include "report_cli.h"
 
 /* The deciding columns of featurizer c in row r: the `top` present term columns pushing
  * the risk up most and the `top` pushing it down most; feat[t] is the model feature of
@@ -33,7 +33,7 @@ static void choose_deciding(const explain_row *r, const long *feat, const st_tex
 }
 
 /* One text of row r, featurizer c of the model, with its deciding terms marked. */
-static int marked_text(report *rep, const cli_model *m, const explain_row *r, size_t c,
+static int marked_text(st_report *rep, const cli_model *m, const explain_row *r, size_t c,
                        size_t top)
 {
     const st_text_featurizer *f = cli_model_text(m, c);
@@ -49,7 +49,7 @@ static int marked_text(report *rep, const cli_model *m, const explain_row *r, si
     size_t *order = malloc((n_cols + 1) * sizeof *order);
     unsigned char *deciding = calloc(n_cols + 1, 1);
     long *winner = malloc((len + 1) * sizeof *winner); /* per byte: the span marking it */
-    report_mark *marks = malloc((len + 1) * sizeof *marks);
+    st_report_mark *marks = malloc((len + 1) * sizeof *marks);
     char(*titles)[400] = NULL;
     int status = EXIT_OK;
     if (feat == NULL || key == NULL || order == NULL || deciding == NULL || winner == NULL ||
@@ -82,7 +82,7 @@ static int marked_text(report *rep, const cli_model *m, const explain_row *r, si
             while (e < len && winner[e] == winner[b])
                 e++;
             if (winner[b] >= 0)
-                marks[n_marks++] = (report_mark){
+                marks[n_marks++] = (st_report_mark){
                     b, e, r->contrib[feat[sp[winner[b]].column]] > 0, NULL};
             b = e;
         }
@@ -108,7 +108,7 @@ static int marked_text(report *rep, const cli_model *m, const explain_row *r, si
                  "the risk most (red) and the %zu lowering it most (blue) among those in the "
                  "text; hover a mark for its term and contribution.",
                  st_text_featurizer_column(f), top, top);
-        report_marked_text(rep, caption, text, len, marks, n_marks);
+        st_report_marked_text(rep, caption, text, len, marks, n_marks);
     }
     free(feat), free(key), free(order), free(deciding), free(winner), free(marks),
         free(titles);
@@ -116,7 +116,7 @@ static int marked_text(report *rep, const cli_model *m, const explain_row *r, si
     return status;
 }
 
-int report_explain_texts(report *rep, const cli_model *m, const explain_row *r, size_t top)
+int report_explain_texts(st_report *rep, const cli_model *m, const explain_row *r, size_t top)
 {
     int status = EXIT_OK;
     for (size_t c = 0; c < cli_model_n_text(m) && status == EXIT_OK; c++)

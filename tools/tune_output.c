@@ -1,5 +1,4 @@
 /* stratum tune's output: the table of entries tried and the report (tune_output.h). */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +34,11 @@ static void params_text(const st_tune_result *r, const st_tune_candidate *c, cha
 
 int tune_write_table(const char *path, const st_tune_result *r)
 {
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
+    char *buf;
+    size_t size;
+    FILE *f = cli_open_memstream(&buf, &size, "--table");
     if (f == NULL)
-        return fprintf(stderr, "stratum: out of memory for --table\n"), EXIT_FAILED;
+        return EXIT_FAILED;
     const int lr = r->family == ST_CV_LOGREG;
     const int trees = r->resource == ST_TUNE_RESOURCE_TREES;
     fprintf(f, "candidate,rung,rows,%s_mean,%s_low,%s_high,roc_auc,pr_auc,log_loss,brier,"

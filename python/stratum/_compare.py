@@ -8,8 +8,9 @@ from ctypes import POINTER, c_char_p, c_double, c_int, c_size_t, c_void_p
 import numpy as np
 
 from ._cv import _RULES, StCvFold, StCvParams, StCvSummary, _prepare
-from ._lib import ST_METRIC_COUNT, StError, StratumError, check, lib
+from ._lib import DEFAULT_SEED, ST_METRIC_COUNT, StError, StratumError, check, lib
 from ._data import to_dataset
+from ._report import check_path, write as write_report
 
 
 class StCompareWeight(ctypes.Structure):
@@ -89,8 +90,8 @@ def compare(X, y, *, family=("logreg", "gbdt"),
             weights=("none", "balanced", 2, 5, 10, 25), logreg=None, gbdt=None,
             fixed=None, sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None,
             rule="max_f1", threshold=0.5, beta=2.0, min_recall=0.9, min_precision=0.5,
-            threshold_folds=3, recalibrate=None, calibration_folds=5, seed=42, n_threads=0,
-            text_cols=None):
+            threshold_folds=3, recalibrate=None, calibration_folds=5, seed=DEFAULT_SEED, n_threads=0,
+            text_cols=None, report=None, report_data=None):
     """Cross-validates each family (logreg, gbdt) with each class-weight setting on the same
     folds, as `stratum compare` does (docs/compare.md): weights are 'none', 'balanced' or
     numbers W > 0 (logreg's class weight W, gbdt's scale_pos_weight W); logreg and gbdt are
@@ -101,13 +102,17 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     row; fixed: a dict {name: P(y = 1) of every row} of existing models scored on the same
     folds (not refitted); text_cols: X's columns of str featurized in each training part
     as the CLI's --text-col (with the first family's estimator's ngrams, hash_bits, ...
-    options). Returns a DataFrame, one row per setting in the CLI's order, with
+    options); report: a path where the HTML report is written (atomically), the file
+    `stratum compare --report` writes for the same data, options and seed, with the data
+    named report_data (e.g. the CSV's path as the CLI was given it; default "data").
+    Returns a DataFrame, one row per setting in the CLI's order, with
     the columns of its --json output: model, weight, calibration (with recalibrate), then
     per metric METRIC_mean, METRIC_ci_low, METRIC_ci_high, METRIC_folds_defined,
     METRIC_best; df.attrs holds rows, folds, repeats and threshold_rule. Raises
     StratumError on bad input."""
     import pandas as pd
     from ._estimators import GBDTClassifier, LogisticRegression
+    report_path = check_path(report)
     use_lr, use_gb = _families(family) if family is not None else (False, False)
     lr = logreg if logreg is not None else LogisticRegression()
     gb = gbdt if gbdt is not None else GBDTClassifier()
@@ -174,12 +179,16 @@ def compare(X, y, *, family=("logreg", "gbdt"),
         *[StCompareFixed(str(k).encode(), a.ctypes.data_as(POINTER(c_double)))
           for k, a in zip(fixed, fixed_p)])
     cp.fixed, cp.n_fixed = farr, len(fixed)
+    cp.keep_oof = int(report_path is not None)  # the report draws the out-of-fold curves
     res = POINTER(StCompareResult)()
     err = StError()
-    with to_dataset(*ds_args) as ds:
-        check(lib.st_compare_run(ds.handle, ctypes.byref(cp), ctypes.byref(res),
-                                 ctypes.byref(err)), err)
     try:
+        with to_dataset(*ds_args) as ds:
+            check(lib.st_compare_run(ds.handle, ctypes.byref(cp), ctypes.byref(res),
+                                     ctypes.byref(err)), err)
+            if report_path is not None:
+                write_report("compare", ds.handle, cp, res, report_path, report_data,
+                             [name for _, _, name in ws])
         return _frame(res.contents, ws, list(fixed), recalibrate, rule, pd)
     finally:
         lib.st_compare_result_free(res)

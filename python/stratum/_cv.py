@@ -128,7 +128,7 @@ def _ids(v, n, what):
 def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
        fold_ids=None, threshold=0.5, rule="fixed", beta=2.0, min_recall=0.9,
        min_precision=0.5, threshold_folds=3, valid_fraction=0.0, seed=DEFAULT_SEED,
-       n_threads=0, text_cols=None):
+       n_threads=0, text_cols=None, report=None, report_data=None):
     """Cross-validates `model` (an unfitted stratum.LogisticRegression or
     stratum.GBDTClassifier, whose parameters are used; default LogisticRegression()) on X, y
     as `stratum cv` does (docs/cv.md): `folds` stratified folds (groups: rows with one id
@@ -138,9 +138,14 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     `threshold_folds` inner folds of its training part (0: its own predictions);
     valid_fraction: gbdt's held-out share of each training part for early stopping;
     text_cols: X's columns of str featurized per training part as the CLI's --text-col
-    (default: the model's text_cols; its ngrams, hash_bits, tfidf, ... options).
+    (default: the model's text_cols; its ngrams, hash_bits, tfidf, ... options);
+    report: a path where the HTML report is written (atomically), the file `stratum cv
+    --report` writes for the same data, options and seed, with the data named report_data
+    (default "data").
     Returns a CVResult (folds, summary, oof DataFrames). Raises StratumError on bad input."""
     import pandas as pd
+    from ._report import check_path, write as write_report
+    report_path = check_path(report)
     p, y01, ds_args, keep = _prepare(X, y, model, sample_weight, folds, repeats, groups,
                                      fold_ids, seed, n_threads, text_cols)
     if rule not in _RULES:
@@ -159,10 +164,12 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     p.eval.min_precision = float(min_precision)
     res = POINTER(StCvResult)()
     err = StError()
-    with to_dataset(*ds_args) as ds:
-        check(lib.st_cv_run(ds.handle, ctypes.byref(p), ctypes.byref(res), ctypes.byref(err)),
-              err)
     try:
+        with to_dataset(*ds_args) as ds:
+            check(lib.st_cv_run(ds.handle, ctypes.byref(p), ctypes.byref(res),
+                                ctypes.byref(err)), err)
+            if report_path is not None:
+                write_report("cv", ds.handle, p, res, report_path, report_data)
         return _frames(res.contents, y01, pd)
     finally:
         lib.st_cv_result_free(res)

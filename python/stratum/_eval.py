@@ -13,14 +13,22 @@ _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
 
 def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
              min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=DEFAULT_SEED,
-             n_threads=0):
+             n_threads=0, report=None, report_data="scores"):
     """Every metric of stratum/metrics.h (`stratum evaluate`) for labels y (0/1 or
     booleans) and scores p, as a pandas DataFrame indexed by metric name ("roc_auc",
     "pr_auc", "log_loss", ...) with columns value, ci_low and ci_high (stratified
     bootstrap percentile intervals over n_bootstrap resamples; NaN when undefined or with
     n_bootstrap=0). The threshold used (rule: fixed, max_f1, max_fbeta, youden,
-    min_recall, min_precision) and the confusion matrix are in df.attrs."""
+    min_recall, min_precision) and the confusion matrix are in df.attrs. report: a path
+    where the HTML report is written (atomically), the file `stratum evaluate --scores
+    FILE --score-col COL --report` writes for the same numbers, with the scores named
+    report_data (the CLI's FILE) and their column p's name (a pandas Series's, else
+    "p")."""
     import pandas as pd
+    from ._report import check_path, write_evaluation
+    report_path = check_path(report)
+    score_col = getattr(p, "name", None)
+    score_col = "p" if score_col is None else score_col
     y = np.asarray(y)
     if y.dtype == bool:
         y = y.astype(np.float32)
@@ -50,6 +58,8 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
     check(lib.st_evaluate(scores.ctypes.data_as(ptr), labels.ctypes.data_as(ptr),
                           None if w is None else w.ctypes.data_as(ptr), n,
                           ctypes.byref(prm), ctypes.byref(out), ctypes.byref(err)), err)
+    if report_path is not None:
+        write_evaluation(scores, labels, w, out, prm, report_path, report_data, score_col)
     names = [lib.st_metric_name(m).decode() for m in range(ST_METRIC_COUNT)]
     df = pd.DataFrame({"value": list(out.value), "ci_low": list(out.ci_low),
                        "ci_high": list(out.ci_high)}, index=pd.Index(names, name="metric"))

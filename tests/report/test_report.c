@@ -1,20 +1,21 @@
-/* The CLI's HTML report writer (tools/report.h): escaping, number formats, curve
- * simplification and the bar chart, which no command draws yet. */
+/* The library's HTML report builder (stratum/report.h, src/report/): escaping, number
+ * formats, curve simplification, the bar chart, the document returned in a buffer and
+ * written to a file alike, and failures that return a status. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream, mkdtemp */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "test_util.h"
-#include "report.h"
+#include "report/report_impl.h"
 
-/* Everything report_escape writes for s. */
+/* Everything st__report_escape writes for s. */
 static char *escaped(const char *s)
 {
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    report_escape(f, s);
+    st__report_escape(f, s);
     fclose(f);
     return buf;
 }
@@ -33,10 +34,10 @@ static void test_format_ci(void **state)
 {
     (void)state;
     char buf[64];
-    assert_string_equal(report_format_ci(buf, sizeof buf, 0.8414, 0.8123, 0.87, 3),
+    assert_string_equal(st_report_format_ci(buf, sizeof buf, 0.8414, 0.8123, 0.87, 3),
                         "0.841 (0.812\xe2\x80\x93" "0.870)");
-    assert_string_equal(report_format_ci(buf, sizeof buf, 0.5, NAN, NAN, 2), "0.50");
-    assert_string_equal(report_format_ci(buf, sizeof buf, NAN, 0.1, 0.2, 3), "undefined");
+    assert_string_equal(st_report_format_ci(buf, sizeof buf, 0.5, NAN, NAN, 2), "0.50");
+    assert_string_equal(st_report_format_ci(buf, sizeof buf, NAN, 0.1, 0.2, 3), "undefined");
 }
 
 /* A staircase keeps exactly its corners, even with eps 0. */
@@ -45,7 +46,7 @@ static void test_simplify_staircase(void **state)
     (void)state;
     double x[] = {0, 0.1, 0.2, 0.2, 0.2, 0.6, 1};
     double y[] = {0, 0, 0, 0.5, 1, 1, 1};
-    size_t n = report_simplify(x, y, 7, 1, 1, 0, 100);
+    size_t n = st__report_simplify(x, y, 7, 1, 1, 0, 100);
     double ex[] = {0, 0.2, 0.2, 1}, ey[] = {0, 0, 1, 1};
     assert_int_equal(n, 4);
     for (size_t i = 0; i < n; i++) {
@@ -60,7 +61,7 @@ static void test_simplify_keeps_reversal(void **state)
 {
     (void)state;
     double x[] = {0, 0.5, 1, 0.5}, y[] = {0, 0, 0, 0};
-    assert_int_equal(report_simplify(x, y, 4, 1, 1, 0.001, 100), 3);
+    assert_int_equal(st__report_simplify(x, y, 4, 1, 1, 0.001, 100), 3);
     assert_true(x[1] == 1 && x[2] == 0.5);
 }
 
@@ -76,7 +77,7 @@ static void test_simplify_curve(void **state)
     assert_true(x && y && x0 && y0);
     for (int i = 0; i < N; i++)
         x0[i] = x[i] = (double)i / (N - 1), y0[i] = y[i] = sqrt(x[i]) * (1 + 0.05 * sin(40 * x[i]));
-    size_t n = report_simplify(x, y, N, 1, 1, 0.001, 100000);
+    size_t n = st__report_simplify(x, y, N, 1, 1, 0.001, 100000);
     assert_true(n > 10 && n < N / 10);
     assert_true(x[0] == 0 && x[n - 1] == 1);
     size_t j = 0;
@@ -94,7 +95,7 @@ static void test_simplify_curve(void **state)
     }
     for (int i = 0; i < N; i++)
         x[i] = x0[i], y[i] = y0[i];
-    n = report_simplify(x, y, N, 1, 1, 1e-9, 50);
+    n = st__report_simplify(x, y, N, 1, 1, 1e-9, 50);
     assert_true(n <= 50 && n >= 2);
     free(x), free(y), free(x0), free(y0);
 }
@@ -116,14 +117,20 @@ static void test_bar_chart(void **state)
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/bars.html", dir);
-    report r;
-    assert_int_equal(report_begin(&r, "bars", NULL), 0);
+    st_report *r = NULL;
+    assert_int_equal(st_report_begin("bars", NULL, &r, NULL), ST_OK);
     const char *labels[] = {"age", "<sex>", "bmi"};
     double values[] = {0.5, -0.25, NAN};
-    report_bars b = {"contributions", "log-odds", labels, values, 3, 2, NULL};
-    report_bar_chart(&r, &b);
-    assert_int_equal(report_end(&r, path), 0);
+    st_report_bars b = {"contributions", "log-odds", labels, values, 3, 2, NULL};
+    st_report_bar_chart(r, &b);
+    char *html = NULL;
+    size_t size = 0;
+    assert_int_equal(st_report_end(r, path, &html, &size, NULL), ST_OK);
     char *text = read_all(path);
+    /* the buffer holds the bytes written to the file */
+    assert_int_equal(size, strlen(text));
+    assert_memory_equal(html, text, size);
+    st_report_html_free(html);
     assert_int_equal(count(text, "class=\"bar\""), 2);
     assert_non_null(strstr(text, "&lt;sex&gt;"));
     assert_null(strstr(text, "<sex>"));
@@ -141,14 +148,39 @@ static void test_bar_chart(void **state)
     rmdir(dir);
 }
 
-/* A report to a directory that does not exist fails with a message, not a crash. */
+/* A report to a directory that does not exist fails with a message naming it, not a
+ * crash, and returns no buffer; NULL arguments are refused. */
 static void test_end_fails_cleanly(void **state)
 {
     (void)state;
-    report r;
-    assert_int_equal(report_begin(&r, "x", "y"), 0);
-    report_section(&r, "s");
-    assert_int_equal(report_end(&r, "/nonexistent-dir/r.html"), 1);
+    st_report *r = NULL;
+    assert_int_equal(st_report_begin("x", "y", &r, NULL), ST_OK);
+    st_report_section(r, "s");
+    st_error err;
+    memset(&err, 0, sizeof err);
+    char *html = (char *)"not set";
+    size_t size = 1;
+    assert_int_not_equal(st_report_end(r, "/nonexistent-dir/r.html", &html, &size, &err),
+                         ST_OK);
+    assert_non_null(strstr(err.message, "/nonexistent-dir/r.html"));
+    assert_null(html);
+    assert_int_equal(st_report_end(NULL, NULL, NULL, NULL, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_report_begin("x", NULL, NULL, &err), ST_ERR_INVALID_ARG);
+    assert_int_equal(st_report_cv(NULL, NULL, NULL, NULL, NULL, NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_int_equal(st_report_compare(NULL, NULL, NULL, NULL, NULL, NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_int_equal(st_report_evaluate(NULL, NULL, NULL, NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    st_report_evaluation e;
+    memset(&e, 0, sizeof e);
+    double p[2] = {0.2, 0.8};
+    float y[2] = {0, 1};
+    st_eval ev;
+    st_eval_params prm = st_eval_params_default();
+    e.p = p, e.y = y, e.n = 2, e.ev = &ev, e.prm = &prm; /* neither scores nor a model named */
+    assert_int_equal(st_report_evaluate(&e, NULL, NULL, NULL, NULL, &err), ST_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "scores_name"));
 }
 
 int main(void)

@@ -1,15 +1,16 @@
-/* The charts of a report (report.h) as inline SVG: line charts (curves with axes, ticks,
+/* The charts of a report (stratum/report.h) as inline SVG: line charts (curves with axes, ticks,
  * grid, legend, reference lines and marked points) and horizontal bar charts. Coordinates
  * are written with two decimals, which is finer than any screen or printer resolves. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "core/alloc.h"
+#include "report_impl.h"
 
 /* Okabe and Ito's palette without its yellow, which is unreadable on white. */
-const char *const report_colors[REPORT_N_COLORS] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                                    "#E69F00", "#56B4E9", "#000000"};
+const char *const st__report_colors[ST_REPORT_N_COLORS] = {
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
 
 /* Line chart geometry, in SVG user units: a square plot with room for the title above, the
  * tick labels and axis titles left and below, and the legend under it all. */
@@ -54,16 +55,16 @@ static size_t drop_collinear(double *x, double *y, size_t n)
     return m + 1;
 }
 
-size_t report_simplify(double *x, double *y, size_t n, double x_range, double y_range,
-                       double eps, size_t max_points)
+size_t st__report_simplify(double *x, double *y, size_t n, double x_range, double y_range,
+                           double eps, size_t max_points)
 {
     n = drop_collinear(x, y, n);
     if (n <= 2 || !(x_range > 0) || !(y_range > 0))
         return n;
-    unsigned char *keep = malloc(n);
-    size_t *stack = malloc(2 * n * sizeof *stack);
+    unsigned char *keep = st__malloc(n);
+    size_t *stack = st__malloc(2 * n * sizeof *stack);
     if (keep == NULL || stack == NULL) {
-        free(keep), free(stack);
+        st__free(keep), st__free(stack);
         return n;
     }
     size_t kept;
@@ -98,7 +99,7 @@ size_t report_simplify(double *x, double *y, size_t n, double x_range, double y_
     for (size_t i = 0; i < n; i++)
         if (keep[i])
             x[m] = x[i], y[m] = y[i], m++;
-    free(keep), free(stack);
+    st__free(keep), st__free(stack);
     return m;
 }
 
@@ -135,7 +136,7 @@ static double py(const frame *fr, double y)
     return LC_TOP + (1 - t) * LC_PLOT;
 }
 
-static void axes(FILE *f, const frame *fr, const report_chart *c)
+static void axes(FILE *f, const frame *fr, const st_report_chart *c)
 {
     double sx = tick_step(fr->x1 - fr->x0), sy = tick_step(fr->y1 - fr->y0);
     int dx = tick_decimals(sx), dy = tick_decimals(sy);
@@ -158,45 +159,45 @@ static void axes(FILE *f, const frame *fr, const report_chart *c)
             "stroke=\"#57606a\" stroke-width=\"1\"/>\n", LC_LEFT, LC_TOP, LC_PLOT, LC_PLOT);
     fprintf(f, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", LC_LEFT +
             LC_PLOT / 2, LC_TOP + LC_PLOT + 40);
-    report_escape(f, c->x_label);
+    st__report_escape(f, c->x_label);
     fprintf(f, "</text>\n<text class=\"axis\" x=\"0\" y=\"0\" text-anchor=\"middle\" "
             "transform=\"translate(%d %d) rotate(-90)\">", 18, LC_TOP + LC_PLOT / 2);
-    report_escape(f, c->y_label);
+    st__report_escape(f, c->y_label);
     fputs("</text>\n", f);
 }
 
 /* ---- line chart ---- */
 
-static void polyline(FILE *f, const frame *fr, const report_series *s, double *bx, double *by)
+static void polyline(FILE *f, const frame *fr, const st_report_series *s, double *bx, double *by)
 {
     size_t m = 0;
     for (size_t i = 0; i < s->n; i++)
         if (!isnan(s->x[i]) && !isnan(s->y[i]))
             bx[m] = s->x[i], by[m] = s->y[i], m++;
-    m = report_simplify(bx, by, m, fr->x1 - fr->x0, fr->y1 - fr->y0, SIMPLIFY_EPS,
-                        SIMPLIFY_MAX);
-    const char *color = report_colors[s->color % REPORT_N_COLORS];
+    m = st__report_simplify(bx, by, m, fr->x1 - fr->x0, fr->y1 - fr->y0, SIMPLIFY_EPS,
+                            SIMPLIFY_MAX);
+    const char *color = st__report_colors[s->color % ST_REPORT_N_COLORS];
     fprintf(f, "<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" "
             "stroke-linejoin=\"round\" stroke-linecap=\"round\"%s points=\"", color,
             s->dashed ? " stroke-dasharray=\"7 4\"" : "");
     for (size_t i = 0; i < m; i++)
         fprintf(f, "%s%.2f,%.2f", i ? " " : "", px(fr, bx[i]), py(fr, by[i]));
     fputs("\"><title>", f);
-    report_escape(f, s->name);
+    st__report_escape(f, s->name);
     fputs("</title></polyline>\n", f);
     for (size_t i = 0; s->dots && i < m; i++)
         fprintf(f, "<circle class=\"dot\" cx=\"%.2f\" cy=\"%.2f\" r=\"3.2\" fill=\"%s\"/>\n",
                 px(fr, bx[i]), py(fr, by[i]), color);
 }
 
-static void mark(FILE *f, double x, double y, const char *color, const report_series *s)
+static void mark(FILE *f, double x, double y, const char *color, const st_report_series *s)
 {
     fprintf(f, "<circle class=\"mark\" cx=\"%.2f\" cy=\"%.2f\" r=\"6\" fill=\"%s\" "
             "stroke=\"#1b1f24\" stroke-width=\"1.6\"><title>", x, y, color);
-    report_escape(f, s->name);
+    st__report_escape(f, s->name);
     if (s->mark_note != NULL) {
         fputs(": ", f);
-        report_escape(f, s->mark_note);
+        st__report_escape(f, s->mark_note);
     }
     fputs("</title></circle>\n", f);
 }
@@ -213,7 +214,7 @@ static void legend_text(FILE *f, const char *a, const char *b, size_t max)
     }
     if (text[i] != '\0')
         strcpy(text + i, "\xe2\x80\xa6"); /* an ellipsis, within the 512 bytes */
-    report_escape(f, text);
+    st__report_escape(f, text);
 }
 
 typedef struct legend_entry {
@@ -246,18 +247,18 @@ static void legend(FILE *f, const legend_entry *e, size_t n, int y0)
     }
 }
 
-void report_line_chart(report *r, const report_chart *c)
+void st_report_line_chart(st_report *r, const st_report_chart *c)
 {
     FILE *f = r->f;
     frame fr = {c->x_min, c->x_max, c->y_min, c->y_max};
     size_t n_legend = c->n_series + (c->diagonal != 0) + !isnan(c->baseline), longest = 0;
     for (size_t k = 0; k < c->n_series; k++)
         longest = c->series[k].n > longest ? c->series[k].n : longest;
-    legend_entry *entries = calloc(n_legend ? n_legend : 1, sizeof *entries);
-    double *bx = malloc((longest ? longest : 1) * sizeof *bx);
-    double *by = malloc((longest ? longest : 1) * sizeof *by);
+    legend_entry *entries = st__calloc(n_legend ? n_legend : 1, sizeof *entries);
+    double *bx = st__malloc((longest ? longest : 1) * sizeof *bx);
+    double *by = st__malloc((longest ? longest : 1) * sizeof *by);
     if (entries == NULL || bx == NULL || by == NULL) {
-        free(entries), free(bx), free(by);
+        st__free(entries), st__free(bx), st__free(by);
         fputs("<p class=\"note\">(chart left out: out of memory)</p>\n", f);
         return;
     }
@@ -268,10 +269,10 @@ void report_line_chart(report *r, const report_chart *c)
             "width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"chart%d\">\n"
             "<title id=\"chart%d\">", LC_WIDTH, height, LC_WIDTH, height, r->n_charts,
             r->n_charts);
-    report_escape(f, c->title);
+    st__report_escape(f, c->title);
     fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<text class=\"title\" x=\"%d\" y=\"24\">", LC_WIDTH, height, LC_LEFT);
-    report_escape(f, c->title);
+    st__report_escape(f, c->title);
     fputs("</text>\n", f);
     axes(f, &fr, c);
     size_t e = 0;
@@ -293,8 +294,8 @@ void report_line_chart(report *r, const report_chart *c)
     for (size_t k = 0; k < c->n_series; k++)
         polyline(f, &fr, &c->series[k], bx, by);
     for (size_t k = 0; k < c->n_series; k++) {
-        const report_series *s = &c->series[k];
-        const char *color = report_colors[s->color % REPORT_N_COLORS];
+        const st_report_series *s = &c->series[k];
+        const char *color = st__report_colors[s->color % ST_REPORT_N_COLORS];
         int marked = !isnan(s->mark_x) && !isnan(s->mark_y);
         if (marked)
             mark(f, px(&fr, s->mark_x), py(&fr, s->mark_y), color, s);
@@ -305,18 +306,18 @@ void report_line_chart(report *r, const report_chart *c)
     fputs("</svg>\n", f);
     if (c->caption != NULL) {
         fputs("<figcaption>", f);
-        report_escape(f, c->caption);
+        st__report_escape(f, c->caption);
         fputs("</figcaption>\n", f);
     }
     fputs("</figure>\n", f);
-    free(entries), free(bx), free(by);
+    st__free(entries), st__free(bx), st__free(by);
 }
 
 /* ---- bar chart ---- */
 
 enum { BC_LABELS = 250, BC_PLOT = 440, BC_ROW = 24, BC_TOP = 40, BC_WIDTH = 760 };
 
-void report_bar_chart(report *r, const report_bars *b)
+void st_report_bar_chart(st_report *r, const st_report_bars *b)
 {
     FILE *f = r->f;
     double lo = 0, hi = 0;
@@ -333,10 +334,10 @@ void report_bar_chart(report *r, const report_bars *b)
             "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
             "aria-labelledby=\"chart%d\">\n<title id=\"chart%d\">", BC_WIDTH, height, BC_WIDTH,
             height, r->n_charts, r->n_charts);
-    report_escape(f, b->title);
+    st__report_escape(f, b->title);
     fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<text class=\"title\" x=\"12\" y=\"24\">", BC_WIDTH, height);
-    report_escape(f, b->title);
+    st__report_escape(f, b->title);
     fputs("</text>\n", f);
     for (size_t i = 0; i < b->n; i++) {
         double v = b->values[i], y = BC_TOP + (double)i * BC_ROW;
@@ -349,8 +350,8 @@ void report_bar_chart(report *r, const report_bars *b)
         double x0 = v >= 0 ? zero : zero + v * scale, w = fabs(v) * scale;
         fprintf(f, "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%d\" "
                 "fill=\"%s\"><title>", x0, y + 4, w, BC_ROW - 8,
-                v >= 0 ? report_colors[1] : report_colors[0]);
-        report_escape(f, b->labels[i]);
+                v >= 0 ? st__report_colors[1] : st__report_colors[0]);
+        st__report_escape(f, b->labels[i]);
         fprintf(f, ": %.*f</title></rect>\n", b->digits, v);
         int right = v >= 0;
         double tx = right ? x0 + w + 4 : x0 - 4;
@@ -361,11 +362,11 @@ void report_bar_chart(report *r, const report_bars *b)
             "stroke-width=\"1\"/>\n", zero, BC_TOP - 4, zero, BC_TOP + (int)b->n * BC_ROW + 4);
     fprintf(f, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
             BC_LABELS + BC_PLOT / 2, BC_TOP + (int)b->n * BC_ROW + 30);
-    report_escape(f, b->value_label);
+    st__report_escape(f, b->value_label);
     fputs("</text>\n</svg>\n", f);
     if (b->caption != NULL) {
         fputs("<figcaption>", f);
-        report_escape(f, b->caption);
+        st__report_escape(f, b->caption);
         fputs("</figcaption>\n", f);
     }
     fputs("</figure>\n", f);

@@ -1,12 +1,15 @@
-/* The HTML of a report (report.h): document skeleton and style sheet, escaping, sections,
- * facts and tables. The charts are in report_svg.c. */
+/* The HTML of a report (stratum/report.h): document skeleton and style sheet, escaping,
+ * sections, facts and tables. The charts are in report_svg.c. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "report.h"
+#include <stratum/files.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "report_impl.h"
 
 /* Screen and print styles. Numbers use tabular figures so columns of them align. */
 static const char style_sheet[] =
@@ -51,7 +54,7 @@ static const char style_sheet[] =
     "@media print{body{padding:0;max-width:none;font-size:12px}h2{break-after:avoid}"
     "table,figure{break-inside:avoid}}\n";
 
-void report_escape(FILE *f, const char *s)
+void st__report_escape(FILE *f, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
         switch (*p) {
@@ -65,12 +68,17 @@ void report_escape(FILE *f, const char *s)
     }
 }
 
-int report_begin(report *r, const char *title, const char *subtitle)
+st_status st_report_begin(const char *title, const char *subtitle, st_report **out,
+                          st_error *err)
 {
-    memset(r, 0, sizeof *r);
-    if ((r->f = open_memstream(&r->buf, &r->size)) == NULL) {
-        fprintf(stderr, "stratum: out of memory for the report\n");
-        return -1;
+    if (out == NULL || title == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_begin: %s is NULL",
+                        out == NULL ? "out" : "title");
+    *out = NULL;
+    st_report *r = st__calloc(1, sizeof *r);
+    if (r == NULL || (r->f = open_memstream(&r->buf, &r->size)) == NULL) {
+        st__free(r);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the report");
     }
     FILE *f = r->f;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -79,31 +87,32 @@ int report_begin(report *r, const char *title, const char *subtitle)
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
           "style-src 'unsafe-inline'; img-src data:\">\n", f);
     fprintf(f, "<meta name=\"generator\" content=\"stratum %s\">\n<title>", st_version());
-    report_escape(f, title);
+    st__report_escape(f, title);
     if (subtitle != NULL) {
         fputs(": ", f);
-        report_escape(f, subtitle);
+        st__report_escape(f, subtitle);
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style_sheet);
-    report_escape(f, title);
+    st__report_escape(f, title);
     fputs("</h1>\n", f);
     if (subtitle != NULL) {
         fputs("<p class=\"sub\">", f);
-        report_escape(f, subtitle);
+        st__report_escape(f, subtitle);
         fputs("</p>\n", f);
     }
     fputs("</header>\n<main>\n", f);
-    return 0;
+    *out = r;
+    return ST_OK;
 }
 
-static void close_section(report *r)
+static void close_section(st_report *r)
 {
     if (r->in_section)
         fputs("</section>\n", r->f);
     r->in_section = 0;
 }
 
-/* report_escape of the len bytes at s (which may hold no NUL). */
+/* st__report_escape of the len bytes at s (which may hold no NUL). */
 static void escape_bytes(FILE *f, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -111,26 +120,26 @@ static void escape_bytes(FILE *f, const char *s, size_t len)
         if (s[i] == '\n' || s[i] == '\t')
             fputc(s[i], f); /* kept: the block shows the text's own lines */
         else if (s[i] != '\0')
-            report_escape(f, one);
+            st__report_escape(f, one);
     }
 }
 
-void report_marked_text(report *r, const char *caption, const char *text, size_t len,
-                        const report_mark *marks, size_t n_marks)
+void st_report_marked_text(st_report *r, const char *caption, const char *text, size_t len,
+                           const st_report_mark *marks, size_t n_marks)
 {
     if (caption != NULL)
-        report_paragraph(r, caption, "note");
+        st_report_paragraph(r, caption, "note");
     fputs("<blockquote class=\"text\">", r->f);
     size_t at = 0;
     for (size_t k = 0; k < n_marks; k++) {
-        const report_mark *m = &marks[k];
+        const st_report_mark *m = &marks[k];
         if (m->begin < at || m->end > len || m->end <= m->begin)
             continue; /* overlapping or outside: the caller's mistake, shown unmarked */
         escape_bytes(r->f, text + at, m->begin - at);
         fprintf(r->f, "<mark class=\"%s\"", m->up ? "up" : "down");
         if (m->title != NULL) {
             fputs(" title=\"", r->f);
-            report_escape(r->f, m->title);
+            st__report_escape(r->f, m->title);
             fputc('"', r->f);
         }
         fputc('>', r->f);
@@ -142,78 +151,99 @@ void report_marked_text(report *r, const char *caption, const char *text, size_t
     fputs("</blockquote>\n", r->f);
 }
 
-void report_discard(report *r)
+void st_report_discard(st_report *r)
 {
+    if (r == NULL)
+        return;
     if (r->f != NULL)
         fclose(r->f);
-    free(r->buf);
-    memset(r, 0, sizeof *r);
+    free(r->buf); /* open_memstream's, from malloc */
+    st__free(r);
 }
 
-int report_end(report *r, const char *path)
+st_status st_report_end(st_report *r, const char *path, char **html, size_t *size,
+                        st_error *err)
 {
+    if (html != NULL)
+        *html = NULL;
+    if (size != NULL)
+        *size = 0;
+    if (r == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_end: the report is NULL");
+    if (html != NULL && size == NULL) {
+        st_report_discard(r);
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_end: html without size");
+    }
     close_section(r);
     fprintf(r->f, "</main>\n<footer>Written by stratum %s. The report records no date or "
             "time, so the same command on the same data writes the same file.</footer>\n"
             "</body>\n</html>\n", st_version());
     int failed = ferror(r->f);
-    if (fclose(r->f) != 0 || failed) {
-        r->f = NULL;
-        report_discard(r);
-        fprintf(stderr, "stratum: out of memory for the report\n");
-        return EXIT_FAILED;
-    }
+    int closed = fclose(r->f);
     r->f = NULL;
-    st_error err;
-    memset(&err, 0, sizeof err);
-    st_status rc = st_file_write_atomic(path, r->buf, r->size, &err);
-    report_discard(r);
-    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
+    if (closed != 0 || failed) {
+        st_report_discard(r);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the report");
+    }
+    st_status rc = ST_OK;
+    if (path != NULL)
+        rc = st_file_write_atomic(path, r->buf, r->size, err);
+    if (rc == ST_OK && html != NULL) {
+        *html = r->buf, *size = r->size; /* open_memstream's buffer ends with a NUL */
+        r->buf = NULL;
+    }
+    st_report_discard(r);
+    return rc;
 }
 
-void report_section(report *r, const char *title)
+void st_report_html_free(char *html)
+{
+    free(html);
+}
+
+void st_report_section(st_report *r, const char *title)
 {
     close_section(r);
     fputs("<section>\n<h2>", r->f);
-    report_escape(r->f, title);
+    st__report_escape(r->f, title);
     fputs("</h2>\n", r->f);
     r->in_section = 1;
 }
 
-void report_paragraph(report *r, const char *text, const char *css_class)
+void st_report_paragraph(st_report *r, const char *text, const char *css_class)
 {
     if (css_class != NULL)
         fprintf(r->f, "<p class=\"%s\">", css_class);
     else
         fputs("<p>", r->f);
-    report_escape(r->f, text);
+    st__report_escape(r->f, text);
     fputs("</p>\n", r->f);
 }
 
-void report_facts(report *r, const char *const *terms, const char *const *values, size_t n)
+void st_report_facts(st_report *r, const char *const *terms, const char *const *values, size_t n)
 {
     fputs("<dl class=\"facts\">\n", r->f);
     for (size_t i = 0; i < n; i++) {
         fputs("<dt>", r->f);
-        report_escape(r->f, terms[i]);
+        st__report_escape(r->f, terms[i]);
         fputs("</dt><dd>", r->f);
-        report_escape(r->f, values[i]);
+        st__report_escape(r->f, values[i]);
         fputs("</dd>\n", r->f);
     }
     fputs("</dl>\n", r->f);
 }
 
-void report_figures_begin(report *r)
+void st_report_figures_begin(st_report *r)
 {
     fputs("<div class=\"figures\">\n", r->f);
 }
 
-void report_figures_end(report *r)
+void st_report_figures_end(st_report *r)
 {
     fputs("</div>\n", r->f);
 }
 
-char *report_format_ci(char *buf, size_t size, double v, double lo, double hi, int digits)
+char *st_report_format_ci(char *buf, size_t size, double v, double lo, double hi, int digits)
 {
     if (isnan(v))
         snprintf(buf, size, "undefined");
@@ -224,15 +254,15 @@ char *report_format_ci(char *buf, size_t size, double v, double lo, double hi, i
     return buf;
 }
 
-report_cell report_text_cell(const char *text)
+st_report_cell st_report_text_cell(const char *text)
 {
-    report_cell c = {text != NULL ? text : "", NAN, NAN, NAN, 0, 0};
+    st_report_cell c = {text != NULL ? text : "", NAN, NAN, NAN, 0, 0};
     return c;
 }
 
-report_cell report_number_cell(double value, double low, double high, int digits)
+st_report_cell st_report_number_cell(double value, double low, double high, int digits)
 {
-    report_cell c = {NULL, value, low, high, digits, 0};
+    st_report_cell c = {NULL, value, low, high, digits, 0};
     return c;
 }
 
@@ -257,7 +287,7 @@ static void put_number(FILE *f, double v, int digits)
     fputs(text[0] == '-' ? text + 1 : text, f);
 }
 
-static void number_text(FILE *f, const report_cell *c)
+static void number_text(FILE *f, const st_report_cell *c)
 {
     put_number(f, c->value, c->digits);
     if (isnan(c->low) || isnan(c->high) || c->digits < 0)
@@ -269,7 +299,7 @@ static void number_text(FILE *f, const report_cell *c)
     fputs(")</span>", f);
 }
 
-static void write_cell(FILE *f, const report_cell *c, int label)
+static void write_cell(FILE *f, const st_report_cell *c, int label)
 {
     int number = c->text == NULL, undefined = number && isnan(c->value);
     const char *cls = label ? "label" : c->best ? "best" : undefined ? "undef" : NULL;
@@ -285,7 +315,7 @@ static void write_cell(FILE *f, const report_cell *c, int label)
         fputs(" title=\"best in its column\"", f);
     fputc('>', f);
     if (!number)
-        report_escape(f, c->text);
+        st__report_escape(f, c->text);
     else if (undefined)
         fputs("undefined", f);
     else
@@ -293,7 +323,7 @@ static void write_cell(FILE *f, const report_cell *c, int label)
     fputs(label ? "</th>" : "</td>", f);
 }
 
-void report_table_write(report *r, const report_table *t)
+void st_report_table_write(st_report *r, const st_report_table *t)
 {
     FILE *f = r->f;
     /* more than four columns of values with intervals: each interval under its value */
@@ -303,14 +333,14 @@ void report_table_write(report *r, const report_table *t)
     fprintf(f, "<div class=\"scroll\"><table%s>\n", n_ci > 4 ? " class=\"wide\"" : "");
     if (t->caption != NULL) {
         fputs("<caption>", f);
-        report_escape(f, t->caption);
+        st__report_escape(f, t->caption);
         fputs("</caption>\n", f);
     }
     fputs("<thead><tr>", f);
     for (size_t j = 0; j < t->n_cols; j++) {
         fputs(j < t->n_label_cols ? "<th scope=\"col\" class=\"label\">" : "<th scope=\"col\">",
               f);
-        report_escape(f, t->header[j]);
+        st__report_escape(f, t->header[j]);
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -323,7 +353,7 @@ void report_table_write(report *r, const report_table *t)
     fputs("</tbody>\n</table></div>\n", f);
     if (t->note != NULL) {
         fputs("<p class=\"tnote\">", f);
-        report_escape(f, t->note);
+        st__report_escape(f, t->note);
         fputs("</p>\n", f);
     }
 }

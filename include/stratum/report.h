@@ -1,0 +1,285 @@
+/* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
+ * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include
+ * <stratum.h> rather than this file.
+ *
+ *     st_compare_params cp = st_compare_params_default();
+ *     cp.keep_oof = 1;                                  // the report draws the curves
+ *     st_compare_result *res = NULL;
+ *     if (st_compare_run(ds, &cp, &res, &err) == ST_OK) {
+ *         st_report_context ctx = st_report_context_default();
+ *         ctx.data_name = "cohort.csv";                  // shown as the data's name
+ *         st_report_compare(ds, &cp, res, &ctx, "compare.html", NULL, NULL, &err);
+ *     }
+ *     st_compare_result_free(res);
+ *
+ * A report is one HTML file with inline CSS and SVG, no JavaScript and no external resources
+ * (a Content-Security-Policy in the page forbids both), readable in any browser, printable,
+ * and the same bytes for the same input: no date, time, host or path of its own is written,
+ * only what the caller passes (the data's name) and the library's version. Text from the
+ * caller or the data (names, levels, file names) is escaped: it is shown as written and can
+ * never become markup.
+ *
+ * Output: every function that finishes a report takes `path` (written atomically with
+ * st_file_write_atomic when not NULL: an existing file is replaced whole or not at all) and
+ * `html`, `size` (when html is not NULL, *html gets the document, NUL-terminated, size bytes
+ * without the NUL, owned by the caller and freed with st_report_html_free). Either or both
+ * may be given. Nothing is printed.
+ *
+ * The second half of this header is the document builder the ready-made reports are made
+ * of, for callers composing their own (stratum explain and drift do). */
+#ifndef STRATUM_REPORT_H
+#define STRATUM_REPORT_H
+
+#include <stddef.h>
+
+#include "common.h"
+#include "compare.h"
+#include "cv.h"
+#include "dataset.h"
+#include "metrics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a report shows that only the caller knows. Start from st_report_context_default();
+ * every string is borrowed for the call. */
+typedef struct st_report_context {
+    const char *data_name;        /* the data as the report names it, e.g. its path
+                                     (default "data") */
+    const char *folds_how;        /* how the folds were made, as the subtitle's
+                                     "5-fold HOW cross-validation" reads, e.g. "stratified, grouped
+                                     by patient," or "(folds given by site)" (the facts drop
+                                     the parentheses and the trailing comma); NULL (default):
+                                     "stratified", "stratified, grouped," or "(folds given)"
+                                     from the parameters' groups and fold_ids */
+    const char *rule_name;        /* the threshold rule's name (default NULL: the CLI's word,
+                                     "f1", "fbeta", "youden", "min-recall", "min-precision") */
+    const char *const *weight_names; /* compare: the name of each of the parameters'
+                                     n_weights class-weight settings, e.g. as the user wrote
+                                     it ("5.0"); NULL (default): "none", "balanced" or %g */
+    const char *const *warnings;  /* n_warnings paragraphs shown in bold at the top of the
+                                     settings (e.g. that a fixed model was trained on these
+                                     rows), or NULL */
+    size_t n_warnings;
+} st_report_context;
+
+ST_API st_report_context st_report_context_default(void);
+
+/* stratum cv's report of one setting: the data and settings, the out-of-fold ROC,
+ * precision-recall and calibration charts (the folds' mean operating point marked), every
+ * metric's mean over the folds with its interval, and the table of folds. ds and prm are
+ * what st_cv_run was given, res what it returned (its oof is drawn). ctx may be NULL. */
+ST_API st_status st_report_cv(const st_dataset *ds, const st_cv_params *prm,
+                              const st_cv_result *res, const st_report_context *ctx,
+                              const char *path, char **html /* OUT */, size_t *size /* OUT */,
+                              st_error *err);
+
+/* stratum compare's report: the data and settings, one out-of-fold ROC, precision-recall
+ * and calibration line per row (colour by class weight, logreg solid, gbdt dashed, fixed
+ * models solid in the next colours) with each row's operating point, and the comparison
+ * table with the best mean of each column marked. ds and prm are what st_compare_run was
+ * given (prm->keep_oof must have been 1: ST_ERR_INVALID_ARG otherwise), res what it
+ * returned. A fixed row is named by the part of its st_compare_fixed.name after the last
+ * '/'. ctx may be NULL. */
+ST_API st_status st_report_compare(const st_dataset *ds, const st_compare_params *prm,
+                                   const st_compare_result *res, const st_report_context *ctx,
+                                   const char *path, char **html /* OUT */,
+                                   size_t *size /* OUT */, st_error *err);
+
+/* One subgroup of an evaluate report (`stratum evaluate --by COL`). */
+typedef struct st_report_group {
+    const char *name;             /* the level as shown, e.g. "F" or "(missing)" */
+    const st_eval *ev;            /* st_evaluate of its rows at the threshold chosen on all
+                                     rows (the evaluation's ev->threshold) */
+} st_report_group;
+
+/* What stratum evaluate's report shows: scores evaluated against labels. Every pointer is
+ * borrowed for the call. */
+typedef struct st_report_evaluation {
+    const double *p;              /* n scores */
+    const float *y, *w;           /* n labels (0/1) and n row weights, or w NULL */
+    size_t n;
+    const st_eval *ev;            /* st_evaluate(p, y, w, n, prm) */
+    const st_eval_params *prm;    /* its parameters (rule, beta, bootstrap seed) */
+    const char *scores_name;      /* scores read from a file: its name (e.g. its path), or
+                                     NULL for a model's scores */
+    const char *score_col;        /* with scores_name: the score column's name */
+    const char *model_name;       /* without scores_name: the model's name (e.g. its path);
+                                     the data is named by the context's data_name */
+    const char *model_kind;       /* and its family, e.g. "logreg" */
+    const char *threshold_from;   /* NULL, or how the model's own stored threshold was chosen,
+                                     shown instead of prm's rule (e.g. "stored in the model,
+                                     chosen by f1") */
+    const char *group_column;     /* NULL, or the column of the subgroups */
+    const st_report_group *groups; /* n_groups subgroups, in the table's order */
+    size_t n_groups;
+} st_report_evaluation;
+
+/* stratum evaluate's report: the data and settings, the ROC and precision-recall curves
+ * with the operating point marked, the calibration plot, every metric with its interval
+ * (and DeLong's for ROC-AUC), the confusion matrix, the calibration bins and the subgroups.
+ * ctx may be NULL (its data_name, warnings are used; folds_how, rule_name, weight_names are
+ * not). */
+ST_API st_status st_report_evaluate(const st_report_evaluation *r, const st_report_context *ctx,
+                                    const char *path, char **html /* OUT */,
+                                    size_t *size /* OUT */, st_error *err);
+
+ST_API void st_report_html_free(char *html); /* NULL-safe */
+
+/* ---- the document builder ----
+ *
+ *     st_report *r = NULL;
+ *     if (st_report_begin("stratum evaluate", "model.txt on data.csv", &r, &err) != ST_OK) ...
+ *     st_report_section(r, "Data and settings");
+ *     st_report_facts(r, terms, values, n);         // a two-column list of "term: value"
+ *     st_report_figures_begin(r);                   // figures side by side
+ *     st_report_line_chart(r, &roc_chart);
+ *     st_report_figures_end(r);
+ *     st_report_table_write(r, &table);
+ *     return st_report_end(r, "out.html", NULL, NULL, &err);  // frees r
+ *
+ * Strings and arrays given to the builder are borrowed for the call only. A failure while
+ * writing (out of memory) is remembered and reported once, by st_report_end. */
+typedef struct st_report st_report;
+
+/* A new document (free it with st_report_end or st_report_discard): head, style sheet,
+ * <h1>title</h1> and a subtitle line (may be NULL). */
+ST_API st_status st_report_begin(const char *title, const char *subtitle,
+                                 st_report **out /* OUT */, st_error *err);
+
+/* Closes the document and writes it to path and/or returns it in *html (as above); frees r
+ * whatever happens (NULL-safe: then ST_ERR_INVALID_ARG). */
+ST_API st_status st_report_end(st_report *r, const char *path, char **html /* OUT */,
+                               size_t *size /* OUT */, st_error *err);
+
+/* Frees r without writing (after an error elsewhere). NULL-safe. */
+ST_API void st_report_discard(st_report *r);
+
+/* Starts a new <section> with an <h2> heading (closing the previous one). */
+ST_API void st_report_section(st_report *r, const char *title);
+
+/* A paragraph of plain text; class "note" makes it small and grey, "warn" bold (may be
+ * NULL). */
+ST_API void st_report_paragraph(st_report *r, const char *text, const char *css_class);
+
+/* A list of n (term, value) pairs shown as two aligned columns. */
+ST_API void st_report_facts(st_report *r, const char *const *terms, const char *const *values,
+                            size_t n);
+
+/* Figures between these two calls are laid out side by side, wrapping on narrow pages. */
+ST_API void st_report_figures_begin(st_report *r);
+ST_API void st_report_figures_end(st_report *r);
+
+/* A block of free text (a note) with some of its bytes marked: marks[k] covers bytes
+ * [begin, end) of text, in order and not overlapping (others are shown unmarked), "up"
+ * (raises the risk: red) or not (lowers it: blue), title shown on hover (may be NULL).
+ * The caption (may be NULL) comes above it as a note. */
+typedef struct st_report_mark {
+    size_t begin, end;
+    int up;
+    const char *title;
+} st_report_mark;
+ST_API void st_report_marked_text(st_report *r, const char *caption, const char *text,
+                                  size_t len, const st_report_mark *marks, size_t n_marks);
+
+/* "0.841 (0.812-0.870)" with an en dash, "0.841" without an interval (lo NaN), or
+ * "undefined" when v is NaN; digits after the point. Returns buf. */
+ST_API char *st_report_format_ci(char *buf, size_t size, double v, double lo, double hi,
+                                 int digits);
+
+/* One table cell. A text cell shows `text`. A number cell (text NULL) shows value (and the
+ * interval [low, high] when low is not NaN) with `digits` decimals, or %.6g when digits
+ * < 0, or "undefined" for NaN; the exact numbers also go into data-value, data-low and
+ * data-high attributes (%.17g), so that programs can read them back. */
+typedef struct st_report_cell {
+    const char *text;
+    double value, low, high;
+    int digits;
+    int best; /* shown in bold with a marker: the best of its column */
+} st_report_cell;
+
+/* A text cell, and a number cell with an interval (low NaN for none). */
+ST_API st_report_cell st_report_text_cell(const char *text);
+ST_API st_report_cell st_report_number_cell(double value, double low, double high, int digits);
+
+typedef struct st_report_table {
+    const char *caption;          /* above the table, or NULL */
+    size_t n_cols, n_rows;
+    const char *const *header;    /* n_cols column titles */
+    const st_report_cell *cells;  /* n_rows * n_cols, row-major */
+    size_t n_label_cols;          /* leading columns that name the row (left-aligned) */
+    const char *note;             /* a note under the table, or NULL */
+} st_report_table;
+
+ST_API void st_report_table_write(st_report *r, const st_report_table *t);
+
+/* The number of colours of the series palette (Okabe and Ito 2008, colour-blind-safe). */
+#define ST_REPORT_N_COLORS 7
+
+/* A line of a line chart. Points with a NaN coordinate are skipped. Long lines are
+ * simplified first (Ramer-Douglas-Peucker within 1/2000 of the plot, at most 4,000 points
+ * a line), so a curve of 100,000 points costs a few thousand. */
+typedef struct st_report_series {
+    const char *name;             /* legend text */
+    const double *x, *y;
+    size_t n;
+    double mark_x, mark_y;        /* a marked point (the operating point), NaN for none */
+    const char *mark_note;        /* legend text for the mark, e.g. "threshold 0.31", or NULL */
+    int color;                    /* index into the palette (modulo ST_REPORT_N_COLORS) */
+    int dashed;                   /* draw dashed */
+    int dots;                     /* a dot on every point (few points, e.g. calibration bins) */
+} st_report_series;
+
+typedef struct st_report_chart {
+    const char *title, *x_label, *y_label;
+    double x_min, x_max, y_min, y_max; /* the axes' ranges */
+    int diagonal;                 /* dotted reference line y = x */
+    double baseline;              /* dotted horizontal reference line at this y, NaN for none */
+    const char *baseline_note;    /* legend text for it, or NULL */
+    const st_report_series *series;
+    size_t n_series;
+    const char *caption;          /* a note under the chart, or NULL */
+} st_report_chart;
+
+/* One <figure> holding an SVG line chart with axes, ticks, grid, legend (below the plot)
+ * and marks; each series is one <polyline class="curve">, each mark one
+ * <circle class="mark">. */
+ST_API void st_report_line_chart(st_report *r, const st_report_chart *c);
+
+/* A horizontal bar chart of signed values: bars grow right of zero for positive values
+ * and left for negative ones, in two colours, with the value written at the bar's end. */
+typedef struct st_report_bars {
+    const char *title, *value_label;
+    const char *const *labels;    /* n labels (long ones are shortened with an ellipsis) */
+    const double *values;         /* n values; NaN draws no bar */
+    size_t n;
+    int digits;                   /* decimals of the values written */
+    const char *caption;          /* a note under the chart, or NULL */
+} st_report_bars;
+
+ST_API void st_report_bar_chart(st_report *r, const st_report_bars *b);
+
+/* A curve's points for a chart, simplified within 1/4000 of the unit square (finer than any
+ * chart draws). Owned by the caller: st_report_curve_free. */
+typedef struct st_report_curve {
+    double *x, *y;
+    size_t n;
+} st_report_curve;
+
+/* The ROC curve (x false positive rate, y true positive rate) or, with pr, the
+ * precision-recall curve (x recall, y precision) of scores p against labels y (weights w
+ * or NULL), as st_roc_curve and st_pr_curve compute them. */
+ST_API st_status st_report_curve_make(int pr, const double *p, const float *y, const float *w,
+                                      size_t n, st_report_curve *out /* OUT */, st_error *err);
+ST_API void st_report_curve_free(st_report_curve *c); /* NULL-safe; leaves it empty */
+
+/* The axis maximum of a calibration plot: the bins' largest value rounded up to a tenth
+ * (at least 0.1, at most 1), so that a model of rare events is not squeezed into a corner. */
+ST_API double st_report_calibration_top(const st_calibration_bin *bins);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
