@@ -374,7 +374,8 @@ ST_API st_status st_gbdt_feature_importance(const st_gbdt *m, st_gbdt_importance
  * line. Numbers read back exactly, so a loaded model predicts bit-identically. A
  * categorical split is a node line with "cats" in place of its threshold, followed by
  * "cats N CODE..." (the level codes going left, increasing); a model with categorical
- * features also keeps the six categorical parameters after its features. Saving
+ * features also keeps the six categorical parameters after its features, and one trained
+ * with quantized gradients a line "quantized_grad BINS" after its seed. Saving
  * replaces path atomically; loading fails with ST_ERR_FORMAT and "path:line: ..." on a
  * file that is not a gbdt model, is newer, truncated, corrupt or malformed, with
  * ST_ERR_IO when it cannot be read. On failure *out is NULL. */

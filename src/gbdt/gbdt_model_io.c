@@ -71,6 +71,9 @@ static void write_params(st__text *t, const st_gbdt_params *p, int *exact)
     st__text_printf(t, "class_weight %s\n",
                     p->class_weight == ST_CLASS_WEIGHT_BALANCED ? "balanced" : "none");
     st__text_printf(t, "bin_sample_rows %d\nseed %" PRIu64 "\n", p->bin_sample_rows, p->seed);
+    /* only when used, so that the files of full-precision models are as they were */
+    if (p->quantized_grad)
+        st__text_printf(t, "quantized_grad %d\n", p->num_grad_quant_bins);
 }
 
 /* "cats N CODE..." for a categorical node: the level codes of its left set. */

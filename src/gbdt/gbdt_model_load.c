@@ -25,6 +25,19 @@ static st_status read_int(st__mreader *r, const char *key, long lo, long hi, int
     return rc;
 }
 
+/* "quantized_grad BINS", present only in files of models trained with quantized gradients
+ * (else the defaults stay: off). */
+static st_status read_quantized(st__mreader *r, st_gbdt_params *p)
+{
+    st__mreader peek = *r;
+    static const char key[] = "quantized_grad ";
+    if (!st__mr_next(&peek) || peek.len < sizeof key - 1 ||
+        memcmp(peek.text, key, sizeof key - 1) != 0)
+        return ST_OK;
+    p->quantized_grad = 1;
+    return read_int(r, "quantized_grad", 2, ST_GBDT_GRAD_QUANT_BINS_MAX, &p->num_grad_quant_bins);
+}
+
 static st_status read_params(st__mreader *r, st_gbdt_params *p)
 {
     static const char *const cw[] = {"none", "balanced"};
@@ -48,7 +61,8 @@ static st_status read_params(st__mreader *r, st_gbdt_params *p)
         (rc = st__mr_key_number(r, "scale_pos_weight", &p->scale_pos_weight)) != ST_OK ||
         (rc = st__mr_key_word(r, "class_weight", cw, 2, &v)) != ST_OK ||
         (rc = read_int(r, "bin_sample_rows", 1, big, &p->bin_sample_rows)) != ST_OK ||
-        (rc = st__mr_key_u64(r, "seed", &p->seed)) != ST_OK)
+        (rc = st__mr_key_u64(r, "seed", &p->seed)) != ST_OK ||
+        (rc = read_quantized(r, p)) != ST_OK)
         return rc;
     p->class_weight = v == 1 ? ST_CLASS_WEIGHT_BALANCED : ST_CLASS_WEIGHT_NONE;
     const char *why = st_gbdt_params_check(p);

@@ -204,6 +204,46 @@ static void test_threads_identical(void **state)
     st_dataset_free(ds);
 }
 
+/* The model file says "quantized_grad BINS" after the seed when the option was used, and
+ * only then (full-precision files are as before); loading and saving again keeps it. */
+static void test_model_file_records_it(void **state)
+{
+    (void)state;
+    st_dataset *ds = signal_dataset(2000, 4, 5);
+    st_gbdt_params p = st_gbdt_params_default();
+    p.num_trees = 5;
+    p.quantized_grad = 1;
+    p.num_grad_quant_bins = 16;
+    st_gbdt *mq = train(ds, &p);
+    p.quantized_grad = 0;
+    st_gbdt *mf = train(ds, &p);
+    size_t lq, lf, l2;
+    char *bq = model_bytes(mq, &lq), *bf = model_bytes(mf, &lf);
+    bq[lq] = bf[lf] = '\0'; /* model_bytes leaves room */
+    assert_non_null(strstr(bq, "\nseed 42\nquantized_grad 16\nfeatures "));
+    assert_null(strstr(bf, "quantized_grad"));
+    char path[] = "/tmp/stratum_quant_XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, bq, lq), (ssize_t)lq);
+    close(fd);
+    st_gbdt *back = NULL;
+    st_error err;
+    if (st_gbdt_load(path, &back, &err) != ST_OK)
+        fail_msg("%s", err.message);
+    unlink(path);
+    char *b2 = model_bytes(back, &l2);
+    assert_int_equal(l2, lq);
+    assert_memory_equal(b2, bq, lq);
+    free(bq);
+    free(bf);
+    free(b2);
+    st_gbdt_free(mq);
+    st_gbdt_free(mf);
+    st_gbdt_free(back);
+    st_dataset_free(ds);
+}
+
 /* One tree of two leaves, no bagging, unit weights: every row starts at the initial score
  * F0 = log(P / (n - P)), p0 = P / n, with g = p0 - y and h = p0 (1 - p0); a leaf of m rows,
  * q of them positive, takes the Newton step -lr (m p0 - q) / (m p0 (1 - p0)). With 2
@@ -284,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_layout_boundary),
         cmocka_unit_test(test_packed_hist),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_model_file_records_it),
         cmocka_unit_test(test_renewed_leaf_values),
         cmocka_unit_test(test_refusals),
     };
