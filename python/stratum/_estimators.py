@@ -316,7 +316,11 @@ class LogisticRegression(_StratumClassifier):
     out_of_core: fit as the CLI's --out-of-core (stratum/logreg_rowfile.h): the rows are
     written once to a private temporary file in temp_dir (None: $TMPDIR, else /tmp), then
     fitted from it block by block; ridge (alpha 0) at a given lam, mean imputation without
-    missing indicators; the CLI's model to the bit."""
+    missing indicators; the CLI's model to the bit.
+    recalibrate (None, 'platt', 'isotonic'), calibration_folds (5), threshold_rule (None,
+    'f1', 'fbeta', 'youden', 'min_recall', 'min_precision'), beta (2), min_recall (0.9),
+    min_precision (0.5): the CLI's train --recalibrate and --threshold-rule (_calibration.py,
+    docs/python.md); threshold_, calibration_ and inner_cv_ say what was chosen."""
     _family = LOGREG
 
     def __init__(self, lam=None, alpha=0.0, standardize=True, impute="mean",
@@ -474,7 +478,9 @@ class GBDTClassifier(_StratumClassifier):
     CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
     in the model, which applies it to the raw texts it scores; its options as the CLI's:
     ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
-    (default True), min_df (default 2), stop_words (None or 'english')."""
+    (default True), min_df (default 2), stop_words (None or 'english').
+    recalibrate, calibration_folds, threshold_rule, beta, min_recall, min_precision: as
+    LogisticRegression's (the CLI's train --recalibrate and --threshold-rule)."""
     _family = GBDT
 
     def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
