@@ -279,6 +279,25 @@ def params_clone_pickle():
 
 
 @case
+def scikit_learn_checks_with_the_options():
+    """check_estimator with an inner cross-validation in every fit; two checks marked
+    expected-to-fail with a reason (_xfail_checks): zero weights are not removed rows
+    (the inner folds are drawn over all rows), and a class_weight dict with a negative
+    weight other than 1 raises (bad_values_raise)."""
+    import warnings
+    from sklearn.utils.estimator_checks import check_estimator
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for est in (LR(recalibrate="platt", threshold_rule="f1"),
+                    GB(num_trees=10, min_data_in_leaf=5, recalibrate="isotonic",
+                       calibration_folds=3)):
+            check_estimator(est)
+            assert set(est._more_tags()["_xfail_checks"]) == {
+                "check_sample_weights_invariance", "check_class_weight_classifiers"}
+    assert LR()._more_tags()["_xfail_checks"] == {}
+
+
+@case
 def bad_values_raise():
     _, X, y, _ = HEPATITIS
     bad = [
