@@ -141,6 +141,31 @@ def predictions_are_the_cli_predict_of_that_file():
 
 
 @case
+def text_columns_same_model_file():
+    # featurizers fitted on all the rows before the inner folds, as the CLI's --text-col
+    data = os.path.join(TMP, "abstracts300.csv")
+    pd.read_csv(os.path.join(DATASETS, "medical_abstracts.csv")).iloc[:300].to_csv(
+        data, index=False)
+    X = pd.read_csv(data)
+    y = X.pop("label").to_numpy()
+    X = X.drop(columns=["id"])
+    for kind, est, opts in (
+            ("logreg", LR(text_cols=["abstract"], lam=1e-3, recalibrate="platt",
+                          threshold_rule="f1"),
+             ["--lambda", "0.001", "--recalibrate", "platt", "--threshold-rule", "f1"]),
+            ("gbdt", GB(text_cols=["abstract"], num_trees=20, recalibrate="isotonic",
+                        calibration_folds=3),
+             ["--num-trees", "20", "--recalibrate", "isotonic", "--calibration-folds", "3"])):
+        cli_model = os.path.join(TMP, f"text_cli_{kind}.model")
+        py_model = os.path.join(TMP, f"text_py_{kind}.model")
+        cli("train", kind, data, "--ignore", "id", "--text-col", "abstract", "-o", cli_model,
+            "-q", *opts)
+        est.fit(X, y).save(py_model)
+        assert est.calibration_ is not None, kind
+        assert filecmp.cmp(cli_model, py_model, shallow=False), kind
+
+
+@case
 def platt_map_is_the_minimum():
     """Platt's a, b on the out-of-fold probabilities minimise the log loss against Platt's
     smoothed targets (stratum/calibration.h): the hand-derived gradient is 0 there, and
