@@ -166,6 +166,30 @@ def text_columns_same_model_file():
 
 
 @case
+def row_weights_same_model_file():
+    # sample_weight is the CLI's --weight-col: the inner models and the map both see it
+    path, X, y, _ = HEPATITIS
+    w = 0.5 + (np.arange(len(y)) % 4)
+    data = os.path.join(TMP, "hepatitis_w.csv")
+    X.assign(w=w, label=y).to_csv(data, index=False)
+    for kind, est, opts in (
+            ("logreg", LR(lam=0.02, recalibrate="platt", threshold_rule="youden"),
+             ["--lambda", "0.02", "--recalibrate", "platt", "--threshold-rule", "youden"]),
+            ("gbdt", GB(num_trees=20, min_data_in_leaf=5, recalibrate="isotonic",
+                        threshold_rule="min_recall"),
+             ["--num-trees", "20", "--min-data-in-leaf", "5", "--recalibrate", "isotonic",
+              "--threshold-rule", "min-recall"])):
+        cli_model = os.path.join(TMP, f"w_cli_{kind}.model")
+        py_model = os.path.join(TMP, f"w_py_{kind}.model")
+        cli("train", kind, data, "--weight-col", "w", "-o", cli_model, "-q", *opts)
+        est.fit(X, y, sample_weight=w).save(py_model)
+        assert filecmp.cmp(cli_model, py_model, shallow=False), kind
+        unweighted = os.path.join(TMP, f"w_none_{kind}.model")
+        clone(est).fit(X, y).save(unweighted)
+        assert not filecmp.cmp(unweighted, py_model, shallow=False), kind
+
+
+@case
 def platt_map_is_the_minimum():
     """Platt's a, b on the out-of-fold probabilities minimise the log loss against Platt's
     smoothed targets (stratum/calibration.h): the hand-derived gradient is 0 there, and
