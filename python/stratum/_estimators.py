@@ -18,7 +18,7 @@ from ._data import check_not_empty, dataframe_kinds, is_dataframe, is_sparse, n_
 from ._lib import (CLASS_WEIGHT_BALANCED, CLASS_WEIGHT_NONE, CLASS_WEIGHT_POSITIVE, DEFAULT_SEED,
                    StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib)
 from ._model import GBDT, LOGREG, Model
-from . import _text
+from . import _calibration, _text
 from ._text import text_columns
 
 
@@ -88,7 +88,16 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 "_xfail_checks": self._xfail_checks()}
 
     def _xfail_checks(self):
-        return {}
+        if self.recalibrate in (None, "none") and self.threshold_rule in (None, "fixed"):
+            return {}
+        return {  # with the CLI's inner cross-validation (recalibrate, threshold_rule)
+            "check_sample_weights_invariance": (
+                "the inner folds are drawn over all the rows: a row of weight 0 still "
+                "moves the other rows' folds, so it is not the same as removing it"),
+            "check_class_weight_classifiers": (
+                "a class_weight dict whose negative class does not weigh 1 raises "
+                "StratumError with recalibrate or threshold_rule: it would become row "
+                "weights, which the map and the rule must not see")}
 
     def __sklearn_is_fitted__(self):
         return getattr(self, "model_", None) is not None
@@ -193,25 +202,61 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
             raise StratumError(f"X has {n_rows_of(X)} rows but y has {len(y01)}")
         w = self._weights(X, y01, sample_weight)
         names = self._feature_names(X)
+        post = _calibration.post_params(self)
+        if post is not None:
+            self._check_post(kwargs)
+        seed = _seed(self.random_state)  # one draw: the inner folds' and the model's
         self.model_ = None
+        self.calibration_ = self.inner_cv_ = None
         text = text_columns(self, X)
         with to_dataset(X, y01, w, names, text) as ds:
             if not text:
-                self.model_ = self._train(ds, X, names, **kwargs)
+                self.model_ = self._train_post(ds, X, names, post, seed, **kwargs)
             else:  # as the CLI's --text-col: featurizers fitted on these rows, in the model
                 if kwargs.get("eval_set") is not None or getattr(self, "monotone", None):
                     raise StratumError("text_cols: not with eval_set or monotone yet")
                 tds, fs = _text.fit_transform(ds, text, _text.text_options(self))
                 try:
                     with tds:
-                        self.model_ = self._train(tds, X, None, text=True)
+                        self.model_ = self._train_post(tds, X, None, post, seed, text=True)
                     _text.attach(self._family == GBDT, self.model_._handle, fs)
                 finally:
                     _text.free(fs)
-        if self.threshold is not None:
+        if self.threshold is not None and post is None:
             self.model_.set_threshold(self.threshold)
+        self.threshold_ = self.model_.threshold
         self._fitted(self.model_)
         return self
+
+    def _check_post(self, kwargs):
+        """What recalibrate and threshold_rule cannot go with (the CLI's rules, and one of
+        Python's own: a class_weight dict folded into the row weights)."""
+        cw = self.class_weight
+        if isinstance(cw, dict) and float(cw.get(self.classes_[0], 1.0)) != 1.0:
+            raise StratumError(
+                f"class_weight={cw!r} with recalibrate or threshold_rule: a negative class "
+                "weight other than 1 becomes row weights, and the calibration map and the "
+                "threshold rule need the rows' own weights (they must give frequencies); "
+                "give the positive class's weight as a number (class_weight=w1 / w0) or "
+                "'balanced'")
+
+    def _train_post(self, ds, X, names, post, seed, **kwargs):
+        """The model trained on ds; with post (st_cv_post_params), first the calibration map
+        and threshold fitted on an inner cross-validation of ds, then stored in the model:
+        the CLI's train --recalibrate / --threshold-rule, in its order."""
+        if post is None:
+            return self._train(ds, X, names, seed=seed, **kwargs)
+        model, _keep = self._cv_model(names, seed, **kwargs)  # _keep: arrays model points into
+        post.seed = seed  # the CLI's --seed seeds the inner folds too
+        res = _calibration.fit(ds, model, post)
+        try:
+            m = self._train(ds, X, names, seed=seed, **kwargs)
+            _calibration.store(self._family, m._handle, res)
+            self.calibration_ = _calibration.calibration_of(res)
+            self.inner_cv_ = _calibration.inner_cv_of(res)
+        finally:
+            _calibration.free(res)
+        return m
 
     def _fitted(self, model):
         pass
@@ -280,14 +325,26 @@ class LogisticRegression(_StratumClassifier):
     out_of_core: fit as the CLI's --out-of-core (stratum/logreg_rowfile.h): the rows are
     written once to a private temporary file in temp_dir (None: $TMPDIR, else /tmp), then
     fitted from it block by block; ridge (alpha 0) at a given lam, mean imputation without
-    missing indicators; the CLI's model to the bit."""
+    missing indicators; the CLI's model to the bit.
+    recalibrate (None, 'platt', 'isotonic'), calibration_folds (5), threshold_rule (None,
+    'f1', 'fbeta', 'youden', 'min_recall', 'min_precision'), beta (2), min_recall (0.9),
+    min_precision (0.5): the CLI's train --recalibrate and --threshold-rule (_calibration.py,
+    docs/python.md); threshold_, calibration_ and inner_cv_ say what was chosen."""
     _family = LOGREG
 
     def __init__(self, lam=None, alpha=0.0, standardize=True, impute="mean",
                  missing_indicators=False, class_weight=None, tol=1e-8, max_iter=100,
                  threshold=None, lambda_rule="min", random_state=DEFAULT_SEED, n_threads=0,
                  text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
-                 min_df=2, stop_words=None, out_of_core=False, temp_dir=None):
+                 min_df=2, stop_words=None, out_of_core=False, temp_dir=None,
+                 recalibrate=None, calibration_folds=5, threshold_rule=None, beta=2.0,
+                 min_recall=0.9, min_precision=0.5):
+        self.recalibrate = recalibrate
+        self.calibration_folds = calibration_folds
+        self.threshold_rule = threshold_rule
+        self.beta = beta
+        self.min_recall = min_recall
+        self.min_precision = min_precision
         self.out_of_core = out_of_core
         self.temp_dir = temp_dir
         self.text_cols = text_cols
@@ -310,7 +367,7 @@ class LogisticRegression(_StratumClassifier):
         self.threshold = threshold
         self.n_threads = n_threads
 
-    def _params(self, text=False):
+    def _params(self, text=False, seed=None):
         p = lib.st_logreg_params_default()
         p.lambda_ = -1.0 if self.lam is None else float(self.lam)  # ST_LOGREG_LAMBDA_CV
         if text and self.lam is None:
@@ -318,7 +375,7 @@ class LogisticRegression(_StratumClassifier):
         if self.lambda_rule not in ("min", "1se"):
             raise StratumError(f"lambda_rule={self.lambda_rule!r}: expected 'min' or '1se'")
         p.lambda_rule = 0 if self.lambda_rule == "min" else 1
-        p.cv_seed = _seed(self.random_state)
+        p.cv_seed = _seed(self.random_state) if seed is None else seed
         p.alpha = float(self.alpha)
         p.standardize = 1 if self.standardize else 0
         if self.impute not in ("mean", "median"):
@@ -336,8 +393,8 @@ class LogisticRegression(_StratumClassifier):
             raise StratumError(msg.decode())
         return p
 
-    def _train(self, ds, X, names, text=False):
-        p = self._params(text)
+    def _train(self, ds, X, names, text=False, seed=None):
+        p = self._params(text, seed)
         out = ctypes.c_void_p()
         err = StError()
         if self.out_of_core:
@@ -346,6 +403,21 @@ class LogisticRegression(_StratumClassifier):
             check(lib.st_logreg_train(ds.handle, ctypes.byref(p), ctypes.byref(out),
                                       ctypes.byref(err)), err)
         return Model._wrap(LOGREG, out)
+
+    def _cv_model(self, names, seed, text=False):
+        """st_cv_params of this model for st_cv_post_fit (the CLI's cv_params_of)."""
+        cp = lib.st_cv_params_default()
+        cp.family = 0  # ST_CV_LOGREG
+        cp.logreg = self._params(text, seed)
+        cp.n_threads = int(self.n_threads)
+        return cp, None
+
+    def _check_post(self, kwargs):
+        super()._check_post(kwargs)
+        if self.out_of_core:
+            raise StratumError("out_of_core=True fits one model from a file: recalibrate "
+                               "and threshold_rule need the data in memory (as the CLI's "
+                               "--out-of-core)")
 
     def _train_out_of_core(self, ds, p, out):
         """As the CLI's --out-of-core (stratum/logreg_rowfile.h): the dataset's rows written
@@ -415,7 +487,9 @@ class GBDTClassifier(_StratumClassifier):
     CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
     in the model, which applies it to the raw texts it scores; its options as the CLI's:
     ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
-    (default True), min_df (default 2), stop_words (None or 'english')."""
+    (default True), min_df (default 2), stop_words (None or 'english').
+    recalibrate, calibration_folds, threshold_rule, beta, min_recall, min_precision: as
+    LogisticRegression's (the CLI's train --recalibrate and --threshold-rule)."""
     _family = GBDT
 
     def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
@@ -427,7 +501,14 @@ class GBDTClassifier(_StratumClassifier):
                  max_cat_levels=255, bin_sample_rows=200000, early_stopping_rounds=0,
                  metric="logloss", threshold=None, random_state=DEFAULT_SEED, n_threads=0,
                  text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
-                 min_df=2, stop_words=None):
+                 min_df=2, stop_words=None, recalibrate=None, calibration_folds=5,
+                 threshold_rule=None, beta=2.0, min_recall=0.9, min_precision=0.5):
+        self.recalibrate = recalibrate
+        self.calibration_folds = calibration_folds
+        self.threshold_rule = threshold_rule
+        self.beta = beta
+        self.min_recall = min_recall
+        self.min_precision = min_precision
         self.text_cols = text_cols
         self.ngrams = ngrams
         self.hash_bits = hash_bits
@@ -465,7 +546,7 @@ class GBDTClassifier(_StratumClassifier):
         self.n_threads = n_threads
 
     def _xfail_checks(self):
-        checks = {}
+        checks = super()._xfail_checks()
         if int(self.min_data_in_leaf) * 2 > 20:
             checks["check_classifiers_classes"] = (
                 "it trains on 20 rows: with min_data_in_leaf > 10 (the default is 20, "
@@ -488,7 +569,7 @@ class GBDTClassifier(_StratumClassifier):
             raise StratumError(f"monotone has {len(m)} entries, X has {len(names)} features")
         return np.array(m, dtype=np.int8)
 
-    def _params(self, names):
+    def _params(self, names, seed=None):
         p = lib.st_gbdt_params_default()
         for f in ("num_leaves", "max_depth", "max_bin", "min_data_in_leaf",
                   "bagging_freq", "max_cat_to_onehot", "max_cat_threshold",
@@ -511,20 +592,45 @@ class GBDTClassifier(_StratumClassifier):
             raise StratumError(f"metric={self.metric!r}: expected 'logloss', 'auc' or "
                                "'pr-auc'")
         p.metric = _METRICS[self.metric]
-        p.seed = _seed(self.random_state)
+        p.seed = _seed(self.random_state) if seed is None else seed
         msg = lib.st_gbdt_params_check(ctypes.byref(p))
         if msg:
             raise StratumError(msg.decode())
         return p
 
-    def _train(self, ds, X, names, eval_set=None, text=False):
-        p = self._params(names)
+    def _fit_params(self, names, eval_set, text, seed):
+        """The parameters of the final fit (and of each inner fold's), and the monotone
+        array they point into."""
+        p = self._params(names, seed)
         mono = None if text else self._monotone(names)
         if mono is not None:
             p.monotone = mono.ctypes.data_as(ctypes.c_void_p)
-        valid = None
         if p.num_trees == 0 and (eval_set is not None or self.early_stopping_rounds):
             p.num_trees = 100  # the user's own validation: the CLI's --valid does the same
+        if eval_set is None and self.early_stopping_rounds:
+            raise StratumError("early_stopping_rounds needs a validation set: "
+                               "fit(X, y, eval_set=(X_valid, y_valid))")
+        return p, mono
+
+    def _cv_model(self, names, seed, eval_set=None, text=False):
+        """st_cv_params of this model for st_cv_post_fit (the CLI's cv_params_of)."""
+        p, mono = self._fit_params(names, eval_set, text, seed)
+        cp = lib.st_cv_params_default()
+        cp.family = 1  # ST_CV_GBDT
+        cp.gbdt = p
+        cp.n_threads = int(self.n_threads)
+        return cp, mono
+
+    def _check_post(self, kwargs):
+        super()._check_post(kwargs)
+        if kwargs.get("eval_set") is not None and self.early_stopping_rounds:
+            raise StratumError("recalibrate and threshold_rule fit on an inner "
+                               "cross-validation, whose folds cannot share eval_set for "
+                               "early stopping (as the CLI's --valid FILE)")
+
+    def _train(self, ds, X, names, eval_set=None, text=False, seed=None):
+        p, mono = self._fit_params(names, eval_set, text, seed)
+        valid = None
         if eval_set is not None:
             if isinstance(eval_set, list) and len(eval_set) == 1:
                 eval_set = eval_set[0]
@@ -536,9 +642,6 @@ class GBDTClassifier(_StratumClassifier):
                                    f"classes {self.classes_.tolist()}")
             valid = to_dataset(Xv, (yv == self.classes_[1]).astype(np.float32), None,
                                None if is_dataframe(Xv) else names)
-        elif self.early_stopping_rounds:
-            raise StratumError("early_stopping_rounds needs a validation set: "
-                               "fit(X, y, eval_set=(X_valid, y_valid))")
         out = ctypes.c_void_p()
         err = StError()
         try:
