@@ -489,7 +489,9 @@ class GBDTClassifier(_StratumClassifier):
     ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
     (default True), min_df (default 2), stop_words (None or 'english').
     recalibrate, calibration_folds, threshold_rule, beta, min_recall, min_precision: as
-    LogisticRegression's (the CLI's train --recalibrate and --threshold-rule)."""
+    LogisticRegression's (the CLI's train --recalibrate and --threshold-rule).
+    quantized_grad (default False), num_grad_quant_bins (default 4): the CLI's
+    --quantized-grad and --num-grad-quant-bins (docs/train-gbdt.md)."""
     _family = GBDT
 
     def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
@@ -502,7 +504,8 @@ class GBDTClassifier(_StratumClassifier):
                  metric="logloss", threshold=None, random_state=DEFAULT_SEED, n_threads=0,
                  text_cols=None, ngrams=(1, 1), hash_bits=0, tfidf=False, sublinear_tf=True,
                  min_df=2, stop_words=None, recalibrate=None, calibration_folds=5,
-                 threshold_rule=None, beta=2.0, min_recall=0.9, min_precision=0.5):
+                 threshold_rule=None, beta=2.0, min_recall=0.9, min_precision=0.5,
+                 quantized_grad=False, num_grad_quant_bins=4):
         self.recalibrate = recalibrate
         self.calibration_folds = calibration_folds
         self.threshold_rule = threshold_rule
@@ -516,6 +519,8 @@ class GBDTClassifier(_StratumClassifier):
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
         self.stop_words = stop_words
+        self.quantized_grad = quantized_grad
+        self.num_grad_quant_bins = num_grad_quant_bins
         self.num_trees = num_trees
         self.num_leaves = num_leaves
         self.max_depth = max_depth
@@ -574,8 +579,9 @@ class GBDTClassifier(_StratumClassifier):
         for f in ("num_leaves", "max_depth", "max_bin", "min_data_in_leaf",
                   "bagging_freq", "max_cat_to_onehot", "max_cat_threshold",
                   "min_data_per_group", "max_cat_levels", "bin_sample_rows",
-                  "early_stopping_rounds", "n_threads"):
+                  "early_stopping_rounds", "n_threads", "num_grad_quant_bins"):
             setattr(p, f, int(getattr(self, f)))
+        p.quantized_grad = 1 if self.quantized_grad else 0
         for f in ("learning_rate", "min_sum_hessian_in_leaf", "lambda_l1", "lambda_l2",
                   "min_gain_to_split", "feature_fraction", "bagging_fraction",
                   "scale_pos_weight", "cat_l2", "cat_smooth"):

@@ -52,6 +52,8 @@ CASES = [
                                     monotone={"radius_mean": 1, "texture_mean": -1}),
      ["--class-weight", "balanced", "--min-data-in-leaf", "5", "--monotone",
       "radius_mean:+1,texture_mean:-1"]),
+    ("gbdt", stratum.GBDTClassifier(num_trees=40, quantized_grad=True, num_grad_quant_bins=8),
+     ["--num-trees", "40", "--quantized-grad", "--num-grad-quant-bins", "8"]),
 ]
 
 
