@@ -1,6 +1,6 @@
 /* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
- * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include
- * <stratum.h> rather than this file.
+ * `stratum cv --report`, `stratum compare --report` and `stratum drift --report` write
+ * (docs/reports.md). Include <stratum.h> rather than this file.
  *
  *     st_compare_params cp = st_compare_params_default();
  *     cp.keep_oof = 1;                                  // the report draws the curves
@@ -26,7 +26,7 @@
  * may be given. Nothing is printed.
  *
  * The second half of this header is the document builder the ready-made reports are made
- * of, for callers composing their own (stratum explain and drift do). */
+ * of, for callers composing their own (stratum explain does). */
 #ifndef STRATUM_REPORT_H
 #define STRATUM_REPORT_H
 
