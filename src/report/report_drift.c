@@ -12,11 +12,6 @@
 #define REPORT_MAX_BARS 30 /* columns in the bar chart */
 #define REPORT_MAX_PLOTS 6 /* distributions drawn */
 
-const char *st__report_drift_band(double psi)
-{
-    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
-}
-
 static void facts(st_report *rep, const char *rp, const char *np, const st_drift_result *r)
 {
     char rows_r[64], rows_n[64], prev[96], cols[32];

@@ -1,11 +1,19 @@
 /* stratum drift's report, the model's part (st_report_drift with a model): its scores and
  * metrics on both files, and a text model's text columns. The numbers are the caller's
- * (the CLI's drift --model computes them); this file lays them out. */
+ * (the CLI's drift --model computes them); this file lays them out. And the PSI band,
+ * which both parts write. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "report_drift_sections.h"
+
+/* Here rather than in report_drift.c, which calls this file: files do not call in a
+ * circle. */
+const char *st__report_drift_band(double psi)
+{
+    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
+}
 
 void st__report_drift_model(st_report *rep, const st_report_drift_model *m)
 {

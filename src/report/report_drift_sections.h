@@ -5,7 +5,7 @@
 
 #include <stratum/report.h>
 
-/* The PSI band as the CLI's drift output words it: "stable", "moderate", "major" (or "-"
+/* (report_drift_model.c) The PSI band as the CLI's drift output words it: "stable", "moderate", "major" (or "-"
  * for NaN). */
 const char *st__report_drift_band(double psi);
 
