@@ -282,7 +282,7 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
         fflush(stdout);
         if (o->report_path != NULL)
             status = report_drift(o->report_path, path[0], path[1], r,
-                                  o->model_path != NULL ? &dm : NULL, order);
+                                  o->model_path != NULL ? &dm : NULL);
         if (status == EXIT_OK && drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL, NULL) > 0)
             status = EXIT_DRIFT;
     }

@@ -81,7 +81,7 @@ int drift_text_compute(const cli_model *m, const st_dataset *ref, const st_datas
                        const drift_model *dm, int n_bins, size_t top_tokens, drift_text *out);
 void drift_text_free(drift_text *t, size_t n);
 /* The text section of the text output and the JSON member "text": [...] (drift_output.c
- * calls them), and the report's section (report_drift.c). */
+ * calls them). */
 void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference,
                       size_t n_new);
 void drift_text_json(FILE *f, const drift_text *t, size_t n);
@@ -117,9 +117,10 @@ void drift_print(FILE *f, cli_format format, const char *ref_path, const char *n
                  const st_drift_result *r, const drift_model *m, const size_t *order,
                  size_t n_shown, size_t levels_shown);
 
-/* --report FILE.html (report_drift.c); returns an exit code. */
+/* --report FILE.html: the library's st_report_drift with m (or NULL) passed on
+ * (report_drift.c); returns an exit code. */
 int report_drift(const char *path, const char *ref_path, const char *new_path,
-                 const st_drift_result *r, const drift_model *m, const size_t *order);
+                 const st_drift_result *r, const drift_model *m);
 
 /* A number in a column of the text output, width wide: "%.4f", a p-value (is_p) below
  * 0.001 "%.1e", NaN "-". */

@@ -1,5 +1,5 @@
 /* stratum drift's words and numbers shared by its outputs (drift_output.c,
- * drift_text_output.c, report_drift.c, drift_fail.c): the PSI band and a number in a
+ * drift_text_output.c, drift_fail.c): the PSI band and a number in a
  * column of the text output. */
 #include <math.h>
 

@@ -1,8 +1,9 @@
-/* --report FILE.html of the commands whose reports are still the program's own (explain:
- * report_explain*.c; drift: report_drift.c), written with the library's document builder
- * (stratum/report.h), and the two calls that open and close such a report with the
- * program's exit codes (report_cli.c). evaluate's, cv's and compare's reports are the
- * library's (st_report_evaluate, st_report_cv, st_report_compare). */
+/* --report FILE.html of the command whose reports are still the program's own (explain:
+ * report_explain*.c), written with the library's document builder (stratum/report.h), and
+ * the two calls that open and close such a report with the program's exit codes
+ * (report_cli.c); drift's (report_drift.c passes its model numbers on), evaluate's, cv's
+ * and compare's reports are the library's (st_report_drift, st_report_evaluate,
+ * st_report_cv, st_report_compare). */
 #ifndef STRATUM_REPORT_CLI_H
 #define STRATUM_REPORT_CLI_H
 

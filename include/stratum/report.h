@@ -1,6 +1,6 @@
 /* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
- * `stratum cv --report` and `stratum compare --report` write (docs/reports.md). Include
- * <stratum.h> rather than this file.
+ * `stratum cv --report`, `stratum compare --report` and `stratum drift --report` write
+ * (docs/reports.md). Include <stratum.h> rather than this file.
  *
  *     st_compare_params cp = st_compare_params_default();
  *     cp.keep_oof = 1;                                  // the report draws the curves
@@ -26,7 +26,7 @@
  * may be given. Nothing is printed.
  *
  * The second half of this header is the document builder the ready-made reports are made
- * of, for callers composing their own (stratum explain and drift do). */
+ * of, for callers composing their own (stratum explain does). */
 #ifndef STRATUM_REPORT_H
 #define STRATUM_REPORT_H
 
@@ -36,6 +36,7 @@
 #include "compare.h"
 #include "cv.h"
 #include "dataset.h"
+#include "drift.h"
 #include "metrics.h"
 
 #ifdef __cplusplus
@@ -124,6 +125,61 @@ typedef struct st_report_evaluation {
 ST_API st_status st_report_evaluate(const st_report_evaluation *r, const st_report_context *ctx,
                                     const char *path, char **html /* OUT */,
                                     size_t *size /* OUT */, st_error *err);
+
+/* ---- stratum drift's report ----
+ *
+ * st_drift_compare gives the columns; what the model says about the two files (its scores,
+ * metrics, and a text model's terms) is computed by the caller (the CLI's `drift --model`)
+ * and passed in these structs, every pointer borrowed for the call. */
+
+/* A term of a text model's text column: texts with it and without it in each file. */
+typedef struct st_report_drift_term {
+    const char *label;            /* e.g. "note:fever | cough" (its surface forms) */
+    size_t with_reference, with_new; /* texts holding the term */
+    double psi;                   /* PSI of the two bins "with it" and "without" */
+    double chi2_pvalue;           /* the 2 x 2 chi-square test of those counts */
+    double importance, shift;     /* mean |contribution| over REFERENCE's rows; mean
+                                     contribution in NEW - in REFERENCE */
+} st_report_drift_term;
+
+/* A text model's text column: the texts as a whole and the terms moving the scores. */
+typedef struct st_report_drift_text {
+    const char *column;
+    double words_mean_reference, words_mean_new; /* words per text */
+    double words_psi, words_ks, words_ks_pvalue; /* of the words per text */
+    double empty_reference, empty_new;   /* share of texts without a word */
+    double unseen_reference, unseen_new; /* share of terms without a model column */
+    double importance, shift;     /* summed over the column's terms */
+    const st_report_drift_term *terms; /* n_terms, in the table's order */
+    size_t n_terms;
+} st_report_drift_text;
+
+/* The model on both files. */
+typedef struct st_report_drift_model {
+    const char *name;             /* the model as the report names it, e.g. its path */
+    double score_psi;             /* PSI of its scores (st_drift_psi_values) */
+    double mean_p_reference, mean_p_new; /* predicted prevalence: mean P(y = 1) */
+    int labelled;                 /* both files have labels: ev_* and auc_* are shown */
+    const st_eval *ev_reference, *ev_new; /* st_evaluate of its scores on each file */
+    double auc_z, auc_p;          /* st_drift_auc_test of the two ROC-AUCs */
+    const st_report_drift_text *text; /* a text model's text columns (n_text), else NULL */
+    size_t n_text;
+} st_report_drift_model;
+
+typedef struct st_report_drift_input {
+    const st_drift_result *result; /* st_drift_compare(reference, new) */
+    const char *reference_name, *new_name; /* the two files as the report names them
+                                     (default "reference" and "new") */
+    const st_report_drift_model *model; /* NULL: no model section */
+} st_report_drift_input;
+
+/* stratum drift's report: the data and settings, the columns ranked by PSI (largest first,
+ * NaN last, ties by name) as a bar chart of the 30 first and a table of all, the two
+ * distributions of the 6 first over their PSI bins, and with d->model its section (score
+ * PSI, predicted prevalence, and when labelled the metrics on both files with their
+ * intervals and the AUC change) and one section per text column. */
+ST_API st_status st_report_drift(const st_report_drift_input *d, const char *path,
+                                 char **html /* OUT */, size_t *size /* OUT */, st_error *err);
 
 ST_API void st_report_html_free(char *html); /* NULL-safe */
 
