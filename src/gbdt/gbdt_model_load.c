@@ -25,14 +25,21 @@ static st_status read_int(st__mreader *r, const char *key, long lo, long hi, int
     return rc;
 }
 
+/* 1 when the next line starts with key and a space: an optional line is there. The reader
+ * does not move. */
+static int next_line_is(const st__mreader *r, const char *key)
+{
+    st__mreader peek = *r;
+    const size_t n = strlen(key);
+    return st__mr_next(&peek) && peek.len > n && memcmp(peek.text, key, n) == 0 &&
+           peek.text[n] == ' ';
+}
+
 /* "quantized_grad BINS", present only in files of models trained with quantized gradients
  * (else the defaults stay: off). */
 static st_status read_quantized(st__mreader *r, st_gbdt_params *p)
 {
-    st__mreader peek = *r;
-    static const char key[] = "quantized_grad ";
-    if (!st__mr_next(&peek) || peek.len < sizeof key - 1 ||
-        memcmp(peek.text, key, sizeof key - 1) != 0)
+    if (!next_line_is(r, "quantized_grad"))
         return ST_OK;
     p->quantized_grad = 1;
     return read_int(r, "quantized_grad", 2, ST_GBDT_GRAD_QUANT_BINS_MAX, &p->num_grad_quant_bins);
@@ -306,10 +313,7 @@ static st_status read_absent(st__mreader *r, st_gbdt *m)
  * feature (else the defaults stay). */
 static st_status read_cat_params(st__mreader *r, st_gbdt_params *p)
 {
-    st__mreader peek = *r;
-    static const char key[] = "max_cat_to_onehot ";
-    if (!st__mr_next(&peek) || peek.len < sizeof key - 1 ||
-        memcmp(peek.text, key, sizeof key - 1) != 0)
+    if (!next_line_is(r, "max_cat_to_onehot"))
         return ST_OK;
     const long big = 2147483647L;
     st_status rc;
