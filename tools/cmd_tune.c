@@ -74,7 +74,8 @@ static const char tune_help[] =
     "          --min-data-in-leaf, --min-sum-hessian-in-leaf, --lambda-l1, --lambda-l2,\n"
     "          --min-gain-to-split, --feature-fraction, --bagging-fraction, --bagging-freq,\n"
     "          --scale-pos-weight, --class-weight, --monotone (every candidate keeps\n"
-    "          the constraints) and the categorical options\n"
+    "          the constraints), --quantized-grad, --num-grad-quant-bins and the\n"
+    "          categorical options\n"
     "Text columns (--text-col) are not tuned yet.\n"
     "Output: a line per rung on stderr unless -q; the table, the best and the defaults on\n"
     "stdout.\n";
