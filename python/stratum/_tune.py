@@ -203,6 +203,10 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=None, eta=3, mi
     brackets = 1 if brackets is None else brackets
     if resource not in ("rows", "trees"):
         raise StratumError(f"resource={resource!r}: expected 'rows' or 'trees'")
+    if resource == "trees" and not (gbdt and model.num_trees):
+        raise StratumError("resource='trees': expected a GBDTClassifier with num_trees set "
+                           "(the last rung's trees); without it the number of trees is chosen "
+                           "inside every fit, so the rows are the resource")
     for name, v, low in (("trials", trials, 1), ("eta", eta, 2), ("min_rows", min_rows, 0),
                          ("nested_folds", nested_folds, 0), ("seed", seed, 0),
                          ("brackets", brackets, 1)):

@@ -53,6 +53,13 @@ TUNES = [
      dict(trials=5, metric="log_loss", seed=3),
      ["--trials", "5", "--num-leaves", "8", "--class-weight", "3", "--metric", "log_loss",
       "--seed", "3", "--num-trees", "40"]),
+    # two brackets one after the other, candidates' rungs counted in trees, not rows
+    ("gbdt", stratum.GBDTClassifier(num_leaves=6, num_trees=27), dict(trials=4, brackets=2,
+                                                                     resource="trees"),
+     ["--trials", "4", "--brackets", "2", "--resource", "trees", "--num-leaves", "6",
+      "--num-trees", "27"]),
+    ("logreg", stratum.LogisticRegression(), dict(trials=3, brackets=3, seed=11),
+     ["--trials", "3", "--brackets", "3", "--seed", "11"]),
 ]
 
 
@@ -118,6 +125,13 @@ def tune_refuses_hostile_input():
     raises(lambda: stratum.tune(X_DF, Y, metric="f1"), E, "metric='f1': expected one of")
     raises(lambda: stratum.tune(X_DF, Y, fixed=["max_bin"]), E, "not searched by tune")
     raises(lambda: stratum.tune(X_DF, Y, model=object()), E, "expected a stratum.")
+    raises(lambda: stratum.tune(X_DF, Y, brackets=0), E, "brackets")
+    raises(lambda: stratum.tune(X_DF, Y, resource="epochs"), E, "resource")
+    # trees as the resource needs boosted trees with a number of trees set
+    raises(lambda: stratum.tune(X_DF, Y, stratum.LogisticRegression(), resource="trees"), E,
+           "resource='trees': expected a GBDTClassifier with num_trees set")
+    raises(lambda: stratum.tune(X_DF, Y, stratum.GBDTClassifier(), resource="trees"), E,
+           "resource='trees': expected a GBDTClassifier with num_trees set")
     raises(lambda: stratum.tune(X_DF, Y, time_budget=-1), E, "time_budget=-1")
     bad = Y.astype(float)
     bad[3] = np.nan
