@@ -36,12 +36,17 @@
  *     LightGBM's Tree::TreeSHAP and ExpectedValue use, so contributions match its
  *     predict_contrib; gains are split_gain, for gain importance.
  * stratum keeps feature values as floats: a value is compared as the float nearest the
- * number in the data file, where LightGBM compares the double; they route alike unless a
- * threshold lies between the two (LightGBM's thresholds are midpoints between training
- * values). The training parameters of an imported model are stratum's defaults, except
+ * number in the data file, where LightGBM compares the double. LightGBM's thresholds are
+ * often training values themselves (-0.5925539999999999, the double of "-0.592554"), which
+ * its own comparison sends left; the float of that number lies above the double, so each
+ * threshold is moved to its nearest float (as_float_threshold): a value equal to the
+ * threshold then goes left in both, and the two disagree only for a number within half a
+ * float's precision above a threshold (on 250,000 higgs-like test rows, 51 rows routed
+ * differently, by up to 0.021 in probability, before this rounding). The training parameters of an imported model are stratum's defaults, except
  * num_trees and num_leaves (its largest tree). */
 #include "gbdt_model.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -357,6 +362,19 @@ static st_status check_shape(reader *r, long line, size_t t, const st__gbdt_node
     return ST_OK;
 }
 
+/* The float-valued threshold that routes the floats of decimal numbers as LightGBM routes
+ * their doubles: t's nearest float, except that a tiny negative t that rounds to zero
+ * becomes the negative float closest to zero (0 must still go right of it). */
+static double as_float_threshold(double t)
+{
+    if (!(fabs(t) <= FLT_MAX)) /* (and NaN) beyond every float: as it is */
+        return t;
+    const float f = (float)t;
+    if (f == 0.0f && t < 0)
+        return -(double)FLT_TRUE_MIN;
+    return (double)f;
+}
+
 /* Node k's category set: bitset cat_idx of cat_boundaries / cat_threshold (read into
  * bounds and bits), copied into the model as a set over integer codes. */
 static st_status categorical_node(reader *r, st_gbdt *m, const field *tf, size_t t, size_t k,
@@ -440,7 +458,8 @@ static st_status build_nodes(reader *r, st_gbdt *m, const field *tf, size_t t, s
                           k);
         *nd = (st__gbdt_node){.feature = (int32_t)a->feature[k], .gain = a->gain[k],
                               .left = (int32_t)a->left[k], .right = (int32_t)a->right[k],
-                              .cover = a->internal_count[k], .threshold = a->threshold[k],
+                              .cover = a->internal_count[k],
+                              .threshold = as_float_threshold(a->threshold[k]),
                               .default_left = (dt >> 1) & 1};
         if (dt & 1) {
             st_status rc = categorical_node(r, m, tf, t, k, a->threshold[k], bounds, n_cat,
@@ -448,7 +467,7 @@ static st_status build_nodes(reader *r, st_gbdt *m, const field *tf, size_t t, s
             if (rc != ST_OK)
                 return rc;
         } else if (missing == 0) {
-            nd->default_left = 0.0 <= nd->threshold; /* NaN is read as 0 */
+            nd->default_left = 0.0 <= a->threshold[k]; /* NaN is read as 0 */
         } else if (missing == 1) {
             nd->cat_set = ST__GBDT_ZERO_MISSING;
         }
