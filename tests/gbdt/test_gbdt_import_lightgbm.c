@@ -1,6 +1,7 @@
 /* Importing LightGBM text models: a hand-written tree with each of LightGBM's routing
  * rules (missing types NaN, Zero and None; a categorical split over two words of codes)
- * predicts and explains as worked out by hand; sigmoid:S scales the raw score; the file
+ * predicts and explains as worked out by hand; thresholds at training values route those
+ * values as LightGBM does; sigmoid:S scales the raw score; the file
  * is recognised with LF or CRLF line ends and a BOM; unsupported, broken and cut files are
  * refused with "file:line: what"; a model stratum's files cannot hold is not saved, one
  * they can is saved and loads back; every allocation failure is clean (fault-injection
@@ -237,6 +238,27 @@ static void test_sigmoid(void **state)
     st_gbdt_free(m);
 }
 
+/* LightGBM's thresholds are often training values: its double of "-0.592554" is
+ * -0.5925539999999999, and a row holding -0.592554 goes left there, although that number's
+ * float lies above the double. A tiny negative threshold still sends 0 right. */
+static void test_thresholds_at_values(void **state)
+{
+    (void)state;
+    st_gbdt *m = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_load(model_file("threshold=0.5 1.5 0 -2",
+                                             "threshold=-0.5925539999999999 1.5 0 -1e-50"),
+                                  &m, &err), ST_OK);
+    const float at[4] = {-0.592554f, 0, 0, 0}, above[4] = {-0.592553f, 0, 0, 0};
+    const float zero[4] = {1, 0, 5, 0}, below_zero[4] = {1, 0, 5, -1e-45f};
+    assert_true((double)at[0] > -0.5925539999999999); /* the case being tested */
+    assert_true(test_gbdt_row(m, at, ST_GBDT_RAW_SCORE) == -0.2);    /* left, b zero: right */
+    assert_true(test_gbdt_row(m, above, ST_GBDT_RAW_SCORE) == 0.3);  /* right, code 0 left */
+    assert_true(test_gbdt_row(m, zero, ST_GBDT_RAW_SCORE) == 0.5);   /* 0 > -1e-50: right */
+    assert_true(test_gbdt_row(m, below_zero, ST_GBDT_RAW_SCORE) == -0.4);
+    st_gbdt_free(m);
+}
+
 /* A tree of one leaf (no split) adds its value to every row and to the bias. */
 static void test_single_leaf(void **state)
 {
@@ -456,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_hand_model),
         cmocka_unit_test(test_sigmoid),
         cmocka_unit_test(test_single_leaf),
+        cmocka_unit_test(test_thresholds_at_values),
         cmocka_unit_test(test_line_ends),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_save),
