@@ -24,6 +24,7 @@
 #include "dataset.h"
 #include "gbdt.h"
 #include "logreg.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,33 @@ ST_API double st_model_threshold(const st_model *m);
 
 /* st_logreg_save or st_gbdt_save. */
 ST_API st_status st_model_save(const st_model *m, const char *path, st_error *err);
+
+/* ---- a model of text columns (`--text-col`, stratum/text.h) ----
+ *
+ * Such a model keeps the featurizers its training made (st_logreg_text_featurizer,
+ * st_gbdt_text_featurizer); it reads data featurized by them, and each of its term columns is
+ * one of its features. The handle finds them once, when it is made. */
+
+/* The model's featurizers (0 for a model without text columns), and featurizer k (lent by
+ * the model; NULL when k is out of range). */
+ST_API size_t st_model_n_text_featurizers(const st_model *m);
+ST_API const st_text_featurizer *st_model_text_featurizer(const st_model *m, size_t k);
+
+/* Whether feature j is a term column: 1 with *k its featurizer and *t its column there
+ * (either pointer may be NULL), else 0. */
+ST_API int st_model_text_term(const st_model *m, size_t j, size_t *k /* OUT */,
+                              size_t *t /* OUT */);
+
+/* What outputs call feature j: a term column's st_text_featurizer_label ("abstract:tumor |
+ * tumour" where the name is "abstract:#12345" in hashing mode), else its name (lent by the
+ * model; NULL when j is out of range). */
+ST_API const char *st_model_feature_label(const st_model *m, size_t j);
+
+/* ds (its text columns raw, as read) featurized as the training did (st_text_transform with
+ * the model's featurizers) into a new dataset *out, the caller's (st_dataset_free); *out is
+ * NULL, and ST_OK returned, for a model without featurizers: read ds itself. */
+ST_API st_status st_model_featurize(const st_model *m, const st_dataset *ds,
+                                    st_dataset **out /* OUT */, st_error *err);
 
 /* Frees the handle and its model. NULL is a harmless no-op. */
 ST_API void st_model_free(st_model *m);
