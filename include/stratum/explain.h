@@ -59,7 +59,10 @@ typedef struct st_explanation {
     st_model_family family;
     size_t n_features;        /* the model's input features (st_model_n_features) */
     const char **labels;      /* n_features: what outputs call each feature
-                                 (st_model_feature_label: a text term column's label) */
+                                 (st_model_feature_labels: a text term column's label) */
+    long *text_featurizer;    /* a text model's: per feature, the featurizer whose term
+                                 column it is (-1: none), else NULL */
+    size_t *text_term;        /* and that column, else NULL */
 
     /* The chosen rows (n_rows 0 without params.rows). */
     size_t n_rows;

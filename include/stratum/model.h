@@ -93,23 +93,25 @@ ST_API st_status st_model_save(const st_model *m, const char *path, st_error *er
 /* ---- a model of text columns (`--text-col`, stratum/text.h) ----
  *
  * Such a model keeps the featurizers its training made (st_logreg_text_featurizer,
- * st_gbdt_text_featurizer); it reads data featurized by them, and each of its term columns is
- * one of its features. The handle finds them once, when it is made. */
+ * st_gbdt_text_featurizer); it reads data featurized by them, and each of their term columns
+ * is one of its features. */
 
 /* The model's featurizers (0 for a model without text columns), and featurizer k (lent by
  * the model; NULL when k is out of range). */
 ST_API size_t st_model_n_text_featurizers(const st_model *m);
 ST_API const st_text_featurizer *st_model_text_featurizer(const st_model *m, size_t k);
 
-/* Whether feature j is a term column: 1 with *k its featurizer and *t its column there
- * (either pointer may be NULL), else 0. */
-ST_API int st_model_text_term(const st_model *m, size_t j, size_t *k /* OUT */,
-                              size_t *t /* OUT */);
-
-/* What outputs call feature j: a term column's st_text_featurizer_label ("abstract:tumor |
- * tumour" where the name is "abstract:#12345" in hashing mode), else its name (lent by the
- * model; NULL when j is out of range). */
-ST_API const char *st_model_feature_label(const st_model *m, size_t j);
+/* What outputs call each feature, into labels[0..n_features-1] (lent by the model): a term
+ * column's st_text_featurizer_label ("abstract:tumor | tumour" where its name is
+ * "abstract:#12345" in hashing mode), else the feature's name; and, for those of featurizer
+ * and term that are not NULL, each feature's featurizer (-1: not a term column) and its
+ * column there. n is the room of each array (at least st_model_n_features). Found at each
+ * call (n log n in the features), so featurizers added to the family model after the handle
+ * was made count. ST_ERR_INVALID_ARG (NULL model, every array NULL, n too small),
+ * ST_ERR_NOMEM. */
+ST_API st_status st_model_feature_labels(const st_model *m, const char **labels /* OUT */,
+                                         long *featurizer /* OUT */, size_t *term /* OUT */,
+                                         size_t n, st_error *err);
 
 /* ds (its text columns raw, as read) featurized as the training did (st_text_transform with
  * the model's featurizers) into a new dataset *out, the caller's (st_dataset_free); *out is

@@ -94,14 +94,20 @@ st_status st_model_explain(const st_model *m, const st_dataset *ds,
     ex->n_features = nf;
     ex->n_texts = st_model_n_text_featurizers(m);
     ex->labels = st__malloc_array(nf ? nf : 1, sizeof *ex->labels);
-    if (ex->labels == NULL) {
+    if (ex->n_texts > 0) {
+        ex->text_featurizer = st__malloc_array(nf ? nf : 1, sizeof *ex->text_featurizer);
+        ex->text_term = st__malloc_array(nf ? nf : 1, sizeof *ex->text_term);
+    }
+    if (ex->labels == NULL ||
+        (ex->n_texts > 0 && (ex->text_featurizer == NULL || ex->text_term == NULL))) {
         st_explanation_free(ex);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the names of %zu features", nf);
     }
-    for (size_t j = 0; j < nf; j++)
-        ex->labels[j] = st_model_feature_label(m, j);
+    rc = st_model_feature_labels(m, ex->labels, ex->text_featurizer, ex->text_term,
+                                 nf ? nf : 1, err);
     st_dataset *featurized = NULL; /* a text model: ds's texts into term columns */
-    rc = st_model_featurize(m, ds, &featurized, err);
+    if (rc == ST_OK)
+        rc = st_model_featurize(m, ds, &featurized, err);
     const st_dataset *fds = featurized != NULL ? featurized : ds;
     if (rc == ST_OK && prm->n_rows > 0)
         rc = explain_rows(m, ds, fds, prm, ex, err);
@@ -125,7 +131,8 @@ void st_explanation_free(st_explanation *ex)
     for (size_t i = 0; ex->texts != NULL && i < ex->n_rows * ex->n_texts; i++)
         st__free(ex->texts[i]);
     st__free(ex->values), st__free(ex->texts);
-    st__free((void *)ex->labels), st__free(ex->rows), st__free(ex->p), st__free(ex->contrib);
+    st__free((void *)ex->labels), st__free(ex->text_featurizer), st__free(ex->text_term);
+    st__free(ex->rows), st__free(ex->p), st__free(ex->contrib);
     st__free(ex->mean_abs), st__free(ex->mean), st__free(ex->split), st__free(ex->gain);
     st__free(ex->std_coef);
     st__free(ex);

@@ -12,7 +12,12 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "logreg/logreg_impl.h"
-#include "model_impl.h"
+
+struct st_model {
+    st_model_family family;
+    st_logreg *logreg; /* the one of the family, owned */
+    st_gbdt *gbdt;
+};
 
 static st_status wrap(st_model_family family, st_logreg *lr, st_gbdt *gb, st_model **out,
                       st_error *err)
@@ -23,11 +28,6 @@ static st_status wrap(st_model_family family, st_logreg *lr, st_gbdt *gb, st_mod
     m->family = family;
     m->logreg = lr;
     m->gbdt = gb;
-    st_status rc = st__model_text_map(m, err);
-    if (rc != ST_OK) {
-        st__free(m);
-        return rc;
-    }
     *out = m;
     return ST_OK;
 }
@@ -210,7 +210,5 @@ void st_model_free(st_model *m)
         return;
     st_logreg_free(m->logreg);
     st_gbdt_free(m->gbdt);
-    st__free(m->text_featurizer);
-    st__free(m->text_term);
     st__free(m);
 }

@@ -7,54 +7,22 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
-#include "model_impl.h"
 
-/* The family model's width and names (model.c's st_model_* call this file). */
-static size_t n_features(const st_model *m)
-{
-    return m->gbdt != NULL ? st_gbdt_n_features(m->gbdt) : st_logreg_n_features(m->logreg);
-}
-
-static const char *feature_name(const st_model *m, size_t j)
-{
-    return m->gbdt != NULL ? st_gbdt_feature_name(m->gbdt, j)
-                           : st_logreg_feature_name(m->logreg, j);
-}
+#include <stratum/model.h>
 
 size_t st_model_n_text_featurizers(const st_model *m)
 {
-    if (m == NULL)
-        return 0;
-    return m->gbdt != NULL ? st_gbdt_n_text_featurizers(m->gbdt)
-                           : st_logreg_n_text_featurizers(m->logreg);
+    if (st_model_gbdt(m) != NULL)
+        return st_gbdt_n_text_featurizers(st_model_gbdt(m));
+    return st_model_logreg(m) != NULL ? st_logreg_n_text_featurizers(st_model_logreg(m)) : 0;
 }
 
 const st_text_featurizer *st_model_text_featurizer(const st_model *m, size_t k)
 {
     if (k >= st_model_n_text_featurizers(m))
         return NULL;
-    return m->gbdt != NULL ? st_gbdt_text_featurizer(m->gbdt, k)
-                           : st_logreg_text_featurizer(m->logreg, k);
-}
-
-int st_model_text_term(const st_model *m, size_t j, size_t *k, size_t *t)
-{
-    if (m == NULL || m->text_featurizer == NULL || j >= n_features(m) ||
-        m->text_featurizer[j] < 0)
-        return 0;
-    if (k != NULL)
-        *k = (size_t)m->text_featurizer[j];
-    if (t != NULL)
-        *t = m->text_term[j];
-    return 1;
-}
-
-const char *st_model_feature_label(const st_model *m, size_t j)
-{
-    size_t k, t;
-    if (st_model_text_term(m, j, &k, &t))
-        return st_text_featurizer_label(st_model_text_featurizer(m, k), t);
-    return m != NULL && j < n_features(m) ? feature_name(m, j) : NULL;
+    return st_model_gbdt(m) != NULL ? st_gbdt_text_featurizer(st_model_gbdt(m), k)
+                                    : st_logreg_text_featurizer(st_model_logreg(m), k);
 }
 
 st_status st_model_featurize(const st_model *m, const st_dataset *ds, st_dataset **out,
@@ -88,25 +56,31 @@ static int compare_named(const void *a, const void *b)
     return strcmp(((const named *)a)->name, ((const named *)b)->name);
 }
 
-st_status st__model_text_map(st_model *m, st_error *err)
+st_status st_model_feature_labels(const st_model *m, const char **labels, long *featurizer,
+                                  size_t *term, size_t n, st_error *err)
 {
-    const size_t nf = n_features(m), n_text = st_model_n_text_featurizers(m);
-    m->text_featurizer = NULL;
-    m->text_term = NULL;
+    const size_t nf = st_model_n_features(m), n_text = st_model_n_text_featurizers(m);
+    if (m == NULL || (labels == NULL && featurizer == NULL && term == NULL))
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_model_feature_labels: %s is NULL",
+                        m == NULL ? "model" : "every output");
+    if (n < nf)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_model_feature_labels: room for %zu "
+                        "features, the model has %zu", n, nf);
+    for (size_t j = 0; j < nf; j++) {
+        if (labels != NULL)
+            labels[j] = st_model_feature_name(m, j);
+        if (featurizer != NULL)
+            featurizer[j] = -1;
+        if (term != NULL)
+            term[j] = 0;
+    }
     if (n_text == 0)
         return ST_OK;
     named *by_name = st__malloc_array(nf + 1, sizeof *by_name);
-    long *feat = st__malloc_array(nf + 1, sizeof *feat);
-    size_t *term = st__malloc_array(nf + 1, sizeof *term);
-    if (by_name == NULL || feat == NULL || term == NULL) {
-        st__free(by_name), st__free(feat), st__free(term);
+    if (by_name == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the names of %zu features", nf);
-    }
-    for (size_t j = 0; j < nf; j++) {
-        by_name[j] = (named){feature_name(m, j), j};
-        feat[j] = -1;
-        term[j] = 0;
-    }
+    for (size_t j = 0; j < nf; j++)
+        by_name[j] = (named){st_model_feature_name(m, j), j};
     qsort(by_name, nf, sizeof *by_name, compare_named);
     /* a term column is the feature of the same name (the featurizer names its columns) */
     for (size_t k = 0; k < n_text; k++) {
@@ -114,12 +88,16 @@ st_status st__model_text_map(st_model *m, st_error *err)
         for (size_t t = 0; t < st_text_featurizer_n_terms(f); t++) {
             named key = {st_text_featurizer_feature_name(f, t), 0};
             const named *hit = bsearch(&key, by_name, nf, sizeof *by_name, compare_named);
-            if (hit != NULL)
-                feat[hit->j] = (long)k, term[hit->j] = t;
+            if (hit == NULL)
+                continue;
+            if (labels != NULL)
+                labels[hit->j] = st_text_featurizer_label(f, t);
+            if (featurizer != NULL)
+                featurizer[hit->j] = (long)k;
+            if (term != NULL)
+                term[hit->j] = t;
         }
     }
     st__free(by_name);
-    m->text_featurizer = feat;
-    m->text_term = term;
     return ST_OK;
 }

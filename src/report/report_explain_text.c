@@ -108,11 +108,9 @@ static st_status marked_text(st_report *rep, const st_model *m, const st_explana
     if (rc == ST_OK) {
         for (size_t t = 0; t < n_cols; t++)
             s.feat[t] = -1;
-        for (size_t j = 0; j < ex->n_features; j++) {
-            size_t jk, jt;
-            if (st_model_text_term(m, j, &jk, &jt) && jk == fk)
-                s.feat[jt] = (long)j;
-        }
+        for (size_t j = 0; j < ex->n_features; j++)
+            if (ex->text_featurizer[j] == (long)fk)
+                s.feat[ex->text_term[j]] = (long)j;
         choose_deciding(c, s.feat, sp, n_sp, top, s.deciding, s.key, s.order, n_cols);
         n_marks = make_marks(c, sp, n_sp, len, &s);
         if ((s.titles = st__malloc_array(n_marks + 1, sizeof *s.titles)) == NULL)
