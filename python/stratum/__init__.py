@@ -3,7 +3,8 @@ from Python, over libstratum (ctypes). See docs/python.md."""
 from ._lib import DEFAULT_SEED, LIBRARY_PATH, StratumError, blas_info, version
 from ._model import Model, load
 from ._estimators import GBDTClassifier, LogisticRegression
-from ._eval import evaluate, explain
+from ._eval import evaluate
+from ._explain import explain
 from ._cv import CVResult, cv, cv_path
 from ._compare import compare
 from ._tune import TuneResult, tune
