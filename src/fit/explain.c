@@ -82,10 +82,11 @@ static st_status check_args(const st_model *m, const st_dataset *ds, const st_ex
 st_status st_model_explain(const st_model *m, const st_dataset *ds,
                            const st_explain_params *prm, st_explanation **out, st_error *err)
 {
+    if (out != NULL)
+        *out = NULL;
     st_status rc = check_args(m, ds, prm, out, err);
     if (rc != ST_OK)
         return rc;
-    *out = NULL;
     st_explanation *ex = st__calloc(1, sizeof *ex);
     if (ex == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for an explanation");
