@@ -10,7 +10,8 @@
 
 /* A loaded model of either family. */
 typedef struct cli_model {
-    st_logreg *lr; /* exactly one of the two is set */
+    st_model *handle; /* owns the model: lr or gb below is lent by it */
+    st_logreg *lr;    /* exactly one of the two is set */
     st_gbdt *gb;
     size_t n_features;
     long *text_feature;  /* a text model's features: the featurizer of feature j, or -1 */
