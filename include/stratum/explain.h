@@ -44,9 +44,9 @@ typedef struct st_explain_params {
                             the model's own importance (default 0) */
     int n_threads;       /* as st_gbdt_predict: 0 = all cores (default 0); the results do not
                             depend on it */
-    /* Called during the global pass, after every block of rows and once more at the end,
-       with the rows done and ds's row count; may be NULL (default). It cannot change the
-       results. progress_data is passed back unchanged. */
+    /* Called during the global pass as each block of rows starts and once more at the
+       end (rows_done = rows_total), with the rows done and ds's row count; may be NULL
+       (default). It cannot change the results. progress_data is passed back unchanged. */
     void (*progress)(size_t rows_done, size_t rows_total, void *progress_data);
     void *progress_data;
 } st_explain_params;
@@ -86,10 +86,11 @@ typedef struct st_explanation {
                                  of the feature's columns, else NULL */
 } st_explanation;
 
-/* Explains rows of ds (params->rows) and/or all of them (params->global) with model m.
- * ST_ERR_INVALID_ARG for NULL arguments or a row past the end of ds ("row 600 is past the
- * end: the data has 569 rows"); a feature of the model missing from ds fails as
- * st_model_predict does. On failure *out is NULL. */
+/* Explains rows of ds (params->rows) and/or all of them (params->global) with model m;
+ * with neither, *out holds only the features' labels. ST_ERR_INVALID_ARG for NULL
+ * arguments or a row past the end of ds ("rows[1] = 569 is past the end: the data has 569
+ * rows, numbered from 0"); a feature of the model missing from ds fails as
+ * st_model_predict does; ST_ERR_NOMEM. On failure *out is NULL. */
 ST_API st_status st_model_explain(const st_model *m, const st_dataset *ds,
                                   const st_explain_params *params,
                                   st_explanation **out /* OUT */, st_error *err);
