@@ -56,6 +56,7 @@
 #include "stratum/logreg.h"
 #include "stratum/fit.h"
 #include "stratum/model.h"
+#include "stratum/explain.h"
 #include "stratum/drift.h"
 #include "stratum/text.h"
 #include "stratum/logreg_rowfile.h"

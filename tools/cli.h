@@ -68,10 +68,6 @@ void cli_common_init(cli_common *c);
 #define CLI_ITERATION_OPTION {"iteration-range", required_argument, NULL, 1012}
 extern const char cli_iteration_help[];
 
-/* A predicted probability as a percentage (cli_risk.c): "12.3%" from 1% up, "0.45%" from
- * 0.1%, "<0.1%" below and ">99.9%" from 99.95% up; "undefined" for NaN. */
-void cli_risk_text(double p, char *buf, size_t size);
-
 /* The training-rows note (training_overlap.c): when o says the rows scored are, or
  * partly are, the model's training rows (an estimated share of at least 5%), writes
  * "these 3,772 rows are the model's training rows", "these 1,000 rows are all training

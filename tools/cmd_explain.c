@@ -1,10 +1,10 @@
 /* stratum explain MODEL DATA: why the model gives a row its risk (--rows, --where), or
  * which features matter over a whole dataset. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_progress.h"
+#include "cmd_train_gbdt.h"
 #include "explain.h"
 
 static const char explain_help[] =
@@ -126,198 +126,76 @@ static int find_where(const char *data_path, const st_dataset *ds, const cli_com
     return status;
 }
 
-/* Text of feature j's value in row i of ds. */
-static char *value_text(const cli_model *m, const st_dataset *ds, size_t j, size_t i)
+/* Loads MODEL, whichever family it is, into one handle: a boosted-trees model with the
+ * iteration range of the common options. Returns an exit code (message printed). */
+static int load_model(const char *path, const cli_common *common, st_model **out)
 {
-    const char *name = cli_model_feature_key(m, j);
-    long src = st_dataset_find_feature_at(ds, name, j);
-    char buf[64];
-    const char *s = "missing";
-    /* an absent LibSVM entry is missing to an XGBoost model, 0 to a stratum one */
-    const int absent_missing = m->gb != NULL && st_gbdt_absent_is_missing(m->gb);
-    if (src < 0 && !absent_missing && st_dataset_libsvm_unmentioned(ds, name))
-        s = "0";
-    if (src >= 0) {
-        float v = cli_feature_value(ds, (size_t)src, i);
-        if (isnan(v) || (absent_missing && !st_dataset_entry_present(ds, (size_t)src, i)))
-            s = "missing";
-        else if (st_dataset_feature_type(ds, (size_t)src) == ST_FEATURE_CATEGORICAL)
-            s = st_dataset_level(ds, (size_t)src, (size_t)v);
-        else
-            snprintf(buf, sizeof buf, "%.7g", (double)v), s = buf;
+    st_error err;
+    st_status rc;
+    *out = NULL;
+    if (cli_model_is_gbdt(path)) {
+        st_gbdt *gb = NULL;
+        if ((rc = cli_gbdt_load(path, common, &gb, &err)) == ST_OK &&
+            (rc = st_model_from_gbdt(gb, out, &err)) != ST_OK)
+            st_gbdt_free(gb);
+    } else {
+        if (cli_iteration_range_not_gbdt(common, "explain", path) != EXIT_OK)
+            return EXIT_USAGE;
+        st_logreg *lr = NULL;
+        if ((rc = st_logreg_load(path, &lr, &err)) == ST_OK &&
+            (rc = st_model_from_logreg(lr, out, &err)) != ST_OK)
+            st_logreg_free(lr);
     }
-    size_t len = strlen(s) + 1;
-    char *copy = malloc(len);
-    if (copy != NULL)
-        memcpy(copy, s, len);
-    return copy;
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
-/* Row i's text in the column that featurizer f reads, as raw (the data before it was
- * featurized) holds it: NULL when missing. */
-static const char *row_text(const st_dataset *raw, const st_text_featurizer *f, size_t i)
+static void progress(size_t rows_done, size_t rows_total, void *data)
 {
-    long j = st_dataset_find_feature(raw, st_text_featurizer_column(f));
-    if (j < 0 || st_dataset_feature_type(raw, (size_t)j) != ST_FEATURE_CATEGORICAL)
-        return NULL;
-    float v = cli_feature_value(raw, (size_t)j, i);
-    return isnan(v) ? NULL : st_dataset_level(raw, (size_t)j, (size_t)v);
+    (void)rows_total, (void)data;
+    cli_progress_done(rows_done);
 }
 
-/* Explains the chosen rows. Returns an exit code. */
-static int explain_rows(const cli_model *m, const st_dataset *raw, const st_dataset *ds,
-                        const char *data_path, const cli_common *common, const explain_opts *o)
+/* Explains the chosen rows of ds, or ranks the features over all of them; prints and
+ * writes the report. Returns an exit code. */
+static int explain(const st_model *m, const st_dataset *ds, const char *data_path,
+                   const cli_common *common, const explain_opts *o)
 {
-    const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
-    for (size_t k = 0; k < o->n_rows; k++)
+    const size_t n = st_dataset_n_rows(ds);
+    const int by_rows = o->rows_given || o->where != NULL;
+    for (size_t k = 0; by_rows && k < o->n_rows; k++)
         if (o->rows[k] >= n) {
             fprintf(stderr, "stratum: --rows %zu is past the end: %s has %zu data rows\n",
                     o->rows[k] + 1, data_path, n);
             return EXIT_FAILED;
         }
+    st_explain_params ep = st_explain_params_default();
+    ep.rows = by_rows ? o->rows : NULL;
+    ep.n_rows = by_rows ? o->n_rows : 0;
+    ep.global = !by_rows;
+    ep.n_threads = common->threads;
+    ep.progress = progress;
+    st_explanation *ex = NULL;
     st_error err;
-    st_dataset *part = NULL;
-    st_status rc = st_dataset_subset(ds, o->rows, o->n_rows, &part, &err);
+    if (!by_rows)
+        cli_progress_begin("explain", n, "rows");
+    st_status rc = st_model_explain(m, ds, &ep, &ex, &err);
+    if (!by_rows)
+        cli_progress_end();
     if (rc != ST_OK)
         return cli_fail(&err, rc);
-    double *p = malloc(o->n_rows * sizeof *p);
-    double *c = malloc(o->n_rows * (nf + 1) * sizeof *c);
-    explain_row *rows = calloc(o->n_rows, sizeof *rows);
-    int status = EXIT_OK;
-    if (p == NULL || c == NULL || rows == NULL) {
-        fprintf(stderr, "stratum: out of memory for %zu rows\n", o->n_rows);
-        status = EXIT_FAILED;
+    const size_t top_global = o->top_given ? (size_t)o->top : 0;
+    if (by_rows)
+        explain_print_rows(stdout, ex, (size_t)o->top, common->format);
+    else
+        explain_print_global(stdout, ex, top_global, common->format, data_path);
+    if (o->report_path != NULL) {
+        st_report_explain_input r = {m, ex, o->model_path, o->data_path, (size_t)o->top,
+                                     top_global};
+        if ((rc = st_report_explain(&r, o->report_path, NULL, NULL, &err)) != ST_OK)
+            cli_fail(&err, rc);
     }
-    if (status == EXIT_OK && ((rc = cli_model_predict(m, part, common->threads, p, &err)) != ST_OK ||
-                              (rc = cli_model_contrib(m, part, common->threads, c, &err)) != ST_OK))
-        status = cli_fail(&err, rc);
-    for (size_t k = 0; k < o->n_rows && status == EXIT_OK; k++) {
-        rows[k].row = o->rows[k];
-        rows[k].p = p[k];
-        rows[k].contrib = c + k * (nf + 1);
-        if ((rows[k].values = calloc(nf ? nf : 1, sizeof *rows[k].values)) == NULL)
-            status = EXIT_FAILED;
-        for (size_t j = 0; j < nf && status == EXIT_OK; j++)
-            if ((rows[k].values[j] = value_text(m, part, j, k)) == NULL)
-                status = EXIT_FAILED;
-        if (status == EXIT_OK && cli_model_n_text(m) > 0 &&
-            (rows[k].texts = calloc(cli_model_n_text(m), sizeof *rows[k].texts)) == NULL)
-            status = EXIT_FAILED;
-        for (size_t t = 0; status == EXIT_OK && t < cli_model_n_text(m); t++)
-            rows[k].texts[t] = row_text(raw, cli_model_text(m, t), o->rows[k]);
-        if (status != EXIT_OK)
-            fprintf(stderr, "stratum: out of memory for the values of row %zu\n", o->rows[k] + 1);
-    }
-    if (status == EXIT_OK)
-        explain_print_rows(stdout, m, rows, o->n_rows, (size_t)o->top, common->format);
-    if (status == EXIT_OK && o->report_path != NULL)
-        status = report_explain_rows(o->report_path, m, o->model_path, o->data_path, rows,
-                                     o->n_rows, (size_t)o->top);
-    for (size_t k = 0; rows != NULL && k < o->n_rows; k++) {
-        for (size_t j = 0; rows[k].values != NULL && j < nf; j++)
-            free(rows[k].values[j]);
-        free(rows[k].values);
-        free(rows[k].texts);
-    }
-    free(rows), free(p), free(c);
-    st_dataset_free(part);
-    return status;
-}
-
-/* Mean |contribution| and mean contribution per feature over ds, a block of rows at a time
- * (summed in row order, so the result does not depend on the block size or threads). */
-static st_status contribution_means(const cli_model *m, const st_dataset *ds, int threads,
-                                    explain_global *g, st_error *err)
-{
-    /* 4,096 rows a block, fewer for wide models (a text model's tens of thousands of
-     * term columns): at most 2^25 contributions (256 MB) at once */
-    const size_t n = st_dataset_n_rows(ds), nf = m->n_features;
-    const size_t wide = ((size_t)1 << 25) / (nf + 1), block = wide < 1 ? 1 : wide < 4096 ? wide : 4096;
-    const size_t first = n < block ? n : block;
-    double *c = malloc((first ? first : 1) * (nf + 1) * sizeof *c);
-    size_t *rows = malloc((first ? first : 1) * sizeof *rows);
-    st_status rc = ST_OK;
-    if (c == NULL || rows == NULL) {
-        free(c), free(rows);
-        snprintf(err->message, sizeof err->message, "out of memory for %zu rows", first);
-        return err->code = ST_ERR_NOMEM;
-    }
-    cli_progress_begin("explain", n, "rows");
-    for (size_t start = 0; start < n && rc == ST_OK; start += block) {
-        size_t len = n - start < block ? n - start : block;
-        st_dataset *part = NULL;
-        cli_progress_done(start);
-        if (len < n) {
-            for (size_t i = 0; i < len; i++)
-                rows[i] = start + i;
-            rc = st_dataset_subset(ds, rows, len, &part, err);
-        }
-        if (rc == ST_OK)
-            rc = cli_model_contrib(m, part != NULL ? part : ds, threads, c, err);
-        for (size_t i = 0; i < len && rc == ST_OK; i++)
-            for (size_t j = 0; j < nf; j++) {
-                g->mean_abs[j] += fabs(c[i * (nf + 1) + j]);
-                g->mean[j] += c[i * (nf + 1) + j];
-            }
-        st_dataset_free(part);
-    }
-    if (rc == ST_OK)
-        cli_progress_done(n);
-    cli_progress_end();
-    for (size_t j = 0; j < nf && n > 0; j++)
-        g->mean_abs[j] /= (double)n, g->mean[j] /= (double)n;
-    g->n_rows = n;
-    free(c), free(rows);
-    return rc;
-}
-
-/* Logistic regression: per feature, the largest |coefficient x training SD| of its columns. */
-static void standardised_coefs(const st_logreg *m, double *out)
-{
-    const double *sd = st_logreg_col_sds(m), *w = st_logreg_coefs(m);
-    for (size_t j = 0; j < st_logreg_n_features(m); j++)
-        out[j] = 0;
-    for (size_t k = 0; sd != NULL && k < st_logreg_n_coefs(m); k++) {
-        long j = st_logreg_coef_feature(m, k);
-        if (j >= 0 && fabs(w[k] * sd[k]) > out[j])
-            out[j] = fabs(w[k] * sd[k]);
-    }
-}
-
-static int explain_global_ranking(const cli_model *m, const st_dataset *ds, const char *data_path,
-                                  const cli_common *common, const explain_opts *o)
-{
-    const size_t nf = m->n_features, slots = nf ? nf : 1;
-    explain_global g = {0};
-    g.mean_abs = calloc(slots, sizeof *g.mean_abs);
-    g.mean = calloc(slots, sizeof *g.mean);
-    double *own = calloc(2 * slots, sizeof *own);
-    st_error err;
-    st_status rc = ST_OK;
-    if (g.mean_abs == NULL || g.mean == NULL || own == NULL) {
-        snprintf(err.message, sizeof err.message, "out of memory for %zu features", nf);
-        rc = ST_ERR_NOMEM;
-    }
-    if (rc == ST_OK)
-        rc = contribution_means(m, ds, common->threads, &g, &err);
-    if (rc == ST_OK && m->gb != NULL) {
-        g.split = own, g.gain = own + slots;
-        if ((rc = st_gbdt_feature_importance(m->gb, ST_GBDT_IMPORTANCE_SPLIT, g.split, nf,
-                                             &err)) == ST_OK)
-            rc = st_gbdt_feature_importance(m->gb, ST_GBDT_IMPORTANCE_GAIN, g.gain, nf, &err);
-    } else if (rc == ST_OK) {
-        g.std_coef = own;
-        standardised_coefs(m->lr, g.std_coef);
-    }
-    int status = rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
-    if (status == EXIT_OK)
-        explain_print_global(stdout, m, &g, o->top_given ? (size_t)o->top : 0, common->format,
-                             data_path);
-    if (status == EXIT_OK && o->report_path != NULL)
-        status = report_explain_global(o->report_path, m, o->model_path, data_path, &g,
-                                       o->top_given ? (size_t)o->top : 0);
-    free(g.mean_abs), free(g.mean), free(own);
-    return status;
+    st_explanation_free(ex);
+    return rc == ST_OK ? EXIT_OK : EXIT_FAILED;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -389,27 +267,16 @@ int cmd_explain(int argc, char **argv)
                 o.report_path);
         return EXIT_FAILED;
     }
-    cli_model m;
-    int status = cli_model_load(model_path, &common, "explain", &m);
+    st_model *m = NULL;
+    int status = load_model(model_path, &common, &m);
     if (status != EXIT_OK)
         return status;
-    st_dataset *raw = NULL, *ds = NULL;
-    if ((status = cli_read_data(data_path, &common, &raw)) == EXIT_OK) {
-        st_error err;
-        ds = raw; /* a text model: raw text in, featurized into a copy (raw keeps the texts) */
-        st_status rc = cli_model_featurize(&m, &ds, 0, &err);
-        if (rc != ST_OK)
-            status = cli_fail(&err, rc);
-        if (status == EXIT_OK && o.where != NULL)
-            status = find_where(data_path, ds, &common, &o);
-        if (status == EXIT_OK && (o.rows_given || o.where != NULL))
-            status = explain_rows(&m, raw, ds, data_path, &common, &o);
-        else if (status == EXIT_OK)
-            status = explain_global_ranking(&m, ds, data_path, &common, &o);
-    }
-    if (ds != raw)
-        st_dataset_free(ds);
-    st_dataset_free(raw);
-    cli_model_free(&m);
+    st_dataset *ds = NULL;
+    if ((status = cli_read_data(data_path, &common, &ds)) == EXIT_OK && o.where != NULL)
+        status = find_where(data_path, ds, &common, &o);
+    if (status == EXIT_OK)
+        status = explain(m, ds, data_path, &common, &o);
+    st_dataset_free(ds);
+    st_model_free(m);
     return status;
 }

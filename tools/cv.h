@@ -64,12 +64,6 @@ void cv_split(const cv_setup *s, size_t r, size_t f, size_t *train, size_t *n_tr
  * predictions (--threshold-folds 0); "" for a fixed threshold. */
 const char *cv_threshold_where(const cv_setup *s, char *buf, size_t size);
 
-/* One fold's metrics on its test part, at the threshold chosen on its training part. */
-typedef struct cv_fold_result {
-    double value[ST_METRIC_COUNT]; /* NaN when undefined in that fold */
-    double threshold;
-} cv_fold_result;
-
 /* A metric across folds: mean, SD and a t-based 95% interval for the mean, clipped to the
  * metric's range, over the folds where it is defined (NaN when it cannot be computed). */
 typedef st_cv_summary cv_summary;
@@ -87,14 +81,11 @@ st_cv_params cv_params_of(const cv_setup *s);
  * the folds were made, the rule's word. */
 st_report_context cv_report_context(const cv_setup *s);
 
-/* Runs the cross-validation of one model setting: res gets n_folds * n_repeats results
- * (repeat-major), *cv (when not NULL) the library's whole result (free it). Per-fold
- * progress goes to stderr when `progress`; a failure is one line on stderr. Returns an
- * exit code. Whatever the thread count, the numbers are the same for a seed. */
-int cv_run_folds(const cv_setup *s, cv_fold_result *res, st_cv_result **cv, int progress);
-
-/* Metric `metric` (or the threshold when metric < 0) summarised over m fold results. */
-cv_summary cv_summarise(const cv_fold_result *res, size_t m, int metric);
+/* Runs the cross-validation of one model setting: *cv gets the library's result (free
+ * it: its folds, n_folds * n_repeats repeat-major, and each metric's summary over them).
+ * Per-fold progress goes to stderr when `progress`; a failure is one line on stderr.
+ * Returns an exit code. Whatever the thread count, the numbers are the same for a seed. */
+int cv_run_folds(const cv_setup *s, st_cv_result **cv, int progress);
 
 /* stratum cv at one setting: runs the folds, writes --oof, prints the report. */
 int cv_run(const cv_setup *s);

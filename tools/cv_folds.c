@@ -42,28 +42,18 @@ static void on_progress(const st_cv_progress *p, void *data)
     cli_progress_advance();
 }
 
-int cv_run_folds(const cv_setup *s, cv_fold_result *res, st_cv_result **keep, int progress)
+int cv_run_folds(const cv_setup *s, st_cv_result **cv, int progress)
 {
-    const size_t m = s->n_folds * s->n_repeats;
     fold_run run = {progress};
     st_cv_params p = cv_params_of(s);
     p.progress = on_progress;
     p.progress_data = &run;
-    st_cv_result *cv = NULL;
     st_error err;
     memset(&err, 0, sizeof err);
-    st_status rc = st_cv_run(s->ds, &p, &cv, &err);
+    st_status rc = st_cv_run(s->ds, &p, cv, &err);
     if (rc != ST_OK) {
         cli_progress_end();
         return cli_fail(&err, rc);
     }
-    for (size_t k = 0; k < m; k++) {
-        memcpy(res[k].value, cv->folds[k].value, sizeof res[k].value);
-        res[k].threshold = cv->folds[k].threshold;
-    }
-    if (keep != NULL)
-        *keep = cv;
-    else
-        st_cv_result_free(cv);
     return EXIT_OK;
 }

@@ -18,7 +18,8 @@ static void print_number(FILE *f, double v, int csv)
         fprintf(f, csv ? "%.17g" : "%10.4f", v);
 }
 
-static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m)
+/* Each metric's summary over the folds, as the library made it (st_cv_result.summary). */
+static void print_summary(const cv_setup *s, const st_cv_result *cv)
 {
     char where[160];
     int csv = s->format == FORMAT_CSV;
@@ -35,7 +36,7 @@ static void print_summary(const cv_setup *s, const cv_fold_result *res, size_t m
                "folds");
     }
     for (int k = -1; k < ST_METRIC_COUNT; k++) {
-        cv_summary sm = cv_summarise(res, m, k);
+        const st_cv_summary sm = k < 0 ? cv->threshold : cv->summary[k];
         const char *name = k < 0 ? "threshold"
                            : csv ? st_metric_name((st_metric)k) : st_metric_label((st_metric)k);
         printf(csv ? "%s," : "%-26s ", name);
@@ -73,17 +74,9 @@ static int write_oof(const cv_setup *s, const double *oof)
 
 int cv_run(const cv_setup *s)
 {
-    size_t n = st_dataset_n_rows(s->ds), m = s->n_folds * s->n_repeats;
-    cv_fold_result *res = calloc(m, sizeof *res);
     st_cv_result *cv = NULL;
-    int status = EXIT_OK;
-    if (!res) {
-        fprintf(stderr, "stratum: out of memory for cross-validation of %zu rows\n", n);
-        status = EXIT_FAILED;
-    }
-    cli_progress_begin("cv", m, "folds");
-    if (status == EXIT_OK)
-        status = cv_run_folds(s, res, &cv, !s->quiet);
+    cli_progress_begin("cv", s->n_folds * s->n_repeats, "folds");
+    int status = cv_run_folds(s, &cv, !s->quiet);
     cli_progress_end();
     if (status == EXIT_OK && s->oof_path != NULL)
         status = write_oof(s, cv->oof);
@@ -97,13 +90,12 @@ int cv_run(const cv_setup *s)
             status = cli_fail(&err, rc);
     }
     if (status == EXIT_OK) {
-        print_summary(s, res, m);
+        print_summary(s, cv);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "stratum: cannot write the report to stdout\n");
             status = EXIT_FAILED;
         }
     }
     st_cv_result_free(cv);
-    free(res);
     return status;
 }

@@ -126,7 +126,4 @@ int report_drift(const char *path, const char *ref_path, const char *new_path,
  * 0.001 "%.1e", NaN "-". */
 void drift_num(FILE *f, int width, double v, int is_p);
 
-/* The PSI band: "stable", "moderate", "major" (or "-" for NaN). */
-const char *drift_band(double psi);
-
 #endif

@@ -1,14 +1,9 @@
-/* stratum drift's words and numbers shared by its outputs (drift_output.c,
- * drift_text_output.c, drift_fail.c): the PSI band and a number in a
- * column of the text output. */
+/* stratum drift's numbers shared by its outputs (drift_output.c, drift_text_output.c,
+ * drift_fail.c): a number in a column of the text output. (The PSI band's word is the
+ * library's st_drift_band.) */
 #include <math.h>
 
 #include "drift.h"
-
-const char *drift_band(double psi)
-{
-    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
-}
 
 void drift_num(FILE *f, int width, double v, int is_p)
 {

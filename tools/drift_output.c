@@ -35,7 +35,7 @@ static void print_model_text(FILE *f, const drift_model *m)
 {
     fprintf(f, "\nModel %s (%s):\n", m->path, m->family);
     fprintf(f, "  score PSI %.4f (%s); predicted prevalence (mean P) %.4f in REFERENCE, "
-            "%.4f in NEW\n", m->score_psi, drift_band(m->score_psi), m->mean_p_reference,
+            "%.4f in NEW\n", m->score_psi, st_drift_band(m->score_psi), m->mean_p_reference,
             m->mean_p_new);
     const st_eval *ev[2] = {&m->ev_reference, &m->ev_new};
     const int lab[2] = {m->labelled_reference, m->labelled_new};
@@ -122,7 +122,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
         const st_drift_feature *c = &r->features[j];
         fprintf(f, "%-*.*s %-11s", (int)w, (int)w, c->name, type_word(c->type));
         drift_num(f, 7, c->psi, 0);
-        fprintf(f, " %-8s", drift_band(c->psi));
+        fprintf(f, " %-8s", st_drift_band(c->psi));
         drift_num(f, 7, c->ks_statistic, 0);
         drift_num(f, 8, c->ks_pvalue, 1);
         drift_num(f, 9, c->chi2, 0);
@@ -210,7 +210,7 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
         fprintf(f, ", \"type\": \"%s\", \"n_bins\": %zu, \"model_bins\": %s",
                 type_word(c->type), c->n_bins, c->model_bins ? "true" : "false");
         kv(f, "psi", c->psi);
-        fprintf(f, ", \"band\": \"%s\"", drift_band(c->psi));
+        fprintf(f, ", \"band\": \"%s\"", st_drift_band(c->psi));
         kv(f, "ks_statistic", c->ks_statistic);
         kv(f, "ks_pvalue", c->ks_pvalue);
         kv(f, "chi2", c->chi2);
@@ -239,7 +239,7 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
         json_string(f, m->path);
         fprintf(f, ", \"family\": \"%s\"", m->family);
         kv(f, "score_psi", m->score_psi);
-        fprintf(f, ", \"score_band\": \"%s\"", drift_band(m->score_psi));
+        fprintf(f, ", \"score_band\": \"%s\"", st_drift_band(m->score_psi));
         kv(f, "predicted_prevalence_reference", m->mean_p_reference);
         kv(f, "predicted_prevalence_new", m->mean_p_new);
         fprintf(f, ", \"contrib_rows_reference\": %zu, \"contrib_rows_new\": %zu",
@@ -297,7 +297,7 @@ static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const
             fputs(c->name, f);
         fprintf(f, "%s%s%s", sep, type_word(c->type), sep);
         cell(f, c->psi, 0);
-        fprintf(f, "%s%s%s", sep, drift_band(c->psi), sep);
+        fprintf(f, "%s%s%s", sep, st_drift_band(c->psi), sep);
         cell(f, c->ks_statistic, 0);
         fputs(sep, f);
         cell(f, c->ks_pvalue, 1);

@@ -19,7 +19,7 @@ void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference
                 x->column, x->n_terms);
         fprintf(f, "  words per text: mean %.2f in REFERENCE, %.2f in NEW; PSI %.4f (%s), KS D "
                 "%.4f, p %.3g\n", x->words_mean_reference, x->words_mean_new, x->words_psi,
-                drift_band(x->words_psi), x->words_ks, x->words_ks_pvalue);
+                st_drift_band(x->words_psi), x->words_ks, x->words_ks_pvalue);
         fprintf(f, "  empty texts (no word, or missing): %.4f in REFERENCE, %.4f in NEW\n",
                 x->empty_reference, x->empty_new);
         fprintf(f, "  out of vocabulary (terms the model has no column for): %.4f in "
@@ -44,7 +44,7 @@ void drift_text_print(FILE *f, const drift_text *t, size_t n, size_t n_reference
             drift_num(f, 8, of_texts(o->with_reference, n_reference), 0);
             drift_num(f, 8, of_texts(o->with_new, n_new), 0);
             drift_num(f, 7, o->psi, 0);
-            fprintf(f, " %-8s", drift_band(o->psi));
+            fprintf(f, " %-8s", st_drift_band(o->psi));
             drift_num(f, 8, o->chi2_pvalue, 1);
             fputc('\n', f);
         }
@@ -76,7 +76,7 @@ void drift_text_json(FILE *f, const drift_text *t, size_t n)
         fprintf(f, "%s\n  {\"column\": ", k ? "," : "");
         json_string(f, x->column);
         fprintf(f, ", \"n_terms\": %zu, \"words_band\": \"%s\"", x->n_terms,
-                drift_band(x->words_psi));
+                st_drift_band(x->words_psi));
         const double text_values[] = {
             x->words_mean_reference, x->words_mean_new, x->words_psi, x->words_ks,
             x->words_ks_pvalue, x->empty_reference, x->empty_new, x->unseen_reference,

@@ -69,7 +69,7 @@ static void print_periods(FILE *f, cli_format fmt, const char *path, const char 
                 snprintf(prev, sizeof prev, "%.4f", r->prevalence_new);
             fprintf(f, "%-8s %8zu %10s %8.4f %-8s %-30.30s %9zu %9zu\n", p[k].key, p[k].n_rows,
                     prev, r->n_features ? r->features[best].psi : NAN,
-                    drift_band(r->n_features ? r->features[best].psi : NAN),
+                    st_drift_band(r->n_features ? r->features[best].psi : NAN),
                     r->n_features ? r->features[best].name : "-", mod, maj);
         }
         fprintf(f, "(moderate, major: columns in each band; --format csv or json gives every "
@@ -106,7 +106,7 @@ static void print_periods(FILE *f, cli_format fmt, const char *path, const char 
                 json_string(f, c->name);
                 fprintf(f, ", \"type\": \"%s\", \"psi\": ", type);
                 json_number(f, c->psi);
-                fprintf(f, ", \"band\": \"%s\", \"ks_statistic\": ", drift_band(c->psi));
+                fprintf(f, ", \"band\": \"%s\", \"ks_statistic\": ", st_drift_band(c->psi));
                 json_number(f, c->ks_statistic);
                 fprintf(f, ", \"ks_pvalue\": ");
                 json_number(f, c->ks_pvalue);
@@ -120,7 +120,7 @@ static void print_periods(FILE *f, cli_format fmt, const char *path, const char 
             } else if (fmt == FORMAT_CSV) {
                 fprintf(f, "%s,%zu,", p[k].key, p[k].n_rows);
                 csv_field(f, c->name);
-                fprintf(f, ",%s,%.17g,%s,", type, c->psi, drift_band(c->psi));
+                fprintf(f, ",%s,%.17g,%s,", type, c->psi, st_drift_band(c->psi));
                 if (!isnan(c->ks_statistic))
                     fprintf(f, "%.17g,%.17g", c->ks_statistic, c->ks_pvalue);
                 else
@@ -132,7 +132,7 @@ static void print_periods(FILE *f, cli_format fmt, const char *path, const char 
                         c->new_level_rows);
             } else {
                 fprintf(f, "| %s | %zu | %s | %s | %.4f | %s | ", p[k].key, p[k].n_rows, c->name,
-                        type, c->psi, drift_band(c->psi));
+                        type, c->psi, st_drift_band(c->psi));
                 if (!isnan(c->ks_pvalue))
                     fprintf(f, "%.2e", c->ks_pvalue);
                 fprintf(f, " | ");

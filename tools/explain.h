@@ -1,8 +1,8 @@
 /* Explaining predictions in the CLI: one interface over both model families for per-row
  * contributions (stratum predict --contrib, stratum explain), and streamed outputs that
  * still replace their file atomically. */
-#ifndef STRATUM_EXPLAIN_H
-#define STRATUM_EXPLAIN_H
+#ifndef STRATUM_CLI_EXPLAIN_H
+#define STRATUM_CLI_EXPLAIN_H
 
 #include <stdio.h>
 
@@ -10,7 +10,8 @@
 
 /* A loaded model of either family. */
 typedef struct cli_model {
-    st_logreg *lr; /* exactly one of the two is set */
+    st_model *handle; /* owns the model: lr or gb below is lent by it */
+    st_logreg *lr;    /* exactly one of the two is set */
     st_gbdt *gb;
     size_t n_features;
     long *text_feature;  /* a text model's features: the featurizer of feature j, or -1 */
@@ -100,46 +101,12 @@ void cli_keep_free(cli_keep *k); /* harmless on a zeroed or freed cli_keep */
 int cli_predict_contrib(const char *model_path, const char *data_path, const cli_common *common,
                         int interactions, const char *out_path, cli_keep *keep);
 
-/* stratum explain's results (cmd_explain.c) and their output (explain_output.c). */
-typedef struct explain_row {
-    size_t row;      /* 0-based data row */
-    double p;        /* predicted risk */
-    double *contrib; /* n_features + 1 contributions, bias last */
-    char **values;   /* n_features texts of the row's values ("missing" when absent) */
-    const char **texts; /* a text model: per featurizer, the row's text (NULL: missing),
-                           pointing into the data as read; NULL otherwise */
-} explain_row;
-
-typedef struct explain_global {
-    size_t n_rows;
-    double *mean_abs;  /* per feature: mean |contribution| over the rows */
-    double *mean;      /* per feature: mean contribution */
-    double *split;     /* gbdt: split-count importance, else NULL */
-    double *gain;      /* gbdt: gain importance, else NULL */
-    double *std_coef;  /* logreg: largest |coefficient x training SD| of its columns, else NULL */
-} explain_global;
-
-/* Prints the top features pushing each row's risk up and down (top per direction). */
-void explain_print_rows(FILE *f, const cli_model *m, const explain_row *rows, size_t n_rows,
-                        size_t top, cli_format format);
+/* stratum explain's output (explain_output.c) of the library's explanation
+ * (stratum/explain.h; its report is the library's st_report_explain). Prints the top
+ * features pushing each chosen row's risk up and down (top per direction). */
+void explain_print_rows(FILE *f, const st_explanation *ex, size_t top, cli_format format);
 /* Prints the features ranked by mean |contribution|; top 0 lists them all. */
-void explain_print_global(FILE *f, const cli_model *m, const explain_global *g, size_t top,
-                          cli_format format, const char *data_path);
-
-/* stratum explain --report (report_explain.c): the same as HTML with bar charts, written
- * atomically to path. Return an exit code. */
-int report_explain_rows(const char *path, const cli_model *m, const char *model_path,
-                        const char *data_path, const explain_row *rows, size_t n_rows,
-                        size_t top);
-int report_explain_global(const char *path, const cli_model *m, const char *model_path,
-                          const char *data_path, const explain_global *g, size_t top);
-
-/* In an explain report (report_explain_text.c): each text of row r with the terms that
- * decided it marked (the top present terms per direction). Returns an exit code. */
-int report_explain_texts(st_report *rep, const cli_model *m, const explain_row *r,
-                         size_t top);
-
-/* Features ordered by decreasing key (ties: lower index first) into order[0..n-1]. */
-void explain_rank(const double *key, size_t n, size_t *order);
+void explain_print_global(FILE *f, const st_explanation *ex, size_t top, cli_format format,
+                          const char *data_path);
 
 #endif

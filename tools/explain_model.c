@@ -16,18 +16,23 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
     st_error err;
     st_status rc;
     if (cli_model_is_gbdt(path)) {
-        rc = cli_gbdt_load(path, common, &m->gb, &err);
-        if (rc == ST_OK)
-            m->n_features = st_gbdt_n_features(m->gb);
+        st_gbdt *gb = NULL;
+        if ((rc = cli_gbdt_load(path, common, &gb, &err)) == ST_OK &&
+            (rc = st_model_from_gbdt(gb, &m->handle, &err)) != ST_OK)
+            st_gbdt_free(gb);
     } else {
         if (cli_iteration_range_not_gbdt(common, command, path) != EXIT_OK)
             return EXIT_USAGE;
-        rc = st_logreg_load(path, &m->lr, &err);
-        if (rc == ST_OK)
-            m->n_features = st_logreg_n_features(m->lr);
+        st_logreg *lr = NULL;
+        if ((rc = st_logreg_load(path, &lr, &err)) == ST_OK &&
+            (rc = st_model_from_logreg(lr, &m->handle, &err)) != ST_OK)
+            st_logreg_free(lr);
     }
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    m->lr = st_model_logreg_mut(m->handle);
+    m->gb = st_model_gbdt_mut(m->handle);
+    m->n_features = st_model_n_features(m->handle);
     if (cli_model_text_labels(m) != EXIT_OK) {
         cli_model_free(m);
         return EXIT_FAILED;
@@ -37,8 +42,7 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
 
 void cli_model_free(cli_model *m)
 {
-    st_logreg_free(m->lr);
-    st_gbdt_free(m->gb);
+    st_model_free(m->handle);
     free(m->text_feature);
     free(m->text_column);
     memset(m, 0, sizeof *m);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "drift.h"
-#include "report_cli.h"
+#include "cli.h"
 
 /* The text columns of dm as the report takes them (*out and its terms: free_texts). */
 static int texts_for_report(const drift_model *dm, st_report_drift_text **out)

@@ -117,6 +117,10 @@ ST_API st_status st_drift_compare(const st_dataset *reference, const st_dataset 
 /* Frees a result and everything in it. NULL is a harmless no-op. */
 ST_API void st_drift_result_free(st_drift_result *r);
 
+/* The conventional band of a PSI as a word: "stable" (< 0.1), "moderate" (0.1 to 0.25),
+ * "major" (> 0.25), "-" for NaN (a static string). */
+ST_API const char *st_drift_band(double psi);
+
 /* ---- the statistics on plain arrays (the building blocks of st_drift_compare) ---- */
 
 /* PSI of two count vectors over the same k bins, with epsilon as above. Fails with

@@ -24,6 +24,7 @@
 #include "dataset.h"
 #include "gbdt.h"
 #include "logreg.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,35 @@ ST_API double st_model_threshold(const st_model *m);
 
 /* st_logreg_save or st_gbdt_save. */
 ST_API st_status st_model_save(const st_model *m, const char *path, st_error *err);
+
+/* ---- a model of text columns (`--text-col`, stratum/text.h) ----
+ *
+ * Such a model keeps the featurizers its training made (st_logreg_text_featurizer,
+ * st_gbdt_text_featurizer); it reads data featurized by them, and each of their term columns
+ * is one of its features. */
+
+/* The model's featurizers (0 for a model without text columns), and featurizer k (lent by
+ * the model; NULL when k is out of range). */
+ST_API size_t st_model_n_text_featurizers(const st_model *m);
+ST_API const st_text_featurizer *st_model_text_featurizer(const st_model *m, size_t k);
+
+/* What outputs call each feature, into labels[0..n_features-1] (lent by the model): a term
+ * column's st_text_featurizer_label ("abstract:tumor | tumour" where its name is
+ * "abstract:#12345" in hashing mode), else the feature's name; and, for those of featurizer
+ * and term that are not NULL, each feature's featurizer (-1: not a term column) and its
+ * column there. n is the room of each array (at least st_model_n_features). Found at each
+ * call (n log n in the features), so featurizers added to the family model after the handle
+ * was made count. ST_ERR_INVALID_ARG (NULL model, every array NULL, n too small),
+ * ST_ERR_NOMEM. */
+ST_API st_status st_model_feature_labels(const st_model *m, const char **labels /* OUT */,
+                                         long *featurizer /* OUT */, size_t *term /* OUT */,
+                                         size_t n, st_error *err);
+
+/* ds (its text columns raw, as read) featurized as the training did (st_text_transform with
+ * the model's featurizers) into a new dataset *out, the caller's (st_dataset_free); *out is
+ * NULL, and ST_OK returned, for a model without featurizers: read ds itself. */
+ST_API st_status st_model_featurize(const st_model *m, const st_dataset *ds,
+                                    st_dataset **out /* OUT */, st_error *err);
 
 /* Frees the handle and its model. NULL is a harmless no-op. */
 ST_API void st_model_free(st_model *m);

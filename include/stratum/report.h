@@ -1,5 +1,6 @@
 /* stratum/report.h: self-contained HTML reports, the ones `stratum evaluate --report`,
- * `stratum cv --report`, `stratum compare --report` and `stratum drift --report` write
+ * `stratum cv --report`, `stratum compare --report`, `stratum drift --report` and
+ * `stratum explain --report` write
  * (docs/reports.md). Include <stratum.h> rather than this file.
  *
  *     st_compare_params cp = st_compare_params_default();
@@ -26,7 +27,7 @@
  * may be given. Nothing is printed.
  *
  * The second half of this header is the document builder the ready-made reports are made
- * of, for callers composing their own (stratum explain does). */
+ * of, for callers composing their own. */
 #ifndef STRATUM_REPORT_H
 #define STRATUM_REPORT_H
 
@@ -37,6 +38,7 @@
 #include "cv.h"
 #include "dataset.h"
 #include "drift.h"
+#include "explain.h"
 #include "metrics.h"
 
 #ifdef __cplusplus
@@ -180,6 +182,39 @@ typedef struct st_report_drift_input {
  * intervals and the AUC change) and one section per text column. */
 ST_API st_status st_report_drift(const st_report_drift_input *d, const char *path,
                                  char **html /* OUT */, size_t *size /* OUT */, st_error *err);
+
+/* ---- stratum explain's report ---- */
+
+typedef struct st_report_explain_input {
+    const st_model *model;        /* the model explained (its text featurizers mark a row's
+                                     texts) */
+    const st_explanation *ex;     /* st_model_explain(model, ...) */
+    const char *model_name;       /* the model and the data as the report names them, e.g.
+                                     their paths (NULL: "model", "data") */
+    const char *data_name;
+    size_t top;                   /* chosen rows: the features shown each way, up and down,
+                                     and a text's terms marked each way (0: all; the charts
+                                     and marks stop at 30); the CLI's default is 5 */
+    size_t top_global;            /* the ranking: the features in its table (0: all; the
+                                     charts show at most 30) */
+} st_report_explain_input;
+
+/* stratum explain's report: the model and data, then for each chosen row of r->ex its
+ * predicted risk, log-odds and bias, a bar chart and a table of the features pushing the
+ * risk up and down with their values, and for a model of text columns each text with its
+ * deciding terms marked (red raising the risk, blue lowering it, the term and contribution
+ * on hover); with the explanation's global part, the features ranked by mean |contribution|
+ * as a bar chart beside the model's own importance (gain, or |standardised coefficient|) and
+ * a table (share, signed mean, split and gain or |std coef|). Every pointer is borrowed for
+ * the call. ST_ERR_INVALID_ARG when r, its model or explanation is NULL, the explanation
+ * has neither part, or is of a model of another width. */
+ST_API st_status st_report_explain(const st_report_explain_input *r, const char *path,
+                                   char **html /* OUT */, size_t *size /* OUT */,
+                                   st_error *err);
+
+/* A predicted probability as a clinician reads it, as the explain report writes it:
+ * "12.3%", "0.42%", "<0.1%", ">99.9%" (never "100.0%"), "undefined" for NaN. Returns buf. */
+ST_API char *st_report_format_risk(char *buf, size_t size, double p);
 
 ST_API void st_report_html_free(char *html); /* NULL-safe */
 

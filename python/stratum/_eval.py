@@ -1,11 +1,10 @@
-"""stratum.evaluate and stratum.explain: the library's metrics (with their bootstrap
-intervals) and per-row contributions, as pandas and numpy objects."""
+"""stratum.evaluate: the library's metrics (with their bootstrap intervals) as a pandas
+DataFrame (stratum.explain is in _explain.py)."""
 import ctypes
 
 import numpy as np
 
 from ._lib import DEFAULT_SEED, ST_METRIC_COUNT, StError, StEval, StratumError, check, lib
-from ._model import Model
 
 _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
           "min_precision": 5}
@@ -69,18 +68,3 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
                     confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
                     delong=(out.delong_low, out.delong_high))
     return df
-
-
-def explain(model, X, n_threads=0):
-    """Per-row contributions of a fitted estimator or a stratum.Model on the log-odds
-    scale: an n_rows x (n_features + 1) array, feature j in column j (the model's feature
-    order) and the bias last; each row sums to the row's log-odds. TreeSHAP for boosted
-    trees; w_k (x_k - mean_k) summed per feature for logistic regression."""
-    if not isinstance(model, Model):
-        m = getattr(model, "model_", None)
-        if m is None:
-            raise StratumError("explain: expected a fitted stratum estimator or a "
-                               "stratum.Model")
-        X = model._input(X)
-        model = m
-    return model.explain(X, n_threads)

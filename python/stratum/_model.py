@@ -29,6 +29,7 @@ class Model:
         self.feature_names = [lib.st_model_feature_name(handle, j).decode()
                               for j in range(n)]
         self._categorical = any(lib.st_model_n_levels(handle, j) for j in range(n))
+        self.source = None  # the file it was read from (Model.load), else None
 
     @classmethod
     def _wrap(cls, family, trained):
@@ -57,7 +58,9 @@ class Model:
         err = StError()
         check(lib.st_model_load(os.fspath(path).encode(), ctypes.byref(out),
                                 ctypes.byref(err)), err)
-        return cls(out)
+        m = cls(out)
+        m.source = os.fspath(path)  # how an explain report names the model by default
+        return m
 
     def save(self, path):
         """Writes the model file (atomically), readable by the CLI and stratum.load."""
@@ -78,7 +81,9 @@ class Model:
             p = os.path.join(d, "model")
             with open(p, "wb") as f:
                 f.write(data)
-            return cls.load(p)
+            m = cls.load(p)
+            m.source = None
+            return m
 
     def __reduce__(self):
         # the model file is exact: a model read back predicts bit-identically
@@ -100,17 +105,25 @@ class Model:
             t = self._text_cache = model_featurizers(self.family == GBDT, self._handle)
         return t
 
-    def _dataset(self, X):
-        fs, cols = self._text()
-        if cols:  # a model of text columns: X's raw texts through its featurizers
-            from ._text import transform
+    def _raw_dataset(self, X):
+        """X as the model reads it before featurizing: a text model's text columns raw (as
+        the CLI reads --text-col's), which st_model_explain featurizes itself."""
+        cols = self._text()[1]
+        if cols:
             self._check_width(X)
-            with to_dataset(X, names=None, text=tuple(cols)) as raw:
-                return transform(raw, fs)
+            return to_dataset(X, names=None, text=tuple(cols))
         # a frame's columns are matched by name when they have names (strings); an
         # array's, and a frame's with default (integer) labels, by position
         by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
         return to_dataset(X, names=None if by_name else self._names())
+
+    def _dataset(self, X):
+        fs, cols = self._text()
+        if cols:  # a model of text columns: X's raw texts through its featurizers
+            from ._text import transform
+            with self._raw_dataset(X) as raw:
+                return transform(raw, fs)
+        return self._raw_dataset(X)
 
     def _check_width(self, X):
         cols = self._text()[1]

@@ -1,8 +1,10 @@
 /* src/fit/: the training entry points over a data source (stratum/fit.h), and
- * cross-validation of either family (stratum/cv.h, cv_*.c, map in cv_impl.h). This folder
+ * cross-validation of either family (stratum/cv.h, cv_*.c, map in cv_impl.h), and the
+ * explanation of a model's predictions (stratum/explain.h, explain_impl.h). This folder
  * owns the choice of trainer for the form the rows come in and the folds around the
  * trainers; it calls gbdt/, logreg/, binned/, text/ and eval/ through their public
- * functions and nothing calls it but the program and embedding applications. */
+ * functions (and data/'s columns for a row's values, explain_values.c); nothing calls it
+ * but report/, the program and embedding applications. */
 #include <stratum/fit.h>
 
 #include <stddef.h>

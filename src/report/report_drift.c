@@ -51,7 +51,7 @@ static int table(st_report *rep, const st_drift_result *r, const size_t *order)
         row[0] = st_report_text_cell(c->name);
         row[1] = st_report_text_cell(c->type == ST_FEATURE_NUMERIC ? "numeric" : "categorical");
         row[2] = st_report_number_cell(c->psi, NAN, NAN, 4);
-        row[3] = st_report_text_cell(st__report_drift_band(c->psi));
+        row[3] = st_report_text_cell(st_drift_band(c->psi));
         row[4] = st_report_number_cell(c->ks_statistic, NAN, NAN, 4);
         row[5] = st_report_number_cell(c->ks_pvalue, NAN, NAN, -1);
         row[6] = st_report_number_cell(c->chi2_pvalue, NAN, NAN, -1);
@@ -124,7 +124,7 @@ static int distribution(st_report *rep, const st_drift_feature *c)
         snprintf(caption + 1900, 148, "...");
     char title[300];
     snprintf(title, sizeof title, "%.200s: PSI %.3f (%s)", c->name, c->psi,
-             st__report_drift_band(c->psi));
+             st_drift_band(c->psi));
     st_report_series s[2] = {
         {"REFERENCE", x, c->share_reference, k, NAN, NAN, NULL, 0, 0, 1},
         {"NEW", x, c->share_new, k, NAN, NAN, NULL, 1, 1, 1}};

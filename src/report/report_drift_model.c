@@ -1,25 +1,17 @@
 /* stratum drift's report, the model's part (st_report_drift with a model): its scores and
  * metrics on both files, and a text model's text columns. The numbers are the caller's
- * (the CLI's drift --model computes them); this file lays them out. And the PSI band,
- * which both parts write. */
+ * (the CLI's drift --model computes them); this file lays them out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "report_drift_sections.h"
 
-/* Here rather than in report_drift.c, which calls this file: files do not call in a
- * circle. */
-const char *st__report_drift_band(double psi)
-{
-    return isnan(psi) ? "-" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major";
-}
-
 void st__report_drift_model(st_report *rep, const st_report_drift_model *m)
 {
     st_report_section(rep, "The model");
     char psi[64], pp[96], z[128];
-    snprintf(psi, sizeof psi, "%.4f (%s)", m->score_psi, st__report_drift_band(m->score_psi));
+    snprintf(psi, sizeof psi, "%.4f (%s)", m->score_psi, st_drift_band(m->score_psi));
     snprintf(pp, sizeof pp, "%.4f in REFERENCE, %.4f in NEW", m->mean_p_reference,
              m->mean_p_new);
     snprintf(z, sizeof z, "z = %.3f, p = %.3g (unpaired DeLong)", m->auc_z, m->auc_p);
@@ -61,7 +53,7 @@ int st__report_drift_text(st_report *rep, const st_report_drift_text *t, size_t 
     st_report_section(rep, title);
     snprintf(words, sizeof words, "mean %.2f in REFERENCE, %.2f in NEW; PSI %.4f (%s); KS D "
              "%.4f, p %.3g", t->words_mean_reference, t->words_mean_new, t->words_psi,
-             st__report_drift_band(t->words_psi), t->words_ks, t->words_ks_pvalue);
+             st_drift_band(t->words_psi), t->words_ks, t->words_ks_pvalue);
     snprintf(empty, sizeof empty, "%.4f in REFERENCE, %.4f in NEW", t->empty_reference,
              t->empty_new);
     snprintf(unseen, sizeof unseen, "%.4f in REFERENCE, %.4f in NEW", t->unseen_reference,

@@ -5,10 +5,6 @@
 
 #include <stratum/report.h>
 
-/* (report_drift_model.c) The PSI band as the CLI's drift output words it: "stable", "moderate", "major" (or "-"
- * for NaN). */
-const char *st__report_drift_band(double psi);
-
 /* The model's section: its facts and, when labelled, its metrics on both files. */
 void st__report_drift_model(st_report *rep, const st_report_drift_model *m);
 

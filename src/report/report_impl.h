@@ -3,7 +3,8 @@
  * charts as inline SVG), the curves the reports draw (report_curves.c), and the reports of
  * an evaluation (report_evaluate.c), of cross-validation and of compare (report_cv.c,
  * report_cv_facts.c, report_oof_charts.c, report_compare.c) from eval/'s and fit/'s
- * result structs, and of drift (report_drift.c, report_drift_model.c) from drift/'s. It stands after drift/ in the folder order: it may call core,
+ * result structs, of drift (report_drift.c, report_drift_model.c) from drift/'s, and of
+ * explain (report_explain.c, report_explain_text.c) from fit/'s explanation. It stands after drift/ in the folder order: it may call core,
  * io, data, eval, fit and drift; nothing in the library calls it.
  *
  * This file: the builder's state and what the report files share. */
