@@ -32,6 +32,10 @@
 /* ... but a block's buffer holds at most this many floats (wide sparse data: one row of
  * a million features is 4 MB), down to one row. */
 #define PREDICT_BLOCK_FLOATS 65536
+/* Rows QuickScorer takes through a feature's nodes together (st__gbdt_qs_score_rows): 8 rows'
+ * words of 500 trees are 32 KB. 8, 16 and 32 rows took 25% less CPU than 1 on the higgs
+ * 500-tree model (50,000 rows, one thread, seven interleaved runs; the fastest of each). */
+#define QS_ROWS 8
 
 /* The probability goes through the model's calibration map, if any. */
 static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
@@ -221,8 +225,9 @@ static void predict_block(const st_gbdt *m, const scorer *sc, const column_map *
         scores[i] = m->init_score;
     }
     if (sc->qs != NULL)
-        for (size_t i = 0; i < n; i++)
-            scores[i] = st__gbdt_qs_score(sc->qs, m->init_score, x + i * nf, reach);
+        for (size_t i = 0; i < n; i += QS_ROWS)
+            st__gbdt_qs_score_rows(sc->qs, m->init_score, x + i * nf,
+                                   n - i < QS_ROWS ? n - i : QS_ROWS, nf, reach, scores + i);
     else
         for (size_t t = 0; t < m->n_trees; t++)
             st__gbdt_flat_add_tree(m, sc->flat, t, x, n, scores);
@@ -302,7 +307,8 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
     /* QuickScorer when the model allows it (1), else the walk of the flat trees (0) */
     st__gbdt_qs qs = {0};
     const int use_qs = flat != NULL ? st__gbdt_qs_build(m, flat, &qs) : 0;
-    uint64_t *reach = use_qs == 1 ? st__malloc_array((size_t)nt * (m->n_trees ? m->n_trees : 1),
+    uint64_t *reach = use_qs == 1 ? st__malloc_array((size_t)nt * QS_ROWS *
+                                                         (m->n_trees ? m->n_trees : 1),
                                                      sizeof *reach)
                                   : NULL;
     const scorer sc = {flat, use_qs == 1 ? &qs : NULL};
@@ -321,7 +327,7 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
             const size_t me = (size_t)omp_get_thread_num();
             predict_block(m, &sc, &cm, i0, i1, kind, x + me * rows_per_block * width,
                           scores + me * rows_per_block,
-                          reach != NULL ? reach + me * m->n_trees : NULL, out);
+                          reach != NULL ? reach + me * QS_ROWS * m->n_trees : NULL, out);
         }
     }
     map_free(&cm);

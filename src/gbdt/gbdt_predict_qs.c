@@ -168,25 +168,45 @@ void st__gbdt_qs_free(st__gbdt_qs *q)
     memset(q, 0, sizeof *q);
 }
 
+/* Clears in reach (one word a tree) the leaves of the nodes of feature f that value v
+ * fails. */
+static inline void fail_nodes(const st__gbdt_qs *q, size_t f, float v, uint64_t *reach)
+{
+    if (v == v) { /* fails the nodes of threshold < v, the first ones of the list */
+        const st__gbdt_qs_node *nd = q->nodes + q->node_start[f];
+        const st__gbdt_qs_node *end = q->nodes + q->node_start[f + 1];
+        for (; nd < end && nd->threshold < v; nd++)
+            reach[nd->tree] &= nd->mask;
+    } else { /* missing: fails the nodes that send it right */
+        const st__gbdt_qs_node *nd = q->nan_nodes + q->nan_start[f];
+        const st__gbdt_qs_node *end = q->nan_nodes + q->nan_start[f + 1];
+        for (; nd < end; nd++)
+            reach[nd->tree] &= nd->mask;
+    }
+}
+
 double st__gbdt_qs_score(const st__gbdt_qs *q, double init, const float *x, uint64_t *reach)
 {
-    memset(reach, 0xff, q->n_trees * sizeof *reach);
-    for (size_t f = 0; f < q->n_features; f++) {
-        const float v = x[f];
-        if (v == v) { /* fails the nodes of threshold < v, the first ones of the list */
-            const st__gbdt_qs_node *nd = q->nodes + q->node_start[f];
-            const st__gbdt_qs_node *end = q->nodes + q->node_start[f + 1];
-            for (; nd < end && nd->threshold < v; nd++)
-                reach[nd->tree] &= nd->mask;
-        } else { /* missing: fails the nodes that send it right */
-            const st__gbdt_qs_node *nd = q->nan_nodes + q->nan_start[f];
-            const st__gbdt_qs_node *end = q->nan_nodes + q->nan_start[f + 1];
-            for (; nd < end; nd++)
-                reach[nd->tree] &= nd->mask;
-        }
-    }
-    double s = init;
-    for (size_t t = 0; t < q->n_trees; t++)
-        s += q->leaves[q->leaf_start[t] + (size_t)__builtin_ctzll(reach[t])];
+    double s;
+    st__gbdt_qs_score_rows(q, init, x, 1, q->n_features, reach, &s);
     return s;
+}
+
+void st__gbdt_qs_score_rows(const st__gbdt_qs *q, double init, const float *x, size_t n,
+                            size_t stride, uint64_t *reach, double *scores)
+{
+    const size_t nt = q->n_trees;
+    memset(reach, 0xff, n * nt * sizeof *reach);
+    /* feature by feature, every row: the feature's nodes stay in L1 across the rows */
+    for (size_t f = 0; f < q->n_features; f++)
+        for (size_t r = 0; r < n; r++)
+            fail_nodes(q, f, x[r * stride + f], reach + r * nt);
+    for (size_t r = 0; r < n; r++)
+        scores[r] = init;
+    /* tree by tree, every row: each row's sum in tree order, the rows' sums side by side */
+    for (size_t t = 0; t < nt; t++) {
+        const double *leaves = q->leaves + q->leaf_start[t];
+        for (size_t r = 0; r < n; r++)
+            scores[r] += leaves[__builtin_ctzll(reach[r * nt + t])];
+    }
 }

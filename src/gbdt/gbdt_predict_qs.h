@@ -48,4 +48,10 @@ void st__gbdt_qs_free(st__gbdt_qs *q);
  * tree's leaf value in tree order. reach: room for q->n_trees words (overwritten). */
 double st__gbdt_qs_score(const st__gbdt_qs *q, double init, const float *x, uint64_t *reach);
 
+/* The same for n rows at x, x + stride, ... into scores[0 .. n); reach: room for n *
+ * q->n_trees words. The rows go through a feature's nodes one after the other, so that
+ * those nodes are read from L1 rather than L2. */
+void st__gbdt_qs_score_rows(const st__gbdt_qs *q, double init, const float *x, size_t n,
+                            size_t stride, uint64_t *reach, double *scores);
+
 #endif
