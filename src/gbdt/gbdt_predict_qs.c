@@ -124,7 +124,7 @@ static int number_leaves(const st_gbdt *m, const st__gbdt_flat_node *flat, uint6
         }
         tree_walk w = {flat + k0, m->node_start[t + 1] - k0, n_leaves, 0, {0}, mask + k0,
                        seen + k0};
-        ok = walk(&w, 0, 0) == 0;
+        ok = walk(&w, 0, 0) == 0 && w.pos <= n_leaves; /* a leaf reached twice: no room */
         for (unsigned p = 0; ok && p < w.pos; p++)
             q->leaves[m->leaf_start[t] + p] = values[w.leaf_at[p]];
         for (size_t k = 0; ok && k < w.n_nodes; k++)
