@@ -5,13 +5,17 @@
  * (an unknown level is missing); rows are then predicted in parallel blocks: a block's rows
  * are gathered into a small buffer in the model's feature order and walked through one
  * tree after the other (a compact copy of the trees, gbdt_flat.h), so that each tree stays
- * in cache while the block goes through it. Every row still adds its trees in tree order,
- * so the results do not depend on the block size or the thread count. Sparse columns are
+ * in cache while the block goes through it; or, for a model of threshold splits and at most
+ * 64 leaves a tree, scored row by row by QuickScorer (gbdt_predict_qs.h), which finds each
+ * tree's leaf without walking it (half the CPU of the walk on 500 trees of 31 leaves).
+ * Every row still adds its trees in tree order, so the results do not depend on the block
+ * size, the thread count or the method. Sparse columns are
  * never copied dense: their entries are transposed row by row once (O(entries)), each
  * thread's buffer holds their base value (0, or missing), and a row scatters its entries
  * in and puts them back after, so a row costs its dense features plus its entries. */
 #include "gbdt_model.h"
 #include "gbdt_flat.h"
+#include "gbdt_predict_qs.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,6 +32,15 @@
 /* ... but a block's buffer holds at most this many floats (wide sparse data: one row of
  * a million features is 4 MB), down to one row. */
 #define PREDICT_BLOCK_FLOATS 65536
+/* Rows QuickScorer takes through a feature's nodes together (st__gbdt_qs_score_rows): 8 rows'
+ * words of 500 trees are 32 KB. 8, 16 and 32 rows took 25% less CPU than 1 on the higgs
+ * 500-tree model (50,000 rows, one thread, seven interleaved runs; the fastest of each). */
+#define QS_ROWS 8
+/* QuickScorer from this many rows on: its sorted lists take 3.3 ms to build for 500 trees
+ * of 31 leaves (a call for one row would take 3.3 ms instead of 0.05); around 1,000 rows
+ * both ways take 10 to 12 ms of CPU (one thread, loaded machine), and from there on the
+ * lists pay: 250,000 rows took 1.0 s of CPU against 2.4 s for the walk. */
+#define QS_MIN_ROWS 1024
 
 /* The probability goes through the model's calibration map, if any. */
 static double finish(const st_gbdt *m, double score, st_gbdt_output kind)
@@ -197,19 +210,32 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
     return ST_OK;
 }
 
+/* How a block's rows are scored: by QuickScorer (qs: gbdt_predict_qs.h) or by walking the
+ * flat trees (qs NULL). */
+typedef struct scorer {
+    const st__gbdt_flat_node *flat;
+    const st__gbdt_qs *qs; /* NULL: walk flat */
+} scorer;
+
 /* Rows [i0, i1) of the dataset (at most PREDICT_BLOCK), gathered into x (ready rows,
- * st__gbdt_columns_row_init, left ready); scores: room for PREDICT_BLOCK sums. */
-static void predict_block(const st_gbdt *m, const st__gbdt_flat_node *flat,
-                          const column_map *cm, size_t i0, size_t i1, st_gbdt_output kind,
-                          float *x, double *scores, double *out)
+ * st__gbdt_columns_row_init, left ready); scores: room for PREDICT_BLOCK sums; reach: the
+ * thread's room for one word a tree (QuickScorer only). */
+static void predict_block(const st_gbdt *m, const scorer *sc, const column_map *cm,
+                          size_t i0, size_t i1, st_gbdt_output kind, float *x,
+                          double *scores, uint64_t *reach, double *out)
 {
     const size_t n = i1 - i0, nf = m->n_features;
     for (size_t i = 0; i < n; i++) {
         st__gbdt_columns_row(m, cm, i0 + i, x + i * nf);
         scores[i] = m->init_score;
     }
-    for (size_t t = 0; t < m->n_trees; t++)
-        st__gbdt_flat_add_tree(m, flat, t, x, n, scores);
+    if (sc->qs != NULL)
+        for (size_t i = 0; i < n; i += QS_ROWS)
+            st__gbdt_qs_score_rows(sc->qs, m->init_score, x + i * nf,
+                                   n - i < QS_ROWS ? n - i : QS_ROWS, nf, reach, scores + i);
+    else
+        for (size_t t = 0; t < m->n_trees; t++)
+            st__gbdt_flat_add_tree(m, sc->flat, t, x, n, scores);
     for (size_t i = 0; i < n; i++) {
         out[i0 + i] = finish(m, scores[i], kind);
         st__gbdt_columns_row_clear(cm, i0 + i, x + i * nf);
@@ -283,7 +309,16 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
     float *x = ovf ? NULL : st__malloc_array(n_x, sizeof *x);
     double *scores = st__malloc_array((size_t)nt * rows_per_block, sizeof *scores);
     st__gbdt_flat_node *flat = st__gbdt_flat_build(m);
-    st_status rc = x == NULL || scores == NULL || flat == NULL
+    /* QuickScorer when the model allows it (1), else the walk of the flat trees (0) */
+    st__gbdt_qs qs = {0};
+    const int use_qs = flat != NULL && n >= QS_MIN_ROWS ? st__gbdt_qs_build(m, flat, &qs) : 0;
+    uint64_t *reach = use_qs == 1 ? st__malloc_array((size_t)nt * QS_ROWS *
+                                                         (m->n_trees ? m->n_trees : 1),
+                                                     sizeof *reach)
+                                  : NULL;
+    const scorer sc = {flat, use_qs == 1 ? &qs : NULL};
+    st_status rc = x == NULL || scores == NULL || flat == NULL || use_qs < 0 ||
+                           (use_qs == 1 && reach == NULL)
                        ? st__fail(err, ST_ERR_NOMEM, "out of memory for prediction")
                        : map_columns(m, ds, &cm, err);
     if (rc == ST_OK) {
@@ -295,11 +330,14 @@ st_status st_gbdt_predict(const st_gbdt *m, const st_dataset *ds, st_gbdt_output
             const size_t i0 = (size_t)bl * rows_per_block;
             const size_t i1 = i0 + rows_per_block < n ? i0 + rows_per_block : n;
             const size_t me = (size_t)omp_get_thread_num();
-            predict_block(m, flat, &cm, i0, i1, kind, x + me * rows_per_block * width,
-                          scores + me * rows_per_block, out);
+            predict_block(m, &sc, &cm, i0, i1, kind, x + me * rows_per_block * width,
+                          scores + me * rows_per_block,
+                          reach != NULL ? reach + me * QS_ROWS * m->n_trees : NULL, out);
         }
     }
     map_free(&cm);
+    st__gbdt_qs_free(&qs);
+    st__free(reach);
     st__free(flat);
     st__free(scores);
     st__free(x);
