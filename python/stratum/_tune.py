@@ -27,7 +27,8 @@ class StTuneParams(ctypes.Structure):
 class StTuneCandidate(ctypes.Structure):
     _fields_ = [("id", c_size_t), ("rung", c_size_t), ("n_rows", c_size_t),
                 ("logreg", StLogregParams), ("gbdt", StGbdtParams), ("score", StCvSummary),
-                ("summary", StCvSummary * ST_METRIC_COUNT), ("promoted", c_int)]
+                ("summary", StCvSummary * ST_METRIC_COUNT), ("promoted", c_int),
+                ("stopped", c_int)]
 
 
 class StTuneResult(ctypes.Structure):
