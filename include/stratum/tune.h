@@ -161,7 +161,9 @@ typedef struct st_tune_params {
                                  nested cross-validation (the whole search inside each of
                                  these outer folds, made as cv's folds with cv.seed; each
                                  inner search gets the same time budget, and its best's
-                                 refit on the outer training part is outside it) */
+                                 refit on the outer training part is outside it; an
+                                 inner search the budget cut before any candidate
+                                 finished fails the call, as the outer search would) */
     int score_defaults;       /* 1 (default): also cross-validate cv's own parameters (the
                                  family's defaults with the fixed options) on all rows and
                                  the same folds, into defaults[] (candidate 1's scores when

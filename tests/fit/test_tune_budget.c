@@ -118,6 +118,8 @@ static void budget_stops_the_candidate_running(void **state)
     st_tune_params p = logreg_params(9);
     watch w = {0};
     st_tune_result *full = uncut(ds, p, &w);
+    /* candidate 5 read the clock more than once per fold: at its solver's iterations */
+    assert_true(w.done_at[4] - w.done_at[3] > 2 * 5);
     const double budget = floor((w.done_at[3] + w.done_at[4]) / 2); /* inside candidate 5 */
     assert_true(budget > w.done_at[3] && budget < w.done_at[4]);
     double t = 0;
@@ -164,6 +166,9 @@ static void a_slow_candidate_stops_at_the_next_tree(void **state)
     double t = 0;
     w.t = &t; /* the trees' readings of the uncut search */
     st_tune_result *full = uncut(ds, p, &w);
+    /* candidate 2 read the clock once per tree at least (5 folds of 200), so the budget
+     * can cut it between any two trees */
+    assert_true(w.done_at[1] - w.done_at[0] >= 5 * 200);
     const double budget = floor((w.done_at[0] + w.done_at[1]) / 2);
     /* the trees the uncut search grew after a reading under the budget (a tree's count
      * is its question's reading + 1): those, and no more, are grown under it */
