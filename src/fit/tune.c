@@ -138,8 +138,10 @@ static st_status score_defaults(const st_dataset *ds, const st_tune_params *p, d
     c.gbdt = p->cv.gbdt;
     st_cv_params cp = st__tune_cv_params(p, &c);
     st__tune_budget budget = st__tune_budget_make(p, t0);
-    if (res->budget_spent || st__tune_budget_spent(&budget))
-        return ST_OK; /* has_defaults stays 0 */
+    if (res->budget_spent || st__tune_budget_spent(&budget)) {
+        res->budget_spent = 1; /* it cut the defaults: has_defaults stays 0 */
+        return ST_OK;
+    }
     st__tune_budget_watch(&budget, &cp);
     st_cv_result *cv = NULL;
     st_status rc = st_cv_run(ds, &cp, &cv, err);
