@@ -38,11 +38,14 @@ static const char tune_help[] =
     "          --class-weight none|balanced; trees chosen by early stopping in each fit\n"
     "\n"
     "The same data, options, --seed and --trials give the same table and the same model,\n"
-    "byte for byte, on any number of threads. With --time-budget they do not: the budget\n"
-    "is read from the clock before each candidate, and once spent no new candidate starts;\n"
-    "the remaining rungs score the leader and the defaults alone, up to all rows (so the\n"
-    "search overruns the budget by those few cross-validations). Which candidates ran\n"
-    "depends on the machine's speed and load; a finished candidate's score never does.\n"
+    "byte for byte, on any number of threads. With --time-budget they do not: once the\n"
+    "budget is spent, the candidate running stops at its next tree or solver iteration\n"
+    "(listed as stopped at the budget, not ranked) and nothing else starts; the best is\n"
+    "the top of the last rung reached, on that rung's rows, and the defaults are\n"
+    "cross-validated on all rows only within the budget. The search stays within the\n"
+    "budget plus one tree or solver iteration; then the best is refitted on all rows,\n"
+    "which is not counted in it. Which candidates ran depends on the machine's speed and\n"
+    "load; a finished candidate's score never does.\n"
     "--time-budget without --trials runs brackets: the search of 27 candidates, then\n"
     "again with the next 27 (candidates 28 to 54, ...), until the budget is spent; the\n"
     "best is the top of the brackets' last rungs, all on all rows and the same folds. A\n"
@@ -52,9 +55,9 @@ static const char tune_help[] =
     "  --metric M             roc_auc, pr_auc, log_loss or brier (default: roc_auc)\n"
     "  --trials N             candidates drawn (in each bracket), >= 1 (default: 27:\n"
     "                         rungs of 27, 9, 3, 1)\n"
-    "  --time-budget S        seconds, > 0: start no candidate after S (default: none;\n"
-    "                         with --nested each outer fold's search gets S too);\n"
-    "                         without --trials, brackets until S is spent\n"
+    "  --time-budget S        seconds, > 0: stop the search after S, then refit the best\n"
+    "                         (default: none; with --nested each outer fold's search\n"
+    "                         gets S too); without --trials, brackets until S is spent\n"
     "  --brackets K           run K brackets of --trials candidates (default: 1, or until\n"
     "                         the budget is spent with --time-budget alone)\n"
     "  --resource rows|trees  what rungs grow in (default: rows); trees: gbdt with\n"
@@ -268,8 +271,16 @@ static void progress(const st_tune_progress *p, void *data)
                 p->candidate->score.mean, p->candidate->score.low, p->candidate->score.high);
         break;
     case ST_TUNE_BUDGET_SPENT:
-        fprintf(stderr, "tune: time budget of %g s spent in %srung %zu: no more candidates\n",
-                tp->time_budget, bracket, p->rung + 1);
+        fprintf(stderr, "tune: time budget of %g s spent in %srung %zu: ", tp->time_budget,
+                bracket, p->rung + 1);
+        if (p->candidate != NULL)
+            fprintf(stderr, "candidate %zu stopped (not ranked), ", p->candidate->id + 1);
+        fprintf(stderr, "no more candidates\n");
+        break;
+    case ST_TUNE_REFIT_START:
+        fprintf(stderr, "tune: refitting candidate %zu on all %zu rows%s\n",
+                p->candidate->id + 1, p->n_rows,
+                tp->time_budget > 0 ? " (not counted in the time budget)" : "");
         break;
     case ST_TUNE_NESTED_FOLD_DONE:
         fprintf(stderr, "tune: nested fold %zu of %zu: ROC-AUC %.4f, PR-AUC %.4f\n",

@@ -122,8 +122,13 @@ void tune_print_report(const st_tune_result *r, size_t top, int table,
            label, n_trials, n_trials == 1 ? "" : "s", brackets, r->n_rungs_run,
            r->n_rungs_planned, r->budget_spent ? " (time budget spent)" : "");
     size_t *idx = malloc((r->n_tried ? r->n_tried : 1) * sizeof *idx), shown = 0;
+    size_t rungs = 0; /* the rungs with entries: those run, and one whose only entry the
+                         budget stopped */
+    for (size_t i = 0; i < r->n_tried; i++)
+        if (r->tried[i].rung + 1 > rungs)
+            rungs = r->tried[i].rung + 1;
     printf("\n  cand  rung   rows  %-26s parameters\n", label);
-    for (size_t rung = r->n_rungs_run; idx != NULL && rung-- > 0 && shown < top;) {
+    for (size_t rung = rungs; idx != NULL && rung-- > 0 && shown < top;) {
         size_t m = 0;
         for (size_t i = 0; i < r->n_tried; i++)
             if (r->tried[i].rung == rung)
@@ -132,6 +137,11 @@ void tune_print_report(const st_tune_result *r, size_t top, int table,
         for (size_t i = 0; i < m && shown < top; i++, shown++) {
             const st_tune_candidate *c = &r->tried[idx[i]];
             params_text(r, c, text, sizeof text);
+            if (c->stopped) {
+                printf("  %4zu  %4zu  %5zu  %-24s   %s (not ranked)\n", c->id + 1,
+                       c->rung + 1, c->n_rows, "stopped at the budget", text);
+                continue;
+            }
             printf("  %4zu  %4zu  %5zu  %.4f [%.4f, %.4f]   %s%s\n", c->id + 1, c->rung + 1,
                    c->n_rows, c->score.mean, c->score.low, c->score.high, text,
                    c->promoted ? " (went on)" : "");
@@ -151,6 +161,9 @@ void tune_print_report(const st_tune_result *r, size_t top, int table,
         printf("  defaults: ");
         print_scores(r, r->defaults);
         printf(" on the same folds\n");
+    } else if (r->budget_spent) {
+        printf("  defaults: not cross-validated on all rows: the time budget was spent "
+               "first\n");
     }
     if (r->nested_folds > 0) {
         const st_cv_summary *a = &r->nested[ST_METRIC_ROC_AUC], *p = &r->nested[ST_METRIC_PR_AUC];

@@ -32,8 +32,19 @@ typedef enum st_status {
     ST_ERR_DATA = 5,        /* input is well formed but unusable (one class, bad label, ...) */
     ST_ERR_FORMAT = 6,      /* a model file is corrupt or of an unknown version */
     ST_ERR_NUMERIC = 7,     /* the numbers went wrong: NaN, divergence */
-    ST_ERR_CANCELLED = 8    /* a caller's callback asked to stop (nothing was produced) */
+    ST_ERR_CANCELLED = 8    /* a caller's callback asked to stop (a progress callback or
+                               should_stop, below; nothing was produced) */
 } st_status;
+
+/* A caller's request to stop a long computation early (the should_stop fields of
+ * st_gbdt_params, st_logreg_params and st_cv_params): called with its user_data on the
+ * calling thread between units of work (before each tree, each solver iteration of a
+ * logistic regression, hence each lambda of a path, and each fold of a
+ * cross-validation); nonzero stops: the computation then fails with ST_ERR_CANCELLED
+ * and a message saying how far it got, and produces nothing. Keep it cheap (a clock read,
+ * a flag set by another thread). It is only asked: a computation it lets finish gives
+ * the same result, byte for byte, as one without it. */
+typedef int (*st_should_stop_fn)(void *user_data);
 
 /* A static, human-readable name for a status ("out of memory", "parse error", ...). */
 ST_API const char *st_status_str(st_status status);

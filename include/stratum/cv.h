@@ -119,6 +119,14 @@ typedef struct st_cv_params {
     void *progress_data;          /* passed to progress as is */
     st_cv_part_fn on_part;        /* NULL (default) or called after each fold's evaluation */
     void *part_data;              /* passed to on_part as is */
+    /* Stopping early (stratum/common.h). */
+    st_should_stop_fn should_stop; /* NULL (default), or asked before each fold (and inner
+                                     fold) and passed to each fit whose logreg or gbdt
+                                     should_stop is NULL (asked there between trees or
+                                     solver iterations): nonzero fails st_cv_run (and
+                                     st_cv_fit_predict, st_cv_oof, st_cv_post_fit,
+                                     st_cv_path_run) with ST_ERR_CANCELLED */
+    void *should_stop_data;       /* passed to should_stop as is */
 } st_cv_params;
 
 ST_API st_cv_params st_cv_params_default(void);

@@ -208,6 +208,13 @@ typedef struct st_gbdt_params {
                                        integers in [-B/2, B/2] (rounded up for odd B) and
                                        Hessians in [0, B], in [2, 1024] (default 4);
                                        checked even when quantized_grad is 0 */
+    /* Stopping early (stratum/common.h; not kept in the model nor its file). */
+    st_should_stop_fn should_stop;  /* NULL (default), or asked before each tree, of the
+                                       final training and of the early-stopping trainings
+                                       of ST_GBDT_NUM_TREES_AUTO: nonzero fails the
+                                       training with ST_ERR_CANCELLED ("stopped ... after
+                                       N trees"). Not asked by a distributed training */
+    void *should_stop_data;         /* passed to should_stop as is */
 } st_gbdt_params;
 
 /* Monotone constraints. monotone[j] = +1 makes every tree, hence the model, non-decreasing

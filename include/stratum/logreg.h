@@ -137,6 +137,14 @@ typedef struct st_logreg_params {
     unsigned long long cv_seed;  /* seeds the inner folds (default ST_DEFAULT_SEED, 42) */
     st_lambda_rule lambda_rule;  /* default ST_LAMBDA_MIN (measured: bench/RESULTS.md,
                                     "Defaults against the peers") */
+    /* Stopping early (stratum/common.h; not kept in the model nor its file). */
+    st_should_stop_fn should_stop; /* NULL (default), or asked where progress is told
+                                    (before each solver iteration, so before each fit of
+                                    a path and of choosing lambda) by st_logreg_train and
+                                    st_logreg_path_fit (not by the streamed, binned and
+                                    distributed fits): nonzero fails the fit with
+                                    ST_ERR_CANCELLED */
+    void *should_stop_data;      /* passed to should_stop as is */
 } st_logreg_params;
 
 /* What the inner cross-validation chose (st_logreg_choose_lambda, st_logreg_lambda_choice).

@@ -52,13 +52,23 @@
  *
  * The same data, parameters and seed give the same candidates, scores and model, byte for
  * byte, whatever the thread count. A time budget (time_budget > 0, read through the
- * caller's clock) is checked before each candidate's cross-validation but a rung's first
- * (a rung's candidates run in the order of the previous rung's ranking) and the
- * defaults': once spent, no other candidate starts, and each remaining rung scores its
- * leader and the defaults alone, so the best is still scored on all rows against them
- * (the search overruns the budget by those few cross-validations), and no bracket starts.
- * Which candidates ran then depends on the clock, never a finished candidate's score.
- * Nothing is printed; progress goes to the callback. */
+ * caller's clock from the start of st_tune_run) is read before each candidate and, through
+ * the should_stop of every cross-validation (stratum/common.h), before each fold, tree and
+ * solver iteration. Once it is spent the candidate running stops there (its entry is kept
+ * with stopped = 1 and no score, not ranked; ST_TUNE_BUDGET_SPENT tells it), no candidate,
+ * rung or bracket starts, and the best is the top of the last rung that scored any
+ * candidate, on that rung's rows (a rung's candidates run in the order of the previous
+ * rung's ranking, so those scored are its leaders); nothing is left to run then but the
+ * refit of the best on all rows, which is outside the budget (ST_TUNE_REFIT_START). So
+ * the search ends within the budget plus one tree or one solver iteration (plus a fold's
+ * setup), and st_tune_run within that plus the refit. The defaults' own score
+ * (score_defaults, when candidate 1 did not reach all rows) is within the budget too: not
+ * scored (has_defaults 0, budget_spent 1) when it is spent first. A budget spent before
+ * any candidate finished leaves nothing to refit: ST_ERR_CANCELLED ("the time budget of
+ * S s was spent before any candidate finished ..."). The caller's own cv.should_stop
+ * fails the search with ST_ERR_CANCELLED. Which candidates ran under a budget depends on
+ * the clock, never a finished candidate's score. Nothing is printed; progress goes to the
+ * callback. */
 #ifndef STRATUM_TUNE_H
 #define STRATUM_TUNE_H
 
@@ -91,8 +101,12 @@ typedef enum st_tune_event {
     ST_TUNE_RUNG_START = 0,   /* rung, n_rungs, n_candidates, n_rows */
     ST_TUNE_CANDIDATE_DONE = 1, /* and candidate: the entry just scored */
     ST_TUNE_RUNG_DONE = 2,    /* and best: the rung's top entry */
-    ST_TUNE_BUDGET_SPENT = 3, /* the budget was found spent in rung (once) */
-    ST_TUNE_NESTED_FOLD_DONE = 4 /* fold, n_folds, value: that outer fold's ROC-AUC, PR-AUC */
+    ST_TUNE_BUDGET_SPENT = 3, /* the budget was found spent in rung (once); candidate: the
+                                 entry it stopped (stopped = 1), or NULL when it was found
+                                 spent between candidates */
+    ST_TUNE_NESTED_FOLD_DONE = 4, /* fold, n_folds, value: that outer fold's ROC-AUC, PR-AUC */
+    ST_TUNE_REFIT_START = 5    /* candidate: the best, refitted now on all n_rows rows (after
+                                 the search and outside its time budget) */
 } st_tune_event;
 
 struct st_tune_candidate;
@@ -139,13 +153,17 @@ typedef struct st_tune_params {
     size_t min_rows;          /* rows of the first rung at least; 0 (default): the larger
                                  of 50 and 2 n_folds / (share of the rarer class), at most
                                  all rows */
-    double time_budget;       /* seconds, >= 0; 0 = none (default); needs clock */
+    double time_budget;       /* seconds, >= 0; 0 = none (default); needs clock; the
+                                 search stops when it is spent (above) */
     st_tune_clock_fn clock;   /* NULL (default) or the clock the budget is read from */
     void *clock_data;
     size_t nested_folds;      /* 0 (default) or >= 2: also estimate the tuned procedure by
                                  nested cross-validation (the whole search inside each of
                                  these outer folds, made as cv's folds with cv.seed; each
-                                 inner search gets the same time budget) */
+                                 inner search gets the same time budget, and its best's
+                                 refit on the outer training part is outside it; an
+                                 inner search the budget cut before any candidate
+                                 finished fails the call, as the outer search would) */
     int score_defaults;       /* 1 (default): also cross-validate cv's own parameters (the
                                  family's defaults with the fixed options) on all rows and
                                  the same folds, into defaults[] (candidate 1's scores when
@@ -173,6 +191,9 @@ typedef struct st_tune_candidate {
     st_cv_summary score;      /* the metric over the folds: mean and 95% interval */
     st_cv_summary summary[ST_METRIC_COUNT]; /* every metric, as st_cv_result's */
     int promoted;             /* 1 when it went on to the next rung */
+    int stopped;              /* 1: the time budget ran out while it was cross-validated
+                                 and stopped it (at its next tree or solver iteration):
+                                 score and summary are NaN (defined 0), it is not ranked */
 } st_tune_candidate;
 
 /* What st_tune_run returns; owned by the caller, freed with st_tune_result_free. */

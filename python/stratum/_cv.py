@@ -27,7 +27,8 @@ class StCvParams(ctypes.Structure):
                 ("eval", StEvalParams), ("threshold_folds", c_size_t),
                 ("text_cols", POINTER(c_char_p)), ("n_text_cols", c_size_t),
                 ("text", StTextOptions), ("progress", c_void_p), ("progress_data", c_void_p),
-                ("on_part", c_void_p), ("part_data", c_void_p)]
+                ("on_part", c_void_p), ("part_data", c_void_p), ("should_stop", c_void_p),
+                ("should_stop_data", c_void_p)]
 
 
 class StCvSummary(ctypes.Structure):

@@ -232,7 +232,8 @@ class StLogregParams(ctypes.Structure):
                 ("impute", c_int), ("missing_indicators", c_int), ("class_weight", c_int),
                 ("positive_weight", c_double), ("tol", c_double), ("max_iter", c_int),
                 ("n_threads", c_int), ("progress", c_void_p), ("progress_data", c_void_p),
-                ("cv_folds", c_size_t), ("cv_seed", ctypes.c_ulonglong), ("lambda_rule", c_int)]
+                ("cv_folds", c_size_t), ("cv_seed", ctypes.c_ulonglong), ("lambda_rule", c_int),
+                ("should_stop", c_void_p), ("should_stop_data", c_void_p)]
 
 
 class StLogregLambdaChoice(ctypes.Structure):
@@ -262,7 +263,8 @@ class StGbdtParams(ctypes.Structure):
                 ("monotone", c_void_p), ("max_cat_to_onehot", c_int),
                 ("max_cat_threshold", c_int), ("cat_l2", c_double), ("cat_smooth", c_double),
                 ("min_data_per_group", c_int), ("max_cat_levels", c_int),
-                ("quantized_grad", c_int), ("num_grad_quant_bins", c_int)]
+                ("quantized_grad", c_int), ("num_grad_quant_bins", c_int),
+                ("should_stop", c_void_p), ("should_stop_data", c_void_p)]
 
 
 class StDecisionThreshold(ctypes.Structure):

@@ -27,7 +27,8 @@ class StTuneParams(ctypes.Structure):
 class StTuneCandidate(ctypes.Structure):
     _fields_ = [("id", c_size_t), ("rung", c_size_t), ("n_rows", c_size_t),
                 ("logreg", StLogregParams), ("gbdt", StGbdtParams), ("score", StCvSummary),
-                ("summary", StCvSummary * ST_METRIC_COUNT), ("promoted", c_int)]
+                ("summary", StCvSummary * ST_METRIC_COUNT), ("promoted", c_int),
+                ("stopped", c_int)]
 
 
 class StTuneResult(ctypes.Structure):
@@ -176,7 +177,8 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=None, eta=3, mi
     min_data_in_leaf, learning_rate, feature_fraction, bagging_fraction (and
     bagging_freq), lambda_l2, class_weight (and scale_pos_weight)). seed is the CLI's
     --seed: the folds, the draws and the fits (the model's random_state is not used).
-    time_budget: seconds after which no candidate starts (None: none); nested_folds >= 2
+    time_budget: seconds after which the search stops, the candidate running included (a
+    trials row with NaN scores; then the best is refitted; None: none); nested_folds >= 2
     also runs the whole search in each of that many outer folds. trials: the candidates of
     a bracket (None: 27); brackets: that many searches one after another (None: 1, or, as
     the CLI's --time-budget without --trials or --brackets, brackets until the budget is

@@ -63,7 +63,9 @@ st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_datase
         }
     }
     for (size_t f = 0; rc == ST_OK && f < n_folds; f++) {
-        rc = inner_fold(prm, text, ds, fold, f, train, test, p, oof, err);
+        rc = prm->should_stop != NULL && prm->should_stop(prm->should_stop_data)
+           ? st__fail(err, ST_ERR_CANCELLED, "stopped by should_stop before the fold")
+           : inner_fold(prm, text, ds, fold, f, train, test, p, oof, err);
         if (rc != ST_OK) {
             st_error inner = *err;
             snprintf(err->message, sizeof err->message, "inner cross-validation, fold %zu of "

@@ -67,6 +67,8 @@ static st_status logreg_part(const st_cv_params *prm, const st_dataset *tr,
     st_logreg *m = NULL;
     st_logreg_params lp = prm->logreg;
     lp.n_threads = prm->n_threads;
+    if (lp.should_stop == NULL) /* the fit stops with the cross-validation */
+        lp.should_stop = prm->should_stop, lp.should_stop_data = prm->should_stop_data;
     st_status rc = st_logreg_train(tr, &lp, &m, err);
     st_logreg_lambda_choice choice;
     if (rc == ST_OK && chosen != NULL && st_logreg_lambda_choice_of(m, &choice))
@@ -88,6 +90,8 @@ static st_status gbdt_part(const st_cv_params *prm, const st_dataset *tr, const 
     st_gbdt *m = NULL;
     st_gbdt_params gp = prm->gbdt;
     gp.n_threads = prm->n_threads;
+    if (gp.should_stop == NULL) /* the fit stops with the cross-validation */
+        gp.should_stop = prm->should_stop, gp.should_stop_data = prm->should_stop_data;
     st_dataset *fit = NULL, *valid = NULL;
     st_status rc = ST_OK;
     if (prm->valid_fraction > 0)

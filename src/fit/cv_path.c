@@ -222,6 +222,8 @@ st_status st_cv_path_run(const st_dataset *ds, const st_cv_params *prm,
         return rc;
     st_logreg_params lp = p.logreg;
     lp.n_threads = p.n_threads;
+    if (lp.should_stop == NULL) /* the folds' fits stop with the cross-validation */
+        lp.should_stop = p.should_stop, lp.should_stop_data = p.should_stop_data;
     rc = all_rows(ds, &p, &lp, popt, res, err);
     const size_t n = res->n_rows, nl = res->n_lambda, m = res->n_folds * res->n_repeats;
     path_work w = {0};

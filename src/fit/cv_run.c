@@ -92,6 +92,8 @@ static st_status run_fold(const st_dataset *ds, const st_cv_params *p, st__cv_te
     tell(p, res, ST_CV_FOLD_START, r, f, 0, 0, NULL);
     st_cv_fold *fr = &res->folds[r * res->n_folds + f];
     st_status rc = n_test == 0 ? st__fail(err, ST_ERR_DATA, "the test part is empty")
+                 : p->should_stop != NULL && p->should_stop(p->should_stop_data)
+                 ? st__fail(err, ST_ERR_CANCELLED, "stopped by should_stop before the fold")
                  : st__cv_fold(ds, p, text, r, f, train, n_train, test, n_test, pred, fr, err);
     if (rc != ST_OK) {
         st_error inner = *err;

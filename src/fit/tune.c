@@ -80,11 +80,17 @@ static const char *check(const st_tune_params *p, const st_dataset *ds, char *bu
     return buf;
 }
 
-/* The best candidate refitted on all rows of ds into res->model. */
+/* The best candidate refitted on all rows of ds into res->model: after the search, outside
+ * the time budget (a tuned search must give a model). */
 static st_status refit(const st_dataset *ds, const st_tune_params *p, st_tune_result *res,
                        st_error *err)
 {
     const st_tune_candidate *b = &res->tried[res->best];
+    if (p->progress != NULL) {
+        st_tune_progress pr = {ST_TUNE_REFIT_START, b->rung, res->n_rungs_planned, 1,
+                               res->n_rows, b, 0, 0, {NAN, NAN}, b->id / res->n_trials, 0};
+        p->progress(&pr, p->progress_data);
+    }
     st_train_source src = st_source_dataset(ds);
     st_status rc;
     if (p->cv.family == ST_CV_LOGREG) {
@@ -112,12 +118,14 @@ static st_status refit(const st_dataset *ds, const st_tune_params *p, st_tune_re
     return rc;
 }
 
-/* cv's own parameters on all rows and the search's folds. */
-static st_status score_defaults(const st_dataset *ds, const st_tune_params *p,
+/* cv's own parameters on all rows and the search's folds, within the time budget (from
+ * t0): not scored when it is spent first. */
+static st_status score_defaults(const st_dataset *ds, const st_tune_params *p, double t0,
                                 st_tune_result *res, st_error *err)
 {
     for (size_t i = 0; p->start_from_defaults && i < res->n_tried; i++)
         if (res->tried[i].id == 0 && res->tried[i].n_rows == res->n_rows &&
+            !res->tried[i].stopped &&
             (p->resource == ST_TUNE_RESOURCE_ROWS || /* trees: only the last rung has N */
              res->tried[i].rung + 1 == res->n_rungs_planned)) {
             memcpy(res->defaults, res->tried[i].summary, sizeof res->defaults);
@@ -129,8 +137,19 @@ static st_status score_defaults(const st_dataset *ds, const st_tune_params *p,
     c.logreg = p->cv.logreg;
     c.gbdt = p->cv.gbdt;
     st_cv_params cp = st__tune_cv_params(p, &c);
+    st__tune_budget budget = st__tune_budget_make(p, t0);
+    if (res->budget_spent || st__tune_budget_spent(&budget)) {
+        res->budget_spent = 1; /* it cut the defaults: has_defaults stays 0 */
+        return ST_OK;
+    }
+    st__tune_budget_watch(&budget, &cp);
     st_cv_result *cv = NULL;
     st_status rc = st_cv_run(ds, &cp, &cv, err);
+    if (rc == ST_ERR_CANCELLED && budget.fired) {
+        res->budget_spent = 1; /* stopped: has_defaults stays 0 */
+        st_error_clear(err);
+        return ST_OK;
+    }
     if (rc != ST_OK) {
         st_error inner = *err;
         snprintf(err->message, sizeof err->message, "tune, the defaults: %.700s",
@@ -165,7 +184,7 @@ st_status st_tune_run(const st_dataset *ds, const st_tune_params *prm, st_tune_r
     if (rc == ST_OK)
         rc = refit(ds, p, res, err);
     if (rc == ST_OK && p->score_defaults)
-        rc = score_defaults(ds, p, res, err);
+        rc = score_defaults(ds, p, t0, res, err);
     if (rc == ST_OK && p->nested_folds >= 2)
         rc = st__tune_nested(ds, p, res, err);
     if (rc != ST_OK) {

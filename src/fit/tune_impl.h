@@ -35,6 +35,30 @@ st_status st__tune_nested(const st_dataset *ds, const st_tune_params *prm,
  * options, a fixed threshold and no callbacks. */
 st_cv_params st__tune_cv_params(const st_tune_params *prm, const st_tune_candidate *c);
 
+/* The time budget of one search (tune_budget.c): prm's seconds and clock from t0, and the
+ * caller's cv.should_stop, which the hook asks first. */
+typedef struct st__tune_budget {
+    double seconds;          /* 0: none */
+    st_tune_clock_fn clock;
+    void *clock_data;
+    double t0;
+    int fired;               /* 1 once the clock was found past the budget */
+    st_should_stop_fn caller;
+    void *caller_data;
+} st__tune_budget;
+
+st__tune_budget st__tune_budget_make(const st_tune_params *prm, double t0);
+
+/* 1 when the budget is spent (reads the clock until it is; never with no budget). */
+int st__tune_budget_spent(st__tune_budget *b);
+
+/* The should_stop hook (data: an st__tune_budget): the caller's stop, or the budget spent. */
+int st__tune_budget_stop(void *data);
+
+/* With a budget, cp's folds and fits stop once it is spent (cp->should_stop = the hook on
+ * b); without one cp keeps the caller's should_stop, so the search is what it was. */
+void st__tune_budget_watch(st__tune_budget *b, st_cv_params *cp);
+
 /* splitmix64: the next value of the stream in *state. */
 static inline uint64_t st__tune_splitmix(uint64_t *state)
 {

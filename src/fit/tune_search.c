@@ -59,7 +59,7 @@ typedef struct search {
     size_t *rows;       /* a rung's rows, ascending */
     double *fold_ids;   /* their folds, as st_cv_params.fold_ids */
     size_t *cur, *next; /* indices into res->tried of the rung's candidates, in order */
-    double t0;
+    st__tune_budget budget;
     size_t cap;         /* entries res->tried has room for */
     size_t cap_bracket; /* entries a bracket can make */
     size_t bracket;     /* the bracket running: its candidates' ids start at bracket n_trials */
@@ -99,11 +99,13 @@ static void tell(const search *s, st_tune_event ev, size_t rung, size_t n_cand, 
 }
 
 /* Cross-validates entry c on data (all rows: the folds from the groups, as stratum cv;
- * else the rung's sample with its rows' folds given). */
+ * else the rung's sample with its rows' folds given), stopped by the budget (then
+ * ST_ERR_CANCELLED with s->budget.fired set). */
 static st_status score(search *s, const st_dataset *data, int all_rows,
                        st_tune_candidate *c, st_error *err)
 {
     st_cv_params p = st__tune_cv_params(s->prm, c);
+    st__tune_budget_watch(&s->budget, &p);
     if (!all_rows)
         p.groups = NULL, p.fold_ids = s->fold_ids;
     st_cv_result *cv = NULL;
@@ -149,8 +151,8 @@ static int promote(search *s, size_t r, size_t done, size_t *m)
     rank(s, s->cur, done);
     res->best = s->cur[0];
     tell(s, ST_TUNE_RUNG_DONE, r, done, res->tried[res->best].n_rows, &res->tried[res->best]);
-    if (r + 1 == res->n_rungs_planned)
-        return 0;
+    if (r + 1 == res->n_rungs_planned || res->budget_spent)
+        return 0; /* the last rung, or the budget ends the search here */
     *m = (done + p->eta - 1) / p->eta;
     for (size_t i = 0; i < *m; i++)
         res->tried[s->cur[i]].promoted = 1;
@@ -165,10 +167,14 @@ static int promote(search *s, size_t r, size_t done, size_t *m)
     return 1;
 }
 
-static int budget_spent(const search *s)
+/* Entry c, stopped by the budget while it ran: no score (NaN), not ranked. */
+static void mark_stopped(st_tune_candidate *c)
 {
-    const st_tune_params *p = s->prm;
-    return p->time_budget > 0 && p->clock(p->clock_data) - s->t0 >= p->time_budget;
+    const st_cv_summary none = {0, NAN, NAN, NAN, NAN};
+    c->score = none;
+    for (int k = 0; k < ST_METRIC_COUNT; k++)
+        c->summary[k] = none;
+    c->stopped = 1;
 }
 
 /* Rung r over m candidates (s->cur) on about n_r rows; *done gets how many finished. */
@@ -189,16 +195,14 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
     st_status rc = ST_OK;
     *done = 0;
     for (size_t i = 0; i < m && rc == ST_OK; i++) {
-        /* a rung's first candidate (its leader) and the defaults always run: once the
-         * budget is spent, the remaining rungs score those two alone, up to all rows */
+        /* once the budget is spent no candidate starts (the one running was stopped) */
         const size_t id = r == 0 ? s->bracket * s->prm->n_trials + i
                                  : res->tried[s->cur[i]].id;
-        const int always = i == 0 || (s->prm->start_from_defaults && id == 0);
-        if (!always && (res->budget_spent || budget_spent(s))) {
+        if (res->budget_spent || st__tune_budget_spent(&s->budget)) {
             if (!res->budget_spent)
                 tell(s, ST_TUNE_BUDGET_SPENT, r, m, rows, NULL);
             res->budget_spent = 1;
-            continue;
+            break;
         }
         if (res->n_tried == s->cap) { /* capacity() bounds what run() promotes */
             rc = st__fail(err, ST_ERR_INVALID_ARG, "st_tune_run: internal: more than %zu "
@@ -223,6 +227,15 @@ static st_status run_rung(search *s, size_t r, size_t m, size_t n_r, size_t *don
         if (rc == ST_OK) {
             s->cur[(*done)++] = res->n_tried++; /* *done <= i: cur[i] was read above */
             tell(s, ST_TUNE_CANDIDATE_DONE, r, m, rows, c);
+        } else if (rc == ST_ERR_CANCELLED && s->budget.fired) {
+            /* the budget ran out inside this candidate: kept in the table, unscored */
+            mark_stopped(c);
+            res->n_tried++;
+            res->budget_spent = 1;
+            tell(s, ST_TUNE_BUDGET_SPENT, r, m, rows, c);
+            st_error_clear(err);
+            rc = ST_OK;
+            break;
         }
     }
     st_dataset_free(sub);
@@ -272,7 +285,7 @@ static st_status run_brackets(search *s, st_error *err)
     const st_tune_params *p = s->prm;
     size_t best = 0, rungs = 0;
     for (size_t b = 0; p->n_brackets == 0 || b < p->n_brackets; b++) {
-        if (b > 0 && (res->budget_spent || budget_spent(s)))
+        if (b > 0 && (res->budget_spent || st__tune_budget_spent(&s->budget)))
             break; /* no bracket starts once the budget is spent */
         if (b > 0 && b > ((size_t)-1) / p->n_trials / 2)
             break; /* ids would overflow: not reachable in practice */
@@ -291,6 +304,15 @@ static st_status run_brackets(search *s, st_error *err)
         if (rc != ST_OK)
             return rc;
         res->n_brackets_run = b + 1;
+        if (res->n_rungs_run == 0 && b == 0) { /* nothing to refit: say what was cut */
+            char what[80] = "before candidate 1 started";
+            if (res->n_tried > 0)
+                snprintf(what, sizeof what, "candidate %zu on %zu rows was stopped",
+                         res->tried[0].id + 1, res->tried[0].n_rows);
+            return st__fail(err, ST_ERR_CANCELLED, "tune: the time budget of %g s was spent "
+                            "before any candidate finished its cross-validation (%s); give "
+                            "a larger budget", p->time_budget, what);
+        }
         if (res->n_rungs_run == 0)
             break;
         const st_tune_candidate *top = &res->tried[res->best], *was = &res->tried[best];
@@ -338,7 +360,8 @@ st_status st__tune_search(const st_dataset *ds, const st_tune_params *prm, doubl
 {
     const size_t n = st_dataset_n_rows(ds);
     const float *y = st_dataset_labels(ds);
-    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, t0, 0, 0, 0, 0};
+    search s = {ds, prm, res, NULL, NULL, NULL, NULL, NULL, st__tune_budget_make(prm, t0),
+                0, 0, 0, 0};
     res->family = prm->cv.family;
     res->metric = prm->metric;
     res->n_rows = n;

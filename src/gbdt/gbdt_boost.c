@@ -207,6 +207,12 @@ static st_status boost(const st__gbdt_train_data *d, const st_gbdt_params *prm, 
     for (size_t i = 0; i < n; i++)
         wk->score[i] = m->init_score;
     for (int t = 0; t < prm->num_trees; t++) {
+        /* the caller's stop, between trees; not in a distributed training, whose processes
+         * would have to agree on it */
+        if (prm->should_stop != NULL && d->reducer == NULL &&
+            prm->should_stop(prm->should_stop_data))
+            return st__fail(err, ST_ERR_CANCELLED, "boosted trees: stopped by should_stop "
+                            "after %d of %d trees", t, prm->num_trees);
         if ((rc = st__gbdt_logloss_fixed(gr, wk->score, y, &w, w_max, err)) != ST_OK)
             return rc;
         if (gr->quant)
@@ -306,6 +312,8 @@ st_status st__gbdt_train_core(const st__gbdt_train_data *d, const st_dataset *va
     }
     m->params = prm;
     m->params.n_threads = 0;
+    m->params.should_stop = NULL; /* the caller's, not the model's */
+    m->params.should_stop_data = NULL;
     m->tree_cap = (size_t)prm.num_trees + 1;
     m->node_start = st__calloc(m->tree_cap, sizeof *m->node_start);
     m->leaf_start = st__calloc(m->tree_cap, sizeof *m->leaf_start);

@@ -225,6 +225,7 @@ st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_i
         .n_threads = st__n_threads(prm.n_threads),
         .partial = partial,
         .progress = prm.progress, .progress_data = prm.progress_data,
+        .should_stop = prm.should_stop, .should_stop_data = prm.should_stop_data,
     };
     /* start from the intercept-only fit: b = 0, b0 = logit of the weighted positive rate */
     double ybar = 0;
@@ -263,6 +264,8 @@ st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_i
         (*out)->params = prm;
         (*out)->params.progress = NULL; /* the caller's, not the model's */
         (*out)->params.progress_data = NULL;
+        (*out)->params.should_stop = NULL;
+        (*out)->params.should_stop_data = NULL;
         (*out)->se = se;
         (*out)->se_state = se_state;
         se = NULL;

@@ -5,7 +5,7 @@
  *   1. F there (finite, or the fit fails), the gradient when the step solver wants it;
  *   2. a certificate when the step solver asks for one (the duality gap, relative to F:
  *      at most tol ends the fit, converged); unpenalised, a separable design fails;
- *   3. progress; the iteration limit;
+ *   3. progress, and the caller's should_stop; the iteration limit;
  *   4. the step d from the step solver's quadratic model, with its predicted decrease
  *      (the proximal Newton decrement), which stands for the gap when the model was solved
  *      and is smaller; relative to F at most tol (from an exact model) ends the fit, and
@@ -129,6 +129,12 @@ st_status st__lr_drive_run(const st__lr_drive *dr, const st__lr_data *data,
         }
         if (dr->progress != NULL)
             st__lr_progress(dr->progress, it, dr->max_iter);
+        if (dr->progress != NULL && dr->progress->should_stop != NULL &&
+            dr->progress->should_stop(dr->progress->should_stop_data)) {
+            rc = st__fail(err, ST_ERR_CANCELLED, "%s: stopped by should_stop after %d %s",
+                          dr->what, it, step->iterations);
+            break;
+        }
         if (it >= dr->max_iter)
             break;
 

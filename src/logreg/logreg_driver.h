@@ -248,7 +248,8 @@ typedef struct st__lr_drive {
     double l1, l2;
     double tol;
     int max_iter;
-    /* progress after each iteration (NULL for none): pb's callback and lambda fields */
+    /* progress after each iteration, and should_stop asked there (NULL for neither): pb's
+     * callbacks and lambda fields */
     const st__lr_problem *progress;
 } st__lr_drive;
 

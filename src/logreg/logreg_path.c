@@ -281,6 +281,7 @@ st_status st__lr_path_fit_run(const st_dataset *ds, const st_logreg_params *prm_
         .n = n, .p = d.n_cols, .x = d.x, .y = y, .c = c,
         .n_threads = st__n_threads(prm.n_threads), .partial = partial,
         .progress = prm.progress, .progress_data = prm.progress_data,
+        .should_stop = prm.should_stop, .should_stop_data = prm.should_stop_data,
         .at = {.n_lambda = opt.n_lambda, .inner_fold = run != NULL ? run->fold : 0,
                .n_inner_folds = run != NULL ? run->n_folds : 0},
     };

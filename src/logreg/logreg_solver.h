@@ -34,6 +34,10 @@ typedef struct st__lr_problem {
     st_logreg_progress_fn progress;
     void *progress_data;
     st_logreg_progress at;
+    /* Optional (st_logreg_params.should_stop): asked by the driver where it tells
+     * progress; nonzero stops the fit with ST_ERR_CANCELLED. */
+    st_should_stop_fn should_stop;
+    void *should_stop_data;
 } st__lr_problem;
 
 /* Tells pb's progress callback, if any, that iteration `it` of max_iter is done. */

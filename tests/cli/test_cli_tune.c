@@ -2,7 +2,7 @@
  * them; the best of a search scored on cv's folds is what `stratum cv` prints for its
  * parameters (read back from --table at 17 digits); the table and model are the same
  * bytes on 1 and 2 threads; a time budget stops a long search early and still writes the
- * model; --group-col folds; --monotone holds for the search (its score is cv's with the
+ * model, and one spent inside the first candidate fails in one line; --group-col folds; --monotone holds for the search (its score is cv's with the
  * constraints) and the model; --brackets K is reported and repeatable; bad options
  * (--resource trees without --num-trees, --text-col) fail. The library's halving, nested estimate and groups are checked
  * in tests/fit/test_tune.c. */
@@ -186,6 +186,25 @@ static void budget_stops_early_and_writes_the_model(void **state)
     free(text);
 }
 
+/* A budget spent before the first candidate finished (a million trees a fit): no model,
+ * one line naming what was stopped, exit 1, soon after the budget (a fit that went on
+ * would run for minutes: the test's timeout). */
+static void budget_too_small_fails_clearly(void **state)
+{
+    char data[600], model[600];
+    dataset(data, sizeof data, "wdbc.csv");
+    scratch(model, sizeof model, "never.model");
+    run_result *r = run("tune", "gbdt", data, "--ignore", "id", "--num-trees", "1000000",
+                        "--time-budget", "0.5", "-q", "-o", model, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_string_equal(r->err, "stratum: tune: the time budget of 0.5 s was spent before "
+                        "any candidate finished its cross-validation (candidate 1 on 55 rows "
+                        "was stopped); give a larger budget\n");
+    assert_string_equal(r->out, "");
+    free(r);
+    assert_int_equal(access(model, F_OK), -1);
+}
+
 static void group_col(void **state)
 {
     char data[600];
@@ -255,6 +274,7 @@ int main(void)
         cmocka_unit_test(best_is_what_cv_prints),
         cmocka_unit_test(same_bytes_on_one_and_two_threads),
         cmocka_unit_test(budget_stops_early_and_writes_the_model),
+        cmocka_unit_test(budget_too_small_fails_clearly),
         cmocka_unit_test(group_col),
         cmocka_unit_test(monotone_is_kept),
         cmocka_unit_test(brackets),

@@ -3,10 +3,8 @@
  * st_cv_run gives its parameters on all rows (the same folds as stratum cv); the nested
  * estimate of a one-candidate search is st_cv_run of that candidate on the outer folds;
  * groups are never split across the folds the result reports; the same seed gives the
- * same table and model bytes on 1 and 2 threads; a time budget (a fake clock) stops the
- * search early, still refits a model and leaves the finished candidates' scores as they
- * were; brackets continue the candidates' draws, and a budget alone runs whole brackets
- * that are the same entries as that many brackets without it; trees as the resource keep
+ * same table and model bytes on 1 and 2 threads; brackets continue the candidates' draws
+ * (the time budget is test_tune_budget.c's); trees as the resource keep
  * every rung on all rows with N / eta^k trees; bad parameters fail with a message naming
  * the field. */
 #define _POSIX_C_SOURCE 200809L
@@ -276,57 +274,6 @@ static void same_on_one_and_two_threads(void **state)
     st_dataset_free(ds);
 }
 
-/* A clock that moves one second per reading. */
-static double fake_clock(void *data)
-{
-    double *t = data;
-    return (*t)++;
-}
-
-static void budget_stops_early(void **state)
-{
-    st_dataset *ds = test_read_shipped("hepatitis.csv");
-    st_tune_params p = logreg_params(9);
-    st_tune_result *full = tune(ds, &p);
-    double t = 0;
-    p.time_budget = 4; /* the start reads 0; candidates 2, 3, 4 read 1, 2, 3; the fifth 4 */
-    p.clock = fake_clock, p.clock_data = &t;
-    st_tune_result *cut = tune(ds, &p);
-    assert_int_equal(cut->budget_spent, 1);
-    /* rung 1 (of 3) cut after 4 candidates; rungs 2 and 3 score its leader and the
-     * defaults (candidate 1) alone */
-    assert_int_equal(cut->n_rungs_run, 3);
-    assert_int_equal(t, 5); /* no clock read once spent */
-    assert_non_null(cut->model);
-    for (size_t i = 0; i < 4; i++)
-        assert_memory_equal(&cut->tried[i].score, &full->tried[i].score,
-                            sizeof cut->tried[i].score);
-    /* each later rung: the previous rung's leader first, then the defaults if another */
-    size_t from = 0, to = 4;
-    for (size_t r = 1; r < 3; r++) {
-        size_t leader = from;
-        for (size_t i = from + 1; i < to; i++)
-            if (better(cut->metric, cut->tried[i].score.mean, cut->tried[leader].score.mean) ||
-                (cut->tried[i].score.mean == cut->tried[leader].score.mean &&
-                 cut->tried[i].id < cut->tried[leader].id))
-                leader = i;
-        const size_t n = cut->tried[leader].id == 0 ? 1 : 2;
-        assert_true(to + n <= cut->n_tried);
-        assert_int_equal(cut->tried[to].id, cut->tried[leader].id);
-        if (n == 2)
-            assert_int_equal(cut->tried[to + 1].id, 0);
-        for (size_t i = to; i < to + n; i++)
-            assert_int_equal(cut->tried[i].rung, r);
-        from = to, to += n;
-    }
-    assert_int_equal(to, cut->n_tried);
-    assert_int_equal(cut->tried[cut->best].rung, 2);
-    assert_int_equal(cut->tried[cut->best].n_rows, 155);
-    st_tune_result_free(cut);
-    st_tune_result_free(full);
-    st_dataset_free(ds);
-}
-
 static void assert_same_entry(const st_tune_candidate *a, const st_tune_candidate *b)
 {
     assert_int_equal(a->id, b->id);
@@ -375,33 +322,6 @@ static void brackets_continue_the_draws(void **state)
     st_tune_result_free(six);
     st_tune_result_free(two);
     st_tune_result_free(one);
-    st_dataset_free(ds);
-}
-
-/* A budget alone (n_brackets 0): brackets until it is spent; the brackets it did not cut
- * are, entry for entry, the search of that many brackets without a budget. */
-static void budget_alone_runs_brackets(void **state)
-{
-    st_dataset *ds = test_read_shipped("hepatitis.csv");
-    st_tune_params p = logreg_params(3);
-    double t = 0;
-    p.n_brackets = 0;
-    p.time_budget = 9; /* a bracket of 3 reads the clock 2 or 3 times (not its leader) */
-    p.clock = fake_clock, p.clock_data = &t;
-    st_tune_result *cut = tune(ds, &p);
-    assert_true(cut->n_brackets_run >= 3);
-    size_t whole = cut->n_brackets_run - (size_t)cut->budget_spent;
-    p.time_budget = 0, p.clock = NULL, p.clock_data = NULL;
-    p.n_brackets = whole;
-    st_tune_result *fixed = tune(ds, &p);
-    assert_int_equal(fixed->n_brackets_run, whole);
-    assert_true(fixed->n_tried <= cut->n_tried);
-    for (size_t i = 0; i < fixed->n_tried; i++)
-        assert_same_entry(&cut->tried[i], &fixed->tried[i]);
-    if (!cut->budget_spent)
-        assert_int_equal(cut->best, fixed->best);
-    st_tune_result_free(fixed);
-    st_tune_result_free(cut);
     st_dataset_free(ds);
 }
 
@@ -520,9 +440,7 @@ int main(void)
         cmocka_unit_test(nested_of_one_candidate_is_cv),
         cmocka_unit_test(groups_never_split),
         cmocka_unit_test(same_on_one_and_two_threads),
-        cmocka_unit_test(budget_stops_early),
         cmocka_unit_test(brackets_continue_the_draws),
-        cmocka_unit_test(budget_alone_runs_brackets),
         cmocka_unit_test(trees_as_the_resource),
         cmocka_unit_test(bad_parameters),
     };

@@ -162,7 +162,8 @@ static void test_objective_derivatives(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[8];
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial, NULL, NULL, NULL, NULL, {0}};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.05, 2, partial, NULL, NULL, NULL, NULL,
+                         {0}, NULL, NULL};
     double beta[6] = {0.3, -0.2, 0.5, 0.1, -0.7, 0.25}, s_dir[6] = {0.1, 1, -0.5, 0.3, 0.2, -1};
     double eta[300], prob[300], work[300], g[6], hv[6], h[36];
     const double eps = 1e-5;
@@ -226,7 +227,8 @@ static void test_duality_gap(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], eta[400], prob[400], work[400], wp[6], b[6];
-    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial, NULL, NULL, NULL, NULL, {0}};
+    st__lr_problem pb = {n, p, x, y, c, 0.01, 0.01, 1, partial, NULL, NULL, NULL, NULL,
+                         {0}, NULL, NULL};
     for (int trial = 0; trial < 20; trial++) {
         for (size_t j = 0; j < p; j++)
             b[j] = gaussian();
@@ -313,7 +315,8 @@ static void test_cd_matches_newton(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], b1[6] = {0}, b2[6] = {0}, a1 = 0, a2 = 0;
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial, NULL, NULL, NULL, NULL, {0}};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 1, partial, NULL, NULL, NULL, NULL,
+                         {0}, NULL, NULL};
     st__lr_info i1, i2;
     assert_int_equal(st__lr_newton(&pb, &a1, b1, 1e-13, 100, &i1, NULL), ST_OK);
     assert_int_equal(st__lr_cd(&pb, &a2, b2, 1e-13, 100, &i2, NULL), ST_OK);
@@ -345,7 +348,8 @@ static void test_gram_and_full_step(void **state)
         v[i] = c[i] * (0.1 + 0.2 * (double)(i % 5));
     }
     double partial[8];
-    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 2, partial, NULL, NULL, NULL, NULL, {0}};
+    st__lr_problem pb = {n, p, x, y, c, 0, 0.01, 2, partial, NULL, NULL, NULL, NULL,
+                         {0}, NULL, NULL};
     const size_t cols[3] = {1, 4, 6}, a = 3, m = a + 1;
     double g[16], *scratch = malloc(st__lr_gram_scratch_size(m) * sizeof *scratch);
     st__lr_gram(&pb, v, cols, a, g, scratch);
@@ -401,7 +405,8 @@ static void test_cd_variants_agree(void **state)
     for (size_t i = 0; i < n; i++)
         y[i] = s.y[i];
     double partial[4], *b1 = calloc(p, sizeof *b1), *b2 = calloc(p, sizeof *b2), a1 = 0, a2 = 0;
-    st__lr_problem pb = {n, p, x, y, c, 0.02, 0.001, 1, partial, NULL, NULL, NULL, NULL, {0}};
+    st__lr_problem pb = {n, p, x, y, c, 0.02, 0.001, 1, partial, NULL, NULL, NULL, NULL,
+                         {0}, NULL, NULL};
     st__lr_info i1, i2;
     assert_int_equal(st__lr_cd(&pb, &a1, b1, 1e-10, 200, &i1, NULL), ST_OK);
     assert_int_equal(st__lr_cd_gram(&pb, &a2, b2, 1e-10, 200, &i2, NULL), ST_OK);
