@@ -43,6 +43,7 @@ static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model
         st__fail(err, ST_ERR_NOMEM, "out of memory for the hashes of %zu rows", n);
         return NULL;
     }
+    st__advise_huge_pages(h, n * sizeof *h); /* fresh pages: one fault per 2 MB */
     if (st__row_hashes(ds, version, model, n_names, name, h, err) != ST_OK) {
         st__free(h);
         return NULL;
