@@ -105,6 +105,12 @@ def check_not_empty(shape):
                            "minimum of 1 is required: stratum needs at least one feature")
 
 
+def check_finite(X):
+    """StratumError naming X's first infinite value (row, column), if it has one."""
+    if isinstance(X, np.ndarray) and X.dtype.kind == "f":
+        _check_finite(X, "X")
+
+
 def _check_finite(values, what):
     inf = np.isinf(values) if values.dtype.kind == "f" else None
     if inf is not None and inf.any():
@@ -114,8 +120,9 @@ def _check_finite(values, what):
                            "value, but an infinite value is not a number it can use")
 
 
-def as_dense_float32(X):
-    """X as a float32 Fortran-ordered 2-D array (no copy when it already is one)."""
+def as_dense_float32(X, check_inf=True):
+    """X as a float32 Fortran-ordered 2-D array (no copy when it already is one).
+    check_inf False: the caller's library call refuses infinities itself (see to_dataset)."""
     if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiub"):
         # anything but a 2-D array of numbers goes through scikit-learn's conversions
         # (lists, object arrays of numbers, its error messages); arrays of numbers skip
@@ -127,10 +134,11 @@ def as_dense_float32(X):
         except ValueError as e:
             raise StratumError(str(e)) from None
     check_not_empty(X.shape)
-    if X.dtype.kind == "f":
+    if X.dtype.kind == "f" and check_inf:
         _check_finite(X, "X")
     X32 = np.asarray(X, dtype=np.float32, order="F")
     if X.dtype.kind == "f" and X.dtype != np.float32 and np.isinf(X32).any():
+        _check_finite(X, "X")  # an infinity given is named as one (check_inf False)
         raise StratumError("X has a value beyond float32's range (about 3.4e38): stratum "
                            "stores features as 32-bit floats")
     return X32
@@ -145,8 +153,8 @@ def _labels_weights(y01, weights, n):
     return y, w
 
 
-def _from_dense(X, y01, weights, names):
-    X = as_dense_float32(X)
+def _from_dense(X, y01, weights, names, check_inf=True):
+    X = as_dense_float32(X, check_inf)
     n, d = X.shape
     y, w = _labels_weights(y01, weights, n)
     name_arr, _keep = _names_array(names)
@@ -284,10 +292,14 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
     return Dataset(out)
 
 
-def to_dataset(X, y01=None, weights=None, names=None, text=()):
+def to_dataset(X, y01=None, weights=None, names=None, text=(), check_inf=True):
     """A Dataset for X (see the module's docstring); y01 holds 0/1 labels or is None,
     weights row weights or None, names the feature names (None: f0, f1, ...); text names
-    X's text columns (a DataFrame's), each read as the CSV reader reads --text-col's."""
+    X's text columns (a DataFrame's), each read as the CSV reader reads --text-col's.
+    check_inf False (a numpy array only): X's infinities are left for the library call
+    the dataset is for, when it refuses them itself (logistic regression's design build
+    does, in a pass it makes anyway); that call failing, check_finite(X) gives this
+    module's message (LogisticRegression.fit)."""
     if is_sparse(X):
         return _from_sparse(X, y01, weights, names)
     if is_dataframe(X):
@@ -298,7 +310,8 @@ def to_dataset(X, y01=None, weights=None, names=None, text=()):
         if "categorical" in kinds or "text" in kinds:
             return _from_categorical_frame(X, kinds, y01, weights, names)
         X = X.to_numpy(dtype=np.float32, na_value=np.nan)
-    return _from_dense(X, y01, weights, names)
+        check_inf = True
+    return _from_dense(X, y01, weights, names, check_inf)
 
 
 def n_rows_of(X):

