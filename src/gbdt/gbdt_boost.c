@@ -176,6 +176,7 @@ static int work_alloc(boost_work *wk, size_t n, size_t nf, int bagging)
     n = n ? n : 1;
     nf = nf ? nf : 1;
     wk->score = st__malloc_array(n, sizeof *wk->score);
+    st__advise_huge_pages(wk->score, n * sizeof *wk->score); /* see gbdt_bundle.c */
     if (bagging) {
         wk->bag = st__malloc_array(n, sizeof *wk->bag);
         wk->in_bag = st__malloc_array(n, sizeof *wk->in_bag);

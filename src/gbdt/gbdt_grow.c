@@ -97,6 +97,9 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
     gr->gh = st__malloc_array(n, sizeof *gr->gh);
+    st__advise_huge_pages(gr->rows, n * sizeof *gr->rows); /* per-row: see gbdt_bundle.c */
+    st__advise_huge_pages(gr->scratch, n * sizeof *gr->scratch);
+    st__advise_huge_pages(gr->gh, n * sizeof *gr->gh);
     gr->work = ovf || gr->n_seg < 2 ? NULL : st__calloc_aligned64(work_entries, sizeof *gr->work);
     gr->stat = st__malloc_array(tb, sizeof *gr->stat);
     gr->pack = reducer == NULL ? NULL : st__malloc_array(tb, 3 * sizeof *gr->pack);
