@@ -299,11 +299,32 @@ int cli_warn_identifiers(const st_dataset *ds, const char *path)
     return EXIT_OK;
 }
 
+/* The library names a parameter as its C API spells it; the program's users know the
+ * option that sets it. Each "(FIELD = " in a message becomes "(--OPTION ". */
+static void print_with_options(const char *message)
+{
+    static const char *const field[][2] = {
+        {"(st_cv_post_params.folds = ", "(--calibration-folds "},
+        {"(st_cv_params.threshold_folds = ", "(--threshold-folds "}};
+    while (*message != '\0') {
+        size_t k = 0, n = sizeof field / sizeof *field;
+        while (k < n && strncmp(message, field[k][0], strlen(field[k][0])) != 0)
+            k++;
+        if (k < n) {
+            fputs(field[k][1], stderr);
+            message += strlen(field[k][0]);
+        } else
+            fputc(*message++, stderr);
+    }
+}
+
 int cli_fail(const st_error *err, st_status rc)
 {
-    if (err != NULL && err->message[0] != '\0')
-        fprintf(stderr, "stratum: %s\n", err->message);
-    else
+    if (err != NULL && err->message[0] != '\0') {
+        fputs("stratum: ", stderr);
+        print_with_options(err->message);
+        fputc('\n', stderr);
+    } else
         fprintf(stderr, "stratum: %s\n", st_status_str(rc));
     return EXIT_FAILED;
 }

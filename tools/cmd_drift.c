@@ -102,26 +102,6 @@ static int by_psi(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Every model feature in both files (a text model's term columns: its text columns,
- * drift_text_prepare); EXIT_OK or EXIT_FAILED (printed). */
-static int check_model_columns(const cli_model *m, const char *model_path,
-                               const st_dataset *const ds[2], const char *const path[2])
-{
-    for (int s = 0; s < 2; s++)
-        for (size_t j = 0; j < m->n_features; j++) {
-            const char *name = cli_model_feature_key(m, j);
-            if (m->text_feature != NULL && m->text_feature[j] >= 0)
-                continue; /* a term column: made from the text column (checked) */
-            if (st_dataset_find_feature(ds[s], name) < 0 &&
-                !st_dataset_libsvm_unmentioned(ds[s], name)) {
-                fprintf(stderr, "stratum: %s: no column '%s', which the model %s uses\n",
-                        path[s], name, model_path);
-                return EXIT_FAILED;
-            }
-        }
-    return EXIT_OK;
-}
-
 static int parse_option(drift_opts *o, int code, const char *arg)
 {
     long *target = NULL, lo = 0, hi = 1000000;
@@ -188,83 +168,50 @@ static int read_both(const char *const path[2], const cli_model *m, const cli_co
     return EXIT_OK;
 }
 
-/* The comparison of a text model's files when the texts are their only columns: no
- * column, the rows and the label prevalence. */
-static int no_columns(const st_dataset *const ds[2], st_drift_result **out)
+/* The columns of both files (st_drift_compare), and with a model its part too
+ * (st_drift_compare_model: *dm, whose columns *r then are). EXIT_OK or an exit code
+ * (printed). */
+static int compare(const st_dataset *const ds[2], const char *const path[2], const cli_model *m,
+                   const drift_opts *o, const cli_common *common, st_drift_result **r,
+                   st_drift_model_result **dm)
 {
-    st_drift_result *r = calloc(1, sizeof *r);
-    if (r == NULL) {
-        fprintf(stderr, "stratum: out of memory\n");
-        return EXIT_FAILED;
+    st_drift_model_options mo = st_drift_model_options_default();
+    mo.columns.n_bins = (int)o->bins;
+    mo.columns.reference_name = path[0];
+    mo.columns.new_name = path[1];
+    mo.columns.n_threads = common->threads;
+    st_error err;
+    st_status rc;
+    if (o->model_path == NULL) {
+        rc = st_drift_compare(ds[0], ds[1], &mo.columns, r, &err);
+    } else {
+        mo.model_name = o->model_path;
+        mo.n_bootstrap = (int)o->bootstrap;
+        mo.seed = common->seed;
+        mo.contrib_rows = (size_t)o->contrib_rows;
+        mo.top_terms = (size_t)o->terms;
+        rc = st_drift_compare_model(ds[0], ds[1], m->handle, &mo, dm, &err);
+        if (rc == ST_OK)
+            *r = (*dm)->columns;
     }
-    double *prev[2] = {&r->prevalence_reference, &r->prevalence_new};
-    for (int s = 0; s < 2; s++) {
-        const size_t n = st_dataset_n_rows(ds[s]);
-        const float *y = st_dataset_labels(ds[s]);
-        double pos = 0;
-        for (size_t i = 0; y != NULL && i < n; i++)
-            pos += y[i] == 1;
-        *prev[s] = y != NULL && n > 0 ? pos / (double)n : NAN;
-    }
-    r->n_reference = st_dataset_n_rows(ds[0]);
-    r->n_new = st_dataset_n_rows(ds[1]);
-    *out = r;
-    return EXIT_OK;
+    return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
 static int run(const char *const path[2], const drift_opts *o, const cli_common *common)
 {
     st_dataset *ds[2] = {NULL, NULL};
-    /* a text model's files without their texts (the columns compared) and featurized (what
-     * the model scores); otherwise both are ds */
-    st_dataset *cols[2] = {NULL, NULL}, *feat[2] = {NULL, NULL};
     cli_model m;
     memset(&m, 0, sizeof m);
-    drift_model dm;
-    memset(&dm, 0, sizeof dm);
+    st_drift_model_result *dm = NULL;
     st_drift_result *r = NULL;
     size_t *order = NULL;
     int status = EXIT_OK;
     if (o->model_path != NULL)
         status = cli_model_load(o->model_path, common, "drift", &m);
-    const size_t n_text = status == EXIT_OK && o->model_path != NULL ? cli_model_n_text(&m) : 0;
     if (status == EXIT_OK)
         status = read_both(path, &m, common, ds);
-    if (status == EXIT_OK && n_text > 0)
-        status = drift_text_prepare(&m, o->model_path, ds, path, cols, feat);
-    const st_dataset *compared[2] = {n_text > 0 ? cols[0] : ds[0], n_text > 0 ? cols[1] : ds[1]};
-    const st_dataset *scored[2] = {n_text > 0 ? feat[0] : ds[0], n_text > 0 ? feat[1] : ds[1]};
-    if (status == EXIT_OK && o->model_path != NULL)
-        status = check_model_columns(&m, o->model_path, scored, path);
-    if (status == EXIT_OK && (compared[0] == NULL || compared[1] == NULL))
-        status = no_columns((const st_dataset *const *)ds, &r);
-    else if (status == EXIT_OK) {
-        st_drift_options opt = st_drift_options_default();
-        opt.n_bins = (int)o->bins;
-        opt.model_gbdt = m.gb;
-        opt.reference_name = path[0];
-        opt.new_name = path[1];
-        opt.n_threads = common->threads;
-        st_error err;
-        st_status rc = st_drift_compare(compared[0], compared[1], &opt, &r, &err);
-        if (rc != ST_OK)
-            status = cli_fail(&err, rc);
-    }
-    if (status == EXIT_OK && o->model_path != NULL) {
-        dm.path = o->model_path;
-        status = drift_model_compute(&m, scored[0], scored[1], r, common, (int)o->bootstrap,
-                                     (size_t)o->contrib_rows, &dm);
-    }
-    if (status == EXIT_OK && n_text > 0) {
-        if ((dm.text = calloc(n_text, sizeof *dm.text)) == NULL) {
-            fprintf(stderr, "stratum: out of memory\n");
-            status = EXIT_FAILED;
-        } else {
-            dm.n_text = n_text;
-            status = drift_text_compute(&m, ds[0], ds[1], &dm, (int)o->bins,
-                                        (size_t)o->terms, dm.text);
-        }
-    }
+    if (status == EXIT_OK)
+        status = compare((const st_dataset *const *)ds, path, &m, o, common, &r, &dm);
     if (status == EXIT_OK && (order = malloc((r->n_features + 1) * sizeof *order)) == NULL) {
         fprintf(stderr, "stratum: out of memory\n");
         status = EXIT_FAILED;
@@ -276,26 +223,22 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
         qsort(order, r->n_features, sizeof *order, by_psi);
         size_t shown = o->top > 0 && (size_t)o->top < r->n_features ? (size_t)o->top
                                                                     : r->n_features;
-        drift_print(stdout, common->format, path[0], path[1], r,
-                    o->model_path != NULL ? &dm : NULL, order, shown,
-                    common->format == FORMAT_TEXT ? (size_t)o->levels : (size_t)-1);
+        drift_print(stdout, common->format, path[0], path[1], r, dm, o->model_path, order,
+                    shown, common->format == FORMAT_TEXT ? (size_t)o->levels : (size_t)-1);
         fflush(stdout);
         if (o->report_path != NULL)
-            status = report_drift(o->report_path, path[0], path[1], r,
-                                  o->model_path != NULL ? &dm : NULL);
-        if (status == EXIT_OK && drift_rules_check(&o->rules, r, o->model_path != NULL ? &dm : NULL, NULL) > 0)
+            status = report_drift(o->report_path, path[0], path[1], r, dm, o->model_path);
+        if (status == EXIT_OK && drift_rules_check(&o->rules, r, dm, NULL) > 0)
             status = EXIT_DRIFT;
     }
     free(order);
-    drift_model_free(&dm);
-    st_drift_result_free(r);
+    if (dm != NULL)
+        st_drift_model_result_free(dm); /* and r, its columns */
+    else
+        st_drift_result_free(r);
     cli_model_free(&m);
-    for (int s = 0; s < 2; s++) {
-        st_dataset_free(cols[s]);
-        if (feat[s] != ds[s])
-            st_dataset_free(feat[s]);
+    for (int s = 0; s < 2; s++)
         st_dataset_free(ds[s]);
-    }
     return status;
 }
 

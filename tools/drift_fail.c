@@ -107,7 +107,7 @@ static double column_value(const char *metric, const st_drift_feature *f)
     return (double)f->new_level_rows;
 }
 
-static double model_value(const char *metric, const drift_model *m)
+static double model_value(const char *metric, const st_drift_model_result *m)
 {
     if (strcmp(metric, "score-psi") == 0)
         return m->score_psi;
@@ -119,7 +119,7 @@ static double model_value(const char *metric, const drift_model *m)
 }
 
 size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
-                         const drift_model *m, const char *where)
+                         const st_drift_model_result *m, const char *where)
 {
     char at[64] = "";
     if (where != NULL)

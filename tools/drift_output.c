@@ -31,9 +31,9 @@ static const char bins_note[] =
     "bins: REFERENCE's deciles (numeric), levels (categorical), missing values a bin of "
     "their own";
 
-static void print_model_text(FILE *f, const drift_model *m)
+static void print_model_text(FILE *f, const st_drift_model_result *m, const char *model_path)
 {
-    fprintf(f, "\nModel %s (%s):\n", m->path, m->family);
+    fprintf(f, "\nModel %s (%s):\n", model_path, drift_family_word(m->family));
     fprintf(f, "  score PSI %.4f (%s); predicted prevalence (mean P) %.4f in REFERENCE, "
             "%.4f in NEW\n", m->score_psi, st_drift_band(m->score_psi), m->mean_p_reference,
             m->mean_p_new);
@@ -75,8 +75,8 @@ static void print_model_text(FILE *f, const drift_model *m)
 }
 
 static void print_text(FILE *f, const char *rp, const char *np, const st_drift_result *r,
-                       const drift_model *m, const size_t *order, size_t n_shown,
-                       size_t levels_shown)
+                       const st_drift_model_result *m, const char *model_path,
+                       const size_t *order, size_t n_shown, size_t levels_shown)
 {
     fprintf(f, "Drift of %s (NEW, %zu rows) against %s (REFERENCE, %zu rows), %zu ", np,
             r->n_new, rp, r->n_reference, r->n_features);
@@ -86,7 +86,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     else
         fprintf(f, "columns\n");
     fprintf(f, "PSI: < 0.1 stable, 0.1-0.25 moderate, > 0.25 major; %s%s\n", bins_note,
-            m != NULL && strcmp(m->family, "gbdt") == 0
+            m != NULL && m->family == ST_MODEL_GBDT
                 ? " (the model's split thresholds where it splits on a column)" : "");
     /* Two samples of one population still differ: the PSI of B bins then averages about
      * (B - 1) (1/n_ref + 1/n_new) (it is a chi-square statistic scaled by the sizes), which
@@ -153,7 +153,7 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                 "rows; weighted: PSI x importance / total importance; shift: mean contribution "
                 "in NEW (%zu rows) - in REFERENCE\n", m->contrib_rows_reference,
                 m->contrib_rows_new);
-        print_model_text(f, m);
+        print_model_text(f, m, model_path);
         drift_text_print(f, m->text, m->n_text, r->n_reference, r->n_new);
     }
 }
@@ -189,7 +189,8 @@ static void kv(FILE *f, const char *key, double v)
 }
 
 static void print_json(FILE *f, const char *rp, const char *np, const st_drift_result *r,
-                       const drift_model *m, const size_t *order)
+                       const st_drift_model_result *m, const char *model_path,
+                       const size_t *order)
 {
     fprintf(f, "{\"reference\": ");
     json_string(f, rp);
@@ -236,8 +237,8 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
     fprintf(f, "\n ]");
     if (m != NULL) {
         fprintf(f, ",\n \"model\": {\"path\": ");
-        json_string(f, m->path);
-        fprintf(f, ", \"family\": \"%s\"", m->family);
+        json_string(f, model_path);
+        fprintf(f, ", \"family\": \"%s\"", drift_family_word(m->family));
         kv(f, "score_psi", m->score_psi);
         fprintf(f, ", \"score_band\": \"%s\"", st_drift_band(m->score_psi));
         kv(f, "predicted_prevalence_reference", m->mean_p_reference);
@@ -264,7 +265,7 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
 }
 
 /* CSV and Markdown: one row per column. */
-static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const drift_model *m,
+static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const st_drift_model_result *m,
                         const size_t *order)
 {
     const char *sep = fmt == FORMAT_CSV ? "," : " | ";
@@ -339,13 +340,16 @@ static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const
 }
 
 void drift_print(FILE *f, cli_format format, const char *ref_path, const char *new_path,
-                 const st_drift_result *r, const drift_model *m, const size_t *order,
-                 size_t n_shown, size_t levels_shown)
+                 const st_drift_result *r, const st_drift_model_result *m,
+                 const char *model_path, const size_t *order, size_t n_shown,
+                 size_t levels_shown)
 {
     switch (format) {
-    case FORMAT_JSON: print_json(f, ref_path, new_path, r, m, order); break;
+    case FORMAT_JSON: print_json(f, ref_path, new_path, r, m, model_path, order); break;
     case FORMAT_CSV:
     case FORMAT_MARKDOWN: print_table(f, format, r, m, order); break;
-    default: print_text(f, ref_path, new_path, r, m, order, n_shown, levels_shown); break;
+    default:
+        print_text(f, ref_path, new_path, r, m, model_path, order, n_shown, levels_shown);
+        break;
     }
 }

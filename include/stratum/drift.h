@@ -45,6 +45,8 @@
 #include "common.h"
 #include "dataset.h"
 #include "gbdt.h"
+#include "metrics.h"
+#include "model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -173,6 +175,125 @@ ST_API double st_drift_chi2_sf(double x, double dof);
  * p-value. Both NaN when a variance is NaN or both are 0. */
 ST_API void st_drift_auc_test(double auc_ref, double var_ref, double auc_new, double var_new,
                               double *z /* OUT */, double *pvalue /* OUT */);
+
+/* ---- with a model: what the model says about the two datasets (`drift --model`) ----
+ *
+ *     st_drift_model_options mo = st_drift_model_options_default();
+ *     mo.model_name = "risk.model";
+ *     st_drift_model_result *d = NULL;
+ *     if (st_drift_compare_model(ref, cur, m, &mo, &d, &err) == ST_OK)
+ *         printf("score PSI %.3f\n", d->score_psi);   // d->columns: st_drift_compare's
+ *     st_drift_model_result_free(d);
+ *
+ * Definitions (on top of st_drift_compare's):
+ *   scores: P(y = 1) as st_model_predict gives it (calibration map included); score PSI:
+ *       st_drift_psi_values of the two files' scores (10 bins, epsilon 1e-4); predicted
+ *       prevalence: the mean score.
+ *   importance of a model feature: its mean |contribution| to the log-odds (st_model_explain's
+ *       contributions: TreeSHAP, or coefficient x (value - training mean)) over the
+ *       reference's rows, or over contrib_rows of them evenly spaced (row floor(i n /
+ *       contrib_rows), i = 0 .. contrib_rows - 1) when it has more; shift: the mean
+ *       contribution over the new data's rows (chosen the same way) minus the reference's,
+ *       what moves the mean log-odds; weighted: a column's PSI x its importance / the sum of
+ *       every model feature's importance (NaN when that sum is 0).
+ *   with labels (either file): st_evaluate of the scores (fixed threshold 0.5, n_bootstrap
+ *       stratified resamples, seed), and when both are labelled st_drift_auc_test of the two
+ *       ROC-AUCs.
+ *   a text model (st_model_n_text_featurizers > 0): the datasets hold its text columns raw
+ *       (as read: categorical), which the model's featurizers read (st_model_featurize); the
+ *       text columns are left out of the column comparison (columns has none when they are
+ *       the only ones), and per text column: words per text (its words of letters and
+ *       digits, lower-cased, stop words counted; 0 for a missing text) with their mean, PSI
+ *       on the reference's quantile bins (n_bins) and KS; the share of empty texts (no word,
+ *       or missing); the share of the featurizer's terms (n-grams, stop words left out)
+ *       without a model column ("unseen", out of vocabulary); the importance and shift summed
+ *       over its term columns; and the top_terms term columns of largest |shift| (then
+ *       larger PSI, then label), each with the texts holding it in each file, the PSI of the
+ *       two bins "with it" / "without" and their 2 x 2 chi-square test (Yates), as
+ *       st_drift_psi_counts and st_drift_chi2_counts.
+ * The same data, model and options give the same numbers, bit for bit, whatever n_threads
+ * is. Nothing is printed. */
+
+/* Start from st_drift_model_options_default(). */
+typedef struct st_drift_model_options {
+    st_drift_options columns; /* the column comparison (st_drift_options_default(); its
+                                 model_gbdt is ignored: a boosted-trees model bins the
+                                 columns it splits on); its n_bins also bins the words per
+                                 text, its n_threads every step, its names the messages */
+    const char *model_name;   /* the model in messages, e.g. its path (default "model") */
+    int n_bootstrap;          /* resamples for the metrics' intervals, 0 .. 100000
+                                 (default 1000; 0 = no intervals) */
+    unsigned long long seed;  /* of the resampling (default ST_DEFAULT_SEED, 42) */
+    size_t contrib_rows;      /* importance and shift from at most this many rows of each
+                                 dataset (default 5000; 0 = every row): contributions cost
+                                 far more than scores */
+    size_t top_terms;         /* a text model: terms kept per text column (default 10) */
+} st_drift_model_options;
+
+ST_API st_drift_model_options st_drift_model_options_default(void);
+
+/* A term column of a text model's featurizer. */
+typedef struct st_drift_term {
+    const char *label;        /* "note:fever", or "note:fever | cough" for a hashed bucket
+                                 (st_text_featurizer_label; lent by the model) */
+    size_t with_reference, with_new; /* texts holding the term (a form of its bucket) */
+    double psi;               /* PSI of the two bins "texts with it" and "without" */
+    double chi2, chi2_pvalue; /* the 2 x 2 test of those counts (Yates) */
+    double importance, shift; /* its term column's, as for a feature */
+} st_drift_term;
+
+/* A text model's text column. */
+typedef struct st_drift_text {
+    const char *column;       /* the column the featurizer reads (lent by the model) */
+    size_t n_term_columns;    /* the featurizer's term columns */
+    double words_mean_reference, words_mean_new; /* words per text */
+    double words_psi, words_ks, words_ks_pvalue; /* of the words per text */
+    double empty_reference, empty_new;   /* share of texts without a word (missing too) */
+    double unseen_reference, unseen_new; /* share of terms without a model column (NaN
+                                            when a file has no term) */
+    double importance, shift; /* summed over its term columns */
+    size_t n_terms;           /* the terms kept: min(top_terms, n_term_columns) */
+    st_drift_term *terms;     /* largest |shift| first */
+} st_drift_text;
+
+typedef struct st_drift_model_result {
+    st_drift_result *columns; /* st_drift_compare of the two datasets (a text model's text
+                                 columns left out; then possibly no feature, with the rows
+                                 and prevalences) */
+    st_model_family family;
+    double score_psi;
+    double mean_p_reference, mean_p_new;  /* predicted prevalence: mean P(y = 1) */
+    size_t contrib_rows_reference, contrib_rows_new; /* rows the contribution means are over */
+    /* per column of `columns` (columns->n_features): the model feature of the same name's
+     * importance, PSI x importance / total importance, shift; NaN where the model does not
+     * use the column */
+    double *importance, *weighted, *shift;
+    size_t n_model_features;  /* st_model_n_features */
+    double *feature_importance, *feature_shift; /* per model feature (a text model's term
+                                                   columns too) */
+    int labelled_reference, labelled_new; /* the file has labels: its ev_* is set */
+    st_eval ev_reference, ev_new;
+    double auc_z, auc_p;      /* st_drift_auc_test when both are labelled, else NaN */
+    size_t n_text;            /* a text model's featurizers, else 0 */
+    st_drift_text *text;      /* n_text, in the model's order; NULL when n_text is 0 */
+} st_drift_model_result;
+
+/* Compares reference with cur (datasets as read; a text model's text columns raw) as
+ * st_drift_compare does, and adds what model m says about them (see above). Fails with
+ * ST_ERR_DATA, naming the dataset (opt->columns.reference_name / new_name), the column and
+ * the model (opt->model_name), when a dataset lacks a text column of the model ("new: no
+ * text column 'note', which the model risk.model reads its text from") or a feature the
+ * model uses ("new: no column 'age', which the model risk.model uses"), and as
+ * st_drift_compare; ST_ERR_INVALID_ARG for NULL arguments or bad options; ST_ERR_NOMEM;
+ * a model that cannot score a dataset fails as st_model_predict. On failure *out is NULL.
+ * opt may be NULL for the defaults. The datasets and the model stay the caller's; the
+ * result's labels and text column names are lent by m: free the result before m. */
+ST_API st_status st_drift_compare_model(const st_dataset *reference, const st_dataset *cur,
+                                        const st_model *m, const st_drift_model_options *opt,
+                                        st_drift_model_result **out /* OUT */, st_error *err);
+
+/* Frees a result and everything in it (its columns too). NULL is a harmless no-op. */
+ST_API void st_drift_model_result_free(st_drift_model_result *r);
 
 #ifdef __cplusplus
 }

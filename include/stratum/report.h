@@ -130,9 +130,10 @@ ST_API st_status st_report_evaluate(const st_report_evaluation *r, const st_repo
 
 /* ---- stratum drift's report ----
  *
- * st_drift_compare gives the columns; what the model says about the two files (its scores,
- * metrics, and a text model's terms) is computed by the caller (the CLI's `drift --model`)
- * and passed in these structs, every pointer borrowed for the call. */
+ * st_drift_compare gives the columns, st_drift_compare_model the columns and what the model
+ * says about the two files (its scores, metrics, and a text model's terms): pass its result
+ * as model_result. A caller with numbers of its own passes the columns as result and the
+ * model's part in these structs; every pointer is borrowed for the call. */
 
 /* A term of a text model's text column: texts with it and without it in each file. */
 typedef struct st_report_drift_term {
@@ -173,6 +174,11 @@ typedef struct st_report_drift_input {
     const char *reference_name, *new_name; /* the two files as the report names them
                                      (default "reference" and "new") */
     const st_report_drift_model *model; /* NULL: no model section */
+    /* st_drift_compare_model's result, or NULL: when set, the report draws its columns (in
+     * place of result, which may then be NULL) and its model part (in place of model),
+     * naming the model model_name (default "model") */
+    const st_drift_model_result *model_result;
+    const char *model_name;
 } st_report_drift_input;
 
 /* stratum drift's report: the data and settings, the columns ranked by PSI (largest first,

@@ -1,13 +1,16 @@
-/* src/drift/: comparing two datasets column by column (stratum/drift.h). It stands after
- * fit/ in the folder order because it reads datasets (data/) and, for the bins of a
- * boosted-trees model, the model's trees (gbdt/); the statistics themselves, on plain
- * arrays, are eval/'s (eval/drift_stats.c, eval/drift_kolmogorov.c). May call core, io,
- * data, eval and gbdt; nothing calls it but the program.
+/* src/drift/: comparing two datasets column by column, and through a model
+ * (stratum/drift.h). It stands after fit/ in the folder order because it reads datasets
+ * (data/), for the bins of a boosted-trees model the model's trees (gbdt/), and with a
+ * model its handle (fit/model.c: scores, contributions, a text model's featurizers); the
+ * statistics themselves, on plain arrays, are eval/'s (eval/drift_stats.c,
+ * eval/drift_kolmogorov.c). May call core, io, data, text, eval, logreg, gbdt and fit;
+ * report/ draws its results.
  *
  *   drift.c         st_drift_compare: the columns matched by name and checked, the
  *                   result, its destructor
  *   drift_column.c  one column: bins, PSI, KS or chi-square, missing shares, new levels
- *   drift_bins.c    bin edges: the reference's quantiles or a model's split thresholds */
+ *   drift_bins.c    bin edges: the reference's quantiles or a model's split thresholds
+ *   drift_model*.c  st_drift_compare_model: the model's part (drift_model_impl.h) */
 #ifndef STRATUM_DRIFT_IMPL_H
 #define STRATUM_DRIFT_IMPL_H
 

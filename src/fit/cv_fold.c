@@ -21,8 +21,8 @@ static st_status inner_threshold(const st_cv_params *prm, st__cv_text *text,
     if (oof == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu inner out-of-fold "
                         "predictions", n);
-    st_status rc = st__cv_oof(prm, text, tr, prm->threshold_folds, prm->seed, oof, NULL, NULL,
-                              err);
+    st_status rc = st__cv_oof(prm, text, tr, prm->threshold_folds, "st_cv_params.threshold_folds",
+                              prm->seed, oof, NULL, NULL, err);
     st_eval_params ep = prm->eval;
     ep.n_bootstrap = 0;
     ep.n_threads = prm->n_threads;

@@ -26,10 +26,11 @@ st_status st__cv_fit_predict(const st_cv_params *prm, st__cv_text *text, const s
                              st_cv_params *chosen, st_error *err);
 
 /* st_cv_oof with a text cache; fold_out (n_rows(ds) entries) and *n_folds_out, when not
- * NULL, get the inner folds. */
+ * NULL, get the inner folds. folds_name is what the caller's API calls folds, for the
+ * message when the folds cannot be made ("st_cv_post_params.folds"). */
 st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_dataset *ds,
-                     size_t folds, unsigned long long seed, double *oof, int *fold_out,
-                     size_t *n_folds_out, st_error *err);
+                     size_t folds, const char *folds_name, unsigned long long seed,
+                     double *oof, int *fold_out, size_t *n_folds_out, st_error *err);
 
 /* One fold: rows train[0..n_train) fit, test[0..n_test) are evaluated; p_test gets the
  * test predictions, *res its metrics and threshold. */

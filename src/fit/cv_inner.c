@@ -36,8 +36,8 @@ static st_status inner_fold(const st_cv_params *prm, st__cv_text *text, const st
 }
 
 st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_dataset *ds,
-                     size_t folds, unsigned long long seed, double *oof, int *fold_out,
-                     size_t *n_folds_out, st_error *err)
+                     size_t folds, const char *folds_name, unsigned long long seed,
+                     double *oof, int *fold_out, size_t *n_folds_out, st_error *err)
 {
     memset(err, 0, sizeof *err);
     const size_t n = st_dataset_n_rows(ds);
@@ -59,7 +59,7 @@ st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_datase
         if (rc != ST_OK) {
             st_error inner = *err;
             snprintf(err->message, sizeof err->message, "inner cross-validation "
-                     "(--calibration-folds %zu): %.600s", folds, inner.message);
+                     "(%s = %zu): %.600s", folds_name, folds, inner.message);
         }
     }
     for (size_t f = 0; rc == ST_OK && f < n_folds; f++) {
@@ -91,7 +91,8 @@ st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t folds,
                         "%d names in text_cols", prm->n_text_cols, ST__CV_MAX_TEXT_COLS);
     st__cv_text text;
     memset(&text, 0, sizeof text);
-    st_status rc = st__cv_oof(prm, &text, ds, folds, seed, oof, NULL, NULL, err);
+    st_status rc = st__cv_oof(prm, &text, ds, folds, "st_cv_oof's folds", seed, oof, NULL,
+                              NULL, err);
     st__cv_text_free(&text);
     return rc;
 }

@@ -117,8 +117,8 @@ st_status st_cv_post_fit(const st_dataset *ds, const st_cv_params *model,
     st__cv_text text;
     memset(&text, 0, sizeof text);
     if (rc == ST_OK)
-        rc = st__cv_oof(model, &text, ds, post->folds, post->seed, res->oof_raw, res->fold,
-                        &res->n_folds, err);
+        rc = st__cv_oof(model, &text, ds, post->folds, "st_cv_post_params.folds", post->seed,
+                        res->oof_raw, res->fold, &res->n_folds, err);
     st__cv_text_free(&text);
     if (rc == ST_OK)
         rc = fit_on_oof(ds, post, res, err);

@@ -214,8 +214,8 @@ static st_status check(const st_report_drift_input *d, st_error *err)
     return ST_OK;
 }
 
-st_status st_report_drift(const st_report_drift_input *d, const char *path, char **html,
-                          size_t *size, st_error *err)
+static st_status render(const st_report_drift_input *d, const char *path, char **html,
+                        size_t *size, st_error *err)
 {
     st_status rc = check(d, err);
     if (rc != ST_OK)
@@ -235,5 +235,23 @@ st_status st_report_drift(const st_report_drift_input *d, const char *path, char
     } else if (rc == ST_OK)
         rc = st_report_end(rep, path, html, size, err);
     free(order);
+    return rc;
+}
+
+st_status st_report_drift(const st_report_drift_input *d, const char *path, char **html,
+                          size_t *size, st_error *err)
+{
+    if (d == NULL || d->model_result == NULL)
+        return render(d, path, html, size, err);
+    st_report_drift_model model;
+    st_status rc = st__report_drift_map(d->model_result, d->model_name, &model, err);
+    if (rc != ST_OK)
+        return rc;
+    st_report_drift_input mapped = *d;
+    mapped.result = d->result != NULL ? d->result : d->model_result->columns;
+    mapped.model = &model;
+    mapped.model_result = NULL;
+    rc = render(&mapped, path, html, size, err);
+    st__report_drift_unmap(&model);
     return rc;
 }

@@ -50,7 +50,7 @@ static void test_ranked(void **state)
     st_drift_feature f[4] = {feature("b_low", 0.05), feature("c_nan", NAN),
                              feature("a_major", 0.3), feature("a_low", 0.05)};
     st_drift_result r = {100, 80, 4, f, 0.25, 0.5};
-    st_report_drift_input d = {&r, "ref.csv", "new.csv", NULL};
+    st_report_drift_input d = {&r, "ref.csv", "new.csv", NULL, NULL, NULL};
     char *html = NULL, *again = NULL;
     size_t size = 0, size2 = 0;
     assert_int_equal(st_report_drift(&d, NULL, &html, &size, NULL), ST_OK);
@@ -84,7 +84,7 @@ static void test_model_and_text(void **state)
     st_report_drift_text text = {"note", 12, 15, 0.3, 0.2, 0.001, 0.01, 0.02, 0.1, 0.2, 0.5,
                                  -0.05, terms, 2};
     st_report_drift_model m = {"m.model", 0.02, 0.1, 0.2, 0, NULL, NULL, NAN, NAN, &text, 1};
-    st_report_drift_input d = {&r, NULL, NULL, &m};
+    st_report_drift_input d = {&r, NULL, NULL, &m, NULL, NULL};
     char *html = NULL;
     size_t size = 0;
     assert_int_equal(st_report_drift(&d, NULL, &html, &size, NULL), ST_OK);
@@ -112,12 +112,12 @@ static void test_errors(void **state)
     char *html = NULL;
     assert_int_equal(st_report_drift(NULL, NULL, &html, NULL, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "st_report_drift: d is NULL");
-    st_report_drift_input d = {NULL, NULL, NULL, NULL};
+    st_report_drift_input d = {NULL, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(st_report_drift(&d, NULL, &html, NULL, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "st_report_drift: d->result is NULL");
     st_drift_result r = {10, 10, 0, NULL, NAN, NAN};
     st_report_drift_model m = {"m", 0, 0.1, 0.1, 1, NULL, NULL, 0, 1, NULL, 0};
-    d = (st_report_drift_input){&r, NULL, NULL, &m};
+    d = (st_report_drift_input){&r, NULL, NULL, &m, NULL, NULL};
     assert_int_equal(st_report_drift(&d, NULL, &html, NULL, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "st_report_drift: model->labelled is set but "
                                      "ev_reference or ev_new is NULL");
