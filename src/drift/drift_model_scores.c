@@ -6,20 +6,11 @@
 #include <string.h>
 
 #include "drift_model_impl.h"
+#include "fit/model_predict.h"
 
 #include "core/alloc.h"
 #include "core/error.h"
 #include <stratum/folds.h>
-
-static st_status predict(const st_model *m, const st_dataset *ds, int n_threads, double *p,
-                         st_error *err)
-{
-    const size_t n = st_dataset_n_rows(ds);
-    if (st_model_gbdt(m) != NULL)
-        return st_gbdt_predict(st_model_gbdt(m), ds, ST_GBDT_PROBABILITY, n_threads, p, n,
-                               err);
-    return st_logreg_predict(st_model_logreg(m), ds, p, n, err);
-}
 
 static st_status contrib(const st_model *m, const st_dataset *ds, int n_threads, double *out,
                          st_error *err)
@@ -169,9 +160,9 @@ st_status st__drift_model_scores(const st_model *m, const st_dataset *const feat
         r->feature_shift == NULL)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory for the model's scores");
     if (rc == ST_OK)
-        rc = predict(m, feat[0], threads, pr, err);
+        rc = st__model_predict(m, feat[0], threads, pr, nr, err);
     if (rc == ST_OK)
-        rc = predict(m, feat[1], threads, pc, err);
+        rc = st__model_predict(m, feat[1], threads, pc, nc, err);
     if (rc == ST_OK)
         rc = st_drift_psi_values(pr, nr, pc, nc, 10, 1e-4, &r->score_psi, err);
     if (rc == ST_OK) {

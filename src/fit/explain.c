@@ -7,22 +7,13 @@
 #include <stratum/folds.h>
 
 #include "explain_impl.h"
+#include "model_predict.h"
 
 st_explain_params st_explain_params_default(void)
 {
     st_explain_params p;
     memset(&p, 0, sizeof p);
     return p;
-}
-
-static st_status predict(const st_model *m, const st_dataset *ds, int n_threads, double *p,
-                         st_error *err)
-{
-    const size_t n = st_dataset_n_rows(ds);
-    if (st_model_gbdt(m) != NULL)
-        return st_gbdt_predict(st_model_gbdt(m), ds, ST_GBDT_PROBABILITY, n_threads, p, n,
-                               err);
-    return st_logreg_predict(st_model_logreg(m), ds, p, n, err);
 }
 
 /* The chosen rows of raw (as read) and ds (featurized: raw itself without text). */
@@ -42,7 +33,8 @@ static st_status explain_rows(const st_model *m, const st_dataset *raw, const st
     memcpy(ex->rows, prm->rows, n * sizeof *ex->rows);
     st_dataset *part = NULL;
     st_status rc = st_dataset_subset(ds, prm->rows, n, &part, err);
-    if (rc == ST_OK && (rc = predict(m, part, prm->n_threads, ex->p, err)) == ST_OK)
+    if (rc == ST_OK &&
+        (rc = st__model_predict(m, part, prm->n_threads, ex->p, n, err)) == ST_OK)
         rc = st__explain_contrib(m, part, prm->n_threads, ex->contrib, err);
     for (size_t k = 0; k < n && rc == ST_OK; k++) {
         for (size_t j = 0; j < nf && rc == ST_OK; j++)

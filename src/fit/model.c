@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "logreg/logreg_impl.h"
+#include "model_predict.h"
 
 struct st_model {
     st_model_family family;
@@ -141,14 +142,20 @@ const char *st_model_level(const st_model *m, size_t j, size_t k)
     return m->gbdt ? st_gbdt_level(m->gbdt, j, k) : m->logreg->features[j].levels[k];
 }
 
-st_status st_model_predict(const st_model *m, const st_dataset *ds, double *out,
-                           size_t n_out, st_error *err)
+st_status st__model_predict(const st_model *m, const st_dataset *ds, int n_threads,
+                            double *out, size_t n_out, st_error *err)
 {
     if (m == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_model_predict: model is NULL");
     if (m->gbdt)
-        return st_gbdt_predict(m->gbdt, ds, ST_GBDT_PROBABILITY, 0, out, n_out, err);
+        return st_gbdt_predict(m->gbdt, ds, ST_GBDT_PROBABILITY, n_threads, out, n_out, err);
     return st_logreg_predict(m->logreg, ds, out, n_out, err);
+}
+
+st_status st_model_predict(const st_model *m, const st_dataset *ds, double *out,
+                           size_t n_out, st_error *err)
+{
+    return st__model_predict(m, ds, 0, out, n_out, err);
 }
 
 /* One row of logistic regression, term for term as logreg_predict.c's add_feature adds a

@@ -26,6 +26,7 @@
 #include "core/alloc.h"
 #include "oom_sweep.h"
 #include "test_util.h"
+#include "text_note_model.h"
 
 static st_model *train(const st_dataset *ds, int gbdt, int trees)
 {
@@ -257,31 +258,6 @@ static void test_gbdt(void **state)
     check_family(1);
 }
 
-/* A logistic regression of x and the term columns of the note column, keeping its
- * featurizer (min_df 1: every word of the sixteen notes has a column). */
-static st_status text_model(const st_dataset *raw, st_model **out, st_error *err)
-{
-    st_text_options to = st_text_options_default();
-    to.min_df = 1;
-    st_text_featurizer *f = NULL;
-    st_dataset *ds = NULL;
-    st_logreg *l = NULL;
-    st_logreg_params p = st_logreg_params_default();
-    p.lambda = 0.05;
-    const st_text_featurizer *fs[1];
-    st_status rc = st_text_fit_dataset(raw, "note", &to, &f, err);
-    if (rc == ST_OK && ((fs[0] = f), (rc = st_text_transform(fs, 1, raw, &ds, err))) == ST_OK &&
-        (rc = st_logreg_train(ds, &p, &l, err)) == ST_OK &&
-        (rc = st_logreg_add_text_featurizer(l, f, err)) == ST_OK)
-        f = NULL; /* the model's now */
-    if (rc == ST_OK && (rc = st_model_from_logreg(l, out, err)) == ST_OK)
-        l = NULL;
-    st_logreg_free(l);
-    st_text_featurizer_free(f);
-    st_dataset_free(ds);
-    return rc;
-}
-
 /* Rows [from, from + 8) of ds, its columns cols (n_cols; 0: all). */
 static st_dataset *rows8(const st_dataset *ds, size_t from, const size_t *cols, size_t n_cols)
 {
@@ -312,7 +288,7 @@ static void test_text_model(void **state)
     st_dataset *raw = test_oom_notes();
     st_model *m = NULL;
     st_error err;
-    assert_int_equal(text_model(raw, &m, &err), ST_OK);
+    assert_int_equal(text_note_model(raw, &m, &err), ST_OK);
     st_dataset *ref = rows8(raw, 0, NULL, 0), *cur = rows8(raw, 8, NULL, 0);
     st_drift_model_options o = st_drift_model_options_default();
     o.n_bootstrap = 0, o.top_terms = 1000, o.columns.n_bins = 2;
@@ -385,7 +361,7 @@ static void test_text_model(void **state)
     st_dataset *notes = NULL;
     st_model *mt = NULL;
     assert_int_equal(st_dataset_select(raw, NULL, 0, note_only, 1, &notes, &err), ST_OK);
-    assert_int_equal(text_model(notes, &mt, &err), ST_OK);
+    assert_int_equal(text_note_model(notes, &mt, &err), ST_OK);
     assert_int_equal(st_drift_compare_model(tr, tc, mt, &o, &d, &err), ST_OK);
     assert_int_equal(d->columns->n_features, 0);
     assert_close(d->columns->prevalence_reference, 4.0 / 8, 0); /* rows 3, 5, 7, 8 */
@@ -420,7 +396,7 @@ static void test_unlabelled(void **state)
     st_dataset *raw = test_oom_notes();
     st_model *m = NULL;
     st_error err;
-    assert_int_equal(text_model(raw, &m, &err), ST_OK);
+    assert_int_equal(text_note_model(raw, &m, &err), ST_OK);
     static const char csv[] = "x,note\n9,none\n10,fever cough\n11,no cough\n12,fever\n"
                               "13,pain\n14,cough\n15,none\n16,fever pain\n";
     st_read_options ro = st_read_options_default();
@@ -524,7 +500,7 @@ static void test_out_of_memory(void **state)
     st_dataset *raw = test_oom_notes();
     st_model *m = NULL;
     st_error err;
-    assert_int_equal(text_model(raw, &m, &err), ST_OK);
+    assert_int_equal(text_note_model(raw, &m, &err), ST_OK);
     oom_case c = {m, rows8(raw, 0, NULL, 0), rows8(raw, 8, NULL, 0)};
     assert_true(test_oom_sweep(oom_cycle, &c, 100000) > 20);
     st_dataset_free((st_dataset *)c.ref), st_dataset_free((st_dataset *)c.cur);

@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "oom_sweep.h"
 #include "test_util.h"
+#include "text_note_model.h"
 
 /* Orderings on an explanation made by hand: ties to the lower index, zero and NaN never
  * pushing, NaN ranked last. */
@@ -204,38 +205,13 @@ static void test_thyroid_gbdt(void **state)
     st_dataset_free(ds);
 }
 
-/* A logistic regression of x and the term columns of the note column, keeping its
- * featurizer, over raw (the text as read). */
-static st_status text_model(const st_dataset *raw, st_model **out, st_error *err)
-{
-    st_text_options to = st_text_options_default();
-    to.min_df = 1;
-    st_text_featurizer *f = NULL;
-    st_dataset *ds = NULL;
-    st_logreg *l = NULL;
-    st_logreg_params p = st_logreg_params_default();
-    p.lambda = 0.05;
-    const st_text_featurizer *fs[1];
-    st_status rc = st_text_fit_dataset(raw, "note", &to, &f, err);
-    if (rc == ST_OK && ((fs[0] = f), (rc = st_text_transform(fs, 1, raw, &ds, err))) == ST_OK &&
-        (rc = st_logreg_train(ds, &p, &l, err)) == ST_OK &&
-        (rc = st_logreg_add_text_featurizer(l, f, err)) == ST_OK)
-        f = NULL; /* the model's now */
-    if (rc == ST_OK && (rc = st_model_from_logreg(l, out, err)) == ST_OK)
-        l = NULL;
-    st_logreg_free(l);
-    st_text_featurizer_free(f);
-    st_dataset_free(ds);
-    return rc;
-}
-
 static void test_text_model(void **state)
 {
     (void)state;
     st_dataset *raw = test_oom_notes();
     st_model *m = NULL;
     st_error err;
-    assert_int_equal(text_model(raw, &m, &err), ST_OK);
+    assert_int_equal(text_note_model(raw, &m, &err), ST_OK);
     const size_t rows[2] = {2, 8}; /* "fever and cough", "none" */
     st_explain_params ep = st_explain_params_default();
     ep.rows = rows, ep.n_rows = 2;
@@ -281,7 +257,7 @@ static void test_errors(void **state)
     st_dataset *raw = test_oom_notes();
     st_model *m = NULL;
     st_error err;
-    assert_int_equal(text_model(raw, &m, &err), ST_OK);
+    assert_int_equal(text_note_model(raw, &m, &err), ST_OK);
     st_explain_params ep = st_explain_params_default();
     st_explanation *ex = (st_explanation *)(uintptr_t)1;
     assert_int_equal(st_model_explain(NULL, raw, &ep, &ex, &err), ST_ERR_INVALID_ARG);
@@ -346,7 +322,7 @@ static void test_allocation_failures(void **state)
     (void)state;
     st_error err;
     oom_data = test_oom_notes();
-    assert_int_equal(text_model(oom_data, &oom_model, &err), ST_OK);
+    assert_int_equal(text_note_model(oom_data, &oom_model, &err), ST_OK);
     assert_true(test_oom_sweep(oom_cycle, NULL, 100000) > 10);
     st_model_free(oom_model);
     st_dataset_free(oom_data);
