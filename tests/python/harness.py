@@ -20,6 +20,24 @@ def case(fn):
     return fn
 
 
+def same_report(py_path, cli, marker):
+    """The HTML file Python wrote at py_path must equal the CLI's report byte for byte (cli:
+    its bytes, or the path of its file), and hold a chart and marker (a report, not an
+    empty page); a difference is shown at its first byte."""
+    with open(py_path, "rb") as f:
+        py = f.read()
+    if isinstance(cli, str):
+        with open(cli, "rb") as f:
+            cli = f.read()
+    if py != cli:
+        at = next((i for i, (a, b) in enumerate(zip(py, cli)) if a != b),
+                  min(len(py), len(cli)))
+        raise AssertionError(f"{py_path}: {len(py)} bytes, the CLI's {len(cli)}; first "
+                             f"difference at byte {at}: {py[at - 40:at + 40]!r} vs "
+                             f"{cli[at - 40:at + 40]!r}")
+    assert b"<svg" in py and marker in py, f"{py_path}: no chart or no {marker!r}"
+
+
 def raises(fn, exc_type, text):
     """fn() must raise exc_type with text in its message; returns the message."""
     try:

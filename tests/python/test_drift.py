@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import stratum
-from harness import case, finish, raises
+from harness import case, finish, raises, same_report
 
 CLI, DATASETS, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(TMP, exist_ok=True)
@@ -51,20 +51,6 @@ def cli(*args):
     return subprocess.run([CLI, "drift", *args, "-q"], check=True, capture_output=True).stdout
 
 
-def same_bytes(py_path, cli_path):
-    with open(py_path, "rb") as f:
-        py = f.read()
-    with open(cli_path, "rb") as f:
-        theirs = f.read()
-    if py != theirs:
-        at = next((i for i, (a, b) in enumerate(zip(py, theirs)) if a != b),
-                  min(len(py), len(theirs)))
-        raise AssertionError(f"{py_path}: {len(py)} bytes, the CLI's {len(theirs)}; first "
-                             f"difference at byte {at}: {py[at - 40:at + 40]!r} vs "
-                             f"{theirs[at - 40:at + 40]!r}")
-    assert b"<svg" in py and b"stratum drift" in py
-
-
 def same_table(df, csv_bytes):
     """The DataFrame against the CLI's --format csv of the same comparison."""
     import io
@@ -91,7 +77,7 @@ def thyroid_categorical_labelled():
     df = stratum.drift(a, b, ya, yb, report=out, report_reference=ref, report_new=new)
     html = os.path.join(TMP, "thyroid_cli.html")
     cli(ref, new, "--report", html)
-    same_bytes(out, html)
+    same_report(out, html, b"stratum drift")
     same_table(df, cli(ref, new, "--format", "csv"))
     assert df.attrs["n_reference"] + df.attrs["n_new"] == 3772
     assert df.attrs["prevalence_reference"] == ya.mean()  # a share of 0/1 labels
@@ -110,7 +96,7 @@ def wdbc_five_bins_unlabelled():
     df = stratum.drift(a, b, bins=5, report=out, report_reference=ref, report_new=new)
     html = os.path.join(TMP, "wdbc_cli.html")
     cli(ref, new, "--bins", "5", "--report", html)
-    same_bytes(out, html)
+    same_report(out, html, b"stratum drift")
     same_table(df, cli(ref, new, "--bins", "5", "--format", "csv"))
     assert df["band"].iloc[0] == "major", df.head(3)
     assert np.isnan(df.attrs["prevalence_reference"])

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 import stratum
-from harness import case, finish, raises
+from harness import case, finish, raises, same_report
 
 CLI, DATASETS, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(TMP, exist_ok=True)
@@ -58,20 +58,6 @@ def frame(path, text=()):
 
 def cli(*args, check=True):
     return subprocess.run([CLI, "drift", *args, "-q"], check=check, capture_output=True).stdout
-
-
-def same_bytes(py_path, cli_path):
-    with open(py_path, "rb") as f:
-        py = f.read()
-    with open(cli_path, "rb") as f:
-        theirs = f.read()
-    if py != theirs:
-        at = next((i for i, (a, b) in enumerate(zip(py, theirs)) if a != b),
-                  min(len(py), len(theirs)))
-        raise AssertionError(f"{py_path}: {len(py)} bytes, the CLI's {len(theirs)}; first "
-                             f"difference at byte {at}: {py[at - 40:at + 40]!r} vs "
-                             f"{theirs[at - 40:at + 40]!r}")
-    assert b"<svg" in py and b"stratum drift" in py
 
 
 def same_table(df, csv_bytes):
@@ -116,7 +102,7 @@ def against_cli(tag, ref, new, model_arg, ours_model, extra_cli=(), text=(), **k
     html = os.path.join(TMP, f"{tag}_cli.html")
     args = [ref, new, "--model", model_arg, *extra_cli]
     cli(*args, "--report", html)
-    same_bytes(out, html)
+    same_report(out, html, b"stratum drift")
     same_table(df, cli(*args, "--format", "csv"))
     theirs = json.loads(cli(*args, "--format", "json"))
     same_json(df.attrs["model"], theirs["model"], "model")
