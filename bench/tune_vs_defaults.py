@@ -24,7 +24,6 @@ The cohorts' identifier and leaky columns are those of defaults_vs_peers.py.
 """
 import argparse
 import csv as csvlib  # run_tune has a parameter named csv
-import math
 import os
 import re
 import subprocess
@@ -102,7 +101,7 @@ def run_tune(stratum, family, csv, name, args, tmp):
                                          r'([0-9.]+)', cv, re.M)}
         defaults_from = ' (cv)'
     with open(table, encoding='utf-8') as f:
-        stopped = sum(1 for r in csvlib.DictReader(f) if math.isnan(float(r['log_loss'])))
+        stopped = sum(int(r['stopped']) for r in csvlib.DictReader(f))
     return {
         'rows': int(re.search(r': (\d+) rows', head).group(1)),
         'best': lines[best_i].split(':', 2)[1].strip(),

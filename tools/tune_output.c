@@ -42,18 +42,18 @@ int tune_write_table(const char *path, const st_tune_result *r)
     const int lr = r->family == ST_CV_LOGREG;
     const int trees = r->resource == ST_TUNE_RESOURCE_TREES;
     fprintf(f, "candidate,rung,rows,%s_mean,%s_low,%s_high,roc_auc,pr_auc,log_loss,brier,"
-            "promoted,%s%s\n", st_metric_name(r->metric), st_metric_name(r->metric),
+            "promoted,stopped,%s%s\n", st_metric_name(r->metric), st_metric_name(r->metric),
             st_metric_name(r->metric),
             lr ? "lambda,alpha,class_weight"
                : "num_leaves,min_data_in_leaf,learning_rate,feature_fraction,"
                  "bagging_fraction,lambda_l2,class_weight", trees ? ",num_trees" : "");
     for (size_t i = 0; i < r->n_tried; i++) {
         const st_tune_candidate *c = &r->tried[i];
-        fprintf(f, "%zu,%zu,%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,", c->id + 1,
+        fprintf(f, "%zu,%zu,%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%d,", c->id + 1,
                 c->rung + 1, c->n_rows, c->score.mean, c->score.low, c->score.high,
                 c->summary[ST_METRIC_ROC_AUC].mean, c->summary[ST_METRIC_PR_AUC].mean,
                 c->summary[ST_METRIC_LOG_LOSS].mean, c->summary[ST_METRIC_BRIER].mean,
-                c->promoted);
+                c->promoted, c->stopped);
         if (lr)
             fprintf(f, c->logreg.lambda == ST_LOGREG_LAMBDA_CV ? "cv," : "%.17g,",
                     c->logreg.lambda);

@@ -5,8 +5,8 @@
 #include "cli.h"
 
 /* --table: every entry tried, as CSV (candidate,rung,rows, the metric's mean and interval,
- * the four AUC and loss means, promoted, the parameters at 17 digits), written atomically.
- * Returns an exit code (a failure printed). */
+ * the four AUC and loss means, promoted, stopped, the parameters at 17 digits), written
+ * atomically. Returns an exit code (a failure printed). */
 int tune_write_table(const char *path, const st_tune_result *r);
 
 /* The report: what was searched, the top `top` entries (the last rung's first, best first

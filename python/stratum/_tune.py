@@ -68,8 +68,8 @@ class TuneResult:
     best_params_: those parameters (the searched ones), a dict;
     trials: a DataFrame, one row per candidate and rung it ran in, in the order scored:
         `stratum tune --table`'s columns (candidate and rung 1-based, rows, the metric's
-        mean, low and high, roc_auc, pr_auc, log_loss, brier, promoted, the parameters;
-        logreg's lambda NaN where it was chosen by the inner cross-validation);
+        mean, low and high, roc_auc, pr_auc, log_loss, brier, promoted, stopped, the
+        parameters; logreg's lambda NaN where it was chosen by the inner cross-validation);
     best: the best entry's row of trials; best_summary, defaults, nested: DataFrames of
         every metric (mean, sd, ci_low, ci_high, folds_defined) for the best on all rows,
         the defaults on the same folds and the nested estimate (None when not asked);
@@ -103,6 +103,7 @@ def _trials_frame(r, gbdt, metric, pd):
         for k, name in ((0, "roc_auc"), (1, "pr_auc"), (2, "log_loss"), (3, "brier")):
             row[name] = c.summary[k].mean
         row["promoted"] = c.promoted
+        row["stopped"] = c.stopped
         if gbdt:
             g = c.gbdt
             row.update(num_leaves=g.num_leaves, min_data_in_leaf=g.min_data_in_leaf,

@@ -128,9 +128,9 @@ static void best_is_what_cv_prints(void **state)
     free(r);
     char *text = read_all(table);
     field(text, "2,1,155,", 3, auc, sizeof auc);
-    field(text, "2,1,155,", 11, lambda, sizeof lambda);
-    field(text, "2,1,155,", 12, alpha, sizeof alpha);
-    field(text, "2,1,155,", 13, weight, sizeof weight);
+    field(text, "2,1,155,", 12, lambda, sizeof lambda);
+    field(text, "2,1,155,", 13, alpha, sizeof alpha);
+    field(text, "2,1,155,", 14, weight, sizeof weight);
     free(text);
     r = run("cv", "logreg", data, "--lambda", lambda, "--alpha", alpha, "--class-weight", weight,
             "--format", "csv", "-q", NULL);
@@ -162,6 +162,9 @@ static void same_bytes_on_one_and_two_threads(void **state)
     char *x = read_all(t1), *y = read_all(t2);
     assert_string_equal(x, y);
     assert_non_null(strstr(x, "candidate,rung,rows,roc_auc_mean,"));
+    /* no budget here: every entry was scored to its end (stopped = 0) */
+    assert_non_null(strstr(x, ",brier,promoted,stopped,num_leaves,"));
+    assert_null(strstr(x, ",nan,"));
     free(x), free(y);
     x = read_all(m1), y = read_all(m2);
     assert_string_equal(x, y);
