@@ -35,9 +35,10 @@ int st__gbdt_fixed_scale(double max, uint64_t n)
 
 /* The narrow cells' count takes k + 1 bits for n <= 2^k rows, which the Hessians' scale
  * gives up (st__gbdt_fixed_scale_counted): a row's Hessian keeps 62 - 2k bits of its
- * bound. Below this many (k > 21: more than 2^21 = 2,097,152 rows) the cells stay wide,
- * so that rows with a Hessian far below the bound (p near 0 or 1, or a small weight beside
- * a large one) are not rounded to a few units of the last place. At a million rows the
+ * bound. With fewer bits than this (k > 21: more than 2^21 = 2,097,152 rows) the cells
+ * stay wide, so that rows with a Hessian far below the bound (p near 0 or 1, or a small
+ * weight beside a large one) are not rounded to a few units of the last place. At a
+ * million rows the
  * bound (w_max / 4) is kept to 2^-22 of itself, 6e-8 w_max: as fine as a float's
  * mantissa (XGBoost's gradient pairs are floats). */
 #define NARROW_MIN_BITS 20
