@@ -11,6 +11,7 @@
  * below the rounding the double sums it replaces made in a long sum. */
 #include "gbdt_train_core.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "core/error.h"
@@ -30,6 +31,34 @@ int st__gbdt_fixed_scale(double max, uint64_t n)
         k++;
     const int s = 62 - e - k;
     return s > SCALE_MAX ? SCALE_MAX : s < -SCALE_MAX ? -SCALE_MAX : s;
+}
+
+/* The narrow cells' count takes k + 1 bits for n <= 2^k rows, which the Hessians' scale
+ * gives up (st__gbdt_fixed_scale_counted): a row's Hessian keeps 62 - 2k bits of its
+ * bound. With fewer bits than this (k > 21: more than 2^21 = 2,097,152 rows) the cells
+ * stay wide, so that rows with a Hessian far below the bound (p near 0 or 1, or a small
+ * weight beside a large one) are not rounded to a few units of the last place. At a
+ * million rows the
+ * bound (w_max / 4) is kept to 2^-22 of itself, 6e-8 w_max: as fine as a float's
+ * mantissa (XGBoost's gradient pairs are floats). */
+#define NARROW_MIN_BITS 20
+
+int st__gbdt_narrow_count_bits(uint64_t n)
+{
+    int k = 0;
+    while (k < 63 && ((uint64_t)1 << k) < n)
+        k++;
+    return 62 - 2 * k >= NARROW_MIN_BITS ? k + 1 : 0;
+}
+
+int st__gbdt_fixed_scale_counted(double max, uint64_t n, int count_bits)
+{
+    const int s = st__gbdt_fixed_scale(max, n);
+    if (count_bits == 0 || !(max > 0) || !isfinite(max))
+        return s;
+    /* (s + 1 - count_bits is below s whenever count_bits > 1: never above the largest) */
+    const int t = s + 1 - count_bits;
+    return t < -SCALE_MAX ? INT_MIN : t;
 }
 
 static inline int64_t to_fixed(double v, double mult)

@@ -45,6 +45,7 @@ void st__gbdt_grower_free(st__gbdt_grower *gr)
     st__free(gr->scratch);
     st__free(gr->gh);
     st__free(gr->work);
+    st__free(gr->nwork);
     st__free(gr->stat);
     st__free(gr->pack);
     st__free(gr->n_all);
@@ -148,6 +149,16 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     }
     for (size_t l = 0; l < L; l++)
         gr->hist[l] = block + l * b->total_bins;
+    gr->narrow_bits = prm->quantized_grad ? 0 : st__gbdt_narrow_count_bits(n_rows_global);
+    if (gr->narrow_bits > 0 && b->col_of == NULL && b->bundle_row == NULL) {
+        const size_t nw = st__mul_size((size_t)gr->n_seg, tb, &ovf);
+        gr->nwork = ovf ? NULL : st__calloc_aligned64(nw, sizeof *gr->nwork);
+        if (gr->nwork == NULL) {
+            st__gbdt_grower_free(gr);
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the tree learner's "
+                            "histograms (%d x %zu bins)", gr->n_seg, b->total_bins);
+        }
+    }
     st_status rc;
     if (prm->quantized_grad && (rc = st__gbdt_quant_init(gr, err)) != ST_OK) {
         st__gbdt_grower_free(gr);
@@ -205,6 +216,32 @@ static int packed_ok(const st__gbdt_grower *gr, size_t rows)
     const st__gbdt_bins *b = gr->bins;
     return gr->quant && b->col_of == NULL && b->bundle_row == NULL &&
            rows <= gr->qlay.max_rows;
+}
+
+/* Whether this tree's histograms are summed in 16-byte cells (gbdt_hist_narrow.c). */
+static int narrow_ok(const st__gbdt_grower *gr)
+{
+    return gr->count_bits > 0 && gr->nwork != NULL;
+}
+
+/* Segment s's share of a histogram in hist (overwritten over the live cells, or over every
+ * cell of the tree's columns with live 0): rows[r0..r1) in 16-byte cells when the tree
+ * has them (rows NULL: rows r0..r1-1), else in wide cells (rows not NULL). */
+static void segment_build(const st__gbdt_grower *gr, int s, const uint32_t *rows, size_t r0,
+                          size_t r1, st__gbdt_hist_cell *hist, int live)
+{
+    const st__gbdt_bins *b = gr->bins;
+    const size_t *lv = live ? gr->live : NULL, n_lv = live ? gr->n_live_rng : 0;
+    if (narrow_ok(gr))
+        st__gbdt_hist_build_narrow(b, gr->cols, gr->n_cols, rows, r0, r1, gr->gh,
+                                   gr->count_bits, gr->nwork + (size_t)s * b->total_bins, hist,
+                                   lv, n_lv);
+    else if (live)
+        st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, rows + r0, r1 - r0, gr->gh, hist, lv,
+                                 n_lv);
+    else
+        st__gbdt_hist_build(b, gr->cols, gr->n_cols, rows + r0, r1 - r0, gr->gh, hist, NULL,
+                            1);
 }
 
 /* By the leaf's rows over all processes, so that every process decides alike. */
@@ -288,6 +325,13 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
                                        gr->pwork + (size_t)s * b->total_bins,
                                        segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
         sum_segment_hists(gr, hist);
+    } else if (all_rows && narrow_ok(gr)) {
+        const size_t n = b->n_rows; /* a contiguous block of rows per segment */
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+        for (int s = 0; s < S; s++)
+            segment_build(gr, s, NULL, n * (size_t)s / (size_t)S,
+                          n * ((size_t)s + 1) / (size_t)S, segment_hist(gr, s, hist), 0);
+        sum_segment_hists(gr, hist);
     } else if (all_rows) {
         st__gbdt_hist_build(b, gr->cols, gr->n_cols, NULL, b->n_rows, gr->gh, hist,
                             gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
@@ -303,8 +347,8 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
                                            gr->pwork + (size_t)s * b->total_bins,
                                            segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
             else
-                st__gbdt_hist_build(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s],
-                                    gr->count[s], gr->gh, segment_hist(gr, s, hist), NULL, 1);
+                segment_build(gr, s, gr->rows + gr->begin[s], 0, gr->count[s],
+                              segment_hist(gr, s, hist), 0);
         }
         sum_segment_hists(gr, hist);
     }
@@ -378,10 +422,8 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
                                            segment_hist(gr, g, gr->hist[r]), gr->live,
                                            gr->n_live_rng, &gr->qlay);
             else
-                st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q],
-                                         gr->count[q], gr->gh,
-                                         segment_hist(gr, g, gr->hist[r]), gr->live,
-                                         gr->n_live_rng);
+                segment_build(gr, g, gr->rows + gr->begin[q], 0, gr->count[q],
+                              segment_hist(gr, g, gr->hist[r]), 1);
         }
     }
     if (!need_hist) {

@@ -23,6 +23,13 @@ typedef struct st__gbdt_grower {
     int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
     st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */
     st__gbdt_hist_cell *work;      /* (n_seg - 1) * total_bins: the segments' own */
+    /* 16-byte cells (gbdt_hist_narrow.c): narrow_bits the count bits the Hessians' scale
+       leaves free in every tree (0: none, wide cells; st__gbdt_narrow_count_bits of the
+       rows of all processes, so that every process scales alike), count_bits this tree's
+       (set with the scales: 0 when it could not be), nwork n_seg * total_bins cells of
+       scratch, NULL unless the codes are plain (no bundles) */
+    int narrow_bits, count_bits;
+    st__gbdt_hist_cell16 *nwork;
     st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
     int64_t *pack;                 /* 3 * total_bins: a histogram's cells for the reducer */
     uint32_t *feats;               /* the features of this tree (none dropped: gbdt_bins.h) */

@@ -20,6 +20,16 @@ typedef struct st__gbdt_hist_cell {
     int64_t g, h, n, unused;
 } st__gbdt_hist_cell;
 
+/* A histogram bin in 16 bytes (gbdt_hist_narrow.c): the sum of its rows' g, and in hn
+ * the sum of their h shifted left by count_bits plus their count, which the low
+ * count_bits bits hold. Exact while the Hessians' fixed-point scale leaves count_bits
+ * bits free (st__gbdt_fixed_scale_counted, gbdt_train_core.h) and fewer than
+ * 2^count_bits rows are summed. */
+typedef struct st__gbdt_hist_cell16 {
+    int64_t g;
+    uint64_t hn;
+} st__gbdt_hist_cell16;
+
 /* A bin as the split search reads it: the sums back in doubles. */
 typedef struct st__gbdt_bin_stat {
     double g, h, n; /* sums of gradient, Hessian and row count */
@@ -52,6 +62,19 @@ void st__gbdt_hist_add_live(st__gbdt_hist_cell *dst, const st__gbdt_hist_cell *s
 /* parent[k] -= child[k] over the live cells. */
 void st__gbdt_hist_subtract_live(st__gbdt_hist_cell *parent, const st__gbdt_hist_cell *child,
                                  const size_t *live, size_t n_live);
+
+/* As st__gbdt_hist_build_live on one thread, over rows[r0..r1) (rows NULL: rows r0..r1-1)
+ * of the columns feats[0..n_feats) of plain codes (b without bundles: b->col_of and
+ * b->bundle_row NULL), but summed in 16-byte cells (st__gbdt_hist_cell16, count_bits as
+ * there) in nw (total_bins cells of scratch), then unpacked into hist over the live cells
+ * live[0..n_live) or, with live NULL, every cell of the columns. hist's cells are
+ * overwritten, not added to; the result equals st__gbdt_hist_build_live's
+ * (gbdt_hist_narrow.c). */
+void st__gbdt_hist_build_narrow(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
+                                const uint32_t *rows, size_t r0, size_t r1,
+                                const st__gbdt_gh *gh, int count_bits,
+                                st__gbdt_hist_cell16 *nw, st__gbdt_hist_cell *hist,
+                                const size_t *live, size_t n_live);
 
 /* dst[k] += src[k] for every bin of the features feats[0..n_feats) (and the total cell
  * when bundled: gbdt_bins.h). */

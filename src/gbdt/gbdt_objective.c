@@ -9,6 +9,7 @@
 #include "gbdt_train_core.h"
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 
 #include "core/error.h"
@@ -48,7 +49,13 @@ st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const
     const long nn = (long)n;
     const int nt = gr->n_threads;
     gr->scale_g = st__gbdt_fixed_scale(w_max, gr->n_rows_global);
-    gr->scale_h = st__gbdt_fixed_scale(0.25 * w_max, gr->n_rows_global);
+    /* (with 16-byte histogram cells, the Hessians leave the row count its bits) */
+    gr->count_bits = gr->narrow_bits;
+    gr->scale_h = st__gbdt_fixed_scale_counted(0.25 * w_max, gr->n_rows_global, gr->count_bits);
+    if (gr->scale_h == INT_MIN) { /* (a weight beyond 2^900: wide cells for this tree) */
+        gr->count_bits = 0;
+        gr->scale_h = st__gbdt_fixed_scale(0.25 * w_max, gr->n_rows_global);
+    }
     const double mult_g = ldexp(1, gr->scale_g), mult_h = ldexp(1, gr->scale_h);
     st__gbdt_gh *gh = gr->gh;
     long first_bad = nn; /* the first row whose gradient is not a number (its score is not) */

@@ -18,11 +18,24 @@
 
 #include "core/parallel.h"
 
+/* st__gbdt_leaf_score with the L1 penalty l1 passed in: the scan below is inlined twice,
+ * once with l1 the constant 0 (the default), where T(g) is g and the compiler drops the
+ * thresholding (its absolute value, subtraction and two selections, twice per candidate
+ * threshold). The same value either way: with l1 = 0, T(g) = g but for g = -0, whose
+ * square is the same +0. */
+static inline double score_l1(double g, double h, double l1, const st_gbdt_params *prm)
+{
+    const double t = l1 == 0 ? g : st__gbdt_threshold_l1(g, l1), d = h + prm->lambda_l2;
+    return d > 0 ? t * t / d : 0;
+}
+
 /* One feature's best split into *best (gain -inf when none is valid). With monotone
- * constraints (mono not NULL), gains are those of the clamped outputs (gbdt_monotone.c). */
-static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, double G,
-                          double H, double N, const st_gbdt_params *prm,
-                          const st__gbdt_mono *mono, st__gbdt_split *best)
+ * constraints (mono not NULL), gains are those of the clamped outputs (gbdt_monotone.c).
+ * l1: prm->lambda_l1 (see score_l1). */
+static inline __attribute__((always_inline)) void
+feature_scan(const st__gbdt_bin_stat *hs, int nb, int feature, double G, double H, double N,
+             const st_gbdt_params *prm, double l1, const st__gbdt_mono *mono,
+             st__gbdt_split *best)
 {
     const double parent = mono == NULL ? st__gbdt_leaf_score(G, H, prm)
                                        : st__gbdt_mono_score(mono, G, H, prm);
@@ -45,8 +58,7 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
                 break; /* the right side only shrinks from here */
             double gain;
             if (mono == NULL)
-                gain = st__gbdt_leaf_score(gl, hl, prm) + st__gbdt_leaf_score(gr, hr, prm) -
-                       parent;
+                gain = score_l1(gl, hl, l1, prm) + score_l1(gr, hr, l1, prm) - parent;
             else if (!st__gbdt_mono_gain(mono, feature, gl, hl, gr, hr, parent, prm, &gain))
                 continue;
             if (gain > prm->min_gain_to_split && gain > best->gain) {
@@ -56,6 +68,16 @@ static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, doub
             }
         }
     }
+}
+
+static void feature_split(const st__gbdt_bin_stat *hs, int nb, int feature, double G,
+                          double H, double N, const st_gbdt_params *prm,
+                          const st__gbdt_mono *mono, st__gbdt_split *best)
+{
+    if (prm->lambda_l1 == 0)
+        feature_scan(hs, nb, feature, G, H, N, prm, 0.0, mono, best);
+    else
+        feature_scan(hs, nb, feature, G, H, N, prm, prm->lambda_l1, mono, best);
 }
 
 typedef int64_t cell_vec __attribute__((vector_size(32), aligned(8), may_alias));

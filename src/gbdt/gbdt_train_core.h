@@ -88,6 +88,16 @@ st_status st__gbdt_train_fixed(const st_dataset *ds, const st_dataset *valid,
  * to round(v 2^s), sum to at most 2^62 in magnitude: the largest such, to keep the most
  * precision (0 when max is 0 or not finite). */
 int st__gbdt_fixed_scale(double max, uint64_t n);
+/* The bits of a row count beside the Hessian sum in a 16-byte histogram cell
+ * (st__gbdt_hist_cell16) for n rows: k + 1 with n <= 2^k, or 0 when n is too large for
+ * the Hessians to keep enough precision beside it (then the cells stay 32 bytes). */
+int st__gbdt_narrow_count_bits(uint64_t n);
+/* As st__gbdt_fixed_scale, with count_bits (> 0) bits of the 64 left free: n values of
+ * magnitude at most max, rounded at this scale, sum to less than 2^(63 - count_bits), so
+ * that the sum shifted left by count_bits plus a count below 2^count_bits fits in a
+ * uint64. count_bits 0: st__gbdt_fixed_scale. INT_MIN when no normal power of two would
+ * do (max beyond 2^900). */
+int st__gbdt_fixed_scale_counted(double max, uint64_t n, int count_bits);
 /* round(v 2^s) (half away from zero), and q 2^-s (exact for |q| < 2^53). */
 int64_t st__gbdt_to_fixed(double v, int s);
 double st__gbdt_from_fixed(int64_t q, int s);
