@@ -12,62 +12,6 @@
 #include "core/error.h"
 #include <stratum/folds.h>
 
-static st_status contrib(const st_model *m, const st_dataset *ds, int n_threads, double *out,
-                         st_error *err)
-{
-    const size_t n = st_dataset_n_rows(ds) * (st_model_n_features(m) + 1);
-    if (st_model_gbdt(m) != NULL)
-        return st_gbdt_contrib(st_model_gbdt(m), ds, n_threads, out, n, err);
-    return st_logreg_contrib(st_model_logreg(m), ds, out, n, err);
-}
-
-/* Mean contribution (signed and absolute) of each model feature over the rows of ds, or
- * over max_rows of them evenly spaced (row floor(i n / max_rows)) when it has more:
- * TreeSHAP costs about 0.3 ms a row on a 50-tree model, and a mean over a few thousand
- * rows is precise enough to rank features. Summed in row order a block at a time, so the
- * means depend neither on the block size nor on the threads. */
-static st_status mean_contrib(const st_model *m, const st_dataset *ds, int n_threads,
-                              size_t max_rows, double *mean, double *mean_abs, st_error *err)
-{
-    const size_t n_all = st_dataset_n_rows(ds), nf = st_model_n_features(m);
-    const size_t n = max_rows > 0 && n_all > max_rows ? max_rows : n_all;
-    /* 8,192 rows a block, fewer for wide models (a text model's thousands of term
-     * columns): at most 2^25 contributions (256 MB) at once */
-    const size_t wide = ((size_t)1 << 25) / (nf + 1);
-    const size_t block = wide < 1 ? 1 : wide < 8192 ? wide : 8192;
-    const size_t first = n < block ? (n ? n : 1) : block;
-    double *c = st__malloc_array(first * (nf + 1), sizeof *c);
-    size_t *rows = st__malloc_array(first, sizeof *rows);
-    if (c == NULL || rows == NULL) {
-        st__free(c), st__free(rows);
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for the contributions of %zu rows",
-                        first);
-    }
-    memset(mean, 0, nf * sizeof *mean);
-    memset(mean_abs, 0, nf * sizeof *mean_abs);
-    st_status rc = ST_OK;
-    for (size_t start = 0; start < n && rc == ST_OK; start += block) {
-        const size_t k = n - start < block ? n - start : block;
-        for (size_t i = 0; i < k; i++)
-            rows[i] = n == n_all ? start + i
-                                 : (size_t)((double)(start + i) * (double)n_all / (double)n);
-        st_dataset *part = NULL;
-        rc = st_dataset_subset(ds, rows, k, &part, err);
-        if (rc == ST_OK)
-            rc = contrib(m, part, n_threads, c, err);
-        st_dataset_free(part);
-        for (size_t i = 0; i < k && rc == ST_OK; i++)
-            for (size_t j = 0; j < nf; j++) {
-                mean[j] += c[i * (nf + 1) + j];
-                mean_abs[j] += fabs(c[i * (nf + 1) + j]);
-            }
-    }
-    for (size_t j = 0; j < nf; j++)
-        mean[j] /= (double)n, mean_abs[j] /= (double)n;
-    st__free(c), st__free(rows);
-    return rc;
-}
-
 static double mean_of(const double *p, size_t n)
 {
     double s = 0;
@@ -169,14 +113,12 @@ st_status st__drift_model_scores(const st_model *m, const st_dataset *const feat
         r->mean_p_reference = mean_of(pr, nr);
         r->mean_p_new = mean_of(pc, nc);
     }
+    size_t *used[2] = {&r->contrib_rows_reference, &r->contrib_rows_new};
     for (int d = 0; d < 2 && rc == ST_OK; d++)
-        rc = mean_contrib(m, feat[d], threads, o->contrib_rows, mean[d], mean_abs[d], err);
-    if (rc == ST_OK) {
-        const size_t cap = o->contrib_rows;
-        r->contrib_rows_reference = cap > 0 && nr > cap ? cap : nr;
-        r->contrib_rows_new = cap > 0 && nc > cap ? cap : nc;
+        rc = st__model_contrib_means(m, feat[d], threads, o->contrib_rows, NULL, NULL,
+                                     mean[d], mean_abs[d], used[d], err);
+    if (rc == ST_OK)
         rc = per_column(m, mean_abs[0], mean[0], mean[1], r, err);
-    }
     if (rc == ST_OK) {
         const double *p[2] = {pr, pc};
         rc = metrics(feat, p, o, r, err);

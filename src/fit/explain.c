@@ -35,7 +35,7 @@ static st_status explain_rows(const st_model *m, const st_dataset *raw, const st
     st_status rc = st_dataset_subset(ds, prm->rows, n, &part, err);
     if (rc == ST_OK &&
         (rc = st__model_predict(m, part, prm->n_threads, ex->p, n, err)) == ST_OK)
-        rc = st__explain_contrib(m, part, prm->n_threads, ex->contrib, err);
+        rc = st__model_contrib(m, part, prm->n_threads, ex->contrib, err);
     for (size_t k = 0; k < n && rc == ST_OK; k++) {
         for (size_t j = 0; j < nf && rc == ST_OK; j++)
             if ((ex->values[k * nf + j] = st__explain_value_text(m, part, j, k)) == NULL)

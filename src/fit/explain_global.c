@@ -1,7 +1,6 @@
 /* The global part of an explanation (stratum/explain.h): each feature's mean |contribution|
  * and mean contribution over every row, beside the model's own importance (split count and
- * gain for boosted trees, |standardised coefficient| for logistic regression); and the
- * contributions of a dataset's rows, for both parts. */
+ * gain for boosted trees, |standardised coefficient| for logistic regression). */
 #include <math.h>
 
 #include "core/alloc.h"
@@ -9,61 +8,15 @@
 #include <stratum/folds.h>
 
 #include "explain_impl.h"
+#include "model_predict.h"
 
-st_status st__explain_contrib(const st_model *m, const st_dataset *ds, int n_threads,
-                              double *out, st_error *err)
-{
-    const size_t n = st_dataset_n_rows(ds) * (st_model_n_features(m) + 1);
-    if (st_model_gbdt(m) != NULL)
-        return st_gbdt_contrib(st_model_gbdt(m), ds, n_threads, out, n, err);
-    return st_logreg_contrib(st_model_logreg(m), ds, out, n, err);
-}
-
-/* Sums over ds a block of rows at a time, in row order, so the means depend neither on the
- * block size nor on the threads. */
+/* The means over every row of ds (fit/model_contrib.c). */
 static st_status contribution_means(const st_model *m, const st_dataset *ds,
                                     const st_explain_params *prm, st_explanation *ex,
                                     st_error *err)
 {
-    /* 4,096 rows a block, fewer for wide models (a text model's tens of thousands of term
-     * columns): at most 2^25 contributions (256 MB) at once */
-    const size_t n = st_dataset_n_rows(ds), nf = ex->n_features;
-    const size_t wide = ((size_t)1 << 25) / (nf + 1);
-    const size_t block = wide < 1 ? 1 : wide < 4096 ? wide : 4096;
-    const size_t first = n < block ? n : block;
-    double *c = st__malloc_array((first ? first : 1) * (nf + 1), sizeof *c);
-    size_t *rows = st__malloc_array(first ? first : 1, sizeof *rows);
-    st_status rc = ST_OK;
-    if (c == NULL || rows == NULL) {
-        st__free(c), st__free(rows);
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", first);
-    }
-    for (size_t start = 0; start < n && rc == ST_OK; start += block) {
-        size_t len = n - start < block ? n - start : block;
-        st_dataset *part = NULL;
-        if (prm->progress != NULL)
-            prm->progress(start, n, prm->progress_data);
-        if (len < n) {
-            for (size_t i = 0; i < len; i++)
-                rows[i] = start + i;
-            rc = st_dataset_subset(ds, rows, len, &part, err);
-        }
-        if (rc == ST_OK)
-            rc = st__explain_contrib(m, part != NULL ? part : ds, prm->n_threads, c, err);
-        for (size_t i = 0; i < len && rc == ST_OK; i++)
-            for (size_t j = 0; j < nf; j++) {
-                ex->mean_abs[j] += fabs(c[i * (nf + 1) + j]);
-                ex->mean[j] += c[i * (nf + 1) + j];
-            }
-        st_dataset_free(part);
-    }
-    if (rc == ST_OK && prm->progress != NULL)
-        prm->progress(n, n, prm->progress_data);
-    for (size_t j = 0; j < nf && n > 0; j++)
-        ex->mean_abs[j] /= (double)n, ex->mean[j] /= (double)n;
-    ex->n_global_rows = n;
-    st__free(c), st__free(rows);
-    return rc;
+    return st__model_contrib_means(m, ds, prm->n_threads, 0, prm->progress, prm->progress_data,
+                                   ex->mean, ex->mean_abs, &ex->n_global_rows, err);
 }
 
 /* Logistic regression: per feature, the largest |coefficient x training SD| of its columns. */

@@ -21,12 +21,8 @@ const char *st__explain_row_text(const st_dataset *raw, const st_text_featurizer
                                  size_t i);
 
 /* The global part of ex: means over every row of ds (featurized) and the importance
- * (explain_global.c, as st__explain_contrib). */
+ * (explain_global.c). */
 st_status st__explain_global(const st_model *m, const st_dataset *ds,
                              const st_explain_params *prm, st_explanation *ex, st_error *err);
-
-/* Contributions of every row of ds: n_rows(ds) x (n_features + 1) into out. */
-st_status st__explain_contrib(const st_model *m, const st_dataset *ds, int n_threads,
-                              double *out, st_error *err);
 
 #endif
