@@ -89,10 +89,12 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     gr->n_rows_global = n_rows_global;
     const size_t n = b->n_rows ? b->n_rows : 1, L = (size_t)prm->num_leaves;
     const size_t tb = b->total_bins ? b->total_bins : 1;
+    const size_t stride = st__gbdt_hist_stride(b) ? st__gbdt_hist_stride(b) : 1;
     int ovf = 0;
     const size_t hist_entries = st__mul_size(L, tb, &ovf);
     gr->n_seg = n_threads < 2 ? 1 : n_threads > SEG_MAX ? SEG_MAX : n_threads;
-    const size_t work_entries = st__mul_size((size_t)(gr->n_seg > 1 ? gr->n_seg - 1 : 1), tb,
+    const size_t work_entries = st__mul_size((size_t)(gr->n_seg > 1 ? gr->n_seg - 1 : 1),
+                                             stride,
                                              &ovf);
     const size_t leaf_segs = st__mul_size(L, (size_t)gr->n_seg, &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
@@ -151,7 +153,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
         gr->hist[l] = block + l * b->total_bins;
     gr->narrow_bits = prm->quantized_grad ? 0 : st__gbdt_narrow_count_bits(n_rows_global);
     if (gr->narrow_bits > 0 && b->col_of == NULL && b->bundle_row == NULL) {
-        const size_t nw = st__mul_size((size_t)gr->n_seg, tb, &ovf);
+        const size_t nw = st__mul_size((size_t)gr->n_seg, stride, &ovf);
         gr->nwork = ovf ? NULL : st__calloc_aligned64(nw, sizeof *gr->nwork);
         if (gr->nwork == NULL) {
             st__gbdt_grower_free(gr);
@@ -234,7 +236,7 @@ static void segment_build(const st__gbdt_grower *gr, int s, const uint32_t *rows
     const size_t *lv = live ? gr->live : NULL, n_lv = live ? gr->n_live_rng : 0;
     if (narrow_ok(gr))
         st__gbdt_hist_build_narrow(b, gr->cols, gr->n_cols, rows, r0, r1, gr->gh,
-                                   gr->count_bits, gr->nwork + (size_t)s * b->total_bins, hist,
+                                   gr->count_bits, gr->nwork + (size_t)s * st__gbdt_hist_stride(b), hist,
                                    lv, n_lv);
     else if (live)
         st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, rows + r0, r1 - r0, gr->gh, hist, lv,
@@ -293,7 +295,7 @@ static void find_split(st__gbdt_grower *gr, int leaf, const uint32_t *list, size
 static st__gbdt_hist_cell *segment_hist(const st__gbdt_grower *gr, int s,
                                         st__gbdt_hist_cell *hist)
 {
-    return s == 0 ? hist : gr->work + (size_t)(s - 1) * gr->bins->total_bins;
+    return s == 0 ? hist : gr->work + (size_t)(s - 1) * st__gbdt_hist_stride(gr->bins);
 }
 
 /* Adds the other segments' histograms into the first's, in segment order. */
@@ -322,7 +324,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
         for (int s = 0; s < S; s++)
             st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, NULL, n * (size_t)s / (size_t)S,
                                        n * ((size_t)s + 1) / (size_t)S, gr->packed,
-                                       gr->pwork + (size_t)s * b->total_bins,
+                                       gr->pwork + (size_t)s * st__gbdt_hist_stride(b),
                                        segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
         sum_segment_hists(gr, hist);
     } else if (all_rows && narrow_ok(gr)) {
@@ -344,7 +346,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
             if (packed_ok(gr, gr->count[s]))
                 st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s], 0,
                                            gr->count[s], gr->packed,
-                                           gr->pwork + (size_t)s * b->total_bins,
+                                           gr->pwork + (size_t)s * st__gbdt_hist_stride(b),
                                            segment_hist(gr, s, hist), NULL, 0, &gr->qlay);
             else
                 segment_build(gr, s, gr->rows + gr->begin[s], 0, gr->count[s],
@@ -418,7 +420,7 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
             if (packed_ok(gr, gr->count[q]))
                 st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q], 0,
                                            gr->count[q], gr->packed,
-                                           gr->pwork + (size_t)g * b->total_bins,
+                                           gr->pwork + (size_t)g * st__gbdt_hist_stride(b),
                                            segment_hist(gr, g, gr->hist[r]), gr->live,
                                            gr->n_live_rng, &gr->qlay);
             else

@@ -22,12 +22,12 @@ typedef struct st__gbdt_grower {
     st__gbdt_gh *gh;               /* n_rows: this tree's gradients in fixed point */
     int scale_g, scale_h;          /* ... at scales 2^scale_g, 2^scale_h */
     st__gbdt_hist_cell **hist;     /* num_leaves histograms of total_bins */
-    st__gbdt_hist_cell *work;      /* (n_seg - 1) * total_bins: the segments' own */
+    st__gbdt_hist_cell *work;      /* (n_seg - 1) * st__gbdt_hist_stride: the segments' own */
     /* 16-byte cells (gbdt_hist_narrow.c): narrow_bits the count bits the Hessians' scale
        leaves free in every tree (0: none, wide cells; st__gbdt_narrow_count_bits of the
        rows of all processes, so that every process scales alike), count_bits this tree's
-       (set with the scales: 0 when it could not be), nwork n_seg * total_bins cells of
-       scratch, NULL unless the codes are plain (no bundles) */
+       (set with the scales: 0 when it could not be), nwork n_seg * st__gbdt_hist_stride
+       cells of scratch, NULL unless the codes are plain (no bundles) */
     int narrow_bits, count_bits;
     st__gbdt_hist_cell16 *nwork;
     st__gbdt_bin_stat *stat;       /* total_bins: the histogram being searched, in doubles */
@@ -69,7 +69,8 @@ typedef struct st__gbdt_grower {
     int quant;
     st__gbdt_gh *fine;
     uint64_t *packed;
-    uint64_t *pwork;               /* n_seg * total_bins: each segment's packed histogram */
+    uint64_t *pwork;               /* n_seg * st__gbdt_hist_stride: each segment's packed
+                                      histogram */
     int64_t *fine_sum;             /* 3 per leaf: fine sums of g and h; a node's h sum */
     st__gbdt_quant_layout qlay;
     double unit_g, unit_h;

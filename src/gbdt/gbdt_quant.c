@@ -46,15 +46,17 @@ st__gbdt_quant_layout st__gbdt_quant_layout_for(int bins)
 st_status st__gbdt_quant_init(st__gbdt_grower *gr, st_error *err)
 {
     const st__gbdt_bins *b = gr->bins;
-    const size_t n = b->n_rows ? b->n_rows : 1, tb = b->total_bins ? b->total_bins : 1;
+    const size_t n = b->n_rows ? b->n_rows : 1;
     const size_t L = (size_t)gr->prm->num_leaves;
     int ovf = 0;
-    const size_t pw_words = st__mul_size((size_t)gr->n_seg, tb, &ovf);
+    const size_t stride = st__gbdt_hist_stride(b) ? st__gbdt_hist_stride(b) : 1;
+    const size_t pw_words = st__mul_size((size_t)gr->n_seg, stride, &ovf);
     gr->quant = 1;
     gr->qlay = st__gbdt_quant_layout_for(gr->prm->num_grad_quant_bins);
     gr->fine = st__malloc_array(n, sizeof *gr->fine);
     gr->packed = st__malloc_array(n, sizeof *gr->packed);
-    gr->pwork = ovf ? NULL : st__malloc_array(pw_words, sizeof *gr->pwork);
+    /* (aligned: the segments' histograms start on their own cache lines, gbdt_hist.h) */
+    gr->pwork = ovf ? NULL : st__calloc_aligned64(pw_words, sizeof *gr->pwork);
     gr->fine_sum = st__malloc_array(L, 3 * sizeof *gr->fine_sum);
     if (gr->fine == NULL || gr->packed == NULL || gr->pwork == NULL || gr->fine_sum == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for quantized gradients (%zu rows)",
