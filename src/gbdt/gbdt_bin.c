@@ -82,17 +82,7 @@ uint16_t st__gbdt_bin_of(const st__gbdt_bins *b, size_t j, float v)
         return 0;
     if (b->is_cat != NULL && b->is_cat[j])
         return b->level_bin[b->level_off[j] + (size_t)v];
-    /* the first bin whose bound is >= v (bd[n_bins] = +inf always is), by a binary search
-       whose steps do not branch: the comparisons are coin tosses a branch predictor
-       would miss half of the time */
-    const double *base = b->bounds + b->offset[j] + 1, x = (double)v;
-    size_t len = (size_t)b->n_bins[j];
-    while (len > 1) {
-        const size_t half = len / 2;
-        base = base[half - 1] < x ? base + half : base;
-        len -= half;
-    }
-    return (uint16_t)(base - (b->bounds + b->offset[j]));
+    return (uint16_t)st__gbdt_bin_in(b->bounds + b->offset[j], b->n_bins[j], v);
 }
 
 /* Rows of the sample, in order: all rows when n <= s. */

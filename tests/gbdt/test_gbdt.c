@@ -1,10 +1,12 @@
 /* Gradient-boosted trees: splits and leaf values derived by hand on tiny datasets, the
  * learned direction of missing values, histogram subtraction against direct construction,
  * the log-loss gradient against finite differences, model files that round-trip bit for
- * bit, the same model bytes whatever the thread count, and bad input refused. */
+ * bit, the same model bytes whatever the thread count, and bad input refused; a value's
+ * bin (the branch-free binary search) against a scan of the bounds. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -619,6 +621,37 @@ static void test_awkward_values(void **state)
     st_dataset_free(ds);
 }
 
+/* st__gbdt_bin_in is the first bin whose bound is >= v: checked against a scan of the
+ * bounds for every bin count from 1 to 70, at each bound, just under and over it, below
+ * the first, at +-inf, and NaN (bin 0). */
+static void test_bin_search(void **state)
+{
+    (void)state;
+    double bd[72];
+    for (int nb = 1; nb <= 70; nb++) {
+        for (int k = 1; k < nb; k++)
+            bd[k] = -3.0 + 0.37 * k * k; /* (ascending, unevenly spaced) */
+        bd[nb] = INFINITY;
+        float probes[3 * 72 + 3];
+        size_t np = 0;
+        for (int k = 1; k < nb; k++) {
+            probes[np++] = (float)bd[k];
+            probes[np++] = nextafterf((float)bd[k], -INFINITY);
+            probes[np++] = nextafterf((float)bd[k], INFINITY);
+        }
+        probes[np++] = -1e30f;
+        probes[np++] = -INFINITY;
+        probes[np++] = INFINITY;
+        for (size_t q = 0; q < np; q++) {
+            unsigned want = 1;
+            while (want < (unsigned)nb && bd[want] < (double)probes[q])
+                want++;
+            assert_int_equal(st__gbdt_bin_in(bd, nb, probes[q]), want);
+        }
+        assert_int_equal(st__gbdt_bin_in(bd, nb, NAN), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_weights),
         cmocka_unit_test(test_awkward_values),
+        cmocka_unit_test(test_bin_search),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
