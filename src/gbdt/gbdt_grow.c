@@ -151,6 +151,10 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     }
     for (size_t l = 0; l < L; l++)
         gr->hist[l] = block + l * b->total_bins;
+    /* (the counted scale even when bundles keep the 32-byte cells, whose sums then give
+       up count_bits of precision for no speed: a sparse table, which bundles, and the
+       same table dense, which does not, must give the same model bytes; test_sparse,
+       test_gbdt_sparse) */
     gr->narrow_bits = prm->quantized_grad ? 0 : st__gbdt_narrow_count_bits(n_rows_global);
     if (gr->narrow_bits > 0 && b->col_of == NULL && b->bundle_row == NULL) {
         const size_t nw = st__mul_size((size_t)gr->n_seg, stride, &ovf);
