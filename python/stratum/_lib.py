@@ -181,12 +181,20 @@ for _name, (_res, _args) in _SIGNATURES.items():
     _f.argtypes = _args
 
 
+# The library names a parameter as its C API spells it; the package's users know the
+# argument that sets it (the CLI maps the same fields to its options: tools/cli_common.c).
+_C_FIELDS = (("(st_cv_post_params.folds = ", "(calibration_folds="),
+             ("(st_cv_params.threshold_folds = ", "(threshold_folds="))
+
+
 def check(status, err):
     """Raises StratumError with the library's message when status is not ST_OK."""
     if status != 0:
         msg = err.message.decode("utf-8", "replace")
         if not msg:
             msg = lib.st_status_str(status).decode()
+        for field, argument in _C_FIELDS:
+            msg = msg.replace(field, argument)
         raise StratumError(msg, status)
 
 

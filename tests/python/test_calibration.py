@@ -370,8 +370,11 @@ def bad_values_raise():
          "out_of_core=True fits one model from a file"),
         (LR(recalibrate="isotonic", class_weight={0: 2.0, 1: 3.0}),
          "a negative class weight other than 1 becomes row weights"),
-        # more inner folds than a class has rows: the library's message
-        (LR(recalibrate="platt", calibration_folds=1000), "fold"),
+        # more inner folds than rows: the library's message, naming the argument as the
+        # package spells it (the CLI says --calibration-folds)
+        (LR(recalibrate="platt", calibration_folds=1000),
+         "inner cross-validation (calibration_folds=1000): folds: 155 rows cannot make "
+         "1000 folds"),
     ]
     for est, text in bad:
         raises(lambda: est.fit(X, y), stratum.StratumError, text)

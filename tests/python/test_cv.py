@@ -128,6 +128,10 @@ def bad_input_raises():
            "expected a stratum.LogisticRegression or stratum.GBDTClassifier")
     raises(lambda: stratum.cv(X.iloc[:3], y[:3]), stratum.StratumError, "")
     raises(lambda: stratum.cv(X, y, folds=200), stratum.StratumError, "200")
+    # the library's inner folds named by the package's argument, not the C field
+    raises(lambda: stratum.cv(X, y, rule="max_f1", threshold_folds=500), stratum.StratumError,
+           "fold 1 of repeat 1: inner cross-validation (threshold_folds=500): folds: 124 rows "
+           "cannot make 500 folds")
     raises(lambda: stratum.cv_path(X, y, measure="brier"), stratum.StratumError,
            "measure='brier'")
     raises(lambda: stratum.cv_path(X, y, stratum.GBDTClassifier()), stratum.StratumError,
