@@ -38,6 +38,23 @@ def same_report(py_path, cli, marker):
     assert b"<svg" in py and marker in py, f"{py_path}: no chart or no {marker!r}"
 
 
+def same_drift_table(df, csv_bytes, numbers, texts=("band",)):
+    """stratum.drift's DataFrame against the CLI's --format csv of the same comparison: the
+    same columns in the same order, the columns `numbers` equal bit for bit (NaN for NaN,
+    missing integers as NaN) and the columns `texts` equal as lists."""
+    import io
+    import numpy as np
+    import pandas as pd
+    cli_df = pd.read_csv(io.BytesIO(csv_bytes), float_precision="round_trip",
+                         keep_default_na=False, na_values=[""])
+    assert list(df.index) == list(cli_df["column"]), (list(df.index), list(cli_df["column"]))
+    for col in numbers:
+        np.testing.assert_array_equal(df[col].to_numpy(float, na_value=np.nan),
+                                      cli_df[col].to_numpy(float), err_msg=col)
+    for col in texts:
+        assert list(df[col]) == list(cli_df[col]), col
+
+
 def raises(fn, exc_type, text):
     """fn() must raise exc_type with text in its message; returns the message."""
     try:

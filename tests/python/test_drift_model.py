@@ -12,7 +12,6 @@ model of datasets/medical_abstracts.csv trained by the CLI (`--text-col abstract
 numeric column beside the text. Bad input raises StratumError and writes nothing.
 
     test_drift_model.py STRATUM_CLI DATASETS_DIR TMP_DIR"""
-import io
 import json
 import math
 import os
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 import stratum
-from harness import case, finish, raises, same_report
+from harness import case, finish, raises, same_drift_table, same_report
 
 CLI, DATASETS, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(TMP, exist_ok=True)
@@ -62,15 +61,9 @@ def cli(*args, check=True):
 
 def same_table(df, csv_bytes):
     """The DataFrame against the CLI's --format csv of the same comparison."""
-    cli_df = pd.read_csv(io.BytesIO(csv_bytes), float_precision="round_trip",
-                         keep_default_na=False, na_values=[""])
-    assert list(df.index) == list(cli_df["column"]), (list(df.index), list(cli_df["column"]))
-    for col in ("psi", "ks_statistic", "ks_pvalue", "chi2", "chi2_pvalue",
-                "missing_reference", "missing_new", "importance", "weighted_psi",
-                "contribution_shift"):
-        np.testing.assert_array_equal(df[col].to_numpy(float), cli_df[col].to_numpy(float),
-                                      err_msg=col)
-    assert list(df["band"]) == list(cli_df["band"])
+    same_drift_table(df, csv_bytes, ("psi", "ks_statistic", "ks_pvalue", "chi2", "chi2_pvalue",
+                                     "missing_reference", "missing_new", "importance",
+                                     "weighted_psi", "contribution_shift"))
 
 
 def same_json(ours, theirs, where="json"):
