@@ -94,8 +94,7 @@ st_status st__gbdt_grower_init(st__gbdt_grower *gr, const st__gbdt_bins *b,
     const size_t hist_entries = st__mul_size(L, tb, &ovf);
     gr->n_seg = n_threads < 2 ? 1 : n_threads > SEG_MAX ? SEG_MAX : n_threads;
     const size_t work_entries = st__mul_size((size_t)(gr->n_seg > 1 ? gr->n_seg - 1 : 1),
-                                             stride,
-                                             &ovf);
+                                             stride, &ovf);
     const size_t leaf_segs = st__mul_size(L, (size_t)gr->n_seg, &ovf);
     gr->rows = st__malloc_array(n, sizeof *gr->rows);
     gr->scratch = st__malloc_array(n, sizeof *gr->scratch);
@@ -240,8 +239,9 @@ static void segment_build(const st__gbdt_grower *gr, int s, const uint32_t *rows
     const size_t *lv = live ? gr->live : NULL, n_lv = live ? gr->n_live_rng : 0;
     if (narrow_ok(gr))
         st__gbdt_hist_build_narrow(b, gr->cols, gr->n_cols, rows, r0, r1, gr->gh,
-                                   gr->count_bits, gr->nwork + (size_t)s * st__gbdt_hist_stride(b), hist,
-                                   lv, n_lv);
+                                   gr->count_bits,
+                                   gr->nwork + (size_t)s * st__gbdt_hist_stride(b), hist, lv,
+                                   n_lv);
     else if (live)
         st__gbdt_hist_build_live(b, gr->cols, gr->n_cols, rows + r0, r1 - r0, gr->gh, hist, lv,
                                  n_lv);

@@ -154,11 +154,12 @@ static void hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
 {
     const int blocks = (double)n * (double)n_feats >= HIST_PARALLEL_MIN && nt > 1 &&
                        work != NULL ? nt : 1;
+    const size_t stride = st__gbdt_hist_stride(b); /* (between the threads' histograms) */
     /* one block per iteration rather than per thread number, so that every row is added
        even when the runtime grants fewer threads than asked for */
 #pragma omp parallel for num_threads(blocks) schedule(static, 1) if (blocks > 1)
     for (int t = 0; t < blocks; t++) {
-        st__gbdt_hist_cell *own = t == 0 ? hist : work + (size_t)(t - 1) * st__gbdt_hist_stride(b);
+        st__gbdt_hist_cell *own = t == 0 ? hist : work + (size_t)(t - 1) * stride;
         const size_t r0 = n * (size_t)t / (size_t)blocks;
         const size_t r1 = n * ((size_t)t + 1) / (size_t)blocks;
         uint32_t off[FEATS_CHUNK];
@@ -190,7 +191,7 @@ static void hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_f
             sparse_build(b, feats, n_feats, rows, r0, r1, gh, own);
     }
     for (int t = 1; t < blocks; t++)
-        st__gbdt_hist_add(b, feats, n_feats, hist, work + (size_t)(t - 1) * st__gbdt_hist_stride(b));
+        st__gbdt_hist_add(b, feats, n_feats, hist, work + (size_t)(t - 1) * stride);
 }
 
 void st__gbdt_hist_build(const st__gbdt_bins *b, const uint32_t *feats, size_t n_feats,
