@@ -211,6 +211,11 @@ def _prepare(X, y, model, sample_weight, folds, repeats, groups, fold_ids, seed,
                     ("n_threads", n_threads)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
             raise StratumError(f"{name}={v!r}: expected a whole number >= 0")
+    # (the library checks these too, in its own field names: n_folds, n_repeats)
+    if fold_ids is None and folds < 2:
+        raise StratumError(f"folds={folds!r}: expected 2 or more (or fold_ids)")
+    if repeats < 1:
+        raise StratumError(f"repeats={repeats!r}: expected 1 or more")
     p.n_folds, p.n_repeats, p.seed, p.n_threads = int(folds), int(repeats), int(seed), \
         int(n_threads)
     g, f = _ids(groups, n, "groups"), _ids(fold_ids, n, "fold_ids")

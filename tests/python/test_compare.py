@@ -91,7 +91,7 @@ def logreg_recalibrated_repeats_wdbc():
 def bad_input_raises():
     X, y = read("hepatitis.csv")
     raises(lambda: stratum.compare(X, y, folds=1), stratum.StratumError,
-           "st_compare_run: n_folds 1: expected 2 or more")
+           "folds=1: expected 2 or more (or fold_ids)")
     raises(lambda: stratum.compare(X, y, weights=["none", 0]), stratum.StratumError,
            "weights: 0: expected 'none', 'balanced' or a number > 0")
     raises(lambda: stratum.compare(X, y, family="svm"), stratum.StratumError,

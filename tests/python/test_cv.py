@@ -117,7 +117,9 @@ def lambda_path_hepatitis():
 def bad_input_raises():
     X, y = read("hepatitis.csv")
     raises(lambda: stratum.cv(X, y, folds=1), stratum.StratumError,
-           "st_cv_run: n_folds 1: expected 2 or more")
+           "folds=1: expected 2 or more (or fold_ids)")
+    raises(lambda: stratum.cv(X, y, repeats=0), stratum.StratumError,
+           "repeats=0: expected 1 or more")
     raises(lambda: stratum.cv(X, y, rule="best"), stratum.StratumError, "rule='best'")
     raises(lambda: stratum.cv(X, y, groups=[1, 2, 3]), stratum.StratumError,
            "groups has 3 values, X has 155 rows")
