@@ -315,6 +315,55 @@ static int worth_parallel(const st__gbdt_grower *gr, size_t n)
     return gr->n_seg > 1 && (double)n * (double)gr->n_cols >= GROW_PARALLEL_MIN_PAIRS;
 }
 
+/* Segment g of leaf l split by s into l and r (the new leaf); with build, its share of
+ * the histogram of the smaller child `small` added up into segment g's histogram of r. */
+static void split_segment(st__gbdt_grower *gr, int l, int r, int small, const st__gbdt_split *s,
+                          int g, int build)
+{
+    const st__gbdt_bins *b = gr->bins;
+    const int S = gr->n_seg;
+    const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
+    const size_t nl = st__gbdt_partition_split(gr->rows + b0, gr->count[lq], b, s,
+                                               gr->scratch + b0);
+    gr->begin[rq] = b0 + nl;
+    gr->count[rq] = gr->count[lq] - nl;
+    gr->count[lq] = nl;
+    if (!build)
+        return;
+    const size_t q = small == l ? lq : rq;
+    if (packed_ok(gr, gr->count[q]))
+        st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q], 0,
+                                   gr->count[q], gr->packed,
+                                   gr->pwork + (size_t)g * st__gbdt_hist_stride(b),
+                                   segment_hist(gr, g, gr->hist[r]), gr->live,
+                                   gr->n_live_rng, &gr->qlay);
+    else
+        segment_build(gr, g, gr->rows + gr->begin[q], 0, gr->count[q],
+                      segment_hist(gr, g, gr->hist[r]), 1);
+}
+
+/* Leaf q's histogram into hist (over the live cells, or with live 0 every cell of the
+ * tree's columns), on this thread, from the rows of all its segments gathered into one
+ * list (in scratch, free between partitions): the sums are integers, so the list's order
+ * changes no bit. */
+static void serial_build(st__gbdt_grower *gr, int q, st__gbdt_hist_cell *hist, int live)
+{
+    const st__gbdt_bins *b = gr->bins;
+    const int S = gr->n_seg;
+    size_t m = 0;
+    for (int g = 0; g < S; g++) {
+        const size_t k = (size_t)q * S + g;
+        memcpy(gr->scratch + m, gr->rows + gr->begin[k], gr->count[k] * sizeof *gr->rows);
+        m += gr->count[k];
+    }
+    if (packed_ok(gr, m))
+        st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->scratch, 0, m, gr->packed,
+                                   gr->pwork, hist, live ? gr->live : NULL,
+                                   live ? gr->n_live_rng : 0, &gr->qlay);
+    else
+        segment_build(gr, 0, gr->scratch, 0, m, hist, live);
+}
+
 /* The root's histogram: over every row in order straight from the gradients (rows NULL),
  * else segment by segment. */
 static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
@@ -322,7 +371,20 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
     const st__gbdt_bins *b = gr->bins;
     st__gbdt_hist_cell *hist = gr->hist[0];
     const int S = gr->n_seg;
-    if (all_rows && packed_ok(gr, (b->n_rows + (size_t)S - 1) / (size_t)S)) {
+    size_t n_bag = 0;
+    for (int s = 0; !all_rows && s < S; s++)
+        n_bag += gr->count[s];
+    const size_t n_all = b->n_rows;
+    if (all_rows && S > 1 && !worth_parallel(gr, n_all) &&
+        (packed_ok(gr, n_all) || narrow_ok(gr))) { /* small data: one pass, this thread */
+        if (packed_ok(gr, n_all))
+            st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, NULL, 0, n_all, gr->packed,
+                                       gr->pwork, hist, NULL, 0, &gr->qlay);
+        else
+            segment_build(gr, 0, NULL, 0, n_all, hist, 0);
+    } else if (!all_rows && S > 1 && !worth_parallel(gr, n_bag)) {
+        serial_build(gr, 0, hist, 0);
+    } else if (all_rows && packed_ok(gr, (b->n_rows + (size_t)S - 1) / (size_t)S)) {
         const size_t n = b->n_rows; /* a contiguous block of rows per segment */
 #pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
         for (int s = 0; s < S; s++)
@@ -342,10 +404,7 @@ static st_status root_hist(st__gbdt_grower *gr, int all_rows, st_error *err)
         st__gbdt_hist_build(b, gr->cols, gr->n_cols, NULL, b->n_rows, gr->gh, hist,
                             gr->work, gr->n_seg); /* (work holds n_seg - 1 histograms) */
     } else {
-        size_t n = 0;
-        for (int s = 0; s < S; s++)
-            n += gr->count[s];
-#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
+#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n_bag))
         for (int s = 0; s < S; s++) {
             if (packed_ok(gr, gr->count[s]))
                 st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[s], 0,
@@ -411,34 +470,30 @@ static st_status split_leaf(st__gbdt_grower *gr, int l, st_error *err)
         n += gr->count[l * S + g];
     if (need_hist)
         st__gbdt_live_cells(gr, l);
-#pragma omp parallel for num_threads(S) schedule(static, 1) if (worth_parallel(gr, n))
-    for (int g = 0; g < S; g++) { /* segment g: partitioned, then its share of the histogram */
-        const size_t lq = (size_t)l * S + g, rq = (size_t)r * S + g, b0 = gr->begin[lq];
-        const size_t nl = st__gbdt_partition_split(gr->rows + b0, gr->count[lq], b, &s,
-                                                   gr->scratch + b0);
-        gr->begin[rq] = b0 + nl;
-        gr->count[rq] = gr->count[lq] - nl;
-        gr->count[lq] = nl;
-        if (need_hist) {
-            const size_t q = small == l ? lq : rq;
-            if (packed_ok(gr, gr->count[q]))
-                st__gbdt_hist_build_packed(b, gr->cols, gr->n_cols, gr->rows + gr->begin[q], 0,
-                                           gr->count[q], gr->packed,
-                                           gr->pwork + (size_t)g * st__gbdt_hist_stride(b),
-                                           segment_hist(gr, g, gr->hist[r]), gr->live,
-                                           gr->n_live_rng, &gr->qlay);
-            else
-                segment_build(gr, g, gr->rows + gr->begin[q], 0, gr->count[q],
-                              segment_hist(gr, g, gr->hist[r]), 1);
+    if (worth_parallel(gr, n)) {
+#pragma omp parallel for num_threads(S) schedule(static, 1)
+        for (int g = 0; g < S; g++) /* each thread its segment, and its share of the rows */
+            split_segment(gr, l, r, small, &s, g, need_hist);
+        if (!need_hist) {
+            gr->best[l].gain = gr->best[r].gain = -INFINITY;
+            return ST_OK;
         }
+        for (int g = 1; g < S; g++)
+            st__gbdt_hist_add_live(gr->hist[r], segment_hist(gr, g, gr->hist[r]), gr->live,
+                                   gr->n_live_rng);
+    } else {
+        /* on this thread: one histogram over the smaller child's rows of every segment,
+           rather than one per segment and their sum (on small data, twice the zeroing
+           and unpacking of the cells for nothing) */
+        for (int g = 0; g < S; g++)
+            split_segment(gr, l, r, small, &s, g, need_hist && S == 1);
+        if (!need_hist) {
+            gr->best[l].gain = gr->best[r].gain = -INFINITY;
+            return ST_OK;
+        }
+        if (S > 1)
+            serial_build(gr, small, gr->hist[r], 1);
     }
-    if (!need_hist) {
-        gr->best[l].gain = gr->best[r].gain = -INFINITY;
-        return ST_OK;
-    }
-    for (int g = 1; g < S; g++)
-        st__gbdt_hist_add_live(gr->hist[r], segment_hist(gr, g, gr->hist[r]), gr->live,
-                               gr->n_live_rng);
     st_status rc = st__gbdt_grow_reduce_hist(gr, gr->hist[r], 1, err);
     if (rc != ST_OK)
         return rc;
