@@ -131,6 +131,19 @@ static void draw_features(const st_gbdt_params *prm, int t, size_t nf, size_t *p
 DEFINE_OUT_OF_BAG(out_of_bag_u8, uint8_t)
 DEFINE_OUT_OF_BAG(out_of_bag_u16, uint16_t)
 
+/* Adds the new tree's leaf values to the scores of row segment s's rows. */
+static void segment_scores(const st__gbdt_grower *gr, int s, double *score)
+{
+    const size_t S = (size_t)gr->n_seg;
+    for (int l = 0; l < gr->n_leaves; l++) {
+        const size_t q = (size_t)l * S + (size_t)s;
+        const uint32_t *rows = gr->rows + gr->begin[q];
+        const double v = gr->values[l];
+        for (size_t i = 0; i < gr->count[q]; i++)
+            score[rows[i]] += v;
+    }
+}
+
 /* Adds the new tree's leaf values to the scores. */
 static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, double *score,
                           int nt)
@@ -141,15 +154,14 @@ static void update_scores(const st__gbdt_grower *gr, const uint8_t *in_bag, doub
        disjoint blocks. Dealt by (leaf, segment) range instead, both threads wrote into
        the same cache lines of the scores all the time: the update took 3.5 times one
        thread's CPU on two (perf, higgs 1M). */
-#pragma omp parallel for num_threads(S) schedule(static, 1) if (par && S > 1)
-    for (int s = 0; s < S; s++)
-        for (int l = 0; l < gr->n_leaves; l++) {
-            const size_t q = (size_t)l * (size_t)S + (size_t)s;
-            const uint32_t *rows = gr->rows + gr->begin[q];
-            const double v = gr->values[l];
-            for (size_t i = 0; i < gr->count[q]; i++)
-                score[rows[i]] += v;
-        }
+    if (par && S > 1) {
+#pragma omp parallel for num_threads(S) schedule(static, 1)
+        for (int s = 0; s < S; s++)
+            segment_scores(gr, s, score);
+    } else { /* (no parallel region: even one of one thread ends in a system call) */
+        for (int s = 0; s < S; s++)
+            segment_scores(gr, s, score);
+    }
     if (in_bag == NULL)
         return;
     if (gr->bins->wide)

@@ -546,11 +546,17 @@ st_status st__gbdt_grow(st__gbdt_grower *gr, size_t n, const uint8_t *use, st_er
     const long nn = (long)n;
     const uint32_t *rows = gr->rows;
     const st__gbdt_gh *gh = gr->gh;
-#pragma omp parallel for num_threads(gr->n_threads) schedule(static) \
-    reduction(+ : sg, sh) if (gr->n_threads > 1 && n >= 32768)
-    for (long i = 0; i < nn; i++) {
-        sg += gh[rows[i]].g;
-        sh += gh[rows[i]].h;
+    if (gr->n_threads > 1 && n >= 32768) {
+#pragma omp parallel for num_threads(gr->n_threads) schedule(static) reduction(+ : sg, sh)
+        for (long i = 0; i < nn; i++) {
+            sg += gh[rows[i]].g;
+            sh += gh[rows[i]].h;
+        }
+    } else { /* (no parallel region: even one of one thread ends in a system call) */
+        for (long i = 0; i < nn; i++) {
+            sg += gh[rows[i]].g;
+            sh += gh[rows[i]].h;
+        }
     }
     int64_t root[3] = {sg, sh, (int64_t)n}; /* G, H, rows: this process's, then everyone's */
     if ((rc = st__gbdt_reduce_sum(gr->reducer, root, 3, err)) != ST_OK)

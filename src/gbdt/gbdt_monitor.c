@@ -148,17 +148,28 @@ st_status st__gbdt_monitor_new(const st_gbdt *m, const float *ty, const float *t
     return ST_OK;
 }
 
+/* Validation row i's raw score plus tree t (from the initial score at t = 0), and its
+ * probability. */
+static inline void add_tree_row(st__gbdt_monitor *mon, const st_gbdt *m, int t, long i)
+{
+    const double prev = t == 0 ? m->init_score : mon->raw[i];
+    mon->raw[i] = prev + st__gbdt_tree_value(m, (size_t)t, mon->x + (size_t)i * m->n_features);
+    mon->prob[i] = 1 / (1 + exp(-mon->raw[i]));
+}
+
 /* Adds tree t to the validation raw scores (starting from the initial score at t = 0)
- * and refreshes their probabilities. */
+ * and refreshes their probabilities. (Few rows: no parallel region at all, since even
+ * one of one thread ends in a system call.) */
 static void add_tree(st__gbdt_monitor *mon, const st_gbdt *m, int t)
 {
     const long nv = (long)mon->nv;
-    const size_t nf = m->n_features;
-#pragma omp parallel for num_threads(mon->nt) schedule(static) if (mon->nt > 1 && nv >= VALID_PARALLEL_MIN)
-    for (long i = 0; i < nv; i++) {
-        const double prev = t == 0 ? m->init_score : mon->raw[i];
-        mon->raw[i] = prev + st__gbdt_tree_value(m, (size_t)t, mon->x + (size_t)i * nf);
-        mon->prob[i] = 1 / (1 + exp(-mon->raw[i]));
+    if (mon->nt > 1 && nv >= VALID_PARALLEL_MIN) {
+#pragma omp parallel for num_threads(mon->nt) schedule(static)
+        for (long i = 0; i < nv; i++)
+            add_tree_row(mon, m, t, i);
+    } else {
+        for (long i = 0; i < nv; i++)
+            add_tree_row(mon, m, t, i);
     }
 }
 

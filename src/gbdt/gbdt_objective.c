@@ -33,8 +33,10 @@ void st__gbdt_logloss_grad(const double *score, const float *y, const double *w,
         grad_at(score[i], y[i], w != NULL ? w[i] : 1, &g[i], &h[i]);
 }
 
-/* Below this many rows the gradients are computed on one thread. */
+/* Below this many rows the gradients are computed on one thread; above, in blocks of
+ * GRAD_BLOCK rows. */
 #define GRAD_PARALLEL_MIN 32768
+#define GRAD_BLOCK 4096
 
 /* Why one pass: the scales need only a bound on the magnitudes, and the log loss has one
  * known before computing anything: |g| = w |p - y| <= w and h = w p (1 - p) <= w / 4, so
@@ -42,6 +44,25 @@ void st__gbdt_logloss_grad(const double *score, const float *y, const double *w,
  * and each row's gradient is computed once, straight into fixed point. (A first pass for
  * the exact maxima cost as much again, about 5% of the training time, and bought at most
  * one bit of a precision of about 2^-42.) */
+/* Rows [i0, i1) of st__gbdt_logloss_fixed: their gradients in fixed point into gh.
+ * Returns the first row whose gradient is not finite (its pair is set to 0, since a NaN
+ * must not reach the conversion to an integer), or LONG_MAX when there is none. */
+static long fixed_rows(const double *score, const float *y, const st__gbdt_row_weights *w,
+                       double mult_g, double mult_h, st__gbdt_gh *gh, long i0, long i1)
+{
+    long first_bad = LONG_MAX;
+    for (long i = i0; i < i1; i++) {
+        double g, h;
+        grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
+        const int row_bad = !(fabs(g) <= DBL_MAX) | !(h <= DBL_MAX);
+        if (row_bad && first_bad == LONG_MAX)
+            first_bad = i;
+        gh[i].g = row_bad ? 0 : st__gbdt_to_fixed_mult(g, mult_g);
+        gh[i].h = row_bad ? 0 : st__gbdt_to_fixed_mult(h, mult_h);
+    }
+    return first_bad;
+}
+
 st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
                                  const st__gbdt_row_weights *w, double w_max, st_error *err)
 {
@@ -59,16 +80,16 @@ st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const
     const double mult_g = ldexp(1, gr->scale_g), mult_h = ldexp(1, gr->scale_h);
     st__gbdt_gh *gh = gr->gh;
     long first_bad = nn; /* the first row whose gradient is not a number (its score is not) */
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : first_bad) \
-    if (nt > 1 && n >= GRAD_PARALLEL_MIN)
-    for (long i = 0; i < nn; i++) {
-        double g, h;
-        grad_at(score[i], y[i], st__gbdt_row_weight(w, y, (size_t)i), &g, &h);
-        const int row_bad = !(fabs(g) <= DBL_MAX) | !(h <= DBL_MAX);
-        if (row_bad && i < first_bad) /* (a NaN must not reach the conversion to an integer) */
-            first_bad = i;
-        gh[i].g = row_bad ? 0 : st__gbdt_to_fixed_mult(g, mult_g);
-        gh[i].h = row_bad ? 0 : st__gbdt_to_fixed_mult(h, mult_h);
+    const long nb = (nn + GRAD_BLOCK - 1) / GRAD_BLOCK;
+    if (nt > 1 && n >= GRAD_PARALLEL_MIN) {
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : first_bad)
+        for (long k = 0; k < nb; k++) {
+            const long bad = fixed_rows(score, y, w, mult_g, mult_h, gh, k * GRAD_BLOCK,
+                                        k + 1 < nb ? (k + 1) * GRAD_BLOCK : nn);
+            first_bad = bad < first_bad ? bad : first_bad;
+        }
+    } else { /* (no parallel region: even one of one thread ends in a system call) */
+        first_bad = fixed_rows(score, y, w, mult_g, mult_h, gh, 0, nn);
     }
     if (first_bad < nn)
         return st__fail(err, ST_ERR_NUMERIC, "the gradient of local row %ld is not finite (its "
