@@ -6,21 +6,8 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/float_sort.h"
 #include "metrics_impl.h"
-
-typedef struct keyed_row {
-    double score;
-    size_t row;
-} keyed_row;
-
-/* Descending score, then ascending row: a total order, so the sort is deterministic. */
-static int by_score_desc(const void *a, const void *b)
-{
-    const keyed_row *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
-    return (x->row > y->row) - (x->row < y->row);
-}
 
 static st_status check_rows(const double *scores, const float *labels, const float *weights,
                             size_t n, st_error *err)
@@ -58,7 +45,11 @@ st_status st__scored_build(const double *scores, const float *labels, const floa
     st_status rc = check_rows(scores, labels, weights, n, err);
     if (rc != ST_OK)
         return rc;
-    keyed_row *keys = st__malloc_array(n, sizeof *keys);
+    /* the rows by score descending, ties by row: one total order, so one permutation */
+    size_t *order = st__malloc_array(n, sizeof *order);
+    size_t *order_t = st__malloc_array(n, sizeof *order_t);
+    uint64_t *keys = st__malloc_array(n, sizeof *keys);
+    uint64_t *keys_t = st__malloc_array(n, sizeof *keys_t);
     s->n = n;
     s->score = st__malloc_array(n, sizeof *s->score);
     s->y = st__malloc(n);
@@ -67,22 +58,18 @@ st_status st__scored_build(const double *scores, const float *labels, const floa
     s->logit = st__malloc_array(n, sizeof *s->logit);
     s->pos_rows = st__malloc_array(n, sizeof *s->pos_rows);
     s->neg_rows = st__malloc_array(n, sizeof *s->neg_rows);
-    if (keys == NULL || s->score == NULL || s->y == NULL || s->w == NULL || s->loss == NULL ||
-        s->logit == NULL ||
-        s->pos_rows == NULL || s->neg_rows == NULL) {
-        st__free(keys);
+    if (order == NULL || order_t == NULL || keys == NULL || keys_t == NULL ||
+        s->score == NULL || s->y == NULL || s->w == NULL || s->loss == NULL ||
+        s->logit == NULL || s->pos_rows == NULL || s->neg_rows == NULL) {
+        st__free(order), st__free(order_t), st__free(keys), st__free(keys_t);
         st__scored_free(s);
         return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu scored rows", n);
     }
-    for (size_t i = 0; i < n; i++) {
-        keys[i].score = scores[i];
-        keys[i].row = i;
-    }
-    qsort(keys, n, sizeof *keys, by_score_desc);
+    st__order_desc(scores, n, order, keys, keys_t, order_t);
     s->in_unit = 1;
     s->unit_weights = 1;
     for (size_t k = 0; k < n; k++) {
-        size_t i = keys[k].row;
+        size_t i = order[k];
         double p = scores[i];
         s->score[k] = p;
         s->y[k] = labels[i] == 1.0f;
@@ -99,7 +86,7 @@ st_status st__scored_build(const double *scores, const float *labels, const floa
         else
             s->neg_rows[s->n_neg++] = k;
     }
-    st__free(keys);
+    st__free(order), st__free(order_t), st__free(keys), st__free(keys_t);
     return ST_OK;
 }
 

@@ -4,6 +4,9 @@
 #include "test_util.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/float_sort.h"
 
 #define TOL 1e-12
 
@@ -351,6 +354,50 @@ static void test_curves(void **state)
     assert_close(thr[1], 0.8, 0);
 }
 
+typedef struct scored_row {
+    double score;
+    size_t row;
+} scored_row;
+
+/* The order the metrics read rows in, by definition: score descending, ties by row. */
+static int by_score_desc(const void *a, const void *b)
+{
+    const scored_row *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+/* st__order_desc (the metrics' sort, a radix sort) gives the comparison sort's order:
+ * many ties, -0 beside +0, negative and huge values, one value everywhere, one row. */
+static void test_score_order(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static double v[N];
+    static size_t order[N], o[N];
+    static uint64_t k[N], t[N];
+    static scored_row want[N];
+    uint64_t rng = 7;
+    for (int round = 0; round < 6; round++) {
+        const size_t n = round == 5 ? 1 : N;
+        for (size_t i = 0; i < n; i++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            const unsigned r = (unsigned)(rng >> 33);
+            v[i] = round == 0   ? (double)(r % 7) / 8          /* ties in [0, 1] */
+                   : round == 1 ? (r % 3 == 0 ? -0.0 : r % 3 == 1 ? 0.0 : 1e-300)
+                   : round == 2 ? ((double)r - 1073741824.0) * 1e290 /* sign and size */
+                   : round == 3 ? 0.25                              /* one value */
+                                : (double)r / 4294967296.0;
+            want[i] = (scored_row){v[i], i};
+        }
+        qsort(want, n, sizeof *want, by_score_desc);
+        st__order_desc(v, n, order, k, t, o);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(order[i], want[i].row);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_bootstrap_deterministic),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_curves),
+        cmocka_unit_test(test_score_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
