@@ -94,6 +94,17 @@ void st__lr_gram(const st__lr_problem *pb, const double *v, const size_t *cols, 
     st__lr_gram_sub(pb, v, cols, a, 1, g, scratch);
 }
 
+/* Stripe s of st__lr_gram_sub's rows: the Gram of its chunks (every `every`-th) into p. */
+static void gram_stripe(const st__lr_problem *pb, const double *v, const size_t *cols,
+                        size_t m, size_t every, const double *ones, double *p, long s)
+{
+    const size_t n = pb->n;
+    size_t lo = n * (size_t)s / GRAM_STRIPES, hi = n * (size_t)(s + 1) / GRAM_STRIPES;
+    memset(p, 0, m * m * sizeof *p);
+    for (; lo < hi; lo += every * GRAM_ROWS)
+        gram_chunk(pb, cols, m, v, ones, lo, hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS, p);
+}
+
 double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *cols, size_t a,
                        size_t every, double *g, double *scratch)
 {
@@ -104,14 +115,13 @@ double st__lr_gram_sub(const st__lr_problem *pb, const double *v, const size_t *
     if (every < 1)
         every = 1;
     const long ns = GRAM_STRIPES;
-#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1) \
-    if (n / every > ST__LR_BLOCK)
-    for (long s = 0; s < ns; s++) {
-        double *p = parts + (size_t)s * mm;
-        size_t lo = n * (size_t)s / GRAM_STRIPES, hi = n * (size_t)(s + 1) / GRAM_STRIPES;
-        memset(p, 0, mm * sizeof *p);
-        for (; lo < hi; lo += every * GRAM_ROWS)
-            gram_chunk(pb, cols, m, v, ones, lo, hi - lo < GRAM_ROWS ? hi - lo : GRAM_ROWS, p);
+    if (pb->n_threads > 1 && n / every > ST__LR_BLOCK) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(dynamic, 1)
+        for (long s = 0; s < ns; s++)
+            gram_stripe(pb, v, cols, m, every, ones, parts + (size_t)s * mm, s);
+    } else { /* (no parallel region: even one of one thread ends in a system call) */
+        for (long s = 0; s < ns; s++)
+            gram_stripe(pb, v, cols, m, every, ones, parts + (size_t)s * mm, s);
     }
     /* rows used: the first chunk of every `every` in each stripe */
     size_t used = 0;

@@ -26,6 +26,16 @@ static size_t block_end(size_t lo, size_t n)
 
 size_t st__lr_partial_size(size_t n) { return n_blocks(n) > 0 ? n_blocks(n) : 1; }
 
+/* Whether a kernel's nb blocks are shared in a parallel region: only with threads to share
+ * them and more than min blocks. Otherwise the kernel is a plain loop: even a region of one
+ * thread ends in a system call (libgomp wakes its barrier), and a fit on a few thousand
+ * rows calls these kernels tens of thousands of times. The blocks and the order of their
+ * sums are the same either way. */
+static int parallel_blocks(const st__lr_problem *pb, long nb, long min)
+{
+    return pb->n_threads > 1 && nb > min;
+}
+
 void st__lr_progress(const st__lr_problem *pb, int it, int max_iter)
 {
     if (pb->progress == NULL)
@@ -67,16 +77,25 @@ static double sum_partials(const st__lr_problem *pb)
     return s;
 }
 
+static void sum_block(const st__lr_problem *pb, const double *v, long k)
+{
+    size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+    double s = 0;
+    for (size_t i = lo; i < hi; i++)
+        s += v[i];
+    pb->partial[k] = s;
+}
+
 double st__lr_sum(const st__lr_problem *pb, const double *v)
 {
     const long nb = (long)n_blocks(pb->n);
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
-    for (long k = 0; k < nb; k++) {
-        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
-        double s = 0;
-        for (size_t i = lo; i < hi; i++)
-            s += v[i];
-        pb->partial[k] = s;
+    if (parallel_blocks(pb, nb, 1)) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < nb; k++)
+            sum_block(pb, v, k);
+    } else {
+        for (long k = 0; k < nb; k++)
+            sum_block(pb, v, k);
     }
     return sum_partials(pb);
 }
@@ -105,43 +124,61 @@ static void dot4(const double *x0, const double *x1, const double *x2, const dou
     out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
 }
 
+static void margins_block(const st__lr_problem *pb, double b0, const double *b, double *eta,
+                          long k)
+{
+    const size_t n = pb->n, lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, n);
+    for (size_t i = lo; i < hi; i++)
+        eta[i] = b0;
+    for (size_t j = 0; j < pb->p; j++) {
+        if (b[j] == 0)
+            continue;
+        axpy(b[j], pb->x + j * n + lo, eta + lo, hi - lo);
+    }
+}
+
 void st__lr_margins(const st__lr_problem *pb, double b0, const double *b, double *eta)
 {
     const long nb = (long)n_blocks(pb->n);
-    const size_t n = pb->n;
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
-    for (long k = 0; k < nb; k++) {
-        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, n);
-        for (size_t i = lo; i < hi; i++)
-            eta[i] = b0;
-        for (size_t j = 0; j < pb->p; j++) {
-            if (b[j] == 0)
-                continue;
-            axpy(b[j], pb->x + j * n + lo, eta + lo, hi - lo);
+    if (parallel_blocks(pb, nb, 1)) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < nb; k++)
+            margins_block(pb, b0, b, eta, k);
+    } else {
+        for (long k = 0; k < nb; k++)
+            margins_block(pb, b0, b, eta, k);
+    }
+}
+
+static void loss_block(const st__lr_problem *pb, const double *eta, const double *deta,
+                       double t, double *prob, long k)
+{
+    size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+    double s = 0;
+    for (size_t i = lo; i < hi; i++) {
+        double e = deta != NULL ? eta[i] + t * deta[i] : eta[i];
+        if (prob != NULL) {
+            double l = loss_and_prob(pb->y[i], e, &prob[i]);
+            if (pb->c[i] != 0)
+                s += pb->c[i] * l;
+        } else if (pb->c[i] != 0) {
+            s += pb->c[i] * logloss(pb->y[i], e);
         }
     }
+    pb->partial[k] = s;
 }
 
 double st__lr_loss(const st__lr_problem *pb, const double *eta, const double *deta, double t,
                    double *prob)
 {
     const long nb = (long)n_blocks(pb->n);
-    const size_t n = pb->n;
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
-    for (long k = 0; k < nb; k++) {
-        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, n);
-        double s = 0;
-        for (size_t i = lo; i < hi; i++) {
-            double e = deta != NULL ? eta[i] + t * deta[i] : eta[i];
-            if (prob != NULL) {
-                double l = loss_and_prob(pb->y[i], e, &prob[i]);
-                if (pb->c[i] != 0)
-                    s += pb->c[i] * l;
-            } else if (pb->c[i] != 0) {
-                s += pb->c[i] * logloss(pb->y[i], e);
-            }
-        }
-        pb->partial[k] = s;
+    if (parallel_blocks(pb, nb, 1)) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < nb; k++)
+            loss_block(pb, eta, deta, t, prob, k);
+    } else {
+        for (long k = 0; k < nb; k++)
+            loss_block(pb, eta, deta, t, prob, k);
     }
     return sum_partials(pb);
 }
@@ -156,20 +193,30 @@ double st__lr_penalty(const st__lr_problem *pb, const double *b)
     return pb->l1 * a1 + 0.5 * pb->l2 * a2;
 }
 
+/* out[j] = x_j . v for the four columns of group k (a short last group repeats its first
+ * column). */
+static void xt_group(const st__lr_problem *pb, const double *v, double *out, long k)
+{
+    const size_t n = pb->n, p = pb->p, j = (size_t)k * 4;
+    const double *x[4];
+    for (size_t q = 0; q < 4; q++)
+        x[q] = pb->x + (j + q < p ? j + q : j) * n;
+    double s[4];
+    dot4(x[0], x[1], x[2], x[3], v, n, s);
+    for (size_t q = 0; q < 4 && j + q < p; q++)
+        out[j + q] = s[q];
+}
+
 void st__lr_xt(const st__lr_problem *pb, const double *v, double *out)
 {
-    const size_t n = pb->n, p = pb->p;
-    const long groups = (long)((p + 3) / 4);
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (n > ST__LR_BLOCK)
-    for (long k = 0; k < groups; k++) {
-        size_t j = (size_t)k * 4;
-        const double *x[4];
-        for (size_t q = 0; q < 4; q++) /* a short last group repeats its first column */
-            x[q] = pb->x + (j + q < p ? j + q : j) * n;
-        double s[4];
-        dot4(x[0], x[1], x[2], x[3], v, n, s);
-        for (size_t q = 0; q < 4 && j + q < p; q++)
-            out[j + q] = s[q];
+    const long groups = (long)((pb->p + 3) / 4);
+    if (pb->n_threads > 1 && pb->n > ST__LR_BLOCK && groups > 1) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < groups; k++)
+            xt_group(pb, v, out, k);
+    } else {
+        for (long k = 0; k < groups; k++)
+            xt_group(pb, v, out, k);
     }
 }
 
@@ -182,39 +229,52 @@ size_t st__lr_full_step_parts(size_t n, size_t p)
     return ((n + STEP_ROWS - 1) / STEP_ROWS + 1) * (p + 2);
 }
 
+/* Block k (STEP_ROWS rows) of st__lr_full_step: its X d, probabilities, residuals, and its
+ * sums (loss, sum of r, X^T r) into part. */
+static void full_step_block(const st__lr_problem *pb, const double *eta, double d0,
+                            const double *d, double *deta, double *prob, double *r,
+                            double *part, long k)
+{
+    const size_t n = pb->n, p = pb->p;
+    size_t lo = (size_t)k * STEP_ROWS, hi = lo + STEP_ROWS < n ? lo + STEP_ROWS : n;
+    for (size_t i = lo; i < hi; i++)
+        deta[i] = d0;
+    for (size_t j = 0; j < p; j++)
+        if (d[j] != 0)
+            axpy(d[j], pb->x + j * n + lo, deta + lo, hi - lo);
+    double loss = 0, s0 = 0;
+    for (size_t i = lo; i < hi; i++) {
+        double l = loss_and_prob(pb->y[i], eta[i] + deta[i], &prob[i]);
+        if (pb->c[i] != 0)
+            loss += pb->c[i] * l;
+        r[i] = pb->c[i] * (pb->y[i] - prob[i]);
+        s0 += r[i];
+    }
+    part[0] = loss, part[1] = s0;
+    for (size_t j = 0; j < p; j += 4) {
+        const double *x[4];
+        for (size_t q = 0; q < 4; q++)
+            x[q] = pb->x + (j + q < p ? j + q : j) * n + lo;
+        double s[4];
+        dot4(x[0], x[1], x[2], x[3], r + lo, hi - lo, s);
+        for (size_t q = 0; q < 4 && j + q < p; q++)
+            part[2 + j + q] = s[q];
+    }
+}
+
 double st__lr_full_step(const st__lr_problem *pb, const double *eta, double d0,
                         const double *d, double *deta, double *prob, double *r, double *g0,
                         double *grad, double *parts)
 {
     const size_t n = pb->n, p = pb->p, w = p + 2;
     const long nb = (long)((n + STEP_ROWS - 1) / STEP_ROWS);
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 2)
-    for (long k = 0; k < nb; k++) {
-        size_t lo = (size_t)k * STEP_ROWS, hi = lo + STEP_ROWS < n ? lo + STEP_ROWS : n;
-        double *part = parts + (size_t)k * w;
-        for (size_t i = lo; i < hi; i++)
-            deta[i] = d0;
-        for (size_t j = 0; j < p; j++)
-            if (d[j] != 0)
-                axpy(d[j], pb->x + j * n + lo, deta + lo, hi - lo);
-        double loss = 0, s0 = 0;
-        for (size_t i = lo; i < hi; i++) {
-            double l = loss_and_prob(pb->y[i], eta[i] + deta[i], &prob[i]);
-            if (pb->c[i] != 0)
-                loss += pb->c[i] * l;
-            r[i] = pb->c[i] * (pb->y[i] - prob[i]);
-            s0 += r[i];
-        }
-        part[0] = loss, part[1] = s0;
-        for (size_t j = 0; j < p; j += 4) {
-            const double *x[4];
-            for (size_t q = 0; q < 4; q++)
-                x[q] = pb->x + (j + q < p ? j + q : j) * n + lo;
-            double s[4];
-            dot4(x[0], x[1], x[2], x[3], r + lo, hi - lo, s);
-            for (size_t q = 0; q < 4 && j + q < p; q++)
-                part[2 + j + q] = s[q];
-        }
+    if (parallel_blocks(pb, nb, 2)) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < nb; k++)
+            full_step_block(pb, eta, d0, d, deta, prob, r, parts + (size_t)k * w, k);
+    } else {
+        for (long k = 0; k < nb; k++)
+            full_step_block(pb, eta, d0, d, deta, prob, r, parts + (size_t)k * w, k);
     }
     double loss = 0, s0 = 0;
     for (size_t j = 0; j < p; j++)
@@ -318,6 +378,24 @@ double st__lr_duality_gap(const st__lr_problem *pb, const double *prob, double f
     return st__lr_gap_from_xt(pb, prob, f, ybar, pbar, work_p);
 }
 
+/* Block k of the dual's entropy term (st__lr_gap_from_xt) into pb->partial[k]. */
+static void entropy_block(const st__lr_problem *pb, const double *prob, int down, double scale,
+                          double t, long k)
+{
+    size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
+    double acc = 0;
+    for (size_t i = lo; i < hi; i++) {
+        if (pb->c[i] == 0)
+            continue;
+        /* the dual point s_i, scaled toward y_i by t */
+        double s0 = down ? prob[i] * scale : 1 - (1 - prob[i]) * scale;
+        double s = pb->y[i] + t * (s0 - pb->y[i]);
+        s = s < 0 ? 0 : s > 1 ? 1 : s;
+        acc += pb->c[i] * neg_entropy(s);
+    }
+    pb->partial[k] = acc;
+}
+
 double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f, double ybar,
                           double pbar, const double *xt_theta)
 {
@@ -341,20 +419,13 @@ double st__lr_gap_from_xt(const st__lr_problem *pb, const double *prob, double f
     const int down = pbar > ybar;
     const double scale = down ? ybar / pbar : pbar < ybar ? (1 - ybar) / (1 - pbar) : 1.0;
     const long nb = (long)n_blocks(pb->n);
-#pragma omp parallel for num_threads(pb->n_threads) schedule(static) if (nb > 1)
-    for (long k = 0; k < nb; k++) {
-        size_t lo = (size_t)k * ST__LR_BLOCK, hi = block_end(lo, pb->n);
-        double acc = 0;
-        for (size_t i = lo; i < hi; i++) {
-            if (pb->c[i] == 0)
-                continue;
-            /* the dual point s_i, scaled toward y_i by t */
-            double s0 = down ? prob[i] * scale : 1 - (1 - prob[i]) * scale;
-            double s = pb->y[i] + t * (s0 - pb->y[i]);
-            s = s < 0 ? 0 : s > 1 ? 1 : s;
-            acc += pb->c[i] * neg_entropy(s);
-        }
-        pb->partial[k] = acc;
+    if (parallel_blocks(pb, nb, 1)) {
+#pragma omp parallel for num_threads(pb->n_threads) schedule(static)
+        for (long k = 0; k < nb; k++)
+            entropy_block(pb, prob, down, scale, t, k);
+    } else {
+        for (long k = 0; k < nb; k++)
+            entropy_block(pb, prob, down, scale, t, k);
     }
     double d = -sum_partials(pb) - gstar;
     double gap = f - d;
