@@ -89,7 +89,7 @@ def main():
     print("|---|---|---|---|---|---|")
     work = os.path.join(data_dir, "py_overhead")
     os.makedirs(work, exist_ok=True)
-    models = {}
+    models, runs_seen = {}, []
     if a.predict_only:
         for kind, make in (("gbdt", stratum.GBDTClassifier),
                            ("logreg", stratum.LogisticRegression)):
@@ -115,8 +115,12 @@ def main():
         # second moves by more than the 5% being measured from one run to the next
         print(f"| {kind} | {c:.3f} s | {p:.3f} s | {p / c:.3f} | "
               f"{min(p_times) / min(c_times):.3f} | {'yes' if same else 'NO'} |", flush=True)
+        runs_seen.append(f"{kind}: CLI {', '.join(f'{t:.3f}' for t in c_times)}; Python "
+                         f"{', '.join(f'{t:.3f}' for t in p_times)} (s, in run order)")
         models[kind] = est
 
+    for line in runs_seen:
+        print(line)
     # wall time, and CPU time (process_time): on a loaded machine the wall time of a call
     # is mostly waiting for a core, the CPU time what the call costs; the model's own time
     # per row of CPU is measured on one thread
