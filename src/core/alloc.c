@@ -8,23 +8,23 @@
 #include <string.h>
 
 #ifdef ST_FAULT_INJECTION
+/* Atomic: independent fits run side by side on threads (st__run_tasks) and allocate. */
 static long allocations_left = -1; /* < 0: never fail */
 static long live_blocks = 0;
 
-void st__fault_fail_after(long n) { allocations_left = n; }
-long st__fault_live_blocks(void) { return live_blocks; }
+void st__fault_fail_after(long n) { __atomic_store_n(&allocations_left, n, __ATOMIC_SEQ_CST); }
+long st__fault_live_blocks(void) { return __atomic_load_n(&live_blocks, __ATOMIC_SEQ_CST); }
 
 static int injected_failure(void)
 {
-    if (allocations_left < 0)
-        return 0;
-    if (allocations_left == 0)
-        return 1;
-    allocations_left--;
-    return 0;
+    long left = __atomic_load_n(&allocations_left, __ATOMIC_SEQ_CST);
+    while (left > 0 && !__atomic_compare_exchange_n(&allocations_left, &left, left - 1, 0,
+                                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        ;
+    return left == 0;
 }
 #define FAIL_NOW() injected_failure()
-#define COUNT(delta) (live_blocks += (delta))
+#define COUNT(delta) __atomic_add_fetch(&live_blocks, (delta), __ATOMIC_SEQ_CST)
 #else
 #define FAIL_NOW() 0
 #define COUNT(delta) ((void)0)

@@ -1,14 +1,21 @@
-/* Internal: the one place that asks OpenMP how many threads there are. Parallel regions
- * themselves live only in the numeric kernels. */
+/* Internal: the one place that asks OpenMP how many threads there are, and the one runner
+ * of coarse tasks. Parallel regions otherwise live only in the numeric kernels. */
 #ifndef STRATUM_PARALLEL_H
 #define STRATUM_PARALLEL_H
 
 #include <omp.h>
+#include <stddef.h>
 
 /* Threads to use for a request: n_threads > 0 as asked, 0 for all that OpenMP offers. */
 static inline int st__n_threads(int requested)
 {
     return requested > 0 ? requested : omp_get_max_threads();
 }
+
+/* Runs task(ctx, i) for i = 0 .. n - 1, on up to n_threads threads (dealt one at a time),
+ * or in order on this thread when n_threads <= 1 or n <= 1. For independent pieces of work
+ * too small to share inside (the inner fits of a small cohort): each task runs on one
+ * thread, writes only its own outputs, and calls no BLAS and no caller's callback. */
+void st__run_tasks(size_t n, int n_threads, void (*task)(void *ctx, size_t i), void *ctx);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "data/dataset_impl.h"
 #include "eval/folds_impl.h"
 
@@ -77,12 +78,45 @@ static st_status one_validation(const st_dataset *ds, const st_gbdt_params *prm,
 }
 
 /* The number of trees: the rounded mean best iteration over the held-out folds. */
+/* The inner validation fits of a small cohort, side by side (st__run_tasks): fold f's
+ * fit on one thread with its own row lists and error; the results are read in fold order
+ * afterwards, so the choice is the one made fold after fold. */
+typedef struct validation_jobs {
+    const st_dataset *ds;
+    st_gbdt_params prm; /* n_threads 1 */
+    const int *fold;
+    size_t *rows;       /* 2 n per fold: its training and test row lists */
+    int *best;
+    st_status *rc;
+    st_error *err;
+} validation_jobs;
+
+static void validation_task(void *ctx, size_t f)
+{
+    validation_jobs *j = ctx;
+    const size_t n = st_dataset_n_rows(j->ds);
+    size_t *train = j->rows + 2 * n * f, *test = train + n;
+    st_error_clear(&j->err[f]);
+    j->rc[f] = one_validation(j->ds, &j->prm, j->fold, (int)f, train, test, &j->best[f],
+                              &j->err[f]);
+}
+
+/* Whether the inner fits run side by side: with threads, several folds, and nothing that
+ * would have to be called from several threads (the caller's should_stop). Each fit is
+ * small then (below ST_GBDT_AUTO_FOLD_ROWS rows there are folds), too small to share its
+ * own work, and its model does not depend on its threads. */
+static int side_by_side(const st_gbdt_params *prm, int n_validations)
+{
+    return n_validations > 1 && prm->should_stop == NULL && st__n_threads(prm->n_threads) > 1;
+}
+
 static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
                               st_gbdt_auto_trees_info *info, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     int *fold = st__malloc_array(n, sizeof *fold);
     size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
+    validation_jobs jobs = {0};
     st_status rc = ST_OK;
     if (fold == NULL || train == NULL || test == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on %zu "
@@ -97,15 +131,36 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
         goto done;
     *info = (st_gbdt_auto_trees_info){0};
     info->n_validations = n < ST_GBDT_AUTO_FOLD_ROWS ? (int)made : 1;
-    double sum = 0;
-    for (int f = 0; f < info->n_validations && rc == ST_OK; f++) {
-        rc = one_validation(ds, prm, fold, f, train, test, &info->best[f], err);
-        sum += info->best[f];
+    const size_t nv = (size_t)info->n_validations;
+    if (side_by_side(prm, info->n_validations)) {
+        int overflow = 0;
+        jobs = (validation_jobs){.ds = ds, .prm = *prm, .fold = fold, .best = info->best};
+        jobs.prm.n_threads = 1;
+        jobs.rows = st__malloc_array(st__mul_size(2 * n, nv, &overflow), sizeof *jobs.rows);
+        jobs.rc = st__malloc_array(nv, sizeof *jobs.rc);
+        jobs.err = st__malloc_array(nv, sizeof *jobs.err);
+        if (overflow || jobs.rows == NULL || jobs.rc == NULL || jobs.err == NULL) {
+            rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on "
+                          "%zu rows", n);
+            goto done;
+        }
+        st__run_tasks(nv, st__n_threads(prm->n_threads), validation_task, &jobs);
+        for (size_t f = 0; f < nv && rc == ST_OK; f++) /* the first failure, in fold order */
+            if ((rc = jobs.rc[f]) != ST_OK && err != NULL)
+                *err = jobs.err[f];
+    } else {
+        for (size_t f = 0; f < nv && rc == ST_OK; f++)
+            rc = one_validation(ds, prm, fold, (int)f, train, test, &info->best[f], err);
     }
-    if (rc == ST_OK)
+    if (rc == ST_OK) {
+        double sum = 0;
+        for (size_t f = 0; f < nv; f++)
+            sum += info->best[f];
         info->num_trees = (int)fmax(1, floor(sum / info->n_validations + 0.5));
+    }
 done:
     st__free(fold), st__free(train), st__free(test);
+    st__free(jobs.rows), st__free(jobs.rc), st__free(jobs.err);
     return rc;
 }
 

@@ -143,6 +143,40 @@ static void test_gbdt_valid_oom(void **state)
     st_dataset_free(wide);
 }
 
+/* The default number of trees on a small cohort: its five inner fits run side by side on
+ * two threads (gbdt_auto.c), each allocating; every failure, in whichever fit, must come
+ * back as ST_ERR_NOMEM with nothing left allocated. */
+static st_status cycle_auto(void *ctx)
+{
+    const st_dataset *small = ctx;
+    st_gbdt_params prm = st_gbdt_params_default(); /* num_trees: ST_GBDT_NUM_TREES_AUTO */
+    prm.num_leaves = 4;
+    prm.min_data_in_leaf = 2;
+    prm.n_threads = 2;
+    st_gbdt *m = (st_gbdt *)(uintptr_t)1;
+    st_error err;
+    st_status rc = st_gbdt_train(small, &prm, &m, &err);
+    if (rc != ST_OK)
+        assert_null(m);
+    st_gbdt_free(m);
+    return rc;
+}
+
+static void test_gbdt_auto_oom(void **state)
+{
+    (void)state;
+    float x[2 * 60], y[60];
+    for (int i = 0; i < 60; i++) {
+        x[i] = (float)((i * 7) % 60);
+        x[60 + i] = (float)(i % 3);
+        y[i] = (float)(((i * 7) % 60 >= 25) == (i % 4 != 0));
+    }
+    st_dataset *small = NULL;
+    assert_int_equal(st_dataset_from_arrays(60, 2, x, y, NULL, NULL, &small, NULL), ST_OK);
+    test_oom_sweep(cycle_auto, small, 100000);
+    st_dataset_free(small);
+}
+
 /* The whole cycle fails cleanly at every allocation. */
 static void test_gbdt_oom(void **state)
 {
@@ -183,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_gbdt_oom),
                                        cmocka_unit_test(test_gbdt_oom_sparse),
                                        cmocka_unit_test(test_gbdt_valid_oom),
+                                       cmocka_unit_test(test_gbdt_auto_oom),
                                        cmocka_unit_test(test_gbdt_oom_monotone)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
