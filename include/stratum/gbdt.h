@@ -123,8 +123,12 @@ ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
  * num_trees given. From ST_GBDT_AUTO_FOLD_ROWS rows on, with metric log loss and class
  * weights (class_weight balanced, computed on the other folds, or scale_pos_weight != 1),
  * the held-out rows weigh their row weight times their class's weight, so that early
- * stopping watches the weighted loss the trees minimise (below it, unweighted as before). st_gbdt_auto_trees tells what was chosen; the model (and its file)
- * holds it as num_trees. A caller who sets num_trees > 0 gets exactly the training of
+ * stopping watches the weighted loss the trees minimise (below it, unweighted as before).
+ * Below ST_GBDT_AUTO_FOLD_ROWS rows the held-out trainings run side by side, one thread
+ * each, when n_threads allows more than one and should_stop is NULL (each is too small to
+ * share its own work); the choice, and so the model, is the same either way.
+ * st_gbdt_auto_trees tells what was chosen; the model (and its file) holds it as
+ * num_trees. A caller who sets num_trees > 0 gets exactly the training of
  * earlier versions. Only st_gbdt_train(_ex) on a dataset choose: with a validation set,
  * a binned file or distributed training, num_trees must be > 0. */
 #define ST_GBDT_AUTO_MAX_TREES 1000
