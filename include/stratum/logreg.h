@@ -93,7 +93,10 @@ typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_da
  * once ST_LOGREG_CV_PATIENCE fits in a row have not lowered the lowest held-out deviance
  * (the lambdas below, never fitted, are not candidates). The standard error of lambda_1se
  * is then the held-out rows' (st_logreg_lambda_choice.n_folds is 1). Below that row count
- * the choice is the full k-fold one, unchanged. */
+ * the choice is the full k-fold one, unchanged, and its cv_folds paths run side by side,
+ * one thread each, when n_threads allows more than one, progress and should_stop are NULL
+ * and the design has fewer than 150 columns (no fit calls LAPACK); the choice is the same
+ * either way. */
 #define ST_LOGREG_CV_SPLIT_ROWS 10000
 #define ST_LOGREG_CV_PATIENCE 10
 

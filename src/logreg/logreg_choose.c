@@ -14,8 +14,10 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "eval/folds_impl.h"
 #include "logreg_path_run.h"
+#include "logreg_solver.h"
 
 /* Puts "choosing lambda, WHERE: " before err's message, so that a fold's failure says
  * where it happened. */
@@ -34,7 +36,7 @@ static void say_where(st_error *err, const char *where)
  * st_logreg_path_fit makes it (only lambda_max is fitted here: one fit, all zeros). */
 static st_status full_lambdas(const st_dataset *ds, const st_logreg_params *prm,
                               const st_logreg_path_options *opt, double *lambda,
-                              st_error *err)
+                              size_t *n_coefs, st_error *err)
 {
     st_logreg_path_options one = *opt;
     one.n_lambda = 1;
@@ -47,6 +49,7 @@ static st_status full_lambdas(const st_dataset *ds, const st_logreg_params *prm,
         return rc;
     const double lmax = st_logreg_path_lambda_max(path);
     const size_t n_rows = st_dataset_n_rows(ds), n_cols = st_logreg_path_n_coefs(path);
+    *n_coefs = n_cols;
     st_logreg_path_free(path);
     if (!(lmax > 0))
         return st__fail(err, ST_ERR_DATA, "choosing lambda: lambda_max is 0: no column "
@@ -104,6 +107,68 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, con
     st_logreg_path_free(path);
     st_dataset_free(tr);
     st_dataset_free(te);
+    return rc;
+}
+
+/* The inner folds of a small cohort side by side (st__run_tasks): fold f's path on one
+ * thread, with its own row lists, predictions and error; dev and weight are per fold
+ * already. Read in fold order afterwards: the same choice as fold after fold. */
+typedef struct fold_jobs {
+    const st_dataset *ds;
+    st_logreg_params prm; /* n_threads 1 */
+    const int *fold;
+    size_t k;
+    const double *lambda;
+    size_t nl;
+    size_t *rows; /* 2 n per fold */
+    double *p;    /* n per fold */
+    double *dev, *weight;
+    st_status *rc;
+    st_error *err;
+} fold_jobs;
+
+static void fold_task(void *ctx, size_t f)
+{
+    fold_jobs *j = ctx;
+    const size_t n = st_dataset_n_rows(j->ds);
+    st_error_clear(&j->err[f]);
+    j->rc[f] = one_fold(j->ds, &j->prm, j->fold, (int)f, j->k, 0, j->lambda, j->nl,
+                        j->rows + 2 * n * f, j->rows + 2 * n * f + n, j->p + n * f,
+                        j->dev + f * j->nl, NULL, j->weight + f, &j->err[f]);
+}
+
+/* Whether the k inner paths run side by side: with threads, several folds, nothing of the
+ * caller's to call from several threads (progress, should_stop), and a design narrow
+ * enough that no fit calls LAPACK (OpenBLAS's thread count is process-wide: linalg.c). */
+static int side_by_side(const st_logreg_params *prm, size_t k, size_t n_coefs)
+{
+    return k > 1 && prm->progress == NULL && prm->should_stop == NULL &&
+           n_coefs + 1 < ST__LR_LAPACK_MIN_M && st__n_threads(prm->n_threads) > 1;
+}
+
+static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params *prm,
+                                    const int *fold, size_t k, const double *lambda,
+                                    size_t nl, double *dev, double *weight, st_error *err)
+{
+    const size_t n = st_dataset_n_rows(ds);
+    int overflow = 0;
+    fold_jobs j = {.ds = ds, .prm = *prm, .fold = fold, .k = k, .lambda = lambda, .nl = nl,
+                   .dev = dev, .weight = weight};
+    j.prm.n_threads = 1;
+    j.rows = st__malloc_array(st__mul_size(2 * n, k, &overflow), sizeof *j.rows);
+    j.p = st__malloc_array(st__mul_size(n, k, &overflow), sizeof *j.p);
+    j.rc = st__malloc_array(k, sizeof *j.rc);
+    j.err = st__malloc_array(k, sizeof *j.err);
+    st_status rc = ST_OK;
+    if (overflow || !j.rows || !j.p || !j.rc || !j.err)
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
+    if (rc == ST_OK) {
+        st__run_tasks(k, st__n_threads(prm->n_threads), fold_task, &j);
+        for (size_t f = 0; f < k && rc == ST_OK; f++) /* the first failure, in fold order */
+            if ((rc = j.rc[f]) != ST_OK && err != NULL)
+                *err = j.err[f];
+    }
+    st__free(j.rows), st__free(j.p), st__free(j.rc), st__free(j.err);
     return rc;
 }
 
@@ -189,7 +254,8 @@ st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
         goto done;
     }
-    if ((rc = full_lambdas(ds, &prm, &opt, lambda, err)) != ST_OK)
+    size_t n_coefs = 0;
+    if ((rc = full_lambdas(ds, &prm, &opt, lambda, &n_coefs, err)) != ST_OK)
         goto done;
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = k;
@@ -200,9 +266,12 @@ st_status st_logreg_choose_lambda(const st_dataset *ds, const st_logreg_params *
         goto done;
     }
     const size_t scored = split ? 1 : made;
-    for (size_t f = 0; f < scored && rc == ST_OK; f++)
-        rc = one_fold(ds, &prm, fold, (int)f, scored, split ? ST_LOGREG_CV_PATIENCE : 0, lambda,
-                      nl, train, test, p, dev + f * nl, se, weight + f, err);
+    if (!split && side_by_side(&prm, scored, n_coefs))
+        rc = folds_side_by_side(ds, &prm, fold, scored, lambda, nl, dev, weight, err);
+    else
+        for (size_t f = 0; f < scored && rc == ST_OK; f++)
+            rc = one_fold(ds, &prm, fold, (int)f, scored, split ? ST_LOGREG_CV_PATIENCE : 0,
+                          lambda, nl, train, test, p, dev + f * nl, se, weight + f, err);
     if (rc == ST_OK &&
         !choose(dev, se, weight, scored, nl, lambda, prm.lambda_rule, out, cvm, cvsd))
         rc = st__fail(err, ST_ERR_DATA, "choosing lambda: the CV deviance is undefined at "

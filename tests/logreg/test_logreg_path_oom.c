@@ -43,6 +43,15 @@ static st_status fit_ridge(const st_dataset *ds, void **out, st_error *err)
     return rc;
 }
 
+/* The default fit: lambda chosen on 5 inner folds, their paths side by side on two threads
+ * (logreg_choose.c), each allocating. */
+static st_status fit_default(const st_dataset *ds, void **out, st_error *err)
+{
+    st_logreg_params prm = st_logreg_params_default();
+    prm.n_threads = 2;
+    return st_logreg_train(ds, &prm, (st_logreg **)out, err);
+}
+
 static void run_until_success(fit_fn fit, void (*release)(void *))
 {
     st_error err;
@@ -85,6 +94,40 @@ static void test_ridge_stats_oom(void **state)
 {
     (void)state;
     run_until_success(fit_ridge, free_model);
+}
+
+/* The default fit, its inner folds side by side, under allocation failure: the first 64
+ * allocations failing in turn, then every 97th (a default fit makes thousands: 100 lambdas
+ * on each of 5 folds), until the fit succeeds. Each failure must come back as
+ * ST_ERR_NOMEM from whichever fold it hit, with nothing left allocated. */
+static void test_default_oom(void **state)
+{
+    (void)state;
+    st_error err;
+    st_dataset *ds = NULL;
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "oom.csv", NULL, &ds,
+                                                &err), ST_OK);
+    const long baseline = st__fault_live_blocks();
+    long n, failed = 0;
+    for (n = 0; n < 1000000; n += n < 64 ? 1 : 97) {
+        void *out = (void *)1;
+        st__fault_fail_after(n);
+        st_status rc = fit_default(ds, &out, &err);
+        st__fault_fail_after(-1);
+        if (rc == ST_OK) {
+            free_model(out);
+            break;
+        }
+        assert_int_equal(rc, ST_ERR_NOMEM);
+        assert_int_equal(err.code, ST_ERR_NOMEM);
+        assert_null(out);
+        assert_int_equal(st__fault_live_blocks(), baseline);
+        failed++;
+    }
+    assert_true(failed > 64);
+    assert_true(n < 1000000);
+    assert_int_equal(st__fault_live_blocks(), baseline);
+    st_dataset_free(ds);
 }
 
 /* A block source over a fixed numeric table: age and bp (one missing) of the rows above. */
@@ -152,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_oom),
         cmocka_unit_test(test_ridge_stats_oom),
+        cmocka_unit_test(test_default_oom),
         cmocka_unit_test(test_stream_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
