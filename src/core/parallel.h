@@ -5,6 +5,7 @@
 
 #include <omp.h>
 #include <stddef.h>
+#include <stratum/common.h>
 
 /* Threads to use for a request: n_threads > 0 as asked, 0 for all that OpenMP offers. */
 static inline int st__n_threads(int requested)
@@ -17,5 +18,13 @@ static inline int st__n_threads(int requested)
  * too small to share inside (the inner fits of a small cohort): each task runs on one
  * thread, writes only its own outputs, and calls no BLAS and no caller's callback. */
 void st__run_tasks(size_t n, int n_threads, void (*task)(void *ctx, size_t i), void *ctx);
+
+/* st__run_tasks for tasks that can fail: task(ctx, i, err_i) returns a status, each task
+ * with its own st_error. Returns the first failure in task order with its error in *err
+ * (err may be NULL): what running them in turn would have reported. ST_ERR_NOMEM when the
+ * tasks' statuses cannot be allocated. */
+st_status st__run_fallible(size_t n, int n_threads,
+                           st_status (*task)(void *ctx, size_t i, st_error *err), void *ctx,
+                           st_error *err);
 
 #endif

@@ -77,8 +77,7 @@ static st_status one_validation(const st_dataset *ds, const st_gbdt_params *prm,
     return rc;
 }
 
-/* The number of trees: the rounded mean best iteration over the held-out folds. */
-/* The inner validation fits of a small cohort, side by side (st__run_tasks): fold f's
+/* The inner validation fits of a small cohort, side by side (st__run_fallible): fold f's
  * fit on one thread with its own row lists and error; the results are read in fold order
  * afterwards, so the choice is the one made fold after fold. */
 typedef struct validation_jobs {
@@ -87,18 +86,14 @@ typedef struct validation_jobs {
     const int *fold;
     size_t *rows;       /* 2 n per fold: its training and test row lists */
     int *best;
-    st_status *rc;
-    st_error *err;
 } validation_jobs;
 
-static void validation_task(void *ctx, size_t f)
+static st_status validation_task(void *ctx, size_t f, st_error *err)
 {
     validation_jobs *j = ctx;
     const size_t n = st_dataset_n_rows(j->ds);
     size_t *train = j->rows + 2 * n * f, *test = train + n;
-    st_error_clear(&j->err[f]);
-    j->rc[f] = one_validation(j->ds, &j->prm, j->fold, (int)f, train, test, &j->best[f],
-                              &j->err[f]);
+    return one_validation(j->ds, &j->prm, j->fold, (int)f, train, test, &j->best[f], err);
 }
 
 /* Whether the inner fits run side by side: with threads, several folds, and nothing that
@@ -110,6 +105,7 @@ static int side_by_side(const st_gbdt_params *prm, int n_validations)
     return n_validations > 1 && prm->should_stop == NULL && st__n_threads(prm->n_threads) > 1;
 }
 
+/* The number of trees: the rounded mean best iteration over the held-out folds. */
 static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
                               st_gbdt_auto_trees_info *info, st_error *err)
 {
@@ -137,17 +133,12 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
         jobs = (validation_jobs){.ds = ds, .prm = *prm, .fold = fold, .best = info->best};
         jobs.prm.n_threads = 1;
         jobs.rows = st__malloc_array(st__mul_size(2 * n, nv, &overflow), sizeof *jobs.rows);
-        jobs.rc = st__malloc_array(nv, sizeof *jobs.rc);
-        jobs.err = st__malloc_array(nv, sizeof *jobs.err);
-        if (overflow || jobs.rows == NULL || jobs.rc == NULL || jobs.err == NULL) {
+        if (overflow || jobs.rows == NULL) {
             rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on "
                           "%zu rows", n);
             goto done;
         }
-        st__run_tasks(nv, st__n_threads(prm->n_threads), validation_task, &jobs);
-        for (size_t f = 0; f < nv && rc == ST_OK; f++) /* the first failure, in fold order */
-            if ((rc = jobs.rc[f]) != ST_OK && err != NULL)
-                *err = jobs.err[f];
+        rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs, err);
     } else {
         for (size_t f = 0; f < nv && rc == ST_OK; f++)
             rc = one_validation(ds, prm, fold, (int)f, train, test, &info->best[f], err);
@@ -160,7 +151,7 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
     }
 done:
     st__free(fold), st__free(train), st__free(test);
-    st__free(jobs.rows), st__free(jobs.rc), st__free(jobs.err);
+    st__free(jobs.rows);
     return rc;
 }
 

@@ -110,7 +110,7 @@ static st_status one_fold(const st_dataset *ds, const st_logreg_params *prm, con
     return rc;
 }
 
-/* The inner folds of a small cohort side by side (st__run_tasks): fold f's path on one
+/* The inner folds of a small cohort side by side (st__run_fallible): fold f's path on one
  * thread, with its own row lists, predictions and error; dev and weight are per fold
  * already. Read in fold order afterwards: the same choice as fold after fold. */
 typedef struct fold_jobs {
@@ -123,18 +123,15 @@ typedef struct fold_jobs {
     size_t *rows; /* 2 n per fold */
     double *p;    /* n per fold */
     double *dev, *weight;
-    st_status *rc;
-    st_error *err;
 } fold_jobs;
 
-static void fold_task(void *ctx, size_t f)
+static st_status fold_task(void *ctx, size_t f, st_error *err)
 {
     fold_jobs *j = ctx;
     const size_t n = st_dataset_n_rows(j->ds);
-    st_error_clear(&j->err[f]);
-    j->rc[f] = one_fold(j->ds, &j->prm, j->fold, (int)f, j->k, 0, j->lambda, j->nl,
-                        j->rows + 2 * n * f, j->rows + 2 * n * f + n, j->p + n * f,
-                        j->dev + f * j->nl, NULL, j->weight + f, &j->err[f]);
+    return one_fold(j->ds, &j->prm, j->fold, (int)f, j->k, 0, j->lambda, j->nl,
+                    j->rows + 2 * n * f, j->rows + 2 * n * f + n, j->p + n * f,
+                    j->dev + f * j->nl, NULL, j->weight + f, err);
 }
 
 /* Whether the k inner paths run side by side: with threads, several folds, nothing of the
@@ -157,18 +154,12 @@ static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params
     j.prm.n_threads = 1;
     j.rows = st__malloc_array(st__mul_size(2 * n, k, &overflow), sizeof *j.rows);
     j.p = st__malloc_array(st__mul_size(n, k, &overflow), sizeof *j.p);
-    j.rc = st__malloc_array(k, sizeof *j.rc);
-    j.err = st__malloc_array(k, sizeof *j.err);
     st_status rc = ST_OK;
-    if (overflow || !j.rows || !j.p || !j.rc || !j.err)
+    if (overflow || !j.rows || !j.p)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
-    if (rc == ST_OK) {
-        st__run_tasks(k, st__n_threads(prm->n_threads), fold_task, &j);
-        for (size_t f = 0; f < k && rc == ST_OK; f++) /* the first failure, in fold order */
-            if ((rc = j.rc[f]) != ST_OK && err != NULL)
-                *err = j.err[f];
-    }
-    st__free(j.rows), st__free(j.p), st__free(j.rc), st__free(j.err);
+    else
+        rc = st__run_fallible(k, st__n_threads(prm->n_threads), fold_task, &j, err);
+    st__free(j.rows), st__free(j.p);
     return rc;
 }
 
