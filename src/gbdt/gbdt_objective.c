@@ -38,12 +38,6 @@ void st__gbdt_logloss_grad(const double *score, const float *y, const double *w,
 #define GRAD_PARALLEL_MIN 32768
 #define GRAD_BLOCK 4096
 
-/* Why one pass: the scales need only a bound on the magnitudes, and the log loss has one
- * known before computing anything: |g| = w |p - y| <= w and h = w p (1 - p) <= w / 4, so
- * with the largest row weight w_max (over all processes) the scales are fixed up front
- * and each row's gradient is computed once, straight into fixed point. (A first pass for
- * the exact maxima cost as much again, about 5% of the training time, and bought at most
- * one bit of a precision of about 2^-42.) */
 /* Rows [i0, i1) of st__gbdt_logloss_fixed: their gradients in fixed point into gh.
  * Returns the first row whose gradient is not finite (its pair is set to 0, since a NaN
  * must not reach the conversion to an integer), or LONG_MAX when there is none. */
@@ -63,6 +57,12 @@ static long fixed_rows(const double *score, const float *y, const st__gbdt_row_w
     return first_bad;
 }
 
+/* Why one pass: the scales need only a bound on the magnitudes, and the log loss has one
+ * known before computing anything: |g| = w |p - y| <= w and h = w p (1 - p) <= w / 4, so
+ * with the largest row weight w_max (over all processes) the scales are fixed up front
+ * and each row's gradient is computed once, straight into fixed point. (A first pass for
+ * the exact maxima cost as much again, about 5% of the training time, and bought at most
+ * one bit of a precision of about 2^-42.) */
 st_status st__gbdt_logloss_fixed(st__gbdt_grower *gr, const double *score, const float *y,
                                  const st__gbdt_row_weights *w, double w_max, st_error *err)
 {
