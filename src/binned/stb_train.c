@@ -181,7 +181,8 @@ st_status st_gbdt_train_with_bins(const st_dataset *ds, const st_binned *b,
     st__free(bins.cols);
     st__free(bins.codes16);
     st__free(bins.cols16);
-    if (rc == ST_OK && (rc = st__row_sketch_build(ds, &(*out)->sketch, err)) != ST_OK) {
+    if (rc == ST_OK && (rc = st__row_sketch_build(ds, st__n_threads(prm.n_threads),
+                                                  &(*out)->sketch, err)) != ST_OK) {
         st_gbdt_free(*out);
         *out = NULL;
     }

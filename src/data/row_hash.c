@@ -3,6 +3,7 @@
  * saved before version 2. */
 #include "row_sketch.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -144,14 +145,89 @@ uint64_t st__row_hash_finish(uint64_t sum, size_t n_names)
     return mix64(sum + mix64(((uint64_t)5 << 32) ^ (uint64_t)n_names));
 }
 
-static void hashes_v2(const st_dataset *ds, const name_table *t, const void *model,
-                      size_t n_names, st__sketch_name_fn name, uint64_t *hash)
+/* A dense column of version 2, ready to add to its rows' sums: a numeric column's words come
+ * from its values, a categorical one's from its levels, each level's word made once. */
+typedef struct dense_column {
+    const float *x;
+    uint64_t feature;           /* feature_word(j) */
+    uint64_t missing;           /* a categorical column's word of a missing value */
+    const uint64_t *level;      /* a categorical column's word per level; NULL: numeric */
+} dense_column;
+
+/* Adds rows [a, b)'s dense words to hash[a..b) and finishes them; the sums are integers
+ * (mod 2^64), so the rows can be split among threads any way and give the same hashes. */
+static void hash_block(const dense_column *cols, size_t n_cols, uint64_t absent,
+                       size_t n_names, int start_at_zero, size_t a, size_t b,
+                       uint64_t *restrict hash)
+{
+    if (start_at_zero)
+        for (size_t i = a; i < b; i++)
+            hash[i] = 0;
+    for (size_t c = 0; c < n_cols; c++) {
+        const dense_column *d = &cols[c];
+        const float *restrict x = d->x;
+        if (d->level != NULL) {
+            for (size_t i = a; i < b; i++)
+                hash[i] += x[i] == x[i] ? d->level[(size_t)x[i]] : d->missing;
+            continue;
+        }
+        for (size_t i = a; i < b; i++)
+            if (x[i] != 0.0f)
+                hash[i] += cell_word(d->feature, numeric_word(x[i]));
+    }
+    for (size_t i = a; i < b; i++)
+        hash[i] = st__row_hash_finish(hash[i] + absent, n_names);
+}
+
+/* Rows a block: a block's hashes stay in the first-level cache while the columns stream. */
+#define HASH_BLOCK 4096
+
+static void hash_rows(const dense_column *cols, size_t n_cols, uint64_t absent, size_t n_names,
+                      int start_at_zero, size_t n, int n_threads, uint64_t *hash)
+{
+    const long blocks = (long)((n + HASH_BLOCK - 1) / HASH_BLOCK);
+    if (n_threads <= 1 || blocks < 2) { /* no parallel region: its end costs a system call */
+        for (long k = 0; k < blocks; k++) {
+            const size_t a = (size_t)k * HASH_BLOCK, b = a + HASH_BLOCK < n ? a + HASH_BLOCK : n;
+            hash_block(cols, n_cols, absent, n_names, start_at_zero, a, b, hash);
+        }
+        return;
+    }
+#pragma omp parallel for num_threads(n_threads) schedule(static)
+    for (long k = 0; k < blocks; k++) {
+        const size_t a = (size_t)k * HASH_BLOCK, b = a + HASH_BLOCK < n ? a + HASH_BLOCK : n;
+        hash_block(cols, n_cols, absent, n_names, start_at_zero, a, b, hash);
+    }
+}
+
+/* The words of categorical column col's levels as feature j's cells, into *out (owned). */
+static st_status level_words(const st_dataset *ds, size_t col, uint64_t fw, uint64_t **out,
+                             st_error *err)
+{
+    const size_t m = st_dataset_n_levels(ds, col);
+    uint64_t *w = st__malloc_array(m ? m : 1, sizeof *w);
+    if (w == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the row hashes' %zu levels", m);
+    for (size_t k = 0; k < m; k++)
+        w[k] = cell_word(fw, value_word(ds, (long)col, (float)k));
+    *out = w;
+    return ST_OK;
+}
+
+static st_status hashes_v2(const st_dataset *ds, const name_table *t, const void *model,
+                           size_t n_names, st__sketch_name_fn name, int n_threads,
+                           uint64_t *hash, st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     uint64_t absent = 0; /* the words of the features ds has not */
-    for (size_t i = 0; i < n; i++)
-        hash[i] = 0;
-    for (size_t j = 0; j < n_names; j++) {
+    dense_column *cols = st__calloc(n_names ? n_names : 1, sizeof *cols);
+    if (cols == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the row hashes' %zu features",
+                        n_names);
+    size_t n_cols = 0;
+    int sparse_added = 0;
+    st_status rc = ST_OK;
+    for (size_t j = 0; j < n_names && rc == ST_OK; j++) {
         const uint64_t fw = feature_word(j);
         const long col = column_of(ds, t, model, name, j);
         if (col < 0) {
@@ -159,37 +235,47 @@ static void hashes_v2(const st_dataset *ds, const name_table *t, const void *mod
             continue;
         }
         if (st_dataset_feature_is_sparse(ds, (size_t)col)) {
+            /* few entries, scattered: added here, in turn, before the dense columns */
             const uint32_t *rows = NULL;
             const float *values = NULL;
             size_t n_entries = 0;
+            if (!sparse_added)
+                for (size_t i = 0; i < n; i++)
+                    hash[i] = 0;
+            sparse_added = 1;
             st_dataset_feature_entries(ds, (size_t)col, &rows, &values, &n_entries, NULL);
             for (size_t e = 0; e < n_entries; e++)
                 if (values[e] != 0.0f)
                     hash[rows[e]] += cell_word(fw, value_word(ds, col, values[e]));
             continue;
         }
-        const float *x = st_dataset_feature_values(ds, (size_t)col);
-        const int categorical =
-            st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL;
-        for (size_t i = 0; i < n; i++)
-            if (categorical || x[i] != 0.0f)
-                hash[i] += cell_word(fw, value_word(ds, col, x[i]));
+        dense_column *d = &cols[n_cols++];
+        d->x = st_dataset_feature_values(ds, (size_t)col);
+        d->feature = fw;
+        if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
+            d->missing = cell_word(fw, value_word(ds, col, NAN));
+            rc = level_words(ds, (size_t)col, fw, (uint64_t **)&d->level, err);
+        }
     }
-    for (size_t i = 0; i < n; i++)
-        hash[i] = st__row_hash_finish(hash[i] + absent, n_names);
+    if (rc == ST_OK)
+        hash_rows(cols, n_cols, absent, n_names, !sparse_added, n, n_threads, hash);
+    for (size_t c = 0; c < n_cols; c++)
+        st__free((void *)cols[c].level);
+    st__free(cols);
+    return rc;
 }
 
 st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,
-                         st__sketch_name_fn name, uint64_t *hash, st_error *err)
+                         st__sketch_name_fn name, int n_threads, uint64_t *hash, st_error *err)
 {
     name_table t = {0, NULL};
-    st_status rc;
+    st_status rc = ST_OK;
     if (model != NULL && (rc = name_table_build(ds, &t, err)) != ST_OK)
         return rc;
     if (version == 1)
         hashes_v1(ds, &t, model, n_names, name, hash);
     else
-        hashes_v2(ds, &t, model, n_names, name, hash);
+        rc = hashes_v2(ds, &t, model, n_names, name, n_threads, hash, err);
     st__free(t.slot);
-    return ST_OK;
+    return rc;
 }

@@ -72,7 +72,8 @@ static int contains(const uint64_t *sorted, size_t n, uint64_t v)
 }
 
 static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model,
-                            size_t n_names, st__sketch_name_fn name, st_error *err)
+                            size_t n_names, st__sketch_name_fn name, int n_threads,
+                            st_error *err)
 {
     const size_t n = st_dataset_n_rows(ds);
     uint64_t *h = st__malloc_array(n ? n : 1, sizeof *h);
@@ -81,7 +82,7 @@ static uint64_t *all_hashes(const st_dataset *ds, int version, const void *model
         return NULL;
     }
     st__advise_huge_pages(h, n * sizeof *h); /* fresh pages: one fault per 2 MB */
-    if (st__row_hashes(ds, version, model, n_names, name, h, err) != ST_OK) {
+    if (st__row_hashes(ds, version, model, n_names, name, n_threads, h, err) != ST_OK) {
         st__free(h);
         return NULL;
     }
@@ -103,10 +104,12 @@ st_status st__row_sketch_from_hashes(uint64_t *hash, size_t n, st__row_sketch *s
     return ST_OK;
 }
 
-st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err)
+st_status st__row_sketch_build(const st_dataset *ds, int n_threads, st__row_sketch *s,
+                               st_error *err)
 {
     memset(s, 0, sizeof *s);
-    uint64_t *h = all_hashes(ds, ST__SKETCH_VERSION, NULL, st_dataset_n_features(ds), NULL, err);
+    uint64_t *h = all_hashes(ds, ST__SKETCH_VERSION, NULL, st_dataset_n_features(ds), NULL,
+                             n_threads, err);
     if (h == NULL)
         return ST_ERR_NOMEM; /* the only failure */
     const st_status rc = st__row_sketch_from_hashes(h, st_dataset_n_rows(ds), s, err);
@@ -240,7 +243,9 @@ st_status st__row_sketch_overlap(const st__row_sketch *s, const st_dataset *ds,
     out->exact = s->k == s->n_distinct;
     if (n == 0)
         return ST_OK;
-    uint64_t *h = all_hashes(ds, s->version, model, n_names, name, err);
+    /* one thread: the public overlap calls take no thread count, and may themselves be
+     * called from many threads at once */
+    uint64_t *h = all_hashes(ds, s->version, model, n_names, name, 1, err);
     if (h == NULL)
         return ST_ERR_NOMEM; /* the only failure */
     /* Every training hash up to tau is in the sketch, so a scored row whose hash is at most

@@ -43,10 +43,12 @@ typedef const char *(*st__sketch_name_fn)(const void *model, size_t j);
 /* The version-`version` hashes of ds's n rows into hash[n], over n_names features named by
  * name(model, j) in that order (model NULL: ds's own features in order); a feature ds has
  * not is missing in every row. Numeric values hash their float bits (every NaN alike, -0
- * as 0), categorical ones their level text. Fails only when out of memory (the table of
- * ds's feature names). */
+ * as 0), categorical ones their level text. Version 2 shares the rows among n_threads
+ * threads (st__n_threads; the hashes do not depend on it). Fails only when out of memory
+ * (the table of ds's feature names, version 2's column list and level words). */
 st_status st__row_hashes(const st_dataset *ds, int version, const void *model, size_t n_names,
-                         st__sketch_name_fn name, uint64_t *hash, st_error *err);
+                         st__sketch_name_fn name, int n_threads, uint64_t *hash,
+                         st_error *err);
 
 /* Version 2's hashes of rows that are never a dataset (the out-of-core writer of text
  * rows adds each row's cells as it writes them): the word of numeric cell v of feature j
@@ -57,8 +59,10 @@ uint64_t st__row_hash_numeric_cell(size_t j, float v);
 uint64_t st__row_hash_finish(uint64_t sum, size_t n_names);
 
 /* Builds the sketch of ds's rows over its own features, in order (training: the model's
- * features are the dataset's). Fails only when out of memory. */
-st_status st__row_sketch_build(const st_dataset *ds, st__row_sketch *s, st_error *err);
+ * features are the dataset's), hashing on n_threads threads (the fit's). Fails only when
+ * out of memory. */
+st_status st__row_sketch_build(const st_dataset *ds, int n_threads, st__row_sketch *s,
+                               st_error *err);
 /* The sketch of n row hashes (sorted in place), as st__row_sketch_build makes it from the
  * hashes of a dataset's rows. Fails only when out of memory. */
 st_status st__row_sketch_from_hashes(uint64_t *hash, size_t n, st__row_sketch *s,

@@ -125,7 +125,8 @@ st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_params *
     if ((rc = st__lr_row_weights(ds, &r->prm, r->y, r->c, &r->total, err)) == ST_OK &&
         (rc = st__lr_rowfile_plan(ds, r, err)) == ST_OK &&
         (rc = st__lr_column_moments(r->m, ds, r->mean, NULL, 1, err)) == ST_OK &&
-        (rc = st__row_sketch_build(ds, &r->m->sketch, err)) == ST_OK)
+        (rc = st__row_sketch_build(ds, st__n_threads(r->prm.n_threads), &r->m->sketch,
+                                    err)) == ST_OK)
         rc = st__lr_rowfile_write_rows(ds, r, temp_dir, err);
     if (rc != ST_OK) {
         st_logreg_rowfile_free(r);

@@ -52,7 +52,18 @@ static void hashes(const st_dataset *ds, int version, const void *model, size_t 
                    st__sketch_name_fn name, uint64_t *h)
 {
     st_error err;
-    assert_int_equal(st__row_hashes(ds, version, model, n, name, h, &err), ST_OK);
+    assert_int_equal(st__row_hashes(ds, version, model, n, name, 1, h, &err), ST_OK);
+}
+
+/* FNV-1a, 64 bits: a categorical value's word is splitmix(3 ^ fnv1a(level text)). */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
 }
 
 /* Version 2 by hand: three numeric features, rows (0, 2.5, NaN), (0, 0, 0), (-0, 1, 0). */
@@ -69,6 +80,61 @@ static void version_2_by_hand(void **state)
     assert_true(h[0] == row_hash(cell(1, number_word(2.5f)) + cell(2, missing), 3));
     assert_true(h[1] == row_hash(0, 3));
     assert_true(h[2] == row_hash(cell(1, number_word(1.0f)), 3));
+    st_dataset_free(ds);
+}
+
+/* Many rows (several blocks of the rows the library hashes at a time), with a categorical
+ * column of many levels, zeros of both signs and missing values of both kinds: version 2's
+ * hashes are the formula worked row by row here, on one thread and on three. */
+static void many_rows_by_hand(void **state)
+{
+    (void)state;
+    enum { N = 10007, LEVELS = 37 };
+    char path[600];
+    snprintf(path, sizeof path, "%s/many.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "x,code,z,label\n");
+    float x[N], z[N];
+    int code[N]; /* -1: missing */
+    for (int i = 0; i < N; i++) {
+        x[i] = i % 5 == 0 ? 0.0f : i % 7 == 0 ? NAN : (float)(i % 101) * 0.25f - 3.0f;
+        z[i] = i % 3 == 0 ? -0.0f : (float)(i % 13);
+        code[i] = i % 11 == 0 ? -1 : (i * 7) % LEVELS;
+        if (x[i] != x[i])
+            fprintf(f, "NA,");
+        else
+            fprintf(f, "%.9g,", x[i]);
+        if (code[i] >= 0)
+            fprintf(f, "L%d", code[i]);
+        fprintf(f, ",%.9g,%d\n", z[i], i % 2); /* -0 printed "-0" */
+    }
+    fclose(f);
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(st_dataset_read_csv(path, NULL, &ds, &err), ST_OK);
+    assert_int_equal(st_dataset_feature_type(ds, 1), ST_FEATURE_CATEGORICAL);
+    uint64_t *h1 = st__malloc_array(N, sizeof *h1), *h3 = st__malloc_array(N, sizeof *h3);
+    assert_non_null(h1);
+    assert_non_null(h3);
+    assert_int_equal(st__row_hashes(ds, 2, NULL, 3, NULL, 1, h1, &err), ST_OK);
+    assert_int_equal(st__row_hashes(ds, 2, NULL, 3, NULL, 3, h3, &err), ST_OK);
+    const uint64_t missing = splitmix(1);
+    for (int i = 0; i < N; i++) {
+        char level[16];
+        snprintf(level, sizeof level, "L%d", code[i]);
+        uint64_t sum = code[i] < 0 ? cell(1, missing) : cell(1, splitmix(3u ^ fnv1a(level)));
+        if (x[i] != 0)
+            sum += cell(0, x[i] == x[i] ? number_word(x[i]) : missing);
+        if (z[i] != 0)
+            sum += cell(2, number_word(z[i]));
+        if (h1[i] != row_hash(sum, 3) || h3[i] != h1[i])
+            fail_msg("row %d: %016llx (3 threads %016llx), by hand %016llx", i,
+                     (unsigned long long)h1[i], (unsigned long long)h3[i],
+                     (unsigned long long)row_hash(sum, 3));
+    }
+    st__free(h1);
+    st__free(h3);
     st_dataset_free(ds);
 }
 
@@ -347,6 +413,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version_2_by_hand),
+        cmocka_unit_test(many_rows_by_hand),
         cmocka_unit_test(dense_and_sparse_alike),
         cmocka_unit_test(features_found_by_name),
         cmocka_unit_test(version_1_models_still_match),
