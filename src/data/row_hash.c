@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/vector_clones.h"
 
 /* SplitMix64's finaliser: every input bit moves every output bit, so the smallest hashes
  * are a uniform sample of the rows. */
@@ -150,12 +151,13 @@ uint64_t st__row_hash_finish(uint64_t sum, size_t n_names)
 typedef struct dense_column {
     const float *x;
     uint64_t feature;           /* feature_word(j) */
-    uint64_t missing;           /* a categorical column's word of a missing value */
+    uint64_t missing;           /* the column's word of a missing value */
     const uint64_t *level;      /* a categorical column's word per level; NULL: numeric */
 } dense_column;
 
 /* Adds rows [a, b)'s dense words to hash[a..b) and finishes them; the sums are integers
  * (mod 2^64), so the rows can be split among threads any way and give the same hashes. */
+ST__INTEGER_CLONES
 static void hash_block(const dense_column *cols, size_t n_cols, uint64_t absent,
                        size_t n_names, int start_at_zero, size_t a, size_t b,
                        uint64_t *restrict hash)
@@ -171,9 +173,16 @@ static void hash_block(const dense_column *cols, size_t n_cols, uint64_t absent,
                 hash[i] += x[i] == x[i] ? d->level[(size_t)x[i]] : d->missing;
             continue;
         }
-        for (size_t i = a; i < b; i++)
-            if (x[i] != 0.0f)
-                hash[i] += cell_word(d->feature, numeric_word(x[i]));
+        /* numeric_word without branches, so that the loop vectorizes: every row's word is
+         * made, a zero's (either sign) adds nothing, a missing value's is the one word */
+        const uint64_t fw = d->feature, missing = d->missing;
+        for (size_t i = a; i < b; i++) {
+            const float v = x[i];
+            uint32_t bits;
+            memcpy(&bits, &v, sizeof bits);
+            const uint64_t w = cell_word(fw, mix64(((uint64_t)2 << 32) | bits));
+            hash[i] += v != v ? missing : v != 0.0f ? w : 0;
+        }
     }
     for (size_t i = a; i < b; i++)
         hash[i] = st__row_hash_finish(hash[i] + absent, n_names);
@@ -252,10 +261,9 @@ static st_status hashes_v2(const st_dataset *ds, const name_table *t, const void
         dense_column *d = &cols[n_cols++];
         d->x = st_dataset_feature_values(ds, (size_t)col);
         d->feature = fw;
-        if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL) {
-            d->missing = cell_word(fw, value_word(ds, col, NAN));
+        d->missing = cell_word(fw, value_word(ds, col, NAN));
+        if (st_dataset_feature_type(ds, (size_t)col) == ST_FEATURE_CATEGORICAL)
             rc = level_words(ds, (size_t)col, fw, (uint64_t **)&d->level, err);
-        }
     }
     if (rc == ST_OK)
         hash_rows(cols, n_cols, absent, n_names, !sparse_added, n, n_threads, hash);
