@@ -125,8 +125,10 @@ ST_API const char *st_gbdt_metric_name(st_gbdt_metric m);
  * the held-out rows weigh their row weight times their class's weight, so that early
  * stopping watches the weighted loss the trees minimise (below it, unweighted as before).
  * Below ST_GBDT_AUTO_FOLD_ROWS rows the held-out trainings run side by side, one thread
- * each, when n_threads allows more than one and should_stop is NULL (each is too small to
- * share its own work); the choice, and so the model, is the same either way.
+ * each, when n_threads allows more than one (each is too small to share its own work);
+ * the choice, and so the model, is the same either way. should_stop is still asked on the
+ * calling thread only, between the trees that thread trains; a stop it asks for reaches
+ * the trainings on the other threads at their next tree.
  * st_gbdt_auto_trees tells what was chosen; the model (and its file) holds it as
  * num_trees. A caller who sets num_trees > 0 gets exactly the training of
  * earlier versions. Only st_gbdt_train(_ex) on a dataset choose: with a validation set,

@@ -94,9 +94,10 @@ typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_da
  * (the lambdas below, never fitted, are not candidates). The standard error of lambda_1se
  * is then the held-out rows' (st_logreg_lambda_choice.n_folds is 1). Below that row count
  * the choice is the full k-fold one, unchanged, and its cv_folds paths run side by side,
- * one thread each, when n_threads allows more than one, progress and should_stop are NULL
- * and the design has fewer than 150 columns (no fit calls LAPACK); the choice is the same
- * either way. */
+ * one thread each, when n_threads allows more than one, progress is NULL and the design
+ * has fewer than 150 columns (no fit calls LAPACK); the choice is the same either way.
+ * should_stop is still asked on the calling thread only, between the solver iterations of
+ * the paths that thread fits; a stop it asks for reaches the others at their next one. */
 #define ST_LOGREG_CV_SPLIT_ROWS 10000
 #define ST_LOGREG_CV_PATIENCE 10
 

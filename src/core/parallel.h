@@ -4,8 +4,10 @@
 #define STRATUM_PARALLEL_H
 
 #include <omp.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stratum/common.h>
+#include <threads.h>
 
 /* Threads to use for a request: n_threads > 0 as asked, 0 for all that OpenMP offers. */
 static inline int st__n_threads(int requested)
@@ -13,11 +15,31 @@ static inline int st__n_threads(int requested)
     return requested > 0 ? requested : omp_get_max_threads();
 }
 
+/* A caller's should_stop for tasks run side by side (st__run_tasks): stratum/common.h
+ * promises it is called on the calling thread, so only that thread (the one that set the
+ * relay up) asks it: whenever one of its own tasks asks the relay, and every millisecond
+ * while it waits for the tasks other threads still run (st__run_tasks); a yes is kept where
+ * every task sees it at its next check (its next tree or solver iteration). */
+typedef struct st__stop_relay {
+    st_should_stop_fn fn; /* the caller's (not NULL) */
+    void *data;
+    thrd_t caller;
+    atomic_int stopped;
+} st__stop_relay;
+
+/* Sets r up on the calling thread for should_stop fn with its data. */
+void st__stop_relay_init(st__stop_relay *r, st_should_stop_fn fn, void *data);
+
+/* The relay's should_stop (data: an st__stop_relay), safe to call from any thread. */
+int st__stop_relay_ask(void *data);
+
 /* Runs task(ctx, i) for i = 0 .. n - 1, on up to n_threads threads (dealt one at a time),
  * or in order on this thread when n_threads <= 1 or n <= 1. For independent pieces of work
  * too small to share inside (the inner fits of a small cohort): each task runs on one
- * thread, writes only its own outputs, and calls no BLAS and no caller's callback. */
-void st__run_tasks(size_t n, int n_threads, void (*task)(void *ctx, size_t i), void *ctx);
+ * thread, writes only its own outputs, and calls no BLAS and no caller's callback (a
+ * caller's should_stop goes through relay, NULL when there is none). */
+void st__run_tasks(size_t n, int n_threads, void (*task)(void *ctx, size_t i), void *ctx,
+                   st__stop_relay *relay);
 
 /* st__run_tasks for tasks that can fail: task(ctx, i, err_i) returns a status, each task
  * with its own st_error. Returns the first failure in task order with its error in *err
@@ -25,6 +47,6 @@ void st__run_tasks(size_t n, int n_threads, void (*task)(void *ctx, size_t i), v
  * tasks' statuses cannot be allocated. */
 st_status st__run_fallible(size_t n, int n_threads,
                            st_status (*task)(void *ctx, size_t i, st_error *err), void *ctx,
-                           st_error *err);
+                           st__stop_relay *relay, st_error *err);
 
 #endif

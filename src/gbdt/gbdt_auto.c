@@ -96,13 +96,13 @@ static st_status validation_task(void *ctx, size_t f, st_error *err)
     return one_validation(j->ds, &j->prm, j->fold, (int)f, train, test, &j->best[f], err);
 }
 
-/* Whether the inner fits run side by side: with threads, several folds, and nothing that
- * would have to be called from several threads (the caller's should_stop). Each fit is
+/* Whether the inner fits run side by side: with threads and several folds. Each fit is
  * small then (below ST_GBDT_AUTO_FOLD_ROWS rows there are folds), too small to share its
- * own work, and its model does not depend on its threads. */
+ * own work, and its model does not depend on its threads; the caller's should_stop is
+ * asked through a relay (core/parallel.h), on the calling thread only. */
 static int side_by_side(const st_gbdt_params *prm, int n_validations)
 {
-    return n_validations > 1 && prm->should_stop == NULL && st__n_threads(prm->n_threads) > 1;
+    return n_validations > 1 && st__n_threads(prm->n_threads) > 1;
 }
 
 /* The number of trees: the rounded mean best iteration over the held-out folds. */
@@ -113,6 +113,7 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
     int *fold = st__malloc_array(n, sizeof *fold);
     size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
     validation_jobs jobs = {0};
+    st__stop_relay relay;
     st_status rc = ST_OK;
     if (fold == NULL || train == NULL || test == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on %zu "
@@ -132,13 +133,18 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
         int overflow = 0;
         jobs = (validation_jobs){.ds = ds, .prm = *prm, .fold = fold, .best = info->best};
         jobs.prm.n_threads = 1;
+        if (prm->should_stop != NULL) {
+            st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
+            jobs.prm.should_stop = st__stop_relay_ask, jobs.prm.should_stop_data = &relay;
+        }
         jobs.rows = st__malloc_array(st__mul_size(2 * n, nv, &overflow), sizeof *jobs.rows);
         if (overflow || jobs.rows == NULL) {
             rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on "
                           "%zu rows", n);
             goto done;
         }
-        rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs, err);
+        rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs,
+                              prm->should_stop != NULL ? &relay : NULL, err);
     } else {
         for (size_t f = 0; f < nv && rc == ST_OK; f++)
             rc = one_validation(ds, prm, fold, (int)f, train, test, &info->best[f], err);

@@ -134,13 +134,14 @@ static st_status fold_task(void *ctx, size_t f, st_error *err)
                     j->dev + f * j->nl, NULL, j->weight + f, err);
 }
 
-/* Whether the k inner paths run side by side: with threads, several folds, nothing of the
- * caller's to call from several threads (progress, should_stop), and a design narrow
- * enough that no fit calls LAPACK (OpenBLAS's thread count is process-wide: linalg.c). */
+/* Whether the k inner paths run side by side: with threads, several folds, no progress of
+ * the caller's to tell (its order would change), and a design narrow enough that no fit
+ * calls LAPACK (OpenBLAS's thread count is process-wide: linalg.c). The caller's
+ * should_stop is asked through a relay (core/parallel.h), on the calling thread only. */
 static int side_by_side(const st_logreg_params *prm, size_t k, size_t n_coefs)
 {
-    return k > 1 && prm->progress == NULL && prm->should_stop == NULL &&
-           n_coefs + 1 < ST__LR_LAPACK_MIN_M && st__n_threads(prm->n_threads) > 1;
+    return k > 1 && prm->progress == NULL && n_coefs + 1 < ST__LR_LAPACK_MIN_M &&
+           st__n_threads(prm->n_threads) > 1;
 }
 
 static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params *prm,
@@ -152,13 +153,19 @@ static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params
     fold_jobs j = {.ds = ds, .prm = *prm, .fold = fold, .k = k, .lambda = lambda, .nl = nl,
                    .dev = dev, .weight = weight};
     j.prm.n_threads = 1;
+    st__stop_relay relay;
+    if (prm->should_stop != NULL) {
+        st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
+        j.prm.should_stop = st__stop_relay_ask, j.prm.should_stop_data = &relay;
+    }
     j.rows = st__malloc_array(st__mul_size(2 * n, k, &overflow), sizeof *j.rows);
     j.p = st__malloc_array(st__mul_size(n, k, &overflow), sizeof *j.p);
     st_status rc = ST_OK;
     if (overflow || !j.rows || !j.p)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
     else
-        rc = st__run_fallible(k, st__n_threads(prm->n_threads), fold_task, &j, err);
+        rc = st__run_fallible(k, st__n_threads(prm->n_threads), fold_task, &j,
+                              prm->should_stop != NULL ? &relay : NULL, err);
     st__free(j.rows), st__free(j.p);
     return rc;
 }

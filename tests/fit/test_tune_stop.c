@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include <stratum.h>
@@ -26,6 +27,21 @@ static int count_stop(void *data)
 {
     counter *c = data;
     return ++c->calls == c->stop_at;
+}
+
+/* Counts calls, says stop on call stop_at, and counts calls from a thread other than the
+ * one that started the training (stratum/common.h: never). */
+typedef struct thread_counter {
+    counter c;
+    thrd_t caller;
+    long elsewhere;
+} thread_counter;
+
+static int count_stop_thread(void *data)
+{
+    thread_counter *t = data;
+    t->elsewhere += !thrd_equal(thrd_current(), t->caller);
+    return count_stop(&t->c);
 }
 
 static int count_tree(const st_gbdt_progress *p, void *data)
@@ -198,6 +214,80 @@ static void logreg_default_lambda_unchanged(void **state)
     st_dataset_free(ds);
 }
 
+/* Two threads: the inner trainings of the default number of trees run side by side, and
+ * the hook is asked on the calling thread only (fewer calls than trees: the other thread's
+ * trees are not asked about), the model the one-thread model; a stop on call 3 (the
+ * calling thread's third tree) cancels the other thread's training too. */
+static void gbdt_side_by_side_asks_on_calling_thread(void **state)
+{
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
+    st_gbdt_params p = st_gbdt_params_default();
+    p.n_threads = 1;
+    st_gbdt *plain = NULL, *asked = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_train(ds, &p, &plain, &err), ST_OK);
+    st_gbdt_auto_trees_info info;
+    assert_true(st_gbdt_auto_trees(plain, &info));
+    long all_trees = info.num_trees;
+    for (int f = 0; f < info.n_validations; f++) {
+        const long grown = info.best[f] + ST_GBDT_AUTO_STOPPING_ROUNDS;
+        all_trees += grown < ST_GBDT_AUTO_MAX_TREES ? grown : ST_GBDT_AUTO_MAX_TREES;
+    }
+    thread_counter t = {{0, 0}, thrd_current(), 0};
+    p.n_threads = 2;
+    p.should_stop = count_stop_thread, p.should_stop_data = &t;
+    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_OK);
+    assert_int_equal(t.elsewhere, 0);
+    assert_true(t.c.calls >= info.num_trees && t.c.calls < all_trees);
+    char *a = gbdt_text(plain, "g"), *b = gbdt_text(asked, "h");
+    assert_string_equal(a, b);
+    free(a), free(b);
+    st_gbdt_free(asked);
+    asked = NULL;
+    t = (thread_counter){{0, 3}, thrd_current(), 0};
+    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_ERR_CANCELLED);
+    assert_null(asked);
+    assert_int_equal(t.c.calls, 3);
+    assert_int_equal(t.elsewhere, 0);
+    test_assert_contains(err.message, "stopped by should_stop after ", __FILE__, __LINE__);
+    st_gbdt_free(plain);
+    st_dataset_free(ds);
+}
+
+/* The same for the default lambda's inner paths side by side on two threads. */
+static void logreg_side_by_side_asks_on_calling_thread(void **state)
+{
+    st_dataset *ds = test_read_shipped("hepatitis.csv");
+    st_logreg_params p = st_logreg_params_default();
+    p.n_threads = 1;
+    st_logreg *plain = NULL, *asked = NULL;
+    st_error err;
+    assert_int_equal(st_logreg_train(ds, &p, &plain, &err), ST_OK);
+    counter serial = {0, 0};
+    p.should_stop = count_stop, p.should_stop_data = &serial;
+    assert_int_equal(st_logreg_train(ds, &p, &asked, &err), ST_OK);
+    st_logreg_free(asked);
+    asked = NULL;
+    thread_counter t = {{0, 0}, thrd_current(), 0};
+    p.n_threads = 2;
+    p.should_stop = count_stop_thread, p.should_stop_data = &t;
+    assert_int_equal(st_logreg_train(ds, &p, &asked, &err), ST_OK);
+    assert_int_equal(t.elsewhere, 0);
+    assert_true(t.c.calls > 0 && t.c.calls < serial.calls);
+    char *a = logreg_text(plain, "i"), *b = logreg_text(asked, "j");
+    assert_string_equal(a, b);
+    free(a), free(b);
+    st_logreg_free(asked);
+    asked = NULL;
+    t = (thread_counter){{0, 3}, thrd_current(), 0};
+    assert_int_equal(st_logreg_train(ds, &p, &asked, &err), ST_ERR_CANCELLED);
+    assert_null(asked);
+    assert_int_equal(t.c.calls, 3);
+    assert_int_equal(t.elsewhere, 0);
+    st_logreg_free(plain);
+    st_dataset_free(ds);
+}
+
 static void count_fold(const st_cv_progress *p, void *data)
 {
     if (p->event == ST_CV_FOLD_DONE)
@@ -256,6 +346,8 @@ int main(void)
         cmocka_unit_test(logreg_path_asks_at_each_iteration),
         cmocka_unit_test(logreg_default_lambda_unchanged),
         cmocka_unit_test(cv_asks_before_each_fold),
+        cmocka_unit_test(gbdt_side_by_side_asks_on_calling_thread),
+        cmocka_unit_test(logreg_side_by_side_asks_on_calling_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
