@@ -111,11 +111,10 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
 {
     const size_t n = st_dataset_n_rows(ds);
     int *fold = st__malloc_array(n, sizeof *fold);
-    size_t *train = st__malloc_array(n, sizeof *train), *test = st__malloc_array(n, sizeof *test);
-    validation_jobs jobs = {0};
+    validation_jobs jobs = {.ds = ds, .prm = *prm, .fold = fold, .best = info->best};
     st__stop_relay relay;
     st_status rc = ST_OK;
-    if (fold == NULL || train == NULL || test == NULL) {
+    if (fold == NULL) {
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on %zu "
                       "rows", n);
         goto done;
@@ -129,25 +128,27 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
     *info = (st_gbdt_auto_trees_info){0};
     info->n_validations = n < ST_GBDT_AUTO_FOLD_ROWS ? (int)made : 1;
     const size_t nv = (size_t)info->n_validations;
-    if (side_by_side(prm, info->n_validations)) {
-        int overflow = 0;
-        jobs = (validation_jobs){.ds = ds, .prm = *prm, .fold = fold, .best = info->best};
+    const int together = side_by_side(prm, info->n_validations);
+    int overflow = 0; /* row lists: one pair per fold side by side, one pair in turn */
+    jobs.rows = st__malloc_array(st__mul_size(2 * n, together ? nv : 1, &overflow),
+                                 sizeof *jobs.rows);
+    if (overflow || jobs.rows == NULL) {
+        rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on %zu "
+                      "rows", n);
+        goto done;
+    }
+    if (together) {
         jobs.prm.n_threads = 1;
         if (prm->should_stop != NULL) {
             st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
             jobs.prm.should_stop = st__stop_relay_ask, jobs.prm.should_stop_data = &relay;
         }
-        jobs.rows = st__malloc_array(st__mul_size(2 * n, nv, &overflow), sizeof *jobs.rows);
-        if (overflow || jobs.rows == NULL) {
-            rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing the number of trees on "
-                          "%zu rows", n);
-            goto done;
-        }
         rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs,
                               prm->should_stop != NULL ? &relay : NULL, err);
     } else {
         for (size_t f = 0; f < nv && rc == ST_OK; f++)
-            rc = one_validation(ds, prm, fold, (int)f, train, test, &info->best[f], err);
+            rc = one_validation(ds, prm, fold, (int)f, jobs.rows, jobs.rows + n,
+                                &info->best[f], err);
     }
     if (rc == ST_OK) {
         double sum = 0;
@@ -156,7 +157,7 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
         info->num_trees = (int)fmax(1, floor(sum / info->n_validations + 0.5));
     }
 done:
-    st__free(fold), st__free(train), st__free(test);
+    st__free(fold);
     st__free(jobs.rows);
     return rc;
 }
