@@ -5,7 +5,8 @@
  * each fold and through its fits. A hook that says stop on its k-th call fails the call
  * with ST_ERR_CANCELLED after exactly the work before that call (trees, iterations, folds
  * counted by the progress callbacks); a hook that never says stop is asked once per unit
- * of work and leaves the model byte for byte as without it. */
+ * of work and leaves the model byte for byte as without it. On two threads, where a
+ * default fit's inner fits run side by side, it is asked on the calling thread only. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -114,9 +115,23 @@ static void gbdt_asks_before_each_tree(void **state)
     st_dataset_free(ds);
 }
 
+/* The trees a default training grows: each validation training best + 20 (early
+ * stopping's patience), or ST_GBDT_AUTO_MAX_TREES, and the final one info.num_trees. */
+static long trees_grown(const st_gbdt_auto_trees_info *info)
+{
+    long trees = info->num_trees;
+    for (int f = 0; f < info->n_validations; f++) {
+        const long grown = info->best[f] + ST_GBDT_AUTO_STOPPING_ROUNDS;
+        trees += grown < ST_GBDT_AUTO_MAX_TREES ? grown : ST_GBDT_AUTO_MAX_TREES;
+    }
+    return trees;
+}
+
 /* The default number of trees: every tree of the early-stopping trainings and of the final
  * one asks (the trees the progress callback hears, of the final training alone, plus the
- * trainings' trees: at least one call per tree); the model is unchanged. */
+ * trainings' trees: at least one call per tree); the model is unchanged. On two threads,
+ * where the early-stopping trainings run side by side, it is asked on the calling thread
+ * only. */
 static void gbdt_auto_trees_ask_too(void **state)
 {
     st_dataset *ds = test_read_shipped("hepatitis.csv");
@@ -130,14 +145,7 @@ static void gbdt_auto_trees_ask_too(void **state)
     counter c = {0, 0};
     p.should_stop = count_stop, p.should_stop_data = &c;
     assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_OK);
-    /* each validation training grows best + 20 trees (early stopping's patience) or stops
-     * at ST_GBDT_AUTO_MAX_TREES; the final one info.num_trees */
-    long expected = info.num_trees;
-    for (int f = 0; f < info.n_validations; f++) {
-        const long grown = info.best[f] + ST_GBDT_AUTO_STOPPING_ROUNDS;
-        expected += grown < ST_GBDT_AUTO_MAX_TREES ? grown : ST_GBDT_AUTO_MAX_TREES;
-    }
-    assert_int_equal(c.calls, expected);
+    assert_int_equal(c.calls, trees_grown(&info));
     char *a = gbdt_text(plain, "c"), *b = gbdt_text(asked, "d");
     assert_string_equal(a, b);
     free(a), free(b);
@@ -147,6 +155,26 @@ static void gbdt_auto_trees_ask_too(void **state)
     assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_ERR_CANCELLED);
     assert_null(asked);
     assert_int_equal(c.calls, 3);
+    /* two threads: the validation trainings side by side, the hook asked on the calling
+     * thread only (fewer calls than trees grown), the same model; a stop on call 3 (the
+     * calling thread's third tree) cancels the other thread's training too */
+    thread_counter t = {{0, 0}, thrd_current(), 0};
+    p.n_threads = 2;
+    p.should_stop = count_stop_thread, p.should_stop_data = &t;
+    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_OK);
+    assert_int_equal(t.elsewhere, 0);
+    assert_true(t.c.calls >= info.num_trees && t.c.calls < trees_grown(&info));
+    a = gbdt_text(plain, "g"), b = gbdt_text(asked, "h");
+    assert_string_equal(a, b);
+    free(a), free(b);
+    st_gbdt_free(asked);
+    asked = NULL;
+    t = (thread_counter){{0, 3}, thrd_current(), 0};
+    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_ERR_CANCELLED);
+    assert_null(asked);
+    assert_int_equal(t.c.calls, 3);
+    assert_int_equal(t.elsewhere, 0);
+    test_assert_contains(err.message, "stopped by should_stop after ", __FILE__, __LINE__);
     st_gbdt_free(plain);
     st_dataset_free(ds);
 }
@@ -191,7 +219,9 @@ static void logreg_path_asks_at_each_iteration(void **state)
 }
 
 /* The default lambda (inner cross-validation along the path): the same model file with a
- * hook that never stops, which is asked at least once per lambda of each inner path. */
+ * hook that never stops, which is asked at least once per lambda of each inner path on one
+ * thread; on two threads, where the inner paths run side by side, on the calling thread
+ * only. */
 static void logreg_default_lambda_unchanged(void **state)
 {
     st_dataset *ds = test_read_shipped("hepatitis.csv");
@@ -209,72 +239,17 @@ static void logreg_default_lambda_unchanged(void **state)
     char *a = logreg_text(plain, "e"), *b = logreg_text(asked, "f");
     assert_string_equal(a, b);
     free(a), free(b);
-    st_logreg_free(plain);
-    st_logreg_free(asked);
-    st_dataset_free(ds);
-}
-
-/* Two threads: the inner trainings of the default number of trees run side by side, and
- * the hook is asked on the calling thread only (fewer calls than trees: the other thread's
- * trees are not asked about), the model the one-thread model; a stop on call 3 (the
- * calling thread's third tree) cancels the other thread's training too. */
-static void gbdt_side_by_side_asks_on_calling_thread(void **state)
-{
-    st_dataset *ds = test_read_shipped("hepatitis.csv");
-    st_gbdt_params p = st_gbdt_params_default();
-    p.n_threads = 1;
-    st_gbdt *plain = NULL, *asked = NULL;
-    st_error err;
-    assert_int_equal(st_gbdt_train(ds, &p, &plain, &err), ST_OK);
-    st_gbdt_auto_trees_info info;
-    assert_true(st_gbdt_auto_trees(plain, &info));
-    long all_trees = info.num_trees;
-    for (int f = 0; f < info.n_validations; f++) {
-        const long grown = info.best[f] + ST_GBDT_AUTO_STOPPING_ROUNDS;
-        all_trees += grown < ST_GBDT_AUTO_MAX_TREES ? grown : ST_GBDT_AUTO_MAX_TREES;
-    }
-    thread_counter t = {{0, 0}, thrd_current(), 0};
-    p.n_threads = 2;
-    p.should_stop = count_stop_thread, p.should_stop_data = &t;
-    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_OK);
-    assert_int_equal(t.elsewhere, 0);
-    assert_true(t.c.calls >= info.num_trees && t.c.calls < all_trees);
-    char *a = gbdt_text(plain, "g"), *b = gbdt_text(asked, "h");
-    assert_string_equal(a, b);
-    free(a), free(b);
-    st_gbdt_free(asked);
-    asked = NULL;
-    t = (thread_counter){{0, 3}, thrd_current(), 0};
-    assert_int_equal(st_gbdt_train(ds, &p, &asked, &err), ST_ERR_CANCELLED);
-    assert_null(asked);
-    assert_int_equal(t.c.calls, 3);
-    assert_int_equal(t.elsewhere, 0);
-    test_assert_contains(err.message, "stopped by should_stop after ", __FILE__, __LINE__);
-    st_gbdt_free(plain);
-    st_dataset_free(ds);
-}
-
-/* The same for the default lambda's inner paths side by side on two threads. */
-static void logreg_side_by_side_asks_on_calling_thread(void **state)
-{
-    st_dataset *ds = test_read_shipped("hepatitis.csv");
-    st_logreg_params p = st_logreg_params_default();
-    p.n_threads = 1;
-    st_logreg *plain = NULL, *asked = NULL;
-    st_error err;
-    assert_int_equal(st_logreg_train(ds, &p, &plain, &err), ST_OK);
-    counter serial = {0, 0};
-    p.should_stop = count_stop, p.should_stop_data = &serial;
-    assert_int_equal(st_logreg_train(ds, &p, &asked, &err), ST_OK);
     st_logreg_free(asked);
     asked = NULL;
+    /* two threads: the inner paths side by side, the hook asked on the calling thread
+     * only (fewer calls than one thread's), the same model; a stop on call 3 cancels all */
     thread_counter t = {{0, 0}, thrd_current(), 0};
     p.n_threads = 2;
     p.should_stop = count_stop_thread, p.should_stop_data = &t;
     assert_int_equal(st_logreg_train(ds, &p, &asked, &err), ST_OK);
     assert_int_equal(t.elsewhere, 0);
-    assert_true(t.c.calls > 0 && t.c.calls < serial.calls);
-    char *a = logreg_text(plain, "i"), *b = logreg_text(asked, "j");
+    assert_true(t.c.calls > 0 && t.c.calls < c.calls);
+    a = logreg_text(plain, "i"), b = logreg_text(asked, "j");
     assert_string_equal(a, b);
     free(a), free(b);
     st_logreg_free(asked);
@@ -346,8 +321,6 @@ int main(void)
         cmocka_unit_test(logreg_path_asks_at_each_iteration),
         cmocka_unit_test(logreg_default_lambda_unchanged),
         cmocka_unit_test(cv_asks_before_each_fold),
-        cmocka_unit_test(gbdt_side_by_side_asks_on_calling_thread),
-        cmocka_unit_test(logreg_side_by_side_asks_on_calling_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
