@@ -80,10 +80,8 @@ typedef struct st_logreg_progress {
 } st_logreg_progress;
 
 /* Called on the calling thread after each solver iteration and, on a lambda path, after
- * each lambda, for a caller that shows progress (the library never prints); of the inner
- * paths choosing lambda that run side by side (ST_LOGREG_CV_SPLIT_ROWS, below), only of
- * those the calling thread fits. It only reads p, which is valid during the call; the fit
- * is the same with or without it. */
+ * each lambda, for a caller that shows progress (the library never prints). It only
+ * reads p, which is valid during the call; the fit is the same with or without it. */
 typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_data);
 
 /* lambda's default: chosen by an inner cross-validation along the lambda path (below). */
@@ -96,11 +94,10 @@ typedef void (*st_logreg_progress_fn)(const st_logreg_progress *p, void *user_da
  * (the lambdas below, never fitted, are not candidates). The standard error of lambda_1se
  * is then the held-out rows' (st_logreg_lambda_choice.n_folds is 1). Below that row count
  * the choice is the full k-fold one, unchanged, and its cv_folds paths run side by side,
- * one thread each, when n_threads allows more than one and the design has fewer than 150
- * columns (no fit calls LAPACK); the choice is the same either way. progress and
- * should_stop are still called on the calling thread only: progress tells of the paths
- * that thread fits (inner_fold says which), should_stop is asked between their solver
- * iterations, and a stop it asks for reaches the other paths at their next one. */
+ * one thread each, when n_threads allows more than one, progress is NULL and the design
+ * has fewer than 150 columns (no fit calls LAPACK); the choice is the same either way.
+ * should_stop is still asked on the calling thread only, between the solver iterations of
+ * the paths that thread fits; a stop it asks for reaches the others at their next one. */
 #define ST_LOGREG_CV_SPLIT_ROWS 10000
 #define ST_LOGREG_CV_PATIENCE 10
 

@@ -134,28 +134,14 @@ static st_status fold_task(void *ctx, size_t f, st_error *err)
                     j->dev + f * j->nl, NULL, j->weight + f, err);
 }
 
-/* Whether the k inner paths run side by side: with threads, several folds, and a design
- * narrow enough that no fit calls LAPACK (OpenBLAS's thread count is process-wide:
- * linalg.c). The caller's should_stop and progress are called on the calling thread only
- * (stratum/common.h, stratum/logreg.h): through relays. */
+/* Whether the k inner paths run side by side: with threads, several folds, no progress of
+ * the caller's to tell (its order would change), and a design narrow enough that no fit
+ * calls LAPACK (OpenBLAS's thread count is process-wide: linalg.c). The caller's
+ * should_stop is asked through a relay (core/parallel.h), on the calling thread only. */
 static int side_by_side(const st_logreg_params *prm, size_t k, size_t n_coefs)
 {
-    return k > 1 && n_coefs + 1 < ST__LR_LAPACK_MIN_M && st__n_threads(prm->n_threads) > 1;
-}
-
-/* The caller's progress for the paths side by side: told of the calling thread's paths
- * only, so a progress line follows one path at a time (their inner_fold says which). */
-typedef struct progress_relay {
-    st_logreg_progress_fn fn;
-    void *data;
-    thrd_t caller;
-} progress_relay;
-
-static void relay_progress(const st_logreg_progress *p, void *data)
-{
-    const progress_relay *r = data;
-    if (thrd_equal(thrd_current(), r->caller))
-        r->fn(p, r->data);
+    return k > 1 && prm->progress == NULL && n_coefs + 1 < ST__LR_LAPACK_MIN_M &&
+           st__n_threads(prm->n_threads) > 1;
 }
 
 static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params *prm,
@@ -172,9 +158,6 @@ static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params
         st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
         j.prm.should_stop = st__stop_relay_ask, j.prm.should_stop_data = &relay;
     }
-    progress_relay told = {prm->progress, prm->progress_data, thrd_current()};
-    if (prm->progress != NULL)
-        j.prm.progress = relay_progress, j.prm.progress_data = &told;
     j.rows = st__malloc_array(st__mul_size(2 * n, k, &overflow), sizeof *j.rows);
     j.p = st__malloc_array(st__mul_size(n, k, &overflow), sizeof *j.p);
     st_status rc = ST_OK;
