@@ -68,12 +68,16 @@ st_status st__run_fallible(size_t n, int n_threads,
     return rc;
 }
 
-void st__stop_relay_init(st__stop_relay *r, st_should_stop_fn fn, void *data)
+st__stop_relay *st__stop_relay_wrap(st__stop_relay *r, st_should_stop_fn *fn, void **data)
 {
-    r->fn = fn;
-    r->data = data;
+    if (*fn == NULL)
+        return NULL;
+    r->fn = *fn;
+    r->data = *data;
     r->caller = thrd_current();
     atomic_init(&r->stopped, 0);
+    *fn = st__stop_relay_ask, *data = r;
+    return r;
 }
 
 int st__stop_relay_ask(void *data)

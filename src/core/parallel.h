@@ -27,8 +27,10 @@ typedef struct st__stop_relay {
     atomic_int stopped;
 } st__stop_relay;
 
-/* Sets r up on the calling thread for should_stop fn with its data. */
-void st__stop_relay_init(st__stop_relay *r, st_should_stop_fn fn, void *data);
+/* For tasks given a copy of the caller's should_stop fields (*fn, *data): when *fn is set,
+ * sets r up for it on the calling thread, points the fields at r and returns r, the relay
+ * to hand st__run_fallible; NULL (fields unchanged) when there is no should_stop. */
+st__stop_relay *st__stop_relay_wrap(st__stop_relay *r, st_should_stop_fn *fn, void **data);
 
 /* The relay's should_stop (data: an st__stop_relay), safe to call from any thread. */
 int st__stop_relay_ask(void *data);

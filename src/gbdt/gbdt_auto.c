@@ -139,12 +139,10 @@ static st_status choose_trees(const st_dataset *ds, const st_gbdt_params *prm,
     }
     if (together) {
         jobs.prm.n_threads = 1;
-        if (prm->should_stop != NULL) {
-            st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
-            jobs.prm.should_stop = st__stop_relay_ask, jobs.prm.should_stop_data = &relay;
-        }
-        rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs,
-                              prm->should_stop != NULL ? &relay : NULL, err);
+        st__stop_relay *stop = st__stop_relay_wrap(&relay, &jobs.prm.should_stop,
+                                                   &jobs.prm.should_stop_data);
+        rc = st__run_fallible(nv, st__n_threads(prm->n_threads), validation_task, &jobs, stop,
+                              err);
     } else {
         for (size_t f = 0; f < nv && rc == ST_OK; f++)
             rc = one_validation(ds, prm, fold, (int)f, jobs.rows, jobs.rows + n,

@@ -154,18 +154,15 @@ static st_status folds_side_by_side(const st_dataset *ds, const st_logreg_params
                    .dev = dev, .weight = weight};
     j.prm.n_threads = 1;
     st__stop_relay relay;
-    if (prm->should_stop != NULL) {
-        st__stop_relay_init(&relay, prm->should_stop, prm->should_stop_data);
-        j.prm.should_stop = st__stop_relay_ask, j.prm.should_stop_data = &relay;
-    }
+    st__stop_relay *stop = st__stop_relay_wrap(&relay, &j.prm.should_stop,
+                                               &j.prm.should_stop_data);
     j.rows = st__malloc_array(st__mul_size(2 * n, k, &overflow), sizeof *j.rows);
     j.p = st__malloc_array(st__mul_size(n, k, &overflow), sizeof *j.p);
     st_status rc = ST_OK;
     if (overflow || !j.rows || !j.p)
         rc = st__fail(err, ST_ERR_NOMEM, "out of memory choosing lambda on %zu rows", n);
     else
-        rc = st__run_fallible(k, st__n_threads(prm->n_threads), fold_task, &j,
-                              prm->should_stop != NULL ? &relay : NULL, err);
+        rc = st__run_fallible(k, st__n_threads(prm->n_threads), fold_task, &j, stop, err);
     st__free(j.rows), st__free(j.p);
     return rc;
 }
