@@ -277,6 +277,7 @@ st_read_options cli_read_options(const cli_common *c)
     o.n_categorical = c->n_categorical;
     o.censored = c->censored;
     o.decimal = c->decimal;
+    o.n_threads = c->threads;
     return o;
 }
 

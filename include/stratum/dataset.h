@@ -116,6 +116,11 @@ typedef struct st_read_options {
     char decimal;                   /* the decimal mark of numbers: '.' (default; 0 means
                                        '.') or ',' ("1,00" is 1), which requires a field
                                        delimiter other than ','. With ',', "1.5" is text. */
+    int n_threads;                  /* threads reading a CSV file's rows, 0 = all OpenMP
+                                       offers (default 0). Files under a few megabytes, and
+                                       files with quoted fields, are read by one. The
+                                       dataset, and any error, are the same whatever the
+                                       number. */
 } st_read_options;
 
 /* The defaults described above. */

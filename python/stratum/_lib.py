@@ -232,7 +232,7 @@ class StReadOptions(ctypes.Structure):
                 ("has_header", c_int), ("weight_file", c_char_p),
                 ("numeric", _p(c_char_p)), ("n_numeric", c_size_t),
                 ("categorical", _p(c_char_p)), ("n_categorical", c_size_t),
-                ("censored", c_int), ("decimal", c_char)]
+                ("censored", c_int), ("decimal", c_char), ("n_threads", c_int)]
 
 
 class StLogregParams(ctypes.Structure):

@@ -31,6 +31,7 @@ st_read_options st_read_options_default(void)
     o.weight_file = NULL;
     o.censored = ST_CENSORED_TEXT;
     o.decimal = '.';
+    o.n_threads = 0;
     return o;
 }
 

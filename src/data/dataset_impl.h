@@ -65,6 +65,8 @@ struct st_dataset {
      * CSV and array datasets. */
     int libsvm;
     long libsvm_first, libsvm_last;
+    size_t csv_chunks;           /* CSV: chunks of the file read on other threads and kept
+                                    (csv_reader_chunks.c); 0 when it was read in turn */
     st__cell_facts *cell_facts;  /* CSV datasets: n_features facts, features[j].cells
                                     pointing into it (owned); NULL otherwise */
     /* the entries of the features with shared_entries, one allocation each (owned);
