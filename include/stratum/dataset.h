@@ -205,6 +205,33 @@ ST_API st_status st_dataset_from_arrays_borrowed(size_t n_rows, size_t n_feature
                                                  const char *const *names,
                                                  st_dataset **out /* OUT */, st_error *err);
 
+/* One categorical feature for st_dataset_from_arrays_categorical: a pandas "category"
+ * column's codes and categories. */
+typedef struct st_categorical_column {
+    size_t feature;            /* the feature's 0-based index */
+    const int32_t *codes;      /* n_rows codes: row i's level is levels[codes[i]]; -1 is
+                                  missing */
+    const char *const *levels; /* n_levels NUL-terminated UTF-8 texts */
+    size_t n_levels;
+} st_categorical_column;
+
+/* Builds a dataset of numeric and categorical features: a table with categorical columns
+ * (a pandas DataFrame with "category" columns) without writing it out as text. The numeric
+ * features are views of x's columns as in st_dataset_from_arrays_borrowed (x stays the
+ * caller's, allocated and unchanged until st_dataset_free(*out)); categorical[k] gives
+ * feature categorical[k].feature, whose column of x is never read. Codes, levels, labels,
+ * weights and names are copied. The dataset is the one reading the same table from a CSV
+ * file gives: a categorical feature's levels are the texts some row has, each once (levels
+ * of equal text are one), in byte order, and the dataset's codes index them. A code other
+ * than -1 and 0 .. n_levels - 1, a used level that is NULL, empty (a CSV file's empty
+ * field is missing, so such a level could not be scored from a file) or not UTF-8, more
+ * than 16,777,216 levels, or a feature given twice is ST_ERR_DATA or ST_ERR_INVALID_ARG
+ * naming the feature (and row or level). */
+ST_API st_status st_dataset_from_arrays_categorical(
+    size_t n_rows, size_t n_features, const float *x, const float *labels,
+    const float *weights, const char *const *names, const st_categorical_column *categorical,
+    size_t n_categorical, st_dataset **out /* OUT */, st_error *err);
+
 /* Frees the dataset and everything it owns. NULL is a harmless no-op. */
 ST_API void st_dataset_free(st_dataset *ds);
 

@@ -16,7 +16,7 @@ import io
 
 import numpy as np
 
-from ._lib import StError, StratumError, check, lib
+from ._lib import StCategoricalColumn, StError, StratumError, check, lib
 
 try:  # pandas and scipy are optional at import time
     import pandas as pd
@@ -236,12 +236,55 @@ def _csv_field(text):
     return '"' + text.replace('"', '""') + '"'
 
 
+def _empty_level_used(name, s):
+    """StratumError when a row of category column s uses the empty string as its level."""
+    empty = [k for k, c in enumerate(s.cat.categories) if str(c) == ""]
+    if empty and np.isin(s.cat.codes.to_numpy(), empty).any():
+        raise StratumError(f"column '{name}' has the empty string as a level: "
+                           "stratum reads an empty field as missing")
+
+
 def _from_categorical_frame(df, kinds, y01, weights, names):
-    """Columns with categorical dtype have no array constructor in the C API; the frame
-    goes through st_dataset_read_csv_buffer instead, with every column's type forced
-    (categorical columns as categorical, the others numeric) and only the empty field
-    missing, so that a level reads back as exactly its text. Numbers are written with 9
-    significant digits, which read back as the same float32."""
+    """A frame of numeric and "category" columns: the numeric ones as views of one float32
+    column-major array, each category column as its codes and its categories' texts
+    (st_dataset_from_arrays_categorical): the dataset the CSV reader makes of the same
+    table, levels in byte order, without writing the table out as text."""
+    n, d = df.shape
+    y, w = _labels_weights(y01, weights, n)
+    X = np.full((n, d), np.nan, dtype=np.float32, order="F")
+    cats = (StCategoricalColumn * kinds.count("categorical"))()
+    keep = [X]
+    k = 0
+    for j, name in enumerate(df.columns):
+        s = df.iloc[:, j]
+        if kinds[j] == "numeric":
+            v = s.to_numpy(dtype=np.float32, na_value=np.nan)
+            _check_finite(v, f"column '{name}'")
+            X[:, j] = v
+            continue
+        _empty_level_used(name, s)
+        codes = np.ascontiguousarray(s.cat.codes.to_numpy(), dtype=np.int32)
+        texts = [str(c).encode("utf-8") for c in s.cat.categories]
+        levels = (ctypes.c_char_p * max(len(texts), 1))(*texts)
+        keep += [codes, levels]
+        cats[k] = StCategoricalColumn(j, codes.ctypes.data, levels, len(texts))
+        k += 1
+    name_arr, names_keep = _names_array(names)
+    out = ctypes.c_void_p()
+    err = StError()
+    st = lib.st_dataset_from_arrays_categorical(n, d, _ptr(X), _ptr(y), _ptr(w), name_arr,
+                                                cats, len(cats), ctypes.byref(out),
+                                                ctypes.byref(err))
+    check(st, err)
+    return Dataset(out, keep=X)
+
+
+def _from_text_frame(df, kinds, y01, weights, names):
+    """Text columns are tokenised by the CSV reader's featurizer, so a frame with one goes
+    through st_dataset_read_csv_buffer, with every column's type forced (categorical
+    columns as categorical, the others numeric) and only the empty field missing, so that
+    a level reads back as exactly its text. Numbers are written with 9 significant digits,
+    which read back as the same float32."""
     n = len(df)
     y, w = _labels_weights(y01, weights, n)
     cols = []
@@ -307,7 +350,9 @@ def to_dataset(X, y01=None, weights=None, names=None, text=(), check_inf=True):
         kinds = dataframe_kinds(X, text)
         if names is None:
             names = [str(c) for c in X.columns]
-        if "categorical" in kinds or "text" in kinds:
+        if "text" in kinds:
+            return _from_text_frame(X, kinds, y01, weights, names)
+        if "categorical" in kinds:
             return _from_categorical_frame(X, kinds, y01, weights, names)
         X = X.to_numpy(dtype=np.float32, na_value=np.nan)
         check_inf = True

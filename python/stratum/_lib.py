@@ -98,6 +98,9 @@ _SIGNATURES = {
                                        c_void_p, _p(c_void_p), _err]),
     "st_dataset_from_arrays_borrowed": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p,
                                                 c_void_p, c_void_p, _p(c_void_p), _err]),
+    "st_dataset_from_arrays_categorical": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p,
+                                                   c_void_p, c_void_p, c_void_p, c_size_t,
+                                                   _p(c_void_p), _err]),
     "st_dataset_from_csr": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
                                     c_void_p, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_dataset_from_csc": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
@@ -223,6 +226,11 @@ def blas_info():
 
 
 # Parameter structs, field for field as include/stratum/*.h declares them.
+class StCategoricalColumn(ctypes.Structure):
+    _fields_ = [("feature", c_size_t), ("codes", c_void_p), ("levels", _p(c_char_p)),
+                ("n_levels", c_size_t)]
+
+
 class StReadOptions(ctypes.Structure):
     _fields_ = [("delimiter", c_char), ("label", c_char_p), ("label_index", c_long),
                 ("label_required", c_int), ("positive", c_char_p), ("weight", c_char_p),

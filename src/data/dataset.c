@@ -193,11 +193,9 @@ st_status st__check_labels_weights(const char *fn, size_t n_rows, const float *l
     return ST_OK;
 }
 
-/* st_dataset_from_arrays (borrow 0: x copied) and st_dataset_from_arrays_borrowed (borrow
- * 1: the features are views of x's columns); fn names the caller in messages. */
-static st_status from_arrays(const char *fn, int borrow, size_t n_rows, size_t n_features,
-                             const float *x, const float *labels, const float *weights,
-                             const char *const *names, st_dataset **out, st_error *err)
+st_status st__dataset_from_arrays(const char *fn, int borrow, size_t n_rows, size_t n_features,
+                                  const float *x, const float *labels, const float *weights,
+                                  const char *const *names, st_dataset **out, st_error *err)
 {
     if (out == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "%s: out is NULL", fn);
@@ -262,8 +260,8 @@ st_status st_dataset_from_arrays(size_t n_rows, size_t n_features, const float *
                                  const float *labels, const float *weights,
                                  const char *const *names, st_dataset **out, st_error *err)
 {
-    return from_arrays("st_dataset_from_arrays", 0, n_rows, n_features, x, labels, weights,
-                       names, out, err);
+    return st__dataset_from_arrays("st_dataset_from_arrays", 0, n_rows, n_features, x, labels,
+                                   weights, names, out, err);
 }
 
 st_status st_dataset_from_arrays_borrowed(size_t n_rows, size_t n_features, const float *x,
@@ -271,8 +269,8 @@ st_status st_dataset_from_arrays_borrowed(size_t n_rows, size_t n_features, cons
                                           const char *const *names, st_dataset **out,
                                           st_error *err)
 {
-    return from_arrays("st_dataset_from_arrays_borrowed", 1, n_rows, n_features, x, labels,
-                       weights, names, out, err);
+    return st__dataset_from_arrays("st_dataset_from_arrays_borrowed", 1, n_rows, n_features, x,
+                                   labels, weights, names, out, err);
 }
 
 size_t st_dataset_n_rows(const st_dataset *ds) { return ds != NULL ? ds->n_rows : 0; }

@@ -81,6 +81,12 @@ struct st_dataset {
  * labelled/weighted choose whether those arrays exist. NULL when out of memory. */
 st_dataset *st__dataset_new(size_t n_features, size_t row_cap, int labelled, int weighted);
 
+/* st_dataset_from_arrays (borrow 0: x copied) and st_dataset_from_arrays_borrowed (borrow
+ * 1: the features are views of x's columns); fn names the caller in messages. */
+st_status st__dataset_from_arrays(const char *fn, int borrow, size_t n_rows, size_t n_features,
+                                  const float *x, const float *labels, const float *weights,
+                                  const char *const *names, st_dataset **out, st_error *err);
+
 /* Gives every feature its CSV cell facts, zeroed (st__feature.cells). Returns 0 when out
  * of memory. */
 int st__dataset_add_cell_facts(st_dataset *ds);

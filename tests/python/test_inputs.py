@@ -118,6 +118,50 @@ def unseen_level_and_missing_category():
     assert p[0] > 0.7 and p[1] < 0.3 and p[1] == p[2]  # an unseen level goes where missing values go
 
 
+@case
+def category_frame_same_as_written_out():
+    """A frame of category columns becomes a dataset from the codes themselves
+    (st_dataset_from_arrays_categorical); the same frame written out as CSV text and read
+    back (the route frames with a text column take) gives the same model bytes and scores:
+    thousands of levels, missing values, unused categories (an empty one among them),
+    numeric categories, categories of equal text."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    code = pd.Categorical(np.char.add("D", rng.integers(0, 2500, n).astype(str)))
+    code[rng.random(n) < 0.1] = np.nan
+    df = pd.DataFrame({
+        "code": code,
+        "x": rng.normal(size=n),
+        "dose": pd.Categorical(np.where(rng.random(n) < 0.2, np.nan,
+                                        rng.integers(0, 9, n) * 2.5)),
+        "ward": pd.Categorical(rng.choice(["a", "b", "c"], n)).add_categories(["", "unused"]),
+        "mixed": pd.Categorical(rng.choice(np.array([1, "1", "one"], dtype=object), n)),
+    })
+    assert df["code"].cat.categories.size > 1000
+    y = (df["x"] + (df["ward"] == "a") + rng.normal(size=n) > 0.5).astype(int)
+    from stratum import _data
+    fitted = {}
+    for route in ("codes", "text"):
+        if route == "text":
+            _data._from_categorical_frame, saved = _data._from_text_frame, _data._from_categorical_frame
+        try:
+            for make in (lambda: stratum.GBDTClassifier(num_trees=20, min_data_in_leaf=5),
+                         lambda: stratum.LogisticRegression(lam=0.01)):
+                est = make().fit(df, y)
+                fitted.setdefault(type(est).__name__, []).append(
+                    (est.model_.to_bytes(), est.predict_proba(df)))
+        finally:
+            if route == "text":
+                _data._from_categorical_frame = saved
+    for name, ((m1, p1), (m2, p2)) in fitted.items():
+        assert m1 == m2, name
+        assert np.array_equal(p1, p2), name
+    used_empty = df.copy()
+    used_empty.loc[3, "ward"] = ""
+    raises(lambda: stratum.GBDTClassifier().fit(used_empty, y), E,
+           "column 'ward' has the empty string as a level")
+
+
 # ---- hostile inputs ----
 @case
 def labels_nan_three_values_one_class():
