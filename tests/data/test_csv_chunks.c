@@ -212,6 +212,27 @@ static void plain_file(void **state)
     st_dataset_free(ds);
 }
 
+static void no_line_end_after_the_last_row(void **state)
+{
+    (void)state;
+    plan p = plain();
+    size_t size;
+    char *buf = make_csv(&p, &size);
+    assert_true(buf[size - 1] == '\n');
+    st_read_options o = st_read_options_default();
+    st_dataset *one = NULL, *two = NULL;
+    st_error err;
+    if (read_csv(buf, size - 1, &o, 1, &one, &err) != ST_OK ||
+        read_csv(buf, size - 1, &o, 2, &two, &err) != ST_OK)
+        fail_msg("%s", err.message);
+    assert_true(two->csv_chunks >= 2);
+    same_dataset(one, two);
+    assert_int_equal(st_dataset_n_rows(two), ROWS);
+    st_dataset_free(one);
+    st_dataset_free(two);
+    free(buf);
+}
+
 static void column_turns_categorical_late(void **state)
 {
     (void)state;
@@ -337,6 +358,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_file),
+        cmocka_unit_test(no_line_end_after_the_last_row),
         cmocka_unit_test(column_turns_categorical_late),
         cmocka_unit_test(tallies_and_examples),
         cmocka_unit_test(blank_lines_and_skipped_rows),
