@@ -12,7 +12,6 @@ libstratum datasets.
   without being densified (other formats are converted to CSR first).
 """
 import ctypes
-import io
 
 import numpy as np
 
@@ -228,14 +227,6 @@ def dataframe_kinds(df, text=()):
     return kinds
 
 
-_LABEL_COLUMN = "__stratum_label__"
-_WEIGHT_COLUMN = "__stratum_weight__"
-
-
-def _csv_field(text):
-    return '"' + text.replace('"', '""') + '"'
-
-
 def _empty_level_used(name, s):
     """StratumError when a row of category column s uses the empty string as its level."""
     empty = [k for k, c in enumerate(s.cat.categories) if str(c) == ""]
@@ -244,15 +235,34 @@ def _empty_level_used(name, s):
                            "stratum reads an empty field as missing")
 
 
-def _from_categorical_frame(df, kinds, y01, weights, names):
-    """A frame of numeric and "category" columns: the numeric ones as views of one float32
-    column-major array, each category column as its codes and its categories' texts
+def _levels(name, s, kind):
+    """Codes (int32, -1 missing) and level texts of a category column, or of a text column
+    (each distinct text a level, as the CSV reader keeps a text column's cells until the
+    featurizer tokenises them; the empty text is missing, as an empty field is)."""
+    if kind == "categorical":
+        _empty_level_used(name, s)
+        return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = [str(u) for u in uniques]
+    if "" in texts:
+        codes[codes == texts.index("")] = -1
+    for k, t in enumerate(texts):
+        if "\0" in t:
+            row = int(np.flatnonzero(codes == k)[0])
+            raise StratumError(f"text column '{name}' holds a NUL character in row {row}: "
+                               "expected text")
+    return codes, texts
+
+
+def _from_frame_with_levels(df, kinds, y01, weights, names):
+    """A frame of numeric, "category" and text columns: the numeric ones as views of one
+    float32 column-major array, each other column as its codes and level texts
     (st_dataset_from_arrays_categorical): the dataset the CSV reader makes of the same
     table, levels in byte order, without writing the table out as text."""
     n, d = df.shape
     y, w = _labels_weights(y01, weights, n)
     X = np.full((n, d), np.nan, dtype=np.float32, order="F")
-    cats = (StCategoricalColumn * kinds.count("categorical"))()
+    cats = (StCategoricalColumn * (d - kinds.count("numeric")))()
     keep = [X]
     k = 0
     for j, name in enumerate(df.columns):
@@ -262,10 +272,9 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
             _check_finite(v, f"column '{name}'")
             X[:, j] = v
             continue
-        _empty_level_used(name, s)
-        codes = np.ascontiguousarray(s.cat.codes.to_numpy(), dtype=np.int32)
-        texts = [str(c).encode("utf-8") for c in s.cat.categories]
-        levels = (ctypes.c_char_p * max(len(texts), 1))(*texts)
+        codes, texts = _levels(name, s, kinds[j])
+        codes = np.ascontiguousarray(codes, dtype=np.int32)
+        levels = (ctypes.c_char_p * max(len(texts), 1))(*[t.encode("utf-8") for t in texts])
         keep += [codes, levels]
         cats[k] = StCategoricalColumn(j, codes.ctypes.data, levels, len(texts))
         k += 1
@@ -277,62 +286,6 @@ def _from_categorical_frame(df, kinds, y01, weights, names):
                                                 ctypes.byref(err))
     check(st, err)
     return Dataset(out, keep=X)
-
-
-def _from_text_frame(df, kinds, y01, weights, names):
-    """Text columns are tokenised by the CSV reader's featurizer, so a frame with one goes
-    through st_dataset_read_csv_buffer, with every column's type forced (categorical
-    columns as categorical, the others numeric) and only the empty field missing, so that
-    a level reads back as exactly its text. Numbers are written with 9 significant digits,
-    which read back as the same float32."""
-    n = len(df)
-    y, w = _labels_weights(y01, weights, n)
-    cols = []
-    for j, name in enumerate(df.columns):
-        s = df.iloc[:, j]
-        if kinds[j] in ("categorical", "text"):
-            text = s.astype(object).map(lambda v: "" if v is None or (
-                isinstance(v, float) and np.isnan(v)) or v is pd.NA else _csv_field(str(v)))
-            # an empty text is a text without words, as the empty field the CSV reads
-            if kinds[j] == "categorical" and (s.notna() & (s.astype(str) == "")).any():
-                raise StratumError(f"column '{name}' has the empty string as a level: "
-                                   "stratum reads an empty field as missing")
-        else:
-            v = s.to_numpy(dtype=np.float32, na_value=np.nan)
-            _check_finite(v, f"column '{name}'")
-            text = pd.Series(np.char.mod("%.9g", v), index=s.index).where(~np.isnan(v), "")
-        cols.append(np.asarray(text, dtype=object))
-    header = [_csv_field(str(x)) for x in names]
-    if y is not None:
-        cols.append(np.char.mod("%.0f", y).astype(object))
-        header.append(_LABEL_COLUMN)
-    if w is not None:
-        cols.append(np.char.mod("%.9g", w).astype(object))
-        header.append(_WEIGHT_COLUMN)
-    buf = io.StringIO()
-    buf.write(",".join(header) + "\n")
-    for row in zip(*cols):
-        buf.write(",".join(row) + "\n")
-    data = buf.getvalue().encode("utf-8")
-    cat = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] != "numeric"]
-    num = [str(names[j]).encode() for j in range(len(kinds)) if kinds[j] == "numeric"]
-    cat_arr = (ctypes.c_char_p * max(len(cat), 1))(*cat)
-    num_arr = (ctypes.c_char_p * max(len(num), 1))(*num)
-    na = (ctypes.c_char_p * 1)(b"")
-    opt = lib.st_read_options_default()
-    opt.delimiter = b","
-    opt.label = _LABEL_COLUMN.encode() if y is not None else None
-    opt.label_required = 1 if y is not None else 0
-    opt.weight = _WEIGHT_COLUMN.encode() if w is not None else None
-    opt.na_values, opt.n_na_values = na, 1
-    opt.categorical, opt.n_categorical = cat_arr, len(cat)
-    opt.numeric, opt.n_numeric = num_arr, len(num)
-    out = ctypes.c_void_p()
-    err = StError()
-    st = lib.st_dataset_read_csv_buffer(data, len(data), b"DataFrame", ctypes.byref(opt),
-                                        ctypes.byref(out), ctypes.byref(err))
-    check(st, err)
-    return Dataset(out)
 
 
 def to_dataset(X, y01=None, weights=None, names=None, text=(), check_inf=True):
@@ -350,10 +303,8 @@ def to_dataset(X, y01=None, weights=None, names=None, text=(), check_inf=True):
         kinds = dataframe_kinds(X, text)
         if names is None:
             names = [str(c) for c in X.columns]
-        if "text" in kinds:
-            return _from_text_frame(X, kinds, y01, weights, names)
-        if "categorical" in kinds:
-            return _from_categorical_frame(X, kinds, y01, weights, names)
+        if "categorical" in kinds or "text" in kinds:
+            return _from_frame_with_levels(X, kinds, y01, weights, names)
         X = X.to_numpy(dtype=np.float32, na_value=np.nan)
         check_inf = True
     return _from_dense(X, y01, weights, names, check_inf)

@@ -95,6 +95,22 @@ def cv_and_compare_with_text():
 
 
 @case
+def empty_and_missing_texts():
+    """An empty text is missing, as an empty field of the CLI's file is; None too."""
+    holes = X.copy()
+    holes.loc[[1, 5, 9], "abstract"] = ""
+    holes.loc[[2, 7], "abstract"] = None
+    path = os.path.join(TMP, "holes.csv")
+    holes.assign(label=Y).to_csv(path, index=False)
+    cli_path = os.path.join(TMP, "holes_cli.model")
+    cli("train", "logreg", path, "--text-col", "abstract", "--lambda", "1e-3", "-o", cli_path,
+        "-q")
+    py_path = os.path.join(TMP, "holes_py.model")
+    stratum.LogisticRegression(text_cols=["abstract"], lam=1e-3).fit(holes, Y).save(py_path)
+    assert filecmp.cmp(cli_path, py_path, shallow=False)
+
+
+@case
 def bad_input_raises():
     raises(lambda: stratum.LogisticRegression(text_cols=["note"]).fit(X, Y),
            stratum.StratumError, "text_cols: 'note' is not a column of X")
@@ -108,6 +124,10 @@ def bad_input_raises():
     mixed.loc[3, "abstract"] = 5
     raises(lambda: stratum.LogisticRegression(text_cols=["abstract"]).fit(mixed, Y),
            stratum.StratumError, "text column 'abstract' holds int 5: expected str")
+    nul = X.copy()
+    nul.loc[3, "abstract"] = "pain\0fever"
+    raises(lambda: stratum.LogisticRegression(text_cols=["abstract"]).fit(nul, Y),
+           stratum.StratumError, "text column 'abstract' holds a NUL character in row 3")
     raises(lambda: stratum.LogisticRegression(text_cols=["abstract"], ngrams=(2, 1)).fit(X, Y),
            stratum.StratumError, "ngrams=(2, 1): expected 1 <= min <= max <= 8")
     raises(lambda: stratum.LogisticRegression(text_cols=["abstract"], stop_words="french")
