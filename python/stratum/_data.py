@@ -243,16 +243,17 @@ def _levels(name, s, kind):
     featurizer tokenises them; the empty text is missing, as an empty field is)."""
     if kind == "categorical":
         _empty_level_used(name, s)
-        return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    texts = [str(u) for u in uniques]
-    if "" in texts:
-        codes[codes == texts.index("")] = -1
-    for k, t in enumerate(texts):
-        if "\0" in t:
-            row = int(np.flatnonzero(codes == k)[0])
-            raise StratumError(f"text column '{name}' holds a NUL character in row {row}: "
-                               "expected text")
+        codes, texts = s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        texts = [str(u) for u in uniques]
+        if "" in texts:
+            codes[codes == texts.index("")] = -1
+    for k, t in enumerate(texts):  # the library takes NUL-terminated texts
+        rows = np.flatnonzero(codes == k) if "\0" in t else ()
+        if len(rows):
+            raise StratumError(f"{'text ' if kind == 'text' else ''}column '{name}' holds a "
+                               f"NUL character in row {int(rows[0])}: expected text")
     return codes, texts
 
 

@@ -157,6 +157,12 @@ def category_frame_same_as_written_out():
     used_empty.loc[3, "ward"] = ""
     raises(lambda: stratum.GBDTClassifier().fit(used_empty, y), E,
            "column 'ward' has the empty string as a level")
+    nul = df.copy()
+    nul["ward"] = nul["ward"].cat.add_categories(["a\0b"])
+    stratum.GBDTClassifier(num_trees=2).fit(nul, y)  # unused: no level at all
+    nul.loc[4, "ward"] = "a\0b"
+    raises(lambda: stratum.GBDTClassifier().fit(nul, y), E,
+           "column 'ward' holds a NUL character in row 4")
 
 
 # ---- hostile inputs ----
