@@ -105,8 +105,6 @@ _SIGNATURES = {
                                     c_void_p, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_dataset_from_csc": (c_int, [c_size_t, c_size_t, c_void_p, c_void_p, c_void_p,
                                     c_void_p, c_void_p, c_void_p, _p(c_void_p), _err]),
-    "st_dataset_read_csv_buffer": (c_int, [c_char_p, c_size_t, c_char_p, c_void_p,
-                                           _p(c_void_p), _err]),
     "st_dataset_free": (None, [_ds]),
     "st_dataset_n_rows": (c_size_t, [_ds]),
     "st_dataset_n_features": (c_size_t, [_ds]),
@@ -231,18 +229,6 @@ class StCategoricalColumn(ctypes.Structure):
                 ("n_levels", c_size_t)]
 
 
-class StReadOptions(ctypes.Structure):
-    _fields_ = [("delimiter", c_char), ("label", c_char_p), ("label_index", c_long),
-                ("label_required", c_int), ("positive", c_char_p), ("weight", c_char_p),
-                ("ignore", _p(c_char_p)), ("n_ignore", c_size_t),
-                ("na_values", _p(c_char_p)), ("n_na_values", c_size_t),
-                ("skip_missing_labels", c_int), ("libsvm_zero_based", c_int),
-                ("has_header", c_int), ("weight_file", c_char_p),
-                ("numeric", _p(c_char_p)), ("n_numeric", c_size_t),
-                ("categorical", _p(c_char_p)), ("n_categorical", c_size_t),
-                ("censored", c_int), ("decimal", c_char), ("n_threads", c_int)]
-
-
 class StLogregParams(ctypes.Structure):
     _fields_ = [("lambda_", c_double), ("alpha", c_double), ("standardize", c_int),
                 ("impute", c_int), ("missing_indicators", c_int), ("class_weight", c_int),
@@ -320,8 +306,7 @@ class StEval(ctypes.Structure):
                 ("calibration", StCalibrationBin * ST_CALIBRATION_BINS)]
 
 
-for _name, _res in (("st_read_options_default", StReadOptions),
-                    ("st_logreg_params_default", StLogregParams),
+for _name, _res in (("st_logreg_params_default", StLogregParams),
                     ("st_gbdt_params_default", StGbdtParams),
                     ("st_eval_params_default", StEvalParams)):
     _f = getattr(lib, _name)
@@ -336,6 +321,5 @@ for _name, _t in (("st_logreg_params_check", StLogregParams),
 
 # keep the names used by other modules importable from here
 __all__ = ["lib", "StratumError", "StError", "check", "version", "blas_info", "DEFAULT_SEED",
-           "StReadOptions",
            "StLogregParams", "StGbdtParams", "StDecisionThreshold", "StEvalParams",
            "StEval", "ST_METRIC_COUNT", "c_float", "c_int32", "c_int64"]
