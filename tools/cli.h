@@ -166,6 +166,18 @@ void json_number(FILE *f, double v); /* NaN and infinities become null */
 /* 1 when both paths exist and are the same file (device and inode), whatever the
  * spelling: used to refuse writing over an input. */
 int cli_same_file(const char *a, const char *b);
+/* A file a command reads or writes, with the option or argument that named it ("DATA",
+ * "--oof"); path NULL when not given. */
+typedef struct cli_file {
+    const char *option;
+    const char *path;
+} cli_file;
+/* Checked before any work: refuses an output that is one of the inputs (it would be
+ * replaced), that is another output (one would replace the other), or that cannot be
+ * created (its directory missing or not writable, or a directory of that name), so that a
+ * run which could not write all its outputs writes none. One line on stderr and
+ * EXIT_FAILED, else EXIT_OK. */
+int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out);
 /* An open_memstream on *buf and *size for an output written whole at the end (with
  * cli_write_memstream), or NULL with "out of memory for WHAT" on stderr. */
 FILE *cli_open_memstream(char **buf, size_t *size, const char *what);

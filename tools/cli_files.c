@@ -6,9 +6,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cli_same_file(const char *a, const char *b)
 {
@@ -16,6 +19,82 @@ int cli_same_file(const char *a, const char *b)
     if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
         return 0; /* a file that does not exist yet cannot be the input */
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The directory of path (".": none named) into dir, and where its last name starts. */
+static const char *split_dir(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        snprintf(dir, size, ".");
+        return path;
+    }
+    snprintf(dir, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return slash + 1;
+}
+
+/* Whether two output paths name one file: the same file when both exist, else the same
+ * name in the same directory. */
+static int same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    const int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char da[4096], db[4096];
+    const char *na = split_dir(a, da, sizeof da), *nb = split_dir(b, db, sizeof db);
+    return strcmp(na, nb) == 0 && cli_same_file(da, db);
+}
+
+/* Why path cannot be written (its directory missing or not writable, or a directory of
+ * that name), or NULL. */
+static const char *unwritable(const char *path, char *why, size_t size)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return "is a directory";
+    char dir[4096];
+    const char *name = split_dir(path, dir, sizeof dir);
+    if (*name == '\0')
+        return "names a directory, not a file";
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, size, "directory %s does not exist", dir);
+        return why;
+    }
+    if (access(dir, W_OK) != 0) {
+        snprintf(why, size, "directory %s is not writable (%s)", dir, strerror(errno));
+        return why;
+    }
+    return NULL;
+}
+
+int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
+{
+    for (size_t i = 0; i < n_out; i++) {
+        if (out[i].path == NULL)
+            continue;
+        for (size_t k = 0; k < n_in; k++)
+            if (in[k].path != NULL && cli_same_file(out[i].path, in[k].path)) {
+                fprintf(stderr, "stratum: %s %s is an input file (%s %s); choose another "
+                        "output path\n", out[i].option, out[i].path, in[k].option, in[k].path);
+                return EXIT_FAILED;
+            }
+        for (size_t k = 0; k < i; k++)
+            if (out[k].path != NULL && same_output(out[i].path, out[k].path)) {
+                fprintf(stderr, "stratum: %s %s and %s %s are the same file; one would "
+                        "replace the other\n", out[k].option, out[k].path, out[i].option,
+                        out[i].path);
+                return EXIT_FAILED;
+            }
+        char why[4200];
+        const char *bad = unwritable(out[i].path, why, sizeof why);
+        if (bad != NULL) {
+            fprintf(stderr, "stratum: %s %s cannot be written: %s\n", out[i].option,
+                    out[i].path, bad);
+            return EXIT_FAILED;
+        }
+    }
+    return EXIT_OK;
 }
 
 FILE *cli_open_memstream(char **buf, size_t *size, const char *what)

@@ -120,11 +120,10 @@ int cmd_bin(int argc, char **argv)
     if (out_path == NULL)
         return cli_usage_error("bin", "-o FILE is required");
     const char *data_path = argv[optind];
-    if (cli_same_file(data_path, out_path)) {
-        fprintf(stderr, "stratum: -o %s is the input data file; choose another output path\n",
-                out_path);
+    const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
+    const cli_file out[] = {{"-o", out_path}};
+    if (cli_check_files(in, 2, out, 1) != EXIT_OK)
         return EXIT_FAILED;
-    }
     st_read_options opt = cli_read_options(&common);
     opt.label_required = 1;
     st_bin_report rep;

@@ -142,6 +142,20 @@ static int parse_weights(compare_opts *o, const char *arg)
 }
 
 /* Returns -1 to go on, else an exit code. */
+/* The outputs against the inputs: DATA, the weight file and every --model file. */
+static int check_files(const compare_opts *co, const cv_opts *o, const cli_common *c,
+                       const char *data_path)
+{
+    cli_file in[2 + COMPARE_MAX_FIXED];
+    size_t n_in = 0;
+    in[n_in++] = (cli_file){"DATA", data_path};
+    in[n_in++] = (cli_file){"--weight-file", c->weight_file};
+    for (size_t k = 0; k < co->n_fixed; k++)
+        in[n_in++] = (cli_file){"--model", co->fixed[k]};
+    const cli_file out[] = {{"--oof", o->oof}, {"--report", o->report}};
+    return cli_check_files(in, n_in, out, 2);
+}
+
 static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common *c,
                  cv_setup *s, post_opts *post)
 {
@@ -198,31 +212,14 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     }
     if (optind != argc - 1)
         return cli_usage_error("compare", "expected one DATA file, got %d", argc - optind);
-    if (o->report != NULL && cli_same_file(o->report, argv[optind])) {
-        fprintf(stderr, "stratum: --report %s is the input data file; choose another output "
-                "path\n", o->report);
-        return EXIT_FAILED;
-    }
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
-    if (o->oof != NULL && cli_same_file(o->oof, argv[optind])) {
-        fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
-                "path\n", o->oof);
-        return EXIT_FAILED;
-    }
     if (!co->use[CV_LOGREG] && !co->use[CV_GBDT] && co->n_fixed == 0)
         return cli_usage_error("compare", "--models none leaves nothing to compare; add "
                                "--model FILE");
-    for (size_t k = 0; k < co->n_fixed; k++) {
-        const int oof = o->oof != NULL && cli_same_file(o->oof, co->fixed[k]);
-        if (oof || (o->report != NULL && cli_same_file(o->report, co->fixed[k]))) {
-            fprintf(stderr, "stratum: %s %s is the --model file %s; choose another output "
-                    "path\n", oof ? "--oof" : "--report", oof ? o->oof : o->report,
-                    co->fixed[k]);
-            return EXIT_FAILED;
-        }
-    }
+    if (check_files(co, o, c, argv[optind]) != EXIT_OK)
+        return EXIT_FAILED;
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
                                "out");

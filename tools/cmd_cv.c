@@ -174,16 +174,10 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     if (cli_gbdt_valid_check("cv", &valid, &s->gprm) != EXIT_OK)
         return EXIT_USAGE;
     s->valid_fraction = valid.fraction;
-    if (o->oof != NULL && cli_same_file(o->oof, argv[optind])) {
-        fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
-                "path\n", o->oof);
+    const cli_file in[] = {{"DATA", argv[optind]}, {"--weight-file", c->weight_file}};
+    const cli_file out[] = {{"--oof", o->oof}, {"--report", o->report}};
+    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
         return EXIT_FAILED;
-    }
-    if (o->report != NULL && cli_same_file(o->report, argv[optind])) {
-        fprintf(stderr, "stratum: --report %s is the input data file; choose another output "
-                "path\n", o->report);
-        return EXIT_FAILED;
-    }
     return check_options(o, c);
 }
 

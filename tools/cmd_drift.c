@@ -306,12 +306,10 @@ int cmd_drift(int argc, char **argv)
             return cli_usage_error("drift", "--fail-on %s%s...: the score's drift needs "
                                    "--model", o.rules.rule[k].metric, o.rules.rule[k].op);
     const char *path[2] = {argv[optind], argv[optind + 1]};
-    const char *inputs[3] = {path[0], path[1], o.model_path};
-    for (int k = 0; k < 3 && o.report_path != NULL; k++)
-        if (inputs[k] != NULL && cli_same_file(o.report_path, inputs[k])) {
-            fprintf(stderr, "stratum: --report %s is an input file; choose another path\n",
-                    o.report_path);
-            return EXIT_FAILED;
-        }
+    const cli_file in[] = {{"REFERENCE", path[0]}, {"NEW", path[1]}, {"--model", o.model_path},
+                           {"--weight-file", common.weight_file}};
+    const cli_file out[] = {{"--report", o.report_path}};
+    if (cli_check_files(in, 4, out, 1) != EXIT_OK)
+        return EXIT_FAILED;
     return run(path, &o, &common);
 }

@@ -403,19 +403,14 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     if (o->scores_path == NULL &&
         cli_check_model_first("evaluate", argv[optind], argv[optind + 1]) != EXIT_OK)
         return EXIT_USAGE;
-    const char *outputs[3] = {o->roc_path, o->pr_path, o->report_path};
-    for (int i = 0; i < 3; i++) {
-        if (outputs[i] == NULL)
-            continue;
-        const char *inputs[3] = {o->scores_path, o->scores_path ? NULL : argv[optind],
-                                 o->scores_path ? NULL : argv[optind + 1]};
-        for (int k = 0; k < 3; k++)
-            if (inputs[k] != NULL && cli_same_file(outputs[i], inputs[k])) {
-                fprintf(stderr, "stratum: %s is an input file; choose another output path\n",
-                        outputs[i]);
-                return EXIT_FAILED;
-            }
-    }
+    const cli_file in[] = {{"--scores", o->scores_path},
+                           {"MODEL", o->scores_path ? NULL : argv[optind]},
+                           {"DATA", o->scores_path ? NULL : argv[optind + 1]},
+                           {"--weight-file", common->weight_file}};
+    const cli_file out[] = {{"--roc-curve", o->roc_path}, {"--pr-curve", o->pr_path},
+                            {"--report", o->report_path}};
+    if (cli_check_files(in, 4, out, 3) != EXIT_OK)
+        return EXIT_FAILED;
     o->prm.seed = common->seed;
     o->prm.n_threads = common->threads;
     return -1; /* go on */

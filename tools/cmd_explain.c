@@ -261,12 +261,11 @@ int cmd_explain(int argc, char **argv)
     if (cli_check_model_first("explain", model_path, data_path) != EXIT_OK)
         return EXIT_USAGE;
     o.model_path = model_path, o.data_path = data_path;
-    if (o.report_path != NULL &&
-        (cli_same_file(o.report_path, model_path) || cli_same_file(o.report_path, data_path))) {
-        fprintf(stderr, "stratum: --report %s is an input file; choose another path\n",
-                o.report_path);
+    const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
+                           {"--weight-file", common.weight_file}};
+    const cli_file out[] = {{"--report", o.report_path}};
+    if (cli_check_files(in, 3, out, 1) != EXIT_OK)
         return EXIT_FAILED;
-    }
     st_model *m = NULL;
     int status = load_model(model_path, &common, &m);
     if (status != EXIT_OK)

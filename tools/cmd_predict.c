@@ -134,12 +134,11 @@ static int run(int argc, char **argv, const cli_common *common, const char *out_
     const char *model_path = argv[optind], *data_path = argv[optind + 1];
     if (cli_check_model_first("predict", model_path, data_path) != EXIT_OK)
         return EXIT_USAGE;
-    if (out_path != NULL &&
-        (cli_same_file(out_path, model_path) || cli_same_file(out_path, data_path))) {
-        fprintf(stderr, "stratum: -o %s is an input file; choose another output path\n",
-                out_path);
+    const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
+                           {"--weight-file", common->weight_file}};
+    const cli_file out[] = {{"-o", out_path}};
+    if (cli_check_files(in, 3, out, 1) != EXIT_OK)
         return EXIT_FAILED;
-    }
     if (contrib && interactions)
         return cli_usage_error("predict", "--contrib and --interactions write different "
                                "tables; choose one");

@@ -268,17 +268,16 @@ int cmd_train(int argc, char **argv)
     if (model_path == NULL && !mode.path)
         return cli_usage_error("train", "-o MODEL is required");
     const char *data_path = argv[optind];
-    int post_status = post_train_check("train", &post, data_path);
+    int post_status = post_train_check("train", &post);
     if (post_status != -1)
         return post_status;
     if (mode.path && (post_needs_cv(&post) || post_wants_threshold(&post)))
         return cli_usage_error("train", "--lambda-path fits a path, not one model: "
                                "--recalibrate and thresholds apply without it");
-    if (model_path != NULL && cli_same_file(data_path, model_path)) {
-        fprintf(stderr, "stratum: -o %s is the input data file; choose another %s path\n",
-                model_path, mode.path ? "output" : "model");
+    const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
+    const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
+    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
         return EXIT_FAILED;
-    }
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);
     cli_logreg_text_lambda(&prm, text.n_cols);

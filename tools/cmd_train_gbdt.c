@@ -116,14 +116,14 @@ int cmd_train_gbdt(int argc, char **argv)
                                "cross-validation, whose folds cannot share --valid FILE for "
                                "early stopping; use --valid-fraction instead");
     const char *data_path = argv[optind];
-    int post_status = post_train_check("train", &post, data_path);
+    int post_status = post_train_check("train", &post);
     if (post_status != -1)
         return post_status;
-    if (cli_same_file(data_path, model_path)) {
-        fprintf(stderr, "stratum: -o %s is the input data file; choose another model path\n",
-                model_path);
+    const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file},
+                           {"--valid", valid.path}, {"--bins-from", bins_from}};
+    const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
+    if (cli_check_files(in, 4, out, 2) != EXIT_OK)
         return EXIT_FAILED;
-    }
     prm.n_threads = common.threads;
     prm.seed = common.seed;
     if (cli_text_check("train", &text, distributed || bins_from != NULL ||

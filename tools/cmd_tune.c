@@ -240,12 +240,10 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
         o->tp.n_brackets = 0;
     if (c->format != FORMAT_TEXT)
         return cli_usage_error("tune", "--format: tune prints text (the table: --table)");
-    for (const char *const *p = (const char *const[]){o->out, o->table, NULL}; *p; p++)
-        if (cli_same_file(*p, argv[optind])) {
-            fprintf(stderr, "stratum: %s is the input data file; choose another output "
-                    "path\n", *p);
-            return EXIT_FAILED;
-        }
+    const cli_file in[] = {{"DATA", argv[optind]}, {"--weight-file", c->weight_file}};
+    const cli_file out[] = {{"-o", o->out}, {"--table", o->table}};
+    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
+        return EXIT_FAILED;
     return -1;
 }
 

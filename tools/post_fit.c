@@ -178,7 +178,7 @@ int post_train_option(const char *command, post_opts *po, int code, const char *
     return handled;
 }
 
-int post_train_check(const char *command, const post_opts *po, const char *data_path)
+int post_train_check(const char *command, const post_opts *po)
 {
     if (po->threshold_given && po->eval.rule != ST_THRESHOLD_FIXED)
         return cli_usage_error(command, "--threshold and --threshold-rule %s exclude each "
@@ -189,11 +189,6 @@ int post_train_check(const char *command, const post_opts *po, const char *data_
     if (po->oof != NULL && !post_needs_cv(po))
         return cli_usage_error(command, "--oof writes the inner cross-validation's "
                                "predictions: it needs --recalibrate or --threshold-rule");
-    if (po->oof != NULL && data_path != NULL && cli_same_file(po->oof, data_path)) {
-        fprintf(stderr, "stratum: --oof %s is the input data file; choose another output "
-                "path\n", po->oof);
-        return EXIT_FAILED;
-    }
     return -1;
 }
 

@@ -78,7 +78,7 @@ int post_write_oof(const char *path, const st_dataset *ds, const post_result *re
     {"oof", required_argument, NULL, OPT_POST_OOF}
 extern const char post_train_help[];
 int post_train_option(const char *command, post_opts *po, int code, const char *arg);
-int post_train_check(const char *command, const post_opts *po, const char *data_path);
+int post_train_check(const char *command, const post_opts *po);
 int post_train_run(const cv_setup *model, const st_dataset *ds, const post_opts *po,
                    unsigned long long seed, int quiet, post_result *res);
 

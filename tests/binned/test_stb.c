@@ -643,7 +643,7 @@ static void test_cli(void **state)
     free(r);
     r = run("bin", "stb_cli.stb", "-o", "stb_cli.stb", NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "is the input data file");
+    assert_one_error_line(r, "is an input file");
     free(r);
     r = run("train", "gbdt", "--num-trees", "100", "stb_cli.stb", "-o", "m", "--valid-fraction", "0.2", NULL);
     assert_int_equal(r->exit_code, 2);

@@ -317,7 +317,7 @@ static void test_train_predict_failures(void **state)
     fclose(f);
     r = run("train", "logreg", "--lambda", "1e-4", copy, "-o", copy, NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "is the input data file");
+    assert_one_error_line(r, "is an input file");
     free(r);
     r = run("train", "logreg", "--lambda", "1e-4", "-q", copy, "-o", model, "--lambda", "0.1", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -401,7 +401,7 @@ static void test_output_link_and_fifo(void **state)
     assert_int_equal(symlink("data.csv", in_link), 0);
     r = run("train", "gbdt", "--num-trees", "100", copy, "-q", "-o", in_link, NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "is the input data file");
+    assert_one_error_line(r, "is an input file");
     free(r);
     slurp(copy, now, sizeof now);
     assert_string_equal(now, original);

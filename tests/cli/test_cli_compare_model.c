@@ -300,7 +300,7 @@ static void test_errors(void **state)
     r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, "--ignore", "id", "--models", "none", "--model", gbdt_path, "--oof", gbdt_path,
             NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "is the --model file");
+    assert_one_error_line(r, "is an input file (--model");
     free(r);
     char *after = read_all(gbdt_path);
     assert_string_equal(before, after);

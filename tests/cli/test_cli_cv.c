@@ -120,7 +120,7 @@ static void test_failures(void **state)
     free(r);
     r = run("cv", "logreg", "--lambda", "1e-4", data_path, "--oof", data_path, NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "is the input data file");
+    assert_one_error_line(r, "is an input file");
     free(r);
 }
 

@@ -129,9 +129,9 @@ def cases(h, t, model, small):
         ("cv grouped by a missing column", ["cv", "logreg", small, "--group-col", "nope"], 1, "no column named 'nope' (--group-col)", err),
         ("compare with an unknown weight", ["compare", small, "--weights", "heavy"], 2, "--weights 'heavy'", err),
         ("compare an unknown model family", ["compare", small, "--models", "forest"], 2, "--models 'forest'", err),
-        ("model over its input", ["train", "logreg", small, "-o", small], 1, "is the input data file", err),
+        ("model over its input", ["train", "logreg", small, "-o", small], 1, "is an input file", err),
         ("predictions over the model", ["predict", model, small, "-o", model], 1, "is an input file", err),
-        ("predictions into a missing folder", ["predict", model, small, "-o", f"{t}/no/such/p.csv"], 1, "cannot create a temporary file next to it", err),
+        ("predictions into a missing folder", ["predict", model, small, "-o", f"{t}/no/such/p.csv"], 1, "does not exist", err),
     ]
 
 
