@@ -272,6 +272,73 @@ static void test_groups_and_given(void **state)
     unlink(oof);
 }
 
+/* Writes 120 rows, 4 per patient, whose --group-col pid is printf(fmt, base + patient). */
+static void write_ids(const char *path, const char *fmt, long long base, int blank_row)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "x1,x2,pid,label\n");
+    for (int i = 0; i < 120; i++) {
+        fprintf(f, "%d,%d,", i % 7, (i * 5) % 13);
+        if (i != blank_row)
+            fprintf(f, fmt, base + i / 4);
+        fprintf(f, ",%d\n", (i % 3 == 0) ^ (i % 7 > 4));
+    }
+    fclose(f);
+}
+
+/* The folds column of an --oof file, one int per row. */
+static void oof_folds(const char *oof, int *fold)
+{
+    static oof_row rows[N_ROWS + 1];
+    assert_int_equal(read_oof(oof, rows, N_ROWS + 1), 120);
+    for (int k = 0; k < 120; k++)
+        fold[rows[k].row - 1] = rows[k].fold;
+}
+
+/* Group ids are read as texts: 18-digit record numbers, which 32-bit (and 64-bit) floats
+ * cannot tell apart, stay 30 patients; numeric ids keep their numeric order (the folds of
+ * 1..30 are those of 001..030); a row without an id is named. */
+static void test_group_ids_as_texts(void **state)
+{
+    char ids[600], oof[600];
+    scratch(ids, sizeof ids, "ids.csv");
+    scratch(oof, sizeof oof, "ids_oof.csv");
+    write_ids(ids, "%lld", 123456789012345000LL, -1);
+    run_result *r = run("cv", "logreg", "--lambda", "0.1", ids, "--group-col", "pid", "--oof",
+                        oof, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    int fold[120], used[6] = {0};
+    oof_folds(oof, fold);
+    for (int i = 0; i < 120; i++) {
+        assert_int_equal(fold[i], fold[i - i % 4]); /* a patient's rows share a fold */
+        used[fold[i]] = 1;
+    }
+    assert_int_equal(used[1] + used[2] + used[3] + used[4] + used[5], 5);
+    int plain[120], padded[120];
+    write_ids(ids, "%lld", 1, -1);
+    r = run("cv", "logreg", "--lambda", "0.1", ids, "--group-col", "pid", "--oof", oof, "-q",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    oof_folds(oof, plain);
+    write_ids(ids, "%03lld", 1, -1);
+    r = run("cv", "logreg", "--lambda", "0.1", ids, "--group-col", "pid", "--oof", oof, "-q",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    oof_folds(oof, padded);
+    assert_memory_equal(plain, padded, sizeof plain);
+    write_ids(ids, "%lld", 1, 6);
+    r = run("cv", "logreg", "--lambda", "0.1", ids, "--group-col", "pid", "-q", NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_one_error_line(r, "row 7 (of the rows read) has no --group-col 'pid' value");
+    free(r);
+    unlink(ids);
+    unlink(oof);
+}
+
 /* --lambda-path: one line per lambda, exactly one "min" and one "1se" choice (or one
  * "min+1se"), and the two choices in the text report. */
 static void test_lambda_path(void **state)
@@ -390,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_help),   cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_failures), cmocka_unit_test(test_report),
         cmocka_unit_test(test_oof),    cmocka_unit_test(test_groups_and_given),
+        cmocka_unit_test(test_group_ids_as_texts),
         cmocka_unit_test(test_lambda_path), cmocka_unit_test(test_gbdt),
         cmocka_unit_test(test_same_folds_both_families),
     };
