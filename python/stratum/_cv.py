@@ -118,12 +118,24 @@ def _params(model, names, X, y01, text=False):
 
 
 def _ids(v, n, what):
+    """The ids (groups or fold_ids: any hashable values, e.g. patient ids as str or as
+    18-digit ints) as the library's float64 ids: their codes 0, 1, ... in the ids'
+    ascending order. Exact, where the ids themselves as float64 need not be (ints beyond
+    2^53 would merge), and in the order the library numbers ids (stratum/folds.h:
+    ascending; `stratum cv --group-col` numbers a column of text by its levels, in byte
+    order: str's order too). None, NaN and pd.NA are missing, which no row may be."""
     if v is None:
         return None
-    a = np.ascontiguousarray(v, dtype=np.float64).ravel()
+    import pandas as pd
+    a = (v.to_numpy() if hasattr(v, "to_numpy") else np.asarray(v)).ravel()
     if a.shape[0] != n:
         raise StratumError(f"{what} has {a.shape[0]} values, X has {n} rows")
-    return a
+    codes, _ = pd.factorize(a, sort=True)
+    if (codes < 0).any():
+        i = int(np.flatnonzero(codes < 0)[0])
+        raise StratumError(f"{what} has a missing id (None or NaN) at row {i}: every row "
+                           "needs one")
+    return np.ascontiguousarray(codes, dtype=np.float64)
 
 
 def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,

@@ -7,11 +7,13 @@ libstratum datasets.
   an error.
 - pandas: numeric, bool and nullable columns as numbers (pd.NA and NaN missing); columns
   of dtype "category" become the library's native categorical features (levels matched by
-  their text). Object columns are an error: convert them to "category" or to numbers.
+  their text, a whole number's the integer's: _level_text). Object columns are an error:
+  convert them to "category" or to numbers.
 - scipy.sparse: CSR and CSC matrices go to st_dataset_from_csr / st_dataset_from_csc
   without being densified (other formats are converted to CSR first).
 """
 import ctypes
+import numbers
 
 import numpy as np
 
@@ -143,6 +145,19 @@ def as_dense_float32(X, check_inf=True):
     return X32
 
 
+def _frame_float32(to_numpy, what):
+    """to_numpy(dtype) (a frame's or a column's numbers, NaN missing) as float32, refusing
+    what as_dense_float32 refuses with its messages: an infinity, named, and a finite value
+    that float32 cannot hold (it would become one)."""
+    with np.errstate(over="ignore"):
+        v = to_numpy(np.float32)
+    if np.isinf(v).any():
+        _check_finite(to_numpy(np.float64), what)
+        raise StratumError(f"{what} has a value beyond float32's range (about 3.4e38): "
+                           "stratum stores features as 32-bit floats")
+    return v
+
+
 def _labels_weights(y01, weights, n):
     y = None if y01 is None else np.ascontiguousarray(y01, dtype=np.float32)
     w = None if weights is None else np.ascontiguousarray(weights, dtype=np.float32)
@@ -199,7 +214,12 @@ def _from_sparse(X, y01, weights, names):
 
 def dataframe_kinds(df, text=()):
     """'numeric', 'categorical' or 'text' (the columns named in text: str cells, None or NaN
-    missing) for each column; StratumError for any other dtype."""
+    missing) for each column; StratumError for any other dtype, or for a name that more
+    than one column has (which of them would be the feature?)."""
+    dup = list(dict.fromkeys(df.columns[df.columns.duplicated()]))
+    if dup:
+        raise StratumError(f"X has more than one column named {', '.join(map(repr, dup))}: "
+                           "stratum reads columns by name; drop or rename the copies")
     kinds = []
     for name in df.columns:
         dt = df[name].dtype
@@ -237,13 +257,27 @@ def _empty_level_used(name, s):
                            "stratum reads an empty field as missing")
 
 
+def _level_text(c):
+    """A category's level text, one for equal values as pandas compares them (2 == 2.0), at
+    fit and predict alike: a whole number, int or float, as the integer ('2', as a CSV of
+    codes writes it; a column of codes with a missing value is float in pandas), any other
+    value as str() gives it ('2.5', 'a', and 'True': a bool is no number here)."""
+    if isinstance(c, (bool, np.bool_)):
+        return str(c)
+    if isinstance(c, numbers.Integral):
+        return str(int(c))
+    if isinstance(c, (float, np.floating)) and float(c).is_integer() and abs(c) < 2.0**63:
+        return str(int(c))
+    return str(c)
+
+
 def _levels(name, s, kind):
     """Codes (int32, -1 missing) and level texts of a category column, or of a text column
     (each distinct text a level, as the CSV reader keeps a text column's cells until the
     featurizer tokenises them; the empty text is missing, as an empty field is)."""
     if kind == "categorical":
         _empty_level_used(name, s)
-        codes, texts = s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
+        codes, texts = s.cat.codes.to_numpy(), [_level_text(c) for c in s.cat.categories]
     else:
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         texts = [str(u) for u in uniques]
@@ -271,9 +305,8 @@ def _from_frame_with_levels(df, kinds, y01, weights, names):
     for j, name in enumerate(df.columns):
         s = df.iloc[:, j]
         if kinds[j] == "numeric":
-            v = s.to_numpy(dtype=np.float32, na_value=np.nan)
-            _check_finite(v, f"column '{name}'")
-            X[:, j] = v
+            X[:, j] = _frame_float32(lambda dt: s.to_numpy(dtype=dt, na_value=np.nan),
+                                     f"column '{name}'")
             continue
         codes, texts = _levels(name, s, kinds[j])
         codes = np.ascontiguousarray(codes, dtype=np.int32)
@@ -308,7 +341,7 @@ def to_dataset(X, y01=None, weights=None, names=None, text=(), check_inf=True):
             names = [str(c) for c in X.columns]
         if "categorical" in kinds or "text" in kinds:
             return _from_frame_with_levels(X, kinds, y01, weights, names)
-        X = X.to_numpy(dtype=np.float32, na_value=np.nan)
+        X = _frame_float32(lambda dt: X.to_numpy(dtype=dt, na_value=np.nan), "X")
         check_inf = True
     return _from_dense(X, y01, weights, names, check_inf)
 

@@ -70,6 +70,21 @@ def _two_numeric_classes(y):
     return np.array([lo, hi], dtype=y.dtype), pos.astype(np.float32)
 
 
+def _whole(v):
+    """Whether v is a whole number (numpy's too; not a bool, nor a float such as 10.7,
+    which int() would silently truncate)."""
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _count(est, name):
+    """A count parameter as int, refused unless whole (_whole); its range is the library's
+    check (st_gbdt_params_check, st_logreg_params_check)."""
+    v = getattr(est, name)
+    if not _whole(v):
+        raise StratumError(f"{name}={v!r}: expected a whole number")
+    return int(v)
+
+
 def _seed(random_state):
     if random_state is None:
         return DEFAULT_SEED  # the CLI's default seed
@@ -131,6 +146,12 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
             self._check_n_features(X, reset=reset)
         except ValueError as e:
             raise StratumError(str(e)) from None
+        if not reset and is_dataframe(X) and self.__dict__.get("feature_names_in_") is None:
+            # fitted without feature names (an array): scikit-learn has just warned that X
+            # has some, and its estimators then take the columns by position; so do we (a
+            # frame without names, integer labels, is read by position: Model._raw_dataset)
+            X = X.copy(deep=False)
+            X.columns = range(X.shape[1])
         return X
 
     def _feature_names(self, X):
@@ -383,7 +404,13 @@ class LogisticRegression(_StratumClassifier):
 
     def _params(self, text=False, seed=None):
         p = lib.st_logreg_params_default()
-        p.lambda_ = -1.0 if self.lam is None else float(self.lam)  # ST_LOGREG_LAMBDA_CV
+        lam = self.lam
+        # None is the library's ST_LOGREG_LAMBDA_CV (-1), which no number given may become
+        if lam is not None and not (isinstance(lam, numbers.Real) and
+                                    not isinstance(lam, bool) and 0 <= lam < np.inf):
+            raise StratumError(f"lam={lam!r}: expected a number >= 0 (the CLI's --lambda), "
+                               "or None to choose it by cross-validation")
+        p.lambda_ = -1.0 if lam is None else float(lam)
         if text and self.lam is None:
             p.lambda_ = _text.TEXT_LAMBDA  # the CLI's default with --text-col
         if self.lambda_rule not in ("min", "1se"):
@@ -398,8 +425,8 @@ class LogisticRegression(_StratumClassifier):
         p.missing_indicators = 1 if self.missing_indicators else 0
         p.class_weight, p.positive_weight = self._class_weight_c()
         p.tol = float(self.tol)
-        p.max_iter = int(self.max_iter)
-        p.n_threads = int(self.n_threads)
+        p.max_iter = _count(self, "max_iter")
+        p.n_threads = _count(self, "n_threads")
         if text:
             p.standardize = 0  # term columns penalised as they are, as the CLI's
         msg = lib.st_logreg_params_check(ctypes.byref(p))
@@ -599,14 +626,20 @@ class GBDTClassifier(_StratumClassifier):
                   "bagging_freq", "max_cat_to_onehot", "max_cat_threshold",
                   "min_data_per_group", "max_cat_levels", "bin_sample_rows",
                   "early_stopping_rounds", "n_threads", "num_grad_quant_bins"):
-            setattr(p, f, int(getattr(self, f)))
+            setattr(p, f, _count(self, f))
         p.quantized_grad = 1 if self.quantized_grad else 0
         for f in ("learning_rate", "min_sum_hessian_in_leaf", "lambda_l1", "lambda_l2",
                   "min_gain_to_split", "feature_fraction", "bagging_fraction",
                   "scale_pos_weight", "cat_l2", "cat_smooth"):
             setattr(p, f, float(getattr(self, f)))
-        # None: ST_GBDT_NUM_TREES_AUTO; _train makes it 100 with a validation set
-        p.num_trees = 0 if self.num_trees is None else int(self.num_trees)
+        # None: ST_GBDT_NUM_TREES_AUTO (0), which no number given may become; _train makes
+        # it 100 with a validation set. The range is the CLI's --num-trees'.
+        nt = self.num_trees
+        if nt is not None and not (_whole(nt) and 1 <= nt <= 100000000):
+            raise StratumError(f"num_trees={nt!r}: expected a whole number from 1 to "
+                               "100000000 (the CLI's --num-trees), or None to choose it by "
+                               "early stopping")
+        p.num_trees = 0 if nt is None else int(nt)
         # a number w: scale_pos_weight w, as the CLI's --class-weight W sets it (the model
         # of class_weight POSITIVE with positive_weight w, byte for byte: stratum/gbdt.h)
         kind, pw = self._class_weight_c()
@@ -665,8 +698,9 @@ class GBDTClassifier(_StratumClassifier):
             if not np.isin(yv, self.classes_).all():
                 raise StratumError("eval_set's y has labels that are not among y's "
                                    f"classes {self.classes_.tolist()}")
+            by_name = is_dataframe(Xv) and self.__dict__.get("feature_names_in_") is not None
             valid = to_dataset(Xv, (yv == self.classes_[1]).astype(np.float32), None,
-                               None if is_dataframe(Xv) else names)
+                               None if by_name else names)
         out = ctypes.c_void_p()
         err = StError()
         try:

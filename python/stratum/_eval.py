@@ -10,6 +10,26 @@ _RULES = {"fixed": 0, "max_f1": 1, "max_fbeta": 2, "youden": 3, "min_recall": 4,
           "min_precision": 5}
 
 
+def _labels(y, pd):
+    """y's 0/1 labels as float32: numbers or bools, pandas' nullable ones (Int64, boolean)
+    too, as the estimators take them; a missing label (NaN, pd.NA) is an error."""
+    dt = getattr(y, "dtype", None)
+    if pd.api.types.is_extension_array_dtype(dt) and (pd.api.types.is_bool_dtype(dt) or
+                                                       pd.api.types.is_numeric_dtype(dt)):
+        y = y.to_numpy(dtype=np.float64, na_value=np.nan)
+    y = np.asarray(y)
+    if y.dtype == bool:
+        y = y.astype(np.float32)
+    if y.dtype.kind not in "fiu":
+        raise StratumError(f"y of dtype {y.dtype}: expected 0/1 labels")
+    labels = np.ascontiguousarray(y, dtype=np.float32).ravel()
+    if np.isnan(labels).any():
+        i = int(np.flatnonzero(np.isnan(labels))[0])
+        raise StratumError(f"y has a missing label (NaN or pd.NA) at row {i}: every row "
+                           "needs a 0/1 label")
+    return labels
+
+
 def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
              min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=DEFAULT_SEED,
              n_threads=0, report=None, report_data="scores"):
@@ -28,12 +48,7 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
     report_path = check_path(report)
     score_col = getattr(p, "name", None)
     score_col = "p" if score_col is None else score_col
-    y = np.asarray(y)
-    if y.dtype == bool:
-        y = y.astype(np.float32)
-    if y.dtype.kind not in "fiu":
-        raise StratumError(f"y of dtype {y.dtype}: expected 0/1 labels")
-    labels = np.ascontiguousarray(y, dtype=np.float32).ravel()
+    labels = _labels(y, pd)
     scores = np.ascontiguousarray(p, dtype=np.float64).ravel()
     n = labels.shape[0]
     if scores.shape[0] != n:

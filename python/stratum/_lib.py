@@ -149,6 +149,7 @@ _SIGNATURES = {
     "st_gbdt_best_score": (c_double, [c_void_p, c_void_p]),
     "st_gbdt_feature_importance": (c_int, [c_void_p, c_int, c_void_p, c_size_t, _err]),
     "st_gbdt_threshold": (c_double, [c_void_p]),
+    "st_gbdt_calibration": (c_void_p, [c_void_p]),
     "st_gbdt_auto_trees": (c_int, [c_void_p, c_void_p]),
     "st_gbdt_save": (c_int, [c_void_p, c_char_p, _err]),
     "st_gbdt_load": (c_int, [c_char_p, _p(c_void_p), _err]),

@@ -12,6 +12,12 @@ from ._lib import StDecisionThreshold, StError, StratumError, check, lib
 
 LOGREG, GBDT = "logreg", "gbdt"
 _GBDT_PROBABILITY, _GBDT_RAW = 0, 1
+# the log-odds of a calibrated P of exactly 0 or 1 (an isotonic map's ends, a Platt map
+# saturating): those of 2^-1075 and 1 - 2^-54, half a float64 step beyond the smallest and
+# the largest P in (0, 1), whose log-odds are about -744.4 and 36.7. Finite (scikit-learn's
+# scorers refuse infinities), and still below and above every other row's: the order of
+# predict_proba, ties included.
+_LOGIT_0, _LOGIT_1 = -1075 * np.log(2.0), 54 * np.log(2.0)
 
 
 class Model:
@@ -111,11 +117,22 @@ class Model:
         cols = self._text()[1]
         if cols:
             self._check_width(X)
-            return to_dataset(X, names=None, text=tuple(cols))
+            return to_dataset(self._read_columns(X), names=None, text=tuple(cols))
         # a frame's columns are matched by name when they have names (strings); an
         # array's, and a frame's with default (integer) labels, by position
         by_name = is_dataframe(X) and all(isinstance(c, str) for c in X.columns)
-        return to_dataset(X, names=None if by_name else self._names())
+        if by_name:
+            return to_dataset(self._read_columns(X), names=None)
+        return to_dataset(X, names=self._names())
+
+    def _read_columns(self, X):
+        """Frame X's columns the model reads by name (its features, its text columns): as
+        the CLI, the model ignores any other column, whatever it holds (an id, a date)."""
+        wanted = self.__dict__.get("_wanted")
+        if wanted is None:
+            wanted = self._wanted = set(self.feature_names) | set(self._text()[1])
+        keep = X.columns.isin(wanted)
+        return X if keep.all() else X.loc[:, keep]
 
     def _dataset(self, X):
         fs, cols = self._text()
@@ -206,17 +223,25 @@ class Model:
 
     def decision_function(self, X, n_threads=0):
         """Log-odds: the trees' raw score F(x) for boosted trees, logit(P(y = 1)) for
-        logistic regression."""
+        logistic regression; with a calibration map, of either family, the log-odds of the
+        calibrated P(y = 1) (_calibrated_logit), so that it ranks the rows as
+        predict_proba does."""
+        if self._calibration() is not None:
+            return _calibrated_logit(self.predict_proba(X, n_threads))
         if self.family == GBDT:
             return self._gbdt_raw(X, n_threads)
-        if lib.st_logreg_calibration(self._handle) is None and np.isfinite(
-                lib.st_logreg_bias(self._handle)):
+        if np.isfinite(lib.st_logreg_bias(self._handle)):
             # the linear predictor itself, finite where P(y = 1) rounds to 0 or 1: the
             # contributions and the bias sum to it (stratum/logreg.h)
             return self.explain(X, n_threads).sum(axis=1)
         p = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(p) - np.log1p(-p)
+
+    def _calibration(self):
+        """The model's calibration map (a pointer, lent by the model), or None."""
+        return (lib.st_gbdt_calibration if self.family == GBDT else
+                lib.st_logreg_calibration)(self._handle)
 
     @property
     def threshold(self):
@@ -300,6 +325,15 @@ class Model:
 
     def __repr__(self):
         return f"<stratum.Model {self.family}, {len(self.feature_names)} features>"
+
+
+def _calibrated_logit(p):
+    """logit(p), p in [0, 1], finite: _LOGIT_0 and _LOGIT_1 at 0 and 1."""
+    with np.errstate(divide="ignore"):
+        z = np.log(p) - np.log1p(-p)
+    z[p == 0] = _LOGIT_0
+    z[p == 1] = _LOGIT_1
+    return z
 
 
 def load(path):

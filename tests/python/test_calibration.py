@@ -123,11 +123,11 @@ def predictions_are_the_cli_predict_of_that_file():
         want = pd.read_csv(out, float_precision="round_trip")
         p = est.predict_proba(X)[:, 1]
         assert np.array_equal(p, want["p"].to_numpy()), i
-        # calibrated: the map applied to the trees' own probability (decision_function is
-        # their raw score F(x))
+        # calibrated: the map applied to the trees' own probability (their raw score F(x),
+        # which the TreeSHAP contributions sum to: the map is not in them)
         cal = est.calibration_
         if cal is not None and est.__class__ is GB:
-            raw = est.decision_function(X)
+            raw = est.model_.explain(X).sum(axis=1)
             if cal["method"] == "platt":  # logit(sigmoid(F)) = F
                 mapped = 1 / (1 + np.exp(-(cal["a"] * raw + cal["b"])))
             else:  # linear between breakpoints, clipped outside
@@ -288,6 +288,39 @@ def without_options_nothing_changes():
     # a threshold rule alone: the out-of-fold probabilities unchanged, no map in the model
     g = GB(num_trees=5, threshold_rule="youden").fit(X, y)
     assert g.calibration_ is None and np.array_equal(g.inner_cv_["p"], g.inner_cv_["p_raw"])
+
+
+@case
+def decision_function_is_the_calibrated_log_odds():
+    # with a map, decision_function is logit(predict_proba) (scipy's logit the oracle),
+    # finite where P is exactly 0 or 1 (isotonic's ends): scikit-learn's roc_auc scorer,
+    # which calls it first, then gives predict_proba's AUC on every fold, not NaN
+    from scipy.special import logit
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    path, X, y, ignore = WDBC
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    for est in (LR(lam=0.01, recalibrate="isotonic"), LR(lam=0.01, recalibrate="platt"),
+                GB(num_trees=30, recalibrate="isotonic"), GB(num_trees=30, recalibrate="platt")):
+        what = f"{type(est).__name__} {est.recalibrate}"
+        m = clone(est).fit(X, y)
+        p, d = m.predict_proba(X)[:, 1], m.decision_function(X)
+        assert np.isfinite(d).all(), what
+        inside = (p > 0) & (p < 1)
+        assert np.allclose(d[inside], logit(p[inside]), rtol=1e-13, atol=0), what
+        if est.recalibrate == "isotonic":
+            assert (p == 0).any() and (p == 1).any(), what  # the ends this case is about
+        # the same order as p, ties kept: sorted by p, d never decreases and changes
+        # exactly where p does
+        o = np.argsort(p, kind="stable")
+        assert (np.diff(d[o]) >= 0).all(), what
+        assert np.array_equal(np.diff(d[o]) > 0, np.diff(p[o]) > 0), what
+        assert np.array_equal(m.predict(X), m.classes_[(d > 0).astype(int)]), what
+        scores = cross_val_score(clone(est), X, y, cv=cv, scoring="roc_auc")
+        want = [roc_auc_score(y[te], clone(est).fit(X.iloc[tr], y[tr])
+                              .predict_proba(X.iloc[te])[:, 1])
+                for tr, te in cv.split(X, y)]
+        assert np.array_equal(scores, want), (what, scores, want)
 
 
 @case

@@ -158,6 +158,28 @@ def evaluate_refuses_bad_input():
         assert "label" in str(e) and "row 3" in str(e), str(e)
     else:
         raise AssertionError("no error for a label of 2")
+    y = pd.Series([0, 1, 0, 1, 1, 0, None, 1], dtype="Int64")
+    for bad in (y, y.astype("boolean"), y.astype(float)):
+        try:
+            stratum.evaluate(bad, np.linspace(0.1, 0.9, 8), n_bootstrap=0)
+        except stratum.StratumError as e:
+            assert str(e) == ("y has a missing label (NaN or pd.NA) at row 6: every row "
+                              "needs a 0/1 label"), (bad.dtype, str(e))
+        else:
+            raise AssertionError(f"no error for a missing label in {bad.dtype}")
+
+
+@case
+def evaluate_takes_nullable_labels():
+    # pandas' nullable labels (as the estimators take them) score as their numpy ints
+    lr = stratum.LogisticRegression(lam=0.1).fit(X_DF, Y)
+    p = lr.predict_proba(X_DF)[:, 1]
+    want = stratum.evaluate(Y, p, n_bootstrap=50)
+    for y in (pd.Series(Y, dtype="Int64"), pd.Series(Y == 1, dtype="boolean"),
+              pd.array(Y, dtype="Int64")):
+        got = stratum.evaluate(y, p, n_bootstrap=50)
+        assert got.equals(want) and got.attrs["confusion"] == want.attrs["confusion"], y.dtype
+    assert abs(want.loc["roc_auc", "value"] - roc_auc_score(Y, p)) < 1e-9
 
 
 @case

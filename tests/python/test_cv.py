@@ -93,6 +93,39 @@ def gbdt_groups_wdbc():
 
 
 @case
+def groups_of_any_ids():
+    """Patient ids as str (the CLI's --group-col of the same texts: the same folds and
+    numbers) and as 18-digit ints that float64 cannot tell apart (10^17 + k for k < 16 is
+    one float64): each id its own group, the folds of groups=k, which they order as."""
+    X, y = read("wdbc.csv")
+    X = X.drop(columns=["id"])
+    pid = np.arange(len(y)) // 3  # 190 patients of 3 rows
+    names = np.array([f"P{k:04d}" for k in pid])
+    path = os.path.join(TMP, "wdbc_str_grp.csv")
+    with open(os.path.join(DATASETS, "wdbc.csv")) as f:
+        lines = f.read().splitlines()
+    with open(path, "w") as f:
+        f.write("grp," + lines[0] + "\n")
+        f.writelines(f"{names[i]},{line}\n" for i, line in enumerate(lines[1:]))
+    lr = stratum.LogisticRegression(lam=0.01)
+    py = stratum.cv(X, y, lr, groups=list(names))
+    same(py, *cli_cv("logreg", path, ["--lambda", "0.01", "--group-col", "grp", "--ignore",
+                                     "id"]))
+    fold = py.oof["fold"].to_numpy()
+    assert all(len(set(fold[pid == k])) == 1 for k in range(190))  # no patient split
+    big = 10**17 + pid
+    assert len(np.unique(big.astype(np.float64))) < 190 == len(np.unique(big))
+    by_big, by_pid = stratum.cv(X, y, lr, groups=big), stratum.cv(X, y, lr, groups=pid)
+    assert np.array_equal(by_big.oof["fold"], by_pid.oof["fold"])
+    assert np.array_equal(by_big.oof["p"], by_pid.oof["p"])
+    assert by_big.folds["n_test"].max() - by_big.folds["n_test"].min() <= 3
+    missing = names.astype(object)
+    missing[7] = None
+    raises(lambda: stratum.cv(X, y, lr, groups=missing), stratum.StratumError,
+           "groups has a missing id (None or NaN) at row 7")
+
+
+@case
 def lambda_path_hepatitis():
     """stratum.cv_path against `stratum cv logreg --lambda-path --format csv`."""
     X, y = read("hepatitis.csv")

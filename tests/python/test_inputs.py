@@ -119,6 +119,31 @@ def unseen_level_and_missing_category():
 
 
 @case
+def numeric_categories_match_by_value():
+    """Categories 2 and 2.0 are one level, as pandas compares them: a column of codes fitted
+    as floats (NaN made it float) and predicted as ints (or the other way) reads the same
+    levels; not one level that any level of the model would count as unseen."""
+    rng = np.random.default_rng(3)
+    g = rng.integers(1, 4, 400).astype(float)
+    g[:10] = np.nan
+    x = rng.normal(size=400)
+    y = ((g == 2) | (x > 1)).astype(int)
+    floats = pd.DataFrame({"grp": pd.Categorical(g), "x": x})
+    ints = pd.DataFrame({"grp": pd.Categorical(g, categories=[1, 2, 3]), "x": x})
+    assert list(floats.grp.cat.categories) == [1.0, 2.0, 3.0]
+    assert list(ints.grp.cat.categories) == [1, 2, 3]
+    for make in FAMILIES:
+        a, b = make().fit(floats, y), make().fit(ints, y)
+        assert a.model_.to_bytes() == b.model_.to_bytes()
+        p = a.predict_proba(floats)[:, 1]
+        assert np.array_equal(a.predict_proba(ints)[:, 1], p)
+        assert np.array_equal(b.predict_proba(floats)[:, 1], p)
+        # the level matters: as unseen (missing), level 2's rows would score otherwise
+        unseen = floats.assign(grp=pd.Categorical(g, categories=[1.5, 2.5, 3.5]))
+        assert not np.allclose(a.predict_proba(unseen)[:, 1], p)
+
+
+@case
 def category_frame_same_as_written_out():
     """A frame of category columns becomes a dataset from the codes themselves
     (st_dataset_from_arrays_categorical); the same frame written out as CSV and trained on
@@ -140,7 +165,10 @@ def category_frame_same_as_written_out():
     assert df["code"].cat.categories.size > 1000
     y = (df["x"] + (df["ward"] == "a") + rng.normal(size=n) > 0.5).astype(int)
     path = os.path.join(TMP, "categories.csv")
-    df.assign(label=y).to_csv(path, index=False)
+    # a whole number's level text is the integer's ("5", where pandas writes 5.0 as "5.0"):
+    # the CSV spells dose's levels so
+    df.assign(label=y, dose=[f"{v:g}" if v == v else "" for v in df["dose"].astype(float)]) \
+        .to_csv(path, index=False)
     for kind, est, opts in (("gbdt", stratum.GBDTClassifier(num_trees=20, min_data_in_leaf=5),
                              ["--num-trees", "20", "--min-data-in-leaf", "5"]),
                             ("logreg", stratum.LogisticRegression(lam=0.01),
@@ -206,6 +234,21 @@ def infinity_and_out_of_range():
                "X contains infinity")
         est = make().fit(X, Y)
         raises(lambda: est.predict(Xi), E, "X contains infinity at row 3, column 2")
+    # a frame's values as an array's: a finite 1e39 is out of float32's range, not an
+    # infinity (float32 would make it one), in a frame of numbers or with a category column
+    df = pd.DataFrame(X.astype(np.float64), columns=[f"c{j}" for j in range(6)])
+    df.loc[3, "c2"] = 1e39
+    with_levels = df.assign(ward=pd.Categorical(np.arange(len(df)) % 3))
+    for make in FAMILIES:
+        raises(lambda: make().fit(df, Y), E, "X has a value beyond float32's range (about "
+               "3.4e38): stratum stores features as 32-bit floats")
+        raises(lambda: make().fit(with_levels, Y), E,
+               "column 'c2' has a value beyond float32's range (about 3.4e38)")
+        df.loc[3, "c2"] = -np.inf  # still named as an infinity
+        raises(lambda: make().fit(df, Y), E, "X contains infinity at row 3, column 2")
+        raises(lambda: make().fit(df.assign(ward=with_levels.ward), Y), E,
+               "column 'c2' contains infinity")
+        df.loc[3, "c2"] = 1e39
     # logistic regression leaves the check to its design build (one fit, the lambda path,
     # the inner folds of recalibrate) and names the value as numpy's check did
     message = "X contains infinity at row 3, column 2: stratum takes NaN"
@@ -244,6 +287,40 @@ def object_and_text_columns():
 
 
 @case
+def model_reads_only_its_columns_by_name():
+    # as the CLI ignores a table's other columns, a model reads its own from a frame, in any
+    # order, whatever the other columns hold
+    df = pd.DataFrame(X, columns=[f"c{j}" for j in range(6)])
+    extra = df[df.columns[::-1]].assign(
+        patient=[f"P{i}" for i in range(len(df))], admitted=pd.Timestamp("2020-01-01"),
+        note=pd.Series(["a"] * len(df), dtype="string"), z=1 + 2j)
+    for make in FAMILIES:
+        m = make().fit(df, Y).model_
+        assert np.array_equal(m.predict_proba(extra), m.predict_proba(df))
+        assert np.array_equal(m.explain(extra), m.explain(df))
+        raises(lambda: m.predict_proba(extra.drop(columns="c4")), E,
+               "feature 'c4' of the model is not in the dataset")
+        # but its own columns must still be numbers or categories
+        raises(lambda: m.predict_proba(df.assign(c1="x")), E, "column 'c1' has dtype object")
+
+
+@case
+def duplicated_column_names():
+    df = pd.DataFrame(X, columns=[f"c{j}" for j in range(6)])
+    twice = pd.concat([df, df[["c1", "c3"]], df[["c1"]]], axis=1)
+    message = ("X has more than one column named 'c1', 'c3': stratum reads columns by "
+               "name; drop or rename the copies")
+    for make in FAMILIES:
+        raises(lambda: make().fit(twice, Y), E, message)
+        est = make().fit(df, Y)
+        raises(lambda: est.model_.predict_proba(twice), E, message)
+        # a copy of a column the model does not read is no ambiguity
+        other = pd.concat([df, pd.DataFrame({"x": np.zeros(len(df)), "y": 1.0}),
+                           pd.DataFrame({"x": ["a"] * len(df)})], axis=1)
+        assert np.array_equal(est.model_.predict_proba(other), est.model_.predict_proba(df))
+
+
+@case
 def bad_weights_and_options():
     w = np.ones(len(Y))
     w[4] = -1
@@ -261,6 +338,29 @@ def bad_weights_and_options():
            "early_stopping_rounds needs a validation set")
     raises(lambda: stratum.GBDTClassifier(metric="f1").fit(X, Y), E,
            "metric='f1': expected 'logloss', 'auc' or 'pr-auc'")
+
+
+@case
+def automatic_is_none_only():
+    """None asks for lambda or the number of trees to be chosen; no number does (not the
+    library's sentinels -1 and 0), and what the CLI's --lambda and --num-trees refuse
+    is refused, a count that is not whole too (never truncated)."""
+    for lam in (-1, -1.0, -0.5, np.nan, np.inf, True, "0.1"):
+        raises(lambda: stratum.LogisticRegression(lam=lam).fit(X, Y), E,
+               f"lam={lam!r}: expected a number >= 0 (the CLI's --lambda), or None to "
+               "choose it by cross-validation")
+    for lam in (0, np.float32(0.01), np.int64(1)):  # as --lambda 0, 0.01, 1
+        assert stratum.LogisticRegression(lam=lam).fit(X, Y).lambda_choice_ is None
+    for n in (0, -1, 10.7, 10.0, True, 100000001, "10"):
+        raises(lambda: stratum.GBDTClassifier(num_trees=n).fit(X, Y), E,
+               f"num_trees={n!r}: expected a whole number from 1 to 100000000 (the CLI's "
+               "--num-trees), or None to choose it by early stopping")
+    g = stratum.GBDTClassifier(num_trees=np.int64(7)).fit(X, Y)
+    assert g.n_trees_ == 7 and g.auto_trees_ is None
+    raises(lambda: stratum.GBDTClassifier(num_leaves=8.5).fit(X, Y), E,
+           "num_leaves=8.5: expected a whole number")
+    raises(lambda: stratum.LogisticRegression(max_iter=True).fit(X, Y), E,
+           "max_iter=True: expected a whole number")
 
 
 @case

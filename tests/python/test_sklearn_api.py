@@ -221,6 +221,28 @@ def fitted_attributes():
 
 
 @case
+def fitted_without_names_predicts_a_frame_by_position():
+    # as scikit-learn's estimators: a warning that X has feature names, then its columns by
+    # position, whatever their names (the array's predictions, not "no feature 'f0'")
+    frame = X_DF.rename(columns=lambda c: c[::-1])  # names the model never saw
+    for est in (stratum.LogisticRegression(lam=0.01), stratum.GBDTClassifier(num_trees=20)):
+        est.fit(X, Y)
+        for method in ("predict_proba", "decision_function", "predict"):
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                got = getattr(est, method)(frame)
+            assert any("fitted without feature names" in str(m.message) for m in w), method
+            assert np.array_equal(got, getattr(est, method)(X)), method
+    tr, va = np.arange(len(Y)) % 4 != 0, np.arange(len(Y)) % 4 == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        models = [stratum.GBDTClassifier(num_trees=50, early_stopping_rounds=5)
+                  .fit(X[tr], Y[tr], eval_set=(v, Y[va])).model_.to_bytes()
+                  for v in (X[va], frame[va])]
+    assert models[0] == models[1]
+
+
+@case
 def early_stopping_with_eval_set():
     tr, va = np.arange(len(Y)) % 4 != 0, np.arange(len(Y)) % 4 == 0
     g = stratum.GBDTClassifier(num_trees=500, early_stopping_rounds=10, metric="auc")
