@@ -149,6 +149,13 @@ void cli_info_cells_json(const st_dataset *ds, size_t j);
 /* The same for a file binned by st_bin_file, from its report. */
 void cli_warn_binned(const st_bin_report *rep, const char *path);
 
+/* Before reading labelled data for the model at model_path (cli_positive.c): without
+ * --positive, c->positive becomes the positive class the model records
+ * (st_model_positive_class), so its labels read as in training; with a --positive that
+ * names the other class, a warning. EXIT_OK (also when model_path is no stratum model:
+ * the command's own loading reports it), or EXIT_FAILED (printed). */
+int cli_positive_from_model(cli_common *c, const char *model_path);
+
 /* "stratum: <message>" on stderr; returns EXIT_FAILED. */
 int cli_fail(const st_error *err, st_status rc);
 

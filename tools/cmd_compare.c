@@ -220,6 +220,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
                                "--model FILE");
     if (check_files(co, o, c, argv[optind]) != EXIT_OK)
         return EXIT_FAILED;
+    for (size_t k = 0; k < co->n_fixed; k++) /* the first sets the labels, the rest warn */
+        if (cli_positive_from_model(c, co->fixed[k]) != EXIT_OK)
+            return EXIT_FAILED;
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
                                "out");

@@ -309,7 +309,8 @@ int cmd_drift(int argc, char **argv)
     const cli_file in[] = {{"REFERENCE", path[0]}, {"NEW", path[1]}, {"--model", o.model_path},
                            {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"--report", o.report_path}};
-    if (cli_check_files(in, 4, out, 1) != EXIT_OK)
+    if (cli_check_files(in, 4, out, 1) != EXIT_OK ||
+        (o.model_path != NULL && cli_positive_from_model(&common, o.model_path) != EXIT_OK))
         return EXIT_FAILED;
     return run(path, &o, &common);
 }

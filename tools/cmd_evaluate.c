@@ -411,6 +411,8 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
                             {"--report", o->report_path}};
     if (cli_check_files(in, 4, out, 3) != EXIT_OK)
         return EXIT_FAILED;
+    if (o->scores_path == NULL && cli_positive_from_model(common, argv[optind]) != EXIT_OK)
+        return EXIT_FAILED;
     o->prm.seed = common->seed;
     o->prm.n_threads = common->threads;
     return -1; /* go on */

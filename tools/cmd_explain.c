@@ -264,7 +264,8 @@ int cmd_explain(int argc, char **argv)
     const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
                            {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"--report", o.report_path}};
-    if (cli_check_files(in, 3, out, 1) != EXIT_OK)
+    if (cli_check_files(in, 3, out, 1) != EXIT_OK ||
+        cli_positive_from_model(&common, model_path) != EXIT_OK)
         return EXIT_FAILED;
     st_model *m = NULL;
     int status = load_model(model_path, &common, &m);

@@ -125,7 +125,7 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
 }
 
 /* After the options: checks the arguments, predicts and writes. */
-static int run(int argc, char **argv, const cli_common *common, const char *out_path,
+static int run(int argc, char **argv, cli_common *common, const char *out_path,
                double given, int contrib, int interactions, cli_keep *keep)
 {
     if (optind != argc - 2)
@@ -137,7 +137,8 @@ static int run(int argc, char **argv, const cli_common *common, const char *out_
     const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
                            {"--weight-file", common->weight_file}};
     const cli_file out[] = {{"-o", out_path}};
-    if (cli_check_files(in, 3, out, 1) != EXIT_OK)
+    if (cli_check_files(in, 3, out, 1) != EXIT_OK ||
+        cli_positive_from_model(common, model_path) != EXIT_OK)
         return EXIT_FAILED;
     if (contrib && interactions)
         return cli_usage_error("predict", "--contrib and --interactions write different "

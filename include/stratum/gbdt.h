@@ -490,6 +490,9 @@ ST_API st_status st_gbdt_set_threshold(st_gbdt *m, const st_decision_threshold *
 ST_API const st_calibration *st_gbdt_calibration(const st_gbdt *m);
 ST_API double st_gbdt_threshold(const st_gbdt *m);
 ST_API int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t /* OUT */);
+/* The positive class's label text when the default rule would not read it so (see
+ * st_model_positive_class), else NULL; owned by the model. */
+ST_API const char *st_gbdt_positive_class(const st_gbdt *m);
 
 /* ---- Explaining predictions: SHAP values (TreeSHAP) ----
  *

@@ -347,6 +347,9 @@ ST_API st_status st_logreg_set_threshold(st_logreg *m, const st_decision_thresho
 ST_API const st_calibration *st_logreg_calibration(const st_logreg *m);
 ST_API double st_logreg_threshold(const st_logreg *m);
 ST_API int st_logreg_threshold_info(const st_logreg *m, st_decision_threshold *t /* OUT */);
+/* The positive class's label text when the default rule would not read it so (see
+ * st_model_positive_class), else NULL; owned by the model. */
+ST_API const char *st_logreg_positive_class(const st_logreg *m);
 
 #ifdef __cplusplus
 }

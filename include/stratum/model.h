@@ -87,6 +87,14 @@ ST_API st_status st_model_predict_row(const st_model *m, const float *x, size_t 
  * st_gbdt_threshold). */
 ST_API double st_model_threshold(const st_model *m);
 
+/* The label value the model was trained to predict as positive when reading labels by the
+ * default rule (1/true/yes positive, 0/false/no/-1 negative) would not give its classes:
+ * "died" of died/survived, "0" after training with positive "0"; NULL when the default
+ * rule reads them so, or the training data kept no label texts (arrays, files binned out
+ * of core). Labelled data for this model (to evaluate or explain it) is read right with
+ * st_read_options.positive set to it. Owned by the model. */
+ST_API const char *st_model_positive_class(const st_model *m);
+
 /* st_logreg_save or st_gbdt_save. */
 ST_API st_status st_model_save(const st_model *m, const char *path, st_error *err);
 

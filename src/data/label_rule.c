@@ -39,7 +39,7 @@ static int text_is(const char *s, size_t len, const char *word)
     return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
-static int default_class(const char *s, size_t len)
+int st__label_default_class(const char *s, size_t len)
 {
     double v;
     if (st__parse_number(s, len, &v)) {
@@ -83,7 +83,7 @@ static int explicit_class(st__label_rule *r, const char *s, size_t len)
 int st__label_rule_classify(st__label_rule *r, const char *s, size_t len)
 {
     trim(&s, &len);
-    int cls = r->positive == NULL ? default_class(s, len) : explicit_class(r, s, len);
+    int cls = r->positive == NULL ? st__label_default_class(s, len) : explicit_class(r, s, len);
     if (cls >= 0 && r->seen[cls] == NULL) {
         r->seen[cls] = st__strndup(s, len);
         if (r->seen[cls] == NULL)

@@ -22,6 +22,10 @@ void st__label_rule_free(st__label_rule *r);
 
 enum { ST__LABEL_OTHER = -1, ST__LABEL_NOMEM = -2 };
 
+/* The default rule's class of a label text (no positive value given): 1, 0 or
+ * ST__LABEL_OTHER. */
+int st__label_default_class(const char *s, size_t len);
+
 /* 1 positive, 0 negative, ST__LABEL_OTHER when it is neither, ST__LABEL_NOMEM. */
 int st__label_rule_classify(st__label_rule *r, const char *s, size_t len);
 

@@ -5,6 +5,7 @@
 #define STRATUM_CALIBRATION_IMPL_H
 
 #include <stratum/calibration.h>
+#include <stratum/dataset.h>
 
 #include "io/model_reader.h"
 #include "io/model_text.h"
@@ -21,9 +22,17 @@ typedef struct st__post {
     st_calibration *cal;          /* NULL: none; owned */
     int has_threshold;
     st_decision_threshold threshold;
+    char *positive_class; /* the label text of the positive class, when reading labels by
+                             the default rule would not give the training's classes (see
+                             st_model_positive_class); NULL otherwise; owned */
 } st__post;
 
 void st__post_free(st__post *p);
+
+/* Records in p the positive class text of the data a model was trained on, when the
+ * default label rule (1/true/yes positive, 0/false/no/-1 negative) would read those
+ * texts otherwise: "died", or "0" after --positive 0. ST_ERR_NOMEM or ST_OK. */
+st_status st__post_set_positive_class(st__post *p, const st_dataset *ds, st_error *err);
 
 /* Replaces p's map by a copy of c (NULL removes it). */
 st_status st__post_set_calibration(st__post *p, const st_calibration *c, st_error *err);

@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "data/label_rule.h"
 
 /* Indexed by st_threshold_rule; the words of stratum evaluate --threshold-rule. */
 static const char *const rule_words[] = {"fixed", "f1", "fbeta", "youden", "min-recall",
@@ -21,7 +22,23 @@ static int rule_has_param(st_threshold_rule r)
 void st__post_free(st__post *p)
 {
     st_calibration_free(p->cal);
+    st__free(p->positive_class);
     memset(p, 0, sizeof *p);
+}
+
+st_status st__post_set_positive_class(st__post *p, const st_dataset *ds, st_error *err)
+{
+    const char *pos = st_dataset_class_name(ds, 1), *neg = st_dataset_class_name(ds, 0);
+    st__free(p->positive_class);
+    p->positive_class = NULL;
+    if (pos == NULL || *pos == '\0')
+        return ST_OK; /* no label texts: arrays, or files binned out of core */
+    if (st__label_default_class(pos, strlen(pos)) == 1 &&
+        (neg == NULL || *neg == '\0' || st__label_default_class(neg, strlen(neg)) == 0))
+        return ST_OK; /* the default rule reads them so */
+    if ((p->positive_class = st__strdup(pos)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the positive class's text");
+    return ST_OK;
 }
 
 st_status st__post_set_calibration(st__post *p, const st_calibration *c, st_error *err)
@@ -51,6 +68,18 @@ st_status st__post_set_threshold(st__post *p, const st_decision_threshold *t, st
     return ST_OK;
 }
 
+static void write_threshold(st__text *t, const st__post *p, int *exact)
+{
+    st__text_printf(t, "threshold ");
+    *exact &= st__text_number(t, p->threshold.value);
+    st__text_printf(t, "\nthreshold_rule %s", rule_words[p->threshold.rule]);
+    if (rule_has_param(p->threshold.rule)) {
+        st__text_printf(t, " ");
+        *exact &= st__text_number(t, p->threshold.rule_param);
+    }
+    st__text_printf(t, "\n");
+}
+
 void st__post_write(st__text *t, const st__post *p, int *exact)
 {
     const st_calibration *c = p->cal;
@@ -70,16 +99,13 @@ void st__post_write(st__text *t, const st__post *p, int *exact)
             st__text_printf(t, "\n");
         }
     }
-    if (!p->has_threshold)
-        return;
-    st__text_printf(t, "threshold ");
-    *exact &= st__text_number(t, p->threshold.value);
-    st__text_printf(t, "\nthreshold_rule %s", rule_words[p->threshold.rule]);
-    if (rule_has_param(p->threshold.rule)) {
-        st__text_printf(t, " ");
-        *exact &= st__text_number(t, p->threshold.rule_param);
+    if (p->has_threshold)
+        write_threshold(t, p, exact);
+    if (p->positive_class != NULL) {
+        st__text_printf(t, "positive_class ");
+        st__text_name(t, p->positive_class);
+        st__text_printf(t, "\n");
     }
-    st__text_printf(t, "\n");
 }
 
 /* 1 when the next line starts with "key " (r is left where it was). */
@@ -207,6 +233,18 @@ st_status st__post_read(st__mreader *r, st__post *p)
         return rc;
     if (next_is(r, "threshold") && (rc = read_threshold(r, p)) != ST_OK)
         return rc;
+    if (next_is(r, "positive_class")) {
+        const char *v;
+        size_t vl;
+        int nomem = 0;
+        if ((rc = st__mr_keyed(r, "positive_class", &v, &vl)) != ST_OK)
+            return rc;
+        if ((p->positive_class = st__name_unescape(v, vl, &nomem)) == NULL)
+            return nomem ? st__fail(r->err, ST_ERR_NOMEM, "out of memory reading %s", r->path)
+                         : st__mr_bad(r, "a bad escape in the positive class's text");
+        if (*p->positive_class == '\0')
+            return st__mr_bad(r, "an empty positive class text");
+    }
     return ST_OK;
 }
 

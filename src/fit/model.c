@@ -204,6 +204,13 @@ double st_model_threshold(const st_model *m)
     return m->gbdt ? st_gbdt_threshold(m->gbdt) : st_logreg_threshold(m->logreg);
 }
 
+const char *st_model_positive_class(const st_model *m)
+{
+    if (m == NULL)
+        return NULL;
+    return m->gbdt ? st_gbdt_positive_class(m->gbdt) : st_logreg_positive_class(m->logreg);
+}
+
 st_status st_model_save(const st_model *m, const char *path, st_error *err)
 {
     if (m == NULL)

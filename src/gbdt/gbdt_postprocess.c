@@ -1,5 +1,5 @@
 /* The post-processing accessors of boosted trees (stratum/gbdt.h): thin wrappers over the
- * calibration map and threshold every model carries (eval/calibration_impl.h). */
+ * calibration map, threshold and positive class every model carries (eval/calibration_impl.h). */
 #include <math.h>
 
 #include "gbdt_model.h"
@@ -30,4 +30,9 @@ double st_gbdt_threshold(const st_gbdt *m)
 int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t)
 {
     return m != NULL && st__post_threshold_info(&m->post, t);
+}
+
+const char *st_gbdt_positive_class(const st_gbdt *m)
+{
+    return m != NULL ? m->post.positive_class : NULL;
 }

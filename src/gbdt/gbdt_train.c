@@ -43,8 +43,9 @@ st_status st__gbdt_train_fixed(const st_dataset *ds, const st_dataset *valid,
                                        .w = st_dataset_weights(ds), .reducer = NULL};
         rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
     }
-    if (rc == ST_OK && (rc = st__row_sketch_build(ds, st__n_threads(prm.n_threads),
-                                                  &(*out)->sketch, err)) != ST_OK) {
+    if (rc == ST_OK && ((rc = st__row_sketch_build(ds, st__n_threads(prm.n_threads),
+                                                   &(*out)->sketch, err)) != ST_OK ||
+                        (rc = st__post_set_positive_class(&(*out)->post, ds, err)) != ST_OK)) {
         st_gbdt_free(*out);
         *out = NULL;
     }

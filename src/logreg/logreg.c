@@ -272,7 +272,8 @@ st_status st__lr_train_fixed(const st_dataset *ds, const st_logreg_params *prm_i
         (*out)->se_state = se_state;
         se = NULL;
         if ((rc = st__lr_column_moments(*out, ds, d.mean, d.plain_sd, d.sp != NULL, err)) != ST_OK ||
-            (rc = st__row_sketch_build(ds, pb.n_threads, &(*out)->sketch, err)) != ST_OK) {
+            (rc = st__row_sketch_build(ds, pb.n_threads, &(*out)->sketch, err)) != ST_OK ||
+            (rc = st__post_set_positive_class(&(*out)->post, ds, err)) != ST_OK) {
             st_logreg_free(*out);
             *out = NULL;
         }

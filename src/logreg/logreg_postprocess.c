@@ -1,5 +1,5 @@
 /* The post-processing accessors of logistic regression (stratum/logreg.h): thin wrappers
- * over the calibration map and threshold every model carries (eval/calibration_impl.h). */
+ * over the calibration map, threshold and positive class every model carries (eval/calibration_impl.h). */
 #include <math.h>
 
 #include "logreg_impl.h"
@@ -30,4 +30,9 @@ double st_logreg_threshold(const st_logreg *m)
 int st_logreg_threshold_info(const st_logreg *m, st_decision_threshold *t)
 {
     return m != NULL && st__post_threshold_info(&m->post, t);
+}
+
+const char *st_logreg_positive_class(const st_logreg *m)
+{
+    return m != NULL ? m->post.positive_class : NULL;
 }
