@@ -166,6 +166,11 @@ float cli_feature_value(const st_dataset *ds, size_t j, size_t i);
 /* "stratum CMD: <message>" plus a hint to --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A CSV field: quoted (with "" for ") when it holds a delimiter, quote or line end. */
+void csv_field(FILE *f, const char *s);
+/* A markdown table cell's text, with | escaped. */
+void markdown_cell(FILE *f, const char *s);
+
 /* Writers for JSON output. */
 void json_string(FILE *f, const char *s);
 void json_number(FILE *f, double v); /* NaN and infinities become null */

@@ -13,7 +13,9 @@ const char cli_common_help[] =
     "  --label COL            label column name, or #N for the 0-based column index (default: label)\n"
     "  --positive VALUE       label value of the positive class (default: 1, true or yes;\n"
     "                         0, false, no and -1 are then negative)\n"
-    "  --ignore COLS          comma-separated columns to leave out (ids, leaky columns)\n"
+    "  --ignore COLS          comma-separated columns to leave out (ids, leaky columns);\n"
+    "                         in any list, a name holding a comma goes in double quotes:\n"
+    "                         --ignore '\"BP, systolic\",id'\n"
     "  --weight-col COL       column of non-negative row weights (default: none)\n"
     "  --weight-file FILE     row weights from FILE instead, one number >= 0 per line for\n"
     "                         each data row, as LightGBM's DATA.weight (default: none;\n"
@@ -112,21 +114,43 @@ static int split_list(cli_common *c, const char *arg, const char **out, size_t m
         fprintf(stderr, "stratum: the %s list is too long\n", what);
         return -1;
     }
-    char *copy = c->lists + c->lists_used;
-    memcpy(copy, arg, len + 1);
+    /* items as CSV fields: "BP, systolic" (quoted, "" for a quote) names a column whose
+       name holds a comma; the unquoted items are written into lists as they are read */
+    char *w = c->lists + c->lists_used;
     c->lists_used += len + 1;
-    for (char *item = copy;;) {
-        char *comma = strchr(item, ',');
-        if (comma != NULL)
-            *comma = '\0';
+    for (const char *p = arg;;) {
+        char *item = w;
+        if (*p == '"') {
+            for (p++;; p++) {
+                if (*p == '\0') {
+                    fprintf(stderr, "stratum: the %s list has an unclosed quote: %s\n", what,
+                            arg);
+                    return -1;
+                }
+                if (*p == '"' && p[1] != '"')
+                    break;
+                *w++ = *p;
+                p += *p == '"'; /* "" is one quote */
+            }
+            p++;
+            if (*p != ',' && *p != '\0') {
+                fprintf(stderr, "stratum: the %s list has text after a closing quote: %s\n",
+                        what, arg);
+                return -1;
+            }
+        } else {
+            while (*p != ',' && *p != '\0')
+                *w++ = *p++;
+        }
+        *w++ = '\0';
         if (*n == max) {
             fprintf(stderr, "stratum: more than %zu %s\n", max, what);
             return -1;
         }
         out[(*n)++] = item;
-        if (comma == NULL)
+        if (*p == '\0')
             break;
-        item = comma + 1;
+        p++; /* the comma */
     }
     return 1;
 }
@@ -339,6 +363,30 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, " (see 'stratum %s --help')\n", command);
     return EXIT_USAGE;
+}
+
+void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n;\t|") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void markdown_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
 }
 
 void json_string(FILE *f, const char *s)

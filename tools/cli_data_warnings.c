@@ -52,12 +52,36 @@ static int cells_of(const st_dataset *ds, size_t j, st_column_cells *c)
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
+/* Numbers a column's 32-bit floats could not hold: record numbers and long codes that
+ * may have merged (nothing else would tell: they no longer look unique), and numbers read
+ * as infinity. */
+static void warn_lossy(const char *path, const char *name, const st_column_cells *c)
+{
+    if (c->n_rounded == 0 && c->n_overflow == 0)
+        return;
+    fprintf(stderr, "stratum: warning: %s: column '%s' (first at line %ld, column %ld): ", path,
+            name, c->lossy_line, c->lossy_column);
+    if (c->n_rounded > 0)
+        fprintf(stderr, "%zu whole number%s above 16,777,216 %s stored rounded to 32-bit "
+                "floats, so distinct values may have become equal (an identifier belongs in "
+                "--ignore or --group-col, a code in --categorical)%s", c->n_rounded,
+                plural(c->n_rounded), c->n_rounded == 1 ? "is" : "are",
+                c->n_overflow > 0 ? "; " : "");
+    if (c->n_overflow > 0)
+        fprintf(stderr, "%zu number%s beyond a 32-bit float's range (about 3.4e38) %s read as "
+                "infinity", c->n_overflow, plural(c->n_overflow),
+                c->n_overflow == 1 ? "is" : "are");
+    fputc('\n', stderr);
+}
+
 int cli_warn_cells_read(const st_dataset *ds, const char *path)
 {
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
         st_column_cells c;
         if (cells_of(ds, j, &c) != EXIT_OK)
             return EXIT_FAILED;
+        if (st_dataset_feature_type(ds, j) == ST_FEATURE_NUMERIC)
+            warn_lossy(path, st_dataset_feature_name(ds, j), &c);
         if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC || not_numbers(&c) == 0)
             continue;
         /* a numeric column with such cells: each was read as a bound or made missing */

@@ -12,7 +12,7 @@ const char cli_gbdt_help[] =
     "                                  rows; 100 with --valid, --valid-fraction or\n"
     "                                  --early-stopping-rounds; needed for a binned file)\n"
     "  --num-leaves N                  max leaves per tree, 2..131072 (default: 31)\n"
-    "  --max-depth N                   max depth; <= 0 no limit (default: -1)\n"
+    "  --max-depth N                   max depth; -1 or 0 no limit (default: -1)\n"
     "  --learning-rate X               shrinkage > 0 (default: 0.1)\n"
     "  --max-bin N                     bins per feature, 2..65535 (default: 255; more than\n"
     "                                  255 stores two-byte bin codes: twice the memory)\n"

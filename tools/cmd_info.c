@@ -314,9 +314,13 @@ static int print_table(const st_dataset *ds, cli_format format)
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
         st_column_summary s;
         st_dataset_column_summary(ds, j, &s, NULL);
-        printf("%s%s%s%s%s%zu%s%.6g", open, st_dataset_feature_name(ds, j), sep,
-               type_name(st_dataset_feature_type(ds, j)), sep, s.n_missing, sep,
-               share(s.n_missing, n_rows));
+        fputs(open, stdout);
+        if (format == FORMAT_CSV) /* names may hold the delimiter */
+            csv_field(stdout, st_dataset_feature_name(ds, j));
+        else
+            markdown_cell(stdout, st_dataset_feature_name(ds, j));
+        printf("%s%s%s%zu%s%.6g", sep, type_name(st_dataset_feature_type(ds, j)), sep,
+               s.n_missing, sep, share(s.n_missing, n_rows));
         double stats[4] = {s.min, s.mean, s.max, s.sd};
         for (int k = 0; k < 4; k++) {
             if (isnan(stats[k]))

@@ -71,7 +71,6 @@ int cli_stream_commit(cli_stream *s);                   /* EXIT_OK or EXIT_FAILE
 void cli_stream_abort(cli_stream *s);                   /* removes any temporary file */
 
 /* CSV output of names: quoted when they hold a comma, quote or line break. */
-void csv_field(FILE *f, const char *s);
 
 /* stratum predict --keep COLS (predict_keep.c): columns of DATA written, as DATA spells
  * them, before 'p'. names point into list; texts[c] holds n_texts[c] strings, one per row. */

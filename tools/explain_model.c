@@ -101,17 +101,3 @@ int cli_read_data(const char *path, const cli_common *common, st_dataset **ds)
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 
-void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n;\t|") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}

@@ -378,6 +378,13 @@ typedef struct st_column_cells {
                                of it is numbers: more than half of the present cells are
                                numbers, censored values or decimal-comma numbers, and at
                                least one is a plain or decimal-comma number */
+    /* Numbers of a numeric column that its 32-bit floats cannot hold: */
+    size_t n_rounded;       /* whole numbers above 16,777,216 in magnitude that are not
+                               floats (record numbers, long codes): stored rounded, so
+                               distinct ones may become equal */
+    size_t n_overflow;      /* finite numbers beyond a float's range (about 3.4e38): stored
+                               as infinity */
+    long lossy_line, lossy_column; /* the first such cell; 0 when there is none */
 } st_column_cells;
 
 ST_API st_status st_dataset_column_cells(const st_dataset *ds, size_t j,

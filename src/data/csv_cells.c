@@ -4,6 +4,7 @@
  * categorical by a few such cells from a real categorical one, and say where they are. */
 #include "csv_cells.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,21 @@ void st__cells_note(st__cell_facts *c, int kind, const char *s, size_t len, long
     strcpy(c->examples[c->n_examples++], shown);
 }
 
+void st__cells_note_lossy(st__cell_facts *c, double v, long line, long column)
+{
+    const float x = (float)v;
+    if (isinf(x) && isfinite(v))
+        c->n_overflow++;
+    else if ((double)x != v && v == nearbyint(v))
+        c->n_rounded++;
+    else
+        return;
+    if (c->lossy_line == 0) {
+        c->lossy_line = line;
+        c->lossy_column = column;
+    }
+}
+
 static st_status force(st_dataset *ds, const char *const *names, size_t n, int how,
                        const char *option, const char *source, st_error *err)
 {
@@ -163,6 +179,10 @@ st_status st_dataset_column_cells(const st_dataset *ds, size_t j, st_column_cell
     out->n_made_missing = c->n_made_missing;
     out->first_line = c->first_line;
     out->first_column = c->first_column;
+    out->n_rounded = c->n_rounded;
+    out->n_overflow = c->n_overflow;
+    out->lossy_line = c->lossy_line;
+    out->lossy_column = c->lossy_column;
     out->n_examples = c->n_examples;
     for (size_t k = 0; k < c->n_examples; k++)
         out->examples[k] = c->examples[k];

@@ -24,6 +24,14 @@ int st__cell_kind(const char *s, size_t len, char decimal, char delimiter, doubl
 void st__cells_note(st__cell_facts *c, int kind, const char *s, size_t len, long line,
                     long column);
 
+/* 2^24: every whole number up to it is a float; beyond, a number may not be one. */
+#define ST__FLOAT_EXACT_MAX 16777216.0
+
+/* For a number v of a numeric column with |v| > ST__FLOAT_EXACT_MAX: counts it in c when
+ * its float loses it (a whole number stored rounded, or a finite number stored as
+ * infinity), keeping the first such cell's position. */
+void st__cells_note_lossy(st__cell_facts *c, double v, long line, long column);
+
 /* Applies o->numeric and o->categorical to ds's features (named already): sets
  * cells.forced, and the type of the forced categorical ones. A name that is not a feature,
  * or in both lists, is an error naming source. */

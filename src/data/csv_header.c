@@ -42,14 +42,16 @@ long st__csv_find_column(const st__csv_tokenizer *t, const st_read_options *o,
     return -1;
 }
 
-/* "a, b, c" listing of the header, cut to fit, for "no such column" messages. */
+/* "a, b, \"c, d\"" listing of the header, cut to fit, for "no such column" messages. */
 static void list_columns(const st__csv_tokenizer *t, char *out, size_t size)
 {
     size_t o = 0;
     out[0] = '\0';
     for (size_t c = 0; c < t->n_fields && o + 8 < size; c++) {
-        int n = snprintf(out + o, size - o, "%s%.*s", c ? ", " : "", (int)t->fields[c].len,
-                         t->fields[c].ptr);
+        /* a name holding a comma in quotes, as the CLI's lists take it */
+        const char *q = memchr(t->fields[c].ptr, ',', t->fields[c].len) != NULL ? "\"" : "";
+        int n = snprintf(out + o, size - o, "%s%s%.*s%s", c ? ", " : "", q,
+                         (int)t->fields[c].len, t->fields[c].ptr, q);
         if (n < 0 || o + (size_t)n >= size) {
             snprintf(out + (o < size - 4 ? o : size - 4), 4, "...");
             return;

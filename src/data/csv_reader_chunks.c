@@ -208,6 +208,12 @@ static void merge_facts(st__cell_facts *to, const st__cell_facts *from)
         to->first_line = from->first_line;
         to->first_column = from->first_column;
     }
+    to->n_rounded += from->n_rounded;
+    to->n_overflow += from->n_overflow;
+    if (to->lossy_line == 0) {
+        to->lossy_line = from->lossy_line;
+        to->lossy_column = from->lossy_column;
+    }
     /* the first three distinct texts: the chunk's first three distinct include, in order,
      * every one of its texts the ones before it lacked, as far as three are wanted */
     for (size_t k = 0; k < from->n_examples && to->n_examples < 3; k++) {

@@ -163,6 +163,8 @@ static st_status read_feature(csv_reader *r, const st__csv_field *f, size_t col)
         if (st__cell_number(f->ptr, f->len, r->decimal, &v)) {
             feat->cells->n_numbers++;
             *slot = (float)v;
+            if (fabs(v) > ST__FLOAT_EXACT_MAX) /* (one compare for the usual cell) */
+                st__cells_note_lossy(feat->cells, v, f->line, f->column);
             return ST_OK;
         }
         if (st__is_na(&r->na, f->ptr, f->len)) {

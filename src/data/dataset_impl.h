@@ -14,6 +14,8 @@
 typedef struct st__cell_facts {
     size_t n_numbers, n_censored, n_decimal_comma, n_text, n_made_missing;
     long first_line, first_column;
+    size_t n_rounded, n_overflow; /* numbers a 32-bit float cannot hold (st_column_cells) */
+    long lossy_line, lossy_column;
     size_t n_examples;
     char examples[3][ST__CELL_EXAMPLE_BYTES];
     int forced; /* ST__FORCED_* */
