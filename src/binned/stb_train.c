@@ -55,7 +55,13 @@ st_status st_gbdt_train_binned(const st_binned *b, const st_dataset *valid,
         .w = b->weights,
         .reducer = NULL,
     };
-    return st__gbdt_train_core(&d, valid, &prm, cb, out, err);
+    rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
+    if (rc == ST_OK && (rc = st__post_set_positive_texts(&(*out)->post, b->meta.class_name[1],
+                                                         b->meta.class_name[0], err)) != ST_OK) {
+        st_gbdt_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* Feature j of the file in ds: its column and, for a categorical one, the file's level
@@ -181,8 +187,9 @@ st_status st_gbdt_train_with_bins(const st_dataset *ds, const st_binned *b,
     st__free(bins.cols);
     st__free(bins.codes16);
     st__free(bins.cols16);
-    if (rc == ST_OK && (rc = st__row_sketch_build(ds, st__n_threads(prm.n_threads),
-                                                  &(*out)->sketch, err)) != ST_OK) {
+    if (rc == ST_OK && ((rc = st__row_sketch_build(ds, st__n_threads(prm.n_threads),
+                                                   &(*out)->sketch, err)) != ST_OK ||
+                        (rc = st__post_set_positive_class(&(*out)->post, ds, err)) != ST_OK)) {
         st_gbdt_free(*out);
         *out = NULL;
     }

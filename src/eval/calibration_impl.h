@@ -33,6 +33,9 @@ void st__post_free(st__post *p);
  * default label rule (1/true/yes positive, 0/false/no/-1 negative) would read those
  * texts otherwise: "died", or "0" after --positive 0. ST_ERR_NOMEM or ST_OK. */
 st_status st__post_set_positive_class(st__post *p, const st_dataset *ds, st_error *err);
+/* The same from the two classes' texts (a binned file's). */
+st_status st__post_set_positive_texts(st__post *p, const char *pos, const char *neg,
+                                      st_error *err);
 
 /* Replaces p's map by a copy of c (NULL removes it). */
 st_status st__post_set_calibration(st__post *p, const st_calibration *c, st_error *err);

@@ -28,7 +28,13 @@ void st__post_free(st__post *p)
 
 st_status st__post_set_positive_class(st__post *p, const st_dataset *ds, st_error *err)
 {
-    const char *pos = st_dataset_class_name(ds, 1), *neg = st_dataset_class_name(ds, 0);
+    return st__post_set_positive_texts(p, st_dataset_class_name(ds, 1),
+                                       st_dataset_class_name(ds, 0), err);
+}
+
+st_status st__post_set_positive_texts(st__post *p, const char *pos, const char *neg,
+                                      st_error *err)
+{
     st__free(p->positive_class);
     p->positive_class = NULL;
     if (pos == NULL || *pos == '\0')

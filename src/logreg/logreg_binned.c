@@ -250,6 +250,12 @@ st_status st__logreg_train_binned_range(const st_binned *b, const st_logreg_para
     m->se_state = ST__LR_SE_STREAMED;
     st__lr_stream_fit_free(&fit);
     column_moments(b, m);
+    /* (the public accessors: this file sees the binned file through stratum/binned.h) */
+    if ((rc = st__post_set_positive_texts(&m->post, st_binned_class_name(b, 1),
+                                          st_binned_class_name(b, 0), err)) != ST_OK) {
+        st_logreg_free(m);
+        return rc;
+    }
     *out = m;
     return ST_OK;
 }

@@ -201,7 +201,7 @@ static st_status plan(struct st_logreg_rowfile *r, const st_dataset *others,
     m->n_features = n_o;
     rc = st__lr_column_moments(m, others, r->mean, NULL, 1, err);
     m->n_features = all;
-    return rc;
+    return rc != ST_OK ? rc : st__post_set_positive_class(&m->post, others, err);
 }
 
 /* Training needs labels of both classes and a feature (as st_dataset_check_trainable,

@@ -126,7 +126,8 @@ st_status st_logreg_rowfile_write(const st_dataset *ds, const st_logreg_params *
         (rc = st__lr_rowfile_plan(ds, r, err)) == ST_OK &&
         (rc = st__lr_column_moments(r->m, ds, r->mean, NULL, 1, err)) == ST_OK &&
         (rc = st__row_sketch_build(ds, st__n_threads(r->prm.n_threads), &r->m->sketch,
-                                    err)) == ST_OK)
+                                    err)) == ST_OK &&
+        (rc = st__post_set_positive_class(&r->m->post, ds, err)) == ST_OK)
         rc = st__lr_rowfile_write_rows(ds, r, temp_dir, err);
     if (rc != ST_OK) {
         st_logreg_rowfile_free(r);

@@ -110,6 +110,9 @@ st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b, const st_d
                                        .w = b->weights != NULL ? b->weights + row0 : NULL,
                                        .reducer = &reducer};
         rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
+        if (rc == ST_OK)
+            rc = st__post_set_positive_texts(&(*out)->post, b->meta.class_name[1],
+                                             b->meta.class_name[0], err);
         rc = st__mpi_agree(&c, rc, err);
         if (rc != ST_OK) {
             st_gbdt_free(*out);
