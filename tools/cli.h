@@ -142,6 +142,10 @@ int cli_warn_identifiers(const st_dataset *ds, const char *path);
  * EXIT_OK, or EXIT_FAILED (printed). */
 int cli_warn_cells_read(const st_dataset *ds, const char *path);
 int cli_warn_mostly_numeric(const st_dataset *ds, const char *path);
+/* For the commands that train and info: one warning per numeric column with numbers its
+ * 32-bit floats cannot hold (st_column_cells n_rounded, n_overflow), even with --quiet
+ * (ids that silently merge no longer look like ids). EXIT_OK, or EXIT_FAILED (printed). */
+int cli_warn_lossy_numbers(const st_dataset *ds, const char *path);
 /* stratum info: the notes after the text table (stdout), and feature j's "cells" member
  * for the json output ("cells": {...}, with a leading comma). */
 void cli_info_cell_notes(const st_dataset *ds);
@@ -155,6 +159,10 @@ void cli_warn_binned(const st_bin_report *rep, const char *path);
  * names the other class, a warning. EXIT_OK (also when model_path is no stratum model:
  * the command's own loading reports it), or EXIT_FAILED (printed). */
 int cli_positive_from_model(cli_common *c, const char *model_path);
+
+/* Puts "path: " before err's message, unless it names the file already: the library does
+ * not know which file a dataset came from when it fails on its rows or columns. */
+void cli_name_file(st_error *err, const char *path);
 
 /* "stratum: <message>" on stderr; returns EXIT_FAILED. */
 int cli_fail(const st_error *err, st_status rc);

@@ -343,6 +343,15 @@ static void print_with_options(const char *message)
     }
 }
 
+void cli_name_file(st_error *err, const char *path)
+{
+    if (err->message[0] == '\0' || strstr(err->message, path) != NULL)
+        return;
+    st_error named = *err;
+    snprintf(named.message, sizeof named.message, "%.200s: %.560s", path, err->message);
+    *err = named;
+}
+
 int cli_fail(const st_error *err, st_status rc)
 {
     if (err != NULL && err->message[0] != '\0') {

@@ -74,14 +74,34 @@ static void warn_lossy(const char *path, const char *name, const st_column_cells
     fputc('\n', stderr);
 }
 
+int cli_warn_lossy_numbers(const st_dataset *ds, const char *path)
+{
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        st_column_cells c;
+        if (cells_of(ds, j, &c) != EXIT_OK)
+            return EXIT_FAILED;
+        if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC ||
+            c.n_rounded + c.n_overflow == 0)
+            continue;
+        /* a column still unique per row has its own warning (cli_warn_identifiers), with
+           the same fix; this one is for ids that merged, or other numbers */
+        int is_id = 0;
+        st_error err;
+        st_status rc = st_dataset_column_is_id(ds, j, &is_id, &err);
+        if (rc != ST_OK)
+            return cli_fail(&err, rc);
+        if (!is_id || c.n_overflow > 0)
+            warn_lossy(path, st_dataset_feature_name(ds, j), &c);
+    }
+    return EXIT_OK;
+}
+
 int cli_warn_cells_read(const st_dataset *ds, const char *path)
 {
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
         st_column_cells c;
         if (cells_of(ds, j, &c) != EXIT_OK)
             return EXIT_FAILED;
-        if (st_dataset_feature_type(ds, j) == ST_FEATURE_NUMERIC)
-            warn_lossy(path, st_dataset_feature_name(ds, j), &c);
         if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC || not_numbers(&c) == 0)
             continue;
         /* a numeric column with such cells: each was read as a bound or made missing */

@@ -228,9 +228,13 @@ static st_status scores_from_column(const st_dataset *ds, const char *path,
         rc = ST_ERR_DATA;
     }
     for (size_t i = 0; rc == ST_OK && i < n; i++) {
-        /* a missing value stays NaN, which st_evaluate reports */
-        if (texts == NULL || isnan(x[i]) || !parse_score(texts[i], &(*p)[i]))
+        if (isnan(x[i])) { /* named here with the file: the metrics know only a row */
+            snprintf(err->message, sizeof err->message, "%s: row %zu (of the rows read) has "
+                     "no score in column '%s'; every row needs one", path, i + 1, col);
+            rc = ST_ERR_DATA;
+        } else if (texts == NULL || !parse_score(texts[i], &(*p)[i])) {
             (*p)[i] = x[i];
+        }
     }
     st_texts_free(texts, n_texts);
     free(x);
@@ -353,6 +357,8 @@ static int load(const eval_opts *o, const cli_common *common, const char *model_
         return EXIT_FAILED;
     }
     rc = mk->score(model_path, common, *ds, *p, stored, ov, &err);
+    if (rc != ST_OK && err.message[0] != '\0' && strstr(err.message, model_path) == NULL)
+        cli_name_file(&err, data_path); /* a data error: the model's own name its file */
     return rc == ST_OK ? EXIT_OK : cli_fail(&err, rc);
 }
 

@@ -376,6 +376,10 @@ int cmd_info(int argc, char **argv)
     if (rc != ST_OK)
         return cli_fail(&err, rc);
     cli_warn_data(ds, path);
+    if (cli_warn_lossy_numbers(ds, path) != EXIT_OK) {
+        st_dataset_free(ds);
+        return EXIT_FAILED;
+    }
     int status;
     switch (common.format) {
     case FORMAT_JSON: status = print_json(path, ds); break;

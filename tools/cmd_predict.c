@@ -103,13 +103,8 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
         }
         rc = st_logreg_predict(m, ds, *p, *n, &err);
         *threshold = st_logreg_threshold(m);
-        /* the library does not know the data's file name: add it, unless the message has
-         * it already (a column's type differs from the model's: st_dataset_source) */
-        if (rc != ST_OK && strstr(err.message, data_path) == NULL) {
-            st_error named = err;
-            snprintf(named.message, sizeof named.message, "%.200s: %.560s", data_path, err.message);
-            err = named;
-        }
+        if (rc != ST_OK)
+            cli_name_file(&err, data_path);
     }
     st_logreg_free(m);
     if (rc == ST_OK && data != NULL)

@@ -326,7 +326,8 @@ int cmd_train(int argc, char **argv)
     if (rc == ST_OK) {
         cli_warn_data(ds, data_path);
         if (cli_warn_identifiers(ds, data_path) != EXIT_OK ||
-            cli_warn_mostly_numeric(ds, data_path) != EXIT_OK) {
+            cli_warn_mostly_numeric(ds, data_path) != EXIT_OK ||
+            cli_warn_lossy_numbers(ds, data_path) != EXIT_OK) {
             cli_text_free(feats, text.n_cols);
             st_dataset_free(ds);
             return EXIT_FAILED;
@@ -355,8 +356,8 @@ int cmd_train(int argc, char **argv)
     cli_progress_begin("train", 0, "iterations");
     if (rc == ST_OK && text.out_of_core) /* ds keeps its labels and ordinary columns */
         rc = cli_text_train_out_of_core(&text, &ds, &prm, model_path, common.quiet, &m, &err);
-    else if (rc == ST_OK)
-        rc = st_logreg_fit(&src, &prm, &m, &err);
+    else if (rc == ST_OK && (rc = st_logreg_fit(&src, &prm, &m, &err)) != ST_OK)
+        cli_name_file(&err, data_path); /* (one class, a constant column, ...) */
     fit_seconds = cli_seconds() - fit_seconds;
     cli_progress_end();
     if (rc == ST_OK)

@@ -173,6 +173,8 @@ int cmd_train_gbdt(int argc, char **argv)
         if (status == EXIT_OK)
             status = cli_warn_mostly_numeric(ds, data_path);
         if (status == EXIT_OK)
+            status = cli_warn_lossy_numbers(ds, data_path);
+        if (status == EXIT_OK)
             status = cli_gbdt_monotone_resolve("train", monotone_spec, ds, &monotone);
         if (status != EXIT_OK) {
             cli_text_free(feats, text.n_cols);
@@ -217,9 +219,10 @@ int cmd_train_gbdt(int argc, char **argv)
     st_train_source src = bins != NULL ? st_source_dataset_binned(train, bins)
                                        : st_source_dataset(train);
     src.valid = va;
-    if (rc == ST_OK)
-        rc = st_gbdt_fit(&src, &prm, common.quiet && !cli_progress_on() ? NULL : &cb, &m,
-                         &err);
+    if (rc == ST_OK && (rc = st_gbdt_fit(&src, &prm, common.quiet && !cli_progress_on() ? NULL
+                                                                                : &cb,
+                                         &m, &err)) != ST_OK)
+        cli_name_file(&err, data_path); /* (one class, ...) */
     fit_seconds = cli_seconds() - fit_seconds;
     st_binned_close(bins);
     bins = NULL;
@@ -337,6 +340,8 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
         }
         rc = st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, common->threads, *p, *n, &err);
         *threshold = st_gbdt_threshold(m);
+        if (rc != ST_OK)
+            cli_name_file(&err, data_path);
     }
     st_gbdt_free(m);
     if (rc == ST_OK && data != NULL)

@@ -162,6 +162,8 @@ int cv_prepare(const char *path, const cli_common *c, const char *group_col,
         status = cli_text_warn_identifiers(*ds, path, c->text_cols, c->n_text_cols);
     if (status == EXIT_OK)
         status = cli_warn_mostly_numeric(*ds, path);
+    if (status == EXIT_OK)
+        status = cli_warn_lossy_numbers(*ds, path);
     st_folds_params fp = st_folds_params_default();
     fp.n_folds = folds;
     fp.n_repeats = fold_col != NULL ? 1 : repeats;

@@ -4,7 +4,10 @@
  *     position (st_column_cells: n_rounded, n_overflow), the same on 1 and 2 threads
  *     (a file large enough to be read in chunks), and the CLI warns in one line;
  *   - a column whose name holds a comma can be named in a list option in double quotes,
- *     the "no column" message quotes such names, and info's CSV table quotes them. */
+ *     the "no column" message quotes such names, and info's CSV table quotes them;
+ *   - errors about a file's rows or columns found after reading name the file: a missing
+ *     score (evaluate --scores), a model column the data lacks (gbdt predict), one class
+ *     (train). */
 #define _POSIX_C_SOURCE 200809L
 #define CLI_RUN_OUT_SIZE (1 << 16)
 #include "cli_run.h"
@@ -137,12 +140,56 @@ static void test_names_with_commas(void **state)
     free(r);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_errors_name_the_file(void **state)
+{
+    (void)state;
+    char scores[620], one[620], model[620], want[1400];
+    snprintf(scores, sizeof scores, "%s/scores.csv", dir);
+    snprintf(one, sizeof one, "%s/one.csv", dir);
+    snprintf(model, sizeof model, "%s/n.model", dir);
+    write_text(scores, "p,label\n0.9,1\n0.2,0\n,1\n0.4,0\n");
+    run_result *r = run("evaluate", "--scores", scores, NULL);
+    assert_int_equal(r->exit_code, 1);
+    snprintf(want, sizeof want, "%s: row 3 (of the rows read) has no score in column 'p'",
+             scores);
+    assert_one_error_line(r, want);
+    free(r);
+    write_text(one, "a,label\n1,1\n2,1\n3,1\n");
+    const char *family[2] = {"logreg", "gbdt"};
+    for (int k = 0; k < 2; k++) {
+        r = run("train", family[k], one, "-o", model, NULL);
+        assert_int_equal(r->exit_code, 1);
+        snprintf(want, sizeof want, "stratum: %s: ", one);
+        assert_true(strncmp(r->err, want, strlen(want)) == 0);
+        free(r);
+    }
+    r = run("train", "gbdt", names, "--num-trees", "3", "-o", model, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("predict", model, ids, NULL);
+    assert_int_equal(r->exit_code, 1);
+    snprintf(want, sizeof want, "%s: feature 'BP, systolic' of the model is not in the dataset",
+             ids);
+    assert_one_error_line(r, want);
+    free(r);
+    remove(scores), remove(one), remove(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_counts_on_threads),
         cmocka_unit_test(test_names_with_commas),
+        cmocka_unit_test(test_errors_name_the_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
