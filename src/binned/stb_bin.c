@@ -1,6 +1,7 @@
 /* st_bin_file: options and the choice of reader (stb_bin_csv.c for CSV, stb_bin_libsvm.c
  * for LibSVM; both stream the file in bounded memory). */
 #define _POSIX_C_SOURCE 200809L
+#include "data/read_options_check.h"
 #include "stb_impl.h"
 
 #include <limits.h>
@@ -73,6 +74,9 @@ st_status st_bin_file(const char *data_path, const st_read_options *ropt,
         return st__fail(err, ST_ERR_INVALID_ARG, "st_bin_file: %s is NULL",
                         data_path == NULL ? "data_path" : "out_path");
     const st_read_options ro = ropt != NULL ? *ropt : st_read_options_default();
+    st_status lists = st__read_options_check_lists(&ro, data_path, err);
+    if (lists != ST_OK)
+        return lists;
     const st_bin_options bo = bopt != NULL ? *bopt : st_bin_options_default();
     if (bo.max_bin < 2 || bo.max_bin > 65535)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_bin_file: max_bin %d is outside [2, 65535]",

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "read_options_check.h"
 #include "core/alloc.h"
 #include "dataset_impl.h"
 #include "csv_header.h"
@@ -106,7 +107,11 @@ st_status st__csv_column_texts_buffer(const char *data, size_t size, const char 
 {
     *texts = NULL;
     *n_texts = 0;
-    st_status rc = scan(data, size, name, opt, column, texts, n_texts, err);
+    st_status rc = opt != NULL ? st__read_options_check_lists(opt, name != NULL ? name
+                                                                          : "<buffer>", err)
+                               : ST_OK;
+    if (rc == ST_OK)
+        rc = scan(data, size, name, opt, column, texts, n_texts, err);
     if (rc != ST_OK) {
         st_texts_free(*texts, *n_texts);
         *texts = NULL;

@@ -14,6 +14,7 @@
 #include "core/parallel.h"
 #include "label_rule.h"
 #include "na_values.h"
+#include "read_options_check.h"
 
 /* ---- header ---------------------------------------------------------------------------- */
 
@@ -229,6 +230,9 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
     if (opt->n_threads < 0)
         return st__fail(err, ST_ERR_INVALID_ARG, "%s: n_threads %d is negative; expected 0 "
                         "(all) or a number of threads", r.source, opt->n_threads);
+    st_status lists = st__read_options_check_lists(opt, r.source, err);
+    if (lists != ST_OK)
+        return lists;
     st__csv_tokenizer_init(&r.tok, data, size, delimiter, r.source);
     st_status rc = read_header(&r);
     if (rc == ST_OK)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "read_options_check.h"
 #include "core/alloc.h"
 #include "dataset_impl.h"
 #include "core/error.h"
@@ -274,6 +275,9 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
     if (opt == NULL)
         opt = &defaults;
     const char *source = name != NULL ? name : "<buffer>";
+    st_status lists = st__read_options_check_lists(opt, source, err);
+    if (lists != ST_OK)
+        return lists;
     if (opt->weight != NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "%s: LibSVM files have no weight column; "
                         "weights need a CSV file", source);

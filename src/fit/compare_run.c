@@ -154,9 +154,13 @@ static st_status new_result(const st_dataset *ds, const st_compare_params *prm,
 st_status st_compare_run(const st_dataset *ds, const st_compare_params *prm,
                          st_compare_result **out, st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || ds == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_compare_run: ds and out must not be NULL");
-    *out = NULL;
     st_compare_params p = prm != NULL ? *prm : st_compare_params_default();
     if (p.weights == NULL) {
         p.weights = default_weights;

@@ -41,12 +41,16 @@ static void hold_out(size_t *idx, size_t k, double fraction, uint64_t *state,
 st_status st_cv_holdout_split(const st_dataset *ds, double fraction, unsigned long long seed,
                               st_dataset **train, st_dataset **valid, st_error *err)
 {
-    if (train == NULL || valid == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_holdout_split: train or valid is NULL");
-    *train = *valid = NULL;
-    if (ds == NULL || !(fraction > 0 && fraction < 1))
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_holdout_split: expected a dataset and "
-                        "a fraction in (0, 1), got %g", fraction);
+    if (train != NULL)
+        *train = NULL;
+    if (valid != NULL)
+        *valid = NULL;
+    if (train == NULL || valid == NULL || ds == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_holdout_split: %s is NULL",
+                        ds == NULL ? "the dataset" : train == NULL ? "train" : "valid");
+    if (!(fraction > 0 && fraction < 1))
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_holdout_split: fraction %g: expected "
+                        "a number in (0, 1)", fraction);
     const size_t n = st_dataset_n_rows(ds);
     const float *y = st_dataset_labels(ds);
     if (y == NULL)

@@ -84,6 +84,9 @@ st_status st__cv_oof(const st_cv_params *prm, st__cv_text *text, const st_datase
 st_status st_cv_oof(const st_cv_params *prm, const st_dataset *ds, size_t folds,
                     unsigned long long seed, double *oof, st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
     if (prm == NULL || ds == NULL || oof == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_oof: prm, ds and oof must not be NULL");
     if (prm->n_text_cols > ST__CV_MAX_TEXT_COLS || (prm->n_text_cols && !prm->text_cols))

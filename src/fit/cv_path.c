@@ -212,9 +212,13 @@ st_status st_cv_path_run(const st_dataset *ds, const st_cv_params *prm,
                          const st_logreg_path_options *popt, st_cv_measure measure,
                          st_cv_path_result **out, st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || ds == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_path_run: ds and out must not be NULL");
-    *out = NULL;
     st_cv_params p = prm != NULL ? *prm : st_cv_params_default();
     st_cv_path_result *res = NULL;
     st_status rc = start(ds, &p, measure, &res, err);

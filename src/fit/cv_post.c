@@ -83,10 +83,14 @@ static st_status fit_on_oof(const st_dataset *ds, const st_cv_post_params *o,
 st_status st_cv_post_fit(const st_dataset *ds, const st_cv_params *model,
                          const st_cv_post_params *post, st_cv_post_result **out, st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || ds == NULL || model == NULL || post == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_post_fit: ds, model, post and out "
                         "must not be NULL");
-    *out = NULL;
     memset(err, 0, sizeof *err);
     if (model->n_text_cols > ST__CV_MAX_TEXT_COLS || (model->n_text_cols && !model->text_cols))
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_post_fit: n_text_cols %zu: expected "

@@ -132,9 +132,13 @@ static st_status summarise(st_cv_result *res, st_error *err)
 st_status st_cv_run(const st_dataset *ds, const st_cv_params *prm, st_cv_result **out,
                     st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || ds == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_run: ds and out must not be NULL");
-    *out = NULL;
     st_cv_params p = prm != NULL ? *prm : st_cv_params_default();
     char why[256];
     if (st__cv_check(ds, &p, why, sizeof why) != NULL)

@@ -166,10 +166,14 @@ static st_status score_defaults(const st_dataset *ds, const st_tune_params *p, d
 st_status st_tune_run(const st_dataset *ds, const st_tune_params *prm, st_tune_result **out,
                       st_error *err)
 {
+    st_error no_err; /* err may be NULL (stratum/common.h); the folds' messages need one */
+    if (err == NULL)
+        err = &no_err;
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || ds == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_tune_run: NULL %s",
                         ds == NULL ? "dataset" : "out");
-    *out = NULL;
     st_tune_params def = st_tune_params_default();
     const st_tune_params *p = prm != NULL ? prm : &def;
     char buf[300];
