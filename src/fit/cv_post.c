@@ -96,6 +96,13 @@ st_status st_cv_post_fit(const st_dataset *ds, const st_cv_params *model,
         return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_post_fit: n_text_cols %zu: expected "
                         "at most %d names in text_cols", model->n_text_cols,
                         ST__CV_MAX_TEXT_COLS);
+    if ((unsigned)post->method > ST_CALIBRATION_ISOTONIC)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_post_fit: method %d: expected "
+                        "ST_CALIBRATION_NONE, _PLATT or _ISOTONIC", (int)post->method);
+    if (post->threshold_given && post->eval.rule == ST_THRESHOLD_FIXED &&
+        !(post->eval.threshold >= 0 && post->eval.threshold <= 1))
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_cv_post_fit: eval.threshold %g: expected "
+                        "a number from 0 to 1", post->eval.threshold);
     const size_t n = st_dataset_n_rows(ds);
     st_cv_post_result *res = st__calloc(1, sizeof *res);
     if (res == NULL)

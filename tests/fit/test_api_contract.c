@@ -5,6 +5,8 @@
  *     calls and on failing ones (a fold's fit refusing its parameters);
  *   - on failure an OUT pointer is NULL, also when an argument was NULL, so "call, then
  *     always free" never frees a stale handle;
+ *   - st_cv_post_fit refuses a calibration method outside the enum and a fixed threshold
+ *     outside [0, 1] up front (they were accepted, and failed later or silently);
  *   - st_read_options' column lists with a count but no list, or with a NULL name, are
  *     ST_ERR_INVALID_ARG naming the field, in the CSV, LibSVM and column-text readers. */
 #include <stdarg.h>
@@ -100,6 +102,31 @@ static void test_out_null_on_null_argument(void **state)
     assert_non_null(strstr(err.message, "the dataset is NULL"));
 }
 
+static void test_post_params(void **state)
+{
+    (void)state;
+    st_dataset *ds = small();
+    st_cv_params cp = cv_params();
+    st_cv_post_params pp = st_cv_post_params_default();
+    pp.method = (st_calibration_method)9;
+    st_cv_post_result *post = NULL;
+    st_error err;
+    assert_int_equal(st_cv_post_fit(ds, &cp, &pp, &post, &err), ST_ERR_INVALID_ARG);
+    assert_null(post);
+    assert_non_null(strstr(err.message, "method 9"));
+    pp = st_cv_post_params_default();
+    pp.threshold_given = 1;
+    pp.eval.threshold = 7;
+    assert_int_equal(st_cv_post_fit(ds, &cp, &pp, &post, &err), ST_ERR_INVALID_ARG);
+    assert_null(post);
+    assert_non_null(strstr(err.message, "eval.threshold 7"));
+    pp.eval.threshold = 0.3;
+    assert_int_equal(st_cv_post_fit(ds, &cp, &pp, &post, &err), ST_OK);
+    assert_true(post->has_threshold && post->threshold.value == 0.3);
+    st_cv_post_result_free(post);
+    st_dataset_free(ds);
+}
+
 static void expect_refused(const st_read_options *o, const char *field)
 {
     static const char csv[] = "a,b,label\n1,2,1\n3,4,0\n";
@@ -152,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_err),
         cmocka_unit_test(test_out_null_on_null_argument),
+        cmocka_unit_test(test_post_params),
         cmocka_unit_test(test_read_option_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
