@@ -133,6 +133,10 @@ st_status st_dataset_check_trainable(const st_dataset *ds, st_error *err)
     st_status rc = st_dataset_label_summary(ds, &s, err);
     if (rc != ST_OK)
         return rc;
+    if ((s.n_positive == 0 || s.n_negative == 0) && ds->label_name[0] == '\0')
+        return st__fail(err, ST_ERR_DATA, "every label is %s (%zu row%s); training a "
+                        "classifier needs rows of both classes (labels 0 and 1)",
+                        s.n_positive == 0 ? "0" : "1", ds->n_rows, ds->n_rows == 1 ? "" : "s");
     if (s.n_positive == 0 || s.n_negative == 0)
         return st__fail(err, ST_ERR_DATA, "every row of label '%s' is %s (%zu row%s); training "
                         "a classifier needs rows of both classes", ds->label_name,

@@ -7,6 +7,7 @@
  *     always free" never frees a stale handle;
  *   - st_cv_post_fit refuses a calibration method outside the enum and a fixed threshold
  *     outside [0, 1] up front (they were accepted, and failed later or silently);
+ *   - one class in a dataset built from arrays is named without a label column's name;
  *   - st_read_options' column lists with a count but no list, or with a NULL name, are
  *     ST_ERR_INVALID_ARG naming the field, in the CSV, LibSVM and column-text readers. */
 #include <stdarg.h>
@@ -127,6 +128,22 @@ static void test_post_params(void **state)
     st_dataset_free(ds);
 }
 
+static void test_one_class_arrays(void **state)
+{
+    (void)state;
+    const float x[3] = {1, 2, 3}, y[3] = {0, 0, 0};
+    st_dataset *ds = NULL;
+    st_error err;
+    assert_int_equal(st_dataset_from_arrays(3, 1, x, y, NULL, NULL, &ds, &err), ST_OK);
+    st_logreg *m = NULL;
+    st_logreg_params p = st_logreg_params_default();
+    p.lambda = 0.1;
+    assert_int_equal(st_logreg_train(ds, &p, &m, &err), ST_ERR_DATA);
+    assert_string_equal(err.message, "every label is 0 (3 rows); training a classifier needs "
+                                     "rows of both classes (labels 0 and 1)");
+    st_dataset_free(ds);
+}
+
 static void expect_refused(const st_read_options *o, const char *field)
 {
     static const char csv[] = "a,b,label\n1,2,1\n3,4,0\n";
@@ -180,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_null_err),
         cmocka_unit_test(test_out_null_on_null_argument),
         cmocka_unit_test(test_post_params),
+        cmocka_unit_test(test_one_class_arrays),
         cmocka_unit_test(test_read_option_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
