@@ -108,7 +108,7 @@ static void test_failures(void **state)
     scratch_file(path, sizeof path, "nan.csv", "p,y\n0.5,1\nNA,0\n");
     r = run("evaluate", "--scores", path, "--label-col", "y", NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "row 2: score");
+    assert_one_error_line(r, "nan.csv: row 2 (of the rows read) has no score in column 'p'");
     free(r);
     unlink(path);
     scratch_file(model, sizeof model, "g.model", "stratum-model 1 gbdt\n");
