@@ -493,6 +493,13 @@ ST_API int st_gbdt_threshold_info(const st_gbdt *m, st_decision_threshold *t /* 
 /* The positive class's label text when the default rule would not read it so (see
  * st_model_positive_class), else NULL; owned by the model. */
 ST_API const char *st_gbdt_positive_class(const st_gbdt *m);
+/* For a caller that trained on 0/1 labels it coded from its own (the Python package's
+ * classes_): records the texts of the positive and the negative class, as training from a
+ * file does, when the default rule would not read them so (NULL or "" records none).
+ * Only while the model is not shared between threads. ST_ERR_INVALID_ARG (m NULL),
+ * ST_ERR_NOMEM or ST_OK. */
+ST_API st_status st_gbdt_set_class_texts(st_gbdt *m, const char *positive, const char *negative,
+                                        st_error *err);
 
 /* ---- Explaining predictions: SHAP values (TreeSHAP) ----
  *

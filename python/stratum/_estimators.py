@@ -254,6 +254,8 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                     _text.free(fs)
         if self.threshold is not None and post is None:
             self.model_.set_threshold(self.threshold)
+        # the labels' texts, as a file's: a model of died/alive reads such a CSV in the CLI
+        self.model_.set_class_texts(self.classes_[1], self.classes_[0])
         self.threshold_ = self.model_.threshold
         self._fitted(self.model_)
         return self

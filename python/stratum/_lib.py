@@ -135,6 +135,8 @@ _SIGNATURES = {
     "st_logreg_rowfile_bytes": (c_uint64, [c_void_p]),
     "st_logreg_rowfile_free": (None, [c_void_p]),
     "st_logreg_set_threshold": (c_int, [c_void_p, c_void_p, _err]),
+    "st_logreg_set_class_texts": (c_int, [c_void_p, c_char_p, c_char_p, _err]),
+    "st_model_positive_class": (c_char_p, [c_void_p]),
     # boosted trees
     "st_gbdt_train_ex": (c_int, [_ds, _ds, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_gbdt_predict": (c_int, [c_void_p, _ds, c_int, c_int, c_void_p, c_size_t, _err]),
@@ -155,6 +157,7 @@ _SIGNATURES = {
     "st_gbdt_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_gbdt_free": (None, [c_void_p]),
     "st_gbdt_set_threshold": (c_int, [c_void_p, c_void_p, _err]),
+    "st_gbdt_set_class_texts": (c_int, [c_void_p, c_char_p, c_char_p, _err]),
     # one handle for either family (stratum/model.h)
     "st_model_load": (c_int, [c_char_p, _p(c_void_p), _err]),
     "st_model_from_logreg": (c_int, [c_void_p, _p(c_void_p), _err]),

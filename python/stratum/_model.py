@@ -249,6 +249,13 @@ class Model:
         t = lib.st_model_threshold(self._model)
         return None if np.isnan(t) else float(t)
 
+    @property
+    def positive_class(self):
+        """The label text of the positive class the model records (st_model_positive_class:
+        one the CLI's default rule would not pick, such as 'died'), or None."""
+        t = lib.st_model_positive_class(self._model)
+        return None if t is None else t.decode()
+
     def set_threshold(self, value):
         """Stores a fixed decision threshold in [0, 1] (None removes it). Only while the
         model is not shared between threads."""
@@ -258,6 +265,18 @@ class Model:
         err = StError()
         fn = lib.st_logreg_set_threshold if self.family == LOGREG else lib.st_gbdt_set_threshold
         check(fn(self._handle, None if t is None else ctypes.byref(t), ctypes.byref(err)), err)
+
+    def set_class_texts(self, positive, negative):
+        """Records the texts of the classes y = 1 and y = 0 stand for (an estimator's
+        classes_[1] and classes_[0]), as training from a file does, when the CLI's default
+        label rule (1/true/yes positive) would not read them so: `stratum evaluate` then
+        reads a file of those labels for this model without --positive. Only while the
+        model is not shared between threads."""
+        err = StError()
+        fn = (lib.st_logreg_set_class_texts if self.family == LOGREG else
+              lib.st_gbdt_set_class_texts)
+        check(fn(self._handle, str(positive).encode(), str(negative).encode(),
+                 ctypes.byref(err)), err)
 
     def predict(self, X, n_threads=0):
         """1 where P(y = 1) >= the stored threshold, as `stratum predict` labels rows;

@@ -36,3 +36,10 @@ const char *st_gbdt_positive_class(const st_gbdt *m)
 {
     return m != NULL ? m->post.positive_class : NULL;
 }
+
+st_status st_gbdt_set_class_texts(st_gbdt *m, const char *positive, const char *negative,
+                                 st_error *err)
+{
+    return m == NULL ? st__fail(err, ST_ERR_INVALID_ARG, "st_gbdt_set_class_texts: model is NULL")
+                     : st__post_set_positive_texts(&m->post, positive, negative, err);
+}

@@ -36,3 +36,10 @@ const char *st_logreg_positive_class(const st_logreg *m)
 {
     return m != NULL ? m->post.positive_class : NULL;
 }
+
+st_status st_logreg_set_class_texts(st_logreg *m, const char *positive, const char *negative,
+                                 st_error *err)
+{
+    return m == NULL ? st__fail(err, ST_ERR_INVALID_ARG, "st_logreg_set_class_texts: model is NULL")
+                     : st__post_set_positive_texts(&m->post, positive, negative, err);
+}

@@ -6,6 +6,7 @@ scikit-learn's metrics; stratum.explain against hand-derived contributions.
 
     test_cli_models.py STRATUM_CLI DATASETS_DIR TMP_DIR"""
 import filecmp
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,34 @@ def same_options_same_model_file():
         py_path = os.path.join(TMP, f"py_{i}.model")
         est.fit(X_DF, Y).save(py_path)
         assert filecmp.cmp(cli_path, py_path, shallow=False), f"case {i}: {kind} {opts}"
+
+
+@case
+def text_labels_recorded_as_the_cli_records_them():
+    """y of died/alive: the model records 'died' (classes_[1]) as the CLI's train
+    --positive died on the same file does: the same model file, and the CLI evaluates it
+    on that file without --positive, with scikit-learn's ROC-AUC of predict_proba. Labels
+    the default rule reads (0/1) record nothing: the cases above compare those files."""
+    words = np.where(Y == 1, "died", "alive")
+    path = os.path.join(TMP, "words.csv")
+    DF.assign(label=words).to_csv(path, index=False)
+    for kind, est in (("logreg", stratum.LogisticRegression(lam=0.01)),
+                      ("gbdt", stratum.GBDTClassifier(num_trees=30))):
+        py_path = os.path.join(TMP, f"words_{kind}.model")
+        est.fit(X_DF, words).save(py_path)
+        assert list(est.classes_) == ["alive", "died"]
+        assert stratum.load(py_path).positive_class == "died"
+        cli_path = os.path.join(TMP, f"words_cli_{kind}.model")
+        extra = ["--lambda", "0.01"] if kind == "logreg" else ["--num-trees", "30"]
+        cli("train", kind, path, "--ignore", "id", "--positive", "died", "-o", cli_path, "-q",
+            *extra)
+        assert filecmp.cmp(cli_path, py_path, shallow=False), kind
+        out = cli("evaluate", py_path, path, "--format", "json", "--bootstrap", "0")
+        got = json.loads(out)["metrics"]["roc_auc"]["value"]
+        want = roc_auc_score(words == "died", est.predict_proba(X_DF)[:, 1])
+        assert abs(got - want) < 1e-12, (kind, got, want)
+    est = stratum.LogisticRegression(lam=0.01).fit(X_DF, Y)
+    assert est.model_.positive_class is None
 
 
 @case
