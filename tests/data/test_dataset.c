@@ -420,7 +420,7 @@ static void test_single_class(void **state)
 
     ds = from_arrays(3, 2, x3x2, (const float[]){0, 0, 0}, NULL, NULL);
     assert_int_equal(st_dataset_check_trainable(ds, &err), ST_ERR_DATA);
-    assert_contains(err.message, "is negative (3 rows)");
+    assert_contains(err.message, "every label is 0 (3 rows)");
     st_dataset_free(ds);
 }
 
