@@ -33,6 +33,15 @@ static const char *split_dir(const char *path, char *dir, size_t size)
     return slash + 1;
 }
 
+/* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): written through, never
+ * replaced, so sharing one is no loss. */
+static int is_stream(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+                                    S_ISSOCK(st.st_mode));
+}
+
 /* Whether two output paths name one file: the same file when both exist, else the same
  * name in the same directory. */
 static int same_output(const char *a, const char *b)
@@ -71,7 +80,7 @@ static const char *unwritable(const char *path, char *why, size_t size)
 int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
 {
     for (size_t i = 0; i < n_out; i++) {
-        if (out[i].path == NULL)
+        if (out[i].path == NULL || is_stream(out[i].path))
             continue;
         for (size_t k = 0; k < n_in; k++)
             if (in[k].path != NULL && cli_same_file(out[i].path, in[k].path)) {

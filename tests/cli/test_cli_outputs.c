@@ -144,6 +144,11 @@ static void test_unwritable_output_writes_nothing(void **state)
     assert_int_equal(r->exit_code, 0);
     free(r);
     assert_true(exists(out) && exists(out2));
+    /* a device is written through, never replaced: two outputs may share /dev/null */
+    r = run("evaluate", model, data, "--roc-curve", "/dev/null", "--pr-curve", "/dev/null",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
 }
 
 int main(void)
