@@ -198,6 +198,10 @@ typedef struct cli_file {
  * run which could not write all its outputs writes none. One line on stderr and
  * EXIT_FAILED, else EXIT_OK. */
 int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out);
+/* The same without the check that outputs can be created: for --distributed runs, where
+ * every rank checks but only rank 0 writes, and its failure to write is the one line all
+ * ranks agree on. */
+int cli_check_file_names(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out);
 /* An open_memstream on *buf and *size for an output written whole at the end (with
  * cli_write_memstream), or NULL with "out of memory for WHAT" on stderr. */
 FILE *cli_open_memstream(char **buf, size_t *size, const char *what);

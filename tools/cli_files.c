@@ -77,7 +77,8 @@ static const char *unwritable(const char *path, char *why, size_t size)
     return NULL;
 }
 
-int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
+static int check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out,
+                       int writable)
 {
     for (size_t i = 0; i < n_out; i++) {
         if (out[i].path == NULL || is_stream(out[i].path))
@@ -96,7 +97,7 @@ int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t
                 return EXIT_FAILED;
             }
         char why[4200];
-        const char *bad = unwritable(out[i].path, why, sizeof why);
+        const char *bad = writable ? unwritable(out[i].path, why, sizeof why) : NULL;
         if (bad != NULL) {
             fprintf(stderr, "stratum: %s %s cannot be written: %s\n", out[i].option,
                     out[i].path, bad);
@@ -104,6 +105,16 @@ int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t
         }
     }
     return EXIT_OK;
+}
+
+int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
+{
+    return check_files(in, n_in, out, n_out, 1);
+}
+
+int cli_check_file_names(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
+{
+    return check_files(in, n_in, out, n_out, 0);
 }
 
 FILE *cli_open_memstream(char **buf, size_t *size, const char *what)

@@ -276,7 +276,7 @@ int cmd_train(int argc, char **argv)
                                "--recalibrate and thresholds apply without it");
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
-    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
+    if ((distributed ? cli_check_file_names : cli_check_files)(in, 2, out, 2) != EXIT_OK)
         return EXIT_FAILED;
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);

@@ -122,7 +122,7 @@ int cmd_train_gbdt(int argc, char **argv)
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file},
                            {"--valid", valid.path}, {"--bins-from", bins_from}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
-    if (cli_check_files(in, 4, out, 2) != EXIT_OK)
+    if ((distributed ? cli_check_file_names : cli_check_files)(in, 4, out, 2) != EXIT_OK)
         return EXIT_FAILED;
     prm.n_threads = common.threads;
     prm.seed = common.seed;
