@@ -90,8 +90,8 @@ ST_API double st_model_threshold(const st_model *m);
 /* The label value the model was trained to predict as positive when reading labels by the
  * default rule (1/true/yes positive, 0/false/no/-1 negative) would not give its classes:
  * "died" of died/survived, "0" after training with positive "0"; NULL when the default
- * rule reads them so, or the training data kept no label texts (arrays, files binned out
- * of core). Labelled data for this model (to evaluate or explain it) is read right with
+ * rule reads them so, or the training data kept no label texts (arrays, unless the caller
+ * gave them: st_logreg_set_class_texts, st_gbdt_set_class_texts). Labelled data for this model (to evaluate or explain it) is read right with
  * st_read_options.positive set to it. Owned by the model. */
 ST_API const char *st_model_positive_class(const st_model *m);
 

@@ -38,7 +38,7 @@ st_status st__post_set_positive_texts(st__post *p, const char *pos, const char *
     st__free(p->positive_class);
     p->positive_class = NULL;
     if (pos == NULL || *pos == '\0')
-        return ST_OK; /* no label texts: arrays, or files binned out of core */
+        return ST_OK; /* no label texts: arrays */
     if (st__label_default_class(pos, strlen(pos)) == 1 &&
         (neg == NULL || *neg == '\0' || st__label_default_class(neg, strlen(neg)) == 0))
         return ST_OK; /* the default rule reads them so */

@@ -15,6 +15,7 @@
 #include "gbdt/gbdt_rand.h"
 #include "gbdt/gbdt_train_core.h"
 #include "core/parallel.h"
+#include "mpi_class_texts.h"
 #include "mpi_comm.h"
 #include "mpi_schema.h"
 
@@ -274,11 +275,12 @@ st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local, const st_dat
                                        .y = st_dataset_labels(local),
                                        .w = st_dataset_weights(local), .reducer = &reducer};
         rc = st__gbdt_train_core(&d, valid, &prm, cb, out, err);
-        if (rc == ST_OK) /* (each rank's classes are the file's: the label rule is shared) */
-            rc = st__post_set_positive_class(&(*out)->post, local, err);
         /* a rank that failed inside training agrees here, while the others meet that
            agreement in their next reducer call (mpi_comm.h), unless they are here too */
         rc = st__mpi_agree(&c, rc, err);
+        if (rc == ST_OK) /* (collective: every rank trained) */
+            rc = st__mpi_agree(&c, st__mpi_record_positive_class(&c, local, &(*out)->post,
+                                                                 err), err);
         if (rc != ST_OK) {
             st_gbdt_free(*out);
             *out = NULL;

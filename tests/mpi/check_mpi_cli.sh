@@ -3,7 +3,8 @@
 #  - the model file is byte-identical (cmp) to the one-process `stratum train gbdt` on the
 #    same CSV: with bagging, feature fraction, balanced class weights, missing values and
 #    categorical columns (the clinical table), and on the dense higgs table; and on a
-#    binned file (stratum bin) to the one-process model on that file, where a --max-bin
+#    binned file (stratum bin) to the one-process model on that file, and with text labels
+#    whose positive rows all fall in the last rank's part; where a --max-bin
 #    the file was not made with is one warning on stderr, also under -q;
 #  - failures: a bad row in the last rank's part, and a rank that cannot open its data, make
 #    every rank exit non-zero within the timeout (no hang), with one clear line on stderr,
@@ -22,6 +23,21 @@ equal "clinical, bagging + feature fraction + balanced" 3 "$work/clinical.csv" \
     --class-weight balanced --seed 9 --threads 2
 equal "higgs, depth and leaves, scale_pos_weight" 3 "$work/higgs.csv" --num-trees 8 \
     --num-leaves 15 --max-depth 5 --scale-pos-weight 3 --max-bin 63
+# text labels, the positive ones only in the last rank's part: the model records 'died' as
+# the positive class (positive_class) as one process does, though ranks 0 and 1 saw none
+awk -F, 'NR == 1 { print; next } $NF == 0 { sub(/,0$/, ",alive"); print }' \
+    "$work/clinical.csv" > "$work/words.csv"
+awk -F, 'NR > 1 && $NF == 1 { sub(/,1$/, ",died"); print }' "$work/clinical.csv" \
+    >> "$work/words.csv"
+equal "text labels, positives in the last part only" 3 "$work/words.csv" --num-trees 5 \
+    --positive died
+if grep -q '^positive_class died$' "$work/dist.model"; then
+    echo "ok: the distributed model records the positive class"
+    passed=$((passed + 1))
+else
+    echo "FAILED: the distributed model lacks 'positive_class died'"
+    failed=$((failed + 1))
+fi
 # a binned file (stratum bin): every rank maps it and trains on its range of rows
 "$stratum" bin "$work/clinical.csv" -o "$work/clinical.stb" -q
 equal "clinical.stb, bagging + feature fraction + balanced" 3 "$work/clinical.stb" \
