@@ -4,19 +4,7 @@
  * it as their --positive, so its metrics are not of the other class. */
 #include "cli.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* Whether the default rule takes text as positive: 1, true or yes (numbers by value). */
-static int default_positive(const char *text)
-{
-    char *end;
-    const double v = strtod(text, &end);
-    if (end != text && *end == '\0')
-        return v == 1.0;
-    return strcasecmp(text, "true") == 0 || strcasecmp(text, "yes") == 0;
-}
 
 int cli_positive_from_model(cli_common *c, const char *model_path)
 {
@@ -38,7 +26,8 @@ int cli_positive_from_model(cli_common *c, const char *model_path)
             c->lists_used += len;
         }
     } else if (c->positive != NULL &&
-               (pos != NULL ? strcmp(pos, c->positive) != 0 : !default_positive(c->positive))) {
+               !(pos != NULL ? st_label_is_positive(pos, c->positive)
+                             : st_label_is_positive(c->positive, NULL))) {
         fprintf(stderr, "stratum: warning: %s was trained with %s%s%s as the positive class, "
                 "but --positive %s reads the other class as positive: its scores are for "
                 "the class it was trained on\n", model_path, pos ? "'" : "",

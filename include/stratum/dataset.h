@@ -126,6 +126,14 @@ typedef struct st_read_options {
 /* The defaults described above. */
 ST_API st_read_options st_read_options_default(void);
 
+/* Whether a label text is read as the positive class: 1 or 0. With positive NULL, the
+ * default rule: 1, true and yes (texts in any case, numbers by value: "1.0" is 1); with a
+ * positive value, the same value (numbers by value, texts exactly). Blanks around label are
+ * ignored, as the readers ignore them. Lets a caller check, say, that a --positive given for
+ * a saved model (st_model_positive_class) names the class it was trained on. label NULL is
+ * 0. */
+ST_API int st_label_is_positive(const char *label, const char *positive);
+
 /* Reads a CSV file (RFC 4180: a header line unless opt->has_header is 0, quoted fields
  * with embedded delimiters, quotes and newlines, LF or CRLF line ends, optional UTF-8
  * BOM). Numbers are parsed without regard to the C locale. Blank lines are skipped. On

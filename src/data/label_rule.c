@@ -1,6 +1,8 @@
 /* Class of a label text. */
 #include "label_rule.h"
 
+#include "stratum/dataset.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -90,6 +92,19 @@ int st__label_rule_classify(st__label_rule *r, const char *s, size_t len)
             return ST__LABEL_NOMEM;
     }
     return cls;
+}
+
+int st_label_is_positive(const char *label, const char *positive)
+{
+    if (label == NULL)
+        return 0;
+    size_t len = strlen(label);
+    trim(&label, &len);
+    if (positive == NULL)
+        return st__label_default_class(label, len) == 1;
+    double number;
+    const int is_number = st__parse_number(positive, strlen(positive), &number);
+    return same_value(label, len, positive, is_number, number);
 }
 
 void st__label_rule_describe(const st__label_rule *r, char *out, size_t size)

@@ -5,7 +5,8 @@
  *     ROC-AUC of evaluate with --positive 0, not its mirror (1 - AUC);
  *   - trained on died/"passed away" labels (a text with a space) with --positive, predict,
  *     evaluate, explain and drift --model read the file without --positive;
- *   - a --positive naming the other class is obeyed, with a warning;
+ *   - a --positive naming the other class is obeyed, with a warning; the same class spelt
+ *     another way ("0.0" for "0") is not warned about (st_label_is_positive);
  *   - the default rule's models carry no such line (their files are unchanged) and the
  *     class survives saving and loading through the library. */
 #define _POSIX_C_SOURCE 200809L
@@ -97,6 +98,16 @@ static void test_inverted_numbers(void **state)
     assert_non_null(strstr(r->err, "trained with 1/true/yes as the positive class"));
     assert_true(auc_of(r) < 0.3);
     free(r);
+    /* the same class spelt another way (numbers by value) is no other class: no warning */
+    r = run("evaluate", flip, numbers, "--bootstrap", "0", "--positive", "0.0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->err, "warning"));
+    assert_close(auc_of(r), explicit, 1e-12);
+    free(r);
+    r = run("evaluate", plain, numbers, "--bootstrap", "0", "--positive", "1.0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->err, "warning"));
+    free(r);
     st_model *m = NULL;
     st_error err;
     assert_int_equal(st_model_load(flip, &m, &err), ST_OK);
@@ -151,11 +162,34 @@ static void test_text_classes(void **state)
     remove(copy);
 }
 
+/* The label rule as the public API states it. */
+static void test_label_is_positive(void **state)
+{
+    (void)state;
+    assert_true(st_label_is_positive("1", NULL));
+    assert_true(st_label_is_positive(" 1.0 ", NULL));
+    assert_true(st_label_is_positive("TRUE", NULL));
+    assert_true(st_label_is_positive("Yes", NULL));
+    assert_false(st_label_is_positive("0", NULL));
+    assert_false(st_label_is_positive("-1", NULL));
+    assert_false(st_label_is_positive("2", NULL));
+    assert_false(st_label_is_positive("died", NULL));
+    assert_false(st_label_is_positive(NULL, NULL));
+    assert_true(st_label_is_positive("0", "0.0"));
+    assert_true(st_label_is_positive("1e0", "1"));
+    assert_false(st_label_is_positive("1", "0"));
+    assert_true(st_label_is_positive("died", "died"));
+    assert_true(st_label_is_positive(" died\t", "died"));
+    assert_false(st_label_is_positive("Died", "died"));
+    assert_true(st_label_is_positive("passed away", "passed away"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inverted_numbers),
         cmocka_unit_test(test_text_classes),
+        cmocka_unit_test(test_label_is_positive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
