@@ -55,6 +55,9 @@ typedef enum st_censored_policy {
                                 column not forced categorical */
 } st_censored_policy;
 
+/* st_read_options.label_required. */
+enum { ST_LABEL_IGNORED = -1, ST_LABEL_OPTIONAL = 0, ST_LABEL_REQUIRED = 1 };
+
 /* How to read a file. Start from st_read_options_default() and change what you need; the
  * strings and arrays are borrowed for the duration of the read call only. */
 typedef struct st_read_options {
@@ -64,8 +67,12 @@ typedef struct st_read_options {
                               without labels */
     long label_index;      /* >= 0: the label is the column at this 0-based index, whatever
                               its name (default -1: use `label`) */
-    int label_required;    /* 1: no label column is an error; 0: read the file unlabelled
-                              (default 1) */
+    int label_required;    /* ST_LABEL_REQUIRED (1): no label column is an error;
+                              ST_LABEL_OPTIONAL (0): without one, read the file unlabelled;
+                              ST_LABEL_IGNORED (-1): a label column is left out unread,
+                              neither labels nor a feature, so blank or unknown outcomes
+                              of new rows to score are no error and no row is skipped (CSV;
+                              a LibSVM line's label is read as usual). Default 1 */
     const char *positive;  /* label value of the positive class; NULL accepts 1/true/yes as
                               positive and 0/false/no/-1 as negative (default NULL). With a
                               value, the one other value seen is the negative class. */

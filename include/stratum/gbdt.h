@@ -465,12 +465,14 @@ ST_API st_status st_gbdt_load_ex(const char *path, const st_gbdt_load_options *o
 ST_API int st_gbdt_loaded_iterations(const st_gbdt *m, int *begin, int *end, int *total);
 
 /* How the model reads an entry absent from a row of a LibSVM dataset (stratum/dataset.h,
- * "LibSVM datasets"): 1 as missing (NaN, sent down each split's default side), for a model
- * imported from XGBoost, whose DMatrix reads LibSVM so, and for a stratum model file saved
+ * "LibSVM datasets") or of one built from a sparse matrix (st_dataset_from_csr, _csc:
+ * scipy.sparse in Python): 1 as missing (NaN, sent down each split's default side), for a
+ * model imported from XGBoost, whose DMatrix reads LibSVM and sparse matrices so, and for a
+ * stratum model file saved
  * from one (its "absent_entries missing" line); 0 as the value 0, for models stratum
  * trained (a LibSVM dataset stores absent entries as 0, and they were trained on that).
  * Either way an explicit "index:0" is the value 0, and a feature "f<k>" whose index the
- * file never reaches is every row's absent entry. CSV and array datasets have no absent
+ * file never reaches is every row's absent entry. CSV and dense array datasets have no absent
  * entries: a missing value there is NaN for every model. */
 ST_API int st_gbdt_absent_is_missing(const st_gbdt *m);
 

@@ -210,12 +210,16 @@ st_status st__dataset_type_mismatch(const st_dataset *ds, size_t j, st_feature_t
                         model, data, ds->source, data, f->name);
     if (model_type == ST_FEATURE_CATEGORICAL)
         return st__fail(err, ST_ERR_DATA, "feature '%s' is categorical in the model but "
-                        "numeric in %s (every value is a number); read the column as the "
-                        "model does with --categorical %s", f->name, ds->source, f->name);
+                        "numeric in %s (%s); read the column as the model does with "
+                        "--categorical %s", f->name, ds->source, c->n_numbers > 0
+                        ? "every value is a number" : "no value at all: every cell is empty "
+                        "or missing", f->name);
     size_t n = c->n_censored + c->n_decimal_comma + c->n_text;
     return st__fail(err, ST_ERR_DATA, "feature '%s' is numeric in the model but categorical "
                     "in %s: line %ld, column %ld holds '%s', which is not a number (%zu such "
                     "cell%s); read the column as the model does with --numeric %s (such cells "
-                    "become missing)", f->name, ds->source, c->first_line, c->first_column,
+                    "become missing; add the --censored policy of training, if it had one: "
+                    "the model does not record it)", f->name, ds->source, c->first_line,
+                    c->first_column,
                     c->examples[0], n, n == 1 ? "" : "s", f->name);
 }

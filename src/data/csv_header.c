@@ -165,7 +165,9 @@ st_status st__csv_header_roles(const st__csv_tokenizer *t, const st_read_options
         role[c] = ST__CSV_IGNORED;
     }
     if (*label_col >= 0)
-        role[*label_col] = ST__CSV_LABEL;
+        role[*label_col] = o->label_required < 0 ? ST__CSV_IGNORED : ST__CSV_LABEL;
+    if (o->label_required < 0)
+        *label_col = -1; /* (checked against the weight and ignored columns above) */
     if (*weight_col >= 0)
         role[*weight_col] = ST__CSV_WEIGHT;
     return ST_OK;

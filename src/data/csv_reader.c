@@ -47,7 +47,7 @@ static st_status read_header(csv_reader *r)
         return st__csv_nomem(r);
     const st_read_options *o = r->opt;
     long label_col, weight_col;
-    st_status rc = st__csv_header_roles(t, o, o->label_required && o->label != NULL,
+    st_status rc = st__csv_header_roles(t, o, o->label_required > 0 && o->label != NULL,
                                         "the label; choose it with --label", r->source,
                                         r->role, &label_col, &weight_col, r->err);
     if (rc != ST_OK)
@@ -268,5 +268,6 @@ st_status st_dataset_read_csv_buffer(const char *data, size_t size, const char *
 st_status st_dataset_read_csv(const char *path, const st_read_options *opt, st_dataset **out,
                               st_error *err)
 {
-    return st__dataset_read_file(path, st_dataset_read_csv_buffer, opt, out, err);
+    return st__dataset_read_file("st_dataset_read_csv", path, st_dataset_read_csv_buffer, opt,
+                                 out, err);
 }

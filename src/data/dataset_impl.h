@@ -67,6 +67,8 @@ struct st_dataset {
      * CSV and array datasets. */
     int libsvm;
     long libsvm_first, libsvm_last;
+    int from_sparse;             /* built from a sparse matrix (st_dataset_from_csr, _csc):
+                                    an entry not given is absent, as in LibSVM rows */
     size_t csv_chunks;           /* CSV: chunks of the file read on other threads and kept
                                     (csv_reader_chunks.c); 0 when it was read in turn */
     st__cell_facts *cell_facts;  /* CSV datasets: n_features facts, features[j].cells
@@ -122,8 +124,9 @@ typedef st_status (*st__buffer_reader)(const char *data, size_t size, const char
                                        const st_read_options *opt, st_dataset **out,
                                        st_error *err);
 
-/* Reads the file at path into memory and hands it to reader. */
-st_status st__dataset_read_file(const char *path, st__buffer_reader reader,
+/* Reads the file at path into memory and hands it to reader; who (the public function's
+ * name) names a NULL out or path in the message. */
+st_status st__dataset_read_file(const char *who, const char *path, st__buffer_reader reader,
                                 const st_read_options *opt, st_dataset **out, st_error *err);
 
 /* Feature j's zero_entries bitmap (LibSVM, dense features: rows whose line has an entry

@@ -40,8 +40,9 @@ static int looks_like_libsvm(const char *p, size_t size)
 st_status st_dataset_read(const char *path, const st_read_options *opt, st_dataset **out,
                           st_error *err)
 {
-    if (out != NULL)
-        *out = NULL;
+    if (out == NULL)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read: out is NULL");
+    *out = NULL;
     if (path == NULL)
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_read: path is NULL");
     st__file_buffer buf;

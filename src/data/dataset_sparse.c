@@ -188,6 +188,8 @@ static st_status new_sparse(const char *fn, size_t n_rows, size_t n_features,
         return rc;
     st_dataset *ds = st__dataset_new(n_features, 1, labels != NULL, weights != NULL);
     int ok = ds != NULL;
+    if (ok)
+        ds->from_sparse = 1;
     for (size_t j = 0; ok && j < n_features; j++) {
         char generated[32];
         const char *name = names != NULL ? names[j] : NULL;

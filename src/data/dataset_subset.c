@@ -143,42 +143,44 @@ static int copy_entries(st__feature *dst, const st__feature *src, const row_map 
     return 1;
 }
 
-static st_status check_args(const st_dataset *ds, const size_t *rows, size_t n_rows,
-                            const size_t *features, size_t n_features, st_error *err)
+static st_status check_args(const char *who, const st_dataset *ds, const size_t *rows,
+                            size_t n_rows, const size_t *features, size_t n_features,
+                            st_error *err)
 {
     if (ds == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: dataset is NULL");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: dataset is NULL", who);
     if (rows != NULL && n_rows == 0)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: expected at least one "
-                        "row, got 0");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: expected at least one "
+                        "row, got 0", who);
     for (size_t i = 0; rows != NULL && i < n_rows; i++)
         if (rows[i] >= ds->n_rows)
-            return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: rows[%zu] is %zu, "
-                            "expected a row index below %zu", i, rows[i], ds->n_rows);
+            return st__fail(err, ST_ERR_INVALID_ARG, "%s: rows[%zu] is %zu, "
+                            "expected a row index below %zu", who, i, rows[i], ds->n_rows);
     if (features != NULL && n_features == 0)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: expected at least one "
-                        "feature, got 0");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: expected at least one "
+                        "feature, got 0", who);
     for (size_t a = 0; features != NULL && a < n_features; a++) {
         if (features[a] >= ds->n_features)
-            return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: features[%zu] is "
-                            "%zu, expected a feature index below %zu", a, features[a],
+            return st__fail(err, ST_ERR_INVALID_ARG, "%s: features[%zu] is "
+                            "%zu, expected a feature index below %zu", who, a, features[a],
                             ds->n_features);
         for (size_t b = 0; b < a; b++)
             if (features[b] == features[a])
-                return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: feature %zu "
-                                "is listed twice; expected each at most once", features[a]);
+                return st__fail(err, ST_ERR_INVALID_ARG, "%s: feature %zu is listed "
+                                "twice; expected each at most once", who, features[a]);
     }
     return ST_OK;
 }
 
-st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_rows,
-                            const size_t *features, size_t n_features, st_dataset **out,
-                            st_error *err)
+/* st_dataset_select, its messages naming who (the public function called). */
+static st_status select_rows(const char *who, const st_dataset *ds, const size_t *rows,
+                             size_t n_rows, const size_t *features, size_t n_features,
+                             st_dataset **out, st_error *err)
 {
     if (out == NULL)
-        return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_select: out is NULL");
+        return st__fail(err, ST_ERR_INVALID_ARG, "%s: out is NULL", who);
     *out = NULL;
-    st_status rc = check_args(ds, rows, n_rows, features, n_features, err);
+    st_status rc = check_args(who, ds, rows, n_rows, features, n_features, err);
     if (rc != ST_OK)
         return rc;
     size_t nr = rows != NULL ? n_rows : ds->n_rows;
@@ -205,6 +207,7 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
     sub->n_rows = nr;
     sub->delimiter = ds->delimiter;
     sub->libsvm = ds->libsvm;
+    sub->from_sparse = ds->from_sparse;
     sub->libsvm_first = ds->libsvm_first;
     sub->libsvm_last = ds->libsvm_last;
     ok = replace_name(&sub->label_name, ds->label_name) &&
@@ -236,6 +239,13 @@ st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_r
     return ST_OK;
 }
 
+st_status st_dataset_select(const st_dataset *ds, const size_t *rows, size_t n_rows,
+                            const size_t *features, size_t n_features, st_dataset **out,
+                            st_error *err)
+{
+    return select_rows("st_dataset_select", ds, rows, n_rows, features, n_features, out, err);
+}
+
 st_status st_dataset_subset(const st_dataset *ds, const size_t *rows, size_t n_rows,
                             st_dataset **out, st_error *err)
 {
@@ -244,5 +254,5 @@ st_status st_dataset_subset(const st_dataset *ds, const size_t *rows, size_t n_r
             *out = NULL;
         return st__fail(err, ST_ERR_INVALID_ARG, "st_dataset_subset: rows is NULL");
     }
-    return st_dataset_select(ds, rows, n_rows, NULL, 0, out, err);
+    return select_rows("st_dataset_subset", ds, rows, n_rows, NULL, 0, out, err);
 }

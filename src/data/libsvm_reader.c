@@ -338,5 +338,6 @@ st_status st_dataset_read_libsvm_buffer(const char *data, size_t size, const cha
 st_status st_dataset_read_libsvm(const char *path, const st_read_options *opt, st_dataset **out,
                                  st_error *err)
 {
-    return st__dataset_read_file(path, st_dataset_read_libsvm_buffer, opt, out, err);
+    return st__dataset_read_file("st_dataset_read_libsvm", path, st_dataset_read_libsvm_buffer, opt,
+                                 out, err);
 }

@@ -145,8 +145,9 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
     const size_t nf = m->n_features ? m->n_features : 1;
     cm->col = st__calloc(nf, sizeof *cm->col);
     cm->map_off = st__calloc(nf + 1, sizeof *cm->map_off);
-    /* XGBoost's rule on LibSVM rows: an absent entry is missing (stratum/gbdt.h) */
-    cm->absent_missing = m->absent_missing && st_dataset_is_libsvm(ds);
+    /* XGBoost's rule on LibSVM rows and sparse matrices: an absent entry is missing
+       (stratum/gbdt.h) */
+    cm->absent_missing = m->absent_missing && (st_dataset_is_libsvm(ds) || ds->from_sparse);
     if (cm->absent_missing)
         cm->zeros = st__calloc(nf, sizeof *cm->zeros);
     cm->dense = st__malloc_array(nf, sizeof *cm->dense);

@@ -65,7 +65,9 @@ st_status st__output_resolve(const char *path, st__output *out, st_error *err)
                         "write to the link's target path, or remove the link", path);
     if (exists && S_ISDIR(st.st_mode))
         return st__fail(err, ST_ERR_IO, "%s: is a directory", path);
-    if (is_link) {
+    /* a link to a device, FIFO or socket is opened through its own name: /dev/stdout on a
+       pipe links to "pipe:[N]", which realpath cannot resolve but open can */
+    if (is_link && S_ISREG(st.st_mode)) {
         /* realpath allocates with malloc: copy into our allocator's memory */
         char *real = realpath(path, NULL);
         if (real == NULL)

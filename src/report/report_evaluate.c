@@ -135,9 +135,10 @@ static void metrics_table(st_report *rep, const st_report_evaluation *r)
     }
     static const char *const header[] = {"metric", "value (95% interval)"};
     char note[200];
-    snprintf(note, sizeof note, "Intervals: %s. Metrics at the threshold use the threshold "
-             "chosen on all rows.", ev->n_bootstrap > 0 ? "stratified bootstrap percentiles; "
-             "DeLong's for ROC-AUC where marked" : "none (--bootstrap 0)");
+    snprintf(note, sizeof note, "Intervals: %s. Metrics at the threshold use %s.",
+             ev->n_bootstrap > 0 ? "stratified bootstrap percentiles; DeLong's for ROC-AUC "
+             "where marked" : "none (--bootstrap 0)", r->prm->rule == ST_THRESHOLD_FIXED
+             ? "the fixed threshold" : "the threshold the rule chose on all rows");
     st_report_table t = {NULL, 2, k / 2, header, cells, 1, note};
     st_report_table_write(rep, &t);
 }
@@ -209,8 +210,9 @@ static st_status subgroup_table(st_report *rep, const st_report_evaluation *g,
     if (isnan(g->ev->threshold))
         snprintf(note, sizeof note, "No threshold met the rule on all rows.");
     else
-        snprintf(note, sizeof note, "Each group at the threshold %.6g chosen on all rows; "
-                 "intervals by the same bootstrap within each group.", g->ev->threshold);
+        snprintf(note, sizeof note, "Each group at the threshold %.6g %s; intervals by the "
+                 "same bootstrap within each group.", g->ev->threshold,
+                 g->prm->rule == ST_THRESHOLD_FIXED ? "(fixed)" : "the rule chose on all rows");
     st_report_table t = {caption, COLS, g->n_groups, header, cells, 1, note};
     st_report_table_write(rep, &t);
     st__free(cells);

@@ -5,6 +5,7 @@
 
 #include <stratum/folds.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -24,6 +25,19 @@ static const char *source_prefix(const st_dataset *ds, char *buf, size_t size)
     return buf;
 }
 
+/* Whether a column read as numbers holds no value at all: a text column whose every cell
+ * is empty or a missing-value text (a new patient without a note yet), which the reader
+ * cannot tell from an empty numeric column. Its NaN codes are missing texts. */
+static int all_missing(const float *x, size_t n)
+{
+    if (x == NULL) /* (sparse: zeros, not missing) */
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            return 0;
+    return 1;
+}
+
 /* The text column `column` of ds as a source of texts. */
 static st_status text_column(const st_dataset *ds, const char *column, st__text_source *src,
                              st_error *err)
@@ -33,13 +47,15 @@ static st_status text_column(const st_dataset *ds, const char *column, st__text_
     if (j < 0)
         return st__fail(err, ST_ERR_DATA, "%stext column '%s' is not in the data",
                         source_prefix(ds, pre, sizeof pre), column);
-    if (st_dataset_feature_type(ds, (size_t)j) != ST_FEATURE_CATEGORICAL)
+    const float *codes = st_dataset_feature_values(ds, (size_t)j);
+    if (st_dataset_feature_type(ds, (size_t)j) != ST_FEATURE_CATEGORICAL &&
+        !all_missing(codes, st_dataset_n_rows(ds)))
         return st__fail(err, ST_ERR_DATA, "%stext column '%s' was read as numbers; read it "
                         "as text (st_read_options.categorical naming it; --categorical on "
                         "the command line)",
                         source_prefix(ds, pre, sizeof pre), column);
     memset(src, 0, sizeof *src);
-    src->codes = st_dataset_feature_values(ds, (size_t)j);
+    src->codes = codes; /* (all NaN: every text missing, as NaN codes are) */
     src->ds = ds;
     src->j = (size_t)j;
     src->n = st_dataset_n_rows(ds);

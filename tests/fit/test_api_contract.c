@@ -9,7 +9,9 @@
  *     outside [0, 1] up front (they were accepted, and failed later or silently);
  *   - one class in a dataset built from arrays is named without a label column's name;
  *   - st_read_options' column lists with a count but no list, or with a NULL name, are
- *     ST_ERR_INVALID_ARG naming the field, in the CSV, LibSVM and column-text readers. */
+ *     ST_ERR_INVALID_ARG naming the field, in the CSV, LibSVM and column-text readers;
+ *   - messages name the function called (st_dataset_read_csv, not the buffer reader it
+ *     calls; st_dataset_subset, not st_dataset_select). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -144,6 +146,37 @@ static void test_one_class_arrays(void **state)
     st_dataset_free(ds);
 }
 
+/* A message names the function the caller called, not the one it calls in turn; a NULL
+ * out is refused before a file is read. */
+static void test_messages_name_the_call(void **state)
+{
+    (void)state;
+    st_error err;
+    assert_int_equal(st_dataset_read_csv("/nonexistent/x.csv", NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_read_csv: out is NULL");
+    assert_int_equal(st_dataset_read_libsvm("/nonexistent/x.svm", NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_read_libsvm: out is NULL");
+    st_dataset *out = (st_dataset *)&err; /* stale: set to NULL on failure */
+    assert_int_equal(st_dataset_read_csv(NULL, NULL, &out, &err), ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_read_csv: path is NULL");
+    assert_null(out);
+    assert_int_equal(st_dataset_read("/nonexistent/x.csv", NULL, NULL, &err),
+                     ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_read: out is NULL");
+    st_dataset *ds = small();
+    const size_t rows[2] = {0, 99};
+    assert_int_equal(st_dataset_subset(ds, rows, 2, &out, &err), ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_subset: rows[1] is 99, expected a row index "
+                                     "below 40");
+    assert_null(out);
+    assert_int_equal(st_dataset_select(ds, rows, 2, NULL, 0, &out, &err), ST_ERR_INVALID_ARG);
+    assert_string_equal(err.message, "st_dataset_select: rows[1] is 99, expected a row index "
+                                     "below 40");
+    st_dataset_free(ds);
+}
+
 static void expect_refused(const st_read_options *o, const char *field)
 {
     static const char csv[] = "a,b,label\n1,2,1\n3,4,0\n";
@@ -199,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_post_params),
         cmocka_unit_test(test_one_class_arrays),
         cmocka_unit_test(test_read_option_lists),
+        cmocka_unit_test(test_messages_name_the_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
