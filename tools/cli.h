@@ -120,6 +120,21 @@ extern const char cli_common_help[];
  * -1 bad value (message printed). */
 int cli_common_option(cli_common *c, int code, const char *arg);
 
+/* After parsing: the common options that contradict each other, told from the command
+ * line alone (--weight-col with --weight-file; the label or weight column also in
+ * --ignore; a column both --numeric and --categorical). Prints one line and returns
+ * EXIT_USAGE, or EXIT_OK. The library checks the same against the file's columns (names
+ * that differ but are one column, as '#3' and its name), which is the data's failure. */
+int cli_common_check(const char *command, const cli_common *c);
+
+/* Splits arg, column names separated by commas, each as a CSV field ("BP, systolic" in
+ * double quotes names a column whose name holds a comma; "" is a quote in it), into
+ * out[*n ..], at most max in all; the names are written into w, which has room for
+ * strlen(arg) + 1 bytes. 1, or -1 with a message naming `what` printed (unclosed quote,
+ * text after a closing quote, more than max). */
+int cli_split_names(const char *arg, char *w, const char **out, size_t max, size_t *n,
+                    const char *what);
+
 /* Read options for the library from the common options. */
 st_read_options cli_read_options(const cli_common *c);
 
@@ -159,6 +174,11 @@ void cli_warn_binned(const st_bin_report *rep, const char *path);
  * names the other class, a warning. EXIT_OK (also when model_path is no stratum model:
  * the command's own loading reports it), or EXIT_FAILED (printed). */
 int cli_positive_from_model(cli_common *c, const char *model_path);
+
+/* st_logreg_load for a MODEL argument that cli_model_is_gbdt did not take: a file that
+ * is no model at all gets st_model_load's message, which names every kind of model the
+ * commands read (cli_logreg_load.c). */
+st_status cli_logreg_load(const char *path, st_logreg **m, st_error *err);
 
 /* Puts "path: " before err's message, unless it names the file already: the library does
  * not know which file a dataset came from when it fails on its rows or columns. */

@@ -116,10 +116,16 @@ static int split_list(cli_common *c, const char *arg, const char **out, size_t m
         fprintf(stderr, "stratum: the %s list is too long\n", what);
         return -1;
     }
-    /* items as CSV fields: "BP, systolic" (quoted, "" for a quote) names a column whose
-       name holds a comma; the unquoted items are written into lists as they are read */
     char *w = c->lists + c->lists_used;
     c->lists_used += len + 1;
+    return cli_split_names(arg, w, out, max, n, what);
+}
+
+int cli_split_names(const char *arg, char *w, const char **out, size_t max, size_t *n,
+                    const char *what)
+{
+    /* items as CSV fields: "BP, systolic" (quoted, "" for a quote) names a column whose
+       name holds a comma; the unquoted items are written into w as they are read */
     for (const char *p = arg;;) {
         char *item = w;
         if (*p == '"') {
@@ -279,6 +285,35 @@ int cli_common_option(cli_common *c, int code, const char *arg)
     }
 }
 
+static int listed(const char *const *list, size_t n, const char *name)
+{
+    for (size_t k = 0; name != NULL && k < n; k++)
+        if (strcmp(list[k], name) == 0)
+            return 1;
+    return 0;
+}
+
+int cli_common_check(const char *command, const cli_common *c)
+{
+    const char *label = c->label_index >= 0 ? NULL : c->label;
+    if (c->weight_col != NULL && c->weight_file != NULL)
+        return cli_usage_error(command, "--weight-col %s and --weight-file %s exclude each "
+                               "other; give one", c->weight_col, c->weight_file);
+    if (c->weight_col != NULL && label != NULL && strcmp(c->weight_col, label) == 0)
+        return cli_usage_error(command, "--weight-col %s is the label column", label);
+    if (listed(c->ignore, c->n_ignore, label))
+        return cli_usage_error(command, "--ignore %s: it is the label column; it cannot also "
+                               "be ignored", label);
+    if (listed(c->ignore, c->n_ignore, c->weight_col))
+        return cli_usage_error(command, "--ignore %s: it is the weight column; it cannot "
+                               "also be ignored", c->weight_col);
+    for (size_t k = 0; k < c->n_numeric; k++)
+        if (listed(c->categorical, c->n_categorical, c->numeric[k]))
+            return cli_usage_error(command, "column '%s' is in both --numeric and "
+                                   "--categorical; give it one type", c->numeric[k]);
+    return EXIT_OK;
+}
+
 st_read_options cli_read_options(const cli_common *c)
 {
     st_read_options o = st_read_options_default();
@@ -309,6 +344,22 @@ st_read_options cli_read_options(const cli_common *c)
 
 /* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
  * nothing else would tell. Returns EXIT_OK, or EXIT_FAILED when out of memory (printed). */
+/* Whether categorical column j's levels read like free text (notes, reports): most of a
+ * sample of them several words long. Such a column is unique per row as an id is, but
+ * wants --text-col, not --ignore. */
+static int looks_like_free_text(const st_dataset *ds, size_t j)
+{
+    const size_t n = st_dataset_n_levels(ds, j), step = n > 200 ? n / 200 : 1;
+    size_t seen = 0, wordy = 0;
+    for (size_t k = 0; k < n; k += step, seen++) {
+        size_t spaces = 0;
+        for (const char *s = st_dataset_level(ds, j, k); *s != '\0'; s++)
+            spaces += *s == ' ';
+        wordy += spaces >= 4;
+    }
+    return seen > 0 && 2 * wordy > seen;
+}
+
 int cli_warn_identifiers(const st_dataset *ds, const char *path)
 {
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
@@ -317,7 +368,14 @@ int cli_warn_identifiers(const st_dataset *ds, const char *path)
         st_status rc = st_dataset_column_is_id(ds, j, &is_id, &err);
         if (rc != ST_OK)
             return cli_fail(&err, rc);
-        if (is_id)
+        if (is_id && st_dataset_feature_type(ds, j) == ST_FEATURE_CATEGORICAL &&
+            looks_like_free_text(ds, j))
+            fprintf(stderr, "stratum: warning: %s: column '%s' holds a different text in "
+                    "(almost) every row, words like free text: read it as text with --text-col "
+                    "%s (or leave it out with --ignore %s)\n", path,
+                    st_dataset_feature_name(ds, j), st_dataset_feature_name(ds, j),
+                    st_dataset_feature_name(ds, j));
+        else if (is_id)
             fprintf(stderr, "stratum: warning: %s: column '%s' has a different value in "
                     "(almost) every row, like a patient id or a row number, which a model can "
                     "learn rows by; if it is one, leave it out with --ignore %s\n", path,

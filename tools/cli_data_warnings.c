@@ -15,10 +15,16 @@ static void warn_numeric_header(const char *path)
             "(and is not among the rows); if so, read it with --no-header\n", path);
 }
 
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
 void cli_warn_data(const st_dataset *ds, const char *path)
 {
     if (st_dataset_header_is_numeric(ds))
         warn_numeric_header(path);
+    const size_t skipped = st_dataset_rows_skipped(ds);
+    if (skipped > 0) /* (--skip-missing-labels: said, since every count after is short) */
+        fprintf(stderr, "stratum: note: %s: %zu row%s with a missing label skipped\n", path,
+                skipped, plural(skipped));
     cli_warn_cells_read(ds, path);
 }
 
@@ -43,7 +49,6 @@ static void where(const st_column_cells *c, char *buf, size_t size)
                       c->examples[k]);
 }
 
-static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
 static int cells_of(const st_dataset *ds, size_t j, st_column_cells *c)
 {

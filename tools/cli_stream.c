@@ -35,11 +35,14 @@ static int resolve(cli_stream *s, int *direct)
         fprintf(stderr, "stratum: %s: is a directory\n", s->path);
         return EXIT_FAILED;
     }
-    s->target = is_link ? realpath(s->path, NULL) : strdup(s->path);
-    if (s->target == NULL)
-        return stream_fail(s->path, is_link ? "resolve the symbolic link" : "copy the name",
-                           errno);
     *direct = exists && !S_ISREG(st.st_mode);
+    /* a link to a device or FIFO is opened through its own name: /dev/stdout on a pipe
+       links to "pipe:[N]", which realpath cannot resolve but open can */
+    const int resolve_link = is_link && !*direct;
+    s->target = resolve_link ? realpath(s->path, NULL) : strdup(s->path);
+    if (s->target == NULL)
+        return stream_fail(s->path, resolve_link ? "resolve the symbolic link"
+                                                 : "copy the name", errno);
     return EXIT_OK;
 }
 

@@ -42,9 +42,11 @@ extern const char cli_text_out_of_core_help[];
 void cli_text_init(cli_text *t);
 /* One option: 1 handled, 0 not one of them, -1 bad value (usage error printed). */
 int cli_text_option(const char *command, cli_text *t, int code, const char *arg);
-/* Text options without --text-col, or text columns where a command cannot take them:
- * EXIT_USAGE with a message, else EXIT_OK. `why` NULL checks only the first. */
-int cli_text_check(const char *command, const cli_text *t, const char *why);
+/* Text options without --text-col, text columns where a command cannot take them (`why`
+ * not NULL), or a text column that is the label or weight column or in --ignore or
+ * --numeric: EXIT_USAGE with a message, else EXIT_OK. */
+int cli_text_check(const char *command, const cli_text *t, const cli_common *c,
+                   const char *why);
 /* A model of text columns penalises its columns as they are, not standardised (cli_text.c
  * says why); nothing without text columns. */
 void cli_text_params(const cli_text *t, st_logreg_params *p);

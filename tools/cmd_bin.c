@@ -117,6 +117,11 @@ int cmd_bin(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("bin", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("bin", &common) != EXIT_OK)
+        return EXIT_USAGE;
+    if (common.format == FORMAT_CSV || common.format == FORMAT_MARKDOWN)
+        return cli_usage_error("bin", "--format %s: the binning report is text or json",
+                               common.format == FORMAT_CSV ? "csv" : "markdown");
     if (out_path == NULL)
         return cli_usage_error("bin", "-o FILE is required");
     const char *data_path = argv[optind];

@@ -212,6 +212,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     }
     if (optind != argc - 1)
         return cli_usage_error("compare", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("compare", c) != EXIT_OK)
+        return EXIT_USAGE;
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
         return cli_usage_error("compare", "--fold-col excludes --group-col, --folds and "
                                "--repeats");
@@ -226,7 +228,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (s->monotone_spec != NULL && !co->use[CV_GBDT])
         return cli_usage_error("compare", "--monotone constrains gbdt, which --models leaves "
                                "out");
-    if (cli_text_check("compare", s->text, NULL) != EXIT_OK)
+    if (cli_text_check("compare", s->text, c, NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);

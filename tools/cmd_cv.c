@@ -166,7 +166,9 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "expected one DATA file, got %d", argc - optind);
-    if (cli_text_check("cv", s->text, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
+    if (cli_common_check("cv", c) != EXIT_OK)
+        return EXIT_USAGE;
+    if (cli_text_check("cv", s->text, c, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);

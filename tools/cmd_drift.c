@@ -286,6 +286,8 @@ int cmd_drift(int argc, char **argv)
     }
     if (o.window != NULL && o.time_col == NULL)
         return cli_usage_error("drift", "--window needs --time-col");
+    if (cli_common_check("drift", &common) != EXIT_OK)
+        return EXIT_USAGE;
     if (o.time_col != NULL) {
         if (argc - optind != 1)
             return cli_usage_error("drift", "with --time-col: expected one DATA file, got %d",

@@ -196,6 +196,23 @@ static int parse_score(const char *text, double *out)
  * The dataset stores 32-bit floats, which would round 0.999999999 to 1 (a log loss of
  * 36.04 after the clip instead of 20.72): the column's texts are read again and parsed as
  * doubles, row for row (st_csv_column_texts numbers rows as the reader does). */
+/* Scores outside [0, 1] (percentages, log-odds: another scale than probabilities), with
+ * a warning naming the first: the thresholds apply to them as they are, and the metrics
+ * of probabilities (log loss, Brier, calibration) are undefined. */
+static size_t scores_outside(const double *p, size_t n, const char *path)
+{
+    size_t count = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0 || p[i] > 1) /* (NaN is neither) */
+            first = count++ == 0 ? i : first;
+    if (count > 0 && path != NULL)
+        fprintf(stderr, "stratum: warning: %s: %zu score%s outside [0, 1] (the first, row %zu "
+                "of the rows read: %g): not probabilities, so log loss, Brier and calibration "
+                "are undefined and a threshold applies to the scores as they are\n", path,
+                count, count == 1 ? "" : "s", first + 1, p[first]);
+    return count;
+}
+
 static st_status scores_from_column(const st_dataset *ds, const char *path,
                                     const st_read_options *opt, const char *col, double **p,
                                     st_error *err)
@@ -256,7 +273,7 @@ static st_status score_logreg(const char *path, const cli_common *c, const st_da
     (void)c; /* --iteration-range was refused before the data was read */
     st_logreg *m = NULL;
     st_dataset *text = NULL; /* ds with the model's text columns featurized, if any */
-    st_status rc = st_logreg_load(path, &m, err);
+    st_status rc = cli_logreg_load(path, &m, err);
     if (rc == ST_OK && (rc = cli_text_for_model(m, ds, &text, err)) == ST_OK && text != NULL)
         ds = text;
     if (rc == ST_OK)
@@ -406,6 +423,8 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     if (o->scores_path == NULL && n_args != 2)
         return cli_usage_error("evaluate", "expected MODEL and DATA, or --scores FILE; got %d "
                                "arguments", n_args);
+    if (cli_common_check("evaluate", common) != EXIT_OK)
+        return EXIT_USAGE;
     if (o->scores_path == NULL &&
         cli_check_model_first("evaluate", argv[optind], argv[optind + 1]) != EXIT_OK)
         return EXIT_USAGE;
@@ -445,6 +464,8 @@ int cmd_evaluate(int argc, char **argv)
     memset(&overlap, 0, sizeof overlap);
     status = load(&o, &common, model_path, data_path, kind, sizeof kind, &ds, &p, &stored,
                   &overlap);
+    const size_t n_outside = status == EXIT_OK ? scores_outside(p, st_dataset_n_rows(ds),
+                                                                o.scores_path) : 0;
     /* a model's stored threshold is the default; --threshold or --threshold-rule override */
     char from_model[160] = "";
     if (status == EXIT_OK && !isnan(stored.value) && !o.threshold_given && !o.rule_given) {
@@ -477,7 +498,7 @@ int cmd_evaluate(int argc, char **argv)
     eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
                      model_path, data_path, kind, ds != NULL && st_dataset_weights(ds) != NULL,
                      o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL,
-                     model_path != NULL ? &overlap : NULL};
+                     model_path != NULL ? &overlap : NULL, n_outside};
     if (status == EXIT_OK && o.report_path != NULL)
         status = eval_write_report(o.report_path, &r, p, st_dataset_labels(ds),
                                    st_dataset_weights(ds), st_dataset_n_rows(ds));

@@ -142,7 +142,7 @@ static int load_model(const char *path, const cli_common *common, st_model **out
         if (cli_iteration_range_not_gbdt(common, "explain", path) != EXIT_OK)
             return EXIT_USAGE;
         st_logreg *lr = NULL;
-        if ((rc = st_logreg_load(path, &lr, &err)) == ST_OK &&
+        if ((rc = cli_logreg_load(path, &lr, &err)) == ST_OK &&
             (rc = st_model_from_logreg(lr, out, &err)) != ST_OK)
             st_logreg_free(lr);
     }
@@ -253,6 +253,8 @@ int cmd_explain(int argc, char **argv)
     if (optind != argc - 2)
         return cli_usage_error("explain", "expected MODEL and DATA, got %d arguments",
                                argc - optind);
+    if (cli_common_check("explain", &common) != EXIT_OK)
+        return EXIT_USAGE;
     if (o.rows_given && o.where != NULL)
         return cli_usage_error("explain", "choose rows with --rows or --where, not both");
     if (o.top == 0 && (o.rows_given || o.where != NULL))

@@ -367,6 +367,8 @@ int cmd_info(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("info", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("info", &common) != EXIT_OK)
+        return EXIT_USAGE;
     const char *path = argv[optind];
     st_read_options opt = cli_read_options(&common);
     opt.label_required = common.label_given;

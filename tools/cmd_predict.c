@@ -15,7 +15,8 @@ static const char predict_help[] =
     "\n"
     "Writes P(y = 1) for each row of DATA with a model saved by 'stratum train', as CSV\n"
     "with a header line 'p' and one line per row, in row order. DATA needs the model's\n"
-    "feature columns (found by name, in any order); the label column may be absent.\n"
+    "feature columns (found by name, in any order); its label column, if any, is not\n"
+    "read (outcomes may be blank or unknown: every row is scored).\n"
     "MODEL may also be an XGBoost model saved as JSON (Booster.save_model(\"m.json\"),\n"
     "binary:logistic, numeric features; not UBJSON .ubj) or a LightGBM model saved as\n"
     "text (model.txt, objective=binary; a categorical feature's column holds LightGBM's\n"
@@ -25,8 +26,8 @@ static const char predict_help[] =
     "model as 0, as it was trained.\n"
     "A model trained with --recalibrate gives calibrated probabilities. When the model\n"
     "stores a decision threshold (train --threshold-rule or --threshold), or --threshold\n"
-    "is given, a second column 'label' holds 1 when p >= threshold and 0 otherwise\n"
-    "('predicted_label' when --keep keeps a column of DATA named 'label').\n"
+    "is given, a second column 'predicted_label' holds 1 when p >= threshold and 0\n"
+    "otherwise (not 'label', which 'stratum evaluate --scores' would read as the truth).\n"
     "To evaluate the predictions, keep DATA's label column (here 'outcome') and read the\n"
     "file back with its scores in 'p':\n"
     "  stratum predict model.json test.csv --keep id,outcome -o pred.csv\n"
@@ -61,9 +62,9 @@ static void write_probabilities(FILE *f, const double *p, size_t n, double thres
 {
     int labels = !isnan(threshold);
     cli_keep_header(f, keep);
-    /* a kept column named 'label' (DATA's outcome) keeps its name; the prediction moves */
-    fputs(!labels ? "p\n" : cli_keep_has(keep, "label") ? "p,predicted_label\n"
-                                                        : "p,label\n", f);
+    /* never 'label': evaluate --scores would take the predictions for the outcomes (a
+       perfect score), and a kept column of DATA may be its outcome, 'label' */
+    fputs(!labels ? "p\n" : "p,predicted_label\n", f);
     /* %.17g so that the file holds exactly the probabilities the library computed */
     for (size_t i = 0; i < n; i++) {
         cli_keep_row(f, keep, i);
@@ -83,11 +84,11 @@ static int predict(const char *model_path, const char *data_path, const cli_comm
     if (cli_iteration_range_not_gbdt(common, "predict", model_path) != EXIT_OK)
         return EXIT_USAGE;
     st_read_options opt = cli_read_options(common);
-    opt.label_required = 0; /* new data usually has no outcome yet */
+    opt.label_required = ST_LABEL_IGNORED; /* new data: outcomes blank or unknown */
     st_error err;
     st_logreg *m = NULL;
     st_dataset *ds = NULL;
-    st_status rc = st_logreg_load(model_path, &m, &err);
+    st_status rc = cli_logreg_load(model_path, &m, &err);
     if (rc == ST_OK)
         rc = st_dataset_read(data_path, &opt, &ds, &err);
     if (rc == ST_OK)
@@ -126,6 +127,12 @@ static int run(int argc, char **argv, cli_common *common, const char *out_path,
     if (optind != argc - 2)
         return cli_usage_error("predict", "expected MODEL and DATA, got %d arguments",
                                argc - optind);
+    if (cli_common_check("predict", common) != EXIT_OK)
+        return EXIT_USAGE;
+    if (common->format == FORMAT_JSON || common->format == FORMAT_MARKDOWN)
+        return cli_usage_error("predict", "--format %s: predictions are written as CSV "
+                               "(text and csv are the same)", common->format == FORMAT_JSON
+                               ? "json" : "markdown");
     const char *model_path = argv[optind], *data_path = argv[optind + 1];
     if (cli_check_model_first("predict", model_path, data_path) != EXIT_OK)
         return EXIT_USAGE;

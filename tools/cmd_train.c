@@ -56,8 +56,8 @@ static const char train_help[] =
     "  --missing-indicators   add a 0/1 column per feature with missing values (default: off)\n"
     "  --max-iter N           Newton iterations, > 0 (default: 100)\n"
     "  --tol T                relative gap to stop at, > 0 (default: 1e-08)\n"
-    "  --all                  text output: every coefficient (default: the 30 largest |value|;\n"
-    "                         csv and json always list all)\n"
+    "  --all                  text output: every coefficient (default: the 30 largest\n"
+    "                         |coefficient x training SD|; csv and json always list all)\n"
     "  --lambda-path          fit the regularisation path instead of one model (--lambda is\n"
     "                         then not used)\n"
     "  --n-lambda N           lambdas on the path, > 0 (default: 100)\n"
@@ -265,6 +265,8 @@ int cmd_train(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("train", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("train", &common) != EXIT_OK)
+        return EXIT_USAGE;
     if (model_path == NULL && !mode.path)
         return cli_usage_error("train", "-o MODEL is required");
     const char *data_path = argv[optind];
@@ -281,7 +283,7 @@ int cmd_train(int argc, char **argv)
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);
     cli_logreg_text_lambda(&prm, text.n_cols);
-    if (cli_text_check("train", &text, distributed || st_binned_is_file(data_path) ? "text "
+    if (cli_text_check("train", &text, &common, distributed || st_binned_is_file(data_path) ? "text "
                        "columns need the CSV in one process" : NULL) != EXIT_OK)
         return EXIT_USAGE;
     if (text.out_of_core && (mode.path || post_needs_cv(&post) || post_wants_threshold(&post)))

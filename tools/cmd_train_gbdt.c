@@ -107,6 +107,8 @@ int cmd_train_gbdt(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("train", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("train", &common) != EXIT_OK)
+        return EXIT_USAGE;
     if (model_path == NULL)
         return cli_usage_error("train", "-o MODEL is required");
     if (cli_gbdt_valid_check("train", &valid, &prm) != EXIT_OK)
@@ -126,7 +128,7 @@ int cmd_train_gbdt(int argc, char **argv)
         return EXIT_FAILED;
     prm.n_threads = common.threads;
     prm.seed = common.seed;
-    if (cli_text_check("train", &text, distributed || bins_from != NULL ||
+    if (cli_text_check("train", &text, &common, distributed || bins_from != NULL ||
                        st_binned_is_file(data_path) ? "text columns need the CSV in one "
                        "process, without --bins-from" : NULL) != EXIT_OK)
         return EXIT_USAGE;
@@ -319,7 +321,7 @@ int cli_predict_gbdt(const char *model_path, const char *data_path, const cli_co
                      double **p, size_t *n, double *threshold, st_dataset **data)
 {
     st_read_options opt = cli_read_options(common);
-    opt.label_required = 0;
+    opt.label_required = ST_LABEL_IGNORED;
     st_error err;
     st_gbdt *m = NULL;
     st_dataset *ds = NULL;

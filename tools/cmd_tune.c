@@ -65,7 +65,7 @@ static const char tune_help[] =
     "  --folds K              folds, >= 2 (default: 5)\n"
     "  --group-col COL        keep rows with the same value of COL in one fold\n"
     "  --nested K             also estimate the tuned procedure on K outer folds, >= 2\n"
-    "  -o, --out FILE         write the best model, refitted on all rows (replaced\n"
+    "  -o, --output FILE      write the best model, refitted on all rows (replaced\n"
     "                         atomically; default: not written)\n"
     "  --table FILE.csv       write every candidate tried at every rung (default: not\n"
     "                         written)\n"
@@ -180,7 +180,8 @@ static int tune_option(tune_opts *o, int code, const char *arg)
     {"text-col", required_argument, NULL, OPT_TUNE_TEXT_COL},                              \
     {"time-budget", required_argument, NULL, OPT_TUNE_BUDGET},                             \
     {"nested", required_argument, NULL, OPT_TUNE_NESTED},                                  \
-    {"out", required_argument, NULL, OPT_TUNE_OUT},                                        \
+    {"output", required_argument, NULL, OPT_TUNE_OUT},                                     \
+    {"out", required_argument, NULL, OPT_TUNE_OUT}, /* (its first name) */                 \
     {"table", required_argument, NULL, OPT_TUNE_TABLE},                                    \
     {"top", required_argument, NULL, OPT_TUNE_TOP},                                        \
     {"folds", required_argument, NULL, OPT_FOLDS},                                         \
@@ -230,6 +231,17 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
     }
     if (optind != argc - 1)
         return cli_usage_error("tune", "expected one DATA file, got %d", argc - optind);
+    if (cli_common_check("tune", c) != EXIT_OK)
+        return EXIT_USAGE;
+    const unsigned space = gbdt ? ST_TUNE_CLASS_WEIGHT | ST_TUNE_NUM_LEAVES |
+                                      ST_TUNE_MIN_DATA_IN_LEAF | ST_TUNE_LEARNING_RATE |
+                                      ST_TUNE_FEATURE_FRACTION | ST_TUNE_BAGGING_FRACTION |
+                                      ST_TUNE_LAMBDA_L2
+                                : ST_TUNE_LAMBDA | ST_TUNE_ALPHA | ST_TUNE_CLASS_WEIGHT;
+    if ((o->tp.fixed & space) == space) /* every candidate would be the same */
+        return cli_usage_error("tune", "every parameter of the space is fixed by an option: "
+                               "nothing to search; 'stratum cv %s' estimates that one setting",
+                               gbdt ? "gbdt" : "logreg");
     if (o->tp.resource == ST_TUNE_RESOURCE_TREES &&
         (o->tp.cv.family != ST_CV_GBDT || o->tp.cv.gbdt.num_trees <= 0))
         return cli_usage_error("tune", "--resource trees: expected 'tune gbdt' with --num-trees "

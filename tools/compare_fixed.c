@@ -55,7 +55,7 @@ int compare_fixed_predict(const cv_setup *s, const char *path, double *p,
         st_gbdt_free(m);
     } else { /* st_logreg_load says what is wrong with a file that is no model */
         st_logreg *m = NULL;
-        rc = st_logreg_load(path, &m, &err);
+        rc = cli_logreg_load(path, &m, &err);
         if (rc == ST_OK)
             rc = st_logreg_predict(m, s->ds, p, n, &err);
         if (rc == ST_OK)

@@ -32,21 +32,35 @@ static const char *rule_text(const eval_report *r, char *buf, size_t size)
 }
 
 /* Why metric m of ev is undefined, when the counts tell: NULL otherwise. */
-static const char *undefined_reason(const st_eval *ev, int m)
+/* Fewer rows than this in a class, and the bootstrap intervals are flagged. */
+#define FEW_FOR_INTERVALS 10
+
+static const char *undefined_reason(const eval_report *r, int m)
 {
+    const st_eval *ev = r->ev;
+    if (ev->n_positive == 0 || ev->n_negative == 0)
+        return "only one class";
+    if (!(ev->weight_positive > 0) || !(ev->weight_negative > 0)) /* (before the counts
+                                                                      below, which weigh) */
+        return ev->weight_positive > 0 ? "the negative rows' weights sum to 0"
+               : ev->weight_negative > 0 ? "the positive rows' weights sum to 0"
+                                         : "every weight is 0";
     if (m == ST_METRIC_PRECISION && ev->confusion.tp + ev->confusion.fp == 0)
         return "nothing predicted positive";
     if (m == ST_METRIC_NPV && ev->confusion.tn + ev->confusion.fn == 0)
         return "nothing predicted negative";
-    if (!(ev->weight_positive > 0) || !(ev->weight_negative > 0))
-        return "only one class";
+    if (r->n_outside > 0 && (m == ST_METRIC_LOG_LOSS || m == ST_METRIC_BRIER ||
+                             m == ST_METRIC_CALIBRATION_INTERCEPT ||
+                             m == ST_METRIC_CALIBRATION_SLOPE ||
+                             m == ST_METRIC_CALIBRATION_IN_THE_LARGE))
+        return "scores outside [0, 1]";
     return NULL;
 }
 
 /* "undefined (only one class)", or "undefined" when the reason is not plain. */
-static void undefined_text(char *buf, size_t size, const st_eval *ev, int m)
+static void undefined_text(char *buf, size_t size, const eval_report *r, int m)
 {
-    const char *why = undefined_reason(ev, m);
+    const char *why = undefined_reason(r, m);
     if (why != NULL)
         snprintf(buf, size, "undefined (%s)", why);
     else
@@ -89,10 +103,17 @@ static void write_header_lines(FILE *f, const eval_report *r, const char *prefix
     else
         fprintf(f, "%sthreshold  %.6g (%s); positive when score >= threshold\n", prefix,
                 ev->threshold, rule_text(r, rule, sizeof rule));
-    if (ev->n_bootstrap > 0)
+    if (ev->n_bootstrap > 0) {
         fprintf(f, "%sCIs        95%%, %d stratified bootstrap resamples, seed %llu\n", prefix,
                 ev->n_bootstrap, r->prm->seed);
-    else
+        /* a stratified bootstrap redraws a class of a few rows from those few: with one
+           positive every resample holds it, and an interval of width 0 is no certainty */
+        const size_t few = ev->n_positive < ev->n_negative ? ev->n_positive : ev->n_negative;
+        if (few > 0 && few < FEW_FOR_INTERVALS)
+            fprintf(f, "%s           (only %zu %s row%s: the intervals understate the "
+                    "uncertainty, down to width 0)\n", prefix, few,
+                    few == ev->n_positive ? "positive" : "negative", few == 1 ? "" : "s");
+    } else
         fprintf(f, "%sCIs        none (--bootstrap 0)\n", prefix);
 }
 
@@ -124,7 +145,7 @@ void eval_write_text(FILE *f, const eval_report *r)
             snprintf(name, sizeof name, "%s", st_metric_label((st_metric)m));
         if (isnan(ev->value[m])) { /* no interval for an undefined value */
             char why[64];
-            undefined_text(why, sizeof why, ev, m);
+            undefined_text(why, sizeof why, r, m);
             fprintf(f, "%-28s %s\n", name, why);
             continue;
         }
@@ -264,7 +285,7 @@ static void metric_rows(FILE *f, cli_format fmt, const eval_report *r)
         const char *name = fmt == FORMAT_CSV ? st_metric_name((st_metric)m)
                                              : st_metric_label((st_metric)m);
         char why[64];
-        undefined_text(why, sizeof why, ev, m);
+        undefined_text(why, sizeof why, r, m);
         table_row(f, fmt, name, ev->value[m], ev->ci_low[m], ev->ci_high[m], why);
         if (m == ST_METRIC_ROC_AUC)
             table_row(f, fmt, fmt == FORMAT_CSV ? "roc_auc_delong" : "ROC-AUC, DeLong CI",

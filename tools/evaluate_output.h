@@ -43,6 +43,8 @@ typedef struct eval_report {
     const char *from_model;  /* the threshold is the model's: how it was chosen; or NULL */
     const st_training_overlap *overlap; /* MODEL DATA: how far DATA is the model's training
                                            rows (available 0: no fingerprint); or NULL */
+    size_t n_outside;        /* scores outside [0, 1] (--scores of another scale): why log
+                                loss, Brier and calibration are undefined */
 } eval_report;
 
 /* --report (evaluate_report.c): the library's st_report_evaluate of r and the scores p,

@@ -24,7 +24,7 @@ int cli_model_load(const char *path, const cli_common *common, const char *comma
         if (cli_iteration_range_not_gbdt(common, command, path) != EXIT_OK)
             return EXIT_USAGE;
         st_logreg *lr = NULL;
-        if ((rc = st_logreg_load(path, &lr, &err)) == ST_OK &&
+        if ((rc = cli_logreg_load(path, &lr, &err)) == ST_OK &&
             (rc = st_model_from_logreg(lr, &m->handle, &err)) != ST_OK)
             st_logreg_free(lr);
     }
@@ -93,7 +93,8 @@ st_status cli_model_interactions(const cli_model *m, const st_dataset *ds, int t
 int cli_read_data(const char *path, const cli_common *common, st_dataset **ds)
 {
     st_read_options opt = cli_read_options(common);
-    opt.label_required = 0; /* explaining new data: the outcome is usually unknown */
+    opt.label_required = ST_LABEL_IGNORED; /* explaining new data: the outcome is usually
+                                              unknown, even blank */
     st_error err;
     st_status rc = st_dataset_read(path, &opt, ds, &err);
     if (rc == ST_OK)

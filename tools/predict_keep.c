@@ -3,7 +3,7 @@
  * The texts are DATA's own, read with st_csv_column_texts: an id keeps its exact spelling
  * (leading zeros, long digits a float would round), row for row as the dataset numbers its
  * rows. */
-#define _POSIX_C_SOURCE 200809L /* strdup, strtok_r */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +23,14 @@ int cli_keep_parse(cli_keep *k, const char *arg)
         fprintf(stderr, "stratum: out of memory for --keep\n");
         return EXIT_FAILED;
     }
-    for (char *s = k->list, *save = NULL, *t; (t = strtok_r(s, ",", &save)) != NULL; s = NULL)
-        k->names[k->n_cols++] = t;
+    const char **names = (const char **)k->names; /* (the names point into k->list) */
+    if (cli_split_names(arg, k->list, names, cap, &k->n_cols, "--keep columns") < 0)
+        return EXIT_USAGE;
+    size_t kept = 0; /* empty items (",", "id,") name nothing */
+    for (size_t c = 0; c < k->n_cols; c++)
+        if (names[c][0] != '\0')
+            names[kept++] = names[c];
+    k->n_cols = kept;
     if (k->n_cols == 0)
         return cli_usage_error("predict", "--keep '%s': expected column names separated by "
                                "commas, e.g. --keep id,outcome", arg);
@@ -54,9 +60,9 @@ static int load_libsvm(cli_keep *k, const st_dataset *ds, const char *data_path,
     const float *y = st_dataset_labels(ds);
     for (size_t c = 0; c < k->n_cols; c++)
         if (strcmp(k->names[c], "label") != 0 || y == NULL)
-            return cli_usage_error("predict", "--keep '%s': %s is LibSVM, whose rows have no "
-                                   "named columns; only 'label' (the first field of each "
-                                   "line) can be kept", k->names[c], data_path);
+            return fprintf(stderr, "stratum: %s: --keep '%s': a LibSVM file's rows have no "
+                           "named columns; only 'label' (the first field of each line) can be "
+                           "kept\n", data_path, k->names[c]), EXIT_FAILED;
     for (size_t c = 0; c < k->n_cols; c++) {
         if ((k->texts[c] = calloc(n ? n : 1, sizeof *k->texts[c])) == NULL)
             return fprintf(stderr, "stratum: out of memory for --keep\n"), EXIT_FAILED;
@@ -84,6 +90,7 @@ int cli_keep_load(cli_keep *k, const char *data_path, const cli_common *common,
         return load_libsvm(k, ds, data_path, n);
     st_read_options opt = cli_read_options(common);
     opt.label_required = 0;
+    opt.skip_missing_labels = 0; /* predict reads no labels (ST_LABEL_IGNORED): every row */
     for (size_t c = 0; c < k->n_cols; c++) {
         st_error err;
         st_status rc = st_csv_column_texts(data_path, &opt, k->names[c], &k->texts[c],
@@ -91,8 +98,9 @@ int cli_keep_load(cli_keep *k, const char *data_path, const cli_common *common,
         if (rc == ST_ERR_DATA && strstr(err.message, "no column") != NULL) {
             char some[512];
             some_columns(ds, some, sizeof some);
-            return cli_usage_error("predict", "--keep: %s has no column '%s'; its columns "
-                                   "include %s", data_path, k->names[c], some);
+            fprintf(stderr, "stratum: %s: --keep: no column '%s'; its columns include %s\n",
+                    data_path, k->names[c], some);
+            return EXIT_FAILED; /* the command line is well formed: DATA lacks the column */
         }
         if (rc != ST_OK)
             return cli_fail(&err, rc);

@@ -41,7 +41,8 @@ static void print_help(FILE *f)
             "Run 'stratum COMMAND --help' for a command's options.\n"
             "Data files are CSV (header line, label column 'label' by default) or LibSVM.\n"
             "\n"
-            "Exit codes: 0 success, 1 failure (bad data, I/O), 2 usage error.\n");
+            "Exit codes: 0 success; 1 failure: the files do not fit the command (a column\n"
+            "DATA lacks, bad data, I/O); 2 usage error: the command line alone is wrong.\n");
 }
 
 /* Two run-time settings that can only be chosen before the program starts, since the

@@ -333,7 +333,8 @@ static void test_train_predict_failures(void **state)
     assert_string_equal(now, original);
     r = run("predict", CLI_DATA "/small.csv", copy, NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "not a stratum model file");
+    assert_one_error_line(r, "not a model file: expected 'stratum-model 1 logreg' or "
+                             "'stratum-model 1 gbdt'");
     free(r);
     unlink(copy);
     unlink(model);

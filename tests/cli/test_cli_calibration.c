@@ -131,12 +131,12 @@ static void test_min_recall_rule(void **state)
     assert_true((double)kept_next < 0.9 * (double)pos);
     free(p), free(y);
 
-    /* predict: p,label with label = p >= threshold */
+    /* predict: p,predicted_label with predicted_label = p >= threshold */
     r = run("predict", model, test_csv, "-o", pred, NULL);
     assert_int_equal(r->exit_code, 0);
     free(r);
     text = read_file(pred);
-    assert_int_equal(strncmp(text, "p,label\n", 8), 0);
+    assert_int_equal(strncmp(text, "p,predicted_label\n", 18), 0);
     size_t rows = 0, ones = 0;
     for (char *line = strchr(text, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
         double q;
@@ -237,7 +237,7 @@ static void test_gbdt_fixed_threshold(void **state)
     free(text);
     r = run("predict", model, test_csv, NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_int_equal(strncmp(r->out, "p,label\n", 8), 0);
+    assert_int_equal(strncmp(r->out, "p,predicted_label\n", 18), 0);
     for (char *line = strchr(r->out, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
         double q;
         int label;

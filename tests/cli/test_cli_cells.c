@@ -248,7 +248,9 @@ static void predict_type_mismatch(void **state)
     const char *error = "stratum: feature 'texture_mean' is numeric in the model but "
                         "categorical in " STRAY ": line 11, column 7 holds 'abc', which is not "
                         "a number (1 such cell); read the column as the model does with "
-                        "--numeric texture_mean (such cells become missing)\n";
+                        "--numeric texture_mean (such cells become missing; add the "
+                        "--censored policy of training, if it had one: the model does not "
+                        "record it)\n";
     const char *families[] = {"logreg", "gbdt"};
     for (int k = 0; k < 2; k++) {
         expect(run("train", families[k], path_fixed, "-q", "-o", path_a, NULL), 0, "");
@@ -288,10 +290,29 @@ static void bad_options(void **state)
            "stratum: " STRAY ": --categorical names column 'label', which is not a feature "
            "column of the file (names are matched exactly; the label, weight and ignored "
            "columns are not features)\n");
+    /* options contradicting each other are usage errors (2), told before the file is
+     * read; a column the file lacks is the data's failure (1), as above */
     expect(run("info", STRAY, "--numeric", "radius_mean,texture_mean", "--categorical",
-               "texture_mean", NULL), 1,
-           "stratum: " STRAY ": column 'texture_mean' is named by both --numeric and "
-           "--categorical; expected one of them\n");
+               "texture_mean", NULL), 2,
+           "stratum info: column 'texture_mean' is in both --numeric and --categorical; "
+           "give it one type (see 'stratum info --help')\n");
+    expect(run("train", "logreg", STRAY, "--weight-col", "radius_mean", "--weight-file",
+               "w.txt", "-o", path_a, NULL), 2,
+           "stratum train: --weight-col radius_mean and --weight-file w.txt exclude each "
+           "other; give one (see 'stratum train --help')\n");
+    expect(run("cv", "gbdt", STRAY, "--ignore", "id,label", NULL), 2,
+           "stratum cv: --ignore label: it is the label column; it cannot also be ignored "
+           "(see 'stratum cv --help')\n");
+    expect(run("predict", path_a, STRAY, "--weight-col", "w", "--ignore", "w", NULL), 2,
+           "stratum predict: --ignore w: it is the weight column; it cannot also be ignored "
+           "(see 'stratum predict --help')\n");
+    expect(run("evaluate", path_a, STRAY, "--weight-col", "outcome", "--label", "outcome",
+               NULL), 2,
+           "stratum evaluate: --weight-col outcome is the label column (see 'stratum "
+           "evaluate --help')\n");
+    /* the label named by position is one column with its name: only the file can tell */
+    expect(run("info", STRAY, "--label", "#5", "--ignore", "label", NULL), 1,
+           "stratum: column 'label' is the label column; it cannot also be ignored\n");
     expect(run("info", STRAY, "--censored", "drop", NULL), 2,
            "stratum: --censored 'drop': expected text, bound, missing or error\n");
     expect(run("info", STRAY, "--decimal", ";", NULL), 2,

@@ -119,7 +119,8 @@ static void test_failures(void **state)
     unlink(model);
     r = run("evaluate", CLI_DATA "/small.csv", CLI_DATA "/small.csv", NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "not a stratum model file");
+    assert_one_error_line(r, "not a model file: expected 'stratum-model 1 logreg' or "
+                             "'stratum-model 1 gbdt'");
     free(r);
 }
 
@@ -134,7 +135,9 @@ static void test_text_report(void **state)
     assert_string_equal(r->err, "");
     assert_non_null(strstr(r->out, "rows       6 (3 positive, 3 negative)"));
     assert_non_null(strstr(r->out, "threshold  0.5 (fixed)"));
-    assert_non_null(strstr(r->out, "50 stratified bootstrap resamples, seed 42"));
+    assert_non_null(strstr(r->out, "50 stratified bootstrap resamples, seed 42\n"
+                                   "           (only 3 positive rows: the intervals "
+                                   "understate the uncertainty, down to width 0)\n"));
     assert_non_null(strstr(r->out, "\nROC-AUC                      0.7778     0."));
     assert_non_null(strstr(r->out, "\nPR-AUC                       0.8056"));
     assert_non_null(strstr(r->out, "actual 1                  3              0"));
@@ -243,6 +246,10 @@ static void test_by_group(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "by sex, at threshold 0.5 chosen on all rows"));
     assert_non_null(strstr(r->out, "\nF                       3        2  1.000"));
+    /* F (2 positive, 1 negative) and M (1 and 1) have both classes, each too few */
+    assert_non_null(strstr(r->out, "\n(2 groups with fewer than 10 positive or negative rows: "
+                                   "their intervals understate the uncertainty, down to "
+                                   "width 0)\n"));
     free(r);
     r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "site", NULL);
     assert_int_equal(r->exit_code, 1);
@@ -262,6 +269,36 @@ static void test_by_group(void **state)
 }
 
 /* MODEL DATA: a logistic regression trained by stratum train is evaluated on its data. */
+/* An undefined metric says why: scores of another scale than probabilities (warned about
+ * once, naming the first), weights that sum to 0 (not "only one class"). */
+static void test_undefined_reasons(void **state)
+{
+    (void)state;
+    char path[512];
+    scratch_file(path, sizeof path, "pct.csv", "label,p\n1,3.2\n0,-1.5\n1,0.7\n0,-2\n");
+    run_result *r = run("evaluate", "--scores", path, "--bootstrap", "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    char want[1024];
+    snprintf(want, sizeof want, "stratum: warning: %s: 3 scores outside [0, 1] (the first, "
+             "row 1 of the rows read: 3.2): not probabilities, so log loss, Brier and "
+             "calibration are undefined and a threshold applies to the scores as they are\n",
+             path);
+    assert_string_equal(r->err, want);
+    assert_non_null(strstr(r->out, "\nlog loss                     undefined (scores outside "
+                                   "[0, 1])\n"));
+    assert_non_null(strstr(r->out, "\ncalibration slope            undefined (scores "
+                                   "outside [0, 1])\n"));
+    assert_non_null(strstr(r->out, "\nROC-AUC                      1.0000"));
+    free(r);
+    scratch_file(path, sizeof path, "w0.csv", "label,p,w\n1,0.9,0\n0,0.2,0\n1,0.6,2\n0,0.4,0\n");
+    r = run("evaluate", "--scores", path, "--weight-col", "w", "--bootstrap", "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\nROC-AUC                      undefined (the negative "
+                                   "rows' weights sum to 0)\n"));
+    assert_non_null(strstr(r->out, "\nprecision                    1.0000"));
+    free(r);
+}
+
 static void test_model_and_data(void **state)
 {
     char model[512];
@@ -295,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_curve_files),
         cmocka_unit_test(test_by_group),
         cmocka_unit_test(test_model_and_data),
+        cmocka_unit_test(test_undefined_reasons),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

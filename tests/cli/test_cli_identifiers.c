@@ -127,6 +127,37 @@ static void shipped_datasets(void **state)
     }
 }
 
+/* A column of free text is unique per row as an id is: the warning points to --text-col
+ * (medical_abstracts' abstracts), and to --ignore only as the other way. */
+static void free_text_points_to_text_col(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/abstracts.csv", scratch_dir);
+    FILE *in = fopen(STRATUM_DATASETS "/medical_abstracts.csv", "r"), *out = fopen(path, "w");
+    assert_true(in != NULL && out != NULL);
+    char line[1 << 16];
+    for (int k = 0; k < 301 && fgets(line, sizeof line, in) != NULL; k++)
+        fputs(line, out);
+    fclose(in);
+    fclose(out);
+    run_result *r = run("train", "logreg", path, "--ignore", "id", "--lambda", "0.1", "-q",
+                        "-o", model_path, NULL);
+    assert_int_equal(r->exit_code, 0);
+    char want[1400];
+    snprintf(want, sizeof want, "stratum: warning: %s: column 'abstract' holds a different "
+             "text in (almost) every row, words like free text: read it as text with "
+             "--text-col abstract (or leave it out with --ignore abstract)\n", path);
+    assert_string_equal(r->err, want);
+    free(r);
+    r = run("train", "logreg", path, "--ignore", "id", "--text-col", "abstract", "--lambda",
+            "0.1", "-q", "-o", model_path, NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    free(r);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +165,7 @@ int main(void)
         cmocka_unit_test(cv_and_compare_warn),
         cmocka_unit_test(info_notes_it),
         cmocka_unit_test(shipped_datasets),
+        cmocka_unit_test(free_text_points_to_text_col),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

@@ -247,7 +247,8 @@ static void test_wrong_order(void **state)
     free(r);
     r = run("predict", CLI_DATA "/small.csv", CLI_DATA "/small.csv", NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "not a stratum model file");
+    assert_one_error_line(r, "not a model file: expected 'stratum-model 1 logreg' or "
+                             "'stratum-model 1 gbdt'");
     free(r);
 }
 

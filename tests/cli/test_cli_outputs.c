@@ -5,9 +5,11 @@
  *   - two outputs that are one file (also when spelt differently: ./name), which would
  *     leave only the second;
  *   - an output in a missing directory, or one that is a directory: refused up front, so
- *     the other outputs of the run are not written either. */
+ *     the other outputs of the run are not written either;
+ *   - an output to /dev/stdout on a pipe is written (it links to no path). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_run.h"
+#include <sys/wait.h>
 #include "test_util.h"
 
 #define WDBC STRATUM_DATASETS "/wdbc.csv"
@@ -151,12 +153,45 @@ static void test_unwritable_output_writes_nothing(void **state)
     free(r);
 }
 
+/* Output of `stratum ARGS` run with its standard output a pipe, into buf; returns the exit
+ * code. */
+static int through_pipe(const char *args, char *buf, size_t size)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", STRATUM_CLI, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(buf, 1, size - 1, p);
+    buf[n] = '\0';
+    const int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* /dev/stdout on a pipe links to "pipe:[N]", which has no path to resolve: every way of
+ * writing an output (the library's atomic write, the CLI's streamed tables) opens it
+ * through its own name, as a device is. */
+static void test_output_to_a_pipe(void **state)
+{
+    (void)state;
+    char args[1400], got[1 << 14];
+    snprintf(args, sizeof args, "predict %s %s -o /dev/stdout", model, data);
+    assert_int_equal(through_pipe(args, got, sizeof got), 0);
+    assert_int_equal(strncmp(got, "p\n", 2), 0);
+    snprintf(args, sizeof args, "predict --contrib %s %s -o /dev/stdout", model, data);
+    assert_int_equal(through_pipe(args, got, sizeof got), 0);
+    assert_int_equal(strncmp(got, "p,contrib_x1,contrib_x2", 23), 0);
+    snprintf(args, sizeof args, "train logreg %s --lambda 0.1 -q -o /dev/stdout", data);
+    assert_int_equal(through_pipe(args, got, sizeof got), 0);
+    assert_int_equal(strncmp(got, "stratum-model 1 logreg\n", 23), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output_over_an_input),
         cmocka_unit_test(test_two_outputs_one_file),
         cmocka_unit_test(test_unwritable_output_writes_nothing),
+        cmocka_unit_test(test_output_to_a_pipe),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

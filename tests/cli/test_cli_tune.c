@@ -96,6 +96,20 @@ static void bad_options(void **state)
                 "logreg", "--brackets", "0", NULL);
     usage_error("stratum tune: --monotone 'NOPE:+1': no feature named 'NOPE'", "gbdt",
                 "--monotone", "NOPE:+1", NULL);
+    /* every searched parameter fixed: identical candidates, refused */
+    char data[600];
+    dataset(data, sizeof data, "hepatitis.csv");
+    run_result *r = run("tune", "logreg", data, "--lambda", "0.1", "--alpha", "0.5",
+                        "--class-weight", "none", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "stratum tune: every parameter of the space is fixed by an "
+                             "option: nothing to search; 'stratum cv logreg' estimates that "
+                             "one setting");
+    free(r);
+    r = run("tune", "logreg", data, "--lambda", "0.1", "--alpha", "0.5", "--trials", "2",
+            "-q", NULL); /* one left free: searched */
+    assert_int_equal(r->exit_code, 0);
+    free(r);
 }
 
 /* Field `col` (0-based) of the line of `text` that starts with `start`, as a string. */

@@ -133,10 +133,10 @@ def predictions_are_the_cli_predict_of_that_file():
             else:  # linear between breakpoints, clipped outside
                 mapped = np.interp(1 / (1 + np.exp(-raw)), cal["x"], cal["y"])
             assert np.allclose(p, mapped, rtol=0, atol=1e-9), (i, np.abs(p - mapped).max())
-        # predict labels rows by the stored threshold, as the CLI's label column
+        # predict labels rows by the stored threshold, as the CLI's predicted_label column
         assert est.threshold_ is not None and est.model_.threshold == est.threshold_, i
         labels = est.predict(X)
-        assert np.array_equal(labels, est.classes_[want["label"].to_numpy()]), i
+        assert np.array_equal(labels, est.classes_[want["predicted_label"].to_numpy()]), i
         assert np.array_equal(labels, est.classes_[(p >= est.threshold_).astype(int)]), i
 
 
