@@ -153,7 +153,12 @@ static st_status write_report(const st_dataset *ds, const st_compare_params *prm
     st_report_section(rep, "Data and settings");
     for (size_t i = 0; i < c->n_warnings; i++)
         st_report_paragraph(rep, c->warnings[i], "warn");
-    st__report_cv_facts(rep, ds, &prm->cv, res->n_folds, res->n_repeats, c, terms, values, k);
+    rc = st__report_cv_facts(rep, ds, &prm->cv, res->n_folds, res->n_repeats, c, terms,
+                             values, k, err);
+    if (rc != ST_OK) {
+        st_report_discard(rep);
+        return rc;
+    }
     st_report_section(rep, "Curves");
     st__report_oof_charts(rep, oofs, legends, colors, dashed, res->n_settings);
     st_report_section(rep, "Comparison");

@@ -106,7 +106,12 @@ st_status st_report_cv(const st_dataset *ds, const st_cv_params *prm, const st_c
     st_report_section(rep, "Data and settings");
     for (size_t i = 0; i < c.n_warnings; i++)
         st_report_paragraph(rep, c.warnings[i], "warn");
-    st__report_cv_facts(rep, ds, prm, res->n_folds, res->n_repeats, &c, &term, &value, 1);
+    if ((rc = st__report_cv_facts(rep, ds, prm, res->n_folds, res->n_repeats, &c, &term,
+                                  &value, 1, err)) != ST_OK) {
+        st_report_discard(rep);
+        st__report_oof_free(&oof);
+        return rc;
+    }
     st_report_section(rep, "Curves");
     int color = 0, dashed = 0;
     st__report_oof_charts(rep, &oof, &name, &color, &dashed, 1);

@@ -1,10 +1,12 @@
 /* What the reports of cv and compare say about their setup: the caller's context with its
- * defaults, the subtitle, the facts (data, folds, threshold rule, intervals) and a model's
- * options in a line. */
+ * defaults, the subtitle, the facts (data, text columns, folds, threshold rule, intervals)
+ * and a model's options in a line. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
+#include "core/error.h"
 #include "report_impl.h"
 
 /* The rules as the CLI's --threshold-rule spells them. */
@@ -60,10 +62,47 @@ static const char *threshold_where(const st_cv_params *prm, char *buf, size_t si
     return buf;
 }
 
-void st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_params *prm,
-                         size_t n_folds, size_t n_repeats, const st_report_context *ctx,
-                         const char *const *extra_terms, const char *const *extra_values,
-                         size_t n_extra)
+/* The text columns and their featurizer's options, named as the model file's text_options
+ * line and the CLI's options name them, so that a reader can tell free text was used and
+ * run it again: "abstract; n-grams 1-2, tf-idf, sublinear tf, min-df 2, hash bits 12 (4096
+ * buckets), no stop words, rows L2-normalised; fitted on each training part". A new
+ * string (st__free), NULL when out of memory. */
+static char *text_columns_text(const st_cv_params *prm)
+{
+    const st_text_options *o = &prm->text;
+    size_t size = 400;
+    /* (parameters that st_cv_run would refuse still make a report, not a crash) */
+    const char *const *cols = prm->text_cols;
+    for (size_t i = 0; i < prm->n_text_cols; i++)
+        size += strlen(cols != NULL && cols[i] != NULL ? cols[i] : "?") + 2;
+    char *buf = st__malloc(size), hashing[64];
+    if (buf == NULL)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < prm->n_text_cols; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                                cols != NULL && cols[i] != NULL ? cols[i] : "?");
+    if (o->hash_bits > 0 && o->hash_bits <= 30)
+        snprintf(hashing, sizeof hashing, "hash bits %d (%ld buckets)", o->hash_bits,
+                 1L << o->hash_bits);
+    else if (o->hash_bits != 0)
+        snprintf(hashing, sizeof hashing, "hash bits %d", o->hash_bits);
+    else
+        snprintf(hashing, sizeof hashing, "a vocabulary (no hashing)");
+    snprintf(buf + len, size - len, "; n-grams %d-%d, %s, %s, min-df %zu, %s, %s, %s; fitted "
+             "on each training part", o->ngram_min, o->ngram_max,
+             o->tfidf ? "tf-idf" : "tf (no idf)", o->sublinear_tf ? "sublinear tf" : "raw tf",
+             o->min_df, hashing,
+             o->stop_words == ST_TEXT_STOP_ENGLISH ? "English stop words dropped"
+                                                   : "no stop words",
+             o->l2_norm ? "rows L2-normalised" : "rows not normalised");
+    return buf;
+}
+
+st_status st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_params *prm,
+                              size_t n_folds, size_t n_repeats, const st_report_context *ctx,
+                              const char *const *extra_terms, const char *const *extra_values,
+                              size_t n_extra, st_error *err)
 {
     const char *terms[16], *values[16];
     char rows[160], prev[64], folds[400], rule[300], ver[64], where[160];
@@ -76,8 +115,14 @@ void st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_param
     terms[k] = "rows", values[k++] = rows;
     snprintf(prev, sizeof prev, "%.4f (unweighted)", n ? (double)pos / (double)n : NAN);
     terms[k] = "prevalence", values[k++] = prev;
-    for (size_t i = 0; i < n_extra && k < 12; i++)
+    for (size_t i = 0; i < n_extra && k < 11; i++)
         terms[k] = extra_terms[i], values[k++] = extra_values[i];
+    char *text = NULL;
+    if (prm->n_text_cols > 0) {
+        if ((text = text_columns_text(prm)) == NULL)
+            return st__fail(err, ST_ERR_NOMEM, "out of memory for the report's settings");
+        terms[k] = prm->n_text_cols == 1 ? "text column" : "text columns", values[k++] = text;
+    }
     /* folds_how reads "stratified", "stratified, grouped by COL," or "(folds given by COL)" */
     char how[320];
     snprintf(how, sizeof how, "%s", ctx->folds_how[0] == '(' ? ctx->folds_how + 1
@@ -103,6 +148,8 @@ void st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_param
     snprintf(ver, sizeof ver, "stratum %s", st_version());
     terms[k] = "program", values[k++] = ver;
     st_report_facts(rep, terms, values, k);
+    st__free(text);
+    return ST_OK;
 }
 
 static const char *class_weight_text(st_class_weight k, double v, char *buf, size_t size)

@@ -35,8 +35,9 @@ static void facts(st_report *rep, const char *rp, const char *np, const st_drift
 
 static int table(st_report *rep, const st_drift_result *r, const size_t *order)
 {
+    /* (a no-break space keeps "chi-square p" whole when the headers wrap) */
     static const char *const head[] = {"column", "type", "PSI", "band", "KS D", "KS p",
-                                       "chi-square p", "missing in REFERENCE",
+                                       "chi-square\xc2\xa0p", "missing in REFERENCE",
                                        "missing in NEW", "rows with new levels"};
     enum { NC = 10 };
     st_report_cell *cells = calloc(r->n_features * NC + 1, sizeof *cells);

@@ -11,7 +11,10 @@
 #include "core/error.h"
 #include "report_impl.h"
 
-/* Screen and print styles. Numbers use tabular figures so columns of them align. */
+/* Screen and print styles. Numbers use tabular figures so columns of them align. A cell
+ * keeps its number on one line, but a header may wrap, so that a table of many columns
+ * (drift's ten) fits the page at 1280 px instead of hiding its last columns behind a
+ * scroll bar; in print, where a scroll bar would cut them off, tables are set smaller. */
 static const char style_sheet[] =
     ":root{--ink:#1b1f24;--muted:#57606a;--rule:#d0d7de;--head:#f3f5f7;--best:#fff4d6}\n"
     "body{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif;"
@@ -26,9 +29,10 @@ static const char style_sheet[] =
     "dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}\n"
     "table{border-collapse:collapse;margin:6px 0 4px;font-variant-numeric:tabular-nums}\n"
     "caption{text-align:left;font-weight:bold;padding:4px 0 6px}\n"
-    "th,td{padding:4px 12px;border-bottom:1px solid var(--rule);text-align:right;"
+    "th,td{padding:4px 10px;border-bottom:1px solid var(--rule);text-align:right;"
     "white-space:nowrap}\n"
     "th{background:var(--head);border-bottom:2px solid var(--rule);font-weight:600}\n"
+    "thead th{white-space:normal;vertical-align:bottom}\n"
     "th.label,td.label{text-align:left;white-space:normal;min-width:5em;max-width:320px;"
     "overflow-wrap:break-word}\n"
     "td.best{background:var(--best);font-weight:bold}\n"
@@ -52,7 +56,8 @@ static const char style_sheet[] =
     "footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);"
     "padding-top:8px}\n"
     "@media print{body{padding:0;max-width:none;font-size:12px}h2{break-after:avoid}"
-    "table,figure{break-inside:avoid}}\n";
+    "table,figure{break-inside:avoid}table{font-size:10px}th,td{padding:3px 4px}"
+    "table.wide .ci{font-size:9px}}\n";
 
 void st__report_escape(FILE *f, const char *s)
 {

@@ -66,15 +66,16 @@ void st__report_model_text(const st_cv_params *prm, st_cv_family family, int wit
 
 /* Pieces the reports of cv and compare share (report_cv_facts.c): the subtitle ("5-fold
  * stratified cross-validation x 1 repeat on N rows of DATA"); the facts about data, folds,
- * threshold rule and intervals, with extra (term, value) pairs after the prevalence; and
+ * threshold rule and intervals, with extra (term, value) pairs after the prevalence and
+ * then prm's text columns with their featurizer's options (ST_ERR_NOMEM only); and
  * the out-of-fold ROC, precision-recall and calibration charts of n settings, each drawn
  * in colour colors[i], dashed when dashed[i]. ctx is never NULL here (the defaults filled). */
 void st__report_cv_subtitle(const st_dataset *ds, size_t n_folds, size_t n_repeats,
                             const st_report_context *ctx, char *buf, size_t size);
-void st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_params *prm,
-                         size_t n_folds, size_t n_repeats, const st_report_context *ctx,
-                         const char *const *extra_terms, const char *const *extra_values,
-                         size_t n_extra);
+st_status st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_params *prm,
+                              size_t n_folds, size_t n_repeats, const st_report_context *ctx,
+                              const char *const *extra_terms, const char *const *extra_values,
+                              size_t n_extra, st_error *err);
 void st__report_oof_charts(st_report *rep, const st__report_oof *o, const char *const *names,
                            const int *colors, const int *dashed, size_t n);
 

@@ -1,7 +1,8 @@
 """stratum --report: the HTML is well formed (tags balance, every inline SVG parses as
 XML), holds no script or external resource, draws one curve and one marked operating
 point per setting in each chart, shows in its tables exactly the numbers of --format json
-(evaluate, compare) or csv (cv) for the same run, escapes hostile names from the data,
+(evaluate, compare) or csv (cv) for the same run, names the text columns and their
+options in cv's and compare's settings, escapes hostile names from the data,
 simplifies a long curve without moving it, is byte-identical when run twice, and refuses
 to overwrite an input.
 
@@ -242,6 +243,49 @@ def check_compare(stratum, html, args, n_series):
             check((r[3 + k][1].get("class") == "best") == m["best"], what + ": best mark")
 
 
+def facts(text):
+    """The "Data and settings" facts of a report: {term: value as shown}."""
+    import html as html_mod
+    return {html_mod.unescape(t): html_mod.unescape(v)
+            for t, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text)}
+
+
+def check_text_settings(stratum, datasets, work, reports):
+    """cv and compare with --text-col: the settings name the text columns and every option
+    of their featurizer, so the run can be told apart from one without text and rerun."""
+    # the abstracts with a second text column, each abstract's title (its first sentence)
+    data = os.path.join(work, "titled_abstracts.csv")
+    with open(os.path.join(datasets, "medical_abstracts.csv"), encoding="utf-8") as f, \
+            open(data, "w", encoding="utf-8", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["id", "title", "abstract", "label"])
+        for r in csv.DictReader(f):
+            w.writerow([r["id"], r["abstract"].split(". ")[0], r["abstract"], r["label"]])
+    runs = {
+        "cv": (["cv", "logreg", data, "--ignore", "id", "--folds", "3"], "text columns",
+               ["--text-col", "title", "--text-col", "abstract", "--ngrams", "1-2",
+                "--tfidf", "--min-df", "3", "--hash-bits", "12", "--stop-words", "english"],
+               "title, abstract; n-grams 1-2, tf-idf, sublinear tf, min-df 3, hash bits 12 "
+               "(4096 buckets), English stop words dropped, rows L2-normalised; fitted on each "
+               "training part"),
+        "compare": (["compare", data, "--ignore", "id,title", "--folds", "3", "--models",
+                     "logreg", "--weights", "none"], "text column",
+                    ["--text-col", "abstract", "--no-sublinear-tf"],
+                    "abstract; n-grams 1-1, tf (no idf), raw tf, min-df 2, a vocabulary (no "
+                    "hashing), no stop words, rows L2-normalised; fitted on each training part"),
+    }
+    for name, (args, term, text_args, want) in runs.items():
+        html = os.path.join(work, "text_%s.html" % name)
+        report_make.run(stratum, args + text_args + ["-q", "--report", html])
+        shown = facts(parse(html)[0])
+        check(shown.get(term) == want, "%s --text-col: settings %r, expected %s: %r"
+              % (name, {k: v for k, v in shown.items() if k.startswith("text")}, term, want))
+    for name in ("cv", "compare"):  # report_make's, without text columns
+        plain = open(reports[name][0], encoding="utf-8").read()
+        check(not any(k.startswith("text") for k in facts(plain)),
+              "%s without --text-col: a text fact in the settings" % name)
+
+
 def check_simplified(stratum, work):
     """A 30,000-row ROC curve is drawn with far fewer points, none of the original points
     farther than half a unit (of a 400-unit plot) from the drawn line."""
@@ -387,6 +431,7 @@ def main():
     check_cv(stratum, *reports["cv"])
     check_compare(stratum, *reports["compare"])
     check_drift(stratum, *reports["drift"])
+    check_text_settings(stratum, datasets, work, reports)
     check_simplified(stratum, work)
     check_errors(stratum, work, reports)
     check_explain(stratum, work, reports["evaluate_model"][1][1], reports["evaluate_model"][1][2])

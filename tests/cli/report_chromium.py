@@ -2,13 +2,16 @@
 (with --by), cv, compare and drift; each screenshot must show a page (many colours, a sane share
 of non-white pixels, the curves' palette blue) and Chromium must log no page error
 (console message, blocked resource, failed load). A page with an inline script and an
-external image is rendered too, and must be caught, so the check can fail.
+external image is rendered too, and must be caught, so the check can fail. Every table must
+fit the page, without a horizontal scroll bar: on a 1280 px screen and, with the print
+styles, on an A4 page (measured in a copy of the report with a script added).
 
 Exit 77 (skipped) when Chromium is absent (see chromium_path) and the environment
 variable CI is not set; in CI a missing Chromium fails.
 
 usage: report_chromium.py STRATUM DATASETS WORKDIR"""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +54,44 @@ def render(chromium, html, png, profile):
               if ":CONSOLE" in line or "net::ERR" in line or "Content Security Policy" in line
               or "Uncaught" in line]
     return p.stdout, errors
+
+
+# In a copy of a report (the report itself forbids scripts): on load, each table's width
+# and the width of the box that would scroll it, one line each.
+MEASURE = """<script>addEventListener("load", () => {
+  const out = [...document.querySelectorAll(".scroll")].map((d, i) => {
+    const c = d.querySelector("caption");
+    return "TABLE " + d.querySelector("table").scrollWidth + " " + d.clientWidth + " " +
+           (c ? c.textContent : "table " + (i + 1));
+  });
+  document.body.textContent = out.join("\\n");
+});</script>"""
+# The printable width of an A4 page with Chromium's default margins (190 mm at 96 px/in).
+A4_PX = 718
+
+
+def tables_too_wide(chromium, html, profile, width, printed):
+    """The tables of html wider than their box at a window `width` px wide, as "caption:
+    table px > box px"; printed: with the print styles applied (the @media print block that
+    ends the style sheet, made unconditional)."""
+    text = open(html, encoding="utf-8").read()
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    if printed:
+        rules = re.search(r"@media print\{(.*)\}\n</style>", text)
+        if rules is None:
+            return ["no @media print block ends the style sheet"]
+        text = text.replace("</style>", rules.group(1) + "\n</style>")
+    copy = html + (".print" if printed else ".screen") + ".measure.html"
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", MEASURE + "</body>"))
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+           "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + profile, "--dump-dom",
+           "--window-size=%d,2000" % width, "file://" + os.path.abspath(copy)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    found = re.findall(r"TABLE (\d+) (\d+) ([^\n<]*)", p.stdout)
+    if p.returncode != 0 or not found:
+        return ["measuring failed (%d): %s" % (p.returncode, p.stderr[-500:])]
+    return ["%s: %s px > %s px" % (cap, t, box) for t, box, cap in found if int(t) > int(box)]
 
 
 def histogram(png):
@@ -104,6 +145,9 @@ def main():
         if curves != (n_series if name == "drift" else 3 * n_series):
             failures.append("%s: %d curves in Chromium's DOM" % (name, curves))
         failures += ["%s: %s" % (name, p) for p in check_screenshot(png)]
+        for width, printed, how in ((1280, False, "at 1280 px"), (A4_PX, True, "printed")):
+            failures += ["%s %s: a table is wider than the page: %s" % (name, how, p)
+                         for p in tables_too_wide(chromium, html, profile, width, printed)]
     broken = os.path.join(work, "broken.html")
     with open(broken, "w") as f:
         f.write(BROKEN)
