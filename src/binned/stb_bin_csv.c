@@ -211,9 +211,13 @@ static st_status read_weight(binner *b, size_t c, float *out)
     if (!st__parse_number(f->ptr, f->len, &w))
         return fail_field(b, f, c, "weight '%s' is not a number; expected a number >= 0",
                           f->ptr, f->len);
-    if (!(w >= 0.0) || isinf(w) || isinf((float)w))
+    if (!(w >= 0.0) || isinf(w))
         return fail_field(b, f, c, "weight '%s' is negative, infinite or NaN; expected a "
                           "finite number >= 0", f->ptr, f->len);
+    if (isinf((float)w)) /* weights are 32-bit floats */
+        return fail_field(b, f, c, "weight '%s' is beyond a 32-bit float's range (3.4e38); "
+                          "expected a smaller number >= 0 (only the weights' ratios matter)",
+                          f->ptr, f->len);
     *out = (float)w;
     return ST_OK;
 }

@@ -76,9 +76,13 @@ static st_status read_weight(csv_reader *r, const st__csv_field *f, size_t col)
     if (!st__cell_number(f->ptr, f->len, r->decimal, &w))
         return fail_field(r, f, col, "weight '%s' is not a number; expected a number >= 0",
                           f->ptr, f->len);
-    if (!(w >= 0.0) || isinf(w) || isinf((float)w))
+    if (!(w >= 0.0) || isinf(w))
         return fail_field(r, f, col, "weight '%s' is negative, infinite or NaN; expected a "
                           "finite number >= 0", f->ptr, f->len);
+    if (isinf((float)w)) /* weights are 32-bit floats */
+        return fail_field(r, f, col, "weight '%s' is beyond a 32-bit float's range (3.4e38); "
+                          "expected a smaller number >= 0 (only the weights' ratios matter)",
+                          f->ptr, f->len);
     r->ds->weights[r->ds->n_rows] = (float)w;
     return ST_OK;
 }

@@ -80,8 +80,13 @@ int st__weight_file_next(st__weight_file *w, float *out, st_error *err)
         }
         if (!(v >= 0.0) || isinf(v) || isinf((float)v)) {
             st__quote_text(line, len, shown, sizeof shown);
-            st__fail_at(err, ST_ERR_DATA, w->path, w->line, 1, "weight '%s' is negative, "
-                        "infinite or NaN; expected a finite number >= 0", shown);
+            if (!(v >= 0.0) || isinf(v))
+                st__fail_at(err, ST_ERR_DATA, w->path, w->line, 1, "weight '%s' is negative, "
+                            "infinite or NaN; expected a finite number >= 0", shown);
+            else /* weights are 32-bit floats */
+                st__fail_at(err, ST_ERR_DATA, w->path, w->line, 1, "weight '%s' is beyond a "
+                            "32-bit float's range (3.4e38); expected a smaller number >= 0 "
+                            "(only the weights' ratios matter)", shown);
             return -1;
         }
         *out = (float)v;
