@@ -135,6 +135,14 @@ int cli_common_check(const char *command, const cli_common *c);
 int cli_split_names(const char *arg, char *w, const char **out, size_t max, size_t *n,
                     const char *what);
 
+/* Columns a UTF-8 text takes on a terminal, counted as its code points (accented and
+ * other non-ASCII letters are one column, not their 2 to 4 bytes; wide CJK characters
+ * take two, which this does not see). */
+int cli_text_width(const char *s);
+/* s left-aligned in a column of `width` terminal columns (cli_text_width), as printf's
+ * "%-*s" does for ASCII. */
+void cli_put_padded(FILE *f, const char *s, int width);
+
 /* Read options for the library from the common options. */
 st_read_options cli_read_options(const cli_common *c);
 

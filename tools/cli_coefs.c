@@ -73,7 +73,8 @@ static void print_row(FILE *out, const st_logreg *m, long k, const st_logreg_coe
         fprintf(out, "\n");
         break;
     default:
-        fprintf(out, "%-*s %11.4g", width, name, value);
+        cli_put_padded(out, name, width);
+        fprintf(out, " %11.4g", value);
         for (size_t q = 0; st != NULL && q < N_STATS; q++)
             fprintf(out, " %11.4g", v[q]);
         fprintf(out, "\n");
@@ -205,8 +206,8 @@ int cli_format_coefs(FILE *out, const st_logreg *m, cli_format format, int all,
         fprintf(out, "Coefficients, %s.\n\n", order_text(standardised));
     int width = 11; /* the text table's name column: as wide as the longest name */
     for (size_t k = 0; format == FORMAT_TEXT && k < n; k++)
-        if ((int)strlen(cli_text_coef_label(m, k)) > width)
-            width = (int)strlen(cli_text_coef_label(m, k));
+        if (cli_text_width(cli_text_coef_label(m, k)) > width)
+            width = cli_text_width(cli_text_coef_label(m, k));
     print_header(out, st, format, width);
     if (format == FORMAT_JSON) {
         fprintf(out, "{");

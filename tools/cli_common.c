@@ -314,6 +314,21 @@ int cli_common_check(const char *command, const cli_common *c)
     return EXIT_OK;
 }
 
+int cli_text_width(const char *s)
+{
+    int n = 0;
+    for (; *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80; /* every byte but a continuation byte */
+    return n;
+}
+
+void cli_put_padded(FILE *f, const char *s, int width)
+{
+    fputs(s, f);
+    for (int k = cli_text_width(s); k < width; k++)
+        fputc(' ', f);
+}
+
 st_read_options cli_read_options(const cli_common *c)
 {
     st_read_options o = st_read_options_default();

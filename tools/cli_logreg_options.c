@@ -10,6 +10,14 @@ void cli_logreg_text_lambda(st_logreg_params *p, size_t n_text_cols)
         p->lambda = CLI_TEXT_DEFAULT_LAMBDA;
 }
 
+int cli_logreg_check(const char *command, const st_logreg_params *p)
+{
+    if (p->lambda != ST_LOGREG_LAMBDA_CV && p->lambda_rule == ST_LAMBDA_1SE)
+        return cli_usage_error(command, "--lambda-rule 1se chooses lambda by cross-validation; "
+                               "with --lambda %g given it has nothing to choose", p->lambda);
+    return EXIT_OK;
+}
+
 int cli_logreg_option(const char *command, st_logreg_params *p, int code, const char *arg)
 {
     long v;

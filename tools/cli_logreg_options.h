@@ -31,4 +31,9 @@ int cli_logreg_option(const char *command, st_logreg_params *p, int code, const 
 #define CLI_TEXT_DEFAULT_LAMBDA 1e-4
 void cli_logreg_text_lambda(st_logreg_params *p, size_t n_text_cols);
 
+/* After parsing, before cli_logreg_text_lambda: --lambda-rule 1se with a --lambda given
+ * (the rule chooses lambda by cross-validation; a given one leaves it nothing to choose)
+ * is a usage error: EXIT_USAGE with the message printed, else EXIT_OK. */
+int cli_logreg_check(const char *command, const st_logreg_params *p);
+
 #endif

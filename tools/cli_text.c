@@ -22,8 +22,8 @@ const char cli_text_help[] =
     "                         scikit-learn's HashingVectorizer), 1..24, instead of a\n"
     "                         vocabulary (default: a vocabulary)\n"
     "  --stop-words english   drop scikit-learn's 318 English stop words (default: none)\n"
-    "  Rows are scaled to unit length. A model with text columns does not standardise its\n"
-    "  columns (as --no-standardize).\n";
+    "  Rows are scaled to unit length. A logistic regression with text columns does not\n"
+    "  standardise its columns (as --no-standardize).\n";
 
 const char cli_text_out_of_core_help[] =
     "  --out-of-core          with --text-col: featurize each row straight into a temporary\n"

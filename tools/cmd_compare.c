@@ -231,6 +231,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (cli_text_check("compare", s->text, c, NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
+    if (cli_logreg_check("compare", &s->prm) != EXIT_OK)
+        return EXIT_USAGE;
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);
     c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     return -1;

@@ -104,7 +104,7 @@ static int check_options(const cv_opts *o, const cli_common *c)
 
 static void print_help(void)
 {
-    printf("%s\n%s%s%s%s%s\n%s", cv_help, cli_text_help, cli_gbdt_help,
+    printf("%s%s\n%s%s%s%s\n%s", cv_help, cli_gbdt_help, cli_text_help,
            "Validation and early stopping for gbdt: inside each training fold (the test fold\n"
            "is never used to choose the trees):\n", cli_gbdt_cv_valid_help,
            "Output: --format text or csv (default: "
@@ -171,6 +171,8 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     if (cli_text_check("cv", s->text, c, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
         return EXIT_USAGE;
     cli_text_params(s->text, &s->prm);
+    if (cli_logreg_check("cv", &s->prm) != EXIT_OK)
+        return EXIT_USAGE;
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);
     c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
     if (cli_gbdt_valid_check("cv", &valid, &s->gprm) != EXIT_OK)

@@ -414,6 +414,13 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
     if (o->threshold_given && o->rule_given && o->prm.rule != ST_THRESHOLD_FIXED)
         return cli_usage_error("evaluate", "--threshold and --threshold-rule %s exclude each other",
                                rule_words[o->prm.rule]);
+    /* (--beta is not checked: it also sets the F-beta row) */
+    const st_eval_params d = st_eval_params_default();
+    if (o->prm.min_recall != d.min_recall && o->prm.rule != ST_THRESHOLD_MIN_RECALL)
+        return cli_usage_error("evaluate", "--min-recall applies to --threshold-rule min-recall");
+    if (o->prm.min_precision != d.min_precision && o->prm.rule != ST_THRESHOLD_MIN_PRECISION)
+        return cli_usage_error("evaluate", "--min-precision applies to --threshold-rule "
+                               "min-precision");
     int n_args = argc - optind;
     if (o->scores_path != NULL && n_args != 0)
         return cli_usage_error("evaluate", "--scores FILE takes no MODEL or DATA arguments");

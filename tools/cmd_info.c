@@ -144,7 +144,8 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
     printf("file      %s\n", path);
     printf("rows      %zu", n_rows);
     if (st_dataset_rows_skipped(ds) > 0)
-        printf(" (%zu rows with a missing label skipped)", st_dataset_rows_skipped(ds));
+        printf(" (%zu row%s with a missing label skipped)", st_dataset_rows_skipped(ds),
+               st_dataset_rows_skipped(ds) == 1 ? "" : "s");
     printf("\nfeatures  %zu (%zu numeric, %zu categorical)\n", n_features, n_features - n_cat, n_cat);
     if (st_dataset_labels(ds) != NULL) {
         st_label_summary ls;

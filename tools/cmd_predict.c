@@ -145,6 +145,10 @@ static int run(int argc, char **argv, cli_common *common, const char *out_path,
     if (contrib && interactions)
         return cli_usage_error("predict", "--contrib and --interactions write different "
                                "tables; choose one");
+    if ((contrib || interactions) && !isnan(given))
+        return cli_usage_error("predict", "--threshold labels the rows of the probabilities' "
+                               "table; the %s table has no label column",
+                               contrib ? "--contrib" : "--interactions");
     if (contrib || interactions)
         return cli_predict_contrib(model_path, data_path, common, interactions, out_path, keep);
     double *p = NULL, threshold = NAN;

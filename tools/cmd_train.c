@@ -282,6 +282,8 @@ int cmd_train(int argc, char **argv)
         return EXIT_FAILED;
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);
+    if (cli_logreg_check("train", &prm) != EXIT_OK)
+        return EXIT_USAGE;
     cli_logreg_text_lambda(&prm, text.n_cols);
     if (cli_text_check("train", &text, &common, distributed || st_binned_is_file(data_path) ? "text "
                        "columns need the CSV in one process" : NULL) != EXIT_OK)

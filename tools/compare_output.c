@@ -91,13 +91,13 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
     printf("\n]}\n");
 }
 
-/* One cell of column k: padded in text (but the last), between bars in Markdown. */
-static void put_cell(const char *text, int k, int markdown)
+/* One cell of column k: padded to cw in text (but the last), between bars in Markdown. */
+static void put_cell(const char *text, int k, int cw, int markdown)
 {
     if (markdown)
         printf(" | %s", text);
     else
-        printf("  %-*s", k + 1 < COMPARE_N_COLS ? 21 : 0, text);
+        printf("  %-*s", k + 1 < COMPARE_N_COLS ? cw : 0, text);
 }
 
 /* width: of the model column in text (the longest name, --model files included) */
@@ -137,13 +137,19 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         printf("\n");
     }
     const int recal = n > 0 && rows[0].calibration != NULL;
+    const size_t all_folds = s->n_folds * s->n_repeats;
+    int partial = 0; /* some cell's mean is over fewer folds ("+") */
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < COMPARE_N_COLS; k++)
+            partial |= rows[i].col[k].defined > 0 && rows[i].col[k].defined < all_folds;
+    const int cw = partial ? 22 : 21; /* "0.971 [0.960, 0.982]" and its marks */
     int width = 7;
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(compare_row_model(&rows[i])) > width)
             width = (int)strlen(compare_row_model(&rows[i]));
     row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
     for (int k = 0; k < COMPARE_N_COLS; k++)
-        put_cell(st_metric_label(compare_metrics[k]), k, markdown);
+        put_cell(st_metric_label(compare_metrics[k]), k, cw, markdown);
     printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
     for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
         printf("|--:");
@@ -154,12 +160,18 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             char text[96], marked[100];
             cell(text, sizeof text, &rows[i].col[k]);
-            snprintf(marked, sizeof marked, "%s%s", text,
+            const size_t m = rows[i].col[k].defined;
+            snprintf(marked, sizeof marked, "%s%s%s", text,
+                     m > 0 && m < all_folds ? "+" : "",
                      rows[i].best[k] ? (markdown ? " \\*" : "*") : "");
-            put_cell(marked, k, markdown);
+            put_cell(marked, k, cw, markdown);
         }
         printf(markdown ? " |\n" : "\n");
     }
+    if (partial) /* a mean over fewer folds is of other test rows than its neighbours' */
+        printf("\n+ over fewer than the %zu folds: the metric is undefined in the others (one "
+               "class in the test fold, nothing predicted positive); JSON's folds_defined "
+               "counts them\n", all_folds);
     char note[400];
     int first = 1;
     for (size_t i = 0; i < n; i++)

@@ -148,6 +148,18 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     if (n_shown < r->n_features)
         fprintf(f, "(%zu more columns with lower PSI; --top 0 shows all)\n",
                 r->n_features - n_shown);
+    for (size_t k = 0; k < n_shown; k++) { /* a categorical column of many levels */
+        const st_drift_feature *c = &r->features[order[k]];
+        const double noise = c->n_bins > 1 && r->n_reference > 0 && r->n_new > 0
+                                 ? (double)(c->n_bins - 1) * (1.0 / (double)r->n_reference +
+                                                              1.0 / (double)r->n_new)
+                                 : 0;
+        if (c->type == ST_FEATURE_CATEGORICAL && c->psi >= 0.1 && c->psi < 2 * noise)
+            fprintf(f, "%s: its PSI %.3g is within what sampling alone gives its %zu bins at "
+                    "these row counts (about %.2g), so its band is no evidence of drift; "
+                    "chi-square p = %.3g tests it\n", c->name, c->psi, c->n_bins, noise,
+                    c->chi2_pvalue);
+    }
     if (m != NULL) {
         fprintf(f, "importance: mean |contribution| to the log-odds over %zu of REFERENCE's "
                 "rows; weighted: PSI x importance / total importance; shift: mean contribution "

@@ -176,7 +176,7 @@ void explain_print_global(FILE *f, const st_explanation *g, size_t top, cli_form
                                    "columns");
         int width = 7;
         for (size_t j = 0; j < nf; j++) {
-            int len = (int)strlen(g->labels[j]);
+            int len = cli_text_width(g->labels[j]);
             width = len > width ? len : width;
         }
         fprintf(f, "%4s  %-*s  %15s  %6s  %10s", "rank", width, "feature", "mean |contrib|",
@@ -187,8 +187,9 @@ void explain_print_global(FILE *f, const st_explanation *g, size_t top, cli_form
             fprintf(f, "  %10s\n", "|std coef|");
         for (size_t k = 0; k < shown; k++) {
             size_t j = order[k];
-            fprintf(f, "%4zu  %-*s  %15.4g  %5.1f%%  %+10.3f", k + 1, width,
-                    g->labels[j], g->mean_abs[j],
+            fprintf(f, "%4zu  ", k + 1);
+            cli_put_padded(f, g->labels[j], width);
+            fprintf(f, "  %15.4g  %5.1f%%  %+10.3f", g->mean_abs[j],
                     total > 0 ? 100 * g->mean_abs[j] / total : 0, shown_mean(g->mean[j]));
             if (g->split != NULL)
                 fprintf(f, "  %8.0f  %12.4g\n", g->split[j], g->gain[j]);

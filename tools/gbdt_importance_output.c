@@ -97,9 +97,10 @@ void cli_gbdt_print_importance(const st_gbdt *m, cli_format format, double fit_s
         const size_t shown = n > IMPORTANCE_ALL_UP_TO ? IMPORTANCE_TOP : n;
         printf("features, largest total gain first\n%-32s %8s %14s\n", "feature", "splits",
                "gain");
-        for (size_t q = 0; q < shown; q++)
-            printf("%-32s %8.0f %14.6g\n", st_gbdt_feature_name(m, order[q]), split[order[q]],
-                   gain[order[q]]);
+        for (size_t q = 0; q < shown; q++) {
+            cli_put_padded(stdout, st_gbdt_feature_name(m, order[q]), 32);
+            printf(" %8.0f %14.6g\n", split[order[q]], gain[order[q]]);
+        }
         if (shown < n)
             printf("(%zu more features, smaller total gain, not shown; --format csv and json "
                    "list every one)\n", n - shown);

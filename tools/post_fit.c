@@ -189,6 +189,20 @@ int post_train_check(const char *command, const post_opts *po)
     if (po->oof != NULL && !post_needs_cv(po))
         return cli_usage_error(command, "--oof writes the inner cross-validation's "
                                "predictions: it needs --recalibrate or --threshold-rule");
+    /* a rule's parameter without its rule would be stored nowhere: said, not dropped
+       (a value other than the default is what tells it was given) */
+    const st_eval_params d = st_eval_params_default();
+    const st_threshold_rule rule = po->eval.rule;
+    if (po->eval.beta != d.beta && rule != ST_THRESHOLD_MAX_FBETA)
+        return cli_usage_error(command, "--beta applies to --threshold-rule fbeta");
+    if (po->eval.min_recall != d.min_recall && rule != ST_THRESHOLD_MIN_RECALL)
+        return cli_usage_error(command, "--min-recall applies to --threshold-rule min-recall");
+    if (po->eval.min_precision != d.min_precision && rule != ST_THRESHOLD_MIN_PRECISION)
+        return cli_usage_error(command, "--min-precision applies to --threshold-rule "
+                               "min-precision");
+    if (po->folds != post_opts_default().folds && !post_needs_cv(po))
+        return cli_usage_error(command, "--calibration-folds sets the inner cross-validation "
+                               "of --recalibrate or --threshold-rule; neither is given");
     return -1;
 }
 

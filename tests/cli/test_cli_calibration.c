@@ -342,6 +342,23 @@ static void test_bad_values(void **state)
          "--lambda-path fits a path"},
         {{"predict", model, small_csv, "--threshold", "-0.1"}, 2, "--threshold '-0.1'"},
         {{"compare", small_csv, "--recalibrate", "beta"}, 2, "--recalibrate 'beta'"},
+        /* a parameter without what it parameterises would be dropped: refused */
+        {{"train", "logreg", small_csv, "-o", model, "--beta", "3"}, 2,
+         "--beta applies to --threshold-rule fbeta"},
+        {{"train", "gbdt", small_csv, "-o", model, "--min-precision", "0.7", "--threshold-rule",
+          "f1"}, 2, "--min-precision applies to --threshold-rule min-precision"},
+        {{"train", "logreg", small_csv, "-o", model, "--calibration-folds", "3"}, 2,
+         "--calibration-folds sets the inner cross-validation of --recalibrate or "
+         "--threshold-rule; neither is given"},
+        {{"train", "logreg", small_csv, "-o", model, "--lambda", "0.1", "--lambda-rule", "1se"},
+         2, "--lambda-rule 1se chooses lambda by cross-validation; with --lambda 0.1 given"},
+        {{"cv", "logreg", small_csv, "--lambda", "0.1", "--lambda-rule", "1se"}, 2,
+         "--lambda-rule 1se chooses lambda"},
+        {{"evaluate", model, small_csv, "--min-recall", "0.5"}, 2,
+         "--min-recall applies to --threshold-rule min-recall"},
+        {{"predict", model, small_csv, "--contrib", "--threshold", "0.3"}, 2,
+         "--threshold labels the rows of the probabilities' table; the --contrib table has "
+         "no label column"},
         {{"train", "logreg", small_csv, "-o", model, "--recalibrate", "platt",
           "--calibration-folds", "50"}, 1,
          "inner cross-validation (--calibration-folds 50): folds: 40 rows cannot make 50"},

@@ -214,6 +214,41 @@ static void test_best_marked(void **state)
 
 /* Row (model, weight) of compare's CSV equals 'stratum cv' of that setting on the same seed
  * and folds: mean and interval of every column, to the last digit. */
+/* A mean over fewer folds than all (the metric undefined in a test fold with no positive)
+ * is marked '+', with a line saying so; the JSON's folds_defined is that count. */
+static void test_partial_folds_marked(void **state)
+{
+    (void)state;
+    char path[700];
+    snprintf(path, sizeof path, "%s/three_positives.csv", scratch_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "x1,x2,label\n");
+    for (int i = 0; i < 60; i++) {
+        const int y = i == 5 || i == 20 || i == 41;
+        fprintf(f, "%d.%d,%d,%d\n", (i * 7) % 10 + 3 * y, i % 3, (i * 11) % 13, y);
+    }
+    fclose(f);
+    run_result *r = run("compare", path, "--models", "logreg", "--weights", "none",
+                        "--folds", "5", "--lambda", "0.1", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "]+"));
+    assert_non_null(strstr(r->out, "\n+ over fewer than the 5 folds: the metric is undefined "
+                                   "in the others"));
+    free(r);
+    r = run("compare", path, "--models", "logreg", "--weights", "none", "--folds", "5",
+            "--lambda", "0.1", "-q", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\"folds_defined\": 3"));
+    free(r);
+    r = run("compare", data_path, "--models", "logreg", "--weights", "none", "--lambda",
+            "0.1", "-q", NULL); /* every fold has both classes: no mark */
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->out, "over fewer than"));
+    free(r);
+    unlink(path);
+}
+
 static void assert_row_equals_cv(const char *compare_csv, const char *key, const char *kind,
                                  const char *weight_opt, const char *weight)
 {
@@ -269,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_help),        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_rows),        cmocka_unit_test(test_best_marked),
         cmocka_unit_test(test_rows_equal_cv),
+        cmocka_unit_test(test_partial_folds_marked),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

@@ -48,7 +48,7 @@ def cases(h, t, model, small):
         ("label 2", info("csv_label_two.csv"), 1, "label '2' is not a class", err),
         ("three label values", info("csv_label_three_values.csv", "--positive", "yes"), 1, "label 'unknown' is not a class: expected the positive class 'yes' or the negative class 'no'", err),
         ("missing label", info("csv_label_missing.csv"), 1, ":3:3: field 2 (label): the label is missing", err),
-        ("missing label, skipped", info("csv_label_missing.csv", "--skip-missing-labels"), 0, "1 rows with a missing label skipped", out),
+        ("missing label, skipped", info("csv_label_missing.csv", "--skip-missing-labels"), 0, "1 row with a missing label skipped", out),
         ("every label missing, skipped", info("csv_label_all_missing.csv", "--skip-missing-labels"), 1, "every row's label is missing", err),
         ("one class", train("csv_one_class.csv"), 1, "every row of label 'label' is positive (3 rows)", err),
         ("one row", train("csv_one_row.csv"), 1, "is positive (1 row); training a classifier needs rows of both classes", err),

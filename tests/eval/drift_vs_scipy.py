@@ -389,6 +389,31 @@ def noise_line(binary, ref, new, tag):
           ("too few rows for the bands" in text) == (noise >= 0.05), text[:400])
 
 
+def many_levels(binary, d):
+    """Two random halves of one table with a code of hundreds of rare levels: its PSI passes
+    the 0.25 band from sampling alone, and a line says so, with the chi-square p-value that
+    tests it; a column that did drift gets no such line."""
+    rng = np.random.default_rng(5)
+    n = 5000
+    codes = np.minimum(rng.zipf(1.3, n), 900)
+    shift = np.where(np.arange(n) % 2 == 0, 0, rng.integers(0, 3, n))  # drifts in the 2nd half
+    lines = ["code,shifted,label"] + ["C%04d,L%d,%d" % (c, s, i % 5 == 0)
+                                      for i, (c, s) in enumerate(zip(codes, shift))]
+    ref, new = Path(d) / 'lv_ref.csv', Path(d) / 'lv_new.csv'
+    ref.write_text("\n".join(lines[:1] + lines[1::2]) + "\n")
+    new.write_text("\n".join(lines[:1] + lines[2::2]) + "\n")
+    j = json.loads(run(binary, [str(ref), str(new), '--format', 'json']).stdout)
+    col = {c['name']: c for c in j['columns']}
+    noise = (col['code']['n_bins'] - 1) * (1 / 2500 + 1 / 2500)
+    text = run(binary, [str(ref), str(new)]).stdout
+    check("many levels: PSI past 0.1 from sampling alone", 0.1 <= col['code']['psi'] < 2 * noise,
+          str(col['code']['psi']))
+    check("many levels: the line says the band is no evidence",
+          "code: its PSI %.3g is within what sampling alone gives its %d bins" %
+          (col['code']['psi'], col['code']['n_bins']) in text, text[:1200])
+    check("a drifted column gets no such line", "shifted: its PSI" not in text, text[:1200])
+
+
 def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
@@ -406,6 +431,7 @@ def main():
         r = run(binary, [str(ref), str(new), '--fail-on', 'psi > 5, ks-p<0'], expect=0)
         check("--fail-on that does not hold exits 0", r.returncode == 0, r.stderr)
         errors(binary, d)
+        many_levels(binary, d)
         if len(sys.argv) > 3:
             model_checks(binary, d, sys.argv[3])
         if len(sys.argv) > 2:
