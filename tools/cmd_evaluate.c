@@ -219,7 +219,9 @@ static st_status scores_from_column(const st_dataset *ds, const char *path,
 {
     long j = st_dataset_find_feature(ds, col);
     if (j < 0) {
-        snprintf(err->message, sizeof err->message, "no score column named '%s' (--score-col)",
+        snprintf(err->message, sizeof err->message, col[0] == '#'
+                 ? "no score column named '%s' (--score-col takes the column's name; a "
+                   "position '#k' is for --label)" : "no score column named '%s' (--score-col)",
                  col);
         return ST_ERR_DATA;
     }
@@ -499,7 +501,7 @@ int cmd_evaluate(int argc, char **argv)
             status = eval_write_curve(o.pr_path, 1, p, st_dataset_labels(ds), w,
                                       st_dataset_n_rows(ds));
     }
-    eval_groups groups = {NULL, 0, 0, NULL};
+    eval_groups groups = {NULL, 0, 0, 0, NULL};
     if (status == EXIT_OK && o.by != NULL)
         status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
     eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,

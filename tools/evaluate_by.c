@@ -73,6 +73,7 @@ int eval_by(const st_dataset *ds, const char *column, const double *p, const st_
     memset(out, 0, sizeof *out);
     out->column = column;
     out->threshold = threshold;
+    out->fixed = prm->rule == ST_THRESHOLD_FIXED;
     long j = st_dataset_find_feature(ds, column);
     if (j < 0) {
         fprintf(stderr, "stratum: --by %s: no such column (the label and weight columns "
@@ -161,7 +162,8 @@ static void value_ci(char *buf, size_t size, const st_eval *ev, st_metric m)
 void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt)
 {
     int md = fmt == FORMAT_MARKDOWN;
-    fprintf(f, "\nby %s, at threshold %.6g chosen on all rows\n", g->column, g->threshold);
+    fprintf(f, "\nby %s, at threshold %.6g %s\n", g->column, g->threshold,
+            g->fixed ? "(fixed)" : "chosen on all rows");
     if (md) {
         fputs("\n| group | rows | positive |", f);
         for (size_t c = 0; c < N_TABLE; c++)

@@ -15,7 +15,8 @@ typedef struct eval_group {
 
 typedef struct eval_groups {
     const char *column;
-    double threshold; /* the threshold chosen on all rows */
+    double threshold; /* the threshold of all rows: fixed, or chosen on them by a rule */
+    int fixed;        /* the threshold is fixed (given or the model's), not chosen here */
     size_t n;
     eval_group *groups;
 } eval_groups;

@@ -244,7 +244,7 @@ static void test_by_group(void **state)
     r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "sex", "--bootstrap", "20",
             NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_non_null(strstr(r->out, "by sex, at threshold 0.5 chosen on all rows"));
+    assert_non_null(strstr(r->out, "by sex, at threshold 0.5 (fixed)\n"));
     assert_non_null(strstr(r->out, "\nF                       3        2  1.000"));
     /* F (2 positive, 1 negative) and M (1 and 1) have both classes, each too few */
     assert_non_null(strstr(r->out, "\n(2 groups with fewer than 10 positive or negative rows: "
