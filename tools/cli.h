@@ -120,6 +120,9 @@ extern const char cli_common_help[];
  * -1 bad value (message printed). */
 int cli_common_option(cli_common *c, int code, const char *arg);
 
+/* Whether name is one of list[0..n) (NULL name: no). */
+int cli_name_listed(const char *const *list, size_t n, const char *name);
+
 /* After parsing: the common options that contradict each other, told from the command
  * line alone (--weight-col with --weight-file; the label or weight column also in
  * --ignore; a column both --numeric and --categorical). Prints one line and returns

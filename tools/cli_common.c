@@ -285,7 +285,7 @@ int cli_common_option(cli_common *c, int code, const char *arg)
     }
 }
 
-static int listed(const char *const *list, size_t n, const char *name)
+int cli_name_listed(const char *const *list, size_t n, const char *name)
 {
     for (size_t k = 0; name != NULL && k < n; k++)
         if (strcmp(list[k], name) == 0)
@@ -301,14 +301,14 @@ int cli_common_check(const char *command, const cli_common *c)
                                "other; give one", c->weight_col, c->weight_file);
     if (c->weight_col != NULL && label != NULL && strcmp(c->weight_col, label) == 0)
         return cli_usage_error(command, "--weight-col %s is the label column", label);
-    if (listed(c->ignore, c->n_ignore, label))
+    if (cli_name_listed(c->ignore, c->n_ignore, label))
         return cli_usage_error(command, "--ignore %s: it is the label column; it cannot also "
                                "be ignored", label);
-    if (listed(c->ignore, c->n_ignore, c->weight_col))
+    if (cli_name_listed(c->ignore, c->n_ignore, c->weight_col))
         return cli_usage_error(command, "--ignore %s: it is the weight column; it cannot "
                                "also be ignored", c->weight_col);
     for (size_t k = 0; k < c->n_numeric; k++)
-        if (listed(c->categorical, c->n_categorical, c->numeric[k]))
+        if (cli_name_listed(c->categorical, c->n_categorical, c->numeric[k]))
             return cli_usage_error(command, "column '%s' is in both --numeric and "
                                    "--categorical; give it one type", c->numeric[k]);
     return EXIT_OK;
@@ -357,8 +357,6 @@ st_read_options cli_read_options(const cli_common *c)
     return o;
 }
 
-/* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
- * nothing else would tell. Returns EXIT_OK, or EXIT_FAILED when out of memory (printed). */
 /* Whether categorical column j's levels read like free text (notes, reports): most of a
  * sample of them several words long. Such a column is unique per row as an id is, but
  * wants --text-col, not --ignore. */
@@ -375,6 +373,8 @@ static int looks_like_free_text(const st_dataset *ds, size_t j)
     return seen > 0 && 2 * wordy > seen;
 }
 
+/* Shown even with -q, as the header warning: a model that learns row ids is wrong, and
+ * nothing else would tell. Returns EXIT_OK, or EXIT_FAILED when out of memory (printed). */
 int cli_warn_identifiers(const st_dataset *ds, const char *path)
 {
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {

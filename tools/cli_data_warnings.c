@@ -49,7 +49,6 @@ static void where(const st_column_cells *c, char *buf, size_t size)
                       c->examples[k]);
 }
 
-
 static int cells_of(const st_dataset *ds, size_t j, st_column_cells *c)
 {
     st_error err;

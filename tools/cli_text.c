@@ -176,15 +176,6 @@ st_status cli_text_train_out_of_core(cli_text *t, st_dataset **ds, const st_logr
     return rc;
 }
 
-/* Whether name is in list[0..n). */
-static int in_list(const char *const *list, size_t n, const char *name)
-{
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(list[k], name) == 0)
-            return 1;
-    return 0;
-}
-
 int cli_text_check(const char *command, const cli_text *t, const cli_common *c,
                    const char *why)
 {
@@ -194,10 +185,10 @@ int cli_text_check(const char *command, const cli_text *t, const cli_common *c,
             return cli_usage_error(command, "--text-col %s is the label column", col);
         if (c->weight_col != NULL && strcmp(col, c->weight_col) == 0)
             return cli_usage_error(command, "--text-col %s is the weight column", col);
-        if (in_list(c->ignore, c->n_ignore, col))
+        if (cli_name_listed(c->ignore, c->n_ignore, col))
             return cli_usage_error(command, "--text-col %s is also in --ignore: a column is "
                                    "left out or read as text, not both", col);
-        if (in_list(c->numeric, c->n_numeric, col))
+        if (cli_name_listed(c->numeric, c->n_numeric, col))
             return cli_usage_error(command, "--text-col %s is also in --numeric: a text "
                                    "column is read as text", col);
     }

@@ -192,10 +192,6 @@ static int parse_score(const char *text, double *out)
     return 1;
 }
 
-/* Scores from a column of the scores file; *p is allocated with st_dataset_n_rows values.
- * The dataset stores 32-bit floats, which would round 0.999999999 to 1 (a log loss of
- * 36.04 after the clip instead of 20.72): the column's texts are read again and parsed as
- * doubles, row for row (st_csv_column_texts numbers rows as the reader does). */
 /* Scores outside [0, 1] (percentages, log-odds: another scale than probabilities), with
  * a warning naming the first: the thresholds apply to them as they are, and the metrics
  * of probabilities (log loss, Brier, calibration) are undefined. */
@@ -213,6 +209,10 @@ static size_t scores_outside(const double *p, size_t n, const char *path)
     return count;
 }
 
+/* Scores from a column of the scores file; *p is allocated with st_dataset_n_rows values.
+ * The dataset stores 32-bit floats, which would round 0.999999999 to 1 (a log loss of
+ * 36.04 after the clip instead of 20.72): the column's texts are read again and parsed as
+ * doubles, row for row (st_csv_column_texts numbers rows as the reader does). */
 static st_status scores_from_column(const st_dataset *ds, const char *path,
                                     const st_read_options *opt, const char *col, double **p,
                                     st_error *err)

@@ -74,6 +74,16 @@ static void print_model_text(FILE *f, const st_drift_model_result *m, const char
     }
 }
 
+/* The PSI two samples of one population average over `bins` bins at r's row counts,
+ * (bins - 1) (1/n_ref + 1/n_new) (a chi-square statistic scaled by the sizes); 0 when it
+ * cannot be said. */
+static double sampling_psi(const st_drift_result *r, size_t bins)
+{
+    if (bins < 2 || r->n_reference == 0 || r->n_new == 0)
+        return 0;
+    return (double)(bins - 1) * (1.0 / (double)r->n_reference + 1.0 / (double)r->n_new);
+}
+
 static void print_text(FILE *f, const char *rp, const char *np, const st_drift_result *r,
                        const st_drift_model_result *m, const char *model_path,
                        const size_t *order, size_t n_shown, size_t levels_shown)
@@ -88,17 +98,15 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     fprintf(f, "PSI: < 0.1 stable, 0.1-0.25 moderate, > 0.25 major; %s%s\n", bins_note,
             m != NULL && m->family == ST_MODEL_GBDT
                 ? " (the model's split thresholds where it splits on a column)" : "");
-    /* Two samples of one population still differ: the PSI of B bins then averages about
-     * (B - 1) (1/n_ref + 1/n_new) (it is a chi-square statistic scaled by the sizes), which
-     * on a few hundred rows reaches the 0.1 band by itself. Saying so keeps small files
-     * from being read as drift. */
+    /* Two samples of one population still differ (sampling_psi), on a few hundred rows
+     * reaching the 0.1 band by itself: saying so keeps small files from being read as
+     * drift. */
     size_t bins = 0; /* the numeric columns' (a categorical column's are its levels) */
     for (size_t j = 0; j < r->n_features; j++)
         if (r->features[j].type != ST_FEATURE_CATEGORICAL && r->features[j].n_bins > bins)
             bins = r->features[j].n_bins;
-    if (bins > 1 && r->n_reference > 0 && r->n_new > 0) {
-        const double noise = (double)(bins - 1) *
-                             (1.0 / (double)r->n_reference + 1.0 / (double)r->n_new);
+    const double noise = sampling_psi(r, bins);
+    if (noise > 0) {
         fprintf(f, "PSI from sampling alone (no drift): about %.2g for a numeric column's %zu "
                 "bins at these row counts, (bins - 1) x (1/rows REFERENCE + 1/rows NEW), "
                 "for a categorical column bins = levels%s\n", noise, bins,
@@ -150,14 +158,11 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                 r->n_features - n_shown);
     for (size_t k = 0; k < n_shown; k++) { /* a categorical column of many levels */
         const st_drift_feature *c = &r->features[order[k]];
-        const double noise = c->n_bins > 1 && r->n_reference > 0 && r->n_new > 0
-                                 ? (double)(c->n_bins - 1) * (1.0 / (double)r->n_reference +
-                                                              1.0 / (double)r->n_new)
-                                 : 0;
-        if (c->type == ST_FEATURE_CATEGORICAL && c->psi >= 0.1 && c->psi < 2 * noise)
+        const double level_noise = sampling_psi(r, c->n_bins);
+        if (c->type == ST_FEATURE_CATEGORICAL && c->psi >= 0.1 && c->psi < 2 * level_noise)
             fprintf(f, "%s: its PSI %.3g is within what sampling alone gives its %zu bins at "
                     "these row counts (about %.2g), so its band is no evidence of drift; "
-                    "chi-square p = %.3g tests it\n", c->name, c->psi, c->n_bins, noise,
+                    "chi-square p = %.3g tests it\n", c->name, c->psi, c->n_bins, level_noise,
                     c->chi2_pvalue);
     }
     if (m != NULL) {

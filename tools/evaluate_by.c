@@ -191,16 +191,17 @@ void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt)
         }
         fputc('\n', f);
     }
-    size_t few = 0; /* groups whose intervals a class of under 10 rows makes too narrow */
+    size_t few = 0; /* groups whose intervals a class of few rows makes too narrow */
     for (size_t i = 0; i < g->n; i++) {
         const st_eval *ev = &g->groups[i].ev;
         few += ev->n_bootstrap > 0 && ev->n_positive > 0 && ev->n_negative > 0 &&
-               (ev->n_positive < 10 || ev->n_negative < 10);
+               (ev->n_positive < EVAL_FEW_FOR_INTERVALS ||
+                ev->n_negative < EVAL_FEW_FOR_INTERVALS);
     }
     if (few > 0)
-        fprintf(f, "(%zu group%s with fewer than 10 positive or negative rows: %s intervals "
+        fprintf(f, "(%zu group%s with fewer than %d positive or negative rows: %s intervals "
                 "understate the uncertainty, down to width 0)\n", few, few == 1 ? "" : "s",
-                few == 1 ? "its" : "their");
+                EVAL_FEW_FOR_INTERVALS, few == 1 ? "its" : "their");
 }
 
 void eval_groups_json(FILE *f, const eval_groups *g)

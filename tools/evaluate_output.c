@@ -31,10 +31,7 @@ static const char *rule_text(const eval_report *r, char *buf, size_t size)
     return buf;
 }
 
-/* Why metric m of ev is undefined, when the counts tell: NULL otherwise. */
-/* Fewer rows than this in a class, and the bootstrap intervals are flagged. */
-#define FEW_FOR_INTERVALS 10
-
+/* Why metric m of r is undefined, when the counts tell: NULL otherwise. */
 static const char *undefined_reason(const eval_report *r, int m)
 {
     const st_eval *ev = r->ev;
@@ -109,7 +106,7 @@ static void write_header_lines(FILE *f, const eval_report *r, const char *prefix
         /* a stratified bootstrap redraws a class of a few rows from those few: with one
            positive every resample holds it, and an interval of width 0 is no certainty */
         const size_t few = ev->n_positive < ev->n_negative ? ev->n_positive : ev->n_negative;
-        if (few > 0 && few < FEW_FOR_INTERVALS)
+        if (few > 0 && few < EVAL_FEW_FOR_INTERVALS)
             fprintf(f, "%s           (only %zu %s row%s: the intervals understate the "
                     "uncertainty, down to width 0)\n", prefix, few,
                     few == ev->n_positive ? "positive" : "negative", few == 1 ? "" : "s");

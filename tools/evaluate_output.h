@@ -13,6 +13,10 @@ typedef struct eval_group {
     st_eval ev;
 } eval_group;
 
+/* Fewer rows than this in a class (of all rows, or of a --by group), and the bootstrap
+ * intervals are flagged as too narrow: a stratified bootstrap redraws those few. */
+#define EVAL_FEW_FOR_INTERVALS 10
+
 typedef struct eval_groups {
     const char *column;
     double threshold; /* the threshold of all rows: fixed, or chosen on them by a rule */
