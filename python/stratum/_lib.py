@@ -137,6 +137,7 @@ _SIGNATURES = {
     "st_logreg_set_threshold": (c_int, [c_void_p, c_void_p, _err]),
     "st_logreg_set_class_texts": (c_int, [c_void_p, c_char_p, c_char_p, _err]),
     "st_model_positive_class": (c_char_p, [c_void_p]),
+    "st_label_is_positive": (c_int, [c_char_p, c_char_p]),
     # boosted trees
     "st_gbdt_train_ex": (c_int, [_ds, _ds, c_void_p, c_void_p, _p(c_void_p), _err]),
     "st_gbdt_predict": (c_int, [c_void_p, _ds, c_int, c_int, c_void_p, c_size_t, _err]),
@@ -205,6 +206,16 @@ def check(status, err):
 
 def version():
     return lib.st_version().decode()
+
+
+def label_is_positive(label, positive=None):
+    """Whether the CLI reads the label text `label` as the positive class
+    (st_label_is_positive, stratum/dataset.h): with positive None, its default rule (1,
+    true, yes: texts in any case, numbers by value, "1.0" is 1); else the same value as
+    `positive` (numbers by value, texts exactly). Blanks around the label are ignored.
+    E.g. whether a model's positive_class and a file's labels agree."""
+    enc = (lambda t: None if t is None else str(t).encode())
+    return bool(lib.st_label_is_positive(enc(label), enc(positive)))
 
 
 # ST_DEFAULT_SEED (stratum/common.h): the seed of every default, the C params structs', the

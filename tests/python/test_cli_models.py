@@ -71,6 +71,17 @@ def cli_probabilities(model, data):
 
 
 @case
+def label_rule_as_the_cli():
+    # st_label_is_positive: the default rule (1/true/yes, numbers by value, any case) and a
+    # named positive (numbers by value, texts exactly), as the CLI reads labels
+    L = stratum.label_is_positive
+    assert L("1") and L(" 1.0 ") and L("TRUE") and L("Yes") and L(1)
+    assert not (L("0") or L("-1") or L("2") or L("died") or L(None))
+    assert L("0", "0.0") and L("1e0", 1) and not L("1", "0")
+    assert L("died", "died") and not L("Died", "died") and L("passed away", "passed away")
+
+
+@case
 def same_options_same_model_file():
     for i, (kind, est, opts) in enumerate(CASES):
         cli_path = os.path.join(TMP, f"cli_{i}.model")
