@@ -53,17 +53,16 @@ st_status cli_model_interactions(const cli_model *m, const st_dataset *ds, int t
 /* Reads DATA for prediction (label optional). Returns EXIT_OK or an exit code (printed). */
 int cli_read_data(const char *path, const cli_common *common, st_dataset **ds);
 
-/* An output written as it is produced: to stdout when path is NULL, otherwise as
- * st_file_write_atomic writes a file (include/stratum/files.h): a regular file (or a new
- * one) through a temporary next to it that cli_stream_commit flushes to disk and renames
- * over it, so an interrupted run leaves any old file untouched; a symbolic link's target
- * the same way (the link stays); straight into an existing device or FIFO (/dev/null);
- * a directory or a link to nothing is an error. */
+/* An output written as it is produced: to stdout when path is NULL, otherwise through
+ * st_file_out (include/stratum/files.h): a regular file (or a new one) through a temporary
+ * next to it that cli_stream_commit flushes to disk and renames over it, so an interrupted
+ * run leaves any old file untouched and no partial file; a symbolic link's target the same
+ * way (the link stays); straight into an existing device or FIFO (/dev/null); a directory
+ * or a link to nothing is an error. */
 typedef struct cli_stream {
     FILE *f;
-    const char *path; /* as given; NULL for stdout */
-    char *target;     /* the file written: path, or the resolved target of a link */
-    char *tmp;        /* the temporary renamed over target; NULL when writing directly */
+    const char *path;   /* as given; NULL for stdout */
+    st_file_out *out;   /* what f's bytes go to (owned until commit or abort) */
 } cli_stream;
 
 int cli_stream_open(cli_stream *s, const char *path);   /* EXIT_OK or EXIT_FAILED (printed) */

@@ -56,7 +56,7 @@
  * st__gbdt_bins), and the mapping hands both to it without copying.
  *
  * The writer fixes the layout from n_rows before the rows come, then writes each block
- * of rows to its place in every section (pwrite), into "path.tmp.XXXXXX" next to path,
+ * of rows to its place in every section (pwrite), into a temporary next to path (output_path.h),
  * flushed (fsync) and renamed over path, so a reader sees the old file or the new one;
  * the temporary is removed on every failure. The path is resolved as output_path.h says:
  * a symbolic link's target is what gets replaced; an existing device (e.g. /dev/null) is
@@ -366,7 +366,7 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
     } else {
         if ((rc = st__output_open_temp(&out, &tmp, &wr.fd, err)) != ST_OK)
             goto done;
-        wr.name = tmp;
+        wr.name = tmp != NULL ? tmp : out.path; /* unnamed until published */
     }
     if (!pwrite_all(wr.fd, head, sizeof head, 0) ||
         !pwrite_all(wr.fd, meta.p, meta.n, ST__STB_META_AT) ||
@@ -380,14 +380,12 @@ st_status st__stb_write(const char *path, const st__stb_meta *m, const st__gbdt_
         rc = io_fail(err, wr.name, "sync", errno);
         goto done;
     }
+    if (!out.direct && (rc = st__output_publish(&out, tmp, wr.fd, err)) != ST_OK)
+        goto done;
     int fd = wr.fd;
     wr.fd = -1;
-    if (close(fd) != 0) {
+    if (close(fd) != 0 && out.direct) { /* after fsync, a regular file's data are safe */
         rc = io_fail(err, wr.name, "close", errno);
-        goto done;
-    }
-    if (!out.direct && rename(tmp, out.path) != 0) {
-        rc = io_fail(err, out.path, "replace", errno);
         goto done;
     }
     if (bytes_out != NULL)

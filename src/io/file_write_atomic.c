@@ -1,5 +1,6 @@
 /* Writing an output file whole: a regular file is replaced atomically through a temporary
- * in the same directory (rename is only atomic within one file system), fsync before
+ * in the same directory (rename is only atomic within one file system; the temporary has
+ * no name until it is complete, where the file system allows), fsync before
  * rename (else a crash can leave the new name pointing at an empty file), and cleanup of
  * the temporary on every failure path. The temporary gets the mode a plain fopen would
  * have given the file (the replaced file's mode, or 0666 less the umask), so a report or
@@ -63,21 +64,20 @@ static st_status write_replace(const st__output *out, const void *data, size_t s
     st_status rc = st__output_open_temp(out, &tmp, &fd, err);
     if (rc != ST_OK)
         return rc;
-    /* each step records the first errno; close always runs so the descriptor never leaks */
+    /* each step records the first errno; the descriptor is closed on every path */
     int errnum = 0;
     const char *what = NULL;
     if (!write_all(fd, data, size))
         errnum = errno, what = "write";
     if (what == NULL && fsync(fd) != 0)
         errnum = errno, what = "sync";
-    if (close(fd) != 0 && what == NULL)
-        errnum = errno, what = "close";
-    if (what == NULL && rename(tmp, out->path) != 0)
-        errnum = errno, what = "replace";
-    if (what != NULL) {
+    if (what == NULL)
+        rc = st__output_publish(out, tmp, fd, err);
+    else
         rc = st__output_io_fail(err, out->path, what, errnum);
+    (void)close(fd); /* after fsync, a failing close cannot lose the data */
+    if (rc != ST_OK && tmp != NULL)
         remove(tmp);
-    }
     st__free(tmp);
     return rc;
 }

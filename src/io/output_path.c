@@ -1,7 +1,6 @@
 /* How an output path is written (output_path.h): follow symbolic links, write into
  * devices and FIFOs, replace regular files through a temporary next to them. */
-#define _POSIX_C_SOURCE 200809L
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* O_TMPFILE; realpath */
 #include "output_path.h"
 
 #include <errno.h>
@@ -94,8 +93,49 @@ st_status st__output_open_direct(const st__output *out, int *fd, st_error *err)
     return *fd >= 0 ? ST_OK : st__output_io_fail(err, out->path, "open for writing", errno);
 }
 
+/* The directory out->path is in, into dir (size >= strlen(path) + 2). */
+static void directory_of(const char *path, char *dir)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    }
+}
+
+/* An unnamed file in out->path's directory (Linux's O_TMPFILE), so that a process killed
+ * while writing leaves nothing behind; st__output_publish gives it a name through
+ * /proc/self/fd. -1 where the file system or kernel has no such files, or /proc is not
+ * there to publish them: the caller then uses a named temporary. */
+static int open_unnamed(const st__output *out)
+{
+#ifdef O_TMPFILE
+    if (access("/proc/self/fd", X_OK) != 0)
+        return -1;
+    char *dir = st__malloc(strlen(out->path) + 2);
+    if (dir == NULL)
+        return -1;
+    directory_of(out->path, dir);
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    st__free(dir);
+    return fd;
+#else
+    (void)out;
+    return -1;
+#endif
+}
+
 st_status st__output_open_temp(const st__output *out, char **tmp, int *fd, st_error *err)
 {
+    *tmp = NULL;
+    if ((*fd = open_unnamed(out)) >= 0) {
+        (void)fchmod(*fd, out->mode); /* best effort: the data matter more than the mode */
+        return ST_OK;
+    }
     static const char suffix[] = ".tmp.XXXXXX";
     const size_t len = strlen(out->path);
     *tmp = st__malloc(len + sizeof suffix);
@@ -114,6 +154,45 @@ st_status st__output_open_temp(const st__output *out, char **tmp, int *fd, st_er
     /* mkstemp gives 0600; best effort: the data matter more than the mode */
     (void)fchmod(*fd, out->mode);
     return ST_OK;
+}
+
+/* Links the unnamed file fd as "path.tmp.NNNNNN" (a name no file has: linkat never
+ * replaces one) into name. 0 and errno on failure. */
+static int link_unnamed(int fd, const char *path, char *name, size_t size)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    unsigned long seed = (unsigned long)getpid() * 2654435761u + (unsigned long)fd;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        snprintf(name, size, "%s.tmp.%06lu", path, (seed >> 33) % 1000000);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+            return 1;
+        if (errno != EEXIST)
+            return 0;
+    }
+    errno = EEXIST;
+    return 0;
+}
+
+st_status st__output_publish(const st__output *out, const char *tmp, int fd, st_error *err)
+{
+    if (tmp != NULL)
+        return rename(tmp, out->path) == 0 ? ST_OK
+                                           : st__output_io_fail(err, out->path, "replace", errno);
+    const size_t size = strlen(out->path) + 32;
+    char *name = st__malloc(size);
+    if (name == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for a file name");
+    st_status rc = ST_OK;
+    if (!link_unnamed(fd, out->path, name, size))
+        rc = st__output_io_fail(err, out->path, "name the temporary file next to it", errno);
+    else if (rename(name, out->path) != 0) {
+        rc = st__output_io_fail(err, out->path, "replace", errno);
+        remove(name);
+    }
+    st__free(name);
+    return rc;
 }
 
 void st__output_free(st__output *out)

@@ -1,5 +1,6 @@
-/* st_file_write_atomic: a file is replaced whole or not at all, and no temporary is left;
- * links, FIFOs and devices are written through, never replaced; a directory is an error. */
+/* st_file_write_atomic and st_file_out: a file is replaced whole or not at all, and no
+ * temporary is left, even by a process killed mid-write; links, FIFOs and devices are
+ * written through, never replaced; a directory is an error. */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700 /* mknod */
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +268,76 @@ static void test_bad_arguments(void **state)
     assert_int_equal(st_file_write_atomic("/tmp/x", NULL, 3, NULL), ST_ERR_INVALID_ARG);
 }
 
+/* st_file_out: bytes written piece by piece replace the file at the commit only; a
+ * discarded output leaves the old file as it was and nothing beside it. */
+static void test_file_out_commit_and_discard(void **state)
+{
+    (void)state;
+    char path[256], text[64];
+    snprintf(path, sizeof path, "%s/streamed.csv", dir);
+    st_error err;
+    assert_int_equal(st_file_write_atomic(path, "old\n", 4, &err), ST_OK);
+    const int before = entries();
+    st_file_out *f = NULL;
+    assert_int_equal(st_file_out_open(path, &f, &err), ST_OK);
+    assert_true(write(st_file_out_fd(f), "new", 3) == 3);
+    read_back(path, text, sizeof text);
+    assert_string_equal(text, "old\n"); /* not yet */
+    assert_int_equal(entries(), before);
+    st_file_out_discard(f);
+    read_back(path, text, sizeof text);
+    assert_string_equal(text, "old\n");
+    assert_int_equal(entries(), before);
+
+    assert_int_equal(st_file_out_open(path, &f, &err), ST_OK);
+    FILE *stream = fdopen(dup(st_file_out_fd(f)), "wb");
+    assert_non_null(stream);
+    fputs("p\n0.25\n", stream);
+    assert_int_equal(fclose(stream), 0);
+    assert_int_equal(st_file_out_commit(f, &err), ST_OK);
+    read_back(path, text, sizeof text);
+    assert_string_equal(text, "p\n0.25\n");
+    assert_int_equal(entries(), before);
+
+    assert_int_equal(st_file_out_open("/dev/null", &f, &err), ST_OK); /* written into */
+    assert_true(write(st_file_out_fd(f), "x", 1) == 1);
+    assert_int_equal(st_file_out_commit(f, &err), ST_OK);
+    assert_int_equal(st_file_out_open(NULL, &f, &err), ST_ERR_INVALID_ARG);
+    assert_null(f);
+    snprintf(path, sizeof path, "%s/no/such/out.csv", dir);
+    assert_int_equal(st_file_out_open(path, &f, &err), ST_ERR_IO);
+    assert_null(f);
+    st_file_out_discard(NULL);
+}
+
+/* A process killed by SIGKILL while writing (no handler can run) leaves the old file as
+ * it was and no partial temporary beside it: the temporary has no name until the commit
+ * (a "path.tmp.XXXXXX" used to stay behind, a partial copy, after every such kill). */
+static void test_killed_mid_write(void **state)
+{
+    (void)state;
+    char path[256], text[64];
+    snprintf(path, sizeof path, "%s/killed.csv", dir);
+    st_error err;
+    assert_int_equal(st_file_write_atomic(path, "old\n", 4, &err), ST_OK);
+    const int before = entries();
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        st_file_out *f = NULL;
+        if (st_file_out_open(path, &f, &err) == ST_OK &&
+            write(st_file_out_fd(f), "partial", 7) == 7)
+            raise(SIGKILL);
+        _exit(1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    read_back(path, text, sizeof text);
+    assert_string_equal(text, "old\n");
+    assert_int_equal(entries(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +350,8 @@ int main(void)
         cmocka_unit_test(test_char_device_destination),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_file_out_commit_and_discard),
+        cmocka_unit_test(test_killed_mid_write),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
