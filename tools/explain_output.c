@@ -1,6 +1,7 @@
 /* stratum explain's output: per-row reasons and the global ranking, as text, CSV, JSON or
  * Markdown. Contributions are on the log-odds scale: positive raises the risk. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,18 @@ static double log_odds(const st_explanation *ex, size_t k)
     return s;
 }
 
+/* Before the log-odds of a calibrated model's row: its p is after the map, the
+ * contributions and their log-odds before it ("calibrated; before calibration 0.32%, "). */
+static const char *calibrated_words(const st_explanation *ex, size_t k, char *buf, size_t size)
+{
+    if (ex->p_uncalibrated == NULL)
+        return "";
+    char risk[32];
+    st_report_format_risk(risk, sizeof risk, ex->p_uncalibrated[k]);
+    snprintf(buf, size, "calibrated; before calibration %s, ", risk);
+    return buf;
+}
+
 static const char *family(const st_explanation *ex)
 {
     return ex->family == ST_MODEL_GBDT ? "gbdt" : "logreg";
@@ -36,10 +49,11 @@ static void print_row_text(FILE *f, const st_explanation *ex, size_t i, size_t t
 {
     const size_t nf = ex->n_features;
     const double *c = contrib(ex, i);
-    char risk[32];
+    char risk[32], before[80];
     st_report_format_risk(risk, sizeof risk, ex->p[i]);
-    fprintf(f, "row %zu: predicted risk %s (log-odds %+.3g; the model's baseline, the bias, "
-            "is %+.3g)\n", ex->rows[i] + 1, risk, log_odds(ex, i), c[nf]);
+    fprintf(f, "row %zu: predicted risk %s (%slog-odds %+.3g; the model's baseline, the bias, "
+            "is %+.3g)\n", ex->rows[i] + 1, risk, calibrated_words(ex, i, before, sizeof before),
+            log_odds(ex, i), c[nf]);
     for (int up = 1; up >= 0; up--) {
         size_t n = st_explanation_pushing(ex, i, up, top, order);
         fprintf(f, "  pushing the risk %s:%s\n", up ? "up" : "down", n ? "" : " nothing");
@@ -59,6 +73,10 @@ static void print_row_json(FILE *f, const st_explanation *ex, size_t i, size_t t
     const double *c = contrib(ex, i);
     fprintf(f, "{\"row\": %zu, \"p\": ", ex->rows[i] + 1);
     json_number(f, ex->p[i]);
+    if (ex->p_uncalibrated != NULL) {
+        fprintf(f, ", \"p_uncalibrated\": ");
+        json_number(f, ex->p_uncalibrated[i]);
+    }
     fprintf(f, ", \"log_odds\": ");
     json_number(f, log_odds(ex, i));
     fprintf(f, ", \"bias\": ");
@@ -87,7 +105,8 @@ void explain_print_rows(FILE *f, const st_explanation *ex, size_t top, cli_forma
     if (order == NULL)
         return;
     if (format == FORMAT_CSV)
-        fputs("row,p,log_odds,bias,direction,rank,feature,value,contribution\n", f);
+        fprintf(f, "row,p,%slog_odds,bias,direction,rank,feature,value,contribution\n",
+                ex->p_uncalibrated != NULL ? "p_uncalibrated," : "");
     if (format == FORMAT_JSON)
         fprintf(f, "{\"family\": \"%s\", \"rows\": [", family(ex));
     for (size_t i = 0; i < ex->n_rows; i++) {
@@ -102,12 +121,13 @@ void explain_print_rows(FILE *f, const st_explanation *ex, size_t top, cli_forma
             print_row_json(f, ex, i, top, order);
             continue;
         }
-        char risk[32];
+        char risk[32], before[80];
         st_report_format_risk(risk, sizeof risk, ex->p[i]);
         if (format == FORMAT_MARKDOWN)
-            fprintf(f, "%s### Row %zu: predicted risk %s (log-odds %+.3g, bias %+.3g)\n\n"
+            fprintf(f, "%s### Row %zu: predicted risk %s (%slog-odds %+.3g, bias %+.3g)\n\n"
                     "| direction | feature | value | contribution |\n|---|---|---|---:|\n",
-                    i ? "\n" : "", ex->rows[i] + 1, risk, log_odds(ex, i), c[nf]);
+                    i ? "\n" : "", ex->rows[i] + 1, risk,
+                    calibrated_words(ex, i, before, sizeof before), log_odds(ex, i), c[nf]);
         for (int up = 1; up >= 0; up--) {
             size_t n = st_explanation_pushing(ex, i, up, top, order);
             for (size_t k = 0; k < n; k++) {
@@ -120,8 +140,11 @@ void explain_print_rows(FILE *f, const st_explanation *ex, size_t top, cli_forma
                     fprintf(f, " | %+.4g |\n", c[j]);
                     continue;
                 }
-                fprintf(f, "%zu,%.17g,%.17g,%.17g,%s,%zu,", ex->rows[i] + 1, ex->p[i],
-                        log_odds(ex, i), c[nf], up ? "up" : "down", k + 1);
+                fprintf(f, "%zu,%.17g,", ex->rows[i] + 1, ex->p[i]);
+                if (ex->p_uncalibrated != NULL)
+                    fprintf(f, "%.17g,", ex->p_uncalibrated[i]);
+                fprintf(f, "%.17g,%.17g,%s,%zu,", log_odds(ex, i), c[nf], up ? "up" : "down",
+                        k + 1);
                 csv_field(f, ex->labels[j]);
                 fputc(',', f);
                 csv_field(f, ex->values[i * nf + j]);

@@ -155,8 +155,8 @@ const char post_train_help[] =
     "                         --seed (default: 5)\n"
     "  --oof FILE             write its out-of-fold predictions as CSV:\n"
     "                         row,fold,label,p_raw,p (p after the map) (default: not written)\n"
-    "The final model is trained on all of DATA. 'stratum predict' adds a 0/1 'label'\n"
-    "column (p >= threshold) for a model with a threshold.\n";
+    "The final model is trained on all of DATA. 'stratum predict' adds a 0/1\n"
+    "'predicted_label' column (p >= threshold) for a model with a threshold.\n";
 
 int post_train_option(const char *command, post_opts *po, int code, const char *arg)
 {

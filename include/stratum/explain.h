@@ -69,6 +69,9 @@ typedef struct st_explanation {
     size_t *rows;             /* n_rows: the row of ds each one is */
     double *p;                /* n_rows: P(y = 1), as st_model_predict gives it (calibration
                                  map included) */
+    double *p_uncalibrated;   /* n_rows: P(y = 1) before the model's calibration map, the
+                                 logistic of the row's contributions summed; NULL when the
+                                 model has no map (p is then that) */
     double *contrib;          /* n_rows x (n_features + 1), row-major, the bias last */
     char **values;            /* n_rows x n_features: each feature's value in the row as text:
                                  "%.7g" of a number, a categorical level's name, "missing"

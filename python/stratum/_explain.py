@@ -22,6 +22,7 @@ class StExplanation(ctypes.Structure):
     _fields_ = [("family", c_int), ("n_features", c_size_t), ("labels", POINTER(c_char_p)),
                 ("text_featurizer", POINTER(c_long)), ("text_term", POINTER(c_size_t)),
                 ("n_rows", c_size_t), ("rows", POINTER(c_size_t)), ("p", POINTER(c_double)),
+                ("p_uncalibrated", POINTER(c_double)),
                 ("contrib", POINTER(c_double)), ("values", POINTER(c_char_p)),
                 ("n_texts", c_size_t), ("texts", POINTER(c_char_p)),
                 ("n_global_rows", c_size_t), ("mean_abs", POINTER(c_double)),

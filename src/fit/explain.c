@@ -1,5 +1,6 @@
 /* st_model_explain (stratum/explain.h): the chosen rows' risk, contributions, values and
  * texts, and (explain_global.c) the means over every row; map in explain_impl.h. */
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -14,6 +15,29 @@ st_explain_params st_explain_params_default(void)
     st_explain_params p;
     memset(&p, 0, sizeof p);
     return p;
+}
+
+static int calibrated(const st_model *m)
+{
+    return st_model_family_of(m) == ST_MODEL_GBDT
+               ? st_gbdt_calibration(st_model_gbdt(m)) != NULL
+               : st_logreg_calibration(st_model_logreg(m)) != NULL;
+}
+
+/* A calibrated model's p is after its map while the contributions explain the log-odds
+ * before it: the probability they add up to, so that outputs can show both. */
+static st_status uncalibrated(st_explanation *ex, st_error *err)
+{
+    const size_t nf = ex->n_features;
+    if ((ex->p_uncalibrated = st__malloc_array(ex->n_rows, sizeof *ex->p_uncalibrated)) == NULL)
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu rows", ex->n_rows);
+    for (size_t k = 0; k < ex->n_rows; k++) {
+        double s = 0;
+        for (size_t j = 0; j <= nf; j++)
+            s += ex->contrib[k * (nf + 1) + j];
+        ex->p_uncalibrated[k] = 1 / (1 + exp(-s));
+    }
+    return ST_OK;
 }
 
 /* The chosen rows of raw (as read) and ds (featurized: raw itself without text). */
@@ -36,6 +60,8 @@ static st_status explain_rows(const st_model *m, const st_dataset *raw, const st
     if (rc == ST_OK &&
         (rc = st__model_predict(m, part, prm->n_threads, ex->p, n, err)) == ST_OK)
         rc = st__model_contrib(m, part, prm->n_threads, ex->contrib, err);
+    if (rc == ST_OK && calibrated(m))
+        rc = uncalibrated(ex, err);
     for (size_t k = 0; k < n && rc == ST_OK; k++) {
         for (size_t j = 0; j < nf && rc == ST_OK; j++)
             if ((ex->values[k * nf + j] = st__explain_value_text(m, part, j, k)) == NULL)
@@ -125,7 +151,7 @@ void st_explanation_free(st_explanation *ex)
         st__free(ex->texts[i]);
     st__free(ex->values), st__free(ex->texts);
     st__free((void *)ex->labels), st__free(ex->text_featurizer), st__free(ex->text_term);
-    st__free(ex->rows), st__free(ex->p), st__free(ex->contrib);
+    st__free(ex->rows), st__free(ex->p), st__free(ex->p_uncalibrated), st__free(ex->contrib);
     st__free(ex->mean_abs), st__free(ex->mean), st__free(ex->split), st__free(ex->gain);
     st__free(ex->std_coef);
     st__free(ex);

@@ -204,6 +204,8 @@ static st_status number_at(importer *im, const st__json *arr, size_t i, const ch
     const st__json *e = &arr->items[i];
     if (e->type != ST__JSON_NUMBER)
         return bad(im, e, "%s[%zu] is %s; expected a number", what, i, st__json_type_name(e->type));
+    if (!isfinite(e->number))
+        return bad(im, e, "%s[%zu] is %g; expected a finite number", what, i, e->number);
     *v = e->number;
     return ST_OK;
 }

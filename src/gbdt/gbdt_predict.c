@@ -18,6 +18,7 @@
 #include "gbdt_predict_qs.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -139,6 +140,49 @@ static int transpose_sparse(const st_gbdt *m, const st_dataset *ds, const long *
     return 0;
 }
 
+/* Whether the features are named f0, f1, ... in order: XGBoost's names when it was
+ * trained on an array without column names, which a CSV's header rarely matches. */
+static int default_names(const st_gbdt *m)
+{
+    char name[32];
+    for (size_t j = 0; j < m->n_features; j++) {
+        snprintf(name, sizeof name, "f%zu", j);
+        if (strcmp(m->features[j].name, name) != 0)
+            return 0;
+    }
+    return m->n_features > 0;
+}
+
+/* Whether feature j has a LightGBM categorical split (a set on a numeric feature,
+ * gbdt_model.h): the model reads it as LightGBM's integer category codes. */
+static int lightgbm_codes(const st_gbdt *m, size_t j)
+{
+    const size_t n_nodes = m->node_start[m->n_trees];
+    for (size_t k = 0; k < n_nodes; k++)
+        if (m->nodes[k].feature == (int32_t)j && m->nodes[k].cat_set > 0 &&
+            m->features[j].type == ST_FEATURE_NUMERIC)
+            return 1;
+    return 0;
+}
+
+/* Column src holds text where an imported LightGBM model wants integer codes: reading it
+ * with --numeric, as the general message advises, would make every cell missing. */
+static st_status codes_expected(const st_dataset *ds, size_t src, const char *name,
+                                st_error *err)
+{
+    st_column_cells c;
+    if (st_dataset_column_cells(ds, src, &c, err) != ST_OK || c.first_line == 0)
+        return st__fail(err, ST_ERR_DATA, "feature '%s' is categorical in the model, which "
+                        "was imported from LightGBM, so it takes the integer category codes "
+                        "LightGBM was trained on; the data holds levels that are not numbers",
+                        name);
+    return st__fail(err, ST_ERR_DATA, "feature '%s' is categorical in the model, which was "
+                    "imported from LightGBM, so it takes the integer category codes LightGBM "
+                    "was trained on; %s holds '%s' (line %ld, character %ld): give the codes, "
+                    "not the levels", name, st_dataset_source(ds), c.examples[0], c.first_line,
+                    c.first_column);
+}
+
 static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map *cm,
                              st_error *err)
 {
@@ -165,8 +209,15 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
         cm->map_off[j] = total;
         cm->base[j] = cm->absent_missing ? NAN : 0.0f;
         if (src[j] == -2) {
-            st_status rc = st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in "
-                                    "the dataset", f->name);
+            st_status rc = default_names(m)
+                ? st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
+                           "dataset: the model's features are f0 to f%zu, XGBoost's names "
+                           "for a model trained without column names; give the data in "
+                           "LibSVM format, or as a CSV whose header names its columns f0 to "
+                           "f%zu in the training order", f->name, m->n_features - 1,
+                           m->n_features - 1)
+                : st__fail(err, ST_ERR_DATA, "feature '%s' of the model is not in the "
+                           "dataset", f->name);
             st__free(src);
             return rc;
         }
@@ -175,7 +226,9 @@ static st_status map_columns(const st_gbdt *m, const st_dataset *ds, column_map 
             continue;
         }
         if (st_dataset_feature_type(ds, (size_t)src[j]) != f->type) {
-            st_status rc = st__dataset_type_mismatch(ds, (size_t)src[j], f->type, err);
+            st_status rc = lightgbm_codes(m, j)
+                ? codes_expected(ds, (size_t)src[j], f->name, err)
+                : st__dataset_type_mismatch(ds, (size_t)src[j], f->type, err);
             st__free(src);
             return rc;
         }

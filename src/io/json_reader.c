@@ -1,6 +1,8 @@
 /* A strict JSON reader (RFC 8259) by recursive descent, bounded to ST__JSON_MAX_DEPTH
- * levels. Containers grow their item arrays by doubling; a value that fails halfway is
- * left in a state st__json_free can release, so every error path frees everything. */
+ * levels, with one extension: the bare words NaN, Infinity and -Infinity, which XGBoost
+ * (as Python's json module) writes for non-finite numbers, read as numbers. Containers
+ * grow their item arrays by doubling; a value that fails halfway is left in a state
+ * st__json_free can release, so every error path frees everything. */
 #include "json_reader.h"
 
 #include <math.h>
@@ -225,6 +227,24 @@ static st_status parse_number(parser *ps, double *out)
     return ST_OK;
 }
 
+/* NaN, Infinity or -Infinity at ps->p: read as that number. XGBoost writes them (a
+ * categorical node's split condition is NaN), so a model holding them reaches the importer,
+ * which says what is wrong with it rather than "expected a value". */
+static int non_finite_word(parser *ps, double *out)
+{
+    static const struct { const char *text; double value; } words[] = {
+        {"NaN", NAN}, {"Infinity", INFINITY}, {"-Infinity", -INFINITY}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const size_t len = strlen(words[i].text);
+        if ((size_t)(ps->end - ps->p) >= len && memcmp(ps->p, words[i].text, len) == 0) {
+            ps->p += len;
+            *out = words[i].value;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static st_status parse_value(parser *ps, st__json *v, int depth);
 
 /* Room for one more item in v (and its key when an object). */
@@ -330,6 +350,10 @@ static st_status parse_value(parser *ps, st__json *v, int depth)
         }
         return bad_at(ps, ps->p, "a value (null, true or false?)");
     default:
+        if (non_finite_word(ps, &v->number)) {
+            v->type = ST__JSON_NUMBER;
+            return ST_OK;
+        }
         if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) {
             v->type = ST__JSON_NUMBER;
             return parse_number(ps, &v->number);

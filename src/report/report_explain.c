@@ -44,13 +44,16 @@ static void row_section(st_report *rep, const st_explanation *ex, size_t k, size
     double log_odds = 0;
     for (size_t j = 0; j <= nf; j++)
         log_odds += c[j];
-    char title[200], text[400], risk[32];
+    char title[200], text[600], risk[32], before[32] = "";
     st_report_format_risk(risk, sizeof risk, ex->p[k]);
     snprintf(title, sizeof title, "Row %zu: predicted risk %s", ex->rows[k] + 1, risk);
     st_report_section(rep, title);
-    snprintf(text, sizeof text, "Log-odds %+.3f = the model's bias %+.3f plus the "
+    if (ex->p_uncalibrated != NULL) /* the map moves p; the contributions are before it */
+        st_report_format_risk(before, sizeof before, ex->p_uncalibrated[k]);
+    snprintf(text, sizeof text, "%s%s%sLog-odds %+.3f = the model's bias %+.3f plus the "
              "contributions of the features. Right of zero: raises the risk; left: lowers it.",
-             log_odds, c[nf]);
+             before[0] ? "The risk is calibrated; before the calibration map it is " : "",
+             before, before[0] ? ", the risk these log-odds give. " : "", log_odds, c[nf]);
     st_report_paragraph(rep, text, NULL);
     size_t n = 0;
     const size_t shown = top < ST__REPORT_MAX_BARS ? top : ST__REPORT_MAX_BARS;

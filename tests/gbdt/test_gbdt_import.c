@@ -184,6 +184,12 @@ static void test_refused(void **state)
         {"\"split_type\":[0,0", "\"split_type\":[1,0", "a categorical split (split_type 1)"},
         {"\"categories\":[]", "\"categories\":[3]", "a categorical split (categories)"},
         {"[\"float\",\"float\"]", "[\"float\",\"c\"]", "a categorical feature"},
+        /* the bare words NaN and Infinity (XGBoost writes them) read as numbers */
+        {"\"split_conditions\":[0.5", "\"split_conditions\":[NaN",
+         "split_conditions[0] is nan; expected a finite number"},
+        {"\"split_conditions\":[0.5,1.5,0.25", "\"split_conditions\":[0.5,1.5,Infinity",
+         "split_conditions[2] is inf; expected a finite number"},
+        {"\"loss_changes\":[2.5", "\"loss_changes\":[NaN", "loss_changes[0] is nan; expected"},
         {"\"left_children\":[1,3,", "\"left_children\":[1,0,", "node 0 is reached twice"},
         {"\"left_children\":[1,3,", "\"left_children\":[1,7,", "expected two node numbers below 5"},
         {"\"left_children\":[1,3,", "\"left_children\":[1,-1,", "expected two node numbers"},
@@ -214,6 +220,64 @@ static void test_refused(void **state)
                                   &m, &err), ST_ERR_PARSE);
     assert_contains(err.message, "m.json:1:");
     assert_contains(err.message, "expected ',' or '}'");
+}
+
+/* XGBoost 1.7 saves a categorical node's split condition as the bare word NaN: such a
+ * model is refused for its categorical feature, not as a JSON syntax error ("found 'N',
+ * expected a value"). */
+static void test_categorical_nan(void **state)
+{
+    (void)state;
+    const char *path = model_file("\"split_conditions\":[0.5", "\"split_conditions\":[NaN");
+    static char text[sizeof model + 256];
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *types = strstr(text, "[\"float\",\"float\"]");
+    assert_non_null(types);
+    memcpy(types, "[\"float\",\"c\"    ]", strlen("[\"float\",\"float\"]"));
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    st_gbdt *m = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_load(path, &m, &err), ST_ERR_FORMAT);
+    assert_contains(err.message, "a categorical feature (feature_types \"c\") is not supported");
+}
+
+/* A model XGBoost trained on an array names its features f0, f1, ...: data whose columns
+ * have other names is refused with the way out, not only "feature 'f0' is not in the
+ * dataset". */
+static void test_default_names_hint(void **state)
+{
+    (void)state;
+    st_gbdt *m = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_load(model_file("\"feature_names\":[\"a\",\"b\"]",
+                                             "\"feature_names\":[]"), &m, &err), ST_OK);
+    static const char csv[] = "label,age,sbp\n1,0.2,1\n0,0.7,2\n";
+    st_dataset *ds = NULL;
+    st_read_options opt = st_read_options_default();
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "mem.csv", &opt, &ds,
+                                                &err), ST_OK);
+    double p[2];
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 1, p, 2, &err), ST_ERR_DATA);
+    assert_contains(err.message, "feature 'f0' of the model is not in the dataset: the model's "
+                    "features are f0 to f1, XGBoost's names for a model trained without "
+                    "column names");
+    st_dataset_free(ds);
+    st_gbdt_free(m);
+    /* named features: the plain message */
+    assert_int_equal(st_gbdt_load(model_file(NULL, NULL), &m, &err), ST_OK);
+    assert_int_equal(st_dataset_read_csv_buffer(csv, sizeof csv - 1, "mem.csv", &opt, &ds,
+                                                &err), ST_OK);
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 1, p, 2, &err), ST_ERR_DATA);
+    assert_string_equal(err.message, "feature 'a' of the model is not in the dataset");
+    st_dataset_free(ds);
+    st_gbdt_free(m);
 }
 
 /* An imported model reads an entry absent from a LibSVM row as missing, as XGBoost's
@@ -340,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_unnamed_features),
         cmocka_unit_test(test_threshold_exact),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_categorical_nan),
+        cmocka_unit_test(test_default_names_hint),
         cmocka_unit_test(test_absent_libsvm_entries),
         cmocka_unit_test(test_iterations_and_ubjson),
         cmocka_unit_test(test_import_oom),

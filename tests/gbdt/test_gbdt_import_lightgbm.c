@@ -223,6 +223,35 @@ static void test_hand_model(void **state)
     st_gbdt_free(m);
 }
 
+/* Text in a column LightGBM splits on as categorical (feature c): the model takes
+ * LightGBM's integer codes, so the message says so (the general advice, --numeric, would
+ * make every cell missing); text in a numeric feature (d) gets the general message. */
+static void test_codes_expected(void **state)
+{
+    (void)state;
+    st_gbdt *m = NULL;
+    st_error err;
+    assert_int_equal(st_gbdt_load(model_file(NULL, NULL), &m, &err), ST_OK);
+    static const char c_text[] = "a,b,c,d\n1,0,x,-3\n", d_text[] = "a,b,c,d\n1,0,5,x\n";
+    st_read_options opt = st_read_options_default();
+    opt.label_required = ST_LABEL_IGNORED;
+    st_dataset *ds = NULL;
+    double p;
+    assert_int_equal(st_dataset_read_csv_buffer(c_text, sizeof c_text - 1, "c.csv", &opt, &ds,
+                                                &err), ST_OK);
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 1, &p, 1, &err), ST_ERR_DATA);
+    assert_contains(err.message, "feature 'c' is categorical in the model, which was imported "
+                    "from LightGBM, so it takes the integer category codes LightGBM was "
+                    "trained on; c.csv holds 'x' (line 2, character 5)");
+    st_dataset_free(ds);
+    assert_int_equal(st_dataset_read_csv_buffer(d_text, sizeof d_text - 1, "d.csv", &opt, &ds,
+                                                &err), ST_OK);
+    assert_int_equal(st_gbdt_predict(m, ds, ST_GBDT_PROBABILITY, 1, &p, 1, &err), ST_ERR_DATA);
+    assert_contains(err.message, "feature 'd' is numeric in the model but categorical in d.csv");
+    st_dataset_free(ds);
+    st_gbdt_free(m);
+}
+
 /* sigmoid:S: P = 1 / (1 + exp(-S raw)), so the leaves are S times LightGBM's. */
 static void test_sigmoid(void **state)
 {
@@ -476,6 +505,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_model),
+        cmocka_unit_test(test_codes_expected),
         cmocka_unit_test(test_sigmoid),
         cmocka_unit_test(test_single_leaf),
         cmocka_unit_test(test_thresholds_at_values),

@@ -51,6 +51,16 @@ static void test_values(void **state)
     assert_int_equal(st__json_get(&v, "none")->type, ST__JSON_OBJECT);
     st__json_free(&v);
     assert_int_equal(v.type, ST__JSON_NULL);
+    /* the one extension: the bare words XGBoost (and Python's json) write for
+       non-finite numbers */
+    assert_int_equal(parse("[NaN, Infinity, -Infinity]", &v, &err), ST_OK);
+    assert_int_equal(v.n, 3);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(v.items[i].type, ST__JSON_NUMBER);
+    assert_true(isnan(v.items[0].number));
+    assert_true(isinf(v.items[1].number) && v.items[1].number > 0);
+    assert_true(isinf(v.items[2].number) && v.items[2].number < 0);
+    st__json_free(&v);
 }
 
 /* Each malformed text is refused at the right line and column. */
@@ -67,8 +77,8 @@ static void test_errors(void **state)
         {"[01]", "t.json:1:3: found '1', expected no leading zero"},
         {"[1.]", "t.json:1:4: found ']', expected a digit after the decimal point"},
         {"[1e]", "t.json:1:4: found ']', expected a digit in the exponent"},
-        {"[NaN]", "t.json:1:2: found 'N', expected a value"},
-        {"[-Infinity]", "t.json:1:3: found 'I', expected a digit"},
+        {"[Nan]", "t.json:1:2: found 'N', expected a value"},
+        {"[-Inf]", "t.json:1:3: found 'I', expected a digit"},
         {"[1e999]", "t.json:1:2: the number is out of range"},
         {"{\n  \"a\": tru}", "t.json:2:8: found 't', expected a value"},
         {"[1] 2", "t.json:1:5: found '2', expected the end of the text"},
