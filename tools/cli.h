@@ -172,6 +172,10 @@ int cli_warn_mostly_numeric(const st_dataset *ds, const char *path);
  * 32-bit floats cannot hold (st_column_cells n_rounded, n_overflow), even with --quiet
  * (ids that silently merge no longer look like ids). EXIT_OK, or EXIT_FAILED (printed). */
 int cli_warn_lossy_numbers(const st_dataset *ds, const char *path);
+/* The same without the numbers read as infinity (n_overflow, n_infinite): for logistic
+ * regression, whose fit refuses an infinite value with an error naming its line, so that
+ * the failure is that one line. */
+int cli_warn_rounded_numbers(const st_dataset *ds, const char *path);
 /* stratum info: the notes after the text table (stdout), and feature j's "cells" member
  * for the json output ("cells": {...}, with a leading comma). */
 void cli_info_cell_notes(const st_dataset *ds);
@@ -223,11 +227,26 @@ typedef struct cli_file {
     const char *option;
     const char *path;
 } cli_file;
+/* "-" as a path (docs/data.md, "Standard input and output"): a data input that is "-" is
+ * standard input, read as /dev/stdin (cli_data_path; cli_data_args rewrites argv[first ..
+ * first + n) in place); an output that is "-" is standard output only for the output a
+ * command otherwise writes there (predict -o, train --lambda-path -o, stratum-gen -o),
+ * which the command turns into "not given". Any other "-" is refused by cli_check_files,
+ * and a file named "-" is written or read as "./-". */
+int cli_is_dash(const char *path);
+const char *cli_data_path(const char *path);
+void cli_data_args(char **argv, int first, int n);
+/* EXIT_OK when path (NULL: none) can be read again, else a usage error "WHY, and PATH is
+ * standard input ..., which can be read only once" (WHY: "--keep reads DATA a second
+ * time"): a pipe, terminal or device gives its bytes once. */
+int cli_check_reread(const char *command, const char *why, const char *path);
 /* Checked before any work: refuses an output that is one of the inputs (it would be
  * replaced), that is another output (one would replace the other), or that cannot be
  * created (its directory missing or not writable, or a directory of that name), so that a
  * run which could not write all its outputs writes none. One line on stderr and
- * EXIT_FAILED, else EXIT_OK. */
+ * EXIT_FAILED, else EXIT_OK. A "-" left among the inputs or outputs (see cli_is_dash
+ * above), or two inputs that are one pipe or device (standard input twice), is a usage
+ * error: EXIT_USAGE. */
 int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out);
 /* The same without the check that outputs can be created: for --distributed runs, where
  * every rank checks but only rank 0 writes, and its failure to write is the one line all

@@ -65,7 +65,13 @@ const char cli_common_help[] =
     "                         it is not a terminal, or with -q\n"
     "  --no-progress          never draw it (default: drawn when stderr is a terminal,\n"
     "                         unless -q; never in a pipe or a log file)\n"
-    "  -h, --help             this help\n";
+    "  -h, --help             this help\n"
+    "A data file named '-' (DATA, REFERENCE, NEW, --valid, --scores, --weight-file) is\n"
+    "standard input, which can be read once: two of them '-', or an option that reads DATA\n"
+    "twice (predict --keep, explain --where, evaluate --scores), is refused. An output '-'\n"
+    "is standard output where that output is what the command prints (predict -o, train\n"
+    "--lambda-path -o); models, --oof, --report, curves and tables are files, so '-' is\n"
+    "refused there. ./- names a file called '-'.\n";
 
 void cli_common_init(cli_common *c)
 {
@@ -265,7 +271,9 @@ int cli_common_option(cli_common *c, int code, const char *arg)
         if (strcmp(arg, ".") == 0 || strcmp(arg, ",") == 0) c->decimal = arg[0];
         else return bad_value("decimal", arg, "'.' or ','");
         return 1;
-    case 1182: c->weight_file = arg; return 1;
+    case 1182: /* "-": standard input (cli_data_path) */
+        c->weight_file = strcmp(arg, "-") == 0 ? "/dev/stdin" : arg;
+        return 1;
     case 1011:
         if (strcmp(arg, "0") == 0) c->libsvm_zero_based = 1;
         else if (strcmp(arg, "1") == 0) c->libsvm_zero_based = 0;

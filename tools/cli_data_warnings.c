@@ -39,11 +39,11 @@ static size_t not_numbers(const st_column_cells *c)
     return c->n_censored + c->n_decimal_comma + c->n_text;
 }
 
-/* "line 12, column 3: 'abc'; also 'pending', '<0.005'" into buf */
+/* "line 12, character 3: 'abc'; also 'pending', '<0.005'" into buf */
 static void where(const st_column_cells *c, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "line %ld, column %ld: '%s'", c->first_line, c->first_column,
-                     c->n_examples > 0 ? c->examples[0] : "");
+    int n = snprintf(buf, size, "line %ld, character %ld: '%s'", c->first_line,
+                     c->first_column, c->n_examples > 0 ? c->examples[0] : "");
     for (size_t k = 1; k < c->n_examples && n > 0 && (size_t)n < size; k++)
         n += snprintf(buf + n, size - (size_t)n, "%s'%s'", k == 1 ? "; also " : ", ",
                       c->examples[k]);
@@ -58,34 +58,46 @@ static int cells_of(const st_dataset *ds, size_t j, st_column_cells *c)
 
 /* Numbers a column's 32-bit floats could not hold: record numbers and long codes that
  * may have merged (nothing else would tell: they no longer look unique), and numbers read
- * as infinity. */
+ * as infinity, whether the float made them so (4e38) or the text was one already ('inf',
+ * '1e400'): every infinity a numeric column holds is told, however it was written. */
 static void warn_lossy(const char *path, const char *name, const st_column_cells *c)
 {
-    if (c->n_rounded == 0 && c->n_overflow == 0)
+    if (c->n_rounded == 0 && c->n_overflow == 0 && c->n_infinite == 0)
         return;
-    fprintf(stderr, "stratum: warning: %s: column '%s' (first at line %ld, column %ld): ", path,
-            name, c->lossy_line, c->lossy_column);
+    long line = c->lossy_line, column = c->lossy_column; /* the first cell of them all */
+    if (c->infinite_line > 0 && (line == 0 || c->infinite_line < line ||
+                                 (c->infinite_line == line && c->infinite_column < column)))
+        line = c->infinite_line, column = c->infinite_column;
+    fprintf(stderr, "stratum: warning: %s: column '%s' (first at line %ld, character %ld): ",
+            path, name, line, column);
     if (c->n_rounded > 0)
         fprintf(stderr, "%zu whole number%s above 16,777,216 %s stored rounded to 32-bit "
                 "floats, so distinct values may have become equal (an identifier belongs in "
                 "--ignore or --group-col, a code in --categorical)%s", c->n_rounded,
                 plural(c->n_rounded), c->n_rounded == 1 ? "is" : "are",
-                c->n_overflow > 0 ? "; " : "");
+                c->n_overflow + c->n_infinite > 0 ? "; " : "");
     if (c->n_overflow > 0)
         fprintf(stderr, "%zu number%s beyond a 32-bit float's range (about 3.4e38) %s read as "
-                "infinity", c->n_overflow, plural(c->n_overflow),
-                c->n_overflow == 1 ? "is" : "are");
+                "infinity%s", c->n_overflow, plural(c->n_overflow),
+                c->n_overflow == 1 ? "is" : "are", c->n_infinite > 0 ? "; " : "");
+    if (c->n_infinite > 0)
+        fprintf(stderr, "%zu cell%s infinite as written ('inf', '-inf', 'Infinity', or a "
+                "number beyond even a 64-bit double's range, such as 1e400) %s read as "
+                "infinity", c->n_infinite, plural(c->n_infinite),
+                c->n_infinite == 1 ? "is" : "are");
     fputc('\n', stderr);
 }
 
-int cli_warn_lossy_numbers(const st_dataset *ds, const char *path)
+static int warn_lossy_numbers(const st_dataset *ds, const char *path, int infinities)
 {
     for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
         st_column_cells c;
         if (cells_of(ds, j, &c) != EXIT_OK)
             return EXIT_FAILED;
+        if (!infinities) /* the fit refuses them, naming the first one's line */
+            c.n_overflow = c.n_infinite = 0, c.infinite_line = 0;
         if (st_dataset_feature_type(ds, j) != ST_FEATURE_NUMERIC ||
-            c.n_rounded + c.n_overflow == 0)
+            c.n_rounded + c.n_overflow + c.n_infinite == 0)
             continue;
         /* a column still unique per row has its own warning (cli_warn_identifiers), with
            the same fix; this one is for ids that merged, or other numbers */
@@ -94,10 +106,20 @@ int cli_warn_lossy_numbers(const st_dataset *ds, const char *path)
         st_status rc = st_dataset_column_is_id(ds, j, &is_id, &err);
         if (rc != ST_OK)
             return cli_fail(&err, rc);
-        if (!is_id || c.n_overflow > 0)
+        if (!is_id || c.n_overflow > 0 || c.n_infinite > 0)
             warn_lossy(path, st_dataset_feature_name(ds, j), &c);
     }
     return EXIT_OK;
+}
+
+int cli_warn_lossy_numbers(const st_dataset *ds, const char *path)
+{
+    return warn_lossy_numbers(ds, path, 1);
+}
+
+int cli_warn_rounded_numbers(const st_dataset *ds, const char *path)
+{
+    return warn_lossy_numbers(ds, path, 0);
 }
 
 int cli_warn_cells_read(const st_dataset *ds, const char *path)
@@ -160,8 +182,8 @@ static int warn_decimal_commas(const st_dataset *ds, const char *path)
     }
     if (n > 0)
         fprintf(stderr, "stratum: warning: %s: %zu column%s (%s) hold%s numbers written with a "
-                "decimal comma (line %ld, column %ld: '%s'), so %s read as categorical; read "
-                "the file with --decimal ,\n", path, n, plural(n), names, n == 1 ? "s" : "",
+                "decimal comma (line %ld, character %ld: '%s'), so %s read as categorical; "
+                "read the file with --decimal ,\n", path, n, plural(n), names, n == 1 ? "s" : "",
                 first.first_line, first.first_column, first.examples[0],
                 n == 1 ? "it is" : "they are");
     return EXIT_OK;
@@ -181,14 +203,19 @@ int cli_warn_mostly_numeric(const st_dataset *ds, const char *path)
         size_t bad = not_numbers(&c), present = bad + c.n_numbers;
         char at[300];
         where(&c, at, sizeof at);
-        fprintf(stderr, "stratum: warning: %s: column '%s' holds numbers except in %zu of its %zu "
-                "cells (%s)", path, name, bad, present, at);
+        if (c.n_numbers > 0)
+            fprintf(stderr, "stratum: warning: %s: column '%s' holds numbers except in %zu of "
+                    "its %zu cells (%s)", path, name, bad, present, at);
+        else /* not one number: "except in 200 of its 200" would say there are some */
+            fprintf(stderr, "stratum: warning: %s: none of the %zu cells of column '%s' reads "
+                    "as a number (%s)", path, present, name, at);
         if (c.n_censored > 0)
             fprintf(stderr, ", %zu of them censored values such as <x or >x", c.n_censored);
         if (c.n_decimal_comma > 0)
             fprintf(stderr, ", %zu with a decimal comma", c.n_decimal_comma);
         fprintf(stderr, ", so it is read as categorical with %zu levels; --numeric %s reads it "
-                "as numbers (those cells become missing)", st_dataset_n_levels(ds, j), name);
+                "as numbers (%s)", st_dataset_n_levels(ds, j), name,
+                c.n_numbers > 0 ? "those cells become missing" : "every cell would be missing");
         if (c.n_censored > 0)
             fprintf(stderr, ", and --censored bound or missing reads <x and >x as x or as "
                     "missing (default: text)");
@@ -208,14 +235,24 @@ void cli_info_cell_notes(const st_dataset *ds)
         const char *name = st_dataset_feature_name(ds, j);
         char at[300];
         where(&c, at, sizeof at);
-        printf("note: column '%s' holds numbers except in %zu of its %zu cells (%s", name,
-               not_numbers(&c), not_numbers(&c) + c.n_numbers, at);
+        if (c.n_numbers > 0)
+            printf("note: column '%s' holds numbers except in %zu of its %zu cells (%s", name,
+                   not_numbers(&c), not_numbers(&c) + c.n_numbers, at);
+        else /* not one number: "except in 200 of its 200" would say there are some */
+            printf("note: none of the %zu cells of column '%s' reads as a number (%s",
+                   not_numbers(&c), name, at);
         if (c.n_censored > 0)
             printf("; %zu censored", c.n_censored);
         if (c.n_decimal_comma > 0)
             printf("; %zu with a decimal comma: --decimal ,", c.n_decimal_comma);
-        printf("): read it with --numeric %s%s, or --categorical %s\n", name,
-               c.n_censored > 0 ? " and a --censored policy" : "", name);
+        if (c.n_numbers > 0)
+            printf("): read it with --numeric %s%s, or --categorical %s\n", name,
+                   c.n_censored > 0 ? " and a --censored policy" : "", name);
+        else /* --numeric alone would make every cell missing */
+            printf("): read the file with %s (or keep the column categorical: --categorical "
+                   "%s)\n", c.n_decimal_comma > 0 && c.n_censored > 0 ? "--decimal , and a "
+                   "--censored policy" : c.n_decimal_comma > 0 ? "--decimal ," : c.n_censored > 0
+                   ? "a --censored policy" : "--numeric (every cell becomes missing)", name);
     }
 }
 

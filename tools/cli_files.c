@@ -77,9 +77,65 @@ static const char *unwritable(const char *path, char *why, size_t size)
     return NULL;
 }
 
+int cli_is_dash(const char *path) { return path != NULL && strcmp(path, "-") == 0; }
+
+const char *cli_data_path(const char *path)
+{
+    return cli_is_dash(path) ? "/dev/stdin" : path;
+}
+
+void cli_data_args(char **argv, int first, int n)
+{
+    for (int i = first; i < first + n; i++)
+        if (cli_is_dash(argv[i]))
+            argv[i] = (char *)"/dev/stdin";
+}
+
+int cli_check_reread(const char *command, const char *why, const char *path)
+{
+    if (path == NULL || !is_stream(path))
+        return EXIT_OK;
+    return cli_usage_error(command, "%s, and %s is %s, which can be read only once: save it "
+                           "to a file first", why, path, strcmp(path, "/dev/stdin") == 0
+                           ? "standard input (a pipe or terminal)" : "a pipe or device");
+}
+
+/* "-" left in the list after the commands took the ones they read or write as standard
+ * input or output; two inputs that are one pipe or device (standard input twice). */
+static int check_dashes(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out)
+{
+    for (size_t k = 0; k < n_in; k++) {
+        if (cli_is_dash(in[k].path)) {
+            fprintf(stderr, "stratum: %s -: only data is read from standard input; name the "
+                    "file (./- for a file named '-')\n", in[k].option);
+            return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < k; i++)
+            if (in[i].path != NULL && in[k].path != NULL && is_stream(in[k].path) &&
+                cli_same_file(in[i].path, in[k].path)) {
+                fprintf(stderr, "stratum: %s %s and %s %s are the same %s, which can be read "
+                        "only once: save it to a file and name that file\n", in[i].option,
+                        in[i].path, in[k].option, in[k].path,
+                        strcmp(in[k].path, "/dev/stdin") == 0 ? "standard input" : "stream");
+                return EXIT_USAGE;
+            }
+    }
+    for (size_t i = 0; i < n_out; i++)
+        if (cli_is_dash(out[i].path)) {
+            fprintf(stderr, "stratum: %s -: this output is written to a file, not to standard "
+                    "output (which carries the command's own results); name the file (./- "
+                    "for a file named '-')\n", out[i].option);
+            return EXIT_USAGE;
+        }
+    return EXIT_OK;
+}
+
 static int check_files(const cli_file *in, size_t n_in, const cli_file *out, size_t n_out,
                        int writable)
 {
+    const int dashes = check_dashes(in, n_in, out, n_out);
+    if (dashes != EXIT_OK)
+        return dashes;
     for (size_t i = 0; i < n_out; i++) {
         if (out[i].path == NULL || is_stream(out[i].path))
             continue;

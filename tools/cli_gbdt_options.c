@@ -168,7 +168,7 @@ int cli_gbdt_valid_option(const char *command, cli_gbdt_valid *v, st_gbdt_params
     const char *c = command;
     double f;
     switch (code) {
-    case OPT_GBDT_VALID: v->path = arg; return 1;
+    case OPT_GBDT_VALID: v->path = cli_data_path(arg); return 1; /* "-": stdin */
     case OPT_GBDT_VALID_FRACTION:
         if (!cli_parse_double(arg, &f) || !(f > 0 && f < 1))
             return cli_usage_error(c, "--valid-fraction '%s': expected a number > 0 and < 1",

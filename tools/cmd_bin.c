@@ -124,11 +124,12 @@ int cmd_bin(int argc, char **argv)
                                common.format == FORMAT_CSV ? "csv" : "markdown");
     if (out_path == NULL)
         return cli_usage_error("bin", "-o FILE is required");
-    const char *data_path = argv[optind];
+    const char *data_path = cli_data_path(argv[optind]);
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"-o", out_path}};
-    if (cli_check_files(in, 2, out, 1) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = cli_check_files(in, 2, out, 1);
+    if (checked != EXIT_OK)
+        return checked;
     st_read_options opt = cli_read_options(&common);
     opt.label_required = 1;
     st_bin_report rep;

@@ -212,6 +212,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     }
     if (optind != argc - 1)
         return cli_usage_error("compare", "expected one DATA file, got %d", argc - optind);
+    cli_data_args(argv, optind, 1); /* "-": standard input */
     if (cli_common_check("compare", c) != EXIT_OK)
         return EXIT_USAGE;
     if (o->fold_col != NULL && (o->group_col != NULL || o->folds_given || o->repeats_given))
@@ -220,8 +221,9 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
     if (!co->use[CV_LOGREG] && !co->use[CV_GBDT] && co->n_fixed == 0)
         return cli_usage_error("compare", "--models none leaves nothing to compare; add "
                                "--model FILE");
-    if (check_files(co, o, c, argv[optind]) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = check_files(co, o, c, argv[optind]);
+    if (checked != EXIT_OK)
+        return checked;
     for (size_t k = 0; k < co->n_fixed; k++) /* the first sets the labels, the rest warn */
         if (cli_positive_from_model(c, co->fixed[k]) != EXIT_OK)
             return EXIT_FAILED;

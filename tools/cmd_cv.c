@@ -166,6 +166,7 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "expected one DATA file, got %d", argc - optind);
+    cli_data_args(argv, optind, 1); /* "-": standard input */
     if (cli_common_check("cv", c) != EXIT_OK)
         return EXIT_USAGE;
     if (cli_text_check("cv", s->text, c, o->path ? "not with --lambda-path yet" : NULL) != EXIT_OK)
@@ -180,8 +181,9 @@ static int parse(int argc, char **argv, cv_opts *o, cli_common *c, cv_setup *s)
     s->valid_fraction = valid.fraction;
     const cli_file in[] = {{"DATA", argv[optind]}, {"--weight-file", c->weight_file}};
     const cli_file out[] = {{"--oof", o->oof}, {"--report", o->report}};
-    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = cli_check_files(in, 2, out, 2);
+    if (checked != EXIT_OK)
+        return checked;
     return check_options(o, c);
 }
 

@@ -288,6 +288,7 @@ int cmd_drift(int argc, char **argv)
         return cli_usage_error("drift", "--window needs --time-col");
     if (cli_common_check("drift", &common) != EXIT_OK)
         return EXIT_USAGE;
+    cli_data_args(argv, optind, argc - optind); /* "-": standard input */
     if (o.time_col != NULL) {
         if (argc - optind != 1)
             return cli_usage_error("drift", "with --time-col: expected one DATA file, got %d",
@@ -311,8 +312,10 @@ int cmd_drift(int argc, char **argv)
     const cli_file in[] = {{"REFERENCE", path[0]}, {"NEW", path[1]}, {"--model", o.model_path},
                            {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"--report", o.report_path}};
-    if (cli_check_files(in, 4, out, 1) != EXIT_OK ||
-        (o.model_path != NULL && cli_positive_from_model(&common, o.model_path) != EXIT_OK))
+    const int checked = cli_check_files(in, 4, out, 1);
+    if (checked != EXIT_OK)
+        return checked;
+    if (o.model_path != NULL && cli_positive_from_model(&common, o.model_path) != EXIT_OK)
         return EXIT_FAILED;
     return run(path, &o, &common);
 }

@@ -130,7 +130,7 @@ static int eval_option(eval_opts *o, cli_common *common, int code, const char *a
     double v;
     long n;
     switch (code) {
-    case 2001: o->scores_path = arg; return 1;
+    case 2001: o->scores_path = cli_data_path(arg); return 1;
     case 2002: o->score_col = arg; return 1;
     case 2003: return cli_common_option(common, 1001, arg); /* --label-col = --label */
     case 2004:
@@ -434,6 +434,12 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
                                "arguments", n_args);
     if (cli_common_check("evaluate", common) != EXIT_OK)
         return EXIT_USAGE;
+    if (o->scores_path == NULL)
+        cli_data_args(argv, optind + 1, 1); /* DATA "-": standard input */
+    /* the score column's texts are read again, as doubles (scores_from_column) */
+    if (cli_check_reread("evaluate", "--scores reads its file twice (the score column again, "
+                         "at full precision)", o->scores_path) != EXIT_OK)
+        return EXIT_USAGE;
     if (o->scores_path == NULL &&
         cli_check_model_first("evaluate", argv[optind], argv[optind + 1]) != EXIT_OK)
         return EXIT_USAGE;
@@ -443,8 +449,9 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
                            {"--weight-file", common->weight_file}};
     const cli_file out[] = {{"--roc-curve", o->roc_path}, {"--pr-curve", o->pr_path},
                             {"--report", o->report_path}};
-    if (cli_check_files(in, 4, out, 3) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = cli_check_files(in, 4, out, 3);
+    if (checked != EXIT_OK)
+        return checked;
     if (o->scores_path == NULL && cli_positive_from_model(common, argv[optind]) != EXIT_OK)
         return EXIT_FAILED;
     o->prm.seed = common->seed;

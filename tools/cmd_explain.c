@@ -181,6 +181,8 @@ static int explain(const st_model *m, const st_dataset *ds, const char *data_pat
     st_status rc = st_model_explain(m, ds, &ep, &ex, &err);
     if (!by_rows)
         cli_progress_end();
+    if (rc == ST_ERR_DATA)
+        cli_name_file(&err, data_path); /* a feature the data lacks: say which data */
     if (rc != ST_OK)
         return cli_fail(&err, rc);
     const size_t top_global = o->top_given ? (size_t)o->top : 0;
@@ -259,15 +261,20 @@ int cmd_explain(int argc, char **argv)
         return cli_usage_error("explain", "choose rows with --rows or --where, not both");
     if (o.top == 0 && (o.rows_given || o.where != NULL))
         o.top = 1000000; /* --top 0: every feature */
-    const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    const char *model_path = argv[optind], *data_path = cli_data_path(argv[optind + 1]);
     if (cli_check_model_first("explain", model_path, data_path) != EXIT_OK)
+        return EXIT_USAGE;
+    if (o.where != NULL && cli_check_reread("explain", "--where reads a column of DATA a "
+                                            "second time", data_path) != EXIT_OK)
         return EXIT_USAGE;
     o.model_path = model_path, o.data_path = data_path;
     const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
                            {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"--report", o.report_path}};
-    if (cli_check_files(in, 3, out, 1) != EXIT_OK ||
-        cli_positive_from_model(&common, model_path) != EXIT_OK)
+    const int checked = cli_check_files(in, 3, out, 1);
+    if (checked != EXIT_OK)
+        return checked;
+    if (cli_positive_from_model(&common, model_path) != EXIT_OK)
         return EXIT_FAILED;
     st_model *m = NULL;
     int status = load_model(model_path, &common, &m);

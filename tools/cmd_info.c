@@ -23,6 +23,10 @@ static const char info_help[] =
     "(json, csv and markdown: always). A LibSVM file's columns with an entry in\n"
     "fewer than half of the rows are stored sparse, their entries only (json:\n"
     "\"sparse\"), so a table of EHR codes costs its entries, not rows x columns.\n"
+    "In the text table, a name or level that is empty, starts or ends with a space, or\n"
+    "holds a line end, tab or other control character is shown in double quotes with\n"
+    "C's escapes (\\n, \\r, \\t, \\\", \\\\, \\xHH), so every column stays one row and\n"
+    "'Age ' is told from 'Age'; json, csv and markdown carry the texts themselves.\n"
     "\n"
     "Options:\n"
     "  --levels N             levels shown per categorical column in text output\n"
@@ -62,9 +66,61 @@ static level_count *sorted_levels(const st_dataset *ds, size_t j, size_t *n)
     return levels;
 }
 
+/* Whether the text table shows s in double quotes: a text that is empty, starts or ends
+ * with a space, starts with a quote, or holds a control character (a quoted field's line
+ * end, a tab) would otherwise break the table's rows or look like another text ("Age "
+ * like Age). */
+static int needs_quotes(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[0] == '"')
+        return 1;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* s[0..len) as the text table shows it, into a new string (NULL when out of memory): as
+ * is, or quoted with C's escapes (\n, \r, \t, \", \\, \xHH) when needs_quotes; `cut`
+ * (the full text was longer) adds "..." after it. */
+static char *shown_text(const char *s, size_t len, int quote, int cut)
+{
+    char *out = malloc(4 * len + 8), *o = out;
+    if (out == NULL)
+        return NULL;
+    if (quote)
+        *o++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        const char *esc = !quote ? NULL : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t'
+                          ? "\\t" : c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
+        if (esc != NULL) {
+            memcpy(o, esc, 2);
+            o += 2;
+        } else if (quote && (c < 0x20 || c == 0x7f)) {
+            o += sprintf(o, "\\x%02x", c);
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    if (quote)
+        *o++ = '"';
+    if (cut)
+        memcpy(o, "...", 3), o += 3;
+    *o = '\0';
+    return out;
+}
+
+/* A name (column, label, class) as the text output shows it (shown_text); NULL when out
+ * of memory. */
+static char *shown_name(const char *s)
+{
+    return shown_text(s, strlen(s), needs_quotes(s, strlen(s)), 0);
+}
+
 /* One level in the text table, cut to 40 bytes (at a UTF-8 character boundary) so that a
- * stray 10 MB field cannot flood the terminal. */
-static void print_level(const char *text, size_t count, int first)
+ * stray 10 MB field cannot flood the terminal, and shown by shown_text. */
+static int print_level(const char *text, size_t count, int first)
 {
     const size_t max_shown = 40;
     size_t len = strlen(text), shown = len;
@@ -73,8 +129,12 @@ static void print_level(const char *text, size_t count, int first)
         while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80)
             shown--;
     }
-    printf("%s %.*s%s (%zu)", first ? "" : ",", (int)shown, text, shown < len ? "..." : "",
-           count);
+    char *t = shown_text(text, shown, needs_quotes(text, len), shown < len);
+    if (t == NULL)
+        return 0;
+    printf("%s %s (%zu)", first ? "" : ",", t, count);
+    free(t);
+    return 1;
 }
 
 static const char *type_name(st_feature_type t)
@@ -150,9 +210,16 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
     if (st_dataset_labels(ds) != NULL) {
         st_label_summary ls;
         st_dataset_label_summary(ds, &ls, NULL);
-        printf("label     %s: %zu positive ('%s'), %zu negative ('%s'); positive rate %.2f%%\n",
-               st_dataset_label_name(ds), ls.n_positive, st_dataset_class_name(ds, 1),
-               ls.n_negative, st_dataset_class_name(ds, 0), 100.0 * ls.positive_rate);
+        char *label = shown_name(st_dataset_label_name(ds));
+        char *pos = shown_name(st_dataset_class_name(ds, 1));
+        char *neg = shown_name(st_dataset_class_name(ds, 0));
+        if (label != NULL && pos != NULL && neg != NULL)
+            printf("label     %s: %zu positive ('%s'), %zu negative ('%s'); positive rate "
+                   "%.2f%%\n", label, ls.n_positive, pos, ls.n_negative, neg,
+                   100.0 * ls.positive_rate);
+        free(label), free(pos), free(neg);
+        if (label == NULL || pos == NULL || neg == NULL)
+            return EXIT_FAILED;
         if (st_dataset_weights(ds) != NULL)
             printf("weights   %s: weighted positive rate %.2f%%\n", st_dataset_weight_name(ds),
                    100.0 * ls.weighted_positive_rate);
@@ -167,9 +234,14 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
     printf("non-zeros %zu of %zu values (density %s)\n", nonzeros, n_rows * n_features,
            density_text(nonzeros, n_rows * n_features, density));
     int name_width = 6; /* "column", or the longest name */
-    for (size_t j = 0; j < n_features; j++)
-        if (shown_width(st_dataset_feature_name(ds, j)) > name_width)
-            name_width = shown_width(st_dataset_feature_name(ds, j));
+    for (size_t j = 0; j < n_features; j++) {
+        char *name = shown_name(st_dataset_feature_name(ds, j));
+        if (name == NULL)
+            return EXIT_FAILED;
+        if (shown_width(name) > name_width)
+            name_width = shown_width(name);
+        free(name);
+    }
     printf("\n%4s  ", "#");
     print_padded("column", name_width);
     /* a column of non-zeros for the tables where zeros are the rule (LibSVM, sparse
@@ -183,7 +255,11 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
         st_column_summary s;
         st_dataset_column_summary(ds, j, &s, NULL);
         printf("%4zu  ", j + 1);
-        print_padded(st_dataset_feature_name(ds, j), name_width);
+        char *name = shown_name(st_dataset_feature_name(ds, j));
+        if (name == NULL)
+            return EXIT_FAILED;
+        print_padded(name, name_width);
+        free(name);
         printf("  %-11s  %8zu (%5.1f%%)", type_name(st_dataset_feature_type(ds, j)), s.n_missing,
                100.0 * share(s.n_missing, n_rows));
         print_number_cell(s.min, 12);
@@ -199,7 +275,10 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
                 return EXIT_FAILED;
             printf("  %zu:", n);
             for (size_t k = 0; k < n && k < levels_shown; k++)
-                print_level(lv[k].text, lv[k].count, k == 0);
+                if (!print_level(lv[k].text, lv[k].count, k == 0)) {
+                    free(lv);
+                    return EXIT_FAILED;
+                }
             if (n > levels_shown)
                 printf(", ...");
             free(lv);
@@ -211,10 +290,13 @@ static int print_text(const char *path, const st_dataset *ds, size_t levels_show
         int is_id = 0;
         if (st_dataset_column_is_id(ds, j, &is_id, NULL) != ST_OK)
             return EXIT_FAILED;
+        char *name = is_id ? shown_name(st_dataset_feature_name(ds, j)) : NULL;
+        if (is_id && name == NULL)
+            return EXIT_FAILED;
         if (is_id)
             printf("note: '%s' has a different value in (almost) every row: an identifier or "
-                   "row number? If so, train with --ignore %s\n", st_dataset_feature_name(ds, j),
-                   st_dataset_feature_name(ds, j));
+                   "row number? If so, train with --ignore %s\n", name, name);
+        free(name);
     }
     cli_info_cell_notes(ds);
     return EXIT_OK;
@@ -370,7 +452,7 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error("info", "expected one DATA file, got %d", argc - optind);
     if (cli_common_check("info", &common) != EXIT_OK)
         return EXIT_USAGE;
-    const char *path = argv[optind];
+    const char *path = cli_data_path(argv[optind]); /* "-": standard input */
     st_read_options opt = cli_read_options(&common);
     opt.label_required = common.label_given;
     st_error err;

@@ -35,7 +35,9 @@ static const char predict_help[] =
     "\n"
     "Options:\n"
     "  -o, --output OUT       file to write, replaced atomically; must not be MODEL or DATA\n"
-    "                         (default: stdout)\n"
+    "                         (default, or '-': standard output; ./- names a file '-').\n"
+    "                         DATA '-' is standard input (not with --keep, which reads\n"
+    "                         DATA twice)\n"
     "  --threshold T          label at T in [0, 1] instead of the model's threshold\n"
     "                         (default: the model's; no label column when it has none)\n"
     "      --keep COLS        copy columns of DATA, comma-separated names (ids, the label,\n"
@@ -133,14 +135,19 @@ static int run(int argc, char **argv, cli_common *common, const char *out_path,
         return cli_usage_error("predict", "--format %s: predictions are written as CSV "
                                "(text and csv are the same)", common->format == FORMAT_JSON
                                ? "json" : "markdown");
-    const char *model_path = argv[optind], *data_path = argv[optind + 1];
+    const char *model_path = argv[optind], *data_path = cli_data_path(argv[optind + 1]);
     if (cli_check_model_first("predict", model_path, data_path) != EXIT_OK)
+        return EXIT_USAGE;
+    if (keep->n_cols && cli_check_reread("predict", "--keep reads the kept columns of DATA "
+                                         "a second time", data_path) != EXIT_OK)
         return EXIT_USAGE;
     const cli_file in[] = {{"MODEL", model_path}, {"DATA", data_path},
                            {"--weight-file", common->weight_file}};
     const cli_file out[] = {{"-o", out_path}};
-    if (cli_check_files(in, 3, out, 1) != EXIT_OK ||
-        cli_positive_from_model(common, model_path) != EXIT_OK)
+    const int checked = cli_check_files(in, 3, out, 1);
+    if (checked != EXIT_OK)
+        return checked;
+    if (cli_positive_from_model(common, model_path) != EXIT_OK)
         return EXIT_FAILED;
     if (contrib && interactions)
         return cli_usage_error("predict", "--contrib and --interactions write different "
@@ -225,8 +232,8 @@ static int parse_options(int argc, char **argv, cli_common *common, const char *
             printf("%s%s\n%s", predict_help, cli_iteration_help, cli_common_help);
             return EXIT_OK;
         }
-        if (code == 'o') {
-            *out_path = optarg;
+        if (code == 'o') { /* "-": standard output, the default */
+            *out_path = cli_is_dash(optarg) ? NULL : optarg;
             continue;
         }
         if (code == 2103) {

@@ -40,7 +40,10 @@ static const char train_help[] =
     "\n"
     "Options:\n"
     "  -o, --output MODEL     model file to write (required without --lambda-path; must\n"
-    "                         not be DATA)\n"
+    "                         not be DATA; a model is not written to standard output, so\n"
+    "                         '-' is refused: ./- names a file '-'). With --lambda-path,\n"
+    "                         '-' is standard output, where the table goes by default.\n"
+    "                         DATA '-' is standard input\n"
     "  --lambda L             penalty strength >= 0 (default: chosen by an inner 5-fold\n"
     "                         cross-validation along the lambda path, as cv.glmnet; on\n"
     "                         10,000 rows or more one held-out fold, the path stopped 10\n"
@@ -269,7 +272,9 @@ int cmd_train(int argc, char **argv)
         return EXIT_USAGE;
     if (model_path == NULL && !mode.path)
         return cli_usage_error("train", "-o MODEL is required");
-    const char *data_path = argv[optind];
+    if (mode.path && cli_is_dash(model_path))
+        model_path = NULL; /* the path table: "-" is standard output, the default */
+    const char *data_path = cli_data_path(argv[optind]);
     int post_status = post_train_check("train", &post);
     if (post_status != -1)
         return post_status;
@@ -278,8 +283,9 @@ int cmd_train(int argc, char **argv)
                                "--recalibrate and thresholds apply without it");
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
-    if ((distributed ? cli_check_file_names : cli_check_files)(in, 2, out, 2) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = (distributed ? cli_check_file_names : cli_check_files)(in, 2, out, 2);
+    if (checked != EXIT_OK)
+        return checked;
     prm.n_threads = common.threads;
     cli_text_params(&text, &prm);
     if (cli_logreg_check("train", &prm) != EXIT_OK)
@@ -331,7 +337,7 @@ int cmd_train(int argc, char **argv)
         cli_warn_data(ds, data_path);
         if (cli_warn_identifiers(ds, data_path) != EXIT_OK ||
             cli_warn_mostly_numeric(ds, data_path) != EXIT_OK ||
-            cli_warn_lossy_numbers(ds, data_path) != EXIT_OK) {
+            cli_warn_rounded_numbers(ds, data_path) != EXIT_OK) {
             cli_text_free(feats, text.n_cols);
             st_dataset_free(ds);
             return EXIT_FAILED;

@@ -117,15 +117,16 @@ int cmd_train_gbdt(int argc, char **argv)
         return cli_usage_error("train", "--recalibrate and --threshold-rule fit on an inner "
                                "cross-validation, whose folds cannot share --valid FILE for "
                                "early stopping; use --valid-fraction instead");
-    const char *data_path = argv[optind];
+    const char *data_path = cli_data_path(argv[optind]);
     int post_status = post_train_check("train", &post);
     if (post_status != -1)
         return post_status;
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file},
                            {"--valid", valid.path}, {"--bins-from", bins_from}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
-    if ((distributed ? cli_check_file_names : cli_check_files)(in, 4, out, 2) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = (distributed ? cli_check_file_names : cli_check_files)(in, 4, out, 2);
+    if (checked != EXIT_OK)
+        return checked;
     prm.n_threads = common.threads;
     prm.seed = common.seed;
     if (cli_text_check("train", &text, &common, distributed || bins_from != NULL ||

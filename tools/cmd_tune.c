@@ -252,10 +252,12 @@ static int parse(int argc, char **argv, tune_opts *o, cv_opts *cvo, cli_common *
         o->tp.n_brackets = 0;
     if (c->format != FORMAT_TEXT)
         return cli_usage_error("tune", "--format: tune prints text (the table: --table)");
+    cli_data_args(argv, optind, 1); /* "-": standard input */
     const cli_file in[] = {{"DATA", argv[optind]}, {"--weight-file", c->weight_file}};
     const cli_file out[] = {{"-o", o->out}, {"--table", o->table}};
-    if (cli_check_files(in, 2, out, 2) != EXIT_OK)
-        return EXIT_FAILED;
+    const int checked = cli_check_files(in, 2, out, 2);
+    if (checked != EXIT_OK)
+        return checked;
     return -1;
 }
 

@@ -82,7 +82,8 @@ static const char usage_text[] =
     "  --values binary|count  sparse: every entry 1, or counts 1..9 (default: binary)\n"
     "  --words W              notes: words per note (default: 60, at most 1000000)\n"
     "  --numeric K            notes: lab columns beside age (default: 0, at most 100)\n"
-    "  -o, --output FILE      write to FILE (default: standard output)\n"
+    "  -o, --output FILE      write to FILE (default, or '-': standard output; ./- names\n"
+    "                         a file called '-')\n"
     "  -h, --help             show this help\n"
     "\n"
     "The same seed gives the same output on every machine.\n"
@@ -817,8 +818,11 @@ static int parse_option(options *o, int argc, char **argv, int *i)
     else if (is_option(name, "--numeric")) {
         o->numeric = parse_count("--numeric", option_value(argc, argv, i, name));
         o->numeric_given = 1;
-    } else if (is_option(name, "-o") || is_option(name, "--output"))
+    } else if (is_option(name, "-o") || is_option(name, "--output")) {
         o->output = option_value(argc, argv, i, name);
+        if (strcmp(o->output, "-") == 0) /* standard output, the default */
+            o->output = NULL;
+    }
     else
         return 0;
     return 1;

@@ -382,7 +382,7 @@ typedef struct st_column_cells {
     size_t n_text;          /* any other text: "abc", "pending", "1.5" read with ',' */
     size_t n_made_missing;  /* cells of a numeric column read as missing because they are
                                not numbers: forced numeric, or the censored policy MISSING */
-    long first_line, first_column; /* 1-based position in the file of the first cell that
+    long first_line, first_column; /* 1-based line and character (byte) of the first cell that
                                       is not a number (censored, decimal comma or text);
                                       0 when there is none */
     size_t n_examples;      /* distinct texts of such cells, in file order, up to 3 */
@@ -400,6 +400,13 @@ typedef struct st_column_cells {
     size_t n_overflow;      /* finite numbers beyond a float's range (about 3.4e38): stored
                                as infinity */
     long lossy_line, lossy_column; /* the first such cell; 0 when there is none */
+    /* Infinities in the text itself, counted apart from n_overflow (whose numbers are
+     * finite, lost only to the float): */
+    size_t n_infinite;      /* cells of a numeric column that are infinite as written:
+                               'inf', '-inf', 'Infinity', or a number beyond even a
+                               double's range ('1e400'); stored as +-infinity */
+    long infinite_line, infinite_column; /* the first cell stored as infinity (one of
+                                            n_infinite or of n_overflow); 0 when none */
 } st_column_cells;
 
 ST_API st_status st_dataset_column_cells(const st_dataset *ds, size_t j,

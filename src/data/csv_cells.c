@@ -102,7 +102,15 @@ void st__cells_note(st__cell_facts *c, int kind, const char *s, size_t len, long
 void st__cells_note_lossy(st__cell_facts *c, double v, long line, long column)
 {
     const float x = (float)v;
-    if (isinf(x) && isfinite(v))
+    if (isinf(x) && c->infinite_line == 0) { /* an infinity as written, or made one */
+        c->infinite_line = line;
+        c->infinite_column = column;
+    }
+    if (isinf(v)) { /* 'inf', '1e400': infinite before the float */
+        c->n_infinite++;
+        return;
+    }
+    if (isinf(x))
         c->n_overflow++;
     else if ((double)x != v && v == nearbyint(v))
         c->n_rounded++;
@@ -183,6 +191,9 @@ st_status st_dataset_column_cells(const st_dataset *ds, size_t j, st_column_cell
     out->n_overflow = c->n_overflow;
     out->lossy_line = c->lossy_line;
     out->lossy_column = c->lossy_column;
+    out->n_infinite = c->n_infinite;
+    out->infinite_line = c->infinite_line;
+    out->infinite_column = c->infinite_column;
     out->n_examples = c->n_examples;
     for (size_t k = 0; k < c->n_examples; k++)
         out->examples[k] = c->examples[k];
@@ -216,7 +227,7 @@ st_status st__dataset_type_mismatch(const st_dataset *ds, size_t j, st_feature_t
                         "or missing", f->name);
     size_t n = c->n_censored + c->n_decimal_comma + c->n_text;
     return st__fail(err, ST_ERR_DATA, "feature '%s' is numeric in the model but categorical "
-                    "in %s: line %ld, column %ld holds '%s', which is not a number (%zu such "
+                    "in %s: line %ld, character %ld holds '%s', which is not a number (%zu such "
                     "cell%s); read the column as the model does with --numeric %s (such cells "
                     "become missing; add the --censored policy of training, if it had one: "
                     "the model does not record it)", f->name, ds->source, c->first_line,

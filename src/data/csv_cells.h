@@ -29,7 +29,8 @@ void st__cells_note(st__cell_facts *c, int kind, const char *s, size_t len, long
 
 /* For a number v of a numeric column with |v| > ST__FLOAT_EXACT_MAX: counts it in c when
  * its float loses it (a whole number stored rounded, or a finite number stored as
- * infinity), keeping the first such cell's position. */
+ * infinity), keeping the first such cell's position, or when it is infinite as written
+ * ('inf', '1e400': n_infinite); the first cell stored as infinity either way is kept too. */
 void st__cells_note_lossy(st__cell_facts *c, double v, long line, long column);
 
 /* Applies o->numeric and o->categorical to ds's features (named already): sets

@@ -214,6 +214,11 @@ static void merge_facts(st__cell_facts *to, const st__cell_facts *from)
         to->lossy_line = from->lossy_line;
         to->lossy_column = from->lossy_column;
     }
+    to->n_infinite += from->n_infinite;
+    if (to->infinite_line == 0) {
+        to->infinite_line = from->infinite_line;
+        to->infinite_column = from->infinite_column;
+    }
     /* the first three distinct texts: the chunk's first three distinct include, in order,
      * every one of its texts the ones before it lacked, as far as three are wanted */
     for (size_t k = 0; k < from->n_examples && to->n_examples < 3; k++) {

@@ -16,6 +16,8 @@ typedef struct st__cell_facts {
     long first_line, first_column;
     size_t n_rounded, n_overflow; /* numbers a 32-bit float cannot hold (st_column_cells) */
     long lossy_line, lossy_column;
+    size_t n_infinite; /* cells infinite as written (st_column_cells) */
+    long infinite_line, infinite_column;
     size_t n_examples;
     char examples[3][ST__CELL_EXAMPLE_BYTES];
     int forced; /* ST__FORCED_* */

@@ -338,6 +338,19 @@ static void standardise_numeric(const float *v, double fill, double *x, size_t n
 st_status st__lr_infinite_value(const st_dataset *ds, size_t j, float v, size_t i,
                                 st_error *err)
 {
+    /* the file's line and character when the dataset was read from text: the column's
+       first cell stored as infinity (on the whole file, that of row i: the check goes in
+       row order; a subset's row i may be a later one) */
+    st_column_cells c;
+    if (st_dataset_column_cells(ds, j, &c, NULL) == ST_OK && c.infinite_line > 0)
+        return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (its first "
+                        "infinite cell in the file: line %ld, character %ld, %s); logistic "
+                        "regression needs finite values: fix the cell, or empty it to make it "
+                        "missing", st_dataset_feature_name(ds, j),
+                        v > 0 ? "+infinity" : "-infinity", i + 1, c.infinite_line,
+                        c.infinite_column, c.n_infinite > 0
+                        ? "'inf' or a number beyond even a double's range, such as 1e400"
+                        : "a number beyond a 32-bit float's range, about 3.4e38");
     return st__fail(err, ST_ERR_DATA, "feature '%s' is %s in data row %zu (a number beyond "
                     "the float range?); logistic regression needs finite values",
                     st_dataset_feature_name(ds, j), v > 0 ? "+infinity" : "-infinity", i + 1);

@@ -182,7 +182,7 @@ static void test_train_predict_help(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "Usage: stratum predict MODEL DATA"));
     assert_non_null(strstr(r->out, "-o, --output OUT"));
-    assert_non_null(strstr(r->out, "(default: stdout)"));
+    assert_non_null(strstr(r->out, "(default, or '-': standard output"));
     free(r);
     r = run("--help", NULL);
     assert_non_null(strstr(r->out, "train"));

@@ -1,6 +1,6 @@
 /* Columns of numbers with a few cells that are not numbers, as a user meets them, on three
  * files of tests/fixtures/csv cut from the shipped datasets with planted cells:
- *   stray_text.csv     150 rows of wdbc, 'abc' in texture_mean (line 11, column 7);
+ *   stray_text.csv     150 rows of wdbc, 'abc' in texture_mean (line 11, character 7);
  *   censored_lab.csv   200 rows of thyroid_sick: TSH holds '<0.005' (lines 6, 18), '>500'
  *                      (line 41) and 'pending' (line 61); T3 holds '<0.2' (line 9);
  *   decimal_comma.csv  stray_text's rows, ';'-delimited, with decimal commas (17,99).
@@ -23,23 +23,23 @@
 #define COMMA CSV_DIR "/decimal_comma.csv"
 
 #define STRAY_WARNING "stratum: warning: " STRAY ": column 'texture_mean' holds numbers except " \
-    "in 1 of its 150 cells (line 11, column 7: 'abc'), so it is read as categorical with 143 " \
+    "in 1 of its 150 cells (line 11, character 7: 'abc'), so it is read as categorical with 143 " \
     "levels; --numeric texture_mean reads it as numbers (those cells become missing); " \
     "--categorical texture_mean keeps it categorical\n"
 #define LAB_WARNING_TSH "stratum: warning: " LAB ": column 'TSH' holds numbers except in 4 of " \
-    "its 185 cells (line 6, column 6: '<0.005'; also '>500', 'pending'), 3 of them censored " \
+    "its 185 cells (line 6, character 6: '<0.005'; also '>500', 'pending'), 3 of them censored " \
     "values such as <x or >x, so it is read as categorical with 82 levels; --numeric TSH " \
     "reads it as numbers (those cells become missing), and --censored bound or missing " \
     "reads <x and >x as x or as missing (default: text); --categorical TSH keeps it " \
     "categorical\n"
 #define LAB_WARNING_T3 "stratum: warning: " LAB ": column 'T3' holds numbers except in 1 of " \
-    "its 155 cells (line 9, column 10: '<0.2'), 1 of them censored values such as <x or >x, " \
+    "its 155 cells (line 9, character 10: '<0.2'), 1 of them censored values such as <x or >x, " \
     "so it is read as categorical with 33 levels; --numeric T3 reads it as numbers (those " \
     "cells become missing), and --censored bound or missing reads <x and >x as x or as " \
     "missing (default: text); --categorical T3 keeps it categorical\n"
 #define COMMA_WARNING "stratum: warning: " COMMA ": 5 columns ('radius_mean', " \
     "'texture_mean', 'smoothness_mean', ...) hold numbers written with a decimal comma " \
-    "(line 2, column 1: '17,99'), so they are read as categorical; read the file with " \
+    "(line 2, character 1: '17,99'), so they are read as categorical; read the file with " \
     "--decimal ,\n"
 
 static char dir[] = "/tmp/stratum_cli_cells_XXXXXX";
@@ -131,7 +131,7 @@ static void stray_text(void **state)
     expect(run("train", "logreg", "--lambda", "1e-4", STRAY, "--numeric", "texture_mean", "-q", "-o", path_a,
                NULL), 0,
            "stratum: warning: " STRAY ": column 'texture_mean' is read as numbers (--numeric "
-           "texture_mean): its 1 cell that is not a number (line 11, column 7: 'abc') is read "
+           "texture_mean): its 1 cell that is not a number (line 11, character 7: 'abc') is read "
            "as missing\n");
     write_fixed(STRAY, ",abc,", ",,", NULL);
     expect(run("train", "logreg", "--lambda", "1e-4", path_fixed, "-q", "-o", path_b, NULL), 0, "");
@@ -150,7 +150,7 @@ static void stray_text(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
     const char *note = "note: column 'texture_mean' holds numbers except in 1 of its 150 "
-                       "cells (line 11, column 7: 'abc'): read it with --numeric "
+                       "cells (line 11, character 7: 'abc'): read it with --numeric "
                        "texture_mean, or --categorical texture_mean\n";
     size_t len = strlen(r->out), nlen = strlen(note);
     assert_true(len > nlen);
@@ -176,11 +176,11 @@ static void censored(void **state)
     expect(run("train", "logreg", "--lambda", "1e-4", LAB, "--censored", "bound", "--numeric", "TSH", "-q", "-o",
                path_a, NULL), 0,
            "stratum: warning: " LAB ": column 'TSH' is read as numbers (--numeric TSH): of "
-           "its 4 cells that are not numbers (line 6, column 6: '<0.005'; also '>500', "
+           "its 4 cells that are not numbers (line 6, character 6: '<0.005'; also '>500', "
            "'pending'), 1 is read as missing and 3 censored values as their bound "
            "(--censored bound)\n"
            "stratum: warning: " LAB ": column 'T3' is read as numbers: its 1 cell that is not "
-           "a number (line 9, column 10: '<0.2') is a censored value read as its bound "
+           "a number (line 9, character 10: '<0.2') is a censored value read as its bound "
            "(--censored bound)\n");
     write_fixed(LAB, ",<0.005,", ",0.005,", ",>500,", ",500,", ",pending,", ",,", ",<0.2,",
                 ",0.2,", NULL);
@@ -190,10 +190,10 @@ static void censored(void **state)
     expect(run("train", "gbdt", "--num-trees", "100", LAB, "--censored", "missing", "--numeric", "TSH",
                "--num-trees", "5", "-q", "-o", path_a, NULL), 0,
            "stratum: warning: " LAB ": column 'TSH' is read as numbers (--numeric TSH): its 4 "
-           "cells that are not numbers (line 6, column 6: '<0.005'; also '>500', 'pending') "
+           "cells that are not numbers (line 6, character 6: '<0.005'; also '>500', 'pending') "
            "are read as missing\n"
            "stratum: warning: " LAB ": column 'T3' is read as numbers: its 1 cell that is not "
-           "a number (line 9, column 10: '<0.2') is read as missing\n");
+           "a number (line 9, character 10: '<0.2') is read as missing\n");
     write_fixed(LAB, ",<0.005,", ",,", ",>500,", ",,", ",pending,", ",,", ",<0.2,", ",,",
                 NULL);
     expect(run("train", "gbdt", "--num-trees", "100", path_fixed, "--num-trees", "5", "-q", "-o", path_b, NULL), 0,
@@ -246,7 +246,7 @@ static void predict_type_mismatch(void **state)
     (void)state;
     write_fixed(STRAY, ",abc,", ",,", NULL);
     const char *error = "stratum: feature 'texture_mean' is numeric in the model but "
-                        "categorical in " STRAY ": line 11, column 7 holds 'abc', which is not "
+                        "categorical in " STRAY ": line 11, character 7 holds 'abc', which is not "
                         "a number (1 such cell); read the column as the model does with "
                         "--numeric texture_mean (such cells become missing; add the "
                         "--censored policy of training, if it had one: the model does not "

@@ -243,6 +243,51 @@ static void explain_global_ranking(void **state)
     free(r);
 }
 
+/* A calibrated model's risk is after its map while the contributions explain the log-odds
+ * before it: every format says so and gives the probability those log-odds make (the line
+ * read "predicted risk <0.1% (log-odds -5.74 ...)", two numbers that disagreed). */
+static void explain_calibrated(void **state)
+{
+    (void)state;
+    char model[700];
+    snprintf(model, sizeof model, "%s/platt.model", scratch_dir);
+    run_result *r = run("train", "logreg", data_path, "--ignore", "pid", "--lambda", "0.001",
+                        "--recalibrate", "platt", "-o", model, "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("explain", model, data_path, "--rows", "1", "--top", "1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "(calibrated; before calibration "));
+    free(r);
+    r = run("explain", model, data_path, "--rows", "1", "--top", "1", "--format", "csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(strncmp(r->out, "row,p,p_uncalibrated,log_odds,bias,", 35), 0);
+    free(r);
+    r = run("explain", model, data_path, "--rows", "1", "--top", "1", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    const char *pu = strstr(r->out, "\"p_uncalibrated\": ");
+    const char *lo = strstr(r->out, "\"log_odds\": ");
+    assert_non_null(pu);
+    assert_non_null(lo);
+    const double p_uncalibrated = strtod(pu + 18, NULL), log_odds = strtod(lo + 12, NULL);
+    assert_close(p_uncalibrated, 1 / (1 + exp(-log_odds)), 1e-12);
+    free(r);
+    /* an uncalibrated model: nothing of the kind */
+    r = run("explain", lr_model, data_path, "--rows", "1", "--top", "1", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->out, "p_uncalibrated"));
+    free(r);
+    r = run("explain", lr_model, data_path, "--rows", "1", "--top", "1", NULL);
+    assert_null(strstr(r->out, "calibrated"));
+    free(r);
+    unlink(model);
+    /* a feature the data lacks: the message names the data, as predict's does */
+    r = run("explain", lr_model, WDBC, NULL);
+    assert_int_equal(r->exit_code, 1);
+    assert_non_null(strstr(r->err, WDBC ": feature 'dose' of the model is not in the dataset"));
+    free(r);
+}
+
 /* Errors: one line, exit 2 for a usage error, 1 for what the data or model says. */
 static void errors(void **state)
 {
@@ -440,6 +485,7 @@ int main(void)
         cmocka_unit_test(output_file_safety),
         cmocka_unit_test(output_destinations),
         cmocka_unit_test(explain_report),
+        cmocka_unit_test(explain_calibrated),
         cmocka_unit_test(help),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);

@@ -69,11 +69,11 @@ static void test_warnings(void **state)
     assert_int_equal(r->exit_code, 0);
     char want[4096];
     snprintf(want, sizeof want,
-             "stratum: warning: %s: column 'record' (first at line 2, column 1): 60 whole "
+             "stratum: warning: %s: column 'record' (first at line 2, character 1): 60 whole "
              "numbers above 16,777,216 are stored rounded to 32-bit floats, so distinct values "
              "may have become equal (an identifier belongs in --ignore or --group-col, a code "
              "in --categorical)\n"
-             "stratum: warning: %s: column 'huge' (first at line 5, column 20): 1 number "
+             "stratum: warning: %s: column 'huge' (first at line 5, character 20): 1 number "
              "beyond a 32-bit float's range (about 3.4e38) is read as infinity\n", ids, ids);
     assert_string_equal(r->err, want);
     free(r);

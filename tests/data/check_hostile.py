@@ -104,7 +104,7 @@ def cases(h, t, model, small):
         ("LightGBM: a number past long's range", predict(f"{h}/model_lightgbm_huge_number.txt", small), 1, ":3: num_class: entry 0 is 1.6666666666666667e+45; expected a whole number in [1, 1000000000]", err),
         ("LightGBM: truncated", predict(f"{h}/model_lightgbm_truncated.txt", small), 1, ":20: the file ends inside tree 0: truncated?", err),
         ("data without a model column", predict(model, f"{h}/data_missing_column.csv"), 1, "data_missing_column.csv: feature 'sex' of the model is not in the dataset", err),
-        ("data with a column's type changed", predict(model, f"{h}/data_type_changed.csv"), 1, "data_type_changed.csv: line 2, column 6 holds 'high', which is not a number (1 such cell); read the column as the model does with --numeric bp", err),
+        ("data with a column's type changed", predict(model, f"{h}/data_type_changed.csv"), 1, "data_type_changed.csv: line 2, character 6 holds 'high', which is not a number (1 such cell); read the column as the model does with --numeric bp", err),
         ("unseen categorical level", predict(model, f"{h}/data_unseen_level.csv"), 0, "p\n", out),
         ("reordered and extra columns, no label", predict(model, f"{h}/data_reordered_extra.csv"), 0, "p\n", out),
         # command lines

@@ -253,6 +253,28 @@ static void libsvm_refuses(void **state)
                                      "holds only numbers");
 }
 
+/* Every infinity a numeric column holds is counted: 'inf', '-inf', 'Infinity' and 1e400
+ * (infinite as written: n_infinite) apart from 4e38 (finite, beyond a float: n_overflow);
+ * infinite_line/_column is the first cell stored as infinity, whichever kind. */
+static void infinities_counted(void **state)
+{
+    (void)state;
+    st_dataset *ds = read_csv("x,y,label\n1,1,0\n2,4e38,1\ninf,2,0\n-inf,3,1\n"
+                              "Infinity,5,0\n1e400,6,1\n-1e400,7,0\n3,8,1\n", NULL);
+    st_column_cells x = cells_of(ds, "x"), y = cells_of(ds, "y");
+    assert_int_equal(st_dataset_feature_type(ds, 0), ST_FEATURE_NUMERIC);
+    assert_int_equal(x.n_infinite, 5);
+    assert_int_equal(x.n_overflow, 0);
+    assert_int_equal(x.infinite_line, 4);
+    assert_int_equal(x.infinite_column, 1);
+    assert_int_equal(x.lossy_line, 0); /* no finite number lost */
+    assert_int_equal(y.n_infinite, 0);
+    assert_int_equal(y.n_overflow, 1);
+    assert_int_equal(y.infinite_line, 3);
+    assert_int_equal(y.infinite_column, 3);
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +285,7 @@ int main(void)
         cmocka_unit_test(decimal_commas),
         cmocka_unit_test(examples_shown_on_one_line),
         cmocka_unit_test(libsvm_refuses),
+        cmocka_unit_test(infinities_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -335,8 +335,10 @@ static void test_cli(void **state)
     r = run("train", "logreg", inf, "--text-col", "note", "--min-df", "1", "--out-of-core",
             "-o", model, NULL);
     assert_int_equal(r->exit_code, 1);
-    assert_one_error_line(r, "feature 'age' is +infinity in data row 2 (a number beyond the "
-                             "float range?); logistic regression needs finite values");
+    assert_one_error_line(r, "feature 'age' is +infinity in data row 2 (its first infinite "
+                             "cell in the file: line 3, character 1, 'inf' or a number "
+                             "beyond even a double's range, such as 1e400); logistic "
+                             "regression needs finite values");
     free(r);
     assert_true(dir_is_empty(rows_dir));
     /* text alone, no ordinary column (st_dataset_select failed on it): the scores of the
