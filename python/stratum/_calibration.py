@@ -72,6 +72,14 @@ def _number(est, name, ok, expected):
     return x
 
 
+def check_threshold(est):
+    """est.threshold as a float in [0, 1], or None: checked before any training, with a
+    message naming the parameter (`threshold='x'` is not float()'s bare ValueError)."""
+    if est.threshold is None:
+        return None
+    return _number(est, "threshold", lambda x: 0 <= x <= 1, "a number from 0 to 1, or None")
+
+
 def post_params(est):
     """st_cv_post_params of est's options (seed set by the caller), checked as the CLI
     checks --recalibrate, --calibration-folds, --threshold-rule, --beta, --min-recall,
@@ -103,8 +111,7 @@ def post_params(est):
     if pp.method == 0 and pp.eval.rule == 0:
         return None
     if est.threshold is not None:  # stored as given, after the inner cross-validation
-        pp.eval.threshold = _number(est, "threshold", lambda x: 0 <= x <= 1,
-                                    "a number from 0 to 1")
+        pp.eval.threshold = check_threshold(est)
         pp.threshold_given = 1
     return pp
 

@@ -7,6 +7,7 @@ from ctypes import POINTER, c_char_p, c_double, c_int, c_size_t, c_void_p
 
 import numpy as np
 
+from . import _interrupt
 from ._cv import _RULES, StCvFold, StCvParams, StCvSummary, _prepare
 from ._lib import DEFAULT_SEED, ST_METRIC_COUNT, StError, StratumError, check, lib
 from ._data import to_dataset
@@ -111,7 +112,7 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     METRIC_best; df.attrs holds rows, folds, repeats and threshold_rule. Raises
     StratumError on bad input."""
     import pandas as pd
-    from ._estimators import GBDTClassifier, LogisticRegression
+    from ._estimators import GBDTClassifier, LogisticRegression, _labels
     report_path = check_path(report)
     use_lr, use_gb = _families(family) if family is not None else (False, False)
     lr = logreg if logreg is not None else LogisticRegression()
@@ -142,10 +143,11 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     cp = lib.st_compare_params_default()
     lr = lr.__class__(**lr.get_params())
     gb = gb.__class__(**gb.get_params())
+    classes = _labels(y)[0]  # y's own labels: a class_weight dict names them
     for est in (lr, gb):
         if est.random_state is None:
             est.set_params(random_state=seed)
-        est.classes_ = np.array([0, 1])
+        est.classes_ = classes
     p.logreg = lr._params(text)
     p.gbdt = gb._params(names)
     mono = None if text else gb._monotone(names)
@@ -183,7 +185,7 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     res = POINTER(StCompareResult)()
     err = StError()
     try:
-        with to_dataset(*ds_args) as ds:
+        with _interrupt.interruptible(cp.cv), to_dataset(*ds_args) as ds:
             check(lib.st_compare_run(ds.handle, ctypes.byref(cp), ctypes.byref(res),
                                      ctypes.byref(err)), err)
             if report_path is not None:

@@ -5,6 +5,7 @@ from ctypes import POINTER, c_char_p, c_double, c_int, c_size_t, c_ulonglong, c_
 
 import numpy as np
 
+from . import _interrupt
 from ._data import to_dataset
 from ._lib import (DEFAULT_SEED, ST_METRIC_COUNT, StError, StEvalParams, StGbdtParams,
                    StLogregParams, StratumError, check, lib)
@@ -178,7 +179,7 @@ def cv(X, y, model=None, *, sample_weight=None, folds=5, repeats=1, groups=None,
     res = POINTER(StCvResult)()
     err = StError()
     try:
-        with to_dataset(*ds_args) as ds:
+        with _interrupt.interruptible(p), to_dataset(*ds_args) as ds:
             check(lib.st_cv_run(ds.handle, ctypes.byref(p), ctypes.byref(res),
                                 ctypes.byref(err)), err)
             if report_path is not None:
@@ -269,7 +270,7 @@ def cv_path(X, y, model=None, *, measure="deviance", n_lambda=100, lambda_min_ra
         po.lambda_min_ratio = float(lambda_min_ratio)
     res = POINTER(StCvPathResult)()
     err = StError()
-    with to_dataset(*ds_args) as ds:
+    with _interrupt.interruptible(p), to_dataset(*ds_args) as ds:
         check(lib.st_cv_path_run(ds.handle, ctypes.byref(p), ctypes.byref(po),
                                  _MEASURES[measure], ctypes.byref(res), ctypes.byref(err)),
               err)

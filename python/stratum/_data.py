@@ -137,7 +137,8 @@ def as_dense_float32(X, check_inf=True):
     check_not_empty(X.shape)
     if X.dtype.kind == "f" and check_inf:
         _check_finite(X, "X")
-    X32 = np.asarray(X, dtype=np.float32, order="F")
+    with np.errstate(over="ignore"):  # a value beyond float32's range: refused just below
+        X32 = np.asarray(X, dtype=np.float32, order="F")
     if X.dtype.kind == "f" and X.dtype != np.float32 and np.isinf(X32).any():
         _check_finite(X, "X")  # an infinity given is named as one (check_inf False)
         raise StratumError("X has a value beyond float32's range (about 3.4e38): stratum "
@@ -195,8 +196,11 @@ def _from_sparse(X, y01, weights, names):
         X.sort_indices()
     if X.dtype.kind not in "fiub":
         raise StratumError(f"sparse X of dtype {X.dtype}: expected numbers")
-    data = np.ascontiguousarray(X.data, dtype=np.float32)
-    _check_finite(data, "X")
+    if X.dtype.kind == "f" and X.dtype != np.float32:
+        data = _frame_float32(lambda dt: np.ascontiguousarray(X.data, dtype=dt), "X")
+    else:
+        data = np.ascontiguousarray(X.data, dtype=np.float32)
+        _check_finite(data, "X")
     if X.indices.size and X.indices.max() > np.iinfo(np.int32).max:
         raise StratumError("sparse X has an index beyond 2^31 - 1")
     indices = np.ascontiguousarray(X.indices, dtype=np.int32)

@@ -19,7 +19,7 @@ from ._data import (check_finite, check_not_empty, dataframe_kinds, is_dataframe
 from ._lib import (CLASS_WEIGHT_BALANCED, CLASS_WEIGHT_NONE, CLASS_WEIGHT_POSITIVE, DEFAULT_SEED,
                    StError, StGbdtAutoTreesInfo, StLogregLambdaChoice, StratumError, check, lib)
 from ._model import GBDT, LOGREG, Model
-from . import _calibration, _text
+from . import _calibration, _interrupt, _text
 from ._text import text_columns
 
 
@@ -104,16 +104,28 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 "_xfail_checks": self._xfail_checks()}
 
     def _xfail_checks(self):
+        # scikit-learn calls this through _more_tags, also inside cross_val_score and
+        # GridSearchCV before fit (where error_score applies): it must never raise, whatever
+        # the parameters (a bad one is fit's to refuse, as StratumError)
+        checks = {}
+        if self.threshold is not None or self.threshold_rule not in (None, "fixed"):
+            # as scikit-learn's own FixedThresholdClassifier and TunedThresholdClassifierCV
+            checks["check_classifiers_train"] = (
+                "with a stored threshold (threshold, threshold_rule) predict says "
+                "classes_[1] where P >= threshold_, not where decision_function > 0: "
+                "decision_function stays the log-odds, which ranking scorers and "
+                "CalibratedClassifierCV read")
         if self.recalibrate in (None, "none") and self.threshold_rule in (None, "fixed"):
-            return {}
-        return {  # with the CLI's inner cross-validation (recalibrate, threshold_rule)
+            return checks
+        checks.update({  # with the CLI's inner cross-validation (recalibrate, threshold_rule)
             "check_sample_weights_invariance": (
                 "the inner folds are drawn over all the rows: a row of weight 0 still "
                 "moves the other rows' folds, so it is not the same as removing it"),
             "check_class_weight_classifiers": (
                 "a class_weight dict whose negative class does not weigh 1 raises "
                 "StratumError with recalibrate or threshold_rule: it would become row "
-                "weights, which the map and the rule must not see")}
+                "weights, which the map and the rule must not see")})
+        return checks
 
     def __sklearn_is_fitted__(self):
         return getattr(self, "model_", None) is not None
@@ -174,10 +186,7 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 raise StratumError("sample_weight must be finite and >= 0")
         cw = self.class_weight
         if isinstance(cw, dict):
-            w0 = float(cw.get(self.classes_[0], 1.0))
-            w1 = float(cw.get(self.classes_[1], 1.0))
-            if not (w0 > 0 and w1 > 0 and np.isfinite(w0) and np.isfinite(w1)):
-                raise StratumError(f"class_weight={cw!r}: weights must be finite and > 0")
+            w0, w1 = self._class_weight_dict()
             if w0 != 1.0:
                 w = np.ones(n) if w is None else w.copy()
                 w *= np.where(y01 == 1, w1, w0)
@@ -188,6 +197,28 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
         if w is not None and np.all(w == 1):
             w = None
         return w
+
+    def _class_weight_dict(self):
+        """(w0, w1): the weights a class_weight dict gives classes_[0] and classes_[1] (1
+        for a class it does not name), refusing a key that is not one of the classes (a
+        {1: 10} meant for labels 'died'/'lived' would otherwise weigh nothing)."""
+        cw = self.class_weight
+        classes = self.classes_.tolist()
+        known = set(classes)
+        unknown = [k for k in cw if k not in known]
+        if unknown:
+            raise StratumError(
+                f"class_weight={cw!r}: {', '.join(map(repr, unknown))} "
+                f"{'is' if len(unknown) == 1 else 'are'} not among the classes "
+                f"{classes} (classes_, as y holds them): name each class as y does")
+        try:
+            w0 = float(cw.get(self.classes_[0], 1.0))
+            w1 = float(cw.get(self.classes_[1], 1.0))
+        except (TypeError, ValueError):
+            w0 = w1 = float("nan")
+        if not (w0 > 0 and w1 > 0 and np.isfinite(w0) and np.isfinite(w1)):
+            raise StratumError(f"class_weight={cw!r}: weights must be finite and > 0")
+        return w0, w1
 
     def _class_weight_kind(self):
         """(kind, positive weight) of class_weight: none, balanced, a number (positive
@@ -203,9 +234,9 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 raise StratumError(f"class_weight={cw!r}: expected a number > 0")
             return "positive", float(cw)
         if isinstance(cw, dict):
-            w0 = float(cw.get(self.classes_[0], 1.0))
+            w0, w1 = self._class_weight_dict()
             if w0 == 1.0:
-                return "positive", float(cw.get(self.classes_[1], 1.0))
+                return "positive", w1
             return "none", 1.0
         raise StratumError(f"class_weight={cw!r}: expected None, 'balanced', a number "
                            "(the positive class's weight) or a dict {class: weight}")
@@ -217,7 +248,22 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
         return {"none": CLASS_WEIGHT_NONE, "balanced": CLASS_WEIGHT_BALANCED,
                 "positive": CLASS_WEIGHT_POSITIVE}[kind], pw
 
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def _fit_all_or_nothing(self, X, y, sample_weight, **kwargs):
+        """The public fit's work, done on a copy of the estimator whose attributes replace
+        this one's only when the whole fit succeeded: a failed fit (bad input, a refused
+        parameter, Ctrl-C) leaves the estimator as it was, fitted or not, never a new
+        model_ beside stale attributes. Ctrl-C stops the library's training within a tree
+        or solver iteration (_interrupt.py) and raises KeyboardInterrupt."""
+        work = object.__new__(type(self))
+        work.__dict__.update(self.__dict__)
+        with _interrupt.interruptible():
+            work._fit(X, y, sample_weight, **kwargs)
+        self.__dict__.clear()
+        self.__dict__.update(work.__dict__)
+        return self
+
+    def _fit(self, X, y, sample_weight=None, **kwargs):
+        threshold = _calibration.check_threshold(self)  # before any training
         X = self._validate_X(X, reset=True)
         self.classes_, y01 = _labels(y)
         if n_rows_of(X) != len(y01):
@@ -248,23 +294,23 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
                 tds, fs = _text.fit_transform(ds, text, _text.text_options(self))
                 try:
                     with tds:
-                        self.model_ = self._train_post(tds, X, None, post, seed, text=True)
+                        self.model_ = self._train_post(tds, X, None, post, seed, text=True,
+                                                       **kwargs)
                     _text.attach(self._family == GBDT, self.model_._handle, fs)
                 finally:
                     _text.free(fs)
-        if self.threshold is not None and post is None:
-            self.model_.set_threshold(self.threshold)
+        if threshold is not None and post is None:
+            self.model_.set_threshold(threshold)
         # the labels' texts, as a file's: a model of died/alive reads such a CSV in the CLI
         self.model_.set_class_texts(self.classes_[1], self.classes_[0])
         self.threshold_ = self.model_.threshold
         self._fitted(self.model_)
-        return self
 
     def _check_post(self, kwargs):
         """What recalibrate and threshold_rule cannot go with (the CLI's rules, and one of
         Python's own: a class_weight dict folded into the row weights)."""
         cw = self.class_weight
-        if isinstance(cw, dict) and float(cw.get(self.classes_[0], 1.0)) != 1.0:
+        if isinstance(cw, dict) and self._class_weight_dict()[0] != 1.0:
             raise StratumError(
                 f"class_weight={cw!r} with recalibrate or threshold_rule: a negative class "
                 "weight other than 1 becomes row weights, and the calibration map and the "
@@ -323,7 +369,14 @@ class _StratumClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p, p])
 
     def decision_function(self, X):
-        """The log-odds of classes_[1]."""
+        """The log-odds of classes_[1] (after the calibration map with recalibrate): a
+        score that ranks the rows as predict_proba does, for scikit-learn's ranking
+        scorers (roc_auc calls it) and CalibratedClassifierCV. With a stored threshold
+        (threshold, threshold_rule) it is not shifted by it: predict says classes_[1]
+        where P >= threshold_, i.e. where the log-odds >= logit(threshold_), not where
+        this is > 0 (as scikit-learn's FixedThresholdClassifier; its check
+        check_classifiers_train is marked expected-to-fail then). Without one, predict is
+        classes_[1] exactly where this is > 0."""
         X = self._input(X)
         return self.model_.decision_function(X, self.n_threads)
 
@@ -350,9 +403,11 @@ class LogisticRegression(_StratumClassifier):
     alpha: the L1 share in [0, 1] (0 ridge, 1 lasso). standardize: penalise standardised
     columns. impute: 'mean' or 'median' for missing numeric values. missing_indicators:
     add a 0/1 column per feature with missing training values. class_weight: None,
-    'balanced', a number (positive rows weigh it) or {class: weight}. tol, max_iter: the
-    solver's stopping rule. threshold: a decision threshold stored in the model (predict
-    uses it; None is 0.5). n_threads: 0 = all; never changes the model. With text_cols,
+    'balanced', a number (positive rows weigh it) or {class: weight} naming classes as y
+    holds them (a key that is not a class raises StratumError). tol, max_iter: the
+    solver's stopping rule. threshold: a decision threshold in [0, 1] stored in the model
+    (predict says classes_[1] where P >= it; None: where P > 0.5; decision_function stays
+    the log-odds). n_threads: 0 = all; never changes the model. With text_cols,
     standardize is off and lam None is 1e-4, as the CLI's.
     text_cols: None, or columns of X (a DataFrame) holding str, each featurized as the
     CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
@@ -442,7 +497,7 @@ class LogisticRegression(_StratumClassifier):
         return not text and not self.out_of_core
 
     def _train(self, ds, X, names, text=False, seed=None):
-        p = self._params(text, seed)
+        p = _interrupt.install(self._params(text, seed))
         out = ctypes.c_void_p()
         err = StError()
         if self.out_of_core:
@@ -454,11 +509,20 @@ class LogisticRegression(_StratumClassifier):
 
     def _cv_model(self, names, seed, text=False):
         """st_cv_params of this model for st_cv_post_fit (the CLI's cv_params_of)."""
-        cp = lib.st_cv_params_default()
+        cp = _interrupt.install(lib.st_cv_params_default())
         cp.family = 0  # ST_CV_LOGREG
         cp.logreg = self._params(text, seed)
         cp.n_threads = int(self.n_threads)
         return cp, None
+
+    def fit(self, X, y, sample_weight=None):
+        """Fits the model on X (an array, DataFrame or sparse matrix; NaN is missing) and
+        y (any two labels: classes_), with sample_weight (None, or one weight >= 0 per
+        row) as row weights; lam None chooses lambda first by inner cross-validation
+        (lambda_, lambda_choice_), recalibrate / threshold_rule fit their map and
+        threshold on inner folds. Returns self. A failed fit raises StratumError (Ctrl-C:
+        KeyboardInterrupt, within a solver iteration) and leaves the estimator as it was."""
+        return self._fit_all_or_nothing(X, y, sample_weight)
 
     def _check_post(self, kwargs):
         super()._check_post(kwargs)
@@ -518,28 +582,81 @@ _METRICS = {"logloss": 0, "auc": 1, "pr-auc": 2}
 
 
 class GBDTClassifier(_StratumClassifier):
-    """Histogram gradient-boosted trees (stratum/gbdt.h; `stratum train gbdt`), with
-    LightGBM's parameter names and defaults. num_trees None (the default, as the CLI's):
-    chosen by early stopping (20 rounds) on 5 held-out stratified folds of the training rows
-    (one on 10,000 rows or more), then refitted on all rows (n_trees_, auto_trees_ say what
-    was chosen); 100 when fit gets an eval_set or early_stopping_rounds is set, as the
-    CLI's --valid. random_state is the CLI's --seed (default 42, stratum.DEFAULT_SEED,
-    as the CLI's; None means 42). class_weight: None, 'balanced', a number (positive rows
-    weigh it: scale_pos_weight, as the CLI's --class-weight W) or {class: weight}, as
-    LogisticRegression's. monotone: None or one of
-    -1/0/+1 per feature (a list, or a dict {feature name: sign}). early_stopping_rounds and
-    metric ('logloss', 'auc', 'pr-auc') watch fit(..., eval_set=(X_valid, y_valid)).
-    threshold: a decision threshold stored in the model. n_threads: 0 = all; never changes
-    the model.
-    text_cols: None, or columns of X (a DataFrame) holding str, each featurized as the
-    CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows and saved
-    in the model, which applies it to the raw texts it scores; its options as the CLI's:
-    ngrams (min, max) (--ngrams), hash_bits (0: a vocabulary), tfidf, sublinear_tf
-    (default True), min_df (default 2), stop_words (None or 'english').
-    recalibrate, calibration_folds, threshold_rule, beta, min_recall, min_precision: as
-    LogisticRegression's (the CLI's train --recalibrate and --threshold-rule).
-    quantized_grad (default False), num_grad_quant_bins (default 4): the CLI's
-    --quantized-grad and --num-grad-quant-bins (docs/train-gbdt.md)."""
+    """Histogram gradient-boosted trees for binary log loss, grown leaf-wise
+    (stratum/gbdt.h; `stratum train gbdt`, docs/train-gbdt.md), with LightGBM's parameter
+    names and defaults; where LightGBM's scikit-learn API (LGBMClassifier) or its core
+    name differs, it is given in brackets. The parameters are `stratum train gbdt`'s
+    options (dashes for underscores; random_state is --seed, n_threads --threads,
+    text_cols --text-col): the same options and seed give the same model file.
+
+    num_trees (None): boosting rounds, a whole number from 1 to 100000000 [n_estimators,
+        num_iterations]; None (as the CLI's default) chooses it by early stopping (20
+        rounds) on 5 held-out stratified folds of the training rows (one from 10,000 rows
+        on), then refits on all rows (n_trees_, auto_trees_ say what was chosen); 100 when
+        fit gets an eval_set or early_stopping_rounds is set, as the CLI's --valid.
+    num_leaves (31): most leaves per tree, 2 to 131072.
+    max_depth (-1): deepest tree; <= 0 for no limit.
+    learning_rate (0.1): shrinkage of each tree, > 0.
+    max_bin (255): most histogram bins per feature besides the missing values' bin, 2 to
+        65535.
+    min_data_in_leaf (20): fewest rows in a leaf, >= 1 [min_child_samples].
+    min_sum_hessian_in_leaf (1e-3): smallest Hessian sum in a leaf, >= 0
+        [min_child_weight].
+    lambda_l1 (0.0), lambda_l2 (0.0): L1 and L2 penalties on leaf values, >= 0
+        [reg_alpha, reg_lambda].
+    min_gain_to_split (0.0): smallest gain of a split, >= 0 [min_split_gain].
+    feature_fraction (1.0): share of the features drawn for each tree, in (0, 1]
+        [colsample_bytree].
+    bagging_fraction (1.0): share of the rows drawn (each kept with this probability), in
+        (0, 1] [subsample]; bagging_freq (0): redraw them every k trees, 0 = no bagging
+        [subsample_freq].
+    scale_pos_weight (1.0): extra weight of the positive rows, > 0 (multiplies what
+        class_weight gives them).
+    class_weight (None): None, 'balanced', a number (positive rows weigh it: the CLI's
+        --class-weight W, stored as scale_pos_weight W) or {class: weight} naming classes
+        as y holds them (a key that is not a class raises StratumError), as
+        LogisticRegression's.
+    monotone (None): monotone constraints, one of -1/0/+1 per feature (a list, or a dict
+        {feature name: sign}) [monotone_constraints].
+    max_cat_to_onehot (4): a categorical feature of at most this many levels is split one
+        level against the rest, >= 1.
+    max_cat_threshold (32): most levels put on one side of a gradient-sorted categorical
+        split, >= 1.
+    cat_l2 (10.0): extra L2 penalty in gradient-sorted categorical splits, >= 0.
+    cat_smooth (10.0): added to a level's Hessian sum when sorting levels, >= 0.
+    min_data_per_group (100): fewest rows per group of levels on each side of a
+        categorical split, >= 1.
+    max_cat_levels (255): a categorical feature of more levels is split as ordered level
+        codes instead; 0 = no limit (stratum's own, not LightGBM's).
+    bin_sample_rows (200000): rows sampled to find the bin bounds, > 0
+        [bin_construct_sample_cnt].
+    early_stopping_rounds (0): with fit(..., eval_set=(X_valid, y_valid)), stop when
+        metric has not improved on it for this many trees and keep the trees up to the
+        best (best_iteration_, best_score_); 0 = off [early_stopping_round].
+    metric ('logloss'): what early stopping watches: 'logloss', 'auc' or 'pr-auc'
+        [binary_logloss, auc, average_precision].
+    threshold (None): a decision threshold in [0, 1] stored in the model: predict says
+        classes_[1] where P >= it (None: where P > 0.5).
+    random_state (42): the CLI's --seed (stratum.DEFAULT_SEED; None means 42 too), for
+        the bin sample, bagging, feature_fraction and the folds of num_trees=None and of
+        recalibrate / threshold_rule; a numpy RandomState draws one [seed].
+    n_threads (0): OpenMP threads, 0 = all; never changes the model [n_jobs,
+        num_threads].
+    text_cols (None): None, or columns of X (a DataFrame) holding str, each featurized as
+        the CLI's --text-col (docs/text.md) by a featurizer fitted on the training rows
+        and saved in the model, which applies it to the raw texts it scores; its options
+        as the CLI's: ngrams ((1, 1); --ngrams), hash_bits (0: a vocabulary), tfidf
+        (False), sublinear_tf (True), min_df (2), stop_words (None or 'english').
+    recalibrate (None), calibration_folds (5), threshold_rule (None), beta (2.0),
+        min_recall (0.9), min_precision (0.5): as LogisticRegression's (the CLI's train
+        --recalibrate and --threshold-rule).
+    quantized_grad (False), num_grad_quant_bins (4): the split search reads gradients
+        rounded to that many levels, the CLI's --quantized-grad and
+        --num-grad-quant-bins (docs/train-gbdt.md) [use_quantized_grad].
+
+    Fitted attributes: model_, classes_, n_features_in_, feature_names_in_ (a DataFrame's),
+    n_trees_, auto_trees_, best_iteration_, best_score_, feature_importances_ (total split
+    gain, summing to 1), threshold_, calibration_, inner_cv_ (docs/python.md)."""
     _family = GBDT
 
     def __init__(self, num_trees=None, num_leaves=31, max_depth=-1, learning_rate=0.1,
@@ -600,7 +717,7 @@ class GBDTClassifier(_StratumClassifier):
 
     def _xfail_checks(self):
         checks = super()._xfail_checks()
-        if int(self.min_data_in_leaf) * 2 > 20:
+        if _whole(self.min_data_in_leaf) and int(self.min_data_in_leaf) * 2 > 20:
             checks["check_classifiers_classes"] = (
                 "it trains on 20 rows: with min_data_in_leaf > 10 (the default is 20, "
                 "LightGBM's and the CLI's) no split is allowed and every row gets the "
@@ -675,7 +792,7 @@ class GBDTClassifier(_StratumClassifier):
     def _cv_model(self, names, seed, eval_set=None, text=False):
         """st_cv_params of this model for st_cv_post_fit (the CLI's cv_params_of)."""
         p, mono = self._fit_params(names, eval_set, text, seed)
-        cp = lib.st_cv_params_default()
+        cp = _interrupt.install(lib.st_cv_params_default())
         cp.family = 1  # ST_CV_GBDT
         cp.gbdt = p
         cp.n_threads = int(self.n_threads)
@@ -690,6 +807,7 @@ class GBDTClassifier(_StratumClassifier):
 
     def _train(self, ds, X, names, eval_set=None, text=False, seed=None):
         p, mono = self._fit_params(names, eval_set, text, seed)
+        _interrupt.install(p)
         valid = None
         if eval_set is not None:
             if isinstance(eval_set, list) and len(eval_set) == 1:
@@ -715,9 +833,13 @@ class GBDTClassifier(_StratumClassifier):
         return Model._wrap(GBDT, out)
 
     def fit(self, X, y, sample_weight=None, eval_set=None):
-        """Trains on X, y; eval_set=(X_valid, y_valid) is the validation set that
-        early_stopping_rounds and metric watch (best_iteration_, best_score_)."""
-        return super().fit(X, y, sample_weight, eval_set=eval_set)
+        """Trains on X (an array, DataFrame or sparse matrix; NaN is missing) and y (any
+        two labels: classes_), with sample_weight (None, or one weight >= 0 per row) as
+        row weights; eval_set=(X_valid, y_valid) is the validation set that
+        early_stopping_rounds and metric watch (best_iteration_, best_score_). Returns
+        self. A failed fit raises StratumError (Ctrl-C: KeyboardInterrupt, within a tree)
+        and leaves the estimator as it was."""
+        return self._fit_all_or_nothing(X, y, sample_weight, eval_set=eval_set)
 
     def _fitted(self, model):
         self.feature_importances_ = model.feature_importance("gain")

@@ -22,12 +22,57 @@ def _labels(y, pd):
         y = y.astype(np.float32)
     if y.dtype.kind not in "fiu":
         raise StratumError(f"y of dtype {y.dtype}: expected 0/1 labels")
-    labels = np.ascontiguousarray(y, dtype=np.float32).ravel()
+    with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+        labels = np.ascontiguousarray(y, dtype=np.float32).ravel()
     if np.isnan(labels).any():
-        i = int(np.flatnonzero(np.isnan(labels))[0])
+        i = _first(np.isnan(labels))
         raise StratumError(f"y has a missing label (NaN or pd.NA) at row {i}: every row "
                            "needs a 0/1 label")
+    bad = (labels != 0) & (labels != 1)
+    if bad.any():
+        i = _first(bad)
+        raise StratumError(f"y has the label {float(labels[i]):g} at row {i}: "
+                           "expected 0/1 labels (or booleans)")
     return labels
+
+
+def _first(mask):
+    """The first True position: the row the messages name, 0-based as the estimators'
+    (numpy's index, a DataFrame's iloc), where the library's own messages count from 1."""
+    return int(np.flatnonzero(mask)[0])
+
+
+def _scores(p, n):
+    """The scores p as float64, checked here rather than by the library, so that the
+    messages number rows as the rest of the package does."""
+    scores = np.ascontiguousarray(p, dtype=np.float64).ravel()
+    if scores.shape[0] != n:
+        raise StratumError(f"y has {n} rows but p has {scores.shape[0]}")
+    bad = ~np.isfinite(scores)
+    if bad.any():
+        i = _first(bad)
+        raise StratumError(f"p has the score {scores[i]:g} at row {i}: expected finite "
+                           "numbers (NaN is not a missing score here)")
+    return scores
+
+
+def _weights(sample_weight, n):
+    """sample_weight as float32 (the library's row weights), checked as _scores."""
+    w = np.asarray(sample_weight, dtype=np.float64).ravel()
+    if w.shape[0] != n:
+        raise StratumError(f"sample_weight has {w.shape[0]} rows, y has {n}")
+    bad = ~(np.isfinite(w) & (w >= 0))
+    if bad.any():
+        i = _first(bad)
+        raise StratumError(f"sample_weight has the weight {w[i]:g} at row {i}: expected "
+                           "finite numbers >= 0")
+    with np.errstate(over="ignore"):
+        w32 = np.ascontiguousarray(w, dtype=np.float32)
+    if np.isinf(w32).any():
+        i = _first(np.isinf(w32))
+        raise StratumError(f"sample_weight has the weight {w[i]:g} at row {i}: beyond "
+                           "float32's range (about 3.4e38), the library's weights")
+    return w32
 
 
 def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
@@ -49,15 +94,9 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
     score_col = getattr(p, "name", None)
     score_col = "p" if score_col is None else score_col
     labels = _labels(y, pd)
-    scores = np.ascontiguousarray(p, dtype=np.float64).ravel()
     n = labels.shape[0]
-    if scores.shape[0] != n:
-        raise StratumError(f"y has {n} rows but p has {scores.shape[0]}")
-    w = None
-    if sample_weight is not None:
-        w = np.ascontiguousarray(sample_weight, dtype=np.float32).ravel()
-        if w.shape[0] != n:
-            raise StratumError(f"sample_weight has {w.shape[0]} rows, y has {n}")
+    scores = _scores(p, n)
+    w = None if sample_weight is None else _weights(sample_weight, n)
     if rule not in _RULES:
         raise StratumError(f"rule={rule!r}: expected one of {', '.join(_RULES)}")
     prm = lib.st_eval_params_default()

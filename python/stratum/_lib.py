@@ -205,6 +205,9 @@ def check(status, err):
 
 
 def version():
+    """The loaded libstratum's version, "MAJOR.MINOR.PATCH" (st_version,
+    stratum/common.h; `stratum --version` prints it after the program's name);
+    stratum.LIBRARY_PATH says which file was loaded."""
     return lib.st_version().decode()
 
 

@@ -6,6 +6,7 @@ from ctypes import POINTER, c_double, c_int, c_size_t, c_uint, c_void_p
 
 import numpy as np
 
+from . import _interrupt
 from ._cv import StCvParams, StCvSummary, _prepare
 from ._data import to_dataset
 from ._lib import (CLASS_WEIGHT_BALANCED, CLASS_WEIGHT_POSITIVE, DEFAULT_SEED, ST_METRIC_COUNT,
@@ -194,6 +195,8 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=None, eta=3, mi
     if not isinstance(model, (LogisticRegression, GBDTClassifier)):
         raise StratumError(f"model={type(model).__name__}: expected a "
                            "stratum.LogisticRegression or stratum.GBDTClassifier")
+    from ._calibration import check_threshold
+    check_threshold(model)  # stored in the best model: checked before the search
     if isinstance(fixed, str):
         fixed = (fixed,)
     gbdt = isinstance(model, GBDTClassifier)
@@ -239,7 +242,7 @@ def tune(X, y, model=None, *, fixed=(), metric="roc_auc", trials=None, eta=3, mi
         tp.time_budget, tp.clock = float(time_budget), clock
     res = POINTER(StTuneResult)()
     err = StError()
-    with to_dataset(*ds_args) as ds:
+    with _interrupt.interruptible(tp.cv), to_dataset(*ds_args) as ds:
         check(lib.st_tune_run(ds.handle, ctypes.byref(tp), ctypes.byref(res),
                               ctypes.byref(err)), err)
     try:

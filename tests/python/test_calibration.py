@@ -365,17 +365,20 @@ def scikit_learn_checks_with_the_options():
     """check_estimator with an inner cross-validation in every fit; two checks marked
     expected-to-fail with a reason (_xfail_checks): zero weights are not removed rows
     (the inner folds are drawn over all rows), and a class_weight dict with a negative
-    weight other than 1 raises (bad_values_raise)."""
+    weight other than 1 raises (bad_values_raise); with a threshold rule a third:
+    check_classifiers_train, as predict cuts at the chosen threshold, not at
+    decision_function 0 (test_sklearn_api.py, stored_threshold_xfails_one_check)."""
     import warnings
     from sklearn.utils.estimator_checks import check_estimator
+    inner = {"check_sample_weights_invariance", "check_class_weight_classifiers"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for est in (LR(recalibrate="platt", threshold_rule="f1"),
-                    GB(num_trees=10, min_data_in_leaf=5, recalibrate="isotonic",
-                       calibration_folds=3)):
+        for est, marked in ((LR(recalibrate="platt", threshold_rule="f1"),
+                             inner | {"check_classifiers_train"}),
+                            (GB(num_trees=10, min_data_in_leaf=5, recalibrate="isotonic",
+                                calibration_folds=3), inner)):
             check_estimator(est)
-            assert set(est._more_tags()["_xfail_checks"]) == {
-                "check_sample_weights_invariance", "check_class_weight_classifiers"}
+            assert set(est._more_tags()["_xfail_checks"]) == marked, est
     assert LR()._more_tags()["_xfail_checks"] == {}
 
 

@@ -195,7 +195,7 @@ def evaluate_refuses_bad_input():
     try:
         stratum.evaluate([0, 1, 2], [0.1, 0.2, 0.3])
     except stratum.StratumError as e:
-        assert "label" in str(e) and "row 3" in str(e), str(e)
+        assert "label" in str(e) and "row 2" in str(e), str(e)
     else:
         raise AssertionError("no error for a label of 2")
     y = pd.Series([0, 1, 0, 1, 1, 0, None, 1], dtype="Int64")
@@ -207,6 +207,30 @@ def evaluate_refuses_bad_input():
                               "needs a 0/1 label"), (bad.dtype, str(e))
         else:
             raise AssertionError(f"no error for a missing label in {bad.dtype}")
+    # every message numbers rows from 0, as the estimators' (numpy's index, iloc): the bad
+    # value is at position 2 each time
+    y8, p8 = np.array([0, 1, 0, 1, 0, 1, 0, 1.]), np.linspace(0.1, 0.9, 8)
+    for yy, pp, w, text in (
+            (np.r_[y8[:2], np.nan, y8[3:]], p8, None,
+             "y has a missing label (NaN or pd.NA) at row 2: every row needs a 0/1 label"),
+            (np.r_[y8[:2], 2, y8[3:]], p8, None,
+             "y has the label 2 at row 2: expected 0/1 labels (or booleans)"),
+            (np.r_[y8[:2], 0.5, y8[3:]], p8, None, "y has the label 0.5 at row 2"),
+            (y8, np.r_[p8[:2], np.nan, p8[3:]], None,
+             "p has the score nan at row 2: expected finite numbers"),
+            (y8, np.r_[p8[:2], np.inf, p8[3:]], None, "p has the score inf at row 2"),
+            (y8, p8, np.r_[1, 1, -1, 1, 1, 1, 1, 1],
+             "sample_weight has the weight -1 at row 2: expected finite numbers >= 0"),
+            (y8, p8, np.r_[1, 1, np.nan, 1, 1, 1, 1, 1], "sample_weight has the weight nan "
+             "at row 2"),
+            (y8, p8, np.r_[1, 1, 1e39, 1, 1, 1, 1, 1], "sample_weight has the weight 1e+39 at "
+             "row 2: beyond float32's range")):
+        try:
+            stratum.evaluate(yy, pp, sample_weight=w, n_bootstrap=0)
+        except stratum.StratumError as e:
+            assert str(e).startswith(text), (text, str(e))
+        else:
+            raise AssertionError(f"no error: {text}")
 
 
 @case

@@ -286,6 +286,108 @@ def infinity_and_out_of_range():
 
 
 @case
+def out_of_range_raises_without_a_warning():
+    # a float64 value beyond float32's range is refused with StratumError alone: numpy's
+    # "overflow encountered in cast" is not shown first (an array, its one-row path, a
+    # sparse matrix, a frame; as errors here, so that one would fail the case)
+    import warnings
+    big = X.astype(np.float64)
+    big[3, 2] = 1e39
+    for make in FAMILIES:
+        est = make().fit(X, Y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for fn in (lambda: make().fit(big, Y), lambda: est.predict_proba(big),
+                       lambda: est.predict_proba(big[3:4]),
+                       lambda: est.model_.predict_proba(big[3:4]),
+                       lambda: make().fit(sp.csr_matrix(np.nan_to_num(big)), Y),
+                       lambda: est.predict_proba(sp.csc_matrix(np.nan_to_num(big))),
+                       lambda: est.predict_proba(pd.DataFrame(big))):
+                raises(fn, E, "beyond float32's range (about 3.4e38)")
+
+
+@case
+def class_weight_dict_names_the_classes():
+    # a dict whose keys are not y's labels ({1: 10} for 'no'/'yes') weighed nothing before,
+    # without a word; it is refused, naming the keys and the classes
+    labels = np.where(Y == 1, "yes", "no")
+    for make in FAMILIES:
+        plain = make().fit(X, labels).predict_proba(X)
+        for cw, unknown in (({1: 10}, "1 is"), ({"Yes": 10}, "'Yes' is"),
+                            ({"yes": 2, 0: 1, 1: 3}, "0, 1 are")):
+            est = make().set_params(class_weight=cw)
+            raises(lambda: est.fit(X, labels), E,
+                   f"class_weight={cw!r}: {unknown} not among the classes ['no', 'yes']")
+            assert getattr(est, "model_", None) is None
+        weighted = make().set_params(class_weight={"yes": 10}).fit(X, labels)
+        assert np.abs(weighted.predict_proba(X) - plain).max() > 0.05
+        both = make().set_params(class_weight={"no": 2, "yes": 10}).fit(X, labels)
+        assert np.abs(both.predict_proba(X) - weighted.predict_proba(X)).max() > 0.01
+        # 0/1 labels of another type name the same classes (numpy ints, floats, bools)
+        make().set_params(class_weight={np.int64(1): 10, 0.0: 1}).fit(X, Y)
+        # stratum.cv takes the estimator's class_weight through the same check
+        raises(lambda: stratum.cv(X, labels, make().set_params(class_weight={1: 10}),
+                                  folds=2), E, "1 is not among the classes ['no', 'yes']")
+    # compare: each family's estimator is checked against y's own labels
+    t = stratum.compare(X, labels, weights=["none"], folds=2, rule="fixed",
+                        logreg=stratum.LogisticRegression(lam=0.1, class_weight={"yes": 3}),
+                        gbdt=stratum.GBDTClassifier(num_trees=5, class_weight={"yes": 3}))
+    assert len(t) == 2
+    raises(lambda: stratum.compare(X, labels, weights=["none"], folds=2, family="gbdt",
+                                   gbdt=stratum.GBDTClassifier(num_trees=5,
+                                                               class_weight={1: 3})),
+           E, "1 is not among the classes ['no', 'yes']")
+
+
+@case
+def failed_fit_leaves_the_estimator_as_it_was():
+    # a fit that fails changes nothing: model_, threshold_ and the other fitted attributes
+    # stay those of the last fit that succeeded (or the estimator stays unfitted)
+    from sklearn.utils.validation import check_is_fitted
+    for make in FAMILIES:
+        est = make().set_params(threshold=0.3).fit(X, Y)
+        before = dict(est.__dict__)
+        model = est.model_
+        X2 = np.hstack([X, X[:, :1]])
+        for threshold, text in ((1.5, "threshold=1.5: expected a number from 0 to 1"),
+                                ("x", "threshold='x': expected a number from 0 to 1"),
+                                (True, "threshold=True")):
+            est.set_params(threshold=threshold)
+            raises(lambda: est.fit(X2, Y), E, text)
+            assert est.model_ is model and est.threshold_ == 0.3
+            assert est.n_features_in_ == X.shape[1]
+            assert est.__dict__.keys() == before.keys()
+            assert all(est.__dict__[k] is v for k, v in before.items() if k != "threshold")
+        # the threshold is checked before any training
+        est = make().set_params(threshold=2.0)
+
+        def no_training(*args, **kwargs):
+            raise AssertionError("trained before checking the threshold")
+        est._train_post = no_training
+        raises(lambda: est.fit(X, Y), E, "threshold=2.0")
+        # a failure later in the fit (here the labels of the frame's refit) as well
+        est = make().set_params(threshold=0.3).fit(X, Y)
+        model = est.model_
+        df = pd.DataFrame(X2, columns=[f"c{j}" for j in range(X2.shape[1])])
+        raises(lambda: est.fit(df, np.where(Y == 1, 1, 2) * (np.arange(len(Y)) % 3 > 0)), E,
+               "y has 3 classes")
+        assert est.model_ is model and not hasattr(est, "feature_names_in_")
+        assert est.n_features_in_ == X.shape[1] and list(est.classes_) == [0, 1]
+        check_is_fitted(est)
+        assert np.array_equal(est.predict(X), (est.predict_proba(X)[:, 1] >= 0.3).astype(int))
+        # never fitted: still not fitted
+        fresh = make().set_params(threshold=-1)
+        raises(lambda: fresh.fit(X, Y), E, "threshold=-1")
+        assert not hasattr(fresh, "model_") and not hasattr(fresh, "classes_")
+    # the library's own refusal, after the labels and the features were read
+    g = stratum.GBDTClassifier(num_trees=5).fit(X, Y)
+    model = g.model_
+    raises(lambda: g.fit(X2, Y, eval_set=(X2, np.full(len(Y), 7))), E,
+           "eval_set's y has labels that are not among y's classes")
+    assert g.model_ is model and g.n_features_in_ == X.shape[1]
+
+
+@case
 def empty_inputs():
     for make in FAMILIES:
         raises(lambda: make().fit(np.empty((0, 3)), np.empty(0)), E,

@@ -137,6 +137,25 @@ def bad_input_raises():
            "the model featurizes the text column(s) abstract: X must be a pandas DataFrame")
     raises(lambda: stratum.cv_path(X, Y, stratum.LogisticRegression(text_cols=["abstract"])),
            stratum.StratumError, "cv_path: no text columns yet")
+    # fit's keywords with text columns: a mistyped one is fit's TypeError, not dropped (the
+    # zero weights were silently not used); logistic regression takes no eval_set at all
+    for est in (stratum.LogisticRegression(text_cols=["abstract"]),
+                stratum.GBDTClassifier(text_cols=["abstract"], num_trees=5)):
+        raises(lambda: est.fit(X, Y, sample_weights=np.zeros(len(Y))), TypeError,
+               f"{type(est).__name__}.fit() got an unexpected keyword argument "
+               "'sample_weights'")
+        assert not hasattr(est, "model_")
+    raises(lambda: stratum.LogisticRegression(text_cols=["abstract"]).fit(X, Y, eval_set=(X, Y)),
+           TypeError, "LogisticRegression.fit() got an unexpected keyword argument 'eval_set'")
+    raises(lambda: stratum.GBDTClassifier(text_cols=["abstract"], num_trees=5)
+           .fit(X, Y, eval_set=(X, Y)), stratum.StratumError,
+           "text_cols: not with eval_set or monotone yet")
+    # and the weights given are used
+    w = np.where(np.arange(len(Y)) % 2 == 0, 1.0, 3.0)
+    for make in (lambda: stratum.LogisticRegression(text_cols=["abstract"]),
+                 lambda: stratum.GBDTClassifier(text_cols=["abstract"], num_trees=5)):
+        plain, weighted = make().fit(X, Y), make().fit(X, Y, sample_weight=w)
+        assert not np.array_equal(plain.predict_proba(X), weighted.predict_proba(X))
 
 
 finish()

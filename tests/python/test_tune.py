@@ -126,6 +126,9 @@ def tune_refuses_hostile_input():
     raises(lambda: stratum.tune(X_DF, Y, fixed=["max_bin"]), E, "not searched by tune")
     raises(lambda: stratum.tune(X_DF, Y, model=object()), E, "expected a stratum.")
     raises(lambda: stratum.tune(X_DF, Y, brackets=0), E, "brackets")
+    # the threshold the best model would store, checked before the search
+    raises(lambda: stratum.tune(X_DF, Y, model=stratum.LogisticRegression(threshold=2)), E,
+           "threshold=2: expected a number from 0 to 1")
     raises(lambda: stratum.tune(X_DF, Y, resource="epochs"), E, "resource")
     # trees as the resource needs boosted trees with a number of trees set
     raises(lambda: stratum.tune(X_DF, Y, stratum.LogisticRegression(), resource="trees"), E,
