@@ -14,6 +14,7 @@
 #include "cmd_train_gbdt.h"
 #include "post_fit.h"
 #include "train_binned.h"
+#include "train_gbdt_distributed.h"
 #include "train_logreg_distributed.h"
 
 static const char train_help[] =
@@ -193,7 +194,7 @@ static void print_summary(size_t n_rows, size_t n_positive, const st_logreg *m,
                 c.lambda_min, c.lambda_1se);
 }
 
-int cmd_train(int argc, char **argv)
+static int train_main(int argc, char **argv)
 {
     static const struct option options[] = {
         CLI_COMMON_OPTIONS,
@@ -283,6 +284,8 @@ int cmd_train(int argc, char **argv)
                                "--recalibrate and thresholds apply without it");
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
+    /* --distributed: names only here, on every rank; whether the outputs can be written is
+     * checked once MPI is up, on rank 0, which writes them (train_distributed_check_files) */
     const int checked = (distributed ? cli_check_file_names : cli_check_files)(in, 2, out, 2);
     if (checked != EXIT_OK)
         return checked;
@@ -404,4 +407,14 @@ int cmd_train(int argc, char **argv)
     }
     st_logreg_free(m);
     return EXIT_OK;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    /* under mpirun with --distributed, a usage error found before MPI_Init is rank 0's
+     * to print: one line, not one per rank */
+    train_distributed_mute_begin(argc, argv);
+    const int code = train_main(argc, argv);
+    train_distributed_launch_end(code);
+    return code;
 }

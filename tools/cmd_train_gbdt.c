@@ -124,6 +124,8 @@ int cmd_train_gbdt(int argc, char **argv)
     const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common.weight_file},
                            {"--valid", valid.path}, {"--bins-from", bins_from}};
     const cli_file out[] = {{"-o", model_path}, {"--oof", post.oof}};
+    /* --distributed: names only here, on every rank; whether the outputs can be written is
+     * checked once MPI is up, on rank 0, which writes them (train_distributed_check_files) */
     const int checked = (distributed ? cli_check_file_names : cli_check_files)(in, 4, out, 2);
     if (checked != EXIT_OK)
         return checked;

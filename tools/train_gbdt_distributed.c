@@ -2,13 +2,18 @@
  * range of DATA's rows (st_dataset_read_csv_mpi), the ranks train one model together
  * (st_gbdt_train_mpi, the same model one process would train on all the rows), and rank 0
  * writes it. Only rank 0 prints, except the MPI runtime's own messages. */
+#define _POSIX_C_SOURCE 200809L /* dup, dup2 */
 #include "train_gbdt_distributed.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef STRATUM_HAVE_MPI
+#include <mpi.h>
 #define DISTRIBUTED_HEADING "Distributed training (MPI):\n"
 #else
 #define DISTRIBUTED_HEADING "Distributed training (not in this build: needs -DSTRATUM_MPI=ON):\n"
@@ -23,8 +28,79 @@ const char train_gbdt_distributed_help[] =
     "                                  byte; rank 0 writes MODEL and reports; --threads is\n"
     "                                  per rank.\n"
     "                                  Not with --valid-fraction, --recalibrate,\n"
-    "                                  --threshold-rule or --oof (--valid FILE works)\n";
+    "                                  --threshold-rule or --oof (--valid FILE works); on\n"
+    "                                  a CSV not with --weight-file, --no-header,\n"
+    "                                  --numeric, --categorical, --censored or --decimal\n";
 
+/* This process's rank as the MPI launcher tells it before MPI_Init (Open MPI, MPICH's
+ * Hydra, PMIx), or -1 when not launched by one. */
+static long launcher_rank(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"};
+    for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+        const char *v = getenv(vars[k]);
+        char *end = NULL;
+        const long r = v != NULL && *v != '\0' ? strtol(v, &end, 10) : -1;
+        if (end != NULL && *end == '\0' && r >= 0)
+            return r;
+    }
+    return -1;
+}
+
+static int saved_stderr = -1; /* stderr while muted, else -1 */
+static int launched;           /* --distributed under an MPI launcher */
+
+void train_distributed_mute_begin(int argc, char **argv)
+{
+    int distributed = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        distributed |= strcmp(argv[i], "--distributed") == 0;
+    const long rank = distributed ? launcher_rank() : -1;
+    launched = rank >= 0;
+    if (rank <= 0 || saved_stderr >= 0)
+        return;
+    const int null = open("/dev/null", O_WRONLY);
+    if (null < 0)
+        return;
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    if (saved_stderr >= 0 && dup2(null, STDERR_FILENO) < 0) {
+        close(saved_stderr);
+        saved_stderr = -1;
+    }
+    close(null);
+}
+
+void train_distributed_mute_end(void)
+{
+    if (saved_stderr < 0)
+        return;
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    saved_stderr = -1;
+}
+
+void train_distributed_launch_end(int code)
+{
+#ifdef STRATUM_HAVE_MPI
+    /* A failure before MPI_Init (a usage error, which only rank 0 printed): the ranks
+     * meet in MPI_Init and MPI_Finalize before exiting, or the launcher could see another
+     * rank's non-zero exit and kill rank 0 before its line is out. */
+    int init = 0, done = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&done);
+    if (launched && code != EXIT_OK && !init && !done) {
+        int provided = 0;
+        if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS)
+            MPI_Finalize();
+    }
+#else
+    (void)code;
+#endif
+    train_distributed_mute_end();
+    launched = 0;
+}
 
 #ifndef STRATUM_HAVE_MPI
 
@@ -60,6 +136,31 @@ static int usage(int rank, const char *what)
     if (rank == 0)
         cli_usage_error("train", "%s", what);
     return EXIT_USAGE;
+}
+
+int train_distributed_check_files(const cli_file *in, size_t n_in, const cli_file *out,
+                                  size_t n_out)
+{
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    int status = rank == 0 ? cli_check_files(in, n_in, out, n_out) : EXIT_OK;
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return status;
+}
+
+int train_distributed_any_binned(const char *data_path, int *all_readable)
+{
+    /* opened as the readers will open it: a missing or unreadable file is theirs to report
+     * (each rank then fails in the same reader, and the ranks agree on that failure) */
+    FILE *probe = fopen(data_path, "rb");
+    int mine[2] = {st_binned_is_file(data_path), probe != NULL}, any[2];
+    if (probe != NULL)
+        fclose(probe);
+    mine[1] = -mine[1]; /* one MAX: any binned file, and the smallest "readable" */
+    MPI_Allreduce(mine, any, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (all_readable != NULL)
+        *all_readable = -any[1];
+    return any[0];
 }
 
 /* --monotone, resolved against rank 0's columns (training checks that every rank has
@@ -176,7 +277,18 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         return usage(rank, "--recalibrate, --threshold-rule and --oof fit on an inner "
                            "cross-validation, which --distributed does not run; a fixed "
                            "--threshold T works");
-    const int binned = st_binned_is_file(data_path);
+    /* the outputs, before any work: only rank 0 writes them (so only its file system
+     * matters), and every rank stops when it cannot */
+    const cli_file in[] = {{"DATA", data_path}, {"--weight-file", common->weight_file},
+                           {"--valid", valid->path}};
+    const cli_file out[] = {{"-o", model_path}};
+    int status = train_distributed_check_files(in, 3, out, 1);
+    if (status != EXIT_OK)
+        return status;
+    /* a binned file on any rank: every rank takes that path (one decided per rank would
+     * leave the ranks in different collectives), and a rank whose file is missing or is no
+     * binned file fails in st_binned_open, which names it */
+    const int binned = train_distributed_any_binned(data_path, NULL);
     if (binned && (monotone_spec != NULL || post->threshold_given))
         return usage(rank, "DATA is a binned file: --monotone and threshold options are not "
                            "supported with it");
@@ -186,6 +298,26 @@ static int run(int rank, int size, const char *data_path, const char *model_path
         has_suffix(data_path, ".svmlight"))
         return usage(rank, "--distributed reads CSV files (each rank its own range of "
                            "rows); LibSVM files are not supported");
+    /* what distributed reading of a CSV cannot do (st_dataset_read_csv_mpi refuses it too):
+     * known from the command line, so a usage error */
+    const char *retype = common->n_numeric > 0 ? "--numeric"
+                         : common->n_categorical > 0 ? "--categorical"
+                         : common->censored != ST_CENSORED_TEXT ? "--censored"
+                         : common->decimal != '.' ? "--decimal" : NULL;
+    if (common->weight_file != NULL)
+        return usage(rank, "--weight-file is not supported with --distributed on a CSV: each "
+                           "rank reads its own rows; give the weights in a column "
+                           "(--weight-col)");
+    if (common->no_header)
+        return usage(rank, "--no-header is not supported with --distributed on a CSV: each "
+                           "rank reads its rows behind a copy of the header line");
+    if (retype != NULL) {
+        if (rank == 0)
+            cli_usage_error("train", "%s is not supported with --distributed on a CSV: "
+                            "distributed reading guesses column types as it always has",
+                            retype);
+        return EXIT_USAGE;
+    }
     st_read_options opt = cli_read_options(common);
     opt.label_required = 1;
     st_error err;
@@ -198,7 +330,7 @@ static int run(int rank, int size, const char *data_path, const char *model_path
             cli_fail(&err, rc);
         return EXIT_FAILED;
     }
-    int status = resolve_monotone(rank, monotone_spec, ds, &monotone);
+    status = resolve_monotone(rank, monotone_spec, ds, &monotone);
     if (status != EXIT_OK) {
         st_dataset_free(ds);
         return status;
@@ -250,6 +382,7 @@ int train_gbdt_distributed(const char *data_path, const char *model_path,
                            const post_opts *post)
 {
     int provided = 0, rank = 0, size = 1;
+    train_distributed_mute_end(); /* from here on, rank 0 alone prints */
     /* OpenMP threads never call MPI: FUNNELED is all the library needs */
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         fprintf(stderr, "stratum: MPI_Init failed; run under mpirun\n");

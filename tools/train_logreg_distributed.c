@@ -39,16 +39,23 @@ int train_logreg_distributed(const char *data_path, const char *model_path,
 #include <mpi.h>
 #include <stratum/mpi.h>
 
+#include "train_gbdt_distributed.h" /* train_distributed_* */
+
 /* The steps after MPI_Init; returns the exit code, the same on every rank. */
 static int run(int rank, int size, const char *data_path, const char *model_path,
                const st_logreg_params *prm, const cli_common *common, int all)
 {
-    FILE *probe = fopen(data_path, "rb");
-    const int readable = probe != NULL;
-    if (probe != NULL)
-        fclose(probe);
-    /* a file that cannot be opened is st_binned_open's to report */
-    if (readable && !st_binned_is_file(data_path)) {
+    /* the model path, before any work: rank 0 alone writes it */
+    const cli_file in[] = {{"DATA", data_path}};
+    const cli_file out[] = {{"-o", model_path}};
+    const int status = train_distributed_check_files(in, 1, out, 1);
+    if (status != EXIT_OK)
+        return status;
+    /* decided together: a file that cannot be opened, or is no binned file on some ranks
+     * only, is st_binned_open's to report, naming the rank */
+    int all_readable = 0;
+    const int any_binned = train_distributed_any_binned(data_path, &all_readable);
+    if (all_readable && !any_binned) {
         if (rank == 0)
             cli_usage_error("train", "%s is not a binned file: logistic regression with "
                             "--distributed reads a binned file with raw values; make one "
@@ -98,6 +105,7 @@ int train_logreg_distributed(const char *data_path, const char *model_path,
                              const st_logreg_params *prm, const cli_common *common, int all)
 {
     int provided = 0, rank = 0, size = 1;
+    train_distributed_mute_end(); /* from here on, rank 0 alone prints */
     /* OpenMP threads never call MPI: FUNNELED is all the library needs */
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         fprintf(stderr, "stratum: MPI_Init failed; run under mpirun\n");

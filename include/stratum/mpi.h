@@ -107,7 +107,8 @@ ST_API st_status st_gbdt_train_mpi(MPI_Comm comm, const st_dataset *local,
  * st_gbdt_train_mpi. The bins are the file's, so the model is byte for byte the one
  * st_gbdt_train_binned trains on the file in one process, for any number of ranks, always.
  * prm's max_bin and max_cat_levels are the file's (as st_gbdt_train_binned). valid, cb, out,
- * stats and failures as st_gbdt_train_mpi; ranks whose files differ in shape fail. */
+ * stats and failures as st_gbdt_train_mpi; ranks whose file is not rank 0's (row and
+ * feature counts, size, header checksum: the bins and levels) fail. */
 ST_API st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b,
                                           const st_dataset *valid, const st_gbdt_params *prm,
                                           const st_gbdt_train_callbacks *cb,
@@ -138,7 +139,7 @@ ST_API st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b,
  * (blocks of the rank) x (p + 1)^2 doubles for p expanded columns.
  *
  * Failures: as st_gbdt_train_mpi, every failure on any rank (parameters, a file without
- * raw values, a bad value in a rank's rows, out of memory, files of different shapes) makes
+ * raw values, a bad value in a rank's rows, out of memory, a file that is not rank 0's) makes
  * every rank return the same error, with the failing rank's message; the ranks check for a
  * failed rank before each pass's total. */
 ST_API st_status st_logreg_train_binned_mpi(MPI_Comm comm, const st_binned *b,

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "binned/stb_format.h"
+#include "binned/stb_impl.h"
 #include "core/error.h"
 
 st_status st__mpi_fail(st_error *err, const char *call, int rc)
@@ -179,17 +181,23 @@ st_status st_mpi_agree(MPI_Comm comm, st_status rc, st_error *err)
     return st__mpi_agree(&c, rc, err);
 }
 
-st_status st__mpi_same_shape(st__mpi_ctx *c, size_t n_rows, size_t n_features,
-                             st_error *err)
+st_status st__mpi_same_binned(st__mpi_ctx *c, const st_binned *b, st_error *err)
 {
-    /* one MAX over each value and its complement gives the largest and the smallest */
-    unsigned long long shape[4] = {n_rows, n_features, ~(unsigned long long)n_rows,
-                                   ~(unsigned long long)n_features};
-    int mrc = MPI_Allreduce(MPI_IN_PLACE, shape, 4, MPI_UNSIGNED_LONG_LONG, MPI_MAX, c->comm);
+    /* rank 0's file against this rank's: the counts, the size, and the header checksum,
+     * which covers the header and the metadata (names, types, bins and levels) */
+    uint64_t sum = 0;
+    memcpy(&sum, (const unsigned char *)b->map + ST__STB_SUM_AT, sizeof sum);
+    const unsigned long long mine[4] = {b->meta.n_rows, b->meta.n_features, b->map_size, sum};
+    unsigned long long first[4];
+    memcpy(first, mine, sizeof first);
+    int mrc = MPI_Bcast(first, 4, MPI_UNSIGNED_LONG_LONG, 0, c->comm);
     if (mrc != MPI_SUCCESS)
-        return st__mpi_fail(err, "MPI_Allreduce (file shape)", mrc);
-    if (shape[0] != ~shape[2] || shape[1] != ~shape[3])
-        return st__fail(err, ST_ERR_DATA, "the ranks mapped binned files of different "
-                        "shapes; every rank must open the same file");
+        return st__mpi_fail(err, "MPI_Bcast (binned file)", mrc);
+    if (memcmp(first, mine, sizeof first) != 0)
+        return st__fail(err, ST_ERR_DATA, "the ranks' binned files differ: %s here (%llu rows "
+                        "x %llu features, %llu bytes, header checksum %016llx) is not the file "
+                        "rank 0 opened (%llu x %llu, %llu bytes, checksum %016llx); every rank "
+                        "must open the same file", b->path, mine[0], mine[1], mine[2], mine[3],
+                        first[0], first[1], first[2], first[3]);
     return ST_OK;
 }

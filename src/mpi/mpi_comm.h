@@ -12,6 +12,7 @@
 #include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stratum/binned.h>
 #include <stratum/common.h>
 
 typedef struct st__mpi_ctx {
@@ -55,10 +56,11 @@ st_status st__mpi_max_f64(void *ctx, double *v, size_t n, st_error *err);
  * that rank's error; otherwise ST_OK. */
 st_status st__mpi_check_peers(st__mpi_ctx *c, st_error *err);
 
-/* ST_ERR_DATA unless every rank passes the same n_rows and n_features (the ranks mapped
- * the same binned file, at least by its shape); not an agreement: the caller agrees next. */
-st_status st__mpi_same_shape(st__mpi_ctx *c, size_t n_rows, size_t n_features,
-                             st_error *err);
+/* ST_ERR_DATA unless b is the binned file rank 0 opened: the same row and feature counts,
+ * file size and header checksum (which covers the bins and the levels, so that every rank
+ * sums histograms and design columns of one layout). Collective; not an agreement: the
+ * ranks whose file differs fail, so the caller agrees next. */
+st_status st__mpi_same_binned(st__mpi_ctx *c, const st_binned *b, st_error *err);
 
 /* Exclusive prefix sum and total of a count over the ranks (in rank order). */
 st_status st__mpi_scan_u64(st__mpi_ctx *c, uint64_t mine, uint64_t *before, uint64_t *total,

@@ -74,9 +74,13 @@ st_status st_gbdt_train_binned_mpi(MPI_Comm comm, const st_binned *b, const st_d
         st__mpi_close(&c);
         return rc;
     }
-    /* the same file on every rank: at least the same shape */
-    const size_t N = b->meta.n_rows, nf = b->meta.n_features;
-    rc = st__mpi_same_shape(&c, N, nf, err);
+    /* the same file on every rank (its bins and levels: the histograms' layout) */
+    rc = st__mpi_same_binned(&c, b, err);
+    if ((rc = st__mpi_agree(&c, rc, err)) != ST_OK) {
+        st__mpi_close(&c);
+        return rc;
+    }
+    const size_t N = b->meta.n_rows;
     const size_t row0 = N / (size_t)c.size * (size_t)c.rank +
                         N % (size_t)c.size * (size_t)c.rank / (size_t)c.size;
     const size_t row1 = N / (size_t)c.size * (size_t)(c.rank + 1) +

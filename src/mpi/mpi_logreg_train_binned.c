@@ -68,9 +68,9 @@ st_status st_logreg_train_binned_mpi(MPI_Comm comm, const st_binned *b,
         st__mpi_close(&c);
         return rc;
     }
-    /* the same file on every rank: at least the same shape */
-    const size_t N = st_binned_n_rows(b), nf = st_binned_n_features(b);
-    rc = st__mpi_same_shape(&c, N, nf, err);
+    /* the same file on every rank (its levels: the design columns' layout) */
+    const size_t N = st_binned_n_rows(b);
+    rc = st__mpi_same_binned(&c, b, err);
     if ((rc = st__mpi_agree(&c, rc, err)) != ST_OK) {
         st__mpi_close(&c);
         return rc;

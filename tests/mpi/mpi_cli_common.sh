@@ -10,6 +10,12 @@
 #                      the run must exit non-zero, not by the timeout, with exactly one line
 #                      on stderr starting "stratum" and matching EXPECTED (grep), and leave
 #                      no $work/bad.model;
+#   refused NAME EXPECTED MPIRUN_ARGS...
+#                      as fails, and the exit code must be 2 (a usage error);
+#   on_rank1 DATA1 DATA OPTIONS...
+#                      writes $work/on_rank1.sh: `stratum train MODEL DATA1 OPTIONS` on
+#                      rank 1 and `stratum train MODEL DATA OPTIONS` on the others, as a
+#                      cluster with a copy of the data on each node may give them;
 #   finish             prints the counts; its status is the script's (0 when all passed).
 rm -rf "$work"
 mkdir -p "$work"
@@ -40,6 +46,29 @@ equal() { # name, ranks, data, options...
 }
 
 fails() { # name, expected text on stderr, mpirun arguments...
+    want_code=any
+    fails_with "$@"
+}
+
+refused() { # name, expected text on stderr, mpirun arguments...
+    want_code=2
+    fails_with "$@"
+}
+
+on_rank1() { # data on rank 1, data on the others, options...
+    d1=$1 d=$2
+    shift 2
+    {
+        echo '#!/bin/sh'
+        echo "data='$d'"
+        echo "[ \"\$OMPI_COMM_WORLD_RANK\" = 1 ] && data='$d1'"
+        printf "exec '%s' train %s \"\$data\"" "$stratum" "$model"
+        for a in "$@"; do printf " '%s'" "$a"; done
+        echo
+    } > "$work/on_rank1.sh"
+}
+
+fails_with() {
     name=$1 expect=$2
     shift 2
     rm -f "$work/bad.model"
@@ -51,6 +80,7 @@ fails() { # name, expected text on stderr, mpirun arguments...
     took=$(( $(date +%s) - start ))
     lines=$(grep -c '^stratum' "$work/bad.err" || true)
     if [ "$code" -ne 0 ] && [ "$code" -ne 124 ] && [ ! -e "$work/bad.model" ] &&
+       { [ "$want_code" = any ] || [ "$code" -eq "$want_code" ]; } &&
        grep -q "$expect" "$work/bad.err" && [ "$lines" -eq 1 ]; then
         echo "ok: $name (exit $code after ${took}s)"
         passed=$((passed + 1))
