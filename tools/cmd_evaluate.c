@@ -21,7 +21,8 @@
  *                   "training_share": X, "exact": BOOL},   MODEL DATA only: how far DATA
  *         is the model's training rows, from the model's fingerprint (null: it has none;
  *         st_gbdt_training_overlap in stratum/gbdt.h),
- *     "bootstrap": {"resamples": N (0 = off), "seed": N, "level": 0.95},
+ *     "bootstrap": {"resamples": N (0 = off), "seed": N, "level": 0.95,
+ *                   "stratified": true|false},
  *     "metrics": {NAME: {"value": X|null, "defined": BOOL, "ci_low": X|null,
  *                        "ci_high": X|null, "ci_resamples": N}, ...}
  *         NAME, in this order: roc_auc pr_auc log_loss brier prevalence precision recall
@@ -63,7 +64,7 @@ static const char evaluate_help[] =
     "Measures how well scores separate the classes and how well they are calibrated:\n"
     "ROC-AUC, PR-AUC (average precision), log loss, Brier score, and at a threshold the\n"
     "confusion matrix, precision, recall, specificity, NPV, accuracy, F1, F-beta, balanced\n"
-    "accuracy and MCC, each with a 95% stratified bootstrap CI; DeLong's CI for ROC-AUC;\n"
+    "accuracy and MCC, each with a 95% bootstrap CI; DeLong's CI for ROC-AUC;\n"
     "calibration intercept and slope and a 10-bin calibration table. A value that is not\n"
     "defined (e.g. precision when nothing is predicted positive) shows as 'undefined'.\n"
     "MODEL is a model saved by 'stratum train', an XGBoost model saved as JSON or a\n"
@@ -88,8 +89,13 @@ static const char evaluate_help[] =
     "  --beta B               beta of F-beta, > 0 (default: 2)\n"
     "  --min-recall R         for --threshold-rule min-recall, in [0, 1] (default: 0.9)\n"
     "  --min-precision P      for --threshold-rule min-precision, in [0, 1] (default: 0.5)\n"
-    "  --bootstrap N          stratified bootstrap resamples for the CIs, 0 = none\n"
-    "                         (default: 1000); --seed and --threads apply\n"
+    "  --bootstrap N          bootstrap resamples for the CIs, 0 = none (default: 1000);\n"
+    "                         --seed and --threads apply. A resample draws n rows from\n"
+    "                         all rows, so the number of positives varies as in another\n"
+    "                         cohort of the same size\n"
+    "  --stratified-bootstrap draw each resample's positives from the positive rows and\n"
+    "                         its negatives from the negative rows, for a case-control\n"
+    "                         sample whose class counts the design fixed (default: off)\n"
     "  --by COL               also evaluate each level of column COL (e.g. sex, site; at\n"
     "                         most 100, plus missing) at the threshold chosen on all rows\n"
     "                         (default: none)\n"
@@ -167,6 +173,7 @@ static int eval_option(eval_opts *o, cli_common *common, int code, const char *a
             return bad("bootstrap", arg, "a whole number from 0 to 1000000");
         o->prm.n_bootstrap = (int)n;
         return 1;
+    case 2014: o->prm.stratified = 1; return 1;
     case 2010: o->roc_path = arg; return 1;
     case 2012: o->by = arg; return 1;
     case 2011: o->pr_path = arg; return 1;
@@ -392,7 +399,8 @@ static int parse(int argc, char **argv, eval_opts *o, cli_common *common)
         {"min-precision", required_argument, NULL, 2008},
         {"bootstrap", required_argument, NULL, 2009}, {"roc-curve", required_argument, NULL, 2010},
         {"pr-curve", required_argument, NULL, 2011}, {"by", required_argument, NULL, 2012},
-        {"report", required_argument, NULL, 2013}, CLI_ITERATION_OPTION,
+        {"report", required_argument, NULL, 2013},
+        {"stratified-bootstrap", no_argument, NULL, 2014}, CLI_ITERATION_OPTION,
         {NULL, 0, NULL, 0}};
     int code;
     optind = 1;

@@ -101,10 +101,10 @@ static void write_header_lines(FILE *f, const eval_report *r, const char *prefix
         fprintf(f, "%sthreshold  %.6g (%s); positive when score >= threshold\n", prefix,
                 ev->threshold, rule_text(r, rule, sizeof rule));
     if (ev->n_bootstrap > 0) {
-        fprintf(f, "%sCIs        95%%, %d stratified bootstrap resamples, seed %llu\n", prefix,
-                ev->n_bootstrap, r->prm->seed);
-        /* a stratified bootstrap redraws a class of a few rows from those few: with one
-           positive every resample holds it, and an interval of width 0 is no certainty */
+        fprintf(f, "%sCIs        95%%, %d %sbootstrap resamples, seed %llu\n", prefix,
+                ev->n_bootstrap, r->prm->stratified ? "stratified " : "", r->prm->seed);
+        /* a bootstrap redraws a class of a few rows from those few: with one positive every
+           resample that has it has only it, and an interval of width 0 is no certainty */
         const size_t few = ev->n_positive < ev->n_negative ? ev->n_positive : ev->n_negative;
         if (few > 0 && few < EVAL_FEW_FOR_INTERVALS)
             fprintf(f, "%s           (only %zu %s row%s: the intervals understate the "
@@ -208,8 +208,8 @@ void eval_write_json(FILE *f, const eval_report *r)
         cli_overlap_json(f, r->overlap);
         fputs(",\n", f);
     }
-    fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95},\n",
-            ev->n_bootstrap, p->seed);
+    fprintf(f, "  \"bootstrap\": {\"resamples\": %d, \"seed\": %llu, \"level\": 0.95, "
+            "\"stratified\": %s},\n", ev->n_bootstrap, p->seed, p->stratified ? "true" : "false");
     fputs("  \"metrics\": ", f);
     eval_json_metrics(f, ev, "  ");
     fputs(",\n  \"delong\": {", f);

@@ -111,9 +111,18 @@ typedef struct st_eval_params {
     double beta;            /* F-beta's beta, > 0 (default 2: recall counts 4 times as much) */
     double min_recall;      /* for ST_THRESHOLD_MIN_RECALL, in [0, 1] (default 0.9) */
     double min_precision;   /* for ST_THRESHOLD_MIN_PRECISION, in [0, 1] (default 0.5) */
-    int n_bootstrap;        /* stratified bootstrap resamples, 0 = no CIs (default 1000) */
+    int n_bootstrap;        /* bootstrap resamples, 0 = no CIs (default 1000) */
     unsigned long long seed; /* of the resampling (default ST_DEFAULT_SEED, 42) */
     int n_threads;          /* threads for the resampling; 0 = all (default 0) */
+    /* How a resample draws its rows. 0 (default): n rows from all rows, as a cohort is
+       sampled, so the number of positives varies as it would in another cohort of n; the
+       intervals of prevalence, precision, F1, Brier score and log loss need that variation
+       (with the class counts held fixed they covered the truth 25 to 70% of the time at
+       2 to 5% prevalence). A resample with one class leaves the metrics that need both
+       undefined, and such resamples are left out (ci_resamples counts the rest).
+       1: the positives from the positive rows and the negatives from the negative rows,
+       for a case-control sample whose class counts the design fixed. */
+    int stratified;
 } st_eval_params;
 
 ST_API st_eval_params st_eval_params_default(void);

@@ -77,12 +77,14 @@ def _weights(sample_weight, n):
 
 def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
              min_recall=0.9, min_precision=0.5, n_bootstrap=1000, seed=DEFAULT_SEED,
-             n_threads=0, report=None, report_data="scores"):
+             n_threads=0, report=None, report_data="scores", stratified_bootstrap=False):
     """Every metric of stratum/metrics.h (`stratum evaluate`) for labels y (0/1 or
     booleans) and scores p, as a pandas DataFrame indexed by metric name ("roc_auc",
-    "pr_auc", "log_loss", ...) with columns value, ci_low and ci_high (stratified
-    bootstrap percentile intervals over n_bootstrap resamples; NaN when undefined or with
-    n_bootstrap=0). The threshold used (rule: fixed, max_f1, max_fbeta, youden,
+    "pr_auc", "log_loss", ...) with columns value, ci_low and ci_high (bootstrap
+    percentile intervals over n_bootstrap resamples of n rows drawn from all rows, so the
+    number of positives varies as in another cohort; stratified_bootstrap=True draws the
+    positives and negatives separately, for a case-control sample whose class counts the
+    design fixed; NaN when undefined or with n_bootstrap=0). The threshold used (rule: fixed, max_f1, max_fbeta, youden,
     min_recall, min_precision) and the confusion matrix are in df.attrs. report: a path
     where the HTML report is written (atomically), the file `stratum evaluate --scores
     FILE --score-col COL --report` writes for the same numbers, with the scores named
@@ -105,6 +107,7 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
     prm.beta, prm.min_recall, prm.min_precision = float(beta), float(min_recall), \
         float(min_precision)
     prm.n_bootstrap, prm.seed, prm.n_threads = int(n_bootstrap), int(seed), int(n_threads)
+    prm.stratified = 1 if stratified_bootstrap else 0
     out = StEval()
     err = StError()
     ptr = ctypes.c_void_p

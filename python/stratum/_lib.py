@@ -298,7 +298,8 @@ ST_CALIBRATION_BINS = 10
 class StEvalParams(ctypes.Structure):
     _fields_ = [("rule", c_int), ("threshold", c_double), ("beta", c_double),
                 ("min_recall", c_double), ("min_precision", c_double),
-                ("n_bootstrap", c_int), ("seed", ctypes.c_ulonglong), ("n_threads", c_int)]
+                ("n_bootstrap", c_int), ("seed", ctypes.c_ulonglong), ("n_threads", c_int),
+                ("stratified", c_int)]
 
 
 class StConfusion(ctypes.Structure):

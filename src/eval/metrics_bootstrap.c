@@ -1,6 +1,6 @@
-/* Stratified bootstrap percentile confidence intervals. Resample b draws n_pos rows from the
- * positive rows and n_neg from the negative rows, with replacement, using a splitmix64
- * stream seeded by (seed, b) alone; the draw becomes a vector of multiplicities over the
+/* Bootstrap percentile confidence intervals. Resample b draws n rows from all rows (or,
+ * stratified, n_pos rows from the positive rows and n_neg from the negative rows), with
+ * replacement, using a splitmix64 stream seeded by (seed, b) alone; the draw becomes a vector of multiplicities over the
  * sorted view, so a resample needs no sort. Resamples are independent of one another and
  * of the thread that runs them: the results do not depend on the thread count. */
 #include <math.h>
@@ -29,12 +29,17 @@ static size_t draw(uint64_t *state, size_t n)
     return (size_t)(((u128)splitmix64(state) * (u128)n) >> 64);
 }
 
-static void resample(const st__scored *s, uint64_t seed, int b, double *mult)
+static void resample(const st__scored *s, uint64_t seed, int b, int stratified, double *mult)
 {
     uint64_t state = seed;
     uint64_t mix = (uint64_t)b + 1;
     state ^= splitmix64(&mix); /* a distinct, well-mixed stream per resample */
     memset(mult, 0, s->n * sizeof *mult);
+    if (!stratified) { /* mult is over the sorted view, whose rows are all n */
+        for (size_t k = 0; k < s->n; k++)
+            mult[draw(&state, s->n)] += 1;
+        return;
+    }
     for (size_t k = 0; k < s->n_pos; k++)
         mult[s->pos_rows[draw(&state, s->n_pos)]] += 1;
     for (size_t k = 0; k < s->n_neg; k++)
@@ -87,7 +92,7 @@ st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval 
 #pragma omp for schedule(dynamic, 4)
         for (int b = 0; b < n_boot; b++) {
             unsigned undefined;
-            resample(s, prm->seed, b, my_mult);
+            resample(s, prm->seed, b, prm->stratified, my_mult);
             st__metrics_compute(s, my_mult, t, prm->beta, cal_start,
                                 vals + (size_t)b * ST_METRIC_COUNT, &undefined, NULL);
         }

@@ -135,7 +135,7 @@ static void test_text_report(void **state)
     assert_string_equal(r->err, "");
     assert_non_null(strstr(r->out, "rows       6 (3 positive, 3 negative)"));
     assert_non_null(strstr(r->out, "threshold  0.5 (fixed)"));
-    assert_non_null(strstr(r->out, "50 stratified bootstrap resamples, seed 42\n"
+    assert_non_null(strstr(r->out, "50 bootstrap resamples, seed 42\n"
                                    "           (only 3 positive rows: the intervals "
                                    "understate the uncertainty, down to width 0)\n"));
     assert_non_null(strstr(r->out, "\nROC-AUC                      0.7778     0."));
@@ -172,7 +172,8 @@ static void test_machine_formats(void **state)
     static const char *const json[] = {"\"schema\": \"stratum-evaluate 1\"",
         "\"source\": {\"scores\": ", "\"score_col\": \"p\"}", "\"rows\": 6, \"n_positive\": 3",
         "\"threshold\": {\"rule\": \"f1\", \"value\": 0.59999999999999998",
-        "\"bootstrap\": {\"resamples\": 20, \"seed\": 3, \"level\": 0.95}",
+        "\"bootstrap\": {\"resamples\": 20, \"seed\": 3, \"level\": 0.95, \"stratified\": "
+        "false}",
         "\"roc_auc\": {\"value\": 0.77777777777777779, \"defined\": true, \"ci_low\": ",
         "\"calibration_slope\": {", "\"delong\": {\"variance\": 0.061728395061728",
         "\"confusion\": {\"tp\": 3, \"fp\": 1, \"tn\": 2, \"fn\": 0}", "\"calibration\": []"};

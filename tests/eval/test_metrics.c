@@ -289,6 +289,54 @@ static void test_bootstrap_deterministic(void **state)
     assert_true(a.ci_low[ST_METRIC_ROC_AUC] != b.ci_low[ST_METRIC_ROC_AUC]);
 }
 
+/* The intervals are honest for a cohort: on 200 simulated cohorts of 500 rows (scores p =
+ * 0.2 u, u uniform, labels drawn with probability p: calibrated, prevalence 10%, Brier
+ * score E[p(1 - p)] = 0.1 - 0.04 / 3), the 95% interval of the Brier score covers the
+ * truth in about 95% of them when a resample draws its rows from all rows, and in far
+ * fewer when the class counts are held fixed (stratified), which is for case-control
+ * samples; prevalence's interval then has width 0. */
+static void test_bootstrap_coverage(void **state)
+{
+    (void)state;
+    enum { N = 500, COHORTS = 200 };
+    static double p[N];
+    static float y[N];
+    const double brier = 0.1 - 0.04 / 3;
+    uint64_t x = 777;
+    int covered[2] = {0, 0};
+    st_eval_params prm = st_eval_params_default();
+    prm.n_bootstrap = 200;
+    prm.n_threads = 1;
+    for (int c = 0; c < COHORTS; c++) {
+        for (int i = 0; i < N; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            p[i] = 0.2 * (double)(x >> 11) / 9007199254740992.0;
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            y[i] = (double)(x >> 11) / 9007199254740992.0 < p[i];
+        }
+        for (int stratified = 0; stratified <= 1; stratified++) {
+            prm.stratified = stratified;
+            prm.seed = (unsigned long long)c + 1;
+            st_eval ev = evaluate_ok(p, y, NULL, N, &prm);
+            covered[stratified] += ev.ci_low[ST_METRIC_BRIER] <= brier &&
+                                   brier <= ev.ci_high[ST_METRIC_BRIER];
+            if (stratified)
+                assert_same_double(ev.ci_low[ST_METRIC_PREVALENCE],
+                                   ev.ci_high[ST_METRIC_PREVALENCE]);
+            else
+                assert_true(ev.ci_low[ST_METRIC_PREVALENCE] < ev.ci_high[ST_METRIC_PREVALENCE]);
+        }
+    }
+    /* 95% of 200 is 190, with a standard error of about 3 */
+    print_message("coverage: rows %d, stratified %d of %d\n", covered[0], covered[1], COHORTS);
+    if (covered[0] < 180 || covered[0] > 198)
+        fail_msg("rows: the Brier interval covered the truth in %d of %d cohorts", covered[0],
+                 COHORTS);
+    if (covered[1] > 170)
+        fail_msg("stratified: the Brier interval covered the truth in %d of %d cohorts; "
+                 "expected far fewer", covered[1], COHORTS);
+}
+
 /* Bad input fails with a message naming the row; *out is zeroed. */
 static void test_bad_input(void **state)
 {
@@ -410,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_delong),
         cmocka_unit_test(test_calibration),
         cmocka_unit_test(test_bootstrap_deterministic),
+        cmocka_unit_test(test_bootstrap_coverage),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_curves),
         cmocka_unit_test(test_score_order),
