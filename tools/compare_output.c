@@ -1,5 +1,5 @@
 /* stratum compare's table: a row per setting; per metric the mean over the folds and its
- * t-based 95% interval, the best mean of each column marked. */
+ * 95% interval (corrected resampled t), the best mean of each column marked. */
 #include <math.h>
 #include <string.h>
 

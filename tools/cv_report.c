@@ -1,7 +1,7 @@
 /* stratum cv at one model setting: runs the folds (cv_folds.c), summarises each metric
- * across the folds (mean, standard deviation and a t-based 95% interval for the mean,
- * clipped to the metric's range, e.g. [0, 1] for ROC-AUC, [-1, 1] for MCC), writes the
- * out-of-fold predictions and the HTML report (st_report_cv) and prints the summary. */
+ * across the folds (mean, standard deviation and a 95% interval for the mean by the
+ * corrected resampled t, clipped to the metric's range, e.g. [0, 1] for ROC-AUC, [-1, 1]
+ * for MCC), writes the out-of-fold predictions and the HTML report (st_report_cv) and prints the summary. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

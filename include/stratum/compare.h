@@ -13,7 +13,7 @@
  *
  * Each setting is st_cv_run (stratum/cv.h) of one family with one class weight, on the
  * folds every setting shares (cv's folds and seed): the row holds each metric's mean over
- * the folds with its t-based 95% interval (st_cv_summarise). With recalibrate, each
+ * the folds with its 95% interval (st_cv_summarise_folds: the corrected resampled t). With recalibrate, each
  * setting gets a second row: each fold's model calibrated on an inner cross-validation of
  * its training part (st_cv_post_fit: the map and the row's threshold from the inner
  * out-of-fold predictions; the test fold is never used). Existing models (`--model FILE`)

@@ -50,4 +50,9 @@ st_status st__cv_folds(const st_dataset *ds, const st_cv_params *p, int *fold_of
 /* "logreg" or "gbdt". */
 const char *st__cv_family_name(st_cv_family family);
 
+/* st_cv_summarise with the interval's variance factor 1/d + test_train (the corrected
+ * resampled t of st_cv_summarise_folds; 0: the plain t interval). */
+st_cv_summary st__cv_summarise_corrected(const double *values, size_t m, int metric,
+                                         double test_train);
+
 #endif

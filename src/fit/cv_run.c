@@ -112,20 +112,15 @@ static st_status run_fold(const st_dataset *ds, const st_cv_params *p, st__cv_te
 /* Each metric and the threshold over all folds. */
 static st_status summarise(st_cv_result *res, st_error *err)
 {
+    (void)err; /* st_cv_summarise_folds gives an empty summary when out of memory */
     const size_t m = res->n_folds * res->n_repeats;
-    double *v = st__malloc_array(m, sizeof *v);
-    if (v == NULL)
-        return st__fail(err, ST_ERR_NOMEM, "out of memory for %zu fold results", m);
     for (int k = -1; k < ST_METRIC_COUNT; k++) {
-        for (size_t i = 0; i < m; i++)
-            v[i] = k < 0 ? res->folds[i].threshold : res->folds[i].value[k];
-        st_cv_summary s = st_cv_summarise(v, m, k);
+        st_cv_summary s = st_cv_summarise_folds(res->folds, m, k);
         if (k < 0)
             res->threshold = s;
         else
             res->summary[k] = s;
     }
-    st__free(v);
     return ST_OK;
 }
 

@@ -1,7 +1,9 @@
 /* A metric summarised across cross-validation folds: mean, standard deviation and a
- * t-based 95% interval for the mean, clipped to the metric's range (stratum/cv.h). */
+ * t-based 95% interval for the mean, clipped to the metric's range (stratum/cv.h); over
+ * folds, the corrected resampled t of Nadeau and Bengio (2003). */
 #include <math.h>
 
+#include "core/alloc.h"
 #include "cv_impl.h"
 
 double st_cv_t975(size_t df)
@@ -37,7 +39,8 @@ static void metric_range(int metric, double *lo, double *hi)
         *lo = 0, *hi = 1;
 }
 
-st_cv_summary st_cv_summarise(const double *values, size_t m, int metric)
+st_cv_summary st__cv_summarise_corrected(const double *values, size_t m, int metric,
+                                         double test_train)
 {
     st_cv_summary s = {0, NAN, NAN, NAN, NAN};
     double sum = 0, ss = 0;
@@ -54,11 +57,37 @@ st_cv_summary st_cv_summarise(const double *values, size_t m, int metric)
             ss += (values[i] - s.mean) * (values[i] - s.mean);
     if (s.defined > 1) {
         s.sd = sqrt(ss / (double)(s.defined - 1));
-        double half = st_cv_t975(s.defined - 1) * s.sd / sqrt((double)s.defined);
+        double half = st_cv_t975(s.defined - 1) * s.sd *
+                      sqrt(1 / (double)s.defined + test_train);
         double lo, hi;
         metric_range(metric, &lo, &hi);
         s.low = fmax(lo, s.mean - half);
         s.high = fmin(hi, s.mean + half);
     }
+    return s;
+}
+
+st_cv_summary st_cv_summarise(const double *values, size_t m, int metric)
+{
+    return st__cv_summarise_corrected(values, m, metric, 0);
+}
+
+st_cv_summary st_cv_summarise_folds(const st_cv_fold *folds, size_t m, int metric)
+{
+    st_cv_summary none = {0, NAN, NAN, NAN, NAN};
+    double *v = st__malloc_array(m ? m : 1, sizeof *v);
+    if (folds == NULL || v == NULL) { /* no summary rather than a wrong one */
+        st__free(v);
+        return none;
+    }
+    double n_test = 0, n_train = 0;
+    for (size_t i = 0; i < m; i++) {
+        v[i] = metric < 0 ? folds[i].threshold : folds[i].value[metric];
+        n_test += (double)folds[i].n_test;
+        n_train += (double)folds[i].n_train;
+    }
+    st_cv_summary s = st__cv_summarise_corrected(v, m, metric,
+                                                 n_train > 0 ? n_test / n_train : 0);
+    st__free(v);
     return s;
 }

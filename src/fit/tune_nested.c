@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "cv_impl.h"
 #include "tune_impl.h"
 
 /* One outer fold: search on tr, refit the best on tr, metrics of te into value. */
@@ -112,7 +113,8 @@ st_status st__tune_nested(const st_dataset *ds, const st_tune_params *prm,
     for (int m = 0; m < ST_METRIC_COUNT && rc == ST_OK; m++) {
         for (size_t f = 0; f < k; f++)
             col[f] = value[f * ST_METRIC_COUNT + m];
-        res->nested[m] = st_cv_summarise(col, k, m);
+        res->nested[m] = st__cv_summarise_corrected(col, k, m, k > 1 ? 1 / (double)(k - 1)
+                                                                       : 0);
     }
     if (rc == ST_OK)
         res->nested_folds = k;

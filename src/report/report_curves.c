@@ -54,16 +54,7 @@ void st_report_curve_free(st_report_curve *c)
 
 st_cv_summary st__report_fold_summary(const st_cv_fold *folds, size_t m, int metric)
 {
-    double *vals = st__malloc((m ? m : 1) * sizeof *vals);
-    if (vals == NULL) { /* no summary rather than a wrong one */
-        st_cv_summary none = {0, NAN, NAN, NAN, NAN};
-        return none;
-    }
-    for (size_t k = 0; k < m; k++)
-        vals[k] = metric < 0 ? folds[k].threshold : folds[k].value[metric];
-    st_cv_summary s = st_cv_summarise(vals, m, metric);
-    st__free(vals);
-    return s;
+    return st_cv_summarise_folds(folds, m, metric);
 }
 
 st_status st__report_oof_make(const st_dataset *ds, size_t n_folds, size_t n_repeats,

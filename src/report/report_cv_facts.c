@@ -139,9 +139,9 @@ st_status st__report_cv_facts(st_report *rep, const st_dataset *ds, const st_cv_
         snprintf(rule, sizeof rule, "%s%s", ctx->rule_name,
                  threshold_where(prm, where, sizeof where));
     terms[k] = "threshold", values[k++] = rule;
-    terms[k] = "intervals", values[k++] = "95%, t-based for the mean over the folds where "
-                                          "the metric is defined (optimistic: the folds share "
-                                          "training rows)";
+    terms[k] = "intervals", values[k++] = "95% for the mean over the folds where the metric "
+                                          "is defined, by the corrected resampled t (Nadeau "
+                                          "and Bengio 2003: the folds share training rows)";
     terms[k] = "curves", values[k++] = "out-of-fold predictions pooled over the folds and "
                                        "repeats; marked: the mean over the folds of each "
                                        "fold's operating point";

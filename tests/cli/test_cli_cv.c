@@ -50,7 +50,7 @@ static void test_help(void **state)
     static const char *const expected[] = {"Usage: stratum cv logreg DATA", "--folds K",
         "(default: 5)", "--repeats R", "(default: 1)", "--group-col COL", "--fold-col COL",
         "--oof FILE", "--threshold-rule R", "--lambda-path", "--measure M",
-        "(default: deviance)", "--lambda L", "--alpha A", "--seed N", "t-based 95%",
+        "(default: deviance)", "--lambda L", "--alpha A", "--seed N", "corrected resampled t",
         "stratum cv gbdt DATA", "--num-trees N", "--scale-pos-weight X"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         if (strstr(r->out, expected[i]) == NULL)

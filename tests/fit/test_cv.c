@@ -152,8 +152,11 @@ static void oof_equals_own_fit(st_cv_family family)
 static void oof_logreg(void **state) { (void)state; oof_equals_own_fit(ST_CV_LOGREG); }
 static void oof_gbdt(void **state) { (void)state; oof_equals_own_fit(ST_CV_GBDT); }
 
-/* mean, SD and mean -+ t(0.975, 4) sd / sqrt(5), t(0.975, 4) = 2.776445 (tables), clipped
- * to [0, 1] for ROC-AUC. */
+/* mean, SD and the corrected resampled t interval (Nadeau and Bengio 2003): mean -+
+ * t(0.975, 4) sd sqrt(1/5 + n_test/n_train), t(0.975, 4) = 2.776445 (tables), clipped to
+ * [0, 1] for ROC-AUC; st_cv_summarise alone is the plain t interval, sd / sqrt(5). And
+ * repeats narrow the interval only as far as the data allow: 4 repeats of 5 folds give an
+ * interval near one repeat's, where the plain t over 20 folds was half as wide. */
 static void summary_is_t_interval(void **state)
 {
     (void)state;
@@ -168,7 +171,11 @@ static void summary_is_t_interval(void **state)
         double d = res->folds[f].value[ST_METRIC_ROC_AUC] - mean;
         ss += d * d;
     }
-    double sd = sqrt(ss / 4), half = 2.776445 * sd / sqrt(5.0);
+    double n_test = 0, n_train = 0;
+    for (size_t f = 0; f < 5; f++)
+        n_test += (double)res->folds[f].n_test, n_train += (double)res->folds[f].n_train;
+    double sd = sqrt(ss / 4), half = 2.776445 * sd * sqrt(1 / 5.0 + n_test / n_train);
+    assert_close(n_test / n_train, 0.25, 0.01); /* 5 folds: a test fold is 1/4 of the rest */
     const st_cv_summary *s = &res->summary[ST_METRIC_ROC_AUC];
     assert_int_equal(s->defined, 5);
     assert_close(s->mean, mean, 1e-15);
@@ -176,6 +183,19 @@ static void summary_is_t_interval(void **state)
     assert_close(s->low, fmax(0, mean - half), 1e-12);
     assert_close(s->high, fmin(1, mean + half), 1e-12);
     assert_close(res->threshold.mean, 0.5, 0);
+    double v[5];
+    for (size_t f = 0; f < 5; f++)
+        v[f] = res->folds[f].value[ST_METRIC_ROC_AUC];
+    const st_cv_summary plain = st_cv_summarise(v, 5, ST_METRIC_ROC_AUC);
+    assert_close(plain.high - plain.mean, 2.776445 * sd / sqrt(5.0), 1e-12);
+    const double width1 = s->high - s->low;
+    st_cv_result_free(res);
+    p.n_repeats = 4;
+    res = run(ds, &p);
+    const st_cv_summary *s4 = &res->summary[ST_METRIC_ROC_AUC];
+    assert_int_equal(s4->defined, 20);
+    if (!(s4->high - s4->low > 0.6 * width1))
+        fail_msg("4 repeats: width %g against one repeat's %g", s4->high - s4->low, width1);
     assert_close(st_cv_t975(1), 12.706205, 1e-6);
     assert_true(isnan(st_cv_t975(0)));
     /* beyond the table: t(0.975, 60) = 2.000298 (tables) */
