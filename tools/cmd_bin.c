@@ -155,7 +155,7 @@ int cmd_bin(int argc, char **argv)
                rep.passes, secs);
     } else if (!common.quiet) {
         fprintf(stderr, "binned %zu rows x %zu features (%zu bins; %zu numeric feature%s "
-                "binned from an approximate sketch) in %.2f s, %d passes over %llu bytes; "
+                "binned from an approximate sketch) in %.2f s, %d passes reading %llu bytes in all; "
                 "wrote %s (%llu bytes)\n",
                 rep.n_rows, rep.n_features, rep.total_bins, rep.n_inexact,
                 rep.n_inexact == 1 ? "" : "s", secs, rep.passes,

@@ -2,8 +2,8 @@
  * everything training will trust: the header (magic, byte order, version, checksum), that
  * the sections are where the layout puts them and the file is exactly as long, the
  * metadata (lengths within the block, bounds increasing to +inf, levels in byte order,
- * level bins within the feature's bins), and then every bin code, label and weight, one
- * pass over the file. A code past its feature's bins would index past a histogram, so no
+ * level bins within the feature's bins), and then every bin code (in range, its two copies
+ * equal), label, weight and raw value (in its code's bin), one pass over the file. A code past its feature's bins would index past a histogram, so no
  * file reaches training without this. */
 #define _POSIX_C_SOURCE 200809L
 #include "stb_impl.h"
@@ -209,7 +209,11 @@ static st_status parse_meta(const char *path, cursor *c, st_binned *b, int wide,
     return rc;
 }
 
-/* Every code within its feature's bins, labels 0/1, weights finite >= 0. */
+/* Every code within its feature's bins, and the feature-major copy of the codes equal to
+ * the row-major one (the writer stores each code twice: a byte changed in either section
+ * no longer agrees). Rows go in blocks whose row-major codes stay in cache while each
+ * feature's column is compared. Returns the first bad feature, -1 when none. */
+#define CODE_BLOCK 4096
 #define DEFINE_CHECK_CODES(NAME, T)                                                        \
     static long NAME(const T *codes, const T *cols, size_t n, size_t nf, const int *nb)    \
     {                                                                                      \
@@ -217,17 +221,44 @@ static st_status parse_meta(const char *path, cursor *c, st_binned *b, int wide,
             for (size_t j = 0; j < nf; j++)                                                \
                 if (codes[i * nf + j] > nb[j])                                             \
                     return (long)j;                                                        \
-        for (size_t j = 0; j < nf; j++) {                                                  \
-            T mx = 0;                                                                      \
-            for (size_t i = 0; i < n; i++)                                                 \
-                mx = cols[j * n + i] > mx ? cols[j * n + i] : mx;                          \
-            if (mx > nb[j])                                                                \
-                return (long)j;                                                            \
+        for (size_t i0 = 0; i0 < n; i0 += CODE_BLOCK) {                                    \
+            const size_t i1 = n - i0 < CODE_BLOCK ? n : i0 + CODE_BLOCK;                   \
+            for (size_t j = 0; j < nf; j++) {                                              \
+                unsigned differ = 0;                                                       \
+                for (size_t i = i0; i < i1; i++)                                           \
+                    differ |= (unsigned)(cols[j * n + i] != codes[i * nf + j]);            \
+                if (differ)                                                                \
+                    return (long)j;                                                        \
+            }                                                                              \
         }                                                                                  \
         return -1;                                                                         \
     }
 DEFINE_CHECK_CODES(check_u8, uint8_t)
 DEFINE_CHECK_CODES(check_u16, uint16_t)
+
+/* Every raw value (--values) in the bin its code names: the writer coded each value it
+ * stored with st__gbdt_bin_of, so a value changed on disk (a lab result of 1e9 where the
+ * code says 40 to 45) fails here; a categorical value must be one of the feature's level
+ * codes. Returns the first bad feature (its row in *row), -1 when none. */
+static long check_values(const st_binned *b, size_t *row)
+{
+    const st__gbdt_bins *bins = &b->bins;
+    const size_t n = b->meta.n_rows, nf = b->meta.n_features;
+    for (size_t j = 0; j < nf; j++) {
+        const float *v = b->values + j * n;
+        const int cat = bins->is_cat != NULL && bins->is_cat[j];
+        const float n_levels = cat ? (float)(bins->level_off[j + 1] - bins->level_off[j]) : 0;
+        for (size_t i = 0; i < n; i++) {
+            const unsigned code = bins->wide ? bins->cols16[j * n + i] : bins->cols[j * n + i];
+            if ((cat && v[i] == v[i] && !(v[i] >= 0 && v[i] < n_levels && v[i] == floorf(v[i])))
+                || st__gbdt_bin_of(bins, j, v[i]) != code) {
+                *row = i;
+                return (long)j;
+            }
+        }
+    }
+    return -1;
+}
 
 static st_status check_data(const char *path, st_binned *b, st_error *err)
 {
@@ -251,8 +282,16 @@ static st_status check_data(const char *path, st_binned *b, st_error *err)
     const long bad = b->bins.wide ? check_u16(b->bins.codes16, b->bins.cols16, n, nf, b->bins.n_bins)
                                   : check_u8(b->bins.codes, b->bins.cols, n, nf, b->bins.n_bins);
     if (bad >= 0) {
-        snprintf(what, sizeof what, "feature %ld: a bin code past its %d bins", bad + 1,
-                 b->bins.n_bins[bad]);
+        snprintf(what, sizeof what, "feature %ld: a bin code past its %d bins, or its two "
+                 "copies of the codes differ", bad + 1, b->bins.n_bins[bad]);
+        return corrupt(err, path, what);
+    }
+    size_t row = 0;
+    const long bad_value = b->values != NULL ? check_values(b, &row) : -1;
+    if (bad_value >= 0) {
+        snprintf(what, sizeof what, "feature %ld, row %zu: raw value %g is not in the bin "
+                 "its code names", bad_value + 1, row + 1,
+                 (double)b->values[(size_t)bad_value * n + row]);
         return corrupt(err, path, what);
     }
     (void)n_pos;

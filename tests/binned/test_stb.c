@@ -485,6 +485,11 @@ static void test_hostile_files(void **state)
     memcpy(&at, p + 80, 8);
     p[at + 3 * 470 + 17] = 200;
     expect_open_error(p, size, ST_ERR_DATA, "bin code past");
+    /* a code changed to another valid one in one copy only: the copies disagree */
+    FRESH();
+    memcpy(&at, p + 72, 8);
+    p[at + 5] = p[at + 5] == 0 ? 1 : 0;
+    expect_open_error(p, size, ST_ERR_DATA, "its two copies of the codes differ");
     FRESH();
     memcpy(&at, p + 56, 8);
     const float half = 0.5f;
@@ -530,6 +535,24 @@ static void test_hostile_files(void **state)
         else
             assert_true(strlen(err.message) > 0);
     }
+    /* --values: a raw value changed on disk (a lab result of 1e9 where its code says
+       otherwise) no longer lies in its code's bin, which was not checked */
+    st_bin_options bo = st_bin_options_default();
+    bo.store_values = 1;
+    bin_ok(dataset_path("thoracic_surgery"), "stb_values.stb", NULL, &bo, NULL);
+    free(good);
+    good = slurp_file("stb_values.stb", &size);
+    p = realloc(p, size + 16);
+    FRESH();
+    memcpy(&at, p + 88, 8);
+    assert_true(at > 0);
+    const float big = 1e9f;
+    memcpy(p + at + 4 * 2, &big, 4); /* feature 1, row 3 */
+    expect_open_error(p, size, ST_ERR_DATA, "feature 1, row 3: raw value 1e+09 is not in the "
+                      "bin its code names");
+    FRESH(); /* the file as written opens */
+    spit("stb_values2.stb", p, size);
+    st_binned_close(open_ok("stb_values2.stb"));
     /* not a file at all */
     st_binned *b = NULL;
     st_error err;
