@@ -291,6 +291,7 @@ static void test_undefined_reasons(void **state)
                                    "outside [0, 1])\n"));
     assert_non_null(strstr(r->out, "\nROC-AUC                      1.0000"));
     free(r);
+    unlink(path);
     scratch_file(path, sizeof path, "w0.csv", "label,p,w\n1,0.9,0\n0,0.2,0\n1,0.6,2\n0,0.4,0\n");
     r = run("evaluate", "--scores", path, "--weight-col", "w", "--bootstrap", "0", NULL);
     assert_int_equal(r->exit_code, 0);
@@ -298,6 +299,7 @@ static void test_undefined_reasons(void **state)
                                    "rows' weights sum to 0)\n"));
     assert_non_null(strstr(r->out, "\nprecision                    1.0000"));
     free(r);
+    unlink(path);
 }
 
 static void test_model_and_data(void **state)
@@ -322,6 +324,32 @@ static void test_model_and_data(void **state)
     unlink(model);
 }
 
+/* An interval of width 0 is named under the table (recall 0 of 20 positives found: every
+ * resample agrees, which is no certainty); a table without one has no such line. */
+static void test_zero_width_note(void **state)
+{
+    (void)state;
+    char text[8192] = "p,y\n";
+    size_t used = strlen(text);
+    for (int i = 0; i < 200; i++) /* positives score 0.00-0.19, negatives 0.00-0.59 */
+        used += (size_t)snprintf(text + used, sizeof text - used, "%.4f,%d\n",
+                                 i < 20 ? 0.01 * i : 0.003 * i, i < 20);
+    char path[512];
+    scratch_file(path, sizeof path, "zero_width.csv", text);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold", "0.7",
+                        "--bootstrap", "100", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\nnote: recall, specificity, "));
+    assert_non_null(strstr(r->out, "an interval of width 0: every resample gave the same value"));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold", "0.1",
+            "--bootstrap", "100", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_null(strstr(r->out, "width 0"));
+    free(r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_by_group),
         cmocka_unit_test(test_model_and_data),
         cmocka_unit_test(test_undefined_reasons),
+        cmocka_unit_test(test_zero_width_note),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }
