@@ -2,6 +2,8 @@
  * stratum bin), and the --bins-from FILE of in-memory training. */
 #include "train_binned.h"
 
+#include <string.h>
+
 #include "cli_progress.h"
 #include "train_progress.h"
 
@@ -24,6 +26,61 @@ int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, cons
     return warned;
 }
 
+/* The options given on the command line that say how to read a CSV's rows (the label,
+ * weight and column choices stratum bin already applied when it made the file). */
+static size_t csv_reading_options(const cli_common *c, const char **names, size_t cap)
+{
+    const struct { int given; const char *name; } opts[] = {
+        {c->n_ignore > 0, "--ignore"},       {c->use_na_values, "--na-values"},
+        {c->delimiter != 0, "--delimiter"},  {c->skip_missing_labels, "--skip-missing-labels"},
+        {c->no_header, "--no-header"},       {c->n_numeric > 0, "--numeric"},
+        {c->n_categorical > 0, "--categorical"},
+        {c->censored != ST_CENSORED_TEXT, "--censored"}, {c->decimal != '.', "--decimal"},
+        {c->positive != NULL, "--positive"}, {c->libsvm_zero_based != -1, "--libsvm-base"},
+    };
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0] && n < cap; k++)
+        if (opts[k].given)
+            names[n++] = opts[k].name;
+    return n;
+}
+
+int cli_binned_check_options(const st_binned *b, const char *path, const cli_common *c,
+                             int valid_given)
+{
+    const char *wname = st_binned_weight_name(b);
+    const int weighted = st_binned_weights(b) != NULL;
+    if (c->weight_file != NULL)
+        return cli_usage_error("train", "--weight-file %s: %s is a binned file, whose rows "
+                               "are %s%s%s; the weights are read when the file is made: give "
+                               "--weight-file to 'stratum bin'", c->weight_file, path,
+                               weighted ? "weighted by '" : "unweighted", weighted ? wname : "",
+                               weighted ? "'" : "");
+    if (c->weight_col != NULL && (!weighted || strcmp(c->weight_col, wname) != 0))
+        return cli_usage_error("train", "--weight-col %s: %s is a binned file, whose rows are "
+                               "%s%s%s; the weights are read when the file is made: give "
+                               "--weight-col to 'stratum bin'", c->weight_col, path,
+                               weighted ? "weighted by '" : "unweighted", weighted ? wname : "",
+                               weighted ? "'" : "");
+    if (c->label_given && c->label != NULL && strcmp(c->label, st_binned_label_name(b)) != 0)
+        return cli_usage_error("train", "--label %s: %s is a binned file whose label is '%s' "
+                               "(chosen when it was made: give --label to 'stratum bin')",
+                               c->label, path, st_binned_label_name(b));
+    if (valid_given)
+        return EXIT_OK; /* the reading options read the --valid CSV */
+    const char *names[16];
+    const size_t n = csv_reading_options(c, names, 16);
+    if (n > 0) {
+        fprintf(stderr, "warning: ");
+        for (size_t k = 0; k < n; k++)
+            fprintf(stderr, "%s%s", k == 0 ? "" : k + 1 == n ? " and " : ", ", names[k]);
+        fprintf(stderr, " %s no effect: %s is a binned file, its rows read when it was made "
+                "(give %s to 'stratum bin')\n", n == 1 ? "has" : "have", path,
+                n == 1 ? "it" : "them");
+    }
+    return EXIT_OK;
+}
+
 int cli_open_bins(const char *path, const st_gbdt_params *prm, st_binned **out)
 {
     st_error err;
@@ -40,8 +97,12 @@ int cli_train_gbdt_binned(const char *data_path, const char *model_path,
 {
     st_binned *b = NULL;
     int status = cli_open_bins(data_path, prm, &b);
-    if (status != EXIT_OK)
+    if (status == EXIT_OK)
+        status = cli_binned_check_options(b, data_path, common, valid_path != NULL);
+    if (status != EXIT_OK) {
+        st_binned_close(b);
         return status;
+    }
     st_error err;
     st_status rc = ST_OK;
     st_dataset *va = NULL;
@@ -100,6 +161,10 @@ int cli_train_logreg_binned(const char *data_path, const char *model_path,
     st_status rc = st_binned_open(data_path, &b, &err);
     if (rc != ST_OK)
         return cli_fail(&err, rc);
+    if (cli_binned_check_options(b, data_path, common, 0) != EXIT_OK) {
+        st_binned_close(b);
+        return EXIT_USAGE;
+    }
     st_logreg *m = NULL;
     double fit_seconds = cli_seconds();
     const st_train_source src = st_source_binned(b);

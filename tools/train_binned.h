@@ -21,6 +21,15 @@ int cli_open_bins(const char *path, const st_gbdt_params *prm, st_binned **out);
  * Returns the number of warnings printed. */
 int cli_warn_ignored_binning(const st_binned *b, const st_gbdt_params *prm, const char *path);
 
+/* The CSV-reading options on the command line against the binned file at path, which
+ * was read by stratum bin: --weight-file, or a --weight-col or --label other than the
+ * file's, is a usage error (the model would not be weighted or labelled as asked); any
+ * other reading option (--ignore, --na-values, --numeric, ...) is warned about as having
+ * no effect, unless valid_given (then it reads the --valid CSV). Returns an exit code,
+ * the message printed. */
+int cli_binned_check_options(const st_binned *b, const char *path, const cli_common *c,
+                             int valid_given);
+
 /* stratum train logreg DATA.stb: logistic regression streamed from the file's raw values
  * (st_logreg_train_binned); saves the model and prints the summary and coefficients.
  * Returns an exit code. */

@@ -236,6 +236,16 @@ static int run_binned(int rank, int size, const char *data_path, const char *mod
         rc = st_dataset_read(valid->path, &opt, &va, &err);
     }
     rc = st_mpi_agree(MPI_COMM_WORLD, rc, &err);
+    /* the reading options against the file (the same on every rank): rank 0 says it */
+    int options = EXIT_OK;
+    if (rc == ST_OK && rank == 0)
+        options = cli_binned_check_options(b, data_path, common, valid->path != NULL);
+    MPI_Bcast(&options, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (options != EXIT_OK) {
+        st_dataset_free(va);
+        st_binned_close(b);
+        return options;
+    }
     if (rc == ST_OK && rank == 0 && !cli_warn_ignored_binning(b, prm, data_path) &&
         !common->quiet &&
         (prm->max_bin != st_binned_max_bin(b) ||

@@ -879,6 +879,71 @@ static void test_output_destinations(void **state)
     unlink("stb_dest.fifo");
 }
 
+/* A binned file's rows, label and weights were read by stratum bin: training on it with
+ * --weight-file, or another --weight-col or --label, is refused (the model would not be
+ * weighted or labelled as asked), and the other CSV-reading options are said to do
+ * nothing. */
+static void test_cli_reading_options(void **state)
+{
+    (void)state;
+    run_result *r = run("bin", dataset_path("hepatitis"), "-o", "stb_ro.stb", "--values", "-q",
+                        NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    FILE *f = fopen("stb_ro_w.txt", "w");
+    assert_non_null(f);
+    for (int i = 0; i < 155; i++)
+        fprintf(f, "%d\n", 1 + i % 3);
+    fclose(f);
+    r = run("train", "gbdt", "stb_ro.stb", "-o", "stb_ro.model", "--num-trees", "5",
+            "--weight-file", "stb_ro_w.txt", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--weight-file stb_ro_w.txt: stb_ro.stb is a binned file, whose "
+                          "rows are unweighted; the weights are read when the file is made: "
+                          "give --weight-file to 'stratum bin'");
+    free(r);
+    r = run("train", "logreg", "stb_ro.stb", "-o", "stb_ro.model", "--lambda", "0.01",
+            "--weight-col", "age", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--weight-col age: stb_ro.stb is a binned file, whose rows are "
+                          "unweighted");
+    free(r);
+    r = run("train", "gbdt", "stb_ro.stb", "-o", "stb_ro.model", "--num-trees", "5", "--label",
+            "outcome", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--label outcome: stb_ro.stb is a binned file whose label is "
+                          "'label'");
+    free(r);
+    assert_int_equal(access("stb_ro.model", F_OK), -1); /* nothing written */
+    /* the file's own label is fine; other reading options warn, also under --quiet */
+    r = run("train", "gbdt", "stb_ro.stb", "-o", "stb_ro.model", "--num-trees", "5", "--label",
+            "label", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    free(r);
+    r = run("train", "logreg", "stb_ro.stb", "-o", "stb_ro.model", "--lambda", "0.01",
+            "--ignore", "age", "--na-values", "?", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "warning: --ignore and --na-values have no effect: stb_ro.stb "
+                        "is a binned file, its rows read when it was made (give them to "
+                        "'stratum bin')\n");
+    free(r);
+    /* a binned file made with the weights: the same --weight-file again is still refused
+     * (it is the file's rows, not the CSV's, that are weighed), the model the file's */
+    r = run("bin", dataset_path("hepatitis"), "-o", "stb_ro.stb", "--weight-file", "stb_ro_w.txt",
+            "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    r = run("train", "gbdt", "stb_ro.stb", "-o", "stb_ro.model", "--num-trees", "5",
+            "--weight-file", "stb_ro_w.txt", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "whose rows are weighted by 'stb_ro_w.txt'");
+    free(r);
+    unlink("stb_ro.stb");
+    unlink("stb_ro_w.txt");
+    unlink("stb_ro.model");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -894,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_cli_libsvm),
         cmocka_unit_test(test_logreg_binned),
         cmocka_unit_test(test_output_destinations),
+        cmocka_unit_test(test_cli_reading_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
