@@ -32,6 +32,26 @@ void cli_warn_binned(const st_bin_report *rep, const char *path)
 {
     if (rep->header_is_numeric)
         warn_numeric_header(path);
+    const size_t shown = rep->n_mostly_numeric < ST_BIN_MOSTLY_NUMERIC_MAX
+                             ? rep->n_mostly_numeric : ST_BIN_MOSTLY_NUMERIC_MAX;
+    for (size_t k = 0; k < shown; k++) {
+        const st_bin_mostly_numeric *m = &rep->mostly_numeric[k];
+        fprintf(stderr, "stratum: warning: %s: column '%s' holds numbers except in %zu of its "
+                "%zu cells (line %ld: '%s'", path, m->name, m->n_not_numbers, m->n_present,
+                m->first_line, m->n_examples > 0 ? m->examples[0] : "");
+        for (size_t e = 1; e < m->n_examples; e++)
+            fprintf(stderr, "%s'%s'", e == 1 ? "; also " : ", ", m->examples[e]);
+        /* binning has no --numeric (it guesses types as it always has): missing texts are
+           the way to read such a column as numbers */
+        fprintf(stderr, "), so it is binned as categorical with %zu levels; to bin it as "
+                "numbers, clean those cells or name their texts as missing with --na-values "
+                "(which replaces the default list: keep NA, ? and the others you need)\n",
+                m->n_levels);
+    }
+    if (rep->n_mostly_numeric > shown)
+        fprintf(stderr, "stratum: warning: %s: %zu more columns like those (%zu in all) are "
+                "binned as categorical though they are mostly numbers ('stratum info' on the "
+                "CSV lists them)\n", path, rep->n_mostly_numeric - shown, rep->n_mostly_numeric);
 }
 
 static size_t not_numbers(const st_column_cells *c)

@@ -71,6 +71,21 @@ typedef struct st_bin_options {
 
 ST_API st_bin_options st_bin_options_default(void);
 
+/* A column binned as categorical though most of its present cells are numbers: a numeric
+ * column with stray text ('pending', 'n/a' outside the missing texts, '<0.5', '1,5'), as
+ * st_column_cells.mostly_numeric tells of a CSV read in memory. Binning has no --numeric:
+ * list the texts in st_read_options.na_values to read them as missing. */
+#define ST_BIN_MOSTLY_NUMERIC_MAX 8
+typedef struct st_bin_mostly_numeric {
+    char name[256];        /* the column's name (cut to 255 bytes) */
+    size_t n_not_numbers;  /* present cells that are not numbers */
+    size_t n_present;      /* present (not missing) cells */
+    size_t n_levels;       /* distinct texts, numbers included: its levels */
+    long first_line;       /* line of the first cell that is not a number */
+    size_t n_examples;     /* up to 3 of those texts, the most frequent first (cut to 63 bytes) */
+    char examples[3][64];
+} st_bin_mostly_numeric;
+
 /* What st_bin_file did. */
 typedef struct st_bin_report {
     size_t n_rows, n_features;
@@ -89,6 +104,9 @@ typedef struct st_bin_report {
                                  st_dataset_header_is_numeric: most likely a file without a
                                  header (read it with has_header = 0) whose first row was
                                  lost as names */
+    size_t n_mostly_numeric;  /* columns binned as categorical that are mostly numbers; the
+                                 first ST_BIN_MOSTLY_NUMERIC_MAX of them, in column order: */
+    st_bin_mostly_numeric mostly_numeric[ST_BIN_MOSTLY_NUMERIC_MAX];
 } st_bin_report;
 
 /* Bins the CSV (or LibSVM) file at data_path, read with ropt (NULL = defaults; a label

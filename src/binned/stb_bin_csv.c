@@ -36,6 +36,7 @@ enum {
 typedef struct column {
     int categorical;
     size_t switch_row;     /* first row read as categorical */
+    long switch_line;      /* its line: the first cell that is not a number */
     st__qsketch sk;        /* numeric */
     st__category_dict dict;
     size_t *counts;        /* per level code (sorted after pass 1) */
@@ -62,6 +63,7 @@ typedef struct binner {
     float wf_weight;       /* its weight of the row next_row returned */
     int first_is_data;     /* no header: the record in the stream is the first row, unread */
     int header_numeric;    /* every header field a number (st_bin_report.header_is_numeric) */
+    char delimiter;        /* the file's (given or detected) */
     st_error *err;
 } binner;
 
@@ -265,6 +267,7 @@ static st_status scan_feature(binner *b, size_t c, size_t row)
             return ST_OK;
         col->categorical = 1;
         col->switch_row = row;
+        col->switch_line = b->cs.tok.record_line;
         if (row > b->last_switch)
             b->last_switch = row;
         st__qsketch_free(&col->sk);
@@ -345,6 +348,7 @@ static st_status pass1(binner *b)
     st_status rc = open_pass(b, 1);
     if (rc != ST_OK)
         return rc;
+    b->delimiter = b->cs.delimiter;
     float y, w;
     int got;
     while ((got = next_row(b, &y, &rc)) == 1) {
@@ -436,6 +440,8 @@ static st_status make_bins(binner *b, st__gbdt_bins *bins, st_bin_report *rep)
         st__free(remap);
         st__free(col->counts);
         col->counts = sorted;
+        st__stb_note_mostly_numeric(rep, b->meta.names[j], &col->dict, col->counts,
+                                    col->switch_line, b->delimiter);
         for (size_t c = 0; c < k && rc == ST_OK; c++)
             if ((b->meta.levels[j][c] = st__strdup(st__category_dict_level(&col->dict, c))) == NULL)
                 rc = nomem(b);

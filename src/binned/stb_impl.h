@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "data/category_dict.h"
 #include "data/csv_tokenizer.h"
 #include "gbdt/gbdt_bins.h"
 #include "gbdt/gbdt_train_core.h"
@@ -124,6 +125,15 @@ int st__stb_bins_build_ordered(st__stb_bins_build *bb, size_t j, const size_t *c
 int st__stb_bins_build_finish(st__stb_bins_build *bb);
 /* Frees the bounds kept per feature (not bins). */
 void st__stb_bins_build_free(st__stb_bins_build *bb);
+
+/* ---- columns that are mostly numbers (stb_mostly_numeric.c) ---- */
+
+/* Counts in rep a categorical column (name; its levels d with their counts) when most of
+ * its present cells are numbers, as st_column_cells.mostly_numeric does, keeping its
+ * facts while rep has room; first_line is the line of its first cell that is not one. */
+void st__stb_note_mostly_numeric(st_bin_report *rep, const char *name,
+                                 const st__category_dict *d, const size_t *counts,
+                                 long first_line, char delimiter);
 
 /* ---- the opened file (stb_read.c) ---- */
 

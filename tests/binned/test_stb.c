@@ -233,6 +233,23 @@ static void test_awkward_csv(void **state)
     assert_string_equal(st_binned_weight_name(b), "w");
     assert_same_bins(b, ds, 255);
     assert_same_models(b, ds, 1);
+    /* the columns that are mostly numbers, as the in-memory reader tells them */
+    size_t n_mostly = 0;
+    for (size_t j = 0; j < st_dataset_n_features(ds); j++) {
+        st_column_cells c;
+        assert_int_equal(st_dataset_column_cells(ds, j, &c, NULL), ST_OK);
+        if (!c.mostly_numeric)
+            continue;
+        assert_true(n_mostly < rep.n_mostly_numeric);
+        const st_bin_mostly_numeric *m = &rep.mostly_numeric[n_mostly++];
+        assert_string_equal(m->name, st_dataset_feature_name(ds, j));
+        assert_int_equal(m->n_not_numbers, c.n_censored + c.n_decimal_comma + c.n_text);
+        assert_int_equal(m->n_present, c.n_numbers + m->n_not_numbers);
+        assert_int_equal(m->n_levels, st_dataset_n_levels(ds, j));
+        assert_int_equal(m->first_line, c.first_line);
+    }
+    assert_int_equal(rep.n_mostly_numeric, n_mostly);
+    assert_true(n_mostly > 0); /* 'late': numbers, then some 'grade1' */
     /* --values: the raw values as the in-memory reader has them (NaN = missing) */
     for (size_t j = 0; j < st_dataset_n_features(ds); j++)
         for (size_t i = 0; i < st_dataset_n_rows(ds); i++)
@@ -944,6 +961,61 @@ static void test_cli_reading_options(void **state)
     unlink("stb_ro.model");
 }
 
+/* A numeric column with a few stray texts is binned as categorical (binning guesses
+ * types as the in-memory reader does, and has no --numeric): the report and a warning say
+ * so, with the remedy, and a column half text is not called mostly numbers. */
+static void test_mostly_numeric(void **state)
+{
+    (void)state;
+    FILE *f = fopen("stb_mn.csv", "w");
+    assert_non_null(f);
+    fprintf(f, "lab,half,code,label\n");
+    for (int i = 0; i < 200; i++) {
+        const char *lab = i == 7 || i == 50 ? "pending" : i == 100 ? "<0.5" : NULL;
+        if (lab != NULL)
+            fprintf(f, "%s,", lab);
+        else
+            fprintf(f, "%d.5,", i % 17);
+        if (i % 2)
+            fprintf(f, "x,");
+        else
+            fprintf(f, "%d,", i % 5);
+        fprintf(f, "C%d,%d\n", i % 9, i % 7 == 0);
+    }
+    fclose(f);
+    st_bin_report rep;
+    bin_ok("stb_mn.csv", "stb_mn.stb", NULL, NULL, &rep);
+    assert_int_equal(rep.n_mostly_numeric, 1);
+    const st_bin_mostly_numeric *m = &rep.mostly_numeric[0];
+    assert_string_equal(m->name, "lab");
+    assert_int_equal(m->n_not_numbers, 3);
+    assert_int_equal(m->n_present, 200);
+    assert_int_equal(m->n_levels, 17 + 2);
+    assert_int_equal(m->first_line, 9); /* row 7, after the header line */
+    assert_int_equal(m->n_examples, 2);
+    assert_string_equal(m->examples[0], "pending"); /* the most frequent first */
+    assert_string_equal(m->examples[1], "<0.5");
+    run_result *r = run("bin", "stb_mn.csv", "-o", "stb_mn.stb", "-q", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "stratum: warning: stb_mn.csv: column 'lab' holds numbers "
+                        "except in 3 of its 200 cells (line 9: 'pending'; also '<0.5'), so it "
+                        "is binned as categorical with 19 levels; to bin it as numbers, clean "
+                        "those cells or name their texts as missing with --na-values (which "
+                        "replaces the default list: keep NA, ? and the others you need)\n");
+    free(r);
+    r = run("bin", "stb_mn.csv", "-o", "stb_mn.stb", "-q", "--na-values", "NA,pending,<0.5",
+            NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_string_equal(r->err, "");
+    free(r);
+    st_binned *b = open_ok("stb_mn.stb");
+    assert_int_equal(st_binned_feature_type(b, 0), ST_FEATURE_NUMERIC);
+    assert_int_equal(st_binned_feature_type(b, 1), ST_FEATURE_CATEGORICAL);
+    st_binned_close(b);
+    unlink("stb_mn.csv");
+    unlink("stb_mn.stb");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -960,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_logreg_binned),
         cmocka_unit_test(test_output_destinations),
         cmocka_unit_test(test_cli_reading_options),
+        cmocka_unit_test(test_mostly_numeric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
