@@ -289,7 +289,8 @@ void cli_info_cells_json(const st_dataset *ds, size_t j)
         printf("%s", k ? ", " : "");
         json_string(stdout, c.examples[k]);
     }
-    printf("], \"forced\": %s, \"mostly_numeric\": %s}",
+    printf("], \"forced\": %s, \"mostly_numeric\": %s, \"rounded\": %zu, \"overflow\": %zu, "
+           "\"infinite\": %zu}",
            c.forced == 1 ? "\"numeric\"" : c.forced == 2 ? "\"categorical\"" : "null",
-           c.mostly_numeric ? "true" : "false");
+           c.mostly_numeric ? "true" : "false", c.n_rounded, c.n_overflow, c.n_infinite);
 }

@@ -162,7 +162,8 @@ static void stray_text(void **state)
     assert_non_null(strstr(r->out, "\"cells\": {\"numbers\": 149, \"censored\": 0, "
                                    "\"decimal_comma\": 0, \"text\": 1, \"made_missing\": 0, "
                                    "\"first_line\": 11, \"first_column\": 7, \"examples\": "
-                                   "[\"abc\"], \"forced\": null, \"mostly_numeric\": true}"));
+                                   "[\"abc\"], \"forced\": null, \"mostly_numeric\": true, "
+                                   "\"rounded\": 0, \"overflow\": 0, \"infinite\": 0}"));
     free(r);
 }
 
@@ -217,7 +218,8 @@ static void censored(void **state)
                                    "\"decimal_comma\": 0, \"text\": 1, \"made_missing\": 0, "
                                    "\"first_line\": 6, \"first_column\": 6, \"examples\": "
                                    "[\"<0.005\", \">500\", \"pending\"], \"forced\": null, "
-                                   "\"mostly_numeric\": true}"));
+                                   "\"mostly_numeric\": true, \"rounded\": 0, \"overflow\": 0, "
+                                   "\"infinite\": 0}"));
     free(r);
 }
 

@@ -57,6 +57,11 @@ static void test_infinities_warned(void **state)
                        "written") == NULL)
         fail_msg("info's stderr: %s", r->err);
     free(r);
+    r = run("info", inf_csv, "--format", "json", NULL); /* counted in the JSON too */
+    assert_int_equal(r->exit_code, 0);
+    if (strstr(r->out, "\"rounded\": 0, \"overflow\": 0, \"infinite\": 4}") == NULL)
+        fail_msg("info's JSON: %s", r->out);
+    free(r);
     r = run("train", "gbdt", inf_csv, "--num-trees", "2", "--threads", "1", "-q", "-o", model,
             NULL);
     assert_int_equal(r->exit_code, 0);
