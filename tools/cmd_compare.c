@@ -57,6 +57,15 @@ static const char compare_help[] =
     "                         of its training rows (models stratum trained). Its\n"
     "                         features must be columns of DATA; a threshold stored in it\n"
     "                         is not used; it is never recalibrated (default: none)\n"
+    "  --reference NAME       a second table gives each row's paired difference from a\n"
+    "                         reference row (its value minus the reference's on the same\n"
+    "                         test fold): the mean and the corrected resampled t 95%\n"
+    "                         interval, '!' when it excludes 0. NAME makes one row the\n"
+    "                         reference of all, named as in --oof's header: MODEL_WEIGHT\n"
+    "                         (logreg_none, gbdt_balanced, gbdt_5), MODEL_WEIGHT_METHOD\n"
+    "                         for a recalibrated row, or a --model file's base name\n"
+    "                         (default: each setting against its family's first weight,\n"
+    "                         uncalibrated; a --model row against the table's first row)\n"
     "  --oof FILE             write every setting's out-of-fold probabilities as CSV:\n"
     "                         row,fold,repeat,label and one column per setting, named\n"
     "                         MODEL_WEIGHT (and MODEL_WEIGHT_METHOD for a recalibrated\n"
@@ -77,7 +86,7 @@ static const char compare_help[] =
     "its mean ROC-AUC on stderr unless -q, and on a terminal a progress line (setting,\n"
     "fold, trees, folds done, elapsed, ETA) redrawn in place (--progress, --no-progress).\n";
 
-enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL };
+enum { OPT_MODELS = 6001, OPT_WEIGHTS, OPT_MODEL, OPT_REFERENCE };
 static int parse_models(compare_opts *o, const char *arg)
 {
     char buf[64];
@@ -166,6 +175,7 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         {"models", required_argument, NULL, OPT_MODELS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
         {"model", required_argument, NULL, OPT_MODEL},
+        {"reference", required_argument, NULL, OPT_REFERENCE},
         {"report", required_argument, NULL, OPT_REPORT},
         CLI_TEXT_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -197,6 +207,8 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
             handled = parse_weights(co, optarg);
         if (handled == 0 && code == OPT_MODEL)
             handled = parse_model_file(co, optarg);
+        if (handled == 0 && code == OPT_REFERENCE)
+            co->reference = optarg, handled = 1;
         if (handled < 0)
             return EXIT_USAGE;
         if (handled)
@@ -237,6 +249,11 @@ static int parse(int argc, char **argv, compare_opts *co, cv_opts *o, cli_common
         return EXIT_USAGE;
     cli_logreg_text_lambda(&s->prm, s->text->n_cols);
     c->text_cols = s->text->cols, c->n_text_cols = s->text->n_cols;
+    /* --reference names a row: known before the run, so a wrong name costs no training */
+    const char *method = post->method != ST_CALIBRATION_NONE
+                             ? st_calibration_method_name(post->method) : NULL;
+    if ((co->reference_row = compare_reference_index(co, method)) == -2)
+        return EXIT_USAGE;
     return -1;
 }
 

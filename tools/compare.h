@@ -27,6 +27,11 @@ typedef struct compare_opts {
     st_training_overlap fixed_overlap[COMPARE_MAX_FIXED]; /* how far DATA is each one's training
                                                      rows */
     size_t n_fixed;
+    const char *reference;          /* --reference NAME: the row every other is compared
+                                       with, fold by fold; NULL: each setting with its
+                                       family's first weight, a --model row with row 0 */
+    long reference_row;             /* its index among the rows (compare_reference_index),
+                                       -1 without --reference */
 } compare_opts;
 
 /* The table's columns, in order. */
@@ -46,10 +51,24 @@ typedef struct compare_row {
     cv_summary col[COMPARE_N_COLS];
     int best[COMPARE_N_COLS];       /* 1 on the best mean of the column (ties all marked;
                                        st_compare_row's best) */
+    long diff_from;                 /* the row it is compared with, or -1 (a reference) */
+    cv_summary diff[COMPARE_N_COLS]; /* this row minus row diff_from, paired over the folds
+                                       (st_compare_difference) */
 } compare_row;
 
 /* The row's name in the model column: "logreg", "gbdt", or the --model file's base name. */
 const char *compare_row_model(const compare_row *row);
+/* The row's name in --oof's header and --reference: MODEL_WEIGHT, MODEL_WEIGHT_METHOD for
+ * a recalibrated row, or the --model file's base name, into buf. */
+void compare_row_name(const compare_row *row, char *buf, size_t size);
+
+/* The index of --reference co->reference among the table's rows, known from the options
+ * before anything runs (the rows' order is st_compare_run's: logreg's weights, then
+ * gbdt's, each followed by its calibrated row under --recalibrate METHOD (method, else
+ * NULL), then the --model files); -1 without it. An unknown name: a usage error naming
+ * the rows, -2. */
+long compare_reference_index(const compare_opts *co, const char *method);
+
 /* The part of path after its last '/'. */
 const char *compare_file_name(const char *path);
 
@@ -79,7 +98,9 @@ st_compare_params compare_params_of(const cv_setup *s, const compare_opts *co,
  * code. */
 int compare_run(const cv_setup *s, const compare_opts *co, const double *p_fixed,
                 int keep_oof, st_compare_result **cmp);
-/* The library's rows as the table's: names, each column's summary, the best marks. */
+/* The library's rows as the table's: names, each column's summary, the best marks, and
+ * each row's paired differences from the row it is compared with: co->reference_row, or
+ * without it its family's first weight (uncalibrated; a --model row: row 0). */
 void compare_table_rows(const cv_setup *s, const compare_opts *co,
                         const st_compare_result *cmp, compare_row *rows);
 

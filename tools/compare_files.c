@@ -22,15 +22,7 @@ int compare_write_oof(const cv_setup *s, const compare_row *rows,
         /* A --model row is named by its file's base name, which may hold a comma or a
          * quote: every name goes out as a CSV field. */
         char name[512];
-        if (rows[k].file != NULL)
-            snprintf(name, sizeof name, "%s", compare_file_name(rows[k].file));
-        else
-            snprintf(name, sizeof name, "%s_%s%s%s", cv_model_name(rows[k].model),
-                     rows[k].weight,
-                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
-                         ? "_" : "",
-                     rows[k].calibration != NULL && strcmp(rows[k].calibration, "none") != 0
-                         ? rows[k].calibration : "");
+        compare_row_name(&rows[k], name, sizeof name);
         fputc(',', mem);
         csv_field(mem, name);
     }

@@ -27,6 +27,16 @@ static void csv_number(double v)
         printf("%.17g", v);
 }
 
+/* ",mean,low,high" (empty fields for NaN) */
+static void csv_summary(const cv_summary *c)
+{
+    const double v[3] = {c->mean, c->low, c->high};
+    for (int j = 0; j < 3; j++) {
+        printf(",");
+        csv_number(v[j]);
+    }
+}
+
 static void print_csv(const compare_row *rows, size_t n)
 {
     printf("model,weight%s", n > 0 && rows[0].calibration != NULL ? ",calibration" : "");
@@ -34,22 +44,42 @@ static void print_csv(const compare_row *rows, size_t n)
         const char *name = st_metric_name(compare_metrics[k]);
         printf(",%s_mean,%s_ci_low,%s_ci_high,%s_best", name, name, name, name);
     }
+    printf(",diff_from"); /* then each row minus that row, paired over the folds */
+    for (int k = 0; k < COMPARE_N_COLS; k++) {
+        const char *name = st_metric_name(compare_metrics[k]);
+        printf(",%s_diff_mean,%s_diff_ci_low,%s_diff_ci_high", name, name, name);
+    }
     printf("\n");
     for (size_t i = 0; i < n; i++) {
         printf("%s,%s", compare_row_model(&rows[i]), rows[i].weight);
         if (rows[i].calibration != NULL)
             printf(",%s", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
-            const cv_summary *c = &rows[i].col[k];
-            double v[3] = {c->mean, c->low, c->high};
-            for (int j = 0; j < 3; j++) {
-                printf(",");
-                csv_number(v[j]);
-            }
+            csv_summary(&rows[i].col[k]);
             printf(",%d", rows[i].best[k]);
         }
+        printf(",");
+        if (rows[i].diff_from >= 0) {
+            char name[512];
+            compare_row_name(&rows[rows[i].diff_from], name, sizeof name);
+            csv_field(stdout, name);
+        }
+        for (int k = 0; k < COMPARE_N_COLS; k++)
+            csv_summary(&rows[i].diff[k]);
         printf("\n");
     }
+}
+
+/* "mean": m, "ci_low": l, "ci_high": h, "folds_defined": d (null for NaN) */
+static void json_summary(const cv_summary *c)
+{
+    printf("\"mean\": ");
+    json_number(stdout, c->mean);
+    printf(", \"ci_low\": ");
+    json_number(stdout, c->low);
+    printf(", \"ci_high\": ");
+    json_number(stdout, c->high);
+    printf(", \"folds_defined\": %zu", c->defined);
 }
 
 static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
@@ -72,16 +102,23 @@ static void print_json(const cv_setup *s, const compare_row *rows, size_t n)
         if (rows[i].calibration != NULL)
             printf(", \"calibration\": \"%s\"", rows[i].calibration);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
-            const cv_summary *c = &rows[i].col[k];
-            printf(", \"%s\": {\"mean\": ", st_metric_name(compare_metrics[k]));
-            json_number(stdout, c->mean);
-            printf(", \"ci_low\": ");
-            json_number(stdout, c->low);
-            printf(", \"ci_high\": ");
-            json_number(stdout, c->high);
-            printf(", \"folds_defined\": %zu, \"best\": %s}", c->defined,
-                   rows[i].best[k] ? "true" : "false");
+            printf(", \"%s\": {", st_metric_name(compare_metrics[k]));
+            json_summary(&rows[i].col[k]);
+            printf(", \"best\": %s}", rows[i].best[k] ? "true" : "false");
         }
+        printf(", \"difference\": "); /* from row diff_from, paired over the folds */
+        if (rows[i].diff_from >= 0) {
+            char name[512];
+            compare_row_name(&rows[rows[i].diff_from], name, sizeof name);
+            printf("{\"from\": ");
+            json_string(stdout, name);
+        }
+        for (int k = 0; k < COMPARE_N_COLS && rows[i].diff_from >= 0; k++) {
+            printf(", \"%s\": {", st_metric_name(compare_metrics[k]));
+            json_summary(&rows[i].diff[k]);
+            printf("}");
+        }
+        printf(rows[i].diff_from < 0 ? "null" : "}");
         if (rows[i].file != NULL) { /* --model: how far DATA is its training rows */
             printf(", \"training_rows\": ");
             cli_overlap_json(stdout, &rows[i].overlap);
@@ -110,6 +147,76 @@ static void row_start(const char *model, const char *weight, const char *calibra
         printf("%-*s  %-9s", width, model, weight);
     if (calibration != NULL) /* --recalibrate: the column after weight */
         printf(markdown ? " | %s" : "  %-11s", calibration);
+}
+
+/* A table's header (and Markdown's rule): model, weight, calibration under --recalibrate,
+ * a 'from' column of from_width when it is > 0, then the metrics' columns of width cw. */
+static void header(int recal, int width, int from_width, int cw, int markdown)
+{
+    row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
+    if (from_width > 0 && markdown)
+        printf(" | from");
+    else if (from_width > 0)
+        printf("  %-*s", from_width, "from");
+    for (int k = 0; k < COMPARE_N_COLS; k++)
+        put_cell(st_metric_label(compare_metrics[k]), k, cw, markdown);
+    if (markdown)
+        printf(" |\n|---|---%s%s", recal ? "|---" : "", from_width > 0 ? "|---" : "");
+    for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
+        printf("|--:");
+    printf(markdown ? "|\n" : "\n");
+}
+
+/* "+0.012 [-0.003, +0.027]!" ('!': the interval excludes 0), "+0.012", "undefined". */
+static void diff_cell(char *buf, size_t size, const cv_summary *d, int markdown)
+{
+    if (isnan(d->mean))
+        snprintf(buf, size, "undefined");
+    else if (isnan(d->low))
+        snprintf(buf, size, "%+.3f", d->mean);
+    else
+        snprintf(buf, size, "%+.3f [%+.3f, %+.3f]%s", d->mean, d->low, d->high,
+                 d->low > 0 || d->high < 0 ? (markdown ? " !" : "!") : "");
+}
+
+/* The second table: each row minus the row it is compared with, paired over the folds. */
+static void print_differences(const compare_row *rows, size_t n, int width, int markdown)
+{
+    char from[512];
+    int from_width = 4, any = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].diff_from >= 0) {
+            compare_row_name(&rows[rows[i].diff_from], from, sizeof from);
+            if ((int)strlen(from) > from_width)
+                from_width = (int)strlen(from);
+            any = 1;
+        }
+    if (!any)
+        return;
+    const int recal = rows[0].calibration != NULL;
+    printf("\npaired differences: each row's value minus that of the row in 'from' on the "
+           "same test fold, the mean over the folds and its 95%% interval (corrected "
+           "resampled t); ! the interval excludes 0 (higher is better but for Brier and log "
+           "loss)\n\n");
+    const int cw = 24; /* "+0.971 [+0.960, +0.982]!" */
+    header(recal, width, from_width, cw, markdown);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].diff_from < 0)
+            continue;
+        row_start(compare_row_model(&rows[i]), rows[i].weight, rows[i].calibration, width,
+                  markdown);
+        compare_row_name(&rows[rows[i].diff_from], from, sizeof from);
+        if (markdown)
+            printf(" | %s", from);
+        else
+            printf("  %-*s", from_width, from);
+        for (int k = 0; k < COMPARE_N_COLS; k++) {
+            char text[100];
+            diff_cell(text, sizeof text, &rows[i].diff[k], markdown);
+            put_cell(text, k, cw, markdown);
+        }
+        printf(markdown ? " |\n" : "\n");
+    }
 }
 
 /* Text (aligned columns) or a Markdown table. */
@@ -147,13 +254,7 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(compare_row_model(&rows[i])) > width)
             width = (int)strlen(compare_row_model(&rows[i]));
-    row_start("model", "weight", recal ? "calibration" : NULL, width, markdown);
-    for (int k = 0; k < COMPARE_N_COLS; k++)
-        put_cell(st_metric_label(compare_metrics[k]), k, cw, markdown);
-    printf(markdown ? (recal ? " |\n|---|---|---" : " |\n|---|---") : "\n");
-    for (int k = 0; markdown && k < COMPARE_N_COLS; k++)
-        printf("|--:");
-    printf(markdown ? "|\n" : "");
+    header(recal, width, 0, cw, markdown);
     for (size_t i = 0; i < n; i++) {
         row_start(compare_row_model(&rows[i]), rows[i].weight, rows[i].calibration, width,
                   markdown);
@@ -179,6 +280,8 @@ static void print_table(const cv_setup *s, const compare_row *rows, size_t n, in
             printf("%s%s\n", first ? "\n" : "", note);
             first = 0;
         }
+    if (n > 1)
+        print_differences(rows, n, width, markdown);
 }
 
 void compare_print(const cv_setup *s, const compare_row *rows, size_t n)

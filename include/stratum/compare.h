@@ -138,6 +138,18 @@ ST_API st_status st_compare_run(const st_dataset *ds, const st_compare_params *p
                                 st_compare_result **out /* OUT */, st_error *err);
 ST_API void st_compare_result_free(st_compare_result *res); /* NULL-safe */
 
+/* The paired difference in `metric` between rows a and b of res: on each fold, row a's
+ * value minus row b's on the same test rows (folds where either is undefined are left
+ * out), summarised as st_cv_summarise_folds summarises a metric: the mean difference, its
+ * SD and the corrected resampled t 95% interval (not clipped; Nadeau and Bengio proposed
+ * it for exactly this comparison of two learners on the same folds). The fold-to-fold
+ * variation both rows share cancels, so this interval is narrower than the rows' own
+ * intervals suggest: rows whose intervals overlap may still differ, and an interval here
+ * that excludes 0 says the folds consistently favour one. NULL res, a or b out of range,
+ * or a metric out of range: an empty summary (defined 0, NaN values). */
+ST_API st_cv_summary st_compare_difference(const st_compare_result *res, size_t a, size_t b,
+                                           st_metric metric);
+
 /* "logreg" or "gbdt". */
 ST_API const char *st_compare_family_name(st_cv_family family);
 

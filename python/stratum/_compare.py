@@ -53,6 +53,8 @@ lib.st_compare_result_free.restype = None
 lib.st_compare_result_free.argtypes = [POINTER(StCompareResult)]
 lib.st_compare_metrics.restype = c_size_t
 lib.st_compare_metrics.argtypes = [POINTER(POINTER(c_int))]
+lib.st_compare_difference.restype = StCvSummary
+lib.st_compare_difference.argtypes = [POINTER(StCompareResult), c_size_t, c_size_t, c_int]
 
 _CALIBRATIONS = {None: 0, "none": 0, "platt": 1, "isotonic": 2}
 _RULE_WORDS = {"fixed": "fixed", "max_f1": "f1", "max_fbeta": "fbeta", "youden": "youden",
@@ -92,7 +94,7 @@ def compare(X, y, *, family=("logreg", "gbdt"),
             fixed=None, sample_weight=None, folds=5, repeats=1, groups=None, fold_ids=None,
             rule="max_f1", threshold=0.5, beta=2.0, min_recall=0.9, min_precision=0.5,
             threshold_folds=3, recalibrate=None, calibration_folds=5, seed=DEFAULT_SEED, n_threads=0,
-            text_cols=None, report=None, report_data=None):
+            text_cols=None, report=None, report_data=None, reference=None):
     """Cross-validates each family (logreg, gbdt) with each class-weight setting on the same
     folds, as `stratum compare` does (docs/compare.md): weights are 'none', 'balanced' or
     numbers W > 0 (logreg's class weight W, gbdt's scale_pos_weight W); logreg and gbdt are
@@ -109,8 +111,15 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     Returns a DataFrame, one row per setting in the CLI's order, with
     the columns of its --json output: model, weight, calibration (with recalibrate), then
     per metric METRIC_mean, METRIC_ci_low, METRIC_ci_high, METRIC_folds_defined,
-    METRIC_best; df.attrs holds rows, folds, repeats and threshold_rule. Raises
-    StratumError on bad input."""
+    METRIC_best; then diff_from and per metric METRIC_diff_mean, METRIC_diff_ci_low,
+    METRIC_diff_ci_high: the row's paired difference from row diff_from (its value minus
+    that row's on the same test fold, the mean and the corrected resampled t interval, as
+    `stratum compare` prints; st_compare_difference). diff_from names a row as the CLI's
+    --oof header does (MODEL_WEIGHT, MODEL_WEIGHT_METHOD, a fixed model's name): by default
+    each setting's family's first weight (uncalibrated), a fixed model's row the first
+    row; reference=NAME makes that row the one every other is compared with. A row
+    compared with none has diff_from None and NaN differences. df.attrs holds rows,
+    folds, repeats and threshold_rule. Raises StratumError on bad input."""
     import pandas as pd
     from ._estimators import GBDTClassifier, LogisticRegression, _labels
     report_path = check_path(report)
@@ -169,6 +178,10 @@ def compare(X, y, *, family=("logreg", "gbdt"),
                            "number >= 2")
     cp.calibration_folds = int(calibration_folds)
     fixed = dict(fixed or {})
+    names_in_order = _row_names(use_lr, use_gb, ws, recalibrate, list(fixed))
+    if reference is not None and reference not in names_in_order:
+        raise StratumError(f"reference={reference!r} is not a row of the table; expected "
+                           f"one of: {', '.join(names_in_order)}")
     n = len(y01)
     fixed_p = []
     for name, pr in fixed.items():
@@ -191,9 +204,51 @@ def compare(X, y, *, family=("logreg", "gbdt"),
             if report_path is not None:
                 write_report("compare", ds.handle, cp, res, report_path, report_data,
                              [name for _, _, name in ws])
-        return _frame(res.contents, ws, list(fixed), recalibrate, rule, pd)
+        df = _frame(res.contents, ws, list(fixed), recalibrate, rule, pd)
+        return _with_differences(df, res, names_in_order, reference)
     finally:
         lib.st_compare_result_free(res)
+
+
+def _row_names(use_lr, use_gb, ws, recalibrate, fixed_names):
+    """The rows' names in st_compare_run's order, as the CLI's --oof header has them."""
+    recal = recalibrate not in (None, "none")
+    names = []
+    for fam, use in (("logreg", use_lr), ("gbdt", use_gb)):
+        for _, _, w in ws if use else []:
+            names.append(f"{fam}_{w}")
+            if recal:
+                names.append(f"{fam}_{w}_{recalibrate}")
+    return names + [str(k) for k in fixed_names]
+
+
+def _with_differences(df, res, names, reference):
+    """df with each row's paired differences from its reference row (st_compare_difference)."""
+    cols = POINTER(c_int)()
+    k = lib.st_compare_metrics(ctypes.byref(cols))
+    r = res.contents
+    froms = []
+    diffs = {}
+    for i in range(r.n_settings):
+        row = r.rows[i]
+        if reference is not None:
+            j = names.index(reference)
+        elif row.fixed >= 0:
+            j = 0
+        else:  # the family's first weight, uncalibrated
+            j = next(t for t in range(r.n_settings) if r.rows[t].fixed < 0
+                     and r.rows[t].family == row.family and r.rows[t].weight_index == 0
+                     and not r.rows[t].calibrated)
+        froms.append(None if j == i else names[j])
+        for m in (cols[t] for t in range(k)):
+            name = lib.st_metric_name(m).decode()
+            s = lib.st_compare_difference(res, i, r.n_settings if j == i else j, m)
+            for part, v in (("mean", s.mean), ("ci_low", s.low), ("ci_high", s.high)):
+                diffs.setdefault(f"{name}_diff_{part}", []).append(v)
+    df["diff_from"] = froms
+    for c, v in diffs.items():
+        df[c] = v
+    return df
 
 
 def _frame(r, ws, fixed_names, recalibrate, rule, pd):

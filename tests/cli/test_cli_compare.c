@@ -146,7 +146,11 @@ static void test_rows(void **state)
     r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], NULL);
     assert_int_equal(r->exit_code, 0);
     assert_string_equal(r->err, "");
-    assert_int_equal(count_lines(r->out), 4 + 6);
+    /* then the paired differences: blank, title, blank, header, the 4 rows not a family's
+       first weight, each against it */
+    assert_int_equal(count_lines(r->out), 4 + 6 + 4 + 4);
+    assert_non_null(strstr(r->out, "\ngbdt     3          gbdt_none  "));
+    assert_non_null(strstr(r->out, "\nlogreg   balanced   logreg_none  "));
     assert_non_null(strstr(r->out, "5-fold stratified cross-validation x 1 repeat on 120 rows"));
     assert_non_null(strstr(r->out, "threshold: f1, chosen on the out-of-fold predictions of a 3-fold inner "
                                 "cross-validation of each training part"));
@@ -155,8 +159,10 @@ static void test_rows(void **state)
     r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
             "markdown", NULL);
     assert_int_equal(r->exit_code, 0);
-    assert_int_equal(count_lines(r->out), 2 + 6);
+    assert_int_equal(count_lines(r->out), 2 + 6 + 5 + 4);
     assert_true(strncmp(r->out, "| model | weight | ROC-AUC |", 27) == 0);
+    assert_non_null(strstr(r->out, "\n| model | weight | from | ROC-AUC |"));
+    assert_non_null(strstr(r->out, "\n| gbdt | balanced | gbdt_none | "));
     assert_non_null(strstr(r->out, "\n| logreg | 3 | 0."));
     free(r);
     r = run("compare", "--lambda", "1e-4", "--num-trees", "100", data_path, args[0], args[1], args[2], args[3], args[4], "--format",
@@ -166,6 +172,15 @@ static void test_rows(void **state)
     assert_non_null(strstr(r->out, "\"threshold_rule\": \"f1\""));
     assert_non_null(strstr(r->out, "{\"model\": \"gbdt\", \"weight\": \"3\", \"roc_auc\": "
                                    "{\"mean\": 0."));
+    assert_non_null(strstr(r->out, "\"difference\": {\"from\": \"gbdt_none\", \"roc_auc\": "
+                                   "{\"mean\": "));
+    assert_non_null(strstr(r->out, "\"difference\": null")); /* the families' first rows */
+    free(r);
+    /* a --reference that names no row: refused before any training */
+    r = run("compare", data_path, "--weights", "none,3", "--reference", "gbdt_5", NULL);
+    assert_int_equal(r->exit_code, 2);
+    assert_one_error_line(r, "--reference gbdt_5 is not a row of the table; expected one of: "
+                          "logreg_none, logreg_3, gbdt_none, gbdt_3");
     free(r);
 }
 

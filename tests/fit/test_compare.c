@@ -303,11 +303,56 @@ static void test_bad_params(void **state)
     st_dataset_free(ds);
 }
 
+/* st_compare_difference on a result built by hand: 5 folds of 80 training and 20 test
+ * rows; row 0's ROC-AUC 0.80 0.82 0.78 0.85 0.75, row 1's 0.05 higher on every fold but
+ * the third, 0.02 higher there, and undefined on the fifth. The differences 0.05, 0.05,
+ * 0.02, 0.05 (the fifth left out): mean 0.0425, SD 0.015, and the corrected resampled t
+ * interval 0.0425 -+ 3.182446 * 0.015 * sqrt(1/4 + 20/80) (t975 with 3 df, by hand from a
+ * table); not clipped to ROC-AUC's [0, 1], so a difference may be negative. */
+static void test_difference(void **state)
+{
+    (void)state;
+    st_cv_fold f0[5], f1[5];
+    const double auc[5] = {0.80, 0.82, 0.78, 0.85, 0.75};
+    const double up[5] = {0.05, 0.05, 0.02, 0.05, NAN};
+    memset(f0, 0, sizeof f0);
+    memset(f1, 0, sizeof f1);
+    for (int i = 0; i < 5; i++) {
+        f0[i].fold = f1[i].fold = (size_t)i;
+        f0[i].n_train = f1[i].n_train = 80;
+        f0[i].n_test = f1[i].n_test = 20;
+        for (int m = 0; m < ST_METRIC_COUNT; m++)
+            f0[i].value[m] = f1[i].value[m] = NAN;
+        f0[i].value[ST_METRIC_ROC_AUC] = auc[i];
+        f1[i].value[ST_METRIC_ROC_AUC] = auc[i] + up[i];
+    }
+    st_compare_row rows[2];
+    memset(rows, 0, sizeof rows);
+    rows[0].folds = f0, rows[1].folds = f1;
+    st_compare_result res = {100, 5, 1, NULL, 2, rows};
+    st_cv_summary d = st_compare_difference(&res, 1, 0, ST_METRIC_ROC_AUC);
+    assert_int_equal(d.defined, 4);
+    assert_close(d.mean, 0.0425, 1e-12);
+    assert_close(d.sd, 0.015, 1e-12);
+    const double half = 3.182446 * 0.015 * sqrt(0.25 + 0.25);
+    assert_close(d.low, 0.0425 - half, 1e-6);
+    assert_close(d.high, 0.0425 + half, 1e-6);
+    st_cv_summary back = st_compare_difference(&res, 0, 1, ST_METRIC_ROC_AUC);
+    assert_close(back.mean, -0.0425, 1e-12); /* negative, not clipped at 0 */
+    assert_close(back.low, -0.0425 - half, 1e-6);
+    /* a metric undefined everywhere, rows or metrics out of range: empty */
+    assert_int_equal(st_compare_difference(&res, 1, 0, ST_METRIC_BRIER).defined, 0);
+    assert_int_equal(st_compare_difference(&res, 2, 0, ST_METRIC_ROC_AUC).defined, 0);
+    assert_int_equal(st_compare_difference(&res, 0, 0, ST_METRIC_COUNT).defined, 0);
+    assert_int_equal(st_compare_difference(NULL, 0, 1, ST_METRIC_ROC_AUC).defined, 0);
+    assert_true(isnan(st_compare_difference(NULL, 0, 1, ST_METRIC_ROC_AUC).mean));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_are_cv_runs), cmocka_unit_test(test_fixed_row),
         cmocka_unit_test(test_recalibrate_rows), cmocka_unit_test(test_progress_and_threads),
-        cmocka_unit_test(test_bad_params)};
+        cmocka_unit_test(test_bad_params), cmocka_unit_test(test_difference)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,17 +44,25 @@ def same(py, cli):
         for key in ("model", "weight", "calibration"):
             if key in s:
                 assert row[key] == s[key], (i, key, row[key], s[key])
-        metrics = [k for k, v in s.items() if isinstance(v, dict)]
+        metrics = [k for k, v in s.items() if isinstance(v, dict) and k != "difference"]
         assert len(metrics) == 7, metrics
+        diff = s["difference"]  # from another row, paired over the folds
+        assert row["diff_from"] == (None if diff is None else diff["from"]), (i, row["diff_from"])
+        for m in metrics:
+            for part in ("mean", "ci_low", "ci_high"):
+                a = row[f"{m}_diff_{part}"]
+                b = None if diff is None else diff[m][part]
+                assert (b is None and np.isnan(a)) or a == b, (i, m, "diff", part, a, b)
         for m in metrics:
             for part in ("mean", "ci_low", "ci_high"):
                 a, b = row[f"{m}_{part}"], s[m][part]
                 assert (b is None and np.isnan(a)) or a == b, (i, m, part, a, b)
             assert row[f"{m}_folds_defined"] == s[m]["folds_defined"], (i, m)
             assert bool(row[f"{m}_best"]) == s[m]["best"], (i, m)
-    metric_cols = [c for c in py.columns if c.endswith("_mean")]
+    metric_cols = [c for c in py.columns if c.endswith("_mean") and "_diff_" not in c]
     assert [c[:-5] for c in metric_cols] == [m for m in settings[0] if
-                                             isinstance(settings[0][m], dict)]
+                                             isinstance(settings[0][m], dict)
+                                             and m != "difference"]
 
 
 @case
@@ -69,6 +77,18 @@ def both_families_hepatitis():
                           "--num-trees", "20", "--folds", "4", "--seed", "7"]))
     assert list(py["model"]) == ["logreg"] * 3 + ["gbdt"] * 3
     assert list(py["weight"]) == ["none", "balanced", "5"] * 2
+    assert list(py["diff_from"]) == [None, "logreg_none", "logreg_none", None, "gbdt_none",
+                                     "gbdt_none"]
+    # one row the reference of all, as --reference
+    py = stratum.compare(X, y, weights=["none", "balanced", 5],
+                         logreg=stratum.LogisticRegression(lam=0.05),
+                         gbdt=stratum.GBDTClassifier(num_trees=20), folds=4, seed=7,
+                         reference="gbdt_balanced")
+    same(py, cli_compare(os.path.join(DATASETS, "hepatitis.csv"),
+                         ["--weights", "none,balanced,5", "--lambda", "0.05",
+                          "--num-trees", "20", "--folds", "4", "--seed", "7",
+                          "--reference", "gbdt_balanced"]))
+    assert py["diff_from"].iloc[4] is None and py["diff_from"].iloc[0] == "gbdt_balanced"
 
 
 @case
@@ -118,6 +138,15 @@ def fixed_model_row():
     assert list(py["model"]) == ["logreg", "oracle"] and py["weight"].iloc[1] == "(fixed)"
     assert py["roc_auc_mean"].iloc[1] == 1.0 and py["roc_auc_best"].iloc[1]
     assert py["roc_auc_folds_defined"].iloc[1] == 5
+    assert py["diff_from"].iloc[1] == "logreg_none" and py["roc_auc_diff_mean"].iloc[1] > 0
+    try:
+        stratum.compare(X, y, family="logreg", weights=["none"], fixed={"oracle": p},
+                        reference="gbdt_none")
+    except stratum.StratumError as e:
+        assert "reference='gbdt_none' is not a row of the table; expected one of: " \
+               "logreg_none, oracle" in str(e), str(e)
+    else:
+        raise AssertionError("an unknown reference was accepted")
 
 
 finish()
