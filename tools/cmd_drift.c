@@ -26,7 +26,10 @@ static const char drift_help[] =
     "  missing the share of rows without a value in each file\n"
     "  new levels  levels NEW has and REFERENCE never has, with their row counts\n"
     "Rows count one each (weights are not used); the label column, if any, is not a\n"
-    "feature: its prevalence in each file is shown.\n"
+    "feature: its prevalence in each file is shown. NEW with blank label cells (outcomes\n"
+    "not known yet) is read unlabelled, every row compared (a note says so);\n"
+    "--skip-missing-labels drops those rows instead. A column blank in every row of one\n"
+    "file is compared as the other file's type, all missing.\n"
     "\n"
     "With --model MODEL (saved by 'stratum train', or an XGBoost/LightGBM model): the\n"
     "score distribution's PSI, predicted prevalence (mean P(y = 1)) in each file, each\n"
@@ -132,42 +135,6 @@ static int parse_option(drift_opts *o, int code, const char *arg)
     return 1;
 }
 
-/* A text model's text column that ds holds but read as numbers (its every cell a
- * number): then the file is read again with it as text, as the featurizer reads it. */
-static int texts_read_as_numbers(const cli_model *m, const st_dataset *ds)
-{
-    for (size_t k = 0; k < cli_model_n_text(m); k++) {
-        long j = st_dataset_find_feature(ds, st_text_featurizer_column(cli_model_text(m, k)));
-        if (j >= 0 && st_dataset_feature_type(ds, (size_t)j) == ST_FEATURE_NUMERIC)
-            return 1;
-    }
-    return 0;
-}
-
-/* Reads both files (a text model's text columns as text, whatever they hold). */
-static int read_both(const char *const path[2], const cli_model *m, const cli_common *common,
-                     st_dataset *ds[2])
-{
-    cli_common c = *common;
-    for (size_t k = 0; k < cli_model_n_text(m) && c.n_categorical < 256; k++)
-        c.categorical[c.n_categorical++] = st_text_featurizer_column(cli_model_text(m, k));
-    st_read_options ropt = cli_read_options(common), as_text = cli_read_options(&c);
-    ropt.label_required = as_text.label_required = common->label_given; /* new data often
-                                                                       has no outcome yet */
-    for (int s = 0; s < 2; s++) {
-        st_error err;
-        st_status rc = st_dataset_read(path[s], &ropt, &ds[s], &err);
-        if (rc == ST_OK && texts_read_as_numbers(m, ds[s])) {
-            st_dataset_free(ds[s]);
-            rc = st_dataset_read(path[s], &as_text, &ds[s], &err);
-        }
-        if (rc != ST_OK)
-            return cli_fail(&err, rc);
-        cli_warn_data(ds[s], path[s]);
-    }
-    return EXIT_OK;
-}
-
 /* The columns of both files (st_drift_compare), and with a model its part too
  * (st_drift_compare_model: *dm, whose columns *r then are). EXIT_OK or an exit code
  * (printed). */
@@ -209,7 +176,7 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
     if (o->model_path != NULL)
         status = cli_model_load(o->model_path, common, "drift", &m);
     if (status == EXIT_OK)
-        status = read_both(path, &m, common, ds);
+        status = drift_read_both(path, &m, common, ds);
     if (status == EXIT_OK)
         status = compare((const st_dataset *const *)ds, path, &m, o, common, &r, &dm);
     if (status == EXIT_OK && (order = malloc((r->n_features + 1) * sizeof *order)) == NULL) {
@@ -228,8 +195,11 @@ static int run(const char *const path[2], const drift_opts *o, const cli_common 
         fflush(stdout);
         if (o->report_path != NULL)
             status = report_drift(o->report_path, path[0], path[1], r, dm, o->model_path);
-        if (status == EXIT_OK && drift_rules_check(&o->rules, r, dm, NULL) > 0)
+        size_t unchecked = 0;
+        if (status == EXIT_OK && drift_rules_check(&o->rules, r, dm, NULL, &unchecked) > 0)
             status = EXIT_DRIFT;
+        if (unchecked > 0) /* a gate that cannot tell must not pass */
+            status = EXIT_FAILED;
     }
     free(order);
     if (dm != NULL)
@@ -288,6 +258,11 @@ int cmd_drift(int argc, char **argv)
         return cli_usage_error("drift", "--window needs --time-col");
     if (cli_common_check("drift", &common) != EXIT_OK)
         return EXIT_USAGE;
+    const drift_rule *model_rule = drift_rules_model_rule(&o.rules);
+    if (o.model_path == NULL && model_rule != NULL)
+        return cli_usage_error("drift", "--fail-on %s%s...: %s needs --model", model_rule->metric,
+                               model_rule->op, strcmp(model_rule->metric, "score-psi") == 0
+                               ? "the score's drift" : "the AUC change");
     cli_data_args(argv, optind, argc - optind); /* "-": standard input */
     if (o.time_col != NULL) {
         if (argc - optind != 1)
@@ -304,10 +279,6 @@ int cmd_drift(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage_error("drift", "expected two data files, REFERENCE and NEW; got %d",
                                argc - optind);
-    for (size_t k = 0; k < o.rules.n; k++)
-        if (o.model_path == NULL && strncmp(o.rules.rule[k].metric, "score", 5) == 0)
-            return cli_usage_error("drift", "--fail-on %s%s...: the score's drift needs "
-                                   "--model", o.rules.rule[k].metric, o.rules.rule[k].op);
     const char *path[2] = {argv[optind], argv[optind + 1]};
     const cli_file in[] = {{"REFERENCE", path[0]}, {"NEW", path[1]}, {"--model", o.model_path},
                            {"--weight-file", common.weight_file}};

@@ -22,6 +22,14 @@ void drift_text_print(FILE *f, const st_drift_text *t, size_t n, size_t n_refere
                       size_t n_new);
 void drift_text_json(FILE *f, const st_drift_text *t, size_t n);
 
+/* Reads REFERENCE and NEW (drift_read.c; a text model's text columns as text, whatever
+ * they hold). NEW's rows whose label is blank are kept, read unlabelled, with a note (the
+ * outcomes are often not known yet), unless --skip-missing-labels drops them. Warns as
+ * the readers of the other commands do, about numbers 32-bit floats round too. EXIT_OK
+ * or an exit code (printed). */
+int drift_read_both(const char *const path[2], const cli_model *m, const cli_common *common,
+                    st_dataset *ds[2]);
+
 /* --fail-on: rules "METRIC OP NUMBER" separated by commas. */
 typedef struct drift_rule {
     char metric[32];
@@ -37,10 +45,17 @@ typedef struct drift_rules {
 extern const char drift_fail_help[];
 /* Parses arg into rules (appending); 0 with a usage message printed when malformed. */
 int drift_rules_parse(drift_rules *rules, const char *arg, int have_model);
+/* The first rule on the model (score-psi, auc-drop, auc-p), which needs --model; NULL
+ * when there is none. */
+const drift_rule *drift_rules_model_rule(const drift_rules *rules);
 /* Prints on stderr each rule that holds and for what (after `where`, e.g. a period, when
- * not NULL); returns how many hold. */
+ * not NULL); returns how many hold. A model rule whose number is undefined (auc-drop
+ * without labels in both files, or a one-class file) cannot be checked: it is named on
+ * stderr with the reason and counted in *unchecked, for the caller to fail, as a gate
+ * that quietly passes would. */
 size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
-                         const st_drift_model_result *m, const char *where);
+                         const st_drift_model_result *m, const char *where,
+                         size_t *unchecked);
 
 /* --time-col COL --window month|quarter|year on one file (drift_time.c): each period
  * against the first. COL is appended to common's --ignore list. Returns an exit code. */

@@ -17,7 +17,10 @@ const char drift_fail_help[] =
     "  missing-change   |missing share in NEW - in REFERENCE|  e.g. missing-change>0.05\n"
     "  new-levels       rows of NEW with a level REFERENCE never has\n"
     "and with --model, once: score-psi (the scores' PSI), auc-drop (ROC-AUC on REFERENCE\n"
-    "minus on NEW; both files labelled), auc-p (DeLong p-value of the AUC change).\n";
+    "minus on NEW; both files labelled), auc-p (DeLong p-value of the AUC change). A\n"
+    "model rule without --model is a usage error (exit 2); one that cannot be checked\n"
+    "(a file without labels, or of one class) is named on stderr and the command exits\n"
+    "with 1 after writing the report.\n";
 
 static const char *const column_metrics[] = {"psi", "ks-p", "ks", "chi2-p", "missing-change",
                                              "new-levels"};
@@ -107,20 +110,43 @@ static double column_value(const char *metric, const st_drift_feature *f)
     return (double)f->new_level_rows;
 }
 
-static double model_value(const char *metric, const st_drift_model_result *m)
+const drift_rule *drift_rules_model_rule(const drift_rules *rules)
 {
+    for (size_t k = 0; k < rules->n; k++) {
+        int is_model = 0;
+        if (known(rules->rule[k].metric, &is_model) && is_model)
+            return &rules->rule[k];
+    }
+    return NULL;
+}
+
+/* The model metric's value; NaN with *why set when it is undefined. */
+static double model_value(const char *metric, const st_drift_model_result *m, const char **why)
+{
+    *why = "it is undefined";
     if (strcmp(metric, "score-psi") == 0)
         return m->score_psi;
-    if (!m->labelled_reference || !m->labelled_new)
+    if (!m->labelled_reference || !m->labelled_new) {
+        *why = !m->labelled_new ? "NEW has no labels (no label column, or blank label cells)"
+                                : "REFERENCE has no labels";
         return NAN;
+    }
+    const double ref = m->ev_reference.value[ST_METRIC_ROC_AUC];
+    const double cur = m->ev_new.value[ST_METRIC_ROC_AUC];
+    if (isnan(ref) || isnan(cur)) {
+        *why = "the ROC-AUC is undefined (a file holds one class only)";
+        return NAN;
+    }
     if (strcmp(metric, "auc-drop") == 0)
-        return m->ev_reference.value[ST_METRIC_ROC_AUC] - m->ev_new.value[ST_METRIC_ROC_AUC];
+        return ref - cur;
     return m->auc_p;
 }
 
 size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
-                         const st_drift_model_result *m, const char *where)
+                         const st_drift_model_result *m, const char *where,
+                         size_t *unchecked)
 {
+    *unchecked = 0;
     char at[64] = "";
     if (where != NULL)
         snprintf(at, sizeof at, "%s: ", where);
@@ -130,8 +156,13 @@ size_t drift_rules_check(const drift_rules *rules, const st_drift_result *r,
         int is_model = 0;
         known(rule->metric, &is_model);
         if (is_model) {
-            double x = m != NULL ? model_value(rule->metric, m) : NAN;
-            if (holds(rule, x)) {
+            const char *why = "there is no --model";
+            double x = m != NULL ? model_value(rule->metric, m, &why) : NAN;
+            if (isnan(x)) {
+                fprintf(stderr, "stratum: drift: %s--fail-on %s%s%g cannot be checked: %s\n",
+                        at, rule->metric, rule->op, rule->value, why);
+                (*unchecked)++;
+            } else if (holds(rule, x)) {
                 fprintf(stderr, "stratum: drift: %s%s%s%g holds: %s = %.6g\n", at, rule->metric,
                         rule->op, rule->value, rule->metric, x);
                 n++;

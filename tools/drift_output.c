@@ -112,9 +112,13 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
                 "for a categorical column bins = levels%s\n", noise, bins,
                 noise >= 0.05 ? "; too few rows for the bands to mean much" : "");
     }
-    if (!isnan(r->prevalence_reference) || !isnan(r->prevalence_new))
-        fprintf(f, "label prevalence: %.4f in REFERENCE, %.4f in NEW\n",
-                r->prevalence_reference, r->prevalence_new);
+    if (!isnan(r->prevalence_reference) || !isnan(r->prevalence_new)) {
+        fprintf(f, "label prevalence:"); /* "-" for an unlabelled file, as elsewhere */
+        drift_num(f, 0, r->prevalence_reference, 0);
+        fprintf(f, " in REFERENCE%s,", isnan(r->prevalence_reference) ? " (unlabelled)" : "");
+        drift_num(f, 0, r->prevalence_new, 0);
+        fprintf(f, " in NEW%s\n", isnan(r->prevalence_new) ? " (unlabelled)" : "");
+    }
     size_t w = 6;
     for (size_t j = 0; j < r->n_features; j++)
         if (strlen(r->features[j].name) > w)
@@ -128,7 +132,12 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     for (size_t k = 0; k < n_shown; k++) {
         const size_t j = order[k];
         const st_drift_feature *c = &r->features[j];
-        fprintf(f, "%-*.*s %-11s", (int)w, (int)w, c->name, type_word(c->type));
+        /* a long name is cut to the column, at a character's start (never inside a
+         * UTF-8 sequence), and padded to it */
+        size_t cut = strlen(c->name) < w ? strlen(c->name) : w;
+        while (cut > 0 && cut < strlen(c->name) && ((unsigned char)c->name[cut] & 0xC0) == 0x80)
+            cut--;
+        fprintf(f, "%.*s%*s %-11s", (int)cut, c->name, (int)(w - cut), "", type_word(c->type));
         drift_num(f, 7, c->psi, 0);
         fprintf(f, " %-8s", st_drift_band(c->psi));
         drift_num(f, 7, c->ks_statistic, 0);
@@ -156,6 +165,16 @@ static void print_text(FILE *f, const char *rp, const char *np, const st_drift_r
     if (n_shown < r->n_features)
         fprintf(f, "(%zu more columns with lower PSI; --top 0 shows all)\n",
                 r->n_features - n_shown);
+    for (size_t k = 0; k < n_shown; k++) { /* a column without a value in a file */
+        const st_drift_feature *c = &r->features[order[k]];
+        if (c->missing_new == 1 || c->missing_reference == 1)
+            fprintf(f, "%s: no value in %s (every row missing; %.4f in %s): its PSI compares "
+                    "the missing shares alone, and there is no %s test\n", c->name,
+                    c->missing_new == 1 ? "NEW" : "REFERENCE",
+                    c->missing_new == 1 ? c->missing_reference : c->missing_new,
+                    c->missing_new == 1 ? "REFERENCE" : "NEW",
+                    c->type == ST_FEATURE_NUMERIC ? "KS" : "chi-square");
+    }
     for (size_t k = 0; k < n_shown; k++) { /* a categorical column of many levels */
         const st_drift_feature *c = &r->features[order[k]];
         const double level_noise = sampling_psi(r, c->n_bins);
@@ -281,6 +300,45 @@ static void print_json(FILE *f, const char *rp, const char *np, const st_drift_r
     fprintf(f, "}\n");
 }
 
+/* The text holds a byte for which csv_field quotes a field. */
+static int csv_needs_quotes(const char *s)
+{
+    return strpbrk(s, ",\"\r\n;\t|") != NULL;
+}
+
+/* A level's text in the field, CSV-quoted inside quotes or Markdown-escaped. */
+static void level_text(FILE *f, cli_format fmt, int quoted, const char *s)
+{
+    if (fmt == FORMAT_MARKDOWN) {
+        markdown_cell(f, s);
+        return;
+    }
+    for (; *s != '\0'; s++) {
+        if (quoted && *s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+}
+
+/* The new levels as "text:count" separated by ';', one field, every one of them (the
+ * list of a code column can run to thousands: written as it goes, never cut). */
+static void new_levels_field(FILE *f, cli_format fmt, const st_drift_feature *c)
+{
+    int quoted = fmt == FORMAT_CSV && c->n_new_levels > 1; /* the ';' between them */
+    for (size_t l = 0; fmt == FORMAT_CSV && l < c->n_new_levels && !quoted; l++)
+        quoted = csv_needs_quotes(c->new_levels[l].text);
+    if (quoted)
+        fputc('"', f);
+    for (size_t l = 0; l < c->n_new_levels; l++) {
+        if (l > 0)
+            fputc(';', f);
+        level_text(f, fmt, quoted, c->new_levels[l].text);
+        fprintf(f, ":%zu", c->new_levels[l].count);
+    }
+    if (quoted)
+        fputc('"', f);
+}
+
 /* CSV and Markdown: one row per column. */
 static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const st_drift_model_result *m,
                         const size_t *order)
@@ -312,7 +370,7 @@ static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const
         if (fmt == FORMAT_CSV)
             csv_field(f, c->name);
         else
-            fputs(c->name, f);
+            markdown_cell(f, c->name);
         fprintf(f, "%s%s%s", sep, type_word(c->type), sep);
         cell(f, c->psi, 0);
         fprintf(f, "%s%s%s", sep, st_drift_band(c->psi), sep);
@@ -331,19 +389,7 @@ static void print_table(FILE *f, cli_format fmt, const st_drift_result *r, const
         fputs(sep, f);
         cell(f, c->missing_new, 0);
         fprintf(f, "%s%zu%s", sep, c->new_level_rows, sep);
-        /* the new levels as "text:count" separated by ';' (one field) */
-        char buf[1024];
-        size_t used = 0;
-        buf[0] = '\0';
-        for (size_t l = 0; l < c->n_new_levels && used < sizeof buf - 1; l++) {
-            int w = snprintf(buf + used, sizeof buf - used, "%s%s:%zu", l ? ";" : "",
-                             c->new_levels[l].text, c->new_levels[l].count);
-            used += w > 0 ? (size_t)w : 0;
-        }
-        if (fmt == FORMAT_CSV)
-            csv_field(f, buf);
-        else
-            fputs(buf, f);
+        new_levels_field(f, fmt, c);
         if (m != NULL) {
             fputs(sep, f);
             cell(f, m->importance[j], 0);

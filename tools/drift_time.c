@@ -171,6 +171,8 @@ int drift_over_time(const char *path, const char *time_col, const char *window, 
         goto done;
     }
     cli_warn_data(ds, path);
+    if ((status = cli_warn_lossy_numbers(ds, path)) != EXIT_OK) /* compared as 32-bit floats */
+        goto done;
     const size_t n = st_dataset_n_rows(ds);
     keys = malloc((n + 1) * sizeof *keys);
     if (keys == NULL || n_texts != n) {
@@ -250,8 +252,9 @@ int drift_over_time(const char *path, const char *time_col, const char *window, 
     if (status == EXIT_OK) {
         print_periods(stdout, common->format, path, window, p, np);
         fflush(stdout);
+        size_t unchecked = 0; /* none: model rules are refused without --model */
         for (size_t k = 1; k < np; k++)
-            held += drift_rules_check(rules, p[k].r, NULL, p[k].key);
+            held += drift_rules_check(rules, p[k].r, NULL, p[k].key, &unchecked);
         if (held > 0)
             status = EXIT_DRIFT;
     }

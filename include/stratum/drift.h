@@ -12,8 +12,9 @@
  * Definitions (rows count one each: row weights are not used):
  *   PSI (population stability index) over fixed bins: sum over bins of
  *       (q - p) * ln(q / p), p the reference's share of rows in the bin, q the new data's;
- *       a share of 0 is replaced by epsilon (default 1e-4) in both factors, so an empty bin
- *       costs a finite amount. Missing values are a bin of their own (present when either
+ *       a share of 0 (and only that: a share below epsilon but not 0 is kept as it is) is
+ *       replaced by epsilon (default 1e-4) in both factors, so an empty bin costs a finite
+ *       amount; a bin empty on both sides adds 0. Missing values are a bin of their own (present when either
  *       dataset has one). Bins of a numeric column: the reference's deciles (n_bins = 10):
  *       edges e_k = the reference's present values sorted, at position floor(k (n-1) /
  *       n_bins) from 0 (in integers), k = 1 .. n_bins - 1, duplicates dropped;
@@ -28,7 +29,9 @@
  *       values, the exact distribution under the null hypothesis
  *       (st_drift_ks_exact_pvalue); above, the distribution of the one-sample statistic at
  *       n = round(n_ref n_new / (n_ref + n_new)) (SciPy 1.10: kstwo.sf), its asymptotic
- *       method. Both agree with SciPy to 1e-6 in the tests. Numeric columns only.
+ *       method. Both agree with SciPy to 1e-6 relative in the tests, however small the
+ *       p-value (the exact one is summed as the share of interleavings that reach D, never
+ *       as 1 minus the share that does not). Numeric columns only.
  *   chi-square: the test of homogeneity on the 2 x L table of level counts (reference and
  *       new rows; L the levels present in either, missing values left out), as
  *       scipy.stats.chi2_contingency: expected counts from the margins, L - 1 degrees of
@@ -72,7 +75,9 @@ typedef struct st_drift_level {
 } st_drift_level;
 
 /* One column. Fields that do not apply are NaN (statistics) or 0 (counts); so are the
- * tests when a side has no present value (its PSI then compares the missing shares). */
+ * tests when a side has no present value (its PSI then compares the missing shares). A
+ * column without a single value in one dataset (blank in every row, which a reader types
+ * as numeric) is compared as the other dataset's type, all missing. */
 typedef struct st_drift_feature {
     char *name;
     st_feature_type type;
@@ -109,9 +114,11 @@ typedef struct st_drift_result {
 /* Compares every feature of `reference` with the column of the same name in `cur`. Fails
  * with ST_ERR_DATA, naming the dataset and column (opt->reference_name / new_name), when
  * a column of one is not in the other, a column is numeric in one and categorical in the
- * other, either dataset has no rows, or a numeric column has no present value in the
- * reference (no bins); ST_ERR_INVALID_ARG for NULL arguments or bad options; ST_ERR_NOMEM.
- * On failure *out is NULL. opt may be NULL for the defaults. */
+ * other (both holding values: a column empty in one takes the other's type), or either
+ * dataset has no rows; ST_ERR_INVALID_ARG for NULL arguments or bad options; ST_ERR_NOMEM.
+ * A numeric column without a value in the reference is no error: it has no value bin, and
+ * its PSI compares the missing shares. On failure *out is NULL. opt may be NULL for the
+ * defaults. */
 ST_API st_status st_drift_compare(const st_dataset *reference, const st_dataset *cur,
                                   const st_drift_options *opt,
                                   st_drift_result **out /* OUT */, st_error *err);
@@ -150,7 +157,9 @@ ST_API st_status st_drift_ks_sorted(const float *a, size_t n_a, const float *b, 
 /* P(D >= d) for the two-sample two-sided KS statistic D of samples of m and n values
  * (each 1 .. ST_DRIFT_KS_EXACT_MAX) drawn from one continuous distribution: the exact
  * distribution, counted over the interleavings of the two samples (SciPy's method
- * "exact"). d in [0, 1]; otherwise ST_ERR_INVALID_ARG. O(m n) time at most, O(n) memory. */
+ * "exact"), to full relative precision down to the smallest doubles (p = 1e-300 is not
+ * rounded to 0). d in [0, 1]; otherwise ST_ERR_INVALID_ARG. O(m n) time at most, O(n)
+ * memory. */
 ST_API st_status st_drift_ks_exact_pvalue(size_t m, size_t n, double d,
                                           double *pvalue /* OUT */, st_error *err);
 

@@ -1,5 +1,5 @@
 /* st_drift_compare: the two datasets' columns matched by name and checked (same set of
- * columns, same types, rows in both), then each column compared (drift_column.c), several
+ * columns, same types unless a side has no value, rows in both), then each column compared (drift_column.c), several
  * at once; the result and its destructor. */
 #include <math.h>
 #include <string.h>
@@ -74,7 +74,11 @@ static st_status check_columns(const st_dataset *ref, const st_dataset *cur,
             return st__fail(err, ST_ERR_DATA, "%s: no column '%s', which %s has: the two "
                             "files must have the same columns", o->new_name, name,
                             o->reference_name);
-        if (st_dataset_feature_type(ref, j) != st_dataset_feature_type(cur, (size_t)c))
+        /* a column without a single value has no type of its own (the reader calls it
+         * numeric): blank in every new row, it is compared as the reference's column, all
+         * missing, rather than stopping the whole comparison */
+        if (st_dataset_feature_type(ref, j) != st_dataset_feature_type(cur, (size_t)c) &&
+            !st__drift_column_empty(ref, j) && !st__drift_column_empty(cur, (size_t)c))
             return st__fail(err, ST_ERR_DATA, "%s: column '%s' is %s, but %s in %s (a value "
                             "that is not a number makes a column categorical)", o->new_name,
                             name, type_name(st_dataset_feature_type(cur, (size_t)c)),

@@ -211,10 +211,25 @@ done:
     return rc;
 }
 
+int st__drift_column_empty(const st_dataset *ds, size_t j)
+{
+    const float *x = st_dataset_feature_values(ds, j);
+    const size_t n = st_dataset_n_rows(ds);
+    if (x == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            return 0;
+    return 1;
+}
+
 st_status st__drift_column(const st_dataset *ref, size_t jr, const st_dataset *cur, size_t jc,
                            const st_drift_options *opt, st_drift_feature *f, st_error *err)
 {
+    /* an empty side (all NaN whatever its type) reads as no value in either function */
     f->type = st_dataset_feature_type(ref, jr);
+    if (f->type != st_dataset_feature_type(cur, jc) && st__drift_column_empty(ref, jr))
+        f->type = st_dataset_feature_type(cur, jc);
     f->psi = f->ks_statistic = f->ks_pvalue = f->chi2 = f->chi2_pvalue = NAN;
     f->mean_reference = f->mean_new = NAN;
     if (f->type == ST_FEATURE_NUMERIC)

@@ -16,9 +16,15 @@
 
 #include <stratum/drift.h>
 
-/* Fills f (name already set) for reference column jr against column jc of cur. */
+/* Fills f (name already set) for reference column jr against column jc of cur; their
+ * types are the same, or one of them is empty (st__drift_column_empty) and the column is
+ * compared as the other's type. */
 st_status st__drift_column(const st_dataset *ref, size_t jr, const st_dataset *cur, size_t jc,
                            const st_drift_options *opt, st_drift_feature *f, st_error *err);
+
+/* 1 when column j of ds holds no value at all (every row missing; a sparse column has
+ * its implicit zeros, so never): such a column takes the other dataset's type. */
+int st__drift_column_empty(const st_dataset *ds, size_t j);
 
 /* Bin edges for numeric column `name`: the distinct split thresholds of the model on it
  * (ascending) when opt->model_gbdt splits on it (*from_model = 1), else the quantile edges

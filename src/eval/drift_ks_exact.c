@@ -9,11 +9,15 @@
  * and the statistic a multiple of 1/L, L = m n / g, the band is |x n/g - y m/g| < h for
  * the integer h = round(d L), so membership is decided in integers, not in floats.
  *
- * The share of paths to (x, y) that stay inside, P(x, y), obeys P(x, y) = (x P(x-1, y) +
- * y P(x, y-1)) / (x + y) inside the band and 0 outside (the path counts divided by the
- * binomial C(x + y, x)), so every number stays in [0, 1]: no overflow, none of the
- * rescaling that counting paths would need. One column of the band is kept; the work is
- * m times the band's height, at most m n = 10^8 at the size where SciPy stops. */
+ * The p-value is the share of paths that leave the band somewhere, Q(m, n). It is
+ * computed directly, not as 1 - (the share that stays inside): that difference loses every
+ * digit once p falls below about 1e-15, while Q is a sum of positive terms and keeps its
+ * relative precision down to the smallest doubles (SciPy's method too). Q(x, y) = 1 at a
+ * point outside the band (every path to it has left), and inside Q(x, y) = (x Q(x-1, y) +
+ * y Q(x, y-1)) / (x + y): the paths to (x, y) divided by the binomial C(x + y, x), so
+ * every number stays in [0, 1]: no overflow, none of the rescaling that counting paths
+ * would need. One column of the band is kept; the work is m times the band's height, at
+ * most m n = 10^8 at the size where SciPy stops. */
 #include <math.h>
 #include <stdint.h>
 
@@ -49,12 +53,12 @@ st_status st_drift_ks_exact_pvalue(size_t m, size_t n, double d, double *pvalue,
     double *col = st__calloc(n + 1, sizeof *col);
     if (col == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for the exact KS distribution");
-    /* x = 0: P(0, y) = 1 while (0, y) is inside, i.e. m/g * y < h */
+    /* x = 0: Q(0, y) = 0 while (0, y) is inside, i.e. m/g * y < h (1 above) */
     size_t lo = 0, hi = 0; /* the band of the current column, y in [lo, hi] */
     while (hi + 1 <= n && (int64_t)(mg * (hi + 1)) < h)
         hi++;
     for (size_t y = 0; y <= hi; y++)
-        col[y] = 1.0;
+        col[y] = 0.0;
     for (size_t x = 1; x <= m; x++) {
         const int64_t c = (int64_t)(ng * x);
         /* inside: c - h < m/g * y < c + h */
@@ -67,20 +71,17 @@ st_status st_drift_ks_exact_pvalue(size_t m, size_t n, double d, double *pvalue,
             st_error_clear(err);
             return ST_OK;
         }
-        for (size_t y = lo; y < new_lo && y <= hi; y++) /* left the band below */
-            col[y] = 0;
-        double below = 0; /* P(x, y - 1) */
+        double below = 1; /* Q(x, y - 1): (x, new_lo - 1) is outside, below the band */
         for (size_t y = new_lo; y <= new_hi; y++) {
-            const double left = (y >= lo && y <= hi) ? col[y] : 0; /* P(x - 1, y) */
+            const double left = (y >= lo && y <= hi) ? col[y] : 1; /* Q(x - 1, y) */
             below = ((double)x * left + (double)y * below) / (double)(x + y);
             col[y] = below;
         }
         lo = new_lo, hi = new_hi;
     }
-    const double inside = hi == n ? col[n] : 0;
+    const double outside = hi == n ? col[n] : 1;
     st__free(col);
-    double p = 1.0 - inside;
-    *pvalue = p < 0 ? 0 : p > 1 ? 1 : p;
+    *pvalue = outside < 0 ? 0 : outside > 1 ? 1 : outside;
     st_error_clear(err);
     return ST_OK;
 }

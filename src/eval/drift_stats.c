@@ -31,8 +31,13 @@ st_status st_drift_psi_counts(const size_t *ref, const size_t *cur, size_t k, do
         double p = (double)ref[i] / nr, q = (double)cur[i] / nc;
         if (p == 0 && q == 0)
             continue;
-        p = p < epsilon ? epsilon : p;
-        q = q < epsilon ? epsilon : q;
+        /* only an empty share is replaced (the documented definition, as the common
+         * PSI code does): a rare level, even below epsilon, keeps its own share, so that
+         * many rare levels moving (a coding change) still add up */
+        if (p == 0)
+            p = epsilon;
+        if (q == 0)
+            q = epsilon;
         s += (q - p) * log(q / p);
     }
     *psi = s;

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "report_drift_sections.h"
+#include "report_impl.h"
 
 #define REPORT_MAX_BARS 30 /* columns in the bar chart */
 #define REPORT_MAX_PLOTS 6 /* distributions drawn */
@@ -20,9 +21,14 @@ static void facts(st_report *rep, const char *rp, const char *np, const st_drift
     snprintf(cols, sizeof cols, "%zu", r->n_features);
     if (isnan(r->prevalence_reference) && isnan(r->prevalence_new))
         snprintf(prev, sizeof prev, "no label");
-    else
-        snprintf(prev, sizeof prev, "%.4f in REFERENCE, %.4f in NEW", r->prevalence_reference,
-                 r->prevalence_new);
+    else { /* one file unlabelled (NEW's outcomes not known yet): "-", never "nan" */
+        char a[32] = "- (unlabelled)", b[32] = "- (unlabelled)";
+        if (!isnan(r->prevalence_reference))
+            snprintf(a, sizeof a, "%.4f", r->prevalence_reference);
+        if (!isnan(r->prevalence_new))
+            snprintf(b, sizeof b, "%.4f", r->prevalence_new);
+        snprintf(prev, sizeof prev, "%s in REFERENCE, %s in NEW", a, b);
+    }
     const char *terms[] = {"REFERENCE", "rows", "NEW", "rows", "columns", "label prevalence",
                            "stratum", "PSI bands", "bins"};
     const char *values[] = {rp, rows_r, np, rows_n, cols, prev, st_version(),
@@ -123,9 +129,15 @@ static int distribution(st_report *rep, const st_drift_feature *c)
     }
     if (used >= 1900)
         snprintf(caption + 1900, 148, "...");
-    char title[300];
-    snprintf(title, sizeof title, "%.200s: PSI %.3f (%s)", c->name, c->psi,
-             st_drift_band(c->psi));
+    /* the PSI and its band are the point of the chart: a long name gives way to them,
+     * shortened with an ellipsis so that the title fits (its full text is the chart's
+     * <title>, the name whole in the table above) */
+    char tail[64], title[300];
+    snprintf(tail, sizeof tail, ": PSI %.3f (%s)", c->psi, st_drift_band(c->psi));
+    const double room = st__report_line_title_em() - st__report_text_em(tail, sizeof tail);
+    const size_t keep = st__report_fit(c->name, room > 1 ? room : 1);
+    snprintf(title, sizeof title, "%.*s%s%s", (int)keep, c->name,
+             keep < strlen(c->name) ? "\xe2\x80\xa6" : "", tail);
     st_report_series s[2] = {
         {"REFERENCE", x, c->share_reference, k, NAN, NAN, NULL, 0, 0, 1},
         {"NEW", x, c->share_new, k, NAN, NAN, NULL, 1, 1, 1}};

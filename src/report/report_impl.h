@@ -26,6 +26,14 @@ struct st_report {
 /* HTML-escapes s onto f: & < > " ' and control characters (as spaces). */
 void st__report_escape(FILE *f, const char *s);
 
+/* Text in charts that must fit its room (report_svg.c): the width of s's first n bytes in
+ * em, measured at least as wide as the style sheet's font draws it; the bytes of s to keep
+ * (whole code points) so that they and an ellipsis fit in max_em, or strlen(s) when s
+ * fits whole; and the width a line chart's title has, in em of st__report_text_em. */
+double st__report_text_em(const char *s, size_t n);
+size_t st__report_fit(const char *s, double max_em);
+double st__report_line_title_em(void);
+
 /* The colour-blind-safe palette (Okabe and Ito 2008) used for series, in order. */
 extern const char *const st__report_colors[ST_REPORT_N_COLORS];
 

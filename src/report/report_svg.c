@@ -202,6 +202,92 @@ static void mark(FILE *f, double x, double y, const char *color, const st_report
     fputs("</title></circle>\n", f);
 }
 
+/* ---- text that must fit ---- */
+
+/* A code point's advance in em, at least DejaVu Sans's (the style sheet's first font; its
+ * fallbacks Liberation Sans and Arial are narrower), so that text measured so never runs
+ * past its room: narrow letters are over-counted, which cuts a label a little early
+ * rather than drawing its first letter outside the picture. Anything beyond ASCII counts
+ * as a full em (CJK ideographs are one). */
+static double glyph_em(unsigned char c)
+{
+    if (c >= 0x80)
+        return 1.0;
+    if (c >= 'a' && c <= 'z') {
+        switch (c) {
+        case 'f': case 'i': case 'j': case 'l': return 0.36;
+        case 'r': case 't': return 0.43;
+        case 'm': return 0.98;
+        case 'w': return 0.83;
+        default: return 0.64;
+        }
+    }
+    if (c >= 'A' && c <= 'Z')
+        return c == 'I' || c == 'J' ? 0.40 : c == 'M' ? 0.87 : c == 'W' ? 1.0 : 0.80;
+    if (c >= '0' && c <= '9')
+        return 0.64;
+    switch (c) {
+    case ' ': case '.': case ',': case ':': case ';': case '\'': case '|': case '!':
+        return 0.40;
+    case '-': case '(': case ')': case '[': case ']': case '/': case '\\': return 0.40;
+    case '_': return 0.50;
+    case '@': return 1.0;
+    case '%': return 0.95;
+    default: return 0.84;
+    }
+}
+
+/* Bold text is wider (DejaVu Sans Bold by up to 15%). */
+#define BOLD_EM 1.15
+/* The ellipsis that ends a shortened text, and its width. */
+static const char ellipsis[] = "\xe2\x80\xa6";
+#define ELLIPSIS_EM 1.0
+
+double st__report_text_em(const char *s, size_t n)
+{
+    double w = 0;
+    for (size_t i = 0; i < n && s[i] != '\0'; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) /* a code point's first byte */
+            w += glyph_em((unsigned char)s[i]);
+    return w;
+}
+
+size_t st__report_fit(const char *s, double max_em)
+{
+    const size_t len = strlen(s);
+    if (st__report_text_em(s, len) <= max_em)
+        return len;
+    double w = ELLIPSIS_EM;
+    size_t keep = 0;
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        keep = i; /* whole code points only: never a split UTF-8 sequence */
+        if ((w += glyph_em((unsigned char)s[i])) > max_em)
+            break;
+    }
+    return keep;
+}
+
+/* s escaped onto f, shortened with an ellipsis to at most max_em. */
+static void fitted_text(FILE *f, const char *s, double max_em)
+{
+    const size_t keep = st__report_fit(s, max_em), len = strlen(s);
+    if (keep == len) {
+        st__report_escape(f, s);
+        return;
+    }
+    char *head = st__malloc(keep + sizeof ellipsis);
+    if (head == NULL) { /* out of memory: the ellipsis alone still fits */
+        fputs(ellipsis, f);
+        return;
+    }
+    memcpy(head, s, keep);
+    memcpy(head + keep, ellipsis, sizeof ellipsis);
+    st__report_escape(f, head);
+    st__free(head);
+}
+
 /* The legend text of a series, shortened to fit its column: at most max code points. */
 static void legend_text(FILE *f, const char *a, const char *b, size_t max)
 {
@@ -247,6 +333,12 @@ static void legend(FILE *f, const legend_entry *e, size_t n, int y0)
     }
 }
 
+double st__report_line_title_em(void)
+{
+    /* from the title's start at LC_LEFT to 8 units short of the right edge, 15-unit bold */
+    return (double)(LC_WIDTH - LC_LEFT - 8) / (15 * BOLD_EM);
+}
+
 void st_report_line_chart(st_report *r, const st_report_chart *c)
 {
     FILE *f = r->f;
@@ -272,7 +364,7 @@ void st_report_line_chart(st_report *r, const st_report_chart *c)
     st__report_escape(f, c->title);
     fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<text class=\"title\" x=\"%d\" y=\"24\">", LC_WIDTH, height, LC_LEFT);
-    st__report_escape(f, c->title);
+    fitted_text(f, c->title, st__report_line_title_em()); /* whole in the <title> above */
     fputs("</text>\n", f);
     axes(f, &fr, c);
     size_t e = 0;
@@ -337,13 +429,15 @@ void st_report_bar_chart(st_report *r, const st_report_bars *b)
     st__report_escape(f, b->title);
     fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<text class=\"title\" x=\"12\" y=\"24\">", BC_WIDTH, height);
-    st__report_escape(f, b->title);
+    fitted_text(f, b->title, (double)(BC_WIDTH - 20) / (15 * BOLD_EM));
     fputs("</text>\n", f);
     for (size_t i = 0; i < b->n; i++) {
         double v = b->values[i], y = BC_TOP + (double)i * BC_ROW;
         fprintf(f, "<text class=\"legend\" x=\"%d\" y=\"%.2f\" text-anchor=\"end\">",
                 BC_LABELS - 8, y + BC_ROW / 2.0 + 4);
-        legend_text(f, b->labels[i], NULL, 36);
+        /* anchored at its end: measured to fit between 6 units and the anchor, so that
+         * its start is never outside the picture (the whole label is the bar's tooltip) */
+        fitted_text(f, b->labels[i], (double)(BC_LABELS - 8 - 6) / 12);
         fputs("</text>\n", f);
         if (isnan(v))
             continue;

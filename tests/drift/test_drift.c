@@ -1,9 +1,11 @@
 /* The drift API (stratum/drift.h) on values derived by hand: PSI of counts with an empty
- * bin, the chi-square survival function against its closed forms (1 and 2 degrees of
- * freedom), the 2 x 2 test with Yates's correction, a KS statistic and p-value worked out
- * from Smirnov's sum; st_drift_compare on small tables (bins, new levels, missing shares,
- * the same result for 1 and 2 threads) and its errors, with their exact texts. SciPy's
- * own values are checked in tests/eval/drift_vs_scipy.py. */
+ * bin and with shares below epsilon that are not 0, the chi-square survival function
+ * against its closed forms (1 and 2 degrees of freedom), the 2 x 2 test with Yates's
+ * correction, a KS statistic and p-value worked out from Smirnov's sum, small exact KS
+ * p-values against SciPy's; st_drift_compare on small tables (bins, new levels, missing
+ * shares, the same result for 1 and 2 threads, a column blank in every row of one file)
+ * and its errors, with their exact texts. SciPy's own values are checked in
+ * tests/eval/drift_vs_scipy.py. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <stratum.h>
@@ -32,6 +35,26 @@ static void test_psi_counts(void **state)
     assert_int_equal(st_drift_psi_counts(ref, zero, 4, 1e-4, &psi, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "drift PSI: the new counts are all 0");
     assert_true(isnan(psi));
+    /* a share below epsilon but not 0 stays as it is: one row in 20000 (5e-5) moves from
+     * one rare bin to another. Bin 1: p = 5e-5, q = 0 -> 1e-4; bin 2 the mirror image:
+     * each adds (1e-4 - 5e-5) ln 2, so 1e-4 ln 2 (flooring every small share at 1e-4
+     * would make it 0) */
+    const size_t r3[3] = {19999, 1, 0}, c3[3] = {19999, 0, 1};
+    assert_int_equal(st_drift_psi_counts(r3, c3, 3, 1e-4, &psi, NULL), ST_OK);
+    assert_true(fabs(psi - 1e-4 * log(2.0)) < 1e-18);
+    /* the recoding of docs/drift.md's motivation: 36000 rows alike, then 2000 codes of 2
+     * rows each in the reference and 2000 other codes in the new file (5e-5 a code):
+     * 4000 bins of (1e-4 - 5e-5) ln 2, 0.1386 (moderate) */
+    size_t *rr = calloc(4001, sizeof *rr), *cc = calloc(4001, sizeof *cc);
+    assert_non_null(rr);
+    assert_non_null(cc);
+    rr[0] = cc[0] = 36000;
+    for (int k = 1; k <= 2000; k++)
+        rr[k] = 2, cc[2000 + k] = 2;
+    assert_int_equal(st_drift_psi_counts(rr, cc, 4001, 1e-4, &psi, NULL), ST_OK);
+    assert_true(fabs(psi - 4000 * 5e-5 * log(2.0)) < 1e-12);
+    free(rr);
+    free(cc);
 }
 
 static void test_chi2(void **state)
@@ -102,6 +125,38 @@ static void test_ks(void **state)
     assert_int_equal(st_drift_ks_exact_pvalue(0, 6, 0.5, &p, &err), ST_ERR_INVALID_ARG);
     assert_string_equal(err.message, "drift KS exact: sizes 0 and 6 must be in 1..10000 and "
                                      "D = 0.5 in [0, 1]");
+}
+
+/* The exact p-value where it is small, against SciPy 1.10's ks_2samp(method='exact')
+ * (its _attempt_exact_2kssamp at D = h / lcm(m, n); m = n by its own closed-form sum):
+ * to 1e-9 relative, down to p = 6e-297. Computed as 1 - P(inside), such p-values came
+ * out 0 or orders of magnitude off. */
+static void test_ks_exact_small(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t m, n;
+        long h, lcm;
+        double p;
+    } c[] = {
+        {800, 800, 239, 800, 6.816823070117629e-32},
+        {500, 700, 866, 3500, 3.6766077883527794e-16},
+        {2000, 3000, 815, 6000, 9.674072282631955e-20},
+        {37, 53, 1373, 1961, 8.1253000819801e-11},
+        {9000, 9500, 11611, 171000, 5.681929011712444e-19},
+        {10000, 10000, 600, 10000, 4.547968691838038e-16},
+        {3000, 7000, 4200, 21000, 5.913538312497564e-74},
+        {5000, 6000, 10500, 30000, 6.0072876162108493e-297},
+        {37, 53, 490, 1961, 0.10663263344761942},
+        {123, 4567, 56174, 561741, 0.16996966886875856},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof *c; k++) {
+        double p = NAN;
+        assert_int_equal(st_drift_ks_exact_pvalue(c[k].m, c[k].n, (double)c[k].h /
+                                                  (double)c[k].lcm, &p, NULL), ST_OK);
+        if (!(fabs(p - c[k].p) <= 1e-9 * c[k].p))
+            fail_msg("m %zu n %zu: p %.17g, SciPy %.17g", c[k].m, c[k].n, p, c[k].p);
+    }
 }
 
 static void test_auc_test(void **state)
@@ -202,6 +257,40 @@ static void test_compare(void **state)
     st_dataset_free(cur);
 }
 
+/* A column blank in every new row (read as numeric: no value says otherwise) against a
+ * categorical one in the reference: compared as categorical, all missing in new. By
+ * hand: reference levels A 2, B 1, missing 1 of 4; new missing 3 of 3. PSI = (1e-4 - 0.5)
+ * ln(1e-4 / 0.5) + (1e-4 - 0.25) ln(1e-4 / 0.25) + (1 - 0.25) ln(1 / 0.25); no chi-square
+ * (new has no level); and the other way round, a blank reference column. */
+static void test_blank_column(void **state)
+{
+    (void)state;
+    st_dataset *ref = csv("code,x\nA,1\nA,2\nB,3\n,4\n"), *cur = csv("code,x\n,1\n,2\n,5\n");
+    assert_int_equal(st_dataset_feature_type(cur, 0), ST_FEATURE_NUMERIC);
+    st_drift_result *r = NULL;
+    st_error err;
+    assert_int_equal(st_drift_compare(ref, cur, NULL, &r, &err), ST_OK);
+    const st_drift_feature *c = &r->features[0];
+    assert_int_equal(c->type, ST_FEATURE_CATEGORICAL);
+    const double want = (1e-4 - 0.5) * log(1e-4 / 0.5) + (1e-4 - 0.25) * log(1e-4 / 0.25) +
+                        0.75 * log(4.0);
+    assert_true(fabs(c->psi - want) < 1e-12);
+    assert_true(c->missing_reference == 0.25 && c->missing_new == 1);
+    assert_true(isnan(c->chi2) && isnan(c->chi2_pvalue));
+    assert_int_equal(c->n_new_levels, 0);
+    st_drift_result_free(r);
+    /* reversed: the reference blank, new categorical: its levels are all new */
+    assert_int_equal(st_drift_compare(cur, ref, NULL, &r, &err), ST_OK);
+    c = &r->features[0];
+    assert_int_equal(c->type, ST_FEATURE_CATEGORICAL);
+    assert_true(c->missing_reference == 1 && c->missing_new == 0.25);
+    assert_int_equal(c->n_new_levels, 2);
+    assert_int_equal(c->new_level_rows, 3);
+    st_drift_result_free(r);
+    st_dataset_free(ref);
+    st_dataset_free(cur);
+}
+
 static void expect_error(const char *ref_text, const char *new_text, st_status code,
                          const char *message)
 {
@@ -250,6 +339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_psi_counts), cmocka_unit_test(test_chi2),
         cmocka_unit_test(test_ks), cmocka_unit_test(test_auc_test),
-        cmocka_unit_test(test_compare), cmocka_unit_test(test_errors)};
+        cmocka_unit_test(test_ks_exact_small), cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_blank_column), cmocka_unit_test(test_errors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,7 @@ def words(text):
 
 
 def psi(p, q, eps=1e-4):
-    p, q = np.maximum(p, eps), np.maximum(q, eps)
+    p, q = np.where(p > 0, p, eps), np.where(q > 0, q, eps)  # only an empty share
     return float(np.sum((q - p) * np.log(q / p)))
 
 
