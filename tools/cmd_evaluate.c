@@ -32,12 +32,16 @@
  *     "delong": {"variance": X|null, "se": X|null, "ci_low": X|null, "ci_high": X|null},
  *         DeLong's ROC-AUC variance and 95% CI; null for weighted data or < 2 rows of a class,
  *     "confusion": {"tp": X, "fp": X, "tn": X, "fn": X},   weighted counts at the threshold
+ *         (null when no threshold meets the rule),
  *     "subgroups": {"column": NAME, "threshold": X|null, "groups": [{"value": TEXT,
  *                   "rows": N, "n_positive": N, "n_negative": N, "weight_positive": X,
- *                   "weight_negative": X, "confusion": {...}, "delong": {"variance": X|null,
+ *                   "weight_negative": X, "missing": BOOL, "confusion": {...}, "delong": {"variance": X|null,
  *                   "ci_low": X|null, "ci_high": X|null}, "metrics": {...}}, ...]},
- *         only with --by COL: one group per level of COL (ascending; "(missing)" last),
- *         each at the threshold chosen on all rows, with the same "metrics" object,
+ *         only with --by COL: one group per level of COL (ascending; the rows without a
+ *         value last, "missing": true, named "(missing)", or "(missing value)" when a level
+ *         is written "(missing)"), each at the threshold chosen on all rows, with the same
+ *         "metrics" object; a number column's levels are its cells' texts as written,
+ *         ascending by value,
  *     "calibration": [{"bin": 1..10, "rows": N, "weight": X, "score_min": X,
  *                      "score_max": X, "mean_predicted": X|null, "observed": X|null}, ...]
  *         10 bins of equal row count in ascending score; [] with fewer than 10 rows
@@ -97,8 +101,9 @@ static const char evaluate_help[] =
     "                         its negatives from the negative rows, for a case-control\n"
     "                         sample whose class counts the design fixed (default: off)\n"
     "  --by COL               also evaluate each level of column COL (e.g. sex, site; at\n"
-    "                         most 100, plus missing) at the threshold chosen on all rows\n"
-    "                         (default: none)\n"
+    "                         most 100, plus missing) at the threshold chosen on all rows;\n"
+    "                         numbers are grouped by their texts as written, read again\n"
+    "                         from the file (default: none)\n"
     "  --roc-curve FILE       also write the ROC curve as CSV: threshold,fpr,tpr, one line\n"
     "                         per distinct score (default: not written)\n"
     "  --pr-curve FILE        also write the precision-recall curve as CSV:\n"
@@ -517,8 +522,11 @@ int cmd_evaluate(int argc, char **argv)
                                       st_dataset_n_rows(ds));
     }
     eval_groups groups = {NULL, 0, 0, 0, NULL};
-    if (status == EXIT_OK && o.by != NULL)
-        status = eval_by(ds, o.by, p, &o.prm, ev.threshold, &groups);
+    if (status == EXIT_OK && o.by != NULL) {
+        const st_read_options opt = cli_read_options(&common); /* as load read ds */
+        status = eval_by(ds, o.by, o.scores_path != NULL ? o.scores_path : data_path, &opt, p,
+                         &o.prm, ev.threshold, &groups);
+    }
     eval_report r = {&ev, &o.prm, rule_words[o.prm.rule], o.scores_path, o.score_col,
                      model_path, data_path, kind, ds != NULL && st_dataset_weights(ds) != NULL,
                      o.by != NULL ? &groups : NULL, from_model[0] ? from_model : NULL,

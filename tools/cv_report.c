@@ -29,9 +29,9 @@ static void print_summary(const cv_setup *s, const st_cv_result *cv)
         printf("%s, %zu-fold %s cross-validation x %zu repeat%s on %zu rows of %s\n",
                cv_model_name(s->model), s->n_folds, s->how, s->n_repeats, s->n_repeats == 1 ? "" : "s",
                st_dataset_n_rows(s->ds), s->data_path);
-        printf("threshold: %s%s; 95%% interval: mean -+ t(0.975, m-1) sd / sqrt(m) over the "
-               "m folds where the metric is defined\n\n", s->rule_word,
-               cv_threshold_where(s, where, sizeof where));
+        printf("threshold: %s%s; 95%% interval: corrected resampled t, mean -+ t(0.975, m-1) "
+               "sd sqrt(1/m + n_test/n_train) over the m folds where the metric is defined\n\n",
+               s->rule_word, cv_threshold_where(s, where, sizeof where));
         printf("%-26s %10s %10s %10s %10s %6s\n", "metric", "mean", "sd", "ci_low", "ci_high",
                "folds");
     }

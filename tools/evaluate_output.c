@@ -42,6 +42,8 @@ static const char *undefined_reason(const eval_report *r, int m)
         return ev->weight_positive > 0 ? "the negative rows' weights sum to 0"
                : ev->weight_negative > 0 ? "the positive rows' weights sum to 0"
                                          : "every weight is 0";
+    if (isnan(ev->threshold) && m >= ST_METRIC_PRECISION && m <= ST_METRIC_MCC)
+        return "no threshold meets the rule";
     if (m == ST_METRIC_PRECISION && ev->confusion.tp + ev->confusion.fp == 0)
         return "nothing predicted positive";
     if (m == ST_METRIC_NPV && ev->confusion.tn + ev->confusion.fn == 0)
@@ -51,6 +53,9 @@ static const char *undefined_reason(const eval_report *r, int m)
                              m == ST_METRIC_CALIBRATION_SLOPE ||
                              m == ST_METRIC_CALIBRATION_IN_THE_LARGE))
         return "scores outside [0, 1]";
+    if ((m == ST_METRIC_CALIBRATION_INTERCEPT || m == ST_METRIC_CALIBRATION_SLOPE) &&
+        (ev->value[ST_METRIC_ROC_AUC] == 1 || ev->value[ST_METRIC_ROC_AUC] == 0))
+        return "the scores separate the classes"; /* the fit's likelihood has no maximum */
     return NULL;
 }
 
@@ -181,10 +186,14 @@ void eval_write_text(FILE *f, const eval_report *r)
         }
     }
     write_zero_width_note(f, r);
-    fprintf(f, "\nconfusion matrix (weighted counts)\n");
-    fprintf(f, "%-12s %14s %14s\n", "", "predicted 1", "predicted 0");
-    fprintf(f, "%-12s %14.6g %14.6g\n", "actual 1", ev->confusion.tp, ev->confusion.fn);
-    fprintf(f, "%-12s %14.6g %14.6g\n", "actual 0", ev->confusion.fp, ev->confusion.tn);
+    if (isnan(ev->threshold)) {
+        fprintf(f, "\nconfusion matrix: none, as no threshold meets the rule\n");
+    } else {
+        fprintf(f, "\nconfusion matrix (weighted counts)\n");
+        fprintf(f, "%-12s %14s %14s\n", "", "predicted 1", "predicted 0");
+        fprintf(f, "%-12s %14.6g %14.6g\n", "actual 1", ev->confusion.tp, ev->confusion.fn);
+        fprintf(f, "%-12s %14.6g %14.6g\n", "actual 0", ev->confusion.fp, ev->confusion.tn);
+    }
     if (ev->calibration[0].n_rows == 0)
         return;
     fprintf(f, "\ncalibration (%d bins of equal row count, ascending score)\n",
@@ -342,9 +351,13 @@ void eval_write_markdown(FILE *f, const eval_report *r)
         fprintf(f, "\n%s\n", note);
     fputs("\n| metric | value | 95% CI |\n|---|---:|---:|\n", f);
     metric_rows(f, FORMAT_MARKDOWN, r);
-    fputs("\n| | predicted 1 | predicted 0 |\n|---|---:|---:|\n", f);
-    fprintf(f, "| actual 1 | %.6g | %.6g |\n", ev->confusion.tp, ev->confusion.fn);
-    fprintf(f, "| actual 0 | %.6g | %.6g |\n", ev->confusion.fp, ev->confusion.tn);
+    if (isnan(ev->threshold)) {
+        fputs("\nconfusion matrix: none, as no threshold meets the rule\n", f);
+    } else {
+        fputs("\n| | predicted 1 | predicted 0 |\n|---|---:|---:|\n", f);
+        fprintf(f, "| actual 1 | %.6g | %.6g |\n", ev->confusion.tp, ev->confusion.fn);
+        fprintf(f, "| actual 0 | %.6g | %.6g |\n", ev->confusion.fp, ev->confusion.tn);
+    }
     if (ev->calibration[0].n_rows == 0)
         return;
     fputs("\n| bin | rows | score range | mean predicted | observed |\n"

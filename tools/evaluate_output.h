@@ -9,26 +9,39 @@
 
 /* --by: one subgroup's name and metrics. */
 typedef struct eval_group {
-    char name[128]; /* the level, the number (%.9g) or "(missing)" */
+    char *name;  /* owned, whole: the level, the number as written, or for the rows without
+                    a value "(missing)" ("(missing value)" when a level is so written) */
+    int missing; /* the group of the rows without a value */
     st_eval ev;
 } eval_group;
 
 /* Fewer rows than this in a class (of all rows, or of a --by group), and the bootstrap
- * intervals are flagged as too narrow: a stratified bootstrap redraws those few. */
+ * intervals are flagged as too narrow: a bootstrap redraws those few (the library's HTML
+ * report flags them at the same count, src/report/report_evaluate.c). */
 #define EVAL_FEW_FOR_INTERVALS 10
 
 typedef struct eval_groups {
     const char *column;
-    double threshold; /* the threshold of all rows: fixed, or chosen on them by a rule */
+    double threshold; /* the threshold of all rows: fixed, or chosen on them by a rule; NaN
+                         when no threshold meets the rule */
     int fixed;        /* the threshold is fixed (given or the model's), not chosen here */
     size_t n;
     eval_group *groups;
 } eval_groups;
 
 /* Evaluates each level of `column` (at most EVAL_MAX_GROUPS, plus missing) at threshold;
- * returns an exit code, with a message on stderr on failure. Free with eval_groups_free. */
-int eval_by(const st_dataset *ds, const char *column, const double *p, const st_eval_params *prm,
+ * ds was read from path with opt (a number column's texts are read from it again: see
+ * evaluate_by_keys.c). Returns an exit code, with a message on stderr on failure. Free
+ * with eval_groups_free, also after a failure. */
+int eval_by(const st_dataset *ds, const char *column, const char *path,
+            const st_read_options *opt, const double *p, const st_eval_params *prm,
             double threshold, eval_groups *out);
+/* The groups of feature j (named `column`) of ds, whose values are v: out->groups named
+ * (ascending, the missing group last) and out->n set, row_group[i] the group of row i
+ * (evaluate_by_keys.c); an exit code, with a message on stderr on failure. */
+int eval_by_assign(const st_dataset *ds, size_t j, const char *column, const char *path,
+                   const st_read_options *opt, const float *v, size_t *row_group,
+                   eval_groups *out);
 void eval_groups_free(eval_groups *g);
 void eval_groups_table(FILE *f, const eval_groups *g, cli_format fmt); /* text, markdown */
 void eval_groups_json(FILE *f, const eval_groups *g);

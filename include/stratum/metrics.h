@@ -41,8 +41,11 @@
  * Undefined values are NaN and flagged, never 0: a ratio whose denominator is 0 (precision
  * when nothing is predicted positive, AUCs or recall without positive weight, MCC when a
  * row or column of the confusion matrix is empty, ...), the probability metrics when a
- * score lies outside [0, 1], the calibration fit when it does not converge (one class,
- * separable, or constant scores). scikit-learn returns 0 or a partial average in several of
+ * score lies outside [0, 1], the calibration intercept and slope when their maximum-
+ * likelihood fit does not exist (one class, constant scores, or scores that separate the
+ * classes: every positive scoring at or above every negative, or at or below, where the
+ * likelihood rises without bound as the slope grows) or does not converge, and
+ * calibration-in-the-large with one class. scikit-learn returns 0 or a partial average in several of
  * these cases (zero_division, matthews_corrcoef, balanced_accuracy_score).
  *
  * Everything is deterministic: the same inputs and seed give bit-identical results for any
@@ -153,14 +156,18 @@ typedef struct st_eval {
     double weight_positive, weight_negative;
     double threshold;       /* the threshold used; NaN when the rule could not be met (then
                                every metric at the threshold is undefined) */
-    st_confusion confusion; /* at threshold */
+    st_confusion confusion; /* at threshold; all four NaN when threshold is NaN (no row is
+                               predicted either way) */
     double value[ST_METRIC_COUNT];  /* indexed by st_metric; NaN when undefined */
     unsigned undefined;     /* bit (1u << m) set when value[m] is undefined */
-    /* Stratified bootstrap percentile CI (see st_evaluate); NaN when n_bootstrap is 0 or
-     * the metric is undefined in every resample. */
+    /* Bootstrap percentile CI (see st_evaluate); NaN when n_bootstrap is 0, when value[m]
+     * is undefined (an undefined value has no interval) or when the metric is undefined in
+     * every resample. */
     int n_bootstrap;
     double ci_low[ST_METRIC_COUNT], ci_high[ST_METRIC_COUNT];
-    int ci_resamples[ST_METRIC_COUNT]; /* resamples in which the metric was defined */
+    int ci_resamples[ST_METRIC_COUNT]; /* resamples in which the metric was defined, of
+                                          those the CI rests on (0 when value[m] is
+                                          undefined) */
     /* DeLong's estimate of the variance of ROC-AUC and its 95% CI, AUC -+ 1.96 SE clipped
      * to [0, 1]. Unweighted only: NaN when weights are given (use the bootstrap CI) or
      * when a class has fewer than 2 rows. */
@@ -176,14 +183,16 @@ static inline int st_eval_undefined(const st_eval *ev, st_metric m)
 
 /* Computes every metric, the threshold by prm->rule, and the confidence intervals.
  *
- * The bootstrap draws, in resample b, as many positive rows (with replacement) from the
- * positive rows as there are, and likewise the negatives, so each resample keeps the class
- * balance; its random numbers come from splitmix64 seeded by (seed, b), so results do not
- * depend on the thread count. Metrics at the threshold are evaluated at the threshold
- * chosen on the full data (the operating point is held fixed). The CI of each metric is
- * the 2.5th and 97.5th percentile (linear interpolation, as numpy.percentile) of its
- * values over the resamples in which it is defined. Stratification keeps the class counts,
- * so without weights the prevalence is the same in every resample (a zero-width CI).
+ * The bootstrap draws, in resample b, n rows with replacement from all n rows (by default;
+ * the number of positives varies from resample to resample), or with prm->stratified as
+ * many positive rows from the positive rows as there are and likewise the negatives, so
+ * each resample keeps the class counts (then, without weights, the prevalence is the same
+ * in every resample: a zero-width CI). Its random numbers come from splitmix64 seeded by
+ * (seed, b), so results do not depend on the thread count. Metrics at the threshold are
+ * evaluated at the threshold chosen on the full data (the operating point is held fixed).
+ * The CI of each metric is the 2.5th and 97.5th percentile (linear interpolation, as
+ * numpy.percentile) of its values over the resamples in which it is defined; a metric
+ * undefined on the full data has no CI.
  *
  * Fails with ST_ERR_INVALID_ARG for NULL arrays, n = 0 or bad parameters, ST_ERR_DATA for a
  * non-finite score, a label other than 0/1 or a bad weight (naming the row), and

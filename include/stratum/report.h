@@ -288,7 +288,8 @@ ST_API char *st_report_format_ci(char *buf, size_t size, double v, double lo, do
 /* One table cell. A text cell shows `text`. A number cell (text NULL) shows value (and the
  * interval [low, high] when low is not NaN) with `digits` decimals, or %.6g when digits
  * < 0, or "undefined" for NaN; the exact numbers also go into data-value, data-low and
- * data-high attributes (%.17g), so that programs can read them back. */
+ * data-high attributes (%.17g), so that programs can read them back (an undefined value
+ * has none of them: it has no interval either). */
 typedef struct st_report_cell {
     const char *text;
     double value, low, high;

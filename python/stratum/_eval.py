@@ -85,7 +85,8 @@ def evaluate(y, p, sample_weight=None, threshold=0.5, rule="fixed", beta=2.0,
     number of positives varies as in another cohort; stratified_bootstrap=True draws the
     positives and negatives separately, for a case-control sample whose class counts the
     design fixed; NaN when undefined or with n_bootstrap=0). The threshold used (rule: fixed, max_f1, max_fbeta, youden,
-    min_recall, min_precision) and the confusion matrix are in df.attrs. report: a path
+    min_recall, min_precision) and the confusion matrix (NaN counts when no threshold meets
+    the rule) are in df.attrs. report: a path
     where the HTML report is written (atomically), the file `stratum evaluate --scores
     FILE --score-col COL --report` writes for the same numbers, with the scores named
     report_data (the CLI's FILE) and their column p's name (a pandas Series's, else

@@ -99,6 +99,9 @@ st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval 
     }
     ev->n_bootstrap = n_boot;
     for (int m = 0; m < ST_METRIC_COUNT; m++) {
+        /* an undefined point estimate gets no interval, whatever the resamples say */
+        if (isnan(ev->value[m]))
+            continue;
         size_t k = 0;
         for (int b = 0; b < n_boot; b++) {
             double v = vals[(size_t)b * ST_METRIC_COUNT + m];

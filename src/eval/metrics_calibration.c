@@ -47,14 +47,43 @@ static double loglik(const st__scored *s, const double *mult, double a, double b
     return ll;
 }
 
+/* Whether the maximum-likelihood (a, b) exists. It does not exactly when the classes are
+ * (quasi-)completely separated, i.e. some (a, b) != 0 has a + b x >= 0 on every positive
+ * and <= 0 on every negative (Albert and Anderson 1984): then the likelihood keeps rising
+ * towards its supremum as |b| grows, and any finite (a, b) at which Newton's method stops
+ * is an artefact of its tolerances (statsmodels raises PerfectSeparationError). With one
+ * covariate, and both classes present, that is when the lowest positive logit is at or
+ * above the highest negative one, or the reverse: the MLE exists iff the two classes'
+ * logits overlap on both sides. Only rows of non-zero weight count. */
+static int calibration_mle_exists(const st__scored *s, const double *mult)
+{
+    double pos_lo = INFINITY, pos_hi = -INFINITY, neg_lo = INFINITY, neg_hi = -INFINITY;
+    for (size_t k = 0; k < s->n; k++) {
+        double w = mult != NULL ? s->w[k] * mult[k] : s->w[k], x = s->logit[k];
+        if (!(w > 0))
+            continue;
+        if (s->y[k]) {
+            pos_lo = fmin(pos_lo, x);
+            pos_hi = fmax(pos_hi, x);
+        } else {
+            neg_lo = fmin(neg_lo, x);
+            neg_hi = fmax(neg_hi, x);
+        }
+    }
+    return pos_lo < neg_hi && neg_lo < pos_hi;
+}
+
 /* Newton's method with step halving: at most 100 steps, stopping when a step changes
- * neither coefficient by more than 1e-10 relative. Separable data drive |b| to infinity
- * and a constant logit makes the Hessian singular: both report no convergence. */
+ * neither coefficient by more than 1e-10 relative. Separable data have no finite maximum
+ * (calibration_mle_exists, checked first) and a constant logit makes the Hessian singular:
+ * both report no convergence. */
 int st__calibration_fit(const st__scored *s, const double *mult, const double start[2],
                         double out[2])
 {
     double a = start[0], b = start[1], g[2], h[3], ng[2], nh[3];
     out[0] = out[1] = NAN;
+    if (!calibration_mle_exists(s, mult))
+        return 0;
     if (!isfinite(a) || !isfinite(b))
         a = 0, b = 1;
     double ll = loglik(s, mult, a, b, g, h);

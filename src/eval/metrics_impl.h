@@ -66,7 +66,8 @@ void st__calibration_table(const st__scored *s, st_calibration_bin *bins);
 /* DeLong's variance of the unweighted ROC-AUC; NaN when it is undefined. */
 double st__delong_variance(const st__scored *s, double *auc /* OUT */);
 
-/* Percentile CIs over prm->n_bootstrap stratified resamples into ev. */
+/* Percentile CIs over prm->n_bootstrap resamples (stratified with prm->stratified) into ev;
+ * none for a metric whose value in ev is undefined. */
 st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval *ev,
                         st_error *err);
 

@@ -97,6 +97,6 @@ void st__metrics_compute(const st__scored *s, const double *mult, double t, doub
     double citl = NAN;
     fitted = fit && st__calibration_in_the_large(s, mult, cal_start[2], &citl);
     set(value, undefined, ST_METRIC_CALIBRATION_IN_THE_LARGE, citl, fitted);
-    if (cm != NULL)
-        *cm = c;
+    if (cm != NULL) /* no threshold: no row is predicted either way */
+        *cm = isnan(t) ? (st_confusion){NAN, NAN, NAN, NAN} : c;
 }

@@ -11,6 +11,11 @@
 #include "core/error.h"
 #include "report_impl.h"
 
+/* Fewer rows than this in a class (of all rows, or of a subgroup), and the bootstrap
+ * intervals are flagged as too narrow, as `stratum evaluate` flags them in its text
+ * (tools/evaluate_output.h, EVAL_FEW_FOR_INTERVALS): a bootstrap redraws those few, and
+ * with one positive every resample that has a positive has only it. */
+#define FEW_FOR_INTERVALS 10
 
 static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
 {
@@ -34,7 +39,7 @@ static const char *rule_text(const st_eval_params *p, char *buf, size_t size)
 static void facts(st_report *rep, const st_report_evaluation *r, const char *data_name)
 {
     const st_eval *ev = r->ev;
-    char src[600], rows[160], prev[64], weights[128], thr[300], rule[160], ci[160], ver[64];
+    char src[600], rows[160], prev[64], weights[128], thr[300], rule[160], ci[300], ver[64];
     const char *terms[8], *values[8];
     size_t k = 0;
     if (r->scores_name != NULL) {
@@ -65,10 +70,16 @@ static void facts(st_report *rep, const st_report_evaluation *r, const char *dat
         snprintf(thr, sizeof thr, "%.6g (%s); positive when score >= threshold", ev->threshold,
                  rule);
     terms[k] = "threshold", values[k++] = thr;
-    if (ev->n_bootstrap > 0)
-        snprintf(ci, sizeof ci, "95%%, percentile, %d stratified bootstrap resamples, seed "
-                 "%llu", ev->n_bootstrap, r->prm->seed);
-    else
+    if (ev->n_bootstrap > 0) {
+        int used = snprintf(ci, sizeof ci, "95%%, percentile, %d %sbootstrap resamples, seed "
+                            "%llu", ev->n_bootstrap, r->prm->stratified ? "stratified " : "",
+                            r->prm->seed);
+        const size_t few = ev->n_positive < ev->n_negative ? ev->n_positive : ev->n_negative;
+        if (few > 0 && few < FEW_FOR_INTERVALS && used > 0 && (size_t)used < sizeof ci)
+            snprintf(ci + used, sizeof ci - (size_t)used, " (only %zu %s row%s: the intervals "
+                     "understate the uncertainty, down to width 0)", few,
+                     few == ev->n_positive ? "positive" : "negative", few == 1 ? "" : "s");
+    } else
         snprintf(ci, sizeof ci, "none (--bootstrap 0)");
     terms[k] = "intervals", values[k++] = ci;
     snprintf(ver, sizeof ver, "stratum %s", st_version());
@@ -113,6 +124,35 @@ static void charts(st_report *rep, const st_report_evaluation *r, const st_repor
     st_report_figures_end(rep);
 }
 
+/* " Recall, specificity have an interval of width 0: ..." naming the metrics whose
+ * interval has width 0 (every resample gave the same value, as for a proportion of 0 or
+ * 1, which is no certainty), as the text output's note under its table; "" when none. The
+ * prevalence of a stratified bootstrap is fixed by design and not named. */
+static const char *zero_width_note(const st_eval *ev, const st_eval_params *prm, char *buf,
+                                   size_t size)
+{
+    char names[400] = "";
+    size_t used = 0, n = 0;
+    for (int m = 0; m < ST_METRIC_COUNT; m++) {
+        if (isnan(ev->value[m]) || isnan(ev->ci_low[m]) || ev->ci_low[m] != ev->ci_high[m] ||
+            (m == ST_METRIC_PREVALENCE && prm->stratified))
+            continue;
+        int k = snprintf(names + used, sizeof names - used, "%s%s", n ? ", " : "",
+                         st_metric_label((st_metric)m));
+        if (k > 0 && (size_t)k < sizeof names - used)
+            used += (size_t)k;
+        n++;
+    }
+    buf[0] = '\0';
+    if (n > 0)
+        snprintf(buf, size, " %c%s ha%s an interval of width 0: every resample gave the same "
+                 "value, as happens when a count it rests on is 0 or all of its rows; that is "
+                 "no certainty (0 of k rows has an exact 95%% interval up to about 3/k).",
+                 names[0] >= 'a' && names[0] <= 'z' ? names[0] - 'a' + 'A' : names[0],
+                 names + 1, n == 1 ? "s" : "ve");
+    return buf;
+}
+
 static void metrics_table(st_report *rep, const st_report_evaluation *r)
 {
     const st_eval *ev = r->ev;
@@ -134,11 +174,19 @@ static void metrics_table(st_report *rep, const st_report_evaluation *r)
         }
     }
     static const char *const header[] = {"metric", "value (95% interval)"};
-    char note[200];
-    snprintf(note, sizeof note, "Intervals: %s. Metrics at the threshold use %s.",
-             ev->n_bootstrap > 0 ? "stratified bootstrap percentiles; DeLong's for ROC-AUC "
-             "where marked" : "none (--bootstrap 0)", r->prm->rule == ST_THRESHOLD_FIXED
-             ? "the fixed threshold" : "the threshold the rule chose on all rows");
+    char note[1400], zero[800];
+    snprintf(note, sizeof note, "Intervals: %s. %s%s",
+             ev->n_bootstrap == 0 ? "none (--bootstrap 0)"
+             : r->prm->stratified ? "stratified bootstrap percentiles; DeLong's for ROC-AUC "
+                                    "where marked"
+                                  : "bootstrap percentiles; DeLong's for ROC-AUC where marked",
+             isnan(ev->threshold) ? "No threshold meets the rule, so every metric at a "
+                                    "threshold is undefined."
+             : r->prm->rule == ST_THRESHOLD_FIXED ? "Metrics at the threshold use the fixed "
+                                                    "threshold."
+                                                  : "Metrics at the threshold use the "
+                                                    "threshold the rule chose on all rows.",
+             zero_width_note(ev, r->prm, zero, sizeof zero));
     st_report_table t = {NULL, 2, k / 2, header, cells, 1, note};
     st_report_table_write(rep, &t);
 }
@@ -153,7 +201,9 @@ static void confusion_table(st_report *rep, const st_eval *ev)
         st_report_text_cell("actual negative"),
         st_report_number_cell(ev->confusion.fp, NAN, NAN, -1),
         st_report_number_cell(ev->confusion.tn, NAN, NAN, -1)};
-    st_report_table t = {"Confusion matrix (weighted counts)", 3, 2, header, cells, 1, NULL};
+    st_report_table t = {"Confusion matrix (weighted counts)", 3, 2, header, cells, 1,
+                         isnan(ev->threshold) ? "No threshold meets the rule, so no row is "
+                                                "predicted either way." : NULL};
     st_report_table_write(rep, &t);
 }
 
@@ -184,6 +234,65 @@ static const st_metric group_metrics[] = {ST_METRIC_ROC_AUC, ST_METRIC_PR_AUC, S
                                           ST_METRIC_BRIER};
 #define N_GROUP_METRICS (sizeof group_metrics / sizeof group_metrics[0])
 
+/* A group's intervals rest on a class of fewer than FEW_FOR_INTERVALS rows (one class
+ * alone, or one row, included): they understate the uncertainty, down to width 0. */
+static int few_rows(const st_eval *ev)
+{
+    return ev->n_bootstrap > 0 &&
+           (ev->n_positive < FEW_FOR_INTERVALS || ev->n_negative < FEW_FOR_INTERVALS);
+}
+
+/* A group of enough rows with an interval of width 0 in the table's columns. */
+static int width0_interval(const st_eval *ev)
+{
+    int width0 = 0;
+    for (size_t c = 0; c < N_GROUP_METRICS; c++) {
+        st_metric m = group_metrics[c];
+        width0 |= !isnan(ev->value[m]) && !isnan(ev->ci_low[m]) &&
+                  ev->ci_low[m] == ev->ci_high[m];
+    }
+    return !few_rows(ev) && width0;
+}
+
+/* The note under the subgroup table, as the text output's lines under its own: the
+ * threshold, the groups of few rows and the groups with an interval of width 0 (named in
+ * full). A new string, or NULL when out of memory. */
+static char *subgroup_note(const st_report_evaluation *g)
+{
+    size_t size = 800, few = 0, zero = 0;
+    for (size_t i = 0; i < g->n_groups; i++) {
+        few += (size_t)few_rows(g->groups[i].ev);
+        if (width0_interval(g->groups[i].ev))
+            size += strlen(g->groups[i].name) + 2;
+    }
+    char *note = st__malloc(size);
+    if (note == NULL)
+        return NULL;
+    size_t used;
+    if (isnan(g->ev->threshold))
+        used = (size_t)snprintf(note, size, "No threshold met the rule on all rows, so every "
+                                "metric at a threshold is undefined in each group.");
+    else
+        used = (size_t)snprintf(note, size, "Each group at the threshold %.6g %s; intervals by "
+                                "the same bootstrap within each group.", g->ev->threshold,
+                                g->prm->rule == ST_THRESHOLD_FIXED ? "(fixed)"
+                                                                   : "the rule chose on all rows");
+    if (few > 0)
+        used += (size_t)snprintf(note + used, size - used, " %zu group%s ha%s fewer than %d "
+                                 "positive or negative rows: %s intervals understate the "
+                                 "uncertainty, down to width 0.", few, few == 1 ? "" : "s",
+                                 few == 1 ? "s" : "ve", FEW_FOR_INTERVALS,
+                                 few == 1 ? "its" : "their");
+    for (size_t i = 0; i < g->n_groups; i++)
+        if (width0_interval(g->groups[i].ev))
+            used += (size_t)snprintf(note + used, size - used, "%s%s", zero++ ? ", " :
+                                     " Intervals of width 0 in group ", g->groups[i].name);
+    if (zero > 0)
+        snprintf(note + used, size - used, ": every resample gave the same value, as happens "
+                 "when a count it rests on is 0 or all of its rows; that is no certainty.");
+    return note;
+}
+
 static st_status subgroup_table(st_report *rep, const st_report_evaluation *g,
                                 st_error *err)
 {
@@ -205,16 +314,20 @@ static st_status subgroup_table(st_report *rep, const st_report_evaluation *g,
                                                ev->ci_low[group_metrics[c]],
                                                ev->ci_high[group_metrics[c]], 3);
     }
-    char caption[300], note[200];
-    snprintf(caption, sizeof caption, "By %s", g->group_column);
-    if (isnan(g->ev->threshold))
-        snprintf(note, sizeof note, "No threshold met the rule on all rows.");
-    else
-        snprintf(note, sizeof note, "Each group at the threshold %.6g %s; intervals by the "
-                 "same bootstrap within each group.", g->ev->threshold,
-                 g->prm->rule == ST_THRESHOLD_FIXED ? "(fixed)" : "the rule chose on all rows");
+    /* the caption is the column's name whole: it is the caller's, of any length */
+    size_t len = strlen(g->group_column) + sizeof "By ";
+    char *caption = st__malloc(len), *note = subgroup_note(g);
+    if (caption == NULL || note == NULL) {
+        st__free(caption);
+        st__free(note);
+        st__free(cells);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the report's subgroup table");
+    }
+    snprintf(caption, len, "By %s", g->group_column);
     st_report_table t = {caption, COLS, g->n_groups, header, cells, 1, note};
     st_report_table_write(rep, &t);
+    st__free(caption);
+    st__free(note);
     st__free(cells);
     return ST_OK;
 }

@@ -311,7 +311,7 @@ static void write_cell(FILE *f, const st_report_cell *c, int label)
     fputs(label ? "<th scope=\"row\"" : "<td", f);
     if (cls != NULL)
         fprintf(f, " class=\"%s\"", cls);
-    if (number) {
+    if (number && !undefined) { /* an undefined value has no interval to carry */
         number_attribute(f, "value", c->value);
         number_attribute(f, "low", c->low);
         number_attribute(f, "high", c->high);

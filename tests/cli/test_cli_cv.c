@@ -7,6 +7,8 @@
 #include "cli_run.h"
 #include "cohort_csv.h"
 
+#include <math.h>
+
 #define N_ROWS 120
 
 static char scratch_dir[] = "/tmp/stratum_cli_cv_XXXXXX";
@@ -137,6 +139,19 @@ static void test_report(void **state)
                                 "cross-validation of each training part"));
     assert_non_null(strstr(r->out, "\nROC-AUC "));
     assert_non_null(strstr(r->out, "\ncalibration-in-the-large "));
+    /* the header names the interval the numbers are: the corrected resampled t (Nadeau and
+     * Bengio), not the plain t's sd / sqrt(m) */
+    assert_non_null(strstr(r->out, "95% interval: corrected resampled t, mean -+ t(0.975, m-1) "
+                                   "sd sqrt(1/m + n_test/n_train) over the m folds"));
+    /* Brier over 5 folds of 24 test and 96 training rows: mean -+ t(0.975, 4) sd
+     * sqrt(1/5 + 120/480), t(0.975, 4) = 2.776445 (tables); printed to 4 decimals */
+    const char *brier = strstr(r->out, "\nBrier ");
+    assert_non_null(brier);
+    double mean, sd, lo, hi;
+    assert_int_equal(sscanf(brier + 7, "%lf %lf %lf %lf", &mean, &sd, &lo, &hi), 4);
+    const double half = 2.776445 * sd * sqrt(1.0 / 5 + 120.0 / 480);
+    assert_true(mean - half > 0);
+    assert_true(fabs(lo - (mean - half)) < 3e-4 && fabs(hi - (mean + half)) < 3e-4);
     assert_int_equal(count_lines(r->out), 3 + 1 + 18);
     assert_int_equal(count_lines(r->err), 5);
     assert_non_null(strstr(r->err, "fold 5/5 of repeat 1/1"));

@@ -247,8 +247,10 @@ static void test_by_group(void **state)
     assert_int_equal(r->exit_code, 0);
     assert_non_null(strstr(r->out, "by sex, at threshold 0.5 (fixed)\n"));
     assert_non_null(strstr(r->out, "\nF                       3        2  1.000"));
-    /* F (2 positive, 1 negative) and M (1 and 1) have both classes, each too few */
-    assert_non_null(strstr(r->out, "\n(2 groups with fewer than 10 positive or negative rows: "
+    /* F (2 positive, 1 negative), M (1 and 1) and the missing group (one negative row,
+     * whose Brier interval has width 0) all rest on too few rows: the one-class, one-row
+     * group counts too */
+    assert_non_null(strstr(r->out, "\n(3 groups with fewer than 10 positive or negative rows: "
                                    "their intervals understate the uncertainty, down to "
                                    "width 0)\n"));
     free(r);
@@ -324,16 +326,26 @@ static void test_model_and_data(void **state)
     unlink(model);
 }
 
+/* The whole of a file, or "" (the tests' reports are far below size). */
+static char *slurp_file(const char *path)
+{
+    enum { SIZE = 1 << 21 };
+    char *buf = malloc(SIZE);
+    assert_non_null(buf);
+    slurp(path, buf, SIZE);
+    return buf;
+}
+
 /* An interval of width 0 is named under the table (recall 0 of 20 positives found: every
  * resample agrees, which is no certainty); a table without one has no such line. */
 static void test_zero_width_note(void **state)
 {
     (void)state;
-    char text[8192] = "p,y\n";
+    char text[8192] = "p,y,g\n";
     size_t used = strlen(text);
     for (int i = 0; i < 200; i++) /* positives score 0.00-0.19, negatives 0.00-0.59 */
-        used += (size_t)snprintf(text + used, sizeof text - used, "%.4f,%d\n",
-                                 i < 20 ? 0.01 * i : 0.003 * i, i < 20);
+        used += (size_t)snprintf(text + used, sizeof text - used, "%.4f,%d,%c\n",
+                                 i < 20 ? 0.01 * i : 0.003 * i, i < 20, "ab"[i % 2]);
     char path[512];
     scratch_file(path, sizeof path, "zero_width.csv", text);
     run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold", "0.7",
@@ -342,10 +354,227 @@ static void test_zero_width_note(void **state)
     assert_non_null(strstr(r->out, "\nnote: recall, specificity, "));
     assert_non_null(strstr(r->out, "an interval of width 0: every resample gave the same value"));
     free(r);
+    /* --by says the same of its groups: a and b, 10 positives and 90 negatives each, find
+     * none of their positives either */
+    char html[600];
+    snprintf(html, sizeof html, "%s/zero_width.html", scratch_dir);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold", "0.7",
+            "--bootstrap", "100", "--by", "g", "--report", html, NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\n(intervals of width 0 in group a, b: every resample gave "
+                                   "the same value"));
+    free(r);
+    char *page = slurp_file(html); /* and the report says the same */
+    assert_non_null(strstr(page, "Intervals of width 0 in group a, b: every resample gave the "
+                                 "same value"));
+    assert_non_null(strstr(page, "Recall, specificity, "));
+    free(page);
+    unlink(html);
     r = run("evaluate", "--scores", path, "--label-col", "y", "--threshold", "0.1",
             "--bootstrap", "100", NULL);
     assert_int_equal(r->exit_code, 0);
     assert_null(strstr(r->out, "width 0"));
+    free(r);
+    unlink(path);
+}
+
+/* The rows of the --by group named name in JSON, checking its "missing" flag. */
+static long group_rows(const char *json, const char *name, int missing)
+{
+    char want[400];
+    snprintf(want, sizeof want, "{\"value\": \"%s\", \"rows\": ", name);
+    const char *at = strstr(json, want);
+    if (at == NULL)
+        fail_msg("JSON lacks '%s' in:\n%s", want, json);
+    const char *flag = strstr(at, "\"missing\": ");
+    assert_non_null(flag);
+    assert_int_equal(strncmp(flag + 11, missing ? "true" : "false", missing ? 4 : 5), 0);
+    return strtol(at + strlen(want), NULL, 10);
+}
+
+/* --by on a column of numbers groups the cells by their texts as written: ids above
+ * 16,777,216 that a 32-bit float would merge (100000001 .. 100000004 are all 1e8 as
+ * floats) stay four groups under their own names, and 0.1 is "0.1", not the float's
+ * 0.100000001. The groups are in ascending order of value. */
+static void test_by_numbers_as_written(void **state)
+{
+    (void)state;
+    char text[8192] = "p,y,site,dose\n", path[512];
+    size_t used = strlen(text);
+    static const char *const doses[] = {"0.1", "0.2", "-0.5"};
+    for (int i = 0; i < 40; i++) /* site 100000001 + i % 4, with i % 4 + 3 ... rows each */
+        used += (size_t)snprintf(text + used, sizeof text - used, "0.%02d,%d,%d,%s\n",
+                                 10 + 2 * i, i % 3 == 0, 100000001 + i % 4, doses[i % 3]);
+    scratch_file(path, sizeof path, "sites.csv", text);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "site",
+                        "--bootstrap", "0", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    const char *first = strstr(r->out, "\"value\": \"100000001\"");
+    const char *last = strstr(r->out, "\"value\": \"100000004\"");
+    assert_non_null(first);
+    assert_non_null(last);
+    assert_true(first < last);
+    for (int k = 1; k <= 4; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "10000000%d", k);
+        assert_int_equal(group_rows(r->out, name, 0), 10);
+    }
+    assert_null(strstr(r->out, "\"value\": \"100000000\""));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "dose", "--bootstrap",
+            "0", NULL);
+    assert_int_equal(r->exit_code, 0);
+    const char *neg = strstr(r->out, "\n-0.5 "), *tenth = strstr(r->out, "\n0.1 ");
+    assert_non_null(neg);
+    assert_non_null(tenth);
+    assert_true(neg < tenth); /* ascending by value */
+    assert_non_null(strstr(r->out, "\n0.2 "));
+    assert_null(strstr(r->out, "0.100000001"));
+    free(r);
+    unlink(path);
+}
+
+/* Group names are whole: levels of 300 bytes that differ only in their last byte stay
+ * apart, a name of 128 bytes ending in a two-byte UTF-8 character keeps it whole (the
+ * output stays valid UTF-8), a level written "(missing)" is not the group of missing
+ * values, and markdown escapes a '|' in a name (and in the column's name). */
+static void test_by_names_whole(void **state)
+{
+    (void)state;
+    char a300[301], b300[301], utf[160], text[16384] = "p,y,\"g|rp\"\n", path[512];
+    memset(a300, 'L', 300);
+    a300[300] = '\0';
+    memcpy(b300, a300, sizeof b300);
+    b300[299] = 'M';
+    memset(utf, 'a', 126);
+    memcpy(utf + 126, "\xc3\xa9", 3); /* 126 bytes and an e-acute: 128 bytes */
+    const char *names[] = {a300, b300, utf, "(missing)", "", "a|b"};
+    size_t used = strlen(text);
+    for (int i = 0; i < 36; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "0.%02d,%d,%s\n", 10 + 2 * i,
+                                 i % 2, names[i % 6]);
+    scratch_file(path, sizeof path, "names.csv", text);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "g|rp",
+                        "--bootstrap", "0", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_int_equal(group_rows(r->out, a300, 0), 6);
+    assert_int_equal(group_rows(r->out, b300, 0), 6);
+    assert_int_equal(group_rows(r->out, utf, 0), 6);
+    assert_int_equal(group_rows(r->out, "(missing)", 0), 6);
+    assert_int_equal(group_rows(r->out, "(missing value)", 1), 6);
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "g|rp", "--bootstrap",
+            "0", "--format", "markdown", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\nby g\\|rp, at threshold 0.5 (fixed)\n"));
+    assert_non_null(strstr(r->out, "\n| a\\|b | 6 | 6 | ")); /* odd rows: positive */
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "g|rp", "--bootstrap",
+            "0", "--format", "csv", NULL);
+    assert_int_equal(r->exit_code, 0);
+    char want[400];
+    snprintf(want, sizeof want, "\nroc_auc[g|rp=%s],", b300);
+    assert_non_null(strstr(r->out, want));
+    free(r);
+    unlink(path);
+}
+
+/* When no threshold meets the rule (precision 1 is reached at no score), nothing is shown
+ * at one: no confusion matrix (not "every row negative"), precision says why it is
+ * undefined, and the --by line names no threshold. */
+static void test_no_threshold(void **state)
+{
+    (void)state;
+    char path[512], html[600];
+    scratch_file(path, sizeof path, "none.csv", "g,p,label\na,0.9,0\na,0.8,1\nb,0.7,0\n"
+                                                "b,0.2,1\nb,0.1,0\n");
+    snprintf(html, sizeof html, "%s/none.html", scratch_dir);
+    run_result *r = run("evaluate", "--scores", path, "--by", "g", "--threshold-rule",
+                        "min-precision", "--min-precision", "1", "--bootstrap", "0", "--report",
+                        html, NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\nprecision                    undefined (no threshold "
+                                   "meets the rule)\n"));
+    assert_non_null(strstr(r->out, "\nconfusion matrix: none, as no threshold meets the "
+                                   "rule\n"));
+    assert_null(strstr(r->out, "actual 1"));
+    assert_non_null(strstr(r->out, "\nby g, at no threshold: none meets the rule on all rows"));
+    assert_null(strstr(r->out, "nan"));
+    free(r);
+    char *page = slurp_file(html);
+    assert_non_null(strstr(page, "No threshold meets the rule, so no row is predicted"));
+    assert_non_null(strstr(page, "No threshold meets the rule, so every metric at a "
+                                 "threshold is undefined."));
+    assert_null(strstr(page, "the threshold the rule chose on all rows"));
+    free(page);
+    unlink(html);
+    r = run("evaluate", "--scores", path, "--by", "g", "--threshold-rule", "min-precision",
+            "--min-precision", "1", "--bootstrap", "0", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\"confusion\": {\"tp\": null, \"fp\": null, \"tn\": null, "
+                                   "\"fn\": null}"));
+    assert_null(strstr(r->out, "\"tn\": 3"));
+    free(r);
+    unlink(path);
+}
+
+/* The HTML report names the bootstrap that was run (by default rows drawn from all rows,
+ * not stratified) and carries the text's caveats: too few positives, intervals of width 0,
+ * and the --by groups of few rows. */
+static void test_report_caveats(void **state)
+{
+    (void)state;
+    char text[8192] = "p,y,grp\n", path[512], html[600];
+    size_t used = strlen(text);
+    for (int i = 0; i < 120; i++) /* 4 positives, scoring above every negative */
+        used += (size_t)snprintf(text + used, sizeof text - used, "%.3f,%d,%c\n",
+                                 i < 4 ? 0.9 + 0.01 * i : 0.001 * i, i < 4, "uv"[i % 2]);
+    scratch_file(path, sizeof path, "few.csv", text);
+    snprintf(html, sizeof html, "%s/few.html", scratch_dir);
+    run_result *r = run("evaluate", "--scores", path, "--label-col", "y", "--by", "grp",
+                        "--bootstrap", "100", "--threads", "1", "--report", html, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    char *page = slurp_file(html);
+    assert_non_null(strstr(page, "100 bootstrap resamples, seed 42 (only 4 positive rows: the "
+                                 "intervals understate the uncertainty, down to width 0)"));
+    assert_null(strstr(page, "stratified"));
+    assert_non_null(strstr(page, "Intervals: bootstrap percentiles"));
+    assert_non_null(strstr(page, "ROC-AUC, PR-AUC"));
+    assert_non_null(strstr(page, "an interval of width 0: every resample gave the same "
+                                 "value"));
+    assert_non_null(strstr(page, "2 groups have fewer than 10 positive or negative rows"));
+    /* separable scores: the calibration fit has no maximum, so neither a value nor an
+     * interval (no data-low on its "undefined" cell) */
+    const char *slope = strstr(page, "calibration slope");
+    assert_non_null(slope);
+    const char *cell_end = strstr(slope, "</td>");
+    assert_non_null(cell_end);
+    const char *low = strstr(slope, "data-low");
+    assert_true(low == NULL || low > cell_end);
+    assert_non_null(strstr(slope, "undefined"));
+    free(page);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--bootstrap", "100",
+            "--stratified-bootstrap", "--threads", "1", "--report", html, NULL);
+    assert_int_equal(r->exit_code, 0);
+    free(r);
+    page = slurp_file(html);
+    assert_non_null(strstr(page, "100 stratified bootstrap resamples"));
+    assert_non_null(strstr(page, "Intervals: stratified bootstrap percentiles"));
+    free(page);
+    unlink(html);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--bootstrap", "100",
+            "--threads", "1", "--format", "json", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\"calibration_slope\": {\"value\": null, \"defined\": "
+                                   "false, \"ci_low\": null, \"ci_high\": null, "
+                                   "\"ci_resamples\": 0}"));
+    free(r);
+    r = run("evaluate", "--scores", path, "--label-col", "y", "--bootstrap", "100",
+            "--threads", "1", NULL);
+    assert_int_equal(r->exit_code, 0);
+    assert_non_null(strstr(r->out, "\ncalibration slope            undefined (the scores "
+                                   "separate the classes)\n"));
     free(r);
     unlink(path);
 }
@@ -363,6 +592,10 @@ int main(void)
         cmocka_unit_test(test_model_and_data),
         cmocka_unit_test(test_undefined_reasons),
         cmocka_unit_test(test_zero_width_note),
+        cmocka_unit_test(test_by_numbers_as_written),
+        cmocka_unit_test(test_by_names_whole),
+        cmocka_unit_test(test_no_threshold),
+        cmocka_unit_test(test_report_caveats),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }

@@ -19,7 +19,10 @@ balanced_accuracy_score and matthews_corrcoef. Also checks:
   calibration table against numpy;
 - that the bootstrap gives byte-identical output for 1 and 4 threads;
 - --by: each subgroup's metrics against scikit-learn on that subset, at the threshold
-  chosen on all rows;
+  chosen on all rows; on a column of numbers, one group per cell text as written (ids above
+  a float's 16,777,216 apart);
+- separable scores: statsmodels raises PerfectSeparationError, and stratum's calibration
+  intercept and slope are null with no interval;
 - the --roc-curve and --pr-curve files against roc_curve(drop_intermediate=False) and
   precision_recall_curve.
 
@@ -259,6 +262,81 @@ def compare_subgroups(name, binary, path, y, p, w):
                     None if w is None else w[sel], t, 2.0)
 
 
+def check_separable(binary, tmp):
+    """Scores that separate the classes: statsmodels finds no maximum of y ~ a + b logit(p)
+    (PerfectSeparationError), so stratum's calibration intercept and slope are null with no
+    interval (no resample gets one either), whatever its Newton steps reach; with one
+    negative moved above the lowest positive the classes overlap and the fit matches
+    scikit-learn's."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    rng = np.random.default_rng(6)
+    y = (rng.random(30) < 0.3).astype(int)
+    p = np.round(np.where(y == 1, 0.9 + 0.09 * rng.random(30), 0.01 + 0.09 * rng.random(30)), 3)
+    x = sm.add_constant(np.log(p) - np.log1p(-p))
+    try:
+        sm.Logit(y, x).fit(disp=0)
+        check("separable: statsmodels raises PerfectSeparationError", False)
+    except PerfectSeparationError:
+        check("separable: statsmodels raises PerfectSeparationError", True)
+    path = tmp / "separable.csv"
+    write_csv(path, p, y, None)
+    got, _ = run(binary, path, False, "--bootstrap", "200", "--threads", "1")
+    m = got["metrics"]
+    for key in ("calibration_intercept", "calibration_slope"):
+        check(f"separable: {key} undefined, no interval",
+              m[key]["value"] is None and not m[key]["defined"] and m[key]["ci_low"] is None
+              and m[key]["ci_high"] is None and m[key]["ci_resamples"] == 0, f"{m[key]}")
+    citl = calibration_in_the_large_direct(y, p, None)
+    check("separable: calibration-in-the-large still defined",
+          close(m["calibration_in_the_large"]["value"], citl, 1e-9),
+          f"{m['calibration_in_the_large']}, brentq {citl}")
+    p[np.flatnonzero(y == 0)[0]] = 0.95  # a negative above the lowest positive
+    write_csv(path, p, y, None)
+    got, _ = run(binary, path, False, "--bootstrap", "0")
+    cal_a, cal_b = calibration_direct(y, p, None)
+    m = got["metrics"]
+    check("overlapping: calibration slope", close(m["calibration_slope"]["value"], cal_b, 1e-6),
+          f"stratum {m['calibration_slope']['value']}, sklearn {cal_b}")
+    check("overlapping: calibration intercept",
+          close(m["calibration_intercept"]["value"], cal_a, 1e-6),
+          f"stratum {m['calibration_intercept']['value']}, sklearn {cal_a}")
+
+
+def compare_number_subgroups(binary, tmp):
+    """--by on a column of numbers: groups are the cells' texts as written (pandas reading
+    the column as str), ids beyond a 32-bit float's 16,777,216 included, in ascending order
+    of value; each group's metrics against scikit-learn on its rows."""
+    import pandas as pd
+    p, y, _ = make_data(7, 2000, 0.2, False)
+    rng = np.random.default_rng(7)
+    site = rng.choice(["100000001", "100000002", "100000003", "100000004", "0.1", "-0.0",
+                       "0.0"], size=len(p))
+    path = tmp / "sites.csv"
+    with open(path, "w") as f:
+        f.write("p,y,site\n")
+        for i in range(len(p)):
+            f.write(f"{repr(float(p[i]))},{int(y[i])},{site[i]}\n")
+    texts = pd.read_csv(path, dtype={"site": str})["site"].to_numpy()
+    args = [binary, "evaluate", "--scores", str(path), "--label-col", "y", "--by", "site",
+            "--format", "json", "--bootstrap", "0"]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        check("--by site runs", False, r.stderr.strip())
+        return
+    got = json.loads(r.stdout)
+    values = [g["value"] for g in got["subgroups"]["groups"]]
+    want = sorted(set(texts), key=lambda t: (float(t), t))
+    check("--by site: one group per text as written, ascending", values == want,
+          f"{values}, want {want}")
+    t = got["threshold"]["value"]
+    for g in got["subgroups"]["groups"]:
+        sel = texts == g["value"]
+        check(f"--by site={g['value']} rows", g["rows"] == int(sel.sum()) and not g["missing"],
+              f"{g['rows']} vs {int(sel.sum())}")
+        compare_all(f"--by site={g['value']}", g, y[sel], p[sel], None, t, 2.0)
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -355,6 +433,9 @@ def main(argv):
           not m["precision"]["defined"], f"{m['precision']}")
     check("nothing predicted: mcc undefined (sklearn: 0)", m["mcc"]["value"] is None)
     compare_all("nothing predicted", got, y, p, w, 2.0, 2.0)
+
+    check_separable(binary, tmp)
+    compare_number_subgroups(binary, tmp)
 
     for f in tmp.iterdir():
         f.unlink()

@@ -196,6 +196,12 @@ static void test_threshold_rules(void **state)
     assert_nan(ev.threshold);
     assert_true(st_eval_undefined(&ev, ST_METRIC_SPECIFICITY));
     assert_false(st_eval_undefined(&ev, ST_METRIC_LOG_LOSS));
+    /* no threshold: no row is predicted either way, so the confusion matrix is undefined
+     * too, not "every row negative" (tn 6) */
+    assert_nan(ev.confusion.tp);
+    assert_nan(ev.confusion.fp);
+    assert_nan(ev.confusion.tn);
+    assert_nan(ev.confusion.fn);
 }
 
 /* DeLong on the six rows: V10 = 1, 2/3, 2/3 (S10 = 1/27), V01 = 1/3, 1, 1 (S01 = 4/27),
@@ -254,6 +260,51 @@ static void test_calibration(void **state)
     assert_true(st_eval_undefined(&ev, ST_METRIC_LOG_LOSS));
     assert_true(st_eval_undefined(&ev, ST_METRIC_CALIBRATION_SLOPE));
     assert_false(st_eval_undefined(&ev, ST_METRIC_ROC_AUC));
+}
+
+/* Scores that separate the classes: every negative below 0.1, every positive above 0.9
+ * (30 rows, ROC-AUC 1). The likelihood of y ~ a + b logit(p) rises towards 0 as b grows
+ * (statsmodels raises PerfectSeparationError), so no (a, b) maximises it: the intercept and
+ * slope are undefined, and so is their interval in every resample (each one separable
+ * too). Before, Newton's method stopped where the log-likelihood saturated in floating
+ * point, reporting slope 19.16 with a bootstrap interval. Calibration-in-the-large (slope
+ * fixed at 1) still exists. */
+static void test_calibration_separable(void **state)
+{
+    (void)state;
+    double p[30] = {0.048, 0.059, 0.088, 0.067, 0.069, 0.063, 0.029, 0.05,  0.099, 0.933,
+                    0.928, 0.058, 0.906, 0.067, 0.046, 0.057, 0.905, 0.921, 0.038, 0.08,
+                    0.084, 0.962, 0.972, 0.015, 0.075, 0.083, 0.976, 0.054, 0.925, 0.058};
+    float y[30];
+    for (int i = 0; i < 30; i++)
+        y[i] = p[i] > 0.5f;
+    st_eval_params prm = st_eval_params_default();
+    prm.n_bootstrap = 200;
+    prm.n_threads = 1;
+    st_eval ev = evaluate_ok(p, y, NULL, 30, &prm);
+    assert_close(ev.value[ST_METRIC_ROC_AUC], 1, 0);
+    const st_metric fit[] = {ST_METRIC_CALIBRATION_INTERCEPT, ST_METRIC_CALIBRATION_SLOPE};
+    for (size_t k = 0; k < 2; k++) {
+        assert_true(st_eval_undefined(&ev, fit[k]));
+        assert_nan(ev.value[fit[k]]);
+        assert_nan(ev.ci_low[fit[k]]);
+        assert_nan(ev.ci_high[fit[k]]);
+        assert_int_equal(ev.ci_resamples[fit[k]], 0);
+    }
+    assert_false(st_eval_undefined(&ev, ST_METRIC_CALIBRATION_IN_THE_LARGE));
+    /* quasi-complete separation: a negative tied with the lowest positive (0.905); a + b x
+     * >= 0 on the positives and <= 0 on the negatives at x = logit(0.905) still holds, and
+     * the likelihood still rises without bound */
+    p[1] = 0.905;
+    ev = evaluate_ok(p, y, NULL, 30, &prm);
+    assert_true(st_eval_undefined(&ev, ST_METRIC_CALIBRATION_SLOPE));
+    assert_nan(ev.ci_low[ST_METRIC_CALIBRATION_SLOPE]);
+    /* one negative above the lowest positive: the classes overlap and the fit exists */
+    p[1] = 0.95;
+    prm.n_bootstrap = 0;
+    ev = evaluate_ok(p, y, NULL, 30, &prm);
+    assert_false(st_eval_undefined(&ev, ST_METRIC_CALIBRATION_SLOPE));
+    assert_true(ev.value[ST_METRIC_CALIBRATION_SLOPE] > 0);
 }
 
 /* The bootstrap gives bit-identical CIs for 1 and 3 threads, changes with the seed, and
@@ -457,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_threshold_rules),
         cmocka_unit_test(test_delong),
         cmocka_unit_test(test_calibration),
+        cmocka_unit_test(test_calibration_separable),
         cmocka_unit_test(test_bootstrap_deterministic),
         cmocka_unit_test(test_bootstrap_coverage),
         cmocka_unit_test(test_bad_input),

@@ -117,6 +117,42 @@ def evaluate_scores():
 
 
 @case
+def evaluate_separable_no_interval():
+    """Separable scores (statsmodels: PerfectSeparationError): the calibration intercept and
+    slope are NaN with NaN intervals, as the docstring's "NaN when undefined" says, and the
+    report's cell for them carries no interval; the report names the bootstrap that ran,
+    stratified only when asked."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    rng = np.random.default_rng(6)
+    y = (rng.random(30) < 0.3).astype(int)
+    p = np.round(np.where(y == 1, 0.9 + 0.09 * rng.random(30), 0.01 + 0.09 * rng.random(30)), 3)
+    try:
+        sm.Logit(y, sm.add_constant(np.log(p) - np.log1p(-p))).fit(disp=0)
+        raise AssertionError("statsmodels fitted separable data")
+    except PerfectSeparationError:
+        pass
+    out = os.path.join(TMP, "separable_py.html")
+    df = stratum.evaluate(y, p, n_bootstrap=200, n_threads=1, report=out)
+    for key in ("calibration_intercept", "calibration_slope"):
+        assert df.loc[key].isna().all(), df.loc[key]
+    assert not np.isnan(df.loc["calibration_in_the_large", "ci_low"])
+    with open(out, encoding="utf-8") as f:
+        page = f.read()
+    os.unlink(out)
+    slope = page[page.index("calibration slope"):]
+    cell = slope[:slope.index("</td>")]
+    assert "undefined" in cell and "data-low" not in cell, cell
+    assert "200 bootstrap resamples" in page and "stratified" not in page
+    stratum.evaluate(y, p, n_bootstrap=200, n_threads=1, report=out,
+                     stratified_bootstrap=True)
+    with open(out, encoding="utf-8") as f:
+        page = f.read()
+    os.unlink(out)
+    assert "200 stratified bootstrap resamples" in page
+
+
+@case
 def bad_report_paths_raise():
     X, y = read("hepatitis.csv")
     lr = stratum.LogisticRegression(lam=0.05)
