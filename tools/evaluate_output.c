@@ -131,30 +131,12 @@ int eval_overlap_note(const eval_report *r, char *buf, size_t size)
     return 1;
 }
 
-/* A line under the table naming the intervals of width 0: every resample gave the same
- * value, as it does for a proportion of 0 or 1 (recall 0.000 when none of 18 positives is
- * found), which is no certainty: the exact 95% interval of 0 of k reaches about 3/k. The
- * prevalence of a stratified bootstrap is fixed by design and not named. */
+/* A line under the table naming the intervals of width 0 (st_eval_zero_width_note). */
 static void write_zero_width_note(FILE *f, const eval_report *r)
 {
-    const st_eval *ev = r->ev;
-    char names[400] = "";
-    size_t used = 0, n = 0;
-    for (int m = 0; m < ST_METRIC_COUNT; m++) {
-        if (isnan(ev->value[m]) || !has_ci(r, m) || ev->ci_low[m] != ev->ci_high[m] ||
-            (m == ST_METRIC_PREVALENCE && r->prm->stratified))
-            continue;
-        int k = snprintf(names + used, sizeof names - used, "%s%s", n ? ", " : "",
-                         st_metric_label((st_metric)m));
-        if (k > 0 && (size_t)k < sizeof names - used)
-            used += (size_t)k;
-        n++;
-    }
-    if (n > 0)
-        fprintf(f, "\nnote: %s ha%s an interval of width 0: every resample gave the same "
-                "value, as happens when a count it rests on is 0 or all of its rows; that is no "
-                "certainty (0 of k rows has an exact 95%% interval up to about 3/k)\n", names,
-                n == 1 ? "s" : "ve");
+    char note[1024];
+    if (st_eval_zero_width_note(r->ev, r->prm->stratified, note, sizeof note) > 0)
+        fprintf(f, "\nnote: %s\n", note);
 }
 
 void eval_write_text(FILE *f, const eval_report *r)

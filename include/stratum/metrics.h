@@ -203,6 +203,17 @@ ST_API st_status st_evaluate(const double *scores, const float *labels, const fl
                              size_t n, const st_eval_params *prm, st_eval *out /* OUT */,
                              st_error *err);
 
+/* The sentence that names ev's metrics whose bootstrap interval has width 0 (ci_low ==
+ * ci_high, the value defined), as a note under a table of them should: "recall,
+ * specificity have an interval of width 0: every resample gave the same value, as happens
+ * when a count it rests on is 0 or all of its rows; that is no certainty (0 of k rows has
+ * an exact 95% interval up to about 3/k)". Written into buf (cut to size, NUL-terminated;
+ * "" when none; buf may be NULL with size 0 to count only). The prevalence of a stratified
+ * bootstrap (stratified 1) is fixed by design and not named. Returns how many metrics the
+ * sentence names. */
+ST_API size_t st_eval_zero_width_note(const st_eval *ev, int stratified, char *buf,
+                                      size_t size);
+
 /* The ROC curve: one point per distinct score of the rows with non-zero weight, from the
  * highest, preceded by the point (0, 0) at threshold +infinity (the points of scikit-learn's
  * roc_curve with drop_intermediate=False). fpr or tpr is NaN when that class has no weight.

@@ -124,32 +124,17 @@ static void charts(st_report *rep, const st_report_evaluation *r, const st_repor
     st_report_figures_end(rep);
 }
 
-/* " Recall, specificity have an interval of width 0: ..." naming the metrics whose
- * interval has width 0 (every resample gave the same value, as for a proportion of 0 or
- * 1, which is no certainty), as the text output's note under its table; "" when none. The
- * prevalence of a stratified bootstrap is fixed by design and not named. */
+/* " Recall, specificity have an interval of width 0: ... ." naming the metrics whose
+ * interval has width 0 (st_eval_zero_width_note), as the text output's note under its
+ * table; "" when none. */
 static const char *zero_width_note(const st_eval *ev, const st_eval_params *prm, char *buf,
                                    size_t size)
 {
-    char names[400] = "";
-    size_t used = 0, n = 0;
-    for (int m = 0; m < ST_METRIC_COUNT; m++) {
-        if (isnan(ev->value[m]) || isnan(ev->ci_low[m]) || ev->ci_low[m] != ev->ci_high[m] ||
-            (m == ST_METRIC_PREVALENCE && prm->stratified))
-            continue;
-        int k = snprintf(names + used, sizeof names - used, "%s%s", n ? ", " : "",
-                         st_metric_label((st_metric)m));
-        if (k > 0 && (size_t)k < sizeof names - used)
-            used += (size_t)k;
-        n++;
-    }
+    char note[700]; /* the names (400) and the sentence */
     buf[0] = '\0';
-    if (n > 0)
-        snprintf(buf, size, " %c%s ha%s an interval of width 0: every resample gave the same "
-                 "value, as happens when a count it rests on is 0 or all of its rows; that is "
-                 "no certainty (0 of k rows has an exact 95%% interval up to about 3/k).",
-                 names[0] >= 'a' && names[0] <= 'z' ? names[0] - 'a' + 'A' : names[0],
-                 names + 1, n == 1 ? "s" : "ve");
+    if (st_eval_zero_width_note(ev, prm->stratified, note, sizeof note) > 0)
+        snprintf(buf, size, " %c%s.", note[0] >= 'a' && note[0] <= 'z' ? note[0] - 'a' + 'A'
+                 : note[0], note + 1);
     return buf;
 }
 
