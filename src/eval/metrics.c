@@ -126,8 +126,16 @@ st_status st_evaluate(const double *scores, const float *labels, const float *we
     }
     ev->threshold = st__choose_threshold(&s, prm);
     const double start[3] = {0, 1, 0};
-    st__metrics_compute(&s, NULL, ev->threshold, prm->beta, start, ev->value, &ev->undefined,
-                        &ev->confusion);
+    st__cal_groups groups;
+    if (!st__cal_groups_alloc(&groups, s.n)) {
+        st__scored_free(&s);
+        clear(out);
+        return st__fail(err, ST_ERR_NOMEM, "out of memory for the calibration fit of %zu rows",
+                        n);
+    }
+    st__metrics_compute(&s, NULL, ev->threshold, prm->beta, start, &groups, ev->value,
+                        &ev->undefined, &ev->confusion);
+    st__cal_groups_free(&groups);
     delong(&s, ev);
     st__calibration_table(&s, ev->calibration);
     if (prm->n_bootstrap > 0)

@@ -63,6 +63,14 @@ static double percentile(const double *v, size_t k, double q)
     return v[lo] + (v[lo + 1] - v[lo]) * t;
 }
 
+/* The threads' calibration views (NULL-safe; a view never allocated has x NULL). */
+static void free_groups(st__cal_groups *groups, int nt)
+{
+    for (int k = 0; groups != NULL && k < nt; k++)
+        st__cal_groups_free(&groups[k]);
+    st__free(groups);
+}
+
 st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval *ev,
                         st_error *err)
 {
@@ -75,7 +83,12 @@ st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval 
     double *vals = overflow ? NULL : st__malloc_array(n_vals, sizeof *vals);
     double *mult = overflow ? NULL : st__malloc_array(n_mult, sizeof *mult);
     double *sorted = st__malloc_array((size_t)n_boot, sizeof *sorted);
-    if (vals == NULL || mult == NULL || sorted == NULL) {
+    st__cal_groups *groups = st__calloc((size_t)nt, sizeof *groups); /* each thread's */
+    int have_groups = groups != NULL;
+    for (int k = 0; k < nt && have_groups; k++)
+        have_groups = st__cal_groups_alloc(&groups[k], s->n);
+    if (vals == NULL || mult == NULL || sorted == NULL || !have_groups) {
+        free_groups(groups, nt);
         st__free(vals);
         st__free(mult);
         st__free(sorted);
@@ -89,11 +102,12 @@ st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval 
 #pragma omp parallel num_threads(nt)
     {
         double *my_mult = mult + (size_t)omp_get_thread_num() * s->n;
+        st__cal_groups *my_groups = &groups[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 4)
         for (int b = 0; b < n_boot; b++) {
             unsigned undefined;
             resample(s, prm->seed, b, prm->stratified, my_mult);
-            st__metrics_compute(s, my_mult, t, prm->beta, cal_start,
+            st__metrics_compute(s, my_mult, t, prm->beta, cal_start, my_groups,
                                 vals + (size_t)b * ST_METRIC_COUNT, &undefined, NULL);
         }
     }
@@ -115,6 +129,7 @@ st_status st__bootstrap(const st__scored *s, const st_eval_params *prm, st_eval 
         ev->ci_low[m] = percentile(sorted, k, 0.025);
         ev->ci_high[m] = percentile(sorted, k, 0.975);
     }
+    free_groups(groups, nt);
     st__free(vals);
     st__free(mult);
     st__free(sorted);

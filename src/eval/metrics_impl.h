@@ -35,13 +35,28 @@ static inline size_t st__group_end(const st__scored *s, size_t i)
     return j;
 }
 
+/* The calibration fits' view of a (re)weighted sample: one entry per group of tied scores
+ * with weight, its logit and the weight of its positive and of its negative rows. The fits
+ * pass over it several times; built once in st__metrics_compute's pass, it spares each of
+ * those passes the rows, their multiplicities and the groups of zero weight (a third of a
+ * bootstrap resample). Room for n groups, owned by the caller. */
+typedef struct st__cal_groups {
+    size_t n;
+    double *x, *w1, *w0;
+} st__cal_groups;
+
+/* Room for n groups (one allocation); 0 when out of memory. Free with st__cal_groups_free. */
+int st__cal_groups_alloc(st__cal_groups *g, size_t n);
+void st__cal_groups_free(st__cal_groups *g);
+
 /* Every metric of the view with row weights w[i] * mult[i] (mult NULL: 1) at threshold
  * t (NaN: the threshold metrics are undefined). cal_start holds the (intercept, slope,
- * in-the-large) the calibration fits start from; NULL skips the fits (their metrics are
- * then undefined). Fills value[ST_METRIC_COUNT], *undefined and *cm. */
+ * in-the-large) the calibration fits start from, groups their room for s->n groups; NULL
+ * skips the fits (their metrics are then undefined). Fills value[ST_METRIC_COUNT],
+ * *undefined and *cm. */
 void st__metrics_compute(const st__scored *s, const double *mult, double t, double beta,
-                         const double cal_start[3], double *value, unsigned *undefined,
-                         st_confusion *cm);
+                         const double cal_start[3], st__cal_groups *groups, double *value,
+                         unsigned *undefined, st_confusion *cm);
 
 /* The metrics at a threshold that come from the confusion matrix alone. */
 void st__metrics_from_confusion(const st_confusion *cm, double beta, double *value,
@@ -52,13 +67,11 @@ double st__choose_threshold(const st__scored *s, const st_eval_params *prm);
 
 /* Weighted logistic regression of y on logit(p): out[0] intercept, out[1] slope. Returns 1
  * on convergence, 0 (out NaN) otherwise. */
-int st__calibration_fit(const st__scored *s, const double *mult, const double start[2],
-                        double out[2]);
+int st__calibration_fit(const st__cal_groups *g, const double start[2], double out[2]);
 
 /* Calibration-in-the-large: a of y ~ a + offset(logit p), from start. Returns 1 on
  * convergence, 0 (*out NaN) otherwise. */
-int st__calibration_in_the_large(const st__scored *s, const double *mult, double start,
-                                 double *out);
+int st__calibration_in_the_large(const st__cal_groups *g, double start, double *out);
 
 /* The calibration table of the full data. */
 void st__calibration_table(const st__scored *s, st_calibration_bin *bins);

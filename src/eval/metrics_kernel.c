@@ -39,9 +39,11 @@ void st__metrics_from_confusion(const st_confusion *cm, double beta, double *val
 }
 
 void st__metrics_compute(const st__scored *s, const double *mult, double t, double beta,
-                         const double cal_start[3], double *value, unsigned *undefined,
-                         st_confusion *cm)
+                         const double cal_start[3], st__cal_groups *groups, double *value,
+                         unsigned *undefined, st_confusion *cm)
 {
+    if (cal_start != NULL)
+        groups->n = 0;
     double tp_cum = 0, fp_cum = 0, area = 0, ap = 0, loss = 0, brier = 0;
     st_confusion c = {0, 0, 0, 0};
     *undefined = 0;
@@ -60,6 +62,11 @@ void st__metrics_compute(const st__scored *s, const double *mult, double t, doub
                 fp_group += w;
             loss += w * s->loss[k];
             brier += w * (p - y) * (p - y);
+        }
+        if (cal_start != NULL && tp_group + fp_group > 0) { /* the calibration fits' view */
+            groups->x[groups->n] = s->logit[i];
+            groups->w1[groups->n] = tp_group;
+            groups->w0[groups->n++] = fp_group;
         }
         /* trapezoid: the group moves the ROC curve by fp_group right and tp_group up */
         area += fp_group * (tp_cum + 0.5 * tp_group);
@@ -91,11 +98,11 @@ void st__metrics_compute(const st__scored *s, const double *mult, double t, doub
        the caller has no start for them, as per-tree validation metrics need none */
     const int fit = cal_start != NULL && s->in_unit && pos > 0 && neg > 0;
     double cal[2] = {NAN, NAN};
-    int fitted = fit && st__calibration_fit(s, mult, cal_start, cal);
+    int fitted = fit && st__calibration_fit(groups, cal_start, cal);
     set(value, undefined, ST_METRIC_CALIBRATION_INTERCEPT, cal[0], fitted);
     set(value, undefined, ST_METRIC_CALIBRATION_SLOPE, cal[1], fitted);
     double citl = NAN;
-    fitted = fit && st__calibration_in_the_large(s, mult, cal_start[2], &citl);
+    fitted = fit && st__calibration_in_the_large(groups, cal_start[2], &citl);
     set(value, undefined, ST_METRIC_CALIBRATION_IN_THE_LARGE, citl, fitted);
     if (cm != NULL) /* no threshold: no row is predicted either way */
         *cm = isnan(t) ? (st_confusion){NAN, NAN, NAN, NAN} : c;

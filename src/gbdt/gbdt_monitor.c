@@ -59,7 +59,7 @@ static st_status metric_of(st_gbdt_metric metric, const double *p, const float *
         return rc;
     double value[ST_METRIC_COUNT];
     unsigned undefined;
-    st__metrics_compute(&s, NULL, NAN, 1, NULL, value, &undefined, NULL); /* no calibration fits */
+    st__metrics_compute(&s, NULL, NAN, 1, NULL, NULL, value, &undefined, NULL); /* no calibration fits */
     const st_metric which = metric == ST_GBDT_METRIC_AUC      ? ST_METRIC_ROC_AUC
                             : metric == ST_GBDT_METRIC_PR_AUC ? ST_METRIC_PR_AUC
                                                               : ST_METRIC_LOG_LOSS;
