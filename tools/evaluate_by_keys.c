@@ -3,6 +3,7 @@
  * written, read again from the file, as `cv --group-col` reads group ids: its 32-bit floats
  * would merge ids above 16,777,216 into one group and name 0.1 "0.100000001". Rows without
  * a value are one group, last, whose name is never a level's own. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,15 +43,6 @@ static double text_number(const char *text, float fallback)
     return end != text && *end == '\0' && !isnan(v) ? v : fallback;
 }
 
-static char *copy_text(const char *s)
-{
-    size_t len = strlen(s) + 1;
-    char *c = malloc(len);
-    if (c != NULL)
-        memcpy(c, s, len);
-    return c;
-}
-
 /* The missing group's name: "(missing)", or when a level is written so "(missing value)",
  * then "(missing value 3)", ...: the first that is no level's. */
 static char *missing_name(const by_key *keys, size_t k)
@@ -67,7 +59,7 @@ static char *missing_name(const by_key *keys, size_t k)
         while (s < k && strcmp(key_text(&keys[s]), name) != 0)
             s++;
         if (s == k)
-            return copy_text(name);
+            return strdup(name);
     }
 }
 
@@ -156,7 +148,7 @@ static int name_groups(by_key *keys, size_t k, int has_missing, size_t *row_grou
     for (size_t g = 0; g < out->n; g++) {
         eval_group *grp = &out->groups[g];
         grp->missing = g == k;
-        grp->name = grp->missing ? missing_name(keys, k) : copy_text(key_text(&keys[g]));
+        grp->name = grp->missing ? missing_name(keys, k) : strdup(key_text(&keys[g]));
         if (grp->name == NULL) {
             fprintf(stderr, "stratum: out of memory for the subgroups' names\n");
             return EXIT_FAILED;

@@ -43,15 +43,6 @@ static mode_t current_umask(void)
     return mask;
 }
 
-static char *copy_text(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = st__malloc(n);
-    if (c != NULL)
-        memcpy(c, s, n);
-    return c;
-}
-
 st_status st__output_resolve(const char *path, st__output *out, st_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -71,10 +62,10 @@ st_status st__output_resolve(const char *path, st__output *out, st_error *err)
         char *real = realpath(path, NULL);
         if (real == NULL)
             return st__output_io_fail(err, path, "resolve the symbolic link", errno);
-        out->path = copy_text(real);
+        out->path = st__strdup(real);
         free(real);
     } else {
-        out->path = copy_text(path);
+        out->path = st__strdup(path);
     }
     if (out->path == NULL)
         return st__fail(err, ST_ERR_NOMEM, "out of memory for a file name");
