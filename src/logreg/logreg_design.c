@@ -391,11 +391,17 @@ static st_status check_finite(const st_dataset *ds, st_error *err)
     return ST_OK;
 }
 
-int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz)
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz, double alpha)
 {
-    if (n_rows > UINT32_MAX || n_cols <= ST__LR_SPARSE_MIN_COLS)
+    if (n_rows > UINT32_MAX)
         return 0;
-    return nnz / 4 <= n_rows * (n_cols / 16); /* at most a quarter of the cells: no overflow */
+    /* the cells, n_rows x n_cols, computed as a double: no overflow; the bounds are far
+       from where its rounding could matter */
+    const double cells = (double)n_rows * (double)n_cols;
+    if (n_cols > ST__LR_SPARSE_MIN_COLS)
+        return (double)nnz <= cells / 4;
+    const size_t min_cols = alpha > 0 ? ST__LR_SPARSE_L1_MIN_COLS : ST__LR_SPARSE_RIDGE_MIN_COLS;
+    return n_cols > min_cols && (double)nnz <= cells / 5;
 }
 
 /* At most how many of d's cells are not 0: a numeric value column n rows, a categorical
@@ -441,7 +447,7 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
     d->n_features = st_dataset_n_features(ds);
     if (plan_features(ds, prm, d, scratch) != 0)
         goto nomem;
-    if (st__lr_design_sparse(d->n_rows, d->n_cols, design_nonzeros(ds, d))) {
+    if (st__lr_design_sparse(d->n_rows, d->n_cols, design_nonzeros(ds, d), prm->alpha)) {
         st__free(scratch);
         rc = st__lr_sparse_build(ds, c, prm, d, err);
         if (rc != ST_OK)

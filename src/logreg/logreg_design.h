@@ -39,10 +39,23 @@ st_status st__lr_design_build(const st_dataset *ds, const double *c, const st_lo
                               st__lr_design *d, st_error *err);
 
 /* Whether a design of n_cols columns over n_rows rows holding about nnz values that are
- * not 0 is built sparse: when it is wide and mostly zeros (dense, the coordinate-descent
- * sweeps cost n per column; sparse, the entries), see docs/train-logreg.md. */
+ * not 0 is built sparse, for a fit whose penalty has L1 share alpha (docs/train-logreg.md):
+ *   - wide and mostly zeros: more than ST__LR_SPARSE_MIN_COLS columns, at most a quarter
+ *     of the cells not 0 (dense, the coordinate-descent sweeps cost n per column; sparse,
+ *     the entries);
+ *   - narrower, at most a fifth of the cells not 0 (a code of a few hundred levels beside
+ *     a few dozen numbers): for ridge (alpha 0) with more than ST__LR_SPARSE_RIDGE_MIN_COLS
+ *     columns, since the dense path forms an n x p x p Hessian at every lambda where the
+ *     sparse one's truncated Newton costs the entries (20,000 rows, 26 numbers and a
+ *     200-level code: the default fit 9x faster at one thread, a third of the memory;
+ *     bench/RESULTS.md); with an L1 part only with more than ST__LR_SPARSE_L1_MIN_COLS
+ *     columns, below which coordinate descent over the dense design's Gram matrices was
+ *     measured faster (1.3-1.7x at 65-130 columns; 1.2-1.8x slower than sparse at
+ *     226-340). */
 #define ST__LR_SPARSE_MIN_COLS 512
-int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz);
+#define ST__LR_SPARSE_RIDGE_MIN_COLS 32
+#define ST__LR_SPARSE_L1_MIN_COLS 200
+int st__lr_design_sparse(size_t n_rows, size_t n_cols, size_t nnz, double alpha);
 
 /* The sparse form of planned design d (features, n_cols, col_names set): d->sp, d->mean
  * and d->scale (logreg_sparse_design.c). */

@@ -106,20 +106,38 @@ void st__lr_sp_hessian(const st__lr_problem *pb, const st__lr_sparse *sp, const 
         sv += work[i];
     }
     /* raw sums first: h[0][k] = sum v x_k, h[k][l] = sum v x_k x_l, by scattering column
-     * k's weighted values into a dense row vector and dotting every column with it */
+     * k's weighted values into a dense row vector (zero elsewhere) and dotting every later
+     * column with it: a sparse column through its entries; a dense one, when column k is
+     * sparse, through k's entries only (a one-hot column against the numbers costs its
+     * rows, not n: most of the cost of a code of a few hundred levels beside a few dozen
+     * numbers) */
     double *wk = work + n; /* the caller's work has 2 n doubles */
     h[0] = sv;
     for (size_t k = 0; k < p; k++)
         h[1 + k] = h[(1 + k) * m] = col_dot(&sp->cols[k], work);
+    memset(wk, 0, n * sizeof *wk);
     for (size_t k = 0; k < p; k++) {
         const st__lr_scol *ck = &sp->cols[k];
-        memset(wk, 0, n * sizeof *wk);
         for (size_t e = 0; e < ck->nnz; e++) {
             size_t i = ck->rows != NULL ? ck->rows[e] : e;
             wk[i] = work[i] * (ck->vals != NULL ? ck->vals[e] : 1.0);
         }
-        for (size_t l = k; l < p; l++)
-            h[(1 + l) * m + 1 + k] = col_dot(&sp->cols[l], wk);
+        for (size_t l = k; l < p; l++) {
+            const st__lr_scol *cl = &sp->cols[l];
+            double v = 0;
+            if (ck->rows == NULL || cl->rows != NULL) {
+                v = col_dot(cl, wk);
+            } else {
+                for (size_t e = 0; e < ck->nnz; e++)
+                    v += wk[ck->rows[e]] * cl->vals[ck->rows[e]];
+            }
+            h[(1 + l) * m + 1 + k] = v;
+        }
+        if (ck->rows == NULL) /* back to zeros */
+            memset(wk, 0, n * sizeof *wk);
+        else
+            for (size_t e = 0; e < ck->nnz; e++)
+                wk[ck->rows[e]] = 0;
     }
     /* then centred and scaled: (H_kl - mu_k a_l - mu_l a_k + mu_k mu_l sv) / (s_k s_l) */
     for (size_t k = 0; k < p; k++) {

@@ -31,6 +31,13 @@ columns' weighted standard deviations (divisor sum c) with standardisation, 1 wi
     its standardised one over a small s) to 1e-4 relative to the largest, lambda_max to
     1e-10.
   - bad input: an infinite entry in a sparse LibSVM column fails with the feature and row.
+  - a narrower table (one 150-level code and two numbers: ~150 columns, 2% of the cells
+    not 0), which stratum builds sparse for ridge (at most a fifth of the cells, more than
+    ST__LR_SPARSE_RIDGE_MIN_COLS = 32 columns) and dense for the lasso (fewer than
+    ST__LR_SPARSE_L1_MIN_COLS = 200 columns): ridge's final fit runs exact Newton on the
+    sparse Hessian, so against the dense design (the one-hot written out) coefficients and
+    standard errors agree to 1e-9 relative, the objective to 1e-12; the ridge path (truncated
+    Newton) to 1e-5 relative; F at scikit-learn newton-cg's solution on CSR to 1e-6.
   - the same table with the one-hot columns written out as numeric 0/1 columns (a dense
     design: as many features as columns): the same objective to 1e-12 and coefficients to
     1e-9 for lasso and elastic net (coordinate descent on both designs); for ridge the
@@ -137,6 +144,77 @@ def liblinear(train, data, solver, c, work):
     if labels[0] != "1":
         w = -w
     return w[-1] * 100, w[:-1]
+
+
+def narrow_design(fit_bin, work, rng, n=3000):
+    """A ~150-column design (built sparse for ridge, dense for the lasso) against the same
+    table with its one-hot written out (always dense) and scikit-learn newton-cg."""
+    k = 150
+    p = 1.0 / (np.arange(k) + 10.0)
+    code = rng.choice(k, size=n, p=p / p.sum())
+    x1 = rng.normal(size=n).astype(np.float32)
+    x2 = rng.gamma(2.0, 2.0, size=n).astype(np.float32)
+    eta = -2.0 + 0.8 * x1 - 0.1 * x2 + rng.normal(scale=0.7, size=k)[code]
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    present = sorted(set(code))
+    col = {lv: j for j, lv in enumerate(present)}
+    X = sps.hstack([sps.csr_matrix((np.ones(n), (np.arange(n), [col[v] for v in code])),
+                                   shape=(n, len(present))),
+                    sps.csr_matrix(np.column_stack([x1, x2]).astype(np.float64))]).tocsr()
+    names = [f"a=L{lv:03d}" for lv in present] + ["x1", "x2"]
+    check(X.nnz <= X.shape[0] * X.shape[1] / 5 and 32 < X.shape[1] < 200,
+          f"narrow table: {X.shape[1]} columns, {X.nnz} non-zeros")
+    cat = os.path.join(work, "narrow_cat.csv")
+    write_csv(cat, ["label", "a", "x1", "x2"],
+              [[str(y[i]), f"L{code[i]:03d}", repr(float(x1[i])), repr(float(x2[i]))]
+               for i in range(n)])
+    Xd = X.toarray()
+    onehot = os.path.join(work, "narrow_onehot.csv")
+    write_csv(onehot, ["label"] + names,
+              [[str(y[i])] + [str(int(v)) for v in Xd[i, :-2]] +
+               [repr(float(v)) for v in Xd[i, -2:]] for i in range(n)])
+    for alpha, lam in ((0.0, 1e-2), (0.0, 1e-4), (1.0, 2e-3)):
+        a = stratum(fit_bin, cat, alpha=alpha, **{"lambda": lam}, tol=1e-14,
+                    stats=1 if alpha == 0 else 0)
+        d = stratum(fit_bin, onehot, alpha=alpha, **{"lambda": lam}, tol=1e-14,
+                    stats=1 if alpha == 0 else 0)
+        ba, bd = coefs_of(a, names), coefs_of(d, names)
+        scale = max(1.0, np.abs(bd).max())
+        diff = max(np.abs(ba - bd).max(), abs(a["intercept"] - d["intercept"])) / scale
+        se_diff = 0.0
+        if alpha == 0:  # the stats rows follow the model's column order: map by name
+            ia = {nm: j for j, nm in enumerate(a["names"])}
+            idd = {nm: j for j, nm in enumerate(d["names"])}
+            se_a = np.array([a["stats"][1 + ia[nm]][1] for nm in names])
+            se_d = np.array([d["stats"][1 + idd[nm]][1] for nm in names])
+            se_diff = np.abs(se_a / se_d - 1).max()
+        check(diff <= 1e-9 and se_diff <= 1e-9 and
+              abs(a["objective"] - d["objective"]) <= 1e-12 * d["objective"],
+              f"narrow design, alpha {alpha} lambda {lam}: relative coefficient difference "
+              f"{diff:.2e}, standard errors {se_diff:.2e}, objectives {a['objective']:.15g} "
+              f"{d['objective']:.15g}")
+    a = stratum(fit_bin, cat, path=20, tol=1e-12)
+    d = stratum(fit_bin, onehot, path=20, tol=1e-12)
+    worst = 0.0
+    for l in range(min(len(a["lambda"]), len(d["lambda"]))):
+        ba = coefs_of({"names": a["names"], "coef": a["coef"][l]}, names)
+        bd = coefs_of({"names": d["names"], "coef": d["coef"][l]}, names)
+        worst = max(worst, np.abs(ba - bd).max() / max(1.0, np.abs(bd).max()))
+    check(len(a["lambda"]) == len(d["lambda"]) and worst <= 1e-5,
+          f"narrow design, ridge path: {len(a['lambda'])} and {len(d['lambda'])} lambdas, "
+          f"worst relative coefficient difference {worst:.2e}")
+    lam = 1e-3
+    res = stratum(fit_bin, cat, standardize=0, tol=1e-13, **{"lambda": lam})
+    b, b0 = coefs_of(res, names), res["intercept"]
+    ones = np.ones(n)
+    f_us = objective(b0, b, X, y, ones, lam, 0, 1)
+    sk = LogisticRegression(C=1.0 / (lam * n), solver="newton-cg", tol=1e-10, max_iter=100)
+    sk.fit(X, y)
+    f_sk = objective(sk.intercept_[0], sk.coef_[0], X, y, ones, lam, 0, 1)
+    diff = np.abs(b - sk.coef_[0]).max()
+    check(f_us <= f_sk * (1 + 1e-9) and abs(f_us - f_sk) <= 1e-6 * f_sk and diff <= 1e-5,
+          f"narrow design, sklearn newton-cg on CSR, ridge: F {f_us:.12g} vs {f_sk:.12g}, "
+          f"max coefficient difference {diff:.2e}")
 
 
 def main(fit_bin, glmnet_r, train, work):
@@ -264,6 +342,8 @@ def main(fit_bin, glmnet_r, train, work):
                 worst = max(worst, diff / max(1.0, np.abs(gc[l, 1:] * s).max()))
             check(worst <= 1e-4, f"glmnet sparse path: {len(lams)} lambdas, worst relative "
                   f"coefficient difference {worst:.2e}")
+
+    narrow_design(fit_bin, work, rng)
 
     # prediction on the sparse design: the probabilities of the fitted coefficients
     res = stratum(fit_bin, cat, ignore="w", alpha=0.5, **{"lambda": 1e-3}, predict=1)
