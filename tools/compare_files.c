@@ -56,6 +56,7 @@ int compare_write_report(const cv_setup *s, const compare_opts *co, const compar
     st_report_context ctx = cv_report_context(s);
     ctx.weight_names = names;
     ctx.warnings = warnings, ctx.n_warnings = n_notes;
+    ctx.compare_reference = co->reference_row; /* -1 without --reference */
     st_error err;
     memset(&err, 0, sizeof err);
     st_status rc = st_report_compare(s->ds, &cp, cmp, &ctx, path, NULL, NULL, &err);

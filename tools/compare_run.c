@@ -86,20 +86,6 @@ st_compare_params compare_params_of(const cv_setup *s, const compare_opts *co,
     return cp;
 }
 
-/* The row that row i is compared with (compare_table_rows): -1 when it is its own. */
-static long diff_from(const compare_opts *co, const st_compare_result *cmp, size_t i)
-{
-    long from = co->reference_row >= 0 ? co->reference_row : 0;
-    const st_compare_row *r = &cmp->rows[i];
-    for (size_t j = 0; co->reference_row < 0 && r->fixed < 0 && j < cmp->n_settings; j++)
-        if (cmp->rows[j].fixed < 0 && cmp->rows[j].family == r->family &&
-            cmp->rows[j].weight_index == 0 && !cmp->rows[j].calibrated) {
-            from = (long)j; /* the family's first weight */
-            break;
-        }
-    return from == (long)i ? -1 : from;
-}
-
 void compare_table_rows(const cv_setup *s, const compare_opts *co,
                         const st_compare_result *cmp, compare_row *rows)
 {
@@ -119,7 +105,7 @@ void compare_table_rows(const cv_setup *s, const compare_opts *co,
             row->weight = co->weight[lr->weight_index].text;
             row->calibration = method == NULL ? NULL : lr->calibrated ? method : "none";
         }
-        row->diff_from = diff_from(co, cmp, i);
+        row->diff_from = st_compare_reference_of(cmp, co->reference_row, i);
         for (int k = 0; k < COMPARE_N_COLS; k++) {
             row->col[k] = lr->summary[compare_metrics[k]];
             row->best[k] = lr->best[compare_metrics[k]];

@@ -150,6 +150,15 @@ ST_API void st_compare_result_free(st_compare_result *res); /* NULL-safe */
 ST_API st_cv_summary st_compare_difference(const st_compare_result *res, size_t a, size_t b,
                                            st_metric metric);
 
+/* The row that row i of res is compared with in the paired differences stratum compare
+ * shows (the CLI's table, JSON and CSV, the report, Python's diff_from): with reference
+ * -1, a calibrated row is compared with the same setting uncalibrated (what calibration
+ * changed), another cross-validated row with its family's first class weight, and a
+ * fixed model with the table's first row; with
+ * reference r >= 0, every row with row r. Returns -1 for the reference row itself (it is
+ * compared with none), for i out of range and for reference out of range (>= n_settings). */
+ST_API long st_compare_reference_of(const st_compare_result *res, long reference, size_t i);
+
 /* "logreg" or "gbdt". */
 ST_API const char *st_compare_family_name(st_cv_family family);
 

@@ -65,6 +65,9 @@ typedef struct st_report_context {
                                      settings (e.g. that a fixed model was trained on these
                                      rows), or NULL */
     size_t n_warnings;
+    long compare_reference;       /* compare: the row every other is compared with in the
+                                     paired differences, or -1 (default) for each family's
+                                     first weight (st_compare_reference_of) */
 } st_report_context;
 
 ST_API st_report_context st_report_context_default(void);
@@ -280,7 +283,8 @@ typedef struct st_report_mark {
 ST_API void st_report_marked_text(st_report *r, const char *caption, const char *text,
                                   size_t len, const st_report_mark *marks, size_t n_marks);
 
-/* "0.841 (0.812-0.870)" with an en dash, "0.841" without an interval (lo NaN), or
+/* "0.841 (0.812-0.870)" with an en dash ("-0.110 (-0.214 to -0.006)" when a bound is
+ * negative), "0.841" without an interval (lo NaN), or
  * "undefined" when v is NaN; digits after the point. Returns buf. */
 ST_API char *st_report_format_ci(char *buf, size_t size, double v, double lo, double hi,
                                  int digits);
@@ -294,7 +298,9 @@ typedef struct st_report_cell {
     const char *text;
     double value, low, high;
     int digits;
-    int best; /* shown in bold with a marker: the best of its column */
+    int best; /* shown in bold with a marker (a star): the best of its column, or what
+                 the table's note says the marker means */
+    const char *title; /* the marked cell's tooltip; NULL: "best in its column" */
 } st_report_cell;
 
 /* A text cell, and a number cell with an interval (low NaN for none). */

@@ -3,7 +3,7 @@ the same folds in the library (stratum/compare.h, st_compare_run), the table `st
 compare` prints, as a pandas DataFrame."""
 import ctypes
 import numbers
-from ctypes import POINTER, c_char_p, c_double, c_int, c_size_t, c_void_p
+from ctypes import POINTER, c_char_p, c_double, c_int, c_long, c_size_t, c_void_p
 
 import numpy as np
 
@@ -55,6 +55,8 @@ lib.st_compare_metrics.restype = c_size_t
 lib.st_compare_metrics.argtypes = [POINTER(POINTER(c_int))]
 lib.st_compare_difference.restype = StCvSummary
 lib.st_compare_difference.argtypes = [POINTER(StCompareResult), c_size_t, c_size_t, c_int]
+lib.st_compare_reference_of.restype = c_long
+lib.st_compare_reference_of.argtypes = [POINTER(StCompareResult), c_long, c_size_t]
 
 _CALIBRATIONS = {None: 0, "none": 0, "platt": 1, "isotonic": 2}
 _RULE_WORDS = {"fixed": "fixed", "max_f1": "f1", "max_fbeta": "fbeta", "youden": "youden",
@@ -116,8 +118,8 @@ def compare(X, y, *, family=("logreg", "gbdt"),
     that row's on the same test fold, the mean and the corrected resampled t interval, as
     `stratum compare` prints; st_compare_difference). diff_from names a row as the CLI's
     --oof header does (MODEL_WEIGHT, MODEL_WEIGHT_METHOD, a fixed model's name): by default
-    each setting's family's first weight (uncalibrated), a fixed model's row the first
-    row; reference=NAME makes that row the one every other is compared with. A row
+    each setting's family's first weight, a calibrated row its setting uncalibrated, a
+    fixed model's row the first row (st_compare_reference_of); reference=NAME makes that row the one every other is compared with. A row
     compared with none has diff_from None and NaN differences. df.attrs holds rows,
     folds, repeats and threshold_rule. Raises StratumError on bad input."""
     import pandas as pd
@@ -203,7 +205,8 @@ def compare(X, y, *, family=("logreg", "gbdt"),
                                      ctypes.byref(err)), err)
             if report_path is not None:
                 write_report("compare", ds.handle, cp, res, report_path, report_data,
-                             [name for _, _, name in ws])
+                             [name for _, _, name in ws],
+                             -1 if reference is None else names_in_order.index(reference))
         df = _frame(res.contents, ws, list(fixed), recalibrate, rule, pd)
         return _with_differences(df, res, names_in_order, reference)
     finally:
@@ -227,18 +230,12 @@ def _with_differences(df, res, names, reference):
     cols = POINTER(c_int)()
     k = lib.st_compare_metrics(ctypes.byref(cols))
     r = res.contents
+    ref = -1 if reference is None else names.index(reference)
     froms = []
     diffs = {}
     for i in range(r.n_settings):
-        row = r.rows[i]
-        if reference is not None:
-            j = names.index(reference)
-        elif row.fixed >= 0:
-            j = 0
-        else:  # the family's first weight, uncalibrated
-            j = next(t for t in range(r.n_settings) if r.rows[t].fixed < 0
-                     and r.rows[t].family == row.family and r.rows[t].weight_index == 0
-                     and not r.rows[t].calibrated)
+        j = lib.st_compare_reference_of(res, ref, i)
+        j = i if j < 0 else j
         froms.append(None if j == i else names[j])
         for m in (cols[t] for t in range(k)):
             name = lib.st_metric_name(m).decode()

@@ -4,7 +4,7 @@ the same file the CLI's --report writes for the same data, options and seed
 (docs/reports.md)."""
 import ctypes
 import os
-from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
+from ctypes import POINTER, c_char_p, c_int, c_long, c_size_t, c_void_p
 
 from ._lib import StError, StEval, StEvalParams, StratumError, check, lib
 
@@ -12,7 +12,7 @@ from ._lib import StError, StEval, StEvalParams, StratumError, check, lib
 class StReportContext(ctypes.Structure):
     _fields_ = [("data_name", c_char_p), ("folds_how", c_char_p), ("rule_name", c_char_p),
                 ("weight_names", POINTER(c_char_p)), ("warnings", POINTER(c_char_p)),
-                ("n_warnings", c_size_t)]
+                ("n_warnings", c_size_t), ("compare_reference", c_long)]
 
 
 class StReportEvaluation(ctypes.Structure):
@@ -49,12 +49,14 @@ def check_path(report):
     return path
 
 
-def write(kind, ds_handle, params, result, path, data_name, weight_names=None):
+def write(kind, ds_handle, params, result, path, data_name, weight_names=None, reference=-1):
     """Writes the report of `kind` ('cv' or 'compare') to path (bytes), atomically: params
     and result are the ctypes objects given to and returned by st_cv_run or
     st_compare_run (a pointer), data_name the data's name in the report (None: "data"),
-    weight_names compare's class-weight settings as the table names them."""
+    weight_names compare's class-weight settings as the table names them, reference the
+    row compare's paired differences are taken from (-1: each family's first weight)."""
     ctx = lib.st_report_context_default()
+    ctx.compare_reference = reference
     keep = []
     if data_name is not None:
         ctx.data_name = os.fsencode(data_name) if isinstance(data_name, os.PathLike) \

@@ -1,4 +1,5 @@
-/* st_compare_difference: two rows of a comparison compared fold by fold. */
+/* st_compare_difference: two rows of a comparison compared fold by fold; and
+ * st_compare_reference_of: which row each is compared with. */
 #include <math.h>
 
 #include "core/alloc.h"
@@ -29,4 +30,22 @@ st_cv_summary st_compare_difference(const st_compare_result *res, size_t a, size
     st_cv_summary s = st__cv_summarise_corrected(d, m, -1, n_train > 0 ? n_test / n_train : 0);
     st__free(d);
     return s;
+}
+
+long st_compare_reference_of(const st_compare_result *res, long reference, size_t i)
+{
+    if (res == NULL || i >= res->n_settings || reference >= (long)res->n_settings)
+        return -1;
+    long from = reference >= 0 ? reference : 0;
+    const st_compare_row *r = &res->rows[i];
+    /* a calibrated row: its own weight uncalibrated (what calibration changed); any
+       other setting: its family's first weight, uncalibrated */
+    const size_t weight = r->calibrated ? r->weight_index : 0;
+    for (size_t j = 0; reference < 0 && r->fixed < 0 && j < res->n_settings; j++)
+        if (res->rows[j].fixed < 0 && res->rows[j].family == r->family &&
+            res->rows[j].weight_index == weight && !res->rows[j].calibrated) {
+            from = (long)j;
+            break;
+        }
+    return from == (long)i ? -1 : from;
 }

@@ -1,8 +1,9 @@
 /* stratum compare's report (st_report_compare): the setup, one out-of-fold ROC,
  * precision-recall and calibration line per row (colour by class weight, logreg solid and
  * gbdt dashed; a fixed model solid, in the colours after the settings') with each row's
- * operating point marked, and the comparison table with the best mean of each column
- * marked. */
+ * operating point marked, the comparison table with the best mean of each column
+ * marked, and the paired differences (each row minus the row it is compared with, fold by
+ * fold: st_compare_difference). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,10 @@ static const char *base_name(const char *path)
     return slash != NULL ? slash + 1 : path != NULL ? path : "";
 }
 
-/* The table's model and weight columns of row i, and its name in the charts' legends. */
+/* The table's model and weight columns of row i, its name in the charts' legends, and
+ * its name as --oof's header and --reference write it (the paired differences' table). */
 typedef struct row_names {
-    char model[160], weight[96], legend[160];
+    char model[160], weight[96], legend[160], setting[200];
 } row_names;
 
 static void name_row(const st_compare_params *prm, const st_report_context *ctx,
@@ -32,6 +34,7 @@ static void name_row(const st_compare_params *prm, const st_report_context *ctx,
         snprintf(out->model, sizeof out->model, "%s", file);
         snprintf(out->weight, sizeof out->weight, "(fixed)");
         snprintf(out->legend, sizeof out->legend, "%s (fixed model)", file);
+        snprintf(out->setting, sizeof out->setting, "%s", file);
         return;
     }
     char w[64];
@@ -48,6 +51,9 @@ static void name_row(const st_compare_params *prm, const st_report_context *ctx,
              row->calibrated ? st_calibration_method_name(prm->recalibrate) : "");
     snprintf(out->model, sizeof out->model, "%s", st_compare_family_name(row->family));
     snprintf(out->legend, sizeof out->legend, "%s, weight %s", out->model, out->weight);
+    snprintf(out->setting, sizeof out->setting, "%s_%s%s%s", out->model, w,
+             row->calibrated ? "_" : "",
+             row->calibrated ? st_calibration_method_name(prm->recalibrate) : "");
 }
 
 static void comparison_table(st_report *rep, const st_compare_result *res,
@@ -75,6 +81,47 @@ static void comparison_table(st_report *rep, const st_compare_result *res,
                          "the best mean of each column (the lowest for Brier and log loss). "
                          "Precision, recall and F1 at the threshold chosen on each training "
                          "part; the mean of those thresholds is shown."};
+    st_report_table_write(rep, &t);
+}
+
+/* Each row's paired differences from the row it is compared with
+ * (st_compare_reference_of); none when every row is its own reference. */
+static void differences_table(st_report *rep, const st_compare_result *res, long reference,
+                              const row_names *names, st_report_cell *cells)
+{
+    const st_metric *metrics = NULL;
+    const size_t n_metrics = st_compare_metrics(&metrics), cols = 2 + n_metrics;
+    const char *header[2 + ST_METRIC_COUNT] = {"setting", "minus"};
+    for (size_t k = 0; k < n_metrics; k++)
+        header[2 + k] = st_metric_label(metrics[k]);
+    size_t n = 0;
+    for (size_t i = 0; i < res->n_settings; i++) {
+        const long from = st_compare_reference_of(res, reference, i);
+        if (from < 0)
+            continue;
+        st_report_cell *row = cells + n++ * cols;
+        row[0] = st_report_text_cell(names[i].setting);
+        row[1] = st_report_text_cell(names[from].setting);
+        for (size_t k = 0; k < n_metrics; k++) {
+            const st_cv_summary d = st_compare_difference(res, i, (size_t)from, metrics[k]);
+            row[2 + k] = st_report_number_cell(d.mean, d.low, d.high, 3);
+            /* the marker: the folds consistently favour one of the two rows */
+            row[2 + k].best = d.low > 0 || d.high < 0;
+            row[2 + k].title = "the interval excludes 0";
+        }
+    }
+    if (n == 0)
+        return;
+    st_report_section(rep, "Paired differences");
+    st_report_table t = {NULL, cols, n, header, cells, 2,
+                         "Settings named as --oof and --reference name them. Each cell: this "
+                         "row's value minus that of the row in \xe2\x80\x9cminus\xe2\x80\x9d "
+                         "on the same test fold, the mean over the folds (95% interval, "
+                         "corrected resampled t, Nadeau and Bengio 2003). The variation both "
+                         "rows share cancels, so two rows whose own intervals overlap may still "
+                         "differ. \xe2\x98\x85 marks an interval that excludes 0: the folds "
+                         "consistently favour one row. Higher is better, except for Brier and "
+                         "log loss."};
     st_report_table_write(rep, &t);
 }
 
@@ -163,6 +210,7 @@ static st_status write_report(const st_dataset *ds, const st_compare_params *prm
     st__report_oof_charts(rep, oofs, legends, colors, dashed, res->n_settings);
     st_report_section(rep, "Comparison");
     comparison_table(rep, res, oofs, names, cells);
+    differences_table(rep, res, c->compare_reference, names, cells);
     return st_report_end(rep, path, html, size, err);
 }
 
@@ -188,6 +236,10 @@ st_status st_report_compare(const st_dataset *ds, const st_compare_params *prm,
     st_report_context c;
     char how[64];
     st__report_context_fill(ctx, &prm->cv, &c, how, sizeof how);
+    if (c.compare_reference < -1 || c.compare_reference >= (long)res->n_settings)
+        return st__fail(err, ST_ERR_INVALID_ARG, "st_report_compare: compare_reference %ld is "
+                        "not a row of the table (0 to %zu, or -1)", c.compare_reference,
+                        res->n_settings - 1);
     const size_t n = res->n_settings ? res->n_settings : 1;
     st__report_oof *oofs = st__calloc(n, sizeof *oofs);
     row_names *names = st__malloc(n * sizeof *names);

@@ -18,6 +18,7 @@ st_report_context st_report_context_default(void)
     st_report_context c;
     memset(&c, 0, sizeof c);
     c.data_name = "data";
+    c.compare_reference = -1;
     return c;
 }
 

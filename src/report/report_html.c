@@ -14,7 +14,8 @@
 /* Screen and print styles. Numbers use tabular figures so columns of them align. A cell
  * keeps its number on one line, but a header may wrap, so that a table of many columns
  * (drift's ten) fits the page at 1280 px instead of hiding its last columns behind a
- * scroll bar; in print, where a scroll bar would cut them off, tables are set smaller. */
+ * scroll bar (a wide table's intervals may break at their spaces, "(-0.081 to" above
+ * "-0.009)"); in print, where a scroll bar would cut them off, tables are set smaller. */
 static const char style_sheet[] =
     ":root{--ink:#1b1f24;--muted:#57606a;--rule:#d0d7de;--head:#f3f5f7;--best:#fff4d6}\n"
     "body{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif;"
@@ -40,7 +41,7 @@ static const char style_sheet[] =
     "td.undef{color:var(--muted);font-style:italic}\n"
     "tbody th{font-weight:normal;border-bottom:1px solid var(--rule)}\n"
     ".ci{color:var(--muted)}td.best .ci{font-weight:normal}\n"
-    "table.wide .ci{display:block;font-size:12px}\n"
+    "table.wide .ci{display:block;font-size:12px;white-space:normal}\n"
     ".scroll{overflow-x:auto}\n"
     ".figures{display:flex;flex-wrap:wrap;gap:12px 28px}\n"
     "figure{margin:8px 0;max-width:540px;break-inside:avoid;page-break-inside:avoid}\n"
@@ -254,20 +255,21 @@ char *st_report_format_ci(char *buf, size_t size, double v, double lo, double hi
         snprintf(buf, size, "undefined");
     else if (isnan(lo) || isnan(hi))
         snprintf(buf, size, "%.*f", digits, v);
-    else /* U+2013 EN DASH between the bounds */
-        snprintf(buf, size, "%.*f (%.*f\xe2\x80\x93%.*f)", digits, v, digits, lo, digits, hi);
+    else /* U+2013 EN DASH between the bounds, " to " when one is negative */
+        snprintf(buf, size, "%.*f (%.*f%s%.*f)", digits, v, digits, lo,
+                 lo < 0 || hi < 0 ? " to " : "\xe2\x80\x93", digits, hi);
     return buf;
 }
 
 st_report_cell st_report_text_cell(const char *text)
 {
-    st_report_cell c = {text != NULL ? text : "", NAN, NAN, NAN, 0, 0};
+    st_report_cell c = {text != NULL ? text : "", NAN, NAN, NAN, 0, 0, NULL};
     return c;
 }
 
 st_report_cell st_report_number_cell(double value, double low, double high, int digits)
 {
-    st_report_cell c = {NULL, value, low, high, digits, 0};
+    st_report_cell c = {NULL, value, low, high, digits, 0, NULL};
     return c;
 }
 
@@ -299,7 +301,9 @@ static void number_text(FILE *f, const st_report_cell *c)
         return;
     fputs(" <span class=\"ci\">(", f);
     put_number(f, c->low, c->digits);
-    fputs("\xe2\x80\x93", f); /* U+2013 EN DASH */
+    /* U+2013 EN DASH, or " to " when a bound is negative: "(\xe2\x88\x92" "0.214 to
+       \xe2\x88\x92" "0.006)" reads better than an en dash beside a minus sign */
+    fputs(c->low < 0 || c->high < 0 ? " to " : "\xe2\x80\x93", f);
     put_number(f, c->high, c->digits);
     fputs(")</span>", f);
 }
@@ -316,8 +320,11 @@ static void write_cell(FILE *f, const st_report_cell *c, int label)
         number_attribute(f, "low", c->low);
         number_attribute(f, "high", c->high);
     }
-    if (c->best)
-        fputs(" title=\"best in its column\"", f);
+    if (c->best) {
+        fputs(" title=\"", f);
+        st__report_escape(f, c->title != NULL ? c->title : "best in its column");
+        fputc('"', f);
+    }
     fputc('>', f);
     if (!number)
         st__report_escape(f, c->text);

@@ -141,7 +141,8 @@ def check_value_cell(cell, value, low, high, what):
     else:
         check(shown == fmt(value), "%s shows %r for %r" % (what, shown, value))
         if low is not None:
-            check("(%s\u2013%s)" % (fmt(low), fmt(high)) in cell[2], "%s interval shown as %r"
+            dash = " to " if low < 0 or high < 0 else "\u2013"  # "(−0.2 to 0.1)"
+            check("(%s%s%s)" % (fmt(low), dash, fmt(high)) in cell[2], "%s interval shown as %r"
                   % (what, cell[2]))
 
 
@@ -241,6 +242,21 @@ def check_compare(stratum, html, args, n_series):
             what = "%s %s/%s %s" % (html, s["model"], s["weight"], name)
             check_value_cell(r[3 + k], m["mean"], m["ci_low"], m["ci_high"], what)
             check((r[3 + k][1].get("class") == "best") == m["best"], what + ": best mark")
+    # the paired differences: a row per row compared with another, as --format json has them
+    d = table(page, ["setting", "minus"])
+    diffs = [s for s in js["settings"] if s["difference"] is not None]
+    check(len(diffs) > 0 and len(d["rows"]) - 1 == len(diffs), "%s: %d difference rows, "
+          "expected %d" % (html, len(d["rows"]) - 1, len(diffs)))
+    for r, s in zip(d["rows"][1:], diffs):
+        own = "%s_%s" % (s["model"], s["weight"])  # as --oof names it (no --recalibrate)
+        check([r[0][2], r[1][2]] == [own, s["difference"]["from"]],
+              html + ": difference row names %r" % [c[2] for c in r[:2]])
+        for k, name in enumerate(cols):
+            m = s["difference"][name]
+            what = "%s %s minus %s, %s" % (html, own, s["difference"]["from"], name)
+            check_value_cell(r[2 + k], m["mean"], m["ci_low"], m["ci_high"], what)
+            excludes_0 = m["ci_low"] is not None and (m["ci_low"] > 0 or m["ci_high"] < 0)
+            check((r[2 + k][1].get("class") == "best") == excludes_0, what + ": marker")
 
 
 def facts(text):

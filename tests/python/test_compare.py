@@ -105,6 +105,8 @@ def logreg_recalibrated_repeats_wdbc():
                           "--threshold-rule", "fixed", "--repeats", "2", "--folds", "3"]))
     assert list(py["calibration"]) == ["none", "platt"] * 2
     assert list(py["weight"]) == ["none", "none", "2.5", "2.5"]
+    # a calibrated row against the same setting uncalibrated; the others the first weight
+    assert list(py["diff_from"]) == [None, "logreg_none", "logreg_none", "logreg_2.5"]
 
 
 @case

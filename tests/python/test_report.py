@@ -55,19 +55,20 @@ def compare_hepatitis():
 @case
 def compare_recalibrated_wdbc():
     """logreg alone, Platt recalibration (a calibrated row per weight), two repeats, 3 folds,
-    another seed."""
+    another seed, and the paired differences taken from the weight 2.5 (reference=)."""
     path = os.path.join(DATASETS, "wdbc.csv")
     X, y = read("wdbc.csv")
     out = os.path.join(TMP, "compare_recal_py.html")
     stratum.compare(X.drop(columns=["id"]), y, family="logreg", weights=["none", "2.5"],
                     logreg=stratum.LogisticRegression(lam=0.01), recalibrate="platt",
                     calibration_folds=3, repeats=2, folds=3, seed=11, report=out,
-                    report_data=path)
+                    report_data=path, reference="logreg_2.5")
     same_report(out, cli_report(["compare", path],
                                ["--ignore", "id", "--models", "logreg", "--weights",
                                 "none,2.5", "--lambda", "0.01", "--recalibrate", "platt",
                                 "--calibration-folds", "3", "--repeats", "2", "--folds", "3",
-                                "--seed", "11"], "compare_recal"), b'class="curve"')
+                                "--seed", "11", "--reference", "logreg_2.5"],
+                               "compare_recal"), b'>logreg_none_platt</th><th scope="row" class="label">logreg_2.5</th>')
 
 
 @case

@@ -29,13 +29,18 @@ static void test_escape(void **state)
     free(e);
 }
 
-/* "v (lo–hi)" with an en dash, v alone without an interval, "undefined" for NaN. */
+/* "v (lo–hi)" with an en dash ("v (lo to hi)" when a bound is negative), v alone without
+ * an interval, "undefined" for NaN. */
 static void test_format_ci(void **state)
 {
     (void)state;
     char buf[64];
     assert_string_equal(st_report_format_ci(buf, sizeof buf, 0.8414, 0.8123, 0.87, 3),
                         "0.841 (0.812\xe2\x80\x93" "0.870)");
+    assert_string_equal(st_report_format_ci(buf, sizeof buf, -0.11, -0.214, -0.006, 3),
+                        "-0.110 (-0.214 to -0.006)");
+    assert_string_equal(st_report_format_ci(buf, sizeof buf, 0.02, -0.01, 0.05, 2),
+                        "0.02 (-0.01 to 0.05)");
     assert_string_equal(st_report_format_ci(buf, sizeof buf, 0.5, NAN, NAN, 2), "0.50");
     assert_string_equal(st_report_format_ci(buf, sizeof buf, NAN, 0.1, 0.2, 3), "undefined");
 }
