@@ -115,6 +115,10 @@ def _frame(X, y, what, text=()):
         if y.dtype.kind not in "fiu" or y.ndim != 1 or y.shape[0] != X.shape[0]:
             raise StratumError(f"{what}: y must hold one 0/1 label per row of its X")
         y = np.ascontiguousarray(y, dtype=np.float32)
+        bad = np.flatnonzero((y != 0) & (y != 1))  # NaN too
+        if bad.size:
+            raise StratumError(f"{what}[{bad[0]}] is {y[bad[0]]:g}: expected 0 or 1 "
+                               f"({bad.size} such value{'s' if bad.size > 1 else ''})")
     return to_dataset(X, y01=y, text=text)
 
 

@@ -138,7 +138,7 @@ static st_status sparse_standard_errors(const st__lr_problem *pb, const st__lr_d
     double *prob = st__malloc_array(n + 1, sizeof *prob);
     st_status rc = ST_ERR_NOMEM;
     if (h != NULL && work != NULL && prob != NULL) {
-        st__lr_sp_margins(d->sp, b0, b, work);
+        st__lr_sp_margins(d->sp, b0, b, work, pb->n_threads);
         st__lr_loss(pb, work, NULL, 0, prob);
         st__lr_sp_hessian(pb, d->sp, prob, h, work);
         rc = st__lr_standard_errors_h(pb, h, d->mean, d->scale, total, se);

@@ -36,8 +36,11 @@ typedef struct st__lr_sparse {
 
 void st__lr_sparse_free(st__lr_sparse *sp);
 
-/* eta_i = b0 + sum_k b_k x_std_ik: a pass over the entries of the columns with b_k != 0. */
-void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta);
+/* eta_i = b0 + sum_k b_k x_std_ik: a pass over the entries of the columns with b_k != 0,
+ * the rows in n_threads blocks, each row's terms added in column order: the same bits on
+ * any thread count. */
+void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta,
+                       int n_threads);
 
 /* out_k = sum_i x_std_ik v_i for every column (sum_v = sum_i v_i). Each column on one
  * thread, so nothing depends on the thread count. */

@@ -67,7 +67,7 @@ static st_status f_at(void *ctx, double b0, const double *b, double *loss, st_er
 {
     st__lr_sparse_form *fm = ctx;
     (void)err;
-    st__lr_sp_margins(fm->sp, b0, b, fm->eta);
+    st__lr_sp_margins(fm->sp, b0, b, fm->eta, fm->pb->n_threads);
     *loss = loss_at(fm, NULL, 0, fm->prob);
     fm->model_ok = fm->cert_ok = 0;
     return ST_OK;
@@ -103,7 +103,7 @@ static st_status f_try_steps(void *ctx, double b0, const double *b, double d0, c
 {
     st__lr_sparse_form *fm = ctx;
     (void)b0, (void)b, (void)k, (void)want_next, (void)err;
-    st__lr_sp_margins(fm->sp, d0, d, fm->deta);
+    st__lr_sp_margins(fm->sp, d0, d, fm->deta, fm->pb->n_threads);
     loss[0] = loss_at(fm, fm->deta, t0, fm->ptrial);
     *formed = 1;
     return ST_OK;
@@ -126,7 +126,7 @@ static double f_slope(void *ctx, double d0, const double *d)
 {
     st__lr_sparse_form *fm = ctx;
     const st__lr_problem *pb = fm->pb;
-    st__lr_sp_margins(fm->sp, d0, d, fm->deta);
+    st__lr_sp_margins(fm->sp, d0, d, fm->deta, fm->pb->n_threads);
     double s = 0;
     for (size_t i = 0; i < pb->n; i++)
         s -= pb->c[i] * (pb->y[i] - fm->prob[i]) * fm->deta[i];
@@ -175,7 +175,7 @@ static void f_hessvec(void *ctx, const double *s, double *out)
     st__lr_sparse_form *fm = ctx;
     const st__lr_problem *pb = fm->pb;
     model(fm);
-    st__lr_sp_margins(fm->sp, s[0], s + 1, fm->u);
+    st__lr_sp_margins(fm->sp, s[0], s + 1, fm->u, fm->pb->n_threads);
     for (size_t i = 0; i < pb->n; i++)
         fm->u[i] *= fm->v[i];
     out[0] = st__lr_sum(pb, fm->u);
@@ -263,7 +263,7 @@ static void f_xt(void *ctx, const double *u, double *sum, double *out)
 static void f_xv(void *ctx, double d0, const double *d, double *u)
 {
     st__lr_sparse_form *fm = ctx;
-    st__lr_sp_margins(fm->sp, d0, d, u);
+    st__lr_sp_margins(fm->sp, d0, d, u, fm->pb->n_threads);
 }
 
 static size_t f_rows(void *ctx) { return ((st__lr_sparse_form *)ctx)->pb->n; }

@@ -5,12 +5,13 @@
  *     X_std^T V X_std = (X^T V X - mu (X^T V 1)^T - (X^T V 1) mu^T + mu mu^T 1^T V 1) / s s^T
  * so each costs a pass over the stored entries.
  *
- * Threads: X b adds the columns into eta in column order on one thread (each row's sum is
- * then formed in a fixed order); the column-wise reductions give each column to one thread.
- * Nothing depends on the number of threads. */
+ * Threads: X b gives each thread a block of rows and adds each row's terms in column
+ * order; the column-wise reductions give each column to one thread. Every sum is formed in
+ * a fixed order: nothing depends on the number of threads. */
 #include "logreg_sparse.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 /* sum_e vals_e v[rows_e] over a column's entries. */
@@ -31,28 +32,65 @@ static double col_dot(const st__lr_scol *col, const double *v)
     return s;
 }
 
-void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta)
+/* Columns per grab of the column-wise loops: about 64 grabs a thread. A code's one-hot
+ * columns cost their rows and a number's column all n, and the numbers sit together (in
+ * the file's order), so grabs of 64 columns left one thread all the numbers of a
+ * 248-column design; p / 128 still keeps a 1,000,000-column table's grabs few. */
+static long chunk_of(long p, int n_threads)
 {
-    double a = b0;
-    for (size_t k = 0; k < sp->p; k++)
-        if (b[k] != 0 && sp->cols[k].s > 0)
-            a -= b[k] * sp->cols[k].mu / sp->cols[k].s;
-    for (size_t i = 0; i < sp->n; i++)
+    const long c = p / (64L * (n_threads > 0 ? n_threads : 1));
+    return c > 1 ? c : 1;
+}
+
+/* Rows [i0, i1) of X_std b: each row's value a, then its terms in column order, as on one
+ * thread; a sparse column's entries in the range found by bisection (its rows ascend). */
+static void margins_rows(const st__lr_sparse *sp, double a, const double *b, double *eta,
+                         size_t i0, size_t i1)
+{
+    for (size_t i = i0; i < i1; i++)
         eta[i] = a;
     for (size_t k = 0; k < sp->p; k++) {
         const st__lr_scol *col = &sp->cols[k];
         if (b[k] == 0 || !(col->s > 0))
             continue;
         const double beta = b[k] / col->s;
-        if (col->rows == NULL)
-            for (size_t i = 0; i < col->nnz; i++)
+        if (col->rows == NULL) {
+            for (size_t i = i0; i < i1; i++)
                 eta[i] += beta * col->vals[i];
-        else if (col->vals == NULL)
-            for (size_t e = 0; e < col->nnz; e++)
+            continue;
+        }
+        size_t lo = 0, hi = col->nnz; /* the first entry of row i0 or later */
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (col->rows[mid] < i0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (col->vals == NULL)
+            for (size_t e = lo; e < col->nnz && col->rows[e] < i1; e++)
                 eta[col->rows[e]] += beta;
         else
-            for (size_t e = 0; e < col->nnz; e++)
+            for (size_t e = lo; e < col->nnz && col->rows[e] < i1; e++)
                 eta[col->rows[e]] += beta * col->vals[e];
+    }
+}
+
+void st__lr_sp_margins(const st__lr_sparse *sp, double b0, const double *b, double *eta,
+                       int n_threads)
+{
+    double a = b0;
+    for (size_t k = 0; k < sp->p; k++)
+        if (b[k] != 0 && sp->cols[k].s > 0)
+            a -= b[k] * sp->cols[k].mu / sp->cols[k].s;
+    if (n_threads <= 1 || sp->nnz <= 65536) { /* no OpenMP region for one thread */
+        margins_rows(sp, a, b, eta, 0, sp->n);
+        return;
+    }
+#pragma omp parallel num_threads(n_threads)
+    {
+        const size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+        margins_rows(sp, a, b, eta, sp->n * t / nt, sp->n * (t + 1) / nt);
     }
 }
 
@@ -60,7 +98,8 @@ void st__lr_sp_xt(const st__lr_sparse *sp, const double *v, double sum_v, double
                   int n_threads)
 {
     const long p = (long)sp->p;
-#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, chunk_of(p, n_threads)) \
+    if (sp->nnz > 65536)
     for (long k = 0; k < p; k++) {
         const st__lr_scol *col = &sp->cols[k];
         out[k] = col->s > 0 ? (col_dot(col, v) - col->mu * sum_v) / col->s : 0;
@@ -71,7 +110,8 @@ void st__lr_sp_moments(const st__lr_sparse *sp, const double *v, double *xv1, do
                        int n_threads)
 {
     const long p = (long)sp->p;
-#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, chunk_of(p, n_threads)) \
+    if (sp->nnz > 65536)
     for (long k = 0; k < p; k++) {
         const st__lr_scol *col = &sp->cols[k];
         double s1 = 0, s2 = 0;
@@ -204,7 +244,8 @@ void st__lr_sp_sweep(const st__lr_sparse *sp, const double *u, double sum_u, con
                      double *xv1, double *xv2, int n_threads)
 {
     const long p = (long)sp->p;
-#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 64) if (sp->nnz > 65536)
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, chunk_of(p, n_threads)) \
+    if (sp->nnz > 65536)
     for (long k = 0; k < p; k++) {
         const st__lr_scol *col = &sp->cols[k];
         double su, st, s1, s2;

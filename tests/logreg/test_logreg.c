@@ -710,6 +710,49 @@ static void test_thread_determinism(void **state)
     sim_free(&s);
 }
 
+/* A narrow sparse design (three numbers and a 150-level code: ridge builds it sparse, and
+ * its exact Newton forms the Hessian column pairs on several threads): coefficients and
+ * standard errors bit for bit the same on 1 and 3 threads. */
+static void test_sparse_thread_determinism(void **state)
+{
+    (void)state;
+    const size_t n = 20000;
+    char *text = malloc(n * 64 + 64), *at = text;
+    at += sprintf(at, "x1,x2,x3,code,label\n");
+    unsigned long r = 12345;
+    for (size_t i = 0; i < n; i++) {
+        double u[4];
+        for (int k = 0; k < 4; k++) {
+            r = r * 6364136223846793005UL + 1442695040888963407UL;
+            u[k] = (double)(r >> 11) / 9007199254740992.0;
+        }
+        int code = (int)(u[3] * u[3] * 150); /* rarer levels toward 150 */
+        double eta = -2 + 1.5 * u[0] - u[1] + (code % 7) * 0.2;
+        int y = u[2] < 1 / (1 + exp(-eta));
+        at += sprintf(at, "%.4f,%.4f,%.4f,L%d,%d\n", u[0], u[1], u[2] * u[0], code, y);
+    }
+    st_dataset *ds = csv(text);
+    free(text);
+    st_logreg_params prm = st_logreg_params_default();
+    prm.lambda = 1e-3;
+    prm.n_threads = 1;
+    st_logreg *m1 = train(ds, &prm);
+    prm.n_threads = 3;
+    st_logreg *m3 = train(ds, &prm);
+    const size_t p = st_logreg_n_coefs(m1);
+    assert_true(p > 100);
+    assert_memory_equal(st_logreg_coefs(m1), st_logreg_coefs(m3), p * sizeof(double));
+    st_logreg_coef_stat *s1 = malloc((p + 1) * sizeof *s1), *s3 = malloc((p + 1) * sizeof *s3);
+    st_error err;
+    assert_int_equal(st_logreg_coef_stats(m1, 0.95, s1, p + 1, &err), ST_OK);
+    assert_int_equal(st_logreg_coef_stats(m3, 0.95, s3, p + 1, &err), ST_OK);
+    for (size_t k = 0; k <= p; k++)
+        assert_memory_equal(&s1[k].se, &s3[k].se, sizeof s1[k].se);
+    free(s1), free(s3);
+    st_logreg_free(m1), st_logreg_free(m3);
+    st_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -728,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_params_and_errors),
         cmocka_unit_test(test_class_weights),
         cmocka_unit_test(test_thread_determinism),
+        cmocka_unit_test(test_sparse_thread_determinism),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,6 +105,13 @@ def bad_input_raises():
            "report=5: expected a path")
     raises(lambda: stratum.drift(a, a, y_reference=[0, 1]), stratum.StratumError,
            "y_reference: y must hold one 0/1 label per row")
+    y = np.zeros(40)
+    y[[3, 7]] = 2
+    raises(lambda: stratum.drift(a, a, y_reference=y, y_current=np.zeros(40)),
+           stratum.StratumError, "y_reference[3] is 2: expected 0 or 1 (2 such values)")
+    y[3] = np.nan
+    raises(lambda: stratum.drift(a, a, y_reference=np.zeros(40), y_current=y),
+           stratum.StratumError, "y_current[3] is nan: expected 0 or 1 (2 such values)")
     assert not os.path.exists(out)
 
 
