@@ -31,7 +31,10 @@
  *
  * Solvers: without an L1 part (alpha = 0 or lambda = 0) and with at most 256 expanded
  * columns, damped exact Newton with a Cholesky factorisation; otherwise glmnet-style
- * coordinate descent on proximal Newton (IRLS) steps. Both stop when the relative gap is
+ * coordinate descent on proximal Newton (IRLS) steps; but a mostly-zero design (kept
+ * sparse, docs/train-logreg.md) without an L1 part runs truncated Newton (conjugate
+ * gradients on Hessian-vector products) when it has more than 256 columns and along its
+ * lambda path. All stop when the relative gap is
  * below tol: the smaller of the duality gap and the decrease the (proximal) Newton model
  * still predicts, divided by the objective. The first bounds the distance to the
  * minimum and the second estimates it, staying accurate where the first cannot be
